@@ -1,0 +1,1 @@
+"""openai-mock's response-generation layer: everything the Lambda functions share."""

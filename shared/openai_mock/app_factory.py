@@ -1,0 +1,42 @@
+"""`create_app` builds every function's FastAPI app the same way; `make_handler` wraps it for Lambda."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from mangum import Mangum
+
+from openai_mock.auth import authenticate
+from openai_mock.errors import EXCEPTION_HANDLERS
+from openai_mock.logs import logger
+from openai_mock.middleware import OpenAIMiddleware
+
+
+def create_app(*routers: APIRouter, title: str = "openai-mock") -> FastAPI:
+    """A function's app: its routers behind auth, OpenAI errors and OpenAI's standard headers."""
+    app = FastAPI(
+        title=title,
+        openapi_url=None,  # the contract is OpenAI's spec, not a generated one
+        docs_url=None,
+        redoc_url=None,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        dependencies=[Depends(authenticate)],
+    )
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(OpenAIMiddleware)
+    return app
+
+
+def make_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point: Mangum (lifespan off: it would otherwise run on every invocation)
+    with Powertools' Lambda context in every log line."""
+    adapter = Mangum(app, lifespan="off")
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return adapter(event, context)
+
+    return handler

@@ -1,0 +1,1 @@
+"""Builders and generators: pure functions of (request, rng, clock)."""

@@ -1,0 +1,72 @@
+"""OpenAI-shaped ids. The leading characters encode the creation time in milliseconds, so sorting ids
+sorts objects by creation: a store can list in creation order by listing in id order."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+
+from openai_mock import clock
+
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_TIME_WIDTH = 8  # 62**8 ms ≈ 6,900 years
+_SEQUENCE_WIDTH = 3
+
+# Prefixes as OpenAI spells them, with the length of the part after the prefix.
+PREFIXES: dict[str, tuple[str, int]] = {
+    "chat.completion": ("chatcmpl-", 29),
+    "text_completion": ("cmpl-", 29),
+    "response": ("resp_", 48),
+    "message_item": ("msg_", 48),
+    "function_call": ("fc_", 48),
+    "call": ("call_", 24),
+    "assistant": ("asst_", 24),
+    "thread": ("thread_", 24),
+    "thread.message": ("msg_", 24),
+    "thread.run": ("run_", 24),
+    "thread.run.step": ("step_", 24),
+    "file": ("file-", 22),
+    "upload": ("upload_", 24),
+    "upload.part": ("part_", 24),
+    "vector_store": ("vs_", 24),
+    "vector_store.file_batch": ("vsfb_", 24),
+    "batch": ("batch_", 24),
+    "fine_tuning.job": ("ftjob-", 24),
+    "fine_tuning.job.event": ("ftevent-", 24),
+    "fine_tuning.job.checkpoint": ("ftckpt_", 24),
+    "organization.admin_api_key": ("key_", 16),
+    "organization.invite": ("invite-", 24),
+    "organization.user": ("user-", 24),
+    "organization.project": ("proj_", 24),
+    "organization.project.service_account": ("svc_acct_", 24),
+    "organization.project.api_key": ("key_", 16),
+    "audit_log": ("audit_log-", 24),
+    "realtime.session": ("sess_", 21),
+    "request": ("req_", 32),
+    "organization": ("org-", 24),
+}
+
+_sequence = itertools.count()
+_lock = threading.Lock()
+
+
+def _base62(number: int, width: int) -> str:
+    chars = []
+    for _ in range(width):
+        number, digit = divmod(number, 62)
+        chars.append(_ALPHABET[digit])
+    return "".join(reversed(chars))
+
+
+def new_id(object_type: str) -> str:
+    """A fresh id for an object type (a key of PREFIXES): time-sortable and unique."""
+    prefix, length = PREFIXES[object_type]
+    millis = int(clock.now() * 1000)
+    with _lock:
+        sequence = next(_sequence) % 62**_SEQUENCE_WIDTH
+    head = _base62(millis, _TIME_WIDTH) + _base62(sequence, _SEQUENCE_WIDTH)
+    # The tail only has to make ids unique across processes (Lambda containers), not reproducible.
+    tail_length = max(length - len(head), 6)
+    tail = "".join(_ALPHABET[byte % 62] for byte in os.urandom(tail_length))
+    return prefix + head + tail

@@ -1,0 +1,93 @@
+"""Pure ASGI middleware (cheap: no BaseHTTPMiddleware), applied by the app factory to every function:
+standard OpenAI response headers, the body-size limit, and the last-resort 500 envelope."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from openai_mock.errors import body_too_large, server_error
+from openai_mock.logs import logger
+from openai_mock.settings import get_settings
+
+# Model-serving routes put their `x-ratelimit-*` values here (see ratelimits.py).
+RATE_LIMIT_STATE_KEY = "rate_limit_headers"
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class OpenAIMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = f"req_{uuid.uuid4().hex}"
+        settings = get_settings()
+        limit = settings.max_body_bytes
+        response_started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                headers = list(message.get("headers", []))
+                headers.extend(_standard_headers(scope, request_id, started, settings.openai_version))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        received = 0
+
+        async def receive_limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            if _declared_length(scope) > limit:
+                raise _BodyTooLarge
+            await self.app(scope, receive_limited, send_with_headers)
+        except _BodyTooLarge:
+            await body_too_large(limit).response()(scope, receive, send_with_headers)
+        except Exception:
+            logger.exception("unhandled error", extra={"path": scope.get("path"), "request_id": request_id})
+            if not response_started:
+                await server_error().response()(scope, receive, send_with_headers)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+def _standard_headers(scope: Scope, request_id: str, started: float, version: str) -> list[tuple[bytes, bytes]]:
+    elapsed_ms = max(1, round((time.perf_counter() - started) * 1000))
+    headers = [
+        (b"x-request-id", request_id.encode()),
+        (b"openai-processing-ms", str(elapsed_ms).encode()),
+        (b"openai-version", version.encode()),
+    ]
+    state: dict[str, Any] = scope.get("state") or {}
+    principal = state.get("principal")
+    if principal is not None:
+        headers.append((b"openai-organization", principal.organization_id.encode()))
+    for name, value in (state.get(RATE_LIMIT_STATE_KEY) or {}).items():
+        headers.append((name.encode(), str(value).encode()))
+    return headers

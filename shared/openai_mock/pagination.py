@@ -1,0 +1,80 @@
+"""The one list helper: OpenAI's cursor pagination (`limit` 1–100, `order`, `after`, `before`) and
+its list envelope (`object`, `data`, `first_id`, `last_id`, `has_more`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+
+from openai_mock.errors import invalid_request
+from openai_mock.store.base import Order, Page
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ListParams:
+    limit: int = 20
+    order: Order = "desc"
+    after: str | None = None
+    before: str | None = None
+
+
+def check_limit(limit: int, maximum: int = MAX_LIMIT) -> int:
+    if limit < 1:
+        raise invalid_request(
+            f"Invalid 'limit': integer below minimum value. Expected a value >= 1, but got {limit} instead.",
+            "limit",
+            "integer_below_min_value",
+        )
+    if limit > maximum:
+        raise invalid_request(
+            f"Invalid 'limit': integer above maximum value. Expected a value <= {maximum}, "
+            f"but got {limit} instead.",
+            "limit",
+            "integer_above_max_value",
+        )
+    return limit
+
+
+def list_params(
+    limit: Annotated[int, Query()] = 20,
+    order: Annotated[str, Query()] = "desc",
+    after: Annotated[str | None, Query()] = None,
+    before: Annotated[str | None, Query()] = None,
+) -> ListParams:
+    """FastAPI dependency for cursor-paginated list routes."""
+    if order not in ("asc", "desc"):
+        raise invalid_request(
+            f"Invalid value: '{order}'. Supported values are: 'asc' and 'desc'.", "order", "invalid_value"
+        )
+    return ListParams(check_limit(limit), order, after or None, before or None)  # type: ignore[arg-type]
+
+
+Pagination = Annotated[ListParams, Depends(list_params)]
+
+
+def list_object(page: Page, id_key: str = "id") -> dict[str, Any]:
+    items = page.items
+    return {
+        "object": "list",
+        "data": items,
+        "first_id": items[0][id_key] if items else None,
+        "last_id": items[-1][id_key] if items else None,
+        "has_more": page.has_more,
+    }
+
+
+def paginate(items: list[dict[str, Any]], params: ListParams, id_key: str = "id") -> Page:
+    """Cursor pagination over an in-memory sequence already sorted ascending by `id_key`
+    (for lists that are computed, not stored)."""
+    ordered = items if params.order == "asc" else items[::-1]
+    ids = [item[id_key] for item in ordered]
+    if params.before is not None:
+        end = ids.index(params.before) if params.before in ids else len(ids)
+        start = max(0, end - params.limit)
+        return Page(ordered[start:end], start > 0)
+    start = ids.index(params.after) + 1 if params.after in ids else 0
+    return Page(ordered[start : start + params.limit], start + params.limit < len(ordered))

@@ -1,0 +1,45 @@
+"""The store the process uses, chosen by settings and created lazily (no boto3 at import)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from openai_mock.settings import get_settings
+from openai_mock.store.base import BlobStore, ConflictError, ObjectStore, Page
+from openai_mock.store.blobs import MemoryBlobStore
+from openai_mock.store.memory import MemoryStore
+
+__all__ = ["BlobStore", "ConflictError", "ObjectStore", "Page", "get_blobs", "get_store", "reset_stores"]
+
+
+def _boto3_client(service: str, endpoint: str | None):  # type: ignore[no-untyped-def]
+    import boto3  # here, not at import: Lambda cold starts without persistence never pay for it
+
+    return boto3.client(service, region_name=get_settings().region, endpoint_url=endpoint)
+
+
+@lru_cache(maxsize=1)
+def get_store() -> ObjectStore:
+    settings = get_settings()
+    if settings.store == "dynamodb":
+        from openai_mock.store.dynamodb import DynamoDBStore
+
+        client = _boto3_client("dynamodb", settings.dynamodb_endpoint)
+        return DynamoDBStore(settings.table_name, client, settings.ttl_seconds)
+    return MemoryStore(settings.ttl_seconds)
+
+
+@lru_cache(maxsize=1)
+def get_blobs() -> BlobStore:
+    settings = get_settings()
+    if settings.store == "dynamodb" and settings.bucket_name:
+        from openai_mock.store.blobs import S3BlobStore
+
+        return S3BlobStore(settings.bucket_name, _boto3_client("s3", settings.s3_endpoint))
+    return MemoryBlobStore()
+
+
+def reset_stores() -> None:
+    """Drop the cached stores (tests, `openai-mock serve` after changing settings)."""
+    get_store.cache_clear()
+    get_blobs.cache_clear()

@@ -1,0 +1,66 @@
+"""What every store backend offers. Objects are JSON dicts with an `id`; each lives in a collection
+(an object family, optionally under a parent: "thread.message/thread_abc") of one tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+Order = Literal["asc", "desc"]
+Object = dict[str, Any]
+# A change receives a private copy of the stored object and returns its new version. It may raise
+# (an OpenAIError, say) to abort: nothing is written then.
+Change = Callable[[Object], Object]
+Predicate = Callable[[Object], bool]
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Object]
+    has_more: bool
+
+
+class ConflictError(Exception):
+    """An object with this id already exists (create) or changed under us too often (update)."""
+
+
+class ObjectStore(Protocol):
+    def create(self, tenant: str, collection: str, obj: Object) -> Object:
+        """Store a new object; raises ConflictError if its id is taken."""
+
+    def get(self, tenant: str, collection: str, object_id: str) -> Object | None: ...
+
+    def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
+        """Apply `change` atomically (optimistic concurrency, retried): no lost updates.
+        Returns the new object, or None if there is no such object."""
+
+    def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
+        """Remove and return the object, or None if there was none."""
+
+    def list(
+        self,
+        tenant: str,
+        collection: str,
+        *,
+        limit: int = 20,
+        order: Order = "desc",
+        after: str | None = None,
+        before: str | None = None,
+        where: Predicate | None = None,
+    ) -> Page:
+        """One page in id order (= creation order, ids being time-sortable), OpenAI cursor semantics:
+        `after` = the items following the cursor in `order`, `before` = the `limit` items preceding it."""
+
+    def delete_collection(self, tenant: str, collection: str) -> int:
+        """Remove every object of a collection (a thread's messages, say); returns how many."""
+
+
+class BlobStore(Protocol):
+    """Bytes too big for an object (file contents, upload parts)."""
+
+    def put(self, tenant: str, key: str, data: bytes) -> None: ...
+
+    def get(self, tenant: str, key: str) -> bytes | None: ...
+
+    def delete(self, tenant: str, key: str) -> None: ...

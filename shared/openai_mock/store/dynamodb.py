@@ -1,0 +1,199 @@
+"""DynamoDB store: one table shared by every function, `pk` = tenant#collection, `sk` = object id.
+Objects are kept as JSON text (no Decimal round-trips); `version` guards updates; `expires_at` is the
+table's TTL attribute. The boto3 client is injected or created lazily, never at import."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from openai_mock import clock
+from openai_mock.store.base import Change, ConflictError, Object, Order, Page, Predicate
+
+_UPDATE_ATTEMPTS = 20
+
+
+def _pk(tenant: str, collection: str) -> str:
+    return f"{tenant}#{collection}"
+
+
+class DynamoDBStore:
+    def __init__(self, table_name: str, client: Any, ttl_seconds: int = 0) -> None:
+        self._table = table_name
+        self._client = client
+        self._ttl = ttl_seconds
+
+    def _is_conditional_failure(self, error: Exception) -> bool:
+        return type(error).__name__ == "ConditionalCheckFailedException"
+
+    def _item(self, tenant: str, collection: str, obj: Object, version: int, expires_at: int | None) -> dict:
+        item = {
+            "pk": {"S": _pk(tenant, collection)},
+            "sk": {"S": obj["id"]},
+            "body": {"S": json.dumps(obj)},
+            "version": {"N": str(version)},
+        }
+        if expires_at is not None:
+            item["expires_at"] = {"N": str(expires_at)}
+        return item
+
+    def _expiry(self) -> int | None:
+        return int(clock.now()) + self._ttl if self._ttl else None
+
+    @staticmethod
+    def _expired(item: dict) -> bool:
+        # DynamoDB deletes expired items lazily (within days), so reads must hide them themselves.
+        expires_at = item.get("expires_at")
+        return expires_at is not None and float(expires_at["N"]) <= clock.now()
+
+    def _get_item(self, tenant: str, collection: str, object_id: str) -> dict | None:
+        answer = self._client.get_item(
+            TableName=self._table,
+            Key={"pk": {"S": _pk(tenant, collection)}, "sk": {"S": object_id}},
+            ConsistentRead=True,
+        )
+        item = answer.get("Item")
+        return None if item is None or self._expired(item) else item
+
+    def create(self, tenant: str, collection: str, obj: Object) -> Object:
+        item = self._item(tenant, collection, obj, 1, self._expiry())
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=item,
+                # An expired leftover may be overwritten; a live object may not.
+                ConditionExpression="attribute_not_exists(pk) OR expires_at <= :now",
+                ExpressionAttributeValues={":now": {"N": str(int(clock.now()))}},
+            )
+        except Exception as error:
+            if self._is_conditional_failure(error):
+                raise ConflictError(obj["id"]) from error
+            raise
+        return json.loads(item["body"]["S"])
+
+    def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
+        item = self._get_item(tenant, collection, object_id)
+        return json.loads(item["body"]["S"]) if item else None
+
+    def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
+        for _ in range(_UPDATE_ATTEMPTS):
+            item = self._get_item(tenant, collection, object_id)
+            if item is None:
+                return None
+            version = int(item["version"]["N"])
+            updated = change(json.loads(item["body"]["S"]))
+            expires_at = int(item["expires_at"]["N"]) if "expires_at" in item else None
+            new_item = self._item(tenant, collection, updated, version + 1, expires_at)
+            try:
+                self._client.put_item(
+                    TableName=self._table,
+                    Item=new_item,
+                    ConditionExpression="version = :version",
+                    ExpressionAttributeValues={":version": {"N": str(version)}},
+                )
+            except Exception as error:
+                if self._is_conditional_failure(error):
+                    continue  # someone else wrote first: re-read and re-apply
+                raise
+            return updated
+        raise ConflictError(object_id)
+
+    def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
+        answer = self._client.delete_item(
+            TableName=self._table,
+            Key={"pk": {"S": _pk(tenant, collection)}, "sk": {"S": object_id}},
+            ReturnValues="ALL_OLD",
+        )
+        item = answer.get("Attributes")
+        return None if item is None or self._expired(item) else json.loads(item["body"]["S"])
+
+    def list(
+        self,
+        tenant: str,
+        collection: str,
+        *,
+        limit: int = 20,
+        order: Order = "desc",
+        after: str | None = None,
+        before: str | None = None,
+        where: Predicate | None = None,
+    ) -> Page:
+        ascending = order == "asc"
+        cursor = after
+        if before is not None:
+            ascending, cursor = not ascending, before  # walk away from the cursor, reverse at the end
+        pk = _pk(tenant, collection)
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ScanIndexForward": ascending,
+            "ConsistentRead": True,
+            # One more than asked, to learn `has_more` in the same Query when nothing is filtered out.
+            "Limit": limit + 1,
+        }
+        if cursor is not None:
+            query["ExclusiveStartKey"] = {"pk": {"S": pk}, "sk": {"S": cursor}}
+        found: list[Object] = []
+        has_more = False
+        while True:
+            answer = self._client.query(**query)
+            for item in answer.get("Items", []):
+                if self._expired(item):
+                    continue
+                obj = json.loads(item["body"]["S"])
+                if where is not None and not where(obj):
+                    continue
+                if len(found) == limit:
+                    has_more = True
+                    break
+                found.append(obj)
+            if has_more or "LastEvaluatedKey" not in answer:
+                break
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        if before is not None:
+            found.reverse()
+        return Page(found, has_more)
+
+    def delete_collection(self, tenant: str, collection: str) -> int:
+        pk = _pk(tenant, collection)
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ProjectionExpression": "pk, sk",
+        }
+        removed = 0
+        while True:
+            answer = self._client.query(**query)
+            keys = [{"pk": item["pk"], "sk": item["sk"]} for item in answer.get("Items", [])]
+            for start in range(0, len(keys), 25):  # BatchWriteItem takes 25 at a time
+                requests = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
+                pending: dict[str, Any] = {self._table: requests}
+                while pending:
+                    pending = self._client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            removed += len(keys)
+            if "LastEvaluatedKey" not in answer:
+                return removed
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+TABLE_KEY_SCHEMA = [
+    {"AttributeName": "pk", "KeyType": "HASH"},
+    {"AttributeName": "sk", "KeyType": "RANGE"},
+]
+TABLE_ATTRIBUTES = [
+    {"AttributeName": "pk", "AttributeType": "S"},
+    {"AttributeName": "sk", "AttributeType": "S"},
+]
+
+
+def create_table(client: Any, table_name: str) -> None:
+    """Create the table as template.yaml declares it (local DynamoDB and tests; SAM does it on AWS)."""
+    client.create_table(
+        TableName=table_name,
+        KeySchema=TABLE_KEY_SCHEMA,
+        AttributeDefinitions=TABLE_ATTRIBUTES,
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.get_waiter("table_exists").wait(TableName=table_name)

@@ -1,0 +1,125 @@
+"""In-process store: the default for the local server and tests, and for Lambda without persistence
+(where it lives as long as the warm container)."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import threading
+from dataclasses import dataclass, field
+
+from openai_mock import clock
+from openai_mock.store.base import Change, ConflictError, Object, Order, Page, Predicate
+
+
+@dataclass
+class _Collection:
+    ids: list[str] = field(default_factory=list)  # kept sorted
+    items: dict[str, tuple[str, float | None]] = field(default_factory=dict)  # id → (json, expires_at)
+
+
+class MemoryStore:
+    def __init__(self, ttl_seconds: int = 0) -> None:
+        self._ttl = ttl_seconds
+        self._collections: dict[tuple[str, str], _Collection] = {}
+        self._lock = threading.RLock()
+
+    def _expiry(self) -> float | None:
+        return clock.now() + self._ttl if self._ttl else None
+
+    def _live(self, collection: _Collection, object_id: str) -> Object | None:
+        record = collection.items.get(object_id)
+        if record is None:
+            return None
+        body, expires_at = record
+        if expires_at is not None and expires_at <= clock.now():
+            return None
+        return json.loads(body)
+
+    def create(self, tenant: str, collection: str, obj: Object) -> Object:
+        body = json.dumps(obj)
+        with self._lock:
+            stored = self._collections.setdefault((tenant, collection), _Collection())
+            object_id = obj["id"]
+            if self._live(stored, object_id) is not None:
+                raise ConflictError(object_id)
+            if object_id not in stored.items:
+                bisect.insort(stored.ids, object_id)
+            stored.items[object_id] = (body, self._expiry())
+        return json.loads(body)
+
+    def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
+        with self._lock:
+            stored = self._collections.get((tenant, collection))
+            return self._live(stored, object_id) if stored else None
+
+    def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
+        # One lock around read-change-write: updates of the same object are serialised.
+        with self._lock:
+            stored = self._collections.get((tenant, collection))
+            current = self._live(stored, object_id) if stored else None
+            if current is None or stored is None:
+                return None
+            updated = change(current)
+            body = json.dumps(updated)
+            stored.items[object_id] = (body, stored.items[object_id][1])
+            return json.loads(body)
+
+    def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
+        with self._lock:
+            stored = self._collections.get((tenant, collection))
+            current = self._live(stored, object_id) if stored else None
+            if current is None or stored is None:
+                return None
+            del stored.items[object_id]
+            stored.ids.pop(bisect.bisect_left(stored.ids, object_id))
+            return current
+
+    def list(
+        self,
+        tenant: str,
+        collection: str,
+        *,
+        limit: int = 20,
+        order: Order = "desc",
+        after: str | None = None,
+        before: str | None = None,
+        where: Predicate | None = None,
+    ) -> Page:
+        with self._lock:
+            stored = self._collections.get((tenant, collection))
+            if stored is None:
+                return Page([], False)
+            ids = _ids_in_walk_order(stored.ids, order, after, before)
+            found: list[Object] = []
+            has_more = False
+            for object_id in ids:
+                obj = self._live(stored, object_id)
+                if obj is None or (where is not None and not where(obj)):
+                    continue
+                if len(found) == limit:
+                    has_more = True
+                    break
+                found.append(obj)
+        if before is not None:
+            found.reverse()  # walked away from the cursor; present in the requested order
+        return Page(found, has_more)
+
+    def delete_collection(self, tenant: str, collection: str) -> int:
+        with self._lock:
+            stored = self._collections.pop((tenant, collection), None)
+            return len(stored.items) if stored else 0
+
+
+def _ids_in_walk_order(ids: list[str], order: Order, after: str | None, before: str | None) -> list[str]:
+    """The ids to walk, starting next to the cursor. `before` walks against `order`."""
+    ascending = order == "asc"
+    if before is not None:
+        ascending, cursor = not ascending, before
+    else:
+        cursor = after
+    if ascending:
+        start = bisect.bisect_right(ids, cursor) if cursor is not None else 0
+        return ids[start:]
+    end = bisect.bisect_left(ids, cursor) if cursor is not None else len(ids)
+    return ids[:end][::-1]

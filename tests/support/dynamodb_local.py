@@ -1,0 +1,192 @@
+"""Run the official DynamoDB Local jar (installed by `tools/dynamodb_local.sh`) as a subprocess for tests.
+
+Typical fixture::
+
+    @pytest.fixture(scope="session")
+    def dynamodb_local() -> Iterator[DynamoDBLocal]:
+        if reason := dynamodb_local_unavailable_reason():
+            pytest.skip(reason)
+        with DynamoDBLocal() as ddb:
+            yield ddb
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import weakref
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.configprovider import ConstantProvider
+from botocore.exceptions import BotoCoreError, ClientError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EMULATOR_DIR = REPO_ROOT / ".cache/dynamodb-local/node_modules/amplify-dynamodb-simulator/emulator"
+JAR = EMULATOR_DIR / "DynamoDBLocal.jar"
+NATIVE_LIB_DIR = EMULATOR_DIR / "DynamoDBLocal_lib"  # sqlite4java .so/.dylib/.dll files
+
+REGION = "us-east-1"
+# DynamoDB Local accepts any credentials; these keep boto3 away from the real credential chain.
+DUMMY_ACCESS_KEY_ID = "dynamodb-local"
+DUMMY_SECRET_ACCESS_KEY = "dynamodb-local"
+
+START_TIMEOUT_S = 30.0
+POLL_INTERVAL_S = 0.05
+
+
+def dynamodb_local_unavailable_reason() -> str | None:
+    """Why DynamoDB Local cannot run here (for `pytest.skip`), or None if it can."""
+    if shutil.which("java") is None:
+        return "DynamoDB Local needs a Java 11+ runtime, but `java` is not on PATH"
+    if not JAR.is_file():
+        return f"DynamoDB Local is not installed ({JAR} missing); run `bash tools/dynamodb_local.sh`"
+    return None
+
+
+def isolated_boto3_session() -> boto3.session.Session:
+    """A boto3 session with dummy credentials that ignores the user's AWS profile and config files.
+
+    Explicit keys alone are not enough: AWS_PROFILE naming a missing profile still raises ProfileNotFound,
+    and ~/.aws/config settings (retries, ...) would still apply.
+    """
+    core = botocore.session.Session()
+    store = core.get_component("config_store")
+    for name, value in {"profile": None, "config_file": os.devnull, "credentials_file": os.devnull}.items():
+        store.set_config_provider(name, ConstantProvider(value))
+    return boto3.session.Session(
+        botocore_session=core,
+        aws_access_key_id=DUMMY_ACCESS_KEY_ID,
+        aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
+        region_name=REGION,
+    )
+
+
+def _free_port() -> int:
+    # Small race (the port is released before java binds it); an early java exit is reported by start().
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _terminate(proc: subprocess.Popen[bytes], workdir: tempfile.TemporaryDirectory[str]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    workdir.cleanup()
+
+
+class DynamoDBLocal:
+    """One in-memory DynamoDB Local process on a free port."""
+
+    def __init__(self) -> None:
+        self.port: int | None = None
+        self.startup_seconds: float | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._finalizer: weakref.finalize | None = None  # type: ignore[type-arg]
+
+    @property
+    def endpoint_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("DynamoDB Local is not started")
+        return f"http://127.0.0.1:{self.port}"
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `boto3.client("dynamodb", **kwargs)` / `boto3.resource(...)`."""
+        return {
+            "endpoint_url": self.endpoint_url,
+            "region_name": REGION,
+            "aws_access_key_id": DUMMY_ACCESS_KEY_ID,
+            "aws_secret_access_key": DUMMY_SECRET_ACCESS_KEY,
+        }
+
+    def client(self, config: Config | None = None) -> Any:
+        """A low-level DynamoDB client bound to this instance."""
+        return isolated_boto3_session().client("dynamodb", endpoint_url=self.endpoint_url, config=config)
+
+    def start(self) -> None:
+        if self._proc is not None:
+            raise RuntimeError("DynamoDB Local is already started")
+        if reason := dynamodb_local_unavailable_reason():
+            raise RuntimeError(reason)
+        self.port = _free_port()
+        # Own cwd: the jar writes dynamodb-local-metadata.json into its working directory.
+        workdir = tempfile.TemporaryDirectory(prefix="dynamodb-local-")
+        log_path = Path(workdir.name) / "dynamodb-local.log"
+        command = [
+            "java",
+            # Without it sqlite4java extracts a copy of its native library into /tmp on every start.
+            f"-Djava.library.path={NATIVE_LIB_DIR}",
+            "-jar",
+            str(JAR),
+            "-inMemory",  # no .db files; every start is a clean database
+            "-sharedDb",  # one database for all credentials/regions, so app code and tests see the same tables
+            "-disableTelemetry",  # offline-friendly, no phoning home
+            "-port",
+            str(self.port),
+        ]
+        started = time.monotonic()
+        with log_path.open("wb") as log:  # a file, not a pipe: an unread pipe can fill up and block java
+            self._proc = subprocess.Popen(
+                command, cwd=workdir.name, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            )
+        # Kill java even if stop() is never called (e.g. the test session is interrupted).
+        self._finalizer = weakref.finalize(self, _terminate, self._proc, workdir)
+        try:
+            self._wait_until_ready(log_path)
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.monotonic() - started
+
+    def _wait_until_ready(self, log_path: Path) -> None:
+        assert self._proc is not None
+        # One quick attempt per poll; boto3's own retries would hide the deadline.
+        probe = self.client(Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 1}))
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if self._proc.poll() is not None:
+                raise RuntimeError(
+                    f"DynamoDB Local exited with code {self._proc.returncode} before it was ready:\n"
+                    + log_path.read_text(errors="replace")[-2000:]
+                )
+            try:
+                probe.list_tables(Limit=1)
+                return
+            except (BotoCoreError, ClientError):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"DynamoDB Local did not answer on {self.endpoint_url} within {START_TIMEOUT_S:.0f} s"
+                    ) from None
+            time.sleep(POLL_INTERVAL_S)
+
+    def stop(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()  # runs _terminate at most once
+        self._proc = None
+        self._finalizer = None
+        self.port = None
+
+    def __enter__(self) -> DynamoDBLocal:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
