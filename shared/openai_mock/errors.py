@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 
-
 class OpenAIError(Exception):
     """An error answered to the client exactly as OpenAI would answer it."""
 

@@ -1,4 +1,4 @@
-"""The one list helper: OpenAI's cursor pagination (`limit` 1–100, `order`, `after`, `before`) and
+"""The one list helper: OpenAI's cursor pagination (`limit` 1-100, `order`, `after`, `before`) and
 its list envelope (`object`, `data`, `first_id`, `last_id`, `has_more`)."""
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.configprovider import ConstantProvider
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EMULATOR_DIR = REPO_ROOT / ".cache/dynamodb-local/node_modules/amplify-dynamodb-simulator/emulator"
@@ -35,9 +35,10 @@ JAR = EMULATOR_DIR / "DynamoDBLocal.jar"
 NATIVE_LIB_DIR = EMULATOR_DIR / "DynamoDBLocal_lib"  # sqlite4java .so/.dylib/.dll files
 
 REGION = "us-east-1"
-# DynamoDB Local accepts any credentials; these keep boto3 away from the real credential chain.
-DUMMY_ACCESS_KEY_ID = "dynamodb-local"
-DUMMY_SECRET_ACCESS_KEY = "dynamodb-local"
+# Dummy credentials keep boto3 away from the real credential chain. DynamoDB Local (>= 1.23) rejects
+# access key ids that are not purely [A-Za-z0-9] with UnrecognizedClientException, so no dashes here.
+DUMMY_ACCESS_KEY_ID = "dynamodblocal"
+DUMMY_SECRET_ACCESS_KEY = "dynamodblocal"
 
 START_TIMEOUT_S = 30.0
 POLL_INTERVAL_S = 0.05
@@ -165,7 +166,7 @@ class DynamoDBLocal:
             try:
                 probe.list_tables(Limit=1)
                 return
-            except (BotoCoreError, ClientError):
+            except BotoCoreError:  # not listening yet; a ClientError means it is up but unhappy, so raise
                 if time.monotonic() > deadline:
                     raise TimeoutError(
                         f"DynamoDB Local did not answer on {self.endpoint_url} within {START_TIMEOUT_S:.0f} s"

@@ -68,7 +68,7 @@ class Template:
     def __init__(self, path: Path) -> None:
         self.path = path.resolve()
         with self.path.open() as stream:
-            self.document: dict[str, Any] = yaml.load(stream, Loader=_CloudFormationLoader)  # noqa: S506
+            self.document: dict[str, Any] = yaml.load(stream, Loader=_CloudFormationLoader)
 
     @cached_property
     def functions(self) -> tuple[FunctionDef, ...]:

@@ -114,10 +114,9 @@ class MemoryStore:
 def _ids_in_walk_order(ids: list[str], order: Order, after: str | None, before: str | None) -> list[str]:
     """The ids to walk, starting next to the cursor. `before` walks against `order`."""
     ascending = order == "asc"
+    cursor = after
     if before is not None:
         ascending, cursor = not ascending, before
-    else:
-        cursor = after
     if ascending:
         start = bisect.bisect_right(ids, cursor) if cursor is not None else 0
         return ids[start:]
