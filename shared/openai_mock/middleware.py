@@ -17,10 +17,6 @@ from openai_mock.settings import get_settings
 RATE_LIMIT_STATE_KEY = "rate_limit_headers"
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class OpenAIMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -45,26 +41,35 @@ class OpenAIMiddleware:
             await send(message)
 
         received = 0
+        overflowed = False
 
         async def receive_limited() -> Message:
-            nonlocal received
+            # Past the limit the app is told the client left; whatever it answers is dropped below.
+            nonlocal received, overflowed
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _BodyTooLarge
+                    overflowed = True
+                    return {"type": "http.disconnect"}
             return message
 
-        try:
-            if _declared_length(scope) > limit:
-                raise _BodyTooLarge
-            await self.app(scope, receive_limited, send_with_headers)
-        except _BodyTooLarge:
+        async def send_unless_overflowed(message: Message) -> None:
+            if not overflowed:
+                await send_with_headers(message)
+
+        if _declared_length(scope) > limit:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
+            return
+        try:
+            await self.app(scope, receive_limited, send_unless_overflowed)
         except Exception:
-            logger.exception("unhandled error", extra={"path": scope.get("path"), "request_id": request_id})
-            if not response_started:
-                await server_error().response()(scope, receive, send_with_headers)
+            if not overflowed:
+                logger.exception("unhandled error", extra={"path": scope.get("path"), "request_id": request_id})
+                if not response_started:
+                    await server_error().response()(scope, receive, send_with_headers)
+        if overflowed and not response_started:
+            await body_too_large(limit).response()(scope, receive, send_with_headers)
 
 
 def _declared_length(scope: Scope) -> int:

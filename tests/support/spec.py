@@ -71,14 +71,14 @@ requires_spec = pytest.mark.skipif(
 
 @cache
 def load_spec() -> dict[str, Any]:
-    """The parsed spec (cached; ~0.1 s with libyaml, several seconds with the pure-Python loader)."""
+    """The parsed spec (cached; ~0.15 s with libyaml vs ~0.9 s with the pure-Python loader)."""
     path = spec_path()
     if path is None:
         raise FileNotFoundError(
             f"official OpenAI spec not found at {_spec_candidate()}; set OPENAI_SPEC_PATH "
             "(mark the test with tests.support.spec.requires_spec)"
         )
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~20x faster on this 1.1 MB file
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~6x faster on this 1.1 MB file
     with path.open("rb") as fh:
         spec: dict[str, Any] = yaml.load(fh, Loader=loader)
     return spec
@@ -353,7 +353,8 @@ def _check(validator: Validator, body: object, what: str) -> None:
     errors = sorted(validator.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         listing = "\n".join(f"  - {_describe(e)}" for e in errors)
-        raise AssertionError(f"{what} does not conform to the OpenAI spec ({len(errors)} errors):\n{listing}")
+        count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
+        raise AssertionError(f"{what} does not conform to the OpenAI spec ({count}):\n{listing}")
 
 
 def assert_conforms(method: str, path: str, status: int, body: object, content_type: str = "application/json") -> None:

@@ -5,12 +5,19 @@ table's TTL attribute. The boto3 client is injected or created lazily, never at 
 from __future__ import annotations
 
 import json
+import random
+import time
 from typing import Any
 
 from openai_mock import clock
 from openai_mock.store.base import Change, ConflictError, Object, Order, Page, Predicate
 
-_UPDATE_ATTEMPTS = 20
+_UPDATE_ATTEMPTS = 50
+# Backoff between conflicting writers. Jitter keeps writers from colliding again in lockstep; it decides
+# timing only, never content, so it needs no seed.
+_BACKOFF_BASE_SECONDS = 0.005
+_BACKOFF_CAP_SECONDS = 0.2
+_jitter = random.Random()
 
 
 def _pk(tenant: str, collection: str) -> str:
@@ -76,7 +83,10 @@ class DynamoDBStore:
         return json.loads(item["body"]["S"]) if item else None
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
-        for _ in range(_UPDATE_ATTEMPTS):
+        for attempt in range(_UPDATE_ATTEMPTS):
+            if attempt:
+                ceiling = min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2 ** min(attempt, 6))
+                time.sleep(_jitter.uniform(0, ceiling))
             item = self._get_item(tenant, collection, object_id)
             if item is None:
                 return None

@@ -1,0 +1,158 @@
+"""ObjectStore behaviour every backend must share (memory, moto DynamoDB, DynamoDB Local)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from openai_mock import clock
+from openai_mock.errors import OpenAIError
+from openai_mock.ids import new_id
+from openai_mock.store.base import ConflictError, ObjectStore
+
+T = "t_tenant_a"
+
+
+def _create(store: ObjectStore, count: int, collection: str = "file", tenant: str = T) -> list[str]:
+    ids = []
+    for index in range(count):
+        object_id = new_id("file")
+        store.create(tenant, collection, {"id": object_id, "index": index, "purpose": "batch" if index % 2 else "fine-tune"})
+        ids.append(object_id)
+    return ids
+
+
+def test_create_then_get_returns_an_equal_copy(store: ObjectStore) -> None:
+    obj = {"id": "file-abc", "bytes": 12, "nested": {"list": [1, 2.5, "x", None, True]}}
+    assert store.create(T, "file", obj) == obj
+    assert store.get(T, "file", "file-abc") == obj
+    assert store.get(T, "file", "file-missing") is None
+
+
+def test_create_refuses_a_taken_id(store: ObjectStore) -> None:
+    store.create(T, "file", {"id": "file-abc", "v": 1})
+    with pytest.raises(ConflictError):
+        store.create(T, "file", {"id": "file-abc", "v": 2})
+    assert store.get(T, "file", "file-abc") == {"id": "file-abc", "v": 1}
+
+
+def test_tenants_and_collections_are_isolated(store: ObjectStore) -> None:
+    store.create(T, "file", {"id": "file-abc"})
+    assert store.get("t_other", "file", "file-abc") is None
+    assert store.get(T, "batch", "file-abc") is None
+    assert store.list("t_other", "file").items == []
+    assert store.delete("t_other", "file", "file-abc") is None
+    assert store.update("t_other", "file", "file-abc", lambda o: {**o, "x": 1}) is None
+    assert store.get(T, "file", "file-abc") == {"id": "file-abc"}
+
+
+def test_update_applies_the_change(store: ObjectStore) -> None:
+    store.create(T, "file", {"id": "file-abc", "status": "uploaded"})
+    assert store.update(T, "file", "file-abc", lambda o: {**o, "status": "processed"}) == {
+        "id": "file-abc",
+        "status": "processed",
+    }
+    assert store.get(T, "file", "file-abc")["status"] == "processed"  # type: ignore[index]
+
+
+def test_failed_change_writes_nothing(store: ObjectStore) -> None:
+    store.create(T, "file", {"id": "file-abc", "status": "uploaded"})
+
+    def refuse(obj: dict) -> dict:
+        obj["status"] = "half-written"
+        raise OpenAIError(400, "refused")
+
+    with pytest.raises(OpenAIError):
+        store.update(T, "file", "file-abc", refuse)
+    assert store.get(T, "file", "file-abc") == {"id": "file-abc", "status": "uploaded"}
+
+
+def test_concurrent_updates_lose_nothing(store: ObjectStore) -> None:
+    store.create(T, "vector_store", {"id": "vs_1", "count": 0})
+    workers, increments = 8, 15
+
+    def bump() -> None:
+        for _ in range(increments):
+            store.update(T, "vector_store", "vs_1", lambda o: {**o, "count": o["count"] + 1})
+
+    threads = [threading.Thread(target=bump) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.get(T, "vector_store", "vs_1")["count"] == workers * increments  # type: ignore[index]
+
+
+def test_delete_returns_the_object_once(store: ObjectStore) -> None:
+    store.create(T, "file", {"id": "file-abc", "bytes": 3})
+    assert store.delete(T, "file", "file-abc") == {"id": "file-abc", "bytes": 3}
+    assert store.delete(T, "file", "file-abc") is None
+    assert store.get(T, "file", "file-abc") is None
+    assert store.list(T, "file").items == []
+
+
+def test_list_orders_by_creation_both_ways(store: ObjectStore) -> None:
+    ids = _create(store, 5)
+    assert [o["id"] for o in store.list(T, "file", order="asc").items] == ids
+    assert [o["id"] for o in store.list(T, "file", order="desc").items] == ids[::-1]
+
+
+def test_list_pages_with_after_and_has_more(store: ObjectStore) -> None:
+    ids = _create(store, 7)
+    first = store.list(T, "file", limit=3, order="asc")
+    assert [o["id"] for o in first.items] == ids[:3] and first.has_more
+    second = store.list(T, "file", limit=3, order="asc", after=ids[2])
+    assert [o["id"] for o in second.items] == ids[3:6] and second.has_more
+    last = store.list(T, "file", limit=3, order="asc", after=ids[5])
+    assert [o["id"] for o in last.items] == ids[6:] and not last.has_more
+    exact = store.list(T, "file", limit=7, order="asc")
+    assert len(exact.items) == 7 and not exact.has_more
+
+
+def test_list_after_in_descending_order(store: ObjectStore) -> None:
+    ids = _create(store, 5)
+    page = store.list(T, "file", limit=2, order="desc", after=ids[3])
+    assert [o["id"] for o in page.items] == [ids[2], ids[1]] and page.has_more
+
+
+def test_list_before_returns_the_items_just_before_the_cursor(store: ObjectStore) -> None:
+    ids = _create(store, 6)
+    asc = store.list(T, "file", limit=2, order="asc", before=ids[4])
+    assert [o["id"] for o in asc.items] == [ids[2], ids[3]] and asc.has_more
+    desc = store.list(T, "file", limit=2, order="desc", before=ids[1])
+    assert [o["id"] for o in desc.items] == [ids[3], ids[2]] and desc.has_more
+    edge = store.list(T, "file", limit=5, order="asc", before=ids[2])
+    assert [o["id"] for o in edge.items] == ids[:2] and not edge.has_more
+
+
+def test_list_filters_without_short_pages(store: ObjectStore) -> None:
+    ids = _create(store, 9)
+    batch_ids = [object_id for index, object_id in enumerate(ids) if index % 2]
+    page = store.list(T, "file", limit=3, order="asc", where=lambda o: o["purpose"] == "batch")
+    assert [o["id"] for o in page.items] == batch_ids[:3] and page.has_more
+    rest = store.list(T, "file", limit=3, order="asc", after=batch_ids[2], where=lambda o: o["purpose"] == "batch")
+    assert [o["id"] for o in rest.items] == batch_ids[3:] and not rest.has_more
+
+
+def test_delete_collection_removes_only_that_collection(store: ObjectStore) -> None:
+    _create(store, 30, collection="thread.message/thread_1")
+    _create(store, 2, collection="thread.message/thread_2")
+    assert store.delete_collection(T, "thread.message/thread_1") == 30
+    assert store.list(T, "thread.message/thread_1").items == []
+    assert len(store.list(T, "thread.message/thread_2").items) == 2
+
+
+def test_objects_expire_after_their_ttl(store: ObjectStore) -> None:
+    ttl_store = type(store).__new__(type(store))
+    ttl_store.__dict__.update(store.__dict__)
+    ttl_store._ttl = 60  # type: ignore[attr-defined]
+    clock.freeze(1_800_000_000)
+    ttl_store.create(T, "file", {"id": "file-old"})
+    clock.advance(59)
+    assert ttl_store.get(T, "file", "file-old") is not None
+    clock.advance(2)
+    assert ttl_store.get(T, "file", "file-old") is None
+    assert ttl_store.list(T, "file").items == []
+    ttl_store.create(T, "file", {"id": "file-old", "reborn": True})  # an expired id may be reused
+    assert ttl_store.get(T, "file", "file-old") == {"id": "file-old", "reborn": True}
