@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.ids import new_id
@@ -18,7 +17,8 @@ def _create(store: ObjectStore, count: int, collection: str = "file", tenant: st
     ids = []
     for index in range(count):
         object_id = new_id("file")
-        store.create(tenant, collection, {"id": object_id, "index": index, "purpose": "batch" if index % 2 else "fine-tune"})
+        purpose = "batch" if index % 2 else "fine-tune"
+        store.create(tenant, collection, {"id": object_id, "index": index, "purpose": purpose})
         ids.append(object_id)
     return ids
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi import APIRouter
-from pydantic import BaseModel
-from starlette.testclient import TestClient
-
 from openai_mock.app_factory import create_app
 from openai_mock.settings import reset_settings
+from pydantic import BaseModel
+from starlette.testclient import TestClient
 
 AUTH = {"Authorization": "Bearer sk-test"}
 
