@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute
 from mangum import Mangum
 
 from openai_mock.auth import authenticate
@@ -27,6 +28,14 @@ def create_app(*routers: APIRouter, title: str = "openai-mock") -> FastAPI:
     for router in routers:
         app.include_router(router)
     app.add_middleware(OpenAIMiddleware)
+    # What this app serves, as (METHOD, path) pairs: checked against template.yaml's events in tests.
+    app.state.served_routes = frozenset(
+        (method, route.path)
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    )
     return app
 
 

@@ -42,6 +42,11 @@ DUMMY_SECRET_ACCESS_KEY = "dynamodblocal"
 
 START_TIMEOUT_S = 30.0
 POLL_INTERVAL_S = 0.05
+BIND_ATTEMPTS = 3  # the free port can be taken by someone else before java binds it
+
+
+class _PortTaken(Exception):
+    pass
 
 
 def dynamodb_local_unavailable_reason() -> str | None:
@@ -72,7 +77,6 @@ def isolated_boto3_session() -> boto3.session.Session:
 
 
 def _free_port() -> int:
-    # Small race (the port is released before java binds it); an early java exit is reported by start().
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -105,7 +109,11 @@ class DynamoDBLocal:
         return f"http://127.0.0.1:{self.port}"
 
     def client_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for `boto3.client("dynamodb", **kwargs)` / `boto3.resource(...)`."""
+        """Keyword arguments for `boto3.client("dynamodb", **kwargs)` / `boto3.resource(...)`.
+
+        Plain boto3 still reads AWS_PROFILE and ~/.aws/config; use `client()` or `isolated_boto3_session()`
+        where that matters.
+        """
         return {
             "endpoint_url": self.endpoint_url,
             "region_name": REGION,
@@ -122,7 +130,24 @@ class DynamoDBLocal:
             raise RuntimeError("DynamoDB Local is already started")
         if reason := dynamodb_local_unavailable_reason():
             raise RuntimeError(reason)
-        self.port = _free_port()
+        started = time.monotonic()
+        for attempt in range(1, BIND_ATTEMPTS + 1):
+            log_path = self._launch(_free_port())
+            try:
+                self._wait_until_ready(log_path)
+            except _PortTaken:
+                self.stop()
+                if attempt == BIND_ATTEMPTS:
+                    raise RuntimeError(f"DynamoDB Local could not bind a free port in {attempt} attempts") from None
+                continue
+            except BaseException:
+                self.stop()
+                raise
+            self.startup_seconds = time.monotonic() - started
+            return
+
+    def _launch(self, port: int) -> Path:
+        self.port = port
         # Own cwd: the jar writes dynamodb-local-metadata.json into its working directory.
         workdir = tempfile.TemporaryDirectory(prefix="dynamodb-local-")
         log_path = Path(workdir.name) / "dynamodb-local.log"
@@ -141,21 +166,15 @@ class DynamoDBLocal:
             "-sharedDb",  # one database for all credentials/regions, so app code and tests see the same tables
             "-disableTelemetry",  # offline-friendly, no phoning home
             "-port",
-            str(self.port),
+            str(port),
         ]
-        started = time.monotonic()
         with log_path.open("wb") as log:  # a file, not a pipe: an unread pipe can fill up and block java
             self._proc = subprocess.Popen(
                 command, cwd=workdir.name, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
             )
         # Kill java even if stop() is never called (e.g. the test session is interrupted).
         self._finalizer = weakref.finalize(self, _terminate, self._proc, workdir)
-        try:
-            self._wait_until_ready(log_path)
-        except BaseException:
-            self.stop()
-            raise
-        self.startup_seconds = time.monotonic() - started
+        return log_path
 
     def _wait_until_ready(self, log_path: Path) -> None:
         assert self._proc is not None
@@ -163,11 +182,12 @@ class DynamoDBLocal:
         probe = self.client(Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 1}))
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
-            if self._proc.poll() is not None:
-                raise RuntimeError(
-                    f"DynamoDB Local exited with code {self._proc.returncode} before it was ready:\n"
-                    + log_path.read_text(errors="replace")[-2000:]
-                )
+            # A failed start does not always end the JVM (Jetty threads keep it alive), so read the log too.
+            log_text = log_path.read_text(errors="replace")
+            if "Failed to bind" in log_text:
+                raise _PortTaken
+            if self._proc.poll() is not None or 'Exception in thread "main"' in log_text:
+                raise RuntimeError(f"DynamoDB Local failed to start:\n{log_text[-2000:]}")
             try:
                 probe.list_tables(Limit=1)
                 return

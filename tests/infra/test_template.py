@@ -1,0 +1,146 @@
+"""template.yaml is the single source of truth for routing: checked against the apps, the official
+operation list, the README's table of groups, SAM's transform and cfn-lint."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from samtranslator.translator.transform import transform
+from samtranslator.public.translator import ManagedPolicyLoader
+
+from openai_mock.local.template import Template
+from tests.support.spec import load_operations, operations_path
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = Template(REPO / "template.yaml")
+README = (REPO / "README.md").read_text()
+
+requires_operations = pytest.mark.skipif(operations_path() is None, reason="operations-2025-03-11.tsv not found")
+
+
+def _app_routes(function) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return set(function.load_app().state.served_routes)
+
+
+@pytest.mark.parametrize("function", TEMPLATE.functions, ids=lambda f: f.logical_id)
+def test_template_routes_equal_the_app_routes(function) -> None:  # type: ignore[no-untyped-def]
+    declared = {(route.method, route.path) for route in function.routes}
+    assert declared, f"{function.logical_id} declares no API events"
+    assert declared == _app_routes(function)
+
+
+@pytest.mark.parametrize("function", TEMPLATE.functions, ids=lambda f: f.logical_id)
+def test_function_shape(function) -> None:  # type: ignore[no-untyped-def]
+    resource = TEMPLATE.document["Resources"][function.logical_id]["Properties"]
+    assert function.code_uri_relative.parts[0] == "functions"
+    assert (function.code_uri / "app.py").is_file()
+    assert "Runtime" not in resource and "Layers" not in resource, "runtime and layer come from Globals"
+    for name, event in resource["Events"].items():
+        assert event["Properties"]["RestApiId"] == {"Ref": "MockApi"}, name
+
+
+def test_every_route_belongs_to_one_function() -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for function in TEMPLATE.functions:
+        for route in function.routes:
+            key = (route.method, route.path)
+            assert key not in seen, f"{key} is routed to {seen[key]} and {function.logical_id}"
+            seen[key] = function.logical_id
+
+
+def _readme_status() -> dict[str, str]:
+    """The README's group table: | Group | Function | Operations | Status |."""
+    rows = re.findall(r"^\| ([^|]+?) \| `?([^|`]*?)`? \| (\d+) \| ([^|]+?) \|$", README, re.MULTILINE)
+    return {group: status.strip() for group, _function, _count, status in rows}
+
+
+@requires_operations
+def test_every_operation_is_routed_or_listed_as_not_yet() -> None:
+    """The README's table is the one list of what is implemented; the template must agree with it."""
+    routed = {(route.method, route.path) for function in TEMPLATE.functions for route in function.routes}
+    status = _readme_status()
+    operations = load_operations()
+    assert len(operations) == 122
+    for group in {operation.group for operation in operations}:
+        assert group in status, f"README table lacks the group {group!r}"
+    for operation in operations:
+        is_routed = (operation.method.upper(), "/v1" + operation.path) in routed
+        claimed = status[operation.group]
+        if claimed == "implemented":
+            assert is_routed, f"{operation.operation_id} ({operation.group}) is marked implemented but not routed"
+        else:
+            assert claimed == "not yet", f"unknown status {claimed!r} for {operation.group}"
+            assert not is_routed, f"{operation.operation_id} is routed but {operation.group} says 'not yet'"
+
+
+@requires_operations
+def test_every_route_is_an_official_operation() -> None:
+    official = {(op.method.upper(), "/v1" + op.path) for op in load_operations()}
+    for function in TEMPLATE.functions:
+        for route in function.routes:
+            assert (route.method, route.path) in official, f"{function.logical_id}: {route} is not in the spec"
+
+
+def test_cfn_lint_is_clean() -> None:
+    from cfnlint.api import lint_all
+
+    matches = lint_all((REPO / "template.yaml").read_text())
+    # Errors and warnings; cfn-lint's informational rules are advice about the template's metadata.
+    assert [str(match) for match in matches if match.rule.id[0] in "EW"] == []
+
+
+@pytest.mark.parametrize("persistence", ["true", "false"])
+def test_sam_transform_succeeds(persistence: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cfnlint.decode import decode_str
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the transform builds ARNs; no AWS call is made
+    document, errors = decode_str((REPO / "template.yaml").read_text())
+    assert not errors
+    document["Parameters"]["EnablePersistence"]["Default"] = persistence
+    # `sam package` replaces local code paths with S3 locations before the transform runs; do the same.
+    for name, resource in document["Resources"].items():
+        for key in ("CodeUri", "ContentUri"):
+            if key in resource.get("Properties", {}):
+                resource["Properties"][key] = f"s3://openai-mock-artifacts/{name}.zip"
+
+    class _NoIamPolicies(ManagedPolicyLoader):
+        def __init__(self) -> None:  # offline: no IAM calls
+            pass
+
+        def load(self) -> dict[str, str]:
+            return {}
+
+    transformed = transform(document, {}, _NoIamPolicies())
+    resources = transformed["Resources"]
+    functions = [name for name, res in resources.items() if res["Type"] == "AWS::Lambda::Function"]
+    assert len(functions) == len(TEMPLATE.functions)
+    assert any(res["Type"] == "AWS::ApiGateway::RestApi" for res in resources.values())
+    assert any(res["Type"] == "AWS::Lambda::LayerVersion" for res in resources.values())
+
+
+def test_table_keys_match_the_dynamodb_store() -> None:
+    from openai_mock.store.dynamodb import TABLE_ATTRIBUTES, TABLE_KEY_SCHEMA
+
+    table = TEMPLATE.document["Resources"]["ObjectsTable"]["Properties"]
+    assert table["KeySchema"] == TABLE_KEY_SCHEMA
+    assert table["AttributeDefinitions"] == TABLE_ATTRIBUTES
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_runtime_is_python311_everywhere() -> None:
+    globals_ = TEMPLATE.document["Globals"]["Function"]
+    assert globals_["Runtime"] == "python3.11"
+    layer = TEMPLATE.document["Resources"]["ResponseGenerationLayer"]
+    assert layer["Metadata"]["BuildMethod"] == "python3.11"
+    assert layer["Properties"]["ContentUri"] == "shared/"
+    assert 'requires-python = ">=3.11"' in (REPO / "pyproject.toml").read_text()
+
+
+def test_layer_requirements_are_generated_from_pyproject() -> None:
+    import subprocess
+    import sys
+
+    check = subprocess.run([sys.executable, "tools/gen_requirements.py", "--check"], cwd=REPO, capture_output=True)
+    assert check.returncode == 0, check.stderr.decode()
