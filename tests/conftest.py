@@ -9,13 +9,13 @@ from pathlib import Path
 
 import openai
 import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
 from openai_mock import clock
 from openai_mock.local.server import build_app
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
-
 from tests.support.sdk import asgi_client
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from samtranslator.translator.transform import transform
 from samtranslator.public.translator import ManagedPolicyLoader
+from samtranslator.translator.transform import transform
 
 from openai_mock.local.template import Template
 from tests.support.spec import load_operations, operations_path
