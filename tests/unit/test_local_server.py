@@ -1,0 +1,63 @@
+"""`openai-mock serve` for real: a subprocess on a free port, answered through the official SDK."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[str, str]]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "openai_mock.local.cli", "serve", "--port", str(port), "--seed", "7"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    banner = process.stdout.readline()  # printed once the app is built, just before uvicorn binds
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.05)  # waiting for a process to bind, not for state
+    yield f"http://127.0.0.1:{port}/v1", banner
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_banner_names_the_url_and_route_count(served: tuple[str, str]) -> None:
+    base_url, banner = served
+    assert base_url in banner
+    assert " routes from " in banner
+
+
+def test_sdk_lists_models_over_a_real_socket(served: tuple[str, str]) -> None:
+    client = openai.OpenAI(base_url=served[0], api_key="sk-test", max_retries=0)
+    assert "gpt-4o" in [model.id for model in client.models.list()]
+
+
+def test_unknown_path_gets_the_404_envelope(served: tuple[str, str]) -> None:
+    response = httpx.get(f"{served[0]}/nope", headers={"Authorization": "Bearer sk-test"})
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "Invalid URL (GET /v1/nope)"
