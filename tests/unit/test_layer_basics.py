@@ -130,3 +130,15 @@ def test_sse_framing() -> None:
     frames = list(chat_style([{"n": 1}, {"n": 2}]))
     assert frames[-1] == b"data: [DONE]\n\n"
     assert [json.loads(f[6:]) for f in frames[:-1]] == [{"n": 1}, {"n": 2}]
+
+
+def test_request_seed_prefers_the_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openai_mock.rng import request_rng, request_seed
+
+    monkeypatch.setenv("OPENAI_MOCK_SEED", "5")
+    reset_settings()
+    assert request_seed({"x-mock-seed": "abc"}) == "abc"
+    assert request_seed({}) == 5
+    body = {"input": "x"}
+    assert request_rng(body, {"x-mock-seed": "1"}).random() == request_rng(body, {"x-mock-seed": "1"}).random()
+    assert request_rng(body, {"x-mock-seed": "1"}).random() != request_rng(body, {}).random()
