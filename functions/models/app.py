@@ -1,6 +1,7 @@
 """Models: list the catalogue, retrieve a model, delete a fine-tuned model."""
 
 from fastapi import APIRouter
+
 from openai_mock import catalog
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal

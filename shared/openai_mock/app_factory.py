@@ -34,7 +34,7 @@ def create_app(*routers: APIRouter, title: str = "openai-mock") -> FastAPI:
         for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     )
     return app
 

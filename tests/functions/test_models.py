@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import openai
 import pytest
-from openai_mock import catalog
-from openai_mock.auth import principal_for_key
 from starlette.applications import Starlette
 
 from functions.models import app as models_function
+from openai_mock import catalog
+from openai_mock.auth import principal_for_key
 from tests.support.sdk import asgi_client, lambda_client
 
 FINE_TUNED = "ft:gpt-4o-mini-2024-07-18:org-test:support-bot:AbC123xy"

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from moto import mock_aws
+
 from openai_mock.store.base import ObjectStore
 from openai_mock.store.dynamodb import DynamoDBStore, create_table
 from openai_mock.store.memory import MemoryStore
-
 from tests.support.dynamodb_local import DynamoDBLocal, dynamodb_local_unavailable_reason
 
 TABLE = "openai-mock-test"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.ids import new_id

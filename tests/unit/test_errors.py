@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi import APIRouter
-from openai_mock.app_factory import create_app
-from openai_mock.settings import reset_settings
 from pydantic import BaseModel
 from starlette.testclient import TestClient
+
+from openai_mock.app_factory import create_app
+from openai_mock.settings import reset_settings
 
 AUTH = {"Authorization": "Bearer sk-test"}
 
