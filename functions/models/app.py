@@ -5,23 +5,24 @@ from fastapi import APIRouter
 from openai_mock import catalog
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal
+from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/models")
 
 
 @router.get("", operation_id="listModels")
-async def list_models(principal: CurrentPrincipal) -> dict:
-    return catalog.list_models(principal.tenant)
+async def list_models(principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(catalog.list_models(principal.tenant))
 
 
 @router.get("/{model}", operation_id="retrieveModel")
-async def retrieve_model(model: str, principal: CurrentPrincipal) -> dict:
-    return catalog.retrieve_model(principal.tenant, model)
+async def retrieve_model(model: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(catalog.retrieve_model(principal.tenant, model))
 
 
 @router.delete("/{model}", operation_id="deleteModel")
-async def delete_model(model: str, principal: CurrentPrincipal) -> dict:
-    return catalog.delete_model(principal.tenant, model)
+async def delete_model(model: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(catalog.delete_model(principal.tenant, model))
 
 
 app = create_app(router, title="openai-mock models")

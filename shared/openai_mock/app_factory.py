@@ -5,25 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from mangum import Mangum
 
-from openai_mock.auth import authenticate
 from openai_mock.errors import EXCEPTION_HANDLERS
 from openai_mock.logs import logger
 from openai_mock.middleware import OpenAIMiddleware
+from openai_mock.responses import JSONObject
 
 
 def create_app(*routers: APIRouter, title: str = "openai-mock") -> FastAPI:
-    """A function's app: its routers behind auth, OpenAI errors and OpenAI's standard headers."""
+    """A function's app: its routers behind auth, OpenAI errors and OpenAI's standard headers
+    (auth, headers and the body limit live in OpenAIMiddleware)."""
     app = FastAPI(
         title=title,
         openapi_url=None,  # the contract is OpenAI's spec, not a generated one
         docs_url=None,
         redoc_url=None,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        dependencies=[Depends(authenticate)],
+        default_response_class=JSONObject,
     )
     for router in routers:
         app.include_router(router)

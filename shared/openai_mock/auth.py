@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from openai_mock.errors import OpenAIError
 from openai_mock.settings import get_settings
+from openai_mock.store import get_store
 
 ADMIN_KEY_PREFIX = "sk-admin-"
 
@@ -29,6 +30,9 @@ class Principal:
     tenant: str
     organization_id: str
     is_admin: bool
+    # Set for keys created through the Administration API (see `registered_key`), None otherwise.
+    project_id: str | None = None
+    api_key_id: str | None = None
 
 
 def _digest(key: str) -> str:
@@ -39,36 +43,72 @@ def _redact(key: str) -> str:
     return f"{key[:4]}{'*' * 12}{key[-4:]}" if len(key) > 8 else "*" * len(key)
 
 
+# Keys created through the Administration API (admin keys, service-account keys) belong to the
+# organization that created them, not to a tenant of their own: they are registered in the store by
+# digest under this tenant-less scope, written by `openai_mock.organization`, read here.
+KEY_REGISTRY_TENANT = "_global"
+KEY_REGISTRY_COLLECTION = "api_key"
+REGISTERED_KEY_PREFIXES = (ADMIN_KEY_PREFIX, "sk-proj-", "sk-svcacct-")
+
+
+def key_digest(key: str) -> str:
+    return _digest(key)
+
+
+def registered_key(key: str) -> dict[str, Any] | None:
+    """The registry entry of a key created through the API (only keys shaped like one are looked up)."""
+    if not key.startswith(REGISTERED_KEY_PREFIXES):
+        return None
+    return get_store().get(KEY_REGISTRY_TENANT, KEY_REGISTRY_COLLECTION, _digest(key))
+
+
+def _incorrect_key(key: str) -> OpenAIError:
+    return OpenAIError(
+        401,
+        f"Incorrect API key provided: {_redact(key)}. You can find your API key at "
+        "https://platform.openai.com/account/api-keys.",
+        code="invalid_api_key",
+    )
+
+
 def principal_for_key(key: str) -> Principal:
     """Map an API key to its principal, or raise OpenAI's 401."""
+    entry = registered_key(key)
+    if entry is not None:
+        if entry.get("revoked"):
+            raise _incorrect_key(key)
+        return Principal(
+            tenant=entry["tenant"],
+            organization_id=entry["organization_id"],
+            is_admin=entry["is_admin"],
+            project_id=entry.get("project_id"),
+            api_key_id=entry.get("api_key_id"),
+        )
     settings = get_settings()
     is_admin = key.startswith(ADMIN_KEY_PREFIX) or key in settings.admin_keys
     if settings.api_keys and key not in settings.api_keys and not is_admin:
-        raise OpenAIError(
-            401,
-            f"Incorrect API key provided: {_redact(key)}. You can find your API key at "
-            "https://platform.openai.com/account/api-keys.",
-            code="invalid_api_key",
-        )
+        raise _incorrect_key(key)
     digest = _digest(key)
     return Principal(tenant=f"t_{digest[:32]}", organization_id=f"org-{digest[32:56]}", is_admin=is_admin)
 
 
-def authenticate(request: Request) -> Principal:
-    """FastAPI dependency applied to every route: reads `Authorization: Bearer <key>`."""
-    cached = getattr(request.state, "principal", None)
-    if cached is not None:
-        return cached
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+def authenticate(authorization: str) -> Principal:
+    """The principal for an `Authorization` header value, or OpenAI's 401. The app middleware calls this
+    for every request (a FastAPI dependency per route would cost more than the rest of a request)."""
+    scheme, _, key = authorization.partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
         raise OpenAIError(401, _MISSING_KEY_MESSAGE, code="invalid_api_key")
-    principal = principal_for_key(key)
-    request.state.principal = principal
+    return principal_for_key(key)
+
+
+async def current_principal(request: Request) -> Principal:
+    """Route dependency: the principal the middleware authenticated."""
+    principal: Principal = request.state.principal
     return principal
 
 
-def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+async def require_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """Dependency for `/organization/*`: only admin keys may manage an organization."""
     if not principal.is_admin:
         raise OpenAIError(
@@ -80,5 +120,5 @@ def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Pri
     return principal
 
 
-CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 AdminPrincipal = Annotated[Principal, Depends(require_admin)]

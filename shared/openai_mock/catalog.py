@@ -94,6 +94,7 @@ BASE_MODELS: tuple[ModelSpec, ...] = (
     _m("gpt-4o-mini-realtime-preview", 1734387380, "system", "realtime"),
 )
 _BY_ID = {spec.id: spec for spec in BASE_MODELS}
+_BASE_OBJECTS = tuple(spec.as_object() for spec in BASE_MODELS)
 
 
 def base_model(model_id: str) -> ModelSpec | None:
@@ -107,7 +108,7 @@ def model_not_found(model_id: str) -> OpenAIError:
 def list_models(tenant: str) -> dict[str, Any]:
     """`GET /v1/models`: the catalogue, then the tenant's fine-tuned models, oldest first."""
     fine_tuned = get_store().list(tenant, FINE_TUNED_COLLECTION, limit=1_000_000, order="asc").items
-    return {"object": "list", "data": [spec.as_object() for spec in BASE_MODELS] + fine_tuned}
+    return {"object": "list", "data": [*_BASE_OBJECTS, *fine_tuned]}
 
 
 def retrieve_model(tenant: str, model_id: str) -> dict[str, Any]:

@@ -1,15 +1,16 @@
 """Pure ASGI middleware (cheap: no BaseHTTPMiddleware), applied by the app factory to every function:
-standard OpenAI response headers, the body-size limit, and the last-resort 500 envelope."""
+authentication, standard OpenAI response headers, the body-size limit, and the last-resort 500 envelope."""
 
 from __future__ import annotations
 
 import time
-import uuid
+import os
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from openai_mock.errors import body_too_large, server_error
+from openai_mock.auth import authenticate
+from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
 
@@ -26,7 +27,7 @@ class OpenAIMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = f"req_{uuid.uuid4().hex}"
+        request_id = f"req_{os.urandom(16).hex()}"
         settings = get_settings()
         limit = settings.max_body_bytes
         response_started = False
@@ -62,6 +63,12 @@ class OpenAIMiddleware:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
             return
         try:
+            principal = authenticate(_header(scope, b"authorization"))
+        except OpenAIError as error:
+            await error.response()(scope, receive, send_with_headers)
+            return
+        scope.setdefault("state", {})["principal"] = principal  # request.state.principal in routes
+        try:
             await self.app(scope, receive_limited, send_unless_overflowed)
         except Exception:
             if not overflowed:
@@ -72,14 +79,18 @@ class OpenAIMiddleware:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
 
 
-def _declared_length(scope: Scope) -> int:
+def _header(scope: Scope, wanted: bytes) -> str:
     for name, value in scope.get("headers", []):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return 0
-    return 0
+        if name == wanted:
+            return value.decode("latin-1")
+    return ""
+
+
+def _declared_length(scope: Scope) -> int:
+    try:
+        return int(_header(scope, b"content-length") or 0)
+    except ValueError:
+        return 0
 
 
 def _standard_headers(scope: Scope, request_id: str, started: float, version: str) -> list[tuple[bytes, bytes]]:

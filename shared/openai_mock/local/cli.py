@@ -71,7 +71,7 @@ def serve(args: argparse.Namespace) -> None:
         f"ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",
         flush=True,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
 
 
 def main(argv: list[str] | None = None) -> None:

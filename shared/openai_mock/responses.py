@@ -1,0 +1,15 @@
+"""How routes hand objects back. Builders already produce spec-shaped dicts; routes wrap them in
+`JSONObject`, which pydantic-core serialises in one pass (no re-validation against a `dict` return
+annotation, no stdlib encoder: each cost more than the rest of a simple request)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_core import to_json
+from starlette.responses import JSONResponse
+
+
+class JSONObject(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return to_json(content)
