@@ -102,7 +102,8 @@ def import_times(rounds: int) -> dict[str, list[float]]:
 
 def boto3_imported_by_models_app() -> bool:
     probe = "import sys, functions.models.app; print('boto3' in sys.modules)"
-    return subprocess.run([PYTHON, "-c", probe], cwd=REPO, env=ENV, capture_output=True, text=True).stdout.strip() == "True"
+    answer = subprocess.run([PYTHON, "-c", probe], cwd=REPO, env=ENV, capture_output=True, text=True)
+    return answer.stdout.strip() == "True"
 
 
 def main() -> None:

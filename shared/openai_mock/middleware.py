@@ -3,8 +3,8 @@ authentication, standard OpenAI response headers, the body-size limit, and the l
 
 from __future__ import annotations
 
-import time
 import os
+import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
