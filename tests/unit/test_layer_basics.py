@@ -142,3 +142,17 @@ def test_request_seed_prefers_the_header(monkeypatch: pytest.MonkeyPatch) -> Non
     body = {"input": "x"}
     assert request_rng(body, {"x-mock-seed": "1"}).random() == request_rng(body, {"x-mock-seed": "1"}).random()
     assert request_rng(body, {"x-mock-seed": "1"}).random() != request_rng(body, {}).random()
+
+
+def test_empty_variables_mean_unset_and_bad_values_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("OPENAI_MOCK_SEED", "")  # what template.yaml sets when MockSeed is empty
+    monkeypatch.setenv("OPENAI_MOCK_STORE", "dynamodb")
+    reset_settings()
+    assert get_settings().seed is None
+    assert get_settings().store == "dynamodb"
+    monkeypatch.setenv("OPENAI_MOCK_STORE", "postgres")
+    reset_settings()
+    with pytest.raises(ValidationError):
+        get_settings()
