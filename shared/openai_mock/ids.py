@@ -3,6 +3,7 @@ sorts objects by creation: a store can list in creation order by listing in id o
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import threading
@@ -44,6 +45,7 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "audit_log": ("audit_log-", 24),
     "realtime.session": ("sess_", 21),
     "request": ("req_", 32),
+    "moderation": ("modr-", 32),
     "organization": ("org-", 24),
 }
 
@@ -69,4 +71,14 @@ def new_id(object_type: str) -> str:
     # The tail only has to make ids unique across processes (Lambda containers), not reproducible.
     tail_length = max(length - len(head), 6)
     tail = "".join(_ALPHABET[byte % 62] for byte in os.urandom(tail_length))
+    return prefix + head + tail
+
+
+def stable_id(object_type: str, at: float, material: str) -> str:
+    """The same id every time for the same (type, time, material), sorted where an object created at
+    `at` sorts: for state seeded idempotently (an organization's initial objects) by racing requests."""
+    prefix, length = PREFIXES[object_type]
+    head = _base62(int(at * 1000), _TIME_WIDTH) + _base62(0, _SEQUENCE_WIDTH)
+    digest = hashlib.sha256(f"{object_type}|{material}".encode()).digest()
+    tail = "".join(_ALPHABET[byte % 62] for byte in digest[: max(length - len(head), 6)])
     return prefix + head + tail

@@ -1,0 +1,24 @@
+"""Embeddings: vectors for text or token arrays (float or base64), with exact token usage."""
+
+from fastapi import APIRouter, Request
+
+from openai_mock import ratelimits
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.auth import CurrentPrincipal
+from openai_mock.generation import embeddings
+from openai_mock.responses import JSONObject
+
+router = APIRouter(prefix="/v1/embeddings")
+
+
+@router.post("", operation_id="createEmbedding")
+async def create_embedding(
+    body: embeddings.EmbeddingRequest, request: Request, principal: CurrentPrincipal
+) -> JSONObject:
+    response = embeddings.create_embedding(principal.tenant, body)
+    ratelimits.record_usage(request, principal.tenant, response["model"], response["usage"]["total_tokens"])
+    return JSONObject(response)
+
+
+app = create_app(router, title="openai-mock embeddings")
+handler = make_handler(app)

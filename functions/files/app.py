@@ -1,0 +1,73 @@
+"""Files: upload (multipart), list, retrieve, delete, and download the exact bytes."""
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
+
+from openai_mock import clock, files
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.auth import CurrentPrincipal
+from openai_mock.pagination import check_limit, list_object, list_params
+from openai_mock.responses import JSONObject
+
+router = APIRouter(prefix="/v1/files")
+
+MAX_LIST_LIMIT = 10_000  # this list's range in the spec (its default too)
+
+
+@router.post("", operation_id="createFile")
+async def create_file(
+    principal: CurrentPrincipal,
+    file: Annotated[UploadFile, File()],
+    purpose: Annotated[str, Form()],
+    # The SDK sends the `expires_after` object as bracketed form fields.
+    anchor: Annotated[str | None, Form(alias="expires_after[anchor]")] = None,
+    seconds: Annotated[str | None, Form(alias="expires_after[seconds]")] = None,
+) -> JSONObject:
+    files.check_purpose(purpose)
+    expires_after = None if anchor is None and seconds is None else {"anchor": anchor, "seconds": seconds}
+    expires_at = files.expiry_from(expires_after, clock.now_seconds())
+    data = await file.read()
+    created = files.create_file(principal.tenant, file.filename or "upload", purpose, data, expires_at=expires_at)
+    return JSONObject(created)
+
+
+@router.get("", operation_id="listFiles")
+async def list_files(
+    principal: CurrentPrincipal,
+    purpose: Annotated[str | None, Query()] = None,
+    limit: Annotated[int, Query()] = MAX_LIST_LIMIT,
+    order: Annotated[str, Query()] = "desc",
+    after: Annotated[str | None, Query()] = None,
+) -> JSONObject:
+    params = list_params(order=order, after=after)  # the shared `order`/`after` checks; `limit` has its own range
+    page = files.list_files(principal.tenant, limit=check_limit(limit, MAX_LIST_LIMIT), order=params.order,
+                            after=params.after, purpose=purpose or None)
+    return JSONObject(list_object(page))
+
+
+@router.get("/{file_id}", operation_id="retrieveFile")
+async def retrieve_file(file_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(files.get_file(principal.tenant, file_id))
+
+
+@router.delete("/{file_id}", operation_id="deleteFile")
+async def delete_file(file_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(files.delete_file(principal.tenant, file_id))
+
+
+@router.get("/{file_id}/content", operation_id="downloadFile")
+async def file_content(file_id: str, principal: CurrentPrincipal) -> Response:
+    data = files.read_file_bytes(principal.tenant, file_id)
+    filename = quote(files.get_file(principal.tenant, file_id)["filename"])
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"content-disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
+
+
+app = create_app(router, title="openai-mock files")
+handler = make_handler(app)

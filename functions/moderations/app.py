@@ -1,0 +1,24 @@
+"""Moderations: classify text and images against OpenAI's 13 categories, deterministically."""
+
+from fastapi import APIRouter, Request
+
+from openai_mock import ratelimits
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.auth import CurrentPrincipal
+from openai_mock.generation import moderation
+from openai_mock.responses import JSONObject
+
+router = APIRouter(prefix="/v1/moderations")
+
+
+@router.post("", operation_id="createModeration")
+async def create_moderation(
+    body: moderation.ModerationRequest, request: Request, principal: CurrentPrincipal
+) -> JSONObject:
+    response, token_count = moderation.create_moderation(principal.tenant, body)
+    ratelimits.record_usage(request, principal.tenant, body.model, token_count)
+    return JSONObject(response)
+
+
+app = create_app(router, title="openai-mock moderations")
+handler = make_handler(app)
