@@ -17,7 +17,10 @@ EVENTS = sorted((REPO / "events").glob("*/*.json"))
 # Events whose operation needs an object the event cannot create first answer 404 by design.
 _EXPECTED_404 = {"deleteModel",
                  "retrieveFile", "deleteFile", "downloadFile", "addUploadPart", "completeUpload", "cancelUpload",
-                 "getChatCompletion", "updateChatCompletion", "deleteChatCompletion", "getChatCompletionMessages"}
+                 "getChatCompletion", "updateChatCompletion", "deleteChatCompletion", "getChatCompletionMessages",
+                 "admin-api-keys-get", "admin-api-keys-delete", "retrieve-invite", "delete-invite",
+                 "retrieve-project-api-key", "delete-project-api-key", "retrieve-project-service-account",
+                 "delete-project-service-account", "create-project-user", "delete-user"}
 
 
 def _function_for(event: dict) -> object:

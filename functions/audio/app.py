@@ -1,0 +1,64 @@
+"""Audio: text to speech, transcriptions and translations (openai_mock.generation.audio)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import PlainTextResponse, Response
+
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.auth import CurrentPrincipal
+from openai_mock.generation import audio
+from openai_mock.generation.streaming import sse_stream
+from openai_mock.ratelimits import record_usage
+from openai_mock.rng import request_seed
+
+router = APIRouter(prefix="/v1/audio")
+
+
+class TranscriptionForm(audio.TranscriptionOptions):
+    file: UploadFile
+
+
+class TranslationForm(audio.TranslationOptions):
+    file: UploadFile
+
+
+def _answer(transcript: audio.Transcript) -> Response | dict:
+    if transcript.kind == "stream":
+        return sse_stream(transcript.events)
+    if transcript.kind == "text":
+        return PlainTextResponse(transcript.text)
+    return transcript.json or {}
+
+
+@router.post("/speech", operation_id="createSpeech")
+async def create_speech(body: audio.CreateSpeechRequest, request: Request, principal: CurrentPrincipal) -> Response:
+    content, content_type = audio.create_speech(body)
+    record_usage(request, principal.tenant, body.model, len(body.input))  # TTS is billed per character
+    return Response(content, media_type=content_type)
+
+
+@router.post("/transcriptions", operation_id="createTranscription", response_model=None)
+async def create_transcription(
+    form: Annotated[TranscriptionForm, Form()], request: Request, principal: CurrentPrincipal
+) -> Response | dict:
+    options = audio.TranscriptionOptions.model_validate(form.model_dump(exclude={"file"}))
+    transcript = audio.create_transcription(options, await form.file.read(), form.file.filename,
+                                            request_seed(request.headers))
+    record_usage(request, principal.tenant, form.model, 0)
+    return _answer(transcript)
+
+
+@router.post("/translations", operation_id="createTranslation", response_model=None)
+async def create_translation(
+    form: Annotated[TranslationForm, Form()], request: Request, principal: CurrentPrincipal
+) -> Response | dict:
+    options = audio.TranslationOptions.model_validate(form.model_dump(exclude={"file"}))
+    transcript = audio.create_translation(options, await form.file.read(), form.file.filename,
+                                          request_seed(request.headers))
+    record_usage(request, principal.tenant, form.model, 0)
+    return _answer(transcript)
+
+
+app = create_app(router, title="openai-mock audio")
+handler = make_handler(app)
