@@ -56,7 +56,9 @@ def client(mock_app: Starlette) -> openai.OpenAI:
 
 @pytest.fixture
 def admin_client(mock_app: Starlette) -> openai.OpenAI:
-    return asgi_client(mock_app, api_key="sk-admin-test-organization")
+    # openai 2.x sends /organization/* calls with `admin_api_key`, everything else with `api_key`.
+    key = "sk-admin-test-organization"
+    return asgi_client(mock_app, api_key=key, admin_api_key=key)
 
 
 @pytest.fixture

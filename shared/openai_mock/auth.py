@@ -48,7 +48,7 @@ def _redact(key: str) -> str:
 # digest under this tenant-less scope, written by `openai_mock.organization`, read here.
 KEY_REGISTRY_TENANT = "_global"
 KEY_REGISTRY_COLLECTION = "api_key"
-REGISTERED_KEY_PREFIXES = (ADMIN_KEY_PREFIX, "sk-proj-", "sk-svcacct-")
+REGISTERED_KEY_PREFIXES = (ADMIN_KEY_PREFIX, "sk-svcacct-")
 
 
 def key_digest(key: str) -> str:

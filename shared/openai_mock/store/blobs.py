@@ -21,8 +21,10 @@ class MemoryBlobStore:
 
 class S3BlobStore:
     def __init__(self, bucket: str, client: Any) -> None:
+        from openai_mock.store.backend_errors import GuardedClient  # botocore only when S3 is in use
+
         self._bucket = bucket
-        self._client = client
+        self._client = GuardedClient(client)
 
     def _key(self, tenant: str, key: str) -> str:
         return f"{tenant}/{key}"
@@ -33,10 +35,8 @@ class S3BlobStore:
     def get(self, tenant: str, key: str) -> bytes | None:
         try:
             answer = self._client.get_object(Bucket=self._bucket, Key=self._key(tenant, key))
-        except Exception as error:
-            if type(error).__name__ == "NoSuchKey":
-                return None
-            raise
+        except self._client.exceptions.NoSuchKey:
+            return None
         return answer["Body"].read()
 
     def delete(self, tenant: str, key: str) -> None:

@@ -9,7 +9,10 @@ import random
 import time
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from openai_mock import clock
+from openai_mock.store.backend_errors import GuardedClient
 from openai_mock.store.base import Change, ConflictError, Object, Order, Page, Predicate
 
 _UPDATE_ATTEMPTS = 50
@@ -27,11 +30,12 @@ def _pk(tenant: str, collection: str) -> str:
 class DynamoDBStore:
     def __init__(self, table_name: str, client: Any, ttl_seconds: int = 0) -> None:
         self._table = table_name
-        self._client = client
+        self._client = GuardedClient(client)
         self._ttl = ttl_seconds
 
-    def _is_conditional_failure(self, error: Exception) -> bool:
-        return type(error).__name__ == "ConditionalCheckFailedException"
+    @staticmethod
+    def _is_conditional_failure(error: Exception) -> bool:
+        return isinstance(error, ClientError) and error.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
     def _item(self, tenant: str, collection: str, obj: Object, version: int, expires_at: int | None) -> dict:
         item = {

@@ -1,0 +1,40 @@
+"""Admin API keys: create (the secret is answered once), list, retrieve, delete."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.auth import AdminPrincipal
+from openai_mock.organization import keys, organization
+from openai_mock.organization.params import OrderedPagination
+
+router = APIRouter(prefix="/v1/organization/admin_api_keys")
+
+
+class AdminApiKeyCreateParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+
+
+@router.get("", operation_id="admin-api-keys-list")
+async def list_admin_api_keys(principal: AdminPrincipal, params: OrderedPagination) -> dict:
+    return keys.list_admin_keys(organization(principal), params)
+
+
+@router.post("", operation_id="admin-api-keys-create")
+async def create_admin_api_key(body: AdminApiKeyCreateParams, principal: AdminPrincipal) -> dict:
+    return keys.create_admin_key(organization(principal), principal, body.name)
+
+
+@router.get("/{key_id}", operation_id="admin-api-keys-get")
+async def retrieve_admin_api_key(key_id: str, principal: AdminPrincipal) -> dict:
+    return keys.retrieve_admin_key(organization(principal), key_id)
+
+
+@router.delete("/{key_id}", operation_id="admin-api-keys-delete")
+async def delete_admin_api_key(key_id: str, principal: AdminPrincipal) -> dict:
+    return keys.delete_admin_key(organization(principal), principal, key_id)
+
+
+app = create_app(router, title="openai-mock admin API keys")
+handler = make_handler(app)

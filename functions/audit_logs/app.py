@@ -1,0 +1,36 @@
+"""Audit logs: every mutating Administration API call, newest first, filtered and paged."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.auth import AdminPrincipal
+from openai_mock.organization import audit, organization
+from openai_mock.organization.params import OrgPagination, optional_int, query_array
+
+router = APIRouter(prefix="/v1/organization/audit_logs")
+
+
+def audit_filter(
+    request: Request,
+    project_ids: Annotated[list[str], Depends(query_array("project_ids"))],
+    event_types: Annotated[list[str], Depends(query_array("event_types"))],
+    actor_ids: Annotated[list[str], Depends(query_array("actor_ids"))],
+    actor_emails: Annotated[list[str], Depends(query_array("actor_emails"))],
+    resource_ids: Annotated[list[str], Depends(query_array("resource_ids"))],
+) -> audit.AuditFilter:
+    bounds = {op: optional_int(request, f"effective_at[{op}]") for op in ("gt", "gte", "lt", "lte")}
+    return audit.AuditFilter(**bounds, project_ids=project_ids, event_types=event_types, actor_ids=actor_ids,
+                             actor_emails=actor_emails, resource_ids=resource_ids)
+
+
+@router.get("", operation_id="list-audit-logs")
+async def list_audit_logs(
+    principal: AdminPrincipal, params: OrgPagination, where: Annotated[audit.AuditFilter, Depends(audit_filter)]
+) -> dict:
+    return audit.list_audit_logs(organization(principal), params, where)
+
+
+app = create_app(router, title="openai-mock audit logs")
+handler = make_handler(app)

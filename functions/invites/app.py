@@ -1,0 +1,51 @@
+"""Invites: invite by email (pending for 7 days), list, retrieve, delete (not once accepted)."""
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.auth import AdminPrincipal
+from openai_mock.organization import organization, users
+from openai_mock.organization.params import OrgPagination
+
+router = APIRouter(prefix="/v1/organization/invites")
+
+
+class InviteProject(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    role: Literal["member", "owner"]
+
+
+class InviteCreateParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str
+    role: Literal["reader", "owner"]
+    projects: list[InviteProject] = []
+
+
+@router.get("", operation_id="list-invites")
+async def list_invites(principal: AdminPrincipal, params: OrgPagination) -> dict:
+    return users.list_invites(organization(principal), params)
+
+
+@router.post("", operation_id="inviteUser")
+async def create_invite(body: InviteCreateParams, principal: AdminPrincipal) -> dict:
+    projects = [project.model_dump() for project in body.projects]
+    return users.create_invite(organization(principal), principal, body.email, body.role, projects)
+
+
+@router.get("/{invite_id}", operation_id="retrieve-invite")
+async def retrieve_invite(invite_id: str, principal: AdminPrincipal) -> dict:
+    return users.retrieve_invite(organization(principal), invite_id)
+
+
+@router.delete("/{invite_id}", operation_id="delete-invite")
+async def delete_invite(invite_id: str, principal: AdminPrincipal) -> dict:
+    return users.delete_invite(organization(principal), principal, invite_id)
+
+
+app = create_app(router, title="openai-mock invites")
+handler = make_handler(app)

@@ -1,0 +1,71 @@
+"""Audit logs: every mutating Administration API call writes one event, with the real event types,
+the acting API key, and `effective_at`; `GET /organization/audit_logs` filters and pages them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openai_mock import clock, ids
+from openai_mock.auth import Principal
+from openai_mock.organization.core import AUDIT_LOGS, Organization
+from openai_mock.pagination import ListParams, list_object
+from openai_mock.store import get_store
+
+
+def record(
+    org: Organization,
+    principal: Principal,
+    event_type: str,
+    details: dict[str, Any],
+    project: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write one audit event: `details` is the event-type-keyed payload (`{"id": …, "data": …}`)."""
+    event: dict[str, Any] = {
+        "id": ids.new_id("audit_log"),
+        "type": event_type,
+        "effective_at": clock.now_seconds(),
+        "actor": org.actor(principal),
+        event_type: details,
+    }
+    if project is not None:
+        event["project"] = {"id": project["id"], "name": project["name"]}
+    return get_store().create(org.tenant, AUDIT_LOGS, event)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    gt: int | None = None
+    gte: int | None = None
+    lt: int | None = None
+    lte: int | None = None
+    project_ids: list[str] = field(default_factory=list)
+    event_types: list[str] = field(default_factory=list)
+    actor_ids: list[str] = field(default_factory=list)
+    actor_emails: list[str] = field(default_factory=list)
+    resource_ids: list[str] = field(default_factory=list)
+
+    def matches(self, event: dict[str, Any]) -> bool:
+        at = event["effective_at"]
+        if (self.gt is not None and at <= self.gt) or (self.gte is not None and at < self.gte):
+            return False
+        if (self.lt is not None and at >= self.lt) or (self.lte is not None and at > self.lte):
+            return False
+        api_key = event["actor"].get("api_key", {})
+        checks = (
+            (self.project_ids, event.get("project", {}).get("id")),
+            (self.event_types, event["type"]),
+            (self.actor_ids, api_key.get("id")),
+            (self.actor_emails, api_key.get("user", {}).get("email")),
+            (self.resource_ids, event.get(event["type"], {}).get("id")),
+        )
+        return all(not wanted or value in wanted for wanted, value in checks)
+
+
+def list_audit_logs(org: Organization, params: ListParams, where: AuditFilter) -> dict[str, Any]:
+    """Newest first, like the real API, with `after`/`before` cursors."""
+    page = get_store().list(
+        org.tenant, AUDIT_LOGS, limit=params.limit, order="desc", after=params.after, before=params.before,
+        where=where.matches,
+    )
+    return list_object(page)

@@ -1,0 +1,178 @@
+"""One organization per admin tenant, with the state a real organization starts with: an owner user,
+a "Default Project" (the owner as its owner, default rate limits per model). It is seeded lazily, on
+the first Administration API call, with stable ids so that racing first calls seed the same objects."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from openai_mock import ids
+from openai_mock.auth import Principal
+from openai_mock.errors import invalid_request, not_found
+from openai_mock.store import ConflictError, get_store
+
+# Collections (scoped by the admin tenant). Project children are scoped by their project id.
+ORGANIZATION = "organization"
+USERS = "organization.user"
+INVITES = "organization.invite"
+ADMIN_KEYS = "organization.admin_api_key"
+PROJECTS = "organization.project"
+AUDIT_LOGS = "audit_log"
+USAGE = "organization.usage"
+
+
+def project_users(project_id: str) -> str:
+    return f"organization.project.user/{project_id}"
+
+
+def service_accounts(project_id: str) -> str:
+    return f"organization.project.service_account/{project_id}"
+
+
+def project_keys(project_id: str) -> str:
+    return f"organization.project.api_key/{project_id}"
+
+
+def rate_limits(project_id: str) -> str:
+    return f"project.rate_limit/{project_id}"
+
+
+# Owners an organization can start with (picked by the tenant's hash): realistic, never a real person.
+_OWNERS = (
+    ("Maya Okafor", "maya.okafor"),
+    ("Lucas Brennan", "lucas.brennan"),
+    ("Priya Raman", "priya.raman"),
+    ("Tomás Alvarez", "tomas.alvarez"),
+    ("Hannah Kowalski", "hannah.kowalski"),
+    ("Kenji Watanabe", "kenji.watanabe"),
+)
+_ORG_EPOCH = 1_704_067_200  # organizations were created during 2024
+
+
+def _hash(tenant: str, salt: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{tenant}|{salt}".encode()).digest()[:8], "big")
+
+
+def created_at(tenant: str) -> int:
+    """When the organization was created: a stable moment of 2024."""
+    return _ORG_EPOCH + _hash(tenant, "created") % (365 * 86_400)
+
+
+def default_project_id(tenant: str) -> str:
+    return ids.stable_id("organization.project", created_at(tenant), f"{tenant}|default-project")
+
+
+def bootstrap_key_id(tenant: str) -> str:
+    """The id of the admin key that created the organization (an `sk-admin-…` key not made by the API)."""
+    return ids.stable_id("organization.admin_api_key", created_at(tenant), f"{tenant}|bootstrap-key")
+
+
+@dataclass(frozen=True)
+class Organization:
+    tenant: str
+    id: str
+    owner_id: str
+    owner_email: str
+
+    def actor(self, principal: Principal) -> dict[str, Any]:
+        """An audit-log actor: the calling admin key, owned by the organization's owner."""
+        return {
+            "type": "api_key",
+            "api_key": {
+                "id": principal.api_key_id or bootstrap_key_id(self.tenant),
+                "type": "user",
+                "user": {"id": self.owner_id, "email": self.owner_email},
+            },
+        }
+
+
+def organization(principal: Principal) -> Organization:
+    """The caller's organization, seeded with its initial state on first use."""
+    tenant = principal.tenant
+    store = get_store()
+    marker = store.get(tenant, ORGANIZATION, principal.organization_id)
+    if marker is None:
+        marker = _seed(tenant, principal.organization_id)
+    return Organization(tenant, marker["id"], marker["owner_id"], marker["owner_email"])
+
+
+def _create_once(tenant: str, collection: str, obj: dict[str, Any]) -> None:
+    with contextlib.suppress(ConflictError):  # a concurrent first call seeded the same object
+        get_store().create(tenant, collection, obj)
+
+
+def _seed(tenant: str, organization_id: str) -> dict[str, Any]:
+    from openai_mock.organization.ratelimit_defaults import default_rate_limits
+
+    at = created_at(tenant)
+    name, handle = _OWNERS[_hash(tenant, "owner") % len(_OWNERS)]
+    owner = {
+        "object": "organization.user",
+        "id": ids.stable_id("organization.user", at, f"{tenant}|owner"),
+        "name": name,
+        "email": f"{handle}@example.com",
+        "role": "owner",
+        "added_at": at,
+    }
+    project_id = default_project_id(tenant)
+    project = {
+        "id": project_id,
+        "object": "organization.project",
+        "name": "Default Project",
+        "created_at": at,
+        "archived_at": None,
+        "status": "active",
+    }
+    _create_once(tenant, USERS, owner)
+    _create_once(tenant, PROJECTS, project)
+    _create_once(tenant, project_users(project_id), project_user(owner, "owner", at))
+    for limit in default_rate_limits():
+        _create_once(tenant, rate_limits(project_id), limit)
+    marker = {"id": organization_id, "owner_id": owner["id"], "owner_email": owner["email"], "created_at": at}
+    _create_once(tenant, ORGANIZATION, marker)
+    return marker
+
+
+def project_user(user: dict[str, Any], role: str, added_at: int) -> dict[str, Any]:
+    return {
+        "object": "organization.project.user",
+        "id": user["id"],
+        "name": user["name"],
+        "email": user["email"],
+        "role": role,
+        "added_at": added_at,
+    }
+
+
+def public(obj: dict[str, Any]) -> dict[str, Any]:
+    """Drop the mock's private bookkeeping fields (`_…`) before answering."""
+    return {key: value for key, value in obj.items() if not key.startswith("_")}
+
+
+def get_project(org: Organization, project_id: str) -> dict[str, Any]:
+    project = get_store().get(org.tenant, PROJECTS, project_id)
+    if project is None:
+        raise not_found("Project", project_id)
+    return project
+
+
+def writable_project(org: Organization, project_id: str) -> dict[str, Any]:
+    """The project, if it may still change: archived projects refuse writes, as with the real API."""
+    project = get_project(org, project_id)
+    if project["status"] == "archived":
+        raise invalid_request(f"Project {project_id} is archived and cannot be modified.", "project_id")
+    return project
+
+
+def get_user(org: Organization, user_id: str) -> dict[str, Any]:
+    user = get_store().get(org.tenant, USERS, user_id)
+    if user is None:
+        raise not_found("User", user_id)
+    return user
+
+
+def all_items(tenant: str, collection: str) -> list[dict[str, Any]]:
+    return get_store().list(tenant, collection, limit=1_000_000, order="asc").items

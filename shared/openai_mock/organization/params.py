@@ -1,0 +1,68 @@
+"""Query parameters of the Administration API: `limit` + `after` lists, and arrays, which the SDK
+sends as `name[]=a&name[]=b` while the spec also spells some of them `name=a&name=b` (both are read)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query, Request
+
+from openai_mock.errors import invalid_request
+from openai_mock.pagination import ListParams, check_limit
+
+
+def org_list_params(
+    limit: Annotated[int, Query()] = 20,
+    after: Annotated[str | None, Query()] = None,
+    before: Annotated[str | None, Query()] = None,
+) -> ListParams:
+    return ListParams(check_limit(limit), "asc", after or None, before or None)
+
+
+def ordered_list_params(
+    limit: Annotated[int, Query()] = 20,
+    after: Annotated[str | None, Query()] = None,
+    order: Annotated[str, Query()] = "asc",
+) -> ListParams:
+    if order not in ("asc", "desc"):
+        raise invalid_request(
+            f"Invalid value: '{order}'. Supported values are: 'asc' and 'desc'.", "order", "invalid_value"
+        )
+    direction: Literal["asc", "desc"] = "asc" if order == "asc" else "desc"
+    return ListParams(check_limit(limit), direction, after or None)
+
+
+def rate_limit_list_params(
+    limit: Annotated[int, Query()] = 100,
+    after: Annotated[str | None, Query()] = None,
+    before: Annotated[str | None, Query()] = None,
+) -> ListParams:
+    return ListParams(check_limit(limit), "asc", after or None, before or None)
+
+
+OrgPagination = Annotated[ListParams, Depends(org_list_params)]
+OrderedPagination = Annotated[ListParams, Depends(ordered_list_params)]
+RateLimitPagination = Annotated[ListParams, Depends(rate_limit_list_params)]
+
+
+def query_array(name: str) -> Callable[[Request], list[str]]:
+    """A dependency reading `name[]` and `name` (repeated, or comma-separated) into one list."""
+
+    def read(request: Request) -> list[str]:
+        values = request.query_params.getlist(f"{name}[]") + request.query_params.getlist(name)
+        return [item for value in values for item in value.split(",") if item]
+
+    return read
+
+
+def optional_int(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise invalid_request(
+            f"Invalid type for '{name}': expected an integer, but got a string instead.", name, "invalid_type"
+        ) from None

@@ -1,0 +1,286 @@
+"""Projects and what lives in them: users, service accounts (with their API keys), project API keys
+and per-model rate limits. An archived project can still be read but refuses every write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openai_mock import clock, ids
+from openai_mock.auth import Principal
+from openai_mock.errors import invalid_request, not_found
+from openai_mock.organization import audit, keys
+from openai_mock.organization.core import (
+    PROJECTS,
+    Organization,
+    all_items,
+    get_project,
+    get_user,
+    project_keys,
+    project_user,
+    project_users,
+    public,
+    rate_limits,
+    service_accounts,
+    writable_project,
+)
+from openai_mock.organization.ratelimit_defaults import LIMIT_FIELDS, ceiling, default_rate_limits
+from openai_mock.pagination import ListParams, list_object
+from openai_mock.store import Page, get_store
+
+
+def _check_name(name: str) -> str:
+    if not name.strip():
+        raise invalid_request("Invalid 'name': string too short. Expected a string with minimum length 1.", "name",
+                              "string_below_min_length")
+    return name
+
+
+def _public_page(page: Page) -> dict[str, Any]:
+    result = list_object(page)
+    result["data"] = [public(item) for item in result["data"]]
+    return result
+
+
+# --- projects -----------------------------------------------------------------------------------
+
+
+def create_project(org: Organization, principal: Principal, name: str) -> dict[str, Any]:
+    project: dict[str, Any] = {
+        "id": ids.new_id("organization.project"),
+        "object": "organization.project",
+        "name": _check_name(name),
+        "created_at": clock.now_seconds(),
+        "archived_at": None,
+        "status": "active",
+    }
+    stored = get_store().create(org.tenant, PROJECTS, project)
+    for limit in default_rate_limits():
+        get_store().create(org.tenant, rate_limits(project["id"]), limit)
+    audit.record(org, principal, "project.created", {"id": project["id"], "data": {"name": name, "title": name}},
+                 project)
+    return stored
+
+
+def list_projects(org: Organization, params: ListParams, include_archived: bool) -> dict[str, Any]:
+    page = get_store().list(
+        org.tenant, PROJECTS, limit=params.limit, order="asc", after=params.after,
+        where=None if include_archived else (lambda project: project["status"] == "active"),
+    )
+    return list_object(page)
+
+
+def modify_project(org: Organization, principal: Principal, project_id: str, name: str) -> dict[str, Any]:
+    writable_project(org, project_id)
+    _check_name(name)
+    updated = get_store().update(org.tenant, PROJECTS, project_id, lambda project: {**project, "name": name})
+    if updated is None:
+        raise not_found("Project", project_id)
+    audit.record(org, principal, "project.updated", {"id": project_id, "changes_requested": {"title": name}},
+                 updated)
+    return updated
+
+
+def archive_project(org: Organization, principal: Principal, project_id: str) -> dict[str, Any]:
+    project = get_project(org, project_id)
+    if project["status"] == "archived":
+        return project  # archiving twice changes nothing
+    now = clock.now_seconds()
+    archived = get_store().update(
+        org.tenant, PROJECTS, project_id, lambda current: {**current, "status": "archived", "archived_at": now}
+    )
+    assert archived is not None
+    for key in all_items(org.tenant, project_keys(project_id)):  # its keys stop working, as on the real API
+        keys.revoke(key["_digest"])
+    audit.record(org, principal, "project.archived", {"id": project_id}, archived)
+    return archived
+
+
+# --- project users ------------------------------------------------------------------------------
+
+
+def _get_project_user(org: Organization, project_id: str, user_id: str) -> dict[str, Any]:
+    member = get_store().get(org.tenant, project_users(project_id), user_id)
+    if member is None:
+        raise not_found("ProjectUser", user_id, "user_id")
+    return member
+
+
+def list_project_users(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
+    get_project(org, project_id)
+    page = get_store().list(org.tenant, project_users(project_id), limit=params.limit, order="asc",
+                            after=params.after)
+    return list_object(page)
+
+
+def retrieve_project_user(org: Organization, project_id: str, user_id: str) -> dict[str, Any]:
+    get_project(org, project_id)
+    return _get_project_user(org, project_id, user_id)
+
+
+def create_project_user(
+    org: Organization, principal: Principal, project_id: str, user_id: str, role: str
+) -> dict[str, Any]:
+    project = writable_project(org, project_id)
+    user = get_user(org, user_id)
+    collection = project_users(project_id)
+    if get_store().get(org.tenant, collection, user_id) is not None:
+        raise invalid_request(f"User {user_id} is already a member of project {project_id}.", "user_id")
+    member = get_store().create(org.tenant, collection, project_user(user, role, clock.now_seconds()))
+    audit.record(org, principal, "user.added", {"id": user_id, "data": {"role": role}}, project)
+    return member
+
+
+def modify_project_user(
+    org: Organization, principal: Principal, project_id: str, user_id: str, role: str
+) -> dict[str, Any]:
+    project = writable_project(org, project_id)
+    _get_project_user(org, project_id, user_id)
+    updated = get_store().update(org.tenant, project_users(project_id), user_id,
+                                 lambda member: {**member, "role": role})
+    assert updated is not None
+    audit.record(org, principal, "user.updated", {"id": user_id, "changes_requested": {"role": role}}, project)
+    return updated
+
+
+def delete_project_user(org: Organization, principal: Principal, project_id: str, user_id: str) -> dict[str, Any]:
+    project = writable_project(org, project_id)
+    _get_project_user(org, project_id, user_id)
+    get_store().delete(org.tenant, project_users(project_id), user_id)
+    audit.record(org, principal, "user.deleted", {"id": user_id}, project)
+    return {"object": "organization.project.user.deleted", "id": user_id, "deleted": True}
+
+
+# --- service accounts and project API keys -------------------------------------------------------
+
+
+def _get_service_account(org: Organization, project_id: str, account_id: str) -> dict[str, Any]:
+    account = get_store().get(org.tenant, service_accounts(project_id), account_id)
+    if account is None:
+        raise not_found("ProjectServiceAccount", account_id, "service_account_id")
+    return account
+
+
+def create_service_account(org: Organization, principal: Principal, project_id: str, name: str) -> dict[str, Any]:
+    """A service account comes with one project API key, whose secret is answered only here."""
+    project = writable_project(org, project_id)
+    now = clock.now_seconds()
+    account = {
+        "object": "organization.project.service_account",
+        "id": ids.new_id("organization.project.service_account"),
+        "name": _check_name(name),
+        "role": "member",
+        "created_at": now,
+    }
+    secret = keys.new_secret("sk-svcacct-")
+    key_id = ids.new_id("organization.project.api_key")
+    key = {
+        "object": "organization.project.api_key",
+        "redacted_value": keys.redact(secret),
+        "name": "Secret Key",
+        "created_at": now,
+        "id": key_id,
+        "owner": {"type": "service_account", "service_account": account},
+        "_digest": keys.register(secret, org, key_id, is_admin=False, project_id=project_id),
+    }
+    get_store().create(org.tenant, service_accounts(project_id), account)
+    get_store().create(org.tenant, project_keys(project_id), key)
+    audit.record(org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}},
+                 project)
+    audit.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["/v1/*"]}}, project)
+    api_key = {"object": "organization.project.service_account.api_key", "value": secret, "name": key["name"],
+               "created_at": now, "id": key_id}
+    return {**account, "api_key": api_key}
+
+
+def list_service_accounts(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
+    get_project(org, project_id)
+    page = get_store().list(org.tenant, service_accounts(project_id), limit=params.limit, order="asc",
+                            after=params.after)
+    return list_object(page)
+
+
+def retrieve_service_account(org: Organization, project_id: str, account_id: str) -> dict[str, Any]:
+    get_project(org, project_id)
+    return _get_service_account(org, project_id, account_id)
+
+
+def delete_service_account(org: Organization, principal: Principal, project_id: str, account_id: str
+                           ) -> dict[str, Any]:
+    """Its API keys go with it."""
+    project = writable_project(org, project_id)
+    _get_service_account(org, project_id, account_id)
+    for key in all_items(org.tenant, project_keys(project_id)):
+        if key["owner"].get("service_account", {}).get("id") == account_id:
+            get_store().delete(org.tenant, project_keys(project_id), key["id"])
+            keys.revoke(key["_digest"])
+    get_store().delete(org.tenant, service_accounts(project_id), account_id)
+    audit.record(org, principal, "service_account.deleted", {"id": account_id}, project)
+    return {"object": "organization.project.service_account.deleted", "id": account_id, "deleted": True}
+
+
+def list_project_keys(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
+    get_project(org, project_id)
+    return _public_page(get_store().list(org.tenant, project_keys(project_id), limit=params.limit, order="asc",
+                                         after=params.after))
+
+
+def retrieve_project_key(org: Organization, project_id: str, key_id: str) -> dict[str, Any]:
+    get_project(org, project_id)
+    key = get_store().get(org.tenant, project_keys(project_id), key_id)
+    if key is None:
+        raise not_found("ProjectApiKey", key_id, "key_id")
+    return public(key)
+
+
+def delete_project_key(org: Organization, principal: Principal, project_id: str, key_id: str) -> dict[str, Any]:
+    project = writable_project(org, project_id)
+    key = get_store().delete(org.tenant, project_keys(project_id), key_id)
+    if key is None:
+        raise not_found("ProjectApiKey", key_id, "key_id")
+    keys.revoke(key["_digest"])
+    audit.record(org, principal, "api_key.deleted", {"id": key_id}, project)
+    return {"object": "organization.project.api_key.deleted", "id": key_id, "deleted": True}
+
+
+# --- rate limits ---------------------------------------------------------------------------------
+
+
+def list_rate_limits(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
+    get_project(org, project_id)
+    page = get_store().list(org.tenant, rate_limits(project_id), limit=params.limit, order="asc",
+                            after=params.after, before=params.before)
+    return list_object(page)
+
+
+def _validate_limits(model: str, changes: dict[str, int]) -> None:
+    """A project may lower a limit, never exceed the organization's; only limits a model has apply."""
+    allowed = ceiling(model)
+    for name, value in changes.items():
+        if name not in allowed:
+            raise invalid_request(f"The rate limit '{name}' does not apply to model {model}.", name)
+        if value < 0:
+            raise invalid_request(
+                f"Invalid '{name}': integer below minimum value. Expected a value >= 0, but got {value} instead.",
+                name, "integer_below_min_value",
+            )
+        if value > allowed[name]:
+            raise invalid_request(
+                f"Invalid '{name}': {value} exceeds the organization's limit of {allowed[name]} for {model}.",
+                name, "integer_above_max_value",
+            )
+
+
+def update_rate_limit(
+    org: Organization, principal: Principal, project_id: str, rate_limit_id: str, changes: dict[str, int]
+) -> dict[str, Any]:
+    project = writable_project(org, project_id)
+    current = get_store().get(org.tenant, rate_limits(project_id), rate_limit_id)
+    if current is None:
+        raise not_found("ProjectRateLimit", rate_limit_id, "rate_limit_id")
+    changes = {name: value for name, value in changes.items() if name in LIMIT_FIELDS}
+    _validate_limits(current["model"], changes)
+    updated = get_store().update(org.tenant, rate_limits(project_id), rate_limit_id,
+                                 lambda limit: {**limit, **changes})
+    assert updated is not None
+    audit.record(org, principal, "rate_limit.updated", {"id": rate_limit_id, "changes_requested": changes}, project)
+    return updated

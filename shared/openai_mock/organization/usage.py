@@ -1,0 +1,295 @@
+"""Usage and costs from the tenant's real traffic. Model-serving groups call `record_usage_event`
+(or `record_principal_usage`) once per request; records are aggregated per minute and per dimension
+set, so a usage query reads at most one record per (minute, project, key, model…) and sums them into
+the requested buckets (`1m`, `1h`, `1d`), grouped and filtered, paged with `page`/`next_page`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from openai_mock import clock
+from openai_mock.auth import Principal
+from openai_mock.errors import invalid_request
+from openai_mock.organization import prices
+from openai_mock.organization.core import USAGE, bootstrap_key_id, default_project_id
+from openai_mock.store import ConflictError, get_store
+
+_ACCOUNT = ("project_id", "user_id", "api_key_id", "model")
+
+
+@dataclass(frozen=True)
+class UsageKind:
+    name: str
+    metrics: tuple[str, ...]
+    dimensions: tuple[str, ...]  # what it can be grouped by (the others are null in results)
+
+
+KINDS: dict[str, UsageKind] = {
+    kind.name: kind
+    for kind in (
+        UsageKind("completions", ("input_tokens", "output_tokens", "input_cached_tokens", "input_audio_tokens",
+                                  "output_audio_tokens", "num_model_requests"), (*_ACCOUNT, "batch")),
+        UsageKind("embeddings", ("input_tokens", "num_model_requests"), _ACCOUNT),
+        UsageKind("moderations", ("input_tokens", "num_model_requests"), _ACCOUNT),
+        UsageKind("images", ("images", "num_model_requests"), (*_ACCOUNT, "size", "source")),
+        UsageKind("audio_speeches", ("characters", "num_model_requests"), _ACCOUNT),
+        UsageKind("audio_transcriptions", ("seconds", "num_model_requests"), _ACCOUNT),
+        UsageKind("vector_stores", ("usage_bytes",), ("project_id",)),
+        UsageKind("code_interpreter_sessions", ("num_sessions",), ("project_id",)),
+    )
+}
+WIDTHS = {"1m": 60, "1h": 3_600, "1d": 86_400}
+# bucket_width → (default limit, maximum limit), as documented by OpenAI.
+LIMITS = {"1m": (60, 1_440), "1h": (24, 168), "1d": (7, 31)}
+COSTS_LIMITS = (7, 180)
+
+
+# --- recording ------------------------------------------------------------------------------------
+
+
+def record_usage_event(
+    tenant: str,
+    kind: str,
+    *,
+    model: str | None = None,
+    project_id: str | None = None,
+    user_id: str | None = None,
+    api_key_id: str | None = None,
+    batch: bool = False,
+    size: str | None = None,
+    source: str | None = None,
+    at: float | None = None,
+    **metrics: int,
+) -> None:
+    """Count one request's usage: `metrics` are the kind's counters (`input_tokens=…, output_tokens=…`
+    for completions, `images=…` for images, `characters=…`, `seconds=…`, `usage_bytes=…`,
+    `num_sessions=…`); `num_model_requests` defaults to 1 for kinds that count requests.
+    Without a project the usage lands in the organization's Default Project."""
+    spec = KINDS[kind]
+    unknown = set(metrics) - set(spec.metrics)
+    if unknown:
+        raise ValueError(f"{kind} usage has no {sorted(unknown)}")
+    if "num_model_requests" in spec.metrics:
+        metrics.setdefault("num_model_requests", 1)
+    every = {"project_id": project_id or default_project_id(tenant), "user_id": user_id, "api_key_id": api_key_id,
+             "model": model, "batch": batch, "size": size, "source": source}
+    dims = {name: every[name] for name in spec.dimensions}
+    minute = int((clock.now() if at is None else at) // 60) * 60
+    digest = hashlib.sha256(json.dumps([kind, dims], sort_keys=True).encode()).hexdigest()[:16]
+    record_id = f"{minute:011d}-{kind}-{digest}"
+    counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
+    _add(tenant, {"id": record_id, "kind": kind, "minute": minute, "dims": dims, "metrics": counters})
+
+
+def _add(tenant: str, record: dict[str, Any]) -> None:
+    store = get_store()
+
+    def merge(current: dict[str, Any]) -> dict[str, Any]:
+        merged = {name: current["metrics"].get(name, 0) + value for name, value in record["metrics"].items()}
+        return {**current, "metrics": merged}
+
+    for _ in range(3):  # create, or add to the minute's record (a racing create turns into an update)
+        if store.update(tenant, USAGE, record["id"], merge) is not None:
+            return
+        try:
+            store.create(tenant, USAGE, record)
+            return
+        except ConflictError:
+            continue
+
+
+def record_principal_usage(principal: Principal, kind: str, **fields: Any) -> None:
+    """`record_usage_event` for the caller: its organization, project and API key."""
+    record_usage_event(
+        principal.tenant,
+        kind,
+        project_id=principal.project_id,
+        api_key_id=principal.api_key_id or bootstrap_key_id(principal.tenant),
+        **fields,
+    )
+
+
+# --- queries --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UsageQuery:
+    start_time: int
+    end_time: int | None = None
+    bucket_width: str = "1d"
+    group_by: list[str] = field(default_factory=list)
+    limit: int | None = None
+    page: str | None = None
+    # dimension → accepted values (project_id → project_ids, …); empty = no filter
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    batch: bool | None = None
+
+
+def _encode_page(bucket_start: int) -> str:
+    return "page_" + base64.urlsafe_b64encode(f"bucket:{bucket_start}".encode()).decode()
+
+
+def _decode_page(page: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(page.removeprefix("page_").encode()).decode()
+        label, _, value = text.partition(":")
+        if label != "bucket":
+            raise ValueError(page)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise invalid_request(f"Invalid page token: '{page}'.", "page", "invalid_value") from None
+
+
+def _buckets(query: UsageQuery, limits: tuple[int, int]) -> tuple[list[int], int, int | None]:
+    """The bucket starts of this page, the bucket width, and the next page's first bucket."""
+    if query.bucket_width not in WIDTHS:
+        raise invalid_request(
+            f"Invalid value: '{query.bucket_width}'. Supported values are: '1m', '1h' and '1d'.",
+            "bucket_width", "invalid_value",
+        )
+    width = WIDTHS[query.bucket_width]
+    # Without end_time the range runs to now, and always holds the bucket containing start_time.
+    end = query.end_time if query.end_time is not None else max(clock.now_seconds(), query.start_time + 1)
+    if end <= query.start_time:
+        raise invalid_request("'end_time' must be greater than 'start_time'.", "end_time", "invalid_value")
+    default, maximum = limits
+    limit = default if query.limit is None else query.limit
+    if not 1 <= limit <= maximum:
+        raise invalid_request(
+            f"Invalid 'limit': expected a value between 1 and {maximum} for bucket_width "
+            f"'{query.bucket_width}', but got {limit} instead.", "limit", "invalid_value",
+        )
+    first = query.start_time // width * width
+    count = math.ceil((end - first) / width)
+    starts = [first + index * width for index in range(count)]
+    if query.page is not None:
+        cursor = _decode_page(query.page)
+        starts = [start for start in starts if start >= cursor]
+    page, rest = starts[:limit], starts[limit:]
+    return page, width, rest[0] if rest else None
+
+
+def _records(tenant: str, kinds: set[str], start: int, end: int, query: UsageQuery) -> list[dict[str, Any]]:
+    def wanted(record: dict[str, Any]) -> bool:
+        if record["kind"] not in kinds or record["minute"] >= end:
+            return False
+        if query.batch is not None and record["dims"].get("batch") != query.batch:
+            return False
+        return all(not values or record["dims"].get(name) in values for name, values in query.filters.items())
+
+    # Ids start with the zero-padded minute: listing after the first minute's prefix walks the range in order.
+    return get_store().list(tenant, USAGE, limit=10**9, order="asc", after=f"{start:011d}", where=wanted).items
+
+
+def _check_group_by(group_by: list[str], allowed: tuple[str, ...]) -> None:
+    for name in group_by:
+        if name not in allowed:
+            supported = ", ".join(f"'{option}'" for option in allowed)
+            raise invalid_request(
+                f"Invalid value: '{name}'. Supported values are: {supported}.", "group_by", "invalid_value"
+            )
+
+
+def _page(buckets: list[int], width: int, next_start: int | None, results: dict[int, list[dict[str, Any]]]
+          ) -> dict[str, Any]:
+    # Buckets carry `result` (the 2025-03 spec) and `results` (what later SDKs, openai 2.x, read).
+    return {
+        "object": "page",
+        "data": [
+            {"object": "bucket", "start_time": start, "end_time": start + width, "result": results.get(start, []),
+             "results": results.get(start, [])}
+            for start in buckets
+        ],
+        "has_more": next_start is not None,
+        "next_page": _encode_page(next_start) if next_start is not None else None,
+    }
+
+
+def usage(tenant: str, kind: str, query: UsageQuery) -> dict[str, Any]:
+    spec = KINDS[kind]
+    _check_group_by(query.group_by, spec.dimensions)
+    buckets, width, next_start = _buckets(query, LIMITS[query.bucket_width] if query.bucket_width in LIMITS
+                                          else LIMITS["1d"])
+    results: dict[int, list[dict[str, Any]]] = {}
+    if buckets:
+        grouped: dict[tuple[int, tuple[Any, ...]], dict[str, int]] = defaultdict(lambda: dict.fromkeys(spec.metrics, 0))
+        for record in _records(tenant, {kind}, buckets[0], buckets[-1] + width, query):
+            bucket = record["minute"] // width * width
+            key = tuple(record["dims"].get(name) for name in query.group_by)
+            sums = grouped[(bucket, key)]
+            for name, value in record["metrics"].items():
+                sums[name] += value
+        for (bucket, key), sums in sorted(grouped.items(), key=lambda item: (item[0][0], str(item[0][1]))):
+            result: dict[str, Any] = {"object": f"organization.usage.{kind}.result", **sums}
+            result.update({name: dict(zip(query.group_by, key, strict=True)).get(name) for name in spec.dimensions})
+            if kind == "code_interpreter_sessions":
+                result["sessions"] = sums["num_sessions"]  # the 2025-03 spec requires this name too
+            results.setdefault(bucket, []).append(result)
+    return _page(buckets, width, next_start, results)
+
+
+# --- costs ----------------------------------------------------------------------------------------
+
+
+def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
+    """A usage record's cost, split into OpenAI-style line items ("gpt-4o-2024-08-06, input")."""
+    kind, dims, m = record["kind"], record["dims"], record["metrics"]
+    model = dims.get("model") or ""
+    if kind == "completions":
+        price_in, price_cached, price_out = prices.token_prices(model)
+        audio_in, audio_out = prices.audio_token_prices(model)
+        text_in = m["input_tokens"] - m["input_cached_tokens"] - m["input_audio_tokens"]
+        text_out = m["output_tokens"] - m["output_audio_tokens"]
+        discount = prices.BATCH_DISCOUNT if dims.get("batch") else 1.0
+        lines = [
+            ("input", text_in * price_in), ("cached input", m["input_cached_tokens"] * price_cached),
+            ("output", text_out * price_out), ("audio input", m["input_audio_tokens"] * audio_in),
+            ("audio output", m["output_audio_tokens"] * audio_out),
+        ]
+        return [(f"{model}, {name}", amount * discount / 1e6) for name, amount in lines if amount]
+    if kind == "embeddings":
+        return [(f"{model}, input", m["input_tokens"] * prices.token_prices(model)[0] / 1e6)]
+    if kind == "images":
+        return [(f"{model}, images", m["images"] * prices.image_price(model, dims.get("size")))]
+    if kind == "audio_speeches":
+        return [(f"{model}, characters", m["characters"] * prices.SPEECH_PER_1M_CHARACTERS.get(model, 0.0) / 1e6)]
+    if kind == "audio_transcriptions":
+        return [(f"{model}, minutes", m["seconds"] / 60 * prices.TRANSCRIPTION_PER_MINUTE.get(model, 0.0))]
+    if kind == "vector_stores":
+        return [("vector store storage", m["usage_bytes"] / 1e9 * prices.VECTOR_STORE_PER_GB_DAY)]
+    if kind == "code_interpreter_sessions":
+        return [("code interpreter sessions", m["num_sessions"] * prices.CODE_INTERPRETER_PER_SESSION)]
+    return []  # moderations are free
+
+
+def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
+    _check_group_by(query.group_by, ("project_id", "line_item"))
+    if query.bucket_width != "1d":
+        raise invalid_request(
+            f"Invalid value: '{query.bucket_width}'. Supported values are: '1d'.", "bucket_width", "invalid_value"
+        )
+    buckets, width, next_start = _buckets(query, COSTS_LIMITS)
+    results: dict[int, list[dict[str, Any]]] = {}
+    if buckets:
+        totals: dict[tuple[int, tuple[Any, ...]], float] = defaultdict(float)
+        for record in _records(tenant, set(KINDS), buckets[0], buckets[-1] + width, query):
+            bucket = record["minute"] // width * width
+            for line_item, amount in _line_items(record):
+                labels = {"project_id": record["dims"].get("project_id"), "line_item": line_item}
+                totals[(bucket, tuple(labels[name] for name in query.group_by))] += amount
+        for (bucket, key), amount in sorted(totals.items(), key=lambda item: (item[0][0], str(item[0][1]))):
+            labels = dict(zip(query.group_by, key, strict=True))
+            results.setdefault(bucket, []).append({
+                "object": "organization.costs.result",
+                "amount": {"value": round(amount, 10), "currency": "usd"},
+                "line_item": labels.get("line_item"),
+                "project_id": labels.get("project_id"),
+            })
+    return _page(buckets, width, next_start, results)

@@ -1,0 +1,114 @@
+"""DynamoDB / S3 failures reach clients as OpenAI's 503 with `retry-after`, write nothing half-way, and
+the mock recovers as soon as the backend does."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import openai
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
+from moto import mock_aws
+from starlette.applications import Starlette
+
+from openai_mock.errors import OpenAIError
+from openai_mock.settings import reset_settings
+from openai_mock.store import get_blobs, get_store, reset_stores
+from openai_mock.store.dynamodb import DynamoDBStore, create_table
+from tests.support.sdk import asgi_client
+
+TABLE, BUCKET = "openai-mock-faults", "openai-mock-faults-blobs"
+
+
+class _Outage:
+    """Makes chosen boto3 calls fail until `end()`, like a throttled or unreachable backend."""
+
+    def __init__(self, client: Any, operations: set[str], error: Exception) -> None:
+        self.client, self.error = client, error
+        self.originals = {name: getattr(client, name) for name in operations}
+
+    def begin(self) -> None:
+        for name in self.originals:
+            setattr(self.client, name, self._fail)
+
+    def _fail(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.error
+
+    def end(self) -> None:
+        for name, original in self.originals.items():
+            setattr(self.client, name, original)
+
+
+def _throttled(operation: str) -> ClientError:
+    body = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "Rate exceeded"}}
+    return ClientError(body, operation)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def persistent_mock(monkeypatch: pytest.MonkeyPatch, aws_credentials: None) -> Iterator[None]:
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
+        create_table(boto3.client("dynamodb", region_name="us-east-1"), TABLE)
+        monkeypatch.setenv("OPENAI_MOCK_STORE", "dynamodb")
+        monkeypatch.setenv("OPENAI_MOCK_TABLE_NAME", TABLE)
+        monkeypatch.setenv("OPENAI_MOCK_BUCKET_NAME", BUCKET)
+        reset_settings()
+        reset_stores()
+        yield
+
+
+def test_throttling_is_a_503_with_retry_after() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, TABLE)
+        store = DynamoDBStore(TABLE, client)
+        outage = _Outage(client, {"get_item"}, _throttled("GetItem"))
+        outage.begin()
+        with pytest.raises(OpenAIError) as raised:
+            store.get("t_a", "file", "file-x")
+        assert (raised.value.status, raised.value.headers["retry-after"]) == (503, "1")
+        outage.end()
+        assert store.get("t_a", "file", "file-x") is None
+
+
+def test_unreachable_backend_is_a_503() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, TABLE)
+        store = DynamoDBStore(TABLE, client)
+        outage = _Outage(client, {"put_item"}, EndpointConnectionError(endpoint_url="http://dynamodb"))
+        outage.begin()
+        with pytest.raises(OpenAIError) as raised:
+            store.create("t_a", "file", {"id": "file-x"})
+        assert raised.value.status == 503
+
+
+def test_outage_through_the_api_then_recovery(persistent_mock: None, mock_app: Starlette) -> None:
+    client = asgi_client(mock_app, api_key="sk-faults")
+    kept = client.files.create(file=("kept.txt", io.BytesIO(b"kept"), "text/plain"), purpose="assistants")
+    dynamodb = get_store()._client._client  # type: ignore[attr-defined]
+    s3 = get_blobs()._client._client  # type: ignore[attr-defined]
+
+    outage = _Outage(dynamodb, {"put_item", "get_item", "query"}, _throttled("PutItem"))
+    outage.begin()
+    with pytest.raises(openai.InternalServerError) as raised:
+        client.files.create(file=("lost.txt", io.BytesIO(b"lost"), "text/plain"), purpose="assistants")
+    assert raised.value.status_code == 503
+    assert raised.value.response.headers["retry-after"] == "1"
+    assert raised.value.body["code"] == "service_unavailable"  # type: ignore[index]
+    with pytest.raises(openai.InternalServerError):
+        client.files.list()
+    outage.end()
+
+    s3_outage = _Outage(s3, {"put_object"}, ClientError({"Error": {"Code": "SlowDown"}}, "PutObject"))
+    s3_outage.begin()
+    with pytest.raises(openai.InternalServerError):
+        client.files.create(file=("also-lost.txt", io.BytesIO(b"x"), "text/plain"), purpose="assistants")
+    s3_outage.end()
+
+    # Recovered, and nothing half-written: only the file created before the outages exists.
+    assert [f.filename for f in client.files.list()] == ["kept.txt"]
+    assert client.files.content(kept.id).read() == b"kept"
