@@ -20,7 +20,14 @@ _EXPECTED_404 = {"deleteModel",
                  "getChatCompletion", "updateChatCompletion", "deleteChatCompletion", "getChatCompletionMessages",
                  "admin-api-keys-get", "admin-api-keys-delete", "retrieve-invite", "delete-invite",
                  "retrieve-project-api-key", "delete-project-api-key", "retrieve-project-service-account",
-                 "delete-project-service-account", "create-project-user", "delete-user"}
+                 "delete-project-service-account", "create-project-user", "delete-user",
+                 "retrieveFineTuningJob", "cancelFineTuningJob", "listFineTuningEvents", "listFineTuningJobCheckpoints",
+                 "getVectorStore", "modifyVectorStore", "deleteVectorStore", "createVectorStoreFileBatch",
+                 "getVectorStoreFileBatch", "cancelVectorStoreFileBatch", "listFilesInVectorStoreBatch",
+                 "listVectorStoreFiles", "createVectorStoreFile", "getVectorStoreFile", "deleteVectorStoreFile",
+                 "updateVectorStoreFileAttributes", "retrieveVectorStoreFileContent", "searchVectorStore"}
+# Creations that name an input object the event cannot upload first: the real API answers 400 for those.
+_EXPECTED_400 = {"createFineTuningJob"}
 
 
 def _function_for(event: dict) -> object:
@@ -50,8 +57,8 @@ def test_event_through_the_lambda_handler(path: Path) -> None:
     body = {} if result.get("isBase64Encoded") else json.loads(result["body"])
     headers = {**result.get("headers", {}), **{k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}}
     assert headers["x-request-id"].startswith("req_")
-    if path.stem in _EXPECTED_404:
-        assert result["statusCode"] == 404
+    if path.stem in _EXPECTED_404 | _EXPECTED_400:
+        assert result["statusCode"] == (404 if path.stem in _EXPECTED_404 else 400)
         assert set(body["error"]) == {"message", "type", "param", "code"}
     else:
         assert 200 <= result["statusCode"] < 300, body

@@ -34,12 +34,15 @@ def served() -> Iterator[tuple[str, str]]:
     )
     assert process.stdout is not None
     banner = process.stdout.readline()  # printed once the app is built, just before uvicorn binds
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while True:
         try:
             httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=1)
             break
         except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"openai-mock serve did not answer on port {port}: {banner}{process.stdout.read()}")
             time.sleep(0.05)  # waiting for a process to bind, not for state
     yield f"http://127.0.0.1:{port}/v1", banner
     process.terminate()

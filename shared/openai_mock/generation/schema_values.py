@@ -1,0 +1,563 @@
+"""Values that conform to a JSON Schema: tool-call arguments, structured outputs, any generated JSON.
+
+`generate_value(schema, rng)` understands objects (properties, required, additionalProperties,
+min/maxProperties), arrays (items, prefixItems, min/maxItems, uniqueItems, contains), enum, const,
+anyOf/oneOf/allOf, $ref into $defs/definitions (recursion is bounded), type lists, nullable, string
+formats, patterns, lengths and numeric bounds/multipleOf. Property names steer the content ("city" →
+a city, "email" → an address) so the values read like real data.
+
+`schema_problem(schema)` and `strict_schema_problem(schema)` say what is wrong with a schema, the way
+the API rejects tool `parameters` and `response_format` schemas."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import string
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+try:  # the regex parser moved in Python 3.11; both spellings are the standard library's
+    import re._parser as _sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+Schema = Mapping[str, Any] | bool
+MAX_DEPTH = 6  # past this, recursive schemas take their smallest branch
+_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null")
+
+
+class UnsatisfiableSchema(ValueError):
+    """The schema admits no value (`false`, an empty enum, min > max …)."""
+
+
+# --------------------------------------------------------------------------------------------- content hints
+
+_CITIES = ("Paris", "Tokyo", "San Francisco", "Berlin", "Toronto", "Sydney", "Lisbon", "Nairobi", "Seoul")
+_COUNTRIES = ("France", "Japan", "United States", "Germany", "Canada", "Australia", "Portugal", "Kenya")
+_FIRST = ("Alice", "Bruno", "Chen", "Dana", "Emeka", "Fatima", "Gustav", "Hana", "Ivan", "Julia")
+_LAST = ("Martin", "Tanaka", "Okafor", "Silva", "Novak", "Schmidt", "Kim", "Rossi", "Haddad", "Lee")
+_WORDS = ("quick", "summary", "update", "review", "plan", "report", "draft", "status", "detail", "note",
+          "project", "meeting", "release", "order", "ticket", "budget", "design", "feature", "sample", "item")
+_SENTENCES = (
+    "A concise summary of the main points.",
+    "The request was processed successfully.",
+    "This item is ready for review.",
+    "Everything looks consistent with the requirements.",
+    "Follow-up is recommended next week.",
+)
+
+
+def _name_hint(name: str, rng: random.Random) -> str | None:
+    key = name.lower()
+    hints: tuple[tuple[tuple[str, ...], Callable[[], str]], ...] = (
+        (("email",), lambda: f"{rng.choice(_FIRST).lower()}.{rng.choice(_LAST).lower()}@example.com"),
+        (("city", "location", "place", "destination"), lambda: rng.choice(_CITIES)),
+        (("country",), lambda: rng.choice(_COUNTRIES)),
+        (("first_name", "firstname", "given"), lambda: rng.choice(_FIRST)),
+        (("last_name", "lastname", "surname", "family"), lambda: rng.choice(_LAST)),
+        (("name", "author", "user", "owner", "person"), lambda: f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"),
+        (("url", "link", "website", "href"), lambda: f"https://example.com/{rng.choice(_WORDS)}"),
+        (("phone",), lambda: f"+1-555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"),
+        (("date",), lambda: f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"),
+        (("id",), lambda: f"{rng.choice(_WORDS)}_{rng.randint(1000, 99999)}"),
+        (("description", "summary", "reason", "text", "content", "message", "answer", "explanation"),
+         lambda: rng.choice(_SENTENCES)),
+        (("title", "subject", "topic", "query", "question"),
+         lambda: f"{rng.choice(_WORDS).capitalize()} {rng.choice(_WORDS)}"),
+        (("unit",), lambda: rng.choice(("celsius", "metric"))),
+        (("currency",), lambda: rng.choice(("USD", "EUR", "JPY"))),
+        (("language", "lang"), lambda: rng.choice(("en", "fr", "de", "ja"))),
+    )
+    for fragments, make in hints:
+        if any(fragment == key or key.endswith(fragment) or key.startswith(fragment) for fragment in fragments):
+            return make()
+    return None
+
+
+def _format_value(fmt: str, rng: random.Random) -> str | None:
+    day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    clock = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    values: dict[str, Callable[[], str]] = {
+        "date-time": lambda: f"{day}T{clock}Z",
+        "date": lambda: day,
+        "time": lambda: f"{clock}Z",
+        "duration": lambda: f"PT{rng.randint(1, 59)}M",
+        "email": lambda: f"{rng.choice(_FIRST).lower()}@example.com",
+        "idn-email": lambda: f"{rng.choice(_FIRST).lower()}@example.com",
+        "hostname": lambda: f"{rng.choice(_WORDS)}.example.com",
+        "idn-hostname": lambda: f"{rng.choice(_WORDS)}.example.com",
+        "ipv4": lambda: ".".join(str(rng.randint(1, 254)) for _ in range(4)),
+        "ipv6": lambda: ":".join(f"{rng.randint(0, 0xFFFF):x}" for _ in range(8)),
+        "uri": lambda: f"https://example.com/{rng.choice(_WORDS)}/{rng.randint(1, 999)}",
+        "url": lambda: f"https://example.com/{rng.choice(_WORDS)}",
+        "iri": lambda: f"https://example.com/{rng.choice(_WORDS)}",
+        "uri-reference": lambda: f"/{rng.choice(_WORDS)}/{rng.randint(1, 999)}",
+        "uuid": lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "regex": lambda: "^[a-z]+$",
+        "json-pointer": lambda: f"/{rng.choice(_WORDS)}/0",
+    }
+    make = values.get(fmt)
+    return make() if make else None
+
+
+# --------------------------------------------------------------------------------------------- patterns
+
+
+def _from_pattern(pattern: str, rng: random.Random) -> str | None:
+    """A string matching `pattern` (Python regex syntax, the common subset JSON Schema patterns use)."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    try:
+        text = _emit(parsed, rng, {})
+    except _Unsupported:
+        return None
+    return text if re.search(pattern, text) else None
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_CATEGORY_CHARS = {
+    "CATEGORY_DIGIT": string.digits,
+    "CATEGORY_NOT_DIGIT": string.ascii_letters,
+    "CATEGORY_WORD": string.ascii_letters + string.digits + "_",
+    "CATEGORY_NOT_WORD": " -.",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_SPACE": string.ascii_letters + string.digits,
+}
+
+
+def _emit(parsed: Any, rng: random.Random, groups: dict[int, str]) -> str:
+    out: list[str] = []
+    for op, arg in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "NOT_LITERAL":
+            out.append("a" if chr(arg) != "a" else "b")
+        elif name == "ANY":
+            out.append(rng.choice(string.ascii_lowercase))
+        elif name == "IN":
+            out.append(_emit_class(arg, rng))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, body = arg
+            high = low + 3 if high is _sre_parse.MAXREPEAT else min(high, low + 3)
+            out.extend(_emit(body, rng, groups) for _ in range(rng.randint(low, high)))
+        elif name == "SUBPATTERN":
+            group, _, _, body = arg
+            text = _emit(body, rng, groups)
+            if group is not None:
+                groups[group] = text
+            out.append(text)
+        elif name == "BRANCH":
+            out.append(_emit(rng.choice(arg[1]), rng, groups))
+        elif name == "GROUPREF":
+            out.append(groups.get(arg, ""))
+        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        else:
+            raise _Unsupported(name)
+    return "".join(out)
+
+
+def _emit_class(items: list[tuple[Any, Any]], rng: random.Random) -> str:
+    choices: list[str] = []
+    negate = False
+    for op, arg in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            choices.append(chr(arg))
+        elif name == "RANGE":
+            low, high = arg
+            choices.extend(chr(code) for code in range(low, min(high, low + 200) + 1))
+        elif name == "CATEGORY":
+            choices.extend(_CATEGORY_CHARS.get(str(arg), string.ascii_letters))
+        else:
+            raise _Unsupported(name)
+    if negate:
+        allowed = [c for c in string.ascii_letters + string.digits if c not in choices]
+        return rng.choice(allowed) if allowed else "~"
+    return rng.choice(choices) if choices else "a"
+
+
+# --------------------------------------------------------------------------------------------- generator
+
+
+class ValueGenerator:
+    """Generates values for one root schema (the document `$ref`s resolve against)."""
+
+    def __init__(self, root: Schema, rng: random.Random, *, all_properties: bool = False) -> None:
+        self.root = root
+        self.rng = rng
+        self.all_properties = all_properties  # strict mode: every property is present
+
+    def value(self, schema: Schema, name: str = "", depth: int = 0) -> Any:
+        if schema is True:
+            return self._string({}, name)
+        if schema is False:
+            raise UnsatisfiableSchema("the schema `false` admits no value")
+        if not isinstance(schema, Mapping):
+            raise UnsatisfiableSchema(f"not a schema: {schema!r}")
+        if "$ref" in schema:
+            return self.value(self._merge(self.resolve(schema["$ref"]), _without(schema, "$ref")), name, depth + 1)
+        if "allOf" in schema:
+            merged: Schema = _without(schema, "allOf")
+            for part in schema["allOf"]:
+                merged = self._merge(merged, self._deref(part))
+            return self.value(merged, name, depth)
+        if "const" in schema:
+            return schema["const"]
+        if "enum" in schema:
+            if not schema["enum"]:
+                raise UnsatisfiableSchema("empty enum")
+            return self.rng.choice(schema["enum"])
+        for keyword in ("anyOf", "oneOf"):
+            if keyword in schema:
+                branch = self._branch(schema[keyword], depth)
+                return self.value(self._merge(_without(schema, keyword), self._deref(branch)), name, depth + 1)
+        return self._typed(schema, self._type(schema, depth), name, depth)
+
+    # ---- references and combinators
+
+    def resolve(self, ref: str) -> Schema:
+        if not ref.startswith("#"):
+            raise UnsatisfiableSchema(f"only local references are supported, not {ref!r}")
+        node: Any = self.root
+        for part in ref[1:].lstrip("/").split("/") if ref != "#" else []:
+            key = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, Mapping) and key in node:
+                node = node[key]
+            elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+                node = node[int(key)]
+            else:
+                raise UnsatisfiableSchema(f"unresolvable reference {ref!r}")
+        return node  # type: ignore[no-any-return]
+
+    def _deref(self, schema: Schema) -> Schema:
+        seen = 0
+        while isinstance(schema, Mapping) and "$ref" in schema and seen < 32:
+            schema = self._merge(self.resolve(schema["$ref"]), _without(schema, "$ref"))
+            seen += 1
+        return schema
+
+    def _merge(self, base: Schema, extra: Schema) -> Schema:
+        if not isinstance(base, Mapping) or not isinstance(extra, Mapping):
+            return extra if base is True else base
+        merged = dict(base)
+        for key, value in extra.items():
+            if key == "properties" and key in merged:
+                merged[key] = {**merged[key], **value}
+            elif key == "required" and key in merged:
+                merged[key] = list(dict.fromkeys([*merged[key], *value]))
+            elif key in ("minimum", "minLength", "minItems", "exclusiveMinimum", "minProperties") and key in merged:
+                merged[key] = max(merged[key], value)
+            elif key in ("maximum", "maxLength", "maxItems", "exclusiveMaximum", "maxProperties") and key in merged:
+                merged[key] = min(merged[key], value)
+            elif key == "type" and key in merged:
+                merged[key] = _intersect_types(merged[key], value)
+            else:
+                merged[key] = value
+        return merged
+
+    def _branch(self, branches: list[Schema], depth: int) -> Schema:
+        if not branches:
+            raise UnsatisfiableSchema("empty anyOf/oneOf")
+        if depth >= MAX_DEPTH:  # stop recursion: take the branch least likely to nest further
+            return min(branches, key=lambda branch: len(json.dumps(self._deref(branch), default=str)))
+        return self.rng.choice(branches)
+
+    def _type(self, schema: Mapping[str, Any], depth: int) -> str:
+        declared = schema.get("type")
+        if isinstance(declared, list):
+            options = [t for t in declared if t in _TYPES] or ["null"]
+            if depth >= MAX_DEPTH and "null" in options:
+                return "null"
+            non_null = [t for t in options if t != "null"]
+            return self.rng.choice(non_null) if non_null and self.rng.random() < 0.9 else self.rng.choice(options)
+        if isinstance(declared, str):
+            return declared
+        if schema.get("nullable") is True and depth >= MAX_DEPTH:
+            return "null"
+        for keywords, kind in (
+            (("properties", "required", "additionalProperties", "minProperties"), "object"),
+            (("items", "prefixItems", "minItems", "maxItems", "contains"), "array"),
+            (("minLength", "maxLength", "pattern", "format"), "string"),
+            (("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"), "number"),
+        ):
+            if any(keyword in schema for keyword in keywords):
+                return kind
+        return "string"
+
+    def _typed(self, schema: Mapping[str, Any], kind: str, name: str, depth: int) -> Any:
+        if kind == "object":
+            return self._object(schema, depth)
+        if kind == "array":
+            return self._array(schema, name, depth)
+        if kind == "integer":
+            return self._integer(schema, name)
+        if kind == "number":
+            return self._number(schema)
+        if kind == "boolean":
+            return self.rng.random() < 0.5
+        if kind == "null":
+            return None
+        return self._string(schema, name)
+
+    # ---- structures
+
+    def _object(self, schema: Mapping[str, Any], depth: int) -> dict[str, Any]:
+        properties: Mapping[str, Schema] = schema.get("properties") or {}
+        required = [key for key in schema.get("required") or [] if isinstance(key, str)]
+        maximum = schema.get("maxProperties", math.inf)
+        chosen = list(dict.fromkeys(required))
+        for key in properties:
+            if key in chosen or len(chosen) >= maximum:
+                continue
+            if self.all_properties or (depth < MAX_DEPTH and self.rng.random() < 0.6):
+                chosen.append(key)
+        for key in list(chosen):  # dependentRequired pulls its partners in
+            chosen.extend(k for k in (schema.get("dependentRequired") or {}).get(key, []) if k not in chosen)
+        extra_schema = schema.get("additionalProperties", True)
+        result: dict[str, Any] = {}
+        for key in chosen:
+            result[key] = self.value(properties.get(key, extra_schema if extra_schema is not False else True),
+                                     key, depth + 1)
+        extra = 0
+        while len(result) < schema.get("minProperties", 0):
+            if extra_schema is False:
+                raise UnsatisfiableSchema("minProperties exceeds the allowed properties")
+            extra += 1
+            key = f"extra_{extra}"
+            result[key] = self.value(extra_schema, key, depth + 1)
+        return result
+
+    def _array(self, schema: Mapping[str, Any], name: str, depth: int) -> list[Any]:
+        prefix: list[Schema] = list(schema.get("prefixItems") or [])
+        items: Schema = schema.get("items", True)
+        if isinstance(items, list):  # draft 4-7 tuple form
+            prefix, items = list(items), schema.get("additionalItems", True)
+        low = int(schema.get("minItems", 0))
+        high = int(schema.get("maxItems", max(low, 3)))
+        if low > high:
+            raise UnsatisfiableSchema("minItems > maxItems")
+        shallow = depth < MAX_DEPTH
+        count = self.rng.randint(max(low, min(1, high)), max(low, min(high, low + 3))) if shallow else low
+        count = max(count, min(len(prefix), high)) if prefix and items is False else count
+        singular = name[:-1] if name.endswith("s") else name
+        result: list[Any] = []
+        attempts = 0
+        while len(result) < count and attempts < count * 20 + 20:
+            attempts += 1
+            index = len(result)
+            item_schema = prefix[index] if index < len(prefix) else items
+            if item_schema is False:
+                break
+            value = self.value(item_schema, singular, depth + 1)
+            if schema.get("uniqueItems") and _canonical(value) in {_canonical(v) for v in result}:
+                continue
+            result.append(value)
+        if len(result) < low:
+            raise UnsatisfiableSchema("cannot produce enough distinct items")
+        if "contains" in schema and schema.get("maxContains", 1) >= 1:
+            needed = self.value(schema["contains"], singular, depth + 1)
+            if len(result) >= high and result:
+                result[-1] = needed
+            else:
+                result.append(needed)
+        return result
+
+    # ---- scalars
+
+    def _string(self, schema: Mapping[str, Any], name: str) -> str:
+        low = int(schema.get("minLength", 0))
+        high = int(schema.get("maxLength", max(low, 10_000)))
+        text: str | None = None
+        if "pattern" in schema:
+            text = _from_pattern(str(schema["pattern"]), self.rng)
+            if text is not None:
+                return text
+        if "format" in schema:
+            text = _format_value(str(schema["format"]), self.rng)
+        if text is None and name:
+            text = _name_hint(name, self.rng)
+        if text is None:
+            text = f"{self.rng.choice(_WORDS)} {self.rng.choice(_WORDS)}"
+        filler = " ".join(_WORDS)
+        while len(text) < low:
+            text += " " + filler
+        return text[:high] if len(text) > high else text
+
+    def _bounds(self, schema: Mapping[str, Any], integer: bool) -> tuple[float, float]:
+        low, high = -math.inf, math.inf
+        if "minimum" in schema:
+            low = schema["minimum"]
+        if "maximum" in schema:
+            high = schema["maximum"]
+        step = 1 if integer else 1e-6
+        exclusive_min, exclusive_max = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+        if exclusive_min is True:  # draft 4: a flag on minimum
+            low += step
+        elif isinstance(exclusive_min, int | float) and not isinstance(exclusive_min, bool):
+            low = max(low, exclusive_min + step)
+        if exclusive_max is True:
+            high -= step
+        elif isinstance(exclusive_max, int | float) and not isinstance(exclusive_max, bool):
+            high = min(high, exclusive_max - step)
+        if low == -math.inf and high == math.inf:
+            low, high = (1, 100) if integer else (0.0, 100.0)
+        elif low == -math.inf:
+            low = high - 100
+        elif high == math.inf:
+            high = low + 100
+        if low > high:
+            raise UnsatisfiableSchema("minimum > maximum")
+        return low, high
+
+    def _integer(self, schema: Mapping[str, Any], name: str) -> int:
+        low, high = self._bounds(schema, integer=True)
+        low_int, high_int = math.ceil(low), math.floor(high)
+        multiple = schema.get("multipleOf")
+        if multiple:
+            first, last = math.ceil(low_int / multiple), math.floor(high_int / multiple)
+            if first > last:
+                raise UnsatisfiableSchema("no multiple of multipleOf within bounds")
+            return int(self.rng.randint(first, last) * multiple)
+        if low_int > high_int:
+            raise UnsatisfiableSchema("no integer within bounds")
+        return self.rng.randint(low_int, high_int)
+
+    def _number(self, schema: Mapping[str, Any]) -> float | int:
+        low, high = self._bounds(schema, integer=False)
+        multiple = schema.get("multipleOf")
+        if multiple:
+            first, last = math.ceil(low / multiple), math.floor(high / multiple)
+            if first > last:
+                raise UnsatisfiableSchema("no multiple of multipleOf within bounds")
+            return self._multiple(first, last, multiple)
+        value = round(self.rng.uniform(low, high), 2)
+        return value if low <= value <= high else low
+
+
+    def _multiple(self, first: int, last: int, multiple: float) -> float | int:
+        """k × multipleOf for a k whose product survives float division (0.1 × 3 / 0.1 ≠ 3 in floats)."""
+        if float(multiple).is_integer():
+            return int(self.rng.randint(first, last) * multiple)
+        candidates = [self.rng.randint(first, last) for _ in range(20)] + list(range(first, min(last, first + 50) + 1))
+        for k in candidates:
+            for value in (k * multiple, round(k * multiple, 12)):
+                if (value / multiple).is_integer():
+                    return value
+        raise UnsatisfiableSchema("no representable multiple of multipleOf within bounds")
+
+
+def generate_value(schema: Schema, rng: random.Random, *, name: str = "", all_properties: bool = False) -> Any:
+    """One value that validates against `schema` (the root for `$ref`s). `all_properties` fills every
+    declared property, as strict structured outputs do."""
+    return ValueGenerator(schema, rng, all_properties=all_properties).value(schema, name)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _without(schema: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k != key}
+
+
+def _intersect_types(first: Any, second: Any) -> Any:
+    a = set(first if isinstance(first, list) else [first])
+    b = set(second if isinstance(second, list) else [second])
+    if "number" in a and "integer" in b:
+        a.add("integer")
+    if "number" in b and "integer" in a:
+        b.add("integer")
+    both = sorted(a & b)
+    if not both:
+        raise UnsatisfiableSchema("allOf branches have no type in common")
+    return both[0] if len(both) == 1 else both
+
+
+# --------------------------------------------------------------------------------------------- schema checks
+
+
+def schema_problem(schema: Any, path: str = "") -> str | None:
+    """What makes `schema` an invalid JSON Schema, or None (a structural check of the common keywords)."""
+    if isinstance(schema, bool):
+        return None
+    if not isinstance(schema, Mapping):
+        return f"{path or 'schema'} must be an object or a boolean, got {json.dumps(schema, default=str)}"
+    declared = schema.get("type")
+    for kind in declared if isinstance(declared, list) else [declared] if declared is not None else []:
+        if kind not in _TYPES:
+            return f"{json.dumps(kind, default=str)} is not valid under any of the given schemas"
+    for keyword in ("properties", "$defs", "definitions", "patternProperties"):
+        if keyword in schema:
+            if not isinstance(schema[keyword], Mapping):
+                return f"{json.dumps(schema[keyword], default=str)} is not of type 'object'"
+            for key, sub in schema[keyword].items():
+                if (problem := schema_problem(sub, f"{path}/{keyword}/{key}")) is not None:
+                    return problem
+    if "required" in schema and not (
+        isinstance(schema["required"], list) and all(isinstance(key, str) for key in schema["required"])
+    ):
+        return f"{json.dumps(schema['required'], default=str)} is not of type 'array'"
+    for keyword in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        if keyword in schema:
+            if not isinstance(schema[keyword], list) or not schema[keyword]:
+                return f"{json.dumps(schema[keyword], default=str)} is not of type 'array'"
+            for index, sub in enumerate(schema[keyword]):
+                if (problem := schema_problem(sub, f"{path}/{keyword}/{index}")) is not None:
+                    return problem
+    for keyword in ("items", "additionalProperties", "not", "contains"):
+        if keyword not in schema or isinstance(schema[keyword], list):
+            continue
+        if (problem := schema_problem(schema[keyword], f"{path}/{keyword}")) is not None:
+            return problem
+    if "enum" in schema and not isinstance(schema["enum"], list):
+        return f"{json.dumps(schema['enum'], default=str)} is not of type 'array'"
+    if "pattern" in schema:
+        try:
+            re.compile(str(schema["pattern"]))
+        except re.error:
+            return f"{json.dumps(schema['pattern'])} is not a 'regex'"
+    return None
+
+
+def strict_schema_problem(schema: Any, root: Any = None, context: tuple[str, ...] = ()) -> str | None:
+    """Structured outputs' strict-mode rules: every object sets `additionalProperties: false` and
+    lists every property in `required`. Worded the way the API reports them."""
+    root = schema if root is None else root
+    if not isinstance(schema, Mapping):
+        return None
+    where = f"In context={context!r}, "
+    if schema.get("type") == "object" or "properties" in schema:
+        if schema.get("additionalProperties", True) is not False:
+            return where + "'additionalProperties' is required to be supplied and to be false."
+        properties = schema.get("properties") or {}
+        missing = [key for key in properties if key not in (schema.get("required") or [])]
+        if missing:
+            return (where + "'required' is required to be supplied and to be an array including every key in "
+                    f"properties. Missing '{missing[0]}'.")
+        for key, sub in properties.items():
+            if (problem := strict_schema_problem(sub, root, (*context, "properties", key))) is not None:
+                return problem
+    if "items" in schema and (problem := strict_schema_problem(schema["items"], root, (*context, "items"))):
+        return problem
+    for keyword in ("anyOf", "allOf", "oneOf"):
+        for index, sub in enumerate(schema.get(keyword) or []):
+            if (problem := strict_schema_problem(sub, root, (*context, keyword, str(index)))) is not None:
+                return problem
+    for keyword in ("$defs", "definitions"):
+        for key, sub in (schema.get(keyword) or {}).items():
+            if (problem := strict_schema_problem(sub, root, (*context, keyword, key))) is not None:
+                return problem
+    return None

@@ -1,0 +1,216 @@
+"""Deterministic, readable English: answers that talk about what the prompt talks about, sized in exact tokens.
+
+`compose` writes natural text of roughly a target length from a seeded `Random`; `fit` then applies what a
+model's decoding loop would: the token budget (`max_tokens` → finish_reason "length") and stop sequences
+(cut before the first one generated → "stop"). Every count comes from `tokens.py`, so usage is exact."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from openai_mock.generation import tokens
+
+FinishReason = Literal["stop", "length"]
+
+_STOPWORDS = frozenset({
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "down", "during", "each", "explain", "few", "for", "from", "further", "give", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "let", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once",
+    "only", "or", "other", "our", "out", "over", "own", "please", "same", "she", "should", "show", "so", "some",
+    "such", "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+    "while", "who", "whom", "why", "will", "with", "would", "write", "you", "your", "yours", "can't", "don't",
+    "i'm", "it's", "what's", "need", "want", "like", "make", "using", "use", "one", "two", "three", "short", "long",
+    "brief", "simple", "quick", "hello", "thanks", "thank", "know", "today", "tomorrow", "yesterday", "currently",
+    "right", "best", "good", "way", "ways", "tips", "ideas", "guide", "learn", "learning", "steps",
+    "example", "examples", "help"
+})
+
+_OPENERS = (
+    "Here is a clear way to think about {topic}.",
+    "Good question: {topic} comes up often, and the short answer is that it depends on a few details.",
+    "Let's look at {topic} step by step.",
+    "Sure. {Topic} is easier to reason about once you separate what is known from what is assumed.",
+    "In short, {topic} rewards a careful, practical approach.",
+)
+_BODY = (
+    "The first step is to write down what you already know about {topic} and what you still need to find out.",
+    "Most of the useful work happens in small iterations, each one checked before the next begins.",
+    "A simple example usually reveals more than a long description, so start with the smallest case that works.",
+    "When {topic} behaves unexpectedly, the cause is often a hidden assumption rather than a missing feature.",
+    "It helps to compare two or three options side by side before committing to one of them.",
+    "Keep the goal in view: the best choice is the one that solves the actual problem with the least effort.",
+    "Measuring before and after each change tells you whether an idea really helped.",
+    "People who work with {topic} every day tend to rely on a few dependable habits.",
+    "Clear names, short feedback loops and honest notes make the process much smoother.",
+    "If something is unclear, a quick experiment is usually faster than a long debate.",
+    "The trade-offs are real, but they are manageable once they are written down.",
+    "A checklist can prevent the most common mistakes without slowing anyone down.",
+    "Over time, these small decisions add up to a result that is easy to explain and easy to maintain.",
+    "It is also worth asking who else depends on {topic}, since their needs shape what a good answer looks like.",
+    "Documentation does not need to be long; it needs to answer the questions people actually ask.",
+    "Reviewing the result with fresh eyes the next day often catches details that were missed.",
+    "{Topic} also has a history, and knowing why things are the way they are makes changes safer.",
+    "Start with the defaults, then adjust only what the situation clearly requires.",
+)
+_CLOSERS = (
+    "I hope this gives you a useful starting point for {topic}.",
+    "Let me know if you would like a more detailed example.",
+    "With these ideas in place, {topic} should feel a lot more approachable.",
+    "Feel free to ask a follow-up question about any of these points.",
+)
+_SENTENCES_PER_PARAGRAPH = (2, 4)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Text as a model would emit it: its exact tokens and why generation ended."""
+
+    text: str
+    tokens: list[int]
+    finish_reason: FinishReason
+
+    @property
+    def token_count(self) -> int:
+        return len(self.tokens)
+
+
+def keywords(text: str, limit: int = 3) -> list[str]:
+    """The salient words of a prompt (first occurrences, stop words and short words removed)."""
+    seen: list[str] = []
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9_'-]{3,}", text):
+        lowered = word.lower().strip("'-")
+        if lowered not in _STOPWORDS and lowered not in seen:
+            seen.append(lowered)
+        if len(seen) >= limit:
+            break
+    return seen
+
+
+def topic_of(prompt: str) -> str:
+    """A short phrase naming what the prompt is about: its longest run of consecutive content words
+    (then the longest words; the last on ties, questions tend to end on their subject), or "this topic"."""
+    runs: list[list[str]] = [[]]
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9_'-]*|[^A-Za-z\s]", prompt):
+        if len(word) > 2 and word.lower() not in _STOPWORDS and word[0].isalpha():
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    best = max(reversed(runs), key=lambda run: (len(run), sum(map(len, run))))
+    return " ".join(best[:3]) if best else "this topic"
+
+
+def _sentence(template: str, topic: str) -> str:
+    return template.format(topic=topic, Topic=topic[:1].upper() + topic[1:])
+
+
+def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = "gpt-4o") -> str:
+    """Readable paragraphs about `topic`, about `target_tokens` long, ending on a full sentence."""
+    sentences = [_sentence(rng.choice(_OPENERS), topic)]
+    used = tokens.count_tokens(sentences[0], model)
+    body = list(_BODY)
+    rng.shuffle(body)
+    position = 0
+    while used < target_tokens:
+        template = body[position % len(body)]
+        position += 1
+        sentences.append(_sentence(template, topic))
+        used += tokens.count_tokens(sentences[-1], model) + 1
+    if target_tokens >= 40:
+        sentences.append(_sentence(rng.choice(_CLOSERS), topic))
+    return _paragraphs(rng, sentences)
+
+
+def _paragraphs(rng: random.Random, sentences: list[str]) -> str:
+    paragraphs: list[str] = []
+    index = 0
+    while index < len(sentences):
+        size = rng.randint(*_SENTENCES_PER_PARAGRAPH)
+        paragraphs.append(" ".join(sentences[index : index + size]))
+        index += size
+    return "\n\n".join(paragraphs)
+
+
+def truncate_to_tokens(text: str, max_tokens: int, model: str = "gpt-4o") -> str:
+    """The longest prefix of `text` made of at most `max_tokens` tokens when re-encoded."""
+    encoded = tokens.encode(text, model)
+    if len(encoded) <= max_tokens:
+        return text
+    keep = max_tokens
+    while keep > 0:
+        prefix = tokens.decode(encoded[:keep], model)
+        if tokens.count_tokens(prefix, model) <= max_tokens:
+            return prefix
+        keep -= 1
+    return ""
+
+
+def first_stop(text: str, stop: Sequence[str]) -> int | None:
+    """Where the earliest stop sequence starts in `text`, if any occurs."""
+    positions = [text.find(sequence) for sequence in stop if sequence]
+    found = [position for position in positions if position >= 0]
+    return min(found) if found else None
+
+
+def fit(text: str, *, model: str = "gpt-4o", max_tokens: int | None = None, stop: Sequence[str] = ()) -> Generated:
+    """Apply the token budget, then stop sequences (only those generated within the budget count)."""
+    finish: FinishReason = "stop"
+    if max_tokens is not None and tokens.count_tokens(text, model) > max_tokens:
+        text, finish = truncate_to_tokens(text, max_tokens, model), "length"
+    cut = first_stop(text, stop)
+    if cut is not None:
+        text, finish = text[:cut], "stop"
+    return Generated(text, tokens.encode(text, model), finish)
+
+
+def natural_length(rng: random.Random, prompt_tokens: int) -> int:
+    """How long an unconstrained answer runs: longer questions get longer answers, within reason."""
+    return min(400, max(12, int(prompt_tokens * rng.uniform(0.8, 1.6)) + rng.randint(8, 40)))
+
+
+def generate(
+    rng: random.Random,
+    *,
+    prompt: str,
+    model: str = "gpt-4o",
+    max_tokens: int | None = None,
+    stop: Sequence[str] = (),
+    target_tokens: int | None = None,
+) -> Generated:
+    """An answer to `prompt`: natural length from the prompt (or `target_tokens`), then `fit`."""
+    target = target_tokens if target_tokens is not None else natural_length(rng, tokens.count_tokens(prompt, model))
+    return fit(compose(rng, topic=topic_of(prompt), target_tokens=target, model=model),
+               model=model, max_tokens=max_tokens, stop=stop)
+
+
+def token_strings(token_ids: Sequence[int], model: str = "gpt-4o") -> list[str]:
+    """Each token's text (for logprobs and token-aligned stream deltas)."""
+    encoder = tokens.encoding(tokens.encoding_name_for_model(model))
+    return [encoder.decode_single_token_bytes(token).decode("utf-8", errors="replace") for token in token_ids]
+
+
+def token_bytes(token_ids: Sequence[int], model: str = "gpt-4o") -> list[bytes]:
+    encoder = tokens.encoding(tokens.encoding_name_for_model(model))
+    return [encoder.decode_single_token_bytes(token) for token in token_ids]
+
+
+def split_on_tokens(text: str, model: str = "gpt-4o") -> list[str]:
+    """`text` cut on token boundaries, joining tokens whose bytes only form characters together."""
+    pieces: list[str] = []
+    pending = b""
+    for raw in token_bytes(tokens.encode(text, model), model):
+        pending += raw
+        try:
+            pieces.append(pending.decode("utf-8"))
+            pending = b""
+        except UnicodeDecodeError:
+            continue
+    if pending:
+        pieces.append(pending.decode("utf-8", errors="replace"))
+    return pieces

@@ -1,0 +1,109 @@
+"""Explicit request checks shared by the model-serving endpoints (chat, completions), worded like the
+real API's 400s: ranges, enums, array lengths, metadata, stop sequences, and "is this model usable here"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from openai_mock import catalog
+from openai_mock.errors import OpenAIError, invalid_request
+
+_CHAT_KINDS = ("chat", "reasoning")
+_METADATA_MAX_KEYS, _METADATA_MAX_KEY, _METADATA_MAX_VALUE = 16, 64, 512
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def check_range(value: float | None, param: str, minimum: float | None = None, maximum: float | None = None,
+                *, decimal: bool = False) -> None:
+    """`Invalid 'n': integer below minimum value. Expected a value >= 1, but got 0 instead.`"""
+    if value is None:
+        return
+    kind = "decimal" if decimal else "integer"
+    if minimum is not None and value < minimum:
+        raise invalid_request(
+            f"Invalid '{param}': {kind} below minimum value. Expected a value >= {_number(minimum)}, but got "
+            f"{_number(value)} instead.", param, f"{kind}_below_min_value")
+    if maximum is not None and value > maximum:
+        raise invalid_request(
+            f"Invalid '{param}': {kind} above maximum value. Expected a value <= {_number(maximum)}, but got "
+            f"{_number(value)} instead.", param, f"{kind}_above_max_value")
+
+
+def check_enum(value: Any, allowed: Sequence[str], param: str) -> None:
+    """`Invalid value: 'robot'. Supported values are: 'system', 'user' and 'assistant'.`"""
+    if value in allowed:
+        return
+    quoted = [f"'{item}'" for item in allowed]
+    listing = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
+    raise invalid_request(f"Invalid value: '{value}'. Supported values are: {listing}.", param, "invalid_value")
+
+
+def check_max_items(items: Sequence[Any], maximum: int, param: str) -> None:
+    if len(items) > maximum:
+        raise invalid_request(
+            f"Invalid '{param}': array too long. Expected an array with maximum length {maximum}, but got an array "
+            f"with {len(items)} items instead.", param, "array_above_max_length")
+
+
+def check_metadata(metadata: Mapping[str, str] | None) -> None:
+    """At most 16 pairs; keys up to 64 characters, values up to 512."""
+    if metadata is None:
+        return
+    if len(metadata) > _METADATA_MAX_KEYS:
+        raise invalid_request(
+            f"Invalid 'metadata': too many properties. Expected an object with at most {_METADATA_MAX_KEYS} "
+            f"properties, but got an object with {len(metadata)} properties instead.", "metadata",
+            "object_above_max_properties")
+    for key, value in metadata.items():
+        if len(key) > _METADATA_MAX_KEY:
+            raise invalid_request(
+                f"Invalid 'metadata': string too long. Expected a string with maximum length {_METADATA_MAX_KEY}, "
+                f"but got a string with length {len(key)} instead.", "metadata", "string_above_max_length")
+        if len(value) > _METADATA_MAX_VALUE:
+            raise invalid_request(
+                f"Invalid 'metadata.{key}': string too long. Expected a string with maximum length "
+                f"{_METADATA_MAX_VALUE}, but got a string with length {len(value)} instead.", f"metadata.{key}",
+                "string_above_max_length")
+
+
+def stop_sequences(stop: Any) -> list[str]:
+    """`stop`: null, a string, or 1-4 strings."""
+    if stop is None:
+        return []
+    if isinstance(stop, str):
+        return [stop]
+    if not isinstance(stop, list) or not all(isinstance(item, str) for item in stop):
+        raise invalid_request("Invalid type for 'stop': expected one of a string or array of strings, but got "
+                              f"{type(stop).__name__} instead.", "stop", "invalid_type")
+    if not stop:
+        raise invalid_request("Invalid 'stop': empty array. Expected an array with minimum length 1, but got an empty "
+                              "array instead.", "stop", "empty_array")
+    check_max_items(stop, 4, "stop")
+    return list(stop)
+
+
+def serving_spec(tenant: str, model: str) -> catalog.ModelSpec:
+    """The catalogue entry behind a model id, fine-tunes resolved to their base (404 if unknown)."""
+    catalog.retrieve_model(tenant, model)  # 404 model_not_found unless it exists for this tenant
+    spec = catalog.base_model(model)
+    if spec is None and model.startswith("ft:"):
+        spec = catalog.base_model(model.split(":")[1])
+    if spec is None:  # a tenant model whose base we do not know: serve it as a chat model
+        spec = catalog.ModelSpec(model, 0, "system", "chat")
+    return spec
+
+
+def chat_model_spec(tenant: str, model: str, endpoint: str) -> catalog.ModelSpec:
+    """The model, checked to be served by `endpoint` ("chat" or "completions"), with the real API's 404."""
+    spec = serving_spec(tenant, model)
+    if endpoint == "chat" and spec.kind not in _CHAT_KINDS:
+        raise OpenAIError(404, "This is not a chat model and thus not supported in the v1/chat/completions "
+                          "endpoint. Did you mean to use v1/completions?", param="model")
+    if endpoint == "completions" and spec.kind != "completion":
+        raise OpenAIError(404, "This is a chat model and not supported in the v1/completions endpoint. Did you "
+                          "mean to use v1/chat/completions?", param="model")
+    return spec

@@ -1,0 +1,52 @@
+"""The text generator: readable, deterministic, on topic, exact token budgets, stop sequences."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from openai_mock.generation import text, tokens
+
+
+def test_same_seed_same_text_and_different_seeds_differ() -> None:
+    first = text.generate(random.Random(1), prompt="How do volcanoes erupt?")
+    assert first == text.generate(random.Random(1), prompt="How do volcanoes erupt?")
+    assert first.text != text.generate(random.Random(2), prompt="How do volcanoes erupt?").text
+
+
+def test_text_is_english_sentences_about_the_prompt() -> None:
+    generated = text.generate(random.Random(3), prompt="Tips for learning the violin")
+    assert "violin" in generated.text.lower()
+    assert generated.finish_reason == "stop" and generated.text.rstrip()[-1] in ".!?"
+    assert "lorem" not in generated.text.lower()
+    assert generated.tokens == tokens.encode(generated.text)
+
+
+@pytest.mark.parametrize("model", ["gpt-4o", "gpt-4"])
+@pytest.mark.parametrize("budget", [1, 2, 5, 17, 64])
+def test_budget_is_met_exactly(model: str, budget: int) -> None:
+    generated = text.generate(random.Random(budget), prompt="Describe the ocean", model=model, max_tokens=budget,
+                              target_tokens=200)
+    assert generated.finish_reason == "length"
+    assert generated.token_count == budget == tokens.count_tokens(generated.text, model)
+
+
+def test_stop_sequences_cut_before_the_earliest() -> None:
+    raw = text.compose(random.Random(5), topic="rivers", target_tokens=80)
+    fitted = text.fit(raw, stop=["\n\n", "."])
+    assert fitted.finish_reason == "stop" and fitted.text == raw[: raw.index(".")]
+    assert text.fit(raw, stop=["zebra"]).text == raw
+
+
+def test_stop_beyond_the_budget_does_not_count() -> None:
+    raw = "one two three four five six. seven"
+    fitted = text.fit(raw, max_tokens=3, stop=["."])
+    assert (fitted.text, fitted.finish_reason) == ("one two three", "length")
+
+
+def test_topic_and_token_splitting() -> None:
+    assert text.topic_of("Explain Kubernetes networking to a beginner") == "Kubernetes networking"
+    assert text.topic_of("hi") == "this topic"
+    pieces = text.split_on_tokens("Héllo wörld, ça va? 🌊")
+    assert "".join(pieces) == "Héllo wörld, ça va? 🌊"
