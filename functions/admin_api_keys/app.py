@@ -7,6 +7,7 @@ from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import keys, organization
 from openai_mock.organization.params import OrderedPagination
+from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/admin_api_keys")
 
@@ -17,23 +18,23 @@ class AdminApiKeyCreateParams(BaseModel):
 
 
 @router.get("", operation_id="admin-api-keys-list")
-async def list_admin_api_keys(principal: AdminPrincipal, params: OrderedPagination) -> dict:
-    return keys.list_admin_keys(organization(principal), params)
+async def list_admin_api_keys(principal: AdminPrincipal, params: OrderedPagination) -> JSONObject:
+    return JSONObject(keys.list_admin_keys(organization(principal), params))
 
 
 @router.post("", operation_id="admin-api-keys-create")
-async def create_admin_api_key(body: AdminApiKeyCreateParams, principal: AdminPrincipal) -> dict:
-    return keys.create_admin_key(organization(principal), principal, body.name)
+async def create_admin_api_key(body: AdminApiKeyCreateParams, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(keys.create_admin_key(organization(principal), principal, body.name))
 
 
 @router.get("/{key_id}", operation_id="admin-api-keys-get")
-async def retrieve_admin_api_key(key_id: str, principal: AdminPrincipal) -> dict:
-    return keys.retrieve_admin_key(organization(principal), key_id)
+async def retrieve_admin_api_key(key_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(keys.retrieve_admin_key(organization(principal), key_id))
 
 
 @router.delete("/{key_id}", operation_id="admin-api-keys-delete")
-async def delete_admin_api_key(key_id: str, principal: AdminPrincipal) -> dict:
-    return keys.delete_admin_key(organization(principal), principal, key_id)
+async def delete_admin_api_key(key_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(keys.delete_admin_key(organization(principal), principal, key_id))
 
 
 app = create_app(router, title="openai-mock admin API keys")

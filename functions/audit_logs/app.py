@@ -8,6 +8,7 @@ from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import audit, organization
 from openai_mock.organization.params import OrgPagination, optional_int, query_array
+from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/audit_logs")
 
@@ -28,8 +29,8 @@ def audit_filter(
 @router.get("", operation_id="list-audit-logs")
 async def list_audit_logs(
     principal: AdminPrincipal, params: OrgPagination, where: Annotated[audit.AuditFilter, Depends(audit_filter)]
-) -> dict:
-    return audit.list_audit_logs(organization(principal), params, where)
+) -> JSONObject:
+    return JSONObject(audit.list_audit_logs(organization(principal), params, where))
 
 
 app = create_app(router, title="openai-mock audit logs")

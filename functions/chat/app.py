@@ -1,6 +1,6 @@
 """Chat Completions: create (JSON or stream), and the stored completions (`store: true`)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import StreamingResponse
@@ -8,6 +8,7 @@ from starlette.responses import StreamingResponse
 from openai_mock import chat
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal
+from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/chat/completions")
 
@@ -15,8 +16,9 @@ router = APIRouter(prefix="/v1/chat/completions")
 @router.post("", operation_id="createChatCompletion", response_model=None)
 async def create_chat_completion(
     body: chat.ChatCompletionRequest, request: Request, principal: CurrentPrincipal
-) -> dict[str, Any] | StreamingResponse:
-    return chat.create(body, principal.tenant, request)
+) -> JSONObject | StreamingResponse:
+    answer = chat.create(body, principal.tenant, request)
+    return answer if isinstance(answer, StreamingResponse) else JSONObject(answer)
 
 
 @router.get("", operation_id="listChatCompletions")
@@ -27,29 +29,33 @@ async def list_chat_completions(
     after: str | None = None,
     limit: Annotated[int, Query()] = 20,
     order: str = "asc",
-) -> dict[str, Any]:
+) -> JSONObject:
     # `metadata[key]=value` pairs filter by metadata.
-    metadata = {key[9:-1]: value for key, value in request.query_params.items()
-                if key.startswith("metadata[") and key.endswith("]")}
-    return chat.list_completions(principal.tenant, model=model, metadata=metadata, after=after, limit=limit,
-                                 order=order)
+    metadata = {
+        key[9:-1]: value
+        for key, value in request.query_params.items()
+        if key.startswith("metadata[") and key.endswith("]")
+    }
+    return JSONObject(
+        chat.list_completions(principal.tenant, model=model, metadata=metadata, after=after, limit=limit, order=order)
+    )
 
 
 @router.get("/{completion_id}", operation_id="getChatCompletion")
-async def retrieve_chat_completion(completion_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-    return chat.retrieve(principal.tenant, completion_id)
+async def retrieve_chat_completion(completion_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(chat.retrieve(principal.tenant, completion_id))
 
 
 @router.post("/{completion_id}", operation_id="updateChatCompletion")
 async def update_chat_completion(
     completion_id: str, body: chat.UpdateChatCompletionRequest, principal: CurrentPrincipal
-) -> dict[str, Any]:
-    return chat.update(principal.tenant, completion_id, body)
+) -> JSONObject:
+    return JSONObject(chat.update(principal.tenant, completion_id, body))
 
 
 @router.delete("/{completion_id}", operation_id="deleteChatCompletion")
-async def delete_chat_completion(completion_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-    return chat.delete(principal.tenant, completion_id)
+async def delete_chat_completion(completion_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(chat.delete(principal.tenant, completion_id))
 
 
 @router.get("/{completion_id}/messages", operation_id="getChatCompletionMessages")
@@ -59,8 +65,8 @@ async def list_chat_completion_messages(
     after: str | None = None,
     limit: Annotated[int, Query()] = 20,
     order: str = "asc",
-) -> dict[str, Any]:
-    return chat.list_messages(principal.tenant, completion_id, after=after, limit=limit, order=order)
+) -> JSONObject:
+    return JSONObject(chat.list_messages(principal.tenant, completion_id, after=after, limit=limit, order=order))
 
 
 app = create_app(router, title="openai-mock chat")

@@ -8,6 +8,7 @@ from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal
 from openai_mock.generation import images
 from openai_mock.ratelimits import record_usage
+from openai_mock.responses import JSONObject
 from openai_mock.rng import request_seed
 
 router = APIRouter(prefix="/v1/images")
@@ -23,31 +24,31 @@ class ImageVariationForm(images.ImageVariationOptions):
 
 
 @router.post("/generations", operation_id="createImage")
-async def generate(body: images.CreateImageRequest, request: Request, principal: CurrentPrincipal) -> dict:
+async def generate(body: images.CreateImageRequest, request: Request, principal: CurrentPrincipal) -> JSONObject:
     answer = images.create_image(body, request_seed(request.headers))
     record_usage(request, principal.tenant, body.model or "dall-e-2", 0)
-    return answer
+    return JSONObject(answer)
 
 
 @router.post("/edits", operation_id="createImageEdit")
-async def edit(form: Annotated[ImageEditForm, Form()], request: Request, principal: CurrentPrincipal) -> dict:
+async def edit(form: Annotated[ImageEditForm, Form()], request: Request, principal: CurrentPrincipal) -> JSONObject:
     mask = await form.mask.read() if form.mask is not None else None
     options = images.ImageEditOptions.model_validate(form.model_dump(exclude={"image", "mask"}))
     answer = images.create_image_edit(options, await form.image.read(), mask,
                                       request_seed(request.headers))
     record_usage(request, principal.tenant, form.model or "dall-e-2", 0)
-    return answer
+    return JSONObject(answer)
 
 
 @router.post("/variations", operation_id="createImageVariation")
 async def create_variation(
     form: Annotated[ImageVariationForm, Form()], request: Request, principal: CurrentPrincipal
-) -> dict:
+) -> JSONObject:
     options = images.ImageVariationOptions.model_validate(form.model_dump(exclude={"image"}))
     answer = images.create_image_variation(options, await form.image.read(),
                                            request_seed(request.headers))
     record_usage(request, principal.tenant, form.model or "dall-e-2", 0)
-    return answer
+    return JSONObject(answer)
 
 
 app = create_app(router, title="openai-mock images")

@@ -9,6 +9,7 @@ from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import organization, users
 from openai_mock.organization.params import OrgPagination
+from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/invites")
 
@@ -27,24 +28,24 @@ class InviteCreateParams(BaseModel):
 
 
 @router.get("", operation_id="list-invites")
-async def list_invites(principal: AdminPrincipal, params: OrgPagination) -> dict:
-    return users.list_invites(organization(principal), params)
+async def list_invites(principal: AdminPrincipal, params: OrgPagination) -> JSONObject:
+    return JSONObject(users.list_invites(organization(principal), params))
 
 
 @router.post("", operation_id="inviteUser")
-async def create_invite(body: InviteCreateParams, principal: AdminPrincipal) -> dict:
+async def create_invite(body: InviteCreateParams, principal: AdminPrincipal) -> JSONObject:
     projects = [project.model_dump() for project in body.projects]
-    return users.create_invite(organization(principal), principal, body.email, body.role, projects)
+    return JSONObject(users.create_invite(organization(principal), principal, body.email, body.role, projects))
 
 
 @router.get("/{invite_id}", operation_id="retrieve-invite")
-async def retrieve_invite(invite_id: str, principal: AdminPrincipal) -> dict:
-    return users.retrieve_invite(organization(principal), invite_id)
+async def retrieve_invite(invite_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(users.retrieve_invite(organization(principal), invite_id))
 
 
 @router.delete("/{invite_id}", operation_id="delete-invite")
-async def delete_invite(invite_id: str, principal: AdminPrincipal) -> dict:
-    return users.delete_invite(organization(principal), principal, invite_id)
+async def delete_invite(invite_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(users.delete_invite(organization(principal), principal, invite_id))
 
 
 app = create_app(router, title="openai-mock invites")

@@ -11,6 +11,7 @@ from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import organization, projects
 from openai_mock.organization.core import get_project
 from openai_mock.organization.params import OrgPagination, RateLimitPagination
+from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/projects")
 Role = Literal["owner", "member"]
@@ -52,119 +53,131 @@ class RateLimitUpdateParams(_Body):
 @router.get("", operation_id="list-projects")
 async def list_projects(
     principal: AdminPrincipal, params: OrgPagination, include_archived: Annotated[bool, Query()] = False
-) -> dict:
-    return projects.list_projects(organization(principal), params, include_archived)
+) -> JSONObject:
+    return JSONObject(projects.list_projects(organization(principal), params, include_archived))
 
 
 @router.post("", operation_id="create-project")
-async def create_project(body: ProjectParams, principal: AdminPrincipal) -> dict:
-    return projects.create_project(organization(principal), principal, body.name)
+async def create_project(body: ProjectParams, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.create_project(organization(principal), principal, body.name))
 
 
 @router.get("/{project_id}", operation_id="retrieve-project")
-async def retrieve_project(project_id: str, principal: AdminPrincipal) -> dict:
-    return get_project(organization(principal), project_id)
+async def retrieve_project(project_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(get_project(organization(principal), project_id))
 
 
 @router.post("/{project_id}", operation_id="modify-project")
-async def update_project(project_id: str, body: ProjectParams, principal: AdminPrincipal) -> dict:
-    return projects.modify_project(organization(principal), principal, project_id, body.name)
+async def update_project(project_id: str, body: ProjectParams, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.modify_project(organization(principal), principal, project_id, body.name))
 
 
 @router.post("/{project_id}/archive", operation_id="archive-project")
-async def archive_project(project_id: str, principal: AdminPrincipal) -> dict:
-    return projects.archive_project(organization(principal), principal, project_id)
+async def archive_project(project_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.archive_project(organization(principal), principal, project_id))
 
 
 # --- project users --------------------------------------------------------------------------------
 
 
 @router.get("/{project_id}/users", operation_id="list-project-users")
-async def list_project_users(project_id: str, principal: AdminPrincipal, params: OrgPagination) -> dict:
-    return projects.list_project_users(organization(principal), project_id, params)
+async def list_project_users(project_id: str, principal: AdminPrincipal, params: OrgPagination) -> JSONObject:
+    return JSONObject(projects.list_project_users(organization(principal), project_id, params))
 
 
 @router.post("/{project_id}/users", operation_id="create-project-user")
-async def create_project_user(project_id: str, body: ProjectUserCreateParams, principal: AdminPrincipal) -> dict:
-    return projects.create_project_user(organization(principal), principal, project_id, body.user_id, body.role)
+async def create_project_user(project_id: str, body: ProjectUserCreateParams, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(
+        projects.create_project_user(organization(principal), principal, project_id, body.user_id, body.role)
+    )
 
 
 @router.get("/{project_id}/users/{user_id}", operation_id="retrieve-project-user")
-async def retrieve_project_user(project_id: str, user_id: str, principal: AdminPrincipal) -> dict:
-    return projects.retrieve_project_user(organization(principal), project_id, user_id)
+async def retrieve_project_user(project_id: str, user_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.retrieve_project_user(organization(principal), project_id, user_id))
 
 
 @router.post("/{project_id}/users/{user_id}", operation_id="modify-project-user")
 async def update_project_user(
     project_id: str, user_id: str, body: ProjectUserUpdateParams, principal: AdminPrincipal
-) -> dict:
-    return projects.modify_project_user(organization(principal), principal, project_id, user_id, body.role)
+) -> JSONObject:
+    return JSONObject(projects.modify_project_user(organization(principal), principal, project_id, user_id, body.role))
 
 
 @router.delete("/{project_id}/users/{user_id}", operation_id="delete-project-user")
-async def delete_project_user(project_id: str, user_id: str, principal: AdminPrincipal) -> dict:
-    return projects.delete_project_user(organization(principal), principal, project_id, user_id)
+async def delete_project_user(project_id: str, user_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.delete_project_user(organization(principal), principal, project_id, user_id))
 
 
 # --- service accounts -----------------------------------------------------------------------------
 
 
 @router.get("/{project_id}/service_accounts", operation_id="list-project-service-accounts")
-async def list_project_service_accounts(project_id: str, principal: AdminPrincipal, params: OrgPagination) -> dict:
-    return projects.list_service_accounts(organization(principal), project_id, params)
+async def list_project_service_accounts(
+    project_id: str, principal: AdminPrincipal, params: OrgPagination
+) -> JSONObject:
+    return JSONObject(projects.list_service_accounts(organization(principal), project_id, params))
 
 
 @router.post("/{project_id}/service_accounts", operation_id="create-project-service-account")
 async def create_project_service_account(
     project_id: str, body: ServiceAccountCreateParams, principal: AdminPrincipal
-) -> dict:
-    return projects.create_service_account(organization(principal), principal, project_id, body.name)
+) -> JSONObject:
+    return JSONObject(projects.create_service_account(organization(principal), principal, project_id, body.name))
 
 
 @router.get("/{project_id}/service_accounts/{service_account_id}", operation_id="retrieve-project-service-account")
 async def retrieve_project_service_account(
     project_id: str, service_account_id: str, principal: AdminPrincipal
-) -> dict:
-    return projects.retrieve_service_account(organization(principal), project_id, service_account_id)
+) -> JSONObject:
+    return JSONObject(projects.retrieve_service_account(organization(principal), project_id, service_account_id))
 
 
 @router.delete("/{project_id}/service_accounts/{service_account_id}", operation_id="delete-project-service-account")
-async def delete_project_service_account(project_id: str, service_account_id: str, principal: AdminPrincipal) -> dict:
-    return projects.delete_service_account(organization(principal), principal, project_id, service_account_id)
+async def delete_project_service_account(
+    project_id: str, service_account_id: str, principal: AdminPrincipal
+) -> JSONObject:
+    return JSONObject(
+        projects.delete_service_account(organization(principal), principal, project_id, service_account_id)
+    )
 
 
 # --- API keys -------------------------------------------------------------------------------------
 
 
 @router.get("/{project_id}/api_keys", operation_id="list-project-api-keys")
-async def list_project_api_keys(project_id: str, principal: AdminPrincipal, params: OrgPagination) -> dict:
-    return projects.list_project_keys(organization(principal), project_id, params)
+async def list_project_api_keys(project_id: str, principal: AdminPrincipal, params: OrgPagination) -> JSONObject:
+    return JSONObject(projects.list_project_keys(organization(principal), project_id, params))
 
 
 @router.get("/{project_id}/api_keys/{key_id}", operation_id="retrieve-project-api-key")
-async def retrieve_project_api_key(project_id: str, key_id: str, principal: AdminPrincipal) -> dict:
-    return projects.retrieve_project_key(organization(principal), project_id, key_id)
+async def retrieve_project_api_key(project_id: str, key_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.retrieve_project_key(organization(principal), project_id, key_id))
 
 
 @router.delete("/{project_id}/api_keys/{key_id}", operation_id="delete-project-api-key")
-async def delete_project_api_key(project_id: str, key_id: str, principal: AdminPrincipal) -> dict:
-    return projects.delete_project_key(organization(principal), principal, project_id, key_id)
+async def delete_project_api_key(project_id: str, key_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.delete_project_key(organization(principal), principal, project_id, key_id))
 
 
 # --- rate limits ----------------------------------------------------------------------------------
 
 
 @router.get("/{project_id}/rate_limits", operation_id="list-project-rate-limits")
-async def list_project_rate_limits(project_id: str, principal: AdminPrincipal, params: RateLimitPagination) -> dict:
-    return projects.list_rate_limits(organization(principal), project_id, params)
+async def list_project_rate_limits(
+    project_id: str, principal: AdminPrincipal, params: RateLimitPagination
+) -> JSONObject:
+    return JSONObject(projects.list_rate_limits(organization(principal), project_id, params))
 
 
 @router.post("/{project_id}/rate_limits/{rate_limit_id}", operation_id="update-project-rate-limits")
 async def update_project_rate_limit(
     project_id: str, rate_limit_id: str, body: RateLimitUpdateParams, principal: AdminPrincipal
-) -> dict:
+) -> JSONObject:
     changes = body.model_dump(exclude_none=True)
-    return projects.update_rate_limit(organization(principal), principal, project_id, rate_limit_id, changes)
+    return JSONObject(
+        projects.update_rate_limit(organization(principal), principal, project_id, rate_limit_id, changes)
+    )
 
 
 app = create_app(router, title="openai-mock projects")

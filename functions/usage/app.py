@@ -10,6 +10,7 @@ from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import organization
 from openai_mock.organization.params import optional_int, query_array
 from openai_mock.organization.usage import UsageQuery, costs, usage
+from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization")
 _FILTERS = {"project_ids": "project_id", "user_ids": "user_id", "api_key_ids": "api_key_id", "models": "model",
@@ -41,48 +42,48 @@ Usage = Annotated[UsageQuery, Depends(usage_query)]
 
 
 @router.get("/usage/completions", operation_id="usage-completions")
-async def completions(principal: AdminPrincipal, query: Usage) -> dict:
-    return usage(organization(principal).tenant, "completions", query)
+async def completions(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "completions", query))
 
 
 @router.get("/usage/embeddings", operation_id="usage-embeddings")
-async def embeddings(principal: AdminPrincipal, query: Usage) -> dict:
-    return usage(organization(principal).tenant, "embeddings", query)
+async def embeddings(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "embeddings", query))
 
 
 @router.get("/usage/moderations", operation_id="usage-moderations")
-async def moderations(principal: AdminPrincipal, query: Usage) -> dict:
-    return usage(organization(principal).tenant, "moderations", query)
+async def moderations(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "moderations", query))
 
 
 @router.get("/usage/images", operation_id="usage-images")
-async def images(principal: AdminPrincipal, query: Usage) -> dict:
-    return usage(organization(principal).tenant, "images", query)
+async def images(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "images", query))
 
 
 @router.get("/usage/audio_speeches", operation_id="usage-audio-speeches")
-async def audio_speeches(principal: AdminPrincipal, query: Usage) -> dict:
-    return usage(organization(principal).tenant, "audio_speeches", query)
+async def audio_speeches(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "audio_speeches", query))
 
 
 @router.get("/usage/audio_transcriptions", operation_id="usage-audio-transcriptions")
-async def audio_transcriptions(principal: AdminPrincipal, query: Usage) -> dict:
-    return usage(organization(principal).tenant, "audio_transcriptions", query)
+async def audio_transcriptions(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "audio_transcriptions", query))
 
 
 @router.get("/usage/vector_stores", operation_id="usage-vector-stores")
-async def vector_stores(principal: AdminPrincipal, query: Usage) -> dict:
-    return usage(organization(principal).tenant, "vector_stores", query)
+async def vector_stores(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "vector_stores", query))
 
 
 @router.get("/usage/code_interpreter_sessions", operation_id="usage-code-interpreter-sessions")
-async def code_interpreter_sessions(principal: AdminPrincipal, query: Usage) -> dict:
-    return usage(organization(principal).tenant, "code_interpreter_sessions", query)
+async def code_interpreter_sessions(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "code_interpreter_sessions", query))
 
 
 @router.get("/costs", operation_id="usage-costs")
-async def costs_(principal: AdminPrincipal, query: Usage) -> dict:
-    return costs(organization(principal).tenant, query)
+async def costs_(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(costs(organization(principal).tenant, query))
 
 
 app = create_app(router, title="openai-mock usage")

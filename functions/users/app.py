@@ -10,6 +10,7 @@ from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import organization, users
 from openai_mock.organization.core import get_user
 from openai_mock.organization.params import OrgPagination, query_array
+from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/users")
 
@@ -22,23 +23,23 @@ class UserUpdateParams(BaseModel):
 @router.get("", operation_id="list-users")
 async def list_users(
     principal: AdminPrincipal, params: OrgPagination, emails: Annotated[list[str], Depends(query_array("emails"))]
-) -> dict:
-    return users.list_users(organization(principal), params, emails)
+) -> JSONObject:
+    return JSONObject(users.list_users(organization(principal), params, emails))
 
 
 @router.get("/{user_id}", operation_id="retrieve-user")
-async def retrieve_user(user_id: str, principal: AdminPrincipal) -> dict:
-    return get_user(organization(principal), user_id)
+async def retrieve_user(user_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(get_user(organization(principal), user_id))
 
 
 @router.post("/{user_id}", operation_id="modify-user")
-async def update_user(user_id: str, body: UserUpdateParams, principal: AdminPrincipal) -> dict:
-    return users.modify_user(organization(principal), principal, user_id, body.role)
+async def update_user(user_id: str, body: UserUpdateParams, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(users.modify_user(organization(principal), principal, user_id, body.role))
 
 
 @router.delete("/{user_id}", operation_id="delete-user")
-async def delete_user(user_id: str, principal: AdminPrincipal) -> dict:
-    return users.delete_user(organization(principal), principal, user_id)
+async def delete_user(user_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(users.delete_user(organization(principal), principal, user_id))
 
 
 app = create_app(router, title="openai-mock users")

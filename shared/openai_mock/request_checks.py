@@ -1,4 +1,4 @@
-"""Explicit request checks shared by the model-serving endpoints (chat, completions), worded like the
+"""Explicit request checks shared by every endpoint (chat, completions, images, audio…), worded like the
 real API's 400s: ranges, enums, array lengths, metadata, stop sequences, and "is this model usable here"."""
 
 from __future__ import annotations
@@ -40,6 +40,19 @@ def check_enum(value: Any, allowed: Sequence[str], param: str) -> None:
     quoted = [f"'{item}'" for item in allowed]
     listing = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
     raise invalid_request(f"Invalid value: '{value}'. Supported values are: {listing}.", param, "invalid_value")
+
+
+def check_length(text: str, param: str, maximum: int, minimum: int = 0) -> None:
+    """`Invalid 'input': string too long. Expected a string with maximum length 4096, but got …`"""
+    if len(text) > maximum:
+        raise invalid_request(
+            f"Invalid '{param}': string too long. Expected a string with maximum length {maximum}, "
+            f"but got a string with length {len(text)} instead.", param, "string_above_max_length")
+    if len(text) < minimum:
+        got = "an empty string" if not text else f"a string with length {len(text)}"
+        raise invalid_request(
+            f"Invalid '{param}': string too short. Expected a string with minimum length {minimum}, "
+            f"but got {got} instead.", param, "string_below_min_length")
 
 
 def check_max_items(items: Sequence[Any], maximum: int, param: str) -> None:

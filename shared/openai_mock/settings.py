@@ -37,6 +37,8 @@ class Settings(BaseModel):
     max_body_bytes: int = 32 * 1024 * 1024
     log_level: str = "INFO"
     openai_version: str = "2020-10-01"
+    # How long a file attached to a vector store stays `in_progress` before it is indexed.
+    vector_store_processing_seconds: float = 1.0
 
     @field_validator("api_keys", "admin_keys", mode="before")
     @classmethod

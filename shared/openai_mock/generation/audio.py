@@ -31,9 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from openai_mock import catalog
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.generation.media import check_choice, check_length, check_range
 from openai_mock.generation.streaming import sse_event
 from openai_mock.generation.tokens import encode
+from openai_mock.request_checks import check_enum, check_length, check_range
 from openai_mock.rng import seeded_rng
 
 SAMPLE_RATE = 24_000
@@ -248,21 +248,21 @@ def create_speech(request: CreateSpeechRequest) -> tuple[bytes, str]:
     """The audio bytes and their Content-Type."""
     if catalog.base_model(request.model) is None:
         raise catalog.model_not_found(request.model)
-    check_choice("model", request.model, ("tts-1", "tts-1-hd", "tts-1-1106", "tts-1-hd-1106", _MINI_TTS))
-    check_length("input", request.input, 4096, minimum=1)
+    check_enum(request.model, ("tts-1", "tts-1-hd", "tts-1-1106", "tts-1-hd-1106", _MINI_TTS), "model")
+    check_length(request.input, "input", 4096, minimum=1)
     voices = (*VOICES, "ballad", "verse") if request.model == _MINI_TTS else VOICES
-    check_choice("voice", request.voice, voices)
+    check_enum(request.voice, voices, "voice")
     if request.instructions is not None:
         if request.model != _MINI_TTS:
             raise invalid_request(
                 f"Instructions are not supported for model '{request.model}'; use '{_MINI_TTS}'.",
                 "instructions", "unsupported_parameter",
             )
-        check_length("instructions", request.instructions, 4096)
+        check_length(request.instructions, "instructions", 4096)
     response_format = request.response_format or "mp3"
-    check_choice("response_format", response_format, tuple(SPEECH_FORMATS))
+    check_enum(response_format, tuple(SPEECH_FORMATS), "response_format")
     speed = 1.0 if request.speed is None else request.speed
-    check_range("speed", speed, 0.25, 4.0)
+    check_range(speed, "speed", 0.25, 4.0, decimal=True)
     content_type, encoder = SPEECH_FORMATS[response_format]
     return encoder(synthesize(request.input, request.voice, speed), request.input), content_type
 
@@ -658,16 +658,16 @@ class Transcript:
 def _check_common(options: _AudioOptions, models: Sequence[str]) -> tuple[str, float]:
     if catalog.base_model(options.model) is None:
         raise catalog.model_not_found(options.model)
-    check_choice("model", options.model, models)
+    check_enum(options.model, models, "model")
     response_format = options.response_format or "json"
-    check_choice("response_format", response_format, RESPONSE_FORMATS)
+    check_enum(response_format, RESPONSE_FORMATS, "response_format")
     if options.model != "whisper-1" and response_format not in ("json", "text"):
         raise invalid_request(
             f"response_format '{response_format}' is not compatible with model '{options.model}'. "
             "Use 'json' or 'text' instead.", "response_format", "unsupported_value",
         )
     temperature = 0.0 if options.temperature is None else options.temperature
-    check_range("temperature", temperature, 0, 1)
+    check_range(temperature, "temperature", 0, 1, decimal=True)
     return response_format, temperature
 
 
@@ -708,12 +708,12 @@ def create_transcription(options: TranscriptionOptions, audio: bytes, filename: 
         )
     granularities = options.timestamp_granularities or ["segment"]
     for granularity in granularities:
-        check_choice("timestamp_granularities", granularity, ("word", "segment"))
+        check_enum(granularity, ("word", "segment"), "timestamp_granularities")
     if options.timestamp_granularities and response_format != "verbose_json":
         raise invalid_request("timestamp_granularities is only supported with response_format 'verbose_json'.",
                               "timestamp_granularities", "unsupported_value")
     for item in options.include or []:
-        check_choice("include", item, ("logprobs",))
+        check_enum(item, ("logprobs",), "include")
     if options.stream and options.model == "whisper-1":
         raise invalid_request("Streaming is not supported for the whisper-1 model.", "stream", "unsupported_value")
     info = read_audio_upload(audio, filename)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from openai_mock import catalog, clock
 from openai_mock.errors import invalid_request
-from openai_mock.generation.media import check_choice, check_length, check_range
+from openai_mock.request_checks import check_enum, check_length, check_range
 from openai_mock.rng import seeded_rng
 
 RGB = tuple[int, int, int]
@@ -368,14 +368,14 @@ def _image_model(requested: str | None, allowed: Sequence[str]) -> str:
     model = requested or "dall-e-2"
     if catalog.base_model(model) is None:
         raise catalog.model_not_found(model)
-    check_choice("model", model, allowed)
+    check_enum(model, allowed, "model")
     return model
 
 
 def _common(options: _Options, model: str, sizes: Sequence[str]) -> tuple[int, int, int, str]:
     """n, width, height and response_format, validated for the model."""
     n = 1 if options.n is None else options.n
-    check_range("n", n, 1, 10)
+    check_range(n, "n", 1, 10)
     if model == "dall-e-3" and n != 1:
         raise invalid_request("You must provide n=1 for this model.", "n", "invalid_value")
     size = options.size or "1024x1024"
@@ -384,7 +384,7 @@ def _common(options: _Options, model: str, sizes: Sequence[str]) -> tuple[int, i
             f"'{size}' is not one of {list(sizes)} - 'size'", "size", "invalid_value"
         )
     response_format = options.response_format or "url"
-    check_choice("response_format", response_format, ("url", "b64_json"))
+    check_enum(response_format, ("url", "b64_json"), "response_format")
     width, height = (int(part) for part in size.split("x"))
     return n, width, height, response_format
 
@@ -407,12 +407,12 @@ def _revised_prompt(prompt: str, rng: random.Random, style: str, quality: str) -
 
 def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[str, Any]:
     model = _image_model(request.model, tuple(GENERATION_SIZES))
-    check_length("prompt", request.prompt, PROMPT_LIMITS[model], minimum=1)
+    check_length(request.prompt, "prompt", PROMPT_LIMITS[model], minimum=1)
     n, width, height, response_format = _common(request, model, GENERATION_SIZES[model])
     quality = request.quality or "standard"
-    check_choice("quality", quality, ("standard", "hd"))
+    check_enum(quality, ("standard", "hd"), "quality")
     style = request.style or "vivid"
-    check_choice("style", style, ("vivid", "natural"))
+    check_enum(style, ("vivid", "natural"), "style")
     rng = seeded_rng(request.model_dump(exclude={"user"}), seed)
     data = []
     for _ in range(n):
@@ -456,7 +456,7 @@ def create_image_edit(
     options: ImageEditOptions, image: bytes, mask: bytes | None, seed: int | str | None
 ) -> dict[str, Any]:
     model = _image_model(options.model, ("dall-e-2",))
-    check_length("prompt", options.prompt, PROMPT_LIMITS[model], minimum=1)
+    check_length(options.prompt, "prompt", PROMPT_LIMITS[model], minimum=1)
     n, size, _, response_format = _common(options, model, GENERATION_SIZES["dall-e-2"])
     picture = read_upload(image, "image")
     if mask is None:

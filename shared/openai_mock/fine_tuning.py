@@ -1,0 +1,478 @@
+"""Fine-tuning jobs: request models, the real API's validation, and a lifecycle driven by the clock.
+
+A job is planned when it is created (dataset size and tokens, resolved hyperparameters, stage times;
+see `generation/fine_tuning.py`) and its state is derived from that plan and `clock` on every read:
+validating_files → queued → running → succeeded (or failed / cancelled). The one side effect of
+success — the results File and the fine-tuned model in the catalogue — happens on the first read
+after the finish time, exactly once: the reader that flips the stored `_settled` flag does it.
+
+Forcing a failure: a training file with fewer than 10 examples fails during validation (as the real
+service does, `invalid_n_examples`), and `metadata: {"mock_fail": "training"}` (or `"true"`) makes a
+job fail half-way through training with an internal error, `"validation"` during file validation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StrictInt
+
+from openai_mock import catalog, clock, files
+from openai_mock.errors import invalid_request, not_found
+from openai_mock.generation import fine_tuning as builder
+from openai_mock.generation.chat import count_message_tokens
+from openai_mock.generation.tokens import count_tokens
+from openai_mock.ids import new_id
+from openai_mock.pagination import ListParams, check_limit, list_object, paginate
+from openai_mock.request_checks import check_enum, check_max_items, check_metadata, check_range
+from openai_mock.rng import request_rng
+from openai_mock.store import get_store
+from openai_mock.store.base import ConflictError, Object, Page
+
+COLLECTION = "fine_tuning.job"
+RESULTS_FILENAME = "step_metrics.csv"
+MIN_EXAMPLES = 10
+MAX_SUFFIX_LENGTH = 64
+MAX_SEED = 2_147_483_647
+MAX_INTEGRATIONS = 5
+MOCK_FAIL_KEY = "mock_fail"
+DPO_MODELS = ("gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18")
+TERMINAL = ("succeeded", "failed", "cancelled")
+# Aliases the real API accepts and resolves to the snapshot it fine-tunes.
+ALIASES = {"gpt-4o-mini": "gpt-4o-mini-2024-07-18", "gpt-4o": "gpt-4o-2024-08-06",
+           "gpt-3.5-turbo": "gpt-3.5-turbo-0125"}
+_PRIVATE = "_"  # keys starting with this are kept in the store, never shown
+_HYPERPARAMETERS = ("batch_size", "learning_rate_multiplier", "n_epochs")
+
+Auto = Literal["auto"]
+
+
+# --------------------------------------------------------------------------- request models
+
+
+class SupervisedHyperparameters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    batch_size: Auto | StrictInt = "auto"
+    learning_rate_multiplier: Auto | float = "auto"
+    n_epochs: Auto | StrictInt = "auto"
+
+
+class DpoHyperparameters(SupervisedHyperparameters):
+    beta: Auto | float = "auto"
+
+
+class SupervisedMethod(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hyperparameters: SupervisedHyperparameters | None = None
+
+
+class DpoMethod(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hyperparameters: DpoHyperparameters | None = None
+
+
+class Method(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: str | None = None
+    supervised: SupervisedMethod | None = None
+    dpo: DpoMethod | None = None
+
+
+class WandbSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    project: str
+    name: str | None = None
+    entity: str | None = None
+    tags: list[str] | None = None
+
+
+class Integration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: str
+    wandb: WandbSettings
+
+
+class CreateFineTuningJobRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str
+    training_file: str
+    validation_file: str | None = None
+    suffix: str | None = None
+    seed: StrictInt | None = None
+    hyperparameters: SupervisedHyperparameters | None = None
+    method: Method | None = None
+    integrations: list[Integration] | None = None
+    metadata: dict[str, str] | None = None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_suffix(suffix: str | None) -> None:
+    if suffix is None:
+        return
+    if not suffix:
+        raise invalid_request("Invalid 'suffix': string too short. Expected a string with minimum length 1, but got "
+                              "an empty string instead.", "suffix", "string_below_min_length")
+    if len(suffix) > MAX_SUFFIX_LENGTH:
+        raise invalid_request(
+            f"Invalid 'suffix': string too long. Expected a string with maximum length {MAX_SUFFIX_LENGTH}, but got "
+            f"a string with length {len(suffix)} instead.", "suffix", "string_above_max_length")
+
+
+def _check_hyperparameters(values: Mapping[str, Any], where: str) -> None:
+    def number(name: str) -> float | None:
+        value = values.get(name, "auto")
+        return None if value == "auto" else value  # type: ignore[no-any-return]
+
+    check_range(number("batch_size"), f"{where}.batch_size", 1, builder.MAX_BATCH_SIZE)
+    check_range(number("n_epochs"), f"{where}.n_epochs", 1, 50)
+    for name, maximum in (("learning_rate_multiplier", None), ("beta", 2)):
+        value = number(name)
+        if value is not None and value <= 0:
+            raise invalid_request(
+                f"Invalid '{where}.{name}': number must be greater than 0, but got {value} instead.",
+                f"{where}.{name}", "decimal_below_min_value")
+        check_range(value, f"{where}.{name}", None, maximum, decimal=True)
+
+
+def _method(body: CreateFineTuningJobRequest) -> tuple[str, dict[str, Any]]:
+    """(method type, requested hyperparameters with every missing one as "auto")."""
+    method = body.method or Method()
+    kind = method.type or ("dpo" if method.dpo is not None and method.supervised is None else "supervised")
+    check_enum(kind, ("supervised", "dpo"), "method.type")
+    other = "dpo" if kind == "supervised" else "supervised"
+    if getattr(method, other) is not None:
+        raise invalid_request(f"Invalid 'method.{other}': the method type is '{kind}', so only 'method.{kind}' may be "
+                              "set.", f"method.{other}", "invalid_value")
+    configured = getattr(method, kind)
+    nested = configured.hyperparameters if configured is not None else None
+    if body.hyperparameters is not None and nested is not None:
+        raise invalid_request("'hyperparameters' is deprecated and cannot be set together with "
+                              f"'method.{kind}.hyperparameters'; set them under 'method' only.", "hyperparameters",
+                              "invalid_value")
+    if body.hyperparameters is not None and kind == "dpo":
+        raise invalid_request("'hyperparameters' only applies to supervised fine-tuning; set "
+                              "'method.dpo.hyperparameters' instead.", "hyperparameters", "invalid_value")
+    chosen = nested if nested is not None else body.hyperparameters
+    where = "hyperparameters" if nested is None else f"method.{kind}.hyperparameters"
+    requested = (DpoHyperparameters() if kind == "dpo" else SupervisedHyperparameters()).model_dump()
+    requested.update(chosen.model_dump() if chosen is not None else {})
+    _check_hyperparameters(requested, where)
+    return kind, requested
+
+
+def _check_integrations(integrations: list[Integration] | None) -> list[dict[str, Any]]:
+    if not integrations:
+        return []
+    check_max_items(integrations, MAX_INTEGRATIONS, "integrations")
+    for index, integration in enumerate(integrations):
+        check_enum(integration.type, ("wandb",), f"integrations[{index}].type")
+        if not integration.wandb.project.strip():
+            raise invalid_request(f"Invalid 'integrations[{index}].wandb.project': the Weights and Biases project "
+                                  "name must not be empty.", f"integrations[{index}].wandb.project", "invalid_value")
+    return [integration.model_dump() for integration in integrations]
+
+
+def _model(tenant: str, requested: str) -> tuple[str, catalog.ModelSpec]:
+    """(the model the job reports, the base snapshot it trains); a fine-tune can be trained further."""
+    if requested.startswith("ft:"):
+        catalog.retrieve_model(tenant, requested)  # 404 unless this tenant owns it
+        model, base = requested, requested.split(":")[1]
+    else:
+        model = base = ALIASES.get(requested, requested)
+    spec = catalog.base_model(base)
+    if spec is None:
+        raise catalog.model_not_found(requested)
+    if not spec.fine_tunable:
+        raise invalid_request(f"Model {requested} is not available for fine-tuning or does not exist.", "model",
+                              "model_not_available")
+    return model, spec
+
+
+@dataclass(frozen=True)
+class Dataset:
+    examples: int
+    tokens: int  # per epoch
+
+
+def _example_tokens(line: Mapping[str, Any], model: str) -> int:
+    if "messages" in line:
+        return count_message_tokens(line["messages"], model)
+    if "input" in line:
+        return sum(count_message_tokens(messages, model) for messages in
+                   (line["input"]["messages"], line["preferred_output"], line["non_preferred_output"]))
+    return count_tokens(line["prompt"], model) + count_tokens(line["completion"], model)
+
+
+def _expected_format(kind: str, spec: catalog.ModelSpec) -> tuple[str, str]:
+    """(key every line must have, the format's name)."""
+    if kind == "dpo":
+        return "preferred_output", "preference (input, preferred_output, non_preferred_output)"
+    if spec.kind == "completion":
+        return "prompt", "prompt-completion"
+    return "messages", "chat (messages)"
+
+
+def _dataset(tenant: str, file_id: str, param: str, kind: str, spec: catalog.ModelSpec) -> Dataset:
+    """Checks a training or validation file the way job creation does, and measures it."""
+    found = files.find_file(tenant, file_id)
+    if found is None:
+        raise invalid_request(f"invalid {param}: {file_id}. No such File object.", param, "invalid_file")
+    if found["purpose"] != "fine-tune":
+        raise invalid_request(f"invalid {param}: {file_id}. The file has purpose '{found['purpose']}', but "
+                              "fine-tuning files must be uploaded with purpose 'fine-tune'.", param,
+                              "invalid_file_purpose")
+    key, name = _expected_format(kind, spec)
+    examples = tokens = 0
+    for number, raw in enumerate(files.read_file_bytes(tenant, file_id, param).decode().splitlines(), start=1):
+        if not raw.strip():
+            continue
+        line = json.loads(raw)  # the Files API only stores valid JSONL for purpose fine-tune
+        if key not in line:
+            method = "the DPO method" if kind == "dpo" else f"supervised fine-tuning of {spec.id}"
+            raise invalid_request(f"Invalid file format for {param} {file_id}: line {number} is not in the {name} "
+                                  f"format that {method} requires.", param, "invalid_file_format")
+        examples += 1
+        tokens += _example_tokens(line, spec.id)
+    return Dataset(examples, tokens)
+
+
+def _planned_failure(metadata: Mapping[str, str] | None, examples: int,
+                     timeline: builder.Timeline, total_steps: int) -> dict[str, Any] | None:
+    forced = (metadata or {}).get(MOCK_FAIL_KEY, "").lower()
+    if examples < MIN_EXAMPLES:
+        return {"at": timeline.validated, "error": {
+            "code": "invalid_n_examples", "param": "training_file",
+            "message": f"Training file has {examples} example(s), but must have at least {MIN_EXAMPLES} examples"}}
+    if forced == "validation":
+        return {"at": timeline.validated, "error": {
+            "code": "invalid_training_file", "param": "training_file",
+            "message": "The job failed due to an invalid training file. The file could not be read by the "
+                       "training pipeline (mock_fail=validation)."}}
+    if forced in ("true", "training"):
+        return {"at": timeline.step_time(math.ceil(total_steps / 2)), "error": {
+            "code": "internal_error", "param": None,
+            "message": "The job failed due to an internal error (mock_fail=training). Please retry the job."}}
+    return None
+
+
+# --------------------------------------------------------------------------- create
+
+
+def create_job(tenant: str, organization_id: str, body: CreateFineTuningJobRequest,
+               headers: Mapping[str, str]) -> Object:
+    model, spec = _model(tenant, body.model)
+    kind, requested = _method(body)
+    if kind == "dpo" and spec.id not in DPO_MODELS:
+        raise invalid_request(f"The DPO method is not supported for model {spec.id}; use one of "
+                              f"{', '.join(DPO_MODELS)}.", "method.type", "invalid_value")
+    _check_suffix(body.suffix)
+    check_range(body.seed, "seed", 0, MAX_SEED)
+    integrations = _check_integrations(body.integrations)
+    check_metadata(body.metadata)
+    training = _dataset(tenant, body.training_file, "training_file", kind, spec)
+    if body.validation_file is not None:
+        _dataset(tenant, body.validation_file, "validation_file", kind, spec)
+
+    seed = body.seed if body.seed is not None else request_rng(body.model_dump(), headers).randint(0, MAX_SEED)
+    resolved = builder.resolve_hyperparameters(kind, requested, max(1, training.examples))
+    now = clock.now_seconds()
+    per_epoch = builder.steps_per_epoch(max(1, training.examples), resolved["batch_size"])
+    timeline = builder.plan_timeline(now, max(1, training.examples), training.tokens, resolved["batch_size"],
+                                     resolved["n_epochs"])
+    job_id = new_id("fine_tuning.job")
+    job: Object = {
+        "object": "fine_tuning.job",
+        "id": job_id,
+        "model": model,
+        "created_at": now,
+        "organization_id": organization_id,
+        "training_file": body.training_file,
+        "validation_file": body.validation_file,
+        "seed": seed,
+        "integrations": integrations,
+        "metadata": body.metadata,
+        "result_files": [],
+        "_method": kind,
+        "_requested": requested,
+        "_resolved": resolved,
+        "_tokens_per_epoch": training.tokens,
+        "_steps_per_epoch": per_epoch,
+        "_timeline": timeline.as_dict(),
+        "_fine_tuned_model": builder.fine_tuned_model_name(spec.id, organization_id, body.suffix, job_id),
+        "_failure": _planned_failure(body.metadata, training.examples, timeline, per_epoch * resolved["n_epochs"]),
+        "_cancelled_at": None,
+        "_settled": False,
+    }
+    return _public(get_store().create(tenant, COLLECTION, job), now)
+
+
+# --------------------------------------------------------------------------- state
+
+
+def _timeline(job: Object) -> builder.Timeline:
+    return builder.Timeline.from_dict(job["_timeline"])
+
+
+def status_at(job: Object, now: int) -> str:
+    if job["_cancelled_at"] is not None:
+        return "cancelled"
+    failure = job["_failure"]
+    if failure is not None and now >= failure["at"]:
+        return "failed"
+    timeline = _timeline(job)
+    if now < timeline.validated:
+        return "validating_files"
+    if now < timeline.started:
+        return "queued"
+    if now < timeline.finished:
+        return "running"
+    return "succeeded"
+
+
+def _end_time(job: Object) -> int | None:
+    """When the job stopped (or will stop, if it is bound to fail)."""
+    if job["_cancelled_at"] is not None:
+        return int(job["_cancelled_at"])
+    if job["_failure"] is not None:
+        return int(job["_failure"]["at"])
+    return None
+
+
+def _public(job: Object, now: int) -> Object:
+    status = status_at(job, now)
+    timeline = _timeline(job)
+    end = _end_time(job)
+    started = status in ("running", "succeeded") or (status in TERMINAL and end is not None and end >= timeline.started)
+    chosen = job["_resolved"] if started else job["_requested"]
+    kind = job["_method"]
+    public = {key: value for key, value in job.items() if not key.startswith(_PRIVATE)}
+    public.update(
+        status=status,
+        error=job["_failure"]["error"] if status == "failed" else None,
+        estimated_finish=timeline.finished if status == "running" else None,
+        fine_tuned_model=job["_fine_tuned_model"] if status == "succeeded" else None,
+        finished_at=timeline.finished if status == "succeeded" else (end if status in TERMINAL else None),
+        trained_tokens=job["_tokens_per_epoch"] * job["_resolved"]["n_epochs"] if status == "succeeded" else None,
+        hyperparameters={name: chosen[name] for name in _HYPERPARAMETERS},
+        method={"type": kind, kind: {"hyperparameters": dict(chosen)}},
+    )
+    return public
+
+
+class _AlreadySettled(Exception):
+    pass
+
+
+def _story(job: Object) -> builder.JobStory:
+    total = job["_steps_per_epoch"] * job["_resolved"]["n_epochs"]
+    return builder.JobStory(
+        job_id=job["id"],
+        training_file=job["training_file"],
+        validation_file=job["validation_file"],
+        timeline=_timeline(job),
+        steps_per_epoch=job["_steps_per_epoch"],
+        n_epochs=job["_resolved"]["n_epochs"],
+        curve=builder.training_curve(job["seed"], total, job["validation_file"] is not None),
+        fine_tuned_model=job["_fine_tuned_model"],
+        failure=job["_failure"],
+    )
+
+
+def _settle(tenant: str, job: Object, now: int) -> Object:
+    """A job past its finish gets its results File and its model in the catalogue, once."""
+    if job["_settled"] or status_at(job, now) != "succeeded":
+        return job
+    results = files.create_file(tenant, RESULTS_FILENAME, "fine-tune-results",
+                                builder.results_csv(_story(job).curve))
+
+    def settle(current: Object) -> Object:
+        if current["_settled"] or current["_cancelled_at"] is not None:
+            raise _AlreadySettled
+        return {**current, "_settled": True, "result_files": [results["id"]]}
+
+    try:
+        settled = get_store().update(tenant, COLLECTION, job["id"], settle)
+    except _AlreadySettled:  # another reader won the race: drop our copy of the results
+        files.delete_file(tenant, results["id"])
+        return get_store().get(tenant, COLLECTION, job["id"]) or job
+    if settled is None:
+        files.delete_file(tenant, results["id"])
+        raise not_found("FineTuningJob", job["id"], "fine_tuning_job_id")
+    with contextlib.suppress(ConflictError):  # already registered
+        catalog.register_fine_tuned_model(tenant, settled["_fine_tuned_model"], settled["organization_id"],
+                                          _timeline(settled).finished)
+    return settled
+
+
+def _current(tenant: str, job_id: str, now: int) -> Object:
+    job = get_store().get(tenant, COLLECTION, job_id)
+    if job is None:
+        raise not_found("FineTuningJob", job_id, "fine_tuning_job_id")
+    return _settle(tenant, job, now)
+
+
+# --------------------------------------------------------------------------- operations
+
+
+def retrieve_job(tenant: str, job_id: str) -> Object:
+    now = clock.now_seconds()
+    return _public(_current(tenant, job_id, now), now)
+
+
+def list_jobs(tenant: str, *, limit: int, after: str | None,
+              metadata: Mapping[str, str] | None, no_metadata: bool = False) -> Object:
+    """Newest first; `metadata` keeps jobs carrying every given pair, `no_metadata` jobs without any."""
+    def wanted(job: Object) -> bool:
+        tags = job.get("metadata") or {}
+        if no_metadata:
+            return not tags
+        return all(tags.get(key) == value for key, value in (metadata or {}).items())
+
+    page = get_store().list(tenant, COLLECTION, limit=check_limit(limit), order="desc", after=after, where=wanted)
+    now = clock.now_seconds()
+    items = [_public(_settle(tenant, job, now), now) for job in page.items]
+    return list_object(Page(items, page.has_more))
+
+
+def cancel_job(tenant: str, job_id: str) -> Object:
+    now = clock.now_seconds()
+    _current(tenant, job_id, now)
+
+    def cancel(current: Object) -> Object:
+        status = status_at(current, now)
+        if status in TERMINAL:
+            raise invalid_request(f"Job {job_id} has already {'been ' if status == 'cancelled' else ''}{status} "
+                                  "and cannot be cancelled.", None, "job_not_cancellable")
+        return {**current, "_cancelled_at": now}
+
+    cancelled = get_store().update(tenant, COLLECTION, job_id, cancel)
+    if cancelled is None:
+        raise not_found("FineTuningJob", job_id, "fine_tuning_job_id")
+    return _public(cancelled, now)
+
+
+def list_events(tenant: str, job_id: str, *, limit: int, after: str | None) -> Object:
+    now = clock.now_seconds()
+    job = _current(tenant, job_id, now)
+    events = builder.events_until(_story(job), now, job["_cancelled_at"])
+    return list_object(paginate(events, ListParams(check_limit(limit), "desc", after)))
+
+
+def list_checkpoints(tenant: str, job_id: str, *, limit: int, after: str | None) -> Object:
+    now = clock.now_seconds()
+    job = _current(tenant, job_id, now)
+    if job["_cancelled_at"] is not None:
+        last = min(now, job["_cancelled_at"])
+    elif job["_failure"] is not None:  # a checkpoint due the very moment a job fails is never made
+        last = min(now, job["_failure"]["at"] - 1)
+    else:
+        last = now
+    checkpoints = builder.checkpoints_until(_story(job), last)
+    return list_object(paginate(checkpoints, ListParams(check_limit(limit), "desc", after)))
