@@ -29,7 +29,10 @@ _STOPWORDS = frozenset({
     "i'm", "it's", "what's", "need", "want", "like", "make", "using", "use", "one", "two", "three", "short", "long",
     "brief", "simple", "quick", "hello", "thanks", "thank", "know", "today", "tomorrow", "yesterday", "currently",
     "right", "best", "good", "way", "ways", "tips", "ideas", "guide", "learn", "learning", "steps",
-    "example", "examples", "help"
+    "example", "examples", "help",
+    # Words about the answer's form, not its subject ("…about cats in two sentences").
+    "sentence", "sentences", "paragraph", "paragraphs", "word", "words", "bullet", "bullets", "points", "list",
+    "summary", "summarize", "detail", "details", "briefly", "answer", "reply", "response", "format",
 })
 
 _OPENERS = (
