@@ -3,14 +3,58 @@ does: same paths, same methods, the function's own app (auth, errors, headers) h
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.routing import Route
+from starlette.routing import Match, Route
+from starlette.types import Receive, Scope, Send
 
 from openai_mock.errors import EXCEPTION_HANDLERS
 from openai_mock.local.template import Template
+
+_INDEX_DEPTH = 3  # "/v1/organization/projects/{id}" is indexed under ("v1", "organization", "projects")
+
+
+def _literal_prefix(path: str) -> tuple[str, ...]:
+    """The leading segments of a route path before its first parameter, at most _INDEX_DEPTH of them."""
+    literal = []
+    for segment in path.strip("/").split("/")[:_INDEX_DEPTH]:
+        if segment.startswith("{"):
+            break
+        literal.append(segment)
+    return tuple(literal)
+
+
+class TemplateRouter:
+    """Matches a request against the routes that share its leading path segments only. With ~120 routes a
+    linear scan (Starlette's Router) costs more than the rest of a simple request."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.routes = routes
+        self._index: dict[tuple[str, ...], list[Route]] = defaultdict(list)
+        for route in routes:
+            self._index[_literal_prefix(route.path)].append(route)
+
+    def _candidates(self, path: str) -> list[Route]:
+        segments = tuple(path.strip("/").split("/")[:_INDEX_DEPTH])
+        found: list[Route] = []
+        for depth in range(len(segments), -1, -1):
+            found.extend(self._index.get(segments[:depth], ()))
+        return found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        partial = False
+        for route in self._candidates(scope["path"]):
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                scope.update(child_scope)
+                await route.handle(scope, receive, send)
+                return
+            partial = partial or match is Match.PARTIAL
+        # Raised inside the Starlette app below, so they leave as OpenAI's 404 / 405 envelopes.
+        raise HTTPException(405 if partial else 404)
 
 
 def build_app(template_path: Path) -> Starlette:
@@ -19,14 +63,11 @@ def build_app(template_path: Path) -> Starlette:
     for function in template.functions:
         function_app = function.load_app()
         for route in function.routes:
-            # An ASGI app as endpoint: Starlette matches path + method and passes the scope through
-            # unchanged, so the function app routes on the full path exactly as behind API Gateway.
+            # An ASGI app as endpoint: the scope passes through unchanged, so the function app routes on the
+            # full path exactly as behind API Gateway.
             routes.append(Route(route.path, function_app, methods=[route.method], name=route.event_name))
-    app = Starlette(
-        routes=routes,
-        # Unknown paths and methods get OpenAI's 404 / 405 envelope, as inside a function.
-        exception_handlers={HTTPException: EXCEPTION_HANDLERS[HTTPException]},
-    )
+    app = Starlette(exception_handlers={HTTPException: EXCEPTION_HANDLERS[HTTPException]})
+    app.router = TemplateRouter(routes)  # type: ignore[assignment]
     app.state.route_count = len(routes)
     app.state.function_count = len(template.functions)
     return app
