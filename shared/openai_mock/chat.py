@@ -174,7 +174,7 @@ def _check_messages(messages: list[Message]) -> None:
                                   f"messages[{index}].name", "missing_required_parameter")
 
 
-def _check_function(function: Any, param: str) -> None:
+def check_function(function: Any, param: str) -> None:
     if not isinstance(function, dict) or not isinstance(function.get("name"), str):
         raise invalid_request(f"Missing required parameter: '{param}.name'.", f"{param}.name",
                               "missing_required_parameter")
@@ -201,7 +201,7 @@ def _check_tools(body: ChatCompletionRequest) -> None:
     check_max_items(tools, 128, "tools")
     for index, tool in enumerate(tools):
         check_enum(tool.get("type"), ("function",), f"tools[{index}].type")
-        _check_function(tool.get("function"), f"tools[{index}].function")
+        check_function(tool.get("function"), f"tools[{index}].function")
     names = [tool["function"]["name"] for tool in tools]
     choice = body.tool_choice
     if choice is not None:
@@ -228,7 +228,7 @@ def _check_tools(body: ChatCompletionRequest) -> None:
                                   "an empty array instead.", "functions", "empty_array")
         check_max_items(functions, 128, "functions")
         for index, function in enumerate(functions):
-            _check_function(function, f"functions[{index}]")
+            check_function(function, f"functions[{index}]")
     if body.function_call is not None:
         declared = [function["name"] for function in functions or []]
         if isinstance(body.function_call, str):

@@ -39,6 +39,8 @@ class Settings(BaseModel):
     openai_version: str = "2020-10-01"
     # How long a file attached to a vector store stays `in_progress` before it is indexed.
     vector_store_processing_seconds: float = 1.0
+    # How long an Assistants run stays in each transient status (queued, in_progress, cancelling).
+    assistants_run_stage_seconds: float = 1.0
 
     @field_validator("api_keys", "admin_keys", mode="before")
     @classmethod

@@ -25,7 +25,12 @@ _EXPECTED_404 = {"deleteModel",
                  "getVectorStore", "modifyVectorStore", "deleteVectorStore", "createVectorStoreFileBatch",
                  "getVectorStoreFileBatch", "cancelVectorStoreFileBatch", "listFilesInVectorStoreBatch",
                  "listVectorStoreFiles", "createVectorStoreFile", "getVectorStoreFile", "deleteVectorStoreFile",
-                 "updateVectorStoreFileAttributes", "retrieveVectorStoreFileContent", "searchVectorStore"}
+                 "updateVectorStoreFileAttributes", "retrieveVectorStoreFileContent", "searchVectorStore",
+                 "getAssistant", "modifyAssistant", "deleteAssistant", "createThreadAndRun", "getThread",
+                 "modifyThread", "deleteThread", "listMessages", "createMessage", "getMessage", "modifyMessage",
+                 "deleteMessage",
+                 "listRuns", "createRun", "getRun", "modifyRun", "cancelRun", "listRunSteps", "getRunStep",
+                 "submitToolOuputsToRun"}
 # Creations that name an input object the event cannot upload first: the real API answers 400 for those.
 _EXPECTED_400 = {"createFineTuningJob"}
 

@@ -64,3 +64,12 @@ def test_unknown_path_gets_the_404_envelope(served: tuple[str, str]) -> None:
     response = httpx.get(f"{served[0]}/nope", headers={"Authorization": "Bearer sk-test"})
     assert response.status_code == 404
     assert response.json()["error"]["message"] == "Invalid URL (GET /v1/nope)"
+
+
+def test_lifespan_is_answered_in_process() -> None:
+    from starlette.testclient import TestClient
+
+    from openai_mock.local.server import build_app
+
+    with TestClient(build_app(REPO / "template.yaml")) as http:  # runs lifespan startup and shutdown
+        assert http.get("/v1/models", headers={"Authorization": "Bearer sk-test"}).status_code == 200

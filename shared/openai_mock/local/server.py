@@ -45,6 +45,9 @@ class TemplateRouter:
         return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)  # the function apps need no start-up work
+            return
         partial = False
         for route in self._candidates(scope["path"]):
             match, child_scope = route.matches(scope)
@@ -55,6 +58,16 @@ class TemplateRouter:
             partial = partial or match is Match.PARTIAL
         # Raised inside the Starlette app below, so they leave as OpenAI's 404 / 405 envelopes.
         raise HTTPException(405 if partial else 404)
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
 
 def build_app(template_path: Path) -> Starlette:

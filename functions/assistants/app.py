@@ -1,0 +1,171 @@
+"""Assistants (beta, v2): assistants, threads, messages, runs, run steps; `/v1/assistants` and `/v1/threads`."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.assistants import objects, params, runs
+from openai_mock.auth import CurrentPrincipal
+from openai_mock.generation.streaming import sse_stream
+from openai_mock.pagination import Pagination
+from openai_mock.responses import JSONObject
+
+assistants = APIRouter(prefix="/v1/assistants", dependencies=[params.BetaHeader])
+threads = APIRouter(prefix="/v1/threads", dependencies=[params.BetaHeader])
+
+Include = Annotated[list[str] | None, Query(alias="include[]")]
+RunIdFilter = Annotated[str | None, Query()]
+
+
+# --------------------------------------------------------------------------- assistants
+
+
+@assistants.post("", operation_id="createAssistant")
+async def create_assistant(body: params.CreateAssistantRequest, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.create_assistant(principal.tenant, body))
+
+
+@assistants.get("", operation_id="listAssistants")
+async def list_assistants(principal: CurrentPrincipal, page: Pagination) -> JSONObject:
+    return JSONObject(objects.list_assistants(principal.tenant, page))
+
+
+@assistants.get("/{assistant_id}", operation_id="getAssistant")
+async def retrieve_assistant(assistant_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.get_assistant(principal.tenant, assistant_id))
+
+
+@assistants.post("/{assistant_id}", operation_id="modifyAssistant")
+async def update_assistant(assistant_id: str, body: params.ModifyAssistantRequest,
+                           principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.modify_assistant(principal.tenant, assistant_id, body))
+
+
+@assistants.delete("/{assistant_id}", operation_id="deleteAssistant")
+async def delete_assistant(assistant_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.delete_assistant(principal.tenant, assistant_id))
+
+
+# --------------------------------------------------------------------------- threads
+
+
+@threads.post("", operation_id="createThread")
+async def create_thread(principal: CurrentPrincipal, body: params.CreateThreadRequest | None = None) -> JSONObject:
+    return JSONObject(objects.create_thread(principal.tenant, body or params.CreateThreadRequest()))
+
+
+@threads.post("/runs", operation_id="createThreadAndRun")
+async def create_and_run(body: params.CreateThreadAndRunRequest, principal: CurrentPrincipal,
+                         request: Request) -> Response:
+    thread, run = runs.create_thread_and_run(principal.tenant, body, request.headers)
+    if body.stream:
+        return sse_stream(runs.stream_phase(principal.tenant, run, thread=thread))
+    return JSONObject(objects.public(run))
+
+
+@threads.get("/{thread_id}", operation_id="getThread")
+async def retrieve_thread(thread_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.get_thread(principal.tenant, thread_id))
+
+
+@threads.post("/{thread_id}", operation_id="modifyThread")
+async def update_thread(thread_id: str, body: params.ModifyThreadRequest, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.modify_thread(principal.tenant, thread_id, body))
+
+
+@threads.delete("/{thread_id}", operation_id="deleteThread")
+async def delete_thread(thread_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.delete_thread(principal.tenant, thread_id, runs.run_collections))
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@threads.post("/{thread_id}/messages", operation_id="createMessage")
+async def create_message(thread_id: str, body: params.MessageRequest, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(runs.create_message(principal.tenant, thread_id, body))
+
+
+@threads.get("/{thread_id}/messages", operation_id="listMessages")
+async def list_messages(thread_id: str, principal: CurrentPrincipal, page: Pagination,
+                        run_id: RunIdFilter = None) -> JSONObject:
+    return JSONObject(objects.list_messages(principal.tenant, thread_id, page, run_id))
+
+
+@threads.get("/{thread_id}/messages/{message_id}", operation_id="getMessage")
+async def retrieve_message(thread_id: str, message_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.get_message(principal.tenant, thread_id, message_id))
+
+
+@threads.post("/{thread_id}/messages/{message_id}", operation_id="modifyMessage")
+async def update_message(thread_id: str, message_id: str, body: params.ModifyRequest,
+                         principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.modify_message(principal.tenant, thread_id, message_id, body))
+
+
+@threads.delete("/{thread_id}/messages/{message_id}", operation_id="deleteMessage")
+async def delete_message(thread_id: str, message_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(objects.delete_message(principal.tenant, thread_id, message_id))
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@threads.post("/{thread_id}/runs", operation_id="createRun")
+async def create_run(thread_id: str, body: params.CreateRunRequest, principal: CurrentPrincipal, request: Request,
+                     include: Include = None) -> Response:
+    run = runs.create_run(principal.tenant, thread_id, body, request.headers, include)
+    if body.stream:
+        return sse_stream(runs.stream_phase(principal.tenant, run))
+    return JSONObject(objects.public(run))
+
+
+@threads.get("/{thread_id}/runs", operation_id="listRuns")
+async def list_runs(thread_id: str, principal: CurrentPrincipal, page: Pagination) -> JSONObject:
+    return JSONObject(runs.list_runs(principal.tenant, thread_id, page))
+
+
+@threads.get("/{thread_id}/runs/{run_id}", operation_id="getRun")
+async def retrieve_run(thread_id: str, run_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(runs.get_run(principal.tenant, thread_id, run_id))
+
+
+@threads.post("/{thread_id}/runs/{run_id}", operation_id="modifyRun")
+async def update_run(thread_id: str, run_id: str, body: params.ModifyRequest,
+                     principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(runs.modify_run(principal.tenant, thread_id, run_id, body))
+
+
+@threads.post("/{thread_id}/runs/{run_id}/cancel", operation_id="cancelRun")
+async def cancel_run(thread_id: str, run_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(runs.cancel_run(principal.tenant, thread_id, run_id))
+
+
+@threads.post("/{thread_id}/runs/{run_id}/submit_tool_outputs", operation_id="submitToolOuputsToRun")
+async def submit_tool_outputs(thread_id: str, run_id: str, body: params.SubmitToolOutputsRequest,
+                              principal: CurrentPrincipal, request: Request) -> Response:
+    run = runs.submit_tool_outputs(principal.tenant, thread_id, run_id, body, request.headers)
+    if body.stream:
+        return sse_stream(runs.stream_phase(principal.tenant, run, resumed=True))
+    return JSONObject(objects.public(run))
+
+
+# --------------------------------------------------------------------------- run steps
+
+
+@threads.get("/{thread_id}/runs/{run_id}/steps", operation_id="listRunSteps")
+async def list_run_steps(thread_id: str, run_id: str, principal: CurrentPrincipal, page: Pagination,
+                         include: Include = None) -> JSONObject:
+    return JSONObject(runs.list_steps(principal.tenant, thread_id, run_id, page, include))
+
+
+@threads.get("/{thread_id}/runs/{run_id}/steps/{step_id}", operation_id="getRunStep")
+async def retrieve_run_step(thread_id: str, run_id: str, step_id: str, principal: CurrentPrincipal,
+                            include: Include = None) -> JSONObject:
+    return JSONObject(runs.get_step(principal.tenant, thread_id, run_id, step_id, include))
+
+
+app = create_app(assistants, threads, title="openai-mock assistants")
+handler = make_handler(app)
