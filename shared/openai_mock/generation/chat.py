@@ -441,19 +441,19 @@ def stream_chunks(completion: Mapping[str, Any], include_usage: bool) -> Iterato
             opening = {"index": call_index, "id": call["id"], "type": "function",
                        "function": {"name": call["function"]["name"], "arguments": ""}}
             yield chunk(index, {"tool_calls": [opening]})
-            for fragment in _fragments(call["function"]["arguments"], model):
+            for fragment in fragments(call["function"]["arguments"], model):
                 yield chunk(index, {"tool_calls": [{"index": call_index, "function": {"arguments": fragment}}]})
         if message.get("function_call"):
             call = message["function_call"]
             yield chunk(index, {"function_call": {"name": call["name"], "arguments": ""}})
-            for fragment in _fragments(call["arguments"], model):
+            for fragment in fragments(call["arguments"], model):
                 yield chunk(index, {"function_call": {"arguments": fragment}})
         yield chunk(index, {}, choice["finish_reason"])
     if include_usage:
         yield {**head, "choices": [], "usage": completion["usage"]}
 
 
-def _fragments(arguments: str, model: str, tokens_per_fragment: int = 3) -> list[str]:
+def fragments(arguments: str, model: str, tokens_per_fragment: int = 3) -> list[str]:
     pieces = text.split_on_tokens(arguments, model)
     size = max(1, tokens_per_fragment)
     return ["".join(pieces[start : start + size]) for start in range(0, len(pieces), size)] if pieces else []

@@ -1,0 +1,403 @@
+"""Responses API: the `response` object and its typed stream events, pure functions of (validated request,
+conversation items, rng, clock values).
+
+A Responses turn is answered by the chat machinery (`generation/chat.py`): the conversation items become chat
+messages, function tools become chat tools, `text.format` becomes `response_format`, `max_output_tokens` the
+completion budget. The chat completion that comes back is re-shaped into output items. Hosted tools are the
+Responses API's own: a `file_search_call` / `web_search_call` is answered like a tool result the model then
+uses (so its content counts as input, as it does for the real API), a `computer_call` asks for an action."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from openai_mock.generation import chat, text, tokens
+
+HOSTED_TOOLS = {"file_search": "file_search", "web_search_preview": "web_search",
+                "web_search_preview_2025_03_11": "web_search", "computer_use_preview": "computer"}
+_TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output")
+# A computer-use task: look first (screenshot), then act (click); after two observed actions, report in text.
+_COMPUTER_STEPS = 2
+_SOURCES = (
+    ("Wikipedia", "https://en.wikipedia.org/wiki/{slug}"),
+    ("Britannica", "https://www.britannica.com/search?query={query}"),
+    ("Reuters", "https://www.reuters.com/site-search/?query={query}"),
+)
+
+NewId = Callable[[str], str]
+
+
+@dataclass
+class Turn:
+    """Everything a response is built from, resolved by the layer (store, vector stores) beforehand."""
+
+    request: dict[str, Any]  # the validated CreateResponse body, without nulls
+    history: list[dict[str, Any]]  # the items of earlier responses (previous_response_id chain)
+    items: list[dict[str, Any]]  # this request's input items, normalised, with ids
+    search_results: list[dict[str, Any]] = field(default_factory=list)  # file_search, when it runs
+    cached_tokens: int = 0
+
+    @property
+    def conversation(self) -> list[dict[str, Any]]:
+        return self.history + self.items
+
+
+# --------------------------------------------------------------------------------------------- conversation
+
+
+def message_text(item: Mapping[str, Any]) -> str:
+    content = item.get("content")
+    if isinstance(content, str):
+        return content
+    return "".join(str(part.get("text") or part.get("refusal") or "") for part in content or [])
+
+
+def last_user_text(conversation: Sequence[Mapping[str, Any]]) -> str:
+    for item in reversed(conversation):
+        if item.get("type") == "message" and item.get("role") == "user":
+            return message_text(item)
+    return ""
+
+
+def _chat_part(part: Mapping[str, Any]) -> dict[str, Any]:
+    kind = part["type"]
+    if kind in ("input_text", "output_text"):
+        return {"type": "text", "text": part["text"]}
+    if kind == "refusal":
+        return {"type": "text", "text": part["refusal"]}
+    if kind == "input_image":
+        url = part.get("image_url") or part.get("file_id") or ""
+        return {"type": "image_url", "image_url": {"url": url, "detail": part.get("detail", "auto")}}
+    return {"type": "file", "file": {key: part[key] for key in ("file_id", "filename") if key in part}}
+
+
+def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str | None) -> list[dict[str, Any]]:
+    """The conversation as chat messages: what the model reads, and what input tokens are counted on."""
+    messages: list[dict[str, Any]] = []
+    if instructions:
+        messages.append({"role": "developer", "content": instructions})
+    for item in conversation:
+        kind = item["type"]
+        if kind == "message":
+            messages.append({"role": item["role"], "content": [_chat_part(part) for part in item["content"]]})
+        elif kind in ("function_call", "computer_call"):
+            name, arguments = ((item["name"], item["arguments"]) if kind == "function_call"
+                               else ("computer", json.dumps(item["action"])))
+            call = {"id": item["call_id"], "type": "function", "function": {"name": name, "arguments": arguments}}
+            if messages and messages[-1]["role"] == "assistant" and messages[-1].get("tool_calls"):
+                messages[-1]["tool_calls"].append(call)
+            else:
+                messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+        elif kind in _TOOL_CALL_OUTPUTS:
+            output = item["output"] if kind == "function_call_output" else "[screenshot]"
+            messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": output})
+        # reasoning and hosted search items carry nothing the next turn reads again
+    return messages
+
+
+def _chat_tool_choice(choice: Any) -> Any:
+    if isinstance(choice, Mapping):
+        return {"type": "function", "function": {"name": choice["name"]}} if choice["type"] == "function" else "none"
+    return choice
+
+
+def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
+    """The chat completion request that answers this turn."""
+    request = turn.request
+    functions = [tool for tool in request.get("tools", []) if tool["type"] == "function"]
+    chat_req: dict[str, Any] = {"model": request["model"],
+                                "messages": chat_messages(turn.conversation, request.get("instructions"))}
+    if functions and not hosted_call:
+        chat_req["tools"] = [{"type": "function", "function": {key: tool[key] for key in
+                                                               ("name", "description", "parameters", "strict")
+                                                               if tool.get(key) is not None}}
+                             for tool in functions]
+        chat_req["tool_choice"] = _chat_tool_choice(request.get("tool_choice", "auto"))
+        chat_req["parallel_tool_calls"] = request.get("parallel_tool_calls", True)
+    text_format = (request.get("text") or {}).get("format") or {"type": "text"}
+    if text_format["type"] == "json_schema":
+        chat_req["response_format"] = {"type": "json_schema", "json_schema": {
+            "name": text_format.get("name", "response"), "schema": text_format["schema"],
+            "strict": bool(text_format.get("strict"))}}
+    elif text_format["type"] == "json_object":
+        chat_req["response_format"] = {"type": "json_object"}
+    if request.get("max_output_tokens") is not None:
+        chat_req["max_completion_tokens"] = request["max_output_tokens"]
+    effort = (request.get("reasoning") or {}).get("effort")
+    if effort:
+        chat_req["reasoning_effort"] = effort
+    return chat_req
+
+
+def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, Any]]) -> str | None:
+    """Which hosted tool ("file_search", "web_search", "computer") this turn calls, if any."""
+    declared = [HOSTED_TOOLS[tool["type"]] for tool in request.get("tools", []) if tool["type"] in HOSTED_TOOLS]
+    choice = request.get("tool_choice", "auto")
+    if not declared or choice == "none":
+        return None
+    if conversation and conversation[-1]["type"] in _TOOL_CALL_OUTPUTS:
+        steps = sum(1 for item in conversation if item["type"] == "computer_call_output")
+        answering_computer = conversation[-1]["type"] == "computer_call_output"
+        return "computer" if answering_computer and steps < _COMPUTER_STEPS else None
+    if isinstance(choice, Mapping):
+        return HOSTED_TOOLS.get(choice["type"])
+    prompt = last_user_text(conversation)
+    functions = [tool for tool in request.get("tools", []) if tool["type"] == "function"]
+    if any(chat.mentioned(function, prompt) for function in functions):
+        return None  # the user asked for one of their own functions
+    return declared[0]
+
+
+# --------------------------------------------------------------------------------------------- hosted tools
+
+
+def _tool_exchange(call_id: str, name: str, arguments: Mapping[str, Any], result: str) -> list[dict[str, Any]]:
+    """A hosted tool's call and result, as the chat messages the model reads before answering."""
+    call = {"id": call_id, "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}
+    return [{"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": call_id, "content": result}]
+
+
+def web_sources(query: str) -> list[dict[str, str]]:
+    """The pages a web search "finds": well-known sites, addressed by the query's topic."""
+    topic = text.topic_of(query)
+    slug, words = quote(topic.title().replace(" ", "_")), quote(topic)
+    return [{"title": f"{topic[:1].upper() + topic[1:]} - {site}",
+             "url": template.format(slug=slug, query=words) + ("&" if "?" in template else "?") + "utm_source=openai"}
+            for site, template in _SOURCES[:2]]
+
+
+def _cite(answer: str, sources: Sequence[Mapping[str, str]]) -> tuple[str, list[dict[str, Any]]]:
+    """Append markdown links to the sources; each gets a url_citation spanning its link."""
+    annotations: list[dict[str, Any]] = []
+    for source in sources:
+        domain = re.sub(r"^https?://(www\.)?", "", source["url"]).split("/")[0]
+        link = f"[{domain}]({source['url']})"
+        answer += " (" if not annotations else " "
+        start = len(answer)
+        answer += link
+        annotations.append({"type": "url_citation", "start_index": start, "end_index": start + len(link),
+                            "url": source["url"], "title": source["title"]})
+    return (answer + ")" if annotations else answer), annotations
+
+
+def _computer_action(turn: Turn, rng: random.Random) -> dict[str, Any]:
+    tool = next(tool for tool in turn.request["tools"] if tool["type"] == "computer_use_preview")
+    if not any(item["type"] == "computer_call_output" for item in turn.conversation):
+        return {"type": "screenshot"}
+    width, height = int(tool["display_width"]), int(tool["display_height"])
+    return {"type": "click", "button": "left", "x": rng.randint(0, width - 1), "y": rng.randint(0, height - 1)}
+
+
+# --------------------------------------------------------------------------------------------- building
+
+
+@dataclass
+class _Output:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+    truncated: bool = False
+
+
+def _message_item(new_id: NewId, answer: str, annotations: list[dict[str, Any]], truncated: bool) -> dict[str, Any]:
+    return {"type": "message", "id": new_id("message_item"), "status": "incomplete" if truncated else "completed",
+            "role": "assistant", "content": [{"type": "output_text", "text": answer, "annotations": annotations}]}
+
+
+def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind: str | None) -> _Output:
+    """Reasoning, the hosted tool call when there is one, then the chat machinery's text or function calls."""
+    chat_req = chat_request(turn, hosted_call=kind is not None)
+    model = chat_req["model"]
+    query = last_user_text(turn.conversation)
+    hosted: list[dict[str, Any]] = []
+    sources: list[dict[str, str]] = []
+    if kind == "file_search":
+        hosted.append({"type": "file_search_call", "id": new_id("file_search_call"), "status": "completed",
+                       "queries": [query], "results": turn.search_results})
+        best = turn.search_results[0]["text"] if turn.search_results else ""
+        chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "file_search", {"queries": [query]}, best)
+    elif kind == "web_search":
+        sources = web_sources(query)
+        hosted.append({"type": "web_search_call", "id": new_id("web_search_call"), "status": "completed"})
+        found = "; ".join(f"{source['title']} ({source['url']})" for source in sources)
+        chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "web_search", {"query": query}, found)
+    completion = chat.build_chat_completion(chat_req, rng, completion_id="", created=0, reasoning=reasoning)
+    usage, choice = completion["usage"], completion["choices"][0]
+    out = _Output(input_tokens=usage["prompt_tokens"], output_tokens=usage["completion_tokens"],
+                  reasoning_tokens=usage["completion_tokens_details"]["reasoning_tokens"],
+                  truncated=choice["finish_reason"] == "length")
+    if out.reasoning_tokens:
+        out.items.append({"type": "reasoning", "id": new_id("reasoning"), "summary": [], "content": []})
+    out.items += hosted
+    message = choice["message"]
+    for call in message.get("tool_calls") or []:
+        out.items.append({"type": "function_call", "id": new_id("function_call"), "call_id": call["id"],
+                          "name": call["function"]["name"], "arguments": call["function"]["arguments"],
+                          "status": "completed"})
+    if message.get("tool_calls"):
+        return out
+    answer: str = message.get("content") or ""
+    annotations: list[dict[str, Any]] = []
+    if sources and answer and not out.truncated:
+        answer, annotations = _cite(answer, sources)
+        budget = turn.request.get("max_output_tokens")
+        fitted = text.fit(answer, model=model,
+                          max_tokens=None if budget is None else budget - out.reasoning_tokens)
+        out.output_tokens += fitted.token_count - tokens.count_tokens(message["content"], model)
+        out.truncated = fitted.finish_reason == "length"
+        answer = fitted.text
+        annotations = [note for note in annotations if note["end_index"] <= len(answer)]
+    if kind == "file_search":
+        seen: list[str] = []
+        for result in turn.search_results:
+            if result["file_id"] not in seen:
+                seen.append(result["file_id"])
+                annotations.append({"type": "file_citation", "index": len(answer), "file_id": result["file_id"],
+                                    "filename": result["filename"]})
+    if answer or not out.truncated:
+        out.items.append(_message_item(new_id, answer, annotations, out.truncated))
+    return out
+
+
+def _computer_turn(turn: Turn, rng: random.Random, new_id: NewId) -> _Output:
+    action = _computer_action(turn, rng)
+    chat_req = chat_request(turn, hosted_call=True)
+    model = chat_req["model"]
+    call = {"type": "computer_call", "id": new_id("computer_call"), "call_id": chat.tool_call_id(rng),
+            "action": action, "pending_safety_checks": [], "status": "completed"}
+    spent = tokens.count_tokens(json.dumps(action), model) + chat.TOKENS_PER_MESSAGE
+    return _Output([call], chat.count_prompt_tokens(chat_req), spent)
+
+
+def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Tools as the response reports them: defaults filled in."""
+    echoed = []
+    for tool in request.get("tools", []):
+        if tool["type"] == "function":
+            echoed.append({"type": "function", "name": tool["name"], "description": tool.get("description"),
+                           "parameters": tool["parameters"], "strict": tool.get("strict", True)})
+        elif tool["type"] == "file_search":
+            echoed.append({**tool, "ranking_options": {"ranker": "auto", "score_threshold": 0,
+                                                       **tool.get("ranking_options", {})}})
+        elif HOSTED_TOOLS[tool["type"]] == "web_search":
+            echoed.append({"search_context_size": "medium", "user_location": None, **tool})
+        else:
+            echoed.append(dict(tool))
+    return echoed
+
+
+def build_response(turn: Turn, rng: random.Random, *, response_id: str, created: int, reasoning: bool,
+                   new_id: NewId) -> dict[str, Any]:
+    """The finished `response` object for a validated turn."""
+    request = turn.request
+    kind = hosted_tool(request, turn.conversation)
+    out = _computer_turn(turn, rng, new_id) if kind == "computer" else _answer(turn, rng, new_id, reasoning, kind)
+    text_format = (request.get("text") or {}).get("format") or {"type": "text"}
+    effort = (request.get("reasoning") or {}).get("effort", "medium") if reasoning else None
+    response: dict[str, Any] = {
+        "id": response_id,
+        "object": "response",
+        "created_at": created,
+        "status": "incomplete" if out.truncated else "completed",
+        "error": None,
+        "incomplete_details": {"reason": "max_output_tokens"} if out.truncated else None,
+        "instructions": request.get("instructions"),
+        "max_output_tokens": request.get("max_output_tokens"),
+        "model": request["model"],
+        "output": out.items,
+        "parallel_tool_calls": request.get("parallel_tool_calls", True),
+        "previous_response_id": request.get("previous_response_id"),
+        "reasoning": {"effort": effort, "generate_summary": None, "summary": None},
+        "service_tier": "default",
+        "store": request.get("store", True),
+        "temperature": request.get("temperature", 1.0),
+        "text": {"format": text_format},
+        "tool_choice": request.get("tool_choice", "auto"),
+        "tools": _echo_tools(request),
+        "top_p": request.get("top_p", 1.0),
+        "truncation": request.get("truncation", "disabled"),
+        "usage": {
+            "input_tokens": out.input_tokens,
+            "input_tokens_details": {"cached_tokens": min(turn.cached_tokens, out.input_tokens)},
+            "output_tokens": out.output_tokens,
+            "output_tokens_details": {"reasoning_tokens": out.reasoning_tokens},
+            "total_tokens": out.input_tokens + out.output_tokens,
+        },
+        "metadata": request.get("metadata", {}),
+    }
+    if request.get("user") is not None:
+        response["user"] = request["user"]
+    return response
+
+
+def present(response: Mapping[str, Any], include: Sequence[str]) -> dict[str, Any]:
+    """The response as returned: file search results only when `include` asks for them."""
+    if "file_search_call.results" in include:
+        return dict(response)
+    output = [{**item, "results": None} if item["type"] == "file_search_call" else item for item in response["output"]]
+    return {**response, "output": output}
+
+
+# --------------------------------------------------------------------------------------------- streaming
+
+
+def _opened(item: Mapping[str, Any]) -> dict[str, Any]:
+    """An output item as `response.output_item.added` shows it: started, nothing produced yet."""
+    kind = item["type"]
+    if kind == "message":
+        return {**item, "status": "in_progress", "content": []}
+    if kind == "function_call":
+        return {**item, "arguments": "", "status": "in_progress"}
+    if kind == "file_search_call":
+        return {**item, "status": "in_progress", "results": None}
+    if kind in ("web_search_call", "computer_call"):
+        return {**item, "status": "in_progress"}
+    return dict(item)
+
+
+def _item_events(item: Mapping[str, Any], index: int, model: str) -> Iterator[dict[str, Any]]:
+    kind, item_id = item["type"], item["id"]
+    where = {"item_id": item_id, "output_index": index}
+    if kind in ("file_search_call", "web_search_call"):
+        for phase in ("in_progress", "searching", "completed"):
+            yield {"type": f"response.{kind}.{phase}", **where}
+    elif kind == "function_call":
+        for fragment in chat.fragments(item["arguments"], model):
+            yield {"type": "response.function_call_arguments.delta", **where, "delta": fragment}
+        yield {"type": "response.function_call_arguments.done", **where, "arguments": item["arguments"]}
+    elif kind == "message":
+        for content_index, part in enumerate(item["content"]):
+            at = {**where, "content_index": content_index}
+            yield {"type": "response.content_part.added", **at, "part": {**part, "text": "", "annotations": []}}
+            for piece in text.split_on_tokens(part["text"], model):
+                yield {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
+            for annotation_index, annotation in enumerate(part["annotations"]):
+                yield {"type": "response.output_text.annotation.added", **at, "annotation_index": annotation_index,
+                       "annotation": annotation}
+            yield {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []}
+            yield {"type": "response.content_part.done", **at, "part": part}
+
+
+def stream_events(response: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """The response as the real stream sends it: created, in_progress, each item opened, filled and
+    closed, then completed (or incomplete), every event numbered."""
+    started = {key: value for key, value in response.items() if key != "usage"}
+    started.update(status="in_progress", output=[], incomplete_details=None)
+    events: list[dict[str, Any]] = [{"type": "response.created", "response": started},
+                                    {"type": "response.in_progress", "response": started}]
+    for index, item in enumerate(response["output"]):
+        events.append({"type": "response.output_item.added", "output_index": index, "item": _opened(item)})
+        events.extend(_item_events(item, index, response["model"]))
+        events.append({"type": "response.output_item.done", "output_index": index, "item": item})
+    final = "response.incomplete" if response["status"] == "incomplete" else "response.completed"
+    events.append({"type": final, "response": dict(response)})
+    for number, event in enumerate(events):
+        yield {**event, "sequence_number": number}

@@ -1,0 +1,406 @@
+"""Responses API: request model, the real API's validation, creation (JSON or typed event stream) with
+hosted tools, conversation state (`store`, `previous_response_id`), retrieval, deletion and input items.
+
+(`openai_mock.responses` is the JSON response class routes return; this module is the API group.)"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+
+from openai_mock import catalog, clock, ids, ratelimits
+from openai_mock.chat import FUNCTION_NAME, check_function
+from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.generation import chat as chat_builder
+from openai_mock.generation import responses as builder
+from openai_mock.generation import schema_values
+from openai_mock.generation.streaming import sse_event, sse_stream
+from openai_mock.pagination import ListParams, check_limit, list_object, paginate
+from openai_mock.request_checks import check_enum, check_max_items, check_metadata, check_range, serving_spec
+from openai_mock.rng import request_rng
+from openai_mock.store import get_store
+from openai_mock.vector_stores.search import search
+
+COLLECTION = "response"
+INCLUDABLE = ("file_search_call.results", "message.input_image.image_url", "computer_call_output.output.image_url")
+_ITEM_TYPES = ("message", "function_call_output", "function_call", "computer_call_output", "computer_call",
+               "file_search_call", "web_search_call", "reasoning", "item_reference")
+_TOOL_TYPES = ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11",
+               "computer_use_preview")
+_ROLES = ("user", "assistant", "system", "developer")
+_PARTS = {"assistant": ("output_text", "refusal"), "user": ("input_text", "input_image", "input_file"),
+          "system": ("input_text", "input_image", "input_file"),
+          "developer": ("input_text", "input_image", "input_file")}
+_PART_FIELD = {"input_text": "text", "output_text": "text", "refusal": "refusal"}
+# Fields that change how an answer is delivered or kept, not what it says: left out of the seed.
+_DELIVERY_FIELDS = frozenset({"stream", "store", "metadata", "user", "include", "max_output_tokens",
+                              "previous_response_id", "service_tier", "truncation", "prompt_cache_key",
+                              "safety_identifier"})
+
+
+class CreateResponseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str
+    input: Any
+    instructions: str | None = None
+    include: list[str] | None = None
+    max_output_tokens: int | None = None
+    metadata: dict[str, str] | None = None
+    parallel_tool_calls: bool | None = None
+    previous_response_id: str | None = None
+    reasoning: dict[str, Any] | None = None
+    store: bool | None = None
+    stream: bool | None = None
+    temperature: float | None = None
+    text: dict[str, Any] | None = None
+    tool_choice: Any = None
+    tools: list[dict[str, Any]] | None = None
+    top_p: float | None = None
+    truncation: str | None = None
+    user: str | None = None
+    # Accepted by today's API (newer than the 2025-03 spec); they do not change the answer.
+    service_tier: str | None = None
+    prompt_cache_key: str | None = None
+    safety_identifier: str | None = None
+
+
+# --------------------------------------------------------------------------------------------- input items
+
+
+def _missing(param: str) -> OpenAIError:
+    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
+
+
+def _require_string(entry: Mapping[str, Any], key: str, param: str) -> str:
+    value = entry.get(key)
+    if value is None:
+        raise _missing(f"{param}.{key}")
+    if not isinstance(value, str):
+        raise invalid_request(f"Invalid type for '{param}.{key}': expected a string, but got "
+                              f"{type(value).__name__} instead.", f"{param}.{key}", "invalid_type")
+    return value
+
+
+def _part(part: Any, role: str, param: str) -> dict[str, Any]:
+    if not isinstance(part, dict):
+        raise invalid_request(f"Invalid type for '{param}': expected an object, but got {type(part).__name__} "
+                              "instead.", param, "invalid_type")
+    check_enum(part.get("type"), _PARTS[role], f"{param}.type")
+    kind = part["type"]
+    if kind in _PART_FIELD:
+        _require_string(part, _PART_FIELD[kind], param)
+        return {"annotations": [], **part} if kind == "output_text" else dict(part)
+    if kind == "input_image":
+        if not part.get("image_url") and not part.get("file_id"):
+            raise _missing(f"{param}.image_url")
+        check_enum(part.get("detail", "auto"), ("auto", "low", "high"), f"{param}.detail")
+        return {"detail": "auto", **part}
+    if not any(part.get(key) for key in ("file_id", "file_data")):
+        raise _missing(f"{param}.file_id")
+    return dict(part)
+
+
+def _message(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
+    check_enum(entry.get("role"), _ROLES, f"{param}.role")
+    role, content = entry["role"], entry.get("content")
+    if content is None:
+        raise _missing(f"{param}.content")
+    if isinstance(content, str):
+        content = [{"type": "output_text" if role == "assistant" else "input_text", "text": content}]
+    elif not isinstance(content, list):
+        raise invalid_request(f"Invalid type for '{param}.content': expected one of a string or array of objects, "
+                              f"but got {type(content).__name__} instead.", f"{param}.content", "invalid_type")
+    parts = [_part(part, role, f"{param}.content[{index}]") for index, part in enumerate(content)]
+    item_id = entry.get("id") or ids.new_id("message_item")
+    return {"id": item_id, "type": "message", "role": role, "content": parts, "status": "completed"}
+
+
+def _item(entry: Any, param: str) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise invalid_request(f"Invalid type for '{param}': expected an object, but got {type(entry).__name__} "
+                              "instead.", param, "invalid_type")
+    kind = entry.get("type", "message")
+    check_enum(kind, _ITEM_TYPES, f"{param}.type")
+    if kind == "message":
+        return _message(entry, param)
+    if kind == "item_reference":
+        _require_string(entry, "id", param)
+        return dict(entry)
+    if kind == "function_call_output":
+        _require_string(entry, "call_id", param)
+        _require_string(entry, "output", param)
+        return {"id": entry.get("id") or ids.new_id("function_call"), "status": "completed", **entry}
+    if kind == "function_call":
+        for key in ("call_id", "name", "arguments"):
+            _require_string(entry, key, param)
+        return {"id": entry.get("id") or ids.new_id("function_call"), "status": "completed", **entry}
+    if kind == "computer_call_output":
+        _require_string(entry, "call_id", param)
+        if not isinstance(entry.get("output"), dict):
+            raise _missing(f"{param}.output")
+        return {"id": entry.get("id") or ids.new_id("computer_call"), "status": "completed", **entry}
+    _require_string(entry, "id", param)  # an earlier output item, passed back as it was returned
+    return dict(entry)
+
+
+def _resolve_references(items: list[dict[str, Any]], history: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    known = {item["id"]: item for item in history if "id" in item}
+    resolved = []
+    for index, item in enumerate(items):
+        if item["type"] == "item_reference":
+            if item["id"] not in known:
+                raise OpenAIError(404, f"Item with id '{item['id']}' not found.", param=f"input[{index}].id")
+            item = known[item["id"]]
+        resolved.append(item)
+    return resolved
+
+
+def input_items(value: Any) -> list[dict[str, Any]]:
+    """`input` as normalised items, each with an id (as input_items lists them)."""
+    if isinstance(value, str):
+        return [_message({"role": "user", "content": value}, "input")]
+    if not isinstance(value, list):
+        raise invalid_request(f"Invalid type for 'input': expected one of a string or array of objects, but got "
+                              f"{type(value).__name__} instead.", "input", "invalid_type")
+    if not value:
+        raise invalid_request("Invalid 'input': empty array. Expected an array with minimum length 1, but got an "
+                              "empty array instead.", "input", "empty_array")
+    return [_item(entry, f"input[{index}]") for index, entry in enumerate(value)]
+
+
+def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
+    """Every tool output answers a call made earlier in the conversation."""
+    calls = {item["call_id"] for item in conversation if item["type"] in ("function_call", "computer_call")}
+    for item in conversation:
+        if item["type"] in ("function_call_output", "computer_call_output") and item["call_id"] not in calls:
+            raise invalid_request(f"No tool call found for function call output with call_id {item['call_id']}.",
+                                  "input")
+
+
+# --------------------------------------------------------------------------------------------- tools, format
+
+
+def _check_tool(tool: Mapping[str, Any], param: str) -> None:
+    check_enum(tool.get("type"), _TOOL_TYPES, f"{param}.type")
+    kind = tool["type"]
+    if kind == "function":
+        if tool.get("parameters") is None:
+            raise _missing(f"{param}.parameters")
+        check_function({**tool, "strict": tool.get("strict", True)}, param)
+    elif kind == "file_search":
+        stores = tool.get("vector_store_ids")
+        if not isinstance(stores, list) or not all(isinstance(item, str) for item in stores):
+            raise _missing(f"{param}.vector_store_ids")
+        check_max_items(stores, 2, f"{param}.vector_store_ids")
+        check_range(tool.get("max_num_results"), f"{param}.max_num_results", 1, 50)
+    elif kind == "computer_use_preview":
+        for key in ("display_width", "display_height"):
+            if not isinstance(tool.get(key), int):
+                raise _missing(f"{param}.{key}")
+            check_range(tool[key], f"{param}.{key}", 1)
+        check_enum(tool.get("environment"), ("mac", "windows", "ubuntu", "browser"), f"{param}.environment")
+    elif tool.get("search_context_size") is not None:
+        check_enum(tool["search_context_size"], ("low", "medium", "high"), f"{param}.search_context_size")
+
+
+def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
+    if choice is None:
+        return
+    if isinstance(choice, str):
+        check_enum(choice, ("none", "auto", "required"), "tool_choice")
+        return
+    if not isinstance(choice, dict):
+        raise invalid_request("Invalid type for 'tool_choice': expected one of a string or an object.", "tool_choice",
+                              "invalid_type")
+    check_enum(choice.get("type"), ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11",
+                                    "computer_use_preview"), "tool_choice.type")
+    if choice["type"] == "function":
+        name = _require_string(choice, "name", "tool_choice")
+        if not any(tool["type"] == "function" and tool["name"] == name for tool in tools):
+            raise invalid_request(f"Tool choice 'function' with name '{name}' not found in 'tools' parameter.",
+                                  "tool_choice")
+    elif not any(builder.HOSTED_TOOLS.get(tool["type"]) == builder.HOSTED_TOOLS[choice["type"]] for tool in tools):
+        raise invalid_request(f"Tool choice '{choice['type']}' not found in 'tools' parameter.", "tool_choice")
+
+
+def _check_text(text: Mapping[str, Any] | None, conversation: Sequence[Mapping[str, Any]],
+                instructions: str | None) -> None:
+    text_format = (text or {}).get("format")
+    if text_format is None:
+        return
+    check_enum(text_format.get("type"), ("text", "json_schema", "json_object"), "text.format.type")
+    if text_format["type"] == "json_object":
+        words = (instructions or "") + " ".join(builder.message_text(item) for item in conversation
+                                                if item["type"] == "message")
+        if "json" not in words.lower():
+            raise invalid_request("Response input messages must contain the word 'json' in some form to use "
+                                  "'text.format' of type 'json_object'.", "input")
+    if text_format["type"] != "json_schema":
+        return
+    name = _require_string(text_format, "name", "text.format")
+    if not FUNCTION_NAME.match(name):
+        raise invalid_request("Invalid 'text.format.name': string does not match pattern. Expected a string that "
+                              "matches the pattern '^[a-zA-Z0-9_-]+$'.", "text.format.name", "invalid_value")
+    schema = text_format.get("schema")
+    if schema is None:
+        raise _missing("text.format.schema")
+    problem = schema_values.schema_problem(schema)
+    if problem is None and text_format.get("strict"):
+        problem = schema_values.strict_schema_problem(schema)
+    if problem is not None:
+        raise invalid_request(f"Invalid schema for response_format '{name}': {problem}", "text.format.schema",
+                              "invalid_json_schema")
+
+
+def _check_model_rules(body: CreateResponseRequest, spec: catalog.ModelSpec) -> None:
+    if spec.kind not in ("chat", "reasoning"):
+        raise invalid_request(f"The requested model '{body.model}' is not supported with the Responses API.",
+                              "model", "model_not_supported")
+    effort = (body.reasoning or {}).get("effort")
+    if spec.kind == "reasoning":
+        for name, value in (("temperature", body.temperature), ("top_p", body.top_p)):
+            if value is not None and value != 1:
+                raise invalid_request(f"Unsupported parameter: '{name}' is not supported with this model.", name,
+                                      "unsupported_parameter")
+        if effort is not None:
+            check_enum(effort, ("low", "medium", "high"), "reasoning.effort")
+    elif effort is not None:
+        raise invalid_request("Unsupported parameter: 'reasoning.effort' is not supported with this model.",
+                              "reasoning.effort", "unsupported_parameter")
+    check_range(body.max_output_tokens, "max_output_tokens", minimum=16)
+    if body.max_output_tokens is not None and body.max_output_tokens > spec.max_output_tokens:
+        raise invalid_request(f"max_output_tokens is too large: {body.max_output_tokens}. This model supports at "
+                              f"most {spec.max_output_tokens} output tokens, whereas you provided "
+                              f"{body.max_output_tokens}.", "max_output_tokens", "invalid_value")
+
+
+def _check_body(body: CreateResponseRequest, spec: catalog.ModelSpec) -> None:
+    _check_model_rules(body, spec)
+    check_range(body.temperature, "temperature", 0, 2, decimal=True)
+    check_range(body.top_p, "top_p", 0, 1, decimal=True)
+    check_metadata(body.metadata)
+    if body.truncation is not None:
+        check_enum(body.truncation, ("auto", "disabled"), "truncation")
+    for index, value in enumerate(body.include or []):
+        check_enum(value, INCLUDABLE, f"include[{index}]")
+    tools = body.tools or []
+    check_max_items(tools, 128, "tools")
+    for index, tool in enumerate(tools):
+        _check_tool(tool, f"tools[{index}]")
+    _check_tool_choice(body.tool_choice, tools)
+
+
+# --------------------------------------------------------------------------------------------- state
+
+
+def _not_found(response_id: str) -> OpenAIError:
+    return OpenAIError(404, f"Response with id '{response_id}' not found.", param="response_id")
+
+
+def _record(tenant: str, response_id: str) -> dict[str, Any]:
+    record = get_store().get(tenant, COLLECTION, response_id)
+    if record is None:
+        raise _not_found(response_id)
+    return record
+
+
+def _public(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if not key.startswith("_")}
+
+
+def _history(tenant: str, previous_response_id: str | None) -> tuple[list[dict[str, Any]], int]:
+    """The earlier conversation and how much of it the model has already seen (cached prompt tokens)."""
+    if previous_response_id is None:
+        return [], 0
+    previous = get_store().get(tenant, COLLECTION, previous_response_id)
+    if previous is None:
+        raise OpenAIError(404, f"Previous response with id '{previous_response_id}' not found.",
+                          param="previous_response_id", code="previous_response_not_found")
+    return list(previous["_conversation"]), int(previous["usage"]["input_tokens"])
+
+
+def _truncate(turn: builder.Turn, spec: catalog.ModelSpec) -> None:
+    """Fit the context window: `truncation: auto` drops the oldest earlier items, `disabled` refuses."""
+    def prompt_tokens() -> int:
+        return chat_builder.count_prompt_tokens(builder.chat_request(turn, hosted_call=False))
+
+    if sum(len(builder.message_text(item)) for item in turn.conversation if item["type"] == "message") \
+            < spec.context_window:
+        return  # a token is at least one character: it fits without counting
+    while turn.request.get("truncation") == "auto" and turn.history and prompt_tokens() > spec.context_window:
+        turn.history.pop(0)
+    used = prompt_tokens()
+    if used > spec.context_window:
+        raise invalid_request(f"Your input exceeds the context window of this model ({spec.context_window} tokens, "
+                              f"got {used}). Please adjust your input and try again.", "input",
+                              "context_length_exceeded")
+
+
+def _file_search_results(tenant: str, turn: builder.Turn) -> list[dict[str, Any]]:
+    """The one call into the vector stores: the results a `file_search_call` reports."""
+    tool = next(tool for tool in turn.request["tools"] if tool["type"] == "file_search")
+    found = search(tenant, tool["vector_store_ids"], builder.last_user_text(turn.conversation) or "",
+                   max_num_results=tool.get("max_num_results", 10), filters=tool.get("filters"),
+                   ranking_options=tool.get("ranking_options"))
+    return [{"file_id": result["file_id"], "filename": result["filename"], "score": result["score"],
+             "attributes": result["attributes"], "text": result["content"][0]["text"]} for result in found]
+
+
+def _material(turn: builder.Turn) -> dict[str, Any]:
+    """What decides the answer: the request minus delivery fields, and the conversation minus random ids."""
+    conversation = [{key: value for key, value in item.items() if key != "id"} for item in turn.conversation]
+    request = {key: value for key, value in turn.request.items() if key not in _DELIVERY_FIELDS}
+    return {"request": {**request, "input": None}, "conversation": conversation}
+
+
+# --------------------------------------------------------------------------------------------- operations
+
+
+def create(body: CreateResponseRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
+    spec = serving_spec(tenant, body.model)
+    _check_body(body, spec)
+    items = input_items(body.input)
+    history, cached = _history(tenant, body.previous_response_id)
+    items = _resolve_references(items, history)
+    request = body.model_dump(exclude_none=True)
+    turn = builder.Turn(request, history, items, cached_tokens=cached)
+    _check_call_outputs(turn.conversation)
+    _check_text(body.text, turn.conversation, body.instructions)
+    _truncate(turn, spec)
+    if builder.hosted_tool(request, turn.conversation) == "file_search":
+        turn.search_results = _file_search_results(tenant, turn)
+    rng = request_rng(_material(turn), http_request.headers)
+    response = builder.build_response(turn, rng, response_id=ids.new_id("response"), created=clock.now_seconds(),
+                                      reasoning=spec.kind == "reasoning", new_id=ids.new_id)
+    ratelimits.record_usage(http_request, tenant, body.model, response["usage"]["total_tokens"])
+    if response["store"]:
+        get_store().create(tenant, COLLECTION, {**response, "_input": items,
+                                                "_conversation": turn.conversation + response["output"]})
+    shown = builder.present(response, body.include or [])
+    if body.stream:
+        return sse_stream(sse_event(event, event=event["type"]) for event in builder.stream_events(shown))
+    return shown
+
+
+def retrieve(tenant: str, response_id: str, include: Sequence[str]) -> dict[str, Any]:
+    for index, value in enumerate(include):
+        check_enum(value, INCLUDABLE, f"include[{index}]")
+    return builder.present(_public(_record(tenant, response_id)), include)
+
+
+def delete(tenant: str, response_id: str) -> dict[str, Any]:
+    if get_store().delete(tenant, COLLECTION, response_id) is None:
+        raise _not_found(response_id)
+    return {"id": response_id, "object": "response", "deleted": True}
+
+
+def list_input_items(tenant: str, response_id: str, *, limit: int, order: str, after: str | None,
+                     before: str | None) -> dict[str, Any]:
+    check_enum(order, ("asc", "desc"), "order")
+    items = _record(tenant, response_id)["_input"]
+    params = ListParams(check_limit(limit), "asc" if order == "asc" else "desc", after or None, before or None)
+    return list_object(paginate(items, params))
