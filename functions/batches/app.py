@@ -1,0 +1,42 @@
+"""Batches: create from a JSONL file of requests, list, retrieve, cancel. Reads run the work time has made
+due (executing the lines, writing the output files), so they are plain `def` routes: FastAPI runs them in
+its thread pool instead of blocking the event loop while a batch executes."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from openai_mock import batches
+from openai_mock.app_factory import create_app, make_handler
+from openai_mock.auth import CurrentPrincipal
+from openai_mock.responses import JSONObject
+
+router = APIRouter(prefix="/v1/batches")
+
+
+@router.post("", operation_id="createBatch")
+async def create_batch(body: batches.CreateBatchRequest, request: Request, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(batches.create_batch(principal.tenant, body, request.headers))
+
+
+@router.get("", operation_id="listBatches")
+def list_batches(
+    principal: CurrentPrincipal,
+    after: Annotated[str | None, Query()] = None,
+    limit: Annotated[int, Query()] = 20,
+) -> JSONObject:
+    return JSONObject(batches.list_batches(principal.tenant, limit=limit, after=after))
+
+
+@router.get("/{batch_id}", operation_id="retrieveBatch")
+def retrieve_batch(batch_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(batches.retrieve_batch(principal.tenant, batch_id))
+
+
+@router.post("/{batch_id}/cancel", operation_id="cancelBatch")
+def cancel_batch(batch_id: str, principal: CurrentPrincipal) -> JSONObject:
+    return JSONObject(batches.cancel_batch(principal.tenant, batch_id))
+
+
+app = create_app(router, title="openai-mock batches")
+handler = make_handler(app)

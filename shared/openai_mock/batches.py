@@ -1,0 +1,482 @@
+"""Batches: a file of requests executed asynchronously through the very code of their endpoint.
+
+A batch is planned when it is created (one stage length from settings, `OPENAI_MOCK_BATCH_STAGE_SECONDS`)
+and its state is derived from that plan and `clock` on every read:
+
+    validating ──► in_progress ──► finalizing ──► completed        (cancel: cancelling ──► cancelled)
+    created_at     +1 stage        +2 stages       +3 stages        (past expires_at: expired)
+
+Line i of n is "done" at in_progress_at + stage * (i + 1) / n, so a cancelled or expired batch keeps the
+lines done before it stopped. Two pieces of work happen once, each claimed with a conditional store update
+(a lease in `_claim`) so that concurrent readers never repeat them:
+
+- execute: on the first read once in_progress has begun, every line runs through the endpoint's own layer
+  function (`chat.generate`, `completions.generate`, `embeddings.create_embedding`); the per-line records
+  go to the blob store and their outcomes ("c" completed / "f" failed) to the batch, so `request_counts`
+  are exact at every moment.
+- settle: on the first read once the batch has ended, the output file (purpose `batch_output`) and the
+  error file are written from the lines done before the end.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from openai_mock import chat, clock, completions, files
+from openai_mock.errors import OpenAIError, from_validation_error, invalid_request, not_found, server_error
+from openai_mock.generation import embeddings
+from openai_mock.ids import new_id
+from openai_mock.logs import logger
+from openai_mock.pagination import check_limit, list_object
+from openai_mock.request_checks import check_enum, check_metadata
+from openai_mock.rng import SEED_HEADER
+from openai_mock.settings import get_settings
+from openai_mock.store import get_blobs, get_store
+from openai_mock.store.base import Object
+
+COLLECTION = "batch"
+ENDPOINTS = files.BATCH_ENDPOINTS
+COMPLETION_WINDOWS = ("24h",)
+WINDOW_SECONDS = 24 * 3600
+MAX_REQUESTS = 50_000
+MAX_EMBEDDING_INPUTS = 50_000
+# A claim older than this (clock seconds) is presumed abandoned (a Lambda that timed out) and may be retaken.
+CLAIM_LEASE_SECONDS = 300.0
+CANCELLABLE = ("validating", "in_progress")
+_PRIVATE = "_"
+_EPSILON = 1e-9
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class CreateBatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    input_file_id: str
+    endpoint: str
+    completion_window: str
+    metadata: dict[str, str] | None = None
+
+
+# --------------------------------------------------------------------------- input file
+
+
+def _file_error(message: str, code: str) -> OpenAIError:
+    return invalid_request(message, "input_file_id", code)
+
+
+def _input_lines(tenant: str, file_id: str, endpoint: str) -> list[dict[str, Any]]:
+    """The requests of a batch input file, checked against the batch: 400 naming `input_file_id` otherwise."""
+    found = files.find_file(tenant, file_id)
+    if found is None:
+        raise _file_error(f"Invalid 'input_file_id': No such File object: {file_id}", "invalid_file")
+    if found["purpose"] != "batch":
+        raise _file_error(f"Invalid 'input_file_id': the file {file_id} has purpose '{found['purpose']}', but batch "
+                          "input files must be uploaded with purpose 'batch'.", "invalid_file_purpose")
+    lines: list[dict[str, Any]] = []
+    text = files.read_file_bytes(tenant, file_id, "input_file_id").decode("utf-8", errors="replace")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+        except json.JSONDecodeError:
+            raise _file_error(f"Line {number} of the input file is not parseable as valid JSON.",
+                              "invalid_json_line") from None
+        if not isinstance(line, dict) or line.get("url") != endpoint:
+            url = line.get("url") if isinstance(line, dict) else None
+            raise _file_error(f"Line {number} of the input file has the URL {url!r}, but this batch's endpoint is "
+                              f"'{endpoint}'. Every request in a batch must use the batch's endpoint.",
+                              "url_mismatch")
+        lines.append(line)
+    if not lines:
+        raise _file_error(f"The input file {file_id} contains no requests.", "empty_file")
+    if len(lines) > MAX_REQUESTS:
+        raise _file_error(f"The input file contains {len(lines)} requests; a batch may contain at most "
+                          f"{MAX_REQUESTS}.", "too_many_tasks")
+    if endpoint == "/v1/embeddings":
+        inputs = sum(_embedding_inputs(line.get("body", {}).get("input")) for line in lines)
+        if inputs > MAX_EMBEDDING_INPUTS:
+            raise _file_error(f"The input file contains {inputs} embedding inputs; an embeddings batch may contain "
+                              f"at most {MAX_EMBEDDING_INPUTS} across all requests.", "too_many_tasks")
+    return lines
+
+
+def _embedding_inputs(value: Any) -> int:
+    """How many inputs one embeddings request carries (an array of strings or of token arrays: each counts)."""
+    if isinstance(value, list) and value and all(isinstance(item, (str, list)) for item in value):
+        return len(value)
+    return 1
+
+
+# --------------------------------------------------------------------------- create
+
+
+def create_batch(tenant: str, body: CreateBatchRequest, headers: Mapping[str, str]) -> Object:
+    check_enum(body.endpoint, ENDPOINTS, "endpoint")
+    check_enum(body.completion_window, COMPLETION_WINDOWS, "completion_window")
+    check_metadata(body.metadata)
+    lines = _input_lines(tenant, body.input_file_id, body.endpoint)
+    now = clock.now()
+    stage = get_settings().batch_stage_seconds
+    batch: Object = {
+        "id": new_id("batch"),
+        "object": "batch",
+        "endpoint": body.endpoint,
+        "input_file_id": body.input_file_id,
+        "completion_window": body.completion_window,
+        "created_at": int(now),
+        "expires_at": int(now) + WINDOW_SECONDS,
+        "metadata": body.metadata,
+        "_total": len(lines),
+        "_stage": stage,
+        "_created": now,
+        "_seed": headers.get(SEED_HEADER) or None,  # lines are seeded as the create request asked
+        "_cancel_requested": None,
+        "_failure": None,
+        "_outcomes": None,
+        "_settled": False,
+        "_claim": None,
+    }
+    return _public(get_store().create(tenant, COLLECTION, batch), now)
+
+
+# --------------------------------------------------------------------------- the plan and the state
+
+
+def _validated(batch: Object) -> float:
+    return float(batch["_created"] + batch["_stage"])
+
+
+def _processed(batch: Object) -> float:
+    return float(batch["_created"] + 2 * batch["_stage"])
+
+
+def _finalized(batch: Object) -> float:
+    return float(batch["_created"] + 3 * batch["_stage"])
+
+
+def _expires(batch: Object) -> bool:
+    """The plan overruns the completion window (only with a very slow OPENAI_MOCK_BATCH_STAGE_SECONDS)."""
+    return _finalized(batch) > batch["expires_at"]
+
+
+def _stop(batch: Object) -> float | None:
+    """When line processing stopped early (cancel, failure, expiry), or None: it runs to completion."""
+    if batch["_failure"] is not None:
+        return _validated(batch)
+    cancel = batch["_cancel_requested"]
+    if cancel is not None and (not _expires(batch) or cancel < batch["expires_at"]):
+        return float(cancel)
+    return float(batch["expires_at"]) if _expires(batch) else None
+
+
+def _end(batch: Object) -> float:
+    """When the batch may settle: completion, the end of cancelling, or expiry."""
+    if batch["_cancel_requested"] is not None:
+        return float(batch["_cancel_requested"] + batch["_stage"])
+    return float(batch["expires_at"]) if _expires(batch) else _finalized(batch)
+
+
+def _lines_done(batch: Object, at: float) -> int:
+    """How many lines (a prefix: lines run in order) were done by `at`, counting no further than a stop."""
+    stop = _stop(batch)
+    horizon = at if stop is None else min(at, stop)
+    span = _processed(batch) - _validated(batch)
+    total = int(batch["_total"])
+    return max(0, min(total, math.floor((horizon - _validated(batch)) * total / span + _EPSILON)))
+
+
+def status_at(batch: Object, now: float) -> str:
+    if batch["_failure"] is not None:
+        return "failed"
+    if batch["_cancel_requested"] is not None:
+        return "cancelled" if batch["_settled"] else "cancelling"
+    if batch["_settled"]:
+        return "expired" if _expires(batch) else "completed"
+    if now < _validated(batch):
+        return "validating"
+    if now < _processed(batch) or _expires(batch):
+        return "in_progress"
+    return "finalizing"
+
+
+def _started(batch: Object) -> bool:
+    """Whether validation passed and processing began (a batch cancelled while validating never starts)."""
+    cancel = batch["_cancel_requested"]
+    return batch["_failure"] is None and (cancel is None or cancel >= _validated(batch))
+
+
+def _counts(batch: Object, now: float, status: str) -> dict[str, int]:
+    if not _started(batch) or now < _validated(batch):
+        return {"total": 0, "completed": 0, "failed": 0}
+    total = int(batch["_total"])
+    outcomes = batch["_outcomes"] or ""
+    done = outcomes[: _lines_done(batch, now)]
+    failed = done.count("f") + (total - len(done) if status == "expired" else 0)
+    return {"total": total, "completed": done.count("c"), "failed": failed}
+
+
+def _public(batch: Object, now: float) -> Object:
+    status = status_at(batch, now)
+    public = {key: value for key, value in batch.items() if not key.startswith(_PRIVATE)}
+    public["status"] = status
+    stop = _stop(batch)
+    # Timestamps the spec does not mark nullable are left out until they happen.
+    if _started(batch) and now >= _validated(batch):
+        public["in_progress_at"] = int(_validated(batch))
+    if now >= _processed(batch) and (stop is None or stop >= _processed(batch)) and status != "failed":
+        public["finalizing_at"] = int(_processed(batch))
+    if status == "completed":
+        public["completed_at"] = int(_finalized(batch))
+    if status == "failed":
+        public["failed_at"] = int(_validated(batch))
+        public["errors"] = {"object": "list", "data": [batch["_failure"]]}
+    if status == "expired":
+        public["expired_at"] = int(batch["expires_at"])
+    if batch["_cancel_requested"] is not None:
+        public["cancelling_at"] = int(batch["_cancel_requested"])
+        if status == "cancelled":
+            public["cancelled_at"] = int(_end(batch))
+    public["request_counts"] = _counts(batch, now, status)
+    return public
+
+
+# --------------------------------------------------------------------------- claimed work
+
+
+class _Taken(Exception):
+    """The work is done, not due, or being done by another reader."""
+
+
+def _claim(tenant: str, batch_id: str, due: Callable[[Object], bool]) -> tuple[Object, str] | None:
+    """Take the batch's pending work; (the batch, the claim token) for the one caller that got it, else None."""
+    token = uuid.uuid4().hex
+    now = clock.now()
+
+    def take(current: Object) -> Object:
+        held = current["_claim"]
+        if not due(current) or (held is not None and held["until"] > now):
+            raise _Taken
+        return {**current, "_claim": {"token": token, "until": now + CLAIM_LEASE_SECONDS}}
+
+    try:
+        claimed = get_store().update(tenant, COLLECTION, batch_id, take)
+    except _Taken:
+        return None
+    return (claimed, token) if claimed is not None else None
+
+
+def _release(tenant: str, batch_id: str, token: str, result: Mapping[str, Any]) -> Object | None:
+    """Write the work's result if our claim still holds (None: it was retaken, our result is discarded)."""
+
+    def finish(current: Object) -> Object:
+        if (current["_claim"] or {}).get("token") != token:
+            raise _Taken
+        return {**current, **result, "_claim": None}
+
+    try:
+        return get_store().update(tenant, COLLECTION, batch_id, finish)
+    except _Taken:
+        return None
+
+
+def _results_key(batch_id: str) -> str:
+    return f"batch/{batch_id}/results.jsonl"
+
+
+# --------------------------------------------------------------------------- execute
+
+
+def _parse(model: type[Model], body: Any) -> Model:
+    """A line's body as the endpoint's request model; invalid bodies get the endpoint's own 400."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise from_validation_error(RequestValidationError(error.errors())) from None
+
+
+def _no_stream(stream: bool | None) -> None:
+    if stream:
+        raise invalid_request("Streaming is not supported in the Batch API. Remove 'stream' from the request body.",
+                              "stream", "unsupported_parameter")
+
+
+def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
+    request = _parse(chat.ChatCompletionRequest, body)
+    _no_stream(request.stream)
+    completion, validated = chat.generate(request, tenant, headers)
+    if request.store:
+        chat.store_completion(tenant, completion, validated)
+    return completion
+
+
+def _completion(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
+    request = _parse(completions.CompletionRequest, body)
+    _no_stream(request.stream)
+    return completions.generate(request, tenant, headers)
+
+
+def _embedding(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
+    return embeddings.create_embedding(tenant, _parse(embeddings.EmbeddingRequest, body))
+
+
+_ENDPOINT_CORES: dict[str, Callable[[str, Any, Mapping[str, str]], dict[str, Any]]] = {
+    "/v1/chat/completions": _chat,
+    "/v1/completions": _completion,
+    "/v1/embeddings": _embedding,
+}
+
+
+def _answer(tenant: str, endpoint: str, body: Any, headers: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
+    """(status code, response body) of one request, exactly as the endpoint would have answered it."""
+    try:
+        return 200, _ENDPOINT_CORES[endpoint](tenant, body, headers)
+    except OpenAIError as error:
+        return error.status, error.body()
+    except Exception:  # one broken line must not sink the batch: it fails like a 500 would
+        logger.exception("batch line failed", extra={"endpoint": endpoint})
+        failure = server_error()
+        return failure.status, failure.body()
+
+
+def _run_lines(tenant: str, batch: Object) -> dict[str, Any]:
+    """Execute every line; the result to store on the batch (outcomes, or the failure)."""
+    try:
+        lines = _input_lines(tenant, batch["input_file_id"], batch["endpoint"])
+    except OpenAIError as error:  # the input file was deleted (or changed) after the batch was created
+        return {"_failure": {"code": error.code or "invalid_file", "message": error.message,
+                             "param": "input_file_id", "line": None}, "_settled": True}
+    headers = {SEED_HEADER: str(batch["_seed"])} if batch["_seed"] else {}
+    records, outcomes = [], []
+    for line in lines:
+        status, body = _answer(tenant, batch["endpoint"], line.get("body"), headers)
+        records.append({"id": new_id("batch.request"), "custom_id": line.get("custom_id"),
+                        "response": {"status_code": status, "request_id": new_id("request"), "body": body},
+                        "error": None})
+        outcomes.append("c" if status == 200 else "f")
+    get_blobs().put(tenant, _results_key(batch["id"]), _jsonl(records))
+    return {"_outcomes": "".join(outcomes)}
+
+
+def _needs_execution(batch: Object, now: float) -> bool:
+    return (batch["_outcomes"] is None and batch["_failure"] is None and _started(batch)
+            and now >= _validated(batch))
+
+
+def _execute(tenant: str, batch: Object) -> Object:
+    claimed = _claim(tenant, batch["id"], lambda current: _needs_execution(current, clock.now()))
+    if claimed is None:
+        return _reload(tenant, batch["id"])
+    current, token = claimed
+    result = _run_lines(tenant, current)
+    return _release(tenant, batch["id"], token, result) or _reload(tenant, batch["id"])
+
+
+# --------------------------------------------------------------------------- settle
+
+
+def _jsonl(records: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(record, separators=(",", ":")) + "\n" for record in records).encode()
+
+
+def _expired_record(record: dict[str, Any]) -> dict[str, Any]:
+    return {"id": record["id"], "custom_id": record["custom_id"], "response": None,
+            "error": {"code": "batch_expired",
+                      "message": "This request could not be executed before the completion window expired."}}
+
+
+def _output_files(tenant: str, batch: Object) -> dict[str, Any]:
+    """Write the output and error files from the lines done before the end; their ids for the batch."""
+    raw = get_blobs().get(tenant, _results_key(batch["id"])) if batch["_outcomes"] is not None else None
+    records = [json.loads(line) for line in raw.decode().splitlines()] if raw else []
+    outcomes = batch["_outcomes"] or ""
+    done = _lines_done(batch, _end(batch)) if _started(batch) else 0
+    output = [record for record, outcome in zip(records[:done], outcomes, strict=False) if outcome == "c"]
+    errors = [record for record, outcome in zip(records[:done], outcomes, strict=False) if outcome == "f"]
+    if _expires(batch) and batch["_cancel_requested"] is None:
+        errors += [_expired_record(record) for record in records[done:]]
+    written: dict[str, Any] = {"_settled": True}
+    for key, name, kept in (("output_file_id", "output", output), ("error_file_id", "error", errors)):
+        if kept:
+            written[key] = files.create_file(tenant, f"{batch['id']}_{name}.jsonl", "batch_output",
+                                             _jsonl(kept))["id"]
+    return written
+
+
+def _needs_settling(batch: Object, now: float) -> bool:
+    return (not batch["_settled"] and now >= _end(batch)
+            and (batch["_outcomes"] is not None or not _started(batch)))
+
+
+def _settle(tenant: str, batch: Object) -> Object:
+    claimed = _claim(tenant, batch["id"], lambda current: _needs_settling(current, clock.now()))
+    if claimed is None:
+        return _reload(tenant, batch["id"])
+    current, token = claimed
+    written = _output_files(tenant, current)
+    settled = _release(tenant, batch["id"], token, written)
+    if settled is None:  # our claim was retaken meanwhile: the files are the other reader's to write
+        for key in ("output_file_id", "error_file_id"):
+            if key in written:
+                files.delete_file(tenant, written[key])
+        return _reload(tenant, batch["id"])
+    get_blobs().delete(tenant, _results_key(batch["id"]))
+    return settled
+
+
+# --------------------------------------------------------------------------- reads and cancel
+
+
+def _reload(tenant: str, batch_id: str) -> Object:
+    batch = get_store().get(tenant, COLLECTION, batch_id)
+    if batch is None:
+        raise not_found("Batch", batch_id, "batch_id")
+    return batch
+
+
+def _progress(tenant: str, batch: Object) -> Object:
+    """Do the work that time has made due (each piece once), then return the batch as stored."""
+    now = clock.now()
+    if _needs_execution(batch, now):
+        batch = _execute(tenant, batch)
+    if _needs_settling(batch, now):
+        batch = _settle(tenant, batch)
+    return batch
+
+
+def retrieve_batch(tenant: str, batch_id: str) -> Object:
+    return _public(_progress(tenant, _reload(tenant, batch_id)), clock.now())
+
+
+def list_batches(tenant: str, *, limit: int, after: str | None) -> Object:
+    page = get_store().list(tenant, COLLECTION, limit=check_limit(limit), order="desc", after=after or None)
+    now = clock.now()
+    listed = list_object(page)
+    listed["data"] = [_public(_progress(tenant, batch), now) for batch in page.items]
+    return listed
+
+
+def cancel_batch(tenant: str, batch_id: str) -> Object:
+    batch = _progress(tenant, _reload(tenant, batch_id))
+    now = clock.now()
+
+    def cancel(current: Object) -> Object:
+        status = status_at(current, now)
+        if status in ("cancelling", "cancelled"):  # cancelling twice is harmless, as with the real API
+            return current
+        if status not in CANCELLABLE:
+            raise OpenAIError(400, f"Cannot cancel a batch with status '{status}'.", param="batch_id",
+                              code="batch_not_cancellable")
+        return {**current, "_cancel_requested": now}
+
+    cancelled = get_store().update(tenant, COLLECTION, batch["id"], cancel)
+    if cancelled is None:
+        raise not_found("Batch", batch_id, "batch_id")
+    return _public(cancelled, now)
