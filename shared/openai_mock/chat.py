@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from openai_mock import catalog, clock, ids, ratelimits
+from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.generation import chat as builder
 from openai_mock.generation import schema_values
@@ -343,17 +344,26 @@ def validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], 
 # --------------------------------------------------------------------------------------------- create
 
 
-def create(body: ChatCompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
+def generate(
+    body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
+    accounting, nothing stored, never streamed). Returns (completion, the validated request)."""
     request, spec = validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
-    rng = request_rng(material, http_request.headers)
+    rng = request_rng(material, headers)
     completion = builder.build_chat_completion(
         request, rng, completion_id=ids.new_id("chat.completion"), created=clock.now_seconds(),
-        reasoning=spec.kind == "reasoning",
+        reasoning=spec.kind == "reasoning", script=scripted(tenant, "chat.completions", request),
     )
+    return completion, request
+
+
+def create(body: ChatCompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
+    completion, request = generate(body, tenant, http_request.headers)
     ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"])
     if body.store:
-        _store(tenant, completion, request)
+        store_completion(tenant, completion, request)
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
         return sse_stream(chat_style(builder.stream_chunks(completion, include_usage)))
@@ -381,7 +391,8 @@ def _stored_messages(completion_id: str, messages: list[dict[str, Any]]) -> list
     return stored
 
 
-def _store(tenant: str, completion: dict[str, Any], request: dict[str, Any]) -> None:
+def store_completion(tenant: str, completion: dict[str, Any], request: dict[str, Any]) -> None:
+    """Keep a `store: true` completion and its messages (listed, retrieved, updated, deleted later)."""
     store = get_store()
     # Messages first: a listed completion always has its messages.
     store.create(tenant, MESSAGES_COLLECTION, {"id": completion["id"],

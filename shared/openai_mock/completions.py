@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -9,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from openai_mock import clock, ids, ratelimits
+from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import completions as builder
 from openai_mock.generation import tokens
@@ -111,13 +113,21 @@ def validate(body: CompletionRequest, tenant: str) -> tuple[dict[str, Any], list
     return request, prompts, prompt_tokens
 
 
-def create(body: CompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
+def generate(body: CompletionRequest, tenant: str, headers: Mapping[str, str]) -> dict[str, Any]:
+    """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
+    accounting, never streamed)."""
     request, prompts, prompt_tokens = validate(body, tenant)
-    completion = builder.build_completion(
+    script = scripted(tenant, "completions", {**request, "messages": [{"role": "user", "content": p} for p in prompts]})
+    return builder.build_completion(
         request, prompts, prompt_tokens,
-        request_rng({k: v for k, v in request.items() if k not in _DELIVERY_FIELDS}, http_request.headers),
+        request_rng({k: v for k, v in request.items() if k not in _DELIVERY_FIELDS}, headers),
         completion_id=ids.new_id("text_completion"), created=clock.now_seconds(),
+        script=None if script is None else script.content or "",
     )
+
+
+def create(body: CompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
+    completion = generate(body, tenant, http_request.headers)
     ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"])
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))

@@ -37,6 +37,7 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "vector_store": ("vs_", 24),
     "vector_store.file_batch": ("vsfb_", 24),
     "batch": ("batch_", 24),
+    "batch.request": ("batch_req_", 32),
     "fine_tuning.job": ("ftjob-", 24),
     "fine_tuning.job.event": ("ftevent-", 24),
     "fine_tuning.job.checkpoint": ("ftckpt_", 24),
@@ -51,6 +52,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "request": ("req_", 32),
     "moderation": ("modr-", 32),
     "organization": ("org-", 24),
+    "mock.fixture": ("fixture_", 24),
+    "mock.request": ("mockreq_", 24),
 }
 
 _sequence = itertools.count()

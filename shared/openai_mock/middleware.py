@@ -10,6 +10,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openai_mock.auth import authenticate
+from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
@@ -43,6 +44,7 @@ class OpenAIMiddleware:
 
         received = 0
         overflowed = False
+        controls: controls_runtime.RequestControls | None = None
 
         async def receive_limited() -> Message:
             # Past the limit the app is told the client left; whatever it answers is dropped below.
@@ -50,6 +52,8 @@ class OpenAIMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                if controls is not None and settings.journal_size:
+                    controls.body += message.get("body", b"")
                 if received > limit:
                     overflowed = True
                     return {"type": "http.disconnect"}
@@ -68,8 +72,19 @@ class OpenAIMiddleware:
             await error.response()(scope, receive, send_with_headers)
             return
         scope.setdefault("state", {})["principal"] = principal  # request.state.principal in routes
+        app_send: Any = send_unless_overflowed
+        if not scope["path"].startswith(controls_runtime.CONTROL_PREFIX):
+            # Mock controls (docs/controls.md): injected faults, latency, cut streams, the journal.
+            controls = controls_runtime.begin(principal.tenant, principal.organization_id, scope.get("headers", []))
+            fault = controls_runtime.injected_fault(controls, settings)
+            if fault is not None:
+                controls.status = fault.status
+                await fault.response()(scope, receive, send_with_headers)
+                self._journal(scope, controls, started, settings.journal_size)
+                return
+            app_send = controls_runtime.PacedSend(send_unless_overflowed, controls, settings)
         try:
-            await self.app(scope, receive_limited, send_unless_overflowed)
+            await self.app(scope, receive_limited, app_send)
         except Exception:
             if not overflowed:
                 logger.exception("unhandled error", extra={"path": scope.get("path"), "request_id": request_id})
@@ -77,6 +92,19 @@ class OpenAIMiddleware:
                     await server_error().response()(scope, receive, send_with_headers)
         if overflowed and not response_started:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
+        if controls is not None:
+            if not controls.status:  # answered by the 413 / 500 above
+                controls.status = 413 if overflowed else 500
+            self._journal(scope, controls, started, settings.journal_size)
+
+    @staticmethod
+    def _journal(scope: Scope, controls: controls_runtime.RequestControls, started: float, size: int) -> None:
+        if size:
+            try:
+                controls_runtime.record(controls, scope["method"], scope["path"],
+                                        scope.get("query_string", b"").decode(), started, time.perf_counter(), size)
+            except OpenAIError:  # the journal is best effort: a storage outage must not fail the request twice
+                logger.warning("request journal not written", extra={"path": scope.get("path")})
 
 
 def _header(scope: Scope, wanted: bytes) -> str:
@@ -93,12 +121,25 @@ def _declared_length(scope: Scope) -> int:
         return 0
 
 
+# Browser front-ends call the hosted mock directly: every answer is readable cross-origin, headers included.
+CORS_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (
+        b"access-control-expose-headers",
+        b"x-request-id, openai-processing-ms, openai-version, openai-organization, retry-after, retry-after-ms, "
+        b"x-ratelimit-limit-requests, x-ratelimit-limit-tokens, x-ratelimit-remaining-requests, "
+        b"x-ratelimit-remaining-tokens, x-ratelimit-reset-requests, x-ratelimit-reset-tokens",
+    ),
+]
+
+
 def _standard_headers(scope: Scope, request_id: str, started: float, version: str) -> list[tuple[bytes, bytes]]:
     elapsed_ms = max(1, round((time.perf_counter() - started) * 1000))
     headers = [
         (b"x-request-id", request_id.encode()),
         (b"openai-processing-ms", str(elapsed_ms).encode()),
         (b"openai-version", version.encode()),
+        *CORS_HEADERS,
     ]
     state: dict[str, Any] = scope.get("state") or {}
     principal = state.get("principal")

@@ -1,19 +1,26 @@
-"""`x-ratelimit-*` headers for model-serving endpoints, counted for real per tenant and model in
-one-minute windows (requests and tokens), the way OpenAI reports them."""
+"""Rate limits of model-serving endpoints, counted for real per tenant and model in one-minute windows
+(requests and tokens): the `x-ratelimit-*` headers on every answer, and OpenAI's 429 with `retry-after`
+once a quota is spent. Quotas come from settings, or per tenant from the mock controls (`/__mock/quotas`)."""
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from typing import Any
 
 from starlette.requests import Request
 
 from openai_mock import clock
+from openai_mock.errors import OpenAIError
 from openai_mock.middleware import RATE_LIMIT_STATE_KEY
+from openai_mock.settings import get_settings
+from openai_mock.store import get_store
 
-REQUESTS_PER_MINUTE = 10_000
+REQUESTS_PER_MINUTE = 10_000  # the defaults of settings.requests_per_minute / tokens_per_minute
 TOKENS_PER_MINUTE = 30_000_000
 _WINDOW_SECONDS = 60
+QUOTA_COLLECTION = "mock.quota"
+_QUOTA_ID = "quota"
 
 _lock = threading.Lock()
 # (tenant, model, window start) → [requests, tokens]
@@ -29,32 +36,77 @@ def _format_reset(seconds: float) -> str:
     return f"{int(seconds // 60)}m{int(seconds % 60)}s"
 
 
+def quota(tenant: str) -> dict[str, Any]:
+    """The tenant's quotas: its own (set through the mock controls) or the deployment's."""
+    settings = get_settings()
+    own = get_store().get(tenant, QUOTA_COLLECTION, _QUOTA_ID) or {}
+    return {"object": "mock.quota",
+            "requests_per_minute": own.get("requests_per_minute", settings.requests_per_minute),
+            "tokens_per_minute": own.get("tokens_per_minute", settings.tokens_per_minute)}
+
+
+def set_quota(tenant: str, requests_per_minute: int | None, tokens_per_minute: int | None) -> dict[str, Any]:
+    """Set (or, with None, go back to the deployment's) quotas of one tenant."""
+    store = get_store()
+    store.delete(tenant, QUOTA_COLLECTION, _QUOTA_ID)
+    own = {key: value for key, value in (("requests_per_minute", requests_per_minute),
+                                         ("tokens_per_minute", tokens_per_minute)) if value is not None}
+    if own:
+        store.create(tenant, QUOTA_COLLECTION, {"id": _QUOTA_ID, **own})
+    return quota(tenant)
+
+
+def _exceeded(model: str, organization: str, kind: str, limit: int, used: int, requested: int,
+              wait: float) -> OpenAIError:
+    label = "requests per min (RPM)" if kind == "requests" else "tokens per min (TPM)"
+    if requested > limit:
+        message = (f"Request too large for {model} in organization {organization} on {label}: Limit {limit}, "
+                   f"Requested {requested}. The input or output tokens must be reduced in order to run successfully.")
+    else:
+        message = (f"Rate limit reached for {model} in organization {organization} on {label}: Limit {limit}, "
+                   f"Used {used}, Requested {requested}. Please try again in {_format_reset(wait)}. Visit "
+                   "https://platform.openai.com/account/rate-limits to learn more.")
+    waits = {"retry-after": str(max(1, round(wait))), "retry-after-ms": str(max(1, round(wait * 1000)))}
+    # The x-ratelimit-* headers come from the request state, like on every answer.
+    return OpenAIError(429, message, type=kind, code="rate_limit_exceeded", headers=waits)
+
+
 def record_usage(request: Request, tenant: str, model: str, tokens: int) -> None:
-    """Count one request of `tokens` tokens and put the resulting headers on the response."""
+    """Count one request of `tokens` tokens and put the resulting headers on the response; past a quota,
+    raise OpenAI's 429 instead (the request is not counted, and nothing of it must be stored)."""
+    limits = quota(tenant)
+    rpm, tpm = limits["requests_per_minute"], limits["tokens_per_minute"]
     now = clock.now()
     window = int(now // _WINDOW_SECONDS) * _WINDOW_SECONDS
     with _lock:
         for key in [key for key in _usage if key[2] < window]:
             del _usage[key]  # windows that have ended
         counters = _usage[(tenant, model, window)]
-        counters[0] += 1
-        counters[1] += tokens
+        over = "requests" if counters[0] + 1 > rpm else "tokens" if counters[1] + tokens > tpm else None
+        if over is None:
+            counters[0] += 1
+            counters[1] += tokens
         used_requests, used_tokens = counters
-    reset = _format_reset(window + _WINDOW_SECONDS - now)
-    setattr(
-        request.state,
-        RATE_LIMIT_STATE_KEY,
-        {
-            "x-ratelimit-limit-requests": REQUESTS_PER_MINUTE,
-            "x-ratelimit-limit-tokens": TOKENS_PER_MINUTE,
-            "x-ratelimit-remaining-requests": max(0, REQUESTS_PER_MINUTE - used_requests),
-            "x-ratelimit-remaining-tokens": max(0, TOKENS_PER_MINUTE - used_tokens),
-            "x-ratelimit-reset-requests": reset,
-            "x-ratelimit-reset-tokens": reset,
-        },
-    )
+    wait = window + _WINDOW_SECONDS - now
+    reset = _format_reset(wait)
+    headers = {
+        "x-ratelimit-limit-requests": rpm,
+        "x-ratelimit-limit-tokens": tpm,
+        "x-ratelimit-remaining-requests": max(0, rpm - used_requests),
+        "x-ratelimit-remaining-tokens": max(0, tpm - used_tokens),
+        "x-ratelimit-reset-requests": reset,
+        "x-ratelimit-reset-tokens": reset,
+    }
+    setattr(request.state, RATE_LIMIT_STATE_KEY, headers)
+    if over is not None:
+        principal = getattr(request.state, "principal", None)
+        organization = principal.organization_id if principal is not None else "org-mock"
+        used, requested = (used_requests, 1) if over == "requests" else (used_tokens, tokens)
+        raise _exceeded(model, organization, over, rpm if over == "requests" else tpm, used, requested, wait)
 
 
-def reset() -> None:
+def reset(tenant: str | None = None) -> None:
+    """Forget the counters of one tenant, or of everyone."""
     with _lock:
-        _usage.clear()
+        for key in [key for key in _usage if tenant is None or key[0] == tenant]:
+            del _usage[key]

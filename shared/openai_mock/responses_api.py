@@ -14,6 +14,7 @@ from starlette.responses import StreamingResponse
 
 from openai_mock import catalog, clock, ids, ratelimits
 from openai_mock.chat import FUNCTION_NAME, check_function
+from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
@@ -371,11 +372,12 @@ def create(body: CreateResponseRequest, tenant: str, http_request: Request) -> d
     _check_call_outputs(turn.conversation)
     _check_text(body.text, turn.conversation, body.instructions)
     _truncate(turn, spec)
-    if builder.hosted_tool(request, turn.conversation) == "file_search":
+    script = scripted(tenant, "responses", {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata})
+    if script is None and builder.hosted_tool(request, turn.conversation) == "file_search":
         turn.search_results = _file_search_results(tenant, turn)
     rng = request_rng(_material(turn), http_request.headers)
     response = builder.build_response(turn, rng, response_id=ids.new_id("response"), created=clock.now_seconds(),
-                                      reasoning=spec.kind == "reasoning", new_id=ids.new_id)
+                                      reasoning=spec.kind == "reasoning", new_id=ids.new_id, script=script)
     ratelimits.record_usage(http_request, tenant, body.model, response["usage"]["total_tokens"])
     if response["store"]:
         get_store().create(tenant, COLLECTION, {**response, "_input": items,

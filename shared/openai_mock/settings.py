@@ -41,6 +41,19 @@ class Settings(BaseModel):
     vector_store_processing_seconds: float = 1.0
     # How long an Assistants run stays in each transient status (queued, in_progress, cancelling).
     assistants_run_stage_seconds: float = 1.0
+    # How long a batch stays in each stage (validating, in_progress, finalizing, cancelling).
+    batch_stage_seconds: float = Field(default=1.0, gt=0)
+    # Mock controls (docs/controls.md): fixtures for every tenant, journal length, latency, faults, quotas.
+    fixtures_file: str = ""
+    journal_size: int = Field(default=100, ge=0)
+    latency_ms: int = Field(default=0, ge=0)
+    latency_jitter_ms: int = Field(default=0, ge=0)
+    ttft_ms: int = Field(default=0, ge=0)
+    tokens_per_second: float = Field(default=0, ge=0)
+    fault_rate: float = Field(default=0, ge=0, le=1)
+    fault_kind: str = "server_error"
+    requests_per_minute: int = Field(default=10_000, ge=1)
+    tokens_per_minute: int = Field(default=30_000_000, ge=1)
 
     @field_validator("api_keys", "admin_keys", mode="before")
     @classmethod

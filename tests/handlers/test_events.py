@@ -31,9 +31,11 @@ _EXPECTED_404 = {"deleteModel",
                  "deleteMessage",
                  "listRuns", "createRun", "getRun", "modifyRun", "cancelRun", "listRunSteps", "getRunStep",
                  "submitToolOuputsToRun",
-                 "getResponse", "deleteResponse", "listInputItems"}
+                 "getResponse", "deleteResponse", "listInputItems",
+                 "retrieveFixture", "deleteFixture",
+                 "retrieveBatch", "cancelBatch"}
 # Creations that name an input object the event cannot upload first: the real API answers 400 for those.
-_EXPECTED_400 = {"createFineTuningJob"}
+_EXPECTED_400 = {"createFineTuningJob", "createBatch"}
 
 
 def _function_for(event: dict) -> object:

@@ -198,7 +198,8 @@ def _failed(phase: Phase, code: str) -> Object:
             "usage": usage(0, 0)}
 
 
-def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object) -> Object:
+def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object,
+               script: chat_builder.Scripted | None = None) -> Object:
     """The outcome of one phase: the steps and message to write and the status the run reaches.
     `used` is the usage of earlier phases (max_completion_tokens covers the whole run)."""
     run = phase.run
@@ -214,7 +215,7 @@ def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object) -
     lead, annotations = "", list[Object]()
     prompt = last_user_text(phase.conversation)
     tool_tokens = 0
-    if not phase.answering_tools:
+    if not phase.answering_tools and script is None:  # a fixture's answer replaces the built-in tools too
         builtin: list[Object] = []
         if _wants(run, "file_search", prompt):
             call, results = _search_call(run, prompt, rng, search)
@@ -230,7 +231,7 @@ def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object) -
             steps.append(step(run, "tool_calls", {"type": "tool_calls", "tool_calls": [call]}, created_at=started,
                               completed_at=finished, step_usage=usage(prompt_tokens, call_tokens)))
     request = _chat_request(phase, None if budget is None else max(1, budget - tool_tokens))
-    completion = chat_builder.build_chat_completion(request, rng, completion_id="run", created=started)
+    completion = chat_builder.build_chat_completion(request, rng, completion_id="run", created=started, script=script)
     choice = completion["choices"][0]
     completion_tokens = completion["usage"]["completion_tokens"]
     phase_prompt = completion["usage"]["prompt_tokens"]

@@ -22,6 +22,7 @@ from typing import Any
 
 from openai_mock import clock
 from openai_mock.assistants import objects, params, planning
+from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, list_object
@@ -234,8 +235,11 @@ def _plan(tenant: str, run: Object, conversation: list[Object], rng_material: ob
         run["_outcome"] = planning.prompt_too_long(phase)
     else:
         rng = request_rng(rng_material, headers)
+        functions = [tool for tool in run["tools"] if tool["type"] == "function"]
+        script = scripted(tenant, "assistants.runs", {"model": run["model"], "messages": phase.conversation,
+                                                      "tools": functions, "metadata": run.get("metadata")})
         run["_outcome"] = planning.plan_phase(phase, rng, lambda ids, query, options: _search(
-            ids, query, options, tenant), run["_usage"])
+            ids, query, options, tenant), run["_usage"], script)
     run["_conversation"] = fitted or conversation
 
 

@@ -183,6 +183,15 @@ def plan(request: Mapping[str, Any]) -> Plan:
 # --------------------------------------------------------------------------------------------- choices
 
 
+@dataclass(frozen=True)
+class Scripted:
+    """Content and/or tool calls given in advance (a mock-controls fixture): rendered like generated ones,
+    fitted to the budget and stop sequences, counted, streamed."""
+
+    content: str | None = None
+    tool_calls: tuple[tuple[str, str], ...] = ()  # (function name, arguments JSON)
+
+
 @dataclass
 class ChoiceResult:
     message: dict[str, Any]
@@ -285,6 +294,33 @@ def _call_choice(request: Mapping[str, Any], chosen: Plan, rng: random.Random, b
     return ChoiceResult(message, finish, used)
 
 
+def _scripted_choice(request: Mapping[str, Any], script: Scripted, rng: random.Random,
+                     budget: int | None) -> ChoiceResult:
+    model = request["model"]
+    if not script.tool_calls:
+        fitted = text.fit(script.content or "", model=model, max_tokens=budget, stop=_stop_list(request))
+        answer: dict[str, Any] = {"role": "assistant", "content": fitted.text, "refusal": None}
+        return ChoiceResult(answer, fitted.finish_reason, fitted.token_count, fitted.tokens)
+    legacy = not request.get("tools") and bool(request.get("functions"))
+    calls, used, finish = [], 0, "function_call" if legacy else "tool_calls"
+    for name, arguments in script.tool_calls:
+        name_tokens = tokens.count_tokens(name, model) + TOKENS_PER_MESSAGE
+        remaining = None if budget is None else max(0, budget - used - name_tokens)
+        fitted = text.fit(arguments, model=model, max_tokens=remaining)
+        used += name_tokens + fitted.token_count
+        calls.append({"id": tool_call_id(rng), "type": "function",
+                      "function": {"name": name, "arguments": fitted.text}})
+        if fitted.finish_reason == "length":
+            finish = "length"
+            break
+    message: dict[str, Any] = {"role": "assistant", "content": script.content, "refusal": None}
+    if legacy:
+        message["function_call"] = calls[0]["function"]
+    else:
+        message["tool_calls"] = calls
+    return ChoiceResult(message, finish, used)
+
+
 def _stop_list(request: Mapping[str, Any]) -> list[str]:
     stop = request.get("stop")
     if stop is None:
@@ -340,8 +376,9 @@ def build_chat_completion(
     completion_id: str,
     created: int,
     reasoning: bool = False,
+    script: Scripted | None = None,
 ) -> dict[str, Any]:
-    """The `chat.completion` for a validated request (dict without nulls)."""
+    """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says."""
     model = request["model"]
     chosen = plan(request)
     budget = output_budget(request)
@@ -354,7 +391,9 @@ def build_chat_completion(
             thinking = budget
         else:
             remaining = None if budget is None else budget - thinking
-            if chosen.kind in ("tools", "function_call"):
+            if script is not None:
+                result = _scripted_choice(request, script, choice_rng, remaining)
+            elif chosen.kind in ("tools", "function_call"):
                 result = _call_choice(request, chosen, choice_rng, remaining)
             else:
                 result = _text_choice(request, chosen.kind, choice_rng, remaining)

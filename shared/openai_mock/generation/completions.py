@@ -29,10 +29,13 @@ class Candidate:
         return sum(self.logprobs) / max(1, len(self.logprobs))
 
 
-def _candidate(prompt: str, request: Mapping[str, Any], rng: random.Random) -> Candidate:
+def _candidate(prompt: str, request: Mapping[str, Any], rng: random.Random, script: str | None) -> Candidate:
     model = request["model"]
-    target = text.natural_length(rng, tokens.count_tokens(prompt, model))
-    raw = "\n\n" + text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
+    if script is not None:
+        raw = script
+    else:
+        target = text.natural_length(rng, tokens.count_tokens(prompt, model))
+        raw = "\n\n" + text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
     fitted = text.fit(raw, model=model, max_tokens=request.get("max_tokens", 16), stop=request.get("stop") or ())
     logprobs = [-round(rng.expovariate(4.0), 6) for _ in fitted.tokens]
     return Candidate(fitted.text, fitted.tokens, fitted.finish_reason, logprobs)
@@ -69,15 +72,16 @@ def _logprobs(prompt: str, candidate: Candidate, request: Mapping[str, Any], rng
 
 def build_completion(
     request: Mapping[str, Any], prompts: Sequence[str], prompt_tokens: int, rng: random.Random,
-    *, completion_id: str, created: int,
+    *, completion_id: str, created: int, script: str | None = None,
 ) -> dict[str, Any]:
-    """The `text_completion` for a validated request whose prompts are already decoded to text."""
+    """The `text_completion` for a validated request whose prompts are already decoded to text;
+    `script` (a mock-controls fixture) is the text every choice continues with."""
     n = request.get("n") or 1
     best_of = max(request.get("best_of") or 1, n)
     choices: list[dict[str, Any]] = []
     completion_tokens = 0
     for prompt in prompts:
-        candidates = [_candidate(prompt, request, random.Random(rng.getrandbits(64))) for _ in range(best_of)]
+        candidates = [_candidate(prompt, request, random.Random(rng.getrandbits(64)), script) for _ in range(best_of)]
         completion_tokens += sum(len(candidate.tokens) for candidate in candidates)
         kept = sorted(candidates, key=lambda candidate: -candidate.score)[:n] if best_of > n else candidates
         for candidate in kept:

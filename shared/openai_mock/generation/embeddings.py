@@ -27,6 +27,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, JsonValue, StrictInt
 
 from openai_mock import catalog
+from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import tokens
 
@@ -273,6 +274,9 @@ def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
     encoding_format = _check_encoding_format(request.encoding_format)
     inputs = _inputs(request.input, model)
     prompt_tokens = _check_lengths(inputs, model)
+    # Fixtures may fail or slow an embeddings request; its vectors stay the real, generated ones.
+    scripted(tenant, "embeddings", {"model": request.model, "messages": [{"role": "user", "content": item.text}
+                                                                         for item in inputs]})
     vectors = embed_array([item.text for item in inputs], model, dimensions)
     return {
         "object": "list",

@@ -212,7 +212,8 @@ def _message_item(new_id: NewId, answer: str, annotations: list[dict[str, Any]],
             "role": "assistant", "content": [{"type": "output_text", "text": answer, "annotations": annotations}]}
 
 
-def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind: str | None) -> _Output:
+def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind: str | None,
+            script: chat.Scripted | None = None) -> _Output:
     """Reasoning, the hosted tool call when there is one, then the chat machinery's text or function calls."""
     chat_req = chat_request(turn, hosted_call=kind is not None)
     model = chat_req["model"]
@@ -229,7 +230,8 @@ def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind
         hosted.append({"type": "web_search_call", "id": new_id("web_search_call"), "status": "completed"})
         found = "; ".join(f"{source['title']} ({source['url']})" for source in sources)
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "web_search", {"query": query}, found)
-    completion = chat.build_chat_completion(chat_req, rng, completion_id="", created=0, reasoning=reasoning)
+    completion = chat.build_chat_completion(chat_req, rng, completion_id="", created=0, reasoning=reasoning,
+                                            script=script)
     usage, choice = completion["usage"], completion["choices"][0]
     out = _Output(input_tokens=usage["prompt_tokens"], output_tokens=usage["completion_tokens"],
                   reasoning_tokens=usage["completion_tokens_details"]["reasoning_tokens"],
@@ -295,11 +297,12 @@ def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def build_response(turn: Turn, rng: random.Random, *, response_id: str, created: int, reasoning: bool,
-                   new_id: NewId) -> dict[str, Any]:
-    """The finished `response` object for a validated turn."""
+                   new_id: NewId, script: chat.Scripted | None = None) -> dict[str, Any]:
+    """The finished `response` object for a validated turn; `script` (a fixture) fixes what it says."""
     request = turn.request
-    kind = hosted_tool(request, turn.conversation)
-    out = _computer_turn(turn, rng, new_id) if kind == "computer" else _answer(turn, rng, new_id, reasoning, kind)
+    kind = None if script is not None else hosted_tool(request, turn.conversation)
+    out = (_computer_turn(turn, rng, new_id) if kind == "computer"
+           else _answer(turn, rng, new_id, reasoning, kind, script))
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
     effort = (request.get("reasoning") or {}).get("effort", "medium") if reasoning else None
     response: dict[str, Any] = {

@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--dynamodb-endpoint", default=None, help="e.g. http://localhost:8001 (DynamoDB Local)")
     serve.add_argument("--table", default=None, help="DynamoDB table name (created if missing)")
     serve.add_argument("--seed", default=None, help="deployment-wide seed for generated content")
+    serve.add_argument("--fixtures", type=Path, default=None, help="YAML/JSON fixtures for every tenant "
+                       "(docs/controls.md)")
     return parser
 
 
@@ -34,6 +36,8 @@ def _apply_options(args: argparse.Namespace) -> None:
         value = getattr(args, option)
         if value is not None:
             os.environ[variable] = str(value)
+    if args.fixtures is not None:
+        os.environ["OPENAI_MOCK_FIXTURES_FILE"] = str(args.fixtures.resolve())
 
 
 def _ensure_table() -> None:

@@ -55,6 +55,9 @@ class ObjectStore(Protocol):
     def delete_collection(self, tenant: str, collection: str) -> int:
         """Remove every object of a collection (a thread's messages, say); returns how many."""
 
+    def delete_tenant(self, tenant: str) -> int:
+        """Remove every object of every collection of a tenant (mock-controls reset); returns how many."""
+
 
 class BlobStore(Protocol):
     """Bytes too big for an object (file contents, upload parts)."""

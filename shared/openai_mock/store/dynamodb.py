@@ -177,9 +177,22 @@ class DynamoDBStore:
             "ExpressionAttributeValues": {":pk": {"S": pk}},
             "ProjectionExpression": "pk, sk",
         }
+        return self._delete_found(self._client.query, query)
+
+    def delete_tenant(self, tenant: str) -> int:
+        # A scan: a tenant's collections are not known in advance. Rare (mock-controls reset), so affordable.
+        scan: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "begins_with(pk, :tenant)",
+            "ExpressionAttributeValues": {":tenant": {"S": f"{tenant}#"}},
+            "ProjectionExpression": "pk, sk",
+        }
+        return self._delete_found(self._client.scan, scan)
+
+    def _delete_found(self, search: Any, query: dict[str, Any]) -> int:
         removed = 0
         while True:
-            answer = self._client.query(**query)
+            answer = search(**query)
             keys = [{"pk": item["pk"], "sk": item["sk"]} for item in answer.get("Items", [])]
             for start in range(0, len(keys), 25):  # BatchWriteItem takes 25 at a time
                 requests = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]

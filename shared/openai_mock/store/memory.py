@@ -110,6 +110,11 @@ class MemoryStore:
             stored = self._collections.pop((tenant, collection), None)
             return len(stored.items) if stored else 0
 
+    def delete_tenant(self, tenant: str) -> int:
+        with self._lock:
+            owned = [key for key in self._collections if key[0] == tenant]
+            return sum(len(self._collections.pop(key).items) for key in owned)
+
 
 def _ids_in_walk_order(ids: list[str], order: Order, after: str | None, before: str | None) -> list[str]:
     """The ids to walk, starting next to the cursor. `before` walks against `order`."""

@@ -1,0 +1,66 @@
+"""The layer's one hook is `scripted(tenant, endpoint, request)`: model-serving entry points call it with the
+request in chat shape (model, messages, tools, metadata) before building their answer. It returns the
+fixture's `Script` for the builder (or None to generate), raises the fixture's error, and tells the
+middleware (through the request's `RequestControls`) which fixture answered, how slowly, and whether to cut."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from openai_mock.control import fixtures, runtime
+from openai_mock.control.faults import STREAM_CUT, fault_error
+from openai_mock.control.fixtures import FixtureRequest, Script
+from openai_mock.control.runtime import CONTROL_PREFIX
+from openai_mock.pagination import ListParams, list_object
+from openai_mock.store import get_store
+
+__all__ = ["CONTROL_PREFIX", "FixtureRequest", "Script", "journal", "reset_process_state", "reset_tenant",
+           "scripted"]
+
+
+def scripted(tenant: str, endpoint: str, request: Mapping[str, Any]) -> Script | None:
+    """What the fixture matching this request makes the model say, or None (generate as usual)."""
+    fixture = fixtures.match_fixture(tenant, endpoint, request)
+    if fixture is None:
+        return None
+    controls = runtime.current()
+    organization = controls.organization if controls else "org-mock"
+    if controls is not None:
+        controls.fixture = fixture["id"]
+        if "latency" in fixture:
+            controls.latency = runtime.Pace(**fixture["latency"])
+    fault = fixture.get("fault")
+    if fault and runtime.draw(tenant) < fault["rate"]:
+        if fault["kind"] != STREAM_CUT:
+            raise fault_error(fault["kind"], model=str(request.get("model")), organization=organization)
+        if controls is not None:
+            controls.cut = True
+    answer = fixture.get("response") or {}
+    if "error" in answer:
+        raise fixtures.error_of(answer, str(request.get("model")), organization)
+    return fixtures.script_of(answer)
+
+
+def journal(tenant: str, params: ListParams, path: str | None) -> dict[str, Any]:
+    """The tenant's recent requests, newest first by default; `path` keeps those whose path starts with it."""
+    return list_object(runtime.journal_page(tenant, params, path))
+
+
+def clear_journal(tenant: str) -> dict[str, Any]:
+    return {"object": "mock.request.deleted", "deleted": True, "count": runtime.clear_journal(tenant)}
+
+
+def reset_tenant(tenant: str) -> dict[str, Any]:
+    """Delete everything the tenant stored (objects, fixtures, journal) and its quota counters."""
+    from openai_mock import ratelimits  # here: ratelimits → middleware → control would be an import cycle
+
+    deleted = get_store().delete_tenant(tenant) + runtime.clear_journal(tenant)
+    ratelimits.reset(tenant)
+    return {"object": "mock.reset", "deleted": True, "objects_deleted": deleted}
+
+
+def reset_process_state() -> None:
+    """Forget in-process counters (tests, `openai_mock.testing`)."""
+    fixtures.reset_process_state()
+    runtime.reset_process_state()

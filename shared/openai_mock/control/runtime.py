@@ -1,0 +1,274 @@
+"""The per-request side of the controls, driven by the middleware: `x-mock-*` headers, deployment-wide
+latency and fault settings, what a fixture asked for (latency, a cut stream), pacing the response as it is
+sent, and the journal entry written when it is done.
+
+It runs on every request, so the common case (no control asked for) costs a header scan and one store write
+for the journal (`OPENAI_MOCK_JOURNAL_SIZE=0` turns the journal off)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import threading
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openai_mock import clock, ids, rng
+from openai_mock.control import faults
+from openai_mock.errors import OpenAIError
+from openai_mock.pagination import ListParams, paginate
+from openai_mock.settings import Settings, get_settings
+from openai_mock.store import get_store
+from openai_mock.store.base import Page
+
+CONTROL_PREFIX = "/__mock"
+JOURNAL = "mock.request"
+HEADER_PREFIX = b"x-mock-"
+_JOURNAL_BODY_LIMIT = 64 * 1024
+DEFAULT_CUT_AFTER = 3  # events sent before a cut stream stops
+
+Sleep = Callable[[float], Awaitable[None]]
+sleep: Sleep = asyncio.sleep  # tests and `openai_mock.testing` swap this for a clock-advancing fake
+
+
+@dataclass(frozen=True)
+class Pace:
+    ms: int = 0  # before a non-stream answer
+    jitter_ms: int = 0  # ± this much, drawn per request
+    ttft_ms: int = 0  # before the first event of a stream
+    tokens_per_second: float = 0  # stream pace (one event ≈ one token); 0 = no limit
+
+
+@dataclass
+class RequestControls:
+    """One request's controls. The layer's fixture hook fills `fixture`, `latency` and `cut`."""
+
+    tenant: str
+    organization: str
+    headers: dict[str, str]  # the request's x-mock-* headers, names without the prefix
+    fixture: str | None = None  # id of the fixture that answered
+    latency: Pace | None = None
+    cut: bool = False
+    status: int = 0
+    body: bytearray = field(default_factory=bytearray)
+
+
+_current: contextvars.ContextVar[RequestControls | None] = contextvars.ContextVar("mock_controls", default=None)
+
+
+def current() -> RequestControls | None:
+    return _current.get()
+
+
+def begin(tenant: str, organization: str, raw_headers: list[tuple[bytes, bytes]]) -> RequestControls:
+    mock_headers = {name[len(HEADER_PREFIX):].decode("latin-1"): value.decode("latin-1")
+                    for name, value in raw_headers if name.startswith(HEADER_PREFIX)}
+    controls = RequestControls(tenant, organization, mock_headers)
+    _current.set(controls)
+    return controls
+
+
+# --------------------------------------------------------------------------------------------- faults
+
+
+_draws: dict[str, int] = {}
+_draw_lock = threading.Lock()
+
+
+def draw(tenant: str) -> float:
+    """A number in [0, 1) for fault probabilities: seeded, so a tenant's sequence of faults is reproducible."""
+    with _draw_lock:
+        _draws[tenant] = _draws.get(tenant, 0) + 1
+        number = _draws[tenant]
+    return rng.seeded_rng(("fault", tenant, number), get_settings().seed).random()
+
+
+def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError | None:
+    """The error a request header or the deployment's fault rate asks for (a cut stream is flagged instead)."""
+    kind = controls.headers.get("fault")
+    if kind is None and settings.fault_rate and draw(controls.tenant) < settings.fault_rate:
+        kind = settings.fault_kind
+    if kind is None:
+        return None
+    if kind == faults.STREAM_CUT:
+        controls.cut = True
+        return None
+    retry_after = _float(controls.headers.get("retry-after"), faults.RETRY_AFTER_SECONDS)
+    try:
+        return faults.fault_error(kind, organization=controls.organization, retry_after=retry_after)
+    except ValueError as error:
+        return OpenAIError(400, f"Invalid 'x-mock-fault' header: {error}.", param="x-mock-fault",
+                           code="invalid_value")
+
+
+def _float(value: str | None, default: float) -> float:
+    try:
+        return float(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+# --------------------------------------------------------------------------------------------- latency
+
+
+def latency(controls: RequestControls, settings: Settings) -> Pace | None:
+    """Header values win over the fixture's, which win over the deployment's."""
+    base = controls.latency or _deployment_pace(settings)
+    headers = controls.headers
+    if headers:
+        base = Pace(ms=int(_float(headers.get("latency-ms"), base.ms)),
+                       jitter_ms=int(_float(headers.get("jitter-ms"), base.jitter_ms)),
+                       ttft_ms=int(_float(headers.get("ttft-ms"), base.ttft_ms)),
+                       tokens_per_second=_float(headers.get("tokens-per-second"), base.tokens_per_second))
+    if not (base.ms or base.jitter_ms or base.ttft_ms or base.tokens_per_second) and not controls.cut:
+        return None
+    return base
+
+
+_deployment: tuple[Settings, Pace] | None = None
+
+
+def _deployment_pace(settings: Settings) -> Pace:
+    global _deployment
+    if _deployment is None or _deployment[0] is not settings:  # built once per settings object, not per request
+        _deployment = (settings, Pace(ms=settings.latency_ms, jitter_ms=settings.latency_jitter_ms,
+                                      ttft_ms=settings.ttft_ms, tokens_per_second=settings.tokens_per_second))
+    return _deployment[1]
+
+
+def delay_seconds(pace: Pace, tenant: str) -> float:
+    jitter = (draw(tenant) * 2 - 1) * pace.jitter_ms if pace.jitter_ms else 0
+    return max(0.0, pace.ms + jitter) / 1000
+
+
+class PacedSend:
+    """Wraps `send`: delays a non-stream answer, paces a stream (TTFT, then tokens per second), cuts it.
+    The pace is decided when the answer starts: by then the route has run its fixture hook."""
+
+    def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]], controls: RequestControls,
+                 settings: Settings) -> None:
+        self.send, self.controls, self.settings = send, controls, settings
+        self.pace: Pace | None = None
+        self.streaming = False
+        self.events = 0
+        self.closed = False
+
+    async def __call__(self, message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            self.controls.status = message["status"]
+            self.pace = latency(self.controls, self.settings)
+            if self.pace is None:
+                await self.send(message)
+                return
+            content_type = next((value for name, value in message.get("headers", []) if name == b"content-type"),
+                                b"")
+            self.streaming = content_type.startswith(b"text/event-stream")
+            if not self.streaming and (self.pace.ms or self.pace.jitter_ms):
+                await sleep(delay_seconds(self.pace, self.controls.tenant))
+        elif self.pace is not None and self.streaming and message.get("body"):
+            if self.closed:
+                return
+            await self._pace_event()
+            cut_after = int(_float(self.controls.headers.get("stream-cut-after"), DEFAULT_CUT_AFTER))
+            if self.controls.cut and self.events > cut_after:
+                # The stream stops here: no more events, no [DONE] / response.completed.
+                self.closed = True
+                await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+        elif self.closed:
+            return
+        await self.send(message)
+
+    async def _pace_event(self) -> None:
+        self.events += 1
+        pace = self.pace or Pace()
+        if self.events == 1 and pace.ttft_ms:
+            await sleep(pace.ttft_ms / 1000)
+        elif self.events > 1 and pace.tokens_per_second:
+            await sleep(1 / pace.tokens_per_second)
+
+
+# --------------------------------------------------------------------------------------------- journal
+
+
+_writes: dict[str, int] = {}
+# With the memory store the journal is a ring buffer per tenant (an append per request); entries keep the raw
+# body, decoded when listed. With DynamoDB it goes to the store, so every function of a deployment shares it.
+_ring: dict[str, deque[dict[str, Any]]] = {}
+_ring_lock = threading.Lock()
+
+
+def _decoded(body: Any) -> Any:
+    if not isinstance(body, bytes | bytearray):
+        return body
+    if not body:
+        return None
+    if len(body) > _JOURNAL_BODY_LIMIT:
+        return {"truncated": True, "bytes": len(body)}
+    try:
+        return json.loads(body)
+    except ValueError:
+        return {"bytes": len(body)}  # multipart uploads and other binary bodies: their size only
+
+
+def record(controls: RequestControls, method: str, path: str, query: str, started: float, finished: float,
+           size: int) -> None:
+    """Append the request to its tenant's journal, keeping the newest `size` entries."""
+    entry = {"id": ids.new_id("mock.request"), "object": "mock.request", "created_at": clock.now_seconds(),
+             "method": method, "path": path, "query": query, "body": bytes(controls.body),
+             "status": controls.status, "latency_ms": round((finished - started) * 1000, 3),
+             "fixture": controls.fixture}
+    if get_settings().store == "memory":
+        with _ring_lock:
+            ring = _ring.get(controls.tenant)
+            if ring is None or ring.maxlen != size:
+                ring = _ring[controls.tenant] = deque(ring or (), maxlen=size)
+            ring.append(entry)
+        return
+    store = get_store()
+    store.create(controls.tenant, JOURNAL, {**entry, "body": _decoded(entry["body"])})
+    written = _writes[controls.tenant] = _writes.get(controls.tenant, 0) + 1
+    if written % size == 0:  # trim now and then, not on every request
+        _trim(controls.tenant, size)
+
+
+def _trim(tenant: str, size: int) -> None:
+    store = get_store()
+    newest = store.list(tenant, JOURNAL, limit=size, order="desc")
+    if not newest.has_more:
+        return
+    while True:
+        older = store.list(tenant, JOURNAL, limit=100, order="desc", after=newest.items[-1]["id"])
+        for entry in older.items:
+            store.delete(tenant, JOURNAL, entry["id"])
+        if not older.has_more:
+            return
+
+
+def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
+    """One page of the tenant's journal; `path` keeps the entries whose path starts with it."""
+    if get_settings().store != "memory":
+        where = None if path is None else (lambda entry: str(entry["path"]).startswith(path))
+        return get_store().list(tenant, JOURNAL, limit=params.limit, order=params.order, after=params.after,
+                                before=params.before, where=where)
+    with _ring_lock:
+        entries = [entry for entry in _ring.get(tenant, ()) if path is None or entry["path"].startswith(path)]
+    page = paginate(entries, params)
+    return Page([{**entry, "body": _decoded(entry["body"])} for entry in page.items], page.has_more)
+
+
+def clear_journal(tenant: str) -> int:
+    with _ring_lock:
+        count = len(_ring.pop(tenant, ()))
+    return count + get_store().delete_collection(tenant, JOURNAL)
+
+
+def reset_process_state() -> None:
+    with _draw_lock:
+        _draws.clear()
+    with _ring_lock:
+        _ring.clear()
+    _writes.clear()
