@@ -136,6 +136,8 @@ def from_validation_error(exc: RequestValidationError) -> OpenAIError:
             return invalid_request(JSON_PARSE_MESSAGE)
         return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
     if kind in _EXPECTED_TYPES:
+        if param is None:  # the body itself is not a JSON object (null, an array, text/plain, a form)
+            return invalid_request(JSON_PARSE_MESSAGE)
         got = _json_type_name(first.get("input"))
         return invalid_request(
             f"Invalid type for '{param}': expected {_EXPECTED_TYPES[kind]}, but got {got} instead.",

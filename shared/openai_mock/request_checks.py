@@ -23,11 +23,11 @@ def check_range(value: float | None, param: str, minimum: float | None = None, m
     if value is None:
         return
     kind = "decimal" if decimal else "integer"
-    if minimum is not None and value < minimum:
+    if minimum is not None and not value >= minimum:  # written so NaN fails too (JSON allows no NaN)
         raise invalid_request(
             f"Invalid '{param}': {kind} below minimum value. Expected a value >= {_number(minimum)}, but got "
             f"{_number(value)} instead.", param, f"{kind}_below_min_value")
-    if maximum is not None and value > maximum:
+    if maximum is not None and not value <= maximum:
         raise invalid_request(
             f"Invalid '{param}': {kind} above maximum value. Expected a value <= {_number(maximum)}, but got "
             f"{_number(value)} instead.", param, f"{kind}_above_max_value")

@@ -168,12 +168,13 @@ def _buckets(query: UsageQuery, limits: tuple[int, int]) -> tuple[list[int], int
         )
     first = query.start_time // width * width
     count = math.ceil((end - first) / width)
-    starts = [first + index * width for index in range(count)]
+    skipped = 0  # buckets before the page cursor; computed, never listed (ranges can span millions of buckets)
     if query.page is not None:
         cursor = _decode_page(query.page)
-        starts = [start for start in starts if start >= cursor]
-    page, rest = starts[:limit], starts[limit:]
-    return page, width, rest[0] if rest else None
+        skipped = min(count, max(0, math.ceil((cursor - first) / width)))
+    taken = min(limit, count - skipped)
+    page = [first + (skipped + index) * width for index in range(taken)]
+    return page, width, first + (skipped + taken) * width if skipped + taken < count else None
 
 
 def _records(tenant: str, kinds: set[str], start: int, end: int, query: UsageQuery) -> list[dict[str, Any]]:
