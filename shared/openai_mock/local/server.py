@@ -13,6 +13,17 @@ from starlette.types import Receive, Scope, Send
 
 from openai_mock.errors import EXCEPTION_HANDLERS
 from openai_mock.local.template import Template
+from openai_mock.middleware import CORS_HEADERS
+
+# What API Gateway's CORS configuration answers to a browser's preflight (template.yaml, MockApi.Cors).
+_PREFLIGHT_HEADERS = [
+    *CORS_HEADERS,
+    (b"access-control-allow-methods", b"GET, POST, DELETE, OPTIONS"),
+    # "*" does not cover Authorization (Fetch standard), so it is named.
+    (b"access-control-allow-headers", b"authorization, content-type, openai-beta, openai-organization, "
+                                      b"openai-project, x-mock-seed, *"),
+    (b"access-control-max-age", b"600"),
+]
 
 _INDEX_DEPTH = 3  # "/v1/organization/projects/{id}" is indexed under ("v1", "organization", "projects")
 
@@ -56,6 +67,10 @@ class TemplateRouter:
                 await route.handle(scope, receive, send)
                 return
             partial = partial or match is Match.PARTIAL
+        if partial and scope["method"] == "OPTIONS":  # a browser's CORS preflight, answered without auth
+            await send({"type": "http.response.start", "status": 204, "headers": _PREFLIGHT_HEADERS})
+            await send({"type": "http.response.body", "body": b""})
+            return
         # Raised inside the Starlette app below, so they leave as OpenAI's 404 / 405 envelopes.
         raise HTTPException(405 if partial else 404)
 

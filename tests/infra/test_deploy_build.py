@@ -1,0 +1,101 @@
+"""What `sam build` produced (`make build`, no container) works: the layer's contents sit at `python/`,
+every built function's `app.handler` imports with only the built layer and the standard library on
+sys.path, and answers the events in events/ — the closest this machine gets to `sam local invoke`.
+Each function runs in its own clean interpreter (`python -I -S`), as in Lambda.
+
+`make test` runs `make build` first; run alone, these tests skip until `.aws-sam/build` exists."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from openai_mock.local.template import Template
+from tests.handlers.test_events import _EXPECTED_400, _EXPECTED_404
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = REPO / ".aws-sam" / "build"
+LAYER = BUILD / "ResponseGenerationLayer" / "python"
+TEMPLATE = Template(REPO / "template.yaml")
+
+pytestmark = pytest.mark.skipif(not (BUILD / "template.yaml").is_file(), reason="run `make build` first")
+
+# Runs inside the clean interpreter: the Lambda runtime's view (function code first, then /opt/python).
+_INVOKE = r"""
+import json, sys
+function_dir, layer_dir, events = sys.argv[1], sys.argv[2], json.loads(sys.stdin.read())
+sys.path[:0] = [function_dir, layer_dir]
+import app
+assert app.__file__.startswith(function_dir), app.__file__
+import openai_mock
+assert openai_mock.__file__.startswith(layer_dir), openai_mock.__file__
+
+class Context:
+    function_name = "smoke"; memory_limit_in_mb = 512; aws_request_id = "req-smoke"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:smoke"
+
+from openai_mock import clock
+from openai_mock.settings import reset_settings
+from openai_mock.store import reset_stores
+
+results = {}
+for name, event in events.items():
+    reset_settings(); reset_stores(); clock.reset()  # each event on an empty store, like tests/handlers
+    answer = app.handler(event, Context())
+    headers = {**(answer.get("headers") or {}),
+               **{key: values[-1] for key, values in (answer.get("multiValueHeaders") or {}).items()}}
+    results[name] = {"status": answer["statusCode"], "headers": headers,
+                     "body": None if answer.get("isBase64Encoded") else answer["body"]}
+print(json.dumps(results))
+"""
+
+
+def _events_for(function) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    routes = {(route.method, route.path) for route in function.routes}
+    events = {}
+    for path in sorted((REPO / "events").glob("*/*.json")):
+        event = json.loads(path.read_text())
+        if (event["httpMethod"], event["resource"]) in routes:
+            events[path.stem] = event
+    return events
+
+
+def test_layer_contents_are_at_python() -> None:
+    assert (LAYER / "openai_mock" / "app_factory.py").is_file()
+    for dependency in ("fastapi", "mangum", "pydantic", "pydantic_core", "numpy", "tiktoken", "uvicorn"):
+        assert (LAYER / dependency).is_dir(), f"{dependency} missing from the built layer"
+    wrapper = LAYER / "openai_mock" / "lambda_streaming.py"
+    assert wrapper.stat().st_mode & 0o111, "the streaming exec wrapper lost its executable bit in the build"
+
+
+def test_every_template_function_was_built() -> None:
+    built = {path.name for path in BUILD.iterdir() if path.is_dir()} - {"ResponseGenerationLayer"}
+    assert built == {function.logical_id for function in TEMPLATE.functions}
+
+
+@pytest.mark.parametrize("function", TEMPLATE.functions, ids=lambda f: f.logical_id)
+def test_built_handler_answers_its_events(function) -> None:  # type: ignore[no-untyped-def]
+    events = _events_for(function)
+    assert events, f"no events/ file for {function.logical_id}"
+    function_dir = BUILD / function.logical_id
+    assert (function_dir / "app.py").is_file()
+    run = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _INVOKE, str(function_dir), str(LAYER)],
+        input=json.dumps(events), capture_output=True, text=True, timeout=120, cwd="/",
+        env={"AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_SERVICE_NAME": "openai-mock", "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads(run.stdout.strip().splitlines()[-1])
+    assert set(results) == set(events)
+    for name, result in results.items():
+        assert result["headers"].get("x-request-id", "").startswith("req_"), name
+        if name in _EXPECTED_404 | _EXPECTED_400:
+            assert result["status"] == (404 if name in _EXPECTED_404 else 400), name
+        else:
+            assert 200 <= result["status"] < 300, (name, result["body"])
+        if result["body"] is not None and not result["headers"].get("content-type", "").startswith("text/"):
+            json.loads(result["body"])
