@@ -21,15 +21,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, JsonValue, StrictInt
 
 from openai_mock import catalog
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import tokens
+
+if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where vectors are computed
+    import numpy as np
 
 NATIVE_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072, "text-embedding-ada-002": 1536}
 SHORTENABLE = frozenset({"text-embedding-3-small", "text-embedding-3-large"})  # accept `dimensions`
@@ -93,6 +95,7 @@ def _features(text: str) -> dict[str, float]:
 
 def _sparse(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(bucket indexes, signed weights) of the text's features; repeated features grow sub-linearly."""
+    import numpy as np
     indexes, weights = [], []
     for feature, weight in _features(text).items():
         digest = _stable_hash(feature)
@@ -105,23 +108,27 @@ def _sparse(text: str) -> tuple[np.ndarray, np.ndarray]:
 @lru_cache(maxsize=4)
 def _projection(model: str) -> np.ndarray:
     """The model's fixed random projection, (buckets x native dimensions), seeded by the model name."""
+    import numpy as np
     seed = _stable_hash("projection:" + model)
     return np.random.default_rng(seed).standard_normal((_BUCKETS, NATIVE_DIMENSIONS[model]), dtype=np.float32)
 
 
 @lru_cache(maxsize=4)
 def _common_direction(model: str) -> np.ndarray:
+    import numpy as np
     vector = np.random.default_rng(_stable_hash("offset:" + model)).standard_normal(NATIVE_DIMENSIONS[model])
     return (vector / np.linalg.norm(vector)).astype(np.float32)
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    import numpy as np
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return (matrix / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
 
 
 def embed_array(texts: Sequence[str], model: str, dimensions: int | None = None) -> np.ndarray:
     """Unit-length float32 vectors, one row per text: same (model, text, dimensions) → same row."""
+    import numpy as np
     if model not in NATIVE_DIMENSIONS:
         raise ValueError(f"{model!r} is not an embedding model")
     projection = _projection(model)
@@ -145,6 +152,7 @@ def embed(
 
 
 def cosine_similarity(first: Sequence[float], second: Sequence[float]) -> float:
+    import numpy as np
     a, b = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 

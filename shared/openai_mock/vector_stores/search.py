@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from pydantic import ValidationError
 
 from openai_mock import clock
@@ -21,6 +20,9 @@ from openai_mock.errors import invalid_request
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
 from openai_mock.vector_stores import index, objects, params
+
+if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where vectors are computed
+    import numpy as np
 
 Result = dict[str, Any]
 
@@ -84,6 +86,7 @@ def run(tenant: str, vector_store_ids: Sequence[str], query: str | list[str], *,
         filters: Any = None, ranking_options: dict[str, Any] | None = None, rewrite_query: bool = False
         ) -> SearchOutcome:
     """Validate, gather the candidate chunks, score them and keep the best `max_num_results`."""
+    import numpy as np
     queries = params.queries(query)
     checked = params.filters(filters)
     try:  # callers other than the route (file_search tools) pass plain values
