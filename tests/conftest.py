@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from openai_mock import clock
+from openai_mock import clock, ratelimits
 from openai_mock.local.server import build_app
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
@@ -31,10 +31,12 @@ def fresh_layer_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     reset_settings()
     reset_stores()
     clock.reset()
+    ratelimits.reset()
     yield
     reset_settings()
     reset_stores()
     clock.reset()
+    ratelimits.reset()
 
 
 @pytest.fixture(scope="session")

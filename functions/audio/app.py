@@ -34,7 +34,8 @@ def _answer(transcript: audio.Transcript) -> Response | dict:
 @router.post("/speech", operation_id="createSpeech")
 async def create_speech(body: audio.CreateSpeechRequest, request: Request, principal: CurrentPrincipal) -> Response:
     content, content_type = audio.create_speech(body)
-    record_usage(request, principal.tenant, body.model, len(body.input))  # TTS is billed per character
+    # TTS is billed per character
+    record_usage(request, principal.tenant, body.model, len(body.input), "audio_speeches", characters=len(body.input))
     return Response(content, media_type=content_type)
 
 

@@ -16,7 +16,8 @@ async def create_embedding(
     body: embeddings.EmbeddingRequest, request: Request, principal: CurrentPrincipal
 ) -> JSONObject:
     response = embeddings.create_embedding(principal.tenant, body)
-    ratelimits.record_usage(request, principal.tenant, response["model"], response["usage"]["total_tokens"])
+    tokens = response["usage"]["total_tokens"]
+    ratelimits.record_usage(request, principal.tenant, response["model"], tokens, "embeddings", input_tokens=tokens)
     return JSONObject(response)
 
 

@@ -26,7 +26,8 @@ class ImageVariationForm(images.ImageVariationOptions):
 @router.post("/generations", operation_id="createImage")
 async def generate(body: images.CreateImageRequest, request: Request, principal: CurrentPrincipal) -> JSONObject:
     answer = images.create_image(body, request_seed(request.headers))
-    record_usage(request, principal.tenant, body.model or "dall-e-2", 0)
+    record_usage(request, principal.tenant, body.model or "dall-e-2", 0, "images", images=len(answer["data"]),
+                 size=body.size or "1024x1024", source="image.generation")
     return JSONObject(answer)
 
 
@@ -36,7 +37,8 @@ async def edit(form: Annotated[ImageEditForm, Form()], request: Request, princip
     options = images.ImageEditOptions.model_validate(form.model_dump(exclude={"image", "mask"}))
     answer = images.create_image_edit(options, await form.image.read(), mask,
                                       request_seed(request.headers))
-    record_usage(request, principal.tenant, form.model or "dall-e-2", 0)
+    record_usage(request, principal.tenant, form.model or "dall-e-2", 0, "images", images=len(answer["data"]),
+                 size=form.size or "1024x1024", source="image.edit")
     return JSONObject(answer)
 
 
@@ -47,7 +49,8 @@ async def create_variation(
     options = images.ImageVariationOptions.model_validate(form.model_dump(exclude={"image"}))
     answer = images.create_image_variation(options, await form.image.read(),
                                            request_seed(request.headers))
-    record_usage(request, principal.tenant, form.model or "dall-e-2", 0)
+    record_usage(request, principal.tenant, form.model or "dall-e-2", 0, "images", images=len(answer["data"]),
+                 size=form.size or "1024x1024", source="image.variation")
     return JSONObject(answer)
 
 

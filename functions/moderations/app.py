@@ -16,7 +16,8 @@ async def create_moderation(
     body: moderation.ModerationRequest, request: Request, principal: CurrentPrincipal
 ) -> JSONObject:
     response, token_count = moderation.create_moderation(principal.tenant, body)
-    ratelimits.record_usage(request, principal.tenant, body.model, token_count)
+    ratelimits.record_usage(request, principal.tenant, body.model, token_count, "moderations", model=response["model"],
+                            input_tokens=token_count)
     return JSONObject(response)
 
 

@@ -17,6 +17,7 @@ from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.generation import chat as builder
 from openai_mock.generation import schema_values
 from openai_mock.generation.streaming import chat_style, sse_stream
+from openai_mock.organization.usage import token_usage
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
 from openai_mock.request_checks import (
     chat_model_spec,
@@ -361,7 +362,8 @@ def generate(
 
 def create(body: ChatCompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
     completion, request = generate(body, tenant, http_request.headers)
-    ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"])
+    ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"], "completions",
+                            model=completion["model"], **token_usage(completion["usage"]))
     if body.store:
         store_completion(tenant, completion, request)
     if body.stream:

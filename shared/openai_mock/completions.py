@@ -15,6 +15,7 @@ from openai_mock.errors import invalid_request
 from openai_mock.generation import completions as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import chat_style, sse_stream
+from openai_mock.organization.usage import token_usage
 from openai_mock.request_checks import chat_model_spec, check_range, stop_sequences
 from openai_mock.rng import request_rng
 
@@ -128,7 +129,8 @@ def generate(body: CompletionRequest, tenant: str, headers: Mapping[str, str]) -
 
 def create(body: CompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
     completion = generate(body, tenant, http_request.headers)
-    ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"])
+    ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"], "completions",
+                            model=completion["model"], **token_usage(completion["usage"]))
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
         return sse_stream(chat_style(builder.stream_chunks(completion, include_usage)))

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.middleware import RATE_LIMIT_STATE_KEY
+from openai_mock.organization.usage import record_traffic
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 
@@ -71,9 +72,12 @@ def _exceeded(model: str, organization: str, kind: str, limit: int, used: int, r
     return OpenAIError(429, message, type=kind, code="rate_limit_exceeded", headers=waits)
 
 
-def record_usage(request: Request, tenant: str, model: str, tokens: int) -> None:
+def record_usage(request: Request, tenant: str, model: str, tokens: int, kind: str | None = None, /,
+                 **usage: Any) -> None:
     """Count one request of `tokens` tokens and put the resulting headers on the response; past a quota,
-    raise OpenAI's 429 instead (the request is not counted, and nothing of it must be stored)."""
+    raise OpenAI's 429 instead (the request is not counted, and nothing of it must be stored).
+    With `kind`, an admitted request is also the organization's usage (`organization.usage.record_traffic`:
+    `usage` are that kind's counters and dimensions, `model=` to bill another name than `model`)."""
     limits = quota(tenant)
     rpm, tpm = limits["requests_per_minute"], limits["tokens_per_minute"]
     now = clock.now()
@@ -103,6 +107,8 @@ def record_usage(request: Request, tenant: str, model: str, tokens: int) -> None
         organization = principal.organization_id if principal is not None else "org-mock"
         used, requested = (used_requests, 1) if over == "requests" else (used_tokens, tokens)
         raise _exceeded(model, organization, over, rpm if over == "requests" else tpm, used, requested, wait)
+    if kind is not None:
+        record_traffic(getattr(request.state, "principal", None), kind, **{"model": model, **usage})
 
 
 def reset(tenant: str | None = None) -> None:

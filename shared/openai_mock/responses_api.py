@@ -20,6 +20,7 @@ from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
 from openai_mock.generation import schema_values
 from openai_mock.generation.streaming import sse_event, sse_stream
+from openai_mock.organization.usage import token_usage
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
 from openai_mock.request_checks import check_enum, check_max_items, check_metadata, check_range, serving_spec
 from openai_mock.rng import request_rng
@@ -378,7 +379,8 @@ def create(body: CreateResponseRequest, tenant: str, http_request: Request) -> d
     rng = request_rng(_material(turn), http_request.headers)
     response = builder.build_response(turn, rng, response_id=ids.new_id("response"), created=clock.now_seconds(),
                                       reasoning=spec.kind == "reasoning", new_id=ids.new_id, script=script)
-    ratelimits.record_usage(http_request, tenant, body.model, response["usage"]["total_tokens"])
+    ratelimits.record_usage(http_request, tenant, body.model, response["usage"]["total_tokens"], "completions",
+                            model=response["model"], **token_usage(response["usage"]))
     if response["store"]:
         get_store().create(tenant, COLLECTION, {**response, "_input": items,
                                                 "_conversation": turn.conversation + response["output"]})

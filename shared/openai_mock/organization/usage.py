@@ -116,6 +116,27 @@ def record_principal_usage(principal: Principal, kind: str, **fields: Any) -> No
     )
 
 
+def record_traffic(principal: Principal | None, kind: str, **fields: Any) -> None:
+    """One model request's usage, from `ratelimits.record_usage` (the one hook of every model-serving
+    endpoint). Only keys created through the Administration API (service-account keys, created admin keys)
+    belong to an organization: any other key's traffic is nobody's usage, and costs no store write."""
+    if principal is not None and principal.api_key_id is not None:
+        record_principal_usage(principal, kind, **fields)
+
+
+def token_usage(usage: dict[str, Any]) -> dict[str, int]:
+    """The `completions` counters of a chat/legacy completion's `usage` or a response's `usage`."""
+    details_in = usage.get("prompt_tokens_details") or usage.get("input_tokens_details") or {}
+    details_out = usage.get("completion_tokens_details") or usage.get("output_tokens_details") or {}
+    return {
+        "input_tokens": usage.get("prompt_tokens", usage.get("input_tokens", 0)),
+        "output_tokens": usage.get("completion_tokens", usage.get("output_tokens", 0)),
+        "input_cached_tokens": details_in.get("cached_tokens") or 0,
+        "input_audio_tokens": details_in.get("audio_tokens") or 0,
+        "output_audio_tokens": details_out.get("audio_tokens") or 0,
+    }
+
+
 # --- queries --------------------------------------------------------------------------------------
 
 
