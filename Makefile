@@ -47,6 +47,9 @@ requirements: ## Regenerate shared/requirements.txt (the layer's dependencies) f
 bench: $(VENV)/.installed-dev ## Run the benchmarks in bench/ and print the figures
 	$(BIN)/python bench/run.py
 
+bench-groups: $(VENV)/.installed-dev ## Chat, streams, responses, embeddings, speech, images vs a bare FastAPI app (~90 s)
+	$(BIN)/python bench/groups.py
+
 fuzz: $(VENV)/.installed-dev dynamodb-local ## Long hardening runs: >= 5,000 fuzzed requests, 16 clients x 500 ops on DynamoDB Local
 	$(BIN)/python -m tests.hardening.fuzzing --min-requests 5000 --examples 30
 	HARDENING_OPS_PER_CLIENT=500 $(BIN)/python -m pytest -q -s tests/hardening/test_concurrency.py
@@ -89,4 +92,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test lint requirements bench sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test lint requirements bench bench-groups sam-cli actionlint build package-size deploy delete-stack fuzz
