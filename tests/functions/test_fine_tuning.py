@@ -281,7 +281,7 @@ def test_checkpoints_one_per_epoch(client: openai.OpenAI) -> None:
     assert [checkpoint.step_number for checkpoint in second.data] == [6] and not second.has_more
 
 
-def test_fine_tuned_model_is_listed_usable_in_chat_and_deletable(client: openai.OpenAI) -> None:
+def test_fine_tuned_model_is_listed_usable_in_chat_and_responses_and_deletable(client: openai.OpenAI) -> None:
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client), suffix="marv")
     clock.advance(LATER)
     name = client.fine_tuning.jobs.retrieve(job.id).fine_tuned_model
@@ -292,6 +292,8 @@ def test_fine_tuned_model_is_listed_usable_in_chat_and_deletable(client: openai.
 
     answer = client.chat.completions.create(model=name, messages=[{"role": "user", "content": "How many legs?"}])
     assert answer.model == name and answer.choices[0].message.content
+    response = client.responses.create(model=name, input="How many legs?")
+    assert response.model == name and response.output_text
 
     assert client.models.delete(name).deleted is True
     client.fine_tuning.jobs.retrieve(job.id)  # reading the job again must not bring the model back
@@ -299,6 +301,8 @@ def test_fine_tuned_model_is_listed_usable_in_chat_and_deletable(client: openai.
     assert name not in [listed.id for listed in client.models.list()]
     with pytest.raises(openai.NotFoundError):
         client.chat.completions.create(model=name, messages=[{"role": "user", "content": "Still there?"}])
+    with pytest.raises(openai.NotFoundError):
+        client.responses.create(model=name, input="Still there?")
 
 
 def test_racing_readers_settle_a_job_once(client: openai.OpenAI) -> None:

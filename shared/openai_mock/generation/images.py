@@ -7,7 +7,7 @@ Edits and variations decode the uploaded PNG (all colour types, 8/16-bit, every 
 mosaic of its colours: variations jitter them, edits paint the prompt's scene where the mask is clear.
 
 Image URLs are `data:image/png;base64,…` URLs: fetchable by browsers, `<img src>` and urllib without a
-key or a second request, and valid in every deployment mode (docs/media.md explains the choice)."""
+key or a second request, and valid in every deployment mode (docs/images.md explains the choice)."""
 
 from __future__ import annotations
 
