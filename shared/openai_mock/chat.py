@@ -253,21 +253,7 @@ def _check_response_format(body: ChatCompletionRequest) -> None:
                                   "type 'json_object'.", "messages")
     if kind != "json_schema":
         return
-    spec = response_format.get("json_schema")
-    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
-        raise invalid_request("Missing required parameter: 'response_format.json_schema.name'.",
-                              "response_format.json_schema.name", "missing_required_parameter")
-    if not FUNCTION_NAME.match(spec["name"]):
-        raise invalid_request("Invalid 'response_format.json_schema.name': string does not match pattern. Expected a "
-                              "string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
-                              "response_format.json_schema.name", "invalid_value")
-    schema = spec.get("schema")
-    problem = None if schema is None else schema_values.schema_problem(schema)
-    if problem is None and schema is not None and spec.get("strict"):
-        problem = schema_values.strict_schema_problem(schema)
-    if problem is not None:
-        raise invalid_request(f"Invalid schema for response_format '{spec['name']}': {problem}", "response_format",
-                              "invalid_json_schema")
+    check_json_schema_format(response_format.get("json_schema"))
 
 
 def _check_model_rules(body: ChatCompletionRequest, spec: catalog.ModelSpec, prompt_tokens: int) -> None:
@@ -456,3 +442,23 @@ def list_messages(tenant: str, completion_id: str, *, after: str | None, limit: 
 
 def _not_found(completion_id: str) -> OpenAIError:
     return not_found("chat completion", completion_id, param="completion_id")
+
+
+def check_json_schema_format(spec: Any) -> dict[str, Any]:
+    """`response_format.json_schema`: a valid name and a usable (and, when strict, strict-mode) schema.
+    Shared with the Assistants API, which takes the same response_format."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+        raise invalid_request("Missing required parameter: 'response_format.json_schema.name'.",
+                              "response_format.json_schema.name", "missing_required_parameter")
+    if not FUNCTION_NAME.match(spec["name"]):
+        raise invalid_request("Invalid 'response_format.json_schema.name': string does not match pattern. Expected a "
+                              "string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+                              "response_format.json_schema.name", "invalid_value")
+    schema = spec.get("schema")
+    problem = None if schema is None else schema_values.schema_problem(schema)
+    if problem is None and schema is not None and spec.get("strict"):
+        problem = schema_values.strict_schema_problem(schema)
+    if problem is not None:
+        raise invalid_request(f"Invalid schema for response_format '{spec['name']}': {problem}", "response_format",
+                              "invalid_json_schema")
+    return spec

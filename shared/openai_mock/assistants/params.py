@@ -9,9 +9,8 @@ from fastapi import Depends, Header
 from pydantic import BaseModel, ConfigDict, JsonValue
 
 from openai_mock import catalog, files
-from openai_mock.chat import FUNCTION_NAME, check_function
+from openai_mock.chat import check_function, check_json_schema_format
 from openai_mock.errors import invalid_request
-from openai_mock.generation import schema_values
 from openai_mock.request_checks import (
     check_enum,
     check_length,
@@ -220,22 +219,7 @@ def check_response_format(value: Any) -> Any:
     check_enum(value.get("type"), ("text", "json_object", "json_schema"), "response_format.type")
     if value["type"] != "json_schema":
         return {"type": value["type"]}
-    spec = value.get("json_schema")
-    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
-        raise invalid_request("Missing required parameter: 'response_format.json_schema.name'.",
-                              "response_format.json_schema.name", "missing_required_parameter")
-    if not FUNCTION_NAME.match(spec["name"]):
-        raise invalid_request("Invalid 'response_format.json_schema.name': string does not match pattern. Expected a "
-                              "string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
-                              "response_format.json_schema.name", "invalid_value")
-    schema = spec.get("schema")
-    problem = None if schema is None else schema_values.schema_problem(schema)
-    if problem is None and schema is not None and spec.get("strict"):
-        problem = schema_values.strict_schema_problem(schema)
-    if problem is not None:
-        raise invalid_request(f"Invalid schema for response_format '{spec['name']}': {problem}", "response_format",
-                              "invalid_json_schema")
-    return {"type": "json_schema", "json_schema": spec}
+    return {"type": "json_schema", "json_schema": check_json_schema_format(value.get("json_schema"))}
 
 
 def check_tool_choice(choice: Any, tools: list[dict[str, Any]]) -> Any:
