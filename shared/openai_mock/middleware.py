@@ -53,7 +53,7 @@ class OpenAIMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if controls is not None and settings.journal_size:
-                    controls.body += message.get("body", b"")
+                    controls.keep_body(message.get("body", b""))
                 if received > limit:
                     overflowed = True
                     return {"type": "http.disconnect"}

@@ -449,3 +449,15 @@ def test_serve_fixtures_option_sets_the_setting(monkeypatch: pytest.MonkeyPatch)
     import os
 
     assert os.environ["OPENAI_MOCK_FIXTURES_FILE"].endswith("f.yaml")
+
+
+def test_journal_keeps_only_a_bounded_slice_of_large_bodies() -> None:
+    from openai_mock.control.runtime import _JOURNAL_BODY_LIMIT, RequestControls, _listed
+
+    controls = RequestControls(tenant="t_x", organization="org-x", headers={})
+    for _ in range(40):
+        controls.keep_body(b"x" * 65_536)  # a 2.5 MB upload in chunks
+    assert controls.body_size == 40 * 65_536
+    assert len(controls.body) == _JOURNAL_BODY_LIMIT + 1
+    entry = {"id": "mockreq_1", "body": bytes(controls.body), "body_size": controls.body_size}
+    assert _listed(entry) == {"id": "mockreq_1", "body": {"truncated": True, "bytes": 40 * 65_536}}

@@ -53,7 +53,16 @@ class RequestControls:
     latency: Pace | None = None
     cut: bool = False
     status: int = 0
-    body: bytearray = field(default_factory=bytearray)
+    body: bytearray = field(default_factory=bytearray)  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
+    body_size: int = 0
+
+    def keep_body(self, chunk: bytes) -> None:
+        """Count the request body and keep only what the journal can show: a 500 MB upload must not sit in
+        the journal (the memory store keeps the newest entries in RAM)."""
+        self.body_size += len(chunk)
+        room = _JOURNAL_BODY_LIMIT + 1 - len(self.body)
+        if room > 0:
+            self.body += chunk[:room]
 
 
 _current: contextvars.ContextVar[RequestControls | None] = contextvars.ContextVar("mock_controls", default=None)
@@ -201,17 +210,17 @@ _ring: dict[str, deque[dict[str, Any]]] = {}
 _ring_lock = threading.Lock()
 
 
-def _decoded(body: Any) -> Any:
+def _decoded(body: Any, size: int) -> Any:
     if not isinstance(body, bytes | bytearray):
         return body
-    if not body:
+    if not size:
         return None
-    if len(body) > _JOURNAL_BODY_LIMIT:
-        return {"truncated": True, "bytes": len(body)}
+    if size > _JOURNAL_BODY_LIMIT:
+        return {"truncated": True, "bytes": size}
     try:
         return json.loads(body)
     except ValueError:
-        return {"bytes": len(body)}  # multipart uploads and other binary bodies: their size only
+        return {"bytes": size}  # multipart uploads and other binary bodies: their size only
 
 
 def record(controls: RequestControls, method: str, path: str, query: str, started: float, finished: float,
@@ -219,7 +228,8 @@ def record(controls: RequestControls, method: str, path: str, query: str, starte
     """Append the request to its tenant's journal, keeping the newest `size` entries."""
     entry = {"id": ids.new_id("mock.request"), "object": "mock.request", "created_at": clock.now_seconds(),
              "method": method, "path": path, "query": query, "body": bytes(controls.body),
-             "status": controls.status, "latency_ms": round((finished - started) * 1000, 3),
+             "body_size": controls.body_size, "status": controls.status,
+             "latency_ms": round((finished - started) * 1000, 3),
              "fixture": controls.fixture}
     if get_settings().store == "memory":
         with _ring_lock:
@@ -229,7 +239,7 @@ def record(controls: RequestControls, method: str, path: str, query: str, starte
             ring.append(entry)
         return
     store = get_store()
-    store.create(controls.tenant, JOURNAL, {**entry, "body": _decoded(entry["body"])})
+    store.create(controls.tenant, JOURNAL, _listed(entry))
     written = _writes[controls.tenant] = _writes.get(controls.tenant, 0) + 1
     if written % size == 0:  # trim now and then, not on every request
         _trim(controls.tenant, size)
@@ -257,7 +267,14 @@ def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
     with _ring_lock:
         entries = [entry for entry in _ring.get(tenant, ()) if path is None or entry["path"].startswith(path)]
     page = paginate(entries, params)
-    return Page([{**entry, "body": _decoded(entry["body"])} for entry in page.items], page.has_more)
+    return Page([_listed(entry) for entry in page.items], page.has_more)
+
+
+def _listed(entry: dict[str, Any]) -> dict[str, Any]:
+    """A journal entry as the API shows it: the body decoded, its raw bytes and size left out."""
+    listed = {key: value for key, value in entry.items() if key != "body_size"}
+    listed["body"] = _decoded(entry["body"], entry["body_size"])
+    return listed
 
 
 def clear_journal(tenant: str) -> int:
