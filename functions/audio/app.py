@@ -10,6 +10,7 @@ from openai_mock.auth import CurrentPrincipal
 from openai_mock.generation import audio
 from openai_mock.generation.streaming import sse_stream
 from openai_mock.ratelimits import record_usage
+from openai_mock.responses import JSONObject
 from openai_mock.rng import request_seed
 
 router = APIRouter(prefix="/v1/audio")
@@ -23,12 +24,12 @@ class TranslationForm(audio.TranslationOptions):
     file: UploadFile
 
 
-def _answer(transcript: audio.Transcript) -> Response | dict:
+def _answer(transcript: audio.Transcript) -> Response:
     if transcript.kind == "stream":
         return sse_stream(transcript.events)
     if transcript.kind == "text":
         return PlainTextResponse(transcript.text)
-    return transcript.json or {}
+    return JSONObject(transcript.json or {})
 
 
 @router.post("/speech", operation_id="createSpeech")
@@ -42,7 +43,7 @@ async def create_speech(body: audio.CreateSpeechRequest, request: Request, princ
 @router.post("/transcriptions", operation_id="createTranscription", response_model=None)
 async def create_transcription(
     form: Annotated[TranscriptionForm, Form()], request: Request, principal: CurrentPrincipal
-) -> Response | dict:
+) -> Response:
     options = audio.TranscriptionOptions.model_validate(form.model_dump(exclude={"file"}))
     transcript = audio.create_transcription(options, await form.file.read(), form.file.filename,
                                             request_seed(request.headers))
@@ -53,7 +54,7 @@ async def create_transcription(
 @router.post("/translations", operation_id="createTranslation", response_model=None)
 async def create_translation(
     form: Annotated[TranslationForm, Form()], request: Request, principal: CurrentPrincipal
-) -> Response | dict:
+) -> Response:
     options = audio.TranslationOptions.model_validate(form.model_dump(exclude={"file"}))
     transcript = audio.create_translation(options, await form.file.read(), form.file.filename,
                                           request_seed(request.headers))

@@ -1,12 +1,12 @@
 """Completions (legacy): create, as JSON or as a stream."""
 
 from fastapi import APIRouter, Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response
 
 from openai_mock import completions
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal
-from openai_mock.responses import JSONObject
+from openai_mock.responses import respond
 
 router = APIRouter(prefix="/v1/completions")
 
@@ -14,9 +14,9 @@ router = APIRouter(prefix="/v1/completions")
 @router.post("", operation_id="createCompletion", response_model=None)
 async def create_completion(
     body: completions.CompletionRequest, request: Request, principal: CurrentPrincipal
-) -> JSONObject | StreamingResponse:
+) -> Response:
     answer = completions.create(body, principal.tenant, request)
-    return answer if isinstance(answer, StreamingResponse) else JSONObject(answer)
+    return respond(answer)
 
 
 app = create_app(router, title="openai-mock completions")

@@ -3,12 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response
 
 from openai_mock import responses_api
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal
-from openai_mock.responses import JSONObject
+from openai_mock.responses import JSONObject, respond
 
 router = APIRouter(prefix="/v1/responses")
 
@@ -16,9 +16,9 @@ router = APIRouter(prefix="/v1/responses")
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(
     body: responses_api.CreateResponseRequest, request: Request, principal: CurrentPrincipal
-) -> JSONObject | StreamingResponse:
+) -> Response:
     answer = responses_api.create(body, principal.tenant, request)
-    return answer if isinstance(answer, StreamingResponse) else JSONObject(answer)
+    return respond(answer)
 
 
 @router.get("/{response_id}", operation_id="getResponse")

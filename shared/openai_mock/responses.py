@@ -7,9 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic_core import to_json
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 
 class JSONObject(JSONResponse):
     def render(self, content: Any) -> bytes:
         return to_json(content)
+
+
+def respond(answer: dict[str, Any] | Response) -> Response:
+    """Endpoints that answer JSON or a stream (`stream: true`) hand back either; objects become JSONObject."""
+    return answer if isinstance(answer, Response) else JSONObject(answer)
