@@ -8,6 +8,7 @@ from starlette.responses import Response
 from openai_mock import chat
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal
+from openai_mock.pagination import MetadataFilter
 from openai_mock.responses import JSONObject, respond
 
 router = APIRouter(prefix="/v1/chat/completions")
@@ -23,19 +24,13 @@ async def create_chat_completion(
 
 @router.get("", operation_id="listChatCompletions")
 async def list_chat_completions(
-    request: Request,
     principal: CurrentPrincipal,
+    metadata: MetadataFilter,
     model: str | None = None,
     after: str | None = None,
     limit: Annotated[int, Query()] = 20,
     order: str = "asc",
 ) -> JSONObject:
-    # `metadata[key]=value` pairs filter by metadata.
-    metadata = {
-        key[9:-1]: value
-        for key, value in request.query_params.items()
-        if key.startswith("metadata[") and key.endswith("]")
-    }
     return JSONObject(
         chat.list_completions(principal.tenant, model=model, metadata=metadata, after=after, limit=limit, order=order)
     )

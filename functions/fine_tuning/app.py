@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from openai_mock import fine_tuning
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal
+from openai_mock.pagination import MetadataFilter
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/fine_tuning/jobs")
@@ -23,14 +24,13 @@ async def create_fine_tuning_job(
 async def list_fine_tuning_jobs(
     request: Request,
     principal: CurrentPrincipal,
+    metadata: MetadataFilter,
     after: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query()] = 20,
 ) -> JSONObject:
-    # `metadata[key]=value` pairs filter by metadata; `metadata=null` asks for jobs without any.
-    query = request.query_params
-    metadata = {key[9:-1]: value for key, value in query.items() if key.startswith("metadata[") and key.endswith("]")}
+    # `metadata=null` asks for jobs without any metadata.
     return JSONObject(fine_tuning.list_jobs(principal.tenant, limit=limit, after=after or None, metadata=metadata,
-                                            no_metadata=query.get("metadata") == "null"))
+                                            no_metadata=request.query_params.get("metadata") == "null"))
 
 
 @router.get("/{fine_tuning_job_id}", operation_id="retrieveFineTuningJob")

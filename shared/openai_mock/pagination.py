@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 
 from openai_mock.errors import invalid_request
 from openai_mock.store.base import Order, Page
@@ -54,6 +54,18 @@ def list_params(
 
 
 Pagination = Annotated[ListParams, Depends(list_params)]
+
+
+def metadata_filter(request: Request) -> dict[str, str]:
+    """List filters written `metadata[key]=value` in the query string (chat completions, fine-tuning jobs)."""
+    return {
+        key[len("metadata[") : -1]: value
+        for key, value in request.query_params.items()
+        if key.startswith("metadata[") and key.endswith("]")
+    }
+
+
+MetadataFilter = Annotated[dict[str, str], Depends(metadata_filter)]
 
 
 def list_object(page: Page, id_key: str = "id") -> dict[str, Any]:
