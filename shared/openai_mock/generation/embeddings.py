@@ -29,6 +29,7 @@ from openai_mock import catalog
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import tokens
+from openai_mock.request_checks import check_enum
 
 if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where vectors are computed
     import numpy as np
@@ -258,12 +259,7 @@ def _check_lengths(inputs: list[_Input], model: str) -> int:
 
 
 def _check_encoding_format(value: str) -> Literal["float", "base64"]:
-    if value not in ENCODING_FORMATS:
-        raise invalid_request(
-            f"Invalid value for 'encoding_format': '{value}'. Supported values are: 'float' and 'base64'.",
-            "encoding_format",
-            "invalid_value",
-        )
+    check_enum(value, ENCODING_FORMATS, "encoding_format")
     return value  # type: ignore[return-value]
 
 

@@ -4,12 +4,12 @@ sends as `name[]=a&name[]=b` while the spec also spells some of them `name=a&nam
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
 from openai_mock.errors import invalid_request
-from openai_mock.pagination import ListParams, check_limit
+from openai_mock.pagination import ListParams, check_limit, list_params
 
 
 def org_list_params(
@@ -25,12 +25,8 @@ def ordered_list_params(
     after: Annotated[str | None, Query()] = None,
     order: Annotated[str, Query()] = "asc",
 ) -> ListParams:
-    if order not in ("asc", "desc"):
-        raise invalid_request(
-            f"Invalid value: '{order}'. Supported values are: 'asc' and 'desc'.", "order", "invalid_value"
-        )
-    direction: Literal["asc", "desc"] = "asc" if order == "asc" else "desc"
-    return ListParams(check_limit(limit), direction, after or None)
+    """Like the other lists, but oldest first unless asked otherwise (and no `before`)."""
+    return list_params(limit=limit, order=order, after=after)
 
 
 def rate_limit_list_params(

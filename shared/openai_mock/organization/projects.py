@@ -25,6 +25,7 @@ from openai_mock.organization.core import (
 )
 from openai_mock.organization.ratelimit_defaults import LIMIT_FIELDS, ceiling, default_rate_limits
 from openai_mock.pagination import ListParams, list_object
+from openai_mock.request_checks import check_range
 from openai_mock.store import Page, get_store
 
 
@@ -258,11 +259,7 @@ def _validate_limits(model: str, changes: dict[str, int]) -> None:
     for name, value in changes.items():
         if name not in allowed:
             raise invalid_request(f"The rate limit '{name}' does not apply to model {model}.", name)
-        if value < 0:
-            raise invalid_request(
-                f"Invalid '{name}': integer below minimum value. Expected a value >= 0, but got {value} instead.",
-                name, "integer_below_min_value",
-            )
+        check_range(value, name, minimum=0)
         if value > allowed[name]:
             raise invalid_request(
                 f"Invalid '{name}': {value} exceeds the organization's limit of {allowed[name]} for {model}.",

@@ -19,6 +19,7 @@ from openai_mock.auth import Principal
 from openai_mock.errors import invalid_request
 from openai_mock.organization import prices
 from openai_mock.organization.core import USAGE, bootstrap_key_id, default_project_id
+from openai_mock.request_checks import check_enum
 from openai_mock.store import ConflictError, get_store
 
 _ACCOUNT = ("project_id", "user_id", "api_key_id", "model")
@@ -170,11 +171,7 @@ def _decode_page(page: str) -> int:
 
 def _buckets(query: UsageQuery, limits: tuple[int, int]) -> tuple[list[int], int, int | None]:
     """The bucket starts of this page, the bucket width, and the next page's first bucket."""
-    if query.bucket_width not in WIDTHS:
-        raise invalid_request(
-            f"Invalid value: '{query.bucket_width}'. Supported values are: '1m', '1h' and '1d'.",
-            "bucket_width", "invalid_value",
-        )
+    check_enum(query.bucket_width, tuple(WIDTHS), "bucket_width")
     width = WIDTHS[query.bucket_width]
     # Without end_time the range runs to now, and always holds the bucket containing start_time.
     end = query.end_time if query.end_time is not None else max(clock.now_seconds(), query.start_time + 1)
@@ -212,11 +209,7 @@ def _records(tenant: str, kinds: set[str], start: int, end: int, query: UsageQue
 
 def _check_group_by(group_by: list[str], allowed: tuple[str, ...]) -> None:
     for name in group_by:
-        if name not in allowed:
-            supported = ", ".join(f"'{option}'" for option in allowed)
-            raise invalid_request(
-                f"Invalid value: '{name}'. Supported values are: {supported}.", "group_by", "invalid_value"
-            )
+        check_enum(name, allowed, "group_by")
 
 
 def _page(buckets: list[int], width: int, next_start: int | None, results: dict[int, list[dict[str, Any]]]
@@ -293,10 +286,7 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
 
 def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
     _check_group_by(query.group_by, ("project_id", "line_item"))
-    if query.bucket_width != "1d":
-        raise invalid_request(
-            f"Invalid value: '{query.bucket_width}'. Supported values are: '1d'.", "bucket_width", "invalid_value"
-        )
+    check_enum(query.bucket_width, ("1d",), "bucket_width")
     buckets, width, next_start = _buckets(query, COSTS_LIMITS)
     results: dict[int, list[dict[str, Any]]] = {}
     if buckets:
