@@ -9,11 +9,10 @@ from pathlib import Path
 
 import openai
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from openai_mock import clock, ratelimits
-from openai_mock.local.server import build_app
+from openai_mock.local.server import TemplateRouter, build_app
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
 from tests.support.sdk import asgi_client
@@ -40,30 +39,30 @@ def fresh_layer_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def mock_app() -> Starlette:
+def mock_app() -> TemplateRouter:
     """Every function of template.yaml behind one router, exactly as `openai-mock serve` runs them."""
     return build_app(TEMPLATE)
 
 
 @pytest.fixture
-def http(mock_app: Starlette) -> TestClient:
+def http(mock_app: TemplateRouter) -> TestClient:
     """Raw HTTP access, for what the SDK will not send (bad JSON, missing key, odd methods)."""
     return TestClient(mock_app, base_url="http://testserver")
 
 
 @pytest.fixture
-def client(mock_app: Starlette) -> openai.OpenAI:
+def client(mock_app: TemplateRouter) -> openai.OpenAI:
     return asgi_client(mock_app)
 
 
 @pytest.fixture
-def admin_client(mock_app: Starlette) -> openai.OpenAI:
+def admin_client(mock_app: TemplateRouter) -> openai.OpenAI:
     # openai 2.x sends /organization/* calls with `admin_api_key`, everything else with `api_key`.
     key = "sk-admin-test-organization"
     return asgi_client(mock_app, api_key=key, admin_api_key=key)
 
 
 @pytest.fixture
-def client_for(mock_app: Starlette) -> Callable[[str], openai.OpenAI]:
+def client_for(mock_app: TemplateRouter) -> Callable[[str], openai.OpenAI]:
     """Clients for other API keys (= other tenants)."""
     return lambda api_key: asgi_client(mock_app, api_key=api_key)

@@ -25,6 +25,9 @@ def create_app(*routers: APIRouter, title: str = "openai-mock") -> FastAPI:
         redoc_url=None,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         default_response_class=JSONObject,
+        # FastAPI's native OpenTelemetry would look up the global providers on every request; the mock logs
+        # through Powertools instead.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     for router in routers:
         app.include_router(router)

@@ -292,8 +292,9 @@ def _check_model_rules(body: ChatCompletionRequest, spec: catalog.ModelSpec, pro
         raise invalid_request("Audio output is not supported by this mock yet.", "modalities", "unsupported_value")
 
 
-def validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], catalog.ModelSpec]:
-    """Check everything the real API checks; return the request as a plain dict (no nulls) and the model."""
+def validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], catalog.ModelSpec, int]:
+    """Check everything the real API checks; return the request as a plain dict (no nulls), the model and the
+    prompt's token count."""
     spec = chat_model_spec(tenant, body.model, "chat")
     _check_messages(body.messages)
     check_range(body.temperature, "temperature", 0, 2, decimal=True)
@@ -324,8 +325,9 @@ def validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], 
     _check_response_format(body)
     request = body.model_dump(exclude_none=True)
     request["messages"] = [message.model_dump(exclude_none=True) for message in body.messages]
-    _check_model_rules(body, spec, builder.count_prompt_tokens(request))
-    return request, spec
+    prompt_tokens = builder.count_prompt_tokens(request)
+    _check_model_rules(body, spec, prompt_tokens)
+    return request, spec, prompt_tokens
 
 
 # --------------------------------------------------------------------------------------------- create
@@ -336,12 +338,13 @@ def generate(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
     accounting, nothing stored, never streamed). Returns (completion, the validated request)."""
-    request, spec = validate(body, tenant)
+    request, spec, prompt_tokens = validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
     completion = builder.build_chat_completion(
         request, rng, completion_id=ids.new_id("chat.completion"), created=clock.now_seconds(),
         reasoning=spec.kind == "reasoning", script=scripted(tenant, "chat.completions", request),
+        prompt_tokens=prompt_tokens,
     )
     return completion, request
 

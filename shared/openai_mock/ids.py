@@ -62,21 +62,31 @@ _lock = threading.Lock()
 _BYTE_TO_CHAR = bytes(ord(_ALPHABET[byte % 62]) for byte in range(256))
 
 
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # base62 two digits at a time
+
+
 def _base62(number: int, width: int) -> str:
     chars = []
-    for _ in range(width):
-        number, digit = divmod(number, 62)
-        chars.append(_ALPHABET[digit])
-    return "".join(reversed(chars))
+    for _ in range(0, width, 2):
+        number, pair = divmod(number, 3844)
+        chars.append(_PAIRS[pair])
+    return "".join(reversed(chars))[-width:]
+
+
+_time_head: tuple[int, str] = (-1, "")  # the last millisecond encoded: ids made in the same ms share it
 
 
 def new_id(object_type: str) -> str:
     """A fresh id for an object type (a key of PREFIXES): time-sortable and unique."""
+    global _time_head
     prefix, length = PREFIXES[object_type]
     millis = int(clock.now() * 1000)
     with _lock:
         sequence = next(_sequence) % 62**_SEQUENCE_WIDTH
-    head = _base62(millis, _TIME_WIDTH) + _base62(sequence, _SEQUENCE_WIDTH)
+        if _time_head[0] != millis:
+            _time_head = (millis, _base62(millis, _TIME_WIDTH))
+        time_head = _time_head[1]
+    head = time_head + _base62(sequence, _SEQUENCE_WIDTH)
     # The tail only has to make ids unique across processes (Lambda containers), not reproducible.
     tail_length = max(length - len(head), 6)
     tail = os.urandom(tail_length).translate(_BYTE_TO_CHAR).decode()

@@ -328,3 +328,13 @@ def test_create_through_the_lambda_handler() -> None:
     assert completion.choices[0].finish_reason == "length"
     stream = lambda_sdk.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, stream=True)
     assert "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
+
+
+@pytest.mark.parametrize(("asked", "served"), [(None, "default"), ("auto", "default"), ("default", "default"),
+                                               ("flex", "flex")])
+def test_service_tier_reports_the_tier_that_served(client: openai.OpenAI, asked: str | None, served: str) -> None:
+    extra = {} if asked is None else {"service_tier": asked}
+    completion = client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, **extra)  # type: ignore[call-overload]
+    assert completion.service_tier == served
+    stream = client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, stream=True, **extra)  # type: ignore[call-overload]
+    assert {chunk.service_tier for chunk in stream} == {served}

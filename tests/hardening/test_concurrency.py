@@ -14,11 +14,10 @@ from typing import Any, TypeVar
 
 import httpx
 import openai
-from starlette.applications import Starlette
 
 from openai_mock import clock
 from openai_mock.auth import principal_for_key
-from openai_mock.local.server import build_app
+from openai_mock.local.server import TemplateRouter, build_app
 from openai_mock.organization import users
 from openai_mock.organization.core import organization
 from tests.conftest import TEMPLATE
@@ -29,7 +28,7 @@ ADMIN_KEY = "sk-admin-concurrency"
 T = TypeVar("T")
 
 
-def _async_client(app: Starlette, key: str) -> openai.AsyncOpenAI:
+def _async_client(app: TemplateRouter, key: str) -> openai.AsyncOpenAI:
     transport = httpx.ASGITransport(app=app)
     http = httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120)
     return openai.AsyncOpenAI(base_url="http://testserver/v1", api_key=key, admin_api_key=key,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from starlette.applications import Starlette
 
+from openai_mock.local.server import TemplateRouter
 from tests.hardening.fuzzing import GROUPS_IN_PROGRESS, operations, problems, routed, run_fuzz
 from tests.support.spec import requires_spec
 
 pytestmark = requires_spec
 
 
-def test_every_routed_operation_survives_generated_requests(mock_app: Starlette) -> None:
+def test_every_routed_operation_survives_generated_requests(mock_app: TemplateRouter) -> None:
     report = run_fuzz(mock_app, examples=2, seed=20250311)
     assert report.operations >= 90, report.summary()  # the stable groups alone route 90 operations
     assert report.requests >= 400, report.summary()

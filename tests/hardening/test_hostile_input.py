@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
 from tests.support.spec import requires_spec, validate_component
 
@@ -21,7 +21,7 @@ pytestmark = requires_spec
 
 
 @pytest.fixture
-def raw(mock_app: Starlette) -> Iterator[TestClient]:
+def raw(mock_app: TemplateRouter) -> Iterator[TestClient]:
     client = TestClient(mock_app, raise_server_exceptions=False)
     yield client
     # The mock is still up and still answers normally after every hostile request.

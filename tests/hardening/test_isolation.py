@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from openai_mock import clock
+from openai_mock.local.server import TemplateRouter
 
 A, B = {"Authorization": "Bearer sk-tenant-a"}, {"Authorization": "Bearer sk-tenant-b"}
 ADMIN_A, ADMIN_B = {"Authorization": "Bearer sk-admin-org-a"}, {"Authorization": "Bearer sk-admin-org-b"}
@@ -147,7 +147,7 @@ def _ids(http: TestClient, headers: dict[str, str], path: str) -> set[str]:
     return {item["id"] for item in _ok(http.get(path, headers=headers))["data"]}
 
 
-def test_user_objects_are_invisible_and_unusable_to_another_key(backend: str, mock_app: Starlette) -> None:
+def test_user_objects_are_invisible_and_unusable_to_another_key(backend: str, mock_app: TemplateRouter) -> None:
     http = TestClient(mock_app)
     o = _create_everything(http)
     for attempt in _user_attempts(o):
@@ -184,7 +184,7 @@ def test_user_objects_are_invisible_and_unusable_to_another_key(backend: str, mo
     assert _ok(http.post(f"/v1/uploads/{o.upload}/cancel", headers=A))["status"] == "cancelled"
 
 
-def test_organization_objects_are_invisible_to_another_organization(backend: str, mock_app: Starlette) -> None:
+def test_organization_objects_are_invisible_to_another_organization(backend: str, mock_app: TemplateRouter) -> None:
     http = TestClient(mock_app)
     o = _create_everything(http)
     for attempt in _admin_attempts(o):
@@ -206,7 +206,7 @@ def test_organization_objects_are_invisible_to_another_organization(backend: str
 
 
 @pytest.mark.parametrize("make_headers", [lambda k: {"Authorization": f"Bearer {k}"}], ids=["bearer"])
-def test_user_keys_cannot_reach_the_organization_api(mock_app: Starlette,
+def test_user_keys_cannot_reach_the_organization_api(mock_app: TemplateRouter,
                                                      make_headers: Callable[[str], dict[str, str]]) -> None:
     http = TestClient(mock_app)
     response = http.get("/v1/organization/projects", headers=make_headers("sk-tenant-a"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from fastapi import APIRouter, Request
@@ -130,6 +131,33 @@ def test_sse_framing() -> None:
     frames = list(chat_style([{"n": 1}, {"n": 2}]))
     assert frames[-1] == b"data: [DONE]\n\n"
     assert [json.loads(f[6:]) for f in frames[:-1]] == [{"n": 1}, {"n": 2}]
+
+
+def test_sync_event_streams_are_computed_on_the_event_loop_thread() -> None:
+    """No worker-thread hop per event: Starlette's default for sync iterators cost more than the chunks."""
+    import threading
+
+    from openai_mock.generation.streaming import sse_stream
+
+    threads: set[int] = set()
+
+    def events() -> Iterator[bytes]:
+        for number in range(3):
+            threads.add(threading.get_ident())
+            yield sse_event({"n": number})
+
+    router = APIRouter()
+
+    @router.get("/v1/stream")
+    async def stream() -> object:
+        threads.add(threading.get_ident())  # the route runs on the loop's thread
+        return sse_stream(events())
+
+    with TestClient(create_app(router)) as http:
+        answer = http.get("/v1/stream", headers={"Authorization": "Bearer sk-test"})
+    assert answer.headers["content-type"].startswith("text/event-stream")
+    assert answer.text == "".join(f'data: {{"n":{n}}}\n\n' for n in range(3))
+    assert len(threads) == 1
 
 
 def test_request_seed_prefers_the_header(monkeypatch: pytest.MonkeyPatch) -> None:

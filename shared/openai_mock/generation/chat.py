@@ -62,7 +62,7 @@ def _parts_extra_tokens(content: Any) -> int:
 def count_message_tokens(messages: Sequence[Mapping[str, Any]], model: str) -> int:
     total = REPLY_PRIMING
     for message in messages:
-        total += TOKENS_PER_MESSAGE + tokens.count_tokens(message["role"], model)
+        total += TOKENS_PER_MESSAGE + tokens.count_short(message["role"], model)
         total += tokens.count_tokens(content_text(message.get("content")), model)
         total += _parts_extra_tokens(message.get("content"))
         if message.get("name"):
@@ -377,8 +377,10 @@ def build_chat_completion(
     created: int,
     reasoning: bool = False,
     script: Scripted | None = None,
+    prompt_tokens: int | None = None,
 ) -> dict[str, Any]:
-    """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says."""
+    """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says;
+    `prompt_tokens` is the request's count when the caller already made it."""
     model = request["model"]
     chosen = plan(request)
     budget = output_budget(request)
@@ -405,7 +407,8 @@ def build_chat_completion(
             logprobs = {"content": entries, "refusal": None}
         choices.append({"index": index, "message": result.message, "logprobs": logprobs,
                         "finish_reason": result.finish_reason})
-    prompt_tokens = count_prompt_tokens(request)
+    if prompt_tokens is None:
+        prompt_tokens = count_prompt_tokens(request)
     rejected = _rejected_prediction_tokens(request, choices)
     return {
         "id": completion_id,
@@ -425,7 +428,8 @@ def build_chat_completion(
                 "rejected_prediction_tokens": rejected,
             },
         },
-        "service_tier": "default",
+        # The tier that served the request: flex when asked for, else default (also for "auto").
+        "service_tier": "flex" if request.get("service_tier") == "flex" else "default",
         "system_fingerprint": system_fingerprint(model),
     }
 

@@ -38,7 +38,8 @@ def encoding_name_for_model(model: str) -> str:
 
 
 def encode(text: str, model: str = "gpt-4o") -> list[int]:
-    return encoding(encoding_name_for_model(model)).encode(text, disallowed_special=())
+    # Special-token strings in user text count as ordinary text, as the API counts them.
+    return encoding(encoding_name_for_model(model)).encode_ordinary(text)
 
 
 def decode(tokens: list[int], model: str = "gpt-4o") -> str:
@@ -47,3 +48,13 @@ def decode(tokens: list[int], model: str = "gpt-4o") -> str:
 
 def count_tokens(text: str, model: str = "gpt-4o") -> int:
     return len(encode(text, model))
+
+
+def count_short(text: str, model: str) -> int:
+    """count_tokens for the few short strings every request repeats (roles)."""
+    return _count_short(text, encoding_name_for_model(model))
+
+
+@lru_cache(maxsize=64)
+def _count_short(text: str, encoding_name: str) -> int:
+    return len(encoding(encoding_name).encode_ordinary(text))

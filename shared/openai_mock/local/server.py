@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
+from starlette.datastructures import State
 from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
-from openai_mock.errors import EXCEPTION_HANDLERS
+from openai_mock.errors import invalid_url, method_not_allowed
 from openai_mock.local.template import Template
 from openai_mock.middleware import CORS_HEADERS
 
@@ -39,11 +38,13 @@ def _literal_prefix(path: str) -> tuple[str, ...]:
 
 
 class TemplateRouter:
-    """Matches a request against the routes that share its leading path segments only. With ~120 routes a
-    linear scan (Starlette's Router) costs more than the rest of a simple request."""
+    """The local server's ASGI app. Matches a request against the routes that share its leading path segments
+    only: with ~120 routes a linear scan (Starlette's Router) costs more than the rest of a simple request. No
+    Starlette app around it: each function app already has its error handling, as behind API Gateway."""
 
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
+        self.state = State()
         self._index: dict[tuple[str, ...], list[Route]] = defaultdict(list)
         for route in routes:
             self._index[_literal_prefix(route.path)].append(route)
@@ -71,8 +72,8 @@ class TemplateRouter:
             await send({"type": "http.response.start", "status": 204, "headers": _PREFLIGHT_HEADERS})
             await send({"type": "http.response.body", "body": b""})
             return
-        # Raised inside the Starlette app below, so they leave as OpenAI's 404 / 405 envelopes.
-        raise HTTPException(405 if partial else 404)
+        error = (method_not_allowed if partial else invalid_url)(scope["method"], scope["path"])
+        await error.response()(scope, receive, send)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
@@ -85,7 +86,7 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def build_app(template_path: Path) -> Starlette:
+def build_app(template_path: Path) -> TemplateRouter:
     template = Template(template_path)
     routes: list[Route] = []
     for function in template.functions:
@@ -94,8 +95,7 @@ def build_app(template_path: Path) -> Starlette:
             # An ASGI app as endpoint: the scope passes through unchanged, so the function app routes on the
             # full path exactly as behind API Gateway.
             routes.append(Route(route.path, function_app, methods=[route.method], name=route.event_name))
-    app = Starlette(exception_handlers={HTTPException: EXCEPTION_HANDLERS[HTTPException]})
-    app.router = TemplateRouter(routes)  # type: ignore[assignment]
+    app = TemplateRouter(routes)
     app.state.route_count = len(routes)
     app.state.function_count = len(template.functions)
     return app
