@@ -8,6 +8,7 @@ from openai_mock import ratelimits
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import CurrentPrincipal
 from openai_mock.control import api, fixtures
+from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.pagination import Pagination
 from openai_mock.responses import JSONObject
 
@@ -21,7 +22,7 @@ class QuotaRequest(BaseModel):
 
 
 @router.post("/fixtures", operation_id="createFixture")
-async def create_fixture(body: fixtures.FixtureRequest, principal: CurrentPrincipal) -> JSONObject:
+async def create_fixture(body: FixtureRequest, principal: CurrentPrincipal) -> JSONObject:
     return JSONObject(fixtures.create(principal.tenant, body))
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import openai
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from openai_mock import clock
+from openai_mock.local.server import TemplateRouter
 from tests.support.sdk import sdk_client
 from tests.support.spec import assert_conforms, spec_path
 
@@ -38,7 +38,7 @@ def _check_against_spec(response: httpx.Response) -> None:
     assert_conforms(response.request.method, response.request.url.path, response.status_code, body)
 
 
-def conforming_client(app: Starlette, api_key: str = "sk-test") -> openai.OpenAI:
+def conforming_client(app: TemplateRouter, api_key: str = "sk-test") -> openai.OpenAI:
     """The official SDK, with every JSON success validated against the spec (when it is present) and every error
     checked to be OpenAI's envelope."""
     http = TestClient(app, base_url="http://testserver")

@@ -7,11 +7,11 @@ import io
 
 import openai
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from functions.assistants import app as assistants_function
 from openai_mock import clock
+from openai_mock.local.server import TemplateRouter
 from tests.functions.assistants_sdk import T0, WEATHER_TOOL, conforming_client, error_body
 from tests.support.sdk import lambda_client
 
@@ -25,7 +25,7 @@ def frozen() -> None:
 
 
 @pytest.fixture
-def sdk(mock_app: Starlette) -> openai.OpenAI:
+def sdk(mock_app: TemplateRouter) -> openai.OpenAI:
     return conforming_client(mock_app)
 
 
@@ -190,7 +190,7 @@ def test_deleting_a_thread_removes_its_messages(sdk: openai.OpenAI) -> None:
     assert error_body(raised)["message"] == f"No thread found with id '{thread.id}'."
 
 
-def test_objects_belong_to_their_tenant(mock_app: Starlette) -> None:
+def test_objects_belong_to_their_tenant(mock_app: TemplateRouter) -> None:
     owner, stranger = conforming_client(mock_app, "sk-owner"), conforming_client(mock_app, "sk-stranger")
     assistant = owner.beta.assistants.create(model="gpt-4o")
     thread = owner.beta.threads.create(messages=[{"role": "user", "content": "mine"}])

@@ -10,12 +10,12 @@ from typing import Any
 import openai
 import pytest
 from openai import AssistantEventHandler
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from openai_mock import clock
 from openai_mock.assistants import runs as run_engine
 from openai_mock.auth import principal_for_key
+from openai_mock.local.server import TemplateRouter
 from openai_mock.store import get_store
 from tests.functions.assistants_sdk import T0, WEATHER_TOOL, conforming_client, error_body, sleep_on_the_clock
 from tests.support.spec import requires_spec, validate_component
@@ -31,7 +31,7 @@ def frozen() -> None:
 
 
 @pytest.fixture
-def sdk(mock_app: Starlette) -> openai.OpenAI:
+def sdk(mock_app: TemplateRouter) -> openai.OpenAI:
     return conforming_client(mock_app)
 
 
@@ -330,7 +330,7 @@ def test_sdk_stream_helper_with_an_event_handler(sdk: openai.OpenAI) -> None:
     assert stored.type == "text" and stored.text.value == answer.text
 
 
-def test_create_and_poll_sleeps_on_the_clock(mock_app: Starlette) -> None:
+def test_create_and_poll_sleeps_on_the_clock(mock_app: TemplateRouter) -> None:
     client = conforming_client(mock_app)
     slept = sleep_on_the_clock(client)
     run = client.beta.threads.create_and_run_poll(assistant_id=_assistant(client),

@@ -13,11 +13,11 @@ import boto3
 import openai
 import pytest
 from moto import mock_aws
-from starlette.applications import Starlette
 
 from functions.batches import app as batches_function
 from openai_mock import batches, chat, clock
 from openai_mock.auth import principal_for_key
+from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
 from openai_mock.store.dynamodb import create_table
@@ -432,7 +432,7 @@ def persistent_backend(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_batch_on_dynamodb_and_s3_survives_a_cold_start_and_runs_once(
-    persistent_backend: None, mock_app: Starlette, monkeypatch: pytest.MonkeyPatch
+    persistent_backend: None, mock_app: TemplateRouter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _count_chat_generations(monkeypatch)
     client = asgi_client(mock_app)

@@ -6,18 +6,18 @@ from collections.abc import Iterator
 
 import openai
 import pytest
-from starlette.applications import Starlette
 
 from functions.models import app as models_function
 from openai_mock import catalog
 from openai_mock.auth import principal_for_key
+from openai_mock.local.server import TemplateRouter
 from tests.support.sdk import asgi_client, lambda_client
 
 FINE_TUNED = "ft:gpt-4o-mini-2024-07-18:org-test:support-bot:AbC123xy"
 
 
 @pytest.fixture(params=["asgi", "lambda-v1", "lambda-v2"])
-def models_client(request: pytest.FixtureRequest, mock_app: Starlette) -> Iterator[openai.OpenAI]:
+def models_client(request: pytest.FixtureRequest, mock_app: TemplateRouter) -> Iterator[openai.OpenAI]:
     if request.param == "asgi":
         yield asgi_client(mock_app)
     else:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import openai
 import pytest
-from starlette.applications import Starlette
 
 from functions.admin_api_keys import app as admin_keys_function
+from openai_mock.local.server import TemplateRouter
 from tests.functions.org_sdk import org_client, org_lambda_client
 from tests.support.spec import assert_conforms, requires_spec
 
@@ -17,12 +17,12 @@ KEYS = "/v1/organization/admin_api_keys"
 
 
 @pytest.fixture
-def admin_client(mock_app: Starlette) -> openai.OpenAI:
+def admin_client(mock_app: TemplateRouter) -> openai.OpenAI:
     return org_client(mock_app)
 
 
 @pytest.fixture
-def client_for(mock_app: Starlette) -> Callable[[str], openai.OpenAI]:
+def client_for(mock_app: TemplateRouter) -> Callable[[str], openai.OpenAI]:
     return lambda key: org_client(mock_app, key)
 
 

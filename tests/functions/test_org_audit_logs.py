@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import openai
 import pytest
-from starlette.applications import Starlette
 
 from functions.audit_logs import app as audit_logs_function
 from openai_mock import clock
+from openai_mock.local.server import TemplateRouter
 from tests.functions.org_sdk import org_client, org_lambda_client
 from tests.support.spec import assert_conforms, requires_spec
 
 
 @pytest.fixture
-def admin(mock_app: Starlette) -> openai.OpenAI:
+def admin(mock_app: TemplateRouter) -> openai.OpenAI:
     return org_client(mock_app)
 
 
@@ -53,7 +53,7 @@ def test_admin_actions_are_logged_newest_first(admin: openai.OpenAI) -> None:
     assert invite.id == raw["data"][2]["invite.sent"]["id"]
 
 
-def test_filters(admin: openai.OpenAI, mock_app: Starlette) -> None:
+def test_filters(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
     org = admin.admin.organization
     clock.freeze(1_740_000_000)
     first = org.projects.create(name="One")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import openai
 import pytest
-from starlette.applications import Starlette
 
 from functions.projects import app as projects_function
+from openai_mock.local.server import TemplateRouter
 from tests.functions.org_sdk import org_client, org_lambda_client
 from tests.support.spec import assert_conforms, requires_spec
 
@@ -15,7 +15,7 @@ P = "/v1/organization/projects"
 
 
 @pytest.fixture
-def admin(mock_app: Starlette) -> openai.OpenAI:
+def admin(mock_app: TemplateRouter) -> openai.OpenAI:
     return org_client(mock_app)
 
 
@@ -100,7 +100,7 @@ def test_project_users_lifecycle(admin: openai.OpenAI) -> None:
 
 
 @requires_spec
-def test_service_account_key_is_shown_once_and_authenticates(admin: openai.OpenAI, mock_app: Starlette) -> None:
+def test_service_account_key_is_shown_once_and_authenticates(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
     project = admin.admin.organization.projects.create(name="Batch jobs")
     accounts = admin.admin.organization.projects.service_accounts
     created = _json(accounts.with_raw_response.create(project.id, name="nightly"))
@@ -134,7 +134,7 @@ def test_service_account_key_is_shown_once_and_authenticates(admin: openai.OpenA
 
 
 @requires_spec
-def test_project_api_key_retrieve_and_delete(admin: openai.OpenAI, mock_app: Starlette) -> None:
+def test_project_api_key_retrieve_and_delete(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
     project = admin.admin.organization.projects.create(name="Keys")
     account = admin.admin.organization.projects.service_accounts.create(project.id, name="svc")
     keys = admin.admin.organization.projects.api_keys

@@ -7,11 +7,11 @@ from typing import Any
 
 import openai
 import pytest
-from starlette.applications import Starlette
 
 from functions.usage import app as usage_function
 from openai_mock import clock
 from openai_mock.auth import principal_for_key
+from openai_mock.local.server import TemplateRouter
 from openai_mock.organization import organization, record_principal_usage, record_usage_event
 from tests.functions.org_sdk import ADMIN_KEY, org_client, org_lambda_client
 from tests.support.spec import assert_conforms, requires_spec
@@ -21,7 +21,7 @@ T0 = 1_740_009_600  # 2025-02-20T00:00:00Z
 
 
 @pytest.fixture
-def admin(mock_app: Starlette) -> openai.OpenAI:
+def admin(mock_app: TemplateRouter) -> openai.OpenAI:
     clock.freeze(T0 + 3 * DAY)
     return org_client(mock_app)
 
@@ -74,7 +74,7 @@ def test_completions_usage_is_bucketed_by_day_and_grouped(admin: openai.OpenAI) 
     assert by_model.data[0].results == []
 
 
-def test_usage_of_a_project_key_lands_in_its_project(admin: openai.OpenAI, mock_app: Starlette) -> None:
+def test_usage_of_a_project_key_lands_in_its_project(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
     project = admin.admin.organization.projects.create(name="Traffic")
     account = admin.admin.organization.projects.service_accounts.create(project.id, name="app")
     key_principal = principal_for_key(account.api_key.value)

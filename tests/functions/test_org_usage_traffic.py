@@ -8,11 +8,11 @@ from typing import Any
 
 import openai
 import pytest
-from starlette.applications import Starlette
 
 from functions.chat import app as chat_function
 from openai_mock import clock, ratelimits
 from openai_mock.auth import principal_for_key
+from openai_mock.local.server import TemplateRouter
 from openai_mock.organization.core import USAGE
 from openai_mock.store import get_store
 from tests.functions.org_sdk import ADMIN_KEY, org_client
@@ -24,7 +24,7 @@ NOW = T0 + 3 * DAY + 5_000
 
 
 @pytest.fixture
-def admin(mock_app: Starlette) -> openai.OpenAI:
+def admin(mock_app: TemplateRouter) -> openai.OpenAI:
     clock.freeze(NOW)
     ratelimits.reset()  # the minute's counters are per tenant, and every test's organization is the same one
     return org_client(mock_app)
@@ -48,7 +48,7 @@ def _by_project(page: Any) -> dict[str | None, Any]:
 
 
 def test_chat_and_embeddings_of_a_project_key_are_its_projects_usage(
-    admin: openai.OpenAI, mock_app: Starlette, project_key: tuple[str, str, str]
+    admin: openai.OpenAI, mock_app: TemplateRouter, project_key: tuple[str, str, str]
 ) -> None:
     project_id, key_id, secret = project_key
     app = asgi_client(mock_app, api_key=secret)
@@ -82,7 +82,7 @@ def test_chat_and_embeddings_of_a_project_key_are_its_projects_usage(
 
 
 def test_more_traffic_changes_usage_and_costs(
-    admin: openai.OpenAI, mock_app: Starlette, project_key: tuple[str, str, str]
+    admin: openai.OpenAI, mock_app: TemplateRouter, project_key: tuple[str, str, str]
 ) -> None:
     project_id, _, secret = project_key
     app = asgi_client(mock_app, api_key=secret)
@@ -111,7 +111,7 @@ def test_more_traffic_changes_usage_and_costs(
 
 
 def test_responses_images_and_speech_are_recorded_as_their_kinds(
-    admin: openai.OpenAI, mock_app: Starlette, project_key: tuple[str, str, str]
+    admin: openai.OpenAI, mock_app: TemplateRouter, project_key: tuple[str, str, str]
 ) -> None:
     project_id, _, secret = project_key
     app = asgi_client(mock_app, api_key=secret)
@@ -131,7 +131,7 @@ def test_responses_images_and_speech_are_recorded_as_their_kinds(
 
 
 def test_ordinary_keys_and_refused_requests_are_nobodys_usage(
-    admin: openai.OpenAI, mock_app: Starlette, client: openai.OpenAI, project_key: tuple[str, str, str]
+    admin: openai.OpenAI, mock_app: TemplateRouter, client: openai.OpenAI, project_key: tuple[str, str, str]
 ) -> None:
     _, _, secret = project_key
     _chat(client, "An ordinary key.")  # its own tenant, no organization: no usage record anywhere

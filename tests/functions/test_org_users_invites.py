@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import openai
 import pytest
-from starlette.applications import Starlette
 
 from functions.users import app as users_function
 from openai_mock import clock
 from openai_mock.auth import principal_for_key
+from openai_mock.local.server import TemplateRouter
 from openai_mock.organization import organization, users
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
@@ -21,7 +21,7 @@ I = "/v1/organization/invites"  # noqa: E741
 
 
 @pytest.fixture
-def admin(mock_app: Starlette) -> openai.OpenAI:
+def admin(mock_app: TemplateRouter) -> openai.OpenAI:
     return org_client(mock_app)
 
 
@@ -125,7 +125,7 @@ def test_the_last_owner_cannot_leave_or_be_demoted(admin: openai.OpenAI) -> None
     assert admin.admin.organization.users.retrieve(owner.id).role == "owner"
 
 
-def test_organizations_are_isolated(mock_app: Starlette) -> None:
+def test_organizations_are_isolated(mock_app: TemplateRouter) -> None:
     first = org_client(mock_app, "sk-admin-first").admin.organization.users.list().data[0]
     with pytest.raises(openai.NotFoundError):
         org_client(mock_app, "sk-admin-second").admin.organization.users.retrieve(first.id)

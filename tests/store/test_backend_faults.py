@@ -12,9 +12,9 @@ import openai
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from moto import mock_aws
-from starlette.applications import Starlette
 
 from openai_mock.errors import OpenAIError
+from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_blobs, get_store, reset_stores
 from openai_mock.store.dynamodb import DynamoDBStore, create_table
@@ -86,7 +86,7 @@ def test_unreachable_backend_is_a_503() -> None:
         assert raised.value.status == 503
 
 
-def test_outage_through_the_api_then_recovery(persistent_mock: None, mock_app: Starlette) -> None:
+def test_outage_through_the_api_then_recovery(persistent_mock: None, mock_app: TemplateRouter) -> None:
     client = asgi_client(mock_app, api_key="sk-faults")
     kept = client.files.create(file=("kept.txt", io.BytesIO(b"kept"), "text/plain"), purpose="assistants")
     dynamodb = get_store()._client._client  # type: ignore[attr-defined]

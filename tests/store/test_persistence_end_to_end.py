@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from starlette.applications import Starlette
 
 from openai_mock.local import cli
+from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_store, reset_stores
 from openai_mock.store.dynamodb import DynamoDBStore
@@ -32,7 +32,7 @@ def dynamodb_backend(dynamodb_local: DynamoDBLocal, monkeypatch: pytest.MonkeyPa
     cli._ensure_table()
 
 
-def test_objects_survive_a_cold_start_and_are_shared(dynamodb_backend: None, mock_app: Starlette) -> None:
+def test_objects_survive_a_cold_start_and_are_shared(dynamodb_backend: None, mock_app: TemplateRouter) -> None:
     assert isinstance(get_store(), DynamoDBStore)
     client = asgi_client(mock_app, api_key="sk-persistent")
     created = client.files.create(file=("notes.txt", io.BytesIO(b"cats purr"), "text/plain"), purpose="assistants")

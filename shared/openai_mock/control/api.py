@@ -10,12 +10,12 @@ from typing import Any
 
 from openai_mock.control import fixtures, runtime
 from openai_mock.control.faults import STREAM_CUT, fault_error
-from openai_mock.control.fixtures import FixtureRequest, Script
+from openai_mock.control.fixtures import Script
 from openai_mock.control.runtime import CONTROL_PREFIX
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
 
-__all__ = ["CONTROL_PREFIX", "FixtureRequest", "Script", "journal", "reset_process_state", "reset_tenant",
+__all__ = ["CONTROL_PREFIX", "Script", "journal", "reset_process_state", "reset_tenant",
            "scripted"]
 
 

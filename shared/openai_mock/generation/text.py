@@ -10,6 +10,7 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from openai_mock.generation import tokens
@@ -113,10 +114,25 @@ def _sentence(template: str, topic: str) -> str:
     return template.format(topic=topic, Topic=topic[:1].upper() + topic[1:])
 
 
+@lru_cache(maxsize=512)
+def _template_tokens(template: str, model: str) -> tuple[int, int]:
+    """(tokens of the template's own words, how many times the topic goes in)."""
+    blanks = template.count("{topic}") + template.count("{Topic}")
+    return tokens.count_tokens(template.replace("{topic}", "").replace("{Topic}", ""), model), blanks
+
+
 def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = "gpt-4o") -> str:
-    """Readable paragraphs about `topic`, about `target_tokens` long, ending on a full sentence."""
-    sentences = [_sentence(rng.choice(_OPENERS), topic)]
-    used = tokens.count_tokens(sentences[0], model)
+    """Readable paragraphs about `topic`, about `target_tokens` long, ending on a full sentence. Lengths are
+    estimated per sentence (template words + topic, each counted once); `fit` makes the exact count."""
+    topic_tokens = tokens.count_tokens(topic, model)
+
+    def estimate(template: str) -> int:
+        own, blanks = _template_tokens(template, model)
+        return own + blanks * topic_tokens
+
+    opener = rng.choice(_OPENERS)
+    sentences = [_sentence(opener, topic)]
+    used = estimate(opener)
     body = list(_BODY)
     rng.shuffle(body)
     position = 0
@@ -124,7 +140,7 @@ def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = 
         template = body[position % len(body)]
         position += 1
         sentences.append(_sentence(template, topic))
-        used += tokens.count_tokens(sentences[-1], model) + 1
+        used += estimate(template) + 1
     if target_tokens >= 40:
         sentences.append(_sentence(rng.choice(_CLOSERS), topic))
     return _paragraphs(rng, sentences)
@@ -142,16 +158,21 @@ def _paragraphs(rng: random.Random, sentences: list[str]) -> str:
 
 def truncate_to_tokens(text: str, max_tokens: int, model: str = "gpt-4o") -> str:
     """The longest prefix of `text` made of at most `max_tokens` tokens when re-encoded."""
-    encoded = tokens.encode(text, model)
+    return _truncated(text, tokens.encode(text, model), max_tokens, model)[0]
+
+
+def _truncated(text: str, encoded: list[int], max_tokens: int, model: str) -> tuple[str, list[int]]:
+    """truncate_to_tokens for an already encoded text: (prefix, its tokens)."""
     if len(encoded) <= max_tokens:
-        return text
+        return text, encoded
     keep = max_tokens
     while keep > 0:
         prefix = tokens.decode(encoded[:keep], model)
-        if tokens.count_tokens(prefix, model) <= max_tokens:
-            return prefix
+        reencoded = tokens.encode(prefix, model)
+        if len(reencoded) <= max_tokens:
+            return prefix, reencoded
         keep -= 1
-    return ""
+    return "", []
 
 
 def first_stop(text: str, stop: Sequence[str]) -> int | None:
@@ -164,12 +185,14 @@ def first_stop(text: str, stop: Sequence[str]) -> int | None:
 def fit(text: str, *, model: str = "gpt-4o", max_tokens: int | None = None, stop: Sequence[str] = ()) -> Generated:
     """Apply the token budget, then stop sequences (only those generated within the budget count)."""
     finish: FinishReason = "stop"
-    if max_tokens is not None and tokens.count_tokens(text, model) > max_tokens:
-        text, finish = truncate_to_tokens(text, max_tokens, model), "length"
+    encoded = tokens.encode(text, model)
+    if max_tokens is not None and len(encoded) > max_tokens:
+        (text, encoded), finish = _truncated(text, encoded, max_tokens, model), "length"
     cut = first_stop(text, stop)
     if cut is not None:
         text, finish = text[:cut], "stop"
-    return Generated(text, tokens.encode(text, model), finish)
+        encoded = tokens.encode(text, model)
+    return Generated(text, encoded, finish)
 
 
 def natural_length(rng: random.Random, prompt_tokens: int) -> int:
