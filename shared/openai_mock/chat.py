@@ -3,7 +3,10 @@ accounting, and stored completions (`store: true`): list, retrieve, update metad
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import struct
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -32,6 +35,11 @@ from openai_mock.store import get_store
 
 COLLECTION = "chat.completion"
 MESSAGES_COLLECTION = "chat.completion.messages"
+AUDIO_COLLECTION = "chat.completion.audio"  # spoken answers, referenceable by id until they expire
+# The models that speak and listen (with their snapshots); every other chat model is text-only.
+AUDIO_MODEL = re.compile(r"^gpt-4o(-mini)?-audio-preview(-\d{4}-\d{2}-\d{2})?$")
+AUDIO_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
+AUDIO_FORMATS = ("wav", "mp3", "flac", "opus", "pcm16")
 FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _ROLES = ("developer", "system", "user", "assistant", "tool", "function")
 _PART_TYPES = {
@@ -44,7 +52,8 @@ _PART_TYPES = {
 # Fields that change how an answer is delivered, kept or cut, not what it says: left out of the seed, so the
 # same question gets the same answer streamed or not, and a `stop`/limit cuts that very answer.
 _DELIVERY_FIELDS = frozenset({"stream", "stream_options", "store", "metadata", "user", "service_tier", "stop", "n",
-                              "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs"})
+                              "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs",
+                              "modalities", "audio"})  # the spoken transcript is the text answer
 _PART_FIELD = {"text": "text", "refusal": "refusal", "image_url": "image_url", "input_audio": "input_audio",
                "file": "file"}
 
@@ -60,6 +69,7 @@ class Message(BaseModel):
     tool_call_id: str | None = None
     function_call: dict[str, Any] | None = None
     refusal: str | None = None
+    audio: Any = None  # an assistant message's reference to an earlier spoken answer: {"id": "audio_…"}
 
 
 class ChatCompletionRequest(BaseModel):
@@ -140,16 +150,30 @@ def _check_content(message: Message, index: int) -> None:
         if part["type"] == "image_url" and not isinstance(part["image_url"].get("url"), str):
             raise invalid_request(f"Missing required parameter: '{part_param}.image_url.url'.",
                                   f"{part_param}.image_url.url", "missing_required_parameter")
+        if part["type"] == "input_audio":
+            _check_input_audio(part["input_audio"], f"{part_param}.input_audio")
 
 
-def _check_messages(messages: list[Message]) -> None:
+def _check_input_audio(value: Any, param: str) -> None:
+    if not isinstance(value, dict) or not isinstance(value.get("data"), str):
+        raise invalid_request(f"Missing required parameter: '{param}.data'.", f"{param}.data",
+                              "missing_required_parameter")
+    check_enum(value.get("format"), ("wav", "mp3"), f"{param}.format")
+
+
+def _check_messages(messages: list[Message]) -> bool:
+    """The real API's message rules; True when the conversation carries audio (input_audio parts or a
+    reference to an earlier spoken answer)."""
     if not messages:
         raise invalid_request(
             "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array "
             "instead.", "messages", "empty_array")
     pending: dict[str, int] = {}  # tool_call ids awaiting their tool message → assistant message index
+    hears_audio = False
     for index, message in enumerate(messages):
         _check_content(message, index)
+        if message.role == "user" and isinstance(message.content, list):
+            hears_audio = hears_audio or any(part["type"] == "input_audio" for part in message.content)
         if message.role != "tool" and pending:
             owner = next(iter(pending.values()))
             raise invalid_request(
@@ -157,7 +181,11 @@ def _check_messages(messages: list[Message]) -> None:
                 f"'tool_call_id'. The following tool_call_ids did not have response messages: "
                 f"{', '.join(pending)}", f"messages.[{owner}].role")
         if message.role == "assistant":
-            if message.content is None and not message.tool_calls and not message.function_call:
+            if message.audio is not None:
+                _check_audio_reference(message.audio, index)
+                hears_audio = True
+            if message.content is None and not message.tool_calls and not message.function_call \
+                    and message.audio is None:
                 raise invalid_request(f"Invalid value for 'messages[{index}].content': expected a string, got null.",
                                       f"messages.[{index}].content")
             for call in message.tool_calls or []:
@@ -174,6 +202,21 @@ def _check_messages(messages: list[Message]) -> None:
         elif message.role == "function" and not message.name:
             raise invalid_request(f"Missing required parameter: 'messages[{index}].name'.",
                                   f"messages[{index}].name", "missing_required_parameter")
+    return hears_audio
+
+
+def _check_audio_reference(audio: Any, index: int) -> None:
+    param = f"messages[{index}].audio"
+    if not isinstance(audio, dict):
+        raise invalid_request(f"Invalid type for '{param}': expected an object, but got {type(audio).__name__} "
+                              "instead.", param, "invalid_type")
+    if not isinstance(audio.get("id"), str):
+        raise invalid_request(f"Missing required parameter: '{param}.id'.", f"{param}.id",
+                              "missing_required_parameter")
+    unknown = sorted(set(audio) - {"id"})
+    if unknown:
+        raise invalid_request(f"Unknown parameter: '{param}.{unknown[0]}'.", f"{param}.{unknown[0]}",
+                              "unknown_parameter")
 
 
 def check_function(function: Any, param: str) -> None:
@@ -285,18 +328,93 @@ def _check_model_rules(body: ChatCompletionRequest, spec: catalog.ModelSpec, pro
         raise invalid_request(f"This model's maximum context length is {spec.context_window} tokens. However, your "
                               f"messages resulted in {prompt_tokens} tokens. Please reduce the length of the messages.",
                               "messages", "context_length_exceeded")
-    if "audio" in (body.modalities or []):
-        if "audio" not in body.model:
-            raise invalid_request("This model does not support the 'audio' modality. Use a model such as "
-                                  "gpt-4o-audio-preview.", "modalities", "unsupported_value")
-        raise invalid_request("Audio output is not supported by this mock yet.", "modalities", "unsupported_value")
+
+
+def _check_audio_output(body: ChatCompletionRequest, hears_audio: bool) -> bool:
+    """`modalities` / `audio` as the real API checks them; True when the answer is to be spoken."""
+    speaks = "audio" in (body.modalities or ())
+    audio_model = AUDIO_MODEL.match(body.model) is not None
+    if speaks and not audio_model:
+        raise invalid_request("This model does not support audio output. Use an audio-capable model such as "
+                              "'gpt-4o-audio-preview' to request the 'audio' modality.", "modalities",
+                              "unsupported_value")
+    if body.audio is not None and not speaks:
+        raise invalid_request("Invalid value for 'audio': 'audio' is only allowed when 'modalities' includes "
+                              "'audio'.", "audio", "invalid_value")
+    if audio_model and not (speaks or hears_audio):
+        raise invalid_request("This model requires that either input content or output modality contain audio.",
+                              "model", "invalid_value")
+    if not speaks:
+        return False
+    if body.audio is None:
+        raise invalid_request("Missing required parameter: 'audio'. It is required when 'modalities' includes "
+                              "'audio'.", "audio", "missing_required_parameter")
+    for name in ("voice", "format"):
+        if body.audio.get(name) is None:
+            raise invalid_request(f"Missing required parameter: 'audio.{name}'.", f"audio.{name}",
+                                  "missing_required_parameter")
+    unknown = sorted(set(body.audio) - {"voice", "format"})
+    if unknown:
+        raise invalid_request(f"Unknown parameter: 'audio.{unknown[0]}'.", f"audio.{unknown[0]}", "unknown_parameter")
+    check_enum(body.audio["voice"], AUDIO_VOICES, "audio.voice")
+    check_enum(body.audio["format"], AUDIO_FORMATS, "audio.format")
+    if body.stream and body.audio["format"] != "pcm16":
+        raise invalid_request(f"Unsupported value: 'audio.format' does not support '{body.audio['format']}' when "
+                              "stream=true. Supported values are: 'pcm16'.", "audio.format", "unsupported_value")
+    return True
+
+
+def _prompt_audio_tokens(body: ChatCompletionRequest, tenant: str) -> int:
+    """What the conversation's audio costs: input_audio parts by their duration, and each referenced spoken
+    answer as many tokens as it cost when it was generated."""
+    total = 0
+    for index, message in enumerate(body.messages):
+        if message.audio is not None:
+            total += _referenced_audio(tenant, message.audio["id"], index)["audio_tokens"]
+        if message.role != "user" or not isinstance(message.content, list):
+            continue
+        for part_index, part in enumerate(message.content):
+            if part["type"] == "input_audio":
+                seconds = _input_audio_seconds(part["input_audio"], f"messages[{index}].content[{part_index}]")
+                total += builder.audio_tokens_for(seconds, builder.AUDIO_INPUT_TOKENS_PER_SECOND)
+    return total
+
+
+def _input_audio_seconds(value: Mapping[str, Any], param: str) -> float:
+    from openai_mock.generation import audio  # the audio decoders load only for audio requests
+
+    try:
+        data = base64.b64decode(value["data"], validate=True)
+        info = audio.probe_audio(data)
+    except (binascii.Error, ValueError, struct.error, IndexError):
+        raise invalid_request(f"Invalid value for '{param}.input_audio.data': the data is not base64-encoded "
+                              f"{value['format']} audio.", f"{param}.input_audio.data", "invalid_value") from None
+    if info.container != value["format"]:
+        raise invalid_request(f"The audio in '{param}' is not in the declared format '{value['format']}'.",
+                              f"{param}.input_audio.format", "invalid_value")
+    return info.duration
+
+
+def _referenced_audio(tenant: str, audio_id: str, index: int) -> dict[str, Any]:
+    """An earlier spoken answer of this tenant, while it lives (an hour, like the API's `expires_at`)."""
+    kept = get_store().get(tenant, AUDIO_COLLECTION, audio_id)
+    if kept is None or clock.now_seconds() >= kept["expires_at"]:
+        raise invalid_request(f"Assistant audio {audio_id} not found.", f"content.messages[{index}].audio.id",
+                              "audio_not_found")
+    return kept
 
 
 def validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], catalog.ModelSpec, int]:
     """Check everything the real API checks; return the request as a plain dict (no nulls), the model and the
-    prompt's token count."""
+    prompt's token count (audio included)."""
+    request, spec, prompt_tokens, _ = _validate(body, tenant)
+    return request, spec, prompt_tokens
+
+
+def _validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], catalog.ModelSpec, int, int]:
+    """`validate`, plus how many of the prompt's tokens are audio."""
     spec = chat_model_spec(tenant, body.model, "chat")
-    _check_messages(body.messages)
+    hears_audio = _check_messages(body.messages)
     check_range(body.temperature, "temperature", 0, 2, decimal=True)
     check_range(body.top_p, "top_p", 0, 1, decimal=True)
     check_range(body.frequency_penalty, "frequency_penalty", -2, 2, decimal=True)
@@ -327,7 +445,13 @@ def validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], 
     request["messages"] = [message.model_dump(exclude_none=True) for message in body.messages]
     prompt_tokens = builder.count_prompt_tokens(request)
     _check_model_rules(body, spec, prompt_tokens)
-    return request, spec, prompt_tokens
+    audio_tokens = 0
+    audio_model = "audio" in body.model and AUDIO_MODEL.match(body.model) is not None
+    if body.modalities or body.audio is not None or hears_audio or audio_model:
+        _check_audio_output(body, hears_audio)
+        if hears_audio:
+            audio_tokens = _prompt_audio_tokens(body, tenant)
+    return request, spec, prompt_tokens + audio_tokens, audio_tokens
 
 
 # --------------------------------------------------------------------------------------------- create
@@ -338,7 +462,14 @@ def generate(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
     accounting, nothing stored, never streamed). Returns (completion, the validated request)."""
-    request, spec, prompt_tokens = validate(body, tenant)
+    completion, request, _ = _generate(body, tenant, headers)
+    return completion, request
+
+
+def _generate(body: ChatCompletionRequest, tenant: str,
+              headers: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, Any], list[builder.SpokenAnswer]]:
+    """`generate`, plus the spoken answers (audio output) to keep for follow-up requests."""
+    request, spec, prompt_tokens, prompt_audio_tokens = _validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
     completion = builder.build_chat_completion(
@@ -346,13 +477,22 @@ def generate(
         reasoning=spec.kind == "reasoning", script=scripted(tenant, "chat.completions", request),
         prompt_tokens=prompt_tokens,
     )
-    return completion, request
+    spoken: list[builder.SpokenAnswer] = []
+    if prompt_audio_tokens:
+        completion["usage"]["prompt_tokens_details"]["audio_tokens"] = prompt_audio_tokens
+    if "audio" in request.get("modalities", ()):
+        spoken = builder.add_audio(completion, request)
+    return completion, request, spoken
 
 
 def create(body: ChatCompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
-    completion, request = generate(body, tenant, http_request.headers)
+    completion, request, spoken = _generate(body, tenant, http_request.headers)
     ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"], "completions",
                             model=completion["model"], **token_usage(completion["usage"]))
+    for answer in spoken:  # kept (without the bytes) so a follow-up may send {"audio": {"id": …}} back
+        get_store().create(tenant, AUDIO_COLLECTION, {"id": answer.id, "transcript": answer.transcript,
+                                                      "audio_tokens": answer.audio_tokens,
+                                                      "expires_at": answer.expires_at})
     if body.store:
         store_completion(tenant, completion, request)
     if body.stream:
@@ -388,7 +528,17 @@ def store_completion(tenant: str, completion: dict[str, Any], request: dict[str,
     # Messages first: a listed completion always has its messages.
     store.create(tenant, MESSAGES_COLLECTION, {"id": completion["id"],
                                                "data": _stored_messages(completion["id"], request["messages"])})
-    store.create(tenant, COLLECTION, {**completion, "metadata": request.get("metadata") or {}})
+    store.create(tenant, COLLECTION, {**_without_audio_bytes(completion), "metadata": request.get("metadata") or {}})
+
+
+def _without_audio_bytes(completion: dict[str, Any]) -> dict[str, Any]:
+    """A stored completion keeps each spoken answer's id, expiry and transcript; its base64 `data` is emptied
+    (the bytes belong to the response, and would overflow a DynamoDB item)."""
+    if not any("audio" in choice["message"] for choice in completion["choices"]):
+        return completion
+    choices = [{**choice, "message": {**choice["message"], "audio": {**choice["message"]["audio"], "data": ""}}}
+               if choice["message"].get("audio") else choice for choice in completion["choices"]]
+    return {**completion, "choices": choices}
 
 
 # --------------------------------------------------------------------------------------------- stored completions

@@ -20,6 +20,7 @@ from openai_mock.request_checks import chat_model_spec, check_range, stop_sequen
 from openai_mock.rng import request_rng
 
 END_OF_TEXT = "<|endoftext|>"
+SUFFIX_MODEL = "gpt-3.5-turbo-instruct"  # the one completions model with insert mode (`suffix`)
 # Left out of the seed: they cut or present the answer, they do not change it (see chat.py).
 _DELIVERY_FIELDS = frozenset({"stream", "stream_options", "user", "stop", "n", "best_of", "max_tokens", "logprobs",
                               "echo"})
@@ -84,7 +85,13 @@ def _decode(token_ids: list[int], model: str) -> str:
 
 def validate(body: CompletionRequest, tenant: str) -> tuple[dict[str, Any], list[str], int]:
     spec = chat_model_spec(tenant, body.model, "completions")
+    if body.suffix is not None and body.model != SUFFIX_MODEL:
+        raise invalid_request("Unsupported parameter: 'suffix' is not supported with this model.", "suffix",
+                              "unsupported_parameter")
     prompts, prompt_tokens = prompts_of(body.prompt, body.model)
+    # The suffix is model input like the prompt: every prompt is sent with it.
+    suffix_tokens = tokens.count_tokens(body.suffix, body.model) if body.suffix else 0
+    prompt_tokens += suffix_tokens * len(prompts)
     check_range(body.temperature, "temperature", 0, 2, decimal=True)
     check_range(body.top_p, "top_p", 0, 1, decimal=True)
     check_range(body.frequency_penalty, "frequency_penalty", -2, 2, decimal=True)
@@ -103,7 +110,7 @@ def validate(body: CompletionRequest, tenant: str) -> tuple[dict[str, Any], list
         raise invalid_request("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
                               "stream_options", "invalid_value")
     max_tokens = 16 if body.max_tokens is None else body.max_tokens
-    longest = max(_count(prompt, body.model) for prompt in prompts)
+    longest = max(_count(prompt, body.model) for prompt in prompts) + suffix_tokens
     if longest + max_tokens > spec.context_window:
         raise invalid_request(
             f"This model's maximum context length is {spec.context_window} tokens, however you requested "

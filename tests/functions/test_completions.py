@@ -113,3 +113,57 @@ def test_create_through_the_lambda_handler() -> None:
     sdk = lambda_client(completions_function.handler, "v2")  # type: ignore[arg-type]
     completion = sdk.completions.create(model=MODEL, prompt=PROMPT, max_tokens=4)
     assert tokens.count_tokens(completion.choices[0].text, MODEL) == 4
+
+
+STORY = "Today I decided to make a big change"
+ENDING = "My neighbours still talk about the garden party."
+
+
+@requires_spec
+def test_suffix_inserts_text_that_leads_into_it(client: openai.OpenAI) -> None:
+    raw = client.completions.with_raw_response.create(model=MODEL, prompt=STORY, suffix=ENDING, max_tokens=200)
+    assert_conforms("POST", "/v1/completions", 200, raw.http_response.json())
+    completion = raw.parse()
+    inserted = completion.choices[0].text
+    assert completion.choices[0].finish_reason == "stop"
+    assert inserted.startswith(". ")  # closes the prompt's sentence
+    assert inserted.endswith(". ")  # a finished sentence, then the suffix's capital
+    assert "big change" in inserted and "neighbours still talk" in inserted  # about the prompt, turning to the suffix
+    assert ENDING not in inserted
+    assert completion.usage is not None
+    assert completion.usage.completion_tokens == tokens.count_tokens(inserted, MODEL)  # only what was generated
+    assert completion.usage.prompt_tokens == tokens.count_tokens(STORY, MODEL) + tokens.count_tokens(ENDING, MODEL)
+    plain = client.completions.create(model=MODEL, prompt=STORY, max_tokens=200).choices[0].text
+    assert plain.startswith("\n\n") and plain != inserted
+
+
+@pytest.mark.parametrize(("prompt", "suffix", "lead", "last"), [
+    ("The recipe for apple pie:\n", "\nServe it warm.", "", "."),  # whitespace on both sides: nothing to add
+    ("Gardening is rewarding.", " and that is why balconies matter.", " ", ","),  # lower-case continuation
+    ("The bridge was built in 1890", "? Nobody knows.", ". ", "a-z"),  # the suffix brings its own punctuation
+])
+def test_suffix_boundaries(client: openai.OpenAI, prompt: str, suffix: str, lead: str, last: str) -> None:
+    inserted = client.completions.create(model=MODEL, prompt=prompt, suffix=suffix, max_tokens=300).choices[0].text
+    assert inserted.startswith(lead) and inserted[len(lead)].isalpha()
+    assert inserted[-1].isalpha() if last == "a-z" else inserted[-1] == last
+
+
+def test_suffix_with_echo_stop_and_stream(client: openai.OpenAI) -> None:
+    first = client.completions.create(model=MODEL, prompt=STORY, suffix=ENDING, max_tokens=200).choices[0].text
+    echoed = client.completions.create(model=MODEL, prompt=STORY, suffix=ENDING, max_tokens=200, echo=True)
+    assert echoed.choices[0].text == STORY + first  # the prompt is echoed, the suffix is not
+    word = first.split()[6]
+    stopped = client.completions.create(model=MODEL, prompt=STORY, suffix=ENDING, max_tokens=200, stop=[word])
+    assert stopped.choices[0].finish_reason == "stop" and stopped.choices[0].text == first[: first.index(word)]
+    streamed = client.completions.create(model=MODEL, prompt=STORY, suffix=ENDING, max_tokens=200, stream=True)
+    assert "".join(chunk.choices[0].text for chunk in streamed) == first
+    cut = client.completions.create(model=MODEL, prompt=STORY, suffix=ENDING, max_tokens=5)
+    assert cut.choices[0].finish_reason == "length" and first.startswith(cut.choices[0].text)
+
+
+@pytest.mark.parametrize("model", ["davinci-002", "babbage-002"])
+def test_suffix_is_only_for_gpt_35_turbo_instruct(client: openai.OpenAI, model: str) -> None:
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.completions.create(model=model, prompt=STORY, suffix=ENDING)
+    assert raised.value.body["param"] == "suffix"  # type: ignore[index]
+    assert raised.value.code == "unsupported_parameter"

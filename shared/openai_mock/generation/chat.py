@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import re
 import string
@@ -475,6 +476,12 @@ def stream_chunks(completion: Mapping[str, Any], include_usage: bool) -> Iterato
 
     for choice in completion["choices"]:
         index, message = choice["index"], choice["message"]
+        if message.get("audio") is not None:  # spoken answers stream `delta.audio`, never `content`
+            yield chunk(index, {"role": "assistant", "content": None, "refusal": None})
+            for audio_delta in _audio_deltas(message["audio"], model):
+                yield chunk(index, {"audio": audio_delta})
+            yield chunk(index, {}, choice["finish_reason"])
+            continue
         yield chunk(index, {"role": "assistant", "content": "", "refusal": None})
         entries = (choice.get("logprobs") or {}).get("content") or []
         for position, piece in enumerate(text.split_on_tokens(message.get("content") or "", model)):
@@ -501,3 +508,92 @@ def fragments(arguments: str, model: str, tokens_per_fragment: int = 3) -> list[
     size = max(1, tokens_per_fragment)
     return ["".join(pieces[start : start + size]) for start in range(0, len(pieces), size)] if pieces else []
 
+
+
+# --------------------------------------------------------------------------------------------- audio output
+
+# OpenAI bills speech by its length: 1 token per 50 ms of generated audio, 1 per 100 ms of input audio.
+AUDIO_OUTPUT_TOKENS_PER_SECOND = 20
+AUDIO_INPUT_TOKENS_PER_SECOND = 10
+AUDIO_LIFETIME_SECONDS = 3600  # how long an answer's audio can be referenced by a follow-up (`expires_at`)
+# Streamed audio data fragments: 12,800 base64 characters = 9,600 bytes = 0.2 s of 24 kHz pcm16. A multiple
+# of 4 characters, so every fragment decodes on its own and their concatenation is the whole audio.
+_AUDIO_FRAGMENT_CHARS = 12_800
+
+
+@dataclass(frozen=True)
+class SpokenAnswer:
+    """One choice's audio, as kept for follow-up requests that reference it by id."""
+
+    id: str
+    transcript: str
+    audio_tokens: int
+    expires_at: int
+
+
+def audio_tokens_for(seconds: float, per_second: int) -> int:
+    return max(1, math.ceil(seconds * per_second))
+
+
+def speak(transcript: str, voice: str, audio_format: str) -> tuple[bytes, float]:
+    """The transcript said by `voice` (24 kHz mono, like the real API), encoded as `audio_format`, and its
+    duration in seconds. The encoders are the Audio group's (`/v1/audio/speech`)."""
+    from openai_mock.generation import audio  # imported on first use: the text path never pays for it
+
+    pcm = audio.synthesize(transcript, voice)
+    if audio_format == "pcm16":
+        return pcm, audio.pcm_duration(pcm)
+    _, encode = audio.SPEECH_FORMATS[audio_format]
+    return encode(pcm, transcript), audio.pcm_duration(pcm)
+
+
+def audio_id(completion_id: str, index: int) -> str:
+    return "audio_" + hashlib.sha256(f"{completion_id}/{index}".encode()).hexdigest()[:32]
+
+
+def add_audio(completion: dict[str, Any], request: Mapping[str, Any]) -> list[SpokenAnswer]:
+    """`modalities: ["audio"]`: every text answer becomes speech. `content` turns null and `message.audio`
+    carries the id, the base64 audio, `expires_at` and the transcript (the text, already cut by the token
+    limit and `stop`); the audio's tokens join `completion_tokens`. Tool calls stay silent, as in the API."""
+    import base64
+
+    settings = request["audio"]
+    spoken, audio_total = [], 0
+    for choice in completion["choices"]:
+        message = choice["message"]
+        transcript = message.get("content")
+        if transcript is None:
+            continue
+        data, seconds = speak(transcript, settings["voice"], settings["format"])
+        answer = SpokenAnswer(audio_id(completion["id"], choice["index"]), transcript,
+                              audio_tokens_for(seconds, AUDIO_OUTPUT_TOKENS_PER_SECOND),
+                              completion["created"] + AUDIO_LIFETIME_SECONDS)
+        message["content"] = None
+        message["audio"] = {"id": answer.id, "data": base64.b64encode(data).decode("ascii"),
+                            "expires_at": answer.expires_at, "transcript": transcript}
+        audio_total += answer.audio_tokens
+        spoken.append(answer)
+    usage = completion["usage"]
+    usage["completion_tokens"] += audio_total
+    usage["total_tokens"] += audio_total
+    usage["completion_tokens_details"]["audio_tokens"] = audio_total
+    return spoken
+
+
+def _audio_deltas(audio: Mapping[str, Any], model: str) -> Iterator[dict[str, Any]]:
+    """Streamed speech: the id first, then transcript pieces (one per token) interleaved with the audio's
+    base64 fragments in step with it, and `expires_at` last."""
+    yield {"id": audio["id"], "transcript": ""}
+    pieces = text.split_on_tokens(audio["transcript"], model)
+    data = audio["data"]
+    fragments = [data[start : start + _AUDIO_FRAGMENT_CHARS] for start in range(0, len(data), _AUDIO_FRAGMENT_CHARS)]
+    said = 0
+    for number, fragment in enumerate(fragments, 1):
+        until = len(pieces) * number // len(fragments)
+        for piece in pieces[said:until]:
+            yield {"transcript": piece}
+        said = max(said, until)
+        yield {"data": fragment}
+    for piece in pieces[said:]:
+        yield {"transcript": piece}
+    yield {"expires_at": audio["expires_at"]}

@@ -2,7 +2,10 @@
 
 A completion continues its prompt with readable text about the prompt's topic; `echo` prepends the
 prompt, `best_of` generates that many candidates and keeps the `n` likeliest (all are billed), and
-`logprobs` reports tokens, their logprobs, the top alternatives and character offsets."""
+`logprobs` reports tokens, their logprobs, the top alternatives and character offsets.
+
+With a `suffix` (insert mode) the text is what goes between the prompt and the suffix: it is about the
+prompt's topic, turns towards the suffix's, and ends so that the suffix follows (see `insertion`)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,9 @@ from typing import Any
 from openai_mock.generation import text, tokens
 from openai_mock.generation.chat import system_fingerprint
 
+_BRIDGES = ("That leads naturally to {topic}.", "All of this connects to {topic}.", "Which brings us to {topic}.",
+            "From there, the story turns to {topic}.")
+_END_OF_TEXT = "<|endoftext|>"
 _ALTERNATIVES = (" the", " a", " and", " to", " of", " is", ",", ".", " that", " it", "\n", " in", " for")
 
 
@@ -31,14 +37,51 @@ class Candidate:
 
 def _candidate(prompt: str, request: Mapping[str, Any], rng: random.Random, script: str | None) -> Candidate:
     model = request["model"]
+    suffix = request.get("suffix")
     if script is not None:
         raw = script
+    elif suffix:
+        target = text.natural_length(rng, tokens.count_tokens(prompt, model) + tokens.count_tokens(suffix, model))
+        raw = insertion(prompt, suffix, rng, target, model)
     else:
         target = text.natural_length(rng, tokens.count_tokens(prompt, model))
         raw = "\n\n" + text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
     fitted = text.fit(raw, model=model, max_tokens=request.get("max_tokens", 16), stop=request.get("stop") or ())
     logprobs = [-round(rng.expovariate(4.0), 6) for _ in fitted.tokens]
     return Candidate(fitted.text, fitted.tokens, fitted.finish_reason, logprobs)
+
+
+def insertion(prompt: str, suffix: str, rng: random.Random, target_tokens: int, model: str) -> str:
+    """Text to put between `prompt` and `suffix`: a paragraph about the prompt's topic, a sentence turning to
+    the suffix's topic (when it has another one), joined to both ends at a word or sentence boundary."""
+    # Contractions ("I've") name no subject: the suffix's topic comes from its other words.
+    topic, ahead = text.topic_of(prompt), text.topic_of(" ".join(w for w in suffix.split() if "'" not in w))
+    body = text.compose(rng, topic=topic, target_tokens=target_tokens, model=model).replace("\n\n", " ")
+    if ahead != "this topic" and ahead.lower() != topic.lower():
+        body += " " + rng.choice(_BRIDGES).format(topic=ahead)
+    return _lead(prompt) + _tail(body, suffix)
+
+
+def _lead(prompt: str) -> str:
+    """How the insertion starts: right away after whitespace, after a space following punctuation, and by
+    closing the prompt's sentence when the prompt stops on a word."""
+    if not prompt or prompt == _END_OF_TEXT or prompt[-1].isspace():
+        return ""
+    return ". " if prompt[-1].isalnum() else " "
+
+
+def _tail(body: str, suffix: str) -> str:
+    """How the insertion ends so the suffix follows: a finished sentence before a new one, no final stop
+    before the suffix's own punctuation, a comma before a lower-case continuation; a space only when the
+    suffix brings none."""
+    spaced, rest = suffix[0].isspace(), suffix.lstrip()
+    if not rest:
+        return body
+    if rest[0] in ".,;:!?)":
+        return body.rstrip(".!?")
+    if rest[0].islower():
+        return body.rstrip(".!?") + ("," if spaced else ", ")
+    return body if spaced else body + " "
 
 
 def _logprobs(prompt: str, candidate: Candidate, request: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:
