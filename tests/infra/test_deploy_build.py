@@ -72,6 +72,23 @@ def test_layer_contents_are_at_python() -> None:
     assert wrapper.stat().st_mode & 0o111, "the streaming exec wrapper lost its executable bit in the build"
 
 
+def test_layer_ships_bytecode_lambda_can_use() -> None:
+    """`make build` compiles the build (tools/compile_build.py): Lambda's /opt is read-only, so without shipped
+    bytecode every cold start would compile every module it imports. Unchecked-hash .pyc files stay valid
+    whatever timestamps the zip round trip leaves on the sources."""
+    import importlib.util
+
+    if sys.version_info[:2] != (3, 11):
+        pytest.skip("bytecode is only written by the runtime's Python version (3.11)")
+    for module in ("openai_mock/app_factory.py", "fastapi/routing.py", "pydantic/main.py", "starlette/routing.py"):
+        cached = Path(importlib.util.cache_from_source(str(LAYER / module)))
+        assert cached.is_file(), f"no bytecode shipped for {module}"
+        header = cached.read_bytes()[:8]
+        assert header[:4] == importlib.util.MAGIC_NUMBER
+        assert int.from_bytes(header[4:8], "little") == 0b01, f"{module}: not an unchecked-hash pyc"
+    assert not list(LAYER.glob("numpy/*/tests/__pycache__/*.pyc")), "test suites of packages are not compiled"
+
+
 def test_every_template_function_was_built() -> None:
     built = {path.name for path in BUILD.iterdir() if path.is_dir()} - {"ResponseGenerationLayer"}
     assert built == {function.logical_id for function in TEMPLATE.functions}
