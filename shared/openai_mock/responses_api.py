@@ -25,7 +25,6 @@ from openai_mock.pagination import ListParams, check_limit, list_object, paginat
 from openai_mock.request_checks import check_enum, check_max_items, check_metadata, check_range, serving_spec
 from openai_mock.rng import request_rng
 from openai_mock.store import get_store
-from openai_mock.vector_stores.search import search
 
 COLLECTION = "response"
 INCLUDABLE = ("file_search_call.results", "message.input_image.image_url", "computer_call_output.output.image_url")
@@ -344,6 +343,9 @@ def _truncate(turn: builder.Turn, spec: catalog.ModelSpec) -> None:
 
 def _file_search_results(tenant: str, turn: builder.Turn) -> list[dict[str, Any]]:
     """The one call into the vector stores: the results a `file_search_call` reports."""
+    # Imported here: only file_search requests need the vector-store code (~10 ms of every cold start).
+    from openai_mock.vector_stores.search import search
+
     tool = next(tool for tool in turn.request["tools"] if tool["type"] == "file_search")
     found = search(tenant, tool["vector_store_ids"], builder.last_user_text(turn.conversation) or "",
                    max_num_results=tool.get("max_num_results", 10), filters=tool.get("filters"),
