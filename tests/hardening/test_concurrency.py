@@ -1,5 +1,6 @@
 """Concurrency on DynamoDB Local: 16 clients creating and updating one resource type at once lose nothing,
-duplicate nothing, keep counters exact and lists complete.
+duplicate nothing, keep counters exact and lists complete. (Every vector store file attach is a conditional
+write of the same store item; that item keeps aggregate counters only, so 16 × 500 files fit with room.)
 
 The suite runs 16 clients × a few operations; `HARDENING_OPS_PER_CLIENT=500` (what `make fuzz` sets) runs
 the full 16 × 500 and prints the figures recorded in docs/reliability.md."""
@@ -20,6 +21,8 @@ from openai_mock.auth import principal_for_key
 from openai_mock.local.server import TemplateRouter, build_app
 from openai_mock.organization import users
 from openai_mock.organization.core import organization
+from openai_mock.store import get_store
+from openai_mock.store.dynamodb import DynamoDBStore
 from tests.conftest import TEMPLATE
 
 CLIENTS = 16
@@ -84,13 +87,30 @@ def test_vector_store_files_created_concurrently_are_all_counted(on_dynamodb_loc
 
     expected = {file_id for ids in created for file_id in ids}
     assert len(expected) == total  # every create answered with its own id
+    counts = _wait(client.vector_stores.retrieve(store.id)).file_counts
+    assert (counts.total, counts.in_progress) == (total, total)  # the clock is frozen: all still processing
     clock.advance(3600)  # let every file finish processing
     listed = _wait(_all_pages(client.vector_stores.files.list(vector_store_id=store.id, limit=100)))
     listed_ids = [item.id for item in listed]
     assert len(listed_ids) == len(set(listed_ids)) == total, "lost or duplicated vector store files"
     assert set(listed_ids) == expected
-    counts = _wait(client.vector_stores.retrieve(store.id)).file_counts
-    assert (counts.total, counts.completed, counts.in_progress, counts.failed) == (total, total, 0, 0)
+    done = _wait(client.vector_stores.retrieve(store.id))
+    counts = done.file_counts
+    assert (counts.total, counts.completed, counts.in_progress, counts.failed, counts.cancelled) == (
+        total, total, 0, 0, 0)
+    assert done.usage_bytes == sum(len(f"client {i} note {n}") for i in range(CLIENTS) for n in range(OPS_PER_CLIENT))
+    item_bytes = _item_bytes(principal_for_key("sk-concurrency").tenant, store.id)
+    print(f"vector store item with {total} files: {item_bytes} B on DynamoDB Local")
+    assert item_bytes < 2_000  # aggregate counters only: no per-file state on the store's item
+
+
+def _item_bytes(tenant: str, vector_store_id: str) -> int:
+    """The stored item's size as DynamoDB counts it (attribute names + values), read back from the table."""
+    store = get_store()
+    assert isinstance(store, DynamoDBStore)
+    item = store._get_item(tenant, "vector_store", vector_store_id)
+    assert item is not None
+    return sum(len(name) + len(next(iter(value.values())).encode()) for name, value in item.items())
 
 
 def test_project_users_added_and_updated_concurrently(on_dynamodb_local: str) -> None:

@@ -11,6 +11,7 @@ import boto3
 import openai
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from openai_mock.errors import OpenAIError
@@ -112,3 +113,52 @@ def test_outage_through_the_api_then_recovery(persistent_mock: None, mock_app: T
     # Recovered, and nothing half-written: only the file created before the outages exists.
     assert [f.filename for f in client.files.list()] == ["kept.txt"]
     assert client.files.content(kept.id).read() == b"kept"
+
+
+def _refused(store: DynamoDBStore, write: Any) -> OpenAIError:
+    with pytest.raises(OpenAIError) as raised:
+        write(store)
+    return raised.value
+
+
+def test_a_permanent_refusal_is_a_500_not_a_retryable_503(caplog: pytest.LogCaptureFixture) -> None:
+    """A ValidationException (here DynamoDB's own, for an item over 400 KB) cannot succeed on retry."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, TABLE)
+        store = DynamoDBStore(TABLE, client)
+        error = _refused(store, lambda s: s.create("t_a", "file", {"id": "file-big", "text": "x" * 450_000}))
+        assert (error.status, error.type, error.headers) == (500, "server_error", {})
+        assert "Item size has exceeded" in str(error.__cause__)
+        [logged] = [r for r in caplog.records if r.getMessage() == "storage backend refused the request"]
+        assert (logged.levelname, logged.code) == ("ERROR", "ValidationException")  # type: ignore[attr-defined]
+        assert store.get("t_a", "file", "file-big") is None
+
+
+def test_stubbed_validation_and_throttling_errors_map_to_500_and_503() -> None:
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    stubber = Stubber(client)
+    stubber.add_client_error("put_item", "ValidationException", "One or more parameter values were invalid",
+                             http_status_code=400)
+    stubber.add_client_error("put_item", "ThrottlingException", "Rate exceeded", http_status_code=400)
+    with stubber:
+        store = DynamoDBStore(TABLE, client)
+        assert _refused(store, lambda s: s.create("t_a", "file", {"id": "file-x"})).status == 500
+        throttled = _refused(store, lambda s: s.create("t_a", "file", {"id": "file-x"}))
+        assert (throttled.status, throttled.headers["retry-after"]) == (503, "1")
+    stubber.assert_no_pending_responses()
+
+
+def test_a_permanent_refusal_reaches_the_sdk_as_a_500(persistent_mock: None, mock_app: TemplateRouter) -> None:
+    client = asgi_client(mock_app, api_key="sk-faults")
+    raw = get_store()._client._client  # type: ignore[attr-defined]
+    refusal = ClientError({"Error": {"Code": "ValidationException", "Message": "Item size has exceeded the "
+                                     "maximum allowed size"}}, "PutItem")
+    outage = _Outage(raw, {"put_item"}, refusal)
+    outage.begin()
+    with pytest.raises(openai.InternalServerError) as raised:
+        client.files.create(file=("big.txt", io.BytesIO(b"big"), "text/plain"), purpose="assistants")
+    outage.end()
+    assert raised.value.status_code == 500 and "retry-after" not in raised.value.response.headers
+    assert raised.value.body["type"] == "server_error"  # type: ignore[index]
+    assert [f.filename for f in client.files.list()] == []

@@ -1,13 +1,15 @@
 """The whole mock on the DynamoDB backend (DynamoDB Local), as `openai-mock serve --store dynamodb` and
 Lambda with EnablePersistence=true run it: state outlives the process-local caches and is shared by
-functions."""
+functions. Vector stores and file batches included: their counters are conditional writes on DynamoDB."""
 
 from __future__ import annotations
 
 import io
 
+import openai
 import pytest
 
+from openai_mock import clock
 from openai_mock.local import cli
 from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
@@ -43,3 +45,54 @@ def test_objects_survive_a_cold_start_and_are_shared(dynamodb_backend: None, moc
     assert created.id in [f.id for f in again.files.list()]
     stranger = asgi_client(mock_app, api_key="sk-someone-else")
     assert created.id not in [f.id for f in stranger.files.list()]
+
+
+def _upload(client: openai.OpenAI, name: str, text: str) -> str:
+    return client.files.create(file=(name, io.BytesIO(text.encode()), "text/plain"), purpose="assistants").id
+
+
+def _sleep_on_the_clock(client: openai.OpenAI) -> None:
+    """The SDK's poll helpers sleep between polls: here they advance the mock clock instead."""
+    for resource in (client.vector_stores.files, client.vector_stores.file_batches):
+        resource._sleep = clock.advance  # type: ignore[method-assign,assignment]
+
+
+def test_vector_stores_and_file_batches_on_dynamodb_local(dynamodb_backend: None, mock_app: TemplateRouter) -> None:
+    clock.freeze(1_750_000_000)
+    client = asgi_client(mock_app, api_key="sk-persistent")
+    _sleep_on_the_clock(client)
+    cats, ships = _upload(client, "cats.txt", "Cats purr when content."), _upload(client, "ships.txt", "Tugboats.")
+    store = client.vector_stores.create(name="kb", file_ids=[cats], metadata={"team": "docs"})
+    attached = client.vector_stores.files.create_and_poll(file_id=ships, vector_store_id=store.id,
+                                                          attributes={"kind": "boats"})
+    assert (attached.status, attached.usage_bytes, attached.attributes) == ("completed", 9, {"kind": "boats"})
+    batch = client.vector_stores.file_batches.upload_and_poll(store.id, files=[
+        ("bread.txt", io.BytesIO(b"Knead the dough.")), ("diagram.png", io.BytesIO(b"\x89PNG"))])
+    assert (batch.status, batch.file_counts.completed, batch.file_counts.failed) == ("completed", 1, 1)
+    pending = [_upload(client, f"late{n}.txt", f"late {n}") for n in range(3)]
+    stopped = client.vector_stores.file_batches.create(store.id, file_ids=pending)
+    cancelled = client.vector_stores.file_batches.cancel(stopped.id, vector_store_id=store.id)
+    assert (cancelled.status, cancelled.file_counts.cancelled) == ("cancelled", 3)
+    assert client.vector_stores.search(store.id, query="why do cats purr").data[0].file_id == cats
+    client.vector_stores.files.delete(pending[0], vector_store_id=store.id)
+
+    reset_stores()  # a new Lambda container: everything below is read back from DynamoDB Local
+    again = asgi_client(mock_app, api_key="sk-persistent")
+    kept = again.vector_stores.retrieve(store.id)
+    assert kept.file_counts.model_dump() == {"in_progress": 0, "completed": 3, "failed": 1, "cancelled": 2,
+                                             "total": 6}
+    assert (kept.usage_bytes, kept.status, kept.metadata) == (len("Cats purr when content.Tugboats.Knead the "
+                                                                  "dough."), "completed", {"team": "docs"})
+    listed = [f.id for f in again.vector_stores.files.list(vector_store_id=store.id, limit=2)]  # 3 pages
+    assert len(listed) == len(set(listed)) == 6 and pending[0] not in listed
+    in_batch = again.vector_stores.file_batches.list_files(stopped.id, vector_store_id=store.id, filter="cancelled")
+    assert sorted(f.id for f in in_batch) == sorted(pending[1:])
+    assert again.vector_stores.file_batches.retrieve(batch.id, vector_store_id=store.id).file_counts.total == 2
+    assert store.id in [s.id for s in again.vector_stores.list()]
+    stranger = asgi_client(mock_app, api_key="sk-someone-else")
+    with pytest.raises(openai.NotFoundError):
+        stranger.vector_stores.retrieve(store.id)
+
+    assert again.vector_stores.delete(store.id).deleted
+    with pytest.raises(openai.NotFoundError):
+        again.vector_stores.files.list(vector_store_id=store.id)

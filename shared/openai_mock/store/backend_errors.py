@@ -1,6 +1,7 @@
 """AWS backend failures (throttling, outages, timeouts) become OpenAI's 503 with `retry-after`, the way
-the real API answers when it is overloaded, instead of a traceback. Only the store backends use this,
-so botocore is imported only when persistence is on."""
+the real API answers when it is overloaded, instead of a traceback; refusals no retry can change (an item
+over 400 KB, a malformed request) become a logged 500. Only the store backends use this, so botocore is
+imported only when persistence is on."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from openai_mock.errors import OpenAIError
+from openai_mock.errors import OpenAIError, server_error
 from openai_mock.logs import logger
 
 RETRY_AFTER_SECONDS = 1
 # Answers the stores handle themselves: they are outcomes, not failures.
 _EXPECTED_CODES = frozenset({"ConditionalCheckFailedException", "NoSuchKey"})
+# Refusals of the request itself: retrying cannot help, so they are server errors (a bug), not a 503.
+_PERMANENT_CODES = frozenset({"ValidationException"})
 
 
 def backend_unavailable() -> OpenAIError:
@@ -28,7 +31,8 @@ def backend_unavailable() -> OpenAIError:
 
 
 class GuardedClient:
-    """A boto3 client whose calls raise `backend_unavailable()` on throttling, outages and timeouts."""
+    """A boto3 client whose calls raise `backend_unavailable()` on throttling, outages and timeouts, and
+    `server_error()` on permanent refusals."""
 
     def __init__(self, client: Any) -> None:
         self._client = client
@@ -45,6 +49,10 @@ class GuardedClient:
                 code = error.response.get("Error", {}).get("Code", "")
                 if code in _EXPECTED_CODES:
                     raise
+                if code in _PERMANENT_CODES:
+                    logger.error("storage backend refused the request", extra={
+                        "operation": name, "code": code, "error": error.response.get("Error", {}).get("Message", "")})
+                    raise server_error() from error
                 logger.warning("storage backend error", extra={"operation": name, "code": code})
                 raise backend_unavailable() from error
             except BotoCoreError as error:  # connection refused, timeouts, …

@@ -2,12 +2,14 @@
 
 Processing is modelled with timestamps, not workers: attaching a file extracts, chunks and embeds it at once,
 records the outcome (completed, or failed with `last_error`) and the moment it becomes visible
-(`now + vector_store_processing_seconds`). Until then the file reads `in_progress`; statuses, `file_counts`
-and `usage_bytes` are computed when read, so time (the clock) alone moves them forward.
+(`_ready_ms`, about `now + vector_store_processing_seconds`). Until then the file reads `in_progress`;
+statuses, `file_counts` and `usage_bytes` are computed when read, so time (the clock) alone moves them forward.
 
-A vector store record keeps one small entry per attached file, `[ready_at, outcome, usage_bytes]`, changed
-only through `store.update(change)` (optimistic, retried), so counts stay exact under concurrent attaches.
-Internal fields start with `_` and never leave the layer."""
+Per-file state lives only on the file records (`vector_store.file/<vs_id>`). A vector store, and a file batch,
+keep an aggregate `_tally` (see `tally`) whose size does not grow with the number of files. Each attach,
+detach or cancellation applies its file's delta to it through `store.update(change)` (optimistic, retried),
+exactly once: only the request that created a file record adds it, and only the one whose delete removed
+the record subtracts it. Internal fields start with `_` and never leave the layer."""
 
 from __future__ import annotations
 
@@ -23,10 +25,10 @@ from openai_mock.request_checks import check_enum, check_metadata
 from openai_mock.settings import get_settings
 from openai_mock.store import ConflictError, get_store
 from openai_mock.store.base import Object, Page
-from openai_mock.vector_stores import chunking, index, params
+from openai_mock.vector_stores import chunking, index, params, tally
 
 COLLECTION = "vector_store"
-STATUSES = ("in_progress", "completed", "failed", "cancelled")
+STATUSES = tally.STATUSES
 _DAY = 24 * 3600
 
 
@@ -38,21 +40,14 @@ def batches_collection(vector_store_id: str) -> str:
     return f"vector_store.file_batch/{vector_store_id}"
 
 
-def _status(ready_at: float, outcome: str, now: float) -> str:
-    if outcome == "cancelled":
-        return "cancelled"
-    return "in_progress" if now < ready_at else outcome
-
-
 def _public(obj: Object) -> Object:
     return {key: value for key, value in obj.items() if not key.startswith("_")}
 
 
-def _counts(statuses: Iterator[str]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for status in statuses:
-        counts[status] += 1
-    return {**counts, "total": sum(counts.values())}
+def _apply(obj: Object, record: Object, now: float, sign: int = 1, outcome: str | None = None) -> Object:
+    """`obj`'s tally with the file of `record` added (sign 1) or removed (-1), under `outcome` if given."""
+    tally.apply(obj["_tally"], record["_ready_ms"], outcome or record["_outcome"], record["_bytes"], now, sign)
+    return obj
 
 
 # --------------------------------------------------------------------------- views
@@ -65,9 +60,7 @@ def _expires_at(obj: Object) -> int | None:
 
 def store_view(obj: Object, now: float | None = None) -> Object:
     now = clock.now() if now is None else now
-    entries = obj["_files"].values()
-    counts = _counts(_status(ready_at, outcome, now) for ready_at, outcome, _ in entries)
-    usage = sum(size for ready_at, outcome, size in entries if _status(ready_at, outcome, now) == "completed")
+    counts, usage = tally.counts(obj["_tally"], now)
     expires_at = _expires_at(obj)
     if expires_at is not None and expires_at <= now:
         status = "expired"
@@ -84,7 +77,7 @@ def store_view(obj: Object, now: float | None = None) -> Object:
 
 
 def file_status(record: Object, now: float | None = None) -> str:
-    return _status(record["_ready_at"], record["_outcome"], clock.now() if now is None else now)
+    return tally.status(record["_ready_ms"], record["_outcome"], clock.now() if now is None else now)
 
 
 def file_view(record: Object, now: float | None = None) -> Object:
@@ -97,8 +90,7 @@ def file_view(record: Object, now: float | None = None) -> Object:
 
 
 def batch_view(batch: Object, now: float | None = None) -> Object:
-    now = clock.now() if now is None else now
-    counts = _counts(_status(ready_at, outcome, now) for ready_at, outcome in batch["_files"].values())
+    counts, _ = tally.counts(batch["_tally"], clock.now() if now is None else now)
     if counts["in_progress"]:
         status = "in_progress"
     elif batch.get("_cancelled"):
@@ -110,9 +102,9 @@ def batch_view(batch: Object, now: float | None = None) -> Object:
     return {**_public(batch), "status": status, "file_counts": counts}
 
 
-def poll_after_ms(ready_at: float, now: float | None = None) -> int:
+def poll_after_ms(ready_ms: int, now: float | None = None) -> int:
     """`openai-poll-after-ms`: how long until the next change, for the SDK's poll helpers."""
-    return max(1, math.ceil((ready_at - (clock.now() if now is None else now)) * 1000))
+    return max(1, math.ceil(ready_ms - (clock.now() if now is None else now) * 1000))
 
 
 # --------------------------------------------------------------------------- lookups
@@ -181,11 +173,13 @@ def _prepare(tenant: str, file_id: str, strategy: tuple[int, int], param: str) -
     return _Prepared(file_id, file["filename"], chunking.chunk(text, *strategy), len(text.encode()), None)
 
 
-def _register(tenant: str, vector_store_id: str, entries: dict[str, list[Any]]) -> None:
-    """Add file entries to the store's map, atomically; 404 if the store went away meanwhile."""
+def _register(tenant: str, vector_store_id: str, records: list[Object]) -> None:
+    """Count newly attached files in the store's tally, atomically; 404 if the store went away meanwhile."""
     def change(obj: Object) -> Object:
-        obj["_files"].update(entries)
-        obj["last_active_at"] = clock.now_seconds()
+        now = clock.now()
+        for record in records:
+            _apply(obj, record, now)
+        obj["last_active_at"] = int(now)
         return obj
 
     if get_store().update(tenant, COLLECTION, vector_store_id, change) is None:
@@ -193,13 +187,14 @@ def _register(tenant: str, vector_store_id: str, entries: dict[str, list[Any]]) 
 
 
 def _attach(tenant: str, vector_store_id: str, prepared: _Prepared, strategy: tuple[int, int],
-            attributes: dict[str, Any] | None, batch_id: str | None) -> Object:
-    """Index the file and store its record; returns the record (the existing one if already attached)."""
+            attributes: dict[str, Any] | None, batch_id: str | None) -> tuple[Object, bool]:
+    """Index the file and store its record; returns the record (the existing one if already attached) and
+    whether this call created it (then it alone counts the file)."""
     store = get_store()
     collection = files_collection(vector_store_id)
     existing = store.get(tenant, collection, prepared.file_id)
     if existing is not None:
-        return existing
+        return existing, False
     if prepared.error is None:
         index.save(tenant, vector_store_id, prepared.file_id, index.build(prepared.chunks))
     now = clock.now()
@@ -207,18 +202,14 @@ def _attach(tenant: str, vector_store_id: str, prepared: _Prepared, strategy: tu
         "id": prepared.file_id, "object": "vector_store.file", "usage_bytes": 0, "created_at": int(now),
         "vector_store_id": vector_store_id, "status": "in_progress", "last_error": None,
         "chunking_strategy": params.strategy_object(*strategy), "attributes": attributes or {},
-        "_ready_at": now + get_settings().vector_store_processing_seconds,
+        "_ready_ms": tally.ready_ms(now, get_settings().vector_store_processing_seconds),
         "_outcome": "failed" if prepared.error else "completed", "_bytes": prepared.usage_bytes,
         "_error": prepared.error, "_batch_id": batch_id, "_filename": prepared.filename,
     }
     try:
-        return store.create(tenant, collection, record)
-    except ConflictError:  # attached concurrently by another request: that attachment wins
-        return store.get(tenant, collection, prepared.file_id) or record
-
-
-def _entry(record: Object) -> list[Any]:
-    return [record["_ready_at"], record["_outcome"], record["_bytes"]]
+        return store.create(tenant, collection, record), True
+    except ConflictError:  # attached concurrently by another request: that attachment wins (and counts)
+        return store.get(tenant, collection, prepared.file_id) or record, False
 
 
 def attach_files(tenant: str, vector_store_id: str, file_ids: list[str], chunking_strategy: Any,
@@ -227,16 +218,17 @@ def attach_files(tenant: str, vector_store_id: str, file_ids: list[str], chunkin
     strategy = params.chunking_strategy(chunking_strategy)
     checked = params.attributes(attributes)
     prepared = [_prepare(tenant, file_id, strategy, param) for file_id in file_ids]
-    records = [_attach(tenant, vector_store_id, item, strategy, checked, batch_id) for item in prepared]
-    if records:
+    attached = [_attach(tenant, vector_store_id, item, strategy, checked, batch_id) for item in prepared]
+    created = [record for record, new in attached if new]
+    if created:
         try:
-            _register(tenant, vector_store_id, {record["id"]: _entry(record) for record in records})
+            _register(tenant, vector_store_id, created)
         except OpenAIError:
-            for record in records:  # the store was deleted meanwhile: leave nothing behind
+            for record in created:  # the store was deleted meanwhile (or unreachable): leave nothing behind
                 get_store().delete(tenant, files_collection(vector_store_id), record["id"])
                 index.remove(tenant, vector_store_id, record["id"])
             raise
-    return records
+    return [record for record, _ in attached]
 
 
 # --------------------------------------------------------------------------- vector stores
@@ -252,7 +244,8 @@ def create_vector_store(tenant: str, body: params.CreateVectorStoreRequest) -> O
     now = clock.now_seconds()
     obj: Object = {
         "id": new_id("vector_store"), "object": "vector_store", "created_at": now, "name": body.name or "",
-        "expires_after": policy, "last_active_at": now, "metadata": body.metadata or {}, "_files": {},
+        "expires_after": policy, "last_active_at": now, "metadata": body.metadata or {},
+        "_tally": tally.empty(),
     }
     get_store().create(tenant, COLLECTION, obj)
     attach_files(tenant, obj["id"], ids, body.chunking_strategy, None)
@@ -296,11 +289,21 @@ def delete_vector_store(tenant: str, vector_store_id: str) -> Object:
     obj = store.delete(tenant, COLLECTION, vector_store_id)
     if obj is None:
         raise _store_not_found(vector_store_id)
-    for file_id in obj["_files"]:
+    for file_id in _attached_ids(tenant, vector_store_id):
         index.remove(tenant, vector_store_id, file_id)
     store.delete_collection(tenant, files_collection(vector_store_id))
     store.delete_collection(tenant, batches_collection(vector_store_id))
     return {"id": vector_store_id, "object": "vector_store.deleted", "deleted": True}
+
+
+def _attached_ids(tenant: str, vector_store_id: str) -> Iterator[str]:
+    after = None
+    while True:
+        page = get_store().list(tenant, files_collection(vector_store_id), limit=100, order="asc", after=after)
+        yield from (record["id"] for record in page.items)
+        if not page.has_more or not page.items:
+            return
+        after = page.items[-1]["id"]
 
 
 # --------------------------------------------------------------------------- vector store files
@@ -317,7 +320,7 @@ def retrieve_file(tenant: str, vector_store_id: str, file_id: str) -> tuple[Obje
     """The file and, while it is in progress, the `openai-poll-after-ms` header."""
     record = get_file_record(tenant, vector_store_id, file_id)
     view = file_view(record)
-    headers = {"openai-poll-after-ms": str(poll_after_ms(record["_ready_at"]))} if view["status"] == "in_progress" \
+    headers = {"openai-poll-after-ms": str(poll_after_ms(record["_ready_ms"]))} if view["status"] == "in_progress" \
         else {}
     return view, headers
 
@@ -358,15 +361,14 @@ def update_file_attributes(tenant: str, vector_store_id: str, file_id: str,
 
 
 def delete_file(tenant: str, vector_store_id: str, file_id: str) -> Object:
-    """Detach the file (the File itself remains): its entry, record and index go."""
-    get_file_record(tenant, vector_store_id, file_id)
-
-    def change(obj: Object) -> Object:
-        obj["_files"].pop(file_id, None)
-        return obj
-
-    get_store().update(tenant, COLLECTION, vector_store_id, change)
-    get_store().delete(tenant, files_collection(vector_store_id), file_id)
+    """Detach the file (the File itself remains): its record, its count and its index go. The record's
+    delete is atomic, so of two concurrent detaches only one subtracts the file."""
+    get_record(tenant, vector_store_id)
+    record = get_store().delete(tenant, files_collection(vector_store_id), file_id)
+    if record is None:
+        get_file_record(tenant, vector_store_id, file_id)  # raises the 404
+    else:
+        get_store().update(tenant, COLLECTION, vector_store_id, lambda obj: _apply(obj, record, clock.now(), -1))
     index.remove(tenant, vector_store_id, file_id)
     return {"id": file_id, "object": "vector_store.file.deleted", "deleted": True}
 
@@ -388,27 +390,26 @@ def create_file_batch(tenant: str, vector_store_id: str, body: params.CreateVect
     ids = params.file_ids(body.file_ids, required=True)
     batch_id = new_id("vector_store.file_batch")
     records = attach_files(tenant, vector_store_id, ids, body.chunking_strategy, body.attributes, batch_id=batch_id)
+    now = clock.now()
     batch: Object = {
-        "id": batch_id, "object": "vector_store.files_batch", "created_at": clock.now_seconds(),
+        "id": batch_id, "object": "vector_store.files_batch", "created_at": int(now),
         "vector_store_id": vector_store_id, "status": "in_progress",
-        "_files": {record["id"]: _entry(record)[:2] for record in records}, "_cancelled": False,
+        # At most MAX_FILE_IDS (500) ids: what cancelling walks.
+        "_file_ids": [record["id"] for record in records], "_tally": tally.empty(), "_cancelled": False,
     }
+    for record in records:
+        _apply(batch, record, now)
     return batch_view(get_store().create(tenant, batches_collection(vector_store_id), batch))
-
-
-def _cancelled(entries: dict[str, list[Any]], file_ids: list[str]) -> dict[str, list[Any]]:
-    """The entries with those files' outcome set to `cancelled`."""
-    return {file_id: [entry[0], "cancelled", *entry[2:]] if file_id in file_ids else entry
-            for file_id, entry in entries.items()}
 
 
 def retrieve_file_batch(tenant: str, vector_store_id: str, batch_id: str) -> tuple[Object, dict[str, str]]:
     batch = get_batch_record(tenant, vector_store_id, batch_id)
-    view = batch_view(batch)
-    if view["status"] != "in_progress":
+    now = clock.now()
+    view = batch_view(batch, now)
+    pending = tally.next_ready_ms(batch["_tally"], now)
+    if view["status"] != "in_progress" or pending is None:
         return view, {}
-    pending = min(ready_at for ready_at, outcome in batch["_files"].values() if outcome != "cancelled")
-    return view, {"openai-poll-after-ms": str(poll_after_ms(pending))}
+    return view, {"openai-poll-after-ms": str(poll_after_ms(pending, now))}
 
 
 def cancel_file_batch(tenant: str, vector_store_id: str, batch_id: str) -> Object:
@@ -419,23 +420,34 @@ def cancel_file_batch(tenant: str, vector_store_id: str, batch_id: str) -> Objec
     if status != "in_progress":
         raise invalid_request(f"Cannot cancel a vector store file batch that is {status}.", "batch_id",
                               "invalid_state")
-    pending = [fid for fid, (ready_at, outcome) in batch["_files"].items() if _status(ready_at, outcome, now)
-               == "in_progress"]
+    stopped = [record for file_id in batch["_file_ids"] if (record := _cancel_file(tenant, vector_store_id, file_id))]
 
-    def cancel_record(record: Object) -> Object:
-        record["_outcome"] = "cancelled"
-        return record
-
-    def cancel_in_store(obj: Object) -> Object:
-        return {**obj, "_files": _cancelled(obj["_files"], pending)}
-
-    def cancel_batch(obj: Object) -> Object:
-        return {**obj, "_files": _cancelled(obj["_files"], pending), "_cancelled": True}
+    def recount(obj: Object) -> Object:
+        at = clock.now()
+        for record in stopped:  # each file moves from its pending outcome to `cancelled`
+            _apply(obj, record, at, -1)
+            _apply(obj, record, at, 1, "cancelled")
+        return obj
 
     store = get_store()
-    for file_id in pending:
-        store.update(tenant, files_collection(vector_store_id), file_id, cancel_record)
-        index.remove(tenant, vector_store_id, file_id)
-    store.update(tenant, COLLECTION, vector_store_id, cancel_in_store)
-    updated = store.update(tenant, batches_collection(vector_store_id), batch_id, cancel_batch)
+    store.update(tenant, COLLECTION, vector_store_id, recount)
+    updated = store.update(tenant, batches_collection(vector_store_id), batch_id,
+                           lambda obj: {**recount(obj), "_cancelled": True})
     return batch_view(updated or batch, now)
+
+
+def _cancel_file(tenant: str, vector_store_id: str, file_id: str) -> Object | None:
+    """Cancel the file if it is still processing; returns its record as it was before, if this call did."""
+    before: list[Object] = []
+
+    def cancel(record: Object) -> Object:
+        before.clear()  # a retried update starts over from a fresh read
+        if file_status(record) == "in_progress":
+            before.append(dict(record))
+            record["_outcome"] = "cancelled"
+        return record
+
+    get_store().update(tenant, files_collection(vector_store_id), file_id, cancel)
+    if before:
+        index.remove(tenant, vector_store_id, file_id)
+    return before[0] if before else None
