@@ -227,12 +227,18 @@ def test_invalid_audio_requests(http: TestClient, overrides: dict[str, Any], par
     assert response.json()["error"]["param"] == param
 
 
-def test_snapshot_ids_are_recognised_as_audio_models() -> None:
+def test_snapshot_ids_are_recognised_as_audio_models(client: openai.OpenAI) -> None:
     from openai_mock.chat import AUDIO_MODEL
 
-    assert all(AUDIO_MODEL.match(model) for model in (
-        "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-mini-audio-preview-2024-12-17"))
+    snapshots = ("gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17",
+                 "gpt-4o-mini-audio-preview-2024-12-17")
+    assert all(AUDIO_MODEL.match(model) for model in ("gpt-4o-audio-preview", *snapshots))
     assert not any(AUDIO_MODEL.match(model) for model in ("gpt-4o", "gpt-4o-realtime-preview", "gpt-4o-audio"))
+    for snapshot in snapshots:  # listed in the catalogue, and they speak
+        assert client.models.retrieve(snapshot).owned_by == "system"
+        completion = client.chat.completions.create(model=snapshot, messages=ASK, modalities=["text", "audio"],  # type: ignore[arg-type]
+                                                    audio={"voice": "alloy", "format": "wav"})
+        assert completion.choices[0].message.audio is not None
 
 
 def test_spoken_answer_through_the_lambda_handler() -> None:
