@@ -174,7 +174,9 @@ def _rss_kib(pid: int) -> int:
 
 
 def _start_server(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'shared'}"}
+    # One key sends >10,000 chat requests a minute here: the real default quota would (rightly) answer 429s.
+    env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'shared'}",
+           "OPENAI_MOCK_REQUESTS_PER_MINUTE": "100000000", "OPENAI_MOCK_TOKENS_PER_MINUTE": "1000000000"}
     command = [sys.executable, "-m", "openai_mock.local.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--seed", "7"]
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
