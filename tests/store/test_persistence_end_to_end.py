@@ -1,10 +1,12 @@
 """The whole mock on the DynamoDB backend (DynamoDB Local), as `openai-mock serve --store dynamodb` and
 Lambda with EnablePersistence=true run it: state outlives the process-local caches and is shared by
-functions. Vector stores and file batches included: their counters are conditional writes on DynamoDB."""
+functions. Vector stores and file batches included (their counters are conditional writes on DynamoDB), and
+uploads feeding a Batch API run that a new container finishes."""
 
 from __future__ import annotations
 
 import io
+import json
 
 import openai
 import pytest
@@ -96,3 +98,41 @@ def test_vector_stores_and_file_batches_on_dynamodb_local(dynamodb_backend: None
     assert again.vector_stores.delete(store.id).deleted
     with pytest.raises(openai.NotFoundError):
         again.vector_stores.files.list(vector_store_id=store.id)
+
+
+def test_uploads_and_batches_on_dynamodb_local(dynamodb_backend: None, mock_app: TemplateRouter) -> None:
+    clock.freeze(1_750_000_000)
+    client = asgi_client(mock_app, api_key="sk-persistent")
+    lines = [{"custom_id": f"q{n}", "method": "POST", "url": "/v1/chat/completions",
+              "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"Question {n}?"}]}}
+             for n in range(3)]
+    lines.append({"custom_id": "bad", "method": "POST", "url": "/v1/chat/completions",
+                  "body": {"model": "gpt-4o-mini", "messages": []}})
+    data = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    # The input file arrives in two parts through the Uploads API.
+    upload = client.uploads.create(bytes=len(data), filename="requests.jsonl", mime_type="text/jsonl",
+                                   purpose="batch")
+    parts = [client.uploads.parts.create(upload.id, data=piece).id for piece in (data[:100], data[100:])]
+    done = client.uploads.complete(upload.id, part_ids=parts)
+    assert done.status == "completed" and done.file is not None and done.file.bytes == len(data)
+    batch = client.batches.create(input_file_id=done.file.id, endpoint="/v1/chat/completions",
+                                  completion_window="24h", metadata={"run": "e2e"})
+
+    # A new container finishes the batch from what DynamoDB Local holds. Only the object store is dropped: file
+    # bytes live in the memory blob store here, standing in for the S3 bucket a deployment shares.
+    get_store.cache_clear()
+    clock.advance(10)
+    again = asgi_client(mock_app, api_key="sk-persistent")
+    finished = again.batches.retrieve(batch.id)
+    assert finished.status == "completed" and finished.request_counts is not None
+    assert (finished.request_counts.completed, finished.request_counts.failed) == (3, 1)
+    assert finished.output_file_id is not None and finished.error_file_id is not None
+    answered = [json.loads(line) for line in again.files.content(finished.output_file_id).text.splitlines()]
+    assert sorted(record["custom_id"] for record in answered) == ["q0", "q1", "q2"]
+    assert all(record["response"]["status_code"] == 200 for record in answered)
+    [failed] = [json.loads(line) for line in again.files.content(finished.error_file_id).text.splitlines()]
+    assert failed["custom_id"] == "bad" and failed["response"]["status_code"] == 400
+    assert batch.id in [b.id for b in again.batches.list()]
+    assert again.files.content(done.file.id).content == data  # the upload's bytes, whole and in order
+    with pytest.raises(openai.NotFoundError):
+        asgi_client(mock_app, api_key="sk-someone-else").batches.retrieve(batch.id)
