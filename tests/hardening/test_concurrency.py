@@ -1,6 +1,7 @@
-"""Concurrency on DynamoDB Local: 16 clients creating and updating one resource type at once lose nothing,
-duplicate nothing, keep counters exact and lists complete. (Every vector store file attach is a conditional
-write of the same store item; that item keeps aggregate counters only, so 16 × 500 files fit with room.)
+"""Concurrency on DynamoDB Local: 16 clients creating and updating one resource type at once (vector store
+files, thread messages, project users) lose nothing, duplicate nothing, keep counters exact and lists complete.
+(Every vector store file attach is a conditional write of the same store item; that item keeps aggregate
+counters only, so 16 × 500 files fit with room.)
 
 The suite runs 16 clients × a few operations; `HARDENING_OPS_PER_CLIENT=500` (what `make fuzz` sets) runs
 the full 16 × 500 and prints the figures recorded in docs/reliability.md."""
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 import httpx
 import openai
+import pytest
 
 from openai_mock import clock
 from openai_mock.auth import principal_for_key
@@ -111,6 +113,41 @@ def _item_bytes(tenant: str, vector_store_id: str) -> int:
     item = store._get_item(tenant, "vector_store", vector_store_id)
     assert item is not None
     return sum(len(name) + len(next(iter(value.values())).encode()) for name, value in item.items())
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks Assistants deprecated
+def test_thread_messages_created_and_updated_concurrently(on_dynamodb_local: str) -> None:
+    app = build_app(TEMPLATE)
+    owner = _async_client(app, "sk-threads")
+    thread = _wait(owner.beta.threads.create(metadata={"topic": "load"}))
+    per_client = max(1, OPS_PER_CLIENT // 2)  # each message is created, then its metadata updated
+    created: dict[int, list[str]] = {}
+
+    async def worker(index: int) -> None:
+        mine = _async_client(app, "sk-threads")
+        ids = []
+        for n in range(per_client):
+            message = await mine.beta.threads.messages.create(thread.id, role="user", content=f"client {index} #{n}")
+            ids.append(message.id)
+        for message_id in ids:
+            await mine.beta.threads.messages.update(message_id, thread_id=thread.id, metadata={"seen": str(index)})
+        created[index] = ids
+
+    seconds = _run(worker)
+    _report("thread messages (create + update)", CLIENTS * per_client * 2, seconds)
+
+    listed = _wait(_all_pages(owner.beta.threads.messages.list(thread.id, limit=100, order="asc")))
+    listed_ids = [message.id for message in listed]
+    expected = {message_id for ids in created.values() for message_id in ids}
+    assert len(listed_ids) == len(set(listed_ids)) == CLIENTS * per_client, "lost or duplicated messages"
+    assert set(listed_ids) == expected
+    stamps = [message.created_at for message in listed]
+    assert stamps == sorted(stamps), "list not in creation order"
+    by_id = {message.id: message for message in listed}
+    for index, ids in created.items():
+        assert all(by_id[message_id].metadata == {"seen": str(index)} for message_id in ids), "lost message updates"
+        assert all(by_id[message_id].content[0].text.value.startswith(f"client {index} #")  # type: ignore[union-attr]
+                   for message_id in ids)
 
 
 def test_project_users_added_and_updated_concurrently(on_dynamodb_local: str) -> None:
