@@ -99,6 +99,26 @@ def stop_sequences(stop: Any) -> list[str]:
     return list(stop)
 
 
+def known_model(model: str, allowed: Sequence[str]) -> str:
+    """A model this endpoint serves: 404 `model_not_found` when the catalogue lacks it, else 400 on `model`
+    unless it is one of `allowed`."""
+    if catalog.base_model(model) is None:
+        raise catalog.model_not_found(model)
+    check_enum(model, allowed, "model")
+    return model
+
+
+def model_of_kind(tenant: str, model: str, kind: catalog.Kind, wrong_kind: str) -> catalog.ModelSpec:
+    """A base model of `kind` (embeddings, moderation): 404 for an unknown id, 400 `invalid_model` with the
+    endpoint's wording for any other model, the tenant's fine-tunes included."""
+    spec = catalog.base_model(model)
+    if spec is None:
+        catalog.retrieve_model(tenant, model)  # 404 model_not_found unless it is the tenant's fine-tune
+    if spec is None or spec.kind != kind:
+        raise invalid_request(wrong_kind, "model", "invalid_model")
+    return spec
+
+
 def serving_spec(tenant: str, model: str) -> catalog.ModelSpec:
     """The catalogue entry behind a model id, fine-tunes resolved to their base (404 if unknown)."""
     catalog.retrieve_model(tenant, model)  # 404 model_not_found unless it exists for this tenant

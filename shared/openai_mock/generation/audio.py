@@ -29,11 +29,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openai_mock import catalog
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation.streaming import sse_event
 from openai_mock.generation.tokens import encode
-from openai_mock.request_checks import check_enum, check_length, check_range
+from openai_mock.request_checks import check_enum, check_length, check_range, known_model
 from openai_mock.rng import seeded_rng
 
 SAMPLE_RATE = 24_000
@@ -246,9 +245,7 @@ _MINI_TTS = "gpt-4o-mini-tts"
 
 def create_speech(request: CreateSpeechRequest) -> tuple[bytes, str]:
     """The audio bytes and their Content-Type."""
-    if catalog.base_model(request.model) is None:
-        raise catalog.model_not_found(request.model)
-    check_enum(request.model, ("tts-1", "tts-1-hd", "tts-1-1106", "tts-1-hd-1106", _MINI_TTS), "model")
+    known_model(request.model, ("tts-1", "tts-1-hd", "tts-1-1106", "tts-1-hd-1106", _MINI_TTS))
     check_length(request.input, "input", 4096, minimum=1)
     voices = (*VOICES, "ballad", "verse") if request.model == _MINI_TTS else VOICES
     check_enum(request.voice, voices, "voice")
@@ -656,9 +653,7 @@ class Transcript:
 
 
 def _check_common(options: _AudioOptions, models: Sequence[str]) -> tuple[str, float]:
-    if catalog.base_model(options.model) is None:
-        raise catalog.model_not_found(options.model)
-    check_enum(options.model, models, "model")
+    known_model(options.model, models)
     response_format = options.response_format or "json"
     check_enum(response_format, RESPONSE_FORMATS, "response_format")
     if options.model != "whisper-1" and response_format not in ("json", "text"):

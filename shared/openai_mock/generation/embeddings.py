@@ -29,7 +29,7 @@ from openai_mock import catalog
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import tokens
-from openai_mock.request_checks import check_enum
+from openai_mock.request_checks import check_enum, model_of_kind
 
 if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where vectors are computed
     import numpy as np
@@ -161,19 +161,6 @@ def cosine_similarity(first: Sequence[float], second: Sequence[float]) -> float:
 # --------------------------------------------------------------------------- the request
 
 
-def _resolve_model(tenant: str, model: str) -> str:
-    spec = catalog.base_model(model)
-    if spec is None:
-        catalog.retrieve_model(tenant, model)  # 404 model_not_found unless it is the tenant's fine-tune
-    if spec is None or spec.kind != "embedding":
-        raise invalid_request(
-            f"The model '{model}' does not support embeddings. Use one of: {', '.join(NATIVE_DIMENSIONS)}.",
-            "model",
-            "invalid_model",
-        )
-    return model
-
-
 def _check_dimensions(dimensions: int | None, model: str) -> int | None:
     if dimensions is None:
         return None
@@ -273,7 +260,8 @@ def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
     """`POST /v1/embeddings`: one embedding object per input, in order, with exact token usage.
 
     Raises OpenAIError (400/404) for anything the real API refuses."""
-    model = _resolve_model(tenant, request.model)
+    model = model_of_kind(tenant, request.model, "embedding", f"The model '{request.model}' does not support "
+                          f"embeddings. Use one of: {', '.join(NATIVE_DIMENSIONS)}.").id
     dimensions = _check_dimensions(request.dimensions, model)
     encoding_format = _check_encoding_format(request.encoding_format)
     inputs = _inputs(request.input, model)

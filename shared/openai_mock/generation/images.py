@@ -24,9 +24,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock import catalog, clock
+from openai_mock import clock
 from openai_mock.errors import invalid_request
-from openai_mock.request_checks import check_enum, check_length, check_range
+from openai_mock.request_checks import check_enum, check_length, check_range, known_model
 from openai_mock.rng import seeded_rng
 
 RGB = tuple[int, int, int]
@@ -365,11 +365,7 @@ class ImageVariationOptions(_Options):
 
 
 def _image_model(requested: str | None, allowed: Sequence[str]) -> str:
-    model = requested or "dall-e-2"
-    if catalog.base_model(model) is None:
-        raise catalog.model_not_found(model)
-    check_enum(model, allowed, "model")
-    return model
+    return known_model(requested or "dall-e-2", allowed)
 
 
 def _common(options: _Options, model: str, sizes: Sequence[str]) -> tuple[int, int, int, str]:

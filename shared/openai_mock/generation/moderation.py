@@ -20,9 +20,10 @@ from typing import Annotated, Any, Literal
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
-from openai_mock import catalog, ids
+from openai_mock import ids
 from openai_mock.errors import from_validation_error, invalid_request
 from openai_mock.generation import tokens
+from openai_mock.request_checks import model_of_kind
 
 CATEGORIES = (
     "harassment",
@@ -224,19 +225,6 @@ def _image_words(url: str) -> str:
 # --------------------------------------------------------------------------- the request
 
 
-def _resolve_model(tenant: str, model: str) -> str:
-    spec = catalog.base_model(model)
-    if spec is None:
-        catalog.retrieve_model(tenant, model)  # 404 model_not_found unless it is the tenant's fine-tune
-    if spec is None or spec.kind != "moderation":
-        raise invalid_request(
-            f"The model '{model}' is not a moderation model. Use omni-moderation-latest or text-moderation-latest.",
-            "model",
-            "invalid_model",
-        )
-    return model
-
-
 def _check_image_url(url: str, index: int) -> None:
     if not re.match(r"^(?:https?://[^\s/]+\S*|data:image/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+)$", url):
         raise invalid_request(
@@ -322,7 +310,8 @@ def _result(item: _Item, omni: bool) -> dict[str, Any]:
 
 def create_moderation(tenant: str, request: ModerationRequest) -> tuple[dict[str, Any], int]:
     """`POST /v1/moderations`: one result per input, and the tokens it counts for rate limits."""
-    model = _resolve_model(tenant, request.model)
+    model = model_of_kind(tenant, request.model, "moderation", f"The model '{request.model}' is not a moderation "
+                          "model. Use omni-moderation-latest or text-moderation-latest.").id
     omni = model.startswith("omni-")
     items = _items(request.input, omni, model)
     token_count = sum(tokens.count_tokens(item.text, model) for item in items)
