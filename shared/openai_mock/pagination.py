@@ -3,6 +3,7 @@ its list envelope (`object`, `data`, `first_id`, `last_id`, `has_more`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -68,8 +69,10 @@ def metadata_filter(request: Request) -> dict[str, str]:
 MetadataFilter = Annotated[dict[str, str], Depends(metadata_filter)]
 
 
-def list_object(page: Page, id_key: str = "id") -> dict[str, Any]:
-    items = page.items
+def list_object(page: Page, id_key: str = "id",
+                view: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The API's list envelope for a page; `view` turns each stored object into what the API shows."""
+    items = page.items if view is None else [view(item) for item in page.items]
     return {
         "object": "list",
         "data": items,

@@ -79,9 +79,7 @@ def create_admin_key(org: Organization, principal: Principal, name: str) -> dict
 
 def list_admin_keys(org: Organization, params: ListParams) -> dict[str, Any]:
     page = get_store().list(org.tenant, ADMIN_KEYS, limit=params.limit, order=params.order, after=params.after)
-    result = list_object(page)
-    result["data"] = [public(key) for key in result["data"]]
-    return result
+    return list_object(page, view=public)
 
 
 def retrieve_admin_key(org: Organization, key_id: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from openai_mock.organization.core import (
 from openai_mock.organization.ratelimit_defaults import LIMIT_FIELDS, ceiling, default_rate_limits
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.request_checks import check_range
-from openai_mock.store import Page, get_store
+from openai_mock.store import get_store
 
 
 def _check_name(name: str) -> str:
@@ -34,12 +34,6 @@ def _check_name(name: str) -> str:
         raise invalid_request("Invalid 'name': string too short. Expected a string with minimum length 1.", "name",
                               "string_below_min_length")
     return name
-
-
-def _public_page(page: Page) -> dict[str, Any]:
-    result = list_object(page)
-    result["data"] = [public(item) for item in result["data"]]
-    return result
 
 
 # --- projects -----------------------------------------------------------------------------------
@@ -221,8 +215,8 @@ def delete_service_account(org: Organization, principal: Principal, project_id: 
 
 def list_project_keys(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
     get_project(org, project_id)
-    return _public_page(get_store().list(org.tenant, project_keys(project_id), limit=params.limit, order="asc",
-                                         after=params.after))
+    page = get_store().list(org.tenant, project_keys(project_id), limit=params.limit, order="asc", after=params.after)
+    return list_object(page, view=public)
 
 
 def retrieve_project_key(org: Organization, project_id: str, key_id: str) -> dict[str, Any]:

@@ -115,9 +115,7 @@ def create_invite(
 
 def list_invites(org: Organization, params: ListParams) -> dict[str, Any]:
     page = get_store().list(org.tenant, INVITES, limit=params.limit, order="asc", after=params.after)
-    result = list_object(page)
-    result["data"] = [_with_status(invite) for invite in result["data"]]
-    return result
+    return list_object(page, view=_with_status)
 
 
 def retrieve_invite(org: Organization, invite_id: str) -> dict[str, Any]:
