@@ -458,9 +458,7 @@ def retrieve_batch(tenant: str, batch_id: str) -> Object:
 def list_batches(tenant: str, *, limit: int, after: str | None) -> Object:
     page = get_store().list(tenant, COLLECTION, limit=check_limit(limit), order="desc", after=after or None)
     now = clock.now()
-    listed = list_object(page)
-    listed["data"] = [_public(_progress(tenant, batch), now) for batch in page.items]
-    return listed
+    return list_object(page, view=lambda batch: _public(_progress(tenant, batch), now))
 
 
 def cancel_batch(tenant: str, batch_id: str) -> Object:

@@ -32,7 +32,7 @@ from openai_mock.pagination import ListParams, check_limit, list_object, paginat
 from openai_mock.request_checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.rng import request_rng
 from openai_mock.store import get_store
-from openai_mock.store.base import ConflictError, Object, Page
+from openai_mock.store.base import ConflictError, Object
 
 COLLECTION = "fine_tuning.job"
 RESULTS_FILENAME = "step_metrics.csv"
@@ -437,8 +437,7 @@ def list_jobs(tenant: str, *, limit: int, after: str | None,
 
     page = get_store().list(tenant, COLLECTION, limit=check_limit(limit), order="desc", after=after, where=wanted)
     now = clock.now_seconds()
-    items = [_public(_settle(tenant, job, now), now) for job in page.items]
-    return list_object(Page(items, page.has_more))
+    return list_object(page, view=lambda job: _public(_settle(tenant, job, now), now))
 
 
 def cancel_job(tenant: str, job_id: str) -> Object:

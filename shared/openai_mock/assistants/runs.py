@@ -331,9 +331,7 @@ def list_runs(tenant: str, thread_id: str, page: ListParams) -> Object:
     objects.get_thread_record(tenant, thread_id)
     found = get_store().list(tenant, runs_collection(thread_id), limit=page.limit, order=page.order,
                              after=page.after, before=page.before)
-    listing = list_object(found)
-    listing["data"] = [objects.public(settle(tenant, run)) for run in found.items]
-    return listing
+    return list_object(found, view=lambda run: objects.public(settle(tenant, run)))
 
 
 def modify_run(tenant: str, thread_id: str, run_id: str, body: params.ModifyRequest) -> Object:
@@ -460,9 +458,7 @@ def list_steps(tenant: str, thread_id: str, run_id: str, page: ListParams, inclu
     get_run_record(tenant, thread_id, run_id)
     found = get_store().list(tenant, steps_collection(run_id), limit=page.limit, order=page.order, after=page.after,
                              before=page.before)
-    listing = list_object(found)
-    listing["data"] = [_step_view(item, wanted) for item in found.items]
-    return listing
+    return list_object(found, view=lambda step: _step_view(step, wanted))
 
 
 def get_step(tenant: str, thread_id: str, run_id: str, step_id: str, include: list[str] | None) -> Object:
