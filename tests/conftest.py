@@ -7,14 +7,23 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import boto3
 import openai
 import pytest
+from moto import mock_aws
 from starlette.testclient import TestClient
 
 from openai_mock import clock, ratelimits
 from openai_mock.local.server import TemplateRouter, build_app
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
+from openai_mock.store.dynamodb import create_table
+from tests.support.dynamodb_local import (
+    DUMMY_ACCESS_KEY_ID,
+    DUMMY_SECRET_ACCESS_KEY,
+    DynamoDBLocal,
+    dynamodb_local_unavailable_reason,
+)
 from tests.support.sdk import asgi_client
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,3 +75,63 @@ def admin_client(mock_app: TemplateRouter) -> openai.OpenAI:
 def client_for(mock_app: TemplateRouter) -> Callable[[str], openai.OpenAI]:
     """Clients for other API keys (= other tenants)."""
     return lambda api_key: asgi_client(mock_app, api_key=api_key)
+
+
+# --------------------------------------------------------------------------- persistence backends
+
+MOTO_TABLE, MOTO_BUCKET = "openai-mock-test", "openai-mock-test-blobs"
+
+
+def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch, key: str = "testing", secret: str = "testing") -> None:
+    """Dummy credentials only, so nothing here can ever reach a real AWS account."""
+    for name, value in {"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret,
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_aws_credentials(monkeypatch)
+
+
+@pytest.fixture
+def moto_persistence(monkeypatch: pytest.MonkeyPatch, aws_credentials: None) -> Iterator[None]:
+    """The whole mock as Lambda runs it with EnablePersistence=true: DynamoDB + S3, under moto."""
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=MOTO_BUCKET)
+        create_table(boto3.client("dynamodb", region_name="us-east-1"), MOTO_TABLE)
+        monkeypatch.setenv("OPENAI_MOCK_STORE", "dynamodb")
+        monkeypatch.setenv("OPENAI_MOCK_TABLE_NAME", MOTO_TABLE)
+        monkeypatch.setenv("OPENAI_MOCK_BUCKET_NAME", MOTO_BUCKET)
+        reset_settings()
+        reset_stores()
+        yield
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local() -> Iterator[DynamoDBLocal]:
+    reason = dynamodb_local_unavailable_reason()
+    if reason is not None:
+        pytest.skip(f"DynamoDB Local unavailable ({reason}); run `make dynamodb-local`")
+    with DynamoDBLocal() as server:
+        yield server
+
+
+@pytest.fixture
+def on_dynamodb_local(dynamodb_local: DynamoDBLocal, monkeypatch: pytest.MonkeyPatch,
+                      request: pytest.FixtureRequest) -> Iterator[str]:
+    """The whole mock on DynamoDB Local, a table per test (file bytes stay in the memory blob store: no S3)."""
+    fake_aws_credentials(monkeypatch, DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY)
+    table = f"openai-mock-{request.node.name}".replace("[", "-").replace("]", "")[:200]
+    client = dynamodb_local.client()
+    create_table(client, table)
+    monkeypatch.setenv("OPENAI_MOCK_STORE", "dynamodb")
+    monkeypatch.setenv("OPENAI_MOCK_DYNAMODB_ENDPOINT", dynamodb_local.endpoint_url)
+    monkeypatch.setenv("OPENAI_MOCK_TABLE_NAME", table)
+    reset_settings()
+    reset_stores()
+    yield table
+    reset_stores()
+    client.delete_table(TableName=table)

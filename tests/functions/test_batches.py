@@ -9,10 +9,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import openai
 import pytest
-from moto import mock_aws
 
 from functions.batches import app as batches_function
 from openai_mock import batches, chat, clock
@@ -20,7 +18,6 @@ from openai_mock.auth import principal_for_key
 from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
-from openai_mock.store.dynamodb import create_table
 from tests.support.sdk import asgi_client, lambda_client
 from tests.support.spec import assert_conforms, requires_spec, spec_path, validate_component
 
@@ -414,25 +411,8 @@ def test_batch_through_the_lambda_handler(client: openai.OpenAI) -> None:
     assert [record["custom_id"] for record in _records(client, done.output_file_id)] == ["q", "r"]
 
 
-@pytest.fixture
-def persistent_backend(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """DynamoDB + S3 (moto), as Lambda runs with EnablePersistence=true."""
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="openai-mock-batches")
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), "openai-mock-batches")
-        monkeypatch.setenv("OPENAI_MOCK_STORE", "dynamodb")
-        monkeypatch.setenv("OPENAI_MOCK_TABLE_NAME", "openai-mock-batches")
-        monkeypatch.setenv("OPENAI_MOCK_BUCKET_NAME", "openai-mock-batches")
-        reset_settings()
-        reset_stores()
-        yield
-
-
 def test_batch_on_dynamodb_and_s3_survives_a_cold_start_and_runs_once(
-    persistent_backend: None, mock_app: TemplateRouter, monkeypatch: pytest.MonkeyPatch
+    moto_persistence: None, mock_app: TemplateRouter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = _count_chat_generations(monkeypatch)
     client = asgi_client(mock_app)

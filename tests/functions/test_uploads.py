@@ -7,20 +7,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterator
 
-import boto3
 import openai
 import pytest
-from moto import mock_aws
 from starlette.testclient import TestClient
 
 from functions.uploads import app as uploads_function
 from openai_mock import clock, uploads
 from openai_mock.auth import principal_for_key
-from openai_mock.settings import reset_settings
-from openai_mock.store import get_blobs, get_store, reset_stores
-from openai_mock.store.dynamodb import create_table
+from openai_mock.store import get_blobs, get_store
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, requires_spec
 
@@ -301,25 +296,7 @@ def test_upload_in_parts_through_the_lambda_handler() -> None:
     assert get_blobs().get(TENANT, f"file/{upload.file.id}") == data
 
 
-@pytest.fixture
-def persistence(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The layer's stores as deployed with EnablePersistence=true: DynamoDB + S3 (moto)."""
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-                        "OPENAI_MOCK_STORE": "dynamodb", "OPENAI_MOCK_TABLE_NAME": "openai-mock-uploads",
-                        "OPENAI_MOCK_BUCKET_NAME": "openai-mock-blobs"}.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), "openai-mock-uploads")
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="openai-mock-blobs")
-        reset_settings()
-        reset_stores()
-        yield
-    reset_settings()
-    reset_stores()
-
-
-def test_parts_past_the_dynamodb_item_limit_with_persistence(client: openai.OpenAI, persistence: None) -> None:
+def test_parts_past_the_dynamodb_item_limit_with_persistence(client: openai.OpenAI, moto_persistence: None) -> None:
     big = bytes(range(256)) * 2400  # 600 KB per Part: a DynamoDB item stops at 400 KB
     upload_id = _pending(client, 2 * len(big))
     parts = [_part(client, upload_id, big), _part(client, upload_id, big[::-1])]

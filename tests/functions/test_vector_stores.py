@@ -5,14 +5,11 @@ through the Lambda handler; and the same objects on DynamoDB + S3 (moto), concur
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import boto3
 import openai
 import pytest
-from moto import mock_aws
 from starlette.testclient import TestClient
 
 from functions.vector_stores import app as vector_stores_function
@@ -20,8 +17,7 @@ from openai_mock import clock
 from openai_mock.auth import principal_for_key
 from openai_mock.generation import tokens
 from openai_mock.settings import reset_settings
-from openai_mock.store import get_blobs, get_store, reset_stores
-from openai_mock.store.dynamodb import create_table
+from openai_mock.store import get_blobs, get_store
 from openai_mock.vector_stores import objects, params
 from openai_mock.vector_stores.search import search
 from tests.support.sdk import lambda_client
@@ -490,25 +486,7 @@ def test_concurrent_attaches_keep_exact_counts(client: openai.OpenAI) -> None:
     _attach_concurrently(client, 16)
 
 
-@pytest.fixture
-def persistence(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The layer's stores as deployed with EnablePersistence=true: DynamoDB + S3 (moto)."""
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-                        "OPENAI_MOCK_STORE": "dynamodb", "OPENAI_MOCK_TABLE_NAME": "openai-mock-vs",
-                        "OPENAI_MOCK_BUCKET_NAME": "openai-mock-vs-blobs"}.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), "openai-mock-vs")
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="openai-mock-vs-blobs")
-        reset_settings()
-        reset_stores()
-        yield
-    reset_settings()
-    reset_stores()
-
-
-def test_vector_stores_on_dynamodb_and_s3(client: openai.OpenAI, persistence: None) -> None:
+def test_vector_stores_on_dynamodb_and_s3(client: openai.OpenAI, moto_persistence: None) -> None:
     assert type(get_store()).__name__ == "DynamoDBStore" and type(get_blobs()).__name__ == "S3BlobStore"
     store = _library(client)
     assert client.vector_stores.search(store, query="why do cats purr").data[0].filename == "cats.txt"

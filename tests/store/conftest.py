@@ -11,30 +11,9 @@ from moto import mock_aws
 from openai_mock.store.base import ObjectStore
 from openai_mock.store.dynamodb import DynamoDBStore, create_table
 from openai_mock.store.memory import MemoryStore
-from tests.support.dynamodb_local import DynamoDBLocal, dynamodb_local_unavailable_reason
+from tests.support.dynamodb_local import DynamoDBLocal
 
 TABLE = "openai-mock-test"
-
-
-@pytest.fixture(scope="session")
-def dynamodb_local() -> Iterator[DynamoDBLocal]:
-    reason = dynamodb_local_unavailable_reason()
-    if reason is not None:
-        pytest.skip(f"DynamoDB Local unavailable ({reason}); run `make dynamodb-local`")
-    with DynamoDBLocal() as server:
-        yield server
-
-
-@pytest.fixture
-def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake credentials, so nothing here can ever reach a real AWS account."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(params=["memory", "moto", "dynamodb-local"])

@@ -4,7 +4,6 @@ the mock recovers as soon as the backend does."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -16,12 +15,11 @@ from moto import mock_aws
 
 from openai_mock.errors import OpenAIError
 from openai_mock.local.server import TemplateRouter
-from openai_mock.settings import reset_settings
-from openai_mock.store import get_blobs, get_store, reset_stores
+from openai_mock.store import get_blobs, get_store
 from openai_mock.store.dynamodb import DynamoDBStore, create_table
 from tests.support.sdk import asgi_client
 
-TABLE, BUCKET = "openai-mock-faults", "openai-mock-faults-blobs"
+TABLE = "openai-mock-faults"
 
 
 class _Outage:
@@ -46,19 +44,6 @@ class _Outage:
 def _throttled(operation: str) -> ClientError:
     body = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "Rate exceeded"}}
     return ClientError(body, operation)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def persistent_mock(monkeypatch: pytest.MonkeyPatch, aws_credentials: None) -> Iterator[None]:
-    with mock_aws():
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
-        create_table(boto3.client("dynamodb", region_name="us-east-1"), TABLE)
-        monkeypatch.setenv("OPENAI_MOCK_STORE", "dynamodb")
-        monkeypatch.setenv("OPENAI_MOCK_TABLE_NAME", TABLE)
-        monkeypatch.setenv("OPENAI_MOCK_BUCKET_NAME", BUCKET)
-        reset_settings()
-        reset_stores()
-        yield
 
 
 def test_throttling_is_a_503_with_retry_after() -> None:
@@ -87,7 +72,7 @@ def test_unreachable_backend_is_a_503() -> None:
         assert raised.value.status == 503
 
 
-def test_outage_through_the_api_then_recovery(persistent_mock: None, mock_app: TemplateRouter) -> None:
+def test_outage_through_the_api_then_recovery(moto_persistence: None, mock_app: TemplateRouter) -> None:
     client = asgi_client(mock_app, api_key="sk-faults")
     kept = client.files.create(file=("kept.txt", io.BytesIO(b"kept"), "text/plain"), purpose="assistants")
     dynamodb = get_store()._client._client  # type: ignore[attr-defined]
@@ -149,7 +134,7 @@ def test_stubbed_validation_and_throttling_errors_map_to_500_and_503() -> None:
     stubber.assert_no_pending_responses()
 
 
-def test_a_permanent_refusal_reaches_the_sdk_as_a_500(persistent_mock: None, mock_app: TemplateRouter) -> None:
+def test_a_permanent_refusal_reaches_the_sdk_as_a_500(moto_persistence: None, mock_app: TemplateRouter) -> None:
     client = asgi_client(mock_app, api_key="sk-faults")
     raw = get_store()._client._client  # type: ignore[attr-defined]
     refusal = ClientError({"Error": {"Code": "ValidationException", "Message": "Item size has exceeded the "
