@@ -19,26 +19,13 @@ from functions.responses import app as responses_function
 from openai_mock import clock
 from openai_mock.generation import tokens
 from openai_mock.vector_stores import objects
+from tests.functions.test_chat import WEATHER_TOOL as CHAT_WEATHER_TOOL
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, requires_spec, validate_component
 
 AUTH = {"Authorization": "Bearer sk-test"}
-WEATHER_TOOL: dict[str, Any] = {
-    "type": "function",
-    "name": "get_weather",
-    "description": "Get the current weather for a city.",
-    "strict": True,
-    "parameters": {
-        "type": "object",
-        "properties": {
-            "location": {"type": "string", "description": "City name"},
-            "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
-            "days": {"type": "integer", "minimum": 1, "maximum": 7},
-        },
-        "required": ["location", "unit", "days"],
-        "additionalProperties": False,
-    },
-}
+# The Responses API declares a function tool flat: the chat tool's `function` fields at the top level.
+WEATHER_TOOL: dict[str, Any] = {"type": "function", **CHAT_WEATHER_TOOL["function"]}
 ASK_WEATHER = "What's the weather like in Paris this week?"
 CATS = ("Cats are small carnivorous mammals kept as pets. A cat purrs when it is content, grooms its fur "
         "with a rough tongue and sleeps up to sixteen hours a day. Kittens open their eyes after a week.")
