@@ -311,10 +311,10 @@ def _no_stream(stream: bool | None) -> None:
 def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
     request = _parse(chat.ChatCompletionRequest, body)
     _no_stream(request.stream)
-    completion, validated = chat.generate(request, tenant, headers)
+    generated = chat.generate(request, tenant, headers)
     if request.store:
-        chat.store_completion(tenant, completion, validated)
-    return completion
+        chat.store_completion(tenant, generated.completion, generated.request)
+    return generated.completion
 
 
 def _completion(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:

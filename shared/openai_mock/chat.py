@@ -8,7 +8,7 @@ import binascii
 import re
 import struct
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
@@ -404,15 +404,15 @@ def _referenced_audio(tenant: str, audio_id: str, index: int) -> dict[str, Any]:
     return kept
 
 
-def validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], catalog.ModelSpec, int]:
-    """Check everything the real API checks; return the request as a plain dict (no nulls), the model and the
-    prompt's token count (audio included)."""
-    request, spec, prompt_tokens, _ = _validate(body, tenant)
-    return request, spec, prompt_tokens
+class Validated(NamedTuple):
+    request: dict[str, Any]  # the request as a plain dict, without nulls
+    spec: catalog.ModelSpec
+    prompt_tokens: int  # audio included
+    prompt_audio_tokens: int
 
 
-def _validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any], catalog.ModelSpec, int, int]:
-    """`validate`, plus how many of the prompt's tokens are audio."""
+def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
+    """Check everything the real API checks, and count the prompt."""
     spec = chat_model_spec(tenant, body.model, "chat")
     hears_audio = _check_messages(body.messages)
     check_range(body.temperature, "temperature", 0, 2, decimal=True)
@@ -451,25 +451,22 @@ def _validate(body: ChatCompletionRequest, tenant: str) -> tuple[dict[str, Any],
         _check_audio_output(body, hears_audio)
         if hears_audio:
             audio_tokens = _prompt_audio_tokens(body, tenant)
-    return request, spec, prompt_tokens + audio_tokens, audio_tokens
+    return Validated(request, spec, prompt_tokens + audio_tokens, audio_tokens)
 
 
 # --------------------------------------------------------------------------------------------- create
 
 
-def generate(
-    body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+class Generated(NamedTuple):
+    completion: dict[str, Any]
+    request: dict[str, Any]  # as validated
+    spoken: list[builder.SpokenAnswer]  # audio answers, kept so that follow-up requests may refer to them
+
+
+def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
     """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
-    accounting, nothing stored, never streamed). Returns (completion, the validated request)."""
-    completion, request, _ = _generate(body, tenant, headers)
-    return completion, request
-
-
-def _generate(body: ChatCompletionRequest, tenant: str,
-              headers: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, Any], list[builder.SpokenAnswer]]:
-    """`generate`, plus the spoken answers (audio output) to keep for follow-up requests."""
-    request, spec, prompt_tokens, prompt_audio_tokens = _validate(body, tenant)
+    accounting, nothing stored, never streamed)."""
+    request, spec, prompt_tokens, prompt_audio_tokens = validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
     completion = builder.build_chat_completion(
@@ -482,11 +479,11 @@ def _generate(body: ChatCompletionRequest, tenant: str,
         completion["usage"]["prompt_tokens_details"]["audio_tokens"] = prompt_audio_tokens
     if "audio" in request.get("modalities", ()):
         spoken = builder.add_audio(completion, request)
-    return completion, request, spoken
+    return Generated(completion, request, spoken)
 
 
 def create(body: ChatCompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
-    completion, request, spoken = _generate(body, tenant, http_request.headers)
+    completion, request, spoken = generate(body, tenant, http_request.headers)
     ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"], "completions",
                             model=completion["model"], **token_usage(completion["usage"]))
     for answer in spoken:  # kept (without the bytes) so a follow-up may send {"audio": {"id": …}} back

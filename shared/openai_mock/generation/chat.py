@@ -509,7 +509,6 @@ def fragments(arguments: str, model: str, tokens_per_fragment: int = 3) -> list[
     return ["".join(pieces[start : start + size]) for start in range(0, len(pieces), size)] if pieces else []
 
 
-
 # --------------------------------------------------------------------------------------------- audio output
 
 # OpenAI bills speech by its length: 1 token per 50 ms of generated audio, 1 per 100 ms of input audio.
