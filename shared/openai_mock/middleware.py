@@ -73,6 +73,7 @@ class OpenAIMiddleware:
             return
         scope.setdefault("state", {})["principal"] = principal  # request.state.principal in routes
         app_send: Any = send_unless_overflowed
+        paced: controls_runtime.PacedSend | None = None
         if not scope["path"].startswith(controls_runtime.CONTROL_PREFIX):
             # Mock controls (docs/controls.md): injected faults, latency, cut streams, the journal.
             controls = controls_runtime.begin(principal.tenant, principal.organization_id, scope.get("headers", []))
@@ -82,7 +83,7 @@ class OpenAIMiddleware:
                 await fault.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
                 return
-            app_send = controls_runtime.PacedSend(send_unless_overflowed, controls, settings)
+            app_send = paced = controls_runtime.PacedSend(send_unless_overflowed, receive, controls, settings)
         try:
             await self.app(scope, receive_limited, app_send)
         except Exception:
@@ -90,6 +91,9 @@ class OpenAIMiddleware:
                 logger.exception("unhandled error", extra={"path": scope.get("path"), "request_id": request_id})
                 if not response_started:
                     await server_error().response()(scope, receive, send_with_headers)
+        finally:
+            if paced is not None:
+                paced.close()
         if overflowed and not response_started:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
         if controls is not None:

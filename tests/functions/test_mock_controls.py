@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import warnings
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from openai_mock import clock, ratelimits
 from openai_mock.control import api, runtime
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.settings import reset_settings
+from tests.support.loop import run_on_private_loop
 from tests.support.sdk import asgi_client, lambda_client
 from tests.support.spec import requires_spec, validate_component
 
@@ -309,6 +311,40 @@ def test_stream_latency_paces_first_token_then_tokens_per_second(client: openai.
     chunks = list(ask(client, stream=True, extra_headers={"x-mock-ttft-ms": "400", "x-mock-tokens-per-second": "50"}))
     assert slept[0] == 0.4
     assert set(slept[1:]) == {0.02} and len(slept) == len(chunks) + 1  # + the [DONE] event
+
+
+def test_paced_stream_stops_when_the_client_leaves(mock_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paced stream waits between events: a client that leaves meanwhile ends it (not slept through)."""
+    pauses: list[float] = []
+
+    async def never_ends(seconds: float) -> None:
+        pauses.append(seconds)
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(runtime, "sleep", never_ends)
+    body = json.dumps({"model": "gpt-4o-mini", "stream": True, "messages": ASK}).encode()
+    headers = [(b"authorization", b"Bearer sk-test"), (b"content-type", b"application/json"),
+               (b"x-mock-tokens-per-second", b"5")]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/v1/chat/completions", "raw_path": b"/v1/chat/completions", "query_string": b"",
+             "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+    incoming: list[dict[str, Any]] = [{"type": "http.request", "body": body, "more_body": False},
+                                      {"type": "http.disconnect"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0) if len(incoming) > 1 else incoming[0]
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def call() -> None:  # the timeout only guards against a hang: the stream must end on its own
+        await asyncio.wait_for(mock_app(scope, receive, send), timeout=30)
+
+    run_on_private_loop(call())
+    events = [message["body"] for message in sent if message.get("body")]
+    assert sent[0]["status"] == 200 and pauses == [0.2]
+    assert len(events) == 1 and events[0].startswith(b"data: {") and b'"role":"assistant"' in events[0]
 
 
 def test_fixture_latency_and_deployment_latency(http: TestClient, client: openai.OpenAI, slept: list[float],

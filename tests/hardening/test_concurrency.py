@@ -12,7 +12,7 @@ import asyncio
 import os
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import openai
@@ -26,11 +26,11 @@ from openai_mock.organization.core import organization
 from openai_mock.store import get_store
 from openai_mock.store.dynamodb import DynamoDBStore
 from tests.conftest import TEMPLATE
+from tests.support.loop import run_on_private_loop
 
 CLIENTS = 16
 OPS_PER_CLIENT = int(os.environ.get("HARDENING_OPS_PER_CLIENT", "12"))
 ADMIN_KEY = "sk-admin-concurrency"
-T = TypeVar("T")
 
 
 def _async_client(app: TemplateRouter, key: str) -> openai.AsyncOpenAI:
@@ -40,22 +40,12 @@ def _async_client(app: TemplateRouter, key: str) -> openai.AsyncOpenAI:
                               http_client=http, max_retries=0)
 
 
-def _wait(awaitable: Awaitable[T]) -> T:
-    """Run on a private loop: `asyncio.run` would leave the main thread without an event loop, which
-    Mangum (the Lambda handler tests that run later) still asks for."""
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(awaitable)
-    finally:
-        loop.close()
-
-
 def _run(workers: Callable[[int], Awaitable[None]]) -> float:
     async def main() -> None:
         await asyncio.gather(*(workers(index) for index in range(CLIENTS)))
 
     started = time.perf_counter()
-    _wait(main())
+    run_on_private_loop(main())
     return time.perf_counter() - started
 
 
@@ -72,7 +62,7 @@ def test_vector_store_files_created_concurrently_are_all_counted(on_dynamodb_loc
     app = build_app(TEMPLATE)
     clock.freeze()
     client = _async_client(app, "sk-concurrency")
-    store = _wait(client.vector_stores.create(name="contended"))
+    store = run_on_private_loop(client.vector_stores.create(name="contended"))
     created: list[list[str]] = [[] for _ in range(CLIENTS)]
 
     async def worker(index: int) -> None:
@@ -89,14 +79,14 @@ def test_vector_store_files_created_concurrently_are_all_counted(on_dynamodb_loc
 
     expected = {file_id for ids in created for file_id in ids}
     assert len(expected) == total  # every create answered with its own id
-    counts = _wait(client.vector_stores.retrieve(store.id)).file_counts
+    counts = run_on_private_loop(client.vector_stores.retrieve(store.id)).file_counts
     assert (counts.total, counts.in_progress) == (total, total)  # the clock is frozen: all still processing
     clock.advance(3600)  # let every file finish processing
-    listed = _wait(_all_pages(client.vector_stores.files.list(vector_store_id=store.id, limit=100)))
+    listed = run_on_private_loop(_all_pages(client.vector_stores.files.list(vector_store_id=store.id, limit=100)))
     listed_ids = [item.id for item in listed]
     assert len(listed_ids) == len(set(listed_ids)) == total, "lost or duplicated vector store files"
     assert set(listed_ids) == expected
-    done = _wait(client.vector_stores.retrieve(store.id))
+    done = run_on_private_loop(client.vector_stores.retrieve(store.id))
     counts = done.file_counts
     assert (counts.total, counts.completed, counts.in_progress, counts.failed, counts.cancelled) == (
         total, total, 0, 0, 0)
@@ -119,7 +109,7 @@ def _item_bytes(tenant: str, vector_store_id: str) -> int:
 def test_thread_messages_created_and_updated_concurrently(on_dynamodb_local: str) -> None:
     app = build_app(TEMPLATE)
     owner = _async_client(app, "sk-threads")
-    thread = _wait(owner.beta.threads.create(metadata={"topic": "load"}))
+    thread = run_on_private_loop(owner.beta.threads.create(metadata={"topic": "load"}))
     per_client = max(1, OPS_PER_CLIENT // 2)  # each message is created, then its metadata updated
     created: dict[int, list[str]] = {}
 
@@ -136,7 +126,7 @@ def test_thread_messages_created_and_updated_concurrently(on_dynamodb_local: str
     seconds = _run(worker)
     _report("thread messages (create + update)", CLIENTS * per_client * 2, seconds)
 
-    listed = _wait(_all_pages(owner.beta.threads.messages.list(thread.id, limit=100, order="asc")))
+    listed = run_on_private_loop(_all_pages(owner.beta.threads.messages.list(thread.id, limit=100, order="asc")))
     listed_ids = [message.id for message in listed]
     expected = {message_id for ids in created.values() for message_id in ids}
     assert len(listed_ids) == len(set(listed_ids)) == CLIENTS * per_client, "lost or duplicated messages"
@@ -153,7 +143,7 @@ def test_thread_messages_created_and_updated_concurrently(on_dynamodb_local: str
 def test_project_users_added_and_updated_concurrently(on_dynamodb_local: str) -> None:
     app = build_app(TEMPLATE)
     admin = _async_client(app, ADMIN_KEY)
-    project = _wait(admin.admin.organization.projects.create(name="Crowded"))
+    project = run_on_private_loop(admin.admin.organization.projects.create(name="Crowded"))
     principal = principal_for_key(ADMIN_KEY)
     per_client = max(1, OPS_PER_CLIENT // 2)  # each user is added (a create) then promoted (an update)
 
@@ -167,7 +157,7 @@ def test_project_users_added_and_updated_concurrently(on_dynamodb_local: str) ->
     async def setup() -> list[list[str]]:
         return list(await asyncio.gather(*(invited(index) for index in range(CLIENTS))))
 
-    pool = _wait(setup())
+    pool = run_on_private_loop(setup())
 
     async def worker(index: int) -> None:
         mine = _async_client(app, ADMIN_KEY)
@@ -179,7 +169,8 @@ def test_project_users_added_and_updated_concurrently(on_dynamodb_local: str) ->
     seconds = _run(worker)
     _report("project users (add + change role)", CLIENTS * per_client * 2, seconds)
 
-    listed = _wait(_all_pages(admin.admin.organization.projects.users.list(project_id=project.id, limit=100)))
+    project_users = admin.admin.organization.projects.users
+    listed = run_on_private_loop(_all_pages(project_users.list(project_id=project.id, limit=100)))
     expected = {user_id for ids in pool for user_id in ids}
     listed_ids = [user.id for user in listed]
     assert len(listed_ids) == len(set(listed_ids)), "duplicated project users"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import pytest
 from fastapi import APIRouter, Request
@@ -17,6 +18,7 @@ from openai_mock.pagination import ListParams, list_object, list_params, paginat
 from openai_mock.rng import seeded_rng
 from openai_mock.settings import get_settings, reset_settings
 from openai_mock.store.base import Page
+from tests.support.loop import run_on_private_loop
 
 
 def test_ids_carry_openai_prefixes_and_lengths() -> None:
@@ -158,6 +160,27 @@ def test_sync_event_streams_are_computed_on_the_event_loop_thread() -> None:
     assert answer.headers["content-type"].startswith("text/event-stream")
     assert answer.text == "".join(f'data: {{"n":{n}}}\n\n' for n in range(3))
     assert len(threads) == 1
+
+
+def test_stream_events_leave_in_batches_that_split_back_into_events() -> None:
+    """Unpaced events go out in writes of up to BATCH_BYTES; a paced stream splits them back, event by event."""
+    from openai_mock.generation import streaming
+
+    events = [sse_event({"n": number, "pad": "x" * 500}) for number in range(100)]
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> MutableMapping[str, Any]:
+        raise AssertionError("an unpaced stream waits for nothing, the client included")
+
+    run_on_private_loop(streaming.sse_stream(iter(events))({"type": "http"}, receive, send))
+    writes = [message["body"] for message in sent[1:] if message["body"]]
+    assert 1 < len(writes) < len(events) and all(len(write) <= streaming.BATCH_BYTES + 600 for write in writes)
+    assert b"".join(writes) == b"".join(events)
+    assert [event for write in writes for event in streaming.split_events(write)] == events
+    assert streaming.split_events(b"data: 1\n\ndata: 2") == [b"data: 1\n\n", b"data: 2"]
 
 
 def test_request_seed_prefers_the_header(monkeypatch: pytest.MonkeyPatch) -> None:

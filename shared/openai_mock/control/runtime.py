@@ -19,6 +19,7 @@ from typing import Any
 from openai_mock import clock, ids, rng
 from openai_mock.control import faults
 from openai_mock.errors import OpenAIError
+from openai_mock.generation.streaming import split_events
 from openai_mock.pagination import ListParams, paginate
 from openai_mock.settings import Settings, get_settings
 from openai_mock.store import get_store
@@ -155,15 +156,19 @@ def delay_seconds(pace: Pace, tenant: str) -> float:
 
 class PacedSend:
     """Wraps `send`: delays a non-stream answer, paces a stream (TTFT, then tokens per second), cuts it.
-    The pace is decided when the answer starts: by then the route has run its fixture hook."""
+    The pace is decided when the answer starts: by then the route has run its fixture hook.
 
-    def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]], controls: RequestControls,
-                 settings: Settings) -> None:
-        self.send, self.controls, self.settings = send, controls, settings
+    A paced stream is the only one that waits, so it is the one that watches for the client leaving (through
+    `receive`): then the rest of the stream is dropped instead of slept through. `close()` ends the watch."""
+
+    def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]], receive: Callable[[], Awaitable[Any]],
+                 controls: RequestControls, settings: Settings) -> None:
+        self.send, self.receive, self.controls, self.settings = send, receive, controls, settings
         self.pace: Pace | None = None
         self.streaming = False
         self.events = 0
         self.closed = False
+        self._client_left: asyncio.Future[None] | None = None
 
     async def __call__(self, message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
@@ -178,26 +183,52 @@ class PacedSend:
             if not self.streaming and (self.pace.ms or self.pace.jitter_ms):
                 await sleep(delay_seconds(self.pace, self.controls.tenant))
         elif self.pace is not None and self.streaming and message.get("body"):
-            if self.closed:
-                return
-            await self._pace_event()
-            cut_after = int(_float(self.controls.headers.get("stream-cut-after"), DEFAULT_CUT_AFTER))
-            if self.controls.cut and self.events > cut_after:
-                # The stream stops here: no more events, no [DONE] / response.completed.
-                self.closed = True
-                await self.send({"type": "http.response.body", "body": b"", "more_body": False})
-                return
+            # Streams write events in batches; paced, they leave one event at a time.
+            for event in split_events(message["body"]):
+                await self._send_event(event)
+            return
         elif self.closed:
             return
         await self.send(message)
+
+    def close(self) -> None:
+        if self._client_left is not None:
+            self._client_left.cancel()
+
+    async def _send_event(self, event: bytes) -> None:
+        if self.closed:
+            return
+        await self._pace_event()
+        if self.closed:
+            return
+        cut_after = int(_float(self.controls.headers.get("stream-cut-after"), DEFAULT_CUT_AFTER))
+        if self.controls.cut and self.events > cut_after:
+            # The stream stops here: no more events, no [DONE] / response.completed.
+            self.closed = True
+            await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await self.send({"type": "http.response.body", "body": event, "more_body": True})
 
     async def _pace_event(self) -> None:
         self.events += 1
         pace = self.pace or Pace()
         if self.events == 1 and pace.ttft_ms:
-            await sleep(pace.ttft_ms / 1000)
+            await self._wait(pace.ttft_ms / 1000)
         elif self.events > 1 and pace.tokens_per_second:
-            await sleep(1 / pace.tokens_per_second)
+            await self._wait(1 / pace.tokens_per_second)
+
+    async def _wait(self, seconds: float) -> None:
+        if self._client_left is None:
+            self._client_left = asyncio.ensure_future(self._disconnect())
+        pause = asyncio.ensure_future(sleep(seconds))
+        await asyncio.wait((pause, self._client_left), return_when=asyncio.FIRST_COMPLETED)
+        if self._client_left.done():
+            pause.cancel()
+            self.closed = True
+
+    async def _disconnect(self) -> None:
+        while (await self.receive())["type"] != "http.disconnect":
+            pass
 
 
 # --------------------------------------------------------------------------------------------- journal
