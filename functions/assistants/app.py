@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.assistants import objects, params, runs
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.generation.streaming import sse_stream
 from openai_mock.pagination import Pagination
 from openai_mock.responses import JSONObject
@@ -23,132 +23,134 @@ RunIdFilter = Annotated[str | None, Query()]
 
 
 @assistants.post("", operation_id="createAssistant")
-async def create_assistant(body: params.CreateAssistantRequest, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.create_assistant(principal.tenant, body))
+async def create_assistant(body: params.CreateAssistantRequest, request: Request) -> JSONObject:
+    return JSONObject(objects.create_assistant(tenant_of(request), body))
 
 
 @assistants.get("", operation_id="listAssistants")
-async def list_assistants(principal: CurrentPrincipal, page: Pagination) -> JSONObject:
-    return JSONObject(objects.list_assistants(principal.tenant, page))
+async def list_assistants(request: Request, page: Pagination) -> JSONObject:
+    return JSONObject(objects.list_assistants(tenant_of(request), page))
 
 
 @assistants.get("/{assistant_id}", operation_id="getAssistant")
-async def retrieve_assistant(assistant_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.get_assistant(principal.tenant, assistant_id))
+async def retrieve_assistant(assistant_id: str, request: Request) -> JSONObject:
+    return JSONObject(objects.get_assistant(tenant_of(request), assistant_id))
 
 
 @assistants.post("/{assistant_id}", operation_id="modifyAssistant")
 async def update_assistant(assistant_id: str, body: params.ModifyAssistantRequest,
-                           principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.modify_assistant(principal.tenant, assistant_id, body))
+                           request: Request) -> JSONObject:
+    return JSONObject(objects.modify_assistant(tenant_of(request), assistant_id, body))
 
 
 @assistants.delete("/{assistant_id}", operation_id="deleteAssistant")
-async def delete_assistant(assistant_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.delete_assistant(principal.tenant, assistant_id))
+async def delete_assistant(assistant_id: str, request: Request) -> JSONObject:
+    return JSONObject(objects.delete_assistant(tenant_of(request), assistant_id))
 
 
 # --------------------------------------------------------------------------- threads
 
 
 @threads.post("", operation_id="createThread")
-async def create_thread(principal: CurrentPrincipal, body: params.CreateThreadRequest | None = None) -> JSONObject:
-    return JSONObject(objects.create_thread(principal.tenant, body or params.CreateThreadRequest()))
+async def create_thread(request: Request, body: params.CreateThreadRequest | None = None) -> JSONObject:
+    return JSONObject(objects.create_thread(tenant_of(request), body or params.CreateThreadRequest()))
 
 
 @threads.post("/runs", operation_id="createThreadAndRun")
-async def create_and_run(body: params.CreateThreadAndRunRequest, principal: CurrentPrincipal,
-                         request: Request) -> Response:
-    thread, run = runs.create_thread_and_run(principal.tenant, body, request.headers)
+async def create_and_run(body: params.CreateThreadAndRunRequest, request: Request) -> Response:
+    tenant = tenant_of(request)
+    thread, run = runs.create_thread_and_run(tenant, body, request.headers)
     if body.stream:
-        return sse_stream(runs.stream_phase(principal.tenant, run, thread=thread))
+        return sse_stream(runs.stream_phase(tenant, run, thread=thread))
     return JSONObject(objects.public(run))
 
 
 @threads.get("/{thread_id}", operation_id="getThread")
-async def retrieve_thread(thread_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.get_thread(principal.tenant, thread_id))
+async def retrieve_thread(thread_id: str, request: Request) -> JSONObject:
+    return JSONObject(objects.get_thread(tenant_of(request), thread_id))
 
 
 @threads.post("/{thread_id}", operation_id="modifyThread")
-async def update_thread(thread_id: str, body: params.ModifyThreadRequest, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.modify_thread(principal.tenant, thread_id, body))
+async def update_thread(thread_id: str, body: params.ModifyThreadRequest, request: Request) -> JSONObject:
+    return JSONObject(objects.modify_thread(tenant_of(request), thread_id, body))
 
 
 @threads.delete("/{thread_id}", operation_id="deleteThread")
-async def delete_thread(thread_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.delete_thread(principal.tenant, thread_id, runs.run_collections))
+async def delete_thread(thread_id: str, request: Request) -> JSONObject:
+    return JSONObject(objects.delete_thread(tenant_of(request), thread_id, runs.run_collections))
 
 
 # --------------------------------------------------------------------------- messages
 
 
 @threads.post("/{thread_id}/messages", operation_id="createMessage")
-async def create_message(thread_id: str, body: params.MessageRequest, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(runs.create_message(principal.tenant, thread_id, body))
+async def create_message(thread_id: str, body: params.MessageRequest, request: Request) -> JSONObject:
+    return JSONObject(runs.create_message(tenant_of(request), thread_id, body))
 
 
 @threads.get("/{thread_id}/messages", operation_id="listMessages")
-async def list_messages(thread_id: str, principal: CurrentPrincipal, page: Pagination,
+async def list_messages(thread_id: str, request: Request, page: Pagination,
                         run_id: RunIdFilter = None) -> JSONObject:
-    return JSONObject(objects.list_messages(principal.tenant, thread_id, page, run_id))
+    return JSONObject(objects.list_messages(tenant_of(request), thread_id, page, run_id))
 
 
 @threads.get("/{thread_id}/messages/{message_id}", operation_id="getMessage")
-async def retrieve_message(thread_id: str, message_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.get_message(principal.tenant, thread_id, message_id))
+async def retrieve_message(thread_id: str, message_id: str, request: Request) -> JSONObject:
+    return JSONObject(objects.get_message(tenant_of(request), thread_id, message_id))
 
 
 @threads.post("/{thread_id}/messages/{message_id}", operation_id="modifyMessage")
 async def update_message(thread_id: str, message_id: str, body: params.ModifyRequest,
-                         principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.modify_message(principal.tenant, thread_id, message_id, body))
+                         request: Request) -> JSONObject:
+    return JSONObject(objects.modify_message(tenant_of(request), thread_id, message_id, body))
 
 
 @threads.delete("/{thread_id}/messages/{message_id}", operation_id="deleteMessage")
-async def delete_message(thread_id: str, message_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(objects.delete_message(principal.tenant, thread_id, message_id))
+async def delete_message(thread_id: str, message_id: str, request: Request) -> JSONObject:
+    return JSONObject(objects.delete_message(tenant_of(request), thread_id, message_id))
 
 
 # --------------------------------------------------------------------------- runs
 
 
 @threads.post("/{thread_id}/runs", operation_id="createRun")
-async def create_run(thread_id: str, body: params.CreateRunRequest, principal: CurrentPrincipal, request: Request,
+async def create_run(thread_id: str, body: params.CreateRunRequest, request: Request,
                      include: Include = None) -> Response:
-    run = runs.create_run(principal.tenant, thread_id, body, request.headers, include)
+    tenant = tenant_of(request)
+    run = runs.create_run(tenant, thread_id, body, request.headers, include)
     if body.stream:
-        return sse_stream(runs.stream_phase(principal.tenant, run))
+        return sse_stream(runs.stream_phase(tenant, run))
     return JSONObject(objects.public(run))
 
 
 @threads.get("/{thread_id}/runs", operation_id="listRuns")
-async def list_runs(thread_id: str, principal: CurrentPrincipal, page: Pagination) -> JSONObject:
-    return JSONObject(runs.list_runs(principal.tenant, thread_id, page))
+async def list_runs(thread_id: str, request: Request, page: Pagination) -> JSONObject:
+    return JSONObject(runs.list_runs(tenant_of(request), thread_id, page))
 
 
 @threads.get("/{thread_id}/runs/{run_id}", operation_id="getRun")
-async def retrieve_run(thread_id: str, run_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(runs.get_run(principal.tenant, thread_id, run_id))
+async def retrieve_run(thread_id: str, run_id: str, request: Request) -> JSONObject:
+    return JSONObject(runs.get_run(tenant_of(request), thread_id, run_id))
 
 
 @threads.post("/{thread_id}/runs/{run_id}", operation_id="modifyRun")
 async def update_run(thread_id: str, run_id: str, body: params.ModifyRequest,
-                     principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(runs.modify_run(principal.tenant, thread_id, run_id, body))
+                     request: Request) -> JSONObject:
+    return JSONObject(runs.modify_run(tenant_of(request), thread_id, run_id, body))
 
 
 @threads.post("/{thread_id}/runs/{run_id}/cancel", operation_id="cancelRun")
-async def cancel_run(thread_id: str, run_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(runs.cancel_run(principal.tenant, thread_id, run_id))
+async def cancel_run(thread_id: str, run_id: str, request: Request) -> JSONObject:
+    return JSONObject(runs.cancel_run(tenant_of(request), thread_id, run_id))
 
 
 @threads.post("/{thread_id}/runs/{run_id}/submit_tool_outputs", operation_id="submitToolOuputsToRun")
 async def submit_tool_outputs(thread_id: str, run_id: str, body: params.SubmitToolOutputsRequest,
-                              principal: CurrentPrincipal, request: Request) -> Response:
-    run = runs.submit_tool_outputs(principal.tenant, thread_id, run_id, body, request.headers)
+                              request: Request) -> Response:
+    tenant = tenant_of(request)
+    run = runs.submit_tool_outputs(tenant, thread_id, run_id, body, request.headers)
     if body.stream:
-        return sse_stream(runs.stream_phase(principal.tenant, run, resumed=True))
+        return sse_stream(runs.stream_phase(tenant, run, resumed=True))
     return JSONObject(objects.public(run))
 
 
@@ -156,15 +158,15 @@ async def submit_tool_outputs(thread_id: str, run_id: str, body: params.SubmitTo
 
 
 @threads.get("/{thread_id}/runs/{run_id}/steps", operation_id="listRunSteps")
-async def list_run_steps(thread_id: str, run_id: str, principal: CurrentPrincipal, page: Pagination,
+async def list_run_steps(thread_id: str, run_id: str, request: Request, page: Pagination,
                          include: Include = None) -> JSONObject:
-    return JSONObject(runs.list_steps(principal.tenant, thread_id, run_id, page, include))
+    return JSONObject(runs.list_steps(tenant_of(request), thread_id, run_id, page, include))
 
 
 @threads.get("/{thread_id}/runs/{run_id}/steps/{step_id}", operation_id="getRunStep")
-async def retrieve_run_step(thread_id: str, run_id: str, step_id: str, principal: CurrentPrincipal,
+async def retrieve_run_step(thread_id: str, run_id: str, step_id: str, request: Request,
                             include: Include = None) -> JSONObject:
-    return JSONObject(runs.get_step(principal.tenant, thread_id, run_id, step_id, include))
+    return JSONObject(runs.get_step(tenant_of(request), thread_id, run_id, step_id, include))
 
 
 app = create_app(assistants, threads, title="openai-mock assistants")

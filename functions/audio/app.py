@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
 
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.generation import audio
 from openai_mock.generation.streaming import sse_stream
 from openai_mock.ratelimits import record_usage
@@ -33,32 +33,32 @@ def _answer(transcript: audio.Transcript) -> Response:
 
 
 @router.post("/speech", operation_id="createSpeech")
-async def create_speech(body: audio.CreateSpeechRequest, request: Request, principal: CurrentPrincipal) -> Response:
+async def create_speech(body: audio.CreateSpeechRequest, request: Request) -> Response:
     content, content_type = audio.create_speech(body)
     # TTS is billed per character
-    record_usage(request, principal.tenant, body.model, len(body.input), "audio_speeches", characters=len(body.input))
+    record_usage(request, tenant_of(request), body.model, len(body.input), "audio_speeches", characters=len(body.input))
     return Response(content, media_type=content_type)
 
 
 @router.post("/transcriptions", operation_id="createTranscription", response_model=None)
 async def create_transcription(
-    form: Annotated[TranscriptionForm, Form()], request: Request, principal: CurrentPrincipal
+    form: Annotated[TranscriptionForm, Form()], request: Request
 ) -> Response:
     options = audio.TranscriptionOptions.model_validate(form.model_dump(exclude={"file"}))
     transcript = audio.create_transcription(options, await form.file.read(), form.file.filename,
                                             request_seed(request.headers))
-    record_usage(request, principal.tenant, form.model, 0)
+    record_usage(request, tenant_of(request), form.model, 0)
     return _answer(transcript)
 
 
 @router.post("/translations", operation_id="createTranslation", response_model=None)
 async def create_translation(
-    form: Annotated[TranslationForm, Form()], request: Request, principal: CurrentPrincipal
+    form: Annotated[TranslationForm, Form()], request: Request
 ) -> Response:
     options = audio.TranslationOptions.model_validate(form.model_dump(exclude={"file"}))
     transcript = audio.create_translation(options, await form.file.read(), form.file.filename,
                                           request_seed(request.headers))
-    record_usage(request, principal.tenant, form.model, 0)
+    record_usage(request, tenant_of(request), form.model, 0)
     return _answer(transcript)
 
 

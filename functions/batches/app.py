@@ -8,34 +8,34 @@ from fastapi import APIRouter, Query, Request
 
 from openai_mock import batches
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/batches")
 
 
 @router.post("", operation_id="createBatch")
-async def create_batch(body: batches.CreateBatchRequest, request: Request, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(batches.create_batch(principal.tenant, body, request.headers))
+async def create_batch(body: batches.CreateBatchRequest, request: Request) -> JSONObject:
+    return JSONObject(batches.create_batch(tenant_of(request), body, request.headers))
 
 
 @router.get("", operation_id="listBatches")
 def list_batches(
-    principal: CurrentPrincipal,
+    request: Request,
     after: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query()] = 20,
 ) -> JSONObject:
-    return JSONObject(batches.list_batches(principal.tenant, limit=limit, after=after))
+    return JSONObject(batches.list_batches(tenant_of(request), limit=limit, after=after))
 
 
 @router.get("/{batch_id}", operation_id="retrieveBatch")
-def retrieve_batch(batch_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(batches.retrieve_batch(principal.tenant, batch_id))
+def retrieve_batch(batch_id: str, request: Request) -> JSONObject:
+    return JSONObject(batches.retrieve_batch(tenant_of(request), batch_id))
 
 
 @router.post("/{batch_id}/cancel", operation_id="cancelBatch")
-def cancel_batch(batch_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(batches.cancel_batch(principal.tenant, batch_id))
+def cancel_batch(batch_id: str, request: Request) -> JSONObject:
+    return JSONObject(batches.cancel_batch(tenant_of(request), batch_id))
 
 
 app = create_app(router, title="openai-mock batches")

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from openai_mock import chat
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.pagination import MetadataFilter
 from openai_mock.responses import JSONObject, respond
 
@@ -16,15 +16,15 @@ router = APIRouter(prefix="/v1/chat/completions")
 
 @router.post("", operation_id="createChatCompletion", response_model=None)
 async def create_chat_completion(
-    body: chat.ChatCompletionRequest, request: Request, principal: CurrentPrincipal
+    body: chat.ChatCompletionRequest, request: Request
 ) -> Response:
-    answer = chat.create(body, principal.tenant, request)
+    answer = chat.create(body, tenant_of(request), request)
     return respond(answer)
 
 
 @router.get("", operation_id="listChatCompletions")
 async def list_chat_completions(
-    principal: CurrentPrincipal,
+    request: Request,
     metadata: MetadataFilter,
     model: str | None = None,
     after: str | None = None,
@@ -32,36 +32,36 @@ async def list_chat_completions(
     order: str = "asc",
 ) -> JSONObject:
     return JSONObject(
-        chat.list_completions(principal.tenant, model=model, metadata=metadata, after=after, limit=limit, order=order)
+        chat.list_completions(tenant_of(request), model=model, metadata=metadata, after=after, limit=limit, order=order)
     )
 
 
 @router.get("/{completion_id}", operation_id="getChatCompletion")
-async def retrieve_chat_completion(completion_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(chat.retrieve(principal.tenant, completion_id))
+async def retrieve_chat_completion(completion_id: str, request: Request) -> JSONObject:
+    return JSONObject(chat.retrieve(tenant_of(request), completion_id))
 
 
 @router.post("/{completion_id}", operation_id="updateChatCompletion")
 async def update_chat_completion(
-    completion_id: str, body: chat.UpdateChatCompletionRequest, principal: CurrentPrincipal
+    completion_id: str, body: chat.UpdateChatCompletionRequest, request: Request
 ) -> JSONObject:
-    return JSONObject(chat.update(principal.tenant, completion_id, body))
+    return JSONObject(chat.update(tenant_of(request), completion_id, body))
 
 
 @router.delete("/{completion_id}", operation_id="deleteChatCompletion")
-async def delete_chat_completion(completion_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(chat.delete(principal.tenant, completion_id))
+async def delete_chat_completion(completion_id: str, request: Request) -> JSONObject:
+    return JSONObject(chat.delete(tenant_of(request), completion_id))
 
 
 @router.get("/{completion_id}/messages", operation_id="getChatCompletionMessages")
 async def list_chat_completion_messages(
     completion_id: str,
-    principal: CurrentPrincipal,
+    request: Request,
     after: str | None = None,
     limit: Annotated[int, Query()] = 20,
     order: str = "asc",
 ) -> JSONObject:
-    return JSONObject(chat.list_messages(principal.tenant, completion_id, after=after, limit=limit, order=order))
+    return JSONObject(chat.list_messages(tenant_of(request), completion_id, after=after, limit=limit, order=order))
 
 
 app = create_app(router, title="openai-mock chat")

@@ -5,7 +5,7 @@ from starlette.responses import Response
 
 from openai_mock import completions
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.responses import respond
 
 router = APIRouter(prefix="/v1/completions")
@@ -13,9 +13,9 @@ router = APIRouter(prefix="/v1/completions")
 
 @router.post("", operation_id="createCompletion", response_model=None)
 async def create_completion(
-    body: completions.CompletionRequest, request: Request, principal: CurrentPrincipal
+    body: completions.CompletionRequest, request: Request
 ) -> Response:
-    answer = completions.create(body, principal.tenant, request)
+    answer = completions.create(body, tenant_of(request), request)
     return respond(answer)
 
 

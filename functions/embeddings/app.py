@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 
 from openai_mock import ratelimits
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.generation import embeddings
 from openai_mock.responses import JSONObject
 
@@ -12,12 +12,11 @@ router = APIRouter(prefix="/v1/embeddings")
 
 
 @router.post("", operation_id="createEmbedding")
-async def create_embedding(
-    body: embeddings.EmbeddingRequest, request: Request, principal: CurrentPrincipal
-) -> JSONObject:
-    response = embeddings.create_embedding(principal.tenant, body)
+async def create_embedding(body: embeddings.EmbeddingRequest, request: Request) -> JSONObject:
+    tenant = tenant_of(request)
+    response = embeddings.create_embedding(tenant, body)
     tokens = response["usage"]["total_tokens"]
-    ratelimits.record_usage(request, principal.tenant, response["model"], tokens, "embeddings", input_tokens=tokens)
+    ratelimits.record_usage(request, tenant, response["model"], tokens, "embeddings", input_tokens=tokens)
     return JSONObject(response)
 
 

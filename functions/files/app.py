@@ -3,12 +3,12 @@
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from openai_mock import clock, files
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.pagination import check_limit, list_object, list_params
 from openai_mock.responses import JSONObject
 
@@ -19,7 +19,7 @@ MAX_LIST_LIMIT = 10_000  # this list's range in the spec (its default too)
 
 @router.post("", operation_id="createFile")
 async def create_file(
-    principal: CurrentPrincipal,
+    request: Request,
     file: Annotated[UploadFile, File()],
     purpose: Annotated[str, Form()],
     # The SDK sends the `expires_after` object as bracketed form fields.
@@ -30,38 +30,39 @@ async def create_file(
     expires_after = None if anchor is None and seconds is None else {"anchor": anchor, "seconds": seconds}
     expires_at = files.expiry_from(expires_after, clock.now_seconds())
     data = await file.read()
-    created = files.create_file(principal.tenant, file.filename or "upload", purpose, data, expires_at=expires_at)
+    created = files.create_file(tenant_of(request), file.filename or "upload", purpose, data, expires_at=expires_at)
     return JSONObject(created)
 
 
 @router.get("", operation_id="listFiles")
 async def list_files(
-    principal: CurrentPrincipal,
+    request: Request,
     purpose: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query()] = MAX_LIST_LIMIT,
     order: Annotated[str, Query()] = "desc",
     after: Annotated[str | None, Query()] = None,
 ) -> JSONObject:
     params = list_params(order=order, after=after)  # the shared `order`/`after` checks; `limit` has its own range
-    page = files.list_files(principal.tenant, limit=check_limit(limit, MAX_LIST_LIMIT), order=params.order,
+    page = files.list_files(tenant_of(request), limit=check_limit(limit, MAX_LIST_LIMIT), order=params.order,
                             after=params.after, purpose=purpose or None)
     return JSONObject(list_object(page))
 
 
 @router.get("/{file_id}", operation_id="retrieveFile")
-async def retrieve_file(file_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(files.get_file(principal.tenant, file_id))
+async def retrieve_file(file_id: str, request: Request) -> JSONObject:
+    return JSONObject(files.get_file(tenant_of(request), file_id))
 
 
 @router.delete("/{file_id}", operation_id="deleteFile")
-async def delete_file(file_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(files.delete_file(principal.tenant, file_id))
+async def delete_file(file_id: str, request: Request) -> JSONObject:
+    return JSONObject(files.delete_file(tenant_of(request), file_id))
 
 
 @router.get("/{file_id}/content", operation_id="downloadFile")
-async def file_content(file_id: str, principal: CurrentPrincipal) -> Response:
-    data = files.read_file_bytes(principal.tenant, file_id)
-    filename = quote(files.get_file(principal.tenant, file_id)["filename"])
+async def file_content(file_id: str, request: Request) -> Response:
+    tenant = tenant_of(request)
+    data = files.read_file_bytes(tenant, file_id)
+    filename = quote(files.get_file(tenant, file_id)["filename"])
     return Response(
         data,
         media_type="application/octet-stream",

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 
 from openai_mock import fine_tuning
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import principal_of, tenant_of
 from openai_mock.pagination import MetadataFilter
 from openai_mock.responses import JSONObject
 
@@ -14,53 +14,51 @@ router = APIRouter(prefix="/v1/fine_tuning/jobs")
 
 
 @router.post("", operation_id="createFineTuningJob")
-async def create_fine_tuning_job(
-    body: fine_tuning.CreateFineTuningJobRequest, request: Request, principal: CurrentPrincipal
-) -> JSONObject:
+async def create_fine_tuning_job(body: fine_tuning.CreateFineTuningJobRequest, request: Request) -> JSONObject:
+    principal = principal_of(request)
     return JSONObject(fine_tuning.create_job(principal.tenant, principal.organization_id, body, request.headers))
 
 
 @router.get("", operation_id="listPaginatedFineTuningJobs")
 async def list_fine_tuning_jobs(
     request: Request,
-    principal: CurrentPrincipal,
     metadata: MetadataFilter,
     after: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query()] = 20,
 ) -> JSONObject:
     # `metadata=null` asks for jobs without any metadata.
-    return JSONObject(fine_tuning.list_jobs(principal.tenant, limit=limit, after=after or None, metadata=metadata,
+    return JSONObject(fine_tuning.list_jobs(tenant_of(request), limit=limit, after=after or None, metadata=metadata,
                                             no_metadata=request.query_params.get("metadata") == "null"))
 
 
 @router.get("/{fine_tuning_job_id}", operation_id="retrieveFineTuningJob")
-async def retrieve_fine_tuning_job(fine_tuning_job_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(fine_tuning.retrieve_job(principal.tenant, fine_tuning_job_id))
+async def retrieve_fine_tuning_job(fine_tuning_job_id: str, request: Request) -> JSONObject:
+    return JSONObject(fine_tuning.retrieve_job(tenant_of(request), fine_tuning_job_id))
 
 
 @router.post("/{fine_tuning_job_id}/cancel", operation_id="cancelFineTuningJob")
-async def cancel_fine_tuning_job(fine_tuning_job_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(fine_tuning.cancel_job(principal.tenant, fine_tuning_job_id))
+async def cancel_fine_tuning_job(fine_tuning_job_id: str, request: Request) -> JSONObject:
+    return JSONObject(fine_tuning.cancel_job(tenant_of(request), fine_tuning_job_id))
 
 
 @router.get("/{fine_tuning_job_id}/events", operation_id="listFineTuningEvents")
 async def list_fine_tuning_events(
     fine_tuning_job_id: str,
-    principal: CurrentPrincipal,
+    request: Request,
     after: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query()] = 20,
 ) -> JSONObject:
-    return JSONObject(fine_tuning.list_events(principal.tenant, fine_tuning_job_id, limit=limit, after=after or None))
+    return JSONObject(fine_tuning.list_events(tenant_of(request), fine_tuning_job_id, limit=limit, after=after or None))
 
 
 @router.get("/{fine_tuning_job_id}/checkpoints", operation_id="listFineTuningJobCheckpoints")
 async def list_fine_tuning_checkpoints(
     fine_tuning_job_id: str,
-    principal: CurrentPrincipal,
+    request: Request,
     after: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query()] = 10,
 ) -> JSONObject:
-    return JSONObject(fine_tuning.list_checkpoints(principal.tenant, fine_tuning_job_id, limit=limit,
+    return JSONObject(fine_tuning.list_checkpoints(tenant_of(request), fine_tuning_job_id, limit=limit,
                                                    after=after or None))
 
 

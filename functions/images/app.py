@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, UploadFile
 
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.generation import images
 from openai_mock.ratelimits import record_usage
 from openai_mock.responses import JSONObject
@@ -24,32 +24,32 @@ class ImageVariationForm(images.ImageVariationOptions):
 
 
 @router.post("/generations", operation_id="createImage")
-async def generate(body: images.CreateImageRequest, request: Request, principal: CurrentPrincipal) -> JSONObject:
+async def generate(body: images.CreateImageRequest, request: Request) -> JSONObject:
     answer = images.create_image(body, request_seed(request.headers))
-    record_usage(request, principal.tenant, body.model or "dall-e-2", 0, "images", images=len(answer["data"]),
+    record_usage(request, tenant_of(request), body.model or "dall-e-2", 0, "images", images=len(answer["data"]),
                  size=body.size or "1024x1024", source="image.generation")
     return JSONObject(answer)
 
 
 @router.post("/edits", operation_id="createImageEdit")
-async def edit(form: Annotated[ImageEditForm, Form()], request: Request, principal: CurrentPrincipal) -> JSONObject:
+async def edit(form: Annotated[ImageEditForm, Form()], request: Request) -> JSONObject:
     mask = await form.mask.read() if form.mask is not None else None
     options = images.ImageEditOptions.model_validate(form.model_dump(exclude={"image", "mask"}))
     answer = images.create_image_edit(options, await form.image.read(), mask,
                                       request_seed(request.headers))
-    record_usage(request, principal.tenant, form.model or "dall-e-2", 0, "images", images=len(answer["data"]),
+    record_usage(request, tenant_of(request), form.model or "dall-e-2", 0, "images", images=len(answer["data"]),
                  size=form.size or "1024x1024", source="image.edit")
     return JSONObject(answer)
 
 
 @router.post("/variations", operation_id="createImageVariation")
 async def create_variation(
-    form: Annotated[ImageVariationForm, Form()], request: Request, principal: CurrentPrincipal
+    form: Annotated[ImageVariationForm, Form()], request: Request
 ) -> JSONObject:
     options = images.ImageVariationOptions.model_validate(form.model_dump(exclude={"image"}))
     answer = images.create_image_variation(options, await form.image.read(),
                                            request_seed(request.headers))
-    record_usage(request, principal.tenant, form.model or "dall-e-2", 0, "images", images=len(answer["data"]),
+    record_usage(request, tenant_of(request), form.model or "dall-e-2", 0, "images", images=len(answer["data"]),
                  size=form.size or "1024x1024", source="image.variation")
     return JSONObject(answer)
 

@@ -1,12 +1,12 @@
 """Mock controls under the reserved `/__mock` prefix (docs/controls.md): fixtures, the request journal,
 per-tenant quotas and reset. Authenticated like the rest: everything here belongs to the caller's tenant."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from openai_mock import ratelimits
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.control import api, fixtures
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.pagination import Pagination
@@ -22,53 +22,53 @@ class QuotaRequest(BaseModel):
 
 
 @router.post("/fixtures", operation_id="createFixture")
-async def create_fixture(body: FixtureRequest, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(fixtures.create(principal.tenant, body))
+async def create_fixture(body: FixtureRequest, request: Request) -> JSONObject:
+    return JSONObject(fixtures.create(tenant_of(request), body))
 
 
 @router.get("/fixtures", operation_id="listFixtures")
-async def list_fixtures(principal: CurrentPrincipal, params: Pagination) -> JSONObject:
-    return JSONObject(fixtures.list_fixtures(principal.tenant, params))
+async def list_fixtures(request: Request, params: Pagination) -> JSONObject:
+    return JSONObject(fixtures.list_fixtures(tenant_of(request), params))
 
 
 @router.delete("/fixtures", operation_id="deleteFixtures")
-async def delete_fixtures(principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(fixtures.delete_all(principal.tenant))
+async def delete_fixtures(request: Request) -> JSONObject:
+    return JSONObject(fixtures.delete_all(tenant_of(request)))
 
 
 @router.get("/fixtures/{fixture_id}", operation_id="retrieveFixture")
-async def retrieve_fixture(fixture_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(fixtures.retrieve(principal.tenant, fixture_id))
+async def retrieve_fixture(fixture_id: str, request: Request) -> JSONObject:
+    return JSONObject(fixtures.retrieve(tenant_of(request), fixture_id))
 
 
 @router.delete("/fixtures/{fixture_id}", operation_id="deleteFixture")
-async def delete_fixture(fixture_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(fixtures.delete(principal.tenant, fixture_id))
+async def delete_fixture(fixture_id: str, request: Request) -> JSONObject:
+    return JSONObject(fixtures.delete(tenant_of(request), fixture_id))
 
 
 @router.get("/requests", operation_id="listRequests")
-async def list_requests(principal: CurrentPrincipal, params: Pagination, path: str | None = None) -> JSONObject:
-    return JSONObject(api.journal(principal.tenant, params, path))
+async def list_requests(request: Request, params: Pagination, path: str | None = None) -> JSONObject:
+    return JSONObject(api.journal(tenant_of(request), params, path))
 
 
 @router.delete("/requests", operation_id="clearRequests")
-async def clear_requests(principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(api.clear_journal(principal.tenant))
+async def clear_requests(request: Request) -> JSONObject:
+    return JSONObject(api.clear_journal(tenant_of(request)))
 
 
 @router.get("/quotas", operation_id="retrieveQuotas")
-async def retrieve_quotas(principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(ratelimits.quota(principal.tenant))
+async def retrieve_quotas(request: Request) -> JSONObject:
+    return JSONObject(ratelimits.quota(tenant_of(request)))
 
 
 @router.post("/quotas", operation_id="updateQuotas")
-async def update_quotas(body: QuotaRequest, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(ratelimits.set_quota(principal.tenant, body.requests_per_minute, body.tokens_per_minute))
+async def update_quotas(body: QuotaRequest, request: Request) -> JSONObject:
+    return JSONObject(ratelimits.set_quota(tenant_of(request), body.requests_per_minute, body.tokens_per_minute))
 
 
 @router.post("/reset", operation_id="reset")
-async def reset(principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(api.reset_tenant(principal.tenant))
+async def reset(request: Request) -> JSONObject:
+    return JSONObject(api.reset_tenant(tenant_of(request)))
 
 
 app = create_app(router, title="openai-mock mock controls")

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 
 from openai_mock import ratelimits
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.generation import moderation
 from openai_mock.responses import JSONObject
 
@@ -12,11 +12,10 @@ router = APIRouter(prefix="/v1/moderations")
 
 
 @router.post("", operation_id="createModeration")
-async def create_moderation(
-    body: moderation.ModerationRequest, request: Request, principal: CurrentPrincipal
-) -> JSONObject:
-    response, token_count = moderation.create_moderation(principal.tenant, body)
-    ratelimits.record_usage(request, principal.tenant, body.model, token_count, "moderations", model=response["model"],
+async def create_moderation(body: moderation.ModerationRequest, request: Request) -> JSONObject:
+    tenant = tenant_of(request)
+    response, token_count = moderation.create_moderation(tenant, body)
+    ratelimits.record_usage(request, tenant, body.model, token_count, "moderations", model=response["model"],
                             input_tokens=token_count)
     return JSONObject(response)
 

@@ -1,18 +1,18 @@
 """Realtime: create an ephemeral session (client secret) for a browser or device client."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from openai_mock import realtime
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/realtime")
 
 
 @router.post("/sessions", operation_id="create-realtime-session")
-async def create_session(body: realtime.RealtimeSessionCreateRequest, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(realtime.create_session(body, principal.tenant))
+async def create_session(body: realtime.RealtimeSessionCreateRequest, request: Request) -> JSONObject:
+    return JSONObject(realtime.create_session(body, tenant_of(request)))
 
 
 app = create_app(router, title="openai-mock realtime")

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from openai_mock import responses_api
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.responses import JSONObject, respond
 
 router = APIRouter(prefix="/v1/responses")
@@ -15,34 +15,34 @@ router = APIRouter(prefix="/v1/responses")
 
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(
-    body: responses_api.CreateResponseRequest, request: Request, principal: CurrentPrincipal
+    body: responses_api.CreateResponseRequest, request: Request
 ) -> Response:
-    answer = responses_api.create(body, principal.tenant, request)
+    answer = responses_api.create(body, tenant_of(request), request)
     return respond(answer)
 
 
 @router.get("/{response_id}", operation_id="getResponse")
 async def retrieve_response(
-    response_id: str, principal: CurrentPrincipal, include: Annotated[list[str] | None, Query(alias="include[]")] = None
+    response_id: str, request: Request, include: Annotated[list[str] | None, Query(alias="include[]")] = None
 ) -> JSONObject:
-    return JSONObject(responses_api.retrieve(principal.tenant, response_id, include or []))
+    return JSONObject(responses_api.retrieve(tenant_of(request), response_id, include or []))
 
 
 @router.delete("/{response_id}", operation_id="deleteResponse")
-async def delete_response(response_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(responses_api.delete(principal.tenant, response_id))
+async def delete_response(response_id: str, request: Request) -> JSONObject:
+    return JSONObject(responses_api.delete(tenant_of(request), response_id))
 
 
 @router.get("/{response_id}/input_items", operation_id="listInputItems")
 async def list_response_input_items(
     response_id: str,
-    principal: CurrentPrincipal,
+    request: Request,
     limit: Annotated[int, Query()] = 20,
     order: str = "asc",
     after: str | None = None,
     before: str | None = None,
 ) -> JSONObject:
-    return JSONObject(responses_api.list_input_items(principal.tenant, response_id, limit=limit, order=order,
+    return JSONObject(responses_api.list_input_items(tenant_of(request), response_id, limit=limit, order=order,
                                                      after=after, before=before))
 
 

@@ -2,12 +2,12 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, StrictInt
 
 from openai_mock import uploads
 from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import CurrentPrincipal
+from openai_mock.auth import tenant_of
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/uploads")
@@ -35,28 +35,28 @@ class CompleteUploadRequest(BaseModel):
 
 
 @router.post("", operation_id="createUpload")
-async def create_upload(body: CreateUploadRequest, principal: CurrentPrincipal) -> JSONObject:
+async def create_upload(body: CreateUploadRequest, request: Request) -> JSONObject:
     expires_after = body.expires_after.model_dump() if body.expires_after else None
-    upload = uploads.create_upload(principal.tenant, filename=body.filename, purpose=body.purpose, size=body.bytes,
+    upload = uploads.create_upload(tenant_of(request), filename=body.filename, purpose=body.purpose, size=body.bytes,
                                    mime_type=body.mime_type, expires_after=expires_after)
     return JSONObject(upload)
 
 
 @router.post("/{upload_id}/parts", operation_id="addUploadPart")
 async def create_upload_part(
-    upload_id: str, principal: CurrentPrincipal, data: Annotated[UploadFile, File()]
+    upload_id: str, request: Request, data: Annotated[UploadFile, File()]
 ) -> JSONObject:
-    return JSONObject(uploads.add_part(principal.tenant, upload_id, await data.read()))
+    return JSONObject(uploads.add_part(tenant_of(request), upload_id, await data.read()))
 
 
 @router.post("/{upload_id}/complete", operation_id="completeUpload")
-async def complete_upload(upload_id: str, body: CompleteUploadRequest, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(uploads.complete_upload(principal.tenant, upload_id, body.part_ids, body.md5))
+async def complete_upload(upload_id: str, body: CompleteUploadRequest, request: Request) -> JSONObject:
+    return JSONObject(uploads.complete_upload(tenant_of(request), upload_id, body.part_ids, body.md5))
 
 
 @router.post("/{upload_id}/cancel", operation_id="cancelUpload")
-async def cancel_upload(upload_id: str, principal: CurrentPrincipal) -> JSONObject:
-    return JSONObject(uploads.cancel_upload(principal.tenant, upload_id))
+async def cancel_upload(upload_id: str, request: Request) -> JSONObject:
+    return JSONObject(uploads.cancel_upload(tenant_of(request), upload_id))
 
 
 app = create_app(router, title="openai-mock uploads")

@@ -102,14 +102,22 @@ def authenticate(authorization: str) -> Principal:
     return principal_for_key(key)
 
 
-async def current_principal(request: Request) -> Principal:
-    """Route dependency: the principal the middleware authenticated."""
+def principal_of(request: Request) -> Principal:
+    """Who is calling, as OpenAIMiddleware authenticated them. Routes read it here rather than through a
+    FastAPI dependency, which cost ~9 µs per request: more than the rest of a model-catalogue request."""
     principal: Principal = request.state.principal
     return principal
 
 
-async def require_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-    """Dependency for `/organization/*`: only admin keys may manage an organization."""
+def tenant_of(request: Request) -> str:
+    """The tenant the caller's objects belong to."""
+    return principal_of(request).tenant
+
+
+async def require_admin(request: Request) -> Principal:
+    """Dependency for `/organization/*`: only admin keys may manage an organization. A dependency, so the
+    403 comes before any body validation, as the real API answers."""
+    principal = principal_of(request)
     if not principal.is_admin:
         raise OpenAIError(
             403,
@@ -120,5 +128,4 @@ async def require_admin(principal: Annotated[Principal, Depends(current_principa
     return principal
 
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 AdminPrincipal = Annotated[Principal, Depends(require_admin)]

@@ -125,7 +125,8 @@ def _declared_length(scope: Scope) -> int:
         return 0
 
 
-# Browser front-ends call the hosted mock directly: every answer is readable cross-origin, headers included.
+# Browser front-ends call the hosted mock directly: answers to them (requests with an Origin) are readable
+# cross-origin, headers included.
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
     (
@@ -143,8 +144,9 @@ def _standard_headers(scope: Scope, request_id: str, started: float, version: st
         (b"x-request-id", request_id.encode()),
         (b"openai-processing-ms", str(elapsed_ms).encode()),
         (b"openai-version", version.encode()),
-        *CORS_HEADERS,
     ]
+    if _header(scope, b"origin"):
+        headers.extend(CORS_HEADERS)
     state: dict[str, Any] = scope.get("state") or {}
     principal = state.get("principal")
     if principal is not None:

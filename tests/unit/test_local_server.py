@@ -84,4 +84,6 @@ def test_browsers_may_call_the_mock_cross_origin(http) -> None:  # type: ignore[
     answer = http.get("/v1/models", headers={"Authorization": "Bearer sk-test", "Origin": "https://app.example"})
     assert answer.headers["access-control-allow-origin"] == "*"
     assert "x-request-id" in answer.headers["access-control-expose-headers"]
+    not_a_browser = http.get("/v1/models", headers={"Authorization": "Bearer sk-test"})
+    assert "access-control-allow-origin" not in not_a_browser.headers and "x-request-id" in not_a_browser.headers
     assert http.options("/v1/nowhere").status_code == 404
