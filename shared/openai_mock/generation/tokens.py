@@ -1,11 +1,19 @@
 """The one token counter: exact o200k_base / cl100k_base counts, offline.
 
-tiktoken would download its encoding files; the `bpe-openai` package ships the same files (checked by
-tests/unit/test_tokens.py against tiktoken's published hashes), so the layer builds the encodings from it."""
+tiktoken downloads an encoding file the first time it is asked for one, unless its cache already holds it.
+The `bpe-openai` package ships the same files, gzipped (tests/unit/test_tokens.py checks them against
+tiktoken's published hashes, and tiktoken checks them again when it reads them): the first use of an encoding
+puts its file in tiktoken's cache, then tiktoken builds the encoding itself."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import importlib.util
+import os
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,14 +26,40 @@ CL100K = "cl100k_base"
 _CL100K_PREFIXES = ("gpt-4-", "gpt-4", "gpt-3.5", "text-embedding-", "davinci-002", "babbage-002")
 _O200K_PREFIXES = ("gpt-4o", "gpt-4.1", "gpt-4.5", "o1", "o3", "o4", "chatgpt-4o", "omni-", "computer-use")
 
+# Where tiktoken would download an encoding from: its cache keeps the file under the SHA-1 of this address.
+_ENCODING_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
+
 
 @lru_cache(maxsize=2)
 def encoding(name: str) -> tiktoken.Encoding:
     import tiktoken
-    from bpe_openai import registry
 
-    constructors = {O200K: registry.o200k_base, CL100K: registry.cl100k_base}
-    return tiktoken.Encoding(**constructors[name]())
+    cache = _tiktoken_cache()
+    cached = cache / hashlib.sha1(_ENCODING_URL.format(name=name).encode()).hexdigest()
+    if not cached.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        # Written aside then renamed: a concurrent reader sees the whole file or none.
+        with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as partial:
+            partial.write(gzip.decompress((_shipped_encodings() / f"{name}.tiktoken.gz").read_bytes()))
+        os.chmod(partial.name, 0o644)  # a cache: readable by whoever shares it
+        os.replace(partial.name, cached)
+    return tiktoken.get_encoding(name)
+
+
+def _tiktoken_cache() -> Path:
+    """tiktoken's cache directory (TIKTOKEN_CACHE_DIR), set to a temporary one when the environment has none
+    (Lambda: /tmp, the only writable place)."""
+    if not os.environ.get("TIKTOKEN_CACHE_DIR"):
+        os.environ["TIKTOKEN_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "openai-mock-tiktoken")
+    return Path(os.environ["TIKTOKEN_CACHE_DIR"])
+
+
+def _shipped_encodings() -> Path:
+    # Found, not imported: importing bpe_openai loads all three of its encodings at once (~350 ms, ~70 MiB).
+    spec = importlib.util.find_spec("bpe_openai")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("bpe-openai is not installed: it carries the encoding files (see pyproject.toml)")
+    return Path(spec.submodule_search_locations[0]) / "data"
 
 
 def encoding_name_for_model(model: str) -> str:
