@@ -9,6 +9,9 @@
    Also measured with a copy of the layer without that bytecode (its modules compiled from source at every
    start, as after a plain `sam build`; the standard library keeps its own bytecode, as on Lambda).
    Median of --rounds, alternating so drift hits all alike. Target: ≤ 1.15× the baseline.
+3. First request: in the same kind of fresh process, after the import, the model-serving functions' handler
+   invoked once with their main event from events/ (an API Gateway event, as Lambda delivers it), with an
+   empty TIKTOKEN_CACHE_DIR (a new container's /tmp): what a cold start costs beyond the import.
 
 Usage: python bench/package_size.py [--rounds 7]. Prints Markdown tables; writes bench/package_size.json."""
 
@@ -32,6 +35,20 @@ BUILD = REPO / ".aws-sam" / "build"
 LAYER = BUILD / "ResponseGenerationLayer"
 LIMIT_UNZIPPED = 250 * 1024 * 1024
 TARGET_RATIO = 1.15
+# The operation a cold container of each model-serving function most likely answers first.
+FIRST_REQUESTS = {
+    "ChatFunction": "chat/createChatCompletion.json",
+    "CompletionsFunction": "completions/createCompletion.json",
+    "EmbeddingsFunction": "embeddings/createEmbedding.json",
+    "ModerationsFunction": "moderations/createModeration.json",
+    "ResponsesFunction": "responses/createResponse.json",
+    "AudioFunction": "audio/createSpeech.json",
+    "ImagesFunction": "images/createImage.json",
+    "ModelsFunction": "models/listModels.json",
+}
+# What Powertools' Logger reads from the Lambda context.
+_CONTEXT = ("type('Context', (), {'function_name': 'bench', 'memory_limit_in_mb': 1024, 'aws_request_id': 'bench', "
+            "'invoked_function_arn': 'arn:aws:lambda:us-east-1:000000000000:function:bench'})()")
 
 
 def _files(root: Path) -> list[Path]:
@@ -48,11 +65,25 @@ def sizes(root: Path) -> tuple[int, int]:
 
 
 def _process_seconds(code: str, function_dir: Path, layer_dir: Path) -> float:
-    script = f"import sys; sys.path[:0] = [{str(function_dir)!r}, {str(layer_dir / 'python')!r}]\n{code}"
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "AWS_DEFAULT_REGION": "us-east-1"}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-I", "-S", "-B", "-c", script], check=True, cwd="/", env=env)
+    _run(code, function_dir, layer_dir, {})
     return time.perf_counter() - started
+
+
+def _run(code: str, function_dir: Path, layer_dir: Path, env: dict[str, str]) -> str:
+    script = f"import sys; sys.path[:0] = [{str(function_dir)!r}, {str(layer_dir / 'python')!r}]\n{code}"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "AWS_DEFAULT_REGION": "us-east-1", **env}
+    return subprocess.run([sys.executable, "-I", "-S", "-B", "-c", script], check=True, cwd="/", env=env,
+                          capture_output=True, text=True).stdout
+
+
+def first_request_seconds(function_dir: Path, layer_dir: Path, event: Path) -> float:
+    """Seconds the handler takes to answer its first event, in a fresh process that has just imported it."""
+    code = (f"import json, time, app\nevent = json.loads(open({str(event)!r}).read())\n"
+            f"started = time.perf_counter()\nanswer = app.handler(event, {_CONTEXT})\n"
+            "assert answer['statusCode'] < 300, answer\nprint(time.perf_counter() - started)")
+    with tempfile.TemporaryDirectory() as cache:
+        return float(_run(code, function_dir, layer_dir, {"TIKTOKEN_CACHE_DIR": cache}))
 
 
 BASELINE = "(baseline) import fastapi, mangum"
@@ -66,6 +97,16 @@ def import_times(functions: list[Path], layer_dir: Path, rounds: int) -> dict[st
         samples[BASELINE].append(_process_seconds("import fastapi, mangum", functions[0], layer_dir) - empty)
         for function in functions:
             samples[function.name].append(_process_seconds("import app", function, layer_dir) - empty)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def first_request_times(functions: list[Path], layer_dir: Path, rounds: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {f.name: [] for f in functions if f.name in FIRST_REQUESTS}
+    for _ in range(rounds):
+        for function in functions:
+            if function.name in samples:
+                event = REPO / "events" / FIRST_REQUESTS[function.name]
+                samples[function.name].append(first_request_seconds(function, layer_dir, event))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -107,6 +148,13 @@ def main() -> None:
         print(f"| {function.name} | {zipped / 1e3:.1f} kB | {total / 1e6:.1f} MB{flag} | "
               f"{times[function.name] * 1000:.0f} ms | {ratio:.2f}×{over} | "
               f"{from_source[function.name] * 1000:.0f} ms ({from_source[function.name] / source_baseline:.2f}×) |")
+    first = first_request_times(functions, LAYER, args.rounds)
+    print("\n| function | first event | import | first request | cold start (import + first request) |")
+    print("|---|---|---|---|---|")
+    for name, seconds in first.items():
+        results["functions"][name]["first_request_seconds"] = seconds  # type: ignore[index]
+        print(f"| {name} | {Path(FIRST_REQUESTS[name]).stem} | {times[name] * 1000:.0f} ms | {seconds * 1000:.0f} ms | "
+              f"{(times[name] + seconds) * 1000:.0f} ms |")
     results["baseline_import_seconds"] = baseline
     results["baseline_import_seconds_without_bytecode"] = source_baseline
     results["layer"]["pyc_files"] = compiled  # type: ignore[index]
