@@ -34,16 +34,22 @@ _ENCODING_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tik
 def encoding(name: str) -> tiktoken.Encoding:
     import tiktoken
 
+    _cache_encoding_file(name)
+    return tiktoken.get_encoding(name)
+
+
+def _cache_encoding_file(name: str) -> None:
+    """Put the encoding's file where tiktoken looks before downloading it (once per cache directory)."""
     cache = _tiktoken_cache()
     cached = cache / hashlib.sha1(_ENCODING_URL.format(name=name).encode()).hexdigest()
-    if not cached.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        # Written aside then renamed: a concurrent reader sees the whole file or none.
-        with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as partial:
-            partial.write(gzip.decompress((_shipped_encodings() / f"{name}.tiktoken.gz").read_bytes()))
-        os.chmod(partial.name, 0o644)  # a cache: readable by whoever shares it
-        os.replace(partial.name, cached)
-    return tiktoken.get_encoding(name)
+    if cached.exists():
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    # Written aside then renamed: a concurrent reader sees the whole file or none.
+    with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as partial:
+        partial.write(gzip.decompress((_shipped_encodings() / f"{name}.tiktoken.gz").read_bytes()))
+    os.chmod(partial.name, 0o644)  # a cache: readable by whoever shares it
+    os.replace(partial.name, cached)
 
 
 def _tiktoken_cache() -> Path:
