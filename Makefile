@@ -82,7 +82,7 @@ ifeq ($(STREAMING),stream)
 	$(BIN)/python tools/streaming_template.py --output .aws-sam/template.stream.yaml
 endif
 	$(SAM_ENV) $(SAM) build --template $(BUILD_TEMPLATE) --build-dir .aws-sam/build --cached --parallel
-	$(BIN)/python tools/compile_build.py .aws-sam/build
+	$(BIN)/python tools/finish_build.py .aws-sam/build
 
 package-size: build ## Zip sizes of the layer and every function, and cold-start import times (bench/README.md)
 	$(BIN)/python bench/package_size.py

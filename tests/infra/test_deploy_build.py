@@ -73,7 +73,7 @@ def test_layer_contents_are_at_python() -> None:
 
 
 def test_layer_ships_bytecode_lambda_can_use() -> None:
-    """`make build` compiles the build (tools/compile_build.py): Lambda's /opt is read-only, so without shipped
+    """`make build` compiles the build (tools/finish_build.py): Lambda's /opt is read-only, so without shipped
     bytecode every cold start would compile every module it imports. Unchecked-hash .pyc files stay valid
     whatever timestamps the zip round trip leaves on the sources."""
     import importlib.util
@@ -87,6 +87,13 @@ def test_layer_ships_bytecode_lambda_can_use() -> None:
         assert header[:4] == importlib.util.MAGIC_NUMBER
         assert int.from_bytes(header[4:8], "little") == 0b01, f"{module}: not an unchecked-hash pyc"
     assert not list(LAYER.glob("numpy/*/tests/__pycache__/*.pyc")), "test suites of packages are not compiled"
+
+
+def test_layer_leaves_out_what_it_never_loads() -> None:
+    """bpe-openai is there for its encoding files only (tools/finish_build.py): its Rust extension is not."""
+    assert not list(LAYER.glob("bpe_openai/_bindings*.so")), "bpe-openai's unused extension module is in the layer"
+    for name in ("o200k_base", "cl100k_base"):
+        assert (LAYER / "bpe_openai" / "data" / f"{name}.tiktoken.gz").is_file()
 
 
 def test_every_template_function_was_built() -> None:
