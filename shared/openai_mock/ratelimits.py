@@ -26,6 +26,7 @@ _QUOTA_ID = "quota"
 _lock = threading.Lock()
 # (tenant, model, window start) → [requests, tokens]
 _usage: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0])
+_counting_window = -1  # the window _usage was last pruned for: ended windows are dropped once per minute
 
 
 def _format_reset(seconds: float) -> str:
@@ -82,9 +83,12 @@ def record_usage(request: Request, tenant: str, model: str, tokens: int, kind: s
     rpm, tpm = limits["requests_per_minute"], limits["tokens_per_minute"]
     now = clock.now()
     window = int(now // _WINDOW_SECONDS) * _WINDOW_SECONDS
+    global _counting_window
     with _lock:
-        for key in [key for key in _usage if key[2] < window]:
-            del _usage[key]  # windows that have ended
+        if window != _counting_window:  # a new minute (or the mock clock moved): drop the windows that ended
+            for key in [key for key in _usage if key[2] < window]:
+                del _usage[key]
+            _counting_window = window
         counters = _usage[(tenant, model, window)]
         over = "requests" if counters[0] + 1 > rpm else "tokens" if counters[1] + tokens > tpm else None
         if over is None:

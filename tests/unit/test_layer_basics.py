@@ -127,6 +127,26 @@ def test_rate_limit_headers_count_requests_and_tokens() -> None:
     assert third["x-ratelimit-remaining-requests"] == str(ratelimits.REQUESTS_PER_MINUTE - 1)
 
 
+def test_rate_limit_counters_of_ended_windows_are_dropped() -> None:
+    """Counters live for their minute only: a busy deployment's many tenants and models do not pile up."""
+    ratelimits.reset()
+    clock.freeze(1_800_000_010.0)
+    router = APIRouter()
+
+    @router.post("/v1/serve/{tenant}")
+    async def serve(tenant: str, request: Request) -> dict:
+        ratelimits.record_usage(request, tenant, "gpt-4o", 10)
+        return {}
+
+    http = TestClient(create_app(router))
+    for tenant in ("t_a", "t_b", "t_c"):
+        http.post(f"/v1/serve/{tenant}", headers={"Authorization": "Bearer sk-test"})
+    assert len(ratelimits._usage) == 3
+    clock.advance(60)
+    http.post("/v1/serve/t_a", headers={"Authorization": "Bearer sk-test"})
+    assert [key[0] for key in ratelimits._usage] == ["t_a"]
+
+
 def test_sse_framing() -> None:
     assert sse_event({"a": 1}) == b'data: {"a":1}\n\n'
     assert sse_event({"a": 1}, event="response.created") == b'event: response.created\ndata: {"a":1}\n\n'
