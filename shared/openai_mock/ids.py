@@ -93,11 +93,12 @@ def new_id(object_type: str) -> str:
     return prefix + head + tail
 
 
-def stable_id(object_type: str, at: float, material: str) -> str:
+def stable_id(object_type: str, at: float, material: str, sequence: int = 0) -> str:
     """The same id every time for the same (type, time, material), sorted where an object created at
-    `at` sorts: for state seeded idempotently (an organization's initial objects) by racing requests."""
+    `at` sorts (then by `sequence`): for state seeded idempotently (an organization's initial objects) by
+    racing requests, and for objects named only when first listed (the memory journal's)."""
     prefix, length = PREFIXES[object_type]
-    head = _base62(int(at * 1000), _TIME_WIDTH) + _base62(0, _SEQUENCE_WIDTH)
+    head = _base62(int(at * 1000), _TIME_WIDTH) + _base62(sequence % 62**_SEQUENCE_WIDTH, _SEQUENCE_WIDTH)
     digest = hashlib.sha256(f"{object_type}|{material}".encode()).digest()
     tail = "".join(_ALPHABET[byte % 62] for byte in digest[: max(length - len(head), 6)])
     return prefix + head + tail

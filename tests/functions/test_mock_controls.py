@@ -400,6 +400,7 @@ def test_quota_reset_returns_to_the_deployment_defaults(http: TestClient) -> Non
 
 
 def test_journal_records_requests_and_filters_by_path(http: TestClient, client: openai.OpenAI) -> None:
+    clock.freeze(1_800_000_000.0)  # every request in the same millisecond
     fixture = add_fixture(http, match={"contains": "weather"}, response={"content": "Sunny."})
     ask(client)
     client.models.list()
@@ -413,6 +414,11 @@ def test_journal_records_requests_and_filters_by_path(http: TestClient, client: 
     assert chat["latency_ms"] > 0 and chat["id"].startswith("mockreq_")
     only_models = http.get("/__mock/requests", params={"path": "/v1/models"}, headers=KEY).json()["data"]
     assert [e["path"] for e in only_models] == ["/v1/models/gpt-nope", "/v1/models"]  # newest first
+    ids = [e["id"] for e in entries]
+    assert ids == sorted(ids) and len(set(ids)) == 3  # creation order, even within one millisecond
+    assert [e["id"] for e in only_models] == ids[:0:-1]  # the same ids at every listing
+    after = http.get("/__mock/requests", params={"order": "asc", "after": ids[0], "limit": 1}, headers=KEY).json()
+    assert [e["id"] for e in after["data"]] == [ids[1]] and after["has_more"] is True
     assert http.delete("/__mock/requests", headers=KEY).json()["count"] == 3
     assert http.get("/__mock/requests", headers=KEY).json()["data"] == []
 
@@ -488,12 +494,12 @@ def test_serve_fixtures_option_sets_the_setting(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_journal_keeps_only_a_bounded_slice_of_large_bodies() -> None:
-    from openai_mock.control.runtime import _JOURNAL_BODY_LIMIT, RequestControls, _listed
+    from openai_mock.control.runtime import _JOURNAL_BODY_LIMIT, RequestControls, _Entry, _listed
 
     controls = RequestControls(tenant="t_x", organization="org-x", headers={})
     for _ in range(40):
         controls.keep_body(b"x" * 65_536)  # a 2.5 MB upload in chunks
     assert controls.body_size == 40 * 65_536
     assert len(controls.body) == _JOURNAL_BODY_LIMIT + 1
-    entry = {"id": "mockreq_1", "body": bytes(controls.body), "body_size": controls.body_size}
-    assert _listed(entry) == {"id": "mockreq_1", "body": {"truncated": True, "bytes": 40 * 65_536}}
+    entry = _Entry(0, 1.0, "POST", "/v1/files", "", bytes(controls.body), controls.body_size, 200, 1.0, None)
+    assert _listed(entry, "mockreq_1")["body"] == {"truncated": True, "bytes": 40 * 65_536}

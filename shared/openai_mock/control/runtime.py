@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import itertools
 import json
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock import clock, ids, rng
 from openai_mock.control import faults
@@ -235,10 +236,29 @@ class PacedSend:
 
 
 _writes: dict[str, int] = {}
-# With the memory store the journal is a ring buffer per tenant (an append per request); entries keep the raw
-# body, decoded when listed. With DynamoDB it goes to the store, so every function of a deployment shares it.
-_ring: dict[str, deque[dict[str, Any]]] = {}
+
+
+class _Entry(NamedTuple):
+    """A journalled request as the memory store keeps it: raw, made into the API object only when listed
+    (every request is journalled, few journals are read)."""
+
+    sequence: int
+    at: float
+    method: str
+    path: str
+    query: str
+    body: bytes
+    body_size: int
+    status: int
+    latency_ms: float
+    fixture: str | None
+
+
+# With the memory store the journal is a ring buffer per tenant (an append per request). With DynamoDB it goes
+# to the store, so every function of a deployment shares it.
+_ring: dict[str, deque[_Entry]] = {}
 _ring_lock = threading.Lock()
+_entries = itertools.count()
 
 
 def _decoded(body: Any, size: int) -> Any:
@@ -257,11 +277,8 @@ def _decoded(body: Any, size: int) -> Any:
 def record(controls: RequestControls, method: str, path: str, query: str, started: float, finished: float,
            size: int) -> None:
     """Append the request to its tenant's journal, keeping the newest `size` entries."""
-    entry = {"id": ids.new_id("mock.request"), "object": "mock.request", "created_at": clock.now_seconds(),
-             "method": method, "path": path, "query": query, "body": bytes(controls.body),
-             "body_size": controls.body_size, "status": controls.status,
-             "latency_ms": round((finished - started) * 1000, 3),
-             "fixture": controls.fixture}
+    entry = _Entry(next(_entries), clock.now(), method, path, query, bytes(controls.body), controls.body_size,
+                   controls.status, round((finished - started) * 1000, 3), controls.fixture)
     if get_settings().store == "memory":
         with _ring_lock:
             ring = _ring.get(controls.tenant)
@@ -270,7 +287,7 @@ def record(controls: RequestControls, method: str, path: str, query: str, starte
             ring.append(entry)
         return
     store = get_store()
-    store.create(controls.tenant, JOURNAL, _listed(entry))
+    store.create(controls.tenant, JOURNAL, _listed(entry, ids.new_id(JOURNAL)))
     written = _writes[controls.tenant] = _writes.get(controls.tenant, 0) + 1
     if written % size == 0:  # trim now and then, not on every request
         _trim(controls.tenant, size)
@@ -296,16 +313,19 @@ def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
         return get_store().list(tenant, JOURNAL, limit=params.limit, order=params.order, after=params.after,
                                 before=params.before, where=where)
     with _ring_lock:
-        entries = [entry for entry in _ring.get(tenant, ()) if path is None or entry["path"].startswith(path)]
-    page = paginate(entries, params)
-    return Page([_listed(entry) for entry in page.items], page.has_more)
+        entries = [entry for entry in _ring.get(tenant, ()) if path is None or entry.path.startswith(path)]
+    # Ids are derived from the entry (stable across listings) when first needed; bodies decoded per page.
+    listed = [{"id": ids.stable_id(JOURNAL, entry.at, str(entry.sequence), entry.sequence), "entry": entry}
+              for entry in entries]
+    page = paginate(listed, params)
+    return Page([_listed(item["entry"], item["id"]) for item in page.items], page.has_more)
 
 
-def _listed(entry: dict[str, Any]) -> dict[str, Any]:
+def _listed(entry: _Entry, entry_id: str) -> dict[str, Any]:
     """A journal entry as the API shows it: the body decoded, its raw bytes and size left out."""
-    listed = {key: value for key, value in entry.items() if key != "body_size"}
-    listed["body"] = _decoded(entry["body"], entry["body_size"])
-    return listed
+    return {"id": entry_id, "object": JOURNAL, "created_at": int(entry.at), "method": entry.method,
+            "path": entry.path, "query": entry.query, "body": _decoded(entry.body, entry.body_size),
+            "status": entry.status, "latency_ms": entry.latency_ms, "fixture": entry.fixture}
 
 
 def clear_journal(tenant: str) -> int:
