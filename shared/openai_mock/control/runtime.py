@@ -8,6 +8,7 @@ for the journal (`OPENAI_MOCK_JOURNAL_SIZE=0` turns the journal off)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import itertools
 import json
@@ -228,8 +229,10 @@ class PacedSend:
             self.closed = True
 
     async def _disconnect(self) -> None:
-        while (await self.receive())["type"] != "http.disconnect":
-            pass
+        """Returns when the client has left (a server whose `receive` fails can no longer reach it either)."""
+        with contextlib.suppress(Exception):
+            while (await self.receive())["type"] != "http.disconnect":
+                pass
 
 
 # --------------------------------------------------------------------------------------------- journal
