@@ -168,6 +168,7 @@ class PacedSend:
         self.send, self.receive, self.controls, self.settings = send, receive, controls, settings
         self.pace: Pace | None = None
         self.streaming = False
+        self.cut_after = DEFAULT_CUT_AFTER  # events a cut stream sends before it stops
         self.events = 0
         self.closed = False
         self._client_left: asyncio.Future[None] | None = None
@@ -182,6 +183,7 @@ class PacedSend:
             content_type = next((value for name, value in message.get("headers", []) if name == b"content-type"),
                                 b"")
             self.streaming = content_type.startswith(b"text/event-stream")
+            self.cut_after = int(_float(self.controls.headers.get("stream-cut-after"), DEFAULT_CUT_AFTER))
             if not self.streaming and (self.pace.ms or self.pace.jitter_ms):
                 await sleep(delay_seconds(self.pace, self.controls.tenant))
         elif self.pace is not None and self.streaming and message.get("body"):
@@ -203,8 +205,7 @@ class PacedSend:
         await self._pace_event()
         if self.closed:
             return
-        cut_after = int(_float(self.controls.headers.get("stream-cut-after"), DEFAULT_CUT_AFTER))
-        if self.controls.cut and self.events > cut_after:
+        if self.controls.cut and self.events > self.cut_after:
             # The stream stops here: no more events, no [DONE] / response.completed.
             self.closed = True
             await self.send({"type": "http.response.body", "body": b"", "more_body": False})
