@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openai_mock.generation import text, tokens
 
@@ -33,7 +35,7 @@ def test_budget_is_met_exactly(model: str, budget: int) -> None:
 
 
 def test_stop_sequences_cut_before_the_earliest() -> None:
-    raw = text.compose(random.Random(5), topic="rivers", target_tokens=80)
+    raw = text.compose(random.Random(5), topic="rivers", target_tokens=80).text
     fitted = text.fit(raw, stop=["\n\n", "."])
     assert fitted.finish_reason == "stop" and fitted.text == raw[: raw.index(".")]
     assert text.fit(raw, stop=["zebra"]).text == raw
@@ -50,3 +52,22 @@ def test_topic_and_token_splitting() -> None:
     assert text.topic_of("hi") == "this topic"
     pieces = text.split_on_tokens("Héllo wörld, ça va? 🌊")
     assert "".join(pieces) == "Héllo wörld, ça va? 🌊"
+
+
+@settings(max_examples=300, deadline=None)
+@given(prompt=st.text(max_size=80), seed=st.integers(0, 2**32), target=st.integers(1, 300),
+       model=st.sampled_from(["gpt-4o", "gpt-4"]))
+def test_composed_tokens_are_the_texts_encoding(prompt: str, seed: int, target: int, model: str) -> None:
+    # compose encodes sentence by sentence (the mock's own sentences once per model): their tokens must join
+    # into exactly what encoding the whole text gives, whatever topic the prompt brings in.
+    composed = text.compose(random.Random(seed), topic=text.topic_of(prompt), target_tokens=target, model=model)
+    assert composed.tokens == tokens.encode(composed.text, model)
+
+
+@settings(max_examples=200, deadline=None)
+@given(topic=st.from_regex(r"[A-Za-z][A-Za-z0-9_'-]{0,12}( [A-Za-z][A-Za-z0-9_'-]{0,12}){0,2}", fullmatch=True),
+       seed=st.integers(0, 2**32), model=st.sampled_from(["gpt-4o", "gpt-4"]))
+def test_composed_tokens_hold_for_awkward_topics(topic: str, seed: int, model: str) -> None:
+    composed = text.compose(random.Random(seed), topic=topic, target_tokens=120, model=model)
+    assert composed.tokens == tokens.encode(composed.text, model)
+    assert text.fit(composed.text, model=model, encoded=composed.tokens) == text.fit(composed.text, model=model)

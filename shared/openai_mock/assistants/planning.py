@@ -248,7 +248,7 @@ def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object,
                 usage(phase_prompt, completion_tokens)}
     body = choice["message"].get("content") or ""
     if calls:  # a built-in tool ran: answer from its result instead of calling a function too
-        body = text.compose(rng, topic=text.topic_of(prompt), target_tokens=40, model=model)
+        body = text.compose(rng, topic=text.topic_of(prompt), target_tokens=40, model=model).text
     incomplete = choice["finish_reason"] == "length" or (budget is not None and tool_tokens >= budget)
     message = _assistant_message(run, lead + body, annotations, created_at=started, completed_at=finished,
                                  incomplete=incomplete)

@@ -63,7 +63,7 @@ def _parts_extra_tokens(content: Any) -> int:
 def count_message_tokens(messages: Sequence[Mapping[str, Any]], model: str) -> int:
     total = REPLY_PRIMING
     for message in messages:
-        total += TOKENS_PER_MESSAGE + tokens.count_short(message["role"], model)
+        total += TOKENS_PER_MESSAGE + len(tokens.encode_constant(message["role"], model))
         total += tokens.count_tokens(content_text(message.get("content")), model)
         total += _parts_extra_tokens(message.get("content"))
         if message.get("name"):
@@ -234,13 +234,13 @@ def _tool_answer_text(messages: Sequence[Mapping[str, Any]], rng: random.Random,
     shown = result if len(result) <= 200 else result[:197] + "..."
     topic = text.topic_of(_last_user_text(messages))
     lead = rng.choice(("Here is what I found", "Based on the result", "According to the tool"))
-    body = text.compose(rng, topic=topic, target_tokens=rng.randint(15, 45), model=model)
+    body = text.compose(rng, topic=topic, target_tokens=rng.randint(15, 45), model=model).text
     return f"{lead}: {shown}\n\n{body}" if shown else body
 
 
 def _json_object_text(messages: Sequence[Mapping[str, Any]], rng: random.Random, model: str) -> str:
     topic = text.topic_of(_last_user_text(messages))
-    answer = text.compose(rng, topic=topic, target_tokens=rng.randint(15, 35), model=model).replace("\n\n", " ")
+    answer = text.compose(rng, topic=topic, target_tokens=rng.randint(15, 35), model=model).text.replace("\n\n", " ")
     return json.dumps({"topic": topic, "answer": answer, "confidence": round(rng.uniform(0.6, 0.99), 2)})
 
 
@@ -252,23 +252,25 @@ def _json_schema_text(request: Mapping[str, Any], rng: random.Random) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _visible_text(request: Mapping[str, Any], kind: str, rng: random.Random) -> str:
+def _visible_text(request: Mapping[str, Any], kind: str, rng: random.Random) -> text.Composed:
     messages, model = request["messages"], request["model"]
+    if kind == "text":
+        prompt = _last_user_text(messages)
+        target = text.natural_length(rng, tokens.count_tokens(prompt, model))
+        return text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
     if kind == "tool_answer":
-        return _tool_answer_text(messages, rng, model)
-    if kind == "json_object":
-        return _json_object_text(messages, rng, model)
-    if kind == "json_schema":
-        return _json_schema_text(request, rng)
-    prompt = _last_user_text(messages)
-    target = text.natural_length(rng, tokens.count_tokens(prompt, model))
-    return text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
+        answer = _tool_answer_text(messages, rng, model)
+    elif kind == "json_object":
+        answer = _json_object_text(messages, rng, model)
+    else:
+        answer = _json_schema_text(request, rng)
+    return text.Composed(answer, tokens.encode(answer, model))
 
 
 def _text_choice(request: Mapping[str, Any], kind: str, rng: random.Random, budget: int | None) -> ChoiceResult:
     model = request["model"]
-    raw = _visible_text(request, kind, rng)
-    fitted = text.fit(raw, model=model, max_tokens=budget, stop=_stop_list(request))
+    visible = _visible_text(request, kind, rng)
+    fitted = text.fit(visible.text, model=model, max_tokens=budget, stop=_stop_list(request), encoded=visible.tokens)
     message = {"role": "assistant", "content": fitted.text, "refusal": None}
     return ChoiceResult(message, fitted.finish_reason, fitted.token_count, fitted.tokens)
 

@@ -45,7 +45,7 @@ def _candidate(prompt: str, request: Mapping[str, Any], rng: random.Random, scri
         raw = insertion(prompt, suffix, rng, target, model)
     else:
         target = text.natural_length(rng, tokens.count_tokens(prompt, model))
-        raw = "\n\n" + text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
+        raw = "\n\n" + text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model).text
     fitted = text.fit(raw, model=model, max_tokens=request.get("max_tokens", 16), stop=request.get("stop") or ())
     logprobs = [-round(rng.expovariate(4.0), 6) for _ in fitted.tokens]
     return Candidate(fitted.text, fitted.tokens, fitted.finish_reason, logprobs)
@@ -56,7 +56,7 @@ def insertion(prompt: str, suffix: str, rng: random.Random, target_tokens: int, 
     the suffix's topic (when it has another one), joined to both ends at a word or sentence boundary."""
     # Contractions ("I've") name no subject: the suffix's topic comes from its other words.
     topic, ahead = text.topic_of(prompt), text.topic_of(" ".join(w for w in suffix.split() if "'" not in w))
-    body = text.compose(rng, topic=topic, target_tokens=target_tokens, model=model).replace("\n\n", " ")
+    body = text.compose(rng, topic=topic, target_tokens=target_tokens, model=model).text.replace("\n\n", " ")
     if ahead != "this topic" and ahead.lower() != topic.lower():
         body += " " + rng.choice(_BRIDGES).format(topic=ahead)
     return _lead(prompt) + _tail(body, suffix)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from openai_mock.generation import tokens
 
@@ -121,7 +121,14 @@ def _template_tokens(template: str, model: str) -> tuple[int, int]:
     return tokens.count_tokens(template.replace("{topic}", "").replace("{Topic}", ""), model), blanks
 
 
-def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = "gpt-4o") -> str:
+class Composed(NamedTuple):
+    """Composed text and its exact tokens (what `tokens.encode` makes of the whole text)."""
+
+    text: str
+    tokens: list[int]
+
+
+def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = "gpt-4o") -> Composed:
     """Readable paragraphs about `topic`, about `target_tokens` long, ending on a full sentence. Lengths are
     estimated per sentence (template words + topic, each counted once); `fit` makes the exact count."""
     topic_tokens = tokens.count_tokens(topic, model)
@@ -131,7 +138,7 @@ def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = 
         return own + blanks * topic_tokens
 
     opener = rng.choice(_OPENERS)
-    sentences = [_sentence(opener, topic)]
+    templates = [opener]
     used = estimate(opener)
     body = list(_BODY)
     rng.shuffle(body)
@@ -139,21 +146,34 @@ def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = 
     while used < target_tokens:
         template = body[position % len(body)]
         position += 1
-        sentences.append(_sentence(template, topic))
+        templates.append(template)
         used += estimate(template) + 1
     if target_tokens >= 40:
-        sentences.append(_sentence(rng.choice(_CLOSERS), topic))
-    return _paragraphs(rng, sentences)
+        templates.append(rng.choice(_CLOSERS))
+    return _paragraphs(rng, templates, topic, model)
 
 
-def _paragraphs(rng: random.Random, sentences: list[str]) -> str:
-    paragraphs: list[str] = []
+def _paragraphs(rng: random.Random, templates: list[str], topic: str, model: str) -> Composed:
+    """The sentences in paragraphs, encoded sentence by sentence: each starts a new piece of the tokenizer's
+    pre-split (after a full stop: a space, or the paragraph break, then a capital letter), so their tokens
+    join into exactly the whole text's, and sentences without the topic are encoded once per model."""
+    paragraphs: list[list[str]] = []
     index = 0
-    while index < len(sentences):
+    while index < len(templates):
         size = rng.randint(*_SENTENCES_PER_PARAGRAPH)
-        paragraphs.append(" ".join(sentences[index : index + size]))
+        paragraphs.append(templates[index : index + size])
         index += size
-    return "\n\n".join(paragraphs)
+    pieces: list[str] = []
+    encoded: list[int] = []
+    for number, paragraph in enumerate(paragraphs):
+        for position, template in enumerate(paragraph):
+            piece = (" " if position else "") + _sentence(template, topic)
+            if position == len(paragraph) - 1 and number < len(paragraphs) - 1:
+                piece += "\n\n"
+            pieces.append(piece)
+            fixed = "{topic}" not in template and "{Topic}" not in template
+            encoded.extend(tokens.encode_constant(piece, model) if fixed else tokens.encode(piece, model))
+    return Composed("".join(pieces), encoded)
 
 
 def truncate_to_tokens(text: str, max_tokens: int, model: str = "gpt-4o") -> str:
@@ -182,10 +202,13 @@ def first_stop(text: str, stop: Sequence[str]) -> int | None:
     return min(found) if found else None
 
 
-def fit(text: str, *, model: str = "gpt-4o", max_tokens: int | None = None, stop: Sequence[str] = ()) -> Generated:
-    """Apply the token budget, then stop sequences (only those generated within the budget count)."""
+def fit(text: str, *, model: str = "gpt-4o", max_tokens: int | None = None, stop: Sequence[str] = (),
+        encoded: list[int] | None = None) -> Generated:
+    """Apply the token budget, then stop sequences (only those generated within the budget count).
+    `encoded`: the text's tokens, when already known (`compose` knows them)."""
     finish: FinishReason = "stop"
-    encoded = tokens.encode(text, model)
+    if encoded is None:
+        encoded = tokens.encode(text, model)
     if max_tokens is not None and len(encoded) > max_tokens:
         (text, encoded), finish = _truncated(text, encoded, max_tokens, model), "length"
     cut = first_stop(text, stop)
@@ -211,8 +234,8 @@ def generate(
 ) -> Generated:
     """An answer to `prompt`: natural length from the prompt (or `target_tokens`), then `fit`."""
     target = target_tokens if target_tokens is not None else natural_length(rng, tokens.count_tokens(prompt, model))
-    return fit(compose(rng, topic=topic_of(prompt), target_tokens=target, model=model),
-               model=model, max_tokens=max_tokens, stop=stop)
+    composed = compose(rng, topic=topic_of(prompt), target_tokens=target, model=model)
+    return fit(composed.text, model=model, max_tokens=max_tokens, stop=stop, encoded=composed.tokens)
 
 
 def token_strings(token_ids: Sequence[int], model: str = "gpt-4o") -> list[str]:

@@ -90,11 +90,12 @@ def count_tokens(text: str, model: str = "gpt-4o") -> int:
     return len(encode(text, model))
 
 
-def count_short(text: str, model: str) -> int:
-    """count_tokens for the few short strings every request repeats (roles)."""
-    return _count_short(text, encoding_name_for_model(model))
+def encode_constant(text: str, model: str) -> tuple[int, ...]:
+    """encode for the strings the mock itself repeats (roles, its sentence templates): encoded once per
+    encoding. Never for request text: that would be a cache of what clients send."""
+    return _encode_constant(text, encoding_name_for_model(model))
 
 
-@lru_cache(maxsize=64)
-def _count_short(text: str, encoding_name: str) -> int:
-    return len(encoding(encoding_name).encode_ordinary(text))
+@lru_cache(maxsize=1024)
+def _encode_constant(text: str, encoding_name: str) -> tuple[int, ...]:
+    return tuple(encoding(encoding_name).encode_ordinary(text))
