@@ -442,7 +442,6 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     _check_tools(body)
     _check_response_format(body)
     request = body.model_dump(exclude_none=True)
-    request["messages"] = [message.model_dump(exclude_none=True) for message in body.messages]
     prompt_tokens = builder.count_prompt_tokens(request)
     _check_model_rules(body, spec, prompt_tokens)
     audio_tokens = 0

@@ -15,7 +15,7 @@ from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
 
-# Model-serving routes put their `x-ratelimit-*` values here (see ratelimits.py).
+# Model-serving routes put their `x-ratelimit-*` headers here, as (name, value) bytes (see ratelimits.py).
 RATE_LIMIT_STATE_KEY = "rate_limit_headers"
 
 
@@ -151,6 +151,5 @@ def _standard_headers(scope: Scope, request_id: str, started: float, version: st
     principal = state.get("principal")
     if principal is not None:
         headers.append((b"openai-organization", principal.organization_id.encode()))
-    for name, value in (state.get(RATE_LIMIT_STATE_KEY) or {}).items():
-        headers.append((name.encode(), str(value).encode()))
+    headers.extend(state.get(RATE_LIMIT_STATE_KEY, ()))
     return headers

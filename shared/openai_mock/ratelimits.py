@@ -96,15 +96,15 @@ def record_usage(request: Request, tenant: str, model: str, tokens: int, kind: s
             counters[1] += tokens
         used_requests, used_tokens = counters
     wait = window + _WINDOW_SECONDS - now
-    reset = _format_reset(wait)
-    headers = {
-        "x-ratelimit-limit-requests": rpm,
-        "x-ratelimit-limit-tokens": tpm,
-        "x-ratelimit-remaining-requests": max(0, rpm - used_requests),
-        "x-ratelimit-remaining-tokens": max(0, tpm - used_tokens),
-        "x-ratelimit-reset-requests": reset,
-        "x-ratelimit-reset-tokens": reset,
-    }
+    reset = _format_reset(wait).encode()
+    headers = [
+        (b"x-ratelimit-limit-requests", b"%d" % rpm),
+        (b"x-ratelimit-limit-tokens", b"%d" % tpm),
+        (b"x-ratelimit-remaining-requests", b"%d" % max(0, rpm - used_requests)),
+        (b"x-ratelimit-remaining-tokens", b"%d" % max(0, tpm - used_tokens)),
+        (b"x-ratelimit-reset-requests", reset),
+        (b"x-ratelimit-reset-tokens", reset),
+    ]
     setattr(request.state, RATE_LIMIT_STATE_KEY, headers)
     if over is not None:
         principal = getattr(request.state, "principal", None)

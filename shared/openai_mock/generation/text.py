@@ -141,10 +141,13 @@ def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = 
     templates = [opener]
     used = estimate(opener)
     body = list(_BODY)
-    rng.shuffle(body)
     position = 0
     while used < target_tokens:
-        template = body[position % len(body)]
+        # The body sentences in a random order, drawn as needed (a shuffle of the rest), then again.
+        index = position % len(body)
+        swap = index + rng.randrange(len(body) - index) if position < len(body) else index
+        body[index], body[swap] = body[swap], body[index]
+        template = body[index]
         position += 1
         templates.append(template)
         used += estimate(template) + 1

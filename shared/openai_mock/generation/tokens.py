@@ -68,6 +68,7 @@ def _shipped_encodings() -> Path:
     return Path(spec.submodule_search_locations[0]) / "data"
 
 
+@lru_cache(maxsize=256)  # asked several times per request, for a handful of model names
 def encoding_name_for_model(model: str) -> str:
     base = model.removeprefix("ft:").split(":", 1)[0]
     if base.startswith(_O200K_PREFIXES):

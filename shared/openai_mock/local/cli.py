@@ -75,7 +75,8 @@ def serve(args: argparse.Namespace) -> None:
         f"ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",
         flush=True,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    # No `server: uvicorn` header: OpenAI's answers do not name their server software.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False)
 
 
 def main(argv: list[str] | None = None) -> None:
