@@ -2,10 +2,11 @@
 on the same machine: `openai-mock serve` vs `bench/bare_groups.py` (a bare FastAPI app answering each POST with a
 fixed payload of the same shape and size), one server at a time, alternating rounds.
 
-1. POST /v1/chat/completions (non-stream) req/s and p99 at c=16 (wrk -t2 -c16 --latency, Lua POST body).
+1. POST /v1/chat/completions (non-stream) req/s and p99 at c=16 (wrk -t2 -c16 --latency, a Lua script cycling
+   through 32 everyday questions).
 2. 20-chunk chat streams per second at c=16 (`stream: true`, `max_tokens: 18` → role + 18 tokens + finish).
 3. POST /v1/embeddings, 100 inputs × 1536 dims base64: median and p99 of sequential httpx requests.
-4. POST /v1/responses (non-stream) req/s and p99 at c=16.
+4. POST /v1/responses (non-stream) req/s and p99 at c=16 (the same 32 questions).
 5. POST /v1/audio/speech (~450 characters, mp3 and wav) and POST /v1/images/generations (1024×1024, b64_json):
    median and p99 of sequential httpx requests.
 
@@ -39,11 +40,26 @@ from bench.run import ENV, PYTHON, REPO, _free_port
 
 AUTH = "Bearer sk-bench"
 MOCK_ENV = {**ENV, "OPENAI_MOCK_REQUESTS_PER_MINUTE": "100000000", "OPENAI_MOCK_TOKENS_PER_MINUTE": "1000000000"}
-MESSAGES = [{"role": "user", "content": "Say hello in one short sentence."}]
-CHAT = {"model": "gpt-4o-mini", "messages": MESSAGES}
+# wrk cycles through these: an answer's cost depends on its length and sentences, so one fixed prompt would
+# measure one particular answer (and any change to the generator's draws would move it).
+QUESTIONS = [
+    "Say hello in one short sentence.", "What is the capital of France?", "How do I reverse a list in Python?",
+    "Give me a name for a golden retriever puppy.", "Why is the sky blue?", "Suggest a quick vegetarian dinner.",
+    "What does HTTP status 404 mean?", "How many minutes are in a day?", "Translate good morning into Spanish.",
+    "Write a haiku about autumn leaves.", "What is a good way to learn chess?", "Explain recursion to a child.",
+    "Which planet is closest to the sun?", "How do I center a div in CSS?", "Summarize the plot of Hamlet briefly.",
+    "What are the benefits of drinking water?", "Recommend a book about habits.", "How do vaccines work?",
+    "What time zone is Tokyo in?", "Tell me a fun fact about octopuses.", "How can I improve my sleep?",
+    "What is the difference between a list and a tuple?", "Draft a polite reminder email subject line.",
+    "What causes ocean tides?", "How do I make cold brew coffee?", "Name three primary colors.",
+    "What is machine learning in simple terms?", "How long should I boil an egg?",
+    "What is the boiling point of water in Fahrenheit?", "Give me a tip for public speaking.",
+    "How do solar panels produce electricity?", "What is a haiku?",
+]
+CHATS = [{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": question}]} for question in QUESTIONS]
 STREAM = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Write a long story about a dog."}],
           "stream": True, "max_tokens": 18}
-RESPONSE = {"model": "gpt-4o-mini", "input": "Say hello in one short sentence."}
+RESPONSES = [{"model": "gpt-4o-mini", "input": question} for question in QUESTIONS]
 SPEECH_TEXT = ("The quick brown fox jumps over the lazy dog while the benchmark measures how long the speech "
                "endpoint takes to answer. ") * 4
 
@@ -54,13 +70,16 @@ SERVERS: dict[str, Callable[[int], list[str]]] = {
 }
 
 
-def _lua(body: dict[str, Any]) -> str:
-    """A wrk script sending this JSON body as a POST (the body goes in as a Lua long string)."""
-    text = json.dumps(body)
-    assert "]==]" not in text
+def _lua(*bodies: dict[str, Any]) -> str:
+    """A wrk script POSTing these JSON bodies in turn (each goes in as a Lua long string)."""
+    texts = [json.dumps(body) for body in bodies]
+    assert all("]==]" not in text for text in texts)
+    listed = ",\n".join(f"[==[{text}]==]" for text in texts)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                     f'wrk.headers["Authorization"] = "{AUTH}"\nwrk.body = [==[{text}]==]\n')
+                     f'wrk.headers["Authorization"] = "{AUTH}"\nlocal bodies = {{\n{listed}\n}}\n'
+                     "local turn = 0\nrequest = function()\n  turn = turn % #bodies + 1\n"
+                     "  return wrk.format(nil, nil, nil, bodies[turn])\nend\n")
     return script.name
 
 
@@ -145,7 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
-    scripts = {"chat": _lua(CHAT), "stream": _lua(STREAM), "responses": _lua(RESPONSE)}
+    scripts = {"chat": _lua(*CHATS), "stream": _lua(STREAM), "responses": _lua(*RESPONSES)}
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in SERVERS}
     try:
         for _ in range(args.rounds):  # alternate, so drift on the machine hits both alike
