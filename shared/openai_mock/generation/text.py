@@ -129,8 +129,8 @@ class Composed(NamedTuple):
 
 
 def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = "gpt-4o") -> Composed:
-    """Readable paragraphs about `topic`, about `target_tokens` long, ending on a full sentence. Lengths are
-    estimated per sentence (template words + topic, each counted once); `fit` makes the exact count."""
+    """Readable paragraphs about `topic`, about `target_tokens` long, ending on a full sentence, with their exact
+    tokens. The length is steered by estimates per sentence (template words + topic, each counted once)."""
     topic_tokens = tokens.count_tokens(topic, model)
 
     def estimate(template: str) -> int:
