@@ -42,6 +42,11 @@ _OPENERS = (
     "Let's look at {topic} step by step.",
     "Sure. {Topic} is easier to reason about once you separate what is known from what is assumed.",
     "In short, {topic} rewards a careful, practical approach.",
+    "There are a few useful things to know about {topic}.",
+    "Happy to help with {topic}: the main points are simpler than they first appear.",
+    "{Topic} is a good thing to ask about, because a little context changes the answer.",
+    "The short version: {topic} works best when you start small and build up.",
+    "A practical way into {topic} is to begin with what you can check right away.",
 )
 _BODY = (
     "The first step is to write down what you already know about {topic} and what you still need to find out.",
