@@ -6,14 +6,14 @@ every request but never build these classes, so their cold start does not pay fo
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openai_mock.control import faults
 
 Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings"]
-ENDPOINTS: tuple[str, ...] = ("chat.completions", "completions", "responses", "assistants.runs", "embeddings")
+ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 
 
 class _Strict(BaseModel):

@@ -11,6 +11,7 @@ Token counts are exact for what is produced; reasoning models add hidden reasoni
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
@@ -556,8 +557,6 @@ def add_audio(completion: dict[str, Any], request: Mapping[str, Any]) -> list[Sp
     """`modalities: ["audio"]`: every text answer becomes speech. `content` turns null and `message.audio`
     carries the id, the base64 audio, `expires_at` and the transcript (the text, already cut by the token
     limit and `stop`); the audio's tokens join `completion_tokens`. Tool calls stay silent, as in the API."""
-    import base64
-
     settings = request["audio"]
     spoken, audio_total = [], 0
     for choice in completion["choices"]:
