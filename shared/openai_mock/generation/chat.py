@@ -253,12 +253,11 @@ def _json_schema_text(request: Mapping[str, Any], rng: random.Random) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _visible_text(request: Mapping[str, Any], kind: str, rng: random.Random) -> text.Composed:
+def _visible_text(request: Mapping[str, Any], kind: str, rng: random.Random, question_tokens: int) -> text.Composed:
     messages, model = request["messages"], request["model"]
     if kind == "text":
-        prompt = _last_user_text(messages)
-        target = text.natural_length(rng, tokens.count_tokens(prompt, model))
-        return text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
+        target = text.natural_length(rng, question_tokens)
+        return text.compose(rng, topic=text.topic_of(_last_user_text(messages)), target_tokens=target, model=model)
     if kind == "tool_answer":
         answer = _tool_answer_text(messages, rng, model)
     elif kind == "json_object":
@@ -268,9 +267,10 @@ def _visible_text(request: Mapping[str, Any], kind: str, rng: random.Random) -> 
     return text.Composed(answer, tokens.encode(answer, model))
 
 
-def _text_choice(request: Mapping[str, Any], kind: str, rng: random.Random, budget: int | None) -> ChoiceResult:
+def _text_choice(request: Mapping[str, Any], kind: str, rng: random.Random, budget: int | None,
+                 question_tokens: int) -> ChoiceResult:
     model = request["model"]
-    visible = _visible_text(request, kind, rng)
+    visible = _visible_text(request, kind, rng, question_tokens)
     fitted = text.fit(visible.text, model=model, max_tokens=budget, stop=_stop_list(request), encoded=visible.tokens)
     message = {"role": "assistant", "content": fitted.text, "refusal": None}
     return ChoiceResult(message, fitted.finish_reason, fitted.token_count, fitted.tokens)
@@ -388,6 +388,9 @@ def build_chat_completion(
     model = request["model"]
     chosen = plan(request)
     budget = output_budget(request)
+    # A plain answer is as long as the question calls for: counted once for all `n` choices.
+    plain = script is None and chosen.kind == "text"
+    question_tokens = tokens.count_tokens(_last_user_text(request["messages"]), model) if plain else 0
     choices, completion_tokens, hidden = [], 0, 0
     for index in range(request.get("n") or 1):
         choice_rng = random.Random(rng.getrandbits(64))
@@ -402,7 +405,7 @@ def build_chat_completion(
             elif chosen.kind in ("tools", "function_call"):
                 result = _call_choice(request, chosen, choice_rng, remaining)
             else:
-                result = _text_choice(request, chosen.kind, choice_rng, remaining)
+                result = _text_choice(request, chosen.kind, choice_rng, remaining, question_tokens)
         hidden += thinking
         completion_tokens += result.completion_tokens + thinking
         logprobs = None
