@@ -1,12 +1,13 @@
 """Admin API keys: create (the secret is answered once), list, retrieve, delete."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import keys, organization
 from openai_mock.organization.params import OrderedPagination
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/admin_api_keys")
@@ -23,7 +24,8 @@ async def list_admin_api_keys(principal: AdminPrincipal, params: OrderedPaginati
 
 
 @router.post("", operation_id="admin-api-keys-create")
-async def create_admin_api_key(body: AdminApiKeyCreateParams, principal: AdminPrincipal) -> JSONObject:
+async def create_admin_api_key(request: Request, principal: AdminPrincipal) -> JSONObject:
+    body = await json_body(request, AdminApiKeyCreateParams)
     return JSONObject(keys.create_admin_key(organization(principal), principal, body.name))
 
 

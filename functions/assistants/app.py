@@ -10,6 +10,7 @@ from openai_mock.assistants import objects, params, runs
 from openai_mock.auth import tenant_of
 from openai_mock.generation.streaming import sse_stream
 from openai_mock.pagination import Pagination
+from openai_mock.request_body import json_body, optional_json_body
 from openai_mock.responses import JSONObject
 
 assistants = APIRouter(prefix="/v1/assistants", dependencies=[params.BetaHeader])
@@ -23,7 +24,8 @@ RunIdFilter = Annotated[str | None, Query()]
 
 
 @assistants.post("", operation_id="createAssistant")
-async def create_assistant(body: params.CreateAssistantRequest, request: Request) -> JSONObject:
+async def create_assistant(request: Request) -> JSONObject:
+    body = await json_body(request, params.CreateAssistantRequest)
     return JSONObject(objects.create_assistant(tenant_of(request), body))
 
 
@@ -38,8 +40,8 @@ async def retrieve_assistant(assistant_id: str, request: Request) -> JSONObject:
 
 
 @assistants.post("/{assistant_id}", operation_id="modifyAssistant")
-async def update_assistant(assistant_id: str, body: params.ModifyAssistantRequest,
-                           request: Request) -> JSONObject:
+async def update_assistant(assistant_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.ModifyAssistantRequest)
     return JSONObject(objects.modify_assistant(tenant_of(request), assistant_id, body))
 
 
@@ -52,12 +54,14 @@ async def delete_assistant(assistant_id: str, request: Request) -> JSONObject:
 
 
 @threads.post("", operation_id="createThread")
-async def create_thread(request: Request, body: params.CreateThreadRequest | None = None) -> JSONObject:
+async def create_thread(request: Request) -> JSONObject:
+    body = await optional_json_body(request, params.CreateThreadRequest)
     return JSONObject(objects.create_thread(tenant_of(request), body or params.CreateThreadRequest()))
 
 
 @threads.post("/runs", operation_id="createThreadAndRun")
-async def create_and_run(body: params.CreateThreadAndRunRequest, request: Request) -> Response:
+async def create_and_run(request: Request) -> Response:
+    body = await json_body(request, params.CreateThreadAndRunRequest)
     tenant = tenant_of(request)
     thread, run = runs.create_thread_and_run(tenant, body, request.headers)
     if body.stream:
@@ -71,7 +75,8 @@ async def retrieve_thread(thread_id: str, request: Request) -> JSONObject:
 
 
 @threads.post("/{thread_id}", operation_id="modifyThread")
-async def update_thread(thread_id: str, body: params.ModifyThreadRequest, request: Request) -> JSONObject:
+async def update_thread(thread_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.ModifyThreadRequest)
     return JSONObject(objects.modify_thread(tenant_of(request), thread_id, body))
 
 
@@ -84,7 +89,8 @@ async def delete_thread(thread_id: str, request: Request) -> JSONObject:
 
 
 @threads.post("/{thread_id}/messages", operation_id="createMessage")
-async def create_message(thread_id: str, body: params.MessageRequest, request: Request) -> JSONObject:
+async def create_message(thread_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.MessageRequest)
     return JSONObject(runs.create_message(tenant_of(request), thread_id, body))
 
 
@@ -100,8 +106,8 @@ async def retrieve_message(thread_id: str, message_id: str, request: Request) ->
 
 
 @threads.post("/{thread_id}/messages/{message_id}", operation_id="modifyMessage")
-async def update_message(thread_id: str, message_id: str, body: params.ModifyRequest,
-                         request: Request) -> JSONObject:
+async def update_message(thread_id: str, message_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.ModifyRequest)
     return JSONObject(objects.modify_message(tenant_of(request), thread_id, message_id, body))
 
 
@@ -114,8 +120,9 @@ async def delete_message(thread_id: str, message_id: str, request: Request) -> J
 
 
 @threads.post("/{thread_id}/runs", operation_id="createRun")
-async def create_run(thread_id: str, body: params.CreateRunRequest, request: Request,
+async def create_run(thread_id: str, request: Request,
                      include: Include = None) -> Response:
+    body = await json_body(request, params.CreateRunRequest)
     tenant = tenant_of(request)
     run = runs.create_run(tenant, thread_id, body, request.headers, include)
     if body.stream:
@@ -134,8 +141,8 @@ async def retrieve_run(thread_id: str, run_id: str, request: Request) -> JSONObj
 
 
 @threads.post("/{thread_id}/runs/{run_id}", operation_id="modifyRun")
-async def update_run(thread_id: str, run_id: str, body: params.ModifyRequest,
-                     request: Request) -> JSONObject:
+async def update_run(thread_id: str, run_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.ModifyRequest)
     return JSONObject(runs.modify_run(tenant_of(request), thread_id, run_id, body))
 
 
@@ -145,8 +152,8 @@ async def cancel_run(thread_id: str, run_id: str, request: Request) -> JSONObjec
 
 
 @threads.post("/{thread_id}/runs/{run_id}/submit_tool_outputs", operation_id="submitToolOuputsToRun")
-async def submit_tool_outputs(thread_id: str, run_id: str, body: params.SubmitToolOutputsRequest,
-                              request: Request) -> Response:
+async def submit_tool_outputs(thread_id: str, run_id: str, request: Request) -> Response:
+    body = await json_body(request, params.SubmitToolOutputsRequest)
     tenant = tenant_of(request)
     run = runs.submit_tool_outputs(tenant, thread_id, run_id, body, request.headers)
     if body.stream:

@@ -10,6 +10,7 @@ from openai_mock.auth import tenant_of
 from openai_mock.generation import audio
 from openai_mock.generation.streaming import sse_stream
 from openai_mock.ratelimits import record_usage
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 from openai_mock.rng import request_seed
 
@@ -33,7 +34,8 @@ def _answer(transcript: audio.Transcript) -> Response:
 
 
 @router.post("/speech", operation_id="createSpeech")
-async def create_speech(body: audio.CreateSpeechRequest, request: Request) -> Response:
+async def create_speech(request: Request) -> Response:
+    body = await json_body(request, audio.CreateSpeechRequest)
     content, content_type = audio.create_speech(body)
     # TTS is billed per character
     record_usage(request, tenant_of(request), body.model, len(body.input), "audio_speeches", characters=len(body.input))

@@ -9,13 +9,15 @@ from fastapi import APIRouter, Query, Request
 from openai_mock import batches
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/batches")
 
 
 @router.post("", operation_id="createBatch")
-async def create_batch(body: batches.CreateBatchRequest, request: Request) -> JSONObject:
+async def create_batch(request: Request) -> JSONObject:
+    body = await json_body(request, batches.CreateBatchRequest)
     return JSONObject(batches.create_batch(tenant_of(request), body, request.headers))
 
 

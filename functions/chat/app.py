@@ -9,6 +9,7 @@ from openai_mock import chat
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
 from openai_mock.pagination import MetadataFilter
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject, respond
 
 router = APIRouter(prefix="/v1/chat/completions")
@@ -16,8 +17,9 @@ router = APIRouter(prefix="/v1/chat/completions")
 
 @router.post("", operation_id="createChatCompletion", response_model=None)
 async def create_chat_completion(
-    body: chat.ChatCompletionRequest, request: Request
+    request: Request
 ) -> Response:
+    body = await json_body(request, chat.ChatCompletionRequest)
     answer = chat.create(body, tenant_of(request), request)
     return respond(answer)
 
@@ -43,8 +45,9 @@ async def retrieve_chat_completion(completion_id: str, request: Request) -> JSON
 
 @router.post("/{completion_id}", operation_id="updateChatCompletion")
 async def update_chat_completion(
-    completion_id: str, body: chat.UpdateChatCompletionRequest, request: Request
+    completion_id: str, request: Request
 ) -> JSONObject:
+    body = await json_body(request, chat.UpdateChatCompletionRequest)
     return JSONObject(chat.update(tenant_of(request), completion_id, body))
 
 

@@ -6,6 +6,7 @@ from starlette.responses import Response
 from openai_mock import completions
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
+from openai_mock.request_body import json_body
 from openai_mock.responses import respond
 
 router = APIRouter(prefix="/v1/completions")
@@ -13,8 +14,9 @@ router = APIRouter(prefix="/v1/completions")
 
 @router.post("", operation_id="createCompletion", response_model=None)
 async def create_completion(
-    body: completions.CompletionRequest, request: Request
+    request: Request
 ) -> Response:
+    body = await json_body(request, completions.CompletionRequest)
     answer = completions.create(body, tenant_of(request), request)
     return respond(answer)
 

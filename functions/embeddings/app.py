@@ -6,13 +6,15 @@ from openai_mock import ratelimits
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
 from openai_mock.generation import embeddings
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/embeddings")
 
 
 @router.post("", operation_id="createEmbedding")
-async def create_embedding(body: embeddings.EmbeddingRequest, request: Request) -> JSONObject:
+async def create_embedding(request: Request) -> JSONObject:
+    body = await json_body(request, embeddings.EmbeddingRequest)
     tenant = tenant_of(request)
     response = embeddings.create_embedding(tenant, body)
     tokens = response["usage"]["total_tokens"]

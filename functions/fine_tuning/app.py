@@ -8,13 +8,15 @@ from openai_mock import fine_tuning
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import principal_of, tenant_of
 from openai_mock.pagination import MetadataFilter
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/fine_tuning/jobs")
 
 
 @router.post("", operation_id="createFineTuningJob")
-async def create_fine_tuning_job(body: fine_tuning.CreateFineTuningJobRequest, request: Request) -> JSONObject:
+async def create_fine_tuning_job(request: Request) -> JSONObject:
+    body = await json_body(request, fine_tuning.CreateFineTuningJobRequest)
     principal = principal_of(request)
     return JSONObject(fine_tuning.create_job(principal.tenant, principal.organization_id, body, request.headers))
 

@@ -8,6 +8,7 @@ from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
 from openai_mock.generation import images
 from openai_mock.ratelimits import record_usage
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 from openai_mock.rng import request_seed
 
@@ -24,7 +25,8 @@ class ImageVariationForm(images.ImageVariationOptions):
 
 
 @router.post("/generations", operation_id="createImage")
-async def generate(body: images.CreateImageRequest, request: Request) -> JSONObject:
+async def generate(request: Request) -> JSONObject:
+    body = await json_body(request, images.CreateImageRequest)
     answer = images.create_image(body, request_seed(request.headers))
     record_usage(request, tenant_of(request), body.model or "dall-e-2", 0, "images", images=len(answer["data"]),
                  size=body.size or "1024x1024", source="image.generation")

@@ -2,13 +2,14 @@
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import organization, users
 from openai_mock.organization.params import OrgPagination
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/invites")
@@ -33,7 +34,8 @@ async def list_invites(principal: AdminPrincipal, params: OrgPagination) -> JSON
 
 
 @router.post("", operation_id="inviteUser")
-async def create_invite(body: InviteCreateParams, principal: AdminPrincipal) -> JSONObject:
+async def create_invite(request: Request, principal: AdminPrincipal) -> JSONObject:
+    body = await json_body(request, InviteCreateParams)
     projects = [project.model_dump() for project in body.projects]
     return JSONObject(users.create_invite(organization(principal), principal, body.email, body.role, projects))
 

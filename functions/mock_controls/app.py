@@ -10,6 +10,7 @@ from openai_mock.auth import tenant_of
 from openai_mock.control import api, fixtures
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.pagination import Pagination
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/__mock")
@@ -22,7 +23,8 @@ class QuotaRequest(BaseModel):
 
 
 @router.post("/fixtures", operation_id="createFixture")
-async def create_fixture(body: FixtureRequest, request: Request) -> JSONObject:
+async def create_fixture(request: Request) -> JSONObject:
+    body = await json_body(request, FixtureRequest)
     return JSONObject(fixtures.create(tenant_of(request), body))
 
 
@@ -62,7 +64,8 @@ async def retrieve_quotas(request: Request) -> JSONObject:
 
 
 @router.post("/quotas", operation_id="updateQuotas")
-async def update_quotas(body: QuotaRequest, request: Request) -> JSONObject:
+async def update_quotas(request: Request) -> JSONObject:
+    body = await json_body(request, QuotaRequest)
     return JSONObject(ratelimits.set_quota(tenant_of(request), body.requests_per_minute, body.tokens_per_minute))
 
 

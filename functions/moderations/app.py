@@ -6,13 +6,15 @@ from openai_mock import ratelimits
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
 from openai_mock.generation import moderation
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/moderations")
 
 
 @router.post("", operation_id="createModeration")
-async def create_moderation(body: moderation.ModerationRequest, request: Request) -> JSONObject:
+async def create_moderation(request: Request) -> JSONObject:
+    body = await json_body(request, moderation.ModerationRequest)
     tenant = tenant_of(request)
     response, token_count = moderation.create_moderation(tenant, body)
     ratelimits.record_usage(request, tenant, body.model, token_count, "moderations", model=response["model"],

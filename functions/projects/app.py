@@ -3,7 +3,7 @@ accounts, API keys and rate limits."""
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.app_factory import create_app, make_handler
@@ -11,6 +11,7 @@ from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import organization, projects
 from openai_mock.organization.core import get_project
 from openai_mock.organization.params import OrgPagination, RateLimitPagination
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/projects")
@@ -58,7 +59,8 @@ async def list_projects(
 
 
 @router.post("", operation_id="create-project")
-async def create_project(body: ProjectParams, principal: AdminPrincipal) -> JSONObject:
+async def create_project(request: Request, principal: AdminPrincipal) -> JSONObject:
+    body = await json_body(request, ProjectParams)
     return JSONObject(projects.create_project(organization(principal), principal, body.name))
 
 
@@ -68,7 +70,8 @@ async def retrieve_project(project_id: str, principal: AdminPrincipal) -> JSONOb
 
 
 @router.post("/{project_id}", operation_id="modify-project")
-async def update_project(project_id: str, body: ProjectParams, principal: AdminPrincipal) -> JSONObject:
+async def update_project(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
+    body = await json_body(request, ProjectParams)
     return JSONObject(projects.modify_project(organization(principal), principal, project_id, body.name))
 
 
@@ -86,7 +89,8 @@ async def list_project_users(project_id: str, principal: AdminPrincipal, params:
 
 
 @router.post("/{project_id}/users", operation_id="create-project-user")
-async def create_project_user(project_id: str, body: ProjectUserCreateParams, principal: AdminPrincipal) -> JSONObject:
+async def create_project_user(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
+    body = await json_body(request, ProjectUserCreateParams)
     return JSONObject(
         projects.create_project_user(organization(principal), principal, project_id, body.user_id, body.role)
     )
@@ -99,8 +103,9 @@ async def retrieve_project_user(project_id: str, user_id: str, principal: AdminP
 
 @router.post("/{project_id}/users/{user_id}", operation_id="modify-project-user")
 async def update_project_user(
-    project_id: str, user_id: str, body: ProjectUserUpdateParams, principal: AdminPrincipal
+    project_id: str, user_id: str, request: Request, principal: AdminPrincipal
 ) -> JSONObject:
+    body = await json_body(request, ProjectUserUpdateParams)
     return JSONObject(projects.modify_project_user(organization(principal), principal, project_id, user_id, body.role))
 
 
@@ -121,8 +126,9 @@ async def list_project_service_accounts(
 
 @router.post("/{project_id}/service_accounts", operation_id="create-project-service-account")
 async def create_project_service_account(
-    project_id: str, body: ServiceAccountCreateParams, principal: AdminPrincipal
+    project_id: str, request: Request, principal: AdminPrincipal
 ) -> JSONObject:
+    body = await json_body(request, ServiceAccountCreateParams)
     return JSONObject(projects.create_service_account(organization(principal), principal, project_id, body.name))
 
 
@@ -172,8 +178,9 @@ async def list_project_rate_limits(
 
 @router.post("/{project_id}/rate_limits/{rate_limit_id}", operation_id="update-project-rate-limits")
 async def update_project_rate_limit(
-    project_id: str, rate_limit_id: str, body: RateLimitUpdateParams, principal: AdminPrincipal
+    project_id: str, rate_limit_id: str, request: Request, principal: AdminPrincipal
 ) -> JSONObject:
+    body = await json_body(request, RateLimitUpdateParams)
     changes = body.model_dump(exclude_none=True)
     return JSONObject(
         projects.update_rate_limit(organization(principal), principal, project_id, rate_limit_id, changes)

@@ -5,13 +5,15 @@ from fastapi import APIRouter, Request
 from openai_mock import realtime
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/realtime")
 
 
 @router.post("/sessions", operation_id="create-realtime-session")
-async def create_session(body: realtime.RealtimeSessionCreateRequest, request: Request) -> JSONObject:
+async def create_session(request: Request) -> JSONObject:
+    body = await json_body(request, realtime.RealtimeSessionCreateRequest)
     return JSONObject(realtime.create_session(body, tenant_of(request)))
 
 

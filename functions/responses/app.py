@@ -8,6 +8,7 @@ from starlette.responses import Response
 from openai_mock import responses_api
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject, respond
 
 router = APIRouter(prefix="/v1/responses")
@@ -15,8 +16,9 @@ router = APIRouter(prefix="/v1/responses")
 
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(
-    body: responses_api.CreateResponseRequest, request: Request
+    request: Request
 ) -> Response:
+    body = await json_body(request, responses_api.CreateResponseRequest)
     answer = responses_api.create(body, tenant_of(request), request)
     return respond(answer)
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt
 from openai_mock import uploads
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/uploads")
@@ -35,7 +36,8 @@ class CompleteUploadRequest(BaseModel):
 
 
 @router.post("", operation_id="createUpload")
-async def create_upload(body: CreateUploadRequest, request: Request) -> JSONObject:
+async def create_upload(request: Request) -> JSONObject:
+    body = await json_body(request, CreateUploadRequest)
     expires_after = body.expires_after.model_dump() if body.expires_after else None
     upload = uploads.create_upload(tenant_of(request), filename=body.filename, purpose=body.purpose, size=body.bytes,
                                    mime_type=body.mime_type, expires_after=expires_after)
@@ -50,7 +52,8 @@ async def create_upload_part(
 
 
 @router.post("/{upload_id}/complete", operation_id="completeUpload")
-async def complete_upload(upload_id: str, body: CompleteUploadRequest, request: Request) -> JSONObject:
+async def complete_upload(upload_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, CompleteUploadRequest)
     return JSONObject(uploads.complete_upload(tenant_of(request), upload_id, body.part_ids, body.md5))
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.app_factory import create_app, make_handler
@@ -10,6 +10,7 @@ from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import organization, users
 from openai_mock.organization.core import get_user
 from openai_mock.organization.params import OrgPagination, query_array
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/organization/users")
@@ -33,7 +34,8 @@ async def retrieve_user(user_id: str, principal: AdminPrincipal) -> JSONObject:
 
 
 @router.post("/{user_id}", operation_id="modify-user")
-async def update_user(user_id: str, body: UserUpdateParams, principal: AdminPrincipal) -> JSONObject:
+async def update_user(user_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
+    body = await json_body(request, UserUpdateParams)
     return JSONObject(users.modify_user(organization(principal), principal, user_id, body.role))
 
 

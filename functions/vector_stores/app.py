@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
 from openai_mock.pagination import Pagination, list_object
+from openai_mock.request_body import json_body
 from openai_mock.responses import JSONObject
 from openai_mock.vector_stores import objects, params
 from openai_mock.vector_stores.search import search_page
@@ -17,7 +18,8 @@ StatusFilter = Annotated[str | None, Query(alias="filter")]
 
 
 @router.post("", operation_id="createVectorStore")
-async def create(body: params.CreateVectorStoreRequest, request: Request) -> JSONObject:
+async def create(request: Request) -> JSONObject:
+    body = await json_body(request, params.CreateVectorStoreRequest)
     return JSONObject(objects.create_vector_store(tenant_of(request), body))
 
 
@@ -32,8 +34,8 @@ async def retrieve(vector_store_id: str, request: Request) -> JSONObject:
 
 
 @router.post("/{vector_store_id}", operation_id="modifyVectorStore")
-async def update(vector_store_id: str, body: params.UpdateVectorStoreRequest,
-                 request: Request) -> JSONObject:
+async def update(vector_store_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.UpdateVectorStoreRequest)
     return JSONObject(objects.modify_vector_store(tenant_of(request), vector_store_id, body))
 
 
@@ -43,8 +45,8 @@ async def delete(vector_store_id: str, request: Request) -> JSONObject:
 
 
 @router.post("/{vector_store_id}/search", operation_id="searchVectorStore")
-async def search(vector_store_id: str, body: params.VectorStoreSearchRequest,
-                 request: Request) -> JSONObject:
+async def search(vector_store_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.VectorStoreSearchRequest)
     return JSONObject(search_page(tenant_of(request), vector_store_id, body))
 
 
@@ -52,8 +54,8 @@ async def search(vector_store_id: str, body: params.VectorStoreSearchRequest,
 
 
 @router.post("/{vector_store_id}/files", operation_id="createVectorStoreFile")
-async def create_file(vector_store_id: str, body: params.CreateVectorStoreFileRequest,
-                      request: Request) -> JSONObject:
+async def create_file(vector_store_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.CreateVectorStoreFileRequest)
     return JSONObject(objects.create_file(tenant_of(request), vector_store_id, body))
 
 
@@ -71,8 +73,8 @@ async def retrieve_file(vector_store_id: str, file_id: str, request: Request) ->
 
 
 @router.post("/{vector_store_id}/files/{file_id}", operation_id="updateVectorStoreFileAttributes")
-async def update_file(vector_store_id: str, file_id: str, body: params.UpdateVectorStoreFileAttributesRequest,
-                      request: Request) -> JSONObject:
+async def update_file(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.UpdateVectorStoreFileAttributesRequest)
     return JSONObject(objects.update_file_attributes(tenant_of(request), vector_store_id, file_id, body))
 
 
@@ -90,8 +92,8 @@ async def file_content(vector_store_id: str, file_id: str, request: Request) -> 
 
 
 @router.post("/{vector_store_id}/file_batches", operation_id="createVectorStoreFileBatch")
-async def create_file_batch(vector_store_id: str, body: params.CreateVectorStoreFileBatchRequest,
-                            request: Request) -> JSONObject:
+async def create_file_batch(vector_store_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, params.CreateVectorStoreFileBatchRequest)
     return JSONObject(objects.create_file_batch(tenant_of(request), vector_store_id, body))
 
 

@@ -26,11 +26,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from openai_mock import chat, clock, completions, files
-from openai_mock.errors import OpenAIError, from_validation_error, invalid_request, not_found, server_error
+from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found, server_error
 from openai_mock.generation import embeddings
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
@@ -299,7 +298,7 @@ def _parse(model: type[Model], body: Any) -> Model:
     try:
         return model.model_validate(body)
     except ValidationError as error:
-        raise from_validation_error(RequestValidationError(error.errors())) from None
+        raise from_validation_errors(error.errors()) from None
 
 
 def _no_stream(stream: bool | None) -> None:

@@ -121,9 +121,8 @@ def _json_type_name(value: object) -> str:
     return "null" if value is None else "an unknown type"
 
 
-def from_validation_error(exc: RequestValidationError) -> OpenAIError:
-    """The first validation problem, worded like OpenAI's 400s."""
-    errors = exc.errors()
+def from_validation_errors(errors: Sequence[Mapping[str, Any]]) -> OpenAIError:
+    """The first validation problem (pydantic's or FastAPI's error list), worded like OpenAI's 400s."""
     if not errors:
         return invalid_request("Invalid request.")
     first = errors[0]
@@ -157,7 +156,7 @@ async def _openai_error_handler(request: Request, exc: Exception) -> JSONRespons
 
 async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return from_validation_error(exc).response()
+    return from_validation_errors(exc.errors()).response()
 
 
 async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from openai_mock.app_factory import create_app
+from openai_mock.request_body import json_body, optional_json_body
 from openai_mock.settings import reset_settings
 
 AUTH = {"Authorization": "Bearer sk-test"}
@@ -27,9 +28,24 @@ class _Body(BaseModel):
 _router = APIRouter()
 
 
+class _Search(BaseModel):
+    query: str  # a body field named like a request part ("query", "path")
+
+
 @_router.post("/v1/echo")
-async def _echo(body: _Body) -> dict:
-    return body.model_dump()
+async def _echo(request: Request) -> dict:
+    return (await json_body(request, _Body)).model_dump()
+
+
+@_router.post("/v1/optional")
+async def _optional(request: Request) -> dict:
+    body = await optional_json_body(request, _Search)
+    return {"query": body.query if body else None}
+
+
+@_router.post("/v1/search")
+async def _search(request: Request) -> dict:
+    return (await json_body(request, _Search)).model_dump()
 
 
 @_router.get("/v1/boom")
@@ -91,6 +107,36 @@ def test_invalid_json_is_400(layer_app: TestClient) -> None:
     error = _error(response)
     assert error["type"] == "invalid_request_error"
     assert error["message"].startswith("We could not parse the JSON body of your request.")
+
+
+@pytest.mark.parametrize("content", [b"", b"null", b"[]", b'"text"', b"42"])
+def test_a_body_that_is_not_a_json_object_is_400(layer_app: TestClient, content: bytes) -> None:
+    response = layer_app.post("/v1/echo", content=content, headers={**AUTH, "content-type": "application/json"})
+    assert response.status_code == 400
+    assert _error(response)["message"].startswith("We could not parse the JSON body of your request.")
+
+
+def test_json_is_read_only_under_a_json_content_type(layer_app: TestClient) -> None:
+    body = b'{"query": "tides"}'
+    for content_type in ("application/json", "application/json; charset=utf-8", "application/merge-patch+json"):
+        response = layer_app.post("/v1/search", content=body, headers={**AUTH, "content-type": content_type})
+        assert response.json() == {"query": "tides"}, content_type
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        response = layer_app.post("/v1/search", content=body, headers={**AUTH, "content-type": content_type})
+        assert response.status_code == 400, content_type
+        assert _error(response)["message"].startswith("We could not parse the JSON body")
+
+
+def test_an_optional_body_may_be_absent(layer_app: TestClient) -> None:
+    assert layer_app.post("/v1/optional", headers=AUTH).json() == {"query": None}
+    assert layer_app.post("/v1/optional", content=b"null", headers=AUTH).json() == {"query": None}
+    assert layer_app.post("/v1/optional", json={"query": "tides"}, headers=AUTH).json() == {"query": "tides"}
+    assert _error(layer_app.post("/v1/optional", json={}, headers=AUTH))["param"] == "query"
+
+
+def test_a_body_field_named_query_is_named_as_such(layer_app: TestClient) -> None:
+    error = _error(layer_app.post("/v1/search", json={"query": 5}, headers=AUTH))
+    assert (error["param"], error["code"]) == ("query", "invalid_type")
 
 
 def test_missing_field_names_the_param(layer_app: TestClient) -> None:

@@ -17,11 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from openai_mock import ids
-from openai_mock.errors import from_validation_error, invalid_request
+from openai_mock.errors import from_validation_errors, invalid_request
 from openai_mock.generation import tokens
 from openai_mock.request_checks import model_of_kind
 
@@ -246,7 +245,7 @@ def _parse_parts(parts: list[Any]) -> list[_TextPart | _ImagePart]:
         return _PARTS.validate_python(parts)
     except ValidationError as error:
         located = [{**detail, "loc": ("body", "input", *_without_tag(detail["loc"]))} for detail in error.errors()]
-        raise from_validation_error(RequestValidationError(located)) from None
+        raise from_validation_errors(located) from None
 
 
 def _multimodal_item(parts: list[Any], omni: bool, model: str) -> _Item:
