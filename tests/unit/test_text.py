@@ -58,8 +58,8 @@ def test_topic_and_token_splitting() -> None:
 @given(prompt=st.text(max_size=80), seed=st.integers(0, 2**32), target=st.integers(1, 300),
        model=st.sampled_from(["gpt-4o", "gpt-4"]))
 def test_composed_tokens_are_the_texts_encoding(prompt: str, seed: int, target: int, model: str) -> None:
-    # compose encodes sentence by sentence (the mock's own sentences once per model): their tokens must join
-    # into exactly what encoding the whole text gives, whatever topic the prompt brings in.
+    # compose encodes the mock's own words once per model and the topic once per answer: their tokens must
+    # join into exactly what encoding the whole text gives, whatever topic the prompt brings in.
     composed = text.compose(random.Random(seed), topic=text.topic_of(prompt), target_tokens=target, model=model)
     assert composed.tokens == tokens.encode(composed.text, model)
 
@@ -71,3 +71,4 @@ def test_composed_tokens_hold_for_awkward_topics(topic: str, seed: int, model: s
     composed = text.compose(random.Random(seed), topic=topic, target_tokens=120, model=model)
     assert composed.tokens == tokens.encode(composed.text, model)
     assert text.fit(composed.text, model=model, encoded=composed.tokens) == text.fit(composed.text, model=model)
+

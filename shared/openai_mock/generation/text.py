@@ -115,10 +115,6 @@ def topic_of(prompt: str) -> str:
     return " ".join(best[:3]) if best else "this topic"
 
 
-def _sentence(template: str, topic: str) -> str:
-    return template.format(topic=topic, Topic=topic[:1].upper() + topic[1:])
-
-
 @lru_cache(maxsize=512)
 def _template_tokens(template: str, model: str) -> tuple[int, int]:
     """(tokens of the template's own words, how many times the topic goes in)."""
@@ -134,8 +130,9 @@ class Composed(NamedTuple):
 
 
 def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = "gpt-4o") -> Composed:
-    """Readable paragraphs about `topic`, about `target_tokens` long, ending on a full sentence, with their exact
-    tokens. The length is steered by estimates per sentence (template words + topic, each counted once)."""
+    """Readable paragraphs about `topic` (a phrase as `topic_of` makes it), about `target_tokens` long, ending on
+    a full sentence, with their exact tokens. The length is steered by estimates per sentence (template words +
+    topic, each counted once)."""
     topic_tokens = tokens.count_tokens(topic, model)
 
     def estimate(template: str) -> int:
@@ -162,26 +159,62 @@ def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = 
 
 
 def _paragraphs(rng: random.Random, templates: list[str], topic: str, model: str) -> Composed:
-    """The sentences in paragraphs, encoded sentence by sentence: each starts a new piece of the tokenizer's
-    pre-split (after a full stop: a space, or the paragraph break, then a capital letter), so their tokens
-    join into exactly the whole text's, and sentences without the topic are encoded once per model."""
+    """The sentences in paragraphs, with their exact tokens. Each sentence starts a new piece of the tokenizer's
+    pre-split (after a full stop: a space, or the paragraph break, then a capital letter), and so does each
+    topic blank of a sentence (see `_split_at_blanks`): the mock's own words are encoded once per model, and
+    only the topic is encoded per answer; all of it joins into exactly the whole text's tokens."""
     paragraphs: list[list[str]] = []
     index = 0
     while index < len(templates):
         size = rng.randint(*_SENTENCES_PER_PARAGRAPH)
         paragraphs.append(templates[index : index + size])
         index += size
+    forms = {"topic": topic, "Topic": topic[:1].upper() + topic[1:]}
+    blanks_split_cleanly = _TOPIC_EDGES.fullmatch(topic) is not None
+    topic_tokens: dict[str, list[int]] = {}  # " tide pools", "Tide pools"…: each form encoded once
     pieces: list[str] = []
     encoded: list[int] = []
     for number, paragraph in enumerate(paragraphs):
         for position, template in enumerate(paragraph):
-            piece = (" " if position else "") + _sentence(template, topic)
+            piece = (" " if position else "") + template
             if position == len(paragraph) - 1 and number < len(paragraphs) - 1:
                 piece += "\n\n"
-            pieces.append(piece)
-            fixed = "{topic}" not in template and "{Topic}" not in template
-            encoded.extend(tokens.encode_constant(piece, model) if fixed else tokens.encode(piece, model))
+            text = piece.format_map(forms)
+            pieces.append(text)
+            parts = _split_at_blanks(piece)
+            if parts is None or (len(parts) > 1 and not blanks_split_cleanly):
+                encoded.extend(tokens.encode(text, model))
+                continue
+            for part_index, part in enumerate(parts):
+                if part_index % 2 == 0:  # the mock's own words
+                    encoded.extend(tokens.encode_constant(part, model) if part else ())
+                    continue
+                blank = part.format_map(forms)
+                if blank not in topic_tokens:
+                    topic_tokens[blank] = tokens.encode(blank, model)
+                encoded.extend(topic_tokens[blank])
     return Composed("".join(pieces), encoded)
+
+
+# A topic blank, with the space before it: in " about {topic}." the pre-split cuts before " tide" (a space then a
+# letter starts a word) and after "pools" (a letter or digit, then a space or punctuation, ends one).
+_BLANK = re.compile(r"( ?\{(?:topic|Topic)\})")
+# Topics whose edges keep those cuts: a letter first, a letter or digit last (no "_", "'" or "-" that could
+# join the punctuation after it). Inside, anything goes: the topic is encoded as a whole.
+_TOPIC_EDGES = re.compile(r"[A-Za-z](?:.*[A-Za-z0-9])?", re.DOTALL)
+
+
+@lru_cache(maxsize=1024)
+def _split_at_blanks(piece: str) -> tuple[str, ...] | None:
+    """A sentence template split into its own words and its topic blanks, alternately (words first): or None
+    when a blank sits where a token could run across its edge (no space before it and words before that, or a
+    letter, digit or apostrophe — "'s" — right after it)."""
+    parts = tuple(_BLANK.split(piece))
+    for index in range(1, len(parts), 2):
+        before, blank, after = parts[index - 1], parts[index], parts[index + 1]
+        if (before and not blank.startswith(" ")) or (after and (after[0].isalnum() or after[0] == "'")):
+            return None
+    return parts
 
 
 def truncate_to_tokens(text: str, max_tokens: int, model: str = "gpt-4o") -> str:
