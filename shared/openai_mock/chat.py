@@ -407,7 +407,7 @@ def _referenced_audio(tenant: str, audio_id: str, index: int) -> dict[str, Any]:
 class Validated(NamedTuple):
     request: dict[str, Any]  # the request as a plain dict, without nulls
     spec: catalog.ModelSpec
-    prompt_tokens: int  # audio included
+    prompt: builder.PromptCount  # audio included in its total
     prompt_audio_tokens: int
 
 
@@ -442,15 +442,15 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     _check_tools(body)
     _check_response_format(body)
     request = body.model_dump(exclude_none=True)
-    prompt_tokens = builder.count_prompt_tokens(request)
-    _check_model_rules(body, spec, prompt_tokens)
+    prompt = builder.count_prompt(request)
+    _check_model_rules(body, spec, prompt.total)
     audio_tokens = 0
     audio_model = "audio" in body.model and AUDIO_MODEL.match(body.model) is not None
     if body.modalities or body.audio is not None or hears_audio or audio_model:
         _check_audio_output(body, hears_audio)
         if hears_audio:
             audio_tokens = _prompt_audio_tokens(body, tenant)
-    return Validated(request, spec, prompt_tokens + audio_tokens, audio_tokens)
+    return Validated(request, spec, prompt._replace(total=prompt.total + audio_tokens), audio_tokens)
 
 
 # --------------------------------------------------------------------------------------------- create
@@ -465,13 +465,13 @@ class Generated(NamedTuple):
 def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
     """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
     accounting, nothing stored, never streamed)."""
-    request, spec, prompt_tokens, prompt_audio_tokens = validate(body, tenant)
+    request, spec, prompt, prompt_audio_tokens = validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
     completion = builder.build_chat_completion(
         request, rng, completion_id=ids.new_id("chat.completion"), created=clock.now_seconds(),
         reasoning=spec.kind == "reasoning", script=scripted(tenant, "chat.completions", request),
-        prompt_tokens=prompt_tokens,
+        prompt=prompt,
     )
     spoken: list[builder.SpokenAnswer] = []
     if prompt_audio_tokens:

@@ -380,13 +380,18 @@ def test_request_quota_counts_down_then_answers_429(http: TestClient, client: op
 
 def test_token_quota_and_sdk_retry(http: TestClient, mock_app: Any, sdk_sleeps: list[float]) -> None:
     clock.freeze(1_800_000_030.0)
-    http.post("/__mock/quotas", json={"tokens_per_minute": 60}, headers=KEY)
+    http.post("/__mock/quotas", json={"tokens_per_minute": 120}, headers=KEY)
     retrying = asgi_client(mock_app).with_options(max_retries=1)
-    raw = retrying.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK, max_tokens=30)
-    used = raw.parse().usage.total_tokens  # type: ignore[union-attr]
-    assert int(raw.headers["x-ratelimit-remaining-tokens"]) == 60 - used
+    # A question this long is answered at length: every answer runs into max_tokens, so each request costs the
+    # same (prompt + 30), more than half the quota.
+    question = "Explain how the tides work, why there are two of them every day, and what the moon has to do with it."
+    raw = retrying.chat.completions.with_raw_response.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": question}], max_tokens=30)
+    usage = raw.parse().usage  # type: ignore[union-attr]
+    assert usage.completion_tokens == 30 and 60 < usage.total_tokens <= 120
+    assert int(raw.headers["x-ratelimit-remaining-tokens"]) == 120 - usage.total_tokens
     # The next one would pass the quota: 429 with retry-after = the rest of the window; the SDK waits and retries.
-    ask(retrying, max_tokens=30)
+    ask(retrying, question, max_tokens=30)
     assert sdk_sleeps == [30.0]
 
 

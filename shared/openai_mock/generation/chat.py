@@ -20,7 +20,7 @@ import re
 import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock.generation import schema_values, text, tokens
 
@@ -61,11 +61,23 @@ def _parts_extra_tokens(content: Any) -> int:
     return total
 
 
+class PromptCount(NamedTuple):
+    total: int  # what usage.prompt_tokens reports
+    question: int  # the tokens of the last user message's text, which a plain answer's length follows
+
+
 def count_message_tokens(messages: Sequence[Mapping[str, Any]], model: str) -> int:
-    total = REPLY_PRIMING
-    for message in messages:
-        total += TOKENS_PER_MESSAGE + len(tokens.encode_constant(message["role"], model))
-        total += tokens.count_tokens(content_text(message.get("content")), model)
+    return _count_messages(messages, model).total
+
+
+def _count_messages(messages: Sequence[Mapping[str, Any]], model: str) -> PromptCount:
+    question_at = _last_user_index(messages)
+    total, question = REPLY_PRIMING, 0
+    for index, message in enumerate(messages):
+        content = tokens.count_tokens(content_text(message.get("content")), model)
+        if index == question_at:
+            question = content
+        total += TOKENS_PER_MESSAGE + len(tokens.encode_constant(message["role"], model)) + content
         total += _parts_extra_tokens(message.get("content"))
         if message.get("name"):
             total += tokens.count_tokens(message["name"], model) + TOKENS_PER_NAME
@@ -76,7 +88,7 @@ def count_message_tokens(messages: Sequence[Mapping[str, Any]], model: str) -> i
         if message.get("function_call"):
             call = message["function_call"]
             total += tokens.count_tokens(call.get("name", ""), model) + tokens.count_tokens(call.get("arguments", ""))
-    return total
+    return PromptCount(total, question)
 
 
 def count_function_tokens(functions: Sequence[Mapping[str, Any]], model: str) -> int:
@@ -112,9 +124,15 @@ def declared_functions(request: Mapping[str, Any]) -> list[dict[str, Any]]:
     return list(request.get("functions") or [])
 
 
-def count_prompt_tokens(request: Mapping[str, Any]) -> int:
+def count_prompt(request: Mapping[str, Any]) -> PromptCount:
+    """The prompt's tokens, and its question's among them: one count of each message serves both."""
     model = request["model"]
-    return count_message_tokens(request["messages"], model) + count_function_tokens(declared_functions(request), model)
+    messages = _count_messages(request["messages"], model)
+    return messages._replace(total=messages.total + count_function_tokens(declared_functions(request), model))
+
+
+def count_prompt_tokens(request: Mapping[str, Any]) -> int:
+    return count_prompt(request).total
 
 
 def system_fingerprint(model: str) -> str:
@@ -132,11 +150,16 @@ class Plan:
     functions: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _last_user_index(messages: Sequence[Mapping[str, Any]]) -> int:
+    """Where the question is: the last user message, else the last message."""
+    for index in range(len(messages) - 1, -1, -1):
+        if messages[index]["role"] == "user":
+            return index
+    return len(messages) - 1
+
+
 def _last_user_text(messages: Sequence[Mapping[str, Any]]) -> str:
-    for message in reversed(messages):
-        if message["role"] == "user":
-            return content_text(message.get("content"))
-    return content_text(messages[-1].get("content"))
+    return content_text(messages[_last_user_index(messages)].get("content"))
 
 
 def _name_words(name: str) -> list[str]:
@@ -381,19 +404,20 @@ def build_chat_completion(
     created: int,
     reasoning: bool = False,
     script: Scripted | None = None,
-    prompt_tokens: int | None = None,
+    prompt: PromptCount | None = None,
 ) -> dict[str, Any]:
     """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says;
-    `prompt_tokens` is the request's count when the caller already made it."""
+    `prompt` is the request's count when the caller already made it."""
     model = request["model"]
     chosen = plan(request)
     budget = output_budget(request)
-    # A plain answer is as long as the question calls for: counted once for all `n` choices.
-    plain = script is None and chosen.kind == "text"
-    question_tokens = tokens.count_tokens(_last_user_text(request["messages"]), model) if plain else 0
+    if prompt is None:
+        prompt = count_prompt(request)
     choices, completion_tokens, hidden = [], 0, 0
-    for index in range(request.get("n") or 1):
-        choice_rng = random.Random(rng.getrandbits(64))
+    count = request.get("n") or 1
+    for index in range(count):
+        # Several choices draw from streams of their own; a lone one from the request's (a Random costs ~3 µs).
+        choice_rng = rng if count == 1 else random.Random(rng.getrandbits(64))
         thinking = reasoning_tokens(request, choice_rng, reasoning)
         if budget is not None and thinking >= budget:  # the whole budget went to reasoning
             result = ChoiceResult({"role": "assistant", "content": "", "refusal": None}, "length", 0)
@@ -405,7 +429,7 @@ def build_chat_completion(
             elif chosen.kind in ("tools", "function_call"):
                 result = _call_choice(request, chosen, choice_rng, remaining)
             else:
-                result = _text_choice(request, chosen.kind, choice_rng, remaining, question_tokens)
+                result = _text_choice(request, chosen.kind, choice_rng, remaining, prompt.question)
         hidden += thinking
         completion_tokens += result.completion_tokens + thinking
         logprobs = None
@@ -414,8 +438,6 @@ def build_chat_completion(
             logprobs = {"content": entries, "refusal": None}
         choices.append({"index": index, "message": result.message, "logprobs": logprobs,
                         "finish_reason": result.finish_reason})
-    if prompt_tokens is None:
-        prompt_tokens = count_prompt_tokens(request)
     rejected = _rejected_prediction_tokens(request, choices)
     return {
         "id": completion_id,
@@ -424,9 +446,9 @@ def build_chat_completion(
         "model": model,
         "choices": choices,
         "usage": {
-            "prompt_tokens": prompt_tokens,
+            "prompt_tokens": prompt.total,
             "completion_tokens": completion_tokens + rejected,
-            "total_tokens": prompt_tokens + completion_tokens + rejected,
+            "total_tokens": prompt.total + completion_tokens + rejected,
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
             "completion_tokens_details": {
                 "reasoning_tokens": hidden,
