@@ -120,8 +120,7 @@ async def delete_message(thread_id: str, message_id: str, request: Request) -> J
 
 
 @threads.post("/{thread_id}/runs", operation_id="createRun")
-async def create_run(thread_id: str, request: Request,
-                     include: Include = None) -> Response:
+async def create_run(thread_id: str, request: Request, include: Include = None) -> Response:
     body = await json_body(request, params.CreateRunRequest)
     tenant = tenant_of(request)
     run = runs.create_run(tenant, thread_id, body, request.headers, include)

@@ -16,9 +16,7 @@ router = APIRouter(prefix="/v1/chat/completions")
 
 
 @router.post("", operation_id="createChatCompletion", response_model=None)
-async def create_chat_completion(
-    request: Request
-) -> Response:
+async def create_chat_completion(request: Request) -> Response:
     body = await json_body(request, chat.ChatCompletionRequest)
     answer = chat.create(body, tenant_of(request), request)
     return respond(answer)
@@ -44,9 +42,7 @@ async def retrieve_chat_completion(completion_id: str, request: Request) -> JSON
 
 
 @router.post("/{completion_id}", operation_id="updateChatCompletion")
-async def update_chat_completion(
-    completion_id: str, request: Request
-) -> JSONObject:
+async def update_chat_completion(completion_id: str, request: Request) -> JSONObject:
     body = await json_body(request, chat.UpdateChatCompletionRequest)
     return JSONObject(chat.update(tenant_of(request), completion_id, body))
 

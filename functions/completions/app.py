@@ -13,9 +13,7 @@ router = APIRouter(prefix="/v1/completions")
 
 
 @router.post("", operation_id="createCompletion", response_model=None)
-async def create_completion(
-    request: Request
-) -> Response:
+async def create_completion(request: Request) -> Response:
     body = await json_body(request, completions.CompletionRequest)
     answer = completions.create(body, tenant_of(request), request)
     return respond(answer)

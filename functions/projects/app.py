@@ -102,9 +102,7 @@ async def retrieve_project_user(project_id: str, user_id: str, principal: AdminP
 
 
 @router.post("/{project_id}/users/{user_id}", operation_id="modify-project-user")
-async def update_project_user(
-    project_id: str, user_id: str, request: Request, principal: AdminPrincipal
-) -> JSONObject:
+async def update_project_user(project_id: str, user_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
     body = await json_body(request, ProjectUserUpdateParams)
     return JSONObject(projects.modify_project_user(organization(principal), principal, project_id, user_id, body.role))
 
@@ -125,9 +123,7 @@ async def list_project_service_accounts(
 
 
 @router.post("/{project_id}/service_accounts", operation_id="create-project-service-account")
-async def create_project_service_account(
-    project_id: str, request: Request, principal: AdminPrincipal
-) -> JSONObject:
+async def create_project_service_account(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
     body = await json_body(request, ServiceAccountCreateParams)
     return JSONObject(projects.create_service_account(organization(principal), principal, project_id, body.name))
 

@@ -15,9 +15,7 @@ router = APIRouter(prefix="/v1/responses")
 
 
 @router.post("", operation_id="createResponse", response_model=None)
-async def create_response(
-    request: Request
-) -> Response:
+async def create_response(request: Request) -> Response:
     body = await json_body(request, responses_api.CreateResponseRequest)
     answer = responses_api.create(body, tenant_of(request), request)
     return respond(answer)
