@@ -20,6 +20,7 @@ import re
 import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from openai_mock.generation import schema_values, text, tokens
@@ -135,6 +136,7 @@ def count_prompt_tokens(request: Mapping[str, Any]) -> int:
     return count_prompt(request).total
 
 
+@lru_cache(maxsize=256)
 def system_fingerprint(model: str) -> str:
     return "fp_" + hashlib.sha256(model.encode()).hexdigest()[:10]
 
