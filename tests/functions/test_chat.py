@@ -125,6 +125,8 @@ def test_n_gives_distinct_choices_and_counts_them_all(client: openai.OpenAI) -> 
     assert len(set(contents)) == 3
     assert completion.usage is not None
     assert completion.usage.completion_tokens == sum(tokens.count_tokens(text) for text in contents)
+    alone = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Name a hobby."}])
+    assert alone.choices[0].message.content == contents[0]  # choice 0 does not depend on `n`
 
 
 def test_reasoning_model_reports_reasoning_tokens(client: openai.OpenAI) -> None:

@@ -416,10 +416,10 @@ def build_chat_completion(
     if prompt is None:
         prompt = count_prompt(request)
     choices, completion_tokens, hidden = [], 0, 0
-    count = request.get("n") or 1
-    for index in range(count):
-        # Several choices draw from streams of their own; a lone one from the request's (a Random costs ~3 µs).
-        choice_rng = rng if count == 1 else random.Random(rng.getrandbits(64))
+    for index in range(request.get("n") or 1):
+        # Choice 0 draws from the request's Random, so it is the same whatever `n` is; each further one from its
+        # own, seeded from it (seeding a Random costs ~3 µs: a lone choice makes none).
+        choice_rng = rng if index == 0 else random.Random(rng.getrandbits(64))
         thinking = reasoning_tokens(request, choice_rng, reasoning)
         if budget is not None and thinking >= budget:  # the whole budget went to reasoning
             result = ChoiceResult({"role": "assistant", "content": "", "refusal": None}, "length", 0)
