@@ -13,7 +13,7 @@ from openai_mock.responses import JSONObject
 router = APIRouter(prefix="/v1/organization/audit_logs")
 
 
-def audit_filter(
+async def audit_filter(
     request: Request,
     project_ids: Annotated[list[str], Depends(query_array("project_ids"))],
     event_types: Annotated[list[str], Depends(query_array("event_types"))],

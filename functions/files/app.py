@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from openai_mock import clock, files
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import tenant_of
-from openai_mock.pagination import check_limit, list_object, list_params
+from openai_mock.pagination import checked_list_params, list_object
 from openai_mock.responses import JSONObject
 
 router = APIRouter(prefix="/v1/files")
@@ -42,9 +42,9 @@ async def list_files(
     order: Annotated[str, Query()] = "desc",
     after: Annotated[str | None, Query()] = None,
 ) -> JSONObject:
-    params = list_params(order=order, after=after)  # the shared `order`/`after` checks; `limit` has its own range
-    page = files.list_files(tenant_of(request), limit=check_limit(limit, MAX_LIST_LIMIT), order=params.order,
-                            after=params.after, purpose=purpose or None)
+    params = checked_list_params(limit, order, after, None, maximum=MAX_LIST_LIMIT)
+    page = files.list_files(tenant_of(request), limit=params.limit, order=params.order, after=params.after,
+                            purpose=purpose or None)
     return JSONObject(list_object(page))
 
 

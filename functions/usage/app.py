@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from openai_mock.app_factory import create_app, make_handler
 from openai_mock.auth import AdminPrincipal
 from openai_mock.organization import organization
-from openai_mock.organization.params import optional_int, query_array
+from openai_mock.organization.params import array_param, optional_int, query_array
 from openai_mock.organization.usage import UsageQuery, costs, usage
 from openai_mock.responses import JSONObject
 
@@ -17,7 +17,7 @@ _FILTERS = {"project_ids": "project_id", "user_ids": "user_id", "api_key_ids": "
             "sizes": "size", "sources": "source"}
 
 
-def usage_query(
+async def usage_query(
     request: Request,
     start_time: Annotated[int, Query()],
     bucket_width: Annotated[str, Query()] = "1d",
@@ -25,7 +25,7 @@ def usage_query(
     batch: Annotated[bool | None, Query()] = None,
     group_by: Annotated[list[str], Depends(query_array("group_by"))] = [],  # noqa: B006 (FastAPI default)
 ) -> UsageQuery:
-    filters = {dimension: query_array(name)(request) for name, dimension in _FILTERS.items()}
+    filters = {dimension: array_param(request, name) for name, dimension in _FILTERS.items()}
     return UsageQuery(
         start_time=start_time,
         end_time=optional_int(request, "end_time"),

@@ -14,7 +14,7 @@ from openai_mock import clock, ids, ratelimits
 from openai_mock.app_factory import create_app
 from openai_mock.errors import OpenAIError
 from openai_mock.generation.streaming import chat_style, sse_event
-from openai_mock.pagination import ListParams, list_object, list_params, paginate
+from openai_mock.pagination import ListParams, checked_list_params, list_object, paginate
 from openai_mock.rng import seeded_rng
 from openai_mock.settings import get_settings, reset_settings
 from openai_mock.store.base import Page
@@ -74,15 +74,15 @@ def test_settings_read_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> 
 )
 def test_limit_out_of_range_is_400(limit: int, code: str) -> None:
     with pytest.raises(OpenAIError) as raised:
-        list_params(limit=limit)
+        checked_list_params(limit, "desc", None, None)
     assert (raised.value.status, raised.value.param, raised.value.code) == (400, "limit", code)
 
 
 def test_order_must_be_asc_or_desc() -> None:
     with pytest.raises(OpenAIError) as raised:
-        list_params(order="sideways")
+        checked_list_params(20, "sideways", None, None)
     assert raised.value.param == "order"
-    assert list_params(limit=100, order="asc", after="x") == ListParams(100, "asc", "x", None)
+    assert checked_list_params(100, "asc", "x", "") == ListParams(100, "asc", "x", None)
 
 
 def test_list_object_envelope() -> None:

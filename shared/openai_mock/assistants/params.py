@@ -35,7 +35,7 @@ _CHAT_KINDS = ("chat", "reasoning")
 # --------------------------------------------------------------------------- the beta header
 
 
-def require_beta(openai_beta: Annotated[str | None, Header(alias="OpenAI-Beta")] = None) -> None:
+async def require_beta(openai_beta: Annotated[str | None, Header(alias="OpenAI-Beta")] = None) -> None:
     """The Assistants API answers only clients that opt in to v2, as the real one does."""
     versions = [item.strip() for item in (openai_beta or "").split(",")]
     if BETA_VERSION in versions:

@@ -3,16 +3,18 @@ sends as `name[]=a&name[]=b` while the spec also spells some of them `name=a&nam
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
 from openai_mock.errors import invalid_request
-from openai_mock.pagination import ListParams, check_limit, list_params
+from openai_mock.pagination import ListParams, check_limit, checked_list_params
+
+# Async dependencies: they never block, and FastAPI would run plain functions in a worker thread.
 
 
-def org_list_params(
+async def org_list_params(
     limit: Annotated[int, Query()] = 20,
     after: Annotated[str | None, Query()] = None,
     before: Annotated[str | None, Query()] = None,
@@ -20,16 +22,16 @@ def org_list_params(
     return ListParams(check_limit(limit), "asc", after or None, before or None)
 
 
-def ordered_list_params(
+async def ordered_list_params(
     limit: Annotated[int, Query()] = 20,
     after: Annotated[str | None, Query()] = None,
     order: Annotated[str, Query()] = "asc",
 ) -> ListParams:
     """Like the other lists, but oldest first unless asked otherwise (and no `before`)."""
-    return list_params(limit=limit, order=order, after=after)
+    return checked_list_params(limit, order, after, None)
 
 
-def rate_limit_list_params(
+async def rate_limit_list_params(
     limit: Annotated[int, Query()] = 100,
     after: Annotated[str | None, Query()] = None,
     before: Annotated[str | None, Query()] = None,
@@ -42,14 +44,18 @@ OrderedPagination = Annotated[ListParams, Depends(ordered_list_params)]
 RateLimitPagination = Annotated[ListParams, Depends(rate_limit_list_params)]
 
 
-def query_array(name: str) -> Callable[[Request], list[str]]:
+def query_array(name: str) -> Callable[[Request], Awaitable[list[str]]]:
     """A dependency reading `name[]` and `name` (repeated, or comma-separated) into one list."""
 
-    def read(request: Request) -> list[str]:
-        values = request.query_params.getlist(f"{name}[]") + request.query_params.getlist(name)
-        return [item for value in values for item in value.split(",") if item]
+    async def read(request: Request) -> list[str]:
+        return array_param(request, name)
 
     return read
+
+
+def array_param(request: Request, name: str) -> list[str]:
+    values = request.query_params.getlist(f"{name}[]") + request.query_params.getlist(name)
+    return [item for value in values for item in value.split(",") if item]
 
 
 def optional_int(request: Request, name: str) -> int | None:
