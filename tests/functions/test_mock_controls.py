@@ -382,9 +382,10 @@ def test_token_quota_and_sdk_retry(http: TestClient, mock_app: Any, sdk_sleeps: 
     clock.freeze(1_800_000_030.0)
     http.post("/__mock/quotas", json={"tokens_per_minute": 120}, headers=KEY)
     retrying = asgi_client(mock_app).with_options(max_retries=1)
-    # A question this long is answered at length: every answer runs into max_tokens, so each request costs the
-    # same (prompt + 30), more than half the quota.
-    question = "Explain how the tides work, why there are two of them every day, and what the moon has to do with it."
+    # A question of 36 tokens gets an answer of at least 0.8 × 36 + 8 tokens (text.natural_length): every answer
+    # runs into max_tokens, so each request costs the same (prompt + 30), more than half the quota.
+    question = ("Explain how the tides work along a rocky coast, why there are two of them every day rather than one, "
+                "and what the moon and the sun each have to do with it.")
     raw = retrying.chat.completions.with_raw_response.create(
         model="gpt-4o-mini", messages=[{"role": "user", "content": question}], max_tokens=30)
     usage = raw.parse().usage  # type: ignore[union-attr]
