@@ -161,7 +161,7 @@ def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = 
 def _paragraphs(rng: random.Random, templates: list[str], topic: str, model: str) -> Composed:
     """The sentences in paragraphs, with their exact tokens. Each sentence starts a new piece of the tokenizer's
     pre-split (after a full stop: a space, or the paragraph break, then a capital letter), and so does each
-    topic blank of a sentence (see `_split_at_blanks`): the mock's own words are encoded once per model, and
+    topic blank of a sentence (see `_piece_steps`): the mock's own words are encoded once per model, and
     only the topic is encoded per answer; all of it joins into exactly the whole text's tokens."""
     paragraphs: list[list[str]] = []
     index = 0
@@ -171,7 +171,7 @@ def _paragraphs(rng: random.Random, templates: list[str], topic: str, model: str
         index += size
     forms = {"topic": topic, "Topic": topic[:1].upper() + topic[1:]}
     blanks_split_cleanly = _TOPIC_EDGES.fullmatch(topic) is not None
-    topic_tokens: dict[str, list[int]] = {}  # " tide pools", "Tide pools"…: each form encoded once
+    topic_tokens: dict[str, list[int]] = {}  # " {topic}", "{Topic}"…: each form encoded once per answer
     pieces: list[str] = []
     encoded: list[int] = []
     for number, paragraph in enumerate(paragraphs):
@@ -181,18 +181,17 @@ def _paragraphs(rng: random.Random, templates: list[str], topic: str, model: str
                 piece += "\n\n"
             text = piece.format_map(forms)
             pieces.append(text)
-            parts = _split_at_blanks(piece)
-            if parts is None or (len(parts) > 1 and not blanks_split_cleanly):
+            steps = _piece_steps(piece, model) if blanks_split_cleanly or "{" not in piece else None
+            if steps is None:
                 encoded.extend(tokens.encode(text, model))
                 continue
-            for part_index, part in enumerate(parts):
-                if part_index % 2 == 0:  # the mock's own words
-                    encoded.extend(tokens.encode_constant(part, model) if part else ())
-                    continue
-                blank = part.format_map(forms)
-                if blank not in topic_tokens:
-                    topic_tokens[blank] = tokens.encode(blank, model)
-                encoded.extend(topic_tokens[blank])
+            for step in steps:
+                if isinstance(step, str):  # a topic blank
+                    if step not in topic_tokens:
+                        topic_tokens[step] = tokens.encode(step.format_map(forms), model)
+                    encoded.extend(topic_tokens[step])
+                else:
+                    encoded.extend(step)
     return Composed("".join(pieces), encoded)
 
 
@@ -204,17 +203,18 @@ _BLANK = re.compile(r"( ?\{(?:topic|Topic)\})")
 _TOPIC_EDGES = re.compile(r"[A-Za-z](?:.*[A-Za-z0-9])?", re.DOTALL)
 
 
-@lru_cache(maxsize=1024)
-def _split_at_blanks(piece: str) -> tuple[str, ...] | None:
-    """A sentence template split into its own words and its topic blanks, alternately (words first): or None
-    when a blank sits where a token could run across its edge (no space before it and words before that, or a
-    letter, digit or apostrophe — "'s" — right after it)."""
-    parts = tuple(_BLANK.split(piece))
+@lru_cache(maxsize=2048)
+def _piece_steps(piece: str, model: str) -> tuple[tuple[int, ...] | str, ...] | None:
+    """How to encode a sentence piece: the tokens of its own words (encoded once per model) and its topic blanks
+    (" {topic}", to fill in and encode per answer), in order. None when a blank sits where a token could run
+    across its edge: no space before it and words before that, or a letter, digit or apostrophe ("'s") after it."""
+    parts = _BLANK.split(piece)  # words, blank, words, blank, …, words
     for index in range(1, len(parts), 2):
         before, blank, after = parts[index - 1], parts[index], parts[index + 1]
         if (before and not blank.startswith(" ")) or (after and (after[0].isalnum() or after[0] == "'")):
             return None
-    return parts
+    return tuple(part if index % 2 else tokens.encode_constant(part, model)
+                 for index, part in enumerate(parts) if part)
 
 
 def truncate_to_tokens(text: str, max_tokens: int, model: str = "gpt-4o") -> str:
