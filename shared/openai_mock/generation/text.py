@@ -133,11 +133,12 @@ def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = 
     """Readable paragraphs about `topic` (a phrase as `topic_of` makes it), about `target_tokens` long, ending on
     a full sentence, with their exact tokens. The length is steered by estimates per sentence (template words +
     topic, each counted once)."""
-    topic_tokens = tokens.count_tokens(topic, model)
+    # The topic as most blanks take it, after a space: encoded once, for the estimates and for the text.
+    spaced_topic = tokens.encode(" " + topic, model)
 
     def estimate(template: str) -> int:
         own, blanks = _template_tokens(template, model)
-        return own + blanks * topic_tokens
+        return own + blanks * len(spaced_topic)
 
     opener = rng.choice(_OPENERS)
     templates = [opener]
@@ -155,14 +156,16 @@ def compose(rng: random.Random, *, topic: str, target_tokens: int, model: str = 
         used += estimate(template) + 1
     if target_tokens >= 40:
         templates.append(rng.choice(_CLOSERS))
-    return _paragraphs(rng, templates, topic, model)
+    return _paragraphs(rng, templates, topic, model, {" {topic}": spaced_topic})
 
 
-def _paragraphs(rng: random.Random, templates: list[str], topic: str, model: str) -> Composed:
+def _paragraphs(rng: random.Random, templates: list[str], topic: str, model: str,
+                topic_tokens: dict[str, list[int]]) -> Composed:
     """The sentences in paragraphs, with their exact tokens. Each sentence starts a new piece of the tokenizer's
     pre-split (after a full stop: a space, or the paragraph break, then a capital letter), and so does each
     topic blank of a sentence (see `_piece_steps`): the mock's own words are encoded once per model, and
-    only the topic is encoded per answer; all of it joins into exactly the whole text's tokens."""
+    only the topic is encoded per answer (`topic_tokens`: each blank's form, " {topic}", "{Topic}"…, as encoded
+    so far); all of it joins into exactly the whole text's tokens."""
     paragraphs: list[list[str]] = []
     index = 0
     while index < len(templates):
@@ -171,7 +174,6 @@ def _paragraphs(rng: random.Random, templates: list[str], topic: str, model: str
         index += size
     forms = {"topic": topic, "Topic": topic[:1].upper() + topic[1:]}
     blanks_split_cleanly = _TOPIC_EDGES.fullmatch(topic) is not None
-    topic_tokens: dict[str, list[int]] = {}  # " {topic}", "{Topic}"…: each form encoded once per answer
     pieces: list[str] = []
     encoded: list[int] = []
     for number, paragraph in enumerate(paragraphs):
