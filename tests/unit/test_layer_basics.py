@@ -60,7 +60,7 @@ def test_settings_read_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("OPENAI_MOCK_SEED", "42")
     reset_settings()
     settings = get_settings()
-    assert settings.api_keys == ["sk-a", "sk-b"]
+    assert settings.api_keys == ("sk-a", "sk-b")
     assert settings.seed == 42
     assert settings.store == "memory"
     monkeypatch.setenv("OPENAI_MOCK_SEED", "43")
