@@ -96,6 +96,13 @@ def test_layer_leaves_out_what_it_never_loads() -> None:
         assert (LAYER / "bpe_openai" / "data" / f"{name}.tiktoken.gz").is_file()
 
 
+def test_layer_ships_the_token_encodings_prepared() -> None:
+    """`make build` ships what tiktoken builds each encoding from where the layer's `tokens` looks for it
+    (tools/finish_build.py), so a cold container does not parse the encoding file (test_tokens checks them)."""
+    prepared = LAYER / "openai_mock" / "generation" / "prepared_encodings"
+    assert sorted(path.name for path in prepared.iterdir()) == ["cl100k_base.pickle", "o200k_base.pickle"]
+
+
 def test_every_template_function_was_built() -> None:
     built = {path.name for path in BUILD.iterdir() if path.is_dir()} - {"ResponseGenerationLayer"}
     assert built == {function.logical_id for function in TEMPLATE.functions}

@@ -9,12 +9,15 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 import pytest
+import tiktoken
 import tiktoken_ext.openai_public as openai_public
 
+from openai_mock.generation import tokens
 from openai_mock.generation.tokens import count_tokens, decode, encode, encoding_name_for_model
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -69,3 +72,37 @@ def test_encodings_per_model_family() -> None:
 def test_round_trip_and_special_tokens_are_text() -> None:
     text = "Ünïcödé — and <|endoftext|> is just text here."
     assert decode(encode(text)) == text
+
+
+@pytest.fixture
+def prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The encodings as `make build` ships them, in a folder of their own; tokens.encoding built anew."""
+    directory = tmp_path / "prepared"
+    assert [path.name for path in tokens.write_prepared_encodings(directory)] == ["o200k_base.pickle",
+                                                                                  "cl100k_base.pickle"]
+    monkeypatch.setattr(tokens, "PREPARED_DIR", directory)
+    tokens.encoding.cache_clear()
+    yield directory
+    tokens.encoding.cache_clear()
+
+
+@pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
+def test_prepared_encoding_is_tiktokens_encoding(prepared: Path, name: str) -> None:
+    built, reference = tokens.encoding(name), tiktoken.get_encoding(name)
+    assert built is not reference
+    assert (built.name, built.n_vocab, built.special_tokens_set) == (reference.name, reference.n_vocab,
+                                                                     reference.special_tokens_set)
+    for text in ("Hello, world!", "Ünïcödé — naïve café 東京 🙂", "  spaced\n\n\tout  ", "<|endoftext|> as text",
+                 "def f(x):\n    return x ** 2  # 1234567890"):
+        assert built.encode_ordinary(text) == reference.encode_ordinary(text), text
+        assert built.decode(built.encode_ordinary(text)) == text
+
+
+def test_prepared_encoding_does_not_read_the_encoding_file(prepared: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a cold Lambda container of the built layer does: tiktoken's cache (its /tmp) stays untouched."""
+    empty_cache = tmp_path / "cold-cache"
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(empty_cache))
+    assert count_tokens("tiktoken is great!", "gpt-4o") == 6
+    assert count_tokens("antidisestablishmentarianism", "gpt-4") == 6
+    assert not empty_cache.exists()
