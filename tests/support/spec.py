@@ -1,40 +1,43 @@
-"""Test helpers that check mock responses against the official OpenAI OpenAPI spec.
+"""Test helpers that check mock responses against the OpenAI API contract.
 
-The spec is reference data kept outside the repo (``../shared/openapi``); tests that need it
-should be marked with ``requires_spec`` so they skip cleanly when it is absent.
+The contract is committed with the repo: ``tests/contract/data/openai-<version>.json``, the structure of
+OpenAI's official spec with its prose left out, written by ``tools/gen_contract.py`` (``make contract``) from
+``../shared/openapi``. Nothing here needs ``../shared``: every check runs in any clone.
+
+Two specs are there: 2025-03-11 (OpenAPI 3.0, the 122 operations the product serves; the default) and
+2026-08-21 (OpenAPI 3.1, 288 operations). ``load_spec(version=...)`` and ``load_operations(version=...)`` pick
+one; the checks take ``spec=...``.
 
 Typical use::
 
-    @requires_spec
     def test_list_models(client):
         r = client.get("/v1/models")
         assert_conforms("GET", "/v1/models", r.status_code, r.json())
+        assert_conforms("GET", "/v1/models", r.status_code, r.json(), spec="2026-08-21")
 """
 
 from __future__ import annotations
 
-import csv
-import os
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
-import yaml
-from jsonschema import Draft4Validator, ValidationError, validators
+from jsonschema import Draft4Validator, ValidationError, _keywords, _legacy_keywords, validators
 from jsonschema.protocols import Validator
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
-from referencing import Registry
-from referencing.jsonschema import DRAFT4
+from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker, oas31_format_checker
+from referencing import Registry, Specification
+from referencing.jsonschema import DRAFT4, DRAFT202012
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-_DEFAULT_DIR = REPO_ROOT.parent / "shared" / "openapi"
-_SPEC_FILE = "openai-2025-03-11.yaml"
-_OPERATIONS_FILE = "operations-2025-03-11.tsv"
+CONTRACT_DIR = REPO_ROOT / "tests" / "contract" / "data"
+SPECS = ("2025-03-11", "2026-08-21")
+DEFAULT_SPEC = "2025-03-11"
 
-_SPEC_URI = "urn:openai-mock:openai-spec"  # refs inside the spec resolve against this document
 _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 _MAX_MESSAGE = 300  # anyOf failures repr the whole instance; keep reports readable
 
@@ -42,70 +45,58 @@ _MAX_MESSAGE = 300  # anyOf failures repr the whole instance; keep reports reada
 # --------------------------------------------------------------------------- locating files
 
 
-def _spec_candidate() -> Path:
-    env = os.environ.get("OPENAI_SPEC_PATH")
-    return Path(env).expanduser() if env else _DEFAULT_DIR / _SPEC_FILE
+def _known(version: str) -> str:
+    if version not in SPECS:
+        raise ValueError(f"unknown OpenAI spec {version!r} (known: {', '.join(SPECS)})")
+    return version
 
 
-def spec_path() -> Path | None:
-    """The official spec: ``$OPENAI_SPEC_PATH`` or ``<repo>/../shared/openapi/<spec>``; None if absent."""
-    path = _spec_candidate()
-    return path if path.is_file() else None
+def spec_path(version: str = DEFAULT_SPEC) -> Path:
+    """The committed contract for ``version``: ``tests/contract/data/openai-<version>.json``."""
+    return CONTRACT_DIR / f"openai-{_known(version)}.json"
 
 
-def operations_path() -> Path | None:
-    """The operations table: ``$OPENAI_OPERATIONS_PATH`` or the .tsv beside the spec; None if absent."""
-    env = os.environ.get("OPENAI_OPERATIONS_PATH")
-    path = Path(env).expanduser() if env else _spec_candidate().parent / _OPERATIONS_FILE
-    return path if path.is_file() else None
+def operations_path(version: str = DEFAULT_SPEC) -> Path:
+    """Where the operations list lives: inside the contract (its ``x-operations``)."""
+    return spec_path(version)
 
 
-requires_spec = pytest.mark.skipif(
-    spec_path() is None,
-    reason=f"official OpenAI spec not found at {_spec_candidate()}; set OPENAI_SPEC_PATH",
-)
+# The contract is always there now; kept as a marker that does nothing until the tests stop using it.
+requires_spec = pytest.mark.skipif(False, reason="the OpenAI contract is committed in tests/contract/data")
 
 
 # --------------------------------------------------------------------------- loading
 
 
 @cache
-def load_spec() -> dict[str, Any]:
-    """The parsed spec (cached; ~0.15 s with libyaml vs ~0.9 s with the pure-Python loader)."""
-    path = spec_path()
-    if path is None:
-        raise FileNotFoundError(
-            f"official OpenAI spec not found at {_spec_candidate()}; set OPENAI_SPEC_PATH "
-            "(mark the test with tests.support.spec.requires_spec)"
-        )
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~6x faster on this 1.1 MB file
-    with path.open("rb") as fh:
-        spec: dict[str, Any] = yaml.load(fh, Loader=loader)
+def load_spec(version: str = DEFAULT_SPEC) -> dict[str, Any]:
+    """The contract document, OpenAPI-shaped (cached; shared, do not mutate)."""
+    with spec_path(version).open("rb") as fh:
+        spec: dict[str, Any] = json.load(fh)
     return spec
 
 
 @dataclass(frozen=True, slots=True)
 class Operation:
     group: str
-    method: str  # upper case, as in the tsv
+    method: str  # upper case
     path: str  # template without the /v1 prefix, e.g. /models/{model}
     operation_id: str
     name: str
 
 
 @cache
-def _operations() -> tuple[Operation, ...]:
-    path = operations_path()
-    if path is None:
-        raise FileNotFoundError("operations table not found; set OPENAI_OPERATIONS_PATH")
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return tuple(Operation(r["group"], r["method"].upper(), r["path"], r["operationId"], r["name"]) for r in rows)
+def _operations(version: str) -> tuple[Operation, ...]:
+    return tuple(
+        Operation(op["group"], op["method"].upper(), op["path"], op["operationId"], op["name"])
+        for op in load_spec(version)["x-operations"]
+    )
 
 
-def load_operations() -> list[Operation]:
-    """Every operation listed in the operations .tsv (cached; a fresh list each call)."""
-    return list(_operations())
+def load_operations(version: str = DEFAULT_SPEC) -> list[Operation]:
+    """Every operation of the spec: for 2025-03-11 the official operations table (the 122 the product
+    serves), for 2026-08-21 all 288 of its paths (cached; a fresh list each call)."""
+    return list(_operations(version))
 
 
 # --------------------------------------------------------------------------- path matching
@@ -114,26 +105,32 @@ def load_operations() -> list[Operation]:
 @dataclass(frozen=True, slots=True)
 class _Route:
     method: str
-    template: str
+    template: str  # as in the spec, e.g. /responses/compact?beta=true
     segments: tuple[str, ...]
+    query: frozenset[tuple[str, str]]  # 2026-08-21 has beta twins of a few paths: /responses/compact?beta=true
     operation_id: str
 
 
+def _route(method: str, template: str, operation_id: str) -> _Route:
+    path, _, query = template.partition("?")
+    return _Route(method.upper(), template, _split(path), frozenset(parse_qsl(query)), operation_id)
+
+
 @cache
-def _routes() -> tuple[_Route, ...]:
+def _routes(spec: str) -> tuple[_Route, ...]:
     return tuple(
-        _Route(method.upper(), template, _split(template), op["operationId"])
-        for template, item in load_spec()["paths"].items()
+        _route(method, template, op["operationId"])
+        for template, item in load_spec(spec)["paths"].items()
         for method, op in item.items()
         if method in _HTTP_METHODS
     )
 
 
 @cache
-def _operations_by_id() -> dict[str, tuple[str, str, dict[str, Any]]]:
+def _operations_by_id(spec: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
     """operationId -> (METHOD, path template, operation object)."""
-    paths = load_spec()["paths"]
-    return {r.operation_id: (r.method, r.template, paths[r.template][r.method.lower()]) for r in _routes()}
+    paths = load_spec(spec)["paths"]
+    return {r.operation_id: (r.method, r.template, paths[r.template][r.method.lower()]) for r in _routes(spec)}
 
 
 def _split(path: str) -> tuple[str, ...]:
@@ -168,20 +165,25 @@ def _match_key(template: tuple[str, ...], concrete: tuple[str, ...]) -> tuple[bo
     return tuple(key)
 
 
-def match_operation(method: str, path: str) -> str:
+def match_operation(method: str, path: str, *, spec: str = DEFAULT_SPEC) -> str:
     """The operationId serving a concrete request, e.g. ("GET", "/v1/models/ft:x") -> "retrieveModel"."""
     concrete = _split(_strip_prefix(path))
+    query = frozenset(parse_qsl(path.partition("?")[2].split("#", 1)[0]))
     method = method.upper()
-    candidates = [(k, r) for r in _routes() if (k := _match_key(r.segments, concrete)) is not None]
+    candidates = [
+        (k, -len(r.query), r)
+        for r in _routes(spec)
+        if r.query <= query and (k := _match_key(r.segments, concrete)) is not None
+    ]
     if not candidates:
-        raise AssertionError(f"no path in the OpenAI spec matches {path!r}")
-    # Compare left to right so /threads/runs beats /threads/{thread_id}.
-    candidates.sort(key=lambda kr: kr[0])
-    for _, route in candidates:
+        raise AssertionError(f"no path in the OpenAI spec {spec} matches {path!r}")
+    # Compare left to right so /threads/runs beats /threads/{thread_id}; then ?beta=true beats no query.
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    for _, _, route in candidates:
         if route.method == method:
             return route.operation_id
-    allowed = sorted({r.method for _, r in candidates})
-    raise AssertionError(f"the OpenAI spec has no {method} for {path!r} (allowed: {', '.join(allowed)})")
+    allowed = sorted({r.method for _, _, r in candidates})
+    raise AssertionError(f"the OpenAI spec {spec} has no {method} for {path!r} (allowed: {', '.join(allowed)})")
 
 
 # --------------------------------------------------------------------------- schema lookup
@@ -202,11 +204,11 @@ def _pointer(*parts: str) -> str:
     return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _response_schema_pointer(operation_id: str, status: int, content_type: str) -> str | None:
+def _response_schema_pointer(operation_id: str, status: int, content_type: str, spec: str) -> str | None:
     """JSON pointer to the response schema; None when the spec declares no body for that status."""
-    ops = _operations_by_id()
+    ops = _operations_by_id(spec)
     if operation_id not in ops:
-        raise AssertionError(f"operationId {operation_id!r} is not in the OpenAI spec")
+        raise AssertionError(f"operationId {operation_id!r} is not in the OpenAI spec {spec}")
     method, template, op = ops[operation_id]
     responses = {str(k): v for k, v in op.get("responses", {}).items()}
     key = _response_key(responses, status)
@@ -214,34 +216,49 @@ def _response_schema_pointer(operation_id: str, status: int, content_type: str) 
         raise AssertionError(
             f"{operation_id}: the spec documents no {status} response (has {', '.join(sorted(responses))})"
         )
-    content = responses[key].get("content") or {}
+    response = responses[key]
+    if "$ref" in response:  # 2026-08-21: `429: {$ref: #/components/responses/TooManyRequests}`
+        response = _resolve(response["$ref"], spec)
+    content = response.get("content") or {}
     if not content:
         return None
     media = _media_type(content_type)
     if media not in content or "schema" not in content[media]:
         raise AssertionError(f"{operation_id} {key}: the spec has no {media!r} body (has {', '.join(sorted(content))})")
+    if "$ref" in responses[key]:
+        return str(responses[key]["$ref"]) + _pointer("content", media, "schema")[1:]
     return _pointer("paths", template, method.lower(), "responses", key, "content", media, "schema")
 
 
-def _resolve(pointer: str) -> Any:
-    node: Any = load_spec()
+def _resolve(pointer: str, spec: str) -> Any:
+    node: Any = load_spec(spec)
     for part in pointer.removeprefix("#/").split("/"):
         node = node[part.replace("~1", "/").replace("~0", "~")]
     return node
 
 
-def schema_for(operation_id: str, status: int = 200, content_type: str = "application/json") -> dict[str, Any]:
+def schema_for(
+    operation_id: str, status: int = 200, content_type: str = "application/json", *, spec: str = DEFAULT_SPEC
+) -> dict[str, Any]:
     """The response schema for an operation, with a top-level ``$ref`` followed (nested refs are kept)."""
-    pointer = _response_schema_pointer(operation_id, status, content_type)
+    pointer = _response_schema_pointer(operation_id, status, content_type, spec)
     if pointer is None:
         raise AssertionError(f"{operation_id} {status}: the spec declares no response body")
-    schema: dict[str, Any] = _resolve(pointer)
+    schema: dict[str, Any] = _resolve(pointer, spec)
     while "$ref" in schema:
-        schema = _resolve(schema["$ref"])
+        schema = _resolve(schema["$ref"], spec)
     return schema
 
 
 # --------------------------------------------------------------------------- validation
+#
+# OpenAI writes both specs the OpenAPI 3.0 way, 2026-08-21 included (it says 3.1.0 but uses `nullable`, never
+# `type: [..., "null"]`, and `exclusiveMinimum: true`). Each spec gets its dialect's validator (OAS 3.0 /
+# OAS 3.1 = JSON Schema 2020-12) with the same adjustments for OpenAI's quirks:
+# - `nullable: true` beside $ref, anyOf/allOf and enum means "null is allowed" (see _nullable);
+# - discriminators have no mapping: only the matching branch counts (3.0: stock anyOf/oneOf; 3.1: annotation);
+# - CompoundFilter nests itself with JSON Schema 2019-09 `$recursiveRef: "#"`, which neither dialect
+#   follows (it would match anything): it becomes a `$ref` to the component.
 
 _Keyword = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]
 
@@ -257,29 +274,82 @@ def _nullable(keyword: _Keyword) -> _Keyword:
     return check
 
 
-def _type(validator: Any, data_type: str, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+def _type(validator: Any, data_type: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
     # Same as the OAS30 `type` minus its extra "None for not nullable" error (nulls are handled above).
     if data_type == "string" and schema.get("format") == "binary" and isinstance(instance, bytes):
         return
-    if not validator.is_type(instance, data_type):
-        yield ValidationError(f"{instance!r} is not of type {data_type!r}")
+    yield from _keywords.type(validator, data_type, instance, schema)
 
 
-def _build_validator_class() -> type[Validator]:
-    keywords: dict[str, _Keyword] = {
-        **OAS30Validator.VALIDATORS,
+def _minimum(validator: Any, minimum: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+    # 2026-08-21 keeps OAS 3.0's boolean `exclusiveMinimum: true` beside `minimum` (7 times): read it as 3.0 does.
+    if isinstance(schema.get("exclusiveMinimum"), bool):
+        yield from _legacy_keywords.minimum_draft3_draft4(validator, minimum, instance, schema)
+    else:
+        yield from _keywords.minimum(validator, minimum, instance, schema)
+
+
+def _maximum(validator: Any, maximum: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+    if isinstance(schema.get("exclusiveMaximum"), bool):
+        yield from _legacy_keywords.maximum_draft3_draft4(validator, maximum, instance, schema)
+    else:
+        yield from _keywords.maximum(validator, maximum, instance, schema)
+
+
+def _exclusive(keyword: _Keyword) -> _Keyword:
+    def check(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+        if not isinstance(value, bool):  # a boolean is a modifier of minimum/maximum, handled there
+            yield from keyword(validator, value, instance, schema)
+
+    return check
+
+
+def _build_validator_class(base: Any, overrides: Mapping[str, _Keyword]) -> type[Validator]:
+    keywords: dict[str, _Keyword] = {**base.VALIDATORS, **overrides}
+    cls: type[Validator] = validators.extend(base, {k: _nullable(f) for k, f in keywords.items()})
+    return cls
+
+
+_OAS30 = _build_validator_class(
+    OAS30Validator,
+    {
         "type": _type,
         # OpenAI's discriminators have no mapping, so the implicit one points at missing
         # components (#/components/schemas/message); in OAS 3.0 it is only a hint anyway.
         "anyOf": Draft4Validator.VALIDATORS["anyOf"],
         "oneOf": Draft4Validator.VALIDATORS["oneOf"],
         "allOf": Draft4Validator.VALIDATORS["allOf"],
-    }
-    cls: type[Validator] = validators.extend(OAS30Validator, {k: _nullable(f) for k, f in keywords.items()})
-    return cls
+    },
+)
+# OAS31Validator is JSON Schema 2020-12 (Draft202012Validator) plus OpenAPI's vocabulary: `discriminator`,
+# `example`, `xml`, `externalDocs` as annotations and OpenAPI's formats (int32, int64, float, double…).
+_OAS31 = _build_validator_class(
+    OAS31Validator,
+    {
+        "type": _type,
+        "minimum": _minimum,
+        "maximum": _maximum,
+        "exclusiveMinimum": _exclusive(_keywords.exclusiveMinimum),
+        "exclusiveMaximum": _exclusive(_keywords.exclusiveMaximum),
+    },
+)
 
 
-_OpenAIValidator = _build_validator_class()
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    validator: type[Validator]
+    resource: Specification[Any]
+    format_checker: Any
+
+
+def _dialect(spec: str) -> _Dialect:
+    if load_spec(spec)["openapi"].startswith("3.0"):
+        return _Dialect(_OAS30, DRAFT4, oas30_format_checker)
+    return _Dialect(_OAS31, DRAFT202012, oas31_format_checker)
+
+
+def _spec_uri(spec: str) -> str:
+    return f"urn:openai-mock:contract:{spec}"  # refs inside the contract resolve against this document
 
 
 def _recursive_refs_to_refs(node: Any, ref: str) -> Any:
@@ -293,34 +363,37 @@ def _recursive_refs_to_refs(node: Any, ref: str) -> Any:
 
 
 @cache
-def _registry() -> Registry[Any]:
-    spec = load_spec()
-    # CompoundFilter nests itself via the JSON Schema 2019-09 `$recursiveRef: "#"`, which OAS 3.0
-    # validators ignore (so it matches anything and breaks its oneOf); point it at the component.
-    schemas = {
-        name: _recursive_refs_to_refs(schema, _pointer("components", "schemas", name))
-        for name, schema in spec["components"]["schemas"].items()
-    }
-    patched = {**spec, "components": {**spec["components"], "schemas": schemas}}
-    registry: Registry[Any] = Registry().with_resource(_SPEC_URI, DRAFT4.create_resource(patched))
+def _registry(spec: str) -> Registry[Any]:
+    doc = load_spec(spec)
+    schemas = dict(doc["components"]["schemas"])
+    for name, schema in schemas.items():
+        if "$recursiveAnchor" in schema:  # CompoundFilter (and 2026-08-21's BetaCompoundFilter)
+            schemas[name] = _recursive_refs_to_refs(schema, _pointer("components", "schemas", name))
+    patched = {**doc, "components": {**doc["components"], "schemas": schemas}}
+    registry: Registry[Any] = Registry().with_resource(
+        _spec_uri(spec), _dialect(spec).resource.create_resource(patched)
+    )
     return registry
 
 
-def _validator(pointer: str) -> Validator:
-    return _OpenAIValidator({"$ref": _SPEC_URI + pointer}, registry=_registry(), format_checker=oas30_format_checker)
+def _validator(pointer: str, spec: str) -> Validator:
+    dialect = _dialect(spec)
+    return dialect.validator(
+        {"$ref": _spec_uri(spec) + pointer}, registry=_registry(spec), format_checker=dialect.format_checker
+    )
 
 
 @cache
-def _response_validator(operation_id: str, status: int, media_type: str) -> Validator | None:
-    pointer = _response_schema_pointer(operation_id, status, media_type)
-    return None if pointer is None else _validator(pointer)
+def _response_validator(operation_id: str, status: int, media_type: str, spec: str = DEFAULT_SPEC) -> Validator | None:
+    pointer = _response_schema_pointer(operation_id, status, media_type, spec)
+    return None if pointer is None else _validator(pointer, spec)
 
 
 @cache
-def _component_validator(name: str) -> Validator:
-    if name not in load_spec()["components"]["schemas"]:
-        raise AssertionError(f"#/components/schemas/{name} is not in the OpenAI spec")
-    return _validator(_pointer("components", "schemas", name))
+def _component_validator(name: str, spec: str = DEFAULT_SPEC) -> Validator:
+    if name not in load_spec(spec)["components"]["schemas"]:
+        raise AssertionError(f"#/components/schemas/{name} is not in the OpenAI spec {spec}")
+    return _validator(_pointer("components", "schemas", name), spec)
 
 
 def _location(error: ValidationError) -> str:
@@ -338,7 +411,7 @@ def _closest_branch(error: ValidationError) -> list[ValidationError]:
     for sub in error.context or ():
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)
     # A branch whose `type`-style enum mismatched is the wrong variant, whatever its error count.
-    return min(branches.values(), key=lambda errs: (any(e.validator == "enum" for e in errs), len(errs)))
+    return min(branches.values(), key=lambda errs: (any(e.validator in ("enum", "const") for e in errs), len(errs)))
 
 
 def _describe(error: ValidationError, depth: int = 0) -> str:
@@ -349,26 +422,34 @@ def _describe(error: ValidationError, depth: int = 0) -> str:
     return text
 
 
-def _check(validator: Validator, body: object, what: str) -> None:
+def _check(validator: Validator, body: object, what: str, spec: str) -> None:
     errors = sorted(validator.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         listing = "\n".join(f"  - {_describe(e)}" for e in errors)
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
-        raise AssertionError(f"{what} does not conform to the OpenAI spec ({count}):\n{listing}")
+        raise AssertionError(f"{what} does not conform to the OpenAI spec {spec} ({count}):\n{listing}")
 
 
-def assert_conforms(method: str, path: str, status: int, body: object, content_type: str = "application/json") -> None:
+def assert_conforms(
+    method: str,
+    path: str,
+    status: int,
+    body: object,
+    content_type: str = "application/json",
+    *,
+    spec: str = DEFAULT_SPEC,
+) -> None:
     """Assert a decoded response body matches the spec's schema for that request and status.
 
     ``path`` is the concrete request path, with or without ``/v1``. For ``text/event-stream``
     pass one decoded event. If the spec declares no body for the status there is nothing to check.
     """
-    operation_id = match_operation(method, path)
-    validator = _response_validator(operation_id, status, _media_type(content_type))
+    operation_id = match_operation(method, path, spec=spec)
+    validator = _response_validator(operation_id, status, _media_type(content_type), spec)
     if validator is not None:
-        _check(validator, body, f"{operation_id} ({method.upper()} {path} -> {status})")
+        _check(validator, body, f"{operation_id} ({method.upper()} {path} -> {status})", spec)
 
 
-def validate_component(name: str, body: object) -> None:
+def validate_component(name: str, body: object, *, spec: str = DEFAULT_SPEC) -> None:
     """Assert ``body`` matches ``#/components/schemas/<name>``, e.g. a chat completion stream chunk."""
-    _check(_component_validator(name), body, f"#/components/schemas/{name}")
+    _check(_component_validator(name, spec), body, f"#/components/schemas/{name}", spec)
