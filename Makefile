@@ -34,15 +34,19 @@ dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator)
 test: $(VENV)/.installed-dev dynamodb-local lint build ## Lint, sam build, then run the whole test suite
 	$(BIN)/python -m pytest
 
-lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirements drift
+lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirements and contract drift
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python tools/gen_requirements.py --check
+	$(BIN)/python tools/gen_contract.py --check
 	$(MAKE) --no-print-directory actionlint
 
 requirements: ## Regenerate shared/requirements.txt (the layer's dependencies) from pyproject.toml
 	$(BIN)/python tools/gen_requirements.py
+
+contract: $(VENV)/.installed-dev ## Regenerate tests/contract/data from ../shared/openapi
+	$(BIN)/python tools/gen_contract.py
 
 bench: $(VENV)/.installed-dev ## Run the benchmarks in bench/ and print the figures
 	$(BIN)/python bench/run.py
@@ -96,4 +100,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test lint requirements bench bench-groups bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test lint requirements contract bench bench-groups bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
