@@ -3,7 +3,7 @@ else (no auth, no tenancy, no headers, no error envelope)."""
 
 from fastapi import FastAPI
 
-from openai_mock.catalog import BASE_MODELS
+from openai_mock.resources.models import BASE_MODELS
 
 _CATALOGUE = {"object": "list", "data": [spec.as_object() for spec in BASE_MODELS]}
 

@@ -13,8 +13,9 @@ import pytest
 from moto import mock_aws
 from starlette.testclient import TestClient
 
-from openai_mock import clock, ratelimits
+from openai_mock import clock
 from openai_mock.local.server import TemplateRouter, build_app
+from openai_mock.resources import ratelimits
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
 from openai_mock.store.dynamodb import create_table

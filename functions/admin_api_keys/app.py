@@ -3,12 +3,12 @@
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import AdminPrincipal
-from openai_mock.organization import keys, organization
-from openai_mock.organization.params import OrderedPagination
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
+from openai_mock.resources.organization import admin_api_keys, organization
+from openai_mock.resources.organization.params import OrderedPagination
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import AdminPrincipal
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/organization/admin_api_keys")
 
@@ -20,23 +20,23 @@ class AdminApiKeyCreateParams(BaseModel):
 
 @router.get("", operation_id="admin-api-keys-list")
 async def list_admin_api_keys(principal: AdminPrincipal, params: OrderedPagination) -> JSONObject:
-    return JSONObject(keys.list_admin_keys(organization(principal), params))
+    return JSONObject(admin_api_keys.list_admin_keys(organization(principal), params))
 
 
 @router.post("", operation_id="admin-api-keys-create")
 async def create_admin_api_key(request: Request, principal: AdminPrincipal) -> JSONObject:
     body = await json_body(request, AdminApiKeyCreateParams)
-    return JSONObject(keys.create_admin_key(organization(principal), principal, body.name))
+    return JSONObject(admin_api_keys.create_admin_key(organization(principal), principal, body.name))
 
 
 @router.get("/{key_id}", operation_id="admin-api-keys-get")
 async def retrieve_admin_api_key(key_id: str, principal: AdminPrincipal) -> JSONObject:
-    return JSONObject(keys.retrieve_admin_key(organization(principal), key_id))
+    return JSONObject(admin_api_keys.retrieve_admin_key(organization(principal), key_id))
 
 
 @router.delete("/{key_id}", operation_id="admin-api-keys-delete")
 async def delete_admin_api_key(key_id: str, principal: AdminPrincipal) -> JSONObject:
-    return JSONObject(keys.delete_admin_key(organization(principal), principal, key_id))
+    return JSONObject(admin_api_keys.delete_admin_key(organization(principal), principal, key_id))
 
 
 app = create_app(router, title="openai-mock admin API keys")

@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import AdminPrincipal
-from openai_mock.organization import audit, organization
-from openai_mock.organization.params import OrgPagination, optional_int, query_array
-from openai_mock.responses import JSONObject
+from openai_mock.resources.organization import audit_logs, organization
+from openai_mock.resources.organization.params import OrgPagination, optional_int, query_array
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import AdminPrincipal
+from openai_mock.web.json_response import JSONObject
 
 router = APIRouter(prefix="/v1/organization/audit_logs")
 
@@ -20,17 +20,17 @@ async def audit_filter(
     actor_ids: Annotated[list[str], Depends(query_array("actor_ids"))],
     actor_emails: Annotated[list[str], Depends(query_array("actor_emails"))],
     resource_ids: Annotated[list[str], Depends(query_array("resource_ids"))],
-) -> audit.AuditFilter:
+) -> audit_logs.AuditFilter:
     bounds = {op: optional_int(request, f"effective_at[{op}]") for op in ("gt", "gte", "lt", "lte")}
-    return audit.AuditFilter(**bounds, project_ids=project_ids, event_types=event_types, actor_ids=actor_ids,
+    return audit_logs.AuditFilter(**bounds, project_ids=project_ids, event_types=event_types, actor_ids=actor_ids,
                              actor_emails=actor_emails, resource_ids=resource_ids)
 
 
 @router.get("", operation_id="list-audit-logs")
 async def list_audit_logs(
-    principal: AdminPrincipal, params: OrgPagination, where: Annotated[audit.AuditFilter, Depends(audit_filter)]
+    principal: AdminPrincipal, params: OrgPagination, where: Annotated[audit_logs.AuditFilter, Depends(audit_filter)]
 ) -> JSONObject:
-    return JSONObject(audit.list_audit_logs(organization(principal), params, where))
+    return JSONObject(audit_logs.list_audit_logs(organization(principal), params, where))
 
 
 app = create_app(router, title="openai-mock audit logs")

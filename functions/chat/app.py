@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from openai_mock import chat
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
 from openai_mock.pagination import MetadataFilter
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject, respond
+from openai_mock.resources import chat
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject, respond
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/chat/completions")
 

@@ -3,11 +3,11 @@
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from openai_mock import completions
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
-from openai_mock.request_body import json_body
-from openai_mock.responses import respond
+from openai_mock.resources import completions
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import respond
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/completions")
 

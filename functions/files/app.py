@@ -6,11 +6,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from openai_mock import clock, files
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
+from openai_mock import clock
 from openai_mock.pagination import checked_list_params, list_object
-from openai_mock.responses import JSONObject
+from openai_mock.resources import files
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject
 
 router = APIRouter(prefix="/v1/files")
 

@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from openai_mock import fine_tuning
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import principal_of, tenant_of
 from openai_mock.pagination import MetadataFilter
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
+from openai_mock.resources import fine_tuning
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import principal_of, tenant_of
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/fine_tuning/jobs")
 

@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
 from openai_mock.generation import images
-from openai_mock.ratelimits import record_usage
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
+from openai_mock.resources.ratelimits import record_usage
 from openai_mock.rng import request_seed
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/images")
 

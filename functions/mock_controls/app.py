@@ -4,14 +4,14 @@ per-tenant quotas and reset. Authenticated like the rest: everything here belong
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from openai_mock import ratelimits
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
 from openai_mock.control import api, fixtures
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.pagination import Pagination
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
+from openai_mock.resources import ratelimits
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/__mock")
 

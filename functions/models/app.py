@@ -2,27 +2,27 @@
 
 from fastapi import APIRouter, Request
 
-from openai_mock import catalog
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
-from openai_mock.responses import JSONObject
+from openai_mock.resources import models
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject
 
 router = APIRouter(prefix="/v1/models")
 
 
 @router.get("", operation_id="listModels")
 async def list_models(request: Request) -> JSONObject:
-    return JSONObject(catalog.list_models(tenant_of(request)))
+    return JSONObject(models.list_models(tenant_of(request)))
 
 
 @router.get("/{model}", operation_id="retrieveModel")
 async def retrieve_model(model: str, request: Request) -> JSONObject:
-    return JSONObject(catalog.retrieve_model(tenant_of(request), model))
+    return JSONObject(models.retrieve_model(tenant_of(request), model))
 
 
 @router.delete("/{model}", operation_id="deleteModel")
 async def delete_model(model: str, request: Request) -> JSONObject:
-    return JSONObject(catalog.delete_model(tenant_of(request), model))
+    return JSONObject(models.delete_model(tenant_of(request), model))
 
 
 app = create_app(router, title="openai-mock models")

@@ -2,12 +2,12 @@
 
 from fastapi import APIRouter, Request
 
-from openai_mock import ratelimits
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
 from openai_mock.generation import moderation
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
+from openai_mock.resources import ratelimits
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/moderations")
 

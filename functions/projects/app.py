@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import AdminPrincipal
-from openai_mock.organization import organization, projects
-from openai_mock.organization.core import get_project
-from openai_mock.organization.params import OrgPagination, RateLimitPagination
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
+from openai_mock.resources.organization import organization, projects
+from openai_mock.resources.organization.core import get_project
+from openai_mock.resources.organization.params import OrgPagination, RateLimitPagination
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import AdminPrincipal
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/organization/projects")
 Role = Literal["owner", "member"]

@@ -5,19 +5,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from openai_mock import responses_api
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject, respond
+from openai_mock.resources import responses
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject, respond
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/responses")
 
 
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(request: Request) -> Response:
-    body = await json_body(request, responses_api.CreateResponseRequest)
-    answer = responses_api.create(body, tenant_of(request), request)
+    body = await json_body(request, responses.CreateResponseRequest)
+    answer = responses.create(body, tenant_of(request), request)
     return respond(answer)
 
 
@@ -25,12 +25,12 @@ async def create_response(request: Request) -> Response:
 async def retrieve_response(
     response_id: str, request: Request, include: Annotated[list[str] | None, Query(alias="include[]")] = None
 ) -> JSONObject:
-    return JSONObject(responses_api.retrieve(tenant_of(request), response_id, include or []))
+    return JSONObject(responses.retrieve(tenant_of(request), response_id, include or []))
 
 
 @router.delete("/{response_id}", operation_id="deleteResponse")
 async def delete_response(response_id: str, request: Request) -> JSONObject:
-    return JSONObject(responses_api.delete(tenant_of(request), response_id))
+    return JSONObject(responses.delete(tenant_of(request), response_id))
 
 
 @router.get("/{response_id}/input_items", operation_id="listInputItems")
@@ -42,7 +42,7 @@ async def list_response_input_items(
     after: str | None = None,
     before: str | None = None,
 ) -> JSONObject:
-    return JSONObject(responses_api.list_input_items(tenant_of(request), response_id, limit=limit, order=order,
+    return JSONObject(responses.list_input_items(tenant_of(request), response_id, limit=limit, order=order,
                                                      after=after, before=before))
 
 

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from openai_mock import uploads
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
+from openai_mock.resources import uploads
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/uploads")
 

@@ -5,13 +5,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import AdminPrincipal
-from openai_mock.organization import organization, users
-from openai_mock.organization.core import get_user
-from openai_mock.organization.params import OrgPagination, query_array
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
+from openai_mock.resources.organization import organization, users
+from openai_mock.resources.organization.core import get_user
+from openai_mock.resources.organization.params import OrgPagination, query_array
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import AdminPrincipal
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/organization/users")
 

@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from openai_mock.app_factory import create_app, make_handler
-from openai_mock.auth import tenant_of
 from openai_mock.pagination import Pagination, list_object
-from openai_mock.request_body import json_body
-from openai_mock.responses import JSONObject
-from openai_mock.vector_stores import objects, params
-from openai_mock.vector_stores.search import search_page
+from openai_mock.resources.vector_stores import objects, params
+from openai_mock.resources.vector_stores.search import search_page
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/vector_stores")
 

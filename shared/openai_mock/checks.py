@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from openai_mock import catalog
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.resources import models
 
 _CHAT_KINDS = ("chat", "reasoning")
 _METADATA_MAX_KEYS, _METADATA_MAX_KEY, _METADATA_MAX_VALUE = 16, 64, 512
@@ -102,35 +102,35 @@ def stop_sequences(stop: Any) -> list[str]:
 def known_model(model: str, allowed: Sequence[str]) -> str:
     """A model this endpoint serves: 404 `model_not_found` when the catalogue lacks it, else 400 on `model`
     unless it is one of `allowed`."""
-    if catalog.base_model(model) is None:
-        raise catalog.model_not_found(model)
+    if models.base_model(model) is None:
+        raise models.model_not_found(model)
     check_enum(model, allowed, "model")
     return model
 
 
-def model_of_kind(tenant: str, model: str, kind: catalog.Kind, wrong_kind: str) -> catalog.ModelSpec:
+def model_of_kind(tenant: str, model: str, kind: models.Kind, wrong_kind: str) -> models.ModelSpec:
     """A base model of `kind` (embeddings, moderation): 404 for an unknown id, 400 `invalid_model` with the
     endpoint's wording for any other model, the tenant's fine-tunes included."""
-    spec = catalog.base_model(model)
+    spec = models.base_model(model)
     if spec is None:
-        catalog.retrieve_model(tenant, model)  # 404 model_not_found unless it is the tenant's fine-tune
+        models.retrieve_model(tenant, model)  # 404 model_not_found unless it is the tenant's fine-tune
     if spec is None or spec.kind != kind:
         raise invalid_request(wrong_kind, "model", "invalid_model")
     return spec
 
 
-def serving_spec(tenant: str, model: str) -> catalog.ModelSpec:
+def serving_spec(tenant: str, model: str) -> models.ModelSpec:
     """The catalogue entry behind a model id, fine-tunes resolved to their base (404 if unknown)."""
-    catalog.retrieve_model(tenant, model)  # 404 model_not_found unless it exists for this tenant
-    spec = catalog.base_model(model)
+    models.retrieve_model(tenant, model)  # 404 model_not_found unless it exists for this tenant
+    spec = models.base_model(model)
     if spec is None and model.startswith("ft:"):
-        spec = catalog.base_model(model.split(":")[1])
+        spec = models.base_model(model.split(":")[1])
     if spec is None:  # a tenant model whose base we do not know: serve it as a chat model
-        spec = catalog.ModelSpec(model, 0, "system", "chat")
+        spec = models.ModelSpec(model, 0, "system", "chat")
     return spec
 
 
-def chat_model_spec(tenant: str, model: str, endpoint: str) -> catalog.ModelSpec:
+def chat_model_spec(tenant: str, model: str, endpoint: str) -> models.ModelSpec:
     """The model, checked to be served by `endpoint` ("chat" or "completions"), with the real API's 404."""
     spec = serving_spec(tenant, model)
     if endpoint == "chat" and spec.kind not in _CHAT_KINDS:

@@ -13,10 +13,10 @@ from openai import AssistantEventHandler
 from starlette.testclient import TestClient
 
 from openai_mock import clock
-from openai_mock.assistants import runs as run_engine
-from openai_mock.auth import principal_for_key
 from openai_mock.local.server import TemplateRouter
+from openai_mock.resources.assistants import runs as run_engine
 from openai_mock.store import get_store
+from openai_mock.web.auth import principal_for_key
 from tests.functions.assistants_sdk import T0, WEATHER_TOOL, conforming_client, error_body, sleep_on_the_clock
 from tests.support.spec import requires_spec, validate_component
 

@@ -13,11 +13,12 @@ import openai
 import pytest
 
 from functions.batches import app as batches_function
-from openai_mock import batches, chat, clock
-from openai_mock.auth import principal_for_key
+from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
+from openai_mock.resources import batches, chat
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
+from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import asgi_client, lambda_client
 from tests.support.spec import assert_conforms, requires_spec, spec_path, validate_component
 

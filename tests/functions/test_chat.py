@@ -314,13 +314,13 @@ def test_reasoning_models_refuse_max_tokens_and_temperature(client: openai.OpenA
 
 
 def test_fine_tuned_model_of_the_tenant_is_served(client: openai.OpenAI) -> None:
-    from openai_mock import catalog
-    from openai_mock.auth import principal_for_key
+    from openai_mock.resources import models
+    from openai_mock.web.auth import principal_for_key
 
     model = "ft:gpt-4o-mini-2024-07-18:org-test:bot:Ab12Cd34"
     _error(client, model=model)
     principal = principal_for_key("sk-test")
-    catalog.register_fine_tuned_model(principal.tenant, model, principal.organization_id, 1_740_000_000)
+    models.register_fine_tuned_model(principal.tenant, model, principal.organization_id, 1_740_000_000)
     assert client.chat.completions.create(model=model, messages=ASK_WEATHER).model == model
 
 

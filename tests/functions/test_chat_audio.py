@@ -228,7 +228,7 @@ def test_invalid_audio_requests(http: TestClient, overrides: dict[str, Any], par
 
 
 def test_snapshot_ids_are_recognised_as_audio_models(client: openai.OpenAI) -> None:
-    from openai_mock.chat import AUDIO_MODEL
+    from openai_mock.resources.chat import AUDIO_MODEL
 
     snapshots = ("gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17",
                  "gpt-4o-mini-audio-preview-2024-12-17")

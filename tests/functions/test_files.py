@@ -12,10 +12,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from functions.files import app as files_function
-from openai_mock import clock, files
-from openai_mock.auth import principal_for_key
+from openai_mock import clock
 from openai_mock.errors import OpenAIError
+from openai_mock.resources import files
 from openai_mock.store import get_blobs, get_store
+from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, requires_spec
 

@@ -13,10 +13,11 @@ import openai
 import pytest
 
 from functions.fine_tuning import app as fine_tuning_function
-from openai_mock import clock, fine_tuning
-from openai_mock.auth import principal_for_key
+from openai_mock import clock
 from openai_mock.generation.chat import count_message_tokens
+from openai_mock.resources import fine_tuning
 from openai_mock.store import get_store
+from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, requires_spec
 

@@ -13,9 +13,10 @@ import openai
 import pytest
 from starlette.testclient import TestClient
 
-from openai_mock import clock, ratelimits
+from openai_mock import clock
 from openai_mock.control import api, runtime
 from openai_mock.generation.tokens import count_tokens
+from openai_mock.resources import ratelimits
 from openai_mock.settings import reset_settings
 from tests.support.loop import run_on_private_loop
 from tests.support.sdk import asgi_client, lambda_client

@@ -8,9 +8,9 @@ import openai
 import pytest
 
 from functions.models import app as models_function
-from openai_mock import catalog
-from openai_mock.auth import principal_for_key
 from openai_mock.local.server import TemplateRouter
+from openai_mock.resources import models
+from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import asgi_client, lambda_client
 
 FINE_TUNED = "ft:gpt-4o-mini-2024-07-18:org-test:support-bot:AbC123xy"
@@ -26,7 +26,7 @@ def models_client(request: pytest.FixtureRequest, mock_app: TemplateRouter) -> I
 
 def _register_fine_tune(api_key: str = "sk-test") -> None:
     principal = principal_for_key(api_key)
-    catalog.register_fine_tuned_model(principal.tenant, FINE_TUNED, principal.organization_id, 1_740_000_000)
+    models.register_fine_tuned_model(principal.tenant, FINE_TUNED, principal.organization_id, 1_740_000_000)
 
 
 def test_list_models_returns_the_catalogue(models_client: openai.OpenAI) -> None:

@@ -10,11 +10,12 @@ import openai
 import pytest
 
 from functions.chat import app as chat_function
-from openai_mock import clock, ratelimits
-from openai_mock.auth import principal_for_key
+from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
-from openai_mock.organization.core import USAGE
+from openai_mock.resources import ratelimits
+from openai_mock.resources.organization.core import USAGE
 from openai_mock.store import get_store
+from openai_mock.web.auth import principal_for_key
 from tests.functions.org_sdk import ADMIN_KEY, org_client
 from tests.support.sdk import asgi_client, lambda_client
 

@@ -8,11 +8,11 @@ import pytest
 
 from functions.users import app as users_function
 from openai_mock import clock
-from openai_mock.auth import principal_for_key
 from openai_mock.local.server import TemplateRouter
-from openai_mock.organization import organization, users
+from openai_mock.resources.organization import organization, users
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
+from openai_mock.web.auth import principal_for_key
 from tests.functions.org_sdk import ADMIN_KEY, org_client, org_lambda_client
 from tests.support.spec import assert_conforms, requires_spec
 

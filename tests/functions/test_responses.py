@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from functions.responses import app as responses_function
 from openai_mock import clock
 from openai_mock.generation import tokens
-from openai_mock.vector_stores import objects
+from openai_mock.resources.vector_stores import objects
 from tests.functions.test_chat import WEATHER_TOOL as CHAT_WEATHER_TOOL
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, requires_spec, validate_component

@@ -14,12 +14,12 @@ from starlette.testclient import TestClient
 
 from functions.vector_stores import app as vector_stores_function
 from openai_mock import clock
-from openai_mock.auth import principal_for_key
 from openai_mock.generation import tokens
+from openai_mock.resources.vector_stores import objects, params
+from openai_mock.resources.vector_stores.search import search
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_blobs, get_store
-from openai_mock.vector_stores import objects, params
-from openai_mock.vector_stores.search import search
+from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, requires_spec
 

@@ -12,12 +12,12 @@ import openai
 import pytest
 
 from openai_mock import clock
-from openai_mock.auth import principal_for_key
 from openai_mock.errors import OpenAIError
+from openai_mock.resources.vector_stores import index, objects, params, tally
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 from openai_mock.store.dynamodb import DynamoDBStore
-from openai_mock.vector_stores import index, objects, params, tally
+from openai_mock.web.auth import principal_for_key
 
 TENANT = principal_for_key("sk-test").tenant
 T0 = 1_750_000_000

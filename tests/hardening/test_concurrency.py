@@ -19,12 +19,12 @@ import openai
 import pytest
 
 from openai_mock import clock
-from openai_mock.auth import principal_for_key
 from openai_mock.local.server import TemplateRouter, build_app
-from openai_mock.organization import users
-from openai_mock.organization.core import organization
+from openai_mock.resources.organization import users
+from openai_mock.resources.organization.core import organization
 from openai_mock.store import get_store
 from openai_mock.store.dynamodb import DynamoDBStore
+from openai_mock.web.auth import principal_for_key
 from tests.conftest import TEMPLATE
 from tests.support.loop import run_on_private_loop
 

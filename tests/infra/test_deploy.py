@@ -229,8 +229,9 @@ def test_streaming_settings_in_globals() -> None:
     wrapper = variables["AWS_LAMBDA_EXEC_WRAPPER"]["Fn::If"]
     assert wrapper[0] == "StreamingEnabled" and wrapper[2] == {"Ref": "AWS::NoValue"}
     # The layer is built from shared/ into python/, mounted at /opt/python: the wrapper must be that file.
-    assert wrapper[1] == "/opt/python/openai_mock/lambda_streaming.py"
-    assert (REPO / "shared" / "openai_mock" / "lambda_streaming.py").stat().st_mode & 0o111, "must be executable"
+    assert wrapper[1] == "/opt/python/openai_mock/web/lambda_streaming.py"
+    wrapper_file = REPO / "shared" / "openai_mock" / "web" / "lambda_streaming.py"
+    assert wrapper_file.stat().st_mode & 0o111, "must be executable"
     assert variables["AWS_LWA_INVOKE_MODE"]["Fn::If"][1] == "response_stream"
 
 

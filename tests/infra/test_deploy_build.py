@@ -68,7 +68,7 @@ def test_layer_contents_are_at_python() -> None:
     assert (LAYER / "openai_mock" / "app_factory.py").is_file()
     for dependency in ("fastapi", "mangum", "pydantic", "pydantic_core", "numpy", "tiktoken", "uvicorn"):
         assert (LAYER / dependency).is_dir(), f"{dependency} missing from the built layer"
-    wrapper = LAYER / "openai_mock" / "lambda_streaming.py"
+    wrapper = LAYER / "openai_mock" / "web" / "lambda_streaming.py"
     assert wrapper.stat().st_mode & 0o111, "the streaming exec wrapper lost its executable bit in the build"
 
 
@@ -80,7 +80,7 @@ def test_layer_ships_bytecode_lambda_can_use() -> None:
 
     if sys.version_info[:2] != (3, 11):
         pytest.skip("bytecode is only written by the runtime's Python version (3.11)")
-    for module in ("openai_mock/app_factory.py", "fastapi/routing.py", "pydantic/main.py", "starlette/routing.py"):
+    for module in ("openai_mock/web/app_factory.py", "fastapi/routing.py", "pydantic/main.py", "starlette/routing.py"):
         cached = Path(importlib.util.cache_from_source(str(LAYER / module)))
         assert cached.is_file(), f"no bytecode shipped for {module}"
         header = cached.read_bytes()[:8]

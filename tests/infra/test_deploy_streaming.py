@@ -16,11 +16,11 @@ import httpx
 import openai
 import pytest
 
-from openai_mock.lambda_streaming import app_module_name, search_path
+from openai_mock.web.lambda_streaming import app_module_name, search_path
 from tests.support.spec import requires_spec, validate_component
 
 REPO = Path(__file__).resolve().parents[2]
-WRAPPER = REPO / "shared" / "openai_mock" / "lambda_streaming.py"
+WRAPPER = REPO / "shared" / "openai_mock" / "web" / "lambda_streaming.py"
 
 
 def test_handler_names_the_module_whose_app_is_served() -> None:

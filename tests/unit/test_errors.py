@@ -7,9 +7,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.testclient import TestClient
 
-from openai_mock.app_factory import create_app
-from openai_mock.request_body import json_body, optional_json_body
 from openai_mock.settings import reset_settings
+from openai_mock.web.app_factory import create_app
+from openai_mock.web.request_body import json_body, optional_json_body
 
 AUTH = {"Authorization": "Bearer sk-test"}
 

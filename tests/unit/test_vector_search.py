@@ -7,8 +7,8 @@ import pytest
 
 from openai_mock.errors import OpenAIError
 from openai_mock.generation import tokens
-from openai_mock.vector_stores import chunking, index, params
-from openai_mock.vector_stores.search import matches
+from openai_mock.resources.vector_stores import chunking, index, params
+from openai_mock.resources.vector_stores.search import matches
 
 DOCS = [
     "The cat purrs on the sofa while kittens chase a ball of yarn.",
@@ -110,7 +110,7 @@ def test_chunking_strategy_checks() -> None:
 
 
 def test_layer_search_rejects_bad_ranking_options_with_a_400() -> None:
-    from openai_mock.vector_stores.search import run
+    from openai_mock.resources.vector_stores.search import run
 
     with pytest.raises(OpenAIError) as raised:
         run("tenant", [], "cats", ranking_options={"score_threshold": "high"})

@@ -53,7 +53,7 @@ def clear_journal(tenant: str) -> dict[str, Any]:
 
 def reset_tenant(tenant: str) -> dict[str, Any]:
     """Delete everything the tenant stored (objects, fixtures, journal) and its quota counters."""
-    from openai_mock import ratelimits  # here: ratelimits → middleware → control would be an import cycle
+    from openai_mock.resources import ratelimits  # here: ratelimits → middleware → control would be an import cycle
 
     deleted = get_store().delete_tenant(tenant) + runtime.clear_journal(tenant)
     ratelimits.reset(tenant)

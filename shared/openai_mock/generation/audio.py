@@ -29,10 +29,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openai_mock.checks import check_enum, check_length, check_range, known_model
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation.streaming import sse_event
 from openai_mock.generation.tokens import encode
-from openai_mock.request_checks import check_enum, check_length, check_range, known_model
 from openai_mock.rng import seeded_rng
 
 SAMPLE_RATE = 24_000

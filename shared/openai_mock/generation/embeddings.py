@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, JsonValue, StrictInt
 
-from openai_mock import catalog
+from openai_mock.checks import check_enum, model_of_kind
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import tokens
-from openai_mock.request_checks import check_enum, model_of_kind
+from openai_mock.resources import models
 
 if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where vectors are computed
     import numpy as np
@@ -230,7 +230,7 @@ def _inputs(value: JsonValue, model: str) -> list[_Input]:
 
 
 def _check_lengths(inputs: list[_Input], model: str) -> int:
-    limit = catalog.base_model(model).context_window  # type: ignore[union-attr]
+    limit = models.base_model(model).context_window  # type: ignore[union-attr]
     for item in inputs:
         if item.token_count > limit:
             raise invalid_request(

@@ -25,8 +25,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock
+from openai_mock.checks import check_enum, check_length, check_range, known_model
 from openai_mock.errors import invalid_request
-from openai_mock.request_checks import check_enum, check_length, check_range, known_model
 from openai_mock.rng import seeded_rng
 
 RGB = tuple[int, int, int]

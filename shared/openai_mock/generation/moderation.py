@@ -20,9 +20,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from openai_mock import ids
+from openai_mock.checks import model_of_kind
 from openai_mock.errors import from_validation_errors, invalid_request
 from openai_mock.generation import tokens
-from openai_mock.request_checks import model_of_kind
 
 CATEGORIES = (
     "harassment",

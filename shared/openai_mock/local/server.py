@@ -12,7 +12,7 @@ from starlette.types import Receive, Scope, Send
 
 from openai_mock.errors import invalid_url, method_not_allowed
 from openai_mock.local.template import Template
-from openai_mock.middleware import CORS_HEADERS
+from openai_mock.web.middleware import CORS_HEADERS
 
 # What API Gateway's CORS configuration answers to a browser's preflight (template.yaml, MockApi.Cors).
 _PREFLIGHT_HEADERS = [

@@ -14,22 +14,16 @@ from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
-from openai_mock import catalog, clock, ids, ratelimits
+from openai_mock import clock, ids
+from openai_mock.checks import chat_model_spec, check_enum, check_max_items, check_metadata, check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.generation import chat as builder
 from openai_mock.generation import schema_values
 from openai_mock.generation.streaming import chat_style, sse_stream
-from openai_mock.organization.usage import token_usage
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
-from openai_mock.request_checks import (
-    chat_model_spec,
-    check_enum,
-    check_max_items,
-    check_metadata,
-    check_range,
-    stop_sequences,
-)
+from openai_mock.resources import models, ratelimits
+from openai_mock.resources.organization.usage import token_usage
 from openai_mock.rng import request_rng
 from openai_mock.store import get_store
 
@@ -299,7 +293,7 @@ def _check_response_format(body: ChatCompletionRequest) -> None:
     check_json_schema_format(response_format.get("json_schema"))
 
 
-def _check_model_rules(body: ChatCompletionRequest, spec: catalog.ModelSpec, prompt_tokens: int) -> None:
+def _check_model_rules(body: ChatCompletionRequest, spec: models.ModelSpec, prompt_tokens: int) -> None:
     reasoning = spec.kind == "reasoning"
     if reasoning:
         if body.max_tokens is not None:
@@ -406,7 +400,7 @@ def _referenced_audio(tenant: str, audio_id: str, index: int) -> dict[str, Any]:
 
 class Validated(NamedTuple):
     request: dict[str, Any]  # the request as a plain dict, without nulls
-    spec: catalog.ModelSpec
+    spec: models.ModelSpec
     prompt: builder.PromptCount  # audio included in its total
     prompt_audio_tokens: int
 

@@ -9,14 +9,15 @@ from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
-from openai_mock import clock, ids, ratelimits
+from openai_mock import clock, ids
+from openai_mock.checks import chat_model_spec, check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import completions as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import chat_style, sse_stream
-from openai_mock.organization.usage import token_usage
-from openai_mock.request_checks import chat_model_spec, check_range, stop_sequences
+from openai_mock.resources import ratelimits
+from openai_mock.resources.organization.usage import token_usage
 from openai_mock.rng import request_rng
 
 END_OF_TEXT = "<|endoftext|>"

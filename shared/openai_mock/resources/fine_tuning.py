@@ -22,14 +22,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from openai_mock import catalog, clock, files
+from openai_mock import clock
+from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.generation import fine_tuning as builder
 from openai_mock.generation.chat import count_message_tokens
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
-from openai_mock.request_checks import check_enum, check_max_items, check_metadata, check_range
+from openai_mock.resources import files, models
 from openai_mock.rng import request_rng
 from openai_mock.store import get_store
 from openai_mock.store.base import ConflictError, Object
@@ -179,16 +180,16 @@ def _check_integrations(integrations: list[Integration] | None) -> list[dict[str
     return [integration.model_dump() for integration in integrations]
 
 
-def _model(tenant: str, requested: str) -> tuple[str, catalog.ModelSpec]:
+def _model(tenant: str, requested: str) -> tuple[str, models.ModelSpec]:
     """(the model the job reports, the base snapshot it trains); a fine-tune can be trained further."""
     if requested.startswith("ft:"):
-        catalog.retrieve_model(tenant, requested)  # 404 unless this tenant owns it
+        models.retrieve_model(tenant, requested)  # 404 unless this tenant owns it
         model, base = requested, requested.split(":")[1]
     else:
         model = base = ALIASES.get(requested, requested)
-    spec = catalog.base_model(base)
+    spec = models.base_model(base)
     if spec is None:
-        raise catalog.model_not_found(requested)
+        raise models.model_not_found(requested)
     if not spec.fine_tunable:
         raise invalid_request(f"Model {requested} is not available for fine-tuning or does not exist.", "model",
                               "model_not_available")
@@ -210,7 +211,7 @@ def _example_tokens(line: Mapping[str, Any], model: str) -> int:
     return count_tokens(line["prompt"], model) + count_tokens(line["completion"], model)
 
 
-def _expected_format(kind: str, spec: catalog.ModelSpec) -> tuple[str, str]:
+def _expected_format(kind: str, spec: models.ModelSpec) -> tuple[str, str]:
     """(key every line must have, the format's name)."""
     if kind == "dpo":
         return "preferred_output", "preference (input, preferred_output, non_preferred_output)"
@@ -219,7 +220,7 @@ def _expected_format(kind: str, spec: catalog.ModelSpec) -> tuple[str, str]:
     return "messages", "chat (messages)"
 
 
-def _dataset(tenant: str, file_id: str, param: str, kind: str, spec: catalog.ModelSpec) -> Dataset:
+def _dataset(tenant: str, file_id: str, param: str, kind: str, spec: models.ModelSpec) -> Dataset:
     """Checks a training or validation file the way job creation does, and measures it."""
     found = files.find_file(tenant, file_id)
     if found is None:
@@ -406,7 +407,7 @@ def _settle(tenant: str, job: Object, now: int) -> Object:
         files.delete_file(tenant, results["id"])
         raise not_found("FineTuningJob", job["id"], "fine_tuning_job_id")
     with contextlib.suppress(ConflictError):  # already registered
-        catalog.register_fine_tuned_model(tenant, settled["_fine_tuned_model"], settled["organization_id"],
+        models.register_fine_tuned_model(tenant, settled["_fine_tuned_model"], settled["organization_id"],
                                           _timeline(settled).finished)
     return settled
 

@@ -12,10 +12,10 @@ from starlette.requests import Request
 
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
-from openai_mock.middleware import RATE_LIMIT_STATE_KEY
-from openai_mock.organization.usage import record_traffic
+from openai_mock.resources.organization.usage import record_traffic
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
+from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
 
 REQUESTS_PER_MINUTE = 10_000  # the defaults of settings.requests_per_minute / tokens_per_minute
 TOKENS_PER_MINUTE = 30_000_000

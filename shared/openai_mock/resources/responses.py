@@ -12,17 +12,18 @@ from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
-from openai_mock import catalog, clock, ids, ratelimits
-from openai_mock.chat import FUNCTION_NAME, check_function
+from openai_mock import clock, ids
+from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range, serving_spec
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
 from openai_mock.generation import schema_values
 from openai_mock.generation.streaming import sse_event, sse_stream
-from openai_mock.organization.usage import token_usage
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
-from openai_mock.request_checks import check_enum, check_max_items, check_metadata, check_range, serving_spec
+from openai_mock.resources import models, ratelimits
+from openai_mock.resources.chat import FUNCTION_NAME, check_function
+from openai_mock.resources.organization.usage import token_usage
 from openai_mock.rng import request_rng
 from openai_mock.store import get_store
 
@@ -257,7 +258,7 @@ def _check_text(text: Mapping[str, Any] | None, conversation: Sequence[Mapping[s
                               "invalid_json_schema")
 
 
-def _check_model_rules(body: CreateResponseRequest, spec: catalog.ModelSpec) -> None:
+def _check_model_rules(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
     if spec.kind not in ("chat", "reasoning"):
         raise invalid_request(f"The requested model '{body.model}' is not supported with the Responses API.",
                               "model", "model_not_supported")
@@ -279,7 +280,7 @@ def _check_model_rules(body: CreateResponseRequest, spec: catalog.ModelSpec) -> 
                               f"{body.max_output_tokens}.", "max_output_tokens", "invalid_value")
 
 
-def _check_body(body: CreateResponseRequest, spec: catalog.ModelSpec) -> None:
+def _check_body(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
     _check_model_rules(body, spec)
     check_range(body.temperature, "temperature", 0, 2, decimal=True)
     check_range(body.top_p, "top_p", 0, 1, decimal=True)
@@ -324,7 +325,7 @@ def _history(tenant: str, previous_response_id: str | None) -> tuple[list[dict[s
     return list(previous["_conversation"]), int(previous["usage"]["input_tokens"])
 
 
-def _truncate(turn: builder.Turn, spec: catalog.ModelSpec) -> None:
+def _truncate(turn: builder.Turn, spec: models.ModelSpec) -> None:
     """Fit the context window: `truncation: auto` drops the oldest earlier items, `disabled` refuses."""
     def prompt_tokens() -> int:
         return chat_builder.count_prompt_tokens(builder.chat_request(turn, hosted_call=False))
@@ -344,7 +345,7 @@ def _truncate(turn: builder.Turn, spec: catalog.ModelSpec) -> None:
 def _file_search_results(tenant: str, turn: builder.Turn) -> list[dict[str, Any]]:
     """The one call into the vector stores: the results a `file_search_call` reports."""
     # Imported here: only file_search requests need the vector-store code (~10 ms of every cold start).
-    from openai_mock.vector_stores.search import search
+    from openai_mock.resources.vector_stores.search import search
 
     tool = next(tool for tool in turn.request["tools"] if tool["type"] == "file_search")
     found = search(tenant, tool["vector_store_ids"], builder.last_user_text(turn.conversation) or "",

@@ -12,9 +12,10 @@ import hashlib
 import re
 from typing import Any
 
-from openai_mock import clock, files
+from openai_mock import clock
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.ids import new_id
+from openai_mock.resources import files
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
 

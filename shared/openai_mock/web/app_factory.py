@@ -11,7 +11,7 @@ from mangum import Mangum
 
 from openai_mock.errors import EXCEPTION_HANDLERS
 from openai_mock.logs import logger
-from openai_mock.middleware import OpenAIMiddleware
+from openai_mock.web.middleware import OpenAIMiddleware
 
 
 def create_app(*routers: APIRouter, title: str = "openai-mock") -> FastAPI:

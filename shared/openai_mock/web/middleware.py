@@ -9,11 +9,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from openai_mock.auth import authenticate
 from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
+from openai_mock.web.auth import authenticate
 
 # Model-serving routes put their `x-ratelimit-*` headers here, as (name, value) bytes (see ratelimits.py).
 RATE_LIMIT_STATE_KEY = "rate_limit_headers"

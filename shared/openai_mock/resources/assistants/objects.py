@@ -10,15 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from openai_mock import clock
-from openai_mock.assistants import params
+from openai_mock.checks import check_max_items, check_metadata
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.request_checks import check_max_items, check_metadata
+from openai_mock.resources.assistants import params
+from openai_mock.resources.vector_stores import objects as vector_stores
+from openai_mock.resources.vector_stores import params as vector_store_params
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
-from openai_mock.vector_stores import objects as vector_stores
-from openai_mock.vector_stores import params as vector_store_params
 
 ASSISTANTS = "assistant"
 THREADS = "thread"

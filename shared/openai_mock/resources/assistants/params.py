@@ -8,17 +8,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Header
 from pydantic import BaseModel, ConfigDict, JsonValue
 
-from openai_mock import catalog, files
-from openai_mock.chat import check_function, check_json_schema_format
+from openai_mock.checks import check_enum, check_length, check_max_items, check_metadata, check_range, serving_spec
 from openai_mock.errors import invalid_request
-from openai_mock.request_checks import (
-    check_enum,
-    check_length,
-    check_max_items,
-    check_metadata,
-    check_range,
-    serving_spec,
-)
+from openai_mock.resources import files, models
+from openai_mock.resources.chat import check_function, check_json_schema_format
 
 BETA_VERSION = "assistants=v2"
 MAX_TOOLS = 128
@@ -140,7 +133,7 @@ class SubmitToolOutputsRequest(_Body):
 # --------------------------------------------------------------------------- checks
 
 
-def check_model(tenant: str, model: str, param: str = "model") -> catalog.ModelSpec:
+def check_model(tenant: str, model: str, param: str = "model") -> models.ModelSpec:
     spec = serving_spec(tenant, model)
     if spec.kind not in _CHAT_KINDS:
         raise invalid_request(f"The requested model '{model}' cannot be used with the Assistants API.", param,

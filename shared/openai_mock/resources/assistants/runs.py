@@ -21,17 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from openai_mock import clock
-from openai_mock.assistants import objects, params, planning
+from openai_mock.checks import check_enum, check_metadata
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.request_checks import check_enum, check_metadata
+from openai_mock.resources.assistants import objects, params, planning
+from openai_mock.resources.vector_stores.search import search as vector_search
 from openai_mock.rng import request_rng
 from openai_mock.settings import get_settings
 from openai_mock.store import ConflictError, get_store
 from openai_mock.store.base import Object
-from openai_mock.vector_stores.search import search as vector_search
 
 ACTIVE = ("queued", "in_progress", "requires_action", "cancelling")
 TERMINAL = ("completed", "cancelled", "failed", "incomplete", "expired")
@@ -476,7 +476,7 @@ def get_step(tenant: str, thread_id: str, run_id: str, step_id: str, include: li
 def stream_phase(tenant: str, planned: Object, *, resumed: bool = False, thread: Object | None = None) -> list[bytes]:
     """Run a phase that was planned to happen now and tell it as events (settled before the first byte, so
     an error is still an error response)."""
-    from openai_mock.assistants import events
+    from openai_mock.resources.assistants import events
 
     after = settle(tenant, planned)
     told = [events.thread_created(thread)] if thread is not None else []

@@ -8,12 +8,12 @@ import secrets
 from typing import Any
 
 from openai_mock import clock, ids
-from openai_mock.auth import KEY_REGISTRY_COLLECTION, KEY_REGISTRY_TENANT, Principal, key_digest
 from openai_mock.errors import not_found
-from openai_mock.organization import audit
-from openai_mock.organization.core import ADMIN_KEYS, Organization, get_user, public
 from openai_mock.pagination import ListParams, list_object
+from openai_mock.resources.organization import audit_logs
+from openai_mock.resources.organization.core import ADMIN_KEYS, Organization, get_user, public
 from openai_mock.store import get_store
+from openai_mock.web.auth import KEY_REGISTRY_COLLECTION, KEY_REGISTRY_TENANT, Principal, key_digest
 
 
 def new_secret(prefix: str) -> str:
@@ -72,7 +72,7 @@ def create_admin_key(org: Organization, principal: Principal, name: str) -> dict
     }
     key["_digest"] = register(secret, org, key_id, is_admin=True)
     stored = get_store().create(org.tenant, ADMIN_KEYS, key)
-    audit.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["api.management.read",
+    audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["api.management.read",
                                                                                         "api.management.write"]}})
     return {**public(stored), "value": secret}
 
@@ -94,5 +94,5 @@ def delete_admin_key(org: Organization, principal: Principal, key_id: str) -> di
     if key is None:
         raise not_found("AdminApiKey", key_id, "key_id")
     revoke(key["_digest"])
-    audit.record(org, principal, "api_key.deleted", {"id": key_id})
+    audit_logs.record(org, principal, "api_key.deleted", {"id": key_id})
     return {"id": key_id, "object": "organization.admin_api_key.deleted", "deleted": True}

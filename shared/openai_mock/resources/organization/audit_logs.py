@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openai_mock import clock, ids
-from openai_mock.auth import Principal
-from openai_mock.organization.core import AUDIT_LOGS, Organization
 from openai_mock.pagination import ListParams, list_object
+from openai_mock.resources.organization.core import AUDIT_LOGS, Organization
 from openai_mock.store import get_store
+from openai_mock.web.auth import Principal
 
 
 def record(

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from openai_mock import ids
-from openai_mock.auth import Principal
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.store import ConflictError, get_store
+from openai_mock.web.auth import Principal
 
 # Collections (scoped by the admin tenant). Project children are scoped by their project id.
 ORGANIZATION = "organization"
@@ -105,7 +105,7 @@ def _create_once(tenant: str, collection: str, obj: dict[str, Any]) -> None:
 
 
 def _seed(tenant: str, organization_id: str) -> dict[str, Any]:
-    from openai_mock.organization.ratelimit_defaults import default_rate_limits
+    from openai_mock.resources.organization.ratelimit_defaults import default_rate_limits
 
     at = created_at(tenant)
     name, handle = _OWNERS[_hash(tenant, "owner") % len(_OWNERS)]

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from openai_mock import clock, ids
-from openai_mock.auth import Principal
+from openai_mock.checks import check_range
 from openai_mock.errors import invalid_request, not_found
-from openai_mock.organization import audit, keys
-from openai_mock.organization.core import (
+from openai_mock.pagination import ListParams, list_object
+from openai_mock.resources.organization import admin_api_keys, audit_logs
+from openai_mock.resources.organization.core import (
     PROJECTS,
     Organization,
     all_items,
@@ -23,10 +24,9 @@ from openai_mock.organization.core import (
     service_accounts,
     writable_project,
 )
-from openai_mock.organization.ratelimit_defaults import LIMIT_FIELDS, ceiling, default_rate_limits
-from openai_mock.pagination import ListParams, list_object
-from openai_mock.request_checks import check_range
+from openai_mock.resources.organization.ratelimit_defaults import LIMIT_FIELDS, ceiling, default_rate_limits
 from openai_mock.store import get_store
+from openai_mock.web.auth import Principal
 
 
 def _check_name(name: str) -> str:
@@ -51,7 +51,7 @@ def create_project(org: Organization, principal: Principal, name: str) -> dict[s
     stored = get_store().create(org.tenant, PROJECTS, project)
     for limit in default_rate_limits():
         get_store().create(org.tenant, rate_limits(project["id"]), limit)
-    audit.record(org, principal, "project.created", {"id": project["id"], "data": {"name": name, "title": name}},
+    audit_logs.record(org, principal, "project.created", {"id": project["id"], "data": {"name": name, "title": name}},
                  project)
     return stored
 
@@ -70,7 +70,7 @@ def modify_project(org: Organization, principal: Principal, project_id: str, nam
     updated = get_store().update(org.tenant, PROJECTS, project_id, lambda project: {**project, "name": name})
     if updated is None:
         raise not_found("Project", project_id)
-    audit.record(org, principal, "project.updated", {"id": project_id, "changes_requested": {"title": name}},
+    audit_logs.record(org, principal, "project.updated", {"id": project_id, "changes_requested": {"title": name}},
                  updated)
     return updated
 
@@ -85,8 +85,8 @@ def archive_project(org: Organization, principal: Principal, project_id: str) ->
     )
     assert archived is not None
     for key in all_items(org.tenant, project_keys(project_id)):  # its keys stop working, as on the real API
-        keys.revoke(key["_digest"])
-    audit.record(org, principal, "project.archived", {"id": project_id}, archived)
+        admin_api_keys.revoke(key["_digest"])
+    audit_logs.record(org, principal, "project.archived", {"id": project_id}, archived)
     return archived
 
 
@@ -121,7 +121,7 @@ def create_project_user(
     if get_store().get(org.tenant, collection, user_id) is not None:
         raise invalid_request(f"User {user_id} is already a member of project {project_id}.", "user_id")
     member = get_store().create(org.tenant, collection, project_user(user, role, clock.now_seconds()))
-    audit.record(org, principal, "user.added", {"id": user_id, "data": {"role": role}}, project)
+    audit_logs.record(org, principal, "user.added", {"id": user_id, "data": {"role": role}}, project)
     return member
 
 
@@ -133,7 +133,7 @@ def modify_project_user(
     updated = get_store().update(org.tenant, project_users(project_id), user_id,
                                  lambda member: {**member, "role": role})
     assert updated is not None
-    audit.record(org, principal, "user.updated", {"id": user_id, "changes_requested": {"role": role}}, project)
+    audit_logs.record(org, principal, "user.updated", {"id": user_id, "changes_requested": {"role": role}}, project)
     return updated
 
 
@@ -141,7 +141,7 @@ def delete_project_user(org: Organization, principal: Principal, project_id: str
     project = writable_project(org, project_id)
     _get_project_user(org, project_id, user_id)
     get_store().delete(org.tenant, project_users(project_id), user_id)
-    audit.record(org, principal, "user.deleted", {"id": user_id}, project)
+    audit_logs.record(org, principal, "user.deleted", {"id": user_id}, project)
     return {"object": "organization.project.user.deleted", "id": user_id, "deleted": True}
 
 
@@ -166,22 +166,22 @@ def create_service_account(org: Organization, principal: Principal, project_id: 
         "role": "member",
         "created_at": now,
     }
-    secret = keys.new_secret("sk-svcacct-")
+    secret = admin_api_keys.new_secret("sk-svcacct-")
     key_id = ids.new_id("organization.project.api_key")
     key = {
         "object": "organization.project.api_key",
-        "redacted_value": keys.redact(secret),
+        "redacted_value": admin_api_keys.redact(secret),
         "name": "Secret Key",
         "created_at": now,
         "id": key_id,
         "owner": {"type": "service_account", "service_account": account},
-        "_digest": keys.register(secret, org, key_id, is_admin=False, project_id=project_id),
+        "_digest": admin_api_keys.register(secret, org, key_id, is_admin=False, project_id=project_id),
     }
     get_store().create(org.tenant, service_accounts(project_id), account)
     get_store().create(org.tenant, project_keys(project_id), key)
-    audit.record(org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}},
+    audit_logs.record(org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}},
                  project)
-    audit.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["/v1/*"]}}, project)
+    audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["/v1/*"]}}, project)
     api_key = {"object": "organization.project.service_account.api_key", "value": secret, "name": key["name"],
                "created_at": now, "id": key_id}
     return {**account, "api_key": api_key}
@@ -207,9 +207,9 @@ def delete_service_account(org: Organization, principal: Principal, project_id: 
     for key in all_items(org.tenant, project_keys(project_id)):
         if key["owner"].get("service_account", {}).get("id") == account_id:
             get_store().delete(org.tenant, project_keys(project_id), key["id"])
-            keys.revoke(key["_digest"])
+            admin_api_keys.revoke(key["_digest"])
     get_store().delete(org.tenant, service_accounts(project_id), account_id)
-    audit.record(org, principal, "service_account.deleted", {"id": account_id}, project)
+    audit_logs.record(org, principal, "service_account.deleted", {"id": account_id}, project)
     return {"object": "organization.project.service_account.deleted", "id": account_id, "deleted": True}
 
 
@@ -232,8 +232,8 @@ def delete_project_key(org: Organization, principal: Principal, project_id: str,
     key = get_store().delete(org.tenant, project_keys(project_id), key_id)
     if key is None:
         raise not_found("ProjectApiKey", key_id, "key_id")
-    keys.revoke(key["_digest"])
-    audit.record(org, principal, "api_key.deleted", {"id": key_id}, project)
+    admin_api_keys.revoke(key["_digest"])
+    audit_logs.record(org, principal, "api_key.deleted", {"id": key_id}, project)
     return {"object": "organization.project.api_key.deleted", "id": key_id, "deleted": True}
 
 
@@ -273,5 +273,6 @@ def update_rate_limit(
     updated = get_store().update(org.tenant, rate_limits(project_id), rate_limit_id,
                                  lambda limit: {**limit, **changes})
     assert updated is not None
-    audit.record(org, principal, "rate_limit.updated", {"id": rate_limit_id, "changes_requested": changes}, project)
+    audit_logs.record(org, principal, "rate_limit.updated", {"id": rate_limit_id, "changes_requested": changes},
+                      project)
     return updated

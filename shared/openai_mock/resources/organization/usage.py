@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openai_mock import clock
-from openai_mock.auth import Principal
+from openai_mock.checks import check_enum
 from openai_mock.errors import invalid_request
-from openai_mock.organization import prices
-from openai_mock.organization.core import USAGE, bootstrap_key_id, default_project_id
-from openai_mock.request_checks import check_enum
+from openai_mock.resources.organization import prices
+from openai_mock.resources.organization.core import USAGE, bootstrap_key_id, default_project_id
 from openai_mock.store import ConflictError, get_store
+from openai_mock.web.auth import Principal
 
 _ACCOUNT = ("project_id", "user_id", "api_key_id", "model")
 

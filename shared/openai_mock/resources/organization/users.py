@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from openai_mock import clock, ids
-from openai_mock.auth import Principal
 from openai_mock.errors import invalid_request, not_found
-from openai_mock.organization import audit
-from openai_mock.organization.core import (
+from openai_mock.pagination import ListParams, list_object
+from openai_mock.resources.organization import audit_logs
+from openai_mock.resources.organization.core import (
     INVITES,
     PROJECTS,
     USERS,
@@ -21,8 +21,8 @@ from openai_mock.organization.core import (
     project_user,
     project_users,
 )
-from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
+from openai_mock.web.auth import Principal
 
 INVITE_TTL_SECONDS = 7 * 86_400
 
@@ -57,7 +57,7 @@ def modify_user(org: Organization, principal: Principal, user_id: str, role: str
     updated = get_store().update(org.tenant, USERS, user_id, lambda current: {**current, "role": role})
     if updated is None:
         raise not_found("User", user_id)
-    audit.record(org, principal, "user.updated", {"id": user_id, "changes_requested": {"role": role}})
+    audit_logs.record(org, principal, "user.updated", {"id": user_id, "changes_requested": {"role": role}})
     return updated
 
 
@@ -68,7 +68,7 @@ def delete_user(org: Organization, principal: Principal, user_id: str) -> dict[s
     get_store().delete(org.tenant, USERS, user_id)
     for project in all_items(org.tenant, PROJECTS):  # leaving the organization leaves its projects
         get_store().delete(org.tenant, project_users(project["id"]), user_id)
-    audit.record(org, principal, "user.deleted", {"id": user_id})
+    audit_logs.record(org, principal, "user.deleted", {"id": user_id})
     return {"object": "organization.user.deleted", "id": user_id, "deleted": True}
 
 
@@ -109,7 +109,7 @@ def create_invite(
     if projects:
         invite["projects"] = [{"id": project["id"], "role": project["role"]} for project in projects]
     stored = get_store().create(org.tenant, INVITES, invite)
-    audit.record(org, principal, "invite.sent", {"id": invite["id"], "data": {"email": address, "role": role}})
+    audit_logs.record(org, principal, "invite.sent", {"id": invite["id"], "data": {"email": address, "role": role}})
     return stored
 
 
@@ -130,7 +130,7 @@ def delete_invite(org: Organization, principal: Principal, invite_id: str) -> di
     if invite["status"] == "accepted":
         raise invalid_request(f"Invite {invite_id} has already been accepted and cannot be deleted.", "invite_id")
     get_store().delete(org.tenant, INVITES, invite_id)
-    audit.record(org, principal, "invite.deleted", {"id": invite_id})
+    audit_logs.record(org, principal, "invite.deleted", {"id": invite_id})
     return {"object": "organization.invite.deleted", "id": invite_id, "deleted": True}
 
 
@@ -154,6 +154,6 @@ def accept_invite(org: Organization, principal: Principal, invite_id: str, name:
         get_store().create(org.tenant, project_users(project["id"]), project_user(user, membership["role"], now))
     get_store().update(org.tenant, INVITES, invite_id,
                        lambda current: {**current, "status": "accepted", "accepted_at": now})
-    audit.record(org, principal, "invite.accepted", {"id": invite_id})
-    audit.record(org, principal, "user.added", {"id": user["id"], "data": {"role": user["role"]}})
+    audit_logs.record(org, principal, "invite.accepted", {"id": invite_id})
+    audit_logs.record(org, principal, "user.added", {"id": user["id"], "data": {"role": user["role"]}})
     return user

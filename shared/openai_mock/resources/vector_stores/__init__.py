@@ -1,6 +1,6 @@
 """Vector stores: stores, attached files, file batches, and the search the `file_search` tools use.
 
-    from openai_mock.vector_stores.search import search
+    from openai_mock.resources.vector_stores.search import search
     search(tenant, ["vs_…"], "query", max_num_results=10, filters=None, ranking_options=None)
     -> [{"file_id", "filename", "score", "attributes", "content": [{"type": "text", "text"}]}, …]
 

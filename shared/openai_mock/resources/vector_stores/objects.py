@@ -18,14 +18,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openai_mock import clock, files
+from openai_mock import clock
+from openai_mock.checks import check_enum, check_metadata
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.ids import new_id
-from openai_mock.request_checks import check_enum, check_metadata
+from openai_mock.resources import files
+from openai_mock.resources.vector_stores import chunking, index, params, tally
 from openai_mock.settings import get_settings
 from openai_mock.store import ConflictError, get_store
 from openai_mock.store.base import Object, Page
-from openai_mock.vector_stores import chunking, index, params, tally
 
 COLLECTION = "vector_store"
 STATUSES = tally.STATUSES

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, JsonValue, StrictBool, StrictInt
 
+from openai_mock.checks import check_enum, check_max_items, check_range
 from openai_mock.errors import invalid_request
-from openai_mock.request_checks import check_enum, check_max_items, check_range
 
 AUTO_MAX_TOKENS, AUTO_OVERLAP_TOKENS = 800, 400  # what `auto` means, as the real API reports it
 MIN_CHUNK_TOKENS, MAX_CHUNK_TOKENS = 100, 4096

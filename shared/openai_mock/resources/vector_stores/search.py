@@ -17,9 +17,9 @@ from pydantic import ValidationError
 
 from openai_mock import clock
 from openai_mock.errors import invalid_request
+from openai_mock.resources.vector_stores import index, objects, params
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
-from openai_mock.vector_stores import index, objects, params
 
 if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where vectors are computed
     import numpy as np
