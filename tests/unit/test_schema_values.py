@@ -10,12 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openai_mock.generation.schema_values import (
-    UnsatisfiableSchema,
-    generate_value,
-    schema_problem,
-    strict_schema_problem,
-)
+from openai_mock.generation.schema_values import generate_value
+from openai_mock.schema_checks import UnsatisfiableSchema, schema_problem, strict_schema_problem
 
 FORMAT_CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER
 

@@ -4,10 +4,8 @@
 min/maxProperties), arrays (items, prefixItems, min/maxItems, uniqueItems, contains), enum, const,
 anyOf/oneOf/allOf, $ref into $defs/definitions (recursion is bounded), type lists, nullable, string
 formats, patterns, lengths and numeric bounds/multipleOf. Property names steer the content ("city" →
-a city, "email" → an address) so the values read like real data.
-
-`schema_problem(schema)` and `strict_schema_problem(schema)` say what is wrong with a schema, the way
-the API rejects tool `parameters` and `response_format` schemas."""
+a city, "email" → an address) so the values read like real data. Checks of schemas live in
+`openai_mock.schema_checks`."""
 
 from __future__ import annotations
 
@@ -25,13 +23,10 @@ try:  # the regex parser moved in Python 3.11; both spellings are the standard l
 except ImportError:  # pragma: no cover
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
+from openai_mock.schema_checks import JSON_TYPES, UnsatisfiableSchema
+
 Schema = Mapping[str, Any] | bool
 MAX_DEPTH = 6  # past this, recursive schemas take their smallest branch
-_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null")
-
-
-class UnsatisfiableSchema(ValueError):
-    """The schema admits no value (`false`, an empty enum, min > max …)."""
 
 
 # --------------------------------------------------------------------------------------------- content hints
@@ -278,7 +273,7 @@ class ValueGenerator:
     def _type(self, schema: Mapping[str, Any], depth: int) -> str:
         declared = schema.get("type")
         if isinstance(declared, list):
-            options = [t for t in declared if t in _TYPES] or ["null"]
+            options = [t for t in declared if t in JSON_TYPES] or ["null"]
             if depth >= MAX_DEPTH and "null" in options:
                 return "null"
             non_null = [t for t in options if t != "null"]
@@ -489,75 +484,3 @@ def _intersect_types(first: Any, second: Any) -> Any:
 # --------------------------------------------------------------------------------------------- schema checks
 
 
-def schema_problem(schema: Any, path: str = "") -> str | None:
-    """What makes `schema` an invalid JSON Schema, or None (a structural check of the common keywords)."""
-    if isinstance(schema, bool):
-        return None
-    if not isinstance(schema, Mapping):
-        return f"{path or 'schema'} must be an object or a boolean, got {json.dumps(schema, default=str)}"
-    declared = schema.get("type")
-    for kind in declared if isinstance(declared, list) else [declared] if declared is not None else []:
-        if kind not in _TYPES:
-            return f"{json.dumps(kind, default=str)} is not valid under any of the given schemas"
-    for keyword in ("properties", "$defs", "definitions", "patternProperties"):
-        if keyword in schema:
-            if not isinstance(schema[keyword], Mapping):
-                return f"{json.dumps(schema[keyword], default=str)} is not of type 'object'"
-            for key, sub in schema[keyword].items():
-                if (problem := schema_problem(sub, f"{path}/{keyword}/{key}")) is not None:
-                    return problem
-    if "required" in schema and not (
-        isinstance(schema["required"], list) and all(isinstance(key, str) for key in schema["required"])
-    ):
-        return f"{json.dumps(schema['required'], default=str)} is not of type 'array'"
-    for keyword in ("anyOf", "oneOf", "allOf", "prefixItems"):
-        if keyword in schema:
-            if not isinstance(schema[keyword], list) or not schema[keyword]:
-                return f"{json.dumps(schema[keyword], default=str)} is not of type 'array'"
-            for index, sub in enumerate(schema[keyword]):
-                if (problem := schema_problem(sub, f"{path}/{keyword}/{index}")) is not None:
-                    return problem
-    for keyword in ("items", "additionalProperties", "not", "contains"):
-        if keyword not in schema or isinstance(schema[keyword], list):
-            continue
-        if (problem := schema_problem(schema[keyword], f"{path}/{keyword}")) is not None:
-            return problem
-    if "enum" in schema and not isinstance(schema["enum"], list):
-        return f"{json.dumps(schema['enum'], default=str)} is not of type 'array'"
-    if "pattern" in schema:
-        try:
-            re.compile(str(schema["pattern"]))
-        except re.error:
-            return f"{json.dumps(schema['pattern'])} is not a 'regex'"
-    return None
-
-
-def strict_schema_problem(schema: Any, root: Any = None, context: tuple[str, ...] = ()) -> str | None:
-    """Structured outputs' strict-mode rules: every object sets `additionalProperties: false` and
-    lists every property in `required`. Worded the way the API reports them."""
-    root = schema if root is None else root
-    if not isinstance(schema, Mapping):
-        return None
-    where = f"In context={context!r}, "
-    if schema.get("type") == "object" or "properties" in schema:
-        if schema.get("additionalProperties", True) is not False:
-            return where + "'additionalProperties' is required to be supplied and to be false."
-        properties = schema.get("properties") or {}
-        missing = [key for key in properties if key not in (schema.get("required") or [])]
-        if missing:
-            return (where + "'required' is required to be supplied and to be an array including every key in "
-                    f"properties. Missing '{missing[0]}'.")
-        for key, sub in properties.items():
-            if (problem := strict_schema_problem(sub, root, (*context, "properties", key))) is not None:
-                return problem
-    if "items" in schema and (problem := strict_schema_problem(schema["items"], root, (*context, "items"))):
-        return problem
-    for keyword in ("anyOf", "allOf", "oneOf"):
-        for index, sub in enumerate(schema.get(keyword) or []):
-            if (problem := strict_schema_problem(sub, root, (*context, keyword, str(index)))) is not None:
-                return problem
-    for keyword in ("$defs", "definitions"):
-        for key, sub in (schema.get(keyword) or {}).items():
-            if (problem := strict_schema_problem(sub, root, (*context, keyword, key))) is not None:
-                return problem
-    return None

@@ -19,12 +19,12 @@ from openai_mock.checks import chat_model_spec, check_enum, check_max_items, che
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.generation import chat as builder
-from openai_mock.generation import schema_values
 from openai_mock.generation.streaming import chat_style, sse_stream
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
 from openai_mock.resources import models, ratelimits
 from openai_mock.resources.organization.usage import token_usage
 from openai_mock.rng import request_rng
+from openai_mock.schema_checks import check_function, check_json_schema_format
 from openai_mock.store import get_store
 
 COLLECTION = "chat.completion"
@@ -34,7 +34,6 @@ AUDIO_COLLECTION = "chat.completion.audio"  # spoken answers, referenceable by i
 AUDIO_MODEL = re.compile(r"^gpt-4o(-mini)?-audio-preview(-\d{4}-\d{2}-\d{2})?$")
 AUDIO_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
 AUDIO_FORMATS = ("wav", "mp3", "flac", "opus", "pcm16")
-FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _ROLES = ("developer", "system", "user", "assistant", "tool", "function")
 _PART_TYPES = {
     "developer": ("text",),
@@ -211,28 +210,6 @@ def _check_audio_reference(audio: Any, index: int) -> None:
     if unknown:
         raise invalid_request(f"Unknown parameter: '{param}.{unknown[0]}'.", f"{param}.{unknown[0]}",
                               "unknown_parameter")
-
-
-def check_function(function: Any, param: str) -> None:
-    if not isinstance(function, dict) or not isinstance(function.get("name"), str):
-        raise invalid_request(f"Missing required parameter: '{param}.name'.", f"{param}.name",
-                              "missing_required_parameter")
-    name = function["name"]
-    if not FUNCTION_NAME.match(name):
-        raise invalid_request(
-            f"Invalid '{param}.name': string does not match pattern. Expected a string that matches the pattern "
-            "'^[a-zA-Z0-9_-]+$'.", f"{param}.name", "invalid_value")
-    parameters = function.get("parameters")
-    if parameters is None:
-        return
-    problem = schema_values.schema_problem(parameters)
-    if problem is None and not isinstance(parameters, dict):
-        problem = f"{parameters!r} is not of type 'object'"
-    if problem is None and function.get("strict"):
-        problem = schema_values.strict_schema_problem(parameters)
-    if problem is not None:
-        raise invalid_request(f"Invalid schema for function '{name}': {problem}", f"{param}.parameters",
-                              "invalid_function_parameters")
 
 
 def _check_tools(body: ChatCompletionRequest) -> None:
@@ -587,21 +564,3 @@ def _not_found(completion_id: str) -> OpenAIError:
     return not_found("chat completion", completion_id, param="completion_id")
 
 
-def check_json_schema_format(spec: Any) -> dict[str, Any]:
-    """`response_format.json_schema`: a valid name and a usable (and, when strict, strict-mode) schema.
-    Shared with the Assistants API, which takes the same response_format."""
-    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
-        raise invalid_request("Missing required parameter: 'response_format.json_schema.name'.",
-                              "response_format.json_schema.name", "missing_required_parameter")
-    if not FUNCTION_NAME.match(spec["name"]):
-        raise invalid_request("Invalid 'response_format.json_schema.name': string does not match pattern. Expected a "
-                              "string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
-                              "response_format.json_schema.name", "invalid_value")
-    schema = spec.get("schema")
-    problem = None if schema is None else schema_values.schema_problem(schema)
-    if problem is None and schema is not None and spec.get("strict"):
-        problem = schema_values.strict_schema_problem(schema)
-    if problem is not None:
-        raise invalid_request(f"Invalid schema for response_format '{spec['name']}': {problem}", "response_format",
-                              "invalid_json_schema")
-    return spec

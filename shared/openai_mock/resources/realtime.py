@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import invalid_request
-from openai_mock.resources.chat import check_function
+from openai_mock.schema_checks import check_function
 
 MODELS = ("gpt-4o-realtime-preview", "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17",
           "gpt-4o-mini-realtime-preview", "gpt-4o-mini-realtime-preview-2024-12-17")

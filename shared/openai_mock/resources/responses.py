@@ -18,13 +18,12 @@ from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
-from openai_mock.generation import schema_values
 from openai_mock.generation.streaming import sse_event, sse_stream
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
 from openai_mock.resources import models, ratelimits
-from openai_mock.resources.chat import FUNCTION_NAME, check_function
 from openai_mock.resources.organization.usage import token_usage
 from openai_mock.rng import request_rng
+from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem, strict_schema_problem
 from openai_mock.store import get_store
 
 COLLECTION = "response"
@@ -250,9 +249,9 @@ def _check_text(text: Mapping[str, Any] | None, conversation: Sequence[Mapping[s
     schema = text_format.get("schema")
     if schema is None:
         raise _missing("text.format.schema")
-    problem = schema_values.schema_problem(schema)
+    problem = schema_problem(schema)
     if problem is None and text_format.get("strict"):
-        problem = schema_values.strict_schema_problem(schema)
+        problem = strict_schema_problem(schema)
     if problem is not None:
         raise invalid_request(f"Invalid schema for response_format '{name}': {problem}", "text.format.schema",
                               "invalid_json_schema")

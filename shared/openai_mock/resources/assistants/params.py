@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, JsonValue
 from openai_mock.checks import check_enum, check_length, check_max_items, check_metadata, check_range, serving_spec
 from openai_mock.errors import invalid_request
 from openai_mock.resources import files, models
-from openai_mock.resources.chat import check_function, check_json_schema_format
+from openai_mock.schema_checks import check_function, check_json_schema_format
 
 BETA_VERSION = "assistants=v2"
 MAX_TOOLS = 128
