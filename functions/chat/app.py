@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from openai_mock.pagination import MetadataFilter
-from openai_mock.resources import chat
+from openai_mock.resources import chat, ratelimits
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
@@ -18,8 +18,10 @@ router = APIRouter(prefix="/v1/chat/completions")
 @router.post("", operation_id="createChatCompletion", response_model=None)
 async def create_chat_completion(request: Request) -> Response:
     body = await json_body(request, chat.ChatCompletionRequest)
-    answer = chat.create(body, tenant_of(request), request)
-    return respond(answer)
+    tenant = tenant_of(request)
+    generated = chat.generate(body, tenant, request.headers)
+    ratelimits.record_token_usage(request, tenant, body.model, generated.completion)
+    return respond(chat.deliver(body, tenant, generated))
 
 
 @router.get("", operation_id="listChatCompletions")

@@ -71,7 +71,9 @@ async def update_quotas(request: Request) -> JSONObject:
 
 @router.post("/reset", operation_id="reset")
 async def reset(request: Request) -> JSONObject:
-    return JSONObject(api.reset_tenant(tenant_of(request)))
+    tenant = tenant_of(request)
+    ratelimits.reset(tenant)
+    return JSONObject(api.reset_tenant(tenant))
 
 
 app = create_app(router, title="openai-mock mock controls")

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from openai_mock.resources import responses
+from openai_mock.resources import ratelimits, responses
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
@@ -17,8 +17,10 @@ router = APIRouter(prefix="/v1/responses")
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(request: Request) -> Response:
     body = await json_body(request, responses.CreateResponseRequest)
-    answer = responses.create(body, tenant_of(request), request)
-    return respond(answer)
+    tenant = tenant_of(request)
+    generated = responses.generate(body, tenant, request.headers)
+    ratelimits.record_token_usage(request, tenant, body.model, generated.response)
+    return respond(responses.deliver(body, tenant, generated))
 
 
 @router.get("/{response_id}", operation_id="getResponse")

@@ -52,11 +52,9 @@ def clear_journal(tenant: str) -> dict[str, Any]:
 
 
 def reset_tenant(tenant: str) -> dict[str, Any]:
-    """Delete everything the tenant stored (objects, fixtures, journal) and its quota counters."""
-    from openai_mock.resources import ratelimits  # here: ratelimits → middleware → control would be an import cycle
-
+    """Delete everything the tenant stored (objects, fixtures, journal); its rate-limit counters are the
+    caller's to reset (`resources.ratelimits.reset`), a tier above the controls."""
     deleted = get_store().delete_tenant(tenant) + runtime.clear_journal(tenant)
-    ratelimits.reset(tenant)
     return {"object": "mock.reset", "deleted": True, "objects_deleted": deleted}
 
 

@@ -7,22 +7,19 @@ import base64
 import binascii
 import re
 import struct
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
-from starlette.requests import Request
-from starlette.responses import StreamingResponse
 
 from openai_mock import clock, ids
 from openai_mock.checks import chat_model_spec, check_enum, check_max_items, check_metadata, check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.generation import chat as builder
-from openai_mock.generation.streaming import chat_style, sse_stream
+from openai_mock.generation.streaming import chat_style
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
-from openai_mock.resources import models, ratelimits
-from openai_mock.resources.organization.usage import token_usage
+from openai_mock.resources import models
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import check_function, check_json_schema_format
 from openai_mock.store import get_store
@@ -452,10 +449,10 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     return Generated(completion, request, spoken)
 
 
-def create(body: ChatCompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
-    completion, request, spoken = generate(body, tenant, http_request.headers)
-    ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"], "completions",
-                            model=completion["model"], **token_usage(completion["usage"]))
+def deliver(body: ChatCompletionRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
+    """Keep what an admitted completion leaves behind (spoken answers; the completion when `store: true`), then
+    hand it back as JSON or as its chunk stream. The route accounts for it first: a 429 stores nothing."""
+    completion, request, spoken = generated
     for answer in spoken:  # kept (without the bytes) so a follow-up may send {"audio": {"id": …}} back
         get_store().create(tenant, AUDIO_COLLECTION, {"id": answer.id, "transcript": answer.transcript,
                                                       "audio_tokens": answer.audio_tokens,
@@ -464,7 +461,7 @@ def create(body: ChatCompletionRequest, tenant: str, http_request: Request) -> d
         store_completion(tenant, completion, request)
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
-        return sse_stream(chat_style(builder.stream_chunks(completion, include_usage)))
+        return chat_style(builder.stream_chunks(completion, include_usage))
     return completion
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from starlette.requests import Request
-from starlette.responses import StreamingResponse
 
 from openai_mock import clock, ids
 from openai_mock.checks import chat_model_spec, check_range, stop_sequences
@@ -15,9 +13,7 @@ from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import completions as builder
 from openai_mock.generation import tokens
-from openai_mock.generation.streaming import chat_style, sse_stream
-from openai_mock.resources import ratelimits
-from openai_mock.resources.organization.usage import token_usage
+from openai_mock.generation.streaming import chat_style
 from openai_mock.rng import request_rng
 
 END_OF_TEXT = "<|endoftext|>"
@@ -135,11 +131,9 @@ def generate(body: CompletionRequest, tenant: str, headers: Mapping[str, str]) -
     )
 
 
-def create(body: CompletionRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
-    completion = generate(body, tenant, http_request.headers)
-    ratelimits.record_usage(http_request, tenant, body.model, completion["usage"]["total_tokens"], "completions",
-                            model=completion["model"], **token_usage(completion["usage"]))
+def deliver(body: CompletionRequest, completion: dict[str, Any]) -> dict[str, Any] | Iterator[bytes]:
+    """An admitted completion as JSON, or as its chunk stream."""
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
-        return sse_stream(chat_style(builder.stream_chunks(completion, include_usage)))
+        return chat_style(builder.stream_chunks(completion, include_usage))
     return completion

@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
-from openai_mock.resources.organization.usage import record_traffic
+from openai_mock.resources.organization.usage import record_traffic, token_usage
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
@@ -113,6 +113,14 @@ def record_usage(request: Request, tenant: str, model: str, tokens: int, kind: s
         raise _exceeded(model, organization, over, rpm if over == "requests" else tpm, used, requested, wait)
     if kind is not None:
         record_traffic(getattr(request.state, "principal", None), kind, **{"model": model, **usage})
+
+
+def record_token_usage(request: Request, tenant: str, requested_model: str, answer: dict[str, Any]) -> None:
+    """Account for a chat completion, completion or response: its `usage` counts against the quota of the
+    model asked for, and is the organization's completions usage of the model that answered."""
+    usage = answer["usage"]
+    record_usage(request, tenant, requested_model, usage["total_tokens"], "completions", model=answer["model"],
+                 **token_usage(usage))
 
 
 def reset(tenant: str | None = None) -> None:

@@ -5,12 +5,10 @@ hosted tools, conversation state (`store`, `previous_response_id`), retrieval, d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
-from starlette.requests import Request
-from starlette.responses import StreamingResponse
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range, serving_spec
@@ -18,10 +16,9 @@ from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
-from openai_mock.generation.streaming import sse_event, sse_stream
+from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, check_limit, list_object, paginate
-from openai_mock.resources import models, ratelimits
-from openai_mock.resources.organization.usage import token_usage
+from openai_mock.resources import models
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem, strict_schema_problem
 from openai_mock.store import get_store
@@ -364,7 +361,14 @@ def _material(turn: builder.Turn) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------- operations
 
 
-def create(body: CreateResponseRequest, tenant: str, http_request: Request) -> dict[str, Any] | StreamingResponse:
+class Generated(NamedTuple):
+    response: dict[str, Any]
+    items: list[dict[str, Any]]  # the turn's input items, as `input_items` lists them
+    conversation: list[dict[str, Any]]  # what a later `previous_response_id` continues from
+
+
+def generate(body: CreateResponseRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
+    """Validate and build the response; nothing is stored yet (the route accounts for it first)."""
     spec = serving_spec(tenant, body.model)
     _check_body(body, spec)
     items = input_items(body.input)
@@ -378,17 +382,21 @@ def create(body: CreateResponseRequest, tenant: str, http_request: Request) -> d
     script = scripted(tenant, "responses", {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata})
     if script is None and builder.hosted_tool(request, turn.conversation) == "file_search":
         turn.search_results = _file_search_results(tenant, turn)
-    rng = request_rng(_material(turn), http_request.headers)
+    rng = request_rng(_material(turn), headers)
     response = builder.build_response(turn, rng, response_id=ids.new_id("response"), created=clock.now_seconds(),
                                       reasoning=spec.kind == "reasoning", new_id=ids.new_id, script=script)
-    ratelimits.record_usage(http_request, tenant, body.model, response["usage"]["total_tokens"], "completions",
-                            model=response["model"], **token_usage(response["usage"]))
+    return Generated(response, items, turn.conversation + response["output"])
+
+
+def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
+    """Store an admitted response (`store`), then hand it back as JSON or as its typed event stream."""
+    response = generated.response
     if response["store"]:
-        get_store().create(tenant, COLLECTION, {**response, "_input": items,
-                                                "_conversation": turn.conversation + response["output"]})
+        get_store().create(tenant, COLLECTION, {**response, "_input": generated.items,
+                                                "_conversation": generated.conversation})
     shown = builder.present(response, body.include or [])
     if body.stream:
-        return sse_stream(sse_event(event, event=event["type"]) for event in builder.stream_events(shown))
+        return (sse_event(event, event=event["type"]) for event in builder.stream_events(shown))
     return shown
 
 

@@ -4,10 +4,13 @@ annotation, no stdlib encoder: each cost more than the rest of a simple request)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic_core import to_json
 from starlette.responses import JSONResponse, Response
+
+from openai_mock.generation.streaming import sse_stream
 
 
 class JSONObject(JSONResponse):
@@ -15,6 +18,9 @@ class JSONObject(JSONResponse):
         return to_json(content)
 
 
-def respond(answer: dict[str, Any] | Response) -> Response:
-    """Endpoints that answer JSON or a stream (`stream: true`) hand back either; objects become JSONObject."""
-    return answer if isinstance(answer, Response) else JSONObject(answer)
+def respond(answer: dict[str, Any] | Iterable[bytes] | Response) -> Response:
+    """Endpoints that answer JSON or a stream (`stream: true`) hand back either: an object becomes JSONObject,
+    encoded events (`generation.streaming.sse_event`) the event stream."""
+    if isinstance(answer, Response):
+        return answer
+    return JSONObject(answer) if isinstance(answer, dict) else sse_stream(answer)
