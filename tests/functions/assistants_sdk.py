@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from tests.support.sdk import sdk_client
-from tests.support.spec import assert_conforms, spec_path
+from tests.support.spec import assert_conforms
 
 T0 = 1_750_000_000.0
 WEATHER_TOOL: dict[str, Any] = {"type": "function", "function": {
@@ -39,11 +39,10 @@ def _check_against_spec(response: httpx.Response) -> None:
 
 
 def conforming_client(app: TemplateRouter, api_key: str = "sk-test") -> openai.OpenAI:
-    """The official SDK, with every JSON success validated against the spec (when it is present) and every error
-    checked to be OpenAI's envelope."""
+    """The official SDK, with every JSON success validated against the spec and every error checked to be
+    OpenAI's envelope."""
     http = TestClient(app, base_url="http://testserver")
-    if spec_path() is not None:
-        http.event_hooks = {"request": [], "response": [_check_against_spec]}
+    http.event_hooks = {"request": [], "response": [_check_against_spec]}
     client = sdk_client(http, api_key)
     sleep_on_the_clock(client)
     return client

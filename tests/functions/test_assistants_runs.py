@@ -18,7 +18,7 @@ from openai_mock.resources.assistants import runs as run_engine
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.functions.assistants_sdk import T0, WEATHER_TOOL, conforming_client, error_body, sleep_on_the_clock
-from tests.support.spec import requires_spec, validate_component
+from tests.support.spec import validate_component
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks Assistants deprecated
 BETA = {"OpenAI-Beta": "assistants=v2", "Authorization": "Bearer sk-test"}
@@ -275,7 +275,6 @@ def _events(response_text: str) -> list[tuple[str, Any]]:
     return found
 
 
-@requires_spec
 def test_stream_sends_the_real_event_sequence(http: TestClient, sdk: openai.OpenAI) -> None:
     assistant_id = _assistant(sdk)
     response = http.post("/v1/threads/runs", headers=BETA, json={

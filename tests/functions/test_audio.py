@@ -13,7 +13,7 @@ import pytest
 from functions.audio import app as audio_function
 from openai_mock.generation import audio
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec, validate_component
+from tests.support.spec import assert_conforms, validate_component
 
 av = pytest.importorskip("av")
 
@@ -116,7 +116,6 @@ def test_speech_through_the_lambda_handler() -> None:
 
 
 # --- transcriptions -----------------------------------------------------------------------------------
-@requires_spec
 def test_transcribing_the_mocks_own_speech_gives_the_text_back(client: openai.OpenAI) -> None:
     for fmt, name in (("wav", "a.wav"), ("mp3", "a.mp3"), ("flac", "a.flac"), ("opus", "a.ogg")):
         raw = client.audio.transcriptions.with_raw_response.create(file=(name, _speech(client, fmt=fmt)),
@@ -125,7 +124,6 @@ def test_transcribing_the_mocks_own_speech_gives_the_text_back(client: openai.Op
         assert raw.parse().text == SENTENCE
 
 
-@requires_spec
 def test_verbose_json_timestamps_fit_the_audio(client: openai.OpenAI) -> None:
     wav = _speech(client, " ".join([SENTENCE] * 2))
     seconds = _decoded_seconds(wav, "wav")
@@ -229,7 +227,6 @@ def test_missing_file_is_a_400(http) -> None:  # type: ignore[no-untyped-def]
 
 
 # --- translations -------------------------------------------------------------------------------------
-@requires_spec
 @pytest.mark.parametrize("fmt", ["json", "verbose_json"])
 def test_translation_json_formats_conform(client: openai.OpenAI, fmt: str) -> None:
     raw = client.audio.translations.with_raw_response.create(file=("a.flac", _speech(client, fmt="flac")),

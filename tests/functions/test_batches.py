@@ -20,7 +20,7 @@ from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
 from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import asgi_client, lambda_client
-from tests.support.spec import assert_conforms, requires_spec, spec_path, validate_component
+from tests.support.spec import assert_conforms, validate_component
 
 START = 1_750_000_000
 DONE = 10  # seconds: past the default three one-second stages
@@ -56,8 +56,7 @@ def _records(client: openai.OpenAI, file_id: str | None) -> list[dict[str, Any]]
 
 
 def assert_conforms_if_spec(method: str, path: str, body: dict[str, Any]) -> None:
-    if spec_path() is not None:
-        assert_conforms(method, path, 200, body)
+    assert_conforms(method, path, 200, body)
 
 
 def _raw_batch(client: openai.OpenAI, batch_id: str) -> dict[str, Any]:
@@ -68,7 +67,6 @@ def _raw_batch(client: openai.OpenAI, batch_id: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- end to end
 
 
-@requires_spec
 def test_chat_batch_runs_every_line_through_the_chat_endpoint(client: openai.OpenAI) -> None:
     questions = {"cats": "Tell me about cats.", "tea": "How do I brew green tea?", "rust": "Why learn Rust?"}
     lines = [_chat_line(custom_id, question, max_tokens=60) for custom_id, question in questions.items()]
@@ -102,7 +100,6 @@ def test_chat_batch_runs_every_line_through_the_chat_endpoint(client: openai.Ope
         assert record["response"]["body"]["usage"] == direct.usage.model_dump(exclude_none=True)  # type: ignore[union-attr]
 
 
-@requires_spec
 def test_embeddings_and_completions_batches_answer_with_their_endpoint_bodies(client: openai.OpenAI) -> None:
     embedding_lines = [{"custom_id": f"doc-{index}", "method": "POST", "url": EMBEDDINGS_URL,
                         "body": {"model": "text-embedding-3-small", "input": text, "dimensions": 64}}
@@ -233,7 +230,6 @@ def test_cancelling_a_finished_batch_is_400(client: openai.OpenAI, state: str) -
                                  "type": "invalid_request_error", "param": "batch_id", "code": "batch_not_cancellable"}
 
 
-@requires_spec
 def test_a_batch_whose_input_file_disappears_fails(client: openai.OpenAI) -> None:
     file_id = _upload(client, [_chat_line("q", "Hi")])
     batch_id = client.batches.create(input_file_id=file_id, endpoint=CHAT_URL, completion_window="24h").id
@@ -358,7 +354,6 @@ def test_create_without_required_params_is_openai_400(http: Any) -> None:
 # --------------------------------------------------------------------------- reads
 
 
-@requires_spec
 def test_list_batches_newest_first_with_cursor_pagination(client: openai.OpenAI) -> None:
     created = []
     for index in range(3):

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from functions.chat import app as chat_function
 from openai_mock.generation import tokens
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 WEATHER_TOOL: dict[str, Any] = {
     "type": "function",
@@ -60,7 +60,6 @@ CONVERSATIONS = [
 ]
 
 
-@requires_spec
 @pytest.mark.parametrize("model", ["gpt-4o", "gpt-4o-mini", "gpt-4", "gpt-3.5-turbo"])
 @pytest.mark.parametrize("messages", CONVERSATIONS)
 def test_usage_counts_prompt_tokens_like_openai(client: openai.OpenAI, model: str, messages: list) -> None:
@@ -140,7 +139,6 @@ def test_reasoning_model_reports_reasoning_tokens(client: openai.OpenAI) -> None
     assert usage.completion_tokens == reasoning + visible
 
 
-@requires_spec
 def test_tool_call_arguments_validate_and_tool_result_gets_a_text_answer(client: openai.OpenAI) -> None:
     raw = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=ASK_WEATHER,
                                                            tools=[WEATHER_TOOL])  # type: ignore[list-item]
@@ -242,7 +240,6 @@ def test_json_object_mode(client: openai.OpenAI) -> None:
     assert raised.value.body["param"] == "messages"  # type: ignore[index]
 
 
-@requires_spec
 def test_logprobs_align_with_the_tokens(client: openai.OpenAI) -> None:
     raw = client.chat.completions.with_raw_response.create(
         model="gpt-4o", logprobs=True, top_logprobs=3, messages=[{"role": "user", "content": "Describe the sea."}])

@@ -18,7 +18,7 @@ from functions.chat import app as chat_function
 from openai_mock import clock
 from openai_mock.generation import audio, tokens
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec, validate_component
+from tests.support.spec import assert_conforms, validate_component
 
 MODEL = "gpt-4o-audio-preview"
 ASK = [{"role": "user", "content": "Tell me about the history of lighthouses on rocky coasts."}]
@@ -41,7 +41,6 @@ def _wav_fields(data: bytes) -> tuple[int, int, int, int]:
     return channels, rate, bits, struct.unpack_from("<I", data, position + 4)[0]
 
 
-@requires_spec
 def test_spoken_answer_is_a_real_wav_with_its_transcript(client: openai.OpenAI) -> None:
     raw = client.chat.completions.with_raw_response.create(model=MODEL, messages=ASK, **SPOKEN)  # type: ignore[arg-type]
     assert_conforms("POST", "/v1/chat/completions", 200, raw.http_response.json())
@@ -113,7 +112,6 @@ def _events(http: TestClient, body: dict[str, Any]) -> list[dict[str, Any]]:
     return [json.loads(block) for block in blocks[:-1]]
 
 
-@requires_spec
 def test_stream_sends_audio_deltas(http: TestClient, client: openai.OpenAI) -> None:
     body = {"model": MODEL, "messages": ASK, "modalities": ["text", "audio"],
             "audio": {"voice": "sage", "format": "pcm16"}, "stream": True, "stream_options": {"include_usage": True}}

@@ -7,7 +7,7 @@ import pytest
 
 from openai_mock import clock
 from tests.functions.test_chat import ASK_WEATHER
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 
 def _stored(client: openai.OpenAI, count: int, **extra: object) -> list[str]:
@@ -23,7 +23,6 @@ def _stored(client: openai.OpenAI, count: int, **extra: object) -> list[str]:
     return ids
 
 
-@requires_spec
 def test_store_retrieve_update_delete(client: openai.OpenAI, http) -> None:  # type: ignore[no-untyped-def]
     created = client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, store=True,
                                              metadata={"topic": "weather"})
@@ -53,7 +52,6 @@ def test_unstored_completions_are_not_listed(client: openai.OpenAI) -> None:
         client.chat.completions.retrieve(created.id)
 
 
-@requires_spec
 def test_list_paginates_and_filters(client: openai.OpenAI, http) -> None:  # type: ignore[no-untyped-def]
     ids = _stored(client, 5, model="gpt-4o")
     page = client.chat.completions.list(limit=2)

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from openai_mock.generation import tokens
 from tests.functions.test_chat import ASK_WEATHER, WEATHER_TOOL, CalendarEvent
-from tests.support.spec import requires_spec, validate_component
+from tests.support.spec import validate_component
 
 AUTH = {"Authorization": "Bearer sk-test"}
 
@@ -25,7 +25,6 @@ def _events(http: TestClient, body: dict[str, Any]) -> list[str]:
     return [block.removeprefix("data: ") for block in blocks]
 
 
-@requires_spec
 def test_text_stream_wire_format(http: TestClient) -> None:
     body = {"model": "gpt-4o", "messages": ASK_WEATHER, "stream": True, "stream_options": {"include_usage": True}}
     events = _events(http, body)
@@ -45,7 +44,6 @@ def test_text_stream_wire_format(http: TestClient) -> None:
     assert all(c["usage"] is None for c in chunks[:-1])
 
 
-@requires_spec
 def test_tool_call_stream_deltas(http: TestClient) -> None:
     body = {"model": "gpt-4o", "messages": ASK_WEATHER, "tools": [WEATHER_TOOL], "stream": True}
     chunks = [json.loads(event) for event in _events(http, body)[:-1]]

@@ -11,13 +11,12 @@ from starlette.testclient import TestClient
 from functions.completions import app as completions_function
 from openai_mock.generation import tokens
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 MODEL = "gpt-3.5-turbo-instruct"
 PROMPT = "Write a tagline for an ice cream shop"
 
 
-@requires_spec
 def test_completion_defaults_to_16_tokens_and_counts_exactly(client: openai.OpenAI) -> None:
     raw = client.completions.with_raw_response.create(model=MODEL, prompt=PROMPT)
     assert_conforms("POST", "/v1/completions", 200, raw.http_response.json())
@@ -46,7 +45,6 @@ def test_prompt_shapes(client: openai.OpenAI, model: str) -> None:
         assert completion.usage is not None and completion.usage.prompt_tokens == prompt_tokens
 
 
-@requires_spec
 def test_echo_and_logprobs(client: openai.OpenAI) -> None:
     completion = client.completions.create(model=MODEL, prompt="Once upon a time", echo=True, logprobs=3,
                                            max_tokens=6)
@@ -119,7 +117,6 @@ STORY = "Today I decided to make a big change"
 ENDING = "My neighbours still talk about the garden party."
 
 
-@requires_spec
 def test_suffix_inserts_text_that_leads_into_it(client: openai.OpenAI) -> None:
     raw = client.completions.with_raw_response.create(model=MODEL, prompt=STORY, suffix=ENDING, max_tokens=200)
     assert_conforms("POST", "/v1/completions", 200, raw.http_response.json())

@@ -15,7 +15,7 @@ from functions.embeddings import app as embeddings_function
 from openai_mock.generation import tokens
 from openai_mock.generation.embeddings import cosine_similarity
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 SMALL, LARGE, ADA = "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"
 
@@ -45,7 +45,6 @@ def _bad_request(client: openai.OpenAI, **params: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------- shapes and formats
 
 
-@requires_spec
 def test_default_sdk_call_uses_base64_and_round_trips_to_float32(client: openai.OpenAI) -> None:
     text = "The quick brown fox jumps over the lazy dog"
     via_sdk = client.embeddings.create(model=SMALL, input=text)  # the SDK asks for base64 and decodes it
@@ -65,7 +64,6 @@ def test_default_sdk_call_uses_base64_and_round_trips_to_float32(client: openai.
     assert via_sdk.usage.prompt_tokens == via_sdk.usage.total_tokens == len(_cl100k(text)) == 9
 
 
-@requires_spec
 def test_list_of_strings_gives_one_embedding_per_input_in_order(client: openai.OpenAI) -> None:
     texts = ["first input", "second, somewhat longer input text", "third"]
     body = _raw(client, model=SMALL, input=texts, encoding_format="float")
@@ -98,7 +96,6 @@ def test_native_sizes_per_model(client: openai.OpenAI) -> None:
     assert sizes == {SMALL: 1536, LARGE: 3072, ADA: 1536}
 
 
-@requires_spec
 @pytest.mark.parametrize(("model", "dimensions"), [(SMALL, 256), (SMALL, 1), (LARGE, 1024), (LARGE, 3072)])
 def test_dimensions_shorten_and_renormalise(client: openai.OpenAI, model: str, dimensions: int) -> None:
     text = "Matryoshka embeddings can be shortened"

@@ -18,7 +18,7 @@ from openai_mock.resources import files
 from openai_mock.store import get_blobs, get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 TENANT = principal_for_key("sk-test").tenant
 BINARY = bytes(range(256)) * 40 + b"\r\n\x00--boundary\r\n"  # every byte value, CRLFs, a fake boundary
@@ -57,7 +57,6 @@ def _error(raised: pytest.ExceptionInfo[openai.APIStatusError]) -> dict:
 # --------------------------------------------------------------------------- the happy path
 
 
-@requires_spec
 def test_create_retrieve_list_download_delete_conform_to_the_spec(http: TestClient) -> None:
     auth = {"Authorization": "Bearer sk-test"}
     data = _jsonl(_batch_line("a"), _batch_line("b", url="/v1/embeddings", body={"model": "text-embedding-3-small",
@@ -304,7 +303,6 @@ def test_expires_after_out_of_range_is_rejected(client: openai.OpenAI) -> None:
 # --------------------------------------------------------------------------- the layer API for other groups
 
 
-@requires_spec
 def test_generated_output_files_are_ordinary_files(client: openai.OpenAI) -> None:
     output = _jsonl({"id": "batch_req_1", "custom_id": "a", "response": {"status_code": 200}})
     stored = files.create_file(TENANT, "batch_abc_output.jsonl", "batch_output", output,

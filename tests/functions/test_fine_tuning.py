@@ -19,7 +19,7 @@ from openai_mock.resources import fine_tuning
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 START = 1_740_000_000
 LATER = 3 * 3600  # far past any small job's finish
@@ -82,7 +82,6 @@ def _error(call: Callable[[], Any], status: int = 400) -> dict[str, Any]:
 # --------------------------------------------------------------------------- create and validation
 
 
-@requires_spec
 def test_create_job_starts_validating_with_auto_hyperparameters(client: openai.OpenAI) -> None:
     training = _training_file(client)
     job = _conforming(client.fine_tuning.jobs.with_raw_response.create(
@@ -185,7 +184,6 @@ def test_wandb_integration_is_kept(client: openai.OpenAI) -> None:
 # --------------------------------------------------------------------------- lifecycle
 
 
-@requires_spec
 def test_job_runs_through_its_statuses_as_time_passes(client: openai.OpenAI) -> None:
     examples = [_chat_example(i) for i in range(1, 13)]
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_upload(client, examples))
@@ -231,7 +229,6 @@ def test_success_creates_a_results_csv_file(client: openai.OpenAI) -> None:
     assert all(float(row["valid_loss"]) > 0 and 0 < float(row["valid_mean_token_accuracy"]) < 1 for row in rows)
 
 
-@requires_spec
 def test_events_tell_the_story_newest_first_and_paginate(client: openai.OpenAI) -> None:
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client), method={
         "type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3, "batch_size": 4}}})
@@ -260,7 +257,6 @@ def test_events_tell_the_story_newest_first_and_paginate(client: openai.OpenAI) 
     assert f"New fine-tuned model created: {done.fine_tuned_model}" in messages
 
 
-@requires_spec
 def test_checkpoints_one_per_epoch(client: openai.OpenAI) -> None:
     validation = _upload(client, [_chat_example(i) for i in range(30, 33)], "valid.jsonl")
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client),
@@ -350,7 +346,6 @@ def test_babbage_trains_on_prompt_completion_pairs(client: openai.OpenAI) -> Non
 # --------------------------------------------------------------------------- failures and cancellation
 
 
-@requires_spec
 def test_too_few_examples_fail_during_validation(client: openai.OpenAI) -> None:
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client, count=5))
     clock.advance(LATER)
@@ -381,7 +376,6 @@ def test_mock_fail_metadata_fails_mid_training(client: openai.OpenAI) -> None:
         client.fine_tuning.jobs.cancel(job.id)
 
 
-@requires_spec
 def test_cancel_a_running_job(client: openai.OpenAI) -> None:
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client))
     clock.advance(60)
@@ -421,7 +415,6 @@ def test_unknown_job_is_404_and_jobs_belong_to_their_tenant(client_for: Callable
 # --------------------------------------------------------------------------- lists
 
 
-@requires_spec
 def test_list_jobs_newest_first_with_pagination_and_metadata_filter(client: openai.OpenAI) -> None:
     training = _training_file(client)
     ids = []

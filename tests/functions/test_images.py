@@ -13,7 +13,7 @@ import pytest
 from functions.images import app as images_function
 from openai_mock.generation import images
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 
 def _png(data_item: object) -> bytes:
@@ -36,7 +36,6 @@ def _rgba_png(size: int, clear: tuple[int, int, int, int] | None = None) -> byte
     return images.encode_png(size, size, rows, alpha=True)
 
 
-@requires_spec
 @pytest.mark.parametrize("size", ["256x256", "512x512", "1024x1024"])
 def test_generate_dall_e_2_returns_pngs_of_the_requested_size(client: openai.OpenAI, size: str) -> None:
     raw = client.images.with_raw_response.generate(prompt="A cute baby sea otter", n=2, size=size)
@@ -50,7 +49,6 @@ def test_generate_dall_e_2_returns_pngs_of_the_requested_size(client: openai.Ope
     assert all(item.revised_prompt is None for item in result.data)  # only dall-e-3 rewrites prompts
 
 
-@requires_spec
 @pytest.mark.parametrize("size", ["1024x1024", "1792x1024", "1024x1792"])
 def test_generate_dall_e_3_b64_json_with_revised_prompt(client: openai.OpenAI, size: str) -> None:
     raw = client.images.with_raw_response.generate(
@@ -123,7 +121,6 @@ def test_missing_prompt_is_a_400_naming_it(http) -> None:  # type: ignore[no-unt
     assert answer.json()["error"]["param"] == "prompt"
 
 
-@requires_spec
 def test_edit_paints_the_prompt_where_the_image_is_transparent(client: openai.OpenAI) -> None:
     source = _rgba_png(256, clear=(0, 0, 128, 128))  # top-left quarter transparent
     raw = client.images.with_raw_response.edit(image=("otter.png", source, "image/png"), prompt="a golden sun",
@@ -180,7 +177,6 @@ def test_uploads_of_4_mb_or_more_are_rejected(client: openai.OpenAI) -> None:
     assert raised.value.body["param"] == "image"  # type: ignore[index]
 
 
-@requires_spec
 def test_variations_keep_the_pictures_layout(client: openai.OpenAI) -> None:
     raw = client.images.with_raw_response.create_variation(image=("a.png", _rgba_png(64), "image/png"), n=3,
                                                            size="256x256")

@@ -20,7 +20,7 @@ from openai_mock.resources import ratelimits
 from openai_mock.settings import reset_settings
 from tests.support.loop import run_on_private_loop
 from tests.support.sdk import asgi_client, lambda_client
-from tests.support.spec import requires_spec, validate_component
+from tests.support.spec import validate_component
 
 KEY = {"Authorization": "Bearer sk-test"}
 ASK = [{"role": "user", "content": "What's the weather in Paris?"}]
@@ -109,7 +109,6 @@ def test_fixtures_belong_to_their_tenant(http: TestClient, client_for: Callable[
 # --------------------------------------------------------------------------------------------- fixtures: answers
 
 
-@requires_spec
 def test_chat_fixture_content_is_counted_and_conforms(http: TestClient, client: openai.OpenAI) -> None:
     from tests.support.spec import assert_conforms
 
@@ -123,7 +122,6 @@ def test_chat_fixture_content_is_counted_and_conforms(http: TestClient, client: 
                                                                                                "gpt-4o-mini")
 
 
-@requires_spec
 def test_chat_fixture_streams_like_generated_content(http: TestClient, client: openai.OpenAI) -> None:
     add_fixture(http, match={"regex": r"weather in \w+"}, response={"content": "Sunny and warm in Paris today."})
     chunks = list(ask(client, stream=True, stream_options={"include_usage": True}))

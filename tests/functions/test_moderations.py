@@ -13,7 +13,7 @@ from functions.moderations import app as moderations_function
 from openai_mock.generation.moderation import CATEGORIES, IMAGE_CATEGORIES, THRESHOLD
 from openai_mock.generation.tokens import count_tokens
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 IMAGE = {"type": "image_url", "image_url": {"url": "https://example.com/photos/sunset-over-the-lake.jpg"}}
 
@@ -35,7 +35,6 @@ def _bad_request(client: openai.OpenAI, **params: Any) -> dict[str, Any]:
     return body
 
 
-@requires_spec
 def test_violent_threat_is_flagged_in_the_right_categories(client: openai.OpenAI) -> None:
     body = _raw(client, model="omni-moderation-latest", input="I want to kill them.")
     assert body["id"].startswith("modr-") and body["model"] == "omni-moderation-latest"
@@ -47,7 +46,6 @@ def test_violent_threat_is_flagged_in_the_right_categories(client: openai.OpenAI
     assert result["category_applied_input_types"] == {category: ["text"] for category in CATEGORIES}
 
 
-@requires_spec
 @pytest.mark.parametrize(
     "text",
     [
@@ -65,7 +63,6 @@ def test_benign_text_flags_nothing(client: openai.OpenAI, text: str) -> None:
     assert max(result["category_scores"].values()) < 0.01
 
 
-@requires_spec
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -115,7 +112,6 @@ def test_default_model_is_omni_latest(client: openai.OpenAI) -> None:
 # --------------------------------------------------------------------------- images
 
 
-@requires_spec
 def test_text_and_image_parts_make_one_result_with_applied_input_types(client: openai.OpenAI) -> None:
     body = _raw(client, input=[{"type": "text", "text": "a holiday picture"}, IMAGE])
     [result] = body["results"]
@@ -125,7 +121,6 @@ def test_text_and_image_parts_make_one_result_with_applied_input_types(client: o
     assert result["flagged"] is False
 
 
-@requires_spec
 def test_an_image_alone_is_scored_on_image_categories_only(client: openai.OpenAI) -> None:
     graphic = {"type": "image_url", "image_url": {"url": "https://example.com/uploads/gore-and-blood.png"}}
     [result] = _raw(client, model="omni-moderation-latest", input=[graphic])["results"]
@@ -147,7 +142,6 @@ def test_data_url_images_are_accepted(client: openai.OpenAI) -> None:
 # --------------------------------------------------------------------------- legacy text models
 
 
-@requires_spec
 @pytest.mark.parametrize("model", ["text-moderation-latest", "text-moderation-stable"])
 def test_legacy_text_models_answer_in_their_shape(client: openai.OpenAI, model: str) -> None:
     body = _raw(client, model=model, input=["I will kill you", "nice weather"])

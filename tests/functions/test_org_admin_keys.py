@@ -11,7 +11,7 @@ import pytest
 from functions.admin_api_keys import app as admin_keys_function
 from openai_mock.local.server import TemplateRouter
 from tests.functions.org_sdk import org_client, org_lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 KEYS = "/v1/organization/admin_api_keys"
 
@@ -26,7 +26,6 @@ def client_for(mock_app: TemplateRouter) -> Callable[[str], openai.OpenAI]:
     return lambda key: org_client(mock_app, key)
 
 
-@requires_spec
 def test_create_key_shows_the_secret_once_then_only_redacted(admin_client: openai.OpenAI) -> None:
     raw = admin_client.admin.organization.admin_api_keys.with_raw_response.create(name="CI deploys")
     created = raw.http_response.json()
@@ -58,7 +57,6 @@ def test_created_key_administers_the_same_organization(
     assert [user.id for user in second.admin.organization.users.list()] == owner_ids
 
 
-@requires_spec
 def test_deleted_key_is_gone_and_refused(
     admin_client: openai.OpenAI, client_for: Callable[[str], openai.OpenAI]
 ) -> None:

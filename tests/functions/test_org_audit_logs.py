@@ -10,7 +10,7 @@ from functions.audit_logs import app as audit_logs_function
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from tests.functions.org_sdk import org_client, org_lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 
 @pytest.fixture
@@ -22,7 +22,6 @@ def _types(page: object) -> list[str]:
     return [event.type for event in page.data]  # type: ignore[attr-defined]
 
 
-@requires_spec
 def test_admin_actions_are_logged_newest_first(admin: openai.OpenAI) -> None:
     org = admin.admin.organization
     project = org.projects.create(name="Audited")

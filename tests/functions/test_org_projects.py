@@ -9,7 +9,7 @@ import pytest
 from functions.projects import app as projects_function
 from openai_mock.local.server import TemplateRouter
 from tests.functions.org_sdk import org_client, org_lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 P = "/v1/organization/projects"
 
@@ -23,7 +23,6 @@ def _json(raw: object) -> dict:
     return raw.http_response.json()  # type: ignore[attr-defined,no-any-return]
 
 
-@requires_spec
 def test_new_organization_has_a_default_project_with_owner_and_rate_limits(admin: openai.OpenAI) -> None:
     listed = _json(admin.admin.organization.projects.with_raw_response.list())
     assert_conforms("GET", P, 200, listed)
@@ -41,7 +40,6 @@ def test_new_organization_has_a_default_project_with_owner_and_rate_limits(admin
     assert by_model["gpt-4o"]["id"] == "rl-gpt-4o"
 
 
-@requires_spec
 def test_create_retrieve_rename_archive(admin: openai.OpenAI) -> None:
     projects = admin.admin.organization.projects
     created = _json(projects.with_raw_response.create(name="Support bot"))
@@ -75,7 +73,6 @@ def test_unknown_project_is_404_and_empty_name_is_400(admin: openai.OpenAI) -> N
     assert empty.value.body["param"] == "name"  # type: ignore[index]
 
 
-@requires_spec
 def test_project_users_lifecycle(admin: openai.OpenAI) -> None:
     project = admin.admin.organization.projects.create(name="Research")
     owner = admin.admin.organization.users.list().data[0]
@@ -99,7 +96,6 @@ def test_project_users_lifecycle(admin: openai.OpenAI) -> None:
     assert users.list(project.id).data == []
 
 
-@requires_spec
 def test_service_account_key_is_shown_once_and_authenticates(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
     project = admin.admin.organization.projects.create(name="Batch jobs")
     accounts = admin.admin.organization.projects.service_accounts
@@ -133,7 +129,6 @@ def test_service_account_key_is_shown_once_and_authenticates(admin: openai.OpenA
         org_client(mock_app, secret).models.list()
 
 
-@requires_spec
 def test_project_api_key_retrieve_and_delete(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
     project = admin.admin.organization.projects.create(name="Keys")
     account = admin.admin.organization.projects.service_accounts.create(project.id, name="svc")
@@ -150,7 +145,6 @@ def test_project_api_key_retrieve_and_delete(admin: openai.OpenAI, mock_app: Tem
         org_client(mock_app, account.api_key.value).models.list()
 
 
-@requires_spec
 def test_rate_limits_can_be_lowered_not_raised(admin: openai.OpenAI) -> None:
     project = admin.admin.organization.projects.create(name="Limited")
     limits = admin.admin.organization.projects.rate_limits

@@ -14,7 +14,7 @@ from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.organization import organization, record_principal_usage, record_usage_event
 from openai_mock.web.auth import principal_for_key
 from tests.functions.org_sdk import ADMIN_KEY, org_client, org_lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 DAY = 86_400
 T0 = 1_740_009_600  # 2025-02-20T00:00:00Z
@@ -42,7 +42,6 @@ def _get(admin: openai.OpenAI, path: str, **query: Any) -> dict[str, Any]:
     return response.response.json()  # type: ignore[no-any-return]
 
 
-@requires_spec
 def test_completions_usage_is_bucketed_by_day_and_grouped(admin: openai.OpenAI) -> None:
     tenant = _tenant()
     record_usage_event(tenant, "completions", model="gpt-4o-2024-08-06", input_tokens=1_000, output_tokens=200,
@@ -92,7 +91,6 @@ def test_usage_of_a_project_key_lands_in_its_project(admin: openai.OpenAI, mock_
     assert [r.input_tokens for r in filtered.data[0].results] == [812]  # type: ignore[union-attr]
 
 
-@requires_spec
 @pytest.mark.parametrize(
     ("kind", "fields", "metric"),
     [
@@ -149,7 +147,6 @@ def test_bad_queries_are_400s(admin: openai.OpenAI) -> None:
     assert missing.value.body["param"] == "start_time"  # type: ignore[index]
 
 
-@requires_spec
 def test_costs_from_the_price_table(admin: openai.OpenAI) -> None:
     tenant = _tenant()
     record_usage_event(tenant, "completions", model="gpt-4o-2024-08-06", input_tokens=1_000_000,

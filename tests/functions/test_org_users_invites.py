@@ -14,7 +14,7 @@ from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
 from openai_mock.web.auth import principal_for_key
 from tests.functions.org_sdk import ADMIN_KEY, org_client, org_lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 U = "/v1/organization/users"
 I = "/v1/organization/invites"  # noqa: E741
@@ -34,7 +34,6 @@ def _accept(invite_id: str, name: str) -> dict:
     return users.accept_invite(organization(principal), principal, invite_id, name)
 
 
-@requires_spec
 def test_invite_is_pending_retrievable_and_deletable(admin: openai.OpenAI) -> None:
     project = admin.admin.organization.projects.list().data[0]
     created = _json(admin.admin.organization.invites.with_raw_response.create(
@@ -92,7 +91,6 @@ def test_accepted_invite_becomes_a_user_and_cannot_be_deleted(admin: openai.Open
         admin.admin.organization.invites.delete(invite.id)
 
 
-@requires_spec
 def test_users_list_filter_modify_delete(admin: openai.OpenAI) -> None:
     listed = _json(admin.admin.organization.users.with_raw_response.list())
     assert_conforms("GET", U, 200, listed)

@@ -12,13 +12,12 @@ from starlette.testclient import TestClient
 from functions.realtime import app as realtime_function
 from openai_mock import clock
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 AUTH = {"Authorization": "Bearer sk-test"}
 T0 = 1_750_000_000
 
 
-@requires_spec
 def test_session_defaults_and_client_secret(http: TestClient, client: openai.OpenAI) -> None:
     clock.freeze(T0)
     raw = http.post("/v1/realtime/sessions", json={"model": "gpt-4o-realtime-preview-2024-12-17"}, headers=AUTH)
@@ -35,7 +34,6 @@ def test_session_defaults_and_client_secret(http: TestClient, client: openai.Ope
     assert other.client_secret.value != session.client_secret.value
 
 
-@requires_spec
 def test_configuration_is_echoed(http: TestClient) -> None:
     body: dict[str, Any] = {
         "model": "gpt-4o-mini-realtime-preview", "modalities": ["text"], "instructions": "Be brief.",

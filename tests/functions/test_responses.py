@@ -21,7 +21,7 @@ from openai_mock.generation import tokens
 from openai_mock.resources.vector_stores import objects
 from tests.functions.test_chat import WEATHER_TOOL as CHAT_WEATHER_TOOL
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec, validate_component
+from tests.support.spec import assert_conforms, validate_component
 
 AUTH = {"Authorization": "Bearer sk-test"}
 # The Responses API declares a function tool flat: the chat tool's `function` fields at the top level.
@@ -51,7 +51,6 @@ def _create_raw(http: TestClient, **body: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------- text
 
 
-@requires_spec
 def test_text_response_has_message_output_text_and_exact_usage(client: openai.OpenAI, http: TestClient) -> None:
     prompt = "Tell me a three sentence bedtime story about a unicorn."
     raw = _create_raw(http, model="gpt-4o", input=prompt)
@@ -95,7 +94,6 @@ def test_seed_header_changes_the_answer_and_same_request_repeats_it(client: open
     assert seeded.output_text != first.output_text
 
 
-@requires_spec
 def test_max_output_tokens_makes_the_response_incomplete(client: openai.OpenAI, http: TestClient) -> None:
     prompt = "Write a long essay about the history of container ships and harbours."
     raw = _create_raw(http, model="gpt-4o", input=prompt, max_output_tokens=16)
@@ -113,7 +111,6 @@ def test_max_output_tokens_makes_the_response_incomplete(client: openai.OpenAI, 
     assert _error(raised)["param"] == "max_output_tokens"
 
 
-@requires_spec
 def test_reasoning_model_adds_a_reasoning_item_and_reasoning_tokens(client: openai.OpenAI, http: TestClient) -> None:
     raw = _create_raw(http, model="o3-mini", input="Is 97 a prime number?", reasoning={"effort": "low"})
     assert_conforms("POST", "/v1/responses", 200, raw)
@@ -173,7 +170,6 @@ def test_json_schema_and_json_object_formats(client: openai.OpenAI) -> None:
 # --------------------------------------------------------------------------------------------- function tools
 
 
-@requires_spec
 def test_function_call_then_function_output_answers_in_text(client: openai.OpenAI, http: TestClient) -> None:
     raw = _create_raw(http, model="gpt-4o", input=ASK_WEATHER, tools=[WEATHER_TOOL])
     assert_conforms("POST", "/v1/responses", 200, raw)
@@ -224,7 +220,6 @@ def _searchable_store(client: openai.OpenAI) -> str:
     return store.id
 
 
-@requires_spec
 def test_file_search_reads_the_tenants_vector_store(client: openai.OpenAI, http: TestClient) -> None:
     store_id = _searchable_store(client)
     tool = {"type": "file_search", "vector_store_ids": [store_id]}
@@ -245,7 +240,6 @@ def test_file_search_reads_the_tenants_vector_store(client: openai.OpenAI, http:
                                 tools=[{"type": "file_search", "vector_store_ids": ["vs_missing"]}])
 
 
-@requires_spec
 def test_web_search_cites_urls_inside_the_text(http: TestClient) -> None:
     raw = _create_raw(http, model="gpt-4o", input="What is new in solar power?",
                       tools=[{"type": "web_search_preview"}])
@@ -260,7 +254,6 @@ def test_web_search_cites_urls_inside_the_text(http: TestClient) -> None:
     assert raw["usage"]["output_tokens"] == tokens.count_tokens(part["text"])
 
 
-@requires_spec
 def test_computer_use_looks_acts_then_reports(client: openai.OpenAI) -> None:
     computer: Any = [{"type": "computer_use_preview", "display_width": 1024, "display_height": 768,
                       "environment": "browser"}]
@@ -285,7 +278,6 @@ def test_computer_use_looks_acts_then_reports(client: openai.OpenAI) -> None:
 # --------------------------------------------------------------------------------------------- state
 
 
-@requires_spec
 def test_previous_response_continues_the_conversation(client: openai.OpenAI, http: TestClient) -> None:
     first = client.responses.create(model="gpt-4o", input="Tell me about the history of lighthouses.")
     second = client.responses.create(model="gpt-4o", input="Who kept them?", previous_response_id=first.id)
@@ -328,7 +320,6 @@ def test_delete_answers_the_deletion_object(http: TestClient) -> None:
                                                              "deleted": True}
 
 
-@requires_spec
 def test_input_items_paginate_in_both_orders(client: openai.OpenAI, http: TestClient) -> None:
     texts = [f"Note number {index} about gardening." for index in range(5)]
     response = client.responses.create(model="gpt-4o", input=[{"role": "user", "content": text} for text in texts])

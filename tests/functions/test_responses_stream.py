@@ -10,7 +10,7 @@ import openai
 from pydantic import BaseModel
 from starlette.testclient import TestClient
 
-from tests.support.spec import requires_spec, validate_component
+from tests.support.spec import validate_component
 
 AUTH = {"Authorization": "Bearer sk-test"}
 WEATHER_TOOL: dict[str, Any] = {
@@ -32,7 +32,6 @@ def _events(http: TestClient, **body: Any) -> list[dict[str, Any]]:
     return events
 
 
-@requires_spec
 def test_text_stream_is_the_full_typed_sequence(http: TestClient) -> None:
     events = _events(http, model="gpt-4o", input="Explain how tides work.")
     for event in events:
@@ -53,7 +52,6 @@ def test_text_stream_is_the_full_typed_sequence(http: TestClient) -> None:
     assert same.json()["output"][0]["content"][0]["text"] == text  # streamed or not, the same answer
 
 
-@requires_spec
 def test_function_call_and_hosted_tool_events(http: TestClient) -> None:
     events = _events(http, model="gpt-4o", input="Weather in Paris?", tools=[WEATHER_TOOL])
     for event in events:
@@ -73,7 +71,6 @@ def test_function_call_and_hosted_tool_events(http: TestClient) -> None:
     assert kinds.count("response.output_text.annotation.added") == 2
 
 
-@requires_spec
 def test_limited_stream_ends_incomplete(http: TestClient) -> None:
     events = _events(http, model="gpt-4o", input="Write an essay about harbours.", max_output_tokens=16)
     for event in events:

@@ -18,7 +18,7 @@ from openai_mock.resources import uploads
 from openai_mock.store import get_blobs, get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 TENANT = principal_for_key("sk-test").tenant
 AUTH = {"Authorization": "Bearer sk-test"}
@@ -43,7 +43,6 @@ def _part(client: openai.OpenAI, upload_id: str, data: bytes) -> str:
 # --------------------------------------------------------------------------- the happy path
 
 
-@requires_spec
 def test_create_add_parts_complete_conform_to_the_spec(http: TestClient) -> None:
     clock.freeze(1_750_000_000)
     created = http.post("/v1/uploads", headers=AUTH, json={"bytes": 11, "filename": "hello.txt",
@@ -192,7 +191,6 @@ def test_completed_upload_refuses_parts_completion_and_cancellation(client: open
     assert len(client.files.list().data) == 1
 
 
-@requires_spec
 def test_cancel_then_everything_is_refused(client: openai.OpenAI, http: TestClient) -> None:
     upload_id = _pending(client, 3)
     part = _part(client, upload_id, b"abc")

@@ -21,7 +21,7 @@ from openai_mock.settings import reset_settings
 from openai_mock.store import get_blobs, get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import lambda_client
-from tests.support.spec import assert_conforms, requires_spec
+from tests.support.spec import assert_conforms
 
 TENANT = principal_for_key("sk-test").tenant
 AUTH = {"Authorization": "Bearer sk-test"}
@@ -71,7 +71,6 @@ def _sleep_on_the_clock(client: openai.OpenAI) -> list[float]:
 # --------------------------------------------------------------------------- spec conformance, every operation
 
 
-@requires_spec
 def test_every_operation_answers_spec_shaped_json(http: TestClient) -> None:
     def call(method: str, path: str, json: dict[str, Any] | None = None, **query: Any) -> dict[str, Any]:
         response = http.request(method, path, headers=AUTH, json=json, params=query or None)
@@ -107,7 +106,6 @@ def test_every_operation_answers_spec_shaped_json(http: TestClient) -> None:
     call("DELETE", vs)
 
 
-@requires_spec
 def test_a_new_store_reports_exact_counts_and_its_expiry_policy(client: openai.OpenAI, http: TestClient) -> None:
     created = http.post("/v1/vector_stores", headers=AUTH, json={
         "name": "handbook", "file_ids": [_upload(client, "cats.txt", CATS), _upload(client, "ships.md", SHIPS)],

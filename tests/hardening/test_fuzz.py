@@ -6,9 +6,6 @@ import pytest
 
 from openai_mock.local.server import TemplateRouter
 from tests.hardening.fuzzing import GROUPS_IN_PROGRESS, operations, problems, routed, run_fuzz
-from tests.support.spec import requires_spec
-
-pytestmark = requires_spec
 
 
 def test_every_routed_operation_survives_generated_requests(mock_app: TemplateRouter) -> None:

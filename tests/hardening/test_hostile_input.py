@@ -10,14 +10,12 @@ from starlette.testclient import TestClient
 
 from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
-from tests.support.spec import requires_spec, validate_component
+from tests.support.spec import validate_component
 
 USER = {"Authorization": "Bearer sk-hostile"}
 ADMIN = {"Authorization": "Bearer sk-admin-hostile"}
 JSON = {**USER, "content-type": "application/json"}
 CHAT = b'{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]'
-
-pytestmark = requires_spec
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import openai
 import pytest
 
 from openai_mock.web.lambda_streaming import app_module_name, search_path
-from tests.support.spec import requires_spec, validate_component
+from tests.support.spec import validate_component
 
 REPO = Path(__file__).resolve().parents[2]
 WRAPPER = REPO / "shared" / "openai_mock" / "web" / "lambda_streaming.py"
@@ -68,7 +68,6 @@ def chat_server() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@requires_spec
 def test_wrapper_streams_chat_completion_chunks(chat_server: str) -> None:
     client = openai.OpenAI(api_key="sk-test", base_url=chat_server + "/v1", max_retries=0)
     with client.chat.completions.with_streaming_response.create(

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-import pytest
 from jsonschema import Draft4Validator, ValidationError, _keywords, _legacy_keywords, validators
 from jsonschema.protocols import Validator
 from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker, oas31_format_checker
@@ -59,10 +58,6 @@ def spec_path(version: str = DEFAULT_SPEC) -> Path:
 def operations_path(version: str = DEFAULT_SPEC) -> Path:
     """Where the operations list lives: inside the contract (its ``x-operations``)."""
     return spec_path(version)
-
-
-# The contract is always there now; kept as a marker that does nothing until the tests stop using it.
-requires_spec = pytest.mark.skipif(False, reason="the OpenAI contract is committed in tests/contract/data")
 
 
 # --------------------------------------------------------------------------- loading
