@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from openai_mock.pagination import Pagination, list_object
-from openai_mock.resources.vector_stores import objects, params
+from openai_mock.resources.vector_stores import file_batches, files, params, vector_stores
 from openai_mock.resources.vector_stores.search import search_page
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
@@ -18,34 +18,34 @@ StatusFilter = Annotated[str | None, Query(alias="filter")]
 
 
 @router.post("", operation_id="createVectorStore")
-async def create(request: Request) -> JSONObject:
+async def create_vector_store(request: Request) -> JSONObject:
     body = await json_body(request, params.CreateVectorStoreRequest)
-    return JSONObject(objects.create_vector_store(tenant_of(request), body))
+    return JSONObject(vector_stores.create_vector_store(tenant_of(request), body))
 
 
 @router.get("", operation_id="listVectorStores")
 async def list_vector_stores(request: Request, page: Pagination) -> JSONObject:
-    return JSONObject(list_object(objects.list_vector_stores(tenant_of(request), page)))
+    return JSONObject(list_object(vector_stores.list_vector_stores(tenant_of(request), page)))
 
 
 @router.get("/{vector_store_id}", operation_id="getVectorStore")
-async def retrieve(vector_store_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.retrieve_vector_store(tenant_of(request), vector_store_id))
+async def retrieve_vector_store(vector_store_id: str, request: Request) -> JSONObject:
+    return JSONObject(vector_stores.retrieve_vector_store(tenant_of(request), vector_store_id))
 
 
 @router.post("/{vector_store_id}", operation_id="modifyVectorStore")
-async def update(vector_store_id: str, request: Request) -> JSONObject:
+async def update_vector_store(vector_store_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.UpdateVectorStoreRequest)
-    return JSONObject(objects.modify_vector_store(tenant_of(request), vector_store_id, body))
+    return JSONObject(vector_stores.modify_vector_store(tenant_of(request), vector_store_id, body))
 
 
 @router.delete("/{vector_store_id}", operation_id="deleteVectorStore")
-async def delete(vector_store_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.delete_vector_store(tenant_of(request), vector_store_id))
+async def delete_vector_store(vector_store_id: str, request: Request) -> JSONObject:
+    return JSONObject(vector_stores.delete_vector_store(tenant_of(request), vector_store_id))
 
 
 @router.post("/{vector_store_id}/search", operation_id="searchVectorStore")
-async def search(vector_store_id: str, request: Request) -> JSONObject:
+async def search_vector_store(vector_store_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.VectorStoreSearchRequest)
     return JSONObject(search_page(tenant_of(request), vector_store_id, body))
 
@@ -54,66 +54,66 @@ async def search(vector_store_id: str, request: Request) -> JSONObject:
 
 
 @router.post("/{vector_store_id}/files", operation_id="createVectorStoreFile")
-async def create_file(vector_store_id: str, request: Request) -> JSONObject:
+async def create_vector_store_file(vector_store_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.CreateVectorStoreFileRequest)
-    return JSONObject(objects.create_file(tenant_of(request), vector_store_id, body))
+    return JSONObject(files.create_file(tenant_of(request), vector_store_id, body))
 
 
 @router.get("/{vector_store_id}/files", operation_id="listVectorStoreFiles")
-async def list_files(vector_store_id: str, request: Request, page: Pagination,
-                     status: StatusFilter = None) -> JSONObject:
-    found = objects.list_files(tenant_of(request), vector_store_id, page, objects.check_status_filter(status))
+async def list_vector_store_files(vector_store_id: str, request: Request, page: Pagination,
+                                  status: StatusFilter = None) -> JSONObject:
+    found = files.list_files(tenant_of(request), vector_store_id, page, files.check_status_filter(status))
     return JSONObject(list_object(found))
 
 
 @router.get("/{vector_store_id}/files/{file_id}", operation_id="getVectorStoreFile")
-async def retrieve_file(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
-    view, headers = objects.retrieve_file(tenant_of(request), vector_store_id, file_id)
+async def retrieve_vector_store_file(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
+    view, headers = files.retrieve_file(tenant_of(request), vector_store_id, file_id)
     return JSONObject(view, headers=headers)
 
 
 @router.post("/{vector_store_id}/files/{file_id}", operation_id="updateVectorStoreFileAttributes")
-async def update_file(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
+async def update_vector_store_file(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.UpdateVectorStoreFileAttributesRequest)
-    return JSONObject(objects.update_file_attributes(tenant_of(request), vector_store_id, file_id, body))
+    return JSONObject(files.update_file_attributes(tenant_of(request), vector_store_id, file_id, body))
 
 
 @router.delete("/{vector_store_id}/files/{file_id}", operation_id="deleteVectorStoreFile")
-async def delete_file(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.delete_file(tenant_of(request), vector_store_id, file_id))
+async def delete_vector_store_file(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
+    return JSONObject(files.delete_file(tenant_of(request), vector_store_id, file_id))
 
 
 @router.get("/{vector_store_id}/files/{file_id}/content", operation_id="retrieveVectorStoreFileContent")
-async def file_content(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.file_content(tenant_of(request), vector_store_id, file_id))
+async def retrieve_vector_store_file_content(vector_store_id: str, file_id: str, request: Request) -> JSONObject:
+    return JSONObject(files.file_content(tenant_of(request), vector_store_id, file_id))
 
 
 # --------------------------------------------------------------------------- file batches
 
 
 @router.post("/{vector_store_id}/file_batches", operation_id="createVectorStoreFileBatch")
-async def create_file_batch(vector_store_id: str, request: Request) -> JSONObject:
+async def create_vector_store_file_batch(vector_store_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.CreateVectorStoreFileBatchRequest)
-    return JSONObject(objects.create_file_batch(tenant_of(request), vector_store_id, body))
+    return JSONObject(file_batches.create_file_batch(tenant_of(request), vector_store_id, body))
 
 
 @router.get("/{vector_store_id}/file_batches/{batch_id}", operation_id="getVectorStoreFileBatch")
-async def retrieve_file_batch(vector_store_id: str, batch_id: str, request: Request) -> JSONObject:
-    view, headers = objects.retrieve_file_batch(tenant_of(request), vector_store_id, batch_id)
+async def retrieve_vector_store_file_batch(vector_store_id: str, batch_id: str, request: Request) -> JSONObject:
+    view, headers = file_batches.retrieve_file_batch(tenant_of(request), vector_store_id, batch_id)
     return JSONObject(view, headers=headers)
 
 
 @router.post("/{vector_store_id}/file_batches/{batch_id}/cancel", operation_id="cancelVectorStoreFileBatch")
-async def cancel_file_batch(vector_store_id: str, batch_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.cancel_file_batch(tenant_of(request), vector_store_id, batch_id))
+async def cancel_vector_store_file_batch(vector_store_id: str, batch_id: str, request: Request) -> JSONObject:
+    return JSONObject(file_batches.cancel_file_batch(tenant_of(request), vector_store_id, batch_id))
 
 
 @router.get("/{vector_store_id}/file_batches/{batch_id}/files", operation_id="listFilesInVectorStoreBatch")
-async def list_files_in_batch(vector_store_id: str, batch_id: str, request: Request, page: Pagination,
-                              status: StatusFilter = None) -> JSONObject:
+async def list_vector_store_file_batch_files(vector_store_id: str, batch_id: str, request: Request,
+                                             page: Pagination, status: StatusFilter = None) -> JSONObject:
     tenant = tenant_of(request)
-    objects.get_batch_record(tenant, vector_store_id, batch_id)
-    found = objects.list_files(tenant, vector_store_id, page, objects.check_status_filter(status), batch_id=batch_id)
+    file_batches.get_batch_record(tenant, vector_store_id, batch_id)
+    found = files.list_files(tenant, vector_store_id, page, files.check_status_filter(status), batch_id=batch_id)
     return JSONObject(list_object(found))
 
 

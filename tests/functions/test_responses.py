@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from functions.responses import app as responses_function
 from openai_mock import clock
 from openai_mock.generation import tokens
-from openai_mock.resources.vector_stores import objects
+from openai_mock.settings import get_settings
 from tests.functions.test_chat import WEATHER_TOOL as CHAT_WEATHER_TOOL
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, validate_component
@@ -216,7 +216,7 @@ def _searchable_store(client: openai.OpenAI) -> str:
     clock.freeze(1_750_000_000)
     file_id = client.files.create(file=("cats.txt", io.BytesIO(CATS.encode())), purpose="assistants").id
     store = client.vector_stores.create(name="pets", file_ids=[file_id])
-    clock.advance(objects.get_settings().vector_store_processing_seconds)
+    clock.advance(get_settings().vector_store_processing_seconds)
     return store.id
 
 

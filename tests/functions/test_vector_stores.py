@@ -15,9 +15,10 @@ from starlette.testclient import TestClient
 from functions.vector_stores import app as vector_stores_function
 from openai_mock import clock
 from openai_mock.generation import tokens
-from openai_mock.resources.vector_stores import objects, params
+from openai_mock.resources.vector_stores import files as vector_store_files
+from openai_mock.resources.vector_stores import params
 from openai_mock.resources.vector_stores.search import search
-from openai_mock.settings import reset_settings
+from openai_mock.settings import get_settings, reset_settings
 from openai_mock.store import get_blobs, get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import lambda_client
@@ -46,7 +47,7 @@ def _upload(client: openai.OpenAI, name: str, data: bytes | str) -> str:
 
 
 def _processed() -> None:
-    clock.advance(objects.get_settings().vector_store_processing_seconds)
+    clock.advance(get_settings().vector_store_processing_seconds)
 
 
 def _error(raised: pytest.ExceptionInfo[openai.APIStatusError]) -> dict[str, Any]:
@@ -211,7 +212,7 @@ def test_upload_and_poll_waits_on_the_clock_until_completed(client: openai.OpenA
     assert attached.status == "completed" and attached.last_error is None
     assert attached.usage_bytes == len(CATS.encode())
     # The SDK waited as long as the `openai-poll-after-ms` header told it to: exactly the processing time.
-    assert sum(slept) == pytest.approx(objects.get_settings().vector_store_processing_seconds)
+    assert sum(slept) == pytest.approx(get_settings().vector_store_processing_seconds)
     assert client.files.retrieve(attached.id).filename == "cats.txt"
 
 
@@ -471,7 +472,7 @@ def _attach_concurrently(client: openai.OpenAI, count: int) -> None:
     ids = [_upload(client, f"doc{n}.txt", f"Document {n} about topic {n}.") for n in range(count)]
     body = [params.CreateVectorStoreFileRequest(file_id=file_id) for file_id in ids]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda request: objects.create_file(TENANT, store.id, request), body))
+        list(pool.map(lambda request: vector_store_files.create_file(TENANT, store.id, request), body))
     counts = client.vector_stores.retrieve(store.id).file_counts
     assert (counts.in_progress, counts.total) == (count, count)
     _processed()

@@ -13,7 +13,8 @@ import pytest
 
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
-from openai_mock.resources.vector_stores import index, objects, params, tally
+from openai_mock.resources.vector_stores import file_batches, index, params, records, tally
+from openai_mock.resources.vector_stores import files as vector_store_files
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 from openai_mock.store.dynamodb import DynamoDBStore
@@ -39,15 +40,15 @@ def _processed() -> None:
 
 def _dynamodb_item_bytes(vector_store_id: str) -> int:
     """The size DynamoDB counts for the store's item as DynamoDBStore writes it (attribute names + values)."""
-    obj = get_store().get(TENANT, objects.COLLECTION, vector_store_id)
+    obj = get_store().get(TENANT, records.COLLECTION, vector_store_id)
     assert obj is not None
-    item = DynamoDBStore("table", client=None)._item(TENANT, objects.COLLECTION, obj, 10**9, T0 + 10**8)
+    item = DynamoDBStore("table", client=None)._item(TENANT, records.COLLECTION, obj, 10**9, T0 + 10**8)
     return sum(len(name) + len(next(iter(value.values())).encode()) for name, value in item.items())
 
 
 def _count(vector_store_id: str, ready: int, outcome: str, size: int) -> None:
     """What attaching a file does to the store's item (the layer's `_register`), without the file itself."""
-    get_store().update(TENANT, objects.COLLECTION, vector_store_id, lambda obj: {
+    get_store().update(TENANT, records.COLLECTION, vector_store_id, lambda obj: {
         **obj, "_tally": tally.apply(obj["_tally"], ready, outcome, size, clock.now())})
 
 
@@ -79,7 +80,7 @@ def test_ten_thousand_files_keep_the_store_item_a_few_kilobytes(client: openai.O
         expected["usage_bytes"] += size
         if n % 50 == 0:
             largest = max(largest, _dynamodb_item_bytes(store.id))
-            record = get_store().get(TENANT, objects.COLLECTION, store.id)
+            record = get_store().get(TENANT, records.COLLECTION, store.id)
             pending_keys = max(pending_keys, len(record["_tally"]["pending"]))  # type: ignore[index]
     print(f"\nvector store item for 10,000 files: {empty_size} B empty, at most {largest} B "
           f"({pending_keys} pending keys); DynamoDB's limit is {DYNAMODB_ITEM_LIMIT} B")
@@ -243,7 +244,7 @@ def test_concurrent_detaches_of_one_file_subtract_it_once(client: openai.OpenAI)
 
     def detach(file_id: str) -> bool:
         try:
-            objects.delete_file(TENANT, store.id, file_id)
+            vector_store_files.delete_file(TENANT, store.id, file_id)
             return True
         except OpenAIError:
             return False
@@ -268,7 +269,7 @@ def test_deleting_a_store_removes_every_file_index(client: openai.OpenAI) -> Non
 def test_a_file_named_twice_in_one_request_counts_once(client: openai.OpenAI) -> None:
     store = client.vector_stores.create(name="kb")
     file_id = _upload(client, "a.txt", "alpha")
-    batch = objects.create_file_batch(TENANT, store.id, params.CreateVectorStoreFileBatchRequest(
+    batch = file_batches.create_file_batch(TENANT, store.id, params.CreateVectorStoreFileBatchRequest(
         file_ids=[file_id, file_id]))
     assert batch["file_counts"]["total"] == 1
     assert _counts(client, store.id)[0]["total"] == 1

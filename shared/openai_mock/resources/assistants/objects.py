@@ -15,8 +15,9 @@ from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.assistants import params
-from openai_mock.resources.vector_stores import objects as vector_stores
 from openai_mock.resources.vector_stores import params as vector_store_params
+from openai_mock.resources.vector_stores import vector_stores
+from openai_mock.resources.vector_stores.records import get_active_record
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
 
@@ -84,7 +85,7 @@ def check_tool_resources(tenant: str, value: dict[str, Any] | None, param: str =
                                   f"{where}.vector_store_ids", "invalid_type")
         check_max_items(store_ids, 1, f"{where}.vector_store_ids")
         for store_id in store_ids:
-            vector_stores.get_active_record(tenant, store_id)
+            get_active_record(tenant, store_id)
         if search.get("vector_stores") is not None:
             if store_ids:
                 raise invalid_request(f"Invalid '{where}': only one of 'vector_store_ids' or 'vector_stores' may be "

@@ -5,4 +5,5 @@
     -> [{"file_id", "filename", "score", "attributes", "content": [{"type": "text", "text"}]}, …]
 
 Modules: `params` (request bodies and checks), `chunking` (text extraction, token chunks), `index`
-(embeddings and hybrid scoring), `objects` (stored state and views), `search`."""
+(embeddings and hybrid scoring), `tally` (file counts and usage), `records` (stored state, lookups and views),
+`vector_stores`, `files` (attaching files, file operations), `file_batches`, `search`."""

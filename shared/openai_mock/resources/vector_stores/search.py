@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from openai_mock import clock
 from openai_mock.errors import invalid_request
-from openai_mock.resources.vector_stores import index, objects, params
+from openai_mock.resources.vector_stores import index, params, records
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
 
@@ -62,11 +62,11 @@ def matches(node: dict[str, Any] | None, attributes: dict[str, Any]) -> bool:
 
 
 def _completed_files(tenant: str, vector_store_id: str, now: float) -> Iterator[Object]:
-    collection = objects.files_collection(vector_store_id)
+    collection = records.files_collection(vector_store_id)
     after = None
     while True:
         page = get_store().list(tenant, collection, limit=100, order="asc", after=after,
-                                where=lambda record: objects.file_status(record, now) == "completed")
+                                where=lambda record: records.file_status(record, now) == "completed")
         yield from page.items
         if not page.has_more or not page.items:
             return
@@ -79,7 +79,7 @@ def _touch(tenant: str, vector_store_id: str) -> None:
         obj["last_active_at"] = clock.now_seconds()
         return obj
 
-    get_store().update(tenant, objects.COLLECTION, vector_store_id, change)
+    get_store().update(tenant, records.COLLECTION, vector_store_id, change)
 
 
 def run(tenant: str, vector_store_ids: Sequence[str], query: str | list[str], *, max_num_results: int = 10,
@@ -99,7 +99,7 @@ def run(tenant: str, vector_store_ids: Sequence[str], query: str | list[str], *,
     if rewrite_query:
         queries = [index.rewrite(item) for item in queries]
     for vector_store_id in vector_store_ids:
-        objects.get_active_record(tenant, vector_store_id)
+        records.get_active_record(tenant, vector_store_id)
     now = clock.now()
     owners: list[Object] = []  # the file record of each candidate chunk
     chunks: list[str] = []
