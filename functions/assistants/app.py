@@ -7,14 +7,14 @@ from starlette.responses import Response
 
 from openai_mock.generation.streaming import sse_stream
 from openai_mock.pagination import Pagination
-from openai_mock.resources.assistants import objects, params, runs
+from openai_mock.resources.assistants import assistants, messages, params, records, runs, threads
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.request_body import json_body, optional_json_body
 
-assistants = APIRouter(prefix="/v1/assistants", dependencies=[params.BetaHeader])
-threads = APIRouter(prefix="/v1/threads", dependencies=[params.BetaHeader])
+assistants_router = APIRouter(prefix="/v1/assistants", dependencies=[params.BetaHeader])
+threads_router = APIRouter(prefix="/v1/threads", dependencies=[params.BetaHeader])
 
 Include = Annotated[list[str] | None, Query(alias="include[]")]
 RunIdFilter = Annotated[str | None, Query()]
@@ -23,157 +23,157 @@ RunIdFilter = Annotated[str | None, Query()]
 # --------------------------------------------------------------------------- assistants
 
 
-@assistants.post("", operation_id="createAssistant")
+@assistants_router.post("", operation_id="createAssistant")
 async def create_assistant(request: Request) -> JSONObject:
     body = await json_body(request, params.CreateAssistantRequest)
-    return JSONObject(objects.create_assistant(tenant_of(request), body))
+    return JSONObject(assistants.create_assistant(tenant_of(request), body))
 
 
-@assistants.get("", operation_id="listAssistants")
+@assistants_router.get("", operation_id="listAssistants")
 async def list_assistants(request: Request, page: Pagination) -> JSONObject:
-    return JSONObject(objects.list_assistants(tenant_of(request), page))
+    return JSONObject(assistants.list_assistants(tenant_of(request), page))
 
 
-@assistants.get("/{assistant_id}", operation_id="getAssistant")
+@assistants_router.get("/{assistant_id}", operation_id="getAssistant")
 async def retrieve_assistant(assistant_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.get_assistant(tenant_of(request), assistant_id))
+    return JSONObject(assistants.get_assistant(tenant_of(request), assistant_id))
 
 
-@assistants.post("/{assistant_id}", operation_id="modifyAssistant")
+@assistants_router.post("/{assistant_id}", operation_id="modifyAssistant")
 async def update_assistant(assistant_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.ModifyAssistantRequest)
-    return JSONObject(objects.modify_assistant(tenant_of(request), assistant_id, body))
+    return JSONObject(assistants.modify_assistant(tenant_of(request), assistant_id, body))
 
 
-@assistants.delete("/{assistant_id}", operation_id="deleteAssistant")
+@assistants_router.delete("/{assistant_id}", operation_id="deleteAssistant")
 async def delete_assistant(assistant_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.delete_assistant(tenant_of(request), assistant_id))
+    return JSONObject(assistants.delete_assistant(tenant_of(request), assistant_id))
 
 
 # --------------------------------------------------------------------------- threads
 
 
-@threads.post("", operation_id="createThread")
+@threads_router.post("", operation_id="createThread")
 async def create_thread(request: Request) -> JSONObject:
     body = await optional_json_body(request, params.CreateThreadRequest)
-    return JSONObject(objects.create_thread(tenant_of(request), body or params.CreateThreadRequest()))
+    return JSONObject(threads.create_thread(tenant_of(request), body or params.CreateThreadRequest()))
 
 
-@threads.post("/runs", operation_id="createThreadAndRun")
-async def create_and_run(request: Request) -> Response:
+@threads_router.post("/runs", operation_id="createThreadAndRun")
+async def create_thread_and_run(request: Request) -> Response:
     body = await json_body(request, params.CreateThreadAndRunRequest)
     tenant = tenant_of(request)
     thread, run = runs.create_thread_and_run(tenant, body, request.headers)
     if body.stream:
         return sse_stream(runs.stream_phase(tenant, run, thread=thread))
-    return JSONObject(objects.public(run))
+    return JSONObject(records.public(run))
 
 
-@threads.get("/{thread_id}", operation_id="getThread")
+@threads_router.get("/{thread_id}", operation_id="getThread")
 async def retrieve_thread(thread_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.get_thread(tenant_of(request), thread_id))
+    return JSONObject(threads.get_thread(tenant_of(request), thread_id))
 
 
-@threads.post("/{thread_id}", operation_id="modifyThread")
+@threads_router.post("/{thread_id}", operation_id="modifyThread")
 async def update_thread(thread_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.ModifyThreadRequest)
-    return JSONObject(objects.modify_thread(tenant_of(request), thread_id, body))
+    return JSONObject(threads.modify_thread(tenant_of(request), thread_id, body))
 
 
-@threads.delete("/{thread_id}", operation_id="deleteThread")
+@threads_router.delete("/{thread_id}", operation_id="deleteThread")
 async def delete_thread(thread_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.delete_thread(tenant_of(request), thread_id, runs.run_collections))
+    return JSONObject(threads.delete_thread(tenant_of(request), thread_id, runs.run_collections))
 
 
 # --------------------------------------------------------------------------- messages
 
 
-@threads.post("/{thread_id}/messages", operation_id="createMessage")
+@threads_router.post("/{thread_id}/messages", operation_id="createMessage")
 async def create_message(thread_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.MessageRequest)
     return JSONObject(runs.create_message(tenant_of(request), thread_id, body))
 
 
-@threads.get("/{thread_id}/messages", operation_id="listMessages")
+@threads_router.get("/{thread_id}/messages", operation_id="listMessages")
 async def list_messages(thread_id: str, request: Request, page: Pagination,
                         run_id: RunIdFilter = None) -> JSONObject:
-    return JSONObject(objects.list_messages(tenant_of(request), thread_id, page, run_id))
+    return JSONObject(messages.list_messages(tenant_of(request), thread_id, page, run_id))
 
 
-@threads.get("/{thread_id}/messages/{message_id}", operation_id="getMessage")
+@threads_router.get("/{thread_id}/messages/{message_id}", operation_id="getMessage")
 async def retrieve_message(thread_id: str, message_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.get_message(tenant_of(request), thread_id, message_id))
+    return JSONObject(messages.get_message(tenant_of(request), thread_id, message_id))
 
 
-@threads.post("/{thread_id}/messages/{message_id}", operation_id="modifyMessage")
+@threads_router.post("/{thread_id}/messages/{message_id}", operation_id="modifyMessage")
 async def update_message(thread_id: str, message_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.ModifyRequest)
-    return JSONObject(objects.modify_message(tenant_of(request), thread_id, message_id, body))
+    return JSONObject(messages.modify_message(tenant_of(request), thread_id, message_id, body))
 
 
-@threads.delete("/{thread_id}/messages/{message_id}", operation_id="deleteMessage")
+@threads_router.delete("/{thread_id}/messages/{message_id}", operation_id="deleteMessage")
 async def delete_message(thread_id: str, message_id: str, request: Request) -> JSONObject:
-    return JSONObject(objects.delete_message(tenant_of(request), thread_id, message_id))
+    return JSONObject(messages.delete_message(tenant_of(request), thread_id, message_id))
 
 
 # --------------------------------------------------------------------------- runs
 
 
-@threads.post("/{thread_id}/runs", operation_id="createRun")
+@threads_router.post("/{thread_id}/runs", operation_id="createRun")
 async def create_run(thread_id: str, request: Request, include: Include = None) -> Response:
     body = await json_body(request, params.CreateRunRequest)
     tenant = tenant_of(request)
     run = runs.create_run(tenant, thread_id, body, request.headers, include)
     if body.stream:
         return sse_stream(runs.stream_phase(tenant, run))
-    return JSONObject(objects.public(run))
+    return JSONObject(records.public(run))
 
 
-@threads.get("/{thread_id}/runs", operation_id="listRuns")
+@threads_router.get("/{thread_id}/runs", operation_id="listRuns")
 async def list_runs(thread_id: str, request: Request, page: Pagination) -> JSONObject:
     return JSONObject(runs.list_runs(tenant_of(request), thread_id, page))
 
 
-@threads.get("/{thread_id}/runs/{run_id}", operation_id="getRun")
+@threads_router.get("/{thread_id}/runs/{run_id}", operation_id="getRun")
 async def retrieve_run(thread_id: str, run_id: str, request: Request) -> JSONObject:
     return JSONObject(runs.get_run(tenant_of(request), thread_id, run_id))
 
 
-@threads.post("/{thread_id}/runs/{run_id}", operation_id="modifyRun")
+@threads_router.post("/{thread_id}/runs/{run_id}", operation_id="modifyRun")
 async def update_run(thread_id: str, run_id: str, request: Request) -> JSONObject:
     body = await json_body(request, params.ModifyRequest)
     return JSONObject(runs.modify_run(tenant_of(request), thread_id, run_id, body))
 
 
-@threads.post("/{thread_id}/runs/{run_id}/cancel", operation_id="cancelRun")
+@threads_router.post("/{thread_id}/runs/{run_id}/cancel", operation_id="cancelRun")
 async def cancel_run(thread_id: str, run_id: str, request: Request) -> JSONObject:
     return JSONObject(runs.cancel_run(tenant_of(request), thread_id, run_id))
 
 
-@threads.post("/{thread_id}/runs/{run_id}/submit_tool_outputs", operation_id="submitToolOuputsToRun")
+@threads_router.post("/{thread_id}/runs/{run_id}/submit_tool_outputs", operation_id="submitToolOuputsToRun")
 async def submit_tool_outputs(thread_id: str, run_id: str, request: Request) -> Response:
     body = await json_body(request, params.SubmitToolOutputsRequest)
     tenant = tenant_of(request)
     run = runs.submit_tool_outputs(tenant, thread_id, run_id, body, request.headers)
     if body.stream:
         return sse_stream(runs.stream_phase(tenant, run, resumed=True))
-    return JSONObject(objects.public(run))
+    return JSONObject(records.public(run))
 
 
 # --------------------------------------------------------------------------- run steps
 
 
-@threads.get("/{thread_id}/runs/{run_id}/steps", operation_id="listRunSteps")
+@threads_router.get("/{thread_id}/runs/{run_id}/steps", operation_id="listRunSteps")
 async def list_run_steps(thread_id: str, run_id: str, request: Request, page: Pagination,
                          include: Include = None) -> JSONObject:
     return JSONObject(runs.list_steps(tenant_of(request), thread_id, run_id, page, include))
 
 
-@threads.get("/{thread_id}/runs/{run_id}/steps/{step_id}", operation_id="getRunStep")
+@threads_router.get("/{thread_id}/runs/{run_id}/steps/{step_id}", operation_id="getRunStep")
 async def retrieve_run_step(thread_id: str, run_id: str, step_id: str, request: Request,
                             include: Include = None) -> JSONObject:
     return JSONObject(runs.get_step(tenant_of(request), thread_id, run_id, step_id, include))
 
 
-app = create_app(assistants, threads, title="openai-mock assistants")
+app = create_app(assistants_router, threads_router, title="openai-mock assistants")
 handler = make_handler(app)

@@ -14,7 +14,7 @@ from typing import Any
 
 from openai_mock.generation.streaming import sse_event
 from openai_mock.generation.text import split_on_tokens
-from openai_mock.resources.assistants.objects import public
+from openai_mock.resources.assistants.records import public
 
 Object = dict[str, Any]
 TOKENS_PER_DELTA = 4

@@ -26,7 +26,7 @@ from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.resources.assistants import objects, params, planning
+from openai_mock.resources.assistants import assistants, messages, params, planning, records, threads, tool_resources
 from openai_mock.resources.vector_stores.search import search as vector_search
 from openai_mock.rng import request_rng
 from openai_mock.settings import get_settings
@@ -136,7 +136,7 @@ def settle(tenant: str, run: Object) -> Object:
         for item in outcome["steps"]:
             _write_once(tenant, steps_collection(run["id"]), item)
         if outcome["message"] is not None:
-            _write_once(tenant, objects.messages_collection(run["thread_id"]), outcome["message"])
+            _write_once(tenant, messages.messages_collection(run["thread_id"]), outcome["message"])
     updated = get_store().update(tenant, runs_collection(run["thread_id"]), run["id"], lambda obj: _target(obj, now))
     if updated is None:
         raise _run_not_found(run["id"])
@@ -146,7 +146,7 @@ def settle(tenant: str, run: Object) -> Object:
 
 
 def get_run_record(tenant: str, thread_id: str, run_id: str) -> Object:
-    objects.get_thread_record(tenant, thread_id)
+    records.get_thread_record(tenant, thread_id)
     run = get_store().get(tenant, runs_collection(thread_id), run_id)
     if run is None:
         raise _run_not_found(run_id)
@@ -200,7 +200,7 @@ def configure(tenant: str, assistant: Object, body: params._RunOptions, addition
         "truncation_strategy": params.check_truncation(body.truncation_strategy),
         "metadata": body.metadata or {},
     }
-    stores = objects.vector_store_ids(assistant.get("tool_resources"), dict(thread_resources or {}))
+    stores = tool_resources.vector_store_ids(assistant.get("tool_resources"), dict(thread_resources or {}))
     return RunConfig(fields, stores, instructions)
 
 
@@ -245,7 +245,7 @@ def _plan(tenant: str, run: Object, conversation: list[Object], rng_material: ob
 
 def _claim(tenant: str, thread_id: str, run_id: str) -> None:
     """Make `run_id` the thread's run, unless another run is still active (the real API's 400)."""
-    thread = objects.get_thread_record(tenant, thread_id)
+    thread = records.get_thread_record(tenant, thread_id)
     busy = active_run(tenant, thread)
     if busy is not None:
         raise invalid_request(f"Thread {thread_id} already has an active run {busy['id']}.")
@@ -256,7 +256,7 @@ def _claim(tenant: str, thread_id: str, run_id: str) -> None:
             raise invalid_request(f"Thread {thread_id} already has an active run {obj['_active_run']}.")
         return {**obj, "_active_run": run_id}
 
-    if get_store().update(tenant, objects.THREADS, thread_id, change) is None:
+    if get_store().update(tenant, records.THREADS, thread_id, change) is None:
         raise OpenAIError(404, f"No thread found with id '{thread_id}'.")
 
 
@@ -265,7 +265,7 @@ def start_run(tenant: str, thread_id: str, assistant_id: str, config: RunConfig,
     """Plan, store and claim a run over the thread's messages plus `pending` ones (written once claimed)."""
     start_at, finish_at = _timeline(stream)
     run = _new_run(thread_id, assistant_id, config, start_at, finish_at)
-    history = objects.all_messages(tenant, thread_id) + pending
+    history = messages.all_messages(tenant, thread_id) + pending
     conversation = planning.conversation(config.instructions, history, run["truncation_strategy"])
     material = {"conversation": conversation, "tools": run["tools"], "model": run["model"]}
     _plan(tenant, run, conversation, material, headers, answering_tools=False)
@@ -277,7 +277,7 @@ def start_run(tenant: str, thread_id: str, assistant_id: str, config: RunConfig,
         store.delete(tenant, runs_collection(thread_id), run["id"])
         raise
     for message in pending:
-        store.create(tenant, objects.messages_collection(thread_id), message)
+        store.create(tenant, messages.messages_collection(thread_id), message)
     return run
 
 
@@ -293,45 +293,46 @@ def _checked_include(include: list[str] | None) -> bool:
 def create_run(tenant: str, thread_id: str, body: params.CreateRunRequest, headers: Mapping[str, str],
                include: list[str] | None = None) -> Object:
     _checked_include(include)
-    thread = objects.get_thread_record(tenant, thread_id)
-    assistant = objects.get_assistant(tenant, body.assistant_id)
+    thread = records.get_thread_record(tenant, thread_id)
+    assistant = assistants.get_assistant(tenant, body.assistant_id)
     config = configure(tenant, assistant, body, body.additional_instructions, thread.get("tool_resources"))
     checked = [params.check_message(tenant, message, f"additional_messages[{index}].")
                for index, message in enumerate(body.additional_messages or [])]
     now = clock.now_seconds()
-    pending = [objects.new_message(thread_id, item["role"], item["content"], created_at=now,
-                                   attachments=item["attachments"], metadata=item["metadata"]) for item in checked]
+    pending = [messages.new_message(thread_id, item["role"], item["content"], created_at=now,
+                                    attachments=item["attachments"], metadata=item["metadata"]) for item in checked]
     return start_run(tenant, thread_id, assistant["id"], config, pending, headers, bool(body.stream))
 
 
 def create_thread_and_run(tenant: str, body: params.CreateThreadAndRunRequest,
                           headers: Mapping[str, str]) -> tuple[Object, Object]:
     """Check the thread and the run, then write the thread, then start the run on it."""
-    assistant = objects.get_assistant(tenant, body.assistant_id)
-    messages, resources, helpers = objects.check_thread_request(tenant, body.thread, "thread.")
-    run_resources, run_helpers = objects.check_tool_resources(tenant, body.tool_resources)
+    assistant = assistants.get_assistant(tenant, body.assistant_id)
+    messages, resources, helpers = threads.check_thread_request(tenant, body.thread, "thread.")
+    run_resources, run_helpers = tool_resources.check_tool_resources(tenant, body.tool_resources)
     config = configure(tenant, assistant, body, None, {**resources, **run_resources})
-    thread = objects.store_thread(tenant, messages, resources, helpers, body.thread.metadata if body.thread else None)
+    thread = threads.store_thread(tenant, messages, resources, helpers, body.thread.metadata if body.thread else None)
     if run_resources:  # run-level resources are stored on the new thread too
-        stores = objects.materialise(tenant, run_resources, run_helpers)
-        thread = get_store().update(tenant, objects.THREADS, thread["id"],
+        stores = tool_resources.materialise(tenant, run_resources, run_helpers)
+        thread = get_store().update(tenant, records.THREADS, thread["id"],
                                     lambda obj: {**obj, "tool_resources": {**obj["tool_resources"], **stores}}) \
             or thread
-        config = RunConfig(config.fields, objects.vector_store_ids(assistant.get("tool_resources"),
-                                                                   thread["tool_resources"]), config.instructions)
+        config = RunConfig(config.fields, tool_resources.vector_store_ids(assistant.get("tool_resources"),
+                                                                          thread["tool_resources"]),
+                           config.instructions)
     run = start_run(tenant, thread["id"], assistant["id"], config, [], headers, bool(body.stream))
-    return objects.public(thread), run
+    return records.public(thread), run
 
 
 def get_run(tenant: str, thread_id: str, run_id: str) -> Object:
-    return objects.public(get_run_record(tenant, thread_id, run_id))
+    return records.public(get_run_record(tenant, thread_id, run_id))
 
 
 def list_runs(tenant: str, thread_id: str, page: ListParams) -> Object:
-    objects.get_thread_record(tenant, thread_id)
+    records.get_thread_record(tenant, thread_id)
     found = get_store().list(tenant, runs_collection(thread_id), limit=page.limit, order=page.order,
                              after=page.after, before=page.before)
-    return list_object(found, view=lambda run: objects.public(settle(tenant, run)))
+    return list_object(found, view=lambda run: records.public(settle(tenant, run)))
 
 
 def modify_run(tenant: str, thread_id: str, run_id: str, body: params.ModifyRequest) -> Object:
@@ -341,7 +342,7 @@ def modify_run(tenant: str, thread_id: str, run_id: str, body: params.ModifyRequ
                                  lambda obj: {**obj, "metadata": body.metadata or {}})
     if updated is None:
         raise _run_not_found(run_id)
-    return objects.public(updated)
+    return records.public(updated)
 
 
 def cancel_run(tenant: str, thread_id: str, run_id: str) -> Object:
@@ -357,7 +358,7 @@ def cancel_run(tenant: str, thread_id: str, run_id: str) -> Object:
     updated = get_store().update(tenant, runs_collection(thread_id), run_id, change)
     if updated is None:
         raise _run_not_found(run_id)
-    return objects.public(updated)
+    return records.public(updated)
 
 
 def _check_outputs(run: Object, outputs: list[params.ToolOutput]) -> dict[str, str]:
@@ -433,12 +434,12 @@ def run_collections(tenant: str, thread_id: str) -> list[str]:
 
 
 def create_message(tenant: str, thread_id: str, body: params.MessageRequest) -> Object:
-    thread = objects.get_thread_record(tenant, thread_id)
+    thread = records.get_thread_record(tenant, thread_id)
     checked = params.check_message(tenant, body)
     busy = active_run(tenant, thread)
     if busy is not None:
         raise invalid_request(f"Can't add messages to {thread_id} while a run {busy['id']} is active.")
-    return objects.write_message(tenant, thread_id, checked, created_at=clock.now_seconds())
+    return messages.write_message(tenant, thread_id, checked, created_at=clock.now_seconds())
 
 
 # --------------------------------------------------------------------------- run steps
