@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock.resources.organization import organization, users
+from openai_mock.resources.organization import invites, organization
 from openai_mock.resources.organization.params import OrgPagination
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
@@ -30,24 +30,24 @@ class InviteCreateParams(BaseModel):
 
 @router.get("", operation_id="list-invites")
 async def list_invites(principal: AdminPrincipal, params: OrgPagination) -> JSONObject:
-    return JSONObject(users.list_invites(organization(principal), params))
+    return JSONObject(invites.list_invites(organization(principal), params))
 
 
 @router.post("", operation_id="inviteUser")
 async def create_invite(request: Request, principal: AdminPrincipal) -> JSONObject:
     body = await json_body(request, InviteCreateParams)
     projects = [project.model_dump() for project in body.projects]
-    return JSONObject(users.create_invite(organization(principal), principal, body.email, body.role, projects))
+    return JSONObject(invites.create_invite(organization(principal), principal, body.email, body.role, projects))
 
 
 @router.get("/{invite_id}", operation_id="retrieve-invite")
 async def retrieve_invite(invite_id: str, principal: AdminPrincipal) -> JSONObject:
-    return JSONObject(users.retrieve_invite(organization(principal), invite_id))
+    return JSONObject(invites.retrieve_invite(organization(principal), invite_id))
 
 
 @router.delete("/{invite_id}", operation_id="delete-invite")
 async def delete_invite(invite_id: str, principal: AdminPrincipal) -> JSONObject:
-    return JSONObject(users.delete_invite(organization(principal), principal, invite_id))
+    return JSONObject(invites.delete_invite(organization(principal), principal, invite_id))
 
 
 app = create_app(router, title="openai-mock invites")

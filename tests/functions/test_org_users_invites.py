@@ -9,7 +9,7 @@ import pytest
 from functions.users import app as users_function
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
-from openai_mock.resources.organization import organization, users
+from openai_mock.resources.organization import invites, organization
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
 from openai_mock.web.auth import principal_for_key
@@ -31,7 +31,7 @@ def _json(raw: object) -> dict:
 
 def _accept(invite_id: str, name: str) -> dict:
     principal = principal_for_key(ADMIN_KEY)
-    return users.accept_invite(organization(principal), principal, invite_id, name)
+    return invites.accept_invite(organization(principal), principal, invite_id, name)
 
 
 def test_invite_is_pending_retrievable_and_deletable(admin: openai.OpenAI) -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter, build_app
-from openai_mock.resources.organization import users
+from openai_mock.resources.organization import invites
 from openai_mock.resources.organization.core import organization
 from openai_mock.store import get_store
 from openai_mock.store.dynamodb import DynamoDBStore
@@ -151,7 +151,7 @@ def test_project_users_added_and_updated_concurrently(on_dynamodb_local: str) ->
         ids = []
         for n in range(per_client):
             invite = await admin.admin.organization.invites.create(email=f"u{index}-{n}@example.org", role="reader")
-            ids.append(users.accept_invite(organization(principal), principal, invite.id, f"User {index}-{n}")["id"])
+            ids.append(invites.accept_invite(organization(principal), principal, invite.id, f"User {index}-{n}")["id"])
         return ids
 
     async def setup() -> list[list[str]]:
