@@ -1,6 +1,6 @@
 """The layer's one hook is `scripted(tenant, endpoint, request)`: model-serving entry points call it with the
 request in chat shape (model, messages, tools, metadata) before building their answer. It returns the
-fixture's `Script` for the builder (or None to generate), raises the fixture's error, and tells the
+fixture's `Scripted` for the builder (or None to generate), raises the fixture's error, and tells the
 middleware (through the request's `RequestControls`) which fixture answered, how slowly, and whether to cut."""
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ from typing import Any
 
 from openai_mock.control import fixtures, runtime
 from openai_mock.control.faults import STREAM_CUT, fault_error
-from openai_mock.control.fixtures import Script
 from openai_mock.control.runtime import CONTROL_PREFIX
+from openai_mock.generation.chat import Scripted
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
 
-__all__ = ["CONTROL_PREFIX", "Script", "journal", "reset_process_state", "reset_tenant",
+__all__ = ["CONTROL_PREFIX", "Scripted", "journal", "reset_process_state", "reset_tenant",
            "scripted"]
 
 
-def scripted(tenant: str, endpoint: str, request: Mapping[str, Any]) -> Script | None:
+def scripted(tenant: str, endpoint: str, request: Mapping[str, Any]) -> Scripted | None:
     """What the fixture matching this request makes the model say, or None (generate as usual)."""
     fixture = fixtures.match_fixture(tenant, endpoint, request)
     if fixture is None:

@@ -2,8 +2,8 @@
 or an error), how slowly, and how often to fail. A tenant's fixtures live in the store (so every function
 of a deployment sees them); a deployment may also load fixtures from a file for every tenant.
 
-The answer is not sent as is: the layer hands it to the normal builders as a `Script`, so it is fitted
-to the token budget, counted, streamed and validated like generated content."""
+The answer is not sent as is: the layer hands it to the normal builders as a `Scripted` (generation/chat.py),
+so it is fitted to the token budget, counted, streamed and validated like generated content."""
 
 from __future__ import annotations
 
@@ -27,10 +27,6 @@ if TYPE_CHECKING:
     from openai_mock.control.fixture_models import FixtureRequest
 
 COLLECTION = "mock.fixture"
-
-
-# What a fixture makes the model say; builders render it like generated content.
-Script = Scripted
 
 
 # --------------------------------------------------------------------------------------------- store
@@ -184,15 +180,15 @@ def match_fixture(tenant: str, endpoint: str, request: Mapping[str, Any]) -> dic
     return None
 
 
-def script_of(answer: Mapping[str, Any]) -> Script | None:
+def script_of(answer: Mapping[str, Any]) -> Scripted | None:
     """The fixture's content or tool calls as builder input (None: let the mock generate)."""
     calls = tuple((call["name"], call["arguments"] if isinstance(call["arguments"], str)
                    else json.dumps(call["arguments"], separators=(",", ":")))
                   for call in answer.get("tool_calls") or [])
     if "structured" in answer:
-        return Script(json.dumps(answer["structured"], ensure_ascii=False), calls)
+        return Scripted(json.dumps(answer["structured"], ensure_ascii=False), calls)
     if "content" in answer or calls:
-        return Script(answer.get("content"), calls)
+        return Scripted(answer.get("content"), calls)
     return None
 
 
