@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 
 from openai_mock.errors import invalid_request
-from openai_mock.store.base import Order, Page
 
 MAX_LIMIT = 100
+Order = Literal["asc", "desc"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, as a store (or `paginate`) returns it."""
+
+    items: list[dict[str, Any]]
+    has_more: bool
 
 
 @dataclass(frozen=True)

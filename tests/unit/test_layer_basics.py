@@ -13,11 +13,10 @@ from starlette.testclient import TestClient
 from openai_mock import clock, ids
 from openai_mock.errors import OpenAIError
 from openai_mock.generation.streaming import chat_style, sse_event
-from openai_mock.pagination import ListParams, checked_list_params, list_object, paginate
+from openai_mock.pagination import ListParams, Page, checked_list_params, list_object, paginate
 from openai_mock.resources import ratelimits
 from openai_mock.rng import seeded_rng
 from openai_mock.settings import get_settings, reset_settings
-from openai_mock.store.base import Page
 from openai_mock.web.app_factory import create_app
 from tests.support.loop import run_on_private_loop
 

@@ -22,10 +22,9 @@ from openai_mock import clock, ids, rng
 from openai_mock.control import faults
 from openai_mock.errors import OpenAIError
 from openai_mock.generation.streaming import split_events
-from openai_mock.pagination import ListParams, paginate
+from openai_mock.pagination import ListParams, Page, paginate
 from openai_mock.settings import Settings, get_settings
 from openai_mock.store import get_store
-from openai_mock.store.base import Page
 
 CONTROL_PREFIX = "/__mock"
 JOURNAL = "mock.request"

@@ -17,8 +17,9 @@ from typing import Any
 from openai_mock import clock
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.ids import new_id
+from openai_mock.pagination import Page
 from openai_mock.store import get_blobs, get_store
-from openai_mock.store.base import Object, Page
+from openai_mock.store.base import Object
 
 COLLECTION = "file"
 

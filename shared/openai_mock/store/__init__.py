@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from openai_mock.pagination import Page
 from openai_mock.settings import get_settings
-from openai_mock.store.base import BlobStore, ConflictError, ObjectStore, Page
+from openai_mock.store.base import BlobStore, ConflictError, ObjectStore
 from openai_mock.store.blobs import MemoryBlobStore
 from openai_mock.store.memory import MemoryStore
 

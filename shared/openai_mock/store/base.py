@@ -4,21 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-Order = Literal["asc", "desc"]
+from openai_mock.pagination import Order, Page
+
 Object = dict[str, Any]
 # A change receives a private copy of the stored object and returns its new version. It may raise
 # (an OpenAIError, say) to abort: nothing is written then.
 Change = Callable[[Object], Object]
 Predicate = Callable[[Object], bool]
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Object]
-    has_more: bool
 
 
 class ConflictError(Exception):

@@ -12,8 +12,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from openai_mock import clock
+from openai_mock.pagination import Order, Page
 from openai_mock.store.backend_errors import GuardedClient
-from openai_mock.store.base import Change, ConflictError, Object, Order, Page, Predicate
+from openai_mock.store.base import Change, ConflictError, Object, Predicate
 
 _UPDATE_ATTEMPTS = 50
 # Backoff between conflicting writers. Jitter keeps writers from colliding again in lockstep; it decides

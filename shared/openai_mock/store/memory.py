@@ -9,7 +9,8 @@ import threading
 from dataclasses import dataclass, field
 
 from openai_mock import clock
-from openai_mock.store.base import Change, ConflictError, Object, Order, Page, Predicate
+from openai_mock.pagination import Order, Page
+from openai_mock.store.base import Change, ConflictError, Object, Predicate
 
 
 @dataclass
