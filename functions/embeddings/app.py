@@ -2,8 +2,7 @@
 
 from fastapi import APIRouter, Request
 
-from openai_mock.generation import embeddings
-from openai_mock.resources import ratelimits
+from openai_mock.resources import embeddings, ratelimits
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject

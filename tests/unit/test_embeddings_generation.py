@@ -8,13 +8,8 @@ import base64
 import numpy as np
 import pytest
 
-from openai_mock.generation.embeddings import (
-    EmbeddingRequest,
-    cosine_similarity,
-    create_embedding,
-    embed,
-    embed_array,
-)
+from openai_mock.generation.embeddings import cosine_similarity, embed, embed_array
+from openai_mock.resources.embeddings import EmbeddingRequest, create_embedding
 
 MODELS = ("text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002")
 

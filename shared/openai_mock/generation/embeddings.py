@@ -1,4 +1,4 @@
-"""Embeddings: deterministic, unit-length vectors whose cosine similarity follows the words texts share.
+"""Embedding vectors: deterministic, unit-length vectors whose cosine similarity follows the words texts share.
 
 A text becomes a sparse bag of hashed features (lower-cased words, word pairs, and character trigrams of
 each word, so "run"/"running" overlap), which a seeded Gaussian random projection per model maps to the
@@ -8,39 +8,24 @@ to `dimensions` and re-normalising works as it does for the real text-embedding-
 
 Vectors depend only on (model, text, dimensions), never on the request seed: stored vectors (vector stores)
 must stay comparable with query vectors computed later. Values are float32, as the real API's are, so
-`encoding_format: "base64"` (little-endian float32) and `"float"` carry exactly the same numbers."""
+`encoding_format: "base64"` (little-endian float32) and `"float"` carry exactly the same numbers.
+The endpoint (request checks, token usage, encoding) is `resources/embeddings.py`."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import itertools
 import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, JsonValue, StrictInt
-
-from openai_mock.checks import check_enum, model_of_kind
-from openai_mock.control.api import scripted
-from openai_mock.errors import invalid_request
-from openai_mock.generation import tokens
-from openai_mock.resources import models
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where vectors are computed
     import numpy as np
 
 NATIVE_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072, "text-embedding-ada-002": 1536}
-SHORTENABLE = frozenset({"text-embedding-3-small", "text-embedding-3-large"})  # accept `dimensions`
-MAX_INPUTS = 2048
-MAX_REQUEST_TOKENS = 300_000  # summed over all inputs of one request
-ENCODING_FORMATS = ("float", "base64")
-
-INVALID_INPUT_MESSAGE = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
 
 _BUCKETS = 2048  # size of the hashed feature space projected to the model's dimensions
 _WORD = re.compile(r"\w+")
@@ -51,24 +36,6 @@ _STOPWORDS = frozenset(
 )
 # text-embedding-ada-002 vectors are famously anisotropic: even unrelated texts score ~0.7 cosine.
 _ADA_OFFSET = 1.5
-
-
-class EmbeddingRequest(BaseModel):
-    """`CreateEmbeddingRequest`. `input` is checked by hand, to answer with the real API's wording."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    input: JsonValue
-    model: str
-    encoding_format: str = "float"
-    dimensions: StrictInt | None = None
-    user: str | None = None
-
-
-@dataclass(frozen=True)
-class _Input:
-    text: str
-    token_count: int
 
 
 # --------------------------------------------------------------------------- vectors
@@ -156,127 +123,3 @@ def cosine_similarity(first: Sequence[float], second: Sequence[float]) -> float:
     import numpy as np
     a, b = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-
-
-# --------------------------------------------------------------------------- the request
-
-
-def _check_dimensions(dimensions: int | None, model: str) -> int | None:
-    if dimensions is None:
-        return None
-    if model not in SHORTENABLE:
-        raise invalid_request("This model does not support specifying dimensions.", "dimensions")
-    native = NATIVE_DIMENSIONS[model]
-    if dimensions < 1:
-        raise invalid_request(
-            f"Invalid value for 'dimensions' = {dimensions}. Must be greater than or equal to 1.",
-            "dimensions",
-            "invalid_value",
-        )
-    if dimensions > native:
-        raise invalid_request(
-            f"Invalid value for 'dimensions' = {dimensions}. Must be less than or equal to {native}.",
-            "dimensions",
-            "invalid_value",
-        )
-    return dimensions
-
-
-def _is_token_array(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(t, int) and not isinstance(t, bool) for t in value)
-
-
-def _decode_tokens(ids: list[int], model: str) -> str:
-    encoding = tokens.encoding(tokens.encoding_name_for_model(model))
-    if any(token < 0 or token > encoding.max_token_value for token in ids):
-        raise invalid_request(INVALID_INPUT_MESSAGE, "input")
-    try:
-        return encoding.decode_bytes(ids).decode("utf-8", errors="replace")
-    except KeyError:  # an id inside the range that the vocabulary does not use
-        raise invalid_request(INVALID_INPUT_MESSAGE, "input") from None
-
-
-def _text_input(text: str, model: str) -> _Input:
-    if text == "":
-        raise invalid_request(INVALID_INPUT_MESSAGE, "input")
-    return _Input(text, tokens.count_tokens(text, model))
-
-
-def _token_input(ids: list[int], model: str) -> _Input:
-    if not ids:
-        raise invalid_request(INVALID_INPUT_MESSAGE, "input")
-    return _Input(_decode_tokens(ids, model), len(ids))
-
-
-def _inputs(value: JsonValue, model: str) -> list[_Input]:
-    """The request's inputs in order, whichever of the four shapes `input` takes."""
-    if isinstance(value, str):
-        return [_text_input(value, model)]
-    if not isinstance(value, list) or not value:
-        raise invalid_request(INVALID_INPUT_MESSAGE, "input")
-    if _is_token_array(value):  # one input, however many tokens (the token limit applies)
-        return [_token_input(value, model)]  # type: ignore[arg-type]
-    if len(value) > MAX_INPUTS:
-        raise invalid_request(
-            f"Too many inputs. The max number of inputs is {MAX_INPUTS}. We recommend sending your inputs in "
-            "smaller batches.",
-            "input",
-        )
-    if all(isinstance(item, str) for item in value):
-        return [_text_input(item, model) for item in value]  # type: ignore[arg-type]
-    if all(_is_token_array(item) for item in value):
-        return [_token_input(item, model) for item in value]  # type: ignore[arg-type]
-    raise invalid_request(INVALID_INPUT_MESSAGE, "input")
-
-
-def _check_lengths(inputs: list[_Input], model: str) -> int:
-    limit = models.base_model(model).context_window  # type: ignore[union-attr]
-    for item in inputs:
-        if item.token_count > limit:
-            raise invalid_request(
-                f"This model's maximum context length is {limit} tokens, however you requested "
-                f"{item.token_count} tokens ({item.token_count} in your prompt; 0 for the completion). "
-                "Please reduce your prompt; or completion length.",
-                "input",
-            )
-    total = sum(item.token_count for item in inputs)
-    if total > MAX_REQUEST_TOKENS:
-        raise invalid_request(f"Requested {total} tokens, max {MAX_REQUEST_TOKENS} tokens per request", "input")
-    return total
-
-
-def _check_encoding_format(value: str) -> Literal["float", "base64"]:
-    check_enum(value, ENCODING_FORMATS, "encoding_format")
-    return value  # type: ignore[return-value]
-
-
-def _encode(vector: np.ndarray, encoding_format: Literal["float", "base64"]) -> list[float] | str:
-    if encoding_format == "base64":
-        return base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
-    return vector.tolist()  # type: ignore[no-any-return]
-
-
-def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
-    """`POST /v1/embeddings`: one embedding object per input, in order, with exact token usage.
-
-    Raises OpenAIError (400/404) for anything the real API refuses."""
-    model = model_of_kind(tenant, request.model, "embedding", f"The model '{request.model}' does not support "
-                          f"embeddings. Use one of: {', '.join(NATIVE_DIMENSIONS)}.").id
-    dimensions = _check_dimensions(request.dimensions, model)
-    encoding_format = _check_encoding_format(request.encoding_format)
-    inputs = _inputs(request.input, model)
-    prompt_tokens = _check_lengths(inputs, model)
-    # Fixtures may fail or slow an embeddings request; its vectors stay the real, generated ones.
-    scripted(tenant, "embeddings", {"model": request.model, "messages": [{"role": "user", "content": item.text}
-                                                                         for item in inputs]})
-    vectors = embed_array([item.text for item in inputs], model, dimensions)
-    return {
-        "object": "list",
-        "data": [
-            {"object": "embedding", "index": index, "embedding": _encode(vector, encoding_format)}
-            for index, vector in enumerate(vectors)
-        ],
-        "model": model,
-        "usage": {"prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens},
-    }
-

@@ -31,11 +31,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_metadata
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found, server_error
-from openai_mock.generation import embeddings
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
 from openai_mock.pagination import check_limit, list_object
-from openai_mock.resources import chat, completions, files
+from openai_mock.resources import chat, completions, embeddings, files
 from openai_mock.rng import SEED_HEADER
 from openai_mock.settings import get_settings
 from openai_mock.store import get_blobs, get_store
