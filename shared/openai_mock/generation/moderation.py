@@ -7,7 +7,9 @@ than zero. A category is flagged when its score exceeds 0.5, so `flagged` always
 
 omni-moderation models also score images for the categories OpenAI scores on images (sexual, self-harm,
 violence and their sub-categories): the mock cannot look at pixels, so it reads the image URL's words
-(`https://…/graphic-violence.png` scores as violent) and keeps data URLs at the clean baseline."""
+(`https://…/graphic-violence.png` scores as violent) and keeps data URLs at the clean baseline.
+
+The endpoint (request model, input parsing, checks) is `resources/moderations.py`."""
 
 from __future__ import annotations
 
@@ -15,14 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
-
-from openai_mock import ids
-from openai_mock.checks import model_of_kind
-from openai_mock.errors import from_validation_errors, invalid_request
-from openai_mock.generation import tokens
+from typing import Any
 
 CATEGORIES = (
     "harassment",
@@ -44,10 +39,6 @@ IMAGE_CATEGORIES = frozenset(
 )
 OMNI_ONLY = frozenset({"illicit", "illicit/violent"})  # the legacy text models have no such categories
 THRESHOLD = 0.5
-DEFAULT_MODEL = "omni-moderation-latest"
-# What the response's `model` says: legacy aliases resolve to their snapshot, as the real API does.
-_RESPONSE_MODEL = {"text-moderation-latest": "text-moderation-007", "text-moderation-stable": "text-moderation-007"}
-INVALID_INPUT_MESSAGE = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
 
 # A sub-category's score lifts its parents to at least this share of it.
 _PARENTS = {
@@ -138,41 +129,8 @@ _COMPILED = {
 }
 
 
-# --------------------------------------------------------------------------- request models
-
-
-class _TextPart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    type: Literal["text"]
-    text: str
-
-
-class _ImageURL(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    url: str
-
-
-class _ImagePart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    type: Literal["image_url"]
-    image_url: _ImageURL
-
-
-_Part = Annotated[_TextPart | _ImagePart, Field(discriminator="type")]
-_PARTS = TypeAdapter(list[_Part])
-
-
-class ModerationRequest(BaseModel):
-    """`CreateModerationRequest`. `input` is checked by hand, to answer with the real API's wording."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    input: JsonValue
-    model: str = DEFAULT_MODEL
-
-
 @dataclass(frozen=True)
-class _Item:
+class Item:
     """One input to classify: its text (possibly empty) and image URLs."""
 
     text: str
@@ -221,63 +179,10 @@ def _image_words(url: str) -> str:
     return re.sub(r"[/_\-.?=&]+", " ", url.split("://", 1)[-1].split("/", 1)[-1])
 
 
-# --------------------------------------------------------------------------- the request
+# --------------------------------------------------------------------------- results
 
 
-def _check_image_url(url: str, index: int) -> None:
-    if not re.match(r"^(?:https?://[^\s/]+\S*|data:image/[\w.+-]+;base64,[A-Za-z0-9+/=\s]+)$", url):
-        raise invalid_request(
-            f"Invalid image URL: '{url[:64]}'. Expected a URL or a base64-encoded data URL of an image.",
-            f"input[{index}].image_url.url",
-            "invalid_image_url",
-        )
-
-
-def _without_tag(location: tuple[Any, ...]) -> tuple[Any, ...]:
-    """(0, "text", "text") → (0, "text"): pydantic names the union member after the index; OpenAI does not."""
-    if len(location) >= 2 and isinstance(location[0], int) and location[1] in ("text", "image_url"):
-        return (location[0], *location[2:])
-    return location
-
-
-def _parse_parts(parts: list[Any]) -> list[_TextPart | _ImagePart]:
-    try:
-        return _PARTS.validate_python(parts)
-    except ValidationError as error:
-        located = [{**detail, "loc": ("body", "input", *_without_tag(detail["loc"]))} for detail in error.errors()]
-        raise from_validation_errors(located) from None
-
-
-def _multimodal_item(parts: list[Any], omni: bool, model: str) -> _Item:
-    """An array of text/image parts is ONE input (one result), as with the real API."""
-    parsed = _parse_parts(parts)
-    images = []
-    for index, part in enumerate(parsed):
-        if isinstance(part, _ImagePart):
-            _check_image_url(part.image_url.url, index)
-            images.append(part.image_url.url)
-    if images and not omni:
-        raise invalid_request(f"The model '{model}' does not support image inputs.", "input", "invalid_value")
-    if len(images) > 1:
-        raise invalid_request("Only one image can be moderated per request.", "input", "invalid_value")
-    texts = [part.text for part in parsed if isinstance(part, _TextPart)]
-    return _Item("\n".join(texts), tuple(images), has_text=bool(texts))
-
-
-def _items(value: JsonValue, omni: bool, model: str) -> list[_Item]:
-    """One item per result: a string, each string of an array, or a whole array of multimodal parts."""
-    if isinstance(value, str):
-        return [_Item(value)]
-    if not isinstance(value, list) or not value:
-        raise invalid_request(INVALID_INPUT_MESSAGE, "input")
-    if all(isinstance(item, str) for item in value):
-        return [_Item(item) for item in value]  # type: ignore[arg-type]
-    if all(isinstance(item, dict) for item in value):
-        return [_multimodal_item(value, omni, model)]
-    raise invalid_request(INVALID_INPUT_MESSAGE, "input")
-
-
-def _applied_types(item: _Item, category: str, omni: bool) -> list[str]:
+def _applied_types(item: Item, category: str, omni: bool) -> list[str]:
     if not omni:
         return [] if category in OMNI_ONLY else ["text"]
     applied = ["text"] if item.has_text else []
@@ -286,7 +191,8 @@ def _applied_types(item: _Item, category: str, omni: bool) -> list[str]:
     return applied
 
 
-def _result(item: _Item, omni: bool) -> dict[str, Any]:
+def classify(item: Item, omni: bool) -> dict[str, Any]:
+    """The moderation result for one input: flags, scores and the input types each category was scored on."""
     text_scores = score_text(item.text)
     image_scores = score_text(" ".join(_image_words(url) for url in item.images))
     applied = {category: _applied_types(item, category, omni) for category in CATEGORIES}
@@ -305,18 +211,3 @@ def _result(item: _Item, omni: bool) -> dict[str, Any]:
         "category_scores": scores,
         "category_applied_input_types": applied,
     }
-
-
-def create_moderation(tenant: str, request: ModerationRequest) -> tuple[dict[str, Any], int]:
-    """`POST /v1/moderations`: one result per input, and the tokens it counts for rate limits."""
-    model = model_of_kind(tenant, request.model, "moderation", f"The model '{request.model}' is not a moderation "
-                          "model. Use omni-moderation-latest or text-moderation-latest.").id
-    omni = model.startswith("omni-")
-    items = _items(request.input, omni, model)
-    token_count = sum(tokens.count_tokens(item.text, model) for item in items)
-    response = {
-        "id": ids.new_id("moderation"),
-        "model": _RESPONSE_MODEL.get(model, model),
-        "results": [_result(item, omni) for item in items],
-    }
-    return response, token_count
