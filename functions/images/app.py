@@ -1,10 +1,10 @@
-"""Images: generate from a prompt, edit with a mask, make variations. Real PNGs (openai_mock.generation.images)."""
+"""Images: generate from a prompt, edit with a mask, make variations. Real PNGs (openai_mock.resources.images)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 
-from openai_mock.generation import images
+from openai_mock.resources import images
 from openai_mock.resources.ratelimits import record_usage
 from openai_mock.rng import request_seed
 from openai_mock.web.app_factory import create_app, make_handler
@@ -25,7 +25,7 @@ class ImageVariationForm(images.ImageVariationOptions):
 
 
 @router.post("/generations", operation_id="createImage")
-async def generate(request: Request) -> JSONObject:
+async def create_image(request: Request) -> JSONObject:
     body = await json_body(request, images.CreateImageRequest)
     answer = images.create_image(body, request_seed(request.headers))
     record_usage(request, tenant_of(request), body.model or "dall-e-2", 0, "images", images=len(answer["data"]),
@@ -34,7 +34,7 @@ async def generate(request: Request) -> JSONObject:
 
 
 @router.post("/edits", operation_id="createImageEdit")
-async def edit(form: Annotated[ImageEditForm, Form()], request: Request) -> JSONObject:
+async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Request) -> JSONObject:
     mask = await form.mask.read() if form.mask is not None else None
     options = images.ImageEditOptions.model_validate(form.model_dump(exclude={"image", "mask"}))
     answer = images.create_image_edit(options, await form.image.read(), mask,
@@ -45,7 +45,7 @@ async def edit(form: Annotated[ImageEditForm, Form()], request: Request) -> JSON
 
 
 @router.post("/variations", operation_id="createImageVariation")
-async def create_variation(
+async def create_image_variation(
     form: Annotated[ImageVariationForm, Form()], request: Request
 ) -> JSONObject:
     options = images.ImageVariationOptions.model_validate(form.model_dump(exclude={"image"}))

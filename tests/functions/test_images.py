@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from functions.images import app as images_function
-from openai_mock.generation import images
+from openai_mock.generation.png import PNG_SIGNATURE, _chunk, decode_png, encode_png, png_size
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms
 
@@ -33,7 +33,7 @@ def _rgba_png(size: int, clear: tuple[int, int, int, int] | None = None) -> byte
         if clear and clear[1] <= y < clear[3]:
             row[clear[0] * 4 : clear[2] * 4] = b"\x00\x00\x00\x00" * (clear[2] - clear[0])
         rows.append(bytes(row))
-    return images.encode_png(size, size, rows, alpha=True)
+    return encode_png(size, size, rows, alpha=True)
 
 
 @pytest.mark.parametrize("size", ["256x256", "512x512", "1024x1024"])
@@ -43,7 +43,7 @@ def test_generate_dall_e_2_returns_pngs_of_the_requested_size(client: openai.Ope
     result = raw.parse()
     assert len(result.data) == 2
     width, height = (int(part) for part in size.split("x"))
-    pictures = [images.decode_png(_png(item)) for item in result.data]
+    pictures = [decode_png(_png(item)) for item in result.data]
     assert all((p.width, p.height) == (width, height) for p in pictures)
     assert pictures[0].rows != pictures[1].rows  # two different images
     assert all(item.revised_prompt is None for item in result.data)  # only dall-e-3 rewrites prompts
@@ -61,7 +61,7 @@ def test_generate_dall_e_3_b64_json_with_revised_prompt(client: openai.OpenAI, s
     image = raw.parse().data[0]
     assert image.revised_prompt.startswith("A lighthouse on a cliff.")
     assert "detail" in image.revised_prompt  # hd
-    assert images.png_size(_png(image)) == tuple(int(part) for part in size.split("x"))
+    assert png_size(_png(image)) == tuple(int(part) for part in size.split("x"))
 
 
 def test_generation_is_deterministic_per_prompt_and_seed(client: openai.OpenAI) -> None:
@@ -74,7 +74,7 @@ def test_generation_is_deterministic_per_prompt_and_seed(client: openai.OpenAI) 
     assert picture("a green meadow") == picture("a green meadow")
     assert picture("a green meadow") != picture("a yellow meadow")
     assert picture("a green meadow", "1") != picture("a green meadow", "2")
-    top_left = images.decode_png(picture("a green meadow")).pixel(0, 0)
+    top_left = decode_png(picture("a green meadow")).pixel(0, 0)
     assert top_left[1] > top_left[0] and top_left[1] > top_left[2]  # the prompt's colour word paints the sky
 
 
@@ -126,7 +126,7 @@ def test_edit_paints_the_prompt_where_the_image_is_transparent(client: openai.Op
     raw = client.images.with_raw_response.edit(image=("otter.png", source, "image/png"), prompt="a golden sun",
                                                 size="512x512", response_format="b64_json")
     assert_conforms("POST", "/v1/images/edits", 200, raw.http_response.json())
-    picture = images.decode_png(_png(raw.parse().data[0]))
+    picture = decode_png(_png(raw.parse().data[0]))
     assert (picture.width, picture.height) == (512, 512)
     assert picture.pixel(400, 400)[:3] == (0, 0, 255)  # opaque blue half kept
     assert picture.pixel(200, 400)[:3] == (255, 0, 0)  # opaque red half kept
@@ -139,7 +139,7 @@ def test_edit_with_a_mask_edits_only_the_masks_clear_area(client: openai.OpenAI)
     result = client.images.edit(image=("a.png", opaque, "image/png"), mask=("m.png", mask, "image/png"),
                                 prompt="a green tree", size="256x256", n=2)
     assert len(result.data) == 2
-    picture = images.decode_png(_png(result.data[0]))
+    picture = decode_png(_png(result.data[0]))
     assert picture.pixel(10, 10)[:3] == (255, 0, 0)
     assert picture.pixel(250, 10)[:3] == (0, 0, 255)
     assert picture.pixel(250, 250)[:3] != (0, 0, 255)
@@ -149,11 +149,11 @@ def test_edit_with_a_mask_edits_only_the_masks_clear_area(client: openai.OpenAI)
     ("image", "mask", "param", "message"),
     [
         (b"GIF89a not a png", None, "image", "must be a PNG and less than 4 MB"),
-        (images.encode_png(4, 2, [b"\x00" * 12] * 2), None, "image", "must be square"),
-        (images.encode_png(4, 4, [b"\x00" * 12] * 4), None, "image", "got RGB"),
+        (encode_png(4, 2, [b"\x00" * 12] * 2), None, "image", "must be square"),
+        (encode_png(4, 4, [b"\x00" * 12] * 4), None, "image", "got RGB"),
         (_rgba_png(64), _rgba_png(32), "mask", "same dimensions"),
-        (_rgba_png(64), images.encode_png(64, 64, [b"\x00" * 192] * 64), "mask", "got RGB"),
-        (images.PNG_SIGNATURE + b"\x00\x00\x00\x0dIHDR" + bytes(17), None, "image", "could not decode"),
+        (_rgba_png(64), encode_png(64, 64, [b"\x00" * 192] * 64), "mask", "got RGB"),
+        (PNG_SIGNATURE + b"\x00\x00\x00\x0dIHDR" + bytes(17), None, "image", "could not decode"),
     ],
 )
 def test_edit_rejects_bad_uploads(
@@ -169,7 +169,7 @@ def test_edit_rejects_bad_uploads(
 def test_uploads_of_4_mb_or_more_are_rejected(client: openai.OpenAI) -> None:
     # A PNG padded with a large ancillary chunk: valid, square, but too big.
     rng = random.Random(0)
-    filler = images._chunk(b"tEXt", b"c\x00" + bytes(rng.randrange(256) for _ in range(1024)) * 4096)
+    filler = _chunk(b"tEXt", b"c\x00" + bytes(rng.randrange(256) for _ in range(1024)) * 4096)
     png = _rgba_png(16)
     big = png[:33] + filler + png[33:]
     with pytest.raises(openai.BadRequestError) as raised:
@@ -181,7 +181,7 @@ def test_variations_keep_the_pictures_layout(client: openai.OpenAI) -> None:
     raw = client.images.with_raw_response.create_variation(image=("a.png", _rgba_png(64), "image/png"), n=3,
                                                            size="256x256")
     assert_conforms("POST", "/v1/images/variations", 200, raw.http_response.json())
-    pictures = [images.decode_png(_png(item)) for item in raw.parse().data]
+    pictures = [decode_png(_png(item)) for item in raw.parse().data]
     assert len({bytes(b"".join(p.rows)) for p in pictures}) == 3  # three different variations
     for picture in pictures:
         left, right = picture.pixel(20, 128), picture.pixel(236, 128)
@@ -198,7 +198,7 @@ def test_variation_rejects_dall_e_3(client: openai.OpenAI) -> None:
 def test_generate_through_the_lambda_handler() -> None:
     lambda_sdk = lambda_client(images_function.handler, "v1")  # type: ignore[arg-type]
     result = lambda_sdk.images.generate(prompt="an orange kite", size="512x512", response_format="b64_json")
-    assert images.png_size(_png(result.data[0])) == (512, 512)
+    assert png_size(_png(result.data[0])) == (512, 512)
     edited = lambda_sdk.images.edit(image=("a.png", _rgba_png(64, clear=(0, 0, 32, 32)), "image/png"),
                                     prompt="a moon", size="256x256")
-    assert images.png_size(_png(edited.data[0])) == (256, 256)
+    assert png_size(_png(edited.data[0])) == (256, 256)

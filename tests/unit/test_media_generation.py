@@ -12,6 +12,7 @@ import struct
 import pytest
 
 from openai_mock.generation import audio, images
+from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, _add_bytes, _chunk, decode_png, encode_png, png_size
 
 av = pytest.importorskip("av")
 
@@ -39,7 +40,7 @@ def test_scene_png_has_the_exact_size_and_decodes_with_ffmpeg() -> None:
     png = images.scene_for("a red fox in the snow", random.Random(7)).render(1792, 1024)
     frame = next(av.open(io.BytesIO(png)).decode(video=0))
     assert (frame.width, frame.height) == (1792, 1024)
-    assert images.png_size(png) == (1792, 1024)
+    assert png_size(png) == (1792, 1024)
     assert len(png) < 100_000  # constant-colour spans compress to almost nothing
 
 
@@ -50,7 +51,7 @@ def test_scenes_follow_the_prompt_and_the_seed() -> None:
     assert render("a blue lake", 1) == render("a blue lake", 1)
     assert render("a blue lake", 1) != render("a blue lake", 2)
     assert render("a blue lake", 1) != render("a green lake", 1)
-    red_sky = images.decode_png(images.scene_for("red", random.Random(3)).render(8, 8)).pixel(0, 0)
+    red_sky = decode_png(images.scene_for("red", random.Random(3)).render(8, 8)).pixel(0, 0)
     assert red_sky[0] > red_sky[1] and red_sky[0] > red_sky[2]
 
 
@@ -59,7 +60,7 @@ def test_scenes_follow_the_prompt_and_the_seed() -> None:
 def test_decoder_reads_every_filter_and_colour_type_like_ffmpeg(pix_fmt: str, prediction: str) -> None:
     original = images.scene_for("purple mountains at night", random.Random(5)).render(48, 48)
     data = _reencode(original, pix_fmt, prediction)
-    picture = images.decode_png(data)
+    picture = decode_png(data)
     plane, stride = _av_rgba(data)
     for y in range(0, 48, 5):
         for x in range(0, 48, 7):
@@ -69,27 +70,27 @@ def test_decoder_reads_every_filter_and_colour_type_like_ffmpeg(pix_fmt: str, pr
 def test_byte_wise_addition_has_no_carries() -> None:
     rng = random.Random(1)
     a, b = bytes(rng.randrange(256) for _ in range(999)), bytes(rng.randrange(256) for _ in range(999))
-    assert images._add_bytes(a, b) == bytes((x + y) & 0xFF for x, y in zip(a, b, strict=True))
+    assert _add_bytes(a, b) == bytes((x + y) & 0xFF for x, y in zip(a, b, strict=True))
 
 
 def test_decoder_rejects_corrupt_pngs() -> None:
-    png = bytearray(images.encode_png(2, 2, [b"\x00" * 6, b"\x00" * 6]))
+    png = bytearray(encode_png(2, 2, [b"\x00" * 6, b"\x00" * 6]))
     png[-20] ^= 0xFF  # inside the IDAT chunk: its CRC no longer matches
-    with pytest.raises(images.InvalidImage, match="corrupt"):
-        images.decode_png(bytes(png))
-    with pytest.raises(images.InvalidImage):
-        images.decode_png(b"GIF89a")
-    short = images.PNG_SIGNATURE + images._chunk(b"IHDR", bytes(13))
-    with pytest.raises(images.InvalidImage):
-        images.decode_png(short)
-    truncated = images.encode_png(4, 4, [b"\x00" * 12] * 2)  # the header promises 4 rows, the data has 2
-    with pytest.raises(images.InvalidImage, match="shorter"):
-        images.decode_png(truncated)
+    with pytest.raises(InvalidImage, match="corrupt"):
+        decode_png(bytes(png))
+    with pytest.raises(InvalidImage):
+        decode_png(b"GIF89a")
+    short = PNG_SIGNATURE + _chunk(b"IHDR", bytes(13))
+    with pytest.raises(InvalidImage):
+        decode_png(short)
+    truncated = encode_png(4, 4, [b"\x00" * 12] * 2)  # the header promises 4 rows, the data has 2
+    with pytest.raises(InvalidImage, match="shorter"):
+        decode_png(truncated)
 
 
 def test_mosaic_keeps_the_sampled_colours() -> None:
     grid = [[(i * 16, j * 16, 100) for i in range(16)] for j in range(16)]
-    picture = images.decode_png(images.render_mosaic(grid, 256))
+    picture = decode_png(images.render_mosaic(grid, 256))
     assert (picture.width, picture.height) == (256, 256)
     assert picture.pixel(5 * 16 + 3, 9 * 16 + 3)[:3] == (80, 144, 100)
 

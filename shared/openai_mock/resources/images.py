@@ -1,0 +1,188 @@
+"""Images (`POST /v1/images/generations`, `/edits`, `/variations`): request models, the real API's checks, creation.
+
+Generations render the prompt's scene (`openai_mock.generation.images`). Edits and variations decode the
+uploaded PNG (`openai_mock.generation.png`) and return a mosaic of its colours: variations jitter them,
+edits paint the prompt's scene where the mask is clear.
+
+Image URLs are `data:image/png;base64,…` URLs: fetchable by browsers, `<img src>` and urllib without a
+key or a second request, and valid in every deployment mode (docs/images.md explains the choice)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from openai_mock import clock
+from openai_mock.checks import check_enum, check_length, check_range, known_model
+from openai_mock.errors import invalid_request
+from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
+from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
+from openai_mock.rng import seeded_rng
+
+# ---------------------------------------------------------------------------------------------------
+# Requests
+# ---------------------------------------------------------------------------------------------------
+GENERATION_SIZES = {
+    "dall-e-2": ("256x256", "512x512", "1024x1024"),
+    "dall-e-3": ("1024x1024", "1792x1024", "1024x1792"),
+}
+PROMPT_LIMITS = {"dall-e-2": 1000, "dall-e-3": 4000}
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+_UPLOAD_MODES = ("RGBA", "LA", "L")
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = None
+    n: int | None = None
+    response_format: str | None = None
+    size: str | None = None
+    user: str | None = None
+
+
+class CreateImageRequest(_Options):
+    prompt: str
+    quality: str | None = None
+    style: str | None = None
+
+
+class ImageEditOptions(_Options):
+    prompt: str
+
+
+class ImageVariationOptions(_Options):
+    pass
+
+
+def _image_model(requested: str | None, allowed: Sequence[str]) -> str:
+    return known_model(requested or "dall-e-2", allowed)
+
+
+def _common(options: _Options, model: str, sizes: Sequence[str]) -> tuple[int, int, int, str]:
+    """n, width, height and response_format, validated for the model."""
+    n = 1 if options.n is None else options.n
+    check_range(n, "n", 1, 10)
+    if model == "dall-e-3" and n != 1:
+        raise invalid_request("You must provide n=1 for this model.", "n", "invalid_value")
+    size = options.size or "1024x1024"
+    if size not in sizes:
+        raise invalid_request(
+            f"'{size}' is not one of {list(sizes)} - 'size'", "size", "invalid_value"
+        )
+    response_format = options.response_format or "url"
+    check_enum(response_format, ("url", "b64_json"), "response_format")
+    width, height = (int(part) for part in size.split("x"))
+    return n, width, height, response_format
+
+
+def _image_object(png: bytes, response_format: str) -> dict[str, Any]:
+    encoded = base64.b64encode(png).decode()
+    return {"b64_json": encoded} if response_format == "b64_json" else {"url": f"data:image/png;base64,{encoded}"}
+
+
+def _revised_prompt(prompt: str, rng: random.Random, style: str, quality: str) -> str:
+    """dall-e-3 rewrites every prompt into a fuller description; so does the mock, deterministically."""
+    look = {"vivid": ["dramatic, hyper-real", "bold, richly saturated", "cinematic, high-contrast"],
+            "natural": ["soft, naturally lit", "muted, true-to-life", "gentle, understated"]}[style]
+    medium = rng.choice(["digital illustration", "photograph", "painterly rendering", "wide-angle scene"])
+    light = rng.choice(["warm late-afternoon light", "cool morning light", "diffuse overcast light",
+                        "golden-hour glow"])
+    detail = " with fine, intricate detail throughout" if quality == "hd" else ""
+    return f"{prompt.strip().rstrip('.')}. Depicted as a {rng.choice(look)} {medium} in {light}{detail}."
+
+
+def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[str, Any]:
+    model = _image_model(request.model, tuple(GENERATION_SIZES))
+    check_length(request.prompt, "prompt", PROMPT_LIMITS[model], minimum=1)
+    n, width, height, response_format = _common(request, model, GENERATION_SIZES[model])
+    quality = request.quality or "standard"
+    check_enum(quality, ("standard", "hd"), "quality")
+    style = request.style or "vivid"
+    check_enum(style, ("vivid", "natural"), "style")
+    rng = seeded_rng(request.model_dump(exclude={"user"}), seed)
+    data = []
+    for _ in range(n):
+        # dall-e-2 ignores quality and style, as the real API does.
+        is_dalle3 = model == "dall-e-3"
+        scene = scene_for(request.prompt, rng, vivid=style == "vivid" or not is_dalle3,
+                          detail=5 if is_dalle3 and quality == "hd" else 3)
+        image = _image_object(scene.render(width, height), response_format)
+        if is_dalle3:
+            image["revised_prompt"] = _revised_prompt(request.prompt, rng, style, quality)
+        data.append(image)
+    return {"created": clock.now_seconds(), "data": data}
+
+
+def read_upload(data: bytes, param: str) -> Picture:
+    """An uploaded `image` / `mask`: a valid square PNG under 4 MB, or OpenAI's 400."""
+    if len(data) >= MAX_UPLOAD_BYTES or not data.startswith(PNG_SIGNATURE):
+        raise invalid_request(f"Uploaded {param} must be a PNG and less than 4 MB.", param, "invalid_image_format")
+    try:
+        picture = decode_png(data)
+    except InvalidImage as error:
+        raise invalid_request(f"Invalid input {param} - could not decode the PNG: {error}.", param,
+                              "invalid_image") from None
+    if picture.width != picture.height:
+        raise invalid_request(
+            f"Uploaded {param} must be square: got {picture.width}x{picture.height}.", param, "invalid_image_size"
+        )
+    return picture
+
+
+def _require_alpha(picture: Picture, param: str) -> None:
+    if picture.mode not in _UPLOAD_MODES:
+        raise invalid_request(
+            f"Invalid input {param} - format must be in {list(_UPLOAD_MODES)}, got {picture.mode}.",
+            param,
+            "invalid_image_format",
+        )
+
+
+def create_image_edit(
+    options: ImageEditOptions, image: bytes, mask: bytes | None, seed: int | str | None
+) -> dict[str, Any]:
+    model = _image_model(options.model, ("dall-e-2",))
+    check_length(options.prompt, "prompt", PROMPT_LIMITS[model], minimum=1)
+    n, size, _, response_format = _common(options, model, GENERATION_SIZES["dall-e-2"])
+    picture = read_upload(image, "image")
+    if mask is None:
+        _require_alpha(picture, "image")  # the image's own transparency is the mask
+        stencil = picture
+    else:
+        stencil = read_upload(mask, "mask")
+        _require_alpha(stencil, "mask")
+        if (stencil.width, stencil.height) != (picture.width, picture.height):
+            raise invalid_request("Invalid mask image - image and mask must have the same dimensions.", "mask",
+                                  "invalid_image_size")
+    colours, clear = sample_cells(picture), sample_cells(stencil)
+    material = [options.model_dump(exclude={"user"}), hashlib.sha256(image + (mask or b"")).hexdigest()]
+    rng = seeded_rng(material, seed)
+    data = []
+    for _ in range(n):
+        scene = scene_for(options.prompt, rng)
+        grid = [
+            [scene.colour_at((i + 0.5) / MOSAIC_CELLS, (j + 0.5) / MOSAIC_CELLS) if clear[j][i][3] == 0
+             else colours[j][i][:3] for i in range(MOSAIC_CELLS)]
+            for j in range(MOSAIC_CELLS)
+        ]
+        data.append(_image_object(render_mosaic(grid, size), response_format))
+    return {"created": clock.now_seconds(), "data": data}
+
+
+def create_image_variation(options: ImageVariationOptions, image: bytes, seed: int | str | None) -> dict[str, Any]:
+    model = _image_model(options.model, ("dall-e-2",))
+    n, size, _, response_format = _common(options, model, GENERATION_SIZES["dall-e-2"])
+    colours = sample_cells(read_upload(image, "image"))
+    rng = seeded_rng([options.model_dump(exclude={"user"}), hashlib.sha256(image).hexdigest()], seed)
+    data = []
+    for _ in range(n):
+        shift = rng.uniform(-0.06, 0.06)  # each variation drifts its hues a little, the layout stays
+        grid = [[jitter(colour, rng, shift) for colour in row] for row in colours]
+        data.append(_image_object(render_mosaic(grid, size), response_format))
+    return {"created": clock.now_seconds(), "data": data}
