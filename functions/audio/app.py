@@ -1,12 +1,12 @@
-"""Audio: text to speech, transcriptions and translations (openai_mock.generation.audio)."""
+"""Audio: text to speech, transcriptions and translations (openai_mock.resources.audio)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
 
-from openai_mock.generation import audio
 from openai_mock.generation.streaming import sse_stream
+from openai_mock.resources import audio
 from openai_mock.resources.ratelimits import record_usage
 from openai_mock.rng import request_seed
 from openai_mock.web.app_factory import create_app, make_handler

@@ -11,7 +11,8 @@ import openai
 import pytest
 
 from functions.audio import app as audio_function
-from openai_mock.generation import audio
+from openai_mock.generation.audio.codecs import to_wav
+from openai_mock.generation.audio.probe import probe_audio
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, validate_component
 
@@ -102,7 +103,7 @@ def test_speech_validation_names_the_param(
 
 def test_speech_input_of_exactly_4096_characters_is_accepted(client: openai.OpenAI) -> None:
     data = _speech(client, ("word " * 820)[:4096], fmt="mp3")
-    assert audio.probe_audio(data).duration > 200
+    assert probe_audio(data).duration > 200
 
 
 def test_speech_through_the_lambda_handler() -> None:
@@ -166,7 +167,7 @@ def test_text_srt_and_vtt_come_back_as_text(client: openai.OpenAI) -> None:
 
 
 def test_other_audio_gets_english_text_as_long_as_the_audio(client: openai.OpenAI) -> None:
-    silence = audio.to_wav(b"\x00\x00" * 24_000 * 20)  # 20 s, no embedded text
+    silence = to_wav(b"\x00\x00" * 24_000 * 20)  # 20 s, no embedded text
     first = client.audio.transcriptions.create(file=("memo.wav", silence), model="whisper-1")
     again = client.audio.transcriptions.create(file=("memo.wav", silence), model="whisper-1")
     assert first.text == again.text
@@ -209,7 +210,7 @@ def test_transcription_validation_names_the_param(
         ("notes.txt", b"hello", "Invalid file format. Supported formats:"),
         ("a.wav", b"this is not audio at all", "could not be decoded"),
         ("a.mp3", b"", "could not be decoded"),
-        ("a.wav", audio.to_wav(b"\x00\x00" * 1200), "too short"),  # 0.05 s
+        ("a.wav", to_wav(b"\x00\x00" * 1200), "too short"),  # 0.05 s
     ],
 )
 def test_invalid_or_short_audio_is_a_400(client: openai.OpenAI, name: str, data: bytes, message: str) -> None:

@@ -16,7 +16,10 @@ from starlette.testclient import TestClient
 
 from functions.chat import app as chat_function
 from openai_mock import clock
-from openai_mock.generation import audio, tokens
+from openai_mock.generation import tokens
+from openai_mock.generation.audio.codecs import to_wav
+from openai_mock.generation.audio.probe import probe_audio
+from openai_mock.generation.audio.synthesis import pcm_duration, synthesize
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, validate_component
 
@@ -56,7 +59,7 @@ def test_spoken_answer_is_a_real_wav_with_its_transcript(client: openai.OpenAI) 
     seconds = size / 2 / rate
     assert 0.3 * len(spoken.transcript.split()) < seconds < 1.2 * len(spoken.transcript.split())
     # The audio carries its words: the Audio group's own reader gives the transcript back.
-    assert audio.probe_audio(wav).text == spoken.transcript
+    assert probe_audio(wav).text == spoken.transcript
     usage = completion.usage
     assert usage is not None and usage.completion_tokens_details is not None
     audio_tokens = usage.completion_tokens_details.audio_tokens
@@ -74,10 +77,10 @@ def test_every_output_format_is_real_audio(client: openai.OpenAI, audio_format: 
     data = base64.b64decode(spoken.data)
     if magic is None:  # raw 24 kHz 16-bit mono: its length is the duration
         assert len(data) % 2 == 0 and len(data) / 48_000 > 1
-        assert data == audio.synthesize(spoken.transcript, "coral")
+        assert data == synthesize(spoken.transcript, "coral")
     else:
         assert data.startswith(magic)
-        info = audio.probe_audio(data)
+        info = probe_audio(data)
         assert info.duration > 1 and info.text == spoken.transcript
 
 
@@ -127,7 +130,7 @@ def test_stream_sends_audio_deltas(http: TestClient, client: openai.OpenAI) -> N
     assert kinds.count("data") > 1 and kinds.index("data") < len(kinds) - kinds[::-1].index("transcript")  # interleaved
     transcript = "".join(d.get("transcript", "") for d in deltas)
     pcm = b"".join(base64.b64decode(d["data"]) for d in deltas if "data" in d)  # every fragment decodes alone
-    assert pcm == audio.synthesize(transcript, "sage")
+    assert pcm == synthesize(transcript, "sage")
     assert chunks[-2]["choices"][0]["finish_reason"] == "stop"
     assert chunks[-1]["usage"]["completion_tokens_details"]["audio_tokens"] == math.ceil(len(pcm) / 48_000 * 20)
     # Same question, not streamed: the same words and the same sound.
@@ -146,7 +149,7 @@ def test_sdk_stream_helper_accumulates_the_audio(client: openai.OpenAI) -> None:
     message = final.choices[0].message
     assert message.content is None and message.audio is not None
     assert message.audio.expires_at == final.created + 3600
-    assert base64.b64decode(message.audio.data) == audio.synthesize(message.audio.transcript, "ash")
+    assert base64.b64decode(message.audio.data) == synthesize(message.audio.transcript, "ash")
 
 
 def test_follow_up_referencing_the_audio_counts_it(client: openai.OpenAI) -> None:
@@ -181,9 +184,9 @@ def test_audio_reference_is_per_tenant(client: openai.OpenAI, client_for: Any) -
 
 
 def test_input_audio_is_heard_and_counted(client: openai.OpenAI) -> None:
-    pcm = audio.synthesize("Where is the nearest lighthouse museum?", "alloy")
-    seconds = audio.pcm_duration(pcm)
-    clip = base64.b64encode(audio.to_wav(pcm)).decode()
+    pcm = synthesize("Where is the nearest lighthouse museum?", "alloy")
+    seconds = pcm_duration(pcm)
+    clip = base64.b64encode(to_wav(pcm)).decode()
     messages = [{"role": "user", "content": [{"type": "input_audio", "input_audio": {"data": clip, "format": "wav"}}]}]
     # Audio in, text out: allowed on the audio model without the audio modality.
     completion = client.chat.completions.create(model=MODEL, messages=messages)  # type: ignore[arg-type]

@@ -567,13 +567,15 @@ def audio_tokens_for(seconds: float, per_second: int) -> int:
 def speak(transcript: str, voice: str, audio_format: str) -> tuple[bytes, float]:
     """The transcript said by `voice` (24 kHz mono, like the real API), encoded as `audio_format`, and its
     duration in seconds. The encoders are the Audio group's (`/v1/audio/speech`)."""
-    from openai_mock.generation import audio  # imported on first use: the text path never pays for it
+    # imported on first use: the text path never pays for them
+    from openai_mock.generation.audio.codecs import SPEECH_FORMATS
+    from openai_mock.generation.audio.synthesis import pcm_duration, synthesize
 
-    pcm = audio.synthesize(transcript, voice)
+    pcm = synthesize(transcript, voice)
     if audio_format == "pcm16":
-        return pcm, audio.pcm_duration(pcm)
-    _, encode = audio.SPEECH_FORMATS[audio_format]
-    return encode(pcm, transcript), audio.pcm_duration(pcm)
+        return pcm, pcm_duration(pcm)
+    _, encode = SPEECH_FORMATS[audio_format]
+    return encode(pcm, transcript), pcm_duration(pcm)
 
 
 def audio_id(completion_id: str, index: int) -> str:

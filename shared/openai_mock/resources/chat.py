@@ -349,11 +349,11 @@ def _prompt_audio_tokens(body: ChatCompletionRequest, tenant: str) -> int:
 
 
 def _input_audio_seconds(value: Mapping[str, Any], param: str) -> float:
-    from openai_mock.generation import audio  # the audio decoders load only for audio requests
+    from openai_mock.generation.audio.probe import probe_audio  # the audio decoders load only for audio requests
 
     try:
         data = base64.b64decode(value["data"], validate=True)
-        info = audio.probe_audio(data)
+        info = probe_audio(data)
     except (binascii.Error, ValueError, struct.error, IndexError):
         raise invalid_request(f"Invalid value for '{param}.input_audio.data': the data is not base64-encoded "
                               f"{value['format']} audio.", f"{param}.input_audio.data", "invalid_value") from None
