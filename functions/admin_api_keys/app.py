@@ -1,16 +1,20 @@
 """Admin API keys: create (the secret is answered once), list, retrieve, delete."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
+from openai_mock.pagination import ListParams
 from openai_mock.resources.organization import admin_api_keys, organization
-from openai_mock.resources.organization.params import OrderedPagination
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import list_query
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/organization/admin_api_keys")
+KeyPagination = Annotated[ListParams, list_query(default_order="asc", before=False)]
 
 
 class AdminApiKeyCreateParams(BaseModel):
@@ -19,7 +23,7 @@ class AdminApiKeyCreateParams(BaseModel):
 
 
 @router.get("", operation_id="admin-api-keys-list")
-async def list_admin_api_keys(principal: AdminPrincipal, params: OrderedPagination) -> JSONObject:
+async def list_admin_api_keys(principal: AdminPrincipal, params: KeyPagination) -> JSONObject:
     return JSONObject(admin_api_keys.list_admin_keys(organization(principal), params))
 
 

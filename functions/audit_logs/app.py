@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from openai_mock.resources.organization import audit_logs, organization
-from openai_mock.resources.organization.params import OrgPagination, optional_int, query_array
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import AdminPagination, optional_int, query_array
 
 router = APIRouter(prefix="/v1/organization/audit_logs")
 
@@ -28,7 +28,7 @@ async def audit_filter(
 
 @router.get("", operation_id="list-audit-logs")
 async def list_audit_logs(
-    principal: AdminPrincipal, params: OrgPagination, where: Annotated[audit_logs.AuditFilter, Depends(audit_filter)]
+    principal: AdminPrincipal, params: AdminPagination, where: Annotated[audit_logs.AuditFilter, Depends(audit_filter)]
 ) -> JSONObject:
     return JSONObject(audit_logs.list_audit_logs(organization(principal), params, where))
 

@@ -4,15 +4,18 @@ its thread pool instead of blocking the event loop while a batch executes."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
+from openai_mock.pagination import ListParams
 from openai_mock.resources import batches
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import list_query
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/batches")
+NewestFirst = Annotated[ListParams, list_query(ordered=False, before=False)]
 
 
 @router.post("", operation_id="createBatch")
@@ -22,12 +25,8 @@ async def create_batch(request: Request) -> JSONObject:
 
 
 @router.get("", operation_id="listBatches")
-def list_batches(
-    request: Request,
-    after: Annotated[str | None, Query()] = None,
-    limit: Annotated[int, Query()] = 20,
-) -> JSONObject:
-    return JSONObject(batches.list_batches(tenant_of(request), limit=limit, after=after))
+def list_batches(request: Request, params: NewestFirst) -> JSONObject:
+    return JSONObject(batches.list_batches(tenant_of(request), params))
 
 
 @router.get("/{batch_id}", operation_id="retrieveBatch")

@@ -2,17 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from openai_mock.pagination import MetadataFilter
+from openai_mock.pagination import ListParams
 from openai_mock.resources import chat, ratelimits
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
+from openai_mock.web.params import MetadataFilter, list_query
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/chat/completions")
+OldestFirst = Annotated[ListParams, list_query(default_order="asc", before=False)]
 
 
 @router.post("", operation_id="createChatCompletion", response_model=None)
@@ -28,14 +30,10 @@ async def create_chat_completion(request: Request) -> Response:
 async def list_chat_completions(
     request: Request,
     metadata: MetadataFilter,
+    params: OldestFirst,
     model: str | None = None,
-    after: str | None = None,
-    limit: Annotated[int, Query()] = 20,
-    order: str = "asc",
 ) -> JSONObject:
-    return JSONObject(
-        chat.list_completions(tenant_of(request), model=model, metadata=metadata, after=after, limit=limit, order=order)
-    )
+    return JSONObject(chat.list_completions(tenant_of(request), params, model=model, metadata=metadata))
 
 
 @router.get("/{completion_id}", operation_id="getChatCompletion")
@@ -58,11 +56,9 @@ async def delete_chat_completion(completion_id: str, request: Request) -> JSONOb
 async def list_chat_completion_messages(
     completion_id: str,
     request: Request,
-    after: str | None = None,
-    limit: Annotated[int, Query()] = 20,
-    order: str = "asc",
+    params: OldestFirst,
 ) -> JSONObject:
-    return JSONObject(chat.list_messages(tenant_of(request), completion_id, after=after, limit=limit, order=order))
+    return JSONObject(chat.list_messages(tenant_of(request), completion_id, params))
 
 
 app = create_app(router, title="openai-mock chat")

@@ -7,15 +7,17 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from openai_mock import clock
-from openai_mock.pagination import checked_list_params, list_object
+from openai_mock.pagination import ListParams
 from openai_mock.resources import files
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import list_query
 
 router = APIRouter(prefix="/v1/files")
 
 MAX_LIST_LIMIT = 10_000  # this list's range in the spec (its default too)
+FilePagination = Annotated[ListParams, list_query(default_limit=MAX_LIST_LIMIT, maximum=MAX_LIST_LIMIT, before=False)]
 
 
 @router.post("", operation_id="createFile")
@@ -38,15 +40,10 @@ async def create_file(
 @router.get("", operation_id="listFiles")
 async def list_files(
     request: Request,
+    params: FilePagination,
     purpose: Annotated[str | None, Query()] = None,
-    limit: Annotated[int, Query()] = MAX_LIST_LIMIT,
-    order: Annotated[str, Query()] = "desc",
-    after: Annotated[str | None, Query()] = None,
 ) -> JSONObject:
-    params = checked_list_params(limit, order, after, None, maximum=MAX_LIST_LIMIT)
-    page = files.list_files(tenant_of(request), limit=params.limit, order=params.order, after=params.after,
-                            purpose=purpose or None)
-    return JSONObject(list_object(page))
+    return JSONObject(files.list_files(tenant_of(request), params, purpose=purpose or None))
 
 
 @router.get("/{file_id}", operation_id="retrieveFile")

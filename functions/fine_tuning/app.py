@@ -2,16 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
-from openai_mock.pagination import MetadataFilter
+from openai_mock.pagination import ListParams
 from openai_mock.resources import fine_tuning
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import MetadataFilter, list_query
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/fine_tuning/jobs")
+NewestFirst = Annotated[ListParams, list_query(ordered=False, before=False)]
 
 
 @router.post("", operation_id="createFineTuningJob")
@@ -25,11 +27,10 @@ async def create_fine_tuning_job(request: Request) -> JSONObject:
 async def list_fine_tuning_jobs(
     request: Request,
     metadata: MetadataFilter,
-    after: Annotated[str | None, Query()] = None,
-    limit: Annotated[int, Query()] = 20,
+    params: NewestFirst,
 ) -> JSONObject:
     # `metadata=null` asks for jobs without any metadata.
-    return JSONObject(fine_tuning.list_jobs(tenant_of(request), limit=limit, after=after or None, metadata=metadata,
+    return JSONObject(fine_tuning.list_jobs(tenant_of(request), params, metadata=metadata,
                                             no_metadata=request.query_params.get("metadata") == "null"))
 
 
@@ -47,21 +48,18 @@ async def cancel_fine_tuning_job(fine_tuning_job_id: str, request: Request) -> J
 async def list_fine_tuning_events(
     fine_tuning_job_id: str,
     request: Request,
-    after: Annotated[str | None, Query()] = None,
-    limit: Annotated[int, Query()] = 20,
+    params: NewestFirst,
 ) -> JSONObject:
-    return JSONObject(fine_tuning.list_events(tenant_of(request), fine_tuning_job_id, limit=limit, after=after or None))
+    return JSONObject(fine_tuning.list_events(tenant_of(request), fine_tuning_job_id, params))
 
 
 @router.get("/{fine_tuning_job_id}/checkpoints", operation_id="listFineTuningJobCheckpoints")
 async def list_fine_tuning_checkpoints(
     fine_tuning_job_id: str,
     request: Request,
-    after: Annotated[str | None, Query()] = None,
-    limit: Annotated[int, Query()] = 10,
+    params: Annotated[ListParams, list_query(default_limit=10, ordered=False, before=False)],
 ) -> JSONObject:
-    return JSONObject(fine_tuning.list_checkpoints(tenant_of(request), fine_tuning_job_id, limit=limit,
-                                                   after=after or None))
+    return JSONObject(fine_tuning.list_checkpoints(tenant_of(request), fine_tuning_job_id, params))
 
 
 app = create_app(router, title="openai-mock fine-tuning")

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.resources.organization import invites, organization
-from openai_mock.resources.organization.params import OrgPagination
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import AdminPagination
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/organization/invites")
@@ -29,7 +29,7 @@ class InviteCreateParams(BaseModel):
 
 
 @router.get("", operation_id="list-invites")
-async def list_invites(principal: AdminPrincipal, params: OrgPagination) -> JSONObject:
+async def list_invites(principal: AdminPrincipal, params: AdminPagination) -> JSONObject:
     return JSONObject(invites.list_invites(organization(principal), params))
 
 

@@ -6,11 +6,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from openai_mock.control import api, fixtures
 from openai_mock.control.fixture_models import FixtureRequest
-from openai_mock.pagination import Pagination
 from openai_mock.resources import ratelimits
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import Pagination
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/__mock")

@@ -6,15 +6,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
+from openai_mock.pagination import ListParams
 from openai_mock.resources.organization import organization, projects
 from openai_mock.resources.organization.core import get_project
-from openai_mock.resources.organization.params import OrgPagination, RateLimitPagination
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import AdminPagination, list_query
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/organization/projects")
+RateLimitPagination = Annotated[ListParams, list_query(default_limit=100, default_order="asc", ordered=False)]
 Role = Literal["owner", "member"]
 
 
@@ -53,7 +55,7 @@ class RateLimitUpdateParams(_Body):
 
 @router.get("", operation_id="list-projects")
 async def list_projects(
-    principal: AdminPrincipal, params: OrgPagination, include_archived: Annotated[bool, Query()] = False
+    principal: AdminPrincipal, params: AdminPagination, include_archived: Annotated[bool, Query()] = False
 ) -> JSONObject:
     return JSONObject(projects.list_projects(organization(principal), params, include_archived))
 
@@ -84,7 +86,7 @@ async def archive_project(project_id: str, principal: AdminPrincipal) -> JSONObj
 
 
 @router.get("/{project_id}/users", operation_id="list-project-users")
-async def list_project_users(project_id: str, principal: AdminPrincipal, params: OrgPagination) -> JSONObject:
+async def list_project_users(project_id: str, principal: AdminPrincipal, params: AdminPagination) -> JSONObject:
     return JSONObject(projects.list_project_users(organization(principal), project_id, params))
 
 
@@ -117,7 +119,7 @@ async def delete_project_user(project_id: str, user_id: str, principal: AdminPri
 
 @router.get("/{project_id}/service_accounts", operation_id="list-project-service-accounts")
 async def list_project_service_accounts(
-    project_id: str, principal: AdminPrincipal, params: OrgPagination
+    project_id: str, principal: AdminPrincipal, params: AdminPagination
 ) -> JSONObject:
     return JSONObject(projects.list_service_accounts(organization(principal), project_id, params))
 
@@ -148,7 +150,7 @@ async def delete_project_service_account(
 
 
 @router.get("/{project_id}/api_keys", operation_id="list-project-api-keys")
-async def list_project_api_keys(project_id: str, principal: AdminPrincipal, params: OrgPagination) -> JSONObject:
+async def list_project_api_keys(project_id: str, principal: AdminPrincipal, params: AdminPagination) -> JSONObject:
     return JSONObject(projects.list_project_keys(organization(principal), project_id, params))
 
 

@@ -5,10 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from openai_mock.pagination import ListParams
 from openai_mock.resources import ratelimits, responses
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
+from openai_mock.web.params import list_query
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/responses")
@@ -39,13 +41,9 @@ async def delete_response(response_id: str, request: Request) -> JSONObject:
 async def list_response_input_items(
     response_id: str,
     request: Request,
-    limit: Annotated[int, Query()] = 20,
-    order: str = "asc",
-    after: str | None = None,
-    before: str | None = None,
+    params: Annotated[ListParams, list_query(default_order="asc")],
 ) -> JSONObject:
-    return JSONObject(responses.list_input_items(tenant_of(request), response_id, limit=limit, order=order,
-                                                     after=after, before=before))
+    return JSONObject(responses.list_input_items(tenant_of(request), response_id, params))
 
 
 app = create_app(router, title="openai-mock responses")

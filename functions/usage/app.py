@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from openai_mock.resources.organization import organization
-from openai_mock.resources.organization.params import array_param, optional_int, query_array
 from openai_mock.resources.organization.usage import UsageQuery, costs, usage
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import array_param, optional_int, query_array
 
 router = APIRouter(prefix="/v1/organization")
 _FILTERS = {"project_ids": "project_id", "user_ids": "user_id", "api_key_ids": "api_key_id", "models": "model",

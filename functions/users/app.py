@@ -7,10 +7,10 @@ from pydantic import BaseModel, ConfigDict
 
 from openai_mock.resources.organization import organization, users
 from openai_mock.resources.organization.core import get_user
-from openai_mock.resources.organization.params import OrgPagination, query_array
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import AdminPagination, query_array
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/organization/users")
@@ -23,7 +23,7 @@ class UserUpdateParams(BaseModel):
 
 @router.get("", operation_id="list-users")
 async def list_users(
-    principal: AdminPrincipal, params: OrgPagination, emails: Annotated[list[str], Depends(query_array("emails"))]
+    principal: AdminPrincipal, params: AdminPagination, emails: Annotated[list[str], Depends(query_array("emails"))]
 ) -> JSONObject:
     return JSONObject(users.list_users(organization(principal), params, emails))
 

@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from openai_mock.pagination import Pagination, list_object
 from openai_mock.resources.vector_stores import file_batches, files, params, vector_stores
 from openai_mock.resources.vector_stores.search import search_page
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import Pagination
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/vector_stores")
@@ -25,7 +25,7 @@ async def create_vector_store(request: Request) -> JSONObject:
 
 @router.get("", operation_id="listVectorStores")
 async def list_vector_stores(request: Request, page: Pagination) -> JSONObject:
-    return JSONObject(list_object(vector_stores.list_vector_stores(tenant_of(request), page)))
+    return JSONObject(vector_stores.list_vector_stores(tenant_of(request), page))
 
 
 @router.get("/{vector_store_id}", operation_id="getVectorStore")
@@ -62,8 +62,7 @@ async def create_vector_store_file(vector_store_id: str, request: Request) -> JS
 @router.get("/{vector_store_id}/files", operation_id="listVectorStoreFiles")
 async def list_vector_store_files(vector_store_id: str, request: Request, page: Pagination,
                                   status: StatusFilter = None) -> JSONObject:
-    found = files.list_files(tenant_of(request), vector_store_id, page, files.check_status_filter(status))
-    return JSONObject(list_object(found))
+    return JSONObject(files.list_files(tenant_of(request), vector_store_id, page, files.check_status_filter(status)))
 
 
 @router.get("/{vector_store_id}/files/{file_id}", operation_id="getVectorStoreFile")
@@ -113,8 +112,8 @@ async def list_vector_store_file_batch_files(vector_store_id: str, batch_id: str
                                              page: Pagination, status: StatusFilter = None) -> JSONObject:
     tenant = tenant_of(request)
     file_batches.get_batch_record(tenant, vector_store_id, batch_id)
-    found = files.list_files(tenant, vector_store_id, page, files.check_status_filter(status), batch_id=batch_id)
-    return JSONObject(list_object(found))
+    return JSONObject(files.list_files(tenant, vector_store_id, page, files.check_status_filter(status),
+                                       batch_id=batch_id))
 
 
 app = create_app(router, title="openai-mock vector stores")

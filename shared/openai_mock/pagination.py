@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
-
-from fastapi import Depends, Query, Request
+from typing import Any, Literal
 
 from openai_mock.errors import invalid_request
 
@@ -48,17 +46,6 @@ def check_limit(limit: int, maximum: int = MAX_LIMIT) -> int:
     return limit
 
 
-async def list_params(
-    limit: Annotated[int, Query()] = 20,
-    order: Annotated[str, Query()] = "desc",
-    after: Annotated[str | None, Query()] = None,
-    before: Annotated[str | None, Query()] = None,
-) -> ListParams:
-    """FastAPI dependency for cursor-paginated list routes. Like every dependency of the mock, it is async: it
-    never blocks, and FastAPI would run a plain function in a worker thread (~100 µs a request)."""
-    return checked_list_params(limit, order, after, before)
-
-
 def checked_list_params(limit: int, order: str, after: str | None, before: str | None,
                         maximum: int = MAX_LIMIT) -> ListParams:
     """The list parameters, checked: `order` asc|desc, `limit` 1–`maximum`; empty cursors are no cursors."""
@@ -67,21 +54,6 @@ def checked_list_params(limit: int, order: str, after: str | None, before: str |
             f"Invalid value: '{order}'. Supported values are: 'asc' and 'desc'.", "order", "invalid_value"
         )
     return ListParams(check_limit(limit, maximum), order, after or None, before or None)  # type: ignore[arg-type]
-
-
-Pagination = Annotated[ListParams, Depends(list_params)]
-
-
-async def metadata_filter(request: Request) -> dict[str, str]:
-    """List filters written `metadata[key]=value` in the query string (chat completions, fine-tuning jobs)."""
-    return {
-        key[len("metadata[") : -1]: value
-        for key, value in request.query_params.items()
-        if key.startswith("metadata[") and key.endswith("]")
-    }
-
-
-MetadataFilter = Annotated[dict[str, str], Depends(metadata_filter)]
 
 
 def list_object(page: Page, id_key: str = "id",

@@ -33,7 +33,7 @@ from openai_mock.checks import check_enum, check_metadata
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found, server_error
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
-from openai_mock.pagination import check_limit, list_object
+from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import chat, completions, embeddings, files
 from openai_mock.rng import SEED_HEADER
 from openai_mock.settings import get_settings
@@ -454,8 +454,8 @@ def retrieve_batch(tenant: str, batch_id: str) -> Object:
     return _public(_progress(tenant, _reload(tenant, batch_id)), clock.now())
 
 
-def list_batches(tenant: str, *, limit: int, after: str | None) -> Object:
-    page = get_store().list(tenant, COLLECTION, limit=check_limit(limit), order="desc", after=after or None)
+def list_batches(tenant: str, params: ListParams) -> Object:
+    page = get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after)
     now = clock.now()
     return list_object(page, view=lambda batch: _public(_progress(tenant, batch), now))
 

@@ -18,7 +18,7 @@ from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.generation import chat as builder
 from openai_mock.generation.streaming import chat_style
-from openai_mock.pagination import ListParams, check_limit, list_object, paginate
+from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import models
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import check_function, check_json_schema_format
@@ -508,20 +508,15 @@ def _without_audio_bytes(completion: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------- stored completions
 
 
-def _order(order: str) -> Literal["asc", "desc"]:
-    check_enum(order, ("asc", "desc"), "order")
-    return "asc" if order == "asc" else "desc"
-
-
-def list_completions(tenant: str, *, model: str | None, metadata: Mapping[str, str], after: str | None,
-                     limit: int, order: str) -> dict[str, Any]:
+def list_completions(tenant: str, params: ListParams, *, model: str | None,
+                     metadata: Mapping[str, str]) -> dict[str, Any]:
     def matches(completion: dict[str, Any]) -> bool:
         if model is not None and completion["model"] != model:
             return False
         stored = completion.get("metadata") or {}
         return all(stored.get(key) == value for key, value in metadata.items())
 
-    page = get_store().list(tenant, COLLECTION, limit=check_limit(limit), order=_order(order), after=after or None,
+    page = get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after,
                             where=matches)
     return list_object(page)
 
@@ -550,10 +545,9 @@ def delete(tenant: str, completion_id: str) -> dict[str, Any]:
     return {"object": "chat.completion.deleted", "id": completion_id, "deleted": True}
 
 
-def list_messages(tenant: str, completion_id: str, *, after: str | None, limit: int, order: str) -> dict[str, Any]:
+def list_messages(tenant: str, completion_id: str, params: ListParams) -> dict[str, Any]:
     retrieve(tenant, completion_id)
     stored = get_store().get(tenant, MESSAGES_COLLECTION, completion_id) or {"data": []}
-    params = ListParams(check_limit(limit), _order(order), after or None, None)
     return list_object(paginate(stored["data"], params))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from openai_mock import clock
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.ids import new_id
-from openai_mock.pagination import Page
+from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
 
@@ -285,19 +285,12 @@ def read_file_bytes(tenant: str, file_id: str, param: str | None = "id") -> byte
     return data
 
 
-def list_files(
-    tenant: str,
-    *,
-    limit: int,
-    order: str = "desc",
-    after: str | None = None,
-    purpose: str | None = None,
-) -> Page:
+def list_files(tenant: str, params: ListParams, *, purpose: str | None = None) -> Object:
     def wanted(obj: Object) -> bool:
         return not _expired(obj) and (purpose is None or obj["purpose"] == purpose)
 
-    return get_store().list(tenant, COLLECTION, limit=limit, order=order,  # type: ignore[arg-type]
-                            after=after, where=wanted)
+    return list_object(get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order,
+                                        after=params.after, where=wanted))
 
 
 def delete_file(tenant: str, file_id: str) -> Object:

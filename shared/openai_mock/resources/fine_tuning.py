@@ -29,7 +29,7 @@ from openai_mock.generation import fine_tuning as builder
 from openai_mock.generation.chat import count_message_tokens
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.ids import new_id
-from openai_mock.pagination import ListParams, check_limit, list_object, paginate
+from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import files, models
 from openai_mock.rng import request_rng
 from openai_mock.store import get_store
@@ -427,7 +427,7 @@ def retrieve_job(tenant: str, job_id: str) -> Object:
     return _public(_current(tenant, job_id, now), now)
 
 
-def list_jobs(tenant: str, *, limit: int, after: str | None,
+def list_jobs(tenant: str, params: ListParams, *,
               metadata: Mapping[str, str] | None, no_metadata: bool = False) -> Object:
     """Newest first; `metadata` keeps jobs carrying every given pair, `no_metadata` jobs without any."""
     def wanted(job: Object) -> bool:
@@ -436,7 +436,8 @@ def list_jobs(tenant: str, *, limit: int, after: str | None,
             return not tags
         return all(tags.get(key) == value for key, value in (metadata or {}).items())
 
-    page = get_store().list(tenant, COLLECTION, limit=check_limit(limit), order="desc", after=after, where=wanted)
+    page = get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after,
+                            where=wanted)
     now = clock.now_seconds()
     return list_object(page, view=lambda job: _public(_settle(tenant, job, now), now))
 
@@ -458,14 +459,14 @@ def cancel_job(tenant: str, job_id: str) -> Object:
     return _public(cancelled, now)
 
 
-def list_events(tenant: str, job_id: str, *, limit: int, after: str | None) -> Object:
+def list_events(tenant: str, job_id: str, params: ListParams) -> Object:
     now = clock.now_seconds()
     job = _current(tenant, job_id, now)
     events = builder.events_until(_story(job), now, job["_cancelled_at"])
-    return list_object(paginate(events, ListParams(check_limit(limit), "desc", after)))
+    return list_object(paginate(events, params))
 
 
-def list_checkpoints(tenant: str, job_id: str, *, limit: int, after: str | None) -> Object:
+def list_checkpoints(tenant: str, job_id: str, params: ListParams) -> Object:
     now = clock.now_seconds()
     job = _current(tenant, job_id, now)
     if job["_cancelled_at"] is not None:
@@ -475,4 +476,4 @@ def list_checkpoints(tenant: str, job_id: str, *, limit: int, after: str | None)
     else:
         last = now
     checkpoints = builder.checkpoints_until(_story(job), last)
-    return list_object(paginate(checkpoints, ListParams(check_limit(limit), "desc", after)))
+    return list_object(paginate(checkpoints, params))

@@ -17,7 +17,7 @@ from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
 from openai_mock.generation.streaming import sse_event
-from openai_mock.pagination import ListParams, check_limit, list_object, paginate
+from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import models
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem, strict_schema_problem
@@ -412,9 +412,6 @@ def delete(tenant: str, response_id: str) -> dict[str, Any]:
     return {"id": response_id, "object": "response", "deleted": True}
 
 
-def list_input_items(tenant: str, response_id: str, *, limit: int, order: str, after: str | None,
-                     before: str | None) -> dict[str, Any]:
-    check_enum(order, ("asc", "desc"), "order")
+def list_input_items(tenant: str, response_id: str, params: ListParams) -> dict[str, Any]:
     items = _record(tenant, response_id)["_input"]
-    params = ListParams(check_limit(limit), "asc" if order == "asc" else "desc", after or None, before or None)
     return list_object(paginate(items, params))

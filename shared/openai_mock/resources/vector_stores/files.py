@@ -10,6 +10,7 @@ from typing import Any
 from openai_mock import clock
 from openai_mock.checks import check_enum
 from openai_mock.errors import OpenAIError
+from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import files
 from openai_mock.resources.vector_stores import chunking, index, params, tally
 from openai_mock.resources.vector_stores.records import (
@@ -25,7 +26,7 @@ from openai_mock.resources.vector_stores.records import (
 )
 from openai_mock.settings import get_settings
 from openai_mock.store import ConflictError, get_store
-from openai_mock.store.base import Object, Page
+from openai_mock.store.base import Object
 
 STATUSES = tally.STATUSES
 
@@ -146,8 +147,8 @@ def check_status_filter(status: str | None) -> str | None:
     return status
 
 
-def list_files(tenant: str, vector_store_id: str, list_params: Any, status: str | None,
-               batch_id: str | None = None) -> Page:
+def list_files(tenant: str, vector_store_id: str, list_params: ListParams, status: str | None,
+               batch_id: str | None = None) -> Object:
     get_record(tenant, vector_store_id)
     now = clock.now()
 
@@ -157,7 +158,7 @@ def list_files(tenant: str, vector_store_id: str, list_params: Any, status: str 
 
     page = get_store().list(tenant, files_collection(vector_store_id), limit=list_params.limit,
                             order=list_params.order, after=list_params.after, before=list_params.before, where=wanted)
-    return Page([file_view(record, now) for record in page.items], page.has_more)
+    return list_object(page, view=lambda record: file_view(record, now))
 
 
 def update_file_attributes(tenant: str, vector_store_id: str, file_id: str,

@@ -4,11 +4,11 @@ file records, file batches and index)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from openai_mock import clock
 from openai_mock.checks import check_metadata
 from openai_mock.ids import new_id
+from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import files
 from openai_mock.resources.vector_stores import index, params, tally
 from openai_mock.resources.vector_stores.files import attach_files
@@ -21,7 +21,7 @@ from openai_mock.resources.vector_stores.records import (
     store_view,
 )
 from openai_mock.store import get_store
-from openai_mock.store.base import Object, Page
+from openai_mock.store.base import Object
 
 
 def create_vector_store(tenant: str, body: params.CreateVectorStoreRequest) -> Object:
@@ -67,11 +67,11 @@ def modify_vector_store(tenant: str, vector_store_id: str, body: params.UpdateVe
     return store_view(updated)
 
 
-def list_vector_stores(tenant: str, list_params: Any) -> Page:
+def list_vector_stores(tenant: str, list_params: ListParams) -> Object:
     page = get_store().list(tenant, COLLECTION, limit=list_params.limit, order=list_params.order,
                             after=list_params.after, before=list_params.before)
     now = clock.now()
-    return Page([store_view(obj, now) for obj in page.items], page.has_more)
+    return list_object(page, view=lambda obj: store_view(obj, now))
 
 
 def delete_vector_store(tenant: str, vector_store_id: str) -> Object:
