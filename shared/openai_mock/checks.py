@@ -1,15 +1,14 @@
 """Explicit request checks shared by every endpoint (chat, completions, images, audio…), worded like the
-real API's 400s: ranges, enums, array lengths, metadata, stop sequences, and "is this model usable here"."""
+real API's 400s: ranges, enums, array lengths, metadata, stop sequences. (Whether a model serves an endpoint is
+resources/models.py's to say.)"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.resources import models
+from openai_mock.errors import invalid_request
 
-_CHAT_KINDS = ("chat", "reasoning")
 _METADATA_MAX_KEYS, _METADATA_MAX_KEY, _METADATA_MAX_VALUE = 16, 64, 512
 
 
@@ -99,44 +98,3 @@ def stop_sequences(stop: Any) -> list[str]:
     return list(stop)
 
 
-def known_model(model: str, allowed: Sequence[str]) -> str:
-    """A model this endpoint serves: 404 `model_not_found` when the catalogue lacks it, else 400 on `model`
-    unless it is one of `allowed`."""
-    if models.base_model(model) is None:
-        raise models.model_not_found(model)
-    check_enum(model, allowed, "model")
-    return model
-
-
-def model_of_kind(tenant: str, model: str, kind: models.Kind, wrong_kind: str) -> models.ModelSpec:
-    """A base model of `kind` (embeddings, moderation): 404 for an unknown id, 400 `invalid_model` with the
-    endpoint's wording for any other model, the tenant's fine-tunes included."""
-    spec = models.base_model(model)
-    if spec is None:
-        models.retrieve_model(tenant, model)  # 404 model_not_found unless it is the tenant's fine-tune
-    if spec is None or spec.kind != kind:
-        raise invalid_request(wrong_kind, "model", "invalid_model")
-    return spec
-
-
-def serving_spec(tenant: str, model: str) -> models.ModelSpec:
-    """The catalogue entry behind a model id, fine-tunes resolved to their base (404 if unknown)."""
-    models.retrieve_model(tenant, model)  # 404 model_not_found unless it exists for this tenant
-    spec = models.base_model(model)
-    if spec is None and model.startswith("ft:"):
-        spec = models.base_model(model.split(":")[1])
-    if spec is None:  # a tenant model whose base we do not know: serve it as a chat model
-        spec = models.ModelSpec(model, 0, "system", "chat")
-    return spec
-
-
-def chat_model_spec(tenant: str, model: str, endpoint: str) -> models.ModelSpec:
-    """The model, checked to be served by `endpoint` ("chat" or "completions"), with the real API's 404."""
-    spec = serving_spec(tenant, model)
-    if endpoint == "chat" and spec.kind not in _CHAT_KINDS:
-        raise OpenAIError(404, "This is not a chat model and thus not supported in the v1/chat/completions "
-                          "endpoint. Did you mean to use v1/completions?", param="model")
-    if endpoint == "completions" and spec.kind != "completion":
-        raise OpenAIError(404, "This is a chat model and not supported in the v1/completions endpoint. Did you "
-                          "mean to use v1/chat/completions?", param="model")
-    return spec

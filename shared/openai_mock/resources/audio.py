@@ -16,13 +16,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openai_mock.checks import check_enum, check_length, check_range, known_model
+from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS
 from openai_mock.generation.audio.probe import AudioInfo, UndecodableAudio, probe_audio
 from openai_mock.generation.audio.synthesis import VOICES, synthesize
 from openai_mock.generation.audio.transcripts import spoken_text, time_words, to_segments, to_srt, to_vtt
 from openai_mock.generation.streaming import sse_event
+from openai_mock.resources.models import known_model
 from openai_mock.rng import seeded_rng
 
 

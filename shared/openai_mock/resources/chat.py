@@ -13,13 +13,14 @@ from typing import Any, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock, ids
-from openai_mock.checks import chat_model_spec, check_enum, check_max_items, check_metadata, check_range, stop_sequences
+from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.generation import chat as builder
 from openai_mock.generation.streaming import chat_style
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import models
+from openai_mock.resources.models import chat_model_spec
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import check_function, check_json_schema_format
 from openai_mock.store import get_store

@@ -8,12 +8,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock, ids
-from openai_mock.checks import chat_model_spec, check_range, stop_sequences
+from openai_mock.checks import check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import completions as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import chat_style
+from openai_mock.resources.models import chat_model_spec
 from openai_mock.rng import request_rng
 
 END_OF_TEXT = "<|endoftext|>"

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, JsonValue, StrictInt
 
-from openai_mock.checks import check_enum, model_of_kind
+from openai_mock.checks import check_enum
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
 from openai_mock.generation import tokens
 from openai_mock.generation.embeddings import NATIVE_DIMENSIONS, embed_array
 from openai_mock.resources import models
+from openai_mock.resources.models import model_of_kind
 
 if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where vectors are computed
     import numpy as np

@@ -18,10 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock
-from openai_mock.checks import check_enum, check_length, check_range, known_model
+from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
+from openai_mock.resources.models import known_model
 from openai_mock.rng import seeded_rng
 
 # ---------------------------------------------------------------------------------------------------

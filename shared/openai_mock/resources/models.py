@@ -3,10 +3,12 @@ plus each tenant's fine-tuned models, which are stored objects of the "model" co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from openai_mock.errors import OpenAIError
+from openai_mock.checks import check_enum
+from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.store import get_store
 
 Kind = Literal[
@@ -146,3 +148,52 @@ def register_fine_tuned_model(tenant: str, model_id: str, organization_id: str, 
         FINE_TUNED_COLLECTION,
         {"id": model_id, "object": "model", "created": created, "owned_by": organization_id},
     )
+
+
+# --------------------------------------------------------------------------------------------- model checks
+
+
+_CHAT_KINDS = ("chat", "reasoning")
+
+
+def known_model(model: str, allowed: Sequence[str]) -> str:
+    """A model this endpoint serves: 404 `model_not_found` when the catalogue lacks it, else 400 on `model`
+    unless it is one of `allowed`."""
+    if base_model(model) is None:
+        raise model_not_found(model)
+    check_enum(model, allowed, "model")
+    return model
+
+
+def model_of_kind(tenant: str, model: str, kind: Kind, wrong_kind: str) -> ModelSpec:
+    """A base model of `kind` (embeddings, moderation): 404 for an unknown id, 400 `invalid_model` with the
+    endpoint's wording for any other model, the tenant's fine-tunes included."""
+    spec = base_model(model)
+    if spec is None:
+        retrieve_model(tenant, model)  # 404 model_not_found unless it is the tenant's fine-tune
+    if spec is None or spec.kind != kind:
+        raise invalid_request(wrong_kind, "model", "invalid_model")
+    return spec
+
+
+def serving_spec(tenant: str, model: str) -> ModelSpec:
+    """The catalogue entry behind a model id, fine-tunes resolved to their base (404 if unknown)."""
+    retrieve_model(tenant, model)  # 404 model_not_found unless it exists for this tenant
+    spec = base_model(model)
+    if spec is None and model.startswith("ft:"):
+        spec = base_model(model.split(":")[1])
+    if spec is None:  # a tenant model whose base we do not know: serve it as a chat model
+        spec = ModelSpec(model, 0, "system", "chat")
+    return spec
+
+
+def chat_model_spec(tenant: str, model: str, endpoint: str) -> ModelSpec:
+    """The model, checked to be served by `endpoint` ("chat" or "completions"), with the real API's 404."""
+    spec = serving_spec(tenant, model)
+    if endpoint == "chat" and spec.kind not in _CHAT_KINDS:
+        raise OpenAIError(404, "This is not a chat model and thus not supported in the v1/chat/completions "
+                          "endpoint. Did you mean to use v1/completions?", param="model")
+    if endpoint == "completions" and spec.kind != "completion":
+        raise OpenAIError(404, "This is a chat model and not supported in the v1/completions endpoint. Did you "
+                          "mean to use v1/chat/completions?", param="model")
+    return spec

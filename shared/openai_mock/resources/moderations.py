@@ -11,10 +11,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from openai_mock import ids
-from openai_mock.checks import model_of_kind
 from openai_mock.errors import from_validation_errors, invalid_request
 from openai_mock.generation import tokens
 from openai_mock.generation.moderation import Item, classify
+from openai_mock.resources.models import model_of_kind
 
 DEFAULT_MODEL = "omni-moderation-latest"
 # What the response's `model` says: legacy aliases resolve to their snapshot, as the real API does.

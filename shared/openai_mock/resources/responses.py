@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock, ids
-from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range, serving_spec
+from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import chat as chat_builder
@@ -19,6 +19,7 @@ from openai_mock.generation import responses as builder
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import models
+from openai_mock.resources.models import serving_spec
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem, strict_schema_problem
 from openai_mock.store import get_store

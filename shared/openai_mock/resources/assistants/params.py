@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Header
 from pydantic import BaseModel, ConfigDict, JsonValue
 
-from openai_mock.checks import check_enum, check_length, check_max_items, check_metadata, check_range, serving_spec
+from openai_mock.checks import check_enum, check_length, check_max_items, check_metadata, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.resources import files, models
+from openai_mock.resources.models import serving_spec
 from openai_mock.schema_checks import check_function, check_json_schema_format
 
 BETA_VERSION = "assistants=v2"

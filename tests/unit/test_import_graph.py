@@ -1,0 +1,139 @@
+"""The layer's layout is its architecture: imports run down the tiers, never up, and packages form no cycle.
+
+    functions → resources → web, control → generation, store → ground (errors, ids, clock, rng, settings, …)
+
+`local/` and `testing.py` sit on top (they serve the functions). Every import counts, lazy ones inside a
+function included: an upward import hidden in a function body is still a cycle waiting to happen."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LAYER = REPO / "shared" / "openai_mock"
+FUNCTIONS = REPO / "functions"
+
+# Tier of each unit of the layer (a subpackage, or "ground" for the top-level modules); higher imports lower.
+TIERS = {"ground": 0, "generation": 1, "store": 1, "web": 2, "control": 2, "resources": 3, "local": 4, "testing": 4,
+         "__main__": 4}
+TOP_LEVEL_UNITS = {"testing", "__main__"}  # top-level modules that are not ground
+
+
+def _unit(module: str) -> str:
+    """`openai_mock.web.auth` → "web"; `openai_mock.clock` → "ground"."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "ground"
+    head = parts[1]
+    if (LAYER / head).is_dir():
+        return head
+    return head if head in TOP_LEVEL_UNITS else "ground"
+
+
+def _module_name(path: Path) -> str:
+    relative = path.relative_to(LAYER.parent).with_suffix("")
+    parts = relative.parts[:-1] if relative.name == "__init__" else relative.parts
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> Iterator[str]:
+    """Every openai_mock module a file imports (`from openai_mock import clock` counts as openai_mock.clock)."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names if alias.name.split(".")[0] == "openai_mock")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "openai_mock":
+            if node.module == "openai_mock":
+                yield from (f"openai_mock.{alias.name}" for alias in node.names)
+            else:
+                yield node.module
+
+
+def _layer_edges() -> list[tuple[str, str]]:
+    return [(_module_name(path), target) for path in sorted(LAYER.rglob("*.py")) for target in _imports(path)]
+
+
+def test_every_unit_of_the_layer_has_a_tier() -> None:
+    units = {_unit(module) for edge in _layer_edges() for module in edge}
+    assert units <= set(TIERS), f"no tier for {sorted(units - set(TIERS))}: add it to TIERS and docs/architecture.md"
+
+
+def test_no_import_runs_up_the_tiers() -> None:
+    upward = [
+        f"{source} → {target}"
+        for source, target in _layer_edges()
+        if TIERS[_unit(target)] > TIERS[_unit(source)]
+    ]
+    assert upward == []
+
+
+def test_generation_is_pure_builders() -> None:
+    """Builders are functions of (request, rng, clock): no store, no HTTP, no controls, no API group."""
+    impure = [
+        f"{source} → {target}"
+        for source, target in _layer_edges()
+        if _unit(source) == "generation" and _unit(target) in {"store", "web", "control", "resources"}
+    ]
+    assert impure == []
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of a directed graph, or None."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt, [*path, nxt])):
+                return found
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start, [start])):
+            return found
+    return None
+
+
+def test_units_form_no_cycle() -> None:
+    graph: dict[str, set[str]] = {}
+    for source, target in _layer_edges():
+        if _unit(source) != _unit(target):
+            graph.setdefault(_unit(source), set()).add(_unit(target))
+    assert _cycle(graph) is None
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    """The cycle check above must be able to fail."""
+    assert _cycle({"web": {"control"}, "control": {"web"}}) == ["control", "web", "control"]
+    assert _cycle({"web": {"control"}, "control": {"store"}}) is None
+
+
+@pytest.mark.parametrize("app", sorted(FUNCTIONS.glob("*/app.py")), ids=lambda path: path.parent.name)
+def test_a_function_imports_the_layer_only(app: Path) -> None:
+    """A function never imports another function (each Lambda ships its own folder and the layer)."""
+    tree = ast.parse(app.read_text())
+    imported = [
+        name
+        for node in ast.walk(tree)
+        for name in (
+            [alias.name for alias in node.names] if isinstance(node, ast.Import)
+            else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        )
+    ]
+    assert [name for name in imported if name.split(".")[0] == "functions"] == []
+
+
+def test_the_layer_never_imports_a_function() -> None:
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in LAYER.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "functions"
+    ]
+    assert offenders == []
