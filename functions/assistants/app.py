@@ -5,13 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from openai_mock.generation.streaming import sse_stream
 from openai_mock.resources.assistants import assistants, messages, params, records, runs, threads
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import Pagination
 from openai_mock.web.request_body import json_body, optional_json_body
+from openai_mock.web.sse import sse_stream
 
 assistants_router = APIRouter(prefix="/v1/assistants", dependencies=[params.BetaHeader])
 threads_router = APIRouter(prefix="/v1/threads", dependencies=[params.BetaHeader])

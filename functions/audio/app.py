@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
 
-from openai_mock.generation.streaming import sse_stream
 from openai_mock.resources import audio
 from openai_mock.resources.ratelimits import record_usage
 from openai_mock.rng import request_seed
@@ -13,6 +12,7 @@ from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.request_body import json_body
+from openai_mock.web.sse import sse_stream
 
 router = APIRouter(prefix="/v1/audio")
 

@@ -159,7 +159,7 @@ def test_sync_event_streams_are_computed_on_the_event_loop_thread() -> None:
     """No worker-thread hop per event: Starlette's default for sync iterators cost more than the chunks."""
     import threading
 
-    from openai_mock.generation.streaming import sse_stream
+    from openai_mock.web.sse import sse_stream
 
     threads: set[int] = set()
 
@@ -185,6 +185,7 @@ def test_sync_event_streams_are_computed_on_the_event_loop_thread() -> None:
 def test_stream_events_leave_in_batches_that_split_back_into_events() -> None:
     """Unpaced events go out in writes of up to BATCH_BYTES; a paced stream splits them back, event by event."""
     from openai_mock.generation import streaming
+    from openai_mock.web import sse
 
     events = [sse_event({"n": number, "pad": "x" * 500}) for number in range(100)]
     sent: list[MutableMapping[str, Any]] = []
@@ -195,9 +196,9 @@ def test_stream_events_leave_in_batches_that_split_back_into_events() -> None:
     async def receive() -> MutableMapping[str, Any]:
         raise AssertionError("an unpaced stream waits for nothing, the client included")
 
-    run_on_private_loop(streaming.sse_stream(iter(events))({"type": "http"}, receive, send))
+    run_on_private_loop(sse.sse_stream(iter(events))({"type": "http"}, receive, send))
     writes = [message["body"] for message in sent[1:] if message["body"]]
-    assert 1 < len(writes) < len(events) and all(len(write) <= streaming.BATCH_BYTES + 600 for write in writes)
+    assert 1 < len(writes) < len(events) and all(len(write) <= sse.BATCH_BYTES + 600 for write in writes)
     assert b"".join(writes) == b"".join(events)
     assert [event for write in writes for event in streaming.split_events(write)] == events
     assert streaming.split_events(b"data: 1\n\ndata: 2") == [b"data: 1\n\n", b"data: 2"]

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic_core import to_json
 from starlette.responses import JSONResponse, Response
 
-from openai_mock.generation.streaming import sse_stream
+from openai_mock.web.sse import sse_stream
 
 
 class JSONObject(JSONResponse):
