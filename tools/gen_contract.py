@@ -117,7 +117,7 @@ def schema(node: Any, where: str) -> Any:
 _Keep = Callable[[Any, str], Any]
 
 
-def _same(value: Any, where: str) -> Any:
+def _same(value: Any, where: str) -> Any:  # noqa: ARG001
     return value
 
 
@@ -205,7 +205,7 @@ def _operation(node: Any, where: str) -> dict[str, Any]:
 
 
 def _path_item(node: Any, where: str) -> dict[str, Any]:
-    keep: dict[str, _Keep] = {method: _operation for method in HTTP_METHODS}
+    keep: dict[str, _Keep] = dict.fromkeys(HTTP_METHODS, _operation)
     return _pick(node, where, {**keep, "parameters": _listed(_parameter), "$ref": _same}, drop={"servers"})
 
 
@@ -231,8 +231,8 @@ def structure(spec: Mapping[str, Any]) -> dict[str, Any]:
     keep: dict[str, _Keep] = {
         "openapi": _same,
         # schemathesis (tests/hardening/fuzzing.py) needs an OpenAPI `info` with a title and a version.
-        "info": lambda value, at: {"title": value["title"], "version": value["version"]},
-        "servers": lambda value, at: [{"url": server["url"]} for server in value],
+        "info": lambda value, at: {"title": value["title"], "version": value["version"]},  # noqa: ARG005
+        "servers": lambda value, at: [{"url": server["url"]} for server in value],  # noqa: ARG005
         "paths": _each(_path_item),
         "components": _components,
         "security": _same,

@@ -149,12 +149,12 @@ def from_validation_errors(errors: Sequence[Mapping[str, Any]]) -> OpenAIError:
     return invalid_request(f"Invalid value for '{param}': {message}", param, "invalid_value")
 
 
-async def _openai_error_handler(request: Request, exc: Exception) -> JSONResponse:
+async def _openai_error_handler(request: Request, exc: Exception) -> JSONResponse:  # noqa: ARG001
     assert isinstance(exc, OpenAIError)
     return exc.response()
 
 
-async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:  # noqa: ARG001
     assert isinstance(exc, RequestValidationError)
     return from_validation_errors(exc.errors()).response()
 

@@ -18,7 +18,7 @@ class UnsatisfiableSchema(ValueError):
     """The schema admits no value (`false`, an empty enum, min > max …)."""
 
 
-def schema_problem(schema: Any, path: str = "") -> str | None:
+def schema_problem(schema: Any, path: str = "") -> str | None:  # noqa: C901
     """What makes `schema` an invalid JSON Schema, or None (a structural check of the common keywords)."""
     if isinstance(schema, bool):
         return None

@@ -299,7 +299,7 @@ def test_concurrent_reads_execute_the_batch_exactly_once(client: openai.OpenAI,
     seen = _read_concurrently(principal_for_key("sk-test").tenant, batch_id)
     assert sorted(calls) == [f"Question {index}" for index in range(5)]  # each line ran once
     assert set(seen) <= {"finalizing", "completed"} and "completed" in seen
-    outputs = [file for file in client.files.list(purpose="batch_output")]
+    outputs = list(client.files.list(purpose="batch_output"))
     assert len(outputs) == 1
     assert client.batches.retrieve(batch_id).output_file_id == outputs[0].id
 

@@ -372,7 +372,7 @@ def reasoning_tokens(request: Mapping[str, Any], rng: random.Random, reasoning: 
 # --------------------------------------------------------------------------------------------- logprobs
 
 
-def _alternatives(rng: random.Random, model: str, chosen: str, count: int) -> list[str]:
+def _alternatives(rng: random.Random, model: str, chosen: str, count: int) -> list[str]:  # noqa: ARG001
     pool = [" the", " a", " this", " it", " and", " to", " of", " is", ",", ".", " that", " you", " we", " in",
             " for", " with", " can", " more", " one", " first", "The", "A", " an", " on", " as", "\n"]
     rng.shuffle(pool)

@@ -417,7 +417,7 @@ class ValueGenerator:
             raise UnsatisfiableSchema("minimum > maximum")
         return low, high
 
-    def _integer(self, schema: Mapping[str, Any], name: str) -> int:
+    def _integer(self, schema: Mapping[str, Any], name: str) -> int:  # noqa: ARG002
         low, high = self._bounds(schema, integer=True)
         low_int, high_int = math.ceil(low), math.floor(high)
         multiple = schema.get("multipleOf")

@@ -76,8 +76,8 @@ def _cache_encoding_file(name: str) -> None:
     # Written aside then renamed: a concurrent reader sees the whole file or none.
     with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as partial:
         partial.write(gzip.decompress((_shipped_encodings() / f"{name}.tiktoken.gz").read_bytes()))
-    os.chmod(partial.name, 0o644)  # a cache: readable by whoever shares it
-    os.replace(partial.name, cached)
+    Path(partial.name).chmod(0o644)  # a cache: readable by whoever shares it
+    Path(partial.name).replace(cached)
 
 
 def _tiktoken_cache() -> Path:

@@ -322,7 +322,7 @@ def _completion(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str,
     return completions.generate(request, tenant, headers)
 
 
-def _embedding(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
+def _embedding(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:  # noqa: ARG001
     return embeddings.create_embedding(tenant, _parse(embeddings.EmbeddingRequest, body))
 
 

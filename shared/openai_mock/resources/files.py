@@ -193,7 +193,7 @@ def validate_content(purpose: str, filename: str, data: bytes) -> None:
     elif purpose == "fine-tune":
         _check_jsonl(purpose, filename, data, _fine_tune_line_problem)
     elif purpose == "evals":
-        _check_jsonl(purpose, filename, data, lambda line: None)
+        _check_jsonl(purpose, filename, data, lambda line: None)  # noqa: ARG005
     elif purpose == "vision" and not filename.lower().endswith(VISION_EXTENSIONS):
         raise invalid_request(
             f"Invalid file format for vision: '{filename}'. Supported formats are png, jpeg, gif and webp.",

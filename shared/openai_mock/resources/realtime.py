@@ -114,7 +114,7 @@ def _expires_at(body: RealtimeSessionCreateRequest, now: int) -> int:
     return now + int(seconds)
 
 
-def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str, Any]:
+def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str, Any]:  # noqa: ARG001
     """The session with every default filled in, plus its ephemeral client secret."""
     _check(body)
     tools = _tools(body)

@@ -32,7 +32,7 @@ def search_path(task_root: str, python_version: tuple[int, int] = sys.version_in
 
 
 def load_app(environ: dict[str, str]) -> Any:
-    task_root = environ.get("LAMBDA_TASK_ROOT", os.getcwd())
+    task_root = environ.get("LAMBDA_TASK_ROOT", str(Path.cwd()))
     for entry in reversed(search_path(task_root)):
         if entry not in sys.path and Path(entry).is_dir():
             sys.path.insert(0, entry)

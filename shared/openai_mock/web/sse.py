@@ -34,7 +34,7 @@ class EventStreamResponse(StreamingResponse):
         super().__init__(_batched(events), media_type="text/event-stream; charset=utf-8",
                          headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: ARG002
         await self.stream_response(send)
 
 

@@ -122,7 +122,7 @@ _AAC_FRAME_SAMPLES = 1024
 _AAC_SILENT_BLOCK = bytes([0x00, 0xC8, 0x00, 0x07])
 
 
-def to_aac(pcm: bytes, text: str = "") -> bytes:
+def to_aac(pcm: bytes, text: str = "") -> bytes:  # noqa: ARG001
     frames = math.ceil(len(pcm) / 2 / _AAC_FRAME_SAMPLES)
     length = 7 + len(_AAC_SILENT_BLOCK)
     # ADTS: sync, MPEG-4, no CRC, AAC-LC, 24 kHz (index 6), mono, frame length, VBR fullness, 1 block.
@@ -162,5 +162,5 @@ SPEECH_FORMATS: dict[str, tuple[str, Any]] = {
     "aac": ("audio/aac", to_aac),
     "flac": ("audio/flac", to_flac),
     "wav": ("audio/wav", to_wav),
-    "pcm": ("audio/pcm", lambda pcm, text: pcm),
+    "pcm": ("audio/pcm", lambda pcm, text: pcm),  # noqa: ARG005
 }

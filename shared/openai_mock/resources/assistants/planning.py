@@ -192,7 +192,7 @@ def _chat_request(phase: Phase, budget: int | None) -> Object:
     return request
 
 
-def _failed(phase: Phase, code: str) -> Object:
+def _failed(phase: Phase, code: str) -> Object:  # noqa: ARG001
     return {"status": "failed", "steps": [], "message": None, "required_action": None,
             "last_error": {"code": code, "message": FAILURES[code]}, "incomplete_details": None,
             "usage": usage(0, 0)}
@@ -260,7 +260,7 @@ def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object,
             "incomplete_details": {"reason": "max_completion_tokens"} if incomplete else None, "usage": total}
 
 
-def prompt_too_long(phase: Phase) -> Object:
+def prompt_too_long(phase: Phase) -> Object:  # noqa: ARG001
     """The outcome when the prompt cannot fit `max_prompt_tokens`."""
     return {"status": "incomplete", "steps": [], "message": None, "required_action": None, "last_error": None,
             "incomplete_details": {"reason": "max_prompt_tokens"}, "usage": usage(0, 0)}
