@@ -9,45 +9,105 @@ import os
 from fastapi import FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 
-_CHAT = json.dumps({
-    "id": "chatcmpl-bench", "object": "chat.completion", "created": 1795650809, "model": "gpt-4o-mini",
-    "choices": [{"index": 0, "message": {"role": "assistant", "content": "A fixed answer of about seventy tokens. " * 9,
-                                         "refusal": None}, "logprobs": None, "finish_reason": "stop"}],
-    "usage": {"prompt_tokens": 14, "completion_tokens": 73, "total_tokens": 87},
-    "service_tier": "default", "system_fingerprint": "fp_bench",
-}).encode()
+_CHAT = json.dumps(
+    {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion",
+        "created": 1795650809,
+        "model": "gpt-4o-mini",
+        "choices": [
+            {
+                "index": 0,
+                "message": {
+                    "role": "assistant",
+                    "content": "A fixed answer of about seventy tokens. " * 9,
+                    "refusal": None,
+                },
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 14, "completion_tokens": 73, "total_tokens": 87},
+        "service_tier": "default",
+        "system_fingerprint": "fp_bench",
+    }
+).encode()
 
-_RESPONSE = json.dumps({
-    "id": "resp_bench", "object": "response", "created_at": 1795650810, "status": "completed", "error": None,
-    "incomplete_details": None, "instructions": None, "max_output_tokens": None, "model": "gpt-4o-mini",
-    "output": [{"type": "message", "id": "msg_bench", "status": "completed", "role": "assistant",
-                "content": [{"type": "output_text", "text": "A fixed answer of about seventy tokens. " * 9,
-                             "annotations": []}]}],
-    "parallel_tool_calls": True, "previous_response_id": None, "store": True, "temperature": 1.0,
-    "text": {"format": {"type": "text"}}, "tool_choice": "auto", "tools": [], "top_p": 1.0, "truncation": "disabled",
-    "usage": {"input_tokens": 14, "output_tokens": 77, "total_tokens": 91}, "metadata": {},
-}).encode()
+_RESPONSE = json.dumps(
+    {
+        "id": "resp_bench",
+        "object": "response",
+        "created_at": 1795650810,
+        "status": "completed",
+        "error": None,
+        "incomplete_details": None,
+        "instructions": None,
+        "max_output_tokens": None,
+        "model": "gpt-4o-mini",
+        "output": [
+            {
+                "type": "message",
+                "id": "msg_bench",
+                "status": "completed",
+                "role": "assistant",
+                "content": [
+                    {"type": "output_text", "text": "A fixed answer of about seventy tokens. " * 9, "annotations": []}
+                ],
+            }
+        ],
+        "parallel_tool_calls": True,
+        "previous_response_id": None,
+        "store": True,
+        "temperature": 1.0,
+        "text": {"format": {"type": "text"}},
+        "tool_choice": "auto",
+        "tools": [],
+        "top_p": 1.0,
+        "truncation": "disabled",
+        "usage": {"input_tokens": 14, "output_tokens": 77, "total_tokens": 91},
+        "metadata": {},
+    }
+).encode()
 
 
 def _chunk(delta: dict, finish: str | None) -> bytes:
-    body = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1795650809, "model": "gpt-4o-mini",
-            "system_fingerprint": "fp_bench", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    body = {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion.chunk",
+        "created": 1795650809,
+        "model": "gpt-4o-mini",
+        "system_fingerprint": "fp_bench",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
     return b"data: " + json.dumps(body).encode() + b"\n\n"
 
 
 # 20 chunks (role, 18 tokens, finish) then [DONE], like the mock's stream with max_tokens=18.
-_STREAM = ([_chunk({"role": "assistant", "content": ""}, None)] + [_chunk({"content": " word"}, None)] * 18
-           + [_chunk({}, "length"), b"data: [DONE]\n\n"])
+_STREAM = (
+    [_chunk({"role": "assistant", "content": ""}, None)]
+    + [_chunk({"content": " word"}, None)] * 18
+    + [_chunk({}, "length"), b"data: [DONE]\n\n"]
+)
 
-_EMBEDDINGS = json.dumps({
-    "object": "list", "model": "text-embedding-3-small", "usage": {"prompt_tokens": 1000, "total_tokens": 1000},
-    "data": [{"object": "embedding", "index": i, "embedding": base64.b64encode(os.urandom(1536 * 4)).decode()}
-             for i in range(100)],
-}).encode()
+_EMBEDDINGS = json.dumps(
+    {
+        "object": "list",
+        "model": "text-embedding-3-small",
+        "usage": {"prompt_tokens": 1000, "total_tokens": 1000},
+        "data": [
+            {"object": "embedding", "index": i, "embedding": base64.b64encode(os.urandom(1536 * 4)).decode()}
+            for i in range(100)
+        ],
+    }
+).encode()
 _MP3 = os.urandom(232_232)  # the size of the mock's mp3 for ~450 characters
 _WAV = os.urandom(1_390_080)
-_IMAGE = json.dumps({"created": 1795650809, "data": [{"b64_json": base64.b64encode(os.urandom(14_000)).decode(),
-                                                       "revised_prompt": "a lighthouse at dusk"}]}).encode()
+_IMAGE = json.dumps(
+    {
+        "created": 1795650809,
+        "data": [{"b64_json": base64.b64encode(os.urandom(14_000)).decode(), "revised_prompt": "a lighthouse at dusk"}],
+    }
+).encode()
 
 app = FastAPI()
 
@@ -61,9 +121,11 @@ async def list_models() -> dict:
 async def create_chat_completion(request: Request) -> Response:
     body = await request.json()
     if body.get("stream"):
+
         async def events():  # type: ignore[no-untyped-def]
             for event in _STREAM:
                 yield event
+
         return StreamingResponse(events(), media_type="text/event-stream")
     return Response(_CHAT, media_type="application/json")
 

@@ -43,30 +43,64 @@ MOCK_ENV = {**ENV, "OPENAI_MOCK_REQUESTS_PER_MINUTE": "100000000", "OPENAI_MOCK_
 # wrk cycles through these: an answer's cost depends on its length and sentences, so one fixed prompt would
 # measure one particular answer (and any change to the generator's draws would move it).
 QUESTIONS = [
-    "Say hello in one short sentence.", "What is the capital of France?", "How do I reverse a list in Python?",
-    "Give me a name for a golden retriever puppy.", "Why is the sky blue?", "Suggest a quick vegetarian dinner.",
-    "What does HTTP status 404 mean?", "How many minutes are in a day?", "Translate good morning into Spanish.",
-    "Write a haiku about autumn leaves.", "What is a good way to learn chess?", "Explain recursion to a child.",
-    "Which planet is closest to the sun?", "How do I center a div in CSS?", "Summarize the plot of Hamlet briefly.",
-    "What are the benefits of drinking water?", "Recommend a book about habits.", "How do vaccines work?",
-    "What time zone is Tokyo in?", "Tell me a fun fact about octopuses.", "How can I improve my sleep?",
-    "What is the difference between a list and a tuple?", "Draft a polite reminder email subject line.",
-    "What causes ocean tides?", "How do I make cold brew coffee?", "Name three primary colors.",
-    "What is machine learning in simple terms?", "How long should I boil an egg?",
-    "What is the boiling point of water in Fahrenheit?", "Give me a tip for public speaking.",
-    "How do solar panels produce electricity?", "What is a haiku?",
+    "Say hello in one short sentence.",
+    "What is the capital of France?",
+    "How do I reverse a list in Python?",
+    "Give me a name for a golden retriever puppy.",
+    "Why is the sky blue?",
+    "Suggest a quick vegetarian dinner.",
+    "What does HTTP status 404 mean?",
+    "How many minutes are in a day?",
+    "Translate good morning into Spanish.",
+    "Write a haiku about autumn leaves.",
+    "What is a good way to learn chess?",
+    "Explain recursion to a child.",
+    "Which planet is closest to the sun?",
+    "How do I center a div in CSS?",
+    "Summarize the plot of Hamlet briefly.",
+    "What are the benefits of drinking water?",
+    "Recommend a book about habits.",
+    "How do vaccines work?",
+    "What time zone is Tokyo in?",
+    "Tell me a fun fact about octopuses.",
+    "How can I improve my sleep?",
+    "What is the difference between a list and a tuple?",
+    "Draft a polite reminder email subject line.",
+    "What causes ocean tides?",
+    "How do I make cold brew coffee?",
+    "Name three primary colors.",
+    "What is machine learning in simple terms?",
+    "How long should I boil an egg?",
+    "What is the boiling point of water in Fahrenheit?",
+    "Give me a tip for public speaking.",
+    "How do solar panels produce electricity?",
+    "What is a haiku?",
 ]
 CHATS = [{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": question}]} for question in QUESTIONS]
-STREAM = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Write a long story about a dog."}],
-          "stream": True, "max_tokens": 18}
+STREAM = {
+    "model": "gpt-4o-mini",
+    "messages": [{"role": "user", "content": "Write a long story about a dog."}],
+    "stream": True,
+    "max_tokens": 18,
+}
 RESPONSES = [{"model": "gpt-4o-mini", "input": question} for question in QUESTIONS]
-SPEECH_TEXT = ("The quick brown fox jumps over the lazy dog while the benchmark measures how long the speech "
-               "endpoint takes to answer. ") * 4
+SPEECH_TEXT = (
+    "The quick brown fox jumps over the lazy dog while the benchmark measures how long the speech "
+    "endpoint takes to answer. "
+) * 4
 
 SERVERS: dict[str, Callable[[int], list[str]]] = {
     "openai-mock": lambda port: [PYTHON, "-m", "openai_mock.local.cli", "serve", "--port", str(port)],
-    "bare FastAPI": lambda port: [PYTHON, "-m", "uvicorn", "bench.bare_groups:app", "--port", str(port),
-                                  "--log-level", "warning"],
+    "bare FastAPI": lambda port: [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "bench.bare_groups:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ],
 }
 
 
@@ -76,10 +110,12 @@ def _lua(*bodies: dict[str, Any]) -> str:
     assert all("]==]" not in text for text in texts)
     listed = ",\n".join(f"[==[{text}]==]" for text in texts)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                     f'wrk.headers["Authorization"] = "{AUTH}"\nlocal bodies = {{\n{listed}\n}}\n'
-                     "local turn = 0\nrequest = function()\n  turn = turn % #bodies + 1\n"
-                     "  return wrk.format(nil, nil, nil, bodies[turn])\nend\n")
+        script.write(
+            f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "{AUTH}"\nlocal bodies = {{\n{listed}\n}}\n'
+            "local turn = 0\nrequest = function()\n  turn = turn % #bodies + 1\n"
+            "  return wrk.format(nil, nil, nil, bodies[turn])\nend\n"
+        )
     return script.name
 
 
@@ -88,8 +124,12 @@ def _ms(value: str, unit: str) -> float:
 
 
 def _wrk(port: int, path: str, script: str, seconds: int) -> dict[str, float]:
-    output = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", script,
-                             f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", script, f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise RuntimeError(f"wrk saw {errors.group(1)} failed responses:\n{output}")
@@ -114,34 +154,50 @@ def _latencies(client: httpx.Client, path: str, make_body: Callable[[int], dict[
 
 
 def _embeddings_body(index: int) -> dict[str, Any]:
-    return {"model": "text-embedding-3-small", "encoding_format": "base64",
-            "input": [f"request {index}: benchmark input {i} about the quick brown fox" for i in range(100)]}
+    return {
+        "model": "text-embedding-3-small",
+        "encoding_format": "base64",
+        "input": [f"request {index}: benchmark input {i} about the quick brown fox" for i in range(100)],
+    }
 
 
 def _speech_body(response_format: str) -> Callable[[int], dict[str, Any]]:
     def body(index: int) -> dict[str, Any]:
-        return {"model": "tts-1", "voice": "alloy", "response_format": response_format,
-                "input": f"Request {index}. {SPEECH_TEXT}"[:450]}
+        return {
+            "model": "tts-1",
+            "voice": "alloy",
+            "response_format": response_format,
+            "input": f"Request {index}. {SPEECH_TEXT}"[:450],
+        }
+
     return body
 
 
 def _image_body(index: int) -> dict[str, Any]:
-    return {"model": "dall-e-3", "prompt": f"a lighthouse at dusk, variation {index}", "size": "1024x1024",
-            "response_format": "b64_json"}
+    return {
+        "model": "dall-e-3",
+        "prompt": f"a lighthouse at dusk, variation {index}",
+        "size": "1024x1024",
+        "response_format": "b64_json",
+    }
 
 
 def _stream_chunks(port: int) -> int:
     """How many chunks the benchmarked stream really has (data events before [DONE])."""
-    with httpx.stream("POST", f"http://127.0.0.1:{port}/v1/chat/completions", json=STREAM,
-                      headers={"Authorization": AUTH}) as answer:
+    with httpx.stream(
+        "POST", f"http://127.0.0.1:{port}/v1/chat/completions", json=STREAM, headers={"Authorization": AUTH}
+    ) as answer:
         events = [line for line in answer.iter_lines() if line.startswith("data: ")]
     return len([event for event in events if event != "data: [DONE]"])
 
 
 def measure(port: int, seconds: int, requests: int, scripts: dict[str, str]) -> dict[str, Any]:
     result: dict[str, Any] = {"stream_chunks": _stream_chunks(port)}
-    for name, path in (("chat", "/v1/chat/completions"), ("stream", "/v1/chat/completions"),
-                       ("responses", "/v1/responses")):
+    for name, path in (
+        ("chat", "/v1/chat/completions"),
+        ("stream", "/v1/chat/completions"),
+        ("responses", "/v1/responses"),
+    ):
         _wrk(port, path, scripts[name], 1)  # warm-up
         result[name] = _wrk(port, path, scripts[name], seconds)
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": AUTH}, timeout=60) as client:
@@ -179,9 +235,11 @@ def main() -> None:
     finally:
         for script in scripts.values():
             os.unlink(script)
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "platform": platform.platform()},
-               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "runs": runs}
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "runs": runs,
+    }
     (REPO / "bench" / "groups_results.json").write_text(json.dumps(results, indent=2) + "\n")
     print_table(runs, args)
 
@@ -210,25 +268,37 @@ def print_table(runs: dict[str, list[dict[str, Any]]], args: argparse.Namespace)
         return [value for run in side for value in run[name]]
 
     print("| measure | openai-mock | bare FastAPI | ratio | target |\n|---|---|---|---|---|")
-    targets = {"chat": ("POST /v1/chat/completions req/s, c=16", "≥ 0.5×"),
-               "stream": (f"20-chunk chat streams/s, c=16 ({ours[0]['stream_chunks']} chunks)", "≥ 2,000/s"),
-               "responses": ("POST /v1/responses req/s, c=16", "")}
+    targets = {
+        "chat": ("POST /v1/chat/completions req/s, c=16", "≥ 0.5×"),
+        "stream": (f"20-chunk chat streams/s, c=16 ({ours[0]['stream_chunks']} chunks)", "≥ 2,000/s"),
+        "responses": ("POST /v1/responses req/s, c=16", ""),
+    }
     for name, (label, target) in targets.items():
         mine, base = wrk_median(ours, name, "rps"), wrk_median(bare, name, "rps")
-        print(f"| {label} (median of {args.rounds} × {args.seconds} s) | {mine:,.0f} | {base:,.0f} "
-              f"| {mine / base:.2f}× | {target} |")
+        print(
+            f"| {label} (median of {args.rounds} × {args.seconds} s) | {mine:,.0f} | {base:,.0f} "
+            f"| {mine / base:.2f}× | {target} |"
+        )
         p99_target = "≤ 5 ms" if name == "chat" else ""
-        print(f"| ↳ p50 / p99 latency under that load | {wrk_median(ours, name, 'p50_ms'):.2f} / "
-              f"{wrk_median(ours, name, 'p99_ms'):.2f} ms | {wrk_median(bare, name, 'p50_ms'):.2f} / "
-              f"{wrk_median(bare, name, 'p99_ms'):.2f} ms | | {p99_target} |")
-    labels = {"embeddings": "embeddings, 100 inputs × 1536 dims base64", "speech_mp3": "speech, 450 chars, mp3",
-              "speech_wav": "speech, 450 chars, wav", "image": "image 1024×1024, b64_json"}
+        print(
+            f"| ↳ p50 / p99 latency under that load | {wrk_median(ours, name, 'p50_ms'):.2f} / "
+            f"{wrk_median(ours, name, 'p99_ms'):.2f} ms | {wrk_median(bare, name, 'p50_ms'):.2f} / "
+            f"{wrk_median(bare, name, 'p99_ms'):.2f} ms | | {p99_target} |"
+        )
+    labels = {
+        "embeddings": "embeddings, 100 inputs × 1536 dims base64",
+        "speech_mp3": "speech, 450 chars, mp3",
+        "speech_wav": "speech, 450 chars, wav",
+        "image": "image 1024×1024, b64_json",
+    }
     for name, label in labels.items():
         times, floor = pooled(ours, name), pooled(bare, name)
-        print(f"| {label}: median / p99 of {len(times)} sequential "
-              f"| {statistics.median(times):.1f} / {_p99(times):.1f} ms "
-              f"| {statistics.median(floor):.1f} / {_p99(floor):.1f} ms "
-              f"| {statistics.median(times) / statistics.median(floor):.1f}× | |")
+        print(
+            f"| {label}: median / p99 of {len(times)} sequential "
+            f"| {statistics.median(times):.1f} / {_p99(times):.1f} ms "
+            f"| {statistics.median(floor):.1f} / {_p99(floor):.1f} ms "
+            f"| {statistics.median(times) / statistics.median(floor):.1f}× | |"
+        )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,10 @@ FIRST_REQUESTS = {
     "ModelsFunction": "models/listModels.json",
 }
 # What Powertools' Logger reads from the Lambda context.
-_CONTEXT = ("type('Context', (), {'function_name': 'bench', 'memory_limit_in_mb': 1024, 'aws_request_id': 'bench', "
-            "'invoked_function_arn': 'arn:aws:lambda:us-east-1:000000000000:function:bench'})()")
+_CONTEXT = (
+    "type('Context', (), {'function_name': 'bench', 'memory_limit_in_mb': 1024, 'aws_request_id': 'bench', "
+    "'invoked_function_arn': 'arn:aws:lambda:us-east-1:000000000000:function:bench'})()"
+)
 
 
 def _files(root: Path) -> list[Path]:
@@ -75,15 +77,18 @@ def _process_seconds(code: str, function_dir: Path, layer_dir: Path) -> float:
 def _run(code: str, function_dir: Path, layer_dir: Path, env: dict[str, str]) -> str:
     script = f"import sys; sys.path[:0] = [{str(function_dir)!r}, {str(layer_dir / 'python')!r}]\n{code}"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "AWS_DEFAULT_REGION": "us-east-1", **env}
-    return subprocess.run([sys.executable, "-I", "-S", "-B", "-c", script], check=True, cwd="/", env=env,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-I", "-S", "-B", "-c", script], check=True, cwd="/", env=env, capture_output=True, text=True
+    ).stdout
 
 
 def first_request_seconds(function_dir: Path, layer_dir: Path, event: Path) -> float:
     """Seconds the handler takes to answer its first event, in a fresh process that has just imported it."""
-    code = (f"import json, time, app\nevent = json.loads(open({str(event)!r}).read())\n"
-            f"started = time.perf_counter()\nanswer = app.handler(event, {_CONTEXT})\n"
-            "assert answer['statusCode'] < 300, answer\nprint(time.perf_counter() - started)")
+    code = (
+        f"import json, time, app\nevent = json.loads(open({str(event)!r}).read())\n"
+        f"started = time.perf_counter()\nanswer = app.handler(event, {_CONTEXT})\n"
+        "assert answer['statusCode'] < 300, answer\nprint(time.perf_counter() - started)"
+    )
     with tempfile.TemporaryDirectory() as cache:
         return float(_run(code, function_dir, layer_dir, {"TIKTOKEN_CACHE_DIR": cache}))
 
@@ -132,37 +137,51 @@ def main() -> None:
         from_source = import_times(functions, source_layer, args.rounds)
     baseline, source_baseline = times[BASELINE], from_source[BASELINE]
     compiled = shipped_bytecode(LAYER)
-    print(f"Layer: {layer_zip / 1e6:.1f} MB zipped, {layer_raw / 1e6:.1f} MB unzipped "
-          f"({layer_raw / LIMIT_UNZIPPED:.0%} of Lambda's 250 MB with any function), {compiled} .pyc files\n")
-    print(f"| function | zip | unzipped + layer | import above bare python | × `import fastapi, mangum` "
-          f"({baseline * 1000:.0f} ms) | without shipped bytecode (baseline {source_baseline * 1000:.0f} ms) |")
+    print(
+        f"Layer: {layer_zip / 1e6:.1f} MB zipped, {layer_raw / 1e6:.1f} MB unzipped "
+        f"({layer_raw / LIMIT_UNZIPPED:.0%} of Lambda's 250 MB with any function), {compiled} .pyc files\n"
+    )
+    print(
+        f"| function | zip | unzipped + layer | import above bare python | × `import fastapi, mangum` "
+        f"({baseline * 1000:.0f} ms) | without shipped bytecode (baseline {source_baseline * 1000:.0f} ms) |"
+    )
     print("|---|---|---|---|---|---|")
     for function in functions:
         zipped, raw = sizes(function)
         total = raw + layer_raw
         ratio = times[function.name] / baseline
         results["functions"][function.name] = {  # type: ignore[index]
-            "zipped": zipped, "unzipped": raw, "unzipped_with_layer": total,
-            "import_seconds": times[function.name], "import_ratio": ratio,
-            "import_seconds_without_bytecode": from_source[function.name]}
+            "zipped": zipped,
+            "unzipped": raw,
+            "unzipped_with_layer": total,
+            "import_seconds": times[function.name],
+            "import_ratio": ratio,
+            "import_seconds_without_bytecode": from_source[function.name],
+        }
         flag = "" if total <= LIMIT_UNZIPPED else " **over the limit**"
         over = "" if ratio <= TARGET_RATIO else " (over 1.15×)"
-        print(f"| {function.name} | {zipped / 1e3:.1f} kB | {total / 1e6:.1f} MB{flag} | "
-              f"{times[function.name] * 1000:.0f} ms | {ratio:.2f}×{over} | "
-              f"{from_source[function.name] * 1000:.0f} ms ({from_source[function.name] / source_baseline:.2f}×) |")
+        print(
+            f"| {function.name} | {zipped / 1e3:.1f} kB | {total / 1e6:.1f} MB{flag} | "
+            f"{times[function.name] * 1000:.0f} ms | {ratio:.2f}×{over} | "
+            f"{from_source[function.name] * 1000:.0f} ms ({from_source[function.name] / source_baseline:.2f}×) |"
+        )
     first = first_request_times(functions, LAYER, args.rounds)
     with tempfile.TemporaryDirectory() as scratch:  # the same layer without its prepared token encodings
         unprepared_layer = Path(scratch) / LAYER.name
         shutil.copytree(LAYER, unprepared_layer, ignore=shutil.ignore_patterns("prepared_encodings"))
         first_unprepared = first_request_times(functions, unprepared_layer, args.rounds)
-    print("\n| function | first event | import | first request | cold start (import + first request) "
-          "| first request without prepared encodings |")
+    print(
+        "\n| function | first event | import | first request | cold start (import + first request) "
+        "| first request without prepared encodings |"
+    )
     print("|---|---|---|---|---|---|")
     for name, seconds in first.items():
         results["functions"][name]["first_request_seconds"] = seconds  # type: ignore[index]
         results["functions"][name]["first_request_seconds_unprepared"] = first_unprepared[name]  # type: ignore[index]
-        print(f"| {name} | {Path(FIRST_REQUESTS[name]).stem} | {times[name] * 1000:.0f} ms | {seconds * 1000:.0f} ms | "
-              f"{(times[name] + seconds) * 1000:.0f} ms | {first_unprepared[name] * 1000:.0f} ms |")
+        print(
+            f"| {name} | {Path(FIRST_REQUESTS[name]).stem} | {times[name] * 1000:.0f} ms | {seconds * 1000:.0f} ms | "
+            f"{(times[name] + seconds) * 1000:.0f} ms | {first_unprepared[name] * 1000:.0f} ms |"
+        )
     results["baseline_import_seconds"] = baseline
     results["baseline_import_seconds_without_bytecode"] = source_baseline
     results["layer"]["pyc_files"] = compiled  # type: ignore[index]

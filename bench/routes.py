@@ -42,8 +42,12 @@ OURS: dict[str, tuple[str, bytes, list[tuple[bytes, bytes]], str]] = {
     "GET /v1/vector_stores": ("/v1/vector_stores", b"", [], KEY),
     "GET /v1/organization/projects": ("/v1/organization/projects", b"", [], ADMIN_KEY),
     "GET /v1/organization/audit_logs": ("/v1/organization/audit_logs", b"", [], ADMIN_KEY),
-    "GET /v1/organization/usage/completions": ("/v1/organization/usage/completions", b"start_time=1790000000", [],
-                                               ADMIN_KEY),
+    "GET /v1/organization/usage/completions": (
+        "/v1/organization/usage/completions",
+        b"start_time=1790000000",
+        [],
+        ADMIN_KEY,
+    ),
 }
 
 
@@ -75,10 +79,20 @@ BARE: dict[str, tuple[str, bytes, list[tuple[bytes, bytes]], str]] = {
 
 
 async def _request(app: ASGIApp, path: str, query: bytes, headers: list[tuple[bytes, bytes]], key: str) -> int:
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",
-             "headers": [(b"host", b"bench"), (b"authorization", f"Bearer {key}".encode()), *headers],
-             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8000)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"bench"), (b"authorization", f"Bearer {key}".encode()), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 8000),
+    }
     status = 0
 
     async def receive() -> dict[str, Any]:
@@ -93,8 +107,9 @@ async def _request(app: ASGIApp, path: str, query: bytes, headers: list[tuple[by
     return status
 
 
-async def _measure(app: ASGIApp, cases: dict[str, tuple[str, bytes, list[tuple[bytes, bytes]], str]],
-                   requests: int, rounds: int) -> dict[str, float]:
+async def _measure(
+    app: ASGIApp, cases: dict[str, tuple[str, bytes, list[tuple[bytes, bytes]], str]], requests: int, rounds: int
+) -> dict[str, float]:
     results = {}
     for name, case in cases.items():
         status = await _request(app, *case)

@@ -48,9 +48,18 @@ def _start(command: list[str], port: int) -> subprocess.Popen[bytes]:
 
 def _wrk(port: int, seconds: int) -> float:
     output = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "-H", "Authorization: Bearer sk-bench",
-         f"http://127.0.0.1:{port}/v1/models"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{seconds}s",
+            "-H",
+            "Authorization: Bearer sk-bench",
+            f"http://127.0.0.1:{port}/v1/models",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
@@ -61,8 +70,16 @@ def _wrk(port: int, seconds: int) -> float:
 def throughput(seconds: int, rounds: int) -> dict[str, list[float]]:
     servers = {
         "openai-mock serve": lambda port: [PYTHON, "-m", "openai_mock.local.cli", "serve", "--port", str(port)],
-        "bare FastAPI": lambda port: [PYTHON, "-m", "uvicorn", "bench.bare_fastapi:app", "--port", str(port),
-                                      "--log-level", "warning"],
+        "bare FastAPI": lambda port: [
+            PYTHON,
+            "-m",
+            "uvicorn",
+            "bench.bare_fastapi:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
     }
     results: dict[str, list[float]] = {name: [] for name in servers}
     for _ in range(rounds):  # alternate, so drift on the machine hits both alike
@@ -136,13 +153,19 @@ def main() -> None:
     (REPO / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print("| measure | openai-mock | baseline | ratio | target |")
     print("|---|---|---|---|---|")
-    print(f"| GET /v1/models req/s, c=16 (median of {args.rounds}) | {ours:,.0f} | {bare:,.0f} (bare FastAPI) "
-          f"| {ours / bare:.2f}× | ≥ 0.80× |")
-    print(f"| import time above bare `python` (median of 15) | {app_import * 1000:.0f} ms (models app) "
-          f"| {framework_import * 1000:.0f} ms (fastapi, mangum) | {app_import / framework_import:.2f}× | ≤ 1.15× |")
-    print(f"| import time, like for like (median of 15) | {app_import * 1000:.0f} ms (models app) "
-          f"| {param_app_import * 1000:.0f} ms (bare FastAPI + mangum app with a path parameter) "
-          f"| {app_import / param_app_import:.2f}× | |")
+    print(
+        f"| GET /v1/models req/s, c=16 (median of {args.rounds}) | {ours:,.0f} | {bare:,.0f} (bare FastAPI) "
+        f"| {ours / bare:.2f}× | ≥ 0.80× |"
+    )
+    print(
+        f"| import time above bare `python` (median of 15) | {app_import * 1000:.0f} ms (models app) "
+        f"| {framework_import * 1000:.0f} ms (fastapi, mangum) | {app_import / framework_import:.2f}× | ≤ 1.15× |"
+    )
+    print(
+        f"| import time, like for like (median of 15) | {app_import * 1000:.0f} ms (models app) "
+        f"| {param_app_import * 1000:.0f} ms (bare FastAPI + mangum app with a path parameter) "
+        f"| {app_import / param_app_import:.2f}× | |"
+    )
     print(f"\nboto3 imported by the models app: {results['boto3_imported']}")
 
 

@@ -31,8 +31,11 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 USER = {"Authorization": "Bearer sk-soak"}
 ADMIN = {"Authorization": "Bearer sk-admin-soak"}
-CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Give me two tips for writing tests."}],
-        "max_completion_tokens": 64}
+CHAT = {
+    "model": "gpt-4o-mini",
+    "messages": [{"role": "user", "content": "Give me two tips for writing tests."}],
+    "max_completion_tokens": 64,
+}
 
 
 @dataclass
@@ -51,8 +54,9 @@ class Tally:
 Step = Callable[[httpx.AsyncClient, Tally, random.Random], Awaitable[None]]
 
 
-async def _call(http: httpx.AsyncClient, tally: Tally, name: str, method: str, path: str,
-                **kwargs: object) -> httpx.Response | None:
+async def _call(
+    http: httpx.AsyncClient, tally: Tally, name: str, method: str, path: str, **kwargs: object
+) -> httpx.Response | None:
     started = time.perf_counter()
     try:
         response = await http.request(method, path, **kwargs)  # type: ignore[arg-type]
@@ -67,6 +71,7 @@ async def _call(http: httpx.AsyncClient, tally: Tally, name: str, method: str, p
 
 # --------------------------------------------------------------------------- the mix (weights = share of steps)
 
+
 async def list_models(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
     await _call(http, tally, "GET /models", "GET", "/v1/models", headers=USER)
 
@@ -78,8 +83,9 @@ async def chat(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> Non
 
 async def chat_stream(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
     body = {**CHAT, "stream": True, "stream_options": {"include_usage": True}}
-    response = await _call(http, tally, "POST /chat/completions (stream)", "POST", "/v1/chat/completions",
-                           headers=USER, json=body)
+    response = await _call(
+        http, tally, "POST /chat/completions (stream)", "POST", "/v1/chat/completions", headers=USER, json=body
+    )
     if response is not None and not response.text.rstrip().endswith("data: [DONE]"):
         tally.errors["stream did not end with [DONE]"] += 1
 
@@ -90,19 +96,34 @@ async def embeddings(http: httpx.AsyncClient, tally: Tally, rng: random.Random) 
 
 
 async def moderation(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
-    await _call(http, tally, "POST /moderations", "POST", "/v1/moderations", headers=USER,
-                json={"input": "I love sunny days."})
+    await _call(
+        http, tally, "POST /moderations", "POST", "/v1/moderations", headers=USER, json={"input": "I love sunny days."}
+    )
 
 
 async def completion(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
-    await _call(http, tally, "POST /completions", "POST", "/v1/completions", headers=USER,
-                json={"model": "gpt-3.5-turbo-instruct", "prompt": "Once upon a time", "max_tokens": 32})
+    await _call(
+        http,
+        tally,
+        "POST /completions",
+        "POST",
+        "/v1/completions",
+        headers=USER,
+        json={"model": "gpt-3.5-turbo-instruct", "prompt": "Once upon a time", "max_tokens": 32},
+    )
 
 
 async def file_roundtrip(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
-    created = await _call(http, tally, "POST /files", "POST", "/v1/files", headers=USER,
-                          data={"purpose": "assistants"},
-                          files={"file": ("notes.txt", b"Soak test notes. " * 64, "text/plain")})
+    created = await _call(
+        http,
+        tally,
+        "POST /files",
+        "POST",
+        "/v1/files",
+        headers=USER,
+        data={"purpose": "assistants"},
+        files={"file": ("notes.txt", b"Soak test notes. " * 64, "text/plain")},
+    )
     if created is None:
         return
     file_id = created.json()["id"]
@@ -111,24 +132,46 @@ async def file_roundtrip(http: httpx.AsyncClient, tally: Tally, rng: random.Rand
 
 
 async def vector_store_roundtrip(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
-    created = await _call(http, tally, "POST /vector_stores", "POST", "/v1/vector_stores", headers=USER,
-                          json={"name": "soak"})
+    created = await _call(
+        http, tally, "POST /vector_stores", "POST", "/v1/vector_stores", headers=USER, json={"name": "soak"}
+    )
     if created is None:
         return
     store_id = created.json()["id"]
-    await _call(http, tally, "POST /vector_stores/{id}/search", "POST", f"/v1/vector_stores/{store_id}/search",
-                headers=USER, json={"query": "tests"})
+    await _call(
+        http,
+        tally,
+        "POST /vector_stores/{id}/search",
+        "POST",
+        f"/v1/vector_stores/{store_id}/search",
+        headers=USER,
+        json={"query": "tests"},
+    )
     await _call(http, tally, "DELETE /vector_stores/{id}", "DELETE", f"/v1/vector_stores/{store_id}", headers=USER)
 
 
 async def image(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
-    await _call(http, tally, "POST /images/generations", "POST", "/v1/images/generations", headers=USER,
-                json={"model": "dall-e-2", "prompt": "a lighthouse", "size": "256x256", "response_format": "b64_json"})
+    await _call(
+        http,
+        tally,
+        "POST /images/generations",
+        "POST",
+        "/v1/images/generations",
+        headers=USER,
+        json={"model": "dall-e-2", "prompt": "a lighthouse", "size": "256x256", "response_format": "b64_json"},
+    )
 
 
 async def speech(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
-    await _call(http, tally, "POST /audio/speech", "POST", "/v1/audio/speech", headers=USER,
-                json={"model": "tts-1", "voice": "alloy", "input": "Hello there.", "response_format": "wav"})
+    await _call(
+        http,
+        tally,
+        "POST /audio/speech",
+        "POST",
+        "/v1/audio/speech",
+        headers=USER,
+        json={"model": "tts-1", "voice": "alloy", "input": "Hello there.", "response_format": "wav"},
+    )
 
 
 async def fine_tuning_list(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
@@ -136,28 +179,54 @@ async def fine_tuning_list(http: httpx.AsyncClient, tally: Tally, rng: random.Ra
 
 
 async def upload_roundtrip(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
-    created = await _call(http, tally, "POST /uploads", "POST", "/v1/uploads", headers=USER,
-                          json={"purpose": "assistants", "filename": "a.txt", "bytes": 4, "mime_type": "text/plain"})
+    created = await _call(
+        http,
+        tally,
+        "POST /uploads",
+        "POST",
+        "/v1/uploads",
+        headers=USER,
+        json={"purpose": "assistants", "filename": "a.txt", "bytes": 4, "mime_type": "text/plain"},
+    )
     if created is not None:
-        await _call(http, tally, "POST /uploads/{id}/cancel", "POST", f"/v1/uploads/{created.json()['id']}/cancel",
-                    headers=USER)
+        await _call(
+            http, tally, "POST /uploads/{id}/cancel", "POST", f"/v1/uploads/{created.json()['id']}/cancel", headers=USER
+        )
 
 
 async def organization(http: httpx.AsyncClient, tally: Tally, rng: random.Random) -> None:
     await _call(http, tally, "GET /organization/projects", "GET", "/v1/organization/projects", headers=ADMIN)
     now = int(time.time())
-    await _call(http, tally, "GET /organization/usage/completions", "GET", "/v1/organization/usage/completions",
-                headers=ADMIN, params={"start_time": now - 3600, "bucket_width": "1m", "limit": 60})
+    await _call(
+        http,
+        tally,
+        "GET /organization/usage/completions",
+        "GET",
+        "/v1/organization/usage/completions",
+        headers=ADMIN,
+        params={"start_time": now - 3600, "bucket_width": "1m", "limit": 60},
+    )
 
 
 MIX: list[tuple[Step, int]] = [
-    (list_models, 15), (chat, 20), (chat_stream, 5), (embeddings, 10), (moderation, 5), (completion, 5),
-    (file_roundtrip, 10), (vector_store_roundtrip, 5), (image, 3), (speech, 3), (fine_tuning_list, 4),
-    (upload_roundtrip, 5), (organization, 5),
+    (list_models, 15),
+    (chat, 20),
+    (chat_stream, 5),
+    (embeddings, 10),
+    (moderation, 5),
+    (completion, 5),
+    (file_roundtrip, 10),
+    (vector_store_roundtrip, 5),
+    (image, 3),
+    (speech, 3),
+    (fine_tuning_list, 4),
+    (upload_roundtrip, 5),
+    (organization, 5),
 ]
 
 
 # --------------------------------------------------------------------------- running
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -175,10 +244,24 @@ def _rss_kib(pid: int) -> int:
 
 def _start_server(port: int) -> subprocess.Popen[bytes]:
     # One key sends >10,000 chat requests a minute here: the real default quota would (rightly) answer 429s.
-    env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'shared'}",
-           "OPENAI_MOCK_REQUESTS_PER_MINUTE": "100000000", "OPENAI_MOCK_TOKENS_PER_MINUTE": "1000000000"}
-    command = [sys.executable, "-m", "openai_mock.local.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--seed", "7"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{REPO}:{REPO / 'shared'}",
+        "OPENAI_MOCK_REQUESTS_PER_MINUTE": "100000000",
+        "OPENAI_MOCK_TOKENS_PER_MINUTE": "1000000000",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "openai_mock.local.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--seed",
+        "7",
+    ]
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -252,8 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     server = _start_server(port)
     try:
-        result = asyncio.run(_soak(f"http://127.0.0.1:{port}", server.pid, args.seconds, args.concurrency,
-                                   args.warmup))
+        result = asyncio.run(_soak(f"http://127.0.0.1:{port}", server.pid, args.seconds, args.concurrency, args.warmup))
     finally:
         server.terminate()
         server.wait(timeout=10)

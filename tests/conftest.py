@@ -85,8 +85,11 @@ MOTO_TABLE, MOTO_BUCKET = "openai-mock-test", "openai-mock-test-blobs"
 
 def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch, key: str = "testing", secret: str = "testing") -> None:
     """Dummy credentials only, so nothing here can ever reach a real AWS account."""
-    for name, value in {"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret,
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": key,
+        "AWS_SECRET_ACCESS_KEY": secret,
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
@@ -121,8 +124,9 @@ def dynamodb_local() -> Iterator[DynamoDBLocal]:
 
 
 @pytest.fixture
-def on_dynamodb_local(dynamodb_local: DynamoDBLocal, monkeypatch: pytest.MonkeyPatch,
-                      request: pytest.FixtureRequest) -> Iterator[str]:
+def on_dynamodb_local(
+    dynamodb_local: DynamoDBLocal, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """The whole mock on DynamoDB Local, a table per test (file bytes stay in the memory blob store: no S3)."""
     fake_aws_credentials(monkeypatch, DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY)
     table = f"openai-mock-{request.node.name}".replace("[", "-").replace("]", "")[:200]

@@ -57,13 +57,23 @@ def ship_prepared_encodings(build_dir: Path) -> list[Path]:
 def compile_bytecode(build_dir: Path) -> bool:
     wanted = runtime_version(build_dir)
     if wanted != sys.version_info[:2]:
-        print(f"finish_build: Python {sys.version_info[0]}.{sys.version_info[1]} cannot write bytecode for the "
-              f"python{wanted[0] if wanted else '?'}.{wanted[1] if wanted else '?'} runtime; skipped")
+        print(
+            f"finish_build: Python {sys.version_info[0]}.{sys.version_info[1]} cannot write bytecode for the "
+            f"python{wanted[0] if wanted else '?'}.{wanted[1] if wanted else '?'} runtime; skipped"
+        )
         return True
     targets = [path for path in sorted(build_dir.iterdir()) if path.is_dir()]
-    ok = all(compileall.compile_dir(target, quiet=1, workers=0, rx=_NEVER_IMPORTED, force=True,
-                                    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-             for target in targets)
+    ok = all(
+        compileall.compile_dir(
+            target,
+            quiet=1,
+            workers=0,
+            rx=_NEVER_IMPORTED,
+            force=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+        for target in targets
+    )
     print(f"finish_build: bytecode written for {len(targets)} artifacts in {build_dir}")
     return ok
 

@@ -95,8 +95,7 @@ async def create_message(thread_id: str, request: Request) -> JSONObject:
 
 
 @threads_router.get("/{thread_id}/messages", operation_id="listMessages")
-async def list_messages(thread_id: str, request: Request, page: Pagination,
-                        run_id: RunIdFilter = None) -> JSONObject:
+async def list_messages(thread_id: str, request: Request, page: Pagination, run_id: RunIdFilter = None) -> JSONObject:
     return JSONObject(messages.list_messages(tenant_of(request), thread_id, page, run_id))
 
 
@@ -164,14 +163,16 @@ async def submit_tool_outputs(thread_id: str, run_id: str, request: Request) -> 
 
 
 @threads_router.get("/{thread_id}/runs/{run_id}/steps", operation_id="listRunSteps")
-async def list_run_steps(thread_id: str, run_id: str, request: Request, page: Pagination,
-                         include: Include = None) -> JSONObject:
+async def list_run_steps(
+    thread_id: str, run_id: str, request: Request, page: Pagination, include: Include = None
+) -> JSONObject:
     return JSONObject(runs.list_steps(tenant_of(request), thread_id, run_id, page, include))
 
 
 @threads_router.get("/{thread_id}/runs/{run_id}/steps/{step_id}", operation_id="getRunStep")
-async def retrieve_run_step(thread_id: str, run_id: str, step_id: str, request: Request,
-                            include: Include = None) -> JSONObject:
+async def retrieve_run_step(
+    thread_id: str, run_id: str, step_id: str, request: Request, include: Include = None
+) -> JSONObject:
     return JSONObject(runs.get_step(tenant_of(request), thread_id, run_id, step_id, include))
 
 

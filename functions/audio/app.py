@@ -43,23 +43,21 @@ async def create_speech(request: Request) -> Response:
 
 
 @router.post("/transcriptions", operation_id="createTranscription", response_model=None)
-async def create_transcription(
-    form: Annotated[TranscriptionForm, Form()], request: Request
-) -> Response:
+async def create_transcription(form: Annotated[TranscriptionForm, Form()], request: Request) -> Response:
     options = audio.TranscriptionOptions.model_validate(form.model_dump(exclude={"file"}))
-    transcript = audio.create_transcription(options, await form.file.read(), form.file.filename,
-                                            request_seed(request.headers))
+    transcript = audio.create_transcription(
+        options, await form.file.read(), form.file.filename, request_seed(request.headers)
+    )
     record_usage(request, tenant_of(request), form.model, 0)
     return _answer(transcript)
 
 
 @router.post("/translations", operation_id="createTranslation", response_model=None)
-async def create_translation(
-    form: Annotated[TranslationForm, Form()], request: Request
-) -> Response:
+async def create_translation(form: Annotated[TranslationForm, Form()], request: Request) -> Response:
     options = audio.TranslationOptions.model_validate(form.model_dump(exclude={"file"}))
-    transcript = audio.create_translation(options, await form.file.read(), form.file.filename,
-                                          request_seed(request.headers))
+    transcript = audio.create_translation(
+        options, await form.file.read(), form.file.filename, request_seed(request.headers)
+    )
     record_usage(request, tenant_of(request), form.model, 0)
     return _answer(transcript)
 

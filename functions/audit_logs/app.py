@@ -22,8 +22,14 @@ async def audit_filter(
     resource_ids: Annotated[list[str], Depends(query_array("resource_ids"))],
 ) -> audit_logs.AuditFilter:
     bounds = {op: optional_int(request, f"effective_at[{op}]") for op in ("gt", "gte", "lt", "lte")}
-    return audit_logs.AuditFilter(**bounds, project_ids=project_ids, event_types=event_types, actor_ids=actor_ids,
-                             actor_emails=actor_emails, resource_ids=resource_ids)
+    return audit_logs.AuditFilter(
+        **bounds,
+        project_ids=project_ids,
+        event_types=event_types,
+        actor_ids=actor_ids,
+        actor_emails=actor_emails,
+        resource_ids=resource_ids,
+    )
 
 
 @router.get("", operation_id="list-audit-logs")

@@ -30,8 +30,11 @@ async def list_fine_tuning_jobs(
     params: NewestFirst,
 ) -> JSONObject:
     # `metadata=null` asks for jobs without any metadata.
-    return JSONObject(fine_tuning.list_jobs(tenant_of(request), params, metadata=metadata,
-                                            no_metadata=request.query_params.get("metadata") == "null"))
+    return JSONObject(
+        fine_tuning.list_jobs(
+            tenant_of(request), params, metadata=metadata, no_metadata=request.query_params.get("metadata") == "null"
+        )
+    )
 
 
 @router.get("/{fine_tuning_job_id}", operation_id="retrieveFineTuningJob")

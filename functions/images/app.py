@@ -28,8 +28,16 @@ class ImageVariationForm(images.ImageVariationOptions):
 async def create_image(request: Request) -> JSONObject:
     body = await json_body(request, images.CreateImageRequest)
     answer = images.create_image(body, request_seed(request.headers))
-    record_usage(request, tenant_of(request), body.model or "dall-e-2", 0, "images", images=len(answer["data"]),
-                 size=body.size or "1024x1024", source="image.generation")
+    record_usage(
+        request,
+        tenant_of(request),
+        body.model or "dall-e-2",
+        0,
+        "images",
+        images=len(answer["data"]),
+        size=body.size or "1024x1024",
+        source="image.generation",
+    )
     return JSONObject(answer)
 
 
@@ -37,22 +45,34 @@ async def create_image(request: Request) -> JSONObject:
 async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Request) -> JSONObject:
     mask = await form.mask.read() if form.mask is not None else None
     options = images.ImageEditOptions.model_validate(form.model_dump(exclude={"image", "mask"}))
-    answer = images.create_image_edit(options, await form.image.read(), mask,
-                                      request_seed(request.headers))
-    record_usage(request, tenant_of(request), form.model or "dall-e-2", 0, "images", images=len(answer["data"]),
-                 size=form.size or "1024x1024", source="image.edit")
+    answer = images.create_image_edit(options, await form.image.read(), mask, request_seed(request.headers))
+    record_usage(
+        request,
+        tenant_of(request),
+        form.model or "dall-e-2",
+        0,
+        "images",
+        images=len(answer["data"]),
+        size=form.size or "1024x1024",
+        source="image.edit",
+    )
     return JSONObject(answer)
 
 
 @router.post("/variations", operation_id="createImageVariation")
-async def create_image_variation(
-    form: Annotated[ImageVariationForm, Form()], request: Request
-) -> JSONObject:
+async def create_image_variation(form: Annotated[ImageVariationForm, Form()], request: Request) -> JSONObject:
     options = images.ImageVariationOptions.model_validate(form.model_dump(exclude={"image"}))
-    answer = images.create_image_variation(options, await form.image.read(),
-                                           request_seed(request.headers))
-    record_usage(request, tenant_of(request), form.model or "dall-e-2", 0, "images", images=len(answer["data"]),
-                 size=form.size or "1024x1024", source="image.variation")
+    answer = images.create_image_variation(options, await form.image.read(), request_seed(request.headers))
+    record_usage(
+        request,
+        tenant_of(request),
+        form.model or "dall-e-2",
+        0,
+        "images",
+        images=len(answer["data"]),
+        size=form.size or "1024x1024",
+        source="image.variation",
+    )
     return JSONObject(answer)
 
 

@@ -16,8 +16,9 @@ async def create_moderation(request: Request) -> JSONObject:
     body = await json_body(request, moderations.ModerationRequest)
     tenant = tenant_of(request)
     response, token_count = moderations.create_moderation(tenant, body)
-    ratelimits.record_usage(request, tenant, body.model, token_count, "moderations", model=response["model"],
-                            input_tokens=token_count)
+    ratelimits.record_usage(
+        request, tenant, body.model, token_count, "moderations", model=response["model"], input_tokens=token_count
+    )
     return JSONObject(response)
 
 

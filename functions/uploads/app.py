@@ -39,15 +39,19 @@ class CompleteUploadRequest(BaseModel):
 async def create_upload(request: Request) -> JSONObject:
     body = await json_body(request, CreateUploadRequest)
     expires_after = body.expires_after.model_dump() if body.expires_after else None
-    upload = uploads.create_upload(tenant_of(request), filename=body.filename, purpose=body.purpose, size=body.bytes,
-                                   mime_type=body.mime_type, expires_after=expires_after)
+    upload = uploads.create_upload(
+        tenant_of(request),
+        filename=body.filename,
+        purpose=body.purpose,
+        size=body.bytes,
+        mime_type=body.mime_type,
+        expires_after=expires_after,
+    )
     return JSONObject(upload)
 
 
 @router.post("/{upload_id}/parts", operation_id="addUploadPart")
-async def create_upload_part(
-    upload_id: str, request: Request, data: Annotated[UploadFile, File()]
-) -> JSONObject:
+async def create_upload_part(upload_id: str, request: Request, data: Annotated[UploadFile, File()]) -> JSONObject:
     return JSONObject(uploads.add_part(tenant_of(request), upload_id, await data.read()))
 
 

@@ -13,8 +13,14 @@ from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import array_param, optional_int, query_array
 
 router = APIRouter(prefix="/v1/organization")
-_FILTERS = {"project_ids": "project_id", "user_ids": "user_id", "api_key_ids": "api_key_id", "models": "model",
-            "sizes": "size", "sources": "source"}
+_FILTERS = {
+    "project_ids": "project_id",
+    "user_ids": "user_id",
+    "api_key_ids": "api_key_id",
+    "models": "model",
+    "sizes": "size",
+    "sources": "source",
+}
 
 
 async def usage_query(

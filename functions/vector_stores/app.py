@@ -60,8 +60,9 @@ async def create_vector_store_file(vector_store_id: str, request: Request) -> JS
 
 
 @router.get("/{vector_store_id}/files", operation_id="listVectorStoreFiles")
-async def list_vector_store_files(vector_store_id: str, request: Request, page: Pagination,
-                                  status: StatusFilter = None) -> JSONObject:
+async def list_vector_store_files(
+    vector_store_id: str, request: Request, page: Pagination, status: StatusFilter = None
+) -> JSONObject:
     return JSONObject(files.list_files(tenant_of(request), vector_store_id, page, files.check_status_filter(status)))
 
 
@@ -108,12 +109,14 @@ async def cancel_vector_store_file_batch(vector_store_id: str, batch_id: str, re
 
 
 @router.get("/{vector_store_id}/file_batches/{batch_id}/files", operation_id="listFilesInVectorStoreBatch")
-async def list_vector_store_file_batch_files(vector_store_id: str, batch_id: str, request: Request,
-                                             page: Pagination, status: StatusFilter = None) -> JSONObject:
+async def list_vector_store_file_batch_files(
+    vector_store_id: str, batch_id: str, request: Request, page: Pagination, status: StatusFilter = None
+) -> JSONObject:
     tenant = tenant_of(request)
     file_batches.get_batch_record(tenant, vector_store_id, batch_id)
-    return JSONObject(files.list_files(tenant, vector_store_id, page, files.check_status_filter(status),
-                                       batch_id=batch_id))
+    return JSONObject(
+        files.list_files(tenant, vector_store_id, page, files.check_status_filter(status), batch_id=batch_id)
+    )
 
 
 app = create_app(router, title="openai-mock vector stores")

@@ -16,8 +16,14 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def check_range(value: float | None, param: str, minimum: float | None = None, maximum: float | None = None,
-                *, decimal: bool = False) -> None:
+def check_range(
+    value: float | None,
+    param: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    *,
+    decimal: bool = False,
+) -> None:
     """`Invalid 'n': integer below minimum value. Expected a value >= 1, but got 0 instead.`"""
     if value is None:
         return
@@ -25,11 +31,17 @@ def check_range(value: float | None, param: str, minimum: float | None = None, m
     if minimum is not None and not value >= minimum:  # written so NaN fails too (JSON allows no NaN)
         raise invalid_request(
             f"Invalid '{param}': {kind} below minimum value. Expected a value >= {_number(minimum)}, but got "
-            f"{_number(value)} instead.", param, f"{kind}_below_min_value")
+            f"{_number(value)} instead.",
+            param,
+            f"{kind}_below_min_value",
+        )
     if maximum is not None and not value <= maximum:
         raise invalid_request(
             f"Invalid '{param}': {kind} above maximum value. Expected a value <= {_number(maximum)}, but got "
-            f"{_number(value)} instead.", param, f"{kind}_above_max_value")
+            f"{_number(value)} instead.",
+            param,
+            f"{kind}_above_max_value",
+        )
 
 
 def check_enum(value: Any, allowed: Sequence[str], param: str) -> None:
@@ -46,19 +58,28 @@ def check_length(text: str, param: str, maximum: int, minimum: int = 0) -> None:
     if len(text) > maximum:
         raise invalid_request(
             f"Invalid '{param}': string too long. Expected a string with maximum length {maximum}, "
-            f"but got a string with length {len(text)} instead.", param, "string_above_max_length")
+            f"but got a string with length {len(text)} instead.",
+            param,
+            "string_above_max_length",
+        )
     if len(text) < minimum:
         got = "an empty string" if not text else f"a string with length {len(text)}"
         raise invalid_request(
             f"Invalid '{param}': string too short. Expected a string with minimum length {minimum}, "
-            f"but got {got} instead.", param, "string_below_min_length")
+            f"but got {got} instead.",
+            param,
+            "string_below_min_length",
+        )
 
 
 def check_max_items(items: Sequence[Any], maximum: int, param: str) -> None:
     if len(items) > maximum:
         raise invalid_request(
             f"Invalid '{param}': array too long. Expected an array with maximum length {maximum}, but got an array "
-            f"with {len(items)} items instead.", param, "array_above_max_length")
+            f"with {len(items)} items instead.",
+            param,
+            "array_above_max_length",
+        )
 
 
 def check_metadata(metadata: Mapping[str, str] | None) -> None:
@@ -68,18 +89,25 @@ def check_metadata(metadata: Mapping[str, str] | None) -> None:
     if len(metadata) > _METADATA_MAX_KEYS:
         raise invalid_request(
             f"Invalid 'metadata': too many properties. Expected an object with at most {_METADATA_MAX_KEYS} "
-            f"properties, but got an object with {len(metadata)} properties instead.", "metadata",
-            "object_above_max_properties")
+            f"properties, but got an object with {len(metadata)} properties instead.",
+            "metadata",
+            "object_above_max_properties",
+        )
     for key, value in metadata.items():
         if len(key) > _METADATA_MAX_KEY:
             raise invalid_request(
                 f"Invalid 'metadata': string too long. Expected a string with maximum length {_METADATA_MAX_KEY}, "
-                f"but got a string with length {len(key)} instead.", "metadata", "string_above_max_length")
+                f"but got a string with length {len(key)} instead.",
+                "metadata",
+                "string_above_max_length",
+            )
         if len(value) > _METADATA_MAX_VALUE:
             raise invalid_request(
                 f"Invalid 'metadata.{key}': string too long. Expected a string with maximum length "
-                f"{_METADATA_MAX_VALUE}, but got a string with length {len(value)} instead.", f"metadata.{key}",
-                "string_above_max_length")
+                f"{_METADATA_MAX_VALUE}, but got a string with length {len(value)} instead.",
+                f"metadata.{key}",
+                "string_above_max_length",
+            )
 
 
 def stop_sequences(stop: Any) -> list[str]:
@@ -89,12 +117,17 @@ def stop_sequences(stop: Any) -> list[str]:
     if isinstance(stop, str):
         return [stop]
     if not isinstance(stop, list) or not all(isinstance(item, str) for item in stop):
-        raise invalid_request("Invalid type for 'stop': expected one of a string or array of strings, but got "
-                              f"{type(stop).__name__} instead.", "stop", "invalid_type")
+        raise invalid_request(
+            "Invalid type for 'stop': expected one of a string or array of strings, but got "
+            f"{type(stop).__name__} instead.",
+            "stop",
+            "invalid_type",
+        )
     if not stop:
-        raise invalid_request("Invalid 'stop': empty array. Expected an array with minimum length 1, but got an empty "
-                              "array instead.", "stop", "empty_array")
+        raise invalid_request(
+            "Invalid 'stop': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "stop",
+            "empty_array",
+        )
     check_max_items(stop, 4, "stop")
     return list(stop)
-
-

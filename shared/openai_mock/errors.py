@@ -114,8 +114,14 @@ def param_path(location: Sequence[str | int]) -> str | None:
 
 
 def _json_type_name(value: object) -> str:
-    for python_type, name in ((bool, "a boolean"), (int, "an integer"), (float, "a decimal"),
-                              (str, "a string"), (list, "an array"), (dict, "an object")):
+    for python_type, name in (
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a decimal"),
+        (str, "a string"),
+        (list, "an array"),
+        (dict, "an object"),
+    ):
         if isinstance(value, python_type):
             return name
     return "null" if value is None else "an unknown type"

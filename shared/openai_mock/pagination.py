@@ -38,16 +38,16 @@ def check_limit(limit: int, maximum: int = MAX_LIMIT) -> int:
         )
     if limit > maximum:
         raise invalid_request(
-            f"Invalid 'limit': integer above maximum value. Expected a value <= {maximum}, "
-            f"but got {limit} instead.",
+            f"Invalid 'limit': integer above maximum value. Expected a value <= {maximum}, but got {limit} instead.",
             "limit",
             "integer_above_max_value",
         )
     return limit
 
 
-def checked_list_params(limit: int, order: str, after: str | None, before: str | None,
-                        maximum: int = MAX_LIMIT) -> ListParams:
+def checked_list_params(
+    limit: int, order: str, after: str | None, before: str | None, maximum: int = MAX_LIMIT
+) -> ListParams:
     """The list parameters, checked: `order` asc|desc, `limit` 1–`maximum`; empty cursors are no cursors."""
     if order not in ("asc", "desc"):
         raise invalid_request(
@@ -56,8 +56,9 @@ def checked_list_params(limit: int, order: str, after: str | None, before: str |
     return ListParams(check_limit(limit, maximum), order, after or None, before or None)  # type: ignore[arg-type]
 
 
-def list_object(page: Page, id_key: str = "id",
-                view: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any]:
+def list_object(
+    page: Page, id_key: str = "id", view: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The API's list envelope for a page; `view` turns each stored object into what the API shows."""
     items = page.items if view is None else [view(item) for item in page.items]
     return {

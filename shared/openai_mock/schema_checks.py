@@ -74,8 +74,10 @@ def strict_schema_problem(schema: Any, root: Any = None, context: tuple[str, ...
         properties = schema.get("properties") or {}
         missing = [key for key in properties if key not in (schema.get("required") or [])]
         if missing:
-            return (where + "'required' is required to be supplied and to be an array including every key in "
-                    f"properties. Missing '{missing[0]}'.")
+            return (
+                where + "'required' is required to be supplied and to be an array including every key in "
+                f"properties. Missing '{missing[0]}'."
+            )
         for key, sub in properties.items():
             if (problem := strict_schema_problem(sub, root, (*context, "properties", key))) is not None:
                 return problem
@@ -97,13 +99,17 @@ FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 def check_function(function: Any, param: str) -> None:
     if not isinstance(function, dict) or not isinstance(function.get("name"), str):
-        raise invalid_request(f"Missing required parameter: '{param}.name'.", f"{param}.name",
-                              "missing_required_parameter")
+        raise invalid_request(
+            f"Missing required parameter: '{param}.name'.", f"{param}.name", "missing_required_parameter"
+        )
     name = function["name"]
     if not FUNCTION_NAME.match(name):
         raise invalid_request(
             f"Invalid '{param}.name': string does not match pattern. Expected a string that matches the pattern "
-            "'^[a-zA-Z0-9_-]+$'.", f"{param}.name", "invalid_value")
+            "'^[a-zA-Z0-9_-]+$'.",
+            f"{param}.name",
+            "invalid_value",
+        )
     parameters = function.get("parameters")
     if parameters is None:
         return
@@ -113,25 +119,33 @@ def check_function(function: Any, param: str) -> None:
     if problem is None and function.get("strict"):
         problem = strict_schema_problem(parameters)
     if problem is not None:
-        raise invalid_request(f"Invalid schema for function '{name}': {problem}", f"{param}.parameters",
-                              "invalid_function_parameters")
+        raise invalid_request(
+            f"Invalid schema for function '{name}': {problem}", f"{param}.parameters", "invalid_function_parameters"
+        )
 
 
 def check_json_schema_format(spec: Any) -> dict[str, Any]:
     """`response_format.json_schema`: a valid name and a usable (and, when strict, strict-mode) schema.
     Shared with the Assistants API, which takes the same response_format."""
     if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
-        raise invalid_request("Missing required parameter: 'response_format.json_schema.name'.",
-                              "response_format.json_schema.name", "missing_required_parameter")
+        raise invalid_request(
+            "Missing required parameter: 'response_format.json_schema.name'.",
+            "response_format.json_schema.name",
+            "missing_required_parameter",
+        )
     if not FUNCTION_NAME.match(spec["name"]):
-        raise invalid_request("Invalid 'response_format.json_schema.name': string does not match pattern. Expected a "
-                              "string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
-                              "response_format.json_schema.name", "invalid_value")
+        raise invalid_request(
+            "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a "
+            "string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+            "response_format.json_schema.name",
+            "invalid_value",
+        )
     schema = spec.get("schema")
     problem = None if schema is None else schema_problem(schema)
     if problem is None and schema is not None and spec.get("strict"):
         problem = strict_schema_problem(schema)
     if problem is not None:
-        raise invalid_request(f"Invalid schema for response_format '{spec['name']}': {problem}", "response_format",
-                              "invalid_json_schema")
+        raise invalid_request(
+            f"Invalid schema for response_format '{spec['name']}': {problem}", "response_format", "invalid_json_schema"
+        )
     return spec

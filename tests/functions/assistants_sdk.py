@@ -16,11 +16,19 @@ from tests.support.sdk import sdk_client
 from tests.support.spec import assert_conforms
 
 T0 = 1_750_000_000.0
-WEATHER_TOOL: dict[str, Any] = {"type": "function", "function": {
-    "name": "get_weather", "description": "Current weather for a city",
-    "parameters": {"type": "object", "properties": {"location": {"type": "string"},
-                                                    "unit": {"type": "string", "enum": ["c", "f"]}},
-                   "required": ["location", "unit"], "additionalProperties": False}}}
+WEATHER_TOOL: dict[str, Any] = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Current weather for a city",
+        "parameters": {
+            "type": "object",
+            "properties": {"location": {"type": "string"}, "unit": {"type": "string", "enum": ["c", "f"]}},
+            "required": ["location", "unit"],
+            "additionalProperties": False,
+        },
+    },
+}
 
 
 def _check_against_spec(response: httpx.Response) -> None:

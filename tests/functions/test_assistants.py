@@ -38,9 +38,16 @@ def _upload(client: openai.OpenAI, name: str, text: str) -> str:
 
 def test_assistant_lifecycle(sdk: openai.OpenAI) -> None:
     created = sdk.beta.assistants.create(
-        model="gpt-4o-mini", name="Math tutor", description="Helps with sums", instructions="Be brief.",
+        model="gpt-4o-mini",
+        name="Math tutor",
+        description="Helps with sums",
+        instructions="Be brief.",
         tools=[{"type": "code_interpreter"}, {"type": "file_search"}, WEATHER_TOOL],
-        metadata={"team": "edu"}, temperature=0.5, top_p=0.9, response_format={"type": "json_object"})
+        metadata={"team": "edu"},
+        temperature=0.5,
+        top_p=0.9,
+        response_format={"type": "json_object"},
+    )
     assert created.id.startswith("asst_") and created.created_at == int(T0)
     assert [tool.type for tool in created.tools] == ["code_interpreter", "file_search", "function"]
     search = created.tools[1]
@@ -71,19 +78,31 @@ def test_assistants_list_paginates_both_ways(sdk: openai.OpenAI) -> None:
     assert [item.id for item in sdk.beta.assistants.list(limit=10).data] == ids[::-1]
 
 
-@pytest.mark.parametrize(("kwargs", "param", "code"), [
-    ({"model": "gpt-17"}, "model", "model_not_found"),
-    ({"model": "text-embedding-3-small"}, "model", "unsupported_model"),
-    ({"model": "gpt-4o", "temperature": 3}, "temperature", "decimal_above_max_value"),
-    ({"model": "gpt-4o", "tools": [{"type": "browser"}]}, "tools[0].type", "invalid_value"),
-    ({"model": "gpt-4o", "tools": [{"type": "function", "function": {"name": "bad name"}}]},
-     "tools[0].function.name", "invalid_value"),
-    ({"model": "gpt-4o", "metadata": {f"k{i}": "v" for i in range(17)}}, "metadata", "object_above_max_properties"),
-    ({"model": "gpt-4o", "tool_resources": {"code_interpreter": {"file_ids": ["file-nope"]}}},
-     "tool_resources.code_interpreter.file_ids", None),
-    ({"model": "gpt-4o", "tool_resources": {"file_search": {"vector_store_ids": ["vs_nope"]}}},
-     "vector_store_id", None),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "param", "code"),
+    [
+        ({"model": "gpt-17"}, "model", "model_not_found"),
+        ({"model": "text-embedding-3-small"}, "model", "unsupported_model"),
+        ({"model": "gpt-4o", "temperature": 3}, "temperature", "decimal_above_max_value"),
+        ({"model": "gpt-4o", "tools": [{"type": "browser"}]}, "tools[0].type", "invalid_value"),
+        (
+            {"model": "gpt-4o", "tools": [{"type": "function", "function": {"name": "bad name"}}]},
+            "tools[0].function.name",
+            "invalid_value",
+        ),
+        ({"model": "gpt-4o", "metadata": {f"k{i}": "v" for i in range(17)}}, "metadata", "object_above_max_properties"),
+        (
+            {"model": "gpt-4o", "tool_resources": {"code_interpreter": {"file_ids": ["file-nope"]}}},
+            "tool_resources.code_interpreter.file_ids",
+            None,
+        ),
+        (
+            {"model": "gpt-4o", "tool_resources": {"file_search": {"vector_store_ids": ["vs_nope"]}}},
+            "vector_store_id",
+            None,
+        ),
+    ],
+)
 def test_create_assistant_rejects_bad_input(sdk: openai.OpenAI, kwargs: dict, param: str, code: str | None) -> None:
     with pytest.raises(openai.APIStatusError) as raised:
         sdk.beta.assistants.create(**kwargs)
@@ -98,13 +117,14 @@ def test_create_assistant_rejects_bad_input(sdk: openai.OpenAI, kwargs: dict, pa
 def test_tool_resources_reference_real_files_and_vector_stores(sdk: openai.OpenAI) -> None:
     file_id = _upload(sdk, "notes.txt", "Cats purr when they are content.")
     store = sdk.vector_stores.create(name="kb")
-    assistant = sdk.beta.assistants.create(model="gpt-4o", tools=[{"type": "file_search"}], tool_resources={
-        "code_interpreter": {"file_ids": [file_id]}, "file_search": {"vector_store_ids": [store.id]}})
+    assistant = sdk.beta.assistants.create(
+        model="gpt-4o",
+        tools=[{"type": "file_search"}],
+        tool_resources={"code_interpreter": {"file_ids": [file_id]}, "file_search": {"vector_store_ids": [store.id]}},
+    )
     assert assistant.tool_resources is not None
-    assert assistant.tool_resources.code_interpreter and assistant.tool_resources.code_interpreter.file_ids == [
-        file_id]
-    assert assistant.tool_resources.file_search and assistant.tool_resources.file_search.vector_store_ids == [
-        store.id]
+    assert assistant.tool_resources.code_interpreter and assistant.tool_resources.code_interpreter.file_ids == [file_id]
+    assert assistant.tool_resources.file_search and assistant.tool_resources.file_search.vector_store_ids == [store.id]
 
 
 # --------------------------------------------------------------------------- the beta header
@@ -115,8 +135,11 @@ def test_requests_without_the_v2_beta_header_are_refused(http: TestClient) -> No
     assert missing.status_code == 400
     assert missing.json()["error"] == {
         "message": "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by "
-                   "setting the header 'OpenAI-Beta: assistants=v2'.",
-        "type": "invalid_request_error", "param": None, "code": "invalid_beta"}
+        "setting the header 'OpenAI-Beta: assistants=v2'.",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": "invalid_beta",
+    }
     v1 = http.post("/v1/threads", headers={"Authorization": "Bearer sk-test", "OpenAI-Beta": "assistants=v1"})
     assert v1.status_code == 400 and "v1 Assistants API has been deprecated" in v1.json()["error"]["message"]
     assert http.post("/v1/threads", headers=BETA).status_code == 200
@@ -128,12 +151,20 @@ def test_requests_without_the_v2_beta_header_are_refused(http: TestClient) -> No
 def test_thread_with_messages_and_vector_store_helper(sdk: openai.OpenAI) -> None:
     file_id = _upload(sdk, "guide.md", "The mock answers like the real API.")
     thread = sdk.beta.threads.create(
-        messages=[{"role": "user", "content": "Hello there", "metadata": {"n": "1"}},
-                  {"role": "user", "content": [{"type": "text", "text": "Look:"},
-                                               {"type": "image_url", "image_url": {"url": "https://x.test/a.png"}}],
-                   "attachments": [{"file_id": file_id, "tools": [{"type": "file_search"}]}]}],
+        messages=[
+            {"role": "user", "content": "Hello there", "metadata": {"n": "1"}},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "Look:"},
+                    {"type": "image_url", "image_url": {"url": "https://x.test/a.png"}},
+                ],
+                "attachments": [{"file_id": file_id, "tools": [{"type": "file_search"}]}],
+            },
+        ],
         tool_resources={"file_search": {"vector_stores": [{"file_ids": [file_id], "metadata": {"k": "v"}}]}},
-        metadata={"user": "u1"})
+        metadata={"user": "u1"},
+    )
     assert thread.id.startswith("thread_") and thread.metadata == {"user": "u1"}
     assert thread.tool_resources and thread.tool_resources.file_search
     (store_id,) = thread.tool_resources.file_search.vector_store_ids or []
@@ -154,8 +185,7 @@ def test_messages_crud_and_pagination(sdk: openai.OpenAI) -> None:
     ids = [sdk.beta.threads.messages.create(thread.id, role="user", content=f"message {i}").id for i in range(4)]
     page = sdk.beta.threads.messages.list(thread.id, limit=3)
     assert [m.id for m in page.data] == ids[::-1][:3] and page.has_more
-    assert [m.id for m in sdk.beta.threads.messages.list(thread.id, limit=2, order="asc", after=ids[1]).data] == \
-        ids[2:]
+    assert [m.id for m in sdk.beta.threads.messages.list(thread.id, limit=2, order="asc", after=ids[1]).data] == ids[2:]
     assert [m.id for m in sdk.beta.threads.messages.list(thread.id, order="asc", before=ids[2]).data] == ids[:2]
     assert sdk.beta.threads.messages.retrieve(ids[0], thread_id=thread.id).content[0].text.value == "message 0"  # type: ignore[union-attr]
     updated = sdk.beta.threads.messages.update(ids[0], thread_id=thread.id, metadata={"seen": "yes"})
@@ -166,13 +196,17 @@ def test_messages_crud_and_pagination(sdk: openai.OpenAI) -> None:
         sdk.beta.threads.messages.retrieve(ids[0], thread_id=thread.id)
 
 
-@pytest.mark.parametrize(("content", "param", "code"), [
-    ([], "content", "empty_array"),
-    ([{"type": "video", "video": {}}], "content[0].type", "invalid_value"),
-    ([{"type": "image_file", "image_file": {"file_id": "file-missing"}}], "content[0].image_file.file_id", None),
-])
-def test_bad_message_content_is_a_400_naming_the_part(sdk: openai.OpenAI, content: list, param: str,
-                                                      code: str | None) -> None:
+@pytest.mark.parametrize(
+    ("content", "param", "code"),
+    [
+        ([], "content", "empty_array"),
+        ([{"type": "video", "video": {}}], "content[0].type", "invalid_value"),
+        ([{"type": "image_file", "image_file": {"file_id": "file-missing"}}], "content[0].image_file.file_id", None),
+    ],
+)
+def test_bad_message_content_is_a_400_naming_the_part(
+    sdk: openai.OpenAI, content: list, param: str, code: str | None
+) -> None:
     thread = sdk.beta.threads.create()
     with pytest.raises(openai.APIStatusError) as raised:
         sdk.beta.threads.messages.create(thread.id, role="user", content=content)
@@ -195,10 +229,12 @@ def test_objects_belong_to_their_tenant(mock_app: TemplateRouter) -> None:
     assistant = owner.beta.assistants.create(model="gpt-4o")
     thread = owner.beta.threads.create(messages=[{"role": "user", "content": "mine"}])
     assert stranger.beta.assistants.list().data == []
-    for call in (lambda: stranger.beta.assistants.retrieve(assistant.id),
-                 lambda: stranger.beta.threads.retrieve(thread.id),
-                 lambda: stranger.beta.threads.messages.list(thread.id),
-                 lambda: stranger.beta.threads.delete(thread.id)):
+    for call in (
+        lambda: stranger.beta.assistants.retrieve(assistant.id),
+        lambda: stranger.beta.threads.retrieve(thread.id),
+        lambda: stranger.beta.threads.messages.list(thread.id),
+        lambda: stranger.beta.threads.delete(thread.id),
+    ):
         with pytest.raises(openai.NotFoundError):
             call()
     stranger_thread = stranger.beta.threads.create()

@@ -31,22 +31,36 @@ def _decoded_seconds(data: bytes, fmt: str) -> float:
 
 
 def _speech(client: openai.OpenAI, text: str = SENTENCE, fmt: str = "wav", **extra: object) -> bytes:
-    return client.audio.speech.create(model="tts-1", voice="alloy", input=text, response_format=fmt,  # type: ignore[arg-type]
-                                      **extra).content  # type: ignore[arg-type]
+    return client.audio.speech.create(
+        model="tts-1",
+        voice="alloy",
+        input=text,
+        response_format=fmt,  # type: ignore[arg-type]
+        **extra,
+    ).content  # type: ignore[arg-type]
 
 
 # --- speech -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("fmt", "content_type", "container"),
-    [("mp3", "audio/mpeg", "mp3"), ("opus", "audio/opus", "ogg"), ("aac", "audio/aac", "aac"),
-     ("flac", "audio/flac", "flac"), ("wav", "audio/wav", "wav"), ("pcm", "audio/pcm", "s16le")],
+    [
+        ("mp3", "audio/mpeg", "mp3"),
+        ("opus", "audio/opus", "ogg"),
+        ("aac", "audio/aac", "aac"),
+        ("flac", "audio/flac", "flac"),
+        ("wav", "audio/wav", "wav"),
+        ("pcm", "audio/pcm", "s16le"),
+    ],
 )
 def test_speech_in_every_format_decodes(client: openai.OpenAI, fmt: str, content_type: str, container: str) -> None:
     response = client.audio.speech.create(model="tts-1-hd", voice="nova", input=SENTENCE, response_format=fmt)  # type: ignore[arg-type]
     assert response.response.headers["content-type"] == content_type
     data = response.content
-    opened = av.open(io.BytesIO(data), format="s16le" if fmt == "pcm" else None,
-                     options={"sample_rate": "24000", "ch_layout": "mono"} if fmt == "pcm" else {})
+    opened = av.open(
+        io.BytesIO(data),
+        format="s16le" if fmt == "pcm" else None,
+        options={"sample_rate": "24000", "ch_layout": "mono"} if fmt == "pcm" else {},
+    )
     assert opened.format.name.split(",")[0] == container
     assert 4.0 < _decoded_seconds(data, fmt) < 8.0  # ≈ 15 characters a second
 
@@ -74,8 +88,13 @@ def test_speech_is_deterministic_and_voices_differ(client: openai.OpenAI) -> Non
 
 
 def test_gpt_4o_mini_tts_takes_instructions_and_its_own_voices(client: openai.OpenAI) -> None:
-    data = client.audio.speech.create(model="gpt-4o-mini-tts", voice="ballad", input="Good evening.",
-                                      instructions="Speak like a late-night radio host.", response_format="wav").content
+    data = client.audio.speech.create(
+        model="gpt-4o-mini-tts",
+        voice="ballad",
+        input="Good evening.",
+        instructions="Speak like a late-night radio host.",
+        response_format="wav",
+    ).content
     assert _decoded_seconds(data, "wav") > 0.5
 
 
@@ -108,8 +127,9 @@ def test_speech_input_of_exactly_4096_characters_is_accepted(client: openai.Open
 
 def test_speech_through_the_lambda_handler() -> None:
     lambda_sdk = lambda_client(audio_function.handler, "v1")  # type: ignore[arg-type]
-    data = lambda_sdk.audio.speech.create(model="tts-1", voice="sage", input="Hello from Lambda.",
-                                          response_format="flac").content
+    data = lambda_sdk.audio.speech.create(
+        model="tts-1", voice="sage", input="Hello from Lambda.", response_format="flac"
+    ).content
     assert data.startswith(b"fLaC")
     assert _decoded_seconds(data, "flac") > 0.8
     text = lambda_sdk.audio.transcriptions.create(file=("hello.flac", data), model="whisper-1")
@@ -119,8 +139,9 @@ def test_speech_through_the_lambda_handler() -> None:
 # --- transcriptions -----------------------------------------------------------------------------------
 def test_transcribing_the_mocks_own_speech_gives_the_text_back(client: openai.OpenAI) -> None:
     for fmt, name in (("wav", "a.wav"), ("mp3", "a.mp3"), ("flac", "a.flac"), ("opus", "a.ogg")):
-        raw = client.audio.transcriptions.with_raw_response.create(file=(name, _speech(client, fmt=fmt)),
-                                                                   model="whisper-1")
+        raw = client.audio.transcriptions.with_raw_response.create(
+            file=(name, _speech(client, fmt=fmt)), model="whisper-1"
+        )
         assert_conforms("POST", "/v1/audio/transcriptions", 200, raw.http_response.json())
         assert raw.parse().text == SENTENCE
 
@@ -129,8 +150,11 @@ def test_verbose_json_timestamps_fit_the_audio(client: openai.OpenAI) -> None:
     wav = _speech(client, " ".join([SENTENCE] * 2))
     seconds = _decoded_seconds(wav, "wav")
     raw = client.audio.transcriptions.with_raw_response.create(
-        file=("talk.wav", wav), model="whisper-1", response_format="verbose_json",
-        timestamp_granularities=["word", "segment"], language="en",
+        file=("talk.wav", wav),
+        model="whisper-1",
+        response_format="verbose_json",
+        timestamp_granularities=["word", "segment"],
+        language="en",
     )
     # The spec's oneOf [Json, VerboseJson] can never hold for a verbose body (it matches both branches),
     # so the verbose schema is checked directly.
@@ -176,8 +200,9 @@ def test_other_audio_gets_english_text_as_long_as_the_audio(client: openai.OpenA
 
 
 def test_gpt_4o_transcribe_streams_deltas_then_done(client: openai.OpenAI) -> None:
-    events = list(client.audio.transcriptions.create(file=("a.wav", _speech(client)), model="gpt-4o-transcribe",
-                                                     stream=True))
+    events = list(
+        client.audio.transcriptions.create(file=("a.wav", _speech(client)), model="gpt-4o-transcribe", stream=True)
+    )
     assert [event.type for event in events[:-1]] == ["transcript.text.delta"] * (len(events) - 1)
     assert events[-1].type == "transcript.text.done"
     assert "".join(event.delta for event in events[:-1]) == events[-1].text == SENTENCE  # type: ignore[union-attr]
@@ -189,8 +214,10 @@ def test_gpt_4o_transcribe_streams_deltas_then_done(client: openai.OpenAI) -> No
         ({"model": "whisper-1", "stream": True}, "stream"),
         ({"model": "gpt-4o-transcribe", "response_format": "srt"}, "response_format"),
         ({"model": "whisper-1", "timestamp_granularities": ["word"]}, "timestamp_granularities"),
-        ({"model": "whisper-1", "response_format": "verbose_json", "timestamp_granularities": ["char"]},
-         "timestamp_granularities"),
+        (
+            {"model": "whisper-1", "response_format": "verbose_json", "timestamp_granularities": ["char"]},
+            "timestamp_granularities",
+        ),
         ({"model": "whisper-1", "language": "english"}, "language"),
         ({"model": "whisper-1", "temperature": 1.5}, "temperature"),
         ({"model": "tts-1"}, "model"),
@@ -221,8 +248,9 @@ def test_invalid_or_short_audio_is_a_400(client: openai.OpenAI, name: str, data:
 
 
 def test_missing_file_is_a_400(http) -> None:  # type: ignore[no-untyped-def]
-    answer = http.post("/v1/audio/transcriptions", data={"model": "whisper-1"},
-                       headers={"authorization": "Bearer sk-test"})
+    answer = http.post(
+        "/v1/audio/transcriptions", data={"model": "whisper-1"}, headers={"authorization": "Bearer sk-test"}
+    )
     assert answer.status_code == 400
     assert answer.json()["error"]["param"] == "file"
 
@@ -230,8 +258,9 @@ def test_missing_file_is_a_400(http) -> None:  # type: ignore[no-untyped-def]
 # --- translations -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["json", "verbose_json"])
 def test_translation_json_formats_conform(client: openai.OpenAI, fmt: str) -> None:
-    raw = client.audio.translations.with_raw_response.create(file=("a.flac", _speech(client, fmt="flac")),
-                                                             model="whisper-1", response_format=fmt)  # type: ignore[arg-type]
+    raw = client.audio.translations.with_raw_response.create(
+        file=("a.flac", _speech(client, fmt="flac")), model="whisper-1", response_format=fmt
+    )  # type: ignore[arg-type]
     body = raw.http_response.json()
     if fmt == "json":
         assert_conforms("POST", "/v1/audio/translations", 200, body)
@@ -245,8 +274,11 @@ def test_translation_json_formats_conform(client: openai.OpenAI, fmt: str) -> No
 
 def test_translation_text_formats(client: openai.OpenAI) -> None:
     mp3 = _speech(client, fmt="mp3")
-    for fmt, check in (("text", lambda out: out == SENTENCE + "\n"), ("srt", lambda out: out.startswith("1\n")),
-                       ("vtt", lambda out: out.startswith("WEBVTT\n\n"))):
+    for fmt, check in (
+        ("text", lambda out: out == SENTENCE + "\n"),
+        ("srt", lambda out: out.startswith("1\n")),
+        ("vtt", lambda out: out.startswith("WEBVTT\n\n")),
+    ):
         output = client.audio.translations.create(file=("a.mp3", mp3), model="whisper-1", response_format=fmt)  # type: ignore[call-overload]
         assert check(output), output
 

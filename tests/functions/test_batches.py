@@ -38,16 +38,21 @@ def _chat_line(custom_id: str, question: str, model: str = "gpt-4o-mini", **extr
     return {"custom_id": custom_id, "method": "POST", "url": CHAT_URL, "body": body}
 
 
-def _upload(client: openai.OpenAI, lines: list[dict[str, Any]], name: str = "requests.jsonl",
-            purpose: str = "batch") -> str:
+def _upload(
+    client: openai.OpenAI, lines: list[dict[str, Any]], name: str = "requests.jsonl", purpose: str = "batch"
+) -> str:
     data = "".join(json.dumps(line) + "\n" for line in lines).encode()
     return client.files.create(file=(name, data), purpose=purpose).id  # type: ignore[arg-type]
 
 
 def _create(client: openai.OpenAI, lines: list[dict[str, Any]], endpoint: str = CHAT_URL, **extra: Any) -> str:
     file_id = _upload(client, lines)
-    return client.batches.create(input_file_id=file_id, endpoint=endpoint,  # type: ignore[arg-type]
-                                 completion_window="24h", **extra).id
+    return client.batches.create(
+        input_file_id=file_id,
+        endpoint=endpoint,  # type: ignore[arg-type]
+        completion_window="24h",
+        **extra,
+    ).id
 
 
 def _records(client: openai.OpenAI, file_id: str | None) -> list[dict[str, Any]]:
@@ -70,8 +75,9 @@ def _raw_batch(client: openai.OpenAI, batch_id: str) -> dict[str, Any]:
 def test_chat_batch_runs_every_line_through_the_chat_endpoint(client: openai.OpenAI) -> None:
     questions = {"cats": "Tell me about cats.", "tea": "How do I brew green tea?", "rust": "Why learn Rust?"}
     lines = [_chat_line(custom_id, question, max_tokens=60) for custom_id, question in questions.items()]
-    created = client.batches.with_raw_response.create(input_file_id=_upload(client, lines), endpoint=CHAT_URL,
-                                                      completion_window="24h", metadata={"job": "nightly"})
+    created = client.batches.with_raw_response.create(
+        input_file_id=_upload(client, lines), endpoint=CHAT_URL, completion_window="24h", metadata={"job": "nightly"}
+    )
     assert_conforms("POST", "/v1/batches", 200, json.loads(created.http_response.text))
     batch = created.parse()
     assert (batch.status, batch.endpoint, batch.metadata) == ("validating", CHAT_URL, {"job": "nightly"})
@@ -101,12 +107,23 @@ def test_chat_batch_runs_every_line_through_the_chat_endpoint(client: openai.Ope
 
 
 def test_embeddings_and_completions_batches_answer_with_their_endpoint_bodies(client: openai.OpenAI) -> None:
-    embedding_lines = [{"custom_id": f"doc-{index}", "method": "POST", "url": EMBEDDINGS_URL,
-                        "body": {"model": "text-embedding-3-small", "input": text, "dimensions": 64}}
-                       for index, text in enumerate(["cats purr", ["dogs bark", "birds sing"]])]
-    completion_lines = [{"custom_id": "haiku", "method": "POST", "url": COMPLETIONS_URL,
-                         "body": {"model": "gpt-3.5-turbo-instruct", "prompt": "Write a haiku about rain",
-                                  "max_tokens": 30}}]
+    embedding_lines = [
+        {
+            "custom_id": f"doc-{index}",
+            "method": "POST",
+            "url": EMBEDDINGS_URL,
+            "body": {"model": "text-embedding-3-small", "input": text, "dimensions": 64},
+        }
+        for index, text in enumerate(["cats purr", ["dogs bark", "birds sing"]])
+    ]
+    completion_lines = [
+        {
+            "custom_id": "haiku",
+            "method": "POST",
+            "url": COMPLETIONS_URL,
+            "body": {"model": "gpt-3.5-turbo-instruct", "prompt": "Write a haiku about rain", "max_tokens": 30},
+        }
+    ]
     embedding_batch = _create(client, embedding_lines, EMBEDDINGS_URL)
     completion_batch = _create(client, completion_lines, COMPLETIONS_URL)
     clock.advance(DONE)
@@ -145,9 +162,14 @@ def test_failed_lines_go_to_the_error_file_with_the_endpoints_error(client: open
     errors = {record["custom_id"]: record["response"] for record in _records(client, batch.error_file_id)}
     assert list(errors) == ["unknown-model", "no-messages", "bad-temperature", "streamed"]
     assert errors["unknown-model"]["status_code"] == 404
-    assert errors["unknown-model"]["body"] == {"error": {
-        "message": "The model 'gpt-17' does not exist", "type": "invalid_request_error", "param": "model",
-        "code": "model_not_found"}}
+    assert errors["unknown-model"]["body"] == {
+        "error": {
+            "message": "The model 'gpt-17' does not exist",
+            "type": "invalid_request_error",
+            "param": "model",
+            "code": "model_not_found",
+        }
+    }
     assert errors["no-messages"]["status_code"] == 400
     assert errors["no-messages"]["body"]["error"]["message"] == "Missing required parameter: 'messages'."
     assert errors["bad-temperature"]["body"]["error"]["param"] == "temperature"
@@ -164,8 +186,13 @@ def test_status_progresses_through_the_stages_as_time_passes(client: openai.Open
         batch = client.batches.retrieve(batch_id)
         seen.append((batch.status, batch.request_counts.completed, batch.request_counts.total))  # type: ignore[union-attr]
     # Stages of one second each; line i of 4 is done at in_progress_at + (i + 1) / 4 s.
-    assert seen == [("validating", 0, 0), ("in_progress", 2, 4), ("in_progress", 3, 4), ("finalizing", 4, 4),
-                    ("completed", 4, 4)]
+    assert seen == [
+        ("validating", 0, 0),
+        ("in_progress", 2, 4),
+        ("in_progress", 3, 4),
+        ("finalizing", 4, 4),
+        ("completed", 4, 4),
+    ]
     assert (batch.in_progress_at, batch.finalizing_at, batch.completed_at) == (START + 1, START + 2, START + 3)
     assert batch.output_file_id is not None and batch.cancelled_at is None
 
@@ -226,8 +253,12 @@ def test_cancelling_a_finished_batch_is_400(client: openai.OpenAI, state: str) -
     clock.advance(DONE)
     with pytest.raises(openai.BadRequestError) as raised:
         client.batches.cancel(batch_id)
-    assert raised.value.body == {"message": f"Cannot cancel a batch with status '{state}'.",  # type: ignore[comparison-overlap]
-                                 "type": "invalid_request_error", "param": "batch_id", "code": "batch_not_cancellable"}
+    assert raised.value.body == {
+        "message": f"Cannot cancel a batch with status '{state}'.",  # type: ignore[comparison-overlap]
+        "type": "invalid_request_error",
+        "param": "batch_id",
+        "code": "batch_not_cancellable",
+    }
 
 
 def test_a_batch_whose_input_file_disappears_fails(client: openai.OpenAI) -> None:
@@ -291,8 +322,9 @@ def _count_chat_generations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_concurrent_reads_execute_the_batch_exactly_once(client: openai.OpenAI,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_reads_execute_the_batch_exactly_once(
+    client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = _count_chat_generations(monkeypatch)
     batch_id = _create(client, [_chat_line(f"q{index}", f"Question {index}") for index in range(5)])
     clock.advance(DONE)
@@ -308,28 +340,46 @@ def test_concurrent_reads_execute_the_batch_exactly_once(client: openai.OpenAI,
 
 
 def _create_error(client: openai.OpenAI, **overrides: Any) -> openai.BadRequestError:
-    arguments = {"input_file_id": _upload(client, [_chat_line("q", "Hi")]), "endpoint": CHAT_URL,
-                 "completion_window": "24h", **overrides}
+    arguments = {
+        "input_file_id": _upload(client, [_chat_line("q", "Hi")]),
+        "endpoint": CHAT_URL,
+        "completion_window": "24h",
+        **overrides,
+    }
     with pytest.raises(openai.BadRequestError) as raised:
         client.batches.create(**arguments)
     return raised.value
 
 
-@pytest.mark.parametrize(("overrides", "param", "message"), [
-    ({"endpoint": "/v1/images/generations"}, "endpoint",
-     "Invalid value: '/v1/images/generations'. Supported values are: '/v1/chat/completions', '/v1/embeddings', "
-     "and '/v1/completions'."),
-    ({"completion_window": "48h"}, "completion_window", "Invalid value: '48h'. Supported values are: '24h'."),
-    ({"metadata": {f"key{index}": "value" for index in range(17)}}, "metadata",
-     "Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object "
-     "with 17 properties instead."),
-    ({"input_file_id": "file-nope"}, "input_file_id", "Invalid 'input_file_id': No such File object: file-nope"),
-    ({"endpoint": EMBEDDINGS_URL}, "input_file_id",
-     "Line 1 of the input file has the URL '/v1/chat/completions', but this batch's endpoint is '/v1/embeddings'. "
-     "Every request in a batch must use the batch's endpoint."),
-])
-def test_create_rejects_bad_parameters(client: openai.OpenAI, overrides: dict[str, Any], param: str,
-                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "param", "message"),
+    [
+        (
+            {"endpoint": "/v1/images/generations"},
+            "endpoint",
+            "Invalid value: '/v1/images/generations'. Supported values are: '/v1/chat/completions', '/v1/embeddings', "
+            "and '/v1/completions'.",
+        ),
+        ({"completion_window": "48h"}, "completion_window", "Invalid value: '48h'. Supported values are: '24h'."),
+        (
+            {"metadata": {f"key{index}": "value" for index in range(17)}},
+            "metadata",
+            "Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object "
+            "with 17 properties instead.",
+        ),
+        ({"input_file_id": "file-nope"}, "input_file_id", "Invalid 'input_file_id': No such File object: file-nope"),
+        (
+            {"endpoint": EMBEDDINGS_URL},
+            "input_file_id",
+            "Line 1 of the input file has the URL '/v1/chat/completions', but this batch's endpoint is "
+            "'/v1/embeddings'. "
+            "Every request in a batch must use the batch's endpoint.",
+        ),
+    ],
+)
+def test_create_rejects_bad_parameters(
+    client: openai.OpenAI, overrides: dict[str, Any], param: str, message: str
+) -> None:
     error = _create_error(client, **overrides)
     assert (error.body["param"], error.body["message"]) == (param, message)  # type: ignore[index]
     assert client.batches.list().data == []  # nothing stored
@@ -344,8 +394,11 @@ def test_create_requires_a_batch_purpose_file(client: openai.OpenAI) -> None:
 
 
 def test_create_without_required_params_is_openai_400(http: Any) -> None:
-    answer = http.post("/v1/batches", headers={"Authorization": "Bearer sk-test"},
-                       json={"endpoint": CHAT_URL, "completion_window": "24h"})
+    answer = http.post(
+        "/v1/batches",
+        headers={"Authorization": "Bearer sk-test"},
+        json={"endpoint": CHAT_URL, "completion_window": "24h"},
+    )
     assert answer.status_code == 400
     assert answer.json()["error"]["param"] == "input_file_id"
     assert answer.json()["error"]["code"] == "missing_required_parameter"
@@ -381,8 +434,12 @@ def test_unknown_batch_is_openai_404(client: openai.OpenAI) -> None:
     for call in (client.batches.retrieve, client.batches.cancel):
         with pytest.raises(openai.NotFoundError) as raised:
             call("batch_nope")
-        assert raised.value.body == {"message": "No such Batch object: batch_nope",  # type: ignore[comparison-overlap]
-                                     "type": "invalid_request_error", "param": "batch_id", "code": None}
+        assert raised.value.body == {
+            "message": "No such Batch object: batch_nope",  # type: ignore[comparison-overlap]
+            "type": "invalid_request_error",
+            "param": "batch_id",
+            "code": None,
+        }
 
 
 def test_batches_belong_to_their_tenant(client_for: Callable[[str], openai.OpenAI]) -> None:
@@ -392,8 +449,9 @@ def test_batches_belong_to_their_tenant(client_for: Callable[[str], openai.OpenA
     with pytest.raises(openai.NotFoundError):
         stranger.batches.retrieve(batch_id)
     with pytest.raises(openai.BadRequestError):  # nor can a stranger batch the owner's file
-        stranger.batches.create(input_file_id=owner.batches.retrieve(batch_id).input_file_id, endpoint=CHAT_URL,
-                                completion_window="24h")
+        stranger.batches.create(
+            input_file_id=owner.batches.retrieve(batch_id).input_file_id, endpoint=CHAT_URL, completion_window="24h"
+        )
 
 
 def test_batch_through_the_lambda_handler(client: openai.OpenAI) -> None:

@@ -51,12 +51,16 @@ def reference_prompt_tokens(messages: list[dict[str, Any]], model: str) -> int:
 
 CONVERSATIONS = [
     [{"role": "user", "content": "Hello!"}],
-    [{"role": "system", "content": "You are a terse assistant."},
-     {"role": "user", "content": "Summarise the plot of Hamlet in two sentences, please."}],
-    [{"role": "developer", "content": "Answer in French."},
-     {"role": "user", "name": "alice", "content": "How do tides work? Explain like I'm ten. 🌊"},
-     {"role": "assistant", "content": "Les marées viennent de la Lune."},
-     {"role": "user", "content": "And the Sun?"}],
+    [
+        {"role": "system", "content": "You are a terse assistant."},
+        {"role": "user", "content": "Summarise the plot of Hamlet in two sentences, please."},
+    ],
+    [
+        {"role": "developer", "content": "Answer in French."},
+        {"role": "user", "name": "alice", "content": "How do tides work? Explain like I'm ten. 🌊"},
+        {"role": "assistant", "content": "Les marées viennent de la Lune."},
+        {"role": "user", "content": "And the Sun?"},
+    ],
 ]
 
 
@@ -99,7 +103,8 @@ def test_seed_header_changes_the_answer(client: openai.OpenAI) -> None:
 @pytest.mark.parametrize("limit_param", ["max_tokens", "max_completion_tokens"])
 def test_token_limit_cuts_exactly_with_finish_reason_length(client: openai.OpenAI, limit_param: str) -> None:
     completion = client.chat.completions.create(
-        model="gpt-4o", messages=[{"role": "user", "content": "Explain photosynthesis in detail."}],
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "Explain photosynthesis in detail."}],
         **{limit_param: 7},  # type: ignore[arg-type]
     )
     choice = completion.choices[0]
@@ -117,8 +122,9 @@ def test_stop_sequence_ends_the_answer_before_it(client: openai.OpenAI) -> None:
 
 
 def test_n_gives_distinct_choices_and_counts_them_all(client: openai.OpenAI) -> None:
-    completion = client.chat.completions.create(model="gpt-4o-mini", n=3,
-                                                messages=[{"role": "user", "content": "Name a hobby."}])
+    completion = client.chat.completions.create(
+        model="gpt-4o-mini", n=3, messages=[{"role": "user", "content": "Name a hobby."}]
+    )
     contents = [choice.message.content or "" for choice in completion.choices]
     assert [choice.index for choice in completion.choices] == [0, 1, 2]
     assert len(set(contents)) == 3
@@ -129,8 +135,9 @@ def test_n_gives_distinct_choices_and_counts_them_all(client: openai.OpenAI) -> 
 
 
 def test_reasoning_model_reports_reasoning_tokens(client: openai.OpenAI) -> None:
-    completion = client.chat.completions.create(model="o3-mini", reasoning_effort="low",
-                                                messages=[{"role": "user", "content": "Is 97 prime?"}])
+    completion = client.chat.completions.create(
+        model="o3-mini", reasoning_effort="low", messages=[{"role": "user", "content": "Is 97 prime?"}]
+    )
     usage = completion.usage
     assert usage is not None and usage.completion_tokens_details is not None
     reasoning = usage.completion_tokens_details.reasoning_tokens or 0
@@ -140,8 +147,7 @@ def test_reasoning_model_reports_reasoning_tokens(client: openai.OpenAI) -> None
 
 
 def test_tool_call_arguments_validate_and_tool_result_gets_a_text_answer(client: openai.OpenAI) -> None:
-    raw = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=ASK_WEATHER,
-                                                           tools=[WEATHER_TOOL])  # type: ignore[list-item]
+    raw = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=ASK_WEATHER, tools=[WEATHER_TOOL])  # type: ignore[list-item]
     assert_conforms("POST", "/v1/chat/completions", 200, raw.http_response.json())
     completion = raw.parse()
     choice = completion.choices[0]
@@ -153,7 +159,8 @@ def test_tool_call_arguments_validate_and_tool_result_gets_a_text_answer(client:
     assert arguments["location"] == "Paris"
 
     follow_up = client.chat.completions.create(
-        model="gpt-4o", tools=[WEATHER_TOOL],  # type: ignore[list-item]
+        model="gpt-4o",
+        tools=[WEATHER_TOOL],  # type: ignore[list-item]
         messages=[*ASK_WEATHER, choice.message, {"role": "tool", "tool_call_id": call.id, "content": "18°C, cloudy"}],
     )
     answer = follow_up.choices[0]
@@ -162,27 +169,48 @@ def test_tool_call_arguments_validate_and_tool_result_gets_a_text_answer(client:
 
 
 def test_tool_choice_none_required_and_named(client: openai.OpenAI) -> None:
-    other = {"type": "function", "function": {"name": "lookup_order", "parameters": {
-        "type": "object", "properties": {"order_id": {"type": "string", "pattern": "^ORD-[0-9]{6}$"}},
-        "required": ["order_id"]}}}
+    other = {
+        "type": "function",
+        "function": {
+            "name": "lookup_order",
+            "parameters": {
+                "type": "object",
+                "properties": {"order_id": {"type": "string", "pattern": "^ORD-[0-9]{6}$"}},
+                "required": ["order_id"],
+            },
+        },
+    }
     tools: Any = [WEATHER_TOOL, other]
     hello = [{"role": "user", "content": "Hello there"}]
     plain = client.chat.completions.create(model="gpt-4o", messages=hello, tools=tools)
     assert plain.choices[0].finish_reason == "stop"
-    assert client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, tools=tools,
-                                          tool_choice="none").choices[0].message.tool_calls is None
+    assert (
+        client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, tools=tools, tool_choice="none")
+        .choices[0]
+        .message.tool_calls
+        is None
+    )
     required = client.chat.completions.create(model="gpt-4o", messages=hello, tools=tools, tool_choice="required")
     assert required.choices[0].message.tool_calls
-    named = client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, tools=tools,
-                                           tool_choice={"type": "function", "function": {"name": "lookup_order"}})
+    named = client.chat.completions.create(
+        model="gpt-4o",
+        messages=ASK_WEATHER,
+        tools=tools,
+        tool_choice={"type": "function", "function": {"name": "lookup_order"}},
+    )
     (call,) = named.choices[0].message.tool_calls  # type: ignore[misc]
     assert call.function.name == "lookup_order"  # type: ignore[union-attr]
     jsonschema.validate(json.loads(call.function.arguments), other["function"]["parameters"])  # type: ignore[union-attr]
 
 
 def test_parallel_tool_calls(client: openai.OpenAI) -> None:
-    time_tool = {"type": "function", "function": {"name": "get_time", "parameters": {
-        "type": "object", "properties": {"timezone": {"type": "string"}}}}}
+    time_tool = {
+        "type": "function",
+        "function": {
+            "name": "get_time",
+            "parameters": {"type": "object", "properties": {"timezone": {"type": "string"}}},
+        },
+    }
     messages = [{"role": "user", "content": "What's the weather and the time in Tokyo?"}]
     tools: Any = [WEATHER_TOOL, time_tool]
     both = client.chat.completions.create(model="gpt-4o", messages=messages, tools=tools)
@@ -192,8 +220,9 @@ def test_parallel_tool_calls(client: openai.OpenAI) -> None:
 
 
 def test_legacy_functions_answer_with_function_call(client: openai.OpenAI) -> None:
-    completion = client.chat.completions.create(model="gpt-3.5-turbo", messages=ASK_WEATHER,
-                                                functions=[WEATHER_TOOL["function"]])
+    completion = client.chat.completions.create(
+        model="gpt-3.5-turbo", messages=ASK_WEATHER, functions=[WEATHER_TOOL["function"]]
+    )
     choice = completion.choices[0]
     assert choice.finish_reason == "function_call"
     assert choice.message.function_call is not None and choice.message.function_call.name == "get_weather"
@@ -208,7 +237,8 @@ class CalendarEvent(BaseModel):
 
 def test_structured_outputs_parse_into_the_pydantic_model(client: openai.OpenAI) -> None:
     completion = client.chat.completions.parse(
-        model="gpt-4o-2024-08-06", response_format=CalendarEvent,
+        model="gpt-4o-2024-08-06",
+        response_format=CalendarEvent,
         messages=[{"role": "user", "content": "Alice and Bob are going to a science fair on Friday."}],
     )
     message = completion.choices[0].message
@@ -217,32 +247,51 @@ def test_structured_outputs_parse_into_the_pydantic_model(client: openai.OpenAI)
 
 
 def test_json_schema_response_format_validates(client: openai.OpenAI) -> None:
-    schema = {"type": "object", "properties": {
-        "steps": {"type": "array", "minItems": 2, "items": {"$ref": "#/$defs/step"}},
-        "final_answer": {"type": "string"}}, "required": ["steps", "final_answer"], "additionalProperties": False,
-        "$defs": {"step": {"type": "object", "properties": {"explanation": {"type": "string"},
-                                                            "output": {"type": "number", "minimum": 0}},
-                           "required": ["explanation", "output"], "additionalProperties": False}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "steps": {"type": "array", "minItems": 2, "items": {"$ref": "#/$defs/step"}},
+            "final_answer": {"type": "string"},
+        },
+        "required": ["steps", "final_answer"],
+        "additionalProperties": False,
+        "$defs": {
+            "step": {
+                "type": "object",
+                "properties": {"explanation": {"type": "string"}, "output": {"type": "number", "minimum": 0}},
+                "required": ["explanation", "output"],
+                "additionalProperties": False,
+            }
+        },
+    }
     completion = client.chat.completions.create(
-        model="gpt-4o", messages=[{"role": "user", "content": "Solve 8x + 7 = -23"}],
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "Solve 8x + 7 = -23"}],
         response_format={"type": "json_schema", "json_schema": {"name": "math", "schema": schema, "strict": True}},
     )
     jsonschema.validate(json.loads(completion.choices[0].message.content or ""), schema)
 
 
 def test_json_object_mode(client: openai.OpenAI) -> None:
-    completion = client.chat.completions.create(model="gpt-4o", response_format={"type": "json_object"},
-                                                messages=[{"role": "user", "content": "List facts about owls as JSON"}])
+    completion = client.chat.completions.create(
+        model="gpt-4o",
+        response_format={"type": "json_object"},
+        messages=[{"role": "user", "content": "List facts about owls as JSON"}],
+    )
     assert isinstance(json.loads(completion.choices[0].message.content or ""), dict)
     with pytest.raises(openai.BadRequestError) as raised:
-        client.chat.completions.create(model="gpt-4o", response_format={"type": "json_object"},
-                                       messages=[{"role": "user", "content": "facts about owls"}])
+        client.chat.completions.create(
+            model="gpt-4o",
+            response_format={"type": "json_object"},
+            messages=[{"role": "user", "content": "facts about owls"}],
+        )
     assert raised.value.body["param"] == "messages"  # type: ignore[index]
 
 
 def test_logprobs_align_with_the_tokens(client: openai.OpenAI) -> None:
     raw = client.chat.completions.with_raw_response.create(
-        model="gpt-4o", logprobs=True, top_logprobs=3, messages=[{"role": "user", "content": "Describe the sea."}])
+        model="gpt-4o", logprobs=True, top_logprobs=3, messages=[{"role": "user", "content": "Describe the sea."}]
+    )
     assert_conforms("POST", "/v1/chat/completions", 200, raw.http_response.json())
     choice = raw.parse().choices[0]
     entries = choice.logprobs.content  # type: ignore[union-attr]
@@ -269,36 +318,69 @@ def _error(client: openai.OpenAI, **overrides: Any) -> dict[str, Any]:
     return raised.value.body  # type: ignore[return-value]
 
 
-@pytest.mark.parametrize(("overrides", "param", "code"), [
-    ({"messages": []}, "messages", "empty_array"),
-    ({"messages": [{"role": "robot", "content": "hi"}]}, "messages[0].role", "invalid_value"),
-    ({"messages": [{"role": "user"}]}, "messages[0].content", "missing_required_parameter"),
-    ({"messages": [{"role": "user", "content": [{"type": "video", "video": "x"}]}]}, "messages[0].content[0].type",
-     "invalid_value"),
-    ({"messages": [{"role": "tool", "content": "x", "tool_call_id": "call_1"}]}, "messages.[0].role", None),
-    ({"n": 0}, "n", "integer_below_min_value"),
-    ({"n": 129}, "n", "integer_above_max_value"),
-    ({"temperature": 2.5}, "temperature", "decimal_above_max_value"),
-    ({"top_p": -0.1}, "top_p", "decimal_below_min_value"),
-    ({"top_logprobs": 21, "logprobs": True}, "top_logprobs", "integer_above_max_value"),
-    ({"stop": ["a", "b", "c", "d", "e"]}, "stop", "array_above_max_length"),
-    ({"max_tokens": 100_000}, "max_tokens", "invalid_value"),
-    ({"tools": [WEATHER_TOOL] * 129}, "tools", "array_above_max_length"),
-    ({"tool_choice": "required"}, "tool_choice", None),
-    ({"tools": [WEATHER_TOOL], "tool_choice": {"type": "function", "function": {"name": "nope"}}}, "tool_choice",
-     "invalid_value"),
-    ({"tools": [{"type": "function", "function": {"name": "bad name"}}]}, "tools[0].function.name", "invalid_value"),
-    ({"tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "objekt"}}}]},
-     "tools[0].function.parameters", "invalid_function_parameters"),
-    ({"tools": [{"type": "function", "function": {"name": "f", "strict": True, "parameters": {
-        "type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": False}}}]},
-     "tools[0].function.parameters", "invalid_function_parameters"),
-    ({"stream_options": {"include_usage": True}}, "stream_options", "invalid_value"),
-    ({"metadata": {f"k{i}": "v" for i in range(17)}}, "metadata", "object_above_max_properties"),
-    ({"extra_body": {"bogus": 1}}, "bogus", "unknown_parameter"),
-    ({"model": "gpt-17"}, "model", "model_not_found"),
-    ({"model": "text-embedding-3-small"}, "model", None),
-])
+@pytest.mark.parametrize(
+    ("overrides", "param", "code"),
+    [
+        ({"messages": []}, "messages", "empty_array"),
+        ({"messages": [{"role": "robot", "content": "hi"}]}, "messages[0].role", "invalid_value"),
+        ({"messages": [{"role": "user"}]}, "messages[0].content", "missing_required_parameter"),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "video", "video": "x"}]}]},
+            "messages[0].content[0].type",
+            "invalid_value",
+        ),
+        ({"messages": [{"role": "tool", "content": "x", "tool_call_id": "call_1"}]}, "messages.[0].role", None),
+        ({"n": 0}, "n", "integer_below_min_value"),
+        ({"n": 129}, "n", "integer_above_max_value"),
+        ({"temperature": 2.5}, "temperature", "decimal_above_max_value"),
+        ({"top_p": -0.1}, "top_p", "decimal_below_min_value"),
+        ({"top_logprobs": 21, "logprobs": True}, "top_logprobs", "integer_above_max_value"),
+        ({"stop": ["a", "b", "c", "d", "e"]}, "stop", "array_above_max_length"),
+        ({"max_tokens": 100_000}, "max_tokens", "invalid_value"),
+        ({"tools": [WEATHER_TOOL] * 129}, "tools", "array_above_max_length"),
+        ({"tool_choice": "required"}, "tool_choice", None),
+        (
+            {"tools": [WEATHER_TOOL], "tool_choice": {"type": "function", "function": {"name": "nope"}}},
+            "tool_choice",
+            "invalid_value",
+        ),
+        (
+            {"tools": [{"type": "function", "function": {"name": "bad name"}}]},
+            "tools[0].function.name",
+            "invalid_value",
+        ),
+        (
+            {"tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "objekt"}}}]},
+            "tools[0].function.parameters",
+            "invalid_function_parameters",
+        ),
+        (
+            {
+                "tools": [
+                    {
+                        "type": "function",
+                        "function": {
+                            "name": "f",
+                            "strict": True,
+                            "parameters": {
+                                "type": "object",
+                                "properties": {"a": {"type": "string"}},
+                                "additionalProperties": False,
+                            },
+                        },
+                    }
+                ]
+            },
+            "tools[0].function.parameters",
+            "invalid_function_parameters",
+        ),
+        ({"stream_options": {"include_usage": True}}, "stream_options", "invalid_value"),
+        ({"metadata": {f"k{i}": "v" for i in range(17)}}, "metadata", "object_above_max_properties"),
+        ({"extra_body": {"bogus": 1}}, "bogus", "unknown_parameter"),
+        ({"model": "gpt-17"}, "model", "model_not_found"),
+        ({"model": "text-embedding-3-small"}, "model", None),
+    ],
+)
 def test_invalid_requests_get_openai_errors(client: openai.OpenAI, overrides: dict, param: str, code: str) -> None:
     error = _error(client, **overrides)
     assert (error["param"], error["code"]) == (param, code), error
@@ -329,8 +411,9 @@ def test_create_through_the_lambda_handler() -> None:
     assert "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
 
 
-@pytest.mark.parametrize(("asked", "served"), [(None, "default"), ("auto", "default"), ("default", "default"),
-                                               ("flex", "flex")])
+@pytest.mark.parametrize(
+    ("asked", "served"), [(None, "default"), ("auto", "default"), ("default", "default"), ("flex", "flex")]
+)
 def test_service_tier_reports_the_tier_that_served(client: openai.OpenAI, asked: str | None, served: str) -> None:
     extra = {} if asked is None else {"service_tier": asked}
     completion = client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, **extra)  # type: ignore[call-overload]

@@ -68,8 +68,9 @@ def test_spoken_answer_is_a_real_wav_with_its_transcript(client: openai.OpenAI) 
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
 
 
-@pytest.mark.parametrize(("audio_format", "magic"), [("mp3", b"ID3"), ("flac", b"fLaC"), ("opus", b"OggS"),
-                                                     ("pcm16", None)])
+@pytest.mark.parametrize(
+    ("audio_format", "magic"), [("mp3", b"ID3"), ("flac", b"fLaC"), ("opus", b"OggS"), ("pcm16", None)]
+)
 def test_every_output_format_is_real_audio(client: openai.OpenAI, audio_format: str, magic: bytes | None) -> None:
     completion = _speak(client, "coral", audio_format, model="gpt-4o-mini-audio-preview")
     spoken = completion.choices[0].message.audio
@@ -116,8 +117,14 @@ def _events(http: TestClient, body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_stream_sends_audio_deltas(http: TestClient, client: openai.OpenAI) -> None:
-    body = {"model": MODEL, "messages": ASK, "modalities": ["text", "audio"],
-            "audio": {"voice": "sage", "format": "pcm16"}, "stream": True, "stream_options": {"include_usage": True}}
+    body = {
+        "model": MODEL,
+        "messages": ASK,
+        "modalities": ["text", "audio"],
+        "audio": {"voice": "sage", "format": "pcm16"},
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
     chunks = _events(http, body)
     for chunk in chunks:
         validate_component("CreateChatCompletionStreamResponse", chunk)
@@ -141,8 +148,12 @@ def test_stream_sends_audio_deltas(http: TestClient, client: openai.OpenAI) -> N
 
 
 def test_sdk_stream_helper_accumulates_the_audio(client: openai.OpenAI) -> None:
-    with client.chat.completions.stream(model=MODEL, messages=ASK, modalities=["text", "audio"],  # type: ignore[arg-type]
-                                        audio={"voice": "ash", "format": "pcm16"}) as stream:  # type: ignore[typeddict-item]
+    with client.chat.completions.stream(
+        model=MODEL,
+        messages=ASK,
+        modalities=["text", "audio"],  # type: ignore[arg-type]
+        audio={"voice": "ash", "format": "pcm16"},
+    ) as stream:  # type: ignore[typeddict-item]
         for _ in stream:
             pass
         final = stream.get_final_completion()
@@ -156,8 +167,11 @@ def test_follow_up_referencing_the_audio_counts_it(client: openai.OpenAI) -> Non
     first = client.chat.completions.create(model=MODEL, messages=ASK, **SPOKEN)  # type: ignore[arg-type]
     spoken = first.choices[0].message.audio
     assert spoken is not None and first.usage is not None and first.usage.completion_tokens_details is not None
-    follow = [*ASK, {"role": "assistant", "audio": {"id": spoken.id}},
-              {"role": "user", "content": "And which one is the oldest?"}]
+    follow = [
+        *ASK,
+        {"role": "assistant", "audio": {"id": spoken.id}},
+        {"role": "user", "content": "And which one is the oldest?"},
+    ]
     second = client.chat.completions.create(model=MODEL, messages=follow, **SPOKEN)  # type: ignore[arg-type]
     assert second.usage is not None and second.usage.prompt_tokens_details is not None
     assert second.usage.prompt_tokens_details.audio_tokens == first.usage.completion_tokens_details.audio_tokens
@@ -208,18 +222,21 @@ def test_stored_completion_keeps_the_transcript(client: openai.OpenAI) -> None:
     assert stored.usage == created.usage
 
 
-@pytest.mark.parametrize(("overrides", "param"), [
-    ({"model": "gpt-4o"}, "modalities"),  # not an audio model
-    ({"audio": None}, "audio"),
-    ({"audio": {"format": "wav"}}, "audio.voice"),
-    ({"audio": {"voice": "alloy"}}, "audio.format"),
-    ({"audio": {"voice": "nova", "format": "wav"}}, "audio.voice"),
-    ({"audio": {"voice": "alloy", "format": "aac"}}, "audio.format"),
-    ({"modalities": ["text"]}, "audio"),  # audio settings without the audio modality
-    ({"modalities": ["text"], "audio": None}, "model"),  # the audio model needs audio in or out
-    ({"stream": True}, "audio.format"),  # streams are pcm16 only
-    ({"messages": [*ASK, {"role": "assistant", "audio": {}}]}, "messages[1].audio.id"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "param"),
+    [
+        ({"model": "gpt-4o"}, "modalities"),  # not an audio model
+        ({"audio": None}, "audio"),
+        ({"audio": {"format": "wav"}}, "audio.voice"),
+        ({"audio": {"voice": "alloy"}}, "audio.format"),
+        ({"audio": {"voice": "nova", "format": "wav"}}, "audio.voice"),
+        ({"audio": {"voice": "alloy", "format": "aac"}}, "audio.format"),
+        ({"modalities": ["text"]}, "audio"),  # audio settings without the audio modality
+        ({"modalities": ["text"], "audio": None}, "model"),  # the audio model needs audio in or out
+        ({"stream": True}, "audio.format"),  # streams are pcm16 only
+        ({"messages": [*ASK, {"role": "assistant", "audio": {}}]}, "messages[1].audio.id"),
+    ],
+)
 def test_invalid_audio_requests(http: TestClient, overrides: dict[str, Any], param: str) -> None:
     body = {"model": MODEL, "messages": ASK, **SPOKEN, **overrides}
     body = {key: value for key, value in body.items() if value is not None}
@@ -231,14 +248,21 @@ def test_invalid_audio_requests(http: TestClient, overrides: dict[str, Any], par
 def test_snapshot_ids_are_recognised_as_audio_models(client: openai.OpenAI) -> None:
     from openai_mock.resources.chat import AUDIO_MODEL
 
-    snapshots = ("gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17",
-                 "gpt-4o-mini-audio-preview-2024-12-17")
+    snapshots = (
+        "gpt-4o-audio-preview-2024-10-01",
+        "gpt-4o-audio-preview-2024-12-17",
+        "gpt-4o-mini-audio-preview-2024-12-17",
+    )
     assert all(AUDIO_MODEL.match(model) for model in ("gpt-4o-audio-preview", *snapshots))
     assert not any(AUDIO_MODEL.match(model) for model in ("gpt-4o", "gpt-4o-realtime-preview", "gpt-4o-audio"))
     for snapshot in snapshots:  # listed in the catalogue, and they speak
         assert client.models.retrieve(snapshot).owned_by == "system"
-        completion = client.chat.completions.create(model=snapshot, messages=ASK, modalities=["text", "audio"],  # type: ignore[arg-type]
-                                                    audio={"voice": "alloy", "format": "wav"})
+        completion = client.chat.completions.create(
+            model=snapshot,
+            messages=ASK,
+            modalities=["text", "audio"],  # type: ignore[arg-type]
+            audio={"voice": "alloy", "format": "wav"},
+        )
         assert completion.choices[0].message.audio is not None
 
 

@@ -16,7 +16,8 @@ def _stored(client: openai.OpenAI, count: int, **extra: object) -> list[str]:
         clock.advance(1)
         completion = client.chat.completions.create(
             model=extra.pop("model", "gpt-4o-mini") if index == 0 else "gpt-4o-mini",  # type: ignore[arg-type]
-            messages=[{"role": "user", "content": f"Question {index}"}], store=True,
+            messages=[{"role": "user", "content": f"Question {index}"}],
+            store=True,
             metadata={"batch": "a" if index % 2 == 0 else "b"},
         )
         ids.append(completion.id)
@@ -24,8 +25,9 @@ def _stored(client: openai.OpenAI, count: int, **extra: object) -> list[str]:
 
 
 def test_store_retrieve_update_delete(client: openai.OpenAI, http) -> None:  # type: ignore[no-untyped-def]
-    created = client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, store=True,
-                                             metadata={"topic": "weather"})
+    created = client.chat.completions.create(
+        model="gpt-4o", messages=ASK_WEATHER, store=True, metadata={"topic": "weather"}
+    )
     fetched = client.chat.completions.retrieve(created.id)
     assert fetched.choices[0].message.content == created.choices[0].message.content
     assert fetched.model_extra["metadata"] == {"topic": "weather"}  # type: ignore[index]
@@ -65,9 +67,12 @@ def test_list_paginates_and_filters(client: openai.OpenAI, http) -> None:  # typ
 
 
 def test_messages_are_listed_with_pagination(client: openai.OpenAI) -> None:
-    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
-                {"role": "assistant", "content": "Hello!"},
-                {"role": "user", "content": [{"type": "text", "text": "Bye"}]}]
+    messages = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello!"},
+        {"role": "user", "content": [{"type": "text", "text": "Bye"}]},
+    ]
     created = client.chat.completions.create(model="gpt-4o", messages=messages, store=True)  # type: ignore[arg-type]
     listed = list(client.chat.completions.messages.list(created.id, limit=3))
     assert [m.id for m in listed] == [f"{created.id}-{i}" for i in range(4)]

@@ -71,8 +71,11 @@ def test_sdk_stream_equals_the_non_streamed_answer(client: openai.OpenAI) -> Non
 
 
 def test_stream_helper_accumulates_tool_calls(client: openai.OpenAI) -> None:
-    with client.chat.completions.stream(model="gpt-4o", messages=ASK_WEATHER,  # type: ignore[arg-type]
-                                        tools=[WEATHER_TOOL]) as stream:  # type: ignore[list-item]
+    with client.chat.completions.stream(
+        model="gpt-4o",
+        messages=ASK_WEATHER,  # type: ignore[arg-type]
+        tools=[WEATHER_TOOL],
+    ) as stream:  # type: ignore[list-item]
         kinds = {event.type for event in stream}
         final = stream.get_final_completion()
     assert "tool_calls.function.arguments.done" in kinds
@@ -81,8 +84,11 @@ def test_stream_helper_accumulates_tool_calls(client: openai.OpenAI) -> None:
 
 
 def test_stream_helper_parses_structured_output(client: openai.OpenAI) -> None:
-    with client.chat.completions.stream(model="gpt-4o", response_format=CalendarEvent, messages=[
-            {"role": "user", "content": "Dinner with Sam on Monday"}]) as stream:
+    with client.chat.completions.stream(
+        model="gpt-4o",
+        response_format=CalendarEvent,
+        messages=[{"role": "user", "content": "Dinner with Sam on Monday"}],
+    ) as stream:
         text = "".join(event.delta for event in stream if event.type == "content.delta")
         final = stream.get_final_completion()
     assert isinstance(final.choices[0].message.parsed, CalendarEvent)
@@ -90,8 +96,9 @@ def test_stream_helper_parses_structured_output(client: openai.OpenAI) -> None:
 
 
 def test_stream_with_logprobs_carries_one_entry_per_token_chunk(client: openai.OpenAI) -> None:
-    stream = client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, stream=True, logprobs=True,
-                                            max_completion_tokens=12)
+    stream = client.chat.completions.create(
+        model="gpt-4o", messages=ASK_WEATHER, stream=True, logprobs=True, max_completion_tokens=12
+    )
     content_chunks = [c for c in stream if c.choices and c.choices[0].delta.content]
     assert len(content_chunks) == 12
     for chunk in content_chunks:

@@ -26,7 +26,9 @@ def test_completion_defaults_to_16_tokens_and_counts_exactly(client: openai.Open
     assert choice.finish_reason == "length" and tokens.count_tokens(choice.text, MODEL) == 16
     assert completion.usage is not None
     assert (completion.usage.prompt_tokens, completion.usage.completion_tokens) == (
-        tokens.count_tokens(PROMPT, MODEL), 16)
+        tokens.count_tokens(PROMPT, MODEL),
+        16,
+    )
     assert "ice cream" in choice.text.lower()
 
 
@@ -34,8 +36,11 @@ def test_completion_defaults_to_16_tokens_and_counts_exactly(client: openai.Open
 def test_prompt_shapes(client: openai.OpenAI, model: str) -> None:
     token_ids = tokens.encode("The sky is", model)
     for prompt, expected_prompts, prompt_tokens in (
-        (["Red apples", "Blue whales"], 2, tokens.count_tokens("Red apples", model) + tokens.count_tokens(
-            "Blue whales", model)),
+        (
+            ["Red apples", "Blue whales"],
+            2,
+            tokens.count_tokens("Red apples", model) + tokens.count_tokens("Blue whales", model),
+        ),
         (token_ids, 1, len(token_ids)),
         ([token_ids, token_ids], 2, 2 * len(token_ids)),
     ):
@@ -46,8 +51,7 @@ def test_prompt_shapes(client: openai.OpenAI, model: str) -> None:
 
 
 def test_echo_and_logprobs(client: openai.OpenAI) -> None:
-    completion = client.completions.create(model=MODEL, prompt="Once upon a time", echo=True, logprobs=3,
-                                           max_tokens=6)
+    completion = client.completions.create(model=MODEL, prompt="Once upon a time", echo=True, logprobs=3, max_tokens=6)
     choice = completion.choices[0]
     logprobs = choice.logprobs
     assert logprobs is not None and logprobs.tokens and logprobs.token_logprobs and logprobs.top_logprobs
@@ -55,8 +59,9 @@ def test_echo_and_logprobs(client: openai.OpenAI) -> None:
     assert "".join(logprobs.tokens) == choice.text
     assert logprobs.text_offset == [sum(len(t) for t in logprobs.tokens[:i]) for i in range(len(logprobs.tokens))]
     assert logprobs.token_logprobs[0] is None and logprobs.top_logprobs[0] is None  # nothing precedes token 0
-    for token, value, top in zip(logprobs.tokens[1:], logprobs.token_logprobs[1:], logprobs.top_logprobs[1:],
-                                 strict=True):
+    for token, value, top in zip(
+        logprobs.tokens[1:], logprobs.token_logprobs[1:], logprobs.top_logprobs[1:], strict=True
+    ):
         assert top is not None and len(top) == 3 and top[token] == value == max(top.values())
     plain = client.completions.with_raw_response.create(model=MODEL, prompt="Once", logprobs=2, max_tokens=4)
     assert_conforms("POST", "/v1/completions", 200, plain.http_response.json())
@@ -83,23 +88,35 @@ def test_stream_matches_and_ends_with_done(client: openai.OpenAI, http: TestClie
     chunks = list(client.completions.create(model=MODEL, prompt=PROMPT, max_tokens=10, stream=True))
     assert "".join(chunk.choices[0].text for chunk in chunks) == expected
     assert chunks[-1].choices[0].finish_reason == "length"
-    response = http.post("/v1/completions", headers={"Authorization": "Bearer sk-test"}, json={
-        "model": MODEL, "prompt": PROMPT, "max_tokens": 3, "stream": True, "stream_options": {"include_usage": True}})
+    response = http.post(
+        "/v1/completions",
+        headers={"Authorization": "Bearer sk-test"},
+        json={
+            "model": MODEL,
+            "prompt": PROMPT,
+            "max_tokens": 3,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        },
+    )
     events = [block.removeprefix("data: ") for block in response.text.split("\n\n") if block]
     assert events[-1] == "[DONE]"
     assert json.loads(events[-2])["usage"]["completion_tokens"] == 3
 
 
-@pytest.mark.parametrize(("overrides", "param", "status"), [
-    ({"model": "gpt-4o"}, "model", 404),
-    ({"model": "no-such-model"}, "model", 404),
-    ({"logprobs": 6}, "logprobs", 400),
-    ({"n": 3, "best_of": 2}, "best_of", 400),
-    ({"prompt": [[1, -5]]}, "prompt", 400),
-    ({"prompt": [{"text": "x"}]}, "prompt", 400),
-    ({"max_tokens": 5000}, "prompt", 400),
-    ({"stop": ["a", "b", "c", "d", "e"]}, "stop", 400),
-])
+@pytest.mark.parametrize(
+    ("overrides", "param", "status"),
+    [
+        ({"model": "gpt-4o"}, "model", 404),
+        ({"model": "no-such-model"}, "model", 404),
+        ({"logprobs": 6}, "logprobs", 400),
+        ({"n": 3, "best_of": 2}, "best_of", 400),
+        ({"prompt": [[1, -5]]}, "prompt", 400),
+        ({"prompt": [{"text": "x"}]}, "prompt", 400),
+        ({"max_tokens": 5000}, "prompt", 400),
+        ({"stop": ["a", "b", "c", "d", "e"]}, "stop", 400),
+    ],
+)
 def test_invalid_requests(client: openai.OpenAI, overrides: dict, param: str, status: int) -> None:
     with pytest.raises(openai.APIStatusError) as raised:
         client.completions.create(**{"model": MODEL, "prompt": PROMPT, **overrides})
@@ -134,11 +151,14 @@ def test_suffix_inserts_text_that_leads_into_it(client: openai.OpenAI) -> None:
     assert plain.startswith("\n\n") and plain != inserted
 
 
-@pytest.mark.parametrize(("prompt", "suffix", "lead", "last"), [
-    ("The recipe for apple pie:\n", "\nServe it warm.", "", "."),  # whitespace on both sides: nothing to add
-    ("Gardening is rewarding.", " and that is why balconies matter.", " ", ","),  # lower-case continuation
-    ("The bridge was built in 1890", "? Nobody knows.", ". ", "a-z"),  # the suffix brings its own punctuation
-])
+@pytest.mark.parametrize(
+    ("prompt", "suffix", "lead", "last"),
+    [
+        ("The recipe for apple pie:\n", "\nServe it warm.", "", "."),  # whitespace on both sides: nothing to add
+        ("Gardening is rewarding.", " and that is why balconies matter.", " ", ","),  # lower-case continuation
+        ("The bridge was built in 1890", "? Nobody knows.", ". ", "a-z"),  # the suffix brings its own punctuation
+    ],
+)
 def test_suffix_boundaries(client: openai.OpenAI, prompt: str, suffix: str, lead: str, last: str) -> None:
     inserted = client.completions.create(model=MODEL, prompt=prompt, suffix=suffix, max_tokens=300).choices[0].text
     assert inserted.startswith(lead) and inserted[len(lead)].isalpha()

@@ -91,8 +91,10 @@ def test_token_arrays_embed_like_the_text_they_encode(client: openai.OpenAI) -> 
 
 
 def test_native_sizes_per_model(client: openai.OpenAI) -> None:
-    sizes = {model: len(client.embeddings.create(model=model, input="size").data[0].embedding)
-             for model in (SMALL, LARGE, ADA)}
+    sizes = {
+        model: len(client.embeddings.create(model=model, input="size").data[0].embedding)
+        for model in (SMALL, LARGE, ADA)
+    }
     assert sizes == {SMALL: 1536, LARGE: 3072, ADA: 1536}
 
 
@@ -147,8 +149,19 @@ def test_models_have_their_own_vector_spaces(client: openai.OpenAI) -> None:
 @pytest.mark.parametrize(
     "bad_input",
     ["", [], [""], ["fine", ""], [[]], [[1, 2], []], [1, "a"], [["a"]], {"text": "x"}, 42, [True]],
-    ids=["empty-string", "empty-list", "list-with-empty-string", "empty-string-later", "empty-token-array",
-         "empty-token-array-later", "mixed", "nested-strings", "object", "number", "booleans"],
+    ids=[
+        "empty-string",
+        "empty-list",
+        "list-with-empty-string",
+        "empty-string-later",
+        "empty-token-array",
+        "empty-token-array-later",
+        "mixed",
+        "nested-strings",
+        "object",
+        "number",
+        "booleans",
+    ],
 )
 def test_invalid_input_is_a_400_naming_input(client: openai.OpenAI, bad_input: Any) -> None:
     body = _bad_request(client, model=SMALL, input=bad_input)

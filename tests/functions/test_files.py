@@ -38,9 +38,13 @@ def _batch_line(custom_id: str = "request-1", url: str = "/v1/chat/completions",
     return {**line, **changes}
 
 
-CHAT_EXAMPLE = {"messages": [{"role": "system", "content": "You are terse."},
-                             {"role": "user", "content": "Capital of France?"},
-                             {"role": "assistant", "content": "Paris."}]}
+CHAT_EXAMPLE = {
+    "messages": [
+        {"role": "system", "content": "You are terse."},
+        {"role": "user", "content": "Capital of France?"},
+        {"role": "assistant", "content": "Paris."},
+    ]
+}
 PREFERENCE_EXAMPLE = {
     "input": {"messages": [{"role": "user", "content": "Say hello."}]},
     "preferred_output": [{"role": "assistant", "content": "Hello!"}],
@@ -59,15 +63,21 @@ def _error(raised: pytest.ExceptionInfo[openai.APIStatusError]) -> dict:
 
 def test_create_retrieve_list_download_delete_conform_to_the_spec(http: TestClient) -> None:
     auth = {"Authorization": "Bearer sk-test"}
-    data = _jsonl(_batch_line("a"), _batch_line("b", url="/v1/embeddings", body={"model": "text-embedding-3-small",
-                                                                                   "input": "cats"}))
+    data = _jsonl(
+        _batch_line("a"),
+        _batch_line("b", url="/v1/embeddings", body={"model": "text-embedding-3-small", "input": "cats"}),
+    )
     created = http.post("/v1/files", headers=auth, files={"file": ("requests.jsonl", data)}, data={"purpose": "batch"})
     assert created.status_code == 200, created.text
     assert_conforms("POST", "/v1/files", 200, created.json())
     file = created.json()
     assert file["object"] == "file" and file["id"].startswith("file-")
-    assert (file["bytes"], file["filename"], file["purpose"], file["status"]) == (len(data), "requests.jsonl",
-                                                                                  "batch", "processed")
+    assert (file["bytes"], file["filename"], file["purpose"], file["status"]) == (
+        len(data),
+        "requests.jsonl",
+        "batch",
+        "processed",
+    )
     assert abs(file["created_at"] - clock.now_seconds()) <= 1
     assert "expires_at" not in file and "status_details" not in file  # not nullable in the spec: left out
 
@@ -112,8 +122,12 @@ def test_delete_removes_metadata_and_bytes(client: openai.OpenAI) -> None:
 def test_unknown_file_is_openai_404(client: openai.OpenAI, call: str) -> None:
     with pytest.raises(openai.NotFoundError) as raised:
         getattr(client.files, call)("file-doesnotexist")
-    assert _error(raised) == {"message": "No such File object: file-doesnotexist", "type": "invalid_request_error",
-                              "param": "id", "code": None}
+    assert _error(raised) == {
+        "message": "No such File object: file-doesnotexist",
+        "type": "invalid_request_error",
+        "param": "id",
+        "code": None,
+    }
 
 
 def test_files_belong_to_their_tenant(client_for: Callable[[str], openai.OpenAI]) -> None:
@@ -130,8 +144,9 @@ def test_files_belong_to_their_tenant(client_for: Callable[[str], openai.OpenAI]
 
 
 def test_list_filters_by_purpose_and_paginates(client: openai.OpenAI) -> None:
-    ids = [client.files.create(file=(f"doc{index}.txt", b"x" * (index + 1)), purpose="assistants").id
-           for index in range(5)]
+    ids = [
+        client.files.create(file=(f"doc{index}.txt", b"x" * (index + 1)), purpose="assistants").id for index in range(5)
+    ]
     client.files.create(file=("train.jsonl", _jsonl(CHAT_EXAMPLE)), purpose="fine-tune")
 
     newest_first = client.files.list(purpose="assistants")
@@ -148,11 +163,14 @@ def test_list_filters_by_purpose_and_paginates(client: openai.OpenAI) -> None:
     assert [f.id for f in client.files.list(purpose="assistants", limit=2, order="asc")] == ids
 
 
-@pytest.mark.parametrize(("query", "param", "code"), [
-    ({"limit": 0}, "limit", "integer_below_min_value"),
-    ({"limit": 10_001}, "limit", "integer_above_max_value"),
-    ({"order": "sideways"}, "order", "invalid_value"),
-])
+@pytest.mark.parametrize(
+    ("query", "param", "code"),
+    [
+        ({"limit": 0}, "limit", "integer_below_min_value"),
+        ({"limit": 10_001}, "limit", "integer_above_max_value"),
+        ({"order": "sideways"}, "order", "invalid_value"),
+    ],
+)
 def test_list_rejects_bad_parameters(http: TestClient, query: dict, param: str, code: str) -> None:
     answer = http.get("/v1/files", params=query, headers={"Authorization": "Bearer sk-test"})
     assert answer.status_code == 400
@@ -175,18 +193,26 @@ def test_unknown_purpose_is_rejected(client: openai.OpenAI) -> None:
     assert error["message"].startswith("'homework' is not one of ['assistants', 'batch', 'fine-tune'")
 
 
-@pytest.mark.parametrize(("form", "files_", "param"), [
-    ({"purpose": "assistants"}, None, "file"),
-    ({}, {"file": ("a.txt", b"a")}, "purpose"),
-])
-def test_missing_multipart_fields_are_openai_400s(http: TestClient, form: dict, files_: dict | None,
-                                                  param: str) -> None:
-    answer = http.post("/v1/files", headers={"Authorization": "Bearer sk-test"}, data=form,
-                       files=files_ or {"unused": ("x", b"x")})
+@pytest.mark.parametrize(
+    ("form", "files_", "param"),
+    [
+        ({"purpose": "assistants"}, None, "file"),
+        ({}, {"file": ("a.txt", b"a")}, "purpose"),
+    ],
+)
+def test_missing_multipart_fields_are_openai_400s(
+    http: TestClient, form: dict, files_: dict | None, param: str
+) -> None:
+    answer = http.post(
+        "/v1/files", headers={"Authorization": "Bearer sk-test"}, data=form, files=files_ or {"unused": ("x", b"x")}
+    )
     assert answer.status_code == 400
-    assert answer.json()["error"] == {"message": f"Missing required parameter: '{param}'.",
-                                      "type": "invalid_request_error", "param": param,
-                                      "code": "missing_required_parameter"}
+    assert answer.json()["error"] == {
+        "message": f"Missing required parameter: '{param}'.",
+        "type": "invalid_request_error",
+        "param": param,
+        "code": "missing_required_parameter",
+    }
 
 
 def test_empty_file_is_rejected(client: openai.OpenAI) -> None:
@@ -196,15 +222,20 @@ def test_empty_file_is_rejected(client: openai.OpenAI) -> None:
     assert client.files.list().data == []
 
 
-@pytest.mark.parametrize(("lines", "expected"), [
-    ([_batch_line("a"), {"method": "POST", "url": "/v1/chat/completions", "body": {}}],
-     "Line 2: missing required field 'custom_id'"),
-    ([_batch_line("a"), _batch_line("a")], "Line 2: the custom_id 'a' is used more than once"),
-    ([_batch_line(method="GET")], "Line 1: invalid 'method' 'GET'; only 'POST' is supported."),
-    ([_batch_line(url="/v1/images/generations")], "Line 1: invalid 'url' '/v1/images/generations'"),
-    ([_batch_line(body="hello")], "Line 1: missing required field 'body'"),
-    (["just a string"], "Line 1 must be a JSON object."),
-])
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            [_batch_line("a"), {"method": "POST", "url": "/v1/chat/completions", "body": {}}],
+            "Line 2: missing required field 'custom_id'",
+        ),
+        ([_batch_line("a"), _batch_line("a")], "Line 2: the custom_id 'a' is used more than once"),
+        ([_batch_line(method="GET")], "Line 1: invalid 'method' 'GET'; only 'POST' is supported."),
+        ([_batch_line(url="/v1/images/generations")], "Line 1: invalid 'url' '/v1/images/generations'"),
+        ([_batch_line(body="hello")], "Line 1: missing required field 'body'"),
+        (["just a string"], "Line 1 must be a JSON object."),
+    ],
+)
 def test_batch_file_names_the_first_bad_line(client: openai.OpenAI, lines: list, expected: str) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
         client.files.create(file=("batch.jsonl", _jsonl(*lines)), purpose="batch")
@@ -231,20 +262,28 @@ def test_jsonl_purposes_require_a_jsonl_file(client: openai.OpenAI, purpose: str
 
 def test_fine_tune_accepts_chat_preference_and_completion_examples(client: openai.OpenAI) -> None:
     legacy = {"prompt": "2+2=", "completion": " 4"}
-    file = client.files.create(file=("train.jsonl", _jsonl(CHAT_EXAMPLE, PREFERENCE_EXAMPLE, legacy)),
-                               purpose="fine-tune")
+    file = client.files.create(
+        file=("train.jsonl", _jsonl(CHAT_EXAMPLE, PREFERENCE_EXAMPLE, legacy)), purpose="fine-tune"
+    )
     assert (file.purpose, file.status) == ("fine-tune", "processed")
 
 
-@pytest.mark.parametrize(("bad", "expected"), [
-    ({"messages": [{"role": "wizard", "content": "hi"}, {"role": "assistant", "content": "hi"}]},
-     "Line 2: 'messages[0].role' must be one of"),
-    ({"messages": [{"role": "user", "content": "hi"}]}, "Line 2: 'messages' must contain at least one assistant"),
-    ({"messages": []}, "Line 2: 'messages' must be a non-empty array"),
-    ({"input": {"messages": [{"role": "user", "content": "hi"}]}, "preferred_output": []},
-     "Line 2: 'preferred_output' must be a non-empty array"),
-    ({"text": "free text"}, "Line 2: expected a chat example with 'messages'"),
-])
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [
+        (
+            {"messages": [{"role": "wizard", "content": "hi"}, {"role": "assistant", "content": "hi"}]},
+            "Line 2: 'messages[0].role' must be one of",
+        ),
+        ({"messages": [{"role": "user", "content": "hi"}]}, "Line 2: 'messages' must contain at least one assistant"),
+        ({"messages": []}, "Line 2: 'messages' must be a non-empty array"),
+        (
+            {"input": {"messages": [{"role": "user", "content": "hi"}]}, "preferred_output": []},
+            "Line 2: 'preferred_output' must be a non-empty array",
+        ),
+        ({"text": "free text"}, "Line 2: expected a chat example with 'messages'"),
+    ],
+)
 def test_fine_tune_file_names_the_first_bad_line(client: openai.OpenAI, bad: dict, expected: str) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
         client.files.create(file=("train.jsonl", _jsonl(CHAT_EXAMPLE, bad, {"broken": True})), purpose="fine-tune")
@@ -282,8 +321,9 @@ def test_batch_files_have_their_own_smaller_limit(client: openai.OpenAI, monkeyp
 
 def test_expires_after_sets_expires_at_and_the_file_then_disappears(client: openai.OpenAI) -> None:
     clock.freeze(1_750_000_000)
-    file = client.files.create(file=("tmp.txt", b"short-lived"), purpose="user_data",
-                               expires_after={"anchor": "created_at", "seconds": 3600})
+    file = client.files.create(
+        file=("tmp.txt", b"short-lived"), purpose="user_data", expires_after={"anchor": "created_at", "seconds": 3600}
+    )
     assert file.expires_at == 1_750_000_000 + 3600
     clock.advance(3599)
     assert client.files.retrieve(file.id).expires_at == file.expires_at
@@ -295,8 +335,9 @@ def test_expires_after_sets_expires_at_and_the_file_then_disappears(client: open
 
 def test_expires_after_out_of_range_is_rejected(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
-        client.files.create(file=("tmp.txt", b"x"), purpose="user_data",
-                            expires_after={"anchor": "created_at", "seconds": 60})
+        client.files.create(
+            file=("tmp.txt", b"x"), purpose="user_data", expires_after={"anchor": "created_at", "seconds": 60}
+        )
     assert _error(raised)["param"] == "expires_after.seconds"
 
 
@@ -305,8 +346,9 @@ def test_expires_after_out_of_range_is_rejected(client: openai.OpenAI) -> None:
 
 def test_generated_output_files_are_ordinary_files(client: openai.OpenAI) -> None:
     output = _jsonl({"id": "batch_req_1", "custom_id": "a", "response": {"status_code": 200}})
-    stored = files.create_file(TENANT, "batch_abc_output.jsonl", "batch_output", output,
-                               expires_at=clock.now_seconds() + 30 * 86400)
+    stored = files.create_file(
+        TENANT, "batch_abc_output.jsonl", "batch_output", output, expires_at=clock.now_seconds() + 30 * 86400
+    )
     assert_conforms("GET", f"/v1/files/{stored['id']}", 200, stored)
     assert files.get_file(TENANT, stored["id"]) == stored
     assert files.read_file_bytes(TENANT, stored["id"]) == output
@@ -318,7 +360,10 @@ def test_layer_get_file_is_openai_404_naming_the_callers_param() -> None:
     with pytest.raises(OpenAIError) as raised:
         files.get_file(TENANT, "file-missing", param="input_file_id")
     assert (raised.value.status, raised.value.message, raised.value.param) == (
-        404, "No such File object: file-missing", "input_file_id")
+        404,
+        "No such File object: file-missing",
+        "input_file_id",
+    )
 
 
 # --------------------------------------------------------------------------- through the Lambda handler

@@ -31,11 +31,13 @@ def pinned_clock() -> None:
 
 
 def _chat_example(index: int) -> dict[str, Any]:
-    return {"messages": [
-        {"role": "system", "content": "You are Marv, a factual chatbot that is also sarcastic."},
-        {"role": "user", "content": f"How many legs do {index} spiders have in total?"},
-        {"role": "assistant", "content": f"{8 * index}. Counting spiders, what a thrilling way to spend a day."},
-    ]}
+    return {
+        "messages": [
+            {"role": "system", "content": "You are Marv, a factual chatbot that is also sarcastic."},
+            {"role": "user", "content": f"How many legs do {index} spiders have in total?"},
+            {"role": "assistant", "content": f"{8 * index}. Counting spiders, what a thrilling way to spend a day."},
+        ]
+    }
 
 
 def _preference_example(index: int) -> dict[str, Any]:
@@ -53,8 +55,9 @@ def _next_prime(n: int) -> int:
     return candidate
 
 
-def _upload(client: openai.OpenAI, examples: list[dict[str, Any]], name: str = "train.jsonl",
-            purpose: str = "fine-tune") -> str:
+def _upload(
+    client: openai.OpenAI, examples: list[dict[str, Any]], name: str = "train.jsonl", purpose: str = "fine-tune"
+) -> str:
     data = "\n".join(json.dumps(example) for example in examples).encode()
     return client.files.create(file=(name, data), purpose=purpose).id  # type: ignore[arg-type]
 
@@ -84,8 +87,11 @@ def _error(call: Callable[[], Any], status: int = 400) -> dict[str, Any]:
 
 def test_create_job_starts_validating_with_auto_hyperparameters(client: openai.OpenAI) -> None:
     training = _training_file(client)
-    job = _conforming(client.fine_tuning.jobs.with_raw_response.create(
-        model="gpt-4o-mini", training_file=training, suffix="marv", metadata={"team": "support"}))
+    job = _conforming(
+        client.fine_tuning.jobs.with_raw_response.create(
+            model="gpt-4o-mini", training_file=training, suffix="marv", metadata={"team": "support"}
+        )
+    )
     assert job.id.startswith("ftjob-")
     assert (job.object, job.status, job.model) == ("fine_tuning.job", "validating_files", "gpt-4o-mini-2024-07-18")
     assert (job.training_file, job.validation_file, job.created_at) == (training, None, START)
@@ -124,48 +130,75 @@ def test_training_file_must_exist_and_have_purpose_fine_tune(client: openai.Open
     wrong = _error(lambda: client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=batch_file))
     assert (wrong["param"], wrong["code"]) == ("training_file", "invalid_file_purpose")
     assert "purpose 'batch'" in wrong["message"]
-    bad_validation = _error(lambda: client.fine_tuning.jobs.create(
-        model="gpt-4o-mini", training_file=_training_file(client), validation_file="file-nope"))
+    bad_validation = _error(
+        lambda: client.fine_tuning.jobs.create(
+            model="gpt-4o-mini", training_file=_training_file(client), validation_file="file-nope"
+        )
+    )
     assert bad_validation["param"] == "validation_file"
     assert client.fine_tuning.jobs.list().data == []  # nothing half-created
 
 
 def test_file_format_must_match_the_method(client: openai.OpenAI) -> None:
     chat_file = _training_file(client)
-    dpo_on_chat = _error(lambda: client.fine_tuning.jobs.create(
-        model="gpt-4o-mini", training_file=chat_file, method={"type": "dpo"}))
+    dpo_on_chat = _error(
+        lambda: client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=chat_file, method={"type": "dpo"})
+    )
     assert (dpo_on_chat["param"], dpo_on_chat["code"]) == ("training_file", "invalid_file_format")
     assert "line 1" in dpo_on_chat["message"] and "preference" in dpo_on_chat["message"]
     mixed = _upload(client, [_chat_example(1), _chat_example(2), _preference_example(3)])
     supervised_on_mixed = _error(lambda: client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=mixed))
     assert "line 3" in supervised_on_mixed["message"]
     preference = _upload(client, [_preference_example(i) for i in range(12)])
-    old_model = _error(lambda: client.fine_tuning.jobs.create(
-        model="gpt-3.5-turbo", training_file=preference, method={"type": "dpo"}))
+    old_model = _error(
+        lambda: client.fine_tuning.jobs.create(model="gpt-3.5-turbo", training_file=preference, method={"type": "dpo"})
+    )
     assert old_model["param"] == "method.type"
 
 
-@pytest.mark.parametrize(("overrides", "param", "code"), [
-    ({"suffix": "s" * 65}, "suffix", "string_above_max_length"),
-    ({"seed": -1}, "seed", "integer_below_min_value"),
-    ({"hyperparameters": {"n_epochs": 0}}, "hyperparameters.n_epochs", "integer_below_min_value"),
-    ({"method": {"type": "supervised", "supervised": {"hyperparameters": {"batch_size": 257}}}},
-     "method.supervised.hyperparameters.batch_size", "integer_above_max_value"),
-    ({"method": {"type": "supervised", "supervised": {"hyperparameters": {"learning_rate_multiplier": 0}}}},
-     "method.supervised.hyperparameters.learning_rate_multiplier", "decimal_below_min_value"),
-    ({"hyperparameters": {"n_epochs": 2}, "method": {"type": "supervised", "supervised": {
-        "hyperparameters": {"n_epochs": 3}}}}, "hyperparameters", "invalid_value"),
-    ({"method": {"type": "distillation"}}, "method.type", "invalid_value"),
-    ({"integrations": [{"type": "wandb", "wandb": {"project": " "}}]},
-     "integrations[0].wandb.project", "invalid_value"),
-    ({"integrations": [{"type": "comet", "wandb": {"project": "p"}}]}, "integrations[0].type", "invalid_value"),
-    ({"integrations": [{"type": "wandb", "wandb": {}}]}, "integrations[0].wandb.project",
-     "missing_required_parameter"),
-    ({"metadata": {f"k{i}": "v" for i in range(17)}}, "metadata", "object_above_max_properties"),
-    ({"epochs": 3}, "epochs", "unknown_parameter"),
-])
-def test_invalid_parameters_are_openai_400s(client: openai.OpenAI, overrides: dict[str, Any], param: str,
-                                            code: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "param", "code"),
+    [
+        ({"suffix": "s" * 65}, "suffix", "string_above_max_length"),
+        ({"seed": -1}, "seed", "integer_below_min_value"),
+        ({"hyperparameters": {"n_epochs": 0}}, "hyperparameters.n_epochs", "integer_below_min_value"),
+        (
+            {"method": {"type": "supervised", "supervised": {"hyperparameters": {"batch_size": 257}}}},
+            "method.supervised.hyperparameters.batch_size",
+            "integer_above_max_value",
+        ),
+        (
+            {"method": {"type": "supervised", "supervised": {"hyperparameters": {"learning_rate_multiplier": 0}}}},
+            "method.supervised.hyperparameters.learning_rate_multiplier",
+            "decimal_below_min_value",
+        ),
+        (
+            {
+                "hyperparameters": {"n_epochs": 2},
+                "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3}}},
+            },
+            "hyperparameters",
+            "invalid_value",
+        ),
+        ({"method": {"type": "distillation"}}, "method.type", "invalid_value"),
+        (
+            {"integrations": [{"type": "wandb", "wandb": {"project": " "}}]},
+            "integrations[0].wandb.project",
+            "invalid_value",
+        ),
+        ({"integrations": [{"type": "comet", "wandb": {"project": "p"}}]}, "integrations[0].type", "invalid_value"),
+        (
+            {"integrations": [{"type": "wandb", "wandb": {}}]},
+            "integrations[0].wandb.project",
+            "missing_required_parameter",
+        ),
+        ({"metadata": {f"k{i}": "v" for i in range(17)}}, "metadata", "object_above_max_properties"),
+        ({"epochs": 3}, "epochs", "unknown_parameter"),
+    ],
+)
+def test_invalid_parameters_are_openai_400s(
+    client: openai.OpenAI, overrides: dict[str, Any], param: str, code: str
+) -> None:
     training = _training_file(client)
     body = {"model": "gpt-4o-mini", "training_file": training, **overrides}
     error = _error(lambda: client.post("/fine_tuning/jobs", body=body, cast_to=object))
@@ -175,8 +208,9 @@ def test_invalid_parameters_are_openai_400s(client: openai.OpenAI, overrides: di
 
 def test_wandb_integration_is_kept(client: openai.OpenAI) -> None:
     wandb = {"project": "marv", "name": "first run", "tags": ["sarcasm"]}
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client),
-                                         integrations=[{"type": "wandb", "wandb": wandb}])
+    job = client.fine_tuning.jobs.create(
+        model="gpt-4o-mini", training_file=_training_file(client), integrations=[{"type": "wandb", "wandb": wandb}]
+    )
     assert job.integrations is not None and job.integrations[0].wandb.project == "marv"
     assert client.fine_tuning.jobs.retrieve(job.id).integrations[0].wandb.tags == ["sarcasm"]  # type: ignore[index]
 
@@ -213,9 +247,12 @@ def test_job_runs_through_its_statuses_as_time_passes(client: openai.OpenAI) -> 
 
 def test_success_creates_a_results_csv_file(client: openai.OpenAI) -> None:
     validation = _upload(client, [_chat_example(i) for i in range(20, 24)], "valid.jsonl")
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client),
-                                         validation_file=validation, method={"type": "supervised", "supervised": {
-                                             "hyperparameters": {"n_epochs": 2, "batch_size": 3}}})
+    job = client.fine_tuning.jobs.create(
+        model="gpt-4o-mini",
+        training_file=_training_file(client),
+        validation_file=validation,
+        method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 2, "batch_size": 3}}},
+    )
     clock.advance(LATER)
     done = client.fine_tuning.jobs.retrieve(job.id)
     assert done.status == "succeeded" and len(done.result_files) == 1
@@ -230,11 +267,16 @@ def test_success_creates_a_results_csv_file(client: openai.OpenAI) -> None:
 
 
 def test_events_tell_the_story_newest_first_and_paginate(client: openai.OpenAI) -> None:
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client), method={
-        "type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3, "batch_size": 4}}})
+    job = client.fine_tuning.jobs.create(
+        model="gpt-4o-mini",
+        training_file=_training_file(client),
+        method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3, "batch_size": 4}}},
+    )
     first = _conforming(client.fine_tuning.jobs.with_raw_response.list_events(job.id))
     assert [event.message for event in first.data] == [
-        f"Validating training file: {job.training_file}", f"Created fine-tuning job: {job.id}"]
+        f"Validating training file: {job.training_file}",
+        f"Created fine-tuning job: {job.id}",
+    ]
     clock.advance(LATER)
     page = _conforming(client.fine_tuning.jobs.with_raw_response.list_events(job.id, limit=3))
     assert page.has_more and len(page.data) == 3
@@ -249,26 +291,38 @@ def test_events_tell_the_story_newest_first_and_paginate(client: openai.OpenAI) 
     assert losses == sorted(losses, reverse=True)
     assert metrics[0].message.startswith("Step 1/9: training loss=")
     messages = [event.message for event in reversed(events)]
-    assert messages[:4] == [f"Created fine-tuning job: {job.id}", f"Validating training file: {job.training_file}",
-                            "Files validated, moving job to queued state", "Fine-tuning job started"]
+    assert messages[:4] == [
+        f"Created fine-tuning job: {job.id}",
+        f"Validating training file: {job.training_file}",
+        "Files validated, moving job to queued state",
+        "Fine-tuning job started",
+    ]
     assert [m for m in messages if m.startswith("Checkpoint")] == [
-        "Checkpoint created at step 3", "Checkpoint created at step 6", "Checkpoint created at step 9"]
+        "Checkpoint created at step 3",
+        "Checkpoint created at step 6",
+        "Checkpoint created at step 9",
+    ]
     done = client.fine_tuning.jobs.retrieve(job.id)
     assert f"New fine-tuned model created: {done.fine_tuned_model}" in messages
 
 
 def test_checkpoints_one_per_epoch(client: openai.OpenAI) -> None:
     validation = _upload(client, [_chat_example(i) for i in range(30, 33)], "valid.jsonl")
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client),
-                                         validation_file=validation, suffix="marv", hyperparameters={
-                                             "n_epochs": 3, "batch_size": 2})
+    job = client.fine_tuning.jobs.create(
+        model="gpt-4o-mini",
+        training_file=_training_file(client),
+        validation_file=validation,
+        suffix="marv",
+        hyperparameters={"n_epochs": 3, "batch_size": 2},
+    )
     assert client.fine_tuning.jobs.checkpoints.list(job.id).data == []
     clock.advance(LATER)
     page = _conforming(client.fine_tuning.jobs.checkpoints.with_raw_response.list(job.id))
     done = client.fine_tuning.jobs.retrieve(job.id)
     assert [checkpoint.step_number for checkpoint in page.data] == [18, 12, 6]
     assert [checkpoint.fine_tuned_model_checkpoint for checkpoint in page.data] == [
-        f"{done.fine_tuned_model}:ckpt-step-{step}" for step in (18, 12, 6)]
+        f"{done.fine_tuned_model}:ckpt-step-{step}" for step in (18, 12, 6)
+    ]
     assert all(checkpoint.fine_tuning_job_id == job.id for checkpoint in page.data)
     assert all(checkpoint.id.startswith("ftckpt_") for checkpoint in page.data)
     newest = page.data[0].metrics
@@ -320,15 +374,22 @@ def test_racing_readers_settle_a_job_once(client: openai.OpenAI) -> None:
 
 def test_dpo_job_resolves_beta_and_counts_preference_tokens(client: openai.OpenAI) -> None:
     examples = [_preference_example(i) for i in range(1, 21)]
-    job = client.fine_tuning.jobs.create(model="gpt-4o-2024-08-06", training_file=_upload(client, examples),
-                                         method={"type": "dpo", "dpo": {"hyperparameters": {"n_epochs": 2}}})
+    job = client.fine_tuning.jobs.create(
+        model="gpt-4o-2024-08-06",
+        training_file=_upload(client, examples),
+        method={"type": "dpo", "dpo": {"hyperparameters": {"n_epochs": 2}}},
+    )
     assert job.method.type == "dpo" and job.method.dpo.hyperparameters.beta == "auto"
     clock.advance(LATER)
     done = client.fine_tuning.jobs.retrieve(job.id)
     assert done.status == "succeeded"
     assert done.method.dpo.hyperparameters.beta == 0.1 and done.method.dpo.hyperparameters.n_epochs == 2
-    tokens = sum(count_message_tokens(e["input"]["messages"], "gpt-4o") + count_message_tokens(
-        e["preferred_output"], "gpt-4o") + count_message_tokens(e["non_preferred_output"], "gpt-4o") for e in examples)
+    tokens = sum(
+        count_message_tokens(e["input"]["messages"], "gpt-4o")
+        + count_message_tokens(e["preferred_output"], "gpt-4o")
+        + count_message_tokens(e["non_preferred_output"], "gpt-4o")
+        for e in examples
+    )
     assert done.trained_tokens == tokens * 2
     assert done.fine_tuned_model.startswith("ft:gpt-4o-2024-08-06:")  # type: ignore[union-attr]
 
@@ -338,8 +399,9 @@ def test_babbage_trains_on_prompt_completion_pairs(client: openai.OpenAI) -> Non
     job = client.fine_tuning.jobs.create(model="babbage-002", training_file=_upload(client, pairs))
     clock.advance(LATER)
     assert client.fine_tuning.jobs.retrieve(job.id).status == "succeeded"
-    chat_for_babbage = _error(lambda: client.fine_tuning.jobs.create(model="babbage-002",
-                                                                     training_file=_training_file(client)))
+    chat_for_babbage = _error(
+        lambda: client.fine_tuning.jobs.create(model="babbage-002", training_file=_training_file(client))
+    )
     assert "prompt-completion" in chat_for_babbage["message"]
 
 
@@ -360,9 +422,12 @@ def test_too_few_examples_fail_during_validation(client: openai.OpenAI) -> None:
 
 
 def test_mock_fail_metadata_fails_mid_training(client: openai.OpenAI) -> None:
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(client),
-                                         metadata={"mock_fail": "training"}, hyperparameters={
-                                             "n_epochs": 4, "batch_size": 12})
+    job = client.fine_tuning.jobs.create(
+        model="gpt-4o-mini",
+        training_file=_training_file(client),
+        metadata={"mock_fail": "training"},
+        hyperparameters={"n_epochs": 4, "batch_size": 12},
+    )
     clock.advance(LATER)
     failed = client.fine_tuning.jobs.retrieve(job.id)
     assert failed.status == "failed" and failed.error.code == "internal_error" and failed.error.param is None
@@ -402,12 +467,19 @@ def test_cancelling_a_finished_job_is_400(client: openai.OpenAI) -> None:
 def test_unknown_job_is_404_and_jobs_belong_to_their_tenant(client_for: Callable[[str], openai.OpenAI]) -> None:
     owner, stranger = client_for("sk-owner"), client_for("sk-stranger")
     job = owner.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=_training_file(owner))
-    for call in (lambda: stranger.fine_tuning.jobs.retrieve(job.id), lambda: stranger.fine_tuning.jobs.cancel(job.id),
-                 lambda: stranger.fine_tuning.jobs.list_events(job.id),
-                 lambda: stranger.fine_tuning.jobs.checkpoints.list(job.id)):
+    for call in (
+        lambda: stranger.fine_tuning.jobs.retrieve(job.id),
+        lambda: stranger.fine_tuning.jobs.cancel(job.id),
+        lambda: stranger.fine_tuning.jobs.list_events(job.id),
+        lambda: stranger.fine_tuning.jobs.checkpoints.list(job.id),
+    ):
         error = _error(call, 404)
-        assert error == {"message": f"No such FineTuningJob object: {job.id}", "type": "invalid_request_error",
-                         "param": "fine_tuning_job_id", "code": None}
+        assert error == {
+            "message": f"No such FineTuningJob object: {job.id}",
+            "type": "invalid_request_error",
+            "param": "fine_tuning_job_id",
+            "code": None,
+        }
     assert stranger.fine_tuning.jobs.list().data == []
     assert owner.fine_tuning.jobs.retrieve(job.id).id == job.id
 
@@ -420,8 +492,11 @@ def test_list_jobs_newest_first_with_pagination_and_metadata_filter(client: open
     ids = []
     for index in range(5):
         metadata = {"team": "a" if index % 2 == 0 else "b"} if index < 4 else None
-        ids.append(client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=training, metadata=metadata,
-                                                  suffix=f"run-{index}").id)
+        ids.append(
+            client.fine_tuning.jobs.create(
+                model="gpt-4o-mini", training_file=training, metadata=metadata, suffix=f"run-{index}"
+            ).id
+        )
         clock.advance(1)
     page = _conforming(client.fine_tuning.jobs.with_raw_response.list(limit=2))
     assert [job.id for job in page.data] == ids[::-1][:2] and page.has_more

@@ -52,7 +52,11 @@ def test_generate_dall_e_2_returns_pngs_of_the_requested_size(client: openai.Ope
 @pytest.mark.parametrize("size", ["1024x1024", "1792x1024", "1024x1792"])
 def test_generate_dall_e_3_b64_json_with_revised_prompt(client: openai.OpenAI, size: str) -> None:
     raw = client.images.with_raw_response.generate(
-        prompt="A lighthouse on a cliff", model="dall-e-3", size=size, quality="hd", style="natural",
+        prompt="A lighthouse on a cliff",
+        model="dall-e-3",
+        size=size,
+        quality="hd",
+        style="natural",
         response_format="b64_json",
     )
     body = raw.http_response.json()
@@ -67,8 +71,9 @@ def test_generate_dall_e_3_b64_json_with_revised_prompt(client: openai.OpenAI, s
 def test_generation_is_deterministic_per_prompt_and_seed(client: openai.OpenAI) -> None:
     def picture(prompt: str, seed: str | None = None) -> bytes:
         headers = {"x-mock-seed": seed} if seed else None
-        result = client.images.generate(prompt=prompt, size="256x256", response_format="b64_json",
-                                        extra_headers=headers)
+        result = client.images.generate(
+            prompt=prompt, size="256x256", response_format="b64_json", extra_headers=headers
+        )
         return _png(result.data[0])
 
     assert picture("a green meadow") == picture("a green meadow")
@@ -123,8 +128,9 @@ def test_missing_prompt_is_a_400_naming_it(http) -> None:  # type: ignore[no-unt
 
 def test_edit_paints_the_prompt_where_the_image_is_transparent(client: openai.OpenAI) -> None:
     source = _rgba_png(256, clear=(0, 0, 128, 128))  # top-left quarter transparent
-    raw = client.images.with_raw_response.edit(image=("otter.png", source, "image/png"), prompt="a golden sun",
-                                                size="512x512", response_format="b64_json")
+    raw = client.images.with_raw_response.edit(
+        image=("otter.png", source, "image/png"), prompt="a golden sun", size="512x512", response_format="b64_json"
+    )
     assert_conforms("POST", "/v1/images/edits", 200, raw.http_response.json())
     picture = decode_png(_png(raw.parse().data[0]))
     assert (picture.width, picture.height) == (512, 512)
@@ -136,8 +142,13 @@ def test_edit_paints_the_prompt_where_the_image_is_transparent(client: openai.Op
 def test_edit_with_a_mask_edits_only_the_masks_clear_area(client: openai.OpenAI) -> None:
     opaque = _rgba_png(128)
     mask = _rgba_png(128, clear=(64, 64, 128, 128))  # bottom-right quarter
-    result = client.images.edit(image=("a.png", opaque, "image/png"), mask=("m.png", mask, "image/png"),
-                                prompt="a green tree", size="256x256", n=2)
+    result = client.images.edit(
+        image=("a.png", opaque, "image/png"),
+        mask=("m.png", mask, "image/png"),
+        prompt="a green tree",
+        size="256x256",
+        n=2,
+    )
     assert len(result.data) == 2
     picture = decode_png(_png(result.data[0]))
     assert picture.pixel(10, 10)[:3] == (255, 0, 0)
@@ -160,8 +171,9 @@ def test_edit_rejects_bad_uploads(
     client: openai.OpenAI, image: bytes, mask: bytes | None, param: str, message: str
 ) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
-        client.images.edit(image=("a.png", image, "image/png"), prompt="x",
-                           **({"mask": ("m.png", mask, "image/png")} if mask else {}))  # type: ignore[arg-type]
+        client.images.edit(
+            image=("a.png", image, "image/png"), prompt="x", **({"mask": ("m.png", mask, "image/png")} if mask else {})
+        )  # type: ignore[arg-type]
     assert raised.value.body["param"] == param  # type: ignore[index]
     assert message in raised.value.body["message"]  # type: ignore[index]
 
@@ -178,8 +190,9 @@ def test_uploads_of_4_mb_or_more_are_rejected(client: openai.OpenAI) -> None:
 
 
 def test_variations_keep_the_pictures_layout(client: openai.OpenAI) -> None:
-    raw = client.images.with_raw_response.create_variation(image=("a.png", _rgba_png(64), "image/png"), n=3,
-                                                           size="256x256")
+    raw = client.images.with_raw_response.create_variation(
+        image=("a.png", _rgba_png(64), "image/png"), n=3, size="256x256"
+    )
     assert_conforms("POST", "/v1/images/variations", 200, raw.http_response.json())
     pictures = [decode_png(_png(item)) for item in raw.parse().data]
     assert len({bytes(b"".join(p.rows)) for p in pictures}) == 3  # three different variations
@@ -199,6 +212,7 @@ def test_generate_through_the_lambda_handler() -> None:
     lambda_sdk = lambda_client(images_function.handler, "v1")  # type: ignore[arg-type]
     result = lambda_sdk.images.generate(prompt="an orange kite", size="512x512", response_format="b64_json")
     assert png_size(_png(result.data[0])) == (512, 512)
-    edited = lambda_sdk.images.edit(image=("a.png", _rgba_png(64, clear=(0, 0, 32, 32)), "image/png"),
-                                    prompt="a moon", size="256x256")
+    edited = lambda_sdk.images.edit(
+        image=("a.png", _rgba_png(64, clear=(0, 0, 32, 32)), "image/png"), prompt="a moon", size="256x256"
+    )
     assert png_size(_png(edited.data[0])) == (256, 256)

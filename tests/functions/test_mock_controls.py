@@ -24,8 +24,13 @@ from tests.support.spec import validate_component
 
 KEY = {"Authorization": "Bearer sk-test"}
 ASK = [{"role": "user", "content": "What's the weather in Paris?"}]
-WEATHER_TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {
-    "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+}
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +72,9 @@ def add_fixture(http: TestClient, **fixture: Any) -> dict[str, Any]:
 
 
 def ask(client: openai.OpenAI, content: str = "What's the weather in Paris?", **options: Any) -> Any:
-    return client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": content}],
-                                          **options)
+    return client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": content}], **options
+    )
 
 
 # --------------------------------------------------------------------------------------------- fixtures: admin API
@@ -118,8 +124,9 @@ def test_chat_fixture_content_is_counted_and_conforms(http: TestClient, client: 
     completion = raw.parse()
     assert completion.choices[0].message.content == "Sunny, 21 °C."
     assert completion.choices[0].finish_reason == "stop"
-    assert completion.usage is not None and completion.usage.completion_tokens == count_tokens("Sunny, 21 °C.",
-                                                                                               "gpt-4o-mini")
+    assert completion.usage is not None and completion.usage.completion_tokens == count_tokens(
+        "Sunny, 21 °C.", "gpt-4o-mini"
+    )
 
 
 def test_chat_fixture_streams_like_generated_content(http: TestClient, client: openai.OpenAI) -> None:
@@ -141,8 +148,11 @@ def test_chat_fixture_respects_max_tokens(http: TestClient, client: openai.OpenA
 
 
 def test_chat_fixture_tool_calls(http: TestClient, client: openai.OpenAI) -> None:
-    add_fixture(http, match={"tool": "get_weather"},
-                response={"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]})
+    add_fixture(
+        http,
+        match={"tool": "get_weather"},
+        response={"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]},
+    )
     completion = client.chat.completions.create(model="gpt-4o-mini", messages=ASK, tools=[WEATHER_TOOL])  # type: ignore[list-item]
     choice = completion.choices[0]
     assert choice.finish_reason == "tool_calls"
@@ -167,8 +177,10 @@ def test_sequence_fixture_answers_only_the_nth_call(http: TestClient, client: op
 
 def test_system_scope_matches_the_system_prompt(http: TestClient, client: openai.OpenAI) -> None:
     add_fixture(http, match={"contains": "pirate", "scope": "system"}, response={"content": "Arr!"})
-    completion = client.chat.completions.create(model="gpt-4o-mini", messages=[
-        {"role": "system", "content": "You are a pirate."}, {"role": "user", "content": "Hello"}])
+    completion = client.chat.completions.create(
+        model="gpt-4o-mini",
+        messages=[{"role": "system", "content": "You are a pirate."}, {"role": "user", "content": "Hello"}],
+    )
     assert completion.choices[0].message.content == "Arr!"
     assert ask(client, "pirate?").choices[0].message.content != "Arr!"
 
@@ -190,12 +202,16 @@ def test_completions_fixture(http: TestClient, client: openai.OpenAI) -> None:
 
 
 def test_assistants_run_fixture_writes_the_message(http: TestClient, client: openai.OpenAI) -> None:
-    add_fixture(http, match={"endpoint": "assistants.runs", "contains": "refund"},
-                response={"content": "Your refund is on its way."})
+    add_fixture(
+        http,
+        match={"endpoint": "assistants.runs", "contains": "refund"},
+        response={"content": "Your refund is on its way."},
+    )
     warnings.simplefilter("ignore", DeprecationWarning)  # the SDK marks Assistants deprecated
     assistant = client.beta.assistants.create(model="gpt-4o-mini", instructions="Support agent.")
     run = client.beta.threads.create_and_run_poll(
-        assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "Where is my refund?"}]})
+        assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "Where is my refund?"}]}
+    )
     assert run.status == "completed"
     messages = client.beta.threads.messages.list(thread_id=run.thread_id, order="desc")
     assert messages.data[0].content[0].text.value == "Your refund is on its way."  # type: ignore[union-attr]
@@ -207,12 +223,19 @@ def test_error_fixture_answers_the_real_error_body(http: TestClient, client: ope
         client.embeddings.create(model="text-embedding-3-small", input="hello")
     assert raised.value.status_code == 429 and raised.value.code == "insufficient_quota"
     assert raised.value.type == "insufficient_quota"
-    add_fixture(http, match={"endpoint": "chat.completions"},
-                response={"error": {"status": 418, "message": "I'm a teapot", "code": "teapot"}})
+    add_fixture(
+        http,
+        match={"endpoint": "chat.completions"},
+        response={"error": {"status": 418, "message": "I'm a teapot", "code": "teapot"}},
+    )
     with pytest.raises(openai.APIStatusError) as teapot:
         ask(client)
     assert teapot.value.status_code == 418 and teapot.value.body == {
-        "message": "I'm a teapot", "type": "invalid_request_error", "param": None, "code": "teapot"}
+        "message": "I'm a teapot",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": "teapot",
+    }
 
 
 def test_sdk_retries_a_rate_limited_fixture_after_retry_after(
@@ -223,13 +246,15 @@ def test_sdk_retries_a_rate_limited_fixture_after_retry_after(
     completion = ask(retrying)
     assert completion.choices[0].message.content  # the retry got a generated answer
     assert sdk_sleeps == [1.0]  # the SDK waited what retry-after-ms said
-    statuses = [entry["status"] for entry in http.get("/__mock/requests", params={"order": "asc"},
-                                                      headers=KEY).json()["data"]]
+    statuses = [
+        entry["status"] for entry in http.get("/__mock/requests", params={"order": "asc"}, headers=KEY).json()["data"]
+    ]
     assert statuses == [429, 200]
 
 
-def test_fixtures_file_applies_to_every_tenant(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
-                                               client_for: Callable[[str], openai.OpenAI]) -> None:
+def test_fixtures_file_applies_to_every_tenant(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, client_for: Callable[[str], openai.OpenAI]
+) -> None:
     path = tmp_path / "fixtures.yaml"
     path.write_text("fixtures:\n  - match: {contains: ping}\n    response: {content: pong}\n")
     monkeypatch.setenv("OPENAI_MOCK_FIXTURES_FILE", str(path))
@@ -241,15 +266,19 @@ def test_fixtures_file_applies_to_every_tenant(tmp_path: Any, monkeypatch: pytes
 # --------------------------------------------------------------------------------------------- faults
 
 
-@pytest.mark.parametrize(("kind", "status", "error_type", "code"), [
-    ("rate_limit_exceeded", 429, "requests", "rate_limit_exceeded"),
-    ("insufficient_quota", 429, "insufficient_quota", "insufficient_quota"),
-    ("server_error", 500, "server_error", None),
-    ("overloaded", 503, "server_error", "overloaded"),
-    ("context_length_exceeded", 400, "invalid_request_error", "context_length_exceeded"),
-])
-def test_fault_header_answers_the_real_error(client: openai.OpenAI, kind: str, status: int, error_type: str,
-                                             code: str | None) -> None:
+@pytest.mark.parametrize(
+    ("kind", "status", "error_type", "code"),
+    [
+        ("rate_limit_exceeded", 429, "requests", "rate_limit_exceeded"),
+        ("insufficient_quota", 429, "insufficient_quota", "insufficient_quota"),
+        ("server_error", 500, "server_error", None),
+        ("overloaded", 503, "server_error", "overloaded"),
+        ("context_length_exceeded", 400, "invalid_request_error", "context_length_exceeded"),
+    ],
+)
+def test_fault_header_answers_the_real_error(
+    client: openai.OpenAI, kind: str, status: int, error_type: str, code: str | None
+) -> None:
     with pytest.raises(openai.APIStatusError) as raised:
         ask(client, extra_headers={"x-mock-fault": kind})
     assert raised.value.status_code == status
@@ -269,8 +298,9 @@ def test_fault_header_works_on_any_endpoint_and_rejects_unknown_kinds(client: op
 
 
 def test_stream_cut_ends_the_stream_mid_way(client: openai.OpenAI) -> None:
-    chunks = list(ask(client, stream=True, extra_headers={"x-mock-fault": "stream_cut",
-                                                          "x-mock-stream-cut-after": "2"}))
+    chunks = list(
+        ask(client, stream=True, extra_headers={"x-mock-fault": "stream_cut", "x-mock-stream-cut-after": "2"})
+    )
     assert len(chunks) == 2
     assert all(chunk.choices[0].finish_reason is None for chunk in chunks)
 
@@ -305,8 +335,7 @@ def test_latency_header_delays_a_json_answer(client: openai.OpenAI, slept: list[
     assert slept == [0.25]  # no latency asked, none added
 
 
-def test_stream_latency_paces_first_token_then_tokens_per_second(client: openai.OpenAI,
-                                                                 slept: list[float]) -> None:
+def test_stream_latency_paces_first_token_then_tokens_per_second(client: openai.OpenAI, slept: list[float]) -> None:
     chunks = list(ask(client, stream=True, extra_headers={"x-mock-ttft-ms": "400", "x-mock-tokens-per-second": "50"}))
     assert slept[0] == 0.4
     assert set(slept[1:]) == {0.02} and len(slept) == len(chunks) + 1  # + the [DONE] event
@@ -322,13 +351,29 @@ def test_paced_stream_stops_when_the_client_leaves(mock_app: Any, monkeypatch: p
 
     monkeypatch.setattr(runtime, "sleep", never_ends)
     body = json.dumps({"model": "gpt-4o-mini", "stream": True, "messages": ASK}).encode()
-    headers = [(b"authorization", b"Bearer sk-test"), (b"content-type", b"application/json"),
-               (b"x-mock-tokens-per-second", b"5")]
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": "/v1/chat/completions", "raw_path": b"/v1/chat/completions", "query_string": b"",
-             "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
-    incoming: list[dict[str, Any]] = [{"type": "http.request", "body": body, "more_body": False},
-                                      {"type": "http.disconnect"}]
+    headers = [
+        (b"authorization", b"Bearer sk-test"),
+        (b"content-type", b"application/json"),
+        (b"x-mock-tokens-per-second", b"5"),
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/chat/completions",
+        "raw_path": b"/v1/chat/completions",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+    incoming: list[dict[str, Any]] = [
+        {"type": "http.request", "body": body, "more_body": False},
+        {"type": "http.disconnect"},
+    ]
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
@@ -346,8 +391,9 @@ def test_paced_stream_stops_when_the_client_leaves(mock_app: Any, monkeypatch: p
     assert len(events) == 1 and events[0].startswith(b"data: {") and b'"role":"assistant"' in events[0]
 
 
-def test_fixture_latency_and_deployment_latency(http: TestClient, client: openai.OpenAI, slept: list[float],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fixture_latency_and_deployment_latency(
+    http: TestClient, client: openai.OpenAI, slept: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
     add_fixture(http, match={"contains": "slow"}, latency={"ms": 1500})
     ask(client, "slow please")
     assert slept == [1.5]
@@ -367,7 +413,9 @@ def test_request_quota_counts_down_then_answers_429(http: TestClient, client: op
     second = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)
     assert first.headers["x-ratelimit-limit-requests"] == "2"
     assert [first.headers["x-ratelimit-remaining-requests"], second.headers["x-ratelimit-remaining-requests"]] == [
-        "1", "0"]
+        "1",
+        "0",
+    ]
     with pytest.raises(openai.RateLimitError) as raised:
         ask(client)
     headers = raised.value.response.headers
@@ -383,10 +431,13 @@ def test_token_quota_and_sdk_retry(http: TestClient, mock_app: Any, sdk_sleeps: 
     retrying = asgi_client(mock_app).with_options(max_retries=1)
     # A question of 36 tokens gets an answer of at least 0.8 × 36 + 8 tokens (text.natural_length): every answer
     # runs into max_tokens, so each request costs the same (prompt + 30), more than half the quota.
-    question = ("Explain how the tides work along a rocky coast, why there are two of them every day rather than one, "
-                "and what the moon and the sun each have to do with it.")
+    question = (
+        "Explain how the tides work along a rocky coast, why there are two of them every day rather than one, "
+        "and what the moon and the sun each have to do with it."
+    )
     raw = retrying.chat.completions.with_raw_response.create(
-        model="gpt-4o-mini", messages=[{"role": "user", "content": question}], max_tokens=30)
+        model="gpt-4o-mini", messages=[{"role": "user", "content": question}], max_tokens=30
+    )
     usage = raw.parse().usage  # type: ignore[union-attr]
     assert usage.completion_tokens == 30 and 60 < usage.total_tokens <= 120
     assert int(raw.headers["x-ratelimit-remaining-tokens"]) == 120 - usage.total_tokens
@@ -413,7 +464,10 @@ def test_journal_records_requests_and_filters_by_path(http: TestClient, client: 
         client.models.retrieve("gpt-nope")
     entries = http.get("/__mock/requests", params={"order": "asc"}, headers=KEY).json()["data"]
     assert [(e["method"], e["path"], e["status"]) for e in entries] == [
-        ("POST", "/v1/chat/completions", 200), ("GET", "/v1/models", 200), ("GET", "/v1/models/gpt-nope", 404)]
+        ("POST", "/v1/chat/completions", 200),
+        ("GET", "/v1/models", 200),
+        ("GET", "/v1/models/gpt-nope", 404),
+    ]
     chat = entries[0]
     assert chat["body"] == {"model": "gpt-4o-mini", "messages": ASK} and chat["fixture"] == fixture["id"]
     assert chat["latency_ms"] > 0 and chat["id"].startswith("mockreq_")
@@ -428,8 +482,9 @@ def test_journal_records_requests_and_filters_by_path(http: TestClient, client: 
     assert http.get("/__mock/requests", headers=KEY).json()["data"] == []
 
 
-def test_journal_keeps_the_newest_entries(monkeypatch: pytest.MonkeyPatch, http: TestClient,
-                                          client: openai.OpenAI) -> None:
+def test_journal_keeps_the_newest_entries(
+    monkeypatch: pytest.MonkeyPatch, http: TestClient, client: openai.OpenAI
+) -> None:
     monkeypatch.setenv("OPENAI_MOCK_JOURNAL_SIZE", "3")
     reset_settings()
     for model in ("a", "b", "c", "d", "e", "f"):
@@ -439,8 +494,9 @@ def test_journal_keeps_the_newest_entries(monkeypatch: pytest.MonkeyPatch, http:
     assert paths == ["/v1/models/gpt-f", "/v1/models/gpt-e", "/v1/models/gpt-d"]
 
 
-def test_reset_deletes_the_tenants_objects_and_controls(http: TestClient, client: openai.OpenAI,
-                                                        client_for: Callable[[str], openai.OpenAI]) -> None:
+def test_reset_deletes_the_tenants_objects_and_controls(
+    http: TestClient, client: openai.OpenAI, client_for: Callable[[str], openai.OpenAI]
+) -> None:
     stored = ask(client, store=True)
     kept = ask(client_for("sk-other"), store=True)
     add_fixture(http, response={"content": "x"})

@@ -31,8 +31,19 @@ def _register_fine_tune(api_key: str = "sk-test") -> None:
 
 def test_list_models_returns_the_catalogue(models_client: openai.OpenAI) -> None:
     models = {model.id: model for model in models_client.models.list()}
-    for expected in ("gpt-4o", "gpt-4o-mini", "o1", "o3-mini", "gpt-4.5-preview", "text-embedding-3-small",
-                     "whisper-1", "tts-1", "dall-e-3", "omni-moderation-latest", "gpt-4o-transcribe"):
+    for expected in (
+        "gpt-4o",
+        "gpt-4o-mini",
+        "o1",
+        "o3-mini",
+        "gpt-4.5-preview",
+        "text-embedding-3-small",
+        "whisper-1",
+        "tts-1",
+        "dall-e-3",
+        "omni-moderation-latest",
+        "gpt-4o-transcribe",
+    ):
         assert expected in models
     assert models["gpt-4o"].owned_by == "system"
     assert models["gpt-4o"].created == 1715367049

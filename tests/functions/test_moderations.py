@@ -163,8 +163,11 @@ def test_legacy_models_refuse_images(client: openai.OpenAI) -> None:
 # --------------------------------------------------------------------------- errors
 
 
-@pytest.mark.parametrize("bad_input", [[], ["ok", 3], 42, ["ok", {"type": "text", "text": "x"}]],
-                         ids=["empty", "mixed-number", "number", "mixed-part"])
+@pytest.mark.parametrize(
+    "bad_input",
+    [[], ["ok", 3], 42, ["ok", {"type": "text", "text": "x"}]],
+    ids=["empty", "mixed-number", "number", "mixed-part"],
+)
 def test_invalid_input_is_a_400(client: openai.OpenAI, bad_input: Any) -> None:
     body = _bad_request(client, input=bad_input)
     assert (body["param"], body["type"]) == ("input", "invalid_request_error")
@@ -173,8 +176,9 @@ def test_invalid_input_is_a_400(client: openai.OpenAI, bad_input: Any) -> None:
 def test_invalid_parts_name_the_offending_field(client: openai.OpenAI) -> None:
     missing_text = _bad_request(client, input=[{"type": "text"}])
     assert (missing_text["param"], missing_text["code"]) == ("input[0].text", "missing_required_parameter")
-    bad_url = _bad_request(client, input=[{"type": "text", "text": "x"},
-                                          {"type": "image_url", "image_url": {"url": "not a url"}}])
+    bad_url = _bad_request(
+        client, input=[{"type": "text", "text": "x"}, {"type": "image_url", "image_url": {"url": "not a url"}}]
+    )
     assert bad_url["param"] == "input[1].image_url.url"
     unknown_type = _bad_request(client, input=[{"type": "audio", "audio": "x"}])
     assert unknown_type["param"].startswith("input[0]")
@@ -192,8 +196,10 @@ def test_model_must_be_a_moderation_model(client: openai.OpenAI) -> None:
 def test_rate_limit_headers_count_requests_and_tokens(client: openai.OpenAI) -> None:
     first = client.moderations.with_raw_response.create(input="hello there")
     second = client.moderations.with_raw_response.create(input=["hello there", "general kenobi"])
-    requests, tokens = ([int(raw.headers[f"x-ratelimit-remaining-{kind}"]) for raw in (first, second)]
-                        for kind in ("requests", "tokens"))
+    requests, tokens = (
+        [int(raw.headers[f"x-ratelimit-remaining-{kind}"]) for raw in (first, second)]
+        for kind in ("requests", "tokens")
+    )
     assert requests[0] - requests[1] == 1
     o200k = [count_tokens(text, "omni-moderation-latest") for text in ("hello there", "general kenobi")]
     assert tokens[0] - tokens[1] == sum(o200k) == 2 + 3

@@ -35,8 +35,14 @@ def test_admin_actions_are_logged_newest_first(admin: openai.OpenAI) -> None:
     raw = org.audit_logs.with_raw_response.list(limit=100).http_response.json()
     assert_conforms("GET", "/v1/organization/audit_logs", 200, raw)
     assert [event["type"] for event in raw["data"]] == [
-        "project.archived", "api_key.created", "invite.sent", "rate_limit.updated", "api_key.created",
-        "service_account.created", "project.updated", "project.created",
+        "project.archived",
+        "api_key.created",
+        "invite.sent",
+        "rate_limit.updated",
+        "api_key.created",
+        "service_account.created",
+        "project.updated",
+        "project.created",
     ]
     created = raw["data"][-1]
     assert created["project.created"] == {"id": project.id, "data": {"name": "Audited", "title": "Audited"}}

@@ -37,34 +37,51 @@ def _conforms(path: str, body: dict[str, Any]) -> None:
 
 
 def _get(admin: openai.OpenAI, path: str, **query: Any) -> dict[str, Any]:
-    response = admin.get(path, cast_to=openai._legacy_response.HttpxBinaryResponseContent,  # type: ignore[attr-defined]
-                         options={"params": query, "security": {"admin_api_key_auth": True}})
+    response = admin.get(
+        path,
+        cast_to=openai._legacy_response.HttpxBinaryResponseContent,  # type: ignore[attr-defined]
+        options={"params": query, "security": {"admin_api_key_auth": True}},
+    )
     return response.response.json()  # type: ignore[no-any-return]
 
 
 def test_completions_usage_is_bucketed_by_day_and_grouped(admin: openai.OpenAI) -> None:
     tenant = _tenant()
-    record_usage_event(tenant, "completions", model="gpt-4o-2024-08-06", input_tokens=1_000, output_tokens=200,
-                       at=T0 + 3_600)
-    record_usage_event(tenant, "completions", model="gpt-4o-2024-08-06", input_tokens=500, output_tokens=100,
-                       input_cached_tokens=100, at=T0 + 7_200)
-    record_usage_event(tenant, "completions", model="gpt-4o-mini", input_tokens=40, output_tokens=9, batch=True,
-                       at=T0 + DAY + 60)
+    record_usage_event(
+        tenant, "completions", model="gpt-4o-2024-08-06", input_tokens=1_000, output_tokens=200, at=T0 + 3_600
+    )
+    record_usage_event(
+        tenant,
+        "completions",
+        model="gpt-4o-2024-08-06",
+        input_tokens=500,
+        output_tokens=100,
+        input_cached_tokens=100,
+        at=T0 + 7_200,
+    )
+    record_usage_event(
+        tenant, "completions", model="gpt-4o-mini", input_tokens=40, output_tokens=9, batch=True, at=T0 + DAY + 60
+    )
 
     raw = admin.admin.organization.usage.with_raw_response.completions(start_time=T0, end_time=T0 + 3 * DAY)
     page = raw.http_response.json()
     _conforms("/v1/organization/usage/completions", page)
-    assert [(b["start_time"], b["end_time"]) for b in page["data"]] == [(T0 + n * DAY, T0 + (n + 1) * DAY)
-                                                                         for n in range(3)]
+    assert [(b["start_time"], b["end_time"]) for b in page["data"]] == [
+        (T0 + n * DAY, T0 + (n + 1) * DAY) for n in range(3)
+    ]
     day_one = page["data"][0]["result"]
     assert len(day_one) == 1
-    assert (day_one[0]["input_tokens"], day_one[0]["output_tokens"], day_one[0]["num_model_requests"]) == (1_500,
-                                                                                                           300, 2)
+    assert (day_one[0]["input_tokens"], day_one[0]["output_tokens"], day_one[0]["num_model_requests"]) == (
+        1_500,
+        300,
+        2,
+    )
     assert day_one[0]["input_cached_tokens"] == 100 and day_one[0]["model"] is None
     assert page["data"][2]["result"] == [] and page["has_more"] is False and page["next_page"] is None
 
-    grouped = admin.admin.organization.usage.completions(start_time=T0, end_time=T0 + 2 * DAY,
-                                                         group_by=["model", "batch"])
+    grouped = admin.admin.organization.usage.completions(
+        start_time=T0, end_time=T0 + 2 * DAY, group_by=["model", "batch"]
+    )
     second_day = grouped.data[1].results[0]
     assert (second_day.model, second_day.batch, second_day.input_tokens) == ("gpt-4o-mini", True, 40)  # type: ignore[union-attr]
     only_batch = admin.admin.organization.usage.completions(start_time=T0, end_time=T0 + 2 * DAY, batch=True)
@@ -78,8 +95,7 @@ def test_usage_of_a_project_key_lands_in_its_project(admin: openai.OpenAI, mock_
     account = admin.admin.organization.projects.service_accounts.create(project.id, name="app")
     key_principal = principal_for_key(account.api_key.value)
     record_principal_usage(key_principal, "embeddings", model="text-embedding-3-small", input_tokens=812)
-    record_principal_usage(principal_for_key(ADMIN_KEY), "embeddings", model="text-embedding-3-small",
-                           input_tokens=8)
+    record_principal_usage(principal_for_key(ADMIN_KEY), "embeddings", model="text-embedding-3-small", input_tokens=8)
 
     page = admin.admin.organization.usage.embeddings(start_time=T0 + 3 * DAY, group_by=["project_id", "api_key_id"])
     results = {r.project_id: r for r in page.data[0].results}  # type: ignore[union-attr]
@@ -114,16 +130,18 @@ def test_every_usage_kind(admin: openai.OpenAI, kind: str, fields: dict[str, Any
 def test_minute_and_hour_buckets_and_paging(admin: openai.OpenAI) -> None:
     tenant = _tenant()
     for minute in range(5):
-        record_usage_event(tenant, "moderations", model="omni-moderation-latest", input_tokens=10,
-                           at=T0 + minute * 60 + 5)
-    minutes = admin.admin.organization.usage.moderations(start_time=T0, end_time=T0 + 300, bucket_width="1m",
-                                                         limit=2)
+        record_usage_event(
+            tenant, "moderations", model="omni-moderation-latest", input_tokens=10, at=T0 + minute * 60 + 5
+        )
+    minutes = admin.admin.organization.usage.moderations(start_time=T0, end_time=T0 + 300, bucket_width="1m", limit=2)
     assert [len(b.results) for b in minutes.data] == [1, 1] and minutes.has_more and minutes.next_page
-    rest = admin.admin.organization.usage.moderations(start_time=T0, end_time=T0 + 300, bucket_width="1m",
-                                                      limit=2, page=minutes.next_page)
+    rest = admin.admin.organization.usage.moderations(
+        start_time=T0, end_time=T0 + 300, bucket_width="1m", limit=2, page=minutes.next_page
+    )
     assert rest.data[0].start_time == T0 + 120
-    last = admin.admin.organization.usage.moderations(start_time=T0, end_time=T0 + 300, bucket_width="1m",
-                                                      limit=2, page=rest.next_page)
+    last = admin.admin.organization.usage.moderations(
+        start_time=T0, end_time=T0 + 300, bucket_width="1m", limit=2, page=rest.next_page
+    )
     assert len(last.data) == 1 and not last.has_more and last.next_page is None
     hour = admin.admin.organization.usage.moderations(start_time=T0, end_time=T0 + 3_600, bucket_width="1h")
     assert hour.data[0].results[0].input_tokens == 50  # type: ignore[union-attr]
@@ -149,11 +167,11 @@ def test_bad_queries_are_400s(admin: openai.OpenAI) -> None:
 
 def test_costs_from_the_price_table(admin: openai.OpenAI) -> None:
     tenant = _tenant()
-    record_usage_event(tenant, "completions", model="gpt-4o-2024-08-06", input_tokens=1_000_000,
-                       output_tokens=100_000, at=T0 + 60)
+    record_usage_event(
+        tenant, "completions", model="gpt-4o-2024-08-06", input_tokens=1_000_000, output_tokens=100_000, at=T0 + 60
+    )
     record_usage_event(tenant, "images", model="dall-e-3", images=3, size="1024x1792", at=T0 + 60)
-    record_usage_event(tenant, "completions", model="gpt-4o-mini", input_tokens=2_000_000, batch=True,
-                       at=T0 + DAY + 60)
+    record_usage_event(tenant, "completions", model="gpt-4o-mini", input_tokens=2_000_000, batch=True, at=T0 + DAY + 60)
 
     raw = admin.admin.organization.usage.with_raw_response.costs(start_time=T0, end_time=T0 + 2 * DAY)
     body = raw.http_response.json()

@@ -73,13 +73,15 @@ def test_chat_and_embeddings_of_a_project_key_are_its_projects_usage(
     minutes = admin.admin.organization.usage.completions(start_time=NOW - 60, end_time=NOW + 1, bucket_width="1m")
     assert [len(bucket.results) for bucket in minutes.data] == [0, 1]
 
-    costs = admin.admin.organization.usage.costs(start_time=T0 + 3 * DAY, end_time=T0 + 4 * DAY,
-                                           group_by=["project_id", "line_item"])
+    costs = admin.admin.organization.usage.costs(
+        start_time=T0 + 3 * DAY, end_time=T0 + 4 * DAY, group_by=["project_id", "line_item"]
+    )
     items = {(r.project_id, r.line_item): r.amount.value for r in costs.data[0].results}  # type: ignore[union-attr]
     assert items[(project_id, f"{first.model}, input")] == pytest.approx(usage.input_tokens * 2.50 / 1e6)
     assert items[(project_id, f"{first.model}, output")] == pytest.approx(usage.output_tokens * 10.00 / 1e6)
-    assert items[(project_id, "text-embedding-3-small, input")] == pytest.approx(embedded.usage.prompt_tokens
-                                                                                 * 0.02 / 1e6)
+    assert items[(project_id, "text-embedding-3-small, input")] == pytest.approx(
+        embedded.usage.prompt_tokens * 0.02 / 1e6
+    )
 
 
 def test_more_traffic_changes_usage_and_costs(
@@ -100,15 +102,17 @@ def test_more_traffic_changes_usage_and_costs(
     assert answer.usage
     assert after.num_model_requests == before.num_model_requests + 1  # type: ignore[union-attr]
     assert after.input_tokens == before.input_tokens + answer.usage.prompt_tokens  # type: ignore[union-attr]
-    assert total_cost() == pytest.approx(cost_before + answer.usage.prompt_tokens * 2.5e-6
-                                         + answer.usage.completion_tokens * 1e-5)
+    assert total_cost() == pytest.approx(
+        cost_before + answer.usage.prompt_tokens * 2.5e-6 + answer.usage.completion_tokens * 1e-5
+    )
 
     moderated = app.moderations.create(model="omni-moderation-latest", input="I love sunny days.")
     assert moderated.results
     [moderations] = admin.admin.organization.usage.moderations(**day, project_ids=[project_id]).data[0].results
     assert moderations.num_model_requests == 1 and moderations.input_tokens > 0  # type: ignore[union-attr]
-    assert total_cost() == pytest.approx(cost_before + answer.usage.prompt_tokens * 2.5e-6
-                                         + answer.usage.completion_tokens * 1e-5)  # moderation is free
+    assert total_cost() == pytest.approx(
+        cost_before + answer.usage.prompt_tokens * 2.5e-6 + answer.usage.completion_tokens * 1e-5
+    )  # moderation is free
 
 
 def test_responses_images_and_speech_are_recorded_as_their_kinds(
@@ -124,7 +128,9 @@ def test_responses_images_and_speech_are_recorded_as_their_kinds(
     [completions] = admin.admin.organization.usage.completions(**day).data[0].results
     assert response.usage
     assert (completions.input_tokens, completions.output_tokens) == (  # type: ignore[union-attr]
-        response.usage.input_tokens, response.usage.output_tokens)
+        response.usage.input_tokens,
+        response.usage.output_tokens,
+    )
     [picture] = admin.admin.organization.usage.images(**day, group_by=["size", "source"]).data[0].results
     assert (picture.images, picture.size, picture.source) == (2, "256x256", "image.generation")  # type: ignore[union-attr]
     [speech] = admin.admin.organization.usage.audio_speeches(**day).data[0].results
@@ -150,6 +156,7 @@ def test_ordinary_keys_and_refused_requests_are_nobodys_usage(
 def test_usage_through_the_chat_lambda(admin: openai.OpenAI, project_key: tuple[str, str, str]) -> None:
     project_id, _, secret = project_key
     answer = _chat(lambda_client(chat_function.handler, "v1", api_key=secret), "Through API Gateway.")
-    [result] = admin.admin.organization.usage.completions(start_time=T0 + 3 * DAY, project_ids=[project_id]
-                                                          ).data[0].results
+    [result] = (
+        admin.admin.organization.usage.completions(start_time=T0 + 3 * DAY, project_ids=[project_id]).data[0].results
+    )
     assert answer.usage and result.input_tokens == answer.usage.prompt_tokens  # type: ignore[union-attr]

@@ -36,8 +36,11 @@ def _accept(invite_id: str, name: str) -> dict:
 
 def test_invite_is_pending_retrievable_and_deletable(admin: openai.OpenAI) -> None:
     project = admin.admin.organization.projects.list().data[0]
-    created = _json(admin.admin.organization.invites.with_raw_response.create(
-        email="sam@example.org", role="reader", projects=[{"id": project.id, "role": "member"}]))
+    created = _json(
+        admin.admin.organization.invites.with_raw_response.create(
+            email="sam@example.org", role="reader", projects=[{"id": project.id, "role": "member"}]
+        )
+    )
     assert_conforms("POST", I, 200, created)
     assert created["status"] == "pending" and created["expires_at"] == created["invited_at"] + 7 * 86_400
     assert created["projects"] == [{"id": project.id, "role": "member"}]
@@ -62,8 +65,9 @@ def test_invite_validation(admin: openai.OpenAI) -> None:
         admin.admin.organization.invites.create(email="not-an-email", role="reader")
     assert email.value.body["param"] == "email"  # type: ignore[index]
     with pytest.raises(openai.NotFoundError):
-        admin.admin.organization.invites.create(email="b@example.org", role="reader",
-                                                projects=[{"id": "proj_missing", "role": "member"}])
+        admin.admin.organization.invites.create(
+            email="b@example.org", role="reader", projects=[{"id": "proj_missing", "role": "member"}]
+        )
     owner = admin.admin.organization.users.list().data[0]
     with pytest.raises(openai.BadRequestError):
         admin.admin.organization.invites.create(email=owner.email, role="reader")
@@ -81,8 +85,9 @@ def test_invite_expires_as_time_passes(admin: openai.OpenAI, monkeypatch: pytest
 
 def test_accepted_invite_becomes_a_user_and_cannot_be_deleted(admin: openai.OpenAI) -> None:
     project = admin.admin.organization.projects.create(name="Onboarding")
-    invite = admin.admin.organization.invites.create(email="new@example.org", role="reader",
-                                                     projects=[{"id": project.id, "role": "owner"}])
+    invite = admin.admin.organization.invites.create(
+        email="new@example.org", role="reader", projects=[{"id": project.id, "role": "owner"}]
+    )
     user = _accept(invite.id, "New Person")
     assert admin.admin.organization.invites.retrieve(invite.id).status == "accepted"
     assert admin.admin.organization.users.retrieve(user["id"]).email == "new@example.org"

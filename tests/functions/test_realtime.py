@@ -36,35 +36,55 @@ def test_session_defaults_and_client_secret(http: TestClient, client: openai.Ope
 
 def test_configuration_is_echoed(http: TestClient) -> None:
     body: dict[str, Any] = {
-        "model": "gpt-4o-mini-realtime-preview", "modalities": ["text"], "instructions": "Be brief.",
-        "voice": "verse", "input_audio_format": "g711_ulaw", "output_audio_format": "g711_alaw",
-        "input_audio_transcription": {"model": "whisper-1"}, "temperature": 0.7, "max_response_output_tokens": 200,
-        "turn_detection": {"type": "semantic_vad", "eagerness": "high"}, "tool_choice": "lookup",
-        "tools": [{"type": "function", "name": "lookup", "description": "Look a word up.",
-                   "parameters": {"type": "object", "properties": {"word": {"type": "string"}}}}],
+        "model": "gpt-4o-mini-realtime-preview",
+        "modalities": ["text"],
+        "instructions": "Be brief.",
+        "voice": "verse",
+        "input_audio_format": "g711_ulaw",
+        "output_audio_format": "g711_alaw",
+        "input_audio_transcription": {"model": "whisper-1"},
+        "temperature": 0.7,
+        "max_response_output_tokens": 200,
+        "turn_detection": {"type": "semantic_vad", "eagerness": "high"},
+        "tool_choice": "lookup",
+        "tools": [
+            {
+                "type": "function",
+                "name": "lookup",
+                "description": "Look a word up.",
+                "parameters": {"type": "object", "properties": {"word": {"type": "string"}}},
+            }
+        ],
     }
     session = http.post("/v1/realtime/sessions", json=body, headers=AUTH).json()
     assert_conforms("POST", "/v1/realtime/sessions", 200, session)
     for key, value in body.items():
         if key != "turn_detection":
             assert session[key] == value, key
-    assert session["turn_detection"] == {"type": "semantic_vad", "eagerness": "high", "create_response": True,
-                                         "interrupt_response": True}
+    assert session["turn_detection"] == {
+        "type": "semantic_vad",
+        "eagerness": "high",
+        "create_response": True,
+        "interrupt_response": True,
+    }
     off = http.post("/v1/realtime/sessions", json={"turn_detection": None}, headers=AUTH).json()
     assert "turn_detection" not in off and off["model"] == "gpt-4o-realtime-preview"
 
 
-@pytest.mark.parametrize(("body", "param"), [
-    ({"model": "gpt-4o"}, "session.model"),
-    ({"voice": "robot"}, "session.voice"),
-    ({"modalities": ["audio"]}, "session.modalities"),
-    ({"temperature": 0.1}, "session.temperature"),
-    ({"input_audio_format": "mp3"}, "session.input_audio_format"),
-    ({"max_response_output_tokens": 5000}, "session.max_response_output_tokens"),
-    ({"turn_detection": {"type": "push_to_talk"}}, "session.turn_detection.type"),
-    ({"tool_choice": "nothing_declared"}, "session.tool_choice"),
-    ({"unknown": 1}, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"model": "gpt-4o"}, "session.model"),
+        ({"voice": "robot"}, "session.voice"),
+        ({"modalities": ["audio"]}, "session.modalities"),
+        ({"temperature": 0.1}, "session.temperature"),
+        ({"input_audio_format": "mp3"}, "session.input_audio_format"),
+        ({"max_response_output_tokens": 5000}, "session.max_response_output_tokens"),
+        ({"turn_detection": {"type": "push_to_talk"}}, "session.turn_detection.type"),
+        ({"tool_choice": "nothing_declared"}, "session.tool_choice"),
+        ({"unknown": 1}, "unknown"),
+    ],
+)
 def test_bad_sessions_get_openai_errors(http: TestClient, body: dict[str, Any], param: str) -> None:
     answer = http.post("/v1/realtime/sessions", json=body, headers=AUTH)
     assert answer.status_code == 400 and answer.json()["error"]["param"] == param
@@ -73,7 +93,9 @@ def test_bad_sessions_get_openai_errors(http: TestClient, body: dict[str, Any], 
 def test_through_the_lambda_handler() -> None:
     clock.freeze(T0)
     sdk = lambda_client(realtime_function.handler, "v1")  # type: ignore[arg-type]
-    session = sdk.beta.realtime.sessions.create(model="gpt-4o-realtime-preview", voice="coral",
-                                                client_secret={"expires_after": {"anchor": "created_at",
-                                                                                 "seconds": 600}})
+    session = sdk.beta.realtime.sessions.create(
+        model="gpt-4o-realtime-preview",
+        voice="coral",
+        client_secret={"expires_after": {"anchor": "created_at", "seconds": 600}},
+    )
     assert session.voice == "coral" and session.client_secret.expires_at == T0 + 600

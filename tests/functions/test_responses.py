@@ -27,8 +27,10 @@ AUTH = {"Authorization": "Bearer sk-test"}
 # The Responses API declares a function tool flat: the chat tool's `function` fields at the top level.
 WEATHER_TOOL: dict[str, Any] = {"type": "function", **CHAT_WEATHER_TOOL["function"]}
 ASK_WEATHER = "What's the weather like in Paris this week?"
-CATS = ("Cats are small carnivorous mammals kept as pets. A cat purrs when it is content, grooms its fur "
-        "with a rough tongue and sleeps up to sixteen hours a day. Kittens open their eyes after a week.")
+CATS = (
+    "Cats are small carnivorous mammals kept as pets. A cat purrs when it is content, grooms its fur "
+    "with a rough tongue and sleeps up to sixteen hours a day. Kittens open their eyes after a week."
+)
 
 
 def _message_tokens(role: str, text: str, model: str = "gpt-4o") -> int:
@@ -79,8 +81,13 @@ def test_instructions_and_item_input_are_context(client: openai.OpenAI) -> None:
         {"type": "message", "role": "user", "content": "And the Sun?"},
     ]
     response = client.responses.create(model="gpt-4o", input=items, instructions=instructions)
-    expected = 3 + _message_tokens("developer", instructions) + _message_tokens("user", "Explain how tides work.") \
-        + _message_tokens("assistant", "The Moon pulls on the oceans.") + _message_tokens("user", "And the Sun?")
+    expected = (
+        3
+        + _message_tokens("developer", instructions)
+        + _message_tokens("user", "Explain how tides work.")
+        + _message_tokens("assistant", "The Moon pulls on the oceans.")
+        + _message_tokens("user", "And the Sun?")
+    )
     assert response.usage is not None and response.usage.input_tokens == expected
     assert response.instructions == instructions
 
@@ -88,8 +95,9 @@ def test_instructions_and_item_input_are_context(client: openai.OpenAI) -> None:
 def test_seed_header_changes_the_answer_and_same_request_repeats_it(client: openai.OpenAI) -> None:
     first = client.responses.create(model="gpt-4o", input="Describe sourdough bread baking.")
     again = client.responses.create(model="gpt-4o", input="Describe sourdough bread baking.")
-    seeded = client.responses.create(model="gpt-4o", input="Describe sourdough bread baking.",
-                                     extra_headers={"x-mock-seed": "42"})
+    seeded = client.responses.create(
+        model="gpt-4o", input="Describe sourdough bread baking.", extra_headers={"x-mock-seed": "42"}
+    )
     assert first.output_text == again.output_text
     assert seeded.output_text != first.output_text
 
@@ -121,7 +129,8 @@ def test_reasoning_model_adds_a_reasoning_item_and_reasoning_tokens(client: open
     usage = response.usage
     assert usage is not None and usage.output_tokens_details.reasoning_tokens >= 8 * 64
     assert usage.output_tokens == usage.output_tokens_details.reasoning_tokens + tokens.count_tokens(
-        response.output_text, "o3-mini")
+        response.output_text, "o3-mini"
+    )
     with pytest.raises(openai.BadRequestError) as raised:
         client.responses.create(model="gpt-4o", input="Hi", reasoning={"effort": "low"})
     assert _error(raised)["param"] == "reasoning.effort"
@@ -140,30 +149,44 @@ class CalendarEvent(BaseModel):
 
 
 def test_parse_with_a_pydantic_text_format(client: openai.OpenAI) -> None:
-    parsed = client.responses.parse(model="gpt-4o", input="Alice and Bob are going to a science fair on Friday.",
-                                    text_format=CalendarEvent)
+    parsed = client.responses.parse(
+        model="gpt-4o", input="Alice and Bob are going to a science fair on Friday.", text_format=CalendarEvent
+    )
     event = parsed.output_parsed
     assert isinstance(event, CalendarEvent) and event.name and isinstance(event.participants, list)
     assert json.loads(parsed.output_text) == event.model_dump()
 
 
 def test_json_schema_and_json_object_formats(client: openai.OpenAI) -> None:
-    schema = {"type": "object", "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5},
-                                               "tags": {"type": "array", "items": {"type": "string"}}},
-              "required": ["score", "tags"], "additionalProperties": False}
-    response = client.responses.create(model="gpt-4o", input="Rate this movie.", text={
-        "format": {"type": "json_schema", "name": "rating", "schema": schema, "strict": True}})
+    schema = {
+        "type": "object",
+        "properties": {
+            "score": {"type": "integer", "minimum": 1, "maximum": 5},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["score", "tags"],
+        "additionalProperties": False,
+    }
+    response = client.responses.create(
+        model="gpt-4o",
+        input="Rate this movie.",
+        text={"format": {"type": "json_schema", "name": "rating", "schema": schema, "strict": True}},
+    )
     jsonschema.validate(json.loads(response.output_text), schema)
-    answer = client.responses.create(model="gpt-4o", input="Reply in JSON about cats.",
-                                     text={"format": {"type": "json_object"}})
+    answer = client.responses.create(
+        model="gpt-4o", input="Reply in JSON about cats.", text={"format": {"type": "json_object"}}
+    )
     assert isinstance(json.loads(answer.output_text), dict)
     with pytest.raises(openai.BadRequestError) as raised:
         client.responses.create(model="gpt-4o", input="Tell me about cats.", text={"format": {"type": "json_object"}})
     assert _error(raised)["param"] == "input"
     loose = {"type": "object", "properties": {"a": {"type": "string"}}}
     with pytest.raises(openai.BadRequestError) as raised:
-        client.responses.create(model="gpt-4o", input="x", text={
-            "format": {"type": "json_schema", "name": "loose", "schema": loose, "strict": True}})
+        client.responses.create(
+            model="gpt-4o",
+            input="x",
+            text={"format": {"type": "json_schema", "name": "loose", "schema": loose, "strict": True}},
+        )
     assert _error(raised)["code"] == "invalid_json_schema"
 
 
@@ -180,13 +203,17 @@ def test_function_call_then_function_output_answers_in_text(client: openai.OpenA
     jsonschema.validate(arguments, WEATHER_TOOL["parameters"])
     assert arguments["location"] == "Paris" and response.output_text == ""
     follow = client.responses.create(
-        model="gpt-4o", previous_response_id=response.id, tools=[WEATHER_TOOL],  # type: ignore[list-item]
-        input=[{"type": "function_call_output", "call_id": call.call_id, "output": "18°C and sunny"}])
+        model="gpt-4o",
+        previous_response_id=response.id,
+        tools=[WEATHER_TOOL],  # type: ignore[list-item]
+        input=[{"type": "function_call_output", "call_id": call.call_id, "output": "18°C and sunny"}],
+    )
     assert [item.type for item in follow.output] == ["message"]
     assert "18°C and sunny" in follow.output_text
     with pytest.raises(openai.BadRequestError) as raised:
-        client.responses.create(model="gpt-4o", input=[
-            {"type": "function_call_output", "call_id": "call_unknown", "output": "x"}])
+        client.responses.create(
+            model="gpt-4o", input=[{"type": "function_call_output", "call_id": "call_unknown", "output": "x"}]
+        )
     assert "call_unknown" in _error(raised)["message"]
 
 
@@ -194,18 +221,23 @@ def test_tool_choice_forces_or_forbids_calls(client: openai.OpenAI) -> None:
     tools: Any = [WEATHER_TOOL]
     none = client.responses.create(model="gpt-4o", input=ASK_WEATHER, tools=tools, tool_choice="none")
     assert [item.type for item in none.output] == ["message"]
-    forced = client.responses.create(model="gpt-4o", input="Hello!", tools=tools,
-                                     tool_choice={"type": "function", "name": "get_weather"})
+    forced = client.responses.create(
+        model="gpt-4o", input="Hello!", tools=tools, tool_choice={"type": "function", "name": "get_weather"}
+    )
     assert [item.type for item in forced.output] == ["function_call"]
-    assert client.responses.create(model="gpt-4o", input="Hello!", tools=tools,
-                                   tool_choice="required").output[0].type == "function_call"
+    assert (
+        client.responses.create(model="gpt-4o", input="Hello!", tools=tools, tool_choice="required").output[0].type
+        == "function_call"
+    )
     with pytest.raises(openai.BadRequestError) as raised:
-        client.responses.create(model="gpt-4o", input="Hi", tools=tools, tool_choice={"type": "function",
-                                                                                       "name": "nope"})
+        client.responses.create(
+            model="gpt-4o", input="Hi", tools=tools, tool_choice={"type": "function", "name": "nope"}
+        )
     assert _error(raised)["param"] == "tool_choice"
     with pytest.raises(openai.BadRequestError) as raised:
-        client.responses.create(model="gpt-4o", input="Hi", tools=[{"type": "function", "name": "f",
-                                                                    "parameters": {"type": "object"}}])
+        client.responses.create(
+            model="gpt-4o", input="Hi", tools=[{"type": "function", "name": "f", "parameters": {"type": "object"}}]
+        )
     assert _error(raised)["code"] == "invalid_function_parameters"  # strict is the default
 
 
@@ -223,8 +255,9 @@ def _searchable_store(client: openai.OpenAI) -> str:
 def test_file_search_reads_the_tenants_vector_store(client: openai.OpenAI, http: TestClient) -> None:
     store_id = _searchable_store(client)
     tool = {"type": "file_search", "vector_store_ids": [store_id]}
-    raw = _create_raw(http, model="gpt-4o", input="How long do cats sleep?", tools=[tool],
-                      include=["file_search_call.results"])
+    raw = _create_raw(
+        http, model="gpt-4o", input="How long do cats sleep?", tools=[tool], include=["file_search_call.results"]
+    )
     assert_conforms("POST", "/v1/responses", 200, raw)
     search_call, message = raw["output"]
     assert search_call["type"] == "file_search_call" and search_call["queries"] == ["How long do cats sleep?"]
@@ -236,13 +269,13 @@ def test_file_search_reads_the_tenants_vector_store(client: openai.OpenAI, http:
     assert plain.output[0].type == "file_search_call" and plain.output[0].results is None  # not included
     assert plain.usage is not None and plain.usage.input_tokens > tokens.count_tokens(CATS)
     with pytest.raises(openai.NotFoundError):
-        client.responses.create(model="gpt-4o", input="x",
-                                tools=[{"type": "file_search", "vector_store_ids": ["vs_missing"]}])
+        client.responses.create(
+            model="gpt-4o", input="x", tools=[{"type": "file_search", "vector_store_ids": ["vs_missing"]}]
+        )
 
 
 def test_web_search_cites_urls_inside_the_text(http: TestClient) -> None:
-    raw = _create_raw(http, model="gpt-4o", input="What is new in solar power?",
-                      tools=[{"type": "web_search_preview"}])
+    raw = _create_raw(http, model="gpt-4o", input="What is new in solar power?", tools=[{"type": "web_search_preview"}])
     assert_conforms("POST", "/v1/responses", 200, raw)
     search_call, message = raw["output"]
     assert search_call["type"] == "web_search_call" and search_call["status"] == "completed"
@@ -250,28 +283,38 @@ def test_web_search_cites_urls_inside_the_text(http: TestClient) -> None:
     assert len(part["annotations"]) == 2
     for annotation in part["annotations"]:
         assert annotation["type"] == "url_citation" and annotation["url"].startswith("https://")
-        assert part["text"][annotation["start_index"]:annotation["end_index"]].endswith(f"({annotation['url']})")
+        assert part["text"][annotation["start_index"] : annotation["end_index"]].endswith(f"({annotation['url']})")
     assert raw["usage"]["output_tokens"] == tokens.count_tokens(part["text"])
 
 
 def test_computer_use_looks_acts_then_reports(client: openai.OpenAI) -> None:
-    computer: Any = [{"type": "computer_use_preview", "display_width": 1024, "display_height": 768,
-                      "environment": "browser"}]
+    computer: Any = [
+        {"type": "computer_use_preview", "display_width": 1024, "display_height": 768, "environment": "browser"}
+    ]
     screenshot = {"type": "computer_screenshot", "image_url": "data:image/png;base64,iVBORw0KGgo="}
-    first = client.responses.create(model="computer-use-preview", input="Open the news site.", tools=computer,
-                                    truncation="auto")
+    first = client.responses.create(
+        model="computer-use-preview", input="Open the news site.", tools=computer, truncation="auto"
+    )
     (call,) = first.output
     assert call.type == "computer_call" and call.action.type == "screenshot"
     validate_component("ComputerToolCall", call.model_dump(exclude_none=True))
-    second = client.responses.create(model="computer-use-preview", previous_response_id=first.id, tools=computer,
-                                     truncation="auto", input=[{"type": "computer_call_output",
-                                                                "call_id": call.call_id, "output": screenshot}])
+    second = client.responses.create(
+        model="computer-use-preview",
+        previous_response_id=first.id,
+        tools=computer,
+        truncation="auto",
+        input=[{"type": "computer_call_output", "call_id": call.call_id, "output": screenshot}],
+    )
     click = second.output[0]
     assert click.type == "computer_call" and click.action.type == "click"
     assert 0 <= click.action.x < 1024 and 0 <= click.action.y < 768  # type: ignore[union-attr]
-    third = client.responses.create(model="computer-use-preview", previous_response_id=second.id, tools=computer,
-                                    truncation="auto", input=[{"type": "computer_call_output",
-                                                               "call_id": click.call_id, "output": screenshot}])
+    third = client.responses.create(
+        model="computer-use-preview",
+        previous_response_id=second.id,
+        tools=computer,
+        truncation="auto",
+        input=[{"type": "computer_call_output", "call_id": click.call_id, "output": screenshot}],
+    )
     assert [item.type for item in third.output] == ["message"] and third.output_text
 
 
@@ -295,8 +338,9 @@ def test_previous_response_continues_the_conversation(client: openai.OpenAI, htt
     assert _error(raised)["param"] == "previous_response_id"
 
 
-def test_store_false_keeps_nothing_and_delete_forgets(client: openai.OpenAI,
-                                                      client_for: Callable[[str], openai.OpenAI]) -> None:
+def test_store_false_keeps_nothing_and_delete_forgets(
+    client: openai.OpenAI, client_for: Callable[[str], openai.OpenAI]
+) -> None:
     unstored = client.responses.create(model="gpt-4o", input="Hello!", store=False)
     assert unstored.store is False
     with pytest.raises(openai.NotFoundError):
@@ -316,8 +360,7 @@ def test_store_false_keeps_nothing_and_delete_forgets(client: openai.OpenAI,
 def test_delete_answers_the_deletion_object(http: TestClient) -> None:
     created = _create_raw(http, model="gpt-4o", input="Hello!")
     deleted = http.delete(f"/v1/responses/{created['id']}", headers=AUTH)
-    assert deleted.status_code == 200 and deleted.json() == {"id": created["id"], "object": "response",
-                                                             "deleted": True}
+    assert deleted.status_code == 200 and deleted.json() == {"id": created["id"], "object": "response", "deleted": True}
 
 
 def test_input_items_paginate_in_both_orders(client: openai.OpenAI, http: TestClient) -> None:
@@ -330,8 +373,9 @@ def test_input_items_paginate_in_both_orders(client: openai.OpenAI, http: TestCl
     assert [item.content[0].text for item in every] == texts  # type: ignore[union-attr]
     newest = client.responses.input_items.list(response.id, order="desc", limit=3)
     assert [item.content[0].text for item in newest.data] == texts[::-1][:3]  # type: ignore[union-attr]
-    before = http.get(f"/v1/responses/{response.id}/input_items", params={"before": every[3].id, "limit": 2},
-                      headers=AUTH).json()  # today's SDK no longer offers `before`
+    before = http.get(
+        f"/v1/responses/{response.id}/input_items", params={"before": every[3].id, "limit": 2}, headers=AUTH
+    ).json()  # today's SDK no longer offers `before`
     assert [item["content"][0]["text"] for item in before["data"]] == texts[1:3]
     with pytest.raises(openai.BadRequestError):
         client.responses.input_items.list(response.id, limit=101)
@@ -340,25 +384,42 @@ def test_input_items_paginate_in_both_orders(client: openai.OpenAI, http: TestCl
 # --------------------------------------------------------------------------------------------- validation
 
 
-@pytest.mark.parametrize(("body", "status", "param"), [
-    ({"model": "gpt-unknown", "input": "x"}, 404, "model"),
-    ({"model": "text-embedding-3-small", "input": "x"}, 400, "model"),
-    ({"model": "gpt-4o"}, 400, "input"),
-    ({"model": "gpt-4o", "input": []}, 400, "input"),
-    ({"model": "gpt-4o", "input": 42}, 400, "input"),
-    ({"model": "gpt-4o", "input": [{"role": "robot", "content": "x"}]}, 400, "input[0].role"),
-    ({"model": "gpt-4o", "input": [{"role": "user", "content": [{"type": "output_text", "text": "x"}]}]}, 400,
-     "input[0].content[0].type"),
-    ({"model": "gpt-4o", "input": [{"role": "user", "content": [{"type": "input_image"}]}]}, 400,
-     "input[0].content[0].image_url"),
-    ({"model": "gpt-4o", "input": "x", "temperature": 3}, 400, "temperature"),
-    ({"model": "gpt-4o", "input": "x", "truncation": "sometimes"}, 400, "truncation"),
-    ({"model": "gpt-4o", "input": "x", "include": ["everything"]}, 400, "include[0]"),
-    ({"model": "gpt-4o", "input": "x", "tools": [{"type": "code_interpreter"}]}, 400, "tools[0].type"),
-    ({"model": "gpt-4o", "input": "x", "tools": [{"type": "web_search_preview"}], "tool_choice": {
-        "type": "file_search"}}, 400, "tool_choice"),
-    ({"model": "gpt-4o", "input": "x", "background": True}, 400, "background"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "param"),
+    [
+        ({"model": "gpt-unknown", "input": "x"}, 404, "model"),
+        ({"model": "text-embedding-3-small", "input": "x"}, 400, "model"),
+        ({"model": "gpt-4o"}, 400, "input"),
+        ({"model": "gpt-4o", "input": []}, 400, "input"),
+        ({"model": "gpt-4o", "input": 42}, 400, "input"),
+        ({"model": "gpt-4o", "input": [{"role": "robot", "content": "x"}]}, 400, "input[0].role"),
+        (
+            {"model": "gpt-4o", "input": [{"role": "user", "content": [{"type": "output_text", "text": "x"}]}]},
+            400,
+            "input[0].content[0].type",
+        ),
+        (
+            {"model": "gpt-4o", "input": [{"role": "user", "content": [{"type": "input_image"}]}]},
+            400,
+            "input[0].content[0].image_url",
+        ),
+        ({"model": "gpt-4o", "input": "x", "temperature": 3}, 400, "temperature"),
+        ({"model": "gpt-4o", "input": "x", "truncation": "sometimes"}, 400, "truncation"),
+        ({"model": "gpt-4o", "input": "x", "include": ["everything"]}, 400, "include[0]"),
+        ({"model": "gpt-4o", "input": "x", "tools": [{"type": "code_interpreter"}]}, 400, "tools[0].type"),
+        (
+            {
+                "model": "gpt-4o",
+                "input": "x",
+                "tools": [{"type": "web_search_preview"}],
+                "tool_choice": {"type": "file_search"},
+            },
+            400,
+            "tool_choice",
+        ),
+        ({"model": "gpt-4o", "input": "x", "background": True}, 400, "background"),
+    ],
+)
 def test_bad_requests_get_openai_errors(http: TestClient, body: dict[str, Any], status: int, param: str) -> None:
     answer = http.post("/v1/responses", json=body, headers=AUTH)
     assert answer.status_code == status, answer.text
@@ -366,11 +427,22 @@ def test_bad_requests_get_openai_errors(http: TestClient, body: dict[str, Any], 
 
 
 def test_image_input_is_costed_like_chat(client: openai.OpenAI) -> None:
-    text_only = client.responses.create(model="gpt-4o", input=[{"role": "user", "content": [
-        {"type": "input_text", "text": "What is in this picture?"}]}])
-    with_image = client.responses.create(model="gpt-4o", input=[{"role": "user", "content": [
-        {"type": "input_text", "text": "What is in this picture?"},
-        {"type": "input_image", "image_url": "https://example.com/cat.png", "detail": "low"}]}])
+    text_only = client.responses.create(
+        model="gpt-4o",
+        input=[{"role": "user", "content": [{"type": "input_text", "text": "What is in this picture?"}]}],
+    )
+    with_image = client.responses.create(
+        model="gpt-4o",
+        input=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "input_text", "text": "What is in this picture?"},
+                    {"type": "input_image", "image_url": "https://example.com/cat.png", "detail": "low"},
+                ],
+            }
+        ],
+    )
     assert text_only.usage is not None and with_image.usage is not None
     assert with_image.usage.input_tokens == text_only.usage.input_tokens + 85
 

@@ -14,9 +14,15 @@ from tests.support.spec import validate_component
 
 AUTH = {"Authorization": "Bearer sk-test"}
 WEATHER_TOOL: dict[str, Any] = {
-    "type": "function", "name": "get_weather", "strict": True,
-    "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"],
-                   "additionalProperties": False},
+    "type": "function",
+    "name": "get_weather",
+    "strict": True,
+    "parameters": {
+        "type": "object",
+        "properties": {"location": {"type": "string"}},
+        "required": ["location"],
+        "additionalProperties": False,
+    },
 }
 
 
@@ -38,10 +44,20 @@ def test_text_stream_is_the_full_typed_sequence(http: TestClient) -> None:
         validate_component("ResponseStreamEvent", event)
     assert [event["sequence_number"] for event in events] == list(range(len(events)))
     kinds = [event["type"] for event in events]
-    assert kinds[:5] == ["response.created", "response.in_progress", "response.output_item.added",
-                         "response.content_part.added", "response.output_text.delta"]
-    assert kinds[-5:] == ["response.output_text.delta", "response.output_text.done", "response.content_part.done",
-                          "response.output_item.done", "response.completed"]
+    assert kinds[:5] == [
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.content_part.added",
+        "response.output_text.delta",
+    ]
+    assert kinds[-5:] == [
+        "response.output_text.delta",
+        "response.output_text.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "response.completed",
+    ]
     assert events[0]["response"]["status"] == "in_progress" and events[0]["response"]["output"] == []
     final = events[-1]["response"]
     text = "".join(event["delta"] for event in events if event["type"] == "response.output_text.delta")
@@ -66,8 +82,11 @@ def test_function_call_and_hosted_tool_events(http: TestClient) -> None:
         validate_component("ResponseStreamEvent", event)
     kinds = [event["type"] for event in searched]
     phases = [kind for kind in kinds if kind.startswith("response.web_")]
-    assert phases == ["response.web_search_call.in_progress", "response.web_search_call.searching",
-                      "response.web_search_call.completed"]
+    assert phases == [
+        "response.web_search_call.in_progress",
+        "response.web_search_call.searching",
+        "response.web_search_call.completed",
+    ]
     assert kinds.count("response.output_text.annotation.added") == 2
 
 

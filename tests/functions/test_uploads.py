@@ -30,10 +30,14 @@ def _error(raised: pytest.ExceptionInfo[openai.APIStatusError]) -> dict:
     return body
 
 
-def _pending(client: openai.OpenAI, size: int, filename: str = "corpus.txt", purpose: str = "assistants",
-             mime_type: str = "text/plain") -> str:
-    return client.uploads.create(bytes=size, filename=filename, mime_type=mime_type,
-                                 purpose=purpose).id  # type: ignore[arg-type]
+def _pending(
+    client: openai.OpenAI,
+    size: int,
+    filename: str = "corpus.txt",
+    purpose: str = "assistants",
+    mime_type: str = "text/plain",
+) -> str:
+    return client.uploads.create(bytes=size, filename=filename, mime_type=mime_type, purpose=purpose).id  # type: ignore[arg-type]
 
 
 def _part(client: openai.OpenAI, upload_id: str, data: bytes) -> str:
@@ -45,16 +49,27 @@ def _part(client: openai.OpenAI, upload_id: str, data: bytes) -> str:
 
 def test_create_add_parts_complete_conform_to_the_spec(http: TestClient) -> None:
     clock.freeze(1_750_000_000)
-    created = http.post("/v1/uploads", headers=AUTH, json={"bytes": 11, "filename": "hello.txt",
-                                                           "purpose": "assistants", "mime_type": "text/plain"})
+    created = http.post(
+        "/v1/uploads",
+        headers=AUTH,
+        json={"bytes": 11, "filename": "hello.txt", "purpose": "assistants", "mime_type": "text/plain"},
+    )
     assert created.status_code == 200, created.text
     assert_conforms("POST", "/v1/uploads", 200, created.json())
     upload = created.json()
     assert upload["id"].startswith("upload_")
-    assert {k: upload[k] for k in ("object", "bytes", "filename", "purpose", "status", "created_at", "expires_at",
-                                   "file")} == {
-        "object": "upload", "bytes": 11, "filename": "hello.txt", "purpose": "assistants", "status": "pending",
-        "created_at": 1_750_000_000, "expires_at": 1_750_000_000 + 3600, "file": None}
+    assert {
+        k: upload[k] for k in ("object", "bytes", "filename", "purpose", "status", "created_at", "expires_at", "file")
+    } == {
+        "object": "upload",
+        "bytes": 11,
+        "filename": "hello.txt",
+        "purpose": "assistants",
+        "status": "pending",
+        "created_at": 1_750_000_000,
+        "expires_at": 1_750_000_000 + 3600,
+        "file": None,
+    }
 
     part_ids = []
     for chunk in (b"hello", b" world"):
@@ -70,7 +85,10 @@ def test_create_add_parts_complete_conform_to_the_spec(http: TestClient) -> None
     assert body["status"] == "completed"
     assert body["file"]["object"] == "file" and body["file"]["bytes"] == 11
     assert (body["file"]["filename"], body["file"]["purpose"], body["file"]["status"]) == (
-        "hello.txt", "assistants", "processed")
+        "hello.txt",
+        "assistants",
+        "processed",
+    )
     download = http.get(f"/v1/files/{body['file']['id']}/content", headers=AUTH)
     assert download.content == b"hello world"
 
@@ -86,19 +104,34 @@ def test_complete_concatenates_parts_in_the_order_given(client: openai.OpenAI) -
 
 def test_sdk_chunked_upload_with_md5(client: openai.OpenAI) -> None:
     data = bytes(range(256)) * 100
-    upload = client.uploads.upload_file_chunked(file=data, filename="blob.bin", bytes=len(data),
-                                                mime_type="application/octet-stream", purpose="assistants",
-                                                part_size=7000, md5=hashlib.md5(data).hexdigest())
+    upload = client.uploads.upload_file_chunked(
+        file=data,
+        filename="blob.bin",
+        bytes=len(data),
+        mime_type="application/octet-stream",
+        purpose="assistants",
+        part_size=7000,
+        md5=hashlib.md5(data).hexdigest(),
+    )
     assert upload.status == "completed" and upload.file is not None
     assert client.files.content(upload.file.id).content == data
 
 
 def test_a_fine_tune_upload_becomes_a_validated_fine_tune_file(client: openai.OpenAI) -> None:
-    example = json.dumps({"messages": [{"role": "user", "content": "Hi"},
-                                       {"role": "assistant", "content": "Hello!"}]}).encode() + b"\n"
-    upload = client.uploads.upload_file_chunked(file=example * 3, filename="train.jsonl", bytes=len(example) * 3,
-                                                mime_type="application/jsonl", purpose="fine-tune",
-                                                part_size=len(example))
+    example = (
+        json.dumps(
+            {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}
+        ).encode()
+        + b"\n"
+    )
+    upload = client.uploads.upload_file_chunked(
+        file=example * 3,
+        filename="train.jsonl",
+        bytes=len(example) * 3,
+        mime_type="application/jsonl",
+        purpose="fine-tune",
+        part_size=len(example),
+    )
     assert upload.file is not None
     assert [f.id for f in client.files.list(purpose="fine-tune")] == [upload.file.id]
 
@@ -126,8 +159,10 @@ def test_byte_count_must_match_and_the_upload_stays_pending(client: openai.OpenA
     with pytest.raises(openai.BadRequestError) as raised:
         client.uploads.complete(upload_id, part_ids=[short])
     error = _error(raised)
-    assert error["message"] == ("The number of bytes uploaded (5) does not match the number of bytes specified "
-                                "when the Upload was created (10).")
+    assert error["message"] == (
+        "The number of bytes uploaded (5) does not match the number of bytes specified "
+        "when the Upload was created (10)."
+    )
     assert client.files.list().data == []  # no File was made
     rest = _part(client, upload_id, b"67890")
     upload = client.uploads.complete(upload_id, part_ids=[short, rest])
@@ -140,8 +175,9 @@ def test_md5_mismatch_is_rejected(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
         client.uploads.complete(upload_id, part_ids=[part], md5=hashlib.md5(b"other").hexdigest())
     assert (_error(raised)["param"], _error(raised)["code"]) == ("md5", "md5_mismatch")
-    assert client.uploads.complete(upload_id, part_ids=[part], md5=hashlib.md5(b"data").hexdigest()).status == \
-        "completed"
+    assert (
+        client.uploads.complete(upload_id, part_ids=[part], md5=hashlib.md5(b"data").hexdigest()).status == "completed"
+    )
 
 
 def test_part_ids_must_be_distinct_parts_of_this_upload(client: openai.OpenAI) -> None:
@@ -172,9 +208,11 @@ def test_completion_validates_the_content_for_its_purpose(client: openai.OpenAI)
 def _every_operation_refused(client: openai.OpenAI, upload_id: str, part: str) -> list[dict]:
     """Adding a part, completing and cancelling: each must be a 400; their error bodies."""
     errors = []
-    for attempt in (lambda: _part(client, upload_id, b"more"),
-                    lambda: client.uploads.complete(upload_id, part_ids=[part]),
-                    lambda: client.uploads.cancel(upload_id)):
+    for attempt in (
+        lambda: _part(client, upload_id, b"more"),
+        lambda: client.uploads.complete(upload_id, part_ids=[part]),
+        lambda: client.uploads.cancel(upload_id),
+    ):
         with pytest.raises(openai.BadRequestError) as raised:
             attempt()
         errors.append(_error(raised))
@@ -225,8 +263,12 @@ def test_unknown_upload_is_openai_404(client: openai.OpenAI, call: str) -> None:
     }
     with pytest.raises(openai.NotFoundError) as raised:
         attempts[call]()
-    assert _error(raised) == {"message": "No such Upload object: upload_missing", "type": "invalid_request_error",
-                              "param": "upload_id", "code": None}
+    assert _error(raised) == {
+        "message": "No such Upload object: upload_missing",
+        "type": "invalid_request_error",
+        "param": "upload_id",
+        "code": None,
+    }
 
 
 def test_uploads_belong_to_their_tenant(client_for) -> None:  # type: ignore[no-untyped-def]
@@ -245,17 +287,20 @@ def test_uploads_belong_to_their_tenant(client_for) -> None:  # type: ignore[no-
 _MISSING = object()
 
 
-@pytest.mark.parametrize(("changes", "param", "code"), [
-    ({"purpose": "homework"}, "purpose", "invalid_value"),
-    ({"bytes": 0}, "bytes", "invalid_value"),
-    ({"bytes": 8 * 1024**3 + 1}, "bytes", "invalid_value"),
-    ({"bytes": "ten"}, "bytes", "invalid_type"),
-    ({"mime_type": "not a mime type"}, "mime_type", "invalid_value"),
-    ({"purpose": "vision", "mime_type": "text/plain"}, "mime_type", "invalid_value"),
-    ({"purpose": "batch", "filename": "requests.csv"}, "filename", "invalid_file_format"),
-    ({"colour": "blue"}, "colour", "unknown_parameter"),
-    ({"filename": _MISSING}, "filename", "missing_required_parameter"),
-])
+@pytest.mark.parametrize(
+    ("changes", "param", "code"),
+    [
+        ({"purpose": "homework"}, "purpose", "invalid_value"),
+        ({"bytes": 0}, "bytes", "invalid_value"),
+        ({"bytes": 8 * 1024**3 + 1}, "bytes", "invalid_value"),
+        ({"bytes": "ten"}, "bytes", "invalid_type"),
+        ({"mime_type": "not a mime type"}, "mime_type", "invalid_value"),
+        ({"purpose": "vision", "mime_type": "text/plain"}, "mime_type", "invalid_value"),
+        ({"purpose": "batch", "filename": "requests.csv"}, "filename", "invalid_file_format"),
+        ({"colour": "blue"}, "colour", "unknown_parameter"),
+        ({"filename": _MISSING}, "filename", "missing_required_parameter"),
+    ],
+)
 def test_create_rejects_bad_requests(http: TestClient, changes: dict, param: str, code: str) -> None:
     body = {"bytes": 10, "filename": "a.txt", "purpose": "assistants", "mime_type": "text/plain", **changes}
     answer = http.post("/v1/uploads", headers=AUTH, json={k: v for k, v in body.items() if v is not _MISSING})
@@ -274,8 +319,13 @@ def test_a_part_larger_than_the_limit_is_a_413(client: openai.OpenAI, monkeypatc
 
 def test_expires_after_is_carried_to_the_file(client: openai.OpenAI) -> None:
     clock.freeze(1_750_000_000)
-    upload = client.uploads.create(bytes=2, filename="t.txt", mime_type="text/plain", purpose="user_data",
-                                   expires_after={"anchor": "created_at", "seconds": 7200})
+    upload = client.uploads.create(
+        bytes=2,
+        filename="t.txt",
+        mime_type="text/plain",
+        purpose="user_data",
+        expires_after={"anchor": "created_at", "seconds": 7200},
+    )
     part = _part(client, upload.id, b"hi")
     clock.advance(60)
     completed = client.uploads.complete(upload.id, part_ids=[part])
@@ -288,9 +338,14 @@ def test_expires_after_is_carried_to_the_file(client: openai.OpenAI) -> None:
 def test_upload_in_parts_through_the_lambda_handler() -> None:
     sdk = lambda_client(uploads_function.handler, "v1")  # type: ignore[arg-type]
     data = b"\x00\xff" * 3000
-    upload = sdk.uploads.upload_file_chunked(file=data, filename="blob.bin", bytes=len(data),
-                                             mime_type="application/octet-stream", purpose="assistants",
-                                             part_size=2500)
+    upload = sdk.uploads.upload_file_chunked(
+        file=data,
+        filename="blob.bin",
+        bytes=len(data),
+        mime_type="application/octet-stream",
+        purpose="assistants",
+        part_size=2500,
+    )
     assert upload.status == "completed" and upload.file is not None
     assert get_blobs().get(TENANT, f"file/{upload.file.id}") == data
 

@@ -28,12 +28,18 @@ TENANT = principal_for_key("sk-test").tenant
 AUTH = {"Authorization": "Bearer sk-test"}
 T0 = 1_750_000_000
 
-CATS = ("Cats are small carnivorous mammals kept as pets. A cat purrs when it is content, grooms its fur "
-        "with a rough tongue and sleeps up to sixteen hours a day. Kittens open their eyes after a week.")
-SHIPS = ("Container ships carry cargo across the ocean between harbours. The harbour pilot boards the vessel "
-         "and steers it through the channel; tugboats push the hull to the berth.")
-BREAD = ("Sourdough bread rises with a starter of wild yeast and lactic bacteria. Knead the dough, let it "
-         "proof overnight and bake it in a hot oven until the crust is dark.")
+CATS = (
+    "Cats are small carnivorous mammals kept as pets. A cat purrs when it is content, grooms its fur "
+    "with a rough tongue and sleeps up to sixteen hours a day. Kittens open their eyes after a week."
+)
+SHIPS = (
+    "Container ships carry cargo across the ocean between harbours. The harbour pilot boards the vessel "
+    "and steers it through the channel; tugboats push the hull to the berth."
+)
+BREAD = (
+    "Sourdough bread rises with a starter of wild yeast and lactic bacteria. Knead the dough, let it "
+    "proof overnight and bake it in a hot oven until the crust is dark."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -79,20 +85,33 @@ def test_every_operation_answers_spec_shaped_json(http: TestClient) -> None:
         assert_conforms(method, path, 200, response.json())
         return response.json()  # type: ignore[no-any-return]
 
-    file_id = http.post("/v1/files", headers=AUTH, files={"file": ("cats.txt", CATS.encode())},
-                        data={"purpose": "assistants"}).json()["id"]
-    other_id = http.post("/v1/files", headers=AUTH, files={"file": ("ships.txt", SHIPS.encode())},
-                         data={"purpose": "assistants"}).json()["id"]
-    store = call("POST", "/v1/vector_stores", {"name": "kb", "metadata": {"team": "docs"},
-                                               "expires_after": {"anchor": "last_active_at", "days": 7}})
+    file_id = http.post(
+        "/v1/files", headers=AUTH, files={"file": ("cats.txt", CATS.encode())}, data={"purpose": "assistants"}
+    ).json()["id"]
+    other_id = http.post(
+        "/v1/files", headers=AUTH, files={"file": ("ships.txt", SHIPS.encode())}, data={"purpose": "assistants"}
+    ).json()["id"]
+    store = call(
+        "POST",
+        "/v1/vector_stores",
+        {"name": "kb", "metadata": {"team": "docs"}, "expires_after": {"anchor": "last_active_at", "days": 7}},
+    )
     vs = f"/v1/vector_stores/{store['id']}"
     call("GET", "/v1/vector_stores", limit=5)
     call("GET", vs)
     call("POST", vs, {"name": "renamed"})
     call("POST", f"{vs}/files", {"file_id": file_id, "attributes": {"animal": True}})
-    batch = call("POST", f"{vs}/file_batches", {"file_ids": [other_id],
-                                                "chunking_strategy": {"type": "static", "static": {
-                                                    "max_chunk_size_tokens": 200, "chunk_overlap_tokens": 50}}})
+    batch = call(
+        "POST",
+        f"{vs}/file_batches",
+        {
+            "file_ids": [other_id],
+            "chunking_strategy": {
+                "type": "static",
+                "static": {"max_chunk_size_tokens": 200, "chunk_overlap_tokens": 50},
+            },
+        },
+    )
     call("GET", f"{vs}/file_batches/{batch['id']}")
     call("GET", f"{vs}/file_batches/{batch['id']}/files", filter="in_progress")
     call("POST", f"{vs}/file_batches/{batch['id']}/cancel")
@@ -101,24 +120,57 @@ def test_every_operation_answers_spec_shaped_json(http: TestClient) -> None:
     call("GET", f"{vs}/files/{file_id}")
     call("POST", f"{vs}/files/{file_id}", {"attributes": {"animal": "cat", "legs": 4}})
     call("GET", f"{vs}/files/{file_id}/content")
-    call("POST", f"{vs}/search", {"query": "cats", "filters": {"type": "eq", "key": "legs", "value": 4},
-                                  "ranking_options": {"ranker": "auto", "score_threshold": 0.1}})
+    call(
+        "POST",
+        f"{vs}/search",
+        {
+            "query": "cats",
+            "filters": {"type": "eq", "key": "legs", "value": 4},
+            "ranking_options": {"ranker": "auto", "score_threshold": 0.1},
+        },
+    )
     call("DELETE", f"{vs}/files/{file_id}")
     call("DELETE", vs)
 
 
 def test_a_new_store_reports_exact_counts_and_its_expiry_policy(client: openai.OpenAI, http: TestClient) -> None:
-    created = http.post("/v1/vector_stores", headers=AUTH, json={
-        "name": "handbook", "file_ids": [_upload(client, "cats.txt", CATS), _upload(client, "ships.md", SHIPS)],
-        "expires_after": {"anchor": "last_active_at", "days": 2}}).json()
+    created = http.post(
+        "/v1/vector_stores",
+        headers=AUTH,
+        json={
+            "name": "handbook",
+            "file_ids": [_upload(client, "cats.txt", CATS), _upload(client, "ships.md", SHIPS)],
+            "expires_after": {"anchor": "last_active_at", "days": 2},
+        },
+    ).json()
     assert_conforms("POST", "/v1/vector_stores", 200, created)
     assert created["id"].startswith("vs_")
-    assert {key: created[key] for key in ("object", "name", "status", "usage_bytes", "file_counts", "created_at",
-                                          "last_active_at", "expires_at", "expires_after", "metadata")} == {
-        "object": "vector_store", "name": "handbook", "status": "in_progress", "usage_bytes": 0,
+    assert {
+        key: created[key]
+        for key in (
+            "object",
+            "name",
+            "status",
+            "usage_bytes",
+            "file_counts",
+            "created_at",
+            "last_active_at",
+            "expires_at",
+            "expires_after",
+            "metadata",
+        )
+    } == {
+        "object": "vector_store",
+        "name": "handbook",
+        "status": "in_progress",
+        "usage_bytes": 0,
         "file_counts": {"in_progress": 2, "completed": 0, "failed": 0, "cancelled": 0, "total": 2},
-        "created_at": T0, "last_active_at": T0, "expires_at": T0 + 2 * 86400,
-        "expires_after": {"anchor": "last_active_at", "days": 2}, "metadata": {}}
+        "created_at": T0,
+        "last_active_at": T0,
+        "expires_at": T0 + 2 * 86400,
+        "expires_after": {"anchor": "last_active_at", "days": 2},
+        "metadata": {},
+    }
     _processed()
     done = client.vector_stores.retrieve(created["id"])
     assert done.status == "completed"
@@ -136,8 +188,9 @@ def test_list_modify_and_delete_stores(client: openai.OpenAI) -> None:
     assert [store.id for store in client.vector_stores.list(order="asc", after=ids[0])] == ids[1:]
 
     clock.advance(60)
-    renamed = client.vector_stores.update(ids[0], name="faq", metadata={"owner": "ana"},
-                                          expires_after={"anchor": "last_active_at", "days": 1})
+    renamed = client.vector_stores.update(
+        ids[0], name="faq", metadata={"owner": "ana"}, expires_after={"anchor": "last_active_at", "days": 1}
+    )
     assert (renamed.name, renamed.metadata, renamed.last_active_at) == ("faq", {"owner": "ana"}, T0 + 60)
     assert renamed.expires_at == T0 + 60 + 86400
     cleared = client.vector_stores.update(ids[0], expires_after=None)
@@ -159,24 +212,49 @@ def test_a_store_expires_after_its_idle_days_and_refuses_search(client: openai.O
     assert _error(raised)["code"] == "vector_store_expired"
 
 
-@pytest.mark.parametrize(("body", "param", "code"), [
-    ({"metadata": {f"k{n}": "v" for n in range(17)}}, "metadata", "object_above_max_properties"),
-    ({"metadata": {"k": "v" * 513}}, "metadata.k", "string_above_max_length"),
-    ({"expires_after": {"anchor": "created_at", "days": 1}}, "expires_after.anchor", "invalid_value"),
-    ({"expires_after": {"anchor": "last_active_at", "days": 366}}, "expires_after.days", "integer_above_max_value"),
-    ({"file_ids": ["f"] * 501}, "file_ids", "array_above_max_length"),
-    ({"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 99, "chunk_overlap_tokens": 0}}},
-     "chunking_strategy.static.max_chunk_size_tokens", "integer_below_min_value"),
-    ({"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 4097,
-                                                         "chunk_overlap_tokens": 0}}},
-     "chunking_strategy.static.max_chunk_size_tokens", "integer_above_max_value"),
-    ({"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 800,
-                                                         "chunk_overlap_tokens": 401}}},
-     "chunking_strategy.static.chunk_overlap_tokens", "invalid_value"),
-    ({"chunking_strategy": {"type": "static"}}, "chunking_strategy.static", "missing_required_parameter"),
-    ({"chunking_strategy": {"type": "semantic"}}, "chunking_strategy.type", "invalid_value"),
-    ({"colour": "blue"}, "colour", "unknown_parameter"),
-])
+@pytest.mark.parametrize(
+    ("body", "param", "code"),
+    [
+        ({"metadata": {f"k{n}": "v" for n in range(17)}}, "metadata", "object_above_max_properties"),
+        ({"metadata": {"k": "v" * 513}}, "metadata.k", "string_above_max_length"),
+        ({"expires_after": {"anchor": "created_at", "days": 1}}, "expires_after.anchor", "invalid_value"),
+        ({"expires_after": {"anchor": "last_active_at", "days": 366}}, "expires_after.days", "integer_above_max_value"),
+        ({"file_ids": ["f"] * 501}, "file_ids", "array_above_max_length"),
+        (
+            {
+                "chunking_strategy": {
+                    "type": "static",
+                    "static": {"max_chunk_size_tokens": 99, "chunk_overlap_tokens": 0},
+                }
+            },
+            "chunking_strategy.static.max_chunk_size_tokens",
+            "integer_below_min_value",
+        ),
+        (
+            {
+                "chunking_strategy": {
+                    "type": "static",
+                    "static": {"max_chunk_size_tokens": 4097, "chunk_overlap_tokens": 0},
+                }
+            },
+            "chunking_strategy.static.max_chunk_size_tokens",
+            "integer_above_max_value",
+        ),
+        (
+            {
+                "chunking_strategy": {
+                    "type": "static",
+                    "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 401},
+                }
+            },
+            "chunking_strategy.static.chunk_overlap_tokens",
+            "invalid_value",
+        ),
+        ({"chunking_strategy": {"type": "static"}}, "chunking_strategy.static", "missing_required_parameter"),
+        ({"chunking_strategy": {"type": "semantic"}}, "chunking_strategy.type", "invalid_value"),
+        ({"colour": "blue"}, "colour", "unknown_parameter"),
+    ],
+)
 def test_create_rejects_what_the_real_api_rejects(http: TestClient, body: dict, param: str, code: str) -> None:
     response = http.post("/v1/vector_stores", headers=AUTH, json=body)
     assert response.status_code == 400, response.text
@@ -207,8 +285,9 @@ def test_stores_belong_to_their_tenant(client_for) -> None:  # type: ignore[no-u
 def test_upload_and_poll_waits_on_the_clock_until_completed(client: openai.OpenAI) -> None:
     store = client.vector_stores.create(name="kb")
     slept = _sleep_on_the_clock(client)
-    attached = client.vector_stores.files.upload_and_poll(vector_store_id=store.id,
-                                                          file=("cats.txt", io.BytesIO(CATS.encode())))
+    attached = client.vector_stores.files.upload_and_poll(
+        vector_store_id=store.id, file=("cats.txt", io.BytesIO(CATS.encode()))
+    )
     assert attached.status == "completed" and attached.last_error is None
     assert attached.usage_bytes == len(CATS.encode())
     # The SDK waited as long as the `openai-poll-after-ms` header told it to: exactly the processing time.
@@ -234,11 +313,13 @@ def test_files_that_are_not_text_fail_with_a_realistic_error(client: openai.Open
     store = client.vector_stores.create(name="kb")
     slept = _sleep_on_the_clock(client)
     png = client.vector_stores.files.create_and_poll(
-        vector_store_id=store.id, file_id=_upload(client, "diagram.png", b"\x89PNG\r\n\x1a\n" + bytes(64)))
+        vector_store_id=store.id, file_id=_upload(client, "diagram.png", b"\x89PNG\r\n\x1a\n" + bytes(64))
+    )
     assert png.status == "failed" and png.last_error is not None and png.usage_bytes == 0
     assert png.last_error.code == "unsupported_file" and "[.png]" in png.last_error.message
     binary = client.vector_stores.files.create_and_poll(
-        vector_store_id=store.id, file_id=_upload(client, "notes.txt", b"\xff\xfe\x00\x01" * 10))
+        vector_store_id=store.id, file_id=_upload(client, "notes.txt", b"\xff\xfe\x00\x01" * 10)
+    )
     assert binary.status == "failed" and binary.last_error is not None
     assert binary.last_error.code == "invalid_file"
     assert slept
@@ -249,28 +330,36 @@ def test_files_that_are_not_text_fail_with_a_realistic_error(client: openai.Open
 
 def test_docx_text_is_extracted(client: openai.OpenAI) -> None:
     import zipfile
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", '<w:document><w:body><w:p><w:r><w:t>Quarterly revenue grew.</w:t>'
-                                              '</w:r></w:p></w:body></w:document>')
+        archive.writestr(
+            "word/document.xml",
+            "<w:document><w:body><w:p><w:r><w:t>Quarterly revenue grew.</w:t></w:r></w:p></w:body></w:document>",
+        )
     store = client.vector_stores.create(name="kb", file_ids=[_upload(client, "report.docx", buffer.getvalue())])
     _processed()
     [only] = client.vector_stores.files.list(vector_store_id=store.id)
     assert only.status == "completed"
     assert [part.text for part in client.vector_stores.files.content(only.id, vector_store_id=store.id)] == [
-        "Quarterly revenue grew."]
+        "Quarterly revenue grew."
+    ]
 
 
 def test_attributes_filter_list_update_and_detach(client: openai.OpenAI) -> None:
     store = client.vector_stores.create(name="kb")
-    first = client.vector_stores.files.create(vector_store_id=store.id, file_id=_upload(client, "cats.txt", CATS),
-                                              attributes={"topic": "pets", "year": 2024, "public": True})
+    first = client.vector_stores.files.create(
+        vector_store_id=store.id,
+        file_id=_upload(client, "cats.txt", CATS),
+        attributes={"topic": "pets", "year": 2024, "public": True},
+    )
     assert first.attributes == {"topic": "pets", "year": 2024, "public": True}
     _processed()
     second = client.vector_stores.files.create(vector_store_id=store.id, file_id=_upload(client, "ships.txt", SHIPS))
     assert [f.id for f in client.vector_stores.files.list(vector_store_id=store.id, filter="completed")] == [first.id]
     assert [f.id for f in client.vector_stores.files.list(vector_store_id=store.id, filter="in_progress")] == [
-        second.id]
+        second.id
+    ]
     page = client.vector_stores.files.list(vector_store_id=store.id, limit=1, order="asc")
     assert [f.id for f in page.data] == [first.id] and page.has_more
 
@@ -287,17 +376,21 @@ def test_attributes_filter_list_update_and_detach(client: openai.OpenAI) -> None
     assert _error(raised)["message"] == f"No file found with id '{first.id}' in vector store '{store.id}'."
 
 
-@pytest.mark.parametrize(("attributes", "param", "code"), [
-    ({f"k{n}": n for n in range(17)}, "attributes", "object_above_max_properties"),
-    ({"k" * 65: 1}, "attributes", "string_above_max_length"),
-    ({"tags": ["a", "b"]}, "attributes.tags", "invalid_type"),
-    ({"note": "x" * 513}, "attributes.note", "string_above_max_length"),
-])
+@pytest.mark.parametrize(
+    ("attributes", "param", "code"),
+    [
+        ({f"k{n}": n for n in range(17)}, "attributes", "object_above_max_properties"),
+        ({"k" * 65: 1}, "attributes", "string_above_max_length"),
+        ({"tags": ["a", "b"]}, "attributes.tags", "invalid_type"),
+        ({"note": "x" * 513}, "attributes.note", "string_above_max_length"),
+    ],
+)
 def test_attributes_are_validated(client: openai.OpenAI, attributes: dict, param: str, code: str) -> None:
     store = client.vector_stores.create(name="kb")
     with pytest.raises(openai.BadRequestError) as raised:
-        client.vector_stores.files.create(vector_store_id=store.id, file_id=_upload(client, "a.txt", CATS),
-                                          attributes=attributes)
+        client.vector_stores.files.create(
+            vector_store_id=store.id, file_id=_upload(client, "a.txt", CATS), attributes=attributes
+        )
     assert (_error(raised)["param"], _error(raised)["code"]) == (param, code)
     assert client.vector_stores.retrieve(store.id).file_counts.total == 0
 
@@ -306,8 +399,10 @@ def test_static_chunking_cuts_overlapping_token_windows(client: openai.OpenAI) -
     text = " ".join(f"Sentence number {n} talks about topic {n % 7}." for n in range(120))
     store = client.vector_stores.create(name="kb")
     attached = client.vector_stores.files.create(
-        vector_store_id=store.id, file_id=_upload(client, "long.txt", text),
-        chunking_strategy={"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 50}})
+        vector_store_id=store.id,
+        file_id=_upload(client, "long.txt", text),
+        chunking_strategy={"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 50}},
+    )
     assert attached.chunking_strategy is not None and attached.chunking_strategy.type == "static"
     _processed()
     chunks = [part.text for part in client.vector_stores.files.content(attached.id, vector_store_id=store.id)]
@@ -332,8 +427,10 @@ def test_file_batch_upload_and_poll(client: openai.OpenAI) -> None:
     _sleep_on_the_clock(client)
     existing = _upload(client, "bread.txt", BREAD)
     batch = client.vector_stores.file_batches.upload_and_poll(
-        store.id, files=[("cats.txt", io.BytesIO(CATS.encode())), ("ships.txt", io.BytesIO(SHIPS.encode()))],
-        file_ids=[existing])
+        store.id,
+        files=[("cats.txt", io.BytesIO(CATS.encode())), ("ships.txt", io.BytesIO(SHIPS.encode()))],
+        file_ids=[existing],
+    )
     assert batch.status == "completed" and batch.object == "vector_store.files_batch"
     assert (batch.file_counts.completed, batch.file_counts.total) == (3, 3)
     listed = client.vector_stores.file_batches.list_files(batch.id, vector_store_id=store.id)
@@ -351,8 +448,10 @@ def test_cancelling_a_batch_stops_its_pending_files(client: openai.OpenAI) -> No
     _processed()
     assert client.vector_stores.file_batches.retrieve(batch.id, vector_store_id=store.id).status == "cancelled"
     assert client.vector_stores.retrieve(store.id).file_counts.cancelled == 3
-    assert all(f.status == "cancelled" for f in client.vector_stores.file_batches.list_files(
-        batch.id, vector_store_id=store.id, filter="cancelled"))
+    assert all(
+        f.status == "cancelled"
+        for f in client.vector_stores.file_batches.list_files(batch.id, vector_store_id=store.id, filter="cancelled")
+    )
     assert client.vector_stores.search(store.id, query="cats").data == []
     with pytest.raises(openai.BadRequestError) as raised:
         client.vector_stores.file_batches.cancel(batch.id, vector_store_id=store.id)
@@ -372,21 +471,27 @@ def test_a_batch_needs_file_ids(http: TestClient, client: openai.OpenAI) -> None
 
 def _library(client: openai.OpenAI) -> str:
     store = client.vector_stores.create(name="library")
-    for name, text, attributes in (("cats.txt", CATS, {"topic": "animals", "pages": 3, "draft": False}),
-                                   ("ships.txt", SHIPS, {"topic": "transport", "pages": 12, "draft": True}),
-                                   ("bread.txt", BREAD, {"topic": "food", "pages": 5, "draft": False})):
-        client.vector_stores.files.create(vector_store_id=store.id, file_id=_upload(client, name, text),
-                                          attributes=attributes)
+    for name, text, attributes in (
+        ("cats.txt", CATS, {"topic": "animals", "pages": 3, "draft": False}),
+        ("ships.txt", SHIPS, {"topic": "transport", "pages": 12, "draft": True}),
+        ("bread.txt", BREAD, {"topic": "food", "pages": 5, "draft": False}),
+    ):
+        client.vector_stores.files.create(
+            vector_store_id=store.id, file_id=_upload(client, name, text), attributes=attributes
+        )
     _processed()
     return store.id
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("why do cats purr", "cats.txt"),
-    ("how long do kittens sleep", "cats.txt"),
-    ("who steers the vessel into the harbour", "ships.txt"),
-    ("baking sourdough with a starter", "bread.txt"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("why do cats purr", "cats.txt"),
+        ("how long do kittens sleep", "cats.txt"),
+        ("who steers the vessel into the harbour", "ships.txt"),
+        ("baking sourdough with a starter", "bread.txt"),
+    ],
+)
 def test_search_ranks_the_relevant_document_first(client: openai.OpenAI, query: str, expected: str) -> None:
     results = client.vector_stores.search(_library(client), query=query).data
     assert results[0].filename == expected
@@ -406,11 +511,21 @@ def test_search_filters_on_attributes(client: openai.OpenAI) -> None:
     assert names({"type": "ne", "key": "draft", "value": True}) == {"cats.txt", "bread.txt"}
     assert names({"type": "gte", "key": "pages", "value": 5}) == {"ships.txt", "bread.txt"}
     assert names({"type": "lt", "key": "pages", "value": 5}) == {"cats.txt"}
-    assert names({"type": "and", "filters": [{"type": "gt", "key": "pages", "value": 2},
-                                              {"type": "lte", "key": "pages", "value": 5}]}) == {"cats.txt",
-                                                                                                 "bread.txt"}
-    assert names({"type": "or", "filters": [{"type": "eq", "key": "topic", "value": "transport"},
-                                             {"type": "eq", "key": "missing", "value": 1}]}) == {"ships.txt"}
+    assert names(
+        {
+            "type": "and",
+            "filters": [{"type": "gt", "key": "pages", "value": 2}, {"type": "lte", "key": "pages", "value": 5}],
+        }
+    ) == {"cats.txt", "bread.txt"}
+    assert names(
+        {
+            "type": "or",
+            "filters": [
+                {"type": "eq", "key": "topic", "value": "transport"},
+                {"type": "eq", "key": "missing", "value": 1},
+            ],
+        }
+    ) == {"ships.txt"}
 
 
 def test_search_options(client: openai.OpenAI, http: TestClient) -> None:
@@ -419,25 +534,33 @@ def test_search_options(client: openai.OpenAI, http: TestClient) -> None:
     assert {r.filename for r in page.data} == {"cats.txt", "ships.txt"}
     strict = client.vector_stores.search(store, query="cats purr", ranking_options={"score_threshold": 0.4})
     assert [r.filename for r in strict.data] == ["cats.txt"]
-    rewritten = http.post(f"/v1/vector_stores/{store}/search", headers=AUTH,
-                          json={"query": "What is the best way to bake bread?", "rewrite_query": True}).json()
+    rewritten = http.post(
+        f"/v1/vector_stores/{store}/search",
+        headers=AUTH,
+        json={"query": "What is the best way to bake bread?", "rewrite_query": True},
+    ).json()
     assert rewritten["search_query"] == ["best way bake bread"]
     assert rewritten["data"][0]["filename"] == "bread.txt"
     plain = http.post(f"/v1/vector_stores/{store}/search", headers=AUTH, json={"query": "bread"}).json()
     assert plain["search_query"] == ["bread"] and plain["has_more"] is False and plain["next_page"] is None
 
 
-@pytest.mark.parametrize(("body", "param"), [
-    ({"query": "x", "max_num_results": 0}, "max_num_results"),
-    ({"query": "x", "max_num_results": 51}, "max_num_results"),
-    ({"query": "x", "ranking_options": {"score_threshold": 1.5}}, "ranking_options.score_threshold"),
-    ({"query": "x", "ranking_options": {"ranker": "best"}}, "ranking_options.ranker"),
-    ({"query": "x", "filters": {"type": "near", "key": "a", "value": 1}}, "filters.type"),
-    ({"query": "x", "filters": {"type": "and", "filters": [{"type": "eq", "key": "a", "value": [1]}]}},
-     "filters.filters[0].value"),
-    ({"query": []}, "query"),
-    ({}, "query"),
-])
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"query": "x", "max_num_results": 0}, "max_num_results"),
+        ({"query": "x", "max_num_results": 51}, "max_num_results"),
+        ({"query": "x", "ranking_options": {"score_threshold": 1.5}}, "ranking_options.score_threshold"),
+        ({"query": "x", "ranking_options": {"ranker": "best"}}, "ranking_options.ranker"),
+        ({"query": "x", "filters": {"type": "near", "key": "a", "value": 1}}, "filters.type"),
+        (
+            {"query": "x", "filters": {"type": "and", "filters": [{"type": "eq", "key": "a", "value": [1]}]}},
+            "filters.filters[0].value",
+        ),
+        ({"query": []}, "query"),
+        ({}, "query"),
+    ],
+)
 def test_search_rejects_bad_requests(client: openai.OpenAI, http: TestClient, body: dict, param: str) -> None:
     store = client.vector_stores.create(name="kb")
     response = http.post(f"/v1/vector_stores/{store.id}/search", headers=AUTH, json=body)
@@ -447,8 +570,9 @@ def test_search_rejects_bad_requests(client: openai.OpenAI, http: TestClient, bo
 
 def test_the_layer_search_spans_several_stores(client: openai.OpenAI) -> None:
     first = _library(client)
-    second = client.vector_stores.create(name="more", file_ids=[_upload(client, "dogs.txt",
-                                                                        "Dogs bark at the mailman.")]).id
+    second = client.vector_stores.create(
+        name="more", file_ids=[_upload(client, "dogs.txt", "Dogs bark at the mailman.")]
+    ).id
     _processed()
     results = search(TENANT, [first, second], "dogs bark", max_num_results=2)
     assert results[0]["filename"] == "dogs.txt" and len(results) == 2

@@ -48,8 +48,12 @@ def _dynamodb_item_bytes(vector_store_id: str) -> int:
 
 def _count(vector_store_id: str, ready: int, outcome: str, size: int) -> None:
     """What attaching a file does to the store's item (the layer's `_register`), without the file itself."""
-    get_store().update(TENANT, records.COLLECTION, vector_store_id, lambda obj: {
-        **obj, "_tally": tally.apply(obj["_tally"], ready, outcome, size, clock.now())})
+    get_store().update(
+        TENANT,
+        records.COLLECTION,
+        vector_store_id,
+        lambda obj: {**obj, "_tally": tally.apply(obj["_tally"], ready, outcome, size, clock.now())},
+    )
 
 
 def _counts(client: openai.OpenAI, vector_store_id: str) -> tuple[dict[str, int], int]:
@@ -64,8 +68,9 @@ def test_ten_thousand_files_keep_the_store_item_a_few_kilobytes(client: openai.O
     """Worst case: the largest name and metadata, and files attached every 0.5 ms, so that every grain of the
     processing window holds pending files whenever the item is written. Measured: ≤ 14 KB."""
     metadata = {f"{n:02d}".ljust(64, "k"): "v" * 512 for n in range(16)}
-    store = client.vector_stores.create(name="n" * 256, metadata=metadata, expires_after={
-        "anchor": "last_active_at", "days": 365})
+    store = client.vector_stores.create(
+        name="n" * 256, metadata=metadata, expires_after={"anchor": "last_active_at", "days": 365}
+    )
     empty_size = _dynamodb_item_bytes(store.id)
     rng = random.Random(7)
     expected = {"completed": 0, "failed": 0, "usage_bytes": 0}
@@ -82,8 +87,10 @@ def test_ten_thousand_files_keep_the_store_item_a_few_kilobytes(client: openai.O
             largest = max(largest, _dynamodb_item_bytes(store.id))
             record = get_store().get(TENANT, records.COLLECTION, store.id)
             pending_keys = max(pending_keys, len(record["_tally"]["pending"]))  # type: ignore[index]
-    print(f"\nvector store item for 10,000 files: {empty_size} B empty, at most {largest} B "
-          f"({pending_keys} pending keys); DynamoDB's limit is {DYNAMODB_ITEM_LIMIT} B")
+    print(
+        f"\nvector store item for 10,000 files: {empty_size} B empty, at most {largest} B "
+        f"({pending_keys} pending keys); DynamoDB's limit is {DYNAMODB_ITEM_LIMIT} B"
+    )
     assert pending_keys <= tally.GRAINS + 1
     assert largest - empty_size < 6_000 and largest < 14_000 < DYNAMODB_ITEM_LIMIT // 25
 
@@ -91,8 +98,13 @@ def test_ten_thousand_files_keep_the_store_item_a_few_kilobytes(client: openai.O
     assert counts["in_progress"] > 1_000 and counts["total"] == 10_000  # the last second's files still process
     clock.advance(get_settings().vector_store_processing_seconds * (1 + 1 / tally.GRAINS))  # + the rounding
     counts, usage = _counts(client, store.id)
-    assert counts == {"in_progress": 0, "completed": expected["completed"], "failed": expected["failed"],
-                      "cancelled": 0, "total": 10_000}
+    assert counts == {
+        "in_progress": 0,
+        "completed": expected["completed"],
+        "failed": expected["failed"],
+        "cancelled": 0,
+        "total": 10_000,
+    }
     assert usage == expected["usage_bytes"]
 
 
@@ -129,8 +141,14 @@ def test_adding_and_removing_files_in_any_order_gives_exact_counts() -> None:
     order as time moves on, a detach sometimes landing before its attach (concurrent requests). After every
     step the tally equals the sum of the deltas applied so far, each file weighted by its net count."""
     rng = random.Random(2025)
-    files = [(tally.ready_ms(T0 + rng.uniform(0, 3), 1.0), rng.choice(["completed", "failed", "cancelled"]),
-              rng.randrange(0, 10_000)) for _ in range(300)]
+    files = [
+        (
+            tally.ready_ms(T0 + rng.uniform(0, 3), 1.0),
+            rng.choice(["completed", "failed", "cancelled"]),
+            rng.randrange(0, 10_000),
+        )
+        for _ in range(300)
+    ]
     operations = [(index, 1) for index in range(len(files))]
     operations += [(index, -1) for index in rng.sample(range(len(files)), 120)]
     rng.shuffle(operations)
@@ -174,22 +192,24 @@ def test_detaching_subtracts_the_file_whatever_its_state(client: openai.OpenAI) 
     for file_id in (pending, failed):
         client.vector_stores.files.create(vector_store_id=store.id, file_id=file_id)
     assert _counts(client, store.id) == (
-        {"in_progress": 2, "completed": 1, "failed": 0, "cancelled": 0, "total": 3}, len("finished early"))
+        {"in_progress": 2, "completed": 1, "failed": 0, "cancelled": 0, "total": 3},
+        len("finished early"),
+    )
 
     client.vector_stores.files.delete(pending, vector_store_id=store.id)  # while in progress
     client.vector_stores.files.delete(done, vector_store_id=store.id)  # completed: its bytes go too
-    assert _counts(client, store.id) == ({"in_progress": 1, "completed": 0, "failed": 0, "cancelled": 0,
-                                          "total": 1}, 0)
+    assert _counts(client, store.id) == ({"in_progress": 1, "completed": 0, "failed": 0, "cancelled": 0, "total": 1}, 0)
     with pytest.raises(openai.NotFoundError):
         client.vector_stores.files.delete(done, vector_store_id=store.id)
     _processed()
-    assert _counts(client, store.id) == ({"in_progress": 0, "completed": 0, "failed": 1, "cancelled": 0,
-                                          "total": 1}, 0)
+    assert _counts(client, store.id) == ({"in_progress": 0, "completed": 0, "failed": 1, "cancelled": 0, "total": 1}, 0)
     again = client.vector_stores.files.create(vector_store_id=store.id, file_id=done)  # re-attached: counted anew
     assert again.status == "in_progress"
     _processed()
-    assert _counts(client, store.id) == ({"in_progress": 0, "completed": 1, "failed": 1, "cancelled": 0,
-                                          "total": 2}, len("finished early"))
+    assert _counts(client, store.id) == (
+        {"in_progress": 0, "completed": 1, "failed": 1, "cancelled": 0, "total": 2},
+        len("finished early"),
+    )
 
 
 def test_attaching_an_attached_file_again_counts_it_once(client: openai.OpenAI) -> None:
@@ -212,16 +232,16 @@ def test_cancelled_files_are_counted_then_detached(client: openai.OpenAI) -> Non
     _processed()
     late = [_upload(client, f"late{n}.txt", f"late {n}") for n in range(3)]
     batch = client.vector_stores.file_batches.create(store.id, file_ids=[early, *late])
-    assert batch.file_counts.model_dump() == {"in_progress": 3, "completed": 1, "failed": 0, "cancelled": 0,
-                                              "total": 4}
+    assert batch.file_counts.model_dump() == {"in_progress": 3, "completed": 1, "failed": 0, "cancelled": 0, "total": 4}
     cancelled = client.vector_stores.file_batches.cancel(batch.id, vector_store_id=store.id)
     assert (cancelled.status, cancelled.file_counts.cancelled, cancelled.file_counts.completed) == ("cancelled", 3, 1)
-    assert _counts(client, store.id) == ({"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 3,
-                                          "total": 4}, len("already done"))
+    assert _counts(client, store.id) == (
+        {"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 3, "total": 4},
+        len("already done"),
+    )
     client.vector_stores.files.delete(late[0], vector_store_id=store.id)
     _processed()
-    assert _counts(client, store.id)[0] == {"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 2,
-                                            "total": 3}
+    assert _counts(client, store.id)[0] == {"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 2, "total": 3}
     assert client.vector_stores.file_batches.retrieve(batch.id, vector_store_id=store.id).status == "cancelled"
 
 
@@ -269,7 +289,8 @@ def test_deleting_a_store_removes_every_file_index(client: openai.OpenAI) -> Non
 def test_a_file_named_twice_in_one_request_counts_once(client: openai.OpenAI) -> None:
     store = client.vector_stores.create(name="kb")
     file_id = _upload(client, "a.txt", "alpha")
-    batch = file_batches.create_file_batch(TENANT, store.id, params.CreateVectorStoreFileBatchRequest(
-        file_ids=[file_id, file_id]))
+    batch = file_batches.create_file_batch(
+        TENANT, store.id, params.CreateVectorStoreFileBatchRequest(file_ids=[file_id, file_id])
+    )
     assert batch["file_counts"]["total"] == 1
     assert _counts(client, store.id)[0]["total"] == 1

@@ -116,9 +116,7 @@ def routed(template: Path = TEMPLATE) -> dict[tuple[str, str], str]:
     }
 
 
-def operations(
-    groups: Iterable[str] | None = None, template: Path = TEMPLATE
-) -> tuple[list[APIOperation], list[str]]:
+def operations(groups: Iterable[str] | None = None, template: Path = TEMPLATE) -> tuple[list[APIOperation], list[str]]:
     """The spec's operations template.yaml routes (optionally only some groups), and the unrouted rest."""
     served = routed(template)
     chosen: list[APIOperation] = []
@@ -215,33 +213,69 @@ def seed_objects(app: Any, base_url: str | None = None) -> dict[str, str]:
                 del ids[name]
 
     if True:
-        file = http.post("/v1/files", headers=user, data={"purpose": "assistants"},
-                         files={"file": ("notes.txt", b"Cats purr when content.", "text/plain")})
+        file = http.post(
+            "/v1/files",
+            headers=user,
+            data={"purpose": "assistants"},
+            files={"file": ("notes.txt", b"Cats purr when content.", "text/plain")},
+        )
         grab("file_id", file)
-        training = http.post("/v1/files", headers=user, data={"purpose": "fine-tune"},
-                             files={"file": ("train.jsonl", (_TRAINING_LINE + "\n") * 10, "application/jsonl")})
-        vector_store = http.post("/v1/vector_stores", headers=user,
-                                 json={"name": "fuzz", "file_ids": [ids.get("file_id", "")]})
+        training = http.post(
+            "/v1/files",
+            headers=user,
+            data={"purpose": "fine-tune"},
+            files={"file": ("train.jsonl", (_TRAINING_LINE + "\n") * 10, "application/jsonl")},
+        )
+        vector_store = http.post(
+            "/v1/vector_stores", headers=user, json={"name": "fuzz", "file_ids": [ids.get("file_id", "")]}
+        )
         grab("vector_store_id", vector_store)
         if training.status_code == 200:
-            grab("fine_tuning_job_id", http.post("/v1/fine_tuning/jobs", headers=user,
-                                                 json={"model": "gpt-4o-mini", "training_file": training.json()["id"]}))
-        grab("completion_id", http.post("/v1/chat/completions", headers=user, json={
-            "model": "gpt-4o-mini", "store": True, "messages": [{"role": "user", "content": "Hello"}]}))
-        grab("upload_id", http.post("/v1/uploads", headers=user, json={
-            "purpose": "assistants", "filename": "a.txt", "bytes": 5, "mime_type": "text/plain"}))
+            grab(
+                "fine_tuning_job_id",
+                http.post(
+                    "/v1/fine_tuning/jobs",
+                    headers=user,
+                    json={"model": "gpt-4o-mini", "training_file": training.json()["id"]},
+                ),
+            )
+        grab(
+            "completion_id",
+            http.post(
+                "/v1/chat/completions",
+                headers=user,
+                json={"model": "gpt-4o-mini", "store": True, "messages": [{"role": "user", "content": "Hello"}]},
+            ),
+        )
+        grab(
+            "upload_id",
+            http.post(
+                "/v1/uploads",
+                headers=user,
+                json={"purpose": "assistants", "filename": "a.txt", "bytes": 5, "mime_type": "text/plain"},
+            ),
+        )
         grab("project_id", http.post("/v1/organization/projects", headers=admin, json={"name": "Fuzz"}))
         grab("user_id", http.get("/v1/organization/users", headers=admin))
-        grab("invite_id", http.post("/v1/organization/invites", headers=admin,
-                                    json={"email": "fuzz@example.org", "role": "reader"}))
+        grab(
+            "invite_id",
+            http.post("/v1/organization/invites", headers=admin, json={"email": "fuzz@example.org", "role": "reader"}),
+        )
         grab("key_id", http.post("/v1/organization/admin_api_keys", headers=admin, json={"name": "fuzz"}))
         project = ids.get("project_id", "p")
-        grab("service_account_id", http.post(f"/v1/organization/projects/{project}/service_accounts",
-                                             headers=admin, json={"name": "fuzz-bot"}))
+        grab(
+            "service_account_id",
+            http.post(
+                f"/v1/organization/projects/{project}/service_accounts", headers=admin, json={"name": "fuzz-bot"}
+            ),
+        )
         grab("rate_limit_id", http.get(f"/v1/organization/projects/{project}/rate_limits", headers=admin))
         if "user_id" in ids:
-            http.post(f"/v1/organization/projects/{project}/users", headers=admin,
-                      json={"user_id": ids["user_id"], "role": "member"})
+            http.post(
+                f"/v1/organization/projects/{project}/users",
+                headers=admin,
+                json={"user_id": ids["user_id"], "role": "member"},
+            )
     return ids
 
 
@@ -322,8 +356,15 @@ def run_fuzz(
     known = seed_objects(app, base_url)
     with ASGIClient(app) if base_url is None else requests.Session() as session:
         for operation in chosen:
-            run = functools.partial(fuzz_operation, operation, report=report, examples=examples, seed=seed,
-                                    session=session, base_url=base_url)
+            run = functools.partial(
+                fuzz_operation,
+                operation,
+                report=report,
+                examples=examples,
+                seed=seed,
+                session=session,
+                base_url=base_url,
+            )
             run(GenerationMode.POSITIVE)
             run(GenerationMode.NEGATIVE)
             names = [p.name for p in operation.path_parameters]

@@ -36,8 +36,9 @@ ADMIN_KEY = "sk-admin-concurrency"
 def _async_client(app: TemplateRouter, key: str) -> openai.AsyncOpenAI:
     transport = httpx.ASGITransport(app=app)
     http = httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=120)
-    return openai.AsyncOpenAI(base_url="http://testserver/v1", api_key=key, admin_api_key=key,
-                              http_client=http, max_retries=0)
+    return openai.AsyncOpenAI(
+        base_url="http://testserver/v1", api_key=key, admin_api_key=key, http_client=http, max_retries=0
+    )
 
 
 def _run(workers: Callable[[int], Awaitable[None]]) -> float:
@@ -50,8 +51,10 @@ def _run(workers: Callable[[int], Awaitable[None]]) -> float:
 
 
 def _report(what: str, operations: int, seconds: float) -> None:
-    print(f"\n{what}: {CLIENTS} clients × {operations // CLIENTS} = {operations} operations in {seconds:.1f} s "
-          f"({operations / seconds:.0f} ops/s) on DynamoDB Local")
+    print(
+        f"\n{what}: {CLIENTS} clients × {operations // CLIENTS} = {operations} operations in {seconds:.1f} s "
+        f"({operations / seconds:.0f} ops/s) on DynamoDB Local"
+    )
 
 
 async def _all_pages(first: Any) -> list[Any]:
@@ -68,8 +71,9 @@ def test_vector_store_files_created_concurrently_are_all_counted(on_dynamodb_loc
     async def worker(index: int) -> None:
         mine = _async_client(app, "sk-concurrency")
         for n in range(OPS_PER_CLIENT):
-            file = await mine.files.create(file=(f"c{index}-{n}.txt", f"client {index} note {n}".encode(),
-                                                 "text/plain"), purpose="assistants")
+            file = await mine.files.create(
+                file=(f"c{index}-{n}.txt", f"client {index} note {n}".encode(), "text/plain"), purpose="assistants"
+            )
             attached = await mine.vector_stores.files.create(vector_store_id=store.id, file_id=file.id)
             created[index].append(attached.id)
 
@@ -89,7 +93,12 @@ def test_vector_store_files_created_concurrently_are_all_counted(on_dynamodb_loc
     done = run_on_private_loop(client.vector_stores.retrieve(store.id))
     counts = done.file_counts
     assert (counts.total, counts.completed, counts.in_progress, counts.failed, counts.cancelled) == (
-        total, total, 0, 0, 0)
+        total,
+        total,
+        0,
+        0,
+        0,
+    )
     assert done.usage_bytes == sum(len(f"client {i} note {n}") for i in range(CLIENTS) for n in range(OPS_PER_CLIENT))
     item_bytes = _item_bytes(principal_for_key("sk-concurrency").tenant, store.id)
     print(f"vector store item with {total} files: {item_bytes} B on DynamoDB Local")
@@ -136,8 +145,10 @@ def test_thread_messages_created_and_updated_concurrently(on_dynamodb_local: str
     by_id = {message.id: message for message in listed}
     for index, ids in created.items():
         assert all(by_id[message_id].metadata == {"seen": str(index)} for message_id in ids), "lost message updates"
-        assert all(by_id[message_id].content[0].text.value.startswith(f"client {index} #")  # type: ignore[union-attr]
-                   for message_id in ids)
+        assert all(
+            by_id[message_id].content[0].text.value.startswith(f"client {index} #")  # type: ignore[union-attr]
+            for message_id in ids
+        )
 
 
 def test_project_users_added_and_updated_concurrently(on_dynamodb_local: str) -> None:

@@ -28,8 +28,12 @@ def test_groups_in_progress_are_picked_up_once_routed() -> None:
 @pytest.mark.parametrize(
     ("status", "content_type", "body", "complaint"),
     [
-        (500, "application/json", b'{"error": {"message": "x", "type": "server_error", "param": null, "code": null}}',
-         "server error"),
+        (
+            500,
+            "application/json",
+            b'{"error": {"message": "x", "type": "server_error", "param": null, "code": null}}',
+            "server error",
+        ),
         (422, "application/json", b'{"detail": [{"loc": ["body"], "msg": "field required"}]}', "error envelope"),
         (404, "text/plain", b"Not Found", "non-JSON"),
         (200, "application/json", b'{"object": "list", "data": [{"id": 3}]}', "does not conform"),
@@ -41,8 +45,10 @@ def test_the_checker_catches_each_kind_of_finding(status: int, content_type: str
 
 
 def test_the_checker_accepts_real_answers() -> None:
-    envelope = b'{"error": {"message": "No such Model object: m", "type": "invalid_request_error", "param": null, ' \
-               b'"code": null}}'
+    envelope = (
+        b'{"error": {"message": "No such Model object: m", "type": "invalid_request_error", "param": null, '
+        b'"code": null}}'
+    )
     assert problems("GET", "/v1/models/m", 404, "application/json", envelope) == []
     empty = b'{"object": "list", "data": [], "first_id": null, "last_id": null, "has_more": false}'
     assert problems("GET", "/v1/vector_stores", 200, "application/json", empty) == []

@@ -43,8 +43,12 @@ def test_body_over_the_size_limit_is_413(raw: TestClient, monkeypatch: pytest.Mo
     monkeypatch.setenv("OPENAI_MOCK_MAX_BODY_BYTES", "4096")
     reset_settings()
     big = b"x" * 10_000
-    error = _envelope(raw.post("/v1/files", headers=USER, data={"purpose": "assistants"},
-                               files={"file": ("big.txt", big, "text/plain")}), 413)
+    error = _envelope(
+        raw.post(
+            "/v1/files", headers=USER, data={"purpose": "assistants"}, files={"file": ("big.txt", big, "text/plain")}
+        ),
+        413,
+    )
     assert error["code"] == "request_too_large"
     streamed = raw.post("/v1/chat/completions", headers=JSON, content=iter([big[:3000], big[3000:]]))
     assert _envelope(streamed, 413)["code"] == "request_too_large"  # chunked: no content-length to trust
@@ -84,8 +88,11 @@ def test_non_finite_numbers_never_reach_a_generator(raw: TestClient) -> None:
         ("/v1/embeddings", {"model": "text-embedding-3-small", "input": ["hi"] * 100_000}, "input"),
         ("/v1/vector_stores", {"file_ids": ["file-x"] * 50_000}, "file_ids"),
         ("/v1/vector_stores", {"metadata": {f"k{i}": "v" for i in range(1000)}}, "metadata"),
-        ("/v1/chat/completions", {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}] * 50_000},
-         "messages"),
+        (
+            "/v1/chat/completions",
+            {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}] * 50_000},
+            "messages",
+        ),
     ],
     ids=["embeddings-input", "vector-store-file-ids", "metadata-keys", "chat-messages"],
 )
@@ -103,13 +110,24 @@ def test_huge_arrays_are_refused(raw: TestClient, path: str, body: dict[str, obj
         ("/v1/files", {"headers": USER, "json": {"purpose": "assistants"}}, "file"),
         ("/v1/files", {"headers": USER, "data": {"purpose": "assistants"}, "files": {"other": ("a", b"b")}}, "file"),
         ("/v1/files", {"headers": {**USER, "content-type": "multipart/form-data"}, "content": b"no boundary"}, None),
-        ("/v1/files", {"headers": {**USER, "content-type": "multipart/form-data; boundary=zz"},
-                       "content": b"--zz\r\ngarbage"}, "file"),
+        (
+            "/v1/files",
+            {"headers": {**USER, "content-type": "multipart/form-data; boundary=zz"}, "content": b"--zz\r\ngarbage"},
+            "file",
+        ),
         ("/v1/audio/transcriptions", {"headers": USER, "data": {"model": "whisper-1"}}, "file"),
         ("/v1/images/edits", {"headers": USER, "data": {"prompt": "a cat"}}, "image"),
     ],
-    ids=["text-plain-json", "form-to-json-route", "json-to-multipart", "multipart-no-file", "no-boundary",
-         "broken-multipart", "transcription-no-file", "image-edit-no-image"],
+    ids=[
+        "text-plain-json",
+        "form-to-json-route",
+        "json-to-multipart",
+        "multipart-no-file",
+        "no-boundary",
+        "broken-multipart",
+        "transcription-no-file",
+        "image-edit-no-image",
+    ],
 )
 def test_wrong_content_types_and_missing_files(
     raw: TestClient, path: str, kwargs: dict[str, object], param: str | None
@@ -121,13 +139,28 @@ def test_wrong_content_types_and_missing_files(
 
 @pytest.mark.parametrize(
     "object_id",
-    ["'%3B DROP TABLE files;--", "%00", "file-" + "a" * 5000, "%F0%9F%98%80", "%FF%FE", "<script>", "%2e%2e",
-     "..%2F..%2Fetc%2Fpasswd", "${jndi:ldap:%2F%2Fx}", "a%23b", "%20"],
+    [
+        "'%3B DROP TABLE files;--",
+        "%00",
+        "file-" + "a" * 5000,
+        "%F0%9F%98%80",
+        "%FF%FE",
+        "<script>",
+        "%2e%2e",
+        "..%2F..%2Fetc%2Fpasswd",
+        "${jndi:ldap:%2F%2Fx}",
+        "a%23b",
+        "%20",
+    ],
 )
 def test_odd_path_ids_are_404s(raw: TestClient, object_id: str) -> None:
-    for path in (f"/v1/files/{object_id}", f"/v1/vector_stores/{object_id}",
-                 f"/v1/vector_stores/{object_id}/files/{object_id}", f"/v1/fine_tuning/jobs/{object_id}",
-                 f"/v1/chat/completions/{object_id}"):
+    for path in (
+        f"/v1/files/{object_id}",
+        f"/v1/vector_stores/{object_id}",
+        f"/v1/vector_stores/{object_id}/files/{object_id}",
+        f"/v1/fine_tuning/jobs/{object_id}",
+        f"/v1/chat/completions/{object_id}",
+    ):
         _envelope(raw.get(path, headers=USER), 404)
         assert raw.delete(path, headers=USER).status_code in (404, 405)
     _envelope(raw.get(f"/v1/organization/projects/{object_id}", headers=ADMIN), 404)

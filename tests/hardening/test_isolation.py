@@ -16,7 +16,7 @@ from openai_mock.local.server import TemplateRouter
 
 A, B = {"Authorization": "Bearer sk-tenant-a"}, {"Authorization": "Bearer sk-tenant-b"}
 ADMIN_A, ADMIN_B = {"Authorization": "Bearer sk-admin-org-a"}, {"Authorization": "Bearer sk-admin-org-b"}
-TRAINING = (b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}\n' * 10)
+TRAINING = b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}\n' * 10
 
 
 @dataclass
@@ -46,10 +46,22 @@ def _ok(response: Any) -> dict[str, Any]:
 
 def _create_everything(http: TestClient) -> Objects:
     clock.freeze()
-    file = _ok(http.post("/v1/files", headers=A, data={"purpose": "assistants"},
-                         files={"file": ("a.txt", b"Tenant A's secret notes.", "text/plain")}))["id"]
-    training = _ok(http.post("/v1/files", headers=A, data={"purpose": "fine-tune"},
-                             files={"file": ("t.jsonl", TRAINING, "application/jsonl")}))["id"]
+    file = _ok(
+        http.post(
+            "/v1/files",
+            headers=A,
+            data={"purpose": "assistants"},
+            files={"file": ("a.txt", b"Tenant A's secret notes.", "text/plain")},
+        )
+    )["id"]
+    training = _ok(
+        http.post(
+            "/v1/files",
+            headers=A,
+            data={"purpose": "fine-tune"},
+            files={"file": ("t.jsonl", TRAINING, "application/jsonl")},
+        )
+    )["id"]
     store = _ok(http.post("/v1/vector_stores", headers=A, json={"name": "A", "file_ids": [file]}))["id"]
     batch = _ok(http.post(f"/v1/vector_stores/{store}/file_batches", headers=A, json={"file_ids": [file]}))["id"]
     job = _ok(http.post("/v1/fine_tuning/jobs", headers=A, json={"model": "gpt-4o-mini", "training_file": training}))
@@ -57,21 +69,37 @@ def _create_everything(http: TestClient) -> Objects:
     model = _ok(http.get(f"/v1/fine_tuning/jobs/{job['id']}", headers=A))["fine_tuned_model"]
     assert model, "the fine-tuning job should have finished a day later"
     # Created after the clock moved: an upload expires an hour after its creation.
-    upload = _ok(http.post("/v1/uploads", headers=A, json={"purpose": "assistants", "filename": "u.txt",
-                                                            "bytes": 3, "mime_type": "text/plain"}))["id"]
-    completion = _ok(http.post("/v1/chat/completions", headers=A, json={
-        "model": "gpt-4o-mini", "store": True, "messages": [{"role": "user", "content": "A's question"}]}))["id"]
+    upload = _ok(
+        http.post(
+            "/v1/uploads",
+            headers=A,
+            json={"purpose": "assistants", "filename": "u.txt", "bytes": 3, "mime_type": "text/plain"},
+        )
+    )["id"]
+    completion = _ok(
+        http.post(
+            "/v1/chat/completions",
+            headers=A,
+            json={"model": "gpt-4o-mini", "store": True, "messages": [{"role": "user", "content": "A's question"}]},
+        )
+    )["id"]
     project = _ok(http.post("/v1/organization/projects", headers=ADMIN_A, json={"name": "A's project"}))["id"]
-    invite = _ok(http.post("/v1/organization/invites", headers=ADMIN_A,
-                           json={"email": "a@example.org", "role": "reader"}))["id"]
+    invite = _ok(
+        http.post("/v1/organization/invites", headers=ADMIN_A, json={"email": "a@example.org", "role": "reader"})
+    )["id"]
     admin_key = _ok(http.post("/v1/organization/admin_api_keys", headers=ADMIN_A, json={"name": "A"}))["id"]
-    account = _ok(http.post(f"/v1/organization/projects/{project}/service_accounts", headers=ADMIN_A,
-                            json={"name": "A-bot"}))["id"]
+    account = _ok(
+        http.post(f"/v1/organization/projects/{project}/service_accounts", headers=ADMIN_A, json={"name": "A-bot"})
+    )["id"]
     user = _ok(http.get("/v1/organization/users", headers=ADMIN_A))["data"][0]["id"]
-    _ok(http.post(f"/v1/organization/projects/{project}/users", headers=ADMIN_A,
-                  json={"user_id": user, "role": "member"}))
-    return Objects(file, training, store, batch, upload, job["id"], model, completion, project, invite, admin_key,
-                   account, user)
+    _ok(
+        http.post(
+            f"/v1/organization/projects/{project}/users", headers=ADMIN_A, json={"user_id": user, "role": "member"}
+        )
+    )
+    return Objects(
+        file, training, store, batch, upload, job["id"], model, completion, project, invite, admin_key, account, user
+    )
 
 
 # (method, path, json body or None) that B tries against A's objects; each must be a 404.
@@ -194,8 +222,9 @@ def test_organization_objects_are_invisible_to_another_organization(backend: str
     assert o.admin_key not in _ids(http, ADMIN_B, "/v1/organization/admin_api_keys")
     assert o.user not in _ids(http, ADMIN_B, "/v1/organization/users")
     b_project = _ok(http.post("/v1/organization/projects", headers=ADMIN_B, json={"name": "B"}))["id"]
-    status = _attempt(http, ADMIN_B, ("POST", f"/v1/organization/projects/{b_project}/users",
-                                      {"user_id": o.user, "role": "member"}))
+    status = _attempt(
+        http, ADMIN_B, ("POST", f"/v1/organization/projects/{b_project}/users", {"user_id": o.user, "role": "member"})
+    )
     assert status in (400, 404)
 
     # A's organization is untouched.
@@ -206,8 +235,9 @@ def test_organization_objects_are_invisible_to_another_organization(backend: str
 
 
 @pytest.mark.parametrize("make_headers", [lambda k: {"Authorization": f"Bearer {k}"}], ids=["bearer"])
-def test_user_keys_cannot_reach_the_organization_api(mock_app: TemplateRouter,
-                                                     make_headers: Callable[[str], dict[str, str]]) -> None:
+def test_user_keys_cannot_reach_the_organization_api(
+    mock_app: TemplateRouter, make_headers: Callable[[str], dict[str, str]]
+) -> None:
     http = TestClient(mock_app)
     response = http.get("/v1/organization/projects", headers=make_headers("sk-tenant-a"))
     assert response.status_code in (401, 403) and "error" in response.json()

@@ -77,7 +77,8 @@ def test_function_has_its_own_log_group_with_the_stage_retention(function: str) 
     assert group["Type"] == "AWS::Logs::LogGroup"
     assert group["Properties"]["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{function}}}"}
     assert group["Properties"]["RetentionInDays"] == {
-        "Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "LogRetentionDays"]}
+        "Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "LogRetentionDays"]
+    }
     assert group["DeletionPolicy"] == "Delete"
 
 
@@ -115,8 +116,15 @@ def test_function_may_only_touch_the_table_and_the_bucket(function: str) -> None
 def test_every_stage_has_every_setting() -> None:
     settings = DOCUMENT["Mappings"]["StageSettings"]
     assert set(settings) == set(STAGES)
-    keys = {"MemorySize", "ObjectTtlSeconds", "BlobExpirationDays", "LogRetentionDays", "ThrottlingRateLimit",
-            "ThrottlingBurstLimit", "AccessLogs"}
+    keys = {
+        "MemorySize",
+        "ObjectTtlSeconds",
+        "BlobExpirationDays",
+        "LogRetentionDays",
+        "ThrottlingRateLimit",
+        "ThrottlingBurstLimit",
+        "AccessLogs",
+    }
     for stage in STAGES:
         assert set(settings[stage]) == keys, stage
         # S3 bytes must not outlive the DynamoDB objects that point at them by more than a day.

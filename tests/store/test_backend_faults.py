@@ -123,8 +123,9 @@ def test_a_permanent_refusal_is_a_500_not_a_retryable_503(caplog: pytest.LogCapt
 def test_stubbed_validation_and_throttling_errors_map_to_500_and_503() -> None:
     client = boto3.client("dynamodb", region_name="us-east-1")
     stubber = Stubber(client)
-    stubber.add_client_error("put_item", "ValidationException", "One or more parameter values were invalid",
-                             http_status_code=400)
+    stubber.add_client_error(
+        "put_item", "ValidationException", "One or more parameter values were invalid", http_status_code=400
+    )
     stubber.add_client_error("put_item", "ThrottlingException", "Rate exceeded", http_status_code=400)
     with stubber:
         store = DynamoDBStore(TABLE, client)
@@ -137,8 +138,10 @@ def test_stubbed_validation_and_throttling_errors_map_to_500_and_503() -> None:
 def test_a_permanent_refusal_reaches_the_sdk_as_a_500(moto_persistence: None, mock_app: TemplateRouter) -> None:
     client = asgi_client(mock_app, api_key="sk-faults")
     raw = get_store()._client._client  # type: ignore[attr-defined]
-    refusal = ClientError({"Error": {"Code": "ValidationException", "Message": "Item size has exceeded the "
-                                     "maximum allowed size"}}, "PutItem")
+    refusal = ClientError(
+        {"Error": {"Code": "ValidationException", "Message": "Item size has exceeded the maximum allowed size"}},
+        "PutItem",
+    )
     outage = _Outage(raw, {"put_item"}, refusal)
     outage.begin()
     with pytest.raises(openai.InternalServerError) as raised:

@@ -65,11 +65,13 @@ def test_vector_stores_and_file_batches_on_dynamodb_local(dynamodb_backend: None
     _sleep_on_the_clock(client)
     cats, ships = _upload(client, "cats.txt", "Cats purr when content."), _upload(client, "ships.txt", "Tugboats.")
     store = client.vector_stores.create(name="kb", file_ids=[cats], metadata={"team": "docs"})
-    attached = client.vector_stores.files.create_and_poll(file_id=ships, vector_store_id=store.id,
-                                                          attributes={"kind": "boats"})
+    attached = client.vector_stores.files.create_and_poll(
+        file_id=ships, vector_store_id=store.id, attributes={"kind": "boats"}
+    )
     assert (attached.status, attached.usage_bytes, attached.attributes) == ("completed", 9, {"kind": "boats"})
-    batch = client.vector_stores.file_batches.upload_and_poll(store.id, files=[
-        ("bread.txt", io.BytesIO(b"Knead the dough.")), ("diagram.png", io.BytesIO(b"\x89PNG"))])
+    batch = client.vector_stores.file_batches.upload_and_poll(
+        store.id, files=[("bread.txt", io.BytesIO(b"Knead the dough.")), ("diagram.png", io.BytesIO(b"\x89PNG"))]
+    )
     assert (batch.status, batch.file_counts.completed, batch.file_counts.failed) == ("completed", 1, 1)
     pending = [_upload(client, f"late{n}.txt", f"late {n}") for n in range(3)]
     stopped = client.vector_stores.file_batches.create(store.id, file_ids=pending)
@@ -81,10 +83,12 @@ def test_vector_stores_and_file_batches_on_dynamodb_local(dynamodb_backend: None
     reset_stores()  # a new Lambda container: everything below is read back from DynamoDB Local
     again = asgi_client(mock_app, api_key="sk-persistent")
     kept = again.vector_stores.retrieve(store.id)
-    assert kept.file_counts.model_dump() == {"in_progress": 0, "completed": 3, "failed": 1, "cancelled": 2,
-                                             "total": 6}
-    assert (kept.usage_bytes, kept.status, kept.metadata) == (len("Cats purr when content.Tugboats.Knead the "
-                                                                  "dough."), "completed", {"team": "docs"})
+    assert kept.file_counts.model_dump() == {"in_progress": 0, "completed": 3, "failed": 1, "cancelled": 2, "total": 6}
+    assert (kept.usage_bytes, kept.status, kept.metadata) == (
+        len("Cats purr when content.Tugboats.Knead the dough."),
+        "completed",
+        {"team": "docs"},
+    )
     listed = [f.id for f in again.vector_stores.files.list(vector_store_id=store.id, limit=2)]  # 3 pages
     assert len(listed) == len(set(listed)) == 6 and pending[0] not in listed
     in_batch = again.vector_stores.file_batches.list_files(stopped.id, vector_store_id=store.id, filter="cancelled")
@@ -103,20 +107,32 @@ def test_vector_stores_and_file_batches_on_dynamodb_local(dynamodb_backend: None
 def test_uploads_and_batches_on_dynamodb_local(dynamodb_backend: None, mock_app: TemplateRouter) -> None:
     clock.freeze(1_750_000_000)
     client = asgi_client(mock_app, api_key="sk-persistent")
-    lines = [{"custom_id": f"q{n}", "method": "POST", "url": "/v1/chat/completions",
-              "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"Question {n}?"}]}}
-             for n in range(3)]
-    lines.append({"custom_id": "bad", "method": "POST", "url": "/v1/chat/completions",
-                  "body": {"model": "gpt-4o-mini", "messages": []}})
+    lines = [
+        {
+            "custom_id": f"q{n}",
+            "method": "POST",
+            "url": "/v1/chat/completions",
+            "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"Question {n}?"}]},
+        }
+        for n in range(3)
+    ]
+    lines.append(
+        {
+            "custom_id": "bad",
+            "method": "POST",
+            "url": "/v1/chat/completions",
+            "body": {"model": "gpt-4o-mini", "messages": []},
+        }
+    )
     data = "".join(json.dumps(line) + "\n" for line in lines).encode()
     # The input file arrives in two parts through the Uploads API.
-    upload = client.uploads.create(bytes=len(data), filename="requests.jsonl", mime_type="text/jsonl",
-                                   purpose="batch")
+    upload = client.uploads.create(bytes=len(data), filename="requests.jsonl", mime_type="text/jsonl", purpose="batch")
     parts = [client.uploads.parts.create(upload.id, data=piece).id for piece in (data[:100], data[100:])]
     done = client.uploads.complete(upload.id, part_ids=parts)
     assert done.status == "completed" and done.file is not None and done.file.bytes == len(data)
-    batch = client.batches.create(input_file_id=done.file.id, endpoint="/v1/chat/completions",
-                                  completion_window="24h", metadata={"run": "e2e"})
+    batch = client.batches.create(
+        input_file_id=done.file.id, endpoint="/v1/chat/completions", completion_window="24h", metadata={"run": "e2e"}
+    )
 
     # A new container finishes the batch from what DynamoDB Local holds. Only the object store is dropped: file
     # bytes live in the memory blob store here, standing in for the S3 bucket a deployment shares.

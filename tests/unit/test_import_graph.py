@@ -18,8 +18,17 @@ LAYER = REPO / "shared" / "openai_mock"
 FUNCTIONS = REPO / "functions"
 
 # Tier of each unit of the layer (a subpackage, or "ground" for the top-level modules); higher imports lower.
-TIERS = {"ground": 0, "generation": 1, "store": 1, "web": 2, "control": 2, "resources": 3, "local": 4, "testing": 4,
-         "__main__": 4}
+TIERS = {
+    "ground": 0,
+    "generation": 1,
+    "store": 1,
+    "web": 2,
+    "control": 2,
+    "resources": 3,
+    "local": 4,
+    "testing": 4,
+    "__main__": 4,
+}
 TOP_LEVEL_UNITS = {"testing", "__main__"}  # top-level modules that are not ground
 
 
@@ -63,9 +72,7 @@ def test_every_unit_of_the_layer_has_a_tier() -> None:
 
 def test_no_import_runs_up_the_tiers() -> None:
     upward = [
-        f"{source} → {target}"
-        for source, target in _layer_edges()
-        if TIERS[_unit(target)] > TIERS[_unit(source)]
+        f"{source} → {target}" for source, target in _layer_edges() if TIERS[_unit(target)] > TIERS[_unit(source)]
     ]
     assert upward == []
 
@@ -88,7 +95,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         state[node] = 1
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return [*path[path.index(nxt):], nxt]
+                return [*path[path.index(nxt) :], nxt]
             if nxt not in state and (found := visit(nxt, [*path, nxt])):
                 return found
         state[node] = 2
@@ -122,8 +129,11 @@ def test_a_function_imports_the_layer_only(app: Path) -> None:
         name
         for node in ast.walk(tree)
         for name in (
-            [alias.name for alias in node.names] if isinstance(node, ast.Import)
-            else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
         )
     ]
     assert [name for name in imported if name.split(".")[0] == "functions"] == []

@@ -69,9 +69,7 @@ def test_settings_read_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> 
     assert get_settings().seed == 43
 
 
-@pytest.mark.parametrize(
-    ("limit", "code"), [(0, "integer_below_min_value"), (101, "integer_above_max_value")]
-)
+@pytest.mark.parametrize(("limit", "code"), [(0, "integer_below_min_value"), (101, "integer_above_max_value")])
 def test_limit_out_of_range_is_400(limit: int, code: str) -> None:
     with pytest.raises(OpenAIError) as raised:
         checked_list_params(limit, "desc", None, None)

@@ -76,8 +76,9 @@ def test_lifespan_is_answered_in_process() -> None:
 
 
 def test_browsers_may_call_the_mock_cross_origin(http) -> None:  # type: ignore[no-untyped-def]
-    preflight = http.options("/v1/chat/completions", headers={"Origin": "https://app.example",
-                                                              "Access-Control-Request-Method": "POST"})
+    preflight = http.options(
+        "/v1/chat/completions", headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "authorization" in preflight.headers["access-control-allow-headers"]

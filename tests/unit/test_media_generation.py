@@ -133,8 +133,9 @@ def test_every_speech_format_decodes_to_the_right_duration(fmt: str) -> None:
 
 def test_flac_is_lossless() -> None:
     pcm = synthesize(TEXT, "sage")
-    decoded = b"".join(bytes(frame.planes[0])[: frame.samples * 2]
-                       for frame in av.open(io.BytesIO(to_flac(pcm))).decode(audio=0))
+    decoded = b"".join(
+        bytes(frame.planes[0])[: frame.samples * 2] for frame in av.open(io.BytesIO(to_flac(pcm))).decode(audio=0)
+    )
     assert decoded == pcm
     assert max(pcm) > 0  # a real tone, not silence
 
@@ -181,5 +182,6 @@ def test_srt_and_vtt_are_well_formed() -> None:
     vtt = to_vtt(segments)
     assert vtt.startswith("WEBVTT\n\n")
     assert re.findall(r"\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}", vtt) == [
-        "00:00:00.000 --> 00:00:02.500", "01:01:01.250 --> 01:01:02.000"
+        "00:00:00.000 --> 00:00:02.500",
+        "01:01:01.250 --> 01:01:02.000",
     ]

@@ -28,8 +28,9 @@ def test_text_is_english_sentences_about_the_prompt() -> None:
 @pytest.mark.parametrize("model", ["gpt-4o", "gpt-4"])
 @pytest.mark.parametrize("budget", [1, 2, 5, 17, 64])
 def test_budget_is_met_exactly(model: str, budget: int) -> None:
-    generated = text.generate(random.Random(budget), prompt="Describe the ocean", model=model, max_tokens=budget,
-                              target_tokens=200)
+    generated = text.generate(
+        random.Random(budget), prompt="Describe the ocean", model=model, max_tokens=budget, target_tokens=200
+    )
     assert generated.finish_reason == "length"
     assert generated.token_count == budget == tokens.count_tokens(generated.text, model)
 
@@ -55,8 +56,12 @@ def test_topic_and_token_splitting() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(prompt=st.text(max_size=80), seed=st.integers(0, 2**32), target=st.integers(1, 300),
-       model=st.sampled_from(["gpt-4o", "gpt-4"]))
+@given(
+    prompt=st.text(max_size=80),
+    seed=st.integers(0, 2**32),
+    target=st.integers(1, 300),
+    model=st.sampled_from(["gpt-4o", "gpt-4"]),
+)
 def test_composed_tokens_are_the_texts_encoding(prompt: str, seed: int, target: int, model: str) -> None:
     # compose encodes the mock's own words once per model and the topic once per answer: their tokens must
     # join into exactly what encoding the whole text gives, whatever topic the prompt brings in.
@@ -65,10 +70,12 @@ def test_composed_tokens_are_the_texts_encoding(prompt: str, seed: int, target: 
 
 
 @settings(max_examples=200, deadline=None)
-@given(topic=st.from_regex(r"[A-Za-z][A-Za-z0-9_'-]{0,12}( [A-Za-z][A-Za-z0-9_'-]{0,12}){0,2}", fullmatch=True),
-       seed=st.integers(0, 2**32), model=st.sampled_from(["gpt-4o", "gpt-4"]))
+@given(
+    topic=st.from_regex(r"[A-Za-z][A-Za-z0-9_'-]{0,12}( [A-Za-z][A-Za-z0-9_'-]{0,12}){0,2}", fullmatch=True),
+    seed=st.integers(0, 2**32),
+    model=st.sampled_from(["gpt-4o", "gpt-4"]),
+)
 def test_composed_tokens_hold_for_awkward_topics(topic: str, seed: int, model: str) -> None:
     composed = text.compose(random.Random(seed), topic=topic, target_tokens=120, model=model)
     assert composed.tokens == tokens.encode(composed.text, model)
     assert text.fit(composed.text, model=model, encoded=composed.tokens) == text.fit(composed.text, model=model)
-

@@ -35,8 +35,10 @@ def test_shipped_encoding_file_has_tiktokens_published_hash(name: str) -> None:
 def test_first_use_fills_tiktokens_cache_from_the_shipped_file(tmp_path: Path) -> None:
     """In a fresh process: the encoding is built by tiktoken from its cache, which the layer filled from the
     shipped file, without importing bpe_openai (which would load all of its encodings at once)."""
-    script = ("import sys; from openai_mock.generation.tokens import count_tokens; "
-              "print(count_tokens('tiktoken is great!', 'gpt-4o'), 'bpe_openai' in sys.modules)")
+    script = (
+        "import sys; from openai_mock.generation.tokens import count_tokens; "
+        "print(count_tokens('tiktoken is great!', 'gpt-4o'), 'bpe_openai' in sys.modules)"
+    )
     env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(SHARED)}
     answer = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert answer.stdout.split() == ["6", "False"]
@@ -78,8 +80,10 @@ def test_round_trip_and_special_tokens_are_text() -> None:
 def prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The encodings as `make build` ships them, in a folder of their own; tokens.encoding built anew."""
     directory = tmp_path / "prepared"
-    assert [path.name for path in tokens.write_prepared_encodings(directory)] == ["o200k_base.pickle",
-                                                                                  "cl100k_base.pickle"]
+    assert [path.name for path in tokens.write_prepared_encodings(directory)] == [
+        "o200k_base.pickle",
+        "cl100k_base.pickle",
+    ]
     monkeypatch.setattr(tokens, "PREPARED_DIR", directory)
     tokens.encoding.cache_clear()
     yield directory
@@ -90,16 +94,25 @@ def prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_prepared_encoding_is_tiktokens_encoding(prepared: Path, name: str) -> None:
     built, reference = tokens.encoding(name), tiktoken.get_encoding(name)
     assert built is not reference
-    assert (built.name, built.n_vocab, built.special_tokens_set) == (reference.name, reference.n_vocab,
-                                                                     reference.special_tokens_set)
-    for text in ("Hello, world!", "Ünïcödé — naïve café 東京 🙂", "  spaced\n\n\tout  ", "<|endoftext|> as text",
-                 "def f(x):\n    return x ** 2  # 1234567890"):
+    assert (built.name, built.n_vocab, built.special_tokens_set) == (
+        reference.name,
+        reference.n_vocab,
+        reference.special_tokens_set,
+    )
+    for text in (
+        "Hello, world!",
+        "Ünïcödé — naïve café 東京 🙂",
+        "  spaced\n\n\tout  ",
+        "<|endoftext|> as text",
+        "def f(x):\n    return x ** 2  # 1234567890",
+    ):
         assert built.encode_ordinary(text) == reference.encode_ordinary(text), text
         assert built.decode(built.encode_ordinary(text)) == text
 
 
-def test_prepared_encoding_does_not_read_the_encoding_file(prepared: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_prepared_encoding_does_not_read_the_encoding_file(
+    prepared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What a cold Lambda container of the built layer does: tiktoken's cache (its /tmp) stays untouched."""
     empty_cache = tmp_path / "cold-cache"
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(empty_cache))

@@ -32,14 +32,17 @@ def test_a_short_text_is_one_chunk() -> None:
     assert chunking.chunk("Just one line.", 800, 400) == ["Just one line."]
 
 
-@pytest.mark.parametrize(("filename", "data", "code"), [
-    ("photo.png", b"\x89PNG\r\n\x1a\n", "unsupported_file"),
-    ("archive", b"text", "unsupported_file"),
-    ("notes.txt", b"\x00\x01binary", "invalid_file"),
-    ("notes.txt", b"\xff\xfe\xfa", "invalid_file"),
-    ("empty.md", b"   \n", "invalid_file"),
-    ("scan.pdf", b"%PDF-1.4 ...", "invalid_file"),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "code"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n", "unsupported_file"),
+        ("archive", b"text", "unsupported_file"),
+        ("notes.txt", b"\x00\x01binary", "invalid_file"),
+        ("notes.txt", b"\xff\xfe\xfa", "invalid_file"),
+        ("empty.md", b"   \n", "invalid_file"),
+        ("scan.pdf", b"%PDF-1.4 ...", "invalid_file"),
+    ],
+)
 def test_what_cannot_be_indexed(filename: str, data: bytes, code: str) -> None:
     with pytest.raises(chunking.ProcessingError) as raised:
         chunking.extract_text(filename, data)
@@ -63,8 +66,10 @@ def test_the_relevant_document_scores_highest_and_scores_lie_in_unit_range() -> 
 def test_several_queries_take_each_chunks_best_score() -> None:
     built = index.build(DOCS)
     combined = index.score(["kitten", "volcano magma"], DOCS, built.vectors)
-    assert np.allclose(combined, np.maximum(index.score(["kitten"], DOCS, built.vectors),
-                                            index.score(["volcano magma"], DOCS, built.vectors)))
+    assert np.allclose(
+        combined,
+        np.maximum(index.score(["kitten"], DOCS, built.vectors), index.score(["volcano magma"], DOCS, built.vectors)),
+    )
 
 
 def test_rewrite_keeps_the_meaningful_words() -> None:
@@ -75,20 +80,39 @@ def test_rewrite_keeps_the_meaningful_words() -> None:
 ATTRIBUTES = {"author": "ana", "year": 2023, "public": True}
 
 
-@pytest.mark.parametrize(("node", "expected"), [
-    ({"type": "eq", "key": "author", "value": "ana"}, True),
-    ({"type": "ne", "key": "author", "value": "ana"}, False),
-    ({"type": "gt", "key": "year", "value": 2020}, True),
-    ({"type": "lte", "key": "year", "value": 2022.5}, False),
-    ({"type": "eq", "key": "public", "value": 1}, False),  # a boolean is not the number 1
-    ({"type": "gt", "key": "author", "value": 3}, False),  # different kinds never compare
-    ({"type": "eq", "key": "missing", "value": "x"}, False),
-    ({"type": "and", "filters": [{"type": "eq", "key": "public", "value": True},
-                                 {"type": "gte", "key": "year", "value": 2023}]}, True),
-    ({"type": "or", "filters": [{"type": "eq", "key": "author", "value": "bo"},
-                                {"type": "and", "filters": [{"type": "lt", "key": "year", "value": 2000}]}]}, False),
-    (None, True),
-])
+@pytest.mark.parametrize(
+    ("node", "expected"),
+    [
+        ({"type": "eq", "key": "author", "value": "ana"}, True),
+        ({"type": "ne", "key": "author", "value": "ana"}, False),
+        ({"type": "gt", "key": "year", "value": 2020}, True),
+        ({"type": "lte", "key": "year", "value": 2022.5}, False),
+        ({"type": "eq", "key": "public", "value": 1}, False),  # a boolean is not the number 1
+        ({"type": "gt", "key": "author", "value": 3}, False),  # different kinds never compare
+        ({"type": "eq", "key": "missing", "value": "x"}, False),
+        (
+            {
+                "type": "and",
+                "filters": [
+                    {"type": "eq", "key": "public", "value": True},
+                    {"type": "gte", "key": "year", "value": 2023},
+                ],
+            },
+            True,
+        ),
+        (
+            {
+                "type": "or",
+                "filters": [
+                    {"type": "eq", "key": "author", "value": "bo"},
+                    {"type": "and", "filters": [{"type": "lt", "key": "year", "value": 2000}]},
+                ],
+            },
+            False,
+        ),
+        (None, True),
+    ],
+)
 def test_filters(node: dict | None, expected: bool) -> None:
     assert matches(params.filters(node), ATTRIBUTES) is expected
 
@@ -100,11 +124,13 @@ def test_comparison_type_defaults_to_eq() -> None:
 def test_chunking_strategy_checks() -> None:
     assert params.chunking_strategy(None) == (800, 400)
     assert params.chunking_strategy({"type": "auto"}) == (800, 400)
-    assert params.chunking_strategy({"type": "static", "static": {"max_chunk_size_tokens": 4096,
-                                                                 "chunk_overlap_tokens": 2048}}) == (4096, 2048)
+    assert params.chunking_strategy(
+        {"type": "static", "static": {"max_chunk_size_tokens": 4096, "chunk_overlap_tokens": 2048}}
+    ) == (4096, 2048)
     with pytest.raises(OpenAIError) as raised:
-        params.chunking_strategy({"type": "static", "static": {"max_chunk_size_tokens": 300,
-                                                               "chunk_overlap_tokens": "10"}})
+        params.chunking_strategy(
+            {"type": "static", "static": {"max_chunk_size_tokens": 300, "chunk_overlap_tokens": "10"}}
+        )
     assert raised.value.param == "chunking_strategy.static.chunk_overlap_tokens"
     assert raised.value.code == "invalid_type"
 

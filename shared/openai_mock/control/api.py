@@ -15,8 +15,7 @@ from openai_mock.generation.chat import Scripted
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
 
-__all__ = ["CONTROL_PREFIX", "Scripted", "journal", "reset_process_state", "reset_tenant",
-           "scripted"]
+__all__ = ["CONTROL_PREFIX", "Scripted", "journal", "reset_process_state", "reset_tenant", "scripted"]
 
 
 def scripted(tenant: str, endpoint: str, request: Mapping[str, Any]) -> Scripted | None:

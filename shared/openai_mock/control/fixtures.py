@@ -33,8 +33,13 @@ COLLECTION = "mock.fixture"
 
 
 def create(tenant: str, body: FixtureRequest) -> dict[str, Any]:
-    fixture = {"id": ids.new_id("mock.fixture"), "object": "mock.fixture", "created_at": clock.now_seconds(),
-               **body.model_dump(mode="json", exclude_none=True), "matched": 0}
+    fixture = {
+        "id": ids.new_id("mock.fixture"),
+        "object": "mock.fixture",
+        "created_at": clock.now_seconds(),
+        **body.model_dump(mode="json", exclude_none=True),
+        "matched": 0,
+    }
     return get_store().create(tenant, COLLECTION, fixture)
 
 
@@ -46,8 +51,11 @@ def retrieve(tenant: str, fixture_id: str) -> dict[str, Any]:
 
 
 def list_fixtures(tenant: str, params: ListParams) -> dict[str, Any]:
-    return list_object(get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order,
-                                        after=params.after, before=params.before))
+    return list_object(
+        get_store().list(
+            tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after, before=params.before
+        )
+    )
 
 
 def delete(tenant: str, fixture_id: str) -> dict[str, Any]:
@@ -87,9 +95,17 @@ def load_file(path: Path) -> list[dict[str, Any]]:
         document = json.loads(text)
     entries = document.get("fixtures", []) if isinstance(document, dict) else document
     from openai_mock.control.fixture_models import FixtureRequest  # only when a deployment loads a file
-    return [{"id": f"file_fixture_{index}", "object": "mock.fixture", "created_at": 0,
-             **FixtureRequest.model_validate(entry).model_dump(mode="json", exclude_none=True), "matched": 0}
-            for index, entry in enumerate(entries or [])]
+
+    return [
+        {
+            "id": f"file_fixture_{index}",
+            "object": "mock.fixture",
+            "created_at": 0,
+            **FixtureRequest.model_validate(entry).model_dump(mode="json", exclude_none=True),
+            "matched": 0,
+        }
+        for index, entry in enumerate(entries or [])
+    ]
 
 
 def deployment_fixtures() -> tuple[dict[str, Any], ...]:
@@ -182,9 +198,15 @@ def match_fixture(tenant: str, endpoint: str, request: Mapping[str, Any]) -> dic
 
 def script_of(answer: Mapping[str, Any]) -> Scripted | None:
     """The fixture's content or tool calls as builder input (None: let the mock generate)."""
-    calls = tuple((call["name"], call["arguments"] if isinstance(call["arguments"], str)
-                   else json.dumps(call["arguments"], separators=(",", ":")))
-                  for call in answer.get("tool_calls") or [])
+    calls = tuple(
+        (
+            call["name"],
+            call["arguments"]
+            if isinstance(call["arguments"], str)
+            else json.dumps(call["arguments"], separators=(",", ":")),
+        )
+        for call in answer.get("tool_calls") or []
+    )
     if "structured" in answer:
         return Scripted(json.dumps(answer["structured"], ensure_ascii=False), calls)
     if "content" in answer or calls:

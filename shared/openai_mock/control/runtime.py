@@ -75,8 +75,11 @@ def current() -> RequestControls | None:
 
 
 def begin(tenant: str, organization: str, raw_headers: list[tuple[bytes, bytes]]) -> RequestControls:
-    mock_headers = {name[len(HEADER_PREFIX):].decode("latin-1"): value.decode("latin-1")
-                    for name, value in raw_headers if name.startswith(HEADER_PREFIX)}
+    mock_headers = {
+        name[len(HEADER_PREFIX) :].decode("latin-1"): value.decode("latin-1")
+        for name, value in raw_headers
+        if name.startswith(HEADER_PREFIX)
+    }
     controls = RequestControls(tenant, organization, mock_headers)
     _current.set(controls)
     return controls
@@ -111,8 +114,7 @@ def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError
     try:
         return faults.fault_error(kind, organization=controls.organization, retry_after=retry_after)
     except ValueError as error:
-        return OpenAIError(400, f"Invalid 'x-mock-fault' header: {error}.", param="x-mock-fault",
-                           code="invalid_value")
+        return OpenAIError(400, f"Invalid 'x-mock-fault' header: {error}.", param="x-mock-fault", code="invalid_value")
 
 
 def _float(value: str | None, default: float) -> float:
@@ -130,10 +132,12 @@ def latency(controls: RequestControls, settings: Settings) -> Pace | None:
     base = controls.latency or _deployment_pace(settings)
     headers = controls.headers
     if headers:
-        base = Pace(ms=int(_float(headers.get("latency-ms"), base.ms)),
-                       jitter_ms=int(_float(headers.get("jitter-ms"), base.jitter_ms)),
-                       ttft_ms=int(_float(headers.get("ttft-ms"), base.ttft_ms)),
-                       tokens_per_second=_float(headers.get("tokens-per-second"), base.tokens_per_second))
+        base = Pace(
+            ms=int(_float(headers.get("latency-ms"), base.ms)),
+            jitter_ms=int(_float(headers.get("jitter-ms"), base.jitter_ms)),
+            ttft_ms=int(_float(headers.get("ttft-ms"), base.ttft_ms)),
+            tokens_per_second=_float(headers.get("tokens-per-second"), base.tokens_per_second),
+        )
     if not (base.ms or base.jitter_ms or base.ttft_ms or base.tokens_per_second) and not controls.cut:
         return None
     return base
@@ -145,8 +149,15 @@ _deployment: tuple[Settings, Pace] | None = None
 def _deployment_pace(settings: Settings) -> Pace:
     global _deployment
     if _deployment is None or _deployment[0] is not settings:  # built once per settings object, not per request
-        _deployment = (settings, Pace(ms=settings.latency_ms, jitter_ms=settings.latency_jitter_ms,
-                                      ttft_ms=settings.ttft_ms, tokens_per_second=settings.tokens_per_second))
+        _deployment = (
+            settings,
+            Pace(
+                ms=settings.latency_ms,
+                jitter_ms=settings.latency_jitter_ms,
+                ttft_ms=settings.ttft_ms,
+                tokens_per_second=settings.tokens_per_second,
+            ),
+        )
     return _deployment[1]
 
 
@@ -162,8 +173,13 @@ class PacedSend:
     A paced stream is the only one that waits, so it is the one that watches for the client leaving (through
     `receive`): then the rest of the stream is dropped instead of slept through. `close()` ends the watch."""
 
-    def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]], receive: Callable[[], Awaitable[Any]],
-                 controls: RequestControls, settings: Settings) -> None:
+    def __init__(
+        self,
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+        receive: Callable[[], Awaitable[Any]],
+        controls: RequestControls,
+        settings: Settings,
+    ) -> None:
         self.send, self.receive, self.controls, self.settings = send, receive, controls, settings
         self.pace: Pace | None = None
         self.streaming = False
@@ -179,8 +195,7 @@ class PacedSend:
             if self.pace is None:
                 await self.send(message)
                 return
-            content_type = next((value for name, value in message.get("headers", []) if name == b"content-type"),
-                                b"")
+            content_type = next((value for name, value in message.get("headers", []) if name == b"content-type"), b"")
             self.streaming = content_type.startswith(b"text/event-stream")
             self.cut_after = int(_float(self.controls.headers.get("stream-cut-after"), DEFAULT_CUT_AFTER))
             if not self.streaming and (self.pace.ms or self.pace.jitter_ms):
@@ -277,11 +292,22 @@ def _decoded(body: Any, size: int) -> Any:
         return {"bytes": size}  # multipart uploads and other binary bodies: their size only
 
 
-def record(controls: RequestControls, method: str, path: str, query: str, started: float, finished: float,
-           size: int) -> None:
+def record(
+    controls: RequestControls, method: str, path: str, query: str, started: float, finished: float, size: int
+) -> None:
     """Append the request to its tenant's journal, keeping the newest `size` entries."""
-    entry = _Entry(next(_entries), clock.now(), method, path, query, bytes(controls.body), controls.body_size,
-                   controls.status, round((finished - started) * 1000, 3), controls.fixture)
+    entry = _Entry(
+        next(_entries),
+        clock.now(),
+        method,
+        path,
+        query,
+        bytes(controls.body),
+        controls.body_size,
+        controls.status,
+        round((finished - started) * 1000, 3),
+        controls.fixture,
+    )
     if get_settings().store == "memory":
         with _ring_lock:
             ring = _ring.get(controls.tenant)
@@ -313,22 +339,40 @@ def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
     """One page of the tenant's journal; `path` keeps the entries whose path starts with it."""
     if get_settings().store != "memory":
         where = None if path is None else (lambda entry: str(entry["path"]).startswith(path))
-        return get_store().list(tenant, JOURNAL, limit=params.limit, order=params.order, after=params.after,
-                                before=params.before, where=where)
+        return get_store().list(
+            tenant,
+            JOURNAL,
+            limit=params.limit,
+            order=params.order,
+            after=params.after,
+            before=params.before,
+            where=where,
+        )
     with _ring_lock:
         entries = [entry for entry in _ring.get(tenant, ()) if path is None or entry.path.startswith(path)]
     # Ids are derived from the entry (stable across listings) when first needed; bodies decoded per page.
-    listed = [{"id": ids.stable_id(JOURNAL, entry.at, str(entry.sequence), entry.sequence), "entry": entry}
-              for entry in entries]
+    listed = [
+        {"id": ids.stable_id(JOURNAL, entry.at, str(entry.sequence), entry.sequence), "entry": entry}
+        for entry in entries
+    ]
     page = paginate(listed, params)
     return Page([_listed(item["entry"], item["id"]) for item in page.items], page.has_more)
 
 
 def _listed(entry: _Entry, entry_id: str) -> dict[str, Any]:
     """A journal entry as the API shows it: the body decoded, its raw bytes and size left out."""
-    return {"id": entry_id, "object": JOURNAL, "created_at": int(entry.at), "method": entry.method,
-            "path": entry.path, "query": entry.query, "body": _decoded(entry.body, entry.body_size),
-            "status": entry.status, "latency_ms": entry.latency_ms, "fixture": entry.fixture}
+    return {
+        "id": entry_id,
+        "object": JOURNAL,
+        "created_at": int(entry.at),
+        "method": entry.method,
+        "path": entry.path,
+        "query": entry.query,
+        "body": _decoded(entry.body, entry.body_size),
+        "status": entry.status,
+        "latency_ms": entry.latency_ms,
+        "fixture": entry.fixture,
+    }
 
 
 def clear_journal(tenant: str) -> int:

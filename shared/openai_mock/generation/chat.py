@@ -35,8 +35,28 @@ REPLY_PRIMING = 3
 IMAGE_LOW_TOKENS = 85
 IMAGE_HIGH_TOKENS = 765
 _REASONING_BLOCKS = {"low": (1, 4), "medium": (3, 10), "high": (8, 24)}  # × 64 hidden tokens
-_GENERIC_NAME_WORDS = frozenset({"get", "set", "list", "create", "update", "delete", "fetch", "find", "make",
-                                 "run", "call", "tool", "function", "data", "info", "current", "new", "the"})
+_GENERIC_NAME_WORDS = frozenset(
+    {
+        "get",
+        "set",
+        "list",
+        "create",
+        "update",
+        "delete",
+        "fetch",
+        "find",
+        "make",
+        "run",
+        "call",
+        "tool",
+        "function",
+        "data",
+        "info",
+        "current",
+        "new",
+        "the",
+    }
+)
 
 
 # --------------------------------------------------------------------------------------------- tokens
@@ -248,8 +268,11 @@ def _arguments(function: Mapping[str, Any], rng: random.Random, prompt: str) -> 
     nouns = _proper_nouns(prompt)
     if isinstance(value, dict) and nouns:
         for key, schema in properties.items():
-            plain_string = isinstance(schema, Mapping) and schema.get("type") == "string" and not (
-                set(schema) & {"enum", "const", "pattern", "format", "maxLength"})
+            plain_string = (
+                isinstance(schema, Mapping)
+                and schema.get("type") == "string"
+                and not (set(schema) & {"enum", "const", "pattern", "format", "maxLength"})
+            )
             if key in value and plain_string and key.lower() in _PLACE_KEYS:
                 value[key] = nouns[0]
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -292,8 +315,9 @@ def _visible_text(request: Mapping[str, Any], kind: str, rng: random.Random, que
     return text.Composed(answer, tokens.encode(answer, model))
 
 
-def _text_choice(request: Mapping[str, Any], kind: str, rng: random.Random, budget: int | None,
-                 question_tokens: int) -> ChoiceResult:
+def _text_choice(
+    request: Mapping[str, Any], kind: str, rng: random.Random, budget: int | None, question_tokens: int
+) -> ChoiceResult:
     model = request["model"]
     visible = _visible_text(request, kind, rng, question_tokens)
     fitted = text.fit(visible.text, model=model, max_tokens=budget, stop=_stop_list(request), encoded=visible.tokens)
@@ -310,8 +334,13 @@ def _call_choice(request: Mapping[str, Any], chosen: Plan, rng: random.Random, b
         remaining = None if budget is None else max(0, budget - used - name_tokens)
         fitted = text.fit(arguments, model=model, max_tokens=remaining)
         used += name_tokens + fitted.token_count
-        calls.append({"id": tool_call_id(rng), "type": "function",
-                      "function": {"name": function["name"], "arguments": fitted.text}})
+        calls.append(
+            {
+                "id": tool_call_id(rng),
+                "type": "function",
+                "function": {"name": function["name"], "arguments": fitted.text},
+            }
+        )
         if fitted.finish_reason == "length":
             finish = "length"
             break
@@ -323,8 +352,9 @@ def _call_choice(request: Mapping[str, Any], chosen: Plan, rng: random.Random, b
     return ChoiceResult(message, finish, used)
 
 
-def _scripted_choice(request: Mapping[str, Any], script: Scripted, rng: random.Random,
-                     budget: int | None) -> ChoiceResult:
+def _scripted_choice(
+    request: Mapping[str, Any], script: Scripted, rng: random.Random, budget: int | None
+) -> ChoiceResult:
     model = request["model"]
     if not script.tool_calls:
         fitted = text.fit(script.content or "", model=model, max_tokens=budget, stop=_stop_list(request))
@@ -337,8 +367,9 @@ def _scripted_choice(request: Mapping[str, Any], script: Scripted, rng: random.R
         remaining = None if budget is None else max(0, budget - used - name_tokens)
         fitted = text.fit(arguments, model=model, max_tokens=remaining)
         used += name_tokens + fitted.token_count
-        calls.append({"id": tool_call_id(rng), "type": "function",
-                      "function": {"name": name, "arguments": fitted.text}})
+        calls.append(
+            {"id": tool_call_id(rng), "type": "function", "function": {"name": name, "arguments": fitted.text}}
+        )
         if fitted.finish_reason == "length":
             finish = "length"
             break
@@ -373,8 +404,34 @@ def reasoning_tokens(request: Mapping[str, Any], rng: random.Random, reasoning: 
 
 
 def _alternatives(rng: random.Random, model: str, chosen: str, count: int) -> list[str]:  # noqa: ARG001
-    pool = [" the", " a", " this", " it", " and", " to", " of", " is", ",", ".", " that", " you", " we", " in",
-            " for", " with", " can", " more", " one", " first", "The", "A", " an", " on", " as", "\n"]
+    pool = [
+        " the",
+        " a",
+        " this",
+        " it",
+        " and",
+        " to",
+        " of",
+        " is",
+        ",",
+        ".",
+        " that",
+        " you",
+        " we",
+        " in",
+        " for",
+        " with",
+        " can",
+        " more",
+        " one",
+        " first",
+        "The",
+        "A",
+        " an",
+        " on",
+        " as",
+        "\n",
+    ]
     rng.shuffle(pool)
     return [token for token in pool if token != chosen][:count]
 
@@ -438,8 +495,9 @@ def build_chat_completion(
         if request.get("logprobs"):
             entries = token_logprobs(result.content_tokens, model, request.get("top_logprobs") or 0, choice_rng)
             logprobs = {"content": entries, "refusal": None}
-        choices.append({"index": index, "message": result.message, "logprobs": logprobs,
-                        "finish_reason": result.finish_reason})
+        choices.append(
+            {"index": index, "message": result.message, "logprobs": logprobs, "finish_reason": result.finish_reason}
+        )
     rejected = _rejected_prediction_tokens(request, choices)
     return {
         "id": completion_id,
@@ -495,9 +553,14 @@ def stream_chunks(completion: Mapping[str, Any], include_usage: bool) -> Iterato
     """The completion as the real stream sends it: per choice a role chunk, content deltas on token
     boundaries (tool calls: id + name, then argument fragments), a finish chunk; then the usage chunk."""
     model = completion["model"]
-    head = {"id": completion["id"], "object": "chat.completion.chunk", "created": completion["created"],
-            "model": model, "service_tier": completion.get("service_tier", "default"),
-            "system_fingerprint": completion["system_fingerprint"]}
+    head = {
+        "id": completion["id"],
+        "object": "chat.completion.chunk",
+        "created": completion["created"],
+        "model": model,
+        "service_tier": completion.get("service_tier", "default"),
+        "system_fingerprint": completion["system_fingerprint"],
+    }
     tail = {"usage": None} if include_usage else {}
 
     def chunk(index: int, delta: dict[str, Any], finish: str | None = None, logprobs: Any = None) -> dict[str, Any]:
@@ -518,8 +581,12 @@ def stream_chunks(completion: Mapping[str, Any], include_usage: bool) -> Iterato
             logprobs = {"content": entries[position : position + 1], "refusal": None} if entries else None
             yield chunk(index, {"content": piece}, logprobs=logprobs)
         for call_index, call in enumerate(message.get("tool_calls") or []):
-            opening = {"index": call_index, "id": call["id"], "type": "function",
-                       "function": {"name": call["function"]["name"], "arguments": ""}}
+            opening = {
+                "index": call_index,
+                "id": call["id"],
+                "type": "function",
+                "function": {"name": call["function"]["name"], "arguments": ""},
+            }
             yield chunk(index, {"tool_calls": [opening]})
             for fragment in fragments(call["function"]["arguments"], model):
                 yield chunk(index, {"tool_calls": [{"index": call_index, "function": {"arguments": fragment}}]})
@@ -594,12 +661,19 @@ def add_audio(completion: dict[str, Any], request: Mapping[str, Any]) -> list[Sp
         if transcript is None:
             continue
         data, seconds = speak(transcript, settings["voice"], settings["format"])
-        answer = SpokenAnswer(audio_id(completion["id"], choice["index"]), transcript,
-                              audio_tokens_for(seconds, AUDIO_OUTPUT_TOKENS_PER_SECOND),
-                              completion["created"] + AUDIO_LIFETIME_SECONDS)
+        answer = SpokenAnswer(
+            audio_id(completion["id"], choice["index"]),
+            transcript,
+            audio_tokens_for(seconds, AUDIO_OUTPUT_TOKENS_PER_SECOND),
+            completion["created"] + AUDIO_LIFETIME_SECONDS,
+        )
         message["content"] = None
-        message["audio"] = {"id": answer.id, "data": base64.b64encode(data).decode("ascii"),
-                            "expires_at": answer.expires_at, "transcript": transcript}
+        message["audio"] = {
+            "id": answer.id,
+            "data": base64.b64encode(data).decode("ascii"),
+            "expires_at": answer.expires_at,
+            "transcript": transcript,
+        }
         audio_total += answer.audio_tokens
         spoken.append(answer)
     usage = completion["usage"]

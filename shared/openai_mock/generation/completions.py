@@ -17,8 +17,12 @@ from typing import Any
 from openai_mock.generation import text, tokens
 from openai_mock.generation.chat import system_fingerprint
 
-_BRIDGES = ("That leads naturally to {topic}.", "All of this connects to {topic}.", "Which brings us to {topic}.",
-            "From there, the story turns to {topic}.")
+_BRIDGES = (
+    "That leads naturally to {topic}.",
+    "All of this connects to {topic}.",
+    "Which brings us to {topic}.",
+    "From there, the story turns to {topic}.",
+)
 _END_OF_TEXT = "<|endoftext|>"
 _ALTERNATIVES = (" the", " a", " and", " to", " of", " is", ",", ".", " that", " it", "\n", " in", " for")
 
@@ -114,8 +118,14 @@ def _logprobs(prompt: str, candidate: Candidate, request: Mapping[str, Any], rng
 
 
 def build_completion(
-    request: Mapping[str, Any], prompts: Sequence[str], prompt_tokens: int, rng: random.Random,
-    *, completion_id: str, created: int, script: str | None = None,
+    request: Mapping[str, Any],
+    prompts: Sequence[str],
+    prompt_tokens: int,
+    rng: random.Random,
+    *,
+    completion_id: str,
+    created: int,
+    script: str | None = None,
 ) -> dict[str, Any]:
     """The `text_completion` for a validated request whose prompts are already decoded to text;
     `script` (a mock-controls fixture) is the text every choice continues with."""
@@ -132,8 +142,9 @@ def build_completion(
             logprobs = None
             if request.get("logprobs") is not None:
                 logprobs = _logprobs(prompt, candidate, request, rng)
-            choices.append({"text": shown, "index": len(choices), "logprobs": logprobs,
-                            "finish_reason": candidate.finish_reason})
+            choices.append(
+                {"text": shown, "index": len(choices), "logprobs": logprobs, "finish_reason": candidate.finish_reason}
+            )
     return {
         "id": completion_id,
         "object": "text_completion",
@@ -141,22 +152,38 @@ def build_completion(
         "model": request["model"],
         "system_fingerprint": system_fingerprint(request["model"]),
         "choices": choices,
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
 def stream_chunks(completion: Mapping[str, Any], include_usage: bool) -> Iterator[dict[str, Any]]:
     """Token-sized text pieces per choice, then a chunk carrying finish_reason; the usage chunk last."""
     model = completion["model"]
-    head = {"id": completion["id"], "object": "text_completion", "created": completion["created"], "model": model,
-            "system_fingerprint": completion["system_fingerprint"]}
+    head = {
+        "id": completion["id"],
+        "object": "text_completion",
+        "created": completion["created"],
+        "model": model,
+        "system_fingerprint": completion["system_fingerprint"],
+    }
     tail = {"usage": None} if include_usage else {}
     for choice in completion["choices"]:
         for piece in text.split_on_tokens(choice["text"], model):
-            yield {**head, "choices": [{"text": piece, "index": choice["index"], "logprobs": None,
-                                        "finish_reason": None}], **tail}
-        yield {**head, "choices": [{"text": "", "index": choice["index"], "logprobs": None,
-                                    "finish_reason": choice["finish_reason"]}], **tail}
+            yield {
+                **head,
+                "choices": [{"text": piece, "index": choice["index"], "logprobs": None, "finish_reason": None}],
+                **tail,
+            }
+        yield {
+            **head,
+            "choices": [
+                {"text": "", "index": choice["index"], "logprobs": None, "finish_reason": choice["finish_reason"]}
+            ],
+            **tail,
+        }
     if include_usage:
         yield {**head, "choices": [], "usage": completion["usage"]}

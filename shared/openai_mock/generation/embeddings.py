@@ -30,9 +30,50 @@ NATIVE_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3
 _BUCKETS = 2048  # size of the hashed feature space projected to the model's dimensions
 _WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(
-    {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "i", "in", "is", "it",
-     "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with", "you", "your", "we",
-     "they", "he", "she", "them", "our", "their", "there", "what", "which", "who"}
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+        "you",
+        "your",
+        "we",
+        "they",
+        "he",
+        "she",
+        "them",
+        "our",
+        "their",
+        "there",
+        "what",
+        "which",
+        "who",
+    }
 )
 # text-embedding-ada-002 vectors are famously anisotropic: even unrelated texts score ~0.7 cosine.
 _ADA_OFFSET = 1.5
@@ -64,6 +105,7 @@ def _features(text: str) -> dict[str, float]:
 def _sparse(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(bucket indexes, signed weights) of the text's features; repeated features grow sub-linearly."""
     import numpy as np
+
     indexes, weights = [], []
     for feature, weight in _features(text).items():
         digest = _stable_hash(feature)
@@ -77,6 +119,7 @@ def _sparse(text: str) -> tuple[np.ndarray, np.ndarray]:
 def _projection(model: str) -> np.ndarray:
     """The model's fixed random projection, (buckets x native dimensions), seeded by the model name."""
     import numpy as np
+
     seed = _stable_hash("projection:" + model)
     return np.random.default_rng(seed).standard_normal((_BUCKETS, NATIVE_DIMENSIONS[model]), dtype=np.float32)
 
@@ -84,12 +127,14 @@ def _projection(model: str) -> np.ndarray:
 @lru_cache(maxsize=4)
 def _common_direction(model: str) -> np.ndarray:
     import numpy as np
+
     vector = np.random.default_rng(_stable_hash("offset:" + model)).standard_normal(NATIVE_DIMENSIONS[model])
     return (vector / np.linalg.norm(vector)).astype(np.float32)
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     import numpy as np
+
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return (matrix / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
 
@@ -97,6 +142,7 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
 def embed_array(texts: Sequence[str], model: str, dimensions: int | None = None) -> np.ndarray:
     """Unit-length float32 vectors, one row per text: same (model, text, dimensions) → same row."""
     import numpy as np
+
     if model not in NATIVE_DIMENSIONS:
         raise ValueError(f"{model!r} is not an embedding model")
     projection = _projection(model)
@@ -121,5 +167,6 @@ def embed(
 
 def cosine_similarity(first: Sequence[float], second: Sequence[float]) -> float:
     import numpy as np
+
     a, b = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))

@@ -53,6 +53,7 @@ def auto_batch_size(n_examples: int) -> int:
 
 def resolve_hyperparameters(method: str, requested: Mapping[str, Any], n_examples: int) -> dict[str, Any]:
     """Every "auto" (or missing) hyperparameter replaced by the number the service would pick."""
+
     def pick(name: str, auto: int | float) -> Any:
         value = requested.get(name, "auto")
         return auto if value == "auto" else value
@@ -85,8 +86,14 @@ class Timeline:
         return self.first_step + step * self.step_seconds
 
     def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "validated": self.validated, "started": self.started,
-                "first_step": self.first_step, "step_seconds": self.step_seconds, "finished": self.finished}
+        return {
+            "created": self.created,
+            "validated": self.validated,
+            "started": self.started,
+            "first_step": self.first_step,
+            "step_seconds": self.step_seconds,
+            "finished": self.finished,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, int]) -> Timeline:
@@ -164,8 +171,16 @@ def results_csv(curve: list[StepMetrics]) -> bytes:
 # --------------------------------------------------------------------------- events and checkpoints
 
 
-def _event(job_id: str, index: int, at: int, message: str, *, level: str = "info", kind: str = "message",
-           data: dict[str, Any] | None = None) -> dict[str, Any]:
+def _event(
+    job_id: str,
+    index: int,
+    at: int,
+    message: str,
+    *,
+    level: str = "info",
+    kind: str = "message",
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
         "object": "fine_tuning.job.event",
         "id": stable_id("fine_tuning.job.event", at, f"{job_id}|{index}"),
@@ -178,8 +193,12 @@ def _event(job_id: str, index: int, at: int, message: str, *, level: str = "info
 
 
 def _metrics_data(row: StepMetrics, total_steps: int) -> dict[str, Any]:
-    data: dict[str, Any] = {"step": row.step, "train_loss": row.train_loss,
-                            "train_mean_token_accuracy": row.train_accuracy, "total_steps": total_steps}
+    data: dict[str, Any] = {
+        "step": row.step,
+        "train_loss": row.train_loss,
+        "train_mean_token_accuracy": row.train_accuracy,
+        "total_steps": total_steps,
+    }
     if row.valid_loss is not None:
         data["valid_loss"] = row.valid_loss
         data["valid_mean_token_accuracy"] = row.valid_accuracy
@@ -245,8 +264,10 @@ def events_until(story: JobStory, now: int, cancelled_at: int | None) -> list[di
     happened = [event for event in all_events(story) if event[0] <= end]
     if cancelled_at is not None and cancelled_at <= now:
         happened.append((cancelled_at, "The job has been cancelled", "info", "message", None))
-    return [_event(story.job_id, index, at, message, level=level, kind=kind, data=data)
-            for index, (at, message, level, kind, data) in enumerate(happened)]
+    return [
+        _event(story.job_id, index, at, message, level=level, kind=kind, data=data)
+        for index, (at, message, level, kind, data) in enumerate(happened)
+    ]
 
 
 def checkpoints_until(story: JobStory, end: int) -> list[dict[str, Any]]:
@@ -258,19 +279,27 @@ def checkpoints_until(story: JobStory, end: int) -> list[dict[str, Any]]:
         if at > end:
             break
         row = story.curve[step - 1]
-        metrics: dict[str, Any] = {"step": step, "train_loss": row.train_loss,
-                                   "train_mean_token_accuracy": row.train_accuracy}
+        metrics: dict[str, Any] = {
+            "step": step,
+            "train_loss": row.train_loss,
+            "train_mean_token_accuracy": row.train_accuracy,
+        }
         if row.valid_loss is not None and row.valid_accuracy is not None:
-            metrics.update(valid_loss=row.valid_loss, valid_mean_token_accuracy=row.valid_accuracy,
-                           full_valid_loss=round(row.valid_loss * 0.98, 6),
-                           full_valid_mean_token_accuracy=round(min(0.999, row.valid_accuracy * 1.01), 6))
-        checkpoints.append({
-            "object": "fine_tuning.job.checkpoint",
-            "id": stable_id("fine_tuning.job.checkpoint", at, f"{story.job_id}|{epoch}"),
-            "created_at": at,
-            "fine_tuned_model_checkpoint": f"{story.fine_tuned_model}:ckpt-step-{step}",
-            "fine_tuning_job_id": story.job_id,
-            "metrics": metrics,
-            "step_number": step,
-        })
+            metrics.update(
+                valid_loss=row.valid_loss,
+                valid_mean_token_accuracy=row.valid_accuracy,
+                full_valid_loss=round(row.valid_loss * 0.98, 6),
+                full_valid_mean_token_accuracy=round(min(0.999, row.valid_accuracy * 1.01), 6),
+            )
+        checkpoints.append(
+            {
+                "object": "fine_tuning.job.checkpoint",
+                "id": stable_id("fine_tuning.job.checkpoint", at, f"{story.job_id}|{epoch}"),
+                "created_at": at,
+                "fine_tuned_model_checkpoint": f"{story.fine_tuned_model}:ckpt-step-{step}",
+                "fine_tuning_job_id": story.job_id,
+                "metrics": metrics,
+                "step_number": step,
+            }
+        )
     return checkpoints

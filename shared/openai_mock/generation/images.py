@@ -21,10 +21,34 @@ from openai_mock.generation.png import RGB, RGBA, Picture, encode_png
 # Scenes: what a prompt looks like
 # ---------------------------------------------------------------------------------------------------
 _COLOUR_WORDS = {
-    "red": 0.0, "crimson": 0.97, "orange": 0.08, "amber": 0.11, "gold": 0.13, "golden": 0.13, "yellow": 0.16,
-    "lime": 0.25, "green": 0.33, "forest": 0.36, "teal": 0.47, "cyan": 0.5, "turquoise": 0.48, "sky": 0.55,
-    "ocean": 0.57, "sea": 0.56, "blue": 0.62, "navy": 0.64, "indigo": 0.7, "violet": 0.76, "purple": 0.8,
-    "magenta": 0.85, "pink": 0.92, "rose": 0.95, "sunset": 0.05, "night": 0.66, "desert": 0.1, "snow": 0.58,
+    "red": 0.0,
+    "crimson": 0.97,
+    "orange": 0.08,
+    "amber": 0.11,
+    "gold": 0.13,
+    "golden": 0.13,
+    "yellow": 0.16,
+    "lime": 0.25,
+    "green": 0.33,
+    "forest": 0.36,
+    "teal": 0.47,
+    "cyan": 0.5,
+    "turquoise": 0.48,
+    "sky": 0.55,
+    "ocean": 0.57,
+    "sea": 0.56,
+    "blue": 0.62,
+    "navy": 0.64,
+    "indigo": 0.7,
+    "violet": 0.76,
+    "purple": 0.8,
+    "magenta": 0.85,
+    "pink": 0.92,
+    "rose": 0.95,
+    "sunset": 0.05,
+    "night": 0.66,
+    "desert": 0.1,
+    "snow": 0.58,
 }
 
 
@@ -102,19 +126,43 @@ def scene_for(prompt: str, rng: random.Random, *, vivid: bool = True, detail: in
     top = _rgb(hue, rng.uniform(0.7, 0.85), saturation)
     bottom = _rgb(hue + rng.uniform(-0.12, 0.12), rng.uniform(0.35, 0.5), saturation)
     accent = named[1] if len(named) > 1 else hue + 0.5
-    shapes = [_Shape("disc", rng.uniform(0.2, 0.8), rng.uniform(0.15, 0.35), rng.uniform(0.06, 0.14), 0,
-                     _rgb(accent, 0.6, saturation))]
+    shapes = [
+        _Shape(
+            "disc",
+            rng.uniform(0.2, 0.8),
+            rng.uniform(0.15, 0.35),
+            rng.uniform(0.06, 0.14),
+            0,
+            _rgb(accent, 0.6, saturation),
+        )
+    ]
     horizon = rng.uniform(0.55, 0.75)
     for index in range(detail + len(words) % 3):
         hill_hue = hue + 0.33 + digest[(index + 1) % len(digest)] / 1024
         if index % 2:
-            shapes.append(_Shape("disc", rng.uniform(0, 1), horizon + rng.uniform(0.1, 0.3), rng.uniform(0.2, 0.4), 0,
-                                 _rgb(hill_hue, rng.uniform(0.2, 0.4), saturation)))
+            shapes.append(
+                _Shape(
+                    "disc",
+                    rng.uniform(0, 1),
+                    horizon + rng.uniform(0.1, 0.3),
+                    rng.uniform(0.2, 0.4),
+                    0,
+                    _rgb(hill_hue, rng.uniform(0.2, 0.4), saturation),
+                )
+            )
         else:
             width = rng.uniform(0.05, 0.15)
             top_edge = horizon - rng.uniform(0.05, 0.3)
-            shapes.append(_Shape("box", rng.uniform(0, 1 - width), top_edge, width, 1 - top_edge,
-                                 _rgb(hill_hue + 0.1, rng.uniform(0.15, 0.35), saturation * 0.8)))
+            shapes.append(
+                _Shape(
+                    "box",
+                    rng.uniform(0, 1 - width),
+                    top_edge,
+                    width,
+                    1 - top_edge,
+                    _rgb(hill_hue + 0.1, rng.uniform(0.15, 0.35), saturation * 0.8),
+                )
+            )
     return Scene(top, bottom, tuple(shapes))
 
 
@@ -127,8 +175,10 @@ MOSAIC_CELLS = 16  # cells per side; 256/512/1024 are all multiples of it
 def sample_cells(picture: Picture, cells: int = MOSAIC_CELLS) -> list[list[RGBA]]:
     """The picture's colour at the centre of each cell of a cells x cells grid."""
     return [
-        [picture.pixel(int((i + 0.5) * picture.width / cells), int((j + 0.5) * picture.height / cells))
-         for i in range(cells)]
+        [
+            picture.pixel(int((i + 0.5) * picture.width / cells), int((j + 0.5) * picture.height / cells))
+            for i in range(cells)
+        ]
         for j in range(cells)
     ]
 

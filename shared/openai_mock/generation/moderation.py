@@ -78,8 +78,11 @@ _LEXICON: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:shut up|nobody likes you|everyone hates you|you suck|go away and die)\b", 0.8),
     ],
     "harassment/threatening": [
-        (rf"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to| want to| gonna) {_KILL} "
-         r"(?:you|him|her|them|your)\b", 0.92),
+        (
+            rf"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to| want to| gonna) {_KILL} "
+            r"(?:you|him|her|them|your)\b",
+            0.92,
+        ),
         (r"\b(?:watch your back|you(?:'re| are) dead|i know where you live|you will pay for this)\b", 0.85),
     ],
     "hate": [
@@ -105,13 +108,19 @@ _LEXICON: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:suicide|suicidal|self[- ]harm|cutting myself|overdose|end(?:ing)? my life|starve myself)\b", 0.8),
     ],
     "self-harm/intent": [
-        (r"\b(?:i (?:want|am going|'m going|plan|intend) to (?:die|kill myself|end (?:it all|my life)|hurt myself))\b",
-         0.93),
+        (
+            r"\b(?:i (?:want|am going|'m going|plan|intend) to "
+            r"(?:die|kill myself|end (?:it all|my life)|hurt myself))\b",
+            0.93,
+        ),
         (r"\b(?:i(?:'m| am) going to (?:cut|starve) myself|i don't want to live)\b", 0.9),
     ],
     "self-harm/instructions": [
-        (r"\b(?:how (?:to|do i|can i) (?:kill myself|commit suicide|cut myself|overdose)|"
-         r"(?:best|painless|easiest) way to (?:die|kill myself|commit suicide))\b", 0.93),
+        (
+            r"\b(?:how (?:to|do i|can i) (?:kill myself|commit suicide|cut myself|overdose)|"
+            r"(?:best|painless|easiest) way to (?:die|kill myself|commit suicide))\b",
+            0.93,
+        ),
     ],
     "sexual": [
         (r"\b(?:porn\w*|nude|naked|nsfw|erotic\w*|orgasm\w*|horny|sex(?:ual(?:ly)?)? explicit|explicit sex)\b", 0.85),

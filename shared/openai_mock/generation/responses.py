@@ -19,8 +19,12 @@ from urllib.parse import quote
 
 from openai_mock.generation import chat, text, tokens
 
-HOSTED_TOOLS = {"file_search": "file_search", "web_search_preview": "web_search",
-                "web_search_preview_2025_03_11": "web_search", "computer_use_preview": "computer"}
+HOSTED_TOOLS = {
+    "file_search": "file_search",
+    "web_search_preview": "web_search",
+    "web_search_preview_2025_03_11": "web_search",
+    "computer_use_preview": "computer",
+}
 _TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output")
 # A computer-use task: look first (screenshot), then act (click); after two observed actions, report in text.
 _COMPUTER_STEPS = 2
@@ -87,8 +91,11 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
         if kind == "message":
             messages.append({"role": item["role"], "content": [_chat_part(part) for part in item["content"]]})
         elif kind in ("function_call", "computer_call"):
-            name, arguments = ((item["name"], item["arguments"]) if kind == "function_call"
-                               else ("computer", json.dumps(item["action"])))
+            name, arguments = (
+                (item["name"], item["arguments"])
+                if kind == "function_call"
+                else ("computer", json.dumps(item["action"]))
+            )
             call = {"id": item["call_id"], "type": "function", "function": {"name": name, "arguments": arguments}}
             if messages and messages[-1]["role"] == "assistant" and messages[-1].get("tool_calls"):
                 messages[-1]["tool_calls"].append(call)
@@ -111,20 +118,34 @@ def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
     """The chat completion request that answers this turn."""
     request = turn.request
     functions = [tool for tool in request.get("tools", []) if tool["type"] == "function"]
-    chat_req: dict[str, Any] = {"model": request["model"],
-                                "messages": chat_messages(turn.conversation, request.get("instructions"))}
+    chat_req: dict[str, Any] = {
+        "model": request["model"],
+        "messages": chat_messages(turn.conversation, request.get("instructions")),
+    }
     if functions and not hosted_call:
-        chat_req["tools"] = [{"type": "function", "function": {key: tool[key] for key in
-                                                               ("name", "description", "parameters", "strict")
-                                                               if tool.get(key) is not None}}
-                             for tool in functions]
+        chat_req["tools"] = [
+            {
+                "type": "function",
+                "function": {
+                    key: tool[key]
+                    for key in ("name", "description", "parameters", "strict")
+                    if tool.get(key) is not None
+                },
+            }
+            for tool in functions
+        ]
         chat_req["tool_choice"] = _chat_tool_choice(request.get("tool_choice", "auto"))
         chat_req["parallel_tool_calls"] = request.get("parallel_tool_calls", True)
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
     if text_format["type"] == "json_schema":
-        chat_req["response_format"] = {"type": "json_schema", "json_schema": {
-            "name": text_format.get("name", "response"), "schema": text_format["schema"],
-            "strict": bool(text_format.get("strict"))}}
+        chat_req["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {
+                "name": text_format.get("name", "response"),
+                "schema": text_format["schema"],
+                "strict": bool(text_format.get("strict")),
+            },
+        }
     elif text_format["type"] == "json_object":
         chat_req["response_format"] = {"type": "json_object"}
     if request.get("max_output_tokens") is not None:
@@ -160,17 +181,23 @@ def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, 
 def _tool_exchange(call_id: str, name: str, arguments: Mapping[str, Any], result: str) -> list[dict[str, Any]]:
     """A hosted tool's call and result, as the chat messages the model reads before answering."""
     call = {"id": call_id, "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}
-    return [{"role": "assistant", "content": None, "tool_calls": [call]},
-            {"role": "tool", "tool_call_id": call_id, "content": result}]
+    return [
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": call_id, "content": result},
+    ]
 
 
 def web_sources(query: str) -> list[dict[str, str]]:
     """The pages a web search "finds": well-known sites, addressed by the query's topic."""
     topic = text.topic_of(query)
     slug, words = quote(topic.title().replace(" ", "_")), quote(topic)
-    return [{"title": f"{topic[:1].upper() + topic[1:]} - {site}",
-             "url": template.format(slug=slug, query=words) + ("&" if "?" in template else "?") + "utm_source=openai"}
-            for site, template in _SOURCES[:2]]
+    return [
+        {
+            "title": f"{topic[:1].upper() + topic[1:]} - {site}",
+            "url": template.format(slug=slug, query=words) + ("&" if "?" in template else "?") + "utm_source=openai",
+        }
+        for site, template in _SOURCES[:2]
+    ]
 
 
 def _cite(answer: str, sources: Sequence[Mapping[str, str]]) -> tuple[str, list[dict[str, Any]]]:
@@ -182,8 +209,15 @@ def _cite(answer: str, sources: Sequence[Mapping[str, str]]) -> tuple[str, list[
         answer += " (" if not annotations else " "
         start = len(answer)
         answer += link
-        annotations.append({"type": "url_citation", "start_index": start, "end_index": start + len(link),
-                            "url": source["url"], "title": source["title"]})
+        annotations.append(
+            {
+                "type": "url_citation",
+                "start_index": start,
+                "end_index": start + len(link),
+                "url": source["url"],
+                "title": source["title"],
+            }
+        )
     return (answer + ")" if annotations else answer), annotations
 
 
@@ -208,12 +242,23 @@ class _Output:
 
 
 def _message_item(new_id: NewId, answer: str, annotations: list[dict[str, Any]], truncated: bool) -> dict[str, Any]:
-    return {"type": "message", "id": new_id("message_item"), "status": "incomplete" if truncated else "completed",
-            "role": "assistant", "content": [{"type": "output_text", "text": answer, "annotations": annotations}]}
+    return {
+        "type": "message",
+        "id": new_id("message_item"),
+        "status": "incomplete" if truncated else "completed",
+        "role": "assistant",
+        "content": [{"type": "output_text", "text": answer, "annotations": annotations}],
+    }
 
 
-def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind: str | None,
-            script: chat.Scripted | None = None) -> _Output:
+def _answer(
+    turn: Turn,
+    rng: random.Random,
+    new_id: NewId,
+    reasoning: bool,
+    kind: str | None,
+    script: chat.Scripted | None = None,
+) -> _Output:
     """Reasoning, the hosted tool call when there is one, then the chat machinery's text or function calls."""
     chat_req = chat_request(turn, hosted_call=kind is not None)
     model = chat_req["model"]
@@ -221,8 +266,15 @@ def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind
     hosted: list[dict[str, Any]] = []
     sources: list[dict[str, str]] = []
     if kind == "file_search":
-        hosted.append({"type": "file_search_call", "id": new_id("file_search_call"), "status": "completed",
-                       "queries": [query], "results": turn.search_results})
+        hosted.append(
+            {
+                "type": "file_search_call",
+                "id": new_id("file_search_call"),
+                "status": "completed",
+                "queries": [query],
+                "results": turn.search_results,
+            }
+        )
         best = turn.search_results[0]["text"] if turn.search_results else ""
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "file_search", {"queries": [query]}, best)
     elif kind == "web_search":
@@ -230,20 +282,31 @@ def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind
         hosted.append({"type": "web_search_call", "id": new_id("web_search_call"), "status": "completed"})
         found = "; ".join(f"{source['title']} ({source['url']})" for source in sources)
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "web_search", {"query": query}, found)
-    completion = chat.build_chat_completion(chat_req, rng, completion_id="", created=0, reasoning=reasoning,
-                                            script=script)
+    completion = chat.build_chat_completion(
+        chat_req, rng, completion_id="", created=0, reasoning=reasoning, script=script
+    )
     usage, choice = completion["usage"], completion["choices"][0]
-    out = _Output(input_tokens=usage["prompt_tokens"], output_tokens=usage["completion_tokens"],
-                  reasoning_tokens=usage["completion_tokens_details"]["reasoning_tokens"],
-                  truncated=choice["finish_reason"] == "length")
+    out = _Output(
+        input_tokens=usage["prompt_tokens"],
+        output_tokens=usage["completion_tokens"],
+        reasoning_tokens=usage["completion_tokens_details"]["reasoning_tokens"],
+        truncated=choice["finish_reason"] == "length",
+    )
     if out.reasoning_tokens:
         out.items.append({"type": "reasoning", "id": new_id("reasoning"), "summary": [], "content": []})
     out.items += hosted
     message = choice["message"]
     for call in message.get("tool_calls") or []:
-        out.items.append({"type": "function_call", "id": new_id("function_call"), "call_id": call["id"],
-                          "name": call["function"]["name"], "arguments": call["function"]["arguments"],
-                          "status": "completed"})
+        out.items.append(
+            {
+                "type": "function_call",
+                "id": new_id("function_call"),
+                "call_id": call["id"],
+                "name": call["function"]["name"],
+                "arguments": call["function"]["arguments"],
+                "status": "completed",
+            }
+        )
     if message.get("tool_calls"):
         return out
     answer: str = message.get("content") or ""
@@ -251,8 +314,7 @@ def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind
     if sources and answer and not out.truncated:
         answer, annotations = _cite(answer, sources)
         budget = turn.request.get("max_output_tokens")
-        fitted = text.fit(answer, model=model,
-                          max_tokens=None if budget is None else budget - out.reasoning_tokens)
+        fitted = text.fit(answer, model=model, max_tokens=None if budget is None else budget - out.reasoning_tokens)
         out.output_tokens += fitted.token_count - tokens.count_tokens(message["content"], model)
         out.truncated = fitted.finish_reason == "length"
         answer = fitted.text
@@ -262,8 +324,14 @@ def _answer(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, kind
         for result in turn.search_results:
             if result["file_id"] not in seen:
                 seen.append(result["file_id"])
-                annotations.append({"type": "file_citation", "index": len(answer), "file_id": result["file_id"],
-                                    "filename": result["filename"]})
+                annotations.append(
+                    {
+                        "type": "file_citation",
+                        "index": len(answer),
+                        "file_id": result["file_id"],
+                        "filename": result["filename"],
+                    }
+                )
     if answer or not out.truncated:
         out.items.append(_message_item(new_id, answer, annotations, out.truncated))
     return out
@@ -273,8 +341,14 @@ def _computer_turn(turn: Turn, rng: random.Random, new_id: NewId) -> _Output:
     action = _computer_action(turn, rng)
     chat_req = chat_request(turn, hosted_call=True)
     model = chat_req["model"]
-    call = {"type": "computer_call", "id": new_id("computer_call"), "call_id": chat.tool_call_id(rng),
-            "action": action, "pending_safety_checks": [], "status": "completed"}
+    call = {
+        "type": "computer_call",
+        "id": new_id("computer_call"),
+        "call_id": chat.tool_call_id(rng),
+        "action": action,
+        "pending_safety_checks": [],
+        "status": "completed",
+    }
     spent = tokens.count_tokens(json.dumps(action), model) + chat.TOKENS_PER_MESSAGE
     return _Output([call], chat.count_prompt_tokens(chat_req), spent)
 
@@ -284,11 +358,19 @@ def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
     echoed = []
     for tool in request.get("tools", []):
         if tool["type"] == "function":
-            echoed.append({"type": "function", "name": tool["name"], "description": tool.get("description"),
-                           "parameters": tool["parameters"], "strict": tool.get("strict", True)})
+            echoed.append(
+                {
+                    "type": "function",
+                    "name": tool["name"],
+                    "description": tool.get("description"),
+                    "parameters": tool["parameters"],
+                    "strict": tool.get("strict", True),
+                }
+            )
         elif tool["type"] == "file_search":
-            echoed.append({**tool, "ranking_options": {"ranker": "auto", "score_threshold": 0,
-                                                       **tool.get("ranking_options", {})}})
+            echoed.append(
+                {**tool, "ranking_options": {"ranker": "auto", "score_threshold": 0, **tool.get("ranking_options", {})}}
+            )
         elif HOSTED_TOOLS[tool["type"]] == "web_search":
             echoed.append({"search_context_size": "medium", "user_location": None, **tool})
         else:
@@ -296,13 +378,22 @@ def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
     return echoed
 
 
-def build_response(turn: Turn, rng: random.Random, *, response_id: str, created: int, reasoning: bool,
-                   new_id: NewId, script: chat.Scripted | None = None) -> dict[str, Any]:
+def build_response(
+    turn: Turn,
+    rng: random.Random,
+    *,
+    response_id: str,
+    created: int,
+    reasoning: bool,
+    new_id: NewId,
+    script: chat.Scripted | None = None,
+) -> dict[str, Any]:
     """The finished `response` object for a validated turn; `script` (a fixture) fixes what it says."""
     request = turn.request
     kind = None if script is not None else hosted_tool(request, turn.conversation)
-    out = (_computer_turn(turn, rng, new_id) if kind == "computer"
-           else _answer(turn, rng, new_id, reasoning, kind, script))
+    out = (
+        _computer_turn(turn, rng, new_id) if kind == "computer" else _answer(turn, rng, new_id, reasoning, kind, script)
+    )
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
     effort = (request.get("reasoning") or {}).get("effort", "medium") if reasoning else None
     response: dict[str, Any] = {
@@ -383,8 +474,12 @@ def _item_events(item: Mapping[str, Any], index: int, model: str) -> Iterator[di
             for piece in text.split_on_tokens(part["text"], model):
                 yield {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
             for annotation_index, annotation in enumerate(part["annotations"]):
-                yield {"type": "response.output_text.annotation.added", **at, "annotation_index": annotation_index,
-                       "annotation": annotation}
+                yield {
+                    "type": "response.output_text.annotation.added",
+                    **at,
+                    "annotation_index": annotation_index,
+                    "annotation": annotation,
+                }
             yield {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []}
             yield {"type": "response.content_part.done", **at, "part": part}
 
@@ -394,8 +489,10 @@ def stream_events(response: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     closed, then completed (or incomplete), every event numbered."""
     started = {key: value for key, value in response.items() if key != "usage"}
     started.update(status="in_progress", output=[], incomplete_details=None)
-    events: list[dict[str, Any]] = [{"type": "response.created", "response": started},
-                                    {"type": "response.in_progress", "response": started}]
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": started},
+        {"type": "response.in_progress", "response": started},
+    ]
     for index, item in enumerate(response["output"]):
         events.append({"type": "response.output_item.added", "output_index": index, "item": _opened(item)})
         events.extend(_item_events(item, index, response["model"]))

@@ -35,8 +35,28 @@ _CITIES = ("Paris", "Tokyo", "San Francisco", "Berlin", "Toronto", "Sydney", "Li
 _COUNTRIES = ("France", "Japan", "United States", "Germany", "Canada", "Australia", "Portugal", "Kenya")
 _FIRST = ("Alice", "Bruno", "Chen", "Dana", "Emeka", "Fatima", "Gustav", "Hana", "Ivan", "Julia")
 _LAST = ("Martin", "Tanaka", "Okafor", "Silva", "Novak", "Schmidt", "Kim", "Rossi", "Haddad", "Lee")
-_WORDS = ("quick", "summary", "update", "review", "plan", "report", "draft", "status", "detail", "note",
-          "project", "meeting", "release", "order", "ticket", "budget", "design", "feature", "sample", "item")
+_WORDS = (
+    "quick",
+    "summary",
+    "update",
+    "review",
+    "plan",
+    "report",
+    "draft",
+    "status",
+    "detail",
+    "note",
+    "project",
+    "meeting",
+    "release",
+    "order",
+    "ticket",
+    "budget",
+    "design",
+    "feature",
+    "sample",
+    "item",
+)
 _SENTENCES = (
     "A concise summary of the main points.",
     "The request was processed successfully.",
@@ -59,10 +79,14 @@ def _name_hint(name: str, rng: random.Random) -> str | None:
         (("phone",), lambda: f"+1-555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"),
         (("date",), lambda: f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"),
         (("id",), lambda: f"{rng.choice(_WORDS)}_{rng.randint(1000, 99999)}"),
-        (("description", "summary", "reason", "text", "content", "message", "answer", "explanation"),
-         lambda: rng.choice(_SENTENCES)),
-        (("title", "subject", "topic", "query", "question"),
-         lambda: f"{rng.choice(_WORDS).capitalize()} {rng.choice(_WORDS)}"),
+        (
+            ("description", "summary", "reason", "text", "content", "message", "answer", "explanation"),
+            lambda: rng.choice(_SENTENCES),
+        ),
+        (
+            ("title", "subject", "topic", "query", "question"),
+            lambda: f"{rng.choice(_WORDS).capitalize()} {rng.choice(_WORDS)}",
+        ),
         (("unit",), lambda: rng.choice(("celsius", "metric"))),
         (("currency",), lambda: rng.choice(("USD", "EUR", "JPY"))),
         (("language", "lang"), lambda: rng.choice(("en", "fr", "de", "ja"))),
@@ -324,8 +348,9 @@ class ValueGenerator:
         extra_schema = schema.get("additionalProperties", True)
         result: dict[str, Any] = {}
         for key in chosen:
-            result[key] = self.value(properties.get(key, extra_schema if extra_schema is not False else True),
-                                     key, depth + 1)
+            result[key] = self.value(
+                properties.get(key, extra_schema if extra_schema is not False else True), key, depth + 1
+            )
         extra = 0
         while len(result) < schema.get("minProperties", 0):
             if extra_schema is False:
@@ -441,7 +466,6 @@ class ValueGenerator:
         value = round(self.rng.uniform(low, high), 2)
         return value if low <= value <= high else low
 
-
     def _multiple(self, first: int, last: int, multiple: float) -> float | int:
         """k × multipleOf for a k whose product survives float division (0.1 × 3 / 0.1 ≠ 3 in floats)."""
         if float(multiple).is_integer():
@@ -482,5 +506,3 @@ def _intersect_types(first: Any, second: Any) -> Any:
 
 
 # --------------------------------------------------------------------------------------------- schema checks
-
-

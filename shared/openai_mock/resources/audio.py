@@ -54,7 +54,8 @@ def create_speech(request: CreateSpeechRequest) -> tuple[bytes, str]:
         if request.model != _MINI_TTS:
             raise invalid_request(
                 f"Instructions are not supported for model '{request.model}'; use '{_MINI_TTS}'.",
-                "instructions", "unsupported_parameter",
+                "instructions",
+                "unsupported_parameter",
             )
         check_length(request.instructions, "instructions", 4096)
     response_format = request.response_format or "mp3"
@@ -77,18 +78,24 @@ def read_audio_upload(data: bytes, filename: str | None) -> AudioInfo:
     """Validate an uploaded `file` as the real API does: extension, size, decodability, length."""
     extension = PurePath(filename or "").suffix.lower().lstrip(".")
     if extension not in UPLOAD_EXTENSIONS:
-        raise invalid_request(f"Invalid file format. Supported formats: {list(UPLOAD_EXTENSIONS)}", "file",
-                              "invalid_value")
+        raise invalid_request(
+            f"Invalid file format. Supported formats: {list(UPLOAD_EXTENSIONS)}", "file", "invalid_value"
+        )
     if len(data) > MAX_UPLOAD_BYTES:
-        raise OpenAIError(413, f"Maximum content size limit ({MAX_UPLOAD_BYTES}) exceeded ({len(data)} bytes read)",
-                          param="file", code="request_too_large")
+        raise OpenAIError(
+            413,
+            f"Maximum content size limit ({MAX_UPLOAD_BYTES}) exceeded ({len(data)} bytes read)",
+            param="file",
+            code="request_too_large",
+        )
     try:
         info = probe_audio(data)
     except (UndecodableAudio, struct.error, IndexError):
         raise invalid_request(_UNDECODABLE, "file", "invalid_value") from None
     if info.duration < 0.1:
-        raise invalid_request("Audio file is too short. Minimum audio length is 0.1 seconds.", "file",
-                              "audio_too_short")
+        raise invalid_request(
+            "Audio file is too short. Minimum audio length is 0.1 seconds.", "file", "audio_too_short"
+        )
     return info
 
 
@@ -96,23 +103,106 @@ def read_audio_upload(data: bytes, filename: str | None) -> AudioInfo:
 # Transcriptions and translations
 # ---------------------------------------------------------------------------------------------------
 LANGUAGES = {
-    "af": "afrikaans", "am": "amharic", "ar": "arabic", "as": "assamese", "az": "azerbaijani", "ba": "bashkir",
-    "be": "belarusian", "bg": "bulgarian", "bn": "bengali", "bo": "tibetan", "br": "breton", "bs": "bosnian",
-    "ca": "catalan", "cs": "czech", "cy": "welsh", "da": "danish", "de": "german", "el": "greek", "en": "english",
-    "es": "spanish", "et": "estonian", "eu": "basque", "fa": "persian", "fi": "finnish", "fo": "faroese",
-    "fr": "french", "gl": "galician", "gu": "gujarati", "ha": "hausa", "haw": "hawaiian", "he": "hebrew",
-    "hi": "hindi", "hr": "croatian", "ht": "haitian creole", "hu": "hungarian", "hy": "armenian",
-    "id": "indonesian", "is": "icelandic", "it": "italian", "ja": "japanese", "jw": "javanese", "ka": "georgian",
-    "kk": "kazakh", "km": "khmer", "kn": "kannada", "ko": "korean", "la": "latin", "lb": "luxembourgish",
-    "ln": "lingala", "lo": "lao", "lt": "lithuanian", "lv": "latvian", "mg": "malagasy", "mi": "maori",
-    "mk": "macedonian", "ml": "malayalam", "mn": "mongolian", "mr": "marathi", "ms": "malay", "mt": "maltese",
-    "my": "myanmar", "ne": "nepali", "nl": "dutch", "nn": "nynorsk", "no": "norwegian", "oc": "occitan",
-    "pa": "punjabi", "pl": "polish", "ps": "pashto", "pt": "portuguese", "ro": "romanian", "ru": "russian",
-    "sa": "sanskrit", "sd": "sindhi", "si": "sinhala", "sk": "slovak", "sl": "slovenian", "sn": "shona",
-    "so": "somali", "sq": "albanian", "sr": "serbian", "su": "sundanese", "sv": "swedish", "sw": "swahili",
-    "ta": "tamil", "te": "telugu", "tg": "tajik", "th": "thai", "tk": "turkmen", "tl": "tagalog", "tr": "turkish",
-    "tt": "tatar", "uk": "ukrainian", "ur": "urdu", "uz": "uzbek", "vi": "vietnamese", "yi": "yiddish",
-    "yo": "yoruba", "yue": "cantonese", "zh": "chinese",
+    "af": "afrikaans",
+    "am": "amharic",
+    "ar": "arabic",
+    "as": "assamese",
+    "az": "azerbaijani",
+    "ba": "bashkir",
+    "be": "belarusian",
+    "bg": "bulgarian",
+    "bn": "bengali",
+    "bo": "tibetan",
+    "br": "breton",
+    "bs": "bosnian",
+    "ca": "catalan",
+    "cs": "czech",
+    "cy": "welsh",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "et": "estonian",
+    "eu": "basque",
+    "fa": "persian",
+    "fi": "finnish",
+    "fo": "faroese",
+    "fr": "french",
+    "gl": "galician",
+    "gu": "gujarati",
+    "ha": "hausa",
+    "haw": "hawaiian",
+    "he": "hebrew",
+    "hi": "hindi",
+    "hr": "croatian",
+    "ht": "haitian creole",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "is": "icelandic",
+    "it": "italian",
+    "ja": "japanese",
+    "jw": "javanese",
+    "ka": "georgian",
+    "kk": "kazakh",
+    "km": "khmer",
+    "kn": "kannada",
+    "ko": "korean",
+    "la": "latin",
+    "lb": "luxembourgish",
+    "ln": "lingala",
+    "lo": "lao",
+    "lt": "lithuanian",
+    "lv": "latvian",
+    "mg": "malagasy",
+    "mi": "maori",
+    "mk": "macedonian",
+    "ml": "malayalam",
+    "mn": "mongolian",
+    "mr": "marathi",
+    "ms": "malay",
+    "mt": "maltese",
+    "my": "myanmar",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nn": "nynorsk",
+    "no": "norwegian",
+    "oc": "occitan",
+    "pa": "punjabi",
+    "pl": "polish",
+    "ps": "pashto",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sa": "sanskrit",
+    "sd": "sindhi",
+    "si": "sinhala",
+    "sk": "slovak",
+    "sl": "slovenian",
+    "sn": "shona",
+    "so": "somali",
+    "sq": "albanian",
+    "sr": "serbian",
+    "su": "sundanese",
+    "sv": "swedish",
+    "sw": "swahili",
+    "ta": "tamil",
+    "te": "telugu",
+    "tg": "tajik",
+    "th": "thai",
+    "tk": "turkmen",
+    "tl": "tagalog",
+    "tr": "turkish",
+    "tt": "tatar",
+    "uk": "ukrainian",
+    "ur": "urdu",
+    "uz": "uzbek",
+    "vi": "vietnamese",
+    "yi": "yiddish",
+    "yo": "yoruba",
+    "yue": "cantonese",
+    "zh": "chinese",
 }
 
 
@@ -157,15 +247,25 @@ def _check_common(options: _AudioOptions, models: Sequence[str]) -> tuple[str, f
     if options.model != "whisper-1" and response_format not in ("json", "text"):
         raise invalid_request(
             f"response_format '{response_format}' is not compatible with model '{options.model}'. "
-            "Use 'json' or 'text' instead.", "response_format", "unsupported_value",
+            "Use 'json' or 'text' instead.",
+            "response_format",
+            "unsupported_value",
         )
     temperature = 0.0 if options.temperature is None else options.temperature
     check_range(temperature, "temperature", 0, 1, decimal=True)
     return response_format, temperature
 
 
-def _render(task: str, language: str, info: AudioInfo, text: str, response_format: str,
-            granularities: Sequence[str], rng: random.Random, temperature: float) -> Transcript:
+def _render(
+    task: str,
+    language: str,
+    info: AudioInfo,
+    text: str,
+    response_format: str,
+    granularities: Sequence[str],
+    rng: random.Random,
+    temperature: float,
+) -> Transcript:
     words = time_words(text, info.duration)
     segments = to_segments(words, text.split(), rng, temperature)
     if response_format == "text":
@@ -191,20 +291,25 @@ def _text_for(
     return (" ".join(info.text.split()) if info.text else spoken_text(info.duration, rng)), rng
 
 
-def create_transcription(options: TranscriptionOptions, audio: bytes, filename: str | None,
-                         seed: int | str | None) -> Transcript:
+def create_transcription(
+    options: TranscriptionOptions, audio: bytes, filename: str | None, seed: int | str | None
+) -> Transcript:
     response_format, temperature = _check_common(options, TRANSCRIPTION_MODELS)
     if options.language is not None and options.language not in LANGUAGES:
         raise invalid_request(
             f"Invalid language '{options.language}'. Language parameter must be specified in ISO-639-1 format.",
-            "language", "invalid_value",
+            "language",
+            "invalid_value",
         )
     granularities = options.timestamp_granularities or ["segment"]
     for granularity in granularities:
         check_enum(granularity, ("word", "segment"), "timestamp_granularities")
     if options.timestamp_granularities and response_format != "verbose_json":
-        raise invalid_request("timestamp_granularities is only supported with response_format 'verbose_json'.",
-                              "timestamp_granularities", "unsupported_value")
+        raise invalid_request(
+            "timestamp_granularities is only supported with response_format 'verbose_json'.",
+            "timestamp_granularities",
+            "unsupported_value",
+        )
     for item in options.include or []:
         check_enum(item, ("logprobs",), "include")
     if options.stream and options.model == "whisper-1":
@@ -217,8 +322,9 @@ def create_transcription(options: TranscriptionOptions, audio: bytes, filename: 
     return _render("transcribe", language, info, text, response_format, granularities, rng, temperature)
 
 
-def create_translation(options: TranslationOptions, audio: bytes, filename: str | None,
-                       seed: int | str | None) -> Transcript:
+def create_translation(
+    options: TranslationOptions, audio: bytes, filename: str | None, seed: int | str | None
+) -> Transcript:
     response_format, temperature = _check_common(options, ("whisper-1",))
     info = read_audio_upload(audio, filename)
     text, rng = _text_for(info, audio, options, seed)

@@ -76,8 +76,11 @@ def _input_lines(tenant: str, file_id: str, endpoint: str) -> list[dict[str, Any
     if found is None:
         raise _file_error(f"Invalid 'input_file_id': No such File object: {file_id}", "invalid_file")
     if found["purpose"] != "batch":
-        raise _file_error(f"Invalid 'input_file_id': the file {file_id} has purpose '{found['purpose']}', but batch "
-                          "input files must be uploaded with purpose 'batch'.", "invalid_file_purpose")
+        raise _file_error(
+            f"Invalid 'input_file_id': the file {file_id} has purpose '{found['purpose']}', but batch "
+            "input files must be uploaded with purpose 'batch'.",
+            "invalid_file_purpose",
+        )
     lines: list[dict[str, Any]] = []
     text = files.read_file_bytes(tenant, file_id, "input_file_id").decode("utf-8", errors="replace")
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -86,24 +89,32 @@ def _input_lines(tenant: str, file_id: str, endpoint: str) -> list[dict[str, Any
         try:
             line = json.loads(raw)
         except json.JSONDecodeError:
-            raise _file_error(f"Line {number} of the input file is not parseable as valid JSON.",
-                              "invalid_json_line") from None
+            raise _file_error(
+                f"Line {number} of the input file is not parseable as valid JSON.", "invalid_json_line"
+            ) from None
         if not isinstance(line, dict) or line.get("url") != endpoint:
             url = line.get("url") if isinstance(line, dict) else None
-            raise _file_error(f"Line {number} of the input file has the URL {url!r}, but this batch's endpoint is "
-                              f"'{endpoint}'. Every request in a batch must use the batch's endpoint.",
-                              "url_mismatch")
+            raise _file_error(
+                f"Line {number} of the input file has the URL {url!r}, but this batch's endpoint is "
+                f"'{endpoint}'. Every request in a batch must use the batch's endpoint.",
+                "url_mismatch",
+            )
         lines.append(line)
     if not lines:
         raise _file_error(f"The input file {file_id} contains no requests.", "empty_file")
     if len(lines) > MAX_REQUESTS:
-        raise _file_error(f"The input file contains {len(lines)} requests; a batch may contain at most "
-                          f"{MAX_REQUESTS}.", "too_many_tasks")
+        raise _file_error(
+            f"The input file contains {len(lines)} requests; a batch may contain at most {MAX_REQUESTS}.",
+            "too_many_tasks",
+        )
     if endpoint == "/v1/embeddings":
         inputs = sum(_embedding_inputs(line.get("body", {}).get("input")) for line in lines)
         if inputs > MAX_EMBEDDING_INPUTS:
-            raise _file_error(f"The input file contains {inputs} embedding inputs; an embeddings batch may contain "
-                              f"at most {MAX_EMBEDDING_INPUTS} across all requests.", "too_many_tasks")
+            raise _file_error(
+                f"The input file contains {inputs} embedding inputs; an embeddings batch may contain "
+                f"at most {MAX_EMBEDDING_INPUTS} across all requests.",
+                "too_many_tasks",
+            )
     return lines
 
 
@@ -303,8 +314,11 @@ def _parse(model: type[Model], body: Any) -> Model:
 
 def _no_stream(stream: bool | None) -> None:
     if stream:
-        raise invalid_request("Streaming is not supported in the Batch API. Remove 'stream' from the request body.",
-                              "stream", "unsupported_parameter")
+        raise invalid_request(
+            "Streaming is not supported in the Batch API. Remove 'stream' from the request body.",
+            "stream",
+            "unsupported_parameter",
+        )
 
 
 def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
@@ -350,23 +364,34 @@ def _run_lines(tenant: str, batch: Object) -> dict[str, Any]:
     try:
         lines = _input_lines(tenant, batch["input_file_id"], batch["endpoint"])
     except OpenAIError as error:  # the input file was deleted (or changed) after the batch was created
-        return {"_failure": {"code": error.code or "invalid_file", "message": error.message,
-                             "param": "input_file_id", "line": None}, "_settled": True}
+        return {
+            "_failure": {
+                "code": error.code or "invalid_file",
+                "message": error.message,
+                "param": "input_file_id",
+                "line": None,
+            },
+            "_settled": True,
+        }
     headers = {SEED_HEADER: str(batch["_seed"])} if batch["_seed"] else {}
     records, outcomes = [], []
     for line in lines:
         status, body = _answer(tenant, batch["endpoint"], line.get("body"), headers)
-        records.append({"id": new_id("batch.request"), "custom_id": line.get("custom_id"),
-                        "response": {"status_code": status, "request_id": new_id("request"), "body": body},
-                        "error": None})
+        records.append(
+            {
+                "id": new_id("batch.request"),
+                "custom_id": line.get("custom_id"),
+                "response": {"status_code": status, "request_id": new_id("request"), "body": body},
+                "error": None,
+            }
+        )
         outcomes.append("c" if status == 200 else "f")
     get_blobs().put(tenant, _results_key(batch["id"]), _jsonl(records))
     return {"_outcomes": "".join(outcomes)}
 
 
 def _needs_execution(batch: Object, now: float) -> bool:
-    return (batch["_outcomes"] is None and batch["_failure"] is None and _started(batch)
-            and now >= _validated(batch))
+    return batch["_outcomes"] is None and batch["_failure"] is None and _started(batch) and now >= _validated(batch)
 
 
 def _execute(tenant: str, batch: Object) -> Object:
@@ -386,9 +411,15 @@ def _jsonl(records: list[dict[str, Any]]) -> bytes:
 
 
 def _expired_record(record: dict[str, Any]) -> dict[str, Any]:
-    return {"id": record["id"], "custom_id": record["custom_id"], "response": None,
-            "error": {"code": "batch_expired",
-                      "message": "This request could not be executed before the completion window expired."}}
+    return {
+        "id": record["id"],
+        "custom_id": record["custom_id"],
+        "response": None,
+        "error": {
+            "code": "batch_expired",
+            "message": "This request could not be executed before the completion window expired.",
+        },
+    }
 
 
 def _output_files(tenant: str, batch: Object) -> dict[str, Any]:
@@ -404,14 +435,12 @@ def _output_files(tenant: str, batch: Object) -> dict[str, Any]:
     written: dict[str, Any] = {"_settled": True}
     for key, name, kept in (("output_file_id", "output", output), ("error_file_id", "error", errors)):
         if kept:
-            written[key] = files.create_file(tenant, f"{batch['id']}_{name}.jsonl", "batch_output",
-                                             _jsonl(kept))["id"]
+            written[key] = files.create_file(tenant, f"{batch['id']}_{name}.jsonl", "batch_output", _jsonl(kept))["id"]
     return written
 
 
 def _needs_settling(batch: Object, now: float) -> bool:
-    return (not batch["_settled"] and now >= _end(batch)
-            and (batch["_outcomes"] is not None or not _started(batch)))
+    return not batch["_settled"] and now >= _end(batch) and (batch["_outcomes"] is not None or not _started(batch))
 
 
 def _settle(tenant: str, batch: Object) -> Object:
@@ -469,8 +498,9 @@ def cancel_batch(tenant: str, batch_id: str) -> Object:
         if status in ("cancelling", "cancelled"):  # cancelling twice is harmless, as with the real API
             return current
         if status not in CANCELLABLE:
-            raise OpenAIError(400, f"Cannot cancel a batch with status '{status}'.", param="batch_id",
-                              code="batch_not_cancellable")
+            raise OpenAIError(
+                400, f"Cannot cancel a batch with status '{status}'.", param="batch_id", code="batch_not_cancellable"
+            )
         return {**current, "_cancel_requested": now}
 
     cancelled = get_store().update(tenant, COLLECTION, batch["id"], cancel)

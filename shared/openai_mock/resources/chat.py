@@ -42,11 +42,31 @@ _PART_TYPES = {
 }
 # Fields that change how an answer is delivered, kept or cut, not what it says: left out of the seed, so the
 # same question gets the same answer streamed or not, and a `stop`/limit cuts that very answer.
-_DELIVERY_FIELDS = frozenset({"stream", "stream_options", "store", "metadata", "user", "service_tier", "stop", "n",
-                              "max_tokens", "max_completion_tokens", "logprobs", "top_logprobs",
-                              "modalities", "audio"})  # the spoken transcript is the text answer
-_PART_FIELD = {"text": "text", "refusal": "refusal", "image_url": "image_url", "input_audio": "input_audio",
-               "file": "file"}
+_DELIVERY_FIELDS = frozenset(
+    {
+        "stream",
+        "stream_options",
+        "store",
+        "metadata",
+        "user",
+        "service_tier",
+        "stop",
+        "n",
+        "max_tokens",
+        "max_completion_tokens",
+        "logprobs",
+        "top_logprobs",
+        "modalities",
+        "audio",
+    }
+)  # the spoken transcript is the text answer
+_PART_FIELD = {
+    "text": "text",
+    "refusal": "refusal",
+    "image_url": "image_url",
+    "input_audio": "input_audio",
+    "file": "file",
+}
 
 
 class Message(BaseModel):
@@ -122,33 +142,48 @@ def _check_content(message: Message, index: int) -> None:
     if not isinstance(content, list):
         raise invalid_request(
             f"Invalid type for '{param}': expected one of a string or array of objects, but got "
-            f"{type(content).__name__} instead.", param, "invalid_type")
+            f"{type(content).__name__} instead.",
+            param,
+            "invalid_type",
+        )
     if not content:
         raise invalid_request(
-            f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array "
-            "instead.", param, "empty_array")
+            f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            param,
+            "empty_array",
+        )
     allowed = _PART_TYPES.get(message.role, ("text",))
     for part_index, part in enumerate(content):
         part_param = f"{param}[{part_index}]"
         if not isinstance(part, dict):
-            raise invalid_request(f"Invalid type for '{part_param}': expected an object, but got "
-                                  f"{type(part).__name__} instead.", part_param, "invalid_type")
+            raise invalid_request(
+                f"Invalid type for '{part_param}': expected an object, but got {type(part).__name__} instead.",
+                part_param,
+                "invalid_type",
+            )
         check_enum(part.get("type"), allowed, f"{part_param}.type")
         field = _PART_FIELD[part["type"]]
         if part.get(field) is None:
-            raise invalid_request(f"Missing required parameter: '{part_param}.{field}'.", f"{part_param}.{field}",
-                                  "missing_required_parameter")
+            raise invalid_request(
+                f"Missing required parameter: '{part_param}.{field}'.",
+                f"{part_param}.{field}",
+                "missing_required_parameter",
+            )
         if part["type"] == "image_url" and not isinstance(part["image_url"].get("url"), str):
-            raise invalid_request(f"Missing required parameter: '{part_param}.image_url.url'.",
-                                  f"{part_param}.image_url.url", "missing_required_parameter")
+            raise invalid_request(
+                f"Missing required parameter: '{part_param}.image_url.url'.",
+                f"{part_param}.image_url.url",
+                "missing_required_parameter",
+            )
         if part["type"] == "input_audio":
             _check_input_audio(part["input_audio"], f"{part_param}.input_audio")
 
 
 def _check_input_audio(value: Any, param: str) -> None:
     if not isinstance(value, dict) or not isinstance(value.get("data"), str):
-        raise invalid_request(f"Missing required parameter: '{param}.data'.", f"{param}.data",
-                              "missing_required_parameter")
+        raise invalid_request(
+            f"Missing required parameter: '{param}.data'.", f"{param}.data", "missing_required_parameter"
+        )
     check_enum(value.get("format"), ("wav", "mp3"), f"{param}.format")
 
 
@@ -157,8 +192,10 @@ def _check_messages(messages: list[Message]) -> bool:
     reference to an earlier spoken answer)."""
     if not messages:
         raise invalid_request(
-            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array "
-            "instead.", "messages", "empty_array")
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "messages",
+            "empty_array",
+        )
     pending: dict[str, int] = {}  # tool_call ids awaiting their tool message → assistant message index
     hears_audio = False
     for index, message in enumerate(messages):
@@ -170,44 +207,63 @@ def _check_messages(messages: list[Message]) -> bool:
             raise invalid_request(
                 "An assistant message with 'tool_calls' must be followed by tool messages responding to each "
                 f"'tool_call_id'. The following tool_call_ids did not have response messages: "
-                f"{', '.join(pending)}", f"messages.[{owner}].role")
+                f"{', '.join(pending)}",
+                f"messages.[{owner}].role",
+            )
         if message.role == "assistant":
             if message.audio is not None:
                 _check_audio_reference(message.audio, index)
                 hears_audio = True
-            if message.content is None and not message.tool_calls and not message.function_call \
-                    and message.audio is None:
-                raise invalid_request(f"Invalid value for 'messages[{index}].content': expected a string, got null.",
-                                      f"messages.[{index}].content")
+            if (
+                message.content is None
+                and not message.tool_calls
+                and not message.function_call
+                and message.audio is None
+            ):
+                raise invalid_request(
+                    f"Invalid value for 'messages[{index}].content': expected a string, got null.",
+                    f"messages.[{index}].content",
+                )
             for call in message.tool_calls or []:
                 pending[str(call.get("id"))] = index
         elif message.role == "tool":
             if message.tool_call_id is None:
-                raise invalid_request(f"Missing required parameter: 'messages[{index}].tool_call_id'.",
-                                      f"messages[{index}].tool_call_id", "missing_required_parameter")
+                raise invalid_request(
+                    f"Missing required parameter: 'messages[{index}].tool_call_id'.",
+                    f"messages[{index}].tool_call_id",
+                    "missing_required_parameter",
+                )
             if message.tool_call_id not in pending:
                 raise invalid_request(
                     "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with "
-                    "'tool_calls'.", f"messages.[{index}].role")
+                    "'tool_calls'.",
+                    f"messages.[{index}].role",
+                )
             del pending[message.tool_call_id]
         elif message.role == "function" and not message.name:
-            raise invalid_request(f"Missing required parameter: 'messages[{index}].name'.",
-                                  f"messages[{index}].name", "missing_required_parameter")
+            raise invalid_request(
+                f"Missing required parameter: 'messages[{index}].name'.",
+                f"messages[{index}].name",
+                "missing_required_parameter",
+            )
     return hears_audio
 
 
 def _check_audio_reference(audio: Any, index: int) -> None:
     param = f"messages[{index}].audio"
     if not isinstance(audio, dict):
-        raise invalid_request(f"Invalid type for '{param}': expected an object, but got {type(audio).__name__} "
-                              "instead.", param, "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}': expected an object, but got {type(audio).__name__} instead.",
+            param,
+            "invalid_type",
+        )
     if not isinstance(audio.get("id"), str):
-        raise invalid_request(f"Missing required parameter: '{param}.id'.", f"{param}.id",
-                              "missing_required_parameter")
+        raise invalid_request(f"Missing required parameter: '{param}.id'.", f"{param}.id", "missing_required_parameter")
     unknown = sorted(set(audio) - {"id"})
     if unknown:
-        raise invalid_request(f"Unknown parameter: '{param}.{unknown[0]}'.", f"{param}.{unknown[0]}",
-                              "unknown_parameter")
+        raise invalid_request(
+            f"Unknown parameter: '{param}.{unknown[0]}'.", f"{param}.{unknown[0]}", "unknown_parameter"
+        )
 
 
 def _check_tools(body: ChatCompletionRequest) -> None:
@@ -220,26 +276,42 @@ def _check_tools(body: ChatCompletionRequest) -> None:
     choice = body.tool_choice
     if choice is not None:
         if not tools:
-            raise invalid_request("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
-                                  "specified.", "tool_choice")
+            raise invalid_request(
+                "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+                "tool_choice",
+            )
         if isinstance(choice, str):
             check_enum(choice, ("none", "auto", "required"), "tool_choice")
         elif isinstance(choice, dict) and isinstance(choice.get("function"), dict):
             wanted = choice["function"].get("name")
             if wanted not in names:
-                raise invalid_request(f"Invalid value for 'tool_choice': function '{wanted}' is not one of the "
-                                      "functions declared in 'tools'.", "tool_choice", "invalid_value")
+                raise invalid_request(
+                    f"Invalid value for 'tool_choice': function '{wanted}' is not one of the "
+                    "functions declared in 'tools'.",
+                    "tool_choice",
+                    "invalid_value",
+                )
         else:
-            raise invalid_request("Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or an object "
-                                  "naming a function.", "tool_choice", "invalid_value")
+            raise invalid_request(
+                "Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or an object naming a function.",
+                "tool_choice",
+                "invalid_value",
+            )
     if body.parallel_tool_calls is not None and not tools:
-        raise invalid_request("Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when "
-                              "'tools' are specified.", "parallel_tool_calls")
+        raise invalid_request(
+            "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when "
+            "'tools' are specified.",
+            "parallel_tool_calls",
+        )
     functions = body.functions
     if functions is not None:
         if not functions:
-            raise invalid_request("Invalid 'functions': empty array. Expected an array with minimum length 1, but got "
-                                  "an empty array instead.", "functions", "empty_array")
+            raise invalid_request(
+                "Invalid 'functions': empty array. Expected an array with minimum length 1, but got "
+                "an empty array instead.",
+                "functions",
+                "empty_array",
+            )
         check_max_items(functions, 128, "functions")
         for index, function in enumerate(functions):
             check_function(function, f"functions[{index}]")
@@ -248,8 +320,11 @@ def _check_tools(body: ChatCompletionRequest) -> None:
         if isinstance(body.function_call, str):
             check_enum(body.function_call, ("none", "auto"), "function_call")
         elif not isinstance(body.function_call, dict) or body.function_call.get("name") not in declared:
-            raise invalid_request("Invalid value for 'function_call': it must name a function declared in "
-                                  "'functions'.", "function_call", "invalid_value")
+            raise invalid_request(
+                "Invalid value for 'function_call': it must name a function declared in 'functions'.",
+                "function_call",
+                "invalid_value",
+            )
 
 
 def _check_response_format(body: ChatCompletionRequest) -> None:
@@ -261,8 +336,10 @@ def _check_response_format(body: ChatCompletionRequest) -> None:
     if kind == "json_object":
         mentions_json = any("json" in builder.content_text(m.content).lower() for m in body.messages)
         if not mentions_json:
-            raise invalid_request("'messages' must contain the word 'json' in some form, to use 'response_format' of "
-                                  "type 'json_object'.", "messages")
+            raise invalid_request(
+                "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+                "messages",
+            )
     if kind != "json_schema":
         return
     check_json_schema_format(response_format.get("json_schema"))
@@ -272,31 +349,49 @@ def _check_model_rules(body: ChatCompletionRequest, spec: models.ModelSpec, prom
     reasoning = spec.kind == "reasoning"
     if reasoning:
         if body.max_tokens is not None:
-            raise invalid_request("Unsupported parameter: 'max_tokens' is not supported with this model. Use "
-                                  "'max_completion_tokens' instead.", "max_tokens", "unsupported_parameter")
+            raise invalid_request(
+                "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+                "'max_completion_tokens' instead.",
+                "max_tokens",
+                "unsupported_parameter",
+            )
         for name, value in (("temperature", body.temperature), ("top_p", body.top_p)):
             if value is not None and value != 1:
-                raise invalid_request(f"Unsupported value: '{name}' does not support {value} with this model. Only "
-                                      "the default (1) value is supported.", name, "unsupported_value")
+                raise invalid_request(
+                    f"Unsupported value: '{name}' does not support {value} with this model. Only "
+                    "the default (1) value is supported.",
+                    name,
+                    "unsupported_value",
+                )
         if body.logprobs:
-            raise invalid_request("Unsupported parameter: 'logprobs' is not supported with this model.", "logprobs",
-                                  "unsupported_parameter")
+            raise invalid_request(
+                "Unsupported parameter: 'logprobs' is not supported with this model.",
+                "logprobs",
+                "unsupported_parameter",
+            )
     elif body.reasoning_effort is not None:
-        raise invalid_request("Unrecognized request argument supplied: reasoning_effort", "reasoning_effort",
-                              "unsupported_parameter")
+        raise invalid_request(
+            "Unrecognized request argument supplied: reasoning_effort", "reasoning_effort", "unsupported_parameter"
+        )
     for name in ("max_completion_tokens", "max_tokens"):
         value = getattr(body, name)
         if value is None:
             continue
         check_range(value, name, minimum=1)
         if value > spec.max_output_tokens:
-            raise invalid_request(f"{name} is too large: {value}. This model supports at most "
-                                  f"{spec.max_output_tokens} completion tokens, whereas you provided {value}.",
-                                  name, "invalid_value")
+            raise invalid_request(
+                f"{name} is too large: {value}. This model supports at most "
+                f"{spec.max_output_tokens} completion tokens, whereas you provided {value}.",
+                name,
+                "invalid_value",
+            )
     if prompt_tokens > spec.context_window:
-        raise invalid_request(f"This model's maximum context length is {spec.context_window} tokens. However, your "
-                              f"messages resulted in {prompt_tokens} tokens. Please reduce the length of the messages.",
-                              "messages", "context_length_exceeded")
+        raise invalid_request(
+            f"This model's maximum context length is {spec.context_window} tokens. However, your "
+            f"messages resulted in {prompt_tokens} tokens. Please reduce the length of the messages.",
+            "messages",
+            "context_length_exceeded",
+        )
 
 
 def _check_audio_output(body: ChatCompletionRequest, hears_audio: bool) -> bool:
@@ -304,32 +399,47 @@ def _check_audio_output(body: ChatCompletionRequest, hears_audio: bool) -> bool:
     speaks = "audio" in (body.modalities or ())
     audio_model = AUDIO_MODEL.match(body.model) is not None
     if speaks and not audio_model:
-        raise invalid_request("This model does not support audio output. Use an audio-capable model such as "
-                              "'gpt-4o-audio-preview' to request the 'audio' modality.", "modalities",
-                              "unsupported_value")
+        raise invalid_request(
+            "This model does not support audio output. Use an audio-capable model such as "
+            "'gpt-4o-audio-preview' to request the 'audio' modality.",
+            "modalities",
+            "unsupported_value",
+        )
     if body.audio is not None and not speaks:
-        raise invalid_request("Invalid value for 'audio': 'audio' is only allowed when 'modalities' includes "
-                              "'audio'.", "audio", "invalid_value")
+        raise invalid_request(
+            "Invalid value for 'audio': 'audio' is only allowed when 'modalities' includes 'audio'.",
+            "audio",
+            "invalid_value",
+        )
     if audio_model and not (speaks or hears_audio):
-        raise invalid_request("This model requires that either input content or output modality contain audio.",
-                              "model", "invalid_value")
+        raise invalid_request(
+            "This model requires that either input content or output modality contain audio.", "model", "invalid_value"
+        )
     if not speaks:
         return False
     if body.audio is None:
-        raise invalid_request("Missing required parameter: 'audio'. It is required when 'modalities' includes "
-                              "'audio'.", "audio", "missing_required_parameter")
+        raise invalid_request(
+            "Missing required parameter: 'audio'. It is required when 'modalities' includes 'audio'.",
+            "audio",
+            "missing_required_parameter",
+        )
     for name in ("voice", "format"):
         if body.audio.get(name) is None:
-            raise invalid_request(f"Missing required parameter: 'audio.{name}'.", f"audio.{name}",
-                                  "missing_required_parameter")
+            raise invalid_request(
+                f"Missing required parameter: 'audio.{name}'.", f"audio.{name}", "missing_required_parameter"
+            )
     unknown = sorted(set(body.audio) - {"voice", "format"})
     if unknown:
         raise invalid_request(f"Unknown parameter: 'audio.{unknown[0]}'.", f"audio.{unknown[0]}", "unknown_parameter")
     check_enum(body.audio["voice"], AUDIO_VOICES, "audio.voice")
     check_enum(body.audio["format"], AUDIO_FORMATS, "audio.format")
     if body.stream and body.audio["format"] != "pcm16":
-        raise invalid_request(f"Unsupported value: 'audio.format' does not support '{body.audio['format']}' when "
-                              "stream=true. Supported values are: 'pcm16'.", "audio.format", "unsupported_value")
+        raise invalid_request(
+            f"Unsupported value: 'audio.format' does not support '{body.audio['format']}' when "
+            "stream=true. Supported values are: 'pcm16'.",
+            "audio.format",
+            "unsupported_value",
+        )
     return True
 
 
@@ -356,11 +466,17 @@ def _input_audio_seconds(value: Mapping[str, Any], param: str) -> float:
         data = base64.b64decode(value["data"], validate=True)
         info = probe_audio(data)
     except (binascii.Error, ValueError, struct.error, IndexError):
-        raise invalid_request(f"Invalid value for '{param}.input_audio.data': the data is not base64-encoded "
-                              f"{value['format']} audio.", f"{param}.input_audio.data", "invalid_value") from None
+        raise invalid_request(
+            f"Invalid value for '{param}.input_audio.data': the data is not base64-encoded {value['format']} audio.",
+            f"{param}.input_audio.data",
+            "invalid_value",
+        ) from None
     if info.container != value["format"]:
-        raise invalid_request(f"The audio in '{param}' is not in the declared format '{value['format']}'.",
-                              f"{param}.input_audio.format", "invalid_value")
+        raise invalid_request(
+            f"The audio in '{param}' is not in the declared format '{value['format']}'.",
+            f"{param}.input_audio.format",
+            "invalid_value",
+        )
     return info.duration
 
 
@@ -368,8 +484,9 @@ def _referenced_audio(tenant: str, audio_id: str, index: int) -> dict[str, Any]:
     """An earlier spoken answer of this tenant, while it lives (an hour, like the API's `expires_at`)."""
     kept = get_store().get(tenant, AUDIO_COLLECTION, audio_id)
     if kept is None or clock.now_seconds() >= kept["expires_at"]:
-        raise invalid_request(f"Assistant audio {audio_id} not found.", f"content.messages[{index}].audio.id",
-                              "audio_not_found")
+        raise invalid_request(
+            f"Assistant audio {audio_id} not found.", f"content.messages[{index}].audio.id", "audio_not_found"
+        )
     return kept
 
 
@@ -391,8 +508,11 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     check_range(body.n, "n", 1, 128)
     check_range(body.top_logprobs, "top_logprobs", 0, 20)
     if body.top_logprobs and not body.logprobs:
-        raise invalid_request("Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' "
-                              "is specified.", "top_logprobs", "invalid_value")
+        raise invalid_request(
+            "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is specified.",
+            "top_logprobs",
+            "invalid_value",
+        )
     stop_sequences(body.stop)
     check_metadata(body.metadata)
     if body.service_tier is not None:
@@ -402,8 +522,11 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     for modality in body.modalities or []:
         check_enum(modality, ("text", "audio"), "modalities")
     if body.stream_options is not None and not body.stream:
-        raise invalid_request("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                              "stream_options", "invalid_value")
+        raise invalid_request(
+            "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+            "stream_options",
+            "invalid_value",
+        )
     for key, bias in (body.logit_bias or {}).items():
         if not key.isdigit():
             raise invalid_request(f"Invalid key in 'logit_bias': {key}.", "logit_bias", "invalid_value")
@@ -438,8 +561,12 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
     completion = builder.build_chat_completion(
-        request, rng, completion_id=ids.new_id("chat.completion"), created=clock.now_seconds(),
-        reasoning=spec.kind == "reasoning", script=scripted(tenant, "chat.completions", request),
+        request,
+        rng,
+        completion_id=ids.new_id("chat.completion"),
+        created=clock.now_seconds(),
+        reasoning=spec.kind == "reasoning",
+        script=scripted(tenant, "chat.completions", request),
         prompt=prompt,
     )
     spoken: list[builder.SpokenAnswer] = []
@@ -455,9 +582,16 @@ def deliver(body: ChatCompletionRequest, tenant: str, generated: Generated) -> d
     hand it back as JSON or as its chunk stream. The route accounts for it first: a 429 stores nothing."""
     completion, request, spoken = generated
     for answer in spoken:  # kept (without the bytes) so a follow-up may send {"audio": {"id": …}} back
-        get_store().create(tenant, AUDIO_COLLECTION, {"id": answer.id, "transcript": answer.transcript,
-                                                      "audio_tokens": answer.audio_tokens,
-                                                      "expires_at": answer.expires_at})
+        get_store().create(
+            tenant,
+            AUDIO_COLLECTION,
+            {
+                "id": answer.id,
+                "transcript": answer.transcript,
+                "audio_tokens": answer.audio_tokens,
+                "expires_at": answer.expires_at,
+            },
+        )
     if body.store:
         store_completion(tenant, completion, request)
     if body.stream:
@@ -491,8 +625,11 @@ def store_completion(tenant: str, completion: dict[str, Any], request: dict[str,
     """Keep a `store: true` completion and its messages (listed, retrieved, updated, deleted later)."""
     store = get_store()
     # Messages first: a listed completion always has its messages.
-    store.create(tenant, MESSAGES_COLLECTION, {"id": completion["id"],
-                                               "data": _stored_messages(completion["id"], request["messages"])})
+    store.create(
+        tenant,
+        MESSAGES_COLLECTION,
+        {"id": completion["id"], "data": _stored_messages(completion["id"], request["messages"])},
+    )
     store.create(tenant, COLLECTION, {**_without_audio_bytes(completion), "metadata": request.get("metadata") or {}})
 
 
@@ -501,24 +638,30 @@ def _without_audio_bytes(completion: dict[str, Any]) -> dict[str, Any]:
     (the bytes belong to the response, and would overflow a DynamoDB item)."""
     if not any("audio" in choice["message"] for choice in completion["choices"]):
         return completion
-    choices = [{**choice, "message": {**choice["message"], "audio": {**choice["message"]["audio"], "data": ""}}}
-               if choice["message"].get("audio") else choice for choice in completion["choices"]]
+    choices = [
+        {**choice, "message": {**choice["message"], "audio": {**choice["message"]["audio"], "data": ""}}}
+        if choice["message"].get("audio")
+        else choice
+        for choice in completion["choices"]
+    ]
     return {**completion, "choices": choices}
 
 
 # --------------------------------------------------------------------------------------------- stored completions
 
 
-def list_completions(tenant: str, params: ListParams, *, model: str | None,
-                     metadata: Mapping[str, str]) -> dict[str, Any]:
+def list_completions(
+    tenant: str, params: ListParams, *, model: str | None, metadata: Mapping[str, str]
+) -> dict[str, Any]:
     def matches(completion: dict[str, Any]) -> bool:
         if model is not None and completion["model"] != model:
             return False
         stored = completion.get("metadata") or {}
         return all(stored.get(key) == value for key, value in metadata.items())
 
-    page = get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after,
-                            where=matches)
+    page = get_store().list(
+        tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after, where=matches
+    )
     return list_object(page)
 
 
@@ -531,8 +674,9 @@ def retrieve(tenant: str, completion_id: str) -> dict[str, Any]:
 
 def update(tenant: str, completion_id: str, body: UpdateChatCompletionRequest) -> dict[str, Any]:
     check_metadata(body.metadata)
-    updated = get_store().update(tenant, COLLECTION, completion_id,
-                                 lambda completion: {**completion, "metadata": body.metadata or {}})
+    updated = get_store().update(
+        tenant, COLLECTION, completion_id, lambda completion: {**completion, "metadata": body.metadata or {}}
+    )
     if updated is None:
         raise _not_found(completion_id)
     return updated
@@ -554,5 +698,3 @@ def list_messages(tenant: str, completion_id: str, params: ListParams) -> dict[s
 
 def _not_found(completion_id: str) -> OpenAIError:
     return not_found("chat completion", completion_id, param="completion_id")
-
-

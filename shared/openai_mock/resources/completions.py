@@ -20,8 +20,9 @@ from openai_mock.rng import request_rng
 END_OF_TEXT = "<|endoftext|>"
 SUFFIX_MODEL = "gpt-3.5-turbo-instruct"  # the one completions model with insert mode (`suffix`)
 # Left out of the seed: they cut or present the answer, they do not change it (see chat.py).
-_DELIVERY_FIELDS = frozenset({"stream", "stream_options", "user", "stop", "n", "best_of", "max_tokens", "logprobs",
-                              "echo"})
+_DELIVERY_FIELDS = frozenset(
+    {"stream", "stream_options", "user", "stop", "n", "best_of", "max_tokens", "logprobs", "echo"}
+)
 
 
 class CompletionRequest(BaseModel):
@@ -47,8 +48,9 @@ class CompletionRequest(BaseModel):
 
 
 def _is_tokens(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(t, int) and not isinstance(t, bool)
-                                                           for t in value)
+    return (
+        isinstance(value, list) and bool(value) and all(isinstance(t, int) and not isinstance(t, bool) for t in value)
+    )
 
 
 def prompts_of(prompt: Any, model: str) -> tuple[list[str], int]:
@@ -63,8 +65,12 @@ def prompts_of(prompt: Any, model: str) -> tuple[list[str], int]:
         return list(prompt), sum(_count(item, model) for item in prompt)
     if isinstance(prompt, list) and prompt and all(_is_tokens(item) for item in prompt):
         return [_decode(item, model) for item in prompt], sum(len(item) for item in prompt)
-    raise invalid_request("Invalid type for 'prompt': expected one of a string, array of strings, array of tokens or "
-                          "array of token arrays.", "prompt", "invalid_type")
+    raise invalid_request(
+        "Invalid type for 'prompt': expected one of a string, array of strings, array of tokens or "
+        "array of token arrays.",
+        "prompt",
+        "invalid_type",
+    )
 
 
 def _count(prompt: str, model: str) -> int:
@@ -76,16 +82,20 @@ def _decode(token_ids: list[int], model: str) -> str:
     vocabulary = tokens.encoding(tokens.encoding_name_for_model(model)).n_vocab
     for token in token_ids:
         if not 0 <= token < vocabulary:
-            raise invalid_request(f"Invalid token in prompt: {token}. Minimum value is 0, maximum value is "
-                                  f"{vocabulary - 1} (inclusive).", "prompt", "invalid_value")
+            raise invalid_request(
+                f"Invalid token in prompt: {token}. Minimum value is 0, maximum value is {vocabulary - 1} (inclusive).",
+                "prompt",
+                "invalid_value",
+            )
     return tokens.decode(token_ids, model)
 
 
 def validate(body: CompletionRequest, tenant: str) -> tuple[dict[str, Any], list[str], int]:
     spec = chat_model_spec(tenant, body.model, "completions")
     if body.suffix is not None and body.model != SUFFIX_MODEL:
-        raise invalid_request("Unsupported parameter: 'suffix' is not supported with this model.", "suffix",
-                              "unsupported_parameter")
+        raise invalid_request(
+            "Unsupported parameter: 'suffix' is not supported with this model.", "suffix", "unsupported_parameter"
+        )
     prompts, prompt_tokens = prompts_of(body.prompt, body.model)
     # The suffix is model input like the prompt: every prompt is sent with it.
     suffix_tokens = tokens.count_tokens(body.suffix, body.model) if body.suffix else 0
@@ -105,15 +115,21 @@ def validate(body: CompletionRequest, tenant: str) -> tuple[dict[str, Any], list
     if body.stream and best_of is not None and best_of > 1:
         raise invalid_request("Cannot stream results with best_of greater than 1.", "best_of", "invalid_value")
     if body.stream_options is not None and not body.stream:
-        raise invalid_request("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                              "stream_options", "invalid_value")
+        raise invalid_request(
+            "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+            "stream_options",
+            "invalid_value",
+        )
     max_tokens = 16 if body.max_tokens is None else body.max_tokens
     longest = max(_count(prompt, body.model) for prompt in prompts) + suffix_tokens
     if longest + max_tokens > spec.context_window:
         raise invalid_request(
             f"This model's maximum context length is {spec.context_window} tokens, however you requested "
             f"{longest + max_tokens} tokens ({longest} in your prompt; {max_tokens} for the completion). Please "
-            "reduce your prompt; or completion length.", "prompt", "context_length_exceeded")
+            "reduce your prompt; or completion length.",
+            "prompt",
+            "context_length_exceeded",
+        )
     request = body.model_dump(exclude_none=True)
     request.update(max_tokens=max_tokens, stop=stop)
     return request, prompts, prompt_tokens
@@ -125,9 +141,12 @@ def generate(body: CompletionRequest, tenant: str, headers: Mapping[str, str]) -
     request, prompts, prompt_tokens = validate(body, tenant)
     script = scripted(tenant, "completions", {**request, "messages": [{"role": "user", "content": p} for p in prompts]})
     return builder.build_completion(
-        request, prompts, prompt_tokens,
+        request,
+        prompts,
+        prompt_tokens,
         request_rng({k: v for k, v in request.items() if k not in _DELIVERY_FIELDS}, headers),
-        completion_id=ids.new_id("text_completion"), created=clock.now_seconds(),
+        completion_id=ids.new_id("text_completion"),
+        created=clock.now_seconds(),
         script=None if script is None else script.content or "",
     )
 

@@ -28,7 +28,9 @@ MAX_INPUTS = 2048
 MAX_REQUEST_TOKENS = 300_000  # summed over all inputs of one request
 ENCODING_FORMATS = ("float", "base64")
 
-INVALID_INPUT_MESSAGE = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+INVALID_INPUT_MESSAGE = (
+    "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+)
 
 
 class EmbeddingRequest(BaseModel):
@@ -151,15 +153,22 @@ def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
     """`POST /v1/embeddings`: one embedding object per input, in order, with exact token usage.
 
     Raises OpenAIError (400/404) for anything the real API refuses."""
-    model = model_of_kind(tenant, request.model, "embedding", f"The model '{request.model}' does not support "
-                          f"embeddings. Use one of: {', '.join(NATIVE_DIMENSIONS)}.").id
+    model = model_of_kind(
+        tenant,
+        request.model,
+        "embedding",
+        f"The model '{request.model}' does not support embeddings. Use one of: {', '.join(NATIVE_DIMENSIONS)}.",
+    ).id
     dimensions = _check_dimensions(request.dimensions, model)
     encoding_format = _check_encoding_format(request.encoding_format)
     inputs = _inputs(request.input, model)
     prompt_tokens = _check_lengths(inputs, model)
     # Fixtures may fail or slow an embeddings request; its vectors stay the real, generated ones.
-    scripted(tenant, "embeddings", {"model": request.model, "messages": [{"role": "user", "content": item.text}
-                                                                         for item in inputs]})
+    scripted(
+        tenant,
+        "embeddings",
+        {"model": request.model, "messages": [{"role": "user", "content": item.text} for item in inputs]},
+    )
     vectors = embed_array([item.text for item in inputs], model, dimensions)
     return {
         "object": "list",
@@ -170,4 +179,3 @@ def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
         "model": model,
         "usage": {"prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens},
     }
-

@@ -65,8 +65,10 @@ def expiry_from(expires_after: dict[str, Any] | None, created_at: int) -> int | 
     seconds = expires_after.get("seconds")
     if isinstance(seconds, str) and seconds.isdigit():  # multipart form fields arrive as text
         seconds = int(seconds)
-    if not isinstance(seconds, int) or isinstance(seconds, bool) or not (
-        MIN_EXPIRY_SECONDS <= seconds <= MAX_EXPIRY_SECONDS
+    if (
+        not isinstance(seconds, int)
+        or isinstance(seconds, bool)
+        or not (MIN_EXPIRY_SECONDS <= seconds <= MAX_EXPIRY_SECONDS)
     ):
         raise invalid_request(
             f"Invalid value for 'expires_after.seconds': expected an integer between {MIN_EXPIRY_SECONDS} "
@@ -160,8 +162,10 @@ def _fine_tune_line_problem(line: dict[str, Any]) -> str | None:
         if not isinstance(line.get("prompt"), str) or not isinstance(line.get("completion"), str):
             return "'prompt' and 'completion' must both be strings."
         return None
-    return ("expected a chat example with 'messages', or a preference example with 'input', "
-            "'preferred_output' and 'non_preferred_output'.")
+    return (
+        "expected a chat example with 'messages', or a preference example with 'input', "
+        "'preferred_output' and 'non_preferred_output'."
+    )
 
 
 LineCheck = Callable[[dict[str, Any]], str | None]  # a line → what is wrong with it, or None
@@ -209,8 +213,9 @@ def _blob_key(file_id: str) -> str:
     return f"file/{file_id}"
 
 
-def _file_object(file_id: str, filename: str, purpose: str, size: int, created_at: int,
-                 expires_at: int | None) -> Object:
+def _file_object(
+    file_id: str, filename: str, purpose: str, size: int, created_at: int, expires_at: int | None
+) -> Object:
     obj: Object = {
         "id": file_id,
         "object": "file",
@@ -289,8 +294,9 @@ def list_files(tenant: str, params: ListParams, *, purpose: str | None = None) -
     def wanted(obj: Object) -> bool:
         return not _expired(obj) and (purpose is None or obj["purpose"] == purpose)
 
-    return list_object(get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order,
-                                        after=params.after, where=wanted))
+    return list_object(
+        get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after, where=wanted)
+    )
 
 
 def delete_file(tenant: str, file_id: str) -> Object:

@@ -45,8 +45,11 @@ MOCK_FAIL_KEY = "mock_fail"
 DPO_MODELS = ("gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18")
 TERMINAL = ("succeeded", "failed", "cancelled")
 # Aliases the real API accepts and resolves to the snapshot it fine-tunes.
-ALIASES = {"gpt-4o-mini": "gpt-4o-mini-2024-07-18", "gpt-4o": "gpt-4o-2024-08-06",
-           "gpt-3.5-turbo": "gpt-3.5-turbo-0125"}
+ALIASES = {
+    "gpt-4o-mini": "gpt-4o-mini-2024-07-18",
+    "gpt-4o": "gpt-4o-2024-08-06",
+    "gpt-3.5-turbo": "gpt-3.5-turbo-0125",
+}
 _PRIVATE = "_"  # keys starting with this are kept in the store, never shown
 _HYPERPARAMETERS = ("batch_size", "learning_rate_multiplier", "n_epochs")
 
@@ -118,12 +121,19 @@ def _check_suffix(suffix: str | None) -> None:
     if suffix is None:
         return
     if not suffix:
-        raise invalid_request("Invalid 'suffix': string too short. Expected a string with minimum length 1, but got "
-                              "an empty string instead.", "suffix", "string_below_min_length")
+        raise invalid_request(
+            "Invalid 'suffix': string too short. Expected a string with minimum length 1, but got "
+            "an empty string instead.",
+            "suffix",
+            "string_below_min_length",
+        )
     if len(suffix) > MAX_SUFFIX_LENGTH:
         raise invalid_request(
             f"Invalid 'suffix': string too long. Expected a string with maximum length {MAX_SUFFIX_LENGTH}, but got "
-            f"a string with length {len(suffix)} instead.", "suffix", "string_above_max_length")
+            f"a string with length {len(suffix)} instead.",
+            "suffix",
+            "string_above_max_length",
+        )
 
 
 def _check_hyperparameters(values: Mapping[str, Any], where: str) -> None:
@@ -138,7 +148,9 @@ def _check_hyperparameters(values: Mapping[str, Any], where: str) -> None:
         if value is not None and value <= 0:
             raise invalid_request(
                 f"Invalid '{where}.{name}': number must be greater than 0, but got {value} instead.",
-                f"{where}.{name}", "decimal_below_min_value")
+                f"{where}.{name}",
+                "decimal_below_min_value",
+            )
         check_range(value, f"{where}.{name}", None, maximum, decimal=True)
 
 
@@ -149,17 +161,26 @@ def _method(body: CreateFineTuningJobRequest) -> tuple[str, dict[str, Any]]:
     check_enum(kind, ("supervised", "dpo"), "method.type")
     other = "dpo" if kind == "supervised" else "supervised"
     if getattr(method, other) is not None:
-        raise invalid_request(f"Invalid 'method.{other}': the method type is '{kind}', so only 'method.{kind}' may be "
-                              "set.", f"method.{other}", "invalid_value")
+        raise invalid_request(
+            f"Invalid 'method.{other}': the method type is '{kind}', so only 'method.{kind}' may be set.",
+            f"method.{other}",
+            "invalid_value",
+        )
     configured = getattr(method, kind)
     nested = configured.hyperparameters if configured is not None else None
     if body.hyperparameters is not None and nested is not None:
-        raise invalid_request("'hyperparameters' is deprecated and cannot be set together with "
-                              f"'method.{kind}.hyperparameters'; set them under 'method' only.", "hyperparameters",
-                              "invalid_value")
+        raise invalid_request(
+            "'hyperparameters' is deprecated and cannot be set together with "
+            f"'method.{kind}.hyperparameters'; set them under 'method' only.",
+            "hyperparameters",
+            "invalid_value",
+        )
     if body.hyperparameters is not None and kind == "dpo":
-        raise invalid_request("'hyperparameters' only applies to supervised fine-tuning; set "
-                              "'method.dpo.hyperparameters' instead.", "hyperparameters", "invalid_value")
+        raise invalid_request(
+            "'hyperparameters' only applies to supervised fine-tuning; set 'method.dpo.hyperparameters' instead.",
+            "hyperparameters",
+            "invalid_value",
+        )
     chosen = nested if nested is not None else body.hyperparameters
     where = "hyperparameters" if nested is None else f"method.{kind}.hyperparameters"
     requested = (DpoHyperparameters() if kind == "dpo" else SupervisedHyperparameters()).model_dump()
@@ -175,8 +196,12 @@ def _check_integrations(integrations: list[Integration] | None) -> list[dict[str
     for index, integration in enumerate(integrations):
         check_enum(integration.type, ("wandb",), f"integrations[{index}].type")
         if not integration.wandb.project.strip():
-            raise invalid_request(f"Invalid 'integrations[{index}].wandb.project': the Weights and Biases project "
-                                  "name must not be empty.", f"integrations[{index}].wandb.project", "invalid_value")
+            raise invalid_request(
+                f"Invalid 'integrations[{index}].wandb.project': the Weights and Biases project "
+                "name must not be empty.",
+                f"integrations[{index}].wandb.project",
+                "invalid_value",
+            )
     return [integration.model_dump() for integration in integrations]
 
 
@@ -191,8 +216,9 @@ def _model(tenant: str, requested: str) -> tuple[str, models.ModelSpec]:
     if spec is None:
         raise models.model_not_found(requested)
     if not spec.fine_tunable:
-        raise invalid_request(f"Model {requested} is not available for fine-tuning or does not exist.", "model",
-                              "model_not_available")
+        raise invalid_request(
+            f"Model {requested} is not available for fine-tuning or does not exist.", "model", "model_not_available"
+        )
     return model, spec
 
 
@@ -206,8 +232,10 @@ def _example_tokens(line: Mapping[str, Any], model: str) -> int:
     if "messages" in line:
         return count_message_tokens(line["messages"], model)
     if "input" in line:
-        return sum(count_message_tokens(messages, model) for messages in
-                   (line["input"]["messages"], line["preferred_output"], line["non_preferred_output"]))
+        return sum(
+            count_message_tokens(messages, model)
+            for messages in (line["input"]["messages"], line["preferred_output"], line["non_preferred_output"])
+        )
     return count_tokens(line["prompt"], model) + count_tokens(line["completion"], model)
 
 
@@ -226,9 +254,12 @@ def _dataset(tenant: str, file_id: str, param: str, kind: str, spec: models.Mode
     if found is None:
         raise invalid_request(f"invalid {param}: {file_id}. No such File object.", param, "invalid_file")
     if found["purpose"] != "fine-tune":
-        raise invalid_request(f"invalid {param}: {file_id}. The file has purpose '{found['purpose']}', but "
-                              "fine-tuning files must be uploaded with purpose 'fine-tune'.", param,
-                              "invalid_file_purpose")
+        raise invalid_request(
+            f"invalid {param}: {file_id}. The file has purpose '{found['purpose']}', but "
+            "fine-tuning files must be uploaded with purpose 'fine-tune'.",
+            param,
+            "invalid_file_purpose",
+        )
     key, name = _expected_format(kind, spec)
     examples = tokens = 0
     for number, raw in enumerate(files.read_file_bytes(tenant, file_id, param).decode().splitlines(), start=1):
@@ -237,42 +268,66 @@ def _dataset(tenant: str, file_id: str, param: str, kind: str, spec: models.Mode
         line = json.loads(raw)  # the Files API only stores valid JSONL for purpose fine-tune
         if key not in line:
             method = "the DPO method" if kind == "dpo" else f"supervised fine-tuning of {spec.id}"
-            raise invalid_request(f"Invalid file format for {param} {file_id}: line {number} is not in the {name} "
-                                  f"format that {method} requires.", param, "invalid_file_format")
+            raise invalid_request(
+                f"Invalid file format for {param} {file_id}: line {number} is not in the {name} "
+                f"format that {method} requires.",
+                param,
+                "invalid_file_format",
+            )
         examples += 1
         tokens += _example_tokens(line, spec.id)
     return Dataset(examples, tokens)
 
 
-def _planned_failure(metadata: Mapping[str, str] | None, examples: int,
-                     timeline: builder.Timeline, total_steps: int) -> dict[str, Any] | None:
+def _planned_failure(
+    metadata: Mapping[str, str] | None, examples: int, timeline: builder.Timeline, total_steps: int
+) -> dict[str, Any] | None:
     forced = (metadata or {}).get(MOCK_FAIL_KEY, "").lower()
     if examples < MIN_EXAMPLES:
-        return {"at": timeline.validated, "error": {
-            "code": "invalid_n_examples", "param": "training_file",
-            "message": f"Training file has {examples} example(s), but must have at least {MIN_EXAMPLES} examples"}}
+        return {
+            "at": timeline.validated,
+            "error": {
+                "code": "invalid_n_examples",
+                "param": "training_file",
+                "message": f"Training file has {examples} example(s), but must have at least {MIN_EXAMPLES} examples",
+            },
+        }
     if forced == "validation":
-        return {"at": timeline.validated, "error": {
-            "code": "invalid_training_file", "param": "training_file",
-            "message": "The job failed due to an invalid training file. The file could not be read by the "
-                       "training pipeline (mock_fail=validation)."}}
+        return {
+            "at": timeline.validated,
+            "error": {
+                "code": "invalid_training_file",
+                "param": "training_file",
+                "message": "The job failed due to an invalid training file. The file could not be read by the "
+                "training pipeline (mock_fail=validation).",
+            },
+        }
     if forced in ("true", "training"):
-        return {"at": timeline.step_time(math.ceil(total_steps / 2)), "error": {
-            "code": "internal_error", "param": None,
-            "message": "The job failed due to an internal error (mock_fail=training). Please retry the job."}}
+        return {
+            "at": timeline.step_time(math.ceil(total_steps / 2)),
+            "error": {
+                "code": "internal_error",
+                "param": None,
+                "message": "The job failed due to an internal error (mock_fail=training). Please retry the job.",
+            },
+        }
     return None
 
 
 # --------------------------------------------------------------------------- create
 
 
-def create_job(tenant: str, organization_id: str, body: CreateFineTuningJobRequest,
-               headers: Mapping[str, str]) -> Object:
+def create_job(
+    tenant: str, organization_id: str, body: CreateFineTuningJobRequest, headers: Mapping[str, str]
+) -> Object:
     model, spec = _model(tenant, body.model)
     kind, requested = _method(body)
     if kind == "dpo" and spec.id not in DPO_MODELS:
-        raise invalid_request(f"The DPO method is not supported for model {spec.id}; use one of "
-                              f"{', '.join(DPO_MODELS)}.", "method.type", "invalid_value")
+        raise invalid_request(
+            f"The DPO method is not supported for model {spec.id}; use one of {', '.join(DPO_MODELS)}.",
+            "method.type",
+            "invalid_value",
+        )
     _check_suffix(body.suffix)
     check_range(body.seed, "seed", 0, MAX_SEED)
     integrations = _check_integrations(body.integrations)
@@ -285,8 +340,9 @@ def create_job(tenant: str, organization_id: str, body: CreateFineTuningJobReque
     resolved = builder.resolve_hyperparameters(kind, requested, max(1, training.examples))
     now = clock.now_seconds()
     per_epoch = builder.steps_per_epoch(max(1, training.examples), resolved["batch_size"])
-    timeline = builder.plan_timeline(now, max(1, training.examples), training.tokens, resolved["batch_size"],
-                                     resolved["n_epochs"])
+    timeline = builder.plan_timeline(
+        now, max(1, training.examples), training.tokens, resolved["batch_size"], resolved["n_epochs"]
+    )
     job_id = new_id("fine_tuning.job")
     job: Object = {
         "object": "fine_tuning.job",
@@ -390,8 +446,7 @@ def _settle(tenant: str, job: Object, now: int) -> Object:
     """A job past its finish gets its results File and its model in the catalogue, once."""
     if job["_settled"] or status_at(job, now) != "succeeded":
         return job
-    results = files.create_file(tenant, RESULTS_FILENAME, "fine-tune-results",
-                                builder.results_csv(_story(job).curve))
+    results = files.create_file(tenant, RESULTS_FILENAME, "fine-tune-results", builder.results_csv(_story(job).curve))
 
     def settle(current: Object) -> Object:
         if current["_settled"] or current["_cancelled_at"] is not None:
@@ -407,8 +462,9 @@ def _settle(tenant: str, job: Object, now: int) -> Object:
         files.delete_file(tenant, results["id"])
         raise not_found("FineTuningJob", job["id"], "fine_tuning_job_id")
     with contextlib.suppress(ConflictError):  # already registered
-        models.register_fine_tuned_model(tenant, settled["_fine_tuned_model"], settled["organization_id"],
-                                          _timeline(settled).finished)
+        models.register_fine_tuned_model(
+            tenant, settled["_fine_tuned_model"], settled["organization_id"], _timeline(settled).finished
+        )
     return settled
 
 
@@ -427,17 +483,20 @@ def retrieve_job(tenant: str, job_id: str) -> Object:
     return _public(_current(tenant, job_id, now), now)
 
 
-def list_jobs(tenant: str, params: ListParams, *,
-              metadata: Mapping[str, str] | None, no_metadata: bool = False) -> Object:
+def list_jobs(
+    tenant: str, params: ListParams, *, metadata: Mapping[str, str] | None, no_metadata: bool = False
+) -> Object:
     """Newest first; `metadata` keeps jobs carrying every given pair, `no_metadata` jobs without any."""
+
     def wanted(job: Object) -> bool:
         tags = job.get("metadata") or {}
         if no_metadata:
             return not tags
         return all(tags.get(key) == value for key, value in (metadata or {}).items())
 
-    page = get_store().list(tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after,
-                            where=wanted)
+    page = get_store().list(
+        tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after, where=wanted
+    )
     now = clock.now_seconds()
     return list_object(page, view=lambda job: _public(_settle(tenant, job, now), now))
 
@@ -449,8 +508,11 @@ def cancel_job(tenant: str, job_id: str) -> Object:
     def cancel(current: Object) -> Object:
         status = status_at(current, now)
         if status in TERMINAL:
-            raise invalid_request(f"Job {job_id} has already {'been ' if status == 'cancelled' else ''}{status} "
-                                  "and cannot be cancelled.", None, "job_not_cancellable")
+            raise invalid_request(
+                f"Job {job_id} has already {'been ' if status == 'cancelled' else ''}{status} and cannot be cancelled.",
+                None,
+                "job_not_cancellable",
+            )
         return {**current, "_cancelled_at": now}
 
     cancelled = get_store().update(tenant, COLLECTION, job_id, cancel)

@@ -73,9 +73,7 @@ def _common(options: _Options, model: str, sizes: Sequence[str]) -> tuple[int, i
         raise invalid_request("You must provide n=1 for this model.", "n", "invalid_value")
     size = options.size or "1024x1024"
     if size not in sizes:
-        raise invalid_request(
-            f"'{size}' is not one of {list(sizes)} - 'size'", "size", "invalid_value"
-        )
+        raise invalid_request(f"'{size}' is not one of {list(sizes)} - 'size'", "size", "invalid_value")
     response_format = options.response_format or "url"
     check_enum(response_format, ("url", "b64_json"), "response_format")
     width, height = (int(part) for part in size.split("x"))
@@ -89,11 +87,14 @@ def _image_object(png: bytes, response_format: str) -> dict[str, Any]:
 
 def _revised_prompt(prompt: str, rng: random.Random, style: str, quality: str) -> str:
     """dall-e-3 rewrites every prompt into a fuller description; so does the mock, deterministically."""
-    look = {"vivid": ["dramatic, hyper-real", "bold, richly saturated", "cinematic, high-contrast"],
-            "natural": ["soft, naturally lit", "muted, true-to-life", "gentle, understated"]}[style]
+    look = {
+        "vivid": ["dramatic, hyper-real", "bold, richly saturated", "cinematic, high-contrast"],
+        "natural": ["soft, naturally lit", "muted, true-to-life", "gentle, understated"],
+    }[style]
     medium = rng.choice(["digital illustration", "photograph", "painterly rendering", "wide-angle scene"])
-    light = rng.choice(["warm late-afternoon light", "cool morning light", "diffuse overcast light",
-                        "golden-hour glow"])
+    light = rng.choice(
+        ["warm late-afternoon light", "cool morning light", "diffuse overcast light", "golden-hour glow"]
+    )
     detail = " with fine, intricate detail throughout" if quality == "hd" else ""
     return f"{prompt.strip().rstrip('.')}. Depicted as a {rng.choice(look)} {medium} in {light}{detail}."
 
@@ -111,8 +112,12 @@ def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[st
     for _ in range(n):
         # dall-e-2 ignores quality and style, as the real API does.
         is_dalle3 = model == "dall-e-3"
-        scene = scene_for(request.prompt, rng, vivid=style == "vivid" or not is_dalle3,
-                          detail=5 if is_dalle3 and quality == "hd" else 3)
+        scene = scene_for(
+            request.prompt,
+            rng,
+            vivid=style == "vivid" or not is_dalle3,
+            detail=5 if is_dalle3 and quality == "hd" else 3,
+        )
         image = _image_object(scene.render(width, height), response_format)
         if is_dalle3:
             image["revised_prompt"] = _revised_prompt(request.prompt, rng, style, quality)
@@ -127,8 +132,9 @@ def read_upload(data: bytes, param: str) -> Picture:
     try:
         picture = decode_png(data)
     except InvalidImage as error:
-        raise invalid_request(f"Invalid input {param} - could not decode the PNG: {error}.", param,
-                              "invalid_image") from None
+        raise invalid_request(
+            f"Invalid input {param} - could not decode the PNG: {error}.", param, "invalid_image"
+        ) from None
     if picture.width != picture.height:
         raise invalid_request(
             f"Uploaded {param} must be square: got {picture.width}x{picture.height}.", param, "invalid_image_size"
@@ -159,8 +165,9 @@ def create_image_edit(
         stencil = read_upload(mask, "mask")
         _require_alpha(stencil, "mask")
         if (stencil.width, stencil.height) != (picture.width, picture.height):
-            raise invalid_request("Invalid mask image - image and mask must have the same dimensions.", "mask",
-                                  "invalid_image_size")
+            raise invalid_request(
+                "Invalid mask image - image and mask must have the same dimensions.", "mask", "invalid_image_size"
+            )
     colours, clear = sample_cells(picture), sample_cells(stencil)
     material = [options.model_dump(exclude={"user"}), hashlib.sha256(image + (mask or b"")).hexdigest()]
     rng = seeded_rng(material, seed)
@@ -168,8 +175,12 @@ def create_image_edit(
     for _ in range(n):
         scene = scene_for(options.prompt, rng)
         grid = [
-            [scene.colour_at((i + 0.5) / MOSAIC_CELLS, (j + 0.5) / MOSAIC_CELLS) if clear[j][i][3] == 0
-             else colours[j][i][:3] for i in range(MOSAIC_CELLS)]
+            [
+                scene.colour_at((i + 0.5) / MOSAIC_CELLS, (j + 0.5) / MOSAIC_CELLS)
+                if clear[j][i][3] == 0
+                else colours[j][i][:3]
+                for i in range(MOSAIC_CELLS)
+            ]
             for j in range(MOSAIC_CELLS)
         ]
         data.append(_image_object(render_mosaic(grid, size), response_format))

@@ -54,29 +54,55 @@ BASE_MODELS: tuple[ModelSpec, ...] = (
     _m("gpt-4.5-preview-2025-02-27", 1740623304, "system", "chat"),
     _m("gpt-4-turbo", 1712361441, "system", "chat", max_output_tokens=4_096),
     _m("gpt-4-turbo-2024-04-09", 1712601677, "system", "chat", max_output_tokens=4_096),
-    _m("gpt-4", 1687882411, "openai", "chat", context_window=8_192, max_output_tokens=8_192,
-       fine_tunable=True),
+    _m("gpt-4", 1687882411, "openai", "chat", context_window=8_192, max_output_tokens=8_192, fine_tunable=True),
     _m("gpt-4-0613", 1686588896, "openai", "chat", context_window=8_192, max_output_tokens=8_192),
-    _m("gpt-3.5-turbo", 1677610602, "openai", "chat", context_window=16_385, max_output_tokens=4_096,
-       fine_tunable=True),
-    _m("gpt-3.5-turbo-0125", 1706048358, "system", "chat", context_window=16_385, max_output_tokens=4_096,
-       fine_tunable=True),
-    _m("gpt-3.5-turbo-1106", 1698959748, "system", "chat", context_window=16_385, max_output_tokens=4_096,
-       fine_tunable=True),
+    _m(
+        "gpt-3.5-turbo", 1677610602, "openai", "chat", context_window=16_385, max_output_tokens=4_096, fine_tunable=True
+    ),
+    _m(
+        "gpt-3.5-turbo-0125",
+        1706048358,
+        "system",
+        "chat",
+        context_window=16_385,
+        max_output_tokens=4_096,
+        fine_tunable=True,
+    ),
+    _m(
+        "gpt-3.5-turbo-1106",
+        1698959748,
+        "system",
+        "chat",
+        context_window=16_385,
+        max_output_tokens=4_096,
+        fine_tunable=True,
+    ),
     _m("o1", 1734375816, "system", "reasoning", context_window=200_000, max_output_tokens=100_000),
     _m("o1-2024-12-17", 1734326976, "system", "reasoning", context_window=200_000, max_output_tokens=100_000),
     _m("o1-mini", 1725649008, "system", "reasoning", max_output_tokens=65_536),
     _m("o1-preview", 1725648897, "system", "reasoning", max_output_tokens=32_768),
     _m("o3-mini", 1737146383, "system", "reasoning", context_window=200_000, max_output_tokens=100_000),
-    _m("o3-mini-2025-01-31", 1738010200, "system", "reasoning", context_window=200_000,
-       max_output_tokens=100_000),
+    _m("o3-mini-2025-01-31", 1738010200, "system", "reasoning", context_window=200_000, max_output_tokens=100_000),
     _m("computer-use-preview", 1734655677, "system", "chat", context_window=8_192, max_output_tokens=1_024),
-    _m("gpt-3.5-turbo-instruct", 1692901427, "system", "completion", context_window=4_096,
-       max_output_tokens=4_096),
-    _m("davinci-002", 1692634301, "system", "completion", context_window=16_384, max_output_tokens=16_384,
-       fine_tunable=True),
-    _m("babbage-002", 1692634615, "system", "completion", context_window=16_384, max_output_tokens=16_384,
-       fine_tunable=True),
+    _m("gpt-3.5-turbo-instruct", 1692901427, "system", "completion", context_window=4_096, max_output_tokens=4_096),
+    _m(
+        "davinci-002",
+        1692634301,
+        "system",
+        "completion",
+        context_window=16_384,
+        max_output_tokens=16_384,
+        fine_tunable=True,
+    ),
+    _m(
+        "babbage-002",
+        1692634615,
+        "system",
+        "completion",
+        context_window=16_384,
+        max_output_tokens=16_384,
+        fine_tunable=True,
+    ),
     _m("text-embedding-3-small", 1705948997, "system", "embedding", context_window=8_191),
     _m("text-embedding-3-large", 1705953180, "system", "embedding", context_window=8_191),
     _m("text-embedding-ada-002", 1671217299, "openai-internal", "embedding", context_window=8_191),
@@ -191,9 +217,17 @@ def chat_model_spec(tenant: str, model: str, endpoint: str) -> ModelSpec:
     """The model, checked to be served by `endpoint` ("chat" or "completions"), with the real API's 404."""
     spec = serving_spec(tenant, model)
     if endpoint == "chat" and spec.kind not in _CHAT_KINDS:
-        raise OpenAIError(404, "This is not a chat model and thus not supported in the v1/chat/completions "
-                          "endpoint. Did you mean to use v1/completions?", param="model")
+        raise OpenAIError(
+            404,
+            "This is not a chat model and thus not supported in the v1/chat/completions "
+            "endpoint. Did you mean to use v1/completions?",
+            param="model",
+        )
     if endpoint == "completions" and spec.kind != "completion":
-        raise OpenAIError(404, "This is a chat model and not supported in the v1/completions endpoint. Did you "
-                          "mean to use v1/chat/completions?", param="model")
+        raise OpenAIError(
+            404,
+            "This is a chat model and not supported in the v1/completions endpoint. Did you "
+            "mean to use v1/chat/completions?",
+            param="model",
+        )
     return spec

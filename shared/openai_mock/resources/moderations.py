@@ -19,7 +19,9 @@ from openai_mock.resources.models import model_of_kind
 DEFAULT_MODEL = "omni-moderation-latest"
 # What the response's `model` says: legacy aliases resolve to their snapshot, as the real API does.
 _RESPONSE_MODEL = {"text-moderation-latest": "text-moderation-007", "text-moderation-stable": "text-moderation-007"}
-INVALID_INPUT_MESSAGE = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+INVALID_INPUT_MESSAGE = (
+    "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+)
 
 
 # --------------------------------------------------------------------------- request models
@@ -113,8 +115,12 @@ def _items(value: JsonValue, omni: bool, model: str) -> list[Item]:
 
 def create_moderation(tenant: str, request: ModerationRequest) -> tuple[dict[str, Any], int]:
     """`POST /v1/moderations`: one result per input, and the tokens it counts for rate limits."""
-    model = model_of_kind(tenant, request.model, "moderation", f"The model '{request.model}' is not a moderation "
-                          "model. Use omni-moderation-latest or text-moderation-latest.").id
+    model = model_of_kind(
+        tenant,
+        request.model,
+        "moderation",
+        f"The model '{request.model}' is not a moderation model. Use omni-moderation-latest or text-moderation-latest.",
+    ).id
     omni = model.startswith("omni-")
     items = _items(request.input, omni, model)
     token_count = sum(tokens.count_tokens(item.text, model) for item in items)

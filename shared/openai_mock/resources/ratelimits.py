@@ -42,39 +42,50 @@ def quota(tenant: str) -> dict[str, Any]:
     """The tenant's quotas: its own (set through the mock controls) or the deployment's."""
     settings = get_settings()
     own = get_store().get(tenant, QUOTA_COLLECTION, _QUOTA_ID) or {}
-    return {"object": "mock.quota",
-            "requests_per_minute": own.get("requests_per_minute", settings.requests_per_minute),
-            "tokens_per_minute": own.get("tokens_per_minute", settings.tokens_per_minute)}
+    return {
+        "object": "mock.quota",
+        "requests_per_minute": own.get("requests_per_minute", settings.requests_per_minute),
+        "tokens_per_minute": own.get("tokens_per_minute", settings.tokens_per_minute),
+    }
 
 
 def set_quota(tenant: str, requests_per_minute: int | None, tokens_per_minute: int | None) -> dict[str, Any]:
     """Set (or, with None, go back to the deployment's) quotas of one tenant."""
     store = get_store()
     store.delete(tenant, QUOTA_COLLECTION, _QUOTA_ID)
-    own = {key: value for key, value in (("requests_per_minute", requests_per_minute),
-                                         ("tokens_per_minute", tokens_per_minute)) if value is not None}
+    own = {
+        key: value
+        for key, value in (("requests_per_minute", requests_per_minute), ("tokens_per_minute", tokens_per_minute))
+        if value is not None
+    }
     if own:
         store.create(tenant, QUOTA_COLLECTION, {"id": _QUOTA_ID, **own})
     return quota(tenant)
 
 
-def _exceeded(model: str, organization: str, kind: str, limit: int, used: int, requested: int,
-              wait: float) -> OpenAIError:
+def _exceeded(
+    model: str, organization: str, kind: str, limit: int, used: int, requested: int, wait: float
+) -> OpenAIError:
     label = "requests per min (RPM)" if kind == "requests" else "tokens per min (TPM)"
     if requested > limit:
-        message = (f"Request too large for {model} in organization {organization} on {label}: Limit {limit}, "
-                   f"Requested {requested}. The input or output tokens must be reduced in order to run successfully.")
+        message = (
+            f"Request too large for {model} in organization {organization} on {label}: Limit {limit}, "
+            f"Requested {requested}. The input or output tokens must be reduced in order to run successfully."
+        )
     else:
-        message = (f"Rate limit reached for {model} in organization {organization} on {label}: Limit {limit}, "
-                   f"Used {used}, Requested {requested}. Please try again in {_format_reset(wait)}. Visit "
-                   "https://platform.openai.com/account/rate-limits to learn more.")
+        message = (
+            f"Rate limit reached for {model} in organization {organization} on {label}: Limit {limit}, "
+            f"Used {used}, Requested {requested}. Please try again in {_format_reset(wait)}. Visit "
+            "https://platform.openai.com/account/rate-limits to learn more."
+        )
     waits = {"retry-after": str(max(1, round(wait))), "retry-after-ms": str(max(1, round(wait * 1000)))}
     # The x-ratelimit-* headers come from the request state, like on every answer.
     return OpenAIError(429, message, type=kind, code="rate_limit_exceeded", headers=waits)
 
 
-def record_usage(request: Request, tenant: str, model: str, tokens: int, kind: str | None = None, /,
-                 **usage: Any) -> None:
+def record_usage(
+    request: Request, tenant: str, model: str, tokens: int, kind: str | None = None, /, **usage: Any
+) -> None:
     """Count one request of `tokens` tokens and put the resulting headers on the response; past a quota,
     raise OpenAI's 429 instead (the request is not counted, and nothing of it must be stored).
     With `kind`, an admitted request is also the organization's usage (`organization.usage.record_traffic`:
@@ -119,8 +130,15 @@ def record_token_usage(request: Request, tenant: str, requested_model: str, answ
     """Account for a chat completion, completion or response: its `usage` counts against the quota of the
     model asked for, and is the organization's completions usage of the model that answered."""
     usage = answer["usage"]
-    record_usage(request, tenant, requested_model, usage["total_tokens"], "completions", model=answer["model"],
-                 **token_usage(usage))
+    record_usage(
+        request,
+        tenant,
+        requested_model,
+        usage["total_tokens"],
+        "completions",
+        model=answer["model"],
+        **token_usage(usage),
+    )
 
 
 def reset(tenant: str | None = None) -> None:

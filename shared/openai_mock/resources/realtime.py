@@ -13,8 +13,13 @@ from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.schema_checks import check_function
 
-MODELS = ("gpt-4o-realtime-preview", "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17",
-          "gpt-4o-mini-realtime-preview", "gpt-4o-mini-realtime-preview-2024-12-17")
+MODELS = (
+    "gpt-4o-realtime-preview",
+    "gpt-4o-realtime-preview-2024-10-01",
+    "gpt-4o-realtime-preview-2024-12-17",
+    "gpt-4o-mini-realtime-preview",
+    "gpt-4o-mini-realtime-preview-2024-12-17",
+)
 VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
 AUDIO_FORMATS = ("pcm16", "g711_ulaw", "g711_alaw")
 TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
@@ -26,8 +31,14 @@ DEFAULT_INSTRUCTIONS = (
     "if you're asked about them."
 )
 SECRET_SECONDS = 60
-_SERVER_VAD = {"type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 300, "silence_duration_ms": 200,
-               "create_response": True, "interrupt_response": True}
+_SERVER_VAD = {
+    "type": "server_vad",
+    "threshold": 0.5,
+    "prefix_padding_ms": 300,
+    "silence_duration_ms": 200,
+    "create_response": True,
+    "interrupt_response": True,
+}
 _SEMANTIC_VAD = {"type": "semantic_vad", "eagerness": "auto", "create_response": True, "interrupt_response": True}
 
 
@@ -59,8 +70,9 @@ def _turn_detection(body: RealtimeSessionCreateRequest) -> dict[str, Any] | None
     kind = given.get("type", "server_vad")
     check_enum(kind, ("server_vad", "semantic_vad"), "session.turn_detection.type")
     if kind == "semantic_vad":
-        check_enum(given.get("eagerness", "auto"), ("low", "medium", "high", "auto"),
-                   "session.turn_detection.eagerness")
+        check_enum(
+            given.get("eagerness", "auto"), ("low", "medium", "high", "auto"), "session.turn_detection.eagerness"
+        )
         return {**_SEMANTIC_VAD, **given}
     check_range(given.get("threshold"), "session.turn_detection.threshold", 0, 1, decimal=True)
     for key in ("prefix_padding_ms", "silence_duration_ms"):
@@ -76,8 +88,12 @@ def _tools(body: RealtimeSessionCreateRequest) -> list[dict[str, Any]]:
     names = [tool["name"] for tool in tools]
     choice = body.tool_choice
     if choice is not None and choice not in ("auto", "none", "required") and choice not in names:
-        raise invalid_request(f"Invalid value: '{choice}'. Supported values are: 'auto', 'none', 'required', or the "
-                              "name of a declared function.", "session.tool_choice", "invalid_value")
+        raise invalid_request(
+            f"Invalid value: '{choice}'. Supported values are: 'auto', 'none', 'required', or the "
+            "name of a declared function.",
+            "session.tool_choice",
+            "invalid_value",
+        )
     return [{"type": "function", **tool} for tool in tools]
 
 
@@ -85,19 +101,26 @@ def _check(body: RealtimeSessionCreateRequest) -> None:
     if body.model is not None:
         check_enum(body.model, MODELS, "session.model")
     if body.modalities is not None and sorted(body.modalities) not in _MODALITIES:
-        raise invalid_request(f"Invalid modalities: {body.modalities}. Supported combinations are: ['text'] and "
-                              "['audio', 'text'].", "session.modalities", "invalid_value")
+        raise invalid_request(
+            f"Invalid modalities: {body.modalities}. Supported combinations are: ['text'] and ['audio', 'text'].",
+            "session.modalities",
+            "invalid_value",
+        )
     if body.voice is not None:
         check_enum(body.voice, VOICES, "session.voice")
     for name in ("input_audio_format", "output_audio_format"):
         if getattr(body, name) is not None:
             check_enum(getattr(body, name), AUDIO_FORMATS, f"session.{name}")
     if body.input_audio_transcription is not None:
-        check_enum(body.input_audio_transcription.get("model"), TRANSCRIPTION_MODELS,
-                   "session.input_audio_transcription.model")
+        check_enum(
+            body.input_audio_transcription.get("model"), TRANSCRIPTION_MODELS, "session.input_audio_transcription.model"
+        )
     if body.input_audio_noise_reduction is not None:
-        check_enum(body.input_audio_noise_reduction.get("type"), ("near_field", "far_field"),
-                   "session.input_audio_noise_reduction.type")
+        check_enum(
+            body.input_audio_noise_reduction.get("type"),
+            ("near_field", "far_field"),
+            "session.input_audio_noise_reduction.type",
+        )
     check_range(body.temperature, "session.temperature", 0.6, 1.2, decimal=True)
     check_range(body.speed, "session.speed", 0.25, 1.5, decimal=True)
     limit = body.max_response_output_tokens
@@ -131,7 +154,8 @@ def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str,
         "tools": tools,
         "tool_choice": body.tool_choice or "auto",
         "temperature": 0.8 if body.temperature is None else body.temperature,
-        "max_response_output_tokens": "inf" if body.max_response_output_tokens is None
+        "max_response_output_tokens": "inf"
+        if body.max_response_output_tokens is None
         else body.max_response_output_tokens,
         "speed": 1.0 if body.speed is None else body.speed,
         "client_secret": {"value": "ek_" + secrets.token_hex(16), "expires_at": _expires_at(body, now)},

@@ -26,19 +26,42 @@ from openai_mock.store import get_store
 
 COLLECTION = "response"
 INCLUDABLE = ("file_search_call.results", "message.input_image.image_url", "computer_call_output.output.image_url")
-_ITEM_TYPES = ("message", "function_call_output", "function_call", "computer_call_output", "computer_call",
-               "file_search_call", "web_search_call", "reasoning", "item_reference")
-_TOOL_TYPES = ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11",
-               "computer_use_preview")
+_ITEM_TYPES = (
+    "message",
+    "function_call_output",
+    "function_call",
+    "computer_call_output",
+    "computer_call",
+    "file_search_call",
+    "web_search_call",
+    "reasoning",
+    "item_reference",
+)
+_TOOL_TYPES = ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11", "computer_use_preview")
 _ROLES = ("user", "assistant", "system", "developer")
-_PARTS = {"assistant": ("output_text", "refusal"), "user": ("input_text", "input_image", "input_file"),
-          "system": ("input_text", "input_image", "input_file"),
-          "developer": ("input_text", "input_image", "input_file")}
+_PARTS = {
+    "assistant": ("output_text", "refusal"),
+    "user": ("input_text", "input_image", "input_file"),
+    "system": ("input_text", "input_image", "input_file"),
+    "developer": ("input_text", "input_image", "input_file"),
+}
 _PART_FIELD = {"input_text": "text", "output_text": "text", "refusal": "refusal"}
 # Fields that change how an answer is delivered or kept, not what it says: left out of the seed.
-_DELIVERY_FIELDS = frozenset({"stream", "store", "metadata", "user", "include", "max_output_tokens",
-                              "previous_response_id", "service_tier", "truncation", "prompt_cache_key",
-                              "safety_identifier"})
+_DELIVERY_FIELDS = frozenset(
+    {
+        "stream",
+        "store",
+        "metadata",
+        "user",
+        "include",
+        "max_output_tokens",
+        "previous_response_id",
+        "service_tier",
+        "truncation",
+        "prompt_cache_key",
+        "safety_identifier",
+    }
+)
 
 
 class CreateResponseRequest(BaseModel):
@@ -79,15 +102,21 @@ def _require_string(entry: Mapping[str, Any], key: str, param: str) -> str:
     if value is None:
         raise _missing(f"{param}.{key}")
     if not isinstance(value, str):
-        raise invalid_request(f"Invalid type for '{param}.{key}': expected a string, but got "
-                              f"{type(value).__name__} instead.", f"{param}.{key}", "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}.{key}': expected a string, but got {type(value).__name__} instead.",
+            f"{param}.{key}",
+            "invalid_type",
+        )
     return value
 
 
 def _part(part: Any, role: str, param: str) -> dict[str, Any]:
     if not isinstance(part, dict):
-        raise invalid_request(f"Invalid type for '{param}': expected an object, but got {type(part).__name__} "
-                              "instead.", param, "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}': expected an object, but got {type(part).__name__} instead.",
+            param,
+            "invalid_type",
+        )
     check_enum(part.get("type"), _PARTS[role], f"{param}.type")
     kind = part["type"]
     if kind in _PART_FIELD:
@@ -111,8 +140,12 @@ def _message(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     if isinstance(content, str):
         content = [{"type": "output_text" if role == "assistant" else "input_text", "text": content}]
     elif not isinstance(content, list):
-        raise invalid_request(f"Invalid type for '{param}.content': expected one of a string or array of objects, "
-                              f"but got {type(content).__name__} instead.", f"{param}.content", "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}.content': expected one of a string or array of objects, "
+            f"but got {type(content).__name__} instead.",
+            f"{param}.content",
+            "invalid_type",
+        )
     parts = [_part(part, role, f"{param}.content[{index}]") for index, part in enumerate(content)]
     item_id = entry.get("id") or ids.new_id("message_item")
     return {"id": item_id, "type": "message", "role": role, "content": parts, "status": "completed"}
@@ -120,8 +153,11 @@ def _message(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
 
 def _item(entry: Any, param: str) -> dict[str, Any]:
     if not isinstance(entry, dict):
-        raise invalid_request(f"Invalid type for '{param}': expected an object, but got {type(entry).__name__} "
-                              "instead.", param, "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}': expected an object, but got {type(entry).__name__} instead.",
+            param,
+            "invalid_type",
+        )
     kind = entry.get("type", "message")
     check_enum(kind, _ITEM_TYPES, f"{param}.type")
     if kind == "message":
@@ -163,11 +199,18 @@ def input_items(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, str):
         return [_message({"role": "user", "content": value}, "input")]
     if not isinstance(value, list):
-        raise invalid_request(f"Invalid type for 'input': expected one of a string or array of objects, but got "
-                              f"{type(value).__name__} instead.", "input", "invalid_type")
+        raise invalid_request(
+            f"Invalid type for 'input': expected one of a string or array of objects, but got "
+            f"{type(value).__name__} instead.",
+            "input",
+            "invalid_type",
+        )
     if not value:
-        raise invalid_request("Invalid 'input': empty array. Expected an array with minimum length 1, but got an "
-                              "empty array instead.", "input", "empty_array")
+        raise invalid_request(
+            "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "input",
+            "empty_array",
+        )
     return [_item(entry, f"input[{index}]") for index, entry in enumerate(value)]
 
 
@@ -176,8 +219,9 @@ def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
     calls = {item["call_id"] for item in conversation if item["type"] in ("function_call", "computer_call")}
     for item in conversation:
         if item["type"] in ("function_call_output", "computer_call_output") and item["call_id"] not in calls:
-            raise invalid_request(f"No tool call found for function call output with call_id {item['call_id']}.",
-                                  "input")
+            raise invalid_request(
+                f"No tool call found for function call output with call_id {item['call_id']}.", "input"
+            )
 
 
 # --------------------------------------------------------------------------------------------- tools, format
@@ -213,37 +257,51 @@ def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
         check_enum(choice, ("none", "auto", "required"), "tool_choice")
         return
     if not isinstance(choice, dict):
-        raise invalid_request("Invalid type for 'tool_choice': expected one of a string or an object.", "tool_choice",
-                              "invalid_type")
-    check_enum(choice.get("type"), ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11",
-                                    "computer_use_preview"), "tool_choice.type")
+        raise invalid_request(
+            "Invalid type for 'tool_choice': expected one of a string or an object.", "tool_choice", "invalid_type"
+        )
+    check_enum(
+        choice.get("type"),
+        ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11", "computer_use_preview"),
+        "tool_choice.type",
+    )
     if choice["type"] == "function":
         name = _require_string(choice, "name", "tool_choice")
         if not any(tool["type"] == "function" and tool["name"] == name for tool in tools):
-            raise invalid_request(f"Tool choice 'function' with name '{name}' not found in 'tools' parameter.",
-                                  "tool_choice")
+            raise invalid_request(
+                f"Tool choice 'function' with name '{name}' not found in 'tools' parameter.", "tool_choice"
+            )
     elif not any(builder.HOSTED_TOOLS.get(tool["type"]) == builder.HOSTED_TOOLS[choice["type"]] for tool in tools):
         raise invalid_request(f"Tool choice '{choice['type']}' not found in 'tools' parameter.", "tool_choice")
 
 
-def _check_text(text: Mapping[str, Any] | None, conversation: Sequence[Mapping[str, Any]],
-                instructions: str | None) -> None:
+def _check_text(
+    text: Mapping[str, Any] | None, conversation: Sequence[Mapping[str, Any]], instructions: str | None
+) -> None:
     text_format = (text or {}).get("format")
     if text_format is None:
         return
     check_enum(text_format.get("type"), ("text", "json_schema", "json_object"), "text.format.type")
     if text_format["type"] == "json_object":
-        words = (instructions or "") + " ".join(builder.message_text(item) for item in conversation
-                                                if item["type"] == "message")
+        words = (instructions or "") + " ".join(
+            builder.message_text(item) for item in conversation if item["type"] == "message"
+        )
         if "json" not in words.lower():
-            raise invalid_request("Response input messages must contain the word 'json' in some form to use "
-                                  "'text.format' of type 'json_object'.", "input")
+            raise invalid_request(
+                "Response input messages must contain the word 'json' in some form to use "
+                "'text.format' of type 'json_object'.",
+                "input",
+            )
     if text_format["type"] != "json_schema":
         return
     name = _require_string(text_format, "name", "text.format")
     if not FUNCTION_NAME.match(name):
-        raise invalid_request("Invalid 'text.format.name': string does not match pattern. Expected a string that "
-                              "matches the pattern '^[a-zA-Z0-9_-]+$'.", "text.format.name", "invalid_value")
+        raise invalid_request(
+            "Invalid 'text.format.name': string does not match pattern. Expected a string that "
+            "matches the pattern '^[a-zA-Z0-9_-]+$'.",
+            "text.format.name",
+            "invalid_value",
+        )
     schema = text_format.get("schema")
     if schema is None:
         raise _missing("text.format.schema")
@@ -251,30 +309,42 @@ def _check_text(text: Mapping[str, Any] | None, conversation: Sequence[Mapping[s
     if problem is None and text_format.get("strict"):
         problem = strict_schema_problem(schema)
     if problem is not None:
-        raise invalid_request(f"Invalid schema for response_format '{name}': {problem}", "text.format.schema",
-                              "invalid_json_schema")
+        raise invalid_request(
+            f"Invalid schema for response_format '{name}': {problem}", "text.format.schema", "invalid_json_schema"
+        )
 
 
 def _check_model_rules(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
     if spec.kind not in ("chat", "reasoning"):
-        raise invalid_request(f"The requested model '{body.model}' is not supported with the Responses API.",
-                              "model", "model_not_supported")
+        raise invalid_request(
+            f"The requested model '{body.model}' is not supported with the Responses API.",
+            "model",
+            "model_not_supported",
+        )
     effort = (body.reasoning or {}).get("effort")
     if spec.kind == "reasoning":
         for name, value in (("temperature", body.temperature), ("top_p", body.top_p)):
             if value is not None and value != 1:
-                raise invalid_request(f"Unsupported parameter: '{name}' is not supported with this model.", name,
-                                      "unsupported_parameter")
+                raise invalid_request(
+                    f"Unsupported parameter: '{name}' is not supported with this model.", name, "unsupported_parameter"
+                )
         if effort is not None:
             check_enum(effort, ("low", "medium", "high"), "reasoning.effort")
     elif effort is not None:
-        raise invalid_request("Unsupported parameter: 'reasoning.effort' is not supported with this model.",
-                              "reasoning.effort", "unsupported_parameter")
+        raise invalid_request(
+            "Unsupported parameter: 'reasoning.effort' is not supported with this model.",
+            "reasoning.effort",
+            "unsupported_parameter",
+        )
     check_range(body.max_output_tokens, "max_output_tokens", minimum=16)
     if body.max_output_tokens is not None and body.max_output_tokens > spec.max_output_tokens:
-        raise invalid_request(f"max_output_tokens is too large: {body.max_output_tokens}. This model supports at "
-                              f"most {spec.max_output_tokens} output tokens, whereas you provided "
-                              f"{body.max_output_tokens}.", "max_output_tokens", "invalid_value")
+        raise invalid_request(
+            f"max_output_tokens is too large: {body.max_output_tokens}. This model supports at "
+            f"most {spec.max_output_tokens} output tokens, whereas you provided "
+            f"{body.max_output_tokens}.",
+            "max_output_tokens",
+            "invalid_value",
+        )
 
 
 def _check_body(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
@@ -317,26 +387,36 @@ def _history(tenant: str, previous_response_id: str | None) -> tuple[list[dict[s
         return [], 0
     previous = get_store().get(tenant, COLLECTION, previous_response_id)
     if previous is None:
-        raise OpenAIError(404, f"Previous response with id '{previous_response_id}' not found.",
-                          param="previous_response_id", code="previous_response_not_found")
+        raise OpenAIError(
+            404,
+            f"Previous response with id '{previous_response_id}' not found.",
+            param="previous_response_id",
+            code="previous_response_not_found",
+        )
     return list(previous["_conversation"]), int(previous["usage"]["input_tokens"])
 
 
 def _truncate(turn: builder.Turn, spec: models.ModelSpec) -> None:
     """Fit the context window: `truncation: auto` drops the oldest earlier items, `disabled` refuses."""
+
     def prompt_tokens() -> int:
         return chat_builder.count_prompt_tokens(builder.chat_request(turn, hosted_call=False))
 
-    if sum(len(builder.message_text(item)) for item in turn.conversation if item["type"] == "message") \
-            < spec.context_window:
+    if (
+        sum(len(builder.message_text(item)) for item in turn.conversation if item["type"] == "message")
+        < spec.context_window
+    ):
         return  # a token is at least one character: it fits without counting
     while turn.request.get("truncation") == "auto" and turn.history and prompt_tokens() > spec.context_window:
         turn.history.pop(0)
     used = prompt_tokens()
     if used > spec.context_window:
-        raise invalid_request(f"Your input exceeds the context window of this model ({spec.context_window} tokens, "
-                              f"got {used}). Please adjust your input and try again.", "input",
-                              "context_length_exceeded")
+        raise invalid_request(
+            f"Your input exceeds the context window of this model ({spec.context_window} tokens, "
+            f"got {used}). Please adjust your input and try again.",
+            "input",
+            "context_length_exceeded",
+        )
 
 
 def _file_search_results(tenant: str, turn: builder.Turn) -> list[dict[str, Any]]:
@@ -345,11 +425,24 @@ def _file_search_results(tenant: str, turn: builder.Turn) -> list[dict[str, Any]
     from openai_mock.resources.vector_stores.search import search
 
     tool = next(tool for tool in turn.request["tools"] if tool["type"] == "file_search")
-    found = search(tenant, tool["vector_store_ids"], builder.last_user_text(turn.conversation) or "",
-                   max_num_results=tool.get("max_num_results", 10), filters=tool.get("filters"),
-                   ranking_options=tool.get("ranking_options"))
-    return [{"file_id": result["file_id"], "filename": result["filename"], "score": result["score"],
-             "attributes": result["attributes"], "text": result["content"][0]["text"]} for result in found]
+    found = search(
+        tenant,
+        tool["vector_store_ids"],
+        builder.last_user_text(turn.conversation) or "",
+        max_num_results=tool.get("max_num_results", 10),
+        filters=tool.get("filters"),
+        ranking_options=tool.get("ranking_options"),
+    )
+    return [
+        {
+            "file_id": result["file_id"],
+            "filename": result["filename"],
+            "score": result["score"],
+            "attributes": result["attributes"],
+            "text": result["content"][0]["text"],
+        }
+        for result in found
+    ]
 
 
 def _material(turn: builder.Turn) -> dict[str, Any]:
@@ -384,8 +477,15 @@ def generate(body: CreateResponseRequest, tenant: str, headers: Mapping[str, str
     if script is None and builder.hosted_tool(request, turn.conversation) == "file_search":
         turn.search_results = _file_search_results(tenant, turn)
     rng = request_rng(_material(turn), headers)
-    response = builder.build_response(turn, rng, response_id=ids.new_id("response"), created=clock.now_seconds(),
-                                      reasoning=spec.kind == "reasoning", new_id=ids.new_id, script=script)
+    response = builder.build_response(
+        turn,
+        rng,
+        response_id=ids.new_id("response"),
+        created=clock.now_seconds(),
+        reasoning=spec.kind == "reasoning",
+        new_id=ids.new_id,
+        script=script,
+    )
     return Generated(response, items, turn.conversation + response["output"])
 
 
@@ -393,8 +493,9 @@ def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> d
     """Store an admitted response (`store`), then hand it back as JSON or as its typed event stream."""
     response = generated.response
     if response["store"]:
-        get_store().create(tenant, COLLECTION, {**response, "_input": generated.items,
-                                                "_conversation": generated.conversation})
+        get_store().create(
+            tenant, COLLECTION, {**response, "_input": generated.items, "_conversation": generated.conversation}
+        )
     shown = builder.present(response, body.include or [])
     if body.stream:
         return (sse_event(event, event=event["type"]) for event in builder.stream_events(shown))

@@ -48,8 +48,9 @@ def _public(obj: Object) -> Object:
 def _check_request(filename: str, purpose: str, size: int, mime_type: str) -> None:
     files.check_purpose(purpose)
     if not filename.strip():
-        raise invalid_request("Invalid value for 'filename': the filename must not be empty.", "filename",
-                              "invalid_value")
+        raise invalid_request(
+            "Invalid value for 'filename': the filename must not be empty.", "filename", "invalid_value"
+        )
     if size < 1 or size > MAX_UPLOAD_BYTES:
         raise invalid_request(
             f"Invalid value for 'bytes': expected a number of bytes between 1 and {MAX_UPLOAD_BYTES} "
@@ -58,8 +59,9 @@ def _check_request(filename: str, purpose: str, size: int, mime_type: str) -> No
             "invalid_value",
         )
     if not _MIME_TYPE.match(mime_type.lower()):
-        raise invalid_request(f"Invalid value for 'mime_type': '{mime_type}' is not a MIME type.", "mime_type",
-                              "invalid_value")
+        raise invalid_request(
+            f"Invalid value for 'mime_type': '{mime_type}' is not a MIME type.", "mime_type", "invalid_value"
+        )
     if purpose == "vision" and mime_type.lower() not in _VISION_MIME_TYPES:
         raise invalid_request(
             f"Invalid mime_type '{mime_type}' for purpose 'vision'. Supported: {', '.join(_VISION_MIME_TYPES)}.",
@@ -68,7 +70,8 @@ def _check_request(filename: str, purpose: str, size: int, mime_type: str) -> No
         )
     if purpose in _JSONL_PURPOSES and not filename.lower().endswith(".jsonl"):
         raise invalid_request(
-            f"Invalid file format for purpose '{purpose}': the filename must end in .jsonl.", "filename",
+            f"Invalid file format for purpose '{purpose}': the filename must end in .jsonl.",
+            "filename",
             "invalid_file_format",
         )
 
@@ -130,8 +133,7 @@ def _refuse_unless_pending(upload: Object, action: str) -> None:
     if status == "pending":
         return
     state = "has expired" if status == "expired" else f"is already {status}"
-    raise invalid_request(f"Cannot {action} Upload {upload['id']}: the Upload {state}.", None,
-                          f"upload_{status}")
+    raise invalid_request(f"Cannot {action} Upload {upload['id']}: the Upload {state}.", None, f"upload_{status}")
 
 
 def _discard_parts(tenant: str, upload_id: str) -> None:
@@ -185,13 +187,19 @@ def _assemble(tenant: str, upload: Object, part_ids: list[str]) -> bytes:
     chunks: list[bytes] = []
     for index, part_id in enumerate(part_ids):
         if part_id in part_ids[:index]:
-            raise invalid_request(f"Invalid 'part_ids[{index}]': the Part {part_id} is listed more than once.",
-                                  f"part_ids[{index}]", "duplicate_part")
+            raise invalid_request(
+                f"Invalid 'part_ids[{index}]': the Part {part_id} is listed more than once.",
+                f"part_ids[{index}]",
+                "duplicate_part",
+            )
         part = store.get(tenant, _parts_collection(upload["id"]), part_id)
         data = None if part is None else blobs.get(tenant, _part_blob(upload["id"], part_id))
         if data is None:
-            raise invalid_request(f"Invalid 'part_ids[{index}]': {part_id} is not a Part of Upload {upload['id']}.",
-                                  f"part_ids[{index}]", "invalid_part")
+            raise invalid_request(
+                f"Invalid 'part_ids[{index}]': {part_id} is not a Part of Upload {upload['id']}.",
+                f"part_ids[{index}]",
+                "invalid_part",
+            )
         chunks.append(data)
     return b"".join(chunks)
 
@@ -220,8 +228,9 @@ def complete_upload(tenant: str, upload_id: str, part_ids: list[str], md5: str |
     _check_assembled(upload, data, md5 or None)
     lifetime = upload.get("_file_lifetime")
     expires_at = None if lifetime is None else clock.now_seconds() + lifetime
-    file = files.create_file(tenant, upload["filename"], upload["purpose"], data,
-                             expires_at=expires_at, max_bytes=MAX_UPLOAD_BYTES)
+    file = files.create_file(
+        tenant, upload["filename"], upload["purpose"], data, expires_at=expires_at, max_bytes=MAX_UPLOAD_BYTES
+    )
 
     def finish(current: Object) -> Object:
         _refuse_unless_pending(_expire(current), "complete")  # a concurrent cancel/complete may have won

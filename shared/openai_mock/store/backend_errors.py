@@ -22,8 +22,7 @@ _PERMANENT_CODES = frozenset({"ValidationException"})
 def backend_unavailable() -> OpenAIError:
     return OpenAIError(
         503,
-        "The server is temporarily unable to reach its storage backend. Please retry your request after a "
-        "brief wait.",
+        "The server is temporarily unable to reach its storage backend. Please retry your request after a brief wait.",
         type="server_error",
         code="service_unavailable",
         headers={"retry-after": str(RETRY_AFTER_SECONDS)},
@@ -50,8 +49,14 @@ class GuardedClient:
                 if code in _EXPECTED_CODES:
                     raise
                 if code in _PERMANENT_CODES:
-                    logger.error("storage backend refused the request", extra={
-                        "operation": name, "code": code, "error": error.response.get("Error", {}).get("Message", "")})
+                    logger.error(
+                        "storage backend refused the request",
+                        extra={
+                            "operation": name,
+                            "code": code,
+                            "error": error.response.get("Error", {}).get("Message", ""),
+                        },
+                    )
                     raise server_error() from error
                 logger.warning("storage backend error", extra={"operation": name, "code": code})
                 raise backend_unavailable() from error

@@ -105,8 +105,15 @@ class OpenAIMiddleware:
     def _journal(scope: Scope, controls: controls_runtime.RequestControls, started: float, size: int) -> None:
         if size:
             try:
-                controls_runtime.record(controls, scope["method"], scope["path"],
-                                        scope.get("query_string", b"").decode(), started, time.perf_counter(), size)
+                controls_runtime.record(
+                    controls,
+                    scope["method"],
+                    scope["path"],
+                    scope.get("query_string", b"").decode(),
+                    started,
+                    time.perf_counter(),
+                    size,
+                )
             except OpenAIError:  # the journal is best effort: a storage outage must not fail the request twice
                 logger.warning("request journal not written", extra={"path": scope.get("path")})
 

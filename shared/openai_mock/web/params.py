@@ -14,8 +14,14 @@ from openai_mock.errors import invalid_request
 from openai_mock.pagination import MAX_LIMIT, ListParams, Order, checked_list_params
 
 
-def list_query(*, default_limit: int = 20, default_order: Order = "desc", maximum: int = MAX_LIMIT,
-               ordered: bool = True, before: bool = True) -> Any:
+def list_query(
+    *,
+    default_limit: int = 20,
+    default_order: Order = "desc",
+    maximum: int = MAX_LIMIT,
+    ordered: bool = True,
+    before: bool = True,
+) -> Any:
     """The dependency of a list's `limit`, `order`, `after` and `before`, checked as the API checks them:
     `params: Annotated[ListParams, list_query(...)]`. `ordered=False`: the list has one order (`default_order`)
     and ignores `order`; `before=False`: it has no `before` cursor."""
@@ -26,8 +32,9 @@ def list_query(*, default_limit: int = 20, default_order: Order = "desc", maximu
         after: Annotated[str | None, Query()] = None,
         before_id: Annotated[str | None, Query(alias="before")] = None,
     ) -> ListParams:
-        return checked_list_params(limit, order if ordered else default_order, after,
-                                   before_id if before else None, maximum)
+        return checked_list_params(
+            limit, order if ordered else default_order, after, before_id if before else None, maximum
+        )
 
     return Depends(read)
 

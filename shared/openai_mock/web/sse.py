@@ -31,8 +31,11 @@ class EventStreamResponse(StreamingResponse):
     than the events. The one wait, a paced stream's, watches for the disconnect itself (PacedSend)."""
 
     def __init__(self, events: Iterable[bytes]) -> None:
-        super().__init__(_batched(events), media_type="text/event-stream; charset=utf-8",
-                         headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
+        super().__init__(
+            _batched(events),
+            media_type="text/event-stream; charset=utf-8",
+            headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: ARG002
         await self.stream_response(send)

@@ -14,8 +14,19 @@ from functools import lru_cache
 
 SAMPLE_RATE = 24_000
 VOICES = ("alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer")
-VOICE_PITCH = {"alloy": 175, "ash": 120, "coral": 215, "echo": 110, "fable": 160, "onyx": 92, "nova": 225,
-               "sage": 195, "shimmer": 240, "ballad": 140, "verse": 165}
+VOICE_PITCH = {
+    "alloy": 175,
+    "ash": 120,
+    "coral": 215,
+    "echo": 110,
+    "fable": 160,
+    "onyx": 92,
+    "nova": 225,
+    "sage": 195,
+    "shimmer": 240,
+    "ballad": 140,
+    "verse": 165,
+}
 _SECONDS_PER_LETTER = 0.062  # ≈ 15 characters per second at speed 1, like OpenAI's voices
 _WORD_GAP, _CLAUSE_PAUSE, _SENTENCE_PAUSE = 0.06, 0.22, 0.4
 
@@ -24,11 +35,17 @@ _WORD_GAP, _CLAUSE_PAUSE, _SENTENCE_PAUSE = 0.06, 0.22, 0.4
 def _period(frequency: int) -> bytes:
     """One period of a voiced tone (fundamental + two harmonics), 16-bit LE; starts and ends at zero."""
     length = max(2, round(SAMPLE_RATE / frequency))
-    samples = array.array("h", (
-        round(7000 * math.sin(2 * math.pi * i / length) + 2500 * math.sin(4 * math.pi * i / length)
-              + 1200 * math.sin(6 * math.pi * i / length))
-        for i in range(length)
-    ))
+    samples = array.array(
+        "h",
+        (
+            round(
+                7000 * math.sin(2 * math.pi * i / length)
+                + 2500 * math.sin(4 * math.pi * i / length)
+                + 1200 * math.sin(6 * math.pi * i / length)
+            )
+            for i in range(length)
+        ),
+    )
     if sys.byteorder == "big":
         samples.byteswap()
     return samples.tobytes()

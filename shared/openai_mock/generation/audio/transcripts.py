@@ -8,15 +8,52 @@ from typing import Any
 
 from openai_mock.generation.tokens import encode
 
-_SUBJECTS = ["The team", "Our customers", "The new design", "Everyone in the room", "The first prototype",
-             "My colleague", "The quarterly report", "This approach", "The city council", "The research group"]
-_VERBS = ["needs", "shows", "explains", "improves", "changes", "supports", "questions", "describes", "reaches",
-          "follows"]
-_OBJECTS = ["a simpler plan", "the main results", "every part of the process", "the budget for next year",
-            "a few important details", "the schedule we agreed on", "the data from last week",
-            "a better way to work", "the feedback from users", "the story behind the project"]
-_ENDINGS = ["before the end of the month", "in a very practical way", "more than we expected", "without much effort",
-            "at the next meeting", "for the whole community", "with a lot of care", "as we discussed earlier"]
+_SUBJECTS = [
+    "The team",
+    "Our customers",
+    "The new design",
+    "Everyone in the room",
+    "The first prototype",
+    "My colleague",
+    "The quarterly report",
+    "This approach",
+    "The city council",
+    "The research group",
+]
+_VERBS = [
+    "needs",
+    "shows",
+    "explains",
+    "improves",
+    "changes",
+    "supports",
+    "questions",
+    "describes",
+    "reaches",
+    "follows",
+]
+_OBJECTS = [
+    "a simpler plan",
+    "the main results",
+    "every part of the process",
+    "the budget for next year",
+    "a few important details",
+    "the schedule we agreed on",
+    "the data from last week",
+    "a better way to work",
+    "the feedback from users",
+    "the story behind the project",
+]
+_ENDINGS = [
+    "before the end of the month",
+    "in a very practical way",
+    "more than we expected",
+    "without much effort",
+    "at the next meeting",
+    "for the whole community",
+    "with a lot of care",
+    "as we discussed earlier",
+]
 _WORDS_PER_SECOND = 2.5  # ≈ 150 words a minute
 
 
@@ -55,7 +92,7 @@ def time_words(text: str, duration: float) -> list[Word]:
     for word, weight in zip(words, weights, strict=True):
         length = weight * scale
         spoken = length * (0.7 if word[-1] in ".!?" else 0.9)
-        out.append(Word(word.strip(".,!?;:\""), round(clock, 2), round(min(clock + spoken, duration), 2)))
+        out.append(Word(word.strip('.,!?;:"'), round(clock, 2), round(min(clock + spoken, duration), 2)))
         clock += length
     return out
 
@@ -72,18 +109,20 @@ def to_segments(
         if word[-1] in ".!?" or index == len(text_words) - 1 or words[index].end - first.start > 28:
             text = " " + " ".join(text_words[i] for i in current)
             start, end = words[current[0]].start, words[current[-1]].end
-            segments.append({
-                "id": len(segments),
-                "seek": int(start // 30) * 3000,
-                "start": start,
-                "end": end,
-                "text": text,
-                "tokens": [50364 + round(start / 0.02), *encode(text, "gpt-4"), 50364 + round(end / 0.02)],
-                "temperature": temperature,
-                "avg_logprob": round(rng.uniform(-0.45, -0.12), 6),
-                "compression_ratio": round(rng.uniform(1.1, 1.7), 6),
-                "no_speech_prob": round(rng.uniform(0.0005, 0.04), 6),
-            })
+            segments.append(
+                {
+                    "id": len(segments),
+                    "seek": int(start // 30) * 3000,
+                    "start": start,
+                    "end": end,
+                    "text": text,
+                    "tokens": [50364 + round(start / 0.02), *encode(text, "gpt-4"), 50364 + round(end / 0.02)],
+                    "temperature": temperature,
+                    "avg_logprob": round(rng.uniform(-0.45, -0.12), 6),
+                    "compression_ratio": round(rng.uniform(1.1, 1.7), 6),
+                    "no_speech_prob": round(rng.uniform(0.0005, 0.04), 6),
+                }
+            )
             current = []
     return segments
 
@@ -103,6 +142,7 @@ def to_srt(segments: list[dict[str, Any]]) -> str:
 
 
 def to_vtt(segments: list[dict[str, Any]]) -> str:
-    cues = "".join(f"{_timestamp(s['start'], '.')} --> {_timestamp(s['end'], '.')}\n{s['text'].strip()}\n\n"
-                   for s in segments)
+    cues = "".join(
+        f"{_timestamp(s['start'], '.')} --> {_timestamp(s['end'], '.')}\n{s['text'].strip()}\n\n" for s in segments
+    )
     return "WEBVTT\n\n" + cues

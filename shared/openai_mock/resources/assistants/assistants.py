@@ -44,8 +44,13 @@ def _assistant_fields(tenant: str, body: params.CreateAssistantRequest, current:
 def create_assistant(tenant: str, body: params.CreateAssistantRequest) -> Object:
     fields = _assistant_fields(tenant, body, None)
     resources, helpers = check_tool_resources(tenant, body.tool_resources)
-    assistant: Object = {"id": new_id("assistant"), "object": "assistant", "created_at": clock.now_seconds(),
-                         **fields, "tool_resources": materialise(tenant, resources, helpers)}
+    assistant: Object = {
+        "id": new_id("assistant"),
+        "object": "assistant",
+        "created_at": clock.now_seconds(),
+        **fields,
+        "tool_resources": materialise(tenant, resources, helpers),
+    }
     return get_store().create(tenant, ASSISTANTS, assistant)
 
 
@@ -69,8 +74,9 @@ def modify_assistant(tenant: str, assistant_id: str, body: params.ModifyAssistan
 
 
 def list_assistants(tenant: str, page: ListParams) -> Object:
-    return list_object(get_store().list(tenant, ASSISTANTS, limit=page.limit, order=page.order, after=page.after,
-                                        before=page.before))
+    return list_object(
+        get_store().list(tenant, ASSISTANTS, limit=page.limit, order=page.order, after=page.after, before=page.before)
+    )
 
 
 def delete_assistant(tenant: str, assistant_id: str) -> Object:

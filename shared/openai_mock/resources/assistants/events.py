@@ -1,10 +1,10 @@
 """Assistants streams: a run phase told as the real API's `thread.*` server-sent events, ending with `done`.
 
-    thread.created?  thread.run.created  thread.run.queued  thread.run.in_progress
-    per step: thread.run.step.created  thread.run.step.in_progress  (thread.run.step.delta per tool call)
-              message steps: thread.message.created  .in_progress  .delta…  .completed
-              thread.run.step.completed (unless it waits for tool outputs)
-    thread.run.completed | .requires_action | .incomplete | .failed      done"""
+thread.created?  thread.run.created  thread.run.queued  thread.run.in_progress
+per step: thread.run.step.created  thread.run.step.in_progress  (thread.run.step.delta per tool call)
+          message steps: thread.message.created  .in_progress  .delta…  .completed
+          thread.run.step.completed (unless it waits for tool outputs)
+thread.run.completed | .requires_action | .incomplete | .failed      done"""
 
 from __future__ import annotations
 
@@ -39,13 +39,19 @@ def _tool_call_deltas(step: Object) -> Iterator[bytes]:
 
 
 def _message_events(message: Object, model: str) -> Iterator[bytes]:
-    opened = {**message, "status": "in_progress", "content": [], "completed_at": None, "incomplete_at": None,
-              "incomplete_details": None}
+    opened = {
+        **message,
+        "status": "in_progress",
+        "content": [],
+        "completed_at": None,
+        "incomplete_at": None,
+        "incomplete_details": None,
+    }
     yield _event("thread.message.created", opened)
     yield _event("thread.message.in_progress", opened)
     body = message["content"][0]["text"]
     pieces = split_on_tokens(body["value"], model)
-    groups = ["".join(pieces[start:start + TOKENS_PER_DELTA]) for start in range(0, len(pieces), TOKENS_PER_DELTA)]
+    groups = ["".join(pieces[start : start + TOKENS_PER_DELTA]) for start in range(0, len(pieces), TOKENS_PER_DELTA)]
     for position, value in enumerate(groups):
         text: dict[str, Any] = {"value": value}
         if position == len(groups) - 1 and body["annotations"]:
@@ -64,8 +70,9 @@ def phase_events(before: Object, after: Object, *, resumed: bool) -> Iterator[by
     if not resumed:
         yield _event("thread.run.created", queued)
     yield _event("thread.run.queued", queued)
-    yield _event("thread.run.in_progress", public({**queued, "status": "in_progress",
-                                                   "started_at": after["started_at"]}))
+    yield _event(
+        "thread.run.in_progress", public({**queued, "status": "in_progress", "started_at": after["started_at"]})
+    )
     for step in outcome["steps"]:
         opened = _open_step(step)
         yield _event("thread.run.step.created", opened)

@@ -16,19 +16,45 @@ def messages_collection(thread_id: str) -> str:
     return f"thread.message/{thread_id}"
 
 
-def new_message(thread_id: str, role: str, content: list[Object], *, created_at: int, message_id: str | None = None,
-                assistant_id: str | None = None, run_id: str | None = None,
-                attachments: list[Object] | None = None, metadata: dict[str, str] | None = None) -> Object:
-    return {"id": message_id or new_id("thread.message"), "object": "thread.message", "created_at": created_at,
-            "assistant_id": assistant_id, "thread_id": thread_id, "run_id": run_id, "role": role,
-            "content": content, "attachments": attachments if attachments is not None else [],
-            "metadata": metadata or {}, "status": "completed", "incomplete_details": None,
-            "completed_at": created_at if role == "assistant" else None, "incomplete_at": None}
+def new_message(
+    thread_id: str,
+    role: str,
+    content: list[Object],
+    *,
+    created_at: int,
+    message_id: str | None = None,
+    assistant_id: str | None = None,
+    run_id: str | None = None,
+    attachments: list[Object] | None = None,
+    metadata: dict[str, str] | None = None,
+) -> Object:
+    return {
+        "id": message_id or new_id("thread.message"),
+        "object": "thread.message",
+        "created_at": created_at,
+        "assistant_id": assistant_id,
+        "thread_id": thread_id,
+        "run_id": run_id,
+        "role": role,
+        "content": content,
+        "attachments": attachments if attachments is not None else [],
+        "metadata": metadata or {},
+        "status": "completed",
+        "incomplete_details": None,
+        "completed_at": created_at if role == "assistant" else None,
+        "incomplete_at": None,
+    }
 
 
 def write_message(tenant: str, thread_id: str, checked: Object, *, created_at: int) -> Object:
-    message = new_message(thread_id, checked["role"], checked["content"], created_at=created_at,
-                          attachments=checked["attachments"], metadata=checked["metadata"])
+    message = new_message(
+        thread_id,
+        checked["role"],
+        checked["content"],
+        created_at=created_at,
+        attachments=checked["attachments"],
+        metadata=checked["metadata"],
+    )
     return get_store().create(tenant, messages_collection(thread_id), message)
 
 
@@ -47,8 +73,17 @@ def all_messages(tenant: str, thread_id: str) -> list[Object]:
 def list_messages(tenant: str, thread_id: str, page: ListParams, run_id: str | None) -> Object:
     get_thread_record(tenant, thread_id)
     where = None if run_id is None else (lambda message: message.get("run_id") == run_id)
-    return list_object(get_store().list(tenant, messages_collection(thread_id), limit=page.limit, order=page.order,
-                                        after=page.after, before=page.before, where=where))
+    return list_object(
+        get_store().list(
+            tenant,
+            messages_collection(thread_id),
+            limit=page.limit,
+            order=page.order,
+            after=page.after,
+            before=page.before,
+            where=where,
+        )
+    )
 
 
 def get_message(tenant: str, thread_id: str, message_id: str) -> Object:
@@ -62,8 +97,9 @@ def get_message(tenant: str, thread_id: str, message_id: str) -> Object:
 def modify_message(tenant: str, thread_id: str, message_id: str, body: params.ModifyRequest) -> Object:
     get_message(tenant, thread_id, message_id)
     check_metadata(body.metadata)
-    updated = get_store().update(tenant, messages_collection(thread_id), message_id,
-                                 lambda obj: {**obj, "metadata": body.metadata or {}})
+    updated = get_store().update(
+        tenant, messages_collection(thread_id), message_id, lambda obj: {**obj, "metadata": body.metadata or {}}
+    )
     if updated is None:
         raise object_not_found("message", message_id)
     return updated

@@ -35,10 +35,16 @@ async def require_beta(openai_beta: Annotated[str | None, Header(alias="OpenAI-B
     if BETA_VERSION in versions:
         return
     if "assistants=v1" in versions:
-        raise invalid_request("The v1 Assistants API has been deprecated. Please try again by setting the header "
-                              "'OpenAI-Beta: assistants=v2'.", code="invalid_beta")
-    raise invalid_request("You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again "
-                          "by setting the header 'OpenAI-Beta: assistants=v2'.", code="invalid_beta")
+        raise invalid_request(
+            "The v1 Assistants API has been deprecated. Please try again by setting the header "
+            "'OpenAI-Beta: assistants=v2'.",
+            code="invalid_beta",
+        )
+    raise invalid_request(
+        "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again "
+        "by setting the header 'OpenAI-Beta: assistants=v2'.",
+        code="invalid_beta",
+    )
 
 
 BetaHeader = Depends(require_beta)
@@ -137,8 +143,9 @@ class SubmitToolOutputsRequest(_Body):
 def check_model(tenant: str, model: str, param: str = "model") -> models.ModelSpec:
     spec = serving_spec(tenant, model)
     if spec.kind not in _CHAT_KINDS:
-        raise invalid_request(f"The requested model '{model}' cannot be used with the Assistants API.", param,
-                              "unsupported_model")
+        raise invalid_request(
+            f"The requested model '{model}' cannot be used with the Assistants API.", param, "unsupported_model"
+        )
     return spec
 
 
@@ -148,8 +155,11 @@ def check_sampling(temperature: float | None, top_p: float | None) -> None:
 
 
 def check_texts(name: str | None, description: str | None, instructions: str | None) -> None:
-    for value, param, maximum in ((name, "name", 256), (description, "description", 512),
-                                  (instructions, "instructions", 256_000)):
+    for value, param, maximum in (
+        (name, "name", 256),
+        (description, "description", 512),
+        (instructions, "instructions", 256_000),
+    ):
         if value is not None:
             check_length(value, param, maximum)
 
@@ -159,17 +169,27 @@ def _file_search_options(options: Any, param: str) -> dict[str, Any]:
     options = options if isinstance(options, dict) else {}
     ranking = options.get("ranking_options") or {}
     if not isinstance(ranking, dict):
-        raise invalid_request(f"Invalid type for '{param}.ranking_options': expected an object.",
-                              f"{param}.ranking_options", "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}.ranking_options': expected an object.",
+            f"{param}.ranking_options",
+            "invalid_type",
+        )
     ranker = ranking.get("ranker", "auto")
     check_enum(ranker, RANKERS, f"{param}.ranking_options.ranker")
     threshold = ranking.get("score_threshold", 0.0)
     if not isinstance(threshold, int | float) or isinstance(threshold, bool):
-        raise invalid_request(f"Invalid type for '{param}.ranking_options.score_threshold': expected a decimal.",
-                              f"{param}.ranking_options.score_threshold", "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}.ranking_options.score_threshold': expected a decimal.",
+            f"{param}.ranking_options.score_threshold",
+            "invalid_type",
+        )
     check_range(threshold, f"{param}.ranking_options.score_threshold", 0, 1, decimal=True)
-    normalised: dict[str, Any] = {"ranking_options": {"ranker": DEFAULT_RANKER if ranker == "auto" else ranker,
-                                                      "score_threshold": float(threshold)}}
+    normalised: dict[str, Any] = {
+        "ranking_options": {
+            "ranker": DEFAULT_RANKER if ranker == "auto" else ranker,
+            "score_threshold": float(threshold),
+        }
+    }
     if "max_num_results" in options:
         check_range(options["max_num_results"], f"{param}.max_num_results", 1, 50)
         normalised["max_num_results"] = options["max_num_results"]
@@ -192,10 +212,17 @@ def check_tools(tools: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
         else:
             check_function(tool.get("function"), f"{param}.function")
             function = tool["function"]
-            normalised.append({"type": "function", "function": {
-                "name": function["name"], "description": function.get("description", ""),
-                "parameters": function.get("parameters", {"type": "object", "properties": {}}),
-                "strict": bool(function.get("strict", False))}})
+            normalised.append(
+                {
+                    "type": "function",
+                    "function": {
+                        "name": function["name"],
+                        "description": function.get("description", ""),
+                        "parameters": function.get("parameters", {"type": "object", "properties": {}}),
+                        "strict": bool(function.get("strict", False)),
+                    },
+                }
+            )
     names = [tool["function"]["name"] for tool in normalised if tool["type"] == "function"]
     for name in names:
         if names.count(name) > 1:
@@ -204,12 +231,13 @@ def check_tools(tools: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
 
 
 def check_response_format(value: Any) -> Any:
-    """"auto" or {type: text | json_object | json_schema}; json_schema names and schemas are checked."""
+    """ "auto" or {type: text | json_object | json_schema}; json_schema names and schemas are checked."""
     if value is None or value == "auto":
         return "auto"
     if not isinstance(value, dict):
-        raise invalid_request("Invalid type for 'response_format': expected 'auto' or an object.", "response_format",
-                              "invalid_type")
+        raise invalid_request(
+            "Invalid type for 'response_format': expected 'auto' or an object.", "response_format", "invalid_type"
+        )
     check_enum(value.get("type"), ("text", "json_object", "json_schema"), "response_format.type")
     if value["type"] != "json_schema":
         return {"type": value["type"]}
@@ -217,26 +245,34 @@ def check_response_format(value: Any) -> Any:
 
 
 def check_tool_choice(choice: Any, tools: list[dict[str, Any]]) -> Any:
-    """"none" | "auto" | "required" | {type: function, function: {name}} | {type: file_search|code_interpreter}."""
+    """ "none" | "auto" | "required" | {type: function, function: {name}} | {type: file_search|code_interpreter}."""
     if choice is None:
         return "auto"
     if isinstance(choice, str):
         check_enum(choice, ("none", "auto", "required"), "tool_choice")
         return choice
     if not isinstance(choice, dict):
-        raise invalid_request("Invalid type for 'tool_choice': expected a string or an object.", "tool_choice",
-                              "invalid_type")
+        raise invalid_request(
+            "Invalid type for 'tool_choice': expected a string or an object.", "tool_choice", "invalid_type"
+        )
     check_enum(choice.get("type"), TOOL_TYPES, "tool_choice.type")
     kind = choice["type"]
     if kind == "function":
         wanted = (choice.get("function") or {}).get("name")
         if not any(tool["type"] == "function" and tool["function"]["name"] == wanted for tool in tools):
-            raise invalid_request(f"Invalid value for 'tool_choice': function '{wanted}' is not one of the functions "
-                                  "declared in 'tools'.", "tool_choice", "invalid_value")
+            raise invalid_request(
+                f"Invalid value for 'tool_choice': function '{wanted}' is not one of the functions "
+                "declared in 'tools'.",
+                "tool_choice",
+                "invalid_value",
+            )
         return {"type": "function", "function": {"name": wanted}}
     if not any(tool["type"] == choice["type"] for tool in tools):
-        raise invalid_request(f"Invalid value for 'tool_choice': the '{choice['type']}' tool is not enabled for this "
-                              "run.", "tool_choice", "invalid_value")
+        raise invalid_request(
+            f"Invalid value for 'tool_choice': the '{choice['type']}' tool is not enabled for this run.",
+            "tool_choice",
+            "invalid_value",
+        )
     return {"type": choice["type"]}
 
 
@@ -247,8 +283,11 @@ def check_truncation(strategy: dict[str, Any] | None) -> dict[str, Any]:
     last = strategy.get("last_messages")
     if strategy["type"] == "last_messages":
         if not isinstance(last, int) or isinstance(last, bool):
-            raise invalid_request("Missing required parameter: 'truncation_strategy.last_messages'.",
-                                  "truncation_strategy.last_messages", "missing_required_parameter")
+            raise invalid_request(
+                "Missing required parameter: 'truncation_strategy.last_messages'.",
+                "truncation_strategy.last_messages",
+                "missing_required_parameter",
+            )
         check_range(last, "truncation_strategy.last_messages", 1)
     return {"type": strategy["type"], "last_messages": last if strategy["type"] == "last_messages" else None}
 
@@ -281,14 +320,18 @@ def _content_part(tenant: str, part: Any, param: str) -> dict[str, Any]:
     kind = part["type"]
     if kind == "text":
         if not isinstance(part.get("text"), str):
-            raise invalid_request(f"Missing required parameter: '{param}.text'.", f"{param}.text",
-                                  "missing_required_parameter")
+            raise invalid_request(
+                f"Missing required parameter: '{param}.text'.", f"{param}.text", "missing_required_parameter"
+            )
         return _text_part(part["text"])
     body = part.get(kind)
     key = "file_id" if kind == "image_file" else "url"
     if not isinstance(body, dict) or not isinstance(body.get(key), str):
-        raise invalid_request(f"Missing required parameter: '{param}.{kind}.{key}'.", f"{param}.{kind}.{key}",
-                              "missing_required_parameter")
+        raise invalid_request(
+            f"Missing required parameter: '{param}.{kind}.{key}'.",
+            f"{param}.{kind}.{key}",
+            "missing_required_parameter",
+        )
     detail = body.get("detail", "auto")
     check_enum(detail, ("auto", "low", "high"), f"{param}.{kind}.detail")
     if kind == "image_file":
@@ -301,11 +344,18 @@ def message_content(tenant: str, content: Any, param: str) -> list[dict[str, Any
     if isinstance(content, str):
         return [_text_part(content)]
     if not isinstance(content, list):
-        raise invalid_request(f"Invalid type for '{param}': expected one of a string or array of objects, but got "
-                              f"{type(content).__name__} instead.", param, "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}': expected one of a string or array of objects, but got "
+            f"{type(content).__name__} instead.",
+            param,
+            "invalid_type",
+        )
     if not content:
-        raise invalid_request(f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an "
-                              "empty array instead.", param, "empty_array")
+        raise invalid_request(
+            f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            param,
+            "empty_array",
+        )
     return [_content_part(tenant, part, f"{param}[{index}]") for index, part in enumerate(content)]
 
 
@@ -316,13 +366,15 @@ def attachments(tenant: str, value: list[dict[str, Any]] | None, param: str) -> 
     for index, attachment in enumerate(value):
         where = f"{param}[{index}]"
         if not isinstance(attachment.get("file_id"), str):
-            raise invalid_request(f"Missing required parameter: '{where}.file_id'.", f"{where}.file_id",
-                                  "missing_required_parameter")
+            raise invalid_request(
+                f"Missing required parameter: '{where}.file_id'.", f"{where}.file_id", "missing_required_parameter"
+            )
         files.get_file(tenant, attachment["file_id"], f"{where}.file_id")
         tools = attachment.get("tools") or []
         for tool_index, tool in enumerate(tools):
-            check_enum((tool or {}).get("type"), ("code_interpreter", "file_search"),
-                       f"{where}.tools[{tool_index}].type")
+            check_enum(
+                (tool or {}).get("type"), ("code_interpreter", "file_search"), f"{where}.tools[{tool_index}].type"
+            )
         checked.append({"file_id": attachment["file_id"], "tools": [{"type": tool["type"]} for tool in tools]})
     return checked
 
@@ -332,6 +384,9 @@ def check_message(tenant: str, message: MessageRequest, prefix: str = "") -> dic
     the body ("", "messages[0].", "additional_messages[1].")."""
     check_enum(message.role, ("user", "assistant"), f"{prefix}role")
     check_metadata(message.metadata)
-    return {"role": message.role, "content": message_content(tenant, message.content, f"{prefix}content"),
-            "attachments": attachments(tenant, message.attachments, f"{prefix}attachments"),
-            "metadata": message.metadata or {}}
+    return {
+        "role": message.role,
+        "content": message_content(tenant, message.content, f"{prefix}content"),
+        "attachments": attachments(tenant, message.attachments, f"{prefix}attachments"),
+        "metadata": message.metadata or {},
+    }

@@ -28,8 +28,25 @@ FAILURES = {
     "rate_limit_exceeded": "You exceeded your current quota, please check your plan and billing details.",
     "invalid_prompt": "Your prompt was flagged as potentially violating our usage policy.",
 }
-_CODE_WORDS = frozenset({"calculate", "compute", "python", "code", "sum", "average", "mean", "total", "plot",
-                         "chart", "math", "solve", "equation", "multiply", "add"})
+_CODE_WORDS = frozenset(
+    {
+        "calculate",
+        "compute",
+        "python",
+        "code",
+        "sum",
+        "average",
+        "mean",
+        "total",
+        "plot",
+        "chart",
+        "math",
+        "solve",
+        "equation",
+        "multiply",
+        "add",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -62,10 +79,9 @@ def _chat_content(content: list[Object]) -> Any:
 def conversation(instructions: str, thread_messages: list[Object], truncation: Mapping[str, Any]) -> list[Object]:
     """The chat messages a run sends the model: its instructions, then the thread (or its last N messages)."""
     if truncation.get("type") == "last_messages":
-        thread_messages = thread_messages[-truncation["last_messages"]:]
+        thread_messages = thread_messages[-truncation["last_messages"] :]
     messages = [{"role": "system", "content": instructions}] if instructions else []
-    messages += [{"role": message["role"], "content": _chat_content(message["content"])}
-                 for message in thread_messages]
+    messages += [{"role": message["role"], "content": _chat_content(message["content"])} for message in thread_messages]
     return messages
 
 
@@ -97,24 +113,48 @@ def usage(prompt: int, completion: int) -> Object:
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
-def step(run: Object, kind: str, details: Object, *, created_at: int, completed_at: int | None,
-         step_usage: Object | None) -> Object:
-    return {"id": new_id("thread.run.step"), "object": "thread.run.step", "created_at": created_at,
-            "run_id": run["id"], "assistant_id": run["assistant_id"], "thread_id": run["thread_id"], "type": kind,
-            "status": "completed" if completed_at is not None else "in_progress", "cancelled_at": None,
-            "completed_at": completed_at, "expired_at": None, "failed_at": None, "last_error": None,
-            "step_details": details, "usage": step_usage, "metadata": {}}
+def step(
+    run: Object, kind: str, details: Object, *, created_at: int, completed_at: int | None, step_usage: Object | None
+) -> Object:
+    return {
+        "id": new_id("thread.run.step"),
+        "object": "thread.run.step",
+        "created_at": created_at,
+        "run_id": run["id"],
+        "assistant_id": run["assistant_id"],
+        "thread_id": run["thread_id"],
+        "type": kind,
+        "status": "completed" if completed_at is not None else "in_progress",
+        "cancelled_at": None,
+        "completed_at": completed_at,
+        "expired_at": None,
+        "failed_at": None,
+        "last_error": None,
+        "step_details": details,
+        "usage": step_usage,
+        "metadata": {},
+    }
 
 
-def _assistant_message(run: Object, text_value: str, annotations: list[Object], *, created_at: int,
-                       completed_at: int, incomplete: bool) -> Object:
-    return {"id": new_id("thread.message"), "object": "thread.message", "created_at": created_at,
-            "assistant_id": run["assistant_id"], "thread_id": run["thread_id"], "run_id": run["id"],
-            "role": "assistant", "content": [{"type": "text", "text": {"value": text_value,
-                                                                         "annotations": annotations}}],
-            "attachments": [], "metadata": {}, "status": "incomplete" if incomplete else "completed",
-            "incomplete_details": {"reason": "max_tokens"} if incomplete else None,
-            "completed_at": None if incomplete else completed_at, "incomplete_at": completed_at if incomplete else None}
+def _assistant_message(
+    run: Object, text_value: str, annotations: list[Object], *, created_at: int, completed_at: int, incomplete: bool
+) -> Object:
+    return {
+        "id": new_id("thread.message"),
+        "object": "thread.message",
+        "created_at": created_at,
+        "assistant_id": run["assistant_id"],
+        "thread_id": run["thread_id"],
+        "run_id": run["id"],
+        "role": "assistant",
+        "content": [{"type": "text", "text": {"value": text_value, "annotations": annotations}}],
+        "attachments": [],
+        "metadata": {},
+        "status": "incomplete" if incomplete else "completed",
+        "incomplete_details": {"reason": "max_tokens"} if incomplete else None,
+        "completed_at": None if incomplete else completed_at,
+        "incomplete_at": completed_at if incomplete else None,
+    }
 
 
 # --------------------------------------------------------------------------- built-in tools
@@ -139,11 +179,16 @@ def _code_call(prompt: str, rng: random.Random) -> tuple[Object, str]:
     values = numbers or [rng.randint(1, 99) for _ in range(5)]
     total = sum(values)
     mean = total / len(values)
-    code = (f"values = {values!r}\ntotal = sum(values)\nmean = total / len(values)\n"
-            "print(f\"total={total}, mean={mean:.4g}\")")
+    code = (
+        f"values = {values!r}\ntotal = sum(values)\nmean = total / len(values)\n"
+        'print(f"total={total}, mean={mean:.4g}")'
+    )
     logs = f"total={total}, mean={mean:.4g}\n"
-    call = {"id": chat_builder.tool_call_id(rng), "type": "code_interpreter",
-            "code_interpreter": {"input": code, "outputs": [{"type": "logs", "logs": logs}]}}
+    call = {
+        "id": chat_builder.tool_call_id(rng),
+        "type": "code_interpreter",
+        "code_interpreter": {"input": code, "outputs": [{"type": "logs", "logs": logs}]},
+    }
     return call, f"I ran the numbers: total={total}, mean={mean:.4g}."
 
 
@@ -151,10 +196,15 @@ def _search_call(run: Object, prompt: str, rng: random.Random, search: Search) -
     tool = next(item for item in run["tools"] if item["type"] == "file_search")
     options = tool["file_search"]
     found = search(run["_vector_store_ids"], prompt or "summary", options)
-    results = [{"file_id": item["file_id"], "file_name": item["filename"], "score": item["score"],
-                "content": item["content"]} for item in found]
-    call = {"id": chat_builder.tool_call_id(rng), "type": "file_search",
-            "file_search": {"ranking_options": options["ranking_options"], "results": results}}
+    results = [
+        {"file_id": item["file_id"], "file_name": item["filename"], "score": item["score"], "content": item["content"]}
+        for item in found
+    ]
+    call = {
+        "id": chat_builder.tool_call_id(rng),
+        "type": "file_search",
+        "file_search": {"ranking_options": options["ranking_options"], "results": results},
+    }
     return call, results
 
 
@@ -165,9 +215,14 @@ def _citation(results: list[Object], model: str) -> tuple[str, list[Object]]:
     best = results[0]
     quote = text.truncate_to_tokens(" ".join(best["content"][0]["text"].split()), 40, model)
     marker = f"【4:0†{best['file_name']}】"
-    lead = f"According to {best['file_name']}, \"{quote}\""
-    annotation = {"type": "file_citation", "text": marker, "start_index": len(lead),
-                  "end_index": len(lead) + len(marker), "file_citation": {"file_id": best["file_id"]}}
+    lead = f'According to {best["file_name"]}, "{quote}"'
+    annotation = {
+        "type": "file_citation",
+        "text": marker,
+        "start_index": len(lead),
+        "end_index": len(lead) + len(marker),
+        "file_citation": {"file_id": best["file_id"]},
+    }
     return f"{lead}{marker}\n\n", [annotation]
 
 
@@ -193,13 +248,20 @@ def _chat_request(phase: Phase, budget: int | None) -> Object:
 
 
 def _failed(phase: Phase, code: str) -> Object:  # noqa: ARG001
-    return {"status": "failed", "steps": [], "message": None, "required_action": None,
-            "last_error": {"code": code, "message": FAILURES[code]}, "incomplete_details": None,
-            "usage": usage(0, 0)}
+    return {
+        "status": "failed",
+        "steps": [],
+        "message": None,
+        "required_action": None,
+        "last_error": {"code": code, "message": FAILURES[code]},
+        "incomplete_details": None,
+        "usage": usage(0, 0),
+    }
 
 
-def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object,
-               script: chat_builder.Scripted | None = None) -> Object:
+def plan_phase(
+    phase: Phase, rng: random.Random, search: Search, used: Object, script: chat_builder.Scripted | None = None
+) -> Object:
     """The outcome of one phase: the steps and message to write and the status the run reaches.
     `used` is the usage of earlier phases (max_completion_tokens covers the whole run)."""
     run = phase.run
@@ -228,8 +290,16 @@ def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object,
         for call in builtin:
             call_tokens = tokens.count_tokens(str(call), model) // 4 + 8
             tool_tokens += call_tokens
-            steps.append(step(run, "tool_calls", {"type": "tool_calls", "tool_calls": [call]}, created_at=started,
-                              completed_at=finished, step_usage=usage(prompt_tokens, call_tokens)))
+            steps.append(
+                step(
+                    run,
+                    "tool_calls",
+                    {"type": "tool_calls", "tool_calls": [call]},
+                    created_at=started,
+                    completed_at=finished,
+                    step_usage=usage(prompt_tokens, call_tokens),
+                )
+            )
     request = _chat_request(phase, None if budget is None else max(1, budget - tool_tokens))
     completion = chat_builder.build_chat_completion(request, rng, completion_id="run", created=started, script=script)
     choice = completion["choices"][0]
@@ -238,29 +308,61 @@ def plan_phase(phase: Phase, rng: random.Random, search: Search, used: Object,
     total = usage(phase_prompt * (len(steps) + 1), completion_tokens + tool_tokens)
     calls = choice["message"].get("tool_calls")
     if calls and not steps:
-        details = {"type": "tool_calls", "tool_calls": [
-            {"id": call["id"], "type": "function", "function": {**call["function"], "output": None}}
-            for call in calls]}
+        details = {
+            "type": "tool_calls",
+            "tool_calls": [
+                {"id": call["id"], "type": "function", "function": {**call["function"], "output": None}}
+                for call in calls
+            ],
+        }
         steps.append(step(run, "tool_calls", details, created_at=started, completed_at=None, step_usage=None))
         required = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
-        return {"status": "requires_action", "steps": steps, "message": None, "required_action": required,
-                "last_error": None, "incomplete_details": None, "usage": total, "_step_usage":
-                usage(phase_prompt, completion_tokens)}
+        return {
+            "status": "requires_action",
+            "steps": steps,
+            "message": None,
+            "required_action": required,
+            "last_error": None,
+            "incomplete_details": None,
+            "usage": total,
+            "_step_usage": usage(phase_prompt, completion_tokens),
+        }
     body = choice["message"].get("content") or ""
     if calls:  # a built-in tool ran: answer from its result instead of calling a function too
         body = text.compose(rng, topic=text.topic_of(prompt), target_tokens=40, model=model).text
     incomplete = choice["finish_reason"] == "length" or (budget is not None and tool_tokens >= budget)
-    message = _assistant_message(run, lead + body, annotations, created_at=started, completed_at=finished,
-                                 incomplete=incomplete)
-    steps.append(step(run, "message_creation", {"type": "message_creation",
-                                                "message_creation": {"message_id": message["id"]}},
-                      created_at=started, completed_at=finished, step_usage=usage(phase_prompt, completion_tokens)))
-    return {"status": "incomplete" if incomplete else "completed", "steps": steps, "message": message,
-            "required_action": None, "last_error": None,
-            "incomplete_details": {"reason": "max_completion_tokens"} if incomplete else None, "usage": total}
+    message = _assistant_message(
+        run, lead + body, annotations, created_at=started, completed_at=finished, incomplete=incomplete
+    )
+    steps.append(
+        step(
+            run,
+            "message_creation",
+            {"type": "message_creation", "message_creation": {"message_id": message["id"]}},
+            created_at=started,
+            completed_at=finished,
+            step_usage=usage(phase_prompt, completion_tokens),
+        )
+    )
+    return {
+        "status": "incomplete" if incomplete else "completed",
+        "steps": steps,
+        "message": message,
+        "required_action": None,
+        "last_error": None,
+        "incomplete_details": {"reason": "max_completion_tokens"} if incomplete else None,
+        "usage": total,
+    }
 
 
 def prompt_too_long(phase: Phase) -> Object:  # noqa: ARG001
     """The outcome when the prompt cannot fit `max_prompt_tokens`."""
-    return {"status": "incomplete", "steps": [], "message": None, "required_action": None, "last_error": None,
-            "incomplete_details": {"reason": "max_prompt_tokens"}, "usage": usage(0, 0)}
+    return {
+        "status": "incomplete",
+        "steps": [],
+        "message": None,
+        "required_action": None,
+        "last_error": None,
+        "incomplete_details": {"reason": "max_prompt_tokens"},
+        "usage": usage(0, 0),
+    }

@@ -60,8 +60,13 @@ def _run_not_found(run_id: str) -> OpenAIError:
 def _search(vector_store_ids: list[str], query: str, options: dict[str, Any], tenant: str) -> list[Object]:
     """The one call into the vector-store search."""
     ranking = options.get("ranking_options") or {}
-    return vector_search(tenant, vector_store_ids, query, max_num_results=options.get("max_num_results", 20),
-                         ranking_options={"score_threshold": ranking.get("score_threshold", 0.0)})
+    return vector_search(
+        tenant,
+        vector_store_ids,
+        query,
+        max_num_results=options.get("max_num_results", 20),
+        ranking_options={"score_threshold": ranking.get("score_threshold", 0.0)},
+    )
 
 
 # --------------------------------------------------------------------------- the state machine
@@ -75,13 +80,16 @@ def _apply_outcome(run: Object, outcome: Object, at: float) -> None:
     run["incomplete_details"] = outcome["incomplete_details"]
     if status != "requires_action":
         prior = run["_usage"]
-        run["usage"] = planning.usage(prior["prompt_tokens"] + outcome["usage"]["prompt_tokens"],
-                                      prior["completion_tokens"] + outcome["usage"]["completion_tokens"])
+        run["usage"] = planning.usage(
+            prior["prompt_tokens"] + outcome["usage"]["prompt_tokens"],
+            prior["completion_tokens"] + outcome["usage"]["completion_tokens"],
+        )
         run["expires_at"] = None
         if status in ("completed", "failed"):
             run[f"{status}_at"] = int(at)
-    run["_outcome"] = None if status != "requires_action" else {"_step_usage": outcome.get("_step_usage"),
-                                                                "usage": outcome["usage"]}
+    run["_outcome"] = (
+        None if status != "requires_action" else {"_step_usage": outcome.get("_step_usage"), "usage": outcome["usage"]}
+    )
 
 
 def _target(run: Object, now: float) -> Object:
@@ -107,8 +115,11 @@ def _target(run: Object, now: float) -> Object:
 
 
 def _finishing(run: Object, now: float) -> bool:
-    return run["status"] in ("queued", "in_progress") and now >= run["_finish_at"] and \
-        run["_finish_at"] <= run["_expires_exact"]
+    return (
+        run["status"] in ("queued", "in_progress")
+        and now >= run["_finish_at"]
+        and run["_finish_at"] <= run["_expires_exact"]
+    )
 
 
 def _write_once(tenant: str, collection: str, obj: Object) -> None:
@@ -119,11 +130,16 @@ def _write_once(tenant: str, collection: str, obj: Object) -> None:
 def _close_open_steps(tenant: str, run: Object, status: str, at: int) -> None:
     """A cancelled or expired run's step that waited for tool outputs ends with it."""
     field = {"cancelled": "cancelled_at", "expired": "expired_at"}[status]
-    page = get_store().list(tenant, steps_collection(run["id"]), limit=100, order="asc",
-                            where=lambda item: item["status"] == "in_progress")
+    page = get_store().list(
+        tenant, steps_collection(run["id"]), limit=100, order="asc", where=lambda item: item["status"] == "in_progress"
+    )
     for item in page.items:
-        get_store().update(tenant, steps_collection(run["id"]), item["id"],
-                           lambda obj: {**obj, "status": status, field: at} if obj["status"] == "in_progress" else obj)
+        get_store().update(
+            tenant,
+            steps_collection(run["id"]),
+            item["id"],
+            lambda obj: {**obj, "status": status, field: at} if obj["status"] == "in_progress" else obj,
+        )
 
 
 def settle(tenant: str, run: Object) -> Object:
@@ -176,8 +192,13 @@ class RunConfig:
     instructions: str
 
 
-def configure(tenant: str, assistant: Object, body: params._RunOptions, additional_instructions: str | None,
-              thread_resources: Mapping[str, Any] | None) -> RunConfig:
+def configure(
+    tenant: str,
+    assistant: Object,
+    body: params._RunOptions,
+    additional_instructions: str | None,
+    thread_resources: Mapping[str, Any] | None,
+) -> RunConfig:
     model = body.model or assistant["model"]
     params.check_model(tenant, model)
     params.check_sampling(body.temperature, body.top_p)
@@ -187,16 +208,22 @@ def configure(tenant: str, assistant: Object, body: params._RunOptions, addition
     instructions = body.instructions if body.instructions is not None else (assistant.get("instructions") or "")
     if additional_instructions:
         instructions = f"{instructions}\n\n{additional_instructions}" if instructions else additional_instructions
-    response_format = params.check_response_format(body.response_format) if body.response_format is not None \
+    response_format = (
+        params.check_response_format(body.response_format)
+        if body.response_format is not None
         else assistant.get("response_format", "auto")
+    )
     fields: Object = {
-        "model": model, "instructions": instructions, "tools": tools,
+        "model": model,
+        "instructions": instructions,
+        "tools": tools,
         "tool_choice": params.check_tool_choice(body.tool_choice, tools),
         "parallel_tool_calls": True if body.parallel_tool_calls is None else body.parallel_tool_calls,
         "response_format": response_format,
         "temperature": body.temperature if body.temperature is not None else assistant.get("temperature", 1.0),
         "top_p": body.top_p if body.top_p is not None else assistant.get("top_p", 1.0),
-        "max_prompt_tokens": body.max_prompt_tokens, "max_completion_tokens": body.max_completion_tokens,
+        "max_prompt_tokens": body.max_prompt_tokens,
+        "max_completion_tokens": body.max_completion_tokens,
         "truncation_strategy": params.check_truncation(body.truncation_strategy),
         "metadata": body.metadata or {},
     }
@@ -207,12 +234,30 @@ def configure(tenant: str, assistant: Object, body: params._RunOptions, addition
 def _new_run(thread_id: str, assistant_id: str, config: RunConfig, start_at: float, finish_at: float) -> Object:
     created = clock.now()
     return {
-        "id": new_id("thread.run"), "object": "thread.run", "created_at": int(created), "assistant_id": assistant_id,
-        "thread_id": thread_id, "status": "queued", "started_at": None,
-        "expires_at": int(created + EXPIRY_SECONDS), "cancelled_at": None, "failed_at": None, "completed_at": None,
-        "required_action": None, "last_error": None, "incomplete_details": None, "usage": None, **config.fields,
-        "_expires_exact": created + EXPIRY_SECONDS, "_start_at": start_at, "_finish_at": finish_at,
-        "_cancel_at": None, "_outcome": None, "_phase": 0, "_conversation": [], "_usage": planning.usage(0, 0),
+        "id": new_id("thread.run"),
+        "object": "thread.run",
+        "created_at": int(created),
+        "assistant_id": assistant_id,
+        "thread_id": thread_id,
+        "status": "queued",
+        "started_at": None,
+        "expires_at": int(created + EXPIRY_SECONDS),
+        "cancelled_at": None,
+        "failed_at": None,
+        "completed_at": None,
+        "required_action": None,
+        "last_error": None,
+        "incomplete_details": None,
+        "usage": None,
+        **config.fields,
+        "_expires_exact": created + EXPIRY_SECONDS,
+        "_start_at": start_at,
+        "_finish_at": finish_at,
+        "_cancel_at": None,
+        "_outcome": None,
+        "_phase": 0,
+        "_conversation": [],
+        "_usage": planning.usage(0, 0),
         "_vector_store_ids": config.vector_store_ids,
     }
 
@@ -225,21 +270,37 @@ def _timeline(stream: bool) -> tuple[float, float]:
     return now + _stage_seconds(), now + 2 * _stage_seconds()
 
 
-def _plan(tenant: str, run: Object, conversation: list[Object], rng_material: object,
-          headers: Mapping[str, str], answering_tools: bool) -> None:
+def _plan(
+    tenant: str,
+    run: Object,
+    conversation: list[Object],
+    rng_material: object,
+    headers: Mapping[str, str],
+    answering_tools: bool,
+) -> None:
     """Decide the run's current phase (stored in `_outcome`)."""
-    fitted = planning.fit_prompt(conversation, run["model"], run["max_prompt_tokens"],
-                                 run["truncation_strategy"]["type"] == "auto")
+    fitted = planning.fit_prompt(
+        conversation, run["model"], run["max_prompt_tokens"], run["truncation_strategy"]["type"] == "auto"
+    )
     phase = planning.Phase(run, run["_start_at"], run["_finish_at"], fitted or conversation, answering_tools)
     if fitted is None:
         run["_outcome"] = planning.prompt_too_long(phase)
     else:
         rng = request_rng(rng_material, headers)
         functions = [tool for tool in run["tools"] if tool["type"] == "function"]
-        script = scripted(tenant, "assistants.runs", {"model": run["model"], "messages": phase.conversation,
-                                                      "tools": functions, "metadata": run.get("metadata")})
-        run["_outcome"] = planning.plan_phase(phase, rng, lambda ids, query, options: _search(
-            ids, query, options, tenant), run["_usage"], script)
+        script = scripted(
+            tenant,
+            "assistants.runs",
+            {
+                "model": run["model"],
+                "messages": phase.conversation,
+                "tools": functions,
+                "metadata": run.get("metadata"),
+            },
+        )
+        run["_outcome"] = planning.plan_phase(
+            phase, rng, lambda ids, query, options: _search(ids, query, options, tenant), run["_usage"], script
+        )
     run["_conversation"] = fitted or conversation
 
 
@@ -260,8 +321,15 @@ def _claim(tenant: str, thread_id: str, run_id: str) -> None:
         raise OpenAIError(404, f"No thread found with id '{thread_id}'.")
 
 
-def start_run(tenant: str, thread_id: str, assistant_id: str, config: RunConfig, pending: list[Object],
-              headers: Mapping[str, str], stream: bool) -> Object:
+def start_run(
+    tenant: str,
+    thread_id: str,
+    assistant_id: str,
+    config: RunConfig,
+    pending: list[Object],
+    headers: Mapping[str, str],
+    stream: bool,
+) -> Object:
     """Plan, store and claim a run over the thread's messages plus `pending` ones (written once claimed)."""
     start_at, finish_at = _timeline(stream)
     run = _new_run(thread_id, assistant_id, config, start_at, finish_at)
@@ -290,22 +358,39 @@ def _checked_include(include: list[str] | None) -> bool:
     return bool(include)
 
 
-def create_run(tenant: str, thread_id: str, body: params.CreateRunRequest, headers: Mapping[str, str],
-               include: list[str] | None = None) -> Object:
+def create_run(
+    tenant: str,
+    thread_id: str,
+    body: params.CreateRunRequest,
+    headers: Mapping[str, str],
+    include: list[str] | None = None,
+) -> Object:
     _checked_include(include)
     thread = records.get_thread_record(tenant, thread_id)
     assistant = assistants.get_assistant(tenant, body.assistant_id)
     config = configure(tenant, assistant, body, body.additional_instructions, thread.get("tool_resources"))
-    checked = [params.check_message(tenant, message, f"additional_messages[{index}].")
-               for index, message in enumerate(body.additional_messages or [])]
+    checked = [
+        params.check_message(tenant, message, f"additional_messages[{index}].")
+        for index, message in enumerate(body.additional_messages or [])
+    ]
     now = clock.now_seconds()
-    pending = [messages.new_message(thread_id, item["role"], item["content"], created_at=now,
-                                    attachments=item["attachments"], metadata=item["metadata"]) for item in checked]
+    pending = [
+        messages.new_message(
+            thread_id,
+            item["role"],
+            item["content"],
+            created_at=now,
+            attachments=item["attachments"],
+            metadata=item["metadata"],
+        )
+        for item in checked
+    ]
     return start_run(tenant, thread_id, assistant["id"], config, pending, headers, bool(body.stream))
 
 
-def create_thread_and_run(tenant: str, body: params.CreateThreadAndRunRequest,
-                          headers: Mapping[str, str]) -> tuple[Object, Object]:
+def create_thread_and_run(
+    tenant: str, body: params.CreateThreadAndRunRequest, headers: Mapping[str, str]
+) -> tuple[Object, Object]:
     """Check the thread and the run, then write the thread, then start the run on it."""
     assistant = assistants.get_assistant(tenant, body.assistant_id)
     messages, resources, helpers = threads.check_thread_request(tenant, body.thread, "thread.")
@@ -314,12 +399,20 @@ def create_thread_and_run(tenant: str, body: params.CreateThreadAndRunRequest,
     thread = threads.store_thread(tenant, messages, resources, helpers, body.thread.metadata if body.thread else None)
     if run_resources:  # run-level resources are stored on the new thread too
         stores = tool_resources.materialise(tenant, run_resources, run_helpers)
-        thread = get_store().update(tenant, records.THREADS, thread["id"],
-                                    lambda obj: {**obj, "tool_resources": {**obj["tool_resources"], **stores}}) \
+        thread = (
+            get_store().update(
+                tenant,
+                records.THREADS,
+                thread["id"],
+                lambda obj: {**obj, "tool_resources": {**obj["tool_resources"], **stores}},
+            )
             or thread
-        config = RunConfig(config.fields, tool_resources.vector_store_ids(assistant.get("tool_resources"),
-                                                                          thread["tool_resources"]),
-                           config.instructions)
+        )
+        config = RunConfig(
+            config.fields,
+            tool_resources.vector_store_ids(assistant.get("tool_resources"), thread["tool_resources"]),
+            config.instructions,
+        )
     run = start_run(tenant, thread["id"], assistant["id"], config, [], headers, bool(body.stream))
     return records.public(thread), run
 
@@ -330,16 +423,18 @@ def get_run(tenant: str, thread_id: str, run_id: str) -> Object:
 
 def list_runs(tenant: str, thread_id: str, page: ListParams) -> Object:
     records.get_thread_record(tenant, thread_id)
-    found = get_store().list(tenant, runs_collection(thread_id), limit=page.limit, order=page.order,
-                             after=page.after, before=page.before)
+    found = get_store().list(
+        tenant, runs_collection(thread_id), limit=page.limit, order=page.order, after=page.after, before=page.before
+    )
     return list_object(found, view=lambda run: records.public(settle(tenant, run)))
 
 
 def modify_run(tenant: str, thread_id: str, run_id: str, body: params.ModifyRequest) -> Object:
     get_run_record(tenant, thread_id, run_id)
     check_metadata(body.metadata)
-    updated = get_store().update(tenant, runs_collection(thread_id), run_id,
-                                 lambda obj: {**obj, "metadata": body.metadata or {}})
+    updated = get_store().update(
+        tenant, runs_collection(thread_id), run_id, lambda obj: {**obj, "metadata": body.metadata or {}}
+    )
     if updated is None:
         raise _run_not_found(run_id)
     return records.public(updated)
@@ -366,38 +461,67 @@ def _check_outputs(run: Object, outputs: list[params.ToolOutput]) -> dict[str, s
     expected = [call["id"] for call in calls]
     for index, output in enumerate(outputs):
         if output.tool_call_id is None:
-            raise invalid_request(f"Missing required parameter: 'tool_outputs[{index}].tool_call_id'.",
-                                  f"tool_outputs[{index}].tool_call_id", "missing_required_parameter")
+            raise invalid_request(
+                f"Missing required parameter: 'tool_outputs[{index}].tool_call_id'.",
+                f"tool_outputs[{index}].tool_call_id",
+                "missing_required_parameter",
+            )
     given = [str(output.tool_call_id) for output in outputs]
     if sorted(given) != sorted(expected):  # every call answered, exactly once, nothing else
         raise invalid_request(f"Expected tool outputs for call_ids {expected!r}, got {given!r}", "tool_outputs")
     return {str(output.tool_call_id): output.output or "" for output in outputs}
 
 
-def submit_tool_outputs(tenant: str, thread_id: str, run_id: str, body: params.SubmitToolOutputsRequest,
-                        headers: Mapping[str, str]) -> Object:
+def submit_tool_outputs(
+    tenant: str, thread_id: str, run_id: str, body: params.SubmitToolOutputsRequest, headers: Mapping[str, str]
+) -> Object:
     run = get_run_record(tenant, thread_id, run_id)
     if run["status"] != "requires_action":
         raise invalid_request(f'Runs in status "{run["status"]}" do not accept tool outputs.')
     answers = _check_outputs(run, body.tool_outputs)
     calls = run["required_action"]["submit_tool_outputs"]["tool_calls"]
-    conversation = run["_conversation"] + [{"role": "assistant", "content": None, "tool_calls": calls}] + [
-        {"role": "tool", "tool_call_id": call["id"], "content": answers[call["id"]]} for call in calls]
+    conversation = (
+        run["_conversation"]
+        + [{"role": "assistant", "content": None, "tool_calls": calls}]
+        + [{"role": "tool", "tool_call_id": call["id"], "content": answers[call["id"]]} for call in calls]
+    )
     start_at, finish_at = _timeline(bool(body.stream))
     phase = run["_phase"]
     step_usage = (run["_outcome"] or {}).get("_step_usage")
     prior = run["_usage"]
     spent = (run["_outcome"] or {}).get("usage") or planning.usage(0, 0)
-    next_run = {**run, "status": "queued", "required_action": None, "_start_at": start_at, "_finish_at": finish_at,
-                "_phase": phase + 1, "_usage": planning.usage(prior["prompt_tokens"] + spent["prompt_tokens"],
-                                                              prior["completion_tokens"] + spent["completion_tokens"])}
+    next_run = {
+        **run,
+        "status": "queued",
+        "required_action": None,
+        "_start_at": start_at,
+        "_finish_at": finish_at,
+        "_phase": phase + 1,
+        "_usage": planning.usage(
+            prior["prompt_tokens"] + spent["prompt_tokens"], prior["completion_tokens"] + spent["completion_tokens"]
+        ),
+    }
     _plan(tenant, next_run, conversation, {"conversation": conversation, "run": run_id}, headers, answering_tools=True)
 
     def change(obj: Object) -> Object:
         if obj["status"] != "requires_action" or obj["_phase"] != phase:
             raise invalid_request(f'Runs in status "{obj["status"]}" do not accept tool outputs.')
-        return {**obj, **{key: next_run[key] for key in ("status", "required_action", "_start_at", "_finish_at",
-                                                          "_phase", "_usage", "_outcome", "_conversation")}}
+        return {
+            **obj,
+            **{
+                key: next_run[key]
+                for key in (
+                    "status",
+                    "required_action",
+                    "_start_at",
+                    "_finish_at",
+                    "_phase",
+                    "_usage",
+                    "_outcome",
+                    "_conversation",
+                )
+            },
+        }
 
     updated = get_store().update(tenant, runs_collection(thread_id), run_id, change)
     if updated is None:
@@ -408,8 +532,9 @@ def submit_tool_outputs(tenant: str, thread_id: str, run_id: str, body: params.S
 
 def _complete_call_step(tenant: str, run_id: str, answers: dict[str, str], step_usage: Object | None) -> None:
     """The step that waited for these outputs records them and completes."""
-    page = get_store().list(tenant, steps_collection(run_id), limit=100, order="asc",
-                            where=lambda item: item["status"] == "in_progress")
+    page = get_store().list(
+        tenant, steps_collection(run_id), limit=100, order="asc", where=lambda item: item["status"] == "in_progress"
+    )
 
     def change(obj: Object) -> Object:
         calls = obj["step_details"]["tool_calls"]
@@ -457,8 +582,9 @@ def _step_view(step: Object, include_content: bool) -> Object:
 def list_steps(tenant: str, thread_id: str, run_id: str, page: ListParams, include: list[str] | None) -> Object:
     wanted = _checked_include(include)
     get_run_record(tenant, thread_id, run_id)
-    found = get_store().list(tenant, steps_collection(run_id), limit=page.limit, order=page.order, after=page.after,
-                             before=page.before)
+    found = get_store().list(
+        tenant, steps_collection(run_id), limit=page.limit, order=page.order, after=page.after, before=page.before
+    )
     return list_object(found, view=lambda step: _step_view(step, wanted))
 
 

@@ -21,29 +21,42 @@ from openai_mock.store import get_store
 from openai_mock.store.base import Object
 
 
-def check_thread_request(tenant: str, body: params.CreateThreadRequest | None, prefix: str = ""
-                         ) -> tuple[list[Object], dict[str, Any], list[vector_store_params.CreateVectorStoreRequest]]:
+def check_thread_request(
+    tenant: str, body: params.CreateThreadRequest | None, prefix: str = ""
+) -> tuple[list[Object], dict[str, Any], list[vector_store_params.CreateVectorStoreRequest]]:
     """Everything a create-thread body asks for, checked before anything is written."""
     body = body or params.CreateThreadRequest()
     check_max_items(body.messages or [], params.MAX_MESSAGES, f"{prefix}messages")
-    messages = [params.check_message(tenant, message, f"{prefix}messages[{index}].")
-                for index, message in enumerate(body.messages or [])]
+    messages = [
+        params.check_message(tenant, message, f"{prefix}messages[{index}].")
+        for index, message in enumerate(body.messages or [])
+    ]
     check_metadata(body.metadata)
     resources, helpers = check_tool_resources(tenant, body.tool_resources, f"{prefix}tool_resources")
     return messages, resources, helpers
 
 
-def store_thread(tenant: str, messages: list[Object], resources: dict[str, Any],
-                 helpers: list[vector_store_params.CreateVectorStoreRequest], metadata: dict[str, str] | None
-                 ) -> Object:
+def store_thread(
+    tenant: str,
+    messages: list[Object],
+    resources: dict[str, Any],
+    helpers: list[vector_store_params.CreateVectorStoreRequest],
+    metadata: dict[str, str] | None,
+) -> Object:
     """Write a checked thread: its vector stores, then its messages, then the thread (which makes it visible)."""
     thread_id = new_id("thread")
     now = clock.now_seconds()
     resources = materialise(tenant, resources, helpers)
     for message in messages:
         write_message(tenant, thread_id, message, created_at=now)
-    thread = {"id": thread_id, "object": "thread", "created_at": now, "metadata": metadata or {},
-              "tool_resources": resources, "_active_run": None}
+    thread = {
+        "id": thread_id,
+        "object": "thread",
+        "created_at": now,
+        "metadata": metadata or {},
+        "tool_resources": resources,
+        "_active_run": None,
+    }
     return get_store().create(tenant, THREADS, thread)
 
 

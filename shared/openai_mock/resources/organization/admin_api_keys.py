@@ -26,8 +26,9 @@ def redact(secret: str) -> str:
     return f"{'-'.join(head)[:10]}...{secret[-4:]}"
 
 
-def register(secret: str, org: Organization, principal_id: str, *, is_admin: bool,
-             project_id: str | None = None) -> str:
+def register(
+    secret: str, org: Organization, principal_id: str, *, is_admin: bool, project_id: str | None = None
+) -> str:
     """Make `secret` authenticate as a member of `org`; returns its digest (kept to revoke it)."""
     digest = key_digest(secret)
     get_store().create(
@@ -72,8 +73,12 @@ def create_admin_key(org: Organization, principal: Principal, name: str) -> dict
     }
     key["_digest"] = register(secret, org, key_id, is_admin=True)
     stored = get_store().create(org.tenant, ADMIN_KEYS, key)
-    audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["api.management.read",
-                                                                                        "api.management.write"]}})
+    audit_logs.record(
+        org,
+        principal,
+        "api_key.created",
+        {"id": key_id, "data": {"scopes": ["api.management.read", "api.management.write"]}},
+    )
     return {**public(stored), "value": secret}
 
 

@@ -65,7 +65,12 @@ class AuditFilter:
 def list_audit_logs(org: Organization, params: ListParams, where: AuditFilter) -> dict[str, Any]:
     """Newest first, like the real API, with `after`/`before` cursors."""
     page = get_store().list(
-        org.tenant, AUDIT_LOGS, limit=params.limit, order="desc", after=params.after, before=params.before,
+        org.tenant,
+        AUDIT_LOGS,
+        limit=params.limit,
+        order="desc",
+        after=params.after,
+        before=params.before,
         where=where.matches,
     )
     return list_object(page)

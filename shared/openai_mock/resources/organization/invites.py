@@ -103,8 +103,9 @@ def accept_invite(org: Organization, principal: Principal, invite_id: str, name:
     for membership in invite.get("projects", []):
         project = get_project(org, membership["id"])
         get_store().create(org.tenant, project_users(project["id"]), project_user(user, membership["role"], now))
-    get_store().update(org.tenant, INVITES, invite_id,
-                       lambda current: {**current, "status": "accepted", "accepted_at": now})
+    get_store().update(
+        org.tenant, INVITES, invite_id, lambda current: {**current, "status": "accepted", "accepted_at": now}
+    )
     audit_logs.record(org, principal, "invite.accepted", {"id": invite_id})
     audit_logs.record(org, principal, "user.added", {"id": user["id"], "data": {"role": user["role"]}})
     return user

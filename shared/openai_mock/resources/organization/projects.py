@@ -31,8 +31,11 @@ from openai_mock.web.auth import Principal
 
 def _check_name(name: str) -> str:
     if not name.strip():
-        raise invalid_request("Invalid 'name': string too short. Expected a string with minimum length 1.", "name",
-                              "string_below_min_length")
+        raise invalid_request(
+            "Invalid 'name': string too short. Expected a string with minimum length 1.",
+            "name",
+            "string_below_min_length",
+        )
     return name
 
 
@@ -51,14 +54,19 @@ def create_project(org: Organization, principal: Principal, name: str) -> dict[s
     stored = get_store().create(org.tenant, PROJECTS, project)
     for limit in default_rate_limits():
         get_store().create(org.tenant, rate_limits(project["id"]), limit)
-    audit_logs.record(org, principal, "project.created", {"id": project["id"], "data": {"name": name, "title": name}},
-                 project)
+    audit_logs.record(
+        org, principal, "project.created", {"id": project["id"], "data": {"name": name, "title": name}}, project
+    )
     return stored
 
 
 def list_projects(org: Organization, params: ListParams, include_archived: bool) -> dict[str, Any]:
     page = get_store().list(
-        org.tenant, PROJECTS, limit=params.limit, order="asc", after=params.after,
+        org.tenant,
+        PROJECTS,
+        limit=params.limit,
+        order="asc",
+        after=params.after,
         where=None if include_archived else (lambda project: project["status"] == "active"),
     )
     return list_object(page)
@@ -70,8 +78,9 @@ def modify_project(org: Organization, principal: Principal, project_id: str, nam
     updated = get_store().update(org.tenant, PROJECTS, project_id, lambda project: {**project, "name": name})
     if updated is None:
         raise not_found("Project", project_id)
-    audit_logs.record(org, principal, "project.updated", {"id": project_id, "changes_requested": {"title": name}},
-                 updated)
+    audit_logs.record(
+        org, principal, "project.updated", {"id": project_id, "changes_requested": {"title": name}}, updated
+    )
     return updated
 
 
@@ -102,8 +111,7 @@ def _get_project_user(org: Organization, project_id: str, user_id: str) -> dict[
 
 def list_project_users(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
     get_project(org, project_id)
-    page = get_store().list(org.tenant, project_users(project_id), limit=params.limit, order="asc",
-                            after=params.after)
+    page = get_store().list(org.tenant, project_users(project_id), limit=params.limit, order="asc", after=params.after)
     return list_object(page)
 
 
@@ -130,8 +138,9 @@ def modify_project_user(
 ) -> dict[str, Any]:
     project = writable_project(org, project_id)
     _get_project_user(org, project_id, user_id)
-    updated = get_store().update(org.tenant, project_users(project_id), user_id,
-                                 lambda member: {**member, "role": role})
+    updated = get_store().update(
+        org.tenant, project_users(project_id), user_id, lambda member: {**member, "role": role}
+    )
     assert updated is not None
     audit_logs.record(org, principal, "user.updated", {"id": user_id, "changes_requested": {"role": role}}, project)
     return updated
@@ -179,18 +188,25 @@ def create_service_account(org: Organization, principal: Principal, project_id: 
     }
     get_store().create(org.tenant, service_accounts(project_id), account)
     get_store().create(org.tenant, project_keys(project_id), key)
-    audit_logs.record(org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}},
-                 project)
+    audit_logs.record(
+        org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}}, project
+    )
     audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["/v1/*"]}}, project)
-    api_key = {"object": "organization.project.service_account.api_key", "value": secret, "name": key["name"],
-               "created_at": now, "id": key_id}
+    api_key = {
+        "object": "organization.project.service_account.api_key",
+        "value": secret,
+        "name": key["name"],
+        "created_at": now,
+        "id": key_id,
+    }
     return {**account, "api_key": api_key}
 
 
 def list_service_accounts(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
     get_project(org, project_id)
-    page = get_store().list(org.tenant, service_accounts(project_id), limit=params.limit, order="asc",
-                            after=params.after)
+    page = get_store().list(
+        org.tenant, service_accounts(project_id), limit=params.limit, order="asc", after=params.after
+    )
     return list_object(page)
 
 
@@ -199,8 +215,7 @@ def retrieve_service_account(org: Organization, project_id: str, account_id: str
     return _get_service_account(org, project_id, account_id)
 
 
-def delete_service_account(org: Organization, principal: Principal, project_id: str, account_id: str
-                           ) -> dict[str, Any]:
+def delete_service_account(org: Organization, principal: Principal, project_id: str, account_id: str) -> dict[str, Any]:
     """Its API keys go with it."""
     project = writable_project(org, project_id)
     _get_service_account(org, project_id, account_id)
@@ -242,8 +257,9 @@ def delete_project_key(org: Organization, principal: Principal, project_id: str,
 
 def list_rate_limits(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
     get_project(org, project_id)
-    page = get_store().list(org.tenant, rate_limits(project_id), limit=params.limit, order="asc",
-                            after=params.after, before=params.before)
+    page = get_store().list(
+        org.tenant, rate_limits(project_id), limit=params.limit, order="asc", after=params.after, before=params.before
+    )
     return list_object(page)
 
 
@@ -257,7 +273,8 @@ def _validate_limits(model: str, changes: dict[str, int]) -> None:
         if value > allowed[name]:
             raise invalid_request(
                 f"Invalid '{name}': {value} exceeds the organization's limit of {allowed[name]} for {model}.",
-                name, "integer_above_max_value",
+                name,
+                "integer_above_max_value",
             )
 
 
@@ -270,9 +287,9 @@ def update_rate_limit(
         raise not_found("ProjectRateLimit", rate_limit_id, "rate_limit_id")
     changes = {name: value for name, value in changes.items() if name in LIMIT_FIELDS}
     _validate_limits(current["model"], changes)
-    updated = get_store().update(org.tenant, rate_limits(project_id), rate_limit_id,
-                                 lambda limit: {**limit, **changes})
+    updated = get_store().update(org.tenant, rate_limits(project_id), rate_limit_id, lambda limit: {**limit, **changes})
     assert updated is not None
-    audit_logs.record(org, principal, "rate_limit.updated", {"id": rate_limit_id, "changes_requested": changes},
-                      project)
+    audit_logs.record(
+        org, principal, "rate_limit.updated", {"id": rate_limit_id, "changes_requested": changes}, project
+    )
     return updated

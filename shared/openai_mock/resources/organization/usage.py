@@ -35,8 +35,18 @@ class UsageKind:
 KINDS: dict[str, UsageKind] = {
     kind.name: kind
     for kind in (
-        UsageKind("completions", ("input_tokens", "output_tokens", "input_cached_tokens", "input_audio_tokens",
-                                  "output_audio_tokens", "num_model_requests"), (*_ACCOUNT, "batch")),
+        UsageKind(
+            "completions",
+            (
+                "input_tokens",
+                "output_tokens",
+                "input_cached_tokens",
+                "input_audio_tokens",
+                "output_audio_tokens",
+                "num_model_requests",
+            ),
+            (*_ACCOUNT, "batch"),
+        ),
         UsageKind("embeddings", ("input_tokens", "num_model_requests"), _ACCOUNT),
         UsageKind("moderations", ("input_tokens", "num_model_requests"), _ACCOUNT),
         UsageKind("images", ("images", "num_model_requests"), (*_ACCOUNT, "size", "source")),
@@ -79,8 +89,15 @@ def record_usage_event(
         raise ValueError(f"{kind} usage has no {sorted(unknown)}")
     if "num_model_requests" in spec.metrics:
         metrics.setdefault("num_model_requests", 1)
-    every = {"project_id": project_id or default_project_id(tenant), "user_id": user_id, "api_key_id": api_key_id,
-             "model": model, "batch": batch, "size": size, "source": source}
+    every = {
+        "project_id": project_id or default_project_id(tenant),
+        "user_id": user_id,
+        "api_key_id": api_key_id,
+        "model": model,
+        "batch": batch,
+        "size": size,
+        "source": source,
+    }
     dims = {name: every[name] for name in spec.dimensions}
     minute = int((clock.now() if at is None else at) // 60) * 60
     digest = hashlib.sha256(json.dumps([kind, dims], sort_keys=True).encode()).hexdigest()[:16]
@@ -182,7 +199,9 @@ def _buckets(query: UsageQuery, limits: tuple[int, int]) -> tuple[list[int], int
     if not 1 <= limit <= maximum:
         raise invalid_request(
             f"Invalid 'limit': expected a value between 1 and {maximum} for bucket_width "
-            f"'{query.bucket_width}', but got {limit} instead.", "limit", "invalid_value",
+            f"'{query.bucket_width}', but got {limit} instead.",
+            "limit",
+            "invalid_value",
         )
     first = query.start_time // width * width
     count = math.ceil((end - first) / width)
@@ -212,14 +231,20 @@ def _check_group_by(group_by: list[str], allowed: tuple[str, ...]) -> None:
         check_enum(name, allowed, "group_by")
 
 
-def _page(buckets: list[int], width: int, next_start: int | None, results: dict[int, list[dict[str, Any]]]
-          ) -> dict[str, Any]:
+def _page(
+    buckets: list[int], width: int, next_start: int | None, results: dict[int, list[dict[str, Any]]]
+) -> dict[str, Any]:
     # Buckets carry `result` (the 2025-03 spec) and `results` (what later SDKs, openai 2.x, read).
     return {
         "object": "page",
         "data": [
-            {"object": "bucket", "start_time": start, "end_time": start + width, "result": results.get(start, []),
-             "results": results.get(start, [])}
+            {
+                "object": "bucket",
+                "start_time": start,
+                "end_time": start + width,
+                "result": results.get(start, []),
+                "results": results.get(start, []),
+            }
             for start in buckets
         ],
         "has_more": next_start is not None,
@@ -230,8 +255,9 @@ def _page(buckets: list[int], width: int, next_start: int | None, results: dict[
 def usage(tenant: str, kind: str, query: UsageQuery) -> dict[str, Any]:
     spec = KINDS[kind]
     _check_group_by(query.group_by, spec.dimensions)
-    buckets, width, next_start = _buckets(query, LIMITS[query.bucket_width] if query.bucket_width in LIMITS
-                                          else LIMITS["1d"])
+    buckets, width, next_start = _buckets(
+        query, LIMITS[query.bucket_width] if query.bucket_width in LIMITS else LIMITS["1d"]
+    )
     results: dict[int, list[dict[str, Any]]] = {}
     if buckets:
         grouped: dict[tuple[int, tuple[Any, ...]], dict[str, int]] = defaultdict(lambda: dict.fromkeys(spec.metrics, 0))
@@ -264,8 +290,10 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
         text_out = m["output_tokens"] - m["output_audio_tokens"]
         discount = prices.BATCH_DISCOUNT if dims.get("batch") else 1.0
         lines = [
-            ("input", text_in * price_in), ("cached input", m["input_cached_tokens"] * price_cached),
-            ("output", text_out * price_out), ("audio input", m["input_audio_tokens"] * audio_in),
+            ("input", text_in * price_in),
+            ("cached input", m["input_cached_tokens"] * price_cached),
+            ("output", text_out * price_out),
+            ("audio input", m["input_audio_tokens"] * audio_in),
             ("audio output", m["output_audio_tokens"] * audio_out),
         ]
         return [(f"{model}, {name}", amount * discount / 1e6) for name, amount in lines if amount]
@@ -298,10 +326,12 @@ def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
                 totals[(bucket, tuple(labels[name] for name in query.group_by))] += amount
         for (bucket, key), amount in sorted(totals.items(), key=lambda item: (item[0][0], str(item[0][1]))):
             labels = dict(zip(query.group_by, key, strict=True))
-            results.setdefault(bucket, []).append({
-                "object": "organization.costs.result",
-                "amount": {"value": round(amount, 10), "currency": "usd"},
-                "line_item": labels.get("line_item"),
-                "project_id": labels.get("project_id"),
-            })
+            results.setdefault(bucket, []).append(
+                {
+                    "object": "organization.costs.result",
+                    "amount": {"value": round(amount, 10), "currency": "usd"},
+                    "line_item": labels.get("line_item"),
+                    "project_id": labels.get("project_id"),
+                }
+            )
     return _page(buckets, width, next_start, results)

@@ -23,7 +23,11 @@ from openai_mock.web.auth import Principal
 def list_users(org: Organization, params: ListParams, emails: list[str]) -> dict[str, Any]:
     wanted = {email.lower() for email in emails}
     page = get_store().list(
-        org.tenant, USERS, limit=params.limit, order="asc", after=params.after,
+        org.tenant,
+        USERS,
+        limit=params.limit,
+        order="asc",
+        after=params.after,
         where=(lambda user: user["email"].lower() in wanted) if wanted else None,
     )
     return list_object(page)

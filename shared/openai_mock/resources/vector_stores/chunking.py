@@ -16,10 +16,31 @@ from openai_mock.generation import tokens
 TOKENIZER_MODEL = "text-embedding-3-large"
 
 # The extensions file_search accepts (the real API's list).
-SUPPORTED_EXTENSIONS = frozenset({
-    ".c", ".cpp", ".cs", ".css", ".doc", ".docx", ".go", ".html", ".java", ".js", ".json", ".md", ".pdf", ".php",
-    ".pptx", ".py", ".rb", ".sh", ".tex", ".ts", ".txt",
-})
+SUPPORTED_EXTENSIONS = frozenset(
+    {
+        ".c",
+        ".cpp",
+        ".cs",
+        ".css",
+        ".doc",
+        ".docx",
+        ".go",
+        ".html",
+        ".java",
+        ".js",
+        ".json",
+        ".md",
+        ".pdf",
+        ".php",
+        ".pptx",
+        ".py",
+        ".rb",
+        ".sh",
+        ".tex",
+        ".ts",
+        ".txt",
+    }
+)
 _SUPPORTED_URL = "https://platform.openai.com/docs/assistants/tools/file-search#supported-files"
 _OFFICE_TEXT = {".docx": ("word/document.xml", "w:t"), ".pptx": ("ppt/slides/", "a:t")}
 
@@ -33,8 +54,9 @@ class ProcessingError(Exception):
 
 
 def _unparseable(filename: str) -> ProcessingError:
-    return ProcessingError("invalid_file", f"The file '{filename}' could not be parsed: no text could be extracted "
-                                          "from it.")
+    return ProcessingError(
+        "invalid_file", f"The file '{filename}' could not be parsed: no text could be extracted from it."
+    )
 
 
 def _office_text(filename: str, suffix: str, data: bytes) -> str:
@@ -55,8 +77,9 @@ def extract_text(filename: str, data: bytes) -> str:
     suffix = PurePosixPath(filename.lower()).suffix
     if suffix not in SUPPORTED_EXTENSIONS:
         shown = suffix or "(none)"
-        raise ProcessingError("unsupported_file", f"Files with extensions [{shown}] are not supported for retrieval. "
-                                                  f"See {_SUPPORTED_URL}")
+        raise ProcessingError(
+            "unsupported_file", f"Files with extensions [{shown}] are not supported for retrieval. See {_SUPPORTED_URL}"
+        )
     if suffix in _OFFICE_TEXT:
         text = _office_text(filename, suffix, data)
     elif b"\x00" in data or suffix in (".pdf", ".doc"):

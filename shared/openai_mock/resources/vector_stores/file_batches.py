@@ -27,8 +27,9 @@ def get_batch_record(tenant: str, vector_store_id: str, batch_id: str) -> Object
     get_record(tenant, vector_store_id)
     batch = get_store().get(tenant, batches_collection(vector_store_id), batch_id)
     if batch is None:
-        raise OpenAIError(404, f"No file batch found with id '{batch_id}' in vector store '{vector_store_id}'.",
-                          param="batch_id")
+        raise OpenAIError(
+            404, f"No file batch found with id '{batch_id}' in vector store '{vector_store_id}'.", param="batch_id"
+        )
     return batch
 
 
@@ -39,10 +40,15 @@ def create_file_batch(tenant: str, vector_store_id: str, body: params.CreateVect
     records = attach_files(tenant, vector_store_id, ids, body.chunking_strategy, body.attributes, batch_id=batch_id)
     now = clock.now()
     batch: Object = {
-        "id": batch_id, "object": "vector_store.files_batch", "created_at": int(now),
-        "vector_store_id": vector_store_id, "status": "in_progress",
+        "id": batch_id,
+        "object": "vector_store.files_batch",
+        "created_at": int(now),
+        "vector_store_id": vector_store_id,
+        "status": "in_progress",
         # At most MAX_FILE_IDS (500) ids: what cancelling walks.
-        "_file_ids": [record["id"] for record in records], "_tally": tally.empty(), "_cancelled": False,
+        "_file_ids": [record["id"] for record in records],
+        "_tally": tally.empty(),
+        "_cancelled": False,
     }
     for record in records:
         apply_file(batch, record, now)
@@ -65,8 +71,7 @@ def cancel_file_batch(tenant: str, vector_store_id: str, batch_id: str) -> Objec
     now = clock.now()
     status = batch_view(batch, now)["status"]
     if status != "in_progress":
-        raise invalid_request(f"Cannot cancel a vector store file batch that is {status}.", "batch_id",
-                              "invalid_state")
+        raise invalid_request(f"Cannot cancel a vector store file batch that is {status}.", "batch_id", "invalid_state")
     stopped = [record for file_id in batch["_file_ids"] if (record := _cancel_file(tenant, vector_store_id, file_id))]
 
     def recount(obj: Object) -> Object:
@@ -78,8 +83,9 @@ def cancel_file_batch(tenant: str, vector_store_id: str, batch_id: str) -> Objec
 
     store = get_store()
     store.update(tenant, COLLECTION, vector_store_id, recount)
-    updated = store.update(tenant, batches_collection(vector_store_id), batch_id,
-                           lambda obj: {**recount(obj), "_cancelled": True})
+    updated = store.update(
+        tenant, batches_collection(vector_store_id), batch_id, lambda obj: {**recount(obj), "_cancelled": True}
+    )
     return batch_view(updated or batch, now)
 
 

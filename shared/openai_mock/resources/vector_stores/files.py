@@ -35,8 +35,9 @@ def get_file_record(tenant: str, vector_store_id: str, file_id: str) -> Object:
     get_record(tenant, vector_store_id)
     record = get_store().get(tenant, files_collection(vector_store_id), file_id)
     if record is None:
-        raise OpenAIError(404, f"No file found with id '{file_id}' in vector store '{vector_store_id}'.",
-                          param="file_id")
+        raise OpenAIError(
+            404, f"No file found with id '{file_id}' in vector store '{vector_store_id}'.", param="file_id"
+        )
     return record
 
 
@@ -66,6 +67,7 @@ def _prepare(tenant: str, file_id: str, strategy: tuple[int, int], param: str) -
 
 def _register(tenant: str, vector_store_id: str, records: list[Object]) -> None:
     """Count newly attached files in the store's tally, atomically; 404 if the store went away meanwhile."""
+
     def change(obj: Object) -> Object:
         now = clock.now()
         for record in records:
@@ -77,8 +79,14 @@ def _register(tenant: str, vector_store_id: str, records: list[Object]) -> None:
         raise store_not_found(vector_store_id)
 
 
-def _attach(tenant: str, vector_store_id: str, prepared: _Prepared, strategy: tuple[int, int],
-            attributes: dict[str, Any] | None, batch_id: str | None) -> tuple[Object, bool]:
+def _attach(
+    tenant: str,
+    vector_store_id: str,
+    prepared: _Prepared,
+    strategy: tuple[int, int],
+    attributes: dict[str, Any] | None,
+    batch_id: str | None,
+) -> tuple[Object, bool]:
     """Index the file and store its record; returns the record (the existing one if already attached) and
     whether this call created it (then it alone counts the file)."""
     store = get_store()
@@ -90,12 +98,21 @@ def _attach(tenant: str, vector_store_id: str, prepared: _Prepared, strategy: tu
         index.save(tenant, vector_store_id, prepared.file_id, index.build(prepared.chunks))
     now = clock.now()
     record: Object = {
-        "id": prepared.file_id, "object": "vector_store.file", "usage_bytes": 0, "created_at": int(now),
-        "vector_store_id": vector_store_id, "status": "in_progress", "last_error": None,
-        "chunking_strategy": params.strategy_object(*strategy), "attributes": attributes or {},
+        "id": prepared.file_id,
+        "object": "vector_store.file",
+        "usage_bytes": 0,
+        "created_at": int(now),
+        "vector_store_id": vector_store_id,
+        "status": "in_progress",
+        "last_error": None,
+        "chunking_strategy": params.strategy_object(*strategy),
+        "attributes": attributes or {},
         "_ready_ms": tally.ready_ms(now, get_settings().vector_store_processing_seconds),
-        "_outcome": "failed" if prepared.error else "completed", "_bytes": prepared.usage_bytes,
-        "_error": prepared.error, "_batch_id": batch_id, "_filename": prepared.filename,
+        "_outcome": "failed" if prepared.error else "completed",
+        "_bytes": prepared.usage_bytes,
+        "_error": prepared.error,
+        "_batch_id": batch_id,
+        "_filename": prepared.filename,
     }
     try:
         return store.create(tenant, collection, record), True
@@ -103,8 +120,16 @@ def _attach(tenant: str, vector_store_id: str, prepared: _Prepared, strategy: tu
         return store.get(tenant, collection, prepared.file_id) or record, False
 
 
-def attach_files(tenant: str, vector_store_id: str, file_ids: list[str], chunking_strategy: Any,
-                 attributes: Any, *, param: str = "file_ids", batch_id: str | None = None) -> list[Object]:
+def attach_files(
+    tenant: str,
+    vector_store_id: str,
+    file_ids: list[str],
+    chunking_strategy: Any,
+    attributes: Any,
+    *,
+    param: str = "file_ids",
+    batch_id: str | None = None,
+) -> list[Object]:
     """Validate everything first (nothing is written if one file is unknown), then attach each file."""
     strategy = params.chunking_strategy(chunking_strategy)
     checked = params.attributes(attributes)
@@ -127,8 +152,9 @@ def attach_files(tenant: str, vector_store_id: str, file_ids: list[str], chunkin
 
 def create_file(tenant: str, vector_store_id: str, body: params.CreateVectorStoreFileRequest) -> Object:
     get_active_record(tenant, vector_store_id)
-    [record] = attach_files(tenant, vector_store_id, [body.file_id], body.chunking_strategy, body.attributes,
-                            param="file_id")
+    [record] = attach_files(
+        tenant, vector_store_id, [body.file_id], body.chunking_strategy, body.attributes, param="file_id"
+    )
     return file_view(record)
 
 
@@ -136,8 +162,9 @@ def retrieve_file(tenant: str, vector_store_id: str, file_id: str) -> tuple[Obje
     """The file and, while it is in progress, the `openai-poll-after-ms` header."""
     record = get_file_record(tenant, vector_store_id, file_id)
     view = file_view(record)
-    headers = {"openai-poll-after-ms": str(poll_after_ms(record["_ready_ms"]))} if view["status"] == "in_progress" \
-        else {}
+    headers = (
+        {"openai-poll-after-ms": str(poll_after_ms(record["_ready_ms"]))} if view["status"] == "in_progress" else {}
+    )
     return view, headers
 
 
@@ -147,22 +174,32 @@ def check_status_filter(status: str | None) -> str | None:
     return status
 
 
-def list_files(tenant: str, vector_store_id: str, list_params: ListParams, status: str | None,
-               batch_id: str | None = None) -> Object:
+def list_files(
+    tenant: str, vector_store_id: str, list_params: ListParams, status: str | None, batch_id: str | None = None
+) -> Object:
     get_record(tenant, vector_store_id)
     now = clock.now()
 
     def wanted(record: Object) -> bool:
         return (status is None or file_status(record, now) == status) and (
-            batch_id is None or record.get("_batch_id") == batch_id)
+            batch_id is None or record.get("_batch_id") == batch_id
+        )
 
-    page = get_store().list(tenant, files_collection(vector_store_id), limit=list_params.limit,
-                            order=list_params.order, after=list_params.after, before=list_params.before, where=wanted)
+    page = get_store().list(
+        tenant,
+        files_collection(vector_store_id),
+        limit=list_params.limit,
+        order=list_params.order,
+        after=list_params.after,
+        before=list_params.before,
+        where=wanted,
+    )
     return list_object(page, view=lambda record: file_view(record, now))
 
 
-def update_file_attributes(tenant: str, vector_store_id: str, file_id: str,
-                           body: params.UpdateVectorStoreFileAttributesRequest) -> Object:
+def update_file_attributes(
+    tenant: str, vector_store_id: str, file_id: str, body: params.UpdateVectorStoreFileAttributesRequest
+) -> Object:
     get_file_record(tenant, vector_store_id, file_id)
     attributes = params.attributes(body.attributes) or {}
 
@@ -194,5 +231,9 @@ def file_content(tenant: str, vector_store_id: str, file_id: str) -> Object:
     record = get_file_record(tenant, vector_store_id, file_id)
     loaded = index.load(tenant, vector_store_id, file_id) if file_status(record) == "completed" else None
     chunks = loaded.chunks if loaded is not None else []
-    return {"object": "vector_store.file_content.page", "data": [{"type": "text", "text": text} for text in chunks],
-            "has_more": False, "next_page": None}
+    return {
+        "object": "vector_store.file_content.page",
+        "data": [{"type": "text", "text": text} for text in chunks],
+        "has_more": False,
+        "next_page": None,
+    }

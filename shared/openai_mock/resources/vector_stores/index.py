@@ -28,11 +28,52 @@ EMBEDDING_MODEL = "text-embedding-3-large"
 DIMENSIONS = 256
 _K1, _B = 1.2, 0.75
 _WORD = re.compile(r"\w+")
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "in", "is", "it",
-    "me", "my", "of", "on", "or", "the", "this", "to", "was", "what", "when", "where", "which", "who", "why", "with",
-    "you", "your", "about", "tell", "find", "show", "there", "any",
-})
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "the",
+        "this",
+        "to",
+        "was",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+        "you",
+        "your",
+        "about",
+        "tell",
+        "find",
+        "show",
+        "there",
+        "any",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +98,7 @@ def save(tenant: str, vector_store_id: str, file_id: str, index: FileIndex) -> N
 
 def load(tenant: str, vector_store_id: str, file_id: str) -> FileIndex | None:
     import numpy as np
+
     raw = get_blobs().get(tenant, _blob_key(vector_store_id, file_id))
     if raw is None:
         return None
@@ -88,6 +130,7 @@ def terms(text: str) -> list[str]:
 def _lexical(query_terms: list[str], documents: list[Counter[str]]) -> np.ndarray:
     """Normalised BM25 of every document for the query terms, in [0, 1]."""
     import numpy as np
+
     scores = np.zeros(len(documents))
     unique = list(dict.fromkeys(query_terms))
     if not unique or not documents:
@@ -109,6 +152,7 @@ def _lexical(query_terms: list[str], documents: list[Counter[str]]) -> np.ndarra
 def score(queries: Sequence[str], chunks: Sequence[str], vectors: np.ndarray) -> np.ndarray:
     """Each chunk's best hybrid score over the queries, in [0, 1]."""
     import numpy as np
+
     if not len(chunks):
         return np.zeros(0)
     documents = [Counter(terms(text)) for text in chunks]

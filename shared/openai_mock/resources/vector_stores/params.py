@@ -71,8 +71,14 @@ class VectorStoreSearchRequest(_Body):
 
 
 def _type_name(value: Any) -> str:
-    for python_type, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"),
-                              (list, "an array"), (dict, "an object")):
+    for python_type, name in (
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a number"),
+        (str, "a string"),
+        (list, "an array"),
+        (dict, "an object"),
+    ):
         if isinstance(value, python_type):
             return name
     return "null"
@@ -80,15 +86,21 @@ def _type_name(value: Any) -> str:
 
 def _expect_object(value: Any, param: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise invalid_request(f"Invalid type for '{param}': expected an object, but got {_type_name(value)} instead.",
-                              param, "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}': expected an object, but got {_type_name(value)} instead.",
+            param,
+            "invalid_type",
+        )
     return value
 
 
 def _expect_int(value: Any, param: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise invalid_request(f"Invalid type for '{param}': expected an integer, but got {_type_name(value)} "
-                              "instead.", param, "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}': expected an integer, but got {_type_name(value)} instead.",
+            param,
+            "invalid_type",
+        )
     return value
 
 
@@ -99,8 +111,9 @@ def _missing(param: str) -> None:
 def _no_extra(value: dict[str, Any], allowed: tuple[str, ...], param: str) -> None:
     for key in value:
         if key not in allowed:
-            raise invalid_request(f"Unrecognized request argument supplied: {param}.{key}", f"{param}.{key}",
-                                  "unknown_parameter")
+            raise invalid_request(
+                f"Unrecognized request argument supplied: {param}.{key}", f"{param}.{key}", "unknown_parameter"
+            )
 
 
 def chunking_strategy(value: Any, param: str = "chunking_strategy") -> tuple[int, int]:
@@ -130,7 +143,9 @@ def chunking_strategy(value: Any, param: str = "chunking_strategy") -> tuple[int
         raise invalid_request(
             f"Invalid '{param}.static.chunk_overlap_tokens': chunk_overlap_tokens must not exceed half of "
             f"max_chunk_size_tokens ({size // 2} for max_chunk_size_tokens={size}), but got {overlap}.",
-            f"{param}.static.chunk_overlap_tokens", "invalid_value")
+            f"{param}.static.chunk_overlap_tokens",
+            "invalid_value",
+        )
     return size, overlap
 
 
@@ -147,21 +162,32 @@ def attributes(value: Any, param: str = "attributes") -> dict[str, str | int | f
     if len(pairs) > MAX_ATTRIBUTES:
         raise invalid_request(
             f"Invalid '{param}': too many properties. Expected an object with at most {MAX_ATTRIBUTES} properties, "
-            f"but got an object with {len(pairs)} properties instead.", param, "object_above_max_properties")
+            f"but got an object with {len(pairs)} properties instead.",
+            param,
+            "object_above_max_properties",
+        )
     for key, item in pairs.items():
         if len(key) > MAX_ATTRIBUTE_KEY:
             raise invalid_request(
                 f"Invalid '{param}': string too long. Expected a string with maximum length {MAX_ATTRIBUTE_KEY}, "
-                f"but got a string with length {len(key)} instead.", param, "string_above_max_length")
+                f"but got a string with length {len(key)} instead.",
+                param,
+                "string_above_max_length",
+            )
         if not isinstance(item, str | int | float):  # bool is an int
             raise invalid_request(
                 f"Invalid type for '{param}.{key}': expected one of a string, number, or boolean, but got "
-                f"{_type_name(item)} instead.", f"{param}.{key}", "invalid_type")
+                f"{_type_name(item)} instead.",
+                f"{param}.{key}",
+                "invalid_type",
+            )
         if isinstance(item, str) and len(item) > MAX_ATTRIBUTE_VALUE:
             raise invalid_request(
                 f"Invalid '{param}.{key}': string too long. Expected a string with maximum length "
-                f"{MAX_ATTRIBUTE_VALUE}, but got a string with length {len(item)} instead.", f"{param}.{key}",
-                "string_above_max_length")
+                f"{MAX_ATTRIBUTE_VALUE}, but got a string with length {len(item)} instead.",
+                f"{param}.{key}",
+                "string_above_max_length",
+            )
     return dict(pairs)
 
 
@@ -182,8 +208,11 @@ def expires_after(value: Any, param: str = "expires_after") -> dict[str, Any] | 
 
 def file_ids(ids: list[str], param: str = "file_ids", *, required: bool = False) -> list[str]:
     if required and not ids:
-        raise invalid_request(f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an "
-                              "empty array instead.", param, "empty_array")
+        raise invalid_request(
+            f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            param,
+            "empty_array",
+        )
     check_max_items(ids, MAX_FILE_IDS, param)
     return list(dict.fromkeys(ids))  # the same file twice is attached once
 
@@ -201,33 +230,51 @@ def filters(value: Any, param: str = "filters") -> dict[str, Any] | None:
             _missing(f"{param}.filters")
         children = node["filters"]
         if not isinstance(children, list):
-            raise invalid_request(f"Invalid type for '{param}.filters': expected an array, but got "
-                                  f"{_type_name(children)} instead.", f"{param}.filters", "invalid_type")
-        return {"type": kind, "filters": [filters(child, f"{param}.filters[{index}]")
-                                          for index, child in enumerate(children)]}
+            raise invalid_request(
+                f"Invalid type for '{param}.filters': expected an array, but got {_type_name(children)} instead.",
+                f"{param}.filters",
+                "invalid_type",
+            )
+        return {
+            "type": kind,
+            "filters": [filters(child, f"{param}.filters[{index}]") for index, child in enumerate(children)],
+        }
     _no_extra(node, ("type", "key", "value"), param)
     for key in ("key", "value"):
         if key not in node:
             _missing(f"{param}.{key}")
     if not isinstance(node["key"], str):
-        raise invalid_request(f"Invalid type for '{param}.key': expected a string, but got "
-                              f"{_type_name(node['key'])} instead.", f"{param}.key", "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}.key': expected a string, but got {_type_name(node['key'])} instead.",
+            f"{param}.key",
+            "invalid_type",
+        )
     if not isinstance(node["value"], str | int | float):
-        raise invalid_request(f"Invalid type for '{param}.value': expected one of a string, number, or boolean, but "
-                              f"got {_type_name(node['value'])} instead.", f"{param}.value", "invalid_type")
+        raise invalid_request(
+            f"Invalid type for '{param}.value': expected one of a string, number, or boolean, but "
+            f"got {_type_name(node['value'])} instead.",
+            f"{param}.value",
+            "invalid_type",
+        )
     return {"type": kind, "key": node["key"], "value": node["value"]}
 
 
 def queries(query: str | list[str]) -> list[str]:
     items = [query] if isinstance(query, str) else query
     if not items:
-        raise invalid_request("Invalid 'query': empty array. Expected an array with minimum length 1, but got an "
-                              "empty array instead.", "query", "empty_array")
+        raise invalid_request(
+            "Invalid 'query': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "query",
+            "empty_array",
+        )
     for index, item in enumerate(items):
         if not item.strip():
             param = "query" if isinstance(query, str) else f"query[{index}]"
-            raise invalid_request(f"Invalid '{param}': string too short. Expected a non-empty search query.", param,
-                                  "string_below_min_length")
+            raise invalid_request(
+                f"Invalid '{param}': string too short. Expected a non-empty search query.",
+                param,
+                "string_below_min_length",
+            )
     return items
 
 

@@ -61,8 +61,13 @@ def store_view(obj: Object, now: float | None = None) -> Object:
     else:
         status = "in_progress" if counts["in_progress"] else "completed"
     view: Object = {
-        "id": obj["id"], "object": "vector_store", "created_at": obj["created_at"], "name": obj["name"],
-        "usage_bytes": usage, "file_counts": counts, "status": status,
+        "id": obj["id"],
+        "object": "vector_store",
+        "created_at": obj["created_at"],
+        "name": obj["name"],
+        "usage_bytes": usage,
+        "file_counts": counts,
+        "status": status,
     }
     if obj.get("expires_after") is not None:  # not nullable in the spec: absent without a policy
         view["expires_after"] = obj["expires_after"]
@@ -120,6 +125,9 @@ def get_active_record(tenant: str, vector_store_id: str) -> Object:
     obj = get_record(tenant, vector_store_id)
     expires_at = _expires_at(obj)
     if expires_at is not None and expires_at <= clock.now():
-        raise invalid_request(f"Vector store {vector_store_id} is expired. Create a new vector store to continue.",
-                              "vector_store_id", "vector_store_expired")
+        raise invalid_request(
+            f"Vector store {vector_store_id} is expired. Create a new vector store to continue.",
+            "vector_store_id",
+            "vector_store_expired",
+        )
     return obj

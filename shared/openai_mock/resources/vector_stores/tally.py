@@ -84,8 +84,12 @@ def apply(tally: Tally, ready: int, outcome: str, usage_bytes: int, now: float, 
 def counts(tally: Tally, now: float) -> tuple[dict[str, int], int]:
     """`file_counts` and `usage_bytes` at `now`."""
     settled = tally["settled"]
-    found = {"in_progress": 0, "completed": settled["completed"], "failed": settled["failed"],
-             "cancelled": settled["cancelled"]}
+    found = {
+        "in_progress": 0,
+        "completed": settled["completed"],
+        "failed": settled["failed"],
+        "cancelled": settled["cancelled"],
+    }
     usage = settled["usage_bytes"]
     for key, (completed, failed, pending_usage) in tally["pending"].items():
         if int(key) <= _ms(now):
@@ -99,6 +103,9 @@ def counts(tally: Tally, now: float) -> tuple[dict[str, int], int]:
 
 def next_ready_ms(tally: Tally, now: float) -> int | None:
     """When the next still-processing file finishes, or None if none is."""
-    waiting = [int(key) for key, (completed, failed, _) in tally["pending"].items()
-               if int(key) > _ms(now) and completed + failed > 0]
+    waiting = [
+        int(key)
+        for key, (completed, failed, _) in tally["pending"].items()
+        if int(key) > _ms(now) and completed + failed > 0
+    ]
     return min(waiting, default=None)

@@ -33,8 +33,13 @@ def create_vector_store(tenant: str, body: params.CreateVectorStoreRequest) -> O
         files.get_file(tenant, file_id, "file_ids")
     now = clock.now_seconds()
     obj: Object = {
-        "id": new_id("vector_store"), "object": "vector_store", "created_at": now, "name": body.name or "",
-        "expires_after": policy, "last_active_at": now, "metadata": body.metadata or {},
+        "id": new_id("vector_store"),
+        "object": "vector_store",
+        "created_at": now,
+        "name": body.name or "",
+        "expires_after": policy,
+        "last_active_at": now,
+        "metadata": body.metadata or {},
         "_tally": tally.empty(),
     }
     get_store().create(tenant, COLLECTION, obj)
@@ -68,8 +73,14 @@ def modify_vector_store(tenant: str, vector_store_id: str, body: params.UpdateVe
 
 
 def list_vector_stores(tenant: str, list_params: ListParams) -> Object:
-    page = get_store().list(tenant, COLLECTION, limit=list_params.limit, order=list_params.order,
-                            after=list_params.after, before=list_params.before)
+    page = get_store().list(
+        tenant,
+        COLLECTION,
+        limit=list_params.limit,
+        order=list_params.order,
+        after=list_params.after,
+        before=list_params.before,
+    )
     now = clock.now()
     return list_object(page, view=lambda obj: store_view(obj, now))
 
