@@ -25,17 +25,26 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed-dev ## Create .venv and install everything (dev extras included)
 
-serve: $(VENV)/.installed-local ## Start the mock on $(HOST):$(PORT) with the in-memory store
+serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (default 127.0.0.1:8000) with the in-memory store
 	$(BIN)/openai-mock serve --host $(HOST) --port $(PORT)
 
 dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator) for the store tests
 	@bash tools/dynamodb_local.sh >/dev/null || echo "DynamoDB Local unavailable: its tests will be skipped"
 
-test: $(VENV)/.installed-dev dynamodb-local lint build ## Lint, sam build, then run the whole test suite
-	$(BIN)/python -m pytest
+COVERAGE_FLOOR ?= 85
+
+test: $(VENV)/.installed-dev dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
+	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
+
+check: $(VENV)/.installed-dev ## The inner loop: lint (no cfn-lint, no actionlint), unit and function tests; no sam build
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest tests/unit tests/functions
 
 lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirements and contract drift
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python tools/gen_requirements.py --check
@@ -100,4 +109,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test lint requirements contract bench bench-groups bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint requirements contract bench bench-groups bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
