@@ -1,4 +1,4 @@
-"""`openai-mock serve`: the whole mock on one port, no Docker."""
+"""`openai-mock serve`: the whole mock on one port, no Docker. Also `python -m openai_mock serve`."""
 
 from __future__ import annotations
 
@@ -8,14 +8,21 @@ import sys
 import time
 from pathlib import Path
 
+from openai_mock.local.bundle import TEMPLATE_VARIABLE, TemplateError, find_template, version
+
+USAGE_ERROR = 2  # what argparse exits with on a bad command line; a missing or broken template is one too
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openai-mock", description="A mock of the whole OpenAI API.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve every function of template.yaml on one port")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--template", type=Path, default=Path("template.yaml"))
+    serve.add_argument("--template", type=Path, default=None,
+                       help=f"the SAM template to serve (default: ${TEMPLATE_VARIABLE}, else the template.yaml of "
+                            "an openai-mock checkout at or above the working directory, else the packaged one)")
     serve.add_argument("--store", choices=["memory", "dynamodb"], default=None)
     serve.add_argument("--dynamodb-endpoint", default=None, help="e.g. http://localhost:8001 (DynamoDB Local)")
     serve.add_argument("--table", default=None, help="DynamoDB table name (created if missing)")
@@ -54,10 +61,17 @@ def _ensure_table() -> None:
         create_table(client, settings.table_name)
 
 
+class CommandError(Exception):
+    """A bad option value found before serving: one line on stderr, exit code 2."""
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     started = time.perf_counter()
+    if args.fixtures is not None and not args.fixtures.is_file():
+        raise CommandError(f"--fixtures {args.fixtures}: no such file")
+    found = find_template(args.template)
     _apply_options(args)
     from openai_mock.local.server import build_app
     from openai_mock.settings import reset_settings
@@ -66,13 +80,11 @@ def serve(args: argparse.Namespace) -> None:
     reset_settings()
     reset_stores()
     _ensure_table()
-    template = args.template.resolve()
-    # Function modules are imported by their dotted path (functions.models.app) from the template's folder.
-    sys.path.insert(0, str(template.parent))
-    app = build_app(template)
+    app = build_app(found.path)
+    source = "the packaged template" if found.origin == "packaged" else f"{found.path} ({found.origin})"
     print(
-        f"openai-mock: {app.state.route_count} routes from {app.state.function_count} functions, "
-        f"ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",
+        f"openai-mock {version()}: {app.state.route_count} routes from {app.state.function_count} functions of "
+        f"{source}, ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",
         flush=True,
     )
     # No `server: uvicorn` header: OpenAI's answers do not name their server software.
@@ -82,7 +94,11 @@ def serve(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        serve(args)
+        try:
+            serve(args)
+        except (TemplateError, CommandError) as error:
+            print(f"openai-mock: error: {error}", file=sys.stderr)
+            raise SystemExit(USAGE_ERROR) from None
 
 
 if __name__ == "__main__":

@@ -87,7 +87,11 @@ async def _lifespan(receive: Receive, send: Send) -> None:
 
 
 def build_app(template_path: Path) -> TemplateRouter:
+    """Every function of the template behind one router. A template that cannot be read or is not of the
+    expected shape raises `TemplateError` (one line, no traceback needed); a function module that fails to
+    import raises what it raised."""
     template = Template(template_path)
+    template.make_importable()
     routes: list[Route] = []
     for function in template.functions:
         function_app = function.load_app()
@@ -98,4 +102,5 @@ def build_app(template_path: Path) -> TemplateRouter:
     app = TemplateRouter(routes)
     app.state.route_count = len(routes)
     app.state.function_count = len(template.functions)
+    app.state.template = template.path
     return app

@@ -2,30 +2,90 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import sys
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
+from openai_mock.local.bundle import BUNDLE_DIR, BUNDLE_PACKAGE, TemplateError
+
+# Beside a packaged template.yaml: the same document parsed at build time (setup.py), with the SHA-256 of the
+# bytes it was parsed from. Used only while it matches them, so serving the packaged mock needs no YAML parser.
+PARSED_SUFFIX = ".parsed.json"
 
 
-class _CloudFormationLoader(yaml.SafeLoader):
-    """Reads CloudFormation short-form tags (!Ref, !If, !Sub…) as plain {"Fn": value} data."""
+@cache
+def _loader() -> type:
+    import yaml
+
+    class CloudFormationLoader(yaml.SafeLoader):
+        """Reads CloudFormation short-form tags (!Ref, !If, !Sub…) as plain {"Fn": value} data."""
+
+    def intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+        name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+        if isinstance(node, yaml.ScalarNode):
+            return {name: loader.construct_scalar(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return {name: loader.construct_sequence(node, deep=True)}
+        return {name: loader.construct_mapping(node, deep=True)}  # type: ignore[arg-type]
+
+    CloudFormationLoader.add_multi_constructor("!", intrinsic)
+    return CloudFormationLoader
 
 
-def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        return {name: loader.construct_scalar(node)}
-    if isinstance(node, yaml.SequenceNode):
-        return {name: loader.construct_sequence(node, deep=True)}
-    return {name: loader.construct_mapping(node, deep=True)}  # type: ignore[arg-type]
+def parse_yaml(text: bytes | str) -> Any:
+    """A CloudFormation template as plain data (needs PyYAML: the `local` extra, or any dev install)."""
+    import yaml
+
+    return yaml.load(text, Loader=_loader())
 
 
-_CloudFormationLoader.add_multi_constructor("!", _intrinsic)
+def parsed_document(path: Path) -> dict[str, Any]:
+    """What setup.py writes beside a packaged template.yaml (PARSED_SUFFIX)."""
+    data = path.read_bytes()
+    return {"sha256": hashlib.sha256(data).hexdigest(), "document": parse_yaml(data)}
+
+
+def _prepared(path: Path, data: bytes) -> Any:
+    parsed = path.with_name(path.name + PARSED_SUFFIX)
+    if not parsed.is_file():
+        return None
+    try:
+        prepared = json.loads(parsed.read_bytes())
+    except ValueError:
+        return None
+    if not isinstance(prepared, dict) or prepared.get("sha256") != hashlib.sha256(data).hexdigest():
+        return None  # template.yaml was edited after the build: read the YAML
+    return prepared.get("document")
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TemplateError(f"cannot read {path}: {error.strerror or error}") from None
+    document = _prepared(path, data)
+    if document is None:
+        try:
+            import yaml
+        except ImportError:
+            raise TemplateError(f"reading {path} needs PyYAML: pip install 'openai-mock[local]'") from None
+        try:
+            document = parse_yaml(data)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" (line {mark.line + 1})" if mark is not None else ""
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            raise TemplateError(f"{path} is not valid YAML{where}: {problem}") from None
+        except UnicodeDecodeError:
+            raise TemplateError(f"{path} is not a text file") from None
+    if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
+        raise TemplateError(f"{path} is not a SAM template (no Resources mapping)")
+    return document
 
 
 @dataclass(frozen=True)
@@ -42,12 +102,15 @@ class FunctionDef:
     code_uri_relative: Path  # as written in the template, relative to it
     handler: str
     routes: tuple[ApiRoute, ...]
+    package: str = ""  # what module names start with: "" for a checkout, BUNDLE_PACKAGE for the packaged mock
 
     @property
     def module_name(self) -> str:
         """CodeUri `functions/models/` + Handler `app.handler` → `functions.models.app`: the name the
-        tests import too, so the server and the tests share one module object."""
-        return ".".join([*self.code_uri_relative.parts, self.handler.rsplit(".", 1)[0]])
+        tests import too, so the server and the tests share one module object. The packaged mock's are
+        `openai_mock._bundle.functions.models.app`: a user's own `functions` package is left alone."""
+        parts = [*self.code_uri_relative.parts, self.handler.rsplit(".", 1)[0]]
+        return ".".join([self.package, *parts] if self.package else parts)
 
     def load_app(self) -> Any:
         """Import the function module from its CodeUri and return its ASGI `app`."""
@@ -55,20 +118,34 @@ class FunctionDef:
         module_name = self.module_name
         module = sys.modules.get(module_name)
         if module is None:
-            spec = importlib.util.spec_from_file_location(module_name, self.code_uri / f"{module_file}.py")
+            source = self.code_uri / f"{module_file}.py"
+            if not source.is_file():
+                raise TemplateError(f"{self.logical_id}: {source} does not exist (CodeUri + Handler)")
+            spec = importlib.util.spec_from_file_location(module_name, source)
             if spec is None or spec.loader is None:
-                raise ImportError(f"cannot load {self.logical_id} from {self.code_uri}")
+                raise TemplateError(f"cannot load {self.logical_id} from {self.code_uri}")
             module = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
-            spec.loader.exec_module(module)
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[module_name]
+                raise
+        if not hasattr(module, "app"):
+            raise TemplateError(f"{self.logical_id}: {module.__file__} defines no ASGI `app`")
         return module.app
 
 
 class Template:
     def __init__(self, path: Path) -> None:
         self.path = path.resolve()
-        with self.path.open() as stream:
-            self.document: dict[str, Any] = yaml.load(stream, Loader=_CloudFormationLoader)
+        self.document: dict[str, Any] = read_document(self.path)
+        self.package = BUNDLE_PACKAGE if self.path.parent == BUNDLE_DIR else ""
+
+    def make_importable(self) -> None:
+        """A checkout's function modules import as functions.<group>.app from the template's folder."""
+        if not self.package and str(self.path.parent) not in sys.path:
+            sys.path.insert(0, str(self.path.parent))
 
     @cached_property
     def functions(self) -> tuple[FunctionDef, ...]:
@@ -76,21 +153,30 @@ class Template:
         default_handler = self.document.get("Globals", {}).get("Function", {}).get("Handler", "app.handler")
         found = []
         for logical_id, resource in resources.items():
-            if resource.get("Type") != "AWS::Serverless::Function":
+            if not isinstance(resource, dict) or resource.get("Type") != "AWS::Serverless::Function":
                 continue
-            properties = resource.get("Properties", {})
-            routes = tuple(
-                ApiRoute(event["Properties"]["Method"].upper(), event["Properties"]["Path"], name)
-                for name, event in (properties.get("Events") or {}).items()
-                if event.get("Type") == "Api"
-            )
-            found.append(
-                FunctionDef(
+            try:
+                properties = resource.get("Properties", {})
+                routes = tuple(
+                    ApiRoute(event["Properties"]["Method"].upper(), event["Properties"]["Path"], name)
+                    for name, event in (properties.get("Events") or {}).items()
+                    if event.get("Type") == "Api"
+                )
+                code_uri = properties["CodeUri"]
+                if not isinstance(code_uri, str):
+                    raise TypeError("CodeUri")
+                function = FunctionDef(
                     logical_id=logical_id,
-                    code_uri=self.path.parent / properties["CodeUri"],
-                    code_uri_relative=Path(properties["CodeUri"]),
+                    code_uri=self.path.parent / code_uri,
+                    code_uri_relative=Path(code_uri),
                     handler=properties.get("Handler", default_handler),
                     routes=routes,
+                    package=self.package,
                 )
-            )
+            except (KeyError, TypeError, AttributeError) as error:
+                raise TemplateError(f"{self.path}: {logical_id} is not a function of the expected shape "
+                                    f"({type(error).__name__}: {error})") from None
+            found.append(function)
+        if not found:
+            raise TemplateError(f"{self.path} declares no AWS::Serverless::Function")
         return tuple(found)
