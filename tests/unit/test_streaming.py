@@ -1,0 +1,71 @@
+"""SSE: the encoder and the event-stream response."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, MutableMapping
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.testclient import TestClient
+
+from openai_mock.generation.streaming import chat_style, sse_event
+from openai_mock.web.app_factory import create_app
+from tests.support.loop import run_on_private_loop
+
+
+def test_sse_framing() -> None:
+    assert sse_event({"a": 1}) == b'data: {"a":1}\n\n'
+    assert sse_event({"a": 1}, event="response.created") == b'event: response.created\ndata: {"a":1}\n\n'
+    frames = list(chat_style([{"n": 1}, {"n": 2}]))
+    assert frames[-1] == b"data: [DONE]\n\n"
+    assert [json.loads(f[6:]) for f in frames[:-1]] == [{"n": 1}, {"n": 2}]
+
+
+def test_sync_event_streams_are_computed_on_the_event_loop_thread() -> None:
+    """No worker-thread hop per event: Starlette's default for sync iterators cost more than the chunks."""
+    import threading
+
+    from openai_mock.web.sse import sse_stream
+
+    threads: set[int] = set()
+
+    def events() -> Iterator[bytes]:
+        for number in range(3):
+            threads.add(threading.get_ident())
+            yield sse_event({"n": number})
+
+    router = APIRouter()
+
+    @router.get("/v1/stream")
+    async def stream() -> object:
+        threads.add(threading.get_ident())  # the route runs on the loop's thread
+        return sse_stream(events())
+
+    with TestClient(create_app(router)) as http:
+        answer = http.get("/v1/stream", headers={"Authorization": "Bearer sk-test"})
+    assert answer.headers["content-type"].startswith("text/event-stream")
+    assert answer.text == "".join(f'data: {{"n":{n}}}\n\n' for n in range(3))
+    assert len(threads) == 1
+
+
+def test_stream_events_leave_in_batches_that_split_back_into_events() -> None:
+    """Unpaced events go out in writes of up to BATCH_BYTES; a paced stream splits them back, event by event."""
+    from openai_mock.generation import streaming
+    from openai_mock.web import sse
+
+    events = [sse_event({"n": number, "pad": "x" * 500}) for number in range(100)]
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> MutableMapping[str, Any]:
+        raise AssertionError("an unpaced stream waits for nothing, the client included")
+
+    run_on_private_loop(sse.sse_stream(iter(events))({"type": "http"}, receive, send))
+    writes = [message["body"] for message in sent[1:] if message["body"]]
+    assert 1 < len(writes) < len(events) and all(len(write) <= sse.BATCH_BYTES + 600 for write in writes)
+    assert b"".join(writes) == b"".join(events)
+    assert [event for write in writes for event in streaming.split_events(write)] == events
+    assert streaming.split_events(b"data: 1\n\ndata: 2") == [b"data: 1\n\n", b"data: 2"]
