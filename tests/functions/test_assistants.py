@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from functions.assistants import app as assistants_function
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
-from tests.functions.assistants_sdk import T0, WEATHER_TOOL, conforming_client, error_body
+from tests.support.assistants_sdk import T0, WEATHER_TOOL, conforming_client, error_body
 from tests.support.sdk import lambda_client
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks Assistants deprecated

@@ -17,7 +17,7 @@ from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.assistants import runs as run_engine
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
-from tests.functions.assistants_sdk import T0, WEATHER_TOOL, conforming_client, error_body, sleep_on_the_clock
+from tests.support.assistants_sdk import T0, WEATHER_TOOL, conforming_client, error_body, sleep_on_the_clock
 from tests.support.spec import validate_component
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks Assistants deprecated

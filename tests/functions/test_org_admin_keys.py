@@ -10,7 +10,7 @@ import pytest
 
 from functions.admin_api_keys import app as admin_keys_function
 from openai_mock.local.server import TemplateRouter
-from tests.functions.org_sdk import org_client, org_lambda_client
+from tests.support.org_sdk import org_client, org_lambda_client
 from tests.support.spec import assert_conforms
 
 KEYS = "/v1/organization/admin_api_keys"

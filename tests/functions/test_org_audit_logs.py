@@ -9,7 +9,7 @@ import pytest
 from functions.audit_logs import app as audit_logs_function
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
-from tests.functions.org_sdk import org_client, org_lambda_client
+from tests.support.org_sdk import org_client, org_lambda_client
 from tests.support.spec import assert_conforms
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from functions.projects import app as projects_function
 from openai_mock.local.server import TemplateRouter
-from tests.functions.org_sdk import org_client, org_lambda_client
+from tests.support.org_sdk import org_client, org_lambda_client
 from tests.support.spec import assert_conforms
 
 P = "/v1/organization/projects"

@@ -13,7 +13,7 @@ from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.organization import organization, record_principal_usage, record_usage_event
 from openai_mock.web.auth import principal_for_key
-from tests.functions.org_sdk import ADMIN_KEY, org_client, org_lambda_client
+from tests.support.org_sdk import ADMIN_KEY, org_client, org_lambda_client
 from tests.support.spec import assert_conforms
 
 DAY = 86_400

@@ -16,7 +16,7 @@ from openai_mock.resources import ratelimits
 from openai_mock.resources.organization.core import USAGE
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
-from tests.functions.org_sdk import ADMIN_KEY, org_client
+from tests.support.org_sdk import ADMIN_KEY, org_client
 from tests.support.sdk import asgi_client, lambda_client
 
 DAY = 86_400

@@ -13,7 +13,7 @@ from openai_mock.resources.organization import invites, organization
 from openai_mock.settings import reset_settings
 from openai_mock.store import reset_stores
 from openai_mock.web.auth import principal_for_key
-from tests.functions.org_sdk import ADMIN_KEY, org_client, org_lambda_client
+from tests.support.org_sdk import ADMIN_KEY, org_client, org_lambda_client
 from tests.support.spec import assert_conforms
 
 U = "/v1/organization/users"
