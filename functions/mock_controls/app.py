@@ -1,10 +1,11 @@
 """Mock controls under the reserved `/__mock` prefix (docs/controls.md): fixtures, the request journal,
-per-tenant quotas and reset. Authenticated like the rest: everything here belongs to the caller's tenant."""
+per-tenant quotas, the tenant's clock and reset. Authenticated like the rest: everything here belongs to the
+caller's tenant."""
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from openai_mock.control import api, fixtures
+from openai_mock.control import api, fixtures, tenant_clock
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.resources import ratelimits
 from openai_mock.web.app_factory import create_app, make_handler
@@ -20,6 +21,12 @@ class QuotaRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     requests_per_minute: int | None = Field(default=None, ge=1)
     tokens_per_minute: int | None = Field(default=None, ge=1)
+
+
+class ClockRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    advance_seconds: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    offset_seconds: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
 
 @router.post("/fixtures", operation_id="createFixture")
@@ -67,6 +74,17 @@ async def retrieve_quotas(request: Request) -> JSONObject:
 async def update_quotas(request: Request) -> JSONObject:
     body = await json_body(request, QuotaRequest)
     return JSONObject(ratelimits.set_quota(tenant_of(request), body.requests_per_minute, body.tokens_per_minute))
+
+
+@router.get("/clock", operation_id="retrieveClock")
+async def retrieve_clock(request: Request) -> JSONObject:
+    return JSONObject(tenant_clock.view(tenant_of(request)))
+
+
+@router.post("/clock", operation_id="moveClock")
+async def move_clock(request: Request) -> JSONObject:
+    body = await json_body(request, ClockRequest)
+    return JSONObject(tenant_clock.move(tenant_of(request), body.advance_seconds, body.offset_seconds))
 
 
 @router.post("/reset", operation_id="reset")

@@ -45,6 +45,9 @@ class Settings(BaseModel):
     assistants_run_stage_seconds: float = 1.0
     # How long a batch stays in each stage (validating, in_progress, finalizing, cancelling).
     batch_stage_seconds: float = Field(default=1.0, gt=0)
+    # Clock-derived progress runs this many times faster (runs, batches, fine-tuning jobs, vector-store files):
+    # every stage duration above, and a fine-tuning job's plan, is divided by it. Timestamps stay real.
+    time_scale: float = Field(default=1.0, gt=0, allow_inf_nan=False)
     # Mock controls (docs/controls.md): fixtures for every tenant, journal length, latency, faults, quotas.
     fixtures_file: str = ""
     journal_size: int = Field(default=100, ge=0)
@@ -56,6 +59,10 @@ class Settings(BaseModel):
     fault_kind: str = "server_error"
     requests_per_minute: int = Field(default=10_000, ge=1)
     tokens_per_minute: int = Field(default=30_000_000, ge=1)
+
+    def scaled(self, seconds: float) -> float:
+        """A clock-derived duration at this deployment's time scale."""
+        return seconds / self.time_scale
 
     @field_validator("api_keys", "admin_keys", mode="before")
     @classmethod

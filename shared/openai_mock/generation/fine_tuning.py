@@ -104,14 +104,22 @@ def steps_per_epoch(n_examples: int, batch_size: int) -> int:
     return math.ceil(n_examples / batch_size)
 
 
-def plan_timeline(created: int, n_examples: int, tokens_per_epoch: int, batch_size: int, n_epochs: int) -> Timeline:
+def plan_timeline(
+    created: int, n_examples: int, tokens_per_epoch: int, batch_size: int, n_epochs: int, *, scale: float = 1.0
+) -> Timeline:
+    """The job's stages from `created`; `scale` (the deployment's time scale) makes every stage that many times
+    shorter, down to a second each."""
+
+    def seconds(duration: float) -> int:
+        return max(1, math.ceil(duration / scale))
+
     per_epoch = steps_per_epoch(n_examples, batch_size)
     tokens_per_step = tokens_per_epoch / per_epoch
-    step_seconds = max(1, math.ceil(tokens_per_step / TOKENS_PER_SECOND))
-    validated = created + VALIDATION_SECONDS + n_examples // 200
-    started = validated + QUEUE_SECONDS
-    first_step = started + WARMUP_SECONDS
-    finished = first_step + per_epoch * n_epochs * step_seconds + WRAPUP_SECONDS
+    step_seconds = seconds(tokens_per_step / TOKENS_PER_SECOND)
+    validated = created + seconds(VALIDATION_SECONDS + n_examples // 200)
+    started = validated + seconds(QUEUE_SECONDS)
+    first_step = started + seconds(WARMUP_SECONDS)
+    finished = first_step + per_epoch * n_epochs * step_seconds + seconds(WRAPUP_SECONDS)
     return Timeline(created, validated, started, first_step, step_seconds, finished)
 
 

@@ -134,7 +134,8 @@ def create_batch(tenant: str, body: CreateBatchRequest, headers: Mapping[str, st
     check_metadata(body.metadata)
     lines = _input_lines(tenant, body.input_file_id, body.endpoint)
     now = clock.now()
-    stage = get_settings().batch_stage_seconds
+    settings = get_settings()
+    stage = settings.scaled(settings.batch_stage_seconds)
     batch: Object = {
         "id": new_id("batch"),
         "object": "batch",

@@ -32,6 +32,7 @@ from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import files, models
 from openai_mock.rng import request_rng
+from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 from openai_mock.store.base import ConflictError, Object
 
@@ -341,7 +342,12 @@ def create_job(
     now = clock.now_seconds()
     per_epoch = builder.steps_per_epoch(max(1, training.examples), resolved["batch_size"])
     timeline = builder.plan_timeline(
-        now, max(1, training.examples), training.tokens, resolved["batch_size"], resolved["n_epochs"]
+        now,
+        max(1, training.examples),
+        training.tokens,
+        resolved["batch_size"],
+        resolved["n_epochs"],
+        scale=get_settings().time_scale,
     )
     job_id = new_id("fine_tuning.job")
     job: Object = {

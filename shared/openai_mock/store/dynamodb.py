@@ -50,13 +50,13 @@ class DynamoDBStore:
         return item
 
     def _expiry(self) -> int | None:
-        return int(clock.now()) + self._ttl if self._ttl else None
+        return int(clock.process_now()) + self._ttl if self._ttl else None
 
     @staticmethod
     def _expired(item: dict) -> bool:
         # DynamoDB deletes expired items lazily (within days), so reads must hide them themselves.
         expires_at = item.get("expires_at")
-        return expires_at is not None and float(expires_at["N"]) <= clock.now()
+        return expires_at is not None and float(expires_at["N"]) <= clock.process_now()
 
     def _get_item(self, tenant: str, collection: str, object_id: str) -> dict | None:
         answer = self._client.get_item(
@@ -75,7 +75,7 @@ class DynamoDBStore:
                 Item=item,
                 # An expired leftover may be overwritten; a live object may not.
                 ConditionExpression="attribute_not_exists(pk) OR expires_at <= :now",
-                ExpressionAttributeValues={":now": {"N": str(int(clock.now()))}},
+                ExpressionAttributeValues={":now": {"N": str(int(clock.process_now()))}},
             )
         except Exception as error:
             if self._is_conditional_failure(error):

@@ -26,14 +26,14 @@ class MemoryStore:
         self._lock = threading.RLock()
 
     def _expiry(self) -> float | None:
-        return clock.now() + self._ttl if self._ttl else None
+        return clock.process_now() + self._ttl if self._ttl else None
 
     def _live(self, collection: _Collection, object_id: str) -> Object | None:
         record = collection.items.get(object_id)
         if record is None:
             return None
         body, expires_at = record
-        if expires_at is not None and expires_at <= clock.now():
+        if expires_at is not None and expires_at <= clock.process_now():
             return None
         return json.loads(body)
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from openai_mock import clock
 from openai_mock.control import runtime as controls_runtime
+from openai_mock.control import tenant_clock
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
@@ -72,6 +74,8 @@ class OpenAIMiddleware:
             await error.response()(scope, receive, send_with_headers)
             return
         scope.setdefault("state", {})["principal"] = principal  # request.state.principal in routes
+        # The tenant's time (`/__mock/clock`): read from the store the first time this request asks the clock.
+        clock.use_tenant_offset(lambda: tenant_clock.offset(principal.tenant))
         app_send: Any = send_unless_overflowed
         paced: controls_runtime.PacedSend | None = None
         if not scope["path"].startswith(controls_runtime.CONTROL_PREFIX):

@@ -47,7 +47,8 @@ def steps_collection(run_id: str) -> str:
 
 
 def _stage_seconds() -> float:
-    return get_settings().assistants_run_stage_seconds
+    settings = get_settings()
+    return settings.scaled(settings.assistants_run_stage_seconds)
 
 
 def _run_not_found(run_id: str) -> OpenAIError:

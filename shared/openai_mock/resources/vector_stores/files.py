@@ -107,7 +107,7 @@ def _attach(
         "last_error": None,
         "chunking_strategy": params.strategy_object(*strategy),
         "attributes": attributes or {},
-        "_ready_ms": tally.ready_ms(now, get_settings().vector_store_processing_seconds),
+        "_ready_ms": tally.ready_ms(now, _processing_seconds()),
         "_outcome": "failed" if prepared.error else "completed",
         "_bytes": prepared.usage_bytes,
         "_error": prepared.error,
@@ -237,3 +237,8 @@ def file_content(tenant: str, vector_store_id: str, file_id: str) -> Object:
         "has_more": False,
         "next_page": None,
     }
+
+
+def _processing_seconds() -> float:
+    settings = get_settings()
+    return settings.scaled(settings.vector_store_processing_seconds)
