@@ -373,7 +373,14 @@ def create_job(
         "_cancelled_at": None,
         "_settled": False,
     }
-    return _public(get_store().create(tenant, COLLECTION, job), now)
+    # The model is registered now, due at the planned finish: /v1/models shows it on time without anyone
+    # reading the job (in any function or container). A job bound to fail never gets one; cancelling withdraws it.
+    job["_model_registered"] = job["_failure"] is None
+    stored = get_store().create(tenant, COLLECTION, job)
+    if job["_model_registered"]:
+        with contextlib.suppress(ConflictError):
+            models.register_fine_tuned_model(tenant, job["_fine_tuned_model"], organization_id, timeline.finished)
+    return _public(stored, now)
 
 
 # --------------------------------------------------------------------------- state
@@ -467,6 +474,8 @@ def _settle(tenant: str, job: Object, now: int) -> Object:
     if settled is None:
         files.delete_file(tenant, results["id"])
         raise not_found("FineTuningJob", job["id"], "fine_tuning_job_id")
+    if settled.get("_model_registered"):  # registered when it was created
+        return settled
     with contextlib.suppress(ConflictError):  # already registered
         models.register_fine_tuned_model(
             tenant, settled["_fine_tuned_model"], settled["organization_id"], _timeline(settled).finished
@@ -524,6 +533,8 @@ def cancel_job(tenant: str, job_id: str) -> Object:
     cancelled = get_store().update(tenant, COLLECTION, job_id, cancel)
     if cancelled is None:
         raise not_found("FineTuningJob", job_id, "fine_tuning_job_id")
+    if cancelled.get("_model_registered"):
+        models.withdraw_fine_tuned_model(tenant, cancelled["_fine_tuned_model"])
     return _public(cancelled, now)
 
 

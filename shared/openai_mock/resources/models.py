@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from openai_mock import clock
 from openai_mock.checks import check_enum
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.store import get_store
@@ -138,7 +139,9 @@ def model_not_found(model_id: str) -> OpenAIError:
 
 def list_models(tenant: str) -> dict[str, Any]:
     """`GET /v1/models`: the catalogue, then the tenant's fine-tuned models, oldest first."""
-    fine_tuned = get_store().list(tenant, FINE_TUNED_COLLECTION, limit=1_000_000, order="asc").items
+    now = clock.now_seconds()
+    listed = get_store().list(tenant, FINE_TUNED_COLLECTION, limit=1_000_000, order="asc", where=lambda m: _due(m, now))
+    fine_tuned = listed.items
     return {"object": "list", "data": [*_BASE_OBJECTS, *fine_tuned]}
 
 
@@ -147,7 +150,7 @@ def retrieve_model(tenant: str, model_id: str) -> dict[str, Any]:
     if spec is not None:
         return spec.as_object()
     stored = get_store().get(tenant, FINE_TUNED_COLLECTION, model_id)
-    if stored is None:
+    if stored is None or not _due(stored, clock.now_seconds()):
         raise model_not_found(model_id)
     return stored
 
@@ -162,18 +165,30 @@ def delete_model(tenant: str, model_id: str) -> dict[str, Any]:
             param="model",
             code="model_not_deletable",
         )
+    retrieve_model(tenant, model_id)  # 404 unless it is the tenant's, and due
     if get_store().delete(tenant, FINE_TUNED_COLLECTION, model_id) is None:
         raise model_not_found(model_id)
     return {"id": model_id, "object": "model", "deleted": True}
 
 
 def register_fine_tuned_model(tenant: str, model_id: str, organization_id: str, created: int) -> dict[str, Any]:
-    """Make a fine-tuned model visible in the catalogue (fine-tuning jobs call this when they succeed)."""
+    """Make a fine-tuned model visible in the catalogue from `created` on. A fine-tuning job registers its model
+    when it is created, due at the job's planned finish: the model then appears in `/v1/models` on time in every
+    function and container, whether or not anyone reads the job (a cancelled job withdraws it)."""
     return get_store().create(
         tenant,
         FINE_TUNED_COLLECTION,
         {"id": model_id, "object": "model", "created": created, "owned_by": organization_id},
     )
+
+
+def withdraw_fine_tuned_model(tenant: str, model_id: str) -> None:
+    """Forget a model registered ahead of its job's finish (the job was cancelled first)."""
+    get_store().delete(tenant, FINE_TUNED_COLLECTION, model_id)
+
+
+def _due(model: dict[str, Any], now: int) -> bool:
+    return int(model.get("created", 0)) <= now
 
 
 # --------------------------------------------------------------------------------------------- model checks
