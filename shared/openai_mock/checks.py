@@ -24,10 +24,19 @@ def check_range(
     *,
     decimal: bool = False,
 ) -> None:
-    """`Invalid 'n': integer below minimum value. Expected a value >= 1, but got 0 instead.`"""
+    """`Invalid 'n': integer below minimum value. Expected a value >= 1, but got 0 instead.` A value that is not
+    a number at all (a list, a string, a boolean read from a loosely typed field) is `invalid_type`."""
     if value is None:
         return
     kind = "decimal" if decimal else "integer"
+    integral = not isinstance(value, float) or value.is_integer()
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (decimal or integral):
+        expected = "a decimal" if decimal else "an integer"
+        raise invalid_request(
+            f"Invalid type for '{param}': expected {expected}, but got {_json_type(value)} instead.",
+            param,
+            "invalid_type",
+        )
     if minimum is not None and not value >= minimum:  # written so NaN fails too (JSON allows no NaN)
         raise invalid_request(
             f"Invalid '{param}': {kind} below minimum value. Expected a value >= {_number(minimum)}, but got "
@@ -42,6 +51,13 @@ def check_range(
             param,
             f"{kind}_above_max_value",
         )
+
+
+def _json_type(value: Any) -> str:
+    for python_type, name in ((bool, "a boolean"), (int, "an integer"), (float, "a decimal"), (str, "a string")):
+        if isinstance(value, python_type):
+            return name
+    return "an array" if isinstance(value, list) else "an object" if isinstance(value, dict) else "an unknown type"
 
 
 def check_enum(value: Any, allowed: Sequence[str], param: str) -> None:

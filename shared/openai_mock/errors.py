@@ -133,7 +133,7 @@ def from_validation_errors(errors: Sequence[Mapping[str, Any]]) -> OpenAIError:
         return invalid_request("Invalid request.")
     first = errors[0]
     kind = first.get("type", "")
-    if kind == "json_invalid":
+    if kind in ("json_invalid", "finite_number"):  # NaN / Infinity: Python's parser reads them, JSON has none
         return invalid_request(JSON_PARSE_MESSAGE)
     param = param_path(first.get("loc", ()))
     if kind == "missing":

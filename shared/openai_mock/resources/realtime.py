@@ -4,13 +4,15 @@ default) for a session configured like `session.update`, with the real API's def
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, GetPydanticSchema, JsonValue, with_config
+from typing_extensions import TypedDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import invalid_request
+from openai_mock.fields import Decimal, Flag, Integer, Text
 from openai_mock.schema_checks import check_function
 
 MODELS = (
@@ -42,24 +44,74 @@ _SERVER_VAD = {
 _SEMANTIC_VAD = {"type": "semantic_vad", "eagerness": "auto", "create_response": True, "interrupt_response": True}
 
 
+# The session's nested objects, typed as the spec types them: a wrong type inside is a 400 naming the param,
+# and nothing echoed back can read back invalid. Values stay plain dicts.
+_FORBID = ConfigDict(extra="forbid")
+
+
+@with_config(_FORBID)
+class _TurnDetection(TypedDict, total=False):
+    type: Text
+    eagerness: Text
+    threshold: Decimal
+    prefix_padding_ms: Integer
+    silence_duration_ms: Integer
+    create_response: Flag
+    interrupt_response: Flag
+
+
+@with_config(_FORBID)
+class _Transcription(TypedDict, total=False):
+    model: Text
+    language: Text
+    prompt: Text
+
+
+@with_config(_FORBID)
+class _NoiseReduction(TypedDict, total=False):
+    type: Text
+
+
+class _Tool(TypedDict, total=False):
+    type: Text
+    name: Text
+    description: Text
+    parameters: dict[str, JsonValue]
+
+
+@with_config(_FORBID)
+class _ExpiresAfter(TypedDict, total=False):
+    anchor: Text
+    seconds: Integer
+
+
+@with_config(_FORBID)
+class _ClientSecret(TypedDict, total=False):
+    expires_after: _ExpiresAfter
+
+
+def _shaped(shape: type) -> Any:
+    return GetPydanticSchema(lambda _source, handler: handler.generate_schema(shape))
+
+
 class RealtimeSessionCreateRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _FORBID
     model: str | None = None
     modalities: list[str] | None = None
     instructions: str | None = None
     voice: str | None = None
     input_audio_format: str | None = None
     output_audio_format: str | None = None
-    input_audio_transcription: dict[str, Any] | None = None
-    input_audio_noise_reduction: dict[str, Any] | None = None
-    turn_detection: dict[str, Any] | None = None
-    tools: list[dict[str, Any]] | None = None
+    input_audio_transcription: Annotated[dict[str, Any], _shaped(_Transcription)] | None = None
+    input_audio_noise_reduction: Annotated[dict[str, Any], _shaped(_NoiseReduction)] | None = None
+    turn_detection: Annotated[dict[str, Any], _shaped(_TurnDetection)] | None = None
+    tools: list[Annotated[dict[str, Any], _shaped(_Tool)]] | None = None
     tool_choice: str | None = None
-    temperature: float | None = None
-    max_response_output_tokens: int | str | None = None
+    temperature: Decimal | None = None
+    max_response_output_tokens: JsonValue = None  # an integer or "inf" (checked below: a union's errors name no param)
     # Sent by newer SDKs; checked and honoured where they mean something here.
-    speed: float | None = None
-    client_secret: dict[str, Any] | None = None
+    speed: Decimal | None = None
+    client_secret: Annotated[dict[str, Any], _shaped(_ClientSecret)] | None = None
     tracing: Any = None
 
 
@@ -126,7 +178,13 @@ def _check(body: RealtimeSessionCreateRequest) -> None:
     limit = body.max_response_output_tokens
     if isinstance(limit, str):
         check_enum(limit, ("inf",), "session.max_response_output_tokens")
-    else:
+    elif limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise invalid_request(
+                "Invalid type for 'session.max_response_output_tokens': expected one of an integer or 'inf'.",
+                "session.max_response_output_tokens",
+                "invalid_type",
+            )
         check_range(limit, "session.max_response_output_tokens", 1, 4096)
 
 

@@ -224,6 +224,22 @@ def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
             )
 
 
+def _check_something_to_answer(items: Sequence[Mapping[str, Any]], turn: builder.Turn) -> None:
+    """A reasoning item must be followed by the item it led to (a message, a call), and the model must have
+    something to read: an input of only reasoning or hosted-search items, with no instructions, has nothing."""
+    for index, item in enumerate(items):
+        if item["type"] == "reasoning" and index == len(items) - 1:
+            raise invalid_request(
+                f"Item '{item['id']}' of type 'reasoning' was provided without its required following item.", "input"
+            )
+    if not builder.chat_messages(turn.conversation, turn.request.get("instructions")):
+        raise invalid_request(
+            "Invalid 'input': expected at least one message, function call or function call output item, but got none.",
+            "input",
+            "invalid_value",
+        )
+
+
 # --------------------------------------------------------------------------------------------- tools, format
 
 
@@ -471,6 +487,7 @@ def generate(body: CreateResponseRequest, tenant: str, headers: Mapping[str, str
     request = body.model_dump(exclude_none=True)
     turn = builder.Turn(request, history, items, cached_tokens=cached)
     _check_call_outputs(turn.conversation)
+    _check_something_to_answer(items, turn)
     _check_text(body.text, turn.conversation, body.instructions)
     _truncate(turn, spec)
     script = scripted(tenant, "responses", {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata})

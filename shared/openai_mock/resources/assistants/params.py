@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Header
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict, GetPydanticSchema, JsonValue, TypeAdapter, ValidationError, with_config
+from typing_extensions import TypedDict
 
 from openai_mock.checks import check_enum, check_length, check_max_items, check_metadata, check_range
-from openai_mock.errors import invalid_request
+from openai_mock.errors import from_validation_errors, invalid_request
+from openai_mock.fields import Decimal, Flag, Integer, Text
 from openai_mock.resources import files, models
 from openai_mock.resources.models import serving_spec
 from openai_mock.schema_checks import check_function, check_json_schema_format
@@ -50,11 +52,128 @@ async def require_beta(openai_beta: Annotated[str | None, Header(alias="OpenAI-B
 BetaHeader = Depends(require_beta)
 
 
+# --------------------------------------------------------------------------- nested shapes
+#
+# The objects inside a body, typed as the spec types them, so that a wrong type anywhere is OpenAI's 400 naming
+# the param ("Invalid type for 'tool_resources.file_search': expected an object, but got a string instead.")
+# rather than an AttributeError deep in a check. Values stay plain dicts (`shaped`): the checks and the store
+# work on dicts.
+
+
+_FORBID = ConfigDict(extra="forbid")
+
+
+class _RankingOptions(TypedDict, total=False):
+    ranker: Text
+    score_threshold: Decimal
+
+
+class _FileSearchOptions(TypedDict, total=False):
+    max_num_results: Integer  # not nullable: a stored null would read back invalid
+    ranking_options: _RankingOptions
+
+
+class _Function(TypedDict, total=False):
+    name: Text
+    description: Text
+    parameters: dict[str, JsonValue]
+    strict: Flag | None
+
+
+class _Tool(TypedDict, total=False):
+    type: Text
+    file_search: _FileSearchOptions | None
+    function: _Function
+
+
+class _StaticChunking(TypedDict, total=False):
+    max_chunk_size_tokens: Integer
+    chunk_overlap_tokens: Integer
+
+
+class _ChunkingStrategy(TypedDict, total=False):
+    type: Text
+    static: _StaticChunking
+
+
+class _VectorStoreHelper(TypedDict, total=False):
+    file_ids: list[Text]
+    chunking_strategy: _ChunkingStrategy
+    metadata: dict[str, Text]
+
+
+@with_config(_FORBID)
+class _CodeInterpreterResources(TypedDict, total=False):
+    file_ids: list[Text]
+
+
+@with_config(_FORBID)
+class _FileSearchResources(TypedDict, total=False):
+    vector_store_ids: list[Text]
+    vector_stores: list[_VectorStoreHelper] | None
+
+
+@with_config(_FORBID)
+class _ToolResources(TypedDict, total=False):
+    code_interpreter: _CodeInterpreterResources | None
+    file_search: _FileSearchResources | None
+
+
+class _AttachmentTool(TypedDict, total=False):
+    type: Text
+
+
+class _Attachment(TypedDict, total=False):
+    file_id: Text
+    tools: list[_AttachmentTool]
+
+
+class _TruncationStrategy(TypedDict, total=False):
+    type: Text
+    last_messages: Integer | None
+
+
+class _JsonSchemaFormat(TypedDict, total=False):
+    name: Text
+    description: Text
+    schema: dict[str, JsonValue]
+    strict: Flag | None
+
+
+class _ResponseFormat(TypedDict, total=False):
+    type: Text
+    json_schema: _JsonSchemaFormat
+
+
+def shaped(shape: type) -> Any:
+    """A body field declared `dict[str, Any]` (as the checks read it) but validated against the TypedDict
+    `shape` (as the spec types it)."""
+    return GetPydanticSchema(lambda _source, handler: handler.generate_schema(shape))
+
+
+ToolResources = Annotated[dict[str, Any], shaped(_ToolResources)]
+Tool = Annotated[dict[str, Any], shaped(_Tool)]
+Attachment = Annotated[dict[str, Any], shaped(_Attachment)]
+TruncationStrategy = Annotated[dict[str, Any], shaped(_TruncationStrategy)]
+_RESPONSE_FORMAT = TypeAdapter(_ResponseFormat)
+
+
+def _validated(adapter: TypeAdapter[Any], value: Any, param: str) -> Any:
+    """`value` checked against a shape, for fields that may also be a string (no pydantic union: its errors
+    name union members, not params)."""
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as error:
+        raise from_validation_errors(
+            [{**detail, "loc": (param, *detail["loc"])} for detail in error.errors()]
+        ) from None
+
+
 # --------------------------------------------------------------------------- request bodies
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _FORBID
 
 
 class CreateAssistantRequest(_Body):
@@ -63,11 +182,11 @@ class CreateAssistantRequest(_Body):
     description: str | None = None
     instructions: str | None = None
     reasoning_effort: str | None = None
-    tools: list[dict[str, Any]] | None = None
-    tool_resources: dict[str, Any] | None = None
+    tools: list[Tool] | None = None
+    tool_resources: ToolResources | None = None
     metadata: dict[str, str] | None = None
-    temperature: float | None = None
-    top_p: float | None = None
+    temperature: Decimal | None = None
+    top_p: Decimal | None = None
     response_format: JsonValue = None
 
 
@@ -78,18 +197,18 @@ class ModifyAssistantRequest(CreateAssistantRequest):
 class MessageRequest(_Body):
     role: str
     content: JsonValue
-    attachments: list[dict[str, Any]] | None = None
+    attachments: list[Attachment] | None = None
     metadata: dict[str, str] | None = None
 
 
 class CreateThreadRequest(_Body):
     messages: list[MessageRequest] | None = None
-    tool_resources: dict[str, Any] | None = None
+    tool_resources: ToolResources | None = None
     metadata: dict[str, str] | None = None
 
 
 class ModifyThreadRequest(_Body):
-    tool_resources: dict[str, Any] | None = None
+    tool_resources: ToolResources | None = None
     metadata: dict[str, str] | None = None
 
 
@@ -103,14 +222,14 @@ class _RunOptions(_Body):
     assistant_id: str
     model: str | None = None
     instructions: str | None = None
-    tools: list[dict[str, Any]] | None = None
+    tools: list[Tool] | None = None
     metadata: dict[str, str] | None = None
-    temperature: float | None = None
-    top_p: float | None = None
+    temperature: Decimal | None = None
+    top_p: Decimal | None = None
     stream: bool | None = None
-    max_prompt_tokens: int | None = None
-    max_completion_tokens: int | None = None
-    truncation_strategy: dict[str, Any] | None = None
+    max_prompt_tokens: Integer | None = None
+    max_completion_tokens: Integer | None = None
+    truncation_strategy: TruncationStrategy | None = None
     tool_choice: JsonValue = None
     parallel_tool_calls: bool | None = None
     response_format: JsonValue = None
@@ -124,7 +243,7 @@ class CreateRunRequest(_RunOptions):
 
 class CreateThreadAndRunRequest(_RunOptions):
     thread: CreateThreadRequest | None = None
-    tool_resources: dict[str, Any] | None = None
+    tool_resources: ToolResources | None = None
 
 
 class ToolOutput(_Body):
@@ -238,6 +357,7 @@ def check_response_format(value: Any) -> Any:
         raise invalid_request(
             "Invalid type for 'response_format': expected 'auto' or an object.", "response_format", "invalid_type"
         )
+    value = _validated(_RESPONSE_FORMAT, value, "response_format")
     check_enum(value.get("type"), ("text", "json_object", "json_schema"), "response_format.type")
     if value["type"] != "json_schema":
         return {"type": value["type"]}
@@ -258,7 +378,8 @@ def check_tool_choice(choice: Any, tools: list[dict[str, Any]]) -> Any:
     check_enum(choice.get("type"), TOOL_TYPES, "tool_choice.type")
     kind = choice["type"]
     if kind == "function":
-        wanted = (choice.get("function") or {}).get("name")
+        function = choice.get("function")
+        wanted = function.get("name") if isinstance(function, dict) else None
         if not any(tool["type"] == "function" and tool["function"]["name"] == wanted for tool in tools):
             raise invalid_request(
                 f"Invalid value for 'tool_choice': function '{wanted}' is not one of the functions "
