@@ -18,15 +18,17 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-BUNDLE_INIT = '"""The mock openai-mock serves when no checkout is at hand: template.yaml and functions/ (setup.py)."""\n'  # noqa: E501
+BUNDLE_INIT = '"""The mock `openai-mock serve` runs outside a checkout: template.yaml and functions/ (setup.py)."""\n'
 
 
 def _template_module():  # type: ignore[no-untyped-def]
     """openai_mock.local.template, loaded from its file: the package's own imports are not installed here."""
-    for name, path in (("openai_mock", "shared/openai_mock/__init__.py"),
-                       ("openai_mock.local", "shared/openai_mock/local/__init__.py"),
-                       ("openai_mock.local.bundle", "shared/openai_mock/local/bundle.py"),
-                       ("openai_mock.local.template", "shared/openai_mock/local/template.py")):
+    for name, path in (
+        ("openai_mock", "shared/openai_mock/__init__.py"),
+        ("openai_mock.local", "shared/openai_mock/local/__init__.py"),
+        ("openai_mock.local.bundle", "shared/openai_mock/local/bundle.py"),
+        ("openai_mock.local.template", "shared/openai_mock/local/template.py"),
+    ):
         if name not in sys.modules:
             spec = importlib.util.spec_from_file_location(name, ROOT / path)
             assert spec is not None and spec.loader is not None

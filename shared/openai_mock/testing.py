@@ -89,8 +89,9 @@ def _relay(library: Any, http: Any) -> Any:
 
     class Relay(library.BaseTransport):  # type: ignore[misc, name-defined]
         def handle_request(self, request: Any) -> Any:
-            answer = http.request(request.method, str(request.url), headers=list(request.headers.multi_items()),
-                                  content=request.read())
+            answer = http.request(
+                request.method, str(request.url), headers=list(request.headers.multi_items()), content=request.read()
+            )
             headers = [(name, value) for name, value in answer.headers.multi_items() if name.lower() not in skipped]
             return library.Response(answer.status_code, headers=headers, content=answer.content)
 
@@ -100,8 +101,14 @@ def _relay(library: Any, http: Any) -> Any:
 class MockOpenAI:
     """The mock for one test: `client` (official SDK), fixtures, journal, quotas, reset and clock."""
 
-    def __init__(self, template: str | Path | None = None, *, api_key: str | None = None, max_retries: int = 0,
-                 virtual_sleep: bool = True) -> None:
+    def __init__(
+        self,
+        template: str | Path | None = None,
+        *,
+        api_key: str | None = None,
+        max_retries: int = 0,
+        virtual_sleep: bool = True,
+    ) -> None:
         from openai_mock.control import runtime
 
         self.app = _app(find_template(template))
@@ -124,8 +131,9 @@ class MockOpenAI:
         import openai
 
         options.setdefault("max_retries", 0)
-        return openai.OpenAI(base_url=BASE_URL, api_key=self.api_key, http_client=_sdk_http_client(self.http),
-                             **options)
+        return openai.OpenAI(
+            base_url=BASE_URL, api_key=self.api_key, http_client=_sdk_http_client(self.http), **options
+        )
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.http.request(method, f"/__mock{path}", **kwargs)
@@ -148,8 +156,9 @@ class MockOpenAI:
         return self._call("GET", "/requests", params=params)["data"]  # type: ignore[no-any-return]
 
     def set_quota(self, requests_per_minute: int | None = None, tokens_per_minute: int | None = None) -> Any:
-        return self._call("POST", "/quotas", json={"requests_per_minute": requests_per_minute,
-                                                   "tokens_per_minute": tokens_per_minute})
+        return self._call(
+            "POST", "/quotas", json={"requests_per_minute": requests_per_minute, "tokens_per_minute": tokens_per_minute}
+        )
 
     def reset(self) -> None:
         self._call("POST", "/reset")
@@ -180,8 +189,11 @@ class MockOpenAI:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini("openai_mock_template", "template.yaml of the openai-mock to serve in-process "
-                  "(default: the packaged mock)", default="")
+    parser.addini(
+        "openai_mock_template",
+        "template.yaml of the openai-mock to serve in-process (default: the packaged mock)",
+        default="",
+    )
 
 
 def _ini_template(config: pytest.Config) -> Path | None:

@@ -69,8 +69,10 @@ def find_template(explicit: str | Path | None = None, *, origin: str = "--templa
     packaged = packaged_template()
     if packaged is not None:
         return FoundTemplate(packaged, "packaged")
-    raise TemplateError(f"this installation of openai-mock carries no template.yaml ({BUNDLE_DIR} is missing): "
-                        f"reinstall it, or pass --template / set {TEMPLATE_VARIABLE}")
+    raise TemplateError(
+        f"this installation of openai-mock carries no template.yaml ({BUNDLE_DIR} is missing): "
+        f"reinstall it, or pass --template / set {TEMPLATE_VARIABLE}"
+    )
 
 
 def version() -> str:

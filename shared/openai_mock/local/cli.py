@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from openai_mock.local.bundle import TEMPLATE_VARIABLE, TemplateError, find_template, version
+from openai_mock.local.bundle import BUNDLE_DIR, TEMPLATE_VARIABLE, TemplateError, find_template, version
 
 USAGE_ERROR = 2  # what argparse exits with on a bad command line; a missing or broken template is one too
 
@@ -20,15 +20,20 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve every function of template.yaml on one port")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--template", type=Path, default=None,
-                       help=f"the SAM template to serve (default: ${TEMPLATE_VARIABLE}, else the template.yaml of "
-                            "an openai-mock checkout at or above the working directory, else the packaged one)")
+    serve.add_argument(
+        "--template",
+        type=Path,
+        default=None,
+        help=f"the SAM template to serve (default: ${TEMPLATE_VARIABLE}, else the template.yaml of "
+        "an openai-mock checkout at or above the working directory, else the packaged one)",
+    )
     serve.add_argument("--store", choices=["memory", "dynamodb"], default=None)
     serve.add_argument("--dynamodb-endpoint", default=None, help="e.g. http://localhost:8001 (DynamoDB Local)")
     serve.add_argument("--table", default=None, help="DynamoDB table name (created if missing)")
     serve.add_argument("--seed", default=None, help="deployment-wide seed for generated content")
-    serve.add_argument("--fixtures", type=Path, default=None, help="YAML/JSON fixtures for every tenant "
-                       "(docs/controls.md)")
+    serve.add_argument(
+        "--fixtures", type=Path, default=None, help="YAML/JSON fixtures for every tenant (docs/controls.md)"
+    )
     return parser
 
 
@@ -65,13 +70,30 @@ class CommandError(Exception):
     """A bad option value found before serving: one line on stderr, exit code 2."""
 
 
+def _check_fixtures(path: Path) -> None:
+    """Read the fixtures file once up front: a mistake in it is a one-line error now, not a 500 later."""
+    if not path.is_file():
+        raise CommandError(f"--fixtures {path}: no such file")
+    from openai_mock.control.fixtures import load_file
+
+    try:
+        load_file(path)
+    except ImportError:
+        raise CommandError(
+            f"--fixtures {path}: a YAML file needs PyYAML (pip install 'openai-mock[local]'), or write it as JSON"
+        ) from None
+    except Exception as error:  # the file's content is the user's: whatever is wrong with it, in one line
+        detail = " ".join(str(error).split())[:400] or type(error).__name__
+        raise CommandError(f"--fixtures {path}: {detail}") from None
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     started = time.perf_counter()
-    if args.fixtures is not None and not args.fixtures.is_file():
-        raise CommandError(f"--fixtures {args.fixtures}: no such file")
     found = find_template(args.template)
+    if args.fixtures is not None:
+        _check_fixtures(args.fixtures)
     _apply_options(args)
     from openai_mock.local.server import build_app
     from openai_mock.settings import reset_settings
@@ -81,7 +103,7 @@ def serve(args: argparse.Namespace) -> None:
     reset_stores()
     _ensure_table()
     app = build_app(found.path)
-    source = "the packaged template" if found.origin == "packaged" else f"{found.path} ({found.origin})"
+    source = "the packaged template" if found.path.parent == BUNDLE_DIR else f"{found.path} ({found.origin})"
     print(
         f"openai-mock {version()}: {app.state.route_count} routes from {app.state.function_count} functions of "
         f"{source}, ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",

@@ -19,8 +19,10 @@ _PREFLIGHT_HEADERS = [
     *CORS_HEADERS,
     (b"access-control-allow-methods", b"GET, POST, DELETE, OPTIONS"),
     # "*" does not cover Authorization (Fetch standard), so it is named.
-    (b"access-control-allow-headers", b"authorization, content-type, openai-beta, openai-organization, "
-                                      b"openai-project, x-mock-seed, *"),
+    (
+        b"access-control-allow-headers",
+        b"authorization, content-type, openai-beta, openai-organization, openai-project, x-mock-seed, *",
+    ),
     (b"access-control-max-age", b"600"),
 ]
 

@@ -174,8 +174,10 @@ class Template:
                     package=self.package,
                 )
             except (KeyError, TypeError, AttributeError) as error:
-                raise TemplateError(f"{self.path}: {logical_id} is not a function of the expected shape "
-                                    f"({type(error).__name__}: {error})") from None
+                raise TemplateError(
+                    f"{self.path}: {logical_id} is not a function of the expected shape "
+                    f"({type(error).__name__}: {error})"
+                ) from None
             found.append(function)
         if not found:
             raise TemplateError(f"{self.path} declares no AWS::Serverless::Function")
