@@ -51,6 +51,12 @@ lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirement
 	$(BIN)/python tools/gen_contract.py --check
 	$(MAKE) --no-print-directory actionlint
 
+.PHONY: dist  # the target shares its name with the folder it writes
+dist: $(VENV)/.installed-dev ## Build the sdist and the wheel into dist/ (python -m build) and twine-check them
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 requirements: ## Regenerate shared/requirements.txt (the layer's dependencies) from pyproject.toml
 	$(BIN)/python tools/gen_requirements.py
 
