@@ -314,7 +314,7 @@ def test_fixture_fault_rate_fails_that_share_of_requests(http: TestClient, clien
         except openai.InternalServerError as error:
             assert error.status_code == 503
             failures += 1
-    assert 10 <= failures <= 30
+    assert 8 <= failures <= 32  # independent draws (seeded per request id): p = 0.5
 
 
 def test_deployment_fault_rate_setting(monkeypatch: pytest.MonkeyPatch, client: openai.OpenAI) -> None:

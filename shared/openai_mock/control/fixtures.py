@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ from openai_mock.errors import OpenAIError, not_found
 from openai_mock.generation.chat import Scripted
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.settings import get_settings
-from openai_mock.store import get_store
+from openai_mock.store import COUNTERS, get_store
 
 if TYPE_CHECKING:
     from openai_mock.control.fixture_models import FixtureRequest
@@ -165,15 +164,15 @@ def _counts(fixture: Mapping[str, Any], matched: int) -> bool:
     return (wanted is None or matched == wanted) and (fixture.get("times") is None or matched <= fixture["times"])
 
 
-_file_counts: dict[tuple[str, str], int] = {}
-_file_lock = threading.Lock()
-
-
 def _count_file_match(tenant: str, fixture_id: str) -> int:
-    # Deployment fixtures are read-only: their counters live in the process (per warm container in Lambda).
-    with _file_lock:
-        _file_counts[(tenant, fixture_id)] = _file_counts.get((tenant, fixture_id), 0) + 1
-        return _file_counts[(tenant, fixture_id)]
+    # Deployment fixtures are read-only: each tenant's count of one is a shared counter of the store (every
+    # function and container counts together; a reset clears it).
+    ttl = get_settings().ttl_seconds or None
+    return (
+        get_store()
+        .increment(tenant, COUNTERS, f"fixture#{fixture_id}", {"matched": 1}, expires_in=ttl)
+        .values["matched"]
+    )
 
 
 def match_fixture(tenant: str, endpoint: str, request: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -228,6 +227,4 @@ def error_of(answer: Mapping[str, Any], model: str, organization: str) -> OpenAI
 
 
 def reset_process_state() -> None:
-    with _file_lock:
-        _file_counts.clear()
     _file_fixtures.cache_clear()

@@ -57,6 +57,8 @@ class RequestControls:
     status: int = 0
     body: bytearray = field(default_factory=bytearray)  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
     body_size: int = 0
+    request_id: str = ""  # the answer's x-request-id: seeds the request's fault draws
+    draws: int = 0  # fault / jitter draws made so far
 
     def keep_body(self, chunk: bytes) -> None:
         """Count the request body and keep only what the journal can show: a 500 MB upload must not sit in
@@ -93,11 +95,18 @@ _draw_lock = threading.Lock()
 
 
 def draw(tenant: str) -> float:
-    """A number in [0, 1) for fault probabilities: seeded, so a tenant's sequence of faults is reproducible."""
-    with _draw_lock:
-        _draws[tenant] = _draws.get(tenant, 0) + 1
-        number = _draws[tenant]
-    return rng.seeded_rng(("fault", tenant, number), get_settings().seed).random()
+    """A number in [0, 1) for fault probabilities and jitter, seeded by the request in flight (its x-request-id
+    and how many draws it made): no process state, so the containers of a deployment never replay one sequence
+    and nothing needs sharing. Outside a request (no id), a per-process sequence per tenant."""
+    controls = current()
+    if controls is not None and controls.request_id:
+        controls.draws += 1
+        key: tuple[object, ...] = ("fault", tenant, controls.request_id, controls.draws)
+    else:
+        with _draw_lock:
+            _draws[tenant] = _draws.get(tenant, 0) + 1
+            key = ("fault", tenant, _draws[tenant])
+    return rng.seeded_rng(key, get_settings().seed).random()
 
 
 def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError | None:

@@ -4,8 +4,6 @@ once a quota is spent. Quotas come from settings, or per tenant from the mock co
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
 from typing import Any
 
 from starlette.requests import Request
@@ -14,7 +12,7 @@ from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.resources.organization.usage import record_traffic, token_usage
 from openai_mock.settings import get_settings
-from openai_mock.store import get_store
+from openai_mock.store import COUNTERS, get_store
 from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
 
 REQUESTS_PER_MINUTE = 10_000  # the defaults of settings.requests_per_minute / tokens_per_minute
@@ -23,10 +21,9 @@ _WINDOW_SECONDS = 60
 QUOTA_COLLECTION = "mock.quota"
 _QUOTA_ID = "quota"
 
-_lock = threading.Lock()
-# (tenant, model, window start) → [requests, tokens]
-_usage: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0])
-_counting_window = -1  # the window _usage was last pruned for: ended windows are dropped once per minute
+# A window's counters are a shared counter item of the tenant (`store.increment`: one atomic round trip per
+# request, every function and container counting together), gone a window after it ends.
+_WINDOW_LIFETIME_SECONDS = 2 * _WINDOW_SECONDS
 
 
 def _format_reset(seconds: float) -> str:
@@ -94,18 +91,18 @@ def record_usage(
     rpm, tpm = limits["requests_per_minute"], limits["tokens_per_minute"]
     now = clock.now()
     window = int(now // _WINDOW_SECONDS) * _WINDOW_SECONDS
-    global _counting_window
-    with _lock:
-        if window != _counting_window:  # a new minute (or the mock clock moved): drop the windows that ended
-            for key in [key for key in _usage if key[2] < window]:
-                del _usage[key]
-            _counting_window = window
-        counters = _usage[(tenant, model, window)]
-        over = "requests" if counters[0] + 1 > rpm else "tokens" if counters[1] + tokens > tpm else None
-        if over is None:
-            counters[0] += 1
-            counters[1] += tokens
-        used_requests, used_tokens = counters
+    counted = get_store().increment(
+        tenant,
+        COUNTERS,
+        f"ratelimit#{model}#{window}",
+        {"requests": 1, "tokens": tokens},
+        limits={"requests": rpm, "tokens": tpm},
+        expires_in=_WINDOW_LIFETIME_SECONDS,
+    )
+    used_requests, used_tokens = counted.values["requests"], counted.values["tokens"]
+    over = None
+    if not counted.admitted:
+        over = "requests" if used_requests + 1 > rpm else "tokens"
     wait = window + _WINDOW_SECONDS - now
     reset = _format_reset(wait).encode()
     headers = [
@@ -142,7 +139,8 @@ def record_token_usage(request: Request, tenant: str, requested_model: str, answ
 
 
 def reset(tenant: str | None = None) -> None:
-    """Forget the counters of one tenant, or of everyone."""
-    with _lock:
-        for key in [key for key in _usage if tenant is None or key[0] == tenant]:
-            del _usage[key]
+    """Forget the shared counters of one tenant (rate-limit windows, deployment fixtures' counts): one query of
+    the tenant's counter partition, in every process at once. Without a tenant, nothing: the counters live in
+    the store, which tests replace with `store.reset_stores()`."""
+    if tenant is not None:
+        get_store().delete_collection(tenant, COUNTERS)

@@ -6,11 +6,21 @@ from functools import lru_cache
 
 from openai_mock.pagination import Page
 from openai_mock.settings import get_settings
-from openai_mock.store.base import BlobStore, ConflictError, ObjectStore
+from openai_mock.store.base import COUNTERS, BlobStore, ConflictError, Counted, ObjectStore
 from openai_mock.store.blobs import MemoryBlobStore
 from openai_mock.store.memory import MemoryStore
 
-__all__ = ["BlobStore", "ConflictError", "ObjectStore", "Page", "get_blobs", "get_store", "reset_stores"]
+__all__ = [
+    "COUNTERS",
+    "BlobStore",
+    "ConflictError",
+    "Counted",
+    "ObjectStore",
+    "Page",
+    "get_blobs",
+    "get_store",
+    "reset_stores",
+]
 
 
 def _boto3_client(service: str, endpoint: str | None):  # type: ignore[no-untyped-def]

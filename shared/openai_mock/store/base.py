@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, Protocol
 
 from openai_mock.pagination import Order, Page
 
@@ -13,6 +13,19 @@ Object = dict[str, Any]
 # (an OpenAIError, say) to abort: nothing is written then.
 Change = Callable[[Object], Object]
 Predicate = Callable[[Object], bool]
+
+
+# The collection of a tenant's shared counters (rate-limit windows, deployment fixtures' counts): one partition
+# per tenant, so a reset clears them with one query (`delete_collection`), never a scan across tenants.
+COUNTERS = "mock.counter"
+
+
+class Counted(NamedTuple):
+    """What `increment` did: `admitted` (False: a limit would have been passed, nothing was added) and the
+    counters' values (after the increment, or as they stand when refused)."""
+
+    admitted: bool
+    values: dict[str, int]
 
 
 class ConflictError(Exception):
@@ -51,6 +64,22 @@ class ObjectStore(Protocol):
 
     def delete_tenant(self, tenant: str) -> int:
         """Remove every object of every collection of a tenant (mock-controls reset); returns how many."""
+
+    def increment(
+        self,
+        tenant: str,
+        collection: str,
+        key: str,
+        amounts: Mapping[str, int],
+        *,
+        limits: Mapping[str, int] | None = None,
+        expires_in: float | None = None,
+    ) -> Counted:
+        """Add `amounts` to the named counters of one counter item, atomically, in one round trip (shared by
+        every process: rate-limit windows, fixture counts). With `limits`, nothing is added unless every limited
+        counter stays within its limit. `expires_in` seconds: the item's lifetime, set when it is created.
+        Counter items live in collections of their own, never read with `get`/`list`; `delete_collection`
+        and `delete_tenant` remove them."""
 
 
 class BlobStore(Protocol):

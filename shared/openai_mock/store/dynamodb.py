@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -14,7 +15,7 @@ from botocore.exceptions import ClientError
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
 from openai_mock.store.backend_errors import GuardedClient
-from openai_mock.store.base import Change, ConflictError, Object, Predicate
+from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
 
 _UPDATE_ATTEMPTS = 50
 # Backoff between conflicting writers. Jitter keeps writers from colliding again in lockstep; it decides
@@ -189,6 +190,67 @@ class DynamoDBStore:
             "ProjectionExpression": "pk, sk",
         }
         return self._delete_found(self._client.scan, scan)
+
+    def increment(
+        self,
+        tenant: str,
+        collection: str,
+        key: str,
+        amounts: Mapping[str, int],
+        *,
+        limits: Mapping[str, int] | None = None,
+        expires_in: float | None = None,
+    ) -> Counted:
+        """One UpdateItem: ADD the amounts (numbers `n_<name>`), the expiry set when the item is created, and the
+        limits as its condition (refused: the item as it stood, from the same call)."""
+        item_key = {"pk": {"S": _pk(tenant, collection)}, "sk": {"S": key}}
+        limits = limits or {}
+        if any(amounts.get(name, 0) > limit for name, limit in limits.items()):
+            return Counted(False, self._counter_values(self._get_counter(item_key), amounts))
+        names = {f"#c{index}": f"n_{name}" for index, name in enumerate(amounts)}
+        values: dict[str, Any] = {f":a{index}": {"N": str(amount)} for index, amount in enumerate(amounts.values())}
+        update = "ADD " + ", ".join(f"#c{index} :a{index}" for index in range(len(amounts)))
+        if expires_in:
+            update = "SET expires_at = if_not_exists(expires_at, :expires) " + update
+            values[":expires"] = {"N": str(int(clock.process_now() + expires_in))}
+        conditions = []
+        for index, (name, limit) in enumerate(limits.items()):
+            names[f"#l{index}"] = f"n_{name}"
+            values[f":l{index}"] = {"N": str(limit - amounts.get(name, 0))}
+            conditions.append(f"(attribute_not_exists(#l{index}) OR #l{index} <= :l{index})")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": item_key,
+            "UpdateExpression": update,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ReturnValues": "ALL_NEW",
+        }
+        if conditions:
+            request["ConditionExpression"] = " AND ".join(conditions)
+            request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        try:
+            answer = self._client.update_item(**request)
+        except Exception as error:
+            if not self._is_conditional_failure(error):
+                raise
+            old = getattr(error, "response", {}).get("Item") or self._get_counter(item_key)
+            return Counted(False, self._counter_values(old, amounts))
+        item = answer.get("Attributes") or {}
+        if self._expired(item):  # a leftover DynamoDB has not swept yet: start it over
+            self._client.delete_item(TableName=self._table, Key=item_key)
+            return self.increment(tenant, collection, key, amounts, limits=limits, expires_in=expires_in)
+        return Counted(True, self._counter_values(item, amounts))
+
+    def _get_counter(self, item_key: dict[str, Any]) -> dict[str, Any]:
+        answer = self._client.get_item(TableName=self._table, Key=item_key, ConsistentRead=True)
+        item = answer.get("Item")
+        return {} if item is None or self._expired(item) else item
+
+    @staticmethod
+    def _counter_values(item: Mapping[str, Any], amounts: Mapping[str, int]) -> dict[str, int]:
+        found = {name[2:]: int(value["N"]) for name, value in item.items() if name.startswith("n_")}
+        return {**dict.fromkeys(amounts, 0), **found}
 
     def _delete_found(self, search: Any, query: dict[str, Any]) -> int:
         removed = 0

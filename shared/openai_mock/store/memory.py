@@ -6,11 +6,12 @@ from __future__ import annotations
 import bisect
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
-from openai_mock.store.base import Change, ConflictError, Object, Predicate
+from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
 
 
 @dataclass
@@ -23,10 +24,21 @@ class MemoryStore:
     def __init__(self, ttl_seconds: int = 0) -> None:
         self._ttl = ttl_seconds
         self._collections: dict[tuple[str, str], _Collection] = {}
+        # (tenant, collection) → key → (counters, expires_at)
+        self._counters: dict[tuple[str, str], dict[str, tuple[dict[str, int], float | None]]] = {}
+        self._next_sweep = 0.0  # expired counters (ended rate-limit windows) are dropped about once a minute
         self._lock = threading.RLock()
 
     def _expiry(self) -> float | None:
         return clock.process_now() + self._ttl if self._ttl else None
+
+    def _sweep_counters(self, now: float) -> None:
+        for owner, items in list(self._counters.items()):
+            for key in [key for key, (_, expires_at) in items.items() if expires_at is not None and expires_at <= now]:
+                del items[key]
+            if not items:
+                del self._counters[owner]
+        self._next_sweep = now + 60
 
     def _live(self, collection: _Collection, object_id: str) -> Object | None:
         record = collection.items.get(object_id)
@@ -109,12 +121,43 @@ class MemoryStore:
     def delete_collection(self, tenant: str, collection: str) -> int:
         with self._lock:
             stored = self._collections.pop((tenant, collection), None)
-            return len(stored.items) if stored else 0
+            counters = self._counters.pop((tenant, collection), {})
+            return (len(stored.items) if stored else 0) + len(counters)
 
     def delete_tenant(self, tenant: str) -> int:
         with self._lock:
             owned = [key for key in self._collections if key[0] == tenant]
-            return sum(len(self._collections.pop(key).items) for key in owned)
+            counted = [key for key in self._counters if key[0] == tenant]
+            removed = sum(len(self._collections.pop(key).items) for key in owned)
+            return removed + sum(len(self._counters.pop(key)) for key in counted)
+
+    def increment(
+        self,
+        tenant: str,
+        collection: str,
+        key: str,
+        amounts: Mapping[str, int],
+        *,
+        limits: Mapping[str, int] | None = None,
+        expires_in: float | None = None,
+    ) -> Counted:
+        with self._lock:
+            now = clock.process_now()
+            if now >= self._next_sweep:
+                self._sweep_counters(now)
+            items = self._counters.setdefault((tenant, collection), {})
+            record = items.get(key)
+            if record is None or (record[1] is not None and record[1] <= now):
+                current, expires_at = {}, (now + expires_in if expires_in else None)
+            else:
+                current, expires_at = record
+            values = {name: current.get(name, 0) for name in {*current, *amounts}}
+            if any(values.get(name, 0) + amounts.get(name, 0) > limit for name, limit in (limits or {}).items()):
+                return Counted(False, values)
+            for name, amount in amounts.items():
+                values[name] += amount
+            items[key] = (values, expires_at)
+            return Counted(True, dict(values))
 
 
 def _ids_in_walk_order(ids: list[str], order: Order, after: str | None, before: str | None) -> list[str]:

@@ -81,6 +81,7 @@ class OpenAIMiddleware:
         if not scope["path"].startswith(controls_runtime.CONTROL_PREFIX):
             # Mock controls (docs/controls.md): injected faults, latency, cut streams, the journal.
             controls = controls_runtime.begin(principal.tenant, principal.organization_id, scope.get("headers", []))
+            controls.request_id = request_id  # seeds its fault draws
             fault = controls_runtime.injected_fault(controls, settings)
             if fault is not None:
                 controls.status = fault.status
