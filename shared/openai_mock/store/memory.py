@@ -147,6 +147,8 @@ class MemoryStore:
                 self._sweep_counters(now)
             items = self._counters.setdefault((tenant, collection), {})
             record = items.get(key)
+            current: dict[str, int]
+            expires_at: float | None
             if record is None or (record[1] is not None and record[1] <= now):
                 current, expires_at = {}, (now + expires_in if expires_in else None)
             else:
