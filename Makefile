@@ -49,6 +49,7 @@ lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirement
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python tools/gen_requirements.py --check
 	$(BIN)/python tools/gen_contract.py --check
+	$(BIN)/python tools/gen_catalog.py --check
 	$(MAKE) --no-print-directory actionlint
 
 .PHONY: dist  # the target shares its name with the folder it writes
@@ -62,6 +63,9 @@ requirements: ## Regenerate shared/requirements.txt (the layer's dependencies) f
 
 contract: $(VENV)/.installed-dev ## Regenerate tests/contract/data from ../shared/openapi
 	$(BIN)/python tools/gen_contract.py
+
+catalog: $(VENV)/.installed-dev ## Regenerate the model catalogue (resources/model_catalog.json) from ../shared/openapi and the SDK
+	$(BIN)/python tools/gen_catalog.py
 
 bench: $(VENV)/.installed-dev ## Run the benchmarks in bench/ and print the figures
 	$(BIN)/python bench/run.py
@@ -115,4 +119,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint requirements contract bench bench-groups bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint requirements contract catalog bench bench-groups bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz

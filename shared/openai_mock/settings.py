@@ -59,6 +59,9 @@ class Settings(BaseModel):
     fault_kind: str = "server_error"
     requests_per_minute: int = Field(default=10_000, ge=1)
     tokens_per_minute: int = Field(default=30_000_000, ge=1)
+    # Model ids the catalogue lacks: "none" answers 404 model_not_found; "family" serves an id whose name a
+    # known family's rule matches (gpt-5.9-mini as gpt-5-mini). Per request: x-mock-accept-unknown-models.
+    accept_unknown_models: Literal["none", "family"] = "none"
 
     def scaled(self, seconds: float) -> float:
         """A clock-derived duration at this deployment's time scale."""

@@ -246,15 +246,16 @@ def test_invalid_audio_requests(http: TestClient, overrides: dict[str, Any], par
 
 
 def test_snapshot_ids_are_recognised_as_audio_models(client: openai.OpenAI) -> None:
-    from openai_mock.resources.chat import AUDIO_MODEL
+    from openai_mock.resources.models import base_model
 
     snapshots = (
         "gpt-4o-audio-preview-2024-10-01",
         "gpt-4o-audio-preview-2024-12-17",
         "gpt-4o-mini-audio-preview-2024-12-17",
     )
-    assert all(AUDIO_MODEL.match(model) for model in ("gpt-4o-audio-preview", *snapshots))
-    assert not any(AUDIO_MODEL.match(model) for model in ("gpt-4o", "gpt-4o-realtime-preview", "gpt-4o-audio"))
+    assert all(base_model(model).kind == "audio" for model in ("gpt-4o-audio-preview", *snapshots))  # type: ignore[union-attr]
+    assert not any(base_model(model).kind == "audio" for model in ("gpt-4o", "gpt-4o-realtime-preview"))  # type: ignore[union-attr]
+    assert base_model("gpt-4o-audio") is None
     for snapshot in snapshots:  # listed in the catalogue, and they speak
         assert client.models.retrieve(snapshot).owned_by == "system"
         completion = client.chat.completions.create(

@@ -34,7 +34,16 @@ REPLY_PRIMING = 3
 # as one 512px tile grid of a 1024×1024 image (85 + 4 × 170).
 IMAGE_LOW_TOKENS = 85
 IMAGE_HIGH_TOKENS = 765
-_REASONING_BLOCKS = {"low": (1, 4), "medium": (3, 10), "high": (8, 24)}  # × 64 hidden tokens
+_REASONING_BLOCKS = {  # × 64 hidden tokens, by reasoning effort ("none": no reasoning at all)
+    "none": (0, 0),
+    "minimal": (1, 2),
+    "low": (1, 4),
+    "medium": (3, 10),
+    "high": (8, 24),
+    "xhigh": (16, 48),
+    "max": (24, 64),
+}
+_VERBOSITY_LENGTH = {"low": 0.5, "medium": 1.0, "high": 1.8}  # how verbosity stretches a plain answer
 _GENERIC_NAME_WORDS = frozenset(
     {
         "get",
@@ -305,6 +314,7 @@ def _visible_text(request: Mapping[str, Any], kind: str, rng: random.Random, que
     messages, model = request["messages"], request["model"]
     if kind == "text":
         target = text.natural_length(rng, question_tokens)
+        target = max(8, int(target * _VERBOSITY_LENGTH.get(request.get("verbosity") or "medium", 1.0)))
         return text.compose(rng, topic=text.topic_of(_last_user_text(messages)), target_tokens=target, model=model)
     if kind == "tool_answer":
         answer = _tool_answer_text(messages, rng, model)
@@ -391,6 +401,10 @@ def _stop_list(request: Mapping[str, Any]) -> list[str]:
 def output_budget(request: Mapping[str, Any]) -> int | None:
     limit = request.get("max_completion_tokens")
     return limit if limit is not None else request.get("max_tokens")
+
+
+def served_tier(requested: str | None) -> str:
+    return requested if requested in ("flex", "priority") else "default"
 
 
 def reasoning_tokens(request: Mapping[str, Any], rng: random.Random, reasoning: bool) -> int:
@@ -517,8 +531,8 @@ def build_chat_completion(
                 "rejected_prediction_tokens": rejected,
             },
         },
-        # The tier that served the request: flex when asked for, else default (also for "auto").
-        "service_tier": "flex" if request.get("service_tier") == "flex" else "default",
+        # The tier that served the request: flex or priority when asked for, else default (also for "auto").
+        "service_tier": served_tier(request.get("service_tier")),
         "system_fingerprint": system_fingerprint(model),
     }
 

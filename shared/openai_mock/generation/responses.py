@@ -153,7 +153,15 @@ def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
     effort = (request.get("reasoning") or {}).get("effort")
     if effort:
         chat_req["reasoning_effort"] = effort
+    verbosity = (request.get("text") or {}).get("verbosity")
+    if verbosity:
+        chat_req["verbosity"] = verbosity
     return chat_req
+
+
+def _verbosity(request: Mapping[str, Any]) -> dict[str, Any]:
+    verbosity = (request.get("text") or {}).get("verbosity")
+    return {"verbosity": verbosity} if verbosity else {}
 
 
 def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, Any]]) -> str | None:
@@ -410,10 +418,10 @@ def build_response(
         "parallel_tool_calls": request.get("parallel_tool_calls", True),
         "previous_response_id": request.get("previous_response_id"),
         "reasoning": {"effort": effort, "generate_summary": None, "summary": None},
-        "service_tier": "default",
+        "service_tier": chat.served_tier(request.get("service_tier")),
         "store": request.get("store", True),
         "temperature": request.get("temperature", 1.0),
-        "text": {"format": text_format},
+        "text": {"format": text_format, **_verbosity(request)},
         "tool_choice": request.get("tool_choice", "auto"),
         "tools": _echo_tools(request),
         "top_p": request.get("top_p", 1.0),

@@ -23,7 +23,7 @@ from openai_mock.generation.audio.probe import AudioInfo, UndecodableAudio, prob
 from openai_mock.generation.audio.synthesis import VOICES, synthesize
 from openai_mock.generation.audio.transcripts import spoken_text, time_words, to_segments, to_srt, to_vtt
 from openai_mock.generation.streaming import sse_event
-from openai_mock.resources.models import known_model
+from openai_mock.resources.models import known_model, model_spec
 from openai_mock.rng import seeded_rng
 
 
@@ -46,12 +46,14 @@ _MINI_TTS = "gpt-4o-mini-tts"
 
 def create_speech(request: CreateSpeechRequest) -> tuple[bytes, str]:
     """The audio bytes and their Content-Type."""
-    known_model(request.model, ("tts-1", "tts-1-hd", "tts-1-1106", "tts-1-hd-1106", _MINI_TTS))
+    known_model(request.model, ("tts-1", "tts-1-hd", "tts-1-1106", "tts-1-hd-1106", _MINI_TTS), "audio.speech")
     check_length(request.input, "input", 4096, minimum=1)
-    voices = (*VOICES, "ballad", "verse") if request.model == _MINI_TTS else VOICES
+    spec = model_spec(request.model)
+    mini_tts = spec is not None and spec.family == _MINI_TTS  # its snapshots too (gpt-4o-mini-tts-2025-12-15)
+    voices = (*VOICES, "ballad", "verse") if mini_tts else VOICES
     check_enum(request.voice, voices, "voice")
     if request.instructions is not None:
-        if request.model != _MINI_TTS:
+        if not mini_tts:
             raise invalid_request(
                 f"Instructions are not supported for model '{request.model}'; use '{_MINI_TTS}'.",
                 "instructions",
@@ -240,8 +242,8 @@ class Transcript:
     events: tuple[bytes, ...] = ()
 
 
-def _check_common(options: _AudioOptions, models: Sequence[str]) -> tuple[str, float]:
-    known_model(options.model, models)
+def _check_common(options: _AudioOptions, models: Sequence[str], endpoint: str) -> tuple[str, float]:
+    known_model(options.model, models, endpoint)
     response_format = options.response_format or "json"
     check_enum(response_format, RESPONSE_FORMATS, "response_format")
     if options.model != "whisper-1" and response_format not in ("json", "text"):
@@ -294,7 +296,7 @@ def _text_for(
 def create_transcription(
     options: TranscriptionOptions, audio: bytes, filename: str | None, seed: int | str | None
 ) -> Transcript:
-    response_format, temperature = _check_common(options, TRANSCRIPTION_MODELS)
+    response_format, temperature = _check_common(options, TRANSCRIPTION_MODELS, "audio.transcriptions")
     if options.language is not None and options.language not in LANGUAGES:
         raise invalid_request(
             f"Invalid language '{options.language}'. Language parameter must be specified in ISO-639-1 format.",
@@ -325,7 +327,7 @@ def create_transcription(
 def create_translation(
     options: TranslationOptions, audio: bytes, filename: str | None, seed: int | str | None
 ) -> Transcript:
-    response_format, temperature = _check_common(options, ("whisper-1",))
+    response_format, temperature = _check_common(options, ("whisper-1",), "audio.translations")
     info = read_audio_upload(audio, filename)
     text, rng = _text_for(info, audio, options, seed)
     # Translations always come out in English, with segments (no word timestamps).

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 import struct
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal, NamedTuple
@@ -28,8 +27,8 @@ from openai_mock.store import get_store
 COLLECTION = "chat.completion"
 MESSAGES_COLLECTION = "chat.completion.messages"
 AUDIO_COLLECTION = "chat.completion.audio"  # spoken answers, referenceable by id until they expire
-# The models that speak and listen (with their snapshots); every other chat model is text-only.
-AUDIO_MODEL = re.compile(r"^gpt-4o(-mini)?-audio-preview(-\d{4}-\d{2}-\d{2})?$")
+# The service tiers a request may ask for, and the tier each is served as (`auto` runs on the default tier).
+SERVICE_TIERS = {"auto": "default", "default": "default", "flex": "flex", "priority": "priority"}
 AUDIO_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
 AUDIO_FORMATS = ("wav", "mp3", "flac", "opus", "pcm16")
 _ROLES = ("developer", "system", "user", "assistant", "tool", "function")
@@ -50,6 +49,7 @@ _DELIVERY_FIELDS = frozenset(
         "metadata",
         "user",
         "service_tier",
+        "verbosity",
         "stop",
         "n",
         "max_tokens",
@@ -346,8 +346,10 @@ def _check_response_format(body: ChatCompletionRequest) -> None:
 
 
 def _check_model_rules(body: ChatCompletionRequest, spec: models.ModelSpec, prompt_tokens: int) -> None:
-    reasoning = spec.kind == "reasoning"
+    reasoning = spec.reasoning
+    models.check_verbosity(body.verbosity, spec, "verbosity")
     if reasoning:
+        models.check_reasoning_effort(body.reasoning_effort, spec, "reasoning_effort")
         if body.max_tokens is not None:
             raise invalid_request(
                 "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
@@ -394,10 +396,9 @@ def _check_model_rules(body: ChatCompletionRequest, spec: models.ModelSpec, prom
         )
 
 
-def _check_audio_output(body: ChatCompletionRequest, hears_audio: bool) -> bool:
+def _check_audio_output(body: ChatCompletionRequest, hears_audio: bool, audio_model: bool) -> bool:
     """`modalities` / `audio` as the real API checks them; True when the answer is to be spoken."""
     speaks = "audio" in (body.modalities or ())
-    audio_model = AUDIO_MODEL.match(body.model) is not None
     if speaks and not audio_model:
         raise invalid_request(
             "This model does not support audio output. Use an audio-capable model such as "
@@ -516,9 +517,7 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     stop_sequences(body.stop)
     check_metadata(body.metadata)
     if body.service_tier is not None:
-        check_enum(body.service_tier, ("auto", "default", "flex"), "service_tier")
-    if body.reasoning_effort is not None:
-        check_enum(body.reasoning_effort, ("low", "medium", "high"), "reasoning_effort")
+        check_enum(body.service_tier, tuple(SERVICE_TIERS), "service_tier")
     for modality in body.modalities or []:
         check_enum(modality, ("text", "audio"), "modalities")
     if body.stream_options is not None and not body.stream:
@@ -537,9 +536,9 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     prompt = builder.count_prompt(request)
     _check_model_rules(body, spec, prompt.total)
     audio_tokens = 0
-    audio_model = "audio" in body.model and AUDIO_MODEL.match(body.model) is not None
+    audio_model = spec.kind == "audio"
     if body.modalities or body.audio is not None or hears_audio or audio_model:
-        _check_audio_output(body, hears_audio)
+        _check_audio_output(body, hears_audio, audio_model)
         if hears_audio:
             audio_tokens = _prompt_audio_tokens(body, tenant)
     return Validated(request, spec, prompt._replace(total=prompt.total + audio_tokens), audio_tokens)
@@ -565,7 +564,7 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
         rng,
         completion_id=ids.new_id("chat.completion"),
         created=clock.now_seconds(),
-        reasoning=spec.kind == "reasoning",
+        reasoning=spec.reasoning,
         script=scripted(tenant, "chat.completions", request),
         prompt=prompt,
     )

@@ -123,7 +123,7 @@ def _inputs(value: JsonValue, model: str) -> list[_Input]:
 
 
 def _check_lengths(inputs: list[_Input], model: str) -> int:
-    limit = models.base_model(model).context_window  # type: ignore[union-attr]
+    limit = models.model_spec(model).context_window  # type: ignore[union-attr]
     for item in inputs:
         if item.token_count > limit:
             raise invalid_request(

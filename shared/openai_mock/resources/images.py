@@ -22,7 +22,8 @@ from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
-from openai_mock.resources.models import known_model
+from openai_mock.generation.tokens import count_tokens
+from openai_mock.resources.models import model_not_found, model_spec
 from openai_mock.rng import seeded_rng
 
 # ---------------------------------------------------------------------------------------------------
@@ -33,6 +34,13 @@ GENERATION_SIZES = {
     "dall-e-3": ("1024x1024", "1792x1024", "1024x1792"),
 }
 PROMPT_LIMITS = {"dall-e-2": 1000, "dall-e-3": 4000}
+# The GPT image models (gpt-image-1, -1-mini, -1.5, -2, chatgpt-image-latest): their sizes, qualities, and the
+# image tokens an answer costs by quality and size (square, or the 1536-pixel portrait and landscape).
+GPT_IMAGE_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
+GPT_IMAGE_QUALITIES = ("low", "medium", "high", "auto")
+GPT_IMAGE_OUTPUT_TOKENS = {"low": (272, 408), "medium": (1056, 1584), "high": (4160, 6240)}
+GPT_IMAGE_PROMPT_LIMIT = 32_000
+_GPT_IMAGE_ONLY = ("background", "output_format", "output_compression", "moderation")
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 _UPLOAD_MODES = ("RGBA", "LA", "L")
 
@@ -51,18 +59,101 @@ class CreateImageRequest(_Options):
     prompt: str
     quality: str | None = None
     style: str | None = None
+    background: str | None = None
+    output_format: str | None = None
+    output_compression: int | None = None
+    moderation: str | None = None
 
 
 class ImageEditOptions(_Options):
     prompt: str
+    quality: str | None = None
+    background: str | None = None
+    output_format: str | None = None
+    output_compression: int | None = None
 
 
 class ImageVariationOptions(_Options):
     pass
 
 
-def _image_model(requested: str | None, allowed: Sequence[str]) -> str:
-    return known_model(requested or "dall-e-2", allowed)
+def is_gpt_image(model: str) -> bool:
+    spec = model_spec(model)
+    return spec is not None and spec.family in ("gpt-image", "gpt-image-mini")
+
+
+def _image_model(requested: str | None, allowed: Sequence[str], gpt_image: bool = False) -> str:
+    """The model: 404 for an id the catalogue lacks, 400 unless this endpoint takes it."""
+    model = requested or "dall-e-2"
+    if model_spec(model) is None:
+        raise model_not_found(model)
+    if not (gpt_image and is_gpt_image(model)):
+        check_enum(model, allowed, "model")
+    return model
+
+
+def _gpt_image_answer(
+    options: CreateImageRequest | ImageEditOptions, model: str, prompt: str, seed: int | str | None
+) -> dict[str, Any]:
+    """What a GPT image model answers: base64 images only, the settings it served, and its token usage."""
+    check_length(prompt, "prompt", GPT_IMAGE_PROMPT_LIMIT, minimum=1)
+    if options.response_format is not None:
+        raise invalid_request("Unknown parameter: 'response_format'.", "response_format", "unknown_parameter")
+    n = 1 if options.n is None else options.n
+    check_range(n, "n", 1, 10)
+    size = options.size or "auto"
+    check_enum(size, GPT_IMAGE_SIZES, "size")
+    quality = options.quality or "auto"
+    check_enum(quality, GPT_IMAGE_QUALITIES, "quality")
+    background = options.background or "auto"
+    check_enum(background, ("transparent", "opaque", "auto"), "background")
+    output_format = options.output_format or "png"
+    check_enum(output_format, ("png", "jpeg", "webp"), "output_format")
+    if background == "transparent" and output_format == "jpeg":
+        raise invalid_request(
+            "Transparent background is not supported for the 'jpeg' output format. Use 'png' or 'webp'.",
+            "background",
+            "invalid_value",
+        )
+    if options.output_compression is not None:
+        check_range(options.output_compression, "output_compression", 0, 100)
+        if output_format == "png":
+            raise invalid_request(
+                "Compression less than 100 is not supported for PNG output format.",
+                "output_compression",
+                "invalid_value",
+            )
+    if isinstance(options, CreateImageRequest) and options.moderation is not None:
+        check_enum(options.moderation, ("low", "auto"), "moderation")
+    served_size = "1024x1024" if size == "auto" else size
+    served_quality = "high" if quality == "auto" else quality
+    width, height = (int(part) for part in served_size.split("x"))
+    rng = seeded_rng(options.model_dump(exclude={"user"}), seed)
+    data = [{"b64_json": base64.b64encode(scene_for(prompt, rng).render(width, height)).decode()} for _ in range(n)]
+    per_image = GPT_IMAGE_OUTPUT_TOKENS[served_quality][0 if width == height else 1]
+    text_tokens = count_tokens(prompt, model)
+    return {
+        "created": clock.now_seconds(),
+        "data": data,
+        "background": "opaque" if background == "auto" else background,
+        "output_format": output_format,
+        "quality": served_quality,
+        "size": served_size,
+        "usage": {
+            "input_tokens": text_tokens,
+            "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": 0},
+            "output_tokens": per_image * n,
+            "total_tokens": text_tokens + per_image * n,
+        },
+    }
+
+
+def _refuse_gpt_image_options(options: BaseModel) -> None:
+    for name in _GPT_IMAGE_ONLY:
+        if getattr(options, name, None) is not None:
+            raise invalid_request(
+                f"Unknown parameter: '{name}'. It is only supported for GPT image models.", name, "unknown_parameter"
+            )
 
 
 def _common(options: _Options, model: str, sizes: Sequence[str]) -> tuple[int, int, int, str]:
@@ -100,7 +191,10 @@ def _revised_prompt(prompt: str, rng: random.Random, style: str, quality: str) -
 
 
 def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[str, Any]:
-    model = _image_model(request.model, tuple(GENERATION_SIZES))
+    model = _image_model(request.model, tuple(GENERATION_SIZES), gpt_image=True)
+    if is_gpt_image(model):
+        return _gpt_image_answer(request, model, request.prompt, seed)
+    _refuse_gpt_image_options(request)
     check_length(request.prompt, "prompt", PROMPT_LIMITS[model], minimum=1)
     n, width, height, response_format = _common(request, model, GENERATION_SIZES[model])
     quality = request.quality or "standard"
@@ -154,7 +248,13 @@ def _require_alpha(picture: Picture, param: str) -> None:
 def create_image_edit(
     options: ImageEditOptions, image: bytes, mask: bytes | None, seed: int | str | None
 ) -> dict[str, Any]:
-    model = _image_model(options.model, ("dall-e-2",))
+    model = _image_model(options.model, ("dall-e-2",), gpt_image=True)
+    if is_gpt_image(model):
+        read_upload(image, "image")
+        return _gpt_image_answer(options, model, options.prompt, seed)
+    _refuse_gpt_image_options(options)
+    if options.quality is not None:
+        raise invalid_request("Unknown parameter: 'quality'.", "quality", "unknown_parameter")
     check_length(options.prompt, "prompt", PROMPT_LIMITS[model], minimum=1)
     n, size, _, response_format = _common(options, model, GENERATION_SIZES["dall-e-2"])
     picture = read_upload(image, "image")

@@ -331,21 +331,23 @@ def _check_text(
 
 
 def _check_model_rules(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
-    if spec.kind not in ("chat", "reasoning"):
+    if not spec.serves(models.RESPONSES):
         raise invalid_request(
             f"The requested model '{body.model}' is not supported with the Responses API.",
             "model",
             "model_not_supported",
         )
     effort = (body.reasoning or {}).get("effort")
-    if spec.kind == "reasoning":
+    models.check_verbosity((body.text or {}).get("verbosity"), spec, "text.verbosity")
+    if body.service_tier is not None:
+        check_enum(body.service_tier, ("auto", "default", "flex", "priority"), "service_tier")
+    if spec.reasoning:
         for name, value in (("temperature", body.temperature), ("top_p", body.top_p)):
             if value is not None and value != 1:
                 raise invalid_request(
                     f"Unsupported parameter: '{name}' is not supported with this model.", name, "unsupported_parameter"
                 )
-        if effort is not None:
-            check_enum(effort, ("low", "medium", "high"), "reasoning.effort")
+        models.check_reasoning_effort(effort, spec, "reasoning.effort")
     elif effort is not None:
         raise invalid_request(
             "Unsupported parameter: 'reasoning.effort' is not supported with this model.",
@@ -499,7 +501,7 @@ def generate(body: CreateResponseRequest, tenant: str, headers: Mapping[str, str
         rng,
         response_id=ids.new_id("response"),
         created=clock.now_seconds(),
-        reasoning=spec.kind == "reasoning",
+        reasoning=spec.reasoning,
         new_id=ids.new_id,
         script=script,
     )
