@@ -255,7 +255,7 @@ def _message_item(new_id: NewId, answer: str, annotations: list[dict[str, Any]],
         "id": new_id("message_item"),
         "status": "incomplete" if truncated else "completed",
         "role": "assistant",
-        "content": [{"type": "output_text", "text": answer, "annotations": annotations}],
+        "content": [{"type": "output_text", "text": answer, "annotations": annotations, "logprobs": []}],
     }
 
 
@@ -428,7 +428,11 @@ def build_response(
         "truncation": request.get("truncation", "disabled"),
         "usage": {
             "input_tokens": out.input_tokens,
-            "input_tokens_details": {"cached_tokens": min(turn.cached_tokens, out.input_tokens)},
+            # cache_write_tokens: the 2026-08-21 contract requires it; the mock's cache is written for free
+            "input_tokens_details": {
+                "cached_tokens": min(turn.cached_tokens, out.input_tokens),
+                "cache_write_tokens": 0,
+            },
             "output_tokens": out.output_tokens,
             "output_tokens_details": {"reasoning_tokens": out.reasoning_tokens},
             "total_tokens": out.input_tokens + out.output_tokens,
