@@ -718,6 +718,10 @@ def sdk_ids() -> tuple[str, list[str]]:
             continue
         if hasattr(module, alias):
             _literal_strings(getattr(module, alias), found)
+    if not found:  # a layout this list does not know: read the literals of every `*_model.py` type module
+        for path in sorted(Path(openai.__file__).parent.joinpath("types").rglob("*_model.py")):
+            for literal in re.findall(r"Literal\[(.*?)\]", path.read_text(encoding="utf-8"), re.S):
+                found.extend(name for name in re.findall(r'"([^"]+)"', literal) if name not in found)
     return str(getattr(openai, "__version__", "unknown")), found
 
 
