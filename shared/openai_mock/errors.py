@@ -97,13 +97,16 @@ _EXPECTED_TYPES = {
 }
 
 
+_TAGS = frozenset({"str", "int", "float", "bool"})  # how pydantic locates a union's scalar members
+
+
 def param_path(location: Sequence[str | int]) -> str | None:
     """('body', 'messages', 0, 'content') → 'messages[0].content', OpenAI's way of naming a param."""
     parts = list(location)
     if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
         parts = parts[1:]
     # pydantic puts union member / function-validator names in the location; they are not params.
-    parts = [p for p in parts if isinstance(p, int) or ("[" not in p and "function-" not in p)]
+    parts = [p for p in parts if isinstance(p, int) or ("[" not in p and "function-" not in p and p not in _TAGS)]
     text = ""
     for part in parts:
         if isinstance(part, int):
@@ -127,12 +130,47 @@ def _json_type_name(value: object) -> str:
     return "null" if value is None else "an unknown type"
 
 
+def _is_tag(part: object) -> bool:
+    return isinstance(part, str) and (part in _TAGS or part.startswith(("literal[", "constrained-")))
+
+
+def _union_members(errors: Sequence[Mapping[str, Any]]) -> list[str] | None:
+    """What a union field accepts, when the first errors are its members' (pydantic reports one error per member,
+    each located under the member's tag: ('max_tokens', 'int'), ('max_tokens', "literal['inf']"))."""
+    location = tuple(errors[0].get("loc", ()))
+    if len(location) < 2:
+        return None
+    members = [error for error in errors if tuple(error.get("loc", ()))[:-1] == location[:-1]]
+    if len(members) < 2 or not all(_is_tag(tuple(error["loc"])[-1]) for error in members):
+        return None
+    words: list[str] = []
+    for error in members:
+        kind = error.get("type", "")
+        if kind == "literal_error":
+            words.append(str((error.get("ctx") or {}).get("expected", "")))
+        elif kind in _EXPECTED_TYPES:
+            words.append(_EXPECTED_TYPES[kind])
+        else:
+            return None
+    return words
+
+
 def from_validation_errors(errors: Sequence[Mapping[str, Any]]) -> OpenAIError:
     """The first validation problem (pydantic's or FastAPI's error list), worded like OpenAI's 400s."""
     if not errors:
         return invalid_request("Invalid request.")
     first = errors[0]
     kind = first.get("type", "")
+    members = _union_members(errors)
+    if members is not None:  # "Invalid type for 'n_epochs': expected one of 'auto' or an integer, but got …"
+        param = param_path(tuple(first["loc"])[:-1])
+        expected = " or ".join([", ".join(members[:-1]), members[-1]])
+        return invalid_request(
+            f"Invalid type for '{param}': expected one of {expected}, but got {_json_type_name(first.get('input'))} "
+            "instead.",
+            param,
+            "invalid_type",
+        )
     if kind in ("json_invalid", "finite_number"):  # NaN / Infinity: Python's parser reads them, JSON has none
         return invalid_request(JSON_PARSE_MESSAGE)
     param = param_path(first.get("loc", ()))

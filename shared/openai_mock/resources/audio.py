@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.fields import Decimal
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS
 from openai_mock.generation.audio.probe import AudioInfo, UndecodableAudio, probe_audio
 from openai_mock.generation.audio.synthesis import VOICES, synthesize
@@ -38,7 +39,7 @@ class CreateSpeechRequest(BaseModel):
     voice: str
     instructions: str | None = None
     response_format: str | None = None
-    speed: float | None = None
+    speed: Decimal | None = None
 
 
 _MINI_TTS = "gpt-4o-mini-tts"

@@ -15,6 +15,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
+from openai_mock.fields import Decimal, Integer
 from openai_mock.generation import chat as builder
 from openai_mock.generation.streaming import chat_style
 from openai_mock.pagination import ListParams, list_object, paginate
@@ -90,25 +91,25 @@ class ChatCompletionRequest(BaseModel):
     store: bool | None = None
     metadata: dict[str, str] | None = None
     reasoning_effort: str | None = None
-    frequency_penalty: float | None = None
-    presence_penalty: float | None = None
-    logit_bias: dict[str, int] | None = None
+    frequency_penalty: Decimal | None = None
+    presence_penalty: Decimal | None = None
+    logit_bias: dict[str, Integer] | None = None
     logprobs: bool | None = None
-    top_logprobs: int | None = None
-    max_tokens: int | None = None
-    max_completion_tokens: int | None = None
-    n: int | None = None
+    top_logprobs: Integer | None = None
+    max_tokens: Integer | None = None
+    max_completion_tokens: Integer | None = None
+    n: Integer | None = None
     modalities: list[str] | None = None
     prediction: dict[str, Any] | None = None
     audio: dict[str, Any] | None = None
     response_format: dict[str, Any] | None = None
-    seed: int | None = None
+    seed: Integer | None = None
     service_tier: str | None = None
     stop: Any = None
     stream: bool | None = None
     stream_options: dict[str, Any] | None = None
-    temperature: float | None = None
-    top_p: float | None = None
+    temperature: Decimal | None = None
+    top_p: Decimal | None = None
     tools: list[dict[str, Any]] | None = None
     tool_choice: Any = None
     parallel_tool_calls: bool | None = None

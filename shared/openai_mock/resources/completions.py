@@ -11,6 +11,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
+from openai_mock.fields import Decimal, Integer
 from openai_mock.generation import completions as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import chat_style
@@ -29,21 +30,21 @@ class CompletionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     model: str
     prompt: Any = END_OF_TEXT
-    best_of: int | None = None
+    best_of: Integer | None = None
     echo: bool | None = None
-    frequency_penalty: float | None = None
-    logit_bias: dict[str, int] | None = None
-    logprobs: int | None = None
-    max_tokens: int | None = None
-    n: int | None = None
-    presence_penalty: float | None = None
-    seed: int | None = None
+    frequency_penalty: Decimal | None = None
+    logit_bias: dict[str, Integer] | None = None
+    logprobs: Integer | None = None
+    max_tokens: Integer | None = None
+    n: Integer | None = None
+    presence_penalty: Decimal | None = None
+    seed: Integer | None = None
     stop: Any = None
     stream: bool | None = None
     stream_options: dict[str, Any] | None = None
     suffix: str | None = None
-    temperature: float | None = None
-    top_p: float | None = None
+    temperature: Decimal | None = None
+    top_p: Decimal | None = None
     user: str | None = None
 
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.errors import invalid_request, not_found
+from openai_mock.fields import Decimal
 from openai_mock.generation import fine_tuning as builder
 from openai_mock.generation.chat import count_message_tokens
 from openai_mock.generation.tokens import count_tokens
@@ -63,12 +64,12 @@ Auto = Literal["auto"]
 class SupervisedHyperparameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
     batch_size: Auto | StrictInt = "auto"
-    learning_rate_multiplier: Auto | float = "auto"
+    learning_rate_multiplier: Auto | Decimal = "auto"
     n_epochs: Auto | StrictInt = "auto"
 
 
 class DpoHyperparameters(SupervisedHyperparameters):
-    beta: Auto | float = "auto"
+    beta: Auto | Decimal = "auto"
 
 
 class SupervisedMethod(BaseModel):

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import invalid_request
+from openai_mock.fields import Integer
 from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
 from openai_mock.generation.tokens import count_tokens
@@ -56,12 +57,13 @@ class _Options(BaseModel):
 
 
 class CreateImageRequest(_Options):
+    n: Integer | None = None  # JSON here; the forms' `n` arrives as text
     prompt: str
     quality: str | None = None
     style: str | None = None
     background: str | None = None
     output_format: str | None = None
-    output_compression: int | None = None
+    output_compression: Integer | None = None
     moderation: str | None = None
 
 

@@ -14,6 +14,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.fields import Decimal, Integer
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
 from openai_mock.generation.streaming import sse_event
@@ -70,18 +71,18 @@ class CreateResponseRequest(BaseModel):
     input: Any
     instructions: str | None = None
     include: list[str] | None = None
-    max_output_tokens: int | None = None
+    max_output_tokens: Integer | None = None
     metadata: dict[str, str] | None = None
     parallel_tool_calls: bool | None = None
     previous_response_id: str | None = None
     reasoning: dict[str, Any] | None = None
     store: bool | None = None
     stream: bool | None = None
-    temperature: float | None = None
+    temperature: Decimal | None = None
     text: dict[str, Any] | None = None
     tool_choice: Any = None
     tools: list[dict[str, Any]] | None = None
-    top_p: float | None = None
+    top_p: Decimal | None = None
     truncation: str | None = None
     user: str | None = None
     # Accepted by today's API (newer than the 2025-03 spec); they do not change the answer.

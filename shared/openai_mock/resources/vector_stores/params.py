@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, JsonValue, StrictBool, StrictInt
 
 from openai_mock.checks import check_enum, check_max_items, check_range
 from openai_mock.errors import invalid_request
+from openai_mock.fields import Decimal
 
 AUTO_MAX_TOKENS, AUTO_OVERLAP_TOKENS = 800, 400  # what `auto` means, as the real API reports it
 MIN_CHUNK_TOKENS, MAX_CHUNK_TOKENS = 100, 4096
@@ -56,7 +57,7 @@ class UpdateVectorStoreFileAttributesRequest(_Body):
 
 class RankingOptions(_Body):
     ranker: str = "auto"
-    score_threshold: float = 0.0
+    score_threshold: Decimal = 0.0
 
 
 class VectorStoreSearchRequest(_Body):
