@@ -2,6 +2,9 @@
 replaced in turn by a value of each JSON type. The answer is a 2xx that conforms to the spec or OpenAI's 400
 naming a param; never a 500, never an envelope without a param (issue #23, class 1).
 
+What is accepted must also read back valid (class 3): every 2xx is followed by the reads of what it stored
+(retrieve, list), each checked against the spec.
+
 Each endpoint's cases run in one test, exhaustively (every path × every wrong value), so that a new nested field
 added to a base body is covered without a new test."""
 
@@ -16,6 +19,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from openai_mock.local.server import TemplateRouter
+from tests.hardening.fuzzing import _as_documented
 from tests.support.spec import assert_conforms, validate_component
 
 USER = {"Authorization": "Bearer sk-nested-types"}
@@ -204,9 +208,27 @@ def _problem(raw: TestClient, method: str, path: str, body: dict[str, Any]) -> s
                 return f"no param: {label}"
         else:
             assert_conforms(method, path, response.status_code, response.json())
+            for read in _reads(response.json()):  # what was accepted reads back valid, every time (class 3)
+                assert_conforms("GET", read, 200, _as_documented(raw.get(read, headers=BETA).json()))
     except AssertionError as error:
         return f"{label}: {error}"
     return None
+
+
+def _reads(created: dict[str, Any]) -> list[str]:
+    """The reads of an object just created or modified: retrieve, and the list it appears in."""
+    kind, object_id = created.get("object"), created.get("id")
+    if kind == "assistant":
+        return [f"/v1/assistants/{object_id}", "/v1/assistants?limit=100"]
+    if kind == "thread":
+        return [f"/v1/threads/{object_id}", f"/v1/threads/{object_id}/messages"]
+    if kind == "thread.message":
+        thread = created["thread_id"]
+        return [f"/v1/threads/{thread}/messages/{object_id}", f"/v1/threads/{thread}/messages"]
+    if kind == "thread.run":
+        thread = created["thread_id"]
+        return [f"/v1/threads/{thread}/runs/{object_id}", f"/v1/threads/{thread}/messages"]
+    return []
 
 
 @pytest.fixture

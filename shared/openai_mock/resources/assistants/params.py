@@ -3,6 +3,7 @@ the `OpenAI-Beta` header, models, tools, tool_resources, response formats, messa
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Header
@@ -26,6 +27,7 @@ RANKERS = ("auto", DEFAULT_RANKER)
 TOOL_TYPES = ("code_interpreter", "file_search", "function")
 FILE_SEARCH_INCLUDE = "step_details.tool_calls[*].file_search.results[*].content"
 _CHAT_KINDS = ("chat", "reasoning")
+_IMAGE_URL = re.compile(r"^(https?://[A-Za-z0-9.-]+(:\d+)?([/?#]\S*)?|data:image/[\w.+-]+;base64,[A-Za-z0-9+/=]+)$")
 
 
 # --------------------------------------------------------------------------- the beta header
@@ -457,6 +459,12 @@ def _content_part(tenant: str, part: Any, param: str) -> dict[str, Any]:
     check_enum(detail, ("auto", "low", "high"), f"{param}.{kind}.detail")
     if kind == "image_file":
         files.get_file(tenant, body["file_id"], f"{param}.image_file.file_id")
+    elif not _IMAGE_URL.match(body["url"]):  # stored as given, it must read back as the spec's `uri`
+        raise invalid_request(
+            f"Invalid '{param}.image_url.url': Expected a valid URL, but got a value with an invalid format.",
+            f"{param}.image_url.url",
+            "invalid_value",
+        )
     return {"type": kind, kind: {key: body[key], "detail": detail}}
 
 
