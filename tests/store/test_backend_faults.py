@@ -3,7 +3,9 @@ the mock recovers as soon as the backend does."""
 
 from __future__ import annotations
 
+import base64
 import io
+import os
 from typing import Any
 
 import boto3
@@ -107,12 +109,14 @@ def _refused(store: DynamoDBStore, write: Any) -> OpenAIError:
 
 
 def test_a_permanent_refusal_is_a_500_not_a_retryable_503(caplog: pytest.LogCaptureFixture) -> None:
-    """A ValidationException (here DynamoDB's own, for an item over 400 KB) cannot succeed on retry."""
+    """A ValidationException (here DynamoDB's own, for an item over 400 KB: incompressible, and no blob store to
+    spill to) cannot succeed on retry."""
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         create_table(client, TABLE)
         store = DynamoDBStore(TABLE, client)
-        error = _refused(store, lambda s: s.create("t_a", "file", {"id": "file-big", "text": "x" * 450_000}))
+        noise = base64.b64encode(os.urandom(450_000)).decode()
+        error = _refused(store, lambda s: s.create("t_a", "file", {"id": "file-big", "text": noise}))
         assert (error.status, error.type, error.headers) == (500, "server_error", {})
         assert "Item size has exceeded" in str(error.__cause__)
         [logged] = [r for r in caplog.records if r.getMessage() == "storage backend refused the request"]

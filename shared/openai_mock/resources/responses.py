@@ -412,7 +412,15 @@ def _history(tenant: str, previous_response_id: str | None) -> tuple[list[dict[s
             param="previous_response_id",
             code="previous_response_not_found",
         )
-    return list(previous["_conversation"]), int(previous["usage"]["input_tokens"])
+    return _conversation(previous), int(previous["usage"]["input_tokens"])
+
+
+def _conversation(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A stored response's whole conversation: what came before it, its input, its output. The input is kept
+    once (`_input`, which input_items lists too); records stored before `_history` kept `_conversation`."""
+    if "_conversation" in record:
+        return list(record["_conversation"])
+    return [*record["_history"], *record["_input"], *record["output"]]
 
 
 def _truncate(turn: builder.Turn, spec: models.ModelSpec) -> None:
@@ -513,9 +521,9 @@ def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> d
     """Store an admitted response (`store`), then hand it back as JSON or as its typed event stream."""
     response = generated.response
     if response["store"]:
-        get_store().create(
-            tenant, COLLECTION, {**response, "_input": generated.items, "_conversation": generated.conversation}
-        )
+        # generated.conversation = history + input + output: only the history is new (no input stored twice).
+        history = generated.conversation[: len(generated.conversation) - len(generated.items) - len(response["output"])]
+        get_store().create(tenant, COLLECTION, {**response, "_input": generated.items, "_history": history})
     shown = builder.present(response, body.include or [])
     if body.stream:
         return (sse_event(event, event=event["type"]) for event in builder.stream_events(shown))

@@ -36,7 +36,7 @@ def get_store() -> ObjectStore:
         from openai_mock.store.dynamodb import DynamoDBStore
 
         client = _boto3_client("dynamodb", settings.dynamodb_endpoint)
-        return DynamoDBStore(settings.table_name, client, settings.ttl_seconds)
+        return DynamoDBStore(settings.table_name, client, settings.ttl_seconds, blobs=get_blobs())
     return MemoryStore(settings.ttl_seconds)
 
 

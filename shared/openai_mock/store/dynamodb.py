@@ -1,12 +1,18 @@
 """DynamoDB store: one table shared by every function, `pk` = tenant#collection, `sk` = object id.
 Objects are kept as JSON text (no Decimal round-trips); `version` guards updates; `expires_at` is the
-table's TTL attribute. The boto3 client is injected or created lazily, never at import."""
+table's TTL attribute. The boto3 client is injected or created lazily, never at import.
+
+Big objects: DynamoDB refuses items over 400 KB (a 250 KB Responses input, a 480 KB stored chat completion).
+A body over `SPILL_BYTES` is kept zlib-compressed (`body_z`, binary), and if it is still too big, in the blob
+store (S3 with persistence), the item keeping only its key (`body_ref`): transparently, for every method."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +21,7 @@ from botocore.exceptions import ClientError
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
 from openai_mock.store.backend_errors import GuardedClient
-from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
+from openai_mock.store.base import BlobStore, Change, ConflictError, Counted, Object, Predicate
 
 _UPDATE_ATTEMPTS = 50
 # Backoff between conflicting writers. Jitter keeps writers from colliding again in lockstep; it decides
@@ -23,17 +29,30 @@ _UPDATE_ATTEMPTS = 50
 _BACKOFF_BASE_SECONDS = 0.005
 _BACKOFF_CAP_SECONDS = 0.2
 _jitter = random.Random()
+# Bodies over this are compressed, then (still too big) spilled to the blob store. The item's other attributes
+# and names stay well under the rest of DynamoDB's 400 KB (409,600 bytes).
+SPILL_BYTES = 350_000
 
 
 def _pk(tenant: str, collection: str) -> str:
     return f"{tenant}#{collection}"
 
 
+def _copy(item: dict, obj: Object) -> Object:
+    """A private copy of what was just written (from its JSON text when the item holds it)."""
+    return json.loads(item["body"]["S"] if "body" in item else json.dumps(obj))
+
+
+def _tenant_of(item: dict) -> str:
+    return str(item["pk"]["S"]).split("#", 1)[0]
+
+
 class DynamoDBStore:
-    def __init__(self, table_name: str, client: Any, ttl_seconds: int = 0) -> None:
+    def __init__(self, table_name: str, client: Any, ttl_seconds: int = 0, blobs: BlobStore | None = None) -> None:
         self._table = table_name
         self._client = GuardedClient(client)
         self._ttl = ttl_seconds
+        self._blobs = blobs  # where bodies too big for an item go (none: DynamoDB refuses them, a 500)
 
     @staticmethod
     def _is_conditional_failure(error: Exception) -> bool:
@@ -43,12 +62,44 @@ class DynamoDBStore:
         item = {
             "pk": {"S": _pk(tenant, collection)},
             "sk": {"S": obj["id"]},
-            "body": {"S": json.dumps(obj)},
             "version": {"N": str(version)},
+            **self._body_attribute(tenant, collection, obj, version),
         }
         if expires_at is not None:
             item["expires_at"] = {"N": str(expires_at)}
         return item
+
+    def _body_attribute(self, tenant: str, collection: str, obj: Object, version: int) -> dict[str, Any]:
+        text = json.dumps(obj)  # ASCII (non-ASCII characters escaped): its length is its size
+        if len(text) <= SPILL_BYTES:
+            return {"body": {"S": text}}
+        packed = zlib.compress(text.encode(), 6)
+        if len(packed) <= SPILL_BYTES or self._blobs is None:
+            return {"body_z": {"B": packed}}
+        # Unique per write: a refused write deletes its own blob, never the one a rival write stored.
+        key = f"_items/{collection}/{obj['id']}/{version}-{os.urandom(8).hex()}"
+        self._blobs.put(tenant, key, packed)
+        return {"body_ref": {"S": key}}
+
+    def _body(self, item: dict) -> Object:
+        """The object an item holds, wherever its body is."""
+        if "body" in item:
+            return json.loads(item["body"]["S"])
+        if "body_z" in item:
+            return json.loads(zlib.decompress(item["body_z"]["B"]))
+        packed = self._spilled(item)
+        if packed is None:
+            raise ConflictError(item["sk"]["S"])  # its blob is gone: the item is being replaced or deleted
+        return json.loads(zlib.decompress(packed))
+
+    def _spilled(self, item: dict) -> bytes | None:
+        if self._blobs is None or "body_ref" not in item:
+            return None
+        return self._blobs.get(_tenant_of(item), item["body_ref"]["S"])
+
+    def _drop_spilled(self, item: dict | None) -> None:
+        if item is not None and self._blobs is not None and "body_ref" in item:
+            self._blobs.delete(_tenant_of(item), item["body_ref"]["S"])
 
     def _expiry(self) -> int | None:
         return int(clock.process_now()) + self._ttl if self._ttl else None
@@ -79,14 +130,15 @@ class DynamoDBStore:
                 ExpressionAttributeValues={":now": {"N": str(int(clock.process_now()))}},
             )
         except Exception as error:
+            self._drop_spilled(item)
             if self._is_conditional_failure(error):
                 raise ConflictError(obj["id"]) from error
             raise
-        return json.loads(item["body"]["S"])
+        return _copy(item, obj)
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
         item = self._get_item(tenant, collection, object_id)
-        return json.loads(item["body"]["S"]) if item else None
+        return self._body(item) if item else None
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         for attempt in range(_UPDATE_ATTEMPTS):
@@ -97,7 +149,11 @@ class DynamoDBStore:
             if item is None:
                 return None
             version = int(item["version"]["N"])
-            updated = change(json.loads(item["body"]["S"]))
+            try:
+                current = self._body(item)
+            except ConflictError:
+                continue  # replaced while we read it: read again
+            updated = change(current)
             expires_at = int(item["expires_at"]["N"]) if "expires_at" in item else None
             new_item = self._item(tenant, collection, updated, version + 1, expires_at)
             try:
@@ -108,10 +164,12 @@ class DynamoDBStore:
                     ExpressionAttributeValues={":version": {"N": str(version)}},
                 )
             except Exception as error:
+                self._drop_spilled(new_item)
                 if self._is_conditional_failure(error):
                     continue  # someone else wrote first: re-read and re-apply
                 raise
-            return updated
+            self._drop_spilled(item)  # the version it replaced
+            return _copy(new_item, updated)
         raise ConflictError(object_id)
 
     def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
@@ -121,7 +179,12 @@ class DynamoDBStore:
             ReturnValues="ALL_OLD",
         )
         item = answer.get("Attributes")
-        return None if item is None or self._expired(item) else json.loads(item["body"]["S"])
+        if item is None:
+            return None
+        try:
+            return None if self._expired(item) else self._body(item)
+        finally:
+            self._drop_spilled(item)
 
     def list(
         self,
@@ -157,7 +220,10 @@ class DynamoDBStore:
             for item in answer.get("Items", []):
                 if self._expired(item):
                     continue
-                obj = json.loads(item["body"]["S"])
+                try:
+                    obj = self._body(item)
+                except ConflictError:  # replaced while listed: its new version is not on this page
+                    continue
                 if where is not None and not where(obj):
                     continue
                 if len(found) == limit:
