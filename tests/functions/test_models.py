@@ -43,6 +43,17 @@ def test_list_models_returns_the_catalogue(models_client: openai.OpenAI) -> None
         "dall-e-3",
         "omni-moderation-latest",
         "gpt-4o-transcribe",
+        # today's models (#20): the catalogue the 2026-08-21 spec and the SDK name
+        "gpt-5",
+        "gpt-5.4-mini",
+        "gpt-4.1",
+        "o3",
+        "o4-mini",
+        "gpt-image-1",
+        "gpt-realtime",
+        "sora-2",
+        "gpt-4-1106-preview",
+        "gpt-3.5-turbo-16k",
     ):
         assert expected in models
     assert models["gpt-4o"].owned_by == "system"
