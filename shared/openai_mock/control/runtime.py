@@ -8,13 +8,15 @@ for the journal (`OPENAI_MOCK_JOURNAL_SIZE=0` turns the journal off)."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import contextvars
 import itertools
 import json
 import threading
+import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -45,6 +47,16 @@ class Pace:
 
 
 @dataclass
+class Answer:
+    """The response as the journal keeps it (see `RequestControls.keep_answer`)."""
+
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    body: bytearray = field(default_factory=bytearray)  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
+    size: int = 0
+    writes: list[tuple[int, float]] = field(default_factory=list)  # (offset in body, ms since the request)
+
+
+@dataclass
 class RequestControls:
     """One request's controls. The layer's fixture hook fills `fixture`, `latency` and `cut`."""
 
@@ -59,6 +71,9 @@ class RequestControls:
     body_size: int = 0
     request_id: str = ""  # the answer's x-request-id: seeds the request's fault draws
     draws: int = 0  # fault / jitter draws made so far
+    request_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # as received (raw)
+    started: float = field(default_factory=time.perf_counter)
+    answer: Answer = field(default_factory=Answer)
 
     def keep_body(self, chunk: bytes) -> None:
         """Count the request body and keep only what the journal can show: a 500 MB upload must not sit in
@@ -68,12 +83,32 @@ class RequestControls:
         if room > 0:
             self.body += chunk[:room]
 
+    def keep_answer(self, message: Any) -> None:
+        """What the client was sent, for the journal: the headers, a bounded slice of the body, and for a
+        stream when each write left (ms since the request arrived), so its events keep their timing."""
+        answer = self.answer
+        if message["type"] == "http.response.start":
+            answer.headers = list(message.get("headers", ()))
+            return
+        chunk = message.get("body", b"")
+        if not chunk:
+            return
+        answer.size += len(chunk)
+        room = _JOURNAL_BODY_LIMIT + 1 - len(answer.body)
+        if room > 0:
+            answer.writes.append((len(answer.body), round((time.perf_counter() - self.started) * 1000, 3)))
+            answer.body += chunk[:room]
+
 
 _current: contextvars.ContextVar[RequestControls | None] = contextvars.ContextVar("mock_controls", default=None)
 
 
 def current() -> RequestControls | None:
     return _current.get()
+
+
+# Never journalled: the key is the tenant, and a journal is readable by anyone who holds it.
+_SECRET_HEADERS = frozenset({b"authorization", b"cookie", b"x-api-key", b"api-key", b"proxy-authorization"})
 
 
 def begin(tenant: str, organization: str, raw_headers: list[tuple[bytes, bytes]]) -> RequestControls:
@@ -83,6 +118,7 @@ def begin(tenant: str, organization: str, raw_headers: list[tuple[bytes, bytes]]
         if name.startswith(HEADER_PREFIX)
     }
     controls = RequestControls(tenant, organization, mock_headers)
+    controls.request_headers = raw_headers
     _current.set(controls)
     return controls
 
@@ -279,6 +315,8 @@ class _Entry(NamedTuple):
     status: int
     latency_ms: float
     fixture: str | None
+    headers: list[tuple[bytes, bytes]] | None = None
+    answer: Answer | None = None
 
 
 # With the memory store the journal is a ring buffer per tenant (an append per request). With DynamoDB it goes
@@ -316,6 +354,8 @@ def record(
         controls.status,
         round((finished - started) * 1000, 3),
         controls.fixture,
+        controls.request_headers,
+        controls.answer,
     )
     if get_settings().store == "memory":
         with _ring_lock:
@@ -370,6 +410,8 @@ def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
 
 def _listed(entry: _Entry, entry_id: str) -> dict[str, Any]:
     """A journal entry as the API shows it: the body decoded, its raw bytes and size left out."""
+    body = _decoded(entry.body, entry.body_size)
+    response = _response(entry.answer)
     return {
         "id": entry_id,
         "object": JOURNAL,
@@ -377,11 +419,79 @@ def _listed(entry: _Entry, entry_id: str) -> dict[str, Any]:
         "method": entry.method,
         "path": entry.path,
         "query": entry.query,
-        "body": _decoded(entry.body, entry.body_size),
+        "headers": _headers(entry.headers or ()),
+        "body": body,
         "status": entry.status,
         "latency_ms": entry.latency_ms,
         "fixture": entry.fixture,
+        "model": _model(body, response),
+        "usage": _usage(response),
+        "response": response,
     }
+
+
+def _response(answer: Answer | None) -> dict[str, Any] | None:
+    """The answer as sent: headers, the body decoded (JSON, or a stream's events with the ms each left at)."""
+    if answer is None:
+        return None
+    headers = _headers(answer.headers)
+    response: dict[str, Any] = {"headers": headers}
+    body = bytes(answer.body)
+    if not headers.get("content-type", "").startswith("text/event-stream"):
+        response["body"] = _decoded(body, answer.size)
+        return response
+    events: list[dict[str, Any]] = []
+    offsets = [offset for offset, _ in answer.writes]
+    start = 0
+    for raw in split_events(body[: _JOURNAL_BODY_LIMIT if answer.size > _JOURNAL_BODY_LIMIT else None]):
+        write = max(0, bisect.bisect_right(offsets, start) - 1)
+        events.append({"at_ms": answer.writes[write][1] if answer.writes else 0, **_event(raw)})
+        start += len(raw)
+    response["body"] = None
+    response["events"] = events
+    if answer.size > _JOURNAL_BODY_LIMIT:
+        response["truncated"] = {"bytes": answer.size}
+    return response
+
+
+def _headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in raw if name not in _SECRET_HEADERS}
+
+
+def _event(raw: bytes) -> dict[str, Any]:
+    name, data = None, []
+    for line in raw.decode("utf-8", "replace").splitlines():
+        if line.startswith("event:"):
+            name = line[6:].strip()
+        elif line.startswith("data:"):
+            data.append(line[5:].removeprefix(" "))
+    text = "\n".join(data)
+    try:
+        payload: Any = json.loads(text)
+    except ValueError:
+        payload = text  # [DONE]
+    return {"event": name, "data": payload}
+
+
+def _model(body: Any, response: dict[str, Any] | None) -> str | None:
+    for source in (body, (response or {}).get("body")):
+        if isinstance(source, dict) and isinstance(source.get("model"), str):
+            return source["model"]
+    return None
+
+
+def _usage(response: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The answer's token usage: its `usage`, or the last stream event's (chat with include_usage, Responses)."""
+    if response is None:
+        return None
+    found = [response.get("body")] + [event["data"] for event in reversed(response.get("events", []))]
+    for data in found:
+        if not isinstance(data, dict):
+            continue
+        usage = data.get("usage") or (data.get("response") or {}).get("usage")
+        if isinstance(usage, dict):
+            return usage
+    return None
 
 
 def clear_journal(tenant: str) -> int:

@@ -42,6 +42,8 @@ class OpenAIMiddleware:
                 headers = list(message.get("headers", []))
                 headers.extend(_standard_headers(scope, request_id, started, settings.openai_version))
                 message = {**message, "headers": headers}
+            if controls is not None and settings.journal_size:
+                controls.keep_answer(message)  # the journal shows what was answered
             await send(message)
 
         received = 0
