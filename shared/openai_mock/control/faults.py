@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from openai_mock.errors import OpenAIError
 
 STREAM_CUT = "stream_cut"  # not an error: the stream ends early (see runtime.py)
@@ -19,7 +21,11 @@ RETRY_AFTER_SECONDS = 1
 
 def rate_limited(message: str, headers: dict[str, str], retry_after: float) -> OpenAIError:
     """OpenAI's 429 for a rate limit: `retry-after` (seconds) and `retry-after-ms`, plus the x-ratelimit-* state."""
-    waits = {"retry-after": str(max(0, round(retry_after))), "retry-after-ms": str(max(0, round(retry_after * 1000)))}
+    # Whole seconds, rounded up: `retry-after: 0` would tell a client to retry at once (0.5 s waits 1 s).
+    waits = {
+        "retry-after": str(max(1, math.ceil(retry_after))),
+        "retry-after-ms": str(max(0, round(retry_after * 1000))),
+    }
     return OpenAIError(429, message, type="requests", code="rate_limit_exceeded", headers={**headers, **waits})
 
 

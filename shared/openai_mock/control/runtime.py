@@ -11,8 +11,12 @@ import asyncio
 import bisect
 import contextlib
 import contextvars
+import functools
 import itertools
 import json
+import math
+import os
+import signal
 import threading
 import time
 from collections import deque
@@ -33,6 +37,16 @@ JOURNAL = "mock.request"
 HEADER_PREFIX = b"x-mock-"
 _JOURNAL_BODY_LIMIT = 64 * 1024
 DEFAULT_CUT_AFTER = 3  # events sent before a cut stream stops
+MAX_DELAY_MS = 60_000  # the longest wait any control asks for: latency, jitter, TTFT (docs/controls.md)
+# The x-mock-* headers that hold numbers, and the values each accepts (beyond the cap, delays are capped).
+_NUMBER_HEADERS = {
+    "latency-ms": math.inf,
+    "jitter-ms": math.inf,
+    "ttft-ms": math.inf,
+    "tokens-per-second": math.inf,
+    "retry-after": 86_400.0,
+    "stream-cut-after": math.inf,
+}
 
 Sleep = Callable[[float], Awaitable[None]]
 sleep: Sleep = asyncio.sleep  # tests and `openai_mock.testing` swap this for a clock-advancing fake
@@ -146,7 +160,11 @@ def draw(tenant: str) -> float:
 
 
 def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError | None:
-    """The error a request header or the deployment's fault rate asks for (a cut stream is flagged instead)."""
+    """The error a request header or the deployment's fault rate asks for (a cut stream is flagged instead), or
+    the 400 for a control header that is not a number."""
+    invalid = _invalid_header(controls.headers)
+    if invalid is not None:
+        return invalid
     kind = controls.headers.get("fault")
     if kind is None and settings.fault_rate and draw(controls.tenant) < settings.fault_rate:
         kind = settings.fault_kind
@@ -160,6 +178,27 @@ def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError
         return faults.fault_error(kind, organization=controls.organization, retry_after=retry_after)
     except ValueError as error:
         return OpenAIError(400, f"Invalid 'x-mock-fault' header: {error}.", param="x-mock-fault", code="invalid_value")
+
+
+def _invalid_header(headers: dict[str, str]) -> OpenAIError | None:
+    """`x-mock-latency-ms: abc` is a mistake worth saying, not a control silently ignored."""
+    for name, maximum in _NUMBER_HEADERS.items():
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not 0 <= value <= maximum:  # NaN fails too
+            limit = "" if maximum == math.inf else f" up to {maximum:g}"
+            return OpenAIError(
+                400,
+                f"Invalid 'x-mock-{name}' header: expected a number from 0{limit}, but got '{raw}'.",
+                param=f"x-mock-{name}",
+                code="invalid_value",
+            )
+    return None
 
 
 def _float(value: str | None, default: float) -> float:
@@ -185,6 +224,9 @@ def latency(controls: RequestControls, settings: Settings) -> Pace | None:
         )
     if not (base.ms or base.jitter_ms or base.ttft_ms or base.tokens_per_second) and not controls.cut:
         return None
+    capped = (min(base.ms, MAX_DELAY_MS), min(base.jitter_ms, MAX_DELAY_MS), min(base.ttft_ms, MAX_DELAY_MS))
+    if capped != (base.ms, base.jitter_ms, base.ttft_ms):
+        base = Pace(*capped, tokens_per_second=base.tokens_per_second)
     return base
 
 
@@ -208,15 +250,17 @@ def _deployment_pace(settings: Settings) -> Pace:
 
 def delay_seconds(pace: Pace, tenant: str) -> float:
     jitter = (draw(tenant) * 2 - 1) * pace.jitter_ms if pace.jitter_ms else 0
-    return max(0.0, pace.ms + jitter) / 1000
+    return min(max(0.0, pace.ms + jitter), MAX_DELAY_MS) / 1000
 
 
 class PacedSend:
     """Wraps `send`: delays a non-stream answer, paces a stream (TTFT, then tokens per second), cuts it.
     The pace is decided when the answer starts: by then the route has run its fixture hook.
 
-    A paced stream is the only one that waits, so it is the one that watches for the client leaving (through
-    `receive`): then the rest of the stream is dropped instead of slept through. `close()` ends the watch."""
+    Every wait (a delayed answer, a paced stream) watches for the client leaving (through `receive`): then the
+    answer, or the rest of the stream, is dropped instead of slept through. It also ends when the server is told
+    to stop (SIGTERM, SIGINT): what is left is sent at once, so the server exits without waiting out a delay.
+    `close()` ends the watch."""
 
     def __init__(
         self,
@@ -231,7 +275,10 @@ class PacedSend:
         self.cut_after = DEFAULT_CUT_AFTER  # events a cut stream sends before it stops
         self.events = 0
         self.closed = False
+        self.unpaced = False  # the server is stopping: no more waits
         self._client_left: asyncio.Future[None] | None = None
+        if not _chained:
+            _watch_stop()
 
     async def __call__(self, message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
@@ -244,7 +291,9 @@ class PacedSend:
             self.streaming = content_type.startswith(b"text/event-stream")
             self.cut_after = int(_float(self.controls.headers.get("stream-cut-after"), DEFAULT_CUT_AFTER))
             if not self.streaming and (self.pace.ms or self.pace.jitter_ms):
-                await sleep(delay_seconds(self.pace, self.controls.tenant))
+                await self._wait(delay_seconds(self.pace, self.controls.tenant))
+                if self.closed:  # the client left during the delay: nobody to answer
+                    return
         elif self.pace is not None and self.streaming and message.get("body"):
             # Streams write events in batches; paced, they leave one event at a time.
             for event in split_events(message["body"]):
@@ -280,19 +329,71 @@ class PacedSend:
             await self._wait(1 / pace.tokens_per_second)
 
     async def _wait(self, seconds: float) -> None:
+        if self.unpaced:
+            return
         if self._client_left is None:
             self._client_left = asyncio.ensure_future(self._disconnect())
+        stopping = _stopping()
         pause = asyncio.ensure_future(sleep(seconds))
-        await asyncio.wait((pause, self._client_left), return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await asyncio.wait((pause, self._client_left, stopping), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            _stop_waiters.discard(stopping)
+            if not pause.done():
+                pause.cancel()
         if self._client_left.done():
-            pause.cancel()
             self.closed = True
+        elif stopping.done():
+            self.unpaced = True
 
     async def _disconnect(self) -> None:
         """Returns when the client has left (a server whose `receive` fails can no longer reach it either)."""
         with contextlib.suppress(Exception):
             while (await self.receive())["type"] != "http.disconnect":
                 pass
+
+
+# The server is stopping: waits end (PacedSend._wait). The server's own SIGTERM/SIGINT handlers are chained, not
+# replaced, and only from the main thread (where uvicorn serves); in-process tests never install anything.
+_stop_waiters: set[asyncio.Future[None]] = set()
+_stop_requested = False
+_chained: dict[int, Any] = {}
+
+
+def _stopping() -> asyncio.Future[None]:
+    """A future that completes when the process is asked to stop."""
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    if _stop_requested:
+        future.set_result(None)
+        return future
+    _stop_waiters.add(future)
+    return future
+
+
+def _watch_stop() -> None:
+    """Chain the stop signals, once, as the first request starts (by then the server has its own handlers)."""
+    if not _chained and threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(signum)
+            _chained[signum] = previous
+            signal.signal(signum, functools.partial(_on_stop_signal, previous))
+
+
+def _on_stop_signal(previous: Any, signum: int, frame: Any) -> None:
+    global _stop_requested
+    _stop_requested = True
+    for future in list(_stop_waiters):
+        future.get_loop().call_soon_threadsafe(_resolve, future)
+    if callable(previous):
+        previous(signum, frame)
+    elif previous == signal.SIG_DFL:  # nobody else handles it: do what the signal does by default
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 # --------------------------------------------------------------------------------------------- journal
