@@ -35,6 +35,15 @@ def _format_reset(seconds: float) -> str:
     return f"{int(seconds // 60)}m{int(seconds % 60)}s"
 
 
+def _refill(used: int, limit: int, window_left: float) -> bytes:
+    """`x-ratelimit-reset-*` as OpenAI means it: the time until the limit is back to full, the quota refilling
+    continuously (limit per minute): "6ms" after one request of 10,000 RPM, not the rest of a minute. Never later
+    than the end of the window the mock counts in, when its counter really is back to full."""
+    if used <= 0 or limit <= 0:
+        return b"0s"
+    return _format_reset(min(used * _WINDOW_SECONDS / limit, window_left)).encode()
+
+
 def quota(tenant: str) -> dict[str, Any]:
     """The tenant's quotas: its own (set through the mock controls) or the deployment's."""
     settings = get_settings()
@@ -104,14 +113,13 @@ def record_usage(
     if not counted.admitted:
         over = "requests" if used_requests + 1 > rpm else "tokens"
     wait = window + _WINDOW_SECONDS - now
-    reset = _format_reset(wait).encode()
     headers = [
         (b"x-ratelimit-limit-requests", b"%d" % rpm),
         (b"x-ratelimit-limit-tokens", b"%d" % tpm),
         (b"x-ratelimit-remaining-requests", b"%d" % max(0, rpm - used_requests)),
         (b"x-ratelimit-remaining-tokens", b"%d" % max(0, tpm - used_tokens)),
-        (b"x-ratelimit-reset-requests", reset),
-        (b"x-ratelimit-reset-tokens", reset),
+        (b"x-ratelimit-reset-requests", _refill(used_requests, rpm, wait)),
+        (b"x-ratelimit-reset-tokens", _refill(used_tokens, tpm, wait)),
     ]
     setattr(request.state, RATE_LIMIT_STATE_KEY, headers)
     if over is not None:
