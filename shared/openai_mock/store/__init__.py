@@ -23,10 +23,24 @@ __all__ = [
 ]
 
 
+# botocore waits 60 s to connect and 60 s for an answer by default, and API Gateway gives up on the whole request
+# after 29 s: a stalled call must fail (a 503 with retry-after, store/backend_errors.py) while the client can
+# still be told. Standard retry mode backs off on throttling, a few attempts only.
+CONNECT_TIMEOUT_SECONDS = 2
+READ_TIMEOUT_SECONDS = 5
+MAX_ATTEMPTS = 2  # retries after the first call: 3 calls at most, 21 s in the worst case
+
+
 def _boto3_client(service: str, endpoint: str | None):  # type: ignore[no-untyped-def]
     import boto3  # here, not at import: Lambda cold starts without persistence never pay for it
+    from botocore.config import Config
 
-    return boto3.client(service, region_name=get_settings().region, endpoint_url=endpoint)
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+    )
+    return boto3.client(service, region_name=get_settings().region, endpoint_url=endpoint, config=config)
 
 
 @lru_cache(maxsize=1)
