@@ -1,11 +1,12 @@
 """Mock controls under the reserved `/__mock` prefix (docs/controls.md): fixtures, the request journal,
 per-tenant quotas, the tenant's clock and reset. Authenticated like the rest: everything here belongs to the
-caller's tenant."""
+caller's tenant.
+The console's static files (docs/console.md) are the exception: they hold no secret and answer without a key."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from openai_mock.control import api, fixtures, tenant_clock
+from openai_mock.control import api, console, fixtures, tenant_clock
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.resources import ratelimits
 from openai_mock.web.app_factory import create_app, make_handler
@@ -94,5 +95,28 @@ async def reset(request: Request) -> JSONObject:
     return JSONObject(api.reset_tenant(tenant))
 
 
-app = create_app(router, title="openai-mock mock controls")
+def _asset(request: Request, path: str) -> Response:
+    asset = console.asset(path)
+    headers = asset.headers()
+    if request.headers.get("if-none-match") == asset.etag:
+        return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "content-type"})
+    return Response(asset.body, headers=headers)
+
+
+@router.get("/console", operation_id="console")
+async def console_page(request: Request) -> Response:
+    return _asset(request, console.PREFIX)
+
+
+@router.get("/console/console.js", operation_id="consoleScript")
+async def console_script(request: Request) -> Response:
+    return _asset(request, f"{console.PREFIX}/console.js")
+
+
+@router.get("/console/console.css", operation_id="consoleStyles")
+async def console_styles(request: Request) -> Response:
+    return _asset(request, f"{console.PREFIX}/console.css")
+
+
+app = create_app(router, title="openai-mock mock controls", public=console.PUBLIC_PATHS)
 handler = make_handler(app)

@@ -110,9 +110,10 @@ def test_event_through_the_lambda_handler(path: Path) -> None:
     function = _function_for(event)
     module = __import__(function.module_name, fromlist=["handler"])  # type: ignore[attr-defined]
     result = module.handler(event, FakeLambdaContext())
-    # Binary answers (speech audio) come back base64-encoded: only JSON bodies are parsed.
-    body = {} if result.get("isBase64Encoded") else json.loads(result["body"])
     headers = {**result.get("headers", {}), **{k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}}
+    # Binary answers (speech audio) come back base64-encoded, the console's files as text: only JSON is parsed.
+    is_text = headers.get("content-type", "").startswith("text/")
+    body = {} if result.get("isBase64Encoded") or is_text else json.loads(result["body"])
     assert headers["x-request-id"].startswith("req_")
     if path.stem in _EXPECTED_404 | _EXPECTED_400:
         assert result["statusCode"] == (404 if path.stem in _EXPECTED_404 else 400)

@@ -14,9 +14,9 @@ from openai_mock.logs import logger
 from openai_mock.web.middleware import OpenAIMiddleware
 
 
-def create_app(*routers: APIRouter, title: str = "openai-mock") -> FastAPI:
+def create_app(*routers: APIRouter, title: str = "openai-mock", public: frozenset[str] = frozenset()) -> FastAPI:
     """A function's app: its routers behind auth, OpenAI errors and OpenAI's standard headers
-    (auth, headers and the body limit live in OpenAIMiddleware)."""
+    (auth, headers and the body limit live in OpenAIMiddleware). `public` paths answer GET without a key."""
     app = FastAPI(
         title=title,
         openapi_url=None,  # the contract is OpenAI's spec, not a generated one
@@ -32,7 +32,7 @@ def create_app(*routers: APIRouter, title: str = "openai-mock") -> FastAPI:
         # the router built them. `include_router` would keep them behind FastAPI's lazily matched
         # include wrapper, which costs every request ~16 µs (more than the whole rest of the routing).
         app.router.routes.extend(router.routes)
-    app.add_middleware(OpenAIMiddleware)
+    app.add_middleware(OpenAIMiddleware, public=public)
     # What this app serves, as (METHOD, path) pairs: checked against template.yaml's events in tests.
     app.state.served_routes = frozenset(
         (method, route.path)

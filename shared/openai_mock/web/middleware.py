@@ -22,8 +22,9 @@ RATE_LIMIT_STATE_KEY = "rate_limit_headers"
 
 
 class OpenAIMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, public: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.public = public  # paths answered to GET without a key (the console's static files)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         if scope["type"] != "http":
@@ -69,6 +70,9 @@ class OpenAIMiddleware:
 
         if _declared_length(scope) > limit:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
+            return
+        if scope["path"] in self.public and scope["method"] in ("GET", "HEAD"):
+            await self.app(scope, receive, send_with_headers)
             return
         try:
             principal = authenticate(_header(scope, b"authorization"))
