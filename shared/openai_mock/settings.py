@@ -23,6 +23,8 @@ class Settings(BaseModel):
     store: Literal["memory", "dynamodb"] = "memory"
     table_name: str = "openai-mock"
     bucket_name: str = ""
+    # A folder for file bytes instead of S3 (local runs: several `openai-mock serve` processes share it).
+    blob_dir: str = ""
     dynamodb_endpoint: str | None = None
     s3_endpoint: str | None = None
     region: str = "us-east-1"

@@ -30,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--store", choices=["memory", "dynamodb"], default=None)
     serve.add_argument("--dynamodb-endpoint", default=None, help="e.g. http://localhost:8001 (DynamoDB Local)")
     serve.add_argument("--table", default=None, help="DynamoDB table name (created if missing)")
+    serve.add_argument("--bucket", default=None, help="S3 bucket for file bytes (created if missing)")
+    serve.add_argument("--s3-endpoint", default=None, help="an S3-compatible endpoint, e.g. http://localhost:5000")
+    serve.add_argument(
+        "--blob-dir",
+        type=Path,
+        default=None,
+        help="a folder for file bytes instead of S3: processes sharing it and a DynamoDB share everything",
+    )
     serve.add_argument("--seed", default=None, help="deployment-wide seed for generated content")
     serve.add_argument(
         "--fixtures", type=Path, default=None, help="YAML/JSON fixtures for every tenant (docs/controls.md)"
@@ -43,6 +51,8 @@ def _apply_options(args: argparse.Namespace) -> None:
         ("store", "OPENAI_MOCK_STORE"),
         ("dynamodb_endpoint", "OPENAI_MOCK_DYNAMODB_ENDPOINT"),
         ("table", "OPENAI_MOCK_TABLE_NAME"),
+        ("bucket", "OPENAI_MOCK_BUCKET_NAME"),
+        ("s3_endpoint", "OPENAI_MOCK_S3_ENDPOINT"),
         ("seed", "OPENAI_MOCK_SEED"),
     ):
         value = getattr(args, option)
@@ -50,6 +60,9 @@ def _apply_options(args: argparse.Namespace) -> None:
             os.environ[variable] = str(value)
     if args.fixtures is not None:
         os.environ["OPENAI_MOCK_FIXTURES_FILE"] = str(args.fixtures.resolve())
+    if args.blob_dir is not None:
+        args.blob_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["OPENAI_MOCK_BLOB_DIR"] = str(args.blob_dir.resolve())
 
 
 def _ensure_table() -> None:
@@ -64,6 +77,10 @@ def _ensure_table() -> None:
     client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
     if settings.table_name not in client.list_tables()["TableNames"]:
         create_table(client, settings.table_name)
+    if settings.bucket_name:
+        s3 = boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint)
+        if settings.bucket_name not in [bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])]:
+            s3.create_bucket(Bucket=settings.bucket_name)
 
 
 class CommandError(Exception):

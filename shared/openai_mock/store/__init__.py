@@ -61,6 +61,10 @@ def get_blobs() -> BlobStore:
         from openai_mock.store.blobs import S3BlobStore
 
         return S3BlobStore(settings.bucket_name, _boto3_client("s3", settings.s3_endpoint))
+    if settings.blob_dir:
+        from openai_mock.store.blobs import FileBlobStore
+
+        return FileBlobStore(settings.blob_dir)
     return MemoryBlobStore()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 
@@ -17,6 +19,37 @@ class MemoryBlobStore:
 
     def delete(self, tenant: str, key: str) -> None:
         self._blobs.pop((tenant, key), None)
+
+
+class FileBlobStore:
+    """Bytes as files under one folder (`OPENAI_MOCK_BLOB_DIR`, `openai-mock serve --blob-dir`): several local
+    processes pointed at one folder (and one DynamoDB) share everything, as Lambda containers share S3.
+    Writes are atomic (a temporary file renamed into place): a reader sees the old bytes or the new, never half."""
+
+    def __init__(self, root: str | Path) -> None:
+        self._root = Path(root)
+
+    def _path(self, tenant: str, key: str) -> Path:
+        parts = [tenant, *key.split("/")]
+        if any(part in ("", ".", "..") or os.sep in part for part in parts):
+            raise ValueError(f"unsafe blob key {tenant}/{key}")
+        return self._root.joinpath(*parts)
+
+    def put(self, tenant: str, key: str, data: bytes) -> None:
+        path = self._path(tenant, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+        partial.write_bytes(data)
+        partial.replace(path)
+
+    def get(self, tenant: str, key: str) -> bytes | None:
+        try:
+            return self._path(tenant, key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def delete(self, tenant: str, key: str) -> None:
+        self._path(tenant, key).unlink(missing_ok=True)
 
 
 class S3BlobStore:

@@ -1,0 +1,182 @@
+"""Two `openai-mock serve` processes on one DynamoDB (Local) and one blob folder agree on everything, as two
+Lambda containers of a hosted mock must: objects and bytes, fixtures and their counts, quotas, reset, the
+tenant's clock (a fine-tuned model appears on the other process without anyone reading its job), and objects
+over DynamoDB's item limit. Every check creates on one process and reads (or counts) on the other."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from tests.support.dynamodb_local import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, DynamoDBLocal
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 60
+ASK = [{"role": "user", "content": "What's the weather in Paris?"}]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    def __init__(self, dynamodb: DynamoDBLocal, table: str, blob_dir: Path) -> None:
+        self.port = _free_port()
+        env = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_MOCK_", "AWS_"))}
+        env.update(
+            AWS_ACCESS_KEY_ID=DUMMY_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY=DUMMY_SECRET_ACCESS_KEY,
+            AWS_DEFAULT_REGION="us-east-1",
+        )
+        command = [
+            sys.executable, "-m", "openai_mock", "serve", "--template", str(REPO / "template.yaml"),
+            "--port", str(self.port), "--store", "dynamodb", "--dynamodb-endpoint", dynamodb.endpoint_url,
+            "--table", table, "--blob-dir", str(blob_dir),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def wait(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                output = self.process.stdout.read().decode() if self.process.stdout else ""
+                raise RuntimeError(f"openai-mock serve exited: {output}")
+            try:
+                httpx.get(f"{self.url}/v1/models", headers={"Authorization": "Bearer sk-ready"}, timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("openai-mock serve did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def client(self, key: str) -> openai.OpenAI:
+        return openai.OpenAI(base_url=f"{self.url}/v1", api_key=key, max_retries=0, timeout=60)
+
+    def control(self, method: str, path: str, key: str, body: Any = None) -> Any:
+        answer = httpx.request(
+            method, f"{self.url}/__mock{path}", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=60
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+
+@pytest.fixture(scope="module")
+def servers(dynamodb_local: DynamoDBLocal, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+    blob_dir = tmp_path_factory.mktemp("blobs")
+    first = Server(dynamodb_local, "openai-mock-two-processes", blob_dir)
+    first.wait()  # it creates the table; the second finds it
+    second = Server(dynamodb_local, "openai-mock-two-processes", blob_dir)
+    try:
+        second.wait()
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _ask(client: openai.OpenAI) -> str | None:
+    return client.chat.completions.create(model="gpt-4o-mini", messages=ASK).choices[0].message.content  # type: ignore[arg-type]
+
+
+def test_files_vector_stores_and_search_across_processes(servers: tuple[Server, Server]) -> None:
+    a, b = servers
+    key = "sk-two-vector"
+    uploaded = a.client(key).files.create(
+        file=("cats.txt", b"Cats purr when they are content. Dogs bark at the mail carrier."), purpose="assistants"
+    )
+    assert b.client(key).files.content(uploaded.id).read().startswith(b"Cats purr")  # the bytes, on the other
+    store = b.client(key).vector_stores.create(name="pets", file_ids=[uploaded.id])
+    a.control("POST", "/clock", key, {"advance_seconds": 60})  # past the indexing time, on both
+    assert a.client(key).vector_stores.retrieve(store.id).file_counts.completed == 1
+    results = a.client(key).vector_stores.search(store.id, query="Why do cats purr?")
+    assert results.data and results.data[0].file_id == uploaded.id
+
+
+def test_fixtures_and_their_counts_across_processes(servers: tuple[Server, Server]) -> None:
+    a, b = servers
+    key = "sk-two-fixtures"
+    a.control(
+        "POST", "/fixtures", key, {"match": {"contains": "weather"}, "response": {"content": "Sunny."}, "times": 2}
+    )
+    assert _ask(b.client(key)) == "Sunny."
+    assert _ask(a.client(key)) == "Sunny."
+    assert _ask(b.client(key)) != "Sunny."  # two times, counted by both processes together
+    [fixture] = b.control("GET", "/fixtures", key)["data"]
+    assert fixture["matched"] == 3
+
+
+def test_a_quota_is_split_across_processes(servers: tuple[Server, Server]) -> None:
+    a, b = servers
+    key = "sk-two-quotas"
+    a.control("POST", "/quotas", key, {"requests_per_minute": 3})
+    _ask(a.client(key))
+    _ask(b.client(key))
+    _ask(a.client(key))
+    with pytest.raises(openai.RateLimitError) as refused:
+        _ask(b.client(key))
+    assert "Limit 3, Used 3, Requested 1" in str(refused.value)
+
+
+def test_reset_on_one_process_clears_the_other(servers: tuple[Server, Server]) -> None:
+    a, b = servers
+    key = "sk-two-reset"
+    a.client(key).files.create(file=("a.txt", b"hello"), purpose="assistants")
+    a.control("POST", "/fixtures", key, {"match": {"contains": "weather"}, "response": {"content": "Sunny."}})
+    a.control("POST", "/quotas", key, {"requests_per_minute": 1})
+    _ask(a.client(key))
+    a.control("POST", "/clock", key, {"advance_seconds": 30})
+    b.control("POST", "/reset", key)
+    assert a.client(key).files.list().data == []
+    assert a.control("GET", "/fixtures", key)["data"] == []
+    assert a.control("GET", "/clock", key)["offset_seconds"] == 0
+    a.control("POST", "/quotas", key, {"requests_per_minute": 1})
+    assert _ask(a.client(key))  # the window's count went with the reset: one request is allowed again
+
+
+def test_a_fine_tuned_model_appears_on_the_other_process_after_a_clock_move(servers: tuple[Server, Server]) -> None:
+    a, b = servers
+    key = "sk-two-fine-tuning"
+    lines = [
+        {"messages": [{"role": "user", "content": f"{i} spiders?"}, {"role": "assistant", "content": f"{8 * i} legs."}]}
+        for i in range(1, 13)
+    ]
+    data = "\n".join(json.dumps(line) for line in lines).encode()
+    training = a.client(key).files.create(file=("train.jsonl", data), purpose="fine-tune")
+    job = a.client(key).fine_tuning.jobs.create(model="gpt-4o-mini", training_file=training.id)
+    assert not [model.id for model in b.client(key).models.list() if model.id.startswith("ft:")]
+    a.control("POST", "/clock", key, {"advance_seconds": 3 * 3600})
+    listed = [model.id for model in b.client(key).models.list() if model.id.startswith("ft:")]  # nobody read the job
+    assert len(listed) == 1
+    assert a.client(key).fine_tuning.jobs.retrieve(job.id).fine_tuned_model == listed[0]
+
+
+def test_a_500_kb_stored_chat_completion_across_processes(servers: tuple[Server, Server]) -> None:
+    a, b = servers
+    key = "sk-two-big"
+    text = "The quick brown fox jumps over the lazy dog, then reads the manual twice. " * 6800
+    assert len(text) > 500_000
+    completion = a.client(key).chat.completions.create(
+        model="gpt-4.1-mini", store=True, messages=[{"role": "user", "content": text}]
+    )
+    assert b.client(key).chat.completions.messages.list(completion.id).data[0].content == text
