@@ -57,6 +57,7 @@ def test_watch_open_save_replay_and_advance(page: Any, served: str, tmp_path: Pa
             messages=[{"role": "user", "content": "Tell me a short story."}],
             stream=True,
             stream_options={"include_usage": True},
+            extra_headers={"x-mock-ttft-ms": "200", "x-mock-tokens-per-second": "100"},  # paced: timing shows
         )
     )
     client.embeddings.create(model="text-embedding-3-small", input="console")
@@ -74,9 +75,11 @@ def test_watch_open_save_replay_and_advance(page: Any, served: str, tmp_path: Pa
     expect(events).to_have_count(len(chunks) + 1)  # + data: [DONE]
     expect(events.nth(1)).to_contain_text(json.dumps(chunks[1].choices[0].delta.content)[1:-1])
     expect(events.last).to_contain_text("[DONE]")
-    assert re.fullmatch(r"\d+ ms", events.nth(0).locator("td").nth(1).inner_text())
+    first, last = (int(events.nth(n).locator("td").nth(1).inner_text().removesuffix(" ms")) for n in (0, -1))
+    assert first >= 200 and last - first >= 400  # TTFT, then ~50 events at 100 per second
+    page.locator("#detail-events").scroll_into_view_if_needed()
     expect(page.locator("#detail-summary")).to_contain_text(f"{chunks[-1].usage.total_tokens} tokens")  # type: ignore[union-attr]
-    page.screenshot(path=tmp_path / "console-stream.png", full_page=True)
+    page.screenshot(path=tmp_path / "console-stream.png")
 
     # The plain one, by keyboard: headers, bodies, copy as curl / Python, save as fixture.
     plain = _row(page, "/v1/chat/completions", "gpt-4o-mini")
@@ -84,6 +87,8 @@ def test_watch_open_save_replay_and_advance(page: Any, served: str, tmp_path: Pa
     page.keyboard.press("Enter")
     expect(page.locator("#detail-request-body")).to_contain_text('"content": "What is the weather in Paris?"')
     expect(page.locator("#detail-response-body")).to_contain_text(answer.id)
+    page.get_by_text("Request headers", exact=True).click()
+    expect(page.locator("#detail-request-headers")).to_contain_text('"user-agent": "OpenAI/Python')
     expect(page.locator("#detail-request-headers")).not_to_contain_text("authorization")
     page.get_by_role("button", name="Copy as curl").click()
     expect(page.locator("#copied")).to_have_value(re.compile(r"curl -s -X POST '.*/v1/chat/completions'"))
@@ -91,7 +96,7 @@ def test_watch_open_save_replay_and_advance(page: Any, served: str, tmp_path: Pa
     expect(page.locator("#copied")).to_have_value(re.compile(r"client\.chat\.completions\.create\(\*\*\{"))
     page.get_by_role("button", name="Save as fixture").click()
     expect(page.locator("#detail-status")).to_contain_text("Saved as fixture fixture_")
-    page.screenshot(path=tmp_path / "console-detail.png", full_page=True)
+    page.screenshot(path=tmp_path / "console-detail.png")
 
     fixtures = httpx.get(f"{served}/__mock/fixtures", headers={"Authorization": f"Bearer {key}"}).json()["data"]
     assert len(fixtures) == 1

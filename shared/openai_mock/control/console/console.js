@@ -298,7 +298,7 @@
             el("td", { text: `${Math.round(event.at_ms)} ms` }),
             el("td", { text: event.event || "message" }),
             el("td", { class: "text", text: eventText(event.data) }),
-            el("td", { text: typeof event.data === "string" ? event.data : JSON.stringify(event.data) }),
+            el("td", {}, eventData(event.data)),
           ),
         ),
       );
@@ -324,6 +324,14 @@
         .join("");
     }
     return "";
+  }
+
+  // An event's data: one line, opened (a <details>) to the whole JSON.
+  function eventData(data) {
+    if (typeof data === "string") return data;
+    const line = JSON.stringify(data);
+    if (line.length <= 60) return line;
+    return el("details", {}, el("summary", { text: `${line.slice(0, 60)}…` }), el("pre", { text: pretty(data) }));
   }
 
   function selectedEntry() {
