@@ -36,6 +36,9 @@ CONTROL_PREFIX = "/__mock"
 JOURNAL = "mock.request"
 HEADER_PREFIX = b"x-mock-"
 _JOURNAL_BODY_LIMIT = 64 * 1024
+# A journal in the store (DynamoDB) writes one item per request, paid per KB written: an entry over this is
+# stored with its bodies summarised (`{"truncated": true, "bytes": n}`), the response's first.
+STORED_ENTRY_LIMIT = 16 * 1024
 DEFAULT_CUT_AFTER = 3  # events sent before a cut stream stops
 MAX_DELAY_MS = 60_000  # the longest wait any control asks for: latency, jitter, TTFT (docs/controls.md)
 # The x-mock-* headers that hold numbers, and the values each accepts (beyond the cap, delays are capped).
@@ -466,10 +469,24 @@ def record(
             ring.append(entry)
         return
     store = get_store()
-    store.create(controls.tenant, JOURNAL, _listed(entry, ids.new_id(JOURNAL)))
+    store.create(controls.tenant, JOURNAL, _capped(_listed(entry, ids.new_id(JOURNAL)), entry))
     written = _writes[controls.tenant] = _writes.get(controls.tenant, 0) + 1
     if written % size == 0:  # trim now and then, not on every request
         _trim(controls.tenant, size)
+
+
+def _capped(listed: dict[str, Any], entry: _Entry) -> dict[str, Any]:
+    """The entry as the store keeps it: at most about STORED_ENTRY_LIMIT bytes of JSON."""
+    if len(json.dumps(listed)) <= STORED_ENTRY_LIMIT:
+        return listed
+    response = listed.get("response")
+    if isinstance(response, dict):
+        size = entry.answer.size if entry.answer is not None else 0
+        listed["response"] = {"headers": response.get("headers", {}), "body": {"truncated": True, "bytes": size}}
+        if len(json.dumps(listed)) <= STORED_ENTRY_LIMIT:
+            return listed
+    listed["body"] = {"truncated": True, "bytes": entry.body_size}
+    return listed
 
 
 def _trim(tenant: str, size: int) -> None:
