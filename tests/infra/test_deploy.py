@@ -273,6 +273,11 @@ def test_env_json_sets_only_declared_variables_for_known_functions() -> None:
     env = json.loads((REPO / "env.json").read_text())
     declared = set(DOCUMENT["Globals"]["Function"]["Environment"]["Variables"])
     assert set(env) == {"Parameters"}, "one block for every function, like Globals"
-    assert set(env["Parameters"]) <= declared
-    # The same settings as `openai-mock serve`: the in-memory store, no table, no bucket.
-    assert env["Parameters"]["OPENAI_MOCK_STORE"] == "memory"
+    assert set(env["Parameters"]) <= declared  # sam local passes declared variables only
+    # `sam local` runs every function in a container of its own: with the in-memory store, a fixture created
+    # through MockControlsFunction would never reach ChatFunction (/__mock would do nothing). So the functions
+    # share DynamoDB Local on the host, like `openai-mock serve --store dynamodb`.
+    parameters = env["Parameters"]
+    assert parameters["OPENAI_MOCK_STORE"] == "dynamodb"
+    assert parameters["OPENAI_MOCK_TABLE_NAME"]
+    assert parameters["OPENAI_MOCK_DYNAMODB_ENDPOINT"].startswith("http://host.docker.internal:")
