@@ -123,6 +123,16 @@ def test_watch_open_save_replay_and_advance(page: Any, served: str, tmp_path: Pa
     page.get_by_role("button", name="Create").click()
     expect(page.locator("#fixture-status")).to_contain_text("400")
     page.screenshot(path=tmp_path / "console-fixtures.png", full_page=True)
+    # Export to a file, import it back: the same fixture twice.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export file").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported == {
+        "fixtures": [{k: v for k, v in saved.items() if k not in ("id", "object", "created_at", "matched")}]
+    }
+    page.locator("#fixtures-import").set_input_files(download.value.path())
+    expect(page.locator("#fixture-status")).to_have_text("Imported 1 of 1 fixtures.")
+    expect(page.locator("#fixtures tbody tr")).to_have_count(2)
 
     _fine_tuning_job_succeeds_when_the_clock_moves(page, client, served, key, tmp_path)
 
