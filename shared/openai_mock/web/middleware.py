@@ -3,10 +3,14 @@ authentication, standard OpenAI response headers, the body-size limit, and the l
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from typing import Any
 
+import anyio
+import anyio.from_thread
+import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openai_mock import clock
@@ -16,6 +20,43 @@ from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
 from openai_mock.web.auth import authenticate
+
+# A request whose body is at least this big is answered in a worker thread (its own event loop), so that parsing
+# and tokenising megabytes never block the server's loop: other requests keep being answered meanwhile
+# (bench/stall.py). Smaller bodies keep the fast path. At most OFFLOAD_THREADS such requests run at once; more
+# wait their turn (waiting does not block the loop either). A chunked body declares no length: fast path.
+OFFLOAD_BYTES = 1024 * 1024
+OFFLOAD_THREADS = 2
+_offload_limiter: anyio.CapacityLimiter | None = None
+
+
+async def _in_worker_thread(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run `app` for one request on an event loop of its own in a worker thread; its `receive` and `send` are
+    relayed to the server's loop. Context variables (the request's controls) go along."""
+    global _offload_limiter
+    if _offload_limiter is None:
+        _offload_limiter = anyio.CapacityLimiter(OFFLOAD_THREADS)
+
+    async def received() -> Message:  # on the server's loop
+        return await receive()
+
+    async def sent(message: Message) -> None:  # on the server's loop
+        await send(message)
+
+    async def relayed_receive() -> Message:  # on the worker's loop, which waits (it serves this request only)
+        return anyio.from_thread.run(received)
+
+    async def relayed_send(message: Message) -> None:
+        anyio.from_thread.run(sent, message)
+
+    async def answer() -> None:
+        await app(scope, relayed_receive, relayed_send)
+
+    def serve() -> None:
+        asyncio.run(answer())
+
+    await anyio.to_thread.run_sync(serve, limiter=_offload_limiter)
+
 
 # Model-serving routes put their `x-ratelimit-*` headers here, as (name, value) bytes (see ratelimits.py).
 RATE_LIMIT_STATE_KEY = "rate_limit_headers"
@@ -96,7 +137,10 @@ class OpenAIMiddleware:
                 return
             app_send = paced = controls_runtime.PacedSend(send_unless_overflowed, receive, controls, settings)
         try:
-            await self.app(scope, receive_limited, app_send)
+            if _declared_length(scope) >= OFFLOAD_BYTES:
+                await _in_worker_thread(self.app, scope, receive_limited, app_send)
+            else:
+                await self.app(scope, receive_limited, app_send)
         except Exception:
             if not overflowed:
                 logger.exception("unhandled error", extra={"path": scope.get("path"), "request_id": request_id})
