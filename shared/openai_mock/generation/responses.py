@@ -266,6 +266,7 @@ def _answer(
     reasoning: bool,
     kind: str | None,
     script: chat.Scripted | None = None,
+    created: int = 0,
 ) -> _Output:
     """Reasoning, the hosted tool call when there is one, then the chat machinery's text or function calls."""
     chat_req = chat_request(turn, hosted_call=kind is not None)
@@ -291,7 +292,7 @@ def _answer(
         found = "; ".join(f"{source['title']} ({source['url']})" for source in sources)
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "web_search", {"query": query}, found)
     completion = chat.build_chat_completion(
-        chat_req, rng, completion_id="", created=0, reasoning=reasoning, script=script
+        chat_req, rng, completion_id="", created=created, reasoning=reasoning, script=script
     )
     usage, choice = completion["usage"], completion["choices"][0]
     out = _Output(
@@ -400,7 +401,9 @@ def build_response(
     request = turn.request
     kind = None if script is not None else hosted_tool(request, turn.conversation)
     out = (
-        _computer_turn(turn, rng, new_id) if kind == "computer" else _answer(turn, rng, new_id, reasoning, kind, script)
+        _computer_turn(turn, rng, new_id)
+        if kind == "computer"
+        else _answer(turn, rng, new_id, reasoning, kind, script, created)
     )
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
     effort = (request.get("reasoning") or {}).get("effort", "medium") if reasoning else None
