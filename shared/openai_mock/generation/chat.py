@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from openai_mock.generation import schema_values, text, tokens
+from openai_mock.generation import answers, extract, schema_values, text, tokens
 
 # Chat framing, as OpenAI counts it: every message costs 3 tokens plus its encoded role, content
 # and name (+1 for a name), and the reply is primed with 3 more.
@@ -198,14 +198,117 @@ def _name_words(name: str) -> list[str]:
     return [word for word in spaced.split() if len(word) >= 4 and word not in _GENERIC_NAME_WORDS]
 
 
-def mentioned(function: Mapping[str, Any], prompt: str) -> bool:
-    """Does the user's message call for this function: its name, or a distinctive word of it?"""
-    lowered = prompt.lower()
+# Words that ask for the same thing: a tool whose name or description says one answers a prompt that says another.
+_CONCEPTS = {
+    "lookup": "look lookup find search get fetch retrieve query check show information info",
+    "add": "add sum plus total addition +",
+    "multiply": "multiply times product multiplication * ×",
+    "subtract": "subtract minus difference subtraction",
+    "divide": "divide divided quotient division ÷",
+    "calculate": "calculate compute calculation evaluate math arithmetic calculator",
+    "weather": "weather temperature forecast rain raining sunny snow snowing wind humid degree climate",
+    "time": "time clock timezone",
+    "send": "send email mail message notify text",
+    "book": "book reserve reservation booking",
+    "convert": "convert conversion exchange",
+    "translate": "translate translation translator",
+    "delete": "delete remove cancel",
+    "buy": "buy purchase order",
+    "stock": "stock share ticker",
+    "news": "news headline headlines",
+    "remind": "remind reminder",
+    "schedule": "schedule meeting appointment calendar event",
+}
+_WORD_CONCEPTS: dict[str, frozenset[str]] = {}
+for _concept, _words in _CONCEPTS.items():
+    for _word in _words.split():
+        _WORD_CONCEPTS[_word] = _WORD_CONCEPTS.get(_word, frozenset()) | {_concept}
+_WEAK_CONCEPTS = frozenset({"lookup"})  # a synonym of these alone does not call a tool
+_DESCRIPTION_STOPWORDS = text.STOPWORDS | frozenset({"current", "given", "specified", "provided", "returns", "return"})
+
+
+def stem(word: str) -> str:
+    """A crude English stem: enough to meet "forecasts"/"forecast", "booking"/"book", "cities"/"city"."""
+    word = word.lower().removesuffix("'s")
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def _concepts(word: str) -> frozenset[str]:
+    return _WORD_CONCEPTS.get(word) or _WORD_CONCEPTS.get(stem(word)) or frozenset()
+
+
+@lru_cache(maxsize=256)
+def _prompt_terms(prompt: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(stems, concepts) of what the user wrote; an operator between numbers names its operation."""
+    words = re.findall(r"[a-z0-9]+|[+*×÷]", prompt.lower())
+    stems = frozenset(stem(word) for word in words)
+    if "://" in prompt:
+        stems |= {"url", "link", "page", "website", "web"}
+    if "@" in prompt:
+        stems |= {"email", "address"}
+    concepts = frozenset(concept for word in words for concept in _concepts(word))
+    for symbol, concept in (("+", "add"), ("*", "multiply"), ("×", "multiply"), ("/", "divide"), ("-", "subtract")):
+        if re.search(rf"\d\s*{re.escape(symbol)}\s*\d", prompt):
+            concepts |= {concept, "calculate"}
+    if re.search(r"\d\s*x\s*\d", prompt):
+        concepts |= {"multiply", "calculate"}
+    return stems, concepts
+
+
+def _term_score(word: str, stems: frozenset[str], concepts: frozenset[str], weight: float) -> float:
+    if len(word) < 3 and word not in ("+", "*"):
+        return 0.0
+    generic = word in _GENERIC_NAME_WORDS
+    if stem(word) in stems:
+        return weight if not generic else min(weight, 1.0)
+    shared = _concepts(word) & concepts
+    if not shared:
+        return 0.0
+    if shared <= _WEAK_CONCEPTS:  # "look up" for a tool named search_…: likely; for get_…: says nothing
+        return 0.5 if generic or weight < 3 else 2.5
+    return weight
+
+
+def relevance(function: Mapping[str, Any], prompt: str) -> float:
+    """How well the user's message asks for this function: its name's words (3 each, 1 for generic verbs), its
+    description's (1 each, up to 3) and its parameters' names (0.5 each), matched by stem or synonym; a literal
+    call (`name(…)`) or the name itself, 10."""
     name = str(function["name"])
-    if name.lower() in lowered or name.lower().replace("_", " ") in lowered:
-        return True
-    words = set(re.findall(r"[a-z0-9]+", lowered))
-    return any(word in words or word.rstrip("s") in words or f"{word}s" in words for word in _name_words(name))
+    lowered = prompt.lower()
+    if re.search(rf"\b{re.escape(name.lower())}\s*\(", lowered) or name.lower() in lowered:
+        return 10.0
+    if len(name) > 3 and name.lower().replace("_", " ") in lowered:
+        return 10.0
+    stems, concepts = _prompt_terms(prompt)
+    score = sum(_term_score(word, stems, concepts, 3.0) for word in set(extract.key_words(name)))
+    description = str(function.get("description") or "")
+    described = {stem(w) for w in re.findall(r"[a-z]+", description.lower()) if w not in _DESCRIPTION_STOPWORDS}
+    score += min(3.0, sum(_term_score(word, stems, concepts, 1.0) for word in described))
+    properties = (function.get("parameters") or {}).get("properties") or {}
+    score += sum(0.5 for key in properties if any(stem(w) in stems for w in extract.key_words(str(key)) if len(w) > 3))
+    return score
+
+
+_CALL_THRESHOLD = 3.0
+
+
+def mentioned(function: Mapping[str, Any], prompt: str) -> bool:
+    """Does the user's message call for this function (`relevance` at least 3)?"""
+    return relevance(function, prompt) >= _CALL_THRESHOLD
+
+
+def _wanted(functions: Sequence[Mapping[str, Any]], prompt: str) -> list[dict[str, Any]]:
+    """The functions the prompt asks for: every one scoring 3 or more and at least half the best score."""
+    if not prompt.strip():
+        return []
+    scores = [relevance(function, prompt) for function in functions]
+    best = max(scores, default=0.0)
+    if best < _CALL_THRESHOLD:
+        return []
+    return [dict(f) for f, score in zip(functions, scores, strict=True) if score >= max(_CALL_THRESHOLD, best / 2)]
 
 
 def plan(request: Mapping[str, Any]) -> Plan:
@@ -220,7 +323,7 @@ def plan(request: Mapping[str, Any]) -> Plan:
             return Plan(call_kind, [f for f in functions if f["name"] == wanted])
         answering_tool = messages[-1]["role"] in ("tool", "function")
         if not answering_tool:
-            called = [f for f in functions if mentioned(f, _last_user_text(messages))]
+            called = _wanted(functions, _last_user_text(messages))
             if choice == "required":
                 called = called or functions[:1]
             if called:
@@ -228,11 +331,12 @@ def plan(request: Mapping[str, Any]) -> Plan:
                 return Plan(call_kind, called if parallel else called[:1])
         elif choice == "required":
             return Plan(call_kind, functions[:1])
-    if messages[-1]["role"] in ("tool", "function"):
-        return Plan("tool_answer")
+    # A structured output format holds on every turn, the one after a tool result included.
     response_format = (request.get("response_format") or {}).get("type", "text")
     if response_format in ("json_schema", "json_object"):
         return Plan(response_format)
+    if messages[-1]["role"] in ("tool", "function"):
+        return Plan("tool_answer")
     return Plan("text")
 
 
@@ -260,87 +364,166 @@ def tool_call_id(rng: random.Random) -> str:
     return "call_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
 
 
-_PLACE_KEYS = ("location", "city", "place", "destination")
-
-
-def _proper_nouns(prompt: str) -> list[str]:
-    """Capitalised words that do not start a sentence: the places and names a user mentions."""
-    found = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)", prompt.strip())
-    return [word for word in found if word.lower() not in ("i", "what", "how")]
-
-
-def _arguments(function: Mapping[str, Any], rng: random.Random, prompt: str) -> str:
-    """Arguments that validate against the function's parameters, using what the user named where it fits."""
+def _arguments(function: Mapping[str, Any], rng: random.Random, prompt: str, created: int = 0) -> str:
+    """Arguments that validate against the function's parameters: what the prompt says (a literal call's arguments,
+    quoted strings, numbers, dates, emails, URLs, places and people, enums matched by word; `extract.Extractor`)
+    where it fits the schema, generated values for the rest."""
     parameters = function.get("parameters") or {"type": "object", "properties": {}}
-    value = schema_values.generate_value(parameters, rng, all_properties=bool(function.get("strict")))
-    properties = parameters.get("properties") or {}
-    nouns = _proper_nouns(prompt)
-    if isinstance(value, dict) and nouns:
-        for key, schema in properties.items():
-            plain_string = (
-                isinstance(schema, Mapping)
-                and schema.get("type") == "string"
-                and not (set(schema) & {"enum", "const", "pattern", "format", "maxLength"})
-            )
-            if key in value and plain_string and key.lower() in _PLACE_KEYS:
-                value[key] = nouns[0]
+    hint = extract.Extractor.of(prompt, created, str(function["name"])).pick
+    value = schema_values.generate_value(parameters, rng, all_properties=bool(function.get("strict")), hint=hint)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _tool_results(messages: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """The trailing tool (or function) results: (function name, output), in order."""
+    names: dict[str, str] = {}
+    for message in messages:
+        for call in message.get("tool_calls") or []:
+            names[str(call.get("id"))] = str((call.get("function") or {}).get("name", ""))
+    results: list[tuple[str, str]] = []
+    for message in reversed(messages):
+        if message["role"] not in ("tool", "function"):
+            break
+        name = message.get("name") or names.get(str(message.get("tool_call_id")), "")
+        results.append((str(name), content_text(message.get("content")).strip()))
+    return results[::-1]
+
+
+def _shown_result(result: str) -> str:
+    """A tool's output as a sentence quotes it: a JSON object's fields as "key: value", else the text itself."""
+    try:
+        parsed = json.loads(result)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict) and parsed:
+        pairs = [
+            f"{key.replace('_', ' ')}: {json.dumps(val, ensure_ascii=False) if isinstance(val, dict | list) else val}"
+            for key, val in list(parsed.items())[:8]
+        ]
+        result = ", ".join(pairs)
+    return result if len(result) <= 300 else result[:297] + "..."
 
 
 def _tool_answer_text(messages: Sequence[Mapping[str, Any]], rng: random.Random, model: str) -> str:
-    result = content_text(messages[-1].get("content")).strip()
-    shown = result if len(result) <= 200 else result[:197] + "..."
-    topic = text.topic_of(_last_user_text(messages))
-    lead = rng.choice(("Here is what I found", "Based on the result", "According to the tool"))
-    body = text.compose(rng, topic=topic, target_tokens=rng.randint(15, 45), model=model).text
-    return f"{lead}: {shown}\n\n{body}" if shown else body
+    """The answer once tool results are in: it reports what they returned, quoting their values."""
+    results = [(name, _shown_result(output)) for name, output in _tool_results(messages) if output]
+    if not results:
+        topic = text.topic_of(_last_user_text(messages))
+        return text.compose(rng, topic=topic, target_tokens=rng.randint(15, 45), model=model).text
+    if len(results) == 1:
+        lead = rng.choice(("Here is what I found", "Based on the result", "According to the tool"))
+        shown = results[0][1]
+        return f"{lead}: {shown}" + ("" if shown[-1:] in ".!?" else ".")
+    lines = [f"- {name.replace('_', ' ') or 'result'}: {shown}" for name, shown in results]
+    return "Here is what I found:\n" + "\n".join(lines)
 
 
-def _json_object_text(messages: Sequence[Mapping[str, Any]], rng: random.Random, model: str) -> str:
-    topic = text.topic_of(_last_user_text(messages))
-    answer = text.compose(rng, topic=topic, target_tokens=rng.randint(15, 35), model=model).text.replace("\n\n", " ")
+_KEYS_NAMED = re.compile(
+    r"\b(?:keys?|fields?|properties|attributes)\s*(?:named|called|of)?\s*:?\s*((?:[`'\"]?[A-Za-z_][\w]*[`'\"]?"
+    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+)?){1,12})",
+    re.IGNORECASE,
+)
+
+
+def named_keys(prompt: str) -> list[str]:
+    """Keys a prompt asks its JSON to have: "with keys name, age and city", "fields `title` and `year`"."""
+    match = _KEYS_NAMED.search(prompt)
+    if not match:
+        return []
+    keys: list[str] = []
+    for word in re.findall(r"[`'\"]?([A-Za-z_]\w*)[`'\"]?", match[1]):
+        if word.lower() in ("and", "or", "the", "with", "for", "in", "of", "json", "return", "only"):
+            if keys and word.lower() not in ("and", "or"):
+                break
+            continue
+        keys.append(word)
+    return list(dict.fromkeys(keys))[:12]
+
+
+def _guess_type(key: str) -> dict[str, Any]:
+    words = extract.key_words(key)
+    if words and words[0] in ("is", "has", "can", "should", "enabled", "active"):
+        return {"type": "boolean"}
+    if any(w in ("age", "count", "year", "quantity", "number", "total", "id", "rank") for w in words):
+        return {"type": "integer"}
+    if any(w in ("price", "score", "amount", "rating", "confidence") for w in words):
+        return {"type": "number"}
+    if words and words[-1].endswith("s") and words[-1] not in ("address", "status", "news"):
+        return {"type": "array", "items": {"type": "string"}}
+    return {"type": "string"}
+
+
+def _json_object_text(messages: Sequence[Mapping[str, Any]], rng: random.Random, model: str, created: int) -> str:
+    prompt = _last_user_text(messages)
+    direct = answers.direct(messages, created)
+    keys = named_keys("\n".join(content_text(m.get("content")) for m in messages if m["role"] != "assistant"))
+    if keys:
+        schema = {"type": "object", "properties": {key: _guess_type(key) for key in keys}, "required": keys}
+        hint = extract.Extractor.of(prompt, created, answer=direct).pick
+        value = schema_values.generate_value(schema, rng, all_properties=True, hint=hint)
+        return json.dumps(value, ensure_ascii=False)
+    topic = text.topic_of(prompt)
+    if direct is not None:
+        answer = direct
+    else:
+        answer = text.compose(rng, topic=topic, target_tokens=rng.randint(15, 35), model=model).text.replace(
+            "\n\n", " "
+        )
     return json.dumps({"topic": topic, "answer": answer, "confidence": round(rng.uniform(0.6, 0.99), 2)})
 
 
-def _json_schema_text(request: Mapping[str, Any], rng: random.Random) -> str:
+def _json_schema_text(request: Mapping[str, Any], rng: random.Random, created: int) -> str:
     spec = request["response_format"]["json_schema"]
     schema = spec.get("schema") or {"type": "object", "properties": {}}
     strict = bool(spec.get("strict"))
-    value = schema_values.generate_value(schema, rng, name=spec.get("name", ""), all_properties=strict)
+    messages = request["messages"]
+    prompt = _last_user_text(messages)
+    hint = extract.Extractor.of(prompt, created, answer=answers.direct(messages, created)).pick
+    value = schema_values.generate_value(schema, rng, name=spec.get("name", ""), all_properties=strict, hint=hint)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _visible_text(request: Mapping[str, Any], kind: str, rng: random.Random, question_tokens: int) -> text.Composed:
+def _visible_text(
+    request: Mapping[str, Any], kind: str, rng: random.Random, question_tokens: int, created: int
+) -> text.Composed:
     messages, model = request["messages"], request["model"]
     if kind == "text":
+        if request.get("prediction"):
+            answer = predicted_answer(request)
+            return text.Composed(answer, tokens.encode(answer, model))
+        direct = answers.direct(messages, created)
+        if direct is not None:
+            return text.Composed(direct, tokens.encode(direct, model))
         target = text.natural_length(rng, question_tokens)
         target = max(8, int(target * _VERBOSITY_LENGTH.get(request.get("verbosity") or "medium", 1.0)))
         return text.compose(rng, topic=text.topic_of(_last_user_text(messages)), target_tokens=target, model=model)
     if kind == "tool_answer":
         answer = _tool_answer_text(messages, rng, model)
     elif kind == "json_object":
-        answer = _json_object_text(messages, rng, model)
+        answer = _json_object_text(messages, rng, model, created)
     else:
-        answer = _json_schema_text(request, rng)
+        answer = _json_schema_text(request, rng, created)
     return text.Composed(answer, tokens.encode(answer, model))
 
 
 def _text_choice(
-    request: Mapping[str, Any], kind: str, rng: random.Random, budget: int | None, question_tokens: int
+    request: Mapping[str, Any], kind: str, rng: random.Random, budget: int | None, question_tokens: int, created: int
 ) -> ChoiceResult:
     model = request["model"]
-    visible = _visible_text(request, kind, rng, question_tokens)
+    visible = _visible_text(request, kind, rng, question_tokens, created)
     fitted = text.fit(visible.text, model=model, max_tokens=budget, stop=_stop_list(request), encoded=visible.tokens)
     message = {"role": "assistant", "content": fitted.text, "refusal": None}
     return ChoiceResult(message, fitted.finish_reason, fitted.token_count, fitted.tokens)
 
 
-def _call_choice(request: Mapping[str, Any], chosen: Plan, rng: random.Random, budget: int | None) -> ChoiceResult:
+def _call_choice(
+    request: Mapping[str, Any], chosen: Plan, rng: random.Random, budget: int | None, created: int
+) -> ChoiceResult:
     model = request["model"]
     calls, used, finish = [], 0, "tool_calls" if chosen.kind == "tools" else "function_call"
     for function in chosen.functions:
         name_tokens = tokens.count_tokens(function["name"], model) + TOKENS_PER_MESSAGE
-        arguments = _arguments(function, rng, _last_user_text(request["messages"]))
+        arguments = _arguments(function, rng, _last_user_text(request["messages"]), created)
         remaining = None if budget is None else max(0, budget - used - name_tokens)
         fitted = text.fit(arguments, model=model, max_tokens=remaining)
         used += name_tokens + fitted.token_count
@@ -500,9 +683,9 @@ def build_chat_completion(
             if script is not None:
                 result = _scripted_choice(request, script, choice_rng, remaining)
             elif chosen.kind in ("tools", "function_call"):
-                result = _call_choice(request, chosen, choice_rng, remaining)
+                result = _call_choice(request, chosen, choice_rng, remaining, created)
             else:
-                result = _text_choice(request, chosen.kind, choice_rng, remaining, prompt.question)
+                result = _text_choice(request, chosen.kind, choice_rng, remaining, prompt.question, created)
         hidden += thinking
         completion_tokens += result.completion_tokens + thinking
         logprobs = None
@@ -544,20 +727,54 @@ def _prediction_tokens(request: Mapping[str, Any]) -> list[int]:
     return tokens.encode(content_text(prediction.get("content")), request["model"])
 
 
-def _accepted_prediction_tokens(request: Mapping[str, Any], choices: list[dict[str, Any]]) -> int:
+_EDIT = re.compile(
+    r"\b(?:rename|replace|change|swap|substitute)\s+(?:(?:the|all|every)\s+)?(?:(?:variable|function|word|class|"
+    r"method|string|name|text|field|value|occurrences?\s+of)\s+)?[`'\"]?(.+?)[`'\"]?\s+(?:to|with|into|by|for)\s+[`'\"]?(.+?)[`'\"]?"
+    r"(?:\s+(?:everywhere|throughout|in the code|in the text)|[.!]?\s*$|[.!]\s)",
+    re.IGNORECASE,
+)
+
+
+def predicted_answer(request: Mapping[str, Any]) -> str:
+    """With `prediction`: the predicted content, edited as the last user message asks ("rename X to Y", "replace X
+    with Y": every whole-word X), else with one deterministic edit: the first line's first number + 1, or (none)
+    a final line saying it was checked."""
+    predicted = content_text(request["prediction"].get("content"))
+    ask = _last_user_text(request["messages"])
+    edit = _EDIT.search(ask)
+    if edit and edit[1] in predicted:
+        old, new = edit[1], edit[2]
+        pattern = rf"\b{re.escape(old)}\b" if re.fullmatch(r"\w+", old) else re.escape(old)
+        return re.sub(pattern, lambda _: new, predicted)
+    number = re.search(r"(?<![\w.])\d+(?![\w.])", predicted)
+    if number:
+        return predicted[: number.start()] + str(int(number[0]) + 1) + predicted[number.end() :]
+    return predicted.rstrip("\n") + ("\n" if "\n" in predicted else " ") + "(checked)"
+
+
+def _prediction_split(request: Mapping[str, Any], choices: list[dict[str, Any]]) -> tuple[int, int]:
+    """(accepted, rejected) prediction tokens: the predicted tokens the answer reproduces — its longest common
+    prefix and, after it, suffix with the prediction, token by token — and the rest of the prediction."""
     predicted = _prediction_tokens(request)
     if not predicted:
-        return 0
+        return 0, 0
     produced = tokens.encode(choices[0]["message"].get("content") or "", request["model"])
-    shared = 0
-    while shared < min(len(predicted), len(produced)) and predicted[shared] == produced[shared]:
-        shared += 1
-    return shared
+    limit = min(len(predicted), len(produced))
+    prefix = 0
+    while prefix < limit and predicted[prefix] == produced[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and predicted[-1 - suffix] == produced[-1 - suffix]:
+        suffix += 1
+    return prefix + suffix, len(predicted) - prefix - suffix
+
+
+def _accepted_prediction_tokens(request: Mapping[str, Any], choices: list[dict[str, Any]]) -> int:
+    return _prediction_split(request, choices)[0]
 
 
 def _rejected_prediction_tokens(request: Mapping[str, Any], choices: list[dict[str, Any]]) -> int:
-    predicted = _prediction_tokens(request)
-    return len(predicted) - _accepted_prediction_tokens(request, choices) if predicted else 0
+    return _prediction_split(request, choices)[1]
 
 
 # --------------------------------------------------------------------------------------------- streaming

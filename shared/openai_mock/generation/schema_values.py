@@ -26,6 +26,9 @@ except ImportError:  # pragma: no cover
 from openai_mock.schema_checks import JSON_TYPES, UnsatisfiableSchema
 
 Schema = Mapping[str, Any] | bool
+# The extraction hook: (property name, kind, schema) → a value read from the request, or None. Kinds: "string",
+# "integer", "number", "boolean", "array", "enum". A value that does not fit the schema is ignored.
+Hint = Callable[[str, str, Mapping[str, Any]], Any]
 MAX_DEPTH = 6  # past this, recursive schemas take their smallest branch
 
 
@@ -214,10 +217,28 @@ def _emit_class(items: list[tuple[Any, Any]], rng: random.Random) -> str:
 class ValueGenerator:
     """Generates values for one root schema (the document `$ref`s resolve against)."""
 
-    def __init__(self, root: Schema, rng: random.Random, *, all_properties: bool = False) -> None:
+    def __init__(
+        self, root: Schema, rng: random.Random, *, all_properties: bool = False, hint: Hint | None = None
+    ) -> None:
         self.root = root
         self.rng = rng
         self.all_properties = all_properties  # strict mode: every property is present
+        self.hint = hint
+        self.hinted_count = 0  # how many values the hint supplied so far
+
+    def _hinted(self, name: str, kind: str, schema: Mapping[str, Any]) -> Any:
+        """The hook's value for this property when it fits the schema, else `_NOTHING`."""
+        if self.hint is None or not name:
+            return _NOTHING
+        candidate = self.hint(name, kind, schema)
+        if candidate is None:
+            return _NOTHING
+        if kind == "integer" and isinstance(candidate, float) and candidate.is_integer():
+            candidate = int(candidate)
+        if not _fits(candidate, kind, schema):
+            return _NOTHING
+        self.hinted_count += 1
+        return candidate
 
     def value(self, schema: Schema, name: str = "", depth: int = 0) -> Any:
         if schema is True:
@@ -238,7 +259,9 @@ class ValueGenerator:
         if "enum" in schema:
             if not schema["enum"]:
                 raise UnsatisfiableSchema("empty enum")
-            return self.rng.choice(schema["enum"])
+            choice = self.rng.choice(schema["enum"])
+            hinted = self._hinted(name, "enum", schema)
+            return choice if hinted is _NOTHING else hinted
         for keyword in ("anyOf", "oneOf"):
             if keyword in schema:
                 branch = self._branch(schema[keyword], depth)
@@ -317,6 +340,10 @@ class ValueGenerator:
         return "string"
 
     def _typed(self, schema: Mapping[str, Any], kind: str, name: str, depth: int) -> Any:
+        if self.hint is not None and kind not in ("object", "null"):
+            hinted = self._hinted(name, kind, schema)
+            if hinted is not _NOTHING:
+                return hinted
         if kind == "object":
             return self._object(schema, depth)
         if kind == "array":
@@ -345,12 +372,24 @@ class ValueGenerator:
                 chosen.append(key)
         for key in list(chosen):  # dependentRequired pulls its partners in
             chosen.extend(k for k in (schema.get("dependentRequired") or {}).get(key, []) if k not in chosen)
+        order = {key: index for index, key in enumerate(properties)}
+        if self.hint is not None:  # values read from a prompt are taken in the order the schema declares them
+            chosen.sort(key=lambda key: order.get(key, len(order)))
         extra_schema = schema.get("additionalProperties", True)
         result: dict[str, Any] = {}
         for key in chosen:
             result[key] = self.value(
                 properties.get(key, extra_schema if extra_schema is not False else True), key, depth + 1
             )
+        if self.hint is not None:  # an optional property the prompt gives a value for is present
+            for key in properties:
+                if key in result or len(result) >= maximum or key in (schema.get("dependentRequired") or {}):
+                    continue
+                before = self.hinted_count
+                value = self.value(properties[key], key, depth + 1)
+                if self.hinted_count > before:
+                    result[key] = value
+            result = dict(sorted(result.items(), key=lambda item: order.get(item[0], len(order))))
         extra = 0
         while len(result) < schema.get("minProperties", 0):
             if extra_schema is False:
@@ -478,10 +517,86 @@ class ValueGenerator:
         raise UnsatisfiableSchema("no representable multiple of multipleOf within bounds")
 
 
-def generate_value(schema: Schema, rng: random.Random, *, name: str = "", all_properties: bool = False) -> Any:
+def generate_value(
+    schema: Schema, rng: random.Random, *, name: str = "", all_properties: bool = False, hint: Hint | None = None
+) -> Any:
     """One value that validates against `schema` (the root for `$ref`s). `all_properties` fills every
-    declared property, as strict structured outputs do."""
-    return ValueGenerator(schema, rng, all_properties=all_properties).value(schema, name)
+    declared property, as strict structured outputs do; `hint` offers values read from the request."""
+    return ValueGenerator(schema, rng, all_properties=all_properties, hint=hint).value(schema, name)
+
+
+_NOTHING = object()
+_FORMATS = {
+    "email": re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),
+    "idn-email": re.compile(r"[^@\s]+@[^@\s]+"),
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "date-time": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})"),
+    "uri": re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+"),
+    "url": re.compile(r"https?://\S+"),
+}
+
+
+def _fits(value: Any, kind: str, schema: Mapping[str, Any]) -> bool:  # noqa: C901
+    """Does a value read from a prompt satisfy this (scalar, or array of scalars) schema?"""
+    if kind == "enum":
+        return value in (schema.get("enum") or [])
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind in ("integer", "number"):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (kind == "integer" and not isinstance(value, int))
+        ):
+            return False
+        if not math.isfinite(value):
+            return False
+        for key, ok in (
+            ("minimum", lambda bound: value >= bound),
+            ("maximum", lambda bound: value <= bound),
+            ("exclusiveMinimum", lambda bound: isinstance(bound, bool) or value > bound),
+            ("exclusiveMaximum", lambda bound: isinstance(bound, bool) or value < bound),
+        ):
+            if key in schema and not ok(schema[key]):
+                return False
+        multiple = schema.get("multipleOf")
+        return not multiple or (value / multiple).is_integer()
+    if kind == "string":
+        if not isinstance(value, str) or not value:
+            return False
+        if not int(schema.get("minLength", 0)) <= len(value) <= int(schema.get("maxLength", 10_000)):
+            return False
+        if "pattern" in schema:
+            try:
+                if not re.search(str(schema["pattern"]), value):
+                    return False
+            except re.error:
+                return False
+        fmt = _FORMATS.get(str(schema.get("format", "")))
+        return fmt is None or fmt.fullmatch(value) is not None
+    if kind == "array":
+        if not isinstance(value, list) or not value:
+            return False
+        if not int(schema.get("minItems", 0)) <= len(value) <= int(schema.get("maxItems", 10_000)):
+            return False
+        if schema.get("uniqueItems") and len({_canonical(v) for v in value}) < len(value):
+            return False
+        if "contains" in schema or "prefixItems" in schema:
+            return False
+        items = schema.get("items", True)
+        if items is True:
+            return True
+        if not isinstance(items, Mapping) or set(items) & {"$ref", "anyOf", "oneOf", "allOf", "const"}:
+            return False
+        item_kind = "enum" if "enum" in items else items.get("type")
+        return (
+            isinstance(item_kind, str)
+            and item_kind not in ("object", "array")
+            and all(_fits(item, item_kind, items) for item in value)
+        )
+    return False
 
 
 def _canonical(value: Any) -> str:

@@ -207,6 +207,8 @@ _STOPWORDS = frozenset(
     }
 )
 
+STOPWORDS = _STOPWORDS  # for other builders (tool matching)
+
 _OPENERS = (
     "Here is a clear way to think about {topic}.",
     "Good question: {topic} comes up often, and the short answer is that it depends on a few details.",

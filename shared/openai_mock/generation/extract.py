@@ -1,0 +1,692 @@
+"""Reading values out of a prompt: literal calls (`name(3)`, `name(a=1, b="x")`), quoted strings, numbers, dates,
+emails, URLs, places and people, lists. `Extractor` answers `schema_values`' hook: for a property (its name, its
+kind, its schema) the prompt's value that fits, consumed in the order the schema asks for them; `None` leaves the
+value to the generator. Pure: the same prompt (and `created`) gives the same values."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openai_mock.generation import facts
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"https?://[^\s\"'<>)]+")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+_MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_TEXT_DATE = re.compile(
+    rf"\b(?:({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
+    rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_WORD})\.?(?:,?\s+(\d{{4}}))?)\b",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBER = re.compile(r"(?<![\w.@/-])(-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\w@/]|\.\d|-\d)")
+_NUMBER_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
+}
+_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|(?<![\w])'([^']+)'(?![\w])|`([^`]+)`")
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\(([^()]*)\)")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[\w](?:\s+(?:(?:de|da|del|van|von|of|la|le)\s+)?[A-Z][\w'’-]*[\w])*")
+# Capitalised words that are not names: sentence openers, pronouns, days and months.
+_NOT_NAMES = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "i",
+        "i'm",
+        "im",
+        "what",
+        "what's",
+        "whats",
+        "who",
+        "whom",
+        "how",
+        "when",
+        "where",
+        "why",
+        "which",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "please",
+        "hi",
+        "hey",
+        "hello",
+        "thanks",
+        "thank",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "and",
+        "or",
+        "but",
+        "so",
+        "if",
+        "then",
+        "tell",
+        "give",
+        "show",
+        "find",
+        "get",
+        "look",
+        "search",
+        "book",
+        "send",
+        "set",
+        "add",
+        "list",
+        "make",
+        "create",
+        "write",
+        "compute",
+        "calculate",
+        "convert",
+        "check",
+        "fetch",
+        "call",
+        "use",
+        "run",
+        "let",
+        "help",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "on",
+        "in",
+        "at",
+        "for",
+        "from",
+        "to",
+        "by",
+        "with",
+        "of",
+        "as",
+        "into",
+        "about",
+        "after",
+        "before",
+        "today",
+        "tomorrow",
+        "yesterday",
+        "also",
+        "just",
+        "only",
+        "remember",
+        "note",
+        "meeting",
+        "extract",
+        "return",
+        "respond",
+        "reply",
+        "answer",
+        "say",
+        "repeat",
+        "note",
+        "sure",
+        "dear",
+        "new",
+        "next",
+        "last",
+        "json",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    ]
+) | frozenset(_MONTHS)
+_PLACE_PREPOSITIONS = ("in", "to", "from", "at", "near", "for", "visit", "visiting", "of", "around")
+_FIRST_NAMES = frozenset(
+    [
+        "alice",
+        "bob",
+        "carol",
+        "charlie",
+        "dave",
+        "david",
+        "emma",
+        "eve",
+        "frank",
+        "grace",
+        "hannah",
+        "henry",
+        "isabel",
+        "jack",
+        "james",
+        "jane",
+        "john",
+        "julia",
+        "kate",
+        "laura",
+        "liam",
+        "lucy",
+        "maria",
+        "mark",
+        "mary",
+        "michael",
+        "mike",
+        "nina",
+        "noah",
+        "olivia",
+        "oliver",
+        "paul",
+        "peter",
+        "rachel",
+        "sam",
+        "sara",
+        "sarah",
+        "sophia",
+        "steve",
+        "susan",
+        "tom",
+        "tim",
+        "victor",
+        "wendy",
+        "zoe",
+        "anna",
+        "ben",
+        "chris",
+        "daniel",
+        "elena",
+        "george",
+        "harry",
+        "ivan",
+        "jose",
+        "juan",
+        "karen",
+        "leo",
+        "linda",
+        "lisa",
+        "luke",
+        "max",
+        "mia",
+        "nick",
+        "omar",
+        "priya",
+        "raj",
+        "ravi",
+        "rosa",
+        "ryan",
+        "sofia",
+        "tina",
+        "tony",
+        "yuki",
+        "ahmed",
+        "fatima",
+        "wei",
+        "mei",
+    ]
+)
+
+
+def number_value(raw: str) -> int | float:
+    cleaned = raw.replace(",", "")
+    return float(cleaned) if "." in cleaned else int(cleaned)
+
+
+@dataclass
+class Entities:
+    """What a prompt names, in order of appearance."""
+
+    text: str
+    quoted: list[str] = field(default_factory=list)
+    numbers: list[int | float] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)  # ISO
+    places: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # every proper noun, places and people alike
+    calls: dict[str, tuple[list[Any], dict[str, Any]]] = field(default_factory=dict)
+
+
+def _date(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def dates_in(text: str, created: int) -> list[tuple[int, str]]:
+    """(position, ISO date) of the dates the text names; a year-less date takes the year of `created`, and
+    today/tomorrow/yesterday/next <weekday> are counted from it."""
+    today = dt.datetime.fromtimestamp(created, dt.UTC).date()
+    found: list[tuple[int, str]] = []
+    for match in _ISO_DATE.finditer(text):
+        iso = _date(int(match[1]), int(match[2]), int(match[3]))
+        if iso:
+            found.append((match.start(), iso))
+    for match in _TEXT_DATE.finditer(text):
+        if match[1]:
+            month, day, year = _MONTHS[match[1].lower()], int(match[2]), match[3]
+        else:
+            month, day, year = _MONTHS[match[5].lower()], int(match[4]), match[6]
+        if match[0].lower().startswith("may ") and not year and not re.match(r"may\s+\d", match[0].lower()):
+            continue
+        iso = _date(int(year) if year else today.year, month, day)
+        if iso:
+            found.append((match.start(), iso))
+    lowered = text.lower()
+    for word, offset in (("today", 0), ("tonight", 0), ("tomorrow", 1), ("yesterday", -1)):
+        for match in re.finditer(rf"\b{word}\b", lowered):
+            found.append((match.start(), (today + dt.timedelta(days=offset)).isoformat()))
+    for match in re.finditer(r"\b(?:on|next|this|by|until)\s+(" + "|".join(_WEEKDAYS) + r")\b", lowered):
+        ahead = (_WEEKDAYS.index(match[1]) - today.weekday()) % 7 or 7
+        found.append((match.start(), (today + dt.timedelta(days=ahead)).isoformat()))
+    return sorted(found)
+
+
+def literal_calls(text: str) -> dict[str, tuple[list[Any], dict[str, Any]]]:
+    """`name(3)`, `name(a=1, b="x")`: the literal arguments of every call the text writes (literals only: safe)."""
+    calls: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+    for match in _CALL.finditer(text):
+        try:
+            node = ast.parse(f"f({match[2]})", mode="eval").body
+        except SyntaxError:
+            continue
+        if not isinstance(node, ast.Call):
+            continue
+        try:
+            args = [ast.literal_eval(arg) for arg in node.args]
+            kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg}
+        except (ValueError, SyntaxError, TypeError):
+            continue
+        calls.setdefault(match[1], (args, kwargs))
+    return calls
+
+
+def proper_nouns(text: str) -> list[str]:
+    names: list[str] = []
+    for match in _CAPITALISED.finditer(text):
+        words = match[0].split()
+        while words and words[0].lower().strip("'’.") in _NOT_NAMES:
+            words.pop(0)
+        while words and words[-1].lower().strip("'’.") in _NOT_NAMES:
+            words.pop()
+        span = " ".join(words).rstrip(".").removesuffix("'s").removesuffix("’s")
+        fitting = span and (not span.isupper() or len(span) > 3) and not any(c.isdigit() for c in span)
+        if fitting and span not in names:
+            names.append(span)
+    return names
+
+
+def entities(text: str, created: int = 0) -> Entities:
+    found = Entities(text)
+    found.calls = literal_calls(text)
+    found.emails = _EMAIL.findall(text)
+    found.urls = [url.rstrip(".,;") for url in _URL.findall(text)]
+    for match in _QUOTED.finditer(text):
+        quoted = next(group for group in match.groups() if group is not None)
+        if match[4] is not None and re.fullmatch(r"\w+", quoted):  # `title`: a name in code voice, not a value
+            continue
+        if quoted.strip():
+            found.quoted.append(quoted.strip())
+    dated = dates_in(text, created)
+    found.dates = list(dict.fromkeys(iso for _, iso in dated))
+    masked = _URL.sub(" ", _EMAIL.sub(" ", text))
+    masked = _ISO_DATE.sub(" ", masked)
+    masked = _TEXT_DATE.sub(lambda m: " " if (m[2] or m[4]) else m[0], masked)
+    masked = re.sub(r"\b\d{1,2}:\d{2}\b", " ", masked)
+    found.numbers = [number_value(raw) for raw in _NUMBER.findall(masked)]
+    if not found.numbers:
+        found.numbers = [_NUMBER_WORDS[word] for word in re.findall(r"[a-z]+", masked.lower()) if word in _NUMBER_WORDS]
+    inside_quotes = " ".join(found.quoted)
+    found.names = []
+    for name in proper_nouns(text):
+        at = text.find(name)
+        starts_sentence = at == 0 or re.search(r"[.!?:\n]\s*$", text[:at]) is not None
+        known = name.split()[0].lower() in _FIRST_NAMES or facts.is_place(name)
+        if name in inside_quotes and not known:
+            continue
+        if starts_sentence and " " not in name and not known:
+            continue
+        found.names.append(name)
+    for name in found.names:
+        before = text[: text.find(name)].lower().split()[-1:] or [""]
+        known_place = facts.is_place(name)
+        if known_place or (before[0] in _PLACE_PREPOSITIONS and name.split()[0].lower() not in _FIRST_NAMES):
+            found.places.append(name)
+        else:
+            found.people.append(name)
+    return found
+
+
+def list_items(text: str) -> list[str]:
+    """The items of the longest list the text gives: "a, b and c", bullet lines, "x and y"."""
+    bullets = [m.strip() for m in re.findall(r"^\s*(?:[-*•]|\d+[.)])\s+(.+)$", text, re.MULTILINE)]
+    if len(bullets) >= 2:
+        return bullets
+    best: list[str] = []
+    for clause in re.split(r"[.;:!?\n]\s*", text):
+        parts = [p.strip() for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", clause) if p.strip()]
+        if len(parts) >= 2 and len(parts) > len(best):
+            best = parts
+    if best:
+        # the first item often carries the clause's lead-in ("I need eggs"): keep its last words
+        head = best[0].split()
+        tail_len = max(len(part.split()) for part in best[1:])
+        best[0] = " ".join(head[-tail_len:])
+    return best
+
+
+# --------------------------------------------------------------------------------------------- the hook
+
+_PERSON_KEYS = (
+    "name",
+    "person",
+    "author",
+    "user",
+    "owner",
+    "customer",
+    "recipient",
+    "contact",
+    "attendee",
+    "participant",
+    "people",
+    "member",
+    "guest",
+    "speaker",
+    "employee",
+    "student",
+    "assignee",
+)
+_PLACE_KEYS = (
+    "city",
+    "location",
+    "place",
+    "destination",
+    "origin",
+    "country",
+    "region",
+    "town",
+    "where",
+    "address",
+    "venue",
+    "departure",
+    "arrival",
+)
+_TEXT_KEYS = (
+    "query",
+    "q",
+    "search",
+    "term",
+    "keyword",
+    "text",
+    "prompt",
+    "question",
+    "input",
+    "message",
+    "content",
+    "body",
+    "topic",
+    "subject",
+    "title",
+    "expression",
+    "sentence",
+    "phrase",
+    "word",
+)
+_ANSWER_KEYS = ("answer", "result", "output", "response", "reply", "solution", "value")
+_COUNT_KEYS = ("age", "count", "quantity", "number", "amount", "qty", "guests", "people", "size", "total")
+
+
+def key_words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").replace("-", " ").lower()
+    return spaced.split()
+
+
+def _has(words: Sequence[str], keys: Sequence[str]) -> bool:
+    return any(word in keys or word.rstrip("s") in keys for word in words)
+
+
+def _search_phrase(text: str) -> str | None:
+    match = re.search(
+        r"\b(?:search(?:\s+the\s+web)?\s+for|look\s+up|find(?:\s+me)?|google|query|about|for)\s+(.+?)(?:[?.!]|$)",
+        text,
+        re.IGNORECASE,
+    )
+    return match[1].strip() if match else None
+
+
+@dataclass
+class Extractor:
+    """The prompt's values for `schema_values`: `pick(name, kind, schema)` returns a value to try or None."""
+
+    found: Entities
+    function: str = ""
+    answer: str | None = None  # the checkable answer to the prompt (answers.direct), for "answer"/"result" fields
+    used: dict[str, int] = field(default_factory=dict)
+    taken: dict[str, set[str]] = field(default_factory=dict)
+    positional: int = 0
+
+    @classmethod
+    def of(cls, text: str, created: int = 0, function: str = "", answer: str | None = None) -> Extractor:
+        return cls(entities(text, created), function, answer)
+
+    def _answer(self, kind: str) -> Any:
+        if self.answer is None:
+            return None
+        if kind == "string":
+            return self.answer
+        if kind in ("integer", "number"):
+            numbers = entities(self.answer.split("=")[-1]).numbers
+            return numbers[-1] if numbers else None
+        return None
+
+    def _next(self, pool: str, values: Sequence[Any]) -> Any:
+        index = self.used.get(pool, 0)
+        if index < len(values):
+            self.used[pool] = index + 1
+            return values[index]
+        return None
+
+    def call_argument(self, name: str) -> Any:
+        call = self.found.calls.get(self.function)
+        if call is None:
+            return None
+        args, kwargs = call
+        if name in kwargs:
+            return kwargs[name]
+        if self.positional < len(args):
+            self.positional += 1
+            return args[self.positional - 1]
+        return None
+
+    def _enum(self, words: Sequence[str], schema: Mapping[str, Any], lowered: str) -> Any:
+        """The enum value the prompt names: the most mentioned (then the first), or for a target ("to_…") the last;
+        each value is given once per enum."""
+        options = [option for option in schema.get("enum") or [] if isinstance(option, str)]
+        pool = "enum:" + "|".join(options)
+        taken = self.taken.setdefault(pool, set())
+        mentions: list[tuple[int, int, str]] = []  # (-count, first position, option)
+        for option in options:
+            found = [m.start() for m in re.finditer(rf"\b{re.escape(option.lower())}", lowered)]
+            if not found and option.lower() in ("fahrenheit", "celsius"):
+                found = [m.start() for m in re.finditer(rf"°\s?{option[0].lower()}\b", lowered)]
+            if found and option not in taken:
+                last = _has(words, ("to", "target", "into"))
+                mentions.append((-len(found), found[-1] if last else found[0], option))
+        if not mentions:
+            return None
+        towards = _has(words, ("to", "target", "into"))
+        chosen = max(mentions, key=lambda m: m[1])[2] if towards else min(mentions)[2]
+        taken.add(chosen)
+        return chosen
+
+    def pick(self, name: str, kind: str, schema: Mapping[str, Any]) -> Any:  # noqa: C901
+        if self.function and self.function in self.found.calls and name:
+            value = self.call_argument(name)
+            if value is not None:
+                return value
+        found, words = self.found, key_words(name)
+        lowered = found.text.lower()
+        if self.answer is not None and _has(words, _ANSWER_KEYS):
+            answered = self._answer(kind)
+            if answered is not None:
+                return answered
+        if kind == "enum":
+            return self._enum(words, schema, lowered)
+        if kind == "boolean":
+            subject = [w for w in words if w not in ("is", "has", "include", "enable", "with")]
+            for word in subject:
+                match = re.search(rf"(\bnot?\b|n't|\bwithout\b)?[\w\s]{{0,12}}\b{re.escape(word)}", lowered)
+                if match:
+                    return match[1] is None
+            return None
+        if kind in ("integer", "number"):
+            if _has(words, ("age",)):
+                age = re.search(r"(\d+)(?:\s*-?\s*years?\s*-?\s*old| yo\b)|\baged?\s+(?:is\s+)?(\d+)", lowered)
+                if age:
+                    return int(age[1] or age[2])
+            for word in words:
+                near = re.search(
+                    rf"(\d+(?:\.\d+)?)\s+{re.escape(word)}|{re.escape(word)}\w*\s*(?:is|of|:|=)?\s*(\d+(?:\.\d+)?)",
+                    lowered,
+                )
+                if near and word not in ("a", "b", "x", "y", "n", "number", "value"):
+                    return number_value(near[1] or near[2])
+            value = self._next("number", found.numbers)
+            if kind == "integer" and isinstance(value, float) and value.is_integer():
+                return int(value)
+            return value
+        if kind == "array":
+            if _has(words, _PERSON_KEYS) and len(found.people) >= 1:
+                return list(found.people)
+            if _has(words, ("email", "emails")):
+                return list(found.emails) or None
+            if _has(words, ("date", "dates")):
+                return list(found.dates) or None
+            items = list_items(found.text)
+            return items or None
+        if kind != "string":
+            return None
+        if "pattern" in schema:
+            for token in re.findall(r"[^\s,;()\"'`]+", found.text):
+                token = token.rstrip(".!?:")
+                try:
+                    if re.fullmatch(str(schema["pattern"]), token):
+                        return token
+                except re.error:
+                    break
+        if _has(words, ("ticker", "symbol", "code")):
+            tickers = [w for w in re.findall(r"\b[A-Z]{1,5}\b", found.text) if w not in ("I", "A", "OK")]
+            if tickers:
+                return tickers[0]
+        fmt = schema.get("format")
+        if fmt in ("email", "idn-email") or _has(words, ("email", "mail")):
+            return self._next("email", found.emails)
+        if fmt in ("uri", "url", "iri") or _has(words, ("url", "link", "website", "href", "uri", "site")):
+            return self._next("url", found.urls)
+        if fmt == "date" or _has(words, ("date", "day", "deadline", "birthday", "when", "due")):
+            iso = self._next("date", found.dates)
+            return iso
+        if fmt == "date-time":
+            iso = self._next("date", found.dates)
+            return f"{iso}T09:00:00Z" if iso else None
+        if _has(words, ("first",)) and found.people:
+            return found.people[0].split()[0]
+        if _has(words, ("last", "surname", "family")) and found.people:
+            return found.people[0].split()[-1]
+        if _has(words, _PLACE_KEYS):
+            if _has(words, ("origin", "departure")) or "from" in words:
+                match = re.search(r"\bfrom\s+([A-Z][\w]+(?:\s+[A-Z][\w]+)*)", found.text)
+                if match:
+                    return match[1]
+            if _has(words, ("destination", "arrival")) or "to" in words:
+                match = re.search(r"\bto\s+([A-Z][\w]+(?:\s+[A-Z][\w]+)*)", found.text)
+                if match:
+                    return match[1]
+            if _has(words, ("country",)):
+                for place in found.places:
+                    if facts.country(place):
+                        return facts.country(place).name  # type: ignore[union-attr]
+            return self._next("place", found.places) or self._next("name", found.names)
+        if _has(words, _PERSON_KEYS):
+            return self._next("person", found.people)
+        if _has(words, _TEXT_KEYS):
+            if found.quoted:
+                return self._next("quoted", found.quoted)
+            if _has(words, ("query", "q", "search", "term", "keyword", "topic", "subject")):
+                return _search_phrase(found.text)
+            return None
+        if found.quoted:
+            return self._next("quoted", found.quoted)
+        return None

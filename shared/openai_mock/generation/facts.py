@@ -1,0 +1,204 @@
+"""A small bundled fact table the mock answers from: countries (capital, currency, continent), the planets
+and the chemical elements' symbols. Pure data and lookups; `answers.py` words the sentences."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+
+class Country(NamedTuple):
+    name: str
+    capital: str
+    currency: str
+    continent: str
+
+
+_COUNTRIES = """\
+Afghanistan|Kabul|Afghan afghani|Asia
+Argentina|Buenos Aires|Argentine peso|South America
+Australia|Canberra|Australian dollar|Oceania
+Austria|Vienna|euro|Europe
+Bangladesh|Dhaka|Bangladeshi taka|Asia
+Belgium|Brussels|euro|Europe
+Brazil|Brasília|Brazilian real|South America
+Bulgaria|Sofia|Bulgarian lev|Europe
+Canada|Ottawa|Canadian dollar|North America
+Chile|Santiago|Chilean peso|South America
+China|Beijing|renminbi (yuan)|Asia
+Colombia|Bogotá|Colombian peso|South America
+Croatia|Zagreb|euro|Europe
+Cuba|Havana|Cuban peso|North America
+Czech Republic|Prague|Czech koruna|Europe
+Denmark|Copenhagen|Danish krone|Europe
+Egypt|Cairo|Egyptian pound|Africa
+Ethiopia|Addis Ababa|Ethiopian birr|Africa
+Finland|Helsinki|euro|Europe
+France|Paris|euro|Europe
+Germany|Berlin|euro|Europe
+Ghana|Accra|Ghanaian cedi|Africa
+Greece|Athens|euro|Europe
+Hungary|Budapest|Hungarian forint|Europe
+Iceland|Reykjavík|Icelandic króna|Europe
+India|New Delhi|Indian rupee|Asia
+Indonesia|Jakarta|Indonesian rupiah|Asia
+Iran|Tehran|Iranian rial|Asia
+Iraq|Baghdad|Iraqi dinar|Asia
+Ireland|Dublin|euro|Europe
+Israel|Jerusalem|Israeli new shekel|Asia
+Italy|Rome|euro|Europe
+Japan|Tokyo|Japanese yen|Asia
+Kenya|Nairobi|Kenyan shilling|Africa
+Malaysia|Kuala Lumpur|Malaysian ringgit|Asia
+Mexico|Mexico City|Mexican peso|North America
+Morocco|Rabat|Moroccan dirham|Africa
+Netherlands|Amsterdam|euro|Europe
+New Zealand|Wellington|New Zealand dollar|Oceania
+Nigeria|Abuja|Nigerian naira|Africa
+Norway|Oslo|Norwegian krone|Europe
+Pakistan|Islamabad|Pakistani rupee|Asia
+Peru|Lima|Peruvian sol|South America
+Philippines|Manila|Philippine peso|Asia
+Poland|Warsaw|Polish złoty|Europe
+Portugal|Lisbon|euro|Europe
+Romania|Bucharest|Romanian leu|Europe
+Russia|Moscow|Russian ruble|Europe
+Saudi Arabia|Riyadh|Saudi riyal|Asia
+Singapore|Singapore|Singapore dollar|Asia
+South Africa|Pretoria|South African rand|Africa
+South Korea|Seoul|South Korean won|Asia
+Spain|Madrid|euro|Europe
+Sweden|Stockholm|Swedish krona|Europe
+Switzerland|Bern|Swiss franc|Europe
+Thailand|Bangkok|Thai baht|Asia
+Turkey|Ankara|Turkish lira|Asia
+Ukraine|Kyiv|Ukrainian hryvnia|Europe
+United Arab Emirates|Abu Dhabi|UAE dirham|Asia
+United Kingdom|London|pound sterling|Europe
+United States|Washington, D.C.|US dollar|North America
+Vietnam|Hanoi|Vietnamese dong|Asia
+"""
+_ALIASES = {
+    "usa": "United States",
+    "us": "United States",
+    "america": "United States",
+    "united states of america": "United States",
+    "the united states": "United States",
+    "uk": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "england": "United Kingdom",
+    "the uk": "United Kingdom",
+    "korea": "South Korea",
+    "holland": "Netherlands",
+    "the netherlands": "Netherlands",
+    "czechia": "Czech Republic",
+    "uae": "United Arab Emirates",
+    "the philippines": "Philippines",
+}
+# Cities that are not capitals above, so places are recognised as places.
+CITIES = frozenset(
+    """New York|Los Angeles|San Francisco|Chicago|Boston|Seattle|Miami|Austin|Denver|Toronto|Vancouver|Montreal
+    |Sydney|Melbourne|Barcelona|Munich|Hamburg|Milan|Venice|Florence|Naples|Lyon|Marseille|Nice|Osaka|Kyoto
+    |Shanghai|Hong Kong|Mumbai|Bangalore|Istanbul|Dubai|Cape Town|Johannesburg|Rio de Janeiro|São Paulo
+    |Manchester|Edinburgh|Glasgow|Zurich|Geneva|Porto|Krakow|Kraków|Rotterdam|Frankfurt|Cologne|Atlanta
+    |Dallas|Houston|Phoenix|Portland|Las Vegas|Honolulu|Auckland|Lagos|Marrakesh|Casablanca|Valencia|Seville
+    """.replace("\n", "")
+    .replace("    ", "")
+    .split("|")
+)
+
+
+class Planet(NamedTuple):
+    name: str
+    order: int
+    moons: int
+    note: str
+
+
+PLANETS = (
+    Planet("Mercury", 1, 0, "the smallest planet and the closest to the Sun"),
+    Planet("Venus", 2, 0, "the hottest planet"),
+    Planet("Earth", 3, 1, "the only planet known to host life"),
+    Planet("Mars", 4, 2, "the red planet"),
+    Planet("Jupiter", 5, 95, "the largest planet"),
+    Planet("Saturn", 6, 146, "famous for its rings"),
+    Planet("Uranus", 7, 28, "an ice giant tilted on its side"),
+    Planet("Neptune", 8, 16, "the farthest planet from the Sun"),
+)
+
+ELEMENTS = {
+    "hydrogen": "H",
+    "helium": "He",
+    "lithium": "Li",
+    "carbon": "C",
+    "nitrogen": "N",
+    "oxygen": "O",
+    "fluorine": "F",
+    "neon": "Ne",
+    "sodium": "Na",
+    "magnesium": "Mg",
+    "aluminium": "Al",
+    "aluminum": "Al",
+    "silicon": "Si",
+    "phosphorus": "P",
+    "sulfur": "S",
+    "sulphur": "S",
+    "chlorine": "Cl",
+    "argon": "Ar",
+    "potassium": "K",
+    "calcium": "Ca",
+    "iron": "Fe",
+    "nickel": "Ni",
+    "copper": "Cu",
+    "zinc": "Zn",
+    "silver": "Ag",
+    "tin": "Sn",
+    "iodine": "I",
+    "platinum": "Pt",
+    "gold": "Au",
+    "mercury": "Hg",
+    "lead": "Pb",
+    "uranium": "U",
+    "titanium": "Ti",
+    "tungsten": "W",
+    "cobalt": "Co",
+    "chromium": "Cr",
+    "manganese": "Mn",
+}
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, Country]:
+    """Countries by lower-case name (and common aliases)."""
+    table: dict[str, Country] = {}
+    for line in _COUNTRIES.splitlines():
+        name, capital, currency, continent = line.split("|")
+        table[name.lower()] = Country(name, capital, currency, continent)
+    for alias, name in _ALIASES.items():
+        table[alias] = table[name.lower()]
+    return table
+
+
+@lru_cache(maxsize=1)
+def capitals() -> dict[str, Country]:
+    return {country.capital.lower(): country for country in countries().values()}
+
+
+def country(name: str) -> Country | None:
+    return countries().get(name.lower().strip().removeprefix("the ").strip()) or countries().get(name.lower().strip())
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Every place name the table knows, lower case."""
+    names = {c.name.lower() for c in countries().values()} | set(capitals()) | {city.lower() for city in CITIES}
+    return frozenset(names)
+
+
+def is_place(name: str) -> bool:
+    return name.lower() in places()
+
+
+def planet(name: str) -> Planet | None:
+    return next((p for p in PLANETS if p.name.lower() == name.lower()), None)
