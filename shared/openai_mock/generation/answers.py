@@ -29,14 +29,74 @@ def _text(content: Any) -> str:
     return "".join(str(part.get("text") or "") for part in content if isinstance(part, Mapping))
 
 
-# Words or symbols without which none of the answers below applies.
-_MAYBE = re.compile(
-    r"\d|[+*/^=]|\b(?:say|repeat|respond|reply|answer|output|print|echo|type|write|capital|currency|continent|"
-    r"planet|planets|symbol|element|date|day|year|time|month|count|many|much|my|name|remember|recall|told|"
-    r"did i|code|function|script|program|class|snippet|json|python|javascript|typescript|sql|bash|java|rust|go|"
-    r"plus|minus|times|divided|squared|cubed|root|sqrt|percent|convert|factorial|implement|weekday)\b",
-    re.IGNORECASE,
+# Words without which none of the answers below applies (a digit or an operator also lets a question through).
+_TRIGGERS = frozenset(
+    [
+        "say",
+        "repeat",
+        "respond",
+        "reply",
+        "answer",
+        "output",
+        "print",
+        "echo",
+        "type",
+        "write",
+        "capital",
+        "currency",
+        "continent",
+        "planet",
+        "planets",
+        "symbol",
+        "element",
+        "date",
+        "day",
+        "year",
+        "time",
+        "month",
+        "count",
+        "many",
+        "much",
+        "my",
+        "name",
+        "remember",
+        "recall",
+        "told",
+        "code",
+        "function",
+        "script",
+        "program",
+        "class",
+        "snippet",
+        "json",
+        "python",
+        "javascript",
+        "typescript",
+        "sql",
+        "bash",
+        "java",
+        "rust",
+        "go",
+        "golang",
+        "plus",
+        "minus",
+        "times",
+        "divided",
+        "squared",
+        "cubed",
+        "root",
+        "sqrt",
+        "percent",
+        "convert",
+        "factorial",
+        "implement",
+        "weekday",
+        "who",
+        "am",
+    ]
 )
+_SYMBOLS = re.compile(r"[\d+*/^=]")
+_SHORT = 600  # longer questions are texts to work on: only say/repeat, counting and code apply to them
 
 
 def direct(messages: Sequence[Message], created: int = 0) -> str | None:
@@ -45,19 +105,26 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
     if index is None:
         return None
     question = _text(messages[index].get("content")).strip()
-    if not question or not _MAYBE.search(question):
+    if not question:
+        return None
+    probe = question if len(question) <= _SHORT else question[:300]
+    if _SYMBOLS.search(probe) is None and _TRIGGERS.isdisjoint(re.findall(r"[a-z]+", probe.lower())):
         return None
     earlier = [_text(m.get("content")) for m in messages[:index] if m.get("role") in ("user", "system", "developer")]
-    for answer in (
+    answers: tuple[Callable[[], str | None], ...] = (
         lambda: _verbatim(question),
-        lambda: _recall(question, earlier),
-        lambda: code.answer(question),
+        lambda: code.answer(probe),
         lambda: _counting(question),
-        lambda: _conversion(question),
-        lambda: _arithmetic(question),
-        lambda: _date(question, created),
-        lambda: _fact(question),
-    ):
+    )
+    if len(question) <= _SHORT:
+        answers += (
+            lambda: _recall(question, earlier),
+            lambda: _conversion(question),
+            lambda: _arithmetic(question),
+            lambda: _date(question, created),
+            lambda: _fact(question),
+        )
+    for answer in answers:
         found = answer()
         if found is not None:
             return found
@@ -156,6 +223,8 @@ def _number_text(value: float) -> str:
 
 
 def _arithmetic(question: str) -> str | None:
+    if not any(char.isdigit() for char in question):
+        return None
     lowered = question.lower().replace(",", "")
     special = re.search(r"\b(\d+)\s*(?:factorial|!)|factorial of (\d+)", lowered)
     if special:

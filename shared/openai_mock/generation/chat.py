@@ -227,6 +227,7 @@ _WEAK_CONCEPTS = frozenset({"lookup"})  # a synonym of these alone does not call
 _DESCRIPTION_STOPWORDS = text.STOPWORDS | frozenset({"current", "given", "specified", "provided", "returns", "return"})
 
 
+@lru_cache(maxsize=4096)
 def stem(word: str) -> str:
     """A crude English stem: enough to meet "forecasts"/"forecast", "booking"/"book", "cities"/"city"."""
     word = word.lower().removesuffix("'s")
@@ -236,6 +237,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=4096)
 def _concepts(word: str) -> frozenset[str]:
     return _WORD_CONCEPTS.get(word) or _WORD_CONCEPTS.get(stem(word)) or frozenset()
 
@@ -283,13 +285,24 @@ def relevance(function: Mapping[str, Any], prompt: str) -> float:
     if len(name) > 3 and name.lower().replace("_", " ") in lowered:
         return 10.0
     stems, concepts = _prompt_terms(prompt)
-    score = sum(_term_score(word, stems, concepts, 3.0) for word in set(extract.key_words(name)))
-    description = str(function.get("description") or "")
-    described = {stem(w) for w in re.findall(r"[a-z]+", description.lower()) if w not in _DESCRIPTION_STOPWORDS}
-    score += min(3.0, sum(_term_score(word, stems, concepts, 1.0) for word in described))
     properties = (function.get("parameters") or {}).get("properties") or {}
-    score += sum(0.5 for key in properties if any(stem(w) in stems for w in extract.key_words(str(key)) if len(w) > 3))
-    return score
+    named, described, keys = _tool_terms(name, str(function.get("description") or ""), tuple(map(str, properties)))
+    score = sum(_term_score(word, stems, concepts, 3.0) for word in named)
+    score += min(3.0, sum(_term_score(word, stems, concepts, 1.0) for word in described))
+    return score + sum(0.5 for words in keys if not words.isdisjoint(stems))
+
+
+@lru_cache(maxsize=1024)
+def _tool_terms(
+    name: str, description: str, keys: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str], tuple[frozenset[str], ...]]:
+    """A tool's words, once per definition: its name's, its description's (stemmed) and its parameters' (stemmed)."""
+    named = frozenset(extract.key_words(name))
+    described = frozenset(
+        stem(w) for w in re.findall(r"[a-z]+", description.lower()) if w not in _DESCRIPTION_STOPWORDS
+    )
+    key_stems = tuple(frozenset(stem(w) for w in extract.key_words(key) if len(w) > 3) for key in keys)
+    return named, described, key_stems
 
 
 _CALL_THRESHOLD = 3.0
