@@ -205,3 +205,24 @@ def _fine_tuning_job_succeeds_when_the_clock_moves(
     page.get_by_label("Search").fill("succeeded")
     expect(page.locator("#objects tbody tr")).to_have_count(1)
     page.screenshot(path=tmp_path / "console-objects.png", full_page=True)
+
+
+def test_usage_from_the_organization_usage_api_with_an_admin_key(page: Any, served: str) -> None:
+    admin = {"Authorization": f"Bearer sk-admin-console-{uuid.uuid4().hex[:12]}"}
+    project = httpx.post(f"{served}/v1/organization/projects", headers=admin, json={"name": "console"}).json()
+    account = httpx.post(
+        f"{served}/v1/organization/projects/{project['id']}/service_accounts", headers=admin, json={"name": "app"}
+    ).json()
+    key = account["api_key"]["value"]
+    answer = openai.OpenAI(base_url=f"{served}/v1", api_key=key, max_retries=0).chat.completions.create(
+        model="gpt-4o-mini",
+        messages=ASK,  # type: ignore[arg-type]
+    )
+    _connect(page, served, key)
+    page.get_by_role("tab", name="Usage").click()
+    page.get_by_label(re.compile("^Admin key")).fill(admin["Authorization"].removeprefix("Bearer "))
+    page.get_by_role("button", name="Refresh").click()
+    expect(page.locator("#usage-source")).to_contain_text("/v1/organization/usage/completions")
+    row = page.locator("#usage-table tbody tr").filter(has_text="gpt-4o-mini")
+    expect(row.locator("td").nth(3)).to_have_text(str(answer.usage.total_tokens))  # type: ignore[union-attr]
+    expect(page.locator("#usage-chart svg rect")).to_have_count(1)

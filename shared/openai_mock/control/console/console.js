@@ -880,7 +880,7 @@
   }
 
   async function usageFromApi(adminKey) {
-    const start = Math.floor(Date.now() / 1000) - 24 * 3600;
+    const start = (Math.floor(Date.now() / 3600000) - 23) * 3600; // 24 hourly buckets, this one the last
     const query = new URLSearchParams({ start_time: String(start), bucket_width: "1h", group_by: "model", limit: "24" });
     const answer = await call("GET", `/v1/organization/usage/completions?${query}`, undefined, undefined, adminKey);
     if (!answer.ok) {
