@@ -1,8 +1,10 @@
-"""Responses: create (JSON or typed event stream), retrieve, delete, and list a response's input items."""
+"""Responses: create (JSON or typed event stream, or in the background), retrieve (or resume its stream), cancel,
+delete, list a response's input items, count input tokens, compact a context. The spec's `?beta=true` twins of
+these paths reach the same routes."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from openai_mock.pagination import ListParams
@@ -10,7 +12,7 @@ from openai_mock.resources import ratelimits, responses
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
-from openai_mock.web.params import list_query
+from openai_mock.web.params import list_query, query_array
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/responses")
@@ -25,11 +27,44 @@ async def create_response(request: Request) -> Response:
     return respond(responses.deliver(body, tenant, generated))
 
 
-@router.get("/{response_id}", operation_id="getResponse")
+@router.post("/input_tokens", operation_id="Getinputtokencounts")
+async def count_input_tokens(request: Request) -> JSONObject:
+    body = await json_body(request, responses.CountInputTokensRequest)
+    return JSONObject(responses.count_input_tokens(body, tenant_of(request), request.headers))
+
+
+@router.post("/compact", operation_id="Compactconversation")
+async def compact_response(request: Request) -> JSONObject:
+    body = await json_body(request, responses.CompactRequest)
+    tenant = tenant_of(request)
+    compacted = responses.compact(body, tenant)
+    ratelimits.record_token_usage(request, tenant, body.model, {**compacted, "model": body.model})
+    return JSONObject(compacted)
+
+
+@router.get("/{response_id}", operation_id="getResponse", response_model=None)
 async def retrieve_response(
-    response_id: str, request: Request, include: Annotated[list[str] | None, Query(alias="include[]")] = None
-) -> JSONObject:
-    return JSONObject(responses.retrieve(tenant_of(request), response_id, include or []))
+    response_id: str,
+    request: Request,
+    include: Annotated[list[str], Depends(query_array("include"))],
+    stream: Annotated[bool, Query()] = False,
+    starting_after: Annotated[int | None, Query()] = None,
+    include_obfuscation: Annotated[bool, Query()] = False,
+) -> Response:
+    answer = responses.retrieve(
+        tenant_of(request),
+        response_id,
+        include,
+        stream=stream,
+        starting_after=starting_after,
+        include_obfuscation=include_obfuscation,
+    )
+    return respond(answer)
+
+
+@router.post("/{response_id}/cancel", operation_id="cancelResponse")
+async def cancel_response(response_id: str, request: Request) -> JSONObject:
+    return JSONObject(responses.cancel(tenant_of(request), response_id))
 
 
 @router.delete("/{response_id}", operation_id="deleteResponse")

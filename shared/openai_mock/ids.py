@@ -25,6 +25,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "file_search_call": ("fs_", 48),
     "web_search_call": ("ws_", 48),
     "computer_call": ("cu_", 48),
+    "compaction": ("cmp_", 48),
+    "conversation": ("conv_", 48),
     "call": ("call_", 24),
     "assistant": ("asst_", 24),
     "thread": ("thread_", 24),

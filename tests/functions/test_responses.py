@@ -236,9 +236,29 @@ def test_tool_choice_forces_or_forbids_calls(client: openai.OpenAI) -> None:
     assert _error(raised)["param"] == "tool_choice"
     with pytest.raises(openai.BadRequestError) as raised:
         client.responses.create(
-            model="gpt-4o", input="Hi", tools=[{"type": "function", "name": "f", "parameters": {"type": "object"}}]
+            model="gpt-4o",
+            input="Hi",
+            tools=[{"type": "function", "name": "f", "parameters": {"type": "object"}, "strict": True}],
         )
-    assert _error(raised)["code"] == "invalid_function_parameters"  # strict is the default
+    assert _error(raised)["code"] == "invalid_function_parameters"  # strict mode needs a strict schema
+
+
+def test_function_tools_without_strict_are_accepted_and_strict_where_they_can_be(
+    client: openai.OpenAI, http: TestClient
+) -> None:
+    loose = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    tools: Any = [
+        {"type": "function", "name": "get_weather", "description": "Weather of a city", "parameters": loose},
+        {**WEATHER_TOOL, "name": "get_forecast", "strict": None},
+    ]
+    tools[1].pop("strict")
+    raw = _create_raw(http, model="gpt-4o", input=ASK_WEATHER, tools=tools)
+    assert_conforms("POST", "/v1/responses", 200, raw, spec="2026-08-21")
+    # the loose schema cannot be strict (no additionalProperties: false); the strict-ready one is made strict
+    assert [tool["strict"] for tool in raw["tools"]] == [False, True]
+    calls = [item for item in raw["output"] if item["type"] == "function_call"]
+    assert calls and calls[0]["name"] == "get_weather"
+    assert "city" in json.loads(calls[0]["arguments"])
 
 
 # --------------------------------------------------------------------------------------------- hosted tools
@@ -417,7 +437,7 @@ def test_input_items_paginate_in_both_orders(client: openai.OpenAI, http: TestCl
             400,
             "tool_choice",
         ),
-        ({"model": "gpt-4o", "input": "x", "background": True}, 400, "background"),
+        ({"model": "gpt-4o", "input": "x", "background": True, "store": False}, 400, "background"),
     ],
 )
 def test_bad_requests_get_openai_errors(http: TestClient, body: dict[str, Any], status: int, param: str) -> None:

@@ -9,6 +9,7 @@ uses (so its content counts as input, as it does for the real API), a `computer_
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from openai_mock.generation import chat, text, tokens
+from openai_mock.schema_checks import strict_schema_problem
 
 HOSTED_TOOLS = {
     "file_search": "file_search",
@@ -104,8 +106,47 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
         elif kind in _TOOL_CALL_OUTPUTS:
             output = item["output"] if kind == "function_call_output" else "[screenshot]"
             messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": output})
+        elif kind == "compaction":
+            summary = compaction_summary(item)
+            messages.append({"role": "developer", "content": f"Summary of the earlier conversation: {summary}"})
         # reasoning and hosted search items carry nothing the next turn reads again
     return messages
+
+
+def effective_strict(tool: Mapping[str, Any]) -> bool:
+    """A function tool's strictness: as declared, or (left out) strict exactly when its schema can be."""
+    if tool.get("strict") is not None:
+        return bool(tool["strict"])
+    return strict_schema_problem(tool.get("parameters") or {}) is None
+
+
+def compaction_summary(item: Mapping[str, Any]) -> str:
+    """What a compaction item stands for: the summary its `encrypted_content` carries (see `compaction_item`)."""
+    try:
+        return base64.b64decode(str(item.get("encrypted_content", "")).encode(), validate=False)[8:].decode()
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
+def compaction_summary_of(context: Sequence[Mapping[str, Any]]) -> str:
+    """A short account of what a compaction replaces: the topics the user raised and the tools called."""
+    topics: list[str] = []
+    for item in context:
+        if item["type"] == "message" and item["role"] == "user":
+            topic = text.topic_of(message_text(item))
+            if topic not in topics:
+                topics.append(topic)
+        elif item["type"] == "compaction":
+            topics.append(compaction_summary(item))
+    calls = sorted({item["name"] for item in context if item["type"] == "function_call"})
+    summary = f"The user asked about {'; '.join(topics) or 'nothing yet'} and the assistant answered."
+    return summary + (f" Tools called: {', '.join(calls)}." if calls else "")
+
+
+def compaction_item(item_id: str, summary: str) -> dict[str, Any]:
+    """A compaction item: the summary of the context it replaces, opaque to clients (a prefix, then base64)."""
+    content = base64.b64encode(b"cmpct-v1" + summary.encode()).decode()
+    return {"type": "compaction", "id": item_id, "encrypted_content": content}
 
 
 def _chat_tool_choice(choice: Any) -> Any:
@@ -127,9 +168,8 @@ def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
             {
                 "type": "function",
                 "function": {
-                    key: tool[key]
-                    for key in ("name", "description", "parameters", "strict")
-                    if tool.get(key) is not None
+                    **{key: tool[key] for key in ("name", "description", "parameters") if tool.get(key) is not None},
+                    "strict": effective_strict(tool),
                 },
             }
             for tool in functions
@@ -273,6 +313,9 @@ def _answer(
     model = chat_req["model"]
     query = last_user_text(turn.conversation)
     hosted: list[dict[str, Any]] = []
+    if not chat_req["messages"]:
+        # Only items the model does not read again (reasoning, say): it answers an empty turn.
+        chat_req["messages"] = [{"role": "user", "content": ""}]
     sources: list[dict[str, str]] = []
     if kind == "file_search":
         hosted.append(
@@ -302,7 +345,7 @@ def _answer(
         truncated=choice["finish_reason"] == "length",
     )
     if out.reasoning_tokens:
-        out.items.append({"type": "reasoning", "id": new_id("reasoning"), "summary": [], "content": []})
+        out.items.append(_reasoning_item(turn.request, new_id("reasoning"), query))
     out.items += hosted
     message = choice["message"]
     for call in message.get("tool_calls") or []:
@@ -346,6 +389,28 @@ def _answer(
     return out
 
 
+def summary_mode(request: Mapping[str, Any]) -> str | None:
+    """`reasoning.summary` (or the older `generate_summary`): "auto", "concise", "detailed", or None."""
+    reasoning = request.get("reasoning") or {}
+    mode = reasoning.get("summary") or reasoning.get("generate_summary")
+    return str(mode) if mode else None
+
+
+def _reasoning_item(request: Mapping[str, Any], item_id: str, query: str) -> dict[str, Any]:
+    """The reasoning item: its summary when one is asked for (`reasoning.summary`), else an empty summary."""
+    mode = summary_mode(request)
+    if mode is None:
+        return {"type": "reasoning", "id": item_id, "summary": [], "content": []}
+    topic = text.topic_of(query or "the request")
+    parts = [f"**Considering {topic}**\n\nThe user is asking about {topic}; I'll set out the key facts first."]
+    if mode == "detailed":
+        parts.append(
+            f"**Structuring the answer**\n\nI'll keep it clear and concise, with the main point about {topic} first."
+        )
+    summary = [{"type": "summary_text", "text": part} for part in parts]
+    return {"type": "reasoning", "id": item_id, "summary": summary, "content": []}
+
+
 def _computer_turn(turn: Turn, rng: random.Random, new_id: NewId) -> _Output:
     action = _computer_action(turn, rng)
     chat_req = chat_request(turn, hosted_call=True)
@@ -373,7 +438,7 @@ def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "name": tool["name"],
                     "description": tool.get("description"),
                     "parameters": tool["parameters"],
-                    "strict": tool.get("strict", True),
+                    "strict": effective_strict(tool),
                 }
             )
         elif tool["type"] == "file_search":
@@ -420,7 +485,11 @@ def build_response(
         "output": out.items,
         "parallel_tool_calls": request.get("parallel_tool_calls", True),
         "previous_response_id": request.get("previous_response_id"),
-        "reasoning": {"effort": effort, "generate_summary": None, "summary": None},
+        "reasoning": {
+            "effort": effort,
+            "generate_summary": None,
+            "summary": summary_mode(request) if reasoning else None,
+        },
         "service_tier": chat.served_tier(request.get("service_tier")),
         "store": request.get("store", True),
         "temperature": request.get("temperature", 1.0),
@@ -444,6 +513,10 @@ def build_response(
     }
     if request.get("user") is not None:
         response["user"] = request["user"]
+    if request.get("background") is not None:
+        response["background"] = request["background"]
+    if request.get("conversation") is not None:
+        response["conversation"] = {"id": request["conversation"]["id"]}
     return response
 
 
@@ -478,6 +551,14 @@ def _item_events(item: Mapping[str, Any], index: int, model: str) -> Iterator[di
     if kind in ("file_search_call", "web_search_call"):
         for phase in ("in_progress", "searching", "completed"):
             yield {"type": f"response.{kind}.{phase}", **where}
+    elif kind == "reasoning":
+        for summary_index, part in enumerate(item["summary"]):
+            at = {**where, "summary_index": summary_index}
+            yield {"type": "response.reasoning_summary_part.added", **at, "part": {**part, "text": ""}}
+            for piece in text.split_on_tokens(part["text"], model):
+                yield {"type": "response.reasoning_summary_text.delta", **at, "delta": piece}
+            yield {"type": "response.reasoning_summary_text.done", **at, "text": part["text"]}
+            yield {"type": "response.reasoning_summary_part.done", **at, "part": part}
     elif kind == "function_call":
         for fragment in chat.fragments(item["arguments"], model):
             yield {"type": "response.function_call_arguments.delta", **where, "delta": fragment}
@@ -499,15 +580,34 @@ def _item_events(item: Mapping[str, Any], index: int, model: str) -> Iterator[di
             yield {"type": "response.content_part.done", **at, "part": part}
 
 
-def stream_events(response: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """The response as the real stream sends it: created, in_progress, each item opened, filled and
-    closed, then completed (or incomplete), every event numbered."""
+_OBFUSCATED = (
+    "response.output_text.delta",
+    "response.function_call_arguments.delta",
+    "response.reasoning_summary_text.delta",
+)
+_PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _obfuscation(response_id: str, number: int, delta: str) -> str:
+    """Padding that varies the size of a delta event (`stream_options.include_obfuscation`): random-looking,
+    the same for the same response and event."""
+    draw = random.Random(f"{response_id}|{number}")
+    return "".join(draw.choice(_PADDING) for _ in range(max(2, 16 - len(delta) % 16)))
+
+
+def stream_events(response: Mapping[str, Any], *, obfuscate: bool = False) -> Iterator[dict[str, Any]]:
+    """The response as the real stream sends it: created, (queued, for a background response), in_progress,
+    each item opened, filled and closed, then completed (or incomplete, cancelled), every event numbered from 0;
+    with `obfuscate`, each delta event carries `obfuscation` padding."""
     started = {key: value for key, value in response.items() if key != "usage"}
     started.update(status="in_progress", output=[], incomplete_details=None)
+    queued = {**started, "status": "queued"}
     events: list[dict[str, Any]] = [
-        {"type": "response.created", "response": started},
-        {"type": "response.in_progress", "response": started},
+        {"type": "response.created", "response": queued if response.get("background") else started}
     ]
+    if response.get("background"):
+        events.append({"type": "response.queued", "response": queued})
+    events.append({"type": "response.in_progress", "response": started})
     for index, item in enumerate(response["output"]):
         events.append({"type": "response.output_item.added", "output_index": index, "item": _opened(item)})
         events.extend(_item_events(item, index, response["model"]))
@@ -515,4 +615,6 @@ def stream_events(response: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     final = "response.incomplete" if response["status"] == "incomplete" else "response.completed"
     events.append({"type": final, "response": dict(response)})
     for number, event in enumerate(events):
+        if obfuscate and event["type"] in _OBFUSCATED:
+            event = {**event, "obfuscation": _obfuscation(response["id"], number, event["delta"])}
         yield {**event, "sequence_number": number}

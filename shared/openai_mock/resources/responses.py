@@ -17,9 +17,10 @@ from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, Integer
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
+from openai_mock.generation import tokens
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import models
+from openai_mock.resources import conversations, models
 from openai_mock.resources.models import serving_spec
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem, strict_schema_problem
@@ -37,6 +38,7 @@ _ITEM_TYPES = (
     "web_search_call",
     "reasoning",
     "item_reference",
+    "compaction",
 )
 _TOOL_TYPES = ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11", "computer_use_preview")
 _ROLES = ("user", "assistant", "system", "developer")
@@ -61,6 +63,9 @@ _DELIVERY_FIELDS = frozenset(
         "truncation",
         "prompt_cache_key",
         "safety_identifier",
+        "background",
+        "conversation",
+        "stream_options",
     }
 )
 
@@ -89,6 +94,11 @@ class CreateResponseRequest(BaseModel):
     service_tier: str | None = None
     prompt_cache_key: str | None = None
     safety_identifier: str | None = None
+    # The 2026 API's: background mode, conversations, stream options, compaction.
+    background: bool | None = None
+    conversation: str | dict[str, Any] | None = None
+    stream_options: dict[str, Any] | None = None
+    context_management: list[dict[str, Any]] | None = None
 
 
 # --------------------------------------------------------------------------------------------- input items
@@ -122,7 +132,7 @@ def _part(part: Any, role: str, param: str) -> dict[str, Any]:
     kind = part["type"]
     if kind in _PART_FIELD:
         _require_string(part, _PART_FIELD[kind], param)
-        return {"annotations": [], **part} if kind == "output_text" else dict(part)
+        return {"annotations": [], "logprobs": [], **part} if kind == "output_text" else dict(part)
     if kind == "input_image":
         if not part.get("image_url") and not part.get("file_id"):
             raise _missing(f"{param}.image_url")
@@ -212,7 +222,12 @@ def input_items(value: Any) -> list[dict[str, Any]]:
             "input",
             "empty_array",
         )
-    return [_item(entry, f"input[{index}]") for index, entry in enumerate(value)]
+    return normalised_items(value, "input")
+
+
+def normalised_items(entries: Sequence[Any], param: str) -> list[dict[str, Any]]:
+    """Input items (`input`, a conversation's `items`) checked and normalised, each with an id."""
+    return [_item(entry, f"{param}[{index}]") for index, entry in enumerate(entries)]
 
 
 def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
@@ -225,22 +240,6 @@ def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
             )
 
 
-def _check_something_to_answer(items: Sequence[Mapping[str, Any]], turn: builder.Turn) -> None:
-    """A reasoning item must be followed by the item it led to (a message, a call), and the model must have
-    something to read: an input of only reasoning or hosted-search items, with no instructions, has nothing."""
-    for index, item in enumerate(items):
-        if item["type"] == "reasoning" and index == len(items) - 1:
-            raise invalid_request(
-                f"Item '{item['id']}' of type 'reasoning' was provided without its required following item.", "input"
-            )
-    if not builder.chat_messages(turn.conversation, turn.request.get("instructions")):
-        raise invalid_request(
-            "Invalid 'input': expected at least one message, function call or function call output item, but got none.",
-            "input",
-            "invalid_value",
-        )
-
-
 # --------------------------------------------------------------------------------------------- tools, format
 
 
@@ -250,7 +249,9 @@ def _check_tool(tool: Mapping[str, Any], param: str) -> None:
     if kind == "function":
         if tool.get("parameters") is None:
             raise _missing(f"{param}.parameters")
-        check_function({**tool, "strict": tool.get("strict", True)}, param)
+        # `strict` left out: the schema is made strict where it can be (builder.effective_strict), so any
+        # valid schema is accepted; `strict: true` asks for a strict-mode schema.
+        check_function({**tool, "strict": bool(tool.get("strict"))}, param)
     elif kind == "file_search":
         stores = tool.get("vector_store_ids")
         if not isinstance(stores, list) or not all(isinstance(item, str) for item in stores):
@@ -486,22 +487,72 @@ class Generated(NamedTuple):
     response: dict[str, Any]
     items: list[dict[str, Any]]  # the turn's input items, as `input_items` lists them
     conversation: list[dict[str, Any]]  # what a later `previous_response_id` continues from
+    conversation_id: str | None = None  # the conversation (`conversation`) the turn's items are appended to
 
 
-def generate(body: CreateResponseRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
-    """Validate and build the response; nothing is stored yet (the route accounts for it first)."""
+def _check_state_params(body: CreateResponseRequest) -> str | None:
+    """`conversation` xor `previous_response_id`; background needs a stored response. The conversation's id."""
+    if body.conversation is not None and body.previous_response_id is not None:
+        raise invalid_request(
+            "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or "
+            "'conversation'.",
+            "conversation",
+            "mutually_exclusive_parameters",
+        )
+    if body.background and body.store is False:
+        raise invalid_request(
+            "Background mode requires 'store' to be true: a background response is polled, so it must be stored.",
+            "background",
+            "invalid_value",
+        )
+    if body.stream_options is not None:
+        if not body.stream:
+            raise invalid_request(
+                "Invalid value for 'stream_options': only allowed when 'stream' is true.", "stream_options"
+            )
+        obfuscation = body.stream_options.get("include_obfuscation")
+        if obfuscation is not None and not isinstance(obfuscation, bool):
+            raise invalid_request(
+                f"Invalid type for 'stream_options.include_obfuscation': expected a boolean, but got "
+                f"{type(obfuscation).__name__} instead.",
+                "stream_options.include_obfuscation",
+                "invalid_type",
+            )
+    return None if body.conversation is None else conversations.conversation_id_of(body.conversation)
+
+
+def generate(
+    body: CreateResponseRequest,
+    tenant: str,
+    headers: Mapping[str, str],
+    *,
+    fixtures: bool = True,
+    empty_input: bool = False,
+) -> Generated:
+    """Validate and build the response; nothing is stored yet (the route accounts for it first).
+    `fixtures=False` (token counting): the generator answers, never a fixture; `empty_input`: the context is
+    all there is (a conversation or a previous response, counted)."""
     spec = serving_spec(tenant, body.model)
     _check_body(body, spec)
-    items = input_items(body.input)
-    history, cached = _history(tenant, body.previous_response_id)
+    conversation_id = _check_state_params(body)
+    items = [] if empty_input else input_items(body.input)
+    if conversation_id is not None:
+        history, cached = conversations.history(tenant, conversation_id), 0
+    else:
+        history, cached = _history(tenant, body.previous_response_id)
     items = _resolve_references(items, history)
     request = body.model_dump(exclude_none=True)
+    if conversation_id is not None:
+        request["conversation"] = {"id": conversation_id}
     turn = builder.Turn(request, history, items, cached_tokens=cached)
     _check_call_outputs(turn.conversation)
-    _check_something_to_answer(items, turn)
     _check_text(body.text, turn.conversation, body.instructions)
     _truncate(turn, spec)
-    script = scripted(tenant, "responses", {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata})
+    script = (
+        scripted(tenant, "responses", {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata})
+        if fixtures
+        else None
+    )
     if script is None and builder.hosted_tool(request, turn.conversation) == "file_search":
         turn.search_results = _file_search_results(tenant, turn)
     rng = request_rng(_material(turn), headers)
@@ -514,26 +565,106 @@ def generate(body: CreateResponseRequest, tenant: str, headers: Mapping[str, str
         new_id=ids.new_id,
         script=script,
     )
-    return Generated(response, items, turn.conversation + response["output"])
+    return Generated(response, items, turn.conversation + response["output"], conversation_id)
 
 
 def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
     """Store an admitted response (`store`), then hand it back as JSON or as its typed event stream."""
     response = generated.response
+    if generated.conversation_id is not None:
+        conversations.append(tenant, generated.conversation_id, [*generated.items, *response["output"]])
     if response["store"]:
         # generated.conversation = history + input + output: only the history is new (no input stored twice).
         history = generated.conversation[: len(generated.conversation) - len(generated.items) - len(response["output"])]
         get_store().create(tenant, COLLECTION, {**response, "_input": generated.items, "_history": history})
-    shown = builder.present(response, body.include or [])
+    include = body.include or []
     if body.stream:
-        return (sse_event(event, event=event["type"]) for event in builder.stream_events(shown))
-    return shown
+        return _event_stream(response, include, obfuscate=_obfuscated(body.stream_options))
+    return builder.present(_as_of(response, clock.now_seconds()), include)
 
 
-def retrieve(tenant: str, response_id: str, include: Sequence[str]) -> dict[str, Any]:
+def _obfuscated(stream_options: Mapping[str, Any] | None) -> bool:
+    return bool((stream_options or {}).get("include_obfuscation"))
+
+
+def _event_stream(
+    response: Mapping[str, Any], include: Sequence[str], *, starting_after: int | None = None, obfuscate: bool = False
+) -> Iterator[bytes]:
+    events = builder.stream_events(builder.present(_public(response), include), obfuscate=obfuscate)
+    return (
+        sse_event(event, event=event["type"])
+        for event in events
+        if starting_after is None or event["sequence_number"] > starting_after
+    )
+
+
+# A background response waits this long in the queue, then is in progress this long, then is finished: derived
+# from the clock (the tenant's, movable with POST /__mock/clock), so every Lambda container agrees.
+QUEUED_SECONDS = 1
+IN_PROGRESS_SECONDS = 2
+
+
+def _as_of(record: Mapping[str, Any], now: float) -> dict[str, Any]:
+    """A stored response as it stands at `now`: a background one is queued, then in progress, then finished
+    (or cancelled); any other was finished when created."""
+    response = _public(record)
+    if not record.get("background"):
+        return response
+    elapsed = now - record["created_at"]
+    if record.get("_cancelled"):
+        status = "cancelled"
+    elif elapsed < QUEUED_SECONDS:
+        status = "queued"
+    elif elapsed < QUEUED_SECONDS + IN_PROGRESS_SECONDS:
+        status = "in_progress"
+    else:
+        return response
+    pending = {key: value for key, value in response.items() if key != "usage"}
+    return {**pending, "status": status, "output": [], "incomplete_details": None}
+
+
+def retrieve(
+    tenant: str,
+    response_id: str,
+    include: Sequence[str],
+    *,
+    stream: bool = False,
+    starting_after: int | None = None,
+    include_obfuscation: bool = False,
+) -> dict[str, Any] | Iterator[bytes]:
+    """The stored response as it stands now; `stream` (a background response) its event stream, resumed after
+    event `starting_after`."""
     for index, value in enumerate(include):
         check_enum(value, INCLUDABLE, f"include[{index}]")
-    return builder.present(_public(_record(tenant, response_id)), include)
+    record = _record(tenant, response_id)
+    if starting_after is not None:
+        if not stream:
+            raise invalid_request("'starting_after' is only supported when 'stream' is true.", "starting_after")
+        check_range(starting_after, "starting_after", 0)
+    if stream:
+        if not record.get("background"):
+            raise invalid_request(
+                "This response cannot be streamed because it was not created with background=true.", "stream"
+            )
+        return _event_stream(record, include, starting_after=starting_after, obfuscate=include_obfuscation)
+    return builder.present(_as_of(record, clock.now_seconds()), include)
+
+
+def cancel(tenant: str, response_id: str) -> dict[str, Any]:
+    """Cancel a background response that is not finished yet (idempotent once cancelled)."""
+
+    def cancelled(record: dict[str, Any]) -> dict[str, Any]:
+        if not record.get("background"):
+            raise invalid_request("Cannot cancel a synchronous response.", "response_id")
+        status = _as_of(record, clock.now_seconds())["status"]
+        if status not in ("queued", "in_progress", "cancelled"):
+            raise invalid_request(f"Cannot cancel a response with status '{status}'.", "response_id")
+        return {**record, "_cancelled": True}
+
+    updated = get_store().update(tenant, COLLECTION, response_id, cancelled)
+    if updated is None:
+        raise _not_found(response_id)
+    return builder.present(_as_of(updated, clock.now_seconds()), [])
 
 
 def delete(tenant: str, response_id: str) -> dict[str, Any]:
@@ -545,3 +676,98 @@ def delete(tenant: str, response_id: str) -> dict[str, Any]:
 def list_input_items(tenant: str, response_id: str, params: ListParams) -> dict[str, Any]:
     items = _record(tenant, response_id)["_input"]
     return list_object(paginate(items, params))
+
+
+# --------------------------------------------------------------------------------------------- token counts
+
+
+class CountInputTokensRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str | None = None
+    input: Any = None
+    instructions: str | None = None
+    conversation: str | dict[str, Any] | None = None
+    previous_response_id: str | None = None
+    parallel_tool_calls: bool | None = None
+    reasoning: dict[str, Any] | None = None
+    text: dict[str, Any] | None = None
+    tool_choice: Any = None
+    tools: list[dict[str, Any]] | None = None
+    truncation: str | None = None
+    personality: str | None = None
+
+
+def count_input_tokens(body: CountInputTokensRequest, tenant: str, headers: Mapping[str, str]) -> dict[str, Any]:
+    """Exactly the `usage.input_tokens` a create with the same input, instructions and tools would report:
+    the same turn is built, its answer generated (never a fixture), and nothing kept."""
+    if body.model is None:
+        raise _missing("model")
+    if body.input is None and body.conversation is None and body.previous_response_id is None:
+        raise _missing("input")
+    fields = body.model_dump(exclude_none=True, exclude={"personality"})
+    request = CreateResponseRequest(**{"input": [], **fields, "store": False})
+    generated = generate(request, tenant, headers, fixtures=False, empty_input=body.input is None)
+    return {"object": "response.input_tokens", "input_tokens": generated.response["usage"]["input_tokens"]}
+
+
+# --------------------------------------------------------------------------------------------- compaction
+
+
+class CompactRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str
+    input: Any = None
+    instructions: str | None = None
+    previous_response_id: str | None = None
+    prompt_cache_key: str | None = None
+    prompt_cache_options: dict[str, Any] | None = None
+    prompt_cache_retention: str | None = None
+    service_tier: str | None = None
+
+
+def compact(body: CompactRequest, tenant: str) -> dict[str, Any]:
+    """Compact a context (`previous_response_id`'s conversation, then `input`): the user's messages are kept,
+    everything else becomes one `compaction` item carrying a short summary; the context counted when the
+    output is passed as a later input is that much smaller."""
+    spec = serving_spec(tenant, body.model)
+    if not spec.serves(models.RESPONSES):
+        raise invalid_request(
+            f"The requested model '{body.model}' is not supported with the Responses API.",
+            "model",
+            "model_not_supported",
+        )
+    if body.service_tier is not None:
+        check_enum(body.service_tier, ("auto", "default", "flex", "priority"), "service_tier")
+    if body.prompt_cache_key is not None and len(body.prompt_cache_key) > 64:
+        raise invalid_request(
+            "Invalid 'prompt_cache_key': string too long. Expected a string with maximum length 64, but got a "
+            f"string with length {len(body.prompt_cache_key)} instead.",
+            "prompt_cache_key",
+            "string_above_max_length",
+        )
+    if body.input is None and body.previous_response_id is None:
+        raise _missing("input")
+    history, _cached = _history(tenant, body.previous_response_id)
+    items = [] if body.input is None else _resolve_references(input_items(body.input), history)
+    context = [*history, *items]
+    request = {"model": body.model, **({"instructions": body.instructions} if body.instructions else {})}
+    counted = chat_builder.count_prompt_tokens(
+        builder.chat_request(builder.Turn(request, [], context), hosted_call=False)
+    )
+    kept = [item for item in context if item["type"] == "message" and item["role"] == "user"]
+    summary = builder.compaction_summary_of(context)
+    compacted = builder.compaction_item(ids.new_id("compaction"), summary)
+    output_tokens = tokens.count_tokens(summary, body.model)
+    return {
+        "id": ids.new_id("response"),
+        "object": "response.compaction",
+        "created_at": clock.now_seconds(),
+        "output": [*kept, compacted],
+        "usage": {
+            "input_tokens": counted,
+            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+            "output_tokens": output_tokens,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": counted + output_tokens,
+        },
+    }

@@ -1,0 +1,313 @@
+"""The Responses API as it is today (the 2026-08-21 spec): background mode (queued → in_progress → done as the
+clock moves, the stream resumed, cancel), exact token counts, compaction, reasoning summaries, flex tier,
+inputs with no message, function tools without `strict`, structured output after a tool result, stream
+obfuscation; every JSON answer checked against the 2026-08-21 contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+import pytest
+from starlette.testclient import TestClient
+
+from openai_mock import clock
+from tests.support.spec import assert_conforms, validate_component
+
+AUTH = {"Authorization": "Bearer sk-test"}
+SPEC = "2026-08-21"
+WEATHER: dict[str, Any] = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Get the current weather for a city.",
+    "parameters": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}},
+        "required": ["city"],
+        "additionalProperties": False,
+    },
+    "strict": True,
+}
+REPORT = {
+    "type": "json_schema",
+    "name": "report",
+    "strict": True,
+    "schema": {
+        "type": "object",
+        "properties": {"summary": {"type": "string"}, "temp_c": {"type": "number"}},
+        "required": ["summary", "temp_c"],
+        "additionalProperties": False,
+    },
+}
+
+
+def _ok(answer: Any) -> dict[str, Any]:
+    assert answer.status_code == 200, answer.text
+    payload: dict[str, Any] = answer.json()
+    return payload
+
+
+def _events(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+
+
+# --------------------------------------------------------------------------------------------- background
+
+
+def test_background_response_progresses_with_the_clock(client: openai.OpenAI, http: TestClient) -> None:
+    clock.freeze(1_800_000_000)
+    created = _ok(http.post("/v1/responses", json={"model": "gpt-4o", "input": "Hi", "background": True}, headers=AUTH))
+    assert_conforms("POST", "/v1/responses", 200, created, spec=SPEC)
+    assert created["status"] == "queued" and created["output"] == [] and created["background"] is True
+    clock.advance(1.5)
+    running = _ok(http.get(f"/v1/responses/{created['id']}", headers=AUTH))
+    assert_conforms("GET", f"/v1/responses/{created['id']}", 200, running, spec=SPEC)
+    assert running["status"] == "in_progress"
+    clock.advance(5)
+    done = client.responses.retrieve(created["id"])
+    assert done.status == "completed" and done.output_text and done.usage is not None
+    # the stream of a background response, resumed after an event
+    events = _events(http.get(f"/v1/responses/{created['id']}", params={"stream": "true"}, headers=AUTH).text)
+    assert [event["type"] for event in events[:3]] == ["response.created", "response.queued", "response.in_progress"]
+    assert [event["sequence_number"] for event in events] == list(range(len(events)))
+    assert events[-1]["type"] == "response.completed"
+    assert [item["id"] for item in events[-1]["response"]["output"]] == [item.id for item in done.output]
+    resumed = client.responses.retrieve(created["id"], stream=True, starting_after=2)
+    numbers = [event.sequence_number for event in resumed]
+    assert numbers == list(range(3, len(events)))
+
+
+def test_cancel_moves_a_running_background_response_to_cancelled(client: openai.OpenAI, http: TestClient) -> None:
+    clock.freeze(1_800_000_000)
+    queued = client.responses.create(model="gpt-4o", input="Write a long essay.", background=True)
+    cancelled = _ok(http.post(f"/v1/responses/{queued.id}/cancel", headers=AUTH))
+    assert_conforms("POST", f"/v1/responses/{queued.id}/cancel", 200, cancelled, spec=SPEC)
+    assert cancelled["status"] == "cancelled"
+    clock.advance(60)
+    assert client.responses.retrieve(queued.id).status == "cancelled"
+    assert client.responses.cancel(queued.id).status == "cancelled"  # idempotent
+
+
+def test_cancel_is_refused_for_synchronous_or_finished_responses(client: openai.OpenAI) -> None:
+    clock.freeze(1_800_000_000)
+    synchronous = client.responses.create(model="gpt-4o", input="Hi")
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.responses.cancel(synchronous.id)
+    assert "synchronous" in raised.value.message
+    finished = client.responses.create(model="gpt-4o", input="Hi", background=True)
+    clock.advance(60)
+    with pytest.raises(openai.BadRequestError) as done:
+        client.responses.cancel(finished.id)
+    assert "completed" in done.value.message
+    with pytest.raises(openai.NotFoundError):
+        client.responses.cancel("resp_missing")
+
+
+def test_streaming_a_synchronous_response_is_refused(client: openai.OpenAI, http: TestClient) -> None:
+    response = client.responses.create(model="gpt-4o", input="Hi")
+    answer = http.get(f"/v1/responses/{response.id}", params={"stream": "true"}, headers=AUTH)
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "stream"
+    answer = http.get(f"/v1/responses/{response.id}", params={"starting_after": "2"}, headers=AUTH)
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "starting_after"
+
+
+# --------------------------------------------------------------------------------------------- token counts
+
+
+def test_input_token_count_equals_what_a_create_reports(client: openai.OpenAI, http: TestClient) -> None:
+    request: dict[str, Any] = {
+        "model": "gpt-4o",
+        "instructions": "You are a terse weather bot.",
+        "input": [{"role": "user", "content": "What's the weather in Paris?"}],
+        "tools": [WEATHER],
+    }
+    counted = _ok(http.post("/v1/responses/input_tokens", json=request, headers=AUTH))
+    assert_conforms("POST", "/v1/responses/input_tokens", 200, counted, spec=SPEC)
+    created = client.responses.create(**request)
+    assert created.usage is not None and counted["input_tokens"] == created.usage.input_tokens
+    assert counted["object"] == "response.input_tokens"
+    without_tools = client.responses.input_tokens.count(model="gpt-4o", input=request["input"])
+    assert without_tools.input_tokens < counted["input_tokens"]
+    # a conversation counts as context
+    conversation = client.conversations.create(items=request["input"])
+    in_conversation = client.responses.input_tokens.count(
+        model="gpt-4o", conversation=conversation.id, input="And Rome?"
+    )
+    assert (
+        in_conversation.input_tokens
+        > client.responses.input_tokens.count(model="gpt-4o", input="And Rome?").input_tokens
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"input": "x"}, "model"),
+        ({"model": "gpt-4o"}, "input"),
+        ({"model": "gpt-4o", "input": 5}, "input"),
+        ({"model": "gpt-4o", "input": "x", "tools": [{"type": "nope"}]}, "tools[0].type"),
+        ({"model": "gpt-4o", "input": "x", "conversation": "c", "previous_response_id": "r"}, "conversation"),
+    ],
+)
+def test_input_token_count_bad_requests(http: TestClient, body: dict[str, Any], param: str) -> None:
+    answer = http.post("/v1/responses/input_tokens", json=body, headers=AUTH)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["param"] == param
+
+
+# --------------------------------------------------------------------------------------------- compaction
+
+
+def test_compaction_shrinks_the_counted_context(client: openai.OpenAI, http: TestClient) -> None:
+    first = client.responses.create(model="gpt-4o", input="Tell me everything about the history of Rome.")
+    second = client.responses.create(
+        model="gpt-4o", previous_response_id=first.id, input="And what about the Roman aqueducts?"
+    )
+    compacted = _ok(
+        http.post("/v1/responses/compact", json={"model": "gpt-4o", "previous_response_id": second.id}, headers=AUTH)
+    )
+    assert_conforms("POST", "/v1/responses/compact", 200, compacted, spec=SPEC)
+    assert compacted["object"] == "response.compaction"
+    assert [item["type"] for item in compacted["output"]] == ["message", "message", "compaction"]
+    assert compacted["output"][-1]["encrypted_content"]
+    assert second.usage is not None
+    follow_up = {"role": "user", "content": "Which emperor built the most?"}
+    full = client.responses.input_tokens.count(model="gpt-4o", previous_response_id=second.id, input=[follow_up])
+    shrunk = client.responses.create(model="gpt-4o", input=[*compacted["output"], follow_up])
+    assert shrunk.usage is not None and shrunk.usage.input_tokens < full.input_tokens
+    sdk = client.responses.compact(model="gpt-4o", input="Hello there, tell me about cats.")
+    assert sdk.output[-1].type == "compaction"
+
+
+def test_compaction_bad_requests(http: TestClient) -> None:
+    answer = http.post("/v1/responses/compact", json={"model": "gpt-4o"}, headers=AUTH)
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "input"
+    answer = http.post("/v1/responses/compact", json={"input": "x"}, headers=AUTH)
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "model"
+    answer = http.post(
+        "/v1/responses/compact", json={"model": "gpt-4o", "input": "x", "service_tier": "x"}, headers=AUTH
+    )
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "service_tier"
+
+
+# --------------------------------------------------------------------------------------------- fixes
+
+
+def test_reasoning_summary_when_asked(client: openai.OpenAI, http: TestClient) -> None:
+    raw = _ok(
+        http.post(
+            "/v1/responses",
+            json={
+                "model": "o3-mini",
+                "input": "Why is the sky blue?",
+                "reasoning": {"effort": "low", "summary": "auto"},
+            },
+            headers=AUTH,
+        )
+    )
+    assert_conforms("POST", "/v1/responses", 200, raw, spec=SPEC)
+    reasoning = raw["output"][0]
+    assert reasoning["type"] == "reasoning" and reasoning["summary"][0]["type"] == "summary_text"
+    assert "sky" in reasoning["summary"][0]["text"] and raw["reasoning"]["summary"] == "auto"
+    plain = client.responses.create(model="o3-mini", input="Why is the sky blue?")
+    assert plain.output[0].type == "reasoning" and plain.output[0].summary == []
+    detailed = client.responses.create(
+        model="o3-mini", input="Why is the sky blue?", reasoning={"generate_summary": "detailed"}
+    )
+    assert len(detailed.output[0].summary) == 2  # type: ignore[union-attr]
+
+
+def test_flex_tier_is_answered_as_flex(client: openai.OpenAI) -> None:
+    response = client.responses.create(model="o3-mini", input="Hi", service_tier="flex")
+    assert response.service_tier == "flex" and response.usage is not None
+    assert response.usage.output_tokens_details.reasoning_tokens > 0
+
+
+def test_inputs_without_a_message_are_answered(client: openai.OpenAI, http: TestClient) -> None:
+    only_reasoning = _ok(
+        http.post(
+            "/v1/responses",
+            json={"model": "o3-mini", "input": [{"type": "reasoning", "id": "rs_1", "summary": []}]},
+            headers=AUTH,
+        )
+    )
+    assert_conforms("POST", "/v1/responses", 200, only_reasoning, spec=SPEC)
+    assert only_reasoning["status"] == "completed"
+    called = client.responses.create(model="gpt-4o", input="What's the weather in Paris?", tools=[WEATHER])  # type: ignore[list-item]
+    call = called.output[0]
+    assert call.type == "function_call"
+    answered = client.responses.create(
+        model="gpt-4o",
+        previous_response_id=called.id,
+        input=[{"type": "function_call_output", "call_id": call.call_id, "output": '{"temp_c": 21}'}],
+        tools=[WEATHER],  # type: ignore[list-item]
+    )
+    assert answered.output_text
+    empty = http.post("/v1/responses", json={"model": "gpt-4o", "input": []}, headers=AUTH)
+    assert empty.status_code == 400 and empty.json()["error"]["param"] == "input"
+
+
+def test_json_schema_format_holds_after_a_tool_result(client: openai.OpenAI) -> None:
+    called = client.responses.create(
+        model="gpt-4o",
+        input="What's the weather in Paris?",
+        tools=[WEATHER],
+        text={"format": REPORT},  # type: ignore[list-item,typeddict-item]
+    )
+    call = called.output[0]
+    assert call.type == "function_call"
+    answered = client.responses.create(
+        model="gpt-4o",
+        previous_response_id=called.id,
+        input=[{"type": "function_call_output", "call_id": call.call_id, "output": '{"temp_c": 21}'}],
+        tools=[WEATHER],  # type: ignore[list-item]
+        text={"format": REPORT},  # type: ignore[typeddict-item]
+    )
+    assert set(json.loads(answered.output_text)) == {"summary", "temp_c"}
+
+
+def test_json_schema_format_holds_after_a_tool_result_in_chat(client: openai.OpenAI) -> None:
+    schema = REPORT["schema"]
+    completion = client.chat.completions.create(
+        model="gpt-4o",
+        messages=[
+            {"role": "user", "content": "What's the weather in Paris?"},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_1", "content": '{"temp_c": 21}'},
+        ],
+        response_format={"type": "json_schema", "json_schema": {"name": "report", "schema": schema, "strict": True}},
+    )
+    assert set(json.loads(completion.choices[0].message.content or "")) == {"summary", "temp_c"}
+
+
+# --------------------------------------------------------------------------------------------- streaming
+
+
+def test_stream_events_are_numbered_and_obfuscated_when_asked(http: TestClient) -> None:
+    body = {
+        "model": "o3-mini",
+        "input": "Why is the sky blue?",
+        "reasoning": {"summary": "auto"},
+        "stream": True,
+        "stream_options": {"include_obfuscation": True},
+    }
+    events = _events(http.post("/v1/responses", json=body, headers=AUTH).text)
+    assert [event["sequence_number"] for event in events] == list(range(len(events)))
+    kinds = [event["type"] for event in events]
+    assert kinds[:3] == ["response.created", "response.in_progress", "response.output_item.added"]
+    assert kinds[3:5] == ["response.reasoning_summary_part.added", "response.reasoning_summary_text.delta"]
+    assert "response.reasoning_summary_text.done" in kinds and "response.reasoning_summary_part.done" in kinds
+    deltas = [event for event in events if event["type"].endswith(".delta")]
+    assert deltas and all(isinstance(event.get("obfuscation"), str) and event["obfuscation"] for event in deltas)
+    for event in events:
+        validate_component("ResponseStreamEvent", event, spec=SPEC)
+    plain = _events(http.post("/v1/responses", json={**body, "stream_options": None}, headers=AUTH).text)
+    assert not any("obfuscation" in event for event in plain)
+    refused = http.post("/v1/responses", json={**body, "stream": False}, headers=AUTH)
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "stream_options"
