@@ -178,6 +178,18 @@ _SPEECH_IO = ((TEXT, AUDIO), (TEXT, AUDIO))
 _CL100K = "cl100k_base"
 # (family, pattern over the id without its date suffix, profile); the first match wins.
 FAMILIES: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    # GPT-6 (the SDK 3.x literals name them; the spec of 2026-08-21 does not yet): GPT-5's profile, the cyber
+    # and research variants only on Responses. Release dates are estimates until a dated snapshot names them.
+    (
+        "gpt-6-special",
+        rf"gpt-6{_V}-cyber|gpt-rosalind-research",
+        _family("responses-only", (RESPONSES,), 400_000, 128_000, "2026-10-01", (1.25, 0.125, 10), reasoning=True),
+    ),
+    (
+        "gpt-6",
+        rf"gpt-6{_V}(-[a-z]+)*",
+        _family("reasoning", _GPT5, 400_000, 128_000, "2026-10-01", (1.25, 0.125, 10), reasoning=True),
+    ),
     # GPT-5: reasoning everywhere but the chat-latest aliases; pro and codex only on Responses.
     ("gpt-5-chat", rf"gpt-5{_V}-chat-latest", _family("chat", _GPT5, 128_000, 16_384, "2025-08-07", (1.25, 0.125, 10))),
     (
@@ -594,7 +606,7 @@ FAMILIES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ),
     (
         "gpt-image",
-        rf"gpt-image-\d{_V}|chatgpt-image-latest",
+        rf"gpt-image-\d{_V}(-[a-z]+)?|chatgpt-image-latest",
         _family("image", ("images",), 32_000, 0, "2025-04-23", (5, 1.25, 40), modalities=((TEXT, IMAGE), (IMAGE,))),
     ),
     (
