@@ -139,6 +139,12 @@ def base_model(model_id: str) -> ModelSpec | None:
     return catalog().by_id.get(model_id)
 
 
+@lru_cache(maxsize=16)
+def serving(endpoint: str) -> tuple[str, ...]:
+    """Every catalogue id that serves `endpoint` (e.g. "realtime"), in catalogue order."""
+    return tuple(model_id for model_id, spec in catalog().by_id.items() if spec.serves(endpoint))
+
+
 def accepts_unknown_models() -> bool:
     """The unknown-id policy of this request: the `x-mock-accept-unknown-models` header, else the setting."""
     controls = controls_runtime.current()

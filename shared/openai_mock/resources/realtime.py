@@ -13,15 +13,10 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, Text
+from openai_mock.resources import models
 from openai_mock.schema_checks import check_function
 
-MODELS = (
-    "gpt-4o-realtime-preview",
-    "gpt-4o-realtime-preview-2024-10-01",
-    "gpt-4o-realtime-preview-2024-12-17",
-    "gpt-4o-mini-realtime-preview",
-    "gpt-4o-mini-realtime-preview-2024-12-17",
-)
+DEFAULT_MODEL = "gpt-4o-realtime-preview"
 VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
 AUDIO_FORMATS = ("pcm16", "g711_ulaw", "g711_alaw")
 TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
@@ -149,9 +144,14 @@ def _tools(body: RealtimeSessionCreateRequest) -> list[dict[str, Any]]:
     return [{"type": "function", **tool} for tool in tools]
 
 
+def realtime_models() -> tuple[str, ...]:
+    """The catalogue's models that serve realtime sessions (the gpt-4o previews, gpt-realtime, gpt-audio…)."""
+    return models.serving("realtime")
+
+
 def _check(body: RealtimeSessionCreateRequest) -> None:
     if body.model is not None:
-        check_enum(body.model, MODELS, "session.model")
+        check_enum(body.model, realtime_models(), "session.model")
     if body.modalities is not None and sorted(body.modalities) not in _MODALITIES:
         raise invalid_request(
             f"Invalid modalities: {body.modalities}. Supported combinations are: ['text'] and ['audio', 'text'].",
@@ -203,7 +203,7 @@ def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str,
     session: dict[str, Any] = {
         "id": ids.new_id("realtime.session"),
         "object": "realtime.session",
-        "model": body.model or MODELS[0],
+        "model": body.model or DEFAULT_MODEL,
         "modalities": body.modalities or ["audio", "text"],
         "instructions": DEFAULT_INSTRUCTIONS if body.instructions is None else body.instructions,
         "voice": body.voice or "alloy",
