@@ -311,3 +311,54 @@ def test_stream_events_are_numbered_and_obfuscated_when_asked(http: TestClient) 
     assert not any("obfuscation" in event for event in plain)
     refused = http.post("/v1/responses", json={**body, "stream": False}, headers=AUTH)
     assert refused.status_code == 400 and refused.json()["error"]["param"] == "stream_options"
+
+
+def test_context_management_compacts_a_long_context(client: openai.OpenAI, http: TestClient) -> None:
+    essay = "Rome grew from a small settlement on the Tiber into an empire that ruled the Mediterranean. " * 60
+    earlier = client.responses.create(
+        model="gpt-4o",
+        input=[
+            {"role": "user", "content": "Tell me everything about the history of Rome."},
+            {"role": "assistant", "content": essay},
+            {"role": "user", "content": "Thanks. Now a word on its aqueducts?"},
+        ],
+    )
+    question = "Which emperor built the most?"
+    full = client.responses.create(model="gpt-4o", input=question, previous_response_id=earlier.id)
+    body = {
+        "model": "gpt-4o",
+        "input": question,
+        "previous_response_id": earlier.id,
+        "context_management": [{"type": "compaction", "compact_threshold": 1000}],
+    }
+    compacted = _ok(http.post("/v1/responses", json=body, headers=AUTH))
+    assert_conforms("POST", "/v1/responses", 200, compacted, spec=SPEC)
+    assert full.usage is not None and full.usage.input_tokens > 1000
+    assert compacted["output"][0]["type"] == "compaction" and compacted["output"][1]["type"] == "message"
+    assert compacted["usage"]["input_tokens"] < full.usage.input_tokens // 2
+    # the next turn continues from the compaction: its context stays small
+    after = client.responses.create(model="gpt-4o", input="And the aqueducts?", previous_response_id=compacted["id"])
+    assert after.usage is not None and after.usage.input_tokens < full.usage.input_tokens // 2
+    below = client.responses.create(
+        model="gpt-4o",
+        input="Hi",
+        previous_response_id=earlier.id,
+        context_management=[{"type": "compaction", "compact_threshold": 1_000_000}],
+    )
+    assert below.output[0].type != "compaction"
+
+
+@pytest.mark.parametrize(
+    ("management", "param"),
+    [
+        ([], "context_management"),
+        ([{"type": "summarize"}], "context_management[0].type"),
+        ([{"type": "compaction", "compact_threshold": 10}], "context_management[0].compact_threshold"),
+        ([{"type": "compaction", "compact_threshold": "big"}], "context_management[0].compact_threshold"),
+    ],
+)
+def test_context_management_bad_requests(http: TestClient, management: Any, param: str) -> None:
+    body = {"model": "gpt-4o", "input": "Hi", "context_management": management}
+    answer = http.post("/v1/responses", json=body, headers=AUTH)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["param"] == param

@@ -88,8 +88,12 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
     messages: list[dict[str, Any]] = []
     if instructions:
         messages.append({"role": "developer", "content": instructions})
-    for item in conversation:
+    # A compaction item stands for everything before it but the user's own messages.
+    compacted = max((index for index, item in enumerate(conversation) if item["type"] == "compaction"), default=-1)
+    for index, item in enumerate(conversation):
         kind = item["type"]
+        if index < compacted and not (kind == "message" and item["role"] == "user"):
+            continue
         if kind == "message":
             messages.append({"role": item["role"], "content": [_chat_part(part) for part in item["content"]]})
         elif kind in ("function_call", "computer_call"):

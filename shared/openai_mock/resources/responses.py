@@ -548,6 +548,9 @@ def generate(
     _check_call_outputs(turn.conversation)
     _check_text(body.text, turn.conversation, body.instructions)
     _truncate(turn, spec)
+    compaction = _auto_compaction(turn, body.context_management, spec)
+    if compaction is not None:
+        turn.history.append(compaction)  # the answer reads the compacted context
     script = (
         scripted(tenant, "responses", {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata})
         if fixtures
@@ -565,7 +568,52 @@ def generate(
         new_id=ids.new_id,
         script=script,
     )
+    if compaction is not None:
+        turn.history.pop()  # the compaction is the response's first output item, after this turn's input
+        response["output"] = [compaction, *response["output"]]
     return Generated(response, items, turn.conversation + response["output"], conversation_id)
+
+
+def _check_context_management(entries: Sequence[Mapping[str, Any]] | None) -> int | None:
+    """`context_management`: compaction entries; the threshold (input tokens) past which a turn is compacted."""
+    if entries is None:
+        return None
+    if not entries:
+        raise invalid_request(
+            "Invalid 'context_management': empty array. Expected an array with minimum length 1, but got an "
+            "empty array instead.",
+            "context_management",
+            "empty_array",
+        )
+    threshold: int | None = None
+    for index, entry in enumerate(entries):
+        check_enum(entry.get("type"), ("compaction",), f"context_management[{index}].type")
+        value = entry.get("compact_threshold")
+        if value is not None:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise invalid_request(
+                    f"Invalid type for 'context_management[{index}].compact_threshold': expected an integer, but "
+                    f"got {type(value).__name__} instead.",
+                    f"context_management[{index}].compact_threshold",
+                    "invalid_type",
+                )
+            check_range(value, f"context_management[{index}].compact_threshold", 1000)
+            threshold = value
+    return threshold if threshold is not None else 0
+
+
+def _auto_compaction(
+    turn: builder.Turn, entries: Sequence[Mapping[str, Any]] | None, spec: models.ModelSpec
+) -> dict[str, Any] | None:
+    """Server-side compaction (`context_management`): past the threshold (default: 80% of the context window)
+    the earlier context becomes one compaction item, which the answer reads instead of it."""
+    threshold = _check_context_management(entries)
+    if threshold is None or not turn.history:
+        return None
+    limit = threshold or int(spec.context_window * 0.8)
+    if chat_builder.count_prompt_tokens(builder.chat_request(turn, hosted_call=False)) <= limit:
+        return None
+    return builder.compaction_item(ids.new_id("compaction"), builder.compaction_summary_of(turn.history))
 
 
 def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
