@@ -809,6 +809,127 @@ CASES += [
     ),
 ]
 
+# Held-out prompts: written after the mechanisms, without tuning.
+HELD_OUT = [
+    Case(
+        "h-tool-weather-london",
+        "Do I need an umbrella in London tomorrow?",
+        calls("get_weather", location="London"),
+        options=tools(*ALL_TOOLS),
+    ),
+    Case(
+        "h-tool-weather-hot",
+        "How hot is it in Dubai right now?",
+        calls("get_weather", location="Dubai"),
+        options=tools(*ALL_TOOLS),
+    ),
+    Case("h-tool-multiply-3", "Multiply 6 by 8", only_calls("multiply", a=6, b=8), options=tools(MULTIPLY, ADD)),
+    Case(
+        "h-tool-add-total",
+        "What's the total of 19 and 23?",
+        only_calls("add", a=19, b=23),
+        options=tools(MULTIPLY, ADD),
+    ),
+    Case(
+        "h-tool-search-who", "Search for the population of Canada", calls("search_web"), options=tools(SEARCH, WEATHER)
+    ),
+    Case(
+        "h-tool-email-remind",
+        "Email dave@team.org that the meeting moved to 3pm",
+        calls("send_email", to="dave@team.org"),
+        options=tools(EMAIL, EVENT),
+    ),
+    Case(
+        "h-tool-flight-dec",
+        "Get me a flight from Seattle to Denver on December 20",
+        calls("book_flight", origin="Seattle", destination="Denver", date="2025-12-20"),
+        options=tools(FLIGHT, WEATHER),
+    ),
+    Case(
+        "h-tool-stock-tsla", "TSLA stock price?", calls("get_stock_price", ticker="TSLA"), options=tools(STOCK, SEARCH)
+    ),
+    Case(
+        "h-tool-translate-de",
+        'Translate "where is the station" to German',
+        calls("translate", text="where is the station", target_language="German"),
+        options=tools(TRANSLATE, SEARCH),
+    ),
+    Case(
+        "h-tool-currency-eur-usd",
+        "How many dollars is 50 EUR? Convert 50 EUR to USD",
+        calls("convert_currency", amount=50, from_currency="EUR", to_currency="USD"),
+        options=tools(CURRENCY, ADD),
+    ),
+    Case(
+        "h-notool-recipe",
+        "Give me a recipe for banana bread",
+        lambda a: isinstance(a, str),
+        options=tools(WEATHER, STOCK, EMAIL),
+    ),
+    Case(
+        "h-notool-story",
+        "Tell me a bedtime story about a dragon",
+        lambda a: isinstance(a, str),
+        options=tools(*ALL_TOOLS),
+    ),
+    Case("h-notool-define", "Define the word serendipity", lambda a: isinstance(a, str), options=tools(*ALL_TOOLS)),
+    Case("h-arith-words", "What is seven times eight?", says("56")),
+    Case("h-arith-how-much", "How much is 250 divided by 5?", says("50")),
+    Case("h-arith-nested", "Evaluate ((2 + 3) * (7 - 4)) / 5", says("3")),
+    Case("h-arith-half", "What is half of 96?", says("48")),
+    Case("h-arith-double", "What is 21 doubled?", says("42")),
+    Case("h-conv-inch-cm", "How many centimeters are in 12 inches?", number_near(30.48, 0.001)),
+    Case("h-conv-lbs-kg", "Convert 150 lbs to kg", number_near(68.04, 0.001)),
+    Case("h-conv-f-c-deg", "What is 72°F in °C?", number_near(22.22, 0.001)),
+    Case("h-say-word", "Just say the word 'ready'", exactly("ready")),
+    Case("h-repeat-quote", 'Repeat this exactly: "The cake is a lie"', exactly("The cake is a lie")),
+    Case("h-count-list", "How many fruits are in this list: mango, kiwi, lime?", says("3")),
+    Case("h-count-letters-word", "How many letters are in the word 'banana'?", says("6")),
+    Case("h-date-tomorrow", "What is tomorrow's date?", says("2025-12-05")),
+    Case("h-fact-capital-kr", "What's the capital city of South Korea?", says("Seoul")),
+    Case("h-fact-capital-de", "capital of germany", says("Berlin")),
+    Case("h-fact-currency-in", "Which currency does India use?", says("rupee")),
+    Case("h-fact-symbol-k", "What element is K?", says("potassium")),
+    Case("h-fact-planet-closest", "Which planet is closest to the sun?", says("Mercury")),
+    Case(
+        "h-schema-person-short",
+        "Sarah Connor, 29",
+        json_with(name="Sarah Connor", age=29),
+        options={"response_format": schema_format("person", PERSON)},
+    ),
+    Case(
+        "h-schema-list-ingredients",
+        "Ingredients: flour, butter, sugar, eggs",
+        json_with(items=["flour", "butter", "sugar", "eggs"]),
+        options={"response_format": schema_format("list", LIST_SCHEMA)},
+    ),
+    Case(
+        "h-json-keys-colon",
+        "Return a JSON object with these keys: city, country. Text: Lima is in Peru.",
+        json_with(city="Lima", country="Peru"),
+        options=JSON_MODE,
+    ),
+    Case("h-ctx-favorite-food", remembered("My favorite food is sushi.", "What's my favorite food?"), says("sushi")),
+    Case(
+        "h-ctx-name-later",
+        remembered("Hello! My name is Kenji.", "What's the weather usually like in spring?", "Who am I?"),
+        says("Kenji"),
+    ),
+    Case("h-ctx-age", remembered("I am 31 years old.", "How old am I?"), says("31")),
+    Case("h-code-py-sort", "Write a Python function to sort a list of numbers", python_code("def sort_items")),
+    Case("h-code-py-palindrome", "Python code that checks whether a word is a palindrome", python_code("palindrome")),
+    Case("h-code-js-reverse", "Write JavaScript code to reverse a string", fenced("javascript")),
+    Case("h-r-capital", "Capital of Norway?", says("Oslo"), "responses"),
+    Case(
+        "h-r-weather-tool",
+        "Is it sunny in Madrid today?",
+        calls("get_weather", location="Madrid"),
+        "responses",
+        {"tools": [R_WEATHER, R_EMAIL]},
+    ),
+]
+CASES += HELD_OUT
+
 # Cases whose property the mock does not reach yet (docs/generation.md lists them).
 KNOWN_MISSES: set[str] = set()
 

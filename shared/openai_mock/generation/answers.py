@@ -91,6 +91,15 @@ _TRIGGERS = frozenset(
         "factorial",
         "implement",
         "weekday",
+        "half",
+        "double",
+        "doubled",
+        "twice",
+        "triple",
+        "old",
+        "tomorrow",
+        "yesterday",
+        "element",
         "who",
         "am",
     ]
@@ -202,6 +211,11 @@ _WORD_OPERATORS = (
     (r"(-?[\d.]+)\s*squared", r"(\1**2)"),
     (r"(-?[\d.]+)\s*cubed", r"(\1**3)"),
     (r"([\d.]+)\s*(?:%|percent)\s+of\s+", r"\1/100*"),
+    (r"\bhalf of\s+", "0.5*"),
+    (r"\b(?:a )?(?:third) of\s+", "1/3*"),
+    (r"(-?[\d.]+)\s+(?:doubled|times two)", r"(\1*2)"),
+    (r"\b(?:double|twice)\s+(-?[\d.]+)", r"(\1*2)"),
+    (r"\btriple\s+(-?[\d.]+)", r"(\1*3)"),
     (r"\bto the power of\b|\braised to(?: the power of)?\b", "**"),
     (r"\bmultiplied by\b|\btimes\b|×|·", "*"),
     (r"\bdivided by\b|\bover\b|÷", "/"),
@@ -222,10 +236,20 @@ def _number_text(value: float) -> str:
     return f"{value:.6g}" if abs(value) >= 1e6 or abs(value) < 1e-4 else str(round(value, 6))
 
 
+_SMALL_NUMBERS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+)
+_NUMBER_WORDS = {word: str(value) for value, word in enumerate(_SMALL_NUMBERS.split(" "))}
+_NUMBER_WORDS |= {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80"}
+_NUMBER_WORDS |= {"ninety": "90", "hundred": "100", "thousand": "1000"}
+
+
 def _arithmetic(question: str) -> str | None:
-    if not any(char.isdigit() for char in question):
-        return None
     lowered = question.lower().replace(",", "")
+    lowered = re.sub(r"\b[a-z]+\b", lambda m: _NUMBER_WORDS.get(m[0], m[0]), lowered)
+    if not any(char.isdigit() for char in lowered):
+        return None
     special = re.search(r"\b(\d+)\s*(?:factorial|!)|factorial of (\d+)", lowered)
     if special:
         n = int(special[1] or special[2])
@@ -388,13 +412,13 @@ def _counting(question: str) -> str | None:
     subject = _subject_text(question)
     if subject is None:
         return None
-    if re.search(r"\bwords?\b", lowered):
-        count = len(re.findall(r"\b[\w'’-]+\b", subject))
-        return f"There are {count} words in that text."
     if re.search(r"\b(?:characters?|letters?)\b", lowered):
         count = len(subject) if "character" in lowered else sum(c.isalpha() for c in subject)
         kind = "characters" if "character" in lowered else "letters"
         return f"There are {count} {kind} in that text."
+    if re.search(r"\bwords?\b", lowered):
+        count = len(re.findall(r"\b[\w'’-]+\b", subject))
+        return f"There are {count} words in that text."
     if re.search(r"\bsentences?\b", lowered):
         count = len([s for s in re.split(r"(?<=[.!?])\s+", subject.strip()) if s])
         return f"There are {count} sentences in that text."
@@ -417,6 +441,15 @@ def _date(question: str, created: int) -> str | None:
         r"\b(?:today'?s date|date today|the date|what day is (?:it|today)|which day is it|current date)\b", lowered
     ):
         return f"Today is {now:%A}, {now:%B} {now.day}, {now.year} ({now:%Y-%m-%d})."
+    shifted = re.search(
+        r"\b(tomorrow|yesterday)'?s date\b|\bdate (tomorrow|yesterday)\b|what day (?:is|was) (tomorrow|yesterday)",
+        lowered,
+    )
+    if shifted:
+        word = shifted[1] or shifted[2] or shifted[3]
+        day = now + dt.timedelta(days=1 if word == "tomorrow" else -1)
+        verb = "is" if word == "tomorrow" else "was"
+        return f"{word.capitalize()} {verb} {day:%A}, {day:%B} {day.day}, {day.year} ({day:%Y-%m-%d})."
     if re.search(r"\b(?:what|which) year is it\b|\bcurrent year\b", lowered):
         return f"It is {now.year}."
     if re.search(r"\bwhat time is it\b|\bcurrent time\b|\btime is it now\b", lowered):
@@ -427,8 +460,8 @@ def _date(question: str, created: int) -> str | None:
     if weekday:
         found = extract.dates_in(weekday[1], created)
         if found:
-            day = dt.date.fromisoformat(found[0][1])
-            return f"{day.isoformat()} is a {day:%A}."
+            asked_day = dt.date.fromisoformat(found[0][1])
+            return f"{asked_day.isoformat()} is a {asked_day:%A}."
     return None
 
 
@@ -500,10 +533,13 @@ def _fact(question: str) -> str | None:  # noqa: C901
     symbol = re.search(r"(?:chemical )?symbol (?:for|of) ([a-z]+)", lowered)
     if symbol and symbol[1] in facts.ELEMENTS:
         return f"The chemical symbol for {symbol[1]} is {facts.ELEMENTS[symbol[1]]}."
-    element = re.search(r"(?:element|what) (?:has|with|is) (?:the )?(?:chemical )?symbol ([a-z]{1,2})\b", lowered)
+    element = re.search(
+        r"(?:element|what) (?:has|with|is) (?:the )?(?:chemical )?symbol ([a-z]{1,2})\b|what element is ([a-z]{1,2})$",
+        lowered,
+    )
     if element:
         for name, sym in facts.ELEMENTS.items():
-            if sym.lower() == element[1]:
+            if sym.lower() == (element[1] or element[2]):
                 return f"{sym} is the chemical symbol for {name}."
     return None
 
@@ -514,6 +550,37 @@ _STATEMENTS = (
     re.compile(r"\b(?i:my name is|my name's)\s+([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"),
     re.compile(r"\b(?i:i am|i'm|call me|this is)\s+([A-Z][\w'-]*)\b"),
 )
+
+
+def _recall_age(earlier: Sequence[str]) -> str | None:
+    for said in reversed(earlier):
+        age = re.search(
+            r"\b(\d{1,3})\s*(?:years?\s*old|yo\b)|\bmy age is (\d{1,3})|\bi(?:'m| am) (\d{1,3})\b", said, re.IGNORECASE
+        )
+        if age:
+            return f"You are {age[1] or age[2] or age[3]} years old."
+    return None
+
+
+def _recall_remembered(lowered: str, earlier: Sequence[str]) -> str | None:
+    """ "What number did I give you?", "what was the code word?": from an earlier "remember …"."""
+    wants_number = re.search(r"\bnumber\b", lowered)
+    for said in reversed(earlier):
+        remembered = re.search(r"\bremember(?: that| this)?:?\s+(.+?)(?:[.!]\s|[.!]?$)", said, re.IGNORECASE)
+        if wants_number:
+            numbers = extract.entities(said).numbers
+            if numbers:
+                return f"The number you gave me was {_number_text(numbers[-1])}."
+            continue
+        if remembered:
+            fact = remembered[1].strip()
+            noun = re.search(r"\b(?:word|code|password|phrase|color|colour|animal|city)\b", lowered)
+            if noun and re.search(rf"{noun[0]}\s+(?:is\s+)?(.+)", fact, re.IGNORECASE):
+                value = re.search(rf"{noun[0]}\s+(?:is\s+)?(.+)", fact, re.IGNORECASE)
+                assert value is not None
+                return f"The {noun[0]} was {value[1].strip(' .')}."
+            return f"You asked me to remember: {fact}."
+    return None
 
 
 def _recall(question: str, earlier: Sequence[str]) -> str | None:
@@ -527,6 +594,8 @@ def _recall(question: str, earlier: Sequence[str]) -> str | None:
                 if match and match[1].lower() not in ("a", "an", "the", "not", "sure", "going", "looking"):
                     return f"Your name is {match[1]}."
         return None
+    if re.search(r"\bhow old am i\b|\bwhat(?:'s| is) my age\b", lowered):
+        return _recall_age(earlier)
     asked = re.search(r"\bwhat(?:'s| is| was| are| were)\s+my\s+([a-z' ]+?)\??$", lowered)
     if asked:
         key = asked[1].strip()
@@ -535,20 +604,5 @@ def _recall(question: str, earlier: Sequence[str]) -> str | None:
             if match:
                 return f"Your {key} is {match[1].strip()}."
     if re.search(r"\b(?:remember|told you|did i (?:say|tell|give|mention|ask)|i (?:told|gave|asked) you)\b", lowered):
-        wants_number = re.search(r"\bnumber\b", lowered)
-        for said in reversed(earlier):
-            remembered = re.search(r"\bremember(?: that| this)?:?\s+(.+?)(?:[.!]\s|[.!]?$)", said, re.IGNORECASE)
-            if wants_number:
-                numbers = extract.entities(said).numbers
-                if numbers:
-                    return f"The number you gave me was {_number_text(numbers[-1])}."
-                continue
-            if remembered:
-                fact = remembered[1].strip()
-                noun = re.search(r"\b(?:word|code|password|phrase|color|colour|animal|city)\b", lowered)
-                if noun and re.search(rf"{noun[0]}\s+(?:is\s+)?(.+)", fact, re.IGNORECASE):
-                    value = re.search(rf"{noun[0]}\s+(?:is\s+)?(.+)", fact, re.IGNORECASE)
-                    assert value is not None
-                    return f"The {noun[0]} was {value[1].strip(' .')}."
-                return f"You asked me to remember: {fact}."
+        return _recall_remembered(lowered, earlier)
     return None

@@ -206,7 +206,8 @@ _CONCEPTS = {
     "subtract": "subtract minus difference subtraction",
     "divide": "divide divided quotient division ÷",
     "calculate": "calculate compute calculation evaluate math arithmetic calculator",
-    "weather": "weather temperature forecast rain raining sunny snow snowing wind humid degree climate",
+    "weather": "weather temperature forecast rain raining sunny snow snowing wind windy humid degree climate "
+    "umbrella hot cold warm chilly cloudy storm",
     "time": "time clock timezone",
     "send": "send email mail message notify text",
     "book": "book reserve reservation booking",
