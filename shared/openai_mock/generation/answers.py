@@ -90,6 +90,8 @@ _TRIGGERS = frozenset(
         "convert",
         "factorial",
         "implement",
+        "average",
+        "mean",
         "weekday",
         "half",
         "double",
@@ -143,7 +145,7 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
 # --------------------------------------------------------------------------------------------- say / repeat
 
 _VERBATIM = re.compile(
-    r"^(?:please\s+)?(?:(?:just|only)\s+)?(?:say|repeat|respond with|reply with|answer with|output|print|echo|"
+    r"^(?:please\s+)?(?:(?:just|only)\s+)?(?:say|repeat|(?:respond|reply|answer)(?:\s+only)?\s+with|output|print|echo|"
     r"type|write back|return)(?:\s+(?:back|exactly|only|just|the\s+(?:word|phrase|text|number|string)))*"
     r"(?:\s+after me)?\s*:?\s*(.+?)\s*(?:,?\s*and nothing else|,?\s*nothing else|\s+only|\s+verbatim|"
     r"\s+exactly)?\.?$",
@@ -257,6 +259,12 @@ def _arithmetic(question: str) -> str | None:
             return f"{n}! = {math.factorial(n)}."
     for pattern, replacement in _WORD_OPERATORS:
         lowered = re.sub(pattern, replacement, lowered)
+    mean = re.search(r"\b(?:average|mean) of ((?:[\d.]+(?:\s+and\s+|\s+)?)+)", lowered)
+    if mean:
+        numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", mean[1])]
+        if len(numbers) >= 2:
+            shown = ", ".join(_number_text(n) for n in numbers)
+            return f"The average of {shown} is {_number_text(sum(numbers) / len(numbers))}."
     lowered = re.sub(r"\bsum of ([\d.]+) and ([\d.]+)", r"\1 + \2", lowered)
     lowered = re.sub(r"\bproduct of ([\d.]+) and ([\d.]+)", r"\1 * \2", lowered)
     lowered = re.sub(r"\bdifference between ([\d.]+) and ([\d.]+)", r"\1 - \2", lowered)
@@ -516,10 +524,15 @@ def _fact(question: str) -> str | None:  # noqa: C901
                 planet = facts.planet(pick)
                 assert planet is not None
                 return f"{planet.name} is {planet.note}."
-        order = re.search(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|\d)(?:st|nd|rd|th)? planet", lowered)
+        order = re.search(
+            r"(first|second|third|fourth|fifth|sixth|seventh|eighth|\d)(?:st|nd|rd|th)? planet"
+            r"|planet is (?:the )?(first|second|third|fourth|fifth|sixth|seventh|eighth|\d)(?:st|nd|rd|th)? from",
+            lowered,
+        )
         if order:
             ordinals = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
-            number = int(order[1]) if order[1].isdigit() else ordinals.index(order[1]) + 1
+            said = order[1] or order[2]
+            number = int(said) if said.isdigit() else ordinals.index(said) + 1
             if 1 <= number <= len(facts.PLANETS):
                 planet = facts.PLANETS[number - 1]
                 return f"{planet.name} is planet number {number} from the Sun."

@@ -377,7 +377,7 @@ def proper_nouns(text: str) -> list[str]:
     names: list[str] = []
     for match in _CAPITALISED.finditer(text):
         words = match[0].split()
-        while words and words[0].lower().strip("'’.") in _NOT_NAMES:
+        while words and words[0].lower().strip("'’.") in _NOT_NAMES and not facts.is_place(" ".join(words)):
             words.pop(0)
         while words and words[-1].lower().strip("'’.") in _NOT_NAMES:
             words.pop()
