@@ -362,3 +362,50 @@ def test_context_management_bad_requests(http: TestClient, management: Any, para
     answer = http.post("/v1/responses", json=body, headers=AUTH)
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["param"] == param
+
+
+def test_the_beta_twins_reach_the_same_routes(http: TestClient) -> None:
+    clock.freeze(1_800_000_000)
+    body = {"model": "gpt-4o", "input": "Hi", "background": True}
+    created = _ok(http.post("/v1/responses", params={"beta": "true"}, json=body, headers=AUTH))
+    assert_conforms("POST", "/v1/responses?beta=true", 200, created, spec=SPEC)
+    path = f"/v1/responses/{created['id']}"
+    got = _ok(http.get(path, params={"beta": "true"}, headers=AUTH))
+    assert_conforms("GET", path + "?beta=true", 200, got, spec=SPEC)
+    items = _ok(http.get(path + "/input_items", params={"beta": "true"}, headers=AUTH))
+    assert_conforms("GET", path + "/input_items?beta=true", 200, items, spec=SPEC)
+    cancelled = _ok(http.post(path + "/cancel", params={"beta": "true"}, headers=AUTH))
+    assert_conforms("POST", path + "/cancel?beta=true", 200, cancelled, spec=SPEC)
+    counted = _ok(
+        http.post(
+            "/v1/responses/input_tokens", params={"beta": "true"}, json={"model": "gpt-4o", "input": "Hi"}, headers=AUTH
+        )
+    )
+    assert_conforms("POST", "/v1/responses/input_tokens?beta=true", 200, counted, spec=SPEC)
+    compacted = _ok(
+        http.post(
+            "/v1/responses/compact", params={"beta": "true"}, json={"model": "gpt-4o", "input": "Hi"}, headers=AUTH
+        )
+    )
+    assert_conforms("POST", "/v1/responses/compact?beta=true", 200, compacted, spec=SPEC)
+    deleted = _ok(http.delete(path, params={"beta": "true"}, headers=AUTH))
+    assert_conforms("DELETE", path + "?beta=true", 200, deleted, spec=SPEC)
+
+
+@pytest.mark.parametrize(
+    ("extra", "param"),
+    [
+        ({"background": "yes"}, "background"),
+        ({"background": True, "store": False}, "background"),
+        ({"conversation": 5}, "conversation"),
+        ({"conversation": {"name": "x"}}, "conversation.id"),
+        ({"stream_options": {"include_obfuscation": True}}, "stream_options"),
+        ({"stream": True, "stream_options": {"include_obfuscation": "yes"}}, "stream_options.include_obfuscation"),
+        ({"reasoning": {"summary": "verbose"}}, "reasoning.summary"),
+    ],
+)
+def test_new_parameters_bad_values(http: TestClient, extra: dict[str, Any], param: str) -> None:
+    answer = http.post("/v1/responses", json={"model": "o3-mini", "input": "Hi", **extra}, headers=AUTH)
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert set(error) == {"message", "type", "param", "code"} and error["param"] == param

@@ -14,7 +14,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.fields import Decimal, Integer
+from openai_mock.fields import Decimal, Flag, Integer
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
 from openai_mock.generation import tokens
@@ -95,7 +95,7 @@ class CreateResponseRequest(BaseModel):
     prompt_cache_key: str | None = None
     safety_identifier: str | None = None
     # The 2026 API's: background mode, conversations, stream options, compaction.
-    background: bool | None = None
+    background: Flag | None = None
     conversation: str | dict[str, Any] | None = None
     stream_options: dict[str, Any] | None = None
     context_management: list[dict[str, Any]] | None = None
@@ -340,6 +340,10 @@ def _check_model_rules(body: CreateResponseRequest, spec: models.ModelSpec) -> N
             "model_not_supported",
         )
     effort = (body.reasoning or {}).get("effort")
+    reasoning = body.reasoning or {}
+    for key in ("summary", "generate_summary"):
+        if reasoning.get(key) is not None:
+            check_enum(reasoning[key], ("auto", "concise", "detailed"), f"reasoning.{key}")
     models.check_verbosity((body.text or {}).get("verbosity"), spec, "text.verbosity")
     if body.service_tier is not None:
         check_enum(body.service_tier, ("auto", "default", "flex", "priority"), "service_tier")
