@@ -211,6 +211,7 @@ _CONCEPTS = {
     "time": "time clock timezone",
     "send": "send email mail message notify text",
     "book": "book reserve reservation booking",
+    "flight": "flight fly flying plane airline",
     "convert": "convert conversion exchange",
     "translate": "translate translation translator",
     "delete": "delete remove cancel",
