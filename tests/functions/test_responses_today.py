@@ -409,3 +409,32 @@ def test_new_parameters_bad_values(http: TestClient, extra: dict[str, Any], para
     assert answer.status_code == 400, answer.text
     error = answer.json()["error"]
     assert set(error) == {"message", "type", "param", "code"} and error["param"] == param
+
+
+def test_web_search_tool_cites_its_sources_offline(client: openai.OpenAI, http: TestClient) -> None:
+    body: dict[str, Any] = {
+        "model": "gpt-4o",
+        "input": "Search the web for the latest news about the Mars rover.",
+        "tools": [{"type": "web_search"}],
+    }
+    raw = _ok(http.post("/v1/responses", json=body, headers=AUTH))
+    assert_conforms("POST", "/v1/responses", 200, raw, spec=SPEC)
+    call, message = raw["output"]
+    assert call["type"] == "web_search_call" and call["action"]["type"] == "search"
+    assert "sources" not in call["action"]
+    text = message["content"][0]["text"]
+    notes = message["content"][0]["annotations"]
+    assert notes and all(note["type"] == "url_citation" for note in notes)
+    assert all(note["url"] in text[note["start_index"] : note["end_index"]] for note in notes)
+    again = _ok(http.post("/v1/responses", json=body, headers=AUTH))
+    assert again["output"][1]["content"] == message["content"]  # deterministic
+    shown = _ok(http.post("/v1/responses", json={**body, "include": ["web_search_call.action.sources"]}, headers=AUTH))
+    assert_conforms("POST", "/v1/responses", 200, shown, spec=SPEC)
+    assert [source["url"] for source in shown["output"][0]["action"]["sources"]] == [note["url"] for note in notes]
+    allowed = {**body, "tools": [{"type": "web_search", "filters": {"allowed_domains": ["nasa.gov"]}}]}
+    limited = client.responses.create(**allowed)
+    annotations = limited.output[-1].content[0].annotations  # type: ignore[union-attr]
+    assert annotations and all("nasa.gov" in note.url for note in annotations)  # type: ignore[union-attr]
+    bad = {**body, "tools": [{"type": "web_search", "filters": {"allowed_domains": "nasa.gov"}}]}
+    answer = http.post("/v1/responses", json=bad, headers=AUTH)
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "tools[0].filters.allowed_domains"

@@ -25,6 +25,8 @@ HOSTED_TOOLS = {
     "file_search": "file_search",
     "web_search_preview": "web_search",
     "web_search_preview_2025_03_11": "web_search",
+    "web_search": "web_search",
+    "web_search_2025_08_26": "web_search",
     "computer_use_preview": "computer",
 }
 _TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output")
@@ -239,16 +241,30 @@ def _tool_exchange(call_id: str, name: str, arguments: Mapping[str, Any], result
     ]
 
 
-def web_sources(query: str) -> list[dict[str, str]]:
-    """The pages a web search "finds": well-known sites, addressed by the query's topic."""
+def _allowed_domains(request: Mapping[str, Any]) -> list[str]:
+    for tool in request.get("tools", []):
+        if HOSTED_TOOLS.get(tool["type"]) == "web_search":
+            return list(((tool.get("filters") or {}).get("allowed_domains")) or [])
+    return []
+
+
+def web_sources(query: str, allowed_domains: Sequence[str] = ()) -> list[dict[str, str]]:
+    """The pages a web search "finds": well-known sites, addressed by the query's topic (offline, the same every
+    time); with `filters.allowed_domains`, pages of those domains only."""
     topic = text.topic_of(query)
     slug, words = quote(topic.title().replace(" ", "_")), quote(topic)
+    sites = list(_SOURCES[:2])
+    if allowed_domains:
+        sites = [
+            (domain.split(".")[0].title(), f"https://{domain}/search?q={{query}}")
+            for domain in (re.sub(r"^https?://", "", domain).strip("/") for domain in allowed_domains[:2])
+        ]
     return [
         {
             "title": f"{topic[:1].upper() + topic[1:]} - {site}",
             "url": template.format(slug=slug, query=words) + ("&" if "?" in template else "?") + "utm_source=openai",
         }
-        for site, template in _SOURCES[:2]
+        for site, template in sites
     ]
 
 
@@ -334,8 +350,12 @@ def _answer(
         best = turn.search_results[0]["text"] if turn.search_results else ""
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "file_search", {"queries": [query]}, best)
     elif kind == "web_search":
-        sources = web_sources(query)
-        hosted.append({"type": "web_search_call", "id": new_id("web_search_call"), "status": "completed"})
+        sources = web_sources(query, _allowed_domains(turn.request))
+        action: dict[str, Any] = {"type": "search", "query": query, "queries": [query]}
+        action["sources"] = [{"type": "url", "url": source["url"]} for source in sources]
+        hosted.append(
+            {"type": "web_search_call", "id": new_id("web_search_call"), "status": "completed", "action": action}
+        )
         found = "; ".join(f"{source['title']} ({source['url']})" for source in sources)
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "web_search", {"query": query}, found)
     completion = chat.build_chat_completion(
@@ -525,10 +545,14 @@ def build_response(
 
 
 def present(response: Mapping[str, Any], include: Sequence[str]) -> dict[str, Any]:
-    """The response as returned: file search results only when `include` asks for them."""
-    if "file_search_call.results" in include:
-        return dict(response)
-    output = [{**item, "results": None} if item["type"] == "file_search_call" else item for item in response["output"]]
+    """The response as returned: file search results, web search sources only when `include` asks for them."""
+    output = []
+    for item in response["output"]:
+        if item["type"] == "file_search_call" and "file_search_call.results" not in include:
+            item = {**item, "results": None}
+        elif item["type"] == "web_search_call" and "web_search_call.action.sources" not in include and "action" in item:
+            item = {**item, "action": {key: value for key, value in item["action"].items() if key != "sources"}}
+        output.append(item)
     return {**response, "output": output}
 
 

@@ -27,7 +27,7 @@ from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_prob
 from openai_mock.store import get_store
 
 COLLECTION = "response"
-INCLUDABLE = ("file_search_call.results", "message.input_image.image_url", "computer_call_output.output.image_url")
+INCLUDABLE = conversations.INCLUDABLE  # the spec's IncludeEnum
 _ITEM_TYPES = (
     "message",
     "function_call_output",
@@ -40,7 +40,15 @@ _ITEM_TYPES = (
     "item_reference",
     "compaction",
 )
-_TOOL_TYPES = ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11", "computer_use_preview")
+_TOOL_TYPES = (
+    "function",
+    "file_search",
+    "web_search_preview",
+    "web_search_preview_2025_03_11",
+    "web_search",
+    "web_search_2025_08_26",
+    "computer_use_preview",
+)
 _ROLES = ("user", "assistant", "system", "developer")
 _PARTS = {
     "assistant": ("output_text", "refusal"),
@@ -264,8 +272,18 @@ def _check_tool(tool: Mapping[str, Any], param: str) -> None:
                 raise _missing(f"{param}.{key}")
             check_range(tool[key], f"{param}.{key}", 1)
         check_enum(tool.get("environment"), ("mac", "windows", "ubuntu", "browser"), f"{param}.environment")
-    elif tool.get("search_context_size") is not None:
-        check_enum(tool["search_context_size"], ("low", "medium", "high"), f"{param}.search_context_size")
+    else:
+        if tool.get("search_context_size") is not None:
+            check_enum(tool["search_context_size"], ("low", "medium", "high"), f"{param}.search_context_size")
+        domains = (tool.get("filters") or {}).get("allowed_domains")
+        if domains is not None and (
+            not isinstance(domains, list) or not all(isinstance(domain, str) and domain for domain in domains)
+        ):
+            raise invalid_request(
+                f"Invalid type for '{param}.filters.allowed_domains': expected an array of domain names.",
+                f"{param}.filters.allowed_domains",
+                "invalid_type",
+            )
 
 
 def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
@@ -280,7 +298,7 @@ def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
         )
     check_enum(
         choice.get("type"),
-        ("function", "file_search", "web_search_preview", "web_search_preview_2025_03_11", "computer_use_preview"),
+        _TOOL_TYPES,
         "tool_choice.type",
     )
     if choice["type"] == "function":
