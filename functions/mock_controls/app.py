@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from openai_mock.control import api, console, fixtures, tenant_clock
 from openai_mock.control.fixture_models import FixtureRequest
+from openai_mock.errors import invalid_url
 from openai_mock.resources import ratelimits
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
@@ -118,5 +119,20 @@ async def console_styles(request: Request) -> Response:
     return _asset(request, f"{console.PREFIX}/console.css")
 
 
+# Every path no other route claims (API Gateway's `/{proxy+}`, any method) answers like OpenAI: 404 "Invalid URL
+# (GET /v1/…)", not API Gateway's 403 "Missing Authentication Token". Locally, the server answers so itself.
+unknown_routes = APIRouter()
+CATCH_ALL = ("ANY", "/{proxy+}")  # as template.yaml declares it
+
+
+@unknown_routes.api_route(
+    "/{proxy:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"], operation_id="unknownRoute"
+)
+async def unknown_route(proxy: str, request: Request) -> JSONObject:  # noqa: ARG001 (the path, read whole below)
+    raise invalid_url(request.method, request.url.path)
+
+
 app = create_app(router, title="openai-mock mock controls", public=console.PUBLIC_PATHS)
+app.router.routes.extend(unknown_routes.routes)  # last: every other route is tried first
+app.state.served_routes = app.state.served_routes | {CATCH_ALL}
 handler = make_handler(app)

@@ -87,6 +87,7 @@ _EXPECTED_404 = {
     "getConversationItem",
     "deleteConversationItem",
     "retrieveFixture",
+    "unknownRoute",  # the catch-all: OpenAI's 404 "Invalid URL (GET /v1/…)"
     "deleteFixture",
     "retrieveBatch",
     "cancelBatch",
@@ -98,7 +99,7 @@ _EXPECTED_400 = {"createFineTuningJob", "createBatch"}
 def _function_for(event: dict) -> object:
     for function in TEMPLATE.functions:
         for route in function.routes:
-            if (route.method, route.path) == (event["httpMethod"], event["resource"]):
+            if route.method in (event["httpMethod"], "ANY") and route.path == event["resource"]:
                 return function
     raise AssertionError(f"no function in template.yaml serves {event['httpMethod']} {event['resource']}")
 
@@ -108,6 +109,7 @@ def test_there_are_events_for_every_routed_operation() -> None:
     for path in EVENTS:
         event = json.loads(path.read_text())
         covered.add((event["httpMethod"], event["resource"]))
+        covered.add(("ANY", event["resource"]))  # an `any` route is covered by an event of any method
     routes = {(route.method, route.path) for function in TEMPLATE.functions for route in function.routes}
     assert routes - covered == set(), "routes without an event file in events/<group>/<operationId>.json"
 

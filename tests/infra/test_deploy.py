@@ -170,8 +170,9 @@ def _lambda_integrations(transformed: dict[str, Any]) -> dict[tuple[str, str], d
     for path, methods in api["Properties"]["Body"]["paths"].items():
         for method, operation in methods.items():
             integration = operation.get("x-amazon-apigateway-integration", {})
-            if integration.get("type") == "aws_proxy":
-                found[(method.upper(), path)] = integration
+            if integration.get("type") == "aws_proxy":  # `Method: any` is OpenAPI's x-amazon-apigateway-any-method
+                name = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
+                found[(name, path)] = integration
     return found
 
 

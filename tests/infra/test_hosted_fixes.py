@@ -33,3 +33,24 @@ def test_boto3_clients_give_up_before_api_gateway_does(monkeypatch: pytest.Monke
         attempts = config.retries["total_max_attempts"]
         assert (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) * attempts < API_GATEWAY_TIMEOUT_SECONDS
         assert config.retries["mode"] == "standard"
+
+
+def test_unknown_routes_answer_openais_404_not_api_gateways_403() -> None:
+    """template.yaml routes `/{proxy+}` (any method) to MockControlsFunction: API Gateway's 403 "Missing
+    Authentication Token" becomes OpenAI's 404, while every declared route keeps its own function."""
+    from starlette.testclient import TestClient
+
+    from functions.mock_controls.app import app
+
+    http = TestClient(app)
+    key = {"Authorization": "Bearer sk-unknown-route"}
+    for method, path in (("GET", "/v1/not-an-endpoint"), ("POST", "/v1/chat/completion"), ("DELETE", "/nowhere")):
+        answer = http.request(method, path, headers=key)
+        assert answer.status_code == 404
+        assert answer.json()["error"] == {
+            "message": f"Invalid URL ({method} {path})",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": None,
+        }
+    assert http.get("/__mock/fixtures", headers=key).status_code == 200  # declared routes come first
