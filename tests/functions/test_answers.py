@@ -1029,7 +1029,7 @@ CASES += [
 ]
 
 # Cases whose property the mock does not reach yet (docs/generation.md lists them).
-KNOWN_MISSES = {"h2-fact-currency-mx", "h2-json-keys-product", "h2-ctx-remember-city", "h2-ctx-name-lower"}
+KNOWN_MISSES = {"h2-json-keys-product", "h2-ctx-remember-city", "h2-ctx-name-lower"}
 
 
 def _ask(client: openai.OpenAI, case: Case) -> Any:

@@ -91,6 +91,7 @@ _TRIGGERS = frozenset(
         "factorial",
         "implement",
         "average",
+        "money",
         "mean",
         "weekday",
         "half",
@@ -486,10 +487,13 @@ def _fact(question: str) -> str | None:  # noqa: C901
     if not asked:
         asked_rev = re.search(r"(?:what is|what's|whats)\s+([a-z .'-]+?)'s\s+(capital|currency)", lowered)
         asked_on = re.search(r"(?:which|what) continent is ([a-z .'-]+?) (?:in|on|part of)", lowered)
+        asked_money = re.search(r"\b(?:currency|money)\b.*\b(?:in|of|for)\s+(?:the\s+)?([a-z .'-]+)$", lowered)
         if asked_rev:
             kind, place = asked_rev[2], asked_rev[1]
         elif asked_on:
             kind, place = "continent", asked_on[1]
+        elif asked_money and facts.country(asked_money[1]):
+            kind, place = "currency", asked_money[1]
         else:
             kind = place = ""
     else:
