@@ -30,13 +30,13 @@ def test_store_retrieve_update_delete(client: openai.OpenAI, http) -> None:  # t
     )
     fetched = client.chat.completions.retrieve(created.id)
     assert fetched.choices[0].message.content == created.choices[0].message.content
-    assert fetched.model_extra["metadata"] == {"topic": "weather"}  # type: ignore[index]
+    assert fetched.metadata == {"topic": "weather"}  # type: ignore[index]
     raw = http.get(f"/v1/chat/completions/{created.id}", headers={"Authorization": "Bearer sk-test"})
     assert_conforms("GET", f"/v1/chat/completions/{created.id}", 200, raw.json())
 
     updated = client.chat.completions.update(created.id, metadata={"topic": "forecast", "reviewed": "yes"})
-    assert updated.model_extra["metadata"] == {"topic": "forecast", "reviewed": "yes"}  # type: ignore[index]
-    assert client.chat.completions.retrieve(created.id).model_extra["metadata"]["reviewed"] == "yes"  # type: ignore[index]
+    assert updated.metadata == {"topic": "forecast", "reviewed": "yes"}  # type: ignore[index]
+    assert client.chat.completions.retrieve(created.id).metadata["reviewed"] == "yes"  # type: ignore[index]
 
     deleted = client.chat.completions.delete(created.id)
     assert (deleted.id, deleted.deleted, deleted.object) == (created.id, True, "chat.completion.deleted")
