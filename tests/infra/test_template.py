@@ -84,8 +84,6 @@ def test_every_route_is_an_official_operation() -> None:
         for route in function.routes:
             if route.path == "/{proxy+}":  # the catch-all: OpenAI's 404 for any path no operation claims
                 continue
-            if route.path == "/{proxy+}":  # the catch-all: OpenAI's 404 for any path no operation claims
-                continue
             if route.path.startswith("/__mock/"):  # the mock's own controls (docs/controls.md), never /v1
                 continue
             assert (route.method, route.path) in official, f"{function.logical_id}: {route} is not in the spec"
