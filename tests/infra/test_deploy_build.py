@@ -65,7 +65,7 @@ def _events_for(function) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 
 
 def test_layer_contents_are_at_python() -> None:
-    assert (LAYER / "openai_mock" / "app_factory.py").is_file()
+    assert (LAYER / "openai_mock" / "web" / "app_factory.py").is_file()
     for dependency in ("fastapi", "mangum", "pydantic", "pydantic_core", "numpy", "tiktoken", "uvicorn"):
         assert (LAYER / dependency).is_dir(), f"{dependency} missing from the built layer"
     wrapper = LAYER / "openai_mock" / "web" / "lambda_streaming.py"
