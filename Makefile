@@ -31,7 +31,7 @@ serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (default 127.0.0.
 dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator) for the store tests
 	@bash tools/dynamodb_local.sh >/dev/null || echo "DynamoDB Local unavailable: its tests will be skipped"
 
-COVERAGE_FLOOR ?= 80
+COVERAGE_FLOOR ?= 90
 
 test: $(VENV)/.installed-dev dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
