@@ -95,7 +95,7 @@ def test_chat_batch_runs_every_line_through_the_chat_endpoint(client: openai.Ope
     records = _records(client, raw["output_file_id"])
     assert [record["custom_id"] for record in records] == list(questions)
     for record in records:
-        validate_component("BatchRequestOutput", record)
+        validate_component("BatchRequestOutput", record, spec="2025-03-11")  # not in today's spec
         assert record["id"].startswith("batch_req_") and record["error"] is None
         assert record["response"]["status_code"] == 200
         assert record["response"]["request_id"].startswith("req_")

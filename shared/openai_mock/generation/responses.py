@@ -590,7 +590,12 @@ def _item_events(item: Mapping[str, Any], index: int, model: str) -> Iterator[di
     elif kind == "function_call":
         for fragment in chat.fragments(item["arguments"], model):
             yield {"type": "response.function_call_arguments.delta", **where, "delta": fragment}
-        yield {"type": "response.function_call_arguments.done", **where, "arguments": item["arguments"]}
+        yield {
+            "type": "response.function_call_arguments.done",
+            **where,
+            "name": item["name"],
+            "arguments": item["arguments"],
+        }
     elif kind == "message":
         for content_index, part in enumerate(item["content"]):
             at = {**where, "content_index": content_index}

@@ -62,6 +62,8 @@ def create_admin_key(org: Organization, principal: Principal, name: str) -> dict
         "name": name,
         "redacted_value": redact(secret),
         "created_at": clock.now_seconds(),
+        "expires_at": None,
+        "last_used_at": None,
         "owner": {
             "type": "user",
             "object": "organization.user",

@@ -54,11 +54,12 @@ def create_invite(
         "email": address,
         "role": role,
         "status": "pending",
-        "invited_at": now,
+        "created_at": now,
+        "invited_at": now,  # the 2025 name of created_at, kept for clients of that time
         "expires_at": now + INVITE_TTL_SECONDS,
+        "accepted_at": None,
+        "projects": [{"id": project["id"], "role": project["role"]} for project in projects],
     }
-    if projects:
-        invite["projects"] = [{"id": project["id"], "role": project["role"]} for project in projects]
     stored = get_store().create(org.tenant, INVITES, invite)
     audit_logs.record(org, principal, "invite.sent", {"id": invite["id"], "data": {"email": address, "role": role}})
     return stored

@@ -182,6 +182,8 @@ def create_service_account(org: Organization, principal: Principal, project_id: 
         "redacted_value": admin_api_keys.redact(secret),
         "name": "Secret Key",
         "created_at": now,
+        "last_used_at": None,
+        "owner_project_access": "active",
         "id": key_id,
         "owner": {"type": "service_account", "service_account": account},
         "_digest": admin_api_keys.register(secret, org, key_id, is_admin=False, project_id=project_id),
