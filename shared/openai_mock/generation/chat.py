@@ -190,7 +190,7 @@ def _last_user_index(messages: Sequence[Mapping[str, Any]]) -> int:
 
 
 def _last_user_text(messages: Sequence[Mapping[str, Any]]) -> str:
-    return content_text(messages[_last_user_index(messages)].get("content"))
+    return content_text(messages[_last_user_index(messages)].get("content")) if messages else ""
 
 
 def _name_words(name: str) -> list[str]:
@@ -328,6 +328,8 @@ def _wanted(functions: Sequence[Mapping[str, Any]], prompt: str) -> list[dict[st
 
 def plan(request: Mapping[str, Any]) -> Plan:
     messages = request["messages"]
+    # An Assistants run on an empty thread, with no instructions, asks with no message at all.
+    answering_tool = bool(messages) and messages[-1]["role"] in ("tool", "function")
     functions = declared_functions(request)
     legacy = not request.get("tools") and bool(request.get("functions"))
     choice = request.get("function_call" if legacy else "tool_choice", "auto" if functions else "none")
@@ -336,7 +338,6 @@ def plan(request: Mapping[str, Any]) -> Plan:
         if isinstance(choice, Mapping):
             wanted = choice["function"]["name"] if "function" in choice else choice["name"]
             return Plan(call_kind, [f for f in functions if f["name"] == wanted])
-        answering_tool = messages[-1]["role"] in ("tool", "function")
         if not answering_tool:
             called = _wanted(functions, _last_user_text(messages))
             if choice == "required":
@@ -350,7 +351,7 @@ def plan(request: Mapping[str, Any]) -> Plan:
     response_format = (request.get("response_format") or {}).get("type", "text")
     if response_format in ("json_schema", "json_object"):
         return Plan(response_format)
-    if messages[-1]["role"] in ("tool", "function"):
+    if answering_tool:
         return Plan("tool_answer")
     return Plan("text")
 
