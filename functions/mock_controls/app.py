@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from openai_mock.control import api, console, fixtures, tenant_clock
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.errors import invalid_url
+from openai_mock.fields import Decimal, Integer
 from openai_mock.resources import ratelimits
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
@@ -21,14 +22,14 @@ router = APIRouter(prefix="/__mock")
 
 class QuotaRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    requests_per_minute: int | None = Field(default=None, ge=1)
-    tokens_per_minute: int | None = Field(default=None, ge=1)
+    requests_per_minute: Integer | None = Field(default=None, ge=1)
+    tokens_per_minute: Integer | None = Field(default=None, ge=1)
 
 
 class ClockRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    advance_seconds: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-    offset_seconds: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    advance_seconds: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
+    offset_seconds: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
 
 
 @router.post("/fixtures", operation_id="createFixture")

@@ -106,6 +106,24 @@ def test_fixture_admin_api_validates_and_authenticates(http: TestClient) -> None
     assert http.get("/__mock/fixtures").status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "param"),
+    [
+        ("/__mock/fixtures", {"match": {"call": True}, "response": {"content": "x"}}, "match.call"),
+        ("/__mock/fixtures", {"fault": {"rate": True, "kind": "server_error"}}, "fault.rate"),
+        ("/__mock/fixtures", {"latency": {"ms": False}, "response": {"content": "x"}}, "latency.ms"),
+        ("/__mock/quotas", {"requests_per_minute": True}, "requests_per_minute"),
+        ("/__mock/clock", {"advance_seconds": True}, "advance_seconds"),
+    ],
+)
+def test_control_numbers_refuse_booleans(http: TestClient, path: str, body: dict[str, Any], param: str) -> None:
+    """As the real API does for its own numbers: `true` is not 1 (it once set a fault rate of 100 %)."""
+    refused = http.post(path, json=body, headers=KEY)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["param"] == param
+    assert "boolean" in refused.json()["error"]["message"]
+
+
 def test_fixtures_belong_to_their_tenant(http: TestClient, client_for: Callable[[str], openai.OpenAI]) -> None:
     add_fixture(http, match={"contains": "weather"}, response={"content": "Only for sk-test."})
     assert ask(client_for("sk-test")).choices[0].message.content == "Only for sk-test."

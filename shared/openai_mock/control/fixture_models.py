@@ -11,6 +11,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openai_mock.control import faults
+from openai_mock.fields import Decimal, Integer
 
 Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings"]
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
@@ -30,7 +31,7 @@ class Match(_Strict):
     scope: Literal["last_user", "any", "system"] = "last_user"
     tool: str | None = None  # a function tool declared under this name
     metadata: dict[str, str] | None = None  # the request's metadata has these values
-    call: int | None = Field(default=None, ge=1)  # only the n-th request that meets the other conditions
+    call: Integer | None = Field(default=None, ge=1)  # only the n-th request that meets the other conditions
 
     @field_validator("regex")
     @classmethod
@@ -52,7 +53,7 @@ class ErrorAnswer(_Strict):
     """`kind` picks a fault with its real body (rate_limit_exceeded…); or give status + message yourself."""
 
     kind: str | None = None
-    status: int | None = Field(default=None, ge=400, le=599)
+    status: Integer | None = Field(default=None, ge=400, le=599)
     message: str | None = None
     type: str | None = None
     code: str | None = None
@@ -68,14 +69,14 @@ class Answer(_Strict):
 
 
 class Latency(_Strict):
-    ms: int = Field(default=0, ge=0)  # before a non-stream answer
-    jitter_ms: int = Field(default=0, ge=0)  # ± this much, drawn per request
-    ttft_ms: int = Field(default=0, ge=0)  # before the first event of a stream
-    tokens_per_second: float = Field(default=0, ge=0)  # stream pace (one event ≈ one token); 0 = no limit
+    ms: Integer = Field(default=0, ge=0)  # before a non-stream answer
+    jitter_ms: Integer = Field(default=0, ge=0)  # ± this much, drawn per request
+    ttft_ms: Integer = Field(default=0, ge=0)  # before the first event of a stream
+    tokens_per_second: Decimal = Field(default=0, ge=0)  # stream pace (one event ≈ one token); 0 = no limit
 
 
 class Fault(_Strict):
-    rate: float = Field(ge=0, le=1)
+    rate: Decimal = Field(ge=0, le=1)
     kind: str = "server_error"
 
     @field_validator("kind")
@@ -92,4 +93,4 @@ class FixtureRequest(_Strict):
     response: Answer | None = None
     latency: Latency | None = None
     fault: Fault | None = None
-    times: int | None = Field(default=None, ge=1)  # spent after this many matches
+    times: Integer | None = Field(default=None, ge=1)  # spent after this many matches
