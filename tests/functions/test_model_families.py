@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 
 import openai
 import pytest
@@ -147,6 +148,32 @@ def test_gpt_image_1_sizes_quality_background_and_usage(client: openai.OpenAI) -
     with pytest.raises(openai.BadRequestError) as raised:
         client.images.generate(model="dall-e-3", prompt="x", background="opaque")
     assert _error(raised)["param"] == "background"
+
+
+@pytest.mark.parametrize(("output_format", "pillow_format"), [("jpeg", "JPEG"), ("webp", "WEBP"), ("png", "PNG")])
+def test_gpt_image_output_format_is_the_real_format(
+    client: openai.OpenAI, output_format: str, pillow_format: str
+) -> None:
+    from PIL import Image
+
+    image = client.images.generate(
+        model="gpt-image-1", prompt="A red kite over green hills", size="1024x1536", output_format=output_format
+    )
+    assert image.output_format == output_format
+    with Image.open(io.BytesIO(base64.b64decode(image.data[0].b64_json))) as picture:  # type: ignore[index,arg-type]
+        assert (picture.format, picture.size) == (pillow_format, (1024, 1536))
+        left, top = picture.convert("RGB").getpixel((0, 0)), picture.convert("RGB").getpixel((512, 1400))
+    assert left != top  # a drawn scene (sky above, ground below), not a flat fill
+
+
+def test_gpt_image_output_compression_shrinks_a_jpeg(client: openai.OpenAI) -> None:
+    def size_at(compression: int) -> int:
+        image = client.images.generate(
+            model="gpt-image-1", prompt="A lighthouse", output_format="jpeg", output_compression=compression
+        )
+        return len(base64.b64decode(image.data[0].b64_json))  # type: ignore[index,arg-type]
+
+    assert size_at(10) < size_at(90)
 
 
 def test_audio_models_of_today(client: openai.OpenAI) -> None:

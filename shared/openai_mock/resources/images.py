@@ -21,6 +21,7 @@ from openai_mock import clock
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.fields import Integer
+from openai_mock.generation import raster
 from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
 from openai_mock.generation.tokens import count_tokens
@@ -131,7 +132,9 @@ def _gpt_image_answer(
     served_quality = "high" if quality == "auto" else quality
     width, height = (int(part) for part in served_size.split("x"))
     rng = seeded_rng(options.model_dump(exclude={"user"}), seed)
-    data = [{"b64_json": base64.b64encode(scene_for(prompt, rng).render(width, height)).decode()} for _ in range(n)]
+    pictures = (scene_for(prompt, rng).render(width, height) for _ in range(n))
+    compression = options.output_compression
+    data = [{"b64_json": base64.b64encode(raster.encode(png, output_format, compression)).decode()} for png in pictures]
     per_image = GPT_IMAGE_OUTPUT_TOKENS[served_quality][0 if width == height else 1]
     text_tokens = count_tokens(prompt, model)
     return {
