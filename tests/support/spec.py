@@ -252,6 +252,8 @@ def schema_for(
 # OAS 3.1 = JSON Schema 2020-12) with the same adjustments for OpenAI's quirks:
 # - `nullable: true` beside $ref, anyOf/allOf and enum means "null is allowed" (see _nullable);
 # - discriminators have no mapping: only the matching branch counts (3.0: stock anyOf/oneOf; 3.1: annotation);
+# - `oneOf` reads as "at least one": OpenAI's branches are open objects, so one body often fits several (every
+#   diarized or verbose transcription also fits the plain `{"text"}` one); the SDKs parse them as unions;
 # - CompoundFilter nests itself with JSON Schema 2019-09 `$recursiveRef: "#"`, which neither dialect
 #   follows (it would match anything): it becomes a `$ref` to the component.
 
@@ -312,7 +314,7 @@ _OAS30 = _build_validator_class(
         # OpenAI's discriminators have no mapping, so the implicit one points at missing
         # components (#/components/schemas/message); in OAS 3.0 it is only a hint anyway.
         "anyOf": Draft4Validator.VALIDATORS["anyOf"],
-        "oneOf": Draft4Validator.VALIDATORS["oneOf"],
+        "oneOf": Draft4Validator.VALIDATORS["anyOf"],
         "allOf": Draft4Validator.VALIDATORS["allOf"],
     },
 )
@@ -322,6 +324,7 @@ _OAS31 = _build_validator_class(
     OAS31Validator,
     {
         "type": _type,
+        "oneOf": _keywords.anyOf,
         "minimum": _minimum,
         "maximum": _maximum,
         "exclusiveMinimum": _exclusive(_keywords.exclusiveMinimum),

@@ -22,7 +22,14 @@ from openai_mock.fields import Decimal
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS
 from openai_mock.generation.audio.probe import AudioInfo, UndecodableAudio, probe_audio
 from openai_mock.generation.audio.synthesis import VOICES, synthesize
-from openai_mock.generation.audio.transcripts import spoken_text, time_words, to_segments, to_srt, to_vtt
+from openai_mock.generation.audio.transcripts import (
+    spoken_text,
+    time_words,
+    to_segments,
+    to_speaker_turns,
+    to_srt,
+    to_vtt,
+)
 from openai_mock.generation.streaming import sse_event
 from openai_mock.resources.models import known_model, model_spec
 from openai_mock.rng import seeded_rng
@@ -223,6 +230,14 @@ class TranscriptionOptions(_AudioOptions):
     timestamp_granularities: list[str] | None = Field(default=None, alias="timestamp_granularities[]")
     include: list[str] | None = Field(default=None, alias="include[]")
     stream: bool | None = None
+    # Diarization (gpt-4o-transcribe-diarize). A multipart form spells the VAD object's fields one by one.
+    chunking_strategy: str | None = None
+    vad_type: str | None = Field(default=None, alias="chunking_strategy[type]")
+    vad_threshold: float | None = Field(default=None, alias="chunking_strategy[threshold]")
+    vad_prefix_padding_ms: int | None = Field(default=None, alias="chunking_strategy[prefix_padding_ms]")
+    vad_silence_duration_ms: int | None = Field(default=None, alias="chunking_strategy[silence_duration_ms]")
+    known_speaker_names: list[str] | None = Field(default=None, alias="known_speaker_names[]")
+    known_speaker_references: list[str] | None = Field(default=None, alias="known_speaker_references[]")
 
 
 class TranslationOptions(_AudioOptions):
@@ -230,7 +245,9 @@ class TranslationOptions(_AudioOptions):
 
 
 TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
-RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
+RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt", "diarized_json")
+MAX_KNOWN_SPEAKERS = 4
+CHUNKING_REQUIRED_AFTER_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -247,7 +264,14 @@ def _check_common(options: _AudioOptions, models: Sequence[str], endpoint: str) 
     known_model(options.model, models, endpoint)
     response_format = options.response_format or "json"
     check_enum(response_format, RESPONSE_FORMATS, "response_format")
-    if options.model != "whisper-1" and response_format not in ("json", "text"):
+    if response_format == "diarized_json" and not _diarizes(options.model):
+        raise invalid_request(
+            f"response_format 'diarized_json' is not compatible with model '{options.model}'. "
+            "Use a diarization model such as 'gpt-4o-transcribe-diarize'.",
+            "response_format",
+            "unsupported_value",
+        )
+    if options.model != "whisper-1" and response_format not in ("json", "text", "diarized_json"):
         raise invalid_request(
             f"response_format '{response_format}' is not compatible with model '{options.model}'. "
             "Use 'json' or 'text' instead.",
@@ -317,12 +341,85 @@ def create_transcription(
         check_enum(item, ("logprobs",), "include")
     if options.stream and options.model == "whisper-1":
         raise invalid_request("Streaming is not supported for the whisper-1 model.", "stream", "unsupported_value")
+    speakers = _check_diarization(options) if _diarizes(options.model) else None
     info = read_audio_upload(audio, filename)
     text, rng = _text_for(info, audio, options, seed)
+    if speakers is not None:
+        return _diarized(options, info, text, response_format, speakers)
     if options.stream:
         return Transcript("stream", events=tuple(_stream_events(text, bool(options.include))))
     language = LANGUAGES[options.language or "en"]
     return _render("transcribe", language, info, text, response_format, granularities, rng, temperature)
+
+
+def _diarizes(model: str) -> bool:
+    return "diarize" in model
+
+
+def _check_diarization(options: TranscriptionOptions) -> list[str]:
+    """What a diarization model refuses, and the speakers' labels: the known names, else A, B, …"""
+    for name, value in (
+        ("prompt", options.prompt),
+        ("include", options.include),
+        ("timestamp_granularities", options.timestamp_granularities),
+    ):
+        if value:
+            raise invalid_request(
+                f"{name} is not supported with model '{options.model}'.", name, "unsupported_parameter"
+            )
+    if options.chunking_strategy is not None:
+        check_enum(options.chunking_strategy, ("auto",), "chunking_strategy")
+    if options.vad_type is not None or options.vad_threshold is not None:
+        check_enum(options.vad_type, ("server_vad",), "chunking_strategy.type")
+        if options.vad_threshold is not None:
+            check_range(options.vad_threshold, "chunking_strategy.threshold", 0, 1, decimal=True)
+    names = options.known_speaker_names or []
+    references = options.known_speaker_references or []
+    if len(names) > MAX_KNOWN_SPEAKERS:
+        raise invalid_request(
+            f"Invalid 'known_speaker_names': array too long. Expected an array with maximum length "
+            f"{MAX_KNOWN_SPEAKERS}, but got an array with length {len(names)} instead.",
+            "known_speaker_names",
+            "array_above_max_length",
+        )
+    if len(references) != len(names):
+        raise invalid_request(
+            "known_speaker_names and known_speaker_references must have the same number of entries.",
+            "known_speaker_references",
+            "invalid_value",
+        )
+    for index, reference in enumerate(references):
+        if not reference.startswith("data:audio/") or ";base64," not in reference:
+            raise invalid_request(
+                "Each known speaker reference must be a data URL of an audio sample (data:audio/...;base64,...).",
+                f"known_speaker_references[{index}]",
+                "invalid_value",
+            )
+    return names or ["A", "B"]
+
+
+def _diarized(
+    options: TranscriptionOptions, info: AudioInfo, text: str, response_format: str, speakers: list[str]
+) -> Transcript:
+    """Who said what, when: one turn per sentence, the speakers taking turns."""
+    chunked = options.chunking_strategy is not None or options.vad_type is not None
+    if info.duration > CHUNKING_REQUIRED_AFTER_SECONDS and not chunked:
+        raise invalid_request(
+            "chunking_strategy is required for diarization models when the input is longer than 30 seconds.",
+            "chunking_strategy",
+            "missing_required_parameter",
+        )
+    turns = to_speaker_turns(time_words(text, info.duration), text.split(), speakers)
+    if options.stream:
+        done = sse_event({"type": "transcript.text.done", "text": text})
+        return Transcript("stream", events=(*(sse_event(turn) for turn in turns), done))
+    if response_format == "text":
+        return Transcript("text", text=text + "\n")
+    if response_format == "json":
+        return Transcript("json", json={"text": text})
+    duration = round(info.duration, 2)
+    body = {"task": "transcribe", "duration": duration, "text": text, "segments": turns}
+    return Transcript("json", json={**body, "usage": {"type": "duration", "seconds": duration}})
 
 
 def create_translation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +126,27 @@ def to_segments(
             )
             current = []
     return segments
+
+
+def to_speaker_turns(words: list[Word], text_words: list[str], speakers: Sequence[str]) -> list[dict[str, Any]]:
+    """A diarized transcript: each sentence is one turn, and the speakers take turns in order (a dialogue),
+    named as given (known speaker names) or `A`, `B`, … as the real API labels unknown voices."""
+    turns: list[dict[str, Any]] = []
+    first = 0
+    for index, word in enumerate(text_words):
+        if word[-1] in ".!?" or index == len(text_words) - 1:
+            turns.append(
+                {
+                    "type": "transcript.text.segment",
+                    "id": f"seg_{len(turns):03d}",
+                    "start": words[first].start,
+                    "end": words[index].end,
+                    "text": " ".join(text_words[first : index + 1]),
+                    "speaker": speakers[len(turns) % len(speakers)],
+                }
+            )
+            first = index + 1
+    return turns
 
 
 def _timestamp(seconds: float, separator: str) -> str:
