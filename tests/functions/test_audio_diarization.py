@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 
 import openai
 import pytest
@@ -32,7 +33,7 @@ def test_diarized_json_gives_each_sentence_to_a_speaker_in_turn(client: openai.O
         "Great, I will come by soon.",
     ]
     assert [turn["speaker"] for turn in turns] == ["A", "B", "A"]
-    assert all(a["end"] <= b["start"] for a, b in zip(turns, turns[1:], strict=False))
+    assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(turns))
     assert 0 < turns[0]["start"] < turns[-1]["end"] <= body["duration"]
     assert body["usage"] == {"type": "duration", "seconds": body["duration"]}
 
