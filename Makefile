@@ -50,6 +50,7 @@ lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirement
 	$(BIN)/python tools/gen_requirements.py --check
 	$(BIN)/python tools/gen_contract.py --check
 	$(BIN)/python tools/gen_catalog.py --check
+	$(BIN)/python tools/gen_null_fields.py --check
 	$(MAKE) --no-print-directory actionlint
 
 .PHONY: dist  # the target shares its name with the folder it writes
