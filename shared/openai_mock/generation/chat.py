@@ -493,7 +493,8 @@ def _json_schema_text(request: Mapping[str, Any], rng: random.Random, created: i
     schema = spec.get("schema") or {"type": "object", "properties": {}}
     strict = bool(spec.get("strict"))
     messages = request["messages"]
-    prompt = _last_user_text(messages)
+    # After tool calls, their results hold the facts the structured answer reports.
+    prompt = " ".join([_last_user_text(messages), *(_shown_result(out) for _, out in _tool_results(messages))])
     hint = extract.Extractor.of(prompt, created, answer=answers.direct(messages, created)).pick
     value = schema_values.generate_value(schema, rng, name=spec.get("name", ""), all_properties=strict, hint=hint)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
