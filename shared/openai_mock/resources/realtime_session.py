@@ -737,7 +737,9 @@ class RealtimeSession:
             done["status_details"] = {"type": "incomplete", "reason": "max_output_tokens"}
         events.append({"type": "response.done", "response": done})
         total = done["usage"]["total_tokens"]
-        events.append(
+        # Sent as a response begins (the mock knows its size already: it is generated whole).
+        events.insert(
+            1,
             {
                 "type": "rate_limits.updated",
                 "rate_limits": [

@@ -1,0 +1,236 @@
+"""Opening a Realtime session (the WebSocket handshake's checks) and the two socket transports of the one
+protocol core (`realtime_session`): a Starlette WebSocket (the local server, in-process tests) and API
+Gateway's WebSocket API on AWS ($connect/$default/$disconnect events; the session's state kept in the store
+between frames, answers posted through the management API)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from openai_mock import clock, ids
+from openai_mock.errors import OpenAIError
+from openai_mock.resources import realtime_session as core
+from openai_mock.rng import SEED_HEADER
+from openai_mock.settings import get_settings
+from openai_mock.store import get_store
+from openai_mock.web.auth import key_digest, principal_for_key
+
+if TYPE_CHECKING:
+    from starlette.websockets import WebSocket
+
+GLOBAL_TENANT = "_global"  # client secrets are found by their value before the tenant is known
+SECRETS = "realtime.client_secret"
+CONNECTIONS = "realtime.connection"
+CALLS = "realtime.call"
+KEY_SUBPROTOCOL = "openai-insecure-api-key."
+BETA_SUBPROTOCOL = "openai-beta.realtime-v1"
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """What a transport knows when a client connects (header names in lower case)."""
+
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    subprotocols: tuple[str, ...] = ()
+
+
+@dataclass
+class Opened:
+    session: core.RealtimeSession
+    events: list[dict[str, Any]]
+    subprotocol: str | None
+
+
+@dataclass
+class Refused:
+    """The handshake is accepted only to say why not: one `error` event, then the close frame."""
+
+    events: list[dict[str, Any]]
+    code: int = core.CLOSE_REFUSED
+    reason: str = "invalid_request_error"
+    subprotocol: str | None = None
+    status: int = 400  # what a transport that can refuse the HTTP upgrade itself (API Gateway) answers
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _refused(message: str, code: str, status: int = 400, kind: str = "invalid_request_error") -> Refused:
+    event = {"event_id": "event_" + ids.new_id("request")[4:25], **core.RealtimeSession.error(message, code, kind=kind)}
+    return Refused([event], status=status)
+
+
+def _key(handshake: Handshake) -> str | None:
+    scheme, _, key = handshake.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and key.strip():
+        return key.strip()
+    for protocol in handshake.subprotocols:
+        if protocol.startswith(KEY_SUBPROTOCOL) and len(protocol) > len(KEY_SUBPROTOCOL):
+            return protocol[len(KEY_SUBPROTOCOL) :]
+    return None
+
+
+def _secret(key: str) -> tuple[str, dict[str, Any]] | Refused:
+    """The tenant and pinned session of an ephemeral client secret, spent by this connection."""
+    store = get_store()
+    record = store.get(GLOBAL_TENANT, SECRETS, key_digest(key))
+    if record is None:
+        return _refused("Invalid ephemeral client secret provided.", "invalid_api_key", 401)
+    if record["expires_at"] <= clock.now_seconds():
+        return _refused("The ephemeral client secret has expired: create a new one.", "invalid_api_key", 401)
+    if record.get("used"):
+        return _refused(
+            "The ephemeral client secret has already been used to connect: each one opens one session.",
+            "invalid_api_key",
+            401,
+        )
+    store.update(GLOBAL_TENANT, SECRETS, record["id"], lambda current: {**current, "used": True})
+    return record["tenant"], record["session"]
+
+
+def open_session(handshake: Handshake) -> Opened | Refused:
+    """Authenticate, check the protocol and the model, and start the session (`session.created`)."""
+    from openai_mock.resources.realtime import realtime_models
+
+    beta = "realtime=v1" in handshake.headers.get("openai-beta", "") or BETA_SUBPROTOCOL in handshake.subprotocols
+    if beta:
+        return _refused(
+            "The Realtime API beta (OpenAI-Beta: realtime=v1) has been retired. Remove the OpenAI-Beta header "
+            "and use the generally available Realtime API.",
+            "beta_api_retired",
+        )
+    key = _key(handshake)
+    if key is None:
+        return _refused(
+            "You didn't provide an API key. Provide it in the Authorization header (Bearer auth) or, from a "
+            "browser, as the 'openai-insecure-api-key.<key>' subprotocol.",
+            "missing_api_key",
+            401,
+        )
+    pinned: dict[str, Any] = {}
+    if key.startswith("ek_"):
+        found = _secret(key)
+        if isinstance(found, Refused):
+            return found
+        tenant, pinned = found
+    else:
+        try:
+            tenant = principal_for_key(key).tenant
+        except OpenAIError as error:
+            return _refused(error.message, error.code or "invalid_api_key", error.status)
+    call_id = handshake.query.get("call_id")
+    if call_id:
+        call = get_store().get(tenant, CALLS, call_id)
+        if call is None:
+            return _refused(f"No such call: '{call_id}'.", "call_not_found", 404)
+        pinned = call.get("session") or pinned
+    model = handshake.query.get("model") or pinned.get("model") or core.DEFAULT_MODEL
+    if model not in realtime_models():
+        return _refused(f"The model '{model}' does not exist or you do not have access to it.", "model_not_found", 404)
+    now = clock.now_seconds()
+    session = core.default_session(ids.new_id("realtime.session"), model, now)
+    if pinned:
+        session = core.deep_merge(session, {k: v for k, v in pinned.items() if k not in ("id", "object", "expires_at")})
+        session["model"] = model
+    seed = handshake.headers.get(SEED_HEADER) or get_settings().seed
+    started, events = core.RealtimeSession.start(tenant, session, seed)
+    subprotocol = "realtime" if "realtime" in handshake.subprotocols else None
+    return Opened(started, events, subprotocol)
+
+
+# --------------------------------------------------------------------------------------------- Starlette
+
+
+async def serve(websocket: WebSocket) -> None:
+    """One session over a Starlette WebSocket: the local server's `/v1/realtime`."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.websockets import WebSocketDisconnect
+
+    handshake = Handshake(
+        {name.lower(): value for name, value in websocket.headers.items()},
+        dict(websocket.query_params),
+        tuple(websocket.scope.get("subprotocols") or ()),
+    )
+    opened = await run_in_threadpool(open_session, handshake)
+    if isinstance(opened, Refused):
+        await websocket.accept(subprotocol="realtime" if "realtime" in handshake.subprotocols else None)
+        for event in opened.events:
+            await websocket.send_text(json.dumps(event))
+        await websocket.close(code=opened.code, reason=opened.reason)
+        return
+    await websocket.accept(subprotocol=opened.subprotocol)
+    session = opened.session
+    for event in opened.events:
+        await websocket.send_text(json.dumps(event))
+    try:
+        while session.closed is None:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            frame = message.get("text")
+            if frame is None:
+                frame = message.get("bytes") or b""
+            # Synthesis and detection are CPU work: off the event loop, so other sockets keep flowing.
+            for event in await run_in_threadpool(session.receive, frame):
+                await websocket.send_text(json.dumps(event))
+        await websocket.close(code=session.closed[0], reason=session.closed[1])
+    except WebSocketDisconnect:
+        return
+
+
+# --------------------------------------------------------------------------------------------- API Gateway
+
+
+def is_websocket_event(event: Mapping[str, Any]) -> bool:
+    context = event.get("requestContext") or {}
+    return context.get("eventType") in ("CONNECT", "MESSAGE", "DISCONNECT") and "connectionId" in context
+
+
+def _handshake_of(event: Mapping[str, Any]) -> Handshake:
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    protocols = tuple(p.strip() for p in headers.get("sec-websocket-protocol", "").split(",") if p.strip())
+    return Handshake(headers, dict(event.get("queryStringParameters") or {}), protocols)
+
+
+def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, Any]:
+    """A WebSocket API event: $connect opens (the state goes to the store; `session.created` waits for the
+    connection to exist, so it is posted before the answer to the first frame), $default runs one frame
+    through the session and posts the answers (`gateway.post(connection_id, data)`; `gateway.close` ends a
+    session that ended), $disconnect forgets it."""
+    context = event["requestContext"]
+    connection_id = context["connectionId"]
+    store = get_store()
+    kind = context["eventType"]
+    if kind == "CONNECT":
+        opened = open_session(_handshake_of(event))
+        if isinstance(opened, Refused):
+            # API Gateway cannot send frames before the upgrade: the refusal is the HTTP answer itself.
+            return {"statusCode": opened.status, "body": json.dumps({"error": opened.events[0]["error"]})}
+        record = {"id": connection_id, "state": opened.session.state, "greeting": opened.events}
+        store.create(GLOBAL_TENANT, CONNECTIONS, record)
+        answer: dict[str, Any] = {"statusCode": 200}
+        if opened.subprotocol:
+            answer["headers"] = {"Sec-WebSocket-Protocol": opened.subprotocol}
+        return answer
+    if kind == "DISCONNECT":
+        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
+        return {"statusCode": 200}
+    record = store.get(GLOBAL_TENANT, CONNECTIONS, connection_id)
+    if record is None:
+        return {"statusCode": 410}
+    session = core.RealtimeSession(record["state"])
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        import base64
+
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    events = [*record.get("greeting", []), *session.receive(body)]
+    store.update(GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": session.state, "greeting": []})
+    for answer_event in events:
+        gateway.post(connection_id, json.dumps(answer_event).encode())
+    if session.closed is not None:
+        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
+        gateway.close(connection_id)
+    return {"statusCode": 200}

@@ -1,0 +1,233 @@
+"""The Realtime WebSocket API through the official SDK's realtime client, against the local server on a real
+socket: a whole voice turn (the mock's own speech in, voice activity, transcription, a function call and its
+output, a spoken answer), and bad input answered with `error` events on a socket that stays open."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import openai
+import pytest
+from websockets.exceptions import ConnectionClosedError
+from websockets.sync.client import connect as ws_connect
+
+from openai_mock.generation.audio.synthesis import SAMPLE_RATE, pcm_duration, synthesize
+from openai_mock.generation.tokens import count_tokens
+from tests.support.live_server import live_server
+from tests.support.spec import validate_component
+
+QUESTION = "What is the weather in Paris today?"
+WEATHER = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Get the current weather for a city",
+    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+}
+FRAME_LIMIT = 32 * 1024  # API Gateway's WebSocket frame limit: every server event fits one
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with live_server() as url:
+        yield url
+
+
+@pytest.fixture
+def client(base_url: str) -> openai.OpenAI:
+    return openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
+
+
+def _next(connection: Any) -> dict[str, Any]:
+    raw = connection.recv_bytes()
+    assert len(raw) < FRAME_LIMIT
+    event: dict[str, Any] = json.loads(raw)
+    validate_component("RealtimeServerEvent", event, spec="2026-08-21")
+    connection.parse_event(raw)  # the SDK's own model accepts it too
+    return event
+
+
+def _until(connection: Any, last: str) -> list[dict[str, Any]]:
+    events = [_next(connection)]
+    while events[-1]["type"] != last:
+        events.append(_next(connection))
+    return events
+
+
+def _of(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [event for event in events if event["type"] == kind]
+
+
+def _silence(seconds: float) -> bytes:
+    return b"\x00\x00" * round(seconds * SAMPLE_RATE)
+
+
+def test_a_whole_voice_turn_through_the_sdk(client: openai.OpenAI) -> None:
+    spoken = client.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy", input=QUESTION, response_format="pcm")
+    audio = _silence(0.5) + spoken.read() + _silence(1.0)
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        created = _next(connection)
+        assert created["type"] == "session.created"
+        assert created["session"]["model"] == "gpt-realtime"
+        assert created["session"]["audio"]["input"]["turn_detection"]["type"] == "server_vad"
+        connection.session.update(
+            session={
+                "type": "realtime",
+                "tools": [WEATHER],
+                "audio": {
+                    "input": {
+                        "transcription": {"model": "gpt-4o-transcribe"},
+                        "turn_detection": {"type": "server_vad", "silence_duration_ms": 500},
+                    }
+                },
+            }
+        )
+        updated = _next(connection)
+        assert updated["type"] == "session.updated"
+        # Deep merge: the turn detection's other settings keep their defaults, the voice is untouched.
+        assert updated["session"]["audio"]["input"]["turn_detection"]["threshold"] == 0.5
+        assert updated["session"]["audio"]["output"]["voice"] == "alloy"
+        chunk = SAMPLE_RATE * 2 // 10  # 100 ms
+        for start in range(0, len(audio), chunk):
+            connection.input_audio_buffer.append(audio=base64.b64encode(audio[start : start + chunk]).decode())
+        turn = _until(connection, "response.done")
+
+        started, stopped = _of(turn, "input_audio_buffer.speech_started"), _of(turn, "input_audio_buffer.speech_stopped")
+        assert started[0]["audio_start_ms"] == 500  # speech is where the energy is
+        speech_ms = round(pcm_duration(synthesize(QUESTION, "alloy")) * 1000)
+        # The synthesized speech ends in a 0.4 s pause after the question mark; then 500 ms of silence end the turn.
+        assert stopped[0]["audio_end_ms"] == pytest.approx(500 + speech_ms - 400 + 500, abs=20)
+        committed = _of(turn, "input_audio_buffer.committed")[0]
+        assert committed["item_id"] == started[0]["item_id"] == stopped[0]["item_id"]
+        transcription = _of(turn, "conversation.item.input_audio_transcription.completed")[0]
+        assert transcription["transcript"] == QUESTION  # the mock hears its own speech
+        deltas = _of(turn, "conversation.item.input_audio_transcription.delta")
+        assert "".join(delta["delta"] for delta in deltas) == QUESTION
+        call = _of(turn, "response.function_call_arguments.done")[0]
+        assert call["name"] == "get_weather"
+        assert json.loads(call["arguments"]) == {"city": "Paris"}
+        first = turn[-1]["response"]
+        assert first["status"] == "completed"
+        assert [item["type"] for item in first["output"]] == ["function_call"]
+        user_seconds = (stopped[0]["audio_end_ms"] - max(0, started[0]["audio_start_ms"] - 300)) / 1000
+        assert first["usage"]["input_token_details"]["audio_tokens"] == math.ceil(user_seconds * 10)
+
+        connection.conversation.item.create(
+            item={"type": "function_call_output", "call_id": call["call_id"], "output": '{"temperature_c": 18}'}
+        )
+        added = _until(connection, "conversation.item.done")
+        assert added[0]["type"] == "conversation.item.added"
+        assert added[0]["previous_item_id"] == call["item_id"]
+        connection.response.create()
+        answer = _until(connection, "response.done")
+
+    done = answer[-1]["response"]
+    assert done["status"] == "completed"
+    message = done["output"][0]
+    transcript = message["content"][0]["transcript"]
+    assert message["type"] == "message" and message["role"] == "assistant" and transcript
+    assert "".join(e["delta"] for e in _of(answer, "response.output_audio_transcript.delta")) == transcript
+    pcm = b"".join(base64.b64decode(e["delta"]) for e in _of(answer, "response.output_audio.delta"))
+    seconds = len(pcm) / 2 / SAMPLE_RATE
+    assert seconds == pytest.approx(pcm_duration(synthesize(transcript, "alloy")))
+    assert len(_of(answer, "response.output_audio.delta")) > 1  # split to fit API Gateway's frames
+    usage = done["usage"]
+    assert usage["output_token_details"]["audio_tokens"] == math.ceil(seconds * 20)
+    assert usage["output_token_details"]["text_tokens"] == count_tokens(transcript, "gpt-realtime")
+    assert usage["input_tokens"] == usage["input_token_details"]["text_tokens"] + usage["input_token_details"]["audio_tokens"]
+    assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
+    kinds = [event["type"] for event in answer]
+    assert kinds[:5] == [
+        "response.created",
+        "rate_limits.updated",
+        "response.output_item.added",
+        "conversation.item.added",
+        "response.content_part.added",
+    ]
+    assert kinds[-6:] == [
+        "response.output_audio.done",
+        "response.output_audio_transcript.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "conversation.item.done",
+        "response.done",
+    ]
+
+
+def test_text_only_out_of_band_response(client: openai.OpenAI) -> None:
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        _next(connection)
+        connection.conversation.item.create(
+            item={"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Say hello."}]}
+        )
+        _until(connection, "conversation.item.done")
+        connection.response.create(
+            response={"conversation": "none", "output_modalities": ["text"], "instructions": "Answer briefly."}
+        )
+        events = _until(connection, "response.done")
+    assert not _of(events, "conversation.item.added")  # out of band: the conversation is untouched
+    assert not _of(events, "response.output_audio.delta")
+    text = _of(events, "response.output_text.done")[0]["text"]
+    assert "".join(e["delta"] for e in _of(events, "response.output_text.delta")) == text
+    assert "conversation_id" not in events[-1]["response"]
+    assert events[-1]["response"]["usage"]["output_token_details"]["audio_tokens"] == 0
+
+
+@pytest.mark.parametrize(
+    ("frame", "code", "param"),
+    [
+        ("{not json", "invalid_json", None),
+        (json.dumps({"type": "session.explode"}), "invalid_value", "type"),
+        (json.dumps({"type": "input_audio_buffer.append", "audio": "AAA"}), "invalid_audio", "audio"),
+        (json.dumps({"type": "input_audio_buffer.commit"}), "input_audio_buffer_commit_empty", None),
+        (json.dumps({"type": "conversation.item.retrieve", "item_id": "item_nope"}), "item_not_found", "item_id"),
+        (json.dumps({"type": "response.cancel"}), "response_cancel_not_active", None),
+        (json.dumps({"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"voice": "bob"}}}}), "invalid_value", "session.audio.output.voice"),
+    ],
+)
+def test_bad_input_is_an_error_event_and_the_session_lives_on(
+    client: openai.OpenAI, frame: str, code: str, param: str | None
+) -> None:
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        _next(connection)
+        connection.send_raw(frame)  # what the SDK sends for a typed event, here a malformed one
+        error = _next(connection)
+        assert error["type"] == "error"
+        assert error["error"]["code"] == code
+        assert error["error"]["param"] == param
+        connection.session.update(session={"type": "realtime", "instructions": "Still here."})
+        assert _next(connection)["session"]["instructions"] == "Still here."
+
+
+def _raw(base_url: str, headers: dict[str, str] | None = None, subprotocols: list[str] | None = None) -> Any:
+    url = base_url.replace("http://", "ws://") + "/realtime?model=gpt-realtime"
+    return ws_connect(url, additional_headers=headers or {}, subprotocols=subprotocols)  # type: ignore[arg-type]
+
+
+def test_the_retired_beta_protocol_is_refused(base_url: str) -> None:
+    with _raw(base_url, {"Authorization": "Bearer sk-test", "OpenAI-Beta": "realtime=v1"}) as socket:
+        error = json.loads(socket.recv())
+        validate_component("RealtimeServerEvent", error, spec="2026-08-21")
+        assert error["error"]["code"] == "beta_api_retired"
+        with pytest.raises(ConnectionClosedError) as closed:
+            socket.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 3000
+
+
+def test_browser_subprotocol_auth(base_url: str) -> None:
+    with _raw(base_url, subprotocols=["realtime", "openai-insecure-api-key.sk-browser"]) as socket:
+        assert socket.subprotocol == "realtime"
+        assert json.loads(socket.recv())["type"] == "session.created"
+
+
+def test_missing_key_closes_with_the_refusal_code(base_url: str) -> None:
+    with _raw(base_url) as socket:
+        error = json.loads(socket.recv())
+        assert error["error"]["code"] == "missing_api_key"
+        with pytest.raises(ConnectionClosedError) as closed:
+            socket.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 3000
+    assert closed.value.rcvd.reason == "invalid_request_error"
