@@ -47,15 +47,8 @@ async def create_translation_client_secret(request: Request) -> JSONObject:
 
 @router.post("/calls", operation_id="create-realtime-call")
 async def create_call(request: Request) -> Response:
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        sdp, session = form.get("sdp"), form.get("session")
-        offer = (await sdp.read()).decode() if hasattr(sdp, "read") else str(sdp or "")
-        raw = (await session.read()) if hasattr(session, "read") else session
-        answer, call_id = realtime_calls.create_call(tenant_of(request), offer, realtime_calls.parse_session_field(raw))
-    else:
-        offer = (await request.body()).decode("utf-8", "replace")
-        answer, call_id = realtime_calls.create_call(tenant_of(request), offer, None)
+    offer, session = await realtime_calls.read_offer(request)
+    answer, call_id = realtime_calls.create_call(tenant_of(request), offer, session)
     return Response(answer, 201, {"Location": f"/v1/realtime/calls/{call_id}"}, media_type="application/sdp")
 
 

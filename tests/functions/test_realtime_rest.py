@@ -37,7 +37,12 @@ def test_client_secret_pins_the_session(client: openai.OpenAI) -> None:
     clock.freeze(1_800_000_000)
     raw = client.realtime.client_secrets.with_raw_response.create(
         expires_after={"anchor": "created_at", "seconds": 120},
-        session={"type": "realtime", "model": "gpt-realtime", "instructions": "Speak like a pirate.", "audio": {"output": {"voice": "marin"}}},
+        session={
+            "type": "realtime",
+            "model": "gpt-realtime",
+            "instructions": "Speak like a pirate.",
+            "audio": {"output": {"voice": "marin"}},
+        },
     )
     body = _json(raw)
     assert_conforms("POST", "/v1/realtime/client_secrets", 200, body, spec=SPEC)
@@ -81,7 +86,7 @@ def test_transcription_session(client: openai.OpenAI) -> None:
     raw = client.post(
         "/realtime/transcription_sessions",
         body={"input_audio_format": "g711_ulaw", "input_audio_transcription": {"model": "whisper-1"}},
-        cast_to=openai._legacy_response.HttpxBinaryResponseContent,  # noqa: SLF001
+        cast_to=openai._legacy_response.HttpxBinaryResponseContent,
     )
     body = json.loads(raw.content)
     assert_conforms("POST", "/v1/realtime/transcription_sessions", 200, body, spec=SPEC)

@@ -95,7 +95,10 @@ def test_a_whole_voice_turn_through_the_sdk(client: openai.OpenAI) -> None:
             connection.input_audio_buffer.append(audio=base64.b64encode(audio[start : start + chunk]).decode())
         turn = _until(connection, "response.done")
 
-        started, stopped = _of(turn, "input_audio_buffer.speech_started"), _of(turn, "input_audio_buffer.speech_stopped")
+        started, stopped = (
+            _of(turn, "input_audio_buffer.speech_started"),
+            _of(turn, "input_audio_buffer.speech_stopped"),
+        )
         assert started[0]["audio_start_ms"] == 500  # speech is where the energy is
         speech_ms = round(pcm_duration(synthesize(QUESTION, "alloy")) * 1000)
         # The synthesized speech ends in a 0.4 s pause after the question mark; then 500 ms of silence end the turn.
@@ -137,7 +140,10 @@ def test_a_whole_voice_turn_through_the_sdk(client: openai.OpenAI) -> None:
     usage = done["usage"]
     assert usage["output_token_details"]["audio_tokens"] == math.ceil(seconds * 20)
     assert usage["output_token_details"]["text_tokens"] == count_tokens(transcript, "gpt-realtime")
-    assert usage["input_tokens"] == usage["input_token_details"]["text_tokens"] + usage["input_token_details"]["audio_tokens"]
+    assert (
+        usage["input_tokens"]
+        == usage["input_token_details"]["text_tokens"] + usage["input_token_details"]["audio_tokens"]
+    )
     assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
     kinds = [event["type"] for event in answer]
     assert kinds[:5] == [
@@ -185,7 +191,13 @@ def test_text_only_out_of_band_response(client: openai.OpenAI) -> None:
         (json.dumps({"type": "input_audio_buffer.commit"}), "input_audio_buffer_commit_empty", None),
         (json.dumps({"type": "conversation.item.retrieve", "item_id": "item_nope"}), "item_not_found", "item_id"),
         (json.dumps({"type": "response.cancel"}), "response_cancel_not_active", None),
-        (json.dumps({"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"voice": "bob"}}}}), "invalid_value", "session.audio.output.voice"),
+        (
+            json.dumps(
+                {"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"voice": "bob"}}}}
+            ),
+            "invalid_value",
+            "session.audio.output.voice",
+        ),
     ],
 )
 def test_bad_input_is_an_error_event_and_the_session_lives_on(

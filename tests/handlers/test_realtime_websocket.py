@@ -48,7 +48,7 @@ def gateway(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
         recorder.posts.append((self.endpoint, connection_id, data))
 
     monkeypatch.setattr(websocket_gateway.ManagementApi, "post", post)
-    monkeypatch.setattr(websocket_gateway.ManagementApi, "close", lambda self, cid: recorder.closed.append(cid))
+    monkeypatch.setattr(websocket_gateway.ManagementApi, "close", lambda _self, cid: recorder.closed.append(cid))
     yield recorder
 
 
@@ -64,7 +64,11 @@ def test_a_session_across_invocations(moto_persistence: None, gateway: Recorder)
     assert gateway.posts == []  # API Gateway cannot deliver before the connection exists
     assert _handle(_event("default"))["statusCode"] == 200
     first = gateway.events()
-    assert [event["type"] for event in first] == ["session.created", "conversation.item.added", "conversation.item.done"]
+    assert [event["type"] for event in first] == [
+        "session.created",
+        "conversation.item.added",
+        "conversation.item.done",
+    ]
     endpoint, connection, _ = gateway.posts[0]
     assert endpoint == "https://abcdef1234.execute-api.us-east-1.amazonaws.com/realtime"
     assert connection == "Pc8WqeFqIAMCJzA="
@@ -76,7 +80,7 @@ def test_a_session_across_invocations(moto_persistence: None, gateway: Recorder)
     assert answer[-1]["type"] == "response.done"
     assert len([e for e in answer if e["type"] == "response.output_audio.delta"]) > 1  # split under 32 KB
     # The state came back from DynamoDB: the answer follows the user's message in the conversation.
-    added = [e for e in answer if e["type"] == "conversation.item.added"][0]
+    added = next(e for e in answer if e["type"] == "conversation.item.added")
     assert added["previous_item_id"] == first[1]["item"]["id"]
     table = boto3.resource("dynamodb", region_name="us-east-1").Table("openai-mock-test")
     assert any("realtime.connection" in item["pk"] for item in table.scan()["Items"])
@@ -124,7 +128,7 @@ def test_management_api_posts_through_boto3(aws_credentials: None, monkeypatch: 
     calls: list[tuple[str, dict[str, Any]]] = []
 
     class Client:
-        class exceptions:  # noqa: N801
+        class exceptions:
             GoneException = KeyError
 
         def post_to_connection(self, **kwargs: Any) -> None:
@@ -133,7 +137,7 @@ def test_management_api_posts_through_boto3(aws_credentials: None, monkeypatch: 
         def delete_connection(self, **kwargs: Any) -> None:
             calls.append(("delete", kwargs))
 
-    monkeypatch.setattr(websocket_gateway, "_client", lambda endpoint: Client())
+    monkeypatch.setattr(websocket_gateway, "_client", lambda _endpoint: Client())
     api = websocket_gateway.ManagementApi.of(_event("default"))
     api.post("abc=", b"{}")
     api.close("abc=")

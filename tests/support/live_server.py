@@ -28,7 +28,12 @@ def _free_port() -> int:
 def live_server() -> Iterator[str]:
     """Yields the base URL (`http://127.0.0.1:<port>/v1`) while the server runs."""
     config = uvicorn.Config(
-        build_app(TEMPLATE), host="127.0.0.1", port=_free_port(), log_level="warning", access_log=False, ws="websockets-sansio"
+        build_app(TEMPLATE),
+        host="127.0.0.1",
+        port=_free_port(),
+        log_level="warning",
+        access_log=False,
+        ws="websockets-sansio",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

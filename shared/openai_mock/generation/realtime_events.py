@@ -9,7 +9,7 @@ import binascii
 import copy
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,7 +155,7 @@ def item_text(item: Mapping[str, Any]) -> str:
     return " ".join(filter(None, (content_text(part) for part in item.get("content") or ())))
 
 
-def chat_messages(items: list[Mapping[str, Any]], instructions: str, *, hearing: bool) -> list[dict[str, Any]]:
+def chat_messages(items: Sequence[Mapping[str, Any]], instructions: str, *, hearing: bool) -> list[dict[str, Any]]:
     """The conversation as Chat Completions messages: what the answer is generated from (`hearing`: what the
     user's audio said, as text) and what its text tokens are counted from (without it: audio is counted as
     audio tokens)."""
@@ -165,11 +165,17 @@ def chat_messages(items: list[Mapping[str, Any]], instructions: str, *, hearing:
         if kind == "message":
             said = item_text(item)
             if item.get("_heard") and item.get("role") == "user":
-                typed = " ".join(part.get("text", "") for part in item.get("content") or () if part.get("type") == "input_text")
+                typed = " ".join(
+                    part.get("text", "") for part in item.get("content") or () if part.get("type") == "input_text"
+                )
                 said = " ".join(filter(None, (typed, str(item["_heard"]) if hearing else "")))
             messages.append({"role": item.get("role", "user"), "content": said})
         elif kind == "function_call":
-            call = {"id": item["call_id"], "type": "function", "function": {"name": item["name"], "arguments": item["arguments"]}}
+            call = {
+                "id": item["call_id"],
+                "type": "function",
+                "function": {"name": item["name"], "arguments": item["arguments"]},
+            }
             if messages and messages[-1]["role"] == "assistant" and messages[-1].get("tool_calls"):
                 messages[-1]["tool_calls"].append(call)
             else:
@@ -189,9 +195,7 @@ def public_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return copy.deepcopy({key: value for key, value in item.items() if not key.startswith("_")})
 
 
-def usage_block(
-    text_in: int, audio_in: int, cached: int, text_out: int, audio_out: int
-) -> dict[str, Any]:
+def usage_block(text_in: int, audio_in: int, cached: int, text_out: int, audio_out: int) -> dict[str, Any]:
     cached_text = min(cached, text_in)
     return {
         "total_tokens": text_in + audio_in + text_out + audio_out,
@@ -202,7 +206,11 @@ def usage_block(
             "audio_tokens": audio_in,
             "image_tokens": 0,
             "cached_tokens": cached,
-            "cached_tokens_details": {"text_tokens": cached_text, "audio_tokens": cached - cached_text, "image_tokens": 0},
+            "cached_tokens_details": {
+                "text_tokens": cached_text,
+                "audio_tokens": cached - cached_text,
+                "image_tokens": 0,
+            },
         },
         "output_token_details": {"text_tokens": text_out, "audio_tokens": audio_out},
     }

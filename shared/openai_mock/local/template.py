@@ -106,7 +106,9 @@ class FunctionDef:
     package: str = ""
     # Paths of the WebSocket APIs whose routes integrate this function: "/v1/<stage>" (API Gateway's
     # WebSocket URL is the stage's, which the SDK's `websocket_base_url` + "/realtime" reaches).
-    websocket_paths: tuple[str, ...] = ()  # what module names start with: "" for a checkout, BUNDLE_PACKAGE for the packaged mock
+    websocket_paths: tuple[
+        str, ...
+    ] = ()  # what module names start with: "" for a checkout, BUNDLE_PACKAGE for the packaged mock
 
     @property
     def module_name(self) -> str:
@@ -158,7 +160,9 @@ class Template:
         resources = self.document.get("Resources", {})
 
         def of_type(kind: str) -> list[dict[str, Any]]:
-            return [r.get("Properties") or {} for r in resources.values() if isinstance(r, dict) and r.get("Type") == kind]
+            return [
+                r.get("Properties") or {} for r in resources.values() if isinstance(r, dict) and r.get("Type") == kind
+            ]
 
         apis = {
             name

@@ -279,14 +279,26 @@ def _transcription_session(given: dict[str, Any], now: int, expires_at: int) -> 
     session_input: dict[str, Any] = {
         "format": audio.get("format") or {"type": "audio/pcm", "rate": 24000},
         "transcription": audio.get("transcription") or {"model": "gpt-4o-transcribe"},
-        "turn_detection": {k: v for k, v in core.SERVER_VAD.items() if k in ("type", "threshold", "prefix_padding_ms", "silence_duration_ms")},
+        "turn_detection": {
+            k: v
+            for k, v in core.SERVER_VAD.items()
+            if k in ("type", "threshold", "prefix_padding_ms", "silence_duration_ms")
+        },
     }
     if "turn_detection" in audio:
         session_input["turn_detection"] = audio["turn_detection"]
     if audio.get("noise_reduction") is not None:
         session_input["noise_reduction"] = audio["noise_reduction"]
-    check_enum(session_input["format"].get("type"), ("audio/pcm", "audio/pcmu", "audio/pcma"), "session.audio.input.format.type")
-    check_enum(session_input["transcription"].get("model"), core.TRANSCRIPTION_MODELS, "session.audio.input.transcription.model")
+    check_enum(
+        session_input["format"].get("type"),
+        ("audio/pcm", "audio/pcmu", "audio/pcma"),
+        "session.audio.input.format.type",
+    )
+    check_enum(
+        session_input["transcription"].get("model"),
+        core.TRANSCRIPTION_MODELS,
+        "session.audio.input.transcription.model",
+    )
     session: dict[str, Any] = {
         "type": "transcription",
         "object": "realtime.transcription_session",
@@ -346,7 +358,11 @@ def create_transcription_session(body: TranscriptionSessionCreateRequest, tenant
         check_enum(item, ("item.input_audio_transcription.logprobs",), "include")
     detection = None
     if not ("turn_detection" in body.model_fields_set and body.turn_detection is None):
-        detection = {k: v for k, v in _SERVER_VAD.items() if k in ("type", "threshold", "prefix_padding_ms", "silence_duration_ms")}
+        detection = {
+            k: v
+            for k, v in _SERVER_VAD.items()
+            if k in ("type", "threshold", "prefix_padding_ms", "silence_duration_ms")
+        }
         detection.update(body.turn_detection or {})
         check_enum(detection.get("type"), ("server_vad",), "turn_detection.type")
     now = clock.now_seconds()
@@ -354,7 +370,11 @@ def create_transcription_session(body: TranscriptionSessionCreateRequest, tenant
     seconds = after.get("seconds", SECRET_SECONDS)
     check_range(seconds, "client_secret.expires_after.seconds", 10, 7200)
     value, expires_at = "ek_" + secrets.token_hex(16), now + int(seconds)
-    ga_format = {"pcm16": {"type": "audio/pcm", "rate": 24000}, "g711_ulaw": {"type": "audio/pcmu"}, "g711_alaw": {"type": "audio/pcma"}}[fmt]
+    ga_format = {
+        "pcm16": {"type": "audio/pcm", "rate": 24000},
+        "g711_ulaw": {"type": "audio/pcmu"},
+        "g711_alaw": {"type": "audio/pcma"},
+    }[fmt]
     pinned = {
         "type": "transcription",
         "audio": {"input": {"format": ga_format, "transcription": transcription, "turn_detection": detection}},
@@ -375,7 +395,9 @@ def create_translation_client_secret(body: TranslationClientSecretCreateRequest,
     given = body.session
     model = given.get("model")
     if not isinstance(model, str):
-        raise invalid_request("Missing required parameter: 'session.model'.", "session.model", "missing_required_parameter")
+        raise invalid_request(
+            "Missing required parameter: 'session.model'.", "session.model", "missing_required_parameter"
+        )
     audio = given.get("audio") or {}
     inp, out = audio.get("input") or {}, audio.get("output") or {}
     language = out.get("language", "en")
@@ -386,9 +408,15 @@ def create_translation_client_secret(body: TranslationClientSecretCreateRequest,
             "invalid_value",
         )
     if inp.get("transcription") is not None:
-        check_enum((inp["transcription"] or {}).get("model"), TRANSCRIPTION_MODELS, "session.audio.input.transcription.model")
+        check_enum(
+            (inp["transcription"] or {}).get("model"), TRANSCRIPTION_MODELS, "session.audio.input.transcription.model"
+        )
     if inp.get("noise_reduction") is not None:
-        check_enum((inp["noise_reduction"] or {}).get("type"), ("near_field", "far_field"), "session.audio.input.noise_reduction.type")
+        check_enum(
+            (inp["noise_reduction"] or {}).get("type"),
+            ("near_field", "far_field"),
+            "session.audio.input.noise_reduction.type",
+        )
     now = clock.now_seconds()
     expires_at = _secret_expiry(body.expires_after, now)
     session = {

@@ -10,6 +10,8 @@ import json
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
 
 from openai_mock import clock, ids
 from openai_mock.errors import OpenAIError, invalid_request, not_found
@@ -81,7 +83,13 @@ def sdp_answer(offer: str, call_id: str) -> str:
             lines += ["m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0"]
         else:
             lines += [f"m={kind} 0 UDP/TLS/RTP/SAVPF 0", "c=IN IP4 0.0.0.0"]  # refused: port 0
-        lines += [f"a=ice-ufrag:{ufrag}", f"a=ice-pwd:{password}", f"a=fingerprint:sha-256 {fingerprint}", "a=setup:active", f"a=mid:{mid}"]
+        lines += [
+            f"a=ice-ufrag:{ufrag}",
+            f"a=ice-pwd:{password}",
+            f"a=fingerprint:sha-256 {fingerprint}",
+            "a=setup:active",
+            f"a=mid:{mid}",
+        ]
         if kind == "audio":
             lines += ["a=sendrecv", "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1"]
         elif kind == "application":
@@ -96,8 +104,25 @@ def create_call(tenant: str, offer: str, session: Any) -> tuple[str, str]:
     checked = _session(session, "session")
     call_id = ids.new_id("realtime.call")
     answer = sdp_answer(offer, call_id)
-    get_store().create(tenant, CALLS, {"id": call_id, "status": "active", "session": checked, "created_at": clock.now_seconds()})
+    get_store().create(
+        tenant, CALLS, {"id": call_id, "status": "active", "session": checked, "created_at": clock.now_seconds()}
+    )
     return answer, call_id
+
+
+async def read_offer(request: Request) -> tuple[str, Any]:
+    """The SDP offer and the session config: a raw `application/sdp` body, or the SDK's multipart form
+    (`sdp`, and `session` as JSON)."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return (await request.body()).decode("utf-8", "replace"), None
+    form = await request.form()
+    fields: dict[str, str | bytes | None] = {}
+    for name in ("sdp", "session"):
+        value = form.get(name)
+        fields[name] = await value.read() if isinstance(value, UploadFile) else value
+    sdp = fields["sdp"]
+    offer = sdp.decode("utf-8", "replace") if isinstance(sdp, bytes) else (sdp or "")
+    return offer, parse_session_field(fields["session"])
 
 
 def parse_session_field(raw: str | bytes | None) -> Any:
@@ -147,5 +172,7 @@ def reject_call(tenant: str, call_id: str, body: RejectRequest | None) -> None:
     if not 400 <= code <= 699:
         raise invalid_request("Invalid 'status_code': a SIP rejection is 400–699.", "status_code", "invalid_value")
     if call.get("accepted"):
-        raise invalid_request(f"Call '{call_id}' was accepted and can no longer be rejected.", "call_id", "invalid_value")
+        raise invalid_request(
+            f"Call '{call_id}' was accepted and can no longer be rejected.", "call_id", "invalid_value"
+        )
     _set(tenant, call_id, status="rejected", rejected_with=code)

@@ -107,9 +107,7 @@ def _check_format(value: Any, param: str) -> None:
         raise invalid_request(f"Invalid type for '{param}': expected an object.", param, "invalid_type")
     check_enum(value.get("type"), rt.FORMAT_TYPES, f"{param}.type")
     if value["type"] == "audio/pcm" and value.get("rate", 24000) != 24000:
-        raise invalid_request(
-            f"Invalid '{param}.rate': audio/pcm is 24000 Hz only.", f"{param}.rate", "invalid_value"
-        )
+        raise invalid_request(f"Invalid '{param}.rate': audio/pcm is 24000 Hz only.", f"{param}.rate", "invalid_value")
 
 
 def _check_turn_detection(value: Any, param: str) -> dict[str, Any] | None:
@@ -172,7 +170,9 @@ def check_session(session: dict[str, Any], models: tuple[str, ...]) -> dict[str,
     check_enum(session.get("model"), models, "session.model")
     _check_modalities(session.get("output_modalities"), "session.output_modalities")
     if not isinstance(session.get("instructions"), str):
-        raise invalid_request("Invalid type for 'session.instructions': expected a string.", "session.instructions", "invalid_type")
+        raise invalid_request(
+            "Invalid type for 'session.instructions': expected a string.", "session.instructions", "invalid_type"
+        )
     _check_tools(session.get("tools"), session.get("tool_choice"), "session")
     _check_max_tokens(session.get("max_output_tokens"), "session.max_output_tokens")
     audio = session.get("audio") or {}
@@ -207,8 +207,10 @@ class RealtimeSession:
     # ------------------------------------------------------------------------------------------ basics
 
     @classmethod
-    def start(cls, tenant: str, session: dict[str, Any], seed: str | int | None) -> tuple[RealtimeSession, list[dict[str, Any]]]:
-        state = {
+    def start(
+        cls, tenant: str, session: dict[str, Any], seed: str | int | None
+    ) -> tuple[RealtimeSession, list[dict[str, Any]]]:
+        state: dict[str, Any] = {
             "tenant": tenant,
             "seed": seed,
             "session": session,
@@ -248,7 +250,11 @@ class RealtimeSession:
 
     @staticmethod
     def error(
-        message: str, code: str | None, param: str | None = None, event_id: str | None = None, kind: str = "invalid_request_error"
+        message: str,
+        code: str | None,
+        param: str | None = None,
+        event_id: str | None = None,
+        kind: str = "invalid_request_error",
     ) -> dict[str, Any]:
         return {
             "type": "error",
@@ -261,27 +267,40 @@ class RealtimeSession:
         """The server events answering one client frame, in order. Bad input answers an `error` event
         and leaves the session as it was; only the session's end sets `closed`."""
         if len(frame) > MAX_EVENT_BYTES:
-            return self._stamped([self.error(
-                f"The event is too large: {len(frame)} bytes, the maximum is {MAX_EVENT_BYTES} bytes.",
-                "event_too_large",
-            )])
+            return self._stamped(
+                [
+                    self.error(
+                        f"The event is too large: {len(frame)} bytes, the maximum is {MAX_EVENT_BYTES} bytes.",
+                        "event_too_large",
+                    )
+                ]
+            )
         try:
             event = json.loads(frame)
         except (ValueError, UnicodeDecodeError):
-            return self._stamped([self.error(
-                "Invalid JSON: the event could not be parsed. Each client event must be a JSON object.", "invalid_json"
-            )])
+            return self._stamped(
+                [
+                    self.error(
+                        "Invalid JSON: the event could not be parsed. Each client event must be a JSON object.",
+                        "invalid_json",
+                    )
+                ]
+            )
         if not isinstance(event, dict):
             return self._stamped([self.error("Invalid event: expected a JSON object.", "invalid_json")])
         event_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
         kind = event.get("type")
         if clock.now_seconds() >= self.session["expires_at"]:
             self.closed = (CLOSE_NORMAL, "session_expired")
-            return self._stamped([self.error(
-                f"Your session hit the maximum duration of {SESSION_SECONDS // 60} minutes.",
-                "session_expired",
-                event_id=event_id,
-            )])
+            return self._stamped(
+                [
+                    self.error(
+                        f"Your session hit the maximum duration of {SESSION_SECONDS // 60} minutes.",
+                        "session_expired",
+                        event_id=event_id,
+                    )
+                ]
+            )
         if kind not in CLIENT_EVENTS:
             if not isinstance(kind, str):
                 message, code = "Missing required parameter: 'type'.", "missing_required_parameter"
@@ -308,7 +327,9 @@ class RealtimeSession:
                 "Cannot update a realtime session to a transcription session.", "session.type", "invalid_value"
             )
         if "type" not in change:
-            raise invalid_request("Missing required parameter: 'session.type'.", "session.type", "missing_required_parameter")
+            raise invalid_request(
+                "Missing required parameter: 'session.type'.", "session.type", "missing_required_parameter"
+            )
         for frozen in ("id", "object", "expires_at"):
             change.pop(frozen, None)
         merged = deep_merge(self.session, change)
@@ -377,13 +398,19 @@ class RealtimeSession:
         if turn.started_ms is not None:
             self.state["speech_item"] = self._next_id("item_")
             events.append(
-                {"type": "input_audio_buffer.speech_started", "audio_start_ms": turn.started_ms, "item_id": self.state["speech_item"]}
+                {
+                    "type": "input_audio_buffer.speech_started",
+                    "audio_start_ms": turn.started_ms,
+                    "item_id": self.state["speech_item"],
+                }
             )
         self.state["speaking_since"], self.state["voice_until"] = speaking, until
         if turn.stopped_ms is None:
             return events
         item_id = self.state["speech_item"]
-        events.append({"type": "input_audio_buffer.speech_stopped", "audio_end_ms": turn.stopped_ms, "item_id": item_id})
+        events.append(
+            {"type": "input_audio_buffer.speech_stopped", "audio_end_ms": turn.stopped_ms, "item_id": item_id}
+        )
         padding = int(detection.get("prefix_padding_ms", 300))
         started = turn.started_ms if turn.started_ms is not None else int(earlier or 0)
         start_ms = max(self.state["buffer_start_ms"], started - padding)
@@ -433,7 +460,12 @@ class RealtimeSession:
         transcript, model = item["_heard"], settings["model"]
         pieces = [transcript] if model == "whisper-1" else text_builder.split_on_tokens(transcript, "gpt-4o")
         events: list[dict[str, Any]] = [
-            {"type": "conversation.item.input_audio_transcription.delta", "item_id": item["id"], "content_index": 0, "delta": piece}
+            {
+                "type": "conversation.item.input_audio_transcription.delta",
+                "item_id": item["id"],
+                "content_index": 0,
+                "delta": piece,
+            }
             for piece in pieces
         ]
         seconds = item["_audio_ms"] / 1000
@@ -515,18 +547,22 @@ class RealtimeSession:
         kind = item.get("type")
         check_enum(kind, ("message", "function_call", "function_call_output"), f"{param}.type")
         if "id" in item and any(existing["id"] == item["id"] for existing in self.state["items"]):
-            raise invalid_request(
-                f"Item with id '{item['id']}' already exists.", f"{param}.id", "item_already_exists"
-            )
+            raise invalid_request(f"Item with id '{item['id']}' already exists.", f"{param}.id", "item_already_exists")
         item.setdefault("id", self._next_id("item_"))
         item["object"], item["status"] = "realtime.item", "completed"
         if kind == "message":
             role = item.get("role")
             check_enum(role, ("user", "assistant", "system"), f"{param}.role")
-            allowed = {"user": ("input_text", "input_audio", "input_image"), "system": ("input_text",), "assistant": ("output_text", "output_audio")}[role]
+            allowed = {
+                "user": ("input_text", "input_audio", "input_image"),
+                "system": ("input_text",),
+                "assistant": ("output_text", "output_audio"),
+            }[str(role)]
             content = item.get("content")
             if not isinstance(content, list) or not content:
-                raise invalid_request(f"Missing required parameter: '{param}.content'.", f"{param}.content", "missing_required_parameter")
+                raise invalid_request(
+                    f"Missing required parameter: '{param}.content'.", f"{param}.content", "missing_required_parameter"
+                )
             for index, part in enumerate(content):
                 check_enum((part or {}).get("type"), allowed, f"{param}.content[{index}].type")
                 if part["type"] == "input_audio" and "audio" in part:
@@ -534,12 +570,16 @@ class RealtimeSession:
         elif kind == "function_call":
             for key in ("name", "arguments"):
                 if not isinstance(item.get(key), str):
-                    raise invalid_request(f"Missing required parameter: '{param}.{key}'.", f"{param}.{key}", "missing_required_parameter")
+                    raise invalid_request(
+                        f"Missing required parameter: '{param}.{key}'.", f"{param}.{key}", "missing_required_parameter"
+                    )
             item.setdefault("call_id", self._next_id("call_")[:21])
         else:
             for key in ("call_id", "output"):
                 if not isinstance(item.get(key), str):
-                    raise invalid_request(f"Missing required parameter: '{param}.{key}'.", f"{param}.{key}", "missing_required_parameter")
+                    raise invalid_request(
+                        f"Missing required parameter: '{param}.{key}'.", f"{param}.{key}", "missing_required_parameter"
+                    )
         return item
 
     def _hear_part(self, item: dict[str, Any], part: dict[str, Any], param: str) -> None:
@@ -568,13 +608,13 @@ class RealtimeSession:
         item = self.state["items"][self._index_of(event.get("item_id"), "item_id", "truncating")]
         content_index, end_ms = event.get("content_index", 0), event.get("audio_end_ms")
         if item.get("role") != "assistant" or not item.get("_audio_ms"):
-            raise invalid_request(
-                "Only assistant messages with audio can be truncated.", "item_id", "invalid_value"
-            )
+            raise invalid_request("Only assistant messages with audio can be truncated.", "item_id", "invalid_value")
         if content_index != 0:
             raise invalid_request(f"Invalid 'content_index': {content_index}.", "content_index", "invalid_value")
         if not isinstance(end_ms, int) or isinstance(end_ms, bool) or end_ms < 0:
-            raise invalid_request("Invalid 'audio_end_ms': expected a non-negative integer.", "audio_end_ms", "invalid_value")
+            raise invalid_request(
+                "Invalid 'audio_end_ms': expected a non-negative integer.", "audio_end_ms", "invalid_value"
+            )
         if end_ms > item["_audio_ms"]:
             raise invalid_request(
                 f"Audio content of {item['_audio_ms']}ms is already shorter than {end_ms}ms",
@@ -585,7 +625,9 @@ class RealtimeSession:
         kept = words[: round(len(words) * end_ms / item["_audio_ms"])] if item["_audio_ms"] else []
         item["content"][0]["transcript"] = " ".join(kept)
         item["_audio_ms"] = end_ms
-        return [{"type": "conversation.item.truncated", "item_id": item["id"], "content_index": 0, "audio_end_ms": end_ms}]
+        return [
+            {"type": "conversation.item.truncated", "item_id": item["id"], "content_index": 0, "audio_end_ms": end_ms}
+        ]
 
     # ------------------------------------------------------------------------------------------ responses
 
@@ -619,7 +661,9 @@ class RealtimeSession:
         _check_format(config["audio"]["output"].get("format"), "response.audio.output.format")
         check_enum(config["audio"]["output"].get("voice"), VOICES, "response.audio.output.voice")
         if not isinstance(config["instructions"], str):
-            raise invalid_request("Invalid type for 'response.instructions': expected a string.", "response.instructions", "invalid_type")
+            raise invalid_request(
+                "Invalid type for 'response.instructions': expected a string.", "response.instructions", "invalid_type"
+            )
         if config["conversation"] not in ("auto", "none"):
             raise invalid_request(
                 f"Invalid value: '{config['conversation']}'. Supported values are: 'auto' and 'none'.",
@@ -633,25 +677,36 @@ class RealtimeSession:
         if given is None:
             return list(self.state["items"])
         if not isinstance(given, list):
-            raise invalid_request("Invalid type for 'response.input': expected an array.", "response.input", "invalid_type")
+            raise invalid_request(
+                "Invalid type for 'response.input': expected an array.", "response.input", "invalid_type"
+            )
         context = []
         for index, entry in enumerate(given):
             if isinstance(entry, dict) and entry.get("type") == "item_reference":
-                context.append(self.state["items"][self._index_of(entry.get("id"), f"response.input[{index}].id", "referencing")])
+                context.append(
+                    self.state["items"][self._index_of(entry.get("id"), f"response.input[{index}].id", "referencing")]
+                )
             else:
                 context.append(self._new_item(entry, f"response.input[{index}]"))
         return context
 
     def _chat_request(self, config: Mapping[str, Any], context: list[dict[str, Any]], hearing: bool) -> dict[str, Any]:
-        messages = rt.chat_messages(context, config["instructions"], hearing=hearing) or [{"role": "user", "content": ""}]
+        messages = rt.chat_messages(context, config["instructions"], hearing=hearing) or [
+            {"role": "user", "content": ""}
+        ]
         request: dict[str, Any] = {"model": self.session["model"], "messages": messages}
         if config["tools"]:
             request["tools"] = [
-                {"type": "function", "function": {k: tool[k] for k in ("name", "description", "parameters") if k in tool}}
+                {
+                    "type": "function",
+                    "function": {k: tool[k] for k in ("name", "description", "parameters") if k in tool},
+                }
                 for tool in config["tools"]
             ]
             choice = config["tool_choice"]
-            request["tool_choice"] = {"type": "function", "function": {"name": choice["name"]}} if isinstance(choice, Mapping) else choice
+            request["tool_choice"] = (
+                {"type": "function", "function": {"name": choice["name"]}} if isinstance(choice, Mapping) else choice
+            )
         if config["max_output_tokens"] != "inf":
             request["max_completion_tokens"] = config["max_output_tokens"]
         return request
@@ -667,7 +722,9 @@ class RealtimeSession:
         rng = seeded_rng(["realtime.response", self.session["id"], request], self.state["seed"])
         now = clock.now_seconds()
         script = scripted(self.state["tenant"], "/v1/realtime", request)
-        completion = chat_builder.build_chat_completion(request, rng, completion_id=response_id, created=now, script=script)
+        completion = chat_builder.build_chat_completion(
+            request, rng, completion_id=response_id, created=now, script=script
+        )
         counted = chat_builder.count_prompt(self._chat_request(config, context, hearing=False)).total
         audio_in = sum(
             rt.audio_tokens(rt.audio_seconds(item), chat_builder.AUDIO_INPUT_TOKENS_PER_SECOND)
@@ -708,7 +765,13 @@ class RealtimeSession:
             outputs.append(item)
         if not outputs:
             answer = message.get("content") or ""
-            item = {"id": self._next_id("item_"), "type": "message", "object": "realtime.item", "status": "completed", "role": "assistant"}
+            item = {
+                "id": self._next_id("item_"),
+                "type": "message",
+                "object": "realtime.item",
+                "status": "completed",
+                "role": "assistant",
+            }
             if speaking:
                 speed = float(self.session["audio"]["output"].get("speed", 1.0))
                 data = rt.speech(answer, config["audio"]["output"]["voice"], speed, output_format)
@@ -743,10 +806,20 @@ class RealtimeSession:
             {
                 "type": "rate_limits.updated",
                 "rate_limits": [
-                    {"name": "requests", "limit": RATE_LIMITS["requests"], "remaining": RATE_LIMITS["requests"] - 1, "reset_seconds": 0.012},
-                    {"name": "tokens", "limit": RATE_LIMITS["tokens"], "remaining": max(0, RATE_LIMITS["tokens"] - total), "reset_seconds": round(total * 60 / RATE_LIMITS["tokens"], 3)},
+                    {
+                        "name": "requests",
+                        "limit": RATE_LIMITS["requests"],
+                        "remaining": RATE_LIMITS["requests"] - 1,
+                        "reset_seconds": 0.012,
+                    },
+                    {
+                        "name": "tokens",
+                        "limit": RATE_LIMITS["tokens"],
+                        "remaining": max(0, RATE_LIMITS["tokens"] - total),
+                        "reset_seconds": round(total * 60 / RATE_LIMITS["tokens"], 3),
+                    },
                 ],
-            }
+            },
         )
         return events
 
@@ -757,26 +830,41 @@ class RealtimeSession:
         else:
             pending["arguments"] = ""
         previous = self.state["items"][-1]["id"] if self.state["items"] else None
-        events: list[dict[str, Any]] = [{"type": "response.output_item.added", "response_id": response_id, "output_index": index, "item": pending}]
+        events: list[dict[str, Any]] = [
+            {"type": "response.output_item.added", "response_id": response_id, "output_index": index, "item": pending}
+        ]
         if in_conversation:
             events.append({"type": "conversation.item.added", "item": pending, "previous_item_id": previous})
         return events
 
-    def _finished(self, response_id: str, index: int, item: dict[str, Any], in_conversation: bool) -> list[dict[str, Any]]:
+    def _finished(
+        self, response_id: str, index: int, item: dict[str, Any], in_conversation: bool
+    ) -> list[dict[str, Any]]:
         public = rt.public_item(item)
         previous = self.state["items"][-1]["id"] if self.state["items"] else None
-        events: list[dict[str, Any]] = [{"type": "response.output_item.done", "response_id": response_id, "output_index": index, "item": public}]
+        events: list[dict[str, Any]] = [
+            {"type": "response.output_item.done", "response_id": response_id, "output_index": index, "item": public}
+        ]
         if in_conversation:
             events.append({"type": "conversation.item.done", "item": public, "previous_item_id": previous})
             self.state["items"].append(item)
         return events
 
-    def _emit_call(self, response_id: str, index: int, item: dict[str, Any], in_conversation: bool) -> list[dict[str, Any]]:
+    def _emit_call(
+        self, response_id: str, index: int, item: dict[str, Any], in_conversation: bool
+    ) -> list[dict[str, Any]]:
         events = self._added(response_id, index, item, in_conversation)
         where = {"response_id": response_id, "item_id": item["id"], "output_index": index, "call_id": item["call_id"]}
         for fragment in chat_builder.fragments(item["arguments"], self.session["model"]):
             events.append({"type": "response.function_call_arguments.delta", **where, "delta": fragment})
-        events.append({"type": "response.function_call_arguments.done", **where, "name": item["name"], "arguments": item["arguments"]})
+        events.append(
+            {
+                "type": "response.function_call_arguments.done",
+                **where,
+                "name": item["name"],
+                "arguments": item["arguments"],
+            }
+        )
         return events + self._finished(response_id, index, item, in_conversation)
 
     def _emit_message(
@@ -792,16 +880,29 @@ class RealtimeSession:
             said = 0
             for number, fragment in enumerate(fragments, 1):
                 until = len(pieces) * number // len(fragments)
-                events += [{"type": "response.output_audio_transcript.delta", **where, "delta": piece} for piece in pieces[said:until]]
+                events += [
+                    {"type": "response.output_audio_transcript.delta", **where, "delta": piece}
+                    for piece in pieces[said:until]
+                ]
                 said = max(said, until)
                 events.append({"type": "response.output_audio.delta", **where, "delta": fragment})
-            events += [{"type": "response.output_audio_transcript.delta", **where, "delta": piece} for piece in pieces[said:]]
+            events += [
+                {"type": "response.output_audio_transcript.delta", **where, "delta": piece} for piece in pieces[said:]
+            ]
             events.append({"type": "response.output_audio.done", **where})
             events.append({"type": "response.output_audio_transcript.done", **where, "transcript": part["transcript"]})
-            events.append({"type": "response.content_part.done", **where, "part": {"type": "audio", "transcript": part["transcript"]}})
+            events.append(
+                {
+                    "type": "response.content_part.done",
+                    **where,
+                    "part": {"type": "audio", "transcript": part["transcript"]},
+                }
+            )
         else:
             events.append({"type": "response.content_part.added", **where, "part": {"type": "text", "text": ""}})
             events += [{"type": "response.output_text.delta", **where, "delta": piece} for piece in pieces]
             events.append({"type": "response.output_text.done", **where, "text": part["text"]})
-            events.append({"type": "response.content_part.done", **where, "part": {"type": "text", "text": part["text"]}})
+            events.append(
+                {"type": "response.content_part.done", **where, "part": {"type": "text", "text": part["text"]}}
+            )
         return events + self._finished(response_id, index, item, in_conversation)

@@ -208,8 +208,8 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
         if isinstance(opened, Refused):
             # API Gateway cannot send frames before the upgrade: the refusal is the HTTP answer itself.
             return {"statusCode": opened.status, "body": json.dumps({"error": opened.events[0]["error"]})}
-        record = {"id": connection_id, "state": opened.session.state, "greeting": opened.events}
-        store.create(GLOBAL_TENANT, CONNECTIONS, record)
+        kept = {"id": connection_id, "state": opened.session.state, "greeting": opened.events}
+        store.create(GLOBAL_TENANT, CONNECTIONS, kept)
         answer: dict[str, Any] = {"statusCode": 200}
         if opened.subprotocol:
             answer["headers"] = {"Sec-WebSocket-Protocol": opened.subprotocol}
@@ -227,7 +227,9 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
 
         body = base64.b64decode(body).decode("utf-8", "replace")
     events = [*record.get("greeting", []), *session.receive(body)]
-    store.update(GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": session.state, "greeting": []})
+    store.update(
+        GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": session.state, "greeting": []}
+    )
     for answer_event in events:
         gateway.post(connection_id, json.dumps(answer_event).encode())
     if session.closed is not None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
+from contextlib import suppress
 from functools import cache
 from typing import Any
 
@@ -38,14 +40,10 @@ class ManagementApi:
         if len(data) > MAX_FRAME_BYTES:
             raise ValueError(f"a WebSocket frame of {len(data)} bytes is over API Gateway's 32 KB")
         client = _client(self.endpoint)
-        try:
+        with suppress(client.exceptions.GoneException):  # the client left while the answer was being made
             client.post_to_connection(ConnectionId=connection_id, Data=data)
-        except client.exceptions.GoneException:
-            pass  # the client left while the answer was being made
 
     def close(self, connection_id: str) -> None:
         client = _client(self.endpoint)
-        try:
+        with contextlib.suppress(client.exceptions.GoneException):
             client.delete_connection(ConnectionId=connection_id)
-        except client.exceptions.GoneException:
-            pass
