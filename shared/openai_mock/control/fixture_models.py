@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openai_mock.control import faults
 
-Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings"]
+Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings", "realtime"]
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 
 

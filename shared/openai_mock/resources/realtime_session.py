@@ -92,10 +92,17 @@ def default_session(session_id: str, model: str, now: int) -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
-    """`session.update`: objects merge key by key; anything else (lists, scalars, null) replaces."""
+    """`session.update`: objects merge key by key; anything else (lists, scalars, null) replaces, and so does an
+    object of another `type` (a new audio format or turn detection starts from its own defaults)."""
     merged = copy.deepcopy(base)
     for key, value in change.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+        current = merged.get(key)
+        retyped = (
+            isinstance(current, dict)
+            and isinstance(value, Mapping)
+            and value.get("type", current.get("type")) != current.get("type")
+        )
+        if isinstance(value, Mapping) and isinstance(current, dict) and not retyped:
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = copy.deepcopy(value)
@@ -721,7 +728,7 @@ class RealtimeSession:
         request = self._chat_request(config, context, hearing=True)
         rng = seeded_rng(["realtime.response", self.session["id"], request], self.state["seed"])
         now = clock.now_seconds()
-        script = scripted(self.state["tenant"], "/v1/realtime", request)
+        script = scripted(self.state["tenant"], "realtime", request)
         completion = chat_builder.build_chat_completion(
             request, rng, completion_id=response_id, created=now, script=script
         )

@@ -6,11 +6,14 @@ between frames, answers posted through the management API)."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from openai_mock import clock, ids
+from openai_mock.control import runtime
 from openai_mock.errors import OpenAIError
 from openai_mock.resources import realtime_session as core
 from openai_mock.rng import SEED_HEADER
@@ -43,6 +46,7 @@ class Opened:
     session: core.RealtimeSession
     events: list[dict[str, Any]]
     subprotocol: str | None
+    pace: runtime.Pace | None = None  # the mock controls' latency (x-mock-* headers, the deployment's)
 
 
 @dataclass
@@ -55,6 +59,15 @@ class Refused:
     subprotocol: str | None = None
     status: int = 400  # what a transport that can refuse the HTTP upgrade itself (API Gateway) answers
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _controls(handshake: Handshake, tenant: str) -> runtime.RequestControls:
+    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in handshake.headers.items()]
+    prefix = runtime.HEADER_PREFIX.decode()
+    mock = {name[len(prefix) :]: value for name, value in handshake.headers.items() if name.startswith(prefix)}
+    controls = runtime.RequestControls(tenant, "org-mock", mock)
+    controls.request_headers = raw
+    return controls
 
 
 def _refused(message: str, code: str, status: int = 400, kind: str = "invalid_request_error") -> Refused:
@@ -120,6 +133,10 @@ def open_session(handshake: Handshake) -> Opened | Refused:
             tenant = principal_for_key(key).tenant
         except OpenAIError as error:
             return _refused(error.message, error.code or "invalid_api_key", error.status)
+    controls = _controls(handshake, tenant)
+    fault = runtime.injected_fault(controls, get_settings())
+    if fault is not None:  # a fault of the mock controls (docs/controls.md) refuses the connection
+        return _refused(fault.message, fault.code or fault.type, fault.status, fault.type)
     call_id = handshake.query.get("call_id")
     if call_id:
         call = get_store().get(tenant, CALLS, call_id)
@@ -137,7 +154,70 @@ def open_session(handshake: Handshake) -> Opened | Refused:
     seed = handshake.headers.get(SEED_HEADER) or get_settings().seed
     started, events = core.RealtimeSession.start(tenant, session, seed)
     subprotocol = "realtime" if "realtime" in handshake.subprotocols else None
-    return Opened(started, events, subprotocol)
+    return Opened(started, events, subprotocol, runtime.latency(controls, get_settings()))
+
+
+# --------------------------------------------------------------------------------------------- the journal
+
+_AUDIO_KEYS = {"input_audio_buffer.append": "audio", "response.output_audio.delta": "delta"}
+_JOURNAL_BYTES = 48 * 1024  # the journal keeps 64 KB of a body: the newest events that fit
+
+
+def _brief(event: Any) -> Any:
+    """An event as the journal keeps it: base64 audio replaced by its length."""
+    if not isinstance(event, dict):
+        return event
+    key = _AUDIO_KEYS.get(str(event.get("type")))
+    if key and isinstance(event.get(key), str):
+        return {**event, key: f"<{len(event[key])} base64 characters>"}
+    return event
+
+
+def _newest(events: list[Any]) -> list[Any]:
+    kept: list[Any] = []
+    size = 0
+    for event in reversed(events):
+        size += len(json.dumps(event)) + 2
+        if size > _JOURNAL_BYTES:
+            break
+        kept.append(event)
+    return kept[::-1]
+
+
+def journal(
+    tenant: str, handshake: Handshake, client: list[Any], server: list[dict[str, Any]], started: float, finished: float
+) -> None:
+    """One journal entry (`/__mock/requests`) for a session, or for one frame on AWS: the client events in the
+    request body, the server events in the response (audio as its length; the newest events when many)."""
+    settings = get_settings()
+    if not settings.journal_size:
+        return
+    controls = _controls(handshake, tenant)
+    body = json.dumps({"model": handshake.query.get("model"), "client_events": _newest([_brief(e) for e in client])})
+    controls.keep_body(body.encode())
+    controls.status = 101
+    answer = json.dumps({"server_events": _newest([_brief(e) for e in server])}).encode()
+    headers = [(b"content-type", b"application/json")]
+    controls.answer = runtime.Answer(headers=headers, body=bytearray(answer), size=len(answer))
+    query = "&".join(f"{name}={value}" for name, value in handshake.query.items())
+    with suppress(OpenAIError):  # best effort, as for every request
+        runtime.record(controls, "GET", "/v1/realtime", query, started, finished, settings.journal_size)
+
+
+async def _send_paced(websocket: WebSocket, events: list[dict[str, Any]], pace: runtime.Pace | None) -> None:
+    """The events of one frame, paced by the mock controls' latency when set: `ttft_ms` (or `latency_ms`)
+    before a response's first output, `tokens_per_second` between text deltas, and audio in real time."""
+    for event in events:
+        if pace is not None:
+            kind = event["type"]
+            if kind == "response.created" and (pace.ttft_ms or pace.ms):
+                await runtime.sleep((pace.ttft_ms or pace.ms) / 1000)
+            elif kind == "response.output_audio.delta" and pace.tokens_per_second:
+                delta = event["delta"]
+                await runtime.sleep((len(delta) * 3 // 4 - delta.count("=")) / 2 / 24_000)
+            elif kind.endswith(".delta") and pace.tokens_per_second:
+                await runtime.sleep(1 / pace.tokens_per_second)
+        await websocket.send_text(json.dumps(event))
 
 
 # --------------------------------------------------------------------------------------------- Starlette
@@ -161,7 +241,9 @@ async def serve(websocket: WebSocket) -> None:
         await websocket.close(code=opened.code, reason=opened.reason)
         return
     await websocket.accept(subprotocol=opened.subprotocol)
-    session = opened.session
+    session, started = opened.session, time.perf_counter()
+    client: list[Any] = []
+    server = list(opened.events)
     for event in opened.events:
         await websocket.send_text(json.dumps(event))
     try:
@@ -173,11 +255,25 @@ async def serve(websocket: WebSocket) -> None:
             if frame is None:
                 frame = message.get("bytes") or b""
             # Synthesis and detection are CPU work: off the event loop, so other sockets keep flowing.
-            for event in await run_in_threadpool(session.receive, frame):
-                await websocket.send_text(json.dumps(event))
+            events = await run_in_threadpool(session.receive, frame)
+            client.append(_parsed(frame))
+            server += events
+            await _send_paced(websocket, events, opened.pace)
         await websocket.close(code=session.closed[0], reason=session.closed[1])
     except WebSocketDisconnect:
         return
+    finally:
+        tenant = session.state["tenant"]
+        await run_in_threadpool(journal, tenant, handshake, client, server, started, time.perf_counter())
+
+
+def _parsed(frame: str | bytes) -> Any:
+    if len(frame) > core.MAX_EVENT_BYTES:
+        return {"bytes": len(frame)}
+    try:
+        return json.loads(frame)
+    except (ValueError, UnicodeDecodeError):
+        return {"unparsed": frame[:200] if isinstance(frame, str) else len(frame)}
 
 
 # --------------------------------------------------------------------------------------------- API Gateway
@@ -226,12 +322,14 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
         import base64
 
         body = base64.b64decode(body).decode("utf-8", "replace")
+    started = time.perf_counter()
     events = [*record.get("greeting", []), *session.receive(body)]
     store.update(
         GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": session.state, "greeting": []}
     )
     for answer_event in events:
         gateway.post(connection_id, json.dumps(answer_event).encode())
+    journal(session.state["tenant"], _handshake_of(event), [_parsed(body)], events, started, time.perf_counter())
     if session.closed is not None:
         store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
         gateway.close(connection_id)
