@@ -144,3 +144,19 @@ def test_management_api_posts_through_boto3(aws_credentials: None, monkeypatch: 
     assert calls == [("post", {"ConnectionId": "abc=", "Data": b"{}"}), ("delete", {"ConnectionId": "abc="})]
     with pytest.raises(ValueError, match="32 KB"):
         api.post("abc=", b"x" * (32 * 1024 + 1))
+
+
+def test_api_gateway_idle_limit_surfaces_as_session_expiry(moto_persistence: None, gateway: Recorder) -> None:
+    from openai_mock import clock
+
+    clock.freeze(1_800_000_000)
+    _handle(_event("connect"))
+    clock.advance(599)
+    _handle(_frame({"type": "input_audio_buffer.clear"}))  # activity: the idle time starts again
+    clock.advance(600)
+    gateway.posts.clear()
+    _handle(_frame({"type": "response.create"}))
+    error = gateway.events()[-1]["error"]
+    assert error["code"] == "session_expired" and "idle for 10 minutes" in error["message"]
+    assert gateway.closed == ["Pc8WqeFqIAMCJzA="]
+    assert _handle(_frame({"type": "response.create"})) == {"statusCode": 410}

@@ -233,7 +233,7 @@ class RealtimeSession:
             "voice_locked": False,
         }
         created = cls(state)
-        return created, created._stamped([{"type": "session.created", "session": created._public_session()}])
+        return created, created.stamped([{"type": "session.created", "session": created._public_session()}])
 
     @property
     def session(self) -> dict[str, Any]:
@@ -244,7 +244,7 @@ class RealtimeSession:
         self.state["counter"] += 1
         return rt.realtime_id(prefix, f"{self.session['id']}/{self.state['counter']}")
 
-    def _stamped(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def stamped(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{"event_id": self._next_id("event_"), **event} for event in events]
 
     def _public_session(self) -> dict[str, Any]:
@@ -274,7 +274,7 @@ class RealtimeSession:
         """The server events answering one client frame, in order. Bad input answers an `error` event
         and leaves the session as it was; only the session's end sets `closed`."""
         if len(frame) > MAX_EVENT_BYTES:
-            return self._stamped(
+            return self.stamped(
                 [
                     self.error(
                         f"The event is too large: {len(frame)} bytes, the maximum is {MAX_EVENT_BYTES} bytes.",
@@ -285,7 +285,7 @@ class RealtimeSession:
         try:
             event = json.loads(frame)
         except (ValueError, UnicodeDecodeError):
-            return self._stamped(
+            return self.stamped(
                 [
                     self.error(
                         "Invalid JSON: the event could not be parsed. Each client event must be a JSON object.",
@@ -294,12 +294,12 @@ class RealtimeSession:
                 ]
             )
         if not isinstance(event, dict):
-            return self._stamped([self.error("Invalid event: expected a JSON object.", "invalid_json")])
+            return self.stamped([self.error("Invalid event: expected a JSON object.", "invalid_json")])
         event_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
         kind = event.get("type")
         if clock.now_seconds() >= self.session["expires_at"]:
             self.closed = (CLOSE_NORMAL, "session_expired")
-            return self._stamped(
+            return self.stamped(
                 [
                     self.error(
                         f"Your session hit the maximum duration of {SESSION_SECONDS // 60} minutes.",
@@ -314,14 +314,14 @@ class RealtimeSession:
             else:
                 supported = ", ".join(f"'{name}'" for name in CLIENT_EVENTS)
                 message, code = f"Invalid value: '{kind}'. Supported values are: {supported}.", "invalid_value"
-            return self._stamped([self.error(message, code, "type", event_id)])
+            return self.stamped([self.error(message, code, "type", event_id)])
         snapshot = copy.deepcopy(self.state)
         try:
             events = getattr(self, "_on_" + kind.replace(".", "_"))(event)
         except OpenAIError as error:
             self.state = snapshot
             events = [self.error(error.message, error.code, error.param, event_id, error.type)]
-        return self._stamped(events)
+        return self.stamped(events)
 
     # ------------------------------------------------------------------------------------------ session
 

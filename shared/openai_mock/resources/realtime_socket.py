@@ -290,6 +290,20 @@ def _handshake_of(event: Mapping[str, Any]) -> Handshake:
     return Handshake(headers, dict(event.get("queryStringParameters") or {}), protocols)
 
 
+# API Gateway closes a WebSocket idle for 10 minutes (and one open for 2 hours: a session's own 60 minutes end first).
+IDLE_SECONDS = 600
+
+
+def _gateway_limit(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The `session_expired` error for a connection API Gateway would have closed as idle (by the mock clock)."""
+    now = clock.now_seconds()
+    if now - record.get("seen_at", now) < IDLE_SECONDS:
+        return None
+    return core.RealtimeSession.error(
+        "Your session has expired: the connection was idle for 10 minutes.", "session_expired"
+    )
+
+
 def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, Any]:
     """A WebSocket API event: $connect opens (the state goes to the store; `session.created` waits for the
     connection to exist, so it is posted before the answer to the first frame), $default runs one frame
@@ -304,7 +318,14 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
         if isinstance(opened, Refused):
             # API Gateway cannot send frames before the upgrade: the refusal is the HTTP answer itself.
             return {"statusCode": opened.status, "body": json.dumps({"error": opened.events[0]["error"]})}
-        kept = {"id": connection_id, "state": opened.session.state, "greeting": opened.events}
+        now = clock.now_seconds()
+        kept = {
+            "id": connection_id,
+            "state": opened.session.state,
+            "greeting": opened.events,
+            "connected_at": now,
+            "seen_at": now,
+        }
         store.create(GLOBAL_TENANT, CONNECTIONS, kept)
         answer: dict[str, Any] = {"statusCode": 200}
         if opened.subprotocol:
@@ -317,6 +338,12 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
     if record is None:
         return {"statusCode": 410}
     session = core.RealtimeSession(record["state"])
+    ended = _gateway_limit(record)
+    if ended is not None:  # API Gateway has closed the connection by now (by the mock clock): say why, and end
+        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
+        gateway.post(connection_id, json.dumps(session.stamped([ended])[0]).encode())
+        gateway.close(connection_id)
+        return {"statusCode": 200}
     body = event.get("body") or ""
     if event.get("isBase64Encoded"):
         import base64
@@ -325,7 +352,10 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
     started = time.perf_counter()
     events = [*record.get("greeting", []), *session.receive(body)]
     store.update(
-        GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": session.state, "greeting": []}
+        GLOBAL_TENANT,
+        CONNECTIONS,
+        connection_id,
+        lambda current: {**current, "state": session.state, "greeting": [], "seen_at": clock.now_seconds()},
     )
     for answer_event in events:
         gateway.post(connection_id, json.dumps(answer_event).encode())
