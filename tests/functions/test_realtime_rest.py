@@ -3,6 +3,7 @@ transcription and translation sessions, calls (SDP offer → answer; accept, han
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -134,3 +135,30 @@ def test_calls_reject_hangup_and_unknown(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
         client.realtime.calls.create(sdp="hello")
     assert _error(raised)["param"] == "sdp"
+
+
+def test_a_transcription_secret_opens_a_listening_session(client: openai.OpenAI) -> None:
+    from openai_mock.generation.audio.codecs import to_pcm
+    from openai_mock.generation.audio.synthesis import synthesize
+
+    with live_server() as base_url:
+        live = openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
+        secret = live.realtime.client_secrets.create(
+            session={"type": "transcription", "audio": {"input": {"transcription": {"model": "whisper-1"}}}}
+        )
+        assert secret.session.type == "transcription"
+        text = "Please transcribe this sentence."
+        audio = b"\x00\x00" * 4800 + to_pcm(synthesize(text, "alloy"), text) + b"\x00\x00" * 24000
+        url = base_url.replace("http://", "ws://") + "/realtime"
+        with ws_connect(url, additional_headers={"Authorization": f"Bearer {secret.value}"}) as socket:
+            created = json.loads(socket.recv())["session"]
+            assert created["output_modalities"] == ["text"]
+            socket.send(json.dumps({"type": "input_audio_buffer.append", "audio": base64.b64encode(audio).decode()}))
+            events = [json.loads(socket.recv())]
+            while events[-1]["type"] != "conversation.item.input_audio_transcription.completed":
+                events.append(json.loads(socket.recv()))
+            socket.send(json.dumps({"type": "conversation.item.retrieve", "item_id": events[-1]["item_id"]}))
+            after = json.loads(socket.recv())
+    assert events[-1]["transcript"] == text
+    assert events[-1]["usage"]["type"] == "duration"
+    assert after["type"] == "conversation.item.retrieved"  # no response was started in between

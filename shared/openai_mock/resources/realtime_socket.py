@@ -103,6 +103,17 @@ def _secret(key: str) -> tuple[str, dict[str, Any]] | Refused:
     return record["tenant"], record["session"]
 
 
+def _listening(pinned: Mapping[str, Any]) -> dict[str, Any]:
+    """A transcription (or translation) secret opens a realtime session with its input settings that only
+    listens: text out, and turn detection that commits and transcribes without answering."""
+    given = ((pinned.get("audio") or {}).get("input")) or {}
+    audio_in: dict[str, Any] = {k: given[k] for k in ("format", "transcription", "noise_reduction") if given.get(k)}
+    audio_in.setdefault("transcription", {"model": "gpt-4o-transcribe"})
+    detection = given.get("turn_detection", core.SERVER_VAD)
+    audio_in["turn_detection"] = None if detection is None else {**detection, "create_response": False}
+    return {"type": "realtime", "output_modalities": ["text"], "audio": {"input": audio_in}}
+
+
 def open_session(handshake: Handshake) -> Opened | Refused:
     """Authenticate, check the protocol and the model, and start the session (`session.created`)."""
     from openai_mock.resources.realtime import realtime_models
@@ -148,6 +159,8 @@ def open_session(handshake: Handshake) -> Opened | Refused:
         return _refused(f"The model '{model}' does not exist or you do not have access to it.", "model_not_found", 404)
     now = clock.now_seconds()
     session = core.default_session(ids.new_id("realtime.session"), model, now)
+    if pinned.get("type") in ("transcription", "translation"):
+        pinned = _listening(pinned)
     if pinned:
         session = core.deep_merge(session, {k: v for k, v in pinned.items() if k not in ("id", "object", "expires_at")})
         session["model"] = model
