@@ -51,6 +51,7 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "organization.project.api_key": ("key_", 16),
     "audit_log": ("audit_log-", 24),
     "realtime.session": ("sess_", 21),
+    "realtime.call": ("rtc_", 32),
     "request": ("req_", 32),
     "moderation": ("modr-", 32),
     "organization": ("org-", 24),

@@ -91,6 +91,10 @@ _EXPECTED_404 = {
     "deleteFixture",
     "retrieveBatch",
     "cancelBatch",
+    "accept-realtime-call",
+    "hangup-realtime-call",
+    "refer-realtime-call",
+    "reject-realtime-call",
 }
 # Creations that name an input object the event cannot upload first: the real API answers 400 for those.
 _EXPECTED_400 = {"createFineTuningJob", "createBatch"}

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from openai_mock.control import faults
 from openai_mock.fields import Decimal, Integer
 
-Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings"]
+Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings", "realtime"]
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 
 

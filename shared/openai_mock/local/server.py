@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from starlette.datastructures import State
-from starlette.routing import Match, Route
+from starlette.routing import BaseRoute, Match, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from openai_mock.errors import invalid_url, method_not_allowed
@@ -44,16 +44,16 @@ class TemplateRouter:
     only: with ~120 routes a linear scan (Starlette's Router) costs more than the rest of a simple request. No
     Starlette app around it: each function app already has its error handling, as behind API Gateway."""
 
-    def __init__(self, routes: list[Route]) -> None:
+    def __init__(self, routes: list[BaseRoute]) -> None:
         self.routes = routes
         self.state = State()
-        self._index: dict[tuple[str, ...], list[Route]] = defaultdict(list)
+        self._index: dict[tuple[str, ...], list[BaseRoute]] = defaultdict(list)
         for route in routes:
-            self._index[_literal_prefix(route.path)].append(route)
+            self._index[_literal_prefix(route.path)].append(route)  # type: ignore[attr-defined]
 
-    def _candidates(self, path: str) -> list[Route]:
+    def _candidates(self, path: str) -> list[BaseRoute]:
         segments = tuple(path.strip("/").split("/")[:_INDEX_DEPTH])
-        found: list[Route] = []
+        found: list[BaseRoute] = []
         for depth in range(len(segments), -1, -1):
             found.extend(self._index.get(segments[:depth], ()))
         return found
@@ -70,6 +70,9 @@ class TemplateRouter:
                 await route.handle(scope, receive, send)
                 return
             partial = partial or match is Match.PARTIAL
+        if scope["type"] == "websocket":  # no WebSocket API here: refused before the upgrade, as API Gateway does
+            await send({"type": "websocket.close", "code": 1008, "reason": "not_found"})
+            return
         if partial and scope["method"] == "OPTIONS":  # a browser's CORS preflight, answered without auth
             await send({"type": "http.response.start", "status": 204, "headers": _PREFLIGHT_HEADERS})
             await send({"type": "http.response.body", "body": b""})
@@ -94,13 +97,15 @@ def build_app(template_path: Path) -> TemplateRouter:
     import raises what it raised."""
     template = Template(template_path)
     template.make_importable()
-    routes: list[Route] = []
+    routes: list[BaseRoute] = []
     for function in template.functions:
         function_app = function.load_app()
         for route in function.routes:
             # An ASGI app as endpoint: the scope passes through unchanged, so the function app routes on the
             # full path exactly as behind API Gateway.
             routes.append(Route(route.path, function_app, methods=[route.method], name=route.event_name))
+        for path in function.websocket_paths:
+            routes.append(WebSocketRoute(path, function_app, name=f"{function.logical_id}WebSocket"))
     app = TemplateRouter(routes)
     app.state.route_count = len(routes)
     app.state.function_count = len(template.functions)

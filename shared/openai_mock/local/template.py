@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -102,7 +103,12 @@ class FunctionDef:
     code_uri_relative: Path  # as written in the template, relative to it
     handler: str
     routes: tuple[ApiRoute, ...]
-    package: str = ""  # what module names start with: "" for a checkout, BUNDLE_PACKAGE for the packaged mock
+    package: str = ""
+    # Paths of the WebSocket APIs whose routes integrate this function: "/v1/<stage>" (API Gateway's
+    # WebSocket URL is the stage's, which the SDK's `websocket_base_url` + "/realtime" reaches).
+    websocket_paths: tuple[
+        str, ...
+    ] = ()  # what module names start with: "" for a checkout, BUNDLE_PACKAGE for the packaged mock
 
     @property
     def module_name(self) -> str:
@@ -147,10 +153,45 @@ class Template:
         if not self.package and str(self.path.parent) not in sys.path:
             sys.path.insert(0, str(self.path.parent))
 
+    def _websocket_paths(self) -> dict[str, tuple[str, ...]]:
+        """Function logical id → the local paths of the WebSocket APIs (ProtocolType WEBSOCKET) that integrate
+        it: an `AWS::ApiGatewayV2::Integration` whose IntegrationUri names `${Function.Arn}`, on an API whose
+        `AWS::ApiGatewayV2::Stage` is named like the path's last segment."""
+        resources = self.document.get("Resources", {})
+
+        def of_type(kind: str) -> list[dict[str, Any]]:
+            return [
+                r.get("Properties") or {} for r in resources.values() if isinstance(r, dict) and r.get("Type") == kind
+            ]
+
+        apis = {
+            name
+            for name, r in resources.items()
+            if isinstance(r, dict)
+            and r.get("Type") == "AWS::ApiGatewayV2::Api"
+            and (r.get("Properties") or {}).get("ProtocolType") == "WEBSOCKET"
+        }
+        stages = {
+            stage["ApiId"].get("Ref"): stage.get("StageName")
+            for stage in of_type("AWS::ApiGatewayV2::Stage")
+            if isinstance(stage.get("ApiId"), dict)
+        }
+        found: dict[str, tuple[str, ...]] = {}
+        for integration in of_type("AWS::ApiGatewayV2::Integration"):
+            api = integration.get("ApiId", {}).get("Ref") if isinstance(integration.get("ApiId"), dict) else None
+            uri = integration.get("IntegrationUri")
+            text = uri.get("Fn::Sub") if isinstance(uri, dict) else uri
+            if api not in apis or not isinstance(text, str) or not isinstance(stages.get(api), str):
+                continue
+            for function in re.findall(r"\$\{(\w+)\.Arn\}", text):
+                found[function] = (*found.get(function, ()), f"/v1/{stages[api]}")
+        return found
+
     @cached_property
     def functions(self) -> tuple[FunctionDef, ...]:
         resources = self.document.get("Resources", {})
         default_handler = self.document.get("Globals", {}).get("Function", {}).get("Handler", "app.handler")
+        websocket_paths = self._websocket_paths()
         found = []
         for logical_id, resource in resources.items():
             if not isinstance(resource, dict) or resource.get("Type") != "AWS::Serverless::Function":
@@ -172,6 +213,7 @@ class Template:
                     handler=properties.get("Handler", default_handler),
                     routes=routes,
                     package=self.package,
+                    websocket_paths=websocket_paths.get(logical_id, ()),
                 )
             except (KeyError, TypeError, AttributeError) as error:
                 raise TemplateError(

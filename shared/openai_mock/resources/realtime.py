@@ -227,3 +227,208 @@ def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str,
     if body.input_audio_noise_reduction is not None:
         session["input_audio_noise_reduction"] = body.input_audio_noise_reduction
     return session
+
+
+# ---------------------------------------------------------------------------------------------------
+# GA: client secrets, transcription and translation sessions, calls
+# ---------------------------------------------------------------------------------------------------
+GA_SECRET_SECONDS = 600
+TRANSLATION_MODELS = ("gpt-realtime-translate", "gpt-realtime")
+
+
+class ExpiresAfter(BaseModel):
+    model_config = _FORBID
+    anchor: str | None = None
+    seconds: Integer | None = None
+
+
+class ClientSecretCreateRequest(BaseModel):
+    model_config = _FORBID
+    expires_after: ExpiresAfter | None = None
+    session: dict[str, Any] | None = None
+
+
+class TranslationClientSecretCreateRequest(BaseModel):
+    model_config = _FORBID
+    expires_after: ExpiresAfter | None = None
+    session: dict[str, Any]
+
+
+def _secret_expiry(expires_after: ExpiresAfter | None, now: int) -> int:
+    after = expires_after or ExpiresAfter()
+    if after.anchor is not None:
+        check_enum(after.anchor, ("created_at",), "expires_after.anchor")
+    seconds = GA_SECRET_SECONDS if after.seconds is None else after.seconds
+    check_range(seconds, "expires_after.seconds", 10, 7200)
+    return now + int(seconds)
+
+
+def _keep_secret(tenant: str, value: str, expires_at: int, session: dict[str, Any]) -> None:
+    from openai_mock.resources.realtime_socket import GLOBAL_TENANT, SECRETS
+    from openai_mock.store import get_store
+    from openai_mock.web.auth import key_digest
+
+    record = {"id": key_digest(value), "tenant": tenant, "expires_at": expires_at, "session": session, "used": False}
+    get_store().create(GLOBAL_TENANT, SECRETS, record)
+
+
+def _transcription_session(given: dict[str, Any], now: int, expires_at: int) -> dict[str, Any]:
+    from openai_mock.resources import realtime_session as core
+
+    audio = (given.get("audio") or {}).get("input") or {}
+    session_input: dict[str, Any] = {
+        "format": audio.get("format") or {"type": "audio/pcm", "rate": 24000},
+        "transcription": audio.get("transcription") or {"model": "gpt-4o-transcribe"},
+        "turn_detection": {
+            k: v
+            for k, v in core.SERVER_VAD.items()
+            if k in ("type", "threshold", "prefix_padding_ms", "silence_duration_ms")
+        },
+    }
+    if "turn_detection" in audio:
+        session_input["turn_detection"] = audio["turn_detection"]
+    if audio.get("noise_reduction") is not None:
+        session_input["noise_reduction"] = audio["noise_reduction"]
+    check_enum(
+        session_input["format"].get("type"),
+        ("audio/pcm", "audio/pcmu", "audio/pcma"),
+        "session.audio.input.format.type",
+    )
+    check_enum(
+        session_input["transcription"].get("model"),
+        core.TRANSCRIPTION_MODELS,
+        "session.audio.input.transcription.model",
+    )
+    session: dict[str, Any] = {
+        "type": "transcription",
+        "object": "realtime.transcription_session",
+        "id": ids.new_id("realtime.session"),
+        "expires_at": expires_at,
+        "audio": {"input": session_input},
+    }
+    if given.get("include"):
+        session["include"] = given["include"]
+    del now
+    return session
+
+
+def create_client_secret(body: ClientSecretCreateRequest, tenant: str) -> dict[str, Any]:
+    """`POST /v1/realtime/client_secrets`: an `ek_…` secret pinning the session it opens (one connection,
+    until `expires_at`); the session is checked as `session.update` checks it."""
+    from openai_mock.resources import realtime_session as core
+
+    now = clock.now_seconds()
+    expires_at = _secret_expiry(body.expires_after, now)
+    given = dict(body.session or {"type": "realtime"})
+    kind = given.get("type", "realtime")
+    check_enum(kind, ("realtime", "transcription"), "session.type")
+    if kind == "transcription":
+        session = _transcription_session(given, now, expires_at)
+    else:
+        given.setdefault("model", core.DEFAULT_MODEL)
+        merged = core.deep_merge(core.default_session(ids.new_id("realtime.session"), given["model"], now), given)
+        session = core.check_session(merged, realtime_models())
+        session["expires_at"] = expires_at
+        for key in ("transcription", "noise_reduction"):
+            if session["audio"]["input"].get(key) is None:
+                session["audio"]["input"].pop(key, None)
+    value = "ek_" + secrets.token_hex(16)
+    _keep_secret(tenant, value, expires_at, session)
+    return {"value": value, "expires_at": expires_at, "session": session}
+
+
+class TranscriptionSessionCreateRequest(BaseModel):
+    """The 2025 beta's `POST /realtime/transcription_sessions` (kept by the 2026 spec)."""
+
+    model_config = _FORBID
+    input_audio_format: str | None = None
+    input_audio_transcription: Annotated[dict[str, Any], _shaped(_Transcription)] | None = None
+    input_audio_noise_reduction: Annotated[dict[str, Any], _shaped(_NoiseReduction)] | None = None
+    turn_detection: Annotated[dict[str, Any], _shaped(_TurnDetection)] | None = None
+    include: list[str] | None = None
+    client_secret: Annotated[dict[str, Any], _shaped(_ClientSecret)] | None = None
+
+
+def create_transcription_session(body: TranscriptionSessionCreateRequest, tenant: str) -> dict[str, Any]:
+    fmt = body.input_audio_format or "pcm16"
+    check_enum(fmt, AUDIO_FORMATS, "input_audio_format")
+    transcription = body.input_audio_transcription or {"model": "gpt-4o-transcribe"}
+    check_enum(transcription.get("model"), TRANSCRIPTION_MODELS, "input_audio_transcription.model")
+    for item in body.include or []:
+        check_enum(item, ("item.input_audio_transcription.logprobs",), "include")
+    detection = None
+    if not ("turn_detection" in body.model_fields_set and body.turn_detection is None):
+        detection = {
+            k: v
+            for k, v in _SERVER_VAD.items()
+            if k in ("type", "threshold", "prefix_padding_ms", "silence_duration_ms")
+        }
+        detection.update(body.turn_detection or {})
+        check_enum(detection.get("type"), ("server_vad",), "turn_detection.type")
+    now = clock.now_seconds()
+    after = (body.client_secret or {}).get("expires_after") or {}
+    seconds = after.get("seconds", SECRET_SECONDS)
+    check_range(seconds, "client_secret.expires_after.seconds", 10, 7200)
+    value, expires_at = "ek_" + secrets.token_hex(16), now + int(seconds)
+    ga_format = {
+        "pcm16": {"type": "audio/pcm", "rate": 24000},
+        "g711_ulaw": {"type": "audio/pcmu"},
+        "g711_alaw": {"type": "audio/pcma"},
+    }[fmt]
+    pinned = {
+        "type": "transcription",
+        "audio": {"input": {"format": ga_format, "transcription": transcription, "turn_detection": detection}},
+    }
+    _keep_secret(tenant, value, expires_at, pinned)
+    answer: dict[str, Any] = {
+        "client_secret": {"value": value, "expires_at": expires_at},
+        "input_audio_format": fmt,
+        "input_audio_transcription": transcription,
+        "modalities": ["text"],
+    }
+    if detection is not None:
+        answer["turn_detection"] = detection
+    return answer
+
+
+def create_translation_client_secret(body: TranslationClientSecretCreateRequest, tenant: str) -> dict[str, Any]:
+    given = body.session
+    model = given.get("model")
+    if not isinstance(model, str):
+        raise invalid_request(
+            "Missing required parameter: 'session.model'.", "session.model", "missing_required_parameter"
+        )
+    audio = given.get("audio") or {}
+    inp, out = audio.get("input") or {}, audio.get("output") or {}
+    language = out.get("language", "en")
+    if not isinstance(language, str) or not 2 <= len(language) <= 8:
+        raise invalid_request(
+            f"Invalid 'session.audio.output.language': '{language}' is not an ISO-639-1 language code.",
+            "session.audio.output.language",
+            "invalid_value",
+        )
+    if inp.get("transcription") is not None:
+        check_enum(
+            (inp["transcription"] or {}).get("model"), TRANSCRIPTION_MODELS, "session.audio.input.transcription.model"
+        )
+    if inp.get("noise_reduction") is not None:
+        check_enum(
+            (inp["noise_reduction"] or {}).get("type"),
+            ("near_field", "far_field"),
+            "session.audio.input.noise_reduction.type",
+        )
+    now = clock.now_seconds()
+    expires_at = _secret_expiry(body.expires_after, now)
+    session = {
+        "id": ids.new_id("realtime.session"),
+        "type": "translation",
+        "expires_at": expires_at,
+        "model": model,
+        "audio": {
+            "input": {"noise_reduction": inp.get("noise_reduction"), "transcription": inp.get("transcription")},
+            "output": {"language": language},
+        },
+    }
+    value = "ek_" + secrets.token_hex(16)
+    _keep_secret(tenant, value, expires_at, session)
+    return {"value": value, "expires_at": expires_at, "session": session}

@@ -7,7 +7,12 @@ Encoding real tones as mp3/aac/opus needs a psychoacoustic encoder; the mock sen
 of the right length instead (every decoder accepts them).
 
 The input text rides along as metadata (WAV `LIST/INFO`, FLAC and Opus comments, MP3 ID3v2 `TXXX`, all
-under `TEXT_TAG`), so transcribing the mock's own speech gives the text back (`.probe` reads it)."""
+under `TEXT_TAG`), so transcribing the mock's own speech gives the text back (`.probe` reads it). Raw PCM has
+no container: there the text rides in the least significant bits of the first samples (`stamp_pcm`, a change
+of ±1 in 32,768: inaudible, and no energy a voice-activity detector would notice), so the Realtime API can
+transcribe the mock's own speech too (`.probe.pcm_text` reads it).
+
+G.711 (`to_g711`, `from_g711`): the Realtime API's `audio/pcmu` and `audio/pcma`, 8 kHz."""
 
 from __future__ import annotations
 
@@ -156,11 +161,105 @@ def to_opus(pcm: bytes, text: str = "") -> bytes:
     return b"".join(pages)
 
 
+# The PCM stamp: MAGIC (16 bits), the text's UTF-8 length (16 bits), the bytes, their sum mod 256 (8 bits).
+PCM_STAMP_MAGIC = 0xB53C
+_STAMP_MAX_BYTES = 4096
+
+
+def stamp_pcm(pcm: bytes, text: str) -> bytes:
+    """16-bit LE PCM carrying `text` in its samples' least significant bits (from the first sample on)."""
+    data = text.encode()[:_STAMP_MAX_BYTES]
+    if not data:
+        return pcm
+    payload = struct.pack(">HH", PCM_STAMP_MAGIC, len(data)) + data + bytes([sum(data) % 256])
+    bits = [(byte >> shift) & 1 for byte in payload for shift in range(7, -1, -1)]
+    if len(bits) > len(pcm) // 2:
+        return pcm
+    samples = array.array("h", pcm[: len(bits) * 2])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    for index, bit in enumerate(bits):
+        samples[index] = (samples[index] & ~1) | bit
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples.tobytes() + pcm[len(bits) * 2 :]
+
+
+def to_pcm(pcm: bytes, text: str = "") -> bytes:
+    return stamp_pcm(pcm, text)
+
+
+# ITU-T G.711, written out: μ-law (audio/pcmu) and A-law (audio/pcma), one byte per 8 kHz sample.
+G711_RATE = 8000
+_MULAW_BIAS, _MULAW_CLIP = 0x84, 32635
+
+
+def _mulaw_byte(sample: int) -> int:
+    sign = 0x80 if sample < 0 else 0
+    magnitude = min(abs(sample), _MULAW_CLIP) + _MULAW_BIAS
+    exponent = max(0, magnitude.bit_length() - 8)
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return ~(sign | (exponent << 4) | mantissa) & 0xFF
+
+
+def _alaw_byte(sample: int) -> int:
+    sign = 0x80 if sample >= 0 else 0
+    magnitude = min(abs(sample), 32767) >> 3
+    if magnitude < 32:
+        code = magnitude >> 1
+    else:
+        exponent = magnitude.bit_length() - 5
+        code = (exponent << 4) | ((magnitude >> exponent) & 0x0F)
+    return (sign | code) ^ 0x55
+
+
+def _mulaw_sample(byte: int) -> int:
+    byte = ~byte & 0xFF
+    exponent, mantissa = (byte >> 4) & 0x07, byte & 0x0F
+    magnitude = (((mantissa << 3) + _MULAW_BIAS) << exponent) - _MULAW_BIAS
+    return -magnitude if byte & 0x80 else magnitude
+
+
+def _alaw_sample(byte: int) -> int:
+    byte ^= 0x55
+    exponent, mantissa = (byte >> 4) & 0x07, byte & 0x0F
+    magnitude = (mantissa << 4) + 8 if exponent == 0 else ((mantissa << 4) + 0x108) << (exponent - 1)
+    return magnitude if byte & 0x80 else -magnitude
+
+
+_ENCODE = {
+    "pcmu": bytes(_mulaw_byte(value - 32768) for value in range(65536)),
+    "pcma": bytes(_alaw_byte(value - 32768) for value in range(65536)),
+}
+_DECODE = {
+    "pcmu": array.array("h", (_mulaw_sample(byte) for byte in range(256))),
+    "pcma": array.array("h", (_alaw_sample(byte) for byte in range(256))),
+}
+
+
+def to_g711(pcm: bytes, law: str) -> bytes:
+    """24 kHz 16-bit LE PCM → 8 kHz G.711 (`law` "pcmu" or "pcma"): every third sample, companded."""
+    samples = array.array("h", pcm[: len(pcm) // 2 * 2])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    table = _ENCODE[law]
+    return bytes(table[sample + 32768] for sample in samples[:: SAMPLE_RATE // G711_RATE])
+
+
+def from_g711(data: bytes, law: str) -> bytes:
+    """8 kHz G.711 → 24 kHz 16-bit LE PCM (each sample held for three)."""
+    table = _DECODE[law]
+    samples = array.array("h", (table[byte] for byte in data for _ in range(SAMPLE_RATE // G711_RATE)))
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples.tobytes()
+
+
 SPEECH_FORMATS: dict[str, tuple[str, Any]] = {
     "mp3": ("audio/mpeg", to_mp3),
     "opus": ("audio/opus", to_opus),
     "aac": ("audio/aac", to_aac),
     "flac": ("audio/flac", to_flac),
     "wav": ("audio/wav", to_wav),
-    "pcm": ("audio/pcm", lambda pcm, text: pcm),  # noqa: ARG005
+    "pcm": ("audio/pcm", to_pcm),
 }

@@ -214,3 +214,35 @@ def probe_audio(data: bytes) -> AudioInfo:
     if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
         return _mpeg(data)
     raise UndecodableAudio("unknown container")
+
+
+def pcm_text(pcm: bytes) -> str | None:
+    """The text `codecs.stamp_pcm` hid in 16-bit LE PCM, wherever in it the stamp starts (audio sent to the
+    Realtime API has silence before it), or None."""
+    import numpy as np
+
+    from openai_mock.generation.audio.codecs import PCM_STAMP_MAGIC
+
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+    if len(samples) < 40:
+        return None
+    bits = (samples & 1).astype(np.int64)
+    weights = 1 << np.arange(15, -1, -1, dtype=np.int64)
+    words = np.lib.stride_tricks.sliding_window_view(bits, 16) @ weights
+    for start in np.flatnonzero(words == PCM_STAMP_MAGIC)[:64]:
+        start = int(start)
+        if start + 32 > len(bits):
+            break
+        length = int(words[start + 16])
+        end = start + 32 + 8 * (length + 1)
+        if length == 0 or end > len(bits):
+            continue
+        chunk = bits[start + 32 : end].reshape(-1, 8) @ weights[8:]
+        data, check = bytes(int(b) for b in chunk[:-1]), int(chunk[-1])
+        if sum(data) % 256 != check:
+            continue
+        try:
+            return data.decode()
+        except UnicodeDecodeError:
+            continue
+    return None

@@ -1,0 +1,379 @@
+"""Opening a Realtime session (the WebSocket handshake's checks) and the two socket transports of the one
+protocol core (`realtime_session`): a Starlette WebSocket (the local server, in-process tests) and API
+Gateway's WebSocket API on AWS ($connect/$default/$disconnect events; the session's state kept in the store
+between frames, answers posted through the management API)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from openai_mock import clock, ids
+from openai_mock.control import runtime
+from openai_mock.errors import OpenAIError
+from openai_mock.resources import realtime_session as core
+from openai_mock.rng import SEED_HEADER
+from openai_mock.settings import get_settings
+from openai_mock.store import get_store
+from openai_mock.web.auth import key_digest, principal_for_key
+
+if TYPE_CHECKING:
+    from starlette.websockets import WebSocket
+
+GLOBAL_TENANT = "_global"  # client secrets are found by their value before the tenant is known
+SECRETS = "realtime.client_secret"
+CONNECTIONS = "realtime.connection"
+CALLS = "realtime.call"
+KEY_SUBPROTOCOL = "openai-insecure-api-key."
+BETA_SUBPROTOCOL = "openai-beta.realtime-v1"
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """What a transport knows when a client connects (header names in lower case)."""
+
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    subprotocols: tuple[str, ...] = ()
+
+
+@dataclass
+class Opened:
+    session: core.RealtimeSession
+    events: list[dict[str, Any]]
+    subprotocol: str | None
+    pace: runtime.Pace | None = None  # the mock controls' latency (x-mock-* headers, the deployment's)
+
+
+@dataclass
+class Refused:
+    """The handshake is accepted only to say why not: one `error` event, then the close frame."""
+
+    events: list[dict[str, Any]]
+    code: int = core.CLOSE_REFUSED
+    reason: str = "invalid_request_error"
+    subprotocol: str | None = None
+    status: int = 400  # what a transport that can refuse the HTTP upgrade itself (API Gateway) answers
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _controls(handshake: Handshake, tenant: str) -> runtime.RequestControls:
+    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in handshake.headers.items()]
+    prefix = runtime.HEADER_PREFIX.decode()
+    mock = {name[len(prefix) :]: value for name, value in handshake.headers.items() if name.startswith(prefix)}
+    controls = runtime.RequestControls(tenant, "org-mock", mock)
+    controls.request_headers = raw
+    return controls
+
+
+def _refused(message: str, code: str, status: int = 400, kind: str = "invalid_request_error") -> Refused:
+    event = {"event_id": "event_" + ids.new_id("request")[4:25], **core.RealtimeSession.error(message, code, kind=kind)}
+    return Refused([event], status=status)
+
+
+def _key(handshake: Handshake) -> str | None:
+    scheme, _, key = handshake.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and key.strip():
+        return key.strip()
+    for protocol in handshake.subprotocols:
+        if protocol.startswith(KEY_SUBPROTOCOL) and len(protocol) > len(KEY_SUBPROTOCOL):
+            return protocol[len(KEY_SUBPROTOCOL) :]
+    return None
+
+
+def _secret(key: str) -> tuple[str, dict[str, Any]] | Refused:
+    """The tenant and pinned session of an ephemeral client secret, spent by this connection."""
+    store = get_store()
+    record = store.get(GLOBAL_TENANT, SECRETS, key_digest(key))
+    if record is None:
+        return _refused("Invalid ephemeral client secret provided.", "invalid_api_key", 401)
+    if record["expires_at"] <= clock.now_seconds():
+        return _refused("The ephemeral client secret has expired: create a new one.", "invalid_api_key", 401)
+    if record.get("used"):
+        return _refused(
+            "The ephemeral client secret has already been used to connect: each one opens one session.",
+            "invalid_api_key",
+            401,
+        )
+    store.update(GLOBAL_TENANT, SECRETS, record["id"], lambda current: {**current, "used": True})
+    return record["tenant"], record["session"]
+
+
+def _listening(pinned: Mapping[str, Any]) -> dict[str, Any]:
+    """A transcription (or translation) secret opens a realtime session with its input settings that only
+    listens: text out, and turn detection that commits and transcribes without answering."""
+    given = ((pinned.get("audio") or {}).get("input")) or {}
+    audio_in: dict[str, Any] = {k: given[k] for k in ("format", "transcription", "noise_reduction") if given.get(k)}
+    audio_in.setdefault("transcription", {"model": "gpt-4o-transcribe"})
+    detection = given.get("turn_detection", core.SERVER_VAD)
+    audio_in["turn_detection"] = None if detection is None else {**detection, "create_response": False}
+    return {"type": "realtime", "output_modalities": ["text"], "audio": {"input": audio_in}}
+
+
+def open_session(handshake: Handshake) -> Opened | Refused:
+    """Authenticate, check the protocol and the model, and start the session (`session.created`)."""
+    from openai_mock.resources.realtime import realtime_models
+
+    beta = "realtime=v1" in handshake.headers.get("openai-beta", "") or BETA_SUBPROTOCOL in handshake.subprotocols
+    if beta:
+        return _refused(
+            "The Realtime API beta (OpenAI-Beta: realtime=v1) has been retired. Remove the OpenAI-Beta header "
+            "and use the generally available Realtime API.",
+            "beta_api_retired",
+        )
+    key = _key(handshake)
+    if key is None:
+        return _refused(
+            "You didn't provide an API key. Provide it in the Authorization header (Bearer auth) or, from a "
+            "browser, as the 'openai-insecure-api-key.<key>' subprotocol.",
+            "missing_api_key",
+            401,
+        )
+    pinned: dict[str, Any] = {}
+    if key.startswith("ek_"):
+        found = _secret(key)
+        if isinstance(found, Refused):
+            return found
+        tenant, pinned = found
+    else:
+        try:
+            tenant = principal_for_key(key).tenant
+        except OpenAIError as error:
+            return _refused(error.message, error.code or "invalid_api_key", error.status)
+    controls = _controls(handshake, tenant)
+    fault = runtime.injected_fault(controls, get_settings())
+    if fault is not None:  # a fault of the mock controls (docs/controls.md) refuses the connection
+        return _refused(fault.message, fault.code or fault.type, fault.status, fault.type)
+    call_id = handshake.query.get("call_id")
+    if call_id:
+        call = get_store().get(tenant, CALLS, call_id)
+        if call is None:
+            return _refused(f"No such call: '{call_id}'.", "call_not_found", 404)
+        pinned = call.get("session") or pinned
+    model = handshake.query.get("model") or pinned.get("model") or core.DEFAULT_MODEL
+    if model not in realtime_models():
+        return _refused(f"The model '{model}' does not exist or you do not have access to it.", "model_not_found", 404)
+    now = clock.now_seconds()
+    session = core.default_session(ids.new_id("realtime.session"), model, now)
+    if pinned.get("type") in ("transcription", "translation"):
+        pinned = _listening(pinned)
+    if pinned:
+        session = core.deep_merge(session, {k: v for k, v in pinned.items() if k not in ("id", "object", "expires_at")})
+        session["model"] = model
+    seed = handshake.headers.get(SEED_HEADER) or get_settings().seed
+    started, events = core.RealtimeSession.start(tenant, session, seed)
+    subprotocol = "realtime" if "realtime" in handshake.subprotocols else None
+    return Opened(started, events, subprotocol, runtime.latency(controls, get_settings()))
+
+
+# --------------------------------------------------------------------------------------------- the journal
+
+_AUDIO_KEYS = {"input_audio_buffer.append": "audio", "response.output_audio.delta": "delta"}
+_JOURNAL_BYTES = 48 * 1024  # the journal keeps 64 KB of a body: the newest events that fit
+
+
+def _brief(event: Any) -> Any:
+    """An event as the journal keeps it: base64 audio replaced by its length."""
+    if not isinstance(event, dict):
+        return event
+    key = _AUDIO_KEYS.get(str(event.get("type")))
+    if key and isinstance(event.get(key), str):
+        return {**event, key: f"<{len(event[key])} base64 characters>"}
+    return event
+
+
+def _newest(events: list[Any]) -> list[Any]:
+    kept: list[Any] = []
+    size = 0
+    for event in reversed(events):
+        size += len(json.dumps(event)) + 2
+        if size > _JOURNAL_BYTES:
+            break
+        kept.append(event)
+    return kept[::-1]
+
+
+def journal(
+    tenant: str, handshake: Handshake, client: list[Any], server: list[dict[str, Any]], started: float, finished: float
+) -> None:
+    """One journal entry (`/__mock/requests`) for a session, or for one frame on AWS: the client events in the
+    request body, the server events in the response (audio as its length; the newest events when many)."""
+    settings = get_settings()
+    if not settings.journal_size:
+        return
+    controls = _controls(handshake, tenant)
+    body = json.dumps({"model": handshake.query.get("model"), "client_events": _newest([_brief(e) for e in client])})
+    controls.keep_body(body.encode())
+    controls.status = 101
+    answer = json.dumps({"server_events": _newest([_brief(e) for e in server])}).encode()
+    headers = [(b"content-type", b"application/json")]
+    controls.answer = runtime.Answer(headers=headers, body=bytearray(answer), size=len(answer))
+    query = "&".join(f"{name}={value}" for name, value in handshake.query.items())
+    with suppress(OpenAIError):  # best effort, as for every request
+        runtime.record(controls, "GET", "/v1/realtime", query, started, finished, settings.journal_size)
+
+
+async def _send_paced(websocket: WebSocket, events: list[dict[str, Any]], pace: runtime.Pace | None) -> None:
+    """The events of one frame, paced by the mock controls' latency when set: `ttft_ms` (or `latency_ms`)
+    before a response's first output, `tokens_per_second` between text deltas, and audio in real time."""
+    for event in events:
+        if pace is not None:
+            kind = event["type"]
+            if kind == "response.created" and (pace.ttft_ms or pace.ms):
+                await runtime.sleep((pace.ttft_ms or pace.ms) / 1000)
+            elif kind == "response.output_audio.delta" and pace.tokens_per_second:
+                delta = event["delta"]
+                await runtime.sleep((len(delta) * 3 // 4 - delta.count("=")) / 2 / 24_000)
+            elif kind.endswith(".delta") and pace.tokens_per_second:
+                await runtime.sleep(1 / pace.tokens_per_second)
+        await websocket.send_text(json.dumps(event))
+
+
+# --------------------------------------------------------------------------------------------- Starlette
+
+
+async def serve(websocket: WebSocket) -> None:
+    """One session over a Starlette WebSocket: the local server's `/v1/realtime`."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.websockets import WebSocketDisconnect
+
+    handshake = Handshake(
+        {name.lower(): value for name, value in websocket.headers.items()},
+        dict(websocket.query_params),
+        tuple(websocket.scope.get("subprotocols") or ()),
+    )
+    opened = await run_in_threadpool(open_session, handshake)
+    if isinstance(opened, Refused):
+        await websocket.accept(subprotocol="realtime" if "realtime" in handshake.subprotocols else None)
+        for event in opened.events:
+            await websocket.send_text(json.dumps(event))
+        await websocket.close(code=opened.code, reason=opened.reason)
+        return
+    await websocket.accept(subprotocol=opened.subprotocol)
+    session, started = opened.session, time.perf_counter()
+    client: list[Any] = []
+    server = list(opened.events)
+    for event in opened.events:
+        await websocket.send_text(json.dumps(event))
+    try:
+        while session.closed is None:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            frame = message.get("text")
+            if frame is None:
+                frame = message.get("bytes") or b""
+            # Synthesis and detection are CPU work: off the event loop, so other sockets keep flowing.
+            events = await run_in_threadpool(session.receive, frame)
+            client.append(_parsed(frame))
+            server += events
+            await _send_paced(websocket, events, opened.pace)
+        await websocket.close(code=session.closed[0], reason=session.closed[1])
+    except WebSocketDisconnect:
+        return
+    finally:
+        tenant = session.state["tenant"]
+        await run_in_threadpool(journal, tenant, handshake, client, server, started, time.perf_counter())
+
+
+def _parsed(frame: str | bytes) -> Any:
+    if len(frame) > core.MAX_EVENT_BYTES:
+        return {"bytes": len(frame)}
+    try:
+        return json.loads(frame)
+    except (ValueError, UnicodeDecodeError):
+        return {"unparsed": frame[:200] if isinstance(frame, str) else len(frame)}
+
+
+# --------------------------------------------------------------------------------------------- API Gateway
+
+
+def is_websocket_event(event: Mapping[str, Any]) -> bool:
+    context = event.get("requestContext") or {}
+    return context.get("eventType") in ("CONNECT", "MESSAGE", "DISCONNECT") and "connectionId" in context
+
+
+def _handshake_of(event: Mapping[str, Any]) -> Handshake:
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    protocols = tuple(p.strip() for p in headers.get("sec-websocket-protocol", "").split(",") if p.strip())
+    return Handshake(headers, dict(event.get("queryStringParameters") or {}), protocols)
+
+
+# API Gateway closes a WebSocket idle for 10 minutes (and one open for 2 hours: a session's own 60 minutes end first).
+IDLE_SECONDS = 600
+
+
+def _gateway_limit(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The `session_expired` error for a connection API Gateway would have closed as idle (by the mock clock)."""
+    now = clock.now_seconds()
+    if now - record.get("seen_at", now) < IDLE_SECONDS:
+        return None
+    return core.RealtimeSession.error(
+        "Your session has expired: the connection was idle for 10 minutes.", "session_expired"
+    )
+
+
+def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, Any]:
+    """A WebSocket API event: $connect opens (the state goes to the store; `session.created` waits for the
+    connection to exist, so it is posted before the answer to the first frame), $default runs one frame
+    through the session and posts the answers (`gateway.post(connection_id, data)`; `gateway.close` ends a
+    session that ended), $disconnect forgets it."""
+    context = event["requestContext"]
+    connection_id = context["connectionId"]
+    store = get_store()
+    kind = context["eventType"]
+    if kind == "CONNECT":
+        opened = open_session(_handshake_of(event))
+        if isinstance(opened, Refused):
+            # API Gateway cannot send frames before the upgrade: the refusal is the HTTP answer itself.
+            return {"statusCode": opened.status, "body": json.dumps({"error": opened.events[0]["error"]})}
+        now = clock.now_seconds()
+        kept = {
+            "id": connection_id,
+            "state": opened.session.state,
+            "greeting": opened.events,
+            "connected_at": now,
+            "seen_at": now,
+        }
+        store.create(GLOBAL_TENANT, CONNECTIONS, kept)
+        answer: dict[str, Any] = {"statusCode": 200}
+        if opened.subprotocol:
+            answer["headers"] = {"Sec-WebSocket-Protocol": opened.subprotocol}
+        return answer
+    if kind == "DISCONNECT":
+        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
+        return {"statusCode": 200}
+    record = store.get(GLOBAL_TENANT, CONNECTIONS, connection_id)
+    if record is None:
+        return {"statusCode": 410}
+    session = core.RealtimeSession(record["state"])
+    ended = _gateway_limit(record)
+    if ended is not None:  # API Gateway has closed the connection by now (by the mock clock): say why, and end
+        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
+        gateway.post(connection_id, json.dumps(session.stamped([ended])[0]).encode())
+        gateway.close(connection_id)
+        return {"statusCode": 200}
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        import base64
+
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    started = time.perf_counter()
+    events = [*record.get("greeting", []), *session.receive(body)]
+    store.update(
+        GLOBAL_TENANT,
+        CONNECTIONS,
+        connection_id,
+        lambda current: {**current, "state": session.state, "greeting": [], "seen_at": clock.now_seconds()},
+    )
+    for answer_event in events:
+        gateway.post(connection_id, json.dumps(answer_event).encode())
+    journal(session.state["tenant"], _handshake_of(event), [_parsed(body)], events, started, time.perf_counter())
+    if session.closed is not None:
+        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
+        gateway.close(connection_id)
+    return {"statusCode": 200}

@@ -1,0 +1,49 @@
+"""API Gateway's WebSocket management API: how a Lambda answers on a WebSocket connection (a POST to
+`@connections/{id}` per frame, a DELETE to close it). The boto3 client is made on first use, per endpoint."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from contextlib import suppress
+from functools import cache
+from typing import Any
+
+# API Gateway's WebSocket limits: a frame carries at most 32 KB, a message 128 KB; a connection idle for
+# 10 minutes, or open for 2 hours, is closed by API Gateway itself.
+MAX_FRAME_BYTES = 32 * 1024
+
+
+@cache
+def _client(endpoint: str) -> Any:
+    import boto3
+
+    return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint)
+
+
+def reset() -> None:
+    _client.cache_clear()
+
+
+class ManagementApi:
+    """Posts to one WebSocket API stage: `https://{domainName}/{stage}`, from the event's request context."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+
+    @classmethod
+    def of(cls, event: Mapping[str, Any]) -> ManagementApi:
+        context = event["requestContext"]
+        return cls(f"https://{context['domainName']}/{context['stage']}")
+
+    def post(self, connection_id: str, data: bytes) -> None:
+        if len(data) > MAX_FRAME_BYTES:
+            raise ValueError(f"a WebSocket frame of {len(data)} bytes is over API Gateway's 32 KB")
+        client = _client(self.endpoint)
+        with suppress(client.exceptions.GoneException):  # the client left while the answer was being made
+            client.post_to_connection(ConnectionId=connection_id, Data=data)
+
+    def close(self, connection_id: str) -> None:
+        client = _client(self.endpoint)
+        with contextlib.suppress(client.exceptions.GoneException):
+            client.delete_connection(ConnectionId=connection_id)

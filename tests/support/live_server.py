@@ -1,0 +1,48 @@
+"""`openai-mock serve`'s app (every function, mounted from template.yaml) on a real socket, in a thread of the
+test process: for clients that need one (the SDK's realtime client speaks WebSocket through `websockets`).
+Sharing the process keeps the tests' clock and store the server's."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+
+from openai_mock.local.server import build_app
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def live_server() -> Iterator[str]:
+    """Yields the base URL (`http://127.0.0.1:<port>/v1`) while the server runs."""
+    config = uvicorn.Config(
+        build_app(TEMPLATE),
+        host="127.0.0.1",
+        port=_free_port(),
+        log_level="warning",
+        access_log=False,
+        ws="websockets-sansio",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    started = threading.Event()
+    while not server.started and thread.is_alive():
+        started.wait(0.01)  # uvicorn sets `started` once it listens
+    try:
+        yield f"http://127.0.0.1:{config.port}/v1"
+    finally:
+        server.should_exit = True
+        thread.join(10)
