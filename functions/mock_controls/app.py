@@ -1,17 +1,17 @@
 """Mock controls under the reserved `/__mock` prefix (docs/controls.md): fixtures, the request journal,
-per-tenant quotas, the tenant's clock, webhook endpoints (docs/webhooks.md) and reset. Authenticated like the rest: everything here belongs to the
-caller's tenant.
+per-tenant quotas, the tenant's clock, webhook endpoints (docs/webhooks.md) and reset. Authenticated like the
+rest: everything here belongs to the caller's tenant.
 The console's static files (docs/console.md) are the exception: they hold no secret and answer without a key."""
 
 from contextvars import copy_context
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from openai_mock.control import api, console, fixtures, tenant_clock, webhooks
-from openai_mock.control.webhooks import endpoints
 from openai_mock.control.fixture_models import FixtureRequest
+from openai_mock.control.webhooks import endpoints
 from openai_mock.errors import invalid_url
 from openai_mock.resources import ratelimits
 from openai_mock.web.app_factory import create_app, make_handler

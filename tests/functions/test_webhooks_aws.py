@@ -26,7 +26,16 @@ START = 1_790_000_000
 
 
 @pytest.fixture
-def queues(moto_persistence: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str, str]]:
+def sent() -> list[dict[str, Any]]:
+    """Every SendMessage the mock makes (queue, delay, body): moto delays messages in real time, so what a test
+    asserts about delays it reads here."""
+    return []
+
+
+@pytest.fixture
+def queues(
+    moto_persistence: None, monkeypatch: pytest.MonkeyPatch, sent: list[dict[str, Any]]
+) -> Iterator[tuple[Any, str, str]]:
     sqs = boto3.client("sqs", region_name="us-east-1")
     dead = sqs.create_queue(QueueName="webhooks-dlq")["QueueUrl"]
     dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -37,6 +46,13 @@ def queues(moto_persistence: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     reset_settings()
     dispatch.reset()
     clock.freeze(START)
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        sent.append(
+            {"queue": params["QueueUrl"], "delay": params.get("DelaySeconds", 0), "body": params["MessageBody"]}
+        )
+
+    dispatch.sqs_client().meta.events.register("provide-client-params.sqs.SendMessage", record)
     yield sqs, queue, dead
     dispatch.reset()
 
@@ -51,11 +67,6 @@ def _visible(sqs: Any, url: str) -> list[dict[str, Any]]:
     return sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
 
 
-def _delayed(sqs: Any, url: str) -> int:
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])
-    return int(attributes["Attributes"]["ApproximateNumberOfMessagesDelayed"])
-
-
 def _invoke(sqs: Any, url: str) -> int:
     """What Lambda's SQS poller does: hand the visible messages to the handler, delete the processed ones."""
     messages = _visible(sqs, url)
@@ -63,7 +74,12 @@ def _invoke(sqs: Any, url: str) -> int:
         return 0
     event = {
         "Records": [
-            {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"], "eventSource": "aws:sqs"}
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "eventSource": "aws:sqs",
+            }
             for m in messages
         ]
     }
@@ -87,13 +103,19 @@ def _advance(http: TestClient, seconds: float) -> None:
 
 
 def test_a_background_response_is_delivered_through_the_queue_and_the_worker(
-    queues: tuple[Any, str, str], http: TestClient, client: openai.OpenAI, receiver: Receiver
+    queues: tuple[Any, str, str],
+    sent: list[dict[str, Any]],
+    http: TestClient,
+    client: openai.OpenAI,
+    receiver: Receiver,
 ) -> None:
     sqs, queue, _dead = queues
     secret = http.post("/__mock/webhooks", json={"url": receiver.url}, headers=AUTH).json()["secret"]
     response = client.responses.create(model="gpt-4o-mini", input="Say hello.", background=True)
-    # One wake-up, delayed until the response finishes (3 s on the clock): nothing to read before that.
-    assert _delayed(sqs, queue) == 1 and _visible(sqs, queue) == []
+    # One wake-up, delayed until the response finishes (3 s on the clock).
+    (wake,) = sent
+    assert (wake["queue"], wake["delay"]) == (queue, 3)
+    assert json.loads(wake["body"])["item"] == response.id
 
     # (moto delays messages in real time: the first, superseded one may show up too under load, and does nothing)
     _advance(http, 3)  # the tenant's move wakes its pending items now, with a fresh message
@@ -108,7 +130,11 @@ def test_a_background_response_is_delivered_through_the_queue_and_the_worker(
 
 
 def test_retries_are_requeued_with_their_delay_then_dead_lettered(
-    queues: tuple[Any, str, str], http: TestClient, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+    queues: tuple[Any, str, str],
+    sent: list[dict[str, Any]],
+    http: TestClient,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sqs, queue, dead = queues
     monkeypatch.setattr(delivery, "MAX_ATTEMPTS", 2)
@@ -116,7 +142,7 @@ def test_retries_are_requeued_with_their_delay_then_dead_lettered(
     endpoint = http.post("/__mock/webhooks", json={"url": receiver.url}, headers=AUTH).json()
     first = http.post(f"/__mock/webhooks/{endpoint['id']}/test", json={"type": "batch.completed"}, headers=AUTH).json()
     assert (first["status"], first["response_status_code"], first["final"]) == ("failed", 500, False)
-    assert _delayed(sqs, queue) == 1  # the retry, 5–5.5 s away
+    assert [message["delay"] for message in sent] == [6]  # the first attempt was made in the request; the retry
 
     _advance(http, 6)
     assert _invoke(sqs, queue) >= 1

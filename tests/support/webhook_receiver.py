@@ -40,7 +40,7 @@ def webhook_receiver(path: str = "/webhooks/openai") -> Iterator[Receiver]:
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             receiver.received.put(Delivery(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             status = receiver.statuses.pop(0) if receiver.statuses else 200
@@ -49,7 +49,7 @@ def webhook_receiver(path: str = "/webhooks/openai") -> Iterator[Receiver]:
             self.end_headers()
             self.wfile.write(b"ok")
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's naming)
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -59,8 +59,10 @@ def _check_events(names: Sequence[str] | None, param: str = "events") -> list[st
         )
     for index, name in enumerate(names):
         family = name.removesuffix(".*") if name.endswith(".*") else None
-        valid = name == ALL or events.known(name) or (
-            family is not None and any(known.startswith(family + ".") for known in events.EVENT_TYPES)
+        valid = (
+            name == ALL
+            or events.known(name)
+            or (family is not None and any(known.startswith(family + ".") for known in events.EVENT_TYPES))
         )
         if not valid:
             raise invalid_request(
