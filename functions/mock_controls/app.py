@@ -1,13 +1,17 @@
 """Mock controls under the reserved `/__mock` prefix (docs/controls.md): fixtures, the request journal,
-per-tenant quotas, the tenant's clock and reset. Authenticated like the rest: everything here belongs to the
-caller's tenant.
+per-tenant quotas, the tenant's clock, webhook endpoints (docs/webhooks.md) and reset. Authenticated like the
+rest: everything here belongs to the caller's tenant.
 The console's static files (docs/console.md) are the exception: they hold no secret and answer without a key."""
+
+from contextvars import copy_context
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
-from openai_mock.control import api, console, fixtures, tenant_clock
+from openai_mock.control import api, console, fixtures, tenant_clock, webhooks
 from openai_mock.control.fixture_models import FixtureRequest
+from openai_mock.control.webhooks import endpoints
 from openai_mock.errors import invalid_url
 from openai_mock.fields import Decimal, Integer
 from openai_mock.resources import ratelimits
@@ -15,7 +19,7 @@ from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import Pagination
-from openai_mock.web.request_body import json_body
+from openai_mock.web.request_body import json_body, optional_json_body
 
 router = APIRouter(prefix="/__mock")
 
@@ -87,7 +91,57 @@ async def retrieve_clock(request: Request) -> JSONObject:
 @router.post("/clock", operation_id="moveClock")
 async def move_clock(request: Request) -> JSONObject:
     body = await json_body(request, ClockRequest)
-    return JSONObject(tenant_clock.move(tenant_of(request), body.advance_seconds, body.offset_seconds))
+    tenant = tenant_of(request)
+    moved = tenant_clock.move(tenant, body.advance_seconds, body.offset_seconds)
+    webhooks.clock_moved(tenant)  # what the move made due (objects finishing, retries) fires now
+    return JSONObject(moved)
+
+
+class WebhookTestRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: str | None = None
+
+
+@router.post("/webhooks", operation_id="createWebhook")
+async def create_webhook(request: Request) -> JSONObject:
+    body = await json_body(request, endpoints.CreateWebhookRequest)
+    return JSONObject(endpoints.create(tenant_of(request), body))
+
+
+@router.get("/webhooks", operation_id="listWebhooks")
+async def list_webhooks(request: Request, params: Pagination) -> JSONObject:
+    return JSONObject(endpoints.list_endpoints(tenant_of(request), params))
+
+
+@router.get("/webhooks/{webhook_id}", operation_id="retrieveWebhook")
+async def retrieve_webhook(webhook_id: str, request: Request) -> JSONObject:
+    return JSONObject(endpoints.retrieve(tenant_of(request), webhook_id))
+
+
+@router.delete("/webhooks/{webhook_id}", operation_id="deleteWebhook")
+async def delete_webhook(webhook_id: str, request: Request) -> JSONObject:
+    return JSONObject(endpoints.delete(tenant_of(request), webhook_id))
+
+
+@router.post("/webhooks/{webhook_id}/rotate", operation_id="rotateWebhookSecret")
+async def rotate_webhook_secret(webhook_id: str, request: Request) -> JSONObject:
+    body = await optional_json_body(request, endpoints.RotateWebhookRequest) or endpoints.RotateWebhookRequest()
+    return JSONObject(endpoints.rotate(tenant_of(request), webhook_id, body))
+
+
+@router.get("/webhooks/{webhook_id}/deliveries", operation_id="listWebhookDeliveries")
+async def list_webhook_deliveries(webhook_id: str, request: Request, params: Pagination) -> JSONObject:
+    return JSONObject(webhooks.list_attempts(tenant_of(request), webhook_id, params))
+
+
+@router.post("/webhooks/{webhook_id}/test", operation_id="testWebhook")
+async def test_webhook(webhook_id: str, request: Request) -> JSONObject:
+    body = await optional_json_body(request, WebhookTestRequest) or WebhookTestRequest()
+    tenant = tenant_of(request)
+    # The attempt is an HTTP call to the receiver: off the event loop, so a receiver served by this very
+    # process (or a slow one) does not stall every other request.
+    attempt = await run_in_threadpool(copy_context().run, webhooks.send_test, tenant, webhook_id, body.type)
+    return JSONObject(attempt)
 
 
 @router.post("/reset", operation_id="reset")

@@ -56,6 +56,12 @@ def process_now() -> float:
     return time.time() + _offset
 
 
+def wall_now() -> float:
+    """The real time, whatever the mock's clocks say: for what another party checks against its own clock (a
+    webhook's `webhook-timestamp`, which receivers refuse when it is minutes off their time)."""
+    return time.time()
+
+
 def now() -> float:
     """Seconds since the epoch, as a float: the tenant's time when a request is in flight."""
     return process_now() + tenant_offset()

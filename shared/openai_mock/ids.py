@@ -57,6 +57,11 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "organization": ("org-", 24),
     "mock.fixture": ("fixture_", 24),
     "mock.request": ("mockreq_", 24),
+    "event": ("evt_", 32),  # a webhook event
+    "webhook": ("wh_", 32),  # a webhook message: the `webhook-id` header, the same on every retry
+    "mock.webhook": ("we_", 24),  # a webhook endpoint (/__mock/webhooks)
+    "mock.webhook.delivery": ("whdel_", 24),
+    "mock.webhook.attempt": ("whatt_", 24),
 }
 
 _sequence = itertools.count()

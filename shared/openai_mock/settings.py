@@ -64,6 +64,19 @@ class Settings(BaseModel):
     # Model ids the catalogue lacks: "none" answers 404 model_not_found; "family" serves an id whose name a
     # known family's rule matches (gpt-5.9-mini as gpt-5-mini). Per request: x-mock-accept-unknown-models.
     accept_unknown_models: Literal["none", "family"] = "none"
+    # Webhooks (docs/webhooks.md). Endpoints for every tenant from a file, like `fixtures_file`.
+    webhooks_file: str = ""
+    # Which delivery targets are allowed: "public" (a hosted deployment: no private, loopback or link-local
+    # address), "loopback" (the local server's default: public ones and this machine), "any" (also private
+    # networks and link-local addresses).
+    webhook_targets: Literal["public", "loopback", "any"] = "loopback"
+    # Seconds a receiver has to answer one delivery attempt before it counts as failed.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60, allow_inf_nan=False)
+    # On AWS (docs/webhooks.md): the SQS queue the WebhooksFunction reads, and its dead-letter queue. Empty: the
+    # process delivers itself (the local server's scheduler task).
+    webhooks_queue_url: str = ""
+    webhooks_dead_letter_queue_url: str = ""
+    sqs_endpoint: str | None = None
 
     def scaled(self, seconds: float) -> float:
         """A clock-derived duration at this deployment's time scale."""
@@ -76,7 +89,7 @@ class Settings(BaseModel):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
-    @field_validator("seed", "dynamodb_endpoint", "s3_endpoint", mode="before")
+    @field_validator("seed", "dynamodb_endpoint", "s3_endpoint", "sqs_endpoint", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # CloudFormation cannot leave a variable out, only set it empty (e.g. MockSeed="").

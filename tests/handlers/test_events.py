@@ -13,7 +13,9 @@ from tests.support.lambda_transport import FakeLambdaContext
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = Template(REPO / "template.yaml")
-EVENTS = sorted((REPO / "events").glob("*/*.json"))
+EVENTS = sorted(path for path in (REPO / "events").glob("*/*.json") if "Records" not in path.read_text()[:40])
+# The queue's events, for the functions that read a queue instead of serving routes (WebhooksFunction).
+QUEUE_EVENTS = sorted(set((REPO / "events").glob("*/*.json")) - set(EVENTS))
 # Events whose operation needs an object the event cannot create first answer 404 by design.
 _EXPECTED_404 = {
     "deleteModel",
@@ -87,6 +89,11 @@ _EXPECTED_404 = {
     "getConversationItem",
     "deleteConversationItem",
     "retrieveFixture",
+    "retrieveWebhook",
+    "deleteWebhook",
+    "rotateWebhookSecret",
+    "listWebhookDeliveries",
+    "testWebhook",
     "unknownRoute",  # the catch-all: OpenAI's 404 "Invalid URL (GET /v1/…)"
     "deleteFixture",
     "retrieveBatch",
@@ -135,3 +142,17 @@ def test_event_through_the_lambda_handler(path: Path) -> None:
     else:
         assert 200 <= result["statusCode"] < 300, body
         assert body.get("error") is None  # a Response carries `error: null` by spec
+
+
+def test_every_function_without_routes_has_queue_events() -> None:
+    workers = {function.code_uri_relative.name for function in TEMPLATE.functions if not function.routes}
+    assert workers == {path.parent.name for path in QUEUE_EVENTS}
+
+
+@pytest.mark.parametrize("path", QUEUE_EVENTS, ids=lambda path: f"{path.parent.name}/{path.stem}")
+def test_queue_event_through_the_lambda_handler(path: Path) -> None:
+    """A wake-up whose item is gone (delivered, superseded) is consumed without failing the batch."""
+    event = json.loads(path.read_text())
+    function = next(function for function in TEMPLATE.functions if function.code_uri_relative.name == path.parent.name)
+    module = __import__(function.module_name, fromlist=["handler"])  # type: ignore[attr-defined]
+    assert module.handler(event, FakeLambdaContext()) == {"batchItemFailures": []}

@@ -91,23 +91,42 @@ def _policy_statements(function: str) -> list[dict[str, Any]]:
     return RESOURCES[function]["Properties"].get("Policies", [])
 
 
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_function_may_only_touch_the_table_and_the_bucket(function: str) -> None:
-    """Least privilege: CRUD on this stack's table (every function) and bucket (functions storing bytes),
-    granted only when persistence is on; nothing else (no managed policies, no inline statements)."""
+TABLE = {"DynamoDBCrudPolicy": {"TableName": {"Ref": "ObjectsTable"}}}
+BUCKET = {"S3CrudPolicy": {"BucketName": {"Ref": "BlobsBucket"}}}
+WAKE_WEBHOOKS = {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": "WebhooksQueue.QueueName"}}}
+# The functions whose requests schedule webhook wake-ups (docs/webhooks.md): background responses, batches and
+# fine-tuning jobs (created, cancelled), and the controls (clock moves, test sends).
+SCHEDULING = {"ResponsesFunction", "BatchesFunction", "FineTuningFunction", "MockControlsFunction"}
+WORKER = "WebhooksFunction"
+
+
+@pytest.mark.parametrize("function", [function for function in FUNCTIONS if function != WORKER])
+def test_function_may_only_touch_the_table_the_bucket_and_the_webhooks_queue(function: str) -> None:
+    """Least privilege: CRUD on this stack's table (every function) and bucket (functions storing bytes), sending
+    to the webhooks queue (functions scheduling webhooks), granted only when persistence is on; nothing else
+    (no managed policies, no inline statements)."""
     policies = _policy_statements(function)
     granted = []
     for policy in policies:
         condition, when_on, when_off = policy["Fn::If"]
         assert condition == PERSISTENCE_IF and when_off == {"Ref": "AWS::NoValue"}
         granted.append(when_on)
-    assert {"DynamoDBCrudPolicy": {"TableName": {"Ref": "ObjectsTable"}}} in granted
+    assert TABLE in granted
     for template_policy in granted:
-        assert template_policy in (
-            {"DynamoDBCrudPolicy": {"TableName": {"Ref": "ObjectsTable"}}},
-            {"S3CrudPolicy": {"BucketName": {"Ref": "BlobsBucket"}}},
-        ), template_policy
+        assert template_policy in (TABLE, BUCKET, WAKE_WEBHOOKS), template_policy
+    assert (WAKE_WEBHOOKS in granted) == (function in SCHEDULING)
     assert len(granted) == len({json.dumps(policy, sort_keys=True) for policy in granted})
+
+
+def test_the_webhooks_worker_may_only_touch_its_queues_the_table_and_the_bucket() -> None:
+    policies = _policy_statements(WORKER)
+    conditional = [policy["Fn::If"][1] for policy in policies if "Fn::If" in policy]
+    assert conditional == [TABLE, BUCKET]
+    assert [policy for policy in policies if "Fn::If" not in policy] == [
+        WAKE_WEBHOOKS,  # retries and later looks are queued again
+        {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": "WebhooksDeadLetterQueue.QueueName"}}},
+        {"SQSPollerPolicy": {"QueueName": {"Fn::GetAtt": "WebhooksQueue.QueueName"}}},
+    ]
 
 
 # --- Stage settings ----------------------------------------------------------------------------------------

@@ -22,11 +22,37 @@ def _app_routes(function) -> set[tuple[str, str]]:  # type: ignore[no-untyped-de
     return set(function.load_app().state.served_routes)
 
 
-@pytest.mark.parametrize("function", TEMPLATE.functions, ids=lambda f: f.logical_id)
+API_FUNCTIONS = [function for function in TEMPLATE.functions if function.routes]
+# Functions that read a queue instead of serving routes: only the webhooks worker (docs/webhooks.md).
+WORKERS = [function for function in TEMPLATE.functions if not function.routes]
+
+
+@pytest.mark.parametrize("function", API_FUNCTIONS, ids=lambda f: f.logical_id)
 def test_template_routes_equal_the_app_routes(function) -> None:  # type: ignore[no-untyped-def]
     declared = {(route.method, route.path) for route in function.routes}
-    assert declared, f"{function.logical_id} declares no API events"
     assert declared == _app_routes(function)
+
+
+def test_the_only_function_without_routes_is_the_webhooks_worker() -> None:
+    resources = TEMPLATE.document["Resources"]
+    assert [function.logical_id for function in WORKERS] == ["WebhooksFunction"]
+    assert "Events" not in resources["WebhooksFunction"]["Properties"]
+    mapping = resources["WebhooksQueueMapping"]["Properties"]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": "WebhooksQueue.Arn"}
+    assert mapping["FunctionName"] == {"Ref": "WebhooksFunction"}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # Its app serves only what the Lambda Web Adapter posts non-HTTP events to (StreamingMode=stream).
+    paths = {route.path for route in WORKERS[0].load_app().routes if getattr(route, "methods", None)}
+    assert paths == {"/events"}
+
+
+def test_the_webhooks_queue_dead_letters_to_an_alarmed_queue() -> None:
+    resources = TEMPLATE.document["Resources"]
+    redrive = resources["WebhooksQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": "WebhooksDeadLetterQueue.Arn"}
+    alarm = resources["WebhooksDeadLetterAlarm"]["Properties"]
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": "WebhooksDeadLetterQueue.QueueName"}}]
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible" and alarm["Threshold"] == 0
 
 
 @pytest.mark.parametrize("function", TEMPLATE.functions, ids=lambda f: f.logical_id)
@@ -35,7 +61,7 @@ def test_function_shape(function) -> None:  # type: ignore[no-untyped-def]
     assert function.code_uri_relative.parts[0] == "functions"
     assert (function.code_uri / "app.py").is_file()
     assert "Runtime" not in resource and "Layers" not in resource, "runtime and layer come from Globals"
-    for name, event in resource["Events"].items():
+    for name, event in resource.get("Events", {}).items():
         assert event["Properties"]["RestApiId"] == {"Ref": "MockApi"}, name
 
 

@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--fixtures", type=Path, default=None, help="YAML/JSON fixtures for every tenant (docs/controls.md)"
     )
+    serve.add_argument(
+        "--webhooks", type=Path, default=None, help="YAML/JSON webhook endpoints for every tenant (docs/webhooks.md)"
+    )
     return parser
 
 
@@ -60,6 +63,8 @@ def _apply_options(args: argparse.Namespace) -> None:
             os.environ[variable] = str(value)
     if args.fixtures is not None:
         os.environ["OPENAI_MOCK_FIXTURES_FILE"] = str(args.fixtures.resolve())
+    if args.webhooks is not None:
+        os.environ["OPENAI_MOCK_WEBHOOKS_FILE"] = str(args.webhooks.resolve())
     if args.blob_dir is not None:
         args.blob_dir.mkdir(parents=True, exist_ok=True)
         os.environ["OPENAI_MOCK_BLOB_DIR"] = str(args.blob_dir.resolve())
@@ -87,21 +92,24 @@ class CommandError(Exception):
     """A bad option value found before serving: one line on stderr, exit code 2."""
 
 
-def _check_fixtures(path: Path) -> None:
-    """Read the fixtures file once up front: a mistake in it is a one-line error now, not a 500 later."""
+def _check_fixtures(path: Path, option: str = "--fixtures") -> None:
+    """Read a fixtures (or webhooks) file once up front: a mistake in it is a one-line error now, not a 500 later."""
     if not path.is_file():
-        raise CommandError(f"--fixtures {path}: no such file")
-    from openai_mock.control.fixtures import load_file
+        raise CommandError(f"{option} {path}: no such file")
+    if option == "--webhooks":
+        from openai_mock.control.webhooks.endpoints import load_file
+    else:
+        from openai_mock.control.fixtures import load_file
 
     try:
         load_file(path)
     except ImportError:
         raise CommandError(
-            f"--fixtures {path}: a YAML file needs PyYAML (pip install 'openai-mock[local]'), or write it as JSON"
+            f"{option} {path}: a YAML file needs PyYAML (pip install 'openai-mock[local]'), or write it as JSON"
         ) from None
     except Exception as error:  # the file's content is the user's: whatever is wrong with it, in one line
         detail = " ".join(str(error).split())[:400] or type(error).__name__
-        raise CommandError(f"--fixtures {path}: {detail}") from None
+        raise CommandError(f"{option} {path}: {detail}") from None
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -111,6 +119,8 @@ def serve(args: argparse.Namespace) -> None:
     found = find_template(args.template)
     if args.fixtures is not None:
         _check_fixtures(args.fixtures)
+    if args.webhooks is not None:
+        _check_fixtures(args.webhooks, "--webhooks")
     _apply_options(args)
     from openai_mock.local.server import build_app
     from openai_mock.settings import reset_settings

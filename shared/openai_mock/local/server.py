@@ -11,7 +11,9 @@ from starlette.routing import BaseRoute, Match, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from openai_mock.errors import invalid_url, method_not_allowed
+from openai_mock.local import scheduler
 from openai_mock.local.template import Template
+from openai_mock.settings import get_settings
 from openai_mock.web.middleware import CORS_HEADERS
 
 # What API Gateway's CORS configuration answers to a browser's preflight (template.yaml, MockApi.Cors).
@@ -60,7 +62,7 @@ class TemplateRouter:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)  # the function apps need no start-up work
+            await _lifespan(receive, send)  # the function apps need no start-up work; the server runs webhooks
             return
         partial = False
         for route in self._candidates(scope["path"]):
@@ -82,11 +84,17 @@ class TemplateRouter:
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
+    """Start-up starts the webhook scheduler (docs/webhooks.md) unless a queue does its work; shut-down stops it."""
+    task = None
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            if not get_settings().webhooks_queue_url:
+                task = scheduler.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            if task is not None:
+                await scheduler.stop(task)
             await send({"type": "lifespan.shutdown.complete"})
             return
 
@@ -99,7 +107,7 @@ def build_app(template_path: Path) -> TemplateRouter:
     template.make_importable()
     routes: list[BaseRoute] = []
     for function in template.functions:
-        function_app = function.load_app()
+        function_app = function.load_app()  # a worker without routes (WebhooksFunction) is loaded, not mounted
         for route in function.routes:
             # An ASGI app as endpoint: the scope passes through unchanged, so the function app routes on the
             # full path exactly as behind API Gateway.

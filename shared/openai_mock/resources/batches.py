@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_metadata
+from openai_mock.control import webhooks
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found, server_error
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
@@ -155,7 +156,11 @@ def create_batch(tenant: str, body: CreateBatchRequest, headers: Mapping[str, st
         "_settled": False,
         "_claim": None,
     }
-    return _public(get_store().create(tenant, COLLECTION, batch), now)
+    stored = get_store().create(tenant, COLLECTION, batch)
+    # Its webhook fires when it ends, read or not (docs/webhooks.md): first looked at when validation ends (an
+    # input file deleted meanwhile fails it then), then at its planned end.
+    webhooks.watch(tenant, "batch", batch["id"], at=_validated(stored))
+    return _public(stored, now)
 
 
 # --------------------------------------------------------------------------- the plan and the state
@@ -507,4 +512,25 @@ def cancel_batch(tenant: str, batch_id: str) -> Object:
     cancelled = get_store().update(tenant, COLLECTION, batch["id"], cancel)
     if cancelled is None:
         raise not_found("Batch", batch_id, "batch_id")
+    if cancelled["_cancel_requested"] == now:  # cancelled by this call: `batch.cancelled` when cancelling ends
+        webhooks.watch(tenant, "batch", batch["id"], at=_end(cancelled))
     return _public(cancelled, now)
+
+
+_TERMINAL = ("completed", "failed", "cancelled", "expired")
+
+
+def _webhook_outcome(tenant: str, batch_id: str) -> webhooks.Outcome:
+    """Which event the batch ended with (doing the work its end entails, as a read would), or when to look again."""
+    batch = get_store().get(tenant, COLLECTION, batch_id)
+    if batch is None:
+        return None
+    now = clock.now()
+    public = _public(_progress(tenant, batch), now)
+    status = public["status"]
+    if status in _TERMINAL:
+        return webhooks.Finished(f"batch.{status}", public[f"{status}_at"])
+    return webhooks.NotYet(max(_end(batch), now))
+
+
+webhooks.register_source("batch", _webhook_outcome)

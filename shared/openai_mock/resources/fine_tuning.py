@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
+from openai_mock.control import webhooks
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.fields import Decimal
 from openai_mock.generation import fine_tuning as builder
@@ -381,6 +382,8 @@ def create_job(
     if job["_model_registered"]:
         with contextlib.suppress(ConflictError):
             models.register_fine_tuned_model(tenant, job["_fine_tuned_model"], organization_id, timeline.finished)
+    # Its webhook fires when it ends, read or not (docs/webhooks.md).
+    webhooks.watch(tenant, "fine_tuning.job", job_id, at=_planned_end(stored))
     return _public(stored, now)
 
 
@@ -536,7 +539,29 @@ def cancel_job(tenant: str, job_id: str) -> Object:
         raise not_found("FineTuningJob", job_id, "fine_tuning_job_id")
     if cancelled.get("_model_registered"):
         models.withdraw_fine_tuned_model(tenant, cancelled["_fine_tuned_model"])
+    webhooks.watch(tenant, "fine_tuning.job", job_id, at=now)  # `fine_tuning.job.cancelled`, now
     return _public(cancelled, now)
+
+
+def _planned_end(job: Object) -> int:
+    failure = job["_failure"]
+    return int(failure["at"]) if failure is not None else _timeline(job).finished
+
+
+def _webhook_outcome(tenant: str, job_id: str) -> webhooks.Outcome:
+    """Which event the job ended with (settling it as a read would: results file, model), or when to look again."""
+    now = clock.now_seconds()
+    job = get_store().get(tenant, COLLECTION, job_id)
+    if job is None:
+        return None
+    job = _settle(tenant, job, now)
+    status = status_at(job, now)
+    if status in TERMINAL:
+        return webhooks.Finished(f"fine_tuning.job.{status}", _public(job, now)["finished_at"] or now)
+    return webhooks.NotYet(_planned_end(job))
+
+
+webhooks.register_source("fine_tuning.job", _webhook_outcome)
 
 
 def list_events(tenant: str, job_id: str, params: ListParams) -> Object:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
+from openai_mock.control import webhooks
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, Flag, Integer
@@ -647,6 +648,8 @@ def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> d
         # generated.conversation = history + input + output: only the history is new (no input stored twice).
         history = generated.conversation[: len(generated.conversation) - len(generated.items) - len(response["output"])]
         get_store().create(tenant, COLLECTION, {**response, "_input": generated.items, "_history": history})
+        if response.get("background"):  # its webhook fires when it finishes, read or not (docs/webhooks.md)
+            webhooks.watch(tenant, "response", response["id"], at=_finishes_at(response))
     include = body.include or []
     if body.stream:
         return _event_stream(response, include, obfuscate=_obfuscated(body.stream_options))
@@ -672,6 +675,27 @@ def _event_stream(
 # from the clock (the tenant's, movable with POST /__mock/clock), so every Lambda container agrees.
 QUEUED_SECONDS = 1
 IN_PROGRESS_SECONDS = 2
+
+
+def _finishes_at(record: Mapping[str, Any]) -> int:
+    return int(record["created_at"]) + QUEUED_SECONDS + IN_PROGRESS_SECONDS
+
+
+def _webhook_outcome(tenant: str, response_id: str) -> webhooks.Outcome:
+    """Which event a background response ended with (`response.completed|incomplete|failed|cancelled`)."""
+    record = get_store().get(tenant, COLLECTION, response_id)
+    if record is None or not record.get("background"):
+        return None  # deleted meanwhile: nothing to tell
+    if record.get("_cancelled"):
+        return webhooks.Finished("response.cancelled", record.get("_cancelled_at") or clock.now())
+    finished = _finishes_at(record)
+    if clock.now() < finished:
+        return webhooks.NotYet(finished)
+    status = record["status"] if record["status"] in ("completed", "incomplete", "failed") else "completed"
+    return webhooks.Finished(f"response.{status}", finished)
+
+
+webhooks.register_source("response", _webhook_outcome)
 
 
 def _as_of(record: Mapping[str, Any], now: float) -> dict[str, Any]:
@@ -722,19 +746,24 @@ def retrieve(
 
 def cancel(tenant: str, response_id: str) -> dict[str, Any]:
     """Cancel a background response that is not finished yet (idempotent once cancelled)."""
+    now = clock.now_seconds()
 
     def cancelled(record: dict[str, Any]) -> dict[str, Any]:
         if not record.get("background"):
             raise invalid_request("Cannot cancel a synchronous response.", "response_id")
-        status = _as_of(record, clock.now_seconds())["status"]
+        status = _as_of(record, now)["status"]
         if status not in ("queued", "in_progress", "cancelled"):
             raise invalid_request(f"Cannot cancel a response with status '{status}'.", "response_id")
-        return {**record, "_cancelled": True}
+        if record.get("_cancelled"):
+            return record
+        return {**record, "_cancelled": True, "_cancelled_at": now}
 
     updated = get_store().update(tenant, COLLECTION, response_id, cancelled)
     if updated is None:
         raise _not_found(response_id)
-    return builder.present(_as_of(updated, clock.now_seconds()), [])
+    if updated.get("_cancelled_at") == now:  # cancelled by this call: `response.cancelled` now
+        webhooks.watch(tenant, "response", response_id, at=now)
+    return builder.present(_as_of(updated, now), [])
 
 
 def delete(tenant: str, response_id: str) -> dict[str, Any]:

@@ -1,0 +1,86 @@
+"""The webhook event types and their payloads (the 2026-08-21 spec's `webhooks:` section, `Webhook*` schemas).
+
+Every event is `{"id": "evt_…", "object": "event", "type", "created_at", "data"}`; `data` is `{"id": <the
+object's id>}` except for incoming calls, whose data names the SIP session. The registry is open: a resource
+whose objects finish by the clock adds nothing here if its types are already listed (all sixteen of the spec
+are), and `register_event_type` adds a new one (one line, with the data builder when `{"id"}` does not fit)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from openai_mock import ids
+
+DataBuilder = Callable[[str], dict[str, Any]]
+
+
+def _object_data(object_id: str) -> dict[str, Any]:
+    return {"id": object_id}
+
+
+_SIP_HEADERS = [
+    {"name": "Max-Forwards", "value": "63"},
+    {"name": "CSeq", "value": "851287 INVITE"},
+    {"name": "Content-Type", "value": "application/sdp"},
+]
+
+
+def _realtime_call(call_id: str) -> dict[str, Any]:
+    return {"call_id": call_id, "sip_headers": [dict(header) for header in _SIP_HEADERS]}
+
+
+def _live_call(session_id: str) -> dict[str, Any]:
+    return {"session_id": session_id, "sip_headers": [dict(header) for header in _SIP_HEADERS]}
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str  # "batch.completed"
+    sample_prefix: str  # what the ids of its objects start with, for test events: "batch_"
+    data: DataBuilder = _object_data
+
+
+EVENT_TYPES: dict[str, EventType] = {}
+
+
+def register_event_type(name: str, sample_prefix: str, data: DataBuilder = _object_data) -> EventType:
+    """Make `name` an event type endpoints can subscribe to and resources can emit (idempotent)."""
+    event_type = EventType(name, sample_prefix, data)
+    EVENT_TYPES[name] = event_type
+    return event_type
+
+
+for _name in ("completed", "failed", "cancelled", "incomplete"):
+    register_event_type(f"response.{_name}", "resp_")
+for _name in ("completed", "failed", "cancelled", "expired"):
+    register_event_type(f"batch.{_name}", "batch_")
+for _name in ("succeeded", "failed", "cancelled"):
+    register_event_type(f"fine_tuning.job.{_name}", "ftjob-")
+for _name in ("succeeded", "failed", "canceled"):  # the spec spells this one with one "l"
+    register_event_type(f"eval.run.{_name}", "evalrun_")
+register_event_type("realtime.call.incoming", "rtc_", _realtime_call)
+register_event_type("live.call.incoming", "rtc_", _live_call)
+
+
+def known(name: str) -> bool:
+    return name in EVENT_TYPES
+
+
+def build_event(name: str, object_id: str, created_at: int) -> dict[str, Any]:
+    """The event as the spec's `Webhook*` schema shapes it (key order as OpenAI sends it)."""
+    return {
+        "id": ids.new_id("event"),
+        "object": "event",
+        "created_at": created_at,
+        "type": name,
+        "data": EVENT_TYPES[name].data(object_id),
+    }
+
+
+def sample_object_id(name: str, material: str) -> str:
+    """An id of the right family for a test event (`POST /__mock/webhooks/{id}/test`)."""
+    digest = hashlib.sha256(f"{name}|{material}".encode()).hexdigest()
+    return EVENT_TYPES[name].sample_prefix + digest[:32]
