@@ -440,9 +440,15 @@ def container_for_tool(tenant: str, value: ToolContainer, param: str) -> dict[st
     return _public(_store_container(tenant, record, copies))
 
 
-def input_files(tenant: str, container_id: str) -> list[dict[str, Any]]:
-    """The files in a container, oldest first (what code running in it can read)."""
-    return get_store().list(tenant, _files_collection(container_id), limit=100, order="asc").items
+def read_files(tenant: str, container_id: str) -> list[tuple[str, bytes]]:
+    """(path, bytes) of the files in a container, oldest first: what code running in it can read."""
+    blobs = get_blobs()
+    found = []
+    for obj in get_store().list(tenant, _files_collection(container_id), limit=100, order="asc").items:
+        data = blobs.get(tenant, _blob_key(container_id, obj["id"]))
+        if data is not None:
+            found.append((obj["path"], data))
+    return found
 
 
 def write_file(tenant: str, container_id: str, filename: str, data: bytes) -> dict[str, Any]:
