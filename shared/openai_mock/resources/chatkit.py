@@ -302,7 +302,9 @@ def mock_turn(tenant: str, body: MockThreadTurn) -> dict[str, Any]:
     now = clock.now_seconds()
     thread_id = existing["id"] if existing is not None else ids.new_id("chatkit.thread")
     history = existing["_items"] if existing is not None else []
-    answer = _answer(history, body.text, {"thread": thread_id, "turn": len(history), "text": body.text})
+    said = [[part["text"] for part in item.get("content", [])] for item in history]
+    material = {"workflow": session["workflow"], "history": said, "text": body.text}  # same turn, same answer
+    answer = _answer(history, body.text, material)
     common = {"object": "chatkit.thread_item", "created_at": now, "thread_id": thread_id}
     items = [
         {
