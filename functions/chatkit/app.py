@@ -28,9 +28,7 @@ async def cancel_session(session_id: str, request: Request) -> JSONObject:
 
 
 @router.get("/v1/chatkit/threads", operation_id="ListThreadsMethod")
-async def list_threads(
-    request: Request, params: Pagination, user: Annotated[str | None, Query()] = None
-) -> JSONObject:
+async def list_threads(request: Request, params: Pagination, user: Annotated[str | None, Query()] = None) -> JSONObject:
     return JSONObject(chatkit.list_threads(tenant_of(request), params, user))
 
 

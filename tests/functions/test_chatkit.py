@@ -46,8 +46,14 @@ def test_session_defaults_options_expiry_and_cancel(client: openai.OpenAI, http:
     raw = _ok(
         http.post(
             "/v1/chatkit/sessions",
-            json={"workflow": {"id": "wf_support", "version": "3", "state_variables": {"plan": "pro", "beta": True, "discount": 0.15}},
-                  "user": "user_42"},
+            json={
+                "workflow": {
+                    "id": "wf_support",
+                    "version": "3",
+                    "state_variables": {"plan": "pro", "beta": True, "discount": 0.15},
+                },
+                "user": "user_42",
+            },
             headers=AUTH,
         )
     )
@@ -75,7 +81,10 @@ def test_session_defaults_options_expiry_and_cancel(client: openai.OpenAI, http:
         chatkit_configuration={"file_upload": {"enabled": True, "max_files": 3}, "history": {"recent_threads": 5}},
     )
     assert (short.expires_at, short.max_requests_per_1_minute, short.workflow.tracing.enabled) == (T0 + 60, 30, False)
-    assert (short.chatkit_configuration.file_upload.max_files, short.chatkit_configuration.file_upload.max_file_size) == (
+    assert (
+        short.chatkit_configuration.file_upload.max_files,
+        short.chatkit_configuration.file_upload.max_file_size,
+    ) == (
         3,
         512,
     )
@@ -89,9 +98,10 @@ def test_session_defaults_options_expiry_and_cancel(client: openai.OpenAI, http:
     assert_conforms("POST", f"/v1/chatkit/sessions/{raw['id']}/cancel", 200, cancelled, spec=SPEC)
     assert cancelled["status"] == "cancelled" and cancelled["client_secret"] == raw["client_secret"]
     assert client.beta.chatkit.sessions.cancel(raw["id"]).status == "cancelled"  # again: unchanged
-    assert _error(http.post("/__mock/chatkit/threads", json={"session_id": raw["id"], "text": "hi"}, headers=AUTH))[
-        "code"
-    ] == "session_cancelled"
+    assert (
+        _error(http.post("/__mock/chatkit/threads", json={"session_id": raw["id"], "text": "hi"}, headers=AUTH))["code"]
+        == "session_cancelled"
+    )
     assert _error(http.post("/v1/chatkit/sessions/cksess_missing/cancel", headers=AUTH), 404)["param"] == "session_id"
 
 
@@ -102,21 +112,34 @@ def test_session_defaults_options_expiry_and_cancel(client: openai.OpenAI, http:
         ({"workflow": {"id": "wf_1"}}, "user"),
         ({"workflow": {"id": "wf_1"}, "user": ""}, "user"),
         ({"workflow": {}, "user": "u"}, "workflow.id"),
-        ({"workflow": {"id": "wf_1"}, "user": "u", "expires_after": {"anchor": "created_at", "seconds": 601}},
-         "expires_after.seconds"),
-        ({"workflow": {"id": "wf_1"}, "user": "u", "expires_after": {"anchor": "now", "seconds": 60}},
-         "expires_after.anchor"),
-        ({"workflow": {"id": "wf_1"}, "user": "u", "rate_limits": {"max_requests_per_1_minute": 0}},
-         "rate_limits.max_requests_per_1_minute"),
-        ({"workflow": {"id": "wf_1"}, "user": "u",
-          "chatkit_configuration": {"file_upload": {"max_file_size": 513}}},
-         "chatkit_configuration.file_upload.max_file_size"),
-        ({"workflow": {"id": "wf_1"}, "user": "u", "chatkit_configuration": {"history": {"enabled": "yes"}}},
-         "chatkit_configuration.history.enabled"),
-        ({"workflow": {"id": "wf_1"}, "user": "u", "chatkit_configuration": {"theme": {}}},
-         "chatkit_configuration.theme"),
-        ({"workflow": {"id": "wf_1", "state_variables": {f"v{n}": n for n in range(65)}}, "user": "u"},
-         "workflow.state_variables"),
+        (
+            {"workflow": {"id": "wf_1"}, "user": "u", "expires_after": {"anchor": "created_at", "seconds": 601}},
+            "expires_after.seconds",
+        ),
+        (
+            {"workflow": {"id": "wf_1"}, "user": "u", "expires_after": {"anchor": "now", "seconds": 60}},
+            "expires_after.anchor",
+        ),
+        (
+            {"workflow": {"id": "wf_1"}, "user": "u", "rate_limits": {"max_requests_per_1_minute": 0}},
+            "rate_limits.max_requests_per_1_minute",
+        ),
+        (
+            {"workflow": {"id": "wf_1"}, "user": "u", "chatkit_configuration": {"file_upload": {"max_file_size": 513}}},
+            "chatkit_configuration.file_upload.max_file_size",
+        ),
+        (
+            {"workflow": {"id": "wf_1"}, "user": "u", "chatkit_configuration": {"history": {"enabled": "yes"}}},
+            "chatkit_configuration.history.enabled",
+        ),
+        (
+            {"workflow": {"id": "wf_1"}, "user": "u", "chatkit_configuration": {"theme": {}}},
+            "chatkit_configuration.theme",
+        ),
+        (
+            {"workflow": {"id": "wf_1", "state_variables": {f"v{n}": n for n in range(65)}}, "user": "u"},
+            "workflow.state_variables",
+        ),
     ],
 )
 def test_bad_session_requests_are_400_with_param(
@@ -128,7 +151,9 @@ def test_bad_session_requests_are_400_with_param(
 def test_threads_items_list_paginate_retrieve_delete(client: openai.OpenAI, http: TestClient) -> None:
     session = client.beta.chatkit.sessions.create(user="user_42", workflow={"id": "wf_support"})
     other = client.beta.chatkit.sessions.create(
-        user="user_99", workflow={"id": "wf_support"}, chatkit_configuration={"automatic_thread_titling": {"enabled": False}}
+        user="user_99",
+        workflow={"id": "wf_support"},
+        chatkit_configuration={"automatic_thread_titling": {"enabled": False}},
     )
     first = _turn(http, session.id, "How do I reset my password?")
     assert first["id"].startswith("cthr_") and first["status"] == {"type": "active"} and first["user"] == "user_42"
@@ -201,7 +226,9 @@ def test_bad_thread_requests(client: openai.OpenAI, http: TestClient) -> None:
     )
     assert mismatch["param"] == "thread_id"
     assert len(client.beta.chatkit.threads.list_items(thread["id"]).data) == 2  # nothing added
-    assert _error(http.post("/__mock/chatkit/threads", json={"session_id": session.id}, headers=AUTH))["param"] == "text"
+    assert (
+        _error(http.post("/__mock/chatkit/threads", json={"session_id": session.id}, headers=AUTH))["param"] == "text"
+    )
     assert _error(http.get("/v1/chatkit/threads?limit=101", headers=AUTH))["param"] == "limit"
     assert _error(http.get("/v1/chatkit/threads/cthr_missing", headers=AUTH), 404)["param"] == "thread_id"
     assert _error(http.delete("/v1/chatkit/threads/cthr_missing", headers=AUTH), 404)["param"] == "thread_id"

@@ -172,11 +172,25 @@ def test_idle_container_expires_by_the_clock_and_refuses_use(client: openai.Open
         ({"name": "x", "expires_after": {"anchor": "last_active_at"}}, "expires_after.minutes"),
         ({"name": "x", "file_ids": ["file-missing"]}, "file_ids[0]"),
         ({"name": "x", "network_policy": {"type": "open"}}, "network_policy.type"),
-        ({"name": "x", "network_policy": {"type": "allowlist", "allowed_domains": []}}, "network_policy.allowed_domains"),
+        (
+            {"name": "x", "network_policy": {"type": "allowlist", "allowed_domains": []}},
+            "network_policy.allowed_domains",
+        ),
         ({"name": "x", "skills": [{"type": "skill_reference", "skill_id": "skill_nope"}]}, "skills[0].skill_id"),
-        ({"name": "x", "skills": [{"type": "inline", "name": "a", "description": "b",
-                                   "source": {"type": "base64", "media_type": "application/zip", "data": "!!"}}]},
-         "skills[0].source.data"),
+        (
+            {
+                "name": "x",
+                "skills": [
+                    {
+                        "type": "inline",
+                        "name": "a",
+                        "description": "b",
+                        "source": {"type": "base64", "media_type": "application/zip", "data": "!!"},
+                    }
+                ],
+            },
+            "skills[0].source.data",
+        ),
         ({"name": "x", "color": "red"}, "color"),
     ],
 )
@@ -311,8 +325,14 @@ def test_code_interpreter_streams_its_code(client: openai.OpenAI) -> None:
         ({"type": "code_interpreter"}, "tools[0].container"),
         ({"type": "code_interpreter", "container": 7}, "tools[0].container"),
         ({"type": "code_interpreter", "container": {"type": "manual"}}, "tools[0].container.type"),
-        ({"type": "code_interpreter", "container": {"type": "auto", "memory_limit": "3g"}}, "tools[0].container.memory_limit"),
-        ({"type": "code_interpreter", "container": {"type": "auto", "file_ids": ["file-nope"]}}, "tools[0].container.file_ids[0]"),
+        (
+            {"type": "code_interpreter", "container": {"type": "auto", "memory_limit": "3g"}},
+            "tools[0].container.memory_limit",
+        ),
+        (
+            {"type": "code_interpreter", "container": {"type": "auto", "file_ids": ["file-nope"]}},
+            "tools[0].container.file_ids[0]",
+        ),
     ],
 )
 def test_bad_code_interpreter_tools(client: openai.OpenAI, http: TestClient, tool: dict[str, Any], param: str) -> None:

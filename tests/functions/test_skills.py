@@ -147,7 +147,7 @@ def test_list_skills_paginates(client: openai.OpenAI, http: TestClient) -> None:
 def test_invalid_bundles_are_400_on_files_and_store_nothing(
     client: openai.OpenAI, http: TestClient, files: list[tuple[str, bytes]], fragment: str | None
 ) -> None:
-    multipart = [("files[]", (name, data)) for name, data in files] or [("other", (None, "x"))]
+    multipart: list[tuple[str, Any]] = [("files[]", (name, data)) for name, data in files] or [("other", (None, "x"))]
     answer = http.post("/v1/skills", files=multipart, headers=AUTH)
     if fragment is None:
         assert answer.status_code == 200
@@ -175,7 +175,7 @@ def test_bad_version_requests(client: openai.OpenAI, http: TestClient) -> None:
 
 def test_containers_mount_skills_by_reference_or_inline(client: openai.OpenAI, http: TestClient) -> None:
     skill = client.skills.create(files=("csv-insights.zip", BUNDLE))
-    inline = {
+    inline: dict[str, Any] = {
         "type": "inline",
         "name": "csv-insights",
         "description": "inline copy",

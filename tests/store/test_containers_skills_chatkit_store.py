@@ -1,7 +1,7 @@
 """Containers, Skills and ChatKit on DynamoDB Local (the backend `openai-mock serve --store dynamodb` and Lambda
 with persistence use): container files and skill bundles round-trip byte for byte after a cold start (metadata in
-the table, bytes in a blob folder shared the way S3 is), expiry still follows the clock, deletes leave no bytes behind, and a ChatKit
-thread grows by conditional writes."""
+the table, bytes in a blob folder shared the way S3 is), expiry still follows the clock, deletes leave no bytes
+behind, and a ChatKit thread grows by conditional writes."""
 
 from __future__ import annotations
 
@@ -97,4 +97,3 @@ def test_chatkit_threads_grow_across_cold_starts(sdk: openai.OpenAI, mock_app: T
         "chatkit.user_message",
         "chatkit.assistant_message",
     ]
-

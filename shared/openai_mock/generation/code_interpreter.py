@@ -141,9 +141,7 @@ def run(prompt: str, files: Sequence[tuple[str, bytes]], rng: random.Random) -> 
     if chart:
         filename = f"{stem}_chart.png"
         code = (
-            "import pandas as pd\nimport matplotlib.pyplot as plt\n\n"
-            + load
-            + f"print('rows:', len(df))\n"
+            "import pandas as pd\nimport matplotlib.pyplot as plt\n\n" + load + f"print('rows:', len(df))\n"
             f"ax = df.plot.bar(x={table.label_column!r}, y={table.value_column!r}, legend=False)\n"
             f"ax.set_ylabel({table.value_column!r})\n"
             "plt.tight_layout()\n"
@@ -154,9 +152,7 @@ def run(prompt: str, files: Sequence[tuple[str, bytes]], rng: random.Random) -> 
     else:
         filename = f"{stem}_summary.csv"
         code = (
-            "import pandas as pd\n\n"
-            + load
-            + f"summary = df[{table.value_column!r}].describe()\n"
+            "import pandas as pd\n\n" + load + f"summary = df[{table.value_column!r}].describe()\n"
             "print(summary)\n"
             f"summary.to_csv('/mnt/data/{filename}')\n"
             f"print('saved /mnt/data/{filename}')\n"

@@ -296,7 +296,7 @@ def _file_path(file_id: str, filename: str, source: str) -> str:
     name = _safe_name(filename)
     if source == "assistant":
         return f"{DATA_DIR}/{name}"
-    return f"{DATA_DIR}/{hashlib.md5(file_id.encode()).hexdigest()}-{name}"  # noqa: S324 (a name, not security)
+    return f"{DATA_DIR}/{hashlib.md5(file_id.encode()).hexdigest()}-{name}"
 
 
 def _store_file(tenant: str, container_id: str, filename: str, data: bytes, source: str) -> Object:
@@ -407,8 +407,9 @@ def check_tool_container(value: Any, param: str) -> None:
         return
     if not isinstance(value, Mapping):
         raise invalid_request(
-            f"Missing required parameter: '{param}'." if value is None else
-            f"Invalid type for '{param}': expected one of a string or an object.",
+            f"Missing required parameter: '{param}'."
+            if value is None
+            else f"Invalid type for '{param}': expected one of a string or an object.",
             param,
             "missing_required_parameter" if value is None else "invalid_type",
         )
@@ -455,4 +456,3 @@ def write_file(tenant: str, container_id: str, filename: str, data: bytes) -> di
     """A file the container's code wrote (`source: "assistant"`), at `/mnt/data/<filename>`."""
     _touch(tenant, container_id)
     return _store_file(tenant, container_id, filename, data, "assistant")
-

@@ -73,7 +73,9 @@ def _unzip(data: bytes, param: str) -> list[tuple[str, bytes]]:
         if len(entries) > MAX_FILES:
             raise _bad_bundle(f"Skill bundle has {len(entries)} files; the maximum is {MAX_FILES}.", param)
         if sum(info.file_size for info in entries) > MAX_BUNDLE_BYTES:
-            raise _bad_bundle(f"Skill bundle is larger than {MAX_BUNDLE_BYTES // (1024 * 1024)} MB uncompressed.", param)
+            raise _bad_bundle(
+                f"Skill bundle is larger than {MAX_BUNDLE_BYTES // (1024 * 1024)} MB uncompressed.", param
+            )
         return [(_clean_path(info.filename, param), archive.read(info)) for info in entries]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError) as error:
         raise _bad_bundle(f"The uploaded zip file could not be read: {error}.", param) from None
@@ -137,8 +139,7 @@ def _check_meta(meta: Mapping[str, Any], param: str) -> tuple[str, str]:
         raise _bad_bundle(f"{MANIFEST} front matter is missing 'description'.", param)
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise _bad_bundle(
-            f"Skill description is too long ({len(description)} characters); the maximum is "
-            f"{MAX_DESCRIPTION_LENGTH}.",
+            f"Skill description is too long ({len(description)} characters); the maximum is {MAX_DESCRIPTION_LENGTH}.",
             param,
         )
     return name, description.strip()
@@ -150,9 +151,7 @@ def parse_bundle(uploads: Sequence[tuple[str, bytes]], param: str = "files") -> 
         raise invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
     if len(uploads) > MAX_FILES:
         raise _bad_bundle(f"Too many files: {len(uploads)}; the maximum is {MAX_FILES}.", param)
-    single_zip = len(uploads) == 1 and (
-        uploads[0][0].lower().endswith(".zip") or uploads[0][1][:4] == b"PK\x03\x04"
-    )
+    single_zip = len(uploads) == 1 and (uploads[0][0].lower().endswith(".zip") or uploads[0][1][:4] == b"PK\x03\x04")
     if single_zip:
         zip_bytes = uploads[0][1]
         files = _unzip(zip_bytes, param)
@@ -420,7 +419,9 @@ def reference(tenant: str, skill_id: str, version: str | None, param: str) -> di
     record = get_store().get(tenant, COLLECTION, skill_id)
     if record is None:
         raise invalid_request(f"Skill with id '{skill_id}' not found.", f"{param}.skill_id", "invalid_value")
-    resolved = record["default_version"] if version is None else record["latest_version"] if version == "latest" else version
+    resolved = (
+        record["default_version"] if version is None else record["latest_version"] if version == "latest" else version
+    )
     if resolved not in record["_versions"]:
         raise invalid_request(
             f"Version '{version}' of skill '{skill_id}' not found.", f"{param}.version", "invalid_value"
@@ -444,7 +445,6 @@ def inline(skill: Mapping[str, Any], param: str) -> dict[str, Any]:
         ) from None
     bundle = parse_bundle([("skill.zip", raw)], f"{param}.source.data")
     return {"type": "inline", "name": bundle.name, "description": bundle.description}
-
 
 
 def parse_flag(value: str | None, param: str) -> bool:
