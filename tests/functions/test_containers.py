@@ -191,6 +191,10 @@ def test_idle_container_expires_by_the_clock_and_refuses_use(client: openai.Open
             },
             "skills[0].source.data",
         ),
+        (
+            {"name": "x", "network_policy": {"type": "allowlist", "allowed_domains": ["a.com"], "domain_secrets": [5]}},
+            "network_policy.domain_secrets[0]",
+        ),
         ({"name": "x", "color": "red"}, "color"),
     ],
 )
@@ -325,6 +329,10 @@ def test_code_interpreter_streams_its_code(client: openai.OpenAI) -> None:
         ({"type": "code_interpreter"}, "tools[0].container"),
         ({"type": "code_interpreter", "container": 7}, "tools[0].container"),
         ({"type": "code_interpreter", "container": {"type": "manual"}}, "tools[0].container.type"),
+        (
+            {"type": "code_interpreter", "container": {"type": "auto", "network_policy": "x"}},
+            "tools[0].container.network_policy",
+        ),
         (
             {"type": "code_interpreter", "container": {"type": "auto", "memory_limit": "3g"}},
             "tools[0].container.memory_limit",

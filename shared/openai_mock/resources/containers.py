@@ -131,9 +131,20 @@ def _check_expires_after(value: ExpiresAfter | None) -> dict[str, Any]:
     return {"anchor": value.anchor, "minutes": value.minutes}
 
 
-def _check_network_policy(policy: Mapping[str, Any] | None, param: str = "network_policy") -> dict[str, Any] | None:
+def _object(value: Any, param: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise invalid_request(
+            f"Invalid type for '{param}': expected an object, but got {type(value).__name__} instead.",
+            param,
+            "invalid_type",
+        )
+    return value
+
+
+def _check_network_policy(policy: Any, param: str = "network_policy") -> dict[str, Any] | None:
     if policy is None:
         return None
+    policy = _object(policy, param)
     check_enum(policy.get("type"), ("disabled", "allowlist"), f"{param}.type")
     if policy["type"] == "disabled":
         return {"type": "disabled"}
@@ -144,14 +155,26 @@ def _check_network_policy(policy: Mapping[str, Any] | None, param: str = "networ
             f"{param}.allowed_domains",
             "invalid_value",
         )
-    for index, secret in enumerate(policy.get("domain_secrets") or []):
+    secrets = policy.get("domain_secrets")
+    if secrets is not None and (not isinstance(secrets, list) or not secrets):
+        raise invalid_request(
+            f"Invalid '{param}.domain_secrets': expected a non-empty array of objects.",
+            f"{param}.domain_secrets",
+            "invalid_value",
+        )
+    for index, secret in enumerate(secrets or []):
         where = f"{param}.domain_secrets[{index}]"
+        secret = _object(secret, where)
         for key in ("domain", "name", "value"):
-            if not isinstance((secret or {}).get(key), str) or not secret[key]:
-                raise invalid_request(f"Missing required parameter: '{where}.{key}'.", f"{where}.{key}")
+            if not isinstance(secret.get(key), str) or not secret[key]:
+                raise invalid_request(
+                    f"Missing required parameter: '{where}.{key}'.", f"{where}.{key}", "missing_required_parameter"
+                )
         if secret["domain"] not in domains:
             raise invalid_request(
-                f"Invalid '{where}.domain': '{secret['domain']}' is not in 'allowed_domains'.", f"{where}.domain"
+                f"Invalid '{where}.domain': '{secret['domain']}' is not in 'allowed_domains'.",
+                f"{where}.domain",
+                "invalid_value",
             )
     return {"type": "allowlist", "allowed_domains": list(domains)}  # secrets are never echoed
 
