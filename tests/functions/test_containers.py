@@ -372,3 +372,28 @@ def _tenant() -> str:
     from openai_mock.web.auth import principal_for_key
 
     return principal_for_key("sk-test").tenant
+
+
+def test_counting_input_tokens_runs_the_same_code_and_writes_nothing(client: openai.OpenAI) -> None:
+    stored = _stored_file(client, "scores.csv", b"team,points\nred,10\nblue,30\n")
+    container = client.containers.create(name="data", file_ids=[stored])
+    clock.advance(30)
+    for tool_container in (container.id, {"type": "auto", "file_ids": [stored]}):
+        request: dict[str, Any] = {
+            "model": "gpt-4.1",
+            "input": "Summarise the points in the CSV file",
+            "tools": [{"type": "code_interpreter", "container": tool_container}],
+        }
+        active = client.containers.retrieve(container.id).last_active_at
+        clock.advance(5)
+        counted = client.responses.input_tokens.count(**request)
+        assert client.containers.retrieve(container.id).last_active_at == active  # nothing touched
+        assert [c.id for c in client.containers.list().data] == [container.id]  # nothing created
+        assert len(client.containers.files.list(container.id).data) == 1  # nothing written
+        created = client.responses.create(**request)
+        assert created.usage is not None and counted.input_tokens == created.usage.input_tokens
+        for made in client.containers.list().data:
+            if made.id != container.id:
+                client.containers.delete(made.id)
+        for written in client.containers.files.list(container.id).data[:-1]:
+            client.containers.files.delete(written.id, container_id=container.id)

@@ -314,12 +314,14 @@ def _safe_name(filename: str) -> str:
     return name.lstrip(".") or "file"
 
 
-def _file_path(file_id: str, filename: str, source: str) -> str:
-    """Where a file lands: uploads get a unique prefix (the real API's `<32 hex>-name`), written files their name."""
+def _file_path(filename: str, data: bytes, source: str) -> str:
+    """Where a file lands: uploads get a content-derived prefix (the real API's `<32 hex>-name`: the same file, the
+    same path, so code reading it reads the same), written files their name."""
     name = _safe_name(filename)
     if source == "assistant":
         return f"{DATA_DIR}/{name}"
-    return f"{DATA_DIR}/{hashlib.md5(file_id.encode()).hexdigest()}-{name}"
+    digest = hashlib.md5(name.encode() + b"\0" + data).hexdigest()
+    return f"{DATA_DIR}/{digest}-{name}"
 
 
 def _store_file(tenant: str, container_id: str, filename: str, data: bytes, source: str) -> Object:
@@ -330,7 +332,7 @@ def _store_file(tenant: str, container_id: str, filename: str, data: bytes, sour
         "created_at": clock.now_seconds(),
         "bytes": len(data),
         "container_id": container_id,
-        "path": _file_path(file_id, filename, source),
+        "path": _file_path(filename, data, source),
         "source": source,
     }
     blobs = get_blobs()
@@ -462,6 +464,18 @@ def container_for_tool(tenant: str, value: ToolContainer, param: str) -> dict[st
         [],
     )
     return _public(_store_container(tenant, record, copies))
+
+
+def preview_for_tool(tenant: str, value: ToolContainer, param: str) -> list[tuple[str, bytes]]:
+    """(path, bytes) a code_interpreter call would find in its container, with nothing created or touched (token
+    counting): the named container's files (404 unknown, 400 expired), or the tool's `file_ids` as "auto" would
+    copy them."""
+    if isinstance(value, str):
+        if is_expired(_record(tenant, value)):
+            raise _expired_error(param)
+        return read_files(tenant, value)
+    copies = _copied_files(tenant, list(value.get("file_ids") or []), f"{param}.file_ids")
+    return [(_file_path(name, data, "user"), data) for name, data in copies]
 
 
 def read_files(tenant: str, container_id: str) -> list[tuple[str, bytes]]:

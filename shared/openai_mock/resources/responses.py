@@ -499,19 +499,26 @@ def _file_search_results(tenant: str, turn: builder.Turn) -> list[dict[str, Any]
     ]
 
 
-def _run_code(tenant: str, turn: builder.Turn, headers: Mapping[str, str]) -> dict[str, Any]:
+def _run_code(tenant: str, turn: builder.Turn, headers: Mapping[str, str], *, dry: bool) -> dict[str, Any]:
     """The one call into the containers: the code_interpreter tool's container (made for "auto"), the code run
-    over its files, and the file the code wrote there."""
+    over its files, and the file the code wrote there. `dry` (token counting): the same code and logs, nothing
+    created, touched or written."""
     from openai_mock.generation import code_interpreter  # only code_interpreter turns need it
 
     index, tool = next((i, t) for i, t in enumerate(turn.request["tools"]) if t["type"] == "code_interpreter")
-    container = containers.container_for_tool(tenant, tool["container"], f"tools[{index}].container")
-    files = containers.read_files(tenant, container["id"])
+    param = f"tools[{index}].container"
     rng = request_rng({"code_interpreter": _material(turn)}, headers)
-    run = code_interpreter.run(builder.last_user_text(turn.conversation) or "", files, rng)
-    written = containers.write_file(tenant, container["id"], run.filename, run.data)
+    prompt = builder.last_user_text(turn.conversation) or ""
+    if dry:
+        run = code_interpreter.run(prompt, containers.preview_for_tool(tenant, tool["container"], param), rng)
+        written = {"id": "", "path": f"{containers.DATA_DIR}/{run.filename}"}
+        container_id = ""
+    else:
+        container_id = containers.container_for_tool(tenant, tool["container"], param)["id"]
+        run = code_interpreter.run(prompt, containers.read_files(tenant, container_id), rng)
+        written = containers.write_file(tenant, container_id, run.filename, run.data)
     return {
-        "container_id": container["id"],
+        "container_id": container_id,
         "code": run.code,
         "logs": run.logs,
         "file_id": written["id"],
@@ -606,8 +613,8 @@ def generate(
     hosted = None if script is not None else builder.hosted_tool(request, turn.conversation)
     if hosted == "file_search":
         turn.search_results = _file_search_results(tenant, turn)
-    elif hosted == "code_interpreter" and fixtures:  # counting tokens runs no code
-        turn.code_run = _run_code(tenant, turn, headers)
+    elif hosted == "code_interpreter":
+        turn.code_run = _run_code(tenant, turn, headers, dry=not fixtures)  # counting tokens writes nothing
     rng = request_rng(_material(turn), headers)
     response = builder.build_response(
         turn,
