@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from typing import Any
 
 import openai
@@ -397,3 +398,25 @@ def test_counting_input_tokens_runs_the_same_code_and_writes_nothing(client: ope
                 client.containers.delete(made.id)
         for written in client.containers.files.list(container.id).data[:-1]:
             client.containers.files.delete(written.id, container_id=container.id)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_binary_files_through_the_lambda_handlers(version: str) -> None:
+    """Multipart uploads in and octet-stream downloads out through API Gateway events (base64 both ways) and
+    Mangum: the bytes survive exactly; skills' zips too."""
+    from functions.containers.app import handler as containers_handler
+    from functions.skills.app import handler as skills_handler
+    from tests.support.sdk import lambda_client
+
+    containers_sdk = lambda_client(containers_handler, version)  # type: ignore[arg-type]
+    container = containers_sdk.containers.create(name="lambda")
+    payload = bytes(range(256)) * 64 + b"\r\n--boundary-lookalike--\r\n"
+    uploaded = containers_sdk.containers.files.create(container.id, file=("odd.bin", payload))
+    assert containers_sdk.containers.files.content.retrieve(uploaded.id, container_id=container.id).read() == payload
+
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("lam/SKILL.md", "---\nname: lam\ndescription: Through Lambda.\n---\n")
+    skills_sdk = lambda_client(skills_handler, version)  # type: ignore[arg-type]
+    skill = skills_sdk.skills.create(files=("lam.zip", bundle.getvalue()))
+    assert skills_sdk.skills.content.retrieve(skill.id).read() == bundle.getvalue()
