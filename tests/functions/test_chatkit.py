@@ -243,3 +243,14 @@ def test_chatkit_state_on_dynamodb(moto_persistence: None, client: openai.OpenAI
     _turn(http, session.id, "It was order 1234.", thread["id"])
     assert len(client.beta.chatkit.threads.list_items(thread["id"]).data) == 4
     assert client.beta.chatkit.sessions.cancel(session.id).status == "cancelled"
+
+
+def test_chatkit_state_is_per_api_key(client: openai.OpenAI, http: TestClient, client_for: Any) -> None:
+    session = client.beta.chatkit.sessions.create(user="user_1", workflow={"id": "wf_1"})
+    thread = _turn(http, session.id, "Hello")
+    stranger = client_for("sk-someone-else")
+    with pytest.raises(openai.NotFoundError):
+        stranger.beta.chatkit.threads.retrieve(thread["id"])
+    with pytest.raises(openai.NotFoundError):
+        stranger.beta.chatkit.sessions.cancel(session.id)
+    assert stranger.beta.chatkit.threads.list().data == []

@@ -217,3 +217,14 @@ def test_skill_bundles_on_dynamodb_and_s3(moto_persistence: None, client: openai
     client.skills.delete(skill.id)
     with pytest.raises(openai.NotFoundError):
         client.skills.versions.retrieve("1", skill_id=skill.id)
+
+
+def test_skills_are_per_api_key(client: openai.OpenAI, client_for: Any) -> None:
+    skill = client.skills.create(files=("csv-insights.zip", BUNDLE))
+    stranger = client_for("sk-someone-else")
+    with pytest.raises(openai.NotFoundError):
+        stranger.skills.content.retrieve(skill.id)
+    assert stranger.skills.list().data == []
+    refused = stranger.containers.create
+    with pytest.raises(openai.BadRequestError):
+        refused(name="x", skills=[{"type": "skill_reference", "skill_id": skill.id}])
