@@ -46,6 +46,17 @@ def _error(answer: Any, status: int = 400) -> dict[str, Any]:
     return error
 
 
+def _corrupted_zip() -> bytes:
+    """A zip whose directory is fine but whose deflated SKILL.md is not: the archive opens, the member fails."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("SKILL.md", _manifest() + b"x" * 1000)
+    data = bytearray(out.getvalue())
+    start = data.find(b"SKILL.md") + len("SKILL.md") + 10
+    data[start : start + 20] = bytes(byte ^ 0xFF for byte in data[start : start + 20])
+    return bytes(data)
+
+
 BUNDLE = _zip({"csv-insights/SKILL.md": _manifest(), "csv-insights/scripts/summary.py": b"print('summary')\n"})
 
 
@@ -140,6 +151,7 @@ def test_list_skills_paginates(client: openai.OpenAI, http: TestClient) -> None:
         ([("SKILL.md", b"---\nname: Bad Name!\ndescription: x\n---\n")], "Invalid skill name"),
         ([("SKILL.md", b"---\nname: quiet\n---\n")], "missing 'description'"),
         ([("bundle.zip", b"PK\x03\x04 but not really a zip")], "could not be read"),
+        ([("bundle.zip", _corrupted_zip())], "could not be read"),
         ([("bundle.zip", _zip({"../SKILL.md": _manifest()}))], "Paths must be relative"),
         ([("SKILL.md", _manifest()), ("a/SKILL.md", _manifest())], None),  # root manifest wins: valid
     ],

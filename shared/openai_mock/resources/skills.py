@@ -16,6 +16,7 @@ import binascii
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,7 +78,16 @@ def _unzip(data: bytes, param: str) -> list[tuple[str, bytes]]:
                 f"Skill bundle is larger than {MAX_BUNDLE_BYTES // (1024 * 1024)} MB uncompressed.", param
             )
         return [(_clean_path(info.filename, param), archive.read(info)) for info in entries]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError) as error:
+    # A corrupt member (zlib.error), an encrypted one (RuntimeError), an unknown compression (NotImplementedError)…
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        RuntimeError,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+    ) as error:
         raise _bad_bundle(f"The uploaded zip file could not be read: {error}.", param) from None
 
 
