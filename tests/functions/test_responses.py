@@ -426,7 +426,7 @@ def test_input_items_paginate_in_both_orders(client: openai.OpenAI, http: TestCl
         ({"model": "gpt-4o", "input": "x", "temperature": 3}, 400, "temperature"),
         ({"model": "gpt-4o", "input": "x", "truncation": "sometimes"}, 400, "truncation"),
         ({"model": "gpt-4o", "input": "x", "include": ["everything"]}, 400, "include[0]"),
-        ({"model": "gpt-4o", "input": "x", "tools": [{"type": "code_interpreter"}]}, 400, "tools[0].type"),
+        ({"model": "gpt-4o", "input": "x", "tools": [{"type": "code_interpreter"}]}, 400, "tools[0].container"),
         (
             {
                 "model": "gpt-4o",

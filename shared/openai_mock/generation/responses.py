@@ -28,6 +28,7 @@ HOSTED_TOOLS = {
     "web_search": "web_search",
     "web_search_2025_08_26": "web_search",
     "computer_use_preview": "computer",
+    "code_interpreter": "code_interpreter",
 }
 _TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output")
 # A computer-use task: look first (screenshot), then act (click); after two observed actions, report in text.
@@ -49,6 +50,8 @@ class Turn:
     history: list[dict[str, Any]]  # the items of earlier responses (previous_response_id chain)
     items: list[dict[str, Any]]  # this request's input items, normalised, with ids
     search_results: list[dict[str, Any]] = field(default_factory=list)  # file_search, when it runs
+    # code_interpreter, when it runs: container_id, code, logs, and the file the code wrote (file_id, filename)
+    code_run: dict[str, Any] | None = None
     cached_tokens: int = 0
 
     @property
@@ -289,6 +292,24 @@ def _cite(answer: str, sources: Sequence[Mapping[str, str]]) -> tuple[str, list[
     return (answer + ")" if annotations else answer), annotations
 
 
+def _cite_container_file(answer: str, run: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """Link the file the code wrote (`sandbox:/mnt/data/…`, as the real model does) with a container_file_citation
+    spanning the link."""
+    link = f"[{run['filename']}](sandbox:{run['path']})"
+    answer = answer.rstrip() + "\n\nThe result is saved as "
+    start = len(answer)
+    answer += link + "."
+    citation = {
+        "type": "container_file_citation",
+        "container_id": run["container_id"],
+        "file_id": run["file_id"],
+        "filename": run["filename"],
+        "start_index": start,
+        "end_index": start + len(link),
+    }
+    return answer, [citation]
+
+
 def _computer_action(turn: Turn, rng: random.Random) -> dict[str, Any]:
     tool = next(tool for tool in turn.request["tools"] if tool["type"] == "computer_use_preview")
     if not any(item["type"] == "computer_call_output" for item in turn.conversation):
@@ -358,6 +379,19 @@ def _answer(
         )
         found = "; ".join(f"{source['title']} ({source['url']})" for source in sources)
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "web_search", {"query": query}, found)
+    elif kind == "code_interpreter" and turn.code_run is not None:
+        run = turn.code_run
+        hosted.append(
+            {
+                "type": "code_interpreter_call",
+                "id": new_id("code_interpreter_call"),
+                "status": "completed",
+                "container_id": run["container_id"],
+                "code": run["code"],
+                "outputs": [{"type": "logs", "logs": run["logs"]}],
+            }
+        )
+        chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "python", {"code": run["code"]}, run["logs"])
     completion = chat.build_chat_completion(
         chat_req, rng, completion_id="", created=created, reasoning=reasoning, script=script
     )
@@ -387,8 +421,9 @@ def _answer(
         return out
     answer: str = message.get("content") or ""
     annotations: list[dict[str, Any]] = []
-    if sources and answer and not out.truncated:
-        answer, annotations = _cite(answer, sources)
+    code_run = turn.code_run if kind == "code_interpreter" else None
+    if (sources or code_run) and answer and not out.truncated:
+        answer, annotations = _cite(answer, sources) if sources else _cite_container_file(answer, code_run or {})
         budget = turn.request.get("max_output_tokens")
         fitted = text.fit(answer, model=model, max_tokens=None if budget is None else budget - out.reasoning_tokens)
         out.output_tokens += fitted.token_count - tokens.count_tokens(message["content"], model)
@@ -552,6 +587,8 @@ def present(response: Mapping[str, Any], include: Sequence[str]) -> dict[str, An
             item = {**item, "results": None}
         elif item["type"] == "web_search_call" and "web_search_call.action.sources" not in include and "action" in item:
             item = {**item, "action": {key: value for key, value in item["action"].items() if key != "sources"}}
+        elif item["type"] == "code_interpreter_call" and "code_interpreter_call.outputs" not in include:
+            item = {**item, "outputs": None}
         output.append(item)
     return {**response, "output": output}
 
@@ -570,6 +607,8 @@ def _opened(item: Mapping[str, Any]) -> dict[str, Any]:
         return {**item, "status": "in_progress", "results": None}
     if kind in ("web_search_call", "computer_call"):
         return {**item, "status": "in_progress"}
+    if kind == "code_interpreter_call":
+        return {**item, "status": "in_progress", "code": "", "outputs": None}
     return dict(item)
 
 
@@ -579,6 +618,13 @@ def _item_events(item: Mapping[str, Any], index: int, model: str) -> Iterator[di
     if kind in ("file_search_call", "web_search_call"):
         for phase in ("in_progress", "searching", "completed"):
             yield {"type": f"response.{kind}.{phase}", **where}
+    elif kind == "code_interpreter_call":
+        yield {"type": "response.code_interpreter_call.in_progress", **where}
+        for fragment in chat.fragments(item["code"] or "", model):
+            yield {"type": "response.code_interpreter_call_code.delta", **where, "delta": fragment}
+        yield {"type": "response.code_interpreter_call_code.done", **where, "code": item["code"] or ""}
+        yield {"type": "response.code_interpreter_call.interpreting", **where}
+        yield {"type": "response.code_interpreter_call.completed", **where}
     elif kind == "reasoning":
         for summary_index, part in enumerate(item["summary"]):
             at = {**where, "summary_index": summary_index}

@@ -21,7 +21,7 @@ from openai_mock.generation import responses as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import conversations, models
+from openai_mock.resources import containers, conversations, models
 from openai_mock.resources.models import serving_spec
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem, strict_schema_problem
@@ -37,6 +37,7 @@ _ITEM_TYPES = (
     "computer_call",
     "file_search_call",
     "web_search_call",
+    "code_interpreter_call",
     "reasoning",
     "item_reference",
     "compaction",
@@ -49,6 +50,7 @@ _TOOL_TYPES = (
     "web_search",
     "web_search_2025_08_26",
     "computer_use_preview",
+    "code_interpreter",
 )
 _ROLES = ("user", "assistant", "system", "developer")
 _PARTS = {
@@ -267,6 +269,8 @@ def _check_tool(tool: Mapping[str, Any], param: str) -> None:
             raise _missing(f"{param}.vector_store_ids")
         check_max_items(stores, 2, f"{param}.vector_store_ids")
         check_range(tool.get("max_num_results"), f"{param}.max_num_results", 1, 50)
+    elif kind == "code_interpreter":
+        containers.check_tool_container(tool.get("container"), f"{param}.container")
     elif kind == "computer_use_preview":
         for key in ("display_width", "display_height"):
             if not isinstance(tool.get(key), int):
@@ -496,6 +500,34 @@ def _file_search_results(tenant: str, turn: builder.Turn) -> list[dict[str, Any]
     ]
 
 
+def _run_code(tenant: str, turn: builder.Turn, headers: Mapping[str, str], *, dry: bool) -> dict[str, Any]:
+    """The one call into the containers: the code_interpreter tool's container (made for "auto"), the code run
+    over its files, and the file the code wrote there. `dry` (token counting): the same code and logs, nothing
+    created, touched or written."""
+    from openai_mock.generation import code_interpreter  # only code_interpreter turns need it
+
+    index, tool = next((i, t) for i, t in enumerate(turn.request["tools"]) if t["type"] == "code_interpreter")
+    param = f"tools[{index}].container"
+    rng = request_rng({"code_interpreter": _material(turn)}, headers)
+    prompt = builder.last_user_text(turn.conversation) or ""
+    if dry:
+        run = code_interpreter.run(prompt, containers.preview_for_tool(tenant, tool["container"], param), rng)
+        written = {"id": "", "path": f"{containers.DATA_DIR}/{run.filename}"}
+        container_id = ""
+    else:
+        container_id = containers.container_for_tool(tenant, tool["container"], param)["id"]
+        run = code_interpreter.run(prompt, containers.read_files(tenant, container_id), rng)
+        written = containers.write_file(tenant, container_id, run.filename, run.data)
+    return {
+        "container_id": container_id,
+        "code": run.code,
+        "logs": run.logs,
+        "file_id": written["id"],
+        "filename": run.filename,
+        "path": written["path"],
+    }
+
+
 def _material(turn: builder.Turn) -> dict[str, Any]:
     """What decides the answer: the request minus delivery fields, and the conversation minus random ids."""
     conversation = [{key: value for key, value in item.items() if key != "id"} for item in turn.conversation]
@@ -579,8 +611,11 @@ def generate(
         if fixtures
         else None
     )
-    if script is None and builder.hosted_tool(request, turn.conversation) == "file_search":
+    hosted = None if script is not None else builder.hosted_tool(request, turn.conversation)
+    if hosted == "file_search":
         turn.search_results = _file_search_results(tenant, turn)
+    elif hosted == "code_interpreter":
+        turn.code_run = _run_code(tenant, turn, headers, dry=not fixtures)  # counting tokens writes nothing
     rng = request_rng(_material(turn), headers)
     response = builder.build_response(
         turn,
