@@ -64,6 +64,10 @@ class Settings(BaseModel):
     # Model ids the catalogue lacks: "none" answers 404 model_not_found; "family" serves an id whose name a
     # known family's rule matches (gpt-5.9-mini as gpt-5-mini). Per request: x-mock-accept-unknown-models.
     accept_unknown_models: Literal["none", "family"] = "none"
+    # Python graders (evals, /fine_tuning/alpha/graders, reinforcement fine-tuning): "refuse" answers OpenAI's
+    # 400; "subprocess" runs each grader's `grade(sample, item)` in a separate, resource-limited Python process
+    # (docs/evals.md says what that sandbox does and does not hold back).
+    python_graders: Literal["refuse", "subprocess"] = "refuse"
 
     def scaled(self, seconds: float) -> float:
         """A clock-derived duration at this deployment's time scale."""
