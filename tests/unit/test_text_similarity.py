@@ -41,6 +41,10 @@ def test_bleu_smooths_orders_without_matches() -> None:
     assert similarity("bleu", CAT_HYP, CAT_REF) == pytest.approx(expected, abs=1e-9)
 
 
+def test_bleu_without_a_common_word_is_zero() -> None:
+    assert similarity("bleu", "Paris", "x") == 0.0
+
+
 def test_gleu_is_the_smaller_of_n_gram_precision_and_recall() -> None:
     # Matches over orders 1–4: 8 + 6 + 4 + 2 = 20 of 9 + 8 + 7 + 6 = 30 n-grams on either side.
     assert similarity("gleu", FOX_HYP, FOX_REF) == pytest.approx(20 / 30)

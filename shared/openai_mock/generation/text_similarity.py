@@ -5,7 +5,8 @@
 - `bleu`: BLEU (Papineni et al., 2002) of one hypothesis against one reference: the geometric mean of the clipped
   1- to 4-gram precisions times the brevity penalty exp(1 - r/c) when the hypothesis is shorter. Sentence-level,
   as sacreBLEU scores one sentence: orders the hypothesis is too short to have are left out (effective order),
-  and an order without any match counts as 1 / (2^k · total) for its k-th such order ("exp" smoothing).
+  and an order without any match counts as 1 / (2^k · total) for its k-th such order ("exp" smoothing);
+  without a single matching word the score is 0.
 - `gleu`: Google-BLEU (Wu et al., 2016): the 1- to 4-gram matches over all orders, min(precision, recall).
 - `meteor`: METEOR (Banerjee & Lavie, 2005) with its exact-match stage: unigram alignment, F-mean
   P·R / (α·P + (1-α)·R) with α = 0.9, times 1 - γ·(chunks/matches)^β with γ = 0.5, β = 3 (stemming and
@@ -73,6 +74,8 @@ def bleu(hypothesis: str, reference: str) -> float:
         if total <= 0:  # effective order: the hypothesis has no n-grams this long
             break
         matches = _overlap(_ngrams(hyp, n), _ngrams(ref, n))
+        if matches == 0 and n == 1:  # not one word in common: nothing to smooth
+            return 0.0
         if matches == 0:
             smoothing *= 2
             precision = 1.0 / (smoothing * total)

@@ -488,11 +488,22 @@ def _check_input_messages(spec: Any, param: str) -> dict[str, Any]:
         return dict(spec)
     template = spec.get("template")
     checked = graders.check_messages(template, f"{param}.template")
-    return {**spec, "template": checked}
+    return {**spec, "template": [_eval_item(message) for message in checked]}
 
 
-def _check_run_source(tenant: str, data_source: Mapping[str, Any]) -> tuple[str, list[Any], str | None]:
-    """(data source type, rows, sampling model or None); 400 for anything the API refuses."""
+def _eval_item(message: Mapping[str, Any]) -> dict[str, Any]:
+    """A template message as the API echoes it: an EvalItem, its text a typed content part."""
+    content = message["content"]
+    if isinstance(content, str):
+        kind = "output_text" if message["role"] == "assistant" else "input_text"
+        content = {"type": kind, "text": content}
+    return {"type": "message", "role": message["role"], "content": content}
+
+
+def _check_run_source(
+    tenant: str, data_source: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Any], str | None]:
+    """(the data source as the run shows it, its rows, the sampling model or None); 400 for what the API refuses."""
     kind = data_source.get("type")
     if kind is None:
         raise _bad("Missing required parameter: 'data_source.type'.", "data_source.type", "missing_required_parameter")
@@ -512,6 +523,7 @@ def _check_run_source(tenant: str, data_source: Mapping[str, Any]) -> tuple[str,
     else:
         rows = _jsonl_rows(tenant, source, "data_source.source")
     model = None
+    echo = dict(data_source)
     if kind != "jsonl":
         messages = data_source.get("input_messages")
         if messages is None and source["type"] in ("file_content", "file_id"):
@@ -521,7 +533,7 @@ def _check_run_source(tenant: str, data_source: Mapping[str, Any]) -> tuple[str,
                 "missing_required_parameter",
             )
         if messages is not None:
-            _check_input_messages(messages, "data_source.input_messages")
+            echo["input_messages"] = _check_input_messages(messages, "data_source.input_messages")
             model = data_source.get("model")
             if not isinstance(model, str):
                 raise _bad(
@@ -536,7 +548,7 @@ def _check_run_source(tenant: str, data_source: Mapping[str, Any]) -> tuple[str,
                     f"The model '{model}' cannot be sampled by a '{kind}' data source.", "data_source.model"
                 )
         _check_sampling(data_source.get("sampling_params"))
-    return kind, rows, model
+    return echo, rows, model
 
 
 def _check_sampling(params: Any) -> None:
@@ -743,7 +755,8 @@ def _grade_row(
 def create_run(tenant: str, eval_id: str, body: CreateRunRequest) -> Object:
     evaluation = _eval(tenant, eval_id)
     check_metadata(body.metadata)
-    kind, rows, model = _check_run_source(tenant, body.data_source)
+    data_source, rows, model = _check_run_source(tenant, body.data_source)
+    kind = data_source["type"]
     if evaluation["data_source_config"]["type"] == "custom":
         schema = evaluation["data_source_config"]["schema"]["properties"]["item"]
         for index, (item, _sample_given) in enumerate(rows):
@@ -775,7 +788,7 @@ def create_run(tenant: str, eval_id: str, body: CreateRunRequest) -> Object:
     if failure is None:
         for index, row in enumerate(rows):
             due = started + (index + 1) * row_seconds
-            content, tally = _grade_row(tenant, criteria, body.data_source, model, row, due)
+            content, tally = _grade_row(tenant, criteria, data_source, model, row, due)
             tally["due"] = due
             tallies.append(tally)
             items.append(
@@ -799,7 +812,7 @@ def create_run(tenant: str, eval_id: str, body: CreateRunRequest) -> Object:
         "model": model or "",
         "created_at": now,
         "report_url": REPORT_URL.format(eval_id=eval_id, run_id=run_id),
-        "data_source": body.data_source,
+        "data_source": data_source,
         "metadata": body.metadata or {},
         "_criteria": [criterion["id"] for criterion in criteria],
         "_rows": tallies,
