@@ -321,6 +321,14 @@ def _dataset(tenant: str, file_id: str, param: str, kind: str, spec: models.Mode
         if not raw.strip():
             continue
         line = json.loads(raw)  # the Files API only stores valid JSONL for purpose fine-tune
+        unanswered = kind == "supervised" and "messages" in line
+        if unanswered and not any(message.get("role") == "assistant" for message in line["messages"]):
+            raise invalid_request(
+                f"Invalid file format for {param} {file_id}: line {number} has no assistant message to learn from "
+                "(a prompt without an answer is a reinforcement fine-tuning example).",
+                param,
+                "invalid_file_format",
+            )
         if key not in line:
             method = "the DPO method" if kind == "dpo" else f"supervised fine-tuning of {spec.id}"
             raise invalid_request(
