@@ -7,7 +7,7 @@ against the 2026-08-21 contract."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 import openai
 import pytest
@@ -23,7 +23,7 @@ AUTH = {"Authorization": "Bearer sk-test"}
 SPEC = "2026-08-21"
 START = 1_800_000_000
 
-ITEM_SCHEMA = {
+ITEM_SCHEMA: dict[str, object] = {
     "type": "object",
     "properties": {"country": {"type": "string"}, "capital": {"type": "string"}},
     "required": ["country", "capital"],
@@ -99,9 +99,7 @@ def _sampled_source(rows: list[dict[str, Any]] = ROWS) -> dict[str, Any]:
 
 
 def _run(http: TestClient, eval_id: str, data_source: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    created = _ok(
-        http.post(f"/v1/evals/{eval_id}/runs", json={"data_source": data_source, **extra}, headers=AUTH), 201
-    )
+    created = _ok(http.post(f"/v1/evals/{eval_id}/runs", json={"data_source": data_source, **extra}, headers=AUTH), 201)
     assert_conforms("POST", f"/v1/evals/{eval_id}/runs", 201, created, spec=SPEC)
     return created
 
@@ -125,7 +123,7 @@ def test_eval_create_retrieve_update_list_delete(client: openai.OpenAI, http: Te
     assert criterion["operation"] == "ilike" and criterion["id"].startswith("names the capital-")
 
     fetched = client.evals.retrieve(created["id"])
-    assert fetched.name == "Capitals" and fetched.testing_criteria[1].evaluation_metric == "rouge_l"
+    assert fetched.name == "Capitals" and fetched.testing_criteria[1].model_dump()["evaluation_metric"] == "rouge_l"
     _get(http, f"/v1/evals/{created['id']}")
 
     updated = _ok(http.post(f"/v1/evals/{created['id']}", json={"name": "Capitals v2"}, headers=AUTH))
@@ -185,14 +183,22 @@ def test_logs_and_stored_completions_configs(client: openai.OpenAI, http: TestCl
         ({"data_source_config": {"type": "custom"}}, "data_source_config.item_schema"),
         ({"testing_criteria": []}, "testing_criteria"),
         ({"testing_criteria": [{**CRITERIA[0], "operation": "contains"}]}, "testing_criteria[0].operation"),
-        ({"testing_criteria": [{**CRITERIA[1], "evaluation_metric": "bleurt"}]}, "testing_criteria[0].evaluation_metric"),
+        (
+            {"testing_criteria": [{**CRITERIA[1], "evaluation_metric": "bleurt"}]},
+            "testing_criteria[0].evaluation_metric",
+        ),
         (
             {"testing_criteria": [{k: v for k, v in CRITERIA[1].items() if k != "pass_threshold"}]},
             "testing_criteria[0].pass_threshold",
         ),
         ({"testing_criteria": [{**CRITERIA[0], "input": "{{answer}}"}]}, "testing_criteria[0].input"),
         (
-            {"testing_criteria": [CRITERIA[0], {"type": "multi", "name": "m", "graders": CRITERIA[0], "calculate_output": "m"}]},
+            {
+                "testing_criteria": [
+                    CRITERIA[0],
+                    {"type": "multi", "name": "m", "graders": CRITERIA[0], "calculate_output": "m"},
+                ]
+            },
             "testing_criteria[1].type",
         ),
         (
@@ -211,7 +217,11 @@ def test_logs_and_stored_completions_configs(client: openai.OpenAI, http: TestCl
             "testing_criteria[0].passing_labels",
         ),
         (
-            {"testing_criteria": [{"type": "python", "name": "py", "source": "def grade(sample, item):\n    return 1"}]},
+            {
+                "testing_criteria": [
+                    {"type": "python", "name": "py", "source": "def grade(sample, item):\n    return 1"}
+                ]
+            },
             "testing_criteria[0].type",
         ),
         ({"metadata": {"k" * 65: "v"}}, None),
@@ -258,7 +268,7 @@ def test_sampled_run_progresses_by_the_clock_and_its_counts_add_up(client: opena
     counts = done.result_counts
     assert counts.total == 3 and counts.passed + counts.failed + counts.errored == 3
     [usage] = done.per_model_usage
-    assert usage.model_name == "gpt-4o-mini" and usage.invocation_count == 3
+    assert usage.run_model_name == "gpt-4o-mini" and usage.invocation_count == 3
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens > 0
     per = {r.testing_criteria: r for r in done.per_testing_criteria_results}
     assert set(per) == {criterion["id"] for criterion in evaluation["testing_criteria"]}
@@ -286,7 +296,7 @@ def test_sampled_run_progresses_by_the_clock_and_its_counts_add_up(client: opena
     assert listing["has_more"] is True and len(listing["data"]) == 2
     one = _get(http, f"{path}/output_items/{listing['data'][0]['id']}")
     assert one["id"] == listing["data"][0]["id"] and one["results"][0]["name"] == "names the capital"
-    status = "pass" if passed_rows else "fail"
+    status: Literal["pass", "fail"] = "pass" if passed_rows else "fail"
     filtered = client.evals.runs.output_items.list(run["id"], eval_id=evaluation["id"], status=status)
     assert filtered.data and all(item.status == status for item in filtered.data)
 
@@ -297,7 +307,10 @@ def test_the_same_run_samples_the_same_answers(http: TestClient) -> None:
     second = _run(http, evaluation["id"], _sampled_source())
     clock.advance(60)
     answers = [
-        [item["sample"]["output"][0]["content"] for item in _get(http, f"/v1/evals/{evaluation['id']}/runs/{run['id']}/output_items")["data"]]
+        [
+            item["sample"]["output"][0]["content"]
+            for item in _get(http, f"/v1/evals/{evaluation['id']}/runs/{run['id']}/output_items")["data"]
+        ]
         for run in (first, second)
     ]
     assert answers[0] == answers[1] and all(answers[0])
@@ -307,10 +320,34 @@ def test_jsonl_run_grades_given_samples_exactly(client: openai.OpenAI, http: Tes
     evaluation = _create_eval(
         http,
         testing_criteria=[
-            {"type": "string_check", "name": "eq", "input": "{{sample.output_text}}", "reference": "{{item.capital}}", "operation": "eq"},
-            {"type": "string_check", "name": "ne", "input": "{{sample.output_text}}", "reference": "{{item.capital}}", "operation": "ne"},
-            {"type": "string_check", "name": "like", "input": "{{sample.output_text}}", "reference": "{{item.capital}}", "operation": "like"},
-            {"type": "string_check", "name": "ilike", "input": "{{sample.output_text}}", "reference": "{{item.capital}}", "operation": "ilike"},
+            {
+                "type": "string_check",
+                "name": "eq",
+                "input": "{{sample.output_text}}",
+                "reference": "{{item.capital}}",
+                "operation": "eq",
+            },
+            {
+                "type": "string_check",
+                "name": "ne",
+                "input": "{{sample.output_text}}",
+                "reference": "{{item.capital}}",
+                "operation": "ne",
+            },
+            {
+                "type": "string_check",
+                "name": "like",
+                "input": "{{sample.output_text}}",
+                "reference": "{{item.capital}}",
+                "operation": "like",
+            },
+            {
+                "type": "string_check",
+                "name": "ilike",
+                "input": "{{sample.output_text}}",
+                "reference": "{{item.capital}}",
+                "operation": "ilike",
+            },
             {
                 "type": "text_similarity",
                 "name": "bleu",
@@ -345,15 +382,27 @@ def test_jsonl_run_grades_given_samples_exactly(client: openai.OpenAI, http: Tes
     assert [(r.passed, r.failed) for r in done.per_testing_criteria_results] == [(1, 2), (2, 1), (1, 2), (2, 1), (1, 2)]
 
 
-def test_run_over_a_file_and_a_missing_template_variable_errors_the_row(client: openai.OpenAI, http: TestClient) -> None:
+def test_run_over_a_file_and_a_missing_template_variable_errors_the_row(
+    client: openai.OpenAI, http: TestClient
+) -> None:
     evaluation = _create_eval(
         http,
         data_source_config={"type": "custom", "item_schema": {"type": "object"}},
         testing_criteria=[
-            {"type": "string_check", "name": "exact", "input": "{{item.answer}}", "reference": "{{item.expected}}", "operation": "eq"}
+            {
+                "type": "string_check",
+                "name": "exact",
+                "input": "{{item.answer}}",
+                "reference": "{{item.expected}}",
+                "operation": "eq",
+            }
         ],
     )
-    lines = [{"item": {"answer": "4", "expected": "4"}}, {"item": {"answer": "5", "expected": "4"}}, {"item": {"answer": "4"}}]
+    lines = [
+        {"item": {"answer": "4", "expected": "4"}},
+        {"item": {"answer": "5", "expected": "4"}},
+        {"item": {"answer": "4"}},
+    ]
     uploaded = client.files.create(
         file=("rows.jsonl", "\n".join(json.dumps(line) for line in lines).encode()), purpose="evals"
     )
@@ -366,7 +415,9 @@ def test_run_over_a_file_and_a_missing_template_variable_errors_the_row(client: 
     [criterion] = done.per_testing_criteria_results
     assert (criterion.passed, criterion.failed) == (1, 1)
     errored = client.evals.runs.output_items.list(run.id, eval_id=evaluation["id"]).data[2]
-    assert errored.status == "fail" and errored.results[0].model_extra["error"]["code"] == "invalid_variable_error"
+    assert (
+        errored.status == "fail" and (errored.results[0].model_extra or {})["error"]["code"] == "invalid_variable_error"
+    )
 
 
 def test_run_over_stored_chat_completions(client: openai.OpenAI, http: TestClient) -> None:
@@ -408,15 +459,20 @@ def test_run_over_stored_chat_completions(client: openai.OpenAI, http: TestClien
     clock.advance(60)
     items = client.evals.runs.output_items.list(logged.id, eval_id=evaluation.id).data
     assert len(items) == 2
-    assert {item.datasource_item["input"][0]["content"] for item in items} == {
+    rows: list[Any] = [item.datasource_item for item in items]
+    assert {row["input"][0]["content"] for row in rows} == {
         "What is the capital of France?",
         "What is the capital of Peru?",
     }
-    assert all(item.sample.output[0].content == item.datasource_item["output"][0]["content"] for item in items)
+    assert [item.sample.output[0].content for item in items] == [row["output"][0]["content"] for row in rows]
     again = client.evals.runs.output_items.list(resampled.id, eval_id=evaluation.id).data
     assert len(again) == 1 and again[0].sample.model == "gpt-4.1-mini"
-    assert again[0].sample.input[0].content == again[0].datasource_item["input"][0]["content"]
-    assert client.evals.runs.retrieve(resampled.id, eval_id=evaluation.id).per_model_usage[0].model_name == "gpt-4.1-mini"
+    resampled_row: Any = again[0].datasource_item
+    assert again[0].sample.input[0].content == resampled_row["input"][0]["content"]
+    assert (
+        client.evals.runs.retrieve(resampled.id, eval_id=evaluation.id).per_model_usage[0].run_model_name
+        == "gpt-4.1-mini"
+    )
 
 
 def test_run_over_stored_responses(client: openai.OpenAI) -> None:
@@ -425,7 +481,13 @@ def test_run_over_stored_responses(client: openai.OpenAI) -> None:
     evaluation = client.evals.create(
         data_source_config={"type": "logs"},
         testing_criteria=[
-            {"type": "string_check", "name": "madrid", "input": "{{sample.output_text}}", "reference": "Madrid", "operation": "ilike"}
+            {
+                "type": "string_check",
+                "name": "madrid",
+                "input": "{{sample.output_text}}",
+                "reference": "Madrid",
+                "operation": "ilike",
+            }
         ],
     )
     run = client.evals.runs.create(
@@ -474,9 +536,11 @@ def test_model_graders_score_and_label_deterministically(client: openai.OpenAI, 
         for item in items:
             score, label = item.results
             assert 1 <= score.score <= 7 and score.passed == (score.score >= 4)
-            grader_answer = json.loads(score.sample["output"][0]["content"])
+            score_sample: Any = score.sample
+            grader_answer = json.loads(score_sample["output"][0]["content"])
             assert grader_answer["result"] == score.score and grader_answer["steps"]
-            chosen = json.loads(label.sample["output"][0]["content"])["label"]
+            label_sample: Any = label.sample
+            chosen = json.loads(label_sample["output"][0]["content"])["label"]
             assert chosen in tone["labels"] and label.passed == (chosen in tone["passing_labels"])
             assert label.score == (1.0 if label.passed else 0.0)
     assert results[0] == results[1]
@@ -486,7 +550,7 @@ def test_model_graders_score_and_label_deterministically(client: openai.OpenAI, 
 
 def test_cancel_stops_the_run_where_it_is(client: openai.OpenAI, http: TestClient) -> None:
     heard: list[tuple[str, str]] = []
-    evals.on_run_terminal(lambda tenant, run, event: heard.append((run["id"], event)))
+    evals.on_run_terminal(lambda _tenant, run, event: heard.append((run["id"], event)))
     try:
         evaluation = _create_eval(http)
         run = _run(http, evaluation["id"], _sampled_source())
@@ -513,7 +577,15 @@ def test_cancel_stops_the_run_where_it_is(client: openai.OpenAI, http: TestClien
 def test_failed_runs(client: openai.OpenAI, http: TestClient) -> None:
     evaluation = client.evals.create(
         data_source_config={"type": "stored_completions"},
-        testing_criteria=[{"type": "string_check", "name": "x", "input": "{{sample.output_text}}", "reference": "x", "operation": "eq"}],
+        testing_criteria=[
+            {
+                "type": "string_check",
+                "name": "x",
+                "input": "{{sample.output_text}}",
+                "reference": "x",
+                "operation": "eq",
+            }
+        ],
     )
     empty = client.evals.runs.create(
         evaluation.id, data_source={"type": "completions", "source": {"type": "stored_completions", "model": "gpt-5"}}
@@ -553,12 +625,18 @@ def test_runs_list_paginates_and_delete_removes_items(client: openai.OpenAI, htt
         ({"type": "csv", "source": {"type": "file_content", "content": []}}, "data_source.type"),
         ({"type": "jsonl", "source": {"type": "stored_completions"}}, "data_source.source.type"),
         ({"type": "jsonl", "source": {"type": "file_id", "id": "file-missing"}}, "data_source.source.id"),
-        ({"type": "jsonl", "source": {"type": "file_content", "content": [{"item": {"country": "Peru"}}]}}, "data_source.source.content[0].item"),
+        (
+            {"type": "jsonl", "source": {"type": "file_content", "content": [{"item": {"country": "Peru"}}]}},
+            "data_source.source.content[0].item",
+        ),
         ({**_sampled_source(), "input_messages": None}, "data_source.input_messages"),
         ({**_sampled_source(), "model": "gpt-nonexistent"}, "model"),
         ({**_sampled_source(), "sampling_params": {"temperature": 3}}, "data_source.sampling_params.temperature"),
         (
-            {**_sampled_source(), "input_messages": {"type": "template", "template": [{"role": "robot", "content": "x"}]}},
+            {
+                **_sampled_source(),
+                "input_messages": {"type": "template", "template": [{"role": "robot", "content": "x"}]},
+            },
             "data_source.input_messages.template[0].role",
         ),
     ],

@@ -70,8 +70,12 @@ def test_run_text_similarity_grader_computes_bleu(client: openai.OpenAI, http: T
         http, {"grader": grader, "item": item, "model_sample": "the quick brown fox jumped over the lazy dog"}
     )
     assert answer["reward"] == pytest.approx(BLEU_FOX, abs=1e-9)
-    assert answer["metadata"]["scores"] == {"bleu": answer["reward"]} and answer["metadata"]["type"] == "text_similarity"
-    assert not any(value for key, value in answer["metadata"]["errors"].items() if not key.endswith(("_type", "_details")))
+    assert (
+        answer["metadata"]["scores"] == {"bleu": answer["reward"]} and answer["metadata"]["type"] == "text_similarity"
+    )
+    assert not any(
+        value for key, value in answer["metadata"]["errors"].items() if not key.endswith(("_type", "_details"))
+    )
     sdk = client.fine_tuning.alpha.graders.run(
         grader=grader,  # type: ignore[arg-type]
         item=item,
@@ -138,7 +142,7 @@ def test_validate_grader_echoes_it(client: openai.OpenAI, http: TestClient) -> N
     assert_conforms("POST", "/v1/fine_tuning/alpha/graders/validate", 200, answer, spec=SPEC)
     assert answer == {"grader": STRING_CHECK}
     checked = client.fine_tuning.alpha.graders.validate(
-        grader={"type": "multi", "name": "m", "graders": STRING_CHECK, "calculate_output": "exact"}  # type: ignore[arg-type]
+        grader={"type": "multi", "name": "m", "graders": STRING_CHECK, "calculate_output": "exact"}  # type: ignore[arg-type,typeddict-item]
     )
     assert checked.grader is not None and checked.grader.type == "multi"
 
@@ -148,10 +152,28 @@ def test_validate_grader_echoes_it(client: openai.OpenAI, http: TestClient) -> N
     [
         ({**STRING_CHECK, "operation": "regex"}, "grader.operation"),
         ({k: v for k, v in STRING_CHECK.items() if k != "reference"}, "grader.reference"),
-        ({"type": "text_similarity", "name": "s", "input": "a", "reference": "b", "evaluation_metric": "bertscore"}, "grader.evaluation_metric"),
-        ({"type": "multi", "name": "m", "graders": STRING_CHECK, "calculate_output": "exact + other"}, "grader.calculate_output"),
-        ({"type": "multi", "name": "m", "graders": STRING_CHECK, "calculate_output": "__import__('os')"}, "grader.calculate_output"),
-        ({"type": "score_model", "name": "s", "model": "gpt-4o-mini", "input": [{"role": "user", "content": "x"}], "range": [1, 0]}, "grader.range"),
+        (
+            {"type": "text_similarity", "name": "s", "input": "a", "reference": "b", "evaluation_metric": "bertscore"},
+            "grader.evaluation_metric",
+        ),
+        (
+            {"type": "multi", "name": "m", "graders": STRING_CHECK, "calculate_output": "exact + other"},
+            "grader.calculate_output",
+        ),
+        (
+            {"type": "multi", "name": "m", "graders": STRING_CHECK, "calculate_output": "__import__('os')"},
+            "grader.calculate_output",
+        ),
+        (
+            {
+                "type": "score_model",
+                "name": "s",
+                "model": "gpt-4o-mini",
+                "input": [{"role": "user", "content": "x"}],
+                "range": [1, 0],
+            },
+            "grader.range",
+        ),
         ({"type": "python", "name": "p", "source": "def grade(sample, item):\n    return 1.0"}, "grader.type"),
         ({"type": "grep", "name": "g"}, "grader.type"),
     ],
@@ -300,7 +322,10 @@ def test_checkpoint_permissions_need_an_admin_key_and_valid_input(http: TestClie
 
 def test_reinforcement_job_with_a_grader(client: openai.OpenAI, http: TestClient) -> None:
     lines = [
-        {"messages": [{"role": "user", "content": f"What is {i} times 3? Answer with the number."}], "answer": str(3 * i)}
+        {
+            "messages": [{"role": "user", "content": f"What is {i} times 3? Answer with the number."}],
+            "answer": str(3 * i),
+        }
         for i in range(12)
     ]
     grader = {**STRING_CHECK, "name": "exact answer"}
@@ -329,7 +354,13 @@ def test_reinforcement_job_with_a_grader(client: openai.OpenAI, http: TestClient
     rewards = [e.data["train_reward_mean"] for e in metrics]  # type: ignore[index]
     assert len(rewards) == metrics[0].data["total_steps"] and all(0 <= r <= 1 for r in rewards)  # type: ignore[index]
     assert rewards[-1] > rewards[0]
-    assert_conforms("GET", f"/v1/fine_tuning/jobs/{job.id}/events", 200, _ok(http.get(f"/v1/fine_tuning/jobs/{job.id}/events", headers=AUTH)), spec=SPEC)
+    assert_conforms(
+        "GET",
+        f"/v1/fine_tuning/jobs/{job.id}/events",
+        200,
+        _ok(http.get(f"/v1/fine_tuning/jobs/{job.id}/events", headers=AUTH)),
+        spec=SPEC,
+    )
 
 
 @pytest.mark.parametrize(
@@ -337,13 +368,26 @@ def test_reinforcement_job_with_a_grader(client: openai.OpenAI, http: TestClient
     [
         ({"model": "gpt-4o-mini"}, "model"),
         ({"method": {"type": "reinforcement"}}, "method.reinforcement.grader"),
-        ({"method": {"type": "reinforcement", "reinforcement": {"grader": {**STRING_CHECK, "operation": "bad"}}}}, "method.reinforcement.grader.operation"),
         (
-            {"method": {"type": "reinforcement", "reinforcement": {"grader": STRING_CHECK, "hyperparameters": {"reasoning_effort": "max"}}}},
+            {"method": {"type": "reinforcement", "reinforcement": {"grader": {**STRING_CHECK, "operation": "bad"}}}},
+            "method.reinforcement.grader.operation",
+        ),
+        (
+            {
+                "method": {
+                    "type": "reinforcement",
+                    "reinforcement": {"grader": STRING_CHECK, "hyperparameters": {"reasoning_effort": "max"}},
+                }
+            },
             "method.reinforcement.hyperparameters.reasoning_effort",
         ),
         (
-            {"method": {"type": "reinforcement", "reinforcement": {"grader": STRING_CHECK, "hyperparameters": {"compute_multiplier": 11}}}},
+            {
+                "method": {
+                    "type": "reinforcement",
+                    "reinforcement": {"grader": STRING_CHECK, "hyperparameters": {"compute_multiplier": 11}},
+                }
+            },
             "method.reinforcement.hyperparameters.compute_multiplier",
         ),
         ({"method": {"type": "supervised"}, "model": "o4-mini"}, "model"),

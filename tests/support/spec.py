@@ -364,7 +364,10 @@ _ERRATA: dict[str, tuple[tuple[tuple[str, ...], dict[str, Any]], ...]] = {
     "2026-08-21": (
         (("EvalRun", "error"), {"nullable": True}),
         (("EvalRunOutputItem", "sample", "error"), {"nullable": True}),
-        (("FineTuningJob", "status"), {"enum": ["validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled"]}),
+        (
+            ("FineTuningJob", "status"),
+            {"enum": ["validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled"]},
+        ),
     ),
 }
 

@@ -327,11 +327,11 @@ def events_until(
     """The events that have happened by `now` (oldest first); pauses push the rest of the story later, a
     cancellation cuts it short."""
     end = now if cancelled_at is None else min(now, cancelled_at)
-    happened = []
-    for at, *rest in all_events(story):
+    happened: list[tuple[int, str, str, str, dict[str, Any] | None]] = []
+    for at, message, level, kind, data in all_events(story):
         real = real_time(at, pauses)
         if real is not None and real <= end:
-            happened.append((real, *rest))
+            happened.append((real, message, level, kind, data))
     for start, resumed in pauses:
         if start <= end:
             happened.append((start, "Fine-tuning job paused", "info", "message", None))

@@ -171,7 +171,7 @@ def evaluate_formula(formula: str, scores: Mapping[str, float]) -> float:
         if isinstance(node, ast.Expression):
             return value(node.body)
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            return float(node.value)  # type: ignore[arg-type]  # parse_formula admits numbers only
         if isinstance(node, ast.Name):
             return float(scores[node.id])
         if isinstance(node, ast.UnaryOp):
@@ -324,4 +324,3 @@ def model_grade(
         passed = label in grader["passing_labels"]
         score = 1.0 if passed else 0.0
     return Grade(score, passed, sample=sample, usage=tokens, model=grader["model"])
-

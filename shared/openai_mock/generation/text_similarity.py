@@ -25,6 +25,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
 from rapidfuzz import fuzz, utils
 
@@ -114,9 +115,7 @@ def meteor(hypothesis: str, reference: str) -> float:
     matches = len(alignment)
     if matches == 0:
         return 0.0
-    chunks = 1 + sum(
-        1 for (i, j), (k, m) in zip(alignment, alignment[1:], strict=False) if not (k == i + 1 and m == j + 1)
-    )
+    chunks = 1 + sum(1 for (i, j), (k, m) in pairwise(alignment) if not (k == i + 1 and m == j + 1))
     precision, recall = matches / len(hyp), matches / len(ref)
     fmean = precision * recall / (METEOR_ALPHA * precision + (1 - METEOR_ALPHA) * recall)
     penalty = METEOR_GAMMA * (chunks / matches) ** METEOR_BETA

@@ -384,8 +384,8 @@ def _jsonl_rows(tenant: str, source: Mapping[str, Any], param: str) -> list[tupl
                 f"Invalid file {file_id}: line {number} is not a JSON object.", f"{param}.id", "invalid_file_format"
             )
         item = line["item"] if isinstance(line.get("item"), dict) else line
-        sample = line.get("sample") if isinstance(line.get("sample"), dict) else {}
-        rows.append((item, sample))
+        given = line.get("sample")
+        rows.append((item, given if isinstance(given, dict) else {}))
     return rows
 
 
@@ -500,9 +500,7 @@ def _eval_item(message: Mapping[str, Any]) -> dict[str, Any]:
     return {"type": "message", "role": message["role"], "content": content}
 
 
-def _check_run_source(
-    tenant: str, data_source: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[Any], str | None]:
+def _check_run_source(tenant: str, data_source: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any], str | None]:
     """(the data source as the run shows it, its rows, the sampling model or None); 400 for what the API refuses."""
     kind = data_source.get("type")
     if kind is None:
@@ -544,9 +542,7 @@ def _check_run_source(
             spec = models.serving_spec(tenant, model)
             endpoint = models.CHAT if kind == "completions" else models.RESPONSES
             if not spec.serves(endpoint):
-                raise _bad(
-                    f"The model '{model}' cannot be sampled by a '{kind}' data source.", "data_source.model"
-                )
+                raise _bad(f"The model '{model}' cannot be sampled by a '{kind}' data source.", "data_source.model")
         _check_sampling(data_source.get("sampling_params"))
     return echo, rows, model
 
@@ -558,7 +554,9 @@ def _check_sampling(params: Any) -> None:
         raise _bad("Invalid type for 'data_source.sampling_params': expected an object.", "data_source.sampling_params")
     for key, low, high in (("temperature", 0, 2), ("top_p", 0, 1)):
         value = params.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high
+        ):
             raise _bad(
                 f"Invalid 'data_source.sampling_params.{key}': expected a number between {low} and {high}.",
                 f"data_source.sampling_params.{key}",
@@ -724,7 +722,8 @@ def _grade_row(
     else:
         namespace = {key: value for key, value in given.items() if key != "_usage"}
         sample = _given_sample(given, item)
-    results, outcomes = [], []
+    results: list[dict[str, Any]] = []
+    outcomes: list[bool | None] = []  # per criterion: passed, failed, or None (errored)
     errored = sample["error"] is not None
     for criterion in criteria:
         entry: dict[str, Any] = {"name": criterion["name"], "type": criterion["type"], "sample": None}
@@ -736,7 +735,9 @@ def _grade_row(
             grade = graders.grade(tenant, criterion, item, namespace, DEFAULT_SEED)
         except graders.GraderError as error:
             errored = True
-            results.append({**entry, "score": 0.0, "passed": False, "error": {"code": error.kind, "message": error.message}})
+            results.append(
+                {**entry, "score": 0.0, "passed": False, "error": {"code": error.kind, "message": error.message}}
+            )
             outcomes.append(None)
             continue
         results.append({**entry, "score": grade.score, "passed": grade.passed, "sample": grade.sample})
@@ -882,7 +883,12 @@ def _public_run(run: Mapping[str, Any], now: int) -> Object:
     public = {key: value for key, value in run.items() if not key.startswith("_")}
     public.update(
         status=status,
-        result_counts={"total": len(done), "errored": errored, "failed": len(done) - errored - passed, "passed": passed},
+        result_counts={
+            "total": len(done),
+            "errored": errored,
+            "failed": len(done) - errored - passed,
+            "passed": passed,
+        },
         per_testing_criteria_results=per_criterion,
         per_model_usage=list(usage.values()),
         error=run["_failure"] if status == "failed" else None,

@@ -27,8 +27,8 @@ from openai_mock import clock
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.fields import Decimal
-from openai_mock.generation import fine_tuning as builder
 from openai_mock.generation import chat as chat_builder
+from openai_mock.generation import fine_tuning as builder
 from openai_mock.generation.chat import count_message_tokens
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.ids import new_id
@@ -380,7 +380,7 @@ def _planned_failure(
 def _baseline(tenant: str, file_id: str, grader: Mapping[str, Any], spec: models.ModelSpec) -> float:
     """The grader's mean reward on the base model's answers to the first training examples: where the
     reinforcement curve starts. Each example is the item (`{{item.…}}`), its answer the sample."""
-    scores = []
+    scores: list[float] = []
     for raw in files.read_file_bytes(tenant, file_id, "training_file").decode().splitlines():
         if len(scores) == BASELINE_EXAMPLES:
             break
@@ -806,7 +806,13 @@ def _permissions(tenant: str, collection: str) -> list[Object]:
 
 
 def list_permissions(
-    org: organization.Organization, checkpoint: str, *, project_id: str | None, after: str | None, limit: int, order: str
+    org: organization.Organization,
+    checkpoint: str,
+    *,
+    project_id: str | None,
+    after: str | None,
+    limit: int,
+    order: str,
 ) -> Object:
     collection = _checkpoint(checkpoint)
     check_enum(order, ("ascending", "descending"), "order")

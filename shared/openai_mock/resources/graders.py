@@ -127,8 +127,7 @@ def check_messages(value: Any, param: str) -> list[dict[str, Any]]:
         raise _wrong_type(param, "an array", value)
     if not value:
         raise invalid_request(
-            f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array "
-            "instead.",
+            f"Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array instead.",
             param,
             "empty_array",
         )
@@ -341,7 +340,7 @@ def _run_python(source: str, sample: Mapping[str, Any], item: Mapping[str, Any])
     payload = json.dumps({"source": source, "sample": sample, "item": item})
     with tempfile.TemporaryDirectory() as workdir:
         try:
-            done = subprocess.run(  # noqa: S603 - the command is fixed; the grader's source goes in on stdin
+            done = subprocess.run(
                 [sys.executable, "-I", "-S", "-c", _RUNNER],
                 input=payload,
                 capture_output=True,
@@ -349,7 +348,7 @@ def _run_python(source: str, sample: Mapping[str, Any], item: Mapping[str, Any])
                 timeout=PYTHON_TIMEOUT_SECONDS,
                 env={},
                 cwd=workdir,
-                preexec_fn=limit,  # noqa: PLW1509 - only setrlimit, no threads involved
+                preexec_fn=limit,
                 check=False,
             )
         except subprocess.TimeoutExpired:
