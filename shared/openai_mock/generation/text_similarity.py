@@ -27,8 +27,6 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
 
-from rapidfuzz import fuzz, utils
-
 from openai_mock.generation.embeddings import cosine_similarity, embed_array
 
 METRICS = (
@@ -154,6 +152,8 @@ def rouge_l(hypothesis: str, reference: str) -> float:
 
 
 def fuzzy_match(hypothesis: str, reference: str) -> float:
+    from rapidfuzz import fuzz, utils  # imported when first needed: not every cold start grades
+
     return float(fuzz.WRatio(hypothesis, reference, processor=utils.default_process)) / 100.0
 
 
