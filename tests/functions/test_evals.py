@@ -633,6 +633,16 @@ def test_runs_list_paginates_and_delete_removes_items(client: openai.OpenAI, htt
         ({**_sampled_source(), "model": "gpt-nonexistent"}, "model"),
         ({**_sampled_source(), "sampling_params": {"temperature": 3}}, "data_source.sampling_params.temperature"),
         (
+            {**_sampled_source(), "sampling_params": {"tools": [{"type": "function", "name": "f", "parameters": 5}]}},
+            "data_source.sampling_params.tools[0].parameters",
+        ),
+        (
+            {**_sampled_source(), "sampling_params": {"response_format": {"type": "json_schema", "json_schema": {}}}},
+            "data_source.sampling_params.response_format",
+        ),
+        ({"type": "completions", "source": {"type": "stored_completions", "limit": "ten"}}, "data_source.source.limit"),
+        ({"type": "responses", "source": {"type": "responses", "users": [1]}}, "data_source.source.users"),
+        (
             {
                 **_sampled_source(),
                 "input_messages": {"type": "template", "template": [{"role": "robot", "content": "x"}]},

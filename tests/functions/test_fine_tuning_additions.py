@@ -176,6 +176,16 @@ def test_validate_grader_echoes_it(client: openai.OpenAI, http: TestClient) -> N
         ),
         ({"type": "python", "name": "p", "source": "def grade(sample, item):\n    return 1.0"}, "grader.type"),
         ({"type": "grep", "name": "g"}, "grader.type"),
+        (
+            {
+                "type": "score_model",
+                "name": "s",
+                "model": "gpt-4o-mini",
+                "input": [{"role": "user", "content": "x"}],
+                "sampling_params": {"temperature": 5},
+            },
+            "grader.sampling_params.temperature",
+        ),
     ],
 )
 def test_bad_grader_is_refused_with_its_param(http: TestClient, grader: dict[str, Any], param: str) -> None:

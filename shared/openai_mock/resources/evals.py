@@ -38,6 +38,7 @@ from openai_mock.ids import new_id, stable_id
 from openai_mock.pagination import ListParams, Page, list_object, paginate
 from openai_mock.resources import chat, files, graders, models, responses
 from openai_mock.rng import seeded_rng
+from openai_mock.schema_checks import check_function, check_json_schema_format
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
@@ -473,6 +474,37 @@ def _stored_response_rows(tenant: str, source: Mapping[str, Any]) -> list[tuple[
     return rows
 
 
+_FILTERS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "limit": (int, "an integer"),
+    "created_after": (int, "an integer"),
+    "created_before": (int, "an integer"),
+    "model": (str, "a string"),
+    "metadata": (dict, "an object"),
+    "instructions_search": (str, "a string"),
+    "users": (list, "an array of strings"),
+    "tools": (list, "an array of strings"),
+    "temperature": ((int, float), "a number"),
+    "top_p": ((int, float), "a number"),
+    "reasoning_effort": (str, "a string"),
+}
+
+
+def _check_filters(source: Mapping[str, Any]) -> None:
+    """A stored-completions or responses source's filters: each of its type, or null."""
+    for key, (kinds, expected) in _FILTERS.items():
+        value = source.get(key)
+        if value is None:
+            continue
+        param = f"data_source.source.{key}"
+        wrong = isinstance(value, bool) or not isinstance(value, kinds)
+        if isinstance(value, list):
+            wrong = wrong or not all(isinstance(entry, str) for entry in value)
+        if wrong:
+            raise _bad(f"Invalid type for '{param}': expected {expected}.", param, "invalid_type")
+        if (key == "limit" and value < 1) or (key.startswith("created_") and value < 0):
+            raise _bad(f"Invalid '{param}': {value} is below the minimum.", param)
+
+
 def _check_input_messages(spec: Any, param: str) -> dict[str, Any]:
     if not isinstance(spec, dict):
         raise _bad(f"Invalid type for '{param}': expected an object.", param, "invalid_type")
@@ -514,6 +546,7 @@ def _check_run_source(tenant: str, data_source: Mapping[str, Any]) -> tuple[dict
     stored_kind = {"completions": "stored_completions", "responses": "responses"}.get(kind)
     allowed = ("file_content", "file_id", *((stored_kind,) if stored_kind else ()))
     check_enum(source.get("type"), allowed, "data_source.source.type")
+    _check_filters(source)
     if source["type"] == "stored_completions":
         rows = _stored_completion_rows(tenant, source)
     elif source["type"] == "responses":
@@ -574,6 +607,50 @@ def _check_sampling(params: Any) -> None:
             "Invalid 'data_source.sampling_params.max_completion_tokens': expected a value >= 1.",
             "data_source.sampling_params.max_completion_tokens",
         )
+    _check_formats_and_tools(params)
+
+
+def _check_formats_and_tools(params: Mapping[str, Any]) -> None:
+    """`response_format` / `text.format` (a usable JSON schema) and function `tools`, checked as chat checks them."""
+    tools = params.get("tools")
+    if tools is not None and (not isinstance(tools, list) or not all(isinstance(tool, dict) for tool in tools)):
+        raise _bad(
+            "Invalid type for 'data_source.sampling_params.tools': expected an array of tools.",
+            "data_source.sampling_params.tools",
+            "invalid_type",
+        )
+    for key, where in (("response_format", "response_format"), ("text", "text")):
+        value = params.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise _bad(
+                f"Invalid type for 'data_source.sampling_params.{where}': expected an object.",
+                f"data_source.sampling_params.{where}",
+                "invalid_type",
+            )
+    text_format = (params.get("text") or {}).get("format")
+    for where, spec in (("response_format", params.get("response_format")), ("text.format", text_format)):
+        if spec is None:
+            continue
+        if not isinstance(spec, dict):
+            raise _bad(
+                f"Invalid type for 'data_source.sampling_params.{where}': expected an object.",
+                f"data_source.sampling_params.{where}",
+                "invalid_type",
+            )
+        check_enum(
+            spec.get("type"), ("text", "json_object", "json_schema"), f"data_source.sampling_params.{where}.type"
+        )
+        if spec["type"] == "json_schema":
+            named = spec.get("json_schema") if where == "response_format" else spec
+            try:
+                check_json_schema_format(named)
+            except OpenAIError as error:
+                param = f"data_source.sampling_params.{where}"
+                raise _bad(error.message, param, error.code or "invalid_value") from None
+    for index, tool in enumerate(tools or []):
+        function = tool.get("function") if "function" in tool else tool if tool.get("type") == "function" else None
+        if function is not None:
+            check_function(function, f"data_source.sampling_params.tools[{index}]")
 
 
 # --------------------------------------------------------------------------- sampling and grading
@@ -591,13 +668,15 @@ def _sampling_request(
         referenced = grading.resolve(spec["item_reference"], namespace)
         if isinstance(referenced, str):
             referenced = [{"role": "user", "content": referenced}]
-        if not isinstance(referenced, list):
+        if not isinstance(referenced, list) or not referenced:
             raise grading.TemplateError(spec["item_reference"])
-        messages = [
-            {"role": m.get("role", "user"), "content": grading.message_text(m.get("content", ""))}
-            for m in referenced
-            if isinstance(m, dict)
-        ]
+        messages = []
+        for message in referenced:
+            fits = isinstance(message, dict) and message.get("role", "user") in graders.ROLES
+            content = message.get("content", "") if isinstance(message, dict) else None
+            if not fits or not isinstance(content, str | dict | list):
+                raise grading.TemplateError(spec["item_reference"])
+            messages.append({"role": message.get("role", "user"), "content": grading.message_text(content)})
     params = data_source.get("sampling_params") or {}
     settings = {
         "seed": params.get("seed", DEFAULT_SEED),

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock
-from openai_mock.checks import check_enum
+from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import graders as builder
 from openai_mock.generation.text_similarity import METRICS
@@ -159,6 +159,33 @@ def _check_model(tenant: str, grader: Mapping[str, Any], param: str) -> str:
             "invalid_value",
         )
     return model
+
+
+def _check_grader_sampling(params: Any, param: str) -> None:
+    if params is None:
+        return
+    if not isinstance(params, dict):
+        raise _wrong_type(param, "an object", params)
+    for key in ("temperature", "top_p"):
+        _number(params, key, param, required=False)
+    for key in ("seed", "max_completions_tokens"):
+        value = params.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise _wrong_type(f"{param}.{key}", "an integer", value)
+    if (params.get("max_completions_tokens") or 1) < 1:
+        raise invalid_request(
+            f"Invalid '{param}.max_completions_tokens': expected a value >= 1.",
+            f"{param}.max_completions_tokens",
+            "integer_below_min_value",
+        )
+    check_range(params.get("temperature"), f"{param}.temperature", 0, 2, decimal=True)
+    check_range(params.get("top_p"), f"{param}.top_p", 0, 1, decimal=True)
+    if params.get("reasoning_effort") is not None:
+        check_enum(
+            params["reasoning_effort"],
+            ("none", "minimal", "low", "medium", "high", "xhigh"),
+            f"{param}.reasoning_effort",
+        )
 
 
 def python_allowed() -> bool:
@@ -309,6 +336,7 @@ def check_grader(
         if "input" not in checked:
             raise _missing(f"{param}.input")
         checked["input"] = check_messages(checked["input"], f"{param}.input")
+        _check_grader_sampling(checked.get("sampling_params"), f"{param}.sampling_params")
         if kind == "score_model":
             _check_range(checked, param)
             threshold = _number(checked, "pass_threshold", param, required=False)
