@@ -77,6 +77,10 @@ class Settings(BaseModel):
     webhooks_queue_url: str = ""
     webhooks_dead_letter_queue_url: str = ""
     sqs_endpoint: str | None = None
+    # Python graders (evals, /fine_tuning/alpha/graders, reinforcement fine-tuning): "refuse" answers OpenAI's
+    # 400; "subprocess" runs each grader's `grade(sample, item)` in a separate, resource-limited Python process
+    # (docs/evals.md says what that sandbox does and does not hold back).
+    python_graders: Literal["refuse", "subprocess"] = "refuse"
 
     def scaled(self, seconds: float) -> float:
         """A clock-derived duration at this deployment's time scale."""

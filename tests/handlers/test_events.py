@@ -123,9 +123,22 @@ _EXPECTED_404 = {
     "DeleteThreadMethod",
     "ListThreadItemsMethod",
     "mockChatKitThreadTurn",
+    "getEval",
+    "updateEval",
+    "deleteEval",
+    "getEvalRuns",
+    "createEvalRun",
+    "getEvalRun",
+    "cancelEvalRun",
+    "deleteEvalRun",
+    "getEvalRunOutputItems",
+    "getEvalRunOutputItem",
+    "pauseFineTuningJob",
+    "resumeFineTuningJob",
+    "deleteFineTuningCheckpointPermission",
 }
 # Creations that name an input object the event cannot upload first: the real API answers 400 for those.
-_EXPECTED_400 = {"createFineTuningJob", "createBatch"}
+_EXPECTED_400 = {"createFineTuningJob", "createBatch", "createFineTuningCheckpointPermission"}
 
 
 def _function_for(event: dict) -> object:

@@ -360,6 +360,30 @@ def _recursive_refs_to_refs(node: Any, ref: str) -> Any:
     return node
 
 
+# Where a schema contradicts the spec's own recorded example of the same object, the example (what the real API
+# sends) wins: (schema, property path, patch). EvalRun's and an output item's sample's `error` are `null` without
+# an error (the schema omits `nullable`); a paused fine-tuning job's status is "paused" (the enum omits it).
+_ERRATA: dict[str, tuple[tuple[tuple[str, ...], dict[str, Any]], ...]] = {
+    "2026-08-21": (
+        (("EvalRun", "error"), {"nullable": True}),
+        (("EvalRunOutputItem", "sample", "error"), {"nullable": True}),
+        (
+            ("FineTuningJob", "status"),
+            {"enum": ["validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled"]},
+        ),
+    ),
+}
+
+
+def _apply_errata(schemas: dict[str, Any], spec: str) -> None:
+    for (name, *path), patch in _ERRATA.get(spec, ()):
+        schema = schemas[name] = json.loads(json.dumps(schemas[name]))  # a copy: the loaded spec is shared
+        node = schema
+        for key in path:
+            node = node["properties"][key]
+        node.update(patch)
+
+
 @cache
 def _registry(spec: str) -> Registry[Any]:
     doc = load_spec(spec)
@@ -367,6 +391,7 @@ def _registry(spec: str) -> Registry[Any]:
     for name, schema in schemas.items():
         if "$recursiveAnchor" in schema:  # CompoundFilter (and 2026-08-21's BetaCompoundFilter)
             schemas[name] = _recursive_refs_to_refs(schema, _pointer("components", "schemas", name))
+    _apply_errata(schemas, spec)
     patched = {**doc, "components": {**doc["components"], "schemas": schemas}}
     registry: Registry[Any] = Registry().with_resource(
         _spec_uri(spec), _dialect(spec).resource.create_resource(patched)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,9 @@ MAX_AUTO_EPOCHS = 25
 MAX_BATCH_SIZE = 256
 AUTO_LEARNING_RATE_MULTIPLIER = 1.8
 AUTO_DPO_BETA = 0.1
+AUTO_COMPUTE_MULTIPLIER = 1.0
+AUTO_EVAL_INTERVAL = 1
+AUTO_EVAL_SAMPLES = 1
 
 # Stage durations in seconds (a small job finishes in minutes of mock time; tests advance the clock).
 VALIDATION_SECONDS = 8
@@ -65,6 +68,13 @@ def resolve_hyperparameters(method: str, requested: Mapping[str, Any], n_example
     }
     if method == "dpo":
         resolved["beta"] = pick("beta", AUTO_DPO_BETA)
+    if method == "reinforcement":
+        resolved.update(
+            compute_multiplier=pick("compute_multiplier", AUTO_COMPUTE_MULTIPLIER),
+            eval_interval=pick("eval_interval", AUTO_EVAL_INTERVAL),
+            eval_samples=pick("eval_samples", AUTO_EVAL_SAMPLES),
+            reasoning_effort=requested.get("reasoning_effort", "default"),
+        )
     return resolved
 
 
@@ -98,6 +108,27 @@ class Timeline:
     @classmethod
     def from_dict(cls, data: Mapping[str, int]) -> Timeline:
         return cls(**data)
+
+
+Pause = tuple[int, int | None]  # (paused at, resumed at or None while paused), real epoch seconds
+
+
+def real_time(at: int, pauses: Sequence[Pause]) -> int | None:
+    """When a moment of the job's plan (`at`, as if it never paused) happens in real time, each pause before it
+    pushing it later; None while an open pause holds it back."""
+    real = at
+    for start, end in pauses:
+        if real >= start:
+            if end is None:
+                return None
+            real += end - start
+    return real
+
+
+def story_time(now: int, pauses: Sequence[Pause]) -> int:
+    """How far along its plan a job is at real time `now`: `now` minus the time it spent paused."""
+    paused = sum(max(0, min(now, end if end is not None else now) - start) for start, end in pauses if start <= now)
+    return now - paused
 
 
 def steps_per_epoch(n_examples: int, batch_size: int) -> int:
@@ -164,6 +195,20 @@ def training_curve(seed: int, total_steps: int, with_validation: bool) -> list[S
         valid_accuracy = round(accuracy * rng.uniform(0.93, 0.99), 6) if with_validation else None
         curve.append(StepMetrics(step, loss, accuracy, valid_loss, valid_accuracy))
     return curve
+
+
+def reward_curve(seed: int, total_steps: int, baseline: float) -> list[float]:
+    """Reinforcement fine-tuning: the mean reward per step, climbing from the grader's baseline on the base
+    model's answers towards (but never past) 1."""
+    rng = seeded_rng({"fine_tuning_rewards": seed, "steps": total_steps})
+    ceiling = min(1.0, baseline + rng.uniform(0.2, 0.45) * (1 - baseline) + 0.05)
+    rate = rng.uniform(2.5, 4.5)
+    rewards = []
+    for step in range(1, total_steps + 1):
+        progress = step / max(1, total_steps)
+        value = ceiling - (ceiling - baseline) * math.exp(-rate * progress)
+        rewards.append(round(max(0.0, min(1.0, value * rng.uniform(0.98, 1.02))), 6))
+    return rewards
 
 
 def results_csv(curve: list[StepMetrics]) -> bytes:
@@ -233,6 +278,8 @@ class JobStory:
     curve: list[StepMetrics]
     fine_tuned_model: str
     failure: Mapping[str, Any] | None  # {"at": seconds, "error": {...}} when the job is bound to fail
+    rewards: list[float] | None = None  # reinforcement: the mean reward per step
+    grader: str | None = None  # reinforcement: how the grader was announced
 
 
 def all_events(story: JobStory) -> list[tuple[int, str, str, str, dict[str, Any] | None]]:
@@ -245,12 +292,20 @@ def all_events(story: JobStory) -> list[tuple[int, str, str, str, dict[str, Any]
         (t.created, f"Created fine-tuning job: {story.job_id}", "info", "message", None),
         (t.created, files, "info", "message", None),
         (t.validated, "Files validated, moving job to queued state", "info", "message", None),
-        (t.started, "Fine-tuning job started", "info", "message", None),
     ]
+    if story.grader is not None:
+        events.append((t.validated, story.grader, "info", "message", None))
+    events.append((t.started, "Fine-tuning job started", "info", "message", None))
     total = len(story.curve)
     for row in story.curve:
         at = t.step_time(row.step)
-        events.append((at, _step_message(row, total), "info", "metrics", _metrics_data(row, total)))
+        if story.rewards is not None:
+            reward = story.rewards[row.step - 1]
+            data = {**_metrics_data(row, total), "train_reward_mean": reward}
+            message = f"Step {row.step}/{total}: training reward={reward:.2f}"
+            events.append((at, message, "info", "metrics", data))
+        else:
+            events.append((at, _step_message(row, total), "info", "metrics", _metrics_data(row, total)))
         if row.step % story.steps_per_epoch == 0:
             events.append((at, f"Checkpoint created at step {row.step}", "info", "message", None))
     events += [
@@ -266,10 +321,23 @@ def all_events(story: JobStory) -> list[tuple[int, str, str, str, dict[str, Any]
     return events
 
 
-def events_until(story: JobStory, now: int, cancelled_at: int | None) -> list[dict[str, Any]]:
-    """The events that have happened by `now` (oldest first); a cancellation cuts the story short."""
+def events_until(
+    story: JobStory, now: int, cancelled_at: int | None, pauses: Sequence[Pause] = ()
+) -> list[dict[str, Any]]:
+    """The events that have happened by `now` (oldest first); pauses push the rest of the story later, a
+    cancellation cuts it short."""
     end = now if cancelled_at is None else min(now, cancelled_at)
-    happened = [event for event in all_events(story) if event[0] <= end]
+    happened: list[tuple[int, str, str, str, dict[str, Any] | None]] = []
+    for at, message, level, kind, data in all_events(story):
+        real = real_time(at, pauses)
+        if real is not None and real <= end:
+            happened.append((real, message, level, kind, data))
+    for start, resumed in pauses:
+        if start <= end:
+            happened.append((start, "Fine-tuning job paused", "info", "message", None))
+        if resumed is not None and resumed <= end:
+            happened.append((resumed, "Fine-tuning job resumed", "info", "message", None))
+    happened.sort(key=lambda event: event[0])  # stable: events of one moment keep their order
     if cancelled_at is not None and cancelled_at <= now:
         happened.append((cancelled_at, "The job has been cancelled", "info", "message", None))
     return [
@@ -278,13 +346,13 @@ def events_until(story: JobStory, now: int, cancelled_at: int | None) -> list[di
     ]
 
 
-def checkpoints_until(story: JobStory, end: int) -> list[dict[str, Any]]:
-    """One checkpoint per completed epoch (oldest first) made by time `end`."""
+def checkpoints_until(story: JobStory, end: int, pauses: Sequence[Pause] = ()) -> list[dict[str, Any]]:
+    """One checkpoint per completed epoch (oldest first) made by (real) time `end`."""
     checkpoints = []
     for epoch in range(1, story.n_epochs + 1):
         step = epoch * story.steps_per_epoch
-        at = story.timeline.step_time(step)
-        if at > end:
+        at = real_time(story.timeline.step_time(step), pauses)
+        if at is None or at > end:
             break
         row = story.curve[step - 1]
         metrics: dict[str, Any] = {

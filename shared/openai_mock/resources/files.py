@@ -149,7 +149,9 @@ def _messages_problem(messages: Any, where: str, need_assistant: bool) -> str | 
 
 def _fine_tune_line_problem(line: dict[str, Any]) -> str | None:
     if "messages" in line:  # chat format
-        return _messages_problem(line["messages"], "messages", need_assistant=True)
+        # A reinforcement fine-tuning example is a prompt (no assistant answer) with the fields its grader reads.
+        prompt_only = len(line) > 1 and isinstance(line["messages"], list)
+        return _messages_problem(line["messages"], "messages", need_assistant=not prompt_only)
     if "input" in line or "preferred_output" in line:  # preference (DPO) format
         source = line.get("input")
         if not isinstance(source, dict):

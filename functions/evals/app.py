@@ -1,0 +1,94 @@
+"""Evals: create, list, retrieve, update and delete evals; create, list, retrieve, cancel and delete their runs;
+list and retrieve a run's output items."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from openai_mock.pagination import ListParams
+from openai_mock.resources import evals
+from openai_mock.web.app_factory import create_app, make_handler
+from openai_mock.web.auth import tenant_of
+from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import list_query
+from openai_mock.web.request_body import json_body
+
+router = APIRouter(prefix="/v1/evals")
+OldestFirst = Annotated[ListParams, list_query(default_order="asc", before=False)]
+
+
+@router.post("", operation_id="createEval", status_code=201)
+async def create_eval(request: Request) -> JSONObject:
+    body = await json_body(request, evals.CreateEvalRequest)
+    return JSONObject(evals.create_eval(tenant_of(request), body), status_code=201)
+
+
+@router.get("", operation_id="listEvals")
+async def list_evals(
+    request: Request, params: OldestFirst, order_by: Annotated[str, Query()] = "created_at"
+) -> JSONObject:
+    return JSONObject(evals.list_evals(tenant_of(request), params, order_by))
+
+
+@router.get("/{eval_id}", operation_id="getEval")
+async def retrieve_eval(eval_id: str, request: Request) -> JSONObject:
+    return JSONObject(evals.retrieve_eval(tenant_of(request), eval_id))
+
+
+@router.post("/{eval_id}", operation_id="updateEval")
+async def update_eval(eval_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, evals.UpdateEvalRequest)
+    return JSONObject(evals.update_eval(tenant_of(request), eval_id, body))
+
+
+@router.delete("/{eval_id}", operation_id="deleteEval")
+async def delete_eval(eval_id: str, request: Request) -> JSONObject:
+    return JSONObject(evals.delete_eval(tenant_of(request), eval_id))
+
+
+@router.post("/{eval_id}/runs", operation_id="createEvalRun", status_code=201)
+async def create_eval_run(eval_id: str, request: Request) -> JSONObject:
+    body = await json_body(request, evals.CreateRunRequest)
+    return JSONObject(evals.create_run(tenant_of(request), eval_id, body), status_code=201)
+
+
+@router.get("/{eval_id}/runs", operation_id="getEvalRuns")
+async def list_eval_runs(
+    eval_id: str, request: Request, params: OldestFirst, status: Annotated[str | None, Query()] = None
+) -> JSONObject:
+    return JSONObject(evals.list_runs(tenant_of(request), eval_id, params, status))
+
+
+@router.get("/{eval_id}/runs/{run_id}", operation_id="getEvalRun")
+async def retrieve_eval_run(eval_id: str, run_id: str, request: Request) -> JSONObject:
+    return JSONObject(evals.retrieve_run(tenant_of(request), eval_id, run_id))
+
+
+@router.post("/{eval_id}/runs/{run_id}", operation_id="cancelEvalRun")
+async def cancel_eval_run(eval_id: str, run_id: str, request: Request) -> JSONObject:
+    return JSONObject(evals.cancel_run(tenant_of(request), eval_id, run_id))
+
+
+@router.delete("/{eval_id}/runs/{run_id}", operation_id="deleteEvalRun")
+async def delete_eval_run(eval_id: str, run_id: str, request: Request) -> JSONObject:
+    return JSONObject(evals.delete_run(tenant_of(request), eval_id, run_id))
+
+
+@router.get("/{eval_id}/runs/{run_id}/output_items", operation_id="getEvalRunOutputItems")
+async def list_eval_run_output_items(
+    eval_id: str,
+    run_id: str,
+    request: Request,
+    params: OldestFirst,
+    status: Annotated[str | None, Query()] = None,
+) -> JSONObject:
+    return JSONObject(evals.list_output_items(tenant_of(request), eval_id, run_id, params, status))
+
+
+@router.get("/{eval_id}/runs/{run_id}/output_items/{output_item_id}", operation_id="getEvalRunOutputItem")
+async def retrieve_eval_run_output_item(eval_id: str, run_id: str, output_item_id: str, request: Request) -> JSONObject:
+    return JSONObject(evals.retrieve_output_item(tenant_of(request), eval_id, run_id, output_item_id))
+
+
+app = create_app(router, title="openai-mock evals")
+handler = make_handler(app)
