@@ -64,6 +64,12 @@ class Settings(BaseModel):
     # Model ids the catalogue lacks: "none" answers 404 model_not_found; "family" serves an id whose name a
     # known family's rule matches (gpt-5.9-mini as gpt-5-mini). Per request: x-mock-accept-unknown-models.
     accept_unknown_models: Literal["none", "family"] = "none"
+    # The day the API answers as (docs/configuration.md): "" answers as the contract (2026-08-21) describes it;
+    # a date (2026-10-01) answers as the real API did that day, past announced shut-downs (the Videos API and
+    # Sora models on 2026-09-24) included; "clock" takes the day from the mock clock (the tenant's, when moved).
+    # The key of the HMAC in the provenance manifest of every generated image (docs/content-provenance.md).
+    provenance_secret: str = "openai-mock-provenance"
+    as_of: str = Field(default="", pattern=r"^(|clock|\d{4}-\d{2}-\d{2})$")
 
     def scaled(self, seconds: float) -> float:
         """A clock-derived duration at this deployment's time scale."""

@@ -203,3 +203,32 @@ def probe_mp4(data: bytes) -> tuple[int, int, float]:
             raise InvalidVideo("bad track header")
         return width >> 16, height >> 16, duration / timescale
     raise InvalidVideo("no video track")
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, JPEG or WebP from its header (an `input_reference` must match the video)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        width, height = struct.unpack_from(">II", data, 16)
+        return width, height
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = data[12:16]
+        if kind == b"VP8L" and len(data) >= 25:
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        if kind == b"VP8 " and len(data) >= 30:
+            width, height = struct.unpack_from("<HH", data, 26)
+            return width & 0x3FFF, height & 0x3FFF
+        if kind == b"VP8X" and len(data) >= 30:
+            return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
+    if data.startswith(b"\xff\xd8"):
+        position = 2
+        while position + 9 < len(data):
+            if data[position] != 0xFF:
+                break
+            marker = data[position + 1]
+            (length,) = struct.unpack_from(">H", data, position + 2)
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack_from(">HH", data, position + 5)
+                return width, height
+            position += 2 + length
+    raise ValueError("not a PNG, JPEG or WebP image")
