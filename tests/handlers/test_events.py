@@ -87,6 +87,17 @@ _EXPECTED_404 = {
     "getConversationItem",
     "deleteConversationItem",
     "retrieveFixture",
+    "GetVideo",
+    "DeleteVideo",
+    "RetrieveVideoContent",
+    "CreateVideoRemix",
+    "CreateVideoEdit",
+    "CreateVideoExtend",
+    "GetVideoCharacter",
+    "getVoiceConsent",
+    "updateVoiceConsent",
+    "deleteVoiceConsent",
+    "createVoice",  # its consent recording must be uploaded first
     "unknownRoute",  # the catch-all: OpenAI's 404 "Invalid URL (GET /v1/…)"
     "deleteFixture",
     "retrieveBatch",
