@@ -514,7 +514,6 @@ def _wav_samples(data: bytes) -> Any:
 
 
 def create_voice(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-    _fields_only(fields, ("name", "audio_sample", "consent", "type"))
     if fields.get("type") not in (None, "audio_sample"):
         raise invalid_request(
             f"Invalid value: '{fields['type']}'. Voices from a text prompt are not available here; send "
@@ -522,6 +521,7 @@ def create_voice(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
             "type",
             "invalid_value",
         )
+    _fields_only(fields, ("name", "audio_sample", "consent", "type"))
     name = _required_text(fields, "name")
     upload, info = _voice_audio(fields, "audio_sample")
     consent = _required_text(fields, "consent")
