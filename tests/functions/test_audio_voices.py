@@ -216,3 +216,16 @@ def test_consents_and_voices_persist_on_dynamodb(client: openai.OpenAI, moto_per
     voice = client.audio.voices.create(name="V", consent=consent.id, audio_sample=("s.wav", _wav(), "audio/wav"))
     assert client.audio.voice_consents.retrieve(consent.id).name == "John Doe"
     assert client.audio.speech.create(model="tts-1", voice={"id": voice.id}, input="Hi").read()
+
+
+def test_realtime_sessions_take_a_custom_voice(client: openai.OpenAI, http: TestClient, client_for: Any) -> None:
+    consent = _consent(client)
+    voice = client.audio.voices.create(name="Live", consent=consent.id, audio_sample=("s.wav", _wav(), "audio/wav"))
+    answer = http.post("/v1/realtime/sessions", json={"voice": {"id": voice.id}}, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    assert_conforms("POST", "/v1/realtime/sessions", 200, answer.json(), spec=SPEC)
+    assert answer.json()["voice"] == {"id": voice.id}
+    elsewhere = client_for("sk-someone-else").with_options(max_retries=0)
+    with pytest.raises(openai.NotFoundError) as raised:
+        elsewhere.post("/realtime/sessions", body={"voice": {"id": voice.id}}, cast_to=dict)
+    assert _error(raised)["param"] == "session.voice.id"

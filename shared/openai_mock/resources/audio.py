@@ -539,15 +539,17 @@ def create_voice(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return _public(record)
 
 
-def custom_voice_pitch(tenant: str, voice: Mapping[str, Any]) -> int:
+def custom_voice_pitch(tenant: str, voice: Mapping[str, Any], param: str = "voice") -> int:
     """The pitch of a custom voice given as {"id": "voice_…"} (404 for one the tenant lacks)."""
     unknown = [key for key in voice if key != "id"]
     if unknown:
-        raise invalid_request(f"Unknown parameter: 'voice.{unknown[0]}'.", f"voice.{unknown[0]}", "unknown_parameter")
+        raise invalid_request(
+            f"Unknown parameter: '{param}.{unknown[0]}'.", f"{param}.{unknown[0]}", "unknown_parameter"
+        )
     voice_id = voice.get("id")
     if not isinstance(voice_id, str) or not voice_id:
-        raise invalid_request("Missing required parameter: 'voice.id'.", "voice.id", "missing_required_parameter")
+        raise invalid_request(f"Missing required parameter: '{param}.id'.", f"{param}.id", "missing_required_parameter")
     record = get_store().get(tenant, VOICES_COLLECTION, voice_id)
     if record is None:
-        raise OpenAIError(404, f"Voice with id '{voice_id}' not found.", param="voice.id", code="voice_not_found")
+        raise OpenAIError(404, f"Voice with id '{voice_id}' not found.", param=f"{param}.id", code="voice_not_found")
     return int(record["_pitch"])
