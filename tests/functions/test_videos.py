@@ -468,3 +468,16 @@ def test_jobs_persist_on_dynamodb(client: openai.OpenAI, moto_persistence: None)
     stream, _ = _decode(_mp4(client, video.id))
     assert (stream.width, stream.height) == (1024, 1792)
     assert client.videos.delete(video.id).deleted
+
+
+def test_a_prompt_against_the_content_policy_fails(client: openai.OpenAI) -> None:
+    video = client.videos.create(prompt="A man who wants to kill them all with a knife")
+    assert video.status == "queued" and video.error is None
+    clock.advance(600)
+    raw = client.videos.with_raw_response.retrieve(video.id).http_response.json()
+    assert_conforms("GET", f"/v1/videos/{video.id}", 200, raw, spec=SPEC)
+    assert (raw["status"], raw["progress"], raw["completed_at"]) == ("failed", 0, None)
+    assert raw["error"]["code"] == "moderation_blocked"
+    with pytest.raises(openai.NotFoundError):
+        client.videos.download_content(video.id)
+    assert client.videos.delete(video.id).deleted  # failed jobs can be deleted

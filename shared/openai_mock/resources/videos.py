@@ -2,7 +2,8 @@
 its thumbnail and its sprite sheet; characters from uploaded videos.
 
 A job's status follows the clock: `queued` for `QUEUE_SECONDS`, then `in_progress` (its `progress` rising) for a
-render time that grows with the clip's length (longer for sora-2-pro), then `completed`. Nothing is written as
+render time that grows with the clip's length (longer for sora-2-pro), then `completed` — or `failed` with
+`moderation_blocked` as it leaves the queue, when the moderation classifier flags its prompt. Nothing is written as
 it progresses: the status is computed from `created_at` when the job is read, so every function and container
 agrees. The media are rendered on download from the job's plan (`generation/videos.py`): a real H.264 MP4 of the
 job's size and duration, and lossless WebP previews.
@@ -27,6 +28,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length
 from openai_mock.errors import OpenAIError, invalid_request, invalid_url
 from openai_mock.generation import videos as media
+from openai_mock.generation.moderation import THRESHOLD, score_text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import files
 from openai_mock.resources.models import model_not_found, model_spec
@@ -48,6 +50,7 @@ CONTRACT_DAY = date(2026, 8, 21)
 QUEUE_SECONDS = 5.0
 RENDER_SECONDS_PER_SECOND = {"sora-2": 6.0, "sora-2-pro": 15.0}  # render time per second of clip
 ASSET_LIFETIME = 24 * 3600  # downloads stay available this long after completion
+MODERATION_MESSAGE = "Your request was blocked by our moderation system because it may violate our content policies."
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -150,9 +153,12 @@ def present(record: Mapping[str, Any]) -> dict[str, Any]:
     """The job as it stands now (status and progress from the clock)."""
     queue, render = _timeline(record)
     elapsed = clock.now() - record["created_at"]
-    completed_at = expires_at = None
+    completed_at = expires_at = error = None
     if elapsed < queue:
         status, progress = "queued", 0
+    elif record.get("_blocked"):  # the prompt breaks the content policy: it fails as it leaves the queue
+        status, progress = "failed", 0
+        error = {"code": "moderation_blocked", "message": MODERATION_MESSAGE}
     elif elapsed < queue + render:
         status, progress = "in_progress", min(99, int(100 * (elapsed - queue) / render))
     else:
@@ -172,7 +178,7 @@ def present(record: Mapping[str, Any]) -> dict[str, Any]:
         "size": record["size"],
         "seconds": record["seconds"],
         "remixed_from_video_id": record["remixed_from_video_id"],
-        "error": None,
+        "error": error,
     }
 
 
@@ -197,6 +203,7 @@ def _new_job(
         "seconds": seconds,
         "remixed_from_video_id": remixed_from,
         "_plan": {"prompt": plan_prompt or prompt, "layout_seed": layout_seed},
+        "_blocked": any(score > THRESHOLD for score in score_text(prompt).values()),
     }
     return record
 
