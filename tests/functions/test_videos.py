@@ -336,6 +336,16 @@ def test_input_reference_must_match_the_size(client: openai.OpenAI, http: TestCl
         )
     )
     assert_conforms("POST", "/v1/videos", 200, by_url, spec=SPEC)
+    uploaded = client.files.create(file=("door.png", _png(1280, 720), "image/png"), purpose="vision")
+    by_file = http.post(
+        "/v1/videos",
+        json={"prompt": "A door opens", "size": "1280x720", "input_reference": {"file_id": uploaded.id}},
+        headers=AUTH,
+    )
+    assert by_file.status_code == 200, by_file.text
+    wrong_file = client.files.create(file=("door.png", _png(64, 64), "image/png"), purpose="vision")
+    refused = http.post("/v1/videos", json={"prompt": "x", "input_reference": {"file_id": wrong_file.id}}, headers=AUTH)
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "input_reference.file_id"
     before = len(client.videos.list(limit=100).data)
     with pytest.raises(openai.BadRequestError) as raised:
         client.videos.create(

@@ -246,7 +246,8 @@ def _reference_seed(tenant: str, value: Any, size: str) -> str:
         )
     if given[0] == "file_id":
         file_id = str(value["file_id"])
-        return _image_digest(files.read_file_bytes(tenant, file_id, "input_reference.file_id"), size)
+        data = files.read_file_bytes(tenant, file_id, "input_reference.file_id")
+        return _image_digest(data, size, "input_reference.file_id")
     url = str(value["image_url"])
     if url.startswith("data:"):
         header, _, payload = url.partition(",")
