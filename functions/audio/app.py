@@ -1,16 +1,20 @@
-"""Audio: text to speech, transcriptions and translations (openai_mock.resources.audio)."""
+"""Audio: text to speech, transcriptions and translations; custom voices and voice consents
+(openai_mock.resources.audio)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
 
+from openai_mock.pagination import ListParams
 from openai_mock.resources import audio
 from openai_mock.resources.ratelimits import record_usage
 from openai_mock.rng import request_seed
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
+from openai_mock.web.form_body import read_fields
 from openai_mock.web.json_response import JSONObject
+from openai_mock.web.params import list_query
 from openai_mock.web.request_body import json_body
 from openai_mock.web.sse import sse_stream
 
@@ -36,7 +40,7 @@ def _answer(transcript: audio.Transcript) -> Response:
 @router.post("/speech", operation_id="createSpeech")
 async def create_speech(request: Request) -> Response:
     body = await json_body(request, audio.CreateSpeechRequest)
-    content, content_type = audio.create_speech(body)
+    content, content_type = audio.create_speech(body, tenant_of(request))
     # TTS is billed per character
     record_usage(request, tenant_of(request), body.model, len(body.input), "audio_speeches", characters=len(body.input))
     return Response(content, media_type=content_type)
@@ -60,6 +64,38 @@ async def create_translation(form: Annotated[TranslationForm, Form()], request: 
     )
     record_usage(request, tenant_of(request), form.model, 0)
     return _answer(transcript)
+
+
+@router.post("/voice_consents", operation_id="createVoiceConsent")
+async def create_voice_consent(request: Request) -> JSONObject:
+    return JSONObject(audio.create_voice_consent(tenant_of(request), await read_fields(request)))
+
+
+@router.get("/voice_consents", operation_id="listVoiceConsents")
+async def list_voice_consents(
+    request: Request, params: Annotated[ListParams, list_query(ordered=False, before=False)]
+) -> JSONObject:
+    return JSONObject(audio.list_voice_consents(tenant_of(request), params))
+
+
+@router.get("/voice_consents/{consent_id}", operation_id="getVoiceConsent")
+async def retrieve_voice_consent(consent_id: str, request: Request) -> JSONObject:
+    return JSONObject(audio.retrieve_voice_consent(tenant_of(request), consent_id))
+
+
+@router.post("/voice_consents/{consent_id}", operation_id="updateVoiceConsent")
+async def update_voice_consent(consent_id: str, request: Request) -> JSONObject:
+    return JSONObject(audio.update_voice_consent(tenant_of(request), consent_id, await read_fields(request)))
+
+
+@router.delete("/voice_consents/{consent_id}", operation_id="deleteVoiceConsent")
+async def delete_voice_consent(consent_id: str, request: Request) -> JSONObject:
+    return JSONObject(audio.delete_voice_consent(tenant_of(request), consent_id))
+
+
+@router.post("/voices", operation_id="createVoice")
+async def create_voice(request: Request) -> JSONObject:
+    return JSONObject(audio.create_voice(tenant_of(request), await read_fields(request)))
 
 
 app = create_app(router, title="openai-mock audio")

@@ -81,6 +81,12 @@ class Settings(BaseModel):
     # 400; "subprocess" runs each grader's `grade(sample, item)` in a separate, resource-limited Python process
     # (docs/evals.md says what that sandbox does and does not hold back).
     python_graders: Literal["refuse", "subprocess"] = "refuse"
+    # The day the API answers as (docs/configuration.md): "" answers as the contract (2026-08-21) describes it;
+    # a date (2026-10-01) answers as the real API did that day, past announced shut-downs (the Videos API and
+    # Sora models on 2026-09-24) included; "clock" takes the day from the mock clock (the tenant's, when moved).
+    # The key of the HMAC in the provenance manifest of every generated image (docs/content-provenance.md).
+    provenance_secret: str = "openai-mock-provenance"
+    as_of: str = Field(default="", pattern=r"^(|clock|\d{4}-\d{2}-\d{2})$")
 
     def scaled(self, seconds: float) -> float:
         """A clock-derived duration at this deployment's time scale."""

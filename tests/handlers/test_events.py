@@ -94,6 +94,17 @@ _EXPECTED_404 = {
     "rotateWebhookSecret",
     "listWebhookDeliveries",
     "testWebhook",
+    "GetVideo",
+    "DeleteVideo",
+    "RetrieveVideoContent",
+    "CreateVideoRemix",
+    "CreateVideoEdit",
+    "CreateVideoExtend",
+    "GetVideoCharacter",
+    "getVoiceConsent",
+    "updateVoiceConsent",
+    "deleteVoiceConsent",
+    "createVoice",  # its consent recording must be uploaded first
     "unknownRoute",  # the catch-all: OpenAI's 404 "Invalid URL (GET /v1/…)"
     "deleteFixture",
     "retrieveBatch",

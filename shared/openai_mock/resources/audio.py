@@ -1,4 +1,5 @@
-"""Audio (`POST /v1/audio/speech`, `/transcriptions`, `/translations`): request models, the real API's checks, creation.
+"""Audio (`POST /v1/audio/speech`, `/transcriptions`, `/translations`; custom voices and voice consents): request
+models, the real API's checks, creation.
 
 Speech is `openai_mock.generation.audio.synthesis` in a container from `.codecs`, which carries the input text
 as metadata: transcribing the mock's own speech gives the text back, as a real round trip would. Other
@@ -8,14 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal
@@ -31,8 +35,11 @@ from openai_mock.generation.audio.transcripts import (
     to_vtt,
 )
 from openai_mock.generation.streaming import sse_event
+from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.models import known_model, model_spec
 from openai_mock.rng import seeded_rng
+from openai_mock.store import get_store
+from openai_mock.web.form_body import Upload
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -43,7 +50,7 @@ class CreateSpeechRequest(BaseModel):
 
     model: str
     input: str
-    voice: str
+    voice: str | dict[str, Any]
     instructions: str | None = None
     response_format: str | None = None
     speed: Decimal | None = None
@@ -52,14 +59,18 @@ class CreateSpeechRequest(BaseModel):
 _MINI_TTS = "gpt-4o-mini-tts"
 
 
-def create_speech(request: CreateSpeechRequest) -> tuple[bytes, str]:
-    """The audio bytes and their Content-Type."""
+def create_speech(request: CreateSpeechRequest, tenant: str) -> tuple[bytes, str]:
+    """The audio bytes and their Content-Type (a custom voice is one of `tenant`'s)."""
     known_model(request.model, ("tts-1", "tts-1-hd", "tts-1-1106", "tts-1-hd-1106", _MINI_TTS), "audio.speech")
     check_length(request.input, "input", 4096, minimum=1)
     spec = model_spec(request.model)
     mini_tts = spec is not None and spec.family == _MINI_TTS  # its snapshots too (gpt-4o-mini-tts-2025-12-15)
     voices = (*VOICES, "ballad", "verse") if mini_tts else VOICES
-    check_enum(request.voice, voices, "voice")
+    pitch = None
+    if isinstance(request.voice, dict):
+        pitch = custom_voice_pitch(tenant, request.voice)
+    else:
+        check_enum(request.voice, voices, "voice")
     if request.instructions is not None:
         if not mini_tts:
             raise invalid_request(
@@ -73,7 +84,8 @@ def create_speech(request: CreateSpeechRequest) -> tuple[bytes, str]:
     speed = 1.0 if request.speed is None else request.speed
     check_range(speed, "speed", 0.25, 4.0, decimal=True)
     content_type, encoder = SPEECH_FORMATS[response_format]
-    return encoder(synthesize(request.input, request.voice, speed), request.input), content_type
+    voice = request.voice if isinstance(request.voice, str) else "custom"
+    return encoder(synthesize(request.input, voice, speed, pitch=pitch), request.input), content_type
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -442,3 +454,199 @@ def _stream_events(text: str, with_logprobs: bool) -> Iterator[bytes]:
             event["logprobs"] = [{"token": piece, "logprob": -0.0123, "bytes": list(piece.encode())}]
         yield sse_event(event)
     yield sse_event({"type": "transcript.text.done", "text": text})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Custom voices and voice consents
+# ---------------------------------------------------------------------------------------------------
+CONSENTS = "audio.voice_consent"
+VOICES_COLLECTION = "audio.voice"
+MAX_VOICE_AUDIO_BYTES = 10 * 1024 * 1024
+VOICE_AUDIO_TYPES = (
+    "audio/mpeg",
+    "audio/wav",
+    "audio/x-wav",
+    "audio/ogg",
+    "audio/aac",
+    "audio/flac",
+    "audio/webm",
+    "audio/mp4",
+)
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def _fields_only(fields: Mapping[str, Any], known: tuple[str, ...]) -> None:
+    for name in fields:
+        if name not in known:
+            raise invalid_request(f"Unknown parameter: '{name}'.", name, "unknown_parameter")
+
+
+def _required_text(fields: Mapping[str, Any], name: str) -> str:
+    value = fields.get(name)
+    if value is None:
+        raise invalid_request(f"Missing required parameter: '{name}'.", name, "missing_required_parameter")
+    if not isinstance(value, str):
+        raise invalid_request(f"Invalid type for '{name}': expected a string.", name, "invalid_type")
+    if not value.strip():
+        raise invalid_request(
+            f"Invalid '{name}': string too short. Expected a string with minimum length 1, but got an empty string "
+            "instead.",
+            name,
+            "string_below_min_length",
+        )
+    return value
+
+
+def _voice_audio(fields: Mapping[str, Any], name: str) -> tuple[Upload, AudioInfo]:
+    """An uploaded recording or sample: a file of a supported type, at most 10 MiB, that decodes as audio."""
+    upload = fields.get(name)
+    if upload is None:
+        raise invalid_request(f"Missing required parameter: '{name}'.", name, "missing_required_parameter")
+    if not isinstance(upload, Upload):
+        raise invalid_request(f"Invalid type for '{name}': expected a file.", name, "invalid_type")
+    if len(upload.data) > MAX_VOICE_AUDIO_BYTES:
+        raise OpenAIError(
+            413,
+            f"Maximum content size limit ({MAX_VOICE_AUDIO_BYTES}) exceeded ({len(upload.data)} bytes read)",
+            param=name,
+            code="request_too_large",
+        )
+    declared = upload.content_type.partition(";")[0].strip().lower()
+    if declared and declared != "application/octet-stream" and declared not in VOICE_AUDIO_TYPES:
+        raise invalid_request(
+            f"Invalid file type '{declared}' for '{name}'. Supported types: {', '.join(VOICE_AUDIO_TYPES)}.",
+            name,
+            "invalid_file_format",
+        )
+    try:
+        info = probe_audio(upload.data)
+    except (UndecodableAudio, struct.error, IndexError):
+        raise invalid_request(_UNDECODABLE, name, "invalid_value") from None
+    return upload, info
+
+
+def _consent_not_found(consent_id: str, param: str = "consent_id") -> OpenAIError:
+    return OpenAIError(404, f"Voice consent with id '{consent_id}' not found.", param=param, code="not_found")
+
+
+def _public(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if not key.startswith("_")}
+
+
+def create_voice_consent(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    _fields_only(fields, ("name", "recording", "language"))
+    name = _required_text(fields, "name")
+    upload, info = _voice_audio(fields, "recording")
+    language = _required_text(fields, "language")
+    if not _LANGUAGE_TAG.match(language):
+        raise invalid_request(
+            f"Invalid 'language': '{language}' is not a BCP 47 language tag (for example 'en-US').",
+            "language",
+            "invalid_value",
+        )
+    record = {
+        "object": "audio.voice_consent",
+        "id": ids.new_id("audio.voice_consent"),
+        "name": name,
+        "language": language,
+        "created_at": clock.now_seconds(),
+        "_recording": {"sha256": hashlib.sha256(upload.data).hexdigest(), "seconds": round(info.duration, 3)},
+    }
+    get_store().create(tenant, CONSENTS, record)
+    return _public(record)
+
+
+def retrieve_voice_consent(tenant: str, consent_id: str) -> dict[str, Any]:
+    record = get_store().get(tenant, CONSENTS, consent_id)
+    if record is None:
+        raise _consent_not_found(consent_id)
+    return _public(record)
+
+
+def update_voice_consent(tenant: str, consent_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    _fields_only(fields, ("name",))
+    name = _required_text(fields, "name")
+    updated = get_store().update(tenant, CONSENTS, consent_id, lambda record: {**record, "name": name})
+    if updated is None:
+        raise _consent_not_found(consent_id)
+    return _public(updated)
+
+
+def list_voice_consents(tenant: str, params: ListParams) -> dict[str, Any]:
+    page = get_store().list(tenant, CONSENTS, limit=params.limit, order=params.order, after=params.after)
+    return list_object(page, view=_public)
+
+
+def delete_voice_consent(tenant: str, consent_id: str) -> dict[str, Any]:
+    if get_store().delete(tenant, CONSENTS, consent_id) is None:
+        raise _consent_not_found(consent_id)
+    return {"id": consent_id, "object": "audio.voice_consent", "deleted": True}
+
+
+def _sample_pitch(upload: Upload, info: AudioInfo) -> int:
+    """The sample's fundamental (Hz): measured from zero crossings of 16-bit PCM WAV, else derived from the bytes."""
+    if info.container == "wav":
+        samples = _wav_samples(upload.data)
+        if samples is not None and len(samples) > 1 and info.duration > 0:
+            signs = samples >= 0
+            crossings = int((signs[1:] != signs[:-1]).sum())
+            voiced = max(info.duration * float((samples != 0).mean()), 1e-3)
+            if crossings:
+                return int(min(320, max(70, crossings / 2 / voiced)))
+    return 90 + int(hashlib.sha256(upload.data).hexdigest(), 16) % 160
+
+
+def _wav_samples(data: bytes) -> Any:
+    position = 12
+    bits = 0
+    while position + 8 <= len(data):
+        kind, length = data[position : position + 4], struct.unpack_from("<I", data, position + 4)[0]
+        if kind == b"fmt " and length >= 16:
+            bits = struct.unpack_from("<H", data, position + 8 + 14)[0]
+        if kind == b"data" and bits == 16:
+            body = data[position + 8 : position + 8 + length]
+            return np.frombuffer(body[: len(body) // 2 * 2], dtype="<i2")
+        position += 8 + length + (length & 1)
+    return None
+
+
+def create_voice(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    if fields.get("type") not in (None, "audio_sample"):
+        raise invalid_request(
+            f"Invalid value: '{fields['type']}'. Voices from a text prompt are not available here; send "
+            "'audio_sample' with a consent recording.",
+            "type",
+            "invalid_value",
+        )
+    _fields_only(fields, ("name", "audio_sample", "consent", "type"))
+    name = _required_text(fields, "name")
+    upload, info = _voice_audio(fields, "audio_sample")
+    consent = _required_text(fields, "consent")
+    if get_store().get(tenant, CONSENTS, consent) is None:
+        raise _consent_not_found(consent, "consent")
+    record = {
+        "object": "audio.voice",
+        "id": ids.new_id("audio.voice"),
+        "name": name,
+        "created_at": clock.now_seconds(),
+        "_consent": consent,
+        "_pitch": _sample_pitch(upload, info),
+    }
+    get_store().create(tenant, VOICES_COLLECTION, record)
+    return _public(record)
+
+
+def custom_voice_pitch(tenant: str, voice: Mapping[str, Any], param: str = "voice") -> int:
+    """The pitch of a custom voice given as {"id": "voice_…"} (404 for one the tenant lacks)."""
+    unknown = [key for key in voice if key != "id"]
+    if unknown:
+        raise invalid_request(
+            f"Unknown parameter: '{param}.{unknown[0]}'.", f"{param}.{unknown[0]}", "unknown_parameter"
+        )
+    voice_id = voice.get("id")
+    if not isinstance(voice_id, str) or not voice_id:
+        raise invalid_request(f"Missing required parameter: '{param}.id'.", f"{param}.id", "missing_required_parameter")
+    record = get_store().get(tenant, VOICES_COLLECTION, voice_id)
+    if record is None:
+        raise OpenAIError(404, f"Voice with id '{voice_id}' not found.", param=f"{param}.id", code="voice_not_found")
+    return int(record["_pitch"])

@@ -4,6 +4,9 @@ Generations render the prompt's scene (`openai_mock.generation.images`). Edits a
 uploaded PNG (`openai_mock.generation.png`) and return a mosaic of its colours: variations jitter them,
 edits paint the prompt's scene where the mask is clear.
 
+Every PNG carries the mock's signed provenance manifest (`generation/provenance.py`), which
+`POST /v1/content_provenance_checks` recognises.
+
 Image URLs are `data:image/png;base64,…` URLs: fetchable by browsers, `<img src>` and urllib without a
 key or a second request, and valid in every deployment mode (docs/images.md explains the choice)."""
 
@@ -24,9 +27,11 @@ from openai_mock.fields import Integer
 from openai_mock.generation import raster
 from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
+from openai_mock.generation.provenance import sign_png
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.resources.models import model_not_found, model_spec
 from openai_mock.rng import seeded_rng
+from openai_mock.settings import get_settings
 
 # ---------------------------------------------------------------------------------------------------
 # Requests
@@ -132,7 +137,8 @@ def _gpt_image_answer(
     served_quality = "high" if quality == "auto" else quality
     width, height = (int(part) for part in served_size.split("x"))
     rng = seeded_rng(options.model_dump(exclude={"user"}), seed)
-    pictures = (scene_for(prompt, rng).render(width, height) for _ in range(n))
+    # Signed first: a PNG keeps the provenance manifest; JPEG and WebP re-encodings carry no PNG chunk.
+    pictures = (_signed(scene_for(prompt, rng).render(width, height), model) for _ in range(n))
     compression = options.output_compression
     data = [{"b64_json": base64.b64encode(raster.encode(png, output_format, compression)).decode()} for png in pictures]
     per_image = GPT_IMAGE_OUTPUT_TOKENS[served_quality][0 if width == height else 1]
@@ -176,8 +182,13 @@ def _common(options: _Options, model: str, sizes: Sequence[str]) -> tuple[int, i
     return n, width, height, response_format
 
 
-def _image_object(png: bytes, response_format: str) -> dict[str, Any]:
-    encoded = base64.b64encode(png).decode()
+def _signed(png: bytes, model: str) -> bytes:
+    """The image with the mock's provenance manifest (what POST /v1/content_provenance_checks recognises)."""
+    return sign_png(png, model, get_settings().provenance_secret.encode())
+
+
+def _image_object(png: bytes, response_format: str, model: str) -> dict[str, Any]:
+    encoded = base64.b64encode(_signed(png, model)).decode()
     return {"b64_json": encoded} if response_format == "b64_json" else {"url": f"data:image/png;base64,{encoded}"}
 
 
@@ -217,7 +228,7 @@ def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[st
             vivid=style == "vivid" or not is_dalle3,
             detail=5 if is_dalle3 and quality == "hd" else 3,
         )
-        image = _image_object(scene.render(width, height), response_format)
+        image = _image_object(scene.render(width, height), response_format, model)
         if is_dalle3:
             image["revised_prompt"] = _revised_prompt(request.prompt, rng, style, quality)
         data.append(image)
@@ -288,7 +299,7 @@ def create_image_edit(
             ]
             for j in range(MOSAIC_CELLS)
         ]
-        data.append(_image_object(render_mosaic(grid, size), response_format))
+        data.append(_image_object(render_mosaic(grid, size), response_format, model))
     return {"created": clock.now_seconds(), "data": data}
 
 
@@ -301,5 +312,5 @@ def create_image_variation(options: ImageVariationOptions, image: bytes, seed: i
     for _ in range(n):
         shift = rng.uniform(-0.06, 0.06)  # each variation drifts its hues a little, the layout stays
         grid = [[jitter(colour, rng, shift) for colour in row] for row in colours]
-        data.append(_image_object(render_mosaic(grid, size), response_format))
+        data.append(_image_object(render_mosaic(grid, size), response_format, model))
     return {"created": clock.now_seconds(), "data": data}

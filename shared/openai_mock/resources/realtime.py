@@ -14,6 +14,7 @@ from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, Text
 from openai_mock.resources import models
+from openai_mock.resources.audio import custom_voice_pitch
 from openai_mock.schema_checks import check_function
 
 DEFAULT_MODEL = "gpt-4o-realtime-preview"
@@ -94,7 +95,7 @@ class RealtimeSessionCreateRequest(BaseModel):
     model: str | None = None
     modalities: list[str] | None = None
     instructions: str | None = None
-    voice: str | None = None
+    voice: str | dict[str, Any] | None = None  # a built-in voice, or a custom one: {"id": "voice_…"}
     input_audio_format: str | None = None
     output_audio_format: str | None = None
     input_audio_transcription: Annotated[dict[str, Any], _shaped(_Transcription)] | None = None
@@ -158,7 +159,7 @@ def _check(body: RealtimeSessionCreateRequest) -> None:
             "session.modalities",
             "invalid_value",
         )
-    if body.voice is not None:
+    if isinstance(body.voice, str):
         check_enum(body.voice, VOICES, "session.voice")
     for name in ("input_audio_format", "output_audio_format"):
         if getattr(body, name) is not None:
@@ -195,9 +196,11 @@ def _expires_at(body: RealtimeSessionCreateRequest, now: int) -> int:
     return now + int(seconds)
 
 
-def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str, Any]:  # noqa: ARG001
+def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str, Any]:
     """The session with every default filled in, plus its ephemeral client secret."""
     _check(body)
+    if isinstance(body.voice, dict):
+        custom_voice_pitch(tenant, body.voice, "session.voice")  # one of the tenant's custom voices (audio.py)
     tools = _tools(body)
     now = clock.now_seconds()
     session: dict[str, Any] = {

@@ -55,9 +55,9 @@ def _silence(seconds: float) -> bytes:
     return b"\x00\x00" * round(seconds * SAMPLE_RATE)
 
 
-def synthesize(text: str, voice: str, speed: float = 1.0) -> bytes:
-    """24 kHz 16-bit mono PCM saying `text` as tones: duration ∝ letters / speed."""
-    base = VOICE_PITCH.get(voice, 170)
+def synthesize(text: str, voice: str, speed: float = 1.0, *, pitch: int | None = None) -> bytes:
+    """24 kHz 16-bit mono PCM saying `text` as tones: duration ∝ letters / speed; `pitch` (Hz) for a custom voice."""
+    base = pitch or VOICE_PITCH.get(voice, 170)
     parts: list[bytes] = []
     for word in text.split():
         letters = sum(ch.isalnum() for ch in word) or 1
