@@ -302,19 +302,12 @@ def owners(
     return sorted(result)
 
 
-def ensure_an_owner_remains(org: Organization, **without: Any) -> None:
-    """400 when the change would leave the organization without an owner."""
+def ensure_an_owner_remains(org: Organization, param: str = "role_id", **without: Any) -> None:
+    """400 naming `param` when the change (`owners`' keywords) would leave the organization without an owner."""
     if owners(org, **without):
         return
-    user, param = without.get("without_user"), "user_id"
-    if without.get("without_assignment"):
-        user, param = without["without_assignment"][1], "role_id"
-    elif without.get("without_membership"):
-        user = without["without_membership"][1]
-    elif without.get("without_group"):
-        user, param = without["without_group"], "group_id"
     raise invalid_request(
-        f"{user} holds the organization's last Owner role; an organization must keep at least one owner.",
+        "This change would remove the organization's last owner; an organization must keep at least one owner.",
         param,
         "last_owner",
     )

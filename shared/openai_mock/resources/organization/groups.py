@@ -102,7 +102,7 @@ def update_group(org: Organization, principal: Principal, group_id: str, name: s
 def delete_group(org: Organization, principal: Principal, group_id: str) -> dict[str, Any]:
     """Its members lose the roles it gave them (the organization's last owner excepted: 400)."""
     get_group(org, group_id)
-    access.ensure_an_owner_remains(org, without_group=group_id)
+    access.ensure_an_owner_remains(org, "group_id", without_group=group_id)
     access.unassign_all(org, principal, None, access.GROUP, group_id)
     for project in all_items(org.tenant, PROJECTS):
         get_store().delete(org.tenant, project_groups(project["id"]), group_id)
@@ -161,7 +161,7 @@ def retrieve_group_user(org: Organization, group_id: str, user_id: str) -> dict[
 
 def remove_group_user(org: Organization, principal: Principal, group_id: str, user_id: str) -> dict[str, Any]:
     _member(org, group_id, user_id)
-    access.ensure_an_owner_remains(org, without_membership=(group_id, user_id))
+    access.ensure_an_owner_remains(org, "user_id", without_membership=(group_id, user_id))
     get_store().delete(org.tenant, group_users(group_id), user_id)
     audit_logs.record(org, principal, "tenant.group.member.removed", {"id": group_id, "user_id": user_id})
     access.refresh(org)

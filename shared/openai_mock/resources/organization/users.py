@@ -40,7 +40,7 @@ def modify_user(org: Organization, principal: Principal, user_id: str, role: str
     if user["role"] == "owner" and role != "owner":
         owner_role = roles.predefined_id(org, "org-owner")
         if owner_role in {item["role_id"] for item in access.direct_assignments(org, org.id, access.USER, user_id)}:
-            access.ensure_an_owner_remains(org, without_assignment=(access.USER, user_id))
+            access.ensure_an_owner_remains(org, "user_id", without_assignment=(access.USER, user_id))
     updated = get_store().update(org.tenant, USERS, user_id, lambda current: {**current, "role": role})
     if updated is None:
         raise not_found("User", user_id)
@@ -52,7 +52,7 @@ def modify_user(org: Organization, principal: Principal, user_id: str, role: str
 
 def delete_user(org: Organization, principal: Principal, user_id: str) -> dict[str, Any]:
     get_user(org, user_id)
-    access.ensure_an_owner_remains(org, without_user=user_id)
+    access.ensure_an_owner_remains(org, "user_id", without_user=user_id)
     get_store().delete(org.tenant, USERS, user_id)
     for project in all_items(org.tenant, PROJECTS):  # leaving the organization leaves its projects
         get_store().delete(org.tenant, project_users(project["id"]), user_id)
