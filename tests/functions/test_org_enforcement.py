@@ -180,3 +180,16 @@ def test_admin_keys_are_not_bound(admin: openai.OpenAI, mock_app: TemplateRouter
     project_id, _account, _key = _service_account(admin, mock_app)
     admin.admin.organization.projects.model_permissions.update(project_id, mode="allow_list", model_ids=["o3"])
     assert admin.chat.completions.create(**CHAT).choices
+
+
+def test_enforced_on_dynamodb(admin: openai.OpenAI, mock_app: TemplateRouter, moto_persistence: None) -> None:
+    """With persistence on, the policy is an item of the table that every function reads."""
+    project_id, account_id, key = _service_account(admin, mock_app)
+    roles = admin.admin.organization.projects.users.roles
+    roles.delete(_role(admin, project_id, "Member"), project_id=project_id, user_id=account_id)
+    with pytest.raises(openai.PermissionDeniedError):
+        key.models.list()
+    roles.create(account_id, project_id=project_id, role_id=_role(admin, project_id, "Viewer"))
+    assert key.models.list().data
+    group = admin.admin.organization.groups.create(name="On DynamoDB")
+    assert [g.id for g in admin.admin.organization.groups.list()] == [group.id]
