@@ -32,7 +32,7 @@ def _json(raw: object) -> Any:
 
 def _events(admin: openai.OpenAI, event_type: str) -> list[dict[str, Any]]:
     """The payloads of the audit log's events of one type, newest first."""
-    logs = _json(admin.admin.organization.audit_logs.with_raw_response.list(event_types=[event_type]))
+    logs = _json(admin.admin.organization.audit_logs.with_raw_response.list(event_types=[event_type]))  # type: ignore[list-item]
     conforms("GET", "/v1/organization/audit_logs", 200, logs)
     return [event[event_type] for event in logs["data"]]
 
@@ -150,7 +150,11 @@ def test_project_groups(admin: openai.OpenAI) -> None:
     assert removed == {"object": "project.group.deleted", "deleted": True}
     assert project_groups.list(project.id).data == []
     created, deleted = _event(admin, "role.assignment.created"), _event(admin, "role.assignment.deleted")
-    assert (created["principal_type"], created["principal_id"], created["resource_id"]) == ("group", group.id, project.id)
+    assert (created["principal_type"], created["principal_id"], created["resource_id"]) == (
+        "group",
+        group.id,
+        project.id,
+    )
     assert deleted["principal_id"] == group.id
 
 
@@ -164,7 +168,7 @@ def test_model_permissions(admin: openai.OpenAI) -> None:
     updated = _json(permissions.with_raw_response.update(project.id, mode="allow_list", model_ids=["gpt-4.1", "o3"]))
     conforms("POST", M, 200, updated)
     assert (updated["mode"], updated["model_ids"]) == ("allow_list", ["gpt-4.1", "o3"])
-    assert permissions.retrieve(project.id).model_ids == ["gpt-4.1", "o3"]
+    assert permissions.retrieve(project.id).api_model_ids == ["gpt-4.1", "o3"]
     with pytest.raises(openai.BadRequestError) as unknown:
         permissions.update(project.id, mode="deny_list", model_ids=["gpt-4o", "gpt-9-ultra"])
     assert unknown.value.body["param"] == "model_ids[1]"  # type: ignore[index]
@@ -174,7 +178,7 @@ def test_model_permissions(admin: openai.OpenAI) -> None:
     deleted = _json(permissions.with_raw_response.delete(project.id))
     conforms("DELETE", M, 200, deleted)
     assert deleted == {"object": "project.model_permissions.deleted", "deleted": True}
-    assert permissions.retrieve(project.id).model_ids == []
+    assert permissions.retrieve(project.id).api_model_ids == []
     with pytest.raises(openai.NotFoundError):
         permissions.retrieve("proj_missing")
     events = admin.admin.organization.audit_logs.list(event_types=["project.updated"]).data

@@ -53,7 +53,8 @@ def _predefined(admin: openai.OpenAI, name: str, project_id: str | None = None) 
 
 
 def _events(admin: openai.OpenAI, *types: str) -> list[dict[str, Any]]:
-    logs = _json(admin.admin.organization.audit_logs.with_raw_response.list(event_types=list(types), limit=100))
+    audit_logs = admin.admin.organization.audit_logs
+    logs = _json(audit_logs.with_raw_response.list(event_types=list(types), limit=100))  # type: ignore[arg-type]
     conforms("GET", "/v1/organization/audit_logs", 200, logs)
     return logs["data"]  # type: ignore[no-any-return]
 
@@ -194,7 +195,9 @@ def test_user_organization_roles_direct_and_through_groups(admin: openai.OpenAI)
     assert held["id"] == reader
     assert held["assignment_sources"] == [{"principal_type": "user", "principal_id": user_id}]
 
-    custom = admin.admin.organization.roles.create(role_name="Auditor", permissions=["api.organization.audit_logs.read"])
+    custom = admin.admin.organization.roles.create(
+        role_name="Auditor", permissions=["api.organization.audit_logs.read"]
+    )
     assigned = _json(user_roles.with_raw_response.create(user_id, role_id=custom.id))
     conforms("POST", f"{U}/{user_id}/roles", 200, assigned)
     assert (assigned["object"], assigned["user"]["id"], assigned["role"]["id"]) == ("user.role", user_id, custom.id)

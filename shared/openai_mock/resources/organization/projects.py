@@ -173,7 +173,7 @@ def create_service_account(org: Organization, principal: Principal, project_id: 
     """A service account comes with one project API key, whose secret is answered only here."""
     project = writable_project(org, project_id)
     now = clock.now_seconds()
-    account = {
+    account: dict[str, Any] = {
         "object": "organization.project.service_account",
         "id": ids.new_id("organization.project.service_account"),
         "name": _check_name(name),
