@@ -147,6 +147,17 @@ def test_a_blocked_model_is_refused(admin: openai.OpenAI, mock_app: TemplateRout
     assert outsider.chat.completions.create(**{**CHAT, "model": "gpt-4o"}).choices
 
 
+def test_a_blocked_model_in_a_form_body_is_refused(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
+    """Multipart bodies (audio, image edits) are not read by json_body: the accounting step checks their model."""
+    project_id, _account, key = _service_account(admin, mock_app)
+    wav = key.audio.speech.create(model="tts-1", voice="alloy", input="Hello there.", response_format="wav").read()
+    admin.admin.organization.projects.model_permissions.update(project_id, mode="deny_list", model_ids=["whisper-1"])
+    with pytest.raises(openai.PermissionDeniedError) as refused:
+        key.audio.transcriptions.create(file=("hello.wav", wav), model="whisper-1")
+    assert _refused(refused.value, "model_not_found")["message"].endswith("model `whisper-1`")
+    assert key.audio.transcriptions.create(file=("hello.wav", wav), model="gpt-4o-transcribe").text
+
+
 def test_a_disabled_hosted_tool_is_refused(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
     project_id, _account, key = _service_account(admin, mock_app)
     tools = admin.admin.organization.projects.hosted_tool_permissions

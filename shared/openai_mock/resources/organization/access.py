@@ -373,11 +373,15 @@ def unassign_all(
     resource_id: str | None,
     principal_type: str,
     principal_id: str,
-) -> None:
-    """Every role the principal holds on the resource (None: anywhere) is taken away, each one logged."""
+) -> int:
+    """Every role the principal holds on the resource (None: anywhere) is taken away, each one logged; returns
+    how many."""
+    taken = 0
     for item in all_items(org.tenant, ROLE_ASSIGNMENTS):
         resource, kind, who, _role = item["id"].split("|")
         if kind == principal_type and who == principal_id and resource_id in (None, resource):
             get_store().delete(org.tenant, ROLE_ASSIGNMENTS, item["id"])
             project = None if resource == org.id else get_store().get(org.tenant, PROJECTS, resource)
             _log(org, principal, "role.assignment.deleted", item["id"], kind, who, resource, project)
+            taken += 1
+    return taken

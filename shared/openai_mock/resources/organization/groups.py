@@ -244,9 +244,12 @@ def retrieve_project_group(
 
 
 def remove_project_group(org: Organization, principal: Principal, project_id: str, group_id: str) -> dict[str, Any]:
-    writable_project(org, project_id)
+    project = writable_project(org, project_id)
     get_project_group(org, project_id, group_id)
-    access.unassign_all(org, principal, project_id, access.GROUP, group_id)
+    if not access.unassign_all(org, principal, project_id, access.GROUP, group_id):
+        # The group had lost all its roles there: its leaving the project is still logged.
+        details = {"principal_id": group_id, "principal_type": access.GROUP, "resource_id": project_id}
+        audit_logs.record(org, principal, "role.assignment.deleted", {**details, "resource_type": PROJECT}, project)
     get_store().delete(org.tenant, project_groups(project_id), group_id)
     access.refresh(org, project_id)
     return {"object": "project.group.deleted", "deleted": True}
