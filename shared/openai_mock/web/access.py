@@ -76,7 +76,9 @@ def enforce_project_access(principal: Principal, method: str, path: str) -> dict
 
 
 def _policy_of(request: Request) -> dict[str, Any] | None:
-    policy: dict[str, Any] | None = getattr(request.state, STATE_KEY, None)
+    """The policy the middleware put on the request: a dict lookup (every JSON body asks)."""
+    state = request.scope.get("state")
+    policy: dict[str, Any] | None = state.get(STATE_KEY) if state else None
     return policy
 
 
