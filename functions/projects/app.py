@@ -1,5 +1,6 @@
 """Projects: the projects themselves (create, list, retrieve, rename, archive), their users, service
-accounts, API keys and rate limits."""
+accounts, API keys and rate limits; their groups, the project roles of their users and groups
+(`/projects/{project_id}/…`), their model permissions and hosted tool permissions."""
 
 from typing import Annotated, Literal
 
@@ -7,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources.organization import organization, projects
+from openai_mock.resources.organization import groups, organization, project_permissions, projects, role_assignments
 from openai_mock.resources.organization.core import get_project
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
@@ -16,7 +17,10 @@ from openai_mock.web.params import AdminPagination, list_query
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/organization/projects")
+access_router = APIRouter(prefix="/v1/projects")  # the project role assignments live under /projects
 RateLimitPagination = Annotated[ListParams, list_query(default_limit=100, default_order="asc", ordered=False)]
+ProjectGroupPagination = Annotated[ListParams, list_query(default_limit=20, default_order="asc", before=False)]
+RolePagination = Annotated[ListParams, list_query(default_limit=100, default_order="asc", maximum=1000, before=False)]
 Role = Literal["owner", "member"]
 
 
@@ -39,6 +43,32 @@ class ProjectUserUpdateParams(_Body):
 
 class ServiceAccountCreateParams(_Body):
     name: str
+
+
+class ProjectGroupCreateParams(_Body):
+    group_id: str
+    role: str
+
+
+class RoleAssignmentParams(_Body):
+    role_id: str
+
+
+class ModelPermissionsParams(_Body):
+    mode: Literal["allow_list", "deny_list"]
+    model_ids: list[str]
+
+
+class HostedToolPermission(_Body):
+    enabled: bool
+
+
+class HostedToolPermissionsParams(_Body):
+    file_search: HostedToolPermission | None = None
+    web_search: HostedToolPermission | None = None
+    image_generation: HostedToolPermission | None = None
+    mcp: HostedToolPermission | None = None
+    code_interpreter: HostedToolPermission | None = None
 
 
 class RateLimitUpdateParams(_Body):
@@ -185,5 +215,141 @@ async def update_project_rate_limit(
     )
 
 
-app = create_app(router, title="openai-mock projects")
+# --- project groups -------------------------------------------------------------------------------
+
+
+@router.get("/{project_id}/groups", operation_id="list-project-groups")
+async def list_project_groups(project_id: str, principal: AdminPrincipal, params: ProjectGroupPagination) -> JSONObject:
+    return JSONObject(groups.list_project_groups(organization(principal), project_id, params))
+
+
+@router.post("/{project_id}/groups", operation_id="add-project-group")
+async def create_project_group(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
+    body = await json_body(request, ProjectGroupCreateParams)
+    org = organization(principal)
+    return JSONObject(groups.add_project_group(org, principal, project_id, body.group_id, body.role))
+
+
+@router.get("/{project_id}/groups/{group_id}", operation_id="retrieve-project-group")
+async def retrieve_project_group(
+    project_id: str,
+    group_id: str,
+    principal: AdminPrincipal,
+    group_type: Annotated[Literal["group", "tenant_group"], Query()] = "group",
+) -> JSONObject:
+    return JSONObject(groups.retrieve_project_group(organization(principal), project_id, group_id, group_type))
+
+
+@router.delete("/{project_id}/groups/{group_id}", operation_id="remove-project-group")
+async def delete_project_group(project_id: str, group_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(groups.remove_project_group(organization(principal), principal, project_id, group_id))
+
+
+# --- model and hosted tool permissions ------------------------------------------------------------
+
+
+@router.get("/{project_id}/model_permissions", operation_id="retrieve-project-model-permissions")
+async def retrieve_project_model_permissions(project_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(project_permissions.retrieve_model_permissions(organization(principal), project_id))
+
+
+@router.post("/{project_id}/model_permissions", operation_id="update-project-model-permissions")
+async def update_project_model_permissions(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
+    body = await json_body(request, ModelPermissionsParams)
+    org = organization(principal)
+    return JSONObject(
+        project_permissions.update_model_permissions(org, principal, project_id, body.mode, body.model_ids)
+    )
+
+
+@router.delete("/{project_id}/model_permissions", operation_id="delete-project-model-permissions")
+async def delete_project_model_permissions(project_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(project_permissions.delete_model_permissions(organization(principal), principal, project_id))
+
+
+@router.get("/{project_id}/hosted_tool_permissions", operation_id="retrieve-project-hosted-tool-permissions")
+async def retrieve_project_hosted_tool_permissions(project_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(project_permissions.retrieve_hosted_tools(organization(principal), project_id))
+
+
+@router.post("/{project_id}/hosted_tool_permissions", operation_id="update-project-hosted-tool-permissions")
+async def update_project_hosted_tool_permissions(
+    project_id: str, request: Request, principal: AdminPrincipal
+) -> JSONObject:
+    body = await json_body(request, HostedToolPermissionsParams)
+    changes = {tool: setting.enabled for tool, setting in body if setting is not None}
+    org = organization(principal)
+    return JSONObject(project_permissions.update_hosted_tools(org, principal, project_id, changes))
+
+
+# --- project users' and groups' roles (/v1/projects/…) ---------------------------------------------
+
+
+@access_router.get("/{project_id}/users/{user_id}/roles", operation_id="list-project-user-role-assignments")
+async def list_project_user_roles(
+    project_id: str, user_id: str, principal: AdminPrincipal, params: RolePagination
+) -> JSONObject:
+    org = organization(principal)
+    return JSONObject(role_assignments.list_project_user_roles(org, project_id, user_id, params))
+
+
+@access_router.post("/{project_id}/users/{user_id}/roles", operation_id="assign-project-user-role")
+async def create_project_user_role(
+    project_id: str, user_id: str, request: Request, principal: AdminPrincipal
+) -> JSONObject:
+    body = await json_body(request, RoleAssignmentParams)
+    org = organization(principal)
+    return JSONObject(role_assignments.assign_project_user_role(org, principal, project_id, user_id, body.role_id))
+
+
+@access_router.get("/{project_id}/users/{user_id}/roles/{role_id}", operation_id="retrieve-project-user-role")
+async def retrieve_project_user_role(
+    project_id: str, user_id: str, role_id: str, principal: AdminPrincipal
+) -> JSONObject:
+    org = organization(principal)
+    return JSONObject(role_assignments.retrieve_project_user_role(org, project_id, user_id, role_id))
+
+
+@access_router.delete("/{project_id}/users/{user_id}/roles/{role_id}", operation_id="unassign-project-user-role")
+async def delete_project_user_role(
+    project_id: str, user_id: str, role_id: str, principal: AdminPrincipal
+) -> JSONObject:
+    org = organization(principal)
+    return JSONObject(role_assignments.unassign_project_user_role(org, principal, project_id, user_id, role_id))
+
+
+@access_router.get("/{project_id}/groups/{group_id}/roles", operation_id="list-project-group-role-assignments")
+async def list_project_group_roles(
+    project_id: str, group_id: str, principal: AdminPrincipal, params: RolePagination
+) -> JSONObject:
+    org = organization(principal)
+    return JSONObject(role_assignments.list_project_group_roles(org, project_id, group_id, params))
+
+
+@access_router.post("/{project_id}/groups/{group_id}/roles", operation_id="assign-project-group-role")
+async def create_project_group_role(
+    project_id: str, group_id: str, request: Request, principal: AdminPrincipal
+) -> JSONObject:
+    body = await json_body(request, RoleAssignmentParams)
+    org = organization(principal)
+    return JSONObject(role_assignments.assign_project_group_role(org, principal, project_id, group_id, body.role_id))
+
+
+@access_router.get("/{project_id}/groups/{group_id}/roles/{role_id}", operation_id="retrieve-project-group-role")
+async def retrieve_project_group_role(
+    project_id: str, group_id: str, role_id: str, principal: AdminPrincipal
+) -> JSONObject:
+    org = organization(principal)
+    return JSONObject(role_assignments.retrieve_project_group_role(org, project_id, group_id, role_id))
+
+
+@access_router.delete("/{project_id}/groups/{group_id}/roles/{role_id}", operation_id="unassign-project-group-role")
+async def delete_project_group_role(
+    project_id: str, group_id: str, role_id: str, principal: AdminPrincipal
+) -> JSONObject:
+    org = organization(principal)
+    return JSONObject(role_assignments.unassign_project_group_role(org, principal, project_id, group_id, role_id))
+
+
+app = create_app(router, access_router, title="openai-mock projects")
 handler = make_handler(app)

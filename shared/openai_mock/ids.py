@@ -61,6 +61,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "organization.project": ("proj_", 24),
     "organization.project.service_account": ("svc_acct_", 24),
     "organization.project.api_key": ("key_", 16),
+    "organization.role": ("role_", 24),
+    "organization.group": ("group_", 24),
     "audit_log": ("audit_log-", 24),
     "realtime.session": ("sess_", 21),
     "realtime.call": ("rtc_", 32),

@@ -70,6 +70,20 @@ def list_object(
     }
 
 
+def next_cursor_list(
+    page: Page, id_key: str = "id", view: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The list envelope of the newer Administration API lists: `has_more` and a `next` cursor (the last
+    item's id, to pass as `after`) instead of `first_id` / `last_id`."""
+    items = page.items if view is None else [view(item) for item in page.items]
+    return {
+        "object": "list",
+        "data": items,
+        "has_more": page.has_more,
+        "next": page.items[-1][id_key] if page.has_more and page.items else None,
+    }
+
+
 def paginate(items: list[dict[str, Any]], params: ListParams, id_key: str = "id") -> Page:
     """Cursor pagination over an in-memory sequence already sorted ascending by `id_key`
     (for lists that are computed, not stored)."""

@@ -13,6 +13,7 @@ from openai_mock.errors import OpenAIError
 from openai_mock.resources.organization.usage import record_traffic, token_usage
 from openai_mock.settings import get_settings
 from openai_mock.store import COUNTERS, get_store
+from openai_mock.web.access import check_model
 from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
 
 REQUESTS_PER_MINUTE = 10_000  # the defaults of settings.requests_per_minute / tokens_per_minute
@@ -96,6 +97,7 @@ def record_usage(
     raise OpenAI's 429 instead (the request is not counted, and nothing of it must be stored).
     With `kind`, an admitted request is also the organization's usage (`organization.usage.record_traffic`:
     `usage` are that kind's counters and dimensions, `model=` to bill another name than `model`)."""
+    check_model(request, model)  # a project key's model permissions, for bodies json_body did not read (forms)
     limits = quota(tenant)
     rpm, tpm = limits["requests_per_minute"], limits["tokens_per_minute"]
     now = clock.now()

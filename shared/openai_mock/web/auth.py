@@ -33,6 +33,8 @@ class Principal:
     # Set for keys created through the Administration API (see `registered_key`), None otherwise.
     project_id: str | None = None
     api_key_id: str | None = None
+    # Who owns a project key (a user or service account id): whose project roles bind it (web/access.py).
+    owner_id: str | None = None
 
 
 def _digest(key: str) -> str:
@@ -49,6 +51,23 @@ def _redact(key: str) -> str:
 KEY_REGISTRY_TENANT = "_global"
 KEY_REGISTRY_COLLECTION = "api_key"
 REGISTERED_KEY_PREFIXES = (ADMIN_KEY_PREFIX, "sk-svcacct-")
+# Users' project keys look like any `sk-proj-…` key; the ones the mock mints end in a check of the rest, so
+# that ordinary `sk-proj-` keys (what most users paste) are told apart without a store read.
+USER_PROJECT_KEY_PREFIX = "sk-proj-"
+_SEAL_LENGTH = 6
+
+
+def _seal(body: str) -> str:
+    return hashlib.sha256(f"openai-mock|{body}".encode()).hexdigest()[:_SEAL_LENGTH]
+
+
+def seal_project_key(body: str) -> str:
+    """A user's project key (`sk-proj-…`) the mock recognises as minted by it."""
+    return body + _seal(body)
+
+
+def _minted_project_key(key: str) -> bool:
+    return key.startswith(USER_PROJECT_KEY_PREFIX) and key[-_SEAL_LENGTH:] == _seal(key[:-_SEAL_LENGTH])
 
 
 def key_digest(key: str) -> str:
@@ -57,7 +76,7 @@ def key_digest(key: str) -> str:
 
 def registered_key(key: str) -> dict[str, Any] | None:
     """The registry entry of a key created through the API (only keys shaped like one are looked up)."""
-    if not key.startswith(REGISTERED_KEY_PREFIXES):
+    if not key.startswith(REGISTERED_KEY_PREFIXES) and not _minted_project_key(key):
         return None
     return get_store().get(KEY_REGISTRY_TENANT, KEY_REGISTRY_COLLECTION, _digest(key))
 
@@ -83,6 +102,7 @@ def principal_for_key(key: str) -> Principal:
             is_admin=entry["is_admin"],
             project_id=entry.get("project_id"),
             api_key_id=entry.get("api_key_id"),
+            owner_id=entry.get("owner_id"),
         )
     settings = get_settings()
     is_admin = key.startswith(ADMIN_KEY_PREFIX) or key in settings.admin_keys

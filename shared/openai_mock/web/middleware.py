@@ -19,6 +19,8 @@ from openai_mock.control import tenant_clock
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
+from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
+from openai_mock.web.access import enforce_project_access
 from openai_mock.web.auth import authenticate
 
 # A request whose body is at least this big is answered in a worker thread (its own event loop), so that parsing
@@ -117,10 +119,15 @@ class OpenAIMiddleware:
             return
         try:
             principal = authenticate(_header(scope, b"authorization"))
+            # A project key's roles, model and tool permissions (web/access.py); other keys: no store read.
+            policy = enforce_project_access(principal, scope["method"], scope["path"])
         except OpenAIError as error:
             await error.response()(scope, receive, send_with_headers)
             return
-        scope.setdefault("state", {})["principal"] = principal  # request.state.principal in routes
+        state = scope.setdefault("state", {})
+        state["principal"] = principal  # request.state.principal in routes
+        if policy is not None:
+            state[PROJECT_POLICY_STATE_KEY] = policy
         # The tenant's time (`/__mock/clock`): read from the store the first time this request asks the clock.
         clock.use_tenant_offset(lambda: tenant_clock.offset(principal.tenant))
         app_send: Any = send_unless_overflowed

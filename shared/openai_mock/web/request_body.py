@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from openai_mock.errors import JSON_PARSE_MESSAGE, from_validation_errors, invalid_request
+from openai_mock.web.access import check_body
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -33,11 +34,13 @@ async def optional_json_body(request: Request, model: type[Model]) -> Model | No
     if not _declares_json(request.headers.get("content-type")):
         raise invalid_request(JSON_PARSE_MESSAGE)
     try:
-        return model.model_validate_json(raw)
+        parsed = model.model_validate_json(raw)
     except ValidationError as error:
         # Located under "body" as FastAPI locates them: a body field may be called `query` or `path` too.
         located = [{**detail, "loc": ("body", *detail["loc"])} for detail in error.errors()]
         raise from_validation_errors(located) from None
+    check_body(request, parsed)  # a project key's model and hosted-tool permissions (web/access.py)
+    return parsed
 
 
 def _declares_json(content_type: str | None) -> bool:

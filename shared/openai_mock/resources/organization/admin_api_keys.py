@@ -27,9 +27,16 @@ def redact(secret: str) -> str:
 
 
 def register(
-    secret: str, org: Organization, principal_id: str, *, is_admin: bool, project_id: str | None = None
+    secret: str,
+    org: Organization,
+    principal_id: str,
+    *,
+    is_admin: bool,
+    project_id: str | None = None,
+    owner_id: str | None = None,
 ) -> str:
-    """Make `secret` authenticate as a member of `org`; returns its digest (kept to revoke it)."""
+    """Make `secret` authenticate as a member of `org`; returns its digest (kept to revoke it). A project key
+    names its `owner_id` (the user or service account whose project roles bind it: web/access.py)."""
     digest = key_digest(secret)
     get_store().create(
         KEY_REGISTRY_TENANT,
@@ -41,6 +48,7 @@ def register(
             "is_admin": is_admin,
             "project_id": project_id,
             "api_key_id": principal_id,
+            "owner_id": owner_id,
             "revoked": False,
         },
     )

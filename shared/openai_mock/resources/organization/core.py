@@ -40,6 +40,27 @@ def rate_limits(project_id: str) -> str:
     return f"project.rate_limit/{project_id}"
 
 
+# Roles, groups and who holds which role where (resources/organization/roles.py, groups.py, access.py).
+ROLES = "organization.role"  # custom organization roles (predefined roles are not stored)
+GROUPS = "organization.group"
+ROLE_ASSIGNMENTS = "organization.role_assignment"  # id: resource|principal type|principal|role
+MATERIALIZED = "organization.role_assignment.materialized"  # id: resource|principal (see access.py)
+MODEL_PERMISSIONS = "organization.project.model_permissions"  # id = project id
+HOSTED_TOOLS = "organization.project.hosted_tool_permissions"  # id = project id
+
+
+def project_roles(project_id: str) -> str:
+    return f"organization.project.role/{project_id}"
+
+
+def group_users(group_id: str) -> str:
+    return f"organization.group.user/{group_id}"
+
+
+def project_groups(project_id: str) -> str:
+    return f"organization.project.group/{project_id}"
+
+
 # Owners an organization can start with (picked by the tenant's hash): realistic, never a real person.
 _OWNERS = (
     ("Maya Okafor", "maya.okafor"),

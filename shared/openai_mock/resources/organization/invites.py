@@ -9,7 +9,7 @@ from typing import Any
 from openai_mock import clock, ids
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.resources.organization import audit_logs
+from openai_mock.resources.organization import access, audit_logs
 from openai_mock.resources.organization.core import (
     INVITES,
     PROJECTS,
@@ -109,4 +109,6 @@ def accept_invite(org: Organization, principal: Principal, invite_id: str, name:
     )
     audit_logs.record(org, principal, "invite.accepted", {"id": invite_id})
     audit_logs.record(org, principal, "user.added", {"id": user["id"], "data": {"role": user["role"]}})
+    for membership in invite.get("projects", []):
+        access.refresh(org, membership["id"])
     return user

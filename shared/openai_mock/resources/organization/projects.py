@@ -9,7 +9,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_range
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.resources.organization import admin_api_keys, audit_logs
+from openai_mock.resources.organization import access, admin_api_keys, audit_logs
 from openai_mock.resources.organization.core import (
     PROJECTS,
     Organization,
@@ -26,7 +26,7 @@ from openai_mock.resources.organization.core import (
 )
 from openai_mock.resources.organization.ratelimit_defaults import LIMIT_FIELDS, ceiling, default_rate_limits
 from openai_mock.store import get_store
-from openai_mock.web.auth import Principal
+from openai_mock.web.auth import USER_PROJECT_KEY_PREFIX, Principal, seal_project_key
 
 
 def _check_name(name: str) -> str:
@@ -130,6 +130,7 @@ def create_project_user(
         raise invalid_request(f"User {user_id} is already a member of project {project_id}.", "user_id")
     member = get_store().create(org.tenant, collection, project_user(user, role, clock.now_seconds()))
     audit_logs.record(org, principal, "user.added", {"id": user_id, "data": {"role": role}}, project)
+    access.refresh(org, project_id)
     return member
 
 
@@ -137,12 +138,14 @@ def modify_project_user(
     org: Organization, principal: Principal, project_id: str, user_id: str, role: str
 ) -> dict[str, Any]:
     project = writable_project(org, project_id)
-    _get_project_user(org, project_id, user_id)
+    current = _get_project_user(org, project_id, user_id)
     updated = get_store().update(
         org.tenant, project_users(project_id), user_id, lambda member: {**member, "role": role}
     )
     assert updated is not None
+    access.swap_legacy_role(org, project_id, user_id, current["role"], role)
     audit_logs.record(org, principal, "user.updated", {"id": user_id, "changes_requested": {"role": role}}, project)
+    access.refresh(org, project_id)
     return updated
 
 
@@ -150,7 +153,9 @@ def delete_project_user(org: Organization, principal: Principal, project_id: str
     project = writable_project(org, project_id)
     _get_project_user(org, project_id, user_id)
     get_store().delete(org.tenant, project_users(project_id), user_id)
+    access.forget(org, project_id, access.USER, user_id)
     audit_logs.record(org, principal, "user.deleted", {"id": user_id}, project)
+    access.refresh(org, project_id)
     return {"object": "organization.project.user.deleted", "id": user_id, "deleted": True}
 
 
@@ -168,7 +173,7 @@ def create_service_account(org: Organization, principal: Principal, project_id: 
     """A service account comes with one project API key, whose secret is answered only here."""
     project = writable_project(org, project_id)
     now = clock.now_seconds()
-    account = {
+    account: dict[str, Any] = {
         "object": "organization.project.service_account",
         "id": ids.new_id("organization.project.service_account"),
         "name": _check_name(name),
@@ -186,10 +191,13 @@ def create_service_account(org: Organization, principal: Principal, project_id: 
         "owner_project_access": "active",
         "id": key_id,
         "owner": {"type": "service_account", "service_account": account},
-        "_digest": admin_api_keys.register(secret, org, key_id, is_admin=False, project_id=project_id),
+        "_digest": admin_api_keys.register(
+            secret, org, key_id, is_admin=False, project_id=project_id, owner_id=account["id"]
+        ),
     }
     get_store().create(org.tenant, service_accounts(project_id), account)
     get_store().create(org.tenant, project_keys(project_id), key)
+    access.refresh(org, project_id)
     audit_logs.record(
         org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}}, project
     )
@@ -226,7 +234,9 @@ def delete_service_account(org: Organization, principal: Principal, project_id: 
             get_store().delete(org.tenant, project_keys(project_id), key["id"])
             admin_api_keys.revoke(key["_digest"])
     get_store().delete(org.tenant, service_accounts(project_id), account_id)
+    access.forget(org, project_id, access.USER, account_id)
     audit_logs.record(org, principal, "service_account.deleted", {"id": account_id}, project)
+    access.refresh(org, project_id)
     return {"object": "organization.project.service_account.deleted", "id": account_id, "deleted": True}
 
 
@@ -295,3 +305,33 @@ def update_rate_limit(
         org, principal, "rate_limit.updated", {"id": rate_limit_id, "changes_requested": changes}, project
     )
     return updated
+
+
+# --- users' project keys -------------------------------------------------------------------------
+
+
+def create_user_project_key(
+    org: Organization, principal: Principal, project_id: str, user_id: str, name: str = "Secret Key"
+) -> dict[str, Any]:
+    """A project API key owned by a project user, as a user makes one in the dashboard (the API has no operation
+    for it): a mock control for tests and demos. It is bound by its owner's project roles; the answer carries
+    its secret (`value`) once."""
+    project = writable_project(org, project_id)
+    member = _get_project_user(org, project_id, user_id)
+    secret = seal_project_key(admin_api_keys.new_secret(USER_PROJECT_KEY_PREFIX))
+    key_id = ids.new_id("organization.project.api_key")
+    key = {
+        "object": "organization.project.api_key",
+        "redacted_value": admin_api_keys.redact(secret),
+        "name": name,
+        "created_at": clock.now_seconds(),
+        "id": key_id,
+        "owner": {"type": "user", "user": member},
+        "_digest": admin_api_keys.register(
+            secret, org, key_id, is_admin=False, project_id=project_id, owner_id=user_id
+        ),
+    }
+    get_store().create(org.tenant, project_keys(project_id), key)
+    audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["/v1/*"]}}, project)
+    access.refresh(org, project_id)
+    return {**public(key), "value": secret}
