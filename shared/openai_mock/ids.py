@@ -49,6 +49,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "organization.project": ("proj_", 24),
     "organization.project.service_account": ("svc_acct_", 24),
     "organization.project.api_key": ("key_", 16),
+    "organization.certificate": ("cert_", 24),
+    "organization.spend_alert": ("alert_", 24),
     "audit_log": ("audit_log-", 24),
     "realtime.session": ("sess_", 21),
     "request": ("req_", 32),

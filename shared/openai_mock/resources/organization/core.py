@@ -22,6 +22,9 @@ ADMIN_KEYS = "organization.admin_api_key"
 PROJECTS = "organization.project"
 AUDIT_LOGS = "audit_log"
 USAGE = "organization.usage"
+CERTIFICATES = "organization.certificate"
+SPEND_ALERTS = "organization.spend_alert"
+SETTINGS = "organization.setting"  # one item per setting and scope: spend limits, data retention
 
 
 def project_users(project_id: str) -> str:
@@ -38,6 +41,10 @@ def project_keys(project_id: str) -> str:
 
 def rate_limits(project_id: str) -> str:
     return f"project.rate_limit/{project_id}"
+
+
+def project_spend_alerts(project_id: str) -> str:
+    return f"organization.project.spend_alert/{project_id}"
 
 
 # Owners an organization can start with (picked by the tenant's hash): realistic, never a real person.
