@@ -99,8 +99,9 @@ def test_accepted_invite_becomes_a_user_and_cannot_be_deleted(admin: openai.Open
 def test_users_list_filter_modify_delete(admin: openai.OpenAI) -> None:
     listed = _json(admin.admin.organization.users.with_raw_response.list())
     assert_conforms("GET", U, 200, listed)
-    [owner] = listed["data"]
-    assert owner["role"] == "owner"
+    # A realistic organization from the start: its owner, a second owner and three readers, oldest first.
+    assert [user["role"] for user in listed["data"]] == ["owner", "owner", "reader", "reader", "reader"]
+    owner = listed["data"][0]
     invite = admin.admin.organization.invites.create(email="reader@example.org", role="reader")
     reader = _accept(invite.id, "Rita Reader")
     filtered = admin.admin.organization.users.list(emails=["reader@example.org"])
@@ -118,8 +119,15 @@ def test_users_list_filter_modify_delete(admin: openai.OpenAI) -> None:
         admin.admin.organization.users.retrieve(owner["id"])
 
 
+def test_a_seeded_reader_can_be_removed_without_setup(admin: openai.OpenAI) -> None:
+    reader = next(user for user in admin.admin.organization.users.list() if user.role == "reader")
+    assert admin.admin.organization.users.delete(reader.id).deleted is True
+    assert reader.id not in [user.id for user in admin.admin.organization.users.list()]
+
+
 def test_the_last_owner_cannot_leave_or_be_demoted(admin: openai.OpenAI) -> None:
-    owner = admin.admin.organization.users.list().data[0]
+    owner, co_owner = [user for user in admin.admin.organization.users.list() if user.role == "owner"]
+    admin.admin.organization.users.update(co_owner.id, role="reader")  # the other owner steps down: one is left
     with pytest.raises(openai.BadRequestError) as demote:
         admin.admin.organization.users.update(owner.id, role="reader")
     assert demote.value.body["param"] == "user_id"  # type: ignore[index]
@@ -137,5 +145,5 @@ def test_organizations_are_isolated(mock_app: TemplateRouter) -> None:
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_through_the_lambda_handler(version: str) -> None:
     sdk = org_lambda_client(users_function.handler, version, "sk-admin-lambda-users")  # type: ignore[arg-type]
-    [owner] = sdk.admin.organization.users.list().data
+    owner = sdk.admin.organization.users.list().data[0]
     assert sdk.admin.organization.users.retrieve(owner.id).role == "owner"

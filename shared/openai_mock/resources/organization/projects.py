@@ -195,7 +195,7 @@ def _new_account_key(
     now = clock.now_seconds()
     secret = admin_api_keys.new_secret("sk-svcacct-")
     key_id = ids.new_id("organization.project.api_key")
-    owner = {key: account[key] for key in ("id", "name", "role", "created_at")}
+    owner = {key: account[key] for key in ("object", "id", "name", "role", "created_at")}
     key = {
         "object": "organization.project.api_key",
         "redacted_value": admin_api_keys.redact(secret),
@@ -237,20 +237,14 @@ def update_service_account(
         org.tenant, service_accounts(project_id), account_id, lambda account: {**account, **changes}
     )
     assert updated is not None
+
+    def renamed(key: dict[str, Any]) -> dict[str, Any]:
+        owner = key["owner"]
+        return {**key, "owner": {**owner, "service_account": {**owner["service_account"], **changes}}}
+
     for key in all_items(org.tenant, project_keys(project_id)):  # its keys show their owner as it is now
         if key["owner"].get("service_account", {}).get("id") == account_id:
-            get_store().update(
-                org.tenant,
-                project_keys(project_id),
-                key["id"],
-                lambda current: {
-                    **current,
-                    "owner": {
-                        **current["owner"],
-                        "service_account": {**current["owner"]["service_account"], **changes},
-                    },
-                },
-            )
+            get_store().update(org.tenant, project_keys(project_id), key["id"], renamed)
     audit_logs.record(
         org, principal, "service_account.updated", {"id": account_id, "changes_requested": changes}, project
     )
