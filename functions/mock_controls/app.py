@@ -1,5 +1,5 @@
 """Mock controls under the reserved `/__mock` prefix (docs/controls.md): fixtures, the request journal,
-per-tenant quotas, the tenant's clock and reset. Authenticated like the rest: everything here belongs to the
+per-tenant quotas, the tenant's clock and reset, accepting an organization invite. Authenticated like the rest: everything here belongs to the
 caller's tenant.
 The console's static files (docs/console.md) are the exception: they hold no secret and answer without a key."""
 
@@ -10,8 +10,9 @@ from openai_mock.control import api, console, fixtures, tenant_clock
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.errors import invalid_url
 from openai_mock.resources import ratelimits
+from openai_mock.resources.organization import invites, organization
 from openai_mock.web.app_factory import create_app, make_handler
-from openai_mock.web.auth import tenant_of
+from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import Pagination
 from openai_mock.web.request_body import json_body
@@ -87,6 +88,19 @@ async def retrieve_clock(request: Request) -> JSONObject:
 async def move_clock(request: Request) -> JSONObject:
     body = await json_body(request, ClockRequest)
     return JSONObject(tenant_clock.move(tenant_of(request), body.advance_seconds, body.offset_seconds))
+
+
+class AcceptInviteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1)
+
+
+@router.post("/invites/{invite_id}/accept", operation_id="acceptInvite")
+async def accept_invite(invite_id: str, request: Request) -> JSONObject:
+    """What the invitee does by following the invite's link: the organization gains the user (docs/admin.md)."""
+    body = await json_body(request, AcceptInviteRequest)
+    principal = principal_of(request)
+    return JSONObject(invites.accept_invite(organization(principal), principal, invite_id, body.name))
 
 
 @router.post("/reset", operation_id="reset")

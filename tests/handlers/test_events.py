@@ -108,6 +108,7 @@ _EXPECTED_404 = {
     "Deleteprojectspendlimit",
     "update-project-service-account",
     "CreateanAPIkeyforaserviceaccount",
+    "acceptInvite",
     "retrieveBatch",
     "cancelBatch",
 }
