@@ -1,6 +1,6 @@
 """Mock controls under the reserved `/__mock` prefix (docs/controls.md): fixtures, the request journal,
-per-tenant quotas, the tenant's clock and reset, accepting an organization invite. Authenticated like the rest: everything here belongs to the
-caller's tenant.
+per-tenant quotas, the tenant's clock and reset, accepting an organization invite. Authenticated like the
+rest: everything here belongs to the caller's tenant.
 The console's static files (docs/console.md) are the exception: they hold no secret and answer without a key."""
 
 from fastapi import APIRouter, Request, Response
