@@ -247,6 +247,8 @@ def update_spend_limit(
 
 def delete_spend_limit(org: Organization, principal: Principal, project_id: str | None = None) -> dict[str, Any]:
     scope, object_type, project = _scope_of(org, project_id)
+    if project_id is not None:
+        project = writable_project(org, project_id)
     retrieve_spend_limit(org, project_id)  # 404 without one
 
     def change(state: dict[str, Any]) -> dict[str, Any]:
