@@ -49,6 +49,7 @@ class ServiceAccountUpdateParams(_Body):
 class ServiceAccountKeyParams(_Body):
     name: str | None = None
     scopes: list[str] = []
+    expires_in_seconds: int | None = None
 
 
 class RateLimitUpdateParams(_Body):
@@ -165,7 +166,9 @@ async def create_project_service_account_api_key(
     body = await json_body(request, ServiceAccountKeyParams)
     org = organization(principal)
     return JSONObject(
-        projects.create_service_account_key(org, principal, project_id, service_account_id, body.name, body.scopes)
+        projects.create_service_account_key(
+            org, principal, project_id, service_account_id, body.name, body.scopes, body.expires_in_seconds
+        )
     )
 
 

@@ -147,3 +147,33 @@ def test_through_the_lambda_handler(version: str) -> None:
     sdk = org_lambda_client(users_function.handler, version, "sk-admin-lambda-users")  # type: ignore[arg-type]
     owner = sdk.admin.organization.users.list().data[0]
     assert sdk.admin.organization.users.retrieve(owner.id).role == "owner"
+
+
+def test_accepting_an_invite_over_http(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
+    """The mock control `POST /__mock/invites/{invite_id}/accept` (docs/controls.md) does what the invitee's
+    click does: the organization gains the user, with the invite's role and projects."""
+    from starlette.testclient import TestClient
+
+    project = admin.admin.organization.projects.create(name="Invited into")
+    invite = admin.admin.organization.invites.create(
+        email="grace.hopper@example.org", role="reader", projects=[{"id": project.id, "role": "member"}]
+    )
+    controls = TestClient(mock_app, base_url="http://testserver")
+    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    accepted = controls.post(f"/__mock/invites/{invite.id}/accept", json={}, headers=headers)
+    assert accepted.status_code == 200
+    user = accepted.json()
+    assert_conforms("GET", f"{U}/{user['id']}", 200, user, spec="2026-08-21")
+    assert (user["name"], user["email"], user["role"]) == ("Grace Hopper", "grace.hopper@example.org", "reader")
+    assert admin.admin.organization.users.retrieve(user["id"]).email == "grace.hopper@example.org"
+    assert admin.admin.organization.projects.users.retrieve(user["id"], project_id=project.id).role == "member"
+    assert admin.admin.organization.invites.retrieve(invite.id).status == "accepted"
+    types = [event.type for event in admin.admin.organization.audit_logs.list(limit=2).data]
+    assert types == ["user.added", "invite.accepted"]
+
+    again = controls.post(f"/__mock/invites/{invite.id}/accept", json={"name": "Twice"}, headers=headers)
+    assert again.status_code == 400 and again.json()["error"]["param"] == "invite_id"
+    missing = controls.post("/__mock/invites/invite-missing/accept", json={}, headers=headers)
+    assert missing.status_code == 404 and set(missing.json()["error"]) == {"message", "type", "param", "code"}
+    bad = controls.post(f"/__mock/invites/{invite.id}/accept", json={"name": ""}, headers=headers)
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "name"

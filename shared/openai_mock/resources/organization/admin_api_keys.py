@@ -27,7 +27,13 @@ def redact(secret: str) -> str:
 
 
 def register(
-    secret: str, org: Organization, principal_id: str, *, is_admin: bool, project_id: str | None = None
+    secret: str,
+    org: Organization,
+    principal_id: str,
+    *,
+    is_admin: bool,
+    project_id: str | None = None,
+    expires_at: int | None = None,
 ) -> str:
     """Make `secret` authenticate as a member of `org`; returns its digest (kept to revoke it)."""
     digest = key_digest(secret)
@@ -42,6 +48,7 @@ def register(
             "project_id": project_id,
             "api_key_id": principal_id,
             "revoked": False,
+            "expires_at": expires_at,
         },
     )
     return digest

@@ -189,10 +189,12 @@ def _new_account_key(
     account: dict[str, Any],
     name: str,
     scopes: list[str],
+    expires_in_seconds: int | None = None,
 ) -> dict[str, Any]:
     """A new project API key of a service account: registered (it authenticates as the project), listed among
-    the project's keys, its secret answered only now."""
+    the project's keys, its secret answered only now. With `expires_in_seconds` it stops working then (401)."""
     now = clock.now_seconds()
+    expires_at = None if expires_in_seconds is None else now + expires_in_seconds
     secret = admin_api_keys.new_secret("sk-svcacct-")
     key_id = ids.new_id("organization.project.api_key")
     owner = {key: account[key] for key in ("object", "id", "name", "role", "created_at")}
@@ -205,7 +207,9 @@ def _new_account_key(
         "id": key_id,
         "owner": {"type": "service_account", "service_account": owner},
         "owner_project_access": "active",
-        "_digest": admin_api_keys.register(secret, org, key_id, is_admin=False, project_id=project["id"]),
+        "_digest": admin_api_keys.register(
+            secret, org, key_id, is_admin=False, project_id=project["id"], expires_at=expires_at
+        ),
     }
     get_store().create(org.tenant, project_keys(project["id"]), key)
     audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": scopes}}, project)
@@ -219,11 +223,23 @@ def _new_account_key(
 
 
 def create_service_account_key(
-    org: Organization, principal: Principal, project_id: str, account_id: str, name: str | None, scopes: list[str]
+    org: Organization,
+    principal: Principal,
+    project_id: str,
+    account_id: str,
+    name: str | None,
+    scopes: list[str],
+    expires_in_seconds: int | None = None,
 ) -> dict[str, Any]:
     project = writable_project(org, project_id)
     account = _get_service_account(org, project_id, account_id)
-    return _new_account_key(org, principal, project, account, name or "Secret Key", scopes or ["/v1/*"])
+    if expires_in_seconds is not None:
+        check_range(expires_in_seconds, "expires_in_seconds", minimum=1)
+    if name is not None:
+        _check_name(name)
+    return _new_account_key(
+        org, principal, project, account, name or "Secret Key", scopes or ["/v1/*"], expires_in_seconds
+    )
 
 
 def update_service_account(
