@@ -6,7 +6,9 @@ uploads (read by `.probe`) get deterministic English whose length fits their dur
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import math
 import random
 import struct
 from collections.abc import Iterator, Sequence
@@ -241,6 +243,7 @@ class Transcript:
     json: dict[str, Any] | None = None
     text: str = ""
     events: tuple[bytes, ...] = ()
+    seconds: int = 0  # the audio's duration, rounded up: what the organization's usage counts
 
 
 def _check_common(options: _AudioOptions, models: Sequence[str], endpoint: str) -> tuple[str, float]:
@@ -319,10 +322,12 @@ def create_transcription(
         raise invalid_request("Streaming is not supported for the whisper-1 model.", "stream", "unsupported_value")
     info = read_audio_upload(audio, filename)
     text, rng = _text_for(info, audio, options, seed)
+    seconds = math.ceil(info.duration)
     if options.stream:
-        return Transcript("stream", events=tuple(_stream_events(text, bool(options.include))))
+        return Transcript("stream", events=tuple(_stream_events(text, bool(options.include))), seconds=seconds)
     language = LANGUAGES[options.language or "en"]
-    return _render("transcribe", language, info, text, response_format, granularities, rng, temperature)
+    rendered = _render("transcribe", language, info, text, response_format, granularities, rng, temperature)
+    return dataclasses.replace(rendered, seconds=seconds)
 
 
 def create_translation(
@@ -332,7 +337,8 @@ def create_translation(
     info = read_audio_upload(audio, filename)
     text, rng = _text_for(info, audio, options, seed)
     # Translations always come out in English, with segments (no word timestamps).
-    return _render("translate", "english", info, text, response_format, ["segment"], rng, temperature)
+    rendered = _render("translate", "english", info, text, response_format, ["segment"], rng, temperature)
+    return dataclasses.replace(rendered, seconds=math.ceil(info.duration))
 
 
 def _stream_events(text: str, with_logprobs: bool) -> Iterator[bytes]:
