@@ -63,7 +63,7 @@ def test_web_search_calls_are_counted_per_model_and_context_level(
         answer = app.responses.create(
             model="gpt-4o", input="What is new in solar power?", tools=[{"type": "web_search"}]
         )
-        assert [item.type for item in answer.output][0] == "web_search_call"
+        assert answer.output[0].type == "web_search_call"
     app.responses.create(
         model="gpt-4o-mini",
         input="Latest news about tidal energy?",
