@@ -413,7 +413,7 @@ def _record_line_usage(tenant: str, batch: Object, body: dict[str, Any]) -> None
         model=body.get("model"),
         project_id=batch.get("_project_id"),
         api_key_id=batch.get("_api_key_id") or bootstrap_key_id(tenant),
-        **({"batch": True} if kind == "completions" else {}),
+        batch=kind == "completions",  # only completions usage has the batch dimension
         **counters,
     )
     spend.track(tenant, record)
