@@ -180,7 +180,7 @@ def test_the_block_ends_when_the_month_rolls_over(admin: openai.OpenAI, project_
         _chat(app)  # June's spend crossed it again
 
 
-def test_an_organization_limit_blocks_every_project_and_ordinary_keys(
+def test_an_organization_limit_blocks_every_project_and_the_organizations_own_key(
     admin: openai.OpenAI, project_app: tuple[str, openai.OpenAI], mock_app: TemplateRouter
 ) -> None:
     _, app = project_app
