@@ -52,7 +52,7 @@ async def create_transcription(form: Annotated[TranscriptionForm, Form()], reque
     transcript = audio.create_transcription(
         options, await form.file.read(), form.file.filename, request_seed(request.headers)
     )
-    record_usage(request, tenant_of(request), form.model, 0)
+    record_usage(request, tenant_of(request), form.model, 0, "audio_transcriptions", seconds=transcript.seconds)
     return _answer(transcript)
 
 
@@ -62,7 +62,7 @@ async def create_translation(form: Annotated[TranslationForm, Form()], request: 
     transcript = audio.create_translation(
         options, await form.file.read(), form.file.filename, request_seed(request.headers)
     )
-    record_usage(request, tenant_of(request), form.model, 0)
+    record_usage(request, tenant_of(request), form.model, 0, "audio_transcriptions", seconds=transcript.seconds)
     return _answer(transcript)
 
 

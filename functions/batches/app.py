@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from openai_mock.pagination import ListParams
 from openai_mock.resources import batches
 from openai_mock.web.app_factory import create_app, make_handler
-from openai_mock.web.auth import tenant_of
+from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import list_query
 from openai_mock.web.request_body import json_body
@@ -21,7 +21,7 @@ NewestFirst = Annotated[ListParams, list_query(ordered=False, before=False)]
 @router.post("", operation_id="createBatch")
 async def create_batch(request: Request) -> JSONObject:
     body = await json_body(request, batches.CreateBatchRequest)
-    return JSONObject(batches.create_batch(tenant_of(request), body, request.headers))
+    return JSONObject(batches.create_batch(tenant_of(request), body, request.headers, principal_of(request)))
 
 
 @router.get("", operation_id="listBatches")

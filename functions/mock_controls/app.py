@@ -1,6 +1,6 @@
 """Mock controls under the reserved `/__mock` prefix (docs/controls.md): fixtures, the request journal,
-per-tenant quotas, the tenant's clock, webhook endpoints (docs/webhooks.md) and reset. Authenticated like the
-rest: everything here belongs to the caller's tenant.
+per-tenant quotas, the tenant's clock, webhook endpoints (docs/webhooks.md), accepting an organization invite and
+reset. Authenticated like the rest: everything here belongs to the caller's tenant.
 The console's static files (docs/console.md) are the exception: they hold no secret and answer without a key."""
 
 from contextvars import copy_context
@@ -15,8 +15,9 @@ from openai_mock.control.webhooks import endpoints
 from openai_mock.errors import invalid_url
 from openai_mock.fields import Decimal, Integer
 from openai_mock.resources import ratelimits
+from openai_mock.resources.organization import invites, organization
 from openai_mock.web.app_factory import create_app, make_handler
-from openai_mock.web.auth import tenant_of
+from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import Pagination
 from openai_mock.web.request_body import json_body, optional_json_body
@@ -142,6 +143,19 @@ async def test_webhook(webhook_id: str, request: Request) -> JSONObject:
     # process (or a slow one) does not stall every other request.
     attempt = await run_in_threadpool(copy_context().run, webhooks.send_test, tenant, webhook_id, body.type)
     return JSONObject(attempt)
+
+
+class AcceptInviteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1)
+
+
+@router.post("/invites/{invite_id}/accept", operation_id="acceptInvite")
+async def accept_invite(invite_id: str, request: Request) -> JSONObject:
+    """What the invitee does by following the invite's link: the organization gains the user (docs/admin.md)."""
+    body = await json_body(request, AcceptInviteRequest)
+    principal = principal_of(request)
+    return JSONObject(invites.accept_invite(organization(principal), principal, invite_id, body.name))
 
 
 @router.post("/reset", operation_id="reset")

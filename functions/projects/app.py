@@ -69,6 +69,13 @@ class HostedToolPermissionsParams(_Body):
     image_generation: HostedToolPermission | None = None
     mcp: HostedToolPermission | None = None
     code_interpreter: HostedToolPermission | None = None
+class ServiceAccountUpdateParams(_Body):
+    name: str | None = None
+    role: Literal["member", "owner"] | None = None
+class ServiceAccountKeyParams(_Body):
+    name: str | None = None
+    scopes: list[str] = []
+    expires_in_seconds: int | None = None
 
 
 class RateLimitUpdateParams(_Body):
@@ -167,6 +174,30 @@ async def retrieve_project_service_account(
     return JSONObject(projects.retrieve_service_account(organization(principal), project_id, service_account_id))
 
 
+@router.post("/{project_id}/service_accounts/{service_account_id}", operation_id="update-project-service-account")
+async def update_project_service_account(
+    project_id: str, service_account_id: str, request: Request, principal: AdminPrincipal
+) -> JSONObject:
+    changes = (await json_body(request, ServiceAccountUpdateParams)).model_dump(exclude_none=True)
+    org = organization(principal)
+    return JSONObject(projects.update_service_account(org, principal, project_id, service_account_id, changes))
+
+
+@router.post(
+    "/{project_id}/service_accounts/{service_account_id}/api_keys", operation_id="CreateanAPIkeyforaserviceaccount"
+)
+async def create_project_service_account_api_key(
+    project_id: str, service_account_id: str, request: Request, principal: AdminPrincipal
+) -> JSONObject:
+    body = await json_body(request, ServiceAccountKeyParams)
+    org = organization(principal)
+    return JSONObject(
+        projects.create_service_account_key(
+            org, principal, project_id, service_account_id, body.name, body.scopes, body.expires_in_seconds
+        )
+    )
+
+
 @router.delete("/{project_id}/service_accounts/{service_account_id}", operation_id="delete-project-service-account")
 async def delete_project_service_account(
     project_id: str, service_account_id: str, principal: AdminPrincipal
@@ -184,14 +215,14 @@ async def list_project_api_keys(project_id: str, principal: AdminPrincipal, para
     return JSONObject(projects.list_project_keys(organization(principal), project_id, params))
 
 
-@router.get("/{project_id}/api_keys/{key_id}", operation_id="retrieve-project-api-key")
-async def retrieve_project_api_key(project_id: str, key_id: str, principal: AdminPrincipal) -> JSONObject:
-    return JSONObject(projects.retrieve_project_key(organization(principal), project_id, key_id))
+@router.get("/{project_id}/api_keys/{api_key_id}", operation_id="retrieve-project-api-key")
+async def retrieve_project_api_key(project_id: str, api_key_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.retrieve_project_key(organization(principal), project_id, api_key_id))
 
 
-@router.delete("/{project_id}/api_keys/{key_id}", operation_id="delete-project-api-key")
-async def delete_project_api_key(project_id: str, key_id: str, principal: AdminPrincipal) -> JSONObject:
-    return JSONObject(projects.delete_project_key(organization(principal), principal, project_id, key_id))
+@router.delete("/{project_id}/api_keys/{api_key_id}", operation_id="delete-project-api-key")
+async def delete_project_api_key(project_id: str, api_key_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(projects.delete_project_key(organization(principal), principal, project_id, api_key_id))
 
 
 # --- rate limits ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Usage (completions, embeddings, moderations, images, audio, vector stores, code interpreter) and
-costs of the organization, bucketed by time from the traffic recorded through this mock."""
+"""Usage (completions, embeddings, moderations, images, audio, vector stores, code interpreter, file search
+and web search calls) and costs of the organization, bucketed by time from the traffic recorded through
+this mock."""
 
 from typing import Annotated
 
@@ -20,6 +21,8 @@ _FILTERS = {
     "models": "model",
     "sizes": "size",
     "sources": "source",
+    "vector_store_ids": "vector_store_id",
+    "context_levels": "context_level",
 }
 
 
@@ -85,6 +88,16 @@ async def vector_stores(principal: AdminPrincipal, query: Usage) -> JSONObject:
 @router.get("/usage/code_interpreter_sessions", operation_id="usage-code-interpreter-sessions")
 async def code_interpreter_sessions(principal: AdminPrincipal, query: Usage) -> JSONObject:
     return JSONObject(usage(organization(principal).tenant, "code_interpreter_sessions", query))
+
+
+@router.get("/usage/file_search_calls", operation_id="usage-file-search-calls")
+async def file_search_calls(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "file_search_calls", query))
+
+
+@router.get("/usage/web_search_calls", operation_id="usage-web-search-calls")
+async def web_search_calls(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    return JSONObject(usage(organization(principal).tenant, "web_search_calls", query))
 
 
 @router.get("/costs", operation_id="usage-costs")

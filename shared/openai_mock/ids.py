@@ -63,6 +63,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "organization.project.api_key": ("key_", 16),
     "organization.role": ("role_", 24),
     "organization.group": ("group_", 24),
+    "organization.certificate": ("cert_", 24),
+    "organization.spend_alert": ("alert_", 24),
     "audit_log": ("audit_log-", 24),
     "realtime.session": ("sess_", 21),
     "realtime.call": ("rtc_", 32),

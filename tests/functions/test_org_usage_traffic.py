@@ -1,6 +1,7 @@
 """Usage and costs from real traffic: model requests made with a project's service-account key show up
 in the organization's usage (exact tokens and request counts, in the right bucket and project) and
-costs; requests made with ordinary keys, or refused by a rate limit, are nobody's usage."""
+costs; an ordinary key's requests are its own organization's (Default Project); requests refused by a rate
+limit are nobody's usage."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import ratelimits
 from openai_mock.resources.organization.core import USAGE
+from openai_mock.settings import reset_settings
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.org_sdk import ADMIN_KEY, org_client
@@ -137,12 +139,10 @@ def test_responses_images_and_speech_are_recorded_as_their_kinds(
     assert (speech.characters, speech.num_model_requests) == (len("Hello there."), 1)  # type: ignore[union-attr]
 
 
-def test_ordinary_keys_and_refused_requests_are_nobodys_usage(
-    admin: openai.OpenAI, mock_app: TemplateRouter, client: openai.OpenAI, project_key: tuple[str, str, str]
+def test_refused_requests_are_nobodys_usage(
+    admin: openai.OpenAI, mock_app: TemplateRouter, project_key: tuple[str, str, str]
 ) -> None:
     _, _, secret = project_key
-    _chat(client, "An ordinary key.")  # its own tenant, no organization: no usage record anywhere
-    assert get_store().list(principal_for_key("sk-test").tenant, USAGE).items == []
     ratelimits.set_quota(principal_for_key(secret).tenant, requests_per_minute=1, tokens_per_minute=None)
     app = asgi_client(mock_app, api_key=secret)
     _chat(app, "Admitted.")
@@ -151,6 +151,24 @@ def test_ordinary_keys_and_refused_requests_are_nobodys_usage(
     [result] = admin.admin.organization.usage.completions(start_time=T0 + 3 * DAY).data[0].results
     assert result.num_model_requests == 1  # type: ignore[union-attr]
     assert principal_for_key(ADMIN_KEY).tenant == principal_for_key(secret).tenant
+
+
+def test_an_ordinary_keys_traffic_is_its_organizations_default_project_usage(
+    mock_app: TemplateRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ordinary key is its own organization: its usage lands in that organization's Default Project, seen
+    by the Administration API when the same key is also an admin key (OPENAI_MOCK_ADMIN_KEYS)."""
+    monkeypatch.setenv("OPENAI_MOCK_ADMIN_KEYS", "sk-team-shared")
+    reset_settings()
+    clock.freeze(NOW)
+    answer = _chat(asgi_client(mock_app, api_key="sk-team-shared"), "An ordinary key's question.")
+    assert get_store().list(principal_for_key("sk-test").tenant, USAGE).items == []  # another key: not its usage
+    org = org_client(mock_app, "sk-team-shared").admin.organization
+    [default] = [project for project in org.projects.list() if project.name == "Default Project"]
+    [result] = org.usage.completions(start_time=T0 + 3 * DAY, group_by=["project_id"]).data[0].results
+    assert answer.usage
+    assert (result.project_id, result.num_model_requests) == (default.id, 1)  # type: ignore[union-attr]
+    assert result.input_tokens == answer.usage.prompt_tokens  # type: ignore[union-attr]
 
 
 def test_usage_through_the_chat_lambda(admin: openai.OpenAI, project_key: tuple[str, str, str]) -> None:

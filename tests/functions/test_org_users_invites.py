@@ -99,8 +99,9 @@ def test_accepted_invite_becomes_a_user_and_cannot_be_deleted(admin: openai.Open
 def test_users_list_filter_modify_delete(admin: openai.OpenAI) -> None:
     listed = _json(admin.admin.organization.users.with_raw_response.list())
     assert_conforms("GET", U, 200, listed)
-    [owner] = listed["data"]
-    assert owner["role"] == "owner"
+    # A realistic organization from the start: its owner, a second owner and three readers, oldest first.
+    assert [user["role"] for user in listed["data"]] == ["owner", "owner", "reader", "reader", "reader"]
+    owner = listed["data"][0]
     invite = admin.admin.organization.invites.create(email="reader@example.org", role="reader")
     reader = _accept(invite.id, "Rita Reader")
     filtered = admin.admin.organization.users.list(emails=["reader@example.org"])
@@ -118,8 +119,15 @@ def test_users_list_filter_modify_delete(admin: openai.OpenAI) -> None:
         admin.admin.organization.users.retrieve(owner["id"])
 
 
+def test_a_seeded_reader_can_be_removed_without_setup(admin: openai.OpenAI) -> None:
+    reader = next(user for user in admin.admin.organization.users.list() if user.role == "reader")
+    assert admin.admin.organization.users.delete(reader.id).deleted is True
+    assert reader.id not in [user.id for user in admin.admin.organization.users.list()]
+
+
 def test_the_last_owner_cannot_leave_or_be_demoted(admin: openai.OpenAI) -> None:
-    owner = admin.admin.organization.users.list().data[0]
+    owner, co_owner = [user for user in admin.admin.organization.users.list() if user.role == "owner"]
+    admin.admin.organization.users.update(co_owner.id, role="reader")  # the other owner steps down: one is left
     with pytest.raises(openai.BadRequestError) as demote:
         admin.admin.organization.users.update(owner.id, role="reader")
     assert demote.value.body["param"] == "user_id"  # type: ignore[index]
@@ -137,5 +145,35 @@ def test_organizations_are_isolated(mock_app: TemplateRouter) -> None:
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_through_the_lambda_handler(version: str) -> None:
     sdk = org_lambda_client(users_function.handler, version, "sk-admin-lambda-users")  # type: ignore[arg-type]
-    [owner] = sdk.admin.organization.users.list().data
+    owner = sdk.admin.organization.users.list().data[0]
     assert sdk.admin.organization.users.retrieve(owner.id).role == "owner"
+
+
+def test_accepting_an_invite_over_http(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
+    """The mock control `POST /__mock/invites/{invite_id}/accept` (docs/controls.md) does what the invitee's
+    click does: the organization gains the user, with the invite's role and projects."""
+    from starlette.testclient import TestClient
+
+    project = admin.admin.organization.projects.create(name="Invited into")
+    invite = admin.admin.organization.invites.create(
+        email="grace.hopper@example.org", role="reader", projects=[{"id": project.id, "role": "member"}]
+    )
+    controls = TestClient(mock_app, base_url="http://testserver")
+    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    accepted = controls.post(f"/__mock/invites/{invite.id}/accept", json={}, headers=headers)
+    assert accepted.status_code == 200
+    user = accepted.json()
+    assert_conforms("GET", f"{U}/{user['id']}", 200, user, spec="2026-08-21")
+    assert (user["name"], user["email"], user["role"]) == ("Grace Hopper", "grace.hopper@example.org", "reader")
+    assert admin.admin.organization.users.retrieve(user["id"]).email == "grace.hopper@example.org"
+    assert admin.admin.organization.projects.users.retrieve(user["id"], project_id=project.id).role == "member"
+    assert admin.admin.organization.invites.retrieve(invite.id).status == "accepted"
+    types = [event.type for event in admin.admin.organization.audit_logs.list(limit=2).data]
+    assert types == ["user.added", "invite.accepted"]
+
+    again = controls.post(f"/__mock/invites/{invite.id}/accept", json={"name": "Twice"}, headers=headers)
+    assert again.status_code == 400 and again.json()["error"]["param"] == "invite_id"
+    missing = controls.post("/__mock/invites/invite-missing/accept", json={}, headers=headers)
+    assert missing.status_code == 404 and set(missing.json()["error"]) == {"message", "type", "param", "code"}
+    bad = controls.post(f"/__mock/invites/{invite.id}/accept", json={"name": ""}, headers=headers)
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "name"

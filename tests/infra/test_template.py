@@ -88,8 +88,10 @@ def test_every_operation_is_routed_or_listed_as_not_yet() -> None:
     assert len(operations) == 122
     for group in {operation.group for operation in operations}:
         assert group in status, f"README table lacks the group {group!r}"
+    # A path parameter renamed since (2026: `/api_keys/{api_key_id}` for 2025's `{key_id}`) is the same URL.
+    same_url = {(method, re.sub(r"{\w+}", "{}", path)) for method, path in routed}
     for operation in operations:
-        is_routed = (operation.method.upper(), "/v1" + operation.path) in routed
+        is_routed = (operation.method.upper(), re.sub(r"{\w+}", "{}", "/v1" + operation.path)) in same_url
         claimed = status[operation.group]
         if claimed == "implemented":
             assert is_routed, f"{operation.operation_id} ({operation.group}) is marked implemented but not routed"

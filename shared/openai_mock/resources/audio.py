@@ -7,7 +7,9 @@ uploads (read by `.probe`) get deterministic English whose length fits their dur
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import math
 import random
 import re
 import struct
@@ -270,6 +272,7 @@ class Transcript:
     json: dict[str, Any] | None = None
     text: str = ""
     events: tuple[bytes, ...] = ()
+    seconds: int = 0  # the audio's duration, rounded up: what the organization's usage counts
 
 
 def _check_common(options: _AudioOptions, models: Sequence[str], endpoint: str) -> tuple[str, float]:
@@ -356,12 +359,14 @@ def create_transcription(
     speakers = _check_diarization(options) if _diarizes(options.model) else None
     info = read_audio_upload(audio, filename)
     text, rng = _text_for(info, audio, options, seed)
+    seconds = math.ceil(info.duration)
     if speakers is not None:
-        return _diarized(options, info, text, response_format, speakers)
+        return dataclasses.replace(_diarized(options, info, text, response_format, speakers), seconds=seconds)
     if options.stream:
-        return Transcript("stream", events=tuple(_stream_events(text, bool(options.include))))
+        return Transcript("stream", events=tuple(_stream_events(text, bool(options.include))), seconds=seconds)
     language = LANGUAGES[options.language or "en"]
-    return _render("transcribe", language, info, text, response_format, granularities, rng, temperature)
+    rendered = _render("transcribe", language, info, text, response_format, granularities, rng, temperature)
+    return dataclasses.replace(rendered, seconds=seconds)
 
 
 def _diarizes(model: str) -> bool:
@@ -441,7 +446,8 @@ def create_translation(
     info = read_audio_upload(audio, filename)
     text, rng = _text_for(info, audio, options, seed)
     # Translations always come out in English, with segments (no word timestamps).
-    return _render("translate", "english", info, text, response_format, ["segment"], rng, temperature)
+    rendered = _render("translate", "english", info, text, response_format, ["segment"], rng, temperature)
+    return dataclasses.replace(rendered, seconds=math.ceil(info.duration))
 
 
 def _stream_events(text: str, with_logprobs: bool) -> Iterator[bytes]:

@@ -36,10 +36,14 @@ from openai_mock.ids import new_id
 from openai_mock.logs import logger
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import chat, completions, embeddings, files
+from openai_mock.resources.organization import spend
+from openai_mock.resources.organization.core import bootstrap_key_id
+from openai_mock.resources.organization.usage import record_usage_event, token_usage
 from openai_mock.rng import SEED_HEADER
 from openai_mock.settings import get_settings
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
+from openai_mock.web.auth import Principal
 
 COLLECTION = "batch"
 ENDPOINTS = files.BATCH_ENDPOINTS
@@ -129,7 +133,9 @@ def _embedding_inputs(value: Any) -> int:
 # --------------------------------------------------------------------------- create
 
 
-def create_batch(tenant: str, body: CreateBatchRequest, headers: Mapping[str, str]) -> Object:
+def create_batch(
+    tenant: str, body: CreateBatchRequest, headers: Mapping[str, str], principal: Principal | None = None
+) -> Object:
     check_enum(body.endpoint, ENDPOINTS, "endpoint")
     check_enum(body.completion_window, COMPLETION_WINDOWS, "completion_window")
     check_metadata(body.metadata)
@@ -155,6 +161,9 @@ def create_batch(tenant: str, body: CreateBatchRequest, headers: Mapping[str, st
         "_outcomes": None,
         "_settled": False,
         "_claim": None,
+        # Whose usage the lines are (the organization's usage endpoints show them with batch=true).
+        "_project_id": principal.project_id if principal is not None else None,
+        "_api_key_id": principal.api_key_id if principal is not None else None,
     }
     stored = get_store().create(tenant, COLLECTION, batch)
     # Its webhook fires when it ends, read or not (docs/webhooks.md): first looked at when validation ends (an
@@ -392,8 +401,27 @@ def _run_lines(tenant: str, batch: Object) -> dict[str, Any]:
             }
         )
         outcomes.append("c" if status == 200 else "f")
+        if status == 200:
+            _record_line_usage(tenant, batch, body)
     get_blobs().put(tenant, _results_key(batch["id"]), _jsonl(records))
     return {"_outcomes": "".join(outcomes)}
+
+
+def _record_line_usage(tenant: str, batch: Object, body: dict[str, Any]) -> None:
+    """A line that ran is the organization's usage (at the batch price), in the creator's project, and spend."""
+    usage = body.get("usage") or {}
+    kind = "embeddings" if batch["endpoint"] == "/v1/embeddings" else "completions"
+    counters = token_usage(usage) if kind == "completions" else {"input_tokens": usage.get("prompt_tokens", 0)}
+    record = record_usage_event(
+        tenant,
+        kind,
+        model=body.get("model"),
+        project_id=batch.get("_project_id"),
+        api_key_id=batch.get("_api_key_id") or bootstrap_key_id(tenant),
+        batch=kind == "completions",  # only completions usage has the batch dimension
+        **counters,
+    )
+    spend.track(tenant, record)
 
 
 def _needs_execution(batch: Object, now: float) -> bool:

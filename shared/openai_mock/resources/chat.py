@@ -21,6 +21,7 @@ from openai_mock.generation.streaming import chat_style
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import models
 from openai_mock.resources.models import chat_model_spec
+from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import check_function, check_json_schema_format
 from openai_mock.store import get_store
@@ -654,6 +655,8 @@ def list_completions(
     tenant: str, params: ListParams, *, model: str | None, metadata: Mapping[str, str]
 ) -> dict[str, Any]:
     def matches(completion: dict[str, Any]) -> bool:
+        if retention.expired(completion["created"]):
+            return False
         if model is not None and completion["model"] != model:
             return False
         stored = completion.get("metadata") or {}
@@ -667,7 +670,7 @@ def list_completions(
 
 def retrieve(tenant: str, completion_id: str) -> dict[str, Any]:
     completion = get_store().get(tenant, COLLECTION, completion_id)
-    if completion is None:
+    if completion is None or retention.expired(completion["created"]):  # kept 30 days (docs/admin.md)
         raise _not_found(completion_id)
     return completion
 

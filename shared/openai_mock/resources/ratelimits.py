@@ -10,11 +10,13 @@ from starlette.requests import Request
 
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
-from openai_mock.resources.organization.usage import record_traffic, token_usage
+from openai_mock.resources.organization import spend
+from openai_mock.resources.organization.usage import record_traffic, token_usage, tool_call_usage
 from openai_mock.settings import get_settings
 from openai_mock.store import COUNTERS, get_store
 from openai_mock.web.access import check_model
 from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
+from openai_mock.web.spend_guard import SPEND_STATE_KEY
 
 REQUESTS_PER_MINUTE = 10_000  # the defaults of settings.requests_per_minute / tokens_per_minute
 TOKENS_PER_MINUTE = 30_000_000
@@ -130,13 +132,15 @@ def record_usage(
         used, requested = (used_requests, 1) if over == "requests" else (used_tokens, tokens)
         raise _exceeded(model, organization, over, rpm if over == "requests" else tpm, used, requested, wait)
     if kind is not None:
-        record_traffic(getattr(request.state, "principal", None), kind, **{"model": model, **usage})
+        recorded = record_traffic(getattr(request.state, "principal", None), kind, **{"model": model, **usage})
+        spend.track(tenant, recorded, getattr(request.state, SPEND_STATE_KEY, spend.MISSING))
 
 
 def record_token_usage(request: Request, tenant: str, requested_model: str, answer: dict[str, Any]) -> None:
     """Account for a chat completion, completion or response: its `usage` counts against the quota of the
     model asked for, and is the organization's completions usage of the model that answered."""
     usage = answer["usage"]
+    principal = getattr(request.state, "principal", None)
     record_usage(
         request,
         tenant,
@@ -146,6 +150,9 @@ def record_token_usage(request: Request, tenant: str, requested_model: str, answ
         model=answer["model"],
         **token_usage(usage),
     )
+    state = getattr(request.state, SPEND_STATE_KEY, spend.MISSING)
+    for recorded in tool_call_usage(principal, answer):  # hosted tools a response called: billed per call
+        spend.track(tenant, recorded, state)
 
 
 def reset(tenant: str | None = None) -> None:

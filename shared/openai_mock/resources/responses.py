@@ -23,6 +23,7 @@ from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import containers, conversations, models
 from openai_mock.resources.models import serving_spec
+from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
 from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem, strict_schema_problem
 from openai_mock.store import get_store
@@ -419,7 +420,7 @@ def _not_found(response_id: str) -> OpenAIError:
 
 def _record(tenant: str, response_id: str) -> dict[str, Any]:
     record = get_store().get(tenant, COLLECTION, response_id)
-    if record is None:
+    if record is None or retention.expired(record["created_at"]):  # kept 30 days (docs/admin.md)
         raise _not_found(response_id)
     return record
 
@@ -433,7 +434,7 @@ def _history(tenant: str, previous_response_id: str | None) -> tuple[list[dict[s
     if previous_response_id is None:
         return [], 0
     previous = get_store().get(tenant, COLLECTION, previous_response_id)
-    if previous is None:
+    if previous is None or retention.expired(previous["created_at"]):
         raise OpenAIError(
             404,
             f"Previous response with id '{previous_response_id}' not found.",

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
@@ -94,7 +95,8 @@ def principal_for_key(key: str) -> Principal:
     """Map an API key to its principal, or raise OpenAI's 401."""
     entry = registered_key(key)
     if entry is not None:
-        if entry.get("revoked"):
+        expires_at = entry.get("expires_at")  # a service-account key made with `expires_in_seconds`
+        if entry.get("revoked") or (expires_at is not None and clock.now_seconds() >= expires_at):
             raise _incorrect_key(key)
         return Principal(
             tenant=entry["tenant"],

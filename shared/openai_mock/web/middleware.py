@@ -21,6 +21,7 @@ from openai_mock.logs import logger
 from openai_mock.settings import get_settings
 from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
 from openai_mock.web.access import enforce_project_access
+from openai_mock.web import spend_guard
 from openai_mock.web.auth import authenticate
 
 # A request whose body is at least this big is answered in a worker thread (its own event loop), so that parsing
@@ -142,6 +143,14 @@ class OpenAIMiddleware:
                 await fault.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
                 return
+            if spend_guard.is_billed(scope["method"], scope["path"]):
+                try:  # the hard spend limit (docs/admin.md): one read, before any work
+                    scope["state"][spend_guard.SPEND_STATE_KEY] = spend_guard.check_spend(principal)
+                except OpenAIError as refused:
+                    controls.status = refused.status
+                    await refused.response()(scope, receive, send_with_headers)
+                    self._journal(scope, controls, started, settings.journal_size)
+                    return
             app_send = paced = controls_runtime.PacedSend(send_unless_overflowed, receive, controls, settings)
         try:
             if _declared_length(scope) >= OFFLOAD_BYTES:

@@ -34,6 +34,7 @@ def register(
     is_admin: bool,
     project_id: str | None = None,
     owner_id: str | None = None,
+    expires_at: int | None = None,
 ) -> str:
     """Make `secret` authenticate as a member of `org`; returns its digest (kept to revoke it). A project key
     names its `owner_id` (the user or service account whose project roles bind it: web/access.py)."""
@@ -50,6 +51,7 @@ def register(
             "api_key_id": principal_id,
             "owner_id": owner_id,
             "revoked": False,
+            "expires_at": expires_at,
         },
     )
     return digest

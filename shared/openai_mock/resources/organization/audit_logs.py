@@ -51,7 +51,7 @@ class AuditFilter:
             return False
         if (self.lt is not None and at >= self.lt) or (self.lte is not None and at > self.lte):
             return False
-        api_key = event["actor"].get("api_key", {})
+        api_key = (event.get("actor") or {}).get("api_key", {})  # the system (a fired spend alert) has no actor
         checks = (
             (self.project_ids, event.get("project", {}).get("id")),
             (self.event_types, event["type"]),

@@ -22,6 +22,9 @@ ADMIN_KEYS = "organization.admin_api_key"
 PROJECTS = "organization.project"
 AUDIT_LOGS = "audit_log"
 USAGE = "organization.usage"
+CERTIFICATES = "organization.certificate"
+SPEND_ALERTS = "organization.spend_alert"
+SETTINGS = "organization.setting"  # one item per setting and scope: spend limits, data retention
 
 
 def project_users(project_id: str) -> str:
@@ -59,6 +62,8 @@ def group_users(group_id: str) -> str:
 
 def project_groups(project_id: str) -> str:
     return f"organization.project.group/{project_id}"
+def project_spend_alerts(project_id: str) -> str:
+    return f"organization.project.spend_alert/{project_id}"
 
 
 # Owners an organization can start with (picked by the tenant's hash): realistic, never a real person.
@@ -69,6 +74,13 @@ _OWNERS = (
     ("Tomás Alvarez", "tomas.alvarez"),
     ("Hannah Kowalski", "hannah.kowalski"),
     ("Kenji Watanabe", "kenji.watanabe"),
+)
+# The colleagues an organization starts with, besides its owner: (name, handle, role), roles as on the real API.
+_MEMBERS = (
+    ("Samuel Osei", "samuel.osei", "owner"),
+    ("Elena Petrova", "elena.petrova", "reader"),
+    ("Daniel Kim", "daniel.kim", "reader"),
+    ("Aisha Bello", "aisha.bello", "reader"),
 )
 _ORG_EPOCH = 1_704_067_200  # organizations were created during 2024
 
@@ -148,13 +160,55 @@ def _seed(tenant: str, organization_id: str) -> dict[str, Any]:
         "status": "active",
     }
     _create_once(tenant, USERS, owner)
+    for index, (member_name, member_handle, role) in enumerate(_MEMBERS, start=1):
+        joined = at + index * 9 * 86_400  # colleagues joined in the weeks after the owner
+        member = {
+            "object": "organization.user",
+            "id": ids.stable_id("organization.user", joined, f"{tenant}|member|{member_handle}"),
+            "name": member_name,
+            "email": f"{member_handle}@example.com",
+            "role": role,
+            "added_at": joined,
+        }
+        _create_once(tenant, USERS, member)
     _create_once(tenant, PROJECTS, project)
     _create_once(tenant, project_users(project_id), project_user(owner, "owner", at))
     for limit in default_rate_limits():
         _create_once(tenant, rate_limits(project_id), limit)
+    _seed_service_account(tenant, project_id, at + 86_400)
     marker = {"id": organization_id, "owner_id": owner["id"], "owner_email": owner["email"], "created_at": at}
     _create_once(tenant, ORGANIZATION, marker)
     return marker
+
+
+def _seed_service_account(tenant: str, project_id: str, at: int) -> None:
+    """The Default Project's service account, with the project API key it was made with. That key's secret was
+    shown once, long ago: it is not registered (a key made through the API, or a new service account's, works)."""
+    account = {
+        "object": "organization.project.service_account",
+        "id": ids.stable_id("organization.project.service_account", at, f"{tenant}|default-service-account"),
+        "name": "default-service-account",
+        "role": "member",
+        "created_at": at,
+    }
+    key_id = ids.stable_id("organization.project.api_key", at, f"{tenant}|default-service-account-key")
+    suffix = ids.stable_id("organization.project.api_key", at, f"{tenant}|default-key-suffix")[-4:]
+    key = {
+        "object": "organization.project.api_key",
+        "redacted_value": f"sk-svcacct...{suffix}",
+        "name": "Secret Key",
+        "created_at": at,
+        "last_used_at": None,
+        "id": key_id,
+        "owner": {
+            "type": "service_account",
+            "service_account": dict(account),
+        },
+        "owner_project_access": "active",
+        "_digest": hashlib.sha256(f"{tenant}|{key_id}|never-shown".encode()).hexdigest(),
+    }
+    _create_once(tenant, service_accounts(project_id), account)
+    _create_once(tenant, project_keys(project_id), key)
 
 
 def project_user(user: dict[str, Any], role: str, added_at: int) -> dict[str, Any]:

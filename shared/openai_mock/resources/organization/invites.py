@@ -86,16 +86,18 @@ def delete_invite(org: Organization, principal: Principal, invite_id: str) -> di
     return {"object": "organization.invite.deleted", "id": invite_id, "deleted": True}
 
 
-def accept_invite(org: Organization, principal: Principal, invite_id: str, name: str) -> dict[str, Any]:
-    """What happens when the invitee follows the link: a mock control, not an API operation."""
+def accept_invite(org: Organization, principal: Principal, invite_id: str, name: str | None = None) -> dict[str, Any]:
+    """What happens when the invitee follows the link: a mock control (`POST /__mock/invites/{id}/accept`),
+    not an API operation. Without a name, the user is named after the invite's address."""
     invite = retrieve_invite(org, invite_id)
     if invite["status"] != "pending":
         raise invalid_request(f"Invite {invite_id} is {invite['status']}.", "invite_id")
     now = clock.now_seconds()
+    local = invite["email"].split("@")[0]
     user = {
         "object": "organization.user",
         "id": ids.new_id("organization.user"),
-        "name": name,
+        "name": name or " ".join(part.capitalize() for part in local.replace("_", ".").split(".") if part),
         "email": invite["email"],
         "role": invite["role"],
         "added_at": now,

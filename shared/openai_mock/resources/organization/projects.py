@@ -180,36 +180,103 @@ def create_service_account(org: Organization, principal: Principal, project_id: 
         "role": "member",
         "created_at": now,
     }
-    secret = admin_api_keys.new_secret("sk-svcacct-")
-    key_id = ids.new_id("organization.project.api_key")
-    key = {
-        "object": "organization.project.api_key",
-        "redacted_value": admin_api_keys.redact(secret),
-        "name": "Secret Key",
-        "created_at": now,
-        "last_used_at": None,
-        "owner_project_access": "active",
-        "id": key_id,
-        "owner": {"type": "service_account", "service_account": account},
-        "_digest": admin_api_keys.register(
-            secret, org, key_id, is_admin=False, project_id=project_id, owner_id=account["id"]
-        ),
-    }
     get_store().create(org.tenant, service_accounts(project_id), account)
-    get_store().create(org.tenant, project_keys(project_id), key)
-    access.refresh(org, project_id)
     audit_logs.record(
         org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}}, project
     )
-    audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": ["/v1/*"]}}, project)
-    api_key = {
+    return {**account, "api_key": _new_account_key(org, principal, project, account, "Secret Key", ["/v1/*"])}
+
+
+def _new_account_key(
+    org: Organization,
+    principal: Principal,
+    project: dict[str, Any],
+    account: dict[str, Any],
+    name: str,
+    scopes: list[str],
+    expires_in_seconds: int | None = None,
+) -> dict[str, Any]:
+    """A new project API key of a service account: registered (it authenticates as the project), listed among
+    the project's keys, its secret answered only now. With `expires_in_seconds` it stops working then (401)."""
+    now = clock.now_seconds()
+    expires_at = None if expires_in_seconds is None else now + expires_in_seconds
+    secret = admin_api_keys.new_secret("sk-svcacct-")
+    key_id = ids.new_id("organization.project.api_key")
+    owner = {key: account[key] for key in ("object", "id", "name", "role", "created_at")}
+    key = {
+        "object": "organization.project.api_key",
+        "redacted_value": admin_api_keys.redact(secret),
+        "name": name,
+        "created_at": now,
+        "last_used_at": None,
+        "id": key_id,
+        "owner": {"type": "service_account", "service_account": owner},
+        "owner_project_access": "active",
+        "_digest": admin_api_keys.register(
+            secret,
+            org,
+            key_id,
+            is_admin=False,
+            project_id=project["id"],
+            owner_id=account["id"],
+            expires_at=expires_at,
+        ),
+    }
+    get_store().create(org.tenant, project_keys(project["id"]), key)
+    access.refresh(org, project["id"])
+    audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": scopes}}, project)
+    return {
         "object": "organization.project.service_account.api_key",
         "value": secret,
-        "name": key["name"],
+        "name": name,
         "created_at": now,
         "id": key_id,
     }
-    return {**account, "api_key": api_key}
+
+
+def create_service_account_key(
+    org: Organization,
+    principal: Principal,
+    project_id: str,
+    account_id: str,
+    name: str | None,
+    scopes: list[str],
+    expires_in_seconds: int | None = None,
+) -> dict[str, Any]:
+    project = writable_project(org, project_id)
+    account = _get_service_account(org, project_id, account_id)
+    if expires_in_seconds is not None:
+        check_range(expires_in_seconds, "expires_in_seconds", minimum=1)
+    if name is not None:
+        _check_name(name)
+    return _new_account_key(
+        org, principal, project, account, name or "Secret Key", scopes or ["/v1/*"], expires_in_seconds
+    )
+
+
+def update_service_account(
+    org: Organization, principal: Principal, project_id: str, account_id: str, changes: dict[str, str]
+) -> dict[str, Any]:
+    project = writable_project(org, project_id)
+    _get_service_account(org, project_id, account_id)
+    if "name" in changes:
+        _check_name(changes["name"])
+    updated = get_store().update(
+        org.tenant, service_accounts(project_id), account_id, lambda account: {**account, **changes}
+    )
+    assert updated is not None
+
+    def renamed(key: dict[str, Any]) -> dict[str, Any]:
+        owner = key["owner"]
+        return {**key, "owner": {**owner, "service_account": {**owner["service_account"], **changes}}}
+
+    for key in all_items(org.tenant, project_keys(project_id)):  # its keys show their owner as it is now
+        if key["owner"].get("service_account", {}).get("id") == account_id:
+            get_store().update(org.tenant, project_keys(project_id), key["id"], renamed)
+    audit_logs.record(
+        org, principal, "service_account.updated", {"id": account_id, "changes_requested": changes}, project
+    )
+    return updated
 
 
 def list_service_accounts(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
@@ -240,25 +307,30 @@ def delete_service_account(org: Organization, principal: Principal, project_id: 
     return {"object": "organization.project.service_account.deleted", "id": account_id, "deleted": True}
 
 
+def _key_view(key: dict[str, Any]) -> dict[str, Any]:
+    """A project API key as the 2026 API shows it (`last_used_at`, `owner_project_access` on older records too)."""
+    return {"last_used_at": None, "owner_project_access": "active", **public(key)}
+
+
 def list_project_keys(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
     get_project(org, project_id)
     page = get_store().list(org.tenant, project_keys(project_id), limit=params.limit, order="asc", after=params.after)
-    return list_object(page, view=public)
+    return list_object(page, view=_key_view)
 
 
 def retrieve_project_key(org: Organization, project_id: str, key_id: str) -> dict[str, Any]:
     get_project(org, project_id)
     key = get_store().get(org.tenant, project_keys(project_id), key_id)
     if key is None:
-        raise not_found("ProjectApiKey", key_id, "key_id")
-    return public(key)
+        raise not_found("ProjectApiKey", key_id, "api_key_id")
+    return _key_view(key)
 
 
 def delete_project_key(org: Organization, principal: Principal, project_id: str, key_id: str) -> dict[str, Any]:
     project = writable_project(org, project_id)
     key = get_store().delete(org.tenant, project_keys(project_id), key_id)
     if key is None:
-        raise not_found("ProjectApiKey", key_id, "key_id")
+        raise not_found("ProjectApiKey", key_id, "api_key_id")
     admin_api_keys.revoke(key["_digest"])
     audit_logs.record(org, principal, "api_key.deleted", {"id": key_id}, project)
     return {"object": "organization.project.api_key.deleted", "id": key_id, "deleted": True}

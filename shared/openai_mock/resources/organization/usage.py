@@ -54,8 +54,12 @@ KINDS: dict[str, UsageKind] = {
         UsageKind("audio_transcriptions", ("seconds", "num_model_requests"), _ACCOUNT),
         UsageKind("vector_stores", ("usage_bytes",), ("project_id",)),
         UsageKind("code_interpreter_sessions", ("num_sessions",), ("project_id",)),
+        UsageKind("file_search_calls", ("num_requests",), ("project_id", "user_id", "api_key_id", "vector_store_id")),
+        UsageKind("web_search_calls", ("num_requests", "num_model_requests"), (*_ACCOUNT, "context_level")),
     )
 }
+# The result objects' names, where they are not `organization.usage.<kind>.result`.
+_RESULT_NAMES = {"file_search_calls": "file_searches", "web_search_calls": "web_searches"}
 WIDTHS = {"1m": 60, "1h": 3_600, "1d": 86_400}
 # bucket_width → (default limit, maximum limit), as documented by OpenAI.
 LIMITS = {"1m": (60, 1_440), "1h": (24, 168), "1d": (7, 31)}
@@ -76,13 +80,16 @@ def record_usage_event(
     batch: bool = False,
     size: str | None = None,
     source: str | None = None,
+    vector_store_id: str | None = None,
+    context_level: str | None = None,
     at: float | None = None,
     **metrics: int,
-) -> None:
+) -> dict[str, Any]:
     """Count one request's usage: `metrics` are the kind's counters (`input_tokens=…, output_tokens=…`
     for completions, `images=…` for images, `characters=…`, `seconds=…`, `usage_bytes=…`,
-    `num_sessions=…`); `num_model_requests` defaults to 1 for kinds that count requests.
-    Without a project the usage lands in the organization's Default Project."""
+    `num_sessions=…`, `num_requests=…` for hosted tool calls); `num_model_requests` defaults to 1 for kinds
+    that count requests. Without a project the usage lands in the organization's Default Project.
+    Answers the record of this one event (`kind`, `minute`, `dims`, `metrics`), which `event_cost` prices."""
     spec = KINDS[kind]
     unknown = set(metrics) - set(spec.metrics)
     if unknown:
@@ -97,13 +104,17 @@ def record_usage_event(
         "batch": batch,
         "size": size,
         "source": source,
+        "vector_store_id": vector_store_id,
+        "context_level": context_level,
     }
     dims = {name: every[name] for name in spec.dimensions}
     minute = int((clock.now() if at is None else at) // 60) * 60
     digest = hashlib.sha256(json.dumps([kind, dims], sort_keys=True).encode()).hexdigest()[:16]
     record_id = f"{minute:011d}-{kind}-{digest}"
     counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
-    _add(tenant, {"id": record_id, "kind": kind, "minute": minute, "dims": dims, "metrics": counters})
+    record = {"id": record_id, "kind": kind, "minute": minute, "dims": dims, "metrics": counters}
+    _add(tenant, record)
+    return record
 
 
 def _add(tenant: str, record: dict[str, Any]) -> None:
@@ -123,9 +134,10 @@ def _add(tenant: str, record: dict[str, Any]) -> None:
             continue
 
 
-def record_principal_usage(principal: Principal, kind: str, **fields: Any) -> None:
-    """`record_usage_event` for the caller: its organization, project and API key."""
-    record_usage_event(
+def record_principal_usage(principal: Principal, kind: str, **fields: Any) -> dict[str, Any]:
+    """`record_usage_event` for the caller: its organization, project and API key (an ordinary key, which is
+    its own organization, counts as that organization's bootstrapping key, in its Default Project)."""
+    return record_usage_event(
         principal.tenant,
         kind,
         project_id=principal.project_id,
@@ -134,12 +146,47 @@ def record_principal_usage(principal: Principal, kind: str, **fields: Any) -> No
     )
 
 
-def record_traffic(principal: Principal | None, kind: str, **fields: Any) -> None:
+def record_traffic(principal: Principal | None, kind: str, **fields: Any) -> dict[str, Any] | None:
     """One model request's usage, from `ratelimits.record_usage` (the one hook of every model-serving
-    endpoint). Only keys created through the Administration API (service-account keys, created admin keys)
-    belong to an organization: any other key's traffic is nobody's usage, and costs no store write."""
-    if principal is not None and principal.api_key_id is not None:
-        record_principal_usage(principal, kind, **fields)
+    endpoint), in the caller's organization: a project key's in its project, any other key's (ordinary keys,
+    admin keys) in its organization's Default Project. Answers the record (for the spend limits)."""
+    if principal is None:
+        return None
+    return record_principal_usage(principal, kind, **fields)
+
+
+def tool_call_usage(principal: Principal | None, response: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hosted tool calls a Responses answer made (`file_search_call`, `web_search_call` output items),
+    recorded as `file_search_calls` (per the first vector store the tool searched) and `web_search_calls`
+    (per model and the tool's `search_context_size`)."""
+    if principal is None:
+        return []
+    output = response.get("output") or []
+    kinds = [item.get("type") for item in output if isinstance(item, dict)]
+    file_searches, web_searches = kinds.count("file_search_call"), kinds.count("web_search_call")
+    if not file_searches and not web_searches:
+        return []
+    tools = {tool.get("type"): tool for tool in response.get("tools") or [] if isinstance(tool, dict)}
+    recorded = []
+    if file_searches:
+        stores = (tools.get("file_search") or {}).get("vector_store_ids") or [None]
+        recorded.append(
+            record_principal_usage(
+                principal, "file_search_calls", vector_store_id=stores[0], num_requests=file_searches
+            )
+        )
+    if web_searches:
+        tool = next((tools[name] for name in tools if name and name.startswith("web_search")), {})
+        recorded.append(
+            record_principal_usage(
+                principal,
+                "web_search_calls",
+                model=response.get("model"),
+                context_level=tool.get("search_context_size") or "medium",
+                num_requests=web_searches,
+            )
+        )
+    return recorded
 
 
 def token_usage(usage: dict[str, Any]) -> dict[str, int]:
@@ -268,7 +315,7 @@ def usage(tenant: str, kind: str, query: UsageQuery) -> dict[str, Any]:
             for name, value in record["metrics"].items():
                 sums[name] += value
         for (bucket, key), sums in sorted(grouped.items(), key=lambda item: (item[0][0], str(item[0][1]))):
-            result: dict[str, Any] = {"object": f"organization.usage.{kind}.result", **sums}
+            result: dict[str, Any] = {"object": f"organization.usage.{_RESULT_NAMES.get(kind, kind)}.result", **sums}
             result.update({name: dict(zip(query.group_by, key, strict=True)).get(name) for name in spec.dimensions})
             if kind == "code_interpreter_sessions":
                 result["sessions"] = sums["num_sessions"]  # the 2025-03 spec requires this name too
@@ -309,7 +356,16 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
         return [("vector store storage", m["usage_bytes"] / 1e9 * prices.VECTOR_STORE_PER_GB_DAY)]
     if kind == "code_interpreter_sessions":
         return [("code interpreter sessions", m["num_sessions"] * prices.CODE_INTERPRETER_PER_SESSION)]
+    if kind == "file_search_calls":
+        return [("file search tool calls", m["num_requests"] * prices.FILE_SEARCH_PER_1K_CALLS / 1e3)]
+    if kind == "web_search_calls":
+        return [(f"{model}, web search tool calls", m["num_requests"] * prices.WEB_SEARCH_PER_1K_CALLS / 1e3)]
     return []  # moderations are free
+
+
+def event_cost(record: dict[str, Any]) -> float:
+    """What one usage record costs, in USD (the same line items as `costs`)."""
+    return sum(amount for _, amount in _line_items(record))
 
 
 def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
@@ -335,3 +391,11 @@ def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
                 }
             )
     return _page(buckets, width, next_start, results)
+
+
+def spend_by_project(tenant: str, start: int, end: int) -> dict[str, float]:
+    """The cost (USD) of the usage recorded in [start, end), per project."""
+    totals: dict[str, float] = defaultdict(float)
+    for record in _records(tenant, set(KINDS), start, end, UsageQuery(start_time=start)):
+        totals[record["dims"].get("project_id") or default_project_id(tenant)] += event_cost(record)
+    return dict(totals)
