@@ -106,3 +106,11 @@ def build_app(template_path: Path) -> TemplateRouter:
     app.state.function_count = len(template.functions)
     app.state.template = template.path
     return app
+
+
+def app_from_environment() -> TemplateRouter:
+    """The app of one worker of `openai-mock serve --workers N`: the template the command chose (it sets
+    OPENAI_MOCK_TEMPLATE), the settings it put in the environment."""
+    from openai_mock.local.bundle import find_template
+
+    return build_app(find_template(None).path)
