@@ -10,7 +10,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
 from typing import Any
 
 from openai_mock.local.bundle import BUNDLE_DIR, TEMPLATE_VARIABLE, TemplateError, find_template, version
@@ -133,8 +132,9 @@ def _ensure_table() -> None:
         return
     if settings.store != "dynamodb":
         return
-    from openai_mock.store.dynamodb import create_table
     import boto3
+
+    from openai_mock.store.dynamodb import create_table
 
     client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
     if settings.table_name not in client.list_tables()["TableNames"]:
@@ -175,10 +175,8 @@ def serve(args: argparse.Namespace) -> None:
         _check_fixtures(args.fixtures)
     _apply_options(args)
     from openai_mock.local.server import build_app
-    from openai_mock.settings import reset_settings
+    from openai_mock.settings import get_settings, reset_settings
     from openai_mock.store import reset_stores
-
-    from openai_mock.settings import get_settings
 
     reset_settings()
     reset_stores()

@@ -68,7 +68,9 @@ _CREATE = (
     "ON CONFLICT (tenant, collection, id) DO UPDATE SET body = excluded.body, version = objects.version + 1, "
     "expires_at = excluded.expires_at WHERE objects.expires_at IS NOT NULL AND objects.expires_at <= ?"
 )
-_UPDATE = "UPDATE objects SET body = ?, version = version + 1 WHERE tenant = ? AND collection = ? AND id = ? AND version = ?"
+_UPDATE = (
+    "UPDATE objects SET body = ?, version = version + 1 WHERE tenant = ? AND collection = ? AND id = ? AND version = ?"
+)
 _DELETE = "DELETE FROM objects WHERE tenant = ? AND collection = ? AND id = ? RETURNING body, expires_at"
 _GET_COUNTER = "SELECT counts, expires_at FROM counters WHERE tenant = ? AND collection = ? AND key = ?"
 _PUT_COUNTER = "INSERT OR REPLACE INTO counters (tenant, collection, key, counts, expires_at) VALUES (?, ?, ?, ?, ?)"
