@@ -105,7 +105,7 @@ def _socket_inodes(pid: int) -> set[str]:
     try:
         for fd in Path(f"/proc/{pid}/fd").iterdir():
             try:
-                target = os.readlink(fd)
+                target = str(fd.readlink())
             except OSError:
                 continue
             if target.startswith("socket:["):
