@@ -298,9 +298,11 @@ class PacedSend:
                 if self.closed:  # the client left during the delay: nobody to answer
                     return
         elif self.pace is not None and self.streaming and message.get("body"):
-            # Streams write events in batches; paced, they leave one event at a time.
+            # A stream is written as one body (web/sse.py); paced, its events leave one at a time.
             for event in split_events(message["body"]):
                 await self._send_event(event)
+            if not message.get("more_body", False) and not self.closed:
+                await self.send({"type": "http.response.body", "body": b"", "more_body": False})
             return
         elif self.closed:
             return
