@@ -107,6 +107,16 @@ endif
 	$(SAM_ENV) $(SAM) build --template $(BUILD_TEMPLATE) --build-dir .aws-sam/build --cached --parallel
 	$(BIN)/python tools/finish_build.py .aws-sam/build
 
+bench-peers: $(VENV)/.installed-dev ## openai-mock serve (1 and 2 workers) vs bare FastAPI vs aimock, wrk mix (~4 min; BENCH_SECONDS=10)
+	bash bench/install_peers.sh
+	$(BIN)/python bench/peers.py --seconds $(or $(BENCH_SECONDS),10)
+
+bench-instructions: $(VENV)/.installed-dev ## Instructions per request (callgrind) through the server vs bare FastAPI: load-proof (~10 min)
+	$(BIN)/python bench/instructions.py
+
+bench-sqlite: $(VENV)/.installed-dev ## SQLite store latency: get and list-page p99 with 100k objects in a tenant (~1 min)
+	$(BIN)/python bench/sqlite_store.py
+
 bench-routes: $(VENV)/.installed-dev ## In-process cost of the list routes vs a bare FastAPI route (~15 s)
 	$(BIN)/python bench/routes.py
 
@@ -119,4 +129,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint requirements contract catalog bench bench-groups bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint requirements contract catalog bench bench-groups bench-peers bench-instructions bench-sqlite bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
