@@ -37,8 +37,8 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.groups import _ms  # noqa: E402
-from bench.run import ENV, PYTHON, REPO, _free_port  # noqa: E402
+from bench.groups import _ms
+from bench.run import ENV, PYTHON, REPO, _free_port
 
 AUTH = "Bearer sk-bench"
 AIMOCK_CLI = REPO / ".cache/aimock/node_modules/@copilotkit/aimock/dist/cli.js"
