@@ -165,6 +165,8 @@ def draw(tenant: str) -> float:
 def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError | None:
     """The error a request header or the deployment's fault rate asks for (a cut stream is flagged instead), or
     the 400 for a control header that is not a number."""
+    if not controls.headers and not settings.fault_rate:
+        return None  # the common case: no control asked for
     invalid = _invalid_header(controls.headers)
     if invalid is not None:
         return invalid

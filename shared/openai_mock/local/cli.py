@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import inspect
 import os
 import shutil
 import sys
@@ -17,6 +18,7 @@ from openai_mock.local.template import Template
 
 # What each worker of `serve --workers N` imports and calls to build its app.
 WORKER_APP = "openai_mock.local.server:app_from_environment"
+WORKER_HEALTHCHECK_SECONDS = 60
 
 USAGE_ERROR = 2  # what argparse exits with on a bad command line; a missing or broken template is one too
 
@@ -204,6 +206,10 @@ def serve(args: argparse.Namespace) -> None:
             f"{store} store, starting at http://{args.host}:{args.port}/v1",
             flush=True,
         )
+        # uvicorn kills a worker that does not answer its health check within 5 s by default: a worker loading a
+        # tokenizer for its first request on a busy machine can take longer, and its clients would be cut off.
+        if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+            options["timeout_worker_healthcheck"] = WORKER_HEALTHCHECK_SECONDS
         uvicorn.run(WORKER_APP, factory=True, workers=args.workers, **options)
         return
     app = build_app(found.path)

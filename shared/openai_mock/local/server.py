@@ -8,7 +8,7 @@ from pathlib import Path
 
 from starlette.datastructures import State
 from starlette.routing import Match, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from openai_mock.errors import invalid_url, method_not_allowed
 from openai_mock.local.template import Template
@@ -48,8 +48,14 @@ class TemplateRouter:
         self.routes = routes
         self.state = State()
         self._index: dict[tuple[str, ...], list[Route]] = defaultdict(list)
+        # Paths without parameters (/v1/chat/completions, /v1/models…), answered by one dict look-up: (method, path)
+        # → the function app. Starlette's Route adds HEAD to GET, as API Gateway answers it.
+        self._static: dict[tuple[str, str], ASGIApp] = {}
         for route in routes:
             self._index[_literal_prefix(route.path)].append(route)
+            if "{" not in route.path:
+                for method in route.methods or ():
+                    self._static.setdefault((method, route.path), route.app)
 
     def _candidates(self, path: str) -> list[Route]:
         segments = tuple(path.strip("/").split("/")[:_INDEX_DEPTH])
@@ -61,6 +67,13 @@ class TemplateRouter:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)  # the function apps need no start-up work
+            return
+        static = self._static.get((scope["method"], scope["path"]))
+        if static is not None:
+            # What Route.matches + Route.handle would do for a path without parameters, without the regex.
+            scope["endpoint"] = static
+            scope["path_params"] = {}
+            await static(scope, receive, send)
             return
         partial = False
         for route in self._candidates(scope["path"]):
