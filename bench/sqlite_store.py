@@ -52,7 +52,7 @@ def load(store: SQLiteStore, count: int, tenant: str, bulk: bool) -> list[str]:
     objects = [_file(index) for index in range(count)]
     if bulk:
         rows = [(tenant, COLLECTION, obj["id"], json.dumps(obj), 1, None) for obj in objects]
-        with store._transaction() as conn:  # noqa: SLF001 (set-up only)
+        with store._transaction() as conn:  # set-up only
             conn.executemany("INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?)", rows)
     else:
         for obj in objects:
@@ -99,7 +99,7 @@ def main() -> None:
         figures = {
             "get": _timed(args.samples, lambda i: store.get(TENANT, COLLECTION, cursors[i])),
             "get (missing id)": _timed(args.samples, lambda i: store.get(TENANT, COLLECTION, f"file-none{i}")),
-            "list page, first (desc)": _timed(args.samples, lambda i: store.list(TENANT, COLLECTION, limit=20)),
+            "list page, first (desc)": _timed(args.samples, lambda _: store.list(TENANT, COLLECTION, limit=20)),
             "list page after a cursor (desc)": _timed(
                 args.samples, lambda i: store.list(TENANT, COLLECTION, limit=20, after=cursors[i])
             ),
@@ -121,14 +121,15 @@ def main() -> None:
             ),
             "increment (a rate-limit window)": _timed(
                 args.samples,
-                lambda i: store.increment(
+                lambda _: store.increment(
                     TENANT, "mock.counter", "ratelimit#gpt-4o-mini#0", {"requests": 1, "tokens": 40}, expires_in=120
                 ),
             ),
         }
     print(
         f"SQLite store, {args.objects:,} objects in the tenant (+{args.objects // 5:,} in another), "
-        f"{size_mb:.0f} MB on disk, loaded in {loaded:.1f} s ({'one transaction' if args.bulk else 'one commit each'}); "
+        f"{size_mb:.0f} MB on disk, loaded in {loaded:.1f} s "
+        f"({'one transaction' if args.bulk else 'one commit each'}); "
         f"{args.samples:,} samples each:\n"
     )
     print("| operation | p50 | p99 | max | CPU p50 | CPU p99 |\n|---|---|---|---|---|---|")
