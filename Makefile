@@ -25,8 +25,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed-dev ## Create .venv and install everything (dev extras included)
 
-serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (default 127.0.0.1:8000) with the in-memory store
-	$(BIN)/openai-mock serve --host $(HOST) --port $(PORT)
+STORE ?=
+WORKERS ?= 1
+
+serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (127.0.0.1:8000), memory store; STORE=sqlite:PATH keeps state, WORKERS=N|auto
+	$(BIN)/openai-mock serve --host $(HOST) --port $(PORT) $(if $(STORE),--store $(STORE)) --workers $(WORKERS)
 
 dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator) for the store tests
 	@bash tools/dynamodb_local.sh >/dev/null || echo "DynamoDB Local unavailable: its tests will be skipped"
