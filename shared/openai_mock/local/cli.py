@@ -186,9 +186,8 @@ def serve(args: argparse.Namespace) -> None:
         raise CommandError("--workers shares state through the store: use --store sqlite:PATH (or dynamodb)")
     _ensure_table()
     source = "the packaged template" if found.path.parent == BUNDLE_DIR else f"{found.path} ({found.origin})"
-    store = get_settings().store
-    if store == "sqlite":
-        store = f"sqlite:{get_settings().sqlite_path}"
+    settings = get_settings()
+    store = f"sqlite:{settings.sqlite_path}" if settings.store == "sqlite" else settings.store
     # No `server: uvicorn` header: OpenAI's answers do not name their server software.
     options: dict[str, Any] = {
         "host": args.host,
