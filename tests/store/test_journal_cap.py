@@ -50,9 +50,7 @@ def test_big_requests_and_answers_are_journalled_summarised(shared_store: object
 
 def test_bodies_that_are_not_utf8_come_back_byte_for_byte(shared_store: object, http: TestClient) -> None:
     data = bytes(range(256))
-    uploaded = http.post(
-        "/v1/files", headers=KEY, files={"file": ("raw.bin", data)}, data={"purpose": "assistants"}
-    )
+    uploaded = http.post("/v1/files", headers=KEY, files={"file": ("raw.bin", data)}, data={"purpose": "assistants"})
     assert uploaded.status_code == 200
     [entry] = http.get("/__mock/requests", headers=KEY).json()["data"]
     assert entry["body"] == {"bytes": len(uploaded.request.content)}  # multipart: its size, as in memory
