@@ -25,8 +25,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed-dev ## Create .venv and install everything (dev extras included)
 
-serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (default 127.0.0.1:8000) with the in-memory store
-	$(BIN)/openai-mock serve --host $(HOST) --port $(PORT)
+STORE ?=
+WORKERS ?= 1
+
+serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (127.0.0.1:8000), memory store; STORE=sqlite:PATH keeps state, WORKERS=N|auto
+	$(BIN)/openai-mock serve --host $(HOST) --port $(PORT) $(if $(STORE),--store $(STORE)) --workers $(WORKERS)
 
 dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator) for the store tests
 	@bash tools/dynamodb_local.sh >/dev/null || echo "DynamoDB Local unavailable: its tests will be skipped"
@@ -108,6 +111,16 @@ endif
 	$(SAM_ENV) $(SAM) build --template $(BUILD_TEMPLATE) --build-dir .aws-sam/build --cached --parallel
 	$(BIN)/python tools/finish_build.py .aws-sam/build
 
+bench-peers: $(VENV)/.installed-dev ## openai-mock serve (1 and 2 workers) vs bare FastAPI vs aimock, wrk mix (~4 min; BENCH_SECONDS=10)
+	bash bench/install_peers.sh
+	$(BIN)/python bench/peers.py --seconds $(or $(BENCH_SECONDS),10)
+
+bench-instructions: $(VENV)/.installed-dev ## Instructions per request (callgrind) through the server vs bare FastAPI: load-proof (~10 min)
+	$(BIN)/python bench/instructions.py
+
+bench-sqlite: $(VENV)/.installed-dev ## SQLite store latency: get and list-page p99 with 100k objects in a tenant (~1 min)
+	$(BIN)/python bench/sqlite_store.py
+
 bench-routes: $(VENV)/.installed-dev ## In-process cost of the list routes vs a bare FastAPI route (~15 s)
 	$(BIN)/python bench/routes.py
 
@@ -120,4 +133,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint requirements contract catalog bench bench-groups bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint requirements contract catalog bench bench-groups bench-peers bench-instructions bench-sqlite bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz

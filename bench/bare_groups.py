@@ -9,6 +9,8 @@ import os
 from fastapi import FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 
+from openai_mock.resources.models import BASE_MODELS
+
 _CHAT = json.dumps(
     {
         "id": "chatcmpl-bench",
@@ -100,6 +102,15 @@ _EMBEDDINGS = json.dumps(
         ],
     }
 ).encode()
+_ONE_EMBEDDING = json.dumps(
+    {
+        "object": "list",
+        "model": "text-embedding-3-small",
+        "usage": {"prompt_tokens": 5, "total_tokens": 5},
+        "data": [{"object": "embedding", "index": 0, "embedding": base64.b64encode(os.urandom(1536 * 4)).decode()}],
+    }
+).encode()
+_MODELS = json.dumps({"object": "list", "data": [spec.as_object() for spec in BASE_MODELS]}).encode()
 _MP3 = os.urandom(232_232)  # the size of the mock's mp3 for ~450 characters
 _WAV = os.urandom(1_390_080)
 _IMAGE = json.dumps(
@@ -112,9 +123,9 @@ _IMAGE = json.dumps(
 app = FastAPI()
 
 
-@app.get("/v1/models")  # readiness probe of bench/run.py's _start
-async def list_models() -> dict:
-    return {"object": "list", "data": []}
+@app.get("/v1/models")  # the catalogue, as bench/bare_fastapi.py answers it (bench/peers.py measures it)
+async def list_models() -> Response:
+    return Response(_MODELS, media_type="application/json")
 
 
 @app.post("/v1/chat/completions")
@@ -138,8 +149,10 @@ async def create_response(request: Request) -> Response:
 
 @app.post("/v1/embeddings")
 async def create_embeddings(request: Request) -> Response:
-    await request.json()
-    return Response(_EMBEDDINGS, media_type="application/json")
+    body = await request.json()
+    inputs = body.get("input")
+    # As many embeddings as inputs (bench/groups.py sends 100, bench/peers.py one).
+    return Response(_EMBEDDINGS if isinstance(inputs, list) else _ONE_EMBEDDING, media_type="application/json")
 
 
 @app.post("/v1/audio/speech")

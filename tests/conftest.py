@@ -114,6 +114,18 @@ def moto_persistence(monkeypatch: pytest.MonkeyPatch, aws_credentials: None) -> 
         yield
 
 
+@pytest.fixture
+def on_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """The whole mock on the SQLite store, a database file per test (file bytes in a folder beside it)."""
+    path = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("OPENAI_MOCK_STORE", "sqlite")
+    monkeypatch.setenv("OPENAI_MOCK_SQLITE_PATH", str(path))
+    reset_settings()
+    reset_stores()
+    yield path
+    reset_stores()
+
+
 @pytest.fixture(scope="session")
 def dynamodb_local() -> Iterator[DynamoDBLocal]:
     reason = dynamodb_local_unavailable_reason()

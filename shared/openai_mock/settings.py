@@ -20,7 +20,10 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     stage: str = "local"
-    store: Literal["memory", "dynamodb"] = "memory"
+    store: Literal["memory", "dynamodb", "sqlite"] = "memory"
+    # The SQLite store's database file (`openai-mock serve --store sqlite:PATH`); its file bytes go in the folder
+    # `blob_dir`, else `<PATH>.blobs` beside it.
+    sqlite_path: str = ".openai-mock/store.sqlite3"
     table_name: str = "openai-mock"
     bucket_name: str = ""
     # A folder for file bytes instead of S3 (local runs: several `openai-mock serve` processes share it).

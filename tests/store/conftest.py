@@ -1,8 +1,9 @@
-"""The same store suite runs on every backend: memory, DynamoDB under moto, and DynamoDB Local."""
+"""The same store suite runs on every backend: memory, SQLite, DynamoDB under moto, and DynamoDB Local."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -11,15 +12,18 @@ from moto import mock_aws
 from openai_mock.store.base import ObjectStore
 from openai_mock.store.dynamodb import DynamoDBStore, create_table
 from openai_mock.store.memory import MemoryStore
+from openai_mock.store.sqlite import SQLiteStore
 from tests.support.dynamodb_local import DynamoDBLocal
 
 TABLE = "openai-mock-test"
 
 
-@pytest.fixture(params=["memory", "moto", "dynamodb-local"])
-def store(request: pytest.FixtureRequest, aws_credentials: None) -> Iterator[ObjectStore]:
+@pytest.fixture(params=["memory", "sqlite", "moto", "dynamodb-local"])
+def store(request: pytest.FixtureRequest, aws_credentials: None, tmp_path: Path) -> Iterator[ObjectStore]:
     if request.param == "memory":
         yield MemoryStore()
+    elif request.param == "sqlite":
+        yield SQLiteStore(tmp_path / "store.sqlite3")
     elif request.param == "moto":
         with mock_aws():
             client = boto3.client("dynamodb", region_name="us-east-1")

@@ -1,9 +1,11 @@
-"""A journal kept in the store (DynamoDB) writes at most about 16 KB per request: bigger bodies are summarised."""
+"""A journal kept in a shared store (DynamoDB, SQLite) writes at most about 16 KB per request, raw (decoded when
+listed): bigger bodies are summarised, keeping the answer's model and usage; the key is never written."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from starlette.testclient import TestClient
 
 from openai_mock.control.runtime import JOURNAL, STORED_ENTRY_LIMIT
@@ -13,7 +15,12 @@ from openai_mock.web.auth import principal_for_key
 KEY = {"Authorization": "Bearer sk-journal-cap"}
 
 
-def test_big_requests_and_answers_are_journalled_summarised(moto_persistence: None, http: TestClient) -> None:
+@pytest.fixture(params=["moto", "sqlite"])
+def shared_store(request: pytest.FixtureRequest) -> object:
+    return request.getfixturevalue("moto_persistence" if request.param == "moto" else "on_sqlite")
+
+
+def test_big_requests_and_answers_are_journalled_summarised(shared_store: object, http: TestClient) -> None:
     text = "A sentence that repeats until the body is big. " * 800  # ~38 KB: under the 64 KB the journal reads
     answer = http.post(
         "/v1/chat/completions",
@@ -27,11 +34,24 @@ def test_big_requests_and_answers_are_journalled_summarised(moto_persistence: No
         json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]},
     )
     tenant = principal_for_key("sk-journal-cap").tenant
-    big, small = get_store().list(tenant, JOURNAL, limit=10, order="asc").items
-    assert len(json.dumps(big)) <= STORED_ENTRY_LIMIT
+    stored = get_store().list(tenant, JOURNAL, limit=10, order="asc").items
+    assert [len(json.dumps(entry)) <= STORED_ENTRY_LIMIT for entry in stored] == [True, True]
+    assert not any("sk-journal-cap" in json.dumps(entry) for entry in stored)  # the key is never written
+    small, big = http.get("/__mock/requests", headers=KEY).json()["data"]  # newest first
     assert big["body"] == {"truncated": True, "bytes": len(answer.request.content)}
     assert big["response"]["body"]["truncated"] is True  # the answer is summarised first, then the request
+    assert big["model"] == "gpt-4.1-mini"
+    assert big["usage"] == answer.json()["usage"]  # what the summary keeps of the answer
     assert small["body"]["messages"][0]["content"] == "hi"  # small entries are kept whole
     assert small["response"]["body"]["object"] == "chat.completion"
-    listed = http.get("/__mock/requests", headers=KEY).json()["data"]
-    assert [entry["path"] for entry in listed] == ["/v1/chat/completions"] * 2
+    assert small["usage"]["total_tokens"] > 0
+    assert [entry["path"] for entry in (small, big)] == ["/v1/chat/completions"] * 2
+
+
+def test_bodies_that_are_not_utf8_come_back_byte_for_byte(shared_store: object, http: TestClient) -> None:
+    data = bytes(range(256))
+    uploaded = http.post("/v1/files", headers=KEY, files={"file": ("raw.bin", data)}, data={"purpose": "assistants"})
+    assert uploaded.status_code == 200
+    [entry] = http.get("/__mock/requests", headers=KEY).json()["data"]
+    assert entry["body"] == {"bytes": len(uploaded.request.content)}  # multipart: its size, as in memory
+    assert entry["response"]["body"]["id"] == uploaded.json()["id"]

@@ -1,6 +1,7 @@
-"""Counters shared by every container (DynamoDB): quotas' windows, deployment fixtures' counts, the tenant's
-clock. Each "container" here is a fresh store (`reset_stores()`: no process state survives), as two Lambda
-containers of one function are; `/__mock/reset` clears the counters for all of them."""
+"""Counters shared by every container (DynamoDB) or worker (SQLite): quotas' windows, deployment fixtures'
+counts, the tenant's clock. Each "container" here is a fresh store (`reset_stores()`: no process state
+survives), as two Lambda containers of one function or two workers of `openai-mock serve --workers 2` are;
+`/__mock/reset` clears the counters for all of them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ from tests.support.sdk import asgi_client
 ASK = [{"role": "user", "content": "What's the weather in Paris?"}]
 
 
+@pytest.fixture(params=["sqlite", "dynamodb-local"])
+def shared_store(request: pytest.FixtureRequest) -> object:
+    """The whole mock on a store every process shares."""
+    return request.getfixturevalue("on_sqlite" if request.param == "sqlite" else "on_dynamodb_local")
+
+
 def _container(mock_app: TemplateRouter, key: str = "sk-shared") -> openai.OpenAI:
     """A cold container: no cached store, no process counters."""
     reset_stores()
@@ -31,7 +38,7 @@ def _ask(client: openai.OpenAI) -> str | None:
 
 
 def test_a_quota_is_counted_across_containers_and_reset_everywhere(
-    on_dynamodb_local: str, mock_app: TemplateRouter
+    shared_store: object, mock_app: TemplateRouter
 ) -> None:
     first = _container(mock_app)
     first.post("/../__mock/quotas", cast_to=object, body={"requests_per_minute": 3})
@@ -48,7 +55,7 @@ def test_a_quota_is_counted_across_containers_and_reset_everywhere(
 
 
 def test_a_file_fixtures_times_hold_across_containers(
-    on_dynamodb_local: str, mock_app: TemplateRouter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shared_store: object, mock_app: TemplateRouter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fixtures = tmp_path / "fixtures.json"
     fixtures.write_text(json.dumps([{"match": {"contains": "weather"}, "response": {"content": "Sunny."}, "times": 2}]))
@@ -61,7 +68,7 @@ def test_a_file_fixtures_times_hold_across_containers(
     assert _ask(_container(mock_app)) == "Sunny."  # the reset cleared the count everywhere
 
 
-def test_the_tenants_clock_is_shared_across_containers(on_dynamodb_local: str, mock_app: TemplateRouter) -> None:
+def test_the_tenants_clock_is_shared_across_containers(shared_store: object, mock_app: TemplateRouter) -> None:
     moved = _container(mock_app).post("/../__mock/clock", cast_to=object, body={"advance_seconds": 7200})
     assert moved["offset_seconds"] == 7200  # type: ignore[index]
     assert _container(mock_app).get("/../__mock/clock", cast_to=object)["offset_seconds"] == 7200  # type: ignore[index]

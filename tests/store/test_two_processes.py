@@ -1,7 +1,8 @@
-"""Two `openai-mock serve` processes on one DynamoDB (Local) and one blob folder agree on everything, as two
-Lambda containers of a hosted mock must: objects and bytes, fixtures and their counts, quotas, reset, the
-tenant's clock (a fine-tuned model appears on the other process without anyone reading its job), and objects
-over DynamoDB's item limit. Every check creates on one process and reads (or counts) on the other."""
+"""Two `openai-mock serve` processes on one store agree on everything, as two Lambda containers of a hosted mock
+(one DynamoDB (Local) and one blob folder) or two local servers on one SQLite file (`--store sqlite:PATH`) must:
+objects and bytes, fixtures and their counts, quotas, reset, the tenant's clock (a fine-tuned model appears on
+the other process without anyone reading its job), and objects over DynamoDB's item limit. Every check creates
+on one process and reads (or counts) on the other."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, dynamodb: DynamoDBLocal, table: str, blob_dir: Path) -> None:
+    def __init__(self, store: list[str]) -> None:
         self.port = _free_port()
         env = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_MOCK_", "AWS_"))}
         env.update(
@@ -43,8 +44,7 @@ class Server:
         )
         command = [
             sys.executable, "-m", "openai_mock", "serve", "--template", str(REPO / "template.yaml"),
-            "--port", str(self.port), "--store", "dynamodb", "--dynamodb-endpoint", dynamodb.endpoint_url,
-            "--table", table, "--blob-dir", str(blob_dir),
+            "--port", str(self.port), *store,
         ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -81,12 +81,20 @@ class Server:
         return answer.json()
 
 
-@pytest.fixture(scope="module")
-def servers(dynamodb_local: DynamoDBLocal, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
-    blob_dir = tmp_path_factory.mktemp("blobs")
-    first = Server(dynamodb_local, "openai-mock-two-processes", blob_dir)
+@pytest.fixture(scope="module", params=["sqlite", "dynamodb-local"])
+def servers(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Server, Server]]:
+    folder = tmp_path_factory.mktemp("store")
+    if request.param == "sqlite":
+        store = ["--store", f"sqlite:{folder / 'store.sqlite3'}"]  # bytes in the folder beside it
+    else:
+        dynamodb: DynamoDBLocal = request.getfixturevalue("dynamodb_local")
+        store = ["--store", "dynamodb", "--dynamodb-endpoint", dynamodb.endpoint_url]
+        store += ["--table", "openai-mock-two-processes", "--blob-dir", str(folder / "blobs")]
+    first = Server(store)
     first.wait()  # it creates the table; the second finds it
-    second = Server(dynamodb_local, "openai-mock-two-processes", blob_dir)
+    second = Server(store)
     try:
         second.wait()
         yield first, second

@@ -49,8 +49,8 @@ def test_sync_event_streams_are_computed_on_the_event_loop_thread() -> None:
     assert len(threads) == 1
 
 
-def test_stream_events_leave_in_batches_that_split_back_into_events() -> None:
-    """Unpaced events go out in writes of up to BATCH_BYTES; a paced stream splits them back, event by event."""
+def test_an_unpaced_stream_is_one_body_that_splits_back_into_events() -> None:
+    """All events computed, then one write (no latency control in force); a paced stream splits them back."""
     from openai_mock.generation import streaming
     from openai_mock.web import sse
 
@@ -64,8 +64,10 @@ def test_stream_events_leave_in_batches_that_split_back_into_events() -> None:
         raise AssertionError("an unpaced stream waits for nothing, the client included")
 
     run_on_private_loop(sse.sse_stream(iter(events))({"type": "http"}, receive, send))
-    writes = [message["body"] for message in sent[1:] if message["body"]]
-    assert 1 < len(writes) < len(events) and all(len(write) <= sse.BATCH_BYTES + 600 for write in writes)
-    assert b"".join(writes) == b"".join(events)
-    assert [event for write in writes for event in streaming.split_events(write)] == events
+    start, body = sent
+    assert start["type"] == "http.response.start"
+    assert (b"content-type", b"text/event-stream; charset=utf-8") in start["headers"]
+    assert not any(name == b"content-length" for name, _ in start["headers"])  # a stream, as the real API's
+    assert body == {"type": "http.response.body", "body": b"".join(events)}  # more_body unset: the last write
+    assert streaming.split_events(body["body"]) == events
     assert streaming.split_events(b"data: 1\n\ndata: 2") == [b"data: 1\n\n", b"data: 2"]

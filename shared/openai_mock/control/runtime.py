@@ -165,6 +165,8 @@ def draw(tenant: str) -> float:
 def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError | None:
     """The error a request header or the deployment's fault rate asks for (a cut stream is flagged instead), or
     the 400 for a control header that is not a number."""
+    if not controls.headers and not settings.fault_rate:
+        return None  # the common case: no control asked for
     invalid = _invalid_header(controls.headers)
     if invalid is not None:
         return invalid
@@ -298,9 +300,11 @@ class PacedSend:
                 if self.closed:  # the client left during the delay: nobody to answer
                     return
         elif self.pace is not None and self.streaming and message.get("body"):
-            # Streams write events in batches; paced, they leave one event at a time.
+            # A stream is written as one body (web/sse.py); paced, its events leave one at a time.
             for event in split_events(message["body"]):
                 await self._send_event(event)
+            if not message.get("more_body", False) and not self.closed:
+                await self.send({"type": "http.response.body", "body": b"", "more_body": False})
             return
         elif self.closed:
             return
@@ -469,23 +473,104 @@ def record(
             ring.append(entry)
         return
     store = get_store()
-    store.create(controls.tenant, JOURNAL, _capped(_listed(entry, ids.new_id(JOURNAL)), entry))
+    store.create(controls.tenant, JOURNAL, _stored(entry, ids.new_id(JOURNAL)))
     written = _writes[controls.tenant] = _writes.get(controls.tenant, 0) + 1
     if written % size == 0:  # trim now and then, not on every request
         _trim(controls.tenant, size)
 
 
-def _capped(listed: dict[str, Any], entry: _Entry) -> dict[str, Any]:
-    """The entry as the store keeps it: at most about STORED_ENTRY_LIMIT bytes of JSON."""
-    if len(json.dumps(listed)) <= STORED_ENTRY_LIMIT:
-        return listed
-    response = listed.get("response")
-    if isinstance(response, dict):
-        size = entry.answer.size if entry.answer is not None else 0
-        listed["response"] = {"headers": response.get("headers", {}), "body": {"truncated": True, "bytes": size}}
-        if len(json.dumps(listed)) <= STORED_ENTRY_LIMIT:
-            return listed
-    listed["body"] = {"truncated": True, "bytes": entry.body_size}
+# A shared store (SQLite, DynamoDB) keeps an entry as written: bodies as text, decoded only when the journal is
+# listed (every request writes an entry, few are read: decoding and re-encoding a 15 KB answer on each request
+# cost more than the request). Bytes that are not UTF-8 survive as surrogate escapes.
+_RAW = "raw"
+_QUICK_SIZE = STORED_ENTRY_LIMIT // 6  # bodies this small fit whatever JSON escapes them to (at most 6 × each)
+
+
+def _text(data: bytes | bytearray) -> str:
+    return bytes(data).decode("utf-8", "surrogateescape")
+
+
+def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
+    """The entry as a shared store keeps it: at most about STORED_ENTRY_LIMIT bytes of JSON. Over that, the answer's
+    body is summarised first (its model and usage kept), then the request's."""
+    answer = entry.answer
+    headers = [
+        [name.decode("latin-1"), value.decode("latin-1")]
+        for name, value in entry.headers or ()
+        if name not in _SECRET_HEADERS
+    ]
+    raw: dict[str, Any] = {
+        "sequence": entry.sequence,
+        "at": entry.at,
+        "method": entry.method,
+        "query": entry.query,
+        "body": _text(entry.body),
+        "body_size": entry.body_size,
+        "status": entry.status,
+        "latency_ms": entry.latency_ms,
+        "fixture": entry.fixture,
+        "headers": headers,
+    }
+    if answer is not None:
+        raw["answer"] = {
+            "headers": [[name.decode("latin-1"), value.decode("latin-1")] for name, value in answer.headers],
+            "body": _text(answer.body),
+            "size": answer.size,
+            "writes": answer.writes,
+        }
+    stored = {"id": entry_id, "object": JOURNAL, "path": entry.path, _RAW: raw}
+    if len(entry.body) + (len(answer.body) if answer is not None else 0) <= _QUICK_SIZE:
+        return stored
+    if len(json.dumps(stored)) <= STORED_ENTRY_LIMIT:
+        return stored
+    if answer is not None:
+        listed = _listed(entry, entry_id)  # the big case only: what the summary keeps of the answer
+        raw["answer"] = {**raw["answer"], "body": None, "model": listed["model"], "usage": listed["usage"]}
+        if len(json.dumps(stored)) <= STORED_ENTRY_LIMIT:
+            return stored
+    raw["body"] = None
+    return stored
+
+
+def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored entry as the API shows it (what `_listed` makes of an entry in memory)."""
+    raw = item.get(_RAW)
+    if raw is None:
+        return item  # written decoded, by an earlier version
+    stored_answer = raw.get("answer")
+    answer = None
+    if stored_answer is not None:
+        answer = Answer(
+            headers=[(name.encode("latin-1"), value.encode("latin-1")) for name, value in stored_answer["headers"]],
+            body=bytearray((stored_answer["body"] or "").encode("utf-8", "surrogateescape")),
+            size=stored_answer["size"],
+            writes=[(offset, at) for offset, at in stored_answer["writes"]],
+        )
+    body = raw["body"]
+    entry = _Entry(
+        raw["sequence"],
+        raw["at"],
+        raw["method"],
+        item["path"],
+        raw["query"],
+        body.encode("utf-8", "surrogateescape") if body is not None else b"",
+        raw["body_size"],
+        raw["status"],
+        raw["latency_ms"],
+        raw["fixture"],
+        [(name.encode("latin-1"), value.encode("latin-1")) for name, value in raw["headers"]],
+        answer,
+    )
+    listed = _listed(entry, item["id"])
+    if body is None:
+        listed["body"] = {"truncated": True, "bytes": raw["body_size"]}
+    if stored_answer is not None and stored_answer["body"] is None:
+        listed["response"] = {
+            "headers": listed["response"]["headers"],
+            "body": {"truncated": True, "bytes": stored_answer["size"]},
+        }
+        listed["model"] = stored_answer["model"] if listed["model"] is None else listed["model"]
+        listed["usage"] = stored_answer["usage"]
     return listed
 
 
@@ -506,7 +591,7 @@ def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
     """One page of the tenant's journal; `path` keeps the entries whose path starts with it."""
     if get_settings().store != "memory":
         where = None if path is None else (lambda entry: str(entry["path"]).startswith(path))
-        return get_store().list(
+        stored = get_store().list(
             tenant,
             JOURNAL,
             limit=params.limit,
@@ -515,6 +600,7 @@ def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
             before=params.before,
             where=where,
         )
+        return Page([_from_stored(item) for item in stored.items], stored.has_more)
     with _ring_lock:
         entries = [entry for entry in _ring.get(tenant, ()) if path is None or entry.path.startswith(path)]
     # Ids are derived from the entry (stable across listings) when first needed; bodies decoded per page.

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic_core import to_json
+from openai_mock.json_bytes import json_bytes
 
 DONE = b"data: [DONE]\n\n"
 
 
 def sse_event(data: Any, event: str | None = None) -> bytes:
     """One event: `event: <name>` (Responses and Assistants streams) then `data: <json>`."""
-    payload = data.encode() if isinstance(data, str) else to_json(data)
+    payload = data.encode() if isinstance(data, str) else json_bytes(data)
     head = b"event: " + event.encode() + b"\n" if event else b""
     return head + b"data: " + payload + b"\n\n"
 

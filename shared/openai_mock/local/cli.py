@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import inspect
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from openai_mock.local.bundle import BUNDLE_DIR, TEMPLATE_VARIABLE, TemplateError, find_template, version
+from openai_mock.local.template import Template
+
+# What each worker of `serve --workers N` imports and calls to build its app.
+WORKER_APP = "openai_mock.local.server:app_from_environment"
+WORKER_HEALTHCHECK_SECONDS = 60
 
 USAGE_ERROR = 2  # what argparse exits with on a bad command line; a missing or broken template is one too
 
@@ -27,7 +37,22 @@ def _parser() -> argparse.ArgumentParser:
         help=f"the SAM template to serve (default: ${TEMPLATE_VARIABLE}, else the template.yaml of "
         "an openai-mock checkout at or above the working directory, else the packaged one)",
     )
-    serve.add_argument("--store", choices=["memory", "dynamodb"], default=None)
+    serve.add_argument(
+        "--store",
+        type=_store_option,
+        default=None,
+        metavar="{memory,sqlite[:PATH],dynamodb}",
+        help="memory (one process, gone when it stops; the default), sqlite:PATH (a database file every worker "
+        "shares, kept across restarts) or dynamodb",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_workers_option,
+        default=1,
+        metavar="{N,auto}",
+        help="serve with N processes (auto: one per core), sharing state through the store: sqlite or dynamodb "
+        "(without --store, a SQLite database in a temporary folder, removed at exit)",
+    )
     serve.add_argument("--dynamodb-endpoint", default=None, help="e.g. http://localhost:8001 (DynamoDB Local)")
     serve.add_argument("--table", default=None, help="DynamoDB table name (created if missing)")
     serve.add_argument("--bucket", default=None, help="S3 bucket for file bytes (created if missing)")
@@ -48,10 +73,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _store_option(value: str) -> tuple[str, str | None]:
+    """`memory`, `dynamodb`, `sqlite` or `sqlite:PATH` → (backend, path)."""
+    backend, _, path = value.partition(":")
+    if backend not in ("memory", "dynamodb", "sqlite") or (path and backend != "sqlite"):
+        raise argparse.ArgumentTypeError(f"expected memory, sqlite[:PATH] or dynamodb, got {value!r}")
+    return backend, path or None
+
+
+def _workers_option(value: str) -> int:
+    if value == "auto":
+        return os.cpu_count() or 1
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more) or auto, got {value!r}")
+    return workers
+
+
 def _apply_options(args: argparse.Namespace) -> None:
     """Options become the same environment variables a Lambda reads, so there is one settings path."""
+    if args.store is not None:
+        backend, path = args.store
+        os.environ["OPENAI_MOCK_STORE"] = backend
+        if path is not None:
+            os.environ["OPENAI_MOCK_SQLITE_PATH"] = str(Path(path).resolve())
+    elif args.workers > 1 and "OPENAI_MOCK_STORE" not in os.environ:
+        # Workers share nothing but the store: without one named, a fresh SQLite database for this run.
+        folder = tempfile.mkdtemp(prefix="openai-mock-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ["OPENAI_MOCK_STORE"] = "sqlite"
+        os.environ["OPENAI_MOCK_SQLITE_PATH"] = str(Path(folder) / "store.sqlite3")
+    if os.environ.get("OPENAI_MOCK_STORE") == "sqlite" and "OPENAI_MOCK_SQLITE_PATH" in os.environ:
+        os.environ["OPENAI_MOCK_SQLITE_PATH"] = str(Path(os.environ["OPENAI_MOCK_SQLITE_PATH"]).resolve())
     for option, variable in (
-        ("store", "OPENAI_MOCK_STORE"),
         ("dynamodb_endpoint", "OPENAI_MOCK_DYNAMODB_ENDPOINT"),
         ("table", "OPENAI_MOCK_TABLE_NAME"),
         ("bucket", "OPENAI_MOCK_BUCKET_NAME"),
@@ -71,13 +128,20 @@ def _apply_options(args: argparse.Namespace) -> None:
 
 
 def _ensure_table() -> None:
+    """The store's tables, created before serving (before the workers start, so they never race to)."""
     from openai_mock.settings import get_settings
-    from openai_mock.store.dynamodb import create_table
 
     settings = get_settings()
+    if settings.store == "sqlite":
+        from openai_mock.store.sqlite import prepare
+
+        prepare(settings.sqlite_path)
+        return
     if settings.store != "dynamodb":
         return
     import boto3
+
+    from openai_mock.store.dynamodb import create_table
 
     client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
     if settings.table_name not in client.list_tables()["TableNames"]:
@@ -123,21 +187,47 @@ def serve(args: argparse.Namespace) -> None:
         _check_fixtures(args.webhooks, "--webhooks")
     _apply_options(args)
     from openai_mock.local.server import build_app
-    from openai_mock.settings import reset_settings
+    from openai_mock.settings import get_settings, reset_settings
     from openai_mock.store import reset_stores
 
     reset_settings()
     reset_stores()
+    if args.workers > 1 and get_settings().store == "memory":
+        raise CommandError("--workers shares state through the store: use --store sqlite:PATH (or dynamodb)")
     _ensure_table()
-    app = build_app(found.path)
     source = "the packaged template" if found.path.parent == BUNDLE_DIR else f"{found.path} ({found.origin})"
+    settings = get_settings()
+    store = f"sqlite:{settings.sqlite_path}" if settings.store == "sqlite" else settings.store
+    # No `server: uvicorn` header: OpenAI's answers do not name their server software.
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "access_log": False,
+        "server_header": False,
+    }
+    if args.workers > 1:
+        # Each worker (a spawned process) builds the app itself, from the template named here.
+        os.environ[TEMPLATE_VARIABLE] = str(found.path)
+        functions = len(Template(found.path).functions)
+        print(
+            f"openai-mock {version()}: {functions} functions of {source}, {args.workers} workers sharing the "
+            f"{store} store, starting at http://{args.host}:{args.port}/v1",
+            flush=True,
+        )
+        # uvicorn kills a worker that does not answer its health check within 5 s by default: a worker loading a
+        # tokenizer for its first request on a busy machine can take longer, and its clients would be cut off.
+        if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+            options["timeout_worker_healthcheck"] = WORKER_HEALTHCHECK_SECONDS
+        uvicorn.run(WORKER_APP, factory=True, workers=args.workers, **options)
+        return
+    app = build_app(found.path)
     print(
         f"openai-mock {version()}: {app.state.route_count} routes from {app.state.function_count} functions of "
-        f"{source}, ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",
+        f"{source}, {store} store, ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",
         flush=True,
     )
-    # No `server: uvicorn` header: OpenAI's answers do not name their server software.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False)
+    uvicorn.run(app, **options)
 
 
 def main(argv: list[str] | None = None) -> None:

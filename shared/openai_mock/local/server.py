@@ -8,7 +8,7 @@ from pathlib import Path
 
 from starlette.datastructures import State
 from starlette.routing import BaseRoute, Match, Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from openai_mock.errors import invalid_url, method_not_allowed
 from openai_mock.local import scheduler
@@ -50,8 +50,14 @@ class TemplateRouter:
         self.routes = routes
         self.state = State()
         self._index: dict[tuple[str, ...], list[BaseRoute]] = defaultdict(list)
+        # Paths without parameters (/v1/chat/completions, /v1/models…), answered by one dict look-up: (method, path)
+        # → the function app. Starlette's Route adds HEAD to GET, as API Gateway answers it.
+        self._static: dict[tuple[str, str], ASGIApp] = {}
         for route in routes:
             self._index[_literal_prefix(route.path)].append(route)  # type: ignore[attr-defined]
+            if isinstance(route, Route) and "{" not in route.path:
+                for method in route.methods or ():
+                    self._static.setdefault((method, route.path), route.app)
 
     def _candidates(self, path: str) -> list[BaseRoute]:
         segments = tuple(path.strip("/").split("/")[:_INDEX_DEPTH])
@@ -63,6 +69,13 @@ class TemplateRouter:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)  # the function apps need no start-up work; the server runs webhooks
+            return
+        static = self._static.get((scope.get("method", ""), scope["path"]))  # a WebSocket has no method
+        if static is not None:
+            # What Route.matches + Route.handle would do for a path without parameters, without the regex.
+            scope["endpoint"] = static
+            scope["path_params"] = {}
+            await static(scope, receive, send)
             return
         partial = False
         for route in self._candidates(scope["path"]):
@@ -119,3 +132,11 @@ def build_app(template_path: Path) -> TemplateRouter:
     app.state.function_count = len(template.functions)
     app.state.template = template.path
     return app
+
+
+def app_from_environment() -> TemplateRouter:
+    """The app of one worker of `openai-mock serve --workers N`: the template the command chose (it sets
+    OPENAI_MOCK_TEMPLATE), the settings it put in the environment."""
+    from openai_mock.local.bundle import find_template
+
+    return build_app(find_template(None).path)

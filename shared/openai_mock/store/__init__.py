@@ -51,6 +51,10 @@ def get_store() -> ObjectStore:
 
         client = _boto3_client("dynamodb", settings.dynamodb_endpoint)
         return DynamoDBStore(settings.table_name, client, settings.ttl_seconds, blobs=get_blobs())
+    if settings.store == "sqlite":
+        from openai_mock.store.sqlite import SQLiteStore
+
+        return SQLiteStore(settings.sqlite_path, settings.ttl_seconds)
     return MemoryStore(settings.ttl_seconds)
 
 
@@ -61,10 +65,10 @@ def get_blobs() -> BlobStore:
         from openai_mock.store.blobs import S3BlobStore
 
         return S3BlobStore(settings.bucket_name, _boto3_client("s3", settings.s3_endpoint))
-    if settings.blob_dir:
+    if settings.blob_dir or settings.store == "sqlite":
         from openai_mock.store.blobs import FileBlobStore
 
-        return FileBlobStore(settings.blob_dir)
+        return FileBlobStore(settings.blob_dir or f"{settings.sqlite_path}.blobs")
     return MemoryBlobStore()
 
 

@@ -1,21 +1,21 @@
 """How routes hand objects back. Builders already produce spec-shaped dicts; routes wrap them in
-`JSONObject`, which pydantic-core serialises in one pass (no re-validation against a `dict` return
-annotation, no stdlib encoder: each cost more than the rest of a simple request)."""
+`JSONObject`, serialised in one pass by `json_bytes` (orjson or pydantic-core: no re-validation against a
+`dict` return annotation, no stdlib encoder: each cost more than the rest of a simple request)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic_core import to_json
 from starlette.responses import JSONResponse, Response
 
+from openai_mock.json_bytes import json_bytes
 from openai_mock.web.sse import sse_stream
 
 
 class JSONObject(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return to_json(content)
+        return json_bytes(content)
 
 
 def respond(answer: dict[str, Any] | Iterable[bytes] | Response) -> Response:

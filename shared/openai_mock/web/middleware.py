@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import time
 from typing import Any
 
@@ -63,6 +64,11 @@ async def _in_worker_thread(app: ASGIApp, scope: Scope, receive: Receive, send: 
 
 # Model-serving routes put their `x-ratelimit-*` headers here, as (name, value) bytes (see ratelimits.py).
 RATE_LIMIT_STATE_KEY = "rate_limit_headers"
+# Request ids: a generator seeded from the OS once per process (and again in a forked child, which would
+# otherwise repeat its parent's ids).
+_request_ids = random.Random()
+_getrandbits = _request_ids.getrandbits
+os.register_at_fork(after_in_child=_request_ids.seed)
 
 
 class OpenAIMiddleware:
@@ -75,7 +81,8 @@ class OpenAIMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = f"req_{os.urandom(16).hex()}"
+        # Unique, not secret (it seeds the request's fault draws): no system call per request.
+        request_id = f"req_{_getrandbits(128):032x}"
         settings = get_settings()
         limit = settings.max_body_bytes
         response_started = False
@@ -112,7 +119,8 @@ class OpenAIMiddleware:
             if not overflowed:
                 await send_with_headers(message)
 
-        if _declared_length(scope) > limit:
+        declared = _declared_length(scope)
+        if declared > limit:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
             return
         if scope["path"] in self.public and scope["method"] in ("GET", "HEAD"):
@@ -153,7 +161,7 @@ class OpenAIMiddleware:
                     return
             app_send = paced = controls_runtime.PacedSend(send_unless_overflowed, receive, controls, settings)
         try:
-            if _declared_length(scope) >= OFFLOAD_BYTES:
+            if declared >= OFFLOAD_BYTES:
                 await _in_worker_thread(self.app, scope, receive_limited, app_send)
             else:
                 await self.app(scope, receive_limited, app_send)

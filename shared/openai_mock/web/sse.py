@@ -1,44 +1,37 @@
-"""The event-stream answer: encoded events (`generation.streaming`) written as they come, in batches."""
+"""The event-stream answer: encoded events (`generation.streaming`), all computed, then written as one body."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 
-from starlette.responses import StreamingResponse
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-# Events computed back to back leave in writes of up to this size: each write costs the server more than
-# building an event. A paced stream (mock controls) is split again into single events by PacedSend.
-BATCH_BYTES = 16 * 1024
+_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
-async def _batched(events: Iterable[bytes]) -> AsyncIterator[bytes]:
-    batch = bytearray()
-    for event in events:
-        batch += event
-        if len(batch) >= BATCH_BYTES:
-            yield bytes(batch)
-            batch.clear()
-    if batch:
-        yield bytes(batch)
+class EventStreamResponse(Response):
+    """A `text/event-stream` whose events are computed (nothing in them waits), then sent as one body.
 
+    Each write costs the server more than building an event, so an unpaced stream is one write: its events are
+    ready at once anyway, and a client reads them as it would read them arriving one by one. It has no
+    content-length (a stream, chunked as the real API's are). Computing them first also means a failure while
+    building the answer is an error answer, not a stream broken after its headers. Pacing (mock controls:
+    TTFT, tokens per second, a cut stream) is the middleware's: `PacedSend` splits the body back into events
+    and sends each at its time, watching for the client leaving."""
 
-class EventStreamResponse(StreamingResponse):
-    """A `text/event-stream` of events computed, never awaited, written as they come, in batches.
-
-    Starlette's StreamingResponse would iterate sync events in a worker thread (one hop per event) and watch
-    for a disconnect in a second task, to stop a producer that waits; nothing here waits, so both cost more
-    than the events. The one wait, a paced stream's, watches for the disconnect itself (PacedSend)."""
+    media_type = "text/event-stream; charset=utf-8"
 
     def __init__(self, events: Iterable[bytes]) -> None:
-        super().__init__(
-            _batched(events),
-            media_type="text/event-stream; charset=utf-8",
-            headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
-        )
+        self.status_code = 200
+        self.background = None
+        self.events = events
+        self.init_headers(_HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: ARG002
-        await self.stream_response(send)
+        body = b"".join(self.events)
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 def sse_stream(events: Iterable[bytes]) -> EventStreamResponse:

@@ -1,0 +1,277 @@
+"""SQLite store: one database file shared by every process of a local mock (`openai-mock serve --store
+sqlite:PATH`, `--workers N`), and kept across restarts. Stdlib `sqlite3` only.
+
+One table of objects keyed (tenant, collection, id) — the order of a list page, so a page is one range read of
+the primary key — and one of counter items. Objects are JSON text with a `version`: updates are optimistic
+(read, change, write if the version is still the one read), as on DynamoDB, so a change never runs while the
+database is locked and two processes never lose each other's updates. Counters are read and written in one
+`BEGIN IMMEDIATE` transaction: atomic across processes. Expiry is on the process clock, hidden on read and swept
+now and then. File bytes live in a folder (`FileBlobStore`), not in the database.
+
+WAL journal (readers never wait for the writer), `synchronous=NORMAL` (a commit is durable once the WAL is
+checkpointed; a power cut may lose the last commits, never corrupt the file), one connection per process
+(opened lazily, again after a fork), used under a lock by the threads of the process, and a busy timeout:
+a writer waits for another process's write instead of failing. A lock still held after it is OpenAI's 503."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from openai_mock import clock
+from openai_mock.errors import OpenAIError
+from openai_mock.pagination import Order, Page
+from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
+
+BUSY_TIMEOUT_SECONDS = 5.0  # well under API Gateway's 29 s; a write takes microseconds
+_UPDATE_ATTEMPTS = 50
+_BACKOFF_CAP_SECONDS = 0.05
+_jitter = random.Random()  # timing only (backoff between conflicting writers), never content: no seed
+_COUNTER_SWEEP_SECONDS = 60  # ended rate-limit windows
+_OBJECT_SWEEP_SECONDS = 3600  # objects past their TTL (a scan of the table: hourly, reads hide them meanwhile)
+_LIST_BATCH = 100  # rows read per query while a `where` filter skips some
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    tenant TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    expires_at REAL,
+    PRIMARY KEY (tenant, collection, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS counters (
+    tenant TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    expires_at REAL,
+    PRIMARY KEY (tenant, collection, key)
+) WITHOUT ROWID;
+"""
+
+_LIVE = "(expires_at IS NULL OR expires_at > ?)"
+_GET = f"SELECT body FROM objects WHERE tenant = ? AND collection = ? AND id = ? AND {_LIVE}"
+_GET_VERSIONED = f"SELECT body, version FROM objects WHERE tenant = ? AND collection = ? AND id = ? AND {_LIVE}"
+# A live object keeps its id; an expired leftover is replaced (its version goes on, so a stale writer fails).
+_CREATE = (
+    "INSERT INTO objects (tenant, collection, id, body, version, expires_at) VALUES (?, ?, ?, ?, 1, ?) "
+    "ON CONFLICT (tenant, collection, id) DO UPDATE SET body = excluded.body, version = objects.version + 1, "
+    "expires_at = excluded.expires_at WHERE objects.expires_at IS NOT NULL AND objects.expires_at <= ?"
+)
+_UPDATE = (
+    "UPDATE objects SET body = ?, version = version + 1 WHERE tenant = ? AND collection = ? AND id = ? AND version = ?"
+)
+_DELETE = "DELETE FROM objects WHERE tenant = ? AND collection = ? AND id = ? RETURNING body, expires_at"
+_GET_COUNTER = "SELECT counts, expires_at FROM counters WHERE tenant = ? AND collection = ? AND key = ?"
+_PUT_COUNTER = "INSERT OR REPLACE INTO counters (tenant, collection, key, counts, expires_at) VALUES (?, ?, ?, ?, ?)"
+
+
+def storage_busy() -> OpenAIError:
+    """Another process held the database longer than the busy timeout: OpenAI's overloaded answer."""
+    return OpenAIError(
+        503,
+        "The server is temporarily unable to reach its storage backend. Please retry your request after a brief wait.",
+        type="server_error",
+        code="service_unavailable",
+        headers={"retry-after": "1"},
+    )
+
+
+def prepare(path: str | Path) -> None:
+    """Create the database file, its tables and WAL mode (once, before the workers start: they then only open it)."""
+    SQLiteStore(path)._connection()
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path, ttl_seconds: int = 0) -> None:
+        self._path = str(path)
+        self._ttl = ttl_seconds
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self._next_counter_sweep = 0.0
+        self._next_object_sweep = 0.0
+
+    # ----------------------------------------------------------------------------------------- connection
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None or self._pid != os.getpid():  # never use a connection inherited through fork
+            if self._path != ":memory:":
+                Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self._path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -32000")  # KiB: the hot pages of a 100k-object tenant stay cached
+            conn.executescript(_SCHEMA)
+            self._conn, self._pid = conn, os.getpid()
+        return self._conn
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._connection()
+            except sqlite3.OperationalError as error:
+                if "locked" in str(error) or "busy" in str(error):
+                    raise storage_busy() from error
+                raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction taken at once (BEGIN IMMEDIATE): what it reads no other process changes."""
+        with self._db() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _expiry(self) -> float | None:
+        return clock.process_now() + self._ttl if self._ttl else None
+
+    def _sweep(self, conn: sqlite3.Connection, now: float) -> None:
+        """Drop ended counters about once a minute and expired objects about once an hour (reads hide them)."""
+        if now >= self._next_counter_sweep:
+            self._next_counter_sweep = now + _COUNTER_SWEEP_SECONDS
+            conn.execute("DELETE FROM counters WHERE expires_at <= ?", (now,))
+        if now >= self._next_object_sweep:
+            self._next_object_sweep = now + _OBJECT_SWEEP_SECONDS
+            conn.execute("DELETE FROM objects WHERE expires_at <= ?", (now,))
+
+    # ----------------------------------------------------------------------------------------- objects
+
+    def create(self, tenant: str, collection: str, obj: Object) -> Object:
+        body = json.dumps(obj)
+        now = clock.process_now()
+        with self._db() as conn:
+            written = conn.execute(_CREATE, (tenant, collection, obj["id"], body, self._expiry(), now)).rowcount
+        if not written:
+            raise ConflictError(obj["id"])
+        return json.loads(body)
+
+    def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
+        with self._db() as conn:
+            row = conn.execute(_GET, (tenant, collection, object_id, clock.process_now())).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
+        for attempt in range(_UPDATE_ATTEMPTS):
+            if attempt > 1:  # the first retry at once: the rival's write is already committed
+                time.sleep(_jitter.uniform(0, min(_BACKOFF_CAP_SECONDS, 0.001 * 2 ** min(attempt, 6))))
+            with self._db() as conn:
+                row = conn.execute(_GET_VERSIONED, (tenant, collection, object_id, clock.process_now())).fetchone()
+            if row is None:
+                return None
+            updated = change(json.loads(row[0]))  # outside the lock: a change may read the store itself
+            body = json.dumps(updated)
+            with self._db() as conn:
+                written = conn.execute(_UPDATE, (body, tenant, collection, object_id, row[1])).rowcount
+            if written:
+                return json.loads(body)
+        raise ConflictError(object_id)
+
+    def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
+        with self._db() as conn:
+            row = conn.execute(_DELETE, (tenant, collection, object_id)).fetchone()
+        if row is None or (row[1] is not None and row[1] <= clock.process_now()):
+            return None
+        return json.loads(row[0])
+
+    def list(
+        self,
+        tenant: str,
+        collection: str,
+        *,
+        limit: int = 20,
+        order: Order = "desc",
+        after: str | None = None,
+        before: str | None = None,
+        where: Predicate | None = None,
+    ) -> Page:
+        ascending = order == "asc"
+        cursor = after
+        if before is not None:
+            ascending, cursor = not ascending, before  # walk away from the cursor, reverse at the end
+        comparison, direction = (">", "ASC") if ascending else ("<", "DESC")
+        # One more row than asked tells `has_more` in the same query when nothing is filtered out.
+        batch = limit + 1 if where is None else max(limit + 1, _LIST_BATCH)
+        now = clock.process_now()
+        found: list[Object] = []
+        has_more = False
+        while True:
+            query = f"SELECT id, body FROM objects WHERE tenant = ? AND collection = ? AND {_LIVE}"
+            arguments: tuple[Any, ...] = (tenant, collection, now)
+            if cursor is not None:
+                query += f" AND id {comparison} ?"
+                arguments += (cursor,)
+            with self._db() as conn:
+                rows = conn.execute(f"{query} ORDER BY id {direction} LIMIT ?", (*arguments, batch)).fetchall()
+            for object_id, body in rows:
+                cursor = object_id
+                obj = json.loads(body)
+                if where is not None and not where(obj):
+                    continue
+                if len(found) == limit:
+                    has_more = True
+                    break
+                found.append(obj)
+            if has_more or len(rows) < batch:
+                break
+        if before is not None:
+            found.reverse()
+        return Page(found, has_more)
+
+    def delete_collection(self, tenant: str, collection: str) -> int:
+        with self._transaction() as conn:
+            removed = conn.execute("DELETE FROM objects WHERE tenant = ? AND collection = ?", (tenant, collection))
+            counted = conn.execute("DELETE FROM counters WHERE tenant = ? AND collection = ?", (tenant, collection))
+            return removed.rowcount + counted.rowcount
+
+    def delete_tenant(self, tenant: str) -> int:
+        with self._transaction() as conn:
+            removed = conn.execute("DELETE FROM objects WHERE tenant = ?", (tenant,)).rowcount
+            return removed + conn.execute("DELETE FROM counters WHERE tenant = ?", (tenant,)).rowcount
+
+    # ----------------------------------------------------------------------------------------- counters
+
+    def increment(
+        self,
+        tenant: str,
+        collection: str,
+        key: str,
+        amounts: Mapping[str, int],
+        *,
+        limits: Mapping[str, int] | None = None,
+        expires_in: float | None = None,
+    ) -> Counted:
+        now = clock.process_now()
+        with self._transaction() as conn:
+            self._sweep(conn, now)
+            row = conn.execute(_GET_COUNTER, (tenant, collection, key)).fetchone()
+            current: dict[str, int]
+            expires_at: float | None
+            if row is None or (row[1] is not None and row[1] <= now):
+                current, expires_at = {}, (now + expires_in if expires_in else None)
+            else:
+                current, expires_at = json.loads(row[0]), row[1]
+            values = {name: current.get(name, 0) for name in {*current, *amounts}}
+            if any(values.get(name, 0) + amounts.get(name, 0) > limit for name, limit in (limits or {}).items()):
+                return Counted(False, values)
+            for name, amount in amounts.items():
+                values[name] += amount
+            conn.execute(_PUT_COUNTER, (tenant, collection, key, json.dumps(values), expires_at))
+        return Counted(True, values)

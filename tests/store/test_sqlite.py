@@ -1,0 +1,95 @@
+"""What only the SQLite store has to prove (the shared suite in test_object_store.py / test_counters.py runs on
+it too): several processes on one database file lose no update and no count, objects outlive the process,
+a database held too long by another process is OpenAI's 503, and the settings put its bytes beside it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from openai_mock.errors import OpenAIError
+from openai_mock.settings import reset_settings
+from openai_mock.store import get_blobs, get_store, reset_stores
+from openai_mock.store.base import COUNTERS
+from openai_mock.store.blobs import FileBlobStore
+from openai_mock.store.sqlite import SQLiteStore, prepare
+
+T = "t_sqlite"
+ROUNDS = 40
+
+
+def _hammer(path: str, rounds: int) -> None:
+    """One process: bumps a shared object and a shared counter `rounds` times each."""
+    store = SQLiteStore(path)
+    for _ in range(rounds):
+        store.update(T, "counter.object", "shared", lambda stored: {**stored, "n": stored["n"] + 1})
+        store.increment(T, COUNTERS, "shared", {"n": 1})
+
+
+def test_processes_on_one_file_lose_no_update_and_no_count(tmp_path: Path) -> None:
+    path = str(tmp_path / "store.sqlite3")
+    prepare(path)
+    SQLiteStore(path).create(T, "counter.object", {"id": "shared", "n": 0})
+    context = multiprocessing.get_context("spawn")  # fresh interpreters, as `serve --workers` starts them
+    workers = [context.Process(target=_hammer, args=(path, ROUNDS)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    _hammer(path, ROUNDS)  # and this process at the same time
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    store = SQLiteStore(path)
+    assert store.get(T, "counter.object", "shared") == {"id": "shared", "n": 4 * ROUNDS}
+    assert store.increment(T, COUNTERS, "shared", {"n": 0}).values == {"n": 4 * ROUNDS}
+
+
+def test_limits_hold_across_processes(tmp_path: Path) -> None:
+    path = str(tmp_path / "store.sqlite3")
+    first, second = SQLiteStore(path), SQLiteStore(path)  # two connections: two processes as SQLite sees them
+    assert first.increment(T, COUNTERS, "window", {"requests": 1}, limits={"requests": 2}).admitted
+    assert second.increment(T, COUNTERS, "window", {"requests": 1}, limits={"requests": 2}).admitted
+    refused = first.increment(T, COUNTERS, "window", {"requests": 1}, limits={"requests": 2})
+    assert not refused.admitted
+    assert refused.values == {"requests": 2}
+
+
+def test_objects_outlive_the_store_that_wrote_them(tmp_path: Path) -> None:
+    path = tmp_path / "kept" / "store.sqlite3"  # the folder is created
+    SQLiteStore(path).create(T, "file", {"id": "file-1", "filename": "a.txt"})
+    assert SQLiteStore(path).get(T, "file", "file-1") == {"id": "file-1", "filename": "a.txt"}
+    assert [item["id"] for item in SQLiteStore(path).list(T, "file").items] == ["file-1"]
+
+
+def test_a_database_locked_by_another_process_is_a_503(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "store.sqlite3"
+    prepare(path)
+    monkeypatch.setattr("openai_mock.store.sqlite.BUSY_TIMEOUT_SECONDS", 0.05)
+    store = SQLiteStore(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, and not letting go
+    try:
+        with pytest.raises(OpenAIError) as busy:
+            store.create(T, "file", {"id": "file-1"})
+        assert busy.value.status == 503
+        assert busy.value.headers["retry-after"] == "1"
+        assert store.get(T, "file", "file-1") is None  # readers are never blocked (WAL)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.create(T, "file", {"id": "file-1"}) == {"id": "file-1"}  # and it recovers at once
+
+
+def test_settings_choose_the_database_and_a_blob_folder_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_MOCK_STORE", "sqlite")
+    monkeypatch.setenv("OPENAI_MOCK_SQLITE_PATH", str(tmp_path / "mock.sqlite3"))
+    reset_settings()
+    reset_stores()
+    get_store().create(T, "file", {"id": "file-1"})
+    get_blobs().put(T, "file-1/content", b"hello")
+    assert SQLiteStore(tmp_path / "mock.sqlite3").get(T, "file", "file-1") == {"id": "file-1"}
+    assert FileBlobStore(tmp_path / "mock.sqlite3.blobs").get(T, "file-1/content") == b"hello"
