@@ -69,9 +69,13 @@ class HostedToolPermissionsParams(_Body):
     image_generation: HostedToolPermission | None = None
     mcp: HostedToolPermission | None = None
     code_interpreter: HostedToolPermission | None = None
+
+
 class ServiceAccountUpdateParams(_Body):
     name: str | None = None
     role: Literal["member", "owner"] | None = None
+
+
 class ServiceAccountKeyParams(_Body):
     name: str | None = None
     scopes: list[str] = []

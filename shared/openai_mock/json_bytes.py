@@ -13,7 +13,7 @@ from pydantic_core import to_json
 try:
     from orjson import dumps as _orjson_dumps
 except ImportError:  # pragma: no cover - the layer's own dependencies do not include it
-    _orjson_dumps = None
+    _orjson_dumps = None  # type: ignore[assignment]
 
 
 def json_bytes(value: Any) -> bytes:

@@ -20,9 +20,9 @@ from openai_mock.control import tenant_clock
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
+from openai_mock.web import spend_guard
 from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
 from openai_mock.web.access import enforce_project_access
-from openai_mock.web import spend_guard
 from openai_mock.web.auth import authenticate
 
 # A request whose body is at least this big is answered in a worker thread (its own event loop), so that parsing

@@ -62,6 +62,8 @@ def group_users(group_id: str) -> str:
 
 def project_groups(project_id: str) -> str:
     return f"organization.project.group/{project_id}"
+
+
 def project_spend_alerts(project_id: str) -> str:
     return f"organization.project.spend_alert/{project_id}"
 
