@@ -10,6 +10,7 @@ uses (so its content counts as input, as it does for the real API), a `computer_
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import random
 import re
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from openai_mock.generation import chat, text, tokens
+from openai_mock.generation import chat, response_tools, text, tokens
 from openai_mock.schema_checks import strict_schema_problem
 
 HOSTED_TOOLS = {
@@ -29,8 +30,10 @@ HOSTED_TOOLS = {
     "web_search_2025_08_26": "web_search",
     "computer_use_preview": "computer",
     "code_interpreter": "code_interpreter",
+    "mcp": "mcp",
+    "image_generation": "image_generation",
 }
-_TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output")
+_TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output", "custom_tool_call_output")
 # A computer-use task: look first (screenshot), then act (click); after two observed actions, report in text.
 _COMPUTER_STEPS = 2
 _SOURCES = (
@@ -112,14 +115,37 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
                 messages[-1]["tool_calls"].append(call)
             else:
                 messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+        elif kind == "custom_tool_call":
+            arguments = json.dumps({response_tools.CUSTOM_INPUT: item["input"]})
+            call = {
+                "id": item["call_id"],
+                "type": "function",
+                "function": {"name": item["name"], "arguments": arguments},
+            }
+            messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
         elif kind in _TOOL_CALL_OUTPUTS:
-            output = item["output"] if kind == "function_call_output" else "[screenshot]"
+            output = "[screenshot]" if kind == "computer_call_output" else _output_text(item["output"])
             messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": output})
+        elif kind == "mcp_call":
+            arguments = json.loads(item["arguments"] or "{}")
+            messages += _tool_exchange(item["id"], item["name"], arguments, item.get("output") or "")
+        elif kind == "image_generation_call":
+            prompt = {"prompt": item.get("revised_prompt", "")}
+            messages += _tool_exchange(
+                item["id"], "image_generation", prompt, "The image is ready and shown to the user."
+            )
         elif kind == "compaction":
             summary = compaction_summary(item)
             messages.append({"role": "developer", "content": f"Summary of the earlier conversation: {summary}"})
         # reasoning and hosted search items carry nothing the next turn reads again
     return messages
+
+
+def _output_text(output: Any) -> str:
+    """A tool output: a string, or (custom tools, functions of today's API) a list of input_text parts."""
+    if isinstance(output, str):
+        return output
+    return "".join(str(part.get("text", "")) for part in output or [] if isinstance(part, Mapping))
 
 
 def effective_strict(tool: Mapping[str, Any]) -> bool:
@@ -160,14 +186,22 @@ def compaction_item(item_id: str, summary: str) -> dict[str, Any]:
 
 def _chat_tool_choice(choice: Any) -> Any:
     if isinstance(choice, Mapping):
-        return {"type": "function", "function": {"name": choice["name"]}} if choice["type"] == "function" else "none"
+        return (
+            {"type": "function", "function": {"name": choice["name"]}}
+            if choice["type"] in ("function", "custom")
+            else "none"
+        )
     return choice
 
 
 def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
     """The chat completion request that answers this turn."""
     request = turn.request
-    functions = [tool for tool in request.get("tools", []) if tool["type"] == "function"]
+    functions = [
+        tool if tool["type"] == "function" else response_tools.custom_as_function(tool)
+        for tool in request.get("tools", [])
+        if tool["type"] in ("function", "custom")
+    ]
     chat_req: dict[str, Any] = {
         "model": request["model"],
         "messages": chat_messages(turn.conversation, request.get("instructions")),
@@ -219,6 +253,12 @@ def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, 
     choice = request.get("tool_choice", "auto")
     if not declared or choice == "none":
         return None
+    if conversation and conversation[-1]["type"] == "mcp_approval_response":
+        return "mcp"  # approved (or not): the call happens now, or the answer says it did not
+    if "image_generation" in declared and not response_tools.wants_image(last_user_text(conversation)):
+        declared.remove("image_generation")  # a model draws only when asked to
+        if not declared:
+            return None
     if conversation and conversation[-1]["type"] in _TOOL_CALL_OUTPUTS:
         steps = sum(1 for item in conversation if item["type"] == "computer_call_output")
         answering_computer = conversation[-1]["type"] == "computer_call_output"
@@ -226,7 +266,7 @@ def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, 
     if isinstance(choice, Mapping):
         return HOSTED_TOOLS.get(choice["type"])
     prompt = last_user_text(conversation)
-    functions = [tool for tool in request.get("tools", []) if tool["type"] == "function"]
+    functions = [tool for tool in request.get("tools", []) if tool["type"] in ("function", "custom")]
     if any(chat.mentioned(function, prompt) for function in functions):
         return None  # the user asked for one of their own functions
     return declared[0]
@@ -406,14 +446,27 @@ def _answer(
         out.items.append(_reasoning_item(turn.request, new_id("reasoning"), query))
     out.items += hosted
     message = choice["message"]
+    custom = response_tools.custom_names(turn.request.get("tools", []))
     for call in message.get("tool_calls") or []:
+        name, arguments = call["function"]["name"], call["function"]["arguments"]
+        if name in custom:
+            out.items.append(
+                {
+                    "type": "custom_tool_call",
+                    "id": new_id("custom_tool_call"),
+                    "call_id": call["id"],
+                    "name": name,
+                    "input": response_tools.custom_input(arguments, query),
+                }
+            )
+            continue
         out.items.append(
             {
                 "type": "function_call",
                 "id": new_id("function_call"),
                 "call_id": call["id"],
-                "name": call["function"]["name"],
-                "arguments": call["function"]["arguments"],
+                "name": name,
+                "arguments": arguments,
                 "status": "completed",
             }
         )
@@ -486,6 +539,63 @@ def _computer_turn(turn: Turn, rng: random.Random, new_id: NewId) -> _Output:
     return _Output([call], chat.count_prompt_tokens(chat_req), spent)
 
 
+def _followed_by(turn: Turn, items: list[dict[str, Any]]) -> Turn:
+    """The turn as the model reads it once hosted items (an MCP call, a picture) have been produced."""
+    return dataclasses.replace(turn, items=turn.items + items)
+
+
+def _then_answer(
+    turn: Turn, done: list[dict[str, Any]], rng: random.Random, new_id: NewId, reasoning: bool, created: int
+) -> _Output:
+    """The hosted items, then the model's answer that reads them (one response, as the real API gives)."""
+    answer = _answer(_followed_by(turn, done), rng, new_id, reasoning, None, created=created)
+    at = 1 if answer.items and answer.items[0]["type"] == "reasoning" else 0
+    answer.items[at:at] = done
+    return answer
+
+
+def _mcp_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, created: int) -> _Output:
+    """A remote MCP server's tools: listed once per conversation, each call approved first unless the tool's
+    `require_approval` says never; an approval response runs (or declines) the call it answers."""
+    request, conversation = turn.request, turn.conversation
+    last = conversation[-1] if conversation else {}
+    if last.get("type") == "mcp_approval_response":
+        asked = next(
+            (item for item in conversation if item.get("id") == last["approval_request_id"]),
+            None,
+        )
+        if asked is None or not last["approve"]:
+            return _answer(turn, rng, new_id, reasoning, None, created=created)
+        tool = _mcp_server(request, asked["server_label"])
+        call = response_tools.mcp_call(tool, asked["name"], asked["arguments"], new_id("mcp_call"), asked["id"])
+        return _then_answer(turn, [call], rng, new_id, reasoning, created)
+    tool = next(tool for tool in request["tools"] if tool["type"] == "mcp")
+    items: list[dict[str, Any]] = []
+    listed = any(i["type"] == "mcp_list_tools" and i["server_label"] == tool["server_label"] for i in conversation)
+    if not listed:
+        items.append(response_tools.mcp_list_tools(tool, new_id("mcp_list_tools")))
+    name, arguments = response_tools.mcp_choice(tool, last_user_text(conversation))
+    if response_tools.needs_approval(tool, name):
+        items.append(response_tools.mcp_approval_request(tool, name, arguments, new_id("mcp_approval_request")))
+        model = request["model"]
+        spent = sum(tokens.count_tokens(json.dumps(item), model) for item in items)
+        return _Output(items, chat.count_prompt_tokens(chat_request(turn, hosted_call=True)), spent)
+    items.append(response_tools.mcp_call(tool, name, arguments, new_id("mcp_call"), None))
+    return _then_answer(turn, items, rng, new_id, reasoning, created)
+
+
+def _mcp_server(request: Mapping[str, Any], label: str) -> Mapping[str, Any]:
+    servers = [tool for tool in request.get("tools", []) if tool["type"] == "mcp"]
+    return next((tool for tool in servers if tool["server_label"] == label), servers[0])
+
+
+def _image_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, created: int) -> _Output:
+    tool = next(tool for tool in turn.request["tools"] if tool["type"] == "image_generation")
+    prompt = last_user_text(turn.conversation)
+    call = response_tools.image_generation_call(tool, prompt, rng, new_id("image_generation_call"))
+    return _then_answer(turn, [call], rng, new_id, reasoning, created)
+
+
 def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Tools as the response reports them: defaults filled in."""
     echoed = []
@@ -504,7 +614,7 @@ def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
             echoed.append(
                 {**tool, "ranking_options": {"ranker": "auto", "score_threshold": 0, **tool.get("ranking_options", {})}}
             )
-        elif HOSTED_TOOLS[tool["type"]] == "web_search":
+        elif HOSTED_TOOLS.get(tool["type"]) == "web_search":
             echoed.append({"search_context_size": "medium", "user_location": None, **tool})
         else:
             echoed.append(dict(tool))
@@ -524,11 +634,14 @@ def build_response(
     """The finished `response` object for a validated turn; `script` (a fixture) fixes what it says."""
     request = turn.request
     kind = None if script is not None else hosted_tool(request, turn.conversation)
-    out = (
-        _computer_turn(turn, rng, new_id)
-        if kind == "computer"
-        else _answer(turn, rng, new_id, reasoning, kind, script, created)
-    )
+    if kind == "computer":
+        out = _computer_turn(turn, rng, new_id)
+    elif kind == "mcp":
+        out = _mcp_turn(turn, rng, new_id, reasoning, created)
+    elif kind == "image_generation":
+        out = _image_turn(turn, rng, new_id, reasoning, created)
+    else:
+        out = _answer(turn, rng, new_id, reasoning, kind, script, created)
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
     effort = (request.get("reasoning") or {}).get("effort", "medium") if reasoning else None
     response: dict[str, Any] = {
@@ -609,15 +722,43 @@ def _opened(item: Mapping[str, Any]) -> dict[str, Any]:
         return {**item, "status": "in_progress"}
     if kind == "code_interpreter_call":
         return {**item, "status": "in_progress", "code": "", "outputs": None}
+    if kind == "image_generation_call":
+        return {**item, "status": "in_progress", "result": None}
+    if kind == "mcp_call":
+        return {**item, "status": "in_progress", "arguments": "", "output": None}
+    if kind == "custom_tool_call":
+        return {**item, "input": ""}
     return dict(item)
 
 
-def _item_events(item: Mapping[str, Any], index: int, model: str) -> Iterator[dict[str, Any]]:
-    kind, item_id = item["type"], item["id"]
-    where = {"item_id": item_id, "output_index": index}
-    if kind in ("file_search_call", "web_search_call"):
-        for phase in ("in_progress", "searching", "completed"):
-            yield {"type": f"response.{kind}.{phase}", **where}
+_TOOL_EVENT_KINDS = ("image_generation_call", "mcp_list_tools", "mcp_call", "custom_tool_call", "code_interpreter_call")
+
+
+def _tool_call_events(
+    item: Mapping[str, Any], where: Mapping[str, Any], model: str, partials: int
+) -> Iterator[dict[str, Any]]:
+    """The progress events of a tool call the model makes itself (image, MCP, custom, code interpreter)."""
+    kind = item["type"]
+    if kind == "image_generation_call":
+        yield {"type": "response.image_generation_call.in_progress", **where}
+        yield {"type": "response.image_generation_call.generating", **where}
+        for number, preview in enumerate(response_tools.partial_images(item["result"] or "", partials)):
+            partial = {"partial_image_index": number, "partial_image_b64": preview}
+            yield {"type": "response.image_generation_call.partial_image", **where, **partial}
+        yield {"type": "response.image_generation_call.completed", **where}
+    elif kind == "mcp_list_tools":
+        yield {"type": "response.mcp_list_tools.in_progress", **where}
+        yield {"type": "response.mcp_list_tools.completed", **where}
+    elif kind == "mcp_call":
+        yield {"type": "response.mcp_call.in_progress", **where}
+        for fragment in chat.fragments(item["arguments"], model):
+            yield {"type": "response.mcp_call_arguments.delta", **where, "delta": fragment}
+        yield {"type": "response.mcp_call_arguments.done", **where, "arguments": item["arguments"]}
+        yield {"type": "response.mcp_call.completed", **where}
+    elif kind == "custom_tool_call":
+        for fragment in chat.fragments(item["input"], model):
+            yield {"type": "response.custom_tool_call_input.delta", **where, "delta": fragment}
+        yield {"type": "response.custom_tool_call_input.done", **where, "input": item["input"]}
     elif kind == "code_interpreter_call":
         yield {"type": "response.code_interpreter_call.in_progress", **where}
         for fragment in chat.fragments(item["code"] or "", model):
@@ -625,6 +766,16 @@ def _item_events(item: Mapping[str, Any], index: int, model: str) -> Iterator[di
         yield {"type": "response.code_interpreter_call_code.done", **where, "code": item["code"] or ""}
         yield {"type": "response.code_interpreter_call.interpreting", **where}
         yield {"type": "response.code_interpreter_call.completed", **where}
+
+
+def _item_events(item: Mapping[str, Any], index: int, model: str, partials: int = 0) -> Iterator[dict[str, Any]]:
+    kind, item_id = item["type"], item["id"]
+    where = {"item_id": item_id, "output_index": index}
+    if kind in ("file_search_call", "web_search_call"):
+        for phase in ("in_progress", "searching", "completed"):
+            yield {"type": f"response.{kind}.{phase}", **where}
+    elif kind in _TOOL_EVENT_KINDS:
+        yield from _tool_call_events(item, where, model, partials)
     elif kind == "reasoning":
         for summary_index, part in enumerate(item["summary"]):
             at = {**where, "summary_index": summary_index}
@@ -687,9 +838,10 @@ def stream_events(response: Mapping[str, Any], *, obfuscate: bool = False) -> It
     if response.get("background"):
         events.append({"type": "response.queued", "response": queued})
     events.append({"type": "response.in_progress", "response": started})
+    partials = next((t.get("partial_images") or 0 for t in response["tools"] if t["type"] == "image_generation"), 0)
     for index, item in enumerate(response["output"]):
         events.append({"type": "response.output_item.added", "output_index": index, "item": _opened(item)})
-        events.extend(_item_events(item, index, response["model"]))
+        events.extend(_item_events(item, index, response["model"], partials))
         events.append({"type": "response.output_item.done", "output_index": index, "item": item})
     final = "response.incomplete" if response["status"] == "incomplete" else "response.completed"
     events.append({"type": final, "response": dict(response)})

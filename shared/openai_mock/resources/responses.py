@@ -42,6 +42,13 @@ _ITEM_TYPES = (
     "reasoning",
     "item_reference",
     "compaction",
+    "custom_tool_call",
+    "custom_tool_call_output",
+    "mcp_list_tools",
+    "mcp_approval_request",
+    "mcp_approval_response",
+    "mcp_call",
+    "image_generation_call",
 )
 _TOOL_TYPES = (
     "function",
@@ -52,6 +59,9 @@ _TOOL_TYPES = (
     "web_search_2025_08_26",
     "computer_use_preview",
     "code_interpreter",
+    "mcp",
+    "image_generation",
+    "custom",
 )
 _ROLES = ("user", "assistant", "system", "developer")
 _PARTS = {
@@ -196,6 +206,20 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
         for key in ("call_id", "name", "arguments"):
             _require_string(entry, key, param)
         return {"id": entry.get("id") or ids.new_id("function_call"), "status": "completed", **entry}
+    if kind == "custom_tool_call_output":
+        _require_string(entry, "call_id", param)
+        if not isinstance(entry.get("output"), str | list):
+            raise _missing(f"{param}.output")
+        return {"id": entry.get("id") or ids.new_id("custom_tool_call"), **entry}
+    if kind == "custom_tool_call":
+        for key in ("call_id", "name", "input"):
+            _require_string(entry, key, param)
+        return {"id": entry.get("id") or ids.new_id("custom_tool_call"), **entry}
+    if kind == "mcp_approval_response":
+        _require_string(entry, "approval_request_id", param)
+        if not isinstance(entry.get("approve"), bool):
+            raise _missing(f"{param}.approve")
+        return {"id": entry.get("id") or ids.new_id("mcp_approval_request"), **entry}
     if kind == "computer_call_output":
         _require_string(entry, "call_id", param)
         if not isinstance(entry.get("output"), dict):
@@ -242,17 +266,68 @@ def normalised_items(entries: Sequence[Any], param: str) -> list[dict[str, Any]]
     return [_item(entry, f"{param}[{index}]") for index, entry in enumerate(entries)]
 
 
+_CALLS = ("function_call", "computer_call", "custom_tool_call")
+_CALL_OUTPUTS = ("function_call_output", "computer_call_output", "custom_tool_call_output")
+
+
 def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
-    """Every tool output answers a call made earlier in the conversation."""
-    calls = {item["call_id"] for item in conversation if item["type"] in ("function_call", "computer_call")}
+    """Every tool output answers a call made earlier in the conversation, every approval a request."""
+    calls = {item["call_id"] for item in conversation if item["type"] in _CALLS}
+    asked = {item["id"] for item in conversation if item["type"] == "mcp_approval_request"}
     for item in conversation:
-        if item["type"] in ("function_call_output", "computer_call_output") and item["call_id"] not in calls:
+        if item["type"] in _CALL_OUTPUTS and item["call_id"] not in calls:
             raise invalid_request(
                 f"No tool call found for function call output with call_id {item['call_id']}.", "input"
+            )
+        if item["type"] == "mcp_approval_response" and item["approval_request_id"] not in asked:
+            raise invalid_request(
+                f"No approval request found with id {item['approval_request_id']}.", "input", "invalid_value"
             )
 
 
 # --------------------------------------------------------------------------------------------- tools, format
+
+
+def _check_custom_tool(tool: Mapping[str, Any], param: str) -> None:
+    name = _require_string(tool, "name", param)
+    if not FUNCTION_NAME.fullmatch(name):
+        raise invalid_request(
+            f"Invalid '{param}.name': string does not match pattern. Expected a string that matches the "
+            "pattern '^[a-zA-Z0-9_-]+$'.",
+            f"{param}.name",
+            "invalid_value",
+        )
+
+
+def _check_mcp_tool(tool: Mapping[str, Any], param: str) -> None:
+    _require_string(tool, "server_label", param)
+    if not isinstance(tool.get("server_url") or tool.get("connector_id"), str):
+        raise _missing(f"{param}.server_url")
+    rule = tool.get("require_approval")
+    if isinstance(rule, str) or rule is None:
+        check_enum(rule or "always", ("always", "never"), f"{param}.require_approval")
+    elif not isinstance(rule, dict):
+        raise invalid_request(
+            f"Invalid type for '{param}.require_approval': expected one of a string or an object.",
+            f"{param}.require_approval",
+            "invalid_type",
+        )
+
+
+def _check_image_generation_tool(tool: Mapping[str, Any], param: str) -> None:
+    size = tool.get("size") or "auto"
+    check_enum(size, ("auto", "1024x1024", "1024x1536", "1536x1024"), f"{param}.size")
+    check_enum(tool.get("output_format") or "png", ("png", "jpeg", "webp"), f"{param}.output_format")
+    check_enum(tool.get("quality") or "auto", ("auto", "low", "medium", "high"), f"{param}.quality")
+    if tool.get("partial_images") is not None:
+        check_range(tool["partial_images"], f"{param}.partial_images", 0, 3)
+
+
+_TODAYS_TOOL_CHECKS = {
+    "custom": _check_custom_tool,
+    "mcp": _check_mcp_tool,
+    "image_generation": _check_image_generation_tool,
+}
 
 
 def _check_tool(tool: Mapping[str, Any], param: str) -> None:
@@ -272,6 +347,8 @@ def _check_tool(tool: Mapping[str, Any], param: str) -> None:
         check_range(tool.get("max_num_results"), f"{param}.max_num_results", 1, 50)
     elif kind == "code_interpreter":
         containers.check_tool_container(tool.get("container"), f"{param}.container")
+    elif kind in _TODAYS_TOOL_CHECKS:
+        _TODAYS_TOOL_CHECKS[kind](tool, param)
     elif kind == "computer_use_preview":
         for key in ("display_width", "display_height"):
             if not isinstance(tool.get(key), int):
@@ -307,11 +384,11 @@ def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
         _TOOL_TYPES,
         "tool_choice.type",
     )
-    if choice["type"] == "function":
+    if choice["type"] in ("function", "custom"):
         name = _require_string(choice, "name", "tool_choice")
-        if not any(tool["type"] == "function" and tool["name"] == name for tool in tools):
+        if not any(tool["type"] == choice["type"] and tool["name"] == name for tool in tools):
             raise invalid_request(
-                f"Tool choice 'function' with name '{name}' not found in 'tools' parameter.", "tool_choice"
+                f"Tool choice '{choice['type']}' with name '{name}' not found in 'tools' parameter.", "tool_choice"
             )
     elif not any(builder.HOSTED_TOOLS.get(tool["type"]) == builder.HOSTED_TOOLS[choice["type"]] for tool in tools):
         raise invalid_request(f"Tool choice '{choice['type']}' not found in 'tools' parameter.", "tool_choice")
