@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from openai_mock.control import api, console, fixtures, tenant_clock, webhooks
+from openai_mock.control import api, console, fixtures, prompts, tenant_clock, webhooks
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.control.webhooks import endpoints
 from openai_mock.errors import invalid_url
@@ -61,6 +61,27 @@ async def retrieve_fixture(fixture_id: str, request: Request) -> JSONObject:
 @router.delete("/fixtures/{fixture_id}", operation_id="deleteFixture")
 async def delete_fixture(fixture_id: str, request: Request) -> JSONObject:
     return JSONObject(fixtures.delete(tenant_of(request), fixture_id))
+
+
+@router.post("/prompts", operation_id="createPrompt")
+async def create_prompt(request: Request) -> JSONObject:
+    body = await json_body(request, prompts.PromptRequest)
+    return JSONObject(prompts.create(tenant_of(request), body))
+
+
+@router.get("/prompts", operation_id="listPrompts")
+async def list_prompts(request: Request, params: Pagination) -> JSONObject:
+    return JSONObject(prompts.list_prompts(tenant_of(request), params))
+
+
+@router.get("/prompts/{prompt_id}", operation_id="retrievePrompt")
+async def retrieve_prompt(prompt_id: str, request: Request) -> JSONObject:
+    return JSONObject(prompts.retrieve(tenant_of(request), prompt_id))
+
+
+@router.delete("/prompts/{prompt_id}", operation_id="deletePrompt")
+async def delete_prompt(prompt_id: str, request: Request) -> JSONObject:
+    return JSONObject(prompts.delete(tenant_of(request), prompt_id))
 
 
 @router.get("/requests", operation_id="listRequests")

@@ -24,7 +24,7 @@ async def create_response(request: Request) -> Response:
     body = retention.honour_store(principal_of(request), await json_body(request, responses.CreateResponseRequest))
     tenant = tenant_of(request)
     generated = responses.generate(body, tenant, request.headers)
-    ratelimits.record_token_usage(request, tenant, body.model, generated.response)
+    ratelimits.record_token_usage(request, tenant, generated.response["model"], generated.response)
     return respond(responses.deliver(body, tenant, generated))
 
 

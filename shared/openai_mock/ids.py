@@ -81,6 +81,7 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "moderation": ("modr-", 32),
     "organization": ("org-", 24),
     "mock.fixture": ("fixture_", 24),
+    "mock.prompt": ("pmpt_", 48),
     "mock.request": ("mockreq_", 24),
     "event": ("evt_", 32),  # a webhook event
     "webhook": ("wh_", 32),  # a webhook message: the `webhook-id` header, the same on every retry

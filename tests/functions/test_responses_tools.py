@@ -8,6 +8,7 @@ import io
 
 import openai
 import pytest
+from starlette.testclient import TestClient
 
 from tests.support.spec import assert_conforms, validate_component
 
@@ -151,3 +152,66 @@ def test_bad_tools_are_400_naming_the_param(client: openai.OpenAI, tool: dict[st
     with pytest.raises(openai.BadRequestError) as raised:
         client.responses.create(model="gpt-4.1", input="Hi", tools=[tool])  # type: ignore[list-item]
     assert raised.value.body["param"] == param  # type: ignore[index]
+
+
+# --- stored prompts ---------------------------------------------------------------------------------------------
+def _register(http: TestClient, **body: object) -> dict[str, object]:
+    created = http.post("/__mock/prompts", json=body, headers={"Authorization": "Bearer sk-test"})
+    assert created.status_code == 200, created.text
+    return created.json()  # type: ignore[no-any-return]
+
+
+def test_a_stored_prompt_is_expanded_with_its_variables(client: openai.OpenAI, http: TestClient) -> None:
+    prompt = _register(http, instructions="You are a {{role}}. Always answer in {{language}}.", model="gpt-4.1-mini")
+    assert str(prompt["id"]).startswith("pmpt_") and prompt["versions"][0]["version"] == "1"  # type: ignore[index]
+    raw = client.responses.with_raw_response.create(
+        prompt={"id": prompt["id"], "variables": {"role": "travel agent", "language": "French"}},  # type: ignore[typeddict-item]
+        input="Where should I go in May?",
+    )
+    body = raw.http_response.json()
+    assert_conforms("POST", "/v1/responses", 200, body)
+    assert body["model"] == "gpt-4.1-mini"  # the prompt's model: the request named none
+    assert body["instructions"] == "You are a travel agent. Always answer in French."
+    assert body["prompt"] == {
+        "id": prompt["id"],
+        "version": "1",
+        "variables": {"role": "travel agent", "language": "French"},
+    }
+    assert (
+        body["usage"]["input_tokens"]
+        > client.responses.create(model="gpt-4.1-mini", input="Where should I go in May?").usage.input_tokens
+    )  # type: ignore[union-attr]
+
+
+def test_prompt_versions_and_missing_or_unknown_prompts(client: openai.OpenAI, http: TestClient) -> None:
+    first = _register(http, instructions="Be brief.")
+    _register(http, id=first["id"], instructions="Be {{tone}}.", variables={"tone": "cheerful"})
+    latest = client.responses.create(model="gpt-4.1", prompt={"id": first["id"]}, input="Hi")  # type: ignore[typeddict-item]
+    assert (latest.instructions, latest.prompt.version) == ("Be cheerful.", "2")  # type: ignore[union-attr]
+    pinned = client.responses.create(model="gpt-4.1", prompt={"id": first["id"], "version": "1"}, input="Hi")  # type: ignore[typeddict-item]
+    assert pinned.instructions == "Be brief."
+    with pytest.raises(openai.NotFoundError) as raised:
+        client.responses.create(model="gpt-4.1", prompt={"id": "pmpt_unknown"}, input="Hi")
+    assert raised.value.body == {  # type: ignore[comparison-overlap]
+        "message": "Prompt with id 'pmpt_unknown' not found.",
+        "type": "invalid_request_error",
+        "param": "prompt.id",
+        "code": None,
+    }
+    needs = _register(http, instructions="Greet {{name}}.")
+    with pytest.raises(openai.BadRequestError) as missing:
+        client.responses.create(model="gpt-4.1", prompt={"id": needs["id"]}, input="Hi")  # type: ignore[typeddict-item]
+    assert missing.value.body["param"] == "prompt.variables"  # type: ignore[index]
+    with pytest.raises(openai.BadRequestError) as no_model:
+        client.responses.create(prompt={"id": needs["id"], "variables": {"name": "Ann"}}, input="Hi")  # type: ignore[typeddict-item]
+    assert no_model.value.body["param"] == "model"  # type: ignore[index]
+
+
+def test_max_tool_calls_is_echoed_and_checked(client: openai.OpenAI) -> None:
+    response = client.responses.create(
+        model="gpt-4.1", input="Search the web for news", tools=[{"type": "web_search"}], max_tool_calls=1
+    )
+    assert response.max_tool_calls == 1
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.responses.create(model="gpt-4.1", input="Hi", max_tool_calls=0)
+    assert raised.value.body["param"] == "max_tool_calls"  # type: ignore[index]

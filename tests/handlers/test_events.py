@@ -107,6 +107,8 @@ _EXPECTED_404 = {
     "createVoice",  # its consent recording must be uploaded first
     "unknownRoute",  # the catch-all: OpenAI's 404 "Invalid URL (GET /v1/…)"
     "deleteFixture",
+    "retrievePrompt",
+    "deletePrompt",
     "activateOrganizationCertificates",
     "deactivateOrganizationCertificates",
     "getCertificate",

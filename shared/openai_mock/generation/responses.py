@@ -689,6 +689,9 @@ def build_response(
         response["background"] = request["background"]
     if request.get("conversation") is not None:
         response["conversation"] = {"id": request["conversation"]["id"]}
+    for echoed in ("prompt", "max_tool_calls"):
+        if request.get(echoed) is not None:
+            response[echoed] = request[echoed]
     return response
 
 

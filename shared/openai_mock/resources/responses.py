@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
-from openai_mock.control import webhooks
+from openai_mock.control import prompts, webhooks
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, Flag, Integer
@@ -94,7 +94,7 @@ _DELIVERY_FIELDS = frozenset(
 
 class CreateResponseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    model: str
+    model: str = ""  # may come from a stored `prompt`; required otherwise
     input: Any
     instructions: str | None = None
     include: list[str] | None = None
@@ -121,6 +121,8 @@ class CreateResponseRequest(BaseModel):
     conversation: str | dict[str, Any] | None = None
     stream_options: dict[str, Any] | None = None
     context_management: list[dict[str, Any]] | None = None
+    prompt: dict[str, Any] | None = None  # a stored prompt (control/prompts.py): id, version, variables
+    max_tool_calls: Integer | None = None
 
 
 # --------------------------------------------------------------------------------------------- input items
@@ -654,6 +656,22 @@ def _check_state_params(body: CreateResponseRequest) -> str | None:
     return None if body.conversation is None else conversations.conversation_id_of(body.conversation)
 
 
+def _with_stored_prompt(tenant: str, body: CreateResponseRequest) -> CreateResponseRequest:
+    """The request with its stored prompt expanded: the template's instructions (variables filled in) come before
+    the request's own, its model serves when the request names none; `prompt` is echoed with its version."""
+    if body.max_tool_calls is not None:
+        check_range(body.max_tool_calls, "max_tool_calls", 1)
+    if body.prompt is None:
+        if not body.model:
+            raise _missing("model")
+        return body
+    instructions, model, echoed = prompts.expand(tenant, body.prompt)
+    joined = "\n\n".join(part for part in (instructions, body.instructions) if part)
+    if not (body.model or model):
+        raise _missing("model")
+    return body.model_copy(update={"instructions": joined, "model": body.model or model, "prompt": echoed})
+
+
 def generate(
     body: CreateResponseRequest,
     tenant: str,
@@ -665,6 +683,7 @@ def generate(
     """Validate and build the response; nothing is stored yet (the route accounts for it first).
     `fixtures=False` (token counting): the generator answers, never a fixture; `empty_input`: the context is
     all there is (a conversation or a previous response, counted)."""
+    body = _with_stored_prompt(tenant, body)
     spec = serving_spec(tenant, body.model)
     _check_body(body, spec)
     conversation_id = _check_state_params(body)
