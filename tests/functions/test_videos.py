@@ -447,12 +447,13 @@ def test_as_of_the_clock_follows_the_mock_clock(client: openai.OpenAI, as_of: An
         client.videos.list()
 
 
-def test_bad_as_of_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("value", ["next tuesday", "2026-13-45", "2026-9-24"])
+def test_bad_as_of_setting_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     from pydantic import ValidationError
 
     from openai_mock.settings import get_settings
 
-    monkeypatch.setenv("OPENAI_MOCK_AS_OF", "next tuesday")
+    monkeypatch.setenv("OPENAI_MOCK_AS_OF", value)
     reset_settings()
     with pytest.raises(ValidationError):
         get_settings()
