@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import date
 from functools import lru_cache
 from typing import Literal
 
@@ -89,7 +90,7 @@ class Settings(BaseModel):
     # Sora models on 2026-09-24) included; "clock" takes the day from the mock clock (the tenant's, when moved).
     # The key of the HMAC in the provenance manifest of every generated image (docs/content-provenance.md).
     provenance_secret: str = "openai-mock-provenance"
-    as_of: str = Field(default="", pattern=r"^(|clock|\d{4}-\d{2}-\d{2})$")
+    as_of: str = ""
 
     def scaled(self, seconds: float) -> float:
         """A clock-derived duration at this deployment's time scale."""
@@ -100,6 +101,13 @@ class Settings(BaseModel):
     def _split_comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _a_day(cls, value: str) -> str:
+        if value not in ("", "clock"):
+            date.fromisoformat(value)  # a ValueError is pydantic's validation error
         return value
 
     @field_validator("seed", "dynamodb_endpoint", "s3_endpoint", "sqs_endpoint", mode="before")

@@ -447,12 +447,13 @@ def test_as_of_the_clock_follows_the_mock_clock(client: openai.OpenAI, as_of: An
         client.videos.list()
 
 
-def test_bad_as_of_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("value", ["next tuesday", "2026-13-45", "2026-9-24"])
+def test_bad_as_of_setting_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     from pydantic import ValidationError
 
     from openai_mock.settings import get_settings
 
-    monkeypatch.setenv("OPENAI_MOCK_AS_OF", "next tuesday")
+    monkeypatch.setenv("OPENAI_MOCK_AS_OF", value)
     reset_settings()
     with pytest.raises(ValidationError):
         get_settings()
@@ -491,3 +492,15 @@ def test_a_prompt_against_the_content_policy_fails(client: openai.OpenAI) -> Non
     with pytest.raises(openai.NotFoundError):
         client.videos.download_content(video.id)
     assert client.videos.delete(video.id).deleted  # failed jobs can be deleted
+
+
+def test_after_the_shutdown_the_sora_models_are_gone_too(client: openai.OpenAI, as_of: Any) -> None:
+    assert "sora-2" in {model.id for model in client.models.list()}
+    as_of("2026-10-01")
+    listed = {model.id for model in client.models.list()}
+    assert not {model for model in listed if model.startswith("sora")} and "gpt-4o" in listed
+    for model in ("sora-2", "sora-2-pro", "sora-2-2025-12-08"):
+        with pytest.raises(openai.NotFoundError) as raised:
+            client.models.retrieve(model)
+        assert _error(raised)["code"] == "model_not_found"
+    assert client.models.retrieve("gpt-4o").id == "gpt-4o"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from openai_mock import clock
+from openai_mock.as_of import gone_families
 from openai_mock.checks import check_enum
 from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, invalid_request
@@ -201,12 +202,18 @@ def list_models(tenant: str) -> dict[str, Any]:
     now = clock.now_seconds()
     listed = get_store().list(tenant, FINE_TUNED_COLLECTION, limit=1_000_000, order="asc", where=lambda m: _due(m, now))
     fine_tuned = listed.items
-    return {"object": "list", "data": [*catalog().objects, *fine_tuned]}
+    gone = gone_families()
+    objects = catalog().objects
+    if gone:  # past a shut-down (OPENAI_MOCK_AS_OF): the removed models are no longer listed
+        objects = tuple(obj for obj in objects if catalog().by_id[obj["id"]].family not in gone)
+    return {"object": "list", "data": [*objects, *fine_tuned]}
 
 
 def retrieve_model(tenant: str, model_id: str) -> dict[str, Any]:
     spec = model_spec(model_id)
     if spec is not None:
+        if spec.family in gone_families():
+            raise model_not_found(model_id)
         return spec.as_object()
     stored = get_store().get(tenant, FINE_TUNED_COLLECTION, model_id)
     if stored is None or not _due(stored, clock.now_seconds()):

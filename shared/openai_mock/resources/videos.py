@@ -19,12 +19,12 @@ import binascii
 import hashlib
 import math
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
 from typing import Any
 
 from starlette.requests import Request
 
 from openai_mock import clock, ids
+from openai_mock.as_of import SORA_SHUTDOWN, answering_day
 from openai_mock.checks import check_enum, check_length
 from openai_mock.errors import OpenAIError, invalid_request, invalid_url
 from openai_mock.generation import videos as media
@@ -45,8 +45,6 @@ EXTENSION_SECONDS = ("4", "8", "12", "16", "20")
 VARIANTS = ("video", "thumbnail", "spritesheet")
 MAX_PROMPT = 32_000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-SHUTDOWN = date(2026, 9, 24)
-CONTRACT_DAY = date(2026, 8, 21)
 QUEUE_SECONDS = 5.0
 RENDER_SECONDS_PER_SECOND = {"sora-2": 6.0, "sora-2-pro": 15.0}  # render time per second of clip
 ASSET_LIFETIME = 24 * 3600  # downloads stay available this long after completion
@@ -56,19 +54,9 @@ MODERATION_MESSAGE = "Your request was blocked by our moderation system because 
 # ---------------------------------------------------------------------------------------------------
 # The day the API answers as, and the shut-down
 # ---------------------------------------------------------------------------------------------------
-def answering_day() -> date:
-    """The `as_of` setting's day: the contract's, a given date, or the mock clock's (UTC)."""
-    as_of = get_settings().as_of
-    if not as_of:
-        return CONTRACT_DAY
-    if as_of == "clock":
-        return datetime.fromtimestamp(clock.now(), UTC).date()
-    return date.fromisoformat(as_of)
-
-
 async def still_served(request: Request) -> None:
     """Router dependency: past the shut-down, every Videos route is a URL the API no longer has."""
-    if answering_day() >= SHUTDOWN:
+    if answering_day() >= SORA_SHUTDOWN:
         raise invalid_url(request.method, request.url.path)
 
 
