@@ -565,11 +565,18 @@ def test_cancel_stops_the_run_where_it_is(client: openai.OpenAI, http: TestClien
         assert len(client.evals.runs.output_items.list(run["id"], eval_id=evaluation["id"]).data) == 1
         error = _error(http.post(path, headers=AUTH))
         assert error["code"] == "run_not_cancellable"
+        by_sdk = _run(http, evaluation["id"], _sampled_source())
+        assert client.evals.runs.cancel(by_sdk["id"], eval_id=evaluation["id"]).status == "canceled"
+        assert client.evals.runs.delete(by_sdk["id"], eval_id=evaluation["id"]).deleted
         finished = _run(http, evaluation["id"], _sampled_source())
         clock.advance(600)
         client.evals.runs.retrieve(finished["id"], eval_id=evaluation["id"])
         client.evals.runs.list(evaluation["id"])
-        assert heard == [(run["id"], "eval.run.canceled"), (finished["id"], "eval.run.succeeded")]  # once each
+        assert heard == [
+            (run["id"], "eval.run.canceled"),
+            (by_sdk["id"], "eval.run.canceled"),
+            (finished["id"], "eval.run.succeeded"),
+        ]  # once each
     finally:
         evals._terminal_hooks.clear()
 

@@ -98,6 +98,7 @@ _EXPECTED_404 = {
     "createEvalRun",
     "getEvalRun",
     "cancelEvalRun",
+    "cancelEvalRunSdkPath",
     "deleteEvalRun",
     "getEvalRunOutputItems",
     "getEvalRunOutputItem",
