@@ -20,7 +20,11 @@ from openai_mock.store.dynamodb import DynamoDBStore
 from tests.support.dynamodb_local import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, DynamoDBLocal
 from tests.support.sdk import asgi_client
 
-ITEM_SCHEMA = {"type": "object", "properties": {"country": {"type": "string"}}, "required": ["country"]}
+ITEM_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "properties": {"country": {"type": "string"}},
+    "required": ["country"],
+}
 
 
 @pytest.fixture
@@ -60,7 +64,7 @@ def test_eval_runs_on_dynamodb_local(dynamodb_backend: None, mock_app: TemplateR
     rows = [{"item": {"country": country}} for country in ("France", "Japan", "Peru", "Kenya")]
     run = client.evals.runs.create(
         evaluation.id,
-        data_source={
+        data_source={  # type: ignore[misc,arg-type]
             "type": "completions",
             "model": "gpt-4o-mini",
             "input_messages": {

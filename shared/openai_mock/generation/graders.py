@@ -104,9 +104,7 @@ def message_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     parts = content if isinstance(content, list) else [content]
-    return "".join(
-        part["text"] for part in parts if isinstance(part, Mapping) and isinstance(part.get("text"), str)
-    )
+    return "".join(part["text"] for part in parts if isinstance(part, Mapping) and isinstance(part.get("text"), str))
 
 
 def render_messages(messages: Sequence[Mapping[str, Any]], namespace: Mapping[str, Any]) -> list[dict[str, str]]:
