@@ -69,6 +69,12 @@ async def cancel_eval_run(eval_id: str, run_id: str, request: Request) -> JSONOb
     return JSONObject(evals.cancel_run(tenant_of(request), eval_id, run_id))
 
 
+# The official SDK (`client.evals.runs.cancel`) posts to `…/cancel`, a path the spec writes without it.
+@router.post("/{eval_id}/runs/{run_id}/cancel", operation_id="cancelEvalRunSdkPath")
+async def cancel_eval_run_sdk_path(eval_id: str, run_id: str, request: Request) -> JSONObject:
+    return JSONObject(evals.cancel_run(tenant_of(request), eval_id, run_id))
+
+
 @router.delete("/{eval_id}/runs/{run_id}", operation_id="deleteEvalRun")
 async def delete_eval_run(eval_id: str, run_id: str, request: Request) -> JSONObject:
     return JSONObject(evals.delete_run(tenant_of(request), eval_id, run_id))

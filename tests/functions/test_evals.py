@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from functions.evals import app as evals_function
 from openai_mock import clock
 from openai_mock.resources import evals
+from openai_mock.settings import reset_settings
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms
 
@@ -238,11 +239,27 @@ def test_bad_eval_is_refused_with_its_param_and_not_stored(
     assert client.evals.list().data == []
 
 
-def test_python_grader_is_refused_with_openai_error_unless_enabled(http: TestClient) -> None:
-    python = {"type": "python", "name": "py", "source": "def grade(sample, item):\n    return 1.0"}
+def test_python_grader_is_refused_with_openai_error_unless_enabled(
+    client: openai.OpenAI, http: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = "def grade(sample, item):\n    return 1.0 if item['capital'] in sample['output_text'] else 0.25\n"
+    python = {"type": "python", "name": "py", "source": source, "pass_threshold": 0.5}
     body = {"data_source_config": {"type": "custom", "item_schema": ITEM_SCHEMA}, "testing_criteria": [python]}
     error = _error(http.post("/v1/evals", json=body, headers=AUTH))
     assert error["code"] == "unsupported_value" and "OPENAI_MOCK_PYTHON_GRADERS" in error["message"]
+    assert error["param"] == "testing_criteria[0].type"
+
+    monkeypatch.setenv("OPENAI_MOCK_PYTHON_GRADERS", "subprocess")
+    reset_settings()
+    evaluation = _create_eval(http, testing_criteria=[python])
+    content = [
+        {"item": row["item"], "sample": {"output_text": text}}
+        for row, text in zip(ROWS[:2], ["Paris!", "Kyoto"], strict=True)
+    ]
+    run = _run(http, evaluation["id"], {"type": "jsonl", "source": {"type": "file_content", "content": content}})
+    clock.advance(60)
+    items = client.evals.runs.output_items.list(run["id"], eval_id=evaluation["id"]).data
+    assert [(item.results[0].score, item.results[0].passed) for item in items] == [(1.0, True), (0.25, False)]
 
 
 # --------------------------------------------------------------------------- runs
@@ -565,11 +582,18 @@ def test_cancel_stops_the_run_where_it_is(client: openai.OpenAI, http: TestClien
         assert len(client.evals.runs.output_items.list(run["id"], eval_id=evaluation["id"]).data) == 1
         error = _error(http.post(path, headers=AUTH))
         assert error["code"] == "run_not_cancellable"
+        by_sdk = _run(http, evaluation["id"], _sampled_source())
+        assert client.evals.runs.cancel(by_sdk["id"], eval_id=evaluation["id"]).status == "canceled"
+        assert client.evals.runs.delete(by_sdk["id"], eval_id=evaluation["id"]).deleted
         finished = _run(http, evaluation["id"], _sampled_source())
         clock.advance(600)
         client.evals.runs.retrieve(finished["id"], eval_id=evaluation["id"])
         client.evals.runs.list(evaluation["id"])
-        assert heard == [(run["id"], "eval.run.canceled"), (finished["id"], "eval.run.succeeded")]  # once each
+        assert heard == [
+            (run["id"], "eval.run.canceled"),
+            (by_sdk["id"], "eval.run.canceled"),
+            (finished["id"], "eval.run.succeeded"),
+        ]  # once each
     finally:
         evals._terminal_hooks.clear()
 

@@ -313,6 +313,9 @@ def test_checkpoint_permissions_create_list_delete(admin_client: openai.OpenAI, 
     assert_conforms("DELETE", f"{path}/{permission['id']}", 200, deleted, spec=SPEC)
     assert deleted == {"object": "checkpoint.permission", "id": permission["id"], "deleted": True}
     assert [p["project_id"] for p in _ok(http.get(path, headers=ADMIN))["data"]] == [second]
+    gone = admin_client.fine_tuning.checkpoints.permissions.delete(ids[1], fine_tuned_model_checkpoint=checkpoint)
+    assert gone.deleted and gone.id == ids[1]
+    assert admin_client.fine_tuning.checkpoints.permissions.list(checkpoint).data == []
     assert _error(http.delete(f"{path}/{permission['id']}", headers=ADMIN), 404)["param"] == "permission_id"
 
 

@@ -163,6 +163,7 @@ _EXPECTED_404 = {
     "createEvalRun",
     "getEvalRun",
     "cancelEvalRun",
+    "cancelEvalRunSdkPath",
     "deleteEvalRun",
     "getEvalRunOutputItems",
     "getEvalRunOutputItem",
