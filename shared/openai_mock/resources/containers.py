@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.fields import Integer
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
@@ -42,7 +43,7 @@ DATA_DIR = "/mnt/data"
 class ExpiresAfter(BaseModel):
     model_config = ConfigDict(extra="forbid")
     anchor: str
-    minutes: int
+    minutes: Integer
 
 
 class CreateContainerRequest(BaseModel):
