@@ -216,7 +216,8 @@ def test_bad_file_requests(client: openai.OpenAI, http: TestClient) -> None:
     container = client.containers.create(name="strict")
     path = f"/v1/containers/{container.id}/files"
     assert _error(http.post(path, json={}, headers=AUTH))["param"] == "file"
-    assert _error(http.post(path, json={"file_id": "file-nope"}, headers=AUTH), 404)["param"] == "file_ids[0]"
+    assert _error(http.post(path, json={"file_id": "file-nope"}, headers=AUTH), 404)["param"] == "file_id"
+    assert _error(http.post(path, json={"file_id": ""}, headers=AUTH))["param"] == "file"
     assert _error(http.post(path, files={"file": ("empty.txt", b"")}, headers=AUTH))["code"] == "empty_file"
     assert _error(http.get(f"{path}/cfile_unknown", headers=AUTH), 404)["param"] == "file_id"
     assert _error(http.get(f"{path}?limit=0", headers=AUTH))["param"] == "limit"
