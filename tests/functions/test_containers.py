@@ -216,7 +216,8 @@ def test_bad_file_requests(client: openai.OpenAI, http: TestClient) -> None:
     container = client.containers.create(name="strict")
     path = f"/v1/containers/{container.id}/files"
     assert _error(http.post(path, json={}, headers=AUTH))["param"] == "file"
-    assert _error(http.post(path, json={"file_id": "file-nope"}, headers=AUTH), 404)["param"] == "file_ids[0]"
+    assert _error(http.post(path, json={"file_id": "file-nope"}, headers=AUTH), 404)["param"] == "file_id"
+    assert _error(http.post(path, json={"file_id": ""}, headers=AUTH))["param"] == "file"
     assert _error(http.post(path, files={"file": ("empty.txt", b"")}, headers=AUTH))["code"] == "empty_file"
     assert _error(http.get(f"{path}/cfile_unknown", headers=AUTH), 404)["param"] == "file_id"
     assert _error(http.get(f"{path}?limit=0", headers=AUTH))["param"] == "limit"
@@ -420,3 +421,22 @@ def test_binary_files_through_the_lambda_handlers(version: str) -> None:
     skills_sdk = lambda_client(skills_handler, version)  # type: ignore[arg-type]
     skill = skills_sdk.skills.create(files=("lam.zip", bundle.getvalue()))
     assert skills_sdk.skills.content.retrieve(skill.id).read() == bundle.getvalue()
+
+
+def test_a_code_interpreter_turn_in_a_conversation(client: openai.OpenAI, http: TestClient) -> None:
+    conversation = client.conversations.create()
+    response = client.responses.create(
+        model="gpt-4.1",
+        input="Make a CSV of weekly signups",
+        conversation=conversation.id,
+        tools=[{"type": "code_interpreter", "container": {"type": "auto"}}],
+    )
+    [call] = _code_calls(response)
+    path = f"/v1/conversations/{conversation.id}/items"
+    plain = _ok(http.get(path, headers=AUTH))
+    assert_conforms("GET", path, 200, plain, spec=SPEC)
+    [stored] = [item for item in plain["data"] if item["type"] == "code_interpreter_call"]
+    assert stored["id"] == call.id and stored["outputs"] is None and stored["container_id"] == call.container_id
+    full = _ok(http.get(f"{path}?include[]=code_interpreter_call.outputs", headers=AUTH))
+    [shown] = [item for item in full["data"] if item["type"] == "code_interpreter_call"]
+    assert shown["outputs"][0]["type"] == "logs" and "saved /mnt/data/" in shown["outputs"][0]["logs"]

@@ -58,3 +58,8 @@ def test_without_a_csv_the_data_is_made_up_from_the_prompt_and_seeded() -> None:
     assert first == again
     assert first.filename == "monthly_revenue_summary.csv" and "rows: 6" in first.logs
     assert wants_chart("draw a graph") and wants_chart("Visualize it") and not wants_chart("summarise the table")
+
+
+def test_made_up_files_are_named_after_the_subject_not_the_task() -> None:
+    names = {prompt: run(prompt, [], random.Random(3)).filename for prompt in ("Plot a bar chart of our revenue", "hi")}
+    assert names == {"Plot a bar chart of our revenue": "revenue_chart.png", "hi": "monthly_sales_summary.csv"}

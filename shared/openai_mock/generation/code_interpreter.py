@@ -74,8 +74,19 @@ def _table_from_csv(path: str, data: bytes) -> _Table | None:
     return _Table(path, label_column, header[value_index], labels, values)
 
 
+# Words about the task, not its subject: "plot a bar chart of revenue" is about revenue.
+_TASK_WORDS = re.compile(
+    r"\b(bar|line|pie|make|create|draw|build|generate|write|save|export|summari[sz]e|summary|table|csv|file|"
+    r"data|dataset|spreadsheet|show|give|me|please|of|a|an|the|our|my|as)\b",
+    re.IGNORECASE,
+)
+
+
 def _made_up(prompt: str, rng: random.Random) -> _Table:
-    topic = text.topic_of(prompt or "monthly sales")
+    subject = " ".join(_TASK_WORDS.sub(" ", CHART_WORDS.sub(" ", prompt)).split())
+    topic = text.topic_of(subject) if subject else ""
+    if topic in ("", "this topic"):  # nothing to go on: the classic example
+        topic = "monthly sales"
     column = re.sub(r"[^a-z0-9]+", "_", topic.lower()).strip("_")[:32] or "value"
     base = rng.uniform(50, 500)
     values = [round(base * rng.uniform(0.7, 1.4), 2) for _ in range(6)]

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.fields import Decimal, Flag, Integer, Text
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.rng import request_rng
 from openai_mock.store import get_store
@@ -41,14 +42,14 @@ class WorkflowParam(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     version: str | None = None
-    state_variables: dict[str, str | int | float | bool] | None = None
+    state_variables: dict[str, Text | Integer | Decimal | Flag] | None = None
     tracing: dict[str, Any] | None = None
 
 
 class ExpiresAfterParam(BaseModel):
     model_config = ConfigDict(extra="forbid")
     anchor: str
-    seconds: int
+    seconds: Integer
 
 
 class CreateSessionRequest(BaseModel):

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.fields import Integer
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
@@ -42,7 +43,7 @@ DATA_DIR = "/mnt/data"
 class ExpiresAfter(BaseModel):
     model_config = ConfigDict(extra="forbid")
     anchor: str
-    minutes: int
+    minutes: Integer
 
 
 class CreateContainerRequest(BaseModel):
@@ -361,6 +362,7 @@ def create_file(
 ) -> dict[str, Any]:
     """A file added by the client: uploaded bytes (`upload` = (filename, bytes)) or a copy of a stored file."""
     _record(tenant, container_id)
+    file_id = file_id or None  # an empty id names no file
     if (upload is None) == (file_id is None):
         raise invalid_request(
             "Exactly one of 'file' or 'file_id' must be provided."
@@ -373,8 +375,11 @@ def create_file(
         _check_upload(upload[1])
         filename, data = upload
     else:
+        from openai_mock.resources import files
+
         assert file_id is not None
-        [(filename, data)] = _copied_files(tenant, [file_id], "file_ids")
+        filename = files.get_file(tenant, file_id, "file_id")["filename"]
+        data = files.read_file_bytes(tenant, file_id, "file_id")
     record = _touch(tenant, container_id)
     return _store_file(tenant, record["id"], filename, data, "user")
 

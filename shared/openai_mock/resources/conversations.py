@@ -89,9 +89,12 @@ def check_include(include: Sequence[str]) -> None:
 
 
 def present_item(item: Mapping[str, Any], include: Sequence[str]) -> dict[str, Any]:
-    """An item as a list or a retrieval shows it: hosted search results only when `include` asks for them."""
+    """An item as a list or a retrieval shows it: hosted search results and code outputs only when `include` asks
+    for them."""
     if item.get("type") == "file_search_call" and "file_search_call.results" not in include:
         return {**item, "results": None}
+    if item.get("type") == "code_interpreter_call" and "code_interpreter_call.outputs" not in include:
+        return {**item, "outputs": None}
     return dict(item)
 
 
