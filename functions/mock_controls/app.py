@@ -15,9 +15,9 @@ from openai_mock.control.webhooks import endpoints
 from openai_mock.errors import invalid_url
 from openai_mock.fields import Decimal, Integer
 from openai_mock.resources import ratelimits
-from openai_mock.resources.organization import invites, organization
+from openai_mock.resources.organization import invites, organization, projects
 from openai_mock.web.app_factory import create_app, make_handler
-from openai_mock.web.auth import principal_of, tenant_of
+from openai_mock.web.auth import AdminPrincipal, principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import Pagination
 from openai_mock.web.request_body import json_body, optional_json_body
@@ -35,6 +35,13 @@ class ClockRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     advance_seconds: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
     offset_seconds: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+
+class UserProjectKeyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    project_id: str
+    user_id: str
+    name: str = "Secret Key"
 
 
 @router.post("/fixtures", operation_id="createFixture")
@@ -184,6 +191,14 @@ async def reset(request: Request) -> JSONObject:
     tenant = tenant_of(request)
     ratelimits.reset(tenant)
     return JSONObject(api.reset_tenant(tenant))
+
+
+@router.post("/project_api_keys", operation_id="createUserProjectApiKey")
+async def create_user_project_api_key(request: Request, principal: AdminPrincipal) -> JSONObject:
+    """A project user's own API key (`sk-proj-…`, bound by their project roles), as the dashboard makes one."""
+    body = await json_body(request, UserProjectKeyRequest)
+    org = organization(principal)
+    return JSONObject(projects.create_user_project_key(org, principal, body.project_id, body.user_id, body.name))
 
 
 def _asset(request: Request, path: str) -> Response:

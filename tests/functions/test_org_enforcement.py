@@ -8,10 +8,9 @@ from typing import Any
 
 import openai
 import pytest
+from starlette.testclient import TestClient
 
 from openai_mock.local.server import TemplateRouter
-from openai_mock.resources.organization import organization, projects
-from openai_mock.web.auth import principal_for_key
 from tests.functions.test_org_roles import new_user
 from tests.support.org_sdk import ADMIN_KEY, org_client
 from tests.support.sdk import asgi_client
@@ -80,13 +79,24 @@ def test_a_restricted_service_account_key_is_refused_then_allowed_after_a_role_c
         key.files.create(file=("notes.txt", b"hello"), purpose="assistants")
 
 
-def test_a_users_key_holds_its_groups_project_roles(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
+def test_a_users_key_holds_its_groups_project_roles(
+    admin: openai.OpenAI, mock_app: TemplateRouter, http: TestClient
+) -> None:
     project = admin.admin.organization.projects.create(name="Shared")
     user_id = new_user(admin, "mei@example.org")
     admin.admin.organization.projects.users.create(project.id, user_id=user_id, role="member")
-    principal = principal_for_key(ADMIN_KEY)
-    minted = projects.create_user_project_key(organization(principal), principal, project.id, user_id)
+    # The mock control that stands for the dashboard's "Create new secret key" (docs/controls.md).
+    wanted = {"project_id": project.id, "user_id": user_id, "name": "Mei's laptop"}
+    answer = http.post("/__mock/project_api_keys", json=wanted, headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert answer.status_code == 200, answer.text
+    minted = answer.json()
     assert minted["value"].startswith("sk-proj-") and minted["owner"]["type"] == "user"
+    assert minted["redacted_value"].startswith("sk-proj...") and minted["name"] == "Mei's laptop"
+    not_admin = http.post("/__mock/project_api_keys", json=wanted, headers={"Authorization": "Bearer sk-test"})
+    assert not_admin.status_code == 403
+    stranger = {**wanted, "user_id": admin.admin.organization.users.list().data[0].id}
+    missing = http.post("/__mock/project_api_keys", json=stranger, headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert missing.status_code == 404 and missing.json()["error"]["param"] == "user_id"
     key = asgi_client(mock_app, api_key=minted["value"])
     assert key.chat.completions.create(**CHAT).id.startswith("chatcmpl-")
     listed = admin.admin.organization.projects.api_keys.list(project.id)

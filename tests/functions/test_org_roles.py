@@ -234,6 +234,42 @@ def test_user_organization_roles_direct_and_through_groups(admin: openai.OpenAI)
     assert deleted[0]["role.assignment.deleted"]["resource_id"].startswith("org-")
 
 
+def test_group_organization_roles(admin: openai.OpenAI) -> None:
+    group = admin.admin.organization.groups.create(name="Managers")
+    group_roles = admin.admin.organization.groups.roles
+    GR = f"/v1/organization/groups/{group.id}/roles"
+    listed = _json(group_roles.with_raw_response.list(group.id))
+    conforms("GET", GR, 200, listed)
+    assert listed == {"object": "list", "data": [], "has_more": False, "next": None}
+    managers = admin.admin.organization.roles.create(role_name="Group managers", permissions=["api.groups.write"])
+    assigned = _json(group_roles.with_raw_response.create(group.id, role_id=managers.id))
+    conforms("POST", GR, 200, assigned)
+    assert (assigned["object"], assigned["group"]["name"], assigned["role"]["name"]) == (
+        "group.role",
+        "Managers",
+        "Group managers",
+    )
+    group_roles.create(group.id, role_id=managers.id)  # twice: nothing changes
+    retrieved = _json(group_roles.with_raw_response.retrieve(managers.id, group_id=group.id))
+    conforms("GET", f"{GR}/{managers.id}", 200, retrieved)
+    assert retrieved["assignment_sources"] == [{"principal_type": "group", "principal_id": group.id}]
+    assert [role.id for role in group_roles.list(group.id)] == [managers.id]
+    removed = _json(group_roles.with_raw_response.delete(managers.id, group_id=group.id))
+    conforms("DELETE", f"{GR}/{managers.id}", 200, removed)
+    assert removed == {"object": "group.role.deleted", "deleted": True}
+    with pytest.raises(openai.NotFoundError):
+        group_roles.retrieve(managers.id, group_id=group.id)
+    with pytest.raises(openai.NotFoundError):
+        group_roles.delete(managers.id, group_id=group.id)
+    with pytest.raises(openai.BadRequestError) as unknown:
+        group_roles.create(group.id, role_id="role_unknown")
+    assert unknown.value.body["param"] == "role_id"  # type: ignore[index]
+    with pytest.raises(openai.NotFoundError):
+        group_roles.list("group_missing")
+    assert len(_events(admin, "role.assignment.created")) == 1  # the second assignment changed nothing
+    assert len(_events(admin, "role.assignment.deleted")) == 1
+
+
 def test_assignment_bad_input(admin: openai.OpenAI) -> None:
     owner = admin.admin.organization.users.list().data[0]
     with pytest.raises(openai.BadRequestError) as unknown:
