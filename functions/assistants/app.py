@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from openai_mock.resources.assistants import assistants, messages, params, records, runs, threads
 from openai_mock.web.app_factory import create_app, make_handler
-from openai_mock.web.auth import tenant_of
+from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import Pagination
 from openai_mock.web.request_body import json_body, optional_json_body
@@ -63,7 +63,7 @@ async def create_thread(request: Request) -> JSONObject:
 async def create_thread_and_run(request: Request) -> Response:
     body = await json_body(request, params.CreateThreadAndRunRequest)
     tenant = tenant_of(request)
-    thread, run = runs.create_thread_and_run(tenant, body, request.headers)
+    thread, run = runs.create_thread_and_run(tenant, body, request.headers, principal_of(request))
     if body.stream:
         return sse_stream(runs.stream_phase(tenant, run, thread=thread))
     return JSONObject(records.public(run))
@@ -122,7 +122,7 @@ async def delete_message(thread_id: str, message_id: str, request: Request) -> J
 async def create_run(thread_id: str, request: Request, include: Include = None) -> Response:
     body = await json_body(request, params.CreateRunRequest)
     tenant = tenant_of(request)
-    run = runs.create_run(tenant, thread_id, body, request.headers, include)
+    run = runs.create_run(tenant, thread_id, body, request.headers, include, principal_of(request))
     if body.stream:
         return sse_stream(runs.stream_phase(tenant, run))
     return JSONObject(records.public(run))

@@ -362,3 +362,28 @@ def test_through_the_lambda_handlers(version: str) -> None:
         threshold_amount=50, currency="USD", interval="month", notification_channel=CHANNEL
     )
     assert [a.id for a in alerts.admin.organization.spend_alerts.list().data] == [created.id]
+
+
+def test_enforced_across_lambdas_on_dynamodb(moto_persistence: None) -> None:
+    """With persistence (DynamoDB under moto), a limit set through SpendLimitFunction refuses ChatFunction's
+    requests once ImagesFunction's spend crossed it: the state and the counters are shared by every function."""
+    from functions.chat import app as chat_function
+    from functions.images import app as images_function
+    from functions.projects import app as projects_function
+    from tests.support.sdk import lambda_client
+
+    clock.freeze(MAY_31_LATE)
+    key = "sk-admin-lambda-spend-dynamodb"
+    projects = org_lambda_client(projects_function.handler, "v1", key).admin.organization.projects  # type: ignore[arg-type]
+    project = projects.create(name="Persistent")
+    secret = projects.service_accounts.create(project.id, name="app").api_key.value  # type: ignore[union-attr]
+    limits = org_lambda_client(spend_limit_function.handler, "v1", key).admin.organization  # type: ignore[arg-type]
+    limits.projects.spend_limit.update(project.id, threshold_amount=3, currency="USD", interval="month")
+
+    _spend_4_cents(lambda_client(images_function.handler, "v1", api_key=secret))  # type: ignore[arg-type]
+    chat = lambda_client(chat_function.handler, "v2", api_key=secret)  # type: ignore[arg-type]
+    with pytest.raises(openai.RateLimitError) as refused:
+        _chat(chat)
+    assert _error(refused)["code"] == "insufficient_quota"
+    limits.projects.spend_limit.delete(project.id)
+    assert _chat(chat).choices

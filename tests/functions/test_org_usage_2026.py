@@ -169,3 +169,24 @@ def test_batch_lines_are_the_creators_usage_with_batch_true(
     assert cost.amount.value == pytest.approx(  # type: ignore[union-attr]
         (result["input_tokens"] * 0.15 + result["output_tokens"] * 0.60) / 1e6 * 0.5
     )
+
+
+def test_assistants_runs_are_counted_once_when_they_finish(
+    admin: openai.OpenAI, project_app: tuple[str, str, openai.OpenAI]
+) -> None:
+    project_id, key_id, app = project_app
+    assistant = app.beta.assistants.create(model="gpt-4o-mini", instructions="Be brief.")
+    thread = app.beta.threads.create(messages=[{"role": "user", "content": "Name a planet."}])
+    run = app.beta.threads.runs.create(thread.id, assistant_id=assistant.id)
+    usage = admin.admin.organization.usage
+    assert usage.completions(**_day()).data[0].results == []  # queued: nothing used yet
+    clock.advance(10)
+    done = app.beta.threads.runs.retrieve(run.id, thread_id=thread.id)
+    again = app.beta.threads.runs.retrieve(run.id, thread_id=thread.id)  # a second read records nothing more
+    assert done.status == again.status == "completed" and done.usage is not None
+    raw = _json(usage.with_raw_response.completions(**_day(), group_by=["project_id", "api_key_id", "model"]))
+    assert_conforms("GET", f"{U}/completions", 200, raw, spec=SPEC)
+    [result] = raw["data"][0]["results"]
+    assert (result["project_id"], result["api_key_id"], result["model"]) == (project_id, key_id, "gpt-4o-mini")
+    assert (result["input_tokens"], result["output_tokens"]) == (done.usage.prompt_tokens, done.usage.completion_tokens)
+    assert result["num_model_requests"] == 1

@@ -27,15 +27,22 @@ from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.assistants import assistants, messages, params, planning, records, threads, tool_resources
+from openai_mock.resources.organization import spend
+from openai_mock.resources.organization.core import bootstrap_key_id
+from openai_mock.resources.organization.usage import record_usage_event
 from openai_mock.resources.vector_stores.search import search as vector_search
 from openai_mock.rng import request_rng
 from openai_mock.settings import get_settings
 from openai_mock.store import ConflictError, get_store
 from openai_mock.store.base import Object
+from openai_mock.web.auth import Principal
 
 ACTIVE = ("queued", "in_progress", "requires_action", "cancelling")
 TERMINAL = ("completed", "cancelled", "failed", "incomplete", "expired")
 EXPIRY_SECONDS = 600  # a run must finish (or get its tool outputs) within ten minutes
+
+
+USAGE_MARKERS = "thread.run.usage_recorded"  # one item per recorded phase: its usage is counted once
 
 
 def runs_collection(thread_id: str) -> str:
@@ -143,6 +150,27 @@ def _close_open_steps(tenant: str, run: Object, status: str, at: int) -> None:
         )
 
 
+def _record_phase_usage(tenant: str, run: Object, outcome: Object) -> None:
+    """A finished phase's tokens are the organization's completions usage, once (the first settling reader
+    writes the phase's marker), in the project of the key that created the run, and count as spend."""
+    marker = {"id": f"{run['id']}#{run['_phase']}"}
+    try:
+        get_store().create(tenant, USAGE_MARKERS, marker)
+    except ConflictError:
+        return
+    usage = outcome.get("usage") or {}
+    record = record_usage_event(
+        tenant,
+        "completions",
+        model=run["model"],
+        project_id=run.get("_project_id"),
+        api_key_id=run.get("_api_key_id") or bootstrap_key_id(tenant),
+        input_tokens=usage.get("prompt_tokens", 0),
+        output_tokens=usage.get("completion_tokens", 0),
+    )
+    spend.track(tenant, record)
+
+
 def settle(tenant: str, run: Object) -> Object:
     """Bring a stored run up to date with the clock (and write what its finished phase produced)."""
     now = clock.now()
@@ -154,6 +182,7 @@ def settle(tenant: str, run: Object) -> Object:
             _write_once(tenant, steps_collection(run["id"]), item)
         if outcome["message"] is not None:
             _write_once(tenant, messages.messages_collection(run["thread_id"]), outcome["message"])
+        _record_phase_usage(tenant, run, outcome)
     updated = get_store().update(tenant, runs_collection(run["thread_id"]), run["id"], lambda obj: _target(obj, now))
     if updated is None:
         raise _run_not_found(run["id"])
@@ -232,7 +261,14 @@ def configure(
     return RunConfig(fields, stores, instructions)
 
 
-def _new_run(thread_id: str, assistant_id: str, config: RunConfig, start_at: float, finish_at: float) -> Object:
+def _new_run(
+    thread_id: str,
+    assistant_id: str,
+    config: RunConfig,
+    start_at: float,
+    finish_at: float,
+    principal: Principal | None = None,
+) -> Object:
     created = clock.now()
     return {
         "id": new_id("thread.run"),
@@ -260,6 +296,9 @@ def _new_run(thread_id: str, assistant_id: str, config: RunConfig, start_at: flo
         "_conversation": [],
         "_usage": planning.usage(0, 0),
         "_vector_store_ids": config.vector_store_ids,
+        # Whose usage the run's phases are (the organization's usage endpoints).
+        "_project_id": principal.project_id if principal is not None else None,
+        "_api_key_id": principal.api_key_id if principal is not None else None,
     }
 
 
@@ -330,10 +369,11 @@ def start_run(
     pending: list[Object],
     headers: Mapping[str, str],
     stream: bool,
+    principal: Principal | None = None,
 ) -> Object:
     """Plan, store and claim a run over the thread's messages plus `pending` ones (written once claimed)."""
     start_at, finish_at = _timeline(stream)
-    run = _new_run(thread_id, assistant_id, config, start_at, finish_at)
+    run = _new_run(thread_id, assistant_id, config, start_at, finish_at, principal)
     history = messages.all_messages(tenant, thread_id) + pending
     conversation = planning.conversation(config.instructions, history, run["truncation_strategy"])
     material = {"conversation": conversation, "tools": run["tools"], "model": run["model"]}
@@ -365,6 +405,7 @@ def create_run(
     body: params.CreateRunRequest,
     headers: Mapping[str, str],
     include: list[str] | None = None,
+    principal: Principal | None = None,
 ) -> Object:
     _checked_include(include)
     thread = records.get_thread_record(tenant, thread_id)
@@ -386,11 +427,11 @@ def create_run(
         )
         for item in checked
     ]
-    return start_run(tenant, thread_id, assistant["id"], config, pending, headers, bool(body.stream))
+    return start_run(tenant, thread_id, assistant["id"], config, pending, headers, bool(body.stream), principal)
 
 
 def create_thread_and_run(
-    tenant: str, body: params.CreateThreadAndRunRequest, headers: Mapping[str, str]
+    tenant: str, body: params.CreateThreadAndRunRequest, headers: Mapping[str, str], principal: Principal | None = None
 ) -> tuple[Object, Object]:
     """Check the thread and the run, then write the thread, then start the run on it."""
     assistant = assistants.get_assistant(tenant, body.assistant_id)
@@ -414,7 +455,7 @@ def create_thread_and_run(
             tool_resources.vector_store_ids(assistant.get("tool_resources"), thread["tool_resources"]),
             config.instructions,
         )
-    run = start_run(tenant, thread["id"], assistant["id"], config, [], headers, bool(body.stream))
+    run = start_run(tenant, thread["id"], assistant["id"], config, [], headers, bool(body.stream), principal)
     return records.public(thread), run
 
 

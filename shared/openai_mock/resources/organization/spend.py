@@ -56,11 +56,6 @@ def _counter(tenant: str, month: int, scope: str, micro: int = 0) -> int:
     return int(counted.values.get("micro_usd", 0))
 
 
-def spent_cents(tenant: str, scope: str) -> float:
-    """The spend of this month so far, in cents (tracked once the organization has a limit or alert)."""
-    return _counter(tenant, month_bounds(clock.now_seconds())[0], scope) / MICRO_PER_CENT
-
-
 # --- the state ------------------------------------------------------------------------------------
 
 
@@ -71,8 +66,13 @@ def _state(org: Organization) -> dict[str, Any]:
     if state is not None:
         return state
     month, end = month_bounds(clock.now_seconds())
-    fresh = {"id": STATE_ID, "default_project_id": default_project_id(org.tenant), "limits": {}, "alerts": {}}
-    fresh["blocked"] = {}
+    fresh = {
+        "id": STATE_ID,
+        "default_project_id": default_project_id(org.tenant),
+        "limits": {},  # scope ("organization" or a project id) → the limit
+        "alerts": {},  # scope → [[alert id, threshold in cents], …]
+        "blocked": {},  # scope → when the block ends (the end of the month it was reached in)
+    }
     try:
         created = store.create(org.tenant, SPEND_STATE, fresh)
     except ConflictError:  # a concurrent first call created it
