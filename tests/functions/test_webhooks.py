@@ -468,3 +468,17 @@ def test_endpoints_load_from_a_file_for_every_tenant(
     webhooks.run_due()
     event = _unwrap(client, receiver.next(timeout=1), secret)
     assert (event.type, event.data.id) == ("response.completed", response.id)
+
+
+def test_the_pytest_helper_delivers_when_it_advances_the_clock(receiver: Receiver) -> None:
+    from openai_mock.testing import MockOpenAI
+
+    mock = MockOpenAI()
+    try:
+        secret = mock.add_webhook(receiver.url, ["response.completed"])["secret"]
+        response = mock.client.responses.create(model="gpt-4o-mini", input="Say hello.", background=True)
+        mock.advance(3)
+        event = _unwrap(mock.client, receiver.next(timeout=1), secret)
+        assert (event.type, event.data.id) == ("response.completed", response.id)
+    finally:
+        mock.close()
