@@ -482,3 +482,23 @@ def test_the_pytest_helper_delivers_when_it_advances_the_clock(receiver: Receive
         assert (event.type, event.data.id) == ("response.completed", response.id)
     finally:
         mock.close()
+
+
+def test_an_item_whose_work_failed_is_looked_at_again_after_its_lease(
+    http: TestClient, client: openai.OpenAI, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = _register(http, receiver.url)
+    response = _background_response(client)
+    real = delivery.SOURCES["response"]
+    monkeypatch.setitem(delivery.SOURCES, "response", lambda *_: 1 / 0)
+    _advance(http, 3)
+    webhooks.run_due()  # the resolver raised: logged, the item kept under its lease
+    assert receiver.drain() == []
+    monkeypatch.setitem(delivery.SOURCES, "response", real)
+    _advance(http, 2 * delivery.LEASE_SECONDS)  # the tenant's clock: due again, but the lease is on the process's
+    webhooks.run_due()
+    assert receiver.drain() == []  # the lease still holds: looked at again when it ends
+    clock.advance(delivery.LEASE_SECONDS)
+    webhooks.run_due()
+    event = _unwrap(client, receiver.next(timeout=1), endpoint["secret"])
+    assert (event.type, event.data.id) == ("response.completed", response.id)

@@ -201,6 +201,11 @@ def process(tenant: str, item_id: str, token: str) -> None:
     if item["due"] > clock.now():
         _dispatch(tenant, item)  # woken early (an SQS delay is at most 15 minutes): again, later
         return
+    held = item.get("lease_until")
+    if held is not None and held > clock.process_now():
+        # Another wake-up is at work on it (or crashed doing so): look again when its lease ends.
+        get_dispatcher().schedule(tenant, item_id, token, clock.now() + held - clock.process_now())
+        return
     claimed = _claim(tenant, item_id, token)
     if claimed is None:
         return
@@ -380,8 +385,10 @@ def run_due() -> int:
         for tenant, item_id, token in due:
             try:
                 process_message(tenant, item_id, token)
-            except Exception:  # one broken item must not stop the others; its lease lets a later wake-up retry
+            except Exception:  # one broken item must not stop the others: it is looked at again after its lease
                 logger.exception("webhook item failed", extra={"item": item_id})
+                later = in_tenant_time(tenant, clock.now) + LEASE_SECONDS
+                dispatcher.schedule(tenant, item_id, token, later)
             ran += 1
     return ran
 
