@@ -188,6 +188,9 @@ def test_a_name_resolving_to_loopback_is_refused_at_delivery_on_a_hosted_deploym
 def test_the_local_server_delivers_to_loopback_by_default(http: TestClient, receiver: Receiver) -> None:
     endpoint = _register(http, receiver.url)
     assert endpoint["url"].startswith("http://127.0.0.1:")
+    attempt = http.post(f"/__mock/webhooks/{endpoint['id']}/test", json={}, headers=AUTH).json()
+    assert (attempt["status"], attempt["response_status_code"], attempt["error"]) == ("succeeded", 200, None)
+    assert receiver.next(timeout=1).headers["webhook-id"] == attempt["webhook_id"]
 
 
 # --------------------------------------------------------------------------------------------- deliveries
