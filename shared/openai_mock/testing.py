@@ -163,6 +163,18 @@ class MockOpenAI:
     def reset(self) -> None:
         self._call("POST", "/reset")
 
+    def add_webhook(self, url: str, events: list[str] | None = None) -> dict[str, Any]:
+        """Register a webhook endpoint (docs/webhooks.md); the answer carries its `secret`."""
+        body: dict[str, Any] = {"url": url} if events is None else {"url": url, "events": events}
+        return self._call("POST", "/webhooks", json=body)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def deliver_webhooks() -> int:
+        """Send the webhooks that are due (no server runs a scheduler here); how many items ran."""
+        from openai_mock.control import webhooks
+
+        return webhooks.run_due()
+
     @staticmethod
     def freeze(at: float | None = None) -> None:
         from openai_mock import clock
@@ -171,9 +183,11 @@ class MockOpenAI:
 
     @staticmethod
     def advance(seconds: float) -> None:
+        """Move time forward; the webhooks that makes due are sent (docs/webhooks.md)."""
         from openai_mock import clock
 
         clock.advance(seconds)
+        MockOpenAI.deliver_webhooks()
 
     def close(self) -> None:
         from openai_mock import clock

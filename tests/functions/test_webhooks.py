@@ -188,6 +188,9 @@ def test_a_name_resolving_to_loopback_is_refused_at_delivery_on_a_hosted_deploym
 def test_the_local_server_delivers_to_loopback_by_default(http: TestClient, receiver: Receiver) -> None:
     endpoint = _register(http, receiver.url)
     assert endpoint["url"].startswith("http://127.0.0.1:")
+    attempt = http.post(f"/__mock/webhooks/{endpoint['id']}/test", json={}, headers=AUTH).json()
+    assert (attempt["status"], attempt["response_status_code"], attempt["error"]) == ("succeeded", 200, None)
+    assert receiver.next(timeout=1).headers["webhook-id"] == attempt["webhook_id"]
 
 
 # --------------------------------------------------------------------------------------------- deliveries
@@ -467,4 +470,38 @@ def test_endpoints_load_from_a_file_for_every_tenant(
     _advance(http, 5)
     webhooks.run_due()
     event = _unwrap(client, receiver.next(timeout=1), secret)
+    assert (event.type, event.data.id) == ("response.completed", response.id)
+
+
+def test_the_pytest_helper_delivers_when_it_advances_the_clock(receiver: Receiver) -> None:
+    from openai_mock.testing import MockOpenAI
+
+    mock = MockOpenAI()
+    try:
+        secret = mock.add_webhook(receiver.url, ["response.completed"])["secret"]
+        response = mock.client.responses.create(model="gpt-4o-mini", input="Say hello.", background=True)
+        mock.advance(3)
+        event = _unwrap(mock.client, receiver.next(timeout=1), secret)
+        assert (event.type, event.data.id) == ("response.completed", response.id)
+    finally:
+        mock.close()
+
+
+def test_an_item_whose_work_failed_is_looked_at_again_after_its_lease(
+    http: TestClient, client: openai.OpenAI, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = _register(http, receiver.url)
+    response = _background_response(client)
+    real = delivery.SOURCES["response"]
+    monkeypatch.setitem(delivery.SOURCES, "response", lambda *_: 1 / 0)
+    _advance(http, 3)
+    webhooks.run_due()  # the resolver raised: logged, the item kept under its lease
+    assert receiver.drain() == []
+    monkeypatch.setitem(delivery.SOURCES, "response", real)
+    _advance(http, 2 * delivery.LEASE_SECONDS)  # the tenant's clock: due again, but the lease is on the process's
+    webhooks.run_due()
+    assert receiver.drain() == []  # the lease still holds: looked at again when it ends
+    clock.advance(delivery.LEASE_SECONDS)
+    webhooks.run_due()
+    event = _unwrap(client, receiver.next(timeout=1), endpoint["secret"])
     assert (event.type, event.data.id) == ("response.completed", response.id)

@@ -59,7 +59,7 @@ def _events_for(function) -> dict[str, dict]:  # type: ignore[no-untyped-def]
     events = {}
     for path in sorted((REPO / "events").glob("*/*.json")):
         event = json.loads(path.read_text())
-        if (event["httpMethod"], event["resource"]) in routes:
+        if "httpMethod" in event and (event["httpMethod"], event["resource"]) in routes:
             events[path.stem] = event
     return events
 
@@ -108,7 +108,37 @@ def test_every_template_function_was_built() -> None:
     assert built == {function.logical_id for function in TEMPLATE.functions}
 
 
-@pytest.mark.parametrize("function", TEMPLATE.functions, ids=lambda f: f.logical_id)
+# Runs inside the clean interpreter too: a queue-reading function (WebhooksFunction) consumes its events.
+_INVOKE_WORKER = r"""
+import json, sys
+function_dir, layer_dir, events = sys.argv[1], sys.argv[2], json.loads(sys.stdin.read())
+sys.path[:0] = [function_dir, layer_dir]
+import app
+assert app.__file__.startswith(function_dir), app.__file__
+print(json.dumps({name: app.handler(event, None) for name, event in events.items()}))
+"""
+
+
+@pytest.mark.parametrize("function", [f for f in TEMPLATE.functions if not f.routes], ids=lambda f: f.logical_id)
+def test_built_worker_consumes_its_queue_events(function) -> None:  # type: ignore[no-untyped-def]
+    folder = REPO / "events" / function.code_uri_relative.name
+    events = {path.stem: json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))}
+    assert events, f"no events/ file for {function.logical_id}"
+    run = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _INVOKE_WORKER, str(BUILD / function.logical_id), str(LAYER)],
+        input=json.dumps(events),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd="/",
+        env={"AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_SERVICE_NAME": "openai-mock", "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads(run.stdout.strip().splitlines()[-1])
+    assert results == {name: {"batchItemFailures": []} for name in events}
+
+
+@pytest.mark.parametrize("function", [f for f in TEMPLATE.functions if f.routes], ids=lambda f: f.logical_id)
 def test_built_handler_answers_its_events(function) -> None:  # type: ignore[no-untyped-def]
     events = _events_for(function)
     assert events, f"no events/ file for {function.logical_id}"

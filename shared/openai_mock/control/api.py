@@ -11,6 +11,7 @@ from typing import Any
 from openai_mock.control import fixtures, runtime
 from openai_mock.control.faults import STREAM_CUT, fault_error
 from openai_mock.control.runtime import CONTROL_PREFIX
+from openai_mock.control.webhooks import dispatch
 from openai_mock.generation.chat import Scripted
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
@@ -58,6 +59,7 @@ def reset_tenant(tenant: str) -> dict[str, Any]:
 
 
 def reset_process_state() -> None:
-    """Forget in-process counters (tests, `openai_mock.testing`)."""
+    """Forget in-process counters and scheduled webhook wake-ups (tests, `openai_mock.testing`)."""
     fixtures.reset_process_state()
     runtime.reset_process_state()
+    dispatch.reset()

@@ -4,17 +4,51 @@ due when their objects finish, delivery retries) when they fall due on their ten
 It sleeps until the next item is due, woken at once when something is scheduled or a tenant moves its clock
 (`POST /__mock/clock`), and at least every `MAX_IDLE_SECONDS` (the process clock can be moved in-process,
 `openai_mock.clock.advance`, without telling anyone). The work itself (store reads, HTTP deliveries) runs in a
-worker thread, off the event loop that serves requests. On AWS the WebhooksFunction does this (docs/webhooks.md)."""
+daemon thread, off the event loop that serves requests: a slow receiver never holds up a request, nor the
+server's shutdown. On AWS the WebhooksFunction does this (docs/webhooks.md)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+from collections.abc import Callable
 
 from openai_mock.control import webhooks
 from openai_mock.logs import logger
 
 MAX_IDLE_SECONDS = 1.0
+MIN_WAIT_SECONDS = 0.01  # between rounds, whatever is due: the loop never spins
+
+
+def _round() -> float | None:
+    """Run what is due; the real seconds until the next item is due (None: nothing pending)."""
+    webhooks.run_due()
+    return webhooks.local_dispatcher().seconds_until_next()  # (reads tenants' clocks: the store, off the loop)
+
+
+async def _in_daemon_thread(work: Callable[[], float | None]) -> float | None:
+    """Run `work` in a daemon thread and wait for its answer; cancelling the wait leaves the thread to finish
+    alone (it may be in the middle of a delivery)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[float | None] = loop.create_future()
+
+    def settle(value: float | None) -> None:
+        if not done.done():
+            done.set_result(value)
+
+    def target() -> None:
+        value = None
+        try:
+            value = work()
+        except Exception:
+            logger.exception("webhook scheduler round failed")
+        finally:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+                loop.call_soon_threadsafe(settle, value)
+
+    threading.Thread(target=target, name="openai-mock-webhooks", daemon=True).start()
+    return await done
 
 
 async def run_webhooks() -> None:
@@ -31,12 +65,8 @@ async def run_webhooks() -> None:
     try:
         while True:
             wake.clear()
-            try:
-                await asyncio.to_thread(webhooks.run_due)
-            except Exception:  # the scheduler outlives a broken item (run_due logs per item already)
-                logger.exception("webhook scheduler round failed")
-            wait = dispatcher.seconds_until_next()
-            timeout = MAX_IDLE_SECONDS if wait is None else min(wait, MAX_IDLE_SECONDS)
+            wait = await _in_daemon_thread(_round)
+            timeout = MAX_IDLE_SECONDS if wait is None else max(MIN_WAIT_SECONDS, min(wait, MAX_IDLE_SECONDS))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout)
     finally:

@@ -13,7 +13,9 @@ from openai_mock.control import webhooks
 from openai_mock.logs import logger
 from openai_mock.resources import batches, fine_tuning, responses
 
-SOURCES = (responses, batches, fine_tuning)  # imported for their `register_source`
+# Imported for their `register_source`: a resource that `watch`es its objects must be listed here, or the worker
+# cannot resolve them (it then keeps the item and logs the missing source).
+SOURCES = (responses, batches, fine_tuning)
 
 
 def handle_queue_event(event: Mapping[str, Any]) -> dict[str, Any]:

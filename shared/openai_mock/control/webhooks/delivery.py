@@ -47,6 +47,7 @@ RETRY_FACTOR = 4.0
 JITTER = 0.10
 LEASE_SECONDS = 120.0  # on the process clock: a tenant's time travel must not break a claim
 USER_AGENT = "OpenAI/1.0 (+https://platform.openai.com/docs/webhooks)"
+RECHECK_SECONDS = 1.0  # an object due to finish that is not finished yet (a reader is settling it)
 MAX_RUN_ROUNDS = 64  # run_due: an event's deliveries are due at once, so one call runs a few rounds
 
 T = TypeVar("T")
@@ -201,6 +202,11 @@ def process(tenant: str, item_id: str, token: str) -> None:
     if item["due"] > clock.now():
         _dispatch(tenant, item)  # woken early (an SQS delay is at most 15 minutes): again, later
         return
+    held = item.get("lease_until")
+    if held is not None and held > clock.process_now():
+        # Another wake-up is at work on it (or crashed doing so): look again when its lease ends.
+        get_dispatcher().schedule(tenant, item_id, token, clock.now() + held - clock.process_now())
+        return
     claimed = _claim(tenant, item_id, token)
     if claimed is None:
         return
@@ -233,15 +239,14 @@ def _reschedule(tenant: str, item: dict[str, Any], due: float, **changes: Any) -
 
 def _fire(tenant: str, item: dict[str, Any]) -> None:
     source = item.get("source")
+    if source is not None and source not in SOURCES:  # kept, and looked at again after its lease
+        raise LookupError(f"no webhook source {source!r} in this process: import its resource (resources/webhooks.py)")
     outcome: Outcome = (
-        SOURCES[source](tenant, item["object_id"])
-        if source in SOURCES
-        else Finished(item["event_type"], item["due"])
-        if item.get("event_type")
-        else None
+        SOURCES[source](tenant, item["object_id"]) if source is not None else Finished(item["event_type"], item["due"])
     )
     if isinstance(outcome, NotYet):
-        _reschedule(tenant, item, max(outcome.due, clock.now()))
+        now = clock.now()  # (due already: its end is being worked on by a reader; look again in a moment)
+        _reschedule(tenant, item, outcome.due if outcome.due > now else now + RECHECK_SECONDS)
         return
     get_store().delete(tenant, PENDING, item["id"])
     if outcome is None:
@@ -380,8 +385,10 @@ def run_due() -> int:
         for tenant, item_id, token in due:
             try:
                 process_message(tenant, item_id, token)
-            except Exception:  # one broken item must not stop the others; its lease lets a later wake-up retry
+            except Exception:  # one broken item must not stop the others: it is looked at again after its lease
                 logger.exception("webhook item failed", extra={"item": item_id})
+                later = in_tenant_time(tenant, clock.now) + LEASE_SECONDS
+                dispatcher.schedule(tenant, item_id, token, later)
             ran += 1
     return ran
 
