@@ -483,7 +483,6 @@ def record(
 # listed (every request writes an entry, few are read: decoding and re-encoding a 15 KB answer on each request
 # cost more than the request). Bytes that are not UTF-8 survive as surrogate escapes.
 _RAW = "raw"
-_QUICK_SIZE = STORED_ENTRY_LIMIT // 6  # bodies this small fit whatever JSON escapes them to (at most 6 × each)
 
 
 def _text(data: bytes | bytearray) -> str:
@@ -519,17 +518,41 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
             "writes": answer.writes,
         }
     stored = {"id": entry_id, "object": JOURNAL, "path": entry.path, _RAW: raw}
-    if len(entry.body) + (len(answer.body) if answer is not None else 0) <= _QUICK_SIZE:
-        return stored
-    if len(json.dumps(stored)) <= STORED_ENTRY_LIMIT:
+    bodies = _json_size(raw["body"]) + (_json_size(raw["answer"]["body"]) if answer is not None else 0)
+    rest = _ENTRY_OVERHEAD + sum(len(name) + len(value) + 6 for name, value in headers)
+    if answer is not None:
+        rest += sum(len(name) + len(value) + 6 for name, value in raw["answer"]["headers"]) + 20 * len(answer.writes)
+    if bodies + rest <= STORED_ENTRY_LIMIT:
         return stored
     if answer is not None:
-        listed = _listed(entry, entry_id)  # the big case only: what the summary keeps of the answer
-        raw["answer"] = {**raw["answer"], "body": None, "model": listed["model"], "usage": listed["usage"]}
-        if len(json.dumps(stored)) <= STORED_ENTRY_LIMIT:
+        raw["answer"] = {**raw["answer"], "body": None, **_summary(entry)}
+        bodies = _json_size(raw["body"])
+        if bodies + rest <= STORED_ENTRY_LIMIT:
             return stored
     raw["body"] = None
     return stored
+
+
+_ENTRY_OVERHEAD = 1024  # an entry's JSON besides its headers and bodies: keys, id, numbers, a summary's usage
+
+
+def _json_size(text: str) -> int:
+    """About how long `text` is as a JSON string (without encoding it): each quote, backslash, newline, tab and
+    carriage return takes two characters; anything outside printable ASCII up to six."""
+    size = len(text) + text.count('"') + text.count("\\") + text.count("\n") + text.count("\t") + text.count("\r") + 2
+    return size if text.isascii() else size + 5 * sum(1 for character in text if not " " <= character <= "~")
+
+
+def _summary(entry: _Entry) -> dict[str, Any]:
+    """What a summarised answer keeps: the model and token usage the journal lists (an answer without a `usage`
+    or `model` in its bytes is not decoded for them)."""
+    answer = entry.answer
+    body = bytes(answer.body) if answer is not None else b""
+    if b'"usage"' not in body and b'"model"' not in body:
+        request = _decoded(entry.body, entry.body_size)
+        return {"model": _model(request, None), "usage": None}
+    listed = _listed(entry, "")
+    return {"model": listed["model"], "usage": listed["usage"]}
 
 
 def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
