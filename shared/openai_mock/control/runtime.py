@@ -544,15 +544,30 @@ def _json_size(text: str) -> int:
 
 
 def _summary(entry: _Entry) -> dict[str, Any]:
-    """What a summarised answer keeps: the model and token usage the journal lists (an answer without a `usage`
-    or `model` in its bytes is not decoded for them)."""
-    answer = entry.answer
-    body = bytes(answer.body) if answer is not None else b""
-    if b'"usage"' not in body and b'"model"' not in body:
-        request = _decoded(entry.body, entry.body_size)
-        return {"model": _model(request, None), "usage": None}
-    listed = _listed(entry, "")
-    return {"model": listed["model"], "usage": listed["usage"]}
+    """What a summarised answer keeps: the model and token usage the journal lists, read where they are (the
+    request's `model`; the answer's last `"usage":` object, which is a stream's last event's) without decoding
+    the whole answer: a summarised answer is a big one."""
+    request = _decoded(entry.body, entry.body_size)
+    body = bytes(entry.answer.body) if entry.answer is not None else b""
+    model = request.get("model") if isinstance(request, dict) else None
+    if not isinstance(model, str):
+        model = _value_after(body, b'"model":', str)
+    return {"model": model, "usage": _value_after(body, b'"usage":', dict)}
+
+
+_decoder = json.JSONDecoder()
+
+
+def _value_after(body: bytes, key: bytes, kind: type) -> Any:
+    """The JSON value after the last `key` in `body` (a key inside a string would be escaped: `\\"usage\\":`)."""
+    at = body.rfind(key)
+    if at < 0:
+        return None
+    try:
+        value, _ = _decoder.raw_decode(body[at + len(key) :].decode("utf-8", "replace").lstrip())
+    except ValueError:
+        return None
+    return value if isinstance(value, kind) else None
 
 
 def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
