@@ -617,10 +617,15 @@ def _trim(tenant: str, size: int) -> None:
     newest = store.list(tenant, JOURNAL, limit=size, order="desc")
     if not newest.has_more:
         return
+    # A store that deletes many objects in one write (SQLite: one transaction, not a commit per entry) does.
+    delete_many = getattr(store, "delete_many", None)
     while True:
         older = store.list(tenant, JOURNAL, limit=100, order="desc", after=newest.items[-1]["id"])
-        for entry in older.items:
-            store.delete(tenant, JOURNAL, entry["id"])
+        if delete_many is not None:
+            delete_many(tenant, JOURNAL, [entry["id"] for entry in older.items])
+        else:
+            for entry in older.items:
+                store.delete(tenant, JOURNAL, entry["id"])
         if not older.has_more:
             return
 
