@@ -38,7 +38,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.groups import _ms
-from bench.run import ENV, PYTHON, REPO, _free_port
+from bench.run import PYTHON, REPO, _free_port
+
+# The checkout first; then whatever PYTHONPATH already holds (optional libraries, say).
+ENV = {
+    **os.environ,
+    "PYTHONPATH": ":".join(filter(None, [str(REPO), str(REPO / "shared"), os.environ.get("PYTHONPATH", "")])),
+}
 
 AUTH = "Bearer sk-bench"
 AIMOCK_CLI = REPO / ".cache/aimock/node_modules/@copilotkit/aimock/dist/cli.js"

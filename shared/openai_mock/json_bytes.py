@@ -6,10 +6,12 @@ orjson refuses (integers over 64 bits, bytes, sets…). Both write compact, UTF-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic_core import to_json
 
+_orjson_dumps: Callable[[Any], bytes] | None
 try:
     from orjson import dumps as _orjson_dumps
 except ImportError:  # pragma: no cover - the layer's own dependencies do not include it

@@ -8,7 +8,9 @@ import json
 import pytest
 from starlette.testclient import TestClient
 
+from openai_mock.control import api
 from openai_mock.control.runtime import JOURNAL, STORED_ENTRY_LIMIT
+from openai_mock.settings import reset_settings
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 
@@ -55,3 +57,16 @@ def test_bodies_that_are_not_utf8_come_back_byte_for_byte(shared_store: object, 
     [entry] = http.get("/__mock/requests", headers=KEY).json()["data"]
     assert entry["body"] == {"bytes": len(uploaded.request.content)}  # multipart: its size, as in memory
     assert entry["response"]["body"]["id"] == uploaded.json()["id"]
+
+
+def test_the_journal_keeps_its_newest_entries(
+    shared_store: object, http: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_MOCK_JOURNAL_SIZE", "3")
+    reset_settings()
+    api.reset_process_state()  # the count of writes that times the trims starts over
+    for index in range(7):
+        http.get(f"/v1/models/gpt-4o-mini?n={index}", headers=KEY)
+    listed = http.get("/__mock/requests", headers=KEY).json()["data"]
+    # Trimmed to the newest 3 at every third write (not on each): after 7, the newest 4.
+    assert [entry["query"] for entry in listed] == ["n=6", "n=5", "n=4", "n=3"]

@@ -483,7 +483,6 @@ def record(
 # listed (every request writes an entry, few are read: decoding and re-encoding a 15 KB answer on each request
 # cost more than the request). Bytes that are not UTF-8 survive as surrogate escapes.
 _RAW = "raw"
-_QUICK_SIZE = STORED_ENTRY_LIMIT // 6  # bodies this small fit whatever JSON escapes them to (at most 6 × each)
 
 
 def _text(data: bytes | bytearray) -> str:
@@ -519,17 +518,56 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
             "writes": answer.writes,
         }
     stored = {"id": entry_id, "object": JOURNAL, "path": entry.path, _RAW: raw}
-    if len(entry.body) + (len(answer.body) if answer is not None else 0) <= _QUICK_SIZE:
-        return stored
-    if len(json.dumps(stored)) <= STORED_ENTRY_LIMIT:
+    bodies = _json_size(raw["body"]) + (_json_size(raw["answer"]["body"]) if answer is not None else 0)
+    rest = _ENTRY_OVERHEAD + sum(len(name) + len(value) + 6 for name, value in headers)
+    if answer is not None:
+        rest += sum(len(name) + len(value) + 6 for name, value in raw["answer"]["headers"]) + 20 * len(answer.writes)
+    if bodies + rest <= STORED_ENTRY_LIMIT:
         return stored
     if answer is not None:
-        listed = _listed(entry, entry_id)  # the big case only: what the summary keeps of the answer
-        raw["answer"] = {**raw["answer"], "body": None, "model": listed["model"], "usage": listed["usage"]}
-        if len(json.dumps(stored)) <= STORED_ENTRY_LIMIT:
+        raw["answer"] = {**raw["answer"], "body": None, **_summary(entry)}
+        bodies = _json_size(raw["body"])
+        if bodies + rest <= STORED_ENTRY_LIMIT:
             return stored
     raw["body"] = None
     return stored
+
+
+_ENTRY_OVERHEAD = 1024  # an entry's JSON besides its headers and bodies: keys, id, numbers, a summary's usage
+
+
+def _json_size(text: str) -> int:
+    """About how long `text` is as a JSON string (without encoding it): each quote, backslash, newline, tab and
+    carriage return takes two characters; anything outside printable ASCII up to six."""
+    size = len(text) + text.count('"') + text.count("\\") + text.count("\n") + text.count("\t") + text.count("\r") + 2
+    return size if text.isascii() else size + 5 * sum(1 for character in text if not " " <= character <= "~")
+
+
+def _summary(entry: _Entry) -> dict[str, Any]:
+    """What a summarised answer keeps: the model and token usage the journal lists, read where they are (the
+    request's `model`; the answer's last `"usage":` object, which is a stream's last event's) without decoding
+    the whole answer: a summarised answer is a big one."""
+    request = _decoded(entry.body, entry.body_size)
+    body = bytes(entry.answer.body) if entry.answer is not None else b""
+    model = request.get("model") if isinstance(request, dict) else None
+    if not isinstance(model, str):
+        model = _value_after(body, b'"model":', str)
+    return {"model": model, "usage": _value_after(body, b'"usage":', dict)}
+
+
+_decoder = json.JSONDecoder()
+
+
+def _value_after(body: bytes, key: bytes, kind: type) -> Any:
+    """The JSON value after the last `key` in `body` (a key inside a string would be escaped: `\\"usage\\":`)."""
+    at = body.rfind(key)
+    if at < 0:
+        return None
+    try:
+        value, _ = _decoder.raw_decode(body[at + len(key) :].decode("utf-8", "replace").lstrip())
+    except ValueError:
+        return None
+    return value if isinstance(value, kind) else None
 
 
 def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
@@ -579,10 +617,15 @@ def _trim(tenant: str, size: int) -> None:
     newest = store.list(tenant, JOURNAL, limit=size, order="desc")
     if not newest.has_more:
         return
+    # A store that deletes many objects in one write (SQLite: one transaction, not a commit per entry) does.
+    delete_many = getattr(store, "delete_many", None)
     while True:
         older = store.list(tenant, JOURNAL, limit=100, order="desc", after=newest.items[-1]["id"])
-        for entry in older.items:
-            store.delete(tenant, JOURNAL, entry["id"])
+        if delete_many is not None:
+            delete_many(tenant, JOURNAL, [entry["id"] for entry in older.items])
+        else:
+            for entry in older.items:
+                store.delete(tenant, JOURNAL, entry["id"])
         if not older.has_more:
             return
 

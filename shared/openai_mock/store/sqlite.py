@@ -21,7 +21,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -234,6 +234,15 @@ class SQLiteStore:
         if before is not None:
             found.reverse()
         return Page(found, has_more)
+
+    def delete_many(self, tenant: str, collection: str, object_ids: Sequence[str]) -> int:
+        """Remove these objects in one transaction (a trimmed journal: one commit, not one per entry)."""
+        with self._transaction() as conn:
+            cursor = conn.executemany(
+                "DELETE FROM objects WHERE tenant = ? AND collection = ? AND id = ?",
+                [(tenant, collection, object_id) for object_id in object_ids],
+            )
+            return cursor.rowcount
 
     def delete_collection(self, tenant: str, collection: str) -> int:
         with self._transaction() as conn:
