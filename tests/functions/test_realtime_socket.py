@@ -436,3 +436,30 @@ def test_oversized_and_odd_frames_in_process() -> None:
     error = session.receive(odd)[0]["error"]
     assert (error["code"], error["param"]) == ("invalid_audio", "audio")
     assert session.receive(json.dumps({"type": "input_audio_buffer.clear"}))[0]["type"] == "input_audio_buffer.cleared"
+
+
+def test_responses_count_against_the_quota(client: openai.OpenAI) -> None:
+    from openai_mock.resources.ratelimits import set_quota
+    from openai_mock.web.auth import principal_for_key
+
+    from openai_mock import clock
+
+    clock.freeze(1_800_000_010)  # early in a rate-limit minute: the three responses share one window
+    set_quota(principal_for_key("sk-test").tenant, 2, None)
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        _next(connection)
+        connection.response.create(response={"output_modalities": ["text"]})
+        first = _until(connection, "response.done")
+        limits = {limit["name"]: limit for limit in _of(first, "rate_limits.updated")[0]["rate_limits"]}
+        assert (limits["requests"]["limit"], limits["requests"]["remaining"]) == (2, 1)
+        assert (
+            limits["tokens"]["remaining"] == limits["tokens"]["limit"] - first[-1]["response"]["usage"]["total_tokens"]
+        )
+        connection.response.create(response={"output_modalities": ["text"]})
+        _until(connection, "response.done")
+        connection.response.create(response={"output_modalities": ["text"]})
+        error = _next(connection)
+        assert error["type"] == "error", error
+        assert error["error"]["code"] == "rate_limit_exceeded"
+        connection.session.update(session={"type": "realtime", "instructions": "Alive."})
+        assert _next(connection)["type"] == "session.updated"

@@ -62,7 +62,6 @@ CLIENT_EVENTS = (
 # Close codes: what the API closes a socket with when it refuses it or ends the session.
 CLOSE_REFUSED = 3000  # reason "invalid_request_error": the error event sent before it says why
 CLOSE_NORMAL = 1000
-RATE_LIMITS = {"requests": 5000, "tokens": 40000}
 
 
 class _Expired(Exception):
@@ -806,29 +805,43 @@ class RealtimeSession:
         if status == "incomplete":
             done["status_details"] = {"type": "incomplete", "reason": "max_output_tokens"}
         events.append({"type": "response.done", "response": done})
-        total = done["usage"]["total_tokens"]
         # Sent as a response begins (the mock knows its size already: it is generated whole).
-        events.insert(
-            1,
-            {
-                "type": "rate_limits.updated",
-                "rate_limits": [
-                    {
-                        "name": "requests",
-                        "limit": RATE_LIMITS["requests"],
-                        "remaining": RATE_LIMITS["requests"] - 1,
-                        "reset_seconds": 0.012,
-                    },
-                    {
-                        "name": "tokens",
-                        "limit": RATE_LIMITS["tokens"],
-                        "remaining": max(0, RATE_LIMITS["tokens"] - total),
-                        "reset_seconds": round(total * 60 / RATE_LIMITS["tokens"], 3),
-                    },
-                ],
-            },
-        )
+        events.insert(1, {"type": "rate_limits.updated", "rate_limits": self._account(done["usage"])})
         return events
+
+    def _account(self, usage: dict[str, Any]) -> list[dict[str, Any]]:
+        """Count the response against the tenant's quota, as every model request is (`ratelimits`): past it, the
+        429's `rate_limit_exceeded` is the frame's `error` and the response never happened. Returns the limits
+        as `rate_limits.updated` shows them."""
+        from types import SimpleNamespace
+
+        from openai_mock.resources import ratelimits
+
+        holder = SimpleNamespace(state=SimpleNamespace(principal=None))
+        details_in, details_out = usage["input_token_details"], usage["output_token_details"]
+        ratelimits.record_usage(
+            holder,  # type: ignore[arg-type]  # record_usage only writes its headers on `.state`
+            self.state["tenant"],
+            self.session["model"],
+            usage["total_tokens"],
+            "completions",
+            input_tokens=usage["input_tokens"],
+            output_tokens=usage["output_tokens"],
+            input_cached_tokens=details_in["cached_tokens"],
+            input_audio_tokens=details_in["audio_tokens"],
+            output_audio_tokens=details_out["audio_tokens"],
+        )
+        headers = {
+            name.decode(): int(value)
+            for name, value in getattr(holder.state, ratelimits.RATE_LIMIT_STATE_KEY)
+            if value.isdigit()
+        }
+        limits = []
+        for name in ("requests", "tokens"):
+            limit, remaining = headers[f"x-ratelimit-limit-{name}"], headers[f"x-ratelimit-remaining-{name}"]
+            reset = round((limit - remaining) * 60 / limit, 3) if limit else 0.0
+            limits.append({"name": name, "limit": limit, "remaining": remaining, "reset_seconds": reset})
+        return limits
 
     def _added(self, response_id: str, index: int, item: dict[str, Any], in_conversation: bool) -> list[dict[str, Any]]:
         pending = {**rt.public_item(item), "status": "in_progress"}
