@@ -16,8 +16,14 @@ import pytest
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
+from openai_mock import clock
+from openai_mock.control import runtime
+from openai_mock.generation.audio.codecs import to_g711
 from openai_mock.generation.audio.synthesis import SAMPLE_RATE, pcm_duration, synthesize
 from openai_mock.generation.tokens import count_tokens
+from openai_mock.resources.ratelimits import set_quota
+from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSession, default_session
+from openai_mock.web.auth import principal_for_key
 from tests.support.live_server import live_server
 from tests.support.spec import validate_component
 
@@ -252,8 +258,6 @@ def _ws_url(base_url: str, query: str = "model=gpt-realtime") -> str:
 
 
 def test_g711_in_and_out_with_manual_commit(client: openai.OpenAI) -> None:
-    from openai_mock.generation.audio.codecs import to_g711
-
     pcm = _silence(0.2) + synthesize(QUESTION, "alloy") + _silence(0.2)
     with client.realtime.connect(model="gpt-realtime") as connection:
         _next(connection)
@@ -382,8 +386,6 @@ def test_a_fault_control_refuses_the_connection(base_url: str) -> None:
 
 
 def test_latency_controls_pace_the_answer(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from openai_mock.control import runtime
-
     waits: list[float] = []
 
     async def record(seconds: float) -> None:
@@ -426,9 +428,6 @@ def test_unknown_model_and_unknown_socket_path(base_url: str) -> None:
 
 
 def test_oversized_and_odd_frames_in_process() -> None:
-    from openai_mock import clock
-    from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSession, default_session
-
     session, _ = RealtimeSession.start("t_test", default_session("sess_x", "gpt-realtime", clock.now_seconds()), 1)
     big = json.dumps({"type": "input_audio_buffer.append", "audio": "A" * MAX_EVENT_BYTES})
     assert session.receive(big)[0]["error"]["code"] == "event_too_large"
@@ -439,11 +438,6 @@ def test_oversized_and_odd_frames_in_process() -> None:
 
 
 def test_responses_count_against_the_quota(client: openai.OpenAI) -> None:
-    from openai_mock.resources.ratelimits import set_quota
-    from openai_mock.web.auth import principal_for_key
-
-    from openai_mock import clock
-
     clock.freeze(1_800_000_010)  # early in a rate-limit minute: the three responses share one window
     set_quota(principal_for_key("sk-test").tenant, 2, None)
     with client.realtime.connect(model="gpt-realtime") as connection:
