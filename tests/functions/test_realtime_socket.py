@@ -457,3 +457,31 @@ def test_responses_count_against_the_quota(client: openai.OpenAI) -> None:
         assert error["error"]["code"] == "rate_limit_exceeded"
         connection.session.update(session={"type": "realtime", "instructions": "Alive."})
         assert _next(connection)["type"] == "session.updated"
+
+
+def test_an_audio_item_is_heard_and_counted(client: openai.OpenAI) -> None:
+    question = "What is the weather in Berlin?"
+    spoken = client.audio.speech.create(model="tts-1", voice="nova", input=question, response_format="pcm").read()
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        _next(connection)
+        connection.session.update(session={"type": "realtime", "tools": [WEATHER], "tool_choice": "required"})
+        _next(connection)
+        connection.conversation.item.create(
+            item={
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_audio", "audio": base64.b64encode(spoken).decode()}],
+            }
+        )
+        added = _until(connection, "conversation.item.done")[0]["item"]
+        assert added["content"] == [{"type": "input_audio"}]  # the session keeps what it heard, not the bytes
+        connection.response.create()
+        done = _until(connection, "response.done")[-1]["response"]
+    call = done["output"][0]
+    assert (call["type"], call["name"], json.loads(call["arguments"])) == (
+        "function_call",
+        "get_weather",
+        {"city": "Berlin"},
+    )
+    seconds = len(spoken) / 2 / SAMPLE_RATE
+    assert done["usage"]["input_token_details"]["audio_tokens"] == math.ceil(round(seconds * 1000) / 1000 * 10)
