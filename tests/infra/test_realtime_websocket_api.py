@@ -34,9 +34,11 @@ def test_the_websocket_api_routes_every_route_key_to_the_realtime_function() -> 
 
 def test_the_function_may_answer_on_its_connections() -> None:
     policies = RESOURCES["RealtimeFunction"]["Properties"]["Policies"]
-    statements = [s for policy in policies if isinstance(policy, dict) for s in policy.get("Statement", ())]
+    granted = [p["Fn::If"][1] for p in policies if p["Fn::If"][0] == "RealtimeWebSocketEnabled"]
+    statements = [s for policy in granted for s in policy["Statement"]]
     assert any(
-        s["Action"] == "execute-api:ManageConnections" and "/realtime/*/@connections/*" in s["Resource"]["Fn::Sub"]
+        s["Action"] == "execute-api:ManageConnections"
+        and "${RealtimeWebSocketApi}/realtime/*/@connections/*" in s["Resource"]["Fn::Sub"]
         for s in statements
     )
     permission = next(iter(_of_type("AWS::Lambda::Permission").values()))["Properties"]
