@@ -54,8 +54,8 @@ async def create_call(request: Request) -> Response:
 
 @router.post("/calls/{call_id}/accept", operation_id="accept-realtime-call")
 async def accept_call(call_id: str, request: Request) -> Response:
-    session = await request.json() if await request.body() else {}
-    realtime_calls.accept_call(tenant_of(request), call_id, session)
+    body = await optional_json_body(request, realtime_calls.AcceptRequest)
+    realtime_calls.accept_call(tenant_of(request), call_id, body.model_dump() if body is not None else {})
     return Response(status_code=200)
 
 

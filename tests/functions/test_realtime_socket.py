@@ -16,8 +16,14 @@ import pytest
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
+from openai_mock import clock
+from openai_mock.control import runtime
+from openai_mock.generation.audio.codecs import to_g711
 from openai_mock.generation.audio.synthesis import SAMPLE_RATE, pcm_duration, synthesize
 from openai_mock.generation.tokens import count_tokens
+from openai_mock.resources.ratelimits import set_quota
+from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSession, default_session
+from openai_mock.web.auth import principal_for_key
 from tests.support.live_server import live_server
 from tests.support.spec import validate_component
 
@@ -252,8 +258,6 @@ def _ws_url(base_url: str, query: str = "model=gpt-realtime") -> str:
 
 
 def test_g711_in_and_out_with_manual_commit(client: openai.OpenAI) -> None:
-    from openai_mock.generation.audio.codecs import to_g711
-
     pcm = _silence(0.2) + synthesize(QUESTION, "alloy") + _silence(0.2)
     with client.realtime.connect(model="gpt-realtime") as connection:
         _next(connection)
@@ -382,8 +386,6 @@ def test_a_fault_control_refuses_the_connection(base_url: str) -> None:
 
 
 def test_latency_controls_pace_the_answer(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from openai_mock.control import runtime
-
     waits: list[float] = []
 
     async def record(seconds: float) -> None:
@@ -426,9 +428,6 @@ def test_unknown_model_and_unknown_socket_path(base_url: str) -> None:
 
 
 def test_oversized_and_odd_frames_in_process() -> None:
-    from openai_mock import clock
-    from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSession, default_session
-
     session, _ = RealtimeSession.start("t_test", default_session("sess_x", "gpt-realtime", clock.now_seconds()), 1)
     big = json.dumps({"type": "input_audio_buffer.append", "audio": "A" * MAX_EVENT_BYTES})
     assert session.receive(big)[0]["error"]["code"] == "event_too_large"
@@ -436,3 +435,53 @@ def test_oversized_and_odd_frames_in_process() -> None:
     error = session.receive(odd)[0]["error"]
     assert (error["code"], error["param"]) == ("invalid_audio", "audio")
     assert session.receive(json.dumps({"type": "input_audio_buffer.clear"}))[0]["type"] == "input_audio_buffer.cleared"
+
+
+def test_responses_count_against_the_quota(client: openai.OpenAI) -> None:
+    clock.freeze(1_800_000_010)  # early in a rate-limit minute: the three responses share one window
+    set_quota(principal_for_key("sk-test").tenant, 2, None)
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        _next(connection)
+        connection.response.create(response={"output_modalities": ["text"]})
+        first = _until(connection, "response.done")
+        limits = {limit["name"]: limit for limit in _of(first, "rate_limits.updated")[0]["rate_limits"]}
+        assert (limits["requests"]["limit"], limits["requests"]["remaining"]) == (2, 1)
+        assert (
+            limits["tokens"]["remaining"] == limits["tokens"]["limit"] - first[-1]["response"]["usage"]["total_tokens"]
+        )
+        connection.response.create(response={"output_modalities": ["text"]})
+        _until(connection, "response.done")
+        connection.response.create(response={"output_modalities": ["text"]})
+        error = _next(connection)
+        assert error["type"] == "error", error
+        assert error["error"]["code"] == "rate_limit_exceeded"
+        connection.session.update(session={"type": "realtime", "instructions": "Alive."})
+        assert _next(connection)["type"] == "session.updated"
+
+
+def test_an_audio_item_is_heard_and_counted(client: openai.OpenAI) -> None:
+    question = "What is the weather in Berlin?"
+    spoken = client.audio.speech.create(model="tts-1", voice="nova", input=question, response_format="pcm").read()
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        _next(connection)
+        connection.session.update(session={"type": "realtime", "tools": [WEATHER], "tool_choice": "required"})
+        _next(connection)
+        connection.conversation.item.create(
+            item={
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_audio", "audio": base64.b64encode(spoken).decode()}],
+            }
+        )
+        added = _until(connection, "conversation.item.done")[0]["item"]
+        assert added["content"] == [{"type": "input_audio"}]  # the session keeps what it heard, not the bytes
+        connection.response.create()
+        done = _until(connection, "response.done")[-1]["response"]
+    call = done["output"][0]
+    assert (call["type"], call["name"], json.loads(call["arguments"])) == (
+        "function_call",
+        "get_weather",
+        {"city": "Berlin"},
+    )
+    seconds = len(spoken) / 2 / SAMPLE_RATE
+    assert done["usage"]["input_token_details"]["audio_tokens"] == math.ceil(round(seconds * 1000) / 1000 * 10)

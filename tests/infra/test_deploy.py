@@ -104,8 +104,16 @@ WORKER = "WebhooksFunction"
 def test_function_may_only_touch_the_table_the_bucket_and_the_webhooks_queue(function: str) -> None:
     """Least privilege: CRUD on this stack's table (every function) and bucket (functions storing bytes), sending
     to the webhooks queue (functions scheduling webhooks), granted only when persistence is on; nothing else
-    (no managed policies, no inline statements)."""
+    (no managed policies, no inline statements), but for RealtimeFunction's right to answer on this stack's
+    Realtime WebSocket API (docs/realtime.md)."""
     policies = _policy_statements(function)
+    if function == "RealtimeFunction":
+        websocket = [p for p in policies if p["Fn::If"][0] == "RealtimeWebSocketEnabled"]
+        assert len(websocket) == 1
+        (statement,) = websocket[0]["Fn::If"][1]["Statement"]
+        assert statement["Action"] == "execute-api:ManageConnections"
+        assert "${RealtimeWebSocketApi}/realtime/*/@connections/*" in statement["Resource"]["Fn::Sub"]
+        policies = [p for p in policies if p not in websocket]
     granted = []
     for policy in policies:
         condition, when_on, when_off = policy["Fn::If"]

@@ -55,3 +55,32 @@ def test_audio_fragments_fit_websocket_frames() -> None:
     fragments = rt.audio_fragments(data)
     assert all(len(fragment) <= 12_800 for fragment in fragments)
     assert b"".join(base64.b64decode(fragment) for fragment in fragments) == data
+
+
+def test_the_session_answers_any_json_with_events() -> None:
+    """Whatever the client sends, the core answers server events (an `error` at worst), never an exception."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from openai_mock import clock
+    from openai_mock.resources.realtime_session import CLIENT_EVENTS, RealtimeSession, default_session
+
+    values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=3),
+        max_leaves=12,
+    )
+    keys = st.sampled_from(
+        ["session", "item", "response", "audio", "item_id", "audio_end_ms", "content_index", "input"]
+    )
+
+    @settings(max_examples=150, deadline=None, derandomize=True)
+    @given(kind=st.sampled_from(CLIENT_EVENTS), fields=st.dictionaries(keys, values, max_size=3))
+    def run(kind: str, fields: dict[str, object]) -> None:
+        session, _ = RealtimeSession.start("t_fuzz", default_session("sess_f", "gpt-realtime", clock.now_seconds()), 1)
+        events = session.receive(json.dumps({"type": kind, **fields}))
+        assert events and all(isinstance(event["type"], str) and event["event_id"] for event in events)
+
+    run()

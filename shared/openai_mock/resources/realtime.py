@@ -289,8 +289,24 @@ def _transcription_session(given: dict[str, Any], now: int, expires_at: int) -> 
         },
     }
     if "turn_detection" in audio:
-        session_input["turn_detection"] = audio["turn_detection"]
+        detection = audio["turn_detection"]
+        if detection is not None:
+            if not isinstance(detection, dict):
+                raise invalid_request(
+                    "Invalid type for 'session.audio.input.turn_detection': expected an object.",
+                    "session.audio.input.turn_detection",
+                    "invalid_type",
+                )
+            detection = core.check_turn_detection(
+                {"type": "server_vad", **detection}, "session.audio.input.turn_detection"
+            )
+        session_input["turn_detection"] = detection
     if audio.get("noise_reduction") is not None:
+        check_enum(
+            (audio["noise_reduction"] or {}).get("type"),
+            ("near_field", "far_field"),
+            "session.audio.input.noise_reduction.type",
+        )
         session_input["noise_reduction"] = audio["noise_reduction"]
     check_enum(
         session_input["format"].get("type"),

@@ -23,6 +23,12 @@ from openai_mock.store import get_store
 _FORBID = ConfigDict(extra="forbid")
 
 
+class AcceptRequest(BaseModel):
+    """The session the accepted call runs (RealtimeSessionCreateRequestGA): checked like `session.update`."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 class ReferRequest(BaseModel):
     model_config = _FORBID
     target_uri: str

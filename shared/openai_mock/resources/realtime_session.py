@@ -62,7 +62,6 @@ CLIENT_EVENTS = (
 # Close codes: what the API closes a socket with when it refuses it or ends the session.
 CLOSE_REFUSED = 3000  # reason "invalid_request_error": the error event sent before it says why
 CLOSE_NORMAL = 1000
-RATE_LIMITS = {"requests": 5000, "tokens": 40000}
 
 
 class _Expired(Exception):
@@ -117,9 +116,11 @@ def _check_format(value: Any, param: str) -> None:
         raise invalid_request(f"Invalid '{param}.rate': audio/pcm is 24000 Hz only.", f"{param}.rate", "invalid_value")
 
 
-def _check_turn_detection(value: Any, param: str) -> dict[str, Any] | None:
+def check_turn_detection(value: Any, param: str) -> dict[str, Any] | None:
     if value is None:
         return None
+    if not isinstance(value, Mapping):
+        raise invalid_request(f"Invalid type for '{param}': expected an object.", param, "invalid_type")
     kind = value.get("type")
     check_enum(kind, ("server_vad", "semantic_vad"), f"{param}.type")
     if kind == "semantic_vad":
@@ -170,10 +171,64 @@ def _check_max_tokens(value: Any, param: str) -> None:
     check_range(value, param, 1, 4096)
 
 
+SESSION_KEYS = frozenset(
+    {
+        "type", "object", "id", "model", "output_modalities", "instructions", "tools", "tool_choice",
+        "max_output_tokens", "tracing", "truncation", "expires_at", "audio", "include", "prompt", "reasoning",
+        "parallel_tool_calls",
+    }
+)  # fmt: skip
+
+
+def _check_extras(session: dict[str, Any]) -> None:
+    """The session's less common fields: unknown ones refused, the others checked as the spec types them."""
+    for key in session:
+        if key not in SESSION_KEYS:
+            raise invalid_request(f"Unknown parameter: 'session.{key}'.", f"session.{key}", "unknown_parameter")
+    reasoning = session.get("reasoning")
+    if reasoning is not None:
+        if not isinstance(reasoning, Mapping):
+            raise invalid_request(
+                "Invalid type for 'session.reasoning': expected an object.", "session.reasoning", "invalid_type"
+            )
+        if reasoning.get("effort") is not None:
+            check_enum(reasoning["effort"], ("minimal", "low", "medium", "high", "xhigh"), "session.reasoning.effort")
+    for index, item in enumerate(session.get("include") or []):
+        check_enum(item, ("item.input_audio_transcription.logprobs",), f"session.include[{index}]")
+    truncation = session.get("truncation", "auto")
+    if isinstance(truncation, Mapping):
+        check_enum(truncation.get("type"), ("retention_ratio",), "session.truncation.type")
+        ratio = truncation.get("retention_ratio")
+        if isinstance(ratio, bool) or not isinstance(ratio, int | float):
+            raise invalid_request(
+                "Missing required parameter: 'session.truncation.retention_ratio'.",
+                "session.truncation.retention_ratio",
+                "missing_required_parameter",
+            )
+        check_range(ratio, "session.truncation.retention_ratio", 0, 1, decimal=True)
+    else:
+        check_enum(truncation, ("auto", "disabled"), "session.truncation")
+    tracing = session.get("tracing")
+    if tracing is not None and not isinstance(tracing, Mapping):
+        check_enum(tracing, ("auto",), "session.tracing")
+    prompt = session.get("prompt")
+    if prompt is not None and not (isinstance(prompt, Mapping) and isinstance(prompt.get("id"), str)):
+        raise invalid_request(
+            "Missing required parameter: 'session.prompt.id'.", "session.prompt.id", "missing_required_parameter"
+        )
+    if "parallel_tool_calls" in session and not isinstance(session["parallel_tool_calls"], bool):
+        raise invalid_request(
+            "Invalid type for 'session.parallel_tool_calls': expected a boolean.",
+            "session.parallel_tool_calls",
+            "invalid_type",
+        )
+
+
 def check_session(session: dict[str, Any], models: tuple[str, ...]) -> dict[str, Any]:
     """A merged session configuration checked as the API checks it (`session.…` params); returns it with
     turn detection's defaults filled in."""
     check_enum(session.get("type"), ("realtime",), "session.type")
+    _check_extras(session)
     check_enum(session.get("model"), models, "session.model")
     _check_modalities(session.get("output_modalities"), "session.output_modalities")
     if not isinstance(session.get("instructions"), str):
@@ -183,12 +238,17 @@ def check_session(session: dict[str, Any], models: tuple[str, ...]) -> dict[str,
     _check_tools(session.get("tools"), session.get("tool_choice"), "session")
     _check_max_tokens(session.get("max_output_tokens"), "session.max_output_tokens")
     audio = session.get("audio") or {}
+    for param, value in (("audio", audio), ("audio.input", audio.get("input")), ("audio.output", audio.get("output"))):
+        if value is not None and not isinstance(value, dict):
+            raise invalid_request(
+                f"Invalid type for 'session.{param}': expected an object.", f"session.{param}", "invalid_type"
+            )
     inp, out = audio.get("input") or {}, audio.get("output") or {}
     _check_format(inp.get("format"), "session.audio.input.format")
     _check_format(out.get("format"), "session.audio.output.format")
     check_enum(out.get("voice"), VOICES, "session.audio.output.voice")
     check_range(out.get("speed"), "session.audio.output.speed", 0.25, 1.5, decimal=True)
-    inp["turn_detection"] = _check_turn_detection(inp.get("turn_detection"), "session.audio.input.turn_detection")
+    inp["turn_detection"] = check_turn_detection(inp.get("turn_detection"), "session.audio.input.turn_detection")
     if inp.get("transcription") is not None:
         check_enum(
             (inp["transcription"] or {}).get("model"), TRANSCRIPTION_MODELS, "session.audio.input.transcription.model"
@@ -321,6 +381,11 @@ class RealtimeSession:
         except OpenAIError as error:
             self.state = snapshot
             events = [self.error(error.message, error.code, error.param, event_id, error.type)]
+        except (TypeError, AttributeError, KeyError, ValueError):
+            # A field of the wrong JSON type deep inside the event: the checks above name the common ones.
+            self.state = snapshot
+            message = f"Invalid '{kind}' event: a field has the wrong type or shape."
+            events = [self.error(message, "invalid_value", None, event_id)]
         return self.stamped(events)
 
     # ------------------------------------------------------------------------------------------ session
@@ -806,29 +871,43 @@ class RealtimeSession:
         if status == "incomplete":
             done["status_details"] = {"type": "incomplete", "reason": "max_output_tokens"}
         events.append({"type": "response.done", "response": done})
-        total = done["usage"]["total_tokens"]
         # Sent as a response begins (the mock knows its size already: it is generated whole).
-        events.insert(
-            1,
-            {
-                "type": "rate_limits.updated",
-                "rate_limits": [
-                    {
-                        "name": "requests",
-                        "limit": RATE_LIMITS["requests"],
-                        "remaining": RATE_LIMITS["requests"] - 1,
-                        "reset_seconds": 0.012,
-                    },
-                    {
-                        "name": "tokens",
-                        "limit": RATE_LIMITS["tokens"],
-                        "remaining": max(0, RATE_LIMITS["tokens"] - total),
-                        "reset_seconds": round(total * 60 / RATE_LIMITS["tokens"], 3),
-                    },
-                ],
-            },
-        )
+        events.insert(1, {"type": "rate_limits.updated", "rate_limits": self._account(done["usage"])})
         return events
+
+    def _account(self, usage: dict[str, Any]) -> list[dict[str, Any]]:
+        """Count the response against the tenant's quota, as every model request is (`ratelimits`): past it, the
+        429's `rate_limit_exceeded` is the frame's `error` and the response never happened. Returns the limits
+        as `rate_limits.updated` shows them."""
+        from types import SimpleNamespace
+
+        from openai_mock.resources import ratelimits
+
+        holder = SimpleNamespace(state=SimpleNamespace(principal=None))
+        details_in, details_out = usage["input_token_details"], usage["output_token_details"]
+        ratelimits.record_usage(
+            holder,  # type: ignore[arg-type]  # record_usage only writes its headers on `.state`
+            self.state["tenant"],
+            self.session["model"],
+            usage["total_tokens"],
+            "completions",
+            input_tokens=usage["input_tokens"],
+            output_tokens=usage["output_tokens"],
+            input_cached_tokens=details_in["cached_tokens"],
+            input_audio_tokens=details_in["audio_tokens"],
+            output_audio_tokens=details_out["audio_tokens"],
+        )
+        headers = {
+            name.decode(): int(value)
+            for name, value in getattr(holder.state, ratelimits.RATE_LIMIT_STATE_KEY)
+            if value.isdigit()
+        }
+        limits = []
+        for name in ("requests", "tokens"):
+            limit, remaining = headers[f"x-ratelimit-limit-{name}"], headers[f"x-ratelimit-remaining-{name}"]
+            reset = round((limit - remaining) * 60 / limit, 3) if limit else 0.0
+            limits.append({"name": name, "limit": limit, "remaining": remaining, "reset_seconds": reset})
+        return limits
 
     def _added(self, response_id: str, index: int, item: dict[str, Any], in_conversation: bool) -> list[dict[str, Any]]:
         pending = {**rt.public_item(item), "status": "in_progress"}

@@ -93,14 +93,26 @@ def _secret(key: str) -> tuple[str, dict[str, Any]] | Refused:
         return _refused("Invalid ephemeral client secret provided.", "invalid_api_key", 401)
     if record["expires_at"] <= clock.now_seconds():
         return _refused("The ephemeral client secret has expired: create a new one.", "invalid_api_key", 401)
-    if record.get("used"):
-        return _refused(
-            "The ephemeral client secret has already been used to connect: each one opens one session.",
-            "invalid_api_key",
-            401,
-        )
-    store.update(GLOBAL_TENANT, SECRETS, record["id"], lambda current: {**current, "used": True})
+    spent = _refused(
+        "The ephemeral client secret has already been used to connect: each one opens one session.",
+        "invalid_api_key",
+        401,
+    )
+
+    def spend(current: dict[str, Any]) -> dict[str, Any]:
+        if current.get("used"):  # re-read on every retry: of two connections racing, one wins
+            raise _AlreadySpent
+        return {**current, "used": True}
+
+    try:
+        store.update(GLOBAL_TENANT, SECRETS, record["id"], spend)
+    except _AlreadySpent:
+        return spent
     return record["tenant"], record["session"]
+
+
+class _AlreadySpent(Exception):
+    pass
 
 
 def _listening(pinned: Mapping[str, Any]) -> dict[str, Any]:
