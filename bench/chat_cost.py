@@ -64,10 +64,10 @@ def _burst(tree: Path, requests: int) -> None:
             answer = client.post("/v1/chat/completions", json={"model": "gpt-4o-mini", **body}, headers=headers)
             answer.raise_for_status()
 
-    for number in range(3):
+    for _ in range(3):
         ask()
     helper.bench_start()
-    for number in range(requests):
+    for _ in range(requests):
         ask()
     helper.bench_stop(b"burst")
 
