@@ -505,3 +505,35 @@ def test_an_item_whose_work_failed_is_looked_at_again_after_its_lease(
     webhooks.run_due()
     event = _unwrap(client, receiver.next(timeout=1), endpoint["secret"])
     assert (event.type, event.data.id) == ("response.completed", response.id)
+
+
+def test_eval_runs_fire_their_events_when_they_finish_or_are_canceled(
+    http: TestClient, client: openai.OpenAI, receiver: Receiver
+) -> None:
+    endpoint = _register(http, receiver.url, ["eval.run.*"])
+    evaluation = client.evals.create(
+        data_source_config={
+            "type": "custom",
+            "item_schema": {"type": "object", "properties": {"answer": {"type": "string"}}},
+            "include_sample_schema": False,
+        },
+        testing_criteria=[
+            {
+                "type": "string_check",
+                "name": "is yes",
+                "input": "{{item.answer}}",
+                "reference": "yes",
+                "operation": "eq",
+            }
+        ],
+    )
+    source = {"type": "jsonl", "source": {"type": "file_content", "content": [{"item": {"answer": "yes"}}] * 3}}
+    finished = client.evals.runs.create(evaluation.id, data_source=source)  # type: ignore[arg-type]
+    canceled = client.evals.runs.create(evaluation.id, data_source=source)  # type: ignore[arg-type]
+    client.evals.runs.cancel(canceled.id, eval_id=evaluation.id)
+    _advance(http, 3_600)  # nobody reads the runs: the events fire by the clock alone
+    webhooks.run_due()
+    events = [_unwrap(client, received, endpoint["secret"]) for received in receiver.drain()]
+    assert sorted((event.type, event.data.id) for event in events) == sorted(
+        [("eval.run.succeeded", finished.id), ("eval.run.canceled", canceled.id)]
+    )

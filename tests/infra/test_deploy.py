@@ -95,8 +95,8 @@ TABLE = {"DynamoDBCrudPolicy": {"TableName": {"Ref": "ObjectsTable"}}}
 BUCKET = {"S3CrudPolicy": {"BucketName": {"Ref": "BlobsBucket"}}}
 WAKE_WEBHOOKS = {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": "WebhooksQueue.QueueName"}}}
 # The functions whose requests schedule webhook wake-ups (docs/webhooks.md): background responses, batches and
-# fine-tuning jobs (created, cancelled), and the controls (clock moves, test sends).
-SCHEDULING = {"ResponsesFunction", "BatchesFunction", "FineTuningFunction", "MockControlsFunction"}
+# fine-tuning jobs and eval runs (created, cancelled), and the controls (clock moves, test sends).
+SCHEDULING = {"ResponsesFunction", "BatchesFunction", "FineTuningFunction", "EvalsFunction", "MockControlsFunction"}
 WORKER = "WebhooksFunction"
 
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_metadata
+from openai_mock.control import webhooks
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.generation import chat as chat_builder
@@ -906,6 +907,8 @@ def create_run(tenant: str, eval_id: str, body: CreateRunRequest) -> Object:
     for output_item in items:  # items first: a stored run always has its items
         store.create(tenant, f"{OUTPUT_ITEMS}/{run_id}", output_item)
     stored = store.create(tenant, f"{RUNS}/{eval_id}", run)
+    store.create(tenant, RUN_OWNERS, {"id": run_id, "eval_id": eval_id})
+    webhooks.watch(tenant, "eval.run", run_id, at=started if failure else finished)
     return _public_run(stored, now)
 
 
@@ -1046,6 +1049,7 @@ def cancel_run(tenant: str, eval_id: str, run_id: str) -> Object:
     canceled = get_store().update(tenant, f"{RUNS}/{eval_id}", run_id, cancel)
     if canceled is None:
         raise not_found("EvalRun", run_id, "run_id")
+    webhooks.watch(tenant, "eval.run", run_id, at=now)  # `eval.run.canceled`, now
     return _public_run(_settle(tenant, canceled, now), now)
 
 
@@ -1081,3 +1085,26 @@ def retrieve_output_item(tenant: str, eval_id: str, run_id: str, output_item_id:
     if item is None or item["created_at"] > _end(run, now):
         raise not_found("EvalRunOutputItem", output_item_id, "output_item_id")
     return item
+
+
+# --------------------------------------------------------------------------- webhooks
+
+RUN_OWNERS = "eval.run.owner"  # run id -> its eval: a webhook resolver is given the run id alone
+_RUN_EVENTS = {"completed": "eval.run.succeeded", "failed": "eval.run.failed", "canceled": "eval.run.canceled"}
+
+
+def _webhook_outcome(tenant: str, run_id: str) -> webhooks.Outcome:
+    """Which event a run ended with, and when (by the tenant's clock), or when to look again."""
+    owner = get_store().get(tenant, RUN_OWNERS, run_id)
+    run = owner and get_store().get(tenant, f"{RUNS}/{owner['eval_id']}", run_id)
+    if not run:
+        return None  # deleted: nothing to tell
+    now = clock.now_seconds()
+    status = status_at(run, now)
+    if status not in _RUN_EVENTS:
+        return webhooks.NotYet(max(run["_finished"], now))
+    at = {"completed": run["_finished"], "failed": run["_started"], "canceled": run["_canceled_at"]}[status]
+    return webhooks.Finished(_RUN_EVENTS[status], at)
+
+
+webhooks.register_source("eval.run", _webhook_outcome)

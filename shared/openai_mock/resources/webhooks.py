@@ -11,11 +11,11 @@ from typing import Any
 
 from openai_mock.control import webhooks
 from openai_mock.logs import logger
-from openai_mock.resources import batches, fine_tuning, responses
+from openai_mock.resources import batches, evals, fine_tuning, responses
 
 # Imported for their `register_source`: a resource that `watch`es its objects must be listed here, or the worker
 # cannot resolve them (it then keeps the item and logs the missing source).
-SOURCES = (responses, batches, fine_tuning)
+SOURCES = (responses, batches, fine_tuning, evals)
 
 
 def handle_queue_event(event: Mapping[str, Any]) -> dict[str, Any]:
