@@ -37,7 +37,7 @@ _COMMANDS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 _SHELL_WORDS = frozenset(
     {"run", "execute", "command", "shell", "terminal", "bash", "ls", "list", "files", "directory", "folder", "disk"}
-    | {"process", "processes", "install", "git", "uptime", "memory", "pwd", "cwd", "whoami"}
+    | {"process", "processes", "install", "git", "uptime", "memory", "pwd", "cwd", "whoami", "version", "pytest"}
 )
 _EDIT_WORDS = frozenset(
     {"create", "add", "write", "update", "edit", "change", "fix", "modify", "delete", "remove", "patch", "append"}

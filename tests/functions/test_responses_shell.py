@@ -1,0 +1,303 @@
+"""The Responses tools whose calls the client runs, through the official SDK: `local_shell`, `shell` (the function
+shell tool) and `apply_patch`. The model emits the call, the client sends its output back (by
+`previous_response_id` or the whole input), and the answer reports what the output says."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+import pytest
+
+from tests.support.spec import assert_conforms, validate_component
+
+
+def _raw(client: openai.OpenAI, **body: object) -> dict[str, Any]:
+    raw = client.responses.with_raw_response.create(model=body.pop("model", "gpt-5.1"), **body)  # type: ignore[call-overload]
+    data = raw.http_response.json()
+    assert_conforms("POST", "/v1/responses", 200, data)
+    return data  # type: ignore[no-any-return]
+
+
+def _only(response: dict[str, Any], kind: str) -> dict[str, Any]:
+    items = [item for item in response["output"] if item["type"] != "reasoning"]
+    assert [item["type"] for item in items] == [kind]
+    return items[0]
+
+
+def _answer(response: dict[str, Any]) -> str:
+    (message,) = [item for item in response["output"] if item["type"] == "message"]
+    return str(message["content"][0]["text"])
+
+
+# --------------------------------------------------------------------------------------------- shell
+
+
+def test_shell_runs_the_back_quoted_command_then_reports_its_output(client: openai.OpenAI) -> None:
+    tool = {"type": "shell", "environment": {"type": "local"}}
+    first = _raw(client, input="Run `wc -l README.md` in the repo", tools=[tool])
+    call = _only(first, "shell_call")
+    assert call["id"].startswith("sh_") and call["status"] == "completed"
+    assert call["action"] == {"commands": ["wc -l README.md"], "timeout_ms": None, "max_output_length": None}
+    assert call["environment"] == {"type": "local"}
+    assert first["usage"]["output_tokens"] > 0
+
+    output = {"stdout": "412 README.md\n", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}
+    second = _raw(
+        client,
+        previous_response_id=first["id"],
+        input=[{"type": "shell_call_output", "call_id": call["call_id"], "output": [output]}],
+        tools=[tool],
+    )
+    assert "412" in _answer(second)
+    items = client.responses.input_items.list(second["id"])
+    assert [item.type for item in items.data] == ["shell_call_output"]
+    assert_conforms(
+        "GET", "/v1/responses/{response_id}/input_items", 200, items.model_dump(mode="json", exclude_unset=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("prompt", "command"),
+    [("List the files in this project", "ls -la"), ("How much disk space is left?", "df -h")],
+)
+def test_shell_picks_a_command_for_what_is_asked(client: openai.OpenAI, prompt: str, command: str) -> None:
+    call = _only(_raw(client, input=prompt, tools=[{"type": "shell"}]), "shell_call")
+    assert call["action"]["commands"] == [command]
+
+
+def test_shell_is_left_unused_when_nothing_is_to_be_run(client: openai.OpenAI) -> None:
+    response = _raw(client, input="What is the capital of France?", tools=[{"type": "shell"}])
+    assert [item["type"] for item in response["output"] if item["type"] != "reasoning"] == ["message"]
+    forced = _raw(
+        client, input="What is the capital of France?", tools=[{"type": "shell"}], tool_choice={"type": "shell"}
+    )
+    assert _only(forced, "shell_call")["action"]["commands"] == ["ls"]
+
+
+def test_shell_output_sent_with_the_whole_input_is_answered(client: openai.OpenAI) -> None:
+    tool = {"type": "shell", "environment": {"type": "container_reference", "container_id": "cntr_abc"}}
+    first = _raw(client, input="Show me the python version", tools=[tool], store=False)
+    call = _only(first, "shell_call")
+    assert call["action"]["commands"] == ["python3 --version"]
+    assert call["environment"] == {"type": "container_reference", "container_id": "cntr_abc"}
+    timed_out = {"stdout": "", "stderr": "Python 3.12.4\n", "outcome": {"type": "exit", "exit_code": 0}}
+    second = _raw(
+        client,
+        input=[
+            {"role": "user", "content": "Show me the python version"},
+            call,
+            {"type": "shell_call_output", "call_id": call["call_id"], "output": [timed_out]},
+        ],
+        tools=[tool],
+    )
+    assert "3.12.4" in _answer(second)
+
+
+def test_streamed_shell_call_sends_its_command_events(client: openai.OpenAI) -> None:
+    events = list(
+        client.responses.create(
+            model="gpt-5.1",
+            input="Run this:\n```\nls -la\ngit status\n```",
+            tools=[{"type": "shell"}],
+            stream=True,
+            stream_options={"include_obfuscation": True},
+        )
+    )
+    kinds = [event.type for event in events]
+    added = [event for event in events if event.type == "response.shell_call_command.added"]
+    done = [event for event in events if event.type == "response.shell_call_command.done"]
+    assert [event.command_index for event in added] == [0, 1]  # type: ignore[attr-defined]
+    assert [event.command for event in done] == ["ls -la", "git status"]  # type: ignore[attr-defined]
+    assert kinds.index("response.output_item.added") < kinds.index("response.shell_call_command.added")
+    assert kinds.index("response.shell_call_command.done") < kinds.index("response.output_item.done")
+    opened = next(event for event in events if event.type == "response.output_item.added")
+    assert opened.item.status == "in_progress"  # type: ignore[attr-defined]
+    for event in events:
+        validate_component("ResponseStreamEvent", event.model_dump(mode="json", exclude_unset=True))
+    assert [event.sequence_number for event in events] == list(range(len(events)))
+    assert events[-1].response.output[0].action.commands == ["ls -la", "git status"]  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------------------------- local_shell
+
+
+def test_local_shell_exec_action_and_its_output_answered(client: openai.OpenAI) -> None:
+    first = _raw(client, model="codex-mini-latest", input="List the files here", tools=[{"type": "local_shell"}])
+    call = _only(first, "local_shell_call")
+    assert call["id"].startswith("lsh_")
+    assert call["action"] == {
+        "type": "exec",
+        "command": ["ls", "-la"],
+        "env": {},
+        "timeout_ms": None,
+        "user": None,
+        "working_directory": None,
+    }
+    piped = _only(
+        _raw(client, model="codex-mini-latest", input="Run `ps aux | grep python`", tools=[{"type": "local_shell"}]),
+        "local_shell_call",
+    )
+    assert piped["action"]["command"] == ["bash", "-lc", "ps aux | grep python"]
+
+    output = json.dumps({"stdout": "app.py\nsetup.cfg\n", "stderr": "", "exit_code": 0})
+    # The SDK's type names the call by `id`; the real API's docs by `call_id`: both are accepted.
+    for reference in ({"id": call["call_id"]}, {"call_id": call["call_id"]}):
+        second = _raw(
+            client,
+            model="codex-mini-latest",
+            previous_response_id=first["id"],
+            input=[{"type": "local_shell_call_output", "output": output, **reference}],
+            tools=[{"type": "local_shell"}],
+        )
+        assert "setup.cfg" in _answer(second)
+
+
+# --------------------------------------------------------------------------------------------- apply_patch
+
+
+def test_apply_patch_creates_then_updates_the_named_file(client: openai.OpenAI) -> None:
+    tool = {"type": "apply_patch"}
+    first = _raw(client, input="Create a file docs/usage.md describing the command line", tools=[tool])
+    call = _only(first, "apply_patch_call")
+    assert call["id"].startswith("apc_") and call["status"] == "completed"
+    operation = call["operation"]
+    assert (operation["type"], operation["path"]) == ("create_file", "docs/usage.md")
+    lines = operation["diff"].splitlines()
+    assert lines[0].startswith("+# ") and all(line.startswith("+") for line in lines)
+
+    done = _raw(
+        client,
+        previous_response_id=first["id"],
+        input=[{"type": "apply_patch_call_output", "call_id": call["call_id"], "status": "completed", "output": None}],
+        tools=[tool],
+    )
+    assert "applied" in _answer(done)
+    again = _raw(client, previous_response_id=done["id"], input="Now add an example to docs/usage.md", tools=[tool])
+    update = _only(again, "apply_patch_call")["operation"]
+    assert (update["type"], update["path"]) == ("update_file", "docs/usage.md")
+    assert update["diff"].startswith("@@\n+")
+
+
+def test_apply_patch_deletes_and_failed_patches_are_reported(client: openai.OpenAI) -> None:
+    tool = {"type": "apply_patch"}
+    first = _raw(client, input="Delete the file old_config.yaml, it is unused", tools=[tool])
+    call = _only(first, "apply_patch_call")
+    assert call["operation"] == {"type": "delete_file", "path": "old_config.yaml"}
+    failed = _raw(
+        client,
+        previous_response_id=first["id"],
+        input=[
+            {
+                "type": "apply_patch_call_output",
+                "call_id": call["call_id"],
+                "status": "failed",
+                "output": "old_config.yaml: no such file",
+            }
+        ],
+        tools=[tool],
+    )
+    assert "no such file" in _answer(failed)
+
+
+def test_a_file_edit_goes_to_apply_patch_and_a_question_to_no_tool(client: openai.OpenAI) -> None:
+    tools = [{"type": "shell"}, {"type": "apply_patch"}]
+    edit = _raw(client, input="Fix the typo in src/app.py", tools=tools)
+    assert _only(edit, "apply_patch_call")["operation"]["type"] == "update_file"
+    run = _raw(client, input="Run `pytest -q`", tools=tools)
+    assert _only(run, "shell_call")["action"]["commands"] == ["pytest -q"]
+    chat = _raw(client, input="Tell me a joke", tools=tools)
+    assert [item["type"] for item in chat["output"] if item["type"] != "reasoning"] == ["message"]
+
+
+# --------------------------------------------------------------------------------------------- bad input
+
+
+def test_an_output_must_answer_a_call(client: openai.OpenAI) -> None:
+    output = {"stdout": "", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.responses.create(
+            model="gpt-5.1",
+            input=[{"type": "shell_call_output", "call_id": "call_nope", "output": [output]}],
+            tools=[{"type": "shell"}],
+        )
+    assert raised.value.body["param"] == "input"  # type: ignore[index]
+    assert "call_nope" in raised.value.body["message"]  # type: ignore[index]
+
+
+_CALL = {"type": "shell_call", "call_id": "call_1", "action": {"commands": ["ls"]}}
+_OUT = {"stdout": "", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}
+
+
+@pytest.mark.parametrize(
+    ("items", "param"),
+    [
+        ([{"type": "shell_call", "call_id": "call_1"}], "input[0].action"),
+        ([{"type": "shell_call", "call_id": "call_1", "action": {"commands": "ls"}}], "input[0].action.commands"),
+        ([_CALL, {"type": "shell_call_output", "call_id": "call_1"}], "input[1].output"),
+        (
+            [_CALL, {"type": "shell_call_output", "call_id": "call_1", "output": [{**_OUT, "outcome": {"type": "x"}}]}],
+            "input[1].output[0].outcome.type",
+        ),
+        (
+            [_CALL, {"type": "shell_call_output", "call_id": "call_1", "output": [{"stdout": "", "outcome": {}}]}],
+            "input[1].output[0].stderr",
+        ),
+        ([{"type": "local_shell_call", "call_id": "c", "action": {"type": "exec"}}], "input[0].action.command"),
+        ([{"type": "local_shell_call_output", "output": "x"}], "input[0].call_id"),
+        (
+            [{"type": "apply_patch_call", "call_id": "c", "status": "completed", "operation": {"type": "move_file"}}],
+            "input[0].operation.type",
+        ),
+        (
+            [
+                {
+                    "type": "apply_patch_call",
+                    "call_id": "c",
+                    "status": "completed",
+                    "operation": {"type": "create_file", "path": "a.txt"},
+                }
+            ],
+            "input[0].operation.diff",
+        ),
+        ([{"type": "apply_patch_call_output", "call_id": "c"}], "input[0].status"),
+    ],
+)
+def test_malformed_items_are_400_naming_the_param(
+    client: openai.OpenAI, items: list[dict[str, object]], param: str
+) -> None:
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.responses.create(model="gpt-5.1", input=items, tools=[{"type": "shell"}])  # type: ignore[arg-type]
+    assert raised.value.body["param"] == param  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("tool", "param"),
+    [
+        ({"type": "shell", "environment": {"type": "cloud"}}, "tools[0].environment.type"),
+        ({"type": "shell", "environment": {"type": "container_reference"}}, "tools[0].environment.container_id"),
+        ({"type": "shell", "environment": "local"}, "tools[0].environment"),
+        ({"type": "apply_patch", "allowed_callers": ["someone"]}, "tools[0].allowed_callers[0]"),
+    ],
+)
+def test_bad_tool_params_are_400_naming_the_param(client: openai.OpenAI, tool: dict[str, object], param: str) -> None:
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.responses.create(model="gpt-5.1", input="Hi", tools=[tool])  # type: ignore[list-item]
+    assert raised.value.body["param"] == param  # type: ignore[index]
+
+
+def test_local_shell_cannot_be_forced_and_a_choice_must_be_declared(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as forced:
+        client.responses.create(
+            model="gpt-5.1",
+            input="Hi",
+            tools=[{"type": "local_shell"}],
+            tool_choice={"type": "local_shell"},  # type: ignore[arg-type]
+        )
+    assert forced.value.body["param"] == "tool_choice.type"  # type: ignore[index]
+    with pytest.raises(openai.BadRequestError) as undeclared:
+        client.responses.create(
+            model="gpt-5.1", input="Hi", tools=[{"type": "shell"}], tool_choice={"type": "apply_patch"}
+        )
+    assert undeclared.value.body["param"] == "tool_choice"  # type: ignore[index]
