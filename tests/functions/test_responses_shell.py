@@ -105,19 +105,29 @@ def test_streamed_shell_call_sends_its_command_events(client: openai.OpenAI) -> 
             stream_options={"include_obfuscation": True},
         )
     )
-    kinds = [event.type for event in events]
-    added = [event for event in events if event.type == "response.shell_call_command.added"]
-    done = [event for event in events if event.type == "response.shell_call_command.done"]
-    assert [event.command_index for event in added] == [0, 1]  # type: ignore[attr-defined]
-    assert [event.command for event in done] == ["ls -la", "git status"]  # type: ignore[attr-defined]
-    assert kinds.index("response.output_item.added") < kinds.index("response.shell_call_command.added")
-    assert kinds.index("response.shell_call_command.done") < kinds.index("response.output_item.done")
-    opened = next(event for event in events if event.type == "response.output_item.added")
-    assert opened.item.status == "in_progress"  # type: ignore[attr-defined]
+    # The shell call's own events, between its output_item.added and .done (a reasoning item may come first).
+    at = next(i for i, e in enumerate(events) if e.type == "response.output_item.added" and e.item.type == "shell_call")  # type: ignore[attr-defined]
+    index = events[at].output_index  # type: ignore[attr-defined]
+    end = next(i for i, e in enumerate(events) if e.type == "response.output_item.done" and e.output_index == index)  # type: ignore[attr-defined]
+    inner = events[at + 1 : end]
+    assert [event.type.rsplit(".", 1)[-1] for event in inner if not event.type.endswith("delta")] == [
+        "added",
+        "done",
+        "added",
+        "done",
+    ]
+    assert all(event.type.startswith("response.shell_call_command.") for event in inner)
+    assert all(event.output_index == index for event in inner)  # type: ignore[attr-defined]
+    done = [event for event in inner if event.type == "response.shell_call_command.done"]
+    assert [(event.command_index, event.command) for event in done] == [(0, "ls -la"), (1, "git status")]  # type: ignore[attr-defined]
+    deltas = [event for event in inner if event.type == "response.shell_call_command.delta"]
+    assert "".join(event.delta for event in deltas if event.command_index == 0) == "ls -la"  # type: ignore[attr-defined]
+    assert all(event.obfuscation for event in deltas)  # type: ignore[attr-defined]
+    assert events[at].item.status == "in_progress" and events[at].item.action.commands == []  # type: ignore[attr-defined]
     for event in events:
         validate_component("ResponseStreamEvent", event.model_dump(mode="json", exclude_unset=True))
     assert [event.sequence_number for event in events] == list(range(len(events)))
-    assert events[-1].response.output[0].action.commands == ["ls -la", "git status"]  # type: ignore[attr-defined]
+    assert events[-1].response.output[index].action.commands == ["ls -la", "git status"]  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------------- local_shell
@@ -301,3 +311,13 @@ def test_local_shell_cannot_be_forced_and_a_choice_must_be_declared(client: open
             model="gpt-5.1", input="Hi", tools=[{"type": "shell"}], tool_choice={"type": "apply_patch"}
         )
     assert undeclared.value.body["param"] == "tool_choice"  # type: ignore[index]
+
+
+def test_a_reasoning_model_thinks_before_the_call_and_required_forces_one(client: openai.OpenAI) -> None:
+    response = _raw(client, model="o4-mini", input="List the files", tools=[{"type": "shell"}])
+    reasoning, call = response["output"]
+    assert (reasoning["type"], call["type"]) == ("reasoning", "shell_call")
+    usage = response["usage"]
+    assert 0 < usage["output_tokens_details"]["reasoning_tokens"] < usage["output_tokens"]
+    plain = _raw(client, model="gpt-4.1", input="Say hi", tools=[{"type": "apply_patch"}], tool_choice="required")
+    assert _only(plain, "apply_patch_call")["operation"]["type"] == "create_file"

@@ -560,15 +560,19 @@ def _followed_by(turn: Turn, items: list[dict[str, Any]]) -> Turn:
     return dataclasses.replace(turn, items=turn.items + items)
 
 
-def _shell_turn(turn: Turn, kind: str, rng: random.Random, new_id: NewId) -> _Output:
-    """A local_shell / shell / apply_patch call: the client runs it, the answer comes once its output is sent."""
+def _shell_turn(turn: Turn, kind: str, rng: random.Random, new_id: NewId, reasoning: bool) -> _Output:
+    """A local_shell / shell / apply_patch call: the client runs it, the answer comes once its output is sent
+    (a reasoning model thinks first, as for any answer)."""
     tool = next(tool for tool in turn.request["tools"] if tool["type"] == kind)
     chat_req = chat_request(turn, hosted_call=True)
+    prompt = last_user_text(turn.conversation)
+    thinking = chat.reasoning_tokens(chat_req, rng, reasoning)
     call_ids = (new_id(shell_tools.CALLS[kind]), chat.tool_call_id(rng))
-    call = shell_tools.call_item(kind, tool, turn.conversation, last_user_text(turn.conversation), call_ids)
+    call = shell_tools.call_item(kind, tool, turn.conversation, prompt, call_ids)
     _, arguments = shell_tools.chat_call(call)
-    spent = tokens.count_tokens(arguments, chat_req["model"]) + chat.TOKENS_PER_MESSAGE
-    return _Output([call], chat.count_prompt_tokens(chat_req), spent)
+    spent = tokens.count_tokens(arguments, chat_req["model"]) + chat.TOKENS_PER_MESSAGE + thinking
+    thought = [_reasoning_item(turn.request, new_id("reasoning"), prompt)] if thinking else []
+    return _Output([*thought, call], chat.count_prompt_tokens(chat_req), spent, thinking)
 
 
 def _then_answer(
@@ -668,7 +672,7 @@ def build_response(
     elif kind == "image_generation":
         out = _image_turn(turn, rng, new_id, reasoning, created)
     elif kind in shell_tools.KINDS:
-        out = _shell_turn(turn, kind, rng, new_id)
+        out = _shell_turn(turn, kind, rng, new_id, reasoning)
     else:
         out = _answer(turn, rng, new_id, reasoning, kind, script, created)
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
