@@ -12,6 +12,9 @@ import pytest
 
 from tests.support.spec import assert_conforms, validate_component
 
+_CALL = {"type": "shell_call", "call_id": "call_1", "action": {"commands": ["ls"]}}
+_OUT = {"stdout": "", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}
+
 
 def _raw(client: openai.OpenAI, **body: object) -> dict[str, Any]:
     raw = client.responses.with_raw_response.create(model=body.pop("model", "gpt-5.1"), **body)  # type: ignore[call-overload]
@@ -96,38 +99,43 @@ def test_shell_output_sent_with_the_whole_input_is_answered(client: openai.OpenA
 
 
 def test_streamed_shell_call_sends_its_command_events(client: openai.OpenAI) -> None:
-    events = list(
-        client.responses.create(
-            model="gpt-5.1",
-            input="Run this:\n```\nls -la\ngit status\n```",
-            tools=[{"type": "shell"}],
-            stream=True,
-            stream_options={"include_obfuscation": True},
-        )
+    stream = client.responses.create(
+        model="gpt-5.1",
+        input="Run this:\n```\nls -la\ngit status\n```",
+        tools=[{"type": "shell"}],
+        stream=True,
+        stream_options={"include_obfuscation": True},
     )
+    events: list[dict[str, Any]] = [event.model_dump(mode="json", exclude_unset=True) for event in stream]
+    for event in events:
+        validate_component("ResponseStreamEvent", event)
+    assert [event["sequence_number"] for event in events] == list(range(len(events)))
     # The shell call's own events, between its output_item.added and .done (a reasoning item may come first).
-    at = next(i for i, e in enumerate(events) if e.type == "response.output_item.added" and e.item.type == "shell_call")  # type: ignore[attr-defined]
-    index = events[at].output_index  # type: ignore[attr-defined]
-    end = next(i for i, e in enumerate(events) if e.type == "response.output_item.done" and e.output_index == index)  # type: ignore[attr-defined]
+    at = next(
+        i
+        for i, e in enumerate(events)
+        if e["type"] == "response.output_item.added" and e["item"]["type"] == "shell_call"
+    )
+    index = events[at]["output_index"]
+    end = next(
+        i for i, e in enumerate(events) if e["type"] == "response.output_item.done" and e["output_index"] == index
+    )
     inner = events[at + 1 : end]
-    assert [event.type.rsplit(".", 1)[-1] for event in inner if not event.type.endswith("delta")] == [
+    assert all(event["type"].startswith("response.shell_call_command.") for event in inner)
+    assert [event["type"].rsplit(".", 1)[-1] for event in inner if not event["type"].endswith("delta")] == [
         "added",
         "done",
         "added",
         "done",
     ]
-    assert all(event.type.startswith("response.shell_call_command.") for event in inner)
-    assert all(event.output_index == index for event in inner)  # type: ignore[attr-defined]
-    done = [event for event in inner if event.type == "response.shell_call_command.done"]
-    assert [(event.command_index, event.command) for event in done] == [(0, "ls -la"), (1, "git status")]  # type: ignore[attr-defined]
-    deltas = [event for event in inner if event.type == "response.shell_call_command.delta"]
-    assert "".join(event.delta for event in deltas if event.command_index == 0) == "ls -la"  # type: ignore[attr-defined]
-    assert all(event.obfuscation for event in deltas)  # type: ignore[attr-defined]
-    assert events[at].item.status == "in_progress" and events[at].item.action.commands == []  # type: ignore[attr-defined]
-    for event in events:
-        validate_component("ResponseStreamEvent", event.model_dump(mode="json", exclude_unset=True))
-    assert [event.sequence_number for event in events] == list(range(len(events)))
-    assert events[-1].response.output[index].action.commands == ["ls -la", "git status"]  # type: ignore[attr-defined]
+    assert all(event["output_index"] == index for event in inner)
+    done = [(e["command_index"], e["command"]) for e in inner if e["type"] == "response.shell_call_command.done"]
+    assert done == [(0, "ls -la"), (1, "git status")]
+    deltas = [event for event in inner if event["type"] == "response.shell_call_command.delta"]
+    assert "".join(event["delta"] for event in deltas if event["command_index"] == 0) == "ls -la"
+    assert all(event["obfuscation"] for event in deltas)
+    assert events[at]["item"]["status"] == "in_progress" and events[at]["item"]["action"]["commands"] == []
+    assert events[-1]["response"]["output"][index]["action"]["commands"] == ["ls -la", "git status"]
 
 
 # --------------------------------------------------------------------------------------------- local_shell
@@ -225,19 +233,15 @@ def test_a_file_edit_goes_to_apply_patch_and_a_question_to_no_tool(client: opena
 
 
 def test_an_output_must_answer_a_call(client: openai.OpenAI) -> None:
-    output = {"stdout": "", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}
+    item: Any = {"type": "shell_call_output", "call_id": "call_nope", "output": [_OUT]}
     with pytest.raises(openai.BadRequestError) as raised:
         client.responses.create(
             model="gpt-5.1",
-            input=[{"type": "shell_call_output", "call_id": "call_nope", "output": [output]}],
+            input=[item],
             tools=[{"type": "shell"}],
         )
     assert raised.value.body["param"] == "input"  # type: ignore[index]
     assert "call_nope" in raised.value.body["message"]  # type: ignore[index]
-
-
-_CALL = {"type": "shell_call", "call_id": "call_1", "action": {"commands": ["ls"]}}
-_OUT = {"stdout": "", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}
 
 
 @pytest.mark.parametrize(
@@ -299,12 +303,8 @@ def test_bad_tool_params_are_400_naming_the_param(client: openai.OpenAI, tool: d
 
 def test_local_shell_cannot_be_forced_and_a_choice_must_be_declared(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as forced:
-        client.responses.create(
-            model="gpt-5.1",
-            input="Hi",
-            tools=[{"type": "local_shell"}],
-            tool_choice={"type": "local_shell"},  # type: ignore[arg-type]
-        )
+        forcing: Any = {"type": "local_shell"}
+        client.responses.create(model="gpt-5.1", input="Hi", tools=[{"type": "local_shell"}], tool_choice=forcing)
     assert forced.value.body["param"] == "tool_choice.type"  # type: ignore[index]
     with pytest.raises(openai.BadRequestError) as undeclared:
         client.responses.create(
