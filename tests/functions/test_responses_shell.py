@@ -160,8 +160,9 @@ def test_local_shell_exec_action_and_its_output_answered(client: openai.OpenAI) 
     assert piped["action"]["command"] == ["bash", "-lc", "ps aux | grep python"]
 
     output = json.dumps({"stdout": "app.py\nsetup.cfg\n", "stderr": "", "exit_code": 0})
-    # The SDK's type names the call by `id`; the real API's docs by `call_id`: both are accepted.
-    for reference in ({"id": call["call_id"]}, {"call_id": call["call_id"]}):
+    # The SDK's type names the call by `id`; the real API's docs by `call_id`: both are accepted, and the call's
+    # item id as well as its call id.
+    for reference in ({"id": call["call_id"]}, {"call_id": call["call_id"]}, {"id": call["id"]}):
         second = _raw(
             client,
             model="codex-mini-latest",
@@ -170,6 +171,8 @@ def test_local_shell_exec_action_and_its_output_answered(client: openai.OpenAI) 
             tools=[{"type": "local_shell"}],
         )
         assert "setup.cfg" in _answer(second)
+        (sent,) = client.responses.input_items.list(second["id"]).data
+        assert sent.call_id == call["call_id"] and sent.id not in (call["id"], call["call_id"])  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------------------------- apply_patch
@@ -225,6 +228,8 @@ def test_a_file_edit_goes_to_apply_patch_and_a_question_to_no_tool(client: opena
     assert _only(edit, "apply_patch_call")["operation"]["type"] == "update_file"
     run = _raw(client, input="Run `pytest -q`", tools=tools)
     assert _only(run, "shell_call")["action"]["commands"] == ["pytest -q"]
+    touch = _raw(client, input="Run `touch new.txt`", tools=tools)  # a command naming a file: still a command
+    assert _only(touch, "shell_call")["action"]["commands"] == ["touch new.txt"]
     chat = _raw(client, input="Tell me a joke", tools=tools)
     assert [item["type"] for item in chat["output"] if item["type"] != "reasoning"] == ["message"]
 

@@ -47,11 +47,17 @@ _DELETE_WORDS = frozenset({"delete", "remove", "rm"})
 _UPDATE_WORDS = frozenset({"update", "edit", "change", "fix", "modify", "append", "insert", "replace", "patch"})
 _PATH = re.compile(r"(?<![\w/.@:-])((?:[\w.-]+/)*[\w-]+\.[A-Za-z][A-Za-z0-9]{0,7})(?![\w/])")
 _QUOTED = (re.compile(r"```(?:[\w-]+\n)?(.*?)```", re.S), re.compile(r"`([^`\n]+)`"))
+_NOT_FILES = frozenset({"e.g", "i.e", "node.js", "vue.js", "next.js", "react.js", "express.js", "asp.net"})
 _SIMPLE = re.compile(r"[\w./=:@%+,-]+")
 
 
 def _words(prompt: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", prompt.lower()))
+
+
+def _prose_words(prompt: str) -> set[str]:
+    """The words of the prompt outside quoted text and paths (a file called `new.txt` asks for no edit)."""
+    return _words(_PATH.sub(" ", re.sub(r"`[^`]*`", " ", prompt)))
 
 
 def _quoted(prompt: str) -> str | None:
@@ -63,17 +69,20 @@ def _quoted(prompt: str) -> str | None:
 
 
 def patch_path(prompt: str) -> str | None:
-    """The file the prompt names: the first path-like token (a name with an extension, maybe in folders)."""
-    found = _PATH.search(prompt)
-    return found.group(1) if found else None
+    """The file the prompt names: a back-quoted path, else the first path-like token (a name with an extension,
+    maybe in folders) that is not an abbreviation or a framework's name ("e.g.", "Node.js")."""
+    for token in re.findall(r"`([^`\s]+)`", prompt):
+        if _PATH.fullmatch(token):
+            return str(token)
+    names = (found.group(1) for found in _PATH.finditer(prompt))
+    return next((name for name in names if name.lower() not in _NOT_FILES), None)
 
 
 def wants(kind: str, prompt: str) -> bool:
     """Whether the prompt asks for something the tool does: a file edit for apply_patch, a command for the shells."""
-    words = _words(prompt)
     if kind == "apply_patch":
-        return patch_path(prompt) is not None and bool(words & _EDIT_WORDS)
-    return _quoted(prompt) is not None or bool(words & _SHELL_WORDS)
+        return patch_path(prompt) is not None and bool(_prose_words(prompt) & _EDIT_WORDS)
+    return _quoted(prompt) is not None or bool(_words(prompt) & _SHELL_WORDS)
 
 
 def keep_wanted(declared: Sequence[str], prompt: str) -> list[str]:
@@ -167,7 +176,7 @@ def apply_patch_call(
     """Create the file the prompt names (update it if it exists already or the prompt says so; delete it when
     asked), with a V4A diff: added lines prefixed `+`, an update's hunk opened by `@@`."""
     path = patch_path(prompt) or "notes.txt"
-    words = _words(prompt)
+    words = _prose_words(prompt)
     operation: dict[str, Any]
     if words & _DELETE_WORDS:
         operation = {"type": "delete_file", "path": path}

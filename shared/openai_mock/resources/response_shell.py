@@ -3,7 +3,7 @@ and output items as a client passes them back in `input` (checked like the real 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from openai_mock import ids
@@ -123,9 +123,10 @@ def _local_shell_call_output(entry: Mapping[str, Any], param: str) -> dict[str, 
     """The output names its call by `call_id` or (as the SDK's type has it) by `id`."""
     if entry.get("call_id") is None and entry.get("id") is None:
         raise _missing(f"{param}.call_id")
-    call_id = _string(entry, "call_id" if entry.get("call_id") is not None else "id", param, empty=False)
+    by_call_id = entry.get("call_id") is not None
+    call_id = _string(entry, "call_id" if by_call_id else "id", param, empty=False)
     _string(entry, "output", param)
-    item_id = entry.get("id") or ids.new_id("local_shell_call_output")
+    item_id = entry.get("id") if by_call_id and entry.get("id") else ids.new_id("local_shell_call_output")
     return {**entry, "id": item_id, "call_id": call_id, "status": _status(entry, param)}
 
 
@@ -213,3 +214,12 @@ ITEMS: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
 }
 CALLS = ("local_shell_call", "shell_call", "apply_patch_call")
 OUTPUTS = ("local_shell_call_output", "shell_call_output", "apply_patch_call_output")
+
+
+def link_local_outputs(items: list[dict[str, Any]], history: Sequence[Mapping[str, Any]]) -> None:
+    """A `local_shell_call_output` may name its call by the call item's `id` (`lsh_…`) rather than its `call_id`:
+    such outputs are pointed at the call's `call_id`, as the model reads them."""
+    by_item = {item["id"]: item["call_id"] for item in [*history, *items] if item["type"] == "local_shell_call"}
+    for index, item in enumerate(items):
+        if item["type"] == "local_shell_call_output" and item["call_id"] in by_item:
+            items[index] = {**item, "call_id": by_item[item["call_id"]]}

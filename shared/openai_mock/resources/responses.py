@@ -701,6 +701,7 @@ def generate(
     else:
         history, cached = _history(tenant, body.previous_response_id)
     items = _resolve_references(items, history)
+    response_shell.link_local_outputs(items, history)
     request = body.model_dump(exclude_none=True)
     if conversation_id is not None:
         request["conversation"] = {"id": conversation_id}
