@@ -80,11 +80,10 @@ def test_shell_is_left_unused_when_nothing_is_to_be_run(client: openai.OpenAI) -
 
 
 def test_shell_output_sent_with_the_whole_input_is_answered(client: openai.OpenAI) -> None:
-    tool = {"type": "shell", "environment": {"type": "container_reference", "container_id": "cntr_abc"}}
+    tool = {"type": "shell"}
     first = _raw(client, input="Show me the python version", tools=[tool], store=False)
     call = _only(first, "shell_call")
     assert call["action"]["commands"] == ["python3 --version"]
-    assert call["environment"] == {"type": "container_reference", "container_id": "cntr_abc"}
     timed_out = {"stdout": "", "stderr": "Python 3.12.4\n", "outcome": {"type": "exit", "exit_code": 0}}
     second = _raw(
         client,
@@ -136,6 +135,46 @@ def test_streamed_shell_call_sends_its_command_events(client: openai.OpenAI) -> 
     assert all(event["obfuscation"] for event in deltas)
     assert events[at]["item"]["status"] == "in_progress" and events[at]["item"]["action"]["commands"] == []
     assert events[-1]["response"]["output"][index]["action"]["commands"] == ["ls -la", "git status"]
+
+
+def test_a_hosted_container_runs_the_commands_itself(client: openai.OpenAI) -> None:
+    uploaded = client.files.create(file=("sales.csv", b"month,total\njan,10\nfeb,12\n"), purpose="user_data")
+    tool = {"type": "shell", "environment": {"type": "container_auto", "file_ids": [uploaded.id]}}
+    response = _raw(client, input="Run `ls` and `wc -l sales.csv`", tools=[tool])
+    call, output, message = [item for item in response["output"] if item["type"] != "reasoning"]
+    assert call["type"] == "shell_call" and call["action"]["commands"] == ["ls"]
+    container_id = call["environment"]["container_id"]
+    assert call["environment"]["type"] == "container_reference" and container_id.startswith("cntr_")
+    assert client.containers.retrieve(container_id).id == container_id
+    assert output["type"] == "shell_call_output" and output["call_id"] == call["call_id"]
+    (chunk,) = output["output"]
+    assert chunk["outcome"] == {"type": "exit", "exit_code": 0} and chunk["stderr"] == ""
+    (listed,) = chunk["stdout"].splitlines()  # the uploaded file, under the name the container gives it
+    assert (
+        listed.endswith("sales.csv")
+        and listed == client.containers.files.list(container_id).data[0].path.split("/")[-1]
+    )
+    assert listed in message["content"][0]["text"]
+
+    again: Any = {"type": "shell", "environment": {"type": "container_reference", "container_id": container_id}}
+    stream = client.responses.create(
+        model="gpt-5.1",
+        input=f"Run:\n```\ncat {listed}\ncat missing.txt\n```",
+        tools=[again],
+        stream=True,  # type: ignore[list-item]
+    )
+    events: list[dict[str, Any]] = [event.model_dump(mode="json", exclude_unset=True) for event in stream]
+    for event in events:
+        validate_component("ResponseStreamEvent", event)
+    done = [event for event in events if event["type"] == "response.shell_call_output_content.done"]
+    assert [event["command_index"] for event in done] == [0, 1]
+    assert done[0]["output"][0]["stdout"].startswith("month,total")
+    assert done[1]["output"][0]["outcome"] == {"type": "exit", "exit_code": 1}
+    assert "No such file" in done[1]["output"][0]["stderr"]
+    with pytest.raises(openai.NotFoundError) as missing:
+        gone: Any = {"type": "shell", "environment": {"type": "container_reference", "container_id": "cntr_nope"}}
+        client.responses.create(model="gpt-5.1", input="Run `ls`", tools=[gone])
+    assert "cntr_nope" in missing.value.body["message"]  # type: ignore[index]
 
 
 # --------------------------------------------------------------------------------------------- local_shell

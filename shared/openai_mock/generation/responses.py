@@ -60,6 +60,8 @@ class Turn:
     search_results: list[dict[str, Any]] = field(default_factory=list)  # file_search, when it runs
     # code_interpreter, when it runs: container_id, code, logs, and the file the code wrote (file_id, filename)
     code_run: dict[str, Any] | None = None
+    # a shell tool with a hosted container, when it runs: container_id, files ((path, bytes) in /mnt/data)
+    shell_container: dict[str, Any] | None = None
     cached_tokens: int = 0
 
     @property
@@ -563,16 +565,25 @@ def _followed_by(turn: Turn, items: list[dict[str, Any]]) -> Turn:
 def _shell_turn(turn: Turn, kind: str, rng: random.Random, new_id: NewId, reasoning: bool) -> _Output:
     """A local_shell / shell / apply_patch call: the client runs it, the answer comes once its output is sent
     (a reasoning model thinks first, as for any answer)."""
-    tool = next(tool for tool in turn.request["tools"] if tool["type"] == kind)
     chat_req = chat_request(turn, hosted_call=True)
     prompt = last_user_text(turn.conversation)
     thinking = chat.reasoning_tokens(chat_req, rng, reasoning)
     call_ids = (new_id(shell_tools.CALLS[kind]), chat.tool_call_id(rng))
-    call = shell_tools.call_item(kind, tool, turn.conversation, prompt, call_ids)
+    call = shell_tools.call_item(kind, turn.conversation, prompt, call_ids)
     _, arguments = shell_tools.chat_call(call)
     spent = tokens.count_tokens(arguments, chat_req["model"]) + chat.TOKENS_PER_MESSAGE + thinking
     thought = [_reasoning_item(turn.request, new_id("reasoning"), prompt)] if thinking else []
     return _Output([*thought, call], chat.count_prompt_tokens(chat_req), spent, thinking)
+
+
+def _hosted_shell_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, created: int) -> _Output:
+    """A shell tool with a hosted container (`container_auto`, `container_reference`): the container runs the
+    commands itself; the call, its output and the answer that reads it come in one response."""
+    hosted = turn.shell_container or {}
+    call_ids = (new_id("shell_call"), chat.tool_call_id(rng))
+    call = shell_tools.shell_call(last_user_text(turn.conversation), *call_ids, hosted["container_id"])
+    output = shell_tools.run_in_container(call, hosted["files"], new_id("shell_call_output"))
+    return _then_answer(turn, [call, output], rng, new_id, reasoning, created)
 
 
 def _then_answer(
@@ -671,6 +682,8 @@ def build_response(
         out = _mcp_turn(turn, rng, new_id, reasoning, created)
     elif kind == "image_generation":
         out = _image_turn(turn, rng, new_id, reasoning, created)
+    elif kind == "shell" and turn.shell_container is not None:
+        out = _hosted_shell_turn(turn, rng, new_id, reasoning, created)
     elif kind in shell_tools.KINDS:
         out = _shell_turn(turn, kind, rng, new_id, reasoning)
     else:
@@ -768,6 +781,8 @@ def _opened(item: Mapping[str, Any]) -> dict[str, Any]:
         return {**item, "status": "in_progress", "action": {**item["action"], "commands": []}}
     if kind in ("local_shell_call", "apply_patch_call"):
         return {**item, "status": "in_progress"}
+    if kind == "shell_call_output":
+        return {**item, "status": "in_progress", "output": []}
     return dict(item)
 
 
@@ -778,6 +793,7 @@ _TOOL_EVENT_KINDS = (
     "custom_tool_call",
     "code_interpreter_call",
     "shell_call",
+    "shell_call_output",
 )
 
 
@@ -815,6 +831,8 @@ def _tool_call_events(
         yield {"type": "response.code_interpreter_call.completed", **where}
     elif kind == "shell_call":
         yield from shell_tools.command_events(item, where["output_index"], lambda line: chat.fragments(line, model))
+    elif kind == "shell_call_output":
+        yield from shell_tools.output_events(item, where["output_index"])
 
 
 def _item_events(item: Mapping[str, Any], index: int, model: str, partials: int = 0) -> Iterator[dict[str, Any]]:

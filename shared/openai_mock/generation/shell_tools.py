@@ -125,14 +125,11 @@ def local_shell_call(prompt: str, item_id: str, call_id: str) -> dict[str, Any]:
     return {"type": "local_shell_call", "id": item_id, "call_id": call_id, "action": action, "status": "completed"}
 
 
-def _environment(tool: Mapping[str, Any]) -> dict[str, Any]:
-    environment = tool.get("environment") or {"type": "local"}
-    if environment.get("type") == "container_reference":
-        return {"type": "container_reference", "container_id": environment["container_id"]}
-    return {"type": "local"}
-
-
-def shell_call(tool: Mapping[str, Any], prompt: str, item_id: str, call_id: str) -> dict[str, Any]:
+def shell_call(prompt: str, item_id: str, call_id: str, container_id: str | None = None) -> dict[str, Any]:
+    """The shell call: run by the client (a local environment), or in the hosted container `container_id`."""
+    environment = (
+        {"type": "local"} if container_id is None else {"type": "container_reference", "container_id": container_id}
+    )
     lines = [line.strip() for line in command(prompt).splitlines() if line.strip()]
     return {
         "type": "shell_call",
@@ -140,7 +137,7 @@ def shell_call(tool: Mapping[str, Any], prompt: str, item_id: str, call_id: str)
         "call_id": call_id,
         "action": {"commands": lines, "timeout_ms": None, "max_output_length": None},
         "status": "completed",
-        "environment": _environment(tool),
+        "environment": environment,
     }
 
 
@@ -196,13 +193,13 @@ def apply_patch_call(
 
 
 def call_item(
-    kind: str, tool: Mapping[str, Any], conversation: Sequence[Mapping[str, Any]], prompt: str, ids: tuple[str, str]
+    kind: str, conversation: Sequence[Mapping[str, Any]], prompt: str, ids: tuple[str, str]
 ) -> dict[str, Any]:
-    """The call of `kind` for the prompt; `ids`: (the item id, the call id)."""
+    """The call of `kind` for the prompt, run by the client; `ids`: (the item id, the call id)."""
     if kind == "local_shell":
         return local_shell_call(prompt, *ids)
     if kind == "shell":
-        return shell_call(tool, prompt, *ids)
+        return shell_call(prompt, *ids)
     return apply_patch_call(prompt, conversation, *ids)
 
 
@@ -247,3 +244,94 @@ def command_events(item: Mapping[str, Any], index: int, fragments: Any) -> list[
         events += [{"type": "response.shell_call_command.delta", **where, "delta": piece} for piece in fragments(line)]
         events.append({"type": "response.shell_call_command.done", **where, "command": line})
     return events
+
+
+def output_events(item: Mapping[str, Any], index: int) -> list[dict[str, Any]]:
+    """A streamed shell_call_output (commands run in a hosted container): each command's output as a delta, then
+    done with its chunk."""
+    events: list[dict[str, Any]] = []
+    for number, chunk in enumerate(item["output"]):
+        where = {"item_id": item["id"], "output_index": index, "command_index": number}
+        delta = {key: chunk[key] for key in ("stdout", "stderr") if chunk[key]}
+        events.append({"type": "response.shell_call_output_content.delta", **where, "delta": delta})
+        events.append({"type": "response.shell_call_output_content.done", **where, "output": [chunk]})
+    return events
+
+
+# --------------------------------------------------------------------------------------------- hosted containers
+
+_VERSIONS = {"python": "Python 3.11.12", "python3": "Python 3.11.12", "node": "v22.12.0", "npm": "10.9.0"}
+_DF = (
+    "Filesystem      Size  Used Avail Use% Mounted on\n"
+    "overlay          16G  3.1G   13G  20% /\n"
+    "/dev/vdb        8.0G  412M  7.6G   6% /mnt/data\n"
+)
+
+
+def _name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def _find(files: Sequence[tuple[str, bytes]], wanted: str) -> bytes | None:
+    return next((data for path, data in files if wanted in (path, _name(path))), None)
+
+
+def _listing(files: Sequence[tuple[str, bytes]], args: Sequence[str]) -> str:
+    if not any(arg.startswith("-") and "l" in arg for arg in args):
+        return "".join(f"{_name(path)}\n" for path, _ in files)
+    rows = [f"-rw-r--r-- 1 root root {len(data):>8} {_name(path)}" for path, data in files]
+    return "\n".join([f"total {sum(len(data) for _, data in files) // 1024 + len(files) * 4}", *rows]) + "\n"
+
+
+def _read(files: Sequence[tuple[str, bytes]], args: Sequence[str], count_lines: bool) -> tuple[str, str, int]:
+    out, err, code = [], [], 0
+    for arg in (arg for arg in args if not arg.startswith("-")):
+        data = _find(files, arg)
+        if data is None:
+            err.append(f"{'wc' if count_lines else 'cat'}: {arg}: No such file or directory\n")
+            code = 1
+        else:
+            body = data.decode("utf-8", errors="replace")
+            out.append(f"{body.count(chr(10))} {arg}\n" if count_lines else body[:4000])
+    return "".join(out), "".join(err), code
+
+
+def _run(line: str, files: Sequence[tuple[str, bytes]]) -> tuple[str, str, int]:
+    """What one command prints in a fresh container whose /mnt/data holds `files`: (stdout, stderr, exit code)."""
+    try:
+        program, *args = shlex.split(line) or [""]
+    except ValueError:
+        return "", "bash: -c: line 1: unexpected EOF while looking for matching quote\n", 2
+    simple = {
+        "pwd": "/mnt/data\n",
+        "whoami": "root\n",
+        "uname": "Linux\n",
+        "echo": " ".join(args) + "\n",
+        "df": _DF,
+        "": "",
+    }
+    if program in simple:
+        return simple[program], "", 0
+    if program == "ls":
+        return _listing(files, args), "", 0
+    if program in ("cat", "head", "wc"):
+        return _read(files, args, program == "wc")
+    if program in _VERSIONS and "--version" in args:
+        return _VERSIONS[program] + "\n", "", 0
+    return "", "", 0  # a command that prints nothing when it succeeds (mkdir, touch, pip install -q, …)
+
+
+def run_in_container(call: Mapping[str, Any], files: Sequence[tuple[str, bytes]], item_id: str) -> dict[str, Any]:
+    """The `shell_call_output` of a call the hosted container runs itself: each command's output and exit code."""
+    chunks = []
+    for line in call["action"]["commands"]:
+        stdout, stderr, code = _run(line, files)
+        chunks.append({"stdout": stdout, "stderr": stderr, "outcome": {"type": "exit", "exit_code": code}})
+    return {
+        "type": "shell_call_output",
+        "id": item_id,
+        "call_id": call["call_id"],
+        "output": chunks,
+        "max_output_length": None,
+        "status": "completed",
+    }

@@ -9,6 +9,7 @@ from typing import Any
 from openai_mock import ids
 from openai_mock.checks import check_enum
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.resources import containers
 
 _STATUSES = ("in_progress", "completed", "incomplete")
 _ENVIRONMENTS = ("container_auto", "local", "container_reference")
@@ -93,10 +94,34 @@ def check_shell_tool(tool: Mapping[str, Any], param: str) -> None:
     check_enum(environment.get("type"), _ENVIRONMENTS, f"{param}.environment.type")
     if environment["type"] == "container_reference":
         _string(environment, "container_id", f"{param}.environment", empty=False)
+    elif environment["type"] == "container_auto":
+        containers.check_tool_container(_as_auto(environment), f"{param}.environment")
 
 
 def check_apply_patch_tool(tool: Mapping[str, Any], param: str) -> None:
     _check_allowed_callers(tool, param)
+
+
+def _as_auto(environment: Mapping[str, Any]) -> dict[str, Any]:
+    """A `container_auto` environment as the containers' `{"type": "auto"}` tool container."""
+    keys = ("file_ids", "memory_limit", "network_policy")
+    return {"type": containers.AUTO, **{key: environment[key] for key in keys if environment.get(key) is not None}}
+
+
+def hosted_container(tenant: str, tools: Sequence[Mapping[str, Any]], *, dry: bool) -> dict[str, Any] | None:
+    """The hosted container a shell tool runs its commands in (made for `container_auto`, named by
+    `container_reference`) and the files it holds; None for a local environment (the client runs them).
+    `dry` (token counting): the files it would hold, nothing created or touched."""
+    index, tool = next((i, t) for i, t in enumerate(tools) if t["type"] == "shell")
+    environment = tool.get("environment") or {}
+    if environment.get("type") not in ("container_auto", "container_reference"):
+        return None
+    param = f"tools[{index}].environment"
+    value = environment["container_id"] if environment["type"] == "container_reference" else _as_auto(environment)
+    if dry:
+        return {"container_id": "", "files": containers.preview_for_tool(tenant, value, param)}
+    container_id = containers.container_for_tool(tenant, value, param)["id"]
+    return {"container_id": container_id, "files": containers.read_files(tenant, container_id)}
 
 
 TOOL_CHECKS: dict[str, Callable[[Mapping[str, Any], str], None]] = {

@@ -722,6 +722,8 @@ def generate(
         turn.search_results = _file_search_results(tenant, turn)
     elif hosted == "code_interpreter":
         turn.code_run = _run_code(tenant, turn, headers, dry=not fixtures)  # counting tokens writes nothing
+    elif hosted == "shell":
+        turn.shell_container = response_shell.hosted_container(tenant, request["tools"], dry=not fixtures)
     rng = request_rng(_material(turn), headers)
     response = builder.build_response(
         turn,
