@@ -1,9 +1,11 @@
 """Output items of the Responses tools whose calls the client runs and answers: `local_shell` (an `exec` action),
 `shell` (the function shell tool: a list of commands) and `apply_patch` (create, update or delete a file with a
 V4A diff). The model emits the call; the client runs it and sends a `*_call_output` item back; the next turn
-answers reading that output (the chat machinery sees the pair as a tool exchange, see `chat_exchange`).
+answers reading that output (the chat machinery sees the pair as a tool exchange: `chat_call`, `chat_output`).
+A shell tool with a hosted container is the exception: the container runs the commands (`run_in_container`, a
+simulated shell over the container's files) and one response holds the call, its output and the answer.
 
-Pure builders of (tool, prompt, conversation, rng): the command is the prompt's back-quoted or fenced text, else a
+Pure builders of (prompt, conversation, files): the command is the prompt's back-quoted or fenced text, else a
 plausible command for what is asked; the patched file is the path the prompt names."""
 
 from __future__ import annotations
