@@ -365,3 +365,54 @@ def test_a_reasoning_model_thinks_before_the_call_and_required_forces_one(client
     assert 0 < usage["output_tokens_details"]["reasoning_tokens"] < usage["output_tokens"]
     plain = _raw(client, model="gpt-4.1", input="Say hi", tools=[{"type": "apply_patch"}], tool_choice="required")
     assert _only(plain, "apply_patch_call")["operation"]["type"] == "create_file"
+
+
+# --------------------------------------------------------------------------------------------- an agents framework
+
+
+def test_the_agents_sdk_runs_shell_and_apply_patch_loops(mock_app: Any) -> None:
+    """The OpenAI Agents SDK's ShellTool and ApplyPatchTool: the framework runs the call the mock makes, sends the
+    output back, and the run ends on an answer that reports it."""
+    import httpx
+
+    from tests.support.loop import run_on_private_loop
+
+    agents = pytest.importorskip("agents")
+    agents.set_tracing_disabled(True)
+    client = openai.AsyncOpenAI(
+        base_url="http://testserver/v1",
+        api_key="sk-agents-shell",
+        http_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=mock_app), base_url="http://testserver"),
+        max_retries=0,
+    )
+    model = agents.OpenAIResponsesModel(model="gpt-5.1", openai_client=client)
+    ran: list[list[str]] = []
+
+    def executor(request: Any) -> str:
+        ran.append(list(request.data.action.commands))
+        return "Filesystem Size Used Avail\n/dev/sda1 100G 42G 58G"
+
+    shell_agent = agents.Agent(name="Ops", tools=[agents.ShellTool(executor=executor)], model=model)
+    result = run_on_private_loop(agents.Runner.run(shell_agent, "How much disk space is left?"))
+    assert ran == [["df -h"]]
+    assert "58G" in result.final_output
+
+    edits: list[tuple[str, str]] = []
+
+    class Editor:
+        def create_file(self, operation: Any) -> str:
+            edits.append(("create", operation.path))
+            return f"Created {operation.path}"
+
+        def update_file(self, operation: Any) -> str:
+            edits.append(("update", operation.path))
+            return f"Updated {operation.path}"
+
+        def delete_file(self, operation: Any) -> str:
+            edits.append(("delete", operation.path))
+            return f"Deleted {operation.path}"
+
+    patch_agent = agents.Agent(name="Editor", tools=[agents.ApplyPatchTool(editor=Editor())], model=model)
+    result = run_on_private_loop(agents.Runner.run(patch_agent, "Create a file hello.py that prints a greeting"))
+    assert edits == [("create", "hello.py")]
+    assert "Created hello.py" in result.final_output
