@@ -382,7 +382,7 @@ def test_the_agents_sdk_runs_shell_and_apply_patch_loops(mock_app: Any) -> None:
     client = openai.AsyncOpenAI(
         base_url="http://testserver/v1",
         api_key="sk-agents-shell",
-        http_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=mock_app), base_url="http://testserver"),
+        http_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=mock_app), base_url="http://testserver"),  # type: ignore[arg-type]
         max_retries=0,
     )
     model = agents.OpenAIResponsesModel(model="gpt-5.1", openai_client=client)
