@@ -5,7 +5,8 @@ A Responses turn is answered by the chat machinery (`generation/chat.py`): the c
 messages, function tools become chat tools, `text.format` becomes `response_format`, `max_output_tokens` the
 completion budget. The chat completion that comes back is re-shaped into output items. Hosted tools are the
 Responses API's own: a `file_search_call` / `web_search_call` is answered like a tool result the model then
-uses (so its content counts as input, as it does for the real API), a `computer_call` asks for an action."""
+uses (so its content counts as input, as it does for the real API), a `computer_call` asks for an action, and a
+`local_shell_call` / `shell_call` / `apply_patch_call` (`generation/shell_tools.py`) waits for the client's output."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from openai_mock.generation import chat, response_tools, text, tokens
+from openai_mock.generation import chat, response_tools, shell_tools, text, tokens
 from openai_mock.schema_checks import strict_schema_problem
 
 HOSTED_TOOLS = {
@@ -32,8 +33,12 @@ HOSTED_TOOLS = {
     "code_interpreter": "code_interpreter",
     "mcp": "mcp",
     "image_generation": "image_generation",
+    "local_shell": "local_shell",
+    "shell": "shell",
+    "apply_patch": "apply_patch",
 }
-_TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output", "custom_tool_call_output")
+_TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output", "custom_tool_call_output", *shell_tools.OUTPUTS)
+_SHELL_CALLS = tuple(shell_tools.CALLS.values())
 # A computer-use task: look first (screenshot), then act (click); after two observed actions, report in text.
 _COMPUTER_STEPS = 2
 _SOURCES = (
@@ -55,6 +60,8 @@ class Turn:
     search_results: list[dict[str, Any]] = field(default_factory=list)  # file_search, when it runs
     # code_interpreter, when it runs: container_id, code, logs, and the file the code wrote (file_id, filename)
     code_run: dict[str, Any] | None = None
+    # a shell tool with a hosted container, when it runs: container_id, files ((path, bytes) in /mnt/data)
+    shell_container: dict[str, Any] | None = None
     cached_tokens: int = 0
 
     @property
@@ -115,17 +122,16 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
                 messages[-1]["tool_calls"].append(call)
             else:
                 messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
-        elif kind == "custom_tool_call":
-            arguments = json.dumps({response_tools.CUSTOM_INPUT: item["input"]})
-            call = {
-                "id": item["call_id"],
-                "type": "function",
-                "function": {"name": item["name"], "arguments": arguments},
-            }
+        elif kind in ("custom_tool_call", *_SHELL_CALLS):
+            name, arguments = (
+                (item["name"], json.dumps({response_tools.CUSTOM_INPUT: item["input"]}))
+                if kind == "custom_tool_call"
+                else shell_tools.chat_call(item)
+            )
+            call = {"id": item["call_id"], "type": "function", "function": {"name": name, "arguments": arguments}}
             messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
         elif kind in _TOOL_CALL_OUTPUTS:
-            output = "[screenshot]" if kind == "computer_call_output" else _output_text(item["output"])
-            messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": output})
+            messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": _tool_output(item)})
         elif kind == "mcp_call":
             arguments = json.loads(item["arguments"] or "{}")
             messages += _tool_exchange(item["id"], item["name"], arguments, item.get("output") or "")
@@ -139,6 +145,15 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
             messages.append({"role": "developer", "content": f"Summary of the earlier conversation: {summary}"})
         # reasoning and hosted search items carry nothing the next turn reads again
     return messages
+
+
+def _tool_output(item: Mapping[str, Any]) -> str:
+    """A call output as the tool result the model reads."""
+    if item["type"] == "computer_call_output":
+        return "[screenshot]"
+    if item["type"] in shell_tools.OUTPUTS:
+        return shell_tools.chat_output(item)
+    return _output_text(item["output"])
 
 
 def _output_text(output: Any) -> str:
@@ -269,7 +284,10 @@ def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, 
     functions = [tool for tool in request.get("tools", []) if tool["type"] in ("function", "custom")]
     if any(chat.mentioned(function, prompt) for function in functions):
         return None  # the user asked for one of their own functions
-    return declared[0]
+    wanted = shell_tools.keep_wanted(declared, prompt)  # a shell or a patch only when the prompt asks for one
+    if not wanted:
+        return declared[0] if choice == "required" else None
+    return wanted[0]
 
 
 # --------------------------------------------------------------------------------------------- hosted tools
@@ -544,6 +562,30 @@ def _followed_by(turn: Turn, items: list[dict[str, Any]]) -> Turn:
     return dataclasses.replace(turn, items=turn.items + items)
 
 
+def _shell_turn(turn: Turn, kind: str, rng: random.Random, new_id: NewId, reasoning: bool) -> _Output:
+    """A local_shell / shell / apply_patch call: the client runs it, the answer comes once its output is sent
+    (a reasoning model thinks first, as for any answer)."""
+    chat_req = chat_request(turn, hosted_call=True)
+    prompt = last_user_text(turn.conversation)
+    thinking = chat.reasoning_tokens(chat_req, rng, reasoning)
+    call_ids = (new_id(shell_tools.CALLS[kind]), chat.tool_call_id(rng))
+    call = shell_tools.call_item(kind, turn.conversation, prompt, call_ids)
+    _, arguments = shell_tools.chat_call(call)
+    spent = tokens.count_tokens(arguments, chat_req["model"]) + chat.TOKENS_PER_MESSAGE + thinking
+    thought = [_reasoning_item(turn.request, new_id("reasoning"), prompt)] if thinking else []
+    return _Output([*thought, call], chat.count_prompt_tokens(chat_req), spent, thinking)
+
+
+def _hosted_shell_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, created: int) -> _Output:
+    """A shell tool with a hosted container (`container_auto`, `container_reference`): the container runs the
+    commands itself; the call, its output and the answer that reads it come in one response."""
+    hosted = turn.shell_container or {}
+    call_ids = (new_id("shell_call"), chat.tool_call_id(rng))
+    call = shell_tools.shell_call(last_user_text(turn.conversation), *call_ids, hosted["container_id"])
+    output = shell_tools.run_in_container(call, hosted["files"], new_id("shell_call_output"))
+    return _then_answer(turn, [call, output], rng, new_id, reasoning, created)
+
+
 def _then_answer(
     turn: Turn, done: list[dict[str, Any]], rng: random.Random, new_id: NewId, reasoning: bool, created: int
 ) -> _Output:
@@ -640,6 +682,10 @@ def build_response(
         out = _mcp_turn(turn, rng, new_id, reasoning, created)
     elif kind == "image_generation":
         out = _image_turn(turn, rng, new_id, reasoning, created)
+    elif kind == "shell" and turn.shell_container is not None:
+        out = _hosted_shell_turn(turn, rng, new_id, reasoning, created)
+    elif kind in shell_tools.KINDS:
+        out = _shell_turn(turn, kind, rng, new_id, reasoning)
     else:
         out = _answer(turn, rng, new_id, reasoning, kind, script, created)
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
@@ -731,10 +777,24 @@ def _opened(item: Mapping[str, Any]) -> dict[str, Any]:
         return {**item, "status": "in_progress", "arguments": "", "output": None}
     if kind == "custom_tool_call":
         return {**item, "input": ""}
+    if kind == "shell_call":
+        return {**item, "status": "in_progress", "action": {**item["action"], "commands": []}}
+    if kind in ("local_shell_call", "apply_patch_call"):
+        return {**item, "status": "in_progress"}
+    if kind == "shell_call_output":
+        return {**item, "status": "in_progress", "output": []}
     return dict(item)
 
 
-_TOOL_EVENT_KINDS = ("image_generation_call", "mcp_list_tools", "mcp_call", "custom_tool_call", "code_interpreter_call")
+_TOOL_EVENT_KINDS = (
+    "image_generation_call",
+    "mcp_list_tools",
+    "mcp_call",
+    "custom_tool_call",
+    "code_interpreter_call",
+    "shell_call",
+    "shell_call_output",
+)
 
 
 def _tool_call_events(
@@ -769,6 +829,10 @@ def _tool_call_events(
         yield {"type": "response.code_interpreter_call_code.done", **where, "code": item["code"] or ""}
         yield {"type": "response.code_interpreter_call.interpreting", **where}
         yield {"type": "response.code_interpreter_call.completed", **where}
+    elif kind == "shell_call":
+        yield from shell_tools.command_events(item, where["output_index"], lambda line: chat.fragments(line, model))
+    elif kind == "shell_call_output":
+        yield from shell_tools.output_events(item, where["output_index"])
 
 
 def _item_events(item: Mapping[str, Any], index: int, model: str, partials: int = 0) -> Iterator[dict[str, Any]]:
@@ -817,6 +881,7 @@ _OBFUSCATED = (
     "response.output_text.delta",
     "response.function_call_arguments.delta",
     "response.reasoning_summary_text.delta",
+    "response.shell_call_command.delta",
 )
 _PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 

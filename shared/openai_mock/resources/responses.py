@@ -21,7 +21,7 @@ from openai_mock.generation import responses as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import containers, conversations, models
+from openai_mock.resources import containers, conversations, models, response_shell
 from openai_mock.resources.models import serving_spec
 from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
@@ -49,6 +49,7 @@ _ITEM_TYPES = (
     "mcp_approval_response",
     "mcp_call",
     "image_generation_call",
+    *response_shell.ITEMS,
 )
 _TOOL_TYPES = (
     "function",
@@ -62,7 +63,11 @@ _TOOL_TYPES = (
     "mcp",
     "image_generation",
     "custom",
+    "local_shell",
+    "shell",
+    "apply_patch",
 )
+_TOOL_CHOICE_TYPES = tuple(kind for kind in _TOOL_TYPES if kind != "local_shell")  # no forcing local_shell
 _ROLES = ("user", "assistant", "system", "developer")
 _PARTS = {
     "assistant": ("output_text", "refusal"),
@@ -186,13 +191,18 @@ def _message(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     return {"id": item_id, "type": "message", "role": role, "content": parts, "status": "completed"}
 
 
-def _item(entry: Any, param: str) -> dict[str, Any]:
+def _object_item(entry: Any, param: str) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise invalid_request(
             f"Invalid type for '{param}': expected an object, but got {type(entry).__name__} instead.",
             param,
             "invalid_type",
         )
+    return entry
+
+
+def _item(entry: Any, param: str) -> dict[str, Any]:
+    entry = _object_item(entry, param)
     kind = entry.get("type", "message")
     check_enum(kind, _ITEM_TYPES, f"{param}.type")
     if kind == "message":
@@ -200,6 +210,8 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
     if kind == "item_reference":
         _require_string(entry, "id", param)
         return dict(entry)
+    if kind in response_shell.ITEMS:
+        return response_shell.ITEMS[kind](entry, param)
     if kind == "function_call_output":
         _require_string(entry, "call_id", param)
         _require_string(entry, "output", param)
@@ -268,8 +280,8 @@ def normalised_items(entries: Sequence[Any], param: str) -> list[dict[str, Any]]
     return [_item(entry, f"{param}[{index}]") for index, entry in enumerate(entries)]
 
 
-_CALLS = ("function_call", "computer_call", "custom_tool_call")
-_CALL_OUTPUTS = ("function_call_output", "computer_call_output", "custom_tool_call_output")
+_CALLS = ("function_call", "computer_call", "custom_tool_call", *response_shell.CALLS)
+_CALL_OUTPUTS = ("function_call_output", "computer_call_output", "custom_tool_call_output", *response_shell.OUTPUTS)
 
 
 def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
@@ -278,9 +290,8 @@ def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
     asked = {item["id"] for item in conversation if item["type"] == "mcp_approval_request"}
     for item in conversation:
         if item["type"] in _CALL_OUTPUTS and item["call_id"] not in calls:
-            raise invalid_request(
-                f"No tool call found for function call output with call_id {item['call_id']}.", "input"
-            )
+            what = item["type"].replace("_", " ") if item["type"] in response_shell.OUTPUTS else "function call output"
+            raise invalid_request(f"No tool call found for {what} with call_id {item['call_id']}.", "input")
         if item["type"] == "mcp_approval_response" and item["approval_request_id"] not in asked:
             raise invalid_request(
                 f"No approval request found with id {item['approval_request_id']}.", "input", "invalid_value"
@@ -329,6 +340,7 @@ _TODAYS_TOOL_CHECKS = {
     "custom": _check_custom_tool,
     "mcp": _check_mcp_tool,
     "image_generation": _check_image_generation_tool,
+    **response_shell.TOOL_CHECKS,
 }
 
 
@@ -381,11 +393,7 @@ def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
         raise invalid_request(
             "Invalid type for 'tool_choice': expected one of a string or an object.", "tool_choice", "invalid_type"
         )
-    check_enum(
-        choice.get("type"),
-        _TOOL_TYPES,
-        "tool_choice.type",
-    )
+    check_enum(choice.get("type"), _TOOL_CHOICE_TYPES, "tool_choice.type")
     if choice["type"] in ("function", "custom"):
         name = _require_string(choice, "name", "tool_choice")
         if not any(tool["type"] == choice["type"] and tool["name"] == name for tool in tools):
@@ -693,6 +701,7 @@ def generate(
     else:
         history, cached = _history(tenant, body.previous_response_id)
     items = _resolve_references(items, history)
+    response_shell.link_local_outputs(items, history)
     request = body.model_dump(exclude_none=True)
     if conversation_id is not None:
         request["conversation"] = {"id": conversation_id}
@@ -713,6 +722,8 @@ def generate(
         turn.search_results = _file_search_results(tenant, turn)
     elif hosted == "code_interpreter":
         turn.code_run = _run_code(tenant, turn, headers, dry=not fixtures)  # counting tokens writes nothing
+    elif hosted == "shell":
+        turn.shell_container = response_shell.hosted_container(tenant, request["tools"], dry=not fixtures)
     rng = request_rng(_material(turn), headers)
     response = builder.build_response(
         turn,
