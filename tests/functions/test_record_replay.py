@@ -1,0 +1,215 @@
+"""Record and replay (`serve --proxy URL --record DIR`, `serve --replay DIR [--strict]`), through the official SDK.
+
+The upstream is a second mock, in process: the recording app forwards to it through httpx's ASGI transport."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+from starlette.testclient import TestClient
+
+from openai_mock.control import fixtures
+from openai_mock.local.recording import RecordReplayApp, load_recordings
+from openai_mock.local.server import TemplateRouter
+from tests.support.sdk import asgi_client
+from tests.support.spec import assert_conforms
+
+SECRET_KEY = "sk-proj-recordme0123456789"
+ASK = [{"role": "user", "content": "Say hello, please."}]
+LEAKY = [{"role": "user", "content": "Repeat sk-live-abcdefgh12345678 back to me."}]
+
+
+@pytest.fixture(autouse=True)
+def fresh_fixture_files() -> None:
+    fixtures.reset_process_state()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "recorded"
+
+
+@pytest.fixture
+def recording(mock_app: TemplateRouter, folder: Path) -> openai.OpenAI:
+    """A mock that forwards everything to the upstream mock, saving each exchange in `folder`."""
+    app = RecordReplayApp(
+        mock_app, upstream="http://upstream/v1", record=folder, transport=httpx.ASGITransport(app=mock_app)
+    )
+    return asgi_client(app, api_key=SECRET_KEY)
+
+
+def replaying(mock_app: TemplateRouter, folder: Path, *, strict: bool = True) -> openai.OpenAI:
+    return asgi_client(RecordReplayApp(mock_app, replay=folder, strict=strict, speed=0), api_key=SECRET_KEY)
+
+
+def files(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir())
+
+
+def test_secrets_are_redacted_in_the_files(recording: openai.OpenAI, folder: Path) -> None:
+    recording.chat.completions.create(model="gpt-4o-mini", messages=LEAKY)  # type: ignore[arg-type]
+    [saved] = files(folder)
+    text = saved.read_text()
+    assert SECRET_KEY not in text and "abcdefgh12345678" not in text and "recordme" not in text
+    exchange = json.loads(text)["fixtures"][0]["exchange"]
+    assert exchange["request"]["headers"]["authorization"] == "[redacted]"
+    assert exchange["request"]["body"]["messages"][0]["content"] == "Repeat sk-[redacted] back to me."
+
+
+def test_json_answer_replays_byte_identical(mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path) -> None:
+    recorded = recording.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    completion = recorded.parse()
+    assert completion.choices[0].message.content
+    assert_conforms("post", "/chat/completions", 200, json.loads(recorded.http_response.content), spec="2026-08-21")
+
+    [saved] = files(folder)
+    assert saved.name == "0001-post-v1_chat_completions.json"
+    exchange = json.loads(saved.read_text())["fixtures"][0]["exchange"]
+    assert exchange["response"]["body"]["id"] == completion.id
+    assert exchange["response"]["body"]["usage"] == completion.usage.model_dump(exclude_unset=True)  # type: ignore[union-attr]
+
+    replayed = replaying(mock_app, folder).chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    assert replayed.http_response.content == recorded.http_response.content
+    assert replayed.http_response.headers["x-request-id"] == recorded.http_response.headers["x-request-id"]
+    # The mock itself would have answered another completion: the replay is the recording's.
+    fresh = asgi_client(mock_app).chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    assert fresh.id != completion.id
+
+
+def test_stream_replays_event_identical(mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path) -> None:
+    recorded = recording.chat.completions.with_raw_response.create(
+        model="gpt-4o-mini",
+        messages=ASK,  # type: ignore[arg-type]
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    recorded_text = recorded.http_response.read().decode()
+    recorded_events = [block for block in recorded_text.split("\n\n") if block]
+    assert recorded_events[-1] == "data: [DONE]"
+
+    [saved] = files(folder)
+    events = json.loads(saved.read_text())["fixtures"][0]["exchange"]["response"]["events"]
+    assert len(events) == len(recorded_events)
+    assert all(event["delay_ms"] >= 0 for event in events)
+    assert json.loads(events[-2]["data"])["usage"]["total_tokens"] > 0  # usage kept exact
+
+    with replaying(mock_app, folder).chat.completions.create(
+        model="gpt-4o-mini",
+        messages=ASK,  # type: ignore[arg-type]
+        stream=True,
+        stream_options={"include_usage": True},
+    ) as stream:
+        chunks = list(stream)
+    assert [chunk.model_dump(exclude_unset=True) for chunk in chunks] == [
+        json.loads(block[len("data: ") :]) for block in recorded_events[:-1]
+    ]
+
+    raw = TestClient(RecordReplayApp(mock_app, replay=folder, speed=0), base_url="http://testserver").post(
+        "/v1/chat/completions",
+        headers={"Authorization": f"Bearer {SECRET_KEY}"},
+        json={"model": "gpt-4o-mini", "messages": ASK, "stream": True, "stream_options": {"include_usage": True}},
+    )
+    assert raw.headers["content-type"].startswith("text/event-stream")
+    assert [block for block in raw.text.split("\n\n") if block] == recorded_events
+
+
+def test_binary_answer_is_saved_beside_and_replayed(
+    mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path
+) -> None:
+    speech = recording.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hello there.")
+    audio = speech.read()
+    assert len(audio) > 100
+
+    saved, sound = files(folder)
+    assert (saved.suffix, sound.suffix) == (".json", ".mp3")
+    assert sound.read_bytes() == audio
+    assert json.loads(saved.read_text())["fixtures"][0]["exchange"]["response"]["file"] == sound.name
+
+    again = replaying(mock_app, folder).audio.speech.create(
+        model="gpt-4o-mini-tts", voice="alloy", input="Hello there."
+    )
+    assert again.read() == audio
+
+
+def test_identical_requests_replay_in_recorded_order(
+    mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path
+) -> None:
+    first = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    second = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    assert first.id != second.id
+    assert [path.name[:4] for path in files(folder)] == ["0001", "0002"]
+
+    replay = replaying(mock_app, folder)
+    ids = [replay.chat.completions.create(model="gpt-4o-mini", messages=ASK).id for _ in range(3)]  # type: ignore[arg-type]
+    assert ids == [first.id, second.id, second.id]  # then the last one again
+
+
+def test_strict_replay_answers_404_for_an_unrecorded_request(
+    mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path
+) -> None:
+    recording.models.list()
+    strict = replaying(mock_app, folder)
+    assert strict.models.list().data  # recorded: GET /v1/models
+
+    with pytest.raises(openai.NotFoundError) as raised:
+        strict.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "never recorded"}])
+    body = raised.value.response.json()
+    assert body == {
+        "error": {
+            "message": "No recorded exchange matches POST /v1/chat/completions (openai-mock serve --replay --strict).",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "unrecorded_request",
+        }
+    }
+
+    # Not strict: the mock answers what was not recorded.
+    lenient = replaying(mock_app, folder, strict=False)
+    answer = lenient.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    assert answer.choices[0].message.content
+
+
+def test_a_matching_fixture_answers_locally_and_is_not_recorded(
+    mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path
+) -> None:
+    http = TestClient(mock_app, base_url="http://testserver")
+    created = http.post(
+        "/__mock/fixtures",
+        headers={"Authorization": f"Bearer {SECRET_KEY}"},
+        json={"match": {"contains": "hello"}, "response": {"content": "From the fixture."}},
+    )
+    assert created.status_code == 200, created.text
+    answer = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    assert answer.choices[0].message.content == "From the fixture."
+    assert not folder.exists() or files(folder) == []
+
+
+def test_recorded_files_load_as_fixtures(mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path) -> None:
+    recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    [saved] = files(folder)
+    [exchange] = load_recordings(folder)
+    assert exchange["request"]["method"] == "POST"
+
+    # The admin API takes a recorded fixture as it is; it never changes what the mock generates.
+    http = TestClient(mock_app, base_url="http://testserver")
+    entry = json.loads(saved.read_text())["fixtures"][0]
+    created = http.post("/__mock/fixtures", headers={"Authorization": "Bearer sk-test"}, json=entry)
+    assert created.status_code == 200, created.text
+    assert created.json()["exchange"]["response"]["status"] == 200
+    answer = asgi_client(mock_app).chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    assert answer.id != entry["exchange"]["response"]["body"]["id"]
+
+
+def test_unreachable_upstream_is_a_502_in_openai_shape(mock_app: TemplateRouter, tmp_path: Path) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    app = RecordReplayApp(mock_app, upstream="http://upstream/v1", transport=httpx.MockTransport(refuse))
+    with pytest.raises(openai.APIStatusError) as raised:
+        asgi_client(app).models.list()
+    assert raised.value.status_code == 502
+    assert raised.value.response.json()["error"]["type"] == "server_error"
