@@ -213,3 +213,19 @@ def test_unreachable_upstream_is_a_502_in_openai_shape(mock_app: TemplateRouter,
         asgi_client(app).models.list()
     assert raised.value.status_code == 502
     assert raised.value.response.json()["error"]["type"] == "server_error"
+
+
+def test_responses_stream_with_named_events_replays_event_identical(
+    mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path
+) -> None:
+    with recording.responses.create(model="gpt-4o-mini", input="Count to three.", stream=True) as stream:
+        recorded = [event.model_dump(exclude_unset=True) for event in stream]
+    assert recorded[-1]["type"] == "response.completed"
+    [saved] = files(folder)
+    events = json.loads(saved.read_text())["fixtures"][0]["exchange"]["response"]["events"]
+    assert [event.get("event") for event in events] == [event["type"] for event in recorded]
+
+    with replaying(mock_app, folder).responses.create(
+        model="gpt-4o-mini", input="Count to three.", stream=True
+    ) as again:
+        assert [event.model_dump(exclude_unset=True) for event in again] == recorded
