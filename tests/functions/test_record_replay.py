@@ -229,3 +229,68 @@ def test_responses_stream_with_named_events_replays_event_identical(
         model="gpt-4o-mini", input="Count to three.", stream=True
     ) as again:
         assert [event.model_dump(exclude_unset=True) for event in again] == recorded
+
+
+# --------------------------------------------------------------------------------------------- drift
+
+
+def run_drift(folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    from openai_mock.local import cli
+
+    monkeypatch.setenv("OPENAI_MOCK_STORE", "memory")  # restored after the test, as the command sets it
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["drift", str(folder)])
+    captured = capsys.readouterr()
+    return int(exited.value.code or 0), captured.out + captured.err
+
+
+def record_a_session(recording: openai.OpenAI) -> None:
+    recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    list(recording.chat.completions.create(model="gpt-4o-mini", messages=ASK, stream=True))  # type: ignore[arg-type]
+    recording.models.list()
+    list(recording.responses.create(model="gpt-4o-mini", input="Count to three.", stream=True))
+    recording.embeddings.create(model="text-embedding-3-small", input="hello")
+
+
+def test_drift_finds_no_difference_on_a_clean_recording(
+    recording: openai.OpenAI, folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_a_session(recording)
+    assert len(files(folder)) == 5
+    code, out = run_drift(folder, capsys, monkeypatch)
+    assert (code, out) == (0, "openai-mock drift: 5 recorded exchanges, no differences\n")
+
+
+def test_drift_reports_planted_differences_with_exit_code_1(
+    recording: openai.OpenAI, folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_a_session(recording)
+    chat, stream = files(folder)[0], files(folder)[1]
+    document = json.loads(chat.read_text())
+    body = document["fixtures"][0]["exchange"]["response"]["body"]
+    body.update(created=str(body["created"]), brand_new=1, system_fingerprint=None, object="chat.completion.v2")
+    document["fixtures"][0]["exchange"]["response"]["headers"]["openai-planted"] = "1"
+    chat.write_text(json.dumps(document))
+    document = json.loads(stream.read_text())
+    document["fixtures"][0]["exchange"]["response"]["events"].insert(1, {"event": "ping", "data": "{}"})
+    stream.write_text(json.dumps(document))
+
+    code, out = run_drift(folder, capsys, monkeypatch)
+    assert code == 1
+    assert out.splitlines() == [
+        f"{chat.name}: header openai-planted: recorded, missing in the mock",
+        f"{chat.name}: body $.brand_new: recorded, missing in the mock",
+        f"{chat.name}: body $.created: type string recorded, number in the mock",
+        f"{chat.name}: body $.object: recorded ['chat.completion.v2'], the mock answers ['chat.completion']",
+        f"{chat.name}: body $.system_fingerprint: null in the recording, never null in the mock",
+        f"{stream.name}: event ping: recorded, never sent by the mock",
+        "openai-mock drift: 5 recorded exchanges, 6 differences in 2",
+    ]
+
+
+def test_drift_of_a_missing_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = run_drift(tmp_path / "nowhere", capsys, monkeypatch)
+    assert code == 2
+    assert out == f"openai-mock: error: {tmp_path / 'nowhere'}: no such folder\n"

@@ -104,7 +104,47 @@ def _parser() -> argparse.ArgumentParser:
         metavar="X",
         help="with --replay: play recorded stream timings X times faster (0: no delays; default 1)",
     )
+    drift = commands.add_parser(
+        "drift",
+        help="compare recorded answers (serve --record DIR) with the mock's answers to the same requests",
+        description="Sends each request recorded in DIR to the mock (in this process) and prints how the answers' "
+        "shapes differ: status, OpenAI header names, JSON keys, types, nullability, `object` values, stream event "
+        "names. Exit code 0: no differences; 1: differences; 2: a usage error.",
+    )
+    drift.add_argument("dir", type=Path, metavar="DIR", help="a folder written by serve --proxy URL --record DIR")
+    drift.add_argument("--template", type=Path, default=None, help="the SAM template to serve (as for serve)")
+    drift.add_argument("--seed", default=None, help="deployment-wide seed for generated content")
     return parser
+
+
+def run_drift(args: argparse.Namespace) -> int:
+    """Prints one line per difference (`file: difference`), then a summary; the exit code."""
+    found = find_template(args.template)
+    if not args.dir.is_dir():
+        raise CommandError(f"{args.dir}: no such folder")
+    os.environ["OPENAI_MOCK_STORE"] = "memory"
+    if args.seed is not None:
+        os.environ["OPENAI_MOCK_SEED"] = str(args.seed)
+    from openai_mock.local.drift import drift
+    from openai_mock.settings import reset_settings
+    from openai_mock.store import reset_stores
+
+    reset_settings()
+    reset_stores()
+    try:
+        report = drift(args.dir, found.path)
+    except Exception as error:  # a recording file's content is the user's: whatever is wrong with it, in one line
+        detail = " ".join(str(error).split())[:400] or type(error).__name__
+        raise CommandError(f"{args.dir}: {detail}") from None
+    differences = [(name, line) for name, lines in report.items() for line in lines]
+    for name, line in differences:
+        print(f"{name}: {line}")
+    drifted = len({name for name, _ in differences})
+    print(
+        f"openai-mock drift: {len(report)} recorded exchanges, "
+        + (f"{len(differences)} differences in {drifted}" if differences else "no differences")
+    )
+    return 1 if differences else 0
 
 
 def _store_option(value: str) -> tuple[str, str | None]:
@@ -301,12 +341,14 @@ def serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    if args.command == "serve":
-        try:
+    try:
+        if args.command == "serve":
             serve(args)
-        except (TemplateError, CommandError) as error:
-            print(f"openai-mock: error: {error}", file=sys.stderr)
-            raise SystemExit(USAGE_ERROR) from None
+        elif args.command == "drift":
+            raise SystemExit(run_drift(args))
+    except (TemplateError, CommandError) as error:
+        print(f"openai-mock: error: {error}", file=sys.stderr)
+        raise SystemExit(USAGE_ERROR) from None
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ n-th recording, then the last again); an unrecorded one falls through to the moc
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import hashlib
 import json
@@ -396,33 +397,47 @@ class RecordReplayApp:
                 )
                 await send({"type": "http.response.body", "body": json.dumps(failure.body()).encode()})
                 return
+            relayed = {
+                name.lower(): value for name, value in response.headers.items() if name.lower() not in _HOP_HEADERS
+            }
+            stream = relayed.get("content-type", "").startswith("text/event-stream")
+            splitter, decoder = _EventSplitter(time.monotonic()), codecs.getincrementaldecoder("utf-8")("replace")
+            chunks: list[bytes] = []
             try:
-                relayed = {
-                    name.lower(): value for name, value in response.headers.items() if name.lower() not in _HOP_HEADERS
-                }
                 await send(
                     {"type": "http.response.start", "status": response.status_code, "headers": _raw_headers(relayed)}
                 )
-                stream = relayed.get("content-type", "").startswith("text/event-stream")
-                splitter = _EventSplitter(time.monotonic())
-                chunks = []
                 async for chunk in response.aiter_bytes():
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    # Kept before it is relayed: a caller that hangs up after the last event (the SDK does, on
+                    # [DONE]) may have this task cancelled in the next send; the recording is complete anyway.
                     if stream:
-                        splitter.feed(chunk.decode(), time.monotonic())
+                        splitter.feed(decoder.decode(chunk), time.monotonic())
                     else:
                         chunks.append(chunk)
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
             finally:
+                # No await before the file is written: it happens even when the caller's hang-up cancels us.
+                self._save(request, response.status_code, relayed, splitter if stream else None, b"".join(chunks))
                 await response.aclose()
+
+    def _save(
+        self,
+        request: dict[str, Any],
+        status: int,
+        headers: dict[str, str],
+        splitter: _EventSplitter | None,
+        body: bytes,
+    ) -> None:
         if self.recorder is None:
             return
-        if stream:
+        if splitter is not None:
             splitter.close()
-            answer = {"status": response.status_code, "headers": redact_headers(relayed), "events": splitter.events}
-            self.recorder.save(request, answer, None)
+            self.recorder.save(
+                request, {"status": status, "headers": redact_headers(headers), "events": splitter.events}, None
+            )
         else:
-            answer, binary = response_record(response.status_code, relayed, b"".join(chunks))
+            answer, binary = response_record(status, headers, body)
             self.recorder.save(request, answer, binary)
 
 
