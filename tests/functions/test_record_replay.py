@@ -257,6 +257,9 @@ def test_drift_finds_no_difference_on_a_clean_recording(
 ) -> None:
     record_a_session(recording)
     assert len(files(folder)) == 5
+    # The SDK hangs up on [DONE]; the stream's recording is whole all the same.
+    events = json.loads(files(folder)[1].read_text())["fixtures"][0]["exchange"]["response"]["events"]
+    assert events[-1]["data"] == "[DONE]"
     code, out = run_drift(folder, capsys, monkeypatch)
     assert (code, out) == (0, "openai-mock drift: 5 recorded exchanges, no differences\n")
 
