@@ -297,3 +297,23 @@ def test_drift_of_a_missing_folder_is_a_usage_error(
     code, out = run_drift(tmp_path / "nowhere", capsys, monkeypatch)
     assert code == 2
     assert out == f"openai-mock: error: {tmp_path / 'nowhere'}: no such folder\n"
+
+
+def test_multipart_upload_and_file_content_round_trip(
+    mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path
+) -> None:
+    data = b'{"prompt": "a", "completion": "b"}\n'
+    uploaded = recording.files.create(file=("train.jsonl", data), purpose="fine-tune")
+    content = recording.files.content(uploaded.id).read()
+    assert content == data
+
+    upload_file, content_bytes, content_file = files(folder)  # sorted: .bin before .json
+    assert upload_file.name == "0001-post-v1_files.json"
+    request = json.loads(upload_file.read_text())["fixtures"][0]["exchange"]["request"]
+    assert "body" not in request and "body_sha256" not in request  # a multipart body is not compared
+    assert content_file.name == f"0002-get-v1_files_{uploaded.id.replace('-', '_')}_content.json"
+    assert content_bytes.read_bytes() == data
+
+    replay = replaying(mock_app, folder)
+    assert replay.files.create(file=("other.jsonl", b"{}\n"), purpose="fine-tune").id == uploaded.id
+    assert replay.files.content(uploaded.id).read() == data
