@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 from starlette.testclient import TestClient
 
 from openai_mock.control import fixtures
@@ -19,8 +20,8 @@ from tests.support.sdk import asgi_client
 from tests.support.spec import assert_conforms
 
 SECRET_KEY = "sk-proj-recordme0123456789"
-ASK = [{"role": "user", "content": "Say hello, please."}]
-LEAKY = [{"role": "user", "content": "Repeat sk-live-abcdefgh12345678 back to me."}]
+ASK: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Say hello, please."}]
+LEAKY: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Repeat sk-live-abcdefgh12345678 back to me."}]
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +52,7 @@ def files(folder: Path) -> list[Path]:
 
 
 def test_secrets_are_redacted_in_the_files(recording: openai.OpenAI, folder: Path) -> None:
-    recording.chat.completions.create(model="gpt-4o-mini", messages=LEAKY)  # type: ignore[arg-type]
+    recording.chat.completions.create(model="gpt-4o-mini", messages=LEAKY)
     [saved] = files(folder)
     text = saved.read_text()
     assert SECRET_KEY not in text and "abcdefgh12345678" not in text and "recordme" not in text
@@ -61,7 +62,7 @@ def test_secrets_are_redacted_in_the_files(recording: openai.OpenAI, folder: Pat
 
 
 def test_json_answer_replays_byte_identical(mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path) -> None:
-    recorded = recording.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    recorded = recording.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)
     completion = recorded.parse()
     assert completion.choices[0].message.content
     assert_conforms("post", "/chat/completions", 200, json.loads(recorded.http_response.content), spec="2026-08-21")
@@ -72,18 +73,18 @@ def test_json_answer_replays_byte_identical(mock_app: TemplateRouter, recording:
     assert exchange["response"]["body"]["id"] == completion.id
     assert exchange["response"]["body"]["usage"] == completion.usage.model_dump(exclude_unset=True)  # type: ignore[union-attr]
 
-    replayed = replaying(mock_app, folder).chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    replayed = replaying(mock_app, folder).chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)
     assert replayed.http_response.content == recorded.http_response.content
     assert replayed.http_response.headers["x-request-id"] == recorded.http_response.headers["x-request-id"]
     # The mock itself would have answered another completion: the replay is the recording's.
-    fresh = asgi_client(mock_app).chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    fresh = asgi_client(mock_app).chat.completions.create(model="gpt-4o-mini", messages=ASK)
     assert fresh.id != completion.id
 
 
 def test_stream_replays_event_identical(mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path) -> None:
     recorded = recording.chat.completions.with_raw_response.create(
         model="gpt-4o-mini",
-        messages=ASK,  # type: ignore[arg-type]
+        messages=ASK,
         stream=True,
         stream_options={"include_usage": True},
     )
@@ -99,7 +100,7 @@ def test_stream_replays_event_identical(mock_app: TemplateRouter, recording: ope
 
     with replaying(mock_app, folder).chat.completions.create(
         model="gpt-4o-mini",
-        messages=ASK,  # type: ignore[arg-type]
+        messages=ASK,
         stream=True,
         stream_options={"include_usage": True},
     ) as stream:
@@ -138,13 +139,13 @@ def test_binary_answer_is_saved_beside_and_replayed(
 def test_identical_requests_replay_in_recorded_order(
     mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path
 ) -> None:
-    first = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
-    second = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    first = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)
+    second = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)
     assert first.id != second.id
     assert [path.name[:4] for path in files(folder)] == ["0001", "0002"]
 
     replay = replaying(mock_app, folder)
-    ids = [replay.chat.completions.create(model="gpt-4o-mini", messages=ASK).id for _ in range(3)]  # type: ignore[arg-type]
+    ids = [replay.chat.completions.create(model="gpt-4o-mini", messages=ASK).id for _ in range(3)]
     assert ids == [first.id, second.id, second.id]  # then the last one again
 
 
@@ -183,13 +184,13 @@ def test_a_matching_fixture_answers_locally_and_is_not_recorded(
         json={"match": {"contains": "hello"}, "response": {"content": "From the fixture."}},
     )
     assert created.status_code == 200, created.text
-    answer = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    answer = recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)
     assert answer.choices[0].message.content == "From the fixture."
     assert not folder.exists() or files(folder) == []
 
 
 def test_recorded_files_load_as_fixtures(mock_app: TemplateRouter, recording: openai.OpenAI, folder: Path) -> None:
-    recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)
     [saved] = files(folder)
     [exchange] = load_recordings(folder)
     assert exchange["request"]["method"] == "POST"
@@ -200,7 +201,7 @@ def test_recorded_files_load_as_fixtures(mock_app: TemplateRouter, recording: op
     created = http.post("/__mock/fixtures", headers={"Authorization": "Bearer sk-test"}, json=entry)
     assert created.status_code == 200, created.text
     assert created.json()["exchange"]["response"]["status"] == 200
-    answer = asgi_client(mock_app).chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+    answer = asgi_client(mock_app).chat.completions.create(model="gpt-4o-mini", messages=ASK)
     assert answer.id != entry["exchange"]["response"]["body"]["id"]
 
 
@@ -245,8 +246,8 @@ def run_drift(folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pyt
 
 
 def record_a_session(recording: openai.OpenAI) -> None:
-    recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
-    list(recording.chat.completions.create(model="gpt-4o-mini", messages=ASK, stream=True))  # type: ignore[arg-type]
+    recording.chat.completions.create(model="gpt-4o-mini", messages=ASK)
+    list(recording.chat.completions.create(model="gpt-4o-mini", messages=ASK, stream=True))
     recording.models.list()
     list(recording.responses.create(model="gpt-4o-mini", input="Count to three.", stream=True))
     recording.embeddings.create(model="text-embedding-3-small", input="hello")

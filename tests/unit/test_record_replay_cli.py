@@ -15,12 +15,13 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
+from openai.types.chat import ChatCompletionMessageParam
 
 from tests.support.live_server import live_server
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-proj-clirecording0123456789"
-ASK = [{"role": "user", "content": "Name three colours."}]
+ASK: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Name three colours."}]
 
 
 def _free_port() -> int:
@@ -62,8 +63,8 @@ def test_record_against_a_live_upstream_then_replay_strictly(tmp_path: Path) -> 
     folder = tmp_path / "cassette"
     with live_server() as upstream, serving("--proxy", upstream, "--record", str(folder)) as proxy:
         client = openai.OpenAI(base_url=proxy, api_key=KEY, max_retries=0)
-        recorded = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
-        streamed = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK, stream=True)  # type: ignore[arg-type]
+        recorded = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)
+        streamed = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK, stream=True)
         stream_text = streamed.http_response.read().decode()
     names = sorted(path.name for path in folder.iterdir())
     assert names == ["0001-post-v1_chat_completions.json", "0002-post-v1_chat_completions.json"]
@@ -73,11 +74,11 @@ def test_record_against_a_live_upstream_then_replay_strictly(tmp_path: Path) -> 
 
     with serving("--replay", str(folder), "--strict", "--replay-speed", "0") as replay:
         client = openai.OpenAI(base_url=replay, api_key=KEY, max_retries=0)
-        again = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+        again = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=ASK)
         assert again.http_response.content == recorded.http_response.content
         streamed_again = client.chat.completions.with_raw_response.create(
             model="gpt-4o-mini", messages=ASK, stream=True
-        )  # type: ignore[arg-type]
+        )
         assert streamed_again.http_response.read().decode() == stream_text
         with pytest.raises(openai.NotFoundError) as raised:
             client.models.list()
