@@ -318,3 +318,66 @@ def test_multipart_upload_and_file_content_round_trip(
     replay = replaying(mock_app, folder)
     assert replay.files.create(file=("other.jsonl", b"{}\n"), purpose="fine-tune").id == uploaded.id
     assert replay.files.content(uploaded.id).read() == data
+
+
+def test_the_callers_key_reaches_the_upstream_and_never_the_file(mock_app: TemplateRouter, folder: Path) -> None:
+    seen: list[httpx.Request] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = {"object": "list", "data": [], "has_more": False, "echo": request.headers["authorization"]}
+        return httpx.Response(200, json=body, headers={"openai-organization": "org-real", "set-cookie": "a=b"})
+
+    app = RecordReplayApp(
+        mock_app, upstream="https://api.example.test/v1", record=folder, transport=httpx.MockTransport(upstream)
+    )
+    answer = TestClient(app, base_url="http://testserver").get(
+        "/v1/models?limit=2", headers={"Authorization": f"Bearer {SECRET_KEY}", "Cookie": "session=1"}
+    )
+    assert answer.json()["echo"] == f"Bearer {SECRET_KEY}"  # relayed to the caller as the upstream sent it
+    [request] = seen
+    assert str(request.url) == "https://api.example.test/v1/models?limit=2"
+    assert request.headers["authorization"] == f"Bearer {SECRET_KEY}"
+    assert request.headers["cookie"] == "session=1"
+
+    [saved] = files(folder)
+    exchange = json.loads(saved.read_text())["fixtures"][0]["exchange"]
+    assert exchange["request"]["path"] == "/v1/models?limit=2"
+    assert exchange["request"]["headers"]["cookie"] == "[redacted]"
+    assert exchange["response"]["headers"]["openai-organization"] == "[redacted]"
+    assert exchange["response"]["headers"]["set-cookie"] == "[redacted]"
+    assert exchange["response"]["body"]["echo"] == "Bearer sk-[redacted]"
+    assert SECRET_KEY not in saved.read_text()
+
+
+@pytest.mark.parametrize(("speed", "expected"), [(1.0, [0.25, 0.5]), (2.0, [0.125, 0.25]), (0.0, [])])
+def test_replay_speed_scales_the_recorded_event_timings(
+    mock_app: TemplateRouter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, speed: float, expected: list[float]
+) -> None:
+    from openai_mock.local import recording
+
+    slept: list[float] = []
+
+    async def record(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(recording, "sleep", record)
+    exchange = {
+        "request": {"method": "POST", "path": "/v1/chat/completions", "body": {"model": "m", "stream": True}},
+        "response": {
+            "status": 200,
+            "headers": {"content-type": "text/event-stream; charset=utf-8"},
+            "events": [
+                {"data": '{"a":1}', "delay_ms": 250},
+                {"data": '{"a":2}', "delay_ms": 0},
+                {"data": "[DONE]", "delay_ms": 500},
+            ],
+        },
+    }
+    (tmp_path / "0001-post-v1_chat_completions.json").write_text(json.dumps({"fixtures": [{"exchange": exchange}]}))
+    app = RecordReplayApp(mock_app, replay=tmp_path, strict=True, speed=speed)
+    answer = TestClient(app, base_url="http://testserver").post(
+        "/v1/chat/completions", headers={"Authorization": "Bearer sk-test"}, json={"stream": True, "model": "m"}
+    )
+    assert answer.text == 'data: {"a":1}\n\ndata: {"a":2}\n\ndata: [DONE]\n\n'
+    assert slept == expected

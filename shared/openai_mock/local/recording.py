@@ -39,6 +39,7 @@ _HOP_HEADERS = frozenset(
     {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding", "accept-encoding"}
 )
 CONTROL_PREFIX = "/__mock"
+sleep = asyncio.sleep  # the replay's pace between stream events (tests record the delays instead)
 UNRECORDED = "unrecorded_request"
 
 # The endpoints whose requests fixtures match (control/fixture_models.Endpoint), by path.
@@ -365,7 +366,7 @@ class RecordReplayApp:
             for event in answer["events"]:
                 delay = event.get("delay_ms", 0) / 1000
                 if delay and self.speed > 0:
-                    await asyncio.sleep(delay / self.speed)
+                    await sleep(delay / self.speed)
                 await send({"type": "http.response.body", "body": event_text(event).encode(), "more_body": True})
             await send({"type": "http.response.body", "body": b""})
             return
