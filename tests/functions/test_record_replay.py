@@ -381,3 +381,23 @@ def test_replay_speed_scales_the_recorded_event_timings(
     )
     assert answer.text == 'data: {"a":1}\n\ndata: {"a":2}\n\ndata: [DONE]\n\n'
     assert slept == expected
+
+
+def test_drift_reads_a_json_answer_kept_as_text(
+    recording: openai.OpenAI, folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real answers may be laid out otherwise (indented, a trailing newline): kept as `text`, compared as JSON."""
+    recording.embeddings.create(model="text-embedding-3-small", input="hello")
+    [saved] = files(folder)
+    document = json.loads(saved.read_text())
+    response = document["fixtures"][0]["exchange"]["response"]
+    body = response.pop("body")
+    body["usage"]["prompt_tokens"] = None
+    response["text"] = json.dumps(body, indent=2) + "\n"
+    saved.write_text(json.dumps(document))
+    code, out = run_drift(folder, capsys, monkeypatch)
+    assert code == 1
+    assert (
+        out.splitlines()[0]
+        == f"{saved.name}: body $.usage.prompt_tokens: null in the recording, never null in the mock"
+    )
