@@ -87,6 +87,45 @@ class Fault(_Strict):
         return value
 
 
+class RecordedRequest(_Strict):
+    """What `serve --replay` matches: method + path (with its query) + body."""
+
+    method: str
+    path: str
+    headers: dict[str, str] = Field(default_factory=dict)  # as sent, secrets redacted (informative only)
+    body: Any = None  # a JSON body, secrets redacted
+    body_sha256: str | None = None  # any other body (multipart bodies are not compared: their boundary varies)
+
+
+class RecordedEvent(_Strict):
+    """One server-sent event: `event:` + `data:` lines, or `raw` when it held other fields."""
+
+    event: str | None = None
+    data: str | None = None
+    raw: str | None = None
+    delay_ms: Integer = Field(default=0, ge=0)  # since the previous event (or the answer's headers)
+
+
+class RecordedResponse(_Strict):
+    """Exactly one of `body` (JSON, re-encoded as `indent` says), `text`, `events` (SSE) or `file` (bytes in a
+    file beside the fixture file); none: an empty body."""
+
+    status: Integer = Field(default=200, ge=100, le=599)
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: Any = None
+    indent: Integer | None = Field(default=None, ge=0)  # None: compact (`,` and `:` without spaces)
+    text: str | None = None
+    events: list[RecordedEvent] | None = None
+    file: str | None = None
+
+
+class Exchange(_Strict):
+    """A recorded request and its answer (`serve --record`), served again by `serve --replay`."""
+
+    request: RecordedRequest
+    response: RecordedResponse
+
+
 class FixtureRequest(_Strict):
     name: str | None = None
     match: Match = Field(default_factory=Match)
@@ -94,3 +133,4 @@ class FixtureRequest(_Strict):
     latency: Latency | None = None
     fault: Fault | None = None
     times: Integer | None = Field(default=None, ge=1)  # spent after this many matches
+    exchange: Exchange | None = None  # a recorded exchange: served by `serve --replay` only, never matched here

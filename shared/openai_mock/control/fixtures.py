@@ -180,7 +180,7 @@ def match_fixture(tenant: str, endpoint: str, request: Mapping[str, Any]) -> dic
     Every fixture whose conditions hold counts the request, so `call: n` means the n-th such request."""
     store = get_store()
     for fixture in tenant_fixtures(tenant):
-        if not meets(fixture["match"], endpoint, request):
+        if "exchange" in fixture or not meets(fixture["match"], endpoint, request):
             continue
 
         def bump(stored: dict[str, Any]) -> dict[str, Any]:
@@ -190,6 +190,8 @@ def match_fixture(tenant: str, endpoint: str, request: Mapping[str, Any]) -> dic
         if counted is not None and _counts(counted, counted["matched"]):
             return counted
     for fixture in deployment_fixtures():
+        if "exchange" in fixture:
+            continue  # recorded exchanges are `serve --replay`'s (local/recording.py)
         if meets(fixture["match"], endpoint, request) and _counts(fixture, _count_file_match(tenant, fixture["id"])):
             return fixture
     return None

@@ -70,7 +70,81 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--webhooks", type=Path, default=None, help="YAML/JSON webhook endpoints for every tenant (docs/webhooks.md)"
     )
+    recording = serve.add_argument_group("record and replay (docs/controls.md)")
+    recording.add_argument(
+        "--proxy",
+        metavar="URL",
+        default=None,
+        help="forward every request no fixture matches to this OpenAI-compatible base URL (e.g. "
+        "https://api.openai.com/v1), the caller's Authorization passed through, and relay its answer",
+    )
+    recording.add_argument(
+        "--record",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="with --proxy: save each forwarded exchange in DIR as a fixtures file (secrets redacted)",
+    )
+    recording.add_argument(
+        "--replay",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="answer requests recorded in DIR (same method, path and body) with the recorded answers",
+    )
+    recording.add_argument(
+        "--strict",
+        action="store_true",
+        help="with --replay: an unrecorded request gets a 404 (code unrecorded_request) instead of the mock's answer",
+    )
+    recording.add_argument(
+        "--replay-speed",
+        type=float,
+        default=1.0,
+        metavar="X",
+        help="with --replay: play recorded stream timings X times faster (0: no delays; default 1)",
+    )
+    drift = commands.add_parser(
+        "drift",
+        help="compare recorded answers (serve --record DIR) with the mock's answers to the same requests",
+        description="Sends each request recorded in DIR to the mock (in this process) and prints how the answers' "
+        "shapes differ: status, OpenAI header names, JSON keys, types, nullability, `object` values, stream event "
+        "names. Exit code 0: no differences; 1: differences; 2: a usage error.",
+    )
+    drift.add_argument("dir", type=Path, metavar="DIR", help="a folder written by serve --proxy URL --record DIR")
+    drift.add_argument("--template", type=Path, default=None, help="the SAM template to serve (as for serve)")
+    drift.add_argument("--seed", default=None, help="deployment-wide seed for generated content")
     return parser
+
+
+def run_drift(args: argparse.Namespace) -> int:
+    """Prints one line per difference (`file: difference`), then a summary; the exit code."""
+    found = find_template(args.template)
+    if not args.dir.is_dir():
+        raise CommandError(f"{args.dir}: no such folder")
+    os.environ["OPENAI_MOCK_STORE"] = "memory"
+    if args.seed is not None:
+        os.environ["OPENAI_MOCK_SEED"] = str(args.seed)
+    from openai_mock.local.drift import drift
+    from openai_mock.settings import reset_settings
+    from openai_mock.store import reset_stores
+
+    reset_settings()
+    reset_stores()
+    try:
+        report = drift(args.dir, found.path)
+    except Exception as error:  # a recording file's content is the user's: whatever is wrong with it, in one line
+        detail = " ".join(str(error).split())[:400] or type(error).__name__
+        raise CommandError(f"{args.dir}: {detail}") from None
+    differences = [(name, line) for name, lines in report.items() for line in lines]
+    for name, line in differences:
+        print(f"{name}: {line}")
+    drifted = len({name for name, _ in differences})
+    print(
+        f"openai-mock drift: {len(report)} recorded exchanges, "
+        + (f"{len(differences)} differences in {drifted}" if differences else "no differences")
+    )
+    return 1 if differences else 0
 
 
 def _store_option(value: str) -> tuple[str, str | None]:
@@ -176,6 +250,29 @@ def _check_fixtures(path: Path, option: str = "--fixtures") -> None:
         raise CommandError(f"{option} {path}: {detail}") from None
 
 
+def _check_recording(args: argparse.Namespace) -> None:
+    if args.record is not None and not args.proxy:
+        raise CommandError("--record saves what --proxy forwards: give --proxy URL too")
+    if args.strict and args.replay is None:
+        raise CommandError("--strict is a mode of --replay: give --replay DIR too")
+    if args.replay_speed < 0:
+        raise CommandError(f"--replay-speed {args.replay_speed}: expected 0 or more")
+    if args.proxy and not args.proxy.startswith(("http://", "https://")):
+        raise CommandError(f"--proxy {args.proxy}: expected an http:// or https:// URL")
+    if (args.proxy or args.replay is not None) and args.workers > 1:
+        raise CommandError("--proxy and --replay serve from one process: leave out --workers")
+    if args.replay is not None:
+        if not args.replay.is_dir():
+            raise CommandError(f"--replay {args.replay}: no such folder")
+        from openai_mock.local.recording import load_recordings
+
+        try:
+            load_recordings(args.replay)
+        except Exception as error:  # the folder's content is the user's: whatever is wrong with it, in one line
+            detail = " ".join(str(error).split())[:400] or type(error).__name__
+            raise CommandError(f"--replay {args.replay}: {detail}") from None
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -185,6 +282,7 @@ def serve(args: argparse.Namespace) -> None:
         _check_fixtures(args.fixtures)
     if args.webhooks is not None:
         _check_fixtures(args.webhooks, "--webhooks")
+    _check_recording(args)
     _apply_options(args)
     from openai_mock.local.server import build_app
     from openai_mock.settings import get_settings, reset_settings
@@ -221,7 +319,18 @@ def serve(args: argparse.Namespace) -> None:
             options["timeout_worker_healthcheck"] = WORKER_HEALTHCHECK_SECONDS
         uvicorn.run(WORKER_APP, factory=True, workers=args.workers, **options)
         return
-    app = build_app(found.path)
+    app: Any = build_app(found.path)
+    if args.proxy or args.replay is not None:
+        from openai_mock.local.recording import RecordReplayApp
+
+        app = RecordReplayApp(
+            app,
+            upstream=args.proxy,
+            record=args.record,
+            replay=args.replay,
+            strict=args.strict,
+            speed=args.replay_speed,
+        )
     print(
         f"openai-mock {version()}: {app.state.route_count} routes from {app.state.function_count} functions of "
         f"{source}, {store} store, ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",
@@ -232,12 +341,14 @@ def serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    if args.command == "serve":
-        try:
+    try:
+        if args.command == "serve":
             serve(args)
-        except (TemplateError, CommandError) as error:
-            print(f"openai-mock: error: {error}", file=sys.stderr)
-            raise SystemExit(USAGE_ERROR) from None
+        elif args.command == "drift":
+            raise SystemExit(run_drift(args))
+    except (TemplateError, CommandError) as error:
+        print(f"openai-mock: error: {error}", file=sys.stderr)
+        raise SystemExit(USAGE_ERROR) from None
 
 
 if __name__ == "__main__":
