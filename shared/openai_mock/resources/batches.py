@@ -7,15 +7,17 @@ and its state is derived from that plan and `clock` on every read:
     created_at     +1 stage        +2 stages       +3 stages        (past expires_at: expired)
 
 Line i of n is "done" at in_progress_at + stage * (i + 1) / n, so a cancelled or expired batch keeps the
-lines done before it stopped. Two pieces of work happen once, each claimed with a conditional store update
-(a lease in `_claim`) so that concurrent readers never repeat them:
+lines done before it stopped. Two kinds of work happen once, each claimed with a conditional store update
+(a lease in `_claim`) so that concurrent readers (and containers) never repeat them:
 
-- execute: on the first read once in_progress has begun, every line runs through the endpoint's own layer
-  function (`chat.generate`, `completions.generate`, `embeddings.create_embedding`); the per-line records
-  go to the blob store and their outcomes ("c" completed / "f" failed) to the batch, so `request_counts`
-  are exact at every moment.
-- settle: on the first read once the batch has ended, the output file (purpose `batch_output`) and the
-  error file are written from the lines done before the end.
+- execute, in chunks: each read runs the next lines that time has made due, at most CHUNK_LINES of them (fewer
+  once CHUNK_BYTES of records are written), through the endpoint's own layer function (`chat.generate`,
+  `completions.generate`, `embeddings.create_embedding`); the chunk's records become one blob, the outcomes
+  ("c" completed / "f" failed) are appended to the batch, so `request_counts` count exactly the lines that
+  ran. A line due but not yet run is run by the next read (a batch watched by a webhook is also advanced by
+  its wake-ups), so a 50,000-line batch completes over repeated reads, each inside API Gateway's 29 s.
+- settle: on the first read once the batch has ended and every line done before its end has run, the output
+  file (purpose `batch_output`) and the error file are written from the chunks.
 """
 
 from __future__ import annotations
