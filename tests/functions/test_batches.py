@@ -578,3 +578,25 @@ def test_concurrent_reads_run_every_chunk_exactly_once(client: openai.OpenAI, mo
     assert sorted(calls) == sorted(f"Question {index}" for index in range(9))  # each line ran once
     batch = client.batches.retrieve(batch_id)
     assert [record["custom_id"] for record in _records(client, batch.output_file_id)] == [f"q{i}" for i in range(9)]
+
+
+def test_chunks_on_dynamodb_and_s3_across_cold_starts(
+    moto_persistence: None, mock_app: TemplateRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "CHUNK_LINES", 2)
+    calls = _count_chat_generations(monkeypatch)
+    client = asgi_client(mock_app)
+    tenant = principal_for_key("sk-test").tenant
+    batch_id = _create(client, [_chat_line(f"q{index}", f"Question {index}") for index in range(5)])
+    clock.advance(DONE)
+    seen = []
+    for _ in range(4):
+        reset_stores()  # every read in a new Lambda container: the chunks are in DynamoDB and S3 only
+        seen.append(_counts(asgi_client(mock_app), batch_id))
+    assert seen == [("finalizing", 2, 0), ("finalizing", 4, 0), ("completed", 5, 0), ("completed", 5, 0)]
+    assert sorted(calls) == [f"Question {index}" for index in range(5)]  # each line ran once
+    batch = asgi_client(mock_app).batches.retrieve(batch_id)
+    assert batch.request_counts.model_dump() == {"total": 5, "completed": 5, "failed": 0}  # type: ignore[union-attr]
+    assert [record["custom_id"] for record in _records(client, batch.output_file_id)] == [f"q{i}" for i in range(5)]
+    assert batches._reload(tenant, batch_id)["_chunks"] == 3
+    assert get_blobs().get(tenant, batches._chunk_key(batch_id, 2)) is None  # removed from S3 once settled
