@@ -429,6 +429,7 @@ def _run_chunk(tenant: str, batch: Object) -> dict[str, Any]:
         return _failure(error)
     headers = {SEED_HEADER: str(batch["_seed"])} if batch["_seed"] else {}
     chunk, outcomes = bytearray(), []
+    usage: dict[Any, dict[str, int]] = {}  # the chunk's usage, summed per model: one usage write per model
     for line in lines:
         status, body = _answer(tenant, batch["endpoint"], line.get("body"), headers)
         record = {
@@ -440,29 +441,46 @@ def _run_chunk(tenant: str, batch: Object) -> dict[str, Any]:
         chunk += _jsonl([record])
         outcomes.append("c" if status == 200 else "f")
         if status == 200:
-            _record_line_usage(tenant, batch, body)
+            _add_line_usage(usage, batch, body)
         if len(chunk) >= CHUNK_BYTES:
             break
+    _record_usage(tenant, batch, usage)
     index = int(batch.get("_chunks") or 0)
     get_blobs().put(tenant, _chunk_key(batch["id"], index), bytes(chunk))
     return {"_outcomes": (batch["_outcomes"] or "") + "".join(outcomes), "_chunks": index + 1}
 
 
-def _record_line_usage(tenant: str, batch: Object, body: dict[str, Any]) -> None:
-    """A line that ran is the organization's usage (at the batch price), in the creator's project, and spend."""
-    usage = body.get("usage") or {}
-    kind = "embeddings" if batch["endpoint"] == "/v1/embeddings" else "completions"
-    counters = token_usage(usage) if kind == "completions" else {"input_tokens": usage.get("prompt_tokens", 0)}
-    record = record_usage_event(
-        tenant,
-        kind,
-        model=body.get("model"),
-        project_id=batch.get("_project_id"),
-        api_key_id=batch.get("_api_key_id") or bootstrap_key_id(tenant),
-        batch=kind == "completions",  # only completions usage has the batch dimension
-        **counters,
-    )
-    spend.track(tenant, record)
+def _usage_kind(batch: Object) -> str:
+    return "embeddings" if batch["endpoint"] == "/v1/embeddings" else "completions"
+
+
+def _add_line_usage(usage: dict[Any, dict[str, int]], batch: Object, body: dict[str, Any]) -> None:
+    """Add a line that ran to its model's sum (the chunk's usage: one request more, its tokens)."""
+    tokens = body.get("usage") or {}
+    kind = _usage_kind(batch)
+    counters = token_usage(tokens) if kind == "completions" else {"input_tokens": tokens.get("prompt_tokens", 0)}
+    summed = usage.setdefault(body.get("model"), {})
+    for name, value in {**counters, "num_model_requests": 1}.items():
+        summed[name] = summed.get(name, 0) + int(value)
+
+
+def _record_usage(tenant: str, batch: Object, usage: dict[Any, dict[str, int]]) -> None:
+    """The chunk's lines are the organization's usage (at the batch price), in the creator's project, and spend:
+    one usage event per model (all of a chunk's lines run in the same minute), so a chunk's store writes do not
+    grow with its lines."""
+    kind = _usage_kind(batch)
+    for model, summed in usage.items():
+        counters: dict[str, Any] = dict(summed)
+        record = record_usage_event(
+            tenant,
+            kind,
+            model=model,
+            project_id=batch.get("_project_id"),
+            api_key_id=batch.get("_api_key_id") or bootstrap_key_id(tenant),
+            batch=kind == "completions",  # only completions usage has the batch dimension
+            **counters,
+        )
+        spend.track(tenant, record)
 
 
 def _needs_execution(batch: Object, now: float) -> bool:
