@@ -17,7 +17,6 @@ from openai_mock import clock
 from openai_mock.control import webhooks
 from openai_mock.control.webhooks import delivery, dispatch
 from openai_mock.local.server import TemplateRouter
-from openai_mock.resources import batches
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
@@ -469,32 +468,3 @@ def test_endpoints_load_from_a_file_for_every_tenant(
     webhooks.run_due()
     event = _unwrap(client, receiver.next(timeout=1), secret)
     assert (event.type, event.data.id) == ("response.completed", response.id)
-
-
-def test_a_chunked_batch_is_run_to_completion_by_its_wake_ups_alone(
-    mock_app: TemplateRouter, client: openai.OpenAI, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A batch too big for one chunk: each wake-up runs one chunk (as SQS messages would on AWS), nobody reads it."""
-    monkeypatch.setattr(batches, "CHUNK_LINES", 2)
-    lines = [
-        {
-            "custom_id": f"q{index}",
-            "method": "POST",
-            "url": "/v1/chat/completions",
-            "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"Question {index}"}]},
-        }
-        for index in range(5)
-    ]
-    data = "".join(json.dumps(line) + "\n" for line in lines).encode()
-    source = client.files.create(file=("in.jsonl", data), purpose="batch")
-    with TestClient(mock_app, base_url="http://testserver") as http:
-        endpoint = _register(http, receiver.url, ["batch.completed"])
-        batch = client.batches.create(input_file_id=source.id, endpoint="/v1/chat/completions", completion_window="24h")
-        _advance(http, 60)
-        event = _unwrap(client, receiver.next(), endpoint["secret"])
-    assert (event.type, event.data.id) == ("batch.completed", batch.id)
-    stored = get_store().get(principal_for_key(KEY).tenant, batches.COLLECTION, batch.id)
-    assert stored is not None and stored["_chunks"] == 3 and stored["_settled"]  # three wake-ups ran the lines
-    finished = client.batches.retrieve(batch.id)
-    assert finished.request_counts.model_dump() == {"total": 5, "completed": 5, "failed": 0}  # type: ignore[union-attr]
-    assert event.created_at == finished.completed_at
