@@ -17,7 +17,7 @@ from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import batches, chat
 from openai_mock.settings import reset_settings
-from openai_mock.store import reset_stores
+from openai_mock.store import get_blobs, reset_stores
 from openai_mock.web.auth import principal_for_key
 from tests.support.sdk import asgi_client, lambda_client
 from tests.support.spec import assert_conforms, validate_component
@@ -478,3 +478,125 @@ def test_batch_on_dynamodb_and_s3_survives_a_cold_start_and_runs_once(
     batch = asgi_client(mock_app).batches.retrieve(batch_id)
     assert batch.request_counts.model_dump() == {"total": 3, "completed": 3, "failed": 0}  # type: ignore[union-attr]
     assert [record["custom_id"] for record in _records(client, batch.output_file_id)] == ["q0", "q1", "q2"]
+
+
+# --------------------------------------------------------------------------- at scale: chunks
+
+
+def _embedding_lines(count: int) -> list[dict[str, Any]]:
+    body = {"model": "text-embedding-3-small", "input": "x", "dimensions": 1}
+    return [{"custom_id": f"e{index}", "method": "POST", "url": EMBEDDINGS_URL, "body": body} for index in range(count)]
+
+
+def _counts(client: openai.OpenAI, batch_id: str) -> tuple[str, int, int]:
+    raw = _raw_batch(client, batch_id)
+    assert_conforms("GET", f"/v1/batches/{batch_id}", 200, raw)
+    return raw["status"], raw["request_counts"]["completed"], raw["request_counts"]["failed"]
+
+
+def _chunk_sizes(tenant: str, batch_id: str) -> list[int]:
+    stored = batches._reload(tenant, batch_id)
+    blobs = get_blobs()
+    return [
+        len((blobs.get(tenant, batches._chunk_key(batch_id, index)) or b"").splitlines())
+        for index in range(stored["_chunks"])
+    ]
+
+
+def test_a_50000_line_batch_completes_one_chunk_per_read(
+    client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "CHUNK_LINES", 5_000)
+    tenant = principal_for_key("sk-test").tenant
+    batch_id = _create(client, _embedding_lines(batches.MAX_REQUESTS), EMBEDDINGS_URL)
+    clock.advance(DONE)  # every line is due at once: the reads catch up, one chunk each
+    seen = [_counts(client, batch_id) for _ in range(10)]
+    assert seen[:-1] == [("finalizing", 5_000 * (index + 1), 0) for index in range(9)]
+    assert seen[-1] == ("completed", 50_000, 0)  # the last chunk ran, then the files were written
+    batch = client.batches.retrieve(batch_id)
+    assert batch.request_counts.model_dump() == {"total": 50_000, "completed": 50_000, "failed": 0}  # type: ignore[union-attr]
+    assert batch.error_file_id is None
+    records = _records(client, batch.output_file_id)
+    assert [record["custom_id"] for record in records] == [f"e{index}" for index in range(50_000)]
+    assert len({record["id"] for record in records}) == 50_000
+    assert batches._reload(tenant, batch_id)["_chunks"] == 10
+    assert get_blobs().get(tenant, batches._chunk_key(batch_id, 0)) is None  # chunks removed once settled
+
+
+def test_chunks_follow_the_clock_with_the_real_chunk_size(client: openai.OpenAI) -> None:
+    assert batches.CHUNK_LINES == 500
+    tenant = principal_for_key("sk-test").tenant
+    lines = _embedding_lines(1_200)
+    lines[700]["body"] = {"model": "text-embedding-3-small", "input": "x", "dimensions": 0}  # the endpoint's 400
+    batch_id = _create(client, lines, EMBEDDINGS_URL)
+    clock.advance(1.5)  # half of in_progress: lines 0..599 are due
+    assert _counts(client, batch_id) == ("in_progress", 500, 0)  # one chunk per read
+    assert _counts(client, batch_id) == ("in_progress", 600, 0)  # the rest of what is due, nothing more
+    assert _counts(client, batch_id) == ("in_progress", 600, 0)  # nothing due: nothing runs
+    assert _chunk_sizes(tenant, batch_id) == [500, 100]
+    clock.advance(DONE)
+    assert _counts(client, batch_id) == ("finalizing", 1_099, 1)  # due, but not yet run: not counted
+    assert _counts(client, batch_id) == ("completed", 1_199, 1)
+    batch = client.batches.retrieve(batch_id)
+    assert [record["custom_id"] for record in _records(client, batch.output_file_id)] == [
+        f"e{index}" for index in range(1_200) if index != 700
+    ]
+    (failed,) = _records(client, batch.error_file_id)
+    assert (failed["custom_id"], failed["response"]["status_code"]) == ("e700", 400)
+    assert failed["response"]["body"]["error"]["param"] == "dimensions"
+
+
+def test_a_chunk_stops_at_its_byte_budget(client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batches, "CHUNK_BYTES", 1_000)
+    tenant = principal_for_key("sk-test").tenant
+    batch_id = _create(client, _embedding_lines(10), EMBEDDINGS_URL)
+    clock.advance(DONE)
+    client.batches.retrieve(batch_id)
+    first = get_blobs().get(tenant, batches._chunk_key(batch_id, 0)) or b""
+    records = first.splitlines(keepends=True)
+    assert 1 < len(records) < 10  # bounded by bytes long before 500 lines
+    assert len(first) >= 1_000 > len(first) - len(records[-1])  # it stopped at the record that crossed the budget
+    reads = 1
+    while client.batches.retrieve(batch_id).status != "completed":
+        reads += 1
+        assert reads <= 10
+    assert reads > 1
+    batch = client.batches.retrieve(batch_id)
+    assert [record["custom_id"] for record in _records(client, batch.output_file_id)] == [f"e{i}" for i in range(10)]
+
+
+def test_concurrent_reads_run_every_chunk_exactly_once(client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batches, "CHUNK_LINES", 2)
+    calls = _count_chat_generations(monkeypatch)
+    batch_id = _create(client, [_chat_line(f"q{index}", f"Question {index}") for index in range(9)])
+    clock.advance(DONE)
+    tenant = principal_for_key("sk-test").tenant
+    rounds = 0
+    while "completed" not in _read_concurrently(tenant, batch_id, readers=4):
+        rounds += 1
+        assert rounds < 10
+    assert sorted(calls) == sorted(f"Question {index}" for index in range(9))  # each line ran once
+    batch = client.batches.retrieve(batch_id)
+    assert [record["custom_id"] for record in _records(client, batch.output_file_id)] == [f"q{i}" for i in range(9)]
+
+
+def test_chunks_on_dynamodb_and_s3_across_cold_starts(
+    moto_persistence: None, mock_app: TemplateRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "CHUNK_LINES", 2)
+    calls = _count_chat_generations(monkeypatch)
+    client = asgi_client(mock_app)
+    tenant = principal_for_key("sk-test").tenant
+    batch_id = _create(client, [_chat_line(f"q{index}", f"Question {index}") for index in range(5)])
+    clock.advance(DONE)
+    seen = []
+    for _ in range(4):
+        reset_stores()  # every read in a new Lambda container: the chunks are in DynamoDB and S3 only
+        seen.append(_counts(asgi_client(mock_app), batch_id))
+    assert seen == [("finalizing", 2, 0), ("finalizing", 4, 0), ("completed", 5, 0), ("completed", 5, 0)]
+    assert sorted(calls) == [f"Question {index}" for index in range(5)]  # each line ran once
+    batch = asgi_client(mock_app).batches.retrieve(batch_id)
+    assert batch.request_counts.model_dump() == {"total": 5, "completed": 5, "failed": 0}  # type: ignore[union-attr]
+    assert [record["custom_id"] for record in _records(client, batch.output_file_id)] == [f"q{i}" for i in range(5)]
+    assert batches._reload(tenant, batch_id)["_chunks"] == 3
+    assert get_blobs().get(tenant, batches._chunk_key(batch_id, 2)) is None  # removed from S3 once settled

@@ -7,15 +7,17 @@ and its state is derived from that plan and `clock` on every read:
     created_at     +1 stage        +2 stages       +3 stages        (past expires_at: expired)
 
 Line i of n is "done" at in_progress_at + stage * (i + 1) / n, so a cancelled or expired batch keeps the
-lines done before it stopped. Two pieces of work happen once, each claimed with a conditional store update
-(a lease in `_claim`) so that concurrent readers never repeat them:
+lines done before it stopped. Two kinds of work happen once, each claimed with a conditional store update
+(a lease in `_claim`) so that concurrent readers (and containers) never repeat them:
 
-- execute: on the first read once in_progress has begun, every line runs through the endpoint's own layer
-  function (`chat.generate`, `completions.generate`, `embeddings.create_embedding`); the per-line records
-  go to the blob store and their outcomes ("c" completed / "f" failed) to the batch, so `request_counts`
-  are exact at every moment.
-- settle: on the first read once the batch has ended, the output file (purpose `batch_output`) and the
-  error file are written from the lines done before the end.
+- execute, in chunks: each read runs the next lines that time has made due, at most CHUNK_LINES of them (fewer
+  once CHUNK_BYTES of records are written), through the endpoint's own layer function (`chat.generate`,
+  `completions.generate`, `embeddings.create_embedding`); the chunk's records become one blob, the outcomes
+  ("c" completed / "f" failed) are appended to the batch, so `request_counts` count exactly the lines that
+  ran. A line due but not yet run is run by the next read (a batch watched by a webhook is also advanced by
+  its wake-ups), so a 50,000-line batch completes over repeated reads, each inside API Gateway's 29 s.
+- settle: on the first read once the batch has ended and every line done before its end has run, the output
+  file (purpose `batch_output`) and the error file are written from the chunks.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ MAX_REQUESTS = 50_000
 MAX_EMBEDDING_INPUTS = 50_000
 # A claim older than this (clock seconds) is presumed abandoned (a Lambda that timed out) and may be retaken.
 CLAIM_LEASE_SECONDS = 300.0
+# One read executes at most this many due lines (fewer once CHUNK_BYTES of records are written): a chunk stays
+# well inside API Gateway's 29 s, and a 50,000-line batch completes over repeated reads (docs/batches.md).
+CHUNK_LINES = 500
+CHUNK_BYTES = 8 * 1024 * 1024
 CANCELLABLE = ("validating", "in_progress")
 _PRIVATE = "_"
 _EPSILON = 1e-9
@@ -159,6 +165,7 @@ def create_batch(
         "_cancel_requested": None,
         "_failure": None,
         "_outcomes": None,
+        "_chunks": 0,
         "_settled": False,
         "_claim": None,
         # Whose usage the lines are (the organization's usage endpoints show them with batch=true).
@@ -280,16 +287,17 @@ class _Taken(Exception):
     """The work is done, not due, or being done by another reader."""
 
 
-def _claim(tenant: str, batch_id: str, due: Callable[[Object], bool]) -> tuple[Object, str] | None:
+def _claim(tenant: str, batch_id: str, due: Callable[[Object, float], bool]) -> tuple[Object, str] | None:
     """Take the batch's pending work; (the batch, the claim token) for the one caller that got it, else None."""
     token = uuid.uuid4().hex
     now = clock.now()
+    lease_now = clock.process_now()  # a tenant moving its clock must not break (or extend) a lease
 
     def take(current: Object) -> Object:
         held = current["_claim"]
-        if not due(current) or (held is not None and held["until"] > now):
+        if not due(current, now) or (held is not None and held["until"] > lease_now):
             raise _Taken
-        return {**current, "_claim": {"token": token, "until": now + CLAIM_LEASE_SECONDS}}
+        return {**current, "_claim": {"token": token, "until": lease_now + CLAIM_LEASE_SECONDS}}
 
     try:
         claimed = get_store().update(tenant, COLLECTION, batch_id, take)
@@ -312,7 +320,12 @@ def _release(tenant: str, batch_id: str, token: str, result: Mapping[str, Any]) 
         return None
 
 
-def _results_key(batch_id: str) -> str:
+def _chunk_key(batch_id: str, index: int) -> str:
+    return f"batch/{batch_id}/results/{index}.jsonl"
+
+
+def _legacy_results_key(batch_id: str) -> str:
+    """Where batches executed before chunking kept every record (one blob; `_chunks` absent on them)."""
     return f"batch/{batch_id}/results.jsonl"
 
 
@@ -374,66 +387,120 @@ def _answer(tenant: str, endpoint: str, body: Any, headers: Mapping[str, str]) -
         return failure.status, failure.body()
 
 
-def _run_lines(tenant: str, batch: Object) -> dict[str, Any]:
-    """Execute every line; the result to store on the batch (outcomes, or the failure)."""
+def _failure(error: OpenAIError) -> dict[str, Any]:
+    """The batch fails: its input file was deleted (or changed) after the batch was created."""
+    return {
+        "_failure": {
+            "code": error.code or "invalid_file",
+            "message": error.message,
+            "param": "input_file_id",
+            "line": None,
+        },
+        "_settled": True,
+    }
+
+
+def _line_slice(tenant: str, batch: Object, start: int, stop: int) -> list[dict[str, Any]]:
+    """Lines [start, stop) of the batch's input file. The whole file was checked at create (and again by the
+    first chunk); later chunks parse only their own lines."""
+    text = files.read_file_bytes(tenant, batch["input_file_id"], "input_file_id").decode("utf-8", errors="replace")
+    lines = [raw for raw in text.splitlines() if raw.strip()]
+    if len(lines) != batch["_total"]:
+        raise _file_error(f"The input file {batch['input_file_id']} changed while the batch ran.", "invalid_file")
+    return [json.loads(raw) for raw in lines[start:stop]]
+
+
+def _executed(batch: Object) -> int:
+    """How many lines have run (a prefix: lines run in order); their outcomes are on the batch."""
+    return len(batch["_outcomes"] or "")
+
+
+def _run_chunk(tenant: str, batch: Object) -> dict[str, Any]:
+    """Execute the next chunk of due lines (at most CHUNK_LINES, and no more once CHUNK_BYTES of records are
+    written); the records become one blob of their own, the outcomes are appended on the batch."""
+    start = _executed(batch)
+    stop = min(_lines_done(batch, clock.now()), start + CHUNK_LINES)
     try:
-        lines = _input_lines(tenant, batch["input_file_id"], batch["endpoint"])
-    except OpenAIError as error:  # the input file was deleted (or changed) after the batch was created
-        return {
-            "_failure": {
-                "code": error.code or "invalid_file",
-                "message": error.message,
-                "param": "input_file_id",
-                "line": None,
-            },
-            "_settled": True,
-        }
+        if start == 0:  # the first chunk checks the whole file again, as the real service does when it starts
+            lines = _input_lines(tenant, batch["input_file_id"], batch["endpoint"])[start:stop]
+        else:
+            lines = _line_slice(tenant, batch, start, stop)
+    except OpenAIError as error:
+        return _failure(error)
     headers = {SEED_HEADER: str(batch["_seed"])} if batch["_seed"] else {}
-    records, outcomes = [], []
+    chunk, outcomes = bytearray(), []
+    usage: dict[Any, dict[str, int]] = {}  # the chunk's usage, summed per model: one usage write per model
     for line in lines:
         status, body = _answer(tenant, batch["endpoint"], line.get("body"), headers)
-        records.append(
-            {
-                "id": new_id("batch.request"),
-                "custom_id": line.get("custom_id"),
-                "response": {"status_code": status, "request_id": new_id("request"), "body": body},
-                "error": None,
-            }
-        )
+        record = {
+            "id": new_id("batch.request"),
+            "custom_id": line.get("custom_id"),
+            "response": {"status_code": status, "request_id": new_id("request"), "body": body},
+            "error": None,
+        }
+        chunk += _jsonl([record])
         outcomes.append("c" if status == 200 else "f")
         if status == 200:
-            _record_line_usage(tenant, batch, body)
-    get_blobs().put(tenant, _results_key(batch["id"]), _jsonl(records))
-    return {"_outcomes": "".join(outcomes)}
+            _add_line_usage(usage, batch, body)
+        if len(chunk) >= CHUNK_BYTES:
+            break
+    _record_usage(tenant, batch, usage)
+    index = int(batch.get("_chunks") or 0)
+    get_blobs().put(tenant, _chunk_key(batch["id"], index), bytes(chunk))
+    return {"_outcomes": (batch["_outcomes"] or "") + "".join(outcomes), "_chunks": index + 1}
 
 
-def _record_line_usage(tenant: str, batch: Object, body: dict[str, Any]) -> None:
-    """A line that ran is the organization's usage (at the batch price), in the creator's project, and spend."""
-    usage = body.get("usage") or {}
-    kind = "embeddings" if batch["endpoint"] == "/v1/embeddings" else "completions"
-    counters = token_usage(usage) if kind == "completions" else {"input_tokens": usage.get("prompt_tokens", 0)}
-    record = record_usage_event(
-        tenant,
-        kind,
-        model=body.get("model"),
-        project_id=batch.get("_project_id"),
-        api_key_id=batch.get("_api_key_id") or bootstrap_key_id(tenant),
-        batch=kind == "completions",  # only completions usage has the batch dimension
-        **counters,
-    )
-    spend.track(tenant, record)
+def _usage_kind(batch: Object) -> str:
+    return "embeddings" if batch["endpoint"] == "/v1/embeddings" else "completions"
+
+
+def _add_line_usage(usage: dict[Any, dict[str, int]], batch: Object, body: dict[str, Any]) -> None:
+    """Add a line that ran to its model's sum (the chunk's usage: one request more, its tokens)."""
+    tokens = body.get("usage") or {}
+    kind = _usage_kind(batch)
+    counters = token_usage(tokens) if kind == "completions" else {"input_tokens": tokens.get("prompt_tokens", 0)}
+    summed = usage.setdefault(body.get("model"), {})
+    for name, value in {**counters, "num_model_requests": 1}.items():
+        summed[name] = summed.get(name, 0) + int(value)
+
+
+def _record_usage(tenant: str, batch: Object, usage: dict[Any, dict[str, int]]) -> None:
+    """The chunk's lines are the organization's usage (at the batch price), in the creator's project, and spend:
+    one usage event per model (all of a chunk's lines run in the same minute), so a chunk's store writes do not
+    grow with its lines."""
+    kind = _usage_kind(batch)
+    for model, summed in usage.items():
+        counters: dict[str, Any] = dict(summed)
+        record = record_usage_event(
+            tenant,
+            kind,
+            model=model,
+            project_id=batch.get("_project_id"),
+            api_key_id=batch.get("_api_key_id") or bootstrap_key_id(tenant),
+            batch=kind == "completions",  # only completions usage has the batch dimension
+            **counters,
+        )
+        spend.track(tenant, record)
 
 
 def _needs_execution(batch: Object, now: float) -> bool:
-    return batch["_outcomes"] is None and batch["_failure"] is None and _started(batch) and now >= _validated(batch)
+    """Lines are due that have not run yet."""
+    return (
+        batch["_failure"] is None
+        and not batch["_settled"]
+        and _started(batch)
+        and now >= _validated(batch)
+        and _executed(batch) < _lines_done(batch, now)
+    )
 
 
 def _execute(tenant: str, batch: Object) -> Object:
-    claimed = _claim(tenant, batch["id"], lambda current: _needs_execution(current, clock.now()))
+    """Run one chunk of the due lines (claimed: concurrent readers never run a line twice)."""
+    claimed = _claim(tenant, batch["id"], _needs_execution)
     if claimed is None:
         return _reload(tenant, batch["id"])
     current, token = claimed
-    result = _run_lines(tenant, current)
+    result = _run_chunk(tenant, current)
     return _release(tenant, batch["id"], token, result) or _reload(tenant, batch["id"])
 
 
@@ -444,41 +511,59 @@ def _jsonl(records: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(record, separators=(",", ":")) + "\n" for record in records).encode()
 
 
-def _expired_record(record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": record["id"],
-        "custom_id": record["custom_id"],
+def _expired_record(line: dict[str, Any]) -> bytes:
+    record = {
+        "id": new_id("batch.request"),
+        "custom_id": line.get("custom_id"),
         "response": None,
         "error": {
             "code": "batch_expired",
             "message": "This request could not be executed before the completion window expired.",
         },
     }
+    return _jsonl([record])
+
+
+def _result_blobs(batch: Object) -> list[str]:
+    if batch.get("_chunks") is None:
+        return [_legacy_results_key(batch["id"])] if batch["_outcomes"] is not None else []
+    return [_chunk_key(batch["id"], index) for index in range(int(batch["_chunks"]))]
 
 
 def _output_files(tenant: str, batch: Object) -> dict[str, Any]:
-    """Write the output and error files from the lines done before the end; their ids for the batch."""
-    raw = get_blobs().get(tenant, _results_key(batch["id"])) if batch["_outcomes"] is not None else None
-    records = [json.loads(line) for line in raw.decode().splitlines()] if raw else []
+    """Write the output and error files from the chunks' records (each line's outcome says which file gets it);
+    their ids for the batch. Records are copied as bytes, never parsed again."""
     outcomes = batch["_outcomes"] or ""
     done = _lines_done(batch, _end(batch)) if _started(batch) else 0
-    output = [record for record, outcome in zip(records[:done], outcomes, strict=False) if outcome == "c"]
-    errors = [record for record, outcome in zip(records[:done], outcomes, strict=False) if outcome == "f"]
-    if _expires(batch) and batch["_cancel_requested"] is None:
-        errors += [_expired_record(record) for record in records[done:]]
+    output, errors = bytearray(), bytearray()
+    line = 0
+    for key in _result_blobs(batch):
+        for record in (get_blobs().get(tenant, key) or b"").splitlines(keepends=True):
+            if line < done:
+                (output if outcomes[line] == "c" else errors).extend(record)
+            line += 1
+    if _expires(batch) and batch["_cancel_requested"] is None and _started(batch) and done < batch["_total"]:
+        try:  # every line the window did not reach fails as expired
+            for rest in _line_slice(tenant, batch, done, int(batch["_total"])):
+                errors += _expired_record(rest)
+        except OpenAIError:
+            logger.warning("expired batch lines unlisted: input file gone", extra={"batch_id": batch["id"]})
     written: dict[str, Any] = {"_settled": True}
     for key, name, kept in (("output_file_id", "output", output), ("error_file_id", "error", errors)):
         if kept:
-            written[key] = files.create_file(tenant, f"{batch['id']}_{name}.jsonl", "batch_output", _jsonl(kept))["id"]
+            written[key] = files.create_file(tenant, f"{batch['id']}_{name}.jsonl", "batch_output", bytes(kept))["id"]
     return written
 
 
 def _needs_settling(batch: Object, now: float) -> bool:
-    return not batch["_settled"] and now >= _end(batch) and (batch["_outcomes"] is not None or not _started(batch))
+    """The batch has ended and every line done before its end has run."""
+    if batch["_settled"] or now < _end(batch):
+        return False
+    return not _started(batch) or _executed(batch) >= _lines_done(batch, _end(batch))
 
 
 def _settle(tenant: str, batch: Object) -> Object:
-    claimed = _claim(tenant, batch["id"], lambda current: _needs_settling(current, clock.now()))
+    claimed = _claim(tenant, batch["id"], _needs_settling)
     if claimed is None:
         return _reload(tenant, batch["id"])
     current, token = claimed
@@ -489,7 +574,8 @@ def _settle(tenant: str, batch: Object) -> Object:
             if key in written:
                 files.delete_file(tenant, written[key])
         return _reload(tenant, batch["id"])
-    get_blobs().delete(tenant, _results_key(batch["id"]))
+    for key in _result_blobs(current):
+        get_blobs().delete(tenant, key)
     return settled
 
 

@@ -32,6 +32,9 @@ _jitter = random.Random()
 # Bodies over this are compressed, then (still too big) spilled to the blob store. The item's other attributes
 # and names stay well under the rest of DynamoDB's 400 KB (409,600 bytes).
 SPILL_BYTES = 350_000
+# Each tenant's partition `<tenant>#__collections__` holds one small item per collection the tenant has written
+# (sk = the collection's name), so a reset finds every item of the tenant by Queries, never a Scan of the table.
+INDEX_COLLECTION = "__collections__"
 
 
 def _pk(tenant: str, collection: str) -> str:
@@ -53,6 +56,8 @@ class DynamoDBStore:
         self._client = GuardedClient(client)
         self._ttl = ttl_seconds
         self._blobs = blobs  # where bodies too big for an item go (none: DynamoDB refuses them, a 500)
+        # (tenant, collection) pairs this process has put in the tenant's index: one write each per process.
+        self._indexed: set[tuple[str, str]] = set()
 
     @staticmethod
     def _is_conditional_failure(error: Exception) -> bool:
@@ -119,7 +124,36 @@ class DynamoDBStore:
         item = answer.get("Item")
         return None if item is None or self._expired(item) else item
 
+    def _index(self, tenant: str, collection: str) -> None:
+        """Note that the tenant has written to `collection` (before the write: an item is never unindexed).
+        Idempotent (the same small item, put again); done once per process and collection. Index items outlive
+        a reset, so another process's memory of having written them stays true."""
+        if (tenant, collection) in self._indexed:
+            return
+        self._client.put_item(
+            TableName=self._table, Item={"pk": {"S": _pk(tenant, INDEX_COLLECTION)}, "sk": {"S": collection}}
+        )
+        self._indexed.add((tenant, collection))
+
+    def _collections(self, tenant: str) -> list[str]:
+        """Every collection the tenant has written (from its index partition: a Query)."""
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": _pk(tenant, INDEX_COLLECTION)}},
+            "ProjectionExpression": "sk",
+            "ConsistentRead": True,
+        }
+        found: list[str] = []
+        while True:
+            answer = self._client.query(**query)
+            found += [item["sk"]["S"] for item in answer.get("Items", [])]
+            if "LastEvaluatedKey" not in answer:
+                return found
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
     def create(self, tenant: str, collection: str, obj: Object) -> Object:
+        self._index(tenant, collection)
         item = self._item(tenant, collection, obj, 1, self._expiry())
         try:
             self._client.put_item(
@@ -248,14 +282,13 @@ class DynamoDBStore:
         return self._delete_found(self._client.query, query)
 
     def delete_tenant(self, tenant: str) -> int:
-        # A scan: a tenant's collections are not known in advance. Rare (mock-controls reset), so affordable.
-        scan: dict[str, Any] = {
-            "TableName": self._table,
-            "FilterExpression": "begins_with(pk, :tenant)",
-            "ExpressionAttributeValues": {":tenant": {"S": f"{tenant}#"}},
-            "ProjectionExpression": "pk, sk",
-        }
-        return self._delete_found(self._client.scan, scan)
+        """Delete every object and counter of the tenant: one Query per collection its index lists (no Scan:
+        other tenants' items are never read). The index itself stays (see `_index`)."""
+        return sum(
+            self.delete_collection(tenant, collection)
+            for collection in self._collections(tenant)
+            if collection != INDEX_COLLECTION
+        )
 
     def increment(
         self,
@@ -271,6 +304,7 @@ class DynamoDBStore:
         limits as its condition (refused: the item as it stood, from the same call)."""
         item_key = {"pk": {"S": _pk(tenant, collection)}, "sk": {"S": key}}
         limits = limits or {}
+        self._index(tenant, collection)
         if any(amounts.get(name, 0) > limit for name, limit in limits.items()):
             return Counted(False, self._counter_values(self._get_counter(item_key), amounts))
         names = {f"#c{index}": f"n_{name}" for index, name in enumerate(amounts)}
