@@ -209,6 +209,12 @@ def _chat_tool_choice(choice: Any) -> Any:
     return choice
 
 
+def _instructions(request: Mapping[str, Any]) -> str | None:
+    """The instructions the model reads: the request's, then the skills of a local shell environment."""
+    parts = (request.get("instructions"), shell_tools.skills_note(shell_tools.local_skills(request)))
+    return "\n\n".join(part for part in parts if part) or None
+
+
 def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
     """The chat completion request that answers this turn."""
     request = turn.request
@@ -219,7 +225,7 @@ def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
     ]
     chat_req: dict[str, Any] = {
         "model": request["model"],
-        "messages": chat_messages(turn.conversation, request.get("instructions")),
+        "messages": chat_messages(turn.conversation, _instructions(request)),
     }
     if functions and not hosted_call:
         chat_req["tools"] = [
@@ -284,7 +290,9 @@ def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, 
     functions = [tool for tool in request.get("tools", []) if tool["type"] in ("function", "custom")]
     if any(chat.mentioned(function, prompt) for function in functions):
         return None  # the user asked for one of their own functions
-    wanted = shell_tools.keep_wanted(declared, prompt)  # a shell or a patch only when the prompt asks for one
+    wanted = shell_tools.keep_wanted(
+        declared, prompt, shell_tools.local_skills(request)
+    )  # a shell or a patch only when the prompt asks for one
     if not wanted:
         return declared[0] if choice == "required" else None
     return wanted[0]
@@ -569,7 +577,7 @@ def _shell_turn(turn: Turn, kind: str, rng: random.Random, new_id: NewId, reason
     prompt = last_user_text(turn.conversation)
     thinking = chat.reasoning_tokens(chat_req, rng, reasoning)
     call_ids = (new_id(shell_tools.CALLS[kind]), chat.tool_call_id(rng))
-    call = shell_tools.call_item(kind, turn.conversation, prompt, call_ids)
+    call = shell_tools.call_item(kind, turn.conversation, prompt, call_ids, shell_tools.local_skills(turn.request))
     _, arguments = shell_tools.chat_call(call)
     spent = tokens.count_tokens(arguments, chat_req["model"]) + chat.TOKENS_PER_MESSAGE + thinking
     thought = [_reasoning_item(turn.request, new_id("reasoning"), prompt)] if thinking else []
@@ -581,7 +589,8 @@ def _hosted_shell_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning:
     commands itself; the call, its output and the answer that reads it come in one response."""
     hosted = turn.shell_container or {}
     call_ids = (new_id("shell_call"), chat.tool_call_id(rng))
-    call = shell_tools.shell_call(last_user_text(turn.conversation), *call_ids, hosted["container_id"])
+    skills = shell_tools.container_skills(hosted["files"])
+    call = shell_tools.shell_call(last_user_text(turn.conversation), *call_ids, hosted["container_id"], skills)
     output = shell_tools.run_in_container(call, hosted["files"], new_id("shell_call_output"))
     return _then_answer(turn, [call, output], rng, new_id, reasoning, created)
 

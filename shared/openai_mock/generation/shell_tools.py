@@ -80,29 +80,69 @@ def patch_path(prompt: str) -> str | None:
     return next((name for name in names if name.lower() not in _NOT_FILES), None)
 
 
-def wants(kind: str, prompt: str) -> bool:
-    """Whether the prompt asks for something the tool does: a file edit for apply_patch, a command for the shells."""
+Skills = Sequence[Mapping[str, Any]]  # a shell's skills: name, description, path (of the skill's folder)
+
+
+def local_skills(request: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The skills a shell tool's local environment declares (on the client's machine)."""
+    shell: Mapping[str, Any] = next((tool for tool in request.get("tools", []) if tool["type"] == "shell"), {})
+    environment = shell.get("environment") or {}
+    return list(environment.get("skills") or []) if environment.get("type") == "local" else []
+
+
+def skills_note(skills: Skills) -> str:
+    """The skills as the model reads them, after the instructions."""
+    if not skills:
+        return ""
+    rows = [f"- {skill['name']}: {skill.get('description', '')} ({skill['path']})" for skill in skills]
+    return "\n".join(["Skills available in the shell (read a skill's SKILL.md before using it):", *rows])
+
+
+def _named_skill(prompt: str, skills: Skills) -> Mapping[str, Any] | None:
+    """The skill the prompt names (its name, or its name's words)."""
+    lowered = " ".join(re.findall(r"[a-z0-9]+", prompt.lower()))
+    for skill in skills:
+        words = " ".join(re.findall(r"[a-z0-9]+", str(skill["name"]).lower()))
+        if words and re.search(rf"\b{re.escape(words)}\b", lowered):
+            return skill
+    return None
+
+
+def _manifest(skill: Mapping[str, Any]) -> str:
+    path = str(skill["path"]).rstrip("/")
+    return path if path.endswith("SKILL.md") else f"{path}/SKILL.md"
+
+
+def wants(kind: str, prompt: str, skills: Skills = ()) -> bool:
+    """Whether the prompt asks for something the tool does: a file edit for apply_patch, a command (or one of the
+    shell's skills) for the shells."""
     if kind == "apply_patch":
         return patch_path(prompt) is not None and bool(_prose_words(prompt) & _EDIT_WORDS)
-    return _quoted(prompt) is not None or bool(_words(prompt) & _SHELL_WORDS)
+    named = kind == "shell" and _named_skill(prompt, skills) is not None
+    return named or _quoted(prompt) is not None or bool(_words(prompt) & _SHELL_WORDS)
 
 
-def keep_wanted(declared: Sequence[str], prompt: str) -> list[str]:
+def keep_wanted(declared: Sequence[str], prompt: str, skills: Skills = ()) -> list[str]:
     """The declared hosted tools minus the shell tools the prompt does not ask for; a file edit goes to apply_patch
     rather than a shell."""
     editing = "apply_patch" in declared and wants("apply_patch", prompt)
     return [
         kind
         for kind in declared
-        if kind not in KINDS or (kind == "apply_patch" if editing else kind != "apply_patch" and wants(kind, prompt))
+        if kind not in KINDS
+        or (kind == "apply_patch" if editing else kind != "apply_patch" and wants(kind, prompt, skills))
     ]
 
 
-def command(prompt: str) -> str:
-    """The command the model runs: the quoted or fenced text of the prompt, else one for what is asked."""
+def command(prompt: str, skills: Skills = ()) -> str:
+    """The command the model runs: the quoted or fenced text of the prompt, else reading the SKILL.md of the skill
+    it names, else one for what is asked."""
     quoted = _quoted(prompt)
     if quoted:
         return quoted
+    skill = _named_skill(prompt, skills)
+    if skill is not None:
+        return f"cat {shlex.quote(_manifest(skill))}"
     words = _words(prompt)
     return next((line for keys, line in _COMMANDS if words & set(keys)), "ls")
 
@@ -127,12 +167,14 @@ def local_shell_call(prompt: str, item_id: str, call_id: str) -> dict[str, Any]:
     return {"type": "local_shell_call", "id": item_id, "call_id": call_id, "action": action, "status": "completed"}
 
 
-def shell_call(prompt: str, item_id: str, call_id: str, container_id: str | None = None) -> dict[str, Any]:
+def shell_call(
+    prompt: str, item_id: str, call_id: str, container_id: str | None = None, skills: Skills = ()
+) -> dict[str, Any]:
     """The shell call: run by the client (a local environment), or in the hosted container `container_id`."""
     environment = (
         {"type": "local"} if container_id is None else {"type": "container_reference", "container_id": container_id}
     )
-    lines = [line.strip() for line in command(prompt).splitlines() if line.strip()]
+    lines = [line.strip() for line in command(prompt, skills).splitlines() if line.strip()]
     return {
         "type": "shell_call",
         "id": item_id,
@@ -195,13 +237,14 @@ def apply_patch_call(
 
 
 def call_item(
-    kind: str, conversation: Sequence[Mapping[str, Any]], prompt: str, ids: tuple[str, str]
+    kind: str, conversation: Sequence[Mapping[str, Any]], prompt: str, ids: tuple[str, str], skills: Skills = ()
 ) -> dict[str, Any]:
-    """The call of `kind` for the prompt, run by the client; `ids`: (the item id, the call id)."""
+    """The call of `kind` for the prompt, run by the client; `ids`: (the item id, the call id); `skills`: the
+    local shell environment's."""
     if kind == "local_shell":
         return local_shell_call(prompt, *ids)
     if kind == "shell":
-        return shell_call(prompt, *ids)
+        return shell_call(prompt, *ids, skills=skills)
     return apply_patch_call(prompt, conversation, *ids)
 
 
@@ -270,19 +313,50 @@ _DF = (
 )
 
 
+_DATA = "/mnt/data/"
+
+
 def _name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+def _relative(path: str) -> str:
+    """A container file's path under /mnt/data (the shell's working directory)."""
+    return path[len(_DATA) :] if path.startswith(_DATA) else _name(path)
+
+
 def _find(files: Sequence[tuple[str, bytes]], wanted: str) -> bytes | None:
-    return next((data for path, data in files if wanted in (path, _name(path))), None)
+    wanted = wanted.removeprefix("./")
+    return next((data for path, data in files if wanted in (path, _name(path), _relative(path))), None)
 
 
-def _listing(files: Sequence[tuple[str, bytes]], args: Sequence[str]) -> str:
+def _entries(files: Sequence[tuple[str, bytes]], folder: str) -> list[tuple[str, int | None]]:
+    """What `ls folder` shows: (name, size) of its files, (name, None) of its folders, in order."""
+    prefix = folder.strip("/").removeprefix(".").strip("/")
+    prefix = prefix + "/" if prefix else ""
+    entries: dict[str, int | None] = {}
+    for path, data in files:
+        rest = _relative(path)
+        if not rest.startswith(prefix):
+            continue
+        name, _, below = rest[len(prefix) :].partition("/")
+        entries.setdefault(name, None if below else len(data))
+    return list(entries.items())
+
+
+def _listing(files: Sequence[tuple[str, bytes]], args: Sequence[str]) -> tuple[str, str, int]:
+    folder = next((arg for arg in args if not arg.startswith("-")), "")
+    entries = _entries(files, folder)
+    if folder and not entries:
+        return "", f"ls: cannot access '{folder}': No such file or directory\n", 2
     if not any(arg.startswith("-") and "l" in arg for arg in args):
-        return "".join(f"{_name(path)}\n" for path, _ in files)
-    rows = [f"-rw-r--r-- 1 root root {len(data):>8} {_name(path)}" for path, data in files]
-    return "\n".join([f"total {sum(len(data) for _, data in files) // 1024 + len(files) * 4}", *rows]) + "\n"
+        return "".join(f"{name}\n" for name, _ in entries), "", 0
+    rows = [
+        f"drwxr-xr-x 2 root root {4096:>8} {name}" if size is None else f"-rw-r--r-- 1 root root {size:>8} {name}"
+        for name, size in entries
+    ]
+    total = sum(size or 4096 for _, size in entries) // 1024 + len(entries) * 4
+    return "\n".join([f"total {total}", *rows]) + "\n", "", 0
 
 
 def _read(files: Sequence[tuple[str, bytes]], args: Sequence[str], count_lines: bool) -> tuple[str, str, int]:
@@ -315,12 +389,20 @@ def _run(line: str, files: Sequence[tuple[str, bytes]]) -> tuple[str, str, int]:
     if program in simple:
         return simple[program], "", 0
     if program == "ls":
-        return _listing(files, args), "", 0
+        return _listing(files, args)
     if program in ("cat", "head", "wc"):
         return _read(files, args, program == "wc")
     if program in _VERSIONS and "--version" in args:
         return _VERSIONS[program] + "\n", "", 0
     return "", "", 0  # a command that prints nothing when it succeeds (mkdir, touch, pip install -q, …)
+
+
+def container_skills(files: Sequence[tuple[str, bytes]]) -> list[dict[str, Any]]:
+    """The skills mounted in a container (`skills/<name>/SKILL.md`), as the model knows them."""
+    names = [
+        _relative(path).split("/")[1] for path, _ in files if re.fullmatch(r"skills/[^/]+/SKILL\.md", _relative(path))
+    ]
+    return [{"name": name, "path": f"skills/{name}"} for name in names]
 
 
 def run_in_container(call: Mapping[str, Any], files: Sequence[tuple[str, bytes]], item_id: str) -> dict[str, Any]:

@@ -180,21 +180,28 @@ def _check_network_policy(policy: Any, param: str = "network_policy") -> dict[st
     return {"type": "allowlist", "allowed_domains": list(domains)}  # secrets are never echoed
 
 
-def _check_skills(tenant: str, skills: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    """`skills`: references to the tenant's stored skills (checked) or inline zip bundles (parsed)."""
+def check_skills(
+    tenant: str, skills: Sequence[Mapping[str, Any]] | None, param: str = "skills", missing: int = 400
+) -> list[dict[str, Any]]:
+    """`skills`: references to the tenant's stored skills (checked; `missing`: an unknown one's status) or inline
+    zip bundles (parsed)."""
     # Imported here: only a container with skills needs the bundle code.
     from openai_mock.resources import skills as skill_store
 
     mounted: list[dict[str, Any]] = []
+    if skills is not None and not isinstance(skills, list):
+        raise invalid_request(f"Invalid type for '{param}': expected an array of objects.", param, "invalid_type")
     for index, skill in enumerate(skills or []):
-        where = f"skills[{index}]"
-        check_enum((skill or {}).get("type"), ("skill_reference", "inline"), f"{where}.type")
+        where = f"{param}[{index}]"
+        if not isinstance(skill, Mapping):
+            raise invalid_request(f"Invalid type for '{where}': expected an object.", where, "invalid_type")
+        check_enum(skill.get("type"), ("skill_reference", "inline"), f"{where}.type")
         if skill["type"] == "skill_reference":
             skill_id = skill.get("skill_id")
             if not isinstance(skill_id, str) or not skill_id:
                 raise invalid_request(f"Missing required parameter: '{where}.skill_id'.", f"{where}.skill_id")
             version = skill.get("version")
-            mounted.append(skill_store.reference(tenant, skill_id, version, where))
+            mounted.append(skill_store.reference(tenant, skill_id, version, where, missing))
         else:
             mounted.append(skill_store.inline(skill, where))
     return mounted
@@ -263,7 +270,7 @@ def create(tenant: str, body: CreateContainerRequest) -> dict[str, Any]:
     memory_limit = body.memory_limit or DEFAULT_MEMORY_LIMIT
     check_enum(memory_limit, MEMORY_LIMITS, "memory_limit")
     network_policy = _check_network_policy(body.network_policy)
-    skills = _check_skills(tenant, body.skills)
+    skills = check_skills(tenant, body.skills)
     copies = _copied_files(tenant, body.file_ids or [], "file_ids")
     record = _new_container(body.name, expires_after, memory_limit, network_policy, skills)
     return _public(_store_container(tenant, record, copies))
@@ -456,7 +463,8 @@ def check_tool_container(value: Any, param: str) -> None:
 
 def container_for_tool(tenant: str, value: ToolContainer, param: str) -> dict[str, Any]:
     """The container a code_interpreter call runs in: the named one (404 unknown, 400 expired), touched; or, for
-    `{"type": "auto"}`, a new one holding the tool's `file_ids` (the real API names it after the tool)."""
+    `{"type": "auto"}`, a new one holding the tool's `file_ids` and `skills` (the real API names it after the
+    tool)."""
     if isinstance(value, str):
         _record(tenant, value)
         return _public(_touch(tenant, value, param))
@@ -466,7 +474,7 @@ def container_for_tool(tenant: str, value: ToolContainer, param: str) -> dict[st
         {"anchor": "last_active_at", "minutes": DEFAULT_IDLE_MINUTES},
         value.get("memory_limit") or DEFAULT_MEMORY_LIMIT,
         _check_network_policy(value.get("network_policy"), f"{param}.network_policy"),
-        [],
+        check_skills(tenant, value.get("skills"), f"{param}.skills", 404),
     )
     return _public(_store_container(tenant, record, copies))
 
@@ -481,6 +489,11 @@ def preview_for_tool(tenant: str, value: ToolContainer, param: str) -> list[tupl
         return read_files(tenant, value)
     copies = _copied_files(tenant, list(value.get("file_ids") or []), f"{param}.file_ids")
     return [(_file_path(name, data, "user"), data) for name, data in copies]
+
+
+def mounted_skills(tenant: str, container_id: str) -> list[dict[str, Any]]:
+    """The skills a container was created with (checked references, inline bundles' names)."""
+    return list(_record(tenant, container_id).get("_skills") or [])
 
 
 def read_files(tenant: str, container_id: str) -> list[tuple[str, bytes]]:

@@ -10,6 +10,7 @@ from openai_mock import ids
 from openai_mock.checks import check_enum
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.resources import containers
+from openai_mock.resources import skills as skill_store
 
 _STATUSES = ("in_progress", "completed", "incomplete")
 _ENVIRONMENTS = ("container_auto", "local", "container_reference")
@@ -96,6 +97,31 @@ def check_shell_tool(tool: Mapping[str, Any], param: str) -> None:
         _string(environment, "container_id", f"{param}.environment", empty=False)
     elif environment["type"] == "container_auto":
         containers.check_tool_container(_as_auto(environment), f"{param}.environment")
+    else:
+        _check_local_skills(environment, f"{param}.environment")
+
+
+def _check_local_skills(environment: Mapping[str, Any], param: str) -> None:
+    """A local environment's `skills`: each `{name, description, path}` (the skills on the client's machine)."""
+    skills = environment.get("skills")
+    if skills is None:
+        return
+    if not isinstance(skills, list):
+        raise _invalid_type(f"{param}.skills", "an array of objects", skills)
+    for index, skill in enumerate(skills):
+        where = f"{param}.skills[{index}]"
+        if not isinstance(skill, dict):
+            raise _invalid_type(where, "an object", skill)
+        for key in ("name", "description", "path"):
+            _string(skill, key, where, empty=key == "description")
+
+
+def check_skills(tenant: str, tools: Sequence[Mapping[str, Any]]) -> None:
+    """A `container_auto` shell environment's skills checked against the tenant's (an unknown one: 404)."""
+    for index, tool in enumerate(tools):
+        environment = (tool.get("environment") or {}) if tool.get("type") == "shell" else {}
+        if environment.get("type") == "container_auto":
+            containers.check_skills(tenant, environment.get("skills"), f"tools[{index}].environment.skills", 404)
 
 
 def check_apply_patch_tool(tool: Mapping[str, Any], param: str) -> None:
@@ -104,7 +130,7 @@ def check_apply_patch_tool(tool: Mapping[str, Any], param: str) -> None:
 
 def _as_auto(environment: Mapping[str, Any]) -> dict[str, Any]:
     """A `container_auto` environment as the containers' `{"type": "auto"}` tool container."""
-    keys = ("file_ids", "memory_limit", "network_policy")
+    keys = ("file_ids", "memory_limit", "network_policy", "skills")
     return {"type": containers.AUTO, **{key: environment[key] for key in keys if environment.get(key) is not None}}
 
 
@@ -121,7 +147,23 @@ def hosted_container(tenant: str, tools: Sequence[Mapping[str, Any]], *, dry: bo
     if dry:
         return {"container_id": "", "files": containers.preview_for_tool(tenant, value, param)}
     container_id = containers.container_for_tool(tenant, value, param)["id"]
-    return {"container_id": container_id, "files": containers.read_files(tenant, container_id)}
+    files = containers.read_files(tenant, container_id)
+    return {"container_id": container_id, "files": files + _skill_files(tenant, container_id, environment, param)}
+
+
+def _skill_files(tenant: str, container_id: str, environment: Mapping[str, Any], param: str) -> list[tuple[str, bytes]]:
+    """The container's skills as the shell finds them, `/mnt/data/skills/<name>/…`: a referenced skill's stored
+    bundle, an inline one's (from the request's `container_auto` environment)."""
+    found: list[tuple[str, bytes]] = []
+    for mounted in containers.mounted_skills(tenant, container_id):
+        if mounted["type"] == "skill_reference":
+            found += skill_store.reference_files(tenant, mounted)
+    for index, skill in enumerate(environment.get("skills") or []):
+        if skill.get("type") != "inline":
+            continue
+        bundle = skill_store.inline_bundle(skill, f"{param}.skills[{index}]")
+        found += skill_store.mounted_files(bundle.zip_bytes, bundle.name)
+    return [(f"{containers.DATA_DIR}/{path}", data) for path, data in found]
 
 
 TOOL_CHECKS: dict[str, Callable[[Mapping[str, Any], str], None]] = {

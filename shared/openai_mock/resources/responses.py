@@ -717,6 +717,7 @@ def generate(
         if fixtures
         else None
     )
+    response_shell.check_skills(tenant, request.get("tools") or [])
     hosted = None if script is not None else builder.hosted_tool(request, turn.conversation)
     if hosted == "file_search":
         turn.search_results = _file_search_results(tenant, turn)

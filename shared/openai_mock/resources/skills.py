@@ -422,13 +422,17 @@ def version_content(tenant: str, skill_id: str, version: str) -> tuple[str, byte
 CURATED_PREFIX = "openai-"  # OpenAI's own skills (`openai-spreadsheets`, …): referenced, never stored here
 
 
-def reference(tenant: str, skill_id: str, version: str | None, param: str) -> dict[str, Any]:
-    """A `skill_reference` checked: the tenant's skill (and version: a number, or "latest") or a curated one."""
+def reference(tenant: str, skill_id: str, version: str | None, param: str, missing: int = 400) -> dict[str, Any]:
+    """A `skill_reference` checked: the tenant's skill (and version: a number, or "latest") or a curated one.
+    `missing`: the status of an unknown skill (400 for a container's create, 404 for a Responses shell tool)."""
     if skill_id.startswith(CURATED_PREFIX):
         return {"type": "skill_reference", "skill_id": skill_id, "version": version or "latest"}
     record = get_store().get(tenant, COLLECTION, skill_id)
     if record is None:
-        raise invalid_request(f"Skill with id '{skill_id}' not found.", f"{param}.skill_id", "invalid_value")
+        message = f"Skill with id '{skill_id}' not found."
+        if missing == 404:
+            raise OpenAIError(404, message, param=f"{param}.skill_id")
+        raise invalid_request(message, f"{param}.skill_id", "invalid_value")
     resolved = (
         record["default_version"] if version is None else record["latest_version"] if version == "latest" else version
     )
@@ -441,6 +445,12 @@ def reference(tenant: str, skill_id: str, version: str | None, param: str) -> di
 
 def inline(skill: Mapping[str, Any], param: str) -> dict[str, Any]:
     """An `inline` skill: its base64 zip parsed like an upload (the same 400s), its name and description."""
+    bundle = inline_bundle(skill, param)
+    return {"type": "inline", "name": bundle.name, "description": bundle.description}
+
+
+def inline_bundle(skill: Mapping[str, Any], param: str) -> Bundle:
+    """An `inline` skill's bundle, parsed from its base64 zip."""
     source = skill.get("source")
     if not isinstance(source, Mapping):
         raise invalid_request(f"Missing required parameter: '{param}.source'.", f"{param}.source")
@@ -453,8 +463,24 @@ def inline(skill: Mapping[str, Any], param: str) -> dict[str, Any]:
         raise invalid_request(
             f"Invalid '{param}.source.data': expected base64-encoded zip data.", f"{param}.source.data"
         ) from None
-    bundle = parse_bundle([("skill.zip", raw)], f"{param}.source.data")
-    return {"type": "inline", "name": bundle.name, "description": bundle.description}
+    return parse_bundle([("skill.zip", raw)], f"{param}.source.data")
+
+
+def mounted_files(bundle_zip: bytes, name: str) -> list[tuple[str, bytes]]:
+    """A bundle's files as a container mounts them: `skills/<name>/<path>` (its one top folder named `name`)."""
+    files = _unzip(bundle_zip, "skills")
+    tops = {path.split("/")[0] for path, _ in files}
+    if MANIFEST not in dict(files) and len(tops) == 1:
+        files = [(path.split("/", 1)[1], data) for path, data in files]
+    return [(f"skills/{name}/{path}", data) for path, data in files]
+
+
+def reference_files(tenant: str, mounted: Mapping[str, Any]) -> list[tuple[str, bytes]]:
+    """The files of a checked `skill_reference` (its resolved version); none for a curated skill."""
+    if mounted["skill_id"].startswith(CURATED_PREFIX):
+        return []
+    _, data = version_content(tenant, mounted["skill_id"], mounted["version"])
+    return mounted_files(data, mounted["name"])
 
 
 def parse_flag(value: str | None, param: str) -> bool:
