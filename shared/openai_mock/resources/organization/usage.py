@@ -299,6 +299,32 @@ def _page(
     }
 
 
+def record_storage_delta(tenant: str, usage_bytes: int, at: float) -> None:
+    """A change of the tenant's vector-store storage: `+bytes` when a file's processing completes, `-bytes`
+    when a completed file leaves (detached, cancelled before completing, its store deleted). Recorded at the
+    first minute boundary at or after `at`, so a level read at any moment never counts bytes early."""
+    if usage_bytes:
+        record_usage_event(tenant, "vector_stores", usage_bytes=usage_bytes, at=math.ceil(at / 60) * 60)
+
+
+def _storage_levels(tenant: str, buckets: list[int], width: int, query: UsageQuery) -> dict[int, dict[str, int]]:
+    """Vector-store storage is a level: per bucket and project, the bytes stored at the bucket's end (or now,
+    for a bucket still running): the sum of every storage delta recorded before then, however long ago."""
+    now = clock.now()
+    deltas = _records(tenant, {"vector_stores"}, 0, buckets[-1] + width, query)
+    levels: dict[int, dict[str, int]] = {}
+    running: dict[str, int] = defaultdict(int)
+    position = 0
+    for start in buckets:
+        end = start + width
+        while position < len(deltas) and deltas[position]["minute"] < end and deltas[position]["minute"] <= now:
+            record = deltas[position]
+            running[record["dims"].get("project_id") or default_project_id(tenant)] += record["metrics"]["usage_bytes"]
+            position += 1
+        levels[start] = {project: level for project, level in running.items() if level}
+    return levels
+
+
 def usage(tenant: str, kind: str, query: UsageQuery) -> dict[str, Any]:
     spec = KINDS[kind]
     _check_group_by(query.group_by, spec.dimensions)
@@ -306,7 +332,21 @@ def usage(tenant: str, kind: str, query: UsageQuery) -> dict[str, Any]:
         query, LIMITS[query.bucket_width] if query.bucket_width in LIMITS else LIMITS["1d"]
     )
     results: dict[int, list[dict[str, Any]]] = {}
-    if buckets:
+    if buckets and kind == "vector_stores":
+        for bucket, per_project in _storage_levels(tenant, buckets, width, query).items():
+            by_key: dict[tuple[Any, ...], int] = defaultdict(int)
+            for project, level in per_project.items():
+                by_key[(project,) if query.group_by else ()] += level
+            results[bucket] = [
+                {
+                    "object": "organization.usage.vector_stores.result",
+                    "usage_bytes": level,
+                    "project_id": key[0] if key else None,
+                }
+                for key, level in sorted(by_key.items(), key=lambda item: str(item[0]))
+                if level
+            ]
+    elif buckets:
         grouped: dict[tuple[int, tuple[Any, ...]], dict[str, int]] = defaultdict(lambda: dict.fromkeys(spec.metrics, 0))
         for record in _records(tenant, {kind}, buckets[0], buckets[-1] + width, query):
             bucket = record["minute"] // width * width
@@ -353,7 +393,7 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
     if kind == "audio_transcriptions":
         return [(f"{model}, minutes", m["seconds"] / 60 * prices.TRANSCRIPTION_PER_MINUTE.get(model, 0.0))]
     if kind == "vector_stores":
-        return [("vector store storage", m["usage_bytes"] / 1e9 * prices.VECTOR_STORE_PER_GB_DAY)]
+        return []  # storage deltas are not events: `costs` prices the level per day (`_storage_costs`)
     if kind == "code_interpreter_sessions":
         return [("code interpreter sessions", m["num_sessions"] * prices.CODE_INTERPRETER_PER_SESSION)]
     if kind == "file_search_calls":
@@ -361,6 +401,13 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
     if kind == "web_search_calls":
         return [(f"{model}, web search tool calls", m["num_requests"] * prices.WEB_SEARCH_PER_1K_CALLS / 1e3)]
     return []  # moderations are free
+
+
+_STORAGE_LINE_ITEM = "vector store storage"
+
+
+def _storage_cost(level_bytes: int, days: float = 1.0) -> float:
+    return level_bytes / 1e9 * prices.VECTOR_STORE_PER_GB_DAY * days
 
 
 def event_cost(record: dict[str, Any]) -> float:
@@ -380,6 +427,10 @@ def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
             for line_item, amount in _line_items(record):
                 labels = {"project_id": record["dims"].get("project_id"), "line_item": line_item}
                 totals[(bucket, tuple(labels[name] for name in query.group_by))] += amount
+        for bucket, per_project in _storage_levels(tenant, buckets, width, query).items():
+            for project, level in per_project.items():
+                labels = {"project_id": project, "line_item": _STORAGE_LINE_ITEM}
+                totals[(bucket, tuple(labels[name] for name in query.group_by))] += _storage_cost(level)
         for (bucket, key), amount in sorted(totals.items(), key=lambda item: (item[0][0], str(item[0][1]))):
             labels = dict(zip(query.group_by, key, strict=True))
             results.setdefault(bucket, []).append(

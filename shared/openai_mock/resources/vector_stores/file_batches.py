@@ -18,6 +18,7 @@ from openai_mock.resources.vector_stores.records import (
     get_active_record,
     get_record,
     poll_after_ms,
+    record_storage,
 )
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
@@ -82,7 +83,8 @@ def cancel_file_batch(tenant: str, vector_store_id: str, batch_id: str) -> Objec
         return obj
 
     store = get_store()
-    store.update(tenant, COLLECTION, vector_store_id, recount)
+    if store.update(tenant, COLLECTION, vector_store_id, recount) is not None:
+        record_storage(tenant, stopped, -1)  # a stopped file never completes: its future bytes are taken back
     updated = store.update(
         tenant, batches_collection(vector_store_id), batch_id, lambda obj: {**recount(obj), "_cancelled": True}
     )

@@ -22,6 +22,7 @@ from openai_mock.resources.vector_stores.records import (
     get_active_record,
     get_record,
     poll_after_ms,
+    record_storage,
     store_not_found,
 )
 from openai_mock.settings import get_settings
@@ -144,6 +145,7 @@ def attach_files(
                 get_store().delete(tenant, files_collection(vector_store_id), record["id"])
                 index.remove(tenant, vector_store_id, record["id"])
             raise
+        record_storage(tenant, created, 1)
     return [record for record, _ in attached]
 
 
@@ -221,7 +223,9 @@ def delete_file(tenant: str, vector_store_id: str, file_id: str) -> Object:
     if record is None:
         get_file_record(tenant, vector_store_id, file_id)  # raises the 404
     else:
-        get_store().update(tenant, COLLECTION, vector_store_id, lambda obj: apply_file(obj, record, clock.now(), -1))
+        now = clock.now()
+        if get_store().update(tenant, COLLECTION, vector_store_id, lambda obj: apply_file(obj, record, now, -1)):
+            record_storage(tenant, [record], -1, now)
     index.remove(tenant, vector_store_id, file_id)
     return {"id": file_id, "object": "vector_store.file.deleted", "deleted": True}
 

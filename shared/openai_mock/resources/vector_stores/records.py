@@ -18,6 +18,7 @@ import math
 
 from openai_mock import clock
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.resources.organization.usage import record_storage_delta
 from openai_mock.resources.vector_stores import tally
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
@@ -42,6 +43,22 @@ def apply_file(obj: Object, record: Object, now: float, sign: int = 1, outcome: 
     """`obj`'s tally with the file of `record` added (sign 1) or removed (-1), under `outcome` if given."""
     tally.apply(obj["_tally"], record["_ready_ms"], outcome or record["_outcome"], record["_bytes"], now, sign)
     return obj
+
+
+def record_storage(tenant: str, records: list[Object], sign: int, now: float | None = None) -> None:
+    """The organization's vector-store storage usage (a level, kept as signed deltas): a completed file's
+    bytes count from its ready time (sign 1, at attach), and stop counting when it leaves (sign -1, at
+    `max(now, ready)`: a file leaving before it completed never counted). Call it after the store's update
+    succeeded, never inside an update callback (which may be retried). Deltas of one moment are summed."""
+    moments: dict[float, int] = {}
+    for record in records:
+        if record["_outcome"] != "completed" or not record["_bytes"]:
+            continue
+        ready = record["_ready_ms"] / 1000
+        at = ready if sign > 0 or now is None else max(now, ready)
+        moments[at] = moments.get(at, 0) + sign * record["_bytes"]
+    for at, delta in moments.items():
+        record_storage_delta(tenant, delta, at)
 
 
 # --------------------------------------------------------------------------- views

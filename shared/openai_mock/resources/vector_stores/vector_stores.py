@@ -17,6 +17,7 @@ from openai_mock.resources.vector_stores.records import (
     batches_collection,
     files_collection,
     get_record,
+    record_storage,
     store_not_found,
     store_view,
 )
@@ -90,18 +91,20 @@ def delete_vector_store(tenant: str, vector_store_id: str) -> Object:
     obj = store.delete(tenant, COLLECTION, vector_store_id)
     if obj is None:
         raise store_not_found(vector_store_id)
-    for file_id in _attached_ids(tenant, vector_store_id):
-        index.remove(tenant, vector_store_id, file_id)
+    attached = list(_attached(tenant, vector_store_id))
+    for record in attached:
+        index.remove(tenant, vector_store_id, record["id"])
+    record_storage(tenant, attached, -1, clock.now())
     store.delete_collection(tenant, files_collection(vector_store_id))
     store.delete_collection(tenant, batches_collection(vector_store_id))
     return {"id": vector_store_id, "object": "vector_store.deleted", "deleted": True}
 
 
-def _attached_ids(tenant: str, vector_store_id: str) -> Iterator[str]:
+def _attached(tenant: str, vector_store_id: str) -> Iterator[Object]:
     after = None
     while True:
         page = get_store().list(tenant, files_collection(vector_store_id), limit=100, order="asc", after=after)
-        yield from (record["id"] for record in page.items)
+        yield from page.items
         if not page.has_more or not page.items:
             return
         after = page.items[-1]["id"]
