@@ -61,6 +61,39 @@ def schema_problem(schema: Any, path: str = "") -> str | None:  # noqa: C901
     return None
 
 
+def _resolves(root: Any, ref: str) -> bool:
+    """Does the local reference `#/a/b` point at something inside `root` (JSON Pointer, ~0/~1 escapes)?"""
+    if ref == "#":
+        return True
+    if not ref.startswith("#/"):
+        return False  # remote references are not followed by the API
+    node = root
+    for token in ref[2:].split("/"):
+        key = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return False
+    return True
+
+
+def unresolved_reference(schema: Any, root: Any = None) -> str | None:
+    """The first `$ref` of `schema` that points at nothing, worded as the API reports it, or None."""
+    root = schema if root is None else root
+    if isinstance(schema, Mapping):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and not _resolves(root, ref):
+            return f"reference to component '{ref}' which was not found in the schema."
+        children: Any = schema.values()
+    elif isinstance(schema, list):
+        children = schema
+    else:
+        return None
+    return next((found for child in children if (found := unresolved_reference(child, root))), None)
+
+
 def strict_schema_problem(schema: Any, root: Any = None, context: tuple[str, ...] = ()) -> str | None:
     """Structured outputs' strict-mode rules: every object sets `additionalProperties: false` and
     lists every property in `required`. Worded the way the API reports them."""
@@ -113,7 +146,7 @@ def check_function(function: Any, param: str) -> None:
     parameters = function.get("parameters")
     if parameters is None:
         return
-    problem = schema_problem(parameters)
+    problem = schema_problem(parameters) or unresolved_reference(parameters)
     if problem is None and not isinstance(parameters, dict):
         problem = f"{parameters!r} is not of type 'object'"
     if problem is None and function.get("strict"):
@@ -141,7 +174,7 @@ def check_json_schema_format(spec: Any) -> dict[str, Any]:
             "invalid_value",
         )
     schema = spec.get("schema")
-    problem = None if schema is None else schema_problem(schema)
+    problem = None if schema is None else schema_problem(schema) or unresolved_reference(schema)
     if problem is None and schema is not None and spec.get("strict"):
         problem = strict_schema_problem(schema)
     if problem is not None:

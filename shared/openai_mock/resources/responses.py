@@ -25,7 +25,13 @@ from openai_mock.resources import containers, conversations, models, response_sh
 from openai_mock.resources.models import serving_spec
 from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
-from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem, strict_schema_problem
+from openai_mock.schema_checks import (
+    FUNCTION_NAME,
+    check_function,
+    schema_problem,
+    strict_schema_problem,
+    unresolved_reference,
+)
 from openai_mock.store import get_store
 
 COLLECTION = "response"
@@ -434,7 +440,7 @@ def _check_text(
     schema = text_format.get("schema")
     if schema is None:
         raise _missing("text.format.schema")
-    problem = schema_problem(schema)
+    problem = schema_problem(schema) or unresolved_reference(schema)
     if problem is None and text_format.get("strict"):
         problem = strict_schema_problem(schema)
     if problem is not None:
