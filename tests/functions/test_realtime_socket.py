@@ -50,7 +50,8 @@ def client(base_url: str) -> openai.OpenAI:
 
 
 def _next(connection: Any) -> dict[str, Any]:
-    raw = connection.recv_bytes()
+    # The SDK's recv_bytes() waits forever; a missing event must fail the test, not hang the suite.
+    raw = connection._connection.recv(timeout=30, decode=False)
     assert len(raw) < FRAME_LIMIT
     event: dict[str, Any] = json.loads(raw)
     validate_component("RealtimeServerEvent", event, spec="2026-08-21")

@@ -883,7 +883,9 @@ class RealtimeSession:
 
         from openai_mock.resources import ratelimits
 
-        holder = SimpleNamespace(state=SimpleNamespace(principal=None))
+        # What record_usage reads of a request: `.state` (it writes its headers there) and `.scope` (a project
+        # key's policy; a session's is checked when it opens).
+        holder = SimpleNamespace(state=SimpleNamespace(principal=None), scope={})
         details_in, details_out = usage["input_token_details"], usage["output_token_details"]
         ratelimits.record_usage(
             holder,  # type: ignore[arg-type]  # record_usage only writes its headers on `.state`
