@@ -284,7 +284,10 @@ def test_assignment_bad_input(admin: openai.OpenAI) -> None:
 
 
 def test_the_last_owner_keeps_the_owner_role(admin: openai.OpenAI) -> None:
-    owner = admin.admin.organization.users.list().data[0]
+    users = admin.admin.organization.users.list().data
+    owner = users[0]
+    for seeded_owner in [user for user in users[1:] if user.role == "owner"]:
+        admin.admin.organization.users.delete(seeded_owner.id)  # the seeded organization's second owner
     owner_role = _predefined(admin, "Owner")
     with pytest.raises(openai.BadRequestError) as refused:
         admin.admin.organization.users.roles.delete(owner_role, user_id=owner.id)
