@@ -8,6 +8,7 @@ from openai_mock.local.server import TemplateRouter
 from tests.hardening.fuzzing import GROUPS_IN_PROGRESS, operations, problems, routed, run_fuzz
 
 
+@pytest.mark.timeout(2400)  # some 1,000 requests: minutes on a loaded machine
 def test_every_routed_operation_survives_generated_requests(mock_app: TemplateRouter) -> None:
     report = run_fuzz(mock_app, examples=2, seed=20250311)
     assert report.operations >= 120, report.summary()  # of the 2026-08-21 spec, `?beta=true` twins aside

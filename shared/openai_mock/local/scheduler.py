@@ -67,8 +67,11 @@ async def run_webhooks() -> None:
             wake.clear()
             wait = await _in_daemon_thread(_round)
             timeout = MAX_IDLE_SECONDS if wait is None else max(MIN_WAIT_SECONDS, min(wait, MAX_IDLE_SECONDS))
+            # asyncio.timeout, not wait_for: 3.11's wait_for swallows a cancel that lands as `wake` is set, and the
+            # server's shutdown would wait for this task forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await wake.wait()
     finally:
         dispatcher.remove_listener(listener)
 
