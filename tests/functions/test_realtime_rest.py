@@ -126,6 +126,9 @@ def test_a_call_answers_the_offer_and_is_kept(client: openai.OpenAI) -> None:
 
 def test_calls_reject_hangup_and_unknown(client: openai.OpenAI) -> None:
     call_id = client.realtime.calls.with_raw_response.create(sdp=OFFER).headers["location"].rsplit("/", 1)[1]
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.realtime.calls.reject(call_id, extra_body={"status_code": "486"})  # a string is not a SIP code
+    assert _error(raised)["param"] == "status_code"
     client.realtime.calls.reject(call_id, status_code=486)
     other = client.realtime.calls.with_raw_response.create(sdp=OFFER).headers["location"].rsplit("/", 1)[1]
     client.realtime.calls.hangup(other)

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from openai_mock import clock, ids
 from openai_mock.errors import OpenAIError, invalid_request, not_found
+from openai_mock.fields import Integer
 from openai_mock.resources import realtime_session as core
 from openai_mock.resources.realtime import realtime_models
 from openai_mock.resources.realtime_socket import CALLS
@@ -36,7 +37,7 @@ class ReferRequest(BaseModel):
 
 class RejectRequest(BaseModel):
     model_config = _FORBID
-    status_code: int | None = None
+    status_code: Integer | None = None
 
 
 def _session(given: Any, param: str) -> dict[str, Any]:
