@@ -42,9 +42,9 @@ def scripted(tenant: str, endpoint: str, request: Mapping[str, Any]) -> Scripted
     return fixtures.script_of(answer)
 
 
-def journal(tenant: str, params: ListParams, path: str | None) -> dict[str, Any]:
-    """The tenant's recent requests, newest first by default; `path` keeps those whose path starts with it."""
-    return list_object(runtime.journal_page(tenant, params, path))
+def journal(tenant: str, params: ListParams, chosen: runtime.JournalFilter | None = None) -> dict[str, Any]:
+    """The tenant's recent requests, newest first by default; `chosen` keeps those meeting its conditions."""
+    return list_object(runtime.journal_page(tenant, params, chosen))
 
 
 def clear_journal(tenant: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import asyncio
 import bisect
 import contextlib
 import contextvars
+import fnmatch
 import functools
 import itertools
 import json
@@ -630,10 +631,93 @@ def _trim(tenant: str, size: int) -> None:
             return
 
 
-def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
-    """One page of the tenant's journal; `path` keeps the entries whose path starts with it."""
+@dataclass(frozen=True)
+class JournalFilter:
+    """Which journal entries to keep (docs/controls.md, "Journal"): every condition given must hold.
+
+    `path` is a prefix (`/v1/chat`), or a glob when it holds `*`, `?` or `[` (`/v1/*/completions`, matched
+    whole, `*` crossing `/`); `status` a code (`429`) or a class (`4xx`); `fixture` the id of the fixture that
+    answered, or `none` for the requests no fixture answered."""
+
+    method: str | None = None
+    path: str | None = None
+    status: str | None = None
+    model: str | None = None
+    fixture: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(value is not None for value in (self.method, self.path, self.status, self.model, self.fixture))
+
+    def keeps(self, method: str, path: str, status: int, fixture: str | None, model: Callable[[], str | None]) -> bool:
+        if self.method is not None and method.upper() != self.method.upper():
+            return False
+        if self.path is not None and not path_matches(self.path, path):
+            return False
+        if self.status is not None and not status_matches(self.status, status):
+            return False
+        if self.fixture is not None and fixture != (None if self.fixture == "none" else self.fixture):
+            return False
+        return self.model is None or model() == self.model
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """A prefix, or a glob when the pattern holds `*`, `?` or `[` (the whole path must match it)."""
+    if any(character in pattern for character in "*?["):
+        return fnmatch.fnmatchcase(path, pattern)
+    return path.startswith(pattern)
+
+
+def status_matches(pattern: str, status: int) -> bool:
+    """`429` is that code; `4xx` (or `4XX`) every code of that class."""
+    pattern = pattern.strip().lower()
+    if len(pattern) == 3 and pattern.endswith("xx"):
+        return str(status)[:1] == pattern[0]
+    return str(status) == pattern
+
+
+def _entry_model(entry: _Entry) -> str | None:
+    request = _decoded(entry.body, entry.body_size)
+    if isinstance(request, dict) and isinstance(request.get("model"), str):
+        return request["model"]
+    body = bytes(entry.answer.body) if entry.answer is not None else b""
+    value = _value_after(body, b'"model":', str)
+    return value if isinstance(value, str) else None
+
+
+def _keeps_stored(chosen: JournalFilter, item: dict[str, Any]) -> bool:
+    raw = item.get(_RAW)
+    if raw is None:  # written decoded, by an earlier version
+        listed = item
+        return chosen.keeps(
+            listed["method"], listed["path"], listed["status"], listed["fixture"], lambda: listed.get("model")
+        )
+    return chosen.keeps(
+        raw["method"], item["path"], raw["status"], raw["fixture"], lambda: _from_stored(item).get("model")
+    )
+
+
+def _memory_entries(tenant: str, chosen: JournalFilter) -> list[_Entry]:
+    """The tenant's memory journal, oldest first, filtered."""
+    with _ring_lock:
+        entries = list(_ring.get(tenant, ()))
+    if not chosen:
+        return entries
+    return [
+        entry
+        for entry in entries
+        if chosen.keeps(entry.method, entry.path, entry.status, entry.fixture, functools.partial(_entry_model, entry))
+    ]
+
+
+def _memory_id(entry: _Entry) -> str:
+    # Ids are derived from the entry (stable across listings) when first needed.
+    return ids.stable_id(JOURNAL, entry.at, str(entry.sequence), entry.sequence)
+
+
+def journal_page(tenant: str, params: ListParams, chosen: JournalFilter | None = None) -> Page:
+    """One page of the tenant's journal (newest first by default), the entries `chosen` keeps."""
+    chosen = chosen or JournalFilter()
     if get_settings().store != "memory":
-        where = None if path is None else (lambda entry: str(entry["path"]).startswith(path))
         stored = get_store().list(
             tenant,
             JOURNAL,
@@ -641,18 +725,35 @@ def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
             order=params.order,
             after=params.after,
             before=params.before,
-            where=where,
+            where=(lambda item: _keeps_stored(chosen, item)) if chosen else None,
         )
         return Page([_from_stored(item) for item in stored.items], stored.has_more)
-    with _ring_lock:
-        entries = [entry for entry in _ring.get(tenant, ()) if path is None or entry.path.startswith(path)]
-    # Ids are derived from the entry (stable across listings) when first needed; bodies decoded per page.
-    listed = [
-        {"id": ids.stable_id(JOURNAL, entry.at, str(entry.sequence), entry.sequence), "entry": entry}
-        for entry in entries
-    ]
-    page = paginate(listed, params)
+    listed = [{"id": _memory_id(entry), "entry": entry} for entry in _memory_entries(tenant, chosen)]
+    page = paginate(listed, params)  # bodies decoded per page
     return Page([_listed(item["entry"], item["id"]) for item in page.items], page.has_more)
+
+
+def journal_entries(tenant: str, chosen: JournalFilter | None = None) -> list[dict[str, Any]]:
+    """Every entry of the tenant's journal `chosen` keeps, oldest first (the order requests arrived in)."""
+    chosen = chosen or JournalFilter()
+    if get_settings().store == "memory":
+        return [_listed(entry, _memory_id(entry)) for entry in _memory_entries(tenant, chosen)]
+    found: list[dict[str, Any]] = []
+    after = None
+    store = get_store()
+    while True:
+        stored = store.list(
+            tenant,
+            JOURNAL,
+            limit=100,
+            order="asc",
+            after=after,
+            where=(lambda item: _keeps_stored(chosen, item)) if chosen else None,
+        )
+        found += [_from_stored(item) for item in stored.items]
+        if not stored.has_more or not stored.items:
+            return found
+        after = stored.items[-1]["id"]
 
 
 def _listed(entry: _Entry, entry_id: str) -> dict[str, Any]:
