@@ -10,7 +10,16 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from openai_mock.control import api, console, fixtures, prompts, tenant_clock, verification, webhooks
+from openai_mock.control import (
+    api,
+    console,
+    fixtures,
+    journal_export,
+    prompts,
+    tenant_clock,
+    verification,
+    webhooks,
+)
 from openai_mock.control.fixture_models import FixtureRequest
 from openai_mock.control.runtime import JournalFilter
 from openai_mock.control.webhooks import endpoints
@@ -111,6 +120,14 @@ JournalFilters = Annotated[JournalFilter, Depends(_journal_filter)]
 @router.get("/requests", operation_id="listRequests")
 async def list_requests(request: Request, params: Pagination, chosen: JournalFilters) -> JSONObject:
     return JSONObject(api.journal(tenant_of(request), params, chosen))
+
+
+@router.get("/requests/export", operation_id="exportRequests")
+async def export_requests(
+    request: Request, chosen: JournalFilters, format: journal_export.Format = "fixtures"
+) -> JSONObject:
+    """The journal (filtered like the list) as a fixture file, oldest first: `fixtures` or `exchanges`."""
+    return JSONObject(journal_export.export(tenant_of(request), chosen, format))
 
 
 @router.post("/verify", operation_id="verify")

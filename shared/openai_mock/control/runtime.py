@@ -11,12 +11,12 @@ import asyncio
 import bisect
 import contextlib
 import contextvars
-import fnmatch
 import functools
 import itertools
 import json
 import math
 import os
+import re
 import signal
 import threading
 import time
@@ -126,7 +126,9 @@ def current() -> RequestControls | None:
 
 
 # Never journalled: the key is the tenant, and a journal is readable by anyone who holds it.
-_SECRET_HEADERS = frozenset({b"authorization", b"cookie", b"x-api-key", b"api-key", b"proxy-authorization"})
+SECRET_HEADERS = _SECRET_HEADERS = frozenset(
+    {b"authorization", b"cookie", b"x-api-key", b"api-key", b"proxy-authorization"}
+)
 
 
 def begin(tenant: str, organization: str, raw_headers: list[tuple[bytes, bytes]]) -> RequestControls:
@@ -577,6 +579,25 @@ def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
     if raw is None:
         return item  # written decoded, by an earlier version
     stored_answer = raw.get("answer")
+    body = raw["body"]
+    entry = _stored_entry(item)
+    listed = _listed(entry, item["id"])
+    if body is None:
+        listed["body"] = {"truncated": True, "bytes": raw["body_size"]}
+    if stored_answer is not None and stored_answer["body"] is None:
+        listed["response"] = {
+            "headers": listed["response"]["headers"],
+            "body": {"truncated": True, "bytes": stored_answer["size"]},
+        }
+        listed["model"] = stored_answer["model"] if listed["model"] is None else listed["model"]
+        listed["usage"] = stored_answer["usage"]
+    return listed
+
+
+def _stored_entry(item: dict[str, Any]) -> _Entry:
+    """A stored entry (written raw) back as the memory journal keeps it; a summarised body is empty."""
+    raw = item[_RAW]
+    stored_answer = raw.get("answer")
     answer = None
     if stored_answer is not None:
         answer = Answer(
@@ -586,7 +607,7 @@ def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
             writes=[(offset, at) for offset, at in stored_answer["writes"]],
         )
     body = raw["body"]
-    entry = _Entry(
+    return _Entry(
         raw["sequence"],
         raw["at"],
         raw["method"],
@@ -600,17 +621,41 @@ def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
         [(name.encode("latin-1"), value.encode("latin-1")) for name, value in raw["headers"]],
         answer,
     )
-    listed = _listed(entry, item["id"])
-    if body is None:
-        listed["body"] = {"truncated": True, "bytes": raw["body_size"]}
-    if stored_answer is not None and stored_answer["body"] is None:
-        listed["response"] = {
-            "headers": listed["response"]["headers"],
-            "body": {"truncated": True, "bytes": stored_answer["size"]},
-        }
-        listed["model"] = stored_answer["model"] if listed["model"] is None else listed["model"]
-        listed["usage"] = stored_answer["usage"]
-    return listed
+
+
+def journal_raw(tenant: str, chosen: JournalFilter | None = None) -> list[tuple[str, _Entry, bool]]:
+    """The entries `chosen` keeps, oldest first, as recorded (raw bytes, for the export): (id, entry, whole),
+    `whole` false when a body was cut or summarised (the journal keeps 64 KB of each, a shared store 16 KB)."""
+    chosen = chosen or JournalFilter()
+    if get_settings().store == "memory":
+        return [(_memory_id(entry), entry, _whole(entry)) for entry in _memory_entries(tenant, chosen)]
+    found: list[tuple[str, _Entry, bool]] = []
+    after = None
+    store = get_store()
+    while True:
+        stored = store.list(
+            tenant,
+            JOURNAL,
+            limit=100,
+            order="asc",
+            after=after,
+            where=(lambda item: _keeps_stored(chosen, item)) if chosen else None,
+        )
+        for item in stored.items:
+            if item.get(_RAW) is None:
+                continue  # written decoded, by an earlier version: its bytes are gone
+            raw = item[_RAW]
+            summarised = raw["body"] is None or (raw.get("answer") is not None and raw["answer"]["body"] is None)
+            entry = _stored_entry(item)
+            found.append((item["id"], entry, _whole(entry) and not summarised))
+        if not stored.has_more or not stored.items:
+            return found
+        after = stored.items[-1]["id"]
+
+
+def _whole(entry: _Entry) -> bool:
+    answer_whole = entry.answer is None or len(entry.answer.body) == entry.answer.size
+    return len(entry.body) == entry.body_size and answer_whole
 
 
 def _trim(tenant: str, size: int) -> None:
@@ -661,10 +706,22 @@ class JournalFilter:
 
 
 def path_matches(pattern: str, path: str) -> bool:
-    """A prefix, or a glob when the pattern holds `*`, `?` or `[` (the whole path must match it)."""
+    """A prefix, or a glob when the pattern holds `*`, `?` or `[`: the whole path must match it, `*` and `?`
+    within one segment (not `/`), `**` across segments."""
     if any(character in pattern for character in "*?["):
-        return fnmatch.fnmatchcase(path, pattern)
+        return _glob(pattern).fullmatch(path) is not None
     return path.startswith(pattern)
+
+
+@functools.lru_cache(maxsize=64)
+def _glob(pattern: str) -> re.Pattern[str]:
+    parts = re.split(r"(\*\*|\*|\?|\[[^\]]*\])", pattern)
+    translated = {"**": ".*", "*": "[^/]*", "?": "[^/]"}
+    regex = "".join(
+        translated.get(part) or (part if part.startswith("[") and part.endswith("]") else re.escape(part))
+        for part in parts
+    )
+    return re.compile(regex)
 
 
 def status_matches(pattern: str, status: int) -> bool:
