@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from openai_mock import clock, ids, rng
-from openai_mock.control import faults
+from openai_mock.control import faults, stream_faults
 from openai_mock.errors import OpenAIError
 from openai_mock.generation.streaming import split_events
 from openai_mock.pagination import ListParams, Page, paginate
@@ -84,6 +84,7 @@ class RequestControls:
     fixture: str | None = None  # id of the fixture that answered
     latency: Pace | None = None
     cut: bool = False
+    stream_fault: stream_faults.StreamFault | None = None  # a stream answer broken on purpose (web/sse.py)
     status: int = 0
     body: bytearray = field(default_factory=bytearray)  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
     body_size: int = 0
@@ -173,6 +174,11 @@ def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError
     invalid = _invalid_header(controls.headers)
     if invalid is not None:
         return invalid
+    if "stream-fault" in controls.headers:
+        broken = stream_faults.from_headers(controls.headers)
+        if isinstance(broken, OpenAIError):
+            return broken
+        controls.stream_fault = broken  # the header wins over a fixture's (api.scripted)
     kind = controls.headers.get("fault")
     if kind is None and settings.fault_rate and draw(controls.tenant) < settings.fault_rate:
         kind = settings.fault_kind
