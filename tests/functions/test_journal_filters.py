@@ -90,8 +90,14 @@ def test_the_journal_filters(http: TestClient, client_for: Callable[[str], opena
     assert [entry["fixture"] for entry in rest] == [fixture["id"]]
 
 
+@pytest.fixture(params=["moto", "sqlite"])
+def shared_store(request: pytest.FixtureRequest) -> object:
+    """DynamoDB (moto) and SQLite: the journal is the store's, filtered as it is listed."""
+    return request.getfixturevalue("moto_persistence" if request.param == "moto" else "on_sqlite")
+
+
 def test_the_filters_on_a_shared_store(
-    on_sqlite: Path, http: TestClient, client_for: Callable[[str], openai.OpenAI]
+    shared_store: object, http: TestClient, client_for: Callable[[str], openai.OpenAI]
 ) -> None:
     fixture = _traffic(http, client_for(KEY))
     assert [entry["status"] for entry in _listed(http, status="4xx")] == [429]
@@ -184,7 +190,9 @@ def test_the_journal_exports_as_exchanges_replayed_byte_for_byte(
     assert again.headers["x-request-id"] == plain.headers["x-request-id"]
     replayed_stream = b"".join(
         replay.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
-            model="gpt-4o-mini", messages=_say("Stream it"), stream=True
+            model="gpt-4o-mini",
+            messages=_say("Stream it"),  # type: ignore[arg-type]
+            stream=True,
         ).http_response.iter_bytes()
     )
     assert replayed_stream == streamed.content

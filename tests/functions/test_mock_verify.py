@@ -140,3 +140,20 @@ def test_the_pytest_helper_fails_the_test_with_the_diff() -> None:
         assert "Journal (1 request, oldest first):" in str(failed.value)
     finally:
         mock.close()
+
+
+def test_verify_on_dynamodb(
+    moto_persistence: None, http: TestClient, client_for: Callable[[str], openai.OpenAI]
+) -> None:
+    client = client_for(KEY)
+    fixture = http.post("/__mock/fixtures", headers=A, json={"response": {"content": "Stored."}}).json()
+    _ask(client, "one")
+    _ask(client, "two")
+    matches = http.get(f"/__mock/fixtures/{fixture['id']}", headers=A).json()["matches"]
+    journal = http.get("/__mock/requests", headers=A, params={"order": "asc"}).json()["data"]
+    assert matches["requests"] == [{"id": entry["id"], "created_at": entry["created_at"]} for entry in journal]
+    expected = {"fixtures": [{"id": fixture["id"], "times": 2}], "requests": [{"path": CHAT}] * 2, "no_unmatched": True}
+    assert http.post("/__mock/verify", headers=A, json=expected).status_code == 200
+    expected["requests"] = [{"path": CHAT}] * 3
+    failed = http.post("/__mock/verify", headers=A, json=expected).json()
+    assert failed["failures"][0]["message"].startswith("requests in order: #3 (any method /v1/chat/completions)")

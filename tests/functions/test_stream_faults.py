@@ -185,7 +185,7 @@ def test_a_slow_drip_waits_between_writes_on_the_mock_clock() -> None:
     mock = MockOpenAI()
     try:
         mock.add_fixture(response={"content": "Hi."}, stream_fault={"kind": "slow_drip", "after": 0, "drip_ms": 20})
-        chunks = list(mock.client.chat.completions.create(**ASK))
+        chunks = list(mock.client.chat.completions.create(**ASK))  # type: ignore[call-overload]
         assert chunks[-1].choices[0].finish_reason == "stop"
         assert len(mock.slept) > 20 and set(mock.slept) == {0.02}
     finally:
