@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from openai_mock.control import exchanges, runtime
-from openai_mock.control.runtime import JournalFilter
+from openai_mock.control.runtime import JournalEntry, JournalFilter
 from openai_mock.generation.streaming import split_events
 
 Format = Literal["fixtures", "exchanges"]
@@ -63,7 +63,7 @@ def _headers(raw: list[tuple[bytes, bytes]] | None) -> dict[str, str]:
     }
 
 
-def _exchange(entry: Any) -> tuple[dict[str, Any] | None, str]:
+def _exchange(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
     path = f"{entry.path}?{entry.query}" if entry.query else entry.path
     request = exchanges.request_record(entry.method, path, _headers(entry.headers), bytes(entry.body))
     answer = entry.answer
@@ -103,7 +103,7 @@ def _events(body: bytes, writes: list[tuple[int, float]]) -> list[dict[str, Any]
 # --------------------------------------------------------------------------------------------- fixtures
 
 
-def _fixture(entry: Any) -> tuple[dict[str, Any] | None, str]:
+def _fixture(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
     endpoint = exchanges.FIXTURE_ENDPOINTS.get(entry.path)
     if endpoint is None or endpoint == "embeddings":
         return None, f"no fixture answers {entry.method} {entry.path}: export with format=exchanges"
@@ -153,7 +153,9 @@ def _last_user_text(endpoint: str, request: Mapping[str, Any]) -> str:
     return ""
 
 
-def _answered(endpoint: str, entry: Any) -> dict[str, Any] | None:
+def _answered(endpoint: str, entry: JournalEntry) -> dict[str, Any] | None:
+    if entry.answer is None:
+        return None
     headers = _headers(entry.answer.headers)
     body = bytes(entry.answer.body)
     if headers.get("content-type", "").startswith("text/event-stream"):

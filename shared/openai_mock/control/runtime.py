@@ -436,6 +436,9 @@ class _Entry(NamedTuple):
     answer: Answer | None = None
 
 
+JournalEntry = _Entry  # what `journal_raw` hands the export (control/journal_export.py)
+
+
 # With the memory store the journal is a ring buffer per tenant (an append per request). With DynamoDB it goes
 # to the store, so every function of a deployment shares it.
 _ring: dict[str, deque[_Entry]] = {}
