@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -15,6 +16,7 @@ from starlette.testclient import TestClient
 
 from openai_mock.control import api
 from openai_mock.control.stream_faults import ERROR_MESSAGE, MALFORMED
+from openai_mock.settings import reset_settings
 from openai_mock.testing import MockOpenAI
 from tests.support.spec import validate_component
 
@@ -195,3 +197,21 @@ def test_a_slow_drip_waits_between_writes_on_the_mock_clock() -> None:
 def test_httpx_sees_the_raw_bytes_of_a_truncated_chunk(http: TestClient) -> None:
     text = _stream(http, CHAT, ASK, **{"x-mock-stream-fault": "truncated_chunk", "x-mock-stream-fault-after": "0"})
     assert text.count("\n\n") == 1 and text.startswith('data: {"id":"chatcmpl-') and not text.rstrip().endswith("}")
+
+
+def test_a_fixtures_file_breaks_streams_too(http: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "fixtures.yaml"  # as docs/controls.md shows it
+    path.write_text(
+        "fixtures:\n  - match: {contains: flaky}\n    response: {content: Not whole.}\n"
+        "    stream_fault: {kind: error_event, after: 1}\n"
+    )
+    monkeypatch.setenv("OPENAI_MOCK_FIXTURES_FILE", str(path))
+    reset_settings()
+    try:
+        body = {**ASK, "messages": [{"role": "user", "content": "A flaky answer?"}]}
+        first, error = _events(_stream(http, CHAT, body))
+        assert json.loads(first.removeprefix("data: "))["choices"][0]["delta"]["role"] == "assistant"
+        assert json.loads(error.removeprefix("data: "))["error"]["code"] == "server_error"
+    finally:
+        monkeypatch.delenv("OPENAI_MOCK_FIXTURES_FILE")
+        reset_settings()
