@@ -4,13 +4,24 @@ reset. Authenticated like the rest: everything here belongs to the caller's tena
 The console's static files (docs/console.md) are the exception: they hold no secret and answer without a key."""
 
 from contextvars import copy_context
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from openai_mock.control import api, console, fixtures, prompts, tenant_clock, webhooks
+from openai_mock.control import (
+    api,
+    console,
+    fixtures,
+    journal_export,
+    prompts,
+    tenant_clock,
+    verification,
+    webhooks,
+)
 from openai_mock.control.fixture_models import FixtureRequest
+from openai_mock.control.runtime import JournalFilter
 from openai_mock.control.webhooks import endpoints
 from openai_mock.errors import invalid_url
 from openai_mock.fields import Decimal, Integer
@@ -62,7 +73,8 @@ async def delete_fixtures(request: Request) -> JSONObject:
 
 @router.get("/fixtures/{fixture_id}", operation_id="retrieveFixture")
 async def retrieve_fixture(fixture_id: str, request: Request) -> JSONObject:
-    return JSONObject(fixtures.retrieve(tenant_of(request), fixture_id))
+    """The fixture, with `matches`: the journalled requests it answered (count, ids and times)."""
+    return JSONObject(verification.retrieve_with_matches(tenant_of(request), fixture_id))
 
 
 @router.delete("/fixtures/{fixture_id}", operation_id="deleteFixture")
@@ -91,9 +103,39 @@ async def delete_prompt(prompt_id: str, request: Request) -> JSONObject:
     return JSONObject(prompts.delete(tenant_of(request), prompt_id))
 
 
+def _journal_filter(
+    method: str | None = None,
+    path: str | None = None,
+    status: str | None = None,
+    model: str | None = None,
+    fixture: str | None = None,
+) -> JournalFilter:
+    """The journal's filters (docs/controls.md, "Journal"): `path` a prefix or a glob, `status` 429 or 4xx."""
+    return JournalFilter(method, path, status, model, fixture)
+
+
+JournalFilters = Annotated[JournalFilter, Depends(_journal_filter)]
+
+
 @router.get("/requests", operation_id="listRequests")
-async def list_requests(request: Request, params: Pagination, path: str | None = None) -> JSONObject:
-    return JSONObject(api.journal(tenant_of(request), params, path))
+async def list_requests(request: Request, params: Pagination, chosen: JournalFilters) -> JSONObject:
+    return JSONObject(api.journal(tenant_of(request), params, chosen))
+
+
+@router.get("/requests/export", operation_id="exportRequests")
+async def export_requests(
+    request: Request, chosen: JournalFilters, format: journal_export.Format = "fixtures"
+) -> JSONObject:
+    """The journal (filtered like the list) as a fixture file, oldest first: `fixtures` or `exchanges`."""
+    return JSONObject(journal_export.export(tenant_of(request), chosen, format))
+
+
+@router.post("/verify", operation_id="verify")
+async def verify(request: Request) -> JSONObject:
+    """200 `mock.verification` when every expectation holds; 409 with the diff otherwise."""
+    body = await json_body(request, verification.VerifyRequest)
+    ok, answer = verification.verify(tenant_of(request), body)
+    return JSONObject(answer, status_code=200 if ok else 409)
 
 
 @router.delete("/requests", operation_id="clearRequests")

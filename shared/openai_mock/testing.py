@@ -148,12 +148,44 @@ class MockOpenAI:
     def fixtures(self) -> list[dict[str, Any]]:
         return self._call("GET", "/fixtures", params={"limit": 100, "order": "asc"})["data"]  # type: ignore[no-any-return]
 
-    def requests(self, path: str | None = None) -> list[dict[str, Any]]:
-        """This tenant's journal, oldest first (the mock keeps the newest OPENAI_MOCK_JOURNAL_SIZE)."""
+    def fixture(self, fixture_id: str) -> dict[str, Any]:
+        """One fixture, with `matches`: the journalled requests it answered."""
+        return self._call("GET", f"/fixtures/{fixture_id}")  # type: ignore[no-any-return]
+
+    def requests(
+        self,
+        path: str | None = None,
+        *,
+        method: str | None = None,
+        status: int | str | None = None,
+        model: str | None = None,
+        fixture: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """This tenant's journal, oldest first (the mock keeps the newest OPENAI_MOCK_JOURNAL_SIZE), filtered
+        like `GET /__mock/requests`: `path` a prefix or a glob, `status` 429 or "4xx", `fixture` an id or "none"."""
+        filters = {"path": path, "method": method, "status": status, "model": model, "fixture": fixture}
         params: dict[str, Any] = {"limit": 100, "order": "asc"}
-        if path is not None:
-            params["path"] = path
+        params.update({name: value for name, value in filters.items() if value is not None})
         return self._call("GET", "/requests", params=params)["data"]  # type: ignore[no-any-return]
+
+    def verify(
+        self,
+        *,
+        fixtures: list[dict[str, Any]] | None = None,
+        requests: list[dict[str, Any]] | None = None,
+        no_unmatched: bool = False,
+    ) -> None:
+        """Check expectations against the journal (`POST /__mock/verify`, docs/controls.md "Verification"):
+        fixtures answered N times, requests arrived in this order, no request went unanswered by a fixture.
+        A failed expectation fails the test (`pytest.fail`) with the mock's diff."""
+        body = {"fixtures": fixtures or [], "requests": requests or [], "no_unmatched": no_unmatched}
+        response = self.http.post("/__mock/verify", json=body)
+        if response.status_code == 409:
+            import pytest
+
+            pytest.fail(response.json()["error"]["message"], pytrace=False)
+        if response.status_code >= 400:
+            raise AssertionError(f"POST /__mock/verify: {response.status_code} {response.text}")
 
     def set_quota(self, requests_per_minute: int | None = None, tokens_per_minute: int | None = None) -> Any:
         return self._call(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from openai_mock.control import fixtures, runtime
+from openai_mock.control import fixtures, runtime, stream_faults
 from openai_mock.control.faults import STREAM_CUT, fault_error
 from openai_mock.control.runtime import CONTROL_PREFIX
 from openai_mock.control.webhooks import dispatch
@@ -30,6 +30,8 @@ def scripted(tenant: str, endpoint: str, request: Mapping[str, Any]) -> Scripted
         controls.fixture = fixture["id"]
         if "latency" in fixture:
             controls.latency = runtime.Pace(**fixture["latency"])
+        if "stream_fault" in fixture and controls.stream_fault is None:
+            controls.stream_fault = stream_faults.from_fixture(fixture["stream_fault"])
     fault = fixture.get("fault")
     if fault and runtime.draw(tenant) < fault["rate"]:
         if fault["kind"] != STREAM_CUT:
@@ -42,9 +44,9 @@ def scripted(tenant: str, endpoint: str, request: Mapping[str, Any]) -> Scripted
     return fixtures.script_of(answer)
 
 
-def journal(tenant: str, params: ListParams, path: str | None) -> dict[str, Any]:
-    """The tenant's recent requests, newest first by default; `path` keeps those whose path starts with it."""
-    return list_object(runtime.journal_page(tenant, params, path))
+def journal(tenant: str, params: ListParams, chosen: runtime.JournalFilter | None = None) -> dict[str, Any]:
+    """The tenant's recent requests, newest first by default; `chosen` keeps those meeting its conditions."""
+    return list_object(runtime.journal_page(tenant, params, chosen))
 
 
 def clear_journal(tenant: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openai_mock.control import faults
+from openai_mock.control.stream_faults import StreamFaultSpec
 from openai_mock.fields import Decimal, Integer
 
 Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings", "realtime"]
@@ -134,3 +135,4 @@ class FixtureRequest(_Strict):
     fault: Fault | None = None
     times: Integer | None = Field(default=None, ge=1)  # spent after this many matches
     exchange: Exchange | None = None  # a recorded exchange: served by `serve --replay` only, never matched here
+    stream_fault: StreamFaultSpec | None = None  # a stream answer broken on purpose (control/stream_faults.py)

@@ -16,6 +16,7 @@ import itertools
 import json
 import math
 import os
+import re
 import signal
 import threading
 import time
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from openai_mock import clock, ids, rng
-from openai_mock.control import faults
+from openai_mock.control import faults, stream_faults
 from openai_mock.errors import OpenAIError
 from openai_mock.generation.streaming import split_events
 from openai_mock.pagination import ListParams, Page, paginate
@@ -83,6 +84,7 @@ class RequestControls:
     fixture: str | None = None  # id of the fixture that answered
     latency: Pace | None = None
     cut: bool = False
+    stream_fault: stream_faults.StreamFault | None = None  # a stream answer broken on purpose (web/sse.py)
     status: int = 0
     body: bytearray = field(default_factory=bytearray)  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
     body_size: int = 0
@@ -125,7 +127,9 @@ def current() -> RequestControls | None:
 
 
 # Never journalled: the key is the tenant, and a journal is readable by anyone who holds it.
-_SECRET_HEADERS = frozenset({b"authorization", b"cookie", b"x-api-key", b"api-key", b"proxy-authorization"})
+SECRET_HEADERS = _SECRET_HEADERS = frozenset(
+    {b"authorization", b"cookie", b"x-api-key", b"api-key", b"proxy-authorization"}
+)
 
 
 def begin(tenant: str, organization: str, raw_headers: list[tuple[bytes, bytes]]) -> RequestControls:
@@ -170,6 +174,11 @@ def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError
     invalid = _invalid_header(controls.headers)
     if invalid is not None:
         return invalid
+    if "stream-fault" in controls.headers:
+        broken = stream_faults.from_headers(controls.headers)
+        if isinstance(broken, OpenAIError):
+            return broken
+        controls.stream_fault = broken  # the header wins over a fixture's (api.scripted)
     kind = controls.headers.get("fault")
     if kind is None and settings.fault_rate and draw(controls.tenant) < settings.fault_rate:
         kind = settings.fault_kind
@@ -427,6 +436,9 @@ class _Entry(NamedTuple):
     answer: Answer | None = None
 
 
+JournalEntry = _Entry  # what `journal_raw` hands the export (control/journal_export.py)
+
+
 # With the memory store the journal is a ring buffer per tenant (an append per request). With DynamoDB it goes
 # to the store, so every function of a deployment shares it.
 _ring: dict[str, deque[_Entry]] = {}
@@ -576,6 +588,25 @@ def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
     if raw is None:
         return item  # written decoded, by an earlier version
     stored_answer = raw.get("answer")
+    body = raw["body"]
+    entry = _stored_entry(item)
+    listed = _listed(entry, item["id"])
+    if body is None:
+        listed["body"] = {"truncated": True, "bytes": raw["body_size"]}
+    if stored_answer is not None and stored_answer["body"] is None:
+        listed["response"] = {
+            "headers": listed["response"]["headers"],
+            "body": {"truncated": True, "bytes": stored_answer["size"]},
+        }
+        listed["model"] = stored_answer["model"] if listed["model"] is None else listed["model"]
+        listed["usage"] = stored_answer["usage"]
+    return listed
+
+
+def _stored_entry(item: dict[str, Any]) -> _Entry:
+    """A stored entry (written raw) back as the memory journal keeps it; a summarised body is empty."""
+    raw = item[_RAW]
+    stored_answer = raw.get("answer")
     answer = None
     if stored_answer is not None:
         answer = Answer(
@@ -585,7 +616,7 @@ def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
             writes=[(offset, at) for offset, at in stored_answer["writes"]],
         )
     body = raw["body"]
-    entry = _Entry(
+    return _Entry(
         raw["sequence"],
         raw["at"],
         raw["method"],
@@ -599,17 +630,41 @@ def _from_stored(item: dict[str, Any]) -> dict[str, Any]:
         [(name.encode("latin-1"), value.encode("latin-1")) for name, value in raw["headers"]],
         answer,
     )
-    listed = _listed(entry, item["id"])
-    if body is None:
-        listed["body"] = {"truncated": True, "bytes": raw["body_size"]}
-    if stored_answer is not None and stored_answer["body"] is None:
-        listed["response"] = {
-            "headers": listed["response"]["headers"],
-            "body": {"truncated": True, "bytes": stored_answer["size"]},
-        }
-        listed["model"] = stored_answer["model"] if listed["model"] is None else listed["model"]
-        listed["usage"] = stored_answer["usage"]
-    return listed
+
+
+def journal_raw(tenant: str, chosen: JournalFilter | None = None) -> list[tuple[str, _Entry, bool]]:
+    """The entries `chosen` keeps, oldest first, as recorded (raw bytes, for the export): (id, entry, whole),
+    `whole` false when a body was cut or summarised (the journal keeps 64 KB of each, a shared store 16 KB)."""
+    chosen = chosen or JournalFilter()
+    if get_settings().store == "memory":
+        return [(_memory_id(entry), entry, _whole(entry)) for entry in _memory_entries(tenant, chosen)]
+    found: list[tuple[str, _Entry, bool]] = []
+    after = None
+    store = get_store()
+    while True:
+        stored = store.list(
+            tenant,
+            JOURNAL,
+            limit=100,
+            order="asc",
+            after=after,
+            where=(lambda item: _keeps_stored(chosen, item)) if chosen else None,
+        )
+        for item in stored.items:
+            if item.get(_RAW) is None:
+                continue  # written decoded, by an earlier version: its bytes are gone
+            raw = item[_RAW]
+            summarised = raw["body"] is None or (raw.get("answer") is not None and raw["answer"]["body"] is None)
+            entry = _stored_entry(item)
+            found.append((item["id"], entry, _whole(entry) and not summarised))
+        if not stored.has_more or not stored.items:
+            return found
+        after = stored.items[-1]["id"]
+
+
+def _whole(entry: _Entry) -> bool:
+    answer_whole = entry.answer is None or len(entry.answer.body) == entry.answer.size
+    return len(entry.body) == entry.body_size and answer_whole
 
 
 def _trim(tenant: str, size: int) -> None:
@@ -630,10 +685,105 @@ def _trim(tenant: str, size: int) -> None:
             return
 
 
-def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
-    """One page of the tenant's journal; `path` keeps the entries whose path starts with it."""
+@dataclass(frozen=True)
+class JournalFilter:
+    """Which journal entries to keep (docs/controls.md, "Journal"): every condition given must hold.
+
+    `path` is a prefix (`/v1/chat`), or a glob when it holds `*`, `?` or `[` (`/v1/*/completions`, matched
+    whole, `*` crossing `/`); `status` a code (`429`) or a class (`4xx`); `fixture` the id of the fixture that
+    answered, or `none` for the requests no fixture answered."""
+
+    method: str | None = None
+    path: str | None = None
+    status: str | None = None
+    model: str | None = None
+    fixture: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(value is not None for value in (self.method, self.path, self.status, self.model, self.fixture))
+
+    def keeps(self, method: str, path: str, status: int, fixture: str | None, model: Callable[[], str | None]) -> bool:
+        if self.method is not None and method.upper() != self.method.upper():
+            return False
+        if self.path is not None and not path_matches(self.path, path):
+            return False
+        if self.status is not None and not status_matches(self.status, status):
+            return False
+        if self.fixture is not None and fixture != (None if self.fixture == "none" else self.fixture):
+            return False
+        return self.model is None or model() == self.model
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """A prefix, or a glob when the pattern holds `*`, `?` or `[`: the whole path must match it, `*` and `?`
+    within one segment (not `/`), `**` across segments."""
+    if any(character in pattern for character in "*?["):
+        return _glob(pattern).fullmatch(path) is not None
+    return path.startswith(pattern)
+
+
+@functools.lru_cache(maxsize=64)
+def _glob(pattern: str) -> re.Pattern[str]:
+    parts = re.split(r"(\*\*|\*|\?|\[[^\]]*\])", pattern)
+    translated = {"**": ".*", "*": "[^/]*", "?": "[^/]"}
+    regex = "".join(
+        translated.get(part) or (part if part.startswith("[") and part.endswith("]") else re.escape(part))
+        for part in parts
+    )
+    return re.compile(regex)
+
+
+def status_matches(pattern: str, status: int) -> bool:
+    """`429` is that code; `4xx` (or `4XX`) every code of that class."""
+    pattern = pattern.strip().lower()
+    if len(pattern) == 3 and pattern.endswith("xx"):
+        return str(status)[:1] == pattern[0]
+    return str(status) == pattern
+
+
+def _entry_model(entry: _Entry) -> str | None:
+    request = _decoded(entry.body, entry.body_size)
+    if isinstance(request, dict) and isinstance(request.get("model"), str):
+        return request["model"]
+    body = bytes(entry.answer.body) if entry.answer is not None else b""
+    value = _value_after(body, b'"model":', str)
+    return value if isinstance(value, str) else None
+
+
+def _keeps_stored(chosen: JournalFilter, item: dict[str, Any]) -> bool:
+    raw = item.get(_RAW)
+    if raw is None:  # written decoded, by an earlier version
+        listed = item
+        return chosen.keeps(
+            listed["method"], listed["path"], listed["status"], listed["fixture"], lambda: listed.get("model")
+        )
+    return chosen.keeps(
+        raw["method"], item["path"], raw["status"], raw["fixture"], lambda: _from_stored(item).get("model")
+    )
+
+
+def _memory_entries(tenant: str, chosen: JournalFilter) -> list[_Entry]:
+    """The tenant's memory journal, oldest first, filtered."""
+    with _ring_lock:
+        entries = list(_ring.get(tenant, ()))
+    if not chosen:
+        return entries
+    return [
+        entry
+        for entry in entries
+        if chosen.keeps(entry.method, entry.path, entry.status, entry.fixture, functools.partial(_entry_model, entry))
+    ]
+
+
+def _memory_id(entry: _Entry) -> str:
+    # Ids are derived from the entry (stable across listings) when first needed.
+    return ids.stable_id(JOURNAL, entry.at, str(entry.sequence), entry.sequence)
+
+
+def journal_page(tenant: str, params: ListParams, chosen: JournalFilter | None = None) -> Page:
+    """One page of the tenant's journal (newest first by default), the entries `chosen` keeps."""
+    chosen = chosen or JournalFilter()
     if get_settings().store != "memory":
-        where = None if path is None else (lambda entry: str(entry["path"]).startswith(path))
         stored = get_store().list(
             tenant,
             JOURNAL,
@@ -641,18 +791,35 @@ def journal_page(tenant: str, params: ListParams, path: str | None) -> Page:
             order=params.order,
             after=params.after,
             before=params.before,
-            where=where,
+            where=(lambda item: _keeps_stored(chosen, item)) if chosen else None,
         )
         return Page([_from_stored(item) for item in stored.items], stored.has_more)
-    with _ring_lock:
-        entries = [entry for entry in _ring.get(tenant, ()) if path is None or entry.path.startswith(path)]
-    # Ids are derived from the entry (stable across listings) when first needed; bodies decoded per page.
-    listed = [
-        {"id": ids.stable_id(JOURNAL, entry.at, str(entry.sequence), entry.sequence), "entry": entry}
-        for entry in entries
-    ]
-    page = paginate(listed, params)
+    listed = [{"id": _memory_id(entry), "entry": entry} for entry in _memory_entries(tenant, chosen)]
+    page = paginate(listed, params)  # bodies decoded per page
     return Page([_listed(item["entry"], item["id"]) for item in page.items], page.has_more)
+
+
+def journal_entries(tenant: str, chosen: JournalFilter | None = None) -> list[dict[str, Any]]:
+    """Every entry of the tenant's journal `chosen` keeps, oldest first (the order requests arrived in)."""
+    chosen = chosen or JournalFilter()
+    if get_settings().store == "memory":
+        return [_listed(entry, _memory_id(entry)) for entry in _memory_entries(tenant, chosen)]
+    found: list[dict[str, Any]] = []
+    after = None
+    store = get_store()
+    while True:
+        stored = store.list(
+            tenant,
+            JOURNAL,
+            limit=100,
+            order="asc",
+            after=after,
+            where=(lambda item: _keeps_stored(chosen, item)) if chosen else None,
+        )
+        found += [_from_stored(item) for item in stored.items]
+        if not stored.has_more or not stored.items:
+            return found
+        after = stored.items[-1]["id"]
 
 
 def _listed(entry: _Entry, entry_id: str) -> dict[str, Any]:

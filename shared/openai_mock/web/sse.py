@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from openai_mock.control import runtime, stream_faults
+
 _HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
@@ -31,7 +33,17 @@ class EventStreamResponse(Response):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: ARG002
         body = b"".join(self.events)
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        await send({"type": "http.response.body", "body": body})
+        controls = runtime.current()
+        fault = controls.stream_fault if controls is not None else None
+        if fault is None:
+            await send({"type": "http.response.body", "body": body})
+            return
+        # Broken on purpose (x-mock-stream-fault, a fixture's stream_fault): every streaming endpoint, here.
+        for index, write in enumerate(stream_faults.broken(body, fault)):
+            if index and fault.drip_ms and fault.kind == "slow_drip":
+                await runtime.sleep(fault.drip_ms / 1000)
+            await send({"type": "http.response.body", "body": write, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 def sse_stream(events: Iterable[bytes]) -> EventStreamResponse:
