@@ -8,9 +8,18 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
-from openai_mock.control import faults
+from openai_mock.control import faults, fixture_templates, json_path
 from openai_mock.fields import Decimal, Integer
 
 Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings", "realtime"]
@@ -19,6 +28,50 @@ ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _compiled(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"invalid regular expression: {error}") from None
+    return value
+
+
+_BODY_TESTS = ("equals", "regex", "contains", "exists")
+
+
+class BodyCondition(_Strict):
+    """One condition on a value of the request body: `path` (control/json_path.py) and exactly one test."""
+
+    path: str
+    equals: Any = None  # the value there is this JSON value (`null` included)
+    regex: str | None = None  # re.search in the value there (a string)
+    contains: str | None = None  # case-insensitive substring of the value there (a string), or an item of a list
+    exists: bool | None = None  # there is (true) / is not (false) a value there
+
+    @field_validator("path")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        json_path.parse(value)  # ValueError: said as an invalid `path`
+        return value
+
+    _compiles = field_validator("regex")(_compiled)
+
+    @model_validator(mode="after")
+    def _one_test(self) -> BodyCondition:
+        given = [name for name in _BODY_TESTS if name in self.model_fields_set]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of {', '.join(_BODY_TESTS)} (given: {', '.join(given) or 'none'})")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _as_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped: dict[str, Any] = handler(self)
+        if "equals" in self.model_fields_set:
+            dumped["equals"] = self.equals  # kept when null (exclude_none would drop it)
+        return dumped
 
 
 class Match(_Strict):
@@ -32,21 +85,33 @@ class Match(_Strict):
     tool: str | None = None  # a function tool declared under this name
     metadata: dict[str, str] | None = None  # the request's metadata has these values
     call: Integer | None = Field(default=None, ge=1)  # only the n-th request that meets the other conditions
+    body: list[BodyCondition] | None = Field(default=None, min_length=1)  # every one holds
+    headers: dict[str, str] | None = None  # name (any case) → the value, or a regex the whole value matches
+    tool_result: bool | str | None = None  # the request carries a tool result (true), none (false), or one with this text
 
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"invalid regular expression: {error}") from None
-        return value
+    _compiles = field_validator("regex")(_compiled)
+
+
+def _templated(value: Any) -> Any:
+    """Refuse a string whose `{{ … }}` placeholders are not all known (control/fixture_templates.py)."""
+    problems: list[str] = []
+
+    def visit(text: str, where: str) -> None:
+        problem = fixture_templates.check(text)
+        if problem is not None:
+            problems.append(f"{problem} (at {where.lstrip('.')})" if where else problem)
+
+    fixture_templates.walk_strings(value, "", visit)
+    if problems:
+        raise ValueError(problems[0])
+    return value
 
 
 class ToolCall(_Strict):
     name: str
     arguments: dict[str, Any] | str = Field(default_factory=dict)
+
+    _templates = field_validator("arguments")(_templated)
 
 
 class ErrorAnswer(_Strict):
@@ -66,6 +131,8 @@ class Answer(_Strict):
     structured: Any = None  # any JSON value, answered as its JSON text
     tool_calls: list[ToolCall] | None = None
     error: ErrorAnswer | None = None
+
+    _templates = field_validator("content", "structured")(_templated)
 
 
 class Latency(_Strict):
@@ -130,7 +197,23 @@ class FixtureRequest(_Strict):
     name: str | None = None
     match: Match = Field(default_factory=Match)
     response: Answer | None = None
+    responses: list[Answer] | None = Field(default=None, min_length=1)  # a sequence: one per answer, in order
+    sequence_end: Literal["repeat_last", "cycle", "fall_through"] | None = None  # after the last (default repeat_last)
     latency: Latency | None = None
     fault: Fault | None = None
     times: Integer | None = Field(default=None, ge=1)  # spent after this many matches
     exchange: Exchange | None = None  # a recorded exchange: served by `serve --replay` only, never matched here
+
+    @field_validator("responses")
+    @classmethod
+    def _one_way_to_answer(cls, value: list[Answer] | None, info: ValidationInfo) -> list[Answer] | None:
+        if value is not None and info.data.get("response") is not None:
+            raise ValueError("give either `response` (one answer) or `responses` (a sequence), not both")
+        return value
+
+    @field_validator("sequence_end")
+    @classmethod
+    def _of_a_sequence(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("responses") is None:
+            raise ValueError("`sequence_end` applies to `responses` (a sequence), which this fixture does not give")
+        return value

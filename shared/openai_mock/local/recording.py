@@ -460,4 +460,7 @@ def _fixture_matches(path: str, headers: Mapping[str, str], body: bytes) -> bool
     key = headers.get("authorization", "").removeprefix("Bearer ").strip()
     with contextlib.suppress(OpenAIError):  # not a key of this mock: only the deployment's fixtures can apply
         candidates += [f for f in fixtures.tenant_fixtures(principal_for_key(key).tenant) if "exchange" not in f]
-    return any(fixtures.meets(fixture["match"], endpoint, payload) for fixture in candidates)
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return any(
+        fixtures.meets(fixture["match"], endpoint, payload, body=payload, headers=lowered) for fixture in candidates
+    )
