@@ -61,9 +61,7 @@ def test_a_falling_through_sequence_leaves_the_request_to_the_next_fixture(
     assert answers(client, 4) == ["one", "two", "fallback", "fallback"]
 
 
-def test_after_a_fall_through_with_no_other_fixture_the_mock_generates(
-    http: TestClient, client: openai.OpenAI
-) -> None:
+def test_after_a_fall_through_with_no_other_fixture_the_mock_generates(http: TestClient, client: openai.OpenAI) -> None:
     created = add_fixture(http, responses=[{"content": "only once"}], sequence_end="fall_through")
     first, second, third = answers(client, 3)
     assert first == "only once"

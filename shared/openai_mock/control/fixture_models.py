@@ -87,7 +87,9 @@ class Match(_Strict):
     call: Integer | None = Field(default=None, ge=1)  # only the n-th request that meets the other conditions
     body: list[BodyCondition] | None = Field(default=None, min_length=1)  # every one holds
     headers: dict[str, str] | None = None  # name (any case) → the value, or a regex the whole value matches
-    tool_result: bool | str | None = None  # the request carries a tool result (true), none (false), or one with this text
+    tool_result: bool | str | None = (
+        None  # the request carries a tool result (true), none (false), or one with this text
+    )
 
     _compiles = field_validator("regex")(_compiled)
 
