@@ -310,12 +310,14 @@ def match_fixture(
     `response` (templates rendered): the most specific one whose conditions hold (see `specificity`).
     Every fixture whose conditions hold counts the request, so `call: n` means the n-th such request; one
     whose `call`/`times` rule out this request, or whose sequence fell through, leaves it to the next."""
-    if headers is None:
-        headers = _request_headers()
     store = get_store()
+    own = [fixture for fixture in tenant_fixtures(tenant) if "exchange" not in fixture]
+    shared = [fixture for fixture in deployment_fixtures() if "exchange" not in fixture]
+    if headers is None and any("headers" in fixture["match"] for fixture in (*own, *shared)):
+        headers = _request_headers()  # only read when a fixture asks
     found: list[tuple[dict[str, Any], bool]] = []  # (fixture as counted, kept in the store?) oldest first
-    for fixture in tenant_fixtures(tenant):
-        if "exchange" in fixture or not meets(fixture["match"], endpoint, request, body=body, headers=headers):
+    for fixture in own:
+        if not meets(fixture["match"], endpoint, request, body=body, headers=headers):
             continue
 
         def bump(stored: dict[str, Any]) -> dict[str, Any]:
@@ -324,9 +326,7 @@ def match_fixture(
         counted = store.update(tenant, COLLECTION, fixture["id"], bump)
         if counted is not None:
             found.append((counted, True))
-    for fixture in deployment_fixtures():
-        if "exchange" in fixture:
-            continue  # recorded exchanges are `serve --replay`'s (local/recording.py)
+    for fixture in shared:  # (recorded exchanges are `serve --replay`'s: local/recording.py)
         if meets(fixture["match"], endpoint, request, body=body, headers=headers):
             found.append(({**fixture, "matched": _count_file_match(tenant, fixture["id"])}, False))
     ranked = sorted(range(len(found)), key=lambda index: (-specificity(found[index][0]["match"]), index))
