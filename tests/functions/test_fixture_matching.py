@@ -34,7 +34,7 @@ def say(client: openai.OpenAI, messages: Any, **options: Any) -> str | None:
     return client.chat.completions.create(model="gpt-4o-mini", messages=messages, **options).choices[0].message.content
 
 
-def user(content: str) -> list[dict[str, str]]:
+def user(content: str) -> Any:
     return [{"role": "user", "content": content}]
 
 
@@ -136,6 +136,9 @@ def test_header_conditions_ignore_the_names_case_and_take_a_regex(http: TestClie
 # --------------------------------------------------------------------------------------------- tool results
 
 
+ANSWER_TOOL: Any = {"type": "function", "name": "answer", "parameters": {"type": "object", "properties": {}}}
+
+
 def _after_tool(result: str) -> list[dict[str, Any]]:
     call = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'}}
     return [
@@ -170,7 +173,7 @@ def test_tool_result_matches_a_responses_function_call_output(http: TestClient, 
             {"type": "function_call", "call_id": "call_9", "name": "answer", "arguments": "{}"},
             {"type": "function_call_output", "call_id": "call_9", "output": '{"value": 42}'},
         ],
-        tools=[{"type": "function", "name": "answer", "parameters": {"type": "object", "properties": {}}}],
+        tools=[ANSWER_TOOL],
     )
     assert response.output_text == "The answer is 42."
     assert client.responses.create(model="gpt-4o-mini", input="What is 42?").output_text != "The answer is 42."
