@@ -229,6 +229,8 @@ def test_every_matching_fixture_counts_the_request(http: TestClient, client: ope
         ({"body": []}, "match.body"),
         ({"headers": {"x-a": 1}}, "match.headers.x-a"),
         ({"tool_result": 3}, "match.tool_result"),
+        ({"tool_result": 1}, "match.tool_result"),
+        ({"body": [{"path": "a", "exists": 1}]}, "match.body[0].exists"),
     ],
 )
 def test_bad_match_conditions_are_a_400_naming_the_field(http: TestClient, match: dict[str, Any], param: str) -> None:

@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    StrictBool,
     ValidationInfo,
     field_validator,
     model_serializer,
@@ -49,7 +50,7 @@ class BodyCondition(_Strict):
     equals: Any = None  # the value there is this JSON value (`null` included)
     regex: str | None = None  # re.search in the value there (a string)
     contains: str | None = None  # case-insensitive substring of the value there (a string), or an item of a list
-    exists: bool | None = None  # there is (true) / is not (false) a value there
+    exists: StrictBool | None = None  # there is (true) / is not (false) a value there
 
     @field_validator("path")
     @classmethod
@@ -87,9 +88,8 @@ class Match(_Strict):
     call: Integer | None = Field(default=None, ge=1)  # only the n-th request that meets the other conditions
     body: list[BodyCondition] | None = Field(default=None, min_length=1)  # every one holds
     headers: dict[str, str] | None = None  # name (any case) → the value, or a regex the whole value matches
-    tool_result: bool | str | None = (
-        None  # the request carries a tool result (true), none (false), or one with this text
-    )
+    # The request carries a tool result (true), none (false), or one whose text contains this.
+    tool_result: StrictBool | str | None = None
 
     _compiles = field_validator("regex")(_compiled)
 
