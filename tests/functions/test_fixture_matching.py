@@ -245,3 +245,98 @@ def test_equals_null_is_kept(http: TestClient, client: openai.OpenAI) -> None:
     )
     assert created["match"]["body"] == [{"path": "messages[-1].name", "equals": None}]
     assert say(client, user("hi")) != "null name"  # no `name` at all: MISSING is not null
+
+
+# --------------------------------------------------------------------------------------------- any operation
+
+
+def test_a_route_fixture_answers_any_operation_with_its_status_and_body(
+    http: TestClient, client: openai.OpenAI
+) -> None:
+    real = client.moderations.with_raw_response.create(model="omni-moderation-latest", input="hello").http_response
+    given = real.json()
+    given["id"] = "modr-fixture"
+    given["results"][0]["flagged"] = True
+    given["results"][0]["categories"]["violence"] = True
+    add_fixture(
+        http,
+        match={"endpoint": "POST /v1/moderations", "body": [{"path": "input", "contains": "attack"}]},
+        response={"status": 200, "body": given, "headers": {"x-fixture": "yes"}},
+    )
+    raw = client.moderations.with_raw_response.create(model="omni-moderation-latest", input="Plan the attack")
+    assert raw.http_response.headers["x-fixture"] == "yes"
+    assert raw.http_response.headers["x-request-id"].startswith("req_")  # the standard headers still added
+    assert_conforms("post", "/moderations", 200, raw.http_response.json(), spec="2026-08-21")
+    moderation = raw.parse()
+    assert moderation.id == "modr-fixture" and moderation.results[0].flagged
+    assert moderation.results[0].categories.violence
+    # The body condition does not hold: the function answers.
+    other = client.moderations.create(model="omni-moderation-latest", input="A quiet afternoon")
+    assert other.id != "modr-fixture"
+
+
+def test_a_route_fixture_with_a_path_parameter_answers_an_error_status(http: TestClient, client: openai.OpenAI) -> None:
+    body = {"error": {"message": "Gone fishing.", "type": "invalid_request_error", "param": None, "code": "gone"}}
+    created = add_fixture(http, match={"endpoint": "GET /v1/models/{model}"}, response={"status": 404, "body": body})
+    with pytest.raises(openai.NotFoundError) as raised:
+        client.models.retrieve("gpt-4o-mini")
+    assert raised.value.body == body["error"] and raised.value.code == "gone"
+    assert client.models.list().data  # another path: the function answers
+    assert http.get(f"/__mock/fixtures/{created['id']}", headers=KEY).json()["matched"] == 1
+
+
+def test_a_route_fixture_sequence_fails_then_answers_with_templates(http: TestClient, client: openai.OpenAI) -> None:
+    add_fixture(
+        http,
+        match={"endpoint": "POST /v1/embeddings"},
+        responses=[
+            {"error": {"kind": "overloaded"}},
+            {
+                "status": 200,
+                "body": {
+                    "object": "list",
+                    "model": "{{request.model}}",
+                    "data": [{"object": "embedding", "index": 0, "embedding": [0.5, -0.5]}],
+                    "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                },
+            },
+        ],
+    )
+    with pytest.raises(openai.InternalServerError) as raised:
+        client.embeddings.create(model="text-embedding-3-small", input="x")
+    assert raised.value.status_code == 503
+    embedding = client.embeddings.create(model="text-embedding-3-small", input="x", encoding_format="float")
+    assert embedding.model == "text-embedding-3-small" and embedding.data[0].embedding == [0.5, -0.5]
+
+
+def test_a_route_fixture_without_an_answer_adds_its_fault_to_the_operation(
+    http: TestClient, client: openai.OpenAI
+) -> None:
+    add_fixture(http, match={"endpoint": "GET /v1/files"}, fault={"rate": 1, "kind": "server_error"})
+    with pytest.raises(openai.InternalServerError):
+        client.files.list()
+    add_fixture(http, match={"endpoint": "GET /v1/vector_stores"}, latency={"ms": 0})
+    assert client.vector_stores.list().data == []  # no answer, no fault: the function answers
+
+
+def test_a_catch_all_fixture_never_answers_other_operations(http: TestClient, client: openai.OpenAI) -> None:
+    add_fixture(http, response={"content": "chat only"}, fault={"rate": 1, "kind": "server_error"})
+    assert client.models.list().data
+
+
+@pytest.mark.parametrize(
+    ("fixture", "param"),
+    [
+        ({"match": {"endpoint": "FETCH /v1/x"}, "response": {"status": 200}}, "match.endpoint"),
+        ({"match": {"endpoint": "moderations"}, "response": {"status": 200}}, "match.endpoint"),
+        ({"match": {"endpoint": "POST /v1/moderations"}, "response": {"content": "x"}}, "response"),
+        ({"match": {"endpoint": "chat.completions"}, "response": {"status": 200, "body": {}}}, "response"),
+        ({"match": {"endpoint": "POST /v1/x"}, "responses": [{"status": 200}, {"tool_calls": []}]}, "responses"),
+        ({"match": {"endpoint": "POST /v1/x"}, "response": {"status": 99}}, "response.status"),
+        ({"match": {"endpoint": "POST /v1/x"}, "response": {"body": {"a": "{{nope}}"}}}, "response.body"),
+    ],
+)
+def test_bad_route_fixtures_are_a_400_naming_the_field(http: TestClient, fixture: dict[str, Any], param: str) -> None:
+    refused = http.post("/__mock/fixtures", json=fixture, headers=KEY)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["param"] == param, refused.json()

@@ -75,10 +75,14 @@ class BodyCondition(_Strict):
         return dumped
 
 
+ROUTE = re.compile(r"(GET|POST|PUT|PATCH|DELETE) (/[^\s?#]*)")
+
+
 class Match(_Strict):
     """Every condition given must hold; none given matches every model request."""
 
-    endpoint: Endpoint | None = None
+    # A model endpoint (ENDPOINTS), or "METHOD /path" for any operation (control/fixture_routes.py).
+    endpoint: str | None = None
     model: str | None = None
     contains: str | None = None  # case-insensitive substring of the text chosen by `scope`
     regex: str | None = None  # re.search in that text
@@ -92,6 +96,20 @@ class Match(_Strict):
     tool_result: StrictBool | str | None = None
 
     _compiles = field_validator("regex")(_compiled)
+
+    @field_validator("endpoint")
+    @classmethod
+    def _known_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and value not in ENDPOINTS and ROUTE.fullmatch(value) is None:
+            raise ValueError(
+                f"expected one of {', '.join(ENDPOINTS)}, or a method and path like 'POST /v1/moderations' "
+                "(a `{name}` or `*` segment matches any one segment)"
+            )
+        return value
+
+
+def is_route(match: Match) -> bool:
+    return match.endpoint is not None and match.endpoint not in ENDPOINTS
 
 
 def _templated(value: Any) -> Any:
@@ -133,8 +151,12 @@ class Answer(_Strict):
     structured: Any = None  # any JSON value, answered as its JSON text
     tool_calls: list[ToolCall] | None = None
     error: ErrorAnswer | None = None
+    # The answer of a fixture for any operation ("METHOD /path" endpoint): sent as it is (templates rendered).
+    status: Integer | None = Field(default=None, ge=100, le=599)
+    body: Any = None  # JSON
+    headers: dict[str, str] | None = None
 
-    _templates = field_validator("content", "structured")(_templated)
+    _templates = field_validator("content", "structured", "body")(_templated)
 
 
 class Latency(_Strict):
@@ -206,11 +228,19 @@ class FixtureRequest(_Strict):
     times: Integer | None = Field(default=None, ge=1)  # spent after this many matches
     exchange: Exchange | None = None  # a recorded exchange: served by `serve --replay` only, never matched here
 
+    @field_validator("response")
+    @classmethod
+    def _fits_its_endpoint(cls, value: Answer | None, info: ValidationInfo) -> Answer | None:
+        _check_answer(value, info)
+        return value
+
     @field_validator("responses")
     @classmethod
     def _one_way_to_answer(cls, value: list[Answer] | None, info: ValidationInfo) -> list[Answer] | None:
         if value is not None and info.data.get("response") is not None:
             raise ValueError("give either `response` (one answer) or `responses` (a sequence), not both")
+        for answer in value or ():
+            _check_answer(answer, info)
         return value
 
     @field_validator("sequence_end")
@@ -219,3 +249,22 @@ class FixtureRequest(_Strict):
         if value is not None and info.data.get("responses") is None:
             raise ValueError("`sequence_end` applies to `responses` (a sequence), which this fixture does not give")
         return value
+
+
+_MODEL_ANSWER = ("content", "structured", "tool_calls")
+_ROUTE_ANSWER = ("status", "body", "headers")
+
+
+def _check_answer(answer: Answer | None, info: ValidationInfo) -> None:
+    """A route fixture ("METHOD /path") answers with status/body/headers (or an error); a model endpoint's
+    fixture with content/structured/tool_calls (or an error)."""
+    match = info.data.get("match")
+    if answer is None or match is None:
+        return
+    route = is_route(match)
+    wrong = [name for name in (_MODEL_ANSWER if route else _ROUTE_ANSWER) if name in answer.model_fields_set]
+    if wrong:
+        kind = "a fixture whose endpoint is a method and path answers with status, body and headers"
+        if not route:
+            kind = "status, body and headers answer a fixture whose `match.endpoint` is a method and path"
+        raise ValueError(f"`{wrong[0]}` does not fit: {kind}")

@@ -7,6 +7,7 @@ so it is fitted to the token budget, counted, streamed and validated like genera
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -145,6 +146,55 @@ def _tool_names(request: Mapping[str, Any]) -> set[str]:
     return names
 
 
+@lru_cache(maxsize=256)
+def _route_pattern(route: str) -> re.Pattern[str]:
+    """ "GET /v1/models/{model}" → a regex of "METHOD /path": a `{name}` or `*` segment is any one segment."""
+    method, _, path = route.partition(" ")
+    segments = [
+        "[^/]+" if part == "*" or re.fullmatch(r"\{[^/{}]*\}", part) else re.escape(part) for part in path.split("/")
+    ]
+    return re.compile(re.escape(method) + " " + "/".join(segments))
+
+
+def _endpoint_holds(wanted: str | None, endpoint: str) -> bool:
+    """A model endpoint's name, or "METHOD /path" of any operation (a route fixture, control/fixture_routes.py).
+    No endpoint given: model requests only (a catch-all fixture never answers other operations)."""
+    if wanted is None:
+        return " " not in endpoint
+    if wanted == endpoint:
+        return True
+    return " " in wanted and " " in endpoint and _route_pattern(wanted).fullmatch(endpoint) is not None
+
+
+def is_route(fixture: Mapping[str, Any]) -> bool:
+    return " " in (fixture["match"].get("endpoint") or "")
+
+
+def route_fixtures_for(tenant: str, method: str, path: str) -> bool:
+    """Might a route fixture ("METHOD /path") answer this operation? Lists the tenant's fixtures once (kept for
+    the rest of the request: the model hook reuses them)."""
+    endpoint = f"{method} {path}"
+    candidates = [*request_fixtures(tenant, refresh=True), *deployment_fixtures()]
+    return any(is_route(f) and _endpoint_holds(f["match"]["endpoint"], endpoint) for f in candidates)
+
+
+_listed: contextvars.ContextVar[tuple[object, list[dict[str, Any]]] | None] = contextvars.ContextVar(
+    "mock_fixtures_listed", default=None
+)
+
+
+def request_fixtures(tenant: str, *, refresh: bool = False) -> list[dict[str, Any]]:
+    """The tenant's fixtures, listed at most once per request (`refresh`: list them now)."""
+    controls = runtime.current()
+    cached = _listed.get()
+    if not refresh and controls is not None and cached is not None and cached[0] is controls:
+        return cached[1]
+    found = tenant_fixtures(tenant)
+    if controls is not None:
+        _listed.set((controls, found))
+    return found
+
+
 def _request_headers() -> dict[str, str]:
     """The headers of the request in flight (names lower-cased; repeated ones joined by ", ")."""
     controls = runtime.current()
@@ -199,7 +249,7 @@ def meets(
 ) -> bool:
     """Do the conditions other than `call` hold for this (chat-shaped) request? `body` is the request as sent
     (what `match.body` paths read; default `request`), `headers` its headers with lower-case names."""
-    if match.get("endpoint") not in (None, endpoint) or match.get("model") not in (None, request.get("model")):
+    if not _endpoint_holds(match.get("endpoint"), endpoint) or match.get("model") not in (None, request.get("model")):
         return False
     messages = request.get("messages") or []
     if "contains" in match or "regex" in match:
@@ -311,7 +361,7 @@ def match_fixture(
     Every fixture whose conditions hold counts the request, so `call: n` means the n-th such request; one
     whose `call`/`times` rule out this request, or whose sequence fell through, leaves it to the next."""
     store = get_store()
-    own = [fixture for fixture in tenant_fixtures(tenant) if "exchange" not in fixture]
+    own = [fixture for fixture in request_fixtures(tenant) if "exchange" not in fixture]
     shared = [fixture for fixture in deployment_fixtures() if "exchange" not in fixture]
     if headers is None and any("headers" in fixture["match"] for fixture in (*own, *shared)):
         headers = _request_headers()  # only read when a fixture asks
