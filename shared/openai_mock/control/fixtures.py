@@ -184,13 +184,14 @@ _listed: contextvars.ContextVar[tuple[object, list[dict[str, Any]]] | None] = co
 
 
 def request_fixtures(tenant: str, *, refresh: bool = False) -> list[dict[str, Any]]:
-    """The tenant's fixtures, listed at most once per request (`refresh`: list them now)."""
+    """The tenant's fixtures: as the route check (`refresh`) listed them for this HTTP request, else listed now
+    (a Realtime session, whose controls live as long as it does, always lists them anew)."""
     controls = runtime.current()
     cached = _listed.get()
     if not refresh and controls is not None and cached is not None and cached[0] is controls:
         return cached[1]
     found = tenant_fixtures(tenant)
-    if controls is not None:
+    if refresh and controls is not None:
         _listed.set((controls, found))
     return found
 
