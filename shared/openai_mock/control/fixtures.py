@@ -3,7 +3,11 @@ or an error), how slowly, and how often to fail. A tenant's fixtures live in the
 of a deployment sees them); a deployment may also load fixtures from a file for every tenant.
 
 The answer is not sent as is: the layer hands it to the normal builders as a `Scripted` (generation/chat.py),
-so it is fitted to the token budget, counted, streamed and validated like generated content."""
+so it is fitted to the token budget, counted, streamed and validated like generated content.
+
+Of the fixtures whose conditions hold, the most specific answers (`specificity`); a fixture may give a sequence
+of answers (`responses`, its position counted in the store) and placeholders in them (fixture_templates.py).
+A fixture whose endpoint is "METHOD /path" answers any operation (fixture_routes.py)."""
 
 from __future__ import annotations
 
