@@ -139,3 +139,23 @@ def test_a_bad_sequence_is_a_400_naming_the_field(http: TestClient, body: dict[s
     assert refused.status_code == 400
     error = refused.json()["error"]
     assert error["param"] == param and error["type"] == "invalid_request_error", error
+
+
+@pytest.mark.usefixtures("moto_persistence")
+def test_sequences_on_dynamodb(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, http: TestClient, client: openai.OpenAI
+) -> None:
+    """The DynamoDB store (moto): a tenant's sequence (conditional updates) and a file's (limited counters)."""
+    from openai_mock.store import get_store
+
+    assert type(get_store()).__name__ == "DynamoDBStore", type(get_store())
+    add_fixture(http, match={"contains": "stored"}, responses=THREE[:2], sequence_end="fall_through")
+    path = tmp_path / "fixtures.json"
+    path.write_text(
+        '[{"match": {"contains": "stored"}, "responses": [{"content": "file"}], "sequence_end": "fall_through"}]'
+    )
+    monkeypatch.setenv("OPENAI_MOCK_FIXTURES_FILE", str(path))
+    reset_settings()
+    first, second, third = answers(client, 3, "Is it stored?")
+    assert [first, second, third] == ["one", "two", "file"]
+    assert answers(client, 1, "Is it stored?")[0] not in ("one", "two", "file")
