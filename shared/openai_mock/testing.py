@@ -142,7 +142,8 @@ class MockOpenAI:
         return response.json()
 
     def add_fixture(self, **fixture: Any) -> dict[str, Any]:
-        """Register a fixture: match=..., response=..., latency=..., fault=..., times=... (docs/controls.md)."""
+        """Register a fixture: match=..., response=... or responses=[...] (+ sequence_end=...), latency=...,
+        fault=..., times=... (docs/controls.md)."""
         return self._call("POST", "/fixtures", json=fixture)  # type: ignore[no-any-return]
 
     def fixtures(self) -> list[dict[str, Any]]:

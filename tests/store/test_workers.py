@@ -180,6 +180,18 @@ def test_a_fixtures_times_are_counted_by_both_workers(
     assert call(a, "GET", "/__mock/fixtures", None, key)[1]["data"][0]["matched"] == 3
 
 
+def test_a_fixtures_sequence_position_is_shared_by_both_workers(
+    pair: tuple[http.client.HTTPConnection, http.client.HTTPConnection],
+) -> None:
+    a, b = pair
+    key = "sk-workers-sequence"
+    fixture = {"responses": [{"content": "one"}, {"content": "two"}, {"content": "three"}], "sequence_end": "cycle"}
+    assert call(b, "POST", "/__mock/fixtures", fixture, key)[0] == 200
+    answers = [call(worker, "POST", "/v1/chat/completions", ASK, key)[1] for worker in (a, b, a, b)]
+    assert [answer["choices"][0]["message"]["content"] for answer in answers] == ["one", "two", "three", "one"]
+    assert call(a, "GET", "/__mock/fixtures", None, key)[1]["data"][0]["served"] == 4
+
+
 def test_a_quota_is_one_window_for_both_workers(
     pair: tuple[http.client.HTTPConnection, http.client.HTTPConnection],
 ) -> None:

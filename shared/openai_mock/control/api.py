@@ -19,9 +19,12 @@ from openai_mock.store import get_store
 __all__ = ["CONTROL_PREFIX", "Scripted", "journal", "reset_process_state", "reset_tenant", "scripted"]
 
 
-def scripted(tenant: str, endpoint: str, request: Mapping[str, Any]) -> Scripted | None:
-    """What the fixture matching this request makes the model say, or None (generate as usual)."""
-    fixture = fixtures.match_fixture(tenant, endpoint, request)
+def scripted(
+    tenant: str, endpoint: str, request: Mapping[str, Any], *, body: Mapping[str, Any] | None = None
+) -> Scripted | None:
+    """What the fixture matching this request makes the model say, or None (generate as usual). `body` is the
+    request as sent when `request` (chat shape) is not it: what a fixture's `match.body` paths read."""
+    fixture = fixtures.match_fixture(tenant, endpoint, request, body=body)
     if fixture is None:
         return None
     controls = runtime.current()

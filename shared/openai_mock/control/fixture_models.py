@@ -8,9 +8,19 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
-from openai_mock.control import faults
+from openai_mock.control import faults, fixture_templates, json_path
 from openai_mock.control.stream_faults import StreamFaultSpec
 from openai_mock.fields import Decimal, Integer
 
@@ -22,10 +32,58 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _compiled(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"invalid regular expression: {error}") from None
+    return value
+
+
+_BODY_TESTS = ("equals", "regex", "contains", "exists")
+
+
+class BodyCondition(_Strict):
+    """One condition on a value of the request body: `path` (control/json_path.py) and exactly one test."""
+
+    path: str
+    equals: Any = None  # the value there is this JSON value (`null` included)
+    regex: str | None = None  # re.search in the value there (a string)
+    contains: str | None = None  # case-insensitive substring of the value there (a string), or an item of a list
+    exists: StrictBool | None = None  # there is (true) / is not (false) a value there
+
+    @field_validator("path")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        json_path.parse(value)  # ValueError: said as an invalid `path`
+        return value
+
+    _compiles = field_validator("regex")(_compiled)
+
+    @model_validator(mode="after")
+    def _one_test(self) -> BodyCondition:
+        given = [name for name in _BODY_TESTS if name in self.model_fields_set]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of {', '.join(_BODY_TESTS)} (given: {', '.join(given) or 'none'})")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _as_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped: dict[str, Any] = handler(self)
+        if "equals" in self.model_fields_set:
+            dumped["equals"] = self.equals  # kept when null (exclude_none would drop it)
+        return dumped
+
+
+ROUTE = re.compile(r"(GET|POST|PUT|PATCH|DELETE) (/[^\s?#]*)")
+
+
 class Match(_Strict):
     """Every condition given must hold; none given matches every model request."""
 
-    endpoint: Endpoint | None = None
+    # A model endpoint (ENDPOINTS), or "METHOD /path" for any operation (control/fixture_routes.py).
+    endpoint: str | None = None
     model: str | None = None
     contains: str | None = None  # case-insensitive substring of the text chosen by `scope`
     regex: str | None = None  # re.search in that text
@@ -33,21 +91,48 @@ class Match(_Strict):
     tool: str | None = None  # a function tool declared under this name
     metadata: dict[str, str] | None = None  # the request's metadata has these values
     call: Integer | None = Field(default=None, ge=1)  # only the n-th request that meets the other conditions
+    body: list[BodyCondition] | None = Field(default=None, min_length=1)  # every one holds
+    headers: dict[str, str] | None = None  # name (any case) → the value, or a regex the whole value matches
+    # The request carries a tool result (true), none (false), or one whose text contains this.
+    tool_result: StrictBool | str | None = None
 
-    @field_validator("regex")
+    _compiles = field_validator("regex")(_compiled)
+
+    @field_validator("endpoint")
     @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"invalid regular expression: {error}") from None
+    def _known_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and value not in ENDPOINTS and ROUTE.fullmatch(value) is None:
+            raise ValueError(
+                f"expected one of {', '.join(ENDPOINTS)}, or a method and path like 'POST /v1/moderations' "
+                "(a `{name}` or `*` segment matches any one segment)"
+            )
         return value
+
+
+def is_route(match: Match) -> bool:
+    return match.endpoint is not None and match.endpoint not in ENDPOINTS
+
+
+def _templated(value: Any) -> Any:
+    """Refuse a string whose `{{ … }}` placeholders are not all known (control/fixture_templates.py)."""
+    problems: list[str] = []
+
+    def visit(text: str, where: str) -> None:
+        problem = fixture_templates.check(text)
+        if problem is not None:
+            problems.append(f"{problem} (at {where.lstrip('.')})" if where else problem)
+
+    fixture_templates.walk_strings(value, "", visit)
+    if problems:
+        raise ValueError(problems[0])
+    return value
 
 
 class ToolCall(_Strict):
     name: str
     arguments: dict[str, Any] | str = Field(default_factory=dict)
+
+    _templates = field_validator("arguments")(_templated)
 
 
 class ErrorAnswer(_Strict):
@@ -67,6 +152,12 @@ class Answer(_Strict):
     structured: Any = None  # any JSON value, answered as its JSON text
     tool_calls: list[ToolCall] | None = None
     error: ErrorAnswer | None = None
+    # The answer of a fixture for any operation ("METHOD /path" endpoint): sent as it is (templates rendered).
+    status: Integer | None = Field(default=None, ge=100, le=599)
+    body: Any = None  # JSON
+    headers: dict[str, str] | None = None
+
+    _templates = field_validator("content", "structured", "body")(_templated)
 
 
 class Latency(_Strict):
@@ -131,8 +222,51 @@ class FixtureRequest(_Strict):
     name: str | None = None
     match: Match = Field(default_factory=Match)
     response: Answer | None = None
+    responses: list[Answer] | None = Field(default=None, min_length=1)  # a sequence: one per answer, in order
+    sequence_end: Literal["repeat_last", "cycle", "fall_through"] | None = None  # after the last (default repeat_last)
     latency: Latency | None = None
     fault: Fault | None = None
     times: Integer | None = Field(default=None, ge=1)  # spent after this many matches
     exchange: Exchange | None = None  # a recorded exchange: served by `serve --replay` only, never matched here
     stream_fault: StreamFaultSpec | None = None  # a stream answer broken on purpose (control/stream_faults.py)
+
+    @field_validator("response")
+    @classmethod
+    def _fits_its_endpoint(cls, value: Answer | None, info: ValidationInfo) -> Answer | None:
+        _check_answer(value, info)
+        return value
+
+    @field_validator("responses")
+    @classmethod
+    def _one_way_to_answer(cls, value: list[Answer] | None, info: ValidationInfo) -> list[Answer] | None:
+        if value is not None and info.data.get("response") is not None:
+            raise ValueError("give either `response` (one answer) or `responses` (a sequence), not both")
+        for answer in value or ():
+            _check_answer(answer, info)
+        return value
+
+    @field_validator("sequence_end")
+    @classmethod
+    def _of_a_sequence(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("responses") is None:
+            raise ValueError("`sequence_end` applies to `responses` (a sequence), which this fixture does not give")
+        return value
+
+
+_MODEL_ANSWER = ("content", "structured", "tool_calls")
+_ROUTE_ANSWER = ("status", "body", "headers")
+
+
+def _check_answer(answer: Answer | None, info: ValidationInfo) -> None:
+    """A route fixture ("METHOD /path") answers with status/body/headers (or an error); a model endpoint's
+    fixture with content/structured/tool_calls (or an error)."""
+    match = info.data.get("match")
+    if answer is None or match is None:
+        return
+    route = is_route(match)
+    wrong = [name for name in (_MODEL_ANSWER if route else _ROUTE_ANSWER) if name in answer.model_fields_set]
+    if wrong:
+        kind = "a fixture whose endpoint is a method and path answers with status, body and headers"
+        if not route:
+            kind = "status, body and headers answer a fixture whose `match.endpoint` is a method and path"
+        raise ValueError(f"`{wrong[0]}` does not fit: {kind}")

@@ -3,10 +3,15 @@ or an error), how slowly, and how often to fail. A tenant's fixtures live in the
 of a deployment sees them); a deployment may also load fixtures from a file for every tenant.
 
 The answer is not sent as is: the layer hands it to the normal builders as a `Scripted` (generation/chat.py),
-so it is fitted to the token budget, counted, streamed and validated like generated content."""
+so it is fitted to the token budget, counted, streamed and validated like generated content.
+
+Of the fixtures whose conditions hold, the most specific answers (`specificity`); a fixture may give a sequence
+of answers (`responses`, its position counted in the store) and placeholders in them (fixture_templates.py).
+A fixture whose endpoint is "METHOD /path" answers any operation (fixture_routes.py)."""
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openai_mock import clock, ids
-from openai_mock.control import faults
+from openai_mock.control import faults, fixture_templates, json_path, runtime
 from openai_mock.errors import OpenAIError, not_found
 from openai_mock.generation.chat import Scripted
 from openai_mock.pagination import ListParams, list_object
@@ -39,6 +44,8 @@ def create(tenant: str, body: FixtureRequest) -> dict[str, Any]:
         **body.model_dump(mode="json", exclude_none=True),
         "matched": 0,
     }
+    if body.responses is not None:
+        fixture["served"] = 0  # answers of the sequence given so far
     return get_store().create(tenant, COLLECTION, fixture)
 
 
@@ -143,12 +150,115 @@ def _tool_names(request: Mapping[str, Any]) -> set[str]:
     return names
 
 
-def meets(match: Mapping[str, Any], endpoint: str, request: Mapping[str, Any]) -> bool:
-    """Do the conditions other than `call` hold for this (chat-shaped) request?"""
-    if match.get("endpoint") not in (None, endpoint) or match.get("model") not in (None, request.get("model")):
+@lru_cache(maxsize=256)
+def _route_pattern(route: str) -> re.Pattern[str]:
+    """ "GET /v1/models/{model}" → a regex of "METHOD /path": a `{name}` or `*` segment is any one segment."""
+    method, _, path = route.partition(" ")
+    segments = [
+        "[^/]+" if part == "*" or re.fullmatch(r"\{[^/{}]*\}", part) else re.escape(part) for part in path.split("/")
+    ]
+    return re.compile(re.escape(method) + " " + "/".join(segments))
+
+
+def _endpoint_holds(wanted: str | None, endpoint: str) -> bool:
+    """A model endpoint's name, or "METHOD /path" of any operation (a route fixture, control/fixture_routes.py).
+    No endpoint given: model requests only (a catch-all fixture never answers other operations)."""
+    if wanted is None:
+        return " " not in endpoint
+    if wanted == endpoint:
+        return True
+    return " " in wanted and " " in endpoint and _route_pattern(wanted).fullmatch(endpoint) is not None
+
+
+def is_route(fixture: Mapping[str, Any]) -> bool:
+    return " " in (fixture["match"].get("endpoint") or "")
+
+
+def route_fixtures_for(tenant: str, method: str, path: str) -> bool:
+    """Might a route fixture ("METHOD /path") answer this operation? Lists the tenant's fixtures once (kept for
+    the rest of the request: the model hook reuses them)."""
+    endpoint = f"{method} {path}"
+    candidates = [*request_fixtures(tenant, refresh=True), *deployment_fixtures()]
+    return any(is_route(f) and _endpoint_holds(f["match"]["endpoint"], endpoint) for f in candidates)
+
+
+_listed: contextvars.ContextVar[tuple[object, list[dict[str, Any]]] | None] = contextvars.ContextVar(
+    "mock_fixtures_listed", default=None
+)
+
+
+def request_fixtures(tenant: str, *, refresh: bool = False) -> list[dict[str, Any]]:
+    """The tenant's fixtures: as the route check (`refresh`) listed them for this HTTP request, else listed now
+    (a Realtime session, whose controls live as long as it does, always lists them anew)."""
+    controls = runtime.current()
+    cached = _listed.get()
+    if not refresh and controls is not None and cached is not None and cached[0] is controls:
+        return cached[1]
+    found = tenant_fixtures(tenant)
+    if refresh and controls is not None:
+        _listed.set((controls, found))
+    return found
+
+
+def _request_headers() -> dict[str, str]:
+    """The headers of the request in flight (names lower-cased; repeated ones joined by ", ")."""
+    controls = runtime.current()
+    headers: dict[str, str] = {}
+    for name, value in controls.request_headers if controls is not None else ():
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+    return headers
+
+
+def _header_holds(wanted: str, value: str | None) -> bool:
+    if value is None:
         return False
+    if value == wanted:
+        return True
+    try:
+        return re.fullmatch(wanted, value) is not None
+    except re.error:  # not a regex: only the exact value matched
+        return False
+
+
+def _tool_results(messages: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The texts of the tool results the request carries (chat `role: tool` messages; Responses'
+    `function_call_output` items arrive as those)."""
+    return [_text(m.get("content")) for m in messages if m.get("role") in ("tool", "function")]
+
+
+def _body_holds(condition: Mapping[str, Any], body: Any) -> bool:
+    value = json_path.read(body, condition["path"])
+    if "exists" in condition:
+        return (value is not json_path.MISSING) == condition["exists"]
+    if value is json_path.MISSING:
+        return False
+    if "equals" in condition:
+        wanted = condition["equals"]
+        return value == wanted and isinstance(value, bool) == isinstance(wanted, bool)
+    if "contains" in condition:
+        if isinstance(value, list):
+            return condition["contains"] in value
+        return isinstance(value, str) and condition["contains"].lower() in value.lower()
+    subject = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return re.search(condition["regex"], subject) is not None
+
+
+def meets(
+    match: Mapping[str, Any],
+    endpoint: str,
+    request: Mapping[str, Any],
+    *,
+    body: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> bool:
+    """Do the conditions other than `call` hold for this (chat-shaped) request? `body` is the request as sent
+    (what `match.body` paths read; default `request`), `headers` its headers with lower-case names."""
+    if not _endpoint_holds(match.get("endpoint"), endpoint) or match.get("model") not in (None, request.get("model")):
+        return False
+    messages = request.get("messages") or []
     if "contains" in match or "regex" in match:
-        subject = _scoped_text(request.get("messages") or [], match.get("scope", "last_user"))
+        subject = _scoped_text(messages, match.get("scope", "last_user"))
         if "contains" in match and match["contains"].lower() not in subject.lower():
             return False
         if "regex" in match and re.search(match["regex"], subject) is None:
@@ -156,7 +266,32 @@ def meets(match: Mapping[str, Any], endpoint: str, request: Mapping[str, Any]) -
     if "tool" in match and match["tool"] not in _tool_names(request):
         return False
     metadata = request.get("metadata") or {}
-    return all(metadata.get(key) == value for key, value in (match.get("metadata") or {}).items())
+    if not all(metadata.get(key) == value for key, value in (match.get("metadata") or {}).items()):
+        return False
+    if "tool_result" in match:
+        results, wanted = _tool_results(messages), match["tool_result"]
+        if isinstance(wanted, bool) and bool(results) != wanted:
+            return False
+        if isinstance(wanted, str) and not any(wanted.lower() in result.lower() for result in results):
+            return False
+    if "headers" in match:
+        sent = headers or {}
+        if not all(_header_holds(value, sent.get(name.lower())) for name, value in match["headers"].items()):
+            return False
+    document = request if body is None else body
+    return all(_body_holds(condition, document) for condition in match.get("body") or ())
+
+
+def specificity(match: Mapping[str, Any]) -> int:
+    """How specific a fixture's conditions are: one point per condition given (endpoint, model, contains,
+    regex, tool, call), one per entry of metadata, body and headers, one for tool_result (two when it names a
+    text). `scope` only says where contains/regex look: no point. The matching fixture with the most points
+    answers; among equals, the oldest (the tenant's before the deployment file's, in the file's order)."""
+    points = sum(1 for name in ("endpoint", "model", "contains", "regex", "tool", "call") if name in match)
+    points += len(match.get("metadata") or {}) + len(match.get("body") or ()) + len(match.get("headers") or {})
+    if "tool_result" in match:
+        points += 2 if isinstance(match["tool_result"], str) else 1
+    return points
 
 
 def _counts(fixture: Mapping[str, Any], matched: int) -> bool:
@@ -175,26 +310,107 @@ def _count_file_match(tenant: str, fixture_id: str) -> int:
     )
 
 
-def match_fixture(tenant: str, endpoint: str, request: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The first fixture (the tenant's, oldest first, then the deployment's) this request triggers.
-    Every fixture whose conditions hold counts the request, so `call: n` means the n-th such request."""
+def _sequence_position(tenant: str, fixture: Mapping[str, Any], stored: bool) -> int:
+    """Which answer of its `responses` the fixture gives now (0-based, before `sequence_end` applies): how many
+    it gave before, counted in the store like `matched` (every function and container counts together). Past
+    the end of a `fall_through` sequence the count stops (and the position is the length)."""
+    size = len(fixture["responses"])
+    bounded = fixture.get("sequence_end") == "fall_through"
+    if not stored:  # a deployment file's fixture: a counter of the tenant's, like its `matched`
+        ttl = get_settings().ttl_seconds or None
+        counted = get_store().increment(
+            tenant,
+            COUNTERS,
+            f"fixture#{fixture['id']}",
+            {"served": 1},
+            limits={"served": size} if bounded else None,
+            expires_in=ttl,
+        )
+        return counted.values["served"] - 1 if counted.admitted else size
+    before: list[int] = []
+
+    def serve(current: dict[str, Any]) -> dict[str, Any]:
+        served = current.get("served", 0)
+        before[:] = [served]
+        return current if bounded and served >= size else {**current, "served": served + 1}
+
+    if get_store().update(tenant, COLLECTION, fixture["id"], serve) is None:
+        return size if bounded else 0  # deleted meanwhile
+    return before[0]
+
+
+def _answer_of(tenant: str, fixture: Mapping[str, Any], stored: bool) -> Mapping[str, Any] | None:
+    """The answer the fixture gives to this request, or None when its sequence fell through."""
+    sequence = fixture.get("responses")
+    if sequence is None:
+        return fixture.get("response") or {}
+    position = _sequence_position(tenant, fixture, stored)
+    end = fixture.get("sequence_end", "repeat_last")
+    if end == "cycle":
+        return sequence[position % len(sequence)]  # type: ignore[no-any-return]
+    if position >= len(sequence):
+        return None if end == "fall_through" else sequence[-1]
+    return sequence[position]  # type: ignore[no-any-return]
+
+
+def match_fixture(
+    tenant: str,
+    endpoint: str,
+    request: Mapping[str, Any],
+    *,
+    body: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any] | None:
+    """The fixture (the tenant's or the deployment's) that answers this request, with the answer it gives as its
+    `response` (templates rendered): the most specific one whose conditions hold (see `specificity`).
+    Every fixture whose conditions hold counts the request, so `call: n` means the n-th such request; one
+    whose `call`/`times` rule out this request, or whose sequence fell through, leaves it to the next."""
     store = get_store()
-    for fixture in tenant_fixtures(tenant):
-        if "exchange" in fixture or not meets(fixture["match"], endpoint, request):
+    own = [fixture for fixture in request_fixtures(tenant) if "exchange" not in fixture]
+    shared = [fixture for fixture in deployment_fixtures() if "exchange" not in fixture]
+    if headers is None and any("headers" in fixture["match"] for fixture in (*own, *shared)):
+        headers = _request_headers()  # only read when a fixture asks
+    found: list[tuple[dict[str, Any], bool]] = []  # (fixture as counted, kept in the store?) oldest first
+    for fixture in own:
+        if not meets(fixture["match"], endpoint, request, body=body, headers=headers):
             continue
 
         def bump(stored: dict[str, Any]) -> dict[str, Any]:
             return {**stored, "matched": stored["matched"] + 1}
 
         counted = store.update(tenant, COLLECTION, fixture["id"], bump)
-        if counted is not None and _counts(counted, counted["matched"]):
-            return counted
-    for fixture in deployment_fixtures():
-        if "exchange" in fixture:
-            continue  # recorded exchanges are `serve --replay`'s (local/recording.py)
-        if meets(fixture["match"], endpoint, request) and _counts(fixture, _count_file_match(tenant, fixture["id"])):
-            return fixture
+        if counted is not None:
+            found.append((counted, True))
+    for fixture in shared:  # (recorded exchanges are `serve --replay`'s: local/recording.py)
+        if meets(fixture["match"], endpoint, request, body=body, headers=headers):
+            found.append(({**fixture, "matched": _count_file_match(tenant, fixture["id"])}, False))
+    ranked = sorted(range(len(found)), key=lambda index: (-specificity(found[index][0]["match"]), index))
+    for index in ranked:
+        fixture, stored = found[index]
+        if not _counts(fixture, fixture["matched"]):
+            continue
+        answer = _answer_of(tenant, fixture, stored)
+        if answer is None:
+            continue
+        context = fixture_templates.Context(
+            request, request if body is None else body, (fixture["id"], fixture["matched"])
+        )
+        return {**fixture, "response": rendered(answer, context)}
     return None
+
+
+def rendered(answer: Mapping[str, Any], context: fixture_templates.Context) -> dict[str, Any]:
+    """The answer with the placeholders of its content, structured strings and tool call arguments replaced."""
+    done = dict(answer)
+    for field in ("content", "structured"):
+        if field in done:
+            done[field] = fixture_templates.render(done[field], context)
+    if "tool_calls" in done:
+        done["tool_calls"] = [
+            {**call, "arguments": fixture_templates.render(call.get("arguments", {}), context)}
+            for call in done["tool_calls"]
+        ]
+    return done
 
 
 def script_of(answer: Mapping[str, Any]) -> Scripted | None:

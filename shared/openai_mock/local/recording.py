@@ -220,7 +220,7 @@ class RecordReplayApp:
             if answer is not None:
                 await self._serve_recorded(answer, send)
                 return
-        if self.upstream is not None and not _fixture_matches(scope["path"], headers, body):
+        if self.upstream is not None and not _fixture_matches(method, scope["path"], headers, body):
             await self._forward(method, path, headers, body, request, send)
             return
         if self.replay is not None and self.strict:
@@ -313,17 +313,17 @@ class RecordReplayApp:
             self.recorder.save(request, answer, binary)
 
 
-def _fixture_matches(path: str, headers: Mapping[str, str], body: bytes) -> bool:
+def _fixture_matches(method: str, path: str, headers: Mapping[str, str], body: bytes) -> bool:
     """Would a fixture (the caller's tenant's or the deployment's) answer this request? Then the mock does."""
-    endpoint = FIXTURE_ENDPOINTS.get(path)
-    if endpoint is None:
-        return False
     try:
-        payload = json.loads(body)
+        payload = json.loads(body) if body else {}
     except ValueError:
-        return False
+        payload = None
     if not isinstance(payload, dict):
-        return False
+        payload = {}
+    endpoints = [f"{method} {path}"]  # a fixture for any operation (control/fixture_routes.py)
+    if path in FIXTURE_ENDPOINTS and payload:
+        endpoints.append(FIXTURE_ENDPOINTS[path])
     from openai_mock.control import fixtures
     from openai_mock.web.auth import principal_for_key
 
@@ -331,4 +331,9 @@ def _fixture_matches(path: str, headers: Mapping[str, str], body: bytes) -> bool
     key = headers.get("authorization", "").removeprefix("Bearer ").strip()
     with contextlib.suppress(OpenAIError):  # not a key of this mock: only the deployment's fixtures can apply
         candidates += [f for f in fixtures.tenant_fixtures(principal_for_key(key).tenant) if "exchange" not in f]
-    return any(fixtures.meets(fixture["match"], endpoint, payload) for fixture in candidates)
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return any(
+        fixtures.meets(fixture["match"], endpoint, payload, body=payload, headers=lowered)
+        for fixture in candidates
+        for endpoint in endpoints
+    )

@@ -140,7 +140,9 @@ def generate(body: CompletionRequest, tenant: str, headers: Mapping[str, str]) -
     """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
     accounting, never streamed)."""
     request, prompts, prompt_tokens = validate(body, tenant)
-    script = scripted(tenant, "completions", {**request, "messages": [{"role": "user", "content": p} for p in prompts]})
+    script = scripted(
+        tenant, "completions", {**request, "messages": [{"role": "user", "content": p} for p in prompts]}, body=request
+    )
     return builder.build_completion(
         request,
         prompts,

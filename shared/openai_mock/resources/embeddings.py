@@ -168,6 +168,7 @@ def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
         tenant,
         "embeddings",
         {"model": request.model, "messages": [{"role": "user", "content": item.text} for item in inputs]},
+        body=request.model_dump(exclude_none=True),
     )
     vectors = embed_array([item.text for item in inputs], model, dimensions)
     return {

@@ -719,7 +719,12 @@ def generate(
     if compaction is not None:
         turn.history.append(compaction)  # the answer reads the compacted context
     script = (
-        scripted(tenant, "responses", {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata})
+        scripted(
+            tenant,
+            "responses",
+            {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata},
+            body=request,
+        )
         if fixtures
         else None
     )

@@ -15,8 +15,8 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openai_mock import clock
+from openai_mock.control import fixture_routes, tenant_clock
 from openai_mock.control import runtime as controls_runtime
-from openai_mock.control import tenant_clock
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
@@ -161,10 +161,15 @@ class OpenAIMiddleware:
                     return
             app_send = paced = controls_runtime.PacedSend(send_unless_overflowed, receive, controls, settings)
         try:
-            if declared >= OFFLOAD_BYTES:
-                await _in_worker_thread(self.app, scope, receive_limited, app_send)
+            app_receive: Receive | None = receive_limited
+            if controls is not None:  # a fixture for this method and path answers in the function's stead
+                app_receive = await fixture_routes.serve(scope, receive_limited, app_send, controls)
+            if app_receive is None:
+                pass
+            elif declared >= OFFLOAD_BYTES:
+                await _in_worker_thread(self.app, scope, app_receive, app_send)
             else:
-                await self.app(scope, receive_limited, app_send)
+                await self.app(scope, app_receive, app_send)
         except Exception:
             if not overflowed:
                 logger.exception("unhandled error", extra={"path": scope.get("path"), "request_id": request_id})
