@@ -164,11 +164,9 @@ class OpenAIMiddleware:
             app_receive: Receive | None = receive_limited
             if controls is not None:  # a fixture for this method and path answers in the function's stead
                 app_receive = await fixture_routes.serve(scope, receive_limited, app_send, controls)
-            if app_receive is None:
-                pass
-            elif declared >= OFFLOAD_BYTES:
+            if app_receive is not None and declared >= OFFLOAD_BYTES:
                 await _in_worker_thread(self.app, scope, app_receive, app_send)
-            else:
+            elif app_receive is not None:
                 await self.app(scope, app_receive, app_send)
         except Exception:
             if not overflowed:
