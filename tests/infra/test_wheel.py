@@ -141,16 +141,24 @@ def test_serve_from_an_empty_folder_answers(served: tuple[str, str]) -> None:
     assert completion.status_code == 200 and completion.json()["choices"][0]["message"]["content"]
 
 
-def test_no_yaml_parser_is_installed_or_needed(wheel_env: Installed) -> None:
-    """The packaged template is read from its build-time parse: the plain install has no PyYAML."""
-    assert run([wheel_env.python, "-c", "import yaml"], check=False).returncode == 1
+def test_the_packaged_template_is_read_from_its_build_time_parse(wheel_env: Installed) -> None:
+    """Serving the packaged mock parses no YAML at start-up: with PyYAML made unimportable it still reads."""
+    script = (
+        "import sys; sys.modules['yaml'] = None\n"
+        "from openai_mock.local.bundle import packaged_template\n"
+        "from openai_mock.local.template import read_document\n"
+        "print(len(read_document(packaged_template())['Resources']))"
+    )
+    done = run([wheel_env.python, "-c", script], check=False)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 40  # every function, the table, the bucket, the queues
 
 
 def test_a_missing_or_broken_template_is_one_line_and_exit_2(wheel_env: Installed, empty_folder: Path) -> None:
     (empty_folder / "broken.yaml").write_text("Resources: [\n")
     for arguments, expected in (
         (["--template", "nope.yaml"], "nope.yaml (from --template) does not exist"),
-        (["--template", "broken.yaml"], "needs PyYAML: pip install 'openai-mock[local]'"),
+        (["--template", "broken.yaml"], "broken.yaml is not valid YAML (line 2)"),
         (["--fixtures", "nope.json"], "--fixtures nope.json: no such file"),
     ):
         done = run(

@@ -94,7 +94,7 @@ def load_file(path: Path) -> list[dict[str, Any]]:
     """A YAML or JSON file: a list of fixtures, or {"fixtures": [...]}. Validated like the admin API's body."""
     text = path.read_text()
     if path.suffix in (".yaml", ".yml"):
-        import yaml  # the local extra; a Lambda deployment uses JSON files
+        import yaml
 
         document = yaml.safe_load(text)
     else:

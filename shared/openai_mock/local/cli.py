@@ -241,10 +241,6 @@ def _check_fixtures(path: Path, option: str = "--fixtures") -> None:
 
     try:
         load_file(path)
-    except ImportError:
-        raise CommandError(
-            f"{option} {path}: a YAML file needs PyYAML (pip install 'openai-mock[local]'), or write it as JSON"
-        ) from None
     except Exception as error:  # the file's content is the user's: whatever is wrong with it, in one line
         detail = " ".join(str(error).split())[:400] or type(error).__name__
         raise CommandError(f"{option} {path}: {detail}") from None

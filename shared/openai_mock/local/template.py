@@ -15,7 +15,7 @@ from typing import Any
 from openai_mock.local.bundle import BUNDLE_DIR, BUNDLE_PACKAGE, TemplateError
 
 # Beside a packaged template.yaml: the same document parsed at build time (setup.py), with the SHA-256 of the
-# bytes it was parsed from. Used only while it matches them, so serving the packaged mock needs no YAML parser.
+# bytes it was parsed from. Used only while it matches them, so serving the packaged mock parses no YAML.
 PARSED_SUFFIX = ".parsed.json"
 
 
@@ -39,7 +39,7 @@ def _loader() -> type:
 
 
 def parse_yaml(text: bytes | str) -> Any:
-    """A CloudFormation template as plain data (needs PyYAML: the `local` extra, or any dev install)."""
+    """A CloudFormation template as plain data."""
     import yaml
 
     return yaml.load(text, Loader=_loader())
@@ -71,10 +71,8 @@ def read_document(path: Path) -> dict[str, Any]:
         raise TemplateError(f"cannot read {path}: {error.strerror or error}") from None
     document = _prepared(path, data)
     if document is None:
-        try:
-            import yaml
-        except ImportError:
-            raise TemplateError(f"reading {path} needs PyYAML: pip install 'openai-mock[local]'") from None
+        import yaml
+
         try:
             document = parse_yaml(data)
         except yaml.YAMLError as error:

@@ -88,7 +88,7 @@ def load_file(path: Path) -> list[dict[str, Any]]:
     """A YAML or JSON file: a list of endpoints, or {"webhooks": [...]}; each `{url, events, secret}`."""
     text = path.read_text()
     if path.suffix in (".yaml", ".yml"):
-        import yaml  # the local extra; a Lambda deployment uses JSON files
+        import yaml
 
         document = yaml.safe_load(text)
     else:
