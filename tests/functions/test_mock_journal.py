@@ -53,6 +53,19 @@ def test_a_fault_and_a_fixture_are_named_in_the_journal(http: TestClient) -> Non
     assert fixed["response"]["body"]["choices"][0]["message"]["content"] == "Fixed."
     assert faulted["status"] == 503 and faulted["headers"]["x-mock-fault"] == "overloaded"
     assert faulted["response"]["body"]["error"]["code"] == "overloaded"
+    assert (faulted["fault"], fixed["fault"]) == ("overloaded", None)
+
+
+def test_the_fault_of_a_fixture_or_a_broken_stream_is_named_in_the_journal(http: TestClient) -> None:
+    failing = {"match": {"contains": "fail"}, "fault": {"rate": 1, "kind": "rate_limit_exceeded"}}
+    fixture = http.post("/__mock/fixtures", headers=A, json=failing).json()
+    ask = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Please fail."}]}
+    assert http.post("/v1/chat/completions", headers=A, json=ask).status_code == 429
+    broken = {**A, "x-mock-stream-fault": "disconnect"}
+    http.post("/v1/chat/completions", headers=broken, json={"model": "gpt-4o-mini", "messages": ASK, "stream": True})
+    streamed, failed = http.get("/__mock/requests", headers=A).json()["data"]
+    assert (failed["fixture"], failed["fault"], failed["status"]) == (fixture["id"], "rate_limit_exceeded", 429)
+    assert (streamed["fixture"], streamed["fault"], streamed["status"]) == (None, "disconnect", 200)
 
 
 def test_credentials_are_never_journalled(http: TestClient) -> None:

@@ -37,12 +37,16 @@ def scripted(
             controls.stream_fault = stream_faults.from_fixture(fixture["stream_fault"])
     fault = fixture.get("fault")
     if fault and runtime.draw(tenant) < fault["rate"]:
+        if controls is not None:
+            controls.fault = fault["kind"]
         if fault["kind"] != STREAM_CUT:
             raise fault_error(fault["kind"], model=str(request.get("model")), organization=organization)
         if controls is not None:
             controls.cut = True
     answer = fixture.get("response") or {}
     if "error" in answer:
+        if controls is not None:
+            controls.fault = answer["error"].get("kind")
         raise fixtures.error_of(answer, str(request.get("model")), organization)
     return fixtures.script_of(answer)
 

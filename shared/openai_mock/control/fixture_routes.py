@@ -57,9 +57,11 @@ def _answer(
     model = str(document.get("model") or "")
     fault = fixture.get("fault")
     if fault and runtime.draw(controls.tenant) < fault["rate"] and fault["kind"] != STREAM_CUT:
+        controls.fault = fault["kind"]
         raise fault_error(fault["kind"], model=model, organization=controls.organization)
     answer = fixture.get("response") or {}
     if "error" in answer:
+        controls.fault = answer["error"].get("kind")
         raise fixtures.error_of(answer, model, controls.organization)
     if "status" not in answer and "body" not in answer:
         return None

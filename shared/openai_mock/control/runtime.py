@@ -82,6 +82,7 @@ class RequestControls:
     organization: str
     headers: dict[str, str]  # the request's x-mock-* headers, names without the prefix
     fixture: str | None = None  # id of the fixture that answered
+    fault: str | None = None  # the fault kind injected into this answer (an error, a cut or broken stream)
     latency: Pace | None = None
     cut: bool = False
     stream_fault: stream_faults.StreamFault | None = None  # a stream answer broken on purpose (web/sse.py)
@@ -184,6 +185,7 @@ def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError
         kind = settings.fault_kind
     if kind is None:
         return None
+    controls.fault = kind
     if kind == faults.STREAM_CUT:
         controls.cut = True
         return None
@@ -434,6 +436,7 @@ class _Entry(NamedTuple):
     fixture: str | None
     headers: list[tuple[bytes, bytes]] | None = None
     answer: Answer | None = None
+    fault: str | None = None
 
 
 JournalEntry = _Entry  # what `journal_raw` hands the export (control/journal_export.py)
@@ -476,6 +479,7 @@ def record(
         controls.fixture,
         controls.request_headers,
         controls.answer,
+        controls.fault or (controls.stream_fault.kind if controls.stream_fault else None),
     )
     if get_settings().store == "memory":
         with _ring_lock:
@@ -520,6 +524,7 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
         "status": entry.status,
         "latency_ms": entry.latency_ms,
         "fixture": entry.fixture,
+        "fault": entry.fault,
         "headers": headers,
     }
     if answer is not None:
@@ -629,6 +634,7 @@ def _stored_entry(item: dict[str, Any]) -> _Entry:
         raw["fixture"],
         [(name.encode("latin-1"), value.encode("latin-1")) for name, value in raw["headers"]],
         answer,
+        raw.get("fault"),  # (entries written before faults were journalled have none)
     )
 
 
@@ -838,6 +844,7 @@ def _listed(entry: _Entry, entry_id: str) -> dict[str, Any]:
         "status": entry.status,
         "latency_ms": entry.latency_ms,
         "fixture": entry.fixture,
+        "fault": entry.fault,
         "model": _model(body, response),
         "usage": _usage(response),
         "response": response,
