@@ -23,6 +23,7 @@ from typing import Any
 from openai_mock import clock, rng
 from openai_mock.control import json_path
 from openai_mock.generation import text
+from openai_mock.generation.chat import content_text
 from openai_mock.settings import get_settings
 
 PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}")
@@ -132,18 +133,10 @@ def walk_strings(value: Any, location: str, visit: Callable[[str, str], None]) -
             walk_strings(item, f"{location}.{key}", visit)
 
 
-def _message_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(str(part.get("text") or "") for part in content if isinstance(part, Mapping))
-    return ""
-
-
 def last_user(messages: Sequence[Mapping[str, Any]]) -> str:
     for message in reversed(messages):
         if message.get("role") == "user":
-            return _message_text(message.get("content"))
+            return content_text(message.get("content"))
     return ""
 
 

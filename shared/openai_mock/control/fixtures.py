@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from openai_mock import clock, ids
 from openai_mock.control import faults, fixture_templates, json_path, runtime
 from openai_mock.errors import OpenAIError, not_found
-from openai_mock.generation.chat import Scripted
+from openai_mock.generation.chat import Scripted, content_text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.settings import get_settings
 from openai_mock.store import COUNTERS, get_store
@@ -122,22 +122,14 @@ def deployment_fixtures() -> tuple[dict[str, Any], ...]:
 # --------------------------------------------------------------------------------------------- matching
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(str(part.get("text") or "") for part in content if isinstance(part, Mapping))
-    return ""
-
-
 def _scoped_text(messages: Sequence[Mapping[str, Any]], scope: str) -> str:
     if scope == "any":
-        return "\n".join(_text(message.get("content")) for message in messages)
+        return "\n".join(content_text(message.get("content")) for message in messages)
     if scope == "system":
-        return "\n".join(_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
+        return "\n".join(content_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
     for message in reversed(messages):
         if message.get("role") == "user":
-            return _text(message.get("content"))
+            return content_text(message.get("content"))
     return ""
 
 
@@ -224,7 +216,7 @@ def _header_holds(wanted: str, value: str | None) -> bool:
 def _tool_results(messages: Sequence[Mapping[str, Any]]) -> list[str]:
     """The texts of the tool results the request carries (chat `role: tool` messages; Responses'
     `function_call_output` items arrive as those)."""
-    return [_text(m.get("content")) for m in messages if m.get("role") in ("tool", "function")]
+    return [content_text(m.get("content")) for m in messages if m.get("role") in ("tool", "function")]
 
 
 def _body_holds(condition: Mapping[str, Any], body: Any) -> bool:

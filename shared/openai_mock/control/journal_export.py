@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from openai_mock.control import exchanges, runtime
 from openai_mock.control.runtime import JournalEntry, JournalFilter
+from openai_mock.generation.chat import content_text
 from openai_mock.generation.streaming import split_events
 
 Format = Literal["fixtures", "exchanges"]
@@ -127,14 +128,6 @@ def _fixture(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
     return {"name": f"{entry.method} {entry.path}", "match": match, "response": answer}, ""
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(str(part.get("text") or "") for part in content if isinstance(part, Mapping))
-    return ""
-
-
 def _last_user_text(endpoint: str, request: Mapping[str, Any]) -> str:
     """What a fixture's `contains`/`regex` is matched against by default: the last user message."""
     if endpoint == "completions":
@@ -149,7 +142,7 @@ def _last_user_text(endpoint: str, request: Mapping[str, Any]) -> str:
         messages = [item for item in request.get("messages") or [] if isinstance(item, Mapping)]
     for message in reversed(messages):
         if message.get("role") == "user":
-            return _text(message.get("content"))
+            return content_text(message.get("content"))
     return ""
 
 

@@ -21,7 +21,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -645,6 +645,18 @@ def journal_raw(tenant: str, chosen: JournalFilter | None = None) -> list[tuple[
     if get_settings().store == "memory":
         return [(_memory_id(entry), entry, _whole(entry)) for entry in _memory_entries(tenant, chosen)]
     found: list[tuple[str, _Entry, bool]] = []
+    for item in _stored_items(tenant, chosen):
+        if item.get(_RAW) is None:
+            continue  # written decoded, by an earlier version: its bytes are gone
+        raw = item[_RAW]
+        summarised = raw["body"] is None or (raw.get("answer") is not None and raw["answer"]["body"] is None)
+        entry = _stored_entry(item)
+        found.append((item["id"], entry, _whole(entry) and not summarised))
+    return found
+
+
+def _stored_items(tenant: str, chosen: JournalFilter) -> Iterator[dict[str, Any]]:
+    """Every entry of a shared store's journal `chosen` keeps, oldest first, a page of 100 at a time."""
     after = None
     store = get_store()
     while True:
@@ -656,15 +668,9 @@ def journal_raw(tenant: str, chosen: JournalFilter | None = None) -> list[tuple[
             after=after,
             where=(lambda item: _keeps_stored(chosen, item)) if chosen else None,
         )
-        for item in stored.items:
-            if item.get(_RAW) is None:
-                continue  # written decoded, by an earlier version: its bytes are gone
-            raw = item[_RAW]
-            summarised = raw["body"] is None or (raw.get("answer") is not None and raw["answer"]["body"] is None)
-            entry = _stored_entry(item)
-            found.append((item["id"], entry, _whole(entry) and not summarised))
+        yield from stored.items
         if not stored.has_more or not stored.items:
-            return found
+            return
         after = stored.items[-1]["id"]
 
 
@@ -810,22 +816,7 @@ def journal_entries(tenant: str, chosen: JournalFilter | None = None) -> list[di
     chosen = chosen or JournalFilter()
     if get_settings().store == "memory":
         return [_listed(entry, _memory_id(entry)) for entry in _memory_entries(tenant, chosen)]
-    found: list[dict[str, Any]] = []
-    after = None
-    store = get_store()
-    while True:
-        stored = store.list(
-            tenant,
-            JOURNAL,
-            limit=100,
-            order="asc",
-            after=after,
-            where=(lambda item: _keeps_stored(chosen, item)) if chosen else None,
-        )
-        found += [_from_stored(item) for item in stored.items]
-        if not stored.has_more or not stored.items:
-            return found
-        after = stored.items[-1]["id"]
+    return [_from_stored(item) for item in _stored_items(tenant, chosen)]
 
 
 def _listed(entry: _Entry, entry_id: str) -> dict[str, Any]:

@@ -72,12 +72,13 @@ _GENERIC_NAME_WORDS = frozenset(
 
 
 def content_text(content: Any) -> str:
-    """The text of a message's content, string or parts."""
-    if content is None:
-        return ""
+    """The text of a message's content, string or parts (whatever a part holds: journalled bodies were not
+    necessarily valid)."""
     if isinstance(content, str):
         return content
-    return "".join(part.get("text") or part.get("refusal") or "" for part in content if isinstance(part, Mapping))
+    if not isinstance(content, list):
+        return ""
+    return "".join(str(part.get("text") or part.get("refusal") or "") for part in content if isinstance(part, Mapping))
 
 
 def _parts_extra_tokens(content: Any) -> int:
