@@ -28,4 +28,8 @@ def test_a_stop_landing_as_the_scheduler_is_woken_still_stops_it(steps_before_st
         task.cancel()  # (a second cancel, in case the first was lost: the loop can close)
         return bool(stopped)
 
-    assert asyncio.run(scenario())
+    loop = asyncio.new_event_loop()  # not asyncio.run: it leaves the main thread without a loop (Mangum wants one)
+    try:
+        assert loop.run_until_complete(scenario())
+    finally:
+        loop.close()
