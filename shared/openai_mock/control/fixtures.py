@@ -160,11 +160,16 @@ def _route_pattern(route: str) -> re.Pattern[str]:
     return re.compile(re.escape(method) + " " + "/".join(segments))
 
 
+# What a fixture without `endpoint` matches: the text-generating endpoints (images, audio and moderations
+# fixtures name their endpoint).
+_CATCH_ALL = frozenset({"chat.completions", "completions", "responses", "assistants.runs", "embeddings", "realtime"})
+
+
 def _endpoint_holds(wanted: str | None, endpoint: str) -> bool:
     """A model endpoint's name, or "METHOD /path" of any operation (a route fixture, control/fixture_routes.py).
     No endpoint given: model requests only (a catch-all fixture never answers other operations)."""
     if wanted is None:
-        return " " not in endpoint
+        return endpoint in _CATCH_ALL
     if wanted == endpoint:
         return True
     return " " in wanted and " " in endpoint and _route_pattern(wanted).fullmatch(endpoint) is not None
@@ -402,7 +407,7 @@ def match_fixture(
 def rendered(answer: Mapping[str, Any], context: fixture_templates.Context) -> dict[str, Any]:
     """The answer with the placeholders of its content, structured strings and tool call arguments replaced."""
     done = dict(answer)
-    for field in ("content", "structured"):
+    for field in ("content", "structured", "output"):
         if field in done:
             done[field] = fixture_templates.render(done[field], context)
     if "tool_calls" in done:
