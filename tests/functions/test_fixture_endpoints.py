@@ -294,3 +294,24 @@ def test_bad_responses_items_are_refused_naming_the_item(http: TestClient) -> No
     error = refused(http, match={"endpoint": "responses"}, response={"output": [{"type": "function_call"}]})
     assert "output[0].name is required" in error["message"]
     refused(http, match={"endpoint": "chat.completions"}, response={"output": [{"type": "message", "content": "x"}]})
+
+
+# --------------------------------------------------------------------------------------------- a deployment's file
+
+
+def test_a_fixtures_file_names_the_bytes_beside_it(tmp_path: Any) -> None:
+    from openai_mock.control.fixtures import load_file
+
+    (tmp_path / "logo.png").write_bytes(png_bytes())
+    (tmp_path / "fixtures.json").write_text(
+        '[{"match": {"endpoint": "images.generations"}, "response": {"b64_file": "logo.png"}},'
+        ' {"match": {"endpoint": "audio.speech"}, "responses": [{"b64_file": "logo.png"}]}]'
+    )
+    loaded = load_file(tmp_path / "fixtures.json")
+    assert base64.b64decode(loaded[0]["response"]["b64"]) == png_bytes()
+    assert base64.b64decode(loaded[1]["responses"][0]["b64"]) == png_bytes()
+    (tmp_path / "broken.json").write_text(
+        '[{"match": {"endpoint": "audio.speech"}, "response": {"b64_file": "no.mp3"}}]'
+    )
+    with pytest.raises(ValueError, match=r"no\.mp3"):
+        load_file(tmp_path / "broken.json")

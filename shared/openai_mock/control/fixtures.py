@@ -11,6 +11,7 @@ A fixture whose endpoint is "METHOD /path" answers any operation (fixture_routes
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import json
 import re
@@ -102,6 +103,9 @@ def load_file(path: Path) -> list[dict[str, Any]]:
     entries = document.get("fixtures", []) if isinstance(document, dict) else document
     from openai_mock.control.fixture_models import FixtureRequest  # only when a deployment loads a file
 
+    for index, entry in enumerate(entries or []):
+        _read_byte_files(entry, path.parent, index)
+
     return [
         {
             "id": f"file_fixture_{index}",
@@ -112,6 +116,20 @@ def load_file(path: Path) -> list[dict[str, Any]]:
         }
         for index, entry in enumerate(entries or [])
     ]
+
+
+def _read_byte_files(entry: Any, folder: Path, index: int) -> None:
+    """A file's answer may name its bytes (`b64_file`, relative to the fixtures file) instead of giving `b64`."""
+    if not isinstance(entry, dict):
+        return
+    answers = [entry.get("response"), *(entry.get("responses") or [])]
+    for answer in answers:
+        if isinstance(answer, dict) and "b64_file" in answer:
+            name = answer.pop("b64_file")
+            try:
+                answer["b64"] = base64.b64encode((folder / str(name)).read_bytes()).decode("ascii")
+            except OSError as error:
+                raise ValueError(f"fixture {index}: b64_file {name!r}: {error.strerror or error}") from None
 
 
 def deployment_fixtures() -> tuple[dict[str, Any], ...]:
