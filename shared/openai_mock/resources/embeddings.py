@@ -149,7 +149,7 @@ def _encode(vector: np.ndarray, encoding_format: Literal["float", "base64"]) -> 
     return vector.tolist()  # type: ignore[no-any-return]
 
 
-def _given_vectors(given: list[list[float]], count: int, dimensions: int | None) -> list[Any]:
+def _given_vectors(given: list[list[float]], count: int, dimensions: int | None) -> np.ndarray:
     """A fixture's vectors: one per input (a single vector serves every input), of the `dimensions` asked."""
     import numpy as np
 
@@ -166,7 +166,8 @@ def _given_vectors(given: list[list[float]], count: int, dimensions: int | None)
                 "dimensions",
                 "invalid_value",
             )
-    return [np.asarray(given[0 if len(given) == 1 else index], dtype=np.float64) for index in range(count)]
+    rows = [given[0 if len(given) == 1 else index] for index in range(count)]
+    return np.asarray(rows, dtype=np.float64)  # float64: a float answer gives the numbers exactly as given
 
 
 def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
