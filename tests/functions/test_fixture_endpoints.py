@@ -315,3 +315,21 @@ def test_a_fixtures_file_names_the_bytes_beside_it(tmp_path: Any) -> None:
     )
     with pytest.raises(ValueError, match=r"no\.mp3"):
         load_file(tmp_path / "broken.json")
+
+
+def test_a_typed_fixture_answers_before_a_recording_proxy(mock_app: Any, http: TestClient, tmp_path: Any) -> None:
+    import httpx
+
+    from openai_mock.local.recording import RecordReplayApp
+    from tests.support.sdk import asgi_client
+
+    folder = tmp_path / "recorded"
+    app = RecordReplayApp(
+        mock_app, upstream="http://upstream/v1", record=folder, transport=httpx.ASGITransport(app=mock_app)
+    )
+    recording = asgi_client(app, api_key="sk-test")
+    add_fixture(http, match={"endpoint": "moderations"}, response={"flagged": True})
+    assert recording.moderations.create(input="hello").results[0].flagged is True
+    assert not folder.exists() or not any(folder.iterdir())  # answered by the fixture, not forwarded
+    recording.embeddings.create(model="text-embedding-3-small", input="hello")
+    assert len(list(folder.iterdir())) == 1  # what no fixture answers is forwarded and recorded
