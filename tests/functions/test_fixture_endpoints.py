@@ -155,6 +155,11 @@ def test_bad_image_fixtures_are_refused(http: TestClient) -> None:
     assert error["param"].startswith("response.b64")
     error = refused(http, match={"endpoint": "embeddings"}, response={"b64": "aGk="})
     assert error["param"].startswith("response")
+    error = refused(http, match={"endpoint": "images.generations"}, response={"content": "a cat"})
+    assert error["param"] == "response" and "b64" in error["message"]
+    error = refused(http, match={"endpoint": "audio.transcriptions"}, response={"tool_calls": [{"name": "f"}]})
+    assert error["param"] == "response" and "transcript" in error["message"]
+    refused(http, match={"endpoint": "moderations"}, responses=[{"flagged": True}, {"structured": {"a": 1}}])
 
 
 # --------------------------------------------------------------------------------------------- audio

@@ -335,6 +335,16 @@ class FixtureRequest(_Strict):
 
 
 _MODEL_ANSWER = ("content", "structured", "tool_calls")
+# The endpoints that do not answer with model text: what their fixtures give instead.
+_UNTEXTED = {
+    "images.generations": "give the image's bytes (`b64`) or an error",
+    "images.edits": "give the image's bytes (`b64`) or an error",
+    "images.variations": "give the image's bytes (`b64`) or an error",
+    "audio.speech": "give the audio's bytes (`b64`) or an error",
+    "audio.transcriptions": "give the transcript (`content`) or an error",
+    "audio.translations": "give the transcript (`content`) or an error",
+    "moderations": "give `flagged`, `categories`, `category_scores` or an error",
+}
 _ROUTE_ANSWER = ("status", "body", "headers")
 
 
@@ -347,6 +357,12 @@ def _check_answer(answer: Answer | None, info: ValidationInfo) -> None:
     for name, endpoints in _TYPED.items():
         if name in answer.model_fields_set and match.endpoint not in endpoints:
             raise ValueError(f"`{name}` answers a fixture whose `match.endpoint` is {' or '.join(endpoints)}")
+    if match.endpoint in _UNTEXTED:
+        said = [name for name in _MODEL_ANSWER if name in answer.model_fields_set]
+        if match.endpoint.startswith("audio.trans"):
+            said = [name for name in said if name != "content"]
+        if said:
+            raise ValueError(f"`{said[0]}` does not fit a fixture of {match.endpoint}: {_UNTEXTED[match.endpoint]}")
     route = is_route(match)
     wrong = [name for name in (_MODEL_ANSWER if route else _ROUTE_ANSWER) if name in answer.model_fields_set]
     if wrong:
