@@ -150,6 +150,19 @@ def test_image_edit_and_variation_fixtures(http: TestClient, client: openai.Open
     assert_conforms("post", "/images/edits", 200, edit.model_dump(exclude_unset=True), spec=SPEC)
 
 
+def test_upload_fixtures_match_the_form_fields(http: TestClient, client: openai.OpenAI) -> None:
+    add_fixture(
+        http,
+        match={"endpoint": "images.variations", "body": [{"path": "size", "equals": "256x256"}]},
+        response={"b64": base64.b64encode(png_bytes()).decode()},
+    )
+    source = encode_png(4, 4, [bytes([0, 0, 255, 0] * 4)] * 4, alpha=True)
+    small = client.images.create_variation(image=("a.png", source), size="256x256", response_format="b64_json")
+    large = client.images.create_variation(image=("a.png", source), size="512x512", response_format="b64_json")
+    assert base64.b64decode(small.data[0].b64_json or "") == png_bytes()
+    assert base64.b64decode(large.data[0].b64_json or "") != png_bytes()
+
+
 def test_bad_image_fixtures_are_refused(http: TestClient) -> None:
     error = refused(http, match={"endpoint": "images.generations"}, response={"b64": "not base64!"})
     assert error["param"].startswith("response.b64")
