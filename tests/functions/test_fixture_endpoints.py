@@ -301,6 +301,31 @@ def test_responses_fixture_output_streams_typed_events(http: TestClient, client:
     assert_conforms("post", "/responses", 200, final.model_dump(exclude_unset=True), spec=SPEC)
 
 
+def test_responses_fixture_file_search_and_custom_tool_calls(http: TestClient, client: openai.OpenAI) -> None:
+    result = {"file_id": "file-abc", "filename": "faq.md", "score": 0.9, "text": "Refunds take 5 days."}
+    add_fixture(
+        http,
+        match={"endpoint": "responses"},
+        response={
+            "output": [
+                {"type": "file_search_call", "results": [result]},
+                {"type": "custom_tool_call", "name": "run_sql", "input": "SELECT 1"},
+            ]
+        },
+    )
+    answer = client.responses.create(model="gpt-4o-mini", input="refunds?", include=["file_search_call.results"])
+    search, custom = answer.output
+    assert search.type == "file_search_call" and search.queries == ["refunds?"]
+    assert search.results is not None and search.results[0].text == "Refunds take 5 days."
+    assert custom.type == "custom_tool_call" and custom.input == "SELECT 1" and custom.call_id.startswith("call_")
+    assert_conforms("post", "/responses", 200, answer.model_dump(exclude_unset=True), spec=SPEC)
+    hidden = client.responses.create(model="gpt-4o-mini", input="refunds?")
+    assert hidden.output[0].results is None  # type: ignore[union-attr]  # results only when `include` asks
+    events = list(client.responses.create(model="gpt-4o-mini", input="refunds?", stream=True))
+    kinds = [event.type for event in events]
+    assert "response.file_search_call.searching" in kinds and "response.custom_tool_call_input.done" in kinds
+
+
 def test_bad_responses_items_are_refused_naming_the_item(http: TestClient) -> None:
     error = refused(http, match={"endpoint": "responses"}, response={"output": [{"type": "teleport"}]})
     assert error["param"].startswith("response.output")
@@ -311,6 +336,12 @@ def test_bad_responses_items_are_refused_naming_the_item(http: TestClient) -> No
     assert "output[0].content[0]" in error["message"]
     error = refused(http, match={"endpoint": "responses"}, response={"output": [{"type": "function_call"}]})
     assert "output[0].name is required" in error["message"]
+    error = refused(
+        http,
+        match={"endpoint": "responses"},
+        response={"output": [{"type": "file_search_call", "results": [{"x": 1}]}]},
+    )
+    assert "output[0].results[0]" in error["message"]
     refused(http, match={"endpoint": "chat.completions"}, response={"output": [{"type": "message", "content": "x"}]})
 
 

@@ -1,10 +1,12 @@
 """Responses output items a fixture gives (`response: {"output": [...]}`): checked when the fixture is created
-(`check`: the shapes of the spec's OutputMessage, FunctionToolCall, ReasoningItem and WebSearchToolCall, with
-shortcuts), completed when it answers (`completed`: ids, statuses and the fields the spec requires).
+(`check`: the shapes of the spec's OutputMessage, FunctionToolCall, CustomToolCall, ReasoningItem,
+WebSearchToolCall and FileSearchToolCall, with shortcuts), completed when it answers (`completed`: ids,
+statuses and the fields the spec requires).
 
 Shortcuts: a message's `content` may be a string (one output_text part), a part may omit `annotations` and
 `logprobs`; a function call's `arguments` may be an object (sent as its JSON text); a reasoning item's
-`summary` may list strings; a web search call's `action` may be omitted (a search for the last user message)."""
+`summary` may list strings; a web search call's `action` and a file search call's `queries` may be omitted (a
+search for the last user message)."""
 
 from __future__ import annotations
 
@@ -12,15 +14,19 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-KINDS = ("message", "function_call", "reasoning", "web_search_call")
+KINDS = ("message", "function_call", "custom_tool_call", "reasoning", "web_search_call", "file_search_call")
 _FIELDS = {
     "message": {"type", "id", "role", "content", "status", "phase"},
     "function_call": {"type", "id", "call_id", "name", "arguments", "status"},
     "reasoning": {"type", "id", "summary", "encrypted_content", "status"},
     "web_search_call": {"type", "id", "status", "action"},
+    "custom_tool_call": {"type", "id", "call_id", "name", "input"},
+    "file_search_call": {"type", "id", "status", "queries", "results"},
 }
+_RESULT_FIELDS = {"file_id", "filename", "score", "text", "attributes"}
 _STATUSES = ("in_progress", "completed", "incomplete")
 _SEARCH_STATUSES = ("in_progress", "searching", "completed", "failed")
+_FILE_SEARCH_STATUSES = ("in_progress", "searching", "completed", "incomplete", "failed")
 _ACTIONS = {"search": ("query",), "open_page": ("url",), "find": ("url", "pattern")}
 
 
@@ -85,9 +91,38 @@ def _check_web_search(item: Mapping[str, Any], where: str) -> None:
         _string(action, name, f"{where}.action", required=action["type"] != "search")
 
 
+def _check_custom_call(item: Mapping[str, Any], where: str) -> None:
+    _string(item, "name", where, required=True)
+    _string(item, "call_id", where)
+    _string(item, "input", where)
+
+
+def _check_file_search(item: Mapping[str, Any], where: str) -> None:
+    if "status" in item and item["status"] not in _FILE_SEARCH_STATUSES:
+        raise ValueError(f"{where}.status must be one of {', '.join(_FILE_SEARCH_STATUSES)}")
+    queries = item.get("queries", [])
+    if not isinstance(queries, list) or not all(isinstance(query, str) for query in queries):
+        raise ValueError(f"{where}.queries must be a list of strings")
+    results = item.get("results", [])
+    if not isinstance(results, list):
+        raise ValueError(f"{where}.results must be a list")
+    for number, result in enumerate(results):
+        at = f"{where}.results[{number}]"
+        if not isinstance(result, Mapping) or set(result) - _RESULT_FIELDS:
+            raise ValueError(f"{at} must be an object of {', '.join(sorted(_RESULT_FIELDS))}")
+        for name in ("file_id", "filename", "text"):
+            _string(result, name, at)
+        if "score" in result and (isinstance(result["score"], bool) or not isinstance(result["score"], (int, float))):
+            raise ValueError(f"{at}.score must be a number")
+        if "attributes" in result and not isinstance(result["attributes"], Mapping):
+            raise ValueError(f"{at}.attributes must be an object")
+
+
 _CHECKS: dict[str, Callable[[Mapping[str, Any], str], None]] = {
     "message": _check_message,
     "function_call": _check_function_call,
+    "custom_tool_call": _check_custom_call,
+    "file_search_call": _check_file_search,
     "reasoning": _check_reasoning,
     "web_search_call": _check_web_search,
 }
@@ -103,7 +138,11 @@ def check(items: Sequence[Any]) -> None:
         if unknown:
             raise ValueError(f"{where} has unknown field {sorted(unknown)[0]!r}")
         _string(item, "id", where)
-        if item["type"] != "web_search_call" and "status" in item and item["status"] not in _STATUSES:
+        if (
+            item["type"] not in ("web_search_call", "file_search_call")
+            and "status" in item
+            and item["status"] not in _STATUSES
+        ):
             raise ValueError(f"{where}.status must be one of {', '.join(_STATUSES)}")
         _CHECKS[item["type"]](item, where)
 
@@ -147,6 +186,26 @@ def completed(items: Sequence[Mapping[str, Any]], new_id: Callable[[str], str], 
             if "encrypted_content" in item:
                 reasoning["encrypted_content"] = item["encrypted_content"]
             done.append(reasoning)
+        elif kind == "custom_tool_call":
+            done.append(
+                {
+                    "type": "custom_tool_call",
+                    "id": item.get("id") or new_id("custom_tool_call"),
+                    "call_id": item.get("call_id") or new_id("call"),
+                    "name": item["name"],
+                    "input": item.get("input", ""),
+                }
+            )
+        elif kind == "file_search_call":
+            done.append(
+                {
+                    "type": "file_search_call",
+                    "id": item.get("id") or new_id("file_search_call"),
+                    "status": item.get("status", "completed"),
+                    "queries": list(item.get("queries") or [query]),
+                    "results": [dict(result) for result in item.get("results", [])],
+                }
+            )
         else:
             action = item.get("action") or {"type": "search", "query": query}
             done.append(
@@ -168,6 +227,8 @@ def texts(items: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
             written += [part["text"] for part in item["content"]]
         elif item["type"] == "function_call":
             written.append(item["name"] + item["arguments"])
+        elif item["type"] == "custom_tool_call":
+            written.append(item["name"] + item["input"])
         elif item["type"] == "reasoning":
             reasoned += [part["text"] for part in item["summary"]]
     return "".join(written), "".join(reasoned)
