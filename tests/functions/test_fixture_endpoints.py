@@ -382,3 +382,15 @@ def test_a_typed_fixture_answers_before_a_recording_proxy(mock_app: Any, http: T
     assert not folder.exists() or not any(folder.iterdir())  # answered by the fixture, not forwarded
     recording.embeddings.create(model="text-embedding-3-small", input="hello")
     assert len(list(folder.iterdir())) == 1  # what no fixture answers is forwarded and recorded
+
+
+def test_typed_endpoints_take_faults_and_errors_like_the_others(http: TestClient, client: openai.OpenAI) -> None:
+    add_fixture(http, match={"endpoint": "moderations"}, fault={"rate": 1, "kind": "overloaded"}, times=1)
+    add_fixture(http, match={"endpoint": "audio.speech"}, response={"error": {"kind": "rate_limit_exceeded"}}, times=1)
+    quick = client.with_options(max_retries=0)
+    with pytest.raises(openai.InternalServerError) as overloaded:
+        quick.moderations.create(input="hello")
+    assert overloaded.value.status_code == 503
+    assert quick.moderations.create(input="hello").results  # `times` spent: generated again
+    with pytest.raises(openai.RateLimitError):
+        quick.audio.speech.create(model="tts-1", voice="alloy", input="hello")
