@@ -50,7 +50,7 @@ async def create_speech(request: Request) -> Response:
 async def create_transcription(form: Annotated[TranscriptionForm, Form()], request: Request) -> Response:
     options = audio.TranscriptionOptions.model_validate(form.model_dump(exclude={"file"}))
     transcript = audio.create_transcription(
-        options, await form.file.read(), form.file.filename, request_seed(request.headers)
+        options, await form.file.read(), form.file.filename, request_seed(request.headers), tenant_of(request)
     )
     record_usage(request, tenant_of(request), form.model, 0, "audio_transcriptions", seconds=transcript.seconds)
     return _answer(transcript)
@@ -60,7 +60,7 @@ async def create_transcription(form: Annotated[TranscriptionForm, Form()], reque
 async def create_translation(form: Annotated[TranslationForm, Form()], request: Request) -> Response:
     options = audio.TranslationOptions.model_validate(form.model_dump(exclude={"file"}))
     transcript = audio.create_translation(
-        options, await form.file.read(), form.file.filename, request_seed(request.headers)
+        options, await form.file.read(), form.file.filename, request_seed(request.headers), tenant_of(request)
     )
     record_usage(request, tenant_of(request), form.model, 0, "audio_transcriptions", seconds=transcript.seconds)
     return _answer(transcript)

@@ -28,6 +28,7 @@ class ImageVariationForm(images.ImageVariationOptions):
 async def create_image(request: Request) -> JSONObject:
     body = await json_body(request, images.CreateImageRequest)
     answer = images.create_image(body, request_seed(request.headers))
+    answer = images.with_fixture(tenant_of(request), "images.generations", body, body.prompt, answer)
     record_usage(
         request,
         tenant_of(request),
@@ -46,6 +47,7 @@ async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Req
     mask = await form.mask.read() if form.mask is not None else None
     options = images.ImageEditOptions.model_validate(form.model_dump(exclude={"image", "mask"}))
     answer = images.create_image_edit(options, await form.image.read(), mask, request_seed(request.headers))
+    answer = images.with_fixture(tenant_of(request), "images.edits", options, options.prompt, answer)
     record_usage(
         request,
         tenant_of(request),
@@ -63,6 +65,7 @@ async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Req
 async def create_image_variation(form: Annotated[ImageVariationForm, Form()], request: Request) -> JSONObject:
     options = images.ImageVariationOptions.model_validate(form.model_dump(exclude={"image"}))
     answer = images.create_image_variation(options, await form.image.read(), request_seed(request.headers))
+    answer = images.with_fixture(tenant_of(request), "images.variations", options, None, answer)
     record_usage(
         request,
         tenant_of(request),

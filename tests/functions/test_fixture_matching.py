@@ -328,7 +328,7 @@ def test_a_catch_all_fixture_never_answers_other_operations(http: TestClient, cl
     ("fixture", "param"),
     [
         ({"match": {"endpoint": "FETCH /v1/x"}, "response": {"status": 200}}, "match.endpoint"),
-        ({"match": {"endpoint": "moderations"}, "response": {"status": 200}}, "match.endpoint"),
+        ({"match": {"endpoint": "files"}, "response": {"status": 200}}, "match.endpoint"),
         ({"match": {"endpoint": "POST /v1/moderations"}, "response": {"content": "x"}}, "response"),
         ({"match": {"endpoint": "chat.completions"}, "response": {"status": 200, "body": {}}}, "response"),
         ({"match": {"endpoint": "POST /v1/x"}, "responses": [{"status": 200}, {"tool_calls": []}]}, "responses"),

@@ -16,7 +16,16 @@ from openai_mock.generation.chat import Scripted
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
 
-__all__ = ["CONTROL_PREFIX", "Scripted", "journal", "reset_process_state", "reset_tenant", "scripted"]
+__all__ = [
+    "CONTROL_PREFIX",
+    "Scripted",
+    "answer_of",
+    "journal",
+    "reset_process_state",
+    "reset_tenant",
+    "script_of",
+    "scripted",
+]
 
 
 def scripted(
@@ -24,6 +33,22 @@ def scripted(
 ) -> Scripted | None:
     """What the fixture matching this request makes the model say, or None (generate as usual). `body` is the
     request as sent when `request` (chat shape) is not it: what a fixture's `match.body` paths read."""
+    answer = answer_of(tenant, endpoint, request, body=body)
+    return None if answer is None else fixtures.script_of(answer)
+
+
+def script_of(answer: Mapping[str, Any] | None) -> Scripted | None:
+    """A fixture's answer as the text builders' input (None: generate)."""
+    return None if answer is None else fixtures.script_of(answer)
+
+
+def answer_of(
+    tenant: str, endpoint: str, request: Mapping[str, Any], *, body: Mapping[str, Any] | None = None
+) -> Mapping[str, Any] | None:
+    """The answer (templates rendered) of the fixture matching this request, or None when none matches: for the
+    endpoints whose fixtures give typed answers (embeddings' vectors, images' bytes, moderation categories,
+    Responses items) the resource reads it itself. Raises the fixture's error or drawn fault, and tells the
+    middleware which fixture answered, how slowly, and whether to cut."""
     fixture = fixtures.match_fixture(tenant, endpoint, request, body=body)
     if fixture is None:
         return None
@@ -43,12 +68,12 @@ def scripted(
             raise fault_error(fault["kind"], model=str(request.get("model")), organization=organization)
         if controls is not None:
             controls.cut = True
-    answer = fixture.get("response") or {}
+    answer: Mapping[str, Any] = fixture.get("response") or {}
     if "error" in answer:
         if controls is not None:
             controls.fault = answer["error"].get("kind")
         raise fixtures.error_of(answer, str(request.get("model")), organization)
-    return fixtures.script_of(answer)
+    return answer
 
 
 def journal(tenant: str, params: ListParams, chosen: runtime.JournalFilter | None = None) -> dict[str, Any]:

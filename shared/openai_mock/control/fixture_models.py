@@ -5,6 +5,7 @@ every request but never build these classes, so their cold start does not pay fo
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any, Literal, get_args
 
@@ -24,8 +25,32 @@ from openai_mock.control import faults, fixture_templates, json_path
 from openai_mock.control.stream_faults import StreamFaultSpec
 from openai_mock.fields import Decimal, Integer
 
-Endpoint = Literal["chat.completions", "completions", "responses", "assistants.runs", "embeddings", "realtime"]
+Endpoint = Literal[
+    "chat.completions",
+    "completions",
+    "responses",
+    "assistants.runs",
+    "embeddings",
+    "realtime",
+    "images.generations",
+    "images.edits",
+    "images.variations",
+    "audio.speech",
+    "audio.transcriptions",
+    "audio.translations",
+    "moderations",
+]
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
+# The endpoints whose fixtures give typed answers (Answer's fields) besides content/tool calls/errors.
+_TYPED: dict[str, tuple[str, ...]] = {
+    "embeddings": ("embeddings",),
+    "seed": ("embeddings",),
+    "b64": ("images.generations", "images.edits", "images.variations", "audio.speech"),
+    "flagged": ("moderations",),
+    "categories": ("moderations",),
+    "category_scores": ("moderations",),
+    "output": ("responses",),
+}
 
 
 class _Strict(BaseModel):
@@ -156,8 +181,64 @@ class Answer(_Strict):
     status: Integer | None = Field(default=None, ge=100, le=599)
     body: Any = None  # JSON
     headers: dict[str, str] | None = None
+    # Typed answers of the endpoints that do not answer with text (each only on its endpoint, `_TYPED`):
+    embeddings: list[list[Decimal]] | None = Field(default=None, min_length=1)  # one vector per input
+    seed: str | None = None  # the generated vectors, seeded by this instead of the input text
+    b64: str | None = None  # the bytes of every image / of the speech, base64
+    flagged: StrictBool | None = None  # moderations: merged onto each generated result
+    categories: dict[str, StrictBool] | None = None
+    category_scores: dict[str, Decimal] | None = None
+    output: list[dict[str, Any]] | None = Field(default=None, min_length=1)  # Responses output items
 
-    _templates = field_validator("content", "structured", "body")(_templated)
+    _templates = field_validator("content", "structured", "body", "output")(_templated)
+
+    @field_validator("embeddings")
+    @classmethod
+    def _vectors(cls, value: list[list[float]] | None) -> list[list[float]] | None:
+        for index, vector in enumerate(value or ()):
+            if not vector:
+                raise ValueError(f"vector {index} is empty")
+            if len(vector) != len(value[0]):  # type: ignore[index]
+                raise ValueError(f"vector {index} has {len(vector)} dimensions, vector 0 has {len(value[0])}")  # type: ignore[index]
+        return value
+
+    @field_validator("b64")
+    @classmethod
+    def _bytes(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                decoded = base64.b64decode(value, validate=True)
+            except ValueError:
+                raise ValueError("not valid base64") from None
+            if not decoded:
+                raise ValueError("no bytes")
+        return value
+
+    @field_validator("categories", "category_scores")
+    @classmethod
+    def _known_categories(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        from openai_mock.generation.moderation import CATEGORIES
+
+        for name, given in (value or {}).items():
+            if name not in CATEGORIES:
+                raise ValueError(f"unknown moderation category {name!r}; expected one of {', '.join(CATEGORIES)}")
+            if not isinstance(given, bool) and not 0 <= given <= 1:
+                raise ValueError(f"the score of {name!r} must be between 0 and 1")
+        return value
+
+    @field_validator("output")
+    @classmethod
+    def _items(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        from openai_mock.generation.fixture_items import check as check_items
+
+        check_items(value or [])
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Answer:
+        if self.embeddings is not None and self.seed is not None:
+            raise ValueError("give either `embeddings` (the vectors) or `seed` (generated vectors), not both")
+        return self
 
 
 class Latency(_Strict):
@@ -254,6 +335,16 @@ class FixtureRequest(_Strict):
 
 
 _MODEL_ANSWER = ("content", "structured", "tool_calls")
+# The endpoints that do not answer with model text: what their fixtures give instead.
+_UNTEXTED = {
+    "images.generations": "give the image's bytes (`b64`) or an error",
+    "images.edits": "give the image's bytes (`b64`) or an error",
+    "images.variations": "give the image's bytes (`b64`) or an error",
+    "audio.speech": "give the audio's bytes (`b64`) or an error",
+    "audio.transcriptions": "give the transcript (`content`) or an error",
+    "audio.translations": "give the transcript (`content`) or an error",
+    "moderations": "give `flagged`, `categories`, `category_scores` or an error",
+}
 _ROUTE_ANSWER = ("status", "body", "headers")
 
 
@@ -263,6 +354,15 @@ def _check_answer(answer: Answer | None, info: ValidationInfo) -> None:
     match = info.data.get("match")
     if answer is None or match is None:
         return
+    for name, endpoints in _TYPED.items():
+        if name in answer.model_fields_set and match.endpoint not in endpoints:
+            raise ValueError(f"`{name}` answers a fixture whose `match.endpoint` is {' or '.join(endpoints)}")
+    if match.endpoint in _UNTEXTED:
+        said = [name for name in _MODEL_ANSWER if name in answer.model_fields_set]
+        if match.endpoint.startswith("audio.trans"):
+            said = [name for name in said if name != "content"]
+        if said:
+            raise ValueError(f"`{said[0]}` does not fit a fixture of {match.endpoint}: {_UNTEXTED[match.endpoint]}")
     route = is_route(match)
     wrong = [name for name in (_MODEL_ANSWER if route else _ROUTE_ANSWER) if name in answer.model_fields_set]
     if wrong:

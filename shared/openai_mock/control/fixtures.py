@@ -11,6 +11,7 @@ A fixture whose endpoint is "METHOD /path" answers any operation (fixture_routes
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import json
 import re
@@ -102,6 +103,9 @@ def load_file(path: Path) -> list[dict[str, Any]]:
     entries = document.get("fixtures", []) if isinstance(document, dict) else document
     from openai_mock.control.fixture_models import FixtureRequest  # only when a deployment loads a file
 
+    for index, entry in enumerate(entries or []):
+        _read_byte_files(entry, path.parent, index)
+
     return [
         {
             "id": f"file_fixture_{index}",
@@ -112,6 +116,20 @@ def load_file(path: Path) -> list[dict[str, Any]]:
         }
         for index, entry in enumerate(entries or [])
     ]
+
+
+def _read_byte_files(entry: Any, folder: Path, index: int) -> None:
+    """A file's answer may name its bytes (`b64_file`, relative to the fixtures file) instead of giving `b64`."""
+    if not isinstance(entry, dict):
+        return
+    answers = [entry.get("response"), *(entry.get("responses") or [])]
+    for answer in answers:
+        if isinstance(answer, dict) and "b64_file" in answer:
+            name = answer.pop("b64_file")
+            try:
+                answer["b64"] = base64.b64encode((folder / str(name)).read_bytes()).decode("ascii")
+            except OSError as error:
+                raise ValueError(f"fixture {index}: b64_file {name!r}: {error.strerror or error}") from None
 
 
 def deployment_fixtures() -> tuple[dict[str, Any], ...]:
@@ -152,11 +170,16 @@ def _route_pattern(route: str) -> re.Pattern[str]:
     return re.compile(re.escape(method) + " " + "/".join(segments))
 
 
+# What a fixture without `endpoint` matches: the text-generating endpoints (images, audio and moderations
+# fixtures name their endpoint).
+_CATCH_ALL = frozenset({"chat.completions", "completions", "responses", "assistants.runs", "embeddings", "realtime"})
+
+
 def _endpoint_holds(wanted: str | None, endpoint: str) -> bool:
     """A model endpoint's name, or "METHOD /path" of any operation (a route fixture, control/fixture_routes.py).
     No endpoint given: model requests only (a catch-all fixture never answers other operations)."""
     if wanted is None:
-        return " " not in endpoint
+        return endpoint in _CATCH_ALL
     if wanted == endpoint:
         return True
     return " " in wanted and " " in endpoint and _route_pattern(wanted).fullmatch(endpoint) is not None
@@ -394,7 +417,7 @@ def match_fixture(
 def rendered(answer: Mapping[str, Any], context: fixture_templates.Context) -> dict[str, Any]:
     """The answer with the placeholders of its content, structured strings and tool call arguments replaced."""
     done = dict(answer)
-    for field in ("content", "structured"):
+    for field in ("content", "structured", "output"):
         if field in done:
             done[field] = fixture_templates.render(done[field], context)
     if "tool_calls" in done:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,4 +219,31 @@ def classify(item: Item, omni: bool) -> dict[str, Any]:
         "categories": flags,
         "category_scores": scores,
         "category_applied_input_types": applied,
+    }
+
+
+def given_result(result: Mapping[str, Any], given: Mapping[str, Any], omni: bool) -> dict[str, Any]:
+    """A generated result with a fixture's `categories`, `category_scores` and `flagged` merged on. A category
+    given as flagged without a score scores at least 0.9 (not flagged: at most 0.01); a score given without a
+    flag sets the flag by the threshold; `flagged` defaults to any category flagged. The legacy text models
+    keep their unknown categories null."""
+    flags, scores = dict(result["categories"]), dict(result["category_scores"])
+    chosen, scored = given.get("categories") or {}, given.get("category_scores") or {}
+    for name in CATEGORIES:
+        if not omni and name in OMNI_ONLY:
+            continue
+        if name in scored:
+            scores[name] = float(scored[name])
+        if name in chosen:
+            flags[name] = chosen[name]
+            if name not in scored:
+                scores[name] = max(scores[name], 0.9) if chosen[name] else min(scores[name], 0.01)
+        elif name in scored:
+            flags[name] = scores[name] > THRESHOLD
+    flagged = given.get("flagged")
+    return {
+        **result,
+        "flagged": any(bool(flag) for flag in flags.values()) if flagged is None else flagged,
+        "categories": flags,
+        "category_scores": scores,
     }

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from openai_mock.generation import chat, response_tools, shell_tools, text, tokens
+from openai_mock.generation import chat, fixture_items, response_tools, shell_tools, text, tokens
 from openai_mock.schema_checks import strict_schema_problem
 
 HOSTED_TOOLS = {
@@ -748,6 +748,20 @@ def build_response(
         if request.get(echoed) is not None:
             response[echoed] = request[echoed]
     return response
+
+
+def give_output(response: dict[str, Any], items: Sequence[Mapping[str, Any]], new_id: NewId, query: str) -> None:
+    """Make a fixture's output items (generation/fixture_items.py) the response's: completed, and counted in its
+    usage (the text of messages and call arguments as output, reasoning summaries as reasoning tokens too)."""
+    output = fixture_items.completed(items, new_id, query)
+    written, reasoned = fixture_items.texts(output)
+    reasoning_tokens = tokens.count_tokens(reasoned, response["model"]) if reasoned else 0
+    output_tokens = (tokens.count_tokens(written, response["model"]) if written else 0) + reasoning_tokens
+    usage = response["usage"]
+    usage["output_tokens"] = output_tokens
+    usage["output_tokens_details"] = {"reasoning_tokens": reasoning_tokens}
+    usage["total_tokens"] = usage["input_tokens"] + output_tokens
+    response.update(output=output, status="completed", incomplete_details=None)
 
 
 def present(response: Mapping[str, Any], include: Sequence[str]) -> dict[str, Any]:

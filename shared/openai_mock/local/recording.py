@@ -40,6 +40,16 @@ from openai_mock.control.exchanges import (
 from openai_mock.errors import OpenAIError
 
 CONTROL_PREFIX = "/__mock"
+# The endpoints whose fixtures give typed answers (docs/controls.md), by path.
+TYPED_FIXTURE_ENDPOINTS = {
+    "/v1/moderations": "moderations",
+    "/v1/images/generations": "images.generations",
+    "/v1/images/edits": "images.edits",
+    "/v1/images/variations": "images.variations",
+    "/v1/audio/speech": "audio.speech",
+    "/v1/audio/transcriptions": "audio.transcriptions",
+    "/v1/audio/translations": "audio.translations",
+}
 sleep = asyncio.sleep  # the replay's pace between stream events (tests record the delays instead)
 UNRECORDED = "unrecorded_request"
 
@@ -324,6 +334,8 @@ def _fixture_matches(method: str, path: str, headers: Mapping[str, str], body: b
     endpoints = [f"{method} {path}"]  # a fixture for any operation (control/fixture_routes.py)
     if path in FIXTURE_ENDPOINTS and payload:
         endpoints.append(FIXTURE_ENDPOINTS[path])
+    if path in TYPED_FIXTURE_ENDPOINTS:  # (a multipart body reads as {}: only its body-free conditions can hold)
+        endpoints.append(TYPED_FIXTURE_ENDPOINTS[path])
     from openai_mock.control import fixtures
     from openai_mock.web.auth import principal_for_key
 

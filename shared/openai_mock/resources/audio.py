@@ -7,6 +7,7 @@ uploads (read by `.probe`) get deterministic English whose length fits their dur
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import math
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length, check_range
+from openai_mock.control.api import answer_of
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS
@@ -86,6 +88,11 @@ def create_speech(request: CreateSpeechRequest, tenant: str) -> tuple[bytes, str
     speed = 1.0 if request.speed is None else request.speed
     check_range(speed, "speed", 0.25, 4.0, decimal=True)
     content_type, encoder = SPEECH_FORMATS[response_format]
+    request_text = {"model": request.model, "messages": [{"role": "user", "content": request.input}]}
+    answer = answer_of(tenant, "audio.speech", request_text, body=request.model_dump(exclude_none=True))
+    if answer is not None and "b64" in answer:
+        # The bytes as given, not converted: the Content-Type stays the one of the format asked.
+        return base64.b64decode(answer["b64"]), content_type
     voice = request.voice if isinstance(request.voice, str) else "custom"
     return encoder(synthesize(request.input, voice, speed, pitch=pitch), request.input), content_type
 
@@ -333,8 +340,25 @@ def _text_for(
     return (" ".join(info.text.split()) if info.text else spoken_text(info.duration, rng)), rng
 
 
+def _fixture_text(
+    tenant: str | None, endpoint: str, options: _AudioOptions, text: str, rng: random.Random
+) -> tuple[str, random.Random]:
+    """The transcript a fixture gives (`response.content`), matched on what the mock heard; else `text`."""
+    if tenant is None:
+        return text, rng
+    request = {"model": options.model, "messages": [{"role": "user", "content": text}]}
+    answer = answer_of(tenant, endpoint, request, body=options.model_dump(exclude_none=True))
+    if answer is None or not isinstance(answer.get("content"), str):
+        return text, rng
+    return " ".join(answer["content"].split()), rng
+
+
 def create_transcription(
-    options: TranscriptionOptions, audio: bytes, filename: str | None, seed: int | str | None
+    options: TranscriptionOptions,
+    audio: bytes,
+    filename: str | None,
+    seed: int | str | None,
+    tenant: str | None = None,
 ) -> Transcript:
     response_format, temperature = _check_common(options, TRANSCRIPTION_MODELS, "audio.transcriptions")
     if options.language is not None and options.language not in LANGUAGES:
@@ -358,7 +382,7 @@ def create_transcription(
         raise invalid_request("Streaming is not supported for the whisper-1 model.", "stream", "unsupported_value")
     speakers = _check_diarization(options) if _diarizes(options.model) else None
     info = read_audio_upload(audio, filename)
-    text, rng = _text_for(info, audio, options, seed)
+    text, rng = _fixture_text(tenant, "audio.transcriptions", options, *_text_for(info, audio, options, seed))
     seconds = math.ceil(info.duration)
     if speakers is not None:
         return dataclasses.replace(_diarized(options, info, text, response_format, speakers), seconds=seconds)
@@ -440,11 +464,15 @@ def _diarized(
 
 
 def create_translation(
-    options: TranslationOptions, audio: bytes, filename: str | None, seed: int | str | None
+    options: TranslationOptions,
+    audio: bytes,
+    filename: str | None,
+    seed: int | str | None,
+    tenant: str | None = None,
 ) -> Transcript:
     response_format, temperature = _check_common(options, ("whisper-1",), "audio.translations")
     info = read_audio_upload(audio, filename)
-    text, rng = _text_for(info, audio, options, seed)
+    text, rng = _fixture_text(tenant, "audio.translations", options, *_text_for(info, audio, options, seed))
     # Translations always come out in English, with segments (no word timestamps).
     rendered = _render("translate", "english", info, text, response_format, ["segment"], rng, temperature)
     return dataclasses.replace(rendered, seconds=math.ceil(info.duration))

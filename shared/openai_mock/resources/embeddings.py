@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, JsonValue, StrictInt
 
 from openai_mock.checks import check_enum
-from openai_mock.control.api import scripted
+from openai_mock.control.api import answer_of
 from openai_mock.errors import invalid_request
 from openai_mock.generation import tokens
 from openai_mock.generation.embeddings import NATIVE_DIMENSIONS, embed_array
@@ -149,6 +149,27 @@ def _encode(vector: np.ndarray, encoding_format: Literal["float", "base64"]) -> 
     return vector.tolist()  # type: ignore[no-any-return]
 
 
+def _given_vectors(given: list[list[float]], count: int, dimensions: int | None) -> np.ndarray:
+    """A fixture's vectors: one per input (a single vector serves every input), of the `dimensions` asked."""
+    import numpy as np
+
+    if len(given) not in (1, count):
+        raise invalid_request(
+            f"The fixture gives {len(given)} embeddings for {count} inputs: give one per input (or one for all).",
+            "input",
+        )
+    for vector in given:
+        if dimensions is not None and len(vector) != dimensions:
+            raise invalid_request(
+                f"The fixture gives a {len(vector)}-dimensional embedding; the request asks for "
+                f"dimensions={dimensions}.",
+                "dimensions",
+                "invalid_value",
+            )
+    rows = [given[0 if len(given) == 1 else index] for index in range(count)]
+    return np.asarray(rows, dtype=np.float64)  # float64: a float answer gives the numbers exactly as given
+
+
 def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
     """`POST /v1/embeddings`: one embedding object per input, in order, with exact token usage.
 
@@ -163,14 +184,20 @@ def create_embedding(tenant: str, request: EmbeddingRequest) -> dict[str, Any]:
     encoding_format = _check_encoding_format(request.encoding_format)
     inputs = _inputs(request.input, model)
     prompt_tokens = _check_lengths(inputs, model)
-    # Fixtures may fail or slow an embeddings request; its vectors stay the real, generated ones.
-    scripted(
+    # A fixture may fail or slow the request, give the vectors, or seed the generated ones.
+    answer = answer_of(
         tenant,
         "embeddings",
         {"model": request.model, "messages": [{"role": "user", "content": item.text} for item in inputs]},
         body=request.model_dump(exclude_none=True),
     )
-    vectors = embed_array([item.text for item in inputs], model, dimensions)
+    if answer is not None and "embeddings" in answer:
+        vectors = _given_vectors(answer["embeddings"], len(inputs), dimensions)
+    else:
+        texts = [item.text for item in inputs]
+        if answer is not None and "seed" in answer:
+            texts = [f"{answer['seed']} #{index}" for index in range(len(inputs))]
+        vectors = embed_array(texts, model, dimensions)
     return {
         "object": "list",
         "data": [

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_length, check_range
+from openai_mock.control.api import answer_of
 from openai_mock.errors import invalid_request
 from openai_mock.fields import Integer
 from openai_mock.generation import raster
@@ -233,6 +234,33 @@ def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[st
             image["revised_prompt"] = _revised_prompt(request.prompt, rng, style, quality)
         data.append(image)
     return {"created": clock.now_seconds(), "data": data}
+
+
+_SIGNATURES = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"))
+
+
+def _media_type(data: bytes) -> str:
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for head, kind in _SIGNATURES if data.startswith(head)), "application/octet-stream")
+
+
+def with_fixture(
+    tenant: str, endpoint: str, options: BaseModel, prompt: str | None, answer: dict[str, Any]
+) -> dict[str, Any]:
+    """The answer with a fixture's bytes (`response.b64`) in place of every generated image: as `b64_json`, or a
+    `data:` URL of their media type where the request asked for URLs. A fixture may also fail or slow it."""
+    request = {"model": getattr(options, "model", None), "messages": [{"role": "user", "content": prompt or ""}]}
+    given = answer_of(tenant, endpoint, request, body=options.model_dump(exclude_none=True))
+    if given is None or "b64" not in given:
+        return answer
+    encoded = given["b64"]
+    kind = _media_type(base64.b64decode(encoded))
+    data = [
+        {**image, "b64_json": encoded} if "b64_json" in image else {**image, "url": f"data:{kind};base64,{encoded}"}
+        for image in answer["data"]
+    ]
+    return {**answer, "data": data}
 
 
 def read_upload(data: bytes, param: str) -> Picture:

@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from openai_mock import ids
+from openai_mock.control.api import answer_of
 from openai_mock.errors import from_validation_errors, invalid_request
 from openai_mock.generation import tokens
-from openai_mock.generation.moderation import Item, classify
+from openai_mock.generation.moderation import Item, classify, given_result
 from openai_mock.resources.models import model_of_kind
 
 DEFAULT_MODEL = "omni-moderation-latest"
@@ -124,9 +125,18 @@ def create_moderation(tenant: str, request: ModerationRequest) -> tuple[dict[str
     omni = model.startswith("omni-")
     items = _items(request.input, omni, model)
     token_count = sum(tokens.count_tokens(item.text, model) for item in items)
+    answer = answer_of(
+        tenant,
+        "moderations",
+        {"model": request.model, "messages": [{"role": "user", "content": item.text} for item in items]},
+        body=request.model_dump(exclude_none=True),
+    )
+    results = [classify(item, omni) for item in items]
+    if answer is not None and any(name in answer for name in ("flagged", "categories", "category_scores")):
+        results = [given_result(result, answer, omni) for result in results]
     response = {
         "id": ids.new_id("moderation"),
         "model": _RESPONSE_MODEL.get(model, model),
-        "results": [classify(item, omni) for item in items],
+        "results": results,
     }
     return response, token_count

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.control import prompts, webhooks
-from openai_mock.control.api import scripted
+from openai_mock.control.api import answer_of, script_of
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, Flag, Integer
 from openai_mock.generation import chat as chat_builder
@@ -718,8 +718,8 @@ def generate(
     compaction = _auto_compaction(turn, body.context_management, spec)
     if compaction is not None:
         turn.history.append(compaction)  # the answer reads the compacted context
-    script = (
-        scripted(
+    answer = (
+        answer_of(
             tenant,
             "responses",
             {**builder.chat_request(turn, hosted_call=False), "metadata": body.metadata},
@@ -728,6 +728,7 @@ def generate(
         if fixtures
         else None
     )
+    script = script_of(answer) if answer is None or "output" not in answer else chat_builder.Scripted("")
     response_shell.check_skills(tenant, request.get("tools") or [])
     hosted = None if script is not None else builder.hosted_tool(request, turn.conversation)
     if hosted == "file_search":
@@ -746,6 +747,8 @@ def generate(
         new_id=ids.new_id,
         script=script,
     )
+    if answer is not None and "output" in answer:
+        builder.give_output(response, answer["output"], ids.new_id, builder.last_user_text(turn.conversation))
     if compaction is not None:
         turn.history.pop()  # the compaction is the response's first output item, after this turn's input
         response["output"] = [compaction, *response["output"]]
