@@ -565,7 +565,8 @@ def test_testing_helper_gives_an_sdk_client_with_fixtures_and_clock() -> None:
 def test_serve_fixtures_option_sets_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     from openai_mock.local import cli
 
-    monkeypatch.delenv("OPENAI_MOCK_FIXTURES_FILE", raising=False)
+    monkeypatch.setenv("OPENAI_MOCK_FIXTURES_FILE", "")  # so the value the option sets is undone after the test
+    monkeypatch.delenv("OPENAI_MOCK_FIXTURES_FILE")
     cli._apply_options(cli._parser().parse_args(["serve", "--fixtures", "f.yaml"]))
     import os
 
