@@ -1,10 +1,11 @@
 """Evals: create, list, retrieve, update and delete evals; create, list, retrieve, cancel and delete their runs;
-list and retrieve a run's output items."""
+list and retrieve a run's output items. Past the API's shut-down (the `as_of` setting) every route is gone."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from openai_mock.as_of import EVALS_SHUTDOWN
 from openai_mock.pagination import ListParams
 from openai_mock.resources import evals
 from openai_mock.web.app_factory import create_app, make_handler
@@ -12,8 +13,9 @@ from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import list_query
 from openai_mock.web.request_body import json_body
+from openai_mock.web.shutdowns import served_until
 
-router = APIRouter(prefix="/v1/evals")
+router = APIRouter(prefix="/v1/evals", dependencies=[Depends(served_until(EVALS_SHUTDOWN))])
 OldestFirst = Annotated[ListParams, list_query(default_order="asc", before=False)]
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from openai_mock.as_of import SORA_SHUTDOWN
 from openai_mock.pagination import ListParams
 from openai_mock.resources import videos
 from openai_mock.resources.ratelimits import record_usage
@@ -14,8 +15,9 @@ from openai_mock.web.auth import tenant_of
 from openai_mock.web.form_body import read_fields
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import list_query
+from openai_mock.web.shutdowns import served_until
 
-router = APIRouter(prefix="/v1/videos", dependencies=[Depends(videos.still_served)])
+router = APIRouter(prefix="/v1/videos", dependencies=[Depends(served_until(SORA_SHUTDOWN))])
 
 
 def _start(request: Request, job: dict[str, object]) -> JSONObject:

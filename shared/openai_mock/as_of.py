@@ -12,6 +12,7 @@ from openai_mock.settings import get_settings
 
 CONTRACT_DAY = date(2026, 8, 21)
 SORA_SHUTDOWN = date(2026, 9, 24)  # the Videos API and the Sora 2 models (announced 2026-03-24)
+EVALS_SHUTDOWN = date(2026, 11, 30)  # the Evals API (the official SDK's deprecation notice since openai 3.63)
 # Model families removed from the API, and the day each went.
 SHUT_DOWN_FAMILIES = {"sora-2": SORA_SHUTDOWN, "sora-2-pro": SORA_SHUTDOWN}
 _FIRST_SHUTDOWN = min(SHUT_DOWN_FAMILIES.values())

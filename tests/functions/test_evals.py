@@ -718,3 +718,25 @@ def test_evals_on_dynamodb(client: openai.OpenAI, moto_persistence: None) -> Non
     client.evals.delete(evaluation.id)
     with pytest.raises(openai.NotFoundError):
         client.evals.runs.retrieve(run.id, eval_id=evaluation.id)
+
+
+def test_after_the_shutdown_the_evals_api_is_gone(
+    client: openai.OpenAI, http: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenAI shut the Evals API down on 2026-11-30 (the SDK's deprecation notice): as of that day its routes
+    are URLs the API no longer has; the day before, and by default (the 2026-08-21 contract), it is served."""
+    evaluation = _create_eval(http)
+    monkeypatch.setenv("OPENAI_MOCK_AS_OF", "2026-11-29")
+    reset_settings()
+    assert client.evals.retrieve(evaluation["id"]).id == evaluation["id"]
+    monkeypatch.setenv("OPENAI_MOCK_AS_OF", "2026-11-30")
+    reset_settings()
+    for method, path in (("GET", "/v1/evals"), ("GET", f"/v1/evals/{evaluation['id']}"), ("POST", "/v1/evals")):
+        answer = http.request(method, path, headers=AUTH, json={} if method == "POST" else None)
+        assert answer.status_code == 404, path
+        assert answer.json()["error"]["message"] == f"Invalid URL ({method} {path})"
+    with pytest.raises(openai.NotFoundError):
+        client.evals.list()
+    monkeypatch.delenv("OPENAI_MOCK_AS_OF")
+    reset_settings()
+    assert client.evals.retrieve(evaluation["id"]).id == evaluation["id"]

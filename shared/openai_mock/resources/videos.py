@@ -21,12 +21,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.requests import Request
-
 from openai_mock import clock, ids
-from openai_mock.as_of import SORA_SHUTDOWN, answering_day
 from openai_mock.checks import check_enum, check_length
-from openai_mock.errors import OpenAIError, invalid_request, invalid_url
+from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import videos as media
 from openai_mock.generation.moderation import THRESHOLD, score_text
 from openai_mock.pagination import ListParams, list_object
@@ -49,15 +46,6 @@ QUEUE_SECONDS = 5.0
 RENDER_SECONDS_PER_SECOND = {"sora-2": 6.0, "sora-2-pro": 15.0}  # render time per second of clip
 ASSET_LIFETIME = 24 * 3600  # downloads stay available this long after completion
 MODERATION_MESSAGE = "Your request was blocked by our moderation system because it may violate our content policies."
-
-
-# ---------------------------------------------------------------------------------------------------
-# The day the API answers as, and the shut-down
-# ---------------------------------------------------------------------------------------------------
-async def still_served(request: Request) -> None:
-    """Router dependency: past the shut-down, every Videos route is a URL the API no longer has."""
-    if answering_day() >= SORA_SHUTDOWN:
-        raise invalid_url(request.method, request.url.path)
 
 
 # ---------------------------------------------------------------------------------------------------
