@@ -57,7 +57,7 @@ def _objects(raw: TestClient) -> dict[str, str]:
         files={"file": ("notes.txt", b"Cats purr when content.", "text/plain")},
     ).json()["id"]
     store = raw.post("/v1/vector_stores", headers=USER, json={"name": "n"}).json()["id"]
-    # With instructions: a run on a thread emptied by a mutation has something to read (see the xfail below).
+    # With instructions: a run on a thread emptied by a mutation has something to read.
     assistant = raw.post(
         "/v1/assistants", headers=BETA, json={"model": "gpt-4o-mini", "instructions": "Be brief."}
     ).json()["id"]
