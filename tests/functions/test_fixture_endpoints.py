@@ -15,21 +15,15 @@ from starlette.testclient import TestClient
 
 from openai_mock.control import api
 from openai_mock.generation.png import encode_png
+from tests.support.mock_fixtures import KEY, add_fixture
 from tests.support.spec import assert_conforms
 
-KEY = {"Authorization": "Bearer sk-test"}
 SPEC = "2026-08-21"
 
 
 @pytest.fixture(autouse=True)
 def fresh_counters() -> None:
     api.reset_process_state()
-
-
-def add_fixture(http: TestClient, **fixture: Any) -> dict[str, Any]:
-    response = http.post("/__mock/fixtures", json=fixture, headers=KEY)
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 def refused(http: TestClient, **fixture: Any) -> dict[str, Any]:

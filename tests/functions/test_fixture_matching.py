@@ -10,9 +10,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from openai_mock.control import api, json_path
+from tests.support.mock_fixtures import KEY, add_fixture
 from tests.support.spec import assert_conforms
 
-KEY = {"Authorization": "Bearer sk-test"}
 WEATHER_TOOL: Any = {
     "type": "function",
     "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}},
@@ -22,12 +22,6 @@ WEATHER_TOOL: Any = {
 @pytest.fixture(autouse=True)
 def fresh_counters() -> None:
     api.reset_process_state()
-
-
-def add_fixture(http: TestClient, **fixture: Any) -> dict[str, Any]:
-    response = http.post("/__mock/fixtures", json=fixture, headers=KEY)
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 def say(client: openai.OpenAI, messages: Any, **options: Any) -> str | None:

@@ -13,20 +13,13 @@ from starlette.testclient import TestClient
 from openai_mock import clock
 from openai_mock.control import api
 from openai_mock.generation.tokens import count_tokens
+from tests.support.mock_fixtures import KEY, add_fixture
 from tests.support.spec import assert_conforms
-
-KEY = {"Authorization": "Bearer sk-test"}
 
 
 @pytest.fixture(autouse=True)
 def fresh_counters() -> None:
     api.reset_process_state()
-
-
-def add_fixture(http: TestClient, **fixture: Any) -> dict[str, Any]:
-    response = http.post("/__mock/fixtures", json=fixture, headers=KEY)
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 def test_request_values_fill_the_content(http: TestClient, client: openai.OpenAI) -> None:
