@@ -280,6 +280,7 @@ def serve(args: argparse.Namespace) -> None:
         _check_fixtures(args.webhooks, "--webhooks")
     _check_recording(args)
     _apply_options(args)
+    from openai_mock.generation import tokens
     from openai_mock.local.server import build_app
     from openai_mock.settings import get_settings, reset_settings
     from openai_mock.store import reset_stores
@@ -316,6 +317,7 @@ def serve(args: argparse.Namespace) -> None:
         uvicorn.run(WORKER_APP, factory=True, workers=args.workers, **options)
         return
     app: Any = build_app(found.path)
+    tokens.preload()
     if args.proxy or args.replay is not None:
         from openai_mock.local.recording import RecordReplayApp
 

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Match, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from openai_mock.errors import invalid_url, method_not_allowed
+from openai_mock.generation import tokens
 from openai_mock.local import scheduler
 from openai_mock.local.template import Template
 from openai_mock.settings import get_settings
@@ -139,4 +140,6 @@ def app_from_environment() -> TemplateRouter:
     OPENAI_MOCK_TEMPLATE), the settings it put in the environment."""
     from openai_mock.local.bundle import find_template
 
-    return build_app(find_template(None).path)
+    app = build_app(find_template(None).path)
+    tokens.preload()  # before the worker takes requests, as `serve` does for one process
+    return app
