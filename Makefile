@@ -45,12 +45,12 @@ check: $(VENV)/.installed-dev ## The inner loop: lint (no cfn-lint, no actionlin
 	$(BIN)/mypy
 	$(BIN)/python -m pytest tests/unit tests/functions
 
-lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, generated-requirements and contract drift
+lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, layer-lock and contract drift
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
-	$(BIN)/python tools/gen_requirements.py --check
+	$(BIN)/python tools/lock_layer.py --check
 	$(BIN)/python tools/gen_contract.py --check
 	$(BIN)/python tools/gen_catalog.py --check
 	$(BIN)/python tools/gen_null_fields.py --check
@@ -62,8 +62,8 @@ dist: $(VENV)/.installed-dev ## Build the sdist and the wheel into dist/ (python
 	$(BIN)/python -m build --outdir dist .
 	$(BIN)/twine check --strict dist/*
 
-requirements: ## Regenerate shared/requirements.txt (the layer's dependencies) from pyproject.toml
-	$(BIN)/python tools/gen_requirements.py
+lock: $(VENV)/.installed-dev ## Re-resolve shared/requirements.lock (the layer's pinned wheels for python3.13) from pyproject.toml
+	$(BIN)/python tools/lock_layer.py
 
 contract: $(VENV)/.installed-dev ## Regenerate tests/contract/data from ../shared/openapi
 	$(BIN)/python tools/gen_contract.py
@@ -108,7 +108,7 @@ build: $(VENV)/.installed-dev $(SAM) ## sam build without a container (STREAMING
 ifeq ($(STREAMING),stream)
 	$(BIN)/python tools/streaming_template.py --output .aws-sam/template.stream.yaml
 endif
-	$(SAM_ENV) $(SAM) build --template $(BUILD_TEMPLATE) --build-dir .aws-sam/build --cached --parallel
+	$(SAM_ENV) UV=$(abspath $(BIN)/uv) $(SAM) build --template $(BUILD_TEMPLATE) --build-dir .aws-sam/build --cached --parallel
 	$(BIN)/python tools/finish_build.py .aws-sam/build
 
 bench-peers: $(VENV)/.installed-dev ## openai-mock serve (1 and 2 workers) vs bare FastAPI vs aimock, wrk mix (~4 min; BENCH_SECONDS=10)
@@ -133,4 +133,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint requirements contract catalog bench bench-groups bench-peers bench-instructions bench-sqlite bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint lock contract catalog bench bench-groups bench-peers bench-instructions bench-sqlite bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz

@@ -33,7 +33,12 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tools import runtime_python  # noqa: E402  (the repository's own tools, once REPO is importable)
+
 BUILD = REPO / ".aws-sam" / "build"
+# The built layer's wheels are compiled for the Lambda runtime's Python (3.13): only it can import them.
+PYTHON = runtime_python.find()
 LAYER = BUILD / "ResponseGenerationLayer"
 LIMIT_UNZIPPED = 250 * 1024 * 1024
 TARGET_RATIO = 1.15
@@ -77,8 +82,10 @@ def _process_seconds(code: str, function_dir: Path, layer_dir: Path) -> float:
 def _run(code: str, function_dir: Path, layer_dir: Path, env: dict[str, str]) -> str:
     script = f"import sys; sys.path[:0] = [{str(function_dir)!r}, {str(layer_dir / 'python')!r}]\n{code}"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "AWS_DEFAULT_REGION": "us-east-1", **env}
+    if PYTHON is None:
+        raise SystemExit("package_size: no Python of the Lambda runtime's version here (tools/runtime_python.py)")
     return subprocess.run(
-        [sys.executable, "-I", "-S", "-B", "-c", script], check=True, cwd="/", env=env, capture_output=True, text=True
+        [str(PYTHON), "-I", "-S", "-B", "-c", script], check=True, cwd="/", env=env, capture_output=True, text=True
     ).stdout
 
 

@@ -8,28 +8,22 @@ ship the token encodings prepared, then ship bytecode.
    /var/task are read-only: without bytecode every cold start compiles every module it imports (FastAPI,
    pydantic, Starlette, the layer) and throws the result away. The .pyc files are written as
    "unchecked-hash" (PEP 552) so the zip round trip's rounded timestamps cannot invalidate them. Only a
-   Python of the runtime's version can write bytecode the runtime will load; any other version skips this
-   step (the build is still correct, just slower to start).
+   Python of the runtime's version can write bytecode the runtime will load: tools/runtime_python.py finds
+   one; without it this step is skipped (the build is still correct, just slower to start).
 3. The layer reads each token encoding's file on a container's first request to count tokens: ~100 ms of
    parsing for o200k_base, before tiktoken builds the encoding. What tiktoken builds it from is read here once
    and shipped pickled (`openai_mock.generation.tokens.PREPARED_DIR`), ~30 ms to load."""
 
 from __future__ import annotations
 
-import compileall
-import py_compile
 import re
+import subprocess
 import sys
 from pathlib import Path
 
+import runtime_python  # tools/, beside this script
+
 from openai_mock.generation import tokens
-
-
-def runtime_version(build_dir: Path) -> tuple[int, int] | None:
-    """The pythonX.Y runtime the built template declares (Globals), if any."""
-    match = re.search(r"Runtime:\s*python(\d+)\.(\d+)", (build_dir / "template.yaml").read_text())
-    return (int(match.group(1)), int(match.group(2))) if match else None
-
 
 # Inside the built layer's python/: the files of its dependencies that the mock never loads.
 NEVER_LOADED = ("bpe_openai/_bindings*.so",)
@@ -55,26 +49,18 @@ def ship_prepared_encodings(build_dir: Path) -> list[Path]:
 
 
 def compile_bytecode(build_dir: Path) -> bool:
-    wanted = runtime_version(build_dir)
-    if wanted != sys.version_info[:2]:
+    version = runtime_python.runtime_version(build_dir / "template.yaml")
+    python = runtime_python.find(version)
+    if python is None:
         print(
-            f"finish_build: Python {sys.version_info[0]}.{sys.version_info[1]} cannot write bytecode for the "
-            f"python{wanted[0] if wanted else '?'}.{wanted[1] if wanted else '?'} runtime; skipped"
+            f"finish_build: no Python {version[0]}.{version[1]} here (tools/runtime_python.py looks for one) to write "
+            "the runtime's bytecode; skipped: the build is correct, its cold starts are slower"
         )
         return True
-    targets = [path for path in sorted(build_dir.iterdir()) if path.is_dir()]
-    ok = all(
-        compileall.compile_dir(
-            target,
-            quiet=1,
-            workers=0,
-            rx=_NEVER_IMPORTED,
-            force=True,
-            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-        )
-        for target in targets
-    )
-    print(f"finish_build: bytecode written for {len(targets)} artifacts in {build_dir}")
+    targets = [str(path) for path in sorted(build_dir.iterdir()) if path.is_dir()]
+    command = [str(python), "-m", "compileall", "-q", "-j", "0", "-f", "--invalidation-mode", "unchecked-hash"]
+    ok = subprocess.run([*command, "-x", _NEVER_IMPORTED.pattern, *targets]).returncode == 0
+    print(f"finish_build: bytecode written by {python} for {len(targets)} artifacts in {build_dir}")
     return ok
 
 

@@ -3,19 +3,22 @@ every built function's `app.handler` imports with only the built layer and the s
 sys.path, and answers the events in events/ — the closest this machine gets to `sam local invoke`.
 Each function runs in its own clean interpreter (`python -I -S`), as in Lambda.
 
+The layer's wheels are compiled for the runtime (CPython 3.13), so the built functions run under a Python 3.13 of
+this machine (tools/runtime_python.py finds one; those tests skip, saying so, on a machine without one).
+
 `make test` runs `make build` first; run alone, these tests skip until `.aws-sam/build` exists."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from openai_mock.local.template import Template
 from tests.handlers.test_events import _EXPECTED_400, _EXPECTED_404
+from tools import runtime_python
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / ".aws-sam" / "build"
@@ -23,6 +26,13 @@ LAYER = BUILD / "ResponseGenerationLayer" / "python"
 TEMPLATE = Template(REPO / "template.yaml")
 
 pytestmark = pytest.mark.skipif(not (BUILD / "template.yaml").is_file(), reason="run `make build` first")
+RUNTIME = runtime_python.runtime_version()
+RUNTIME_PYTHON = runtime_python.find(RUNTIME)
+needs_runtime_python = pytest.mark.skipif(
+    RUNTIME_PYTHON is None,
+    reason=f"no Python {RUNTIME[0]}.{RUNTIME[1]} (the Lambda runtime's) here to run the built layer's wheels: "
+    "install one or set OPENAI_MOCK_RUNTIME_PYTHON (tools/runtime_python.py)",
+)
 
 # Runs inside the clean interpreter: the Lambda runtime's view (function code first, then /opt/python).
 _INVOKE = r"""
@@ -72,21 +82,37 @@ def test_layer_contents_are_at_python() -> None:
     assert wrapper.stat().st_mode & 0o111, "the streaming exec wrapper lost its executable bit in the build"
 
 
+@needs_runtime_python
 def test_layer_ships_bytecode_lambda_can_use() -> None:
-    """`make build` compiles the build (tools/finish_build.py): Lambda's /opt is read-only, so without shipped
-    bytecode every cold start would compile every module it imports. Unchecked-hash .pyc files stay valid
-    whatever timestamps the zip round trip leaves on the sources."""
-    import importlib.util
-
-    if sys.version_info[:2] != (3, 11):
-        pytest.skip("bytecode is only written by the runtime's Python version (3.11)")
+    """`make build` compiles the build (tools/finish_build.py) with the runtime's Python: Lambda's /opt is
+    read-only, so without shipped bytecode every cold start would compile every module it imports.
+    Unchecked-hash .pyc files stay valid whatever timestamps the zip round trip leaves on the sources."""
+    magic = subprocess.run(
+        [str(RUNTIME_PYTHON), "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    tag = f"cpython-{RUNTIME[0]}{RUNTIME[1]}"
     for module in ("openai_mock/web/app_factory.py", "fastapi/routing.py", "pydantic/main.py", "starlette/routing.py"):
-        cached = Path(importlib.util.cache_from_source(str(LAYER / module)))
+        source = LAYER / module
+        cached = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
         assert cached.is_file(), f"no bytecode shipped for {module}"
         header = cached.read_bytes()[:8]
-        assert header[:4] == importlib.util.MAGIC_NUMBER
+        assert header[:4].hex() == magic
         assert int.from_bytes(header[4:8], "little") == 0b01, f"{module}: not an unchecked-hash pyc"
     assert not list(LAYER.glob("numpy/*/tests/__pycache__/*.pyc")), "test suites of packages are not compiled"
+
+
+def test_layer_wheels_are_the_runtimes_and_the_locks() -> None:
+    """shared/Makefile installs shared/requirements.lock's wheels for the runtime, not for the building Python."""
+    tag = f"cpython-{RUNTIME[0]}{RUNTIME[1]}-x86_64-linux-gnu"
+    for extension in ("pydantic_core/_pydantic_core", "numpy/_core/_multiarray_umath", "tiktoken/_tiktoken"):
+        assert (LAYER / f"{extension}.{tag}.so").is_file(), f"{extension} is not built for {tag}"
+    lock = (REPO / "shared" / "requirements.lock").read_text()
+    for name, version in (("numpy", "numpy"), ("pydantic-core", "pydantic_core"), ("tiktoken", "tiktoken")):
+        pinned = next(line for line in lock.splitlines() if line.startswith(f"{name}=="))
+        assert (LAYER / f"{version}-{pinned.split('==')[1].split()[0]}.dist-info").is_dir(), pinned
 
 
 def test_layer_leaves_out_what_it_never_loads() -> None:
@@ -119,13 +145,14 @@ print(json.dumps({name: app.handler(event, None) for name, event in events.items
 """
 
 
+@needs_runtime_python
 @pytest.mark.parametrize("function", [f for f in TEMPLATE.functions if not f.routes], ids=lambda f: f.logical_id)
 def test_built_worker_consumes_its_queue_events(function) -> None:  # type: ignore[no-untyped-def]
     folder = REPO / "events" / function.code_uri_relative.name
     events = {path.stem: json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))}
     assert events, f"no events/ file for {function.logical_id}"
     run = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _INVOKE_WORKER, str(BUILD / function.logical_id), str(LAYER)],
+        [str(RUNTIME_PYTHON), "-I", "-S", "-c", _INVOKE_WORKER, str(BUILD / function.logical_id), str(LAYER)],
         input=json.dumps(events),
         capture_output=True,
         text=True,
@@ -138,6 +165,7 @@ def test_built_worker_consumes_its_queue_events(function) -> None:  # type: igno
     assert results == {name: {"batchItemFailures": []} for name in events}
 
 
+@needs_runtime_python
 @pytest.mark.parametrize("function", [f for f in TEMPLATE.functions if f.routes], ids=lambda f: f.logical_id)
 def test_built_handler_answers_its_events(function) -> None:  # type: ignore[no-untyped-def]
     events = _events_for(function)
@@ -145,7 +173,7 @@ def test_built_handler_answers_its_events(function) -> None:  # type: ignore[no-
     function_dir = BUILD / function.logical_id
     assert (function_dir / "app.py").is_file()
     run = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _INVOKE, str(function_dir), str(LAYER)],
+        [str(RUNTIME_PYTHON), "-I", "-S", "-c", _INVOKE, str(function_dir), str(LAYER)],
         input=json.dumps(events),
         capture_output=True,
         text=True,

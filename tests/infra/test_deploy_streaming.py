@@ -31,7 +31,7 @@ def test_handler_names_the_module_whose_app_is_served() -> None:
 
 
 def test_search_path_mirrors_the_python_runtime() -> None:
-    assert search_path("/var/task", (3, 11)) == ["/var/task", "/opt/python", "/opt/python/lib/python3.11/site-packages"]
+    assert search_path("/var/task", (3, 13)) == ["/var/task", "/opt/python", "/opt/python/lib/python3.13/site-packages"]
 
 
 def _free_port() -> int:

@@ -167,18 +167,49 @@ def test_table_keys_match_the_dynamodb_store() -> None:
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
 
-def test_runtime_is_python311_everywhere() -> None:
+def test_runtime_is_python313_everywhere() -> None:
+    """The functions, the layer's compatible runtimes, its build (shared/Makefile) and its lock agree on CPython
+    3.13 (Amazon Linux 2023); the package itself still installs on 3.11+."""
+    from tools import lock_layer
+
     globals_ = TEMPLATE.document["Globals"]["Function"]
-    assert globals_["Runtime"] == "python3.11"
+    assert globals_["Runtime"] == "python3.13"
     layer = TEMPLATE.document["Resources"]["ResponseGenerationLayer"]
-    assert layer["Metadata"]["BuildMethod"] == "python3.11"
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
     assert layer["Properties"]["ContentUri"] == "shared/"
+    layer_build = (REPO / "shared" / "Makefile").read_text()
+    assert f"--python-version {lock_layer.PYTHON_VERSION} " in layer_build
+    assert f"--python-platform {lock_layer.PLATFORM} " in layer_build
+    assert "--require-hashes -r requirements.lock" in layer_build
+    assert lock_layer.PYTHON_VERSION == "3.13"
     assert 'requires-python = ">=3.11"' in (REPO / "pyproject.toml").read_text()
 
 
-def test_layer_requirements_are_generated_from_pyproject() -> None:
+def test_layer_lock_is_resolved_from_pyproject() -> None:
     import subprocess
     import sys
 
-    check = subprocess.run([sys.executable, "tools/gen_requirements.py", "--check"], cwd=REPO, capture_output=True)
+    from packaging.requirements import Requirement
+
+    from tools import lock_layer
+
+    check = subprocess.run([sys.executable, "tools/lock_layer.py", "--check"], cwd=REPO, capture_output=True)
     assert check.returncode == 0, check.stderr.decode()
+    # Every dependency is pinned, with hashes, at a version its pyproject.toml range admits.
+    lock = lock_layer.TARGET.read_text()
+    pins = dict(line.split(" ")[0].split("==") for line in lock.splitlines() if "==" in line)
+    for dependency in map(Requirement, lock_layer.dependencies()):
+        name = dependency.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not in the lock"
+        assert dependency.specifier.contains(pins[name]), f"{name}=={pins[name]} is outside {dependency.specifier}"
+    assert lock.count("--hash=sha256:") >= len(pins)
+
+
+def test_layer_lock_check_notices_a_changed_dependency(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools import lock_layer
+
+    assert lock_layer.is_current()
+    changed = [*lock_layer.dependencies(), "six>=1"]
+    monkeypatch.setattr(lock_layer, "dependencies", lambda: changed)
+    assert not lock_layer.is_current()
