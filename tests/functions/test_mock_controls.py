@@ -281,6 +281,27 @@ def test_fixtures_file_applies_to_every_tenant(
         assert ask(client_for(key), "ping").choices[0].message.content == "pong"
 
 
+def test_a_broken_fixtures_file_is_named_where_fixtures_are_used(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, client: openai.OpenAI
+) -> None:
+    """A deployment whose fixtures file is missing or wrong: what needs fixtures answers OpenAI's 500 naming the
+    file and the problem (not a bare server error); what does not (listing models) answers as usual."""
+    path = tmp_path / "fixtures.yaml"
+    monkeypatch.setenv("OPENAI_MOCK_FIXTURES_FILE", str(path))
+    reset_settings()
+    assert [model.id for model in client.models.list()]
+    with pytest.raises(openai.InternalServerError) as missing:
+        ask(client, "ping")
+    assert f"OPENAI_MOCK_FIXTURES_FILE={path}" in missing.value.message
+    assert "No such file or directory" in missing.value.message
+    assert missing.value.body["code"] == "mock_fixtures_file"  # type: ignore[index]
+    path.write_text("fixtures:\n  - match: {contains: ping}\n    respons: {content: pong}\n")
+    with pytest.raises(openai.InternalServerError, match="respons"):
+        ask(client, "ping")
+    path.write_text("fixtures:\n  - match: {contains: ping}\n    response: {content: pong}\n")
+    assert ask(client, "ping").choices[0].message.content == "pong"  # read again once it is fixed
+
+
 # --------------------------------------------------------------------------------------------- faults
 
 

@@ -134,7 +134,18 @@ def _read_byte_files(entry: Any, folder: Path, index: int) -> None:
 
 def deployment_fixtures() -> tuple[dict[str, Any], ...]:
     path = get_settings().fixtures_file
-    return _file_fixtures(path) if path else ()
+    if not path:
+        return ()
+    try:
+        return _file_fixtures(path)
+    except Exception as error:  # the deployment's file, not the request: say what is wrong; read again next time
+        detail = " ".join(str(error).split())[:400] or type(error).__name__
+        raise OpenAIError(
+            500,
+            f"The mock's fixtures file (OPENAI_MOCK_FIXTURES_FILE={path}) cannot be used: {detail}",
+            type="server_error",
+            code="mock_fixtures_file",
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------- matching
