@@ -471,11 +471,12 @@ def token_bytes(token_ids: Sequence[int], model: str = "gpt-4o") -> list[bytes]:
     return [encoder.decode_single_token_bytes(token) for token in token_ids]
 
 
-def split_on_tokens(text: str, model: str = "gpt-4o") -> list[str]:
-    """`text` cut on token boundaries, joining tokens whose bytes only form characters together."""
+def split_on_tokens(text: str, model: str = "gpt-4o", encoded: Sequence[int] | None = None) -> list[str]:
+    """`text` cut on token boundaries, joining tokens whose bytes only form characters together.
+    `encoded`: the text's tokens, when already known (the answer's builder knows them)."""
     pieces: list[str] = []
     pending = b""
-    for raw in token_bytes(tokens.encode(text, model), model):
+    for raw in token_bytes(tokens.encode(text, model) if encoded is None else encoded, model):
         pending += raw
         try:
             pieces.append(pending.decode("utf-8"))
