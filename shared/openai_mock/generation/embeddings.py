@@ -82,6 +82,7 @@ _ADA_OFFSET = 1.5
 # --------------------------------------------------------------------------- vectors
 
 
+@lru_cache(maxsize=1 << 16)  # features are words, word pairs and trigrams: texts share most of them
 def _stable_hash(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
 
@@ -139,17 +140,27 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return (matrix / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
 
 
+def _project(text: str, model: str) -> np.ndarray:
+    """The text's features projected to the model's native size (not normalised yet)."""
+    indexes, weights = _sparse(text)
+    return weights @ _projection(model)[indexes]  # type: ignore[no-any-return]
+
+
+# The projections of the last texts embedded (up to 4 KB each: ~6-12 KB a row), as a client embeds the same texts
+# again (a query, a document re-indexed); the rest of the work on a row (normalising, shortening) stays per request.
+_CACHED_TEXT = 4096
+_projected = lru_cache(maxsize=256)(_project)
+
+
 def embed_array(texts: Sequence[str], model: str, dimensions: int | None = None) -> np.ndarray:
     """Unit-length float32 vectors, one row per text: same (model, text, dimensions) → same row."""
     import numpy as np
 
     if model not in NATIVE_DIMENSIONS:
         raise ValueError(f"{model!r} is not an embedding model")
-    projection = _projection(model)
-    rows = np.empty((len(texts), projection.shape[1]), dtype=np.float32)
+    rows = np.empty((len(texts), NATIVE_DIMENSIONS[model]), dtype=np.float32)
     for row, text in enumerate(texts):
-        indexes, weights = _sparse(text)
-        rows[row] = weights @ projection[indexes]
+        rows[row] = _projected(text, model) if len(text) <= _CACHED_TEXT else _project(text, model)
     rows = _normalise_rows(rows)
     if model == "text-embedding-ada-002":
         rows = _normalise_rows(rows + np.float32(_ADA_OFFSET) * _common_direction(model))
