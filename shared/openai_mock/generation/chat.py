@@ -570,7 +570,9 @@ def _scripted_choice(
 ) -> ChoiceResult:
     model = request["model"]
     if not script.tool_calls:
-        fitted = text.fit(script.content or "", model=model, max_tokens=budget, stop=_stop_list(request))
+        content = script.content or ""
+        encoded = tokens.encode_scripted(content, model)
+        fitted = text.fit(content, model=model, max_tokens=budget, stop=_stop_list(request), encoded=encoded)
         answer: dict[str, Any] = {"role": "assistant", "content": fitted.text, "refusal": None}
         return ChoiceResult(answer, fitted.finish_reason, fitted.token_count, fitted.tokens)
     legacy = not request.get("tools") and bool(request.get("functions"))
