@@ -828,13 +828,14 @@ def stream_events(
     head = json_bytes(_chunk_head(completion))[:-1]  # the fields, without the closing brace
     opening = b"data: " + head + b',"choices":['
     closing = b'],"usage":null}\n\n' if include_usage else b"]}\n\n"
+    content_closing = b'},"logprobs":null,"finish_reason":null}' + closing
     content_openings: dict[int, bytes] = {}
     for index, delta, finish, logprobs in _deltas(completion, content_tokens):
         if logprobs is None and finish is None and len(delta) == 1 and "content" in delta:
             start = content_openings.get(index)
             if start is None:
                 start = content_openings[index] = opening + b'{"index":%d,"delta":{"content":' % index
-            yield start + json_bytes(delta["content"]) + b'},"logprobs":null,"finish_reason":null}' + closing
+            yield b"".join((start, json_bytes(delta["content"]), content_closing))
             continue
         choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
         yield opening + json_bytes(choice) + closing
