@@ -140,33 +140,47 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return (matrix / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
 
 
-def _project(text: str, model: str) -> np.ndarray:
-    """The text's features projected to the model's native size (not normalised yet)."""
-    indexes, weights = _sparse(text)
-    return weights @ _projection(model)[indexes]  # type: ignore[no-any-return]
-
-
-# The projections of the last texts embedded (up to 4 KB each: ~6-12 KB a row), as a client embeds the same texts
-# again (a query, a document re-indexed); the rest of the work on a row (normalising, shortening) stays per request.
-_CACHED_TEXT = 4096
-_projected = lru_cache(maxsize=256)(_project)
-
-
 def embed_array(texts: Sequence[str], model: str, dimensions: int | None = None) -> np.ndarray:
     """Unit-length float32 vectors, one row per text: same (model, text, dimensions) → same row."""
     import numpy as np
 
     if model not in NATIVE_DIMENSIONS:
         raise ValueError(f"{model!r} is not an embedding model")
-    rows = np.empty((len(texts), NATIVE_DIMENSIONS[model]), dtype=np.float32)
+    if not texts:
+        return _rows(texts, model, dimensions)
+    # Each row depends on its own text only (normalised row by row), so a row made alone is the row made in a batch.
+    return np.stack(
+        [
+            _row(text, model, dimensions) if len(text) <= _CACHED_TEXT else _rows([text], model, dimensions)[0]
+            for text in texts
+        ]
+    )
+
+
+def _rows(texts: Sequence[str], model: str, dimensions: int | None) -> np.ndarray:
+    import numpy as np
+
+    projection = _projection(model)
+    rows = np.empty((len(texts), projection.shape[1]), dtype=np.float32)
     for row, text in enumerate(texts):
-        rows[row] = _projected(text, model) if len(text) <= _CACHED_TEXT else _project(text, model)
+        indexes, weights = _sparse(text)
+        rows[row] = weights @ projection[indexes]
     rows = _normalise_rows(rows)
     if model == "text-embedding-ada-002":
         rows = _normalise_rows(rows + np.float32(_ADA_OFFSET) * _common_direction(model))
     if dimensions is not None and dimensions < rows.shape[1]:
         rows = _normalise_rows(rows[:, :dimensions])
     return rows
+
+
+# The rows of the last texts embedded (texts up to 4 KB; a row is 6-12 KB), as a client embeds the same texts again
+# (a query, a document re-indexed). Never handed out: `embed_array` stacks copies.
+_CACHED_TEXT = 4096
+
+
+@lru_cache(maxsize=256)
+def _row(text: str, model: str, dimensions: int | None) -> np.ndarray:
+    return _rows([text], model, dimensions)[0]
 
 
 def embed(
