@@ -121,22 +121,36 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
     if not question:
         return None
     probe = question if len(question) <= _SHORT else question[:300]
-    if _SYMBOLS.search(probe) is None and _TRIGGERS.isdisjoint(re.findall(r"[a-z]+", probe.lower())):
+    symbols = _SYMBOLS.search(probe)
+    words = re.findall(r"[a-z]+", probe.lower())
+    if symbols is None and _TRIGGERS.isdisjoint(words):
         return None
-    earlier = [_text(m.get("content")) for m in messages[:index] if m.get("role") in ("user", "system", "developer")]
-    answers: tuple[Callable[[], str | None], ...] = (
+    short = len(question) <= _SHORT
+    # Arithmetic needs a digit, or a number word to write as one: a short ASCII question without symbols (so without
+    # digits) has its number words among `words` (unless a comma it drops joins two into one).
+    numberless = (
+        short
+        and symbols is None
+        and question.isascii()
+        and "," not in question
+        and _NUMBER_WORDS.keys().isdisjoint(words)
+    )
+    answers: list[Callable[[], str | None]] = [
         lambda: _verbatim(question),
         lambda: code.answer(probe),
         lambda: _counting(question),
-    )
-    if len(question) <= _SHORT:
-        answers += (
+    ]
+    if short:
+        earlier = [
+            _text(m.get("content")) for m in messages[:index] if m.get("role") in ("user", "system", "developer")
+        ]
+        answers += [
             lambda: _recall(question, earlier),
             lambda: _conversion(question),
-            lambda: _arithmetic(question),
+            lambda: None if numberless else _arithmetic(question),
             lambda: _date(question, created),
             lambda: _fact(question),
-        )
+        ]
     for answer in answers:
         found = answer()
         if found is not None:
