@@ -82,7 +82,7 @@ _ADA_OFFSET = 1.5
 # --------------------------------------------------------------------------- vectors
 
 
-@lru_cache(maxsize=1 << 16)  # features are words, word pairs and trigrams: texts share most of them
+@lru_cache(maxsize=1 << 14)  # words, word pairs and trigrams: texts share most of them (~2 MB when full)
 def _stable_hash(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
 
