@@ -7,13 +7,17 @@ import json
 import random
 from collections.abc import Mapping
 
+# What `json.dumps(material, sort_keys=True, separators=(",", ":"), default=str)` makes, without building the
+# encoder again for every request.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
 
 def seeded_rng(material: object, seed: int | str | None = None) -> random.Random:
     """A Random seeded by the seed (request header or deployment setting) mixed with the request.
 
     Mixing the request in keeps different prompts different under one deployment-wide seed; without
     any seed the request alone decides, so identical requests still get identical answers."""
-    canonical = json.dumps(material, sort_keys=True, separators=(",", ":"), default=str)
+    canonical = _CANONICAL.encode(material)
     digest = hashlib.sha256(f"{seed if seed is not None else ''}|{canonical}".encode()).digest()
     return random.Random(int.from_bytes(digest[:16], "big"))
 

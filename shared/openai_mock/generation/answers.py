@@ -108,6 +108,7 @@ _TRIGGERS = frozenset(
     ]
 )
 _SYMBOLS = re.compile(r"[\d+*/^=]")
+_DIGIT = re.compile(r"\d")
 _SHORT = 600  # longer questions are texts to work on: only say/repeat, counting and code apply to them
 
 
@@ -120,22 +121,36 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
     if not question:
         return None
     probe = question if len(question) <= _SHORT else question[:300]
-    if _SYMBOLS.search(probe) is None and _TRIGGERS.isdisjoint(re.findall(r"[a-z]+", probe.lower())):
+    symbols = _SYMBOLS.search(probe)
+    words = re.findall(r"[a-z]+", probe.lower())
+    if symbols is None and _TRIGGERS.isdisjoint(words):
         return None
-    earlier = [_text(m.get("content")) for m in messages[:index] if m.get("role") in ("user", "system", "developer")]
-    answers: tuple[Callable[[], str | None], ...] = (
+    short = len(question) <= _SHORT
+    # Arithmetic needs a digit, or a number word to write as one: a short ASCII question without symbols (so without
+    # digits) has its number words among `words` (unless a comma it drops joins two into one).
+    numberless = (
+        short
+        and symbols is None
+        and question.isascii()
+        and "," not in question
+        and _NUMBER_WORDS.keys().isdisjoint(words)
+    )
+    answers: list[Callable[[], str | None]] = [
         lambda: _verbatim(question),
         lambda: code.answer(probe),
         lambda: _counting(question),
-    )
-    if len(question) <= _SHORT:
-        answers += (
+    ]
+    if short:
+        earlier = [
+            _text(m.get("content")) for m in messages[:index] if m.get("role") in ("user", "system", "developer")
+        ]
+        answers += [
             lambda: _recall(question, earlier),
             lambda: _conversion(question),
-            lambda: _arithmetic(question),
+            lambda: None if numberless else _arithmetic(question),
             lambda: _date(question, created),
             lambda: _fact(question),
-        )
+        ]
     for answer in answers:
         found = answer()
         if found is not None:
@@ -248,10 +263,21 @@ _NUMBER_WORDS |= {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "
 _NUMBER_WORDS |= {"ninety": "90", "hundred": "100", "thousand": "1000"}
 
 
-def _arithmetic(question: str) -> str | None:
+# Only the number words: every other word of `[a-z]+` would be put back as it was.
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+
+
+def _with_digits(question: str) -> str:
+    """The question lowered, without commas, its number words written as digits."""
     lowered = question.lower().replace(",", "")
-    lowered = re.sub(r"\b[a-z]+\b", lambda m: _NUMBER_WORDS.get(m[0], m[0]), lowered)
-    if not any(char.isdigit() for char in lowered):
+    if any(word in lowered for word in _NUMBER_WORDS):  # (a substring test: cheaper than the regex's scan)
+        lowered = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m[0]], lowered)
+    return lowered
+
+
+def _arithmetic(question: str) -> str | None:
+    lowered = _with_digits(question)
+    if not any(map(str.isdigit, lowered)):
         return None
     special = re.search(r"\b(\d+)\s*(?:factorial|!)|factorial of (\d+)", lowered)
     if special:
@@ -369,6 +395,9 @@ def _convert_temperature(value: float, source: str, target: str) -> float:
 
 def _conversion(question: str) -> str | None:
     lowered = question.lower().replace(",", "")
+    # Without a digit the first pattern can only take dots for its number (no float), the second needs "how many".
+    if "how many" not in lowered and _DIGIT.search(lowered) is None:
+        return None
     match = _CONVERSIONS[0].search(lowered)
     if match:
         raw, source, target = match[1], match[2], match[3]
@@ -407,7 +436,9 @@ def _subject_text(question: str) -> str | None:
 
 def _counting(question: str) -> str | None:
     lowered = question.lower()
-    if not re.search(r"\bhow many\b|\bcount\b|\bnumber of\b", lowered):
+    if not ("how many" in lowered or "count" in lowered or "number of" in lowered) or not re.search(
+        r"\bhow many\b|\bcount\b|\bnumber of\b", lowered
+    ):
         return None
     letter = re.search(
         r"how many (?:times does )?(?:the letter )?[\"']?([a-z])[\"']?(?:'s|s)?\b.*?\b(?:in|does)\s+[\"“']?([A-Za-z]+)",
@@ -442,9 +473,13 @@ def _counting(question: str) -> str | None:
 
 # --------------------------------------------------------------------------------------------- date and time
 
+_DATE_WORDS = ("date", "day", "year", "time", "month")
+
 
 def _date(question: str, created: int) -> str | None:
     lowered = question.lower()
+    if not any(word in lowered for word in _DATE_WORDS):  # every pattern below holds one of them
+        return None
     now = dt.datetime.fromtimestamp(created, dt.UTC)
     if re.search(
         r"\b(?:today'?s date|date today|the date|what day is (?:it|today)|which day is it|current date)\b", lowered
@@ -479,15 +514,24 @@ def _date(question: str, created: int) -> str | None:
 
 def _fact(question: str) -> str | None:  # noqa: C901
     lowered = question.lower().rstrip("?.! ")
-    asked = re.search(
-        r"\b(capital|currency|continent)\b(?: city)? (?:of|in|for|does|is used in)\s+(?:the\s+)?"
-        r"([a-z .'-]+?)(?:\s+use)?$",
-        lowered,
+    # Each pattern's own words first: a substring test is cheaper than the regex's scan.
+    asks_country = any(word in lowered for word in ("capital", "currency", "continent", "money"))
+    asked = (
+        re.search(
+            r"\b(capital|currency|continent)\b(?: city)? (?:of|in|for|does|is used in)\s+(?:the\s+)?"
+            r"([a-z .'-]+?)(?:\s+use)?$",
+            lowered,
+        )
+        if asks_country
+        else None
     )
     if not asked:
-        asked_rev = re.search(r"(?:what is|what's|whats)\s+([a-z .'-]+?)'s\s+(capital|currency)", lowered)
-        asked_on = re.search(r"(?:which|what) continent is ([a-z .'-]+?) (?:in|on|part of)", lowered)
-        asked_money = re.search(r"\b(?:currency|money)\b.*\b(?:in|of|for)\s+(?:the\s+)?([a-z .'-]+)$", lowered)
+        if not asks_country:
+            asked_rev = asked_on = asked_money = None
+        else:
+            asked_rev = re.search(r"(?:what is|what's|whats)\s+([a-z .'-]+?)'s\s+(capital|currency)", lowered)
+            asked_on = re.search(r"(?:which|what) continent is ([a-z .'-]+?) (?:in|on|part of)", lowered)
+            asked_money = re.search(r"\b(?:currency|money)\b.*\b(?:in|of|for)\s+(?:the\s+)?([a-z .'-]+)$", lowered)
         if asked_rev:
             kind, place = asked_rev[2], asked_rev[1]
         elif asked_on:
@@ -506,7 +550,11 @@ def _fact(question: str) -> str | None:  # noqa: C901
             if kind == "currency":
                 return f"The currency of {country.name} is the {country.currency}."
             return f"{country.name} is in {country.continent}."
-    of_city = re.search(r"(?:which|what) country is ([a-z .'-]+?) (?:the capital of|in)", lowered)
+    of_city = (
+        None
+        if "country" not in lowered
+        else re.search(r"(?:which|what) country is ([a-z .'-]+?) (?:the capital of|in)", lowered)
+    )
     if of_city and of_city[1] in facts.capitals():
         country = facts.capitals()[of_city[1]]
         return f"{country.capital} is the capital of {country.name}."
@@ -542,11 +590,13 @@ def _fact(question: str) -> str | None:  # noqa: C901
                 return f"{planet.name} is planet number {number} from the Sun."
         if re.search(r"\blist\b|\bname\b|\bwhat are\b", lowered):
             return "The planets, in order from the Sun: " + ", ".join(p.name for p in facts.PLANETS) + "."
-    moons = re.search(r"how many moons does (\w+) have", lowered)
+    moons = re.search(r"how many moons does (\w+) have", lowered) if "moons" in lowered else None
     if moons and facts.planet(moons[1]):
         planet = facts.planet(moons[1])
         assert planet is not None
         return f"{planet.name} has {planet.moons} known moon{'s' if planet.moons != 1 else ''}."
+    if "symbol" not in lowered and "what element is" not in lowered:
+        return None
     symbol = re.search(r"(?:chemical )?symbol (?:for|of) ([a-z]+)", lowered)
     if symbol and symbol[1] in facts.ELEMENTS:
         return f"The chemical symbol for {symbol[1]} is {facts.ELEMENTS[symbol[1]]}."

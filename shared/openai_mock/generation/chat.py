@@ -24,6 +24,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from openai_mock.generation import answers, extract, schema_values, text, tokens
+from openai_mock.generation.streaming import DONE
+from openai_mock.json_bytes import json_bytes
 
 # Chat framing, as OpenAI counts it: every message costs 3 tokens plus its encoded role, content
 # and name (+1 for a name), and the reply is primed with 3 more.
@@ -568,7 +570,9 @@ def _scripted_choice(
 ) -> ChoiceResult:
     model = request["model"]
     if not script.tool_calls:
-        fitted = text.fit(script.content or "", model=model, max_tokens=budget, stop=_stop_list(request))
+        content = script.content or ""
+        encoded = tokens.encode_scripted(content, model)
+        fitted = text.fit(content, model=model, max_tokens=budget, stop=_stop_list(request), encoded=encoded)
         answer: dict[str, Any] = {"role": "assistant", "content": fitted.text, "refusal": None}
         return ChoiceResult(answer, fitted.finish_reason, fitted.token_count, fitted.tokens)
     legacy = not request.get("tools") and bool(request.get("functions"))
@@ -679,9 +683,11 @@ def build_chat_completion(
     reasoning: bool = False,
     script: Scripted | None = None,
     prompt: PromptCount | None = None,
+    tokens_out: list[list[int]] | None = None,
 ) -> dict[str, Any]:
     """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says;
-    `prompt` is the request's count when the caller already made it."""
+    `prompt` is the request's count when the caller already made it; `tokens_out` (a list) receives each choice's
+    content tokens, in order (empty when the builder did not encode it: tool calls), for `stream_events`."""
     model = request["model"]
     chosen = plan(request)
     budget = output_budget(request)
@@ -706,6 +712,8 @@ def build_chat_completion(
                 result = _text_choice(request, chosen.kind, choice_rng, remaining, prompt.question, created)
         hidden += thinking
         completion_tokens += result.completion_tokens + thinking
+        if tokens_out is not None:
+            tokens_out.append(result.content_tokens)
         logprobs = None
         if request.get("logprobs"):
             entries = token_logprobs(result.content_tokens, model, request.get("top_logprobs") or 0, choice_rng)
@@ -801,34 +809,73 @@ def _rejected_prediction_tokens(request: Mapping[str, Any], choices: list[dict[s
 def stream_chunks(completion: Mapping[str, Any], include_usage: bool) -> Iterator[dict[str, Any]]:
     """The completion as the real stream sends it: per choice a role chunk, content deltas on token
     boundaries (tool calls: id + name, then argument fragments), a finish chunk; then the usage chunk."""
-    model = completion["model"]
-    head = {
+    head = _chunk_head(completion)
+    tail = {"usage": None} if include_usage else {}
+    for index, delta, finish, logprobs in _deltas(completion, None):
+        choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
+        yield {**head, "choices": [choice], **tail}
+    if include_usage:
+        yield {**head, "choices": [], "usage": completion["usage"]}
+
+
+def stream_events(
+    completion: Mapping[str, Any], include_usage: bool, content_tokens: Sequence[Sequence[int]] | None = None
+) -> Iterator[bytes]:
+    """The stream's events, `data: [DONE]` last: `chat_style(stream_chunks(completion, include_usage))` byte for
+    byte, for less work. The fields every chunk repeats are encoded once, a plain content delta is its text's JSON
+    between constant bytes, and the content is cut on the tokens its builder made (`content_tokens`, one list per
+    choice, as `build_chat_completion` reports them), not encoded again."""
+    head = json_bytes(_chunk_head(completion))[:-1]  # the fields, without the closing brace
+    opening = b"data: " + head + b',"choices":['
+    closing = b'],"usage":null}\n\n' if include_usage else b"]}\n\n"
+    content_closing = b'},"logprobs":null,"finish_reason":null}' + closing
+    content_openings: dict[int, bytes] = {}
+    for index, delta, finish, logprobs in _deltas(completion, content_tokens):
+        if logprobs is None and finish is None and len(delta) == 1 and "content" in delta:
+            start = content_openings.get(index)
+            if start is None:
+                start = content_openings[index] = opening + b'{"index":%d,"delta":{"content":' % index
+            yield b"".join((start, json_bytes(delta["content"]), content_closing))
+            continue
+        choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
+        yield opening + json_bytes(choice) + closing
+    if include_usage:
+        yield b"data: " + head + b',"choices":[],"usage":' + json_bytes(completion["usage"]) + b"}\n\n"
+    yield DONE
+
+
+def _chunk_head(completion: Mapping[str, Any]) -> dict[str, Any]:
+    return {
         "id": completion["id"],
         "object": "chat.completion.chunk",
         "created": completion["created"],
-        "model": model,
+        "model": completion["model"],
         "service_tier": completion.get("service_tier", "default"),
         "system_fingerprint": completion["system_fingerprint"],
     }
-    tail = {"usage": None} if include_usage else {}
 
-    def chunk(index: int, delta: dict[str, Any], finish: str | None = None, logprobs: Any = None) -> dict[str, Any]:
-        choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
-        return {**head, "choices": [choice], **tail}
 
-    for choice in completion["choices"]:
+def _deltas(
+    completion: Mapping[str, Any], content_tokens: Sequence[Sequence[int]] | None
+) -> Iterator[tuple[int, dict[str, Any], str | None, Any]]:
+    """Each chunk's (choice index, delta, finish reason, logprobs), in the stream's order."""
+    model = completion["model"]
+    for position, choice in enumerate(completion["choices"]):
         index, message = choice["index"], choice["message"]
         if message.get("audio") is not None:  # spoken answers stream `delta.audio`, never `content`
-            yield chunk(index, {"role": "assistant", "content": None, "refusal": None})
+            yield index, {"role": "assistant", "content": None, "refusal": None}, None, None
             for audio_delta in _audio_deltas(message["audio"], model):
-                yield chunk(index, {"audio": audio_delta})
-            yield chunk(index, {}, choice["finish_reason"])
+                yield index, {"audio": audio_delta}, None, None
+            yield index, {}, choice["finish_reason"], None
             continue
-        yield chunk(index, {"role": "assistant", "content": "", "refusal": None})
+        yield index, {"role": "assistant", "content": "", "refusal": None}, None, None
         entries = (choice.get("logprobs") or {}).get("content") or []
-        for position, piece in enumerate(text.split_on_tokens(message.get("content") or "", model)):
-            logprobs = {"content": entries[position : position + 1], "refusal": None} if entries else None
-            yield chunk(index, {"content": piece}, logprobs=logprobs)
+        # The builder's tokens of a non-empty content (a scripted answer with tool calls reports none: encoded).
+        known = content_tokens[position] if content_tokens and position < len(content_tokens) else None
+        content = message.get("content") or ""
+        for offset, piece in enumerate(text.split_on_tokens(content, model, known or None)):
+            logprobs = {"content": entries[offset : offset + 1], "refusal": None} if entries else None
+            yield index, {"content": piece}, None, logprobs
         for call_index, call in enumerate(message.get("tool_calls") or []):
             opening = {
                 "index": call_index,
@@ -836,17 +883,15 @@ def stream_chunks(completion: Mapping[str, Any], include_usage: bool) -> Iterato
                 "type": "function",
                 "function": {"name": call["function"]["name"], "arguments": ""},
             }
-            yield chunk(index, {"tool_calls": [opening]})
+            yield index, {"tool_calls": [opening]}, None, None
             for fragment in fragments(call["function"]["arguments"], model):
-                yield chunk(index, {"tool_calls": [{"index": call_index, "function": {"arguments": fragment}}]})
+                yield index, {"tool_calls": [{"index": call_index, "function": {"arguments": fragment}}]}, None, None
         if message.get("function_call"):
             call = message["function_call"]
-            yield chunk(index, {"function_call": {"name": call["name"], "arguments": ""}})
+            yield index, {"function_call": {"name": call["name"], "arguments": ""}}, None, None
             for fragment in fragments(call["arguments"], model):
-                yield chunk(index, {"function_call": {"arguments": fragment}})
-        yield chunk(index, {}, choice["finish_reason"])
-    if include_usage:
-        yield {**head, "choices": [], "usage": completion["usage"]}
+                yield index, {"function_call": {"arguments": fragment}}, None, None
+        yield index, {}, choice["finish_reason"], None
 
 
 def fragments(arguments: str, model: str, tokens_per_fragment: int = 3) -> list[str]:

@@ -219,11 +219,19 @@ def nouns(question: str, limit: int = 3) -> list[str]:
     return words[:limit]
 
 
+# A word `_ASKS_CODE` cannot match without (each of its alternatives names one).
+_CODE_VERBS = ("write", "give", "show", "create", "implement", "generate", "make", "need", "provide", "code", "solve")
+
+
 def answer(question: str) -> str | None:
     """A fenced code answer when the question asks for code, else None."""
+    if question.isascii():  # (outside ASCII, case-insensitive matching has folds `lower` does not make)
+        lowered = question.lower()
+        if not any(verb in lowered for verb in _CODE_VERBS):
+            return None
     language = language_of(question)
-    if not _ASKS_CODE.search(question) or (
-        language is None and not re.search(r"\bcode\b|\bfunction\b", question, re.I)
+    if (language is None and not re.search(r"\bcode\b|\bfunction\b", question, re.I)) or not _ASKS_CODE.search(
+        question
     ):
         return None
     language = language or "python"

@@ -82,6 +82,7 @@ _ADA_OFFSET = 1.5
 # --------------------------------------------------------------------------- vectors
 
 
+@lru_cache(maxsize=1 << 14)  # words, word pairs and trigrams: texts share most of them (~2 MB when full)
 def _stable_hash(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
 
@@ -145,6 +146,20 @@ def embed_array(texts: Sequence[str], model: str, dimensions: int | None = None)
 
     if model not in NATIVE_DIMENSIONS:
         raise ValueError(f"{model!r} is not an embedding model")
+    if not texts:
+        return _rows(texts, model, dimensions)
+    # Each row depends on its own text only (normalised row by row), so a row made alone is the row made in a batch.
+    return np.stack(
+        [
+            _row(text, model, dimensions) if len(text) <= _CACHED_TEXT else _rows([text], model, dimensions)[0]
+            for text in texts
+        ]
+    )
+
+
+def _rows(texts: Sequence[str], model: str, dimensions: int | None) -> np.ndarray:
+    import numpy as np
+
     projection = _projection(model)
     rows = np.empty((len(texts), projection.shape[1]), dtype=np.float32)
     for row, text in enumerate(texts):
@@ -156,6 +171,16 @@ def embed_array(texts: Sequence[str], model: str, dimensions: int | None = None)
     if dimensions is not None and dimensions < rows.shape[1]:
         rows = _normalise_rows(rows[:, :dimensions])
     return rows
+
+
+# The rows of the last texts embedded (texts up to 4 KB; a row is 6-12 KB), as a client embeds the same texts again
+# (a query, a document re-indexed). Never handed out: `embed_array` stacks copies.
+_CACHED_TEXT = 4096
+
+
+@lru_cache(maxsize=256)
+def _row(text: str, model: str, dimensions: int | None) -> np.ndarray:
+    return _rows([text], model, dimensions)[0]
 
 
 def embed(

@@ -466,16 +466,33 @@ def token_strings(token_ids: Sequence[int], model: str = "gpt-4o") -> list[str]:
     return [encoder.decode_single_token_bytes(token).decode("utf-8", errors="replace") for token in token_ids]
 
 
+# Each token's bytes, per encoding, as streams and logprobs have asked for them (at most the vocabulary: a dict
+# look-up instead of a call into the tokenizer per token).
+_TOKEN_BYTES: dict[str, dict[int, bytes]] = {}
+
+
 def token_bytes(token_ids: Sequence[int], model: str = "gpt-4o") -> list[bytes]:
-    encoder = tokens.encoding(tokens.encoding_name_for_model(model))
-    return [encoder.decode_single_token_bytes(token) for token in token_ids]
+    name = tokens.encoding_name_for_model(model)
+    known = _TOKEN_BYTES.setdefault(name, {})
+    try:
+        return [known[token] for token in token_ids]
+    except KeyError:
+        decode = tokens.encoding(name).decode_single_token_bytes
+        for token in token_ids:
+            if token not in known:
+                known[token] = decode(token)  # an id outside the vocabulary raises KeyError, as before
+        return [known[token] for token in token_ids]
 
 
-def split_on_tokens(text: str, model: str = "gpt-4o") -> list[str]:
-    """`text` cut on token boundaries, joining tokens whose bytes only form characters together."""
+def split_on_tokens(text: str, model: str = "gpt-4o", encoded: Sequence[int] | None = None) -> list[str]:
+    """`text` cut on token boundaries, joining tokens whose bytes only form characters together.
+    `encoded`: the text's tokens, when already known (the answer's builder knows them)."""
+    raws = token_bytes(tokens.encode(text, model) if encoded is None else encoded, model)
+    if text.isascii():  # every token is whole characters
+        return list(map(bytes.decode, raws))
     pieces: list[str] = []
     pending = b""
-    for raw in token_bytes(tokens.encode(text, model), model):
+    for raw in raws:
         pending += raw
         try:
             pieces.append(pending.decode("utf-8"))

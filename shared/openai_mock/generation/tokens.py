@@ -135,3 +135,16 @@ def encode_constant(text: str, model: str) -> tuple[int, ...]:
 @lru_cache(maxsize=1024)
 def _encode_constant(text: str, encoding_name: str) -> tuple[int, ...]:
     return tuple(encoding(encoding_name).encode_ordinary(text))
+
+
+def encode_scripted(text: str, model: str) -> list[int]:
+    """encode for answers given in advance (mock-controls fixtures): the same text answers request after
+    request, so the last 64 (each up to 16,000 characters) stay encoded, per encoding."""
+    if len(text) > 16_000:
+        return encode(text, model)
+    return list(_encode_scripted(text, encoding_name_for_model(model)))
+
+
+@lru_cache(maxsize=64)
+def _encode_scripted(text: str, encoding_name: str) -> tuple[int, ...]:
+    return tuple(encoding(encoding_name).encode_ordinary(text))

@@ -17,7 +17,6 @@ from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.fields import Decimal, Integer
 from openai_mock.generation import chat as builder
-from openai_mock.generation.streaming import chat_style
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import models
 from openai_mock.resources.models import chat_model_spec
@@ -553,6 +552,7 @@ class Generated(NamedTuple):
     completion: dict[str, Any]
     request: dict[str, Any]  # as validated
     spoken: list[builder.SpokenAnswer]  # audio answers, kept so that follow-up requests may refer to them
+    content_tokens: list[list[int]]  # each choice's content tokens, as built (a stream cuts the content on them)
 
 
 def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
@@ -561,6 +561,7 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     request, spec, prompt, prompt_audio_tokens = validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
+    content_tokens: list[list[int]] = []
     completion = builder.build_chat_completion(
         request,
         rng,
@@ -569,19 +570,20 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
         reasoning=spec.reasoning,
         script=scripted(tenant, "chat.completions", request),
         prompt=prompt,
+        tokens_out=content_tokens,
     )
     spoken: list[builder.SpokenAnswer] = []
     if prompt_audio_tokens:
         completion["usage"]["prompt_tokens_details"]["audio_tokens"] = prompt_audio_tokens
     if "audio" in request.get("modalities", ()):
         spoken = builder.add_audio(completion, request)
-    return Generated(completion, request, spoken)
+    return Generated(completion, request, spoken, content_tokens)
 
 
 def deliver(body: ChatCompletionRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
     """Keep what an admitted completion leaves behind (spoken answers; the completion when `store: true`), then
     hand it back as JSON or as its chunk stream. The route accounts for it first: a 429 stores nothing."""
-    completion, request, spoken = generated
+    completion, request, spoken, content_tokens = generated
     for answer in spoken:  # kept (without the bytes) so a follow-up may send {"audio": {"id": …}} back
         get_store().create(
             tenant,
@@ -597,7 +599,7 @@ def deliver(body: ChatCompletionRequest, tenant: str, generated: Generated) -> d
         store_completion(tenant, completion, request)
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
-        return chat_style(builder.stream_chunks(completion, include_usage))
+        return builder.stream_events(completion, include_usage, content_tokens)
     return completion
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from openai_mock import ids
@@ -96,10 +97,12 @@ def created_at(tenant: str) -> int:
     return _ORG_EPOCH + _hash(tenant, "created") % (365 * 86_400)
 
 
+@lru_cache(maxsize=1024)  # asked on every model request (its usage lands in that project)
 def default_project_id(tenant: str) -> str:
     return ids.stable_id("organization.project", created_at(tenant), f"{tenant}|default-project")
 
 
+@lru_cache(maxsize=1024)
 def bootstrap_key_id(tenant: str) -> str:
     """The id of the admin key that created the organization (an `sk-admin-…` key not made by the API)."""
     return ids.stable_id("organization.admin_api_key", created_at(tenant), f"{tenant}|bootstrap-key")

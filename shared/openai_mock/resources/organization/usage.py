@@ -12,6 +12,7 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from openai_mock import clock
@@ -109,12 +110,16 @@ def record_usage_event(
     }
     dims = {name: every[name] for name in spec.dimensions}
     minute = int((clock.now() if at is None else at) // 60) * 60
-    digest = hashlib.sha256(json.dumps([kind, dims], sort_keys=True).encode()).hexdigest()[:16]
-    record_id = f"{minute:011d}-{kind}-{digest}"
+    record_id = f"{minute:011d}-{kind}-{_dims_digest(kind, tuple(dims.items()))}"
     counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
     record = {"id": record_id, "kind": kind, "minute": minute, "dims": dims, "metrics": counters}
     _add(tenant, record)
     return record
+
+
+@lru_cache(maxsize=1024)  # a handful of (kind, model, project, key) answer request after request
+def _dims_digest(kind: str, dims: tuple[tuple[str, Any], ...]) -> str:
+    return hashlib.sha256(json.dumps([kind, dict(dims)], sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _add(tenant: str, record: dict[str, Any]) -> None:
