@@ -13,7 +13,7 @@ import pytest
 from openai_mock.errors import OpenAIError
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_blobs, get_store, reset_stores
-from openai_mock.store.base import COUNTERS, begin_request
+from openai_mock.store.base import COUNTERS
 from openai_mock.store.blobs import FileBlobStore
 from openai_mock.store.sqlite import SQLiteStore, prepare
 
@@ -93,68 +93,3 @@ def test_settings_choose_the_database_and_a_blob_folder_beside_it(
     get_blobs().put(T, "file-1/content", b"hello")
     assert SQLiteStore(tmp_path / "mock.sqlite3").get(T, "file", "file-1") == {"id": "file-1"}
     assert FileBlobStore(tmp_path / "mock.sqlite3.blobs").get(T, "file-1/content") == b"hello"
-
-
-def _write_fixture(path: str, fixture_id: str, note: str) -> None:
-    """Another process: creates or rewrites one fixture of T."""
-    store = SQLiteStore(path)
-    if store.update(T, "mock.fixture", fixture_id, lambda stored: {**stored, "note": note}) is None:
-        store.create(T, "mock.fixture", {"id": fixture_id, "note": note})
-
-
-def _in_other_process(target: object, *args: object) -> None:
-    process = multiprocessing.get_context("spawn").Process(target=target, args=args)
-    process.start()
-    process.join(60)
-    assert process.exitcode == 0
-
-
-def test_kept_read_mostly_objects_see_another_process_write_at_the_next_request(tmp_path: Path) -> None:
-    """A tenant's fixtures are kept between requests; another process's create, update, delete and tenant reset
-    are seen by the next request all the same, and within a request this process's own writes at once."""
-    path = str(tmp_path / "store.sqlite3")
-    prepare(path)
-    store = SQLiteStore(path)
-
-    def listed() -> list[tuple[str, str]]:
-        reads = begin_request()
-        try:
-            page = store.list(T, "mock.fixture", limit=10, order="asc")
-            kept = [(item["id"], item["note"]) for item in page.items]
-            assert [store.get(T, "mock.fixture", object_id) for object_id, _ in kept] == page.items
-            return kept
-        finally:
-            reads.open = False
-
-    assert listed() == []
-    _in_other_process(_write_fixture, path, "fixture_a", "one")
-    assert listed() == [("fixture_a", "one")]
-    assert listed() == [("fixture_a", "one")]  # kept: no read of the rows (below: still fresh)
-    _in_other_process(_write_fixture, path, "fixture_a", "two")
-    assert listed() == [("fixture_a", "two")]
-    _in_other_process(_write_fixture, path, "fixture_b", "three")
-    assert listed() == [("fixture_a", "two"), ("fixture_b", "three")]
-    reads = begin_request()
-    assert store.list(T, "mock.fixture", limit=1, order="desc").items[0]["id"] == "fixture_b"
-    store.delete(T, "mock.fixture", "fixture_b")  # this process's own write, in the same request
-    assert [item["id"] for item in store.list(T, "mock.fixture", order="desc").items] == ["fixture_a"]
-    reads.open = False
-    SQLiteStore(path).delete_tenant(T)  # another connection
-    assert listed() == []
-
-
-def test_kept_objects_are_not_read_again_while_nothing_changes(tmp_path: Path) -> None:
-    path = str(tmp_path / "store.sqlite3")
-    store = SQLiteStore(path)
-    store.create(T, "mock.clock", {"id": "clock", "offset_seconds": 5})
-    statements: list[str] = []
-    store._connection().set_trace_callback(statements.append)
-    for _ in range(3):
-        reads = begin_request()
-        assert store.get(T, "mock.clock", "clock") == {"id": "clock", "offset_seconds": 5}
-        assert store.get(T, "mock.clock", "clock") == {"id": "clock", "offset_seconds": 5}
-        reads.open = False
-    assert sum("FROM objects" in statement for statement in statements) == 1  # read once, then kept
-    assert sum("data_version" in statement for statement in statements) == 3  # one check per request
-    assert store.get(T, "mock.clock", "clock") is not None  # outside a request: read from the database
-    assert sum("FROM objects" in statement for statement in statements) == 2

@@ -6,14 +6,7 @@ from functools import lru_cache
 
 from openai_mock.pagination import Page
 from openai_mock.settings import get_settings
-from openai_mock.store.base import (
-    COUNTERS,
-    BlobStore,
-    ConflictError,
-    Counted,
-    ObjectStore,
-    begin_request,
-)
+from openai_mock.store.base import COUNTERS, BlobStore, ConflictError, Counted, ObjectStore
 from openai_mock.store.blobs import MemoryBlobStore
 from openai_mock.store.memory import MemoryStore
 
@@ -24,7 +17,6 @@ __all__ = [
     "Counted",
     "ObjectStore",
     "Page",
-    "begin_request",
     "get_blobs",
     "get_store",
     "reset_stores",

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, Protocol
 
@@ -19,34 +18,6 @@ Predicate = Callable[[Object], bool]
 # The collection of a tenant's shared counters (rate-limit windows, deployment fixtures' counts): one partition
 # per tenant, so a reset clears them with one query (`delete_collection`), never a scan across tenants.
 COUNTERS = "mock.counter"
-
-
-# Collections read on every request and seldom written: a tenant's fixtures (control/fixtures.py), clock
-# (control/tenant_clock.py), quota (resources/ratelimits.py) and spend state (web/spend_guard.py). A store shared by
-# processes (SQLite) may keep their objects between requests, checked fresh once per request (`begin_request`;
-# store/sqlite.py). A constant, not a registry: every process must agree on it, whatever modules it imported.
-READ_MOSTLY = frozenset({"mock.fixture", "mock.clock", "mock.quota", "organization.spend_state"})
-
-
-class RequestReads:
-    """One request's reads: which tenants' kept objects were checked fresh in it. Closed when the request ends (a
-    task it started may outlive it and must check again)."""
-
-    __slots__ = ("open", "tenants")
-
-    def __init__(self) -> None:
-        self.open = True
-        self.tenants: set[str] = set()
-
-
-request_reads: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar("request_reads", default=None)
-
-
-def begin_request() -> RequestReads:
-    """The request starting in this context (the middleware calls it); `.open = False` when it ends."""
-    reads = RequestReads()
-    request_reads.set(reads)
-    return reads
 
 
 class Counted(NamedTuple):

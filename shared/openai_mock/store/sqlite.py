@@ -2,16 +2,7 @@
 sqlite:PATH`, `--workers N`), and kept across restarts. Stdlib `sqlite3` only.
 
 One table of objects keyed (tenant, collection, id) — the order of a list page, so a page is one range read of
-the primary key — and one of counter items.
-
-Read-mostly collections (store.base.READ_MOSTLY: a tenant's fixtures, clock, quota, spend state; read by every
-request, seldom written) are kept in the process between requests, checked fresh once per request: `PRAGMA
-data_version` tells whether any other connection committed since the last check; if one did, the tenant's
-generations (a row per read-mostly collection, one more on each write to it, by a trigger of the write) tell
-which kept collections changed. So a write by another process is seen by the next request that starts after it,
-as without the copy, and a request makes one statement where it made one per read.
-
-Objects are JSON text with a `version`: updates are optimistic
+the primary key — and one of counter items. Objects are JSON text with a `version`: updates are optimistic
 (read, change, write if the version is still the one read), as on DynamoDB, so a change never runs while the
 database is locked and two processes never lose each other's updates. Counters are read and written in one
 `BEGIN IMMEDIATE` transaction: atomic across processes. Expiry is on the process clock, hidden on read and swept
@@ -24,8 +15,6 @@ a writer waits for another process's write instead of failing. A lock still held
 
 from __future__ import annotations
 
-import bisect
-import hashlib
 import json
 import os
 import random
@@ -41,7 +30,7 @@ from typing import Any
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.pagination import Order, Page
-from openai_mock.store.base import READ_MOSTLY, Change, ConflictError, Counted, Object, Predicate, request_reads
+from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
 
 BUSY_TIMEOUT_SECONDS = 5.0  # well under API Gateway's 29 s; a write takes microseconds
 _UPDATE_ATTEMPTS = 50
@@ -61,13 +50,6 @@ CREATE TABLE IF NOT EXISTS objects (
     expires_at REAL,
     PRIMARY KEY (tenant, collection, id)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS generations (
-    tenant TEXT NOT NULL,
-    collection TEXT NOT NULL,
-    generation INTEGER NOT NULL,
-    PRIMARY KEY (tenant, collection)
-) WITHOUT ROWID;
-{triggers}
 CREATE TABLE IF NOT EXISTS counters (
     tenant TEXT NOT NULL,
     collection TEXT NOT NULL,
@@ -78,20 +60,6 @@ CREATE TABLE IF NOT EXISTS counters (
 ) WITHOUT ROWID;
 """
 
-# A write to a read-mostly collection adds one to its generation, in the write's own statement (a trigger): no
-# process can see the one without the other. Named after the collections, so another set makes new triggers.
-_READ_MOSTLY_SQL = ", ".join(f"'{name}'" for name in sorted(READ_MOSTLY))
-_TRIGGER_NAME = "generation_" + hashlib.sha256(_READ_MOSTLY_SQL.encode()).hexdigest()[:12]
-_SCHEMA = _SCHEMA.replace(
-    "{triggers}",
-    "".join(
-        f"CREATE TRIGGER IF NOT EXISTS {_TRIGGER_NAME}_{event.lower()} AFTER {event} ON objects "
-        f"WHEN {row}.collection IN ({_READ_MOSTLY_SQL}) BEGIN "
-        f"INSERT INTO generations (tenant, collection, generation) VALUES ({row}.tenant, {row}.collection, 1) "
-        "ON CONFLICT (tenant, collection) DO UPDATE SET generation = generation + 1; END;\n"
-        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
-    ),
-)
 _LIVE = "(expires_at IS NULL OR expires_at > ?)"
 _GET = f"SELECT body FROM objects WHERE tenant = ? AND collection = ? AND id = ? AND {_LIVE}"
 _GET_VERSIONED = f"SELECT body, version FROM objects WHERE tenant = ? AND collection = ? AND id = ? AND {_LIVE}"
@@ -105,12 +73,6 @@ _UPDATE = (
     "UPDATE objects SET body = ?, version = version + 1 WHERE tenant = ? AND collection = ? AND id = ? AND version = ?"
 )
 _DELETE = "DELETE FROM objects WHERE tenant = ? AND collection = ? AND id = ? RETURNING body, expires_at"
-_GENERATION = "SELECT generation FROM generations WHERE tenant = ? AND collection = ?"
-_GENERATIONS = "SELECT collection, generation FROM generations WHERE tenant = ?"
-_ROWS = "SELECT id, body, expires_at FROM objects WHERE tenant = ? AND collection = ? ORDER BY id"
-# A kept read-mostly collection: (its generation, {id: (body, expires_at)}, its ids sorted).
-_Kept = tuple[int, dict[str, tuple[str, float | None]], list[str]]
-_KEPT_TENANTS = 1000  # tenants whose read-mostly objects a process keeps (all forgotten past it)
 _GET_COUNTER = "SELECT counts, expires_at FROM counters WHERE tenant = ? AND collection = ? AND key = ?"
 _PUT_COUNTER = "INSERT OR REPLACE INTO counters (tenant, collection, key, counts, expires_at) VALUES (?, ?, ?, ?, ?)"
 
@@ -140,9 +102,6 @@ class SQLiteStore:
         self._pid = 0
         self._next_counter_sweep = 0.0
         self._next_object_sweep = 0.0
-        self._kept: dict[str, dict[str, _Kept]] = {}  # read-mostly collections as read: tenant → collection → rows
-        self._data_version = -1  # this connection's `PRAGMA data_version` at the last check
-        self._verified: set[str] = set()  # tenants whose kept collections were checked since data_version moved
 
     # ----------------------------------------------------------------------------------------- connection
 
@@ -158,7 +117,6 @@ class SQLiteStore:
             conn.execute("PRAGMA cache_size = -32000")  # KiB: the hot pages of a 100k-object tenant stay cached
             conn.executescript(_SCHEMA)
             self._conn, self._pid = conn, os.getpid()
-            self._kept, self._data_version, self._verified = {}, -1, set()  # another connection's counts
         return self._conn
 
     @contextmanager
@@ -202,20 +160,13 @@ class SQLiteStore:
         now = clock.process_now()
         with self._db() as conn:
             written = conn.execute(_CREATE, (tenant, collection, obj["id"], body, self._expiry(), now)).rowcount
-            self._changed(tenant, collection, written)
         if not written:
             raise ConflictError(obj["id"])
         return json.loads(body)
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
-        now = clock.process_now()
         with self._db() as conn:
-            kept = self._kept_collection(conn, tenant, collection)
-            if kept is not None:
-                found = kept[1].get(object_id)
-                live = found is not None and (found[1] is None or found[1] > now)
-                return json.loads(found[0]) if live else None  # type: ignore[index]
-            row = conn.execute(_GET, (tenant, collection, object_id, now)).fetchone()
+            row = conn.execute(_GET, (tenant, collection, object_id, clock.process_now())).fetchone()
         return json.loads(row[0]) if row else None
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
@@ -230,7 +181,6 @@ class SQLiteStore:
             body = json.dumps(updated)
             with self._db() as conn:
                 written = conn.execute(_UPDATE, (body, tenant, collection, object_id, row[1])).rowcount
-                self._changed(tenant, collection, written)
             if written:
                 return json.loads(body)
         raise ConflictError(object_id)
@@ -238,7 +188,6 @@ class SQLiteStore:
     def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
         with self._db() as conn:
             row = conn.execute(_DELETE, (tenant, collection, object_id)).fetchone()
-            self._changed(tenant, collection, row is not None)
         if row is None or (row[1] is not None and row[1] <= clock.process_now()):
             return None
         return json.loads(row[0])
@@ -264,11 +213,7 @@ class SQLiteStore:
         now = clock.process_now()
         found: list[Object] = []
         has_more = False
-        with self._db() as conn:
-            kept = self._kept_collection(conn, tenant, collection)
-        if kept is not None:
-            found, has_more = _kept_page(kept[1], kept[2], ascending, cursor, limit, where, now)
-        while kept is None:
+        while True:
             query = f"SELECT id, body FROM objects WHERE tenant = ? AND collection = ? AND {_LIVE}"
             arguments: tuple[Any, ...] = (tenant, collection, now)
             if cursor is not None:
@@ -298,65 +243,18 @@ class SQLiteStore:
                 "DELETE FROM objects WHERE tenant = ? AND collection = ? AND id = ?",
                 [(tenant, collection, object_id) for object_id in object_ids],
             )
-            self._changed(tenant, collection, cursor.rowcount)
             return cursor.rowcount
 
     def delete_collection(self, tenant: str, collection: str) -> int:
         with self._transaction() as conn:
             removed = conn.execute("DELETE FROM objects WHERE tenant = ? AND collection = ?", (tenant, collection))
             counted = conn.execute("DELETE FROM counters WHERE tenant = ? AND collection = ?", (tenant, collection))
-            self._changed(tenant, collection, True)
             return removed.rowcount + counted.rowcount
 
     def delete_tenant(self, tenant: str) -> int:
         with self._transaction() as conn:
-            self._kept.pop(tenant, None)
             removed = conn.execute("DELETE FROM objects WHERE tenant = ?", (tenant,)).rowcount
             return removed + conn.execute("DELETE FROM counters WHERE tenant = ?", (tenant,)).rowcount
-
-    # ----------------------------------------------------------------------------------------- read-mostly
-
-    def _changed(self, tenant: str, collection: str, written: object) -> None:
-        """After this process wrote (the trigger moved the generation): it forgets what it kept of the collection."""
-        if written and collection in READ_MOSTLY:
-            self._kept.get(tenant, {}).pop(collection, None)
-
-    def _kept_collection(self, conn: sqlite3.Connection, tenant: str, collection: str) -> _Kept | None:
-        """A read-mostly collection's rows as kept, checked fresh once per request (module docstring); None when
-        the collection is not read-mostly or no request is being answered (a script, a task outliving its request)."""
-        reads = request_reads.get()
-        if reads is None or not reads.open or collection not in READ_MOSTLY:
-            return None
-        if tenant not in reads.tenants:
-            version = conn.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._data_version:  # another connection committed since the last check
-                self._data_version = version
-                self._verified.clear()
-            if tenant not in self._verified:
-                kept = self._kept.get(tenant)
-                if kept:
-                    generations = dict(conn.execute(_GENERATIONS, (tenant,)).fetchall())
-                    for name in [name for name, entry in kept.items() if entry[0] != generations.get(name, 0)]:
-                        del kept[name]
-                self._verified.add(tenant)
-            reads.tenants.add(tenant)
-        kept = self._kept.get(tenant)
-        entry = kept.get(collection) if kept is not None else None
-        if entry is None:
-            # The generation first: a write landing between the two reads leaves a generation older than the rows,
-            # so the next check reads them again (never the reverse).
-            generation = conn.execute(_GENERATION, (tenant, collection)).fetchone()
-            rows = {
-                object_id: (body, expires_at)
-                for object_id, body, expires_at in conn.execute(_ROWS, (tenant, collection))
-            }
-            entry = (generation[0] if generation else 0, rows, sorted(rows))
-            if kept is None:
-                if len(self._kept) >= _KEPT_TENANTS:
-                    self._kept.clear()
-                kept = self._kept[tenant] = {}
-            kept[collection] = entry
-        return entry
 
     # ----------------------------------------------------------------------------------------- counters
 
@@ -428,36 +326,6 @@ class SQLiteStore:
                 self._sweep(conn, now)
             rows = conn.execute(statement, arguments).fetchall()  # all rows: the statement (and its commit) ends
         return json.loads(rows[0][0]) if rows else None
-
-
-def _kept_page(
-    rows: dict[str, tuple[str, float | None]],
-    ids: list[str],
-    ascending: bool,
-    cursor: str | None,
-    limit: int,
-    where: Predicate | None,
-    now: float,
-) -> tuple[list[Object], bool]:
-    """`list`'s walk over a kept collection: the same objects and `has_more` as its queries."""
-    if cursor is None:
-        walk = ids if ascending else ids[::-1]
-    elif ascending:
-        walk = ids[bisect.bisect_right(ids, cursor) :]
-    else:
-        walk = ids[: bisect.bisect_left(ids, cursor)][::-1]
-    found: list[Object] = []
-    for object_id in walk:
-        body, expires_at = rows[object_id]
-        if expires_at is not None and expires_at <= now:
-            continue
-        obj = json.loads(body)
-        if where is not None and not where(obj):
-            continue
-        if len(found) == limit:
-            return found, True
-        found.append(obj)
-    return found, False
 
 
 # Counter names that may appear in a JSON path as they are (the upsert's statement names them).

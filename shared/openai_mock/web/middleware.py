@@ -20,7 +20,6 @@ from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
-from openai_mock.store import begin_request
 from openai_mock.web import spend_guard
 from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
 from openai_mock.web.access import enforce_project_access
@@ -77,18 +76,7 @@ class OpenAIMiddleware:
         self.app = app
         self.public = public  # paths answered to GET without a key (the console's static files)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and get_settings().store == "sqlite":
-            # Reads of read-mostly objects share one freshness check per request (store/sqlite.py).
-            reads = begin_request()
-            try:
-                await self._answer(scope, receive, send)
-            finally:
-                reads.open = False
-            return
-        await self._answer(scope, receive, send)
-
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
