@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import sqlite3
 import threading
 import time
@@ -269,14 +268,6 @@ class SQLiteStore:
         expires_in: float | None = None,
     ) -> Counted:
         now = clock.process_now()
-        limits = limits or {}
-        # The common case (every limited amount fits a fresh window) is one statement, an atomic upsert that adds
-        # the amounts unless a limit would be passed; a refusal, or an amount past its limit, takes the transaction
-        # below (which reads the values to report).
-        if all(amounts.get(name, 0) <= limit for name, limit in limits.items()) and all(map(_NAME.fullmatch, amounts)):
-            added = self._upsert_counter(tenant, collection, key, amounts, limits, expires_in, now)
-            if added is not None:
-                return Counted(True, added)
         with self._transaction() as conn:
             self._sweep(conn, now)
             row = conn.execute(_GET_COUNTER, (tenant, collection, key)).fetchone()
@@ -287,68 +278,9 @@ class SQLiteStore:
             else:
                 current, expires_at = json.loads(row[0]), row[1]
             values = {name: current.get(name, 0) for name in {*current, *amounts}}
-            if any(values.get(name, 0) + amounts.get(name, 0) > limit for name, limit in limits.items()):
+            if any(values.get(name, 0) + amounts.get(name, 0) > limit for name, limit in (limits or {}).items()):
                 return Counted(False, values)
             for name, amount in amounts.items():
                 values[name] += amount
             conn.execute(_PUT_COUNTER, (tenant, collection, key, json.dumps(values), expires_at))
         return Counted(True, values)
-
-    def _upsert_counter(
-        self,
-        tenant: str,
-        collection: str,
-        key: str,
-        amounts: Mapping[str, int],
-        limits: Mapping[str, int],
-        expires_in: float | None,
-        now: float,
-    ) -> dict[str, int] | None:
-        """Add `amounts` in one statement (its own transaction): a new or ended window starts from them; a live one
-        has them added if every limited counter stays within its limit. The values after, or None if refused."""
-        names, limited = tuple(amounts), tuple(limits)
-        statement = _UPSERTS.get((names, limited))
-        if statement is None:
-            statement = _UPSERTS[(names, limited)] = _upsert_statement(names, limited)
-        expires_at = now + expires_in if expires_in else None
-        arguments = (
-            tenant,
-            collection,
-            key,
-            json.dumps(dict(amounts)),
-            expires_at,
-            now,
-            *amounts.values(),
-            *(limit - amounts.get(name, 0) for name, limit in limits.items()),
-        )
-        with self._db() as conn:
-            if now >= self._next_counter_sweep:
-                self._sweep(conn, now)
-            rows = conn.execute(statement, arguments).fetchall()  # all rows: the statement (and its commit) ends
-        return json.loads(rows[0][0]) if rows else None
-
-
-# Counter names that may appear in a JSON path as they are (the upsert's statement names them).
-_NAME = re.compile(r"[A-Za-z0-9_]+")
-_UPSERTS: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
-
-
-def _upsert_statement(names: tuple[str, ...], limited: tuple[str, ...]) -> str:
-    """The upsert of `increment`'s common case for these counter names. Parameters: tenant, collection, key, the
-    fresh counts (JSON), their expiry, now (?6), then each name's amount, then each limited name's room (its limit
-    minus its amount): a live window is refused when a limited counter is above its room."""
-    ended = "(counters.expires_at IS NOT NULL AND counters.expires_at <= ?6)"
-    added = "counters.counts"
-    for index, name in enumerate(names):
-        added = f"json_set({added}, '$.{name}', coalesce(json_extract(counters.counts, '$.{name}'), 0) + ?{7 + index})"
-    room = " AND ".join(
-        f"coalesce(json_extract(counters.counts, '$.{name}'), 0) <= ?{7 + len(names) + index}"
-        for index, name in enumerate(limited)
-    )
-    return (
-        "INSERT INTO counters (tenant, collection, key, counts, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-        "ON CONFLICT (tenant, collection, key) DO UPDATE SET "
-        f"counts = CASE WHEN {ended} THEN excluded.counts ELSE {added} END, "
-        f"expires_at = CASE WHEN {ended} THEN excluded.expires_at ELSE counters.expires_at END"
-        f"{f' WHERE {ended} OR ({room})' if room else ''} RETURNING counts"
-    )
