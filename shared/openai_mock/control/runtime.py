@@ -498,21 +498,26 @@ def record(
 
 # A shared store (SQLite, DynamoDB) keeps an entry as written: bodies as text, decoded only when the journal is
 # listed (every request writes an entry, few are read: decoding and re-encoding a 15 KB answer on each request
-# cost more than the request). Bytes that are not UTF-8 survive as surrogate escapes. The entry's fields are one
-# JSON text (`raw_text`), encoded here by the fast encoder: the store then writes one string, not a tree of
-# headers and writes (the standard library's encoder took ~170 k instructions for a chat's entry, and the store's
-# decoding of what it wrote another ~110 k). Entries written as a tree (`raw`), by an earlier version, still read.
+# cost more than the request). Bytes that are not UTF-8 survive as surrogate escapes. The two bodies are strings
+# of the stored object; the other fields (headers, write times, numbers) one JSON text (`raw_text`) encoded here by
+# the fast encoder, so the store encodes and decodes three strings, not a tree of lists (the standard library's
+# encoder and decoder took ~280 k instructions for a chat's entry). Entries written as a tree (`raw`) still read.
 _RAW = "raw"
 _RAW_TEXT = "raw_text"
+_REQUEST_TEXT = "request_text"
+_ANSWER_TEXT = "answer_text"
 
 
 def _raw(item: dict[str, Any]) -> dict[str, Any] | None:
-    """A stored entry's fields (None: written decoded, by an earlier version)."""
+    """A stored entry's fields, bodies included (None: written decoded, by an earlier version)."""
     text = item.get(_RAW_TEXT)
-    if text is not None:
-        raw: dict[str, Any] = json.loads(text)
-        return raw
-    return item.get(_RAW)
+    if text is None:
+        return item.get(_RAW)
+    raw: dict[str, Any] = json.loads(text)
+    raw["body"] = item[_REQUEST_TEXT]
+    if raw.get("answer") is not None:
+        raw["answer"]["body"] = item[_ANSWER_TEXT]
+    return raw
 
 
 def _raw_text(raw: dict[str, Any]) -> str:
@@ -565,6 +570,10 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
         bodies = _json_size(raw["body"])
     if bodies + rest > STORED_ENTRY_LIMIT:
         raw["body"] = None
+    # The bodies stay strings of the stored object (escaped once, by the store); the rest is one JSON text.
+    stored[_REQUEST_TEXT] = raw.pop("body")
+    if answer is not None:
+        stored[_ANSWER_TEXT] = raw["answer"].pop("body")
     stored[_RAW_TEXT] = _raw_text(raw)
     return stored
 
