@@ -708,18 +708,19 @@ def _whole(entry: _Entry) -> bool:
 
 def _trim(tenant: str, size: int) -> None:
     store = get_store()
+    # A store that drops all but the newest objects in one statement (SQLite) does: listing them decoded every
+    # entry of two pages (~50 M instructions a trim on SQLite, 0.5 M a request amortised).
+    keep_newest = getattr(store, "keep_newest", None)
+    if keep_newest is not None:
+        keep_newest(tenant, JOURNAL, size)
+        return
     newest = store.list(tenant, JOURNAL, limit=size, order="desc")
     if not newest.has_more:
         return
-    # A store that deletes many objects in one write (SQLite: one transaction, not a commit per entry) does.
-    delete_many = getattr(store, "delete_many", None)
     while True:
         older = store.list(tenant, JOURNAL, limit=100, order="desc", after=newest.items[-1]["id"])
-        if delete_many is not None:
-            delete_many(tenant, JOURNAL, [entry["id"] for entry in older.items])
-        else:
-            for entry in older.items:
-                store.delete(tenant, JOURNAL, entry["id"])
+        for entry in older.items:
+            store.delete(tenant, JOURNAL, entry["id"])
         if not older.has_more:
             return
 

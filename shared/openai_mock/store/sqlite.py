@@ -21,7 +21,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,12 @@ _UPDATE = (
     "UPDATE objects SET body = ?, version = version + 1 WHERE tenant = ? AND collection = ? AND id = ? AND version = ?"
 )
 _DELETE = "DELETE FROM objects WHERE tenant = ? AND collection = ? AND id = ? RETURNING body, expires_at"
+# The objects older than the newest live ones (?4 = how many are kept, less one): ids are creation-ordered.
+_KEEP_NEWEST = (
+    "DELETE FROM objects WHERE tenant = ?1 AND collection = ?2 AND (expires_at IS NULL OR expires_at > ?3) AND id < "
+    "(SELECT id FROM objects WHERE tenant = ?1 AND collection = ?2 AND (expires_at IS NULL OR expires_at > ?3) "
+    "ORDER BY id DESC LIMIT 1 OFFSET ?4)"
+)
 _GET_COUNTER = "SELECT counts, expires_at FROM counters WHERE tenant = ? AND collection = ? AND key = ?"
 _PUT_COUNTER = "INSERT OR REPLACE INTO counters (tenant, collection, key, counts, expires_at) VALUES (?, ?, ?, ?, ?)"
 
@@ -235,14 +241,16 @@ class SQLiteStore:
             found.reverse()
         return Page(found, has_more)
 
-    def delete_many(self, tenant: str, collection: str, object_ids: Sequence[str]) -> int:
-        """Remove these objects in one transaction (a trimmed journal: one commit, not one per entry)."""
-        with self._transaction() as conn:
-            cursor = conn.executemany(
-                "DELETE FROM objects WHERE tenant = ? AND collection = ? AND id = ?",
-                [(tenant, collection, object_id) for object_id in object_ids],
-            )
-            return cursor.rowcount
+    def keep_newest(self, tenant: str, collection: str, count: int) -> int:
+        """Remove the live objects of a collection older than its `count` newest live ones, in one statement (a
+        trimmed journal: no object read). Returns how many."""
+        now = clock.process_now()
+        with self._db() as conn:
+            if count <= 0:
+                return conn.execute(
+                    f"DELETE FROM objects WHERE tenant = ? AND collection = ? AND {_LIVE}", (tenant, collection, now)
+                ).rowcount
+            return conn.execute(_KEEP_NEWEST, (tenant, collection, now, count - 1)).rowcount
 
     def delete_collection(self, tenant: str, collection: str) -> int:
         with self._transaction() as conn:
