@@ -98,6 +98,36 @@ def prepare(path: str | Path) -> None:
     SQLiteStore(path)._connection()
 
 
+def _busy(error: BaseException) -> None:
+    """Another process held the database past the busy timeout: raise OpenAI's 503 from it."""
+    if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
+        raise storage_busy() from error
+
+
+class _Database:
+    """The store's connection under its lock, as a context manager; a database still locked after the busy timeout
+    is OpenAI's 503."""
+
+    __slots__ = ("_lock", "_store")
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self._store, self._lock = store, store._lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        try:
+            return self._store._connection()
+        except BaseException as error:
+            self._lock.release()
+            _busy(error)
+            raise
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        self._lock.release()
+        if error is not None:
+            _busy(error)
+
+
 class SQLiteStore:
     def __init__(self, path: str | Path, ttl_seconds: int = 0) -> None:
         self._path = str(path)
@@ -107,6 +137,7 @@ class SQLiteStore:
         self._pid = 0
         self._next_counter_sweep = 0.0
         self._next_object_sweep = 0.0
+        self._database = _Database(self)
 
     # ----------------------------------------------------------------------------------------- connection
 
@@ -124,15 +155,10 @@ class SQLiteStore:
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                yield self._connection()
-            except sqlite3.OperationalError as error:
-                if "locked" in str(error) or "busy" in str(error):
-                    raise storage_busy() from error
-                raise
+    def _db(self) -> _Database:
+        """`with self._db() as conn`: the connection, under the lock (a class, not a generator-based context manager:
+        a request takes it about ten times)."""
+        return self._database
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
