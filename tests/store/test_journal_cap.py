@@ -70,3 +70,22 @@ def test_the_journal_keeps_its_newest_entries(
     listed = http.get("/__mock/requests", headers=KEY).json()["data"]
     # Trimmed to the newest 3 at every third write (not on each): after 7, the newest 4.
     assert [entry["query"] for entry in listed] == ["n=6", "n=5", "n=4", "n=3"]
+
+
+def test_entries_written_as_a_tree_by_an_earlier_version_still_list(shared_store: object, http: TestClient) -> None:
+    """Entries keep their fields as one JSON text and their bodies as strings (`raw_text`, `request_text`,
+    `answer_text`); one written as a tree under `raw` (before) lists the same."""
+    body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": 'Say "hi"\n'}], "stream": True}
+    http.post("/v1/chat/completions", json=body, headers=KEY).raise_for_status()
+    tenant = principal_for_key("sk-journal-cap").tenant
+    store = get_store()
+    (written,) = store.list(tenant, JOURNAL, limit=10).items
+    assert set(written) == {"id", "object", "path", "raw_text", "request_text", "answer_text"}
+    assert json.loads(written["request_text"]) == body
+    raw = json.loads(written["raw_text"])
+    raw["body"], raw["answer"]["body"] = written["request_text"], written["answer_text"]
+    store.create(tenant, JOURNAL, {"id": f"{written['id']}z", "object": JOURNAL, "path": written["path"], "raw": raw})
+    listed = http.get("/__mock/requests", headers=KEY).json()["data"]
+    assert len(listed) == 2
+    assert {**listed[0], "id": None} == {**listed[1], "id": None}
+    assert listed[0]["body"] == body and listed[0]["response"]["events"][-1]["data"] == "[DONE]"
