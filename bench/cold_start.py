@@ -300,9 +300,10 @@ def baseline_source(template: dict[str, Any], name: str, routes: list[dict[str, 
         body = models.body(method, path)
         if body:
             params.insert(0, f"body: {body} | None = None")
+        methods = "['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']" if method == "ANY" else [method]
         handlers.append(
-            f"@app.{method.lower()}({path!r})\nasync def op{index}({', '.join(['*', *params] if params else [])}) "
-            "-> dict:\n"
+            f"@app.api_route({path!r}, methods={methods})\n"
+            f"async def op{index}({', '.join(['*', *params] if params else [])}) -> dict:\n"
             f"    return {{'object': 'bench', 'op': {index}}}\n"
         )
     clients = []
@@ -396,12 +397,13 @@ def main() -> None:
     if args.persistence_only:
         jobs = [job for job in jobs if job["mode"] == "persistence"]
     counted = [job for job in jobs if job["function"] in (args.count or COUNTED) and not args.no_callgrind]
-    # Instructions in the background (callgrind: load-proof); time and memory meanwhile, alternating sides.
+    # One round of time and memory first (it also checks every process runs), then instructions in the background
+    # (callgrind: load-proof) while the other rounds run, alternating sides.
+    for job in jobs:
+        job["runs"] = [run_probe(job["code"], job["env"], False, scratch)]
     with ThreadPoolExecutor(args.jobs) as pool:
         counts = [pool.submit(run_probe, job["code"], job["env"], True, scratch) for job in counted]
-        for job in jobs:
-            job["runs"] = []
-        for _ in range(args.rounds):
+        for _ in range(args.rounds - 1):
             for job in jobs:
                 job["runs"].append(run_probe(job["code"], job["env"], False, scratch))
         for job, count in zip(counted, counts, strict=True):
