@@ -384,7 +384,11 @@ def main() -> None:
         "--count", action="append", default=[], help=f"function counted under callgrind ({', '.join(COUNTED)})"
     )
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "cold_start.json")
+    parser.add_argument("--print", action="store_true", help="print the tables of --json and stop")
     args = parser.parse_args()
+    if args.print:
+        print_tables(json.loads(args.json.read_text()))
+        return
     if not (BUILD / "template.yaml").is_file():
         sys.exit("run `make build` first")
     template = parse_yaml((REPO / "template.yaml").read_bytes())
@@ -470,27 +474,37 @@ def estimates(mock: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _mega(value: float | None) -> str:
+    return "" if value is None else f"{value / 1e6:,.0f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}× {'✓' if value <= TARGET_RATIO else '✗'}"
+
+
 def print_tables(results: dict[str, Any]) -> None:
+    """Instructions in millions (mock / like-for-like); the persistence rows' first phase is the boto3 clients."""
     print(
-        "| function | import (M instr) | like-for-like | ratio | first request (M instr) | like-for-like | "
-        "import CPU ms (ratio) | peak RSS MiB | cold start at 512 / 1024 MB |"
+        "| function | import, M instructions | ratio | first request (or clients) | import + first: ratio "
+        "| import CPU ms (ratio) | RSS after import / peak, MiB | cold start CPU at 512 / 1024 MB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name, modes in sorted(results["functions"].items()):
         for mode, entry in modes.items():
             mock, base = entry["mock"], entry["baseline"]
-            ratio = entry.get("import_ratio")
-            flag = "" if ratio is None else (" ✓" if ratio <= TARGET_RATIO else " ✗")
-            first = mock.get("first_instructions")
             est = entry["estimates"]
+            counted = "import_instructions" in mock
+            first = mock.get("first_instructions")
             print(
-                f"| {name}{' (persistence)' if mode == 'persistence' else ''} | "
-                f"{mock.get('import_instructions', 0) / 1e6:,.0f} | {base.get('import_instructions', 0) / 1e6:,.0f} | "
-                f"{'' if ratio is None else f'{ratio:.2f}×{flag}'} | "
-                f"{'' if first is None else f'{first / 1e6:,.0f}'} | "
-                f"{'' if first is None else format(base.get('first_instructions', 0) / 1e6, ',.0f')} | "
-                f"{mock['import_cpu_s'] * 1000:.0f} ({entry['import_cpu_ratio']:.2f}×) | {est['peak_rss_mib']:.0f} | "
-                f"{est['local/dev/preview']['cold_start_s'] * 1000:.0f} / {est['prod']['cold_start_s'] * 1000:.0f} ms |"
+                f"| {name}{'' if mode == 'plain' else f' ({mode})'} | "
+                + (f"{_mega(mock['import_instructions'])} / {_mega(base['import_instructions'])}" if counted else "")
+                + f" | {_ratio(entry.get('import_ratio'))} | "
+                + (f"{_mega(first)} / {_mega(base.get('first_instructions'))}" if first is not None else "")
+                + f" | {_ratio(entry.get('cold_ratio'))} | "
+                f"{mock['import_cpu_s'] * 1000:.0f} ({entry['import_cpu_ratio']:.2f}×) | "
+                f"{mock['rss_after_import_kib'] / 1024:.0f} / {est['peak_rss_mib']:.0f} | "
+                f"{est['local/dev/preview']['cold_start_s'] * 1000:,.0f} / "
+                f"{est['prod']['cold_start_s'] * 1000:,.0f} ms |"
             )
 
 
