@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -412,6 +413,7 @@ def main() -> None:
                 job["runs"].append(run_probe(job["code"], job["env"], False, scratch))
         for job, count in zip(counted, counts, strict=True):
             job["instructions"] = count.result()
+    shutil.rmtree(scratch, ignore_errors=True)
     results = summarise(jobs)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
     print_tables(results)
