@@ -124,7 +124,7 @@ bench-sqlite: $(VENV)/.installed-dev ## SQLite store latency: get and list-page 
 bench-routes: $(VENV)/.installed-dev ## In-process cost of the list routes vs a bare FastAPI route (~15 s)
 	$(BIN)/python bench/routes.py
 
-bench-cold-start: build ## Cold start per function vs a like-for-like FastAPI + Mangum app: instructions (callgrind), CPU, memory (~30 min)
+bench-cold-start: build ## Cold start per function vs a like-for-like FastAPI + Mangum app: instructions (callgrind), CPU, memory (~15 min; `--count all`: ~1 h)
 	$(BIN)/python bench/cold_start.py
 
 package-size: build ## Zip sizes of the layer and every function, and cold-start import times (bench/README.md)

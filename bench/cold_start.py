@@ -20,7 +20,8 @@ container's /tmp) or the boto3 clients. Instructions are counted by `valgrind --
 does not move them); the same processes run without valgrind (--rounds) give CPU time, wall time and memory
 (VmRSS, VmHWM) at each mark, medians.
 
-Usage: python bench/cold_start.py [--rounds 3] [--jobs 2] [--only ChatFunction ...] [--no-callgrind]
+Usage: python bench/cold_start.py [--rounds 3] [--jobs 2] [--only ChatFunction ...] [--count NAME ... | --count all]
+[--no-callgrind] [--persistence-only] [--print]
 Writes bench/cold_start.json and prints Markdown tables."""
 
 from __future__ import annotations
@@ -382,7 +383,10 @@ def main() -> None:
     parser.add_argument("--no-callgrind", action="store_true")
     parser.add_argument("--persistence-only", action="store_true", help="only the persistence sample's processes")
     parser.add_argument(
-        "--count", action="append", default=[], help=f"function counted under callgrind ({', '.join(COUNTED)})"
+        "--count",
+        action="append",
+        default=[],
+        help=f"function counted under callgrind, or all (default: {', '.join(COUNTED)})",
     )
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "cold_start.json")
     parser.add_argument("--print", action="store_true", help="print the tables of --json and stop")
@@ -401,7 +405,8 @@ def main() -> None:
     jobs = plan(functions, template, scratch, helper)
     if args.persistence_only:
         jobs = [job for job in jobs if job["mode"] == "persistence"]
-    counted = [job for job in jobs if job["function"] in (args.count or COUNTED) and not args.no_callgrind]
+    chosen = args.count or COUNTED
+    counted = [job for job in jobs if ("all" in chosen or job["function"] in chosen) and not args.no_callgrind]
     # One round of time and memory first (it also checks every process runs), then instructions in the background
     # (callgrind: load-proof) while the other rounds run, alternating sides.
     for job in jobs:
