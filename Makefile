@@ -124,6 +124,9 @@ bench-sqlite: $(VENV)/.installed-dev ## SQLite store latency: get and list-page 
 bench-routes: $(VENV)/.installed-dev ## In-process cost of the list routes vs a bare FastAPI route (~15 s)
 	$(BIN)/python bench/routes.py
 
+bench-cold-start: build ## Cold start per function vs a like-for-like FastAPI + Mangum app: instructions (callgrind), CPU, memory (~15 min; `--count all`: ~1 h)
+	$(BIN)/python bench/cold_start.py
+
 package-size: build ## Zip sizes of the layer and every function, and cold-start import times (bench/README.md)
 	$(BIN)/python bench/package_size.py
 
@@ -133,4 +136,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint lock contract catalog bench bench-groups bench-peers bench-instructions bench-sqlite bench-routes sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint lock contract catalog bench bench-groups bench-peers bench-instructions bench-sqlite bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz

@@ -50,7 +50,8 @@ def get_store() -> ObjectStore:
         from openai_mock.store.dynamodb import DynamoDBStore
 
         client = _boto3_client("dynamodb", settings.dynamodb_endpoint)
-        return DynamoDBStore(settings.table_name, client, settings.ttl_seconds, blobs=get_blobs())
+        # The blob store (an S3 client) only when a body first spills: most functions never need it.
+        return DynamoDBStore(settings.table_name, client, settings.ttl_seconds, blobs=get_blobs)
     if settings.store == "sqlite":
         from openai_mock.store.sqlite import SQLiteStore
 

@@ -4,7 +4,9 @@ table's TTL attribute. The boto3 client is injected or created lazily, never at 
 
 Big objects: DynamoDB refuses items over 400 KB (a 250 KB Responses input, a 480 KB stored chat completion).
 A body over `SPILL_BYTES` is kept zlib-compressed (`body_z`, binary), and if it is still too big, in the blob
-store (S3 with persistence), the item keeping only its key (`body_ref`): transparently, for every method."""
+store (S3 with persistence), the item keeping only its key (`body_ref`): transparently, for every method. The blob
+store may be given as a factory, called the first time a body needs it: a function whose objects never spill then
+never creates an S3 client (a cold start's cost)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import os
 import random
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -51,13 +53,26 @@ def _tenant_of(item: dict) -> str:
 
 
 class DynamoDBStore:
-    def __init__(self, table_name: str, client: Any, ttl_seconds: int = 0, blobs: BlobStore | None = None) -> None:
+    def __init__(
+        self,
+        table_name: str,
+        client: Any,
+        ttl_seconds: int = 0,
+        blobs: BlobStore | Callable[[], BlobStore] | None = None,
+    ) -> None:
         self._table = table_name
         self._client = GuardedClient(client)
         self._ttl = ttl_seconds
-        self._blobs = blobs  # where bodies too big for an item go (none: DynamoDB refuses them, a 500)
+        # Where bodies too big for an item go (none: DynamoDB refuses them, a 500), or what makes it on first need.
+        self._blob_store = blobs
         # (tenant, collection) pairs this process has put in the tenant's index: one write each per process.
         self._indexed: set[tuple[str, str]] = set()
+
+    @property
+    def _blobs(self) -> BlobStore | None:
+        if callable(self._blob_store):
+            self._blob_store = self._blob_store()
+        return self._blob_store
 
     @staticmethod
     def _is_conditional_failure(error: Exception) -> bool:
