@@ -147,3 +147,19 @@ def test_the_layer_never_imports_a_function() -> None:
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "functions"
     ]
     assert offenders == []
+
+
+def test_functions_without_generated_answers_do_not_import_the_chat_generator() -> None:
+    """The mock controls run before every function's routes; they read fixtures through generation/content.py,
+    so a function that answers no model request (Models, Files…) leaves the chat generator's ~45 ms of imports
+    out of its cold start (bench/README.md, cold start)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; import functions.models.app, functions.files.app; "
+        "print(sorted(m for m in sys.modules if m.startswith('openai_mock.generation.') and m.split('.')[2] in "
+        "('chat', 'answers', 'text', 'extract')))"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
+    assert run.stdout.strip() == "[]", run.stdout

@@ -12,7 +12,7 @@ from openai_mock.control import fixtures, runtime, stream_faults
 from openai_mock.control.faults import STREAM_CUT, fault_error
 from openai_mock.control.runtime import CONTROL_PREFIX
 from openai_mock.control.webhooks import dispatch
-from openai_mock.generation.chat import Scripted
+from openai_mock.generation.content import Scripted
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
 

@@ -22,8 +22,7 @@ from typing import Any
 
 from openai_mock import clock, rng
 from openai_mock.control import json_path
-from openai_mock.generation import text
-from openai_mock.generation.chat import content_text
+from openai_mock.generation.content import content_text
 from openai_mock.settings import get_settings
 
 PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}")
@@ -97,6 +96,8 @@ class Context:
         return (prefix if prefix is not None else "id_") + os.urandom(24).translate(_BYTE_TO_CHAR).decode()
 
     def _text(self, count: int) -> str:
+        from openai_mock.generation import text  # only for `{{mock.text N}}`: every function loads this module
+
         model = str(self.request.get("model") or "gpt-4o")
         prompt = last_user(self.request.get("messages") or []) or "the request"
         draw = rng.seeded_rng(("fixture-text", *self.seed, prompt, count), get_settings().seed)

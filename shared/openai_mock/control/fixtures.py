@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from openai_mock import clock, ids
 from openai_mock.control import faults, fixture_templates, json_path, runtime
 from openai_mock.errors import OpenAIError, not_found
-from openai_mock.generation.chat import Scripted, content_text
+from openai_mock.generation.content import Scripted, content_text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.settings import get_settings
 from openai_mock.store import COUNTERS, get_store

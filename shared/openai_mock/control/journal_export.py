@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from openai_mock.control import exchanges, runtime
 from openai_mock.control.runtime import JournalEntry, JournalFilter
-from openai_mock.generation.chat import content_text
+from openai_mock.generation.content import content_text
 from openai_mock.generation.streaming import split_events
 
 Format = Literal["fixtures", "exchanges"]

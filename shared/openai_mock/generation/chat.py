@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from openai_mock.generation import answers, extract, schema_values, text, tokens
+from openai_mock.generation.content import Scripted, content_text
 from openai_mock.generation.streaming import DONE
 from openai_mock.json_bytes import json_bytes
 
@@ -71,16 +72,6 @@ _GENERIC_NAME_WORDS = frozenset(
 
 
 # --------------------------------------------------------------------------------------------- tokens
-
-
-def content_text(content: Any) -> str:
-    """The text of a message's content, string or parts (whatever a part holds: journalled bodies were not
-    necessarily valid)."""
-    if isinstance(content, str):
-        return content
-    if not isinstance(content, list):
-        return ""
-    return "".join(str(part.get("text") or part.get("refusal") or "") for part in content if isinstance(part, Mapping))
 
 
 def _parts_extra_tokens(content: Any) -> int:
@@ -360,15 +351,6 @@ def plan(request: Mapping[str, Any]) -> Plan:
 
 
 # --------------------------------------------------------------------------------------------- choices
-
-
-@dataclass(frozen=True)
-class Scripted:
-    """Content and/or tool calls given in advance (a mock-controls fixture): rendered like generated ones,
-    fitted to the budget and stop sequences, counted, streamed."""
-
-    content: str | None = None
-    tool_calls: tuple[tuple[str, str], ...] = ()  # (function name, arguments JSON)
 
 
 @dataclass
