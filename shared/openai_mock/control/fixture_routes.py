@@ -24,7 +24,8 @@ async def serve(scope: Scope, receive: Receive, send: Send, controls: runtime.Re
     try:
         if not fixtures.route_fixtures_for(controls.tenant, method, path):
             return receive
-    except OpenAIError:  # the store is unavailable: the function answers (its own reads say so, a 503)
+    except OpenAIError:  # the store is unavailable (the function's own reads answer the 503), or the deployment's
+        # fixtures file is broken (what uses fixtures names it; the rest answers as usual)
         return receive
     messages, raw = await _read(receive)
     if messages[-1]["type"] != "http.request":  # the client left (or the body was too big): the function says so
