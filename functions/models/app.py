@@ -5,14 +5,14 @@ from fastapi import APIRouter, Request
 from openai_mock.resources import models
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
-from openai_mock.web.json_response import JSONObject
+from openai_mock.web.json_response import EncodedJSON, JSONObject
 
 router = APIRouter(prefix="/v1/models")
 
 
 @router.get("", operation_id="listModels")
-async def list_models(request: Request) -> JSONObject:
-    return JSONObject(models.list_models(tenant_of(request)))
+async def list_models(request: Request) -> EncodedJSON:
+    return EncodedJSON(models.list_models_json(tenant_of(request)))
 
 
 @router.get("/{model}", operation_id="retrieveModel")

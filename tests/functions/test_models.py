@@ -8,6 +8,7 @@ import openai
 import pytest
 
 from functions.models import app as models_function
+from openai_mock.json_bytes import json_bytes
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import models
 from openai_mock.web.auth import principal_for_key
@@ -122,3 +123,14 @@ def test_responses_carry_openai_headers(models_client: openai.OpenAI) -> None:
     assert raw.headers["openai-version"] == "2020-10-01"
     assert raw.headers["openai-organization"] == principal_for_key("sk-test").organization_id
     assert raw.request_id == raw.headers["x-request-id"]
+
+
+def test_the_listing_is_written_as_its_objects_encode() -> None:
+    """The catalogue's JSON text is kept between requests: the listing's bytes are still its objects' encoding,
+    with the tenant's fine-tuned models after it."""
+    tenant = principal_for_key("sk-test").tenant
+    assert models.list_models_json(tenant) == json_bytes(models.list_models(tenant))
+    _register_fine_tune()
+    listed = models.list_models(tenant)
+    assert listed["data"][-1]["id"] == FINE_TUNED
+    assert models.list_models_json(tenant) == json_bytes(listed)

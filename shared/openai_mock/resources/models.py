@@ -18,6 +18,7 @@ from openai_mock.as_of import gone_families
 from openai_mock.checks import check_enum
 from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.json_bytes import json_bytes
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 
@@ -199,14 +200,32 @@ def model_not_found(model_id: str) -> OpenAIError:
 
 def list_models(tenant: str) -> dict[str, Any]:
     """`GET /v1/models`: the catalogue, then the tenant's fine-tuned models, oldest first."""
+    return {"object": "list", "data": [*_listed_catalogue(catalog(), gone_families()), *_fine_tuned(tenant)]}
+
+
+def list_models_json(tenant: str) -> bytes:
+    """`list_models` as JSON text, the catalogue's part encoded once (15 KB: most of the cost of the listing)."""
+    fine_tuned = _fine_tuned(tenant)
+    listed = [_catalogue_json(catalog(), gone_families()), json_bytes(fine_tuned)[1:-1] if fine_tuned else b""]
+    return b'{"object":"list","data":[' + b",".join(part for part in listed if part) + b"]}"
+
+
+def _fine_tuned(tenant: str) -> list[dict[str, Any]]:
     now = clock.now_seconds()
     listed = get_store().list(tenant, FINE_TUNED_COLLECTION, limit=1_000_000, order="asc", where=lambda m: _due(m, now))
-    fine_tuned = listed.items
-    gone = gone_families()
-    objects = catalog().objects
-    if gone:  # past a shut-down (OPENAI_MOCK_AS_OF): the removed models are no longer listed
-        objects = tuple(obj for obj in objects if catalog().by_id[obj["id"]].family not in gone)
-    return {"object": "list", "data": [*objects, *fine_tuned]}
+    return listed.items
+
+
+def _listed_catalogue(models: _Catalog, gone: frozenset[str]) -> tuple[dict[str, Any], ...]:
+    if not gone:
+        return models.objects
+    # past a shut-down (OPENAI_MOCK_AS_OF): the removed models are no longer listed
+    return tuple(obj for obj in models.objects if models.by_id[obj["id"]].family not in gone)
+
+
+@lru_cache(maxsize=8)  # one per catalogue and set of shut-down families
+def _catalogue_json(models: _Catalog, gone: frozenset[str]) -> bytes:
+    return json_bytes(list(_listed_catalogue(models, gone)))[1:-1]
 
 
 def retrieve_model(tenant: str, model_id: str) -> dict[str, Any]:

@@ -18,6 +18,12 @@ class JSONObject(JSONResponse):
         return json_bytes(content)
 
 
+class EncodedJSON(Response):
+    """An answer already encoded as JSON text."""
+
+    media_type = "application/json"
+
+
 def respond(answer: dict[str, Any] | Iterable[bytes] | Response) -> Response:
     """Endpoints that answer JSON or a stream (`stream: true`) hand back either: an object becomes JSONObject,
     encoded events (`generation.streaming.sse_event`) the event stream."""
