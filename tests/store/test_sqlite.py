@@ -82,6 +82,31 @@ def test_a_database_locked_by_another_process_is_a_503(tmp_path: Path, monkeypat
     assert store.create(T, "file", {"id": "file-1"}) == {"id": "file-1"}  # and it recovers at once
 
 
+def test_a_writer_waits_for_another_process_in_short_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's own busy handler sleeps 1, 2, 5… ms, holding the event loop: the store waits in steps of at most a
+    millisecond instead, and its write goes through once the other process lets go."""
+    path = tmp_path / "store.sqlite3"
+    prepare(path)
+    store = SQLiteStore(path)
+    store.get(T, "file", "none")  # the connection is open
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 5:  # the other process commits while the store waits
+            holder.execute("COMMIT")
+
+    monkeypatch.setattr("openai_mock.store.sqlite.time.sleep", sleep)
+    try:
+        assert store.create(T, "file", {"id": "file-1"}) == {"id": "file-1"}
+    finally:
+        holder.close()
+    assert len(waits) == 5 and max(waits) <= 0.001
+    assert waits[-1] > waits[0]  # backing off
+
+
 def test_settings_choose_the_database_and_a_blob_folder_beside_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
