@@ -4,40 +4,14 @@
 from __future__ import annotations
 
 import bisect
-import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
 from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
-
-_orjson_dumps: Callable[..., bytes] | None
-try:
-    from orjson import OPT_NON_STR_KEYS
-    from orjson import dumps as _orjson_dumps
-    from orjson import loads as _orjson_loads
-except ImportError:  # pragma: no cover - the Lambda layer's dependencies do not include it
-    _orjson_dumps = None
-
-
-# Objects are kept as JSON text, so what a caller gets can't change what is stored (as in DynamoDB). orjson (the
-# `local` extra) writes and reads that text in a fraction of the standard library's time: a chat's usage record
-# is read, changed and written on every request. What orjson refuses (integers over 64 bits, lone surrogates) is
-# kept as the standard library's text, and read back by it.
-def _freeze(obj: Object) -> bytes | str:
-    if _orjson_dumps is not None:
-        try:
-            return _orjson_dumps(obj, option=OPT_NON_STR_KEYS)
-        except TypeError:
-            pass
-    return json.dumps(obj)
-
-
-def _thaw(body: bytes | str) -> Any:
-    return _orjson_loads(body) if isinstance(body, bytes) else json.loads(body)
+from openai_mock.store.codec import decode, encode
 
 
 @dataclass
@@ -73,10 +47,10 @@ class MemoryStore:
         body, expires_at = record
         if expires_at is not None and expires_at <= clock.process_now():
             return None
-        return _thaw(body)
+        return decode(body)
 
     def create(self, tenant: str, collection: str, obj: Object) -> Object:
-        body = _freeze(obj)
+        body = encode(obj)
         with self._lock:
             stored = self._collections.setdefault((tenant, collection), _Collection())
             object_id = obj["id"]
@@ -85,7 +59,7 @@ class MemoryStore:
             if object_id not in stored.items:
                 bisect.insort(stored.ids, object_id)
             stored.items[object_id] = (body, self._expiry())
-        return _thaw(body)
+        return decode(body)
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
         with self._lock:
@@ -100,9 +74,9 @@ class MemoryStore:
             if current is None or stored is None:
                 return None
             updated = change(current)
-            body = _freeze(updated)
+            body = encode(updated)
             stored.items[object_id] = (body, stored.items[object_id][1])
-            return _thaw(body)
+            return decode(body)
 
     def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
         with self._lock:

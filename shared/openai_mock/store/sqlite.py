@@ -2,9 +2,9 @@
 sqlite:PATH`, `--workers N`), and kept across restarts. Stdlib `sqlite3` only.
 
 One table of objects keyed (tenant, collection, id) — the order of a list page, so a page is one range read of
-the primary key — and one of counter items. Objects are JSON text with a `version`: updates are optimistic
-(read, change, write if the version is still the one read), as on DynamoDB, so a change never runs while the
-database is locked and two processes never lose each other's updates. Counters are read and written in one
+the primary key — and one of counter items. Objects are JSON text (store/codec.py) with a `version`: updates are
+optimistic (read, change, write if the version is still the one read), as on DynamoDB, so a change never runs while
+the database is locked and two processes never lose each other's updates. Counters are read and written in one
 `BEGIN IMMEDIATE` transaction: atomic across processes. Expiry is on the process clock, hidden on read and swept
 now and then. File bytes live in a folder (`FileBlobStore`), not in the database.
 
@@ -29,6 +29,7 @@ from typing import Any
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.pagination import Order, Page
+from openai_mock.store import codec
 from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
 
 BUSY_TIMEOUT_SECONDS = 5.0  # well under API Gateway's 29 s; a write takes microseconds
@@ -227,13 +228,15 @@ class SQLiteStore:
     # ----------------------------------------------------------------------------------------- objects
 
     def create(self, tenant: str, collection: str, obj: Object) -> Object:
-        body = json.dumps(obj)
+        body = codec.encode(obj)
         now = clock.process_now()
         with self._db() as conn:
-            written = conn.execute(_CREATE, (tenant, collection, obj["id"], body, self._expiry(), now)).rowcount
+            written = conn.execute(
+                _CREATE, (tenant, collection, obj["id"], codec.text(body), self._expiry(), now)
+            ).rowcount
         if not written:
             raise ConflictError(obj["id"])
-        return json.loads(body)
+        return codec.decode(body)
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
         with self._db() as conn:
@@ -249,11 +252,11 @@ class SQLiteStore:
             if row is None:
                 return None
             updated = change(json.loads(row[0]))  # outside the lock: a change may read the store itself
-            body = json.dumps(updated)
+            body = codec.encode(updated)
             with self._db() as conn:
-                written = conn.execute(_UPDATE, (body, tenant, collection, object_id, row[1])).rowcount
+                written = conn.execute(_UPDATE, (codec.text(body), tenant, collection, object_id, row[1])).rowcount
             if written:
-                return json.loads(body)
+                return codec.decode(body)
         raise ConflictError(object_id)
 
     def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
