@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import random
 import threading
 
 from openai_mock import clock
@@ -98,6 +99,10 @@ PREFIXES: dict[str, tuple[str, int]] = {
 
 _sequence = itertools.count()
 _lock = threading.Lock()
+# The tails' random bytes: a generator seeded from the OS once per process, and again in a forked child (which would
+# otherwise repeat its parent's tails); an `os.urandom` system call per id cost more than the rest of the id.
+_tails = random.Random()
+os.register_at_fork(after_in_child=_tails.seed)
 # Random bytes → alphabet characters in one C call (ids are made on every journalled request).
 _BYTE_TO_CHAR = bytes(ord(_ALPHABET[byte % 62]) for byte in range(256))
 
@@ -129,7 +134,7 @@ def new_id(object_type: str) -> str:
     head = time_head + _base62(sequence, _SEQUENCE_WIDTH)
     # The tail only has to make ids unique across processes (Lambda containers), not reproducible.
     tail_length = max(length - len(head), 6)
-    tail = os.urandom(tail_length).translate(_BYTE_TO_CHAR).decode()
+    tail = _tails.getrandbits(8 * tail_length).to_bytes(tail_length).translate(_BYTE_TO_CHAR).decode()
     return prefix + head + tail
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 from openai_mock import clock, ids
 
 
@@ -20,3 +22,20 @@ def test_ids_sort_in_creation_order_even_within_one_millisecond() -> None:
     later = ids.new_id("file")
     assert sorted(same_ms) == same_ms
     assert later > same_ms[-1]
+
+
+def test_a_forked_process_makes_other_tails_than_its_parent() -> None:
+    """The tails come from a per-process generator: a forked child (uvicorn workers, multiprocessing) is reseeded,
+    so two processes making ids in the same millisecond with the same sequence still differ."""
+
+    def tails(queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+        queue.put([ids.new_id("file")[-12:] for _ in range(20)])
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=tails, args=(queue,))
+    child.start()
+    theirs = queue.get(timeout=30)
+    child.join(timeout=30)
+    ours = [ids.new_id("file")[-12:] for _ in range(20)]
+    assert not set(theirs) & set(ours)
