@@ -111,12 +111,15 @@ endif
 	$(SAM_ENV) UV=$(abspath $(BIN)/uv) $(SAM) build --template $(BUILD_TEMPLATE) --build-dir .aws-sam/build --cached --parallel
 	$(BIN)/python tools/finish_build.py .aws-sam/build
 
-bench-peers: $(VENV)/.installed-dev ## openai-mock serve (1 and 2 workers) vs bare FastAPI vs aimock, wrk mix (~4 min; BENCH_SECONDS=10)
+bench-peers: $(VENV)/.installed-dev ## openai-mock serve (memory; SQLite with 1 and 2 workers) vs bare FastAPI vs aimock, wrk mix (~6 min)
 	bash bench/install_peers.sh
 	$(BIN)/python bench/peers.py --seconds $(or $(BENCH_SECONDS),10)
 
 bench-instructions: $(VENV)/.installed-dev ## Instructions per request (callgrind) through the server vs bare FastAPI: load-proof (~10 min)
 	$(BIN)/python bench/instructions.py
+
+bench-inprocess: $(VENV)/.installed-dev ## µs per request straight into the ASGI app vs bare FastAPI (~1 min; quiet machine)
+	$(BIN)/python bench/inprocess.py
 
 bench-sqlite: $(VENV)/.installed-dev ## SQLite store latency: get and list-page p99 with 100k objects in a tenant (~1 min)
 	$(BIN)/python bench/sqlite_store.py
@@ -136,4 +139,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint lock contract catalog bench bench-groups bench-peers bench-instructions bench-sqlite bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint lock contract catalog bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
