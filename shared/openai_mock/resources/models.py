@@ -211,9 +211,11 @@ def list_models_json(tenant: str) -> bytes:
 
 
 def _fine_tuned(tenant: str) -> list[dict[str, Any]]:
+    listed = get_store().list(tenant, FINE_TUNED_COLLECTION, limit=1_000_000, order="asc").items
+    if not listed:  # most tenants: no need to read the tenant's clock
+        return listed
     now = clock.now_seconds()
-    listed = get_store().list(tenant, FINE_TUNED_COLLECTION, limit=1_000_000, order="asc", where=lambda m: _due(m, now))
-    return listed.items
+    return [model for model in listed if _due(model, now)]
 
 
 def _listed_catalogue(models: _Catalog, gone: frozenset[str]) -> tuple[dict[str, Any], ...]:

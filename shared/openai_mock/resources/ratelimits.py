@@ -125,22 +125,24 @@ def record_usage(
         (b"x-ratelimit-reset-requests", _refill(used_requests, rpm, wait)),
         (b"x-ratelimit-reset-tokens", _refill(used_tokens, tpm, wait)),
     ]
-    setattr(request.state, RATE_LIMIT_STATE_KEY, headers)
+    state = request.scope.setdefault("state", {})  # request.state's own dict (no Starlette State built)
+    state[RATE_LIMIT_STATE_KEY] = headers
     if over is not None:
-        principal = getattr(request.state, "principal", None)
+        principal = state.get("principal")
         organization = principal.organization_id if principal is not None else "org-mock"
         used, requested = (used_requests, 1) if over == "requests" else (used_tokens, tokens)
         raise _exceeded(model, organization, over, rpm if over == "requests" else tpm, used, requested, wait)
     if kind is not None:
-        recorded = record_traffic(getattr(request.state, "principal", None), kind, **{"model": model, **usage})
-        spend.track(tenant, recorded, getattr(request.state, SPEND_STATE_KEY, spend.MISSING))
+        recorded = record_traffic(state.get("principal"), kind, **{"model": model, **usage})
+        spend.track(tenant, recorded, state.get(SPEND_STATE_KEY, spend.MISSING))
 
 
 def record_token_usage(request: Request, tenant: str, requested_model: str, answer: dict[str, Any]) -> None:
     """Account for a chat completion, completion or response: its `usage` counts against the quota of the
     model asked for, and is the organization's completions usage of the model that answered."""
     usage = answer["usage"]
-    principal = getattr(request.state, "principal", None)
+    state = request.scope.setdefault("state", {})
+    principal = state.get("principal")
     record_usage(
         request,
         tenant,
@@ -150,9 +152,9 @@ def record_token_usage(request: Request, tenant: str, requested_model: str, answ
         model=answer["model"],
         **token_usage(usage),
     )
-    state = getattr(request.state, SPEND_STATE_KEY, spend.MISSING)
+    spend_state = state.get(SPEND_STATE_KEY, spend.MISSING)
     for recorded in tool_call_usage(principal, answer):  # hosted tools a response called: billed per call
-        spend.track(tenant, recorded, state)
+        spend.track(tenant, recorded, spend_state)
 
 
 def reset(tenant: str | None = None) -> None:
