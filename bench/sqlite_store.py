@@ -52,8 +52,9 @@ def load(store: SQLiteStore, count: int, tenant: str, bulk: bool) -> list[str]:
     objects = [_file(index) for index in range(count)]
     if bulk:
         rows = [(tenant, COLLECTION, obj["id"], json.dumps(obj), 1, None) for obj in objects]
-        with store._transaction() as conn:  # set-up only
-            conn.executemany("INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?)", rows)
+        with store._transaction() as conn:  # set-up only: one transaction
+            for row in rows:
+                conn.execute("INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?)", row)
     else:
         for obj in objects:
             store.create(tenant, COLLECTION, obj)
