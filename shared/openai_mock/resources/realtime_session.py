@@ -883,12 +883,13 @@ class RealtimeSession:
 
         from openai_mock.resources import ratelimits
 
-        # What record_usage reads of a request: `.state` (it writes its headers there) and `.scope` (a project
-        # key's policy; a session's is checked when it opens).
-        holder = SimpleNamespace(state=SimpleNamespace(principal=None), scope={})
+        # What record_usage reads of a request: its scope's state (it writes its headers there; a session's project
+        # key policy was checked when it opened).
+        state: dict[str, Any] = {"principal": None}
+        holder = SimpleNamespace(scope={"state": state})
         details_in, details_out = usage["input_token_details"], usage["output_token_details"]
         ratelimits.record_usage(
-            holder,  # type: ignore[arg-type]  # record_usage only writes its headers on `.state`
+            holder,  # type: ignore[arg-type]  # record_usage only writes its headers in the scope's state
             self.state["tenant"],
             self.session["model"],
             usage["total_tokens"],
@@ -900,9 +901,7 @@ class RealtimeSession:
             output_audio_tokens=details_out["audio_tokens"],
         )
         headers = {
-            name.decode(): int(value)
-            for name, value in getattr(holder.state, ratelimits.RATE_LIMIT_STATE_KEY)
-            if value.isdigit()
+            name.decode(): int(value) for name, value in state[ratelimits.RATE_LIMIT_STATE_KEY] if value.isdigit()
         }
         limits = []
         for name in ("requests", "tokens"):
