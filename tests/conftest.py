@@ -10,7 +10,6 @@ from pathlib import Path
 import boto3
 import openai
 import pytest
-from moto import mock_aws
 from starlette.testclient import TestClient
 
 from openai_mock import clock
@@ -25,6 +24,7 @@ from tests.support.dynamodb_local import (
     DynamoDBLocal,
     dynamodb_local_unavailable_reason,
 )
+from tests.support.moto_isolation import isolated_mock_aws
 from tests.support.sdk import asgi_client
 
 REPO = Path(__file__).resolve().parent.parent
@@ -103,7 +103,7 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def moto_persistence(monkeypatch: pytest.MonkeyPatch, aws_credentials: None) -> Iterator[None]:
     """The whole mock as Lambda runs it with EnablePersistence=true: DynamoDB + S3, under moto."""
-    with mock_aws():
+    with isolated_mock_aws():
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=MOTO_BUCKET)
         create_table(boto3.client("dynamodb", region_name="us-east-1"), MOTO_TABLE)
         monkeypatch.setenv("OPENAI_MOCK_STORE", "dynamodb")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from openai_mock.store.base import ObjectStore
 from openai_mock.store.dynamodb import DynamoDBStore, create_table
 from openai_mock.store.memory import MemoryStore
 from openai_mock.store.sqlite import SQLiteStore
 from tests.support.dynamodb_local import DynamoDBLocal
+from tests.support.moto_isolation import isolated_mock_aws
 
 TABLE = "openai-mock-test"
 
@@ -25,7 +25,7 @@ def store(request: pytest.FixtureRequest, aws_credentials: None, tmp_path: Path)
     elif request.param == "sqlite":
         yield SQLiteStore(tmp_path / "store.sqlite3")
     elif request.param == "moto":
-        with mock_aws():
+        with isolated_mock_aws():
             client = boto3.client("dynamodb", region_name="us-east-1")
             create_table(client, TABLE)
             yield DynamoDBStore(TABLE, client)
