@@ -163,3 +163,17 @@ def test_functions_without_generated_answers_do_not_import_the_chat_generator() 
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
     assert run.stdout.strip() == "[]", run.stdout
+
+
+def test_the_videos_function_imports_its_renderers_on_first_use() -> None:
+    """Creating and polling a job needs no pixels: numpy and the codecs wait for the first download or probe
+    (bench/README.md, cold start)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; import functions.videos.app; "
+        "print(sorted(m for m in sys.modules if m == 'numpy' or m == 'openai_mock.generation.videos'))"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
+    assert run.stdout.strip() == "[]", run.stdout

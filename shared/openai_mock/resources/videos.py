@@ -19,12 +19,12 @@ import binascii
 import hashlib
 import math
 from collections.abc import Mapping
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.generation import videos as media
 from openai_mock.generation.moderation import THRESHOLD, score_text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import files
@@ -32,6 +32,9 @@ from openai_mock.resources.models import model_not_found, model_spec
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 from openai_mock.web.form_body import Upload
+
+if TYPE_CHECKING:
+    from openai_mock.generation.videos import VideoPlan
 
 COLLECTION = "video"
 CHARACTERS = "video.character"
@@ -107,6 +110,14 @@ def _family(model: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Jobs
 # ---------------------------------------------------------------------------------------------------
+def _media() -> ModuleType:
+    """The probes and renderers (`generation/videos.py`, numpy): imported by the first request that reads or renders
+    media, not at the function's cold start, which a job's creation and polling never need."""
+    from openai_mock.generation import videos
+
+    return videos
+
+
 def _not_found(video_id: str) -> OpenAIError:
     return OpenAIError(404, f"Video with id '{video_id}' not found.", param="video_id", code="video_not_found")
 
@@ -247,7 +258,7 @@ def _reference_seed(tenant: str, value: Any, size: str) -> str:
 
 def _image_digest(data: bytes, size: str, param: str = "input_reference") -> str:
     try:
-        width, height = media.image_size(data)
+        width, height = _media().image_size(data)
     except (ValueError, IndexError):
         raise invalid_request(
             "Invalid input_reference: the image could not be read. Supported formats are PNG, JPEG and WebP.",
@@ -317,6 +328,7 @@ def _source_video(tenant: str, value: Any) -> tuple[str, str, str, str, str]:
     """(model, size, seconds, layout seed, scene prompt) of an edit's or extension's `video`: a completed job of
     the tenant's ({"id": …}) or an uploaded MP4."""
     if isinstance(value, Upload):
+        media = _media()
         try:
             width, height, duration = media.probe_mp4(value.data)
         except (media.InvalidVideo, IndexError, ValueError):
@@ -365,10 +377,10 @@ def extend(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
 CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/webp"}
 
 
-def plan_of(record: Mapping[str, Any]) -> media.VideoPlan:
+def plan_of(record: Mapping[str, Any]) -> VideoPlan:
     width, height = (int(part) for part in record["size"].split("x"))
     plan = record["_plan"]
-    return media.VideoPlan(plan["prompt"], plan["layout_seed"], width, height, int(record["seconds"]))
+    return _media().VideoPlan(plan["prompt"], plan["layout_seed"], width, height, int(record["seconds"]))
 
 
 def content(tenant: str, video_id: str, variant: str | None) -> tuple[bytes, str]:
@@ -389,7 +401,7 @@ def content(tenant: str, video_id: str, variant: str | None) -> tuple[bytes, str
         raise OpenAIError(
             404, f"The assets of video '{video_id}' have expired.", param="video_id", code="video_expired"
         )
-    plan = plan_of(record)
+    plan, media = plan_of(record), _media()
     if chosen == "thumbnail":
         return media.render_thumbnail(plan), CONTENT_TYPES[chosen]
     if chosen == "spritesheet":
@@ -417,6 +429,7 @@ def create_character(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
             param="video",
             code="request_too_large",
         )
+    media = _media()
     try:
         media.probe_mp4(video.data)
     except (media.InvalidVideo, IndexError, ValueError):
