@@ -12,7 +12,9 @@ Servers:
   than the real 10,000 requests a minute, which would be 429s);
 - `openai-mock (SQLite)`: one process on a SQLite file, and `openai-mock ×2`: `--workers 2` sharing one (when
   `--workers 2`): the ratio of the two is what several workers add on the same store;
-- `bare FastAPI`: bench/bare_groups.py under uvicorn (fixed payloads of the same shapes, nothing else);
+- `bare FastAPI`: bench/bare_groups.py under uvicorn (fixed payloads of the same shapes, nothing else), and
+  `bare FastAPI ×2`: the same under `uvicorn --workers 2` (when `--workers 2`), what two processes gain on this
+  machine at all while wrk shares its cores: the ceiling of the mock's workers' ratio;
 - `aimock`: `@copilotkit/aimock` (Node) from .cache/aimock, with a fixture file answering every chat prompt of
   the mix (it replays fixtures only); its embeddings are its deterministic fallback.
 
@@ -113,10 +115,11 @@ def servers(folder: Path, workers: int) -> dict[str, tuple[Callable[[int], list[
             ],
             MOCK_ENV,
         )  # fmt: skip
-    found["bare FastAPI"] = (
-        lambda port: [PYTHON, "-m", "uvicorn", "bench.bare_groups:app", "--port", str(port), "--log-level", "warning"],
-        ENV,
-    )
+    bare = [PYTHON, "-m", "uvicorn", "bench.bare_groups:app", "--log-level", "warning"]
+    found["bare FastAPI"] = (lambda port: [*bare, "--port", str(port)], ENV)
+    if workers > 1:
+        # The machine's own ceiling for `workers` processes: wrk runs on the same cores, so no server gets N×.
+        found[f"bare FastAPI ×{workers}"] = (lambda port: [*bare, "--port", str(port), "--workers", str(workers)], ENV)
     aimock = ["node", str(AIMOCK_CLI), "-f", str(_aimock_fixtures(folder)), "--log-level", "silent"]
     found["aimock"] = (lambda port: [*aimock, "-p", str(port)], ENV)
     return found
@@ -194,7 +197,7 @@ def run(seconds: int, warmup: int, workers: int, only: list[str] | None) -> dict
             try:
                 results[name] = {}
                 for kind in KINDS:
-                    _check(port, kind, replays_fixtures=name != "bare FastAPI")
+                    _check(port, kind, replays_fixtures=not name.startswith("bare FastAPI"))
                     script = _lua(folder, kind)
                     if warmup:
                         _wrk(port, KINDS[kind][1], script, warmup)
