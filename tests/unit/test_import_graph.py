@@ -165,15 +165,22 @@ def test_functions_without_generated_answers_do_not_import_the_chat_generator() 
     assert run.stdout.strip() == "[]", run.stdout
 
 
-def test_the_videos_function_imports_its_renderers_on_first_use() -> None:
-    """Creating and polling a job needs no pixels: numpy and the codecs wait for the first download or probe
-    (bench/README.md, cold start)."""
+@pytest.mark.parametrize(
+    ("function", "deferred"),
+    [
+        ("videos", ("numpy", "openai_mock.generation.videos")),  # a job's creation and polling render nothing
+        ("certificates", ("cryptography",)),  # only an upload parses a PEM
+    ],
+)
+def test_a_function_imports_what_few_requests_need_on_first_use(function: str, deferred: tuple[str, ...]) -> None:
+    """What only some of a function's requests need is imported by the first of them, not at every cold start
+    (bench/README.md, cold starts)."""
     import subprocess
     import sys
 
     script = (
-        "import sys; import functions.videos.app; "
-        "print(sorted(m for m in sys.modules if m == 'numpy' or m == 'openai_mock.generation.videos'))"
+        f"import sys; import functions.{function}.app; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {deferred!r} or m in {deferred!r}))"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
     assert run.stdout.strip() == "[]", run.stdout

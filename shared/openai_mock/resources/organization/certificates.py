@@ -7,10 +7,7 @@ deleted. One stored record per certificate carries where it is active (`active`,
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from typing import TYPE_CHECKING, Any
 
 from openai_mock import clock, ids
 from openai_mock.errors import invalid_request, not_found
@@ -25,6 +22,9 @@ from openai_mock.resources.organization.core import (
 )
 from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 MAX_CERTIFICATES = 50  # "Organizations can upload up to 50 certificates."
 MAX_TOGGLE = 10
@@ -51,6 +51,8 @@ def _parse(pem: str) -> x509.Certificate:
             "certificate",
             "invalid_value",
         )
+    from cryptography import x509  # ~100 M instructions: paid by the first upload, not by every cold start
+
     try:
         return x509.load_pem_x509_certificate(text.encode())
     except ValueError:
@@ -112,6 +114,8 @@ def upload_certificate(org: Organization, principal: Principal, pem: str, name: 
             "certificate",
             "certificate_expired",
         )
+    from cryptography.hazmat.primitives import hashes
+
     fingerprint = parsed.fingerprint(hashes.SHA256()).hex()
     existing = all_items(org.tenant, CERTIFICATES)
     if any(item["_fingerprint"] == fingerprint for item in existing):
