@@ -170,6 +170,7 @@ def test_functions_without_generated_answers_do_not_import_the_chat_generator() 
     [
         ("videos", ("numpy", "openai_mock.generation.videos")),  # a job's creation and polling render nothing
         ("certificates", ("cryptography",)),  # only an upload parses a PEM
+        ("realtime", ("numpy", "openai_mock.resources.audio")),  # a session's custom voice or audio needs them
     ],
 )
 def test_a_function_imports_what_few_requests_need_on_first_use(function: str, deferred: tuple[str, ...]) -> None:

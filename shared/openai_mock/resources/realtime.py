@@ -14,7 +14,6 @@ from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, Text
 from openai_mock.resources import models
-from openai_mock.resources.audio import custom_voice_pitch
 from openai_mock.schema_checks import check_function
 
 DEFAULT_MODEL = "gpt-4o-realtime-preview"
@@ -200,6 +199,8 @@ def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str,
     """The session with every default filled in, plus its ephemeral client secret."""
     _check(body)
     if isinstance(body.voice, dict):
+        from openai_mock.resources.audio import custom_voice_pitch  # the speech stack: imported when first needed
+
         custom_voice_pitch(tenant, body.voice, "session.voice")  # one of the tenant's custom voices (audio.py)
     tools = _tools(body)
     now = clock.now_seconds()

@@ -22,6 +22,7 @@ import math
 import struct
 import sys
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from openai_mock.generation.audio.synthesis import SAMPLE_RATE
@@ -227,14 +228,18 @@ def _alaw_sample(byte: int) -> int:
     return magnitude if byte & 0x80 else -magnitude
 
 
-_ENCODE = {
-    "pcmu": bytes(_mulaw_byte(value - 32768) for value in range(65536)),
-    "pcma": bytes(_alaw_byte(value - 32768) for value in range(65536)),
-}
-_DECODE = {
-    "pcmu": array.array("h", (_mulaw_sample(byte) for byte in range(256))),
-    "pcma": array.array("h", (_alaw_sample(byte) for byte in range(256))),
-}
+@cache
+def _encode_table(law: str) -> bytes:
+    """Every 16-bit sample's G.711 byte: 65,536 entries, built by the first G.711 answer (~35 ms of Python), not
+    by every cold start of the functions that import the codecs."""
+    compand = {"pcmu": _mulaw_byte, "pcma": _alaw_byte}[law]
+    return bytes(compand(value - 32768) for value in range(65536))
+
+
+@cache
+def _decode_table(law: str) -> array.array[int]:
+    expand = {"pcmu": _mulaw_sample, "pcma": _alaw_sample}[law]
+    return array.array("h", (expand(byte) for byte in range(256)))
 
 
 def to_g711(pcm: bytes, law: str) -> bytes:
@@ -242,13 +247,13 @@ def to_g711(pcm: bytes, law: str) -> bytes:
     samples = array.array("h", pcm[: len(pcm) // 2 * 2])
     if sys.byteorder == "big":
         samples.byteswap()
-    table = _ENCODE[law]
+    table = _encode_table(law)
     return bytes(table[sample + 32768] for sample in samples[:: SAMPLE_RATE // G711_RATE])
 
 
 def from_g711(data: bytes, law: str) -> bytes:
     """8 kHz G.711 → 24 kHz 16-bit LE PCM (each sample held for three)."""
-    table = _DECODE[law]
+    table = _decode_table(law)
     samples = array.array("h", (table[byte] for byte in data for _ in range(SAMPLE_RATE // G711_RATE)))
     if sys.byteorder == "big":
         samples.byteswap()
