@@ -230,7 +230,7 @@ def _alaw_sample(byte: int) -> int:
 
 @cache
 def _encode_table(law: str) -> bytes:
-    """Every 16-bit sample's G.711 byte: 65,536 entries, built by the first G.711 answer (~35 ms of Python), not
+    """Every 16-bit sample's G.711 byte: 65,536 entries, built by the first G.711 answer (~40 ms of Python), not
     by every cold start of the functions that import the codecs."""
     compand = {"pcmu": _mulaw_byte, "pcma": _alaw_byte}[law]
     return bytes(compand(value - 32768) for value in range(65536))
