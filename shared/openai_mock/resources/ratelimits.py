@@ -16,6 +16,7 @@ from openai_mock.settings import get_settings
 from openai_mock.store import COUNTERS, get_store
 from openai_mock.web.access import check_model
 from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
+from openai_mock.web.request_state import state_of
 from openai_mock.web.spend_guard import SPEND_STATE_KEY
 
 REQUESTS_PER_MINUTE = 10_000  # the defaults of settings.requests_per_minute / tokens_per_minute
@@ -125,7 +126,7 @@ def record_usage(
         (b"x-ratelimit-reset-requests", _refill(used_requests, rpm, wait)),
         (b"x-ratelimit-reset-tokens", _refill(used_tokens, tpm, wait)),
     ]
-    state = request.scope.setdefault("state", {})  # request.state's own dict (no Starlette State built)
+    state = state_of(request.scope)
     state[RATE_LIMIT_STATE_KEY] = headers
     if over is not None:
         principal = state.get("principal")
@@ -141,7 +142,7 @@ def record_token_usage(request: Request, tenant: str, requested_model: str, answ
     """Account for a chat completion, completion or response: its `usage` counts against the quota of the
     model asked for, and is the organization's completions usage of the model that answered."""
     usage = answer["usage"]
-    state = request.scope.setdefault("state", {})
+    state = state_of(request.scope)
     principal = state.get("principal")
     record_usage(
         request,

@@ -25,6 +25,7 @@ from openai_mock.errors import OpenAIError
 from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
 from openai_mock.web.permissions import required_permission
+from openai_mock.web.request_state import state_of
 
 POLICY_COLLECTION = "organization.project.policy"  # under the organization's tenant, id = project id
 STATE_KEY = "project_policy"  # request.state / scope["state"]
@@ -77,8 +78,7 @@ def enforce_project_access(principal: Principal, method: str, path: str) -> dict
 
 def _policy_of(request: Request) -> dict[str, Any] | None:
     """The policy the middleware put on the request: a dict lookup (every JSON body asks)."""
-    state = request.scope.get("state")
-    policy: dict[str, Any] | None = state.get(STATE_KEY) if state else None
+    policy: dict[str, Any] | None = state_of(request.scope).get(STATE_KEY)
     return policy
 
 

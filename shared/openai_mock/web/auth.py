@@ -14,6 +14,7 @@ from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
+from openai_mock.web.request_state import state_of
 
 ADMIN_KEY_PREFIX = "sk-admin-"
 
@@ -139,7 +140,7 @@ def principal_of(request: Request) -> Principal:
     """Who is calling, as OpenAIMiddleware authenticated them (`request.state.principal`). Routes read it here
     rather than through a FastAPI dependency, which cost ~9 µs per request: more than the rest of a
     model-catalogue request; and from the scope's state itself, without building Starlette's `State` around it."""
-    principal: Principal = request.scope["state"]["principal"]
+    principal: Principal = state_of(request.scope)["principal"]
     return principal
 
 

@@ -24,6 +24,7 @@ from openai_mock.web import spend_guard
 from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
 from openai_mock.web.access import enforce_project_access
 from openai_mock.web.auth import authenticate
+from openai_mock.web.request_state import state_of
 
 # A request whose body is at least this big is answered in a worker thread (its own event loop), so that parsing
 # and tokenising megabytes never block the server's loop: other requests keep being answered meanwhile
@@ -133,7 +134,7 @@ class OpenAIMiddleware:
         except OpenAIError as error:
             await error.response()(scope, receive, send_with_headers)
             return
-        state = scope.setdefault("state", {})
+        state = state_of(scope)
         state["principal"] = principal  # request.state.principal in routes
         if policy is not None:
             state[PROJECT_POLICY_STATE_KEY] = policy
@@ -153,7 +154,7 @@ class OpenAIMiddleware:
                 return
             if spend_guard.is_billed(scope["method"], scope["path"]):
                 try:  # the hard spend limit (docs/admin.md): one read, before any work
-                    scope["state"][spend_guard.SPEND_STATE_KEY] = spend_guard.check_spend(principal)
+                    state[spend_guard.SPEND_STATE_KEY] = spend_guard.check_spend(principal)
                 except OpenAIError as refused:
                     controls.status = refused.status
                     await refused.response()(scope, receive, send_with_headers)
@@ -236,7 +237,7 @@ def _standard_headers(scope: Scope, request_id: str, started: float, version: st
     ]
     if _header(scope, b"origin"):
         headers.extend(CORS_HEADERS)
-    state: dict[str, Any] = scope.get("state") or {}
+    state = state_of(scope)
     principal = state.get("principal")
     if principal is not None:
         headers.append((b"openai-organization", principal.organization_id.encode()))
