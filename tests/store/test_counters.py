@@ -53,7 +53,6 @@ def test_delete_collection_and_tenant_remove_counters(store: ObjectStore) -> Non
 
 
 def test_concurrent_increments_are_not_lost(store: ObjectStore) -> None:
-
     def bump() -> None:
         for _ in range(10):
             store.increment("t", COUNTERS, "c", {"n": 1})

@@ -153,16 +153,9 @@ def test_functions_without_generated_answers_do_not_import_the_chat_generator() 
     """The mock controls run before every function's routes; they read fixtures through generation/content.py,
     so a function that answers no model request (Models, Files…) leaves the chat generator's ~45 ms of imports
     out of its cold start (bench/README.md, cold start)."""
-    import subprocess
-    import sys
-
-    script = (
-        "import sys; import functions.models.app, functions.files.app; "
-        "print(sorted(m for m in sys.modules if m.startswith('openai_mock.generation.') and m.split('.')[2] in "
-        "('chat', 'answers', 'text', 'extract')))"
-    )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
-    assert run.stdout.strip() == "[]", run.stdout
+    imported = _modules_after_importing("functions.models.app", "functions.files.app")
+    generators = ("chat", "answers", "text", "extract")
+    assert [m for m in imported if m.startswith("openai_mock.generation.") and m.split(".")[2] in generators] == []
 
 
 @pytest.mark.parametrize(
@@ -176,12 +169,17 @@ def test_functions_without_generated_answers_do_not_import_the_chat_generator() 
 def test_a_function_imports_what_few_requests_need_on_first_use(function: str, deferred: tuple[str, ...]) -> None:
     """What only some of a function's requests need is imported by the first of them, not at every cold start
     (bench/README.md, cold starts)."""
+    imported = _modules_after_importing(f"functions.{function}.app")
+    assert [m for m in imported if m.split(".")[0] in deferred or m in deferred] == []
+
+
+def _modules_after_importing(*modules: str) -> list[str]:
+    """Every module a fresh interpreter holds after importing `modules` (as a cold start does)."""
+    import json
     import subprocess
     import sys
 
-    script = (
-        f"import sys; import functions.{function}.app; "
-        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {deferred!r} or m in {deferred!r}))"
-    )
+    script = f"import json, sys; import {', '.join(modules)}; print(json.dumps(sorted(sys.modules)))"
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
-    assert run.stdout.strip() == "[]", run.stdout
+    loaded: list[str] = json.loads(run.stdout)
+    return loaded
