@@ -158,6 +158,16 @@ def test_functions_without_generated_answers_do_not_import_the_chat_generator() 
     assert [m for m in imported if m.startswith("openai_mock.generation.") and m.split(".")[2] in generators] == []
 
 
+def test_functions_that_start_no_background_work_do_not_import_the_webhooks_package() -> None:
+    """Webhooks are sent when background work ends (batches, fine-tuning, evals, background responses): the
+    functions that answer at once reach the controls' `scripted` hook, not the webhooks' delivery, endpoints and
+    signing (~15 ms of a cold start; bench/README.md)."""
+    imported = _modules_after_importing(
+        "functions.chat.app", "functions.completions.app", "functions.images.app", "functions.audio.app"
+    )
+    assert [m for m in imported if m.startswith("openai_mock.control.webhooks")] == []
+
+
 @pytest.mark.parametrize(
     ("function", "deferred"),
     [

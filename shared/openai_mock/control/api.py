@@ -11,7 +11,6 @@ from typing import Any
 from openai_mock.control import fixtures, runtime, stream_faults
 from openai_mock.control.faults import STREAM_CUT, fault_error
 from openai_mock.control.runtime import CONTROL_PREFIX
-from openai_mock.control.webhooks import dispatch
 from openai_mock.generation.content import Scripted
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
@@ -96,4 +95,8 @@ def reset_process_state() -> None:
     """Forget in-process counters and scheduled webhook wake-ups (tests, `openai_mock.testing`)."""
     fixtures.reset_process_state()
     runtime.reset_process_state()
+    # Imported here: the model-serving functions reach this module for `scripted`, and the webhooks package
+    # (delivery, endpoints, signing: ~15 ms) is no part of their cold start.
+    from openai_mock.control.webhooks import dispatch
+
     dispatch.reset()
