@@ -101,6 +101,14 @@ def record_usage(
     With `kind`, an admitted request is also the organization's usage (`organization.usage.record_traffic`:
     `usage` are that kind's counters and dimensions, `model=` to bill another name than `model`)."""
     check_model(request, model)  # a project key's model permissions, for bodies json_body did not read (forms)
+    account(state_of(request.scope), tenant, model, tokens, kind, **usage)
+
+
+def account(
+    state: dict[str, Any], tenant: str, model: str, tokens: int, kind: str | None = None, /, **usage: Any
+) -> None:
+    """`record_usage` on a request's state (its `principal`; the `x-ratelimit-*` headers are written there):
+    for what is no HTTP request, a Realtime session's response."""
     limits = quota(tenant)
     rpm, tpm = limits["requests_per_minute"], limits["tokens_per_minute"]
     now = clock.now()
@@ -126,7 +134,6 @@ def record_usage(
         (b"x-ratelimit-reset-requests", _refill(used_requests, rpm, wait)),
         (b"x-ratelimit-reset-tokens", _refill(used_tokens, tpm, wait)),
     ]
-    state = state_of(request.scope)
     state[RATE_LIMIT_STATE_KEY] = headers
     if over is not None:
         principal = state.get("principal")

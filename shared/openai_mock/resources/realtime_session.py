@@ -879,17 +879,14 @@ class RealtimeSession:
         """Count the response against the tenant's quota, as every model request is (`ratelimits`): past it, the
         429's `rate_limit_exceeded` is the frame's `error` and the response never happened. Returns the limits
         as `rate_limits.updated` shows them."""
-        from types import SimpleNamespace
-
         from openai_mock.resources import ratelimits
 
-        # What record_usage reads of a request: its scope's state (it writes its headers there; a session's project
-        # key policy was checked when it opened).
+        # A request's state as the rate limits read it (they write their headers there); the model was checked
+        # when the session opened.
         state: dict[str, Any] = {"principal": None}
-        holder = SimpleNamespace(scope={"state": state})
         details_in, details_out = usage["input_token_details"], usage["output_token_details"]
-        ratelimits.record_usage(
-            holder,  # type: ignore[arg-type]  # record_usage only writes its headers in the scope's state
+        ratelimits.account(
+            state,
             self.state["tenant"],
             self.session["model"],
             usage["total_tokens"],
