@@ -119,3 +119,24 @@ def test_prepared_encoding_does_not_read_the_encoding_file(
     assert count_tokens("tiktoken is great!", "gpt-4o") == 6
     assert count_tokens("antidisestablishmentarianism", "gpt-4") == 6
     assert not empty_cache.exists()
+
+
+def test_a_remembered_count_is_the_count_of_its_text_and_encoding() -> None:
+    texts = ["What is the capital of France?", "You are a helpful assistant. " * 40, "héllo wörld", "<|endoftext|>", ""]
+    for model in ("gpt-4o", "gpt-4"):  # o200k_base, cl100k_base: the same text counts differently
+        for text in texts:
+            expected = len(tokens.encoding(encoding_name_for_model(model)).encode_ordinary(text))
+            assert count_tokens(text, model) == expected  # counted
+            assert count_tokens(text, model) == expected  # remembered
+    assert count_tokens("a b c d e f g", "gpt-4o") == 7
+    assert count_tokens("a b c d e f g!", "gpt-4o") == 8  # another text, another count
+
+
+def test_remembered_counts_keep_no_client_text_and_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokens, "_counts", {})
+    monkeypatch.setattr(tokens, "_COUNTS_KEPT", 3)
+    secret = "my secret system prompt"
+    count_tokens(secret)
+    assert all(secret not in repr(key) for key in tokens._counts)
+    assert [count_tokens(f"text {n}") for n in range(5)] == [len(encode(f"text {n}")) for n in range(5)]
+    assert len(tokens._counts) == 3  # the newest three; the secret's count was the first to go

@@ -17,6 +17,7 @@ import importlib.util
 import os
 import pickle
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,7 +124,25 @@ def decode(tokens: list[int], model: str = "gpt-4o") -> str:
 
 
 def count_tokens(text: str, model: str = "gpt-4o") -> int:
-    return len(encode(text, model))
+    """len(encode(text, model)), remembered by the text's digest: clients send the same texts again and again (a
+    system prompt, tool definitions, a conversation's history re-sent with each turn), and tokenising costs
+    ~5 µs per 30 characters, 1.5 ms for 8,000, where the digest costs 0.6–11 µs. The digest keeps no client text
+    in memory. Counts of the newest `_COUNTS_KEPT` texts are kept."""
+    name = encoding_name_for_model(model)
+    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), name)
+    count = _counts.get(key)
+    if count is None:
+        count = len(encoding(name).encode_ordinary(text))
+        with _counts_lock:
+            if len(_counts) >= _COUNTS_KEPT:
+                del _counts[next(iter(_counts))]  # the oldest (dicts keep insertion order)
+            _counts[key] = count
+    return count
+
+
+_COUNTS_KEPT = 8192  # ~2 MB of digests and counts
+_counts: dict[tuple[bytes, str], int] = {}
+_counts_lock = threading.Lock()
 
 
 def encode_constant(text: str, model: str) -> tuple[int, ...]:
