@@ -63,6 +63,22 @@ def _chat(prompt: str, **extra: Any) -> dict[str, Any]:
     return {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": prompt}], **extra}
 
 
+def _conversation(prompt: str) -> dict[str, Any]:
+    """What an application sends: its system prompt (~2,100 characters) and the conversation so far (six turns),
+    re-sent with each new question; the question last."""
+    system = "You are the support assistant of a bookshop. Answer briefly and kindly, and never invent a price. " * 21
+    messages = [{"role": "system", "content": system}]
+    for turn in range(1, 7):
+        messages.append(
+            {"role": "user", "content": f"Is volume {turn} of the series in stock, and can it ship to Lyon?"}
+        )
+        messages.append(
+            {"role": "assistant", "content": f"Yes: volume {turn} is in stock and ships to Lyon in two days."}
+        )
+    messages.append({"role": "user", "content": prompt})
+    return {"model": "gpt-4o-mini", "messages": messages}
+
+
 # name → (method, path, JSON body or None)
 KINDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "GET /models": ("GET", "/v1/models", None),
@@ -74,6 +90,7 @@ KINDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
         {"model": "text-embedding-3-small", "input": "The food was delicious.", "encoding_format": "base64"},
     ),
     "chat (fixture)": ("POST", "/v1/chat/completions", _chat(FIXTURE_PROMPT)),
+    "chat (conversation, 3 KB)": ("POST", "/v1/chat/completions", _conversation(CHAT_PROMPT)),
 }
 
 
