@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, WebSocket
 
 from openai_mock.resources import realtime, realtime_calls, realtime_socket
 from openai_mock.web.app_factory import create_app, make_handler
-from openai_mock.web.auth import tenant_of
+from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.request_body import json_body, optional_json_body
 from openai_mock.web.websocket_gateway import ManagementApi
@@ -30,19 +30,19 @@ async def create_session(request: Request) -> JSONObject:
 @router.post("/client_secrets", operation_id="create-realtime-client-secret")
 async def create_client_secret(request: Request) -> JSONObject:
     body = await json_body(request, realtime.ClientSecretCreateRequest)
-    return JSONObject(realtime.create_client_secret(body, tenant_of(request)))
+    return JSONObject(realtime.create_client_secret(body, principal_of(request)))
 
 
 @router.post("/transcription_sessions", operation_id="create-realtime-transcription-session")
 async def create_transcription_session(request: Request) -> JSONObject:
     body = await json_body(request, realtime.TranscriptionSessionCreateRequest)
-    return JSONObject(realtime.create_transcription_session(body, tenant_of(request)))
+    return JSONObject(realtime.create_transcription_session(body, principal_of(request)))
 
 
 @router.post("/translations/client_secrets", operation_id="create-realtime-translation-client-secret")
 async def create_translation_client_secret(request: Request) -> JSONObject:
     body = await json_body(request, realtime.TranslationClientSecretCreateRequest)
-    return JSONObject(realtime.create_translation_client_secret(body, tenant_of(request)))
+    return JSONObject(realtime.create_translation_client_secret(body, principal_of(request)))
 
 
 @router.post("/calls", operation_id="create-realtime-call")

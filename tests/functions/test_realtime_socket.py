@@ -21,8 +21,10 @@ from openai_mock.control import runtime
 from openai_mock.generation.audio.codecs import to_g711
 from openai_mock.generation.audio.synthesis import SAMPLE_RATE, pcm_duration, synthesize
 from openai_mock.generation.tokens import count_tokens
+from openai_mock.resources.organization.core import USAGE
 from openai_mock.resources.ratelimits import set_quota
 from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSession, default_session
+from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.live_server import live_server
 from tests.support.spec import validate_component
@@ -458,6 +460,35 @@ def test_responses_count_against_the_quota(client: openai.OpenAI) -> None:
         assert error["error"]["code"] == "rate_limit_exceeded"
         connection.session.update(session={"type": "realtime", "instructions": "Alive."})
         assert _next(connection)["type"] == "session.updated"
+
+
+def test_responses_are_the_organizations_usage_whichever_key_opened_the_session(
+    client: openai.OpenAI, base_url: str
+) -> None:
+    """A Realtime response is usage of the key's organization (the Usage API's completions), like a chat; a
+    session opened with an ephemeral client secret bills whoever minted it."""
+    clock.freeze(1_800_000_000)
+    tenant = principal_for_key("sk-test").tenant
+    store = get_store()
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        _next(connection)
+        connection.response.create(response={"output_modalities": ["text"]})
+        by_key = _until(connection, "response.done")[-1]["response"]["usage"]
+    secret = client.realtime.client_secrets.create(session={"type": "realtime", "model": "gpt-realtime"})
+    url = base_url.replace("http://", "ws://") + "/realtime"
+    with ws_connect(url, additional_headers={"Authorization": f"Bearer {secret.value}"}) as socket:
+        assert json.loads(socket.recv())["type"] == "session.created"
+        socket.send(json.dumps({"type": "response.create", "response": {"output_modalities": ["text"]}}))
+        events = [json.loads(socket.recv(timeout=30))]
+        while events[-1]["type"] != "response.done":
+            events.append(json.loads(socket.recv(timeout=30)))
+    by_secret = events[-1]["response"]["usage"]
+    records = [r for r in store.list(tenant, USAGE, limit=100).items if r["dims"]["model"] == "gpt-realtime"]
+    assert len(records) == 1  # both in the same minute, project and key: one record
+    metrics = records[0]["metrics"]
+    assert metrics["num_model_requests"] == 2
+    assert metrics["input_tokens"] == by_key["input_tokens"] + by_secret["input_tokens"] > 0
+    assert metrics["output_tokens"] == by_key["output_tokens"] + by_secret["output_tokens"] > 0
 
 
 def test_an_audio_item_is_heard_and_counted(client: openai.OpenAI) -> None:

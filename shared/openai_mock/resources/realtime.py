@@ -3,6 +3,7 @@ default) for a session configured like `session.update`, with the real API's def
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from openai_mock.errors import invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, Text
 from openai_mock.resources import models
 from openai_mock.schema_checks import check_function
+from openai_mock.web.auth import Principal
 
 DEFAULT_MODEL = "gpt-4o-realtime-preview"
 VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
@@ -267,12 +269,20 @@ def _secret_expiry(expires_after: ExpiresAfter | None, now: int) -> int:
     return now + int(seconds)
 
 
-def _keep_secret(tenant: str, value: str, expires_at: int, session: dict[str, Any]) -> None:
+def _keep_secret(principal: Principal, value: str, expires_at: int, session: dict[str, Any]) -> None:
+    """Keep an ephemeral client secret: its session, and who minted it (its sessions' usage is theirs)."""
     from openai_mock.resources.realtime_socket import GLOBAL_TENANT, SECRETS
     from openai_mock.store import get_store
     from openai_mock.web.auth import key_digest
 
-    record = {"id": key_digest(value), "tenant": tenant, "expires_at": expires_at, "session": session, "used": False}
+    record = {
+        "id": key_digest(value),
+        "tenant": principal.tenant,
+        "principal": dataclasses.asdict(principal),
+        "expires_at": expires_at,
+        "session": session,
+        "used": False,
+    }
     get_store().create(GLOBAL_TENANT, SECRETS, record)
 
 
@@ -332,7 +342,7 @@ def _transcription_session(given: dict[str, Any], now: int, expires_at: int) -> 
     return session
 
 
-def create_client_secret(body: ClientSecretCreateRequest, tenant: str) -> dict[str, Any]:
+def create_client_secret(body: ClientSecretCreateRequest, principal: Principal) -> dict[str, Any]:
     """`POST /v1/realtime/client_secrets`: an `ek_…` secret pinning the session it opens (one connection,
     until `expires_at`); the session is checked as `session.update` checks it."""
     from openai_mock.resources import realtime_session as core
@@ -353,7 +363,7 @@ def create_client_secret(body: ClientSecretCreateRequest, tenant: str) -> dict[s
             if session["audio"]["input"].get(key) is None:
                 session["audio"]["input"].pop(key, None)
     value = "ek_" + secrets.token_hex(16)
-    _keep_secret(tenant, value, expires_at, session)
+    _keep_secret(principal, value, expires_at, session)
     return {"value": value, "expires_at": expires_at, "session": session}
 
 
@@ -369,7 +379,7 @@ class TranscriptionSessionCreateRequest(BaseModel):
     client_secret: Annotated[dict[str, Any], _shaped(_ClientSecret)] | None = None
 
 
-def create_transcription_session(body: TranscriptionSessionCreateRequest, tenant: str) -> dict[str, Any]:
+def create_transcription_session(body: TranscriptionSessionCreateRequest, principal: Principal) -> dict[str, Any]:
     fmt = body.input_audio_format or "pcm16"
     check_enum(fmt, AUDIO_FORMATS, "input_audio_format")
     transcription = body.input_audio_transcription or {"model": "gpt-4o-transcribe"}
@@ -399,7 +409,7 @@ def create_transcription_session(body: TranscriptionSessionCreateRequest, tenant
         "type": "transcription",
         "audio": {"input": {"format": ga_format, "transcription": transcription, "turn_detection": detection}},
     }
-    _keep_secret(tenant, value, expires_at, pinned)
+    _keep_secret(principal, value, expires_at, pinned)
     answer: dict[str, Any] = {
         "client_secret": {"value": value, "expires_at": expires_at},
         "input_audio_format": fmt,
@@ -411,7 +421,9 @@ def create_transcription_session(body: TranscriptionSessionCreateRequest, tenant
     return answer
 
 
-def create_translation_client_secret(body: TranslationClientSecretCreateRequest, tenant: str) -> dict[str, Any]:
+def create_translation_client_secret(
+    body: TranslationClientSecretCreateRequest, principal: Principal
+) -> dict[str, Any]:
     given = body.session
     model = given.get("model")
     if not isinstance(model, str):
@@ -450,5 +462,5 @@ def create_translation_client_secret(body: TranslationClientSecretCreateRequest,
         },
     }
     value = "ek_" + secrets.token_hex(16)
-    _keep_secret(tenant, value, expires_at, session)
+    _keep_secret(principal, value, expires_at, session)
     return {"value": value, "expires_at": expires_at, "session": session}

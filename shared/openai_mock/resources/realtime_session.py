@@ -24,6 +24,7 @@ from openai_mock.generation.audio.probe import pcm_text
 from openai_mock.generation.audio.transcripts import spoken_text
 from openai_mock.rng import seeded_rng
 from openai_mock.schema_checks import check_function
+from openai_mock.web.auth import Principal
 
 DEFAULT_MODEL = "gpt-realtime"
 SESSION_SECONDS = 3600  # a GA session lasts at most 60 minutes
@@ -275,10 +276,12 @@ class RealtimeSession:
 
     @classmethod
     def start(
-        cls, tenant: str, session: dict[str, Any], seed: str | int | None
+        cls, tenant: str, session: dict[str, Any], seed: str | int | None, billed_to: dict[str, Any] | None = None
     ) -> tuple[RealtimeSession, list[dict[str, Any]]]:
+        """A new session of `tenant`; `billed_to` (a `Principal`'s fields) is whose usage its responses are."""
         state: dict[str, Any] = {
             "tenant": tenant,
+            "billed_to": billed_to,
             "seed": seed,
             "session": session,
             "conversation_id": rt.realtime_id("conv_", session["id"] + "/conversation"),
@@ -882,8 +885,10 @@ class RealtimeSession:
         from openai_mock.resources import ratelimits
 
         # A request's state as the rate limits read it (they write their headers there); the model was checked
-        # when the session opened.
-        state: dict[str, Any] = {"principal": None}
+        # when the session opened. The usage is the organization's, in the project and key that opened the session
+        # (or minted its client secret).
+        billed_to = self.state.get("billed_to")
+        state: dict[str, Any] = {"principal": Principal(**billed_to) if billed_to else None}
         details_in, details_out = usage["input_token_details"], usage["output_token_details"]
         ratelimits.account(
             state,

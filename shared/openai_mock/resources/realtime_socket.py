@@ -5,6 +5,7 @@ between frames, answers posted through the management API)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Mapping
@@ -85,8 +86,9 @@ def _key(handshake: Handshake) -> str | None:
     return None
 
 
-def _secret(key: str) -> tuple[str, dict[str, Any]] | Refused:
-    """The tenant and pinned session of an ephemeral client secret, spent by this connection."""
+def _secret(key: str) -> dict[str, Any] | Refused:
+    """An ephemeral client secret's record (its tenant, pinned session and minting principal), spent by this
+    connection."""
     store = get_store()
     record = store.get(GLOBAL_TENANT, SECRETS, key_digest(key))
     if record is None:
@@ -108,7 +110,7 @@ def _secret(key: str) -> tuple[str, dict[str, Any]] | Refused:
         store.update(GLOBAL_TENANT, SECRETS, record["id"], spend)
     except _AlreadySpent:
         return spent
-    return record["tenant"], record["session"]
+    return record
 
 
 class _AlreadySpent(Exception):
@@ -150,12 +152,14 @@ def open_session(handshake: Handshake) -> Opened | Refused:
         found = _secret(key)
         if isinstance(found, Refused):
             return found
-        tenant, pinned = found
+        tenant, pinned = found["tenant"], found["session"]
+        billed_to = found.get("principal")  # who minted the secret (None: a secret kept by an earlier version)
     else:
         try:
-            tenant = principal_for_key(key).tenant
+            principal = principal_for_key(key)
         except OpenAIError as error:
             return _refused(error.message, error.code or "invalid_api_key", error.status)
+        tenant, billed_to = principal.tenant, dataclasses.asdict(principal)
     controls = _controls(handshake, tenant)
     fault = runtime.injected_fault(controls, get_settings())
     if fault is not None:  # a fault of the mock controls (docs/controls.md) refuses the connection
@@ -177,7 +181,7 @@ def open_session(handshake: Handshake) -> Opened | Refused:
         session = core.deep_merge(session, {k: v for k, v in pinned.items() if k not in ("id", "object", "expires_at")})
         session["model"] = model
     seed = handshake.headers.get(SEED_HEADER) or get_settings().seed
-    started, events = core.RealtimeSession.start(tenant, session, seed)
+    started, events = core.RealtimeSession.start(tenant, session, seed, billed_to)
     subprotocol = "realtime" if "realtime" in handshake.subprotocols else None
     return Opened(started, events, subprotocol, runtime.latency(controls, get_settings()))
 
