@@ -27,6 +27,7 @@ from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSess
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.live_server import live_server
+from tests.support.org_sdk import ADMIN_KEY
 from tests.support.spec import validate_component
 
 QUESTION = "What is the weather in Paris today?"
@@ -489,6 +490,31 @@ def test_responses_are_the_organizations_usage_whichever_key_opened_the_session(
     assert metrics["num_model_requests"] == 2
     assert metrics["input_tokens"] == by_key["input_tokens"] + by_secret["input_tokens"] > 0
     assert metrics["output_tokens"] == by_key["output_tokens"] + by_secret["output_tokens"] > 0
+
+
+def test_a_project_keys_model_permissions_bind_its_sessions_and_the_secrets_it_mints(base_url: str) -> None:
+    """Opening a session runs a model: a project key is refused a model its project blocks, and so is a client
+    secret it minted (the refusal is the connection's one `error` event, then close 3000)."""
+    admin = openai.OpenAI(base_url=base_url, api_key=ADMIN_KEY, admin_api_key=ADMIN_KEY, max_retries=0)
+    project = admin.admin.organization.projects.create(name="Voice app")
+    account = admin.admin.organization.projects.service_accounts.create(project.id, name="voice")
+    assert account.api_key is not None and account.api_key.value is not None
+    key = openai.OpenAI(base_url=base_url, api_key=account.api_key.value, max_retries=0)
+    url = base_url.replace("http://", "ws://") + "/realtime?model=gpt-realtime"
+
+    def first_event(secret: str) -> dict[str, Any]:
+        with ws_connect(url, additional_headers={"Authorization": f"Bearer {secret}"}) as socket:
+            event: dict[str, Any] = json.loads(socket.recv(timeout=30))
+        return event
+
+    assert first_event(account.api_key.value)["type"] == "session.created"
+    minted = key.realtime.client_secrets.create(session={"type": "realtime", "model": "gpt-realtime"}).value
+    admin.admin.organization.projects.model_permissions.update(project.id, mode="allow_list", model_ids=["gpt-4o"])
+    for secret in (account.api_key.value, minted):
+        error = first_event(secret)["error"]
+        assert error["code"] == "model_not_found"
+        assert error["message"] == f"Project `{project.id}` does not have access to model `gpt-realtime`"
+    assert first_event("sk-test")["type"] == "session.created"  # keys outside the project are not bound by it
 
 
 def test_an_audio_item_is_heard_and_counted(client: openai.OpenAI) -> None:

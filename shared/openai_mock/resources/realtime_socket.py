@@ -20,7 +20,8 @@ from openai_mock.resources import realtime_session as core
 from openai_mock.rng import SEED_HEADER
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
-from openai_mock.web.auth import key_digest, principal_for_key
+from openai_mock.web.access import enforce_project_access, model_allowed
+from openai_mock.web.auth import Principal, key_digest, principal_for_key
 
 if TYPE_CHECKING:
     from starlette.websockets import WebSocket
@@ -117,6 +118,20 @@ class _AlreadySpent(Exception):
     pass
 
 
+def _project_refusal(billed_to: Mapping[str, Any] | None, model: str) -> Refused | None:
+    """A project key's roles and model permissions (web/access.py), as for any model request; a client secret is
+    bound by those of the key that minted it."""
+    if not billed_to:
+        return None
+    try:
+        policy = enforce_project_access(Principal(**billed_to), "POST", "/v1/realtime")
+    except OpenAIError as error:
+        return _refused(error.message, error.code or "insufficient_permissions", error.status, error.type)
+    if policy is None or model_allowed(policy.get("model_permissions"), model):
+        return None
+    return _refused(f"Project `{policy['id']}` does not have access to model `{model}`", "model_not_found", 403)
+
+
 def _listening(pinned: Mapping[str, Any]) -> dict[str, Any]:
     """A transcription (or translation) secret opens a realtime session with its input settings that only
     listens: text out, and turn detection that commits and transcribes without answering."""
@@ -173,6 +188,9 @@ def open_session(handshake: Handshake) -> Opened | Refused:
     model = handshake.query.get("model") or pinned.get("model") or core.DEFAULT_MODEL
     if model not in realtime_models():
         return _refused(f"The model '{model}' does not exist or you do not have access to it.", "model_not_found", 404)
+    refused = _project_refusal(billed_to, model)
+    if refused is not None:
+        return refused
     now = clock.now_seconds()
     session = core.default_session(ids.new_id("realtime.session"), model, now)
     if pinned.get("type") in ("transcription", "translation"):
