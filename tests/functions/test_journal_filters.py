@@ -136,22 +136,23 @@ def test_the_journal_exports_as_fixtures_that_answer_again(
     document = exported.json()
     assert [skipped["reason"] for skipped in document["skipped"]] == [
         "the request's body was not read (refused before it, e.g. by an x-mock-fault header)",
-        "no fixture answers POST /v1/embeddings: export with format=exchanges",
         "no fixture answers GET /v1/models: export with format=exchanges",
     ]
     made = document["fixtures"]
-    assert [fixture["match"] for fixture in made[:3]] == [
+    assert [fixture["match"] for fixture in made[:4]] == [
         {"endpoint": "chat.completions", "model": "gpt-4o-mini", "regex": r"\AA\ refund\?\Z"},
         {"endpoint": "chat.completions", "model": "gpt-4o", "regex": r"\AHello\Z"},
+        {"endpoint": "embeddings", "model": "text-embedding-3-small", "body": [{"path": "input", "equals": "hello"}]},
         {"endpoint": "chat.completions", "model": "gpt-4o-mini", "regex": r"\ABusy\?\Z"},
     ]
     assert made[0]["response"] == {"content": "5 days."}
+    assert [len(vector) for vector in made[2]["response"]["embeddings"]] == [1536]
     assert (
-        made[2]["response"]["error"]["status"] == 429 and made[2]["response"]["error"]["code"] == "rate_limit_exceeded"
+        made[3]["response"]["error"]["status"] == 429 and made[3]["response"]["error"]["code"] == "rate_limit_exceeded"
     )
-    assert made[3]["response"] == {"tool_calls": [{"name": "get_weather", "arguments": '{"city":"Paris"}'}]}
-    assert made[4]["match"]["endpoint"] == "responses" and made[4]["response"] == {"content": said.output_text}
-    assert [fixture["match"]["call"] for fixture in made[5:]] == [1, 2]  # the same request twice: in order
+    assert made[4]["response"] == {"tool_calls": [{"name": "get_weather", "arguments": '{"city":"Paris"}'}]}
+    assert made[5]["match"]["endpoint"] == "responses" and made[5]["response"] == {"content": said.output_text}
+    assert [fixture["match"]["call"] for fixture in made[6:]] == [1, 2]  # the same request twice: in order
     # Loaded into another tenant (the admin API validates them like a fixtures file), they answer the same.
     for fixture in made:
         assert http.post("/__mock/fixtures", headers=OTHER, json=fixture).status_code == 200
@@ -167,6 +168,16 @@ def test_the_journal_exports_as_fixtures_that_answer_again(
     assert [answer.choices[0].text for answer in again] == [answer.choices[0].text for answer in asked_twice]
     called = replay.chat.completions.create(model="gpt-4o-mini", messages=_say("Weather?"))  # type: ignore[arg-type]
     assert called.choices[0].message.tool_calls[0].function.arguments == '{"city":"Paris"}'  # type: ignore[index, union-attr]
+    # The vectors come back bit for bit (the SDK asked for base64: little-endian float32).
+    embedded = _listed(http, path="/v1/embeddings")[0]["response"]["body"]["data"][0]["embedding"]
+    again_embedded = http.post(
+        "/v1/embeddings",
+        headers=OTHER,
+        json={"model": "text-embedding-3-small", "input": "hello", "encoding_format": "base64"},
+    ).json()
+    assert again_embedded["data"][0]["embedding"] == embedded
+    replayed = http.get("/__mock/requests", headers=OTHER, params={"path": "/v1/embeddings"}).json()["data"]
+    assert [entry["fixture"] is not None for entry in replayed] == [True]  # answered by the exported fixture
 
 
 def test_the_journal_exports_as_exchanges_replayed_byte_for_byte(

@@ -1,9 +1,10 @@
 """The journal as a fixture file (`GET /__mock/requests/export`, docs/controls.md "Journal"), so what a session
 sent and got can be served again: oldest first (the order the requests arrived in, the order a replay needs).
 
-- `format=fixtures` (default): one matching fixture per model request (chat completions, completions, Responses):
-  `match` = the endpoint + the model + the last user text (exactly: an anchored `regex`), `response` = what
-  was answered (the text and tool calls, streams put back together; an error status as `response.error`).
+- `format=fixtures` (default): one matching fixture per model request (chat completions, completions, Responses,
+  embeddings): `match` = the endpoint + the model + the last user text (exactly: an anchored `regex`; for
+  embeddings the `input` as sent), `response` = what was answered (the text and tool calls, streams put back
+  together; embeddings' vectors; an error status as `response.error`).
   Identical requests answered several times get `call: 1, 2…`, so they replay in order. Served by the mock's
   fixture matching everywhere (`--fixtures`, `POST /__mock/fixtures`, a Lambda's fixtures file).
 - `format=exchanges`: every request, as `serve --record` writes it (`exchange`, written by control/exchanges.py),
@@ -14,9 +15,11 @@ binary answers, and in `fixtures` format requests to other endpoints."""
 
 from __future__ import annotations
 
+import base64
 import bisect
 import json
 import re
+import struct
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -106,7 +109,7 @@ def _events(body: bytes, writes: list[tuple[int, float]]) -> list[dict[str, Any]
 
 def _fixture(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
     endpoint = exchanges.FIXTURE_ENDPOINTS.get(entry.path)
-    if endpoint is None or endpoint == "embeddings":
+    if endpoint is None:
         return None, f"no fixture answers {entry.method} {entry.path}: export with format=exchanges"
     if not entry.body:
         return None, "the request's body was not read (refused before it, e.g. by an x-mock-fault header)"
@@ -119,12 +122,16 @@ def _fixture(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
     match: dict[str, Any] = {"endpoint": endpoint}
     if isinstance(request.get("model"), str):
         match["model"] = request["model"]
-    text = _last_user_text(endpoint, request)
-    if text:
-        match["regex"] = r"\A" + re.escape(text) + r"\Z"
-    answer = _answered(endpoint, entry)
+    if endpoint == "embeddings":  # the inputs as sent, whole: one fixture answers exactly these
+        match["body"] = [{"path": "input", "equals": request.get("input")}]
+        answer = _embedded(entry)
+    else:
+        text = _last_user_text(endpoint, request)
+        if text:
+            match["regex"] = r"\A" + re.escape(text) + r"\Z"
+        answer = _answered(endpoint, entry)
     if answer is None:
-        return None, "the answer holds neither text, tool calls nor an error"
+        return None, "the answer holds neither text, tool calls, vectors nor an error"
     return {"name": f"{entry.method} {entry.path}", "match": match, "response": answer}, ""
 
 
@@ -160,9 +167,7 @@ def _answered(endpoint: str, entry: JournalEntry) -> dict[str, Any] | None:
     if not isinstance(answer, dict):
         return None
     if entry.status >= 400 or answer.get("error"):
-        error = answer.get("error") or {}
-        spec = {"status": entry.status, **{k: error[k] for k in ("message", "type", "code", "param") if error.get(k)}}
-        return {"error": spec}
+        return _error(entry.status, answer)
     if endpoint == "responses":
         return _from_output(answer.get("output") or [])
     choice = (answer.get("choices") or [{}])[0]
@@ -175,6 +180,42 @@ def _answered(endpoint: str, entry: JournalEntry) -> dict[str, Any] | None:
         if call.get("type", "function") == "function"
     ]
     return _content_and_calls(message.get("content"), calls)
+
+
+def _error(status: int, answer: Mapping[str, Any]) -> dict[str, Any]:
+    error = answer.get("error") or {}
+    return {"error": {"status": status, **{k: error[k] for k in ("message", "type", "code", "param") if error.get(k)}}}
+
+
+def _embedded(entry: JournalEntry) -> dict[str, Any] | None:
+    """An embeddings answer as the typed answer that gives the same vectors (base64 ones decoded: little-endian
+    float32, which the replay encodes back bit for bit)."""
+    if entry.answer is None:
+        return None
+    try:
+        answer = json.loads(bytes(entry.answer.body))
+    except ValueError:
+        return None
+    if not isinstance(answer, dict):
+        return None
+    if entry.status >= 400 or answer.get("error"):
+        return _error(entry.status, answer)
+    rows = sorted(
+        (row for row in answer.get("data") or [] if isinstance(row, dict)), key=lambda row: row.get("index", 0)
+    )
+    vectors = [_vector(row.get("embedding")) for row in rows]
+    if not vectors or any(vector is None for vector in vectors):
+        return None
+    return {"embeddings": vectors}
+
+
+def _vector(embedding: Any) -> list[float] | None:
+    if isinstance(embedding, list):
+        return embedding
+    if not isinstance(embedding, str):
+        return None
+    packed = base64.b64decode(embedding)
+    return list(struct.unpack(f"<{len(packed) // 4}f", packed))
 
 
 def _content_and_calls(content: str | None, calls: list[dict[str, Any]]) -> dict[str, Any] | None:
