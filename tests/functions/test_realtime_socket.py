@@ -494,7 +494,8 @@ def test_responses_are_the_organizations_usage_whichever_key_opened_the_session(
 
 def test_a_project_keys_model_permissions_bind_its_sessions_and_the_secrets_it_mints(base_url: str) -> None:
     """Opening a session runs a model: a project key is refused a model its project blocks, and so is a client
-    secret it minted (the refusal is the connection's one `error` event, then close 3000)."""
+    secret it minted (the refusal is the connection's one `error` event, then close 3000); it cannot mint one
+    for that model either."""
     admin = openai.OpenAI(base_url=base_url, api_key=ADMIN_KEY, admin_api_key=ADMIN_KEY, max_retries=0)
     project = admin.admin.organization.projects.create(name="Voice app")
     account = admin.admin.organization.projects.service_accounts.create(project.id, name="voice")
@@ -514,6 +515,9 @@ def test_a_project_keys_model_permissions_bind_its_sessions_and_the_secrets_it_m
         error = first_event(secret)["error"]
         assert error["code"] == "model_not_found"
         assert error["message"] == f"Project `{project.id}` does not have access to model `gpt-realtime`"
+    with pytest.raises(openai.PermissionDeniedError) as refused:  # nor is a secret for it minted now
+        key.realtime.client_secrets.create(session={"type": "realtime", "model": "gpt-realtime"})
+    assert refused.value.code == "model_not_found"
     assert first_event("sk-test")["type"] == "session.created"  # keys outside the project are not bound by it
 
 

@@ -16,6 +16,7 @@ from openai_mock.errors import invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, Text
 from openai_mock.resources import models
 from openai_mock.schema_checks import check_function
+from openai_mock.web.access import check_policy_model, project_policy
 from openai_mock.web.auth import Principal
 
 DEFAULT_MODEL = "gpt-4o-realtime-preview"
@@ -362,6 +363,7 @@ def create_client_secret(body: ClientSecretCreateRequest, principal: Principal) 
         for key in ("transcription", "noise_reduction"):
             if session["audio"]["input"].get(key) is None:
                 session["audio"]["input"].pop(key, None)
+    check_policy_model(project_policy(principal), session.get("model"))  # its sessions would be refused
     value = "ek_" + secrets.token_hex(16)
     _keep_secret(principal, value, expires_at, session)
     return {"value": value, "expires_at": expires_at, "session": session}
@@ -430,6 +432,7 @@ def create_translation_client_secret(
         raise invalid_request(
             "Missing required parameter: 'session.model'.", "session.model", "missing_required_parameter"
         )
+    check_policy_model(project_policy(principal), model)
     audio = given.get("audio") or {}
     inp, out = audio.get("input") or {}, audio.get("output") or {}
     language = out.get("language", "en")

@@ -20,7 +20,7 @@ from openai_mock.resources import realtime_session as core
 from openai_mock.rng import SEED_HEADER
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
-from openai_mock.web.access import enforce_project_access, model_allowed
+from openai_mock.web.access import check_policy_model, enforce_project_access
 from openai_mock.web.auth import Principal, key_digest, principal_for_key
 
 if TYPE_CHECKING:
@@ -124,12 +124,10 @@ def _project_refusal(billed_to: Mapping[str, Any] | None, model: str) -> Refused
     if not billed_to:
         return None
     try:
-        policy = enforce_project_access(Principal(**billed_to), "POST", "/v1/realtime")
+        check_policy_model(enforce_project_access(Principal(**billed_to), "POST", "/v1/realtime"), model)
     except OpenAIError as error:
         return _refused(error.message, error.code or "insufficient_permissions", error.status, error.type)
-    if policy is None or model_allowed(policy.get("model_permissions"), model):
-        return None
-    return _refused(f"Project `{policy['id']}` does not have access to model `{model}`", "model_not_found", 403)
+    return None
 
 
 def _listening(pinned: Mapping[str, Any]) -> dict[str, Any]:

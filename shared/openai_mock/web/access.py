@@ -97,7 +97,12 @@ def model_allowed(permissions: dict[str, Any] | None, model: str) -> bool:
 
 def check_model(request: Request, model: str | None) -> None:
     """403 `model_not_found` when the project's model permissions block `model`."""
-    policy = _policy_of(request)
+    check_policy_model(_policy_of(request), model)
+
+
+def check_policy_model(policy: dict[str, Any] | None, model: str | None) -> None:
+    """`check_model` against a project policy (`project_policy`), for what holds no request: a Realtime
+    connection, a client secret's pinned session."""
     if policy is None or not model or model_allowed(policy.get("model_permissions"), model):
         return
     raise OpenAIError(
