@@ -213,3 +213,17 @@ def test_the_journal_exports_as_exchanges_replayed_byte_for_byte(
 def test_export_rejects_an_unknown_format(http: TestClient) -> None:
     answer = http.get("/__mock/requests/export", headers=A, params={"format": "har"})
     assert answer.status_code == 400 and answer.json()["error"]["param"] == "format"
+
+
+def test_an_embeddings_answer_without_readable_vectors_is_skipped_not_a_500(http: TestClient) -> None:
+    """A fixture for any operation may answer embeddings with any body: what holds no vectors is skipped."""
+    odd = {"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": "not base64!"}]}
+    fixture = {"match": {"endpoint": "POST /v1/embeddings"}, "response": {"status": 200, "body": odd}}
+    assert http.post("/__mock/fixtures", headers=A, json=fixture).status_code == 200
+    assert http.post("/v1/embeddings", headers=A, json={"model": "text-embedding-3-small", "input": "x"}).json() == odd
+    exported = http.get("/__mock/requests/export", headers=A, params={"path": "/v1/embeddings"})
+    assert exported.status_code == 200
+    assert exported.json()["fixtures"] == []
+    assert [skipped["reason"] for skipped in exported.json()["skipped"]] == [
+        "the answer holds neither text, tool calls, vectors nor an error"
+    ]

@@ -124,12 +124,11 @@ def _fixture(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
         match["model"] = request["model"]
     if endpoint == "embeddings":  # the inputs as sent, whole: one fixture answers exactly these
         match["body"] = [{"path": "input", "equals": request.get("input")}]
-        answer = _embedded(entry)
     else:
         text = _last_user_text(endpoint, request)
         if text:
             match["regex"] = r"\A" + re.escape(text) + r"\Z"
-        answer = _answered(endpoint, entry)
+    answer = _answered(endpoint, entry)
     if answer is None:
         return None, "the answer holds neither text, tool calls, vectors nor an error"
     return {"name": f"{entry.method} {entry.path}", "match": match, "response": answer}, ""
@@ -168,6 +167,8 @@ def _answered(endpoint: str, entry: JournalEntry) -> dict[str, Any] | None:
         return None
     if entry.status >= 400 or answer.get("error"):
         return _error(entry.status, answer)
+    if endpoint == "embeddings":
+        return _embedded(answer)
     if endpoint == "responses":
         return _from_output(answer.get("output") or [])
     choice = (answer.get("choices") or [{}])[0]
@@ -187,19 +188,9 @@ def _error(status: int, answer: Mapping[str, Any]) -> dict[str, Any]:
     return {"error": {"status": status, **{k: error[k] for k in ("message", "type", "code", "param") if error.get(k)}}}
 
 
-def _embedded(entry: JournalEntry) -> dict[str, Any] | None:
+def _embedded(answer: Mapping[str, Any]) -> dict[str, Any] | None:
     """An embeddings answer as the typed answer that gives the same vectors (base64 ones decoded: little-endian
     float32, which the replay encodes back bit for bit)."""
-    if entry.answer is None:
-        return None
-    try:
-        answer = json.loads(bytes(entry.answer.body))
-    except ValueError:
-        return None
-    if not isinstance(answer, dict):
-        return None
-    if entry.status >= 400 or answer.get("error"):
-        return _error(entry.status, answer)
     rows = sorted(
         (row for row in answer.get("data") or [] if isinstance(row, dict)), key=lambda row: row.get("index", 0)
     )
@@ -214,7 +205,12 @@ def _vector(embedding: Any) -> list[float] | None:
         return embedding
     if not isinstance(embedding, str):
         return None
-    packed = base64.b64decode(embedding)
+    try:
+        packed = base64.b64decode(embedding, validate=True)
+    except ValueError:
+        return None
+    if len(packed) % 4:
+        return None
     return list(struct.unpack(f"<{len(packed) // 4}f", packed))
 
 
