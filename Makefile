@@ -39,11 +39,11 @@ COVERAGE_FLOOR ?= 90
 test: $(VENV)/.installed-dev dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 
-check: $(VENV)/.installed-dev ## The inner loop: lint (no cfn-lint, no actionlint), unit and function tests; no sam build
+check: $(VENV)/.installed-dev ## The inner loop: lint (no cfn-lint, no actionlint), unit, function and contract tests; no sam build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest tests/unit tests/functions
+	$(BIN)/python -m pytest tests/unit tests/functions tests/contract
 
 lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, layer-lock and contract drift
 	$(BIN)/ruff check .
