@@ -174,6 +174,22 @@ def test_functions_that_start_no_background_work_do_not_import_the_webhooks_pack
         ("videos", ("numpy", "openai_mock.generation.videos")),  # a job's creation and polling render nothing
         ("certificates", ("cryptography",)),  # only an upload parses a PEM
         ("realtime", ("numpy", "openai_mock.resources.audio")),  # a session's custom voice or audio needs them
+        ("audio", ("numpy",)),  # speech is synthesised without it; a custom voice's sample or PCM audio needs it
+        # creating, polling and listing batches generate nothing: a batch's run needs its endpoint's layer
+        (
+            "batches",
+            ("openai_mock.resources.chat", "openai_mock.resources.completions", "openai_mock.resources.embeddings"),
+        ),
+        # the worker resolves the source a message wakes (resources/webhooks.py), not all four at every cold start
+        (
+            "webhooks",
+            (
+                "openai_mock.resources.responses",
+                "openai_mock.resources.batches",
+                "openai_mock.resources.fine_tuning",
+                "openai_mock.resources.evals",
+            ),
+        ),
     ],
 )
 def test_a_function_imports_what_few_requests_need_on_first_use(function: str, deferred: tuple[str, ...]) -> None:

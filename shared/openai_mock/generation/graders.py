@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openai_mock.generation import chat
 from openai_mock.generation.text_similarity import similarity
 from openai_mock.rng import seeded_rng
 
@@ -285,6 +284,8 @@ def model_grade(
             request[target] = sampling[key]
     if sampling.get("max_completions_tokens") is not None:
         request["max_completion_tokens"] = sampling["max_completions_tokens"]
+    from openai_mock.generation import chat  # here: checking a grader (eval and job creation) generates nothing
+
     rng = seeded_rng(request, seed)
     completion = chat.build_chat_completion(
         request, rng, completion_id=call.completion_id, created=call.created, reasoning=call.reasoning

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from openai_mock import clock, ids
@@ -631,6 +630,8 @@ def _sample_pitch(upload: Upload, info: AudioInfo) -> int:
 
 
 def _wav_samples(data: bytes) -> Any:
+    import numpy as np  # here: only a custom voice's sample is read as an array (speech and transcripts are not)
+
     position = 12
     bits = 0
     while position + 8 <= len(data):

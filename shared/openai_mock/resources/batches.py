@@ -37,7 +37,7 @@ from openai_mock.errors import OpenAIError, from_validation_errors, invalid_requ
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.resources import chat, completions, embeddings, files
+from openai_mock.resources import files
 from openai_mock.resources.organization import spend
 from openai_mock.resources.organization.core import bootstrap_key_id
 from openai_mock.resources.organization.usage import record_usage_event, token_usage
@@ -349,7 +349,13 @@ def _no_stream(stream: bool | None) -> None:
         )
 
 
+# The endpoints' layers are imported when a batch first runs one of them: creating, polling and listing batches (most
+# of this function's requests) need no generator, and a cold start would pay for all three.
+
+
 def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
+    from openai_mock.resources import chat
+
     request = _parse(chat.ChatCompletionRequest, body)
     _no_stream(request.stream)
     generated = chat.generate(request, tenant, headers)
@@ -359,12 +365,16 @@ def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _completion(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
+    from openai_mock.resources import completions
+
     request = _parse(completions.CompletionRequest, body)
     _no_stream(request.stream)
     return completions.generate(request, tenant, headers)
 
 
 def _embedding(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:  # noqa: ARG001
+    from openai_mock.resources import embeddings
+
     return embeddings.create_embedding(tenant, _parse(embeddings.EmbeddingRequest, body))
 
 

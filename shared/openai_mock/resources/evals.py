@@ -33,11 +33,10 @@ from openai_mock.checks import check_enum, check_metadata
 from openai_mock.control import webhooks
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
-from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import graders as grading
 from openai_mock.ids import new_id, stable_id
 from openai_mock.pagination import ListParams, Page, list_object, paginate
-from openai_mock.resources import chat, files, graders, models, responses
+from openai_mock.resources import files, graders, models
 from openai_mock.rng import seeded_rng
 from openai_mock.schema_checks import check_function, check_json_schema_format
 from openai_mock.settings import get_settings
@@ -400,7 +399,13 @@ def _metadata_fits(stored: Mapping[str, Any] | None, wanted: Mapping[str, Any] |
     return all((stored or {}).get(key) == value for key, value in (wanted or {}).items())
 
 
+# The Chat, Responses and generator layers are imported by the first run that reads or samples with them: creating,
+# listing and polling evals (most of this function's requests) need none of them (bench/README.md, cold starts).
+
+
 def _stored_completion_rows(tenant: str, source: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    from openai_mock.resources import chat
+
     def wanted(record: Object) -> bool:
         return (
             (source.get("model") is None or record["model"] == source["model"])
@@ -437,6 +442,8 @@ def _response_messages(items: Sequence[Mapping[str, Any]]) -> list[dict[str, str
 
 
 def _stored_response_rows(tenant: str, source: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    from openai_mock.resources import responses
+
     def wanted(record: Object) -> bool:
         tools = {tool.get("type") for tool in record.get("tools") or []}
         search = source.get("instructions_search")
@@ -714,6 +721,8 @@ def _sample(
     tenant: str, data_source: Mapping[str, Any], item: Mapping[str, Any], model: str, created: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the output item's `sample`, what `{{sample.…}}` reads) for one sampled row."""
+    from openai_mock.generation import chat as chat_builder
+
     request, settings = _sampling_request(data_source, item, model)
     spec = models.serving_spec(tenant, model)
     completion = chat_builder.build_chat_completion(

@@ -28,9 +28,7 @@ from openai_mock.checks import check_enum, check_max_items, check_metadata, chec
 from openai_mock.control import webhooks
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.fields import Decimal
-from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import fine_tuning as builder
-from openai_mock.generation.chat import count_message_tokens
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, Page, list_object, paginate
@@ -285,6 +283,10 @@ class Dataset:
 
 
 def _example_tokens(line: Mapping[str, Any], model: str) -> int:
+    # The chat generator's layer is imported by the first job created: listing and polling jobs (most of this
+    # function's requests) count and generate nothing (bench/README.md, cold starts).
+    from openai_mock.generation.chat import count_message_tokens
+
     if "messages" in line:
         return count_message_tokens(line["messages"], model)
     if "input" in line:
@@ -381,6 +383,8 @@ def _planned_failure(
 def _baseline(tenant: str, file_id: str, grader: Mapping[str, Any], spec: models.ModelSpec) -> float:
     """The grader's mean reward on the base model's answers to the first training examples: where the
     reinforcement curve starts. Each example is the item (`{{item.…}}`), its answer the sample."""
+    from openai_mock.generation import chat as chat_builder
+
     scores: list[float] = []
     for raw in files.read_file_bytes(tenant, file_id, "training_file").decode().splitlines():
         if len(scores) == BASELINE_EXAMPLES:
