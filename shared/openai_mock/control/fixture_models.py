@@ -10,7 +10,6 @@ import re
 from typing import Any, Literal, get_args
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
@@ -23,7 +22,7 @@ from pydantic import (
 
 from openai_mock.control import faults, fixture_templates, json_path
 from openai_mock.control.stream_faults import StreamFaultSpec
-from openai_mock.fields import Decimal, Integer
+from openai_mock.fields import Decimal, Integer, RequestModel
 
 Endpoint = Literal[
     "chat.completions",
@@ -53,7 +52,7 @@ _TYPED: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Strict(BaseModel):
+class _Strict(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from openai_mock import clock, ids
 from openai_mock.errors import OpenAIError, invalid_request, not_found
+from openai_mock.fields import RequestModel
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_store
 
@@ -22,12 +23,12 @@ COLLECTION = "mock.prompt"
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
-class PromptRequest(BaseModel):
+class PromptRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     id: str | None = Field(default=None, pattern=r"^pmpt_[A-Za-z0-9]+$")  # a new version of this prompt
     instructions: str = Field(min_length=1)
     model: str | None = None
-    variables: dict[str, str] = {}  # defaults
+    variables: dict[str, str] = Field(default_factory=dict)  # defaults
 
 
 def create(tenant: str, body: PromptRequest) -> dict[str, Any]:

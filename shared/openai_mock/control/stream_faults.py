@@ -22,10 +22,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from openai_mock.errors import OpenAIError
-from openai_mock.fields import Integer
+from openai_mock.fields import Integer, RequestModel
 
 Kind = Literal["malformed_line", "truncated_chunk", "error_event", "disconnect", "slow_drip", "missing_done"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -36,7 +36,7 @@ MALFORMED = b"data: this line is not JSON {\n\n"
 ERROR_MESSAGE = "The server had an error while processing your request. Sorry about that! (x-mock-stream-fault)"
 
 
-class StreamFaultSpec(BaseModel):
+class StreamFaultSpec(RequestModel):
     """A fixture's `stream_fault`: which damage, after how many intact events."""
 
     model_config = ConfigDict(extra="forbid")

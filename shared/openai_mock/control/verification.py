@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from openai_mock.control import fixtures, runtime
 from openai_mock.control.runtime import JournalFilter
-from openai_mock.fields import Integer
+from openai_mock.fields import Integer, RequestModel
 
 VERIFICATION = "mock.verification"
 
 
-class _Strict(BaseModel):
+class _Strict(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
 

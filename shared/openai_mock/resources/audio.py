@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.control.api import answer_of
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.fields import Decimal
+from openai_mock.fields import Decimal, RequestModel
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS
 from openai_mock.generation.audio.probe import AudioInfo, UndecodableAudio, probe_audio
 from openai_mock.generation.audio.synthesis import VOICES, synthesize
@@ -48,7 +48,7 @@ from openai_mock.web.form_body import Upload
 # ---------------------------------------------------------------------------------------------------
 # Speech
 # ---------------------------------------------------------------------------------------------------
-class CreateSpeechRequest(BaseModel):
+class CreateSpeechRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str
@@ -236,7 +236,7 @@ LANGUAGES = {
 }
 
 
-class _AudioOptions(BaseModel):
+class _AudioOptions(RequestModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     model: str

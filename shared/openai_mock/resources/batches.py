@@ -34,6 +34,7 @@ from openai_mock import clock
 from openai_mock.checks import check_enum, check_metadata
 from openai_mock.control import webhooks
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found, server_error
+from openai_mock.fields import RequestModel
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
 from openai_mock.pagination import ListParams, list_object
@@ -66,7 +67,7 @@ _EPSILON = 1e-9
 Model = TypeVar("Model", bound=BaseModel)
 
 
-class CreateBatchRequest(BaseModel):
+class CreateBatchRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     input_file_id: str
     endpoint: str

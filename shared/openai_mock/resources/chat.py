@@ -9,13 +9,13 @@ import struct
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
-from openai_mock.fields import Decimal, Integer
+from openai_mock.fields import Decimal, Integer, RequestModel
 from openai_mock.generation import chat as builder
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import models
@@ -70,7 +70,7 @@ _PART_FIELD = {
 }
 
 
-class Message(BaseModel):
+class Message(RequestModel):
     """One message; content shapes are checked by hand to name the offending part like the API does."""
 
     model_config = ConfigDict(extra="ignore")
@@ -84,7 +84,7 @@ class Message(BaseModel):
     audio: Any = None  # an assistant message's reference to an earlier spoken answer: {"id": "audio_…"}
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     model: str
     messages: list[Message]
@@ -123,7 +123,7 @@ class ChatCompletionRequest(BaseModel):
     verbosity: str | None = None
 
 
-class UpdateChatCompletionRequest(BaseModel):
+class UpdateChatCompletionRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     metadata: dict[str, str] | None
 

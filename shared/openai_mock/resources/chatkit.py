@@ -18,12 +18,12 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.fields import Decimal, Flag, Integer, Text
+from openai_mock.fields import Decimal, Flag, Integer, RequestModel, Text
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.rng import request_rng
 from openai_mock.store import get_store
@@ -38,7 +38,7 @@ MAX_USER_LENGTH = 512
 ANSWER_MODEL = "gpt-4.1-mini"  # what the mock's stand-in workflow answers with
 
 
-class WorkflowParam(BaseModel):
+class WorkflowParam(RequestModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     version: str | None = None
@@ -46,13 +46,13 @@ class WorkflowParam(BaseModel):
     tracing: dict[str, Any] | None = None
 
 
-class ExpiresAfterParam(BaseModel):
+class ExpiresAfterParam(RequestModel):
     model_config = ConfigDict(extra="forbid")
     anchor: str
     seconds: Integer
 
 
-class CreateSessionRequest(BaseModel):
+class CreateSessionRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     workflow: WorkflowParam
     user: str
@@ -61,7 +61,7 @@ class CreateSessionRequest(BaseModel):
     chatkit_configuration: dict[str, Any] | None = None
 
 
-class MockThreadTurn(BaseModel):
+class MockThreadTurn(RequestModel):
     """The body of `POST /__mock/chatkit/threads`: what a user typed in a session's ChatKit widget."""
 
     model_config = ConfigDict(extra="forbid")

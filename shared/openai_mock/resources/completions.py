@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_range, stop_sequences
 from openai_mock.control.api import scripted
 from openai_mock.errors import invalid_request
-from openai_mock.fields import Decimal, Integer
+from openai_mock.fields import Decimal, Integer, RequestModel
 from openai_mock.generation import completions as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import chat_style
@@ -26,7 +26,7 @@ _DELIVERY_FIELDS = frozenset(
 )
 
 
-class CompletionRequest(BaseModel):
+class CompletionRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     model: str
     prompt: Any = END_OF_TEXT

@@ -19,12 +19,12 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.fields import Integer
+from openai_mock.fields import Integer, RequestModel
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
@@ -40,13 +40,13 @@ MAX_NAME_LENGTH = 256
 DATA_DIR = "/mnt/data"
 
 
-class ExpiresAfter(BaseModel):
+class ExpiresAfter(RequestModel):
     model_config = ConfigDict(extra="forbid")
     anchor: str
     minutes: Integer
 
 
-class CreateContainerRequest(BaseModel):
+class CreateContainerRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     expires_after: ExpiresAfter | None = None
@@ -56,7 +56,7 @@ class CreateContainerRequest(BaseModel):
     skills: list[dict[str, Any]] | None = None
 
 
-class CreateContainerFileRequest(BaseModel):
+class CreateContainerFileRequest(RequestModel):
     """The JSON form of a container file's creation: a stored file's id (the multipart form sends `file`)."""
 
     model_config = ConfigDict(extra="forbid")

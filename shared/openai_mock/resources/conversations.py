@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_metadata
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.fields import RequestModel
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.store import get_store
 
@@ -31,18 +32,18 @@ INCLUDABLE = (
 )
 
 
-class CreateConversationRequest(BaseModel):
+class CreateConversationRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     items: list[Any] | None = None
     metadata: dict[str, str] | None = None
 
 
-class UpdateConversationRequest(BaseModel):
+class UpdateConversationRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     metadata: dict[str, str] | None
 
 
-class CreateItemsRequest(BaseModel):
+class CreateItemsRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     items: list[Any]
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, JsonValue, StrictInt
+from pydantic import ConfigDict, JsonValue, StrictInt
 
 from openai_mock.checks import check_enum
 from openai_mock.control.api import answer_of
 from openai_mock.errors import invalid_request
+from openai_mock.fields import RequestModel
 from openai_mock.generation import tokens
 from openai_mock.generation.embeddings import NATIVE_DIMENSIONS, embed_array
 from openai_mock.resources import models
@@ -34,7 +35,7 @@ INVALID_INPUT_MESSAGE = (
 )
 
 
-class EmbeddingRequest(BaseModel):
+class EmbeddingRequest(RequestModel):
     """`CreateEmbeddingRequest`. `input` is checked by hand, to answer with the real API's wording."""
 
     model_config = ConfigDict(extra="forbid")

@@ -26,13 +26,14 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_metadata
 from openai_mock.control import webhooks
 from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
+from openai_mock.fields import RequestModel
 from openai_mock.generation import graders as grading
 from openai_mock.ids import new_id, stable_id
 from openai_mock.pagination import ListParams, Page, list_object, paginate
@@ -117,7 +118,7 @@ def on_run_terminal(hook: TerminalHook) -> TerminalHook:
 # --------------------------------------------------------------------------- request models
 
 
-class CreateEvalRequest(BaseModel):
+class CreateEvalRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     data_source_config: dict[str, Any]
     testing_criteria: list[Any]
@@ -125,13 +126,13 @@ class CreateEvalRequest(BaseModel):
     metadata: dict[str, str] | None = None
 
 
-class UpdateEvalRequest(BaseModel):
+class UpdateEvalRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = None
     metadata: dict[str, str] | None = None
 
 
-class CreateRunRequest(BaseModel):
+class CreateRunRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     data_source: dict[str, Any]
     name: str | None = None

@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictInt
+from pydantic import ConfigDict, StrictInt
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.control import webhooks
 from openai_mock.errors import invalid_request, not_found
-from openai_mock.fields import Decimal
+from openai_mock.fields import Decimal, RequestModel
 from openai_mock.generation import fine_tuning as builder
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.ids import new_id
@@ -68,7 +68,7 @@ Auto = Literal["auto"]
 # --------------------------------------------------------------------------- request models
 
 
-class SupervisedHyperparameters(BaseModel):
+class SupervisedHyperparameters(RequestModel):
     model_config = ConfigDict(extra="forbid")
     batch_size: Auto | StrictInt = "auto"
     learning_rate_multiplier: Auto | Decimal = "auto"
@@ -79,12 +79,12 @@ class DpoHyperparameters(SupervisedHyperparameters):
     beta: Auto | Decimal = "auto"
 
 
-class SupervisedMethod(BaseModel):
+class SupervisedMethod(RequestModel):
     model_config = ConfigDict(extra="forbid")
     hyperparameters: SupervisedHyperparameters | None = None
 
 
-class DpoMethod(BaseModel):
+class DpoMethod(RequestModel):
     model_config = ConfigDict(extra="forbid")
     hyperparameters: DpoHyperparameters | None = None
 
@@ -96,13 +96,13 @@ class ReinforcementHyperparameters(SupervisedHyperparameters):
     reasoning_effort: str = "default"
 
 
-class ReinforcementMethod(BaseModel):
+class ReinforcementMethod(RequestModel):
     model_config = ConfigDict(extra="forbid")
     grader: dict[str, Any]
     hyperparameters: ReinforcementHyperparameters | None = None
 
 
-class Method(BaseModel):
+class Method(RequestModel):
     model_config = ConfigDict(extra="forbid")
     type: str | None = None
     supervised: SupervisedMethod | None = None
@@ -110,7 +110,7 @@ class Method(BaseModel):
     reinforcement: ReinforcementMethod | None = None
 
 
-class WandbSettings(BaseModel):
+class WandbSettings(RequestModel):
     model_config = ConfigDict(extra="forbid")
     project: str
     name: str | None = None
@@ -118,13 +118,13 @@ class WandbSettings(BaseModel):
     tags: list[str] | None = None
 
 
-class Integration(BaseModel):
+class Integration(RequestModel):
     model_config = ConfigDict(extra="forbid")
     type: str
     wandb: WandbSettings
 
 
-class CreateFineTuningJobRequest(BaseModel):
+class CreateFineTuningJobRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     model: str
     training_file: str
@@ -770,7 +770,7 @@ PERMISSIONS = "checkpoint.permission"  # scoped by checkpoint, in the organizati
 _CHECKPOINT = re.compile(r"^ft:[^:]+:[^:]*:[^:]*:[^:]+:ckpt-step-\d+$")
 
 
-class CreatePermissionRequest(BaseModel):
+class CreatePermissionRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     project_ids: list[str]
 

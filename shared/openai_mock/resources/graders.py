@@ -20,11 +20,12 @@ import tempfile
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.fields import RequestModel
 from openai_mock.generation import graders as builder
 from openai_mock.generation.text_similarity import METRICS
 from openai_mock.ids import new_id
@@ -51,14 +52,14 @@ print(json.dumps({"score": float(scope["grade"](payload["sample"], payload["item
 """
 
 
-class RunGraderRequest(BaseModel):
+class RunGraderRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     grader: dict[str, Any]
     model_sample: str
     item: dict[str, Any] | None = None
 
 
-class ValidateGraderRequest(BaseModel):
+class ValidateGraderRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     grader: dict[str, Any]
 

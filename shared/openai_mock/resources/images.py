@@ -24,7 +24,7 @@ from openai_mock import clock
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.control.api import answer_of
 from openai_mock.errors import invalid_request
-from openai_mock.fields import Integer
+from openai_mock.fields import Integer, RequestModel
 from openai_mock.generation import raster
 from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
@@ -53,7 +53,7 @@ MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 _UPLOAD_MODES = ("RGBA", "LA", "L")
 
 
-class _Options(BaseModel):
+class _Options(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = None

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from openai_mock import ids
 from openai_mock.control.api import answer_of
 from openai_mock.errors import from_validation_errors, invalid_request
+from openai_mock.fields import RequestModel
 from openai_mock.generation import tokens
 from openai_mock.generation.moderation import Item, classify, given_result
 from openai_mock.resources.models import model_of_kind
@@ -28,18 +29,18 @@ INVALID_INPUT_MESSAGE = (
 # --------------------------------------------------------------------------- request models
 
 
-class _TextPart(BaseModel):
+class _TextPart(RequestModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["text"]
     text: str
 
 
-class _ImageURL(BaseModel):
+class _ImageURL(RequestModel):
     model_config = ConfigDict(extra="forbid")
     url: str
 
 
-class _ImagePart(BaseModel):
+class _ImagePart(RequestModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["image_url"]
     image_url: _ImageURL
@@ -49,7 +50,7 @@ _Part = Annotated[_TextPart | _ImagePart, Field(discriminator="type")]
 _PARTS = TypeAdapter(list[_Part])
 
 
-class ModerationRequest(BaseModel):
+class ModerationRequest(RequestModel):
     """`CreateModerationRequest`. `input` is checked by hand, to answer with the real API's wording."""
 
     model_config = ConfigDict(extra="forbid")

@@ -7,13 +7,13 @@ import dataclasses
 import secrets
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, GetPydanticSchema, JsonValue, with_config
+from pydantic import ConfigDict, GetPydanticSchema, JsonValue, with_config
 from typing_extensions import TypedDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import invalid_request
-from openai_mock.fields import Decimal, Flag, Integer, Text
+from openai_mock.fields import Decimal, Flag, Integer, RequestModel, Text
 from openai_mock.resources import models
 from openai_mock.schema_checks import check_function
 from openai_mock.web.access import check_policy_model, project_policy
@@ -92,7 +92,7 @@ def _shaped(shape: type) -> Any:
     return GetPydanticSchema(lambda _source, handler: handler.generate_schema(shape))
 
 
-class RealtimeSessionCreateRequest(BaseModel):
+class RealtimeSessionCreateRequest(RequestModel):
     model_config = _FORBID
     model: str | None = None
     modalities: list[str] | None = None
@@ -243,19 +243,19 @@ GA_SECRET_SECONDS = 600
 TRANSLATION_MODELS = ("gpt-realtime-translate", "gpt-realtime")
 
 
-class ExpiresAfter(BaseModel):
+class ExpiresAfter(RequestModel):
     model_config = _FORBID
     anchor: str | None = None
     seconds: Integer | None = None
 
 
-class ClientSecretCreateRequest(BaseModel):
+class ClientSecretCreateRequest(RequestModel):
     model_config = _FORBID
     expires_after: ExpiresAfter | None = None
     session: dict[str, Any] | None = None
 
 
-class TranslationClientSecretCreateRequest(BaseModel):
+class TranslationClientSecretCreateRequest(RequestModel):
     model_config = _FORBID
     expires_after: ExpiresAfter | None = None
     session: dict[str, Any]
@@ -369,7 +369,7 @@ def create_client_secret(body: ClientSecretCreateRequest, principal: Principal) 
     return {"value": value, "expires_at": expires_at, "session": session}
 
 
-class TranscriptionSessionCreateRequest(BaseModel):
+class TranscriptionSessionCreateRequest(RequestModel):
     """The 2025 beta's `POST /realtime/transcription_sessions` (kept by the 2026 spec)."""
 
     model_config = _FORBID

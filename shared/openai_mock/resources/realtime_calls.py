@@ -9,13 +9,13 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from openai_mock import clock, ids
 from openai_mock.errors import OpenAIError, invalid_request, not_found
-from openai_mock.fields import Integer
+from openai_mock.fields import Integer, RequestModel
 from openai_mock.resources import realtime_session as core
 from openai_mock.resources.realtime import realtime_models
 from openai_mock.resources.realtime_socket import CALLS
@@ -24,18 +24,18 @@ from openai_mock.store import get_store
 _FORBID = ConfigDict(extra="forbid")
 
 
-class AcceptRequest(BaseModel):
+class AcceptRequest(RequestModel):
     """The session the accepted call runs (RealtimeSessionCreateRequestGA): checked like `session.update`."""
 
     model_config = ConfigDict(extra="allow")
 
 
-class ReferRequest(BaseModel):
+class ReferRequest(RequestModel):
     model_config = _FORBID
     target_uri: str
 
 
-class RejectRequest(BaseModel):
+class RejectRequest(RequestModel):
     model_config = _FORBID
     status_code: Integer | None = None
 

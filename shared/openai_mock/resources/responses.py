@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.control import prompts, webhooks
 from openai_mock.control.api import answer_of, script_of
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.fields import Decimal, Flag, Integer
+from openai_mock.fields import Decimal, Flag, Integer, RequestModel
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import responses as builder
 from openai_mock.generation import tokens
@@ -103,7 +103,7 @@ _DELIVERY_FIELDS = frozenset(
 )
 
 
-class CreateResponseRequest(BaseModel):
+class CreateResponseRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     model: str = ""  # may come from a stored `prompt`; required otherwise
     input: Any
@@ -938,7 +938,7 @@ def list_input_items(tenant: str, response_id: str, params: ListParams) -> dict[
 # --------------------------------------------------------------------------------------------- token counts
 
 
-class CountInputTokensRequest(BaseModel):
+class CountInputTokensRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     model: str | None = None
     input: Any = None
@@ -970,7 +970,7 @@ def count_input_tokens(body: CountInputTokensRequest, tenant: str, headers: Mapp
 # --------------------------------------------------------------------------------------------- compaction
 
 
-class CompactRequest(BaseModel):
+class CompactRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     model: str
     input: Any = None

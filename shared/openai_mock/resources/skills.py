@@ -21,10 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.fields import RequestModel
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
@@ -39,7 +40,7 @@ _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zipped directory uploads are the same bytes every time
 
 
-class SetDefaultVersionRequest(BaseModel):
+class SetDefaultVersionRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     default_version: str
 

@@ -14,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from openai_mock import clock, ids
 from openai_mock.control.webhooks import events, signing, targets
 from openai_mock.errors import invalid_request, not_found
+from openai_mock.fields import RequestModel
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
@@ -31,7 +32,7 @@ MAX_ENDPOINTS = 20
 ALL = "*"
 
 
-class CreateWebhookRequest(BaseModel):
+class CreateWebhookRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     url: str
     events: list[str] | None = None  # omitted: every event type ("*")
@@ -42,7 +43,7 @@ class FileWebhook(CreateWebhookRequest):
     secret: str
 
 
-class RotateWebhookRequest(BaseModel):
+class RotateWebhookRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     grace_period_seconds: int | None = Field(default=None, ge=0, le=MAX_GRACE_SECONDS)
 

@@ -7,12 +7,12 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Header
-from pydantic import BaseModel, ConfigDict, GetPydanticSchema, JsonValue, TypeAdapter, ValidationError, with_config
+from pydantic import ConfigDict, GetPydanticSchema, JsonValue, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
 from openai_mock.checks import check_enum, check_length, check_max_items, check_metadata, check_range
 from openai_mock.errors import from_validation_errors, invalid_request
-from openai_mock.fields import Decimal, Flag, Integer, Text
+from openai_mock.fields import Decimal, Flag, Integer, RequestModel, Text
 from openai_mock.resources import files, models
 from openai_mock.resources.models import serving_spec
 from openai_mock.schema_checks import check_function, check_json_schema_format
@@ -174,7 +174,7 @@ def _validated(adapter: TypeAdapter[Any], value: Any, param: str) -> Any:
 # --------------------------------------------------------------------------- request bodies
 
 
-class _Body(BaseModel):
+class _Body(RequestModel):
     model_config = _FORBID
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, JsonValue, StrictBool, StrictInt
+from pydantic import ConfigDict, JsonValue, StrictBool, StrictInt
 
 from openai_mock.checks import check_enum, check_max_items, check_range
 from openai_mock.errors import invalid_request
-from openai_mock.fields import Decimal
+from openai_mock.fields import Decimal, RequestModel
 
 AUTO_MAX_TOKENS, AUTO_OVERLAP_TOKENS = 800, 400  # what `auto` means, as the real API reports it
 MIN_CHUNK_TOKENS, MAX_CHUNK_TOKENS = 100, 4096
@@ -21,7 +21,7 @@ COMPOUNDS = ("and", "or")
 RANKERS = ("auto", "default-2024-11-15")
 
 
-class _Body(BaseModel):
+class _Body(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
 
