@@ -17,14 +17,15 @@ from typing import Any
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import realtime_events as rt
-from openai_mock.generation import text as text_builder
 from openai_mock.generation.audio.probe import pcm_text
 from openai_mock.generation.audio.transcripts import spoken_text
 from openai_mock.rng import seeded_rng
 from openai_mock.schema_checks import check_function
 from openai_mock.web.auth import Principal
+
+# The chat and text generators are imported by a session's first response or transcript: minting client secrets
+# and answering calls (this function's HTTP requests) generate nothing (bench/README.md, cold starts).
 
 DEFAULT_MODEL = "gpt-realtime"
 SESSION_SECONDS = 3600  # a GA session lasts at most 60 minutes
@@ -529,6 +530,9 @@ class RealtimeSession:
         return events + self._transcribe(item)
 
     def _transcribe(self, item: dict[str, Any]) -> list[dict[str, Any]]:
+        from openai_mock.generation import chat as chat_builder
+        from openai_mock.generation import text as text_builder
+
         settings = self.session["audio"]["input"].get("transcription")
         if not settings:
             return []
@@ -788,6 +792,7 @@ class RealtimeSession:
 
     def _respond(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         from openai_mock.control.api import scripted
+        from openai_mock.generation import chat as chat_builder
 
         config = self._response_config(params)
         context = self._context(params)
@@ -942,6 +947,8 @@ class RealtimeSession:
     def _emit_call(
         self, response_id: str, index: int, item: dict[str, Any], in_conversation: bool
     ) -> list[dict[str, Any]]:
+        from openai_mock.generation import chat as chat_builder
+
         events = self._added(response_id, index, item, in_conversation)
         where = {"response_id": response_id, "item_id": item["id"], "output_index": index, "call_id": item["call_id"]}
         for fragment in chat_builder.fragments(item["arguments"], self.session["model"]):
@@ -959,6 +966,8 @@ class RealtimeSession:
     def _emit_message(
         self, response_id: str, index: int, item: dict[str, Any], data: bytes, in_conversation: bool
     ) -> list[dict[str, Any]]:
+        from openai_mock.generation import text as text_builder
+
         events = self._added(response_id, index, item, in_conversation)
         where = {"response_id": response_id, "item_id": item["id"], "output_index": index, "content_index": 0}
         part = item["content"][0]
