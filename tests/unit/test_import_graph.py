@@ -168,12 +168,27 @@ def test_functions_that_start_no_background_work_do_not_import_the_webhooks_pack
     assert [m for m in imported if m.startswith("openai_mock.control.webhooks")] == []
 
 
+def test_functions_that_watch_objects_import_the_webhooks_delivery_on_their_first_watch() -> None:
+    """Batches, fine-tuning jobs, eval runs and background responses register their webhook source at import
+    (control/webhooks/sources.py); the delivery machinery (endpoints, signing, targets, dispatch) waits for the
+    first object watched (bench/README.md, cold starts)."""
+    imported = _modules_after_importing(
+        "functions.batches.app", "functions.fine_tuning.app", "functions.evals.app", "functions.responses.app"
+    )
+    delivery = ("delivery", "endpoints", "signing", "targets", "dispatch")
+    assert [m for m in imported if m.startswith("openai_mock.control.webhooks.") and m.split(".")[3] in delivery] == []
+
+
 @pytest.mark.parametrize(
     ("function", "deferred"),
     [
         ("videos", ("numpy", "openai_mock.generation.videos")),  # a job's creation and polling render nothing
         ("certificates", ("cryptography",)),  # only an upload parses a PEM
-        ("realtime", ("numpy", "openai_mock.resources.audio")),  # a session's custom voice or audio needs them
+        # a session's custom voice or audio needs numpy and the audio layer; its first response, the generators
+        (
+            "realtime",
+            ("numpy", "openai_mock.resources.audio", "openai_mock.generation.chat", "openai_mock.generation.text"),
+        ),
         ("audio", ("numpy",)),  # speech is synthesised without it; a custom voice's sample or PCM audio needs it
         # creating, polling and listing batches generate nothing: a batch's run needs its endpoint's layer
         (

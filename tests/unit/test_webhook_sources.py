@@ -42,7 +42,7 @@ def test_the_worker_imports_a_source_when_its_first_message_needs_it() -> None:
     script = """
 import json, sys
 import functions.webhooks.app
-from openai_mock.control.webhooks.delivery import SOURCES
+from openai_mock.control.webhooks.sources import SOURCES
 before = sorted(m for m in sys.modules if m.startswith("openai_mock.resources.") and m.count(".") == 2)
 stand_in = SOURCES["batch"]
 outcome = SOURCES["batch"]("tenant-a", "batch_not_stored")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from openai_mock.control import webhooks
-from openai_mock.control.webhooks.delivery import SOURCES, Outcome, Resolver
+from openai_mock.control.webhooks.sources import SOURCES, Outcome, Resolver
 from openai_mock.logs import logger
 
 # Each watched source and the resource that registers its resolver. A resource that `watch`es its objects must be

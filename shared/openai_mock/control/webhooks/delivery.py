@@ -30,6 +30,7 @@ from openai_mock import clock, ids
 from openai_mock.control import tenant_clock
 from openai_mock.control.webhooks import endpoints, events, signing, targets
 from openai_mock.control.webhooks.dispatch import get_dispatcher, local_dispatcher, sqs_client
+from openai_mock.control.webhooks.sources import SOURCES, Finished, NotYet, Outcome
 from openai_mock.errors import invalid_request
 from openai_mock.logs import logger
 from openai_mock.pagination import ListParams, list_object
@@ -51,35 +52,6 @@ RECHECK_SECONDS = 1.0  # an object due to finish that is not finished yet (a rea
 MAX_RUN_ROUNDS = 64  # run_due: an event's deliveries are due at once, so one call runs a few rounds
 
 T = TypeVar("T")
-
-
-# --------------------------------------------------------------------------------------------- sources
-
-
-@dataclass(frozen=True)
-class Finished:
-    """The object reached a terminal state: this event, created at `at` (the tenant's clock)."""
-
-    event_type: str
-    at: float
-
-
-@dataclass(frozen=True)
-class NotYet:
-    """The object is not finished: look again at `due`."""
-
-    due: float
-
-
-Outcome = Finished | NotYet | None  # None: nothing to send (the object is gone)
-Resolver = Callable[[str, str], Outcome]  # (tenant, object id) → outcome, in the tenant's time
-SOURCES: dict[str, Resolver] = {}
-
-
-def register_source(name: str, resolve: Resolver) -> Resolver:
-    """Objects of `name` ("batch") are watched: when one is due, `resolve(tenant, object_id)` says what happened."""
-    SOURCES[name] = resolve
-    return resolve
 
 
 def retry_delay(webhook_id: str, attempt: int) -> float:
