@@ -4,8 +4,7 @@ its list envelope (`object`, `data`, `first_id`, `last_id`, `has_more`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from openai_mock.errors import invalid_request
 
@@ -13,16 +12,14 @@ MAX_LIMIT = 100
 Order = Literal["asc", "desc"]
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """One page of a list, as a store (or `paginate`) returns it."""
 
     items: list[dict[str, Any]]
     has_more: bool
 
 
-@dataclass(frozen=True)
-class ListParams:
+class ListParams(NamedTuple):
     limit: int = 20
     order: Order = "desc"
     after: str | None = None

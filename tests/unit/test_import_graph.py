@@ -189,7 +189,12 @@ def test_functions_that_watch_objects_import_the_webhooks_delivery_on_their_firs
             "realtime",
             ("numpy", "openai_mock.resources.audio", "openai_mock.generation.chat", "openai_mock.generation.text"),
         ),
-        ("audio", ("numpy",)),  # speech is synthesised without it; a custom voice's sample or PCM audio needs it
+        ("audio", ("numpy",)),
+        # a response draws a picture only for the image_generation tool
+        (
+            "responses",
+            ("openai_mock.generation.images", "openai_mock.generation.raster", "openai_mock.generation.png"),
+        ),  # speech is synthesised without it; a custom voice's sample or PCM audio needs it
         # creating, polling and listing batches generate nothing: a batch's run needs its endpoint's layer
         (
             "batches",

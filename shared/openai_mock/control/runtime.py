@@ -57,8 +57,7 @@ Sleep = Callable[[float], Awaitable[None]]
 sleep: Sleep = asyncio.sleep  # tests and `openai_mock.testing` swap this for a clock-advancing fake
 
 
-@dataclass(frozen=True)
-class Pace:
+class Pace(NamedTuple):
     ms: int = 0  # before a non-stream answer
     jitter_ms: int = 0  # ± this much, drawn per request
     ttft_ms: int = 0  # before the first event of a stream
@@ -725,8 +724,7 @@ def _trim(tenant: str, size: int) -> None:
             return
 
 
-@dataclass(frozen=True)
-class JournalFilter:
+class JournalFilter(NamedTuple):
     """Which journal entries to keep (docs/controls.md, "Journal"): every condition given must hold.
 
     `path` is a prefix (`/v1/chat`), or a glob when it holds `*`, `?` or `[` (`/v1/*/completions`, matched

@@ -19,8 +19,7 @@ leave intact.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from pydantic import ConfigDict, Field
 
@@ -45,8 +44,7 @@ class StreamFaultSpec(RequestModel):
     drip_ms: Integer = Field(default=0, ge=0, le=MAX_DRIP_MS)  # slow_drip: the wait between writes
 
 
-@dataclass(frozen=True)
-class StreamFault:
+class StreamFault(NamedTuple):
     kind: str
     after: int = DEFAULT_AFTER
     drip_ms: int = 0

@@ -5,8 +5,7 @@ function's cold start pay for the chat generator (~45 ms of imports)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def content_text(content: Any) -> str:
@@ -19,8 +18,7 @@ def content_text(content: Any) -> str:
     return "".join(str(part.get("text") or part.get("refusal") or "") for part in content if isinstance(part, Mapping))
 
 
-@dataclass(frozen=True)
-class Scripted:
+class Scripted(NamedTuple):
     """Content and/or tool calls given in advance (a mock-controls fixture): rendered like generated ones,
     fitted to the budget and stop sequences, counted, streamed."""
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock.ids import stable_id
 from openai_mock.rng import seeded_rng
@@ -81,8 +80,7 @@ def resolve_hyperparameters(method: str, requested: Mapping[str, Any], n_example
 # --------------------------------------------------------------------------- plan
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     """When each stage starts (epoch seconds)."""
 
     created: int
@@ -168,8 +166,7 @@ def fine_tuned_model_name(base: str, organization: str, suffix: str | None, job_
 # --------------------------------------------------------------------------- training curve
 
 
-@dataclass(frozen=True)
-class StepMetrics:
+class StepMetrics(NamedTuple):
     step: int
     train_loss: float
     train_accuracy: float
@@ -265,8 +262,7 @@ def _step_message(row: StepMetrics, total_steps: int) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class JobStory:
+class JobStory(NamedTuple):
     """What a job does over its whole life, if nothing stops it."""
 
     job_id: str

@@ -14,9 +14,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from openai_mock.generation import raster
-from openai_mock.generation.images import scene_for
-
 DEFAULT_MCP_TOOLS = ("search", "fetch")
 CUSTOM_INPUT = "input"  # the one string argument a custom tool is called with, as the chat machinery sees it
 IMAGE_WORDS = ("image", "picture", "draw", "drawing", "illustration", "photo", "paint", "sketch", "logo", "poster")
@@ -125,6 +122,11 @@ def image_size(tool: Mapping[str, Any]) -> tuple[int, int]:
 
 def image_generation_call(tool: Mapping[str, Any], prompt: str, rng: random.Random, item_id: str) -> dict[str, Any]:
     """The call and its picture: the prompt's scene (as the Images API draws it) in the tool's format."""
+    # Here: the picture's drawing and encoding modules are loaded by the first image a response draws, not at
+    # every cold start of the Responses function (bench/README.md, cold starts).
+    from openai_mock.generation import raster
+    from openai_mock.generation.images import scene_for
+
     png = scene_for(prompt, rng).render(*image_size(tool))
     picture = raster.encode(png, tool.get("output_format") or "png", tool.get("output_compression"))
     return {

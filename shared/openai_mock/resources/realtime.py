@@ -3,7 +3,6 @@ default) for a session configured like `session.update`, with the real API's def
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from typing import Annotated, Any
 
@@ -279,7 +278,7 @@ def _keep_secret(principal: Principal, value: str, expires_at: int, session: dic
     record = {
         "id": key_digest(value),
         "tenant": principal.tenant,
-        "principal": dataclasses.asdict(principal),
+        "principal": principal._asdict(),
         "expires_at": expires_at,
         "session": session,
         "used": False,

@@ -5,7 +5,6 @@ between frames, answers posted through the management API)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from collections.abc import Mapping
@@ -172,7 +171,7 @@ def open_session(handshake: Handshake) -> Opened | Refused:
             principal = principal_for_key(key)
         except OpenAIError as error:
             return _refused(error.message, error.code or "invalid_api_key", error.status)
-        tenant, billed_to = principal.tenant, dataclasses.asdict(principal)
+        tenant, billed_to = principal.tenant, principal._asdict()
     controls = _controls(handshake, tenant)
     fault = runtime.injected_fault(controls, get_settings())
     if fault is not None:  # a fault of the mock controls (docs/controls.md) refuses the connection

@@ -4,9 +4,8 @@ stored object belongs to exactly one tenant, so nobody sees another key's object
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import Depends, Request
 
@@ -26,8 +25,7 @@ _MISSING_KEY_MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(NamedTuple):
     """Who is calling: the tenant that owns their objects, and whether they hold an admin key."""
 
     tenant: str

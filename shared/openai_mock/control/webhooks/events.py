@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock import ids
 
@@ -36,8 +35,7 @@ def _live_call(session_id: str) -> dict[str, Any]:
     return {"session_id": session_id, "sip_headers": [dict(header) for header in _SIP_HEADERS]}
 
 
-@dataclass(frozen=True)
-class EventType:
+class EventType(NamedTuple):
     name: str  # "batch.completed"
     sample_prefix: str  # what the ids of its objects start with, for test events: "batch_"
     data: DataBuilder = _object_data

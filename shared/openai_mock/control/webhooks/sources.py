@@ -5,19 +5,17 @@ watches an object or delivers (bench/README.md, cold starts)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(NamedTuple):
     """The object reached a terminal state: this event, created at `at` (the tenant's clock)."""
 
     event_type: str
     at: float
 
 
-@dataclass(frozen=True)
-class NotYet:
+class NotYet(NamedTuple):
     """The object is not finished: look again at `due`."""
 
     due: float

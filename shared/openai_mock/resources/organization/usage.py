@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock import clock
 from openai_mock.checks import check_enum
@@ -26,8 +26,7 @@ from openai_mock.web.auth import Principal
 _ACCOUNT = ("project_id", "user_id", "api_key_id", "model")
 
 
-@dataclass(frozen=True)
-class UsageKind:
+class UsageKind(NamedTuple):
     name: str
     metrics: tuple[str, ...]
     dimensions: tuple[str, ...]  # what it can be grouped by (the others are null in results)
