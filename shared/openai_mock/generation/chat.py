@@ -893,8 +893,7 @@ AUDIO_LIFETIME_SECONDS = 3600  # how long an answer's audio can be referenced by
 _AUDIO_FRAGMENT_CHARS = 12_800
 
 
-@dataclass(frozen=True)
-class SpokenAnswer:
+class SpokenAnswer(NamedTuple):
     """One choice's audio, as kept for follow-up requests that reference it by id."""
 
     id: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -250,8 +249,7 @@ _CLOSERS = (
 _SENTENCES_PER_PARAGRAPH = (2, 4)
 
 
-@dataclass(frozen=True)
-class Generated:
+class Generated(NamedTuple):
     """Text as a model would emit it: its exact tokens and why generation ended."""
 
     text: str

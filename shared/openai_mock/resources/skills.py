@@ -18,8 +18,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ConfigDict
 
@@ -48,8 +47,7 @@ class SetDefaultVersionRequest(RequestModel):
 # --------------------------------------------------------------------------------------------- bundles
 
 
-@dataclass(frozen=True)
-class Bundle:
+class Bundle(NamedTuple):
     name: str
     description: str
     zip_bytes: bytes

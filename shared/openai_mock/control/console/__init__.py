@@ -6,9 +6,9 @@ client, on its own calls to /v1 and /__mock."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 PREFIX = "/__mock/console"
 
@@ -27,8 +27,7 @@ ASSETS = {
 PUBLIC_PATHS = frozenset(ASSETS)
 
 
-@dataclass(frozen=True)
-class Asset:
+class Asset(NamedTuple):
     body: bytes
     content_type: str
     etag: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from openai_mock.errors import OpenAIError, invalid_request
@@ -26,8 +26,7 @@ class TargetRefused(Exception):
     """The target's address is not allowed by this deployment (or cannot be resolved)."""
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     url: str  # the URL to connect to: the checked address in place of the host name
     host_header: str  # the URL's host[:port], as the Host header
     server_name: str  # the host name, for TLS (SNI and the certificate check)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import text, tokens
@@ -49,8 +48,7 @@ _CODE_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(NamedTuple):
     """Where and when a phase happens."""
 
     run: Object  # the stored run (public fields + its private configuration)

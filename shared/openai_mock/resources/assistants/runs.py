@@ -17,8 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_metadata
@@ -213,8 +212,7 @@ def active_run(tenant: str, thread: Object) -> Object | None:
 # --------------------------------------------------------------------------- configuration
 
 
-@dataclass(frozen=True)
-class RunConfig:
+class RunConfig(NamedTuple):
     """A run's checked settings: the assistant's, overridden by the request."""
 
     fields: Object

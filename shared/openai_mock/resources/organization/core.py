@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock import ids
 from openai_mock.errors import invalid_request, not_found
@@ -108,8 +107,7 @@ def bootstrap_key_id(tenant: str) -> str:
     return ids.stable_id("organization.admin_api_key", created_at(tenant), f"{tenant}|bootstrap-key")
 
 
-@dataclass(frozen=True)
-class Organization:
+class Organization(NamedTuple):
     tenant: str
     id: str
     owner_id: str

@@ -4,8 +4,7 @@ content."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock import clock
 from openai_mock.checks import check_enum
@@ -45,8 +44,7 @@ def get_file_record(tenant: str, vector_store_id: str, file_id: str) -> Object:
 # --------------------------------------------------------------------------- attaching files
 
 
-@dataclass(frozen=True)
-class _Prepared:
+class _Prepared(NamedTuple):
     """A file read and processed, before anything is written."""
 
     file_id: str

@@ -15,8 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from openai_mock.generation.embeddings import embed_array
 from openai_mock.store import get_blobs
@@ -76,8 +75,7 @@ STOPWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class FileIndex:
+class FileIndex(NamedTuple):
     chunks: list[str]
     vectors: np.ndarray  # (len(chunks), DIMENSIONS) float32, unit rows
 

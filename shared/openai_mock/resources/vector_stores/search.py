@@ -10,8 +10,7 @@ where a result is the spec's VectorStoreSearchResultItem: {file_id, filename, sc
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -27,8 +26,7 @@ if TYPE_CHECKING:  # numpy costs ~90 ms of a cold start: it is imported where ve
 Result = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class SearchOutcome:
+class SearchOutcome(NamedTuple):
     search_query: list[str]  # the queries actually run (rewritten when asked)
     results: list[Result]
 
