@@ -190,6 +190,8 @@ def test_functions_that_watch_objects_import_the_webhooks_delivery_on_their_firs
             ("numpy", "openai_mock.resources.audio", "openai_mock.generation.chat", "openai_mock.generation.text"),
         ),
         ("audio", ("numpy",)),
+        # creating assistants, threads and messages generates nothing: a run's plan needs the chat generator
+        ("assistants", ("openai_mock.generation.chat",)),
         # a response draws a picture only for the image_generation tool
         (
             "responses",

@@ -14,9 +14,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import text, tokens
+from openai_mock.generation.content import Scripted, content_text
 from openai_mock.ids import new_id
+
+# The chat generator is imported by the first run planned: creating assistants, threads and messages (most of this
+# function's requests) generates nothing (bench/README.md, cold starts).
 
 Object = dict[str, Any]
 Search = Callable[[list[str], str, dict[str, Any]], list[Object]]  # (vector store ids, query, options) → results
@@ -86,6 +89,8 @@ def conversation(instructions: str, thread_messages: list[Object], truncation: M
 def fit_prompt(messages: list[Object], model: str, max_prompt_tokens: int | None, auto: bool) -> list[Object] | None:
     """Drop the oldest thread messages until the prompt fits `max_prompt_tokens` (truncation `auto`);
     None when it cannot fit."""
+    from openai_mock.generation import chat as chat_builder
+
     if max_prompt_tokens is None:
         return messages
     kept = list(messages)
@@ -100,7 +105,7 @@ def fit_prompt(messages: list[Object], model: str, max_prompt_tokens: int | None
 def last_user_text(messages: list[Object]) -> str:
     for message in reversed(messages):
         if message["role"] == "user":
-            return chat_builder.content_text(message["content"])
+            return content_text(message["content"])
     return ""
 
 
@@ -173,6 +178,8 @@ def _wants(run: Object, tool: str, prompt: str) -> bool:
 
 def _code_call(prompt: str, rng: random.Random) -> tuple[Object, str]:
     """Python that works on the numbers the user gave (or a small sample), and what it printed."""
+    from openai_mock.generation import chat as chat_builder
+
     numbers = [float(item) if "." in item else int(item) for item in re.findall(r"-?\d+(?:\.\d+)?", prompt)][:12]
     values = numbers or [rng.randint(1, 99) for _ in range(5)]
     total = sum(values)
@@ -191,6 +198,8 @@ def _code_call(prompt: str, rng: random.Random) -> tuple[Object, str]:
 
 
 def _search_call(run: Object, prompt: str, rng: random.Random, search: Search) -> tuple[Object, list[Object]]:
+    from openai_mock.generation import chat as chat_builder
+
     tool = next(item for item in run["tools"] if item["type"] == "file_search")
     options = tool["file_search"]
     found = search(run["_vector_store_ids"], prompt or "summary", options)
@@ -258,10 +267,12 @@ def _failed(phase: Phase, code: str) -> Object:  # noqa: ARG001
 
 
 def plan_phase(
-    phase: Phase, rng: random.Random, search: Search, used: Object, script: chat_builder.Scripted | None = None
+    phase: Phase, rng: random.Random, search: Search, used: Object, script: Scripted | None = None
 ) -> Object:
     """The outcome of one phase: the steps and message to write and the status the run reaches.
     `used` is the usage of earlier phases (max_completion_tokens covers the whole run)."""
+    from openai_mock.generation import chat as chat_builder
+
     run = phase.run
     failure = (run.get("metadata") or {}).get(MOCK_FAIL_KEY)
     if failure in FAILURES:
