@@ -267,6 +267,8 @@ def model_grade(
     grader: Mapping[str, Any], namespace: Mapping[str, Any], call: ModelCall, seed: int | str | None
 ) -> Grade:
     """score_model / label_model: the grader model's structured answer, generated like a chat completion."""
+    from openai_mock.generation import chat  # here: checking a grader (eval and job creation) generates nothing
+
     messages = render_messages(grader["input"], namespace)
     if grader["type"] == "score_model":
         low, high = score_range(grader)
@@ -284,8 +286,6 @@ def model_grade(
             request[target] = sampling[key]
     if sampling.get("max_completions_tokens") is not None:
         request["max_completion_tokens"] = sampling["max_completions_tokens"]
-    from openai_mock.generation import chat  # here: checking a grader (eval and job creation) generates nothing
-
     rng = seeded_rng(request, seed)
     completion = chat.build_chat_completion(
         request, rng, completion_id=call.completion_id, created=call.created, reasoning=call.reasoning
