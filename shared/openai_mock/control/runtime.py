@@ -22,7 +22,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from openai_mock import clock, ids, rng
@@ -64,36 +63,50 @@ class Pace(NamedTuple):
     tokens_per_second: float = 0  # stream pace (one event ≈ one token); 0 = no limit
 
 
-@dataclass
 class Answer:
     """The response as the journal keeps it (see `RequestControls.keep_answer`)."""
 
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    body: bytearray = field(default_factory=bytearray)  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
-    size: int = 0
-    writes: list[tuple[int, float]] = field(default_factory=list)  # (offset in body, ms since the request)
+    __slots__ = ("body", "headers", "size", "writes")
+
+    def __init__(
+        self,
+        headers: list[tuple[bytes, bytes]] | None = None,
+        body: bytearray | None = None,
+        size: int = 0,
+        writes: list[tuple[int, float]] | None = None,
+    ) -> None:
+        self.headers = headers if headers is not None else []
+        self.body = body if body is not None else bytearray()  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
+        self.size = size
+        self.writes = writes if writes is not None else []  # (offset in body, ms since the request)
 
 
-@dataclass
 class RequestControls:
-    """One request's controls. The layer's fixture hook fills `fixture`, `latency` and `cut`."""
+    """One request's controls. The layer's fixture hook fills `fixture`, `latency` and `cut`. (Plain classes, these
+    two: they change as the request goes, and a dataclass costs ~0.3–0.6 ms to create at every cold start.)"""
 
-    tenant: str
-    organization: str
-    headers: dict[str, str]  # the request's x-mock-* headers, names without the prefix
-    fixture: str | None = None  # id of the fixture that answered
-    fault: str | None = None  # the fault kind injected into this answer (an error, a cut or broken stream)
-    latency: Pace | None = None
-    cut: bool = False
-    stream_fault: stream_faults.StreamFault | None = None  # a stream answer broken on purpose (web/sse.py)
-    status: int = 0
-    body: bytearray = field(default_factory=bytearray)  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
-    body_size: int = 0
-    request_id: str = ""  # the answer's x-request-id: seeds the request's fault draws
-    draws: int = 0  # fault / jitter draws made so far
-    request_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # as received (raw)
-    started: float = field(default_factory=time.perf_counter)
-    answer: Answer = field(default_factory=Answer)
+    __slots__ = (
+        "answer", "body", "body_size", "cut", "draws", "fault", "fixture", "headers", "latency", "organization",
+        "request_headers", "request_id", "started", "status", "stream_fault", "tenant",
+    )  # fmt: skip
+
+    def __init__(self, tenant: str, organization: str, headers: dict[str, str]) -> None:
+        self.tenant = tenant
+        self.organization = organization
+        self.headers = headers  # the request's x-mock-* headers, names without the prefix
+        self.fixture: str | None = None  # id of the fixture that answered
+        self.fault: str | None = None  # the fault kind injected into this answer (an error, a cut or broken stream)
+        self.latency: Pace | None = None
+        self.cut = False
+        self.stream_fault: stream_faults.StreamFault | None = None  # a stream answer broken on purpose (web/sse.py)
+        self.status = 0
+        self.body = bytearray()  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
+        self.body_size = 0
+        self.request_id = ""  # the answer's x-request-id: seeds the request's fault draws
+        self.draws = 0  # fault / jitter draws made so far
+        self.request_headers: list[tuple[bytes, bytes]] = []  # as received (raw)
+        self.started = time.perf_counter()
+        self.answer = Answer()
 
     def keep_body(self, chunk: bytes) -> None:
         """Count the request body and keep only what the journal can show: a 500 MB upload must not sit in

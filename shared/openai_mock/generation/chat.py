@@ -19,7 +19,6 @@ import random
 import re
 import string
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -167,12 +166,11 @@ def system_fingerprint(model: str) -> str:
 # --------------------------------------------------------------------------------------------- planning
 
 
-@dataclass
-class Plan:
+class Plan(NamedTuple):
     """What a choice will contain."""
 
     kind: str  # "text" | "tools" | "function_call" | "json_schema" | "json_object" | "tool_answer"
-    functions: list[dict[str, Any]] = field(default_factory=list)
+    functions: Sequence[dict[str, Any]] = ()
 
 
 def _last_user_index(messages: Sequence[Mapping[str, Any]]) -> int:
@@ -353,12 +351,11 @@ def plan(request: Mapping[str, Any]) -> Plan:
 # --------------------------------------------------------------------------------------------- choices
 
 
-@dataclass
-class ChoiceResult:
+class ChoiceResult(NamedTuple):
     message: dict[str, Any]
     finish_reason: str
     completion_tokens: int
-    content_tokens: list[int] = field(default_factory=list)
+    content_tokens: Sequence[int] = ()
 
 
 def tool_call_id(rng: random.Random) -> str:
@@ -665,7 +662,7 @@ def build_chat_completion(
     reasoning: bool = False,
     script: Scripted | None = None,
     prompt: PromptCount | None = None,
-    tokens_out: list[list[int]] | None = None,
+    tokens_out: list[Sequence[int]] | None = None,
 ) -> dict[str, Any]:
     """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says;
     `prompt` is the request's count when the caller already made it; `tokens_out` (a list) receives each choice's

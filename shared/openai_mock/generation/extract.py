@@ -9,8 +9,7 @@ import ast
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock.generation import facts
 
@@ -302,20 +301,19 @@ def number_value(raw: str) -> int | float:
     return float(cleaned) if "." in cleaned else int(cleaned)
 
 
-@dataclass
-class Entities:
+class Entities(NamedTuple):
     """What a prompt names, in order of appearance."""
 
     text: str
-    quoted: list[str] = field(default_factory=list)
-    numbers: list[int | float] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)  # ISO
-    places: list[str] = field(default_factory=list)
-    people: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)  # every proper noun, places and people alike
-    calls: dict[str, tuple[list[Any], dict[str, Any]]] = field(default_factory=dict)
+    quoted: list[str]
+    numbers: list[int | float]
+    emails: list[str]
+    urls: list[str]
+    dates: list[str]  # ISO
+    places: list[str]
+    people: list[str]
+    names: list[str]  # every proper noun, places and people alike
+    calls: dict[str, tuple[list[Any], dict[str, Any]]]
 
 
 def _date(year: int, month: int, day: int) -> str | None:
@@ -389,27 +387,38 @@ def proper_nouns(text: str) -> list[str]:
 
 
 def entities(text: str, created: int = 0) -> Entities:
-    found = Entities(text)
-    found.calls = literal_calls(text)
-    found.emails = _EMAIL.findall(text)
-    found.urls = [url.rstrip(".,;") for url in _URL.findall(text)]
+    quoted = []
     for match in _QUOTED.finditer(text):
-        quoted = next(group for group in match.groups() if group is not None)
-        if match[4] is not None and re.fullmatch(r"\w+", quoted):  # `title`: a name in code voice, not a value
+        value = next(group for group in match.groups() if group is not None)
+        if match[4] is not None and re.fullmatch(r"\w+", value):  # `title`: a name in code voice, not a value
             continue
-        if quoted.strip():
-            found.quoted.append(quoted.strip())
-    dated = dates_in(text, created)
-    found.dates = list(dict.fromkeys(iso for _, iso in dated))
+        if value.strip():
+            quoted.append(value.strip())
+    dates = list(dict.fromkeys(iso for _, iso in dates_in(text, created)))
     masked = _URL.sub(" ", _EMAIL.sub(" ", text))
     masked = _ISO_DATE.sub(" ", masked)
     masked = _TEXT_DATE.sub(lambda m: " " if (m[2] or m[4]) else m[0], masked)
     masked = re.sub(r"\b\d{1,2}:\d{2}\b", " ", masked)
-    found.numbers = [number_value(raw) for raw in _NUMBER.findall(masked)]
-    if not found.numbers:
-        found.numbers = [_NUMBER_WORDS[word] for word in re.findall(r"[a-z]+", masked.lower()) if word in _NUMBER_WORDS]
-    inside_quotes = " ".join(found.quoted)
-    found.names = []
+    numbers = [number_value(raw) for raw in _NUMBER.findall(masked)]
+    if not numbers:
+        numbers = [_NUMBER_WORDS[word] for word in re.findall(r"[a-z]+", masked.lower()) if word in _NUMBER_WORDS]
+    names = _names(text, " ".join(quoted))
+    places, people = [], []
+    for name in names:
+        before = text[: text.find(name)].lower().split()[-1:] or [""]
+        known_place = facts.is_place(name)
+        if known_place or (before[0] in _PLACE_PREPOSITIONS and name.split()[0].lower() not in _FIRST_NAMES):
+            places.append(name)
+        else:
+            people.append(name)
+    emails = _EMAIL.findall(text)
+    urls = [url.rstrip(".,;") for url in _URL.findall(text)]
+    return Entities(text, quoted, numbers, emails, urls, dates, places, people, names, literal_calls(text))
+
+
+def _names(text: str, inside_quotes: str) -> list[str]:
+    """The proper nouns that name something: not one quoted as a value, nor a lone capitalised first word."""
+    names = []
     for name in proper_nouns(text):
         at = text.find(name)
         starts_sentence = at == 0 or re.search(r"[.!?:\n]\s*$", text[:at]) is not None
@@ -418,15 +427,8 @@ def entities(text: str, created: int = 0) -> Entities:
             continue
         if starts_sentence and " " not in name and not known:
             continue
-        found.names.append(name)
-    for name in found.names:
-        before = text[: text.find(name)].lower().split()[-1:] or [""]
-        known_place = facts.is_place(name)
-        if known_place or (before[0] in _PLACE_PREPOSITIONS and name.split()[0].lower() not in _FIRST_NAMES):
-            found.places.append(name)
-        else:
-            found.people.append(name)
-    return found
+        names.append(name)
+    return names
 
 
 def list_items(text: str) -> list[str]:
@@ -526,16 +528,19 @@ def _search_phrase(text: str) -> str | None:
     return match[1].strip() if match else None
 
 
-@dataclass
 class Extractor:
-    """The prompt's values for `schema_values`: `pick(name, kind, schema)` returns a value to try or None."""
+    """The prompt's values for `schema_values`: `pick(name, kind, schema)` returns a value to try or None.
+    (A plain class: it changes as it hands values out, and a dataclass costs ~0.3 ms to create at import.)"""
 
-    found: Entities
-    function: str = ""
-    answer: str | None = None  # the checkable answer to the prompt (answers.direct), for "answer"/"result" fields
-    used: dict[str, int] = field(default_factory=dict)
-    taken: dict[str, set[str]] = field(default_factory=dict)
-    positional: int = 0
+    __slots__ = ("answer", "found", "function", "positional", "taken", "used")
+
+    def __init__(self, found: Entities, function: str = "", answer: str | None = None) -> None:
+        self.found = found
+        self.function = function
+        self.answer = answer  # the checkable answer to the prompt (answers.direct), for "answer"/"result" fields
+        self.used: dict[str, int] = {}
+        self.taken: dict[str, set[str]] = {}
+        self.positional = 0
 
     @classmethod
     def of(cls, text: str, created: int = 0, function: str = "", answer: str | None = None) -> Extractor:

@@ -11,12 +11,11 @@ uses (so its content counts as input, as it does for the real API), a `computer_
 from __future__ import annotations
 
 import base64
-import dataclasses
+import copy
 import json
 import random
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -50,19 +49,28 @@ _SOURCES = (
 NewId = Callable[[str], str]
 
 
-@dataclass
 class Turn:
-    """Everything a response is built from, resolved by the layer (store, vector stores) beforehand."""
+    """Everything a response is built from, resolved by the layer (store, vector stores) beforehand. (A plain class,
+    like `_Output`: the layer fills it as it resolves tools, and a dataclass costs ~0.3 ms to create at import.)"""
 
-    request: dict[str, Any]  # the validated CreateResponse body, without nulls
-    history: list[dict[str, Any]]  # the items of earlier responses (previous_response_id chain)
-    items: list[dict[str, Any]]  # this request's input items, normalised, with ids
-    search_results: list[dict[str, Any]] = field(default_factory=list)  # file_search, when it runs
-    # code_interpreter, when it runs: container_id, code, logs, and the file the code wrote (file_id, filename)
-    code_run: dict[str, Any] | None = None
-    # a shell tool with a hosted container, when it runs: container_id, files ((path, bytes) in /mnt/data)
-    shell_container: dict[str, Any] | None = None
-    cached_tokens: int = 0
+    __slots__ = ("cached_tokens", "code_run", "history", "items", "request", "search_results", "shell_container")
+
+    def __init__(
+        self,
+        request: dict[str, Any],
+        history: list[dict[str, Any]],
+        items: list[dict[str, Any]],
+        cached_tokens: int = 0,
+    ) -> None:
+        self.request = request  # the validated CreateResponse body, without nulls
+        self.history = history  # the items of earlier responses (previous_response_id chain)
+        self.items = items  # this request's input items, normalised, with ids
+        self.cached_tokens = cached_tokens
+        self.search_results: list[dict[str, Any]] = []  # file_search, when it runs
+        # code_interpreter, when it runs: container_id, code, logs, and the file the code wrote (file_id, filename)
+        self.code_run: dict[str, Any] | None = None
+        # a shell tool with a hosted container, when it runs: container_id, files ((path, bytes) in /mnt/data)
+        self.shell_container: dict[str, Any] | None = None
 
     @property
     def conversation(self) -> list[dict[str, Any]]:
@@ -387,13 +395,22 @@ def _computer_action(turn: Turn, rng: random.Random) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------- building
 
 
-@dataclass
 class _Output:
-    items: list[dict[str, Any]] = field(default_factory=list)
-    input_tokens: int = 0
-    output_tokens: int = 0
-    reasoning_tokens: int = 0
-    truncated: bool = False
+    __slots__ = ("input_tokens", "items", "output_tokens", "reasoning_tokens", "truncated")
+
+    def __init__(
+        self,
+        items: list[dict[str, Any]] | None = None,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        reasoning_tokens: int = 0,
+        truncated: bool = False,
+    ) -> None:
+        self.items = items if items is not None else []
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens
+        self.reasoning_tokens = reasoning_tokens
+        self.truncated = truncated
 
 
 def _message_item(new_id: NewId, answer: str, annotations: list[dict[str, Any]], truncated: bool) -> dict[str, Any]:
@@ -567,7 +584,9 @@ def _computer_turn(turn: Turn, rng: random.Random, new_id: NewId) -> _Output:
 
 def _followed_by(turn: Turn, items: list[dict[str, Any]]) -> Turn:
     """The turn as the model reads it once hosted items (an MCP call, a picture) have been produced."""
-    return dataclasses.replace(turn, items=turn.items + items)
+    followed = copy.copy(turn)
+    followed.items = turn.items + items
+    return followed
 
 
 def _shell_turn(turn: Turn, kind: str, rng: random.Random, new_id: NewId, reasoning: bool) -> _Output:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict
@@ -552,7 +552,7 @@ class Generated(NamedTuple):
     completion: dict[str, Any]
     request: dict[str, Any]  # as validated
     spoken: list[builder.SpokenAnswer]  # audio answers, kept so that follow-up requests may refer to them
-    content_tokens: list[list[int]]  # each choice's content tokens, as built (a stream cuts the content on them)
+    content_tokens: list[Sequence[int]]  # each choice's content tokens, as built (a stream cuts the content on them)
 
 
 def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
@@ -561,7 +561,7 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     request, spec, prompt, prompt_audio_tokens = validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
-    content_tokens: list[list[int]] = []
+    content_tokens: list[Sequence[int]] = []
     completion = builder.build_chat_completion(
         request,
         rng,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
@@ -14,10 +13,12 @@ from openai_mock.store.base import Change, ConflictError, Counted, Object, Predi
 from openai_mock.store.codec import decode, encode
 
 
-@dataclass
 class _Collection:
-    ids: list[str] = field(default_factory=list)  # kept sorted
-    items: dict[str, tuple[bytes | str, float | None]] = field(default_factory=dict)  # id → (json, expires_at)
+    __slots__ = ("ids", "items")
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []  # kept sorted
+        self.items: dict[str, tuple[bytes | str, float | None]] = {}  # id → (json, expires_at)
 
 
 class MemoryStore:

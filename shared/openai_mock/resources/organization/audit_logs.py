@@ -3,8 +3,8 @@ the acting API key, and `effective_at`; `GET /organization/audit_logs` filters a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from openai_mock import clock, ids
 from openai_mock.pagination import ListParams, list_object
@@ -33,17 +33,16 @@ def record(
     return get_store().create(org.tenant, AUDIT_LOGS, event)
 
 
-@dataclass(frozen=True)
-class AuditFilter:
+class AuditFilter(NamedTuple):
     gt: int | None = None
     gte: int | None = None
     lt: int | None = None
     lte: int | None = None
-    project_ids: list[str] = field(default_factory=list)
-    event_types: list[str] = field(default_factory=list)
-    actor_ids: list[str] = field(default_factory=list)
-    actor_emails: list[str] = field(default_factory=list)
-    resource_ids: list[str] = field(default_factory=list)
+    project_ids: Sequence[str] = ()
+    event_types: Sequence[str] = ()
+    actor_ids: Sequence[str] = ()
+    actor_emails: Sequence[str] = ()
+    resource_ids: Sequence[str] = ()
 
     def matches(self, event: dict[str, Any]) -> bool:
         at = event["effective_at"]

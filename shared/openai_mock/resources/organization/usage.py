@@ -11,8 +11,9 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from openai_mock import clock
@@ -209,16 +210,15 @@ def token_usage(usage: dict[str, Any]) -> dict[str, int]:
 # --- queries --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UsageQuery:
+class UsageQuery(NamedTuple):
     start_time: int
     end_time: int | None = None
     bucket_width: str = "1d"
-    group_by: list[str] = field(default_factory=list)
+    group_by: Sequence[str] = ()
     limit: int | None = None
     page: str | None = None
     # dimension → accepted values (project_id → project_ids, …); empty = no filter
-    filters: dict[str, list[str]] = field(default_factory=dict)
+    filters: Mapping[str, Sequence[str]] = MappingProxyType({})
     batch: bool | None = None
 
 
@@ -277,7 +277,7 @@ def _records(tenant: str, kinds: set[str], start: int, end: int, query: UsageQue
     return get_store().list(tenant, USAGE, limit=10**9, order="asc", after=f"{start:011d}", where=wanted).items
 
 
-def _check_group_by(group_by: list[str], allowed: tuple[str, ...]) -> None:
+def _check_group_by(group_by: Sequence[str], allowed: tuple[str, ...]) -> None:
     for name in group_by:
         check_enum(name, allowed, "group_by")
 
