@@ -179,6 +179,13 @@ def test_functions_that_watch_objects_import_the_webhooks_delivery_on_their_firs
     assert [m for m in imported if m.startswith("openai_mock.control.webhooks.") and m.split(".")[3] in delivery] == []
 
 
+_FIXTURE_AND_FAULT_EXTRAS = (
+    "openai_mock.control.json_path",
+    "openai_mock.control.fixture_templates",
+    "openai_mock.control.stream_faults",
+)
+
+
 @pytest.mark.parametrize(
     ("function", "deferred"),
     [
@@ -189,14 +196,25 @@ def test_functions_that_watch_objects_import_the_webhooks_delivery_on_their_firs
             "realtime",
             ("numpy", "openai_mock.resources.audio", "openai_mock.generation.chat", "openai_mock.generation.text"),
         ),
-        ("audio", ("numpy",)),
+        ("audio", ("numpy",)),  # speech is synthesised without it; a custom voice's sample or PCM audio needs it
         # creating assistants, threads and messages generates nothing: a run's plan needs the chat generator
         ("assistants", ("openai_mock.generation.chat",)),
-        # a response draws a picture only for the image_generation tool
+        # a response draws a picture only for the image_generation tool; it needs the containers and skills only
+        # for a code_interpreter or hosted shell tool, and the stored prompts only for a `prompt` reference
         (
             "responses",
-            ("openai_mock.generation.images", "openai_mock.generation.raster", "openai_mock.generation.png"),
-        ),  # speech is synthesised without it; a custom voice's sample or PCM audio needs it
+            (
+                "openai_mock.generation.images",
+                "openai_mock.generation.raster",
+                "openai_mock.generation.png",
+                "openai_mock.resources.containers",
+                "openai_mock.resources.skills",
+                "openai_mock.control.prompts",
+                *_FIXTURE_AND_FAULT_EXTRAS,
+            ),
+        ),
+        # a fixture's body conditions and templates, and a broken stream, are imported by the request that has one
+        ("chat", _FIXTURE_AND_FAULT_EXTRAS),
         # creating, polling and listing batches generate nothing: a batch's run needs its endpoint's layer
         (
             "batches",
@@ -231,3 +249,19 @@ def _modules_after_importing(*modules: str) -> list[str]:
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
     loaded: list[str] = json.loads(run.stdout)
     return loaded
+
+
+@pytest.mark.parametrize("function", ["chat", "responses", "models"])
+def test_a_cold_start_creates_no_dataclass_of_the_layer(function: str) -> None:
+    """A dataclass costs 0.3–0.6 ms to create (its methods are generated and compiled at import); the records a
+    cold start creates are NamedTuples or slotted classes instead (docs/architecture.md)."""
+    import subprocess
+    import sys
+
+    script = (
+        f"import dataclasses, sys; import functions.{function}.app; "
+        "print([f'{m.__name__}.{n}' for name, m in list(sys.modules.items()) if name.startswith('openai_mock') "
+        "for n, v in vars(m).items() if isinstance(v, type) and v.__module__ == name and dataclasses.is_dataclass(v)])"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
+    assert run.stdout.strip() == "[]"

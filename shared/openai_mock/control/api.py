@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from openai_mock.control import fixtures, runtime, stream_faults
+from openai_mock.control import fixtures, runtime
 from openai_mock.control.faults import STREAM_CUT, fault_error
 from openai_mock.control.runtime import CONTROL_PREFIX
 from openai_mock.generation.content import Scripted
@@ -58,6 +58,8 @@ def answer_of(
         if "latency" in fixture:
             controls.latency = runtime.Pace(**fixture["latency"])
         if "stream_fault" in fixture and controls.stream_fault is None:
+            from openai_mock.control import stream_faults  # a broken stream asked for: not at the cold start
+
             controls.stream_fault = stream_faults.from_fixture(fixture["stream_fault"])
     fault = fixture.get("fault")
     if fault and runtime.draw(tenant) < fault["rate"]:

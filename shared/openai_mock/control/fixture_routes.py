@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from openai_mock.control import fixture_templates, fixtures, runtime
+from openai_mock.control import fixtures, runtime
 from openai_mock.control.faults import STREAM_CUT, fault_error
 from openai_mock.errors import OpenAIError
 
@@ -72,6 +72,8 @@ def _answer(
     given = {name.lower(): value for name, value in (answer.get("headers") or {}).items()}
     encoded = b""
     if "body" in answer:
+        from openai_mock.control import fixture_templates  # a fixture's answer only: not at the cold start
+
         context = fixture_templates.Context(document, document, (fixture["id"], fixture["matched"]))
         encoded = json.dumps(fixture_templates.render(answer["body"], context), separators=(",", ":")).encode()
         given.setdefault("content-type", "application/json")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openai_mock import clock, ids
-from openai_mock.control import faults, fixture_templates, json_path, runtime
+from openai_mock.control import faults, runtime
 from openai_mock.errors import OpenAIError, not_found
 from openai_mock.generation.content import Scripted, content_text
 from openai_mock.pagination import ListParams, list_object
@@ -29,6 +29,7 @@ from openai_mock.settings import get_settings
 from openai_mock.store import COUNTERS, get_store
 
 if TYPE_CHECKING:
+    from openai_mock.control import fixture_templates
     from openai_mock.control.fixture_models import FixtureRequest
 
 COLLECTION = "mock.fixture"
@@ -254,6 +255,8 @@ def _tool_results(messages: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _body_holds(condition: Mapping[str, Any], body: Any) -> bool:
+    from openai_mock.control import json_path  # fixtures with `match.body` only: not at the cold start
+
     value = json_path.read(body, condition["path"])
     if "exists" in condition:
         return (value is not json_path.MISSING) == condition["exists"]
@@ -418,6 +421,8 @@ def match_fixture(
         answer = _answer_of(tenant, fixture, stored)
         if answer is None:
             continue
+        from openai_mock.control import fixture_templates  # a fixture's answer only: not at the cold start
+
         context = fixture_templates.Context(
             request, request if body is None else body, (fixture["id"], fixture["matched"])
         )
@@ -427,6 +432,8 @@ def match_fixture(
 
 def rendered(answer: Mapping[str, Any], context: fixture_templates.Context) -> dict[str, Any]:
     """The answer with the placeholders of its content, structured strings and tool call arguments replaced."""
+    from openai_mock.control import fixture_templates
+
     done = dict(answer)
     for field in ("content", "structured", "output"):
         if field in done:

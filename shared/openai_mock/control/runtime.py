@@ -22,16 +22,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from openai_mock import clock, ids, rng
-from openai_mock.control import faults, stream_faults
+from openai_mock.control import faults
 from openai_mock.errors import OpenAIError
 from openai_mock.generation.streaming import split_events
 from openai_mock.json_bytes import json_bytes
 from openai_mock.pagination import ListParams, Page, paginate
 from openai_mock.settings import Settings, get_settings
 from openai_mock.store import get_store
+
+if TYPE_CHECKING:
+    from openai_mock.control import stream_faults
 
 CONTROL_PREFIX = "/__mock"
 JOURNAL = "mock.request"
@@ -189,6 +192,8 @@ def injected_fault(controls: RequestControls, settings: Settings) -> OpenAIError
     if invalid is not None:
         return invalid
     if "stream-fault" in controls.headers:
+        from openai_mock.control import stream_faults  # a broken stream asked for: not at the cold start
+
         broken = stream_faults.from_headers(controls.headers)
         if isinstance(broken, OpenAIError):
             return broken

@@ -9,8 +9,6 @@ from typing import Any
 from openai_mock import ids
 from openai_mock.checks import check_enum
 from openai_mock.errors import OpenAIError, invalid_request
-from openai_mock.resources import containers
-from openai_mock.resources import skills as skill_store
 
 _STATUSES = ("in_progress", "completed", "incomplete")
 _ENVIRONMENTS = ("container_auto", "local", "container_reference")
@@ -96,6 +94,8 @@ def check_shell_tool(tool: Mapping[str, Any], param: str) -> None:
     if environment["type"] == "container_reference":
         _string(environment, "container_id", f"{param}.environment", empty=False)
     elif environment["type"] == "container_auto":
+        from openai_mock.resources import containers  # a hosted shell's requests only: not at the cold start
+
         containers.check_tool_container(_as_auto(environment), f"{param}.environment")
     else:
         _check_local_skills(environment, f"{param}.environment")
@@ -121,6 +121,8 @@ def check_skills(tenant: str, tools: Sequence[Mapping[str, Any]]) -> None:
     for index, tool in enumerate(tools):
         environment = (tool.get("environment") or {}) if tool.get("type") == "shell" else {}
         if environment.get("type") == "container_auto":
+            from openai_mock.resources import containers
+
             containers.check_skills(tenant, environment.get("skills"), f"tools[{index}].environment.skills", 404)
 
 
@@ -130,6 +132,8 @@ def check_apply_patch_tool(tool: Mapping[str, Any], param: str) -> None:
 
 def _as_auto(environment: Mapping[str, Any]) -> dict[str, Any]:
     """A `container_auto` environment as the containers' `{"type": "auto"}` tool container."""
+    from openai_mock.resources import containers
+
     keys = ("file_ids", "memory_limit", "network_policy", "skills")
     return {"type": containers.AUTO, **{key: environment[key] for key in keys if environment.get(key) is not None}}
 
@@ -142,6 +146,8 @@ def hosted_container(tenant: str, tools: Sequence[Mapping[str, Any]], *, dry: bo
     environment = tool.get("environment") or {}
     if environment.get("type") not in ("container_auto", "container_reference"):
         return None
+    from openai_mock.resources import containers
+
     param = f"tools[{index}].environment"
     value = environment["container_id"] if environment["type"] == "container_reference" else _as_auto(environment)
     if dry:
@@ -154,6 +160,9 @@ def hosted_container(tenant: str, tools: Sequence[Mapping[str, Any]], *, dry: bo
 def _skill_files(tenant: str, container_id: str, environment: Mapping[str, Any], param: str) -> list[tuple[str, bytes]]:
     """The container's skills as the shell finds them, `/mnt/data/skills/<name>/…`: a referenced skill's stored
     bundle, an inline one's (from the request's `container_auto` environment)."""
+    from openai_mock.resources import containers
+    from openai_mock.resources import skills as skill_store
+
     found: list[tuple[str, bytes]] = []
     for mounted in containers.mounted_skills(tenant, container_id):
         if mounted["type"] == "skill_reference":

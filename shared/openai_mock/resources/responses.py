@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
-from openai_mock.control import prompts, webhooks
+from openai_mock.control import webhooks
 from openai_mock.control.api import answer_of, script_of
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, RequestModel
@@ -21,7 +21,7 @@ from openai_mock.generation import responses as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import containers, conversations, models, response_shell
+from openai_mock.resources import conversations, models, response_shell
 from openai_mock.resources.models import serving_spec
 from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
@@ -366,6 +366,8 @@ def _check_tool(tool: Mapping[str, Any], param: str) -> None:
         check_max_items(stores, 2, f"{param}.vector_store_ids")
         check_range(tool.get("max_num_results"), f"{param}.max_num_results", 1, 50)
     elif kind == "code_interpreter":
+        from openai_mock.resources import containers  # code_interpreter requests only: not at the cold start
+
         containers.check_tool_container(tool.get("container"), f"{param}.container")
     elif kind in _TODAYS_TOOL_CHECKS:
         _TODAYS_TOOL_CHECKS[kind](tool, param)
@@ -599,6 +601,7 @@ def _run_code(tenant: str, turn: builder.Turn, headers: Mapping[str, str], *, dr
     over its files, and the file the code wrote there. `dry` (token counting): the same code and logs, nothing
     created, touched or written."""
     from openai_mock.generation import code_interpreter  # only code_interpreter turns need it
+    from openai_mock.resources import containers
 
     index, tool = next((i, t) for i, t in enumerate(turn.request["tools"]) if t["type"] == "code_interpreter")
     param = f"tools[{index}].container"
@@ -679,6 +682,8 @@ def _with_stored_prompt(tenant: str, body: CreateResponseRequest) -> CreateRespo
         if not body.model:
             raise _missing("model")
         return body
+    from openai_mock.control import prompts  # requests naming a stored prompt only: not at the cold start
+
     instructions, model, echoed = prompts.expand(tenant, body.prompt)
     joined = "\n\n".join(part for part in (instructions, body.instructions) if part)
     if not (body.model or model):

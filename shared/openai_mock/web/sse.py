@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from openai_mock.control import runtime, stream_faults
+from openai_mock.control import runtime
 
 _HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
@@ -39,6 +39,8 @@ class EventStreamResponse(Response):
             await send({"type": "http.response.body", "body": body})
             return
         # Broken on purpose (x-mock-stream-fault, a fixture's stream_fault): every streaming endpoint, here.
+        from openai_mock.control import stream_faults  # imported with the fault (control/runtime.py)
+
         for index, write in enumerate(stream_faults.broken(body, fault)):
             if index and fault.drip_ms and fault.kind == "slow_drip":
                 await runtime.sleep(fault.drip_ms / 1000)
