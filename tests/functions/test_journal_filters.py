@@ -225,5 +225,41 @@ def test_an_embeddings_answer_without_readable_vectors_is_skipped_not_a_500(http
     assert exported.status_code == 200
     assert exported.json()["fixtures"] == []
     assert [skipped["reason"] for skipped in exported.json()["skipped"]] == [
-        "the answer holds neither text, tool calls, vectors nor an error"
+        "the answer holds neither text, tool calls, vectors, one verdict for every input nor an error"
     ]
+
+
+def test_a_moderation_exports_as_the_verdict_that_answers_it_again(
+    http: TestClient, client_for: Callable[[str], openai.OpenAI]
+) -> None:
+    """A fixture flagged "hello" in one tenant; the export carries that verdict, and another tenant that loads it
+    answers the same result (generated, "hello" is not flagged). A request whose inputs got different verdicts has
+    no one fixture answer: it is skipped."""
+    verdict = {
+        "match": {"endpoint": "moderations", "contains": "hello"},
+        "response": {"categories": {"harassment": True}},
+    }
+    assert http.post("/__mock/fixtures", headers=A, json=verdict).status_code == 200
+    client = client_for(KEY)
+    flagged = client.moderations.create(model="omni-moderation-latest", input="hello").results[0]
+    assert flagged.flagged and flagged.categories.harassment
+    client.moderations.create(input=["I will kill you", "Have a nice day"])
+    exported = http.get("/__mock/requests/export", headers=A, params={"path": "/v1/moderations"}).json()
+    assert [skipped["reason"] for skipped in exported["skipped"]] == [
+        "the answer holds neither text, tool calls, vectors, one verdict for every input nor an error"
+    ]
+    [fixture] = exported["fixtures"]
+    assert fixture["match"] == {
+        "endpoint": "moderations",
+        "model": "omni-moderation-latest",
+        "body": [{"path": "input", "equals": "hello"}],
+    }
+    assert fixture["response"]["flagged"] is True and fixture["response"]["categories"]["harassment"] is True
+    assert http.post("/__mock/fixtures", headers=OTHER, json=fixture).status_code == 200
+    replay = client_for(OTHER["Authorization"].removeprefix("Bearer "))
+    again = replay.moderations.create(model="omni-moderation-latest", input="hello").results[0]
+    assert again.model_dump() == flagged.model_dump()
+    elsewhere = http.post(
+        "/v1/moderations", headers={"Authorization": "Bearer sk-journal-unloaded"}, json={"input": "hello"}
+    )
+    assert elsewhere.json()["results"][0]["flagged"] is False  # what the export carried, not what generation says

@@ -29,6 +29,16 @@ FIXTURE_ENDPOINTS = {
     "/v1/responses": "responses",
     "/v1/embeddings": "embeddings",
 }
+# The endpoints whose fixtures give typed answers (docs/controls.md), by path.
+TYPED_FIXTURE_ENDPOINTS = {
+    "/v1/moderations": "moderations",
+    "/v1/images/generations": "images.generations",
+    "/v1/images/edits": "images.edits",
+    "/v1/images/variations": "images.variations",
+    "/v1/audio/speech": "audio.speech",
+    "/v1/audio/transcriptions": "audio.transcriptions",
+    "/v1/audio/translations": "audio.translations",
+}
 
 
 # --------------------------------------------------------------------------------------------- redaction

@@ -2,9 +2,10 @@
 sent and got can be served again: oldest first (the order the requests arrived in, the order a replay needs).
 
 - `format=fixtures` (default): one matching fixture per model request (chat completions, completions, Responses,
-  embeddings): `match` = the endpoint + the model + the last user text (exactly: an anchored `regex`; for
-  embeddings the `input` as sent), `response` = what was answered (the text and tool calls, streams put back
-  together; embeddings' vectors; an error status as `response.error`).
+  embeddings, moderations): `match` = the endpoint + the model + the last user text (exactly: an anchored `regex`;
+  for embeddings and moderations the `input` as sent), `response` = what was answered (the text and tool calls,
+  streams put back together; embeddings' vectors; the moderation verdict, when every input got the same one; an
+  error status as `response.error`).
   Identical requests answered several times get `call: 1, 2…`, so they replay in order. Served by the mock's
   fixture matching everywhere (`--fixtures`, `POST /__mock/fixtures`, a Lambda's fixtures file).
 - `format=exchanges`: every request, as `serve --record` writes it (`exchange`, written by control/exchanges.py),
@@ -29,6 +30,9 @@ from openai_mock.generation.content import content_text
 from openai_mock.generation.streaming import split_events
 
 Format = Literal["fixtures", "exchanges"]
+# What a fixture can answer again as it was answered (images and audio would need their bytes: format=exchanges).
+_EXPORTED = frozenset({"chat.completions", "completions", "responses", "embeddings", "moderations"})
+_BY_INPUT = frozenset({"embeddings", "moderations"})  # matched on the `input` as sent, whole
 _CUT = "the journal kept part of a body (64 KB of each; 16 KB of an entry in a shared store)"
 _SECRET_HEADERS = {name.decode() for name in runtime.SECRET_HEADERS}
 
@@ -108,8 +112,8 @@ def _events(body: bytes, writes: list[tuple[int, float]]) -> list[dict[str, Any]
 
 
 def _fixture(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
-    endpoint = exchanges.FIXTURE_ENDPOINTS.get(entry.path)
-    if endpoint is None:
+    endpoint = exchanges.FIXTURE_ENDPOINTS.get(entry.path) or exchanges.TYPED_FIXTURE_ENDPOINTS.get(entry.path)
+    if endpoint not in _EXPORTED:
         return None, f"no fixture answers {entry.method} {entry.path}: export with format=exchanges"
     if not entry.body:
         return None, "the request's body was not read (refused before it, e.g. by an x-mock-fault header)"
@@ -122,7 +126,7 @@ def _fixture(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
     match: dict[str, Any] = {"endpoint": endpoint}
     if isinstance(request.get("model"), str):
         match["model"] = request["model"]
-    if endpoint == "embeddings":  # the inputs as sent, whole: one fixture answers exactly these
+    if endpoint in _BY_INPUT:  # the inputs as sent, whole: one fixture answers exactly these
         match["body"] = [{"path": "input", "equals": request.get("input")}]
     else:
         text = _last_user_text(endpoint, request)
@@ -130,7 +134,7 @@ def _fixture(entry: JournalEntry) -> tuple[dict[str, Any] | None, str]:
             match["regex"] = r"\A" + re.escape(text) + r"\Z"
     answer = _answered(endpoint, entry)
     if answer is None:
-        return None, "the answer holds neither text, tool calls, vectors nor an error"
+        return None, "the answer holds neither text, tool calls, vectors, one verdict for every input nor an error"
     return {"name": f"{entry.method} {entry.path}", "match": match, "response": answer}, ""
 
 
@@ -169,6 +173,8 @@ def _answered(endpoint: str, entry: JournalEntry) -> dict[str, Any] | None:
         return _error(entry.status, answer)
     if endpoint == "embeddings":
         return _embedded(answer)
+    if endpoint == "moderations":
+        return _verdict(answer)
     if endpoint == "responses":
         return _from_output(answer.get("output") or [])
     choice = (answer.get("choices") or [{}])[0]
@@ -198,6 +204,26 @@ def _embedded(answer: Mapping[str, Any]) -> dict[str, Any] | None:
     if not vectors or any(vector is None for vector in vectors):
         return None
     return {"embeddings": vectors}
+
+
+def _verdict(answer: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A moderation answer as the typed answer that gives it again: a fixture's `flagged`, `categories` and
+    `category_scores` go onto every input's result, so only a verdict every input shares is exported (the legacy
+    text models' null categories stay out: a replay leaves them null as generated)."""
+    verdicts = [
+        {
+            "flagged": result.get("flagged"),
+            "categories": {name: flag for name, flag in (result.get("categories") or {}).items() if flag is not None},
+            "category_scores": {
+                name: score for name, score in (result.get("category_scores") or {}).items() if score is not None
+            },
+        }
+        for result in answer.get("results") or []
+        if isinstance(result, Mapping)
+    ]
+    if not verdicts or not isinstance(verdicts[0]["flagged"], bool) or any(v != verdicts[0] for v in verdicts):
+        return None
+    return verdicts[0]
 
 
 def _vector(embedding: Any) -> list[float] | None:

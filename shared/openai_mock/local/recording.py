@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from openai_mock.control.exchanges import (
     FIXTURE_ENDPOINTS,
     HOP_HEADERS,
+    TYPED_FIXTURE_ENDPOINTS,
     event_text,
     parse_event,
     redact_headers,
@@ -40,16 +41,6 @@ from openai_mock.control.exchanges import (
 from openai_mock.errors import OpenAIError
 
 CONTROL_PREFIX = "/__mock"
-# The endpoints whose fixtures give typed answers (docs/controls.md), by path.
-TYPED_FIXTURE_ENDPOINTS = {
-    "/v1/moderations": "moderations",
-    "/v1/images/generations": "images.generations",
-    "/v1/images/edits": "images.edits",
-    "/v1/images/variations": "images.variations",
-    "/v1/audio/speech": "audio.speech",
-    "/v1/audio/transcriptions": "audio.transcriptions",
-    "/v1/audio/translations": "audio.translations",
-}
 sleep = asyncio.sleep  # the replay's pace between stream events (tests record the delays instead)
 UNRECORDED = "unrecorded_request"
 
