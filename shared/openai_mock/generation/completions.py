@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock.generation import text, tokens
 from openai_mock.generation.chat import system_fingerprint
@@ -27,8 +26,7 @@ _END_OF_TEXT = "<|endoftext|>"
 _ALTERNATIVES = (" the", " a", " and", " to", " of", " is", ",", ".", " that", " it", "\n", " in", " for")
 
 
-@dataclass
-class Candidate:
+class Candidate(NamedTuple):
     text: str
     tokens: list[int]
     finish_reason: str

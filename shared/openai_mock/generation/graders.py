@@ -23,8 +23,8 @@ import math
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from openai_mock.generation.text_similarity import similarity
 from openai_mock.rng import seeded_rng
@@ -47,14 +47,13 @@ class FormulaError(Exception):
     """`calculate_output` is not a formula this grader can compute."""
 
 
-@dataclass
-class Grade:
+class Grade(NamedTuple):
     score: float
     passed: bool
     sample: dict[str, Any] | None = None  # a model grader's own call
     usage: dict[str, int] | None = None  # its tokens
     model: str | None = None
-    sub_scores: dict[str, float] = field(default_factory=dict)  # multi: each sub-grader's score
+    sub_scores: Mapping[str, float] = MappingProxyType({})  # multi: each sub-grader's score
 
 
 # --------------------------------------------------------------------------- templates
@@ -254,8 +253,7 @@ def _label_schema(labels: Sequence[str]) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class ModelCall:
+class ModelCall(NamedTuple):
     """How the grader model is called: the mock's chat generation with these settings."""
 
     reasoning: bool

@@ -13,7 +13,7 @@ import hashlib
 import math
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from openai_mock.generation.png import RGB, RGBA, Picture, encode_png
 
@@ -52,8 +52,7 @@ _COLOUR_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class _Shape:
+class _Shape(NamedTuple):
     kind: str  # "disc" or "box"
     cx: float  # centre / left, as fractions of the width and height
     cy: float
@@ -62,8 +61,7 @@ class _Shape:
     colour: RGB
 
 
-@dataclass(frozen=True)
-class Scene:
+class Scene(NamedTuple):
     top: RGB
     bottom: RGB
     shapes: tuple[_Shape, ...]

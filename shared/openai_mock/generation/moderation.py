@@ -16,8 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 CATEGORIES = (
     "harassment",
@@ -138,8 +137,7 @@ _COMPILED = {
 }
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One input to classify: its text (possibly empty) and image URLs."""
 
     text: str

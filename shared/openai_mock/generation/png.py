@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]
@@ -43,15 +43,14 @@ _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 MODE_NAMES = {0: "L", 2: "RGB", 3: "P", 4: "LA", 6: "RGBA"}  # what Pillow (and OpenAI's errors) call them
 
 
-@dataclass
-class Picture:
+class Picture(NamedTuple):
     """A decoded PNG: unfiltered 8-bit rows plus what it takes to read a pixel as RGBA."""
 
     width: int
     height: int
     color_type: int
     rows: list[bytes]
-    palette: list[RGB] = field(default_factory=list)
+    palette: Sequence[RGB] = ()
     palette_alpha: bytes = b""
 
     @property

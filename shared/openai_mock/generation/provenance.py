@@ -14,8 +14,7 @@ import hmac
 import json
 import struct
 import zlib
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from openai_mock.generation.png import PNG_SIGNATURE
 
@@ -60,8 +59,7 @@ def sign_png(png: bytes, model: str, secret: bytes) -> bytes:
     return png[:end] + chunk + png[end:]
 
 
-@dataclass(frozen=True)
-class Provenance:
+class Provenance(NamedTuple):
     state: Literal["trusted", "invalid", "not_present"]
     issuer: str | None = None
     model: str | None = None

@@ -10,8 +10,7 @@ import copy
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock.generation.audio.codecs import G711_RATE, from_g711, stamp_pcm, to_g711
 from openai_mock.generation.audio.synthesis import SAMPLE_RATE
@@ -119,8 +118,7 @@ def frame_levels(pcm: bytes) -> list[float]:
     return [float(value) for value in np.sqrt((samples.reshape(-1, size) ** 2).mean(axis=1))]
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(NamedTuple):
     """What the detector found in newly scanned frames (session time, ms): a start and/or an end."""
 
     started_ms: int | None = None

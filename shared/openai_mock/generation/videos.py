@@ -9,7 +9,6 @@ Everything is a function of the plan (prompt, layout seed, size, duration): noth
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import random
 import struct
@@ -58,23 +57,23 @@ def _layout(plan: VideoPlan) -> _Layout:
     radius = rng.uniform(0.06, 0.1) * min(w, h)
     centre_y = rng.uniform(0.12, 0.24) * h
     sun_x = radius + 2 + rng.uniform(0.02, 0.3) * w  # whole from the first frame on
-    sun = dataclasses.replace(base.shapes[0], cx=sun_x / w, cy=centre_y / h, rx=radius / w)
+    sun = base.shapes[0]._replace(cx=sun_x / w, cy=centre_y / h, rx=radius / w)
     first = max(0, math.floor((centre_y - radius - 1) / 16))
     last = min(h // 16 - 1, math.floor((centre_y + radius + 1) / 16))
     band_bottom = (last + 1) * 16
     ground = []
     for shape in base.shapes[1:]:  # hills and towers stay below the sun's band: the sky there is row-constant
         if shape.kind == "box":
-            ground.append(dataclasses.replace(shape, cy=max(shape.cy, band_bottom / h)))
+            ground.append(shape._replace(cy=max(shape.cy, band_bottom / h)))
         else:
-            ground.append(dataclasses.replace(shape, cy=max(shape.cy, (band_bottom + shape.rx * w + 1) / h)))
+            ground.append(shape._replace(cy=max(shape.cy, (band_bottom + shape.rx * w + 1) / h)))
     shift = max(2, 2 * round(0.3 * w / plan.frames))
     return _Layout(Scene(base.top, base.bottom, (sun, *ground)), range(first, last + 1), sun_x, shift)
 
 
 def _at_frame(layout: _Layout, plan: VideoPlan, frame: int) -> Scene:
     sun = layout.scene.shapes[0]
-    moved = dataclasses.replace(sun, cx=(layout.sun_x + layout.shift * frame) / plan.width)
+    moved = sun._replace(cx=(layout.sun_x + layout.shift * frame) / plan.width)
     return Scene(layout.scene.top, layout.scene.bottom, (moved, *layout.scene.shapes[1:]))
 
 

@@ -8,16 +8,14 @@ uploads (read by `.probe`) get deterministic English whose length fits their dur
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import math
 import random
 import re
 import struct
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field
 
@@ -270,8 +268,7 @@ MAX_KNOWN_SPEAKERS = 4
 CHUNKING_REQUIRED_AFTER_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class Transcript:
+class Transcript(NamedTuple):
     """What a route answers: a JSON object, a text body (text/srt/vtt) or an SSE stream."""
 
     kind: Literal["json", "text", "stream"]
@@ -384,12 +381,12 @@ def create_transcription(
     text, rng = _fixture_text(tenant, "audio.transcriptions", options, *_text_for(info, audio, options, seed))
     seconds = math.ceil(info.duration)
     if speakers is not None:
-        return dataclasses.replace(_diarized(options, info, text, response_format, speakers), seconds=seconds)
+        return _diarized(options, info, text, response_format, speakers)._replace(seconds=seconds)
     if options.stream:
         return Transcript("stream", events=tuple(_stream_events(text, bool(options.include))), seconds=seconds)
     language = LANGUAGES[options.language or "en"]
     rendered = _render("transcribe", language, info, text, response_format, granularities, rng, temperature)
-    return dataclasses.replace(rendered, seconds=seconds)
+    return rendered._replace(seconds=seconds)
 
 
 def _diarizes(model: str) -> bool:
@@ -474,7 +471,7 @@ def create_translation(
     text, rng = _fixture_text(tenant, "audio.translations", options, *_text_for(info, audio, options, seed))
     # Translations always come out in English, with segments (no word timestamps).
     rendered = _render("translate", "english", info, text, response_format, ["segment"], rng, temperature)
-    return dataclasses.replace(rendered, seconds=math.ceil(info.duration))
+    return rendered._replace(seconds=math.ceil(info.duration))
 
 
 def _stream_events(text: str, with_logprobs: bool) -> Iterator[bytes]:

@@ -7,9 +7,8 @@ out as float lists or base64 (little-endian float32)."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, JsonValue, StrictInt
 
@@ -47,8 +46,7 @@ class EmbeddingRequest(RequestModel):
     user: str | None = None
 
 
-@dataclass(frozen=True)
-class _Input:
+class _Input(NamedTuple):
     text: str
     token_count: int
 

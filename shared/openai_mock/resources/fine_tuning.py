@@ -18,8 +18,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, StrictInt
 
@@ -276,8 +275,7 @@ def _model(tenant: str, requested: str, kind: str = "supervised") -> tuple[str, 
     return model, spec
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     examples: int
     tokens: int  # per epoch
 

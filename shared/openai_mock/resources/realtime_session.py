@@ -11,7 +11,6 @@ import base64
 import copy
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from openai_mock import clock
@@ -265,13 +264,15 @@ def check_session(session: dict[str, Any], models: tuple[str, ...]) -> dict[str,
     return session
 
 
-@dataclass
 class RealtimeSession:
     """One connection's session. `state` is everything it knows (JSON-able: a transport may keep it
     anywhere between frames); `closed` is set when the session ends ((code, reason) to close with)."""
 
-    state: dict[str, Any]
-    closed: tuple[int, str] | None = field(default=None)
+    __slots__ = ("closed", "state")
+
+    def __init__(self, state: dict[str, Any], closed: tuple[int, str] | None = None) -> None:
+        self.state = state
+        self.closed = closed
 
     # ------------------------------------------------------------------------------------------ basics
 

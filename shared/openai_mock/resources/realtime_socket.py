@@ -9,8 +9,7 @@ import json
 import time
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from openai_mock import clock, ids
 from openai_mock.control import runtime
@@ -33,8 +32,7 @@ KEY_SUBPROTOCOL = "openai-insecure-api-key."
 BETA_SUBPROTOCOL = "openai-beta.realtime-v1"
 
 
-@dataclass(frozen=True)
-class Handshake:
+class Handshake(NamedTuple):
     """What a transport knows when a client connects (header names in lower case)."""
 
     headers: Mapping[str, str]
@@ -42,16 +40,14 @@ class Handshake:
     subprotocols: tuple[str, ...] = ()
 
 
-@dataclass
-class Opened:
+class Opened(NamedTuple):
     session: core.RealtimeSession
     events: list[dict[str, Any]]
     subprotocol: str | None
     pace: runtime.Pace | None = None  # the mock controls' latency (x-mock-* headers, the deployment's)
 
 
-@dataclass
-class Refused:
+class Refused(NamedTuple):
     """The handshake is accepted only to say why not: one `error` event, then the close frame."""
 
     events: list[dict[str, Any]]
@@ -59,7 +55,6 @@ class Refused:
     reason: str = "invalid_request_error"
     subprotocol: str | None = None
     status: int = 400  # what a transport that can refuse the HTTP upgrade itself (API Gateway) answers
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _controls(handshake: Handshake, tenant: str) -> runtime.RequestControls:

@@ -5,8 +5,7 @@ the SDKs write nested objects in a form."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -14,8 +13,7 @@ from starlette.requests import Request
 from openai_mock.errors import JSON_PARSE_MESSAGE, invalid_request
 
 
-@dataclass(frozen=True)
-class Upload:
+class Upload(NamedTuple):
     filename: str
     content_type: str
     data: bytes

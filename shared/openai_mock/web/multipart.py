@@ -4,7 +4,6 @@ plain values, files as (filename, bytes), with the array spellings the SDKs use 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -12,10 +11,15 @@ from starlette.requests import Request
 from openai_mock.errors import invalid_request
 
 
-@dataclass
 class Form:
-    fields: dict[str, str] = field(default_factory=dict)
-    files: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
+    """A multipart body's fields and files, filled as it is read (a slotted class: a dataclass costs ~0.3 ms to
+    create at every cold start)."""
+
+    __slots__ = ("fields", "files")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.files: dict[str, list[tuple[str, bytes]]] = {}
 
     def files_named(self, name: str) -> list[tuple[str, bytes]]:
         return self.files.get(name, [])

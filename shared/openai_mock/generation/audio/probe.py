@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from openai_mock.generation.audio.codecs import TEXT_TAG
 
@@ -14,8 +14,7 @@ class UndecodableAudio(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class AudioInfo:
+class AudioInfo(NamedTuple):
     container: str
     duration: float
     text: str | None = None  # the mock's own speech carries its text

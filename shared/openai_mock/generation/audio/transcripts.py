@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock.generation.tokens import encode
 
@@ -76,8 +75,7 @@ def spoken_text(duration: float, rng: random.Random) -> str:
     return text if text[-1] in ".!?" else text.rstrip(",;:") + "."
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     word: str
     start: float
     end: float

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from openai_mock.generation import tokens
@@ -45,12 +44,13 @@ _SUPPORTED_URL = "https://platform.openai.com/docs/assistants/tools/file-search#
 _OFFICE_TEXT = {".docx": ("word/document.xml", "w:t"), ".pptx": ("ppt/slides/", "a:t")}
 
 
-@dataclass(frozen=True)
 class ProcessingError(Exception):
     """Why a file cannot be indexed: becomes the vector store file's `last_error`."""
 
-    code: str  # server_error | unsupported_file | invalid_file
-    message: str
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code, message)
+        self.code = code  # server_error | unsupported_file | invalid_file
+        self.message = message
 
 
 def _unparseable(filename: str) -> ProcessingError:
