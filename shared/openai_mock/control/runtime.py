@@ -552,17 +552,18 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
     """The entry as a shared store keeps it: at most about STORED_ENTRY_LIMIT bytes of JSON. Over that, the answer's
     body is summarised first (its model and usage kept), then the request's."""
     answer = entry.answer
-    headers = [
-        [name.decode("latin-1"), value.decode("latin-1")]
-        for name, value in entry.headers or ()
-        if name not in _SECRET_HEADERS
-    ]
+    headers = _header_pairs(entry.headers or (), _SECRET_HEADERS)
+    answer_headers = _header_pairs(answer.headers, ()) if answer is not None else []
+    budget = STORED_ENTRY_LIMIT - _ENTRY_OVERHEAD - _headers_size(headers)  # what the two bodies may take
+    if answer is not None:
+        budget -= _headers_size(answer_headers) + 20 * len(answer.writes)
+    request_text = _text(entry.body)
+    request_size = _json_size(request_text, budget)
     raw: dict[str, Any] = {
         "sequence": entry.sequence,
         "at": entry.at,
         "method": entry.method,
         "query": entry.query,
-        "body": _text(entry.body),
         "body_size": entry.body_size,
         "status": entry.status,
         "latency_ms": entry.latency_ms,
@@ -570,27 +571,19 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
         "fault": entry.fault,
         "headers": headers,
     }
+    stored: dict[str, Any] = {"id": entry_id, "object": JOURNAL, "path": entry.path}
     if answer is not None:
-        raw["answer"] = {
-            "headers": [[name.decode("latin-1"), value.decode("latin-1")] for name, value in answer.headers],
-            "body": _text(answer.body),
-            "size": answer.size,
-            "writes": answer.writes,
-        }
-    stored = {"id": entry_id, "object": JOURNAL, "path": entry.path}
-    bodies = _json_size(raw["body"]) + (_json_size(raw["answer"]["body"]) if answer is not None else 0)
-    rest = _ENTRY_OVERHEAD + sum(len(name) + len(value) + 6 for name, value in headers)
-    if answer is not None:
-        rest += sum(len(name) + len(value) + 6 for name, value in raw["answer"]["headers"]) + 20 * len(answer.writes)
-    if bodies + rest > STORED_ENTRY_LIMIT and answer is not None:
-        raw["answer"] = {**raw["answer"], "body": None, **_summary(entry)}
-        bodies = _json_size(raw["body"])
-    if bodies + rest > STORED_ENTRY_LIMIT:
-        raw["body"] = None
+        left = budget - request_size
+        # The answer's length in bytes is at most its JSON size: a body over what is left is not decoded to know it.
+        answer_text = _text(answer.body) if len(answer.body) <= left else None
+        if answer_text is not None and _json_size(answer_text, left) > left:
+            answer_text = None
+        raw["answer"] = {"headers": answer_headers, "size": answer.size, "writes": answer.writes}
+        if answer_text is None:
+            raw["answer"].update(_summary(entry))
+        stored[_ANSWER_TEXT] = answer_text
     # The bodies stay strings of the stored object (escaped once, by the store); the rest is one JSON text.
-    stored[_REQUEST_TEXT] = raw.pop("body")
-    if answer is not None:
-        stored[_ANSWER_TEXT] = raw["answer"].pop("body")
+    stored[_REQUEST_TEXT] = request_text if request_size <= budget else None
     stored[_RAW_TEXT] = _raw_text(raw)
     return stored
 
@@ -598,9 +591,20 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
 _ENTRY_OVERHEAD = 1024  # an entry's JSON besides its headers and bodies: keys, id, numbers, a summary's usage
 
 
-def _json_size(text: str) -> int:
+def _header_pairs(raw: Iterable[tuple[bytes, bytes]], left_out: Iterable[bytes]) -> list[list[str]]:
+    return [[name.decode("latin-1"), value.decode("latin-1")] for name, value in raw if name not in left_out]
+
+
+def _headers_size(pairs: list[list[str]]) -> int:
+    return sum(len(name) + len(value) + 6 for name, value in pairs)
+
+
+def _json_size(text: str, budget: int) -> int:
     """About how long `text` is as a JSON string (without encoding it): each quote, backslash, newline, tab and
-    carriage return takes two characters; anything outside printable ASCII up to six."""
+    carriage return takes two characters; anything outside printable ASCII up to six. Text longer than `budget` is
+    over it whatever its escapes: its length is answered, not counted (a 64 KB upload's body is not read through)."""
+    if len(text) > budget:
+        return len(text)
     size = len(text) + text.count('"') + text.count("\\") + text.count("\n") + text.count("\t") + text.count("\r") + 2
     return size if text.isascii() else size + 5 * sum(1 for character in text if not " " <= character <= "~")
 
