@@ -557,8 +557,7 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
     budget = STORED_ENTRY_LIMIT - _ENTRY_OVERHEAD - _headers_size(headers)  # what the two bodies may take
     if answer is not None:
         budget -= _headers_size(answer_headers) + 20 * len(answer.writes)
-    request_text = _text(entry.body)
-    request_size = _json_size(request_text, budget)
+    request_text, request_size = _fitting(entry.body, budget)
     raw: dict[str, Any] = {
         "sequence": entry.sequence,
         "at": entry.at,
@@ -573,17 +572,13 @@ def _stored(entry: _Entry, entry_id: str) -> dict[str, Any]:
     }
     stored: dict[str, Any] = {"id": entry_id, "object": JOURNAL, "path": entry.path}
     if answer is not None:
-        left = budget - request_size
-        # The answer's length in bytes is at most its JSON size: a body over what is left is not decoded to know it.
-        answer_text = _text(answer.body) if len(answer.body) <= left else None
-        if answer_text is not None and _json_size(answer_text, left) > left:
-            answer_text = None
+        answer_text, _ = _fitting(answer.body, budget - request_size)  # none left when the request's did not fit
         raw["answer"] = {"headers": answer_headers, "size": answer.size, "writes": answer.writes}
         if answer_text is None:
             raw["answer"].update(_summary(entry))
         stored[_ANSWER_TEXT] = answer_text
     # The bodies stay strings of the stored object (escaped once, by the store); the rest is one JSON text.
-    stored[_REQUEST_TEXT] = request_text if request_size <= budget else None
+    stored[_REQUEST_TEXT] = request_text
     stored[_RAW_TEXT] = _raw_text(raw)
     return stored
 
@@ -597,6 +592,16 @@ def _header_pairs(raw: Iterable[tuple[bytes, bytes]], left_out: Iterable[bytes])
 
 def _headers_size(pairs: list[list[str]]) -> int:
     return sum(len(name) + len(value) + 6 for name, value in pairs)
+
+
+def _fitting(data: bytes | bytearray, budget: int) -> tuple[str | None, int]:
+    """A body as the text a shared store keeps, and its JSON size; None (and a size over `budget`) when it does not
+    fit. Its length in bytes is at most its JSON size, so a body longer than `budget` is not decoded to know it."""
+    if len(data) > budget:
+        return None, len(data)
+    text = _text(data)
+    size = _json_size(text, budget)
+    return (text if size <= budget else None), size
 
 
 def _json_size(text: str, budget: int) -> int:
