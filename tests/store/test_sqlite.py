@@ -1,6 +1,7 @@
 """What only the SQLite store has to prove (the shared suite in test_object_store.py / test_counters.py runs on
 it too): several processes on one database file lose no update and no count, objects outlive the process,
-a database held too long by another process is OpenAI's 503, and the settings put its bytes beside it."""
+a database held too long by another process is OpenAI's 503, the settings put its bytes beside it, and a file of
+the earlier layout is brought to the current one with its objects and counts."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import pytest
 from openai_mock.errors import OpenAIError
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_blobs, get_store, reset_stores
-from openai_mock.store.base import COUNTERS
+from openai_mock.store.base import COUNTERS, ConflictError
 from openai_mock.store.blobs import FileBlobStore
-from openai_mock.store.sqlite import SQLiteStore, prepare
+from openai_mock.store.sqlite import SCHEMA_VERSION, SQLiteStore, prepare
 
 T = "t_sqlite"
 ROUNDS = 40
@@ -137,3 +138,45 @@ def test_keep_newest_drops_the_older_objects_of_one_collection_only(tmp_path: Pa
     assert store.keep_newest(T, "mock.request", 4) == 0  # nothing more to drop
     assert store.get(T, "other", "mockreq_00") is not None
     assert store.get("t_other", "mock.request", "mockreq_00") is not None
+
+
+# The objects table as files written before schema version 1 have it (kept here, not imported: it is history).
+_EARLIER_OBJECTS = """CREATE TABLE objects (
+    tenant TEXT NOT NULL, collection TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, version INTEGER NOT NULL,
+    expires_at REAL, PRIMARY KEY (tenant, collection, id)
+) WITHOUT ROWID"""
+_EARLIER_COUNTERS = """CREATE TABLE counters (
+    tenant TEXT NOT NULL, collection TEXT NOT NULL, key TEXT NOT NULL, counts TEXT NOT NULL, expires_at REAL,
+    PRIMARY KEY (tenant, collection, key)
+) WITHOUT ROWID"""
+
+
+def test_a_file_of_the_earlier_layout_keeps_its_objects_and_counts(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    earlier = sqlite3.connect(path, isolation_level=None)
+    earlier.execute("PRAGMA journal_mode = WAL")
+    earlier.execute(_EARLIER_OBJECTS)
+    earlier.execute(_EARLIER_COUNTERS)
+    rows = [(T, "chat.completion", f"chatcmpl_{index}", f'{{"id": "chatcmpl_{index}", "n": {index}}}', 2, None)
+            for index in range(3)]  # fmt: skip
+    earlier.executemany("INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?)", rows)
+    earlier.execute("INSERT INTO counters VALUES (?, ?, 'window', '{\"requests\": 5}', NULL)", (T, COUNTERS))
+    earlier.close()
+
+    store = SQLiteStore(path)
+    assert [item["n"] for item in store.list(T, "chat.completion").items] == [2, 1, 0]
+    assert store.update(T, "chat.completion", "chatcmpl_1", lambda stored: {**stored, "n": 10}) == {
+        "id": "chatcmpl_1",
+        "n": 10,
+    }
+    with pytest.raises(ConflictError):  # the unique key holds on the new table
+        store.create(T, "chat.completion", {"id": "chatcmpl_0"})
+    assert store.increment(T, COUNTERS, "window", {"requests": 1}).values == {"requests": 6}
+
+    check = sqlite3.connect(path)
+    tables = dict(check.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+    assert set(tables) == {"objects", "counters"}
+    assert "WITHOUT ROWID" not in tables["objects"].upper()
+    assert check.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'objects_key'").fetchone()
+    assert check.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert SQLiteStore(path).get(T, "chat.completion", "chatcmpl_2") == {"id": "chatcmpl_2", "n": 2}  # opened again
