@@ -1,7 +1,8 @@
 """Latency of the SQLite store with a big tenant: p50/p99 of a get, of a list page (20 objects, both orders, from
-random cursors, and the first page) and of the writes a request makes (create, update, a counter increment),
-with 100,000 objects in the tenant's collection (plus 20,000 of another tenant). In-process, through the store's
-own methods, on a database file in a temporary folder (WAL, as `openai-mock serve --store sqlite:PATH` opens it).
+random cursors, and the first page) and of the writes a request makes (create, a 3 KB journal entry's create,
+update, a counter increment), with 100,000 objects in the tenant's collection (plus 20,000 of another tenant).
+In-process, through the store's own methods, on a database file in a temporary folder (WAL, as `openai-mock serve
+--store sqlite:PATH` opens it).
 
 The 100,000 objects (file objects of ~400 bytes of JSON) are loaded through the store's `create` (one commit
 each, as requests write them) unless `--bulk`, which loads them in one transaction (faster set-up, same
@@ -30,6 +31,7 @@ from openai_mock.store.sqlite import SQLiteStore  # noqa: E402
 
 TENANT, OTHER = "t_bench_big", "t_bench_other"
 COLLECTION = "file"
+ENTRY = "x" * 3000
 
 
 def _file(index: int) -> dict[str, Any]:
@@ -117,6 +119,10 @@ def main() -> None:
                 ),
             ),
             "create": _timed(args.samples, lambda i: store.create(TENANT, COLLECTION, _file(args.objects + i))),
+            # What every request writes on a SQLite server: a journal entry (a chat's is ~3 KB of JSON).
+            "create, 3 KB (a journal entry)": _timed(
+                args.samples, lambda _: store.create(TENANT, "mock.request", {"id": new_id("mock.request"), "body": ENTRY})
+            ),
             "update": _timed(
                 args.samples, lambda i: store.update(TENANT, COLLECTION, cursors[i], lambda obj: {**obj, "seen": i})
             ),
