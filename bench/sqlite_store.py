@@ -121,7 +121,8 @@ def main() -> None:
             "create": _timed(args.samples, lambda i: store.create(TENANT, COLLECTION, _file(args.objects + i))),
             # What every request writes on a SQLite server: a journal entry (a chat's is ~3 KB of JSON).
             "create, 3 KB (a journal entry)": _timed(
-                args.samples, lambda _: store.create(TENANT, "mock.request", {"id": new_id("mock.request"), "body": ENTRY})
+                args.samples,
+                lambda _: store.create(TENANT, "mock.request", {"id": new_id("mock.request"), "body": ENTRY}),
             ),
             "update": _timed(
                 args.samples, lambda i: store.update(TENANT, COLLECTION, cursors[i], lambda obj: {**obj, "seen": i})

@@ -108,6 +108,36 @@ def test_a_writer_waits_for_another_process_in_short_steps(tmp_path: Path, monke
     assert waits[-1] > waits[0]  # backing off
 
 
+def test_a_short_wait_for_the_lock_yields_the_core_instead_of_sleeping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shortest sleep lasts ~100 µs (timer slack, wake-up), several times a write's hold of the lock: the store's
+    first waits yield the core and retry, and it sleeps only when the lock is held longer."""
+    path = tmp_path / "store.sqlite3"
+    prepare(path)
+    store = SQLiteStore(path)
+    store.get(T, "file", "none")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    yields: list[None] = []
+
+    def yield_core() -> None:
+        yields.append(None)
+        if len(yields) == 3:  # the other process commits while the store yields
+            holder.execute("COMMIT")
+
+    def sleep(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s for a lock held three yields long")
+
+    monkeypatch.setattr("openai_mock.store.sqlite._yield_core", yield_core)
+    monkeypatch.setattr("openai_mock.store.sqlite.time.sleep", sleep)
+    try:
+        assert store.create(T, "file", {"id": "file-1"}) == {"id": "file-1"}
+    finally:
+        holder.close()
+    assert len(yields) == 3
+
+
 def test_settings_choose_the_database_and_a_blob_folder_beside_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,6 +36,11 @@ from openai_mock.store.base import Change, ConflictError, Counted, Object, Predi
 BUSY_TIMEOUT_SECONDS = 5.0  # well under API Gateway's 29 s; a write takes microseconds
 _FIRST_WAIT_SECONDS = 0.00002  # waits for another process's write lock (_Connection)
 _LONGEST_WAIT_SECONDS = 0.001
+# The first waits yield the core instead of sleeping: the shortest sleep takes ~100 µs here (the kernel's 50 µs timer
+# slack and the wake-up), several times a write's hold of the lock, and a yield lets a lock holder that shares the
+# core run. No `sched_yield` (Windows): sleeps only.
+_SPIN_SECONDS = 0.0001
+_yield_core = getattr(os, "sched_yield", None)
 _UPDATE_ATTEMPTS = 50
 _BACKOFF_CAP_SECONDS = 0.05
 _jitter = random.Random()  # timing only (backoff between conflicting writers), never content: no seed
@@ -144,8 +149,9 @@ class _Connection:
 
     SQLite's own busy handler sleeps at least a millisecond at the first conflict (then 2, 5, 10… ms), and the
     statement holds the event loop all that time: with two workers writing on every request, those sleeps made
-    two workers barely faster than one. A write holds the lock for tens of microseconds, so the wait here starts
-    at 20 µs and doubles up to a millisecond, until the busy timeout. A statement that met the lock did nothing,
+    two workers barely faster than one. A write holds the lock for tens of microseconds, so the first 100 µs here
+    are spent yielding the core and retrying; then the wait sleeps from 20 µs, doubling up to a millisecond, until
+    the busy timeout. A statement that met the lock did nothing,
     so it is run again as it was: an autocommit write, `BEGIN IMMEDIATE`, a read (WAL readers are refused only
     while the log is being reset)."""
 
@@ -160,16 +166,20 @@ class _Connection:
         except sqlite3.OperationalError as error:
             if not _is_busy(error):
                 raise
-        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        started = time.monotonic()
+        deadline, spun = started + BUSY_TIMEOUT_SECONDS, started + _SPIN_SECONDS
         wait = _FIRST_WAIT_SECONDS
         while True:
-            time.sleep(_jitter.uniform(wait / 2, wait))
+            if _yield_core is not None and time.monotonic() < spun:
+                _yield_core()
+            else:
+                time.sleep(_jitter.uniform(wait / 2, wait))
+                wait = min(wait * 2, _LONGEST_WAIT_SECONDS)
             try:
                 return self._conn.execute(sql, parameters)
             except sqlite3.OperationalError as error:
                 if not _is_busy(error) or time.monotonic() >= deadline:
                     raise
-            wait = min(wait * 2, _LONGEST_WAIT_SECONDS)
 
 
 class _Database:
