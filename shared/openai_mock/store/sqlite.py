@@ -151,9 +151,8 @@ class _Connection:
     statement holds the event loop all that time: with two workers writing on every request, those sleeps made
     two workers barely faster than one. A write holds the lock for tens of microseconds, so the first 100 µs here
     are spent yielding the core and retrying; then the wait sleeps from 20 µs, doubling up to a millisecond, until
-    the busy timeout. A statement that met the lock did nothing,
-    so it is run again as it was: an autocommit write, `BEGIN IMMEDIATE`, a read (WAL readers are refused only
-    while the log is being reset)."""
+    the busy timeout. A statement that met the lock did nothing, so it is run again as it was: an autocommit write,
+    `BEGIN IMMEDIATE`, a read (WAL readers are refused only while the log is being reset)."""
 
     __slots__ = ("_conn",)
 
