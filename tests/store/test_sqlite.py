@@ -5,6 +5,7 @@ the earlier layout is brought to the current one with its objects and counts."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -55,6 +56,32 @@ def test_limits_hold_across_processes(tmp_path: Path) -> None:
     refused = first.increment(T, COUNTERS, "window", {"requests": 1}, limits={"requests": 2})
     assert not refused.admitted
     assert refused.values == {"requests": 2}
+
+
+def test_a_counter_changed_between_its_read_and_its_write_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counters are written only if the row is still the one read: when another process takes the last request of a
+    window in between, this one is refused, not counted over the limit."""
+    path = tmp_path / "store.sqlite3"
+    mine, other = SQLiteStore(path), SQLiteStore(path)
+    assert mine.increment(T, COUNTERS, "window", {"requests": 1}, limits={"requests": 2}).admitted
+    parse = json.loads
+    raced: list[bool] = []
+
+    def loads_while_the_other_process_writes(text: str) -> object:
+        if not raced:  # this store has just read the window: the other process counts before it writes
+            raced.append(False)
+            raced[0] = other.increment(T, COUNTERS, "window", {"requests": 1}, limits={"requests": 2}).admitted
+        return parse(text)
+
+    monkeypatch.setattr("openai_mock.store.sqlite.json.loads", loads_while_the_other_process_writes)
+    refused = mine.increment(T, COUNTERS, "window", {"requests": 1}, limits={"requests": 2})
+    assert raced == [True]
+    assert not refused.admitted
+    assert refused.values == {"requests": 2}
+    monkeypatch.setattr("openai_mock.store.sqlite.json.loads", parse)
+    assert mine.increment(T, COUNTERS, "window", {"requests": 0}).values == {"requests": 2}
 
 
 def test_objects_outlive_the_store_that_wrote_them(tmp_path: Path) -> None:

@@ -4,10 +4,11 @@ sqlite:PATH`, `--workers N`), and kept across restarts. Stdlib `sqlite3` only.
 One table of objects with a unique key (tenant, collection, id) — the order of a list page, so a page is one range
 read of the key's index — and one of counter items. Objects are JSON text (store/codec.py) with a `version`:
 updates are optimistic (read, change, write if the version is still the one read), as on DynamoDB, so a change
-never runs while the database is locked and two processes never lose each other's updates. Counters are read and
-written in one `BEGIN IMMEDIATE` transaction: atomic across processes. Expiry is on the process clock, hidden on
-read and swept now and then. File bytes live in a folder (`FileBlobStore`), not in the database. A file of an
-earlier schema is upgraded when it is opened (`_set_up`).
+never runs while the database is locked and two processes never lose each other's updates. Counters too: read,
+checked against their limits, written only if the row is still the one read, so two processes never both take the
+last request of a quota. Expiry is on the process clock, hidden on read and swept now and then. File bytes live in
+a folder (`FileBlobStore`), not in the database. A file of an earlier schema is upgraded when it is opened
+(`_set_up`).
 
 WAL journal (readers never wait for the writer), `synchronous=NORMAL` (a commit is durable once the WAL is
 checkpointed; a power cut may lose the last commits, never corrupt the file), one connection per process
@@ -92,7 +93,15 @@ _KEEP_NEWEST = (
     "ORDER BY id DESC LIMIT 1 OFFSET ?4)"
 )
 _GET_COUNTER = "SELECT counts, expires_at FROM counters WHERE tenant = ? AND collection = ? AND key = ?"
-_PUT_COUNTER = "INSERT OR REPLACE INTO counters (tenant, collection, key, counts, expires_at) VALUES (?, ?, ?, ?, ?)"
+# A counter's write: a new row unless another process made one first; a row changed only if it is still the one read.
+_ADD_COUNTER = (
+    "INSERT INTO counters (tenant, collection, key, counts, expires_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (tenant, collection, key) DO NOTHING"
+)
+_SWAP_COUNTER = (
+    "UPDATE counters SET counts = ?, expires_at = ? "
+    "WHERE tenant = ? AND collection = ? AND key = ? AND counts = ? AND expires_at IS ?"
+)
 
 
 def storage_busy() -> OpenAIError:
@@ -132,6 +141,13 @@ def _set_up(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _back_off(attempt: int) -> None:
+    """Before an optimistic write's next attempt: the first retry at once (the rival's write is already committed),
+    then jittered waits growing to 50 ms."""
+    if attempt > 1:
+        time.sleep(_jitter.uniform(0, min(_BACKOFF_CAP_SECONDS, 0.001 * 2 ** min(attempt, 6))))
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
@@ -254,14 +270,16 @@ class SQLiteStore:
     def _expiry(self) -> float | None:
         return clock.process_now() + self._ttl if self._ttl else None
 
-    def _sweep(self, conn: _Connection, now: float) -> None:
+    def _sweep(self, now: float) -> None:
         """Drop ended counters about once a minute and expired objects about once an hour (reads hide them)."""
         if now >= self._next_counter_sweep:
             self._next_counter_sweep = now + _COUNTER_SWEEP_SECONDS
-            conn.execute("DELETE FROM counters WHERE expires_at <= ?", (now,))
+            with self._db() as conn:
+                conn.execute("DELETE FROM counters WHERE expires_at <= ?", (now,))
         if now >= self._next_object_sweep:
             self._next_object_sweep = now + _OBJECT_SWEEP_SECONDS
-            conn.execute("DELETE FROM objects WHERE expires_at <= ?", (now,))
+            with self._db() as conn:
+                conn.execute("DELETE FROM objects WHERE expires_at <= ?", (now,))
 
     # ----------------------------------------------------------------------------------------- objects
 
@@ -283,8 +301,7 @@ class SQLiteStore:
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         for attempt in range(_UPDATE_ATTEMPTS):
-            if attempt > 1:  # the first retry at once: the rival's write is already committed
-                time.sleep(_jitter.uniform(0, min(_BACKOFF_CAP_SECONDS, 0.001 * 2 ** min(attempt, 6))))
+            _back_off(attempt)
             with self._db() as conn:
                 row = conn.execute(_GET_VERSIONED, (tenant, collection, object_id, clock.process_now())).fetchone()
             if row is None:
@@ -382,10 +399,15 @@ class SQLiteStore:
         limits: Mapping[str, int] | None = None,
         expires_in: float | None = None,
     ) -> Counted:
+        """Read, check against the limits, and write only if the row is still the one read (else read again): the
+        lock is held for the one writing statement, not across a transaction (two workers increment the same
+        rate-limit window on every request)."""
         now = clock.process_now()
-        with self._transaction() as conn:
-            self._sweep(conn, now)
-            row = conn.execute(_GET_COUNTER, (tenant, collection, key)).fetchone()
+        self._sweep(now)
+        for attempt in range(_UPDATE_ATTEMPTS):
+            _back_off(attempt)
+            with self._db() as conn:
+                row = conn.execute(_GET_COUNTER, (tenant, collection, key)).fetchone()
             current: dict[str, int]
             expires_at: float | None
             if row is None or (row[1] is not None and row[1] <= now):
@@ -397,5 +419,13 @@ class SQLiteStore:
                 return Counted(False, values)
             for name, amount in amounts.items():
                 values[name] += amount
-            conn.execute(_PUT_COUNTER, (tenant, collection, key, json.dumps(values), expires_at))
-        return Counted(True, values)
+            counts = json.dumps(values)
+            with self._db() as conn:
+                if row is None:
+                    cursor = conn.execute(_ADD_COUNTER, (tenant, collection, key, counts, expires_at))
+                else:
+                    cursor = conn.execute(_SWAP_COUNTER, (counts, expires_at, tenant, collection, key, *row))
+                written = cursor.rowcount
+            if written:
+                return Counted(True, values)
+        raise storage_busy()
