@@ -47,6 +47,6 @@ def test_a_big_binary_request_is_dropped_after_its_answer() -> None:
 
 
 def test_json_size_counts_escapes_within_the_budget_and_stops_past_it() -> None:
-    assert runtime._json_size('a"b\n', 100) == len(json.dumps('a"b\n'))
-    assert runtime._json_size("é", 100) >= len(json.dumps("é"))  # non-ASCII is counted as its \\u escape
-    assert runtime._json_size("x" * 500, 100) == 500  # over the budget: its length, which is already too long
+    assert runtime._json_size('a"b\n') == len(json.dumps('a"b\n'))
+    assert runtime._json_size("é") >= len(json.dumps("é"))  # non-ASCII is counted as its \\u escape
+    assert runtime._fitting(b"x" * 500, 100) == (None, 500)  # over the budget: its length, which is already too long

@@ -600,16 +600,13 @@ def _fitting(data: bytes | bytearray, budget: int) -> tuple[str | None, int]:
     if len(data) > budget:
         return None, len(data)
     text = _text(data)
-    size = _json_size(text, budget)
+    size = _json_size(text)
     return (text if size <= budget else None), size
 
 
-def _json_size(text: str, budget: int) -> int:
+def _json_size(text: str) -> int:
     """About how long `text` is as a JSON string (without encoding it): each quote, backslash, newline, tab and
-    carriage return takes two characters; anything outside printable ASCII up to six. Text longer than `budget` is
-    over it whatever its escapes: its length is answered, not counted (a 64 KB upload's body is not read through)."""
-    if len(text) > budget:
-        return len(text)
+    carriage return takes two characters; anything outside printable ASCII up to six."""
     size = len(text) + text.count('"') + text.count("\\") + text.count("\n") + text.count("\t") + text.count("\r") + 2
     return size if text.isascii() else size + 5 * sum(1 for character in text if not " " <= character <= "~")
 
