@@ -17,7 +17,7 @@ from openai_mock.settings import reset_settings
 from openai_mock.store import get_blobs, get_store, reset_stores
 from openai_mock.store.base import COUNTERS, ConflictError
 from openai_mock.store.blobs import FileBlobStore
-from openai_mock.store.sqlite import SCHEMA_VERSION, SQLiteStore, prepare
+from openai_mock.store.sqlite import _CHECKPOINT_ROWS, _RESTART_FRAMES, SCHEMA_VERSION, SQLiteStore, prepare
 
 T = "t_sqlite"
 ROUNDS = 40
@@ -195,6 +195,65 @@ def test_keep_newest_drops_the_older_objects_of_one_collection_only(tmp_path: Pa
     assert store.keep_newest(T, "mock.request", 4) == 0  # nothing more to drop
     assert store.get(T, "other", "mockreq_00") is not None
     assert store.get("t_other", "mock.request", "mockreq_00") is not None
+
+
+def _statements(store: SQLiteStore) -> list[str]:
+    """The statements the store's connection runs from now on."""
+    statements: list[str] = []
+    store._connection()._conn.set_trace_callback(statements.append)
+    return statements
+
+
+def _log_frames(path: Path) -> int:
+    """How many pages the database's write-ahead log holds (a checkpoint that copies nothing new syncs nothing)."""
+    other = sqlite3.connect(path)
+    try:
+        return int(other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+    finally:
+        other.close()
+
+
+def test_the_process_copies_its_log_into_the_database_every_few_hundred_rows(tmp_path: Path) -> None:
+    """Checkpoints come from the store, by the rows its process writes, not from SQLite's 1,000-page threshold
+    (which makes every commit of every process checkpoint again while another process reads)."""
+    path = tmp_path / "store.sqlite3"
+    store = SQLiteStore(path)
+    statements = _statements(store)
+    empty = path.stat().st_size
+    for index in range(_CHECKPOINT_ROWS - 1):
+        store.create(T, "file", {"id": f"file-{index:04d}", "notes": "x" * 200})
+    assert path.stat().st_size == empty  # all of it still in the log
+    store.create(T, "file", {"id": "file-last", "notes": "x" * 200})
+    assert path.stat().st_size > empty + _CHECKPOINT_ROWS * 200  # copied into the database
+    assert [sql for sql in statements if "wal_checkpoint" in sql] == ["PRAGMA wal_checkpoint(PASSIVE)"]
+    assert store.get(T, "file", "file-0000") == {"id": "file-0000", "notes": "x" * 200}
+
+
+def test_a_log_grown_while_another_process_read_is_restarted_once_it_lets_go(tmp_path: Path) -> None:
+    """While another connection reads an old snapshot, nothing after it can be copied and the log grows; past
+    _RESTART_FRAMES pages the store restarts it, and once the reader is gone the log starts again from its head."""
+    path = tmp_path / "store.sqlite3"
+    store = SQLiteStore(path)
+    statements = _statements(store)
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM objects").fetchone()  # holds its snapshot
+    entry = "x" * 3000  # a journal entry's size: a page each
+    written = 0
+    while _log_frames(path) <= _RESTART_FRAMES:
+        for _ in range(_CHECKPOINT_ROWS):
+            store.create(T, "mock.request", {"id": f"mockreq_{written:06d}", "entry": entry})
+            written += 1
+    reader.execute("COMMIT")
+    reader.close()
+    for _ in range(_CHECKPOINT_ROWS):
+        store.create(T, "mock.request", {"id": f"mockreq_{written:06d}", "entry": entry})
+        written += 1
+    assert "PRAGMA wal_checkpoint(RESTART)" in statements
+    store.create(T, "mock.request", {"id": "mockreq_next", "entry": entry})
+    assert _log_frames(path) < 10  # written from the log's head again
+    assert len(store.list(T, "mock.request", limit=100).items) == 100
+    assert store.get(T, "mock.request", "mockreq_000000") == {"id": "mockreq_000000", "entry": entry}
 
 
 # The objects table as files written before schema version 1 have it (kept here, not imported: it is history).
