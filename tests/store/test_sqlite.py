@@ -229,6 +229,38 @@ def test_the_process_copies_its_log_into_the_database_every_few_hundred_rows(tmp
     assert store.get(T, "file", "file-0000") == {"id": "file-0000", "notes": "x" * 200}
 
 
+class _FailingCheckpoints:
+    """The store's connection, its checkpoints failing as they would on a disk error."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+    def execute(self, sql: str, parameters: object = ()) -> sqlite3.Cursor:
+        if "wal_checkpoint" in sql:
+            raise sqlite3.OperationalError("disk I/O error")
+        return self._conn.execute(sql, parameters)  # type: ignore[arg-type]
+
+
+def test_a_checkpoint_that_fails_fails_no_write(tmp_path: Path) -> None:
+    """As with SQLite's own checkpoint: the writes that made it due are committed, and the next one copies them."""
+    path = tmp_path / "store.sqlite3"
+    store = SQLiteStore(path)
+    connection = store._connection()
+    real = connection._conn
+    connection._conn = _FailingCheckpoints(real)  # type: ignore[assignment]
+    for index in range(_CHECKPOINT_ROWS):
+        store.create(T, "file", {"id": f"file-{index:04d}", "notes": "x" * 200})
+    empty = path.stat().st_size
+    connection._conn = real
+    for index in range(_CHECKPOINT_ROWS):
+        store.create(T, "file", {"id": f"file-more-{index:04d}"})
+    assert path.stat().st_size > empty + _CHECKPOINT_ROWS * 200  # the earlier writes copied too
+    assert store.get(T, "file", "file-0000") == {"id": "file-0000", "notes": "x" * 200}
+
+
 def test_a_log_grown_while_another_process_read_is_restarted_once_it_lets_go(tmp_path: Path) -> None:
     """While another connection reads an old snapshot, nothing after it can be copied and the log grows; past
     _RESTART_FRAMES pages the store restarts it, and once the reader is gone the log starts again from its head."""

@@ -187,14 +187,19 @@ class _Connection:
     def checkpoint_when_due(self) -> None:
         """After _CHECKPOINT_ROWS rows written since the last one: copy the log into the database (PASSIVE: what no
         reader still needs, no lock taken), then restart a log grown past _RESTART_FRAMES (RESTART: holds the write
-        lock to copy the rest; if another process writes or reads the log, it does what it can and says busy)."""
+        lock to copy the rest; if another process writes or reads the log, it does what it can and says busy).
+        A checkpoint that fails fails no request, as SQLite's own does not: the writes are committed, and the next
+        checkpoint copies them."""
         conn = self._conn
         if conn.total_changes - self._checkpointed_at < _CHECKPOINT_ROWS or conn.in_transaction:
             return
         self._checkpointed_at = conn.total_changes
-        frames = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
-        if frames > _RESTART_FRAMES:
-            conn.execute("PRAGMA wal_checkpoint(RESTART)")
+        try:
+            frames = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+            if frames > _RESTART_FRAMES:
+                conn.execute("PRAGMA wal_checkpoint(RESTART)")
+        except sqlite3.OperationalError:
+            pass
 
     def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
         try:
