@@ -32,6 +32,9 @@ TENANT = "t_bench_workers"
 ENTRY = "x" * 3000  # a chat's journal entry
 JOURNAL_SIZE = 1000
 TRIM_EVERY = 500  # requests between the journal's trims
+# The rate-limit window's increment as resources/ratelimits.py makes it: a request and its tokens, both limited.
+USED = {"requests": 1, "tokens": 84}
+RATE_LIMIT: dict[str, Any] = {"limits": {"requests": 10**9, "tokens": 10**12}, "expires_in": 120}
 
 
 def _work(microseconds: float) -> None:
@@ -49,7 +52,7 @@ def _bump(stored: dict[str, Any]) -> dict[str, Any]:
 OPERATIONS: list[tuple[str, Callable[[SQLiteStore, str], Any]]] = [
     ("controls", lambda store, _: [store.get(TENANT, name, "state") for name in ("quota", "clock", "spend")]),
     ("fixtures", lambda store, _: store.list(TENANT, "mock.fixture", limit=20)),
-    ("rate limit", lambda store, window: store.increment(TENANT, "mock.counter", window, {"requests": 1})),
+    ("rate limit", lambda store, window: store.increment(TENANT, "mock.counter", window, USED, **RATE_LIMIT)),
     ("usage", lambda store, _: store.update(TENANT, "usage", "minute", _bump)),
     ("journal", lambda store, _: store.create(TENANT, "mock.request", {"id": new_id("file"), "entry": ENTRY})),
 ]

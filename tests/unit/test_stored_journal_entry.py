@@ -46,7 +46,7 @@ def test_a_big_binary_request_is_dropped_after_its_answer() -> None:
     assert len(json.dumps(stored)) <= STORED_ENTRY_LIMIT
 
 
-def test_json_size_counts_escapes_within_the_budget_and_stops_past_it() -> None:
+def test_json_size_counts_escapes_and_a_body_over_the_budget_is_not_decoded() -> None:
     assert runtime._json_size('a"b\n') == len(json.dumps('a"b\n'))
     assert runtime._json_size("é") >= len(json.dumps("é"))  # non-ASCII is counted as its \\u escape
     assert runtime._fitting(b"x" * 500, 100) == (None, 500)  # over the budget: its length, which is already too long

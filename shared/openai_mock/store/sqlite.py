@@ -46,8 +46,7 @@ _yield_core = getattr(os, "sched_yield", None)
 # Checkpoints: SQLite's own (after the commit that finds the log over 1,000 pages) copies what it can, but while
 # another process reads an older snapshot the log can't restart, so it stays over the threshold and every commit of
 # every process checkpoints again, with two fsyncs (two workers: 37 % of the time over it, 6× the fsyncs of one).
-# Instead each process copies the log into the database every _CHECKPOINT_ROWS rows it writes, without blocking anyone,
-# and restarts a log longer than _RESTART_FRAMES pages: writers wait while its last pages are copied (bench/README.md).
+# So each process checkpoints itself instead (`_Connection.checkpoint_when_due`; measured in bench/README.md).
 _CHECKPOINT_ROWS = 300
 _RESTART_FRAMES = 2000
 _UPDATE_ATTEMPTS = 50
