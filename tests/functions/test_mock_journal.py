@@ -79,6 +79,23 @@ def test_credentials_are_never_journalled(http: TestClient) -> None:
     assert entry["response"]["body"]["object"] == "list"
 
 
+def test_a_body_of_one_write_is_kept_as_it_was_sent() -> None:
+    """Most bodies are one write: the journal keeps that write itself (bytes never change), not a copy. A second
+    write starts a copy holding both; one write over the limit is cut as many writes are."""
+    controls = RequestControls(tenant="t_x", organization="org-x", headers={})
+    request, answer = b'{"model": "gpt-4o-mini"}', b'{"object": "list", "data": []}' * 100
+    controls.keep_body(request)
+    controls.keep_answer({"type": "http.response.body", "body": answer, "more_body": True})
+    assert controls.body is request and controls.answer.body is answer
+    controls.keep_answer({"type": "http.response.body", "body": b"\n", "more_body": False})
+    assert controls.answer.body == answer + b"\n" and controls.answer.writes[1][0] == len(answer)
+    assert answer.endswith(b"[]}")  # the write kept first is not changed by the second
+    whole = b"x" * (2 * _JOURNAL_BODY_LIMIT)
+    cut = RequestControls(tenant="t_x", organization="org-x", headers={})
+    cut.keep_answer({"type": "http.response.body", "body": whole, "more_body": False})
+    assert len(cut.answer.body) == _JOURNAL_BODY_LIMIT + 1 and cut.answer.size == len(whole)
+
+
 def test_a_long_answer_keeps_a_bounded_slice() -> None:
     controls = RequestControls(tenant="t_x", organization="org-x", headers={})
     controls.keep_answer(

@@ -74,12 +74,12 @@ class Answer:
     def __init__(
         self,
         headers: list[tuple[bytes, bytes]] | None = None,
-        body: bytearray | None = None,
+        body: bytes | bytearray = b"",
         size: int = 0,
         writes: list[tuple[int, float]] | None = None,
     ) -> None:
         self.headers = headers if headers is not None else []
-        self.body = body if body is not None else bytearray()  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
+        self.body = body  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it (see `_kept`)
         self.size = size
         self.writes = writes if writes is not None else []  # (offset in body, ms since the request)
 
@@ -103,7 +103,7 @@ class RequestControls:
         self.cut = False
         self.stream_fault: stream_faults.StreamFault | None = None  # a stream answer broken on purpose (web/sse.py)
         self.status = 0
-        self.body = bytearray()  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it
+        self.body: bytes | bytearray = b""  # at most _JOURNAL_BODY_LIMIT + 1 bytes of it (see `_kept`)
         self.body_size = 0
         self.request_id = ""  # the answer's x-request-id: seeds the request's fault draws
         self.draws = 0  # fault / jitter draws made so far
@@ -115,9 +115,7 @@ class RequestControls:
         """Count the request body and keep only what the journal can show: a 500 MB upload must not sit in
         the journal (the memory store keeps the newest entries in RAM)."""
         self.body_size += len(chunk)
-        room = _JOURNAL_BODY_LIMIT + 1 - len(self.body)
-        if room > 0:
-            self.body += chunk[:room]
+        self.body = _kept(self.body, chunk)
 
     def keep_answer(self, message: Any) -> None:
         """What the client was sent, for the journal: the headers, a bounded slice of the body, and for a
@@ -130,10 +128,23 @@ class RequestControls:
         if not chunk:
             return
         answer.size += len(chunk)
-        room = _JOURNAL_BODY_LIMIT + 1 - len(answer.body)
-        if room > 0:
+        if len(answer.body) <= _JOURNAL_BODY_LIMIT:
             answer.writes.append((len(answer.body), round((time.perf_counter() - self.started) * 1000, 3)))
-            answer.body += chunk[:room]
+            answer.body = _kept(answer.body, chunk)
+
+
+def _kept(kept: bytes | bytearray, chunk: bytes) -> bytes | bytearray:
+    """`kept` and as much of `chunk` as the journal keeps (_JOURNAL_BODY_LIMIT + 1 bytes: one over says "cut").
+    Most bodies are one write: that write is kept as it was sent, not copied (bytes never change); a second
+    write starts a copy that grows."""
+    room = _JOURNAL_BODY_LIMIT + 1 - len(kept)
+    if room <= 0:
+        return kept
+    if not kept:
+        return bytes(chunk[:room])
+    grown = kept if isinstance(kept, bytearray) else bytearray(kept)
+    grown += chunk[:room]
+    return grown
 
 
 _current: contextvars.ContextVar[RequestControls | None] = contextvars.ContextVar("mock_controls", default=None)
@@ -666,7 +677,7 @@ def _stored_entry(item: dict[str, Any], raw: dict[str, Any]) -> _Entry:
     if stored_answer is not None:
         answer = Answer(
             headers=[(name.encode("latin-1"), value.encode("latin-1")) for name, value in stored_answer["headers"]],
-            body=bytearray((stored_answer["body"] or "").encode("utf-8", "surrogateescape")),
+            body=(stored_answer["body"] or "").encode("utf-8", "surrogateescape"),
             size=stored_answer["size"],
             writes=[(offset, at) for offset, at in stored_answer["writes"]],
         )

@@ -204,7 +204,9 @@ def list_models(tenant: str) -> dict[str, Any]:
 def list_models_json(tenant: str) -> bytes:
     """`list_models` as JSON text, the catalogue's part encoded once (15 KB: most of the cost of the listing)."""
     fine_tuned = _fine_tuned(tenant)
-    listed = [_catalogue_json(catalog(), gone_families()), json_bytes(fine_tuned)[1:-1] if fine_tuned else b""]
+    if not fine_tuned:  # most tenants: the same answer every time
+        return _catalogue_answer(catalog(), gone_families())
+    listed = [_catalogue_json(catalog(), gone_families()), json_bytes(fine_tuned)[1:-1]]
     return b'{"object":"list","data":[' + b",".join(part for part in listed if part) + b"]}"
 
 
@@ -226,6 +228,13 @@ def _listed_catalogue(models: _Catalog, gone: frozenset[str]) -> tuple[dict[str,
 @lru_cache(maxsize=8)  # one per catalogue and set of shut-down families
 def _catalogue_json(models: _Catalog, gone: frozenset[str]) -> bytes:
     return json_bytes(list(_listed_catalogue(models, gone)))[1:-1]
+
+
+@lru_cache(maxsize=8)
+def _catalogue_answer(models: _Catalog, gone: frozenset[str]) -> bytes:
+    """The listing of a tenant without fine-tuned models: 15 KB not joined again on every request."""
+    catalogue = _catalogue_json(models, gone)
+    return b'{"object":"list","data":[' + catalogue + b"]}"
 
 
 def retrieve_model(tenant: str, model_id: str) -> dict[str, Any]:
