@@ -15,6 +15,8 @@ Servers:
 - `bare FastAPI`: bench/bare_groups.py under uvicorn (fixed payloads of the same shapes, nothing else), and
   `bare FastAPI ×2`: the same under `uvicorn --workers 2` (when `--workers 2`), what two processes gain on this
   machine at all while wrk shares its cores: the ceiling of the mock's workers' ratio;
+- `bare + OpenAI's headers`: bench/contract_floor.py, the bare app plus the key check and the headers every
+  answer of the API carries: the floor of any mock's per-request cost;
 - `aimock`: `@copilotkit/aimock` (Node) from .cache/aimock, with a fixture file answering every chat prompt of
   the mix (it replays fixtures only); its embeddings are its deterministic fallback.
 
@@ -111,6 +113,7 @@ def _aimock_fixtures(folder: Path) -> Path:
     return path
 
 
+CONTRACT_FLOOR = "bare + OpenAI's headers"  # bench/contract_floor.py
 MOCK_ENV = {**ENV, "OPENAI_MOCK_REQUESTS_PER_MINUTE": "1000000000", "OPENAI_MOCK_TOKENS_PER_MINUTE": "1000000000000"}
 
 
@@ -134,6 +137,8 @@ def servers(folder: Path, workers: int) -> dict[str, tuple[Callable[[int], list[
         )  # fmt: skip
     bare = [PYTHON, "-m", "uvicorn", "bench.bare_groups:app", "--log-level", "warning"]
     found["bare FastAPI"] = (lambda port: [*bare, "--port", str(port)], ENV)
+    floor = [PYTHON, "-m", "uvicorn", "bench.contract_floor:app", "--log-level", "warning"]
+    found[CONTRACT_FLOOR] = (lambda port: [*floor, "--port", str(port)], ENV)
     if workers > 1:
         # The machine's own ceiling for `workers` processes: wrk runs on the same cores, so no server gets N×.
         found[f"bare FastAPI ×{workers}"] = (lambda port: [*bare, "--port", str(port), "--workers", str(workers)], ENV)
@@ -214,7 +219,7 @@ def run(seconds: int, warmup: int, workers: int, only: list[str] | None) -> dict
             try:
                 results[name] = {}
                 for kind in KINDS:
-                    _check(port, kind, replays_fixtures=not name.startswith("bare FastAPI"))
+                    _check(port, kind, replays_fixtures=not name.startswith(("bare FastAPI", CONTRACT_FLOOR)))
                     script = _lua(folder, kind)
                     if warmup:
                         _wrk(port, KINDS[kind][1], script, warmup)
