@@ -111,7 +111,7 @@ endif
 	$(SAM_ENV) UV=$(abspath $(BIN)/uv) $(SAM) build --template $(BUILD_TEMPLATE) --build-dir .aws-sam/build --cached --parallel
 	$(BIN)/python tools/finish_build.py .aws-sam/build
 
-bench-peers: $(VENV)/.installed-dev ## openai-mock serve (memory; SQLite with 1 and 2 workers) vs bare FastAPI (1 and 2 workers) vs aimock, wrk mix (~7 min)
+bench-peers: $(VENV)/.installed-dev ## openai-mock serve (memory; SQLite with 1 and 2 workers) vs bare FastAPI (1 and 2 workers), the contract floor and aimock, wrk mix (~9 min)
 	bash bench/install_peers.sh
 	$(BIN)/python bench/peers.py --seconds $(or $(BENCH_SECONDS),10)
 

@@ -11,10 +11,11 @@ adds well under 1 %).
 
 Servers: `openai-mock` is what `openai-mock serve` runs (the template router over every function app, the same
 uvicorn options, the deployment rate limits raised as in bench/groups.py); `bare` is bench/bare_groups.py (a
-FastAPI app answering fixed payloads of the same shapes). Kinds: GET /models, chat, a 20-chunk chat stream,
+FastAPI app answering fixed payloads of the same shapes); `floor` is bench/contract_floor.py (the bare app plus the
+key check and OpenAI's headers). Kinds: GET /models, chat, a 20-chunk chat stream,
 embeddings, and chat answered by a fixture (the mock only; the bare app answers it like chat).
 
-Usage: python bench/instructions.py [--requests 100] [--warmup 30] [--server openai-mock --server bare]
+Usage: python bench/instructions.py [--requests 100] [--warmup 30] [--server openai-mock|bare|floor …]
 [--store memory|sqlite] [--json bench/instructions_results.json]. Prints a Markdown table."""
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def serve(server: str, port: int) -> None:
         from openai_mock.local.server import build_app
 
         app: Any = build_app(REPO / "template.yaml")
+    elif server == "floor":
+        from bench.contract_floor import app
     else:
         from bench.bare_groups import app
     # The options `openai-mock serve` runs uvicorn with (local/cli.py).
@@ -157,7 +160,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=30)
-    parser.add_argument("--server", action="append", choices=["openai-mock", "bare"], default=None)
+    parser.add_argument("--server", action="append", choices=["openai-mock", "bare", "floor"], default=None)
     parser.add_argument("--kind", action="append", choices=list(KINDS), default=None)
     parser.add_argument("--store", default="memory", help="openai-mock's store: memory or sqlite")
     parser.add_argument("--json", type=Path, default=None)
