@@ -85,8 +85,8 @@ class Answer:
 
 
 class RequestControls:
-    """One request's controls. The layer's fixture hook fills `fixture`, `latency` and `cut`. (Plain classes, these
-    two: they change as the request goes, and a dataclass costs ~0.3–0.6 ms to create at every cold start.)"""
+    """One request's controls. The layer's fixture hook fills `fixture`, `latency` and `cut`. This and `Answer`
+    change as the request goes: slotted plain classes (docs/architecture.md, cold starts)."""
 
     __slots__ = (
         "answer", "body", "body_size", "cut", "draws", "fault", "fixture", "headers", "latency", "organization",

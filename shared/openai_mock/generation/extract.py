@@ -530,7 +530,7 @@ def _search_phrase(text: str) -> str | None:
 
 class Extractor:
     """The prompt's values for `schema_values`: `pick(name, kind, schema)` returns a value to try or None.
-    (A plain class: it changes as it hands values out, and a dataclass costs ~0.3 ms to create at import.)"""
+    It changes as it hands values out: a slotted plain class (docs/architecture.md, cold starts)."""
 
     __slots__ = ("answer", "found", "function", "positional", "taken", "used")
 

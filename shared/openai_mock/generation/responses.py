@@ -50,8 +50,8 @@ NewId = Callable[[str], str]
 
 
 class Turn:
-    """Everything a response is built from, resolved by the layer (store, vector stores) beforehand. (A plain class,
-    like `_Output`: the layer fills it as it resolves tools, and a dataclass costs ~0.3 ms to create at import.)"""
+    """Everything a response is built from, resolved by the layer (store, vector stores) beforehand. The layer
+    fills it as it resolves tools: a slotted plain class, like `_Output` (docs/architecture.md, cold starts)."""
 
     __slots__ = ("cached_tokens", "code_run", "history", "items", "request", "search_results", "shell_container")
 

@@ -12,8 +12,8 @@ from openai_mock.errors import invalid_request
 
 
 class Form:
-    """A multipart body's fields and files, filled as it is read (a slotted class: a dataclass costs ~0.3 ms to
-    create at every cold start)."""
+    """A multipart body's fields and files, filled as it is read: a slotted plain class (docs/architecture.md,
+    cold starts)."""
 
     __slots__ = ("fields", "files")
 
