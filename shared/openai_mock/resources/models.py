@@ -206,8 +206,12 @@ def list_models_json(tenant: str) -> bytes:
     fine_tuned = _fine_tuned(tenant)
     if not fine_tuned:  # most tenants: the same answer every time
         return _catalogue_answer(catalog(), gone_families())
-    listed = [_catalogue_json(catalog(), gone_families()), json_bytes(fine_tuned)[1:-1]]
-    return b'{"object":"list","data":[' + b",".join(part for part in listed if part) + b"]}"
+    return _listing(_catalogue_json(catalog(), gone_families()), json_bytes(fine_tuned)[1:-1])
+
+
+def _listing(*parts: bytes) -> bytes:
+    """The list object around JSON arrays' contents (`[…]` without its brackets), empty ones left out."""
+    return b'{"object":"list","data":[' + b",".join(part for part in parts if part) + b"]}"
 
 
 def _fine_tuned(tenant: str) -> list[dict[str, Any]]:
@@ -233,8 +237,7 @@ def _catalogue_json(models: _Catalog, gone: frozenset[str]) -> bytes:
 @lru_cache(maxsize=8)
 def _catalogue_answer(models: _Catalog, gone: frozenset[str]) -> bytes:
     """The listing of a tenant without fine-tuned models: 15 KB not joined again on every request."""
-    catalogue = _catalogue_json(models, gone)
-    return b'{"object":"list","data":[' + catalogue + b"]}"
+    return _listing(_catalogue_json(models, gone))
 
 
 def retrieve_model(tenant: str, model_id: str) -> dict[str, Any]:
