@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextvars
+import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -205,8 +206,10 @@ def route_fixtures_for(tenant: str, method: str, path: str) -> bool:
     """Might a route fixture ("METHOD /path") answer this operation? Lists the tenant's fixtures once (kept for
     the rest of the request: the model hook reuses them)."""
     endpoint = f"{method} {path}"
-    candidates = [*request_fixtures(tenant, refresh=True), *deployment_fixtures()]
-    return any(is_route(f) and _endpoint_holds(f["match"]["endpoint"], endpoint) for f in candidates)
+    for fixture in itertools.chain(request_fixtures(tenant, refresh=True), deployment_fixtures()):
+        if is_route(fixture) and _endpoint_holds(fixture["match"]["endpoint"], endpoint):
+            return True
+    return False
 
 
 _listed: contextvars.ContextVar[tuple[object, list[dict[str, Any]]] | None] = contextvars.ContextVar(

@@ -122,7 +122,7 @@ class RequestControls:
         stream when each write left (ms since the request arrived), so its events keep their timing."""
         answer = self.answer
         if message["type"] == "http.response.start":
-            answer.headers = list(message.get("headers", ()))
+            answer.headers = message["headers"]  # the middleware's own list, made for this answer
             return
         chunk = message.get("body", b"")
         if not chunk:

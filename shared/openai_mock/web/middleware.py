@@ -90,37 +90,35 @@ class OpenAIMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             nonlocal response_started
+            if dropping:  # past the body limit, what the app answers is not sent (the 413 below is)
+                return
             if message["type"] == "http.response.start":
                 response_started = True
                 headers = list(message.get("headers", []))
-                headers.extend(_standard_headers(scope, request_id, started, settings.openai_version))
+                headers.extend(_standard_headers(scope, request_id, started, settings.openai_version, origin))
                 message = {**message, "headers": headers}
             if controls is not None and settings.journal_size:
                 controls.keep_answer(message)  # the journal shows what was answered
             await send(message)
 
         received = 0
-        overflowed = False
+        overflowed = dropping = False
         controls: controls_runtime.RequestControls | None = None
 
         async def receive_limited() -> Message:
             # Past the limit the app is told the client left; whatever it answers is dropped below.
-            nonlocal received, overflowed
+            nonlocal received, overflowed, dropping
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if controls is not None and settings.journal_size:
                     controls.keep_body(message.get("body", b""))
                 if received > limit:
-                    overflowed = True
+                    overflowed = dropping = True
                     return {"type": "http.disconnect"}
             return message
 
-        async def send_unless_overflowed(message: Message) -> None:
-            if not overflowed:
-                await send_with_headers(message)
-
-        declared = _declared_length(scope)
+        authorization, declared, origin = _read_headers(scope)
         if declared > limit:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
             return
@@ -128,7 +126,7 @@ class OpenAIMiddleware:
             await self.app(scope, receive, send_with_headers)
             return
         try:
-            principal = authenticate(_header(scope, b"authorization"))
+            principal = authenticate(authorization)
             # A project key's roles, model and tool permissions (web/access.py); other keys: no store read.
             policy = enforce_project_access(principal, scope["method"], scope["path"])
         except OpenAIError as error:
@@ -140,7 +138,7 @@ class OpenAIMiddleware:
             state[PROJECT_POLICY_STATE_KEY] = policy
         # The tenant's time (`/__mock/clock`): read from the store the first time this request asks the clock.
         clock.use_tenant_offset(lambda: tenant_clock.offset(principal.tenant))
-        app_send: Any = send_unless_overflowed
+        app_send: Any = send_with_headers
         paced: controls_runtime.PacedSend | None = None
         if not scope["path"].startswith(controls_runtime.CONTROL_PREFIX):
             # Mock controls (docs/controls.md): injected faults, latency, cut streams, the journal.
@@ -160,7 +158,7 @@ class OpenAIMiddleware:
                     await refused.response()(scope, receive, send_with_headers)
                     self._journal(scope, controls, started, settings.journal_size)
                     return
-            app_send = paced = controls_runtime.PacedSend(send_unless_overflowed, receive, controls, settings)
+            app_send = paced = controls_runtime.PacedSend(send_with_headers, receive, controls, settings)
         try:
             app_receive: Receive | None = receive_limited
             if controls is not None:  # a fixture for this method and path answers in the function's stead
@@ -178,6 +176,7 @@ class OpenAIMiddleware:
             if paced is not None:
                 paced.close()
         if overflowed and not response_started:
+            dropping = False
             await body_too_large(limit).response()(scope, receive, send_with_headers)
         if controls is not None:
             if not controls.status:  # answered by the 413 / 500 above
@@ -201,18 +200,23 @@ class OpenAIMiddleware:
                 logger.warning("request journal not written", extra={"path": scope.get("path")})
 
 
-def _header(scope: Scope, wanted: bytes) -> str:
-    for name, value in scope.get("headers", []):
-        if name == wanted:
-            return value.decode("latin-1")
-    return ""
-
-
-def _declared_length(scope: Scope) -> int:
+def _read_headers(scope: Scope) -> tuple[str, int, bool]:
+    """What the middleware reads of the request's headers, in one pass: the `Authorization` value, the declared
+    body length (0 when absent or not a number) and whether an `Origin` came (a browser's request)."""
+    authorization = length = b""
+    origin = False
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            authorization = authorization or value
+        elif name == b"content-length":
+            length = length or value
+        elif name == b"origin":
+            origin = origin or bool(value)
     try:
-        return int(_header(scope, b"content-length") or 0)
+        declared = int(length or 0)
     except ValueError:
-        return 0
+        declared = 0
+    return authorization.decode("latin-1"), declared, origin
 
 
 # Browser front-ends call the hosted mock directly: answers to them (requests with an Origin) are readable
@@ -228,14 +232,16 @@ CORS_HEADERS = [
 ]
 
 
-def _standard_headers(scope: Scope, request_id: str, started: float, version: str) -> list[tuple[bytes, bytes]]:
+def _standard_headers(
+    scope: Scope, request_id: str, started: float, version: str, origin: bool
+) -> list[tuple[bytes, bytes]]:
     elapsed_ms = max(1, round((time.perf_counter() - started) * 1000))
     headers = [
         (b"x-request-id", request_id.encode()),
-        (b"openai-processing-ms", str(elapsed_ms).encode()),
+        (b"openai-processing-ms", b"%d" % elapsed_ms),
         (b"openai-version", version.encode()),
     ]
-    if _header(scope, b"origin"):
+    if origin:
         headers.extend(CORS_HEADERS)
     state = state_of(scope)
     principal = state.get("principal")
