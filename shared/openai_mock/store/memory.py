@@ -154,13 +154,16 @@ class MemoryStore:
                 current, expires_at = {}, (now + expires_in if expires_in else None)
             else:
                 current, expires_at = record
-            values = {name: current.get(name, 0) for name in {*current, *amounts}}
-            if any(values.get(name, 0) + amounts.get(name, 0) > limit for name, limit in (limits or {}).items()):
-                return Counted(False, values)
+            before = dict(current)
+            after = dict(current)
             for name, amount in amounts.items():
-                values[name] += amount
-            items[key] = (values, expires_at)
-            return Counted(True, dict(values))
+                before.setdefault(name, 0)
+                after[name] = after.get(name, 0) + amount
+            for name, limit in (limits or {}).items():
+                if after.get(name, 0) > limit:
+                    return Counted(False, before)
+            items[key] = (after, expires_at)
+            return Counted(True, dict(after))
 
 
 def _ids_in_walk_order(ids: list[str], order: Order, after: str | None, before: str | None) -> list[str]:

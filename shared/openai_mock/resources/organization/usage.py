@@ -92,34 +92,41 @@ def record_usage_event(
     that count requests. Without a project the usage lands in the organization's Default Project.
     Answers the record of this one event (`kind`, `minute`, `dims`, `metrics`), which `event_cost` prices."""
     spec = KINDS[kind]
-    unknown = set(metrics) - set(spec.metrics)
+    unknown = metrics.keys() - spec.metrics
     if unknown:
         raise ValueError(f"{kind} usage has no {sorted(unknown)}")
     if "num_model_requests" in spec.metrics:
         metrics.setdefault("num_model_requests", 1)
-    every = {
-        "project_id": project_id or default_project_id(tenant),
-        "user_id": user_id,
-        "api_key_id": api_key_id,
-        "model": model,
-        "batch": batch,
-        "size": size,
-        "source": source,
-        "vector_store_id": vector_store_id,
-        "context_level": context_level,
-    }
-    dims = {name: every[name] for name in spec.dimensions}
+    project_id = project_id or default_project_id(tenant)
+    dims, digest = _dimensions(
+        kind, (project_id, user_id, api_key_id, model, batch, size, source, vector_store_id, context_level)
+    )
     minute = int((clock.now() if at is None else at) // 60) * 60
-    record_id = f"{minute:011d}-{kind}-{_dims_digest(kind, tuple(dims.items()))}"
     counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
-    record = {"id": record_id, "kind": kind, "minute": minute, "dims": dims, "metrics": counters}
+    record = {
+        "id": f"{minute:011d}-{kind}-{digest}",
+        "kind": kind,
+        "minute": minute,
+        "dims": dict(dims),
+        "metrics": counters,
+    }
     _add(tenant, record)
     return record
 
 
-@lru_cache(maxsize=1024)  # a handful of (kind, model, project, key) answer request after request
-def _dims_digest(kind: str, dims: tuple[tuple[str, Any], ...]) -> str:
-    return hashlib.sha256(json.dumps([kind, dict(dims)], sort_keys=True).encode()).hexdigest()[:16]
+_DIMENSIONS = (
+    "project_id", "user_id", "api_key_id", "model", "batch", "size", "source", "vector_store_id", "context_level"
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1024)  # a handful of (kind, project, key, model) answer request after request
+def _dimensions(kind: str, values: tuple[Any, ...]) -> tuple[dict[str, Any], str]:
+    """The kind's dimensions of `values` (one per name of `_DIMENSIONS`) and their digest, which names the
+    minute's record. Callers copy the dict: it is shared."""
+    every = dict(zip(_DIMENSIONS, values, strict=True))
+    dims = {name: every[name] for name in KINDS[kind].dimensions}
+    digest = hashlib.sha256(json.dumps([kind, dims], sort_keys=True).encode()).hexdigest()[:16]
+    return dims, digest
 
 
 def _add(tenant: str, record: dict[str, Any]) -> None:
