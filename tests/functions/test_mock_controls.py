@@ -281,6 +281,30 @@ def test_fixtures_file_applies_to_every_tenant(
         assert ask(client_for(key), "ping").choices[0].message.content == "pong"
 
 
+def test_a_fixtures_file_route_fixture_answers_among_model_fixtures(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, client: openai.OpenAI
+) -> None:
+    """A file's route fixture ("METHOD /path") answers its operation wherever it stands among the file's model
+    fixtures, and the model fixtures still answer chat; the route check reads the file's route fixtures only."""
+    from openai_mock.control import fixtures
+
+    chat_fixtures = "".join(f"  - match: {{contains: ping{n}}}\n    response: {{content: pong{n}}}\n" for n in range(3))
+    route = '  - match: {endpoint: "GET /v1/models/{model}"}\n    response: {status: 404, body: {gone: true}}\n'
+    path = tmp_path / "fixtures.yaml"
+    path.write_text("fixtures:\n" + chat_fixtures + route + chat_fixtures.replace("ping", "late"))
+    monkeypatch.setenv("OPENAI_MOCK_FIXTURES_FILE", str(path))
+    reset_settings()
+    with pytest.raises(openai.NotFoundError) as gone:
+        client.models.retrieve("gpt-4o")
+    assert gone.value.body == {"gone": True}
+    assert ask(client, "ping1").choices[0].message.content == "pong1"
+    assert ask(client, "late2").choices[0].message.content == "pong2"
+    assert [f["match"]["endpoint"] for f in fixtures.deployment_fixtures(routes_only=True)] == [
+        "GET /v1/models/{model}"
+    ]
+    assert len(fixtures.deployment_fixtures()) == 7
+
+
 def test_a_broken_fixtures_file_is_named_where_fixtures_are_used(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch, client: openai.OpenAI
 ) -> None:

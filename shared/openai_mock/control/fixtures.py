@@ -93,6 +93,13 @@ def _file_fixtures(path: str) -> tuple[dict[str, Any], ...]:
     return tuple(load_file(Path(path)))
 
 
+@lru_cache(maxsize=8)
+def _file_route_fixtures(path: str) -> tuple[dict[str, Any], ...]:
+    # Every request asks whether a route fixture answers it: a file of hundreds of model fixtures is not walked
+    # for that each time.
+    return tuple(fixture for fixture in _file_fixtures(path) if is_route(fixture))
+
+
 def load_file(path: Path) -> list[dict[str, Any]]:
     """A YAML or JSON file: a list of fixtures, or {"fixtures": [...]}. Validated like the admin API's body."""
     text = path.read_text()
@@ -134,12 +141,14 @@ def _read_byte_files(entry: Any, folder: Path, index: int) -> None:
                 raise ValueError(f"fixture {index}: b64_file {name!r}: {error.strerror or error}") from None
 
 
-def deployment_fixtures() -> tuple[dict[str, Any], ...]:
+def deployment_fixtures(*, routes_only: bool = False) -> tuple[dict[str, Any], ...]:
+    """The deployment file's fixtures (`OPENAI_MOCK_FIXTURES_FILE`), in its order; only its route fixtures
+    ("METHOD /path" endpoints) with `routes_only`."""
     path = get_settings().fixtures_file
     if not path:
         return ()
     try:
-        return _file_fixtures(path)
+        return _file_route_fixtures(path) if routes_only else _file_fixtures(path)
     except Exception as error:  # the deployment's file, not the request: say what is wrong; read again next time
         detail = " ".join(str(error).split())[:400] or type(error).__name__
         raise OpenAIError(
@@ -206,7 +215,7 @@ def route_fixtures_for(tenant: str, method: str, path: str) -> bool:
     """Might a route fixture ("METHOD /path") answer this operation? Lists the tenant's fixtures once (kept for
     the rest of the request: the model hook reuses them)."""
     endpoint = f"{method} {path}"
-    for fixture in itertools.chain(request_fixtures(tenant, refresh=True), deployment_fixtures()):
+    for fixture in itertools.chain(request_fixtures(tenant, refresh=True), deployment_fixtures(routes_only=True)):
         if is_route(fixture) and _endpoint_holds(fixture["match"]["endpoint"], endpoint):
             return True
     return False
@@ -482,3 +491,4 @@ def error_of(answer: Mapping[str, Any], model: str, organization: str) -> OpenAI
 
 def reset_process_state() -> None:
     _file_fixtures.cache_clear()
+    _file_route_fixtures.cache_clear()
