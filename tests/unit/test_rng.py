@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import _random
 import copy
 import pickle
 import random
 
 import pytest
 
-from openai_mock.rng import seeded_rng
+from openai_mock.rng import SeededOnFirstDraw, seeded_rng
 from openai_mock.settings import reset_settings
 
 
@@ -34,8 +35,6 @@ def test_request_seed_prefers_the_header(monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.mark.parametrize("seed", [0, 5, 2**127 + 3])
 def test_a_request_rng_draws_what_random_random_draws(seed: int) -> None:
-    from openai_mock.rng import SeededOnFirstDraw
-
     def draws(rng: random.Random) -> list[object]:
         # randrange and choice hold `getrandbits` as a local while they loop: the first draw must seed only once
         return [
@@ -55,10 +54,6 @@ def test_a_request_rng_draws_what_random_random_draws(seed: int) -> None:
 
 
 def test_a_request_rng_is_not_seeded_until_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
-    import _random
-
-    from openai_mock.rng import seeded_rng
-
     seedings: list[object] = []
     real_seed = _random.Random.seed
     monkeypatch.setattr(_random.Random, "seed", lambda rng, value: seedings.append(value) or real_seed(rng, value))
