@@ -56,7 +56,12 @@ def test_a_request_rng_draws_what_random_random_draws(seed: int) -> None:
 def test_a_request_rng_is_not_seeded_until_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
     seedings: list[object] = []
     real_seed = _random.Random.seed
-    monkeypatch.setattr(_random.Random, "seed", lambda rng, value: seedings.append(value) or real_seed(rng, value))
+
+    def counted_seed(rng: _random.Random, value: object) -> None:
+        seedings.append(value)
+        real_seed(rng, value)
+
+    monkeypatch.setattr(_random.Random, "seed", counted_seed)
     rng = seeded_rng({"model": "gpt-4o", "messages": []})
     assert seedings == []  # an answer that draws nothing never pays for seeding
     first = rng.random()
