@@ -97,9 +97,17 @@ def record_usage_event(
         raise ValueError(f"{kind} usage has no {sorted(unknown)}")
     if "num_model_requests" in spec.metrics:
         metrics.setdefault("num_model_requests", 1)
-    project_id = project_id or default_project_id(tenant)
     dims, digest = _dimensions(
-        kind, (project_id, user_id, api_key_id, model, batch, size, source, vector_store_id, context_level)
+        kind,
+        project_id=project_id or default_project_id(tenant),
+        user_id=user_id,
+        api_key_id=api_key_id,
+        model=model,
+        batch=batch,
+        size=size,
+        source=source,
+        vector_store_id=vector_store_id,
+        context_level=context_level,
     )
     minute = int((clock.now() if at is None else at) // 60) * 60
     counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
@@ -114,17 +122,11 @@ def record_usage_event(
     return record
 
 
-_DIMENSIONS = (
-    "project_id", "user_id", "api_key_id", "model", "batch", "size", "source", "vector_store_id", "context_level"
-)  # fmt: skip
-
-
 @lru_cache(maxsize=1024)  # a handful of (kind, project, key, model) answer request after request
-def _dimensions(kind: str, values: tuple[Any, ...]) -> tuple[dict[str, Any], str]:
-    """The kind's dimensions of `values` (one per name of `_DIMENSIONS`) and their digest, which names the
-    minute's record. Callers copy the dict: it is shared."""
-    every = dict(zip(_DIMENSIONS, values, strict=True))
-    dims = {name: every[name] for name in KINDS[kind].dimensions}
+def _dimensions(kind: str, **values: Any) -> tuple[dict[str, Any], str]:
+    """The kind's dimensions among `values` and their digest, which names the minute's record. Callers copy the
+    dict: it is shared."""
+    dims = {name: values[name] for name in KINDS[kind].dimensions}
     digest = hashlib.sha256(json.dumps([kind, dims], sort_keys=True).encode()).hexdigest()[:16]
     return dims, digest
 
