@@ -12,6 +12,8 @@ from functions.usage import app as usage_function
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.organization import organization, record_principal_usage, record_usage_event
+from openai_mock.resources.organization.core import USAGE, default_project_id
+from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.org_sdk import ADMIN_KEY, org_client, org_lambda_client
 from tests.support.spec import assert_conforms
@@ -201,3 +203,27 @@ def test_through_the_lambda_handler(version: str) -> None:
     sdk = org_lambda_client(usage_function.handler, version, "sk-admin-lambda-usage")  # type: ignore[arg-type]
     page = sdk.admin.organization.usage.costs(start_time=T0, end_time=T0 + 2 * DAY)
     assert [bucket.start_time for bucket in page.data] == [T0, T0 + DAY]
+
+
+def test_minute_records_written_as_objects_by_earlier_versions_still_count(admin: openai.OpenAI) -> None:
+    """Before usage became counter items, a minute's record was an object of `organization.usage`: a persisted
+    store keeps them, and the Usage API adds them to the counters."""
+    tenant = _tenant()
+    project = default_project_id(tenant)
+    get_store().create(
+        tenant,
+        USAGE,
+        {
+            "id": f"{T0 + 3_600:011d}-completions-0123456789abcdef",
+            "kind": "completions",
+            "minute": T0 + 3_600,
+            "dims": {"project_id": project, "user_id": None, "api_key_id": None, "model": "gpt-4o", "batch": False},
+            "metrics": {"input_tokens": 40, "output_tokens": 2, "num_model_requests": 1},
+        },
+    )
+    record_usage_event(tenant, "completions", model="gpt-4o", input_tokens=60, output_tokens=3, at=T0 + 3_630)
+    record_usage_event(tenant, "completions", model="gpt-4o", input_tokens=5, output_tokens=1, at=T0 + DAY)
+    first_day, second_day = admin.admin.organization.usage.completions(start_time=T0, limit=2).data
+    [first], [second] = first_day.results, second_day.results
+    assert (first.input_tokens, first.output_tokens, first.num_model_requests) == (100, 5, 2)  # type: ignore[union-attr]
+    assert (second.input_tokens, second.output_tokens, second.num_model_requests) == (5, 1, 1)  # type: ignore[union-attr]

@@ -14,9 +14,8 @@ from functions.chat import app as chat_function
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import ratelimits
-from openai_mock.resources.organization.core import USAGE
+from openai_mock.resources.organization.usage import recorded
 from openai_mock.settings import reset_settings
-from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.org_sdk import ADMIN_KEY, org_client
 from tests.support.sdk import asgi_client, lambda_client
@@ -162,7 +161,7 @@ def test_an_ordinary_keys_traffic_is_its_organizations_default_project_usage(
     reset_settings()
     clock.freeze(NOW)
     answer = _chat(asgi_client(mock_app, api_key="sk-team-shared"), "An ordinary key's question.")
-    assert get_store().list(principal_for_key("sk-test").tenant, USAGE).items == []  # another key: not its usage
+    assert recorded(principal_for_key("sk-test").tenant) == []  # another key: not its usage
     org = org_client(mock_app, "sk-team-shared").admin.organization
     [default] = [project for project in org.projects.list() if project.name == "Default Project"]
     [result] = org.usage.completions(start_time=T0 + 3 * DAY, group_by=["project_id"]).data[0].results

@@ -21,10 +21,9 @@ from openai_mock.control import runtime
 from openai_mock.generation.audio.codecs import to_g711
 from openai_mock.generation.audio.synthesis import SAMPLE_RATE, pcm_duration, synthesize
 from openai_mock.generation.tokens import count_tokens
-from openai_mock.resources.organization.core import USAGE
+from openai_mock.resources.organization.usage import recorded
 from openai_mock.resources.ratelimits import set_quota
 from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSession, default_session
-from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.live_server import live_server
 from tests.support.org_sdk import ADMIN_KEY
@@ -470,7 +469,6 @@ def test_responses_are_the_organizations_usage_whichever_key_opened_the_session(
     session opened with an ephemeral client secret bills whoever minted it."""
     clock.freeze(1_800_000_000)
     tenant = principal_for_key("sk-test").tenant
-    store = get_store()
     with client.realtime.connect(model="gpt-realtime") as connection:
         _next(connection)
         connection.response.create(response={"output_modalities": ["text"]})
@@ -484,7 +482,7 @@ def test_responses_are_the_organizations_usage_whichever_key_opened_the_session(
         while events[-1]["type"] != "response.done":
             events.append(json.loads(socket.recv(timeout=30)))
     by_secret = events[-1]["response"]["usage"]
-    records = [r for r in store.list(tenant, USAGE, limit=100).items if r["dims"]["model"] == "gpt-realtime"]
+    records = [r for r in recorded(tenant) if r["dims"]["model"] == "gpt-realtime"]
     assert len(records) == 1  # both in the same minute, project and key: one record
     metrics = records[0]["metrics"]
     assert metrics["num_model_requests"] == 2

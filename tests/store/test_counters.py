@@ -63,3 +63,29 @@ def test_concurrent_increments_are_not_lost(store: ObjectStore) -> None:
     for thread in threads:
         thread.join()
     assert store.increment("t", COUNTERS, "c", {"n": 0}).values == {"n": 40}
+
+
+def test_counters_list_a_range_of_keys_in_order(store: ObjectStore) -> None:
+    for key, amount in (("0002-b", 2), ("0001-a", 1), ("0003-c", -3), ("0004-d", 4)):
+        store.increment("t", COUNTERS, key, {"n": amount, "m": 1})
+    store.increment("t", COUNTERS, "0002-b", {"n": 5, "m": 1})
+    store.increment("other", COUNTERS, "0002-b", {"n": 100})
+    assert store.counters("t", COUNTERS) == [
+        ("0001-a", {"n": 1, "m": 1}),
+        ("0002-b", {"n": 7, "m": 2}),
+        ("0003-c", {"n": -3, "m": 1}),
+        ("0004-d", {"n": 4, "m": 1}),
+    ]
+    # Strictly between the bounds: a prefix of a key sorts before it.
+    assert [key for key, _ in store.counters("t", COUNTERS, after="0002", before="0004")] == ["0002-b", "0003-c"]
+    assert [key for key, _ in store.counters("t", COUNTERS, after="0002-b", before="0004-d")] == ["0003-c"]
+    assert store.counters("t", COUNTERS, after="0004", before="0002") == []
+    assert store.counters("t", "mock.other", after="") == []
+
+
+def test_listed_counters_hide_the_expired(store: ObjectStore) -> None:
+    clock.freeze(1_800_000_000)
+    store.increment("t", COUNTERS, "a", {"n": 1}, expires_in=60)
+    store.increment("t", COUNTERS, "b", {"n": 2})
+    clock.advance(61)
+    assert store.counters("t", COUNTERS) == [("b", {"n": 2})]

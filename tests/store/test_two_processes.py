@@ -1,6 +1,6 @@
 """Two `openai-mock serve` processes on one store agree on everything, as two Lambda containers of a hosted mock
 (one DynamoDB (Local) and one blob folder) or two local servers on one SQLite file (`--store sqlite:PATH`) must:
-objects and bytes, fixtures and their counts, quotas, reset, the tenant's clock (a fine-tuned model appears on
+objects and bytes, fixtures and their counts, quotas, usage, reset, the tenant's clock (a fine-tuned model appears on
 the other process without anyone reading its job), and objects over DynamoDB's item limit. Every check creates
 on one process and reads (or counts) on the other."""
 
@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,8 +71,9 @@ class Server:
             self.process.kill()
             self.process.wait()
 
-    def client(self, key: str) -> openai.OpenAI:
-        return openai.OpenAI(base_url=f"{self.url}/v1", api_key=key, max_retries=0, timeout=60)
+    def client(self, key: str, *, admin: bool = False) -> openai.OpenAI:
+        admin_key = {"admin_api_key": key} if admin else {}
+        return openai.OpenAI(base_url=f"{self.url}/v1", api_key=key, max_retries=0, timeout=60, **admin_key)
 
     def control(self, method: str, path: str, key: str, body: Any = None) -> Any:
         answer = httpx.request(
@@ -144,6 +146,33 @@ def test_a_quota_is_split_across_processes(servers: tuple[Server, Server]) -> No
     with pytest.raises(openai.RateLimitError) as refused:
         _ask(b.client(key))
     assert "Limit 3, Used 3, Requested 1" in str(refused.value)
+
+
+def test_usage_recorded_by_both_processes_at_once_adds_up(servers: tuple[Server, Server]) -> None:
+    """Every chat adds to its minute's usage record: requests of both processes at once lose none of it."""
+    a, b = servers
+    admin = "sk-admin-two-usage"
+    organization = a.client(admin, admin=True).admin.organization
+    project = organization.projects.create(name="Both processes")
+    secret = organization.projects.service_accounts.create(project.id, name="app").api_key.value  # type: ignore[union-attr]
+    asked: list[int] = []
+
+    def ask(server: Server) -> None:
+        for _ in range(5):
+            answer = server.client(secret).chat.completions.create(model="gpt-4o-mini", messages=ASK)  # type: ignore[arg-type]
+            asked.append(answer.usage.completion_tokens)  # type: ignore[union-attr]
+
+    threads = [threading.Thread(target=ask, args=(server,)) for server in (a, b, a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    usage = b.client(admin, admin=True).admin.organization.usage.completions(
+        start_time=int(time.time()) - 3600, bucket_width="1h", group_by=["project_id"]
+    )
+    results = [result for bucket in usage.data for result in bucket.results if result.project_id == project.id]
+    assert sum(result.num_model_requests for result in results) == len(asked) == 20  # type: ignore[union-attr]
+    assert sum(result.output_tokens for result in results) == sum(asked)  # type: ignore[union-attr]
 
 
 def test_reset_on_one_process_clears_the_other(servers: tuple[Server, Server]) -> None:

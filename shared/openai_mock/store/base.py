@@ -13,6 +13,7 @@ Object = dict[str, Any]
 # (an OpenAIError, say) to abort: nothing is written then.
 Change = Callable[[Object], Object]
 Predicate = Callable[[Object], bool]
+CounterItems = list[tuple[str, dict[str, int]]]  # (key, counters) of counter items, in key order
 
 
 # The collection of a tenant's shared counters (rate-limit windows, deployment fixtures' counts): one partition
@@ -80,6 +81,10 @@ class ObjectStore(Protocol):
         counter stays within its limit. `expires_in` seconds: the item's lifetime, set when it is created.
         Counter items live in collections of their own, never read with `get`/`list`; `delete_collection`
         and `delete_tenant` remove them."""
+
+    def counters(self, tenant: str, collection: str, *, after: str = "", before: str | None = None) -> CounterItems:
+        """The live counter items of a collection whose keys sort strictly between `after` and `before` (no upper
+        bound without it), in key order, as (key, values): counters read as a range (a usage minute's sums)."""
 
 
 class BlobStore(Protocol):

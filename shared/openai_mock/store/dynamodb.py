@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
 from openai_mock.store.backend_errors import GuardedClient
-from openai_mock.store.base import BlobStore, Change, ConflictError, Counted, Object, Predicate
+from openai_mock.store.base import BlobStore, Change, ConflictError, Counted, CounterItems, Object, Predicate
 
 _UPDATE_ATTEMPTS = 50
 # Backoff between conflicting writers. Jitter keeps writers from colliding again in lockstep; it decides
@@ -356,6 +356,39 @@ class DynamoDBStore:
             self._client.delete_item(TableName=self._table, Key=item_key)
             return self.increment(tenant, collection, key, amounts, limits=limits, expires_in=expires_in)
         return Counted(True, self._counter_values(item, amounts))
+
+    def counters(self, tenant: str, collection: str, *, after: str = "", before: str | None = None) -> CounterItems:
+        """One Query of the collection's partition (strongly consistent, page by page), on the sort key's range."""
+        if before is not None and before <= after:
+            return []  # an empty range (DynamoDB refuses BETWEEN with its bounds reversed)
+        values: dict[str, Any] = {":pk": {"S": _pk(tenant, collection)}}
+        condition = "pk = :pk"
+        if after:
+            values[":after"] = {"S": after}
+        if before is not None:
+            values[":before"] = {"S": before}
+        if after and before is not None:  # BETWEEN is inclusive: the bounds themselves are dropped below
+            condition += " AND sk BETWEEN :after AND :before"
+        elif after:  # (a key attribute's value is never empty: no bound for the empty string)
+            condition += " AND sk > :after"
+        elif before is not None:
+            condition += " AND sk < :before"
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "ConsistentRead": True,
+        }
+        found = []
+        while True:
+            answer = self._client.query(**query)
+            for item in answer.get("Items", []):
+                key = item["sk"]["S"]
+                if key != after and key != before and not self._expired(item):
+                    found.append((key, self._counter_values(item, {})))
+            if "LastEvaluatedKey" not in answer:
+                return found
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def _get_counter(self, item_key: dict[str, Any]) -> dict[str, Any]:
         answer = self._client.get_item(TableName=self._table, Key=item_key, ConsistentRead=True)

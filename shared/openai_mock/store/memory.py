@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
-from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
+from openai_mock.store.base import Change, ConflictError, Counted, CounterItems, Object, Predicate
 from openai_mock.store.codec import decode, encode
 
 
@@ -164,6 +164,16 @@ class MemoryStore:
                     return Counted(False, before)
             items[key] = (after, expires_at)
             return Counted(True, dict(after))
+
+    def counters(self, tenant: str, collection: str, *, after: str = "", before: str | None = None) -> CounterItems:
+        now = clock.process_now()
+        with self._lock:
+            items = list(self._counters.get((tenant, collection), {}).items())
+        return sorted(
+            (key, dict(values))
+            for key, (values, expires_at) in items
+            if key > after and (before is None or key < before) and (expires_at is None or expires_at > now)
+        )
 
 
 def _ids_in_walk_order(ids: list[str], order: Order, after: str | None, before: str | None) -> list[str]:

@@ -33,7 +33,7 @@ from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.pagination import Order, Page
 from openai_mock.store import codec
-from openai_mock.store.base import Change, ConflictError, Counted, Object, Predicate
+from openai_mock.store.base import Change, ConflictError, Counted, CounterItems, Object, Predicate
 
 BUSY_TIMEOUT_SECONDS = 5.0  # well under API Gateway's 29 s; a write takes microseconds
 _FIRST_WAIT_SECONDS = 0.00002  # waits for another process's write lock (_Connection)
@@ -104,6 +104,10 @@ _GET_COUNTER = "SELECT counts, expires_at FROM counters WHERE tenant = ? AND col
 _ADD_COUNTER = (
     "INSERT INTO counters (tenant, collection, key, counts, expires_at) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (tenant, collection, key) DO NOTHING"
+)
+_COUNTERS_AFTER = (
+    "SELECT key, counts FROM counters WHERE tenant = ? AND collection = ? AND (expires_at IS NULL OR expires_at > ?) "
+    "AND key > ?"
 )
 _SWAP_COUNTER = (
     "UPDATE counters SET counts = ?, expires_at = ? "
@@ -459,3 +463,11 @@ class SQLiteStore:
             if written:
                 return Counted(True, values)
         raise storage_busy()
+
+    def counters(self, tenant: str, collection: str, *, after: str = "", before: str | None = None) -> CounterItems:
+        query, parameters = _COUNTERS_AFTER, [tenant, collection, clock.process_now(), after]
+        if before is not None:
+            query, parameters = query + " AND key < ?", [*parameters, before]
+        with self._db() as conn:
+            rows = conn.execute(query + " ORDER BY key", parameters).fetchall()
+        return [(key, json.loads(counts)) for key, counts in rows]

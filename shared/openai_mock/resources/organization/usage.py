@@ -1,13 +1,16 @@
 """Usage and costs from the tenant's real traffic. Model-serving groups call `record_usage_event`
 (or `record_principal_usage`) once per request; records are aggregated per minute and per dimension
 set, so a usage query reads at most one record per (minute, project, key, model…) and sums them into
-the requested buckets (`1m`, `1h`, `1d`), grouped and filtered, paged with `page`/`next_page`."""
+the requested buckets (`1m`, `1h`, `1d`), grouped and filtered, paged with `page`/`next_page`.
+
+A minute's record is a counter item of the store (`increment`: one atomic addition, shared by every process and
+container, never a read-modify-write of a record every request of the minute contends for), keyed by its minute,
+kind and dimension values, so a range of minutes is one read (`counters`)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import math
 from collections import defaultdict
@@ -20,8 +23,8 @@ from openai_mock import clock
 from openai_mock.checks import check_enum
 from openai_mock.errors import invalid_request
 from openai_mock.resources.organization import prices
-from openai_mock.resources.organization.core import USAGE, bootstrap_key_id, default_project_id
-from openai_mock.store import ConflictError, get_store
+from openai_mock.resources.organization.core import USAGE, USAGE_COUNTS, bootstrap_key_id, default_project_id
+from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
 
 _ACCOUNT = ("project_id", "user_id", "api_key_id", "model")
@@ -97,7 +100,7 @@ def record_usage_event(
         raise ValueError(f"{kind} usage has no {sorted(unknown)}")
     if "num_model_requests" in spec.metrics:
         metrics.setdefault("num_model_requests", 1)
-    dims, digest = _dimensions(
+    dims, key_tail = _dimensions(
         kind,
         project_id=project_id or default_project_id(tenant),
         user_id=user_id,
@@ -111,41 +114,42 @@ def record_usage_event(
     )
     minute = int((clock.now() if at is None else at) // 60) * 60
     counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
-    record = {
-        "id": f"{minute:011d}-{kind}-{digest}",
-        "kind": kind,
-        "minute": minute,
-        "dims": dict(dims),
-        "metrics": counters,
-    }
-    _add(tenant, record)
-    return record
+    key = f"{minute:011d}{key_tail}"
+    get_store().increment(tenant, USAGE_COUNTS, key, counters)
+    return {"id": key, "kind": kind, "minute": minute, "dims": dict(dims), "metrics": counters}
 
 
-@lru_cache(maxsize=1024)  # a handful of (kind, project, key, model) answer request after request
+@lru_cache(maxsize=1024)  # a handful of (kind, project, key, model…) answer request after request
 def _dimensions(kind: str, **values: Any) -> tuple[dict[str, Any], str]:
-    """The kind's dimensions among `values` and their digest, which names the minute's record. Callers copy the
-    dict: it is shared."""
+    """The kind's dimensions among `values`, and the end of their records' keys (`|kind|[values…]`, after the
+    zero-padded minute, so that keys sort by minute). Callers copy the dict: it is shared."""
     dims = {name: values[name] for name in KINDS[kind].dimensions}
-    digest = hashlib.sha256(json.dumps([kind, dims], sort_keys=True).encode()).hexdigest()[:16]
-    return dims, digest
+    return dims, f"|{kind}|{json.dumps(list(dims.values()), separators=(',', ':'))}"
 
 
-def _add(tenant: str, record: dict[str, Any]) -> None:
+def _from_key(key: str, metrics: dict[str, int]) -> dict[str, Any] | None:
+    """The record a counter item holds (None: a kind this version does not know)."""
+    minute, kind, values = key.split("|", 2)
+    spec = KINDS.get(kind)
+    if spec is None:
+        return None
+    dims = dict.fromkeys(spec.dimensions)  # (a dimension added since the key was written: null)
+    dims.update(zip(spec.dimensions, json.loads(values), strict=False))
+    return {"id": key, "kind": kind, "minute": int(minute), "dims": dims, "metrics": metrics}
+
+
+def recorded(tenant: str, start: int = 0, end: int | None = None) -> list[dict[str, Any]]:
+    """The tenant's minute records from `start` to before `end` (seconds; minutes are their first second):
+    `kind`, `minute`, `dims`, `metrics`. Records written as objects by earlier versions come first."""
     store = get_store()
-
-    def merge(current: dict[str, Any]) -> dict[str, Any]:
-        merged = {name: current["metrics"].get(name, 0) + value for name, value in record["metrics"].items()}
-        return {**current, "metrics": merged}
-
-    for _ in range(3):  # create, or add to the minute's record (a racing create turns into an update)
-        if store.update(tenant, USAGE, record["id"], merge) is not None:
-            return
-        try:
-            store.create(tenant, USAGE, record)
-            return
-        except ConflictError:
-            continue
+    earlier = store.list(tenant, USAGE, limit=10**9, order="asc", after=f"{start:011d}").items
+    found = [record for record in earlier if end is None or record["minute"] < end]
+    counted = store.counters(tenant, USAGE_COUNTS, after=f"{start:011d}", before=None if end is None else f"{end:011d}")
+    for key, metrics in counted:
+        record = _from_key(key, metrics)
+        if record is not None:
+            found.append(record)
+    return found
 
 
 def record_principal_usage(principal: Principal, kind: str, **fields: Any) -> dict[str, Any]:
@@ -276,14 +280,13 @@ def _buckets(query: UsageQuery, limits: tuple[int, int]) -> tuple[list[int], int
 
 def _records(tenant: str, kinds: set[str], start: int, end: int, query: UsageQuery) -> list[dict[str, Any]]:
     def wanted(record: dict[str, Any]) -> bool:
-        if record["kind"] not in kinds or record["minute"] >= end:
+        if record["kind"] not in kinds:
             return False
         if query.batch is not None and record["dims"].get("batch") != query.batch:
             return False
         return all(not values or record["dims"].get(name) in values for name, values in query.filters.items())
 
-    # Ids start with the zero-padded minute: listing after the first minute's prefix walks the range in order.
-    return get_store().list(tenant, USAGE, limit=10**9, order="asc", after=f"{start:011d}", where=wanted).items
+    return [record for record in recorded(tenant, start, end) if wanted(record)]
 
 
 def _check_group_by(group_by: Sequence[str], allowed: tuple[str, ...]) -> None:
