@@ -1,7 +1,7 @@
 """What a second process costs the SQLite store: the store operations of one chat request (as `openai-mock serve
 --store sqlite:PATH` makes them: three control reads, the fixtures' list, the rate-limit window's increment, the
-minute's usage update, a 3 KB journal entry, the journal's trim now and then) in a loop, with CPU work between
-them standing in for the rest of the request, run in one process and then in two on one database file.
+minute's usage increment, a 3 KB journal entry, the journal's trim now and then) in a loop, with CPU work between them
+standing in for the rest of the request, run in one process and then in two on one database file.
 
 Without HTTP, wrk or the app, a change to the store's locking, waiting or checkpoints shows here in seconds; the
 peer run (bench/peers.py, `openai-mock ×2`) is the judge. Prints iterations a second for each process count and
@@ -35,6 +35,15 @@ TRIM_EVERY = 500  # requests between the journal's trims
 # The rate-limit window's increment as resources/ratelimits.py makes it: a request and its tokens, both limited.
 USED = {"requests": 1, "tokens": 84}
 RATE_LIMIT: dict[str, Any] = {"limits": {"requests": 10**9, "tokens": 10**12}, "expires_in": 120}
+# The minute's usage record as resources/organization/usage.py adds to it: a chat's completions counters.
+USAGE = {
+    "input_tokens": 14,
+    "output_tokens": 70,
+    "input_cached_tokens": 0,
+    "input_audio_tokens": 0,
+    "output_audio_tokens": 0,
+    "num_model_requests": 1,
+}
 
 
 def _work(microseconds: float) -> None:
@@ -44,16 +53,12 @@ def _work(microseconds: float) -> None:
         pass
 
 
-def _bump(stored: dict[str, Any]) -> dict[str, Any]:
-    return {**stored, "n": stored["n"] + 1}
-
-
 # A request's store operations, in its order: (name, what it does given the store and the rate-limit window).
 OPERATIONS: list[tuple[str, Callable[[SQLiteStore, str], Any]]] = [
     ("controls", lambda store, _: [store.get(TENANT, name, "state") for name in ("quota", "clock", "spend")]),
     ("fixtures", lambda store, _: store.list(TENANT, "mock.fixture", limit=20)),
     ("rate limit", lambda store, window: store.increment(TENANT, "mock.counter", window, USED, **RATE_LIMIT)),
-    ("usage", lambda store, _: store.update(TENANT, "usage", "minute", _bump)),
+    ("usage", lambda store, _: store.increment(TENANT, "organization.usage.counts", "minute", USAGE)),
     ("journal", lambda store, _: store.create(TENANT, "mock.request", {"id": new_id("file"), "entry": ENTRY})),
 ]
 
@@ -86,7 +91,6 @@ def _worker(path: str, seconds: float, work_us: float, results: Any) -> None:
 def measure(processes: int, seconds: float, work_us: float) -> dict[str, Any]:
     path = str(Path(tempfile.mkdtemp(prefix="bench-sqlite-workers-")) / "store.sqlite3")
     prepare(path)
-    SQLiteStore(path).create(TENANT, "usage", {"id": "minute", "n": 0})
     context = multiprocessing.get_context("spawn")  # fresh interpreters, as `serve --workers` starts them
     results = context.Queue()
     workers = [context.Process(target=_worker, args=(path, seconds, work_us, results)) for _ in range(processes)]
