@@ -10,8 +10,10 @@ import openai
 import pytest
 from starlette.testclient import TestClient
 
-from openai_mock.control import api
+from openai_mock.control import api, fixtures
 from openai_mock.settings import reset_settings
+from openai_mock.store import get_store
+from openai_mock.web.auth import principal_for_key
 from tests.support.mock_fixtures import KEY, add_fixture
 from tests.support.spec import assert_conforms
 
@@ -152,3 +154,24 @@ def test_sequences_on_dynamodb(
     first, second, third = answers(client, 3, "Is it stored?")
     assert [first, second, third] == ["one", "two", "file"]
     assert answers(client, 1, "Is it stored?")[0] not in ("one", "two", "file")
+
+
+def test_matching_adds_to_counters_and_never_rewrites_the_fixture(http: TestClient, client: openai.OpenAI) -> None:
+    """Every container counts a fixture's requests at once: as counter items, not by rewriting the fixture."""
+    created = add_fixture(http, match={"contains": "next"}, responses=THREE)
+    assert answers(client, 2) == ["one", "two"]
+    stored = get_store().get(principal_for_key("sk-test").tenant, fixtures.COLLECTION, created["id"])
+    assert stored == created  # untouched: its version, its counts
+    listed = http.get("/__mock/fixtures", headers=KEY).json()["data"]
+    assert [(fixture["matched"], fixture["served"]) for fixture in listed] == [(2, 2)]
+
+
+def test_counts_kept_in_a_fixture_by_an_earlier_version_carry_on(http: TestClient, client: openai.OpenAI) -> None:
+    """A persisted fixture counted in its own object (before the counts were counters) goes on from there."""
+    created = add_fixture(http, match={"contains": "next"}, responses=THREE, sequence_end="fall_through")
+    tenant = principal_for_key("sk-test").tenant
+    get_store().update(tenant, fixtures.COLLECTION, created["id"], lambda old: {**old, "matched": 4, "served": 2})
+    third, after = answers(client, 2)
+    assert third == "three" and after not in ("one", "two", "three")  # then the sequence falls through
+    shown = http.get(f"/__mock/fixtures/{created['id']}", headers=KEY).json()
+    assert (shown["matched"], shown["served"]) == (6, 3)

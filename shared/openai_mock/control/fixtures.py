@@ -27,7 +27,7 @@ from openai_mock.errors import OpenAIError, not_found
 from openai_mock.generation.content import Scripted, content_text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.settings import get_settings
-from openai_mock.store import COUNTERS, get_store
+from openai_mock.store import COUNTERS, Counted, get_store
 
 if TYPE_CHECKING:
     from openai_mock.control import fixture_templates
@@ -56,15 +56,15 @@ def retrieve(tenant: str, fixture_id: str) -> dict[str, Any]:
     fixture = get_store().get(tenant, COLLECTION, fixture_id)
     if fixture is None:
         raise not_found("fixture", fixture_id, param="fixture_id")
-    return fixture
+    [counted] = _with_counts(tenant, [fixture])
+    return counted
 
 
 def list_fixtures(tenant: str, params: ListParams) -> dict[str, Any]:
-    return list_object(
-        get_store().list(
-            tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after, before=params.before
-        )
+    page = get_store().list(
+        tenant, COLLECTION, limit=params.limit, order=params.order, after=params.after, before=params.before
     )
+    return list_object(page._replace(items=_with_counts(tenant, page.items)))
 
 
 def delete(tenant: str, fixture_id: str) -> dict[str, Any]:
@@ -157,6 +157,37 @@ def deployment_fixtures(*, routes_only: bool = False) -> tuple[dict[str, Any], .
             type="server_error",
             code="mock_fixtures_file",
         ) from None
+
+
+# --------------------------------------------------------------------------------------------- counts
+# How many requests a fixture matched and how many answers of its sequence it gave are counter items of the
+# tenant's (`fixture#<id>`), for the tenant's fixtures as for the deployment file's: every function and container
+# adds to them at once, with no read-modify-write of the fixture, which each request it matches would contend for.
+# A fixture object keeps the counts it had before they became counters (0 for those created since): the two add.
+_COUNT_KEYS = ("fixture#", "fixture$")  # every `fixture#…` key sorts strictly between these
+
+
+def _add_count(
+    tenant: str, fixture_id: str, amounts: Mapping[str, int], limits: Mapping[str, int] | None = None
+) -> Counted:
+    ttl = get_settings().ttl_seconds or None
+    return get_store().increment(tenant, COUNTERS, f"fixture#{fixture_id}", amounts, limits=limits, expires_in=ttl)
+
+
+def _with_counts(tenant: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The fixtures with their counts as they stand: one read of the tenant's fixture counters."""
+    if not found:
+        return found
+    after, before = _COUNT_KEYS
+    counts = dict(get_store().counters(tenant, COUNTERS, after=after, before=before))
+    counted = []
+    for fixture in found:
+        added = counts.get(f"fixture#{fixture['id']}", {})
+        fixture = {**fixture, "matched": fixture["matched"] + added.get("matched", 0)}
+        if "served" in fixture:
+            fixture["served"] += added.get("served", 0)
+        counted.append(fixture)
+    return counted
 
 
 # --------------------------------------------------------------------------------------------- matching
@@ -340,52 +371,23 @@ def _counts(fixture: Mapping[str, Any], matched: int) -> bool:
     return (wanted is None or matched == wanted) and (fixture.get("times") is None or matched <= fixture["times"])
 
 
-def _count_file_match(tenant: str, fixture_id: str) -> int:
-    # Deployment fixtures are read-only: each tenant's count of one is a shared counter of the store (every
-    # function and container counts together; a reset clears it).
-    ttl = get_settings().ttl_seconds or None
-    return (
-        get_store()
-        .increment(tenant, COUNTERS, f"fixture#{fixture_id}", {"matched": 1}, expires_in=ttl)
-        .values["matched"]
-    )
-
-
-def _sequence_position(tenant: str, fixture: Mapping[str, Any], stored: bool) -> int:
+def _sequence_position(tenant: str, fixture: Mapping[str, Any]) -> int:
     """Which answer of its `responses` the fixture gives now (0-based, before `sequence_end` applies): how many
-    it gave before, counted in the store like `matched` (every function and container counts together). Past
-    the end of a `fall_through` sequence the count stops (and the position is the length)."""
+    it gave before, counted like `matched`. Past the end of a `fall_through` sequence the count stops (and the
+    position is the length)."""
     size = len(fixture["responses"])
+    given = fixture.get("served", 0)  # (kept in the fixture object before the counts were counters)
     bounded = fixture.get("sequence_end") == "fall_through"
-    if not stored:  # a deployment file's fixture: a counter of the tenant's, like its `matched`
-        ttl = get_settings().ttl_seconds or None
-        counted = get_store().increment(
-            tenant,
-            COUNTERS,
-            f"fixture#{fixture['id']}",
-            {"served": 1},
-            limits={"served": size} if bounded else None,
-            expires_in=ttl,
-        )
-        return counted.values["served"] - 1 if counted.admitted else size
-    before: list[int] = []
-
-    def serve(current: dict[str, Any]) -> dict[str, Any]:
-        served = current.get("served", 0)
-        before[:] = [served]
-        return current if bounded and served >= size else {**current, "served": served + 1}
-
-    if get_store().update(tenant, COLLECTION, fixture["id"], serve) is None:
-        return size if bounded else 0  # deleted meanwhile
-    return before[0]
+    counted = _add_count(tenant, fixture["id"], {"served": 1}, limits={"served": size - given} if bounded else None)
+    return given + counted.values["served"] - 1 if counted.admitted else size
 
 
-def _answer_of(tenant: str, fixture: Mapping[str, Any], stored: bool) -> Mapping[str, Any] | None:
+def _answer_of(tenant: str, fixture: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The answer the fixture gives to this request, or None when its sequence fell through."""
     sequence = fixture.get("responses")
     if sequence is None:
         return fixture.get("response") or {}
-    position = _sequence_position(tenant, fixture, stored)
+    position = _sequence_position(tenant, fixture)
     end = fixture.get("sequence_end", "repeat_last")
     if end == "cycle":
         return sequence[position % len(sequence)]  # type: ignore[no-any-return]
@@ -406,31 +408,21 @@ def match_fixture(
     `response` (templates rendered): the most specific one whose conditions hold (see `specificity`).
     Every fixture whose conditions hold counts the request, so `call: n` means the n-th such request; one
     whose `call`/`times` rule out this request, or whose sequence fell through, leaves it to the next."""
-    store = get_store()
     own = [fixture for fixture in request_fixtures(tenant) if "exchange" not in fixture]
     shared = [fixture for fixture in deployment_fixtures() if "exchange" not in fixture]
     if headers is None and any("headers" in fixture["match"] for fixture in (*own, *shared)):
         headers = _request_headers()  # only read when a fixture asks
-    found: list[tuple[dict[str, Any], bool]] = []  # (fixture as counted, kept in the store?) oldest first
-    for fixture in own:
-        if not meets(fixture["match"], endpoint, request, body=body, headers=headers):
-            continue
-
-        def bump(stored: dict[str, Any]) -> dict[str, Any]:
-            return {**stored, "matched": stored["matched"] + 1}
-
-        counted = store.update(tenant, COLLECTION, fixture["id"], bump)
-        if counted is not None:
-            found.append((counted, True))
-    for fixture in shared:  # (recorded exchanges are `serve --replay`'s: local/recording.py)
+    found: list[dict[str, Any]] = []  # the fixtures whose conditions hold, as counted, oldest first
+    for fixture in (*own, *shared):  # (recorded exchanges are `serve --replay`'s: local/recording.py)
         if meets(fixture["match"], endpoint, request, body=body, headers=headers):
-            found.append(({**fixture, "matched": _count_file_match(tenant, fixture["id"])}, False))
-    ranked = sorted(range(len(found)), key=lambda index: (-specificity(found[index][0]["match"]), index))
+            matched = _add_count(tenant, fixture["id"], {"matched": 1}).values["matched"]
+            found.append({**fixture, "matched": fixture["matched"] + matched})
+    ranked = sorted(range(len(found)), key=lambda index: (-specificity(found[index]["match"]), index))
     for index in ranked:
-        fixture, stored = found[index]
+        fixture = found[index]
         if not _counts(fixture, fixture["matched"]):
             continue
-        answer = _answer_of(tenant, fixture, stored)
+        answer = _answer_of(tenant, fixture)
         if answer is None:
             continue
         from openai_mock.control import fixture_templates  # a fixture's answer only: not at the cold start
