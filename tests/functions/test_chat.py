@@ -420,3 +420,14 @@ def test_service_tier_reports_the_tier_that_served(client: openai.OpenAI, asked:
     assert completion.service_tier == served
     stream = client.chat.completions.create(model="gpt-4o", messages=ASK_WEATHER, stream=True, **extra)  # type: ignore[call-overload]
     assert {chunk.service_tier for chunk in stream} == {served}
+
+
+def test_an_answer_names_its_topic_in_the_letters_it_was_asked_in(client: openai.OpenAI) -> None:
+    completion = client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "Tell me about élan vital and Kant."}]
+    )
+    content = completion.choices[0].message.content or ""
+    assert "élan vital" in content and " lan vital" not in content
+    assert completion.usage is not None and completion.usage.completion_tokens == tokens.count_tokens(
+        content, "gpt-4o-mini"
+    )

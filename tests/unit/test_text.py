@@ -51,6 +51,10 @@ def test_stop_beyond_the_budget_does_not_count() -> None:
 def test_topic_and_token_splitting() -> None:
     assert text.topic_of("Explain Kubernetes networking to a beginner") == "Kubernetes networking"
     assert text.topic_of("hi") == "this topic"
+    # Words of any script keep their letters (an accented first letter was a word break of its own).
+    assert text.topic_of("Tell me about élan vital and Kant.") == "élan vital"
+    assert text.topic_of("Explain the naïve Bayes classifier") == "naïve Bayes classifier"
+    assert text.topic_of("What is Ærøskøbing known for?") == "Ærøskøbing known"
     pieces = text.split_on_tokens("Héllo wörld, ça va? 🌊")
     assert "".join(pieces) == "Héllo wörld, ça va? 🌊"
 

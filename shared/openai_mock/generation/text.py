@@ -261,23 +261,16 @@ class Generated(NamedTuple):
         return len(self.tokens)
 
 
-def keywords(text: str, limit: int = 3) -> list[str]:
-    """The salient words of a prompt (first occurrences, stop words and short words removed)."""
-    seen: list[str] = []
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9_'-]{3,}", text):
-        lowered = word.lower().strip("'-")
-        if lowered not in _STOPWORDS and lowered not in seen:
-            seen.append(lowered)
-        if len(seen) >= limit:
-            break
-    return seen
+# A word starts with a letter of any script ("élan", "Ærø", "東京": `[^\W\d_]`) and goes on with letters, digits,
+# "_", "'" and "-"; any other character (a digit, a sign) is one of its own, which ends a run of words.
+_WORD_OR_SIGN = re.compile(r"[^\W\d_][\w'-]*|\S")
 
 
 def topic_of(prompt: str) -> str:
     """A short phrase naming what the prompt is about: its longest run of consecutive content words
     (then the longest words; the last on ties, questions tend to end on their subject), or "this topic"."""
     runs: list[list[str]] = [[]]
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9_'-]*|[^A-Za-z\s]", prompt):
+    for word in _WORD_OR_SIGN.findall(prompt):
         if len(word) > 2 and word.lower() not in _STOPWORDS and word[0].isalpha():
             runs[-1].append(word)
         elif runs[-1]:
