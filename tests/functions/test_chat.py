@@ -431,3 +431,17 @@ def test_an_answer_names_its_topic_in_the_letters_it_was_asked_in(client: openai
     assert completion.usage is not None and completion.usage.completion_tokens == tokens.count_tokens(
         content, "gpt-4o-mini"
     )
+
+
+def test_a_poem_asked_for_is_a_poem_streamed_and_cut_like_any_answer(client: openai.OpenAI) -> None:
+    ask: Any = [{"role": "user", "content": "Write a short poem about the sea."}]
+    completion = client.chat.completions.create(model="gpt-4o-mini", messages=ask, seed=3)
+    poem = completion.choices[0].message.content or ""
+    assert poem.startswith("**The Sea**\n\n") and poem.count("\n\n") >= 2 and "the sea" in poem
+    assert completion.usage is not None and completion.usage.completion_tokens == tokens.count_tokens(
+        poem, "gpt-4o-mini"
+    )
+    chunks = client.chat.completions.create(model="gpt-4o-mini", messages=ask, seed=3, stream=True)
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices) == poem
+    cut = client.chat.completions.create(model="gpt-4o-mini", messages=ask, seed=3, max_tokens=8)
+    assert cut.choices[0].finish_reason == "length" and poem.startswith(cut.choices[0].message.content or "?")

@@ -62,7 +62,8 @@ def test_text_response_has_message_output_text_and_exact_usage(client: openai.Op
     (message,) = response.output
     assert message.type == "message" and message.role == "assistant" and message.id.startswith("msg_")
     assert message.content[0].type == "output_text" and message.content[0].annotations == []
-    assert response.output_text == message.content[0].text and "bedtime story" in response.output_text.lower()
+    assert response.output_text == message.content[0].text and "a unicorn" in response.output_text  # its subject
+    assert response.output_text.count(". ") == 2 and response.output_text.endswith(".")  # three sentences
     usage = response.usage
     assert usage is not None
     assert usage.input_tokens == 3 + _message_tokens("user", prompt)

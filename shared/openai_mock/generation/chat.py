@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from openai_mock.generation import answers, extract, schema_values, text, tokens
+from openai_mock.generation import answers, creative, extract, schema_values, text, tokens
 from openai_mock.generation.content import Scripted, content_text
 from openai_mock.generation.streaming import DONE
 from openai_mock.json_bytes import json_bytes
@@ -493,9 +493,13 @@ def _visible_text(
         direct = answers.direct(messages, created)
         if direct is not None:
             return text.Composed(direct, tokens.encode(direct, model))
+        prompt = _last_user_text(messages)
+        written = creative.piece(prompt, rng)  # a poem, a story, a joke… asked for by name
+        if written is not None:
+            return text.Composed(written, tokens.encode(written, model))
         target = text.natural_length(rng, question_tokens)
         target = max(8, int(target * _VERBOSITY_LENGTH.get(request.get("verbosity") or "medium", 1.0)))
-        return text.compose(rng, topic=text.topic_of(_last_user_text(messages)), target_tokens=target, model=model)
+        return text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
     if kind == "tool_answer":
         answer = _tool_answer_text(messages, rng, model)
     elif kind == "json_object":
