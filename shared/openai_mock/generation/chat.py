@@ -495,8 +495,8 @@ def _visible_text(
             return text.Composed(direct, tokens.encode(direct, model))
         prompt = _last_user_text(messages)
         written = creative.piece(prompt, rng)  # a poem, a story, a joke… asked for by name
-        if written is not None:
-            return text.Composed(written, tokens.encode(written, model))
+        if written is not None:  # (templates: the same few pieces come back, kept encoded like fixtures' answers)
+            return text.Composed(written, tokens.encode_scripted(written, model))
         target = text.natural_length(rng, question_tokens)
         target = max(8, int(target * _VERBOSITY_LENGTH.get(request.get("verbosity") or "medium", 1.0)))
         return text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)

@@ -157,8 +157,9 @@ def _encode_constant(text: str, encoding_name: str) -> tuple[int, ...]:
 
 
 def encode_scripted(text: str, model: str) -> list[int]:
-    """encode for answers given in advance (mock-controls fixtures): the same text answers request after
-    request, so the last 64 (each up to 16,000 characters) stay encoded, per encoding."""
+    """encode for answers given in advance (mock-controls fixtures) or written from a few templates (a poem, a
+    story: generation/creative.py): the same text answers request after request, so the last 64 (each up to
+    16,000 characters) stay encoded, per encoding."""
     if len(text) > 16_000:
         return encode(text, model)
     return list(_encode_scripted(text, encoding_name_for_model(model)))
