@@ -3,7 +3,8 @@
 `direct(messages, created)` answers the last user message when it asks for something with a right answer —
 "say/repeat X", arithmetic (computed exactly by a safe evaluator, never `eval`), unit conversions, counting words,
 letters or items, today's date (from the mock clock), a fact of the bundled table (`facts.py`), something said
-earlier in the conversation ("my name is X" … "what is my name?"), or code (`code.py`) — and returns None
+earlier in the conversation ("my name is X" … "what is my name?"), code (`code.py`), or an everyday request (small
+talk, a list of N things, a translation, a summary: `everyday.py`) — and returns None
 otherwise, so the caller composes its usual text. A cheap fast path (`_MAYBE`) turns away most prompts at once."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from openai_mock.generation import code, extract, facts
+from openai_mock.generation import code, everyday, extract, facts
 
 Message = Mapping[str, Any]
 
@@ -120,10 +121,12 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
     question = _text(messages[index].get("content")).strip()
     if not question:
         return None
+    if len(question) <= everyday.SMALL_TALK_LENGTH and (said := everyday.small_talk(question)) is not None:
+        return said  # "Hello!", "thanks", "bye"
     probe = question if len(question) <= _SHORT else question[:300]
     symbols = _SYMBOLS.search(probe)
     words = re.findall(r"[a-z]+", probe.lower())
-    if symbols is None and _TRIGGERS.isdisjoint(words):
+    if symbols is None and _TRIGGERS.isdisjoint(words) and everyday.TRIGGERS.isdisjoint(words):
         return None
     short = len(question) <= _SHORT
     # Arithmetic needs a digit, or a number word to write as one: a short ASCII question without symbols (so without
@@ -137,6 +140,7 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
     )
     answers: list[Callable[[], str | None]] = [
         lambda: _verbatim(question),
+        lambda: everyday.answer(question),  # a list, a translation, a summary (of a long text too)
         lambda: code.answer(probe),
         lambda: _counting(question),
     ]
