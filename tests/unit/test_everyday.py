@@ -3,6 +3,8 @@ summaries — and what is left to the other answers."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from openai_mock.generation import answers, everyday
@@ -56,4 +58,6 @@ def test_a_summary_keeps_the_texts_opening() -> None:
     ["Hi, can you help me with my essay?", "How do I sort a list?", "List the files in a directory", "Hello world"],
 )
 def test_other_questions_are_left_to_the_other_answers(question: str) -> None:
-    assert everyday.small_talk(question) is None and everyday.answer(question) is None
+    words = re.findall(r"[a-z]+", question.lower())
+    assert everyday.small_talk(question, words) is None
+    assert everyday.listing(question, words) is None and everyday.transformed(question, words) is None

@@ -121,11 +121,11 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
     question = _text(messages[index].get("content")).strip()
     if not question:
         return None
-    if len(question) <= everyday.SMALL_TALK_LENGTH and (said := everyday.small_talk(question)) is not None:
-        return said  # "Hello!", "thanks", "bye"
     probe = question if len(question) <= _SHORT else question[:300]
     symbols = _SYMBOLS.search(probe)
     words = re.findall(r"[a-z]+", probe.lower())
+    if (said := everyday.small_talk(question, words)) is not None:
+        return said  # "Hello!", "thanks", "bye"
     if symbols is None and _TRIGGERS.isdisjoint(words) and everyday.TRIGGERS.isdisjoint(words):
         return None
     short = len(question) <= _SHORT
@@ -140,7 +140,6 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
     )
     answers: list[Callable[[], str | None]] = [
         lambda: _verbatim(question),
-        lambda: everyday.answer(question),  # a list, a translation, a summary (of a long text too)
         lambda: code.answer(probe),
         lambda: _counting(question),
     ]
@@ -153,8 +152,10 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
             lambda: _conversion(question),
             lambda: None if numberless else _arithmetic(question),
             lambda: _date(question, created),
+            lambda: None if numberless else everyday.listing(question, words),  # "name three planets": not all
             lambda: _fact(question),
         ]
+    answers.append(lambda: everyday.transformed(question, words))  # a translation, a summary (of a long text too)
     for answer in answers:
         found = answer()
         if found is not None:

@@ -6,6 +6,7 @@ Portuguese its translation. Everything else is left to the other answers (None).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from openai_mock.generation import facts
@@ -39,10 +40,19 @@ _SMALL_TALK_PATTERN = (
     + r")[ !.?,:)(]*"
 )
 SMALL_TALK_LENGTH = 60  # longer messages say more than hello
+_OPENERS = frozenset({"hi", "hello", "hey", "hiya", "howdy", "greetings", "good", "thanks", "thank", "thx", "ty"})
+_OPENERS_TO_YOU = frozenset({"how", "who", "what"})  # "how are you", "who are you"
+_PARTINGS = frozenset({"cheers", "bye", "goodbye", "see"})
 
 
-def small_talk(question: str) -> str | None:
-    """The reply to a message that is only small talk ("Hello!", "thanks a lot", "bye"), or None."""
+def small_talk(question: str, words: Sequence[str]) -> str | None:
+    """The reply to a message that is only small talk ("Hello!", "thanks a lot", "bye"), or None. `words`: the
+    message's words in lower case (its first word tells most messages apart before any pattern runs)."""
+    if len(question) > SMALL_TALK_LENGTH or not words:
+        return None
+    first = words[0]
+    if first not in _OPENERS and first not in _PARTINGS and (first not in _OPENERS_TO_YOU or "you" not in words):
+        return None
     said = _compiled(_SMALL_TALK_PATTERN).fullmatch(question)
     return None if said is None or said.lastgroup is None else _SMALL_TALK[said.lastgroup][1]
 
@@ -182,6 +192,7 @@ _PHRASES = {
     "welcome": ("Bienvenue", "Bienvenido", "Willkommen", "Benvenuto", "Bem-vindo"),
 }
 _LANGUAGES = ("french", "spanish", "german", "italian", "portuguese")
+_LANGUAGES_SET = frozenset(_LANGUAGES)
 _TRANSLATE_ASKED = (
     r"^(?:please\s+)?(?:translate|how do (?:you|i) say|what is|what's)\s+[\"'“]?([a-z ,']+?)[\"'”]?\s+(?:in|into|to)\s+"
     r"(french|spanish|german|italian|portuguese)[.?!]*$"
@@ -201,6 +212,9 @@ def _translation(lowered: str) -> str | None:
 
 # --------------------------------------------------------------------------------------------- together
 
+# What the first word of a list's, a summary's request is (a translation names its language).
+_LIST_OPENERS = frozenset({"list", "name", "give", "tell", "what", "suggest", "write", "please", "can", "could"})
+_SUMMARY_OPENERS = frozenset({"summarize", "summarise", "sum", "tl", "tldr", "give", "write", "please"})
 # Words without which none of the lists, translations and summaries applies (with a digit, which lets a question
 # through too: "list 5 fruits").
 TRIGGERS = frozenset(
@@ -211,10 +225,17 @@ TRIGGERS = frozenset(
 )  # fmt: skip
 
 
-def answer(question: str) -> str | None:
-    """A list, a translation or a summary the question (the last user message, stripped) asks for, or None."""
-    lowered = question.lower()
-    return _translation(lowered) or _listed(lowered) or _summary(question)
+def listing(question: str, words: Sequence[str]) -> str | None:
+    """The numbered list the question (the last user message, stripped) asks for, or None. `words`: its words in
+    lower case, whose first turns most questions away before the pattern runs."""
+    return _listed(question.lower()) if words and words[0] in _LIST_OPENERS else None
+
+
+def transformed(question: str, words: Sequence[str]) -> str | None:
+    """The translation or the summary of a text the question gives, or None."""
+    if not _LANGUAGES_SET.isdisjoint(words) and (translated := _translation(question.lower())) is not None:
+        return translated
+    return _summary(question) if words and words[0] in _SUMMARY_OPENERS else None
 
 
 @cache
