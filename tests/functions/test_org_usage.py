@@ -13,6 +13,8 @@ from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.organization import organization, record_principal_usage, record_usage_event
 from openai_mock.resources.organization.core import USAGE, default_project_id
+from openai_mock.resources.organization.usage import recorded
+from openai_mock.settings import reset_settings
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from tests.support.org_sdk import ADMIN_KEY, org_client, org_lambda_client
@@ -227,3 +229,15 @@ def test_minute_records_written_as_objects_by_earlier_versions_still_count(admin
     [first], [second] = first_day.results, second_day.results
     assert (first.input_tokens, first.output_tokens, first.num_model_requests) == (100, 5, 2)  # type: ignore[union-attr]
     assert (second.input_tokens, second.output_tokens, second.num_model_requests) == (5, 1, 1)  # type: ignore[union-attr]
+
+
+def test_a_minutes_usage_lives_as_long_as_the_deployments_objects(
+    admin: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_MOCK_TTL_SECONDS", "3600")
+    reset_settings()
+    tenant = _tenant()
+    record_usage_event(tenant, "completions", model="gpt-4o", input_tokens=7, output_tokens=1)
+    assert [record["metrics"]["input_tokens"] for record in recorded(tenant)] == [7]
+    clock.advance(3_601)
+    assert recorded(tenant) == []  # gone with the objects of its hour, as its object was

@@ -24,6 +24,7 @@ from openai_mock.checks import check_enum
 from openai_mock.errors import invalid_request
 from openai_mock.resources.organization import prices
 from openai_mock.resources.organization.core import USAGE, USAGE_COUNTS, bootstrap_key_id, default_project_id
+from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
 
@@ -115,7 +116,8 @@ def record_usage_event(
     minute = int((clock.now() if at is None else at) // 60) * 60
     counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
     key = f"{minute:011d}{key_tail}"
-    get_store().increment(tenant, USAGE_COUNTS, key, counters)
+    # (Its lifetime is the deployment's, as an object's: OPENAI_MOCK_TTL_SECONDS from the minute's first event.)
+    get_store().increment(tenant, USAGE_COUNTS, key, counters, expires_in=get_settings().ttl_seconds or None)
     return {"id": key, "kind": kind, "minute": minute, "dims": dict(dims), "metrics": counters}
 
 
