@@ -5,7 +5,7 @@
 letters or items, today's date (from the mock clock), a fact of the bundled table (`facts.py`), something said
 earlier in the conversation ("my name is X" … "what is my name?"), code (`code.py`), or an everyday request (small
 talk, a list of N things, a translation, a summary: `everyday.py`) — and returns None
-otherwise, so the caller composes its usual text. A cheap fast path (`_MAYBE`) turns away most prompts at once."""
+otherwise, so the caller composes its usual text. A cheap fast path (`_TRIGGERS`) turns away most prompts at once."""
 
 from __future__ import annotations
 
