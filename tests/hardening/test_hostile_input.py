@@ -199,3 +199,18 @@ def test_usage_over_a_huge_time_range_pages_without_listing_every_bucket(raw: Te
     assert [bucket["start_time"] for bucket in following["data"]] == [180, 240, 300]
     costs = raw.get("/v1/organization/costs?start_time=0&end_time=9000000000000&limit=2", headers=ADMIN)
     assert costs.status_code == 200 and len(costs.json()["data"]) == 2
+
+
+@pytest.mark.timeout(120, method="thread")  # a hang guard (a regex never yields to a signal): each answers at once
+@pytest.mark.parametrize(
+    "content",
+    [
+        "poem " + "write a " * 75_000,  # a request for a piece is read from short prompts only
+        "summarize " + "x" * 300_000 + ":" + "y" * 300_000,  # a text with no sentence stop is one sentence
+    ],
+)
+def test_long_prompts_shaped_like_requests_answer_at_once(raw: TestClient, content: str) -> None:
+    body = {"model": "gpt-4.1-mini", "messages": [{"role": "user", "content": content}], "max_tokens": 30}
+    answer = raw.post("/v1/chat/completions", headers=USER, json=body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["choices"][0]["message"]["content"]

@@ -49,8 +49,15 @@ _DEFAULT_SUBJECTS = ("the sea", "the morning", "an old city", "the first snow", 
 _COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
+# A request for a piece is a sentence or two; the patterns above take time that grows with the square of a text's
+# length (32 KB of "write a write a …": 10 s), so longer prompts are never read for one.
+_LONGEST_REQUEST = 600
+
+
 def piece(prompt: str, rng: random.Random) -> str | None:
     """The piece the prompt asks for, or None when it asks for none."""
+    if len(prompt) > _LONGEST_REQUEST:
+        return None
     lowered = prompt.lower()
     if not any(name in lowered for name in _FORMS):  # most prompts name no form: a few scans, not the regex
         return None

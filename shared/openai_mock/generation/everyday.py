@@ -151,7 +151,10 @@ def _listed(lowered: str) -> str | None:
 _SUMMARY_ASKED = (
     r"^(?:please\s+)?(?:summari[sz]e|sum up|tl;?dr|give me a summary of|write a summary of)\b[^:\n]*[:\n]\s*(.+)$"
 )
-_SENTENCE = r"[^.!?]+[.!?]+(?:[\"')\]]+)?"
+# A sentence runs to its stop, or to the end of the text (a text with no stop is one sentence: read once, where a
+# pattern that needed the stop tried again from every character, in time growing with the square of the length).
+_SENTENCE = r"[^.!?]+(?:[.!?]+[\"')\]]*|$)"
+_LONGEST_SUMMARY = 400  # characters: a summary is shorter than what it sums up
 
 
 def _summary(question: str) -> str | None:
@@ -162,8 +165,11 @@ def _summary(question: str) -> str | None:
     sentences = list(dict.fromkeys(found))  # each once
     if not sentences:
         return None
-    kept = sentences[:1] if len(sentences) <= 4 else sentences[:2]
-    return "In short: " + " ".join(kept)
+    kept = " ".join(sentences[:1] if len(sentences) <= 4 else sentences[:2])
+    if len(kept) > _LONGEST_SUMMARY:  # cut at the last word that fits
+        cut = kept.rfind(" ", 0, _LONGEST_SUMMARY)
+        kept = kept[: cut if cut > 0 else _LONGEST_SUMMARY] + "…"
+    return "In short: " + kept
 
 
 # --------------------------------------------------------------------------------------------- translations
