@@ -9,6 +9,8 @@ import random
 import re
 from functools import cache
 
+from openai_mock.generation import extract
+
 # The form, asked for with a verb and an article or number ("write a short poem", "tell me two jokes"), at most
 # three describing words between ("a test for my story component" and "a user story" are no stories). Compiled on
 # first use: compiling them costs more than the rest of the chat function's cold start can spare.
@@ -46,9 +48,6 @@ _FORMS = {
 _DEFAULT_SUBJECTS = ("the sea", "the morning", "an old city", "the first snow", "a quiet garden")
 
 
-_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-
-
 # A request for a piece is a sentence or two; the patterns above take time that grows with the square of a text's
 # length (32 KB of "write a write a …": 10 s), so longer prompts are never read for one.
 _LONGEST_REQUEST = 600
@@ -70,7 +69,7 @@ def piece(prompt: str, rng: random.Random) -> str | None:
     written = _WRITERS[form](subject, rng)
     sentences = _compiled(_SENTENCES_ASKED).search(prompt) if form == "story" else None
     if sentences is not None:
-        count = _COUNTS.get(sentences[1].lower()) or int(sentences[1])
+        count = extract.NUMBER_WORDS.get(sentences[1].lower()) or int(sentences[1])
         written = " ".join(_compiled(_SENTENCE_END).split(written)[:count])
     return written
 

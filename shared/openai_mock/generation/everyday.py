@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from openai_mock.generation import facts
+from openai_mock.generation import extract, facts
 
 # --------------------------------------------------------------------------------------------- small talk
 
@@ -59,18 +59,6 @@ def small_talk(question: str, words: Sequence[str]) -> str | None:
 
 # --------------------------------------------------------------------------------------------- lists
 
-_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
 _LIST_ASKED = (
     r"^(?:please\s+)?(?:can you\s+|could you\s+)?(?:list|name|give me|tell me|what are|suggest|write down)\s+"
     r"(?:the\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:different\s+|common\s+|popular\s+|"
@@ -128,7 +116,7 @@ def _listed(lowered: str) -> str | None:
     asked = _compiled(_LIST_ASKED).match(lowered)
     if asked is None:
         return None
-    count = _NUMBERS.get(asked[1]) or int(asked[1])
+    count = extract.NUMBER_WORDS.get(asked[1]) or int(asked[1])
     if not 1 <= count <= 10:
         return None
     kind, linked, goal = asked[2].strip(), asked[3], (asked[4] or "").strip()

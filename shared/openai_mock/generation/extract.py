@@ -45,7 +45,7 @@ _TEXT_DATE = re.compile(
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NUMBER = re.compile(r"(?<![\w.@/-])(-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\w@/]|\.\d|-\d)")
-_NUMBER_WORDS = {
+NUMBER_WORDS = {  # (also the counts of lists and stories asked for: everyday.py, creative.py)
     "zero": 0,
     "one": 1,
     "two": 2,
@@ -401,7 +401,7 @@ def entities(text: str, created: int = 0) -> Entities:
     masked = re.sub(r"\b\d{1,2}:\d{2}\b", " ", masked)
     numbers = [number_value(raw) for raw in _NUMBER.findall(masked)]
     if not numbers:
-        numbers = [_NUMBER_WORDS[word] for word in re.findall(r"[a-z]+", masked.lower()) if word in _NUMBER_WORDS]
+        numbers = [NUMBER_WORDS[word] for word in re.findall(r"[a-z]+", masked.lower()) if word in NUMBER_WORDS]
     names = _names(text, " ".join(quoted))
     places, people = [], []
     for name in names:
