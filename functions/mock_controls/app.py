@@ -16,6 +16,7 @@ from openai_mock.control import (
     fixtures,
     journal_export,
     prompts,
+    quotas,
     tenant_clock,
     verification,
     webhooks,
@@ -145,13 +146,13 @@ async def clear_requests(request: Request) -> JSONObject:
 
 @router.get("/quotas", operation_id="retrieveQuotas")
 async def retrieve_quotas(request: Request) -> JSONObject:
-    return JSONObject(ratelimits.quota(tenant_of(request)))
+    return JSONObject(quotas.quota(tenant_of(request)))
 
 
 @router.post("/quotas", operation_id="updateQuotas")
 async def update_quotas(request: Request) -> JSONObject:
     body = await json_body(request, QuotaRequest)
-    return JSONObject(ratelimits.set_quota(tenant_of(request), body.requests_per_minute, body.tokens_per_minute))
+    return JSONObject(quotas.set_quota(tenant_of(request), body.requests_per_minute, body.tokens_per_minute))
 
 
 @router.get("/clock", operation_id="retrieveClock")

@@ -12,6 +12,7 @@ import pytest
 
 from functions.chat import app as chat_function
 from openai_mock import clock
+from openai_mock.control import quotas
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import ratelimits
 from openai_mock.resources.organization.usage import recorded
@@ -142,7 +143,7 @@ def test_refused_requests_are_nobodys_usage(
     admin: openai.OpenAI, mock_app: TemplateRouter, project_key: tuple[str, str, str]
 ) -> None:
     _, _, secret = project_key
-    ratelimits.set_quota(principal_for_key(secret).tenant, requests_per_minute=1, tokens_per_minute=None)
+    quotas.set_quota(principal_for_key(secret).tenant, requests_per_minute=1, tokens_per_minute=None)
     app = asgi_client(mock_app, api_key=secret)
     _chat(app, "Admitted.")
     with pytest.raises(openai.RateLimitError):

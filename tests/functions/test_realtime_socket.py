@@ -18,11 +18,11 @@ from websockets.sync.client import connect as ws_connect
 
 from openai_mock import clock
 from openai_mock.control import runtime
+from openai_mock.control.quotas import set_quota
 from openai_mock.generation.audio.codecs import to_g711
 from openai_mock.generation.audio.synthesis import SAMPLE_RATE, pcm_duration, synthesize
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.resources.organization.usage import recorded
-from openai_mock.resources.ratelimits import set_quota
 from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSession, default_session
 from openai_mock.web.auth import principal_for_key
 from tests.support.live_server import live_server

@@ -56,6 +56,7 @@ def test_incompressible_objects_spill_to_the_blob_store(big_store: tuple[DynamoD
     store.create(T, "response", obj)
     assert len(blobs._blobs) == 1
     assert store.get(T, "response", "resp_big") == obj
+    assert store.get_many(T, [("response", "resp_big"), ("response", "resp_none")]) == [obj, None]
     store.update(T, "response", "resp_big", lambda o: {**o, "data": o["data"][::-1]})
     assert len(blobs._blobs) == 1  # the replaced version's blob is gone
     assert store.get(T, "response", "resp_big") == {**obj, "data": obj["data"][::-1]}

@@ -17,7 +17,16 @@ from typing import Any
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend
 
-_ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item", "transact_write_items", "query", "scan")
+_ITEM_OPERATIONS = (
+    "get_item",
+    "batch_get_item",
+    "put_item",
+    "update_item",
+    "delete_item",
+    "transact_write_items",
+    "query",
+    "scan",
+)
 
 
 def _serialised(operation: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:

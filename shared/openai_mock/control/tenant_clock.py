@@ -2,8 +2,9 @@
 function and every container of a deployment agrees on the tenant's time.
 
 The middleware hands `clock` a loader (`offset`), called at most once per request and only if the request asks
-for the time. A tenant that never moved its clock has no stored offset: the read finds nothing. Another
-tenant's offset is never read, let alone moved."""
+for the time; a model request's offset comes with its other per-request reads (`web/spend_guard`). A tenant
+that never moved its clock has no stored offset: the read finds nothing. Another tenant's offset is never read,
+let alone moved."""
 
 from __future__ import annotations
 
@@ -17,11 +18,16 @@ from openai_mock.store import ConflictError, get_store
 
 COLLECTION = "mock.clock"
 _ID = "clock"
+KEY = (COLLECTION, _ID)  # the stored offset's (collection, id), for a batched read
 
 
 def offset(tenant: str) -> float:
     """The tenant's stored offset in seconds (0 when it never moved its clock)."""
-    stored = get_store().get(tenant, COLLECTION, _ID)
+    return offset_of(get_store().get(tenant, COLLECTION, _ID))
+
+
+def offset_of(stored: dict[str, Any] | None) -> float:
+    """The offset a stored clock object holds (None: the tenant never moved its clock)."""
     return float(stored["offset_seconds"]) if stored else 0.0
 
 

@@ -1,6 +1,7 @@
 """Rate limits of model-serving endpoints, counted for real per tenant and model in one-minute windows
 (requests and tokens): the `x-ratelimit-*` headers on every answer, and OpenAI's 429 with `retry-after`
-once a quota is spent. Quotas come from settings, or per tenant from the mock controls (`/__mock/quotas`)."""
+once a quota is spent. Quotas come from settings, or per tenant from the mock controls (`control/quotas.py`,
+`/__mock/quotas`)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,19 @@ from typing import Any
 from starlette.requests import Request
 
 from openai_mock import clock
+from openai_mock.control import quotas
 from openai_mock.errors import OpenAIError
 from openai_mock.resources.organization import spend
 from openai_mock.resources.organization.usage import record_traffic, token_usage, tool_call_usage
-from openai_mock.settings import get_settings
 from openai_mock.store import COUNTERS, get_store
 from openai_mock.web.access import check_model
 from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
 from openai_mock.web.request_state import state_of
-from openai_mock.web.spend_guard import SPEND_STATE_KEY
+from openai_mock.web.spend_guard import QUOTA_STATE_KEY, SPEND_STATE_KEY
 
 REQUESTS_PER_MINUTE = 10_000  # the defaults of settings.requests_per_minute / tokens_per_minute
 TOKENS_PER_MINUTE = 30_000_000
 _WINDOW_SECONDS = 60
-QUOTA_COLLECTION = "mock.quota"
-_QUOTA_ID = "quota"
 
 # A window's counters are a shared counter item of the tenant (`store.increment`: one atomic round trip per
 # request, every function and container counting together), gone a window after it ends.
@@ -46,31 +45,6 @@ def _refill(used: int, limit: int, window_left: float) -> bytes:
     if used <= 0 or limit <= 0:
         return b"0s"
     return _format_reset(min(used * _WINDOW_SECONDS / limit, window_left)).encode()
-
-
-def quota(tenant: str) -> dict[str, Any]:
-    """The tenant's quotas: its own (set through the mock controls) or the deployment's."""
-    settings = get_settings()
-    own = get_store().get(tenant, QUOTA_COLLECTION, _QUOTA_ID) or {}
-    return {
-        "object": "mock.quota",
-        "requests_per_minute": own.get("requests_per_minute", settings.requests_per_minute),
-        "tokens_per_minute": own.get("tokens_per_minute", settings.tokens_per_minute),
-    }
-
-
-def set_quota(tenant: str, requests_per_minute: int | None, tokens_per_minute: int | None) -> dict[str, Any]:
-    """Set (or, with None, go back to the deployment's) quotas of one tenant."""
-    store = get_store()
-    store.delete(tenant, QUOTA_COLLECTION, _QUOTA_ID)
-    own = {
-        key: value
-        for key, value in (("requests_per_minute", requests_per_minute), ("tokens_per_minute", tokens_per_minute))
-        if value is not None
-    }
-    if own:
-        store.create(tenant, QUOTA_COLLECTION, {"id": _QUOTA_ID, **own})
-    return quota(tenant)
 
 
 def _exceeded(
@@ -109,7 +83,8 @@ def account(
 ) -> None:
     """`record_usage` on a request's state (its `principal`; the `x-ratelimit-*` headers are written there):
     for what is no HTTP request, a Realtime session's response."""
-    limits = quota(tenant)
+    # A model request's quota was read with its spend state (web/spend_guard); a Realtime response reads its own.
+    limits = quotas.of(state[QUOTA_STATE_KEY]) if QUOTA_STATE_KEY in state else quotas.quota(tenant)
     rpm, tpm = limits["requests_per_minute"], limits["tokens_per_minute"]
     now = clock.now()
     window = int(now // _WINDOW_SECONDS) * _WINDOW_SECONDS

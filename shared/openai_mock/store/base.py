@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from openai_mock.pagination import Order, Page
@@ -38,6 +38,11 @@ class ObjectStore(Protocol):
         """Store a new object; raises ConflictError if its id is taken."""
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None: ...
+
+    def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
+        """The objects at the (collection, id) `keys` (at most 100), in their order, None where there is none: one
+        round trip on a shared store, for the few objects every request of a kind reads (a model request's spend
+        state, clock and quota)."""
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         """Apply `change` atomically (optimistic concurrency, retried): no lost updates.

@@ -15,14 +15,14 @@ import os
 import random
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
-from openai_mock.store.backend_errors import GuardedClient
+from openai_mock.store.backend_errors import GuardedClient, backend_unavailable
 from openai_mock.store.base import BlobStore, Change, ConflictError, Counted, CounterItems, Object, Predicate
 
 _UPDATE_ATTEMPTS = 50
@@ -188,6 +188,33 @@ class DynamoDBStore:
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
         item = self._get_item(tenant, collection, object_id)
         return self._body(item) if item else None
+
+    def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
+        """One BatchGetItem (strongly consistent; keys it leaves unprocessed, when throttled, asked again)."""
+        if not keys:
+            return []
+        wanted = {(_pk(tenant, collection), object_id) for collection, object_id in keys}  # no key twice in a batch
+        items: dict[tuple[str, str], dict] = {}
+        request: dict[str, Any] = {
+            self._table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted], "ConsistentRead": True}
+        }
+        for attempt in range(_UPDATE_ATTEMPTS):
+            if attempt:
+                ceiling = min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2 ** min(attempt, 6))
+                time.sleep(_jitter.uniform(0, ceiling))
+            answer = self._client.batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(self._table, []):
+                items[item["pk"]["S"], item["sk"]["S"]] = item
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        else:
+            raise backend_unavailable()  # throttled all along, as a throttled single read is
+        found: list[Object | None] = []
+        for collection, object_id in keys:
+            item = items.get((_pk(tenant, collection), object_id))
+            found.append(None if item is None or self._expired(item) else self._body(item))
+        return found
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         for attempt in range(_UPDATE_ATTEMPTS):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
@@ -66,6 +66,10 @@ class MemoryStore:
         with self._lock:
             stored = self._collections.get((tenant, collection))
             return self._live(stored, object_id) if stored else None
+
+    def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
+        with self._lock:
+            return [self.get(tenant, collection, object_id) for collection, object_id in keys]
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         # One lock around read-change-write: updates of the same object are serialised.

@@ -151,8 +151,8 @@ class OpenAIMiddleware:
                 self._journal(scope, controls, started, settings.journal_size)
                 return
             if spend_guard.is_billed(scope["method"], scope["path"]):
-                try:  # the hard spend limit (docs/admin.md): one read, before any work
-                    state[spend_guard.SPEND_STATE_KEY] = spend_guard.check_spend(principal)
+                try:  # the hard spend limit (docs/admin.md), the clock and the quota: one read, before any work
+                    spend_guard.read_billed_state(principal, state)
                 except OpenAIError as refused:
                     controls.status = refused.status
                     await refused.response()(scope, receive, send_with_headers)

@@ -1,0 +1,82 @@
+"""`get_many`: several objects of a tenant in one read, on every backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from openai_mock import clock
+from openai_mock.local.server import TemplateRouter
+from openai_mock.store import get_store
+from openai_mock.store.base import ObjectStore
+from openai_mock.store.dynamodb import DynamoDBStore, create_table
+from tests.support.moto_isolation import isolated_mock_aws
+from tests.support.sdk import asgi_client
+
+
+def test_answers_each_key_in_order_and_none_where_nothing_is(store: ObjectStore) -> None:
+    store.create("t", "mock.quota", {"id": "quota", "requests_per_minute": 5})
+    store.create("t", "mock.clock", {"id": "clock", "offset_seconds": 60})
+    store.create("other", "organization.spend_state", {"id": "state", "blocked": {}})
+    store.create("t", "organization.spend_state", {"id": "elsewhere"})
+
+    found = store.get_many(
+        "t", [("organization.spend_state", "state"), ("mock.clock", "clock"), ("mock.quota", "quota")]
+    )
+
+    assert found == [None, {"id": "clock", "offset_seconds": 60}, {"id": "quota", "requests_per_minute": 5}]
+    assert store.get_many("t", []) == []
+
+
+def test_the_same_key_twice_answers_twice(store: ObjectStore) -> None:
+    store.create("t", "c", {"id": "a", "n": 1})
+    assert store.get_many("t", [("c", "a"), ("c", "b"), ("c", "a")]) == [{"id": "a", "n": 1}, None, {"id": "a", "n": 1}]
+
+
+def test_expired_objects_are_not_read(store: ObjectStore) -> None:
+    store._ttl = 60  # type: ignore[attr-defined]  # the deployment's TTL (OPENAI_MOCK_TTL_SECONDS)
+    clock.freeze(1_800_000_000)
+    store.create("t", "c", {"id": "old"})
+    clock.advance(61)
+    store.create("t", "c", {"id": "new"})
+    assert store.get_many("t", [("c", "old"), ("c", "new")]) == [None, {"id": "new"}]
+
+
+def test_a_big_body_is_read_whole(store: ObjectStore) -> None:
+    text = "".join(f"{n:07d}" for n in range(60_000))  # 420 KB of digits (DynamoDB: compressed in the item)
+    store.create("t", "c", {"id": "big", "text": text})
+    assert store.get_many("t", [("c", "big")]) == [{"id": "big", "text": text}]
+
+
+def test_keys_dynamodb_leaves_unprocessed_are_asked_again(aws_credentials: None) -> None:
+    with isolated_mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, "get-many")
+        store = DynamoDBStore("get-many", client)
+        store.create("t", "c", {"id": "a"})
+        store.create("t", "c", {"id": "b"})
+        batch_get_item, calls = client.batch_get_item, []
+
+        def throttled_once(**request: Any) -> dict[str, Any]:  # the first answer processes none of the keys
+            calls.append(request)
+            if len(calls) == 1:
+                return {"Responses": {}, "UnprocessedKeys": request["RequestItems"]}
+            return batch_get_item(**request)
+
+        client.batch_get_item = throttled_once  # type: ignore[method-assign]
+        assert store.get_many("t", [("c", "a"), ("c", "b"), ("c", "none")]) == [{"id": "a"}, {"id": "b"}, None]
+        assert len(calls) == 2 and calls[1] == calls[0]
+
+
+def test_a_model_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    """Its spend state, clock offset and quota: one BatchGetItem on AWS, where there were three GetItems."""
+    client = asgi_client(mock_app, api_key="sk-one-batch")
+    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Warm up."}])
+    dynamodb = get_store()._client._client  # type: ignore[attr-defined]
+    calls: list[str] = []
+    dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+
+    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello?"}])
+
+    assert sorted(calls) == ["BatchGetItem", "PutItem", "Query", "UpdateItem", "UpdateItem"]
