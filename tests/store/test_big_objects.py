@@ -66,6 +66,17 @@ def test_incompressible_objects_spill_to_the_blob_store(big_store: tuple[DynamoD
     assert store.get(T, "response", "resp_big") is None
 
 
+def test_trimming_drops_the_blobs_of_what_it_deletes(big_store: tuple[DynamoDBStore, MemoryBlobStore]) -> None:
+    store, blobs = big_store
+    for name in ("resp_1", "resp_2"):
+        store.create(T, "response", {"id": name, "data": _incompressible(SPILL_BYTES * 2)})
+    assert len(blobs._blobs) == 2
+    assert store.keep_newest(T, "response", 1) == 1
+    assert len(blobs._blobs) == 1
+    assert store.delete_collection(T, "response") == 1
+    assert not blobs._blobs
+
+
 def test_a_refused_create_leaves_no_blob(big_store: tuple[DynamoDBStore, MemoryBlobStore]) -> None:
     store, blobs = big_store
     obj = {"id": "resp_twice", "data": _incompressible(SPILL_BYTES * 2)}

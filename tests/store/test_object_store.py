@@ -157,3 +157,24 @@ def test_objects_expire_after_their_ttl(store: ObjectStore) -> None:
     assert ttl_store.list(T, "file").items == []
     ttl_store.create(T, "file", {"id": "file-old", "reborn": True})  # an expired id may be reused
     assert ttl_store.get(T, "file", "file-old") == {"id": "file-old", "reborn": True}
+
+
+def test_keep_newest_drops_the_older_objects_of_one_collection_only(store: ObjectStore) -> None:
+    """The journal's trim: no object read (one statement on SQLite, keys and batched deletes on DynamoDB); other
+    tenants and collections untouched."""
+    for index in range(60):
+        store.create(T, "mock.request", {"id": f"mockreq_{index:02d}"})
+    store.create(T, "other", {"id": "mockreq_00"})
+    store.create("t_other", "mock.request", {"id": "mockreq_00"})
+    assert store.keep_newest(T, "mock.request", 4) == 56
+    assert [item["id"] for item in store.list(T, "mock.request", limit=20).items] == [
+        "mockreq_59",
+        "mockreq_58",
+        "mockreq_57",
+        "mockreq_56",
+    ]
+    assert store.keep_newest(T, "mock.request", 4) == 0  # nothing more to drop
+    assert store.get(T, "other", "mockreq_00") is not None
+    assert store.get("t_other", "mock.request", "mockreq_00") is not None
+    assert store.keep_newest(T, "mock.request", 0) == 4
+    assert store.list(T, "mock.request").items == []

@@ -178,25 +178,6 @@ def test_settings_choose_the_database_and_a_blob_folder_beside_it(
     assert FileBlobStore(tmp_path / "mock.sqlite3.blobs").get(T, "file-1/content") == b"hello"
 
 
-def test_keep_newest_drops_the_older_objects_of_one_collection_only(tmp_path: Path) -> None:
-    """The journal's trim on SQLite: one statement, no object read; other tenants and collections untouched."""
-    store = SQLiteStore(tmp_path / "store.sqlite3")
-    for index in range(10):
-        store.create(T, "mock.request", {"id": f"mockreq_{index:02d}"})
-    store.create(T, "other", {"id": "mockreq_00"})
-    store.create("t_other", "mock.request", {"id": "mockreq_00"})
-    assert store.keep_newest(T, "mock.request", 4) == 6
-    assert [item["id"] for item in store.list(T, "mock.request", limit=20).items] == [
-        "mockreq_09",
-        "mockreq_08",
-        "mockreq_07",
-        "mockreq_06",
-    ]
-    assert store.keep_newest(T, "mock.request", 4) == 0  # nothing more to drop
-    assert store.get(T, "other", "mockreq_00") is not None
-    assert store.get("t_other", "mock.request", "mockreq_00") is not None
-
-
 def _statements(store: SQLiteStore) -> list[str]:
     """The statements the store's connection runs from now on."""
     statements: list[str] = []

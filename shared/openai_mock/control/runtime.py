@@ -741,22 +741,8 @@ def _whole(entry: _Entry) -> bool:
 
 
 def _trim(tenant: str, size: int) -> None:
-    store = get_store()
-    # A store that drops all but the newest objects in one statement (SQLite) does: listing them decoded every
-    # entry of two pages (~50 M instructions a trim on SQLite, 0.5 M a request amortised).
-    keep_newest = getattr(store, "keep_newest", None)
-    if keep_newest is not None:
-        keep_newest(tenant, JOURNAL, size)
-        return
-    newest = store.list(tenant, JOURNAL, limit=size, order="desc")
-    if not newest.has_more:
-        return
-    while True:
-        older = store.list(tenant, JOURNAL, limit=100, order="desc", after=newest.items[-1]["id"])
-        for entry in older.items:
-            store.delete(tenant, JOURNAL, entry["id"])
-        if not older.has_more:
-            return
+    # Without reading the entries: one statement on SQLite, on DynamoDB their keys and a delete per 25 entries.
+    get_store().keep_newest(tenant, JOURNAL, size)
 
 
 class JournalFilter(NamedTuple):

@@ -65,6 +65,10 @@ class ObjectStore(Protocol):
         """One page in id order (= creation order, ids being time-sortable), OpenAI cursor semantics:
         `after` = the items following the cursor in `order`, `before` = the `limit` items preceding it."""
 
+    def keep_newest(self, tenant: str, collection: str, count: int) -> int:
+        """Remove the objects of a collection older than its `count` newest live ones (ids are creation-ordered)
+        without reading them: a trimmed journal. Returns how many."""
+
     def delete_collection(self, tenant: str, collection: str) -> int:
         """Remove every object of a collection (a thread's messages, say); returns how many."""
 

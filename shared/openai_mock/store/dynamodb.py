@@ -319,9 +319,35 @@ class DynamoDBStore:
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ProjectionExpression": "pk, sk",
+            "ProjectionExpression": "pk, sk, body_ref",
         }
         return self._delete_found(self._client.query, query)
+
+    def keep_newest(self, tenant: str, collection: str, count: int) -> int:
+        """The collection's keys newest first (one Query, keys only, page by page); past its `count` newest live
+        items, every item is deleted, 25 per BatchWriteItem (a trimmed journal: a hundred entries in four calls,
+        not a hundred)."""
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": _pk(tenant, collection)}},
+            "ProjectionExpression": "pk, sk, expires_at, body_ref",
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+        }
+        kept = removed = 0
+        while True:
+            answer = self._client.query(**query)
+            older = []
+            for item in answer.get("Items", []):
+                if kept < count and not self._expired(item):
+                    kept += 1
+                else:
+                    older.append(item)
+            removed += self._delete_items(older)
+            if "LastEvaluatedKey" not in answer:
+                return removed
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def delete_tenant(self, tenant: str) -> int:
         """Delete every object and counter of the tenant: one Query per collection its index lists (no Scan:
@@ -431,16 +457,22 @@ class DynamoDBStore:
         removed = 0
         while True:
             answer = search(**query)
-            keys = [{"pk": item["pk"], "sk": item["sk"]} for item in answer.get("Items", [])]
-            for start in range(0, len(keys), 25):  # BatchWriteItem takes 25 at a time
-                requests = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
-                pending: dict[str, Any] = {self._table: requests}
-                while pending:
-                    pending = self._client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-            removed += len(keys)
+            removed += self._delete_items(answer.get("Items", []))
             if "LastEvaluatedKey" not in answer:
                 return removed
             query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def _delete_items(self, items: Sequence[dict[str, Any]]) -> int:
+        """Delete items (their keys, and a spilled body's blob when `body_ref` was read), 25 per BatchWriteItem."""
+        keys = [{"pk": item["pk"], "sk": item["sk"]} for item in items]
+        for start in range(0, len(keys), 25):  # BatchWriteItem takes 25 at a time
+            requests = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
+            pending: dict[str, Any] = {self._table: requests}
+            while pending:
+                pending = self._client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+        for item in items:
+            self._drop_spilled(item)
+        return len(keys)
 
 
 TABLE_KEY_SCHEMA = [

@@ -123,6 +123,22 @@ class MemoryStore:
             found.reverse()  # walked away from the cursor; present in the requested order
         return Page(found, has_more)
 
+    def keep_newest(self, tenant: str, collection: str, count: int) -> int:
+        with self._lock:
+            stored = self._collections.get((tenant, collection))
+            if stored is None:
+                return 0
+            kept, older = 0, []
+            for object_id in reversed(stored.ids):
+                if kept < count and self._live(stored, object_id) is not None:
+                    kept += 1
+                else:
+                    older.append(object_id)
+            for object_id in older:
+                del stored.items[object_id]
+            stored.ids = [object_id for object_id in stored.ids if object_id in stored.items]
+            return len(older)
+
     def delete_collection(self, tenant: str, collection: str) -> int:
         with self._lock:
             stored = self._collections.pop((tenant, collection), None)

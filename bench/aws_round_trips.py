@@ -1,0 +1,132 @@
+"""What a request costs the hosted mock in DynamoDB round trips: on Lambda every store call is a network round trip
+made one after the other, so a request's calls add up in its latency. The peer mix's requests (bench/peers.py) are
+sent in-process, one at a time, into the app `openai-mock serve` runs, with the DynamoDB store on DynamoDB Local;
+each kind's DynamoDB calls per request are counted by operation (at botocore's `_make_api_call`), and its latency
+taken (median and 90th percentile: DynamoDB Local answers over HTTP on this machine, in ~1 ms, where AWS answers in
+a few from Lambda; read the calls, and the latencies as a same-run comparison only).
+
+Usage: python bench/aws_round_trips.py [--requests 200] [--kind K …] [--tree PATH] [--json PATH]. `--tree`
+measures another checkout of the repository (say the code before a change, from `git worktree add`). Needs Java
+(DynamoDB Local, as the tests start it)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+TABLE = "aws-round-trips"
+KINDS = ["GET /models", "chat", "embeddings", "chat (fixture)"]
+
+
+def _environment(endpoint: str, fixtures: str) -> dict[str, str]:
+    return {
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "OPENAI_MOCK_STORE": "dynamodb",
+        "OPENAI_MOCK_TABLE_NAME": TABLE,
+        "OPENAI_MOCK_DYNAMODB_ENDPOINT": endpoint,
+        "OPENAI_MOCK_FIXTURES_FILE": fixtures,
+    }
+
+
+def _process(tree: str, endpoint: str, fixtures: str, kinds: list[str], requests: int, results: Any) -> None:
+    """One container with `tree`'s code: each kind's calls per request and latencies (ms)."""
+    sys.path[:0] = [tree, f"{tree}/shared", str(REPO)]
+    os.environ.update(_environment(endpoint, fixtures))
+    import botocore.client
+
+    from bench.inprocess import _one, _request
+    from bench.peers import KINDS as REQUESTS
+    from openai_mock.generation import tokens
+    from openai_mock.local.server import build_app
+
+    calls: collections.Counter[str] = collections.Counter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(client: Any, operation: str, parameters: Any) -> Any:
+        calls[operation] += 1
+        return original(client, operation, parameters)
+
+    botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    app = build_app(Path(tree) / "template.yaml")
+    tokens.preload()
+    loop = asyncio.new_event_loop()
+    measured: dict[str, Any] = {}
+    for kind in kinds:
+        scope, data = _request(*REQUESTS[kind])
+        for _ in range(20):  # clients made, the tenant's index items written, the journal trimmed once
+            loop.run_until_complete(_one(app, scope, data))
+        calls.clear()
+        latencies = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            loop.run_until_complete(_one(app, scope, data))
+            latencies.append((time.perf_counter() - started) * 1000)
+        latencies.sort()
+        measured[kind] = {
+            "calls_per_request": {name: round(count / requests, 2) for name, count in sorted(calls.items())},
+            "median_ms": round(statistics.median(latencies), 2),
+            "p90_ms": round(latencies[int(len(latencies) * 0.9)], 2),
+            "max_ms": round(latencies[-1], 2),  # the request that trims the journal, on the code before
+        }
+    results.put(measured)
+
+
+def measure(tree: str, kinds: list[str], requests: int) -> dict[str, Any]:
+    sys.path[:0] = [str(REPO)]
+    from bench.peers import FIXTURE_ANSWER, FIXTURE_PROMPT
+    from tests.support.dynamodb_local import DynamoDBLocal
+
+    fixtures = Path(tempfile_dir()) / "fixtures.json"
+    fixtures.write_text(json.dumps([{"match": {"contains": FIXTURE_PROMPT}, "response": {"content": FIXTURE_ANSWER}}]))
+    with DynamoDBLocal() as local:
+        from openai_mock.store.dynamodb import create_table
+
+        create_table(local.client(), TABLE)
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter, as a container is
+        results = context.Queue()
+        worker = context.Process(
+            target=_process, args=(tree, local.endpoint_url, str(fixtures), kinds, requests, results)
+        )
+        worker.start()
+        measured: dict[str, Any] = results.get()
+        worker.join()
+    return measured
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="aws-round-trips-")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--kind", action="append", choices=KINDS)
+    parser.add_argument("--tree", default=str(REPO))
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    measured = measure(str(Path(args.tree).resolve()), args.kind or KINDS, args.requests)
+    for kind, figures in measured.items():
+        print(
+            f"{kind:16} {figures['calls_per_request']}  median {figures['median_ms']} ms, p90 {figures['p90_ms']} ms, "
+            f"max {figures['max_ms']} ms"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(measured, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
