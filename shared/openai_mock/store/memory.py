@@ -68,8 +68,12 @@ class MemoryStore:
             return self._live(stored, object_id) if stored else None
 
     def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
+        found: list[Object | None] = []
         with self._lock:
-            return [self.get(tenant, collection, object_id) for collection, object_id in keys]
+            for collection, object_id in keys:
+                stored = self._collections.get((tenant, collection))
+                found.append(self._live(stored, object_id) if stored else None)
+        return found
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         # One lock around read-change-write: updates of the same object are serialised.
