@@ -13,6 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from openai_mock import clock
+from openai_mock.control import fixtures
 from openai_mock.local.server import TemplateRouter, build_app
 from openai_mock.resources import ratelimits
 from openai_mock.settings import reset_settings
@@ -41,11 +42,13 @@ def fresh_layer_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     reset_stores()
     clock.reset()
     ratelimits.reset()
+    fixtures.reset_process_state()  # the process's copies of tenants' fixtures
     yield
     reset_settings()
     reset_stores()
     clock.reset()
     ratelimits.reset()
+    fixtures.reset_process_state()
 
 
 @pytest.fixture(scope="session")

@@ -69,14 +69,18 @@ def test_keys_dynamodb_leaves_unprocessed_are_asked_again(aws_credentials: None)
         assert len(calls) == 2 and calls[1] == calls[0]
 
 
-def test_a_model_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_app: TemplateRouter) -> None:
-    """Its spend state, clock offset and quota: one BatchGetItem on AWS, where there were three GetItems."""
+def test_a_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    """Its clock offset and fixtures' stamp (a model request also its spend state and quota): one BatchGetItem on
+    AWS, where a chat made three GetItems and a Query of the tenant's fixtures."""
     client = asgi_client(mock_app, api_key="sk-one-batch")
     client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Warm up."}])
+    client.models.list()
     dynamodb = get_store()._client._client  # type: ignore[attr-defined]
     calls: list[str] = []
     dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
 
     client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello?"}])
-
-    assert sorted(calls) == ["BatchGetItem", "PutItem", "Query", "UpdateItem", "UpdateItem"]
+    assert sorted(calls) == ["BatchGetItem", "PutItem", "UpdateItem", "UpdateItem"]  # + rate limit, usage, journal
+    calls.clear()
+    client.models.list()
+    assert sorted(calls) == ["BatchGetItem", "PutItem", "Query"]  # + the fine-tuned models, the journal

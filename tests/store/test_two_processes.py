@@ -136,6 +136,26 @@ def test_fixtures_and_their_counts_across_processes(servers: tuple[Server, Serve
     assert fixture["matched"] == 3
 
 
+def test_a_fixture_changed_on_one_process_answers_so_on_the_other(servers: tuple[Server, Server]) -> None:
+    """Each process keeps its copy of a tenant's fixtures while their stamp stands: every change, on any process,
+    is seen by the other's next request."""
+    a, b = servers
+    key = "sk-two-fixture-changes"
+    sunny = a.control("POST", "/fixtures", key, {"match": {"contains": "weather"}, "response": {"content": "Sunny."}})
+    assert _ask(b.client(key)) == "Sunny."
+    assert _ask(b.client(key)) == "Sunny."  # from b's copy
+    a.control("DELETE", f"/fixtures/{sunny['id']}", key)
+    assert _ask(b.client(key)) not in ("Sunny.", None)
+    a.control("POST", "/fixtures", key, {"match": {"contains": "weather"}, "response": {"content": "Rainy."}})
+    assert _ask(b.client(key)) == "Rainy."
+    a.control("DELETE", "/fixtures", key)
+    assert _ask(b.client(key)) != "Rainy."
+    a.control("POST", "/fixtures", key, {"match": {"contains": "weather"}, "response": {"content": "Windy."}})
+    assert _ask(b.client(key)) == "Windy."
+    a.control("POST", "/reset", key)
+    assert _ask(b.client(key)) != "Windy."
+
+
 def test_a_quota_is_split_across_processes(servers: tuple[Server, Server]) -> None:
     a, b = servers
     key = "sk-two-quotas"

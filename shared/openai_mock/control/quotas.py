@@ -1,7 +1,7 @@
 """A tenant's rate-limit quotas (`GET`/`POST /__mock/quotas`): its own, kept in the store so that every function
 and container of a deployment counts against the same ones, or the deployment's (settings). The accounting step
 (`resources/ratelimits.py`) counts against them; a model request reads the stored quota in one batch with its
-other per-request reads (`web/spend_guard.read_billed_state`)."""
+other first reads (`web/request_reads.py`)."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 function and every container of a deployment agrees on the tenant's time.
 
 The middleware hands `clock` a loader (`offset`), called at most once per request and only if the request asks
-for the time; a model request's offset comes with its other per-request reads (`web/spend_guard`). A tenant
-that never moved its clock has no stored offset: the read finds nothing. Another tenant's offset is never read,
-let alone moved."""
+for the time; a request the controls see (all but `/__mock`) reads it up front, with its other first reads
+(`web/request_reads.py`). A tenant that never moved its clock has no stored offset: the read finds nothing.
+Another tenant's offset is never read, let alone moved."""
 
 from __future__ import annotations
 

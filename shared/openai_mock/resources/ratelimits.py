@@ -17,8 +17,9 @@ from openai_mock.resources.organization.usage import record_traffic, token_usage
 from openai_mock.store import COUNTERS, get_store
 from openai_mock.web.access import check_model
 from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
+from openai_mock.web.request_reads import QUOTA_STATE_KEY
 from openai_mock.web.request_state import state_of
-from openai_mock.web.spend_guard import QUOTA_STATE_KEY, SPEND_STATE_KEY
+from openai_mock.web.spend_guard import SPEND_STATE_KEY
 
 REQUESTS_PER_MINUTE = 10_000  # the defaults of settings.requests_per_minute / tokens_per_minute
 TOKENS_PER_MINUTE = 30_000_000
@@ -83,7 +84,7 @@ def account(
 ) -> None:
     """`record_usage` on a request's state (its `principal`; the `x-ratelimit-*` headers are written there):
     for what is no HTTP request, a Realtime session's response."""
-    # A model request's quota was read with its spend state (web/spend_guard); a Realtime response reads its own.
+    # A model request's quota was read with its first reads (web/request_reads); a Realtime response reads its own.
     limits = quotas.of(state[QUOTA_STATE_KEY]) if QUOTA_STATE_KEY in state else quotas.quota(tenant)
     rpm, tpm = limits["requests_per_minute"], limits["tokens_per_minute"]
     now = clock.now()

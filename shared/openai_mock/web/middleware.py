@@ -20,7 +20,7 @@ from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
-from openai_mock.web import spend_guard
+from openai_mock.web import request_reads, spend_guard
 from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
 from openai_mock.web.access import enforce_project_access
 from openai_mock.web.auth import authenticate
@@ -136,7 +136,8 @@ class OpenAIMiddleware:
         state["principal"] = principal  # request.state.principal in routes
         if policy is not None:
             state[PROJECT_POLICY_STATE_KEY] = policy
-        # The tenant's time (`/__mock/clock`): read from the store the first time this request asks the clock.
+        # The tenant's time (`/__mock/clock`): read from the store the first time this request asks the clock (a
+        # request the controls see reads it up front, with the rest of its first reads: web/request_reads.py).
         clock.use_tenant_offset(lambda: tenant_clock.offset(principal.tenant))
         app_send: Any = send_with_headers
         paced: controls_runtime.PacedSend | None = None
@@ -150,14 +151,13 @@ class OpenAIMiddleware:
                 await fault.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
                 return
-            if spend_guard.is_billed(scope["method"], scope["path"]):
-                try:  # the hard spend limit (docs/admin.md), the clock and the quota: one read, before any work
-                    spend_guard.read_billed_state(principal, state)
-                except OpenAIError as refused:
-                    controls.status = refused.status
-                    await refused.response()(scope, receive, send_with_headers)
-                    self._journal(scope, controls, started, settings.journal_size)
-                    return
+            try:  # the tenant's clock and fixtures' stamp (and a model request's spend state, quota): one read
+                request_reads.read(principal, controls, state, spend_guard.is_billed(scope["method"], scope["path"]))
+            except OpenAIError as refused:  # over the hard spend limit (docs/admin.md), before any work
+                controls.status = refused.status
+                await refused.response()(scope, receive, send_with_headers)
+                self._journal(scope, controls, started, settings.journal_size)
+                return
             app_send = paced = controls_runtime.PacedSend(send_with_headers, receive, controls, settings)
         try:
             app_receive: Receive | None = receive_limited

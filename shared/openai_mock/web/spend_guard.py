@@ -1,14 +1,11 @@
 """The hard spend limit, on the request path: a model request of a project (or organization) whose spend
 limit has been reached this period answers OpenAI's 429 `insufficient_quota` before any work is done.
 
-One store read per model request (`POST` to a model-serving path), in one batch (`store.get_many`: one
-BatchGetItem on AWS, where three reads one after the other were three round trips), of what every such request
-reads of its tenant: the spend state, the clock offset (`control/tenant_clock`) and the stored quota
-(`control/quotas`). The spend state is absent for an organization that never set a spend limit or alert (nothing
-more to do), else it names what is blocked and until when (the end of the month, by the tenant's clock); it is
-written by `resources/organization/spend.py` as usage is recorded and as limits change. The state and the quota
-ride on the request (`SPEND_STATE_KEY`, `QUOTA_STATE_KEY`) so that the accounting step reuses them instead of
-reading them again; the offset goes to the clock."""
+No store read of its own: a model request (`POST` to a model-serving path) reads its tenant's spend state with
+its other first reads, in one batch (`web/request_reads.py`). The state is absent for an organization that never
+set a spend limit or alert (nothing more to do), else it names what is blocked and until when (the end of the
+month, by the tenant's clock); it is written by `resources/organization/spend.py` as usage is recorded and as
+limits change. It rides on the request (`SPEND_STATE_KEY`) so that the accounting step reuses it."""
 
 from __future__ import annotations
 
@@ -16,16 +13,13 @@ import re
 from typing import Any
 
 from openai_mock import clock
-from openai_mock.control import quotas, tenant_clock
 from openai_mock.errors import OpenAIError
-from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
 
 SPEND_STATE = "organization.spend_state"  # one item per tenant, id STATE_ID
 STATE_ID = "state"
 SPEND_STATE_KEY = "spend_state"  # request.state attribute: the state read here (None: no limits, no alerts)
-QUOTA_STATE_KEY = "stored_quota"  # request.state attribute: the tenant's stored quota (None: the deployment's)
-_READS = ((SPEND_STATE, STATE_ID), tenant_clock.KEY, quotas.KEY)
+KEY = (SPEND_STATE, STATE_ID)  # the state's (collection, id), for a batched read
 ORGANIZATION_SCOPE = "organization"
 
 # The requests that cost money: creations on the model-serving endpoints.
@@ -49,17 +43,7 @@ def is_billed(method: str, path: str) -> bool:
     return method == "POST" and _BILLED.match(path) is not None
 
 
-def read_billed_state(principal: Principal, request_state: dict[str, Any]) -> None:
-    """A billed request's reads, in one batch: the tenant's clock offset to the clock, the stored quota and the
-    spend state onto the request; then the 429 if the caller is over its hard spend limit."""
-    spend_state, moved, own_quota = get_store().get_many(principal.tenant, _READS)
-    offset = tenant_clock.offset_of(moved)
-    clock.use_tenant_offset(lambda: offset)
-    request_state[QUOTA_STATE_KEY] = own_quota
-    request_state[SPEND_STATE_KEY] = _check_spend(principal, spend_state)
-
-
-def _check_spend(principal: Principal, state: dict[str, Any] | None) -> dict[str, Any] | None:
+def check_spend(principal: Principal, state: dict[str, Any] | None) -> dict[str, Any] | None:
     """Raise the 429 if the caller's project or organization is over its hard limit; answer the spend state
     (None when the organization has no spend limit or alert)."""
     if state is None or not state.get("blocked"):
