@@ -71,3 +71,14 @@ def test_a_copy_is_listed_again_after_a_while(http: TestClient, client: openai.O
     clock.advance(2)
     _ask(client)
     assert len(listings) == 2
+
+
+def test_a_tenant_with_over_100_fixtures_is_listed_every_time(
+    http: TestClient, client: openai.OpenAI, listings: list[str]
+) -> None:
+    """A process keeps short lists only (a Lambda container serves every tenant)."""
+    for index in range(101):
+        add_fixture(http, match={"contains": f"weather{index}"}, response={"content": f"Sunny {index}."})
+    _ask(client)
+    _ask(client)
+    assert len(listings) == 4  # two pages of 100 each time

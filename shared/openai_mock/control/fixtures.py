@@ -48,7 +48,10 @@ GENERATION = "mock.fixture.generation"
 _GENERATION_ID = "generation"
 GENERATION_KEY = (GENERATION, _GENERATION_ID)  # the stamp's (collection, id), for a batched read
 _LISTING_SECONDS = 30.0
-_LISTED_TENANTS = 1024  # the tenants whose lists a process keeps (the least recently used go first)
+# What a process keeps (a Lambda container serves every tenant): the lists of at most 128 tenants, the least
+# recently used going first, and of at most 100 fixtures each (a longer list is listed on every request).
+_LISTED_TENANTS = 128
+_LISTED_FIXTURES = 100
 # tenant → (the stamp the list was read under, when, the list)
 _listings: OrderedDict[str, tuple[str | None, float, list[dict[str, Any]]]] = OrderedDict()
 _listings_lock = threading.Lock()
@@ -131,11 +134,12 @@ def tenant_fixtures(tenant: str, stamp: str | None = runtime.NOT_READ) -> list[d
             _listings.move_to_end(tenant)
             return kept[2]
     found = _listed(tenant)
-    with _listings_lock:
-        _listings[tenant] = (stamp, now, found)
-        _listings.move_to_end(tenant)
-        while len(_listings) > _LISTED_TENANTS:
-            _listings.popitem(last=False)
+    if len(found) <= _LISTED_FIXTURES:
+        with _listings_lock:
+            _listings[tenant] = (stamp, now, found)
+            _listings.move_to_end(tenant)
+            while len(_listings) > _LISTED_TENANTS:
+                _listings.popitem(last=False)
     return found
 
 
