@@ -10,7 +10,7 @@ of answers (`responses`, its position counted in the store) and placeholders in 
 A fixture whose endpoint is "METHOD /path" answers any operation (fixture_routes.py).
 
 Every request the controls see asks for its tenant's fixtures, and most tenants have none or the same few for a
-long time. So a process keeps each tenant's list with the tenant's fixtures stamp (`GENERATION`: one object,
+long time. So a process keeps each tenant's list with the tenant's fixtures stamp (`STAMP`: one object,
 given a new random stamp by every change of the tenant's fixtures) and lists them again only when the stamp it
 reads differs, or its copy is older than `_LISTING_SECONDS` (a fixture past the deployment's TTL disappears
 from the store without a change). The stamp is read with the request's other reads, in one batch
@@ -44,9 +44,9 @@ if TYPE_CHECKING:
     from openai_mock.control.fixture_models import FixtureRequest
 
 COLLECTION = "mock.fixture"
-GENERATION = "mock.fixture.generation"
-_GENERATION_ID = "generation"
-GENERATION_KEY = (GENERATION, _GENERATION_ID)  # the stamp's (collection, id), for a batched read
+STAMP = "mock.fixture.stamp"
+_STAMP_ID = "stamp"
+STAMP_KEY = (STAMP, _STAMP_ID)  # the stamp's (collection, id), for a batched read
 _LISTING_SECONDS = 30.0
 # What a process keeps (a Lambda container serves every tenant): the lists of at most 128 tenants, the least
 # recently used going first, and of at most 100 fixtures each (a longer list is listed on every request).
@@ -108,9 +108,9 @@ def changed(tenant: str) -> None:
     what it stamps). Also after a reset, which deletes the stamp: absent, it would match a list read before."""
     stamp = secrets.token_hex(8)
     store = get_store()
-    while store.update(tenant, GENERATION, _GENERATION_ID, lambda stored: {**stored, "stamp": stamp}) is None:
+    while store.update(tenant, STAMP, _STAMP_ID, lambda stored: {**stored, "stamp": stamp}) is None:
         try:
-            store.create(tenant, GENERATION, {"id": _GENERATION_ID, "stamp": stamp})
+            store.create(tenant, STAMP, {"id": _STAMP_ID, "stamp": stamp})
             return
         except ConflictError:  # another request stamped it first: stamp it again
             continue
@@ -126,7 +126,7 @@ def tenant_fixtures(tenant: str, stamp: str | None = runtime.NOT_READ) -> list[d
     """The tenant's fixtures, oldest first: this process's copy while the tenant's stamp is the one it was listed
     under (`stamp`, read with the request's other reads, else read here) and the copy is recent."""
     if stamp == runtime.NOT_READ:
-        stamp = stamp_of(get_store().get(tenant, *GENERATION_KEY))
+        stamp = stamp_of(get_store().get(tenant, *STAMP_KEY))
     now = clock.process_now()
     with _listings_lock:
         kept = _listings.get(tenant)

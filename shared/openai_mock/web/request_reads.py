@@ -23,7 +23,7 @@ from openai_mock.web import spend_guard
 from openai_mock.web.auth import Principal
 
 QUOTA_STATE_KEY = "stored_quota"  # request.state attribute: the tenant's stored quota (None: the deployment's)
-_EVERY_REQUEST = (tenant_clock.KEY, fixtures.GENERATION_KEY)
+_EVERY_REQUEST = (tenant_clock.KEY, fixtures.STAMP_KEY)
 _MODEL_REQUEST = (*_EVERY_REQUEST, spend_guard.KEY, quotas.KEY)
 
 
