@@ -41,8 +41,8 @@ class ObjectStore(Protocol):
 
     def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
         """The objects at the (collection, id) `keys` (at most 100), in their order, None where there is none: one
-        round trip on a shared store, for the few objects every request of a kind reads (a model request's spend
-        state, clock and quota)."""
+        round trip on a shared store, for the few objects every request reads before its work
+        (web/request_reads.py)."""
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         """Apply `change` atomically (optimistic concurrency, retried): no lost updates.
