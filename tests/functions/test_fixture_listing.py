@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from openai_mock import clock
 from openai_mock.control import fixtures
 from openai_mock.store import get_store
+from openai_mock.web.auth import principal_for_key
 from tests.support.mock_fixtures import KEY, add_fixture
 
 
@@ -82,3 +83,20 @@ def test_a_tenant_with_over_100_fixtures_is_listed_every_time(
     _ask(client)
     _ask(client)
     assert len(listings) == 4  # two pages of 100 each time
+
+
+def test_fixtures_without_a_stamp_are_listed_every_time(
+    http: TestClient, client: openai.OpenAI, listings: list[str]
+) -> None:
+    """Fixtures written by an earlier version carry no stamp: listed on every request until the first change (a
+    tenant without fixtures and without a stamp, as after a reset, is kept: its empty list)."""
+    _ask(client)
+    _ask(client)
+    assert len(listings) == 1  # nothing to list: kept
+    tenant = principal_for_key("sk-test").tenant
+    earlier = {"id": "fixture_earlier", "object": "mock.fixture", "created_at": 1, "matched": 0}
+    answer = {"match": {"contains": "weather"}, "response": {"content": "Old."}}
+    get_store().create(tenant, fixtures.COLLECTION, {**earlier, **answer})
+    clock.freeze(clock.process_now() + 31)  # past the empty list's 30 s
+    assert [_ask(client), _ask(client)] == ["Old.", "Old."]
+    assert len(listings) == 3

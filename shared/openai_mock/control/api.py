@@ -90,7 +90,6 @@ def reset_tenant(tenant: str) -> dict[str, Any]:
     """Delete everything the tenant stored (objects, fixtures, journal); its rate-limit counters are the
     caller's to reset (`resources.ratelimits.reset`), a tier above the controls."""
     deleted = get_store().delete_tenant(tenant) + runtime.clear_journal(tenant)
-    fixtures.changed(tenant)  # every process's copy of the tenant's fixtures goes
     return {"object": "mock.reset", "deleted": True, "objects_deleted": deleted}
 
 

@@ -105,7 +105,7 @@ def delete_all(tenant: str) -> dict[str, Any]:
 
 def changed(tenant: str) -> None:
     """Give the tenant's fixtures a new stamp, after a change (made before: a process that reads the new stamp lists
-    what it stamps). Also after a reset, which deletes the stamp: absent, it would match a list read before."""
+    what it stamps)."""
     stamp = secrets.token_hex(8)
     store = get_store()
     while store.update(tenant, STAMP, _STAMP_ID, lambda stored: {**stored, "stamp": stamp}) is None:
@@ -117,8 +117,7 @@ def changed(tenant: str) -> None:
 
 
 def stamp_of(stored: Mapping[str, Any] | None) -> str | None:
-    """The stamp a stored stamp object holds (None: the tenant's fixtures were never changed, or were reset by an
-    earlier version)."""
+    """The stamp a stored stamp object holds (None: the tenant's fixtures were not changed since its last reset)."""
     return stored["stamp"] if stored else None
 
 
@@ -134,7 +133,9 @@ def tenant_fixtures(tenant: str, stamp: str | None = runtime.NOT_READ) -> list[d
             _listings.move_to_end(tenant)
             return kept[2]
     found = _listed(tenant)
-    if len(found) <= _LISTED_FIXTURES:
+    # No stamp: the tenant's fixtures were not changed since a reset (which deletes the stamp with the rest) or were
+    # written by an earlier version; only an empty list is kept then, so neither needs a stamp to be seen.
+    if len(found) <= _LISTED_FIXTURES and (stamp is not None or not found):
         with _listings_lock:
             _listings[tenant] = (stamp, now, found)
             _listings.move_to_end(tenant)
