@@ -13,11 +13,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from openai_mock import clock
-from openai_mock.control import fixtures
 from openai_mock.local.server import TemplateRouter, build_app
 from openai_mock.resources import ratelimits
 from openai_mock.settings import reset_settings
-from openai_mock.store import reset_stores
+from openai_mock.store import copies, reset_stores
 from openai_mock.store.dynamodb import create_table
 from tests.support.dynamodb_local import (
     DUMMY_ACCESS_KEY_ID,
@@ -42,13 +41,13 @@ def fresh_layer_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     reset_stores()
     clock.reset()
     ratelimits.reset()
-    fixtures.reset_process_state()  # the process's copies of tenants' fixtures
+    copies.forget_all()  # the process's copies of tenants' fixtures and fine-tuned models
     yield
     reset_settings()
     reset_stores()
     clock.reset()
     ratelimits.reset()
-    fixtures.reset_process_state()
+    copies.forget_all()
 
 
 @pytest.fixture(scope="session")

@@ -70,8 +70,9 @@ def test_keys_dynamodb_leaves_unprocessed_are_asked_again(aws_credentials: None)
 
 
 def test_a_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_app: TemplateRouter) -> None:
-    """Its clock offset and fixtures' stamp (a model request also its spend state and quota): one BatchGetItem on
-    AWS, where a chat made three GetItems and a Query of the tenant's fixtures."""
+    """Its clock offset and the stamps of its fixtures and fine-tuned models (a model request also its spend state
+    and quota): one BatchGetItem on AWS, where a chat made three GetItems and a Query of the tenant's fixtures, and
+    GET /models a GetItem and two Queries."""
     client = asgi_client(mock_app, api_key="sk-one-batch")
     client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Warm up."}])
     client.models.list()
@@ -83,4 +84,4 @@ def test_a_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_ap
     assert sorted(calls) == ["BatchGetItem", "PutItem", "UpdateItem", "UpdateItem"]  # + rate limit, usage, journal
     calls.clear()
     client.models.list()
-    assert sorted(calls) == ["BatchGetItem", "PutItem", "Query"]  # + the fine-tuned models, the journal
+    assert sorted(calls) == ["BatchGetItem", "PutItem"]  # + the journal

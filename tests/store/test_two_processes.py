@@ -226,6 +226,8 @@ def test_a_fine_tuned_model_appears_on_the_other_process_after_a_clock_move(serv
     listed = [model.id for model in b.client(key).models.list() if model.id.startswith("ft:")]  # nobody read the job
     assert len(listed) == 1
     assert a.client(key).fine_tuning.jobs.retrieve(job.id).fine_tuned_model == listed[0]
+    a.client(key).models.delete(listed[0])  # b keeps a copy of the tenant's fine-tuned models: the delete is seen
+    assert not [model.id for model in b.client(key).models.list() if model.id.startswith("ft:")]
 
 
 def test_a_500_kb_stored_chat_completion_across_processes(servers: tuple[Server, Server]) -> None:

@@ -10,11 +10,7 @@ of answers (`responses`, its position counted in the store) and placeholders in 
 A fixture whose endpoint is "METHOD /path" answers any operation (fixture_routes.py).
 
 Every request the controls see asks for its tenant's fixtures, and most tenants have none or the same few for a
-long time. So a process keeps each tenant's list with the tenant's fixtures stamp (`STAMP`: one object,
-given a new random stamp by every change of the tenant's fixtures) and lists them again only when the stamp it
-reads differs, or its copy is older than `_LISTING_SECONDS` (a fixture past the deployment's TTL disappears
-from the store without a change). The stamp is read with the request's other reads, in one batch
-(`web/request_reads.py`): on AWS a request makes no Query of its fixtures, where it made one every time."""
+long time: a process keeps a copy of each tenant's list while their stamp stands (store/copies.py)."""
 
 from __future__ import annotations
 
@@ -23,9 +19,6 @@ import contextvars
 import itertools
 import json
 import re
-import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -37,24 +30,15 @@ from openai_mock.errors import OpenAIError, not_found
 from openai_mock.generation.content import Scripted, content_text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.settings import get_settings
-from openai_mock.store import COUNTERS, ConflictError, Counted, get_store
+from openai_mock.store import COUNTERS, Counted, get_store
+from openai_mock.store.copies import Copies
 
 if TYPE_CHECKING:
     from openai_mock.control import fixture_templates
     from openai_mock.control.fixture_models import FixtureRequest
 
 COLLECTION = "mock.fixture"
-STAMP = "mock.fixture.stamp"
-_STAMP_ID = "stamp"
-STAMP_KEY = (STAMP, _STAMP_ID)  # the stamp's (collection, id), for a batched read
-_LISTING_SECONDS = 30.0
-# What a process keeps (a Lambda container serves every tenant): the lists of at most 128 tenants, the least
-# recently used going first, and of at most 100 fixtures each (a longer list is listed on every request).
-_LISTED_TENANTS = 128
-_LISTED_FIXTURES = 100
-# tenant → (the stamp the list was read under, when, the list)
-_listings: OrderedDict[str, tuple[str | None, float, list[dict[str, Any]]]] = OrderedDict()
-_listings_lock = threading.Lock()
+_copies = Copies(COLLECTION)  # every change below calls `_copies.changed` after it is written
 
 
 # --------------------------------------------------------------------------------------------- store
@@ -71,7 +55,7 @@ def create(tenant: str, body: FixtureRequest) -> dict[str, Any]:
     if body.responses is not None:
         fixture["served"] = 0  # answers of the sequence given so far
     created = get_store().create(tenant, COLLECTION, fixture)
-    changed(tenant)
+    _copies.changed(tenant)
     return created
 
 
@@ -93,65 +77,19 @@ def list_fixtures(tenant: str, params: ListParams) -> dict[str, Any]:
 def delete(tenant: str, fixture_id: str) -> dict[str, Any]:
     if get_store().delete(tenant, COLLECTION, fixture_id) is None:
         raise not_found("fixture", fixture_id, param="fixture_id")
-    changed(tenant)
+    _copies.changed(tenant)
     return {"id": fixture_id, "object": "mock.fixture.deleted", "deleted": True}
 
 
 def delete_all(tenant: str) -> dict[str, Any]:
     count = get_store().delete_collection(tenant, COLLECTION)
-    changed(tenant)
+    _copies.changed(tenant)
     return {"object": "mock.fixture.deleted", "deleted": True, "count": count}
 
 
-def changed(tenant: str) -> None:
-    """Give the tenant's fixtures a new stamp, after a change (made before: a process that reads the new stamp lists
-    what it stamps)."""
-    stamp = secrets.token_hex(8)
-    store = get_store()
-    while store.update(tenant, STAMP, _STAMP_ID, lambda stored: {**stored, "stamp": stamp}) is None:
-        try:
-            store.create(tenant, STAMP, {"id": _STAMP_ID, "stamp": stamp})
-            return
-        except ConflictError:  # another request stamped it first: stamp it again
-            continue
-
-
-def stamp_of(stored: Mapping[str, Any] | None) -> str | None:
-    """The stamp a stored stamp object holds (None: the tenant's fixtures were not changed since its last reset)."""
-    return stored["stamp"] if stored else None
-
-
-def tenant_fixtures(tenant: str, stamp: str | None = runtime.NOT_READ) -> list[dict[str, Any]]:
-    """The tenant's fixtures, oldest first: this process's copy while the tenant's stamp is the one it was listed
-    under (`stamp`, read with the request's other reads, else read here) and the copy is recent."""
-    if stamp == runtime.NOT_READ:
-        stamp = stamp_of(get_store().get(tenant, *STAMP_KEY))
-    now = clock.process_now()
-    with _listings_lock:
-        kept = _listings.get(tenant)
-        if kept is not None and kept[0] == stamp and now - kept[1] < _LISTING_SECONDS:
-            _listings.move_to_end(tenant)
-            return kept[2]
-    found = _listed(tenant)
-    # No stamp: the tenant's fixtures were not changed since a reset (which deletes the stamp with the rest) or were
-    # written by an earlier version; only an empty list is kept then, so neither needs a stamp to be seen.
-    if len(found) <= _LISTED_FIXTURES and (stamp is not None or not found):
-        with _listings_lock:
-            _listings[tenant] = (stamp, now, found)
-            _listings.move_to_end(tenant)
-            while len(_listings) > _LISTED_TENANTS:
-                _listings.popitem(last=False)
-    return found
-
-
-def _listed(tenant: str) -> list[dict[str, Any]]:
-    store, found, after = get_store(), [], None
-    while True:
-        page = store.list(tenant, COLLECTION, limit=100, order="asc", after=after)
-        found += page.items
-        if not page.has_more or not page.items:
-            return found
-        after = page.items[-1]["id"]
+def tenant_fixtures(tenant: str) -> list[dict[str, Any]]:
+    """The tenant's fixtures, oldest first (this process's copy while it stands: not to be changed)."""
+    return _copies.items(tenant)
 
 
 @lru_cache(maxsize=8)
@@ -330,7 +268,7 @@ def request_fixtures(tenant: str, *, refresh: bool = False) -> list[dict[str, An
     cached = _request_listing.get()
     if not refresh and controls is not None and cached is not None and cached[0] is controls:
         return cached[1]
-    found = tenant_fixtures(tenant, controls.fixtures_stamp if controls is not None else runtime.NOT_READ)
+    found = tenant_fixtures(tenant)
     if refresh and controls is not None:
         _request_listing.set((controls, found))
     return found
@@ -548,7 +486,6 @@ def error_of(answer: Mapping[str, Any], model: str, organization: str) -> OpenAI
 
 
 def reset_process_state() -> None:
-    with _listings_lock:
-        _listings.clear()
+    _copies.forget()
     _file_fixtures.cache_clear()
     _file_route_fixtures.cache_clear()

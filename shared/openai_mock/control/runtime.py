@@ -84,16 +84,13 @@ class Answer:
         self.writes = writes if writes is not None else []  # (offset in body, ms since the request)
 
 
-NOT_READ = "(not read)"  # a value read with the request's first reads (web/request_reads.py), not read yet
-
-
 class RequestControls:
     """One request's controls. The layer's fixture hook fills `fixture`, `latency` and `cut`. This and `Answer`
     change as the request goes: slotted plain classes (docs/architecture.md, cold starts)."""
 
     __slots__ = (
-        "answer", "body", "body_size", "cut", "draws", "fault", "fixture", "fixtures_stamp", "headers", "latency",
-        "organization", "request_headers", "request_id", "started", "status", "stream_fault", "tenant",
+        "answer", "body", "body_size", "cut", "draws", "fault", "fixture", "headers", "latency", "organization",
+        "request_headers", "request_id", "started", "status", "stream_fault", "tenant",
     )  # fmt: skip
 
     def __init__(self, tenant: str, organization: str, headers: dict[str, str]) -> None:
@@ -101,7 +98,6 @@ class RequestControls:
         self.organization = organization
         self.headers = headers  # the request's x-mock-* headers, names without the prefix
         self.fixture: str | None = None  # id of the fixture that answered
-        self.fixtures_stamp: str | None = NOT_READ  # the tenant's fixtures stamp (control/fixtures.py), once read
         self.fault: str | None = None  # the fault kind injected into this answer (an error, a cut or broken stream)
         self.latency: Pace | None = None
         self.cut = False

@@ -20,6 +20,7 @@ from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.json_bytes import json_bytes
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
+from openai_mock.store.copies import Copies
 
 Kind = Literal[
     "chat",
@@ -37,6 +38,10 @@ Kind = Literal[
     "completion",
 ]
 FINE_TUNED_COLLECTION = "model"
+# The tenant's fine-tuned models, listed by every GET /v1/models: a process keeps a copy while their stamp stands
+# (store/copies.py); registering, withdrawing and deleting one stamp them. Each is listed from its job's planned
+# finish (`_due`, by the clock), so a copy holds the models due later too.
+_fine_tuned_copies = Copies(FINE_TUNED_COLLECTION)
 CATALOG_FILE = Path(__file__).with_name("model_catalog.json")
 UNKNOWN_MODELS_HEADER = "accept-unknown-models"  # x-mock-accept-unknown-models: family | none
 # The endpoints a family serves, as the catalogue names them.
@@ -215,7 +220,7 @@ def _listing(*parts: bytes) -> bytes:
 
 
 def _fine_tuned(tenant: str) -> list[dict[str, Any]]:
-    listed = get_store().list(tenant, FINE_TUNED_COLLECTION, limit=1_000_000, order="asc").items
+    listed = _fine_tuned_copies.items(tenant)
     if not listed:  # most tenants: no need to read the tenant's clock
         return listed
     now = clock.now_seconds()
@@ -265,6 +270,7 @@ def delete_model(tenant: str, model_id: str) -> dict[str, Any]:
     retrieve_model(tenant, model_id)  # 404 unless it is the tenant's, and due
     if get_store().delete(tenant, FINE_TUNED_COLLECTION, model_id) is None:
         raise model_not_found(model_id)
+    _fine_tuned_copies.changed(tenant)
     return {"id": model_id, "object": "model", "deleted": True}
 
 
@@ -272,16 +278,19 @@ def register_fine_tuned_model(tenant: str, model_id: str, organization_id: str, 
     """Make a fine-tuned model visible in the catalogue from `created` on. A fine-tuning job registers its model
     when it is created, due at the job's planned finish: the model then appears in `/v1/models` on time in every
     function and container, whether or not anyone reads the job (a cancelled job withdraws it)."""
-    return get_store().create(
+    registered = get_store().create(
         tenant,
         FINE_TUNED_COLLECTION,
         {"id": model_id, "object": "model", "created": created, "owned_by": organization_id},
     )
+    _fine_tuned_copies.changed(tenant)
+    return registered
 
 
 def withdraw_fine_tuned_model(tenant: str, model_id: str) -> None:
     """Forget a model registered ahead of its job's finish (the job was cancelled first)."""
     get_store().delete(tenant, FINE_TUNED_COLLECTION, model_id)
+    _fine_tuned_copies.changed(tenant)
 
 
 def _due(model: dict[str, Any], now: int) -> bool:

@@ -151,8 +151,8 @@ class OpenAIMiddleware:
                 await fault.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
                 return
-            try:  # the tenant's clock and fixtures' stamp (and a model request's spend state, quota): one read
-                request_reads.read(principal, controls, state, spend_guard.is_billed(scope["method"], scope["path"]))
+            try:  # the tenant's clock and copies' stamps (and a model request's spend state, quota): one read
+                request_reads.read(principal, state, spend_guard.is_billed(scope["method"], scope["path"]))
             except OpenAIError as refused:  # over the hard spend limit (docs/admin.md), before any work
                 controls.status = refused.status
                 await refused.response()(scope, receive, send_with_headers)
