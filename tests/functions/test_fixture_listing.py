@@ -1,9 +1,11 @@
-"""A process keeps its copy of a tenant's fixtures while their stamp stands (control/fixtures.py): requests make no
-listing of them, and every change is seen by the next request (across processes: tests/store/test_two_processes)."""
+"""A process keeps its copy of a tenant's fixtures while their stamp stands (store/copies.py): requests make no
+listing of them, and every change is seen by the next request (across processes: tests/store/test_two_processes).
+On a shared store (SQLite here): the memory store lists them directly."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -18,7 +20,7 @@ from tests.support.mock_fixtures import KEY, add_fixture
 
 
 @pytest.fixture
-def listings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def listings(on_sqlite: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The tenants whose fixtures were listed from the store, one entry per listing."""
     fixtures.reset_process_state()
     store, made = get_store(), []

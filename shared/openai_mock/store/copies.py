@@ -9,23 +9,24 @@ has no stamp (none changed it since a reset, which deletes the stamp with the re
 is kept only when the collection is empty. The stamps are read with the request's other first reads, in one batch
 (`web/request_reads.py` asks `stamp_keys()` and hands what it read to `use_stamps`); without them (a Realtime
 session, a background job) `items` reads the stamp itself. So on AWS a request lists none of these collections,
-where it made a Query of each."""
+where it made a Query of each. On the memory store (one process) a collection is listed directly: a listing is a
+lookup there, cheaper than a copy's checks."""
 
 from __future__ import annotations
 
 import contextvars
 import secrets
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from openai_mock import clock
+from openai_mock.settings import get_settings
 from openai_mock.store import ConflictError, get_store
 from openai_mock.store.base import Object
 
 _KEPT_SECONDS = 30.0
 # What a process keeps (a Lambda container serves every tenant): the copies of at most 128 tenants per collection,
-# the least recently used going first, of at most 100 objects each (a longer collection is listed every time).
+# the one listed longest ago going first, of at most 100 objects each (a longer collection is listed every time).
 _TENANTS = 128
 _OBJECTS = 100
 _STAMP_ID = "stamp"
@@ -42,7 +43,7 @@ class Copies:
     def __init__(self, collection: str) -> None:
         self.collection = collection
         self.stamp_key = (f"{collection}.stamp", _STAMP_ID)  # the stamp's (collection, id)
-        self._kept: OrderedDict[str, tuple[str | None, float, list[Object]]] = OrderedDict()
+        self._kept: dict[str, tuple[str | None, float, list[Object]]] = {}  # tenant → (stamp, listed at, copy)
         self._lock = threading.Lock()
         _registered[collection] = self
 
@@ -62,20 +63,20 @@ class Copies:
     def items(self, tenant: str) -> list[Object]:
         """The tenant's collection, oldest first: this process's copy while it stands, else listed now. The copy
         is shared: callers must not change it."""
+        if _in_process():
+            return self._listed(tenant)
         stamp = self._stamp(tenant)
         now = clock.process_now()
-        with self._lock:
-            kept = self._kept.get(tenant)
-            if kept is not None and kept[0] == stamp and now - kept[1] < _KEPT_SECONDS:
-                self._kept.move_to_end(tenant)
-                return kept[2]
+        kept = self._kept.get(tenant)  # (no lock to read: a copy is replaced whole, never changed)
+        if kept is not None and kept[0] == stamp and now - kept[1] < _KEPT_SECONDS:
+            return kept[2]
         found = self._listed(tenant)
         if len(found) <= _OBJECTS and (stamp is not None or not found):
             with self._lock:
+                self._kept.pop(tenant, None)
                 self._kept[tenant] = (stamp, now, found)
-                self._kept.move_to_end(tenant)
-                while len(self._kept) > _TENANTS:
-                    self._kept.popitem(last=False)
+                while len(self._kept) > _TENANTS:  # the copy listed longest ago goes first
+                    del self._kept[next(iter(self._kept))]
         return found
 
     def forget(self) -> None:
@@ -103,11 +104,13 @@ _registered: dict[str, Copies] = {}  # the collections this process keeps copies
 
 def stamp_keys() -> list[tuple[str, str]]:
     """The stamps a request reads with its first reads: those of the collections this process keeps."""
-    return [copies.stamp_key for copies in _registered.values()]
+    return [] if _in_process() else [copies.stamp_key for copies in _registered.values()]
 
 
 def use_stamps(tenant: str, stored: Sequence[Object | None]) -> None:
     """For the rest of the request: the stamps read at `stamp_keys()` (in that order), for the tenant's copies."""
+    if not stored:
+        return
     _request_stamps.set((tenant, {name: _stamp_of(read) for name, read in zip(_registered, stored, strict=True)}))
 
 
@@ -115,6 +118,11 @@ def forget_all() -> None:
     """Drop every copy (tests)."""
     for copies in _registered.values():
         copies.forget()
+
+
+def _in_process() -> bool:
+    """The memory store: one process, whose listing is a lookup; a copy would save nothing and cost more."""
+    return get_settings().store == "memory"
 
 
 def _stamp_of(stored: Object | None) -> str | None:

@@ -29,6 +29,8 @@ def read(principal: Principal, state: dict[str, Any], billed: bool) -> None:
     """Read the request's tenant objects in one batch and hand them on; a model request over its hard spend limit
     raises the 429 (`insufficient_quota`)."""
     stamps = copies.stamp_keys()
+    if not stamps and not billed:  # the memory store's other requests: nothing to batch (the clock is read lazily)
+        return
     keys = [tenant_clock.KEY, *stamps, *(_MODEL_REQUEST if billed else ())]
     found = get_store().get_many(principal.tenant, keys)
     offset = tenant_clock.offset_of(found[0])
