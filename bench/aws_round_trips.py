@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,22 +29,10 @@ TABLE = "aws-round-trips"
 KINDS = ["GET /models", "chat", "embeddings", "chat (fixture)"]
 
 
-def _environment(endpoint: str, fixtures: str) -> dict[str, str]:
-    return {
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "OPENAI_MOCK_STORE": "dynamodb",
-        "OPENAI_MOCK_TABLE_NAME": TABLE,
-        "OPENAI_MOCK_DYNAMODB_ENDPOINT": endpoint,
-        "OPENAI_MOCK_FIXTURES_FILE": fixtures,
-    }
-
-
-def _process(tree: str, endpoint: str, fixtures: str, kinds: list[str], requests: int, results: Any) -> None:
+def _process(tree: str, environment: dict[str, str], kinds: list[str], requests: int, results: Any) -> None:
     """One container with `tree`'s code: each kind's calls per request and latencies (ms)."""
     sys.path[:0] = [tree, f"{tree}/shared", str(REPO)]
-    os.environ.update(_environment(endpoint, fixtures))
+    os.environ.update(environment)
     import botocore.client
 
     from bench.inprocess import _one, _request
@@ -86,29 +75,22 @@ def _process(tree: str, endpoint: str, fixtures: str, kinds: list[str], requests
 def measure(tree: str, kinds: list[str], requests: int) -> dict[str, Any]:
     sys.path[:0] = [str(REPO)]
     from bench.peers import FIXTURE_ANSWER, FIXTURE_PROMPT
-    from tests.support.dynamodb_local import DynamoDBLocal
+    from tests.support.dynamodb_local import DynamoDBLocal, mock_environment
 
-    fixtures = Path(tempfile_dir()) / "fixtures.json"
+    fixtures = Path(tempfile.mkdtemp(prefix="aws-round-trips-")) / "fixtures.json"
     fixtures.write_text(json.dumps([{"match": {"contains": FIXTURE_PROMPT}, "response": {"content": FIXTURE_ANSWER}}]))
     with DynamoDBLocal() as local:
         from openai_mock.store.dynamodb import create_table
 
         create_table(local.client(), TABLE)
+        environment = {**mock_environment(local.endpoint_url, TABLE), "OPENAI_MOCK_FIXTURES_FILE": str(fixtures)}
         context = multiprocessing.get_context("spawn")  # a fresh interpreter, as a container is
         results = context.Queue()
-        worker = context.Process(
-            target=_process, args=(tree, local.endpoint_url, str(fixtures), kinds, requests, results)
-        )
+        worker = context.Process(target=_process, args=(tree, environment, kinds, requests, results))
         worker.start()
         measured: dict[str, Any] = results.get()
         worker.join()
     return measured
-
-
-def tempfile_dir() -> str:
-    import tempfile
-
-    return tempfile.mkdtemp(prefix="aws-round-trips-")
 
 
 def main() -> None:

@@ -27,17 +27,6 @@ TENANT = "t_bench_usage"
 MINUTE = 1_800_000_000
 
 
-def _environment(endpoint: str) -> dict[str, str]:
-    return {
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "OPENAI_MOCK_STORE": "dynamodb",
-        "OPENAI_MOCK_TABLE_NAME": TABLE,
-        "OPENAI_MOCK_DYNAMODB_ENDPOINT": endpoint,
-    }
-
-
 def _record(events: int) -> None:
     from openai_mock.resources.organization.usage import record_usage_event
 
@@ -45,10 +34,10 @@ def _record(events: int) -> None:
         record_usage_event(TENANT, "completions", model="gpt-4o", project_id="proj_bench", input_tokens=1)
 
 
-def _process(tree: str, endpoint: str, threads: int, events: int, results: Any) -> None:
+def _process(tree: str, environment: dict[str, str], threads: int, events: int, results: Any) -> None:
     """One container: `threads` threads recording `events` events each; puts (calls by operation, seconds)."""
     sys.path[:0] = [tree, f"{tree}/shared"]
-    os.environ.update(_environment(endpoint))
+    os.environ.update(environment)
     import botocore.client
 
     from openai_mock import clock
@@ -83,7 +72,7 @@ def _process(tree: str, endpoint: str, threads: int, events: int, results: Any) 
 
 def measure(tree: str, processes: int, threads: int, events: int) -> dict[str, Any]:
     sys.path[:0] = [str(REPO), f"{tree}/shared"]
-    from tests.support.dynamodb_local import DynamoDBLocal
+    from tests.support.dynamodb_local import DynamoDBLocal, mock_environment
 
     with DynamoDBLocal() as local:
         from openai_mock.store.dynamodb import create_table
@@ -91,14 +80,15 @@ def measure(tree: str, processes: int, threads: int, events: int) -> dict[str, A
         create_table(local.client(), TABLE)
         context = multiprocessing.get_context("spawn")  # fresh interpreters, as containers are
         results = context.Queue()
-        arguments = (tree, local.endpoint_url, threads, events, results)
+        environment = mock_environment(local.endpoint_url, TABLE)
+        arguments = (tree, environment, threads, events, results)
         workers = [context.Process(target=_process, args=arguments) for _ in range(processes)]
         for worker in workers:
             worker.start()
         finished = [results.get() for _ in workers]
         for worker in workers:
             worker.join()
-        os.environ.update(_environment(local.endpoint_url))
+        os.environ.update(environment)
         from openai_mock.resources.organization import usage
 
         records = usage._records(TENANT, {"completions"}, 0, MINUTE + 60, usage.UsageQuery(start_time=0))

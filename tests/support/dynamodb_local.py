@@ -93,6 +93,18 @@ def _terminate(proc: subprocess.Popen[bytes], workdir: tempfile.TemporaryDirecto
     workdir.cleanup()
 
 
+def mock_environment(endpoint_url: str, table: str) -> dict[str, str]:
+    """The environment that puts openai-mock's store on a table of a DynamoDB Local (a benchmark's processes)."""
+    return {
+        "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
+        "AWS_DEFAULT_REGION": REGION,
+        "OPENAI_MOCK_STORE": "dynamodb",
+        "OPENAI_MOCK_TABLE_NAME": table,
+        "OPENAI_MOCK_DYNAMODB_ENDPOINT": endpoint_url,
+    }
+
+
 class DynamoDBLocal:
     """One in-memory DynamoDB Local process on a free port."""
 
