@@ -314,14 +314,7 @@ class DynamoDBStore:
         return Page(found, has_more)
 
     def delete_collection(self, tenant: str, collection: str) -> int:
-        pk = _pk(tenant, collection)
-        query: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ProjectionExpression": "pk, sk, body_ref",
-        }
-        return self._delete_found(self._client.query, query)
+        return self.keep_newest(tenant, collection, 0)  # objects and counter items alike: the partition's every item
 
     def keep_newest(self, tenant: str, collection: str, count: int) -> int:
         """The collection's keys newest first (one Query, keys only, page by page); past its `count` newest live
@@ -452,15 +445,6 @@ class DynamoDBStore:
     def _counter_values(item: Mapping[str, Any], amounts: Mapping[str, int]) -> dict[str, int]:
         found = {name[2:]: int(value["N"]) for name, value in item.items() if name.startswith("n_")}
         return {**dict.fromkeys(amounts, 0), **found}
-
-    def _delete_found(self, search: Any, query: dict[str, Any]) -> int:
-        removed = 0
-        while True:
-            answer = search(**query)
-            removed += self._delete_items(answer.get("Items", []))
-            if "LastEvaluatedKey" not in answer:
-                return removed
-            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def _delete_items(self, items: Sequence[dict[str, Any]]) -> int:
         """Delete items (their keys, and a spilled body's blob when `body_ref` was read), 25 per BatchWriteItem."""
