@@ -262,8 +262,8 @@ _request_listing: contextvars.ContextVar[tuple[object, list[dict[str, Any]]] | N
 
 
 def request_fixtures(tenant: str, *, refresh: bool = False) -> list[dict[str, Any]]:
-    """The tenant's fixtures: as the route check (`refresh`) listed them for this HTTP request, else listed now
-    (a Realtime session, whose controls live as long as it does, always lists them anew)."""
+    """The tenant's fixtures: as the route check (`refresh`) read them for this HTTP request, else read now (a
+    Realtime session, whose controls live as long as it does, asks every time: `tenant_fixtures`)."""
     controls = runtime.current()
     cached = _request_listing.get()
     if not refresh and controls is not None and cached is not None and cached[0] is controls:
