@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import pytest
 
 from openai_mock import clock
+from openai_mock.errors import OpenAIError
 from openai_mock.local.server import TemplateRouter
-from openai_mock.store import get_store
+from openai_mock.store import dynamodb, get_store
 from openai_mock.store.base import ObjectStore
 from openai_mock.store.dynamodb import DynamoDBStore, create_table
 from tests.support.moto_isolation import isolated_mock_aws
@@ -67,6 +69,39 @@ def test_keys_dynamodb_leaves_unprocessed_are_asked_again(aws_credentials: None)
         client.batch_get_item = throttled_once  # type: ignore[method-assign]
         assert store.get_many("t", [("c", "a"), ("c", "b"), ("c", "none")]) == [{"id": "a"}, {"id": "b"}, None]
         assert len(calls) == 2 and calls[1] == calls[0]
+
+
+def test_deletes_dynamodb_leaves_unprocessed_are_asked_again(
+    aws_credentials: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trim's BatchWriteItem under throttling: what it left is sent again after a wait; never processed, a 503."""
+    with isolated_mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, "deletes")
+        store = DynamoDBStore("deletes", client)
+        for index in range(5):
+            store.create("t", "c", {"id": f"item_{index}"})
+        batch_write_item, calls, waits = client.batch_write_item, [], []
+        monkeypatch.setattr(dynamodb.time, "sleep", waits.append)
+
+        def throttled_twice(**request: Any) -> dict[str, Any]:  # the first two answers process none of the deletes
+            calls.append(request)
+            if len(calls) <= 2:
+                return {"UnprocessedItems": request["RequestItems"]}
+            return batch_write_item(**request)
+
+        client.batch_write_item = throttled_twice  # type: ignore[method-assign]
+        assert store.keep_newest("t", "c", 2) == 3
+        assert len(calls) == 3 and calls[2] == calls[0] and len(waits) == 2
+        assert [item["id"] for item in store.list("t", "c").items] == ["item_4", "item_3"]
+
+        def never_processed(**request: Any) -> dict[str, Any]:
+            return {"UnprocessedItems": request["RequestItems"]}
+
+        client.batch_write_item = never_processed  # type: ignore[method-assign]
+        with pytest.raises(OpenAIError) as refused:
+            store.keep_newest("t", "c", 1)
+        assert refused.value.status == 503
 
 
 def test_a_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_app: TemplateRouter) -> None:

@@ -31,6 +31,15 @@ _UPDATE_ATTEMPTS = 50
 _BACKOFF_BASE_SECONDS = 0.005
 _BACKOFF_CAP_SECONDS = 0.2
 _jitter = random.Random()
+
+
+def _back_off(attempt: int) -> None:
+    """Before a conflicting or throttled call's next attempt: none before the first, then jittered waits growing
+    from 5 ms to 200 ms."""
+    if attempt:
+        time.sleep(_jitter.uniform(0, min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2 ** min(attempt, 6))))
+
+
 # Bodies over this are compressed, then (still too big) spilled to the blob store. The item's other attributes
 # and names stay well under the rest of DynamoDB's 400 KB (409,600 bytes).
 SPILL_BYTES = 350_000
@@ -199,9 +208,7 @@ class DynamoDBStore:
             self._table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted], "ConsistentRead": True}
         }
         for attempt in range(_UPDATE_ATTEMPTS):
-            if attempt:
-                ceiling = min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2 ** min(attempt, 6))
-                time.sleep(_jitter.uniform(0, ceiling))
+            _back_off(attempt)
             answer = self._client.batch_get_item(RequestItems=request)
             for item in answer.get("Responses", {}).get(self._table, []):
                 items[item["pk"]["S"], item["sk"]["S"]] = item
@@ -218,9 +225,7 @@ class DynamoDBStore:
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         for attempt in range(_UPDATE_ATTEMPTS):
-            if attempt:
-                ceiling = min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2 ** min(attempt, 6))
-                time.sleep(_jitter.uniform(0, ceiling))
+            _back_off(attempt)
             item = self._get_item(tenant, collection, object_id)
             if item is None:
                 return None
@@ -452,8 +457,13 @@ class DynamoDBStore:
         for start in range(0, len(keys), 25):  # BatchWriteItem takes 25 at a time
             requests = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
             pending: dict[str, Any] = {self._table: requests}
-            while pending:
+            for attempt in range(_UPDATE_ATTEMPTS):  # deletes left unprocessed (throttling): asked again
+                _back_off(attempt)
                 pending = self._client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+                if not pending:
+                    break
+            else:
+                raise backend_unavailable()
         for item in items:
             self._drop_spilled(item)
         return len(keys)

@@ -20,6 +20,7 @@ from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
+from openai_mock.store import write_behind
 from openai_mock.web import request_reads, spend_guard
 from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
 from openai_mock.web.access import enforce_project_access
@@ -77,10 +78,17 @@ class OpenAIMiddleware:
         self.app = app
         self.public = public  # paths answered to GET without a key (the console's static files)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        writes = write_behind.begin()  # the usage records written beside the answer and the journal (DynamoDB)
+        try:
+            await self._serve(scope, receive, send)
+        finally:
+            write_behind.end(writes)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         started = time.perf_counter()
         # Unique, not secret (it seeds the request's fault draws): no system call per request.
         request_id = f"req_{_getrandbits(128):032x}"
