@@ -3,9 +3,13 @@ made one after the other, so a request's calls add up in its latency. The peer m
 sent in-process, one at a time, into the app `openai-mock serve` runs, with the DynamoDB store on DynamoDB Local;
 each kind's DynamoDB calls per request are counted by operation (at botocore's `_make_api_call`), and its latency
 taken (median and 90th percentile: DynamoDB Local answers over HTTP on this machine, in ~1 ms, where AWS answers in
-a few from Lambda; read the calls, and the latencies as a same-run comparison only).
+a few from Lambda; read the calls, and the latencies as a same-run comparison only). A request's calls made at the
+same time (writes behind its answer, store/write_behind.py) are waited for once: `in_turn` counts the calls a
+request waits for one after the other (overlapping calls as one). `--round-trip-ms N` makes each call wait N ms
+before it is sent, the network time of a call from Lambda that DynamoDB Local on this machine does not have.
 
-Usage: python bench/aws_round_trips.py [--requests 200] [--kind K …] [--tree PATH] [--json PATH]. `--tree`
+Usage: python bench/aws_round_trips.py [--requests 200] [--kind K …] [--round-trip-ms 0] [--tree PATH]
+[--json PATH]. `--tree`
 measures another checkout of the repository (say the code before a change, from `git worktree add`). Needs Java
 (DynamoDB Local, as the tests start it)."""
 
@@ -29,7 +33,19 @@ TABLE = "aws-round-trips"
 KINDS = ["GET /models", "chat", "embeddings", "chat (fixture)"]
 
 
-def _process(tree: str, environment: dict[str, str], kinds: list[str], requests: int, results: Any) -> None:
+def _in_turn(spans: list[tuple[float, float]]) -> int:
+    """How many of a request's calls it waited for one after the other: spans that overlap count once."""
+    waves, reach = 0, float("-inf")
+    for start, end in sorted(spans):
+        if start >= reach:
+            waves += 1
+        reach = max(reach, end)
+    return waves
+
+
+def _process(
+    tree: str, environment: dict[str, str], kinds: list[str], requests: int, round_trip: float, results: Any
+) -> None:
     """One container with `tree`'s code: each kind's calls per request and latencies (ms)."""
     sys.path[:0] = [tree, f"{tree}/shared", str(REPO)]
     os.environ.update(environment)
@@ -41,11 +57,18 @@ def _process(tree: str, environment: dict[str, str], kinds: list[str], requests:
     from openai_mock.local.server import build_app
 
     calls: collections.Counter[str] = collections.Counter()
+    spans: list[tuple[float, float]] = []  # the current request's calls (from any thread)
     original = botocore.client.BaseClient._make_api_call
 
     def counted(client: Any, operation: str, parameters: Any) -> Any:
         calls[operation] += 1
-        return original(client, operation, parameters)
+        started = time.perf_counter()
+        if round_trip:
+            time.sleep(round_trip)
+        try:
+            return original(client, operation, parameters)
+        finally:
+            spans.append((started, time.perf_counter()))
 
     botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
     app = build_app(Path(tree) / "template.yaml")
@@ -57,14 +80,17 @@ def _process(tree: str, environment: dict[str, str], kinds: list[str], requests:
         for _ in range(20):  # clients made, the tenant's index items written, the journal trimmed once
             loop.run_until_complete(_one(app, scope, data))
         calls.clear()
-        latencies = []
+        latencies, in_turn = [], 0
         for _ in range(requests):
+            spans.clear()
             started = time.perf_counter()
             loop.run_until_complete(_one(app, scope, data))
             latencies.append((time.perf_counter() - started) * 1000)
+            in_turn += _in_turn(spans)
         latencies.sort()
         measured[kind] = {
             "calls_per_request": {name: round(count / requests, 2) for name, count in sorted(calls.items())},
+            "in_turn_per_request": round(in_turn / requests, 2),
             "median_ms": round(statistics.median(latencies), 2),
             "p90_ms": round(latencies[int(len(latencies) * 0.9)], 2),
             "max_ms": round(latencies[-1], 2),  # the request that trims the journal, on the code before
@@ -72,7 +98,7 @@ def _process(tree: str, environment: dict[str, str], kinds: list[str], requests:
     results.put(measured)
 
 
-def measure(tree: str, kinds: list[str], requests: int) -> dict[str, Any]:
+def measure(tree: str, kinds: list[str], requests: int, round_trip_ms: float = 0) -> dict[str, Any]:
     sys.path[:0] = [str(REPO)]
     from bench.peers import FIXTURE_ANSWER, FIXTURE_PROMPT
     from tests.support.dynamodb_local import DynamoDBLocal, mock_environment
@@ -86,7 +112,9 @@ def measure(tree: str, kinds: list[str], requests: int) -> dict[str, Any]:
         environment = {**mock_environment(local.endpoint_url, TABLE), "OPENAI_MOCK_FIXTURES_FILE": str(fixtures)}
         context = multiprocessing.get_context("spawn")  # a fresh interpreter, as a container is
         results = context.Queue()
-        worker = context.Process(target=_process, args=(tree, environment, kinds, requests, results))
+        worker = context.Process(
+            target=_process, args=(tree, environment, kinds, requests, round_trip_ms / 1000, results)
+        )
         worker.start()
         measured: dict[str, Any] = results.get()
         worker.join()
@@ -97,14 +125,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--kind", action="append", choices=KINDS)
+    parser.add_argument("--round-trip-ms", type=float, default=0, help="each call waits this long before it is sent")
     parser.add_argument("--tree", default=str(REPO))
     parser.add_argument("--json")
     args = parser.parse_args()
-    measured = measure(str(Path(args.tree).resolve()), args.kind or KINDS, args.requests)
+    measured = measure(str(Path(args.tree).resolve()), args.kind or KINDS, args.requests, args.round_trip_ms)
     for kind, figures in measured.items():
         print(
-            f"{kind:16} {figures['calls_per_request']}  median {figures['median_ms']} ms, p90 {figures['p90_ms']} ms, "
-            f"max {figures['max_ms']} ms"
+            f"{kind:16} {figures['calls_per_request']}  in turn {figures['in_turn_per_request']}  median "
+            f"{figures['median_ms']} ms, p90 {figures['p90_ms']} ms, max {figures['max_ms']} ms"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(measured, indent=2) + "\n")
