@@ -1,16 +1,22 @@
-"""Usage written behind the answer on DynamoDB: beside the journal's write, joined before the request ends."""
+"""Usage written behind the answer on DynamoDB, beside the journal's write, joined before the request ends; a store's
+batches of calls sent at once."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
+import boto3
 import pytest
 
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.organization.usage import recorded
 from openai_mock.store import get_store, write_behind
+from openai_mock.store.dynamodb import DynamoDBStore, create_table
 from openai_mock.web.auth import principal_for_key
+from tests.support.moto_isolation import isolated_mock_aws
 from tests.support.sdk import asgi_client
 
 WAIT_SECONDS = 10  # only a failing run waits this long
@@ -115,3 +121,70 @@ def test_in_process_stores_and_writes_outside_a_request_run_at_once() -> None:
     write_behind.soon(lambda: done.append(threading.current_thread().name))
     write_behind.end(token)
     assert done == [threading.current_thread().name]
+
+
+def test_together_makes_the_calls_at_once_and_answers_in_order() -> None:
+    all_three = threading.Barrier(3, timeout=WAIT_SECONDS)
+
+    def call(value: int) -> Callable[[], int]:
+        def made() -> int:
+            all_three.wait()  # each waits for the two others: only calls made at once get past
+            return value
+
+        return made
+
+    assert write_behind.together([call(1), call(2), call(3)]) == [1, 2, 3]
+
+
+def test_together_raises_a_failure_once_every_call_ended() -> None:
+    ended: list[str] = []
+
+    def fails() -> None:
+        raise ValueError("throttled")
+
+    def slow() -> None:
+        time.sleep(0.05)
+        ended.append("slow")
+
+    with pytest.raises(ValueError, match="throttled"):
+        write_behind.together([fails, slow])
+    assert ended == ["slow"]
+
+
+def test_together_makes_in_its_own_thread_what_no_thread_started() -> None:
+    """Every thread of the pool busy (requests trimming at once, each from a thread of it): the calls waiting for
+    a thread are made by the caller, which never waits for a thread."""
+    release = threading.Event()
+    busy = [write_behind._submit(lambda: release.wait(WAIT_SECONDS)) for _ in range(write_behind.THREADS)]
+    try:
+        made_in: list[str] = []
+        calls = [lambda: made_in.append(threading.current_thread().name) for _ in range(3)]
+        write_behind.together(calls)
+        assert made_in == [threading.current_thread().name] * 3
+    finally:
+        release.set()
+    assert all(done.result() for done in busy)
+
+
+def test_dynamodb_sends_a_trims_batches_of_deletes_at_once(aws_credentials: None) -> None:
+    """60 items past the newest: three BatchWriteItems, each waiting here for the two others to start."""
+    with isolated_mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, "trim-at-once")
+        store = DynamoDBStore("trim-at-once", client)
+        for index in range(62):
+            store.create("t", "mock.request", {"id": f"mockreq_{index:03d}"})
+        all_three = threading.Barrier(3, timeout=WAIT_SECONDS)
+        met: list[bool] = []
+
+        def before_batch(**_: Any) -> None:
+            try:
+                all_three.wait()
+                met.append(True)
+            except threading.BrokenBarrierError:
+                met.append(False)
+
+        client.meta.events.register("before-parameter-build.dynamodb.BatchWriteItem", before_batch)
+        assert store.keep_newest("t", "mock.request", 2) == 60
+        assert met == [True, True, True]
+        assert [item["id"] for item in store.list("t", "mock.request").items] == ["mockreq_061", "mockreq_060"]

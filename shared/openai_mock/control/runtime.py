@@ -31,7 +31,7 @@ from openai_mock.generation.streaming import split_events
 from openai_mock.json_bytes import json_bytes
 from openai_mock.pagination import ListParams, Page, paginate
 from openai_mock.settings import Settings, get_settings
-from openai_mock.store import get_store
+from openai_mock.store import get_store, write_behind
 
 if TYPE_CHECKING:
     from openai_mock.control import stream_faults
@@ -520,8 +520,8 @@ def record(
     store = get_store()
     store.create(controls.tenant, JOURNAL, _stored(entry, ids.new_id(JOURNAL)))
     written = _writes[controls.tenant] = _writes.get(controls.tenant, 0) + 1
-    if written % size == 0:  # trim now and then, not on every request
-        _trim(controls.tenant, size)
+    if written % size == 0:  # trim now and then, not on every request; on DynamoDB behind the answer
+        write_behind.soon(functools.partial(_trim, controls.tenant, size))
 
 
 # A shared store (SQLite, DynamoDB) keeps an entry as written: bodies as text, decoded only when the journal is
