@@ -521,7 +521,7 @@ def record(
     store.create(controls.tenant, JOURNAL, _stored(entry, ids.new_id(JOURNAL)))
     written = _writes[controls.tenant] = _writes.get(controls.tenant, 0) + 1
     if written % size == 0:  # trim now and then, not on every request; on DynamoDB behind the answer
-        write_behind.soon(functools.partial(_trim, controls.tenant, size))
+        write_behind.soon(_trim, controls.tenant, size)
 
 
 # A shared store (SQLite, DynamoDB) keeps an entry as written: bodies as text, decoded only when the journal is

@@ -16,6 +16,7 @@ from openai_mock.resources.organization import spend
 from openai_mock.resources.organization.usage import record_traffic, token_usage, tool_call_usage
 from openai_mock.store import COUNTERS, get_store, write_behind
 from openai_mock.web.access import check_model
+from openai_mock.web.auth import Principal
 from openai_mock.web.middleware import RATE_LIMIT_STATE_KEY
 from openai_mock.web.request_reads import QUOTA_STATE_KEY
 from openai_mock.web.request_state import state_of
@@ -116,11 +117,15 @@ def account(
         organization = principal.organization_id if principal is not None else "org-mock"
         used, requested = (used_requests, 1) if over == "requests" else (used_tokens, tokens)
         raise _exceeded(model, organization, over, rpm if over == "requests" else tpm, used, requested, wait)
-    if kind is not None:
-        # The organization's usage (and spend): behind the answer, on DynamoDB (store/write_behind.py).
+    if kind is not None:  # the organization's usage and spend: behind the answer on DynamoDB (store/write_behind.py)
         principal, spend_state = state.get("principal"), state.get(SPEND_STATE_KEY, spend.MISSING)
-        fields = {"model": model, **usage}
-        write_behind.soon(lambda: spend.track(tenant, record_traffic(principal, kind, **fields), spend_state))
+        write_behind.soon(_record_traffic, tenant, principal, kind, {"model": model, **usage}, spend_state)
+
+
+def _record_traffic(
+    tenant: str, principal: Principal | None, kind: str, fields: dict[str, Any], spend_state: Any
+) -> None:
+    spend.track(tenant, record_traffic(principal, kind, **fields), spend_state)
 
 
 def record_token_usage(request: Request, tenant: str, requested_model: str, answer: dict[str, Any]) -> None:

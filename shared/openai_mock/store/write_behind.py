@@ -15,6 +15,7 @@ deletes, 25 items per call)."""
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -86,13 +87,13 @@ def begin() -> contextvars.Token[Writes | None] | None:
     return _writes.set(Writes())
 
 
-def soon(write: Callable[[], object]) -> None:
-    """Run `write` behind the request (in the request's context: its tenant clock, say), or at once."""
+def soon(write: Callable[..., object], *arguments: object) -> None:
+    """Run `write(*arguments)` behind the request (in the request's context: its tenant clock, say), or at once."""
     writes = _writes.get()
     if writes is None or writes.closed:
-        write()
+        write(*arguments)
         return
-    writes.running.append(_submit(write))
+    writes.running.append(_submit(functools.partial(write, *arguments)))
 
 
 def end(token: contextvars.Token[Writes | None] | None) -> None:

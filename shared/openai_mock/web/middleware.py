@@ -78,17 +78,10 @@ class OpenAIMiddleware:
         self.app = app
         self.public = public  # paths answered to GET without a key (the console's static files)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        writes = write_behind.begin()  # the usage records written beside the answer and the journal (DynamoDB)
-        try:
-            await self._serve(scope, receive, send)
-        finally:
-            write_behind.end(writes)
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         started = time.perf_counter()
         # Unique, not secret (it seeds the request's fault draws): no system call per request.
         request_id = f"req_{_getrandbits(128):032x}"
@@ -167,6 +160,9 @@ class OpenAIMiddleware:
                 self._journal(scope, controls, started, settings.journal_size)
                 return
             app_send = paced = controls_runtime.PacedSend(send_with_headers, receive, controls, settings)
+        # Writes no answer depends on (usage records) run beside the answer and the journal entry on DynamoDB; the
+        # request waits for them before it ends (store/write_behind.py; a cancelled one leaves them to finish alone).
+        writes = write_behind.begin()
         try:
             app_receive: Receive | None = receive_limited
             if controls is not None:  # a fixture for this method and path answers in the function's stead
@@ -190,6 +186,7 @@ class OpenAIMiddleware:
             if not controls.status:  # answered by the 413 / 500 above
                 controls.status = 413 if overflowed else 500
             self._journal(scope, controls, started, settings.journal_size)
+        write_behind.end(writes)
 
     @staticmethod
     def _journal(scope: Scope, controls: controls_runtime.RequestControls, started: float, size: int) -> None:
