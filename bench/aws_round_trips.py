@@ -30,7 +30,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 TABLE = "aws-round-trips"
-KINDS = ["GET /models", "chat", "embeddings", "chat (fixture)"]
+KINDS = ["GET /models", "chat", "embeddings", "chat (fixture)", "responses"]
+# Beside the peer mix: a Response (stored, as by default), what today's applications send most.
+RESPONSE = ("POST", "/v1/responses", {"model": "gpt-4o-mini", "input": "What is the capital of France?"})
 
 
 def _in_turn(spans: list[tuple[float, float]]) -> int:
@@ -52,7 +54,9 @@ def _process(
     import botocore.client
 
     from bench.inprocess import _one, _request
-    from bench.peers import KINDS as REQUESTS
+    from bench.peers import KINDS as PEER_MIX
+
+    requests_of = {**PEER_MIX, "responses": RESPONSE}
     from openai_mock.generation import tokens
     from openai_mock.local.server import build_app
 
@@ -76,7 +80,7 @@ def _process(
     loop = asyncio.new_event_loop()
     measured: dict[str, Any] = {}
     for kind in kinds:
-        scope, data = _request(*REQUESTS[kind])
+        scope, data = _request(*requests_of[kind])
         for _ in range(20):  # clients made, the tenant's index items written, the journal trimmed once
             loop.run_until_complete(_one(app, scope, data))
         calls.clear()

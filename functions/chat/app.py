@@ -9,7 +9,7 @@ from openai_mock.pagination import ListParams
 from openai_mock.resources import chat, ratelimits
 from openai_mock.resources.organization import retention
 from openai_mock.web.app_factory import create_app, make_handler
-from openai_mock.web.auth import principal_of, tenant_of
+from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
 from openai_mock.web.params import MetadataFilter, list_query
 from openai_mock.web.request_body import json_body
@@ -20,7 +20,7 @@ OldestFirst = Annotated[ListParams, list_query(default_order="asc", before=False
 
 @router.post("", operation_id="createChatCompletion", response_model=None)
 async def create_chat_completion(request: Request) -> Response:
-    body = retention.honour_store(principal_of(request), await json_body(request, chat.ChatCompletionRequest))
+    body = retention.honour_store(request, await json_body(request, chat.ChatCompletionRequest))
     tenant = tenant_of(request)
     generated = chat.generate(body, tenant, request.headers)
     ratelimits.record_token_usage(request, tenant, body.model, generated.completion)

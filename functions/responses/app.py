@@ -11,7 +11,7 @@ from openai_mock.pagination import ListParams
 from openai_mock.resources import ratelimits, responses
 from openai_mock.resources.organization import retention
 from openai_mock.web.app_factory import create_app, make_handler
-from openai_mock.web.auth import principal_of, tenant_of
+from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
 from openai_mock.web.params import list_query, query_array
 from openai_mock.web.request_body import json_body
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/responses")
 
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(request: Request) -> Response:
-    body = retention.honour_store(principal_of(request), await json_body(request, responses.CreateResponseRequest))
+    body = retention.honour_store(request, await json_body(request, responses.CreateResponseRequest))
     tenant = tenant_of(request)
     generated = responses.generate(body, tenant, request.headers)
     ratelimits.record_token_usage(request, tenant, generated.response["model"], generated.response)

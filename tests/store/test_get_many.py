@@ -105,9 +105,9 @@ def test_deletes_dynamodb_leaves_unprocessed_are_asked_again(
 
 
 def test_a_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_app: TemplateRouter) -> None:
-    """Its clock offset and the stamps of its fixtures and fine-tuned models (a model request also its spend state
-    and quota): one BatchGetItem on AWS, where a chat made three GetItems and a Query of the tenant's fixtures, and
-    GET /models a GetItem and two Queries."""
+    """Its clock offset and the stamps of its fixtures and fine-tuned models (a model request also its spend state,
+    quota and retention settings): one BatchGetItem on AWS, where a chat made three GetItems and a Query of the
+    tenant's fixtures, GET /models a GetItem and two Queries, and a Response one GetItem more."""
     client = asgi_client(mock_app, api_key="sk-one-batch")
     client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Warm up."}])
     client.models.list()
@@ -120,3 +120,7 @@ def test_a_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_ap
     calls.clear()
     client.models.list()
     assert sorted(calls) == ["BatchGetItem", "PutItem"]  # + the journal
+    client.responses.create(model="gpt-4o-mini", input="Warm up.")
+    calls.clear()
+    client.responses.create(model="gpt-4o-mini", input="Hello?")  # its retention settings read in the batch too
+    assert sorted(calls) == ["BatchGetItem", "PutItem", "PutItem", "UpdateItem", "UpdateItem"]  # + the response

@@ -5,11 +5,13 @@ statement on SQLite), where each was a round trip of its own, one after the othe
   journal entry's time, and any time it asks), and the stamps of the collections the process keeps copies of
   (`store/copies.py`: the tenant's fixtures, and its fine-tuned models where the function lists them);
 - a model request (a billed `POST`, `web/spend_guard.is_billed`) also its spend state (`web/spend_guard`: the
-  429 past a hard spend limit, before any work) and its stored quota (`control/quotas`: the accounting step
-  counts against it).
+  429 past a hard spend limit, before any work), its stored quota (`control/quotas`: the accounting step
+  counts against it) and its organization's data retention settings (`resources/organization/retention`: a
+  request that stores its answer, a Response or a stored chat completion, honours them).
 
-What was read goes where it is used: the offset to the clock, the stamps to the copies, the spend state and the
-quota onto the request's state (`SPEND_STATE_KEY`, `QUOTA_STATE_KEY`)."""
+What was read goes where it is used: the offset to the clock, the stamps to the copies, the spend state, the
+quota and the retention settings onto the request's state (`SPEND_STATE_KEY`, `QUOTA_STATE_KEY`,
+`RETENTION_STATE_KEY`)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from openai_mock.web import spend_guard
 from openai_mock.web.auth import Principal
 
 QUOTA_STATE_KEY = "stored_quota"  # request.state attribute: the tenant's stored quota (None: the deployment's)
-_MODEL_REQUEST = (spend_guard.KEY, quotas.KEY)
+RETENTION_KEY = ("organization.setting", "data_retention")  # the organization's retention settings' (collection, id)
+RETENTION_STATE_KEY = "retention_settings"  # request.state attribute: as read (None: never set, the defaults)
+_MODEL_REQUEST = (spend_guard.KEY, quotas.KEY, RETENTION_KEY)
 
 
 def read(principal: Principal, state: dict[str, Any], billed: bool) -> None:
@@ -37,6 +41,7 @@ def read(principal: Principal, state: dict[str, Any], billed: bool) -> None:
     clock.use_tenant_offset(lambda: offset)
     copies.use_stamps(principal.tenant, found[1 : 1 + len(stamps)])
     if billed:
-        spend_state, own_quota = found[1 + len(stamps) :]
+        spend_state, own_quota, retention = found[1 + len(stamps) :]
         state[QUOTA_STATE_KEY] = own_quota
+        state[RETENTION_STATE_KEY] = retention
         state[spend_guard.SPEND_STATE_KEY] = spend_guard.check_spend(principal, spend_state)

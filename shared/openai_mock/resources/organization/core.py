@@ -25,7 +25,6 @@ USAGE = "organization.usage"  # minute records written as objects before usage b
 USAGE_COUNTS = "organization.usage.counts"  # the minute's sums per kind and dimensions: counter items
 CERTIFICATES = "organization.certificate"
 SPEND_ALERTS = "organization.spend_alert"
-SETTINGS = "organization.setting"  # one item per setting and scope: spend limits, data retention
 
 
 def project_users(project_id: str) -> str:

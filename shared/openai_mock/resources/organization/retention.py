@@ -7,27 +7,24 @@ continued with `previous_response_id` or listed later) and background mode, whic
 is refused. Under every other setting stored responses and chat completions live `STORED_TTL_SECONDS`
 (30 days, by the tenant's clock), then answer 404 like deleted ones.
 
-One stored item per organization (`SETTINGS` / `data_retention`) holds every setting: a model request reads
-it once, and only when it asks to store something."""
+One stored item per organization (`web/request_reads.RETENTION_KEY`) holds every setting: a model request reads it
+with its other first reads (one batch), and uses it only when it asks to store something."""
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from starlette.requests import Request
 
 from openai_mock import clock
 from openai_mock.errors import invalid_request
 from openai_mock.resources.organization import audit_logs
-from openai_mock.resources.organization.core import (
-    SETTINGS,
-    Organization,
-    default_project_id,
-    get_project,
-    writable_project,
-)
+from openai_mock.resources.organization.core import Organization, default_project_id, get_project, writable_project
 from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
+from openai_mock.web.request_reads import RETENTION_KEY, RETENTION_STATE_KEY
+from openai_mock.web.request_state import state_of
 
 ORGANIZATION_TYPES = (
     "zero_data_retention",
@@ -40,19 +37,20 @@ PROJECT_TYPES = ("organization_default", "none", *ORGANIZATION_TYPES)
 DEFAULT_ORGANIZATION_TYPE = "modified_abuse_monitoring"
 ZERO_RETENTION = frozenset({"zero_data_retention", "enhanced_zero_data_retention"})
 STORED_TTL_SECONDS = 30 * 86_400
-_ITEM_ID = "data_retention"
+_COLLECTION, _ITEM_ID = RETENTION_KEY
+_DEFAULTS = {"organization": DEFAULT_ORGANIZATION_TYPE, "projects": {}}
 
 Body = TypeVar("Body", bound=BaseModel)
 
 
 def _settings(tenant: str) -> dict[str, Any]:
-    return get_store().get(tenant, SETTINGS, _ITEM_ID) or {"organization": DEFAULT_ORGANIZATION_TYPE, "projects": {}}
+    return get_store().get(tenant, _COLLECTION, _ITEM_ID) or _DEFAULTS
 
 
 def _save(tenant: str, change: Any) -> None:
     store = get_store()
-    if store.update(tenant, SETTINGS, _ITEM_ID, change) is None:
-        store.create(tenant, SETTINGS, change({"id": _ITEM_ID, **_settings(tenant)}))
+    if store.update(tenant, _COLLECTION, _ITEM_ID, change) is None:
+        store.create(tenant, _COLLECTION, change({"id": _ITEM_ID, **_settings(tenant)}))
 
 
 def _check(value: str, allowed: tuple[str, ...]) -> None:
@@ -96,20 +94,26 @@ def update_project(org: Organization, principal: Principal, project_id: str, ret
     return {"object": "project.data_retention", "type": retention_type}
 
 
-def effective(tenant: str, project_id: str | None) -> str:
-    """The setting that applies to a project's requests (an ordinary key's: the Default Project's)."""
-    settings = _settings(tenant)
+def effective(tenant: str, project_id: str | None, settings: dict[str, Any] | None = None) -> str:
+    """The setting that applies to a project's requests (an ordinary key's: the Default Project's); `settings` as
+    read already (else they are read)."""
+    settings = settings or _settings(tenant)
     own = settings["projects"].get(project_id or default_project_id(tenant), "organization_default")
     return settings["organization"] if own == "organization_default" else own
 
 
-def honour_store(principal: Principal, body: Body) -> Body:
+def honour_store(request: Request, body: Body) -> Body:
     """The request as the caller's retention setting lets it run: under zero data retention `store` is
     false whatever was asked, and background mode (which stores) is refused."""
     store = getattr(body, "store", None)
     if not (store is True or (store is None and _stores_by_default(body))):
         return body
-    if effective(principal.tenant, principal.project_id) not in ZERO_RETENTION:
+    state = state_of(request.scope)
+    principal: Principal = state["principal"]
+    settings = None  # read here, unless read with the request's first reads (web/request_reads)
+    if RETENTION_STATE_KEY in state:
+        settings = state[RETENTION_STATE_KEY] or _DEFAULTS
+    if effective(principal.tenant, principal.project_id, settings) not in ZERO_RETENTION:
         return body
     if getattr(body, "background", None):
         raise invalid_request(
