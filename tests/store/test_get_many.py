@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import openai
 import pytest
 
 from openai_mock import clock
@@ -124,3 +125,24 @@ def test_a_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_ap
     calls.clear()
     client.responses.create(model="gpt-4o-mini", input="Hello?")  # its retention settings read in the batch too
     assert sorted(calls) == ["BatchGetItem", "PutItem", "PutItem", "UpdateItem", "UpdateItem"]  # + the response
+
+
+def test_a_runs_poll_reads_its_thread_and_run_in_one_batch(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    """Assistants clients poll a run until it ends: each poll read the thread, then the run."""
+    client = asgi_client(mock_app, api_key="sk-run-poll")
+    assistant = client.beta.assistants.create(model="gpt-4o-mini")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+    run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    client.beta.threads.runs.retrieve(run.id, thread_id=thread.id)
+    dynamodb = get_store()._client._client  # type: ignore[attr-defined]
+    calls: list[str] = []
+    dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+
+    polled = client.beta.threads.runs.retrieve(run.id, thread_id=thread.id)
+
+    assert polled.id == run.id and polled.thread_id == thread.id
+    assert sorted(calls) == ["BatchGetItem", "BatchGetItem", "PutItem"]  # + the request's first reads, its journal
+    with pytest.raises(openai.NotFoundError, match="No thread found"):
+        client.beta.threads.runs.retrieve(run.id, thread_id="thread_none")
+    with pytest.raises(openai.NotFoundError, match="No run found"):
+        client.beta.threads.runs.retrieve("run_none", thread_id=thread.id)

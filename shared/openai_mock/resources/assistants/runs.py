@@ -191,8 +191,10 @@ def settle(tenant: str, run: Object) -> Object:
 
 
 def get_run_record(tenant: str, thread_id: str, run_id: str) -> Object:
-    records.get_thread_record(tenant, thread_id)
-    run = get_store().get(tenant, runs_collection(thread_id), run_id)
+    """The run as it stands now (its thread checked too: one read of both, a polling client's every request)."""
+    thread, run = get_store().get_many(tenant, [(records.THREADS, thread_id), (runs_collection(thread_id), run_id)])
+    if thread is None:
+        raise records.object_not_found("thread", thread_id)
     if run is None:
         raise _run_not_found(run_id)
     return settle(tenant, run)
