@@ -1,5 +1,5 @@
-"""Writes a request need not wait for before it answers: its usage records (the Usage API's counters, the spend
-limits' month counters), which nothing in its answer depends on.
+"""Writes a request need not wait for before it answers, as nothing in its answer depends on them: its usage records
+(the Usage API's counters, the spend limits' month counters) and, now and then, its journal's trim.
 
 On DynamoDB every store call is a network round trip, made one after the other: a model request counted its rate
 limit, then its usage, then wrote its journal entry. There a write given to `soon` runs in a thread beside what the
