@@ -188,3 +188,29 @@ def test_dynamodb_sends_a_trims_batches_of_deletes_at_once(aws_credentials: None
         assert store.keep_newest("t", "mock.request", 2) == 60
         assert met == [True, True, True]
         assert [item["id"] for item in store.list("t", "mock.request").items] == ["mockreq_061", "mockreq_060"]
+
+
+def test_through_the_lambda_handler_the_usage_is_written_before_the_invocation_returns(
+    moto_persistence: None,
+) -> None:
+    """An API Gateway event into ChatFunction's handler: the usage write runs on a thread of its own, and the
+    handler returns (the container may be frozen) only once it is written."""
+    from functions.chat import app as chat_function
+    from tests.support.sdk import lambda_client
+
+    client = lambda_client(chat_function.handler, "v1", api_key="sk-write-behind-lambda")  # type: ignore[arg-type]
+    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Warm up."}])
+    threads: list[str] = []
+
+    def before_update(params: dict[str, Any], **_: Any) -> None:
+        if _usage_write(params):
+            threads.append(threading.current_thread().name)
+
+    events = get_store()._client._client.meta.events  # type: ignore[attr-defined]
+    events.register("before-parameter-build.dynamodb.UpdateItem", before_update)
+    try:
+        client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello?"}])
+    finally:
+        events.unregister("before-parameter-build.dynamodb.UpdateItem", before_update)
+    assert len(threads) == 1 and threads[0].startswith("write-behind")
+    assert _requests_recorded("sk-write-behind-lambda") == 2
