@@ -1,17 +1,17 @@
-"""What a request costs the hosted mock in DynamoDB round trips: on Lambda every store call is a network round trip
-made one after the other, so a request's calls add up in its latency. The peer mix's requests (bench/peers.py) are
+"""What a request costs the hosted mock in DynamoDB round trips: on Lambda every store call is a network round trip,
+so a request's calls add up in its latency. The peer mix's requests (bench/peers.py) and a stored Response are
 sent in-process, one at a time, into the app `openai-mock serve` runs, with the DynamoDB store on DynamoDB Local;
 each kind's DynamoDB calls per request are counted by operation (at botocore's `_make_api_call`), and its latency
 taken (median and 90th percentile: DynamoDB Local answers over HTTP on this machine, in ~1 ms, where AWS answers in
-a few from Lambda; read the calls, and the latencies as a same-run comparison only). A request's calls made at the
-same time (writes behind its answer, store/write_behind.py) are waited for once: `in_turn` counts the calls a
-request waits for one after the other (overlapping calls as one). `--round-trip-ms N` makes each call wait N ms
-before it is sent, the network time of a call from Lambda that DynamoDB Local on this machine does not have.
+a few from Lambda; read the calls, and the latencies as a same-run comparison only). Calls made at the same time
+(writes behind the answer, store/write_behind.py) are waited for once: `in_turn` counts the calls a request waits
+for one after the other (the longest run of its calls each made after the one before ended). `--round-trip-ms N`
+makes each call wait N ms before it is sent: the network time of a call from Lambda, which DynamoDB Local on this
+machine does not have.
 
 Usage: python bench/aws_round_trips.py [--requests 200] [--kind K …] [--round-trip-ms 0] [--tree PATH]
-[--json PATH]. `--tree`
-measures another checkout of the repository (say the code before a change, from `git worktree add`). Needs Java
-(DynamoDB Local, as the tests start it)."""
+[--json PATH]. `--tree` measures another checkout of the repository (say the code before a change, from `git
+worktree add`). Needs Java (DynamoDB Local, as the tests start it)."""
 
 from __future__ import annotations
 
@@ -36,13 +36,13 @@ RESPONSE = ("POST", "/v1/responses", {"model": "gpt-4o-mini", "input": "What is 
 
 
 def _in_turn(spans: list[tuple[float, float]]) -> int:
-    """How many of a request's calls it waited for one after the other: spans that overlap count once."""
-    waves, reach = 0, float("-inf")
-    for start, end in sorted(spans):
-        if start >= reach:
-            waves += 1
-        reach = max(reach, end)
-    return waves
+    """How many of a request's calls it waited for one after the other: the longest run of its calls in which each
+    starts after the one before ended (earliest end first finds it); a call made beside others counts once."""
+    count, free_at = 0, float("-inf")
+    for start, end in sorted(spans, key=lambda span: span[1]):
+        if start >= free_at:
+            count, free_at = count + 1, end
+    return count
 
 
 def _process(
