@@ -10,7 +10,9 @@ from typing import Any
 
 import boto3
 import pytest
+from starlette.testclient import TestClient
 
+from openai_mock.control import fixtures
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.organization.usage import recorded
 from openai_mock.store import get_store, write_behind
@@ -214,3 +216,60 @@ def test_through_the_lambda_handler_the_usage_is_written_before_the_invocation_r
         events.unregister("before-parameter-build.dynamodb.UpdateItem", before_update)
     assert len(threads) == 1 and threads[0].startswith("write-behind")
     assert _requests_recorded("sk-write-behind-lambda") == 2
+
+
+def test_a_fixtures_match_is_counted_behind_the_answer_unless_the_count_decides_it(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    """A fixture answering whatever its count: its match counted beside the answer. One whose `times` (or `call`,
+    sequence, generated text) depends on the count: counted before it answers, as always."""
+    key = {"Authorization": "Bearer sk-write-behind-fixtures"}
+    http = TestClient(mock_app, base_url="http://testserver")
+    plain = {"match": {"contains": "weather"}, "response": {"content": "Sunny."}}
+    once = {"match": {"contains": "once"}, "response": {"content": "Only once."}, "times": 1}
+    plain_id, once_id = (
+        http.post("/__mock/fixtures", json=fixture, headers=key).json()["id"] for fixture in (plain, once)
+    )
+    client = asgi_client(mock_app, api_key="sk-write-behind-fixtures")
+    threads: dict[str, list[str]] = {f"fixture#{plain_id}": [], f"fixture#{once_id}": []}
+
+    def before_update(params: dict[str, Any], **_: Any) -> None:
+        counted = params["Key"]["sk"]["S"]
+        if counted in threads:
+            threads[counted].append(threading.current_thread().name)
+
+    events = get_store()._client._client.meta.events  # type: ignore[attr-defined]
+    events.register("before-parameter-build.dynamodb.UpdateItem", before_update)
+    try:
+        answers = [
+            client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            .choices[0]
+            .message.content
+            for prompt in ("The weather?", "The weather?", "Just once.", "Just once.")
+        ]
+    finally:
+        events.unregister("before-parameter-build.dynamodb.UpdateItem", before_update)
+
+    assert answers[:3] == ["Sunny.", "Sunny.", "Only once."] and answers[3] != "Only once."
+    listed = {
+        item["match"]["contains"]: item["matched"] for item in http.get("/__mock/fixtures", headers=key).json()["data"]
+    }
+    assert listed == {"weather": 2, "once": 2}
+    assert len(threads[f"fixture#{plain_id}"]) == 2
+    assert all(name.startswith("write-behind") for name in threads[f"fixture#{plain_id}"])
+    assert len(threads[f"fixture#{once_id}"]) == 2
+    assert not any(name.startswith("write-behind") for name in threads[f"fixture#{once_id}"])
+
+
+@pytest.mark.parametrize(
+    ("fixture", "decides"),
+    [
+        ({"match": {"contains": "a"}, "response": {"content": "Fixed {{request.model}}."}}, False),
+        ({"match": {"contains": "a", "call": 2}, "response": {"content": "The second."}}, True),
+        ({"match": {"contains": "a"}, "response": {"content": "Up to twice."}, "times": 2}, True),
+        ({"match": {"contains": "a"}, "responses": [{"content": "One."}, {"content": "Two."}]}, True),
+        ({"match": {"contains": "a"}, "response": {"content": "{{mock.text 20}}"}}, True),  # seeded by the count
+    ],
+)
+def test_what_makes_a_fixtures_count_decide_its_answer(fixture: dict[str, Any], decides: bool) -> None:
+    assert fixtures._count_decides(fixture) is decides

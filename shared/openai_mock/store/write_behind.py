@@ -87,6 +87,12 @@ def begin() -> contextvars.Token[Writes | None] | None:
     return _writes.set(Writes())
 
 
+def running() -> bool:
+    """Whether a write given to `soon` now runs behind the request (else it is made at once)."""
+    writes = _writes.get()
+    return writes is not None and not writes.closed
+
+
 def soon(write: Callable[..., object], *arguments: object) -> None:
     """Run `write(*arguments)` behind the request (in the request's context: its tenant clock, say), or at once."""
     writes = _writes.get()
