@@ -1,5 +1,5 @@
-"""Usage written behind the answer on DynamoDB, beside the journal's write, joined before the request ends; a store's
-batches of calls sent at once."""
+"""Writes behind the answer on DynamoDB (usage, a fixture's count whose value decides nothing), beside the journal's
+write and joined before the request ends; a store's batches of calls sent at once."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_a_chat_writes_its_usage_while_it_writes_its_journal_entry(
             meet("usage")
 
     def before_put(params: dict[str, Any], **_: Any) -> None:
-        if params["Key" if "Key" in params else "Item"]["pk"]["S"].endswith("#mock.request"):
+        if params["Item"]["pk"]["S"].endswith("#mock.request"):
             meet("journal")
 
     events = get_store()._client._client.meta.events  # type: ignore[attr-defined]
