@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import openai
 import pytest
 
@@ -13,8 +12,7 @@ from openai_mock.errors import OpenAIError
 from openai_mock.local.server import TemplateRouter
 from openai_mock.store import dynamodb, get_store
 from openai_mock.store.base import ObjectStore
-from openai_mock.store.dynamodb import DynamoDBStore, create_table
-from tests.support.moto_isolation import isolated_mock_aws
+from tests.support.moto_isolation import dynamodb_store
 from tests.support.sdk import asgi_client
 
 
@@ -53,10 +51,7 @@ def test_a_big_body_is_read_whole(store: ObjectStore) -> None:
 
 
 def test_keys_dynamodb_leaves_unprocessed_are_asked_again(aws_credentials: None) -> None:
-    with isolated_mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, "get-many")
-        store = DynamoDBStore("get-many", client)
+    with dynamodb_store("get-many") as (client, store):
         store.create("t", "c", {"id": "a"})
         store.create("t", "c", {"id": "b"})
         batch_get_item, calls = client.batch_get_item, []
@@ -76,10 +71,7 @@ def test_deletes_dynamodb_leaves_unprocessed_are_asked_again(
     aws_credentials: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A trim's BatchWriteItem under throttling: what it left is sent again after a wait; never processed, a 503."""
-    with isolated_mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, "deletes")
-        store = DynamoDBStore("deletes", client)
+    with dynamodb_store("deletes") as (client, store):
         for index in range(5):
             store.create("t", "c", {"id": f"item_{index}"})
         batch_write_item, calls, waits = client.batch_write_item, [], []

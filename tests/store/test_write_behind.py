@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
 from starlette.testclient import TestClient
 
@@ -16,9 +15,8 @@ from openai_mock.control import fixtures
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.organization.usage import recorded
 from openai_mock.store import get_store, write_behind
-from openai_mock.store.dynamodb import DynamoDBStore, create_table
 from openai_mock.web.auth import principal_for_key
-from tests.support.moto_isolation import isolated_mock_aws
+from tests.support.moto_isolation import dynamodb_store
 from tests.support.sdk import asgi_client
 
 WAIT_SECONDS = 10  # only a failing run waits this long
@@ -26,6 +24,15 @@ WAIT_SECONDS = 10  # only a failing run waits this long
 
 def _usage_write(params: dict[str, Any]) -> bool:
     return "organization.usage.counts" in params["Key"]["pk"]["S"]
+
+
+def _met(barrier: threading.Barrier) -> bool:
+    """Whether the calls waiting at the barrier were all under way at once (else it broke after its timeout)."""
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        return False
+    return True
 
 
 def _requests_recorded(key: str) -> int:
@@ -43,20 +50,13 @@ def test_a_chat_writes_its_usage_while_it_writes_its_journal_entry(
     both = threading.Barrier(2, timeout=WAIT_SECONDS)
     met: dict[str, bool] = {}
 
-    def meet(name: str) -> None:
-        try:
-            both.wait()
-            met[name] = True
-        except threading.BrokenBarrierError:
-            met[name] = False
-
     def before_update(params: dict[str, Any], **_: Any) -> None:
         if _usage_write(params):
-            meet("usage")
+            met["usage"] = _met(both)
 
     def before_put(params: dict[str, Any], **_: Any) -> None:
         if params["Item"]["pk"]["S"].endswith("#mock.request"):
-            meet("journal")
+            met["journal"] = _met(both)
 
     events = get_store()._client._client.meta.events  # type: ignore[attr-defined]
     events.register("before-parameter-build.dynamodb.UpdateItem", before_update)
@@ -170,21 +170,14 @@ def test_together_makes_in_its_own_thread_what_no_thread_started() -> None:
 
 def test_dynamodb_sends_a_trims_batches_of_deletes_at_once(aws_credentials: None) -> None:
     """60 items past the newest: three BatchWriteItems, each waiting here for the two others to start."""
-    with isolated_mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, "trim-at-once")
-        store = DynamoDBStore("trim-at-once", client)
+    with dynamodb_store("trim-at-once") as (client, store):
         for index in range(62):
             store.create("t", "mock.request", {"id": f"mockreq_{index:03d}"})
         all_three = threading.Barrier(3, timeout=WAIT_SECONDS)
         met: list[bool] = []
 
         def before_batch(**_: Any) -> None:
-            try:
-                all_three.wait()
-                met.append(True)
-            except threading.BrokenBarrierError:
-                met.append(False)
+            met.append(_met(all_three))
 
         client.meta.events.register("before-parameter-build.dynamodb.BatchWriteItem", before_batch)
         assert store.keep_newest("t", "mock.request", 2) == 60

@@ -14,8 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import boto3
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend
+
+from openai_mock.store.dynamodb import DynamoDBStore, create_table
 
 _ITEM_OPERATIONS = (
     "get_item",
@@ -51,3 +54,12 @@ def isolated_mock_aws() -> Iterator[None]:
         finally:
             for name, operation in originals.items():
                 setattr(DynamoDBBackend, name, operation)
+
+
+@contextmanager
+def dynamodb_store(table: str) -> Iterator[tuple[Any, DynamoDBStore]]:
+    """A DynamoDB store on a fresh table under `isolated_mock_aws`, with its boto3 client (to stub or watch calls)."""
+    with isolated_mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, table)
+        yield client, DynamoDBStore(table, client)
