@@ -111,8 +111,8 @@ def end(token: contextvars.Token[Writes | None] | None) -> None:
     if writes is None:
         return
     writes.closed = True
-    for running in writes.running:
+    for write in writes.running:
         try:
-            running.result()
+            write.result()
         except Exception:
             logger.exception("a write behind the request failed")
