@@ -30,9 +30,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 TABLE = "aws-round-trips"
-KINDS = ["GET /models", "chat", "embeddings", "chat (fixture)", "responses"]
-# Beside the peer mix: a Response (stored, as by default), what today's applications send most.
+KINDS = ["GET /models", "chat", "embeddings", "chat (fixture)", "responses", "responses (conversation)"]
+# Beside the peer mix: a Response (stored, as by default), what today's applications send most, and a turn of a
+# conversation (`conversation`: its items read as context, the turn appended), made in one before the burst.
 RESPONSE = ("POST", "/v1/responses", {"model": "gpt-4o-mini", "input": "What is the capital of France?"})
+CONVERSATION = "{conversation}"
 
 
 def _in_turn(spans: list[tuple[float, float]]) -> int:
@@ -56,7 +58,11 @@ def _process(
     from bench.inprocess import _one, _request
     from bench.peers import KINDS as PEER_MIX
 
-    requests_of = {**PEER_MIX, "responses": RESPONSE}
+    requests_of = {
+        **PEER_MIX,
+        "responses": RESPONSE,
+        "responses (conversation)": ("POST", "/v1/responses", {**RESPONSE[2], "conversation": CONVERSATION}),
+    }
     from openai_mock.generation import tokens
     from openai_mock.local.server import build_app
 
@@ -81,6 +87,12 @@ def _process(
     measured: dict[str, Any] = {}
     for kind in kinds:
         scope, data = _request(*requests_of[kind])
+        if CONVERSATION.encode() in data:
+            made = loop.run_until_complete(_answer(app, *_request("POST", "/v1/conversations", {})))
+            scope, data = _request(*requests_of[kind])
+            data = data.replace(CONVERSATION.encode(), json.loads(made)["id"].encode())
+            scope["headers"] = [(b"content-length", str(len(data)).encode()) if name == b"content-length" else
+                                (name, value) for name, value in scope["headers"]]  # fmt: skip
         for _ in range(20):  # clients made, the tenant's index items written, the journal trimmed once
             loop.run_until_complete(_one(app, scope, data))
         calls.clear()
@@ -100,6 +112,20 @@ def _process(
             "max_ms": round(latencies[-1], 2),  # the request that trims the journal, on the code before
         }
     results.put(measured)
+
+
+async def _answer(app: Any, scope: dict[str, Any], data: bytes) -> bytes:
+    """The body the app answers one request with."""
+    body = bytearray()
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": data, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        body.extend(message.get("body", b""))
+
+    await app(dict(scope), receive, send)
+    return bytes(body)
 
 
 def measure(tree: str, kinds: list[str], requests: int, round_trip_ms: float = 0) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from openai_mock import clock
 from openai_mock.pagination import Order, Page
-from openai_mock.store import write_behind
+from openai_mock.store import read_memo, write_behind
 from openai_mock.store.backend_errors import GuardedClient, backend_unavailable
 from openai_mock.store.base import BlobStore, Change, ConflictError, Counted, CounterItems, Object, Predicate
 
@@ -148,7 +148,10 @@ class DynamoDBStore:
             ConsistentRead=True,
         )
         item = answer.get("Item")
-        return None if item is None or self._expired(item) else item
+        if item is None or self._expired(item):
+            return None
+        read_memo.remember((item["pk"]["S"], object_id), item)
+        return item
 
     def _index(self, tenant: str, collection: str) -> None:
         """Note that the tenant has written to `collection` (before the write: an item is never unindexed).
@@ -194,6 +197,7 @@ class DynamoDBStore:
             if self._is_conditional_failure(error):
                 raise ConflictError(obj["id"]) from error
             raise
+        read_memo.remember((item["pk"]["S"], obj["id"]), item)
         return _copy(item, obj)
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
@@ -214,6 +218,7 @@ class DynamoDBStore:
             answer = self._client.batch_get_item(RequestItems=request)
             for item in answer.get("Responses", {}).get(self._table, []):
                 items[item["pk"]["S"], item["sk"]["S"]] = item
+                read_memo.remember((item["pk"]["S"], item["sk"]["S"]), item)
             request = answer.get("UnprocessedKeys") or {}
             if not request:
                 break
@@ -226,9 +231,14 @@ class DynamoDBStore:
         return found
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
+        key = (_pk(tenant, collection), object_id)
+        remembered = read_memo.recall(key)  # the item as this request read it (store/read_memo.py): no read again
         for attempt in range(_UPDATE_ATTEMPTS):
-            _back_off(attempt)
-            item = self._get_item(tenant, collection, object_id)
+            if attempt == 0 and remembered is not None and not self._expired(remembered):
+                item: dict | None = remembered
+            else:
+                _back_off(max(0, attempt - 1) if remembered is not None else attempt)
+                item = self._get_item(tenant, collection, object_id)
             if item is None:
                 return None
             version = int(item["version"]["N"])
@@ -249,13 +259,16 @@ class DynamoDBStore:
             except Exception as error:
                 self._drop_spilled(new_item)
                 if self._is_conditional_failure(error):
+                    read_memo.forget(key)
                     continue  # someone else wrote first: re-read and re-apply
                 raise
+            read_memo.remember(key, new_item)
             self._drop_spilled(item)  # the version it replaced
             return _copy(new_item, updated)
         raise ConflictError(object_id)
 
     def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
+        read_memo.forget((_pk(tenant, collection), object_id))
         answer = self._client.delete_item(
             TableName=self._table,
             Key={"pk": {"S": _pk(tenant, collection)}, "sk": {"S": object_id}},

@@ -20,7 +20,7 @@ from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
-from openai_mock.store import write_behind
+from openai_mock.store import read_memo, write_behind
 from openai_mock.web import request_reads, spend_guard
 from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
 from openai_mock.web.access import enforce_project_access
@@ -162,7 +162,8 @@ class OpenAIMiddleware:
             app_send = paced = controls_runtime.PacedSend(send_with_headers, receive, controls, settings)
         # Writes no answer depends on (usage records) run beside the answer and the journal entry on DynamoDB; the
         # request waits for them before it ends (store/write_behind.py; a cancelled one leaves them to finish alone).
-        writes = write_behind.begin()
+        # What it reads there is kept for its updates (store/read_memo.py).
+        reads, writes = read_memo.begin(), write_behind.begin()
         try:
             app_receive: Receive | None = receive_limited
             if controls is not None:  # a fixture for this method and path answers in the function's stead
@@ -187,6 +188,7 @@ class OpenAIMiddleware:
                 controls.status = 413 if overflowed else 500
             self._journal(scope, controls, started, settings.journal_size)
         write_behind.end(writes)
+        read_memo.end(reads)
 
     @staticmethod
     def _journal(scope: Scope, controls: controls_runtime.RequestControls, started: float, size: int) -> None:
