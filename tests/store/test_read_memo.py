@@ -1,18 +1,24 @@
 """On DynamoDB an update later in a request starts from the item as the request read it (store/read_memo.py): no
-read again, and no update lost when another writer came in between."""
+read again, and no update lost when another writer came in between. A Response's turn: its conversation read once,
+its append and its own write made at once."""
 
 from __future__ import annotations
 
 import contextvars
+import threading
 from collections.abc import Iterator
 from typing import Any
 
+import openai
 import pytest
 
 from openai_mock.local.server import TemplateRouter
+from openai_mock.resources import conversations, responses
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_store, read_memo
 from openai_mock.store.dynamodb import DynamoDBStore
+from openai_mock.web.auth import principal_for_key
+from tests.support.barrier import WAIT_SECONDS, at_once
 from tests.support.moto_isolation import dynamodb_store
 from tests.support.sdk import asgi_client
 
@@ -110,3 +116,45 @@ def test_a_responses_turn_in_a_conversation_reads_the_conversation_once(
     items = client.conversations.items.list(conversation.id, order="asc").data
     assert [item.type for item in items] == ["message"] * 4
     assert items[2].content[0].text == "Hello?" and items[3].id == answer.output[0].id
+
+
+def test_a_turn_is_appended_while_the_response_is_stored(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    """The conversation's write and the response's are one round trip: each waits here for the other to start."""
+    client = asgi_client(mock_app, api_key="sk-turn-at-once")
+    conversation = client.conversations.create()
+    client.responses.create(model="gpt-4o-mini", input="Warm up.", conversation=conversation.id)
+    both = threading.Barrier(2, timeout=WAIT_SECONDS)
+    met: dict[str, bool] = {}
+
+    def before_put(params: dict[str, Any], **_: Any) -> None:
+        collection = params["Item"]["pk"]["S"].rsplit("#", 1)[-1]
+        if collection in ("conversation", responses.COLLECTION):
+            met[collection] = at_once(both)
+
+    events = get_store()._client._client.meta.events  # type: ignore[attr-defined]
+    events.register("before-parameter-build.dynamodb.PutItem", before_put)
+    try:
+        client.responses.create(model="gpt-4o-mini", input="Hello?", conversation=conversation.id)
+    finally:
+        events.unregister("before-parameter-build.dynamodb.PutItem", before_put)
+    assert met == {"conversation": True, responses.COLLECTION: True}
+
+
+def test_a_turn_its_conversation_refuses_leaves_no_response(
+    moto_persistence: None, mock_app: TemplateRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The conversation deleted while the turn was answered: the 404, and the response stored beside the refused
+    append taken back (the appends came first before, and a refused one stored nothing)."""
+    client = asgi_client(mock_app, api_key="sk-turn-refused")
+    conversation = client.conversations.create()
+    tenant = principal_for_key("sk-turn-refused").tenant
+    append = conversations.append
+
+    def deleted_meanwhile(*arguments: Any) -> None:
+        get_store().delete(tenant, conversations.COLLECTION, conversation.id)
+        append(*arguments)
+
+    monkeypatch.setattr(conversations, "append", deleted_meanwhile)
+    with pytest.raises(openai.NotFoundError, match=conversation.id):
+        client.responses.create(model="gpt-4o-mini", input="Hello?", conversation=conversation.id)
+    assert get_store().list(tenant, responses.COLLECTION).items == []

@@ -16,23 +16,13 @@ from openai_mock.local.server import TemplateRouter
 from openai_mock.resources.organization.usage import recorded
 from openai_mock.store import get_store, write_behind
 from openai_mock.web.auth import principal_for_key
+from tests.support.barrier import WAIT_SECONDS, at_once
 from tests.support.moto_isolation import dynamodb_store
 from tests.support.sdk import asgi_client
-
-WAIT_SECONDS = 10  # only a failing run waits this long
 
 
 def _usage_write(params: dict[str, Any]) -> bool:
     return "organization.usage.counts" in params["Key"]["pk"]["S"]
-
-
-def _met(barrier: threading.Barrier) -> bool:
-    """Whether the calls waiting at the barrier were all under way at once (else it broke after its timeout)."""
-    try:
-        barrier.wait()
-    except threading.BrokenBarrierError:
-        return False
-    return True
 
 
 def _requests_recorded(key: str) -> int:
@@ -52,11 +42,11 @@ def test_a_chat_writes_its_usage_while_it_writes_its_journal_entry(
 
     def before_update(params: dict[str, Any], **_: Any) -> None:
         if _usage_write(params):
-            met["usage"] = _met(both)
+            met["usage"] = at_once(both)
 
     def before_put(params: dict[str, Any], **_: Any) -> None:
         if params["Item"]["pk"]["S"].endswith("#mock.request"):
-            met["journal"] = _met(both)
+            met["journal"] = at_once(both)
 
     events = get_store()._client._client.meta.events  # type: ignore[attr-defined]
     events.register("before-parameter-build.dynamodb.UpdateItem", before_update)
@@ -177,7 +167,7 @@ def test_dynamodb_sends_a_trims_batches_of_deletes_at_once(aws_credentials: None
         met: list[bool] = []
 
         def before_batch(**_: Any) -> None:
-            met.append(_met(all_three))
+            met.append(at_once(all_three))
 
         client.meta.events.register("before-parameter-build.dynamodb.BatchWriteItem", before_batch)
         assert store.keep_newest("t", "mock.request", 2) == 60

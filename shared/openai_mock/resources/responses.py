@@ -5,7 +5,8 @@ hosted tools, conversation state (`store`, `previous_response_id`), retrieval, d
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import ConfigDict
@@ -32,7 +33,7 @@ from openai_mock.schema_checks import (
     strict_schema_problem,
     unresolved_reference,
 )
-from openai_mock.store import get_store
+from openai_mock.store import get_store, write_behind
 
 COLLECTION = "response"
 INCLUDABLE = conversations.INCLUDABLE  # the spec's IncludeEnum
@@ -805,18 +806,48 @@ def _auto_compaction(
 def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
     """Store an admitted response (`store`), then hand it back as JSON or as its typed event stream."""
     response = generated.response
-    if generated.conversation_id is not None:
-        conversations.append(tenant, generated.conversation_id, [*generated.items, *response["output"]])
-    if response["store"]:
-        # generated.conversation = history + input + output: only the history is new (no input stored twice).
-        history = generated.conversation[: len(generated.conversation) - len(generated.items) - len(response["output"])]
-        get_store().create(tenant, COLLECTION, {**response, "_input": generated.items, "_history": history})
-        if response.get("background"):  # its webhook fires when it finishes, read or not (docs/webhooks.md)
-            webhooks.watch(tenant, "response", response["id"], at=_finishes_at(response))
+    _keep(tenant, generated)
+    if response["store"] and response.get("background"):  # its webhook fires when it finishes (docs/webhooks.md)
+        webhooks.watch(tenant, "response", response["id"], at=_finishes_at(response))
     include = body.include or []
     if body.stream:
         return _event_stream(response, include, obfuscate=_obfuscated(body.stream_options))
     return builder.present(_as_of(response, clock.now_seconds()), include)
+
+
+def _keep(tenant: str, generated: Generated) -> None:
+    """Append the turn to its conversation, then store the response (`store`). On DynamoDB the two writes are made
+    at once, one round trip (store/write_behind.together); a turn its conversation refused (deleted meanwhile) then
+    takes back the response stored beside it: either way, a refused turn leaves no response."""
+    response = generated.response
+    refused: list[Exception] = []
+    writes: list[Callable[[], object]] = []
+    if generated.conversation_id is not None:
+        turn = [*generated.items, *response["output"]]
+        writes.append(functools.partial(_append_turn, tenant, generated.conversation_id, turn, refused))
+    if response["store"]:
+        # generated.conversation = history + input + output: only the history is new (no input stored twice).
+        history = generated.conversation[: len(generated.conversation) - len(generated.items) - len(response["output"])]
+        record = {**response, "_input": generated.items, "_history": history}
+        writes.append(functools.partial(get_store().create, tenant, COLLECTION, record))
+    if len(writes) < 2 or not write_behind.running():
+        for write in writes:
+            write()
+        return
+    try:
+        write_behind.together(writes)
+    except Exception:
+        if refused:
+            get_store().delete(tenant, COLLECTION, response["id"])
+        raise
+
+
+def _append_turn(tenant: str, conversation_id: str, turn: list[dict[str, Any]], refused: list[Exception]) -> None:
+    try:
+        conversations.append(tenant, conversation_id, turn)
+    except Exception as error:
+        refused.append(error)
+        raise
 
 
 def _obfuscated(stream_options: Mapping[str, Any] | None) -> bool:
