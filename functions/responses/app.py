@@ -24,7 +24,7 @@ async def create_response(request: Request) -> Response:
     body = retention.honour_store(request, await json_body(request, responses.CreateResponseRequest))
     tenant = tenant_of(request)
     generated = responses.generate(body, tenant, request.headers)
-    ratelimits.record_token_usage(request, tenant, generated.response["model"], generated.response)
+    responses.admit(request, tenant, generated)  # its rate limit (a 429), then kept
     return respond(responses.deliver(body, tenant, generated))
 
 

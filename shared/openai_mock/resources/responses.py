@@ -6,10 +6,11 @@ hosted tools, conversation state (`store`, `previous_response_id`), retrieval, d
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import ConfigDict
+from starlette.requests import Request
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
@@ -22,7 +23,7 @@ from openai_mock.generation import responses as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import conversations, models, response_shell
+from openai_mock.resources import conversations, models, ratelimits, response_shell
 from openai_mock.resources.models import serving_spec
 from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
@@ -803,51 +804,45 @@ def _auto_compaction(
     return builder.compaction_item(ids.new_id("compaction"), builder.compaction_summary_of(turn.history))
 
 
-def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
-    """Store an admitted response (`store`), then hand it back as JSON or as its typed event stream."""
+def admit(request: Request, tenant: str, generated: Generated) -> None:
+    """Count the response against its rate limit (`ratelimits.record_token_usage`: the 429 past it), then keep it:
+    its turn appended to its conversation, the response stored (`store`). On DynamoDB the count and the store are
+    one round trip (`write_behind.together`), and what a refused request stored beside its count (a 429, or a turn
+    its conversation refused: deleted meanwhile) is taken back: a refused request leaves no response."""
     response = generated.response
-    _keep(tenant, generated)
+    count = functools.partial(ratelimits.record_token_usage, request, tenant, response["model"], response)
+    at_once = response["store"] and write_behind.running()
+    try:
+        if at_once:
+            write_behind.together([count, functools.partial(_store, tenant, generated)])
+        else:
+            count()
+        if generated.conversation_id is not None:
+            conversations.append(tenant, generated.conversation_id, [*generated.items, *response["output"]])
+        if response["store"] and not at_once:
+            _store(tenant, generated)
+    except Exception:
+        if at_once:
+            get_store().delete(tenant, COLLECTION, response["id"])
+        raise
+
+
+def _store(tenant: str, generated: Generated) -> None:
+    response = generated.response
+    # generated.conversation = history + input + output: only the history is new (no input stored twice).
+    history = generated.conversation[: len(generated.conversation) - len(generated.items) - len(response["output"])]
+    get_store().create(tenant, COLLECTION, {**response, "_input": generated.items, "_history": history})
+
+
+def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
+    """Hand an admitted response back as JSON or as its typed event stream."""
+    response = generated.response
     if response["store"] and response.get("background"):  # its webhook fires when it finishes (docs/webhooks.md)
         webhooks.watch(tenant, "response", response["id"], at=_finishes_at(response))
     include = body.include or []
     if body.stream:
         return _event_stream(response, include, obfuscate=_obfuscated(body.stream_options))
     return builder.present(_as_of(response, clock.now_seconds()), include)
-
-
-def _keep(tenant: str, generated: Generated) -> None:
-    """Append the turn to its conversation, then store the response (`store`). On DynamoDB the two writes are made
-    at once, one round trip (store/write_behind.together); a turn its conversation refused (deleted meanwhile) then
-    takes back the response stored beside it: either way, a refused turn leaves no response."""
-    response = generated.response
-    refused: list[Exception] = []
-    writes: list[Callable[[], object]] = []
-    if generated.conversation_id is not None:
-        turn = [*generated.items, *response["output"]]
-        writes.append(functools.partial(_append_turn, tenant, generated.conversation_id, turn, refused))
-    if response["store"]:
-        # generated.conversation = history + input + output: only the history is new (no input stored twice).
-        history = generated.conversation[: len(generated.conversation) - len(generated.items) - len(response["output"])]
-        record = {**response, "_input": generated.items, "_history": history}
-        writes.append(functools.partial(get_store().create, tenant, COLLECTION, record))
-    if len(writes) < 2 or not write_behind.running():
-        for write in writes:
-            write()
-        return
-    try:
-        write_behind.together(writes)
-    except Exception:
-        if refused:
-            get_store().delete(tenant, COLLECTION, response["id"])
-        raise
-
-
-def _append_turn(tenant: str, conversation_id: str, turn: list[dict[str, Any]], refused: list[Exception]) -> None:
-    try:
-        conversations.append(tenant, conversation_id, turn)
-    except Exception as error:
-        refused.append(error)
-        raise
 
 
 def _obfuscated(stream_options: Mapping[str, Any] | None) -> bool:
