@@ -30,9 +30,18 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 TABLE = "aws-round-trips"
-KINDS = ["GET /models", "chat", "embeddings", "chat (fixture)", "responses", "responses (conversation)"]
-# Beside the peer mix: a Response (stored, as by default), what today's applications send most, and a turn of a
-# conversation (`conversation`: its items read as context, the turn appended), made in one before the burst.
+KINDS = [
+    "GET /models",
+    "chat",
+    "embeddings",
+    "chat (fixture)",
+    "chat (stored)",
+    "responses",
+    "responses (conversation)",
+]
+# Beside the peer mix: a chat with `store: true`, a Response (stored, as by default), what today's applications send
+# most, and a turn of a conversation (`conversation`: its items read as context, the turn appended), made in one
+# before the burst.
 RESPONSE = ("POST", "/v1/responses", {"model": "gpt-4o-mini", "input": "What is the capital of France?"})
 CONVERSATION = "{conversation}"
 
@@ -60,6 +69,7 @@ def _process(
 
     requests_of = {
         **PEER_MIX,
+        "chat (stored)": ("POST", "/v1/chat/completions", {**PEER_MIX["chat"][2], "store": True}),
         "responses": RESPONSE,
         "responses (conversation)": ("POST", "/v1/responses", {**RESPONSE[2], "conversation": CONVERSATION}),
     }

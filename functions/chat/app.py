@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources import chat, ratelimits
+from openai_mock.resources import chat
 from openai_mock.resources.organization import retention
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
@@ -23,7 +23,7 @@ async def create_chat_completion(request: Request) -> Response:
     body = retention.honour_store(request, await json_body(request, chat.ChatCompletionRequest))
     tenant = tenant_of(request)
     generated = chat.generate(body, tenant, request.headers)
-    ratelimits.record_token_usage(request, tenant, body.model, generated.completion)
+    chat.admit(request, body, tenant, generated)  # its rate limit (a 429), its messages kept when stored
     return respond(chat.deliver(body, tenant, generated))
 
 

@@ -1,24 +1,18 @@
 """On DynamoDB an update later in a request starts from the item as the request read it (store/read_memo.py): no
-read again, and no update lost when another writer came in between. A Response: its conversation read once, its
-rate limit's count and its own write made at once, and a refused one not kept."""
+read again, and no update lost when another writer came in between."""
 
 from __future__ import annotations
 
 import contextvars
-import threading
 from collections.abc import Iterator
 from typing import Any
 
-import openai
 import pytest
 
 from openai_mock.local.server import TemplateRouter
-from openai_mock.resources import conversations, responses
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_store, read_memo
 from openai_mock.store.dynamodb import DynamoDBStore
-from openai_mock.web.auth import principal_for_key
-from tests.support.barrier import WAIT_SECONDS, at_once
 from tests.support.moto_isolation import dynamodb_store
 from tests.support.sdk import asgi_client
 
@@ -116,62 +110,3 @@ def test_a_responses_turn_in_a_conversation_reads_the_conversation_once(
     items = client.conversations.items.list(conversation.id, order="asc").data
     assert [item.type for item in items] == ["message"] * 4
     assert items[2].content[0].text == "Hello?" and items[3].id == answer.output[0].id
-
-
-def test_a_response_is_stored_while_its_rate_limit_counts_it(moto_persistence: None, mock_app: TemplateRouter) -> None:
-    """The rate limit's UpdateItem and the response's PutItem are one round trip: each waits here for the other."""
-    client = asgi_client(mock_app, api_key="sk-admit-at-once")
-    client.responses.create(model="gpt-4o-mini", input="Warm up.")
-    both = threading.Barrier(2, timeout=WAIT_SECONDS)
-    met: dict[str, bool] = {}
-
-    def before_update(params: dict[str, Any], **_: Any) -> None:
-        if params["Key"]["sk"]["S"].startswith("ratelimit#"):
-            met["rate limit"] = at_once(both)
-
-    def before_put(params: dict[str, Any], **_: Any) -> None:
-        if params["Item"]["pk"]["S"].endswith(f"#{responses.COLLECTION}"):
-            met["response"] = at_once(both)
-
-    events = get_store()._client._client.meta.events  # type: ignore[attr-defined]
-    events.register("before-parameter-build.dynamodb.UpdateItem", before_update)
-    events.register("before-parameter-build.dynamodb.PutItem", before_put)
-    try:
-        answer = client.responses.create(model="gpt-4o-mini", input="Hello?")
-    finally:
-        events.unregister("before-parameter-build.dynamodb.UpdateItem", before_update)
-        events.unregister("before-parameter-build.dynamodb.PutItem", before_put)
-    assert met == {"rate limit": True, "response": True}
-    assert client.responses.retrieve(answer.id).output_text == answer.output_text
-
-
-def test_a_response_past_its_rate_limit_is_not_kept(moto_persistence: None, mock_app: TemplateRouter) -> None:
-    """Stored beside its count, a refused response is taken back: the 429, and nothing stored."""
-    client = asgi_client(mock_app, api_key="sk-admit-refused")
-    tenant = principal_for_key("sk-admit-refused").tenant
-    client.post("/../__mock/quotas", cast_to=object, body={"requests_per_minute": 1})
-    client.responses.create(model="gpt-4o-mini", input="The one request of this minute.")
-    with pytest.raises(openai.RateLimitError, match="requests per min"):
-        client.with_options(max_retries=0).responses.create(model="gpt-4o-mini", input="One too many.")
-    kept = get_store().list(tenant, responses.COLLECTION).items
-    assert [response["_input"][0]["content"][0]["text"] for response in kept] == ["The one request of this minute."]
-
-
-def test_a_turn_its_conversation_refuses_leaves_no_response(
-    moto_persistence: None, mock_app: TemplateRouter, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The conversation deleted while the turn was answered: the 404, and the response stored beside its count
-    taken back (made in turn, the append came before the store, and a refused one stored nothing)."""
-    client = asgi_client(mock_app, api_key="sk-turn-refused")
-    conversation = client.conversations.create()
-    tenant = principal_for_key("sk-turn-refused").tenant
-    append = conversations.append
-
-    def deleted_meanwhile(*arguments: Any) -> None:
-        get_store().delete(tenant, conversations.COLLECTION, conversation.id)
-        append(*arguments)
-
-    monkeypatch.setattr(conversations, "append", deleted_meanwhile)
-    with pytest.raises(openai.NotFoundError, match=conversation.id):
-        client.responses.create(model="gpt-4o-mini", input="Hello?", conversation=conversation.id)
-    assert get_store().list(tenant, responses.COLLECTION).items == []

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import struct
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict
+from starlette.requests import Request
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range, stop_sequences
@@ -18,7 +20,7 @@ from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.fields import Decimal, Integer, RequestModel
 from openai_mock.generation import chat as builder
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import models
+from openai_mock.resources import models, ratelimits
 from openai_mock.resources.models import chat_model_spec
 from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
@@ -580,9 +582,21 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     return Generated(completion, request, spoken, content_tokens)
 
 
+def admit(request: Request, body: ChatCompletionRequest, tenant: str, generated: Generated) -> None:
+    """Count the completion against its rate limit (the 429 past it); a `store: true` one's messages are stored
+    meanwhile, one round trip on DynamoDB (`ratelimits.count_while_keeping`), and taken back when it is refused."""
+    completion = generated.completion
+    if not body.store:
+        ratelimits.record_token_usage(request, tenant, body.model, completion)
+        return
+    keep = functools.partial(_store_messages, tenant, completion, generated.request)
+    take_back = functools.partial(get_store().delete, tenant, MESSAGES_COLLECTION, completion["id"])
+    ratelimits.count_while_keeping(request, tenant, body.model, completion, keep, take_back)
+
+
 def deliver(body: ChatCompletionRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
-    """Keep what an admitted completion leaves behind (spoken answers; the completion when `store: true`), then
-    hand it back as JSON or as its chunk stream. The route accounts for it first: a 429 stores nothing."""
+    """Keep what an admitted completion leaves behind (spoken answers; the completion when `store: true`, its
+    messages kept by `admit`), then hand it back as JSON or as its chunk stream."""
     completion, request, spoken, content_tokens = generated
     for answer in spoken:  # kept (without the bytes) so a follow-up may send {"audio": {"id": …}} back
         get_store().create(
@@ -596,7 +610,7 @@ def deliver(body: ChatCompletionRequest, tenant: str, generated: Generated) -> d
             },
         )
     if body.store:
-        store_completion(tenant, completion, request)
+        _store_completion_only(tenant, completion, request)
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
         return builder.stream_events(completion, include_usage, content_tokens)
@@ -626,14 +640,18 @@ def _stored_messages(completion_id: str, messages: list[dict[str, Any]]) -> list
 
 def store_completion(tenant: str, completion: dict[str, Any], request: dict[str, Any]) -> None:
     """Keep a `store: true` completion and its messages (listed, retrieved, updated, deleted later)."""
-    store = get_store()
-    # Messages first: a listed completion always has its messages.
-    store.create(
-        tenant,
-        MESSAGES_COLLECTION,
-        {"id": completion["id"], "data": _stored_messages(completion["id"], request["messages"])},
-    )
-    store.create(tenant, COLLECTION, {**_without_audio_bytes(completion), "metadata": request.get("metadata") or {}})
+    _store_messages(tenant, completion, request)  # first: a listed completion always has its messages
+    _store_completion_only(tenant, completion, request)
+
+
+def _store_messages(tenant: str, completion: dict[str, Any], request: dict[str, Any]) -> None:
+    data = _stored_messages(completion["id"], request["messages"])
+    get_store().create(tenant, MESSAGES_COLLECTION, {"id": completion["id"], "data": data})
+
+
+def _store_completion_only(tenant: str, completion: dict[str, Any], request: dict[str, Any]) -> None:
+    stored = {**_without_audio_bytes(completion), "metadata": request.get("metadata") or {}}
+    get_store().create(tenant, COLLECTION, stored)
 
 
 def _without_audio_bytes(completion: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,8 @@ once a quota is spent. Quotas come from settings, or per tenant from the mock co
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -146,6 +148,29 @@ def record_token_usage(request: Request, tenant: str, requested_model: str, answ
     spend_state = state.get(SPEND_STATE_KEY, spend.MISSING)
     for recorded in tool_call_usage(principal, answer):  # hosted tools a response called: billed per call
         spend.track(tenant, recorded, spend_state)
+
+
+def count_while_keeping(
+    request: Request,
+    tenant: str,
+    requested_model: str,
+    answer: dict[str, Any],
+    keep: Callable[[], object],
+    take_back: Callable[[], object],
+) -> None:
+    """`record_token_usage`, and `keep` (the answer's first write to the store). On DynamoDB the two are one round
+    trip (`write_behind.together`), and a refused count (the 429) takes back what was kept: a refused request
+    leaves nothing, as when the count came first (elsewhere, where a call is in-process)."""
+    if not write_behind.running():
+        record_token_usage(request, tenant, requested_model, answer)
+        keep()
+        return
+    count: Callable[[], object] = functools.partial(record_token_usage, request, tenant, requested_model, answer)
+    try:
+        write_behind.together([count, keep])
+    except Exception:
+        take_back()
+        raise
 
 
 def reset(tenant: str | None = None) -> None:

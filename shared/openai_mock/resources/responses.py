@@ -34,7 +34,7 @@ from openai_mock.schema_checks import (
     strict_schema_problem,
     unresolved_reference,
 )
-from openai_mock.store import get_store, write_behind
+from openai_mock.store import get_store
 
 COLLECTION = "response"
 INCLUDABLE = conversations.INCLUDABLE  # the spec's IncludeEnum
@@ -805,26 +805,28 @@ def _auto_compaction(
 
 
 def admit(request: Request, tenant: str, generated: Generated) -> None:
-    """Count the response against its rate limit (`ratelimits.record_token_usage`: the 429 past it), then keep it:
-    its turn appended to its conversation, the response stored (`store`). On DynamoDB the count and the store are
-    one round trip (`write_behind.together`), and what a refused request stored beside its count (a 429, or a turn
-    its conversation refused: deleted meanwhile) is taken back: a refused request leaves no response."""
+    """Count the response against its rate limit (the 429 past it) and store it (`store`): one round trip on
+    DynamoDB (`ratelimits.count_while_keeping`); then append its turn to its conversation. What a refused request
+    stored (a 429, or a turn its conversation refused: deleted meanwhile) is taken back: it leaves no response."""
     response = generated.response
-    count = functools.partial(ratelimits.record_token_usage, request, tenant, response["model"], response)
-    at_once = response["store"] and write_behind.running()
+    if not response["store"]:
+        ratelimits.record_token_usage(request, tenant, response["model"], response)
+        _append_turn(tenant, generated)
+        return
+    take_back = functools.partial(get_store().delete, tenant, COLLECTION, response["id"])
+    keep = functools.partial(_store, tenant, generated)
+    ratelimits.count_while_keeping(request, tenant, response["model"], response, keep, take_back)
     try:
-        if at_once:
-            write_behind.together([count, functools.partial(_store, tenant, generated)])
-        else:
-            count()
-        if generated.conversation_id is not None:
-            conversations.append(tenant, generated.conversation_id, [*generated.items, *response["output"]])
-        if response["store"] and not at_once:
-            _store(tenant, generated)
+        _append_turn(tenant, generated)
     except Exception:
-        if at_once:
-            get_store().delete(tenant, COLLECTION, response["id"])
+        take_back()
         raise
+
+
+def _append_turn(tenant: str, generated: Generated) -> None:
+    if generated.conversation_id is not None:
+        turn = [*generated.items, *generated.response["output"]]
+        conversations.append(tenant, generated.conversation_id, turn)
 
 
 def _store(tenant: str, generated: Generated) -> None:
