@@ -59,8 +59,8 @@ async def delete_file(file_id: str, request: Request) -> JSONObject:
 @router.get("/{file_id}/content", operation_id="downloadFile")
 async def file_content(file_id: str, request: Request) -> Response:
     tenant = tenant_of(request)
-    data = files.read_file_bytes(tenant, file_id)
-    filename = quote(files.get_file(tenant, file_id)["filename"])
+    file = files.get_file(tenant, file_id)
+    data, filename = files.file_bytes(tenant, file), quote(file["filename"])
     return Response(
         data,
         media_type="application/octet-stream",

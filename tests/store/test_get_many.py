@@ -138,3 +138,49 @@ def test_a_runs_poll_reads_its_thread_and_run_in_one_batch(moto_persistence: Non
         client.beta.threads.runs.retrieve(run.id, thread_id="thread_none")
     with pytest.raises(openai.NotFoundError, match="No run found"):
         client.beta.threads.runs.retrieve("run_none", thread_id=thread.id)
+
+
+def test_a_vector_store_file_is_read_with_its_store_in_one_batch(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    """Retrieving (or polling) a vector store's file read the store, then the file."""
+    client = asgi_client(mock_app, api_key="sk-vs-file-batch")
+    file = client.files.create(
+        file=("notes.txt", b"The mock reads a vector store's file in one batch."), purpose="assistants"
+    )
+    store = client.vector_stores.create(name="notes")
+    client.vector_stores.files.create(vector_store_id=store.id, file_id=file.id)
+    client.vector_stores.files.retrieve(file.id, vector_store_id=store.id)
+    calls = _watch_dynamodb()
+
+    polled = client.vector_stores.files.retrieve(file.id, vector_store_id=store.id)
+
+    assert polled.id == file.id and polled.vector_store_id == store.id
+    assert sorted(calls) == ["BatchGetItem", "BatchGetItem", "PutItem"]  # + the request's first reads, its journal
+    with pytest.raises(openai.NotFoundError, match="No vector store found"):
+        client.vector_stores.files.retrieve(file.id, vector_store_id="vs_none")
+    with pytest.raises(openai.NotFoundError, match="No file found with id 'file-none'"):
+        client.vector_stores.files.retrieve("file-none", vector_store_id=store.id)
+
+
+def test_a_files_content_reads_its_record_once(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    """The download read the File object twice: for its bytes' check, then for its filename."""
+    client = asgi_client(mock_app, api_key="sk-file-content")
+    file = client.files.create(file=("notes.txt", b"Read once, sent whole."), purpose="assistants")
+    client.files.content(file.id)
+    calls = _watch_dynamodb()
+
+    content = client.files.content(file.id)
+
+    assert content.read() == b"Read once, sent whole."
+    assert "notes.txt" in content.response.headers["content-disposition"]
+    assert sorted(calls) == ["BatchGetItem", "GetItem", "PutItem"]  # + the request's first reads, its journal
+    with pytest.raises(openai.NotFoundError, match="No such File object: file-none"):
+        client.files.content("file-none")
+
+
+def _watch_dynamodb() -> list[str]:
+    calls: list[str] = []
+    dynamodb = get_store()._client._client  # type: ignore[attr-defined]
+    dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+    return calls

@@ -94,7 +94,7 @@ def _input_lines(tenant: str, file_id: str, endpoint: str) -> list[dict[str, Any
             "invalid_file_purpose",
         )
     lines: list[dict[str, Any]] = []
-    text = files.read_file_bytes(tenant, file_id, "input_file_id").decode("utf-8", errors="replace")
+    text = files.file_bytes(tenant, found, "input_file_id").decode("utf-8", errors="replace")
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue

@@ -249,7 +249,7 @@ def _copied_files(tenant: str, file_ids: Sequence[str], param: str) -> list[tupl
     for index, file_id in enumerate(file_ids):
         where = f"{param}[{index}]"
         found = files.get_file(tenant, file_id, where)
-        copies.append((found["filename"], files.read_file_bytes(tenant, file_id, where)))
+        copies.append((found["filename"], files.file_bytes(tenant, found, where)))
     return copies
 
 
@@ -385,8 +385,8 @@ def create_file(
         from openai_mock.resources import files
 
         assert file_id is not None
-        filename = files.get_file(tenant, file_id, "file_id")["filename"]
-        data = files.read_file_bytes(tenant, file_id, "file_id")
+        found = files.get_file(tenant, file_id, "file_id")
+        filename, data = found["filename"], files.file_bytes(tenant, found, "file_id")
     record = _touch(tenant, container_id)
     return _store_file(tenant, record["id"], filename, data, "user")
 

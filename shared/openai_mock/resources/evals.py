@@ -369,10 +369,11 @@ def _jsonl_rows(tenant: str, source: Mapping[str, Any], param: str) -> list[tupl
     file_id = source.get("id")
     if not isinstance(file_id, str):
         raise _bad(f"Missing required parameter: '{param}.id'.", f"{param}.id", "missing_required_parameter")
-    if files.find_file(tenant, file_id) is None:
+    found = files.find_file(tenant, file_id)
+    if found is None:
         raise _bad(f"Invalid '{param}.id': no such File object: {file_id}.", f"{param}.id", "invalid_file")
     rows = []
-    for number, raw in enumerate(files.read_file_bytes(tenant, file_id, f"{param}.id").decode().splitlines(), 1):
+    for number, raw in enumerate(files.file_bytes(tenant, found, f"{param}.id").decode().splitlines(), 1):
         if not raw.strip():
             continue
         try:

@@ -6,6 +6,7 @@ assistants output) and to read their inputs:
     create_file(tenant, "output.jsonl", "batch_output", data)  -> File object (dict)
     get_file(tenant, file_id)                                   -> File object, or 404 "No such File object: …"
     read_file_bytes(tenant, file_id)                            -> the exact bytes stored
+    file_bytes(tenant, file)                                    -> the same, for a File object already read
 """
 
 from __future__ import annotations
@@ -285,10 +286,14 @@ def get_file(tenant: str, file_id: str, param: str | None = "id") -> Object:
 
 def read_file_bytes(tenant: str, file_id: str, param: str | None = "id") -> bytes:
     """The exact bytes of a file (404 like get_file)."""
-    get_file(tenant, file_id, param)
-    data = get_blobs().get(tenant, _blob_key(file_id))
+    return file_bytes(tenant, get_file(tenant, file_id, param), param)
+
+
+def file_bytes(tenant: str, file: Object, param: str | None = "id") -> bytes:
+    """The exact bytes of a File object already read (its record is not read again: a round trip on AWS)."""
+    data = get_blobs().get(tenant, _blob_key(file["id"]))
     if data is None:
-        raise not_found("File", file_id, param)
+        raise not_found("File", file["id"], param)
     return data
 
 

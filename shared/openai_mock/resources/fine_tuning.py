@@ -318,7 +318,7 @@ def _dataset(tenant: str, file_id: str, param: str, kind: str, spec: models.Mode
         )
     key, name = _expected_format(kind, spec)
     examples = tokens = 0
-    for number, raw in enumerate(files.read_file_bytes(tenant, file_id, param).decode().splitlines(), start=1):
+    for number, raw in enumerate(files.file_bytes(tenant, found, param).decode().splitlines(), start=1):
         if not raw.strip():
             continue
         line = json.loads(raw)  # the Files API only stores valid JSONL for purpose fine-tune

@@ -32,8 +32,11 @@ STATUSES = tally.STATUSES
 
 
 def get_file_record(tenant: str, vector_store_id: str, file_id: str) -> Object:
-    get_record(tenant, vector_store_id)
-    record = get_store().get(tenant, files_collection(vector_store_id), file_id)
+    """The file's record, read with its vector store's in one batch (one round trip on AWS): a 404 for either."""
+    keys = [(COLLECTION, vector_store_id), (files_collection(vector_store_id), file_id)]
+    vector_store, record = get_store().get_many(tenant, keys)
+    if vector_store is None:
+        raise store_not_found(vector_store_id)
     if record is None:
         raise OpenAIError(
             404, f"No file found with id '{file_id}' in vector store '{vector_store_id}'.", param="file_id"
@@ -56,7 +59,7 @@ class _Prepared(NamedTuple):
 
 def _prepare(tenant: str, file_id: str, strategy: tuple[int, int], param: str) -> _Prepared:
     file = files.get_file(tenant, file_id, param)
-    data = files.read_file_bytes(tenant, file_id, param)
+    data = files.file_bytes(tenant, file, param)
     try:
         text = chunking.extract_text(file["filename"], data)
     except chunking.ProcessingError as failure:
