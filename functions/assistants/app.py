@@ -176,5 +176,13 @@ async def retrieve_run_step(
     return JSONObject(runs.get_step(tenant_of(request), thread_id, run_id, step_id, include))
 
 
-app = create_app(assistants_router, threads_router, title="openai-mock assistants")
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+_THREAD = [(records.THREADS, "thread_id")]
+PATH_OBJECTS = {
+    "/v1/assistants/{assistant_id}": [(assistants.ASSISTANTS, "assistant_id")],
+    "/v1/threads/{thread_id}": _THREAD,
+    "/v1/threads/{thread_id}/messages": _THREAD,
+    "/v1/threads/{thread_id}/runs/{run_id}": [*_THREAD, (runs.runs_collection("{thread_id}"), "run_id")],
+}
+app = create_app(assistants_router, threads_router, title="openai-mock assistants", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

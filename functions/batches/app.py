@@ -39,5 +39,8 @@ def cancel_batch(batch_id: str, request: Request) -> JSONObject:
     return JSONObject(batches.cancel_batch(tenant_of(request), batch_id))
 
 
-app = create_app(router, title="openai-mock batches")
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+_BATCH = [(batches.COLLECTION, "batch_id")]
+PATH_OBJECTS = {"/v1/batches/{batch_id}": _BATCH, "/v1/batches/{batch_id}/cancel": _BATCH}
+app = create_app(router, title="openai-mock batches", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

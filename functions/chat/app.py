@@ -62,5 +62,10 @@ async def list_chat_completion_messages(
     return JSONObject(chat.list_messages(tenant_of(request), completion_id, params))
 
 
-app = create_app(router, title="openai-mock chat")
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+PATH_OBJECTS = {
+    "/v1/chat/completions/{completion_id}": [(chat.COLLECTION, "completion_id")],
+    "/v1/chat/completions/{completion_id}/messages": [(chat.MESSAGES_COLLECTION, "completion_id")],
+}
+app = create_app(router, title="openai-mock chat", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

@@ -66,5 +66,12 @@ async def delete_conversation_item(conversation_id: str, item_id: str, request: 
     return JSONObject(conversations.delete_item(tenant_of(request), conversation_id, item_id))
 
 
-app = create_app(router, title="openai-mock conversations")
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+_CONVERSATION = [(conversations.COLLECTION, "conversation_id")]
+PATH_OBJECTS = {
+    "/v1/conversations/{conversation_id}": _CONVERSATION,
+    "/v1/conversations/{conversation_id}/items": _CONVERSATION,
+    "/v1/conversations/{conversation_id}/items/{item_id}": _CONVERSATION,
+}
+app = create_app(router, title="openai-mock conversations", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

@@ -98,5 +98,12 @@ async def retrieve_eval_run_output_item(eval_id: str, run_id: str, output_item_i
     return JSONObject(evals.retrieve_output_item(tenant_of(request), eval_id, run_id, output_item_id))
 
 
-app = create_app(router, title="openai-mock evals")
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+_RUN = [(evals.COLLECTION, "eval_id"), (evals.RUNS + "/{eval_id}", "run_id")]
+PATH_OBJECTS = {
+    "/v1/evals/{eval_id}": [(evals.COLLECTION, "eval_id")],
+    "/v1/evals/{eval_id}/runs/{run_id}": _RUN,
+    "/v1/evals/{eval_id}/runs/{run_id}/cancel": _RUN,
+}
+app = create_app(router, title="openai-mock evals", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

@@ -135,5 +135,11 @@ async def validate_grader(request: Request) -> JSONObject:
     return JSONObject(graders.validate_grader(tenant_of(request), body))
 
 
-app = create_app(router, title="openai-mock fine-tuning")
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+_JOB = [(fine_tuning.COLLECTION, "fine_tuning_job_id")]
+PATH_OBJECTS = {
+    "/v1/fine_tuning/jobs/{fine_tuning_job_id}": _JOB,
+    "/v1/fine_tuning/jobs/{fine_tuning_job_id}/{action}": _JOB,  # cancel, events, checkpoints, pause, resume
+}
+app = create_app(router, title="openai-mock fine-tuning", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

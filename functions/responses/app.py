@@ -82,5 +82,12 @@ async def list_response_input_items(
     return JSONObject(responses.list_input_items(tenant_of(request), response_id, params))
 
 
-app = create_app(router, title="openai-mock responses")
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+_RESPONSE = [(responses.COLLECTION, "response_id")]
+PATH_OBJECTS = {
+    "/v1/responses/{response_id}": _RESPONSE,
+    "/v1/responses/{response_id}/cancel": _RESPONSE,
+    "/v1/responses/{response_id}/input_items": _RESPONSE,
+}
+app = create_app(router, title="openai-mock responses", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

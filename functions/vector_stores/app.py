@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from openai_mock.resources.vector_stores import file_batches, files, params, vector_stores
+from openai_mock.resources.vector_stores import file_batches, files, params, records, vector_stores
 from openai_mock.resources.vector_stores.search import search_page
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
@@ -119,5 +119,14 @@ async def list_vector_store_file_batch_files(
     )
 
 
-app = create_app(router, title="openai-mock vector stores")
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+_STORE = [(records.COLLECTION, "vector_store_id")]
+_FILE = [*_STORE, (records.files_collection("{vector_store_id}"), "file_id")]
+PATH_OBJECTS = {
+    "/v1/vector_stores/{vector_store_id}": _STORE,
+    "/v1/vector_stores/{vector_store_id}/{action}": _STORE,  # search, files (create, list), file_batches
+    "/v1/vector_stores/{vector_store_id}/files/{file_id}": _FILE,
+    "/v1/vector_stores/{vector_store_id}/files/{file_id}/content": _FILE,
+}
+app = create_app(router, title="openai-mock vector stores", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

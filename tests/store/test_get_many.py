@@ -120,7 +120,8 @@ def test_a_request_reads_its_tenant_in_one_batch(moto_persistence: None, mock_ap
 
 
 def test_a_runs_poll_reads_its_thread_and_run_in_one_batch(moto_persistence: None, mock_app: TemplateRouter) -> None:
-    """Assistants clients poll a run until it ends: each poll read the thread, then the run."""
+    """Assistants clients poll a run until it ends: each poll read the thread, then the run; both are now read with
+    the request's first reads (the path names them)."""
     client = asgi_client(mock_app, api_key="sk-run-poll")
     assistant = client.beta.assistants.create(model="gpt-4o-mini")
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
@@ -133,7 +134,7 @@ def test_a_runs_poll_reads_its_thread_and_run_in_one_batch(moto_persistence: Non
     polled = client.beta.threads.runs.retrieve(run.id, thread_id=thread.id)
 
     assert polled.id == run.id and polled.thread_id == thread.id
-    assert sorted(calls) == ["BatchGetItem", "BatchGetItem", "PutItem"]  # + the request's first reads, its journal
+    assert sorted(calls) == ["BatchGetItem", "PutItem"]  # read with the request's first reads; its journal
     with pytest.raises(openai.NotFoundError, match="No thread found"):
         client.beta.threads.runs.retrieve(run.id, thread_id="thread_none")
     with pytest.raises(openai.NotFoundError, match="No run found"):
@@ -143,7 +144,8 @@ def test_a_runs_poll_reads_its_thread_and_run_in_one_batch(moto_persistence: Non
 def test_a_vector_store_file_is_read_with_its_store_in_one_batch(
     moto_persistence: None, mock_app: TemplateRouter
 ) -> None:
-    """Retrieving (or polling) a vector store's file read the store, then the file."""
+    """Retrieving (or polling) a vector store's file read the store, then the file: now with the request's first
+    reads (the path names both; without them, `get_file_record` reads both in one batch)."""
     client = asgi_client(mock_app, api_key="sk-vs-file-batch")
     file = client.files.create(
         file=("notes.txt", b"The mock reads a vector store's file in one batch."), purpose="assistants"
@@ -156,7 +158,7 @@ def test_a_vector_store_file_is_read_with_its_store_in_one_batch(
     polled = client.vector_stores.files.retrieve(file.id, vector_store_id=store.id)
 
     assert polled.id == file.id and polled.vector_store_id == store.id
-    assert sorted(calls) == ["BatchGetItem", "BatchGetItem", "PutItem"]  # + the request's first reads, its journal
+    assert sorted(calls) == ["BatchGetItem", "PutItem"]  # read with the request's first reads; its journal
     with pytest.raises(openai.NotFoundError, match="No vector store found"):
         client.vector_stores.files.retrieve(file.id, vector_store_id="vs_none")
     with pytest.raises(openai.NotFoundError, match="No file found with id 'file-none'"):
@@ -164,7 +166,8 @@ def test_a_vector_store_file_is_read_with_its_store_in_one_batch(
 
 
 def test_a_files_content_reads_its_record_once(moto_persistence: None, mock_app: TemplateRouter) -> None:
-    """The download read the File object twice: for its bytes' check, then for its filename."""
+    """The download read the File object twice: for its bytes' check, then for its filename; now once, with the
+    request's first reads."""
     client = asgi_client(mock_app, api_key="sk-file-content")
     file = client.files.create(file=("notes.txt", b"Read once, sent whole."), purpose="assistants")
     client.files.content(file.id)
@@ -174,7 +177,7 @@ def test_a_files_content_reads_its_record_once(moto_persistence: None, mock_app:
 
     assert content.read() == b"Read once, sent whole."
     assert "notes.txt" in content.response.headers["content-disposition"]
-    assert sorted(calls) == ["BatchGetItem", "GetItem", "PutItem"]  # + the request's first reads, its journal
+    assert sorted(calls) == ["BatchGetItem", "PutItem"]  # read with the request's first reads; its journal
     with pytest.raises(openai.NotFoundError, match="No such File object: file-none"):
         client.files.content("file-none")
 

@@ -201,14 +201,37 @@ class DynamoDBStore:
         return _copy(item, obj)
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
-        item = self._get_item(tenant, collection, object_id)
+        item = self._remembered((_pk(tenant, collection), object_id)) or self._get_item(tenant, collection, object_id)
         return self._body(item) if item else None
 
+    def _remembered(self, key: tuple[str, str]) -> dict | None:
+        """The item as this request last read or wrote it (store/read_memo.py), unless it has expired since."""
+        item = read_memo.recall(key)
+        return None if item is None or self._expired(item) else item
+
     def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
-        """One BatchGetItem (strongly consistent; keys it leaves unprocessed, when throttled, asked again)."""
+        """One BatchGetItem (strongly consistent; keys it leaves unprocessed, when throttled, asked again) of the
+        keys this request has not read yet (store/read_memo.py)."""
         if not keys:
             return []
-        wanted = {(_pk(tenant, collection), object_id) for collection, object_id in keys}  # no key twice in a batch
+        items: dict[tuple[str, str], dict] = {}
+        wanted = set()  # no key twice in a batch
+        for collection, object_id in keys:
+            key = (_pk(tenant, collection), object_id)
+            remembered = self._remembered(key)
+            if remembered is not None:
+                items[key] = remembered
+            else:
+                wanted.add(key)
+        if wanted:
+            items.update(self._batch_get(wanted))
+        found: list[Object | None] = []
+        for collection, object_id in keys:
+            item = items.get((_pk(tenant, collection), object_id))
+            found.append(None if item is None or self._expired(item) else self._body(item))
+        return found
+
+    def _batch_get(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
         items: dict[tuple[str, str], dict] = {}
         request: dict[str, Any] = {
             self._table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted], "ConsistentRead": True}
@@ -221,20 +244,14 @@ class DynamoDBStore:
                 read_memo.remember((item["pk"]["S"], item["sk"]["S"]), item)
             request = answer.get("UnprocessedKeys") or {}
             if not request:
-                break
-        else:
-            raise backend_unavailable()  # throttled all along, as a throttled single read is
-        found: list[Object | None] = []
-        for collection, object_id in keys:
-            item = items.get((_pk(tenant, collection), object_id))
-            found.append(None if item is None or self._expired(item) else self._body(item))
-        return found
+                return items
+        raise backend_unavailable()  # throttled all along, as a throttled single read is
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         key = (_pk(tenant, collection), object_id)
-        remembered = read_memo.recall(key)  # the item as this request read it (store/read_memo.py): no read again
+        remembered = self._remembered(key)  # the item as this request read it: no read again
         for attempt in range(_UPDATE_ATTEMPTS):
-            if attempt == 0 and remembered is not None and not self._expired(remembered):
+            if attempt == 0 and remembered is not None:
                 item: dict | None = remembered
             else:
                 _back_off(max(0, attempt - 1) if remembered is not None else attempt)
@@ -470,6 +487,8 @@ class DynamoDBStore:
         """Delete items (their keys, and a spilled body's blob when `body_ref` was read), 25 per BatchWriteItem,
         the batches sent at once (a trimmed journal's hundred entries: one round trip's wait, not four)."""
         keys = [{"pk": item["pk"], "sk": item["sk"]} for item in items]
+        if keys:
+            read_memo.forget_all()
         batches = [keys[start : start + 25] for start in range(0, len(keys), 25)]  # BatchWriteItem takes 25
         write_behind.together([functools.partial(self._delete_batch, batch) for batch in batches])
         for item in items:

@@ -1,8 +1,10 @@
-"""The items a request has read from DynamoDB, kept until it ends, so that an update later in the same request
-starts from the item as read instead of reading it again: a Response in a conversation reads the conversation's
-items as its context, then appends its turn; a cancel reads an object to check it, then changes it. On AWS each
-read is a round trip the request waits for.
+"""The items a request has read or written on DynamoDB, kept until it ends, so that a later read or update of one
+in the same request makes no round trip more: the objects its path names, read with its first reads
+(web/request_reads.PathReads), then read by its route; a Response in a conversation reads the conversation's items
+as its context, then appends its turn; a cancel reads an object to check it, then changes it. On AWS each read is
+a round trip the request waits for.
 
+A read served from here is the strongly consistent read the request made moments before, or its own write.
 Updates stay optimistic (store/dynamodb.py): the first attempt writes only if the item still has the version read,
 and a write that finds another version reads the item again, as every attempt did before. Per request (opened
 and closed around it by the middleware), never across requests; elsewhere (the memory and SQLite stores, where a
@@ -48,3 +50,10 @@ def forget(key: Key) -> None:
     items = _items.get()
     if items is not None:
         items.pop(key, None)
+
+
+def forget_all() -> None:
+    """After a write of many items at once (a collection's or a tenant's deletion, a trim)."""
+    items = _items.get()
+    if items is not None:
+        items.clear()

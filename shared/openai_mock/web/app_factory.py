@@ -12,11 +12,19 @@ from mangum import Mangum
 from openai_mock.errors import EXCEPTION_HANDLERS
 from openai_mock.logs import logger
 from openai_mock.web.middleware import OpenAIMiddleware
+from openai_mock.web.request_reads import PathObjects
 
 
-def create_app(*routers: APIRouter, title: str = "openai-mock", public: frozenset[str] = frozenset()) -> FastAPI:
+def create_app(
+    *routers: APIRouter,
+    title: str = "openai-mock",
+    public: frozenset[str] = frozenset(),
+    path_objects: PathObjects | None = None,
+) -> FastAPI:
     """A function's app: its routers behind auth, OpenAI errors and OpenAI's standard headers
-    (auth, headers and the body limit live in OpenAIMiddleware). `public` paths answer GET without a key."""
+    (auth, headers and the body limit live in OpenAIMiddleware). `public` paths answer GET without a key.
+    `path_objects`: the objects its paths name, which their routes read first (on DynamoDB read with the request's
+    first reads: web/request_reads.PathReads)."""
     app = FastAPI(
         title=title,
         openapi_url=None,  # the contract is OpenAI's spec, not a generated one
@@ -32,7 +40,7 @@ def create_app(*routers: APIRouter, title: str = "openai-mock", public: frozense
         # the router built them. `include_router` would keep them behind FastAPI's lazily matched
         # include wrapper, which costs every request ~16 µs (more than the whole rest of the routing).
         app.router.routes.extend(router.routes)
-    app.add_middleware(OpenAIMiddleware, public=public)
+    app.add_middleware(OpenAIMiddleware, public=public, path_objects=path_objects)
     # What this app serves, as (METHOD, path) pairs: checked against template.yaml's events in tests.
     app.state.served_routes = frozenset(
         (method, route.path)

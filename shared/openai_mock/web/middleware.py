@@ -74,9 +74,12 @@ os.register_at_fork(after_in_child=_request_ids.seed)
 
 
 class OpenAIMiddleware:
-    def __init__(self, app: ASGIApp, public: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, app: ASGIApp, public: frozenset[str] = frozenset(), path_objects: request_reads.PathObjects | None = None
+    ) -> None:
         self.app = app
         self.public = public  # paths answered to GET without a key (the console's static files)
+        self.path_reads = request_reads.PathReads(path_objects or {})  # read with the first reads, on DynamoDB
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         if scope["type"] != "http":
@@ -142,6 +145,7 @@ class OpenAIMiddleware:
         clock.use_tenant_offset(lambda: tenant_clock.offset(principal.tenant))
         app_send: Any = send_with_headers
         paced: controls_runtime.PacedSend | None = None
+        reads = None
         if not scope["path"].startswith(controls_runtime.CONTROL_PREFIX):
             # Mock controls (docs/controls.md): injected faults, latency, cut streams, the journal.
             controls = controls_runtime.begin(principal.tenant, principal.organization_id, scope.get("headers", []))
@@ -152,9 +156,13 @@ class OpenAIMiddleware:
                 await fault.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
                 return
+            # What the request reads on DynamoDB is kept for it (store/read_memo.py), from its first reads on.
+            reads = read_memo.begin()
+            named = self.path_reads.keys(scope["path"]) if reads is not None else ()
             try:  # the tenant's clock and copies' stamps (and a model request's spend state, quota): one read
-                request_reads.read(principal, state, spend_guard.is_billed(scope["method"], scope["path"]))
+                request_reads.read(principal, state, spend_guard.is_billed(scope["method"], scope["path"]), named)
             except OpenAIError as refused:  # over the hard spend limit (docs/admin.md), before any work
+                read_memo.end(reads)
                 controls.status = refused.status
                 await refused.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
@@ -162,8 +170,7 @@ class OpenAIMiddleware:
             app_send = paced = controls_runtime.PacedSend(send_with_headers, receive, controls, settings)
         # Writes no answer depends on (usage records) run beside the answer and the journal entry on DynamoDB; the
         # request waits for them before it ends (store/write_behind.py; a cancelled one leaves them to finish alone).
-        # What it reads there is kept for its updates (store/read_memo.py).
-        reads, writes = read_memo.begin(), write_behind.begin()
+        writes = write_behind.begin()
         try:
             app_receive: Receive | None = receive_limited
             if controls is not None:  # a fixture for this method and path answers in the function's stead

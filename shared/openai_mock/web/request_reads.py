@@ -11,11 +11,19 @@ statement on SQLite), where each was a round trip of its own, one after the othe
 
 What was read goes where it is used: the offset to the clock, the stamps to the copies, the spend state, the
 quota and the retention settings onto the request's state (`SPEND_STATE_KEY`, `QUOTA_STATE_KEY`,
-`RETENTION_STATE_KEY`)."""
+`RETENTION_STATE_KEY`).
+
+On DynamoDB the batch also reads the objects the request's route reads first, named by its path (`PathReads`: a
+retrieve, a poll, a cancel of the object the path names): kept for the request (`store/read_memo.py`), the route's
+own read of them is no round trip more."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from starlette.routing import compile_path
 
 from openai_mock import clock
 from openai_mock.control import quotas, tenant_clock
@@ -29,19 +37,43 @@ RETENTION_STATE_KEY = "retention_settings"  # request.state attribute: as read (
 _MODEL_REQUEST = (spend_guard.KEY, quotas.KEY, RETENTION_KEY)
 
 
-def read(principal: Principal, state: dict[str, Any], billed: bool) -> None:
-    """Read the request's tenant objects in one batch and hand them on; a model request over its hard spend limit
-    raises the 429 (`insufficient_quota`)."""
+# A function's path templates and the objects their routes read first: (collection, id parameter), the collection
+# formatted with the path's parameters ("vector_store.file/{vector_store_id}", "file_id").
+PathObjects = Mapping[str, Sequence[tuple[str, str]]]
+
+
+class PathReads:
+    """The objects a request's path names, for its first reads (`read`'s `named`)."""
+
+    def __init__(self, objects: PathObjects) -> None:
+        self._objects = objects
+        self._patterns: list[tuple[re.Pattern[str], Sequence[tuple[str, str]]]] | None = None
+
+    def keys(self, path: str) -> list[tuple[str, str]]:
+        if self._patterns is None:  # compiled when first asked (on DynamoDB only), not at a cold start's import
+            self._patterns = [(compile_path(template)[0], keys) for template, keys in self._objects.items()]
+        for pattern, keys in self._patterns:
+            match = pattern.match(path)
+            if match is not None:
+                parameters = match.groupdict()
+                return [(collection.format(**parameters), parameters[name]) for collection, name in keys]
+        return []
+
+
+def read(principal: Principal, state: dict[str, Any], billed: bool, named: Sequence[tuple[str, str]] = ()) -> None:
+    """Read the request's tenant objects in one batch, with the objects its path `named` (kept for the request by
+    the store: store/read_memo.py), and hand them on; a model request over its hard spend limit raises the 429
+    (`insufficient_quota`)."""
     stamps = copies.stamp_keys()
     if not stamps and not billed:  # the memory store's other requests: nothing to batch (the clock is read lazily)
         return
-    keys = [tenant_clock.KEY, *stamps, *(_MODEL_REQUEST if billed else ())]
+    keys = [tenant_clock.KEY, *stamps, *(_MODEL_REQUEST if billed else ()), *named]
     found = get_store().get_many(principal.tenant, keys)
     offset = tenant_clock.offset_of(found[0])
     clock.use_tenant_offset(lambda: offset)
     copies.use_stamps(principal.tenant, found[1 : 1 + len(stamps)])
     if billed:
-        spend_state, own_quota, retention = found[1 + len(stamps) :]
+        spend_state, own_quota, retention = found[1 + len(stamps) : 4 + len(stamps)]
         state[QUOTA_STATE_KEY] = own_quota
         state[RETENTION_STATE_KEY] = retention
         state[spend_guard.SPEND_STATE_KEY] = spend_guard.check_spend(principal, spend_state)

@@ -1,0 +1,80 @@
+"""On AWS the objects a request's path names are read with its first reads (web/request_reads.PathReads), and its
+route's own read of them is no round trip more: a retrieve or a poll waits for two DynamoDB calls in turn (its
+first reads, its journal entry), not three. Never across requests: each request reads them again."""
+
+from __future__ import annotations
+
+import contextvars
+
+import openai
+import pytest
+
+from openai_mock.local.server import TemplateRouter
+from openai_mock.resources import responses
+from openai_mock.store import get_store
+from openai_mock.web.auth import principal_for_key
+from openai_mock.web.request_reads import PathReads
+from tests.support.sdk import asgi_client
+
+
+def _watch() -> list[str]:
+    calls: list[str] = []
+    dynamodb = get_store()._client._client  # type: ignore[attr-defined]
+    dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+    return calls
+
+
+def test_paths_name_their_objects() -> None:
+    reads = PathReads(
+        {
+            "/v1/things/{thing_id}": [("thing", "thing_id")],
+            "/v1/boxes/{box_id}/things/{thing_id}": [("box", "box_id"), ("thing/{box_id}", "thing_id")],
+        }
+    )
+    assert reads.keys("/v1/things/th_1") == [("thing", "th_1")]
+    assert reads.keys("/v1/boxes/bx_1/things/th_2") == [("box", "bx_1"), ("thing/bx_1", "th_2")]
+    assert reads.keys("/v1/things") == []
+    assert reads.keys("/v1/things/th_1/more") == []
+
+
+def test_a_retrieve_reads_its_object_with_the_first_reads(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    client = asgi_client(mock_app, api_key="sk-path-reads")
+    created = client.responses.create(model="gpt-4o-mini", input="Keep this one.")
+    client.responses.retrieve(created.id)
+    calls = _watch()
+
+    assert client.responses.retrieve(created.id).output_text == created.output_text
+    assert sorted(calls) == ["BatchGetItem", "PutItem"]  # its first reads (the response among them), its journal
+    calls.clear()
+    assert [item.type for item in client.responses.input_items.list(created.id)] == ["message"]
+    assert sorted(calls) == ["BatchGetItem", "PutItem"]
+    calls.clear()
+    with pytest.raises(openai.NotFoundError, match="resp_none"):
+        client.responses.retrieve("resp_none")
+    assert sorted(calls) == ["BatchGetItem", "GetItem", "PutItem"]  # none in the batch: read again, still none
+
+
+def test_each_request_reads_the_named_object_again(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    """What one request read is not what the next one sees: another container's deletion in between is seen."""
+    client = asgi_client(mock_app, api_key="sk-path-reads-fresh")
+    created = client.responses.create(model="gpt-4o-mini", input="Deleted elsewhere.")
+    client.responses.retrieve(created.id)
+    tenant = principal_for_key("sk-path-reads-fresh").tenant
+    contextvars.Context().run(get_store().delete, tenant, responses.COLLECTION, created.id)  # another container
+
+    with pytest.raises(openai.NotFoundError, match=created.id):
+        client.responses.retrieve(created.id)
+
+
+def test_an_update_after_the_first_reads_writes_against_them(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    """A conversation's metadata update: its object read with the first reads, written against that version."""
+    client = asgi_client(mock_app, api_key="sk-path-reads-update")
+    conversation = client.conversations.create(metadata={"topic": "a"})
+    client.conversations.update(conversation.id, metadata={"topic": "b"})
+    calls = _watch()
+
+    updated = client.conversations.update(conversation.id, metadata={"topic": "c"})
+
+    assert updated.metadata == {"topic": "c"}
+    assert sorted(calls) == ["BatchGetItem", "PutItem", "PutItem"]  # + its write, its journal
+    assert client.conversations.retrieve(conversation.id).metadata == {"topic": "c"}
