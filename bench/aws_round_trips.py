@@ -38,10 +38,11 @@ KINDS = [
     "chat (stored)",
     "responses",
     "responses (conversation)",
+    "responses (retrieve)",
 ]
 # Beside the peer mix: a chat with `store: true`, a Response (stored, as by default), what today's applications send
-# most, and a turn of a conversation (`conversation`: its items read as context, the turn appended), made in one
-# before the burst.
+# most, a turn of a conversation (`conversation`: its items read as context, the turn appended), made in one
+# before the burst, and a stored Response's retrieval (a background response's poll), made before the burst too.
 RESPONSE = ("POST", "/v1/responses", {"model": "gpt-4o-mini", "input": "What is the capital of France?"})
 CONVERSATION = "{conversation}"
 
@@ -72,6 +73,7 @@ def _process(
         "chat (stored)": ("POST", "/v1/chat/completions", {**PEER_MIX["chat"][2], "store": True}),
         "responses": RESPONSE,
         "responses (conversation)": ("POST", "/v1/responses", {**RESPONSE[2], "conversation": CONVERSATION}),
+        "responses (retrieve)": ("GET", "/v1/responses/{response}", None),
     }
     from openai_mock.generation import tokens
     from openai_mock.local.server import build_app
@@ -103,6 +105,9 @@ def _process(
             data = data.replace(CONVERSATION.encode(), json.loads(made)["id"].encode())
             scope["headers"] = [(b"content-length", str(len(data)).encode()) if name == b"content-length" else
                                 (name, value) for name, value in scope["headers"]]  # fmt: skip
+        if "{response}" in scope["path"]:
+            made = loop.run_until_complete(_answer(app, *_request(*RESPONSE)))
+            scope, data = _request("GET", scope["path"].replace("{response}", json.loads(made)["id"]), None)
         for _ in range(20):  # clients made, the tenant's index items written, the journal trimmed once
             loop.run_until_complete(_one(app, scope, data))
         calls.clear()
