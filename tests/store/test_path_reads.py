@@ -78,3 +78,22 @@ def test_an_update_after_the_first_reads_writes_against_them(moto_persistence: N
     assert updated.metadata == {"topic": "c"}
     assert sorted(calls) == ["BatchGetItem", "PutItem", "PutItem"]  # + its write, its journal
     assert client.conversations.retrieve(conversation.id).metadata == {"topic": "c"}
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_through_the_lambda_handler_a_poll_reads_its_object_with_the_first_reads(
+    moto_persistence: None, version: str
+) -> None:
+    """API Gateway events (REST and HTTP APIs) into ResponsesFunction's handler: the path as API Gateway gives it
+    names the response, read with the first reads; the next invocation reads it again (nothing kept between)."""
+    from functions.responses import app as responses_function
+    from tests.support.sdk import lambda_client
+
+    client = lambda_client(responses_function.handler, version, api_key=f"sk-path-reads-{version}")  # type: ignore[arg-type]
+    created = client.responses.create(model="gpt-4o-mini", input="Poll me.")
+    client.responses.retrieve(created.id)
+    calls = _watch()
+
+    for _ in range(2):
+        assert client.responses.retrieve(created.id).id == created.id
+    assert sorted(calls) == ["BatchGetItem", "BatchGetItem", "PutItem", "PutItem"]
