@@ -178,3 +178,17 @@ def test_keep_newest_drops_the_older_objects_of_one_collection_only(store: Objec
     assert store.get("t_other", "mock.request", "mockreq_00") is not None
     assert store.keep_newest(T, "mock.request", 0) == 4
     assert store.list(T, "mock.request").items == []
+
+
+@pytest.mark.parametrize("length", [1_100, 3_000])
+def test_an_id_no_object_can_have_is_none_not_a_failure(store: ObjectStore, length: int) -> None:
+    """A client's id longer than DynamoDB takes in a key (1,024 bytes; a collection named after one: 2,048) names no
+    object: read, changed, deleted or listed, it is none, as an unknown id (the route's 404), never the backend's
+    refusal (a 500)."""
+    too_long = "é" * (length // 2)  # two bytes each
+    store.create(T, "file", {"id": "file-1"})
+    assert store.get(T, "file", too_long) is None
+    assert store.get_many(T, [("file", "file-1"), ("file", too_long)]) == [{"id": "file-1"}, None]
+    assert store.update(T, "file", too_long, lambda stored: {**stored, "changed": True}) is None
+    assert store.delete(T, "file", too_long) is None
+    assert store.list(T, f"vector_store.file/{too_long * 2}").items == []

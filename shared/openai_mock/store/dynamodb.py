@@ -54,6 +54,20 @@ def _pk(tenant: str, collection: str) -> str:
     return f"{tenant}#{collection}"
 
 
+# DynamoDB refuses a key over these sizes (a ValidationException: a 500). No item can have one, so a key built from
+# a client's id that long (a path's, a body's) is read as none: the route's own 404, as an unknown id gets.
+_PK_BYTES, _SK_BYTES = 2048, 1024
+
+
+def _can_exist(pk: str, sk: str = "") -> bool:
+    return _size(pk) <= _PK_BYTES and _size(sk) <= _SK_BYTES
+
+
+def _size(key: str) -> int:
+    """The key's UTF-8 size, or its length when even four bytes a character fit either limit (not encoded then)."""
+    return len(key) if len(key) * 4 <= _SK_BYTES else len(key.encode("utf-8", "surrogatepass"))
+
+
 def _copy(item: dict, obj: Object) -> Object:
     """A private copy of what was just written (from its JSON text when the item holds it)."""
     return json.loads(item["body"]["S"] if "body" in item else json.dumps(obj))
@@ -142,6 +156,8 @@ class DynamoDBStore:
         return expires_at is not None and float(expires_at["N"]) <= clock.process_now()
 
     def _get_item(self, tenant: str, collection: str, object_id: str) -> dict | None:
+        if not _can_exist(_pk(tenant, collection), object_id):
+            return None
         answer = self._client.get_item(
             TableName=self._table,
             Key={"pk": {"S": _pk(tenant, collection)}, "sk": {"S": object_id}},
@@ -221,7 +237,7 @@ class DynamoDBStore:
             remembered = self._remembered(key)
             if remembered is not None:
                 items[key] = remembered
-            else:
+            elif _can_exist(*key):
                 wanted.add(key)
         if wanted:
             items.update(self._batch_get(wanted))
@@ -286,6 +302,8 @@ class DynamoDBStore:
 
     def delete(self, tenant: str, collection: str, object_id: str) -> Object | None:
         read_memo.forget((_pk(tenant, collection), object_id))
+        if not _can_exist(_pk(tenant, collection), object_id):
+            return None
         answer = self._client.delete_item(
             TableName=self._table,
             Key={"pk": {"S": _pk(tenant, collection)}, "sk": {"S": object_id}},
@@ -315,6 +333,8 @@ class DynamoDBStore:
         if before is not None:
             ascending, cursor = not ascending, before  # walk away from the cursor, reverse at the end
         pk = _pk(tenant, collection)
+        if not _can_exist(pk):
+            return Page([], False)
         query: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
