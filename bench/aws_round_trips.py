@@ -39,12 +39,15 @@ KINDS = [
     "responses",
     "responses (conversation)",
     "responses (retrieve)",
+    "responses (previous)",
 ]
 # Beside the peer mix: a chat with `store: true`, a Response (stored, as by default), what today's applications send
 # most, a turn of a conversation (`conversation`: its items read as context, the turn appended), made in one
-# before the burst, and a stored Response's retrieval (a background response's poll), made before the burst too.
+# before the burst, a stored Response's retrieval (a background response's poll), and a Response continuing one
+# (`previous_response_id`: its context), both made before the burst too.
 RESPONSE = ("POST", "/v1/responses", {"model": "gpt-4o-mini", "input": "What is the capital of France?"})
 CONVERSATION = "{conversation}"
+PREVIOUS = "{previous}"
 
 
 def _in_turn(spans: list[tuple[float, float]]) -> int:
@@ -74,6 +77,7 @@ def _process(
         "responses": RESPONSE,
         "responses (conversation)": ("POST", "/v1/responses", {**RESPONSE[2], "conversation": CONVERSATION}),
         "responses (retrieve)": ("GET", "/v1/responses/{response}", None),
+        "responses (previous)": ("POST", "/v1/responses", {**RESPONSE[2], "previous_response_id": PREVIOUS}),
     }
     from openai_mock.generation import tokens
     from openai_mock.local.server import build_app
@@ -99,12 +103,12 @@ def _process(
     measured: dict[str, Any] = {}
     for kind in kinds:
         scope, data = _request(*requests_of[kind])
-        if CONVERSATION.encode() in data:
-            made = loop.run_until_complete(_answer(app, *_request("POST", "/v1/conversations", {})))
-            scope, data = _request(*requests_of[kind])
-            data = data.replace(CONVERSATION.encode(), json.loads(made)["id"].encode())
-            scope["headers"] = [(b"content-length", str(len(data)).encode()) if name == b"content-length" else
-                                (name, value) for name, value in scope["headers"]]  # fmt: skip
+        for placeholder, made_by in ((CONVERSATION, ("POST", "/v1/conversations", {})), (PREVIOUS, RESPONSE)):
+            if placeholder.encode() in data:
+                made = loop.run_until_complete(_answer(app, *_request(*made_by)))
+                data = data.replace(placeholder.encode(), json.loads(made)["id"].encode())
+                scope["headers"] = [(b"content-length", str(len(data)).encode()) if name == b"content-length" else
+                                    (name, value) for name, value in scope["headers"]]  # fmt: skip
         if "{response}" in scope["path"]:
             made = loop.run_until_complete(_answer(app, *_request(*RESPONSE)))
             scope, data = _request("GET", scope["path"].replace("{response}", json.loads(made)["id"]), None)

@@ -89,5 +89,6 @@ PATH_OBJECTS = {
     "/v1/responses/{response_id}/cancel": _RESPONSE,
     "/v1/responses/{response_id}/input_items": _RESPONSE,
 }
-app = create_app(router, title="openai-mock responses", path_objects=PATH_OBJECTS)
+BODY_OBJECTS = {"/v1/responses": responses.named_objects}  # its previous response, its conversation
+app = create_app(router, title="openai-mock responses", path_objects=PATH_OBJECTS, body_objects=BODY_OBJECTS)
 handler = make_handler(app)

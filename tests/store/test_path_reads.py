@@ -8,6 +8,7 @@ import contextvars
 
 import openai
 import pytest
+from starlette.testclient import TestClient
 
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import responses
@@ -97,3 +98,41 @@ def test_through_the_lambda_handler_a_poll_reads_its_object_with_the_first_reads
     for _ in range(2):
         assert client.responses.retrieve(created.id).id == created.id
     assert sorted(calls) == ["BatchGetItem", "BatchGetItem", "PutItem", "PutItem"]
+
+
+def test_the_objects_a_responses_body_names() -> None:
+    assert responses.named_objects(b'{"model": "m", "input": "hi"}') == []
+    assert responses.named_objects(b'{"previous_response_id": "resp_1", "conversation": {"id": "conv_1"}}') == [
+        (responses.COLLECTION, "resp_1"),
+        ("conversation", "conv_1"),
+    ]
+    assert responses.named_objects(b'{"conversation": "conv_2"}') == [("conversation", "conv_2")]
+    assert responses.named_objects(b'{"conversation": 3, "previous_response_id": null}') == []
+    assert responses.named_objects(b'["conversation"]') == []
+    assert responses.named_objects(b'{"conversation": ') == []  # not JSON: json_body answers the 400
+
+
+def test_a_chained_response_reads_the_previous_one_with_the_first_reads(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    """`previous_response_id` (the Responses API's multi-turn state): the previous response, its context, is read
+    with the request's first reads; an unknown one is still the 404 naming it."""
+    client = asgi_client(mock_app, api_key="sk-body-reads")
+    first = client.responses.create(model="gpt-4o-mini", input="My name is Ada.")
+    client.responses.create(model="gpt-4o-mini", input="Warm up.", previous_response_id=first.id)
+    calls = _watch()
+
+    second = client.responses.create(model="gpt-4o-mini", input="What is my name?", previous_response_id=first.id)
+
+    assert sorted(calls) == ["BatchGetItem", "PutItem", "PutItem", "UpdateItem", "UpdateItem"]
+    assert second.usage.input_tokens > first.usage.input_tokens  # the first turn is its context
+    assert [item.type for item in client.responses.input_items.list(second.id)] == ["message"]
+    with pytest.raises(openai.NotFoundError, match="resp_none"):
+        client.responses.create(model="gpt-4o-mini", input="Hi", previous_response_id="resp_none")
+    http = TestClient(mock_app, base_url="http://testserver")
+    broken = http.post(
+        "/v1/responses",
+        content=b'{"model": "gpt-4o-mini", "conversation": ',  # names nothing: the function's 400, as without it
+        headers={"Authorization": "Bearer sk-body-reads", "Content-Type": "application/json"},
+    )
+    assert broken.status_code == 400 and broken.json()["error"]["type"] == "invalid_request_error"

@@ -27,9 +27,9 @@ async def serve(scope: Scope, receive: Receive, send: Send, controls: runtime.Re
     except OpenAIError:  # the store is unavailable (the function's own reads answer the 503), or the deployment's
         # fixtures file is broken (what uses fixtures names it; the rest answers as usual)
         return receive
-    messages, raw = await _read(receive)
+    messages, raw = await read_body(receive)
     if messages[-1]["type"] != "http.request":  # the client left (or the body was too big): the function says so
-        return _replay(messages, receive)
+        return replay(messages, receive)
     try:
         parsed = json.loads(raw) if raw else {}
     except ValueError:
@@ -37,17 +37,17 @@ async def serve(scope: Scope, receive: Receive, send: Send, controls: runtime.Re
     document: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
     fixture = fixtures.match_fixture(controls.tenant, f"{method} {path}", document, body=document)
     if fixture is None:
-        return _replay(messages, receive)
+        return replay(messages, receive)
     controls.fixture = fixture["id"]
     if "latency" in fixture:
         controls.latency = runtime.Pace(**fixture["latency"])
     try:
         answer = _answer(fixture, document, controls)
     except OpenAIError as error:
-        await error.response()(scope, _replay(messages, receive), send)
+        await error.response()(scope, replay(messages, receive), send)
         return None
     if answer is None:
-        return _replay(messages, receive)
+        return replay(messages, receive)
     status, body, headers = answer
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
@@ -82,7 +82,8 @@ def _answer(
     return answer.get("status", 200), encoded, headers
 
 
-async def _read(receive: Receive) -> tuple[list[Message], bytes]:
+async def read_body(receive: Receive) -> tuple[list[Message], bytes]:
+    """The request's messages up to its whole body (or the client leaving), and the body."""
     messages: list[Message] = []
     chunks: list[bytes] = []
     while True:
@@ -95,7 +96,7 @@ async def _read(receive: Receive) -> tuple[list[Message], bytes]:
             return messages, b"".join(chunks)
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def replay(messages: list[Message], receive: Receive) -> Receive:
     """A `receive` that gives the messages already read, then the client's."""
     pending = list(messages)
 

@@ -75,11 +75,17 @@ os.register_at_fork(after_in_child=_request_ids.seed)
 
 class OpenAIMiddleware:
     def __init__(
-        self, app: ASGIApp, public: frozenset[str] = frozenset(), path_objects: request_reads.PathObjects | None = None
+        self,
+        app: ASGIApp,
+        public: frozenset[str] = frozenset(),
+        path_objects: request_reads.PathObjects | None = None,
+        body_objects: request_reads.BodyObjects | None = None,
     ) -> None:
         self.app = app
         self.public = public  # paths answered to GET without a key (the console's static files)
-        self.path_reads = request_reads.PathReads(path_objects or {})  # read with the first reads, on DynamoDB
+        # What a request's path or body names, read with its first reads on DynamoDB (web/request_reads.py).
+        self.path_reads = request_reads.PathReads(path_objects or {})
+        self.body_objects = body_objects or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         if scope["type"] != "http":
@@ -146,6 +152,7 @@ class OpenAIMiddleware:
         app_send: Any = send_with_headers
         paced: controls_runtime.PacedSend | None = None
         reads = None
+        body_receive: Receive = receive_limited
         if not scope["path"].startswith(controls_runtime.CONTROL_PREFIX):
             # Mock controls (docs/controls.md): injected faults, latency, cut streams, the journal.
             controls = controls_runtime.begin(principal.tenant, principal.organization_id, scope.get("headers", []))
@@ -158,7 +165,15 @@ class OpenAIMiddleware:
                 return
             # What the request reads on DynamoDB is kept for it (store/read_memo.py), from its first reads on.
             reads = read_memo.begin()
-            named = self.path_reads.keys(scope["path"]) if reads is not None else ()
+            named: list[tuple[str, str]] = []
+            if reads is not None:
+                named = self.path_reads.keys(scope["path"])
+                names_in_body = self.body_objects.get(scope["path"]) if scope["method"] == "POST" else None
+                if names_in_body is not None and declared <= request_reads.BODY_NAMES_BYTES:
+                    messages, raw = await fixture_routes.read_body(receive_limited)
+                    body_receive = fixture_routes.replay(messages, receive_limited)  # the function reads it again
+                    if len(raw) <= request_reads.BODY_NAMES_BYTES:
+                        named += names_in_body(raw)
             try:  # the tenant's clock and copies' stamps (and a model request's spend state, quota): one read
                 request_reads.read(principal, state, spend_guard.is_billed(scope["method"], scope["path"]), named)
             except OpenAIError as refused:  # over the hard spend limit (docs/admin.md), before any work
@@ -172,9 +187,9 @@ class OpenAIMiddleware:
         # request waits for them before it ends (store/write_behind.py; a cancelled one leaves them to finish alone).
         writes = write_behind.begin()
         try:
-            app_receive: Receive | None = receive_limited
+            app_receive: Receive | None = body_receive
             if controls is not None:  # a fixture for this method and path answers in the function's stead
-                app_receive = await fixture_routes.serve(scope, receive_limited, app_send, controls)
+                app_receive = await fixture_routes.serve(scope, body_receive, app_send, controls)
             if app_receive is not None and declared >= OFFLOAD_BYTES:
                 await _in_worker_thread(self.app, scope, app_receive, app_send)
             elif app_receive is not None:

@@ -14,13 +14,14 @@ quota and the retention settings onto the request's state (`SPEND_STATE_KEY`, `Q
 `RETENTION_STATE_KEY`).
 
 On DynamoDB the batch also reads the objects the request's route reads first, named by its path (`PathReads`: a
-retrieve, a poll, a cancel of the object the path names): kept for the request (`store/read_memo.py`), the route's
-own read of them is no round trip more."""
+retrieve, a poll, a cancel of the object the path names) or by its body (`BodyObjects`: a Response's previous
+response or conversation): kept for the request (`store/read_memo.py`), the route's own read of them is no round
+trip more."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.routing import compile_path
@@ -40,6 +41,10 @@ _MODEL_REQUEST = (spend_guard.KEY, quotas.KEY, RETENTION_KEY)
 # A function's path templates and the objects their routes read first: (collection, id parameter), the collection
 # formatted with the path's parameters ("vector_store.file/{vector_store_id}", "file_id").
 PathObjects = Mapping[str, Sequence[tuple[str, str]]]
+# A function's paths whose POST body names objects its route reads first (a Response's previous response, its
+# conversation): the body's bytes → their (collection, id) keys.
+BodyObjects = Mapping[str, Callable[[bytes], Sequence[tuple[str, str]]]]
+BODY_NAMES_BYTES = 64 * 1024  # a longer body is not parsed for the objects it names (the route reads them)
 
 
 class PathReads:
