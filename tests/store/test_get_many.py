@@ -28,6 +28,9 @@ def test_answers_each_key_in_order_and_none_where_nothing_is(store: ObjectStore)
 
     assert found == [None, {"id": "clock", "offset_seconds": 60}, {"id": "quota", "requests_per_minute": 5}]
     assert store.get_many("t", []) == []
+    # Keys read ahead for the request's own reads (`also`) are not answered.
+    assert store.get_many("t", [("mock.clock", "clock")], also=[("mock.quota", "quota")]) == [found[1]]
+    assert store.get_many("t", [], also=[("mock.quota", "quota")]) == []
 
 
 def test_the_same_key_twice_answers_twice(store: ObjectStore) -> None:

@@ -59,6 +59,21 @@ def test_an_update_after_a_read_in_the_request_reads_no_more(on_dynamodb: tuple[
     assert read_memo.recall(("anything", "conv_1")) is None  # nothing kept after the request
 
 
+def test_what_a_batch_read_ahead_is_read_again_from_the_memo(on_dynamodb: tuple[Any, DynamoDBStore]) -> None:
+    client, store = on_dynamodb
+    store.create(T, "conversation", {"id": "conv_1", "names": ["a"]})
+    store.create(T, "response", {"id": "resp_1"})
+    calls = _watch(client)
+    token = read_memo.begin()
+    try:
+        assert store.get_many(T, [("response", "resp_1")], also=[("conversation", "conv_1")]) == [{"id": "resp_1"}]
+        assert store.get(T, "conversation", "conv_1") == {"id": "conv_1", "names": ["a"]}
+        assert store.get(T, "response", "resp_1") == {"id": "resp_1"}
+    finally:
+        read_memo.end(token)
+    assert calls == ["BatchGetItem"]
+
+
 def test_what_another_writer_changed_meanwhile_is_read_again_not_lost(on_dynamodb: tuple[Any, DynamoDBStore]) -> None:
     client, store = on_dynamodb
     other = DynamoDBStore("read-memo", client)  # another container's store, in a context of its own

@@ -39,10 +39,13 @@ class ObjectStore(Protocol):
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None: ...
 
-    def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
-        """The objects at the (collection, id) `keys` (at most 100), in their order, None where there is none: one
-        round trip on a shared store, for the few objects every request reads before its work
-        (web/request_reads.py)."""
+    def get_many(
+        self, tenant: str, keys: Sequence[tuple[str, str]], *, also: Sequence[tuple[str, str]] = ()
+    ) -> list[Object | None]:
+        """The objects at the (collection, id) `keys` (at most 100 with `also`), in their order, None where there is
+        none: one round trip on a shared store, for the few objects every request reads before its work
+        (web/request_reads.py). `also`: keys read in the same round trip and kept for the request's own reads of
+        them (store/read_memo.py), not answered; a store whose reads are in-process (memory, SQLite) skips them."""
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:
         """Apply `change` atomically (optimistic concurrency, retried): no lost updates.

@@ -221,18 +221,21 @@ class DynamoDBStore:
         return self._body(item) if item else None
 
     def _remembered(self, key: tuple[str, str]) -> dict | None:
-        """The item as this request last read or wrote it (store/read_memo.py), unless it has expired since."""
+        """The item as this request last read or wrote it (store/read_memo.py), unless it has expired since or its
+        body is a blob (another container's update deletes the blob it replaces: read such an item again)."""
         item = read_memo.recall(key)
-        return None if item is None or self._expired(item) else item
+        return None if item is None or "body_ref" in item or self._expired(item) else item
 
-    def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
+    def get_many(
+        self, tenant: str, keys: Sequence[tuple[str, str]], *, also: Sequence[tuple[str, str]] = ()
+    ) -> list[Object | None]:
         """One BatchGetItem (strongly consistent; keys it leaves unprocessed, when throttled, asked again) of the
-        keys this request has not read yet (store/read_memo.py)."""
-        if not keys:
+        keys this request has not read yet (store/read_memo.py); `also`'s items are kept there, not decoded."""
+        if not keys and not also:
             return []
         items: dict[tuple[str, str], dict] = {}
         wanted = set()  # no key twice in a batch
-        for collection, object_id in keys:
+        for collection, object_id in (*keys, *also):
             key = (_pk(tenant, collection), object_id)
             remembered = self._remembered(key)
             if remembered is not None:

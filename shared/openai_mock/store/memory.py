@@ -67,7 +67,13 @@ class MemoryStore:
             stored = self._collections.get((tenant, collection))
             return self._live(stored, object_id) if stored else None
 
-    def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
+    def get_many(
+        self,
+        tenant: str,
+        keys: Sequence[tuple[str, str]],
+        *,
+        also: Sequence[tuple[str, str]] = (),  # noqa: ARG002 (a read here is in-process: nothing to read ahead)
+    ) -> list[Object | None]:
         found: list[Object | None] = []
         with self._lock:
             for collection, object_id in keys:

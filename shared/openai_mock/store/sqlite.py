@@ -345,7 +345,13 @@ class SQLiteStore:
             row = conn.execute(_GET, (tenant, collection, object_id, clock.process_now())).fetchone()
         return json.loads(row[0]) if row else None
 
-    def get_many(self, tenant: str, keys: Sequence[tuple[str, str]]) -> list[Object | None]:
+    def get_many(
+        self,
+        tenant: str,
+        keys: Sequence[tuple[str, str]],
+        *,
+        also: Sequence[tuple[str, str]] = (),  # noqa: ARG002 (a read here is in-process: nothing to read ahead)
+    ) -> list[Object | None]:
         found: list[Object | None] = [None] * len(keys)
         if not keys:
             return found

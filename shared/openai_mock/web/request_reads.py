@@ -72,13 +72,13 @@ def read(principal: Principal, state: dict[str, Any], billed: bool, named: Seque
     stamps = copies.stamp_keys()
     if not stamps and not billed:  # the memory store's other requests: nothing to batch (the clock is read lazily)
         return
-    keys = [tenant_clock.KEY, *stamps, *(_MODEL_REQUEST if billed else ()), *named]
-    found = get_store().get_many(principal.tenant, keys)
+    keys = [tenant_clock.KEY, *stamps, *(_MODEL_REQUEST if billed else ())]
+    found = get_store().get_many(principal.tenant, keys, also=named)
     offset = tenant_clock.offset_of(found[0])
     clock.use_tenant_offset(lambda: offset)
     copies.use_stamps(principal.tenant, found[1 : 1 + len(stamps)])
     if billed:
-        spend_state, own_quota, retention = found[1 + len(stamps) : 4 + len(stamps)]
+        spend_state, own_quota, retention = found[1 + len(stamps) :]
         state[QUOTA_STATE_KEY] = own_quota
         state[RETENTION_STATE_KEY] = retention
         state[spend_guard.SPEND_STATE_KEY] = spend_guard.check_spend(principal, spend_state)
