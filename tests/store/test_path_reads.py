@@ -136,3 +136,17 @@ def test_a_chained_response_reads_the_previous_one_with_the_first_reads(
         headers={"Authorization": "Bearer sk-body-reads", "Content-Type": "application/json"},
     )
     assert broken.status_code == 400 and broken.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_an_uploads_part_reads_its_upload_with_the_first_reads(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    client = asgi_client(mock_app, api_key="sk-path-reads-upload")
+    upload = client.uploads.create(bytes=8, filename="a.jsonl", mime_type="text/jsonl", purpose="batch")
+    client.uploads.parts.create(upload.id, data=b"{}\n")
+    calls = _watch()
+
+    part = client.uploads.parts.create(upload.id, data=b"{}\n{}\n")
+
+    assert part.upload_id == upload.id
+    assert sorted(calls) == ["BatchGetItem", "PutItem", "PutItem"]  # its first reads (the upload), the part, journal
