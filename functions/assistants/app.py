@@ -176,7 +176,7 @@ async def retrieve_run_step(
     return JSONObject(runs.get_step(tenant_of(request), thread_id, run_id, step_id, include))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _THREAD = [(records.THREADS, "thread_id")]
 PATH_OBJECTS = {
     "/v1/assistants/{assistant_id}": [(assistants.ASSISTANTS, "assistant_id")],

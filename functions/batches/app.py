@@ -39,7 +39,7 @@ def cancel_batch(batch_id: str, request: Request) -> JSONObject:
     return JSONObject(batches.cancel_batch(tenant_of(request), batch_id))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _BATCH = [(batches.COLLECTION, "batch_id")]
 PATH_OBJECTS = {"/v1/batches/{batch_id}": _BATCH, "/v1/batches/{batch_id}/cancel": _BATCH}
 app = create_app(router, title="openai-mock batches", path_objects=PATH_OBJECTS)

@@ -62,7 +62,7 @@ async def list_chat_completion_messages(
     return JSONObject(chat.list_messages(tenant_of(request), completion_id, params))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 PATH_OBJECTS = {
     "/v1/chat/completions/{completion_id}": [(chat.COLLECTION, "completion_id")],
     "/v1/chat/completions/{completion_id}/messages": [(chat.MESSAGES_COLLECTION, "completion_id")],

@@ -82,7 +82,7 @@ async def retrieve_container_file_content(container_id: str, file_id: str, reque
     )
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 PATH_OBJECTS = {"/v1/containers/{container_id}": [(containers.COLLECTION, "container_id")]}
 app = create_app(router, title="openai-mock containers", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

@@ -66,7 +66,7 @@ async def delete_conversation_item(conversation_id: str, item_id: str, request: 
     return JSONObject(conversations.delete_item(tenant_of(request), conversation_id, item_id))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _CONVERSATION = [(conversations.COLLECTION, "conversation_id")]
 PATH_OBJECTS = {
     "/v1/conversations/{conversation_id}": _CONVERSATION,

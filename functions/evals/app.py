@@ -98,7 +98,7 @@ async def retrieve_eval_run_output_item(eval_id: str, run_id: str, output_item_i
     return JSONObject(evals.retrieve_output_item(tenant_of(request), eval_id, run_id, output_item_id))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _RUN = [(evals.COLLECTION, "eval_id"), (evals.RUNS + "/{eval_id}", "run_id")]
 PATH_OBJECTS = {
     "/v1/evals/{eval_id}": [(evals.COLLECTION, "eval_id")],

@@ -68,7 +68,7 @@ async def file_content(file_id: str, request: Request) -> Response:
     )
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _FILE = [(files.COLLECTION, "file_id")]
 PATH_OBJECTS = {"/v1/files/{file_id}": _FILE, "/v1/files/{file_id}/content": _FILE}
 app = create_app(router, title="openai-mock files", path_objects=PATH_OBJECTS)

@@ -135,7 +135,7 @@ async def validate_grader(request: Request) -> JSONObject:
     return JSONObject(graders.validate_grader(tenant_of(request), body))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _JOB = [(fine_tuning.COLLECTION, "fine_tuning_job_id")]
 PATH_OBJECTS = {
     "/v1/fine_tuning/jobs/{fine_tuning_job_id}": _JOB,

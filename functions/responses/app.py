@@ -82,7 +82,7 @@ async def list_response_input_items(
     return JSONObject(responses.list_input_items(tenant_of(request), response_id, params))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _RESPONSE = [(responses.COLLECTION, "response_id")]
 PATH_OBJECTS = {
     "/v1/responses/{response_id}": _RESPONSE,

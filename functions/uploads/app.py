@@ -66,7 +66,7 @@ async def cancel_upload(upload_id: str, request: Request) -> JSONObject:
     return JSONObject(uploads.cancel_upload(tenant_of(request), upload_id))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 PATH_OBJECTS = {"/v1/uploads/{upload_id}/{action}": [(uploads.COLLECTION, "upload_id")]}  # parts, complete, cancel
 app = create_app(router, title="openai-mock uploads", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

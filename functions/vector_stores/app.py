@@ -119,7 +119,7 @@ async def list_vector_store_file_batch_files(
     )
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _STORE = [(records.COLLECTION, "vector_store_id")]
 _FILE = [*_STORE, (records.files_collection("{vector_store_id}"), "file_id")]
 PATH_OBJECTS = {

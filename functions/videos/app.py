@@ -77,7 +77,7 @@ async def remix_video(video_id: str, request: Request) -> JSONObject:
     return _start(request, videos.remix(tenant_of(request), video_id, await read_fields(request)))
 
 
-# The objects these paths name, read with the request's first reads on AWS (web/request_reads.PathReads).
+# The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _VIDEO = [(videos.COLLECTION, "video_id")]
 PATH_OBJECTS = {"/v1/videos/{video_id}": _VIDEO, "/v1/videos/{video_id}/{action}": _VIDEO}  # content, remix
 app = create_app(router, title="openai-mock videos", path_objects=PATH_OBJECTS)

@@ -1,4 +1,4 @@
-"""On AWS the objects a request's path names are read with its first reads (web/request_reads.PathReads), and its
+"""On AWS the objects a request's path names are read with its first reads (web/request_reads.NamedObjects), and its
 route's own read of them is no round trip more: a retrieve or a poll waits for two DynamoDB calls in turn (its
 first reads, its journal entry), not three. Never across requests: each request reads them again."""
 
@@ -14,7 +14,7 @@ from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import responses
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
-from openai_mock.web.request_reads import PathReads
+from openai_mock.web.request_reads import NamedObjects
 from tests.support.sdk import asgi_client
 
 
@@ -26,16 +26,17 @@ def _watch() -> list[str]:
 
 
 def test_paths_name_their_objects() -> None:
-    reads = PathReads(
+    reads = NamedObjects(
         {
             "/v1/things/{thing_id}": [("thing", "thing_id")],
             "/v1/boxes/{box_id}/things/{thing_id}": [("box", "box_id"), ("thing/{box_id}", "thing_id")],
-        }
+        },
+        {},
     )
-    assert reads.keys("/v1/things/th_1") == [("thing", "th_1")]
-    assert reads.keys("/v1/boxes/bx_1/things/th_2") == [("box", "bx_1"), ("thing/bx_1", "th_2")]
-    assert reads.keys("/v1/things") == []
-    assert reads.keys("/v1/things/th_1/more") == []
+    assert reads.in_path("/v1/things/th_1") == [("thing", "th_1")]
+    assert reads.in_path("/v1/boxes/bx_1/things/th_2") == [("box", "bx_1"), ("thing/bx_1", "th_2")]
+    assert reads.in_path("/v1/things") == []
+    assert reads.in_path("/v1/things/th_1/more") == []
 
 
 def test_a_retrieve_reads_its_object_with_the_first_reads(moto_persistence: None, mock_app: TemplateRouter) -> None:

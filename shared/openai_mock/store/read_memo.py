@@ -1,6 +1,6 @@
 """The items a request has read or written on DynamoDB, kept until it ends, so that a later read or update of one
 in the same request makes no round trip more: the objects its path names, read with its first reads
-(web/request_reads.PathReads), then read by its route; a Response in a conversation reads the conversation's items
+(web/request_reads.NamedObjects), then read by its route; a Response in a conversation reads the conversation's items
 as its context, then appends its turn; a cancel reads an object to check it, then changes it. On AWS each read is
 a round trip the request waits for.
 

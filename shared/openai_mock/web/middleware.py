@@ -84,8 +84,7 @@ class OpenAIMiddleware:
         self.app = app
         self.public = public  # paths answered to GET without a key (the console's static files)
         # What a request's path or body names, read with its first reads on DynamoDB (web/request_reads.py).
-        self.path_reads = request_reads.PathReads(path_objects or {})
-        self.body_objects = body_objects or {}
+        self.named_objects = request_reads.NamedObjects(path_objects or {}, body_objects or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         if scope["type"] != "http":
@@ -167,13 +166,7 @@ class OpenAIMiddleware:
             reads = read_memo.begin()
             named: list[tuple[str, str]] = []
             if reads is not None:
-                named = self.path_reads.keys(scope["path"])
-                names_in_body = self.body_objects.get(scope["path"]) if scope["method"] == "POST" else None
-                if names_in_body is not None and declared <= request_reads.BODY_NAMES_BYTES:
-                    messages, raw = await fixture_routes.read_body(receive_limited)
-                    body_receive = fixture_routes.replay(messages, receive_limited)  # the function reads it again
-                    if len(raw) <= request_reads.BODY_NAMES_BYTES:
-                        named += names_in_body(raw)
+                named, body_receive = await self.named_objects.of(scope, receive_limited, declared)
             try:  # the tenant's clock and copies' stamps (and a model request's spend state, quota): one read
                 request_reads.read(principal, state, spend_guard.is_billed(scope["method"], scope["path"]), named)
             except OpenAIError as refused:  # over the hard spend limit (docs/admin.md), before any work

@@ -13,9 +13,9 @@ What was read goes where it is used: the offset to the clock, the stamps to the 
 quota and the retention settings onto the request's state (`SPEND_STATE_KEY`, `QUOTA_STATE_KEY`,
 `RETENTION_STATE_KEY`).
 
-On DynamoDB the batch also reads the objects the request's route reads first, named by its path (`PathReads`: a
-retrieve, a poll, a cancel of the object the path names) or by its body (`BodyObjects`: a Response's previous
-response or conversation): kept for the request (`store/read_memo.py`), the route's own read of them is no round
+On DynamoDB the batch also reads the objects the request's route reads first, named by its path (a
+retrieve, a poll, a cancel of the object the path names) or by its body (a Response's previous response or
+conversation; `NamedObjects`): kept for the request (`store/read_memo.py`), the route's own read of them is no round
 trip more."""
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.routing import compile_path
+from starlette.types import Receive, Scope
 
 from openai_mock import clock
-from openai_mock.control import quotas, tenant_clock
+from openai_mock.control import fixture_routes, quotas, tenant_clock
 from openai_mock.store import copies, get_store
 from openai_mock.web import spend_guard
 from openai_mock.web.auth import Principal
@@ -47,16 +48,17 @@ BodyObjects = Mapping[str, Callable[[bytes], Sequence[tuple[str, str]]]]
 BODY_NAMES_BYTES = 64 * 1024  # a longer body is not parsed for the objects it names (the route reads them)
 
 
-class PathReads:
-    """The objects a request's path names, for its first reads (`read`'s `named`)."""
+class NamedObjects:
+    """The objects a function's requests name, in their path (`path_objects`) or their POST body (`body_objects`),
+    which their routes read first: on DynamoDB read with the request's first reads (`read`'s `named`)."""
 
-    def __init__(self, objects: PathObjects) -> None:
-        self._objects = objects
+    def __init__(self, path_objects: PathObjects, body_objects: BodyObjects) -> None:
+        self._path_objects, self._body_objects = path_objects, body_objects
         self._patterns: list[tuple[re.Pattern[str], Sequence[tuple[str, str]]]] | None = None
 
-    def keys(self, path: str) -> list[tuple[str, str]]:
+    def in_path(self, path: str) -> list[tuple[str, str]]:
         if self._patterns is None:  # compiled when first asked (on DynamoDB only), not at a cold start's import
-            self._patterns = [(compile_path(template)[0], keys) for template, keys in self._objects.items()]
+            self._patterns = [(compile_path(template)[0], keys) for template, keys in self._path_objects.items()]
         for pattern, keys in self._patterns:
             match = pattern.match(path)
             if match is not None:
@@ -64,11 +66,23 @@ class PathReads:
                 return [(collection.format(**parameters), parameters[name]) for collection, name in keys]
         return []
 
+    async def of(self, scope: Scope, receive: Receive, declared: int) -> tuple[list[tuple[str, str]], Receive]:
+        """The keys of the objects the request names, and the `receive` its function reads the body from: a body
+        read here for the objects it names is given again."""
+        named = self.in_path(scope["path"])
+        in_body = self._body_objects.get(scope["path"]) if scope["method"] == "POST" else None
+        if in_body is None or declared > BODY_NAMES_BYTES:
+            return named, receive
+        messages, raw = await fixture_routes.read_body(receive)
+        if len(raw) <= BODY_NAMES_BYTES:
+            named += in_body(raw)
+        return named, fixture_routes.replay(messages, receive)
+
 
 def read(principal: Principal, state: dict[str, Any], billed: bool, named: Sequence[tuple[str, str]] = ()) -> None:
-    """Read the request's tenant objects in one batch, with the objects its path `named` (kept for the request by
-    the store: store/read_memo.py), and hand them on; a model request over its hard spend limit raises the 429
-    (`insufficient_quota`)."""
+    """Read the request's tenant objects in one batch, with the objects its path or body `named` (kept for the
+    request by the store: store/read_memo.py), and hand them on; a model request over its hard spend limit raises
+    the 429 (`insufficient_quota`)."""
     stamps = copies.stamp_keys()
     if not stamps and not billed:  # the memory store's other requests: nothing to batch (the clock is read lazily)
         return
