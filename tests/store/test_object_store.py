@@ -10,6 +10,7 @@ from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.ids import new_id
 from openai_mock.store.base import ConflictError, ObjectStore
+from tests.support.moto_isolation import dynamodb_store
 
 T = "t_tenant_a"
 
@@ -192,3 +193,39 @@ def test_an_id_no_object_can_have_is_none_not_a_failure(store: ObjectStore, leng
     assert store.update(T, "file", too_long, lambda stored: {**stored, "changed": True}) is None
     assert store.delete(T, "file", too_long) is None
     assert store.list(T, f"vector_store.file/{too_long * 2}").items == []
+
+
+@pytest.mark.parametrize("unit", ["a", "é", "\U0001f600"], ids=["one-byte", "two-byte", "four-byte"])
+def test_a_cursor_no_object_can_have_is_a_place_in_the_order(store: ObjectStore, unit: str) -> None:
+    """A cursor too long for a key still pages from its place in the order, both ways, as any unknown cursor does,
+    even past ids that share its first kilobyte (DynamoDB refused it: a 500)."""
+    shared = unit * (1_000 // len(unit.encode()))
+    ids = sorted(["0", "z", shared, shared + "b", shared + "d", shared + "\x7f"])
+    for object_id in ids:
+        store.create(T, "file", {"id": object_id})
+    cursor = shared + "c" + unit * 60
+    above = [i for i in ids if i > cursor]
+    below = [i for i in ids if i < cursor]
+    assert above and below and len(cursor.encode()) > 1_024
+
+    def listed(order: str, **cursors: str) -> list[str]:
+        return [o["id"] for o in store.list(T, "file", limit=10, order=order, **cursors).items]  # type: ignore[arg-type]
+
+    assert listed("asc", after=cursor) == above
+    assert listed("desc", after=cursor) == below[::-1]
+    assert listed("asc", before=cursor) == below
+    assert listed("desc", before=cursor) == above[::-1]
+
+
+def test_a_query_for_a_cursor_too_long_for_a_key_sends_no_such_key(aws_credentials: None) -> None:
+    """DynamoDB refuses a starting key over its sizes (moto and DynamoDB Local take it): the store never sends one."""
+    with dynamodb_store("long-cursor") as (client, store):
+        sent: list[dict] = []
+        watch = "provide-client-params.dynamodb.Query"
+        client.meta.events.register(watch, lambda params, **_: sent.append(dict(params)))
+        store.create(T, "file", {"id": "file-1"})
+        assert store.list(T, "file", order="asc", after="g" * 1_025).items == []
+        assert store.list(T, "file", order="desc", after="g" * 1_025).items == [{"id": "file-1"}]
+    starting_keys = [query["ExclusiveStartKey"]["sk"]["S"] for query in sent if "ExclusiveStartKey" in query]
+    values = [value["S"] for query in sent for value in query["ExpressionAttributeValues"].values()]
+    assert len(sent) == 2 and all(len(key.encode()) <= 1_024 for key in starting_keys + values)

@@ -68,6 +68,26 @@ def _size(key: str) -> int:
     return len(key) if len(key) * 4 <= _SK_BYTES else len(key.encode("utf-8", "surrogatepass"))
 
 
+def _walk_beyond(query: dict[str, Any], cursor: str, ascending: bool) -> Callable[[str], bool]:
+    """A cursor too long for a key (no object's id, yet a place in the order, as in the other stores): the Query's
+    key condition starts at a short key just on the near side of it, and the returned test drops the few keys
+    between that key and the cursor (those sharing its first kilobyte)."""
+    near = cursor.encode("utf-8")[:_SK_BYTES].decode("utf-8", "ignore")  # every key above the cursor is above it
+    if ascending:
+        query["KeyConditionExpression"] += " AND sk > :near"
+        query["ExpressionAttributeValues"][":near"] = {"S": near}
+        return lambda sk: sk > cursor
+    while near:  # every key below the cursor is below its prefix with the last character raised
+        last = ord(near[-1]) + 1
+        above = near[:-1] + chr(last) if last <= 0x10FFFF and not 0xD800 <= last <= 0xDFFF else ""
+        if above and _size(above) <= _SK_BYTES:
+            query["KeyConditionExpression"] += " AND sk < :above"
+            query["ExpressionAttributeValues"][":above"] = {"S": above}
+            break
+        near = near[:-1]
+    return lambda sk: sk < cursor
+
+
 def _copy(item: dict, obj: Object) -> Object:
     """A private copy of what was just written (from its JSON text when the item holds it)."""
     return json.loads(item["body"]["S"] if "body" in item else json.dumps(obj))
@@ -347,14 +367,17 @@ class DynamoDBStore:
             # One more than asked, to learn `has_more` in the same Query when nothing is filtered out.
             "Limit": limit + 1,
         }
-        if cursor is not None:
+        beyond = None
+        if cursor is not None and _can_exist(pk, cursor):
             query["ExclusiveStartKey"] = {"pk": {"S": pk}, "sk": {"S": cursor}}
+        elif cursor is not None:
+            beyond = _walk_beyond(query, cursor, ascending)
         found: list[Object] = []
         has_more = False
         while True:
             answer = self._client.query(**query)
             for item in answer.get("Items", []):
-                if self._expired(item):
+                if self._expired(item) or (beyond is not None and not beyond(item["sk"]["S"])):
                     continue
                 try:
                     obj = self._body(item)
