@@ -38,6 +38,14 @@ def test_the_same_key_twice_answers_twice(store: ObjectStore) -> None:
     assert store.get_many("t", [("c", "a"), ("c", "b"), ("c", "a")]) == [{"id": "a", "n": 1}, None, {"id": "a", "n": 1}]
 
 
+def test_more_keys_than_one_read_takes(store: ObjectStore) -> None:
+    """DynamoDB takes a hundred keys a BatchGetItem, SQLite 500 terms a compound SELECT: more are read in parts."""
+    for index in range(0, 600, 3):
+        store.create("t", "c", {"id": f"obj_{index:03d}"})
+    found = store.get_many("t", [("c", f"obj_{index:03d}") for index in range(600)])
+    assert found == [{"id": f"obj_{index:03d}"} if index % 3 == 0 else None for index in range(600)]
+
+
 def test_expired_objects_are_not_read(store: ObjectStore) -> None:
     store._ttl = 60  # type: ignore[attr-defined]  # the deployment's TTL (OPENAI_MOCK_TTL_SECONDS)
     clock.freeze(1_800_000_000)
@@ -166,6 +174,32 @@ def test_a_vector_store_file_is_read_with_its_store_in_one_batch(
         client.vector_stores.files.retrieve(file.id, vector_store_id="vs_none")
     with pytest.raises(openai.NotFoundError, match="No file found with id 'file-none'"):
         client.vector_stores.files.retrieve("file-none", vector_store_id=store.id)
+
+
+def test_attaching_files_reads_them_and_their_attachments_in_one_batch(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    """Attaching a file read the File object, then whether the store already had it: two reads in turn (a file
+    batch: two per file). Now one batch for all of them."""
+    client = asgi_client(mock_app, api_key="sk-vs-attach")
+    uploaded = [
+        client.files.create(file=(f"part{n}.txt", f"Part {n} of the notes.".encode()), purpose="assistants")
+        for n in range(3)
+    ]
+    store = client.vector_stores.create(name="notes")
+    calls = _watch_dynamodb()
+
+    attached = client.vector_stores.files.create(vector_store_id=store.id, file_id=uploaded[0].id)
+    assert attached.id == uploaded[0].id and "GetItem" not in calls and calls.count("BatchGetItem") == 2
+    calls.clear()
+    batch = client.vector_stores.file_batches.create(vector_store_id=store.id, file_ids=[f.id for f in uploaded])
+
+    assert batch.file_counts.total == 3
+    assert "GetItem" not in calls and calls.count("BatchGetItem") == 2  # the request's first reads; the files'
+    listed = client.vector_stores.files.list(vector_store_id=store.id)
+    assert sorted(f.id for f in listed.data) == sorted(f.id for f in uploaded)  # the first one attached once
+    with pytest.raises(openai.NotFoundError, match="No such File object: file-none"):
+        client.vector_stores.files.create(vector_store_id=store.id, file_id="file-none")
 
 
 def test_a_files_content_reads_its_record_once(moto_persistence: None, mock_app: TemplateRouter) -> None:

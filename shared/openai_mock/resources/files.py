@@ -278,8 +278,12 @@ def find_file(tenant: str, file_id: str) -> Object | None:
 
 def get_file(tenant: str, file_id: str, param: str | None = "id") -> Object:
     """The File object, or OpenAI's 404 "No such File object: file-…" (naming `param`)."""
-    obj = find_file(tenant, file_id)
-    if obj is None:
+    return usable_file(find_file(tenant, file_id), file_id, param)
+
+
+def usable_file(obj: Object | None, file_id: str, param: str | None = "id") -> Object:
+    """`get_file` of a record already read (None: unknown): the 404 for none or an expired one."""
+    if obj is None or _expired(obj):
         raise not_found("File", file_id, param)
     return obj
 

@@ -57,6 +57,7 @@ def _pk(tenant: str, collection: str) -> str:
 # DynamoDB refuses a key over these sizes (a ValidationException: a 500). No item can have one, so a key built from
 # a client's id that long (a path's, a body's) is read as none: the route's own 404, as an unknown id gets.
 _PK_BYTES, _SK_BYTES = 2048, 1024
+_BATCH_GET_KEYS = 100  # the most one BatchGetItem takes
 
 
 def _can_exist(pk: str, sk: str = "") -> bool:
@@ -249,8 +250,9 @@ class DynamoDBStore:
     def get_many(
         self, tenant: str, keys: Sequence[tuple[str, str]], *, also: Sequence[tuple[str, str]] = ()
     ) -> list[Object | None]:
-        """One BatchGetItem (strongly consistent; keys it leaves unprocessed, when throttled, asked again) of the
-        keys this request has not read yet (store/read_memo.py); `also`'s items are kept there, not decoded."""
+        """A BatchGetItem (strongly consistent; keys it leaves unprocessed, when throttled, asked again) of the keys
+        this request has not read yet (store/read_memo.py), a hundred keys each; `also`'s items are kept there, not
+        decoded."""
         if not keys and not also:
             return []
         items: dict[tuple[str, str], dict] = {}
@@ -271,10 +273,15 @@ class DynamoDBStore:
         return found
 
     def _batch_get(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        keys = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted]
         items: dict[tuple[str, str], dict] = {}
-        request: dict[str, Any] = {
-            self._table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted], "ConsistentRead": True}
-        }
+        for start in range(0, len(keys), _BATCH_GET_KEYS):  # (a batch of a hundred files, say)
+            items.update(self._batch_get_call(keys[start : start + _BATCH_GET_KEYS]))
+        return items
+
+    def _batch_get_call(self, keys: list[dict[str, Any]]) -> dict[tuple[str, str], dict]:
+        items: dict[tuple[str, str], dict] = {}
+        request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
         for attempt in range(_UPDATE_ATTEMPTS):
             _back_off(attempt)
             answer = self._client.batch_get_item(RequestItems=request)

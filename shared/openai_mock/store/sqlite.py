@@ -116,6 +116,9 @@ _SWAP_COUNTER = (
 )
 
 
+_KEYS_PER_READ = 100  # SQLite takes at most 500 terms in a compound SELECT
+
+
 @functools.cache
 def _get_many_query(count: int) -> str:
     """Point reads of `count` keys in one statement, each through the key's index (?1 the tenant, ?2 the time, then
@@ -353,13 +356,15 @@ class SQLiteStore:
         also: Sequence[tuple[str, str]] = (),  # noqa: ARG002 (a read here is in-process: nothing to read ahead)
     ) -> list[Object | None]:
         found: list[Object | None] = [None] * len(keys)
-        if not keys:
-            return found
-        parameters = [tenant, clock.process_now(), *(part for key in keys for part in key)]
-        with self._db() as conn:
-            rows = conn.execute(_get_many_query(len(keys)), parameters).fetchall()
-        for position, body in rows:
-            found[position] = json.loads(body)
+        now = clock.process_now()
+        for start in range(0, len(keys), _KEYS_PER_READ):
+            chunk = keys[start : start + _KEYS_PER_READ]
+            with self._db() as conn:
+                rows = conn.execute(
+                    _get_many_query(len(chunk)), [tenant, now, *(part for key in chunk for part in key)]
+                ).fetchall()
+            for position, body in rows:
+                found[start + position] = json.loads(body)
         return found
 
     def update(self, tenant: str, collection: str, object_id: str, change: Change) -> Object | None:

@@ -57,8 +57,16 @@ class _Prepared(NamedTuple):
     error: dict[str, str] | None
 
 
-def _prepare(tenant: str, file_id: str, strategy: tuple[int, int], param: str) -> _Prepared:
-    file = files.get_file(tenant, file_id, param)
+def _read(tenant: str, vector_store_id: str, file_ids: list[str]) -> tuple[list[Object | None], list[Object | None]]:
+    """The File objects and their attachments to the store (None: none), in one read (one round trip on AWS)."""
+    collection = files_collection(vector_store_id)
+    keys = [(files.COLLECTION, file_id) for file_id in file_ids] + [(collection, file_id) for file_id in file_ids]
+    found = get_store().get_many(tenant, keys)
+    return found[: len(file_ids)], found[len(file_ids) :]
+
+
+def _prepare(tenant: str, file_id: str, found: Object | None, strategy: tuple[int, int], param: str) -> _Prepared:
+    file = files.usable_file(found, file_id, param)
     data = files.file_bytes(tenant, file, param)
     try:
         text = chunking.extract_text(file["filename"], data)
@@ -85,6 +93,7 @@ def _attach(
     tenant: str,
     vector_store_id: str,
     prepared: _Prepared,
+    existing: Object | None,
     strategy: tuple[int, int],
     attributes: dict[str, Any] | None,
     batch_id: str | None,
@@ -93,7 +102,6 @@ def _attach(
     whether this call created it (then it alone counts the file)."""
     store = get_store()
     collection = files_collection(vector_store_id)
-    existing = store.get(tenant, collection, prepared.file_id)
     if existing is not None:
         return existing, False
     if prepared.error is None:
@@ -135,8 +143,12 @@ def attach_files(
     """Validate everything first (nothing is written if one file is unknown), then attach each file."""
     strategy = params.chunking_strategy(chunking_strategy)
     checked = params.attributes(attributes)
-    prepared = [_prepare(tenant, file_id, strategy, param) for file_id in file_ids]
-    attached = [_attach(tenant, vector_store_id, item, strategy, checked, batch_id) for item in prepared]
+    found, attachments = _read(tenant, vector_store_id, file_ids)
+    prepared = [_prepare(tenant, *file, strategy, param) for file in zip(file_ids, found, strict=True)]
+    attached = [
+        _attach(tenant, vector_store_id, item, existing, strategy, checked, batch_id)
+        for item, existing in zip(prepared, attachments, strict=True)
+    ]
     created = [record for record, new in attached if new]
     if created:
         try:
