@@ -11,6 +11,7 @@ from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import Pagination
 from openai_mock.web.request_body import json_body, optional_json_body
+from openai_mock.web.request_reads import ids_in_body
 from openai_mock.web.sse import sse_stream
 
 assistants_router = APIRouter(prefix="/v1/assistants", dependencies=[params.BetaHeader])
@@ -182,7 +183,16 @@ PATH_OBJECTS = {
     "/v1/assistants/{assistant_id}": [(assistants.ASSISTANTS, "assistant_id")],
     "/v1/threads/{thread_id}": _THREAD,
     "/v1/threads/{thread_id}/messages": _THREAD,
+    "/v1/threads/{thread_id}/runs": _THREAD,
     "/v1/threads/{thread_id}/runs/{run_id}": [*_THREAD, (runs.runs_collection("{thread_id}"), "run_id")],
 }
-app = create_app(assistants_router, threads_router, title="openai-mock assistants", path_objects=PATH_OBJECTS)
+_ASSISTANT = ids_in_body({"assistant_id": assistants.ASSISTANTS})  # a run's assistant
+BODY_OBJECTS = {"/v1/threads/runs": _ASSISTANT, "/v1/threads/{thread_id}/runs": _ASSISTANT}
+app = create_app(
+    assistants_router,
+    threads_router,
+    title="openai-mock assistants",
+    path_objects=PATH_OBJECTS,
+    body_objects=BODY_OBJECTS,
+)
 handler = make_handler(app)

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources import batches
+from openai_mock.resources import batches, files
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import list_query
 from openai_mock.web.request_body import json_body
+from openai_mock.web.request_reads import ids_in_body
 
 router = APIRouter(prefix="/v1/batches")
 NewestFirst = Annotated[ListParams, list_query(ordered=False, before=False)]
@@ -42,5 +43,6 @@ def cancel_batch(batch_id: str, request: Request) -> JSONObject:
 # The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
 _BATCH = [(batches.COLLECTION, "batch_id")]
 PATH_OBJECTS = {"/v1/batches/{batch_id}": _BATCH, "/v1/batches/{batch_id}/cancel": _BATCH}
-app = create_app(router, title="openai-mock batches", path_objects=PATH_OBJECTS)
+BODY_OBJECTS = {"/v1/batches": ids_in_body({"input_file_id": files.COLLECTION})}
+app = create_app(router, title="openai-mock batches", path_objects=PATH_OBJECTS, body_objects=BODY_OBJECTS)
 handler = make_handler(app)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources import fine_tuning, graders
+from openai_mock.resources import files, fine_tuning, graders
 from openai_mock.resources.organization.core import organization
 from openai_mock.rng import request_seed
 from openai_mock.web.app_factory import create_app, make_handler
@@ -14,6 +14,7 @@ from openai_mock.web.auth import AdminPrincipal, principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import MetadataFilter, list_query
 from openai_mock.web.request_body import json_body
+from openai_mock.web.request_reads import ids_in_body
 
 router = APIRouter(prefix="/v1/fine_tuning")
 NewestFirst = Annotated[ListParams, list_query(ordered=False, before=False)]
@@ -141,5 +142,8 @@ PATH_OBJECTS = {
     "/v1/fine_tuning/jobs/{fine_tuning_job_id}": _JOB,
     "/v1/fine_tuning/jobs/{fine_tuning_job_id}/{action}": _JOB,  # cancel, events, checkpoints, pause, resume
 }
-app = create_app(router, title="openai-mock fine-tuning", path_objects=PATH_OBJECTS)
+BODY_OBJECTS = {
+    "/v1/fine_tuning/jobs": ids_in_body({"training_file": files.COLLECTION, "validation_file": files.COLLECTION})
+}
+app = create_app(router, title="openai-mock fine-tuning", path_objects=PATH_OBJECTS, body_objects=BODY_OBJECTS)
 handler = make_handler(app)

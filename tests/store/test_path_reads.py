@@ -14,7 +14,7 @@ from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import responses
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
-from openai_mock.web.request_reads import NamedObjects
+from openai_mock.web.request_reads import NamedObjects, ids_in_body
 from tests.support.sdk import asgi_client
 
 
@@ -151,3 +151,76 @@ def test_an_uploads_part_reads_its_upload_with_the_first_reads(
 
     assert part.upload_id == upload.id
     assert sorted(calls) == ["BatchGetItem", "PutItem", "PutItem"]  # its first reads (the upload), the part, journal
+
+
+def test_the_objects_a_body_gives_by_field() -> None:
+    named = ids_in_body({"training_file": "file", "validation_file": "file"})
+    both = named(b'{"training_file": "file-a", "validation_file": "file-b"}')
+    assert both == [("file", "file-a"), ("file", "file-b")]
+    assert named(b'{"training_file": "file-a", "validation_file": null}') == [("file", "file-a")]
+    assert named(b'{"model": "gpt-4o-mini"}') == []
+    assert named(b'["training_file"]') == [] and named(b'{"training_file": ') == []
+    reads = NamedObjects({}, {"/v1/threads/{thread_id}/runs": ids_in_body({"assistant_id": "assistant"})})
+    assert reads._in_body("/v1/threads/thread_1/runs") is not None and reads._in_body("/v1/threads/runs") is None
+
+
+_BATCH_LINE = (
+    b'{"custom_id": "1", "method": "POST", "url": "/v1/chat/completions", '
+    b'"body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}}\n'
+)
+
+
+def test_a_jobs_creation_reads_what_its_body_names_with_the_first_reads(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    """A batch's input file, a fine-tuning job's training file, a run's thread and assistant: read with the
+    request's first reads (each was a `GetItem` in turn); whether a webhook endpoint would hear of the job, from
+    the endpoints' stamp read with them (a `Query` in turn)."""
+    client = asgi_client(mock_app, api_key="sk-body-reads-jobs")
+    batch_file = client.files.create(file=("in.jsonl", _BATCH_LINE), purpose="batch")
+    client.batches.create(input_file_id=batch_file.id, endpoint="/v1/chat/completions", completion_window="24h")
+    calls = _watch()
+
+    batch = client.batches.create(input_file_id=batch_file.id, endpoint="/v1/chat/completions", completion_window="24h")
+
+    assert batch.request_counts is not None and batch.input_file_id == batch_file.id
+    assert sorted(calls) == ["BatchGetItem", "PutItem", "PutItem"]  # its first reads; the batch; its journal entry
+    lines = b'{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}\n' * 10
+    training = client.files.create(file=("train.jsonl", lines), purpose="fine-tune")
+    client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=training.id)  # (the models' stamp)
+    calls.clear()
+    job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=training.id)
+    assert job.training_file == training.id and "GetItem" not in calls and "Query" not in calls
+    assistant = client.beta.assistants.create(model="gpt-4o-mini", instructions="Answer briefly.")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hello?"}])
+    calls.clear()
+    run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    assert run.assistant_id == assistant.id and calls.count("BatchGetItem") == 1 and "GetItem" not in calls
+    with pytest.raises(openai.BadRequestError, match="No such File object: file-none"):
+        client.batches.create(input_file_id="file-none", endpoint="/v1/chat/completions", completion_window="24h")
+    with pytest.raises(openai.NotFoundError, match="No assistant found with id 'asst_none'"):
+        client.beta.threads.runs.create(thread_id=thread.id, assistant_id="asst_none")
+
+
+def test_a_webhook_endpoint_is_heard_of_by_the_next_job_and_no_more_once_deleted(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    """The endpoints are a kept copy (store/copies.py): a change gives them a new stamp, which the next request
+    reads with its first reads, so it never misses an endpoint created or deleted before it."""
+    client = asgi_client(mock_app, api_key="sk-webhook-copies")
+    http = TestClient(mock_app, base_url="http://testserver", headers={"Authorization": "Bearer sk-webhook-copies"})
+    tenant = principal_for_key("sk-webhook-copies").tenant
+    batch_file = client.files.create(file=("in.jsonl", _BATCH_LINE), purpose="batch")
+
+    def pending_after_a_batch() -> bool:
+        batch = client.batches.create(
+            input_file_id=batch_file.id, endpoint="/v1/chat/completions", completion_window="24h"
+        )
+        return get_store().get(tenant, "mock.webhook.pending", batch.id) is not None
+
+    assert not pending_after_a_batch()  # no endpoint: nothing scheduled (and a copy of none kept)
+    created = http.post("/__mock/webhooks", json={"url": "https://example.com/hook", "events": ["batch.completed"]})
+    assert created.status_code == 200
+    assert pending_after_a_batch()
+    assert http.delete(f"/__mock/webhooks/{created.json()['id']}").status_code == 200
+    assert not pending_after_a_batch()

@@ -1,5 +1,5 @@
 """A process's copies of a tenant's small collections that requests read all the time and few change (its fixtures,
-its fine-tuned models), kept while the collection's stamp stands.
+its fine-tuned models, its webhook endpoints), kept while the collection's stamp stands.
 
 Every change of such a collection (`Copies.changed`, called after the change is written) gives it a new random
 stamp, an object of the tenant beside it. A process keeps its copy of each tenant's collection with the stamp it

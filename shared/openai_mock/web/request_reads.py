@@ -20,6 +20,7 @@ trip more."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -42,35 +43,63 @@ _MODEL_REQUEST = (spend_guard.KEY, quotas.KEY, RETENTION_KEY)
 # A function's path templates and the objects their routes read first: (collection, id parameter), the collection
 # formatted with the path's parameters ("vector_store.file/{vector_store_id}", "file_id").
 PathObjects = Mapping[str, Sequence[tuple[str, str]]]
-# A function's paths whose POST body names objects its route reads first (a Response's previous response, its
-# conversation): the body's bytes → their (collection, id) keys.
+# A function's path templates whose POST body names objects its route reads first (a Response's previous response,
+# its conversation; a batch's input file): the body's bytes → their (collection, id) keys.
 BodyObjects = Mapping[str, Callable[[bytes], Sequence[tuple[str, str]]]]
 BODY_NAMES_BYTES = 64 * 1024  # a longer body is not parsed for the objects it names (the route reads them)
 
 
+def ids_in_body(fields: Mapping[str, str]) -> Callable[[bytes], list[tuple[str, str]]]:
+    """A `BodyObjects` reader: the ids a JSON object body gives in `fields` (its field → their collection)."""
+    names = [field.encode() for field in fields]
+
+    def named(raw: bytes) -> list[tuple[str, str]]:
+        if not any(name in raw for name in names):
+            return []
+        try:
+            body = json.loads(raw)
+        except ValueError:  # (the function answers the 400)
+            return []
+        if not isinstance(body, dict):
+            return []
+        return [(collection, body[field]) for field, collection in fields.items() if isinstance(body.get(field), str)]
+
+    return named
+
+
 class NamedObjects:
     """The objects a function's requests name, in their path (`path_objects`) or their POST body (`body_objects`),
-    which their routes read first: on DynamoDB read with the request's first reads (`read`'s `named`)."""
+    which their routes read first: on DynamoDB read with the request's first reads (`read`'s `named`). Both are
+    keyed by path template."""
 
     def __init__(self, path_objects: PathObjects, body_objects: BodyObjects) -> None:
         self._path_objects, self._body_objects = path_objects, body_objects
-        self._patterns: list[tuple[re.Pattern[str], Sequence[tuple[str, str]]]] | None = None
+        self._compiled: tuple[list[tuple[re.Pattern[str], Any]], list[tuple[re.Pattern[str], Any]]] | None = None
+
+    def _patterns(self) -> tuple[list[tuple[re.Pattern[str], Any]], list[tuple[re.Pattern[str], Any]]]:
+        if self._compiled is None:  # compiled when first asked (on DynamoDB only), not at a cold start's import
+            self._compiled = (
+                [(compile_path(template)[0], keys) for template, keys in self._path_objects.items()],
+                [(compile_path(template)[0], reader) for template, reader in self._body_objects.items()],
+            )
+        return self._compiled
 
     def in_path(self, path: str) -> list[tuple[str, str]]:
-        if self._patterns is None:  # compiled when first asked (on DynamoDB only), not at a cold start's import
-            self._patterns = [(compile_path(template)[0], keys) for template, keys in self._path_objects.items()]
-        for pattern, keys in self._patterns:
+        for pattern, keys in self._patterns()[0]:
             match = pattern.match(path)
             if match is not None:
                 parameters = match.groupdict()
                 return [(collection.format(**parameters), parameters[name]) for collection, name in keys]
         return []
 
+    def _in_body(self, path: str) -> Callable[[bytes], Sequence[tuple[str, str]]] | None:
+        return next((reader for pattern, reader in self._patterns()[1] if pattern.match(path)), None)
+
     async def of(self, scope: Scope, receive: Receive, declared: int) -> tuple[list[tuple[str, str]], Receive]:
         """The keys of the objects the request names, and the `receive` its function reads the body from: a body
         read here for the objects it names is given again."""
         named = self.in_path(scope["path"])
-        in_body = self._body_objects.get(scope["path"]) if scope["method"] == "POST" else None
+        in_body = self._in_body(scope["path"]) if scope["method"] == "POST" and self._body_objects else None
         if in_body is None or declared > BODY_NAMES_BYTES:
             return named, receive
         messages, raw = await fixture_routes.read_body(receive)

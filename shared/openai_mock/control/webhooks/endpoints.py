@@ -23,8 +23,12 @@ from openai_mock.fields import RequestModel
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
+from openai_mock.store.copies import Copies
 
 COLLECTION = "mock.webhook"
+# A process keeps a copy of each tenant's endpoints while their stamp stands (store/copies.py): every model job's
+# creation asks whether any endpoint would hear of it. Every change below calls `_copies.changed` once written.
+_copies = Copies(COLLECTION)
 FILE_PREFIX = "file_webhook_"
 DEFAULT_GRACE_SECONDS = 24 * 3600
 MAX_GRACE_SECONDS = 7 * 24 * 3600
@@ -151,7 +155,9 @@ def create(tenant: str, body: CreateWebhookRequest) -> dict[str, Any]:
         "created_at": clock.now_seconds(),
         "previous_secrets": [],
     }
-    return public(get_store().create(tenant, COLLECTION, endpoint))
+    created = get_store().create(tenant, COLLECTION, endpoint)
+    _copies.changed(tenant)
+    return public(created)
 
 
 def find(tenant: str, endpoint_id: str) -> dict[str, Any] | None:
@@ -172,13 +178,8 @@ def retrieve(tenant: str, endpoint_id: str) -> dict[str, Any]:
 
 
 def tenant_endpoints(tenant: str) -> list[dict[str, Any]]:
-    store, found, after = get_store(), [], None
-    while True:
-        page = store.list(tenant, COLLECTION, limit=100, order="asc", after=after)
-        found += page.items
-        if not page.has_more or not page.items:
-            return found
-        after = page.items[-1]["id"]
+    """The tenant's own endpoints, oldest first (shared: not to be changed)."""
+    return _copies.items(tenant)
 
 
 def every_endpoint(tenant: str) -> list[dict[str, Any]]:
@@ -187,8 +188,9 @@ def every_endpoint(tenant: str) -> list[dict[str, Any]]:
 
 
 def any_endpoint(tenant: str) -> bool:
-    """Whether anything would receive this tenant's events (one small read)."""
-    return bool(deployment_endpoints()) or bool(get_store().list(tenant, COLLECTION, limit=1, order="asc").items)
+    """Whether anything would receive this tenant's events (on AWS no read of its own: the copy's stamp is read with
+    the request's first reads)."""
+    return bool(deployment_endpoints()) or bool(tenant_endpoints(tenant))
 
 
 def list_endpoints(tenant: str, params: ListParams) -> dict[str, Any]:
@@ -209,6 +211,7 @@ def delete(tenant: str, endpoint_id: str) -> dict[str, Any]:
     _not_in_file(endpoint_id, "deleted")
     if get_store().delete(tenant, COLLECTION, endpoint_id) is None:
         raise not_found("webhook", endpoint_id, param="webhook_id")
+    _copies.changed(tenant)
     return {"id": endpoint_id, "object": "mock.webhook.deleted", "deleted": True}
 
 
@@ -227,6 +230,7 @@ def rotate(tenant: str, endpoint_id: str, body: RotateWebhookRequest) -> dict[st
     updated = get_store().update(tenant, COLLECTION, endpoint_id, rotated)
     if updated is None:
         raise not_found("webhook", endpoint_id, param="webhook_id")
+    _copies.changed(tenant)
     return public(updated)
 
 

@@ -408,8 +408,13 @@ def create_run(
     principal: Principal | None = None,
 ) -> Object:
     _checked_include(include)
-    thread = records.get_thread_record(tenant, thread_id)
-    assistant = assistants.get_assistant(tenant, body.assistant_id)
+    thread, assistant = get_store().get_many(
+        tenant, [(records.THREADS, thread_id), (assistants.ASSISTANTS, body.assistant_id)]
+    )  # one read: one round trip on AWS, where the two were read in turn
+    if thread is None:
+        raise records.object_not_found("thread", thread_id)
+    if assistant is None:
+        raise records.object_not_found("assistant", body.assistant_id)
     config = configure(tenant, assistant, body, body.additional_instructions, thread.get("tool_resources"))
     checked = [
         params.check_message(tenant, message, f"additional_messages[{index}].")
