@@ -83,6 +83,13 @@ async def retrieve_container_file_content(container_id: str, file_id: str, reque
 
 
 # The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).
-PATH_OBJECTS = {"/v1/containers/{container_id}": [(containers.COLLECTION, "container_id")]}
+_CONTAINER = [(containers.COLLECTION, "container_id")]
+_FILE = [*_CONTAINER, (containers.files_collection("{container_id}"), "file_id")]
+PATH_OBJECTS = {
+    "/v1/containers/{container_id}": _CONTAINER,
+    "/v1/containers/{container_id}/files": _CONTAINER,
+    "/v1/containers/{container_id}/files/{file_id}": _FILE,
+    "/v1/containers/{container_id}/files/{file_id}/content": _FILE,
+}
 app = create_app(router, title="openai-mock containers", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

@@ -102,8 +102,11 @@ async def retrieve_eval_run_output_item(eval_id: str, run_id: str, output_item_i
 _RUN = [(evals.COLLECTION, "eval_id"), (evals.RUNS + "/{eval_id}", "run_id")]
 PATH_OBJECTS = {
     "/v1/evals/{eval_id}": [(evals.COLLECTION, "eval_id")],
+    "/v1/evals/{eval_id}/runs": [(evals.COLLECTION, "eval_id")],
     "/v1/evals/{eval_id}/runs/{run_id}": _RUN,
     "/v1/evals/{eval_id}/runs/{run_id}/cancel": _RUN,
+    "/v1/evals/{eval_id}/runs/{run_id}/output_items": _RUN,
+    "/v1/evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}": _RUN,
 }
 app = create_app(router, title="openai-mock evals", path_objects=PATH_OBJECTS)
 handler = make_handler(app)

@@ -150,6 +150,8 @@ def test_a_project_limit_crossed_refuses_then_raising_it_lifts_the_block(
     body = _error(refused)
     assert (body["type"], body["code"], body["param"]) == ("insufficient_quota", "insufficient_quota", None)
     assert body["message"].startswith("You exceeded your current quota")
+    with pytest.raises(openai.RateLimitError, match="exceeded your current quota"):
+        app.videos.create(model="sora-2", prompt="A lighthouse at dusk")  # a video costs money too
     assert app.models.list().data  # reads still work: only requests that cost money are refused
 
     # The organization's other projects are not affected.

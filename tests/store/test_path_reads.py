@@ -224,3 +224,44 @@ def test_a_webhook_endpoint_is_heard_of_by_the_next_job_and_no_more_once_deleted
     assert pending_after_a_batch()
     assert http.delete(f"/__mock/webhooks/{created.json()['id']}").status_code == 200
     assert not pending_after_a_batch()
+
+
+def test_a_containers_file_an_eval_run_and_a_video_read_what_their_path_names_with_the_first_reads(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    """A container's files (create, list, retrieve, content), an eval's runs (create, list, output items): the
+    container, the eval (and the run) read with the first reads; a video's creation reads its quota with them, as
+    every model request does."""
+    client = asgi_client(mock_app, api_key="sk-path-reads-more")
+    container = client.containers.create(name="work")
+    stored = client.containers.files.create(container.id, file=("notes.txt", b"Read with the first reads."))
+    calls = _watch()
+
+    assert client.containers.files.retrieve(stored.id, container_id=container.id).path == stored.path
+    assert client.containers.files.content.retrieve(stored.id, container_id=container.id).read() == (
+        b"Read with the first reads."
+    )
+    assert "GetItem" not in calls and calls.count("BatchGetItem") == 2
+    criteria = [{"type": "string_check", "name": "s", "input": "{{item.q}}", "operation": "eq", "reference": "x"}]
+    schema = {"type": "object", "properties": {"q": {"type": "string"}}}
+    evaluation = client.evals.create(
+        name="e",
+        data_source_config={"type": "custom", "item_schema": schema, "include_sample_schema": True},
+        testing_criteria=criteria,  # type: ignore[list-item]
+    )
+    calls.clear()
+    run = client.evals.runs.create(
+        evaluation.id,
+        name="r",
+        data_source={"type": "jsonl", "source": {"type": "file_content", "content": [{"item": {"q": "x"}}]}},
+    )
+    assert run.eval_id == evaluation.id and "GetItem" not in calls
+    calls.clear()
+    video = client.videos.create(model="sora-2", prompt="A lighthouse at dusk")
+    assert video.status == "queued" and "GetItem" not in calls
+    with pytest.raises(openai.NotFoundError):
+        client.containers.files.retrieve(stored.id, container_id="cntr_none")
+    with pytest.raises(openai.NotFoundError):
+        client.evals.runs.create(
+            "eval_none", name="r", data_source={"type": "jsonl", "source": {"type": "file_content", "content": []}}
+        )

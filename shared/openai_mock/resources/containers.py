@@ -66,7 +66,7 @@ class CreateContainerFileRequest(RequestModel):
 # --------------------------------------------------------------------------------------------- records
 
 
-def _files_collection(container_id: str) -> str:
+def files_collection(container_id: str) -> str:
     return f"container.file/{container_id}"
 
 
@@ -295,7 +295,7 @@ def list_containers(tenant: str, params: ListParams, name: str | None = None) ->
 def _drop(tenant: str, container_id: str) -> None:
     """Remove a container's files (bytes and metadata) and the container itself."""
     store, blobs = get_store(), get_blobs()
-    collection = _files_collection(container_id)
+    collection = files_collection(container_id)
     after = None
     while True:
         page = store.list(tenant, collection, limit=100, order="asc", after=after)
@@ -346,7 +346,7 @@ def _store_file(tenant: str, container_id: str, filename: str, data: bytes, sour
     blobs = get_blobs()
     blobs.put(tenant, _blob_key(container_id, file_id), data)  # bytes first: metadata never points at nothing
     try:
-        return get_store().create(tenant, _files_collection(container_id), obj)
+        return get_store().create(tenant, files_collection(container_id), obj)
     except BaseException:
         blobs.delete(tenant, _blob_key(container_id, file_id))
         raise
@@ -392,7 +392,7 @@ def create_file(
 
 
 def _file(tenant: str, container_id: str, file_id: str) -> Object:
-    obj = get_store().get(tenant, _files_collection(container_id), file_id)
+    obj = get_store().get(tenant, files_collection(container_id), file_id)
     if obj is None:
         raise _file_not_found(file_id)
     return obj
@@ -406,7 +406,7 @@ def retrieve_file(tenant: str, container_id: str, file_id: str) -> dict[str, Any
 def list_files(tenant: str, container_id: str, params: ListParams) -> dict[str, Any]:
     _touch(tenant, container_id)
     page = get_store().list(
-        tenant, _files_collection(container_id), limit=params.limit, order=params.order, after=params.after
+        tenant, files_collection(container_id), limit=params.limit, order=params.order, after=params.after
     )
     return list_object(page)
 
@@ -423,7 +423,7 @@ def file_content(tenant: str, container_id: str, file_id: str) -> tuple[str, byt
 
 def delete_file(tenant: str, container_id: str, file_id: str) -> dict[str, Any]:
     _touch(tenant, container_id)
-    if get_store().delete(tenant, _files_collection(container_id), file_id) is None:
+    if get_store().delete(tenant, files_collection(container_id), file_id) is None:
         raise _file_not_found(file_id)
     get_blobs().delete(tenant, _blob_key(container_id, file_id))
     return {"id": file_id, "object": "container.file.deleted", "deleted": True}
@@ -500,7 +500,7 @@ def read_files(tenant: str, container_id: str) -> list[tuple[str, bytes]]:
     """(path, bytes) of the files in a container, oldest first: what code running in it can read."""
     blobs = get_blobs()
     found = []
-    for obj in get_store().list(tenant, _files_collection(container_id), limit=100, order="asc").items:
+    for obj in get_store().list(tenant, files_collection(container_id), limit=100, order="asc").items:
         data = blobs.get(tenant, _blob_key(container_id, obj["id"]))
         if data is not None:
             found.append((obj["path"], data))

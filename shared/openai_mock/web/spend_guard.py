@@ -26,7 +26,7 @@ ORGANIZATION_SCOPE = "organization"
 _BILLED = re.compile(
     r"^/v1/(?:chat/completions|completions|embeddings|moderations|responses(?:/compact)?|batches|fine_tuning/jobs"
     r"|images/(?:generations|edits|variations)|audio/(?:speech|transcriptions|translations)"
-    r"|threads/runs|threads/[^/]+/runs)$"
+    r"|threads/runs|threads/[^/]+/runs|videos(?:/edits|/extensions|/[^/]+/remix)?)$"
 )
 
 _MESSAGE = (
