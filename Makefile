@@ -130,6 +130,9 @@ bench-sqlite-workers: $(VENV)/.installed-dev ## A request's SQLite operations in
 bench-aws-round-trips: $(VENV)/.installed-dev ## DynamoDB calls and latency per request on DynamoDB Local, as the hosted mock makes them (~1 min; Java)
 	$(BIN)/python bench/aws_round_trips.py
 
+bench-aws-calls: $(VENV)/.installed-dev ## DynamoDB calls per API operation, under moto (~20 s)
+	$(BIN)/python bench/aws_calls.py
+
 bench-routes: $(VENV)/.installed-dev ## In-process cost of the list routes vs a bare FastAPI route (~15 s)
 	$(BIN)/python bench/routes.py
 
@@ -145,4 +148,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint lock contract catalog bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint lock contract catalog bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
