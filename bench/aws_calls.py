@@ -33,9 +33,10 @@ EVAL_SOURCE = {"type": "jsonl", "source": {"type": "file_content", "content": [{
 HI = [{"role": "user", "content": "Hello?"}]
 
 
-def operations(client: Any) -> list[tuple[str, Callable[[], Any]]]:
+def operations(client: Any, admin: Any) -> list[tuple[str, Callable[[], Any]]]:
     """(name, call) in order; a call may use what an earlier one made (the objects are made here, once)."""
     c = client
+    rows = {"type": "jsonl", "source": {"type": "file_content", "content": [{"item": {"q": "x"}}] * 100}}
     file = c.files.create(file=("notes.txt", b"Notes to search. " * 40), purpose="assistants")
     attachable = [c.files.create(file=(f"n{n}.txt", b"More notes. " * 40), purpose="assistants") for n in range(2)]
     store = c.vector_stores.create(name="notes")
@@ -106,6 +107,8 @@ def operations(client: Any) -> list[tuple[str, Callable[[], Any]]]:
         ("threads.runs.retrieve", lambda: c.beta.threads.runs.retrieve(run.id, thread_id=thread.id)),
         ("containers.files.retrieve", lambda: c.containers.files.retrieve(stored.id, container_id=container.id)),
         ("evals.runs.create", lambda: c.evals.runs.create(evaluation.id, name="r", data_source=EVAL_SOURCE)),
+        ("evals.runs.create (100 rows)", lambda: c.evals.runs.create(evaluation.id, name="r", data_source=rows)),
+        ("projects.create", lambda: admin.admin.organization.projects.create(name="Bench")),
         ("videos.create", lambda: c.videos.create(model="sora-2", prompt="A lighthouse at dusk")),
         ("uploads.parts.create", lambda: c.uploads.parts.create(upload.id, data=b"{}\n")),
     ]
@@ -129,12 +132,14 @@ def _count(tree: str, results: Any) -> None:
         from tests.support.sdk import asgi_client
 
         create_table(boto3.client("dynamodb", region_name="us-east-1"), TABLE)
-        client = asgi_client(build_app(Path(tree) / "template.yaml"), api_key="sk-aws-calls")
+        app = build_app(Path(tree) / "template.yaml")
+        client = asgi_client(app, api_key="sk-aws-calls")
+        admin = asgi_client(app, api_key="sk-admin-aws-calls", admin_api_key="sk-admin-aws-calls")
         calls: list[str] = []
         dynamodb = get_store()._client._client  # type: ignore[attr-defined]  # the boto3 client behind the guard
         dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
         counted = {}
-        for name, call in operations(client):
+        for name, call in operations(client, admin):
             call()
             calls.clear()
             call()

@@ -49,6 +49,29 @@ def test_tenants_and_collections_are_isolated(store: ObjectStore) -> None:
     assert store.get(T, "file", "file-abc") == {"id": "file-abc"}
 
 
+def test_create_many_stores_every_object_at_once(store: ObjectStore) -> None:
+    objects = [{"id": f"item_{index:03d}", "index": index} for index in range(230)]  # three DynamoDB transactions
+    store.create_many(T, "eval.run.output_item", objects)
+    listed = store.list(T, "eval.run.output_item", limit=300, order="asc").items
+    assert listed == objects
+    store.create_many(T, "eval.run.output_item", [])
+    assert store.get(T, "eval.run.output_item", "item_229") == {"id": "item_229", "index": 229}
+
+
+@pytest.mark.parametrize("taken_at", [0, 150])
+def test_create_many_with_a_taken_id_stores_none(store: ObjectStore, taken_at: int) -> None:
+    """All or none: a taken id (in the first transaction or a later one, on DynamoDB) leaves nothing of the others,
+    and an id given twice is taken too."""
+    store.create(T, "c", {"id": f"obj_{taken_at:03d}", "kept": True})
+    objects = [{"id": f"obj_{index:03d}"} for index in range(200)]
+    with pytest.raises(ConflictError):
+        store.create_many(T, "c", objects)
+    assert store.list(T, "c", limit=300).items == [{"id": f"obj_{taken_at:03d}", "kept": True}]
+    with pytest.raises(ConflictError):
+        store.create_many(T, "c", [{"id": "twice"}, {"id": "twice"}])
+    assert store.get(T, "c", "twice") is None
+
+
 def test_update_applies_the_change(store: ObjectStore) -> None:
     store.create(T, "file", {"id": "file-abc", "status": "uploaded"})
     assert store.update(T, "file", "file-abc", lambda o: {**o, "status": "processed"}) == {

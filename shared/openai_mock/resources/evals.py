@@ -915,8 +915,7 @@ def create_run(tenant: str, eval_id: str, body: CreateRunRequest) -> Object:
         "_settled": False,
     }
     store = get_store()
-    for output_item in items:  # items first: a stored run always has its items
-        store.create(tenant, f"{OUTPUT_ITEMS}/{run_id}", output_item)
+    store.create_many(tenant, f"{OUTPUT_ITEMS}/{run_id}", items)  # items first: a stored run always has its items
     stored = store.create(tenant, f"{RUNS}/{eval_id}", run)
     store.create(tenant, RUN_OWNERS, {"id": run_id, "eval_id": eval_id})
     webhooks.watch(tenant, "eval.run", run_id, at=started if failure else finished)

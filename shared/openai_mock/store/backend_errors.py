@@ -14,7 +14,7 @@ from openai_mock.logs import logger
 
 RETRY_AFTER_SECONDS = 1
 # Answers the stores handle themselves: they are outcomes, not failures.
-_EXPECTED_CODES = frozenset({"ConditionalCheckFailedException", "NoSuchKey"})
+_EXPECTED_CODES = frozenset({"ConditionalCheckFailedException", "TransactionCanceledException", "NoSuchKey"})
 # Refusals of the request itself: retrying cannot help, so they are server errors (a bug), not a 503.
 _PERMANENT_CODES = frozenset({"ValidationException"})
 

@@ -37,13 +37,18 @@ class ObjectStore(Protocol):
     def create(self, tenant: str, collection: str, obj: Object) -> Object:
         """Store a new object; raises ConflictError if its id is taken."""
 
+    def create_many(self, tenant: str, collection: str, objects: Sequence[Object]) -> None:
+        """Store new objects of one collection at once (an eval run's output items, a project's rate limits): all of
+        them, or none when an id is taken (ConflictError) or the write fails. One round trip on a shared store where
+        `create` in a loop made one each."""
+
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None: ...
 
     def get_many(
         self, tenant: str, keys: Sequence[tuple[str, str]], *, also: Sequence[tuple[str, str]] = ()
     ) -> list[Object | None]:
-        """The objects at the (collection, id) `keys` (at most 100 with `also`), in their order, None where there is
-        none: one round trip on a shared store, for the few objects every request reads before its work
+        """The objects at the (collection, id) `keys`, in their order, None where there is none: one round trip on a
+        shared store (per hundred keys), for the few objects every request reads before its work
         (web/request_reads.py). `also`: keys read in the same round trip and kept for the request's own reads of
         them (store/read_memo.py), not answered; a store whose reads are in-process (memory, SQLite) skips them."""
 

@@ -58,6 +58,7 @@ def _pk(tenant: str, collection: str) -> str:
 # a client's id that long (a path's, a body's) is read as none: the route's own 404, as an unknown id gets.
 _PK_BYTES, _SK_BYTES = 2048, 1024
 _BATCH_GET_KEYS = 100  # the most one BatchGetItem takes
+_TRANSACTION_ITEMS, _TRANSACTION_BYTES = 100, 3_500_000  # a TransactWriteItems takes 100 items, 4 MB
 
 
 def _can_exist(pk: str, sk: str = "") -> bool:
@@ -87,6 +88,22 @@ def _walk_beyond(query: dict[str, Any], cursor: str, ascending: bool) -> Callabl
             break
         near = near[:-1]
     return lambda sk: sk < cursor
+
+
+def _transactions(items: list[dict]) -> list[list[dict]]:
+    """The items in transactions DynamoDB takes: at most a hundred items, at most 4 MB in all (an item's body is at
+    most SPILL_BYTES, its other attributes small)."""
+    transactions: list[list[dict]] = []
+    size = 0
+    for item in items:
+        body = next(item[name] for name in ("body", "body_z", "body_ref") if name in item)  # {"S": …} or {"B": …}
+        item_size = len(next(iter(body.values()))) + 1_000
+        if not transactions or len(transactions[-1]) == _TRANSACTION_ITEMS or size + item_size > _TRANSACTION_BYTES:
+            transactions.append([])
+            size = 0
+        transactions[-1].append(item)
+        size += item_size
+    return transactions
 
 
 def _copy(item: dict, obj: Object) -> Object:
@@ -236,6 +253,62 @@ class DynamoDBStore:
             raise
         read_memo.remember((item["pk"]["S"], obj["id"]), item)
         return _copy(item, obj)
+
+    def create_many(self, tenant: str, collection: str, objects: Sequence[Object]) -> None:
+        """TransactWriteItems of up to a hundred items (all or none of each, under `create`'s condition), the
+        transactions sent at once; if one fails, what the others wrote is deleted again: none is kept."""
+        ids: set[str] = set()
+        for obj in objects:  # a transaction refuses an item twice (a 500): the taken id's error instead
+            if obj["id"] in ids:
+                raise ConflictError(obj["id"])
+            ids.add(obj["id"])
+        if not objects:
+            return
+        self._index(tenant, collection)
+        expires_at = self._expiry()
+        items = [self._item(tenant, collection, obj, 1, expires_at) for obj in objects]
+        transactions = _transactions(items)
+        failures = write_behind.together([functools.partial(self._create_at_once, chunk) for chunk in transactions])
+        failed = next((failure for failure in failures if failure is not None), None)
+        if failed is None:
+            for item in items:
+                read_memo.remember((item["pk"]["S"], item["sk"]["S"]), item)
+            return
+        written: list[dict] = []
+        for chunk, failure in zip(transactions, failures, strict=True):
+            if failure is None:
+                written += chunk  # deleted again below, spilled bodies with them
+            else:
+                for item in chunk:
+                    self._drop_spilled(item)
+        self._delete_items(written)
+        raise failed
+
+    def _create_at_once(self, items: list[dict]) -> Exception | None:
+        """One transaction's puts; its failure answered, not raised (`create_many` undoes what the others wrote)."""
+        now = {":now": {"N": str(int(clock.process_now()))}}
+        condition = "attribute_not_exists(pk) OR expires_at <= :now"
+        puts = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": item,
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeValues": now,
+                }
+            }
+            for item in items
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=puts)
+        except ClientError as error:  # TransactionCanceledException: why, item by item
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons:
+                return ConflictError(items[reasons.index("ConditionalCheckFailed")]["sk"]["S"])
+            return backend_unavailable()  # another transaction on an item, throttling: worth a retry
+        except Exception as error:
+            return error
+        return None
 
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
         item = self._remembered((_pk(tenant, collection), object_id)) or self._get_item(tenant, collection, object_id)

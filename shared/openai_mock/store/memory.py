@@ -62,6 +62,21 @@ class MemoryStore:
             stored.items[object_id] = (body, self._expiry())
         return decode(body)
 
+    def create_many(self, tenant: str, collection: str, objects: Sequence[Object]) -> None:
+        bodies = [encode(obj) for obj in objects]
+        with self._lock:
+            stored = self._collections.setdefault((tenant, collection), _Collection())
+            ids: set[str] = set()
+            for obj in objects:  # every id checked before any is stored
+                if obj["id"] in ids or self._live(stored, obj["id"]) is not None:
+                    raise ConflictError(obj["id"])
+                ids.add(obj["id"])
+            expires_at = self._expiry()
+            for object_id, body in zip((obj["id"] for obj in objects), bodies, strict=True):
+                if object_id not in stored.items:
+                    bisect.insort(stored.ids, object_id)
+                stored.items[object_id] = (body, expires_at)
+
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
         with self._lock:
             stored = self._collections.get((tenant, collection))

@@ -343,6 +343,15 @@ class SQLiteStore:
             raise ConflictError(obj["id"])
         return codec.decode(body)
 
+    def create_many(self, tenant: str, collection: str, objects: Sequence[Object]) -> None:
+        """One transaction (one commit), rolled back at a taken id."""
+        rows = [(tenant, collection, obj["id"], codec.text(codec.encode(obj))) for obj in objects]
+        expires_at, now = self._expiry(), clock.process_now()
+        with self._transaction() as conn:
+            for row in rows:
+                if not conn.execute(_CREATE, (*row, expires_at, now)).rowcount:
+                    raise ConflictError(row[2])
+
     def get(self, tenant: str, collection: str, object_id: str) -> Object | None:
         with self._db() as conn:
             row = conn.execute(_GET, (tenant, collection, object_id, clock.process_now())).fetchone()

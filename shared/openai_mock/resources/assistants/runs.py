@@ -385,8 +385,7 @@ def start_run(
     except OpenAIError:
         store.delete(tenant, runs_collection(thread_id), run["id"])
         raise
-    for message in pending:
-        store.create(tenant, messages.messages_collection(thread_id), message)
+    store.create_many(tenant, messages.messages_collection(thread_id), pending)
     return run
 
 

@@ -52,8 +52,7 @@ def create_project(org: Organization, principal: Principal, name: str) -> dict[s
         "status": "active",
     }
     stored = get_store().create(org.tenant, PROJECTS, project)
-    for limit in default_rate_limits():
-        get_store().create(org.tenant, rate_limits(project["id"]), limit)
+    get_store().create_many(org.tenant, rate_limits(project["id"]), default_rate_limits())
     audit_logs.record(
         org, principal, "project.created", {"id": project["id"], "data": {"name": name, "title": name}}, project
     )
