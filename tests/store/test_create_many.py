@@ -37,8 +37,8 @@ def test_an_eval_runs_output_items_are_written_together(moto_persistence: None, 
 
     run = client.evals.runs.create(evaluation.id, name="r", data_source=source)
 
-    # 250 items: three transactions; besides, the run, its owner, its items' collection's name, the journal entry
-    assert calls["TransactWriteItems"] == 3 and calls["PutItem"] == 4
+    # 250 items: three transactions (the first names the items' new collection); the run, its owner, the journal
+    assert calls["TransactWriteItems"] == 3 and calls["PutItem"] == 3
     clock.advance(3_600)  # the run is done: every item listed
     items = client.evals.runs.output_items.list(run.id, eval_id=evaluation.id, limit=100)
     assert len(items.data) == 100 and items.has_more
@@ -52,7 +52,7 @@ def test_a_projects_rate_limits_are_written_together(moto_persistence: None, moc
 
     project = admin.admin.organization.projects.create(name="Together")
 
-    # Besides: the project, its rate limits' collection's name, its audit log entry, the journal entry.
-    assert calls["TransactWriteItems"] == 1 and calls["PutItem"] == 4
+    # Besides: the project, its audit log entry, the journal entry.
+    assert calls["TransactWriteItems"] == 1 and calls["PutItem"] == 3
     limits = admin.admin.organization.projects.rate_limits.list_rate_limits(project.id, limit=100)
     assert len(limits.data) > 20 and all(limit.id.startswith("rl-") for limit in limits.data)

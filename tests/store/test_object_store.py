@@ -58,6 +58,15 @@ def test_create_many_stores_every_object_at_once(store: ObjectStore) -> None:
     assert store.get(T, "eval.run.output_item", "item_229") == {"id": "item_229", "index": 229}
 
 
+def test_objects_created_at_once_are_found_by_a_reset(store: ObjectStore) -> None:
+    """On DynamoDB the collection's index item (what a reset finds a tenant's items by) is written in the first
+    transaction: the objects of a collection new to the tenant are deleted with the tenant."""
+    store.create_many(T, "project.rate_limit/proj_new", [{"id": f"rl-{index}"} for index in range(150)])
+    assert len(store.list(T, "project.rate_limit/proj_new", limit=200).items) == 150
+    store.delete_tenant(T)
+    assert store.list(T, "project.rate_limit/proj_new", limit=200).items == []
+
+
 @pytest.mark.parametrize("taken_at", [0, 150])
 def test_create_many_with_a_taken_id_stores_none(store: ObjectStore, taken_at: int) -> None:
     """All or none: a taken id (in the first transaction or a later one, on DynamoDB) leaves nothing of the others,

@@ -90,17 +90,21 @@ def _walk_beyond(query: dict[str, Any], cursor: str, ascending: bool) -> Callabl
     return lambda sk: sk < cursor
 
 
-def _transactions(items: list[dict]) -> list[list[dict]]:
-    """The items in transactions DynamoDB takes: at most a hundred items, at most 4 MB in all (an item's body is at
-    most SPILL_BYTES, its other attributes small)."""
-    transactions: list[list[dict]] = []
-    size = 0
+def _index_item(tenant: str, collection: str) -> dict[str, Any]:
+    return {"pk": {"S": _pk(tenant, INDEX_COLLECTION)}, "sk": {"S": collection}}
+
+
+def _transactions(items: list[dict], reserved: int = 0) -> list[list[dict]]:
+    """The items in transactions DynamoDB takes: at most a hundred items (`reserved` of the first's kept for others),
+    at most 4 MB in all (an item's body is at most SPILL_BYTES, its other attributes small)."""
+    transactions: list[list[dict]] = [[]]
+    room, size = _TRANSACTION_ITEMS - reserved, 0
     for item in items:
         body = next(item[name] for name in ("body", "body_z", "body_ref") if name in item)  # {"S": …} or {"B": …}
         item_size = len(next(iter(body.values()))) + 1_000
-        if not transactions or len(transactions[-1]) == _TRANSACTION_ITEMS or size + item_size > _TRANSACTION_BYTES:
+        if len(transactions[-1]) == room or (transactions[-1] and size + item_size > _TRANSACTION_BYTES):
             transactions.append([])
-            size = 0
+            room, size = _TRANSACTION_ITEMS, 0
         transactions[-1].append(item)
         size += item_size
     return transactions
@@ -213,9 +217,7 @@ class DynamoDBStore:
         a reset, so another process's memory of having written them stays true."""
         if (tenant, collection) in self._indexed:
             return
-        self._client.put_item(
-            TableName=self._table, Item={"pk": {"S": _pk(tenant, INDEX_COLLECTION)}, "sk": {"S": collection}}
-        )
+        self._client.put_item(TableName=self._table, Item=_index_item(tenant, collection))
         self._indexed.add((tenant, collection))
 
     def _collections(self, tenant: str) -> list[str]:
@@ -264,13 +266,21 @@ class DynamoDBStore:
             ids.add(obj["id"])
         if not objects:
             return
-        self._index(tenant, collection)
         expires_at = self._expiry()
         items = [self._item(tenant, collection, obj, 1, expires_at) for obj in objects]
-        transactions = _transactions(items)
-        failures = write_behind.together([functools.partial(self._create_at_once, chunk) for chunk in transactions])
+        # The collection's index item (see `_index`) in the first transaction: written with the items, not before.
+        index = None if (tenant, collection) in self._indexed else _index_item(tenant, collection)
+        transactions = _transactions(items, reserved=1 if index else 0)
+        failures = write_behind.together(
+            [
+                functools.partial(self._create_at_once, chunk, index if position == 0 else None)
+                for position, chunk in enumerate(transactions)
+            ]
+        )
         failed = next((failure for failure in failures if failure is not None), None)
         if failed is None:
+            if index is not None:
+                self._indexed.add((tenant, collection))
             for item in items:
                 read_memo.remember((item["pk"]["S"], item["sk"]["S"]), item)
             return
@@ -284,8 +294,9 @@ class DynamoDBStore:
         self._delete_items(written)
         raise failed
 
-    def _create_at_once(self, items: list[dict]) -> Exception | None:
-        """One transaction's puts; its failure answered, not raised (`create_many` undoes what the others wrote)."""
+    def _create_at_once(self, items: list[dict], index: dict | None) -> Exception | None:
+        """One transaction's puts (and the collection's index item, last); its failure answered, not raised
+        (`create_many` undoes what the others wrote)."""
         now = {":now": {"N": str(int(clock.process_now()))}}
         condition = "attribute_not_exists(pk) OR expires_at <= :now"
         puts = [
@@ -299,6 +310,8 @@ class DynamoDBStore:
             }
             for item in items
         ]
+        if index is not None:
+            puts.append({"Put": {"TableName": self._table, "Item": index}})
         try:
             self._client.transact_write_items(TransactItems=puts)
         except ClientError as error:  # TransactionCanceledException: why, item by item
