@@ -144,7 +144,7 @@ def attach_files(
     strategy = params.chunking_strategy(chunking_strategy)
     checked = params.attributes(attributes)
     found, attachments = _read(tenant, vector_store_id, file_ids)
-    prepared = [_prepare(tenant, *file, strategy, param) for file in zip(file_ids, found, strict=True)]
+    prepared = [_prepare(tenant, file_id, file, strategy, param) for file_id, file in zip(file_ids, found, strict=True)]
     attached = [
         _attach(tenant, vector_store_id, item, existing, strategy, checked, batch_id)
         for item, existing in zip(prepared, attachments, strict=True)
