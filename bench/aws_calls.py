@@ -109,6 +109,7 @@ def operations(client: Any, admin: Any) -> list[tuple[str, Callable[[], Any]]]:
         ("evals.runs.create", lambda: c.evals.runs.create(evaluation.id, name="r", data_source=EVAL_SOURCE)),
         ("evals.runs.create (100 rows)", lambda: c.evals.runs.create(evaluation.id, name="r", data_source=rows)),
         ("projects.create", lambda: admin.admin.organization.projects.create(name="Bench")),
+        ("projects.list", lambda: admin.admin.organization.projects.list()),
         ("videos.create", lambda: c.videos.create(model="sora-2", prompt="A lighthouse at dusk")),
         ("uploads.parts.create", lambda: c.uploads.parts.create(upload.id, data=b"{}\n")),
     ]

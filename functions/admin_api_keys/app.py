@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources.organization import admin_api_keys, organization
+from openai_mock.resources.organization import admin_api_keys, caller_objects, organization
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -43,5 +43,5 @@ async def delete_admin_api_key(key_id: str, principal: AdminPrincipal) -> JSONOb
     return JSONObject(admin_api_keys.delete_admin_key(organization(principal), principal, key_id))
 
 
-app = create_app(router, title="openai-mock admin API keys")
+app = create_app(router, title="openai-mock admin API keys", caller_objects=caller_objects)
 handler = make_handler(app)

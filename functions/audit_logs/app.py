@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from openai_mock.resources.organization import audit_logs, organization
+from openai_mock.resources.organization import audit_logs, caller_objects, organization
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -39,5 +39,5 @@ async def list_audit_logs(
     return JSONObject(audit_logs.list_audit_logs(organization(principal), params, where))
 
 
-app = create_app(router, title="openai-mock audit logs")
+app = create_app(router, title="openai-mock audit logs", caller_objects=caller_objects)
 handler = make_handler(app)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources.organization import certificates, organization
+from openai_mock.resources.organization import caller_objects, certificates, organization
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -105,5 +105,5 @@ async def deactivate_project_certificates(project_id: str, request: Request, pri
     return JSONObject(certificates.toggle_project(org, principal, project_id, body.certificate_ids, False))
 
 
-app = create_app(router, title="openai-mock certificates")
+app = create_app(router, title="openai-mock certificates", caller_objects=caller_objects)
 handler = make_handler(app)

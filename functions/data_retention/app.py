@@ -4,7 +4,7 @@ is honoured by the model endpoints (docs/admin.md)."""
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock.resources.organization import organization, retention
+from openai_mock.resources.organization import caller_objects, organization, retention
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -41,5 +41,5 @@ async def update_project_data_retention(project_id: str, request: Request, princ
     return JSONObject(retention.update_project(org, principal, project_id, body.retention_type))
 
 
-app = create_app(router, title="openai-mock data retention")
+app = create_app(router, title="openai-mock data retention", caller_objects=caller_objects)
 handler = make_handler(app)

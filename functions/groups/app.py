@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources.organization import groups, organization, role_assignments
+from openai_mock.resources.organization import caller_objects, groups, organization, role_assignments
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -118,5 +118,5 @@ async def delete_group_role(group_id: str, role_id: str, principal: AdminPrincip
     return JSONObject(role_assignments.unassign_group_role(org, principal, group_id, role_id))
 
 
-app = create_app(router, title="openai-mock groups")
+app = create_app(router, title="openai-mock groups", caller_objects=caller_objects)
 handler = make_handler(app)

@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock.resources.organization import invites, organization
+from openai_mock.resources.organization import caller_objects, invites, organization
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -50,5 +50,5 @@ async def delete_invite(invite_id: str, principal: AdminPrincipal) -> JSONObject
     return JSONObject(invites.delete_invite(organization(principal), principal, invite_id))
 
 
-app = create_app(router, title="openai-mock invites")
+app = create_app(router, title="openai-mock invites", caller_objects=caller_objects)
 handler = make_handler(app)

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources.organization import groups, organization, project_permissions, projects, role_assignments
+from openai_mock.resources.organization import (
+    caller_objects,
+    groups,
+    organization,
+    project_permissions,
+    projects,
+    role_assignments,
+)
 from openai_mock.resources.organization.core import get_project
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
@@ -386,5 +393,5 @@ async def delete_project_group_role(
     return JSONObject(role_assignments.unassign_project_group_role(org, principal, project_id, group_id, role_id))
 
 
-app = create_app(router, access_router, title="openai-mock projects")
+app = create_app(router, access_router, title="openai-mock projects", caller_objects=caller_objects)
 handler = make_handler(app)

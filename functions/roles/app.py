@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources.organization import organization, roles
+from openai_mock.resources.organization import caller_objects, organization, roles
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -98,5 +98,5 @@ async def delete_project_role(project_id: str, role_id: str, principal: AdminPri
     return JSONObject(roles.delete_role(organization(principal), principal, role_id, project_id))
 
 
-app = create_app(router, title="openai-mock roles")
+app = create_app(router, title="openai-mock roles", caller_objects=caller_objects)
 handler = make_handler(app)

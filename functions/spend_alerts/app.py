@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources.organization import organization, spend
+from openai_mock.resources.organization import caller_objects, organization, spend
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -99,5 +99,5 @@ async def delete_project_spend_alert(project_id: str, alert_id: str, principal: 
     return JSONObject(spend.delete_spend_alert(organization(principal), principal, alert_id, project_id))
 
 
-app = create_app(router, title="openai-mock spend alerts")
+app = create_app(router, title="openai-mock spend alerts", caller_objects=caller_objects)
 handler = make_handler(app)

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock.resources.organization import organization, spend
+from openai_mock.resources.organization import caller_objects, organization, spend
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
 from openai_mock.web.json_response import JSONObject
@@ -59,5 +59,5 @@ async def delete_project_spend_limit(project_id: str, principal: AdminPrincipal)
     return JSONObject(spend.delete_spend_limit(organization(principal), principal, project_id))
 
 
-app = create_app(router, title="openai-mock spend limits")
+app = create_app(router, title="openai-mock spend limits", caller_objects=caller_objects)
 handler = make_handler(app)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from openai_mock.resources.organization import organization
+from openai_mock.resources.organization import caller_objects, organization
 from openai_mock.resources.organization.usage import UsageQuery, costs, usage
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
@@ -105,5 +105,5 @@ async def costs_(principal: AdminPrincipal, query: Usage) -> JSONObject:
     return JSONObject(costs(organization(principal).tenant, query))
 
 
-app = create_app(router, title="openai-mock usage")
+app = create_app(router, title="openai-mock usage", caller_objects=caller_objects)
 handler = make_handler(app)

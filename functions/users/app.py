@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources.organization import organization, role_assignments, users
+from openai_mock.resources.organization import caller_objects, organization, role_assignments, users
 from openai_mock.resources.organization.core import get_user
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import AdminPrincipal
@@ -75,5 +75,5 @@ async def delete_user_role(user_id: str, role_id: str, principal: AdminPrincipal
     return JSONObject(role_assignments.unassign_user_role(organization(principal), principal, user_id, role_id))
 
 
-app = create_app(router, title="openai-mock users")
+app = create_app(router, title="openai-mock users", caller_objects=caller_objects)
 handler = make_handler(app)

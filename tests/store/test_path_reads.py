@@ -15,6 +15,7 @@ from openai_mock.resources import responses
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
 from openai_mock.web.request_reads import NamedObjects, ids_in_body
+from tests.support.org_sdk import org_client
 from tests.support.sdk import asgi_client
 
 
@@ -265,3 +266,19 @@ def test_a_containers_file_an_eval_run_and_a_video_read_what_their_path_names_wi
         client.evals.runs.create(
             "eval_none", name="r", data_source={"type": "jsonl", "source": {"type": "file_content", "content": []}}
         )
+
+
+def test_an_admin_request_reads_its_organization_with_the_first_reads(
+    moto_persistence: None, mock_app: TemplateRouter
+) -> None:
+    """Every Administration API route reads the caller's organization first (`caller_objects`): read with the
+    request's first reads, not in a `GetItem` of its own after them."""
+    admin = org_client(mock_app)
+    admin.admin.organization.projects.create(name="First")  # (the organization's first request seeds it)
+    calls = _watch()
+
+    assert [project.name for project in admin.admin.organization.projects.list().data][-1] == "First"
+    assert admin.admin.organization.users.list().data[0].role == "owner"
+
+    # Each: the admin key's registry entry (another partition), its first reads, its listing, its journal entry.
+    assert calls == ["GetItem", "BatchGetItem", "Query", "PutItem"] * 2

@@ -12,7 +12,7 @@ from mangum import Mangum
 from openai_mock.errors import EXCEPTION_HANDLERS
 from openai_mock.logs import logger
 from openai_mock.web.middleware import OpenAIMiddleware
-from openai_mock.web.request_reads import BodyObjects, PathObjects
+from openai_mock.web.request_reads import BodyObjects, CallerObjects, PathObjects
 
 
 def create_app(
@@ -21,11 +21,12 @@ def create_app(
     public: frozenset[str] = frozenset(),
     path_objects: PathObjects | None = None,
     body_objects: BodyObjects | None = None,
+    caller_objects: CallerObjects | None = None,
 ) -> FastAPI:
     """A function's app: its routers behind auth, OpenAI errors and OpenAI's standard headers
     (auth, headers and the body limit live in OpenAIMiddleware). `public` paths answer GET without a key.
-    `path_objects`, `body_objects`: the objects its paths or its POST bodies name, which their routes read first (on
-    DynamoDB read with the request's first reads: web/request_reads.py)."""
+    `path_objects`, `body_objects`, `caller_objects`: the objects its paths or its POST bodies name, or its caller
+    has, which their routes read first (on DynamoDB read with the request's first reads: web/request_reads.py)."""
     app = FastAPI(
         title=title,
         openapi_url=None,  # the contract is OpenAI's spec, not a generated one
@@ -41,7 +42,13 @@ def create_app(
         # the router built them. `include_router` would keep them behind FastAPI's lazily matched
         # include wrapper, which costs every request ~16 µs (more than the whole rest of the routing).
         app.router.routes.extend(router.routes)
-    app.add_middleware(OpenAIMiddleware, public=public, path_objects=path_objects, body_objects=body_objects)
+    app.add_middleware(
+        OpenAIMiddleware,
+        public=public,
+        path_objects=path_objects,
+        body_objects=body_objects,
+        caller_objects=caller_objects,
+    )
     # What this app serves, as (METHOD, path) pairs: checked against template.yaml's events in tests.
     app.state.served_routes = frozenset(
         (method, route.path)

@@ -80,11 +80,13 @@ class OpenAIMiddleware:
         public: frozenset[str] = frozenset(),
         path_objects: request_reads.PathObjects | None = None,
         body_objects: request_reads.BodyObjects | None = None,
+        caller_objects: request_reads.CallerObjects | None = None,
     ) -> None:
         self.app = app
         self.public = public  # paths answered to GET without a key (the console's static files)
-        # What a request's path or body names, read with its first reads on DynamoDB (web/request_reads.py).
-        self.named_objects = request_reads.NamedObjects(path_objects or {}, body_objects or {})
+        # What a request's path or body names, or its caller, read with its first reads on DynamoDB
+        # (web/request_reads.py).
+        self.named_objects = request_reads.NamedObjects(path_objects or {}, body_objects or {}, caller_objects)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: C901
         if scope["type"] != "http":
@@ -166,7 +168,7 @@ class OpenAIMiddleware:
             reads = read_memo.begin()
             named: list[tuple[str, str]] = []
             if reads is not None:
-                named, body_receive = await self.named_objects.of(scope, receive_limited, declared)
+                named, body_receive = await self.named_objects.of(scope, receive_limited, declared, principal)
             try:  # the tenant's clock and copies' stamps (and a model request's spend state, quota): one read
                 request_reads.read(principal, state, spend_guard.is_billed(scope["method"], scope["path"]), named)
             except OpenAIError as refused:  # over the hard spend limit (docs/admin.md), before any work

@@ -46,6 +46,8 @@ PathObjects = Mapping[str, Sequence[tuple[str, str]]]
 # A function's path templates whose POST body names objects its route reads first (a Response's previous response,
 # its conversation; a batch's input file): the body's bytes → their (collection, id) keys.
 BodyObjects = Mapping[str, Callable[[bytes], Sequence[tuple[str, str]]]]
+# A function's objects of the caller that its routes read first (an admin route's organization): principal → keys.
+CallerObjects = Callable[[Principal], Sequence[tuple[str, str]]]
 BODY_NAMES_BYTES = 64 * 1024  # a longer body is not parsed for the objects it names (the route reads them)
 
 
@@ -69,11 +71,13 @@ def ids_in_body(fields: Mapping[str, str]) -> Callable[[bytes], list[tuple[str, 
 
 class NamedObjects:
     """The objects a function's requests name, in their path (`path_objects`) or their POST body (`body_objects`),
-    which their routes read first: on DynamoDB read with the request's first reads (`read`'s `named`). Both are
-    keyed by path template."""
+    both keyed by path template, and the caller's objects its routes all read (`caller_objects`), which their
+    routes read first: on DynamoDB read with the request's first reads (`read`'s `named`)."""
 
-    def __init__(self, path_objects: PathObjects, body_objects: BodyObjects) -> None:
-        self._path_objects, self._body_objects = path_objects, body_objects
+    def __init__(
+        self, path_objects: PathObjects, body_objects: BodyObjects, caller_objects: CallerObjects | None = None
+    ) -> None:
+        self._path_objects, self._body_objects, self._caller_objects = path_objects, body_objects, caller_objects
         self._compiled: tuple[list[tuple[re.Pattern[str], Any]], list[tuple[re.Pattern[str], Any]]] | None = None
 
     def _patterns(self) -> tuple[list[tuple[re.Pattern[str], Any]], list[tuple[re.Pattern[str], Any]]]:
@@ -95,10 +99,14 @@ class NamedObjects:
     def _in_body(self, path: str) -> Callable[[bytes], Sequence[tuple[str, str]]] | None:
         return next((reader for pattern, reader in self._patterns()[1] if pattern.match(path)), None)
 
-    async def of(self, scope: Scope, receive: Receive, declared: int) -> tuple[list[tuple[str, str]], Receive]:
+    async def of(
+        self, scope: Scope, receive: Receive, declared: int, principal: Principal
+    ) -> tuple[list[tuple[str, str]], Receive]:
         """The keys of the objects the request names, and the `receive` its function reads the body from: a body
         read here for the objects it names is given again."""
         named = self.in_path(scope["path"])
+        if self._caller_objects is not None:
+            named += self._caller_objects(principal)
         in_body = self._in_body(scope["path"]) if scope["method"] == "POST" and self._body_objects else None
         if in_body is None or declared > BODY_NAMES_BYTES:
             return named, receive
@@ -113,8 +121,8 @@ def read(principal: Principal, state: dict[str, Any], billed: bool, named: Seque
     request by the store: store/read_memo.py), and hand them on; a model request over its hard spend limit raises
     the 429 (`insufficient_quota`)."""
     stamps = copies.stamp_keys()
-    if not stamps and not billed:  # the memory store's other requests: nothing to batch (the clock is read lazily)
-        return
+    if not stamps and not billed and not named:  # the memory store's other requests: nothing to batch
+        return  # (the clock is read lazily)
     keys = [tenant_clock.KEY, *stamps, *(_MODEL_REQUEST if billed else ())]
     found = get_store().get_many(principal.tenant, keys, also=named)
     offset = tenant_clock.offset_of(found[0])

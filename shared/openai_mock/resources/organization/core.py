@@ -125,6 +125,12 @@ class Organization(NamedTuple):
         }
 
 
+def caller_objects(principal: Principal) -> list[tuple[str, str]]:
+    """What an admin route reads first of its caller, its organization: read with the request's first reads on AWS
+    (`create_app(…, caller_objects=caller_objects)`, web/request_reads.py)."""
+    return [(ORGANIZATION, principal.organization_id)]
+
+
 def organization(principal: Principal) -> Organization:
     """The caller's organization, seeded with its initial state on first use."""
     tenant = principal.tenant
