@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources import ratelimits, responses
+from openai_mock.resources import conversations, ratelimits, responses
 from openai_mock.resources.organization import retention
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
 from openai_mock.web.params import list_query, query_array
 from openai_mock.web.request_body import json_body
+from openai_mock.web.request_reads import ids_in_body
 
 router = APIRouter(prefix="/v1/responses")
 
@@ -89,6 +90,10 @@ PATH_OBJECTS = {
     "/v1/responses/{response_id}/cancel": _RESPONSE,
     "/v1/responses/{response_id}/input_items": _RESPONSE,
 }
-BODY_OBJECTS = {"/v1/responses": responses.named_objects}  # its previous response, its conversation
+BODY_OBJECTS = {  # its previous response, its conversation
+    "/v1/responses": ids_in_body(
+        {"previous_response_id": responses.COLLECTION, "conversation": conversations.COLLECTION}
+    )
+}
 app = create_app(router, title="openai-mock responses", path_objects=PATH_OBJECTS, body_objects=BODY_OBJECTS)
 handler = make_handler(app)

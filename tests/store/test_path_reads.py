@@ -10,6 +10,7 @@ import openai
 import pytest
 from starlette.testclient import TestClient
 
+from functions.responses.app import BODY_OBJECTS as RESPONSES_BODY_OBJECTS
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import responses
 from openai_mock.store import get_store
@@ -103,15 +104,16 @@ def test_through_the_lambda_handler_a_poll_reads_its_object_with_the_first_reads
 
 
 def test_the_objects_a_responses_body_names() -> None:
-    assert responses.named_objects(b'{"model": "m", "input": "hi"}') == []
-    assert responses.named_objects(b'{"previous_response_id": "resp_1", "conversation": {"id": "conv_1"}}') == [
+    named_objects = RESPONSES_BODY_OBJECTS["/v1/responses"]
+    assert named_objects(b'{"model": "m", "input": "hi"}') == []
+    assert named_objects(b'{"previous_response_id": "resp_1", "conversation": {"id": "conv_1"}}') == [
         (responses.COLLECTION, "resp_1"),
         ("conversation", "conv_1"),
     ]
-    assert responses.named_objects(b'{"conversation": "conv_2"}') == [("conversation", "conv_2")]
-    assert responses.named_objects(b'{"conversation": 3, "previous_response_id": null}') == []
-    assert responses.named_objects(b'["conversation"]') == []
-    assert responses.named_objects(b'{"conversation": ') == []  # not JSON: json_body answers the 400
+    assert named_objects(b'{"conversation": "conv_2"}') == [("conversation", "conv_2")]
+    assert named_objects(b'{"conversation": 3, "previous_response_id": null}') == []
+    assert named_objects(b'["conversation"]') == []
+    assert named_objects(b'{"conversation": ') == []  # not JSON: json_body answers the 400
 
 
 def test_a_chained_response_reads_the_previous_one_with_the_first_reads(

@@ -6,7 +6,6 @@ hosted tools, conversation state (`store`, `previous_response_id`), retrieval, d
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -803,24 +802,6 @@ def _auto_compaction(
     if chat_builder.count_prompt_tokens(builder.chat_request(turn, hosted_call=False)) <= limit:
         return None
     return builder.compaction_item(ids.new_id("compaction"), builder.compaction_summary_of(turn.history))
-
-
-def named_objects(raw: bytes) -> list[tuple[str, str]]:
-    """The objects a create-response body names, which its answer reads first (its previous response, its
-    conversation): on AWS read with the request's first reads (web/request_reads.BodyObjects)."""
-    if b"previous_response_id" not in raw and b"conversation" not in raw:
-        return []
-    try:
-        body = json.loads(raw)
-    except ValueError:  # (json_body answers the 400)
-        return []
-    if not isinstance(body, dict):
-        return []
-    previous, conversation = body.get("previous_response_id"), body.get("conversation")
-    if isinstance(conversation, dict):
-        conversation = conversation.get("id")
-    named = [(COLLECTION, previous)] if isinstance(previous, str) else []
-    return named + ([(conversations.COLLECTION, conversation)] if isinstance(conversation, str) else [])
 
 
 def admit(request: Request, tenant: str, generated: Generated) -> None:

@@ -52,7 +52,8 @@ BODY_NAMES_BYTES = 64 * 1024  # a longer body is not parsed for the objects it n
 
 
 def ids_in_body(fields: Mapping[str, str]) -> Callable[[bytes], list[tuple[str, str]]]:
-    """A `BodyObjects` reader: the ids a JSON object body gives in `fields` (its field → their collection)."""
+    """A `BodyObjects` reader: the ids a JSON object body gives in `fields` (its field → their collection), each a
+    string or, as OpenAI also takes some (a Response's `conversation`), an object with its `id`."""
     names = [field.encode() for field in fields]
 
     def named(raw: bytes) -> list[tuple[str, str]]:
@@ -64,7 +65,13 @@ def ids_in_body(fields: Mapping[str, str]) -> Callable[[bytes], list[tuple[str, 
             return []
         if not isinstance(body, dict):
             return []
-        return [(collection, body[field]) for field, collection in fields.items() if isinstance(body.get(field), str)]
+        found = []
+        for field, collection in fields.items():
+            value = body.get(field)
+            object_id = value.get("id") if isinstance(value, dict) else value
+            if isinstance(object_id, str):
+                found.append((collection, object_id))
+        return found
 
     return named
 
