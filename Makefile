@@ -45,7 +45,7 @@ check: $(VENV)/.installed-dev ## The inner loop: lint (no cfn-lint, no actionlin
 	$(BIN)/mypy
 	$(BIN)/python -m pytest tests/unit tests/functions tests/contract
 
-lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, layer-lock and contract drift
+lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, layer-lock and contract drift, the SDK's calls of today's spec all served
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -54,6 +54,7 @@ lint: $(VENV)/.installed-dev ## ruff, mypy, template lint, layer-lock and contra
 	$(BIN)/python tools/gen_contract.py --check
 	$(BIN)/python tools/gen_catalog.py --check
 	$(BIN)/python tools/gen_null_fields.py --check
+	$(BIN)/python tools/gen_sdk_coverage.py --check
 	$(MAKE) --no-print-directory actionlint
 
 .PHONY: dist  # the target shares its name with the folder it writes
@@ -70,6 +71,9 @@ contract: $(VENV)/.installed-dev ## Regenerate tests/contract/data from ../share
 
 catalog: $(VENV)/.installed-dev ## Regenerate the model catalogue (resources/model_catalog.json) from ../shared/openapi and the SDK
 	$(BIN)/python tools/gen_catalog.py
+
+sdk-coverage: $(VENV)/.installed-dev ## Rewrite docs/sdk-coverage.md: the installed SDK's operations the mock does not serve
+	$(BIN)/python tools/gen_sdk_coverage.py
 
 bench: $(VENV)/.installed-dev ## Run the benchmarks in bench/ and print the figures
 	$(BIN)/python bench/run.py
@@ -148,4 +152,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint lock contract catalog bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve dynamodb-local test check lint lock contract catalog sdk-coverage bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
