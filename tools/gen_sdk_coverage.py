@@ -153,6 +153,12 @@ def render(
         "OpenAI answers a path it does not know (404, `invalid_request_error`).",
         "",
     ]
+    extra = sorted({op.accessor.rsplit(".", 1)[0] for op in operations if (op.method, op.path) in served - spec})
+    if extra:
+        lines += [
+            f"Served beyond today's spec, as the SDK calls them: {', '.join(f'`client.{name}`' for name in extra)}.",
+            "",
+        ]
     if gaps:
         lines += ["## In today's spec, not served", "", "| SDK call | request |", "|---|---|"]
         lines += [f"| `client.{op.accessor}` | `{op.method} {op.path}` |" for op in gaps]

@@ -20,7 +20,7 @@ from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
 from openai_mock.store import get_store
 from openai_mock.web.auth import principal_for_key
-from tests.support.spec import validate_component
+from tests.support.spec import load_spec, validate_component
 from tests.support.webhook_receiver import Delivery, Receiver, webhook_receiver
 
 KEY = "sk-test"  # the `client` fixture's key: the controls and the SDK act for one tenant
@@ -66,8 +66,22 @@ def _schema_name(event_type: str) -> str:
 
 def _unwrap(client: openai.OpenAI, received: Delivery, secret: str) -> Any:
     event = client.webhooks.unwrap(received.body, received.headers, secret=secret)
-    validate_component(_schema_name(event.type), json.loads(received.body), spec="2026-08-21")
+    validate_event(json.loads(received.body))
     return event
+
+
+def validate_event(body: dict[str, Any]) -> None:
+    """An event against the spec's `Webhook*` schema; one of a type the API offers since, against the SDK's model
+    (`openai.types.webhooks`; none has `video.*` yet: the envelope is checked)."""
+    name = _schema_name(body["type"])
+    if name in load_spec("2026-08-21")["components"]["schemas"]:
+        validate_component(name, body, spec="2026-08-21")
+        return
+    model = getattr(openai.types.webhooks, name.removeprefix("Webhook") + "WebhookEvent", None)
+    if model is not None:
+        model.model_validate(body, strict=True)
+    assert set(body) == {"id", "object", "created_at", "type", "data"} and body["object"] == "event"
+    assert isinstance(body["data"]["id"], str) and body["id"].startswith("evt_")
 
 
 def _background_response(client: openai.OpenAI) -> Any:
@@ -398,7 +412,7 @@ def test_rotation_signs_with_both_secrets_during_the_grace_period(
 
 
 @pytest.mark.parametrize("event_type", sorted(webhooks.EVENT_TYPES))
-def test_every_event_type_of_the_spec_can_be_sent_as_a_test(
+def test_every_event_type_can_be_sent_as_a_test(
     http: TestClient, client: openai.OpenAI, receiver: Receiver, event_type: str
 ) -> None:
     endpoint = _register(http, receiver.url)

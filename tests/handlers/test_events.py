@@ -18,6 +18,11 @@ EVENTS = sorted(path for path in (REPO / "events").glob("*/*.json") if "Records"
 QUEUE_EVENTS = sorted(set((REPO / "events").glob("*/*.json")) - set(EVENTS))
 # Events whose operation needs an object the event cannot create first answer 404 by design.
 _EXPECTED_404 = {
+    "retrieveWebhookEndpoint",
+    "updateWebhookEndpoint",
+    "deleteWebhookEndpoint",
+    "rotateWebhookEndpointSecret",
+    "testWebhookEndpoint",
     "deleteModel",
     "retrieveFile",
     "deleteFile",

@@ -72,3 +72,13 @@ def test_the_page_names_what_is_not_served() -> None:
     assert "**3** HTTP operations; the mock serves **1**" in page
     assert "| `client.widgets` | `create`, `list` | `POST /v1/widgets`<br>`GET /v1/widgets` |" in page
     assert "In today's spec, not served" not in page
+
+
+def test_what_the_mock_serves_beyond_todays_spec_the_sdk_calls(operations: dict[str, tuple[str, str]]) -> None:
+    """A route of no spec is served only as the official SDK calls it (`client.webhooks.*`)."""
+    from tests.infra.test_template import SDK_ONLY
+
+    called = set(operations.values())
+    assert {(method, coverage._unnamed(path)) for method, path in SDK_ONLY} <= called
+    beyond = {route for route in coverage.served_routes() - coverage.spec_routes() if route[1].startswith("/v1/")}
+    assert beyond <= called

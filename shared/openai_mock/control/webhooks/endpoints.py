@@ -141,23 +141,31 @@ def public(endpoint: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(tenant: str, body: CreateWebhookRequest) -> dict[str, Any]:
-    url = targets.check_url(body.url)
-    names = _check_events(body.events)
+    return public(add(tenant, targets.check_url(body.url), _check_events(body.events), description=body.description))
+
+
+def add(
+    tenant: str, url: str, names: list[str], *, description: str | None = None, name: str | None = None
+) -> dict[str, Any]:
+    """Store a new endpoint of checked `url` and event `names` (the control's and the API's create)."""
     if len(tenant_endpoints(tenant)) >= MAX_ENDPOINTS:
         raise invalid_request(f"A project may have at most {MAX_ENDPOINTS} webhook endpoints.", None, "limit_reached")
+    now = clock.now_seconds()
     endpoint = {
         "id": ids.new_id("mock.webhook"),
         "object": "mock.webhook",
         "url": url,
         "events": names,
-        "description": body.description,
+        "description": description,
         "secret": signing.new_secret(),
-        "created_at": clock.now_seconds(),
+        "created_at": now,
         "previous_secrets": [],
     }
+    if name is not None:  # made through the API (`/v1/webhook_endpoints`), which names endpoints and dates changes
+        endpoint |= {"name": name, "updated_at": now}
     created = get_store().create(tenant, COLLECTION, endpoint)
     _copies.changed(tenant)
-    return public(created)
+    return created
 
 
 def find(tenant: str, endpoint_id: str) -> dict[str, Any] | None:
@@ -197,41 +205,76 @@ def list_endpoints(tenant: str, params: ListParams) -> dict[str, Any]:
     return list_object(paginate(every_endpoint(tenant), params), view=public)
 
 
-def _not_in_file(endpoint_id: str, action: str) -> None:
+def _not_in_file(endpoint_id: str, action: str, param: str) -> None:
     if endpoint_id.startswith(FILE_PREFIX):
         raise invalid_request(
             f"The webhook {endpoint_id} was loaded from the deployment's webhooks file and cannot be {action} "
             "through the API.",
-            "webhook_id",
+            param,
             "invalid_value",
         )
 
 
 def delete(tenant: str, endpoint_id: str) -> dict[str, Any]:
-    _not_in_file(endpoint_id, "deleted")
-    if get_store().delete(tenant, COLLECTION, endpoint_id) is None:
-        raise not_found("webhook", endpoint_id, param="webhook_id")
-    _copies.changed(tenant)
+    remove(tenant, endpoint_id)
     return {"id": endpoint_id, "object": "mock.webhook.deleted", "deleted": True}
+
+
+# Who asks: the controls (`/__mock/webhooks/{webhook_id}`) or the API (`/v1/webhook_endpoints/{webhook_endpoint_id}`),
+# whose 404 names its object and path parameter.
+CONTROL = ("webhook", "webhook_id")
+
+
+def remove(tenant: str, endpoint_id: str, asker: tuple[str, str] = CONTROL) -> None:
+    _not_in_file(endpoint_id, "deleted", asker[1])
+    if get_store().delete(tenant, COLLECTION, endpoint_id) is None:
+        raise not_found(asker[0], endpoint_id, param=asker[1])
+    _copies.changed(tenant)
 
 
 def rotate(tenant: str, endpoint_id: str, body: RotateWebhookRequest) -> dict[str, Any]:
     """A new secret; the current one keeps signing for `grace_period_seconds` (default a day, 0: not at all)."""
-    _not_in_file(endpoint_id, "rotated")
     grace = DEFAULT_GRACE_SECONDS if body.grace_period_seconds is None else body.grace_period_seconds
+    return public(rotated(tenant, endpoint_id, grace))
+
+
+def rotated(tenant: str, endpoint_id: str, grace: float, asker: tuple[str, str] = CONTROL) -> dict[str, Any]:
+    """The endpoint with a new secret, the current one signing beside it for `grace` seconds (0: not at all)."""
+    _not_in_file(endpoint_id, "rotated", asker[1])
     now = clock.now()
 
-    def rotated(current: dict[str, Any]) -> dict[str, Any]:
+    def rotate_secret(current: dict[str, Any]) -> dict[str, Any]:
         kept = [entry for entry in current.get("previous_secrets", []) if entry["expires_at"] > now]
         if grace:
             kept = [{"secret": current["secret"], "expires_at": now + grace}, *kept]
-        return {**current, "secret": signing.new_secret(), "previous_secrets": kept}
+        return _dated({**current, "secret": signing.new_secret(), "previous_secrets": kept})
 
-    updated = get_store().update(tenant, COLLECTION, endpoint_id, rotated)
+    updated = get_store().update(tenant, COLLECTION, endpoint_id, rotate_secret)
     if updated is None:
-        raise not_found("webhook", endpoint_id, param="webhook_id")
+        raise not_found(asker[0], endpoint_id, param=asker[1])
     _copies.changed(tenant)
-    return public(updated)
+    return updated
+
+
+def changed(tenant: str, endpoint_id: str, changes: dict[str, Any], asker: tuple[str, str]) -> dict[str, Any]:
+    """The endpoint with `changes` (checked fields: `url`, `events`, `name`); dated only if one is new."""
+    _not_in_file(endpoint_id, "changed", asker[1])
+
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        if all(current.get(field) == value for field, value in changes.items()):
+            return current
+        return _dated({**current, **changes})
+
+    updated = get_store().update(tenant, COLLECTION, endpoint_id, change)
+    if updated is None:
+        raise not_found(asker[0], endpoint_id, param=asker[1])
+    _copies.changed(tenant)
+    return updated
+
+
+def _dated(endpoint: dict[str, Any]) -> dict[str, Any]:
+    """An endpoint of the API's keeps when it last changed (the control's never showed it)."""
+    return {**endpoint, "updated_at": clock.now_seconds()} if "updated_at" in endpoint else endpoint
 
 
 def signing_secrets(endpoint: dict[str, Any], now: float) -> list[str]:

@@ -1,9 +1,10 @@
 """The webhook event types and their payloads (the 2026-08-21 spec's `webhooks:` section, `Webhook*` schemas).
 
 Every event is `{"id": "evt_…", "object": "event", "type", "created_at", "data"}`; `data` is `{"id": <the
-object's id>}` except for incoming calls, whose data names the SIP session. The registry is open: a resource
-whose objects finish by the clock adds nothing here if its types are already listed (all sixteen of the spec
-are), and `register_event_type` adds a new one (one line, with the data builder when `{"id"}` does not fit)."""
+object's id>}` except for incoming calls, whose data names the SIP session, and agent sessions'. The registry is
+open: a resource whose objects finish by the clock adds nothing here if its types are already listed (all sixteen
+of the spec are, and those the API offers since), and `register_event_type` adds a new one (one line, with the data
+builder when `{"id"}` does not fit)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,28 @@ for _name in ("succeeded", "failed", "canceled"):  # the spec spells this one wi
     register_event_type(f"eval.run.{_name}", "evalrun_")
 register_event_type("realtime.call.incoming", "rtc_", _realtime_call)
 register_event_type("live.call.incoming", "rtc_", _live_call)
+
+
+def _agent_session(session_id: str) -> dict[str, Any]:
+    return {"id": session_id, "environment_type": "hosted", "environment_id": None}
+
+
+def _action_required(session_id: str) -> dict[str, Any]:
+    return {"id": session_id, "required_action": {"type": "function_call"}}
+
+
+# Types the API offers since the spec (the SDK's `client.webhooks`, /v1/webhook_endpoints) that nothing in the mock
+# emits yet: an endpoint may subscribe to them, and a test delivery sends one (their data as the SDK's models shape it).
+for _name in ("completed", "failed"):
+    register_event_type(f"video.{_name}", "video_")
+for _name in ("triggered", "resolved"):
+    register_event_type(f"health.alert.{_name}", "alert_")
+register_event_type("safety.alert.created", "alert_")
+for _name in ("ready", "failed", "suspended", "expired"):
+    register_event_type(f"agent.environment.{_name}", "env_")
+for _name in ("created", "in_progress", "idle", "failed"):
+    register_event_type(f"agent.session.{_name}", "sess_", _agent_session)
+register_event_type("agent.session.action_required", "sess_", _action_required)
 
 
 def known(name: str) -> bool:
