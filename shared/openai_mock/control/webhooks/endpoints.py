@@ -161,8 +161,8 @@ def add(
         "created_at": now,
         "previous_secrets": [],
     }
-    if name is not None:  # made through the API (`/v1/webhook_endpoints`), which names endpoints and dates changes
-        endpoint |= {"name": name, "updated_at": now}
+    if name is not None:  # made through the API (`/v1/webhook_endpoints`), which names its endpoints
+        endpoint["name"] = name
     created = get_store().create(tenant, COLLECTION, endpoint)
     _copies.changed(tenant)
     return created
@@ -273,8 +273,8 @@ def changed(tenant: str, endpoint_id: str, changes: dict[str, Any], asker: tuple
 
 
 def _dated(endpoint: dict[str, Any]) -> dict[str, Any]:
-    """An endpoint of the API's keeps when it last changed (the control's never showed it)."""
-    return {**endpoint, "updated_at": clock.now_seconds()} if "updated_at" in endpoint else endpoint
+    """The endpoint, dated now: the API shows when its configuration or secret last changed (`updated_at`)."""
+    return {**endpoint, "updated_at": clock.now_seconds()}
 
 
 def signing_secrets(endpoint: dict[str, Any], now: float) -> list[str]:
