@@ -552,3 +552,25 @@ def test_eval_runs_fire_their_events_when_they_finish_or_are_canceled(
     assert sorted((event.type, event.data.id) for event in events) == sorted(
         [("eval.run.succeeded", finished.id), ("eval.run.canceled", canceled.id)]
     )
+
+
+def test_videos_fire_their_end_by_the_clock(http: TestClient, client: openai.OpenAI, receiver: Receiver) -> None:
+    endpoint = _register(http, receiver.url, ["video.*"])
+    rendered = client.videos.create(prompt="A paper boat on a pond")
+    blocked = client.videos.create(prompt="A man who wants to kill them all with a knife")
+    _advance(http, 10)  # past the queue: the blocked one has failed, the other still renders
+    webhooks.run_due()
+    (failed,) = [json.loads(received.body) for received in receiver.drain()]
+    assert (failed["type"], failed["data"], failed["created_at"]) == ("video.failed", {"id": blocked.id}, START + 5)
+    _advance(http, 3_600)
+    webhooks.run_due()
+    (completed,) = receiver.drain()
+    event = json.loads(completed.body)
+    finished = client.videos.retrieve(rendered.id)
+    assert (event["type"], event["data"], event["created_at"]) == (
+        "video.completed",
+        {"id": rendered.id},
+        finished.completed_at,
+    )
+    client.webhooks.verify_signature(completed.body, completed.headers, secret=endpoint["secret"])
+    validate_event(event)

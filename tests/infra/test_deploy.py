@@ -95,10 +95,11 @@ TABLE = {"DynamoDBCrudPolicy": {"TableName": {"Ref": "ObjectsTable"}}}
 BUCKET = {"S3CrudPolicy": {"BucketName": {"Ref": "BlobsBucket"}}}
 WAKE_WEBHOOKS = {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": "WebhooksQueue.QueueName"}}}
 # The functions whose requests schedule webhook wake-ups (docs/webhooks.md): background responses, batches and
-# fine-tuning jobs and eval runs (created, cancelled), the controls (clock moves, test sends) and the webhook
+# fine-tuning jobs, eval runs and videos (created, cancelled), the controls (clock moves, test sends) and the webhook
 # endpoints' test sends (a failed one is retried).
 SCHEDULING = {
     "ResponsesFunction",
+    "VideosFunction",
     "BatchesFunction",
     "FineTuningFunction",
     "EvalsFunction",

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_length
+from openai_mock.control import webhooks
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation.moderation import THRESHOLD, score_text
 from openai_mock.pagination import ListParams, list_object
@@ -196,8 +197,15 @@ def _new_job(
 
 
 def start(tenant: str, record: dict[str, Any]) -> dict[str, Any]:
-    """Store a checked job (after its request was admitted: a 429 stores nothing) and show it."""
+    """Store a checked job (after its request was admitted: a 429 stores nothing) and show it. Its webhook event
+    (`video.completed`, or `video.failed` as a blocked prompt leaves the queue) is sent when it ends by the clock,
+    read or not (docs/webhooks.md)."""
     get_store().create(tenant, COLLECTION, record)
+    queue, render = _timeline(record)
+    if record["_blocked"]:
+        webhooks.emit(tenant, "video.failed", record["id"], at=record["created_at"] + queue)
+    else:
+        webhooks.emit(tenant, "video.completed", record["id"], at=record["created_at"] + math.ceil(queue + render))
     return present(record)
 
 

@@ -72,8 +72,9 @@ def _action_required(session_id: str) -> dict[str, Any]:
     return {"id": session_id, "required_action": {"type": "function_call"}}
 
 
-# Types the API offers since the spec (the SDK's `client.webhooks`, /v1/webhook_endpoints) that nothing in the mock
-# emits yet: an endpoint may subscribe to them, and a test delivery sends one (their data as the SDK's models shape it).
+# Types the API offers since the spec (the SDK's `client.webhooks`, /v1/webhook_endpoints): a video's end (emitted by
+# resources/videos.py), and those nothing in the mock emits yet, which an endpoint may subscribe to and a test delivery
+# sends (their data as the SDK's models shape it).
 for _name in ("completed", "failed"):
     register_event_type(f"video.{_name}", "video_")
 for _name in ("triggered", "resolved"):
