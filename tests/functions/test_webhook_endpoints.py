@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import typing
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -23,28 +22,19 @@ from openai.types.webhooks.webhook_create_params import WebhookCreateParams
 from pydantic import BaseModel
 from starlette.testclient import TestClient
 
-from openai_mock import clock
 from openai_mock.control import webhooks
-from openai_mock.control.webhooks import dispatch, events
+from openai_mock.control.webhooks import events
 from openai_mock.resources import webhook_endpoints
+from tests.functions import test_webhooks
 from tests.functions.test_webhooks import AUTH, OTHER, START, validate_event
-from tests.support.webhook_receiver import Receiver, webhook_receiver
+from tests.support.webhook_receiver import Receiver
 
 EVENTS = ["response.completed", "batch.completed"]
 
-
-@pytest.fixture(autouse=True)
-def fresh_webhooks() -> Iterator[None]:
-    dispatch.reset()
-    clock.freeze(START)
-    yield
-    dispatch.reset()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with webhook_receiver() as running:
-        yield running
+# The controls' webhook tests' fixtures, the same here: no wake-ups left from another test, the process clock
+# pinned (autouse); a receiver listening on a local port.
+fresh_webhooks = test_webhooks.fresh_webhooks
+receiver = test_webhooks.receiver
 
 
 def _held(model: type[BaseModel], raw: Any) -> Any:
