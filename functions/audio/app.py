@@ -98,5 +98,10 @@ async def create_voice(request: Request) -> JSONObject:
     return JSONObject(audio.create_voice(tenant_of(request), await read_fields(request)))
 
 
+@router.delete("/voices/{voice_id}", operation_id="deleteVoice")
+async def delete_voice(voice_id: str, request: Request) -> JSONObject:
+    return JSONObject(audio.delete_voice(tenant_of(request), voice_id))
+
+
 app = create_app(router, title="openai-mock audio")
 handler = make_handler(app)

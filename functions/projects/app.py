@@ -83,10 +83,24 @@ class ServiceAccountUpdateParams(_Body):
     role: Literal["member", "owner"] | None = None
 
 
+class KeySpendLimit(_Body):
+    threshold_amount: int
+    currency: str
+    interval: str
+
+
 class ServiceAccountKeyParams(_Body):
     name: str | None = None
     scopes: list[str] = []
     expires_in_seconds: int | None = None
+    spend_limit: KeySpendLimit | None = None
+
+
+class ProjectKeyUpdateParams(_Body):
+    # Read with `exclude_unset`: what is not sent stays; `spend_limit: null` removes the limit.
+    expires_in_seconds: int = 0
+    scopes: list[str] = []
+    spend_limit: KeySpendLimit | None = None
 
 
 class RateLimitUpdateParams(_Body):
@@ -202,9 +216,10 @@ async def create_project_service_account_api_key(
 ) -> JSONObject:
     body = await json_body(request, ServiceAccountKeyParams)
     org = organization(principal)
+    limit = None if body.spend_limit is None else body.spend_limit.model_dump()
     return JSONObject(
         projects.create_service_account_key(
-            org, principal, project_id, service_account_id, body.name, body.scopes, body.expires_in_seconds
+            org, principal, project_id, service_account_id, body.name, body.scopes, body.expires_in_seconds, limit
         )
     )
 
@@ -229,6 +244,14 @@ async def list_project_api_keys(project_id: str, principal: AdminPrincipal, para
 @router.get("/{project_id}/api_keys/{api_key_id}", operation_id="retrieve-project-api-key")
 async def retrieve_project_api_key(project_id: str, api_key_id: str, principal: AdminPrincipal) -> JSONObject:
     return JSONObject(projects.retrieve_project_key(organization(principal), project_id, api_key_id))
+
+
+@router.post("/{project_id}/api_keys/{api_key_id}", operation_id="update-project-api-key")
+async def update_project_api_key(
+    project_id: str, api_key_id: str, request: Request, principal: AdminPrincipal
+) -> JSONObject:
+    changes = (await json_body(request, ProjectKeyUpdateParams)).model_dump(exclude_unset=True)
+    return JSONObject(projects.update_project_key(organization(principal), principal, project_id, api_key_id, changes))
 
 
 @router.delete("/{project_id}/api_keys/{api_key_id}", operation_id="delete-project-api-key")

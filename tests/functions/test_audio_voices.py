@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import openai
 import pytest
+from openai.types.audio.voice_deleted import VoiceDeleted
 from starlette.testclient import TestClient
 
 from functions.audio import app as audio_function
@@ -107,6 +108,27 @@ def test_voice_from_a_sample_speaks_at_its_pitch(client: openai.OpenAI) -> None:
     assert _pitch(high) > 2 * _pitch(custom)
     transcript = client.audio.transcriptions.create(model="whisper-1", file=("custom.wav", custom, "audio/wav"))
     assert transcript.text == text
+
+
+def test_a_deleted_voice_no_longer_speaks_and_its_consent_stays(client: openai.OpenAI, client_for: Any) -> None:
+    # `client.audio.voices.delete`: an operation the API gained after the 2026-08-21 spec, held to the SDK's models.
+    consent = _consent(client)
+    voice = client.audio.voices.create(name="Narrator", consent=consent.id, audio_sample=("s.wav", _wav(), "audio/wav"))
+    assert client.audio.speech.create(model="tts-1", voice={"id": voice.id}, input="Hello").read()
+    with pytest.raises(openai.NotFoundError) as strangers:
+        client_for("sk-someone-else").audio.voices.delete(voice.id)
+    assert _error(strangers)["param"] == "voice_id"
+
+    deleted = client.audio.voices.with_raw_response.delete(voice.id).http_response.json()
+    VoiceDeleted.model_validate(deleted, strict=True)
+    assert deleted == {"id": voice.id, "object": "audio.voice.deleted", "deleted": True}
+    with pytest.raises(openai.NotFoundError) as gone:
+        client.audio.speech.create(model="tts-1", voice={"id": voice.id}, input="Hello")
+    assert _error(gone)["code"] == "voice_not_found"
+    with pytest.raises(openai.NotFoundError) as again:  # deleting it again: 404
+        client.audio.voices.delete(voice.id)
+    assert (_error(again)["param"], _error(again)["code"]) == ("voice_id", "voice_not_found")
+    assert client.audio.voice_consents.retrieve(consent.id).id == consent.id
 
 
 def test_speech_refuses_a_voice_it_does_not_know(client: openai.OpenAI) -> None:

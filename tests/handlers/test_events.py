@@ -40,6 +40,7 @@ _EXPECTED_404 = {
     "delete-invite",
     "retrieve-project-api-key",
     "delete-project-api-key",
+    "update-project-api-key",
     "retrieve-project-service-account",
     "delete-project-service-account",
     "create-project-user",
@@ -109,6 +110,7 @@ _EXPECTED_404 = {
     "getVoiceConsent",
     "updateVoiceConsent",
     "deleteVoiceConsent",
+    "deleteVoice",
     "createVoice",  # its consent recording must be uploaded first
     "unknownRoute",  # the catch-all: OpenAI's 404 "Invalid URL (GET /v1/…)"
     "deleteFixture",

@@ -113,6 +113,8 @@ SDK_ONLY = {
     ("POST", "/v1/webhook_endpoints/{webhook_endpoint_id}/rotate_secret"),
     ("POST", "/v1/webhook_endpoints/{webhook_endpoint_id}/test"),
     ("GET", "/v1/webhook_event_types"),
+    ("POST", "/v1/organization/projects/{project_id}/api_keys/{api_key_id}"),
+    ("DELETE", "/v1/audio/voices/{voice_id}"),
 }
 
 

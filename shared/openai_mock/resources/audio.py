@@ -668,6 +668,13 @@ def create_voice(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return _public(record)
 
 
+def delete_voice(tenant: str, voice_id: str) -> dict[str, Any]:
+    """A custom voice is gone (its consent recording stays); speech in it answers 404 from now on."""
+    if get_store().delete(tenant, VOICES_COLLECTION, voice_id) is None:
+        raise OpenAIError(404, f"Voice with id '{voice_id}' not found.", param="voice_id", code="voice_not_found")
+    return {"id": voice_id, "object": "audio.voice.deleted", "deleted": True}
+
+
 def custom_voice_pitch(tenant: str, voice: Mapping[str, Any], param: str = "voice") -> int:
     """The pitch of a custom voice given as {"id": "voice_…"} (404 for one the tenant lacks)."""
     unknown = [key for key in voice if key != "id"]

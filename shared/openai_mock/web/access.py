@@ -1,5 +1,5 @@
-"""What a project API key may do: its owner's project roles, the project's model permissions and hosted tool
-permissions. Enforced here, in one place on the request path:
+"""What a project API key may do: its own scopes (a restricted key), its owner's project roles, the project's model
+permissions and hosted tool permissions. Enforced here, in one place on the request path:
 - `enforce_project_access` (called by the middleware once the key is known): the endpoint's permission;
 - `check_model` / `check_body` (called by `request_body.json_body`, and by the accounting step for form
   bodies): the requested model and hosted tools.
@@ -24,7 +24,7 @@ from starlette.requests import Request
 from openai_mock.errors import OpenAIError
 from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
-from openai_mock.web.permissions import required_permission
+from openai_mock.web.permissions import required_permission, scope_allows
 from openai_mock.web.request_state import state_of
 
 POLICY_COLLECTION = "organization.project.policy"  # under the organization's tenant, id = project id
@@ -63,8 +63,12 @@ def missing_scope(permission: str) -> OpenAIError:
 
 
 def enforce_project_access(principal: Principal, method: str, path: str) -> dict[str, Any] | None:
-    """403 when the key's owner lacks the permission the endpoint needs; returns the policy for the later
-    checks (None: nothing to check)."""
+    """403 when a restricted key's scopes or the key's owner lack the permission the endpoint needs; returns the
+    policy for the later checks (None: nothing to check)."""
+    if principal.scopes:
+        lacking = scope_allows(principal.scopes, method, path)
+        if lacking is not None:
+            raise missing_scope(lacking)
     policy = project_policy(principal)
     if policy is None:
         return None

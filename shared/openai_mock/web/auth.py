@@ -36,6 +36,8 @@ class Principal(NamedTuple):
     api_key_id: str | None = None
     # Who owns a project key (a user or service account id): whose project roles bind it (web/access.py).
     owner_id: str | None = None
+    # A restricted project key's scopes (web/access.py); empty: all its owner may do.
+    scopes: tuple[str, ...] = ()
 
 
 def _digest(key: str) -> str:
@@ -105,6 +107,7 @@ def principal_for_key(key: str) -> Principal:
             project_id=entry.get("project_id"),
             api_key_id=entry.get("api_key_id"),
             owner_id=entry.get("owner_id"),
+            scopes=tuple(entry.get("scopes") or ()),
         )
     settings = get_settings()
     principal = _plain_principal(key, settings.api_keys, settings.admin_keys)

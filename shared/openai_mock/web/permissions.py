@@ -5,10 +5,16 @@ Project permissions (`resource_type` "api.project") say what a project API key m
 Organization permissions ("api.organization") say what a user may manage in the organization. Custom roles
 are made of these names; anything else is refused (400, `param` "permissions").
 
+A restricted project API key carries scopes (`scopes` of its creation or update): project permission names,
+`api.all.read` (read-only: every `.read` permission) or, as older keys were made, path patterns such as `/v1/*`.
+A key's scopes narrow what its owner's roles allow; they never add to them (`scope_allows`).
+
 `required_permission(method, path)` is a table lookup on the path's first segment after `/v1`, so the web
 tier can check a project key before any route runs (`web/access.py`)."""
 
 from __future__ import annotations
+
+from fnmatch import fnmatchcase
 
 ORGANIZATION = "api.organization"
 PROJECT = "api.project"
@@ -97,3 +103,25 @@ def required_permission(method: str, path: str) -> str | None:
         if segment == "chat" and path.rstrip("/") == "/v1/chat/completions":
             return MODEL_REQUEST
     return f"{family}.{'read' if reading else 'write'}"
+
+
+READ_ONLY_SCOPE = "api.all.read"
+KEY_SCOPES = frozenset((READ_ONLY_SCOPE, *PROJECT_API_PERMISSIONS))
+
+
+def valid_key_scope(scope: str) -> bool:
+    return scope in KEY_SCOPES or scope.startswith("/v1/")
+
+
+def scope_allows(scopes: tuple[str, ...], method: str, path: str) -> str | None:
+    """None when one of a restricted key's scopes allows the request, else the permission it lacks (a write
+    scope includes its family's read)."""
+    needed = required_permission(method, path)
+    for scope in scopes:
+        if scope.startswith("/") and fnmatchcase(path, scope):
+            return None
+        if needed is None or scope == needed:
+            return None
+        if needed.endswith(".read") and scope in (READ_ONLY_SCOPE, f"{needed[:-5]}.write"):
+            return None
+    return needed or path

@@ -1,4 +1,4 @@
-"""The hard spend limit, on the request path: a model request of a project (or organization) whose spend
+"""The hard spend limit, on the request path: a model request of an organization, project or API key whose spend
 limit has been reached this period answers OpenAI's 429 `insufficient_quota` before any work is done.
 
 No store read of its own: a model request (`POST` to a model-serving path) reads its tenant's spend state with
@@ -44,15 +44,15 @@ def is_billed(method: str, path: str) -> bool:
 
 
 def check_spend(principal: Principal, state: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Raise the 429 if the caller's project or organization is over its hard limit; answer the spend state
-    (None when the organization has no spend limit or alert)."""
+    """Raise the 429 if the caller's API key, project or organization is over its hard limit; answer the spend
+    state (None when the organization has no spend limit or alert)."""
     if state is None or not state.get("blocked"):
         return state
     now = clock.now_seconds()
     blocked: dict[str, int] = state["blocked"]
     project = principal.project_id or state["default_project_id"]
-    for scope in (ORGANIZATION_SCOPE, project):
-        until = blocked.get(scope)
+    for scope in (ORGANIZATION_SCOPE, project, principal.api_key_id):
+        until = blocked.get(scope or "")
         if until is not None and now < until:
             raise insufficient_quota()
     return state

@@ -35,9 +35,11 @@ def register(
     project_id: str | None = None,
     owner_id: str | None = None,
     expires_at: int | None = None,
+    scopes: list[str] | None = None,
 ) -> str:
     """Make `secret` authenticate as a member of `org`; returns its digest (kept to revoke it). A project key
-    names its `owner_id` (the user or service account whose project roles bind it: web/access.py)."""
+    names its `owner_id` (the user or service account whose project roles bind it: web/access.py), and its
+    `scopes` when it is restricted."""
     digest = key_digest(secret)
     get_store().create(
         KEY_REGISTRY_TENANT,
@@ -52,9 +54,16 @@ def register(
             "owner_id": owner_id,
             "revoked": False,
             "expires_at": expires_at,
+            "scopes": scopes or [],
         },
     )
     return digest
+
+
+def amend(digest: str, changes: dict[str, Any]) -> None:
+    """A registered key's new expiry or scopes, in force from its next request on (a key never registered, such
+    as the one a new organization's default service account shows, has nothing to amend)."""
+    get_store().update(KEY_REGISTRY_TENANT, KEY_REGISTRY_COLLECTION, digest, lambda entry: {**entry, **changes})
 
 
 def revoke(digest: str) -> None:

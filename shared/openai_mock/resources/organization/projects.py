@@ -9,7 +9,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_range
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.resources.organization import access, admin_api_keys, audit_logs
+from openai_mock.resources.organization import access, admin_api_keys, audit_logs, spend
 from openai_mock.resources.organization.core import (
     PROJECTS,
     Organization,
@@ -27,6 +27,7 @@ from openai_mock.resources.organization.core import (
 from openai_mock.resources.organization.ratelimit_defaults import LIMIT_FIELDS, ceiling, default_rate_limits
 from openai_mock.store import get_store
 from openai_mock.web.auth import USER_PROJECT_KEY_PREFIX, Principal, seal_project_key
+from openai_mock.web.permissions import valid_key_scope
 
 
 def _check_name(name: str) -> str:
@@ -194,9 +195,11 @@ def _new_account_key(
     name: str,
     scopes: list[str],
     expires_in_seconds: int | None = None,
+    spend_limit: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A new project API key of a service account: registered (it authenticates as the project), listed among
-    the project's keys, its secret answered only now. With `expires_in_seconds` it stops working then (401)."""
+    the project's keys, its secret answered only now. With `expires_in_seconds` it stops working then (401);
+    restricted to `scopes`; with `spend_limit`, refused model requests once its month's spend reaches it."""
     now = clock.now_seconds()
     expires_at = None if expires_in_seconds is None else now + expires_in_seconds
     secret = admin_api_keys.new_secret("sk-svcacct-")
@@ -211,6 +214,7 @@ def _new_account_key(
         "id": key_id,
         "owner": {"type": "service_account", "service_account": owner},
         "owner_project_access": "active",
+        "expires_at": expires_at,
         "_digest": admin_api_keys.register(
             secret,
             org,
@@ -219,9 +223,12 @@ def _new_account_key(
             project_id=project["id"],
             owner_id=account["id"],
             expires_at=expires_at,
+            scopes=_restriction(scopes),
         ),
     }
     get_store().create(org.tenant, project_keys(project["id"]), key)
+    if spend_limit is not None:
+        spend.set_key_limit(org, key_id, spend_limit)
     access.refresh(org, project["id"])
     audit_logs.record(org, principal, "api_key.created", {"id": key_id, "data": {"scopes": scopes}}, project)
     return {
@@ -241,6 +248,7 @@ def create_service_account_key(
     name: str | None,
     scopes: list[str],
     expires_in_seconds: int | None = None,
+    spend_limit: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     project = writable_project(org, project_id)
     account = _get_service_account(org, project_id, account_id)
@@ -248,8 +256,10 @@ def create_service_account_key(
         check_range(expires_in_seconds, "expires_in_seconds", minimum=1)
     if name is not None:
         _check_name(name)
+    _check_scopes(scopes)
+    limit = None if spend_limit is None else spend.check_key_limit(spend_limit)
     return _new_account_key(
-        org, principal, project, account, name or "Secret Key", scopes or ["/v1/*"], expires_in_seconds
+        org, principal, project, account, name or "Secret Key", scopes or ["/v1/*"], expires_in_seconds, limit
     )
 
 
@@ -306,23 +316,84 @@ def delete_service_account(org: Organization, principal: Principal, project_id: 
     return {"object": "organization.project.service_account.deleted", "id": account_id, "deleted": True}
 
 
-def _key_view(key: dict[str, Any]) -> dict[str, Any]:
-    """A project API key as the 2026 API shows it (`last_used_at`, `owner_project_access` on older records too)."""
-    return {"last_used_at": None, "owner_project_access": "active", **public(key)}
+def _key_view(key: dict[str, Any], limits: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A project API key as the API shows it (`last_used_at`, `owner_project_access`, `expires_at` on older
+    records too), with its hard spend limit (`limits`: `spend.key_limits`)."""
+    view = {"last_used_at": None, "owner_project_access": "active", "expires_at": None, **public(key)}
+    return {**view, "spend_limit": limits.get(key["id"])}
 
 
 def list_project_keys(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
     get_project(org, project_id)
     page = get_store().list(org.tenant, project_keys(project_id), limit=params.limit, order="asc", after=params.after)
-    return list_object(page, view=_key_view)
+    limits = spend.key_limits(org)
+    return list_object(page, view=lambda key: _key_view(key, limits))
+
+
+def _get_project_key(org: Organization, project_id: str, key_id: str) -> dict[str, Any]:
+    key = get_store().get(org.tenant, project_keys(project_id), key_id)
+    if key is None:
+        raise not_found("ProjectApiKey", key_id, "api_key_id")
+    return key
 
 
 def retrieve_project_key(org: Organization, project_id: str, key_id: str) -> dict[str, Any]:
     get_project(org, project_id)
-    key = get_store().get(org.tenant, project_keys(project_id), key_id)
-    if key is None:
-        raise not_found("ProjectApiKey", key_id, "api_key_id")
-    return _key_view(key)
+    return _key_view(_get_project_key(org, project_id, key_id), spend.key_limits(org))
+
+
+def _restriction(scopes: list[str]) -> list[str]:
+    """What a key's scopes restrict it to: nothing (all its owner may do) for none, or for `/v1/*`."""
+    return [] if "/v1/*" in scopes else list(scopes)
+
+
+def _check_scopes(scopes: list[str]) -> None:
+    for index, scope in enumerate(scopes):
+        if not valid_key_scope(scope):
+            raise invalid_request(
+                f"Invalid scope '{scope}'. Use project permission names such as 'api.files.read', "
+                "'api.model.request' or 'api.all.read'.",
+                f"scopes[{index}]",
+                "invalid_value",
+            )
+
+
+_NOTHING_TO_UPDATE = "Provide at least one of 'scopes', 'expires_in_seconds' or 'spend_limit'."
+
+
+def update_project_key(
+    org: Organization, principal: Principal, project_id: str, key_id: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """A project API key's new scopes (replaced whole; empty: all its owner may do), expiry (`expires_in_seconds`
+    from now) or monthly hard spend limit (`spend_limit`, None: removed); what is not sent stays."""
+    project = writable_project(org, project_id)
+    key = _get_project_key(org, project_id, key_id)
+    if not changes:
+        raise invalid_request(_NOTHING_TO_UPDATE, None, "missing_required_parameter")
+    now = clock.now_seconds()
+    if key.get("expires_at") is not None and now >= key["expires_at"]:
+        raise invalid_request("This API key has expired and can no longer be updated.", "api_key_id", "api_key_expired")
+    registered: dict[str, Any] = {}
+    if "expires_in_seconds" in changes:
+        check_range(changes["expires_in_seconds"], "expires_in_seconds", minimum=1)
+        registered["expires_at"] = now + changes["expires_in_seconds"]
+    if "scopes" in changes:
+        _check_scopes(changes["scopes"])
+        registered["scopes"] = _restriction(changes["scopes"])
+    if "spend_limit" in changes and changes["spend_limit"] is not None:
+        changes = {**changes, "spend_limit": spend.check_key_limit(changes["spend_limit"])}
+    if registered:
+        admin_api_keys.amend(key["_digest"], registered)
+    if "expires_at" in registered:
+        expires_at = registered["expires_at"]
+        changed = get_store().update(
+            org.tenant, project_keys(project_id), key_id, lambda current: {**current, "expires_at": expires_at}
+        )
+        key = changed or key
+    if "spend_limit" in changes:
+        spend.set_key_limit(org, key_id, changes["spend_limit"])
+    audit_logs.record(org, principal, "api_key.updated", {"id": key_id, "changes_requested": changes}, project)
+    return _key_view(key, spend.key_limits(org))
 
 
 def delete_project_key(org: Organization, principal: Principal, project_id: str, key_id: str) -> dict[str, Any]:
@@ -331,6 +402,7 @@ def delete_project_key(org: Organization, principal: Principal, project_id: str,
     if key is None:
         raise not_found("ProjectApiKey", key_id, "api_key_id")
     admin_api_keys.revoke(key["_digest"])
+    spend.set_key_limit(org, key_id, None)
     audit_logs.record(org, principal, "api_key.deleted", {"id": key_id}, project)
     return {"object": "organization.project.api_key.deleted", "id": key_id, "deleted": True}
 

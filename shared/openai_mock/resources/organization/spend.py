@@ -1,13 +1,16 @@
 """Spend limits (hard: past them, model requests answer 429 `insufficient_quota`) and spend alerts (a
-notification when the month's spend crosses a threshold), for the organization and per project.
+notification when the month's spend crosses a threshold), for the organization and per project; hard limits
+per project API key too (`spend_limit` of the key, set when it is created or updated).
 
 Spend is the cost of the usage the mock records (`usage.event_cost`: the catalogue's list prices, as
 `/organization/costs` shows them), per calendar month (UTC) of the tenant's clock. Once an organization has
 any limit or alert it has a spend state (`web/spend_guard.SPEND_STATE`), and from then on every usage record
 adds its cost to two counters of the month (`spend#<month>#organization`, `spend#<month>#<project>`, in
 micro-dollars; seeded from the month's recorded usage when the state is created). Crossing a limit blocks
-the scope until the month ends or the limit is raised or deleted; crossing an alert's threshold fires it
-once (`deliver_spend_alert`: an audit-log event now, webhooks later)."""
+the scope until the month ends or the limit is raised or deleted. An API key with a limit is a scope of its
+own (its id): its counter is raised to the month's recorded spend of the key when the limit is set, and
+counts from then on while the limit stays. Crossing an alert's threshold fires it once
+(`deliver_spend_alert`: an audit-log event now, webhooks later)."""
 
 from __future__ import annotations
 
@@ -28,11 +31,12 @@ from openai_mock.resources.organization.core import (
     project_spend_alerts,
     writable_project,
 )
-from openai_mock.resources.organization.usage import event_cost, spend_by_project
+from openai_mock.resources.organization.usage import event_cost, spend_by_project, spend_of_key
 from openai_mock.store import COUNTERS, ConflictError, get_store
 from openai_mock.web.auth import Principal
 from openai_mock.web.spend_guard import ORGANIZATION_SCOPE, SPEND_STATE, STATE_ID
 
+KEY_SCOPE_PREFIX = "key_"  # an API key's id: the scope of its limit (projects are `proj_…`)
 MICRO_PER_CENT = 10_000  # counters count micro-dollars; limits and thresholds are cents
 _COUNTER_LIFETIME = 70 * 86_400
 MISSING: Any = object()
@@ -117,7 +121,8 @@ def track(tenant: str, record: dict[str, Any] | None, state: Any = MISSING) -> N
         return
     month, end = month_bounds(record["minute"])
     project = record["dims"].get("project_id") or state["default_project_id"]
-    for scope in (ORGANIZATION_SCOPE, project):
+    key = record["dims"].get("api_key_id")
+    for scope in (ORGANIZATION_SCOPE, project, key) if key in state["limits"] else (ORGANIZATION_SCOPE, project):
         after = _counter(tenant, month, scope, micro)
         before = after - micro
         limit = state["limits"].get(scope)
@@ -174,23 +179,26 @@ def deliver_spend_alert(
 # --- spend limits ---------------------------------------------------------------------------------
 
 
-def _check_limit(threshold_amount: int, currency: str, interval: str) -> None:
+def _check_limit(threshold_amount: int, currency: str, interval: str, within: str = "") -> None:
+    """`within`: the body field holding the limit (`spend_limit.` for an API key's), named in the error."""
     if threshold_amount < 1:
         raise invalid_request(
-            f"Invalid 'threshold_amount': integer below minimum value. Expected a value >= 1, but got "
+            f"Invalid '{within}threshold_amount': integer below minimum value. Expected a value >= 1, but got "
             f"{threshold_amount} instead.",
-            "threshold_amount",
+            f"{within}threshold_amount",
             "integer_below_min_value",
         )
-    _check_currency_interval(currency, interval)
+    _check_currency_interval(currency, interval, within)
 
 
-def _check_currency_interval(currency: str, interval: str) -> None:
+def _check_currency_interval(currency: str, interval: str, within: str = "") -> None:
     if currency != "USD":
-        raise invalid_request(f"Invalid value: '{currency}'. Supported values are: 'USD'.", "currency", "invalid_value")
+        raise invalid_request(
+            f"Invalid value: '{currency}'. Supported values are: 'USD'.", f"{within}currency", "invalid_value"
+        )
     if interval != "month":
         raise invalid_request(
-            f"Invalid value: '{interval}'. Supported values are: 'month'.", "interval", "invalid_value"
+            f"Invalid value: '{interval}'. Supported values are: 'month'.", f"{within}interval", "invalid_value"
         )
 
 
@@ -258,6 +266,47 @@ def delete_spend_limit(org: Organization, principal: Principal, project_id: str 
     _refresh(org)
     _audit(org, principal, project, {"spend_limit": None})
     return {"object": f"{object_type}.deleted", "deleted": True}
+
+
+# --- an API key's hard limit --------------------------------------------------------------------------
+
+
+def check_key_limit(limit: dict[str, Any]) -> dict[str, Any]:
+    """A key's `spend_limit` as sent (already shaped by the route's model), checked; the limit to keep."""
+    _check_limit(limit["threshold_amount"], limit["currency"], limit["interval"], "spend_limit.")
+    return {key: limit[key] for key in ("threshold_amount", "currency", "interval")}
+
+
+def set_key_limit(org: Organization, api_key_id: str, limit: dict[str, Any] | None) -> None:
+    """Set (or, with None, remove) a project API key's monthly hard limit and block the key at once if its spend
+    this month has already reached it."""
+    if limit is None:
+        state = get_store().get(org.tenant, SPEND_STATE, STATE_ID)  # none: no limit to remove, none to create
+        if state is None or api_key_id not in state["limits"]:
+            return
+    else:
+        _state(org)
+        month, end = month_bounds(clock.now_seconds())
+        recorded = round(spend_of_key(org.tenant, api_key_id, month, end) * 1e6)
+        _counter(org.tenant, month, api_key_id, max(0, recorded - _counter(org.tenant, month, api_key_id)))
+
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        limits = {scope: value for scope, value in current["limits"].items() if scope != api_key_id}
+        return {**current, "limits": limits if limit is None else {**limits, api_key_id: limit}}
+
+    get_store().update(org.tenant, SPEND_STATE, STATE_ID, change)
+    _refresh(org)
+
+
+def key_limits(org: Organization) -> dict[str, dict[str, Any]]:
+    """Every API key's limit as a key shows it (`spend_limit`), by key id: one read of the spend state."""
+    state = get_store().get(org.tenant, SPEND_STATE, STATE_ID) or {"limits": {}, "blocked": {}}
+    now = clock.now_seconds()
+    return {
+        scope: {**limit, "enforcement": {"status": "enforcing" if now < state["blocked"].get(scope, 0) else "inactive"}}
+        for scope, limit in state["limits"].items()
+        if scope.startswith(KEY_SCOPE_PREFIX)
+    }
 
 
 def _audit(org: Organization, principal: Principal, project: dict[str, Any] | None, changes: dict[str, Any]) -> None:

@@ -468,3 +468,9 @@ def spend_by_project(tenant: str, start: int, end: int) -> dict[str, float]:
     for record in _records(tenant, set(KINDS), start, end, UsageQuery(start_time=start)):
         totals[record["dims"].get("project_id") or default_project_id(tenant)] += event_cost(record)
     return dict(totals)
+
+
+def spend_of_key(tenant: str, api_key_id: str, start: int, end: int) -> float:
+    """The cost (USD) of the usage recorded in [start, end) with one API key."""
+    query = UsageQuery(start_time=start, filters={"api_key_id": (api_key_id,)})
+    return sum(event_cost(record) for record in _records(tenant, set(KINDS), start, end, query))
