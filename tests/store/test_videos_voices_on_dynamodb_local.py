@@ -58,3 +58,9 @@ def test_consents_and_voices_on_dynamodb_local(on_dynamodb_local: str, mock_app:
     assert again.audio.voice_consents.delete(consent.id).deleted
     with pytest.raises(openai.NotFoundError):
         again.audio.voice_consents.retrieve(consent.id)
+    assert again.audio.voices.delete(voice.id).deleted  # the voice, then: gone for speech in every container
+    reset_stores()
+    with pytest.raises(openai.NotFoundError):
+        asgi_client(mock_app, api_key="sk-persistent").audio.speech.create(
+            model="tts-1", voice={"id": voice.id}, input="Olá"
+        )
