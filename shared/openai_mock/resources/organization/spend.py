@@ -121,8 +121,11 @@ def track(tenant: str, record: dict[str, Any] | None, state: Any = MISSING) -> N
         return
     month, end = month_bounds(record["minute"])
     project = record["dims"].get("project_id") or state["default_project_id"]
+    scopes = [ORGANIZATION_SCOPE, project]
     key = record["dims"].get("api_key_id")
-    for scope in (ORGANIZATION_SCOPE, project, key) if key in state["limits"] else (ORGANIZATION_SCOPE, project):
+    if key in state["limits"]:  # a key's spend is counted while it has a limit (raised to its spend when set)
+        scopes.append(key)
+    for scope in scopes:
         after = _counter(tenant, month, scope, micro)
         before = after - micro
         limit = state["limits"].get(scope)
