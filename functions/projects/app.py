@@ -78,6 +78,11 @@ class HostedToolPermissionsParams(_Body):
     code_interpreter: HostedToolPermission | None = None
 
 
+class ServiceTierSettingsParams(_Body):
+    default: str = "standard"  # read with `exclude_unset`: what is not sent stays
+    enabled_tiers: str | list[str] = "all"
+
+
 class ServiceAccountUpdateParams(_Body):
     name: str | None = None
     role: Literal["member", "owner"] | None = None
@@ -335,6 +340,20 @@ async def delete_project_model_permissions(project_id: str, principal: AdminPrin
 @router.get("/{project_id}/hosted_tool_permissions", operation_id="retrieve-project-hosted-tool-permissions")
 async def retrieve_project_hosted_tool_permissions(project_id: str, principal: AdminPrincipal) -> JSONObject:
     return JSONObject(project_permissions.retrieve_hosted_tools(organization(principal), project_id))
+
+
+@router.get("/{project_id}/service_tier_settings", operation_id="retrieve-project-service-tier-settings")
+async def retrieve_project_service_tier_settings(project_id: str, principal: AdminPrincipal) -> JSONObject:
+    return JSONObject(project_permissions.retrieve_service_tiers(organization(principal), project_id))
+
+
+@router.post("/{project_id}/service_tier_settings", operation_id="update-project-service-tier-settings")
+async def update_project_service_tier_settings(
+    project_id: str, request: Request, principal: AdminPrincipal
+) -> JSONObject:
+    changes = (await json_body(request, ServiceTierSettingsParams)).model_dump(exclude_unset=True)
+    org = organization(principal)
+    return JSONObject(project_permissions.update_service_tiers(org, principal, project_id, changes))
 
 
 @router.post("/{project_id}/hosted_tool_permissions", operation_id="update-project-hosted-tool-permissions")

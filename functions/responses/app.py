@@ -10,6 +10,7 @@ from starlette.responses import Response
 from openai_mock.pagination import ListParams
 from openai_mock.resources import conversations, ratelimits, responses
 from openai_mock.resources.organization import retention
+from openai_mock.web.access import honour_service_tier
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/v1/responses")
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(request: Request) -> Response:
     body = retention.honour_store(request, await json_body(request, responses.CreateResponseRequest))
+    body = honour_service_tier(request, body)
     tenant = tenant_of(request)
     generated = responses.generate(body, tenant, request.headers)
     responses.admit(request, tenant, generated)  # its rate limit (a 429), then kept

@@ -115,6 +115,8 @@ SDK_ONLY = {
     ("GET", "/v1/webhook_event_types"),
     ("POST", "/v1/organization/projects/{project_id}/api_keys/{api_key_id}"),
     ("DELETE", "/v1/audio/voices/{voice_id}"),
+    ("GET", "/v1/organization/projects/{project_id}/service_tier_settings"),
+    ("POST", "/v1/organization/projects/{project_id}/service_tier_settings"),
 }
 
 

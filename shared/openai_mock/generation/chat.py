@@ -591,8 +591,13 @@ def output_budget(request: Mapping[str, Any]) -> int | None:
     return limit if limit is not None else request.get("max_tokens")
 
 
+# The tier a request's `service_tier` is served in: Fast mode shows as `priority`; Scale Tier (reserved capacity)
+# and Ultrafast (access-controlled) fall back to the default tier, which the mock's organizations never outgrow.
+_SERVED_TIERS = {"flex": "flex", "priority": "priority", "fast": "priority"}
+
+
 def served_tier(requested: str | None) -> str:
-    return requested if requested in ("flex", "priority") else "default"
+    return _SERVED_TIERS.get(requested or "auto", "default")
 
 
 def reasoning_tokens(request: Mapping[str, Any], rng: random.Random, reasoning: bool) -> int:

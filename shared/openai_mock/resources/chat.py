@@ -31,7 +31,7 @@ COLLECTION = "chat.completion"
 MESSAGES_COLLECTION = "chat.completion.messages"
 AUDIO_COLLECTION = "chat.completion.audio"  # spoken answers, referenceable by id until they expire
 # The service tiers a request may ask for, and the tier each is served as (`auto` runs on the default tier).
-SERVICE_TIERS = {"auto": "default", "default": "default", "flex": "flex", "priority": "priority"}
+SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority", "fast")
 AUDIO_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
 AUDIO_FORMATS = ("wav", "mp3", "flac", "opus", "pcm16")
 _ROLES = ("developer", "system", "user", "assistant", "tool", "function")
@@ -520,7 +520,7 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     stop_sequences(body.stop)
     check_metadata(body.metadata)
     if body.service_tier is not None:
-        check_enum(body.service_tier, tuple(SERVICE_TIERS), "service_tier")
+        check_enum(body.service_tier, SERVICE_TIERS, "service_tier")
     for modality in body.modalities or []:
         check_enum(modality, ("text", "audio"), "modalities")
     if body.stream_options is not None and not body.stream:

@@ -77,6 +77,9 @@ _TOOL_TYPES = (
 )
 _TOOL_CHOICE_TYPES = tuple(kind for kind in _TOOL_TYPES if kind != "local_shell")  # no forcing local_shell
 _ROLES = ("user", "assistant", "system", "developer")
+# `service_tier` of a response (the spec's ServiceTierResponses) and of a compaction (ServiceTierEnum).
+SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority", "fast", "ultrafast")
+COMPACT_SERVICE_TIERS = ("auto", "default", "fast", "flex", "priority")
 _PARTS = {
     "assistant": ("output_text", "refusal"),
     "user": ("input_text", "input_image", "input_file"),
@@ -467,7 +470,7 @@ def _check_model_rules(body: CreateResponseRequest, spec: models.ModelSpec) -> N
             check_enum(reasoning[key], ("auto", "concise", "detailed"), f"reasoning.{key}")
     models.check_verbosity((body.text or {}).get("verbosity"), spec, "text.verbosity")
     if body.service_tier is not None:
-        check_enum(body.service_tier, ("auto", "default", "flex", "priority"), "service_tier")
+        check_enum(body.service_tier, SERVICE_TIERS, "service_tier")
     if spec.reasoning:
         for name, value in (("temperature", body.temperature), ("top_p", body.top_p)):
             if value is not None and value != 1:
@@ -1027,7 +1030,7 @@ def compact(body: CompactRequest, tenant: str) -> dict[str, Any]:
             "model_not_supported",
         )
     if body.service_tier is not None:
-        check_enum(body.service_tier, ("auto", "default", "flex", "priority"), "service_tier")
+        check_enum(body.service_tier, COMPACT_SERVICE_TIERS, "service_tier")
     if body.prompt_cache_key is not None and len(body.prompt_cache_key) > 64:
         raise invalid_request(
             "Invalid 'prompt_cache_key': string too long. Expected a string with maximum length 64, but got a "

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from starlette.requests import Request
 
 from openai_mock.errors import OpenAIError
@@ -114,6 +115,31 @@ def check_policy_model(policy: dict[str, Any] | None, model: str | None) -> None
         f"Project `{policy['id']}` does not have access to model `{model}`",
         code="model_not_found",
     )
+
+
+# A project's service tier settings (`resources/organization/project_permissions.py`) in a request's words: the
+# tier a request without one (or with `auto`) asks for, by the project's default; the setting that enables a tier.
+_REQUESTED_BY_DEFAULT = {"standard": "default", "fast": "fast", "scale": "scale"}
+_ENABLING = {"flex": "flex", "fast": "fast", "priority": "fast", "ultrafast": "ultrafast"}
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def honour_service_tier(request: Request, body: Body) -> Body:
+    """The request as its project's service tier settings let it run: `auto` (or no `service_tier`) asks for the
+    project's default tier; an optional tier (flex, fast, ultrafast) the project has not enabled is served in the
+    default one. A key outside a project, or a project that never changed them: the request as it came."""
+    policy = _policy_of(request)
+    tiers = policy.get("service_tiers") if policy else None
+    if not tiers:
+        return body
+    requested = getattr(body, "service_tier", None) or "auto"
+    if requested == "auto":
+        requested = _REQUESTED_BY_DEFAULT[tiers["default"]]
+    enabling = _ENABLING.get(requested)
+    if enabling is not None and tiers["enabled_tiers"] != "all" and enabling not in tiers["enabled_tiers"]:
+        requested = "default"
+    return body.model_copy(update={"service_tier": requested})
 
 
 def _tool_type(tool: Any) -> str | None:

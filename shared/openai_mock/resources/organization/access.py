@@ -31,6 +31,7 @@ from openai_mock.resources.organization.core import (
     MODEL_PERMISSIONS,
     PROJECTS,
     ROLE_ASSIGNMENTS,
+    SERVICE_TIERS,
     USERS,
     Organization,
     all_items,
@@ -329,6 +330,17 @@ def hosted_tools(org: Organization, project_id: str) -> dict[str, Any]:
     return {tool: {"enabled": stored.get(tool, True)} for tool in TOOL_NAMES}
 
 
+def service_tiers(org: Organization, project_id: str) -> dict[str, Any]:
+    """A project's service tier settings; unless changed, Standard by default and every other tier enabled."""
+    get_project(org, project_id)
+    stored = get_store().get(org.tenant, SERVICE_TIERS, project_id) or {}
+    return {
+        "object": "project.service_tier_settings",
+        "default": stored.get("default", "standard"),
+        "enabled_tiers": stored.get("enabled_tiers", "all"),
+    }
+
+
 # --- the policy the web tier enforces ----------------------------------------------------------------
 
 
@@ -354,6 +366,7 @@ def refresh(org: Organization, project_id: str | None = None) -> None:
         return
     stored_models = get_store().get(org.tenant, MODEL_PERMISSIONS, project_id)
     tools = get_store().get(org.tenant, HOSTED_TOOLS, project_id) or {}
+    tiers = get_store().get(org.tenant, SERVICE_TIERS, project_id)
     policy = {
         "id": project_id,
         "members": {
@@ -363,6 +376,7 @@ def refresh(org: Organization, project_id: str | None = None) -> None:
             {"mode": stored_models["mode"], "model_ids": stored_models["model_ids"]} if stored_models else None
         ),
         "hosted_tools": {tool: tools.get(tool, True) for tool in TOOL_NAMES},
+        "service_tiers": {"default": tiers["default"], "enabled_tiers": tiers["enabled_tiers"]} if tiers else None,
     }
     put(org.tenant, POLICY_COLLECTION, policy)
 

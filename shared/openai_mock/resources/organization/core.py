@@ -50,6 +50,7 @@ ROLE_ASSIGNMENTS = "organization.role_assignment"  # id: resource|principal type
 MATERIALIZED = "organization.role_assignment.materialized"  # id: resource|principal (see access.py)
 MODEL_PERMISSIONS = "organization.project.model_permissions"  # id = project id
 HOSTED_TOOLS = "organization.project.hosted_tool_permissions"  # id = project id
+SERVICE_TIERS = "organization.project.service_tier_settings"  # id = project id
 
 
 def project_roles(project_id: str) -> str:

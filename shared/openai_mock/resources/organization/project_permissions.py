@@ -1,15 +1,23 @@
-"""A project's model permissions (an allow list or a deny list of model ids) and hosted tool permissions
-(file_search, web_search, image_generation, mcp, code_interpreter: each enabled or not). Both bind the
-project's API keys (`web/access.py`); admin keys and keys outside the project are not affected."""
+"""A project's model permissions (an allow list or a deny list of model ids), hosted tool permissions
+(file_search, web_search, image_generation, mcp, code_interpreter: each enabled or not) and service tier settings
+(the tier a request without one runs in, the optional tiers it may ask for). They bind the project's API keys
+(`web/access.py`); admin keys and keys outside the project are not affected."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from openai_mock.checks import check_enum
 from openai_mock.errors import invalid_request
 from openai_mock.resources.models import model_spec
 from openai_mock.resources.organization import access, audit_logs
-from openai_mock.resources.organization.core import HOSTED_TOOLS, MODEL_PERMISSIONS, Organization, writable_project
+from openai_mock.resources.organization.core import (
+    HOSTED_TOOLS,
+    MODEL_PERMISSIONS,
+    SERVICE_TIERS,
+    Organization,
+    writable_project,
+)
 from openai_mock.store import get_store
 from openai_mock.web.access import HOSTED_TOOLS as TOOL_NAMES
 from openai_mock.web.auth import Principal
@@ -75,3 +83,43 @@ def update_hosted_tools(
     )
     access.refresh(org, project_id)
     return access.hosted_tools(org, project_id)
+
+
+DEFAULT_TIERS = ("standard", "fast", "scale")
+OPTIONAL_TIERS = ("flex", "fast", "ultrafast")
+
+
+def retrieve_service_tiers(org: Organization, project_id: str) -> dict[str, Any]:
+    return access.service_tiers(org, project_id)
+
+
+def update_service_tiers(
+    org: Organization, principal: Principal, project_id: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """`changes`: a new `default` tier, a new `enabled_tiers` (`"all"`, or the optional tiers, replaced whole), or
+    both; what is not sent stays."""
+    project = writable_project(org, project_id)
+    if "default" in changes:
+        check_enum(changes["default"], DEFAULT_TIERS, "default")
+    enabled = changes.get("enabled_tiers", "all")
+    if isinstance(enabled, str):
+        check_enum(enabled, ("all",), "enabled_tiers")
+    else:
+        for index, tier in enumerate(enabled):
+            check_enum(tier, OPTIONAL_TIERS, f"enabled_tiers[{index}]")
+        changes = {**changes, "enabled_tiers": list(dict.fromkeys(enabled))}
+    settings = {**access.service_tiers(org, project_id), **changes}
+    access.put(
+        org.tenant,
+        SERVICE_TIERS,
+        {"id": project_id, "default": settings["default"], "enabled_tiers": settings["enabled_tiers"]},
+    )
+    audit_logs.record(
+        org,
+        principal,
+        "project.updated",
+        {"id": project_id, "changes_requested": {"service_tier_settings": changes}},
+        project,
+    )
+    access.refresh(org, project_id)
+    return access.service_tiers(org, project_id)
