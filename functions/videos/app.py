@@ -1,7 +1,7 @@
 """Videos (Sora): create, remix, edit, extend; retrieve, list, delete; download the MP4 and its previews;
 characters (openai_mock.resources.videos). Past the API's shut-down (the `as_of` setting) every route is gone."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -20,9 +20,11 @@ from openai_mock.web.shutdowns import served_until
 router = APIRouter(prefix="/v1/videos", dependencies=[Depends(served_until(SORA_SHUTDOWN))])
 
 
-def _start(request: Request, job: dict[str, object]) -> JSONObject:
+def _start(request: Request, job: dict[str, Any]) -> JSONObject:
+    """A new job is billed for the seconds it renders (none for a prompt the moderation blocks) as it is admitted."""
     tenant = tenant_of(request)
-    record_usage(request, tenant, str(job["model"]), 0)
+    seconds = 0 if job["_blocked"] else job["_billed_seconds"]
+    record_usage(request, tenant, str(job["model"]), 0, "videos", seconds=seconds, size=job["size"])
     return JSONObject(videos.start(tenant, job))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import openai
 import pytest
+from openai.types import Video
 
 from functions.spend_alerts import app as spend_alerts_function
 from functions.spend_limit import app as spend_limit_function
@@ -165,6 +166,30 @@ def test_a_project_limit_crossed_refuses_then_raising_it_lifts_the_block(
         _chat(app)  # lowered below this month's spend: refused at once
     org.projects.spend_limit.delete(project_id)
     assert _chat(app).choices
+
+
+def test_a_videos_rendered_seconds_are_spend(admin: openai.OpenAI, project_app: tuple[str, openai.OpenAI]) -> None:
+    project_id, app = project_app
+    org = admin.admin.organization
+    org.projects.spend_limit.update(project_id, threshold_amount=1_000, currency="USD", interval="month")
+    first = app.videos.create(model="sora-2", prompt="A lighthouse at dusk", seconds="4")  # 4 s at $0.10
+    app.videos.create(model="sora-2-pro", prompt="A lighthouse at dawn", seconds="4")  # 4 s at $0.30
+    clock.advance(900)
+    extended = app.post(
+        "/videos/extensions",
+        body={"video": {"id": first.id}, "prompt": "The light turns on", "seconds": "4"},
+        cast_to=Video,
+    )
+    assert extended.seconds == "8"  # the stitched total; what it renders, and costs, is the 4 s added
+    costs = org.usage.costs(start_time=MAY_31_LATE - 3_600, group_by=["line_item", "project_id"]).data[0].results
+    lines = {(r.line_item, r.project_id): r.amount.value for r in costs}  # type: ignore[union-attr]
+    assert lines == {
+        ("sora-2, seconds", project_id): pytest.approx(0.80),
+        ("sora-2-pro, seconds", project_id): pytest.approx(1.20),
+    }
+    org.projects.spend_limit.update(project_id, threshold_amount=200, currency="USD", interval="month")
+    with pytest.raises(openai.RateLimitError):
+        app.videos.create(model="sora-2", prompt="A lighthouse at noon")
 
 
 def test_the_block_ends_when_the_month_rolls_over(admin: openai.OpenAI, project_app: tuple[str, openai.OpenAI]) -> None:

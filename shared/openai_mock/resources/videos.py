@@ -179,8 +179,10 @@ def _new_job(
     layout_seed: str,
     plan_prompt: str | None = None,
     remixed_from: str | None = None,
+    rendered_seconds: str | None = None,
 ) -> dict[str, Any]:
-    """A new job's record, not stored yet (`start` stores it)."""
+    """A new job's record, not stored yet (`start` stores it). `rendered_seconds`: what it renders and is billed
+    for, when less than its length (an extension renders its added seconds only)."""
     record = {
         "id": ids.new_id("video"),
         "object": "video",
@@ -192,6 +194,7 @@ def _new_job(
         "remixed_from_video_id": remixed_from,
         "_plan": {"prompt": plan_prompt or prompt, "layout_seed": layout_seed},
         "_blocked": any(score > THRESHOLD for score in score_text(prompt).values()),
+        "_billed_seconds": int(rendered_seconds or seconds),
     }
     return record
 
@@ -376,7 +379,15 @@ def extend(tenant: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     check_enum(seconds, EXTENSION_SECONDS, "seconds")
     model, size, source_seconds, seed, scene = _source_video(tenant, video)
     total = str(int(source_seconds) + int(str(seconds)))  # an extension's `seconds` is the stitched total
-    return _new_job(model=model, prompt=prompt, size=size, seconds=total, layout_seed=seed, plan_prompt=scene or prompt)
+    return _new_job(
+        model=model,
+        prompt=prompt,
+        size=size,
+        seconds=total,
+        layout_seed=seed,
+        plan_prompt=scene or prompt,
+        rendered_seconds=seconds,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------

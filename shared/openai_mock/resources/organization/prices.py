@@ -32,6 +32,15 @@ IMAGES: dict[tuple[str, str], float] = {
 }
 SPEECH_PER_1M_CHARACTERS = {"tts-1": 15.00, "tts-1-hd": 30.00, "gpt-4o-mini-tts": 12.00}
 TRANSCRIPTION_PER_MINUTE = {"whisper-1": 0.006, "gpt-4o-transcribe": 0.006, "gpt-4o-mini-transcribe": 0.003}
+# (model, size) → price per second of video (Sora 2's list prices).
+VIDEO_PER_SECOND: dict[tuple[str, str], float] = {
+    ("sora-2", "720x1280"): 0.10,
+    ("sora-2", "1280x720"): 0.10,
+    ("sora-2-pro", "720x1280"): 0.30,
+    ("sora-2-pro", "1280x720"): 0.30,
+    ("sora-2-pro", "1024x1792"): 0.50,
+    ("sora-2-pro", "1792x1024"): 0.50,
+}
 VECTOR_STORE_PER_GB_DAY = 0.10
 CODE_INTERPRETER_PER_SESSION = 0.03
 FILE_SEARCH_PER_1K_CALLS = 2.50
@@ -59,3 +68,9 @@ def audio_token_prices(model: str) -> tuple[float, float]:
 
 def image_price(model: str, size: str | None) -> float:
     return IMAGES.get((model, size or "1024x1024"), IMAGES.get((model, "1024x1024"), 0.0))
+
+
+def video_price(model: str, size: str | None) -> float:
+    """Per second of video; a snapshot (`sora-2-pro-2025-…`) is priced as its model."""
+    family = "sora-2-pro" if model.startswith("sora-2-pro") else "sora-2" if model.startswith("sora-2") else model
+    return VIDEO_PER_SECOND.get((family, size or "720x1280"), 0.0)

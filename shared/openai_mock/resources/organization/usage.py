@@ -61,6 +61,8 @@ KINDS: dict[str, UsageKind] = {
         UsageKind("code_interpreter_sessions", ("num_sessions",), ("project_id",)),
         UsageKind("file_search_calls", ("num_requests",), ("project_id", "user_id", "api_key_id", "vector_store_id")),
         UsageKind("web_search_calls", ("num_requests", "num_model_requests"), (*_ACCOUNT, "context_level")),
+        # No usage endpoint of its own: priced in `costs` and counted towards spend limits.
+        UsageKind("videos", ("seconds", "num_model_requests"), (*_ACCOUNT, "size")),
     )
 }
 # The result objects' names, where they are not `organization.usage.<kind>.result`.
@@ -418,6 +420,8 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
         return [("file search tool calls", m["num_requests"] * prices.FILE_SEARCH_PER_1K_CALLS / 1e3)]
     if kind == "web_search_calls":
         return [(f"{model}, web search tool calls", m["num_requests"] * prices.WEB_SEARCH_PER_1K_CALLS / 1e3)]
+    if kind == "videos":
+        return [(f"{model}, seconds", m["seconds"] * prices.video_price(model, dims.get("size")))]
     return []  # moderations are free
 
 
