@@ -55,6 +55,12 @@ async def completions(principal: AdminPrincipal, query: Usage) -> JSONObject:
     return JSONObject(usage(organization(principal).tenant, "completions", query))
 
 
+@router.get("/usage/decisions", operation_id="usage-decisions")
+async def decisions(principal: AdminPrincipal, query: Usage) -> JSONObject:
+    # An operation the API gained after the 2026-08-21 spec, as the official SDK calls it.
+    return JSONObject(usage(organization(principal).tenant, "decisions", query))
+
+
 @router.get("/usage/embeddings", operation_id="usage-embeddings")
 async def embeddings(principal: AdminPrincipal, query: Usage) -> JSONObject:
     return JSONObject(usage(organization(principal).tenant, "embeddings", query))

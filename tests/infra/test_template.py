@@ -117,6 +117,8 @@ SDK_ONLY = {
     ("DELETE", "/v1/audio/voices/{voice_id}"),
     ("GET", "/v1/organization/projects/{project_id}/service_tier_settings"),
     ("POST", "/v1/organization/projects/{project_id}/service_tier_settings"),
+    ("POST", "/v1/decisions"),
+    ("GET", "/v1/organization/usage/decisions"),
 }
 
 

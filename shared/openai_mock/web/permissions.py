@@ -29,6 +29,7 @@ _FAMILIES = {
     "completions": "api.model",
     "embeddings": "api.model",
     "moderations": "api.model",
+    "decisions": "api.model",
     "images": "api.model",
     "audio": "api.model",
     "realtime": "api.model",
@@ -47,7 +48,7 @@ _FAMILIES = {
     "chatkit": "api.chatkit",
     "skills": "api.skills",
 }
-_MODEL_REQUEST_POSTS = {"completions", "embeddings", "moderations", "images", "audio", "realtime"}
+_MODEL_REQUEST_POSTS = {"completions", "embeddings", "moderations", "decisions", "images", "audio", "realtime"}
 
 PROJECT_PERMISSIONS: tuple[str, ...] = (
     "api.model.read",

@@ -63,6 +63,11 @@ KINDS: dict[str, UsageKind] = {
         UsageKind("web_search_calls", ("num_requests", "num_model_requests"), (*_ACCOUNT, "context_level")),
         # No usage endpoint of its own: priced in `costs` and counted towards spend limits.
         UsageKind("videos", ("seconds", "num_model_requests"), (*_ACCOUNT, "size")),
+        UsageKind(
+            "decisions",
+            ("input_tokens", "output_tokens", "input_cached_tokens", "num_model_requests"),
+            (*_ACCOUNT, "batch", "service_tier", "api_source"),
+        ),
     )
 }
 # The result objects' names, where they are not `organization.usage.<kind>.result`.
@@ -89,6 +94,8 @@ def record_usage_event(
     source: str | None = None,
     vector_store_id: str | None = None,
     context_level: str | None = None,
+    service_tier: str | None = None,
+    api_source: str | None = None,
     at: float | None = None,
     **metrics: int,
 ) -> dict[str, Any]:
@@ -114,6 +121,8 @@ def record_usage_event(
         source=source,
         vector_store_id=vector_store_id,
         context_level=context_level,
+        service_tier=service_tier,
+        api_source=api_source,
     )
     minute = int((clock.now() if at is None else at) // 60) * 60
     counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
@@ -406,6 +415,14 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
         return [(f"{model}, {name}", amount * discount / 1e6) for name, amount in lines if amount]
     if kind == "embeddings":
         return [(f"{model}, input", m["input_tokens"] * prices.token_prices(model)[0] / 1e6)]
+    if kind == "decisions":
+        price_in, price_cached, price_out = prices.token_prices(model)
+        lines = [
+            ("input", (m["input_tokens"] - m["input_cached_tokens"]) * price_in),
+            ("cached input", m["input_cached_tokens"] * price_cached),
+            ("output", m["output_tokens"] * price_out),
+        ]
+        return [(f"{model}, decisions {name}", amount / 1e6) for name, amount in lines if amount]
     if kind == "images":
         return [(f"{model}, images", m["images"] * prices.image_price(model, dims.get("size")))]
     if kind == "audio_speeches":
