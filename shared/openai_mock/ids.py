@@ -77,6 +77,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "organization.group": ("group_", 24),
     "organization.certificate": ("cert_", 24),
     "organization.spend_alert": ("alert_", 24),
+    "organization.workload_identity_provider": ("wip_", 24),
+    "organization.workload_identity_federation_rule": ("wifr_", 24),
     "audit_log": ("audit_log-", 24),
     "realtime.session": ("sess_", 21),
     "realtime.call": ("rtc_", 32),

@@ -119,7 +119,32 @@ SDK_ONLY = {
     ("POST", "/v1/organization/projects/{project_id}/service_tier_settings"),
     ("POST", "/v1/decisions"),
     ("GET", "/v1/organization/usage/decisions"),
+    ("POST", "/v1/organization/workload_identity_providers"),
+    ("GET", "/v1/organization/workload_identity_providers"),
+    ("GET", "/v1/organization/workload_identity_providers/{workload_identity_provider_id}"),
+    ("POST", "/v1/organization/workload_identity_providers/{workload_identity_provider_id}"),
+    ("DELETE", "/v1/organization/workload_identity_providers/{workload_identity_provider_id}"),
+    ("POST", "/v1/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules"),
+    ("GET", "/v1/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules"),
+    (
+        "GET",
+        "/v1/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/"
+        "{workload_identity_federation_rule_id}",
+    ),
+    (
+        "POST",
+        "/v1/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/"
+        "{workload_identity_federation_rule_id}",
+    ),
+    (
+        "DELETE",
+        "/v1/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/"
+        "{workload_identity_federation_rule_id}",
+    ),
 }
+# Not API operations but what the SDK calls beside them: the token exchange of workload identity federation
+# (`POST https://auth.openai.com/oauth/token`, served by the mock at its own /oauth/token).
+AUTH_ROUTES = {("POST", "/oauth/token")}
 
 
 def test_every_route_is_an_official_operation() -> None:
@@ -133,6 +158,7 @@ def test_every_route_is_an_official_operation() -> None:
         }
         | SDK_PATHS
         | SDK_ONLY
+        | AUTH_ROUTES
     )
     for function in TEMPLATE.functions:
         for route in function.routes:

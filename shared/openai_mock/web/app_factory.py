@@ -19,12 +19,14 @@ def create_app(
     *routers: APIRouter,
     title: str = "openai-mock",
     public: frozenset[str] = frozenset(),
+    keyless: frozenset[tuple[str, str]] = frozenset(),
     path_objects: PathObjects | None = None,
     body_objects: BodyObjects | None = None,
     caller_objects: CallerObjects | None = None,
 ) -> FastAPI:
     """A function's app: its routers behind auth, OpenAI errors and OpenAI's standard headers
-    (auth, headers and the body limit live in OpenAIMiddleware). `public` paths answer GET without a key.
+    (auth, headers and the body limit live in OpenAIMiddleware). `public` paths answer GET without a key, and the
+    `keyless` (method, path) pairs any request.
     `path_objects`, `body_objects`, `caller_objects`: the objects its paths or its POST bodies name, or its caller
     has, which their routes read first (on DynamoDB read with the request's first reads: web/request_reads.py)."""
     app = FastAPI(
@@ -45,6 +47,7 @@ def create_app(
     app.add_middleware(
         OpenAIMiddleware,
         public=public,
+        keyless=keyless,
         path_objects=path_objects,
         body_objects=body_objects,
         caller_objects=caller_objects,

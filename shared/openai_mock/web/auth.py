@@ -53,7 +53,9 @@ def _redact(key: str) -> str:
 # digest under this tenant-less scope, written by `openai_mock.organization`, read here.
 KEY_REGISTRY_TENANT = "_global"
 KEY_REGISTRY_COLLECTION = "api_key"
-REGISTERED_KEY_PREFIXES = (ADMIN_KEY_PREFIX, "sk-svcacct-")
+# An access token a workload got for its identity token (resources/organization/workload_identity.py).
+WORKLOAD_TOKEN_PREFIX = "oai-wif-"
+REGISTERED_KEY_PREFIXES = (ADMIN_KEY_PREFIX, "sk-svcacct-", WORKLOAD_TOKEN_PREFIX)
 # Users' project keys look like any `sk-proj-…` key; the ones the mock mints end in a check of the rest, so
 # that ordinary `sk-proj-` keys (what most users paste) are told apart without a store read.
 USER_PROJECT_KEY_PREFIX = "sk-proj-"

@@ -78,12 +78,15 @@ class OpenAIMiddleware:
         self,
         app: ASGIApp,
         public: frozenset[str] = frozenset(),
+        keyless: frozenset[tuple[str, str]] = frozenset(),
         path_objects: request_reads.PathObjects | None = None,
         body_objects: request_reads.BodyObjects | None = None,
         caller_objects: request_reads.CallerObjects | None = None,
     ) -> None:
         self.app = app
-        self.public = public  # paths answered to GET without a key (the console's static files)
+        # What is answered without a key, as (method, path): the console's static files (`public`, to GET and
+        # HEAD), and `keyless` requests (the token exchange, which trades an identity token for a key).
+        self.keyless = keyless | {(method, path) for path in public for method in ("GET", "HEAD")}
         # What a request's path or body names, or its caller, read with its first reads on DynamoDB
         # (web/request_reads.py).
         self.named_objects = request_reads.NamedObjects(path_objects or {}, body_objects or {}, caller_objects)
@@ -133,7 +136,7 @@ class OpenAIMiddleware:
         if declared > limit:
             await body_too_large(limit).response()(scope, receive, send_with_headers)
             return
-        if scope["path"] in self.public and scope["method"] in ("GET", "HEAD"):
+        if (scope["method"], scope["path"]) in self.keyless:
             await self.app(scope, receive, send_with_headers)
             return
         try:
