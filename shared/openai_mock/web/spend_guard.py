@@ -24,7 +24,8 @@ ORGANIZATION_SCOPE = "organization"
 
 # The requests that cost money: creations on the model-serving endpoints.
 _BILLED = re.compile(
-    r"^/v1/(?:chat/completions|completions|embeddings|moderations|decisions|responses(?:/compact)?|batches|fine_tuning/jobs"
+    r"^/v1/(?:chat/completions|completions|embeddings|moderations|decisions|responses(?:/compact)?|batches"
+    r"|fine_tuning/jobs"
     r"|images/(?:generations|edits|variations)|audio/(?:speech|transcriptions|translations)"
     r"|threads/runs|threads/[^/]+/runs|videos(?:/edits|/extensions|/[^/]+/remix)?)$"
 )

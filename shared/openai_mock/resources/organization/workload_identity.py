@@ -190,27 +190,14 @@ def list_rules(
     org: Organization, provider_id: str, params: ListParams, service_account_id: str | None
 ) -> dict[str, Any]:
     retrieve_provider(org, provider_id)
-    if service_account_id is None:
-        page = get_store().list(
-            org.tenant, rules(provider_id), limit=params.limit, order=params.order, after=params.after
-        )
-        return list_object(page)
-    matching = [
-        rule for rule in all_items(org.tenant, rules(provider_id)) if rule["service_account_id"] == service_account_id
-    ]
-    if params.order == "desc":
-        matching.reverse()
-    if params.after is not None:
-        ids_in_order = [rule["id"] for rule in matching]
-        matching = matching[ids_in_order.index(params.after) + 1 :] if params.after in ids_in_order else []
-    page_items = matching[: params.limit]
-    return {
-        "object": "list",
-        "data": page_items,
-        "first_id": page_items[0]["id"] if page_items else None,
-        "last_id": page_items[-1]["id"] if page_items else None,
-        "has_more": len(matching) > params.limit,
-    }
+
+    def wanted(rule: dict[str, Any]) -> bool:
+        return service_account_id is None or rule["service_account_id"] == service_account_id
+
+    page = get_store().list(
+        org.tenant, rules(provider_id), limit=params.limit, order=params.order, after=params.after, where=wanted
+    )
+    return list_object(page)
 
 
 def update_rule(org: Organization, provider_id: str, rule_id: str, changes: dict[str, Any]) -> dict[str, Any]:
