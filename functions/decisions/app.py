@@ -27,8 +27,6 @@ async def create_decision(request: Request) -> JSONObject:
         "decisions",
         input_tokens=usage["input_tokens"],
         output_tokens=usage["output_tokens"],
-        service_tier="default",
-        api_source="unlabeled",  # what the API calls traffic it does not attribute to the Agents API
     )
     return JSONObject(decision)
 

@@ -12,6 +12,7 @@ import openai
 import pytest
 from openai.types.admin.organization.projects.project_service_tier_settings import ProjectServiceTierSettings
 
+from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import ratelimits
 from tests.support.org_sdk import org_client
@@ -133,3 +134,23 @@ def test_bad_settings_name_their_parameter(admin: openai.OpenAI, mock_app: Templ
     assert admin.admin.organization.projects.service_tier_settings.retrieve(project_id).default == "standard"
     with pytest.raises(openai.NotFoundError):
         admin.admin.organization.projects.service_tier_settings.retrieve("proj_missing")
+
+
+def test_completions_usage_groups_by_the_tier_that_served(admin: openai.OpenAI, mock_app: TemplateRouter) -> None:
+    clock.freeze(1_780_000_000)
+    _, app = _project_app(admin, mock_app)
+    _chat_tier(app, service_tier="flex")
+    _chat_tier(app, service_tier="fast")
+    _chat_tier(app)
+    _response_tier(app)
+    raw = admin.admin.organization.usage.with_raw_response.completions(
+        start_time=1_780_000_000 - 3_600, group_by=["service_tier", "api_source"]
+    )
+    page = raw.http_response.json()
+    assert_conforms("GET", "/v1/organization/usage/completions", 200, page, spec="2026-08-21")
+    by_tier = {
+        (result["service_tier"], result["api_source"]): result["num_model_requests"]
+        for bucket in page["data"]
+        for result in bucket["results"]
+    }
+    assert by_tier == {("flex", "unlabeled"): 1, ("priority", "unlabeled"): 1, ("default", "unlabeled"): 2}

@@ -143,6 +143,7 @@ def record_token_usage(request: Request, tenant: str, requested_model: str, answ
         usage["total_tokens"],
         "completions",
         model=answer["model"],
+        service_tier=answer.get("service_tier"),
         **token_usage(usage),
     )
     spend_state = state.get(SPEND_STATE_KEY, spend.MISSING)

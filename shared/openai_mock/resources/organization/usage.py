@@ -50,7 +50,7 @@ KINDS: dict[str, UsageKind] = {
                 "output_audio_tokens",
                 "num_model_requests",
             ),
-            (*_ACCOUNT, "batch"),
+            (*_ACCOUNT, "batch", "service_tier", "api_source"),
         ),
         UsageKind("embeddings", ("input_tokens", "num_model_requests"), _ACCOUNT),
         UsageKind("moderations", ("input_tokens", "num_model_requests"), _ACCOUNT),
@@ -121,8 +121,9 @@ def record_usage_event(
         source=source,
         vector_store_id=vector_store_id,
         context_level=context_level,
-        service_tier=service_tier,
-        api_source=api_source,
+        # What served the request (an answer's `service_tier`); `unlabeled`: not the Agents API's traffic.
+        service_tier=service_tier or "default",
+        api_source=api_source or "unlabeled",
     )
     minute = int((clock.now() if at is None else at) // 60) * 60
     counters = {name: int(metrics.get(name, 0)) for name in spec.metrics}
