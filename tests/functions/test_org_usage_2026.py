@@ -190,3 +190,13 @@ def test_assistants_runs_are_counted_once_when_they_finish(
     assert (result["project_id"], result["api_key_id"], result["model"]) == (project_id, key_id, "gpt-4o-mini")
     assert (result["input_tokens"], result["output_tokens"]) == (done.usage.prompt_tokens, done.usage.completion_tokens)
     assert result["num_model_requests"] == 1
+
+
+def test_costs_group_by_api_key(admin: openai.OpenAI, project_app: tuple[str, str, openai.OpenAI]) -> None:
+    project_id, key_id, app = project_app
+    app.images.generate(model="dall-e-3", prompt="A lighthouse", size="1024x1024", response_format="b64_json")
+    raw = _json(admin.admin.organization.usage.with_raw_response.costs(**_day(), group_by=["api_key_id", "project_id"]))
+    assert_conforms("GET", "/v1/organization/costs", 200, raw, spec=SPEC)
+    [result] = raw["data"][0]["results"]
+    assert (result["api_key_id"], result["project_id"], result["line_item"]) == (key_id, project_id, None)
+    assert result["amount"]["value"] == pytest.approx(0.04)

@@ -456,7 +456,7 @@ def event_cost(record: dict[str, Any]) -> float:
 
 
 def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
-    _check_group_by(query.group_by, ("project_id", "line_item"))
+    _check_group_by(query.group_by, ("project_id", "line_item", "api_key_id"))
     check_enum(query.bucket_width, ("1d",), "bucket_width")
     buckets, width, next_start = _buckets(query, COSTS_LIMITS)
     results: dict[int, list[dict[str, Any]]] = {}
@@ -465,11 +465,16 @@ def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
         for record in _records(tenant, set(KINDS), buckets[0], buckets[-1] + width, query):
             bucket = record["minute"] // width * width
             for line_item, amount in _line_items(record):
-                labels = {"project_id": record["dims"].get("project_id"), "line_item": line_item}
+                dims = record["dims"]
+                labels = {
+                    "project_id": dims.get("project_id"),
+                    "line_item": line_item,
+                    "api_key_id": dims.get("api_key_id"),
+                }
                 totals[(bucket, tuple(labels[name] for name in query.group_by))] += amount
         for bucket, per_project in _storage_levels(tenant, buckets, width, query).items():
             for project, level in per_project.items():
-                labels = {"project_id": project, "line_item": _STORAGE_LINE_ITEM}
+                labels = {"project_id": project, "line_item": _STORAGE_LINE_ITEM, "api_key_id": None}  # storage: no key
                 totals[(bucket, tuple(labels[name] for name in query.group_by))] += _storage_cost(level)
         for (bucket, key), amount in sorted(totals.items(), key=lambda item: (item[0][0], str(item[0][1]))):
             labels = dict(zip(query.group_by, key, strict=True))
@@ -479,6 +484,7 @@ def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
                     "amount": {"value": round(amount, 10), "currency": "usd"},
                     "line_item": labels.get("line_item"),
                     "project_id": labels.get("project_id"),
+                    "api_key_id": labels.get("api_key_id"),
                 }
             )
     return _page(buckets, width, next_start, results)
