@@ -200,3 +200,6 @@ def test_costs_group_by_api_key(admin: openai.OpenAI, project_app: tuple[str, st
     [result] = raw["data"][0]["results"]
     assert (result["api_key_id"], result["project_id"], result["line_item"]) == (key_id, project_id, None)
     assert result["amount"]["value"] == pytest.approx(0.04)
+    # SDK 3.60's groupings beyond the spec: the user (none for a service account's key) and the API source.
+    by_source = admin.admin.organization.usage.costs(**_day(), group_by=["user_id", "api_source"]).data[0].results
+    assert [(r.to_dict().get("user_id"), r.to_dict().get("api_source")) for r in by_source] == [(None, "unlabeled")]

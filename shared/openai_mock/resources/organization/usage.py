@@ -60,7 +60,9 @@ KINDS: dict[str, UsageKind] = {
         UsageKind("vector_stores", ("usage_bytes",), ("project_id",)),
         UsageKind("code_interpreter_sessions", ("num_sessions",), ("project_id",)),
         UsageKind("file_search_calls", ("num_requests",), ("project_id", "user_id", "api_key_id", "vector_store_id")),
-        UsageKind("web_search_calls", ("num_requests", "num_model_requests"), (*_ACCOUNT, "context_level")),
+        UsageKind(
+            "web_search_calls", ("num_requests", "num_model_requests"), (*_ACCOUNT, "context_level", "api_source")
+        ),
         # No usage endpoint of its own: priced in `costs` and counted towards spend limits.
         UsageKind("videos", ("seconds", "num_model_requests"), (*_ACCOUNT, "size")),
         UsageKind(
@@ -455,8 +457,22 @@ def event_cost(record: dict[str, Any]) -> float:
     return sum(amount for _, amount in _line_items(record))
 
 
+# What costs group by; a record of a kind without `api_source` counts as `unlabeled` (not the Agents API's).
+_COST_GROUPS = ("project_id", "line_item", "api_key_id", "user_id", "api_source")
+
+
+def _cost_labels(dims: Mapping[str, Any], line_item: str) -> dict[str, Any]:
+    return {
+        "project_id": dims.get("project_id"),
+        "line_item": line_item,
+        "api_key_id": dims.get("api_key_id"),
+        "user_id": dims.get("user_id"),
+        "api_source": dims.get("api_source") or "unlabeled",
+    }
+
+
 def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
-    _check_group_by(query.group_by, ("project_id", "line_item", "api_key_id"))
+    _check_group_by(query.group_by, _COST_GROUPS)
     check_enum(query.bucket_width, ("1d",), "bucket_width")
     buckets, width, next_start = _buckets(query, COSTS_LIMITS)
     results: dict[int, list[dict[str, Any]]] = {}
@@ -465,16 +481,11 @@ def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
         for record in _records(tenant, set(KINDS), buckets[0], buckets[-1] + width, query):
             bucket = record["minute"] // width * width
             for line_item, amount in _line_items(record):
-                dims = record["dims"]
-                labels = {
-                    "project_id": dims.get("project_id"),
-                    "line_item": line_item,
-                    "api_key_id": dims.get("api_key_id"),
-                }
+                labels = _cost_labels(record["dims"], line_item)
                 totals[(bucket, tuple(labels[name] for name in query.group_by))] += amount
         for bucket, per_project in _storage_levels(tenant, buckets, width, query).items():
             for project, level in per_project.items():
-                labels = {"project_id": project, "line_item": _STORAGE_LINE_ITEM, "api_key_id": None}  # storage: no key
+                labels = _cost_labels({"project_id": project}, _STORAGE_LINE_ITEM)  # storage: no key, no user
                 totals[(bucket, tuple(labels[name] for name in query.group_by))] += _storage_cost(level)
         for (bucket, key), amount in sorted(totals.items(), key=lambda item: (item[0][0], str(item[0][1]))):
             labels = dict(zip(query.group_by, key, strict=True))
@@ -482,9 +493,7 @@ def costs(tenant: str, query: UsageQuery) -> dict[str, Any]:
                 {
                     "object": "organization.costs.result",
                     "amount": {"value": round(amount, 10), "currency": "usd"},
-                    "line_item": labels.get("line_item"),
-                    "project_id": labels.get("project_id"),
-                    "api_key_id": labels.get("api_key_id"),
+                    **{name: labels.get(name) for name in _COST_GROUPS},
                 }
             )
     return _page(buckets, width, next_start, results)
