@@ -324,13 +324,18 @@ def _question_text(question: Any) -> str:
     return text
 
 
-def create(tenant: str, body: DecisionRequest, seed: str | int | None) -> dict[str, Any]:
-    """`POST /v1/decisions`: the decision, its `usage` counted with the model's tokenizer."""
-    _check_model(tenant, body.model)
-    items = [] if isinstance(body.input, str) else [_item(value, index) for index, value in enumerate(body.input)]
-    if isinstance(body.input, list) and not items:
+def _input(body: DecisionRequest) -> list[tuple[str, int]]:
+    """The input checked, as (text, images) pieces: the string, or each item's."""
+    if isinstance(body.input, str):
+        return [(body.input, 0)]
+    if not body.input:
         raise invalid_request("Invalid 'input': empty array. Expected an array with minimum length 1.", "input")
+    items = [_item(value, index) for index, value in enumerate(body.input)]
     _check_calls(items)
+    return [_item_text(item) for item in items]
+
+
+def _questions(body: DecisionRequest) -> list[Any]:
     if not 1 <= len(body.questions) <= MAX_QUESTIONS:
         raise invalid_request(
             f"Invalid 'questions': expected between 1 and {MAX_QUESTIONS} questions, got {len(body.questions)}.",
@@ -348,20 +353,31 @@ def create(tenant: str, body: DecisionRequest, seed: str | int | None) -> dict[s
             )
         if question.name is not None:
             names.add(question.name)
-    pieces = [(body.input, 0)] if isinstance(body.input, str) else [_item_text(item) for item in items]
-    text = "\n".join(piece for piece, _ in pieces)
-    input_tokens = tokens.count_tokens(text, body.model) + IMAGE_TOKENS * sum(images for _, images in pieces)
-    asked = [_question_text(question) for question in questions]
-    input_tokens += sum(tokens.count_tokens(question, body.model) for question in asked)
+    return questions
+
+
+def _answers(text: str, questions: list[Any], seed: str | int | None) -> list[dict[str, Any]]:
     plain = [question.model_dump(exclude_none=True) for question in questions]
     if classify(Item(text), omni=True)["flagged"]:
-        answers = decisions.refusals(plain)
-    else:
-        words = decisions.content_words(text)
-        answers = []
-        for question, model in zip(plain, questions, strict=True):
-            draws = rng.seeded_rng(("decision", text, question), seed)
-            answers.append(decisions.answer(question, _parts_text(model.instructions)[0], words, draws))
+        return decisions.refusals(plain)
+    words = decisions.content_words(text)
+    return [
+        decisions.answer(
+            asked, _parts_text(question.instructions)[0], words, rng.seeded_rng(("decision", text, asked), seed)
+        )
+        for asked, question in zip(plain, questions, strict=True)
+    ]
+
+
+def create(tenant: str, body: DecisionRequest, seed: str | int | None) -> dict[str, Any]:
+    """`POST /v1/decisions`: the decision, its `usage` counted with the model's tokenizer."""
+    _check_model(tenant, body.model)
+    pieces = _input(body)
+    questions = _questions(body)
+    text = "\n".join(piece for piece, _ in pieces)
+    input_tokens = tokens.count_tokens(text, body.model) + IMAGE_TOKENS * sum(images for _, images in pieces)
+    input_tokens += sum(tokens.count_tokens(_question_text(question), body.model) for question in questions)
+    answers = _answers(text, questions, seed)
     output_tokens = len(answers)  # one decision token per question
     return {
         "model": body.model,
