@@ -2,11 +2,13 @@
 them): identity providers and their federation rules, and the token exchange a workload calls with no key
 (`POST /oauth/token`) to trade its platform's identity token for a service account's access token."""
 
+from contextvars import copy_context
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, JsonValue, StrictBool, StrictFloat, StrictInt, StrictStr
+from starlette.concurrency import run_in_threadpool
 
 from openai_mock.pagination import ListParams
 from openai_mock.resources.organization import organization
@@ -185,7 +187,10 @@ async def exchange_token(request: Request) -> JSONResponse:
         error = wif.OAuthError(400, "invalid_request", "The request body must be a JSON object.")
         return JSONResponse(error.body(), status_code=error.status)
     try:
-        return JSONResponse(wif.exchange(fields), headers={"cache-control": "no-store"})
+        # In a worker thread: a discovery provider's keys are fetched from its issuer, which must not hold up the
+        # other requests meanwhile.
+        granted = await run_in_threadpool(copy_context().run, wif.exchange, fields)
+        return JSONResponse(granted, headers={"cache-control": "no-store"})
     except wif.OAuthError as error:
         return JSONResponse(error.body(), status_code=error.status, headers={"cache-control": "no-store"})
 

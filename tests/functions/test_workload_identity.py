@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
@@ -250,13 +250,49 @@ def test_discovery_reads_the_issuers_keys(admin: openai.OpenAI, setup: dict[str,
         assert _client(base_url, discovered.id, setup["deployer"].id, token).models.list().data
 
 
+def test_an_exchange_waiting_for_its_issuer_holds_up_no_other_request(
+    admin: openai.OpenAI, setup: dict[str, Any], discovery_server: str
+) -> None:
+    providers = admin.admin.organization.workload_identity_providers
+    discovered = providers.create(
+        name="Slow issuer", type="oidc", issuer=discovery_server, audience=AUDIENCE,
+        verification={"type": "discovery", "discovery_url": None},
+    )  # fmt: skip
+    providers.federation_rules.create(
+        discovered.id, project_id=setup["project"].id, service_account_id=setup["deployer"].id,
+        attribute_matchers={"sub": "worker-7"},
+    )  # fmt: skip
+    ISSUER_GATE.clear()  # the issuer answers only once the gate opens
+    with live_server() as base_url:
+        token = _token({"iss": discovery_server, "sub": "worker-7"})
+        workload = _client(base_url, discovered.id, setup["deployer"].id, token)
+        exchanged: list[Any] = []
+        waiting = threading.Thread(target=lambda: exchanged.append(workload.models.list()))
+        waiting.start()
+        assert ISSUER_ASKED.wait(10)  # the exchange is waiting for the issuer now
+        other = openai.OpenAI(base_url=base_url, api_key="sk-someone", max_retries=0, timeout=10)
+        assert other.models.list().data  # answered while the exchange still waits
+        assert not exchanged
+        ISSUER_GATE.set()
+        waiting.join(10)
+    assert exchanged and exchanged[0].data
+
+
+ISSUER_GATE = threading.Event()
+ISSUER_GATE.set()
+ISSUER_ASKED = threading.Event()
+
+
 @pytest.fixture
 def discovery_server() -> Iterator[str]:
-    """An OIDC issuer on a local port: its configuration and its keys."""
+    """An OIDC issuer on a local port: its configuration (once `ISSUER_GATE` is open) and its keys."""
     keys = json.dumps(_jwks(("rsa-1", RSA_KEY))).encode()
 
     class Issuer(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if "openid" in self.path:
+                ISSUER_ASKED.set()
+                ISSUER_GATE.wait(30)
             base = f"http://127.0.0.1:{self.server.server_address[1]}"
             body = json.dumps({"issuer": base, "jwks_uri": base + "/keys"}).encode() if "openid" in self.path else keys
             self.send_response(200)
@@ -267,11 +303,13 @@ def discovery_server() -> Iterator[str]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = HTTPServer(("127.0.0.1", 0), Issuer)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Issuer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
+        ISSUER_GATE.set()
+        ISSUER_ASKED.clear()
         server.shutdown()
 
 
