@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from openai_mock.local.template import Template
-from tests.handlers.test_events import _EXPECTED_400, _EXPECTED_404
+from tests.handlers.test_events import _EXPECTED_400, _EXPECTED_404, _OAUTH_REFUSED
 from tools import runtime_python
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,7 +186,9 @@ def test_built_handler_answers_its_events(function) -> None:  # type: ignore[no-
     assert set(results) == set(events)
     for name, result in results.items():
         assert result["headers"].get("x-request-id", "").startswith("req_"), name
-        if name in _EXPECTED_404 | _EXPECTED_400:
+        if name in _OAUTH_REFUSED:  # the token exchange's OAuth error: the event's provider is unknown
+            assert result["status"] == 403 and json.loads(result["body"])["error"] == "invalid_grant", name
+        elif name in _EXPECTED_404 | _EXPECTED_400:
             assert result["status"] == (404 if name in _EXPECTED_404 else 400), name
         else:
             assert 200 <= result["status"] < 300, (name, result["body"])
