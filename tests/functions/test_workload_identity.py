@@ -235,16 +235,22 @@ def test_the_exchange_answers_oauth_errors(setup: dict[str, Any], mock_app: Temp
     assert http.get("/v1/models", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
-def test_discovery_reads_the_issuers_keys(admin: openai.OpenAI, setup: dict[str, Any], discovery_server: str) -> None:
+def _discovered(admin: openai.OpenAI, setup: dict[str, Any], issuer: str, name: str) -> Any:
+    """A provider whose keys are discovered from `issuer`, and a rule making its `worker-7` the deployer."""
     providers = admin.admin.organization.workload_identity_providers
     discovered = providers.create(
-        name="Self-hosted", type="oidc", issuer=discovery_server, audience=AUDIENCE,
+        name=name, type="oidc", issuer=issuer, audience=AUDIENCE,
         verification={"type": "discovery", "discovery_url": None},
     )  # fmt: skip
     providers.federation_rules.create(
         discovered.id, project_id=setup["project"].id, service_account_id=setup["deployer"].id,
         attribute_matchers={"sub": "worker-7"},
     )  # fmt: skip
+    return discovered
+
+
+def test_discovery_reads_the_issuers_keys(admin: openai.OpenAI, setup: dict[str, Any], discovery_server: str) -> None:
+    discovered = _discovered(admin, setup, discovery_server, "Self-hosted")
     with live_server() as base_url:
         token = _token({"iss": discovery_server, "sub": "worker-7"})
         assert _client(base_url, discovered.id, setup["deployer"].id, token).models.list().data
@@ -253,15 +259,7 @@ def test_discovery_reads_the_issuers_keys(admin: openai.OpenAI, setup: dict[str,
 def test_an_exchange_waiting_for_its_issuer_holds_up_no_other_request(
     admin: openai.OpenAI, setup: dict[str, Any], discovery_server: str
 ) -> None:
-    providers = admin.admin.organization.workload_identity_providers
-    discovered = providers.create(
-        name="Slow issuer", type="oidc", issuer=discovery_server, audience=AUDIENCE,
-        verification={"type": "discovery", "discovery_url": None},
-    )  # fmt: skip
-    providers.federation_rules.create(
-        discovered.id, project_id=setup["project"].id, service_account_id=setup["deployer"].id,
-        attribute_matchers={"sub": "worker-7"},
-    )  # fmt: skip
+    discovered = _discovered(admin, setup, discovery_server, "Slow issuer")
     ISSUER_GATE.clear()  # the issuer answers only once the gate opens
     with live_server() as base_url:
         token = _token({"iss": discovery_server, "sub": "worker-7"})
