@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources import chat
+from openai_mock.resources import chat, safety
 from openai_mock.resources.organization import retention
 from openai_mock.web.access import honour_service_tier
 from openai_mock.web.app_factory import create_app, make_handler
@@ -22,7 +22,7 @@ OldestFirst = Annotated[ListParams, list_query(default_order="asc", before=False
 @router.post("", operation_id="createChatCompletion", response_model=None)
 async def create_chat_completion(request: Request) -> Response:
     body = retention.honour_store(request, await json_body(request, chat.ChatCompletionRequest))
-    body = honour_service_tier(request, body)
+    body = honour_service_tier(request, safety.honour_deactivations(request, body))
     tenant = tenant_of(request)
     generated = chat.generate(body, tenant, request.headers)
     chat.admit(request, body, tenant, generated)  # its rate limit (a 429), its messages kept when stored

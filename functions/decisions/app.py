@@ -3,7 +3,7 @@ API gained after the 2026-08-21 spec, as the official SDK calls it)."""
 
 from fastapi import APIRouter, Request
 
-from openai_mock.resources import decisions, ratelimits
+from openai_mock.resources import decisions, ratelimits, safety
 from openai_mock.rng import request_seed
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/decisions")
 
 @router.post("", operation_id="createDecision")
 async def create_decision(request: Request) -> JSONObject:
-    body = await json_body(request, decisions.DecisionRequest)
+    body = safety.honour_deactivations(request, await json_body(request, decisions.DecisionRequest))
     tenant = tenant_of(request)
     decision = decisions.create(tenant, body, request_seed(request.headers))
     usage = decision["usage"]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources import conversations, ratelimits, responses
+from openai_mock.resources import conversations, ratelimits, responses, safety
 from openai_mock.resources.organization import retention
 from openai_mock.web.access import honour_service_tier
 from openai_mock.web.app_factory import create_app, make_handler
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1/responses")
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(request: Request) -> Response:
     body = retention.honour_store(request, await json_body(request, responses.CreateResponseRequest))
-    body = honour_service_tier(request, body)
+    body = honour_service_tier(request, safety.honour_deactivations(request, body))
     tenant = tenant_of(request)
     generated = responses.generate(body, tenant, request.headers)
     responses.admit(request, tenant, generated)  # its rate limit (a 429), then kept

@@ -209,6 +209,9 @@ _EXPECTED_404 = {
     "retrieveFederationRule",
     "updateFederationRule",
     "deleteFederationRule",
+    # Safety: the events name an alert and a case that were never issued.
+    "retrieveSafetyAlert",
+    "retrieveSafetyCase",
 }
 # Creations that name an input object the event cannot upload first: the real API answers 400 for those.
 _EXPECTED_400 = {"createFineTuningJob", "createBatch", "createFineTuningCheckpointPermission"}

@@ -142,6 +142,7 @@ SDK_ONLY = {
         "{workload_identity_federation_rule_id}",
     ),
 }
+SDK_ONLY |= {("GET", "/v1/safety/alerts/{id}"), ("GET", "/v1/safety/cases/{id}")}
 # Not API operations but what the SDK calls beside them: the token exchange of workload identity federation
 # (`POST https://auth.openai.com/oauth/token`, served by the mock at its own /oauth/token).
 AUTH_ROUTES = {("POST", "/oauth/token")}

@@ -88,12 +88,18 @@ def _put(tenant: str, item: dict[str, Any]) -> None:
 
 
 def _pending_event(
-    tenant: str, object_id: str, at: float | None, *, source: str | None, event_type: str | None
+    tenant: str,
+    object_id: str,
+    at: float | None,
+    *,
+    source: str | None,
+    event_type: str | None,
+    data: dict[str, Any] | None = None,
 ) -> bool:
     if not endpoints.any_endpoint(tenant):  # no receiver: nothing is kept, nothing is woken
         return False
     due = clock.now() if at is None else float(at)
-    item = {
+    item: dict[str, Any] = {
         "id": object_id,
         "kind": "event",
         "source": source,
@@ -103,18 +109,23 @@ def _pending_event(
         "token": _token(),
         "lease_until": None,
     }
+    if data is not None:
+        item["data"] = data
     _put(tenant, item)
     return True
 
 
-def emit(tenant: str, event_type: str, object_id: str, *, at: float | None = None) -> bool:
+def emit(
+    tenant: str, event_type: str, object_id: str, *, at: float | None = None, data: dict[str, Any] | None = None
+) -> bool:
     """Send `event_type` about `object_id` at `at` (the tenant's clock; default now) to every subscribed endpoint
     of the tenant: one call, for a resource that knows when and how its object ends (evals:
     `emit(tenant, "eval.run.succeeded", run["id"], at=finishes_at)`; `emit(..., "eval.run.canceled", ...)` on
-    cancel replaces it). False when the tenant has no endpoint (nothing is scheduled)."""
+    cancel replaces it). `data`: the event's own data, for an event about no stored object (its id then names
+    the pending event alone). False when the tenant has no endpoint (nothing is scheduled)."""
     if not events.known(event_type):
         raise ValueError(f"unknown webhook event type {event_type!r}: register_event_type first")
-    return _pending_event(tenant, object_id, at, source=None, event_type=event_type)
+    return _pending_event(tenant, object_id, at, source=None, event_type=event_type, data=data)
 
 
 def watch(tenant: str, source: str, object_id: str, *, at: float) -> bool:
@@ -223,7 +234,7 @@ def _fire(tenant: str, item: dict[str, Any]) -> None:
     get_store().delete(tenant, PENDING, item["id"])
     if outcome is None:
         return
-    event = events.build_event(outcome.event_type, item["object_id"], int(outcome.at))
+    event = events.build_event(outcome.event_type, item["object_id"], int(outcome.at), item.get("data"))
     for endpoint in endpoints.every_endpoint(tenant):
         if endpoints.subscribed(endpoint, outcome.event_type):
             _new_delivery(tenant, endpoint, event)

@@ -1,7 +1,8 @@
 """The webhook event types and their payloads (the 2026-08-21 spec's `webhooks:` section, `Webhook*` schemas).
 
 Every event is `{"id": "evt_…", "object": "event", "type", "created_at", "data"}`; `data` is `{"id": <the
-object's id>}` except for incoming calls, whose data names the SIP session, and agent sessions'. The registry is
+object's id>}` except for incoming calls, whose data names the SIP session, agent sessions', and a blocked safety
+identifier's (its emitter gives the data: `emit(..., data=...)`). The registry is
 open: a resource whose objects finish by the clock adds nothing here if its types are already listed (all sixteen
 of the spec are, and those the API offers since), and `register_event_type` adds a new one (one line, with the data
 builder when `{"id"}` does not fit)."""
@@ -73,13 +74,24 @@ def _action_required(session_id: str) -> dict[str, Any]:
 
 
 # Types the API offers since the spec (the SDK's `client.webhooks`, /v1/webhook_endpoints): a video's end (emitted by
-# resources/videos.py), and those nothing in the mock emits yet, which an endpoint may subscribe to and a test delivery
-# sends (their data as the SDK's models shape it).
+# resources/videos.py), safety alerts (resources/safety.py), and those nothing in the mock emits yet, which an endpoint
+# may subscribe to and a test delivery sends (their data as the SDK's models shape it). Safety notices and blocked
+# identifiers are sent to endpoints the dashboard registers (here: the controls'), not offered to /v1's.
 for _name in ("completed", "failed"):
     register_event_type(f"video.{_name}", "video_")
 for _name in ("triggered", "resolved"):
     register_event_type(f"health.alert.{_name}", "alert_")
-register_event_type("safety.alert.created", "alert_")
+register_event_type("safety.alert.created", "safety_alert_")
+for _name in ("warning_issued", "deactivation_issued"):
+    register_event_type(f"safety.{_name}", "safety_case_")
+
+
+def _blocked_identifier(identifier: str) -> dict[str, Any]:
+    """A test delivery's data; a real block's (resources/safety.py) also names the model, project and request."""
+    return {"safety_category": "other", "safety_identifier": identifier}
+
+
+register_event_type("safety_identifier.blocked", "user_", _blocked_identifier)
 for _name in ("ready", "failed", "suspended", "expired"):
     register_event_type(f"agent.environment.{_name}", "env_")
 for _name in ("created", "in_progress", "idle", "failed"):
@@ -91,14 +103,15 @@ def known(name: str) -> bool:
     return name in EVENT_TYPES
 
 
-def build_event(name: str, object_id: str, created_at: int) -> dict[str, Any]:
-    """The event as the spec's `Webhook*` schema shapes it (key order as OpenAI sends it)."""
+def build_event(name: str, object_id: str, created_at: int, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The event as the spec's `Webhook*` schema shapes it (key order as OpenAI sends it); `data` when the emitter
+    gave its own (an event about no stored object: `safety_identifier.blocked`)."""
     return {
         "id": ids.new_id("event"),
         "object": "event",
         "created_at": created_at,
         "type": name,
-        "data": EVENT_TYPES[name].data(object_id),
+        "data": EVENT_TYPES[name].data(object_id) if data is None else data,
     }
 
 
