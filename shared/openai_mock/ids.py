@@ -79,6 +79,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "organization.spend_alert": ("alert_", 24),
     "organization.workload_identity_provider": ("wip_", 24),
     "organization.workload_identity_federation_rule": ("wifr_", 24),
+    "organization.external_key": ("extkey_", 24),
+    "organization.external_storage": ("extstor_", 24),
     "safety.alert": ("safety_alert_", 24),
     "safety.case": ("safety_case_", 24),
     "audit_log": ("audit_log-", 24),

@@ -212,6 +212,13 @@ _EXPECTED_404 = {
     # Safety: the events name an alert and a case that were never issued.
     "retrieveSafetyAlert",
     "retrieveSafetyCase",
+    # External keys and storage: the events name a configuration that does not exist.
+    "retrieveExternalKey",
+    "deleteExternalKey",
+    "validateExternalKey",
+    "retrieveExternalStorage",
+    "deleteExternalStorage",
+    "validateExternalStorage",
 }
 # Creations that name an input object the event cannot upload first: the real API answers 400 for those.
 _EXPECTED_400 = {"createFineTuningJob", "createBatch", "createFineTuningCheckpointPermission"}

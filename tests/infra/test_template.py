@@ -141,6 +141,16 @@ SDK_ONLY = {
         "/v1/organization/workload_identity_providers/{workload_identity_provider_id}/federation_rules/"
         "{workload_identity_federation_rule_id}",
     ),
+    ("POST", "/v1/organization/external_keys"),
+    ("GET", "/v1/organization/external_keys"),
+    ("GET", "/v1/organization/external_keys/{external_key_id}"),
+    ("DELETE", "/v1/organization/external_keys/{external_key_id}"),
+    ("POST", "/v1/organization/external_keys/{external_key_id}/validate"),
+    ("POST", "/v1/organization/external_storage"),
+    ("GET", "/v1/organization/external_storage"),
+    ("GET", "/v1/organization/external_storage/{external_storage_id}"),
+    ("DELETE", "/v1/organization/external_storage/{external_storage_id}"),
+    ("POST", "/v1/organization/external_storage/{external_storage_id}/validate"),
 }
 SDK_ONLY |= {("GET", "/v1/safety/alerts/{id}"), ("GET", "/v1/safety/cases/{id}")}
 # Not API operations but what the SDK calls beside them: the token exchange of workload identity federation
