@@ -3,13 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
+from starlette.responses import Response
 
-from openai_mock.resources import images
+from openai_mock.resources import images, safety
 from openai_mock.resources.ratelimits import record_usage
 from openai_mock.rng import request_seed
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
-from openai_mock.web.json_response import JSONObject
+from openai_mock.web.json_response import JSONObject, respond
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/images")
@@ -24,9 +25,9 @@ class ImageVariationForm(images.ImageVariationOptions):
     image: UploadFile
 
 
-@router.post("/generations", operation_id="createImage")
-async def create_image(request: Request) -> JSONObject:
-    body = await json_body(request, images.CreateImageRequest)
+@router.post("/generations", operation_id="createImage", response_model=None)
+async def create_image(request: Request) -> Response:
+    body = safety.honour_deactivations(request, await json_body(request, images.CreateImageRequest))
     answer = images.create_image(body, request_seed(request.headers))
     answer = images.with_fixture(tenant_of(request), "images.generations", body, body.prompt, answer)
     record_usage(
@@ -39,13 +40,14 @@ async def create_image(request: Request) -> JSONObject:
         size=body.size or "1024x1024",
         source="image.generation",
     )
-    return JSONObject(answer)
+    return respond(images.delivered(answer, body, "image_generation"))
 
 
-@router.post("/edits", operation_id="createImageEdit")
-async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Request) -> JSONObject:
+@router.post("/edits", operation_id="createImageEdit", response_model=None)
+async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Request) -> Response:
     mask = await form.mask.read() if form.mask is not None else None
     options = images.ImageEditOptions.model_validate(form.model_dump(exclude={"image", "mask"}))
+    options = safety.honour_deactivations(request, options)
     answer = images.create_image_edit(options, await form.image.read(), mask, request_seed(request.headers))
     answer = images.with_fixture(tenant_of(request), "images.edits", options, options.prompt, answer)
     record_usage(
@@ -58,7 +60,7 @@ async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Req
         size=form.size or "1024x1024",
         source="image.edit",
     )
-    return JSONObject(answer)
+    return respond(images.delivered(answer, options, "image_edit"))
 
 
 @router.post("/variations", operation_id="createImageVariation")

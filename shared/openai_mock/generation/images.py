@@ -108,6 +108,17 @@ class Scene(NamedTuple):
     def render(self, width: int, height: int) -> bytes:
         return encode_png(width, height, self.rows(width, height))
 
+    def sketch(self, width: int, height: int, cells: int) -> bytes:
+        """The scene as a streamed partial image shows it before it is finished: blocks of `cells` per side, each
+        one colour (the scene's at the block's centre); more cells, closer to the finished picture."""
+        block_width, block_height = -(-width // cells), -(-height // cells)
+        rows: list[bytes] = []
+        for j in range(cells):
+            v = (j + 0.5) / cells
+            row = b"".join(bytes(self.colour_at((i + 0.5) / cells, v)) * block_width for i in range(cells))[: width * 3]
+            rows.extend([row] * min(block_height, height - len(rows)))
+        return encode_png(width, height, rows)
+
 
 def _rgb(hue: float, lightness: float, saturation: float) -> RGB:
     r, g, b = colorsys.hls_to_rgb(hue % 1.0, min(max(lightness, 0.0), 1.0), min(max(saturation, 0.0), 1.0))

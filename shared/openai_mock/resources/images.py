@@ -29,6 +29,7 @@ from openai_mock.generation import raster
 from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
 from openai_mock.generation.provenance import sign_png
+from openai_mock.generation.streaming import sse_event
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.resources.models import model_not_found, model_spec
 from openai_mock.rng import seeded_rng
@@ -48,7 +49,13 @@ GPT_IMAGE_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
 GPT_IMAGE_QUALITIES = ("low", "medium", "high", "auto")
 GPT_IMAGE_OUTPUT_TOKENS = {"low": (272, 408), "medium": (1056, 1584), "high": (4160, 6240)}
 GPT_IMAGE_PROMPT_LIMIT = 32_000
-_GPT_IMAGE_ONLY = ("background", "output_format", "output_compression", "moderation")
+_GPT_IMAGE_ONLY = (
+    "background", "output_format", "output_compression", "moderation", "partial_images", "input_fidelity"
+)  # fmt: skip
+# What does not change the picture (the seed's material leaves them out, so a stream draws the JSON answer's image).
+_NOT_SEEDING = {"user", "stream", "partial_images", "input_fidelity", "safety_identifier"}
+# A streamed image's partial images, in order: blocks per side of each sketch before the finished picture.
+PARTIAL_IMAGE_CELLS = (4, 8, 16)
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 _UPLOAD_MODES = ("RGBA", "LA", "L")
 
@@ -72,6 +79,9 @@ class CreateImageRequest(_Options):
     output_format: str | None = None
     output_compression: Integer | None = None
     moderation: str | None = None
+    stream: bool | None = None
+    partial_images: Integer | None = None
+    safety_identifier: str | None = None
 
 
 class ImageEditOptions(_Options):
@@ -80,6 +90,10 @@ class ImageEditOptions(_Options):
     background: str | None = None
     output_format: str | None = None
     output_compression: int | None = None
+    stream: bool | None = None
+    partial_images: int | None = None
+    input_fidelity: str | None = None
+    safety_identifier: str | None = None
 
 
 class ImageVariationOptions(_Options):
@@ -134,17 +148,24 @@ def _gpt_image_answer(
             )
     if isinstance(options, CreateImageRequest) and options.moderation is not None:
         check_enum(options.moderation, ("low", "auto"), "moderation")
+    if isinstance(options, ImageEditOptions) and options.input_fidelity is not None:
+        check_enum(options.input_fidelity, ("high", "low"), "input_fidelity")
+    partials = _partial_images(options, n)
     served_size = "1024x1024" if size == "auto" else size
     served_quality = "high" if quality == "auto" else quality
     width, height = (int(part) for part in served_size.split("x"))
-    rng = seeded_rng(options.model_dump(exclude={"user"}), seed)
-    # Signed first: a PNG keeps the provenance manifest; JPEG and WebP re-encodings carry no PNG chunk.
-    pictures = (_signed(scene_for(prompt, rng).render(width, height), model) for _ in range(n))
+    rng = seeded_rng(options.model_dump(exclude=_NOT_SEEDING), seed)
+    scenes = [scene_for(prompt, rng) for _ in range(n)]
     compression = options.output_compression
-    data = [{"b64_json": base64.b64encode(raster.encode(png, output_format, compression)).decode()} for png in pictures]
+
+    def encoded(png: bytes) -> str:
+        return base64.b64encode(raster.encode(png, output_format, compression)).decode()
+
+    # Signed first: a PNG keeps the provenance manifest; JPEG and WebP re-encodings carry no PNG chunk.
+    data = [{"b64_json": encoded(_signed(scene.render(width, height), model))} for scene in scenes]
     per_image = GPT_IMAGE_OUTPUT_TOKENS[served_quality][0 if width == height else 1]
     text_tokens = count_tokens(prompt, model)
-    return {
+    answer = {
         "created": clock.now_seconds(),
         "data": data,
         "background": "opaque" if background == "auto" else background,
@@ -158,9 +179,46 @@ def _gpt_image_answer(
             "total_tokens": text_tokens + per_image * n,
         },
     }
+    if options.stream:  # sketches of the one scene, coarse to fine (`stream_events`)
+        answer[PARTIALS] = [encoded(scenes[0].sketch(width, height, cells)) for cells in PARTIAL_IMAGE_CELLS[:partials]]
+    return answer
+
+
+def _partial_images(options: CreateImageRequest | ImageEditOptions, n: int) -> int:
+    """How many partial images a stream sends before its image (0 to 3); a stream makes one image."""
+    partials = 0 if options.partial_images is None else options.partial_images
+    check_range(partials, "partial_images", 0, len(PARTIAL_IMAGE_CELLS))
+    if options.stream and n != 1:
+        raise invalid_request("Streaming is only supported with n=1.", "n", "invalid_value")
+    return partials
+
+
+PARTIALS = "_partial_images"  # an answer's partial images while it is being delivered (not part of the answer)
+
+
+def delivered(answer: dict[str, Any], options: CreateImageRequest | ImageEditOptions, kind: str) -> Any:
+    """The answer as JSON, or, for `stream: true`, as its events (`kind`: "image_generation" or "image_edit"):
+    each partial image, then the finished one with the usage."""
+    partials = answer.pop(PARTIALS, [])
+    if not options.stream:
+        return answer
+    shown = {"created_at": answer["created"]}
+    shown.update((name, answer[name]) for name in ("size", "quality", "background", "output_format"))
+    events = [
+        sse_event(
+            {"type": f"{kind}.partial_image", "b64_json": image, **shown, "partial_image_index": index},
+            event=f"{kind}.partial_image",
+        )
+        for index, image in enumerate(partials)
+    ]
+    finished = {"type": f"{kind}.completed", "b64_json": answer["data"][0]["b64_json"], **shown}
+    events.append(sse_event({**finished, "usage": answer["usage"]}, event=f"{kind}.completed"))
+    return events
 
 
 def _refuse_gpt_image_options(options: BaseModel) -> None:
+    if getattr(options, "stream", None):
+        raise invalid_request("Streaming is only supported for GPT image models.", "stream", "unsupported_value")
     for name in _GPT_IMAGE_ONLY:
         if getattr(options, name, None) is not None:
             raise invalid_request(
@@ -218,7 +276,7 @@ def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[st
     check_enum(quality, ("standard", "hd"), "quality")
     style = request.style or "vivid"
     check_enum(style, ("vivid", "natural"), "style")
-    rng = seeded_rng(request.model_dump(exclude={"user"}), seed)
+    rng = seeded_rng(request.model_dump(exclude=_NOT_SEEDING), seed)
     data = []
     for _ in range(n):
         # dall-e-2 ignores quality and style, as the real API does.
@@ -313,7 +371,7 @@ def create_image_edit(
                 "Invalid mask image - image and mask must have the same dimensions.", "mask", "invalid_image_size"
             )
     colours, clear = sample_cells(picture), sample_cells(stencil)
-    material = [options.model_dump(exclude={"user"}), hashlib.sha256(image + (mask or b"")).hexdigest()]
+    material = [options.model_dump(exclude=_NOT_SEEDING), hashlib.sha256(image + (mask or b"")).hexdigest()]
     rng = seeded_rng(material, seed)
     data = []
     for _ in range(n):
@@ -335,7 +393,7 @@ def create_image_variation(options: ImageVariationOptions, image: bytes, seed: i
     model = _image_model(options.model, ("dall-e-2",))
     n, size, _, response_format = _common(options, model, GENERATION_SIZES["dall-e-2"])
     colours = sample_cells(read_upload(image, "image"))
-    rng = seeded_rng([options.model_dump(exclude={"user"}), hashlib.sha256(image).hexdigest()], seed)
+    rng = seeded_rng([options.model_dump(exclude=_NOT_SEEDING), hashlib.sha256(image).hexdigest()], seed)
     data = []
     for _ in range(n):
         shift = rng.uniform(-0.06, 0.06)  # each variation drifts its hues a little, the layout stays
