@@ -81,6 +81,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "organization.workload_identity_federation_rule": ("wifr_", 24),
     "organization.external_key": ("extkey_", 24),
     "organization.external_storage": ("extstor_", 24),
+    "health.alert_rule": ("alertrule_", 24),
+    "health.alert": ("alert_", 24),  # the prefix of the webhook events' samples (control/webhooks/events.py)
     "safety.alert": ("safety_alert_", 24),
     "safety.case": ("safety_case_", 24),
     "audit_log": ("audit_log-", 24),

@@ -212,6 +212,17 @@ _EXPECTED_404 = {
     # Safety: the events name an alert and a case that were never issued.
     "retrieveSafetyAlert",
     "retrieveSafetyCase",
+    # Health alerts: the events name a rule, an alert or a project that does not exist.
+    "retrieveHealthAlertRule",
+    "updateHealthAlertRule",
+    "deleteHealthAlertRule",
+    "retrieveHealthAlert",
+    "createProjectHealthAlertRule",
+    "listProjectHealthAlertRules",
+    "retrieveProjectHealthAlertRule",
+    "updateProjectHealthAlertRule",
+    "deleteProjectHealthAlertRule",
+    "retrieveProjectHealthAlert",
     # External keys and storage: the events name a configuration that does not exist.
     "retrieveExternalKey",
     "deleteExternalKey",

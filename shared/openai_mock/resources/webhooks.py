@@ -23,6 +23,7 @@ SOURCE_MODULES = {
     "batch": "openai_mock.resources.batches",
     "fine_tuning.job": "openai_mock.resources.fine_tuning",
     "eval.run": "openai_mock.resources.evals",
+    "health.alert_rule": "openai_mock.resources.organization.health_alerts",  # evaluated each minute
 }
 
 

@@ -21,7 +21,7 @@ from openai_mock.errors import OpenAIError, body_too_large, server_error
 from openai_mock.logs import logger
 from openai_mock.settings import get_settings
 from openai_mock.store import read_memo, write_behind
-from openai_mock.web import request_reads, spend_guard
+from openai_mock.web import error_counts, request_reads, spend_guard
 from openai_mock.web.access import STATE_KEY as PROJECT_POLICY_STATE_KEY
 from openai_mock.web.access import enforce_project_access
 from openai_mock.web.auth import authenticate
@@ -164,8 +164,14 @@ class OpenAIMiddleware:
             fault = controls_runtime.injected_fault(controls, settings)
             if fault is not None:
                 controls.status = fault.status
+                failed_model_request = error_counts.counted(scope["method"], scope["path"])
+                asked = b""
+                if failed_model_request and 0 < declared <= error_counts.BODY_BYTES:
+                    asked = await _body_of(receive_limited)  # the model it asks for (health alerts' error counts)
                 await fault.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
+                if failed_model_request:
+                    error_counts.record(principal, fault.status, asked)
                 return
             # What the request reads on DynamoDB is kept for it (store/read_memo.py), from its first reads on.
             reads = read_memo.begin()
@@ -179,6 +185,8 @@ class OpenAIMiddleware:
                 controls.status = refused.status
                 await refused.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
+                if error_counts.counted(scope["method"], scope["path"]):
+                    error_counts.record(principal, refused.status, bytes(controls.body))
                 return
             app_send = paced = controls_runtime.PacedSend(send_with_headers, receive, controls, settings)
         # Writes no answer depends on (usage records) run beside the answer and the journal entry on DynamoDB; the
@@ -207,6 +215,9 @@ class OpenAIMiddleware:
             if not controls.status:  # answered by the 413 / 500 above
                 controls.status = 413 if overflowed else 500
             self._journal(scope, controls, started, settings.journal_size)
+            # A failed model request is counted for health alerts; a successful one costs this comparison only.
+            if controls.status >= 400 and error_counts.counted(scope["method"], scope["path"]):
+                error_counts.record(principal, controls.status, bytes(controls.body))
         write_behind.end(writes)
         read_memo.end(reads)
 
@@ -225,6 +236,19 @@ class OpenAIMiddleware:
                 )
             except OpenAIError:  # the journal is best effort: a storage outage must not fail the request twice
                 logger.warning("request journal not written", extra={"path": scope.get("path")})
+
+
+async def _body_of(receive: Receive) -> bytes:
+    """The request's body (a small one: the caller checked its declared length)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
 
 
 def _read_headers(scope: Scope) -> tuple[str, int, bool]:
