@@ -3,10 +3,9 @@ of the organization and of its projects on their API traffic (error rate, prompt
 utilization, service tier fallback rate), and the alerts they raise, which reach the organization's webhook
 endpoints as `health.alert.triggered` / `health.alert.resolved` events (docs/health-alerts.md)."""
 
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, NamedTuple
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict
 
 from openai_mock.resources.organization import caller_objects, organization
 from openai_mock.resources.organization import health_alerts as health
@@ -18,24 +17,6 @@ from openai_mock.web.request_body import json_body
 router = APIRouter(prefix="/v1/organization")
 ORG_RULES = "/health/alert_rules"
 PROJECT_RULES = "/projects/{project_id}/health/alert_rules"
-
-
-class RuleParams(BaseModel):
-    # Fields checked by the resource, which names the nested parameter at fault (`condition.window_seconds`).
-    model_config = ConfigDict(extra="forbid")
-    name: Any = None
-    condition: Any = None
-    enabled: Any = None
-    filters: Any = None
-    notifications: Any = None
-
-
-class RuleUpdateParams(RuleParams):
-    expected_version: Any = None
-
-
-async def _sent(request: Request, model: type[RuleParams]) -> dict[str, Any]:
-    return (await json_body(request, model)).model_dump(exclude_unset=True)
 
 
 class ListQuery(NamedTuple):
@@ -76,7 +57,7 @@ def _listed(principal: AdminPrincipal, query: ListQuery, project_id: str | None 
 
 @router.post(ORG_RULES, operation_id="create-health-alert-rule")
 async def create_alert_rule(request: Request, principal: AdminPrincipal) -> JSONObject:
-    return JSONObject(health.create_rule(organization(principal), await _sent(request, RuleParams)))
+    return JSONObject(health.create_rule(organization(principal), await json_body(request, health.RuleCreateParams)))
 
 
 @router.get(ORG_RULES, operation_id="list-health-alert-rules")
@@ -91,7 +72,7 @@ async def retrieve_alert_rule(alert_rule_id: str, principal: AdminPrincipal) -> 
 
 @router.post(ORG_RULES + "/{alert_rule_id}", operation_id="update-health-alert-rule")
 async def update_alert_rule(alert_rule_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
-    changes = await _sent(request, RuleUpdateParams)
+    changes = await json_body(request, health.RuleUpdateParams)
     return JSONObject(health.update_rule(organization(principal), alert_rule_id, changes))
 
 
@@ -112,7 +93,7 @@ async def retrieve_alert(alert_id: str, principal: AdminPrincipal) -> JSONObject
 
 @router.post(PROJECT_RULES, operation_id="create-project-health-alert-rule")
 async def create_project_alert_rule(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
-    body = await _sent(request, RuleParams)
+    body = await json_body(request, health.RuleCreateParams)
     return JSONObject(health.create_rule(organization(principal), body, project_id))
 
 
@@ -130,7 +111,7 @@ async def retrieve_project_alert_rule(project_id: str, alert_rule_id: str, princ
 async def update_project_alert_rule(
     project_id: str, alert_rule_id: str, request: Request, principal: AdminPrincipal
 ) -> JSONObject:
-    changes = await _sent(request, RuleUpdateParams)
+    changes = await json_body(request, health.RuleUpdateParams)
     return JSONObject(health.update_rule(organization(principal), alert_rule_id, changes, project_id))
 
 

@@ -26,12 +26,15 @@ import base64
 import binascii
 import contextlib
 import re
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field
 
 from openai_mock import clock, ids
 from openai_mock.control import quotas, webhooks
 from openai_mock.control.webhooks.sources import NotYet, Outcome
 from openai_mock.errors import OpenAIError, invalid_request, not_found
+from openai_mock.fields import RequestModel
 from openai_mock.resources.organization import usage
 from openai_mock.resources.organization.core import PROJECTS, Organization, default_project_id, public
 from openai_mock.store import COUNTERS, ConflictError, get_store
@@ -60,7 +63,6 @@ REQUEST_KINDS = frozenset(
      "decisions")
 )  # fmt: skip
 TOKEN_KINDS = frozenset(("completions", "decisions"))
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SNAPSHOT = re.compile(r"^-\d{4}-\d{2}-\d{2}$|^-\d{4}$")
 
 
@@ -79,76 +81,91 @@ def _owner_project(org: Organization, project_id: str | None, *, writing: bool =
     return project_id
 
 
-# --- checks -----------------------------------------------------------------------------------------------------
+# --- what a request may send ------------------------------------------------------------------------------------
+# Types, ranges and enums are the models' (pydantic, errors naming the nested param: `condition.window_seconds`);
+# what depends on the condition's type, the stored rule or other objects is checked below.
+
+Fraction = Annotated[float, Field(gt=0, le=1)]
+_Values = Annotated[list[Annotated[str, Field(min_length=1)]], Field(max_length=MAX_FILTER_VALUES)]
+_StatusCodes = Annotated[list[Annotated[int, Field(ge=400, le=599)]], Field(min_length=1, max_length=MAX_STATUS_CODES)]
 
 
-def _type_error(param: str, expected: str, value: Any) -> OpenAIError:
-    got = (
-        "null" if value is None else "a boolean" if isinstance(value, bool)
-        else "a number" if isinstance(value, int | float) else "a string" if isinstance(value, str)
-        else "an array" if isinstance(value, list) else "an object"
-    )  # fmt: skip
-    return invalid_request(f"Invalid type for '{param}': expected {expected}, but got {got} instead.", param,
-                           "invalid_type")  # fmt: skip
+class _Fields(RequestModel):
+    model_config = ConfigDict(extra="forbid")
 
 
-def _object(value: Any, param: str, allowed: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _type_error(param, "an object", value)
-    for key in value:
-        if key not in allowed:
-            raise invalid_request(f"Unrecognized request argument supplied: {param}.{key}", f"{param}.{key}",
-                                  "unknown_parameter")  # fmt: skip
-    return value
+class ConditionParams(_Fields):
+    type: Literal["error_rate", "prompt_cache_hit_rate", "rate_limit_utilization", "service_tier_fallback_rate"]
+    threshold: Fraction | None = None
+    window_seconds: Literal[300, 900, 1800] | None = None
+    status_class: Literal["all", "4xx", "5xx"] | None = None
+    status_codes: _StatusCodes | None = None
+    metric: Literal["rpm", "tpm"] | None = None
+    consecutive_minutes: Annotated[int, Field(ge=1, le=MAX_CONSECUTIVE_MINUTES)] | None = None
+    source_tier: Literal["fast"] | None = None
 
 
-def _fraction(value: Any, param: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _type_error(param, "a number", value)
-    if not 0 < value <= 1:
-        raise invalid_request(
-            f"Invalid '{param}': expected a fraction greater than 0 and at most 1, but got {value} instead.",
-            param,
-            "invalid_value",
-        )
-    return float(value)
+class FiltersParams(_Fields):
+    models: _Values | None = None
+    observability_tags: _Values | None = None
+    project_ids: _Values | None = None
+    service_tiers: list[Literal["default", "priority", "flex", "scale"]] | None = None
 
 
-def _strings(value: Any, param: str) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _type_error(param, "an array of strings", value)
-    if len(value) > MAX_FILTER_VALUES:
-        raise invalid_request(
-            f"Invalid '{param}': expected at most {MAX_FILTER_VALUES} values, but got {len(value)}.", param,
-            "array_above_max_length",
-        )  # fmt: skip
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            raise invalid_request(f"Invalid '{param}[{index}]': expected a non-empty string.", f"{param}[{index}]",
-                                  "invalid_value")  # fmt: skip
-    return list(dict.fromkeys(value))
+class EmailParams(_Fields):
+    addresses: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] | None = None
+    enabled: bool | None = None
+    org_owners: bool | None = None
+    project_owners: bool | None = None
 
 
+class WebhookParams(_Fields):
+    enabled: bool | None = None
+
+
+class NotificationsParams(_Fields):
+    email: EmailParams | None = None
+    webhook: WebhookParams | None = None
+
+
+_Name = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH)]
+
+
+class RuleParams(_Fields):
+    """An update: what it sends changes (`model_fields_set`), the rest stays."""
+
+    name: _Name | None = None
+    condition: ConditionParams | None = None
+    enabled: bool | None = None
+    filters: FiltersParams | None = None
+    notifications: NotificationsParams | None = None
+
+
+class RuleCreateParams(RuleParams):
+    name: _Name
+    condition: ConditionParams
+
+
+class RuleUpdateParams(RuleParams):
+    expected_version: int
+
+
+# The settings each condition type takes.
 _SETTINGS = {
-    "error_rate": ("type", "threshold", "window_seconds", "status_class", "status_codes"),
-    "prompt_cache_hit_rate": ("type", "threshold"),
-    "rate_limit_utilization": ("type", "metric", "threshold", "consecutive_minutes"),
-    "service_tier_fallback_rate": ("type", "threshold", "source_tier"),
+    "error_rate": {"type", "threshold", "window_seconds", "status_class", "status_codes"},
+    "prompt_cache_hit_rate": {"type", "threshold"},
+    "rate_limit_utilization": {"type", "metric", "threshold", "consecutive_minutes"},
+    "service_tier_fallback_rate": {"type", "threshold", "source_tier"},
 }
 
 
-def _condition(fields: Any, current: dict[str, Any] | None) -> dict[str, Any]:
+def _missing(param: str) -> OpenAIError:
+    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
+
+
+def _condition(sent: ConditionParams, current: dict[str, Any] | None) -> dict[str, Any]:
     """The rule's condition from what was sent; on update, over the current one (its type cannot change)."""
-    fields = _object(fields, "condition", tuple(dict.fromkeys(name for names in _SETTINGS.values() for name in names)))
-    kind = fields.get("type")
-    if kind not in CONDITION_TYPES:
-        raise invalid_request(
-            f"Invalid value: '{kind}'. Supported values are: {', '.join(repr(t) for t in CONDITION_TYPES)}.",
-            "condition.type",
-            "invalid_value",
-        )
+    kind = sent.type
     if current is not None and kind != current["type"]:
         raise invalid_request(
             f"An alert rule's condition type cannot change (it is '{current['type']}'): to watch "
@@ -156,95 +173,43 @@ def _condition(fields: Any, current: dict[str, Any] | None) -> dict[str, Any]:
             "condition.type",
             "invalid_value",
         )
-    for key in fields:
-        if key not in _SETTINGS[kind]:
-            raise invalid_request(
-                f"Unrecognized request argument supplied: condition.{key} (not a setting of '{kind}').",
-                f"condition.{key}",
-                "unknown_parameter",
-            )
-    base = dict(current) if current is not None else {}
+    foreign = sorted(sent.model_fields_set - _SETTINGS[kind])
+    if foreign:
+        raise invalid_request(
+            f"Unrecognized request argument supplied: condition.{foreign[0]} (not a setting of '{kind}').",
+            f"condition.{foreign[0]}",
+            "unknown_parameter",
+        )
+    settings = {**(current or {}), **sent.model_dump(exclude_unset=True, exclude_none=True)}
     if kind == "rate_limit_utilization":
-        return _rate_limit_condition(fields, base)
-    if "threshold" not in fields:
-        raise invalid_request("Missing required parameter: 'condition.threshold'.", "condition.threshold",
-                              "missing_required_parameter")  # fmt: skip
-    condition: dict[str, Any] = {"type": kind, "threshold": _fraction(fields["threshold"], "condition.threshold")}
+        if "metric" not in settings:
+            raise _missing("condition.metric")
+        return {
+            "type": kind,
+            "metric": settings["metric"],
+            "threshold": settings.get("threshold", RATE_LIMIT_THRESHOLD),
+            "consecutive_minutes": settings.get("consecutive_minutes", 1),
+        }
+    if "threshold" not in settings:
+        raise _missing("condition.threshold")
+    condition: dict[str, Any] = {"type": kind, "threshold": settings["threshold"]}
     if kind == "error_rate":
-        condition.update(_error_rate_settings(fields, base))
+        if "window_seconds" not in settings:
+            raise _missing("condition.window_seconds")
+        status_class = settings.get("status_class", "all")
+        codes = settings.get("status_codes")
+        condition.update(window_seconds=settings["window_seconds"], status_class=status_class,
+                         status_codes=None if codes is None else _codes(codes, status_class))  # fmt: skip
     elif kind == "service_tier_fallback_rate":
-        tier = fields.get("source_tier") or base.get("source_tier") or "fast"
-        if tier != "fast":
-            raise invalid_request(f"Invalid value: '{tier}'. Supported values are: 'fast'.", "condition.source_tier",
-                                  "invalid_value")  # fmt: skip
-        condition["source_tier"] = tier
+        condition["source_tier"] = settings.get("source_tier", "fast")
     return condition
 
 
-def _rate_limit_condition(fields: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
-    metric = fields.get("metric", base.get("metric"))
-    if metric not in ("rpm", "tpm"):
-        raise invalid_request(f"Invalid value: '{metric}'. Supported values are: 'rpm' and 'tpm'.",
-                              "condition.metric", "invalid_value")  # fmt: skip
-    threshold = fields.get("threshold")
-    minutes = fields.get("consecutive_minutes")
-    if minutes is None:
-        minutes = base.get("consecutive_minutes", 1)
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_CONSECUTIVE_MINUTES:
-        raise invalid_request(
-            f"Invalid 'condition.consecutive_minutes': expected an integer from 1 to {MAX_CONSECUTIVE_MINUTES}, "
-            f"but got {minutes}.",
-            "condition.consecutive_minutes",
-            "invalid_value",
-        )
-    return {
-        "type": "rate_limit_utilization",
-        "metric": metric,
-        "threshold": (
-            _fraction(threshold, "condition.threshold") if threshold is not None
-            else base.get("threshold", RATE_LIMIT_THRESHOLD)
-        ),
-        "consecutive_minutes": minutes,
-    }  # fmt: skip
-
-
-def _error_rate_settings(fields: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
-    window = fields.get("window_seconds")
-    if window is None:
-        raise invalid_request("Missing required parameter: 'condition.window_seconds'.",
-                              "condition.window_seconds", "missing_required_parameter")  # fmt: skip
-    if isinstance(window, bool) or window not in WINDOWS:
-        raise invalid_request(
-            f"Invalid 'condition.window_seconds': expected 300, 900 or 1800, but got {window}.",
-            "condition.window_seconds",
-            "invalid_value",
-        )
-    status_class = fields.get("status_class", base.get("status_class", "all"))
-    if status_class not in ("all", "4xx", "5xx"):
-        raise invalid_request(
-            f"Invalid value: '{status_class}'. Supported values are: 'all', '4xx' and '5xx'.",
-            "condition.status_class",
-            "invalid_value",
-        )
-    codes = fields["status_codes"] if "status_codes" in fields else base.get("status_codes")
-    return {"window_seconds": int(window), "status_class": status_class, "status_codes": _codes(codes, status_class)}
-
-
-def _codes(codes: Any, status_class: str) -> list[int] | None:
-    if codes is None:
-        return None
-    if not isinstance(codes, list) or not codes:
-        raise invalid_request("Invalid 'condition.status_codes': expected a non-empty array of HTTP statuses.",
-                              "condition.status_codes", "invalid_value")  # fmt: skip
-    if len(codes) > MAX_STATUS_CODES:
-        raise invalid_request(f"Invalid 'condition.status_codes': at most {MAX_STATUS_CODES} statuses.",
-                              "condition.status_codes", "array_above_max_length")  # fmt: skip
+def _codes(codes: list[int], status_class: str) -> list[int]:
+    """The statuses, each of the condition's class."""
     for index, code in enumerate(codes):
-        param = f"condition.status_codes[{index}]"
-        if isinstance(code, bool) or not isinstance(code, int) or not 400 <= code <= 599:
-            raise invalid_request(f"Invalid '{param}': expected a 4xx or 5xx HTTP status, but got {code}.", param,
-                                  "invalid_value")  # fmt: skip
         if status_class != "all" and str(code)[0] != status_class[0]:
+            param = f"condition.status_codes[{index}]"
             raise invalid_request(
                 f"Invalid '{param}': {code} is not a {status_class} status (the condition's status_class).",
                 param,
@@ -253,24 +218,18 @@ def _codes(codes: Any, status_class: str) -> list[int] | None:
     return sorted(set(codes))
 
 
-def _filters(fields: Any, current: dict[str, Any] | None, org: Organization, owner: str) -> dict[str, Any]:
+def _filters(
+    sent: FiltersParams | None, current: dict[str, Any] | None, org: Organization, owner: str
+) -> dict[str, Any]:
     """The filters from what was sent; on update, the lists sent replace the current ones, the others stay."""
     filters = dict(current) if current is not None else {
         "models": [], "observability_tags": [], "project_ids": [], "service_tiers": []
     }  # fmt: skip
-    if fields is None:
+    if sent is None:
         return filters
-    fields = _object(fields, "filters", ("models", "observability_tags", "project_ids", "service_tiers"))
-    for name, value in fields.items():
-        filters[name] = _strings(value, f"filters.{name}")
-    for index, tier in enumerate(filters["service_tiers"]):
-        if tier not in SERVICE_TIERS:
-            raise invalid_request(
-                f"Invalid value: '{tier}'. Supported values are: 'default', 'priority', 'flex' and 'scale'.",
-                f"filters.service_tiers[{index}]",
-                "invalid_value",
-            )
-    for index, project_id in enumerate(filters["project_ids"] if "project_ids" in fields else ()):
+    for name, values in sent.model_dump(exclude_unset=True).items():
+        filters[name] = list(dict.fromkeys(values or ()))
+    for index, project_id in enumerate(filters["project_ids"] if "project_ids" in sent.model_fields_set else ()):
         param = f"filters.project_ids[{index}]"
         if owner != ORGANIZATION_OWNER and project_id != owner:
             raise invalid_request(
@@ -285,7 +244,7 @@ def _filters(fields: Any, current: dict[str, Any] | None, org: Organization, own
 _EMAIL_OFF = {"addresses": [], "enabled": False, "org_owners": False, "project_owners": False}
 
 
-def _notifications(fields: Any, current: dict[str, Any] | None, owner: str) -> dict[str, Any]:
+def _notifications(sent: NotificationsParams | None, current: dict[str, Any] | None, owner: str) -> dict[str, Any]:
     """Channels and their fields merge into the current settings; `{}` turns both channels off."""
     if current is None:  # a new rule: a webhook event, and an email to the owners of what it watches
         current = {
@@ -293,34 +252,13 @@ def _notifications(fields: Any, current: dict[str, Any] | None, owner: str) -> d
                       "project_owners": owner != ORGANIZATION_OWNER},
             "webhook": {"enabled": True},
         }  # fmt: skip
-    if fields is None:
+    if sent is None:
         return current
-    fields = _object(fields, "notifications", ("email", "webhook"))
-    if not fields:
+    if not sent.model_fields_set:
         return {"email": dict(_EMAIL_OFF), "webhook": {"enabled": False}}
-    merged = {"email": dict(current["email"]), "webhook": dict(current["webhook"])}
-    if "webhook" in fields:
-        webhook = _object(fields["webhook"], "notifications.webhook", ("enabled",))
-        if "enabled" in webhook:
-            if not isinstance(webhook["enabled"], bool):
-                raise _type_error("notifications.webhook.enabled", "a boolean", webhook["enabled"])
-            merged["webhook"]["enabled"] = webhook["enabled"]
-    if "email" in fields:
-        email = _object(fields["email"], "notifications.email", ("addresses", "enabled", "org_owners",
-                                                                 "project_owners"))  # fmt: skip
-        for name in ("enabled", "org_owners", "project_owners"):
-            if name in email:
-                if not isinstance(email[name], bool):
-                    raise _type_error(f"notifications.email.{name}", "a boolean", email[name])
-                merged["email"][name] = email[name]
-        if "addresses" in email:
-            addresses = _strings(email["addresses"], "notifications.email.addresses")
-            for index, address in enumerate(addresses):
-                if not _EMAIL.match(address):
-                    param = f"notifications.email.addresses[{index}]"
-                    raise invalid_request(f"Invalid '{param}': '{address}' is not an email address.", param,
-                                          "invalid_value")  # fmt: skip
-            merged["email"]["addresses"] = addresses
+    changes = sent.model_dump(exclude_unset=True, exclude_none=True)
+    merged = {channel: {**current[channel], **changes.get(channel, {})} for channel in ("email", "webhook")}
+    merged["email"]["addresses"] = list(dict.fromkeys(merged["email"]["addresses"]))
     email = merged["email"]
     if email["enabled"] and not (email["addresses"] or email["org_owners"] or email["project_owners"]):
         raise invalid_request(
@@ -329,21 +267,6 @@ def _notifications(fields: Any, current: dict[str, Any] | None, owner: str) -> d
             "invalid_value",
         )
     return merged
-
-
-def _name(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _type_error("name", "a string", value)
-    if not value.strip():
-        raise invalid_request("Invalid 'name': expected a non-empty string.", "name", "invalid_value")
-    if len(value) > NAME_LENGTH:
-        raise invalid_request(
-            f"Invalid 'name': string too long. Expected a string with maximum length {NAME_LENGTH}, but got a "
-            f"string with length {len(value)} instead.",
-            "name",
-            "string_above_max_length",
-        )
-    return value
 
 
 # --- rules ------------------------------------------------------------------------------------------------------
@@ -360,24 +283,18 @@ def _stored_rule(org: Organization, owner: str, rule_id: str) -> dict[str, Any]:
     return rule
 
 
-def create_rule(org: Organization, fields: dict[str, Any], project_id: str | None = None) -> dict[str, Any]:
+def create_rule(org: Organization, sent: RuleCreateParams, project_id: str | None = None) -> dict[str, Any]:
     owner = _owner_project(org, project_id, writing=True)
-    for required in ("name", "condition"):
-        if fields.get(required) is None:
-            raise invalid_request(f"Missing required parameter: '{required}'.", required, "missing_required_parameter")
-    enabled = fields.get("enabled")
-    if enabled is not None and not isinstance(enabled, bool):
-        raise _type_error("enabled", "a boolean", enabled)
     now = clock.now_seconds()
     rule = {
         "id": ids.new_id(RULES),
         "object": RULES,
         "organization_id": org.id,
-        "name": _name(fields["name"]),
-        "condition": _condition(fields["condition"], None),
-        "enabled": True if enabled is None else enabled,
-        "filters": _filters(fields.get("filters"), None, org, owner),
-        "notifications": _notifications(fields.get("notifications"), None, owner),
+        "name": sent.name,
+        "condition": _condition(sent.condition, None),
+        "enabled": True if sent.enabled is None else sent.enabled,
+        "filters": _filters(sent.filters, None, org, owner),
+        "notifications": _notifications(sent.notifications, None, owner),
         "version": 1,
         "created_at": now,
         "updated_at": now,
@@ -448,15 +365,6 @@ def list_rules(
     }
 
 
-def _expected_version(value: Any) -> int:
-    if value is None:
-        raise invalid_request("Missing required parameter: 'expected_version'.", "expected_version",
-                              "missing_required_parameter")  # fmt: skip
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _type_error("expected_version", "an integer", value)
-    return value
-
-
 def _version_conflict(rule: dict[str, Any], expected: int) -> OpenAIError:
     return OpenAIError(
         409,
@@ -468,24 +376,23 @@ def _version_conflict(rule: dict[str, Any], expected: int) -> OpenAIError:
 
 
 def update_rule(
-    org: Organization, rule_id: str, fields: dict[str, Any], project_id: str | None = None
+    org: Organization, rule_id: str, sent: RuleUpdateParams, project_id: str | None = None
 ) -> dict[str, Any]:
     owner = _owner_project(org, project_id, writing=True)
     stored = _stored_rule(org, owner, rule_id)
-    expected = _expected_version(fields.get("expected_version"))
+    expected = sent.expected_version
     changes: dict[str, Any] = {}
-    if "name" in fields:
-        changes["name"] = _name(fields["name"])
-    if "enabled" in fields:
-        if not isinstance(fields["enabled"], bool):
-            raise _type_error("enabled", "a boolean", fields["enabled"])
-        changes["enabled"] = fields["enabled"]
-    if "condition" in fields:
-        changes["condition"] = _condition(fields["condition"], stored["condition"])
-    if "filters" in fields:
-        changes["filters"] = _filters(fields["filters"], stored["filters"], org, owner)
-    if "notifications" in fields:
-        changes["notifications"] = _notifications(fields["notifications"], stored["notifications"], owner)
+    given = sent.model_fields_set
+    if "name" in given and sent.name is not None:
+        changes["name"] = sent.name
+    if "enabled" in given and sent.enabled is not None:
+        changes["enabled"] = sent.enabled
+    if sent.condition is not None:
+        changes["condition"] = _condition(sent.condition, stored["condition"])
+    if "filters" in given:
+        changes["filters"] = _filters(sent.filters, stored["filters"], org, owner)
+    if "notifications" in given:
+        changes["notifications"] = _notifications(sent.notifications, stored["notifications"], owner)
     now = clock.now_seconds()
 
     def change(rule: dict[str, Any]) -> dict[str, Any]:
