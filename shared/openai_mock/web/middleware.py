@@ -214,10 +214,11 @@ class OpenAIMiddleware:
         if controls is not None:
             if not controls.status:  # answered by the 413 / 500 above
                 controls.status = 413 if overflowed else 500
-            self._journal(scope, controls, started, settings.journal_size)
-            # A failed model request is counted for health alerts; a successful one costs this comparison only.
+            # A failed model request is counted for health alerts (beside its journal entry, on DynamoDB); a
+            # successful one costs this comparison only.
             if controls.status >= 400 and error_counts.counted(scope["method"], scope["path"]):
-                error_counts.record(principal, controls.status, bytes(controls.body))
+                write_behind.soon(error_counts.record, principal, controls.status, bytes(controls.body))
+            self._journal(scope, controls, started, settings.journal_size)
         write_behind.end(writes)
         read_memo.end(reads)
 
