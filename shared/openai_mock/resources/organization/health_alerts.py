@@ -34,7 +34,7 @@ from openai_mock import clock, ids
 from openai_mock.control import quotas, webhooks
 from openai_mock.control.webhooks.sources import NotYet, Outcome
 from openai_mock.errors import OpenAIError, invalid_request, not_found
-from openai_mock.fields import RequestModel
+from openai_mock.fields import Decimal, Integer, RequestModel
 from openai_mock.resources.organization import usage
 from openai_mock.resources.organization.core import PROJECTS, Organization, default_project_id, public
 from openai_mock.store import COUNTERS, ConflictError, get_store
@@ -85,9 +85,11 @@ def _owner_project(org: Organization, project_id: str | None, *, writing: bool =
 # Types, ranges and enums are the models' (pydantic, errors naming the nested param: `condition.window_seconds`);
 # what depends on the condition's type, the stored rule or other objects is checked below.
 
-Fraction = Annotated[float, Field(gt=0, le=1)]
+Fraction = Annotated[Decimal, Field(gt=0, le=1)]
 _Values = Annotated[list[Annotated[str, Field(min_length=1)]], Field(max_length=MAX_FILTER_VALUES)]
-_StatusCodes = Annotated[list[Annotated[int, Field(ge=400, le=599)]], Field(min_length=1, max_length=MAX_STATUS_CODES)]
+_StatusCodes = Annotated[
+    list[Annotated[Integer, Field(ge=400, le=599)]], Field(min_length=1, max_length=MAX_STATUS_CODES)
+]
 
 
 class _Fields(RequestModel):
@@ -101,7 +103,7 @@ class ConditionParams(_Fields):
     status_class: Literal["all", "4xx", "5xx"] | None = None
     status_codes: _StatusCodes | None = None
     metric: Literal["rpm", "tpm"] | None = None
-    consecutive_minutes: Annotated[int, Field(ge=1, le=MAX_CONSECUTIVE_MINUTES)] | None = None
+    consecutive_minutes: Annotated[Integer, Field(ge=1, le=MAX_CONSECUTIVE_MINUTES)] | None = None
     source_tier: Literal["fast"] | None = None
 
 
@@ -147,7 +149,7 @@ class RuleCreateParams(RuleParams):
 
 
 class RuleUpdateParams(RuleParams):
-    expected_version: int
+    expected_version: Integer
 
 
 # The settings each condition type takes.
