@@ -40,10 +40,12 @@ def _answer(transcript: audio.Transcript) -> Response:
 @router.post("/speech", operation_id="createSpeech")
 async def create_speech(request: Request) -> Response:
     body = await json_body(request, audio.CreateSpeechRequest)
-    content, content_type = audio.create_speech(body, tenant_of(request))
+    speech = audio.create_speech(body, tenant_of(request))
     # TTS is billed per character
     record_usage(request, tenant_of(request), body.model, len(body.input), "audio_speeches", characters=len(body.input))
-    return Response(content, media_type=content_type)
+    if speech.events is not None:
+        return sse_stream(speech.events)
+    return Response(speech.content, media_type=speech.content_type)
 
 
 @router.post("/transcriptions", operation_id="createTranscription", response_model=None)

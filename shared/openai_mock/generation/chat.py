@@ -829,6 +829,13 @@ def stream_events(
         yield opening + json_bytes(choice) + closing
     if include_usage:
         yield b"data: " + head + b',"choices":[],"usage":' + json_bytes(completion["usage"]) + b"}\n\n"
+    if completion.get("moderation") is not None:  # `moderation` asked for: its results close the stream
+        moderated = {
+            "choices": [],
+            "moderation": completion["moderation"],
+            **({"usage": None} if include_usage else {}),
+        }
+        yield b"data: " + head + b"," + json_bytes(moderated)[1:] + b"\n\n"
     yield DONE
 
 

@@ -763,7 +763,7 @@ def build_response(
         response["background"] = request["background"]
     if request.get("conversation") is not None:
         response["conversation"] = {"id": request["conversation"]["id"]}
-    for echoed in ("prompt", "max_tool_calls"):
+    for echoed in ("prompt", "max_tool_calls", "prompt_cache_options", "prompt_cache_retention", "top_logprobs"):
         if request.get(echoed) is not None:
             response[echoed] = request[echoed]
     return response
@@ -783,11 +783,28 @@ def give_output(response: dict[str, Any], items: Sequence[Mapping[str, Any]], ne
     response.update(output=output, status="completed", incomplete_details=None)
 
 
+def _with_logprobs(item: Mapping[str, Any], response: Mapping[str, Any]) -> dict[str, Any]:
+    """A message whose output texts carry their tokens' log probabilities, each with `top_logprobs` alternatives
+    (the chat completions' `token_logprobs`); the same for every read of the response."""
+    content = []
+    for index, part in enumerate(item["content"]):
+        if part.get("type") == "output_text" and part.get("text"):
+            rng = random.Random(f"{response['id']}|{item['id']}|{index}")
+            model, top = response["model"], response.get("top_logprobs") or 0
+            part = {**part, "logprobs": chat.token_logprobs(tokens.encode(part["text"], model), model, top, rng)}
+        content.append(part)
+    return {**item, "content": content}
+
+
 def present(response: Mapping[str, Any], include: Sequence[str]) -> dict[str, Any]:
-    """The response as returned: file search results, web search sources only when `include` asks for them."""
+    """The response as returned: file search results, web search sources, output texts' log probabilities only
+    when `include` asks for them."""
+    logprobs = "message.output_text.logprobs" in include
     output = []
     for item in response["output"]:
-        if item["type"] == "file_search_call" and "file_search_call.results" not in include:
+        if logprobs and item["type"] == "message":
+            item = _with_logprobs(item, response)
+        elif item["type"] == "file_search_call" and "file_search_call.results" not in include:
             item = {**item, "results": None}
         elif item["type"] == "web_search_call" and "web_search_call.action.sources" not in include and "action" in item:
             item = {**item, "action": {key: value for key, value in item["action"].items() if key != "sources"}}
@@ -905,9 +922,14 @@ def _item_events(item: Mapping[str, Any], index: int, model: str, partials: int 
     elif kind == "message":
         for content_index, part in enumerate(item["content"]):
             at = {**where, "content_index": content_index}
-            yield {"type": "response.content_part.added", **at, "part": {**part, "text": "", "annotations": []}}
-            for piece in text.split_on_tokens(part["text"], model):
-                yield {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
+            opened = {**part, "text": "", "annotations": [], **({"logprobs": []} if "logprobs" in part else {})}
+            yield {"type": "response.content_part.added", **at, "part": opened}
+            pieces = text.split_on_tokens(part["text"], model)
+            entries = [_event_logprob(entry) for entry in part.get("logprobs") or []]
+            aligned = len(entries) == len(pieces)  # one entry per piece: each delta carries its own
+            for offset, piece in enumerate(pieces):
+                logprobs = entries[offset : offset + 1] if aligned else []
+                yield {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": logprobs}
             for annotation_index, annotation in enumerate(part["annotations"]):
                 yield {
                     "type": "response.output_text.annotation.added",
@@ -915,8 +937,14 @@ def _item_events(item: Mapping[str, Any], index: int, model: str, partials: int 
                     "annotation_index": annotation_index,
                     "annotation": annotation,
                 }
-            yield {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []}
+            yield {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": entries}
             yield {"type": "response.content_part.done", **at, "part": part}
+
+
+def _event_logprob(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A stream event's ResponseLogProb: token and logprob, alternatives likewise (no bytes)."""
+    alternatives = [{"token": top["token"], "logprob": top["logprob"]} for top in entry["top_logprobs"]]
+    return {"token": entry["token"], "logprob": entry["logprob"], "top_logprobs": alternatives}
 
 
 _OBFUSCATED = (

@@ -24,6 +24,7 @@ from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.control.api import answer_of
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, RequestModel
+from openai_mock.generation import tokens
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS
 from openai_mock.generation.audio.probe import AudioInfo, UndecodableAudio, probe_audio
 from openai_mock.generation.audio.synthesis import VOICES, synthesize
@@ -55,13 +56,24 @@ class CreateSpeechRequest(RequestModel):
     instructions: str | None = None
     response_format: str | None = None
     speed: Decimal | None = None
+    stream_format: str | None = None  # "audio" (the bytes, the default) or "sse" (speech.audio.* events)
 
 
 _MINI_TTS = "gpt-4o-mini-tts"
+# A streamed speech's `speech.audio.delta` carries this many bytes of the audio (0.2 s of 24 kHz pcm16).
+_SPEECH_DELTA_BYTES = 9_600
+_SPEECH_TOKENS_PER_SECOND = 20  # audio output is billed at 1 token per 50 ms, as chat completions' audio
 
 
-def create_speech(request: CreateSpeechRequest, tenant: str) -> tuple[bytes, str]:
-    """The audio bytes and their Content-Type (a custom voice is one of `tenant`'s)."""
+class Speech(NamedTuple):
+    content: bytes  # the audio, in the format asked
+    content_type: str
+    events: tuple[bytes, ...] | None = None  # `stream_format: sse`: the encoded events instead
+
+
+def create_speech(request: CreateSpeechRequest, tenant: str) -> Speech:
+    """The audio bytes and their Content-Type (a custom voice is one of `tenant`'s); with `stream_format: sse`,
+    the same bytes cut into `speech.audio.delta` events, then `speech.audio.done` with the usage."""
     known_model(request.model, ("tts-1", "tts-1-hd", "tts-1-1106", "tts-1-hd-1106", _MINI_TTS), "audio.speech")
     check_length(request.input, "input", 4096, minimum=1)
     spec = model_spec(request.model)
@@ -84,14 +96,48 @@ def create_speech(request: CreateSpeechRequest, tenant: str) -> tuple[bytes, str
     check_enum(response_format, tuple(SPEECH_FORMATS), "response_format")
     speed = 1.0 if request.speed is None else request.speed
     check_range(speed, "speed", 0.25, 4.0, decimal=True)
+    streamed = request.stream_format is not None and _check_stream_format(request.stream_format, mini_tts)
     content_type, encoder = SPEECH_FORMATS[response_format]
     request_text = {"model": request.model, "messages": [{"role": "user", "content": request.input}]}
-    answer = answer_of(tenant, "audio.speech", request_text, body=request.model_dump(exclude_none=True))
+    body = request.model_dump(exclude_none=True, exclude={"stream_format"})  # a fixture matches either way
+    answer = answer_of(tenant, "audio.speech", request_text, body=body)
+    voice = request.voice if isinstance(request.voice, str) else "custom"
     if answer is not None and "b64" in answer:
         # The bytes as given, not converted: the Content-Type stays the one of the format asked.
-        return base64.b64decode(answer["b64"]), content_type
-    voice = request.voice if isinstance(request.voice, str) else "custom"
-    return encoder(synthesize(request.input, voice, speed, pitch=pitch), request.input), content_type
+        content, pcm = base64.b64decode(answer["b64"]), None
+    else:
+        pcm = synthesize(request.input, voice, speed, pitch=pitch)
+        content = encoder(pcm, request.input)
+    if not streamed:
+        return Speech(content, content_type)
+    if pcm is None:  # a fixture's bytes: billed as long as the mock would have spoken the input
+        pcm = synthesize(request.input, voice, speed, pitch=pitch)
+    return Speech(content, content_type, tuple(_speech_events(request, content, len(pcm) / 48_000)))
+
+
+def _check_stream_format(stream_format: str, mini_tts: bool) -> bool:
+    """Whether the speech is streamed as events; `sse` is gpt-4o-mini-tts's only (not tts-1, tts-1-hd)."""
+    check_enum(stream_format, ("sse", "audio"), "stream_format")
+    if stream_format == "sse" and not mini_tts:
+        raise invalid_request(
+            f"stream_format 'sse' is not supported for this model; use '{_MINI_TTS}'.",
+            "stream_format",
+            "unsupported_value",
+        )
+    return stream_format == "sse"
+
+
+def _speech_events(request: CreateSpeechRequest, content: bytes, seconds: float) -> Iterator[bytes]:
+    """`speech.audio.delta` events whose base64 `audio` pieces decode, joined, to `content`; then the usage:
+    the input (and instructions) in text tokens, the audio at 20 tokens a second."""
+    for start in range(0, len(content), _SPEECH_DELTA_BYTES):
+        piece = base64.b64encode(content[start : start + _SPEECH_DELTA_BYTES]).decode()
+        yield sse_event({"type": "speech.audio.delta", "audio": piece})
+    prompt = request.input + (request.instructions or "")
+    input_tokens = tokens.count_tokens(prompt, "gpt-4o-mini")
+    output_tokens = max(1, math.ceil(seconds * _SPEECH_TOKENS_PER_SECOND))
+    usage = {"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": input_tokens + output_tokens}
+    yield sse_event({"type": "speech.audio.done", "usage": usage})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -256,6 +302,9 @@ class TranscriptionOptions(_AudioOptions):
     vad_silence_duration_ms: int | None = Field(default=None, alias="chunking_strategy[silence_duration_ms]")
     known_speaker_names: list[str] | None = Field(default=None, alias="known_speaker_names[]")
     known_speaker_references: list[str] | None = Field(default=None, alias="known_speaker_references[]")
+    # Words to favour in the transcript, spelt as given; the languages the audio may be in (ISO-639-1).
+    keywords: list[str] | None = Field(default=None, alias="keywords[]")
+    languages: list[str] | None = Field(default=None, alias="languages[]")
 
 
 class TranslationOptions(_AudioOptions):
@@ -332,7 +381,9 @@ def _render(
 def _text_for(
     info: AudioInfo, audio: bytes, options: _AudioOptions, seed: int | str | None
 ) -> tuple[str, random.Random]:
-    rng = seeded_rng([hashlib.sha256(audio).hexdigest(), options.model_dump(exclude={"stream"})], seed)
+    rng = seeded_rng(
+        [hashlib.sha256(audio).hexdigest(), options.model_dump(exclude={"stream", "keywords", "languages"})], seed
+    )
     return (" ".join(info.text.split()) if info.text else spoken_text(info.duration, rng)), rng
 
 
@@ -357,12 +408,18 @@ def create_transcription(
     tenant: str | None = None,
 ) -> Transcript:
     response_format, temperature = _check_common(options, TRANSCRIPTION_MODELS, "audio.transcriptions")
-    if options.language is not None and options.language not in LANGUAGES:
-        raise invalid_request(
-            f"Invalid language '{options.language}'. Language parameter must be specified in ISO-639-1 format.",
-            "language",
-            "invalid_value",
-        )
+    if options.language is not None:
+        _check_language(options.language, "language")
+    if options.languages is not None:
+        if not options.languages:
+            raise invalid_request(
+                "Invalid 'languages': empty array. Expected an array with minimum length 1, but got an empty array "
+                "instead.",
+                "languages",
+                "empty_array",
+            )
+        for index, code in enumerate(options.languages):
+            _check_language(code, f"languages[{index}]")
     granularities = options.timestamp_granularities or ["segment"]
     for granularity in granularities:
         check_enum(granularity, ("word", "segment"), "timestamp_granularities")
@@ -379,14 +436,43 @@ def create_transcription(
     speakers = _check_diarization(options) if _diarizes(options.model) else None
     info = read_audio_upload(audio, filename)
     text, rng = _fixture_text(tenant, "audio.transcriptions", options, *_text_for(info, audio, options, seed))
+    if options.keywords:
+        text = _with_keywords(text, options.keywords)
     seconds = math.ceil(info.duration)
     if speakers is not None:
         return _diarized(options, info, text, response_format, speakers)._replace(seconds=seconds)
+    heard = [{"code": code} for code in dict.fromkeys(options.languages or ())]  # the spec's TranscriptionLanguage
     if options.stream:
-        return Transcript("stream", events=tuple(_stream_events(text, bool(options.include))), seconds=seconds)
-    language = LANGUAGES[options.language or "en"]
+        events = tuple(_stream_events(text, bool(options.include), heard))
+        return Transcript("stream", events=events, seconds=seconds)
+    language = LANGUAGES[options.language or (options.languages or ["en"])[0]]
     rendered = _render("transcribe", language, info, text, response_format, granularities, rng, temperature)
+    if heard and response_format == "json" and rendered.json is not None:
+        rendered.json["languages"] = heard
     return rendered._replace(seconds=seconds)
+
+
+def _check_language(code: Any, param: str) -> None:
+    if not isinstance(code, str) or code not in LANGUAGES:
+        raise invalid_request(
+            f"Invalid language '{code}'. Language parameter must be specified in ISO-639-1 format.",
+            param,
+            "invalid_value",
+        )
+
+
+def _with_keywords(text: str, keywords: Sequence[str]) -> str:
+    """The transcript with each word that is a keyword but for its case or punctuation spelt as the keyword."""
+    spelling = {keyword.casefold(): keyword for keyword in keywords if keyword.strip()}
+    if not spelling:
+        return text
+
+    def spelt(word: str) -> str:
+        bare = word.strip(".,;:!?\"'")
+        keyword = spelling.get(bare.casefold())
+        return word if keyword is None or not bare else word.replace(bare, keyword, 1)
+
+    return " ".join(spelt(word) for word in text.split(" "))
 
 
 def _diarizes(model: str) -> bool:
@@ -474,8 +560,9 @@ def create_translation(
     return rendered._replace(seconds=math.ceil(info.duration))
 
 
-def _stream_events(text: str, with_logprobs: bool) -> Iterator[bytes]:
-    """gpt-4o transcribe streams: a `transcript.text.delta` per word, then `transcript.text.done`."""
+def _stream_events(text: str, with_logprobs: bool, languages: Sequence[Mapping[str, str]] = ()) -> Iterator[bytes]:
+    """gpt-4o transcribe streams: a `transcript.text.delta` per word, then `transcript.text.done` (with the
+    request's `languages`, when it gave some)."""
     pieces = [piece + " " for piece in text.split(" ")]
     pieces[-1] = pieces[-1].rstrip()
     for piece in pieces:
@@ -483,7 +570,10 @@ def _stream_events(text: str, with_logprobs: bool) -> Iterator[bytes]:
         if with_logprobs:
             event["logprobs"] = [{"token": piece, "logprob": -0.0123, "bytes": list(piece.encode())}]
         yield sse_event(event)
-    yield sse_event({"type": "transcript.text.done", "text": text})
+    done: dict[str, Any] = {"type": "transcript.text.done", "text": text}
+    if languages:
+        done["languages"] = list(languages)
+    yield sse_event(done)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.fields import Decimal, Integer, RequestModel
 from openai_mock.generation import chat as builder
 from openai_mock.pagination import ListParams, list_object, paginate
+from openai_mock.resources import model_request_options as options
 from openai_mock.resources import models, ratelimits
 from openai_mock.resources.models import chat_model_spec
 from openai_mock.resources.organization import retention
@@ -61,6 +62,9 @@ _DELIVERY_FIELDS = frozenset(
         "top_logprobs",
         "modalities",
         "audio",
+        "moderation",
+        "prompt_cache_options",
+        "prompt_cache_retention",
     }
 )  # the spoken transcript is the text answer
 _PART_FIELD = {
@@ -123,6 +127,10 @@ class ChatCompletionRequest(RequestModel):
     prompt_cache_key: str | None = None
     safety_identifier: str | None = None
     verbosity: str | None = None
+    # The 2026-08-21 spec's: prompt cache options (they do not change the answer) and moderation.
+    moderation: options.ModerationParam | None = None
+    prompt_cache_options: options.PromptCacheOptions | None = None
+    prompt_cache_retention: options.PromptCacheRetention | None = None
 
 
 class UpdateChatCompletionRequest(RequestModel):
@@ -577,9 +585,54 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     spoken: list[builder.SpokenAnswer] = []
     if prompt_audio_tokens:
         completion["usage"]["prompt_tokens_details"]["audio_tokens"] = prompt_audio_tokens
+    if body.moderation is not None:
+        for index in _moderate(completion, request, options.moderation_policy(tenant, body.moderation)):
+            content_tokens[index] = ()
     if "audio" in request.get("modalities", ()):
         spoken = builder.add_audio(completion, request)
     return Generated(completion, request, spoken, content_tokens)
+
+
+def _user_text(messages: Sequence[Mapping[str, Any]]) -> str:
+    texts = []
+    for message in messages:
+        if message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, str):
+            texts.append(content)
+        else:
+            texts.extend(str(part.get("text") or "") for part in content or [] if isinstance(part, Mapping))
+    return "\n".join(texts)
+
+
+def _moderate(
+    completion: dict[str, Any], request: Mapping[str, Any], policy: options.ModerationPolicy | None
+) -> list[int]:
+    """`moderation`: score the user's messages and each choice's answer; a flagged side whose policy blocks
+    empties its choices (`finish_reason: content_filter`). The indices of the choices emptied."""
+    if policy is None:
+        return []
+    asked = options.moderation_result(policy, _user_text(request["messages"]))
+    answered = [
+        options.moderation_result(policy, choice["message"].get("content") or "") for choice in completion["choices"]
+    ]
+    completion["moderation"] = {
+        "input": {"type": "moderation_results", "model": policy.model, "results": [asked]},
+        "output": {"type": "moderation_results", "model": policy.model, "results": answered},
+    }
+    blocked_input = policy.block_input and asked["flagged"]
+    if blocked_input:  # nothing is generated for a blocked input
+        usage = completion["usage"]
+        usage.update(completion_tokens=0, total_tokens=usage["prompt_tokens"])
+    blocked = []
+    for index, (choice, result) in enumerate(zip(completion["choices"], answered, strict=True)):
+        if blocked_input or (policy.block_output and result["flagged"]):
+            choice["message"]["content"] = None
+            choice["message"].pop("tool_calls", None)
+            choice.update(finish_reason="content_filter", logprobs=None)
+            blocked.append(index)
+    return blocked
 
 
 def admit(request: Request, body: ChatCompletionRequest, tenant: str, generated: Generated) -> None:

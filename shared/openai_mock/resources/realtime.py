@@ -110,6 +110,9 @@ class RealtimeSessionCreateRequest(RequestModel):
     speed: Decimal | None = None
     client_secret: Annotated[dict[str, Any], _shaped(_ClientSecret)] | None = None
     tracing: Any = None
+    # The 2026-08-21 spec's: a stored prompt ({id, version, variables}) and how the conversation is truncated.
+    prompt: Any = None
+    truncation: Any = None
 
 
 def _turn_detection(body: RealtimeSessionCreateRequest) -> dict[str, Any] | None:
@@ -188,6 +191,13 @@ def _check(body: RealtimeSessionCreateRequest) -> None:
                 "invalid_type",
             )
         check_range(limit, "session.max_response_output_tokens", 1, 4096)
+    if body.truncation is not None or body.prompt is not None:
+        from openai_mock.resources import realtime_session as core  # the GA session's checks
+
+        if body.truncation is not None:
+            core.check_truncation(body.truncation)
+        if body.prompt is not None:
+            core.check_prompt(body.prompt)
 
 
 def _expires_at(body: RealtimeSessionCreateRequest, now: int) -> int:
@@ -232,6 +242,9 @@ def create_session(body: RealtimeSessionCreateRequest, tenant: str) -> dict[str,
         session["input_audio_transcription"] = body.input_audio_transcription
     if body.input_audio_noise_reduction is not None:
         session["input_audio_noise_reduction"] = body.input_audio_noise_reduction
+    for name in ("prompt", "truncation"):  # kept on the session as given (the GA session shows them alike)
+        if getattr(body, name) is not None:
+            session[name] = getattr(body, name)
     return session
 
 

@@ -181,6 +181,59 @@ SESSION_KEYS = frozenset(
 )  # fmt: skip
 
 
+def check_truncation(truncation: Any) -> None:
+    """`session.truncation` (the spec's RealtimeTruncation): "auto", "disabled" or a retention ratio object."""
+    if not isinstance(truncation, Mapping):
+        check_enum(truncation, ("auto", "disabled"), "session.truncation")
+        return
+    for key in truncation:
+        if key not in ("type", "retention_ratio", "token_limits"):
+            raise invalid_request(
+                f"Unknown parameter: 'session.truncation.{key}'.", f"session.truncation.{key}", "unknown_parameter"
+            )
+    check_enum(truncation.get("type"), ("retention_ratio",), "session.truncation.type")
+    ratio = truncation.get("retention_ratio")
+    if isinstance(ratio, bool) or not isinstance(ratio, int | float):
+        raise invalid_request(
+            "Missing required parameter: 'session.truncation.retention_ratio'.",
+            "session.truncation.retention_ratio",
+            "missing_required_parameter",
+        )
+    check_range(ratio, "session.truncation.retention_ratio", 0, 1, decimal=True)
+    limits = truncation.get("token_limits")
+    if limits is not None:
+        if not isinstance(limits, Mapping):
+            raise invalid_request(
+                "Invalid type for 'session.truncation.token_limits': expected an object.",
+                "session.truncation.token_limits",
+                "invalid_type",
+            )
+        check_range(limits.get("post_instructions"), "session.truncation.token_limits.post_instructions", 0)
+
+
+def check_prompt(prompt: Any) -> None:
+    """`session.prompt` (the spec's Prompt): a stored prompt's `id`, its `version` and `variables`."""
+    if not (isinstance(prompt, Mapping) and isinstance(prompt.get("id"), str)):
+        raise invalid_request(
+            "Missing required parameter: 'session.prompt.id'.", "session.prompt.id", "missing_required_parameter"
+        )
+    for key in prompt:
+        if key not in ("id", "version", "variables"):
+            raise invalid_request(
+                f"Unknown parameter: 'session.prompt.{key}'.", f"session.prompt.{key}", "unknown_parameter"
+            )
+    if prompt.get("version") is not None and not isinstance(prompt["version"], str):
+        raise invalid_request(
+            "Invalid type for 'session.prompt.version': expected a string.", "session.prompt.version", "invalid_type"
+        )
+    if prompt.get("variables") is not None and not isinstance(prompt["variables"], Mapping):
+        raise invalid_request(
+            "Invalid type for 'session.prompt.variables': expected an object.",
+            "session.prompt.variables",
+            "invalid_type",
+        )
+
+
 def _check_extras(session: dict[str, Any]) -> None:
     """The session's less common fields: unknown ones refused, the others checked as the spec types them."""
     for key in session:
@@ -196,27 +249,12 @@ def _check_extras(session: dict[str, Any]) -> None:
             check_enum(reasoning["effort"], ("minimal", "low", "medium", "high", "xhigh"), "session.reasoning.effort")
     for index, item in enumerate(session.get("include") or []):
         check_enum(item, ("item.input_audio_transcription.logprobs",), f"session.include[{index}]")
-    truncation = session.get("truncation", "auto")
-    if isinstance(truncation, Mapping):
-        check_enum(truncation.get("type"), ("retention_ratio",), "session.truncation.type")
-        ratio = truncation.get("retention_ratio")
-        if isinstance(ratio, bool) or not isinstance(ratio, int | float):
-            raise invalid_request(
-                "Missing required parameter: 'session.truncation.retention_ratio'.",
-                "session.truncation.retention_ratio",
-                "missing_required_parameter",
-            )
-        check_range(ratio, "session.truncation.retention_ratio", 0, 1, decimal=True)
-    else:
-        check_enum(truncation, ("auto", "disabled"), "session.truncation")
+    check_truncation(session.get("truncation", "auto"))
     tracing = session.get("tracing")
     if tracing is not None and not isinstance(tracing, Mapping):
         check_enum(tracing, ("auto",), "session.tracing")
-    prompt = session.get("prompt")
-    if prompt is not None and not (isinstance(prompt, Mapping) and isinstance(prompt.get("id"), str)):
-        raise invalid_request(
-            "Missing required parameter: 'session.prompt.id'.", "session.prompt.id", "missing_required_parameter"
-        )
+    if session.get("prompt") is not None:
+        check_prompt(session["prompt"])
     if "parallel_tool_calls" in session and not isinstance(session["parallel_tool_calls"], bool):
         raise invalid_request(
             "Invalid type for 'session.parallel_tool_calls': expected a boolean.",

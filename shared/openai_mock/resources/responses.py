@@ -24,6 +24,7 @@ from openai_mock.generation import tokens
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import conversations, models, ratelimits, response_shell
+from openai_mock.resources import model_request_options as options
 from openai_mock.resources.models import serving_spec
 from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
@@ -104,6 +105,10 @@ _DELIVERY_FIELDS = frozenset(
         "background",
         "conversation",
         "stream_options",
+        "moderation",
+        "prompt_cache_options",
+        "prompt_cache_retention",
+        "top_logprobs",
     }
 )
 
@@ -139,6 +144,11 @@ class CreateResponseRequest(RequestModel):
     context_management: list[dict[str, Any]] | None = None
     prompt: dict[str, Any] | None = None  # a stored prompt (control/prompts.py): id, version, variables
     max_tool_calls: Integer | None = None
+    # The 2026-08-21 spec's: prompt cache options, moderation, log probabilities' alternatives.
+    moderation: options.ModerationParam | None = None
+    prompt_cache_options: options.PromptCacheOptions | None = None
+    prompt_cache_retention: options.PromptCacheRetention | None = None
+    top_logprobs: Integer | None = None
 
 
 # --------------------------------------------------------------------------------------------- input items
@@ -504,6 +514,7 @@ def _check_body(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
         check_enum(body.truncation, ("auto", "disabled"), "truncation")
     for index, value in enumerate(body.include or []):
         check_enum(value, INCLUDABLE, f"include[{index}]")
+    check_range(body.top_logprobs, "top_logprobs", 0, 20)
     tools = body.tools or []
     check_max_items(tools, 128, "tools")
     for index, tool in enumerate(tools):
@@ -719,6 +730,7 @@ def generate(
     items = _resolve_references(items, history)
     response_shell.link_local_outputs(items, history)
     request = body.model_dump(exclude_none=True)
+    moderation = None if body.moderation is None else options.moderation_policy(tenant, body.moderation)
     if conversation_id is not None:
         request["conversation"] = {"id": conversation_id}
     turn = builder.Turn(request, history, items, cached_tokens=cached)
@@ -762,7 +774,26 @@ def generate(
     if compaction is not None:
         turn.history.pop()  # the compaction is the response's first output item, after this turn's input
         response["output"] = [compaction, *response["output"]]
+    if moderation is not None:
+        _moderate(response, turn.conversation, moderation)
     return Generated(response, items, turn.conversation + response["output"], conversation_id)
+
+
+def _moderate(response: dict[str, Any], context: Sequence[Mapping[str, Any]], policy: options.ModerationPolicy) -> None:
+    """`moderation`: score the user's input and the answer's text; a flagged side whose policy blocks leaves
+    the response `incomplete` (reason `content_filter`) without output."""
+    said = "\n".join(
+        builder.message_text(item) for item in context if item.get("type") == "message" and item.get("role") == "user"
+    )
+    answered = "\n".join(builder.message_text(item) for item in response["output"] if item.get("type") == "message")
+    asked, answer = options.moderation_result(policy, said), options.moderation_result(policy, answered)
+    response["moderation"] = {"input": asked, "output": answer}
+    blocked_input = policy.block_input and asked["flagged"]
+    if blocked_input or (policy.block_output and answer["flagged"]):
+        response.update(output=[], status="incomplete", incomplete_details={"reason": "content_filter"})
+    if blocked_input:  # nothing is generated for a blocked input
+        usage = response["usage"]
+        usage.update(output_tokens=0, output_tokens_details={"reasoning_tokens": 0}, total_tokens=usage["input_tokens"])
 
 
 def _check_context_management(entries: Sequence[Mapping[str, Any]] | None) -> int | None:
