@@ -95,8 +95,10 @@ TABLE = {"DynamoDBCrudPolicy": {"TableName": {"Ref": "ObjectsTable"}}}
 BUCKET = {"S3CrudPolicy": {"BucketName": {"Ref": "BlobsBucket"}}}
 WAKE_WEBHOOKS = {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": "WebhooksQueue.QueueName"}}}
 # The functions whose requests schedule webhook wake-ups (docs/webhooks.md): background responses, batches and
-# fine-tuning jobs, eval runs and videos (created, cancelled), the controls (clock moves, test sends) and the webhook
-# endpoints' test sends (a failed one is retried).
+# fine-tuning jobs, eval runs and videos (created, cancelled), the controls (clock moves, test sends), the webhook
+# endpoints' test sends (a failed one is retried), health alert rules (watched each minute), safety alerts and cases
+# (issued), and the model requests a deactivated safety identifier makes (refused, each with its event: Chat,
+# Responses, Decisions, Images).
 SCHEDULING = {
     "ResponsesFunction",
     "VideosFunction",
@@ -105,6 +107,11 @@ SCHEDULING = {
     "EvalsFunction",
     "MockControlsFunction",
     "WebhookEndpointsFunction",
+    "HealthAlertsFunction",
+    "SafetyFunction",
+    "ChatFunction",
+    "DecisionsFunction",
+    "ImagesFunction",
 }
 WORKER = "WebhooksFunction"
 
