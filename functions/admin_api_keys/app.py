@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
+from openai_mock.fields import Integer
 from openai_mock.pagination import ListParams
 from openai_mock.resources.organization import admin_api_keys, caller_objects, organization
 from openai_mock.web.app_factory import create_app, make_handler
@@ -20,6 +21,7 @@ KeyPagination = Annotated[ListParams, list_query(default_order="asc", before=Fal
 class AdminApiKeyCreateParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
+    expires_in_seconds: Integer | None = None
 
 
 @router.get("", operation_id="admin-api-keys-list")
@@ -30,7 +32,8 @@ async def list_admin_api_keys(principal: AdminPrincipal, params: KeyPagination) 
 @router.post("", operation_id="admin-api-keys-create")
 async def create_admin_api_key(request: Request, principal: AdminPrincipal) -> JSONObject:
     body = await json_body(request, AdminApiKeyCreateParams)
-    return JSONObject(admin_api_keys.create_admin_key(organization(principal), principal, body.name))
+    org = organization(principal)
+    return JSONObject(admin_api_keys.create_admin_key(org, principal, body.name, body.expires_in_seconds))
 
 
 @router.get("/{key_id}", operation_id="admin-api-keys-get")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
+from openai_mock.fields import Flag
 from openai_mock.pagination import ListParams
 from openai_mock.resources.organization import (
     caller_objects,
@@ -35,13 +36,21 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ProjectParams(_Body):
+class ProjectCreateParams(_Body):
     name: str
+    external_key_id: str | None = None
+    residency: str | None = None
+
+
+class ProjectUpdateParams(_Body):
+    name: str | None = None
+    external_key_id: str | None = None  # read with `exclude_unset`: null goes back to default encryption
 
 
 class ProjectUserCreateParams(_Body):
-    user_id: str
     role: Role
+    user_id: str | None = None
+    email: str | None = None  # a member by email instead of by user_id
 
 
 class ProjectUserUpdateParams(_Body):
@@ -50,6 +59,7 @@ class ProjectUserUpdateParams(_Body):
 
 class ServiceAccountCreateParams(_Body):
     name: str
+    create_service_account_only: Flag | None = None
 
 
 class ProjectGroupCreateParams(_Body):
@@ -129,8 +139,9 @@ async def list_projects(
 
 @router.post("", operation_id="create-project")
 async def create_project(request: Request, principal: AdminPrincipal) -> JSONObject:
-    body = await json_body(request, ProjectParams)
-    return JSONObject(projects.create_project(organization(principal), principal, body.name))
+    body = await json_body(request, ProjectCreateParams)
+    org = organization(principal)
+    return JSONObject(projects.create_project(org, principal, body.name, body.external_key_id, body.residency))
 
 
 @router.get("/{project_id}", operation_id="retrieve-project")
@@ -140,8 +151,8 @@ async def retrieve_project(project_id: str, principal: AdminPrincipal) -> JSONOb
 
 @router.post("/{project_id}", operation_id="modify-project")
 async def update_project(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
-    body = await json_body(request, ProjectParams)
-    return JSONObject(projects.modify_project(organization(principal), principal, project_id, body.name))
+    changes = (await json_body(request, ProjectUpdateParams)).model_dump(exclude_unset=True)
+    return JSONObject(projects.modify_project(organization(principal), principal, project_id, changes))
 
 
 @router.post("/{project_id}/archive", operation_id="archive-project")
@@ -160,9 +171,8 @@ async def list_project_users(project_id: str, principal: AdminPrincipal, params:
 @router.post("/{project_id}/users", operation_id="create-project-user")
 async def create_project_user(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
     body = await json_body(request, ProjectUserCreateParams)
-    return JSONObject(
-        projects.create_project_user(organization(principal), principal, project_id, body.user_id, body.role)
-    )
+    org = organization(principal)
+    return JSONObject(projects.create_project_user(org, principal, project_id, body.user_id, body.role, body.email))
 
 
 @router.get("/{project_id}/users/{user_id}", operation_id="retrieve-project-user")
@@ -194,7 +204,9 @@ async def list_project_service_accounts(
 @router.post("/{project_id}/service_accounts", operation_id="create-project-service-account")
 async def create_project_service_account(project_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
     body = await json_body(request, ServiceAccountCreateParams)
-    return JSONObject(projects.create_service_account(organization(principal), principal, project_id, body.name))
+    org = organization(principal)
+    account_only = bool(body.create_service_account_only)
+    return JSONObject(projects.create_service_account(org, principal, project_id, body.name, account_only))
 
 
 @router.get("/{project_id}/service_accounts/{service_account_id}", operation_id="retrieve-project-service-account")

@@ -19,8 +19,12 @@ RolePagination = Annotated[ListParams, list_query(default_limit=100, default_ord
 
 
 class UserUpdateParams(BaseModel):
+    # Read with `exclude_unset`: a profile field sent as null is cleared, one not sent stays.
     model_config = ConfigDict(extra="forbid")
-    role: Literal["owner", "reader"]
+    role: Literal["owner", "reader"] | None = None
+    role_id: str | None = None
+    developer_persona: str | None = None
+    technical_level: str | None = None
 
 
 class RoleAssignmentParams(BaseModel):
@@ -42,8 +46,8 @@ async def retrieve_user(user_id: str, principal: AdminPrincipal) -> JSONObject:
 
 @router.post("/{user_id}", operation_id="modify-user")
 async def update_user(user_id: str, request: Request, principal: AdminPrincipal) -> JSONObject:
-    body = await json_body(request, UserUpdateParams)
-    return JSONObject(users.modify_user(organization(principal), principal, user_id, body.role))
+    changes = (await json_body(request, UserUpdateParams)).model_dump(exclude_unset=True)
+    return JSONObject(users.modify_user(organization(principal), principal, user_id, changes))
 
 
 @router.delete("/{user_id}", operation_id="delete-user")

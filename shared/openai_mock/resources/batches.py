@@ -31,10 +31,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from openai_mock import clock
-from openai_mock.checks import check_enum, check_metadata
+from openai_mock.checks import check_enum, check_metadata, check_range
 from openai_mock.control import webhooks
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found, server_error
-from openai_mock.fields import RequestModel
+from openai_mock.fields import Integer, RequestModel
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
 from openai_mock.pagination import ListParams, list_object
@@ -67,12 +67,29 @@ _EPSILON = 1e-9
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class BatchFileExpirationAfter(RequestModel):
+    """`output_expires_after`: when the output and error files expire, counted from their creation."""
+
+    anchor: str
+    seconds: Integer
+
+
 class CreateBatchRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     input_file_id: str
     endpoint: str
     completion_window: str
     metadata: dict[str, str] | None = None
+    output_expires_after: BatchFileExpirationAfter | None = None
+
+
+def _output_expiry_seconds(policy: BatchFileExpirationAfter | None) -> int | None:
+    """How long the batch's output and error files live (None: until deleted), within files' own bounds."""
+    if policy is None:
+        return None
+    check_enum(policy.anchor, ("created_at",), "output_expires_after.anchor")
+    check_range(policy.seconds, "output_expires_after.seconds", files.MIN_EXPIRY_SECONDS, files.MAX_EXPIRY_SECONDS)
+    return policy.seconds
 
 
 # --------------------------------------------------------------------------- input file
@@ -146,6 +163,7 @@ def create_batch(
     check_enum(body.endpoint, ENDPOINTS, "endpoint")
     check_enum(body.completion_window, COMPLETION_WINDOWS, "completion_window")
     check_metadata(body.metadata)
+    output_seconds = _output_expiry_seconds(body.output_expires_after)
     lines = _input_lines(tenant, body.input_file_id, body.endpoint)
     now = clock.now()
     settings = get_settings()
@@ -169,6 +187,7 @@ def create_batch(
         "_chunks": 0,
         "_settled": False,
         "_claim": None,
+        "_output_expires_in": output_seconds,  # the output and error files' lifetime (None: kept)
         # Whose usage the lines are (the organization's usage endpoints show them with batch=true).
         "_project_id": principal.project_id if principal is not None else None,
         "_api_key_id": principal.api_key_id if principal is not None else None,
@@ -560,9 +579,12 @@ def _output_files(tenant: str, batch: Object) -> dict[str, Any]:
         except OpenAIError:
             logger.warning("expired batch lines unlisted: input file gone", extra={"batch_id": batch["id"]})
     written: dict[str, Any] = {"_settled": True}
+    lifetime = batch.get("_output_expires_in")
+    expires_at = None if lifetime is None else clock.now_seconds() + int(lifetime)  # anchor: the file's created_at
     for key, name, kept in (("output_file_id", "output", output), ("error_file_id", "error", errors)):
         if kept:
-            written[key] = files.create_file(tenant, f"{batch['id']}_{name}.jsonl", "batch_output", bytes(kept))["id"]
+            filename = f"{batch['id']}_{name}.jsonl"
+            written[key] = files.create_file(tenant, filename, "batch_output", bytes(kept), expires_at=expires_at)["id"]
     return written
 
 

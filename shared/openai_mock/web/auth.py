@@ -99,7 +99,7 @@ def principal_for_key(key: str) -> Principal:
     """Map an API key to its principal, or raise OpenAI's 401."""
     entry = registered_key(key)
     if entry is not None:
-        expires_at = entry.get("expires_at")  # a service-account key made with `expires_in_seconds`
+        expires_at = entry.get("expires_at")  # a key made with `expires_in_seconds` (admin or project)
         if entry.get("revoked") or (expires_at is not None and clock.now_seconds() >= expires_at):
             raise _incorrect_key(key)
         return Principal(

@@ -8,6 +8,7 @@ import secrets
 from typing import Any
 
 from openai_mock import clock, ids
+from openai_mock.checks import check_range
 from openai_mock.errors import not_found
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.organization import audit_logs
@@ -71,17 +72,28 @@ def revoke(digest: str) -> None:
     get_store().update(KEY_REGISTRY_TENANT, KEY_REGISTRY_COLLECTION, digest, lambda entry: {**entry, "revoked": True})
 
 
-def create_admin_key(org: Organization, principal: Principal, name: str) -> dict[str, Any]:
+# `expires_in_seconds` of a new admin key: one second to a year.
+MAX_ADMIN_KEY_SECONDS = 365 * 86_400
+
+
+def create_admin_key(
+    org: Organization, principal: Principal, name: str, expires_in_seconds: int | None = None
+) -> dict[str, Any]:
+    """A new admin key, its secret answered only now. With `expires_in_seconds` it stops authenticating at its
+    `expires_at` (401, as an expired project key: web/auth.py)."""
+    check_range(expires_in_seconds, "expires_in_seconds", 1, MAX_ADMIN_KEY_SECONDS)
     owner = get_user(org, org.owner_id)
     secret = new_secret("sk-admin-")
     key_id = ids.new_id("organization.admin_api_key")
+    now = clock.now_seconds()
+    expires_at = None if expires_in_seconds is None else now + expires_in_seconds
     key = {
         "object": "organization.admin_api_key",
         "id": key_id,
         "name": name,
         "redacted_value": redact(secret),
-        "created_at": clock.now_seconds(),
-        "expires_at": None,
+        "created_at": now,
+        "expires_at": expires_at,
         "last_used_at": None,
         "owner": {
             "type": "user",
@@ -92,7 +104,7 @@ def create_admin_key(org: Organization, principal: Principal, name: str) -> dict
             "role": owner["role"],
         },
     }
-    key["_digest"] = register(secret, org, key_id, is_admin=True)
+    key["_digest"] = register(secret, org, key_id, is_admin=True, expires_at=expires_at)
     stored = get_store().create(org.tenant, ADMIN_KEYS, key)
     audit_logs.record(
         org,

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from openai_mock import clock, ids
-from openai_mock.checks import check_range
-from openai_mock.errors import invalid_request, not_found
+from openai_mock.checks import check_enum, check_range
+from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.resources.organization import access, admin_api_keys, audit_logs, spend
+from openai_mock.resources.organization import access, admin_api_keys, audit_logs, external_keys, spend
 from openai_mock.resources.organization.core import (
     PROJECTS,
+    USERS,
     Organization,
     all_items,
     get_project,
@@ -43,20 +44,68 @@ def _check_name(name: str) -> str:
 # --- projects -----------------------------------------------------------------------------------
 
 
-def create_project(org: Organization, principal: Principal, name: str) -> dict[str, Any]:
+# Where a project's data is stored and processed (`residency`, the spec's `PublicProjectResidency`).
+RESIDENCIES = (
+    "GLOBAL",
+    "US_STORAGE_PROCESSING",
+    "EU_STORAGE_PROCESSING",
+    "JP_STORAGE",
+    "KR_STORAGE",
+    "CA_STORAGE",
+    "SG_STORAGE",
+    "IN_STORAGE",
+    "AU_STORAGE",
+    "GB_STORAGE",
+    "AE_STORAGE",
+    "AE_STORAGE_PROCESSING",
+)
+
+
+def _check_external_key(org: Organization, key_id: str) -> str:
+    """An external key of the organization (404 otherwise) that may encrypt a project's data (`ekm`)."""
+    key = external_keys.retrieve_key(org, key_id)
+    if key["purpose"] != "ekm":
+        raise invalid_request(
+            f"Invalid 'external_key_id': external key {key_id} has purpose '{key['purpose']}'; only an 'ekm' key "
+            "can encrypt a project's data.",
+            "external_key_id",
+            "invalid_value",
+        )
+    return key_id
+
+
+def create_project(
+    org: Organization,
+    principal: Principal,
+    name: str,
+    external_key_id: str | None = None,
+    residency: str | None = None,
+) -> dict[str, Any]:
+    """A new active project. With `external_key_id` its data is encrypted with that external key of the
+    organization; with `residency`, stored (and processed) in that region. Each is shown once given."""
+    _check_name(name)
+    if residency is not None:
+        check_enum(residency, RESIDENCIES, "residency")
+    if external_key_id is not None:
+        _check_external_key(org, external_key_id)
     project: dict[str, Any] = {
         "id": ids.new_id("organization.project"),
         "object": "organization.project",
-        "name": _check_name(name),
+        "name": name,
         "created_at": clock.now_seconds(),
         "archived_at": None,
         "status": "active",
     }
+    if external_key_id is not None:
+        project["external_key_id"] = external_key_id
+    if residency is not None:
+        project["residency"] = residency
     stored = get_store().create(org.tenant, PROJECTS, project)
     get_store().create_many(org.tenant, rate_limits(project["id"]), default_rate_limits())
-    audit_logs.record(
-        org, principal, "project.created", {"id": project["id"], "data": {"name": name, "title": name}}, project
-    )
+    data = {"name": name, "title": name} | {
+        field: project[field] for field in ("external_key_id", "residency") if field in project
+    }
+    audit_logs.record(org, principal, "project.created", {"id": project["id"], "data": data}, project)
     return stored
 
 
@@ -72,15 +121,20 @@ def list_projects(org: Organization, params: ListParams, include_archived: bool)
     return list_object(page)
 
 
-def modify_project(org: Organization, principal: Principal, project_id: str, name: str) -> dict[str, Any]:
+def modify_project(org: Organization, principal: Principal, project_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """A project's new `name` (null or absent: kept) or `external_key_id` (null: back to the organization's
+    default encryption; absent: kept)."""
     writable_project(org, project_id)
-    _check_name(name)
-    updated = get_store().update(org.tenant, PROJECTS, project_id, lambda project: {**project, "name": name})
+    changes = {field: value for field, value in changes.items() if value is not None or field == "external_key_id"}
+    if "name" in changes:
+        _check_name(changes["name"])
+    if changes.get("external_key_id") is not None:
+        _check_external_key(org, changes["external_key_id"])
+    updated = get_store().update(org.tenant, PROJECTS, project_id, lambda project: {**project, **changes})
     if updated is None:
         raise not_found("Project", project_id)
-    audit_logs.record(
-        org, principal, "project.updated", {"id": project_id, "changes_requested": {"title": name}}, updated
-    )
+    requested = {"title" if field == "name" else field: value for field, value in changes.items()}
+    audit_logs.record(org, principal, "project.updated", {"id": project_id, "changes_requested": requested}, updated)
     return updated
 
 
@@ -120,11 +174,35 @@ def retrieve_project_user(org: Organization, project_id: str, user_id: str) -> d
     return _get_project_user(org, project_id, user_id)
 
 
+def _user_by_email(org: Organization, email: str) -> dict[str, Any]:
+    wanted = email.strip().lower()
+    if not wanted:
+        raise invalid_request(
+            "Invalid 'email': string too short. Expected a string with minimum length 1.",
+            "email",
+            "string_below_min_length",
+        )
+    page = get_store().list(
+        org.tenant, USERS, limit=1, order="asc", where=lambda user: (user.get("email") or "").lower() == wanted
+    )
+    if not page.items:
+        raise OpenAIError(404, f"No user with email '{email}' in this organization.", param="email")
+    return page.items[0]
+
+
 def create_project_user(
-    org: Organization, principal: Principal, project_id: str, user_id: str, role: str
+    org: Organization, principal: Principal, project_id: str, user_id: str | None, role: str, email: str | None = None
 ) -> dict[str, Any]:
+    """Add an organization user to the project, named by `user_id` or by `email` (exactly one of them)."""
+    if user_id is not None and email is not None:
+        raise invalid_request("Provide either 'user_id' or 'email', not both.", "email", "invalid_value")
+    if user_id is None and email is None:
+        raise invalid_request(
+            "Missing required parameter: 'user_id' (or 'email').", "user_id", "missing_required_parameter"
+        )
     project = writable_project(org, project_id)
-    user = get_user(org, user_id)
+    user = get_user(org, user_id) if user_id is not None else _user_by_email(org, email or "")
+    user_id = user["id"]
     collection = project_users(project_id)
     if get_store().get(org.tenant, collection, user_id) is not None:
         raise invalid_request(f"User {user_id} is already a member of project {project_id}.", "user_id")
@@ -169,8 +247,11 @@ def _get_service_account(org: Organization, project_id: str, account_id: str) ->
     return account
 
 
-def create_service_account(org: Organization, principal: Principal, project_id: str, name: str) -> dict[str, Any]:
-    """A service account comes with one project API key, whose secret is answered only here."""
+def create_service_account(
+    org: Organization, principal: Principal, project_id: str, name: str, account_only: bool = False
+) -> dict[str, Any]:
+    """A service account comes with one project API key, whose secret is answered only here; with
+    `create_service_account_only` (`account_only`) it comes without (`api_key: null`: make one later)."""
     project = writable_project(org, project_id)
     now = clock.now_seconds()
     account: dict[str, Any] = {
@@ -184,6 +265,8 @@ def create_service_account(org: Organization, principal: Principal, project_id: 
     audit_logs.record(
         org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}}, project
     )
+    if account_only:
+        return {**account, "api_key": None}
     return {**account, "api_key": _new_account_key(org, principal, project, account, "Secret Key", ["/v1/*"])}
 
 

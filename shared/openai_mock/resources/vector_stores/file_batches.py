@@ -7,7 +7,7 @@ from openai_mock import clock
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.ids import new_id
 from openai_mock.resources.vector_stores import index, params, tally
-from openai_mock.resources.vector_stores.files import attach_files
+from openai_mock.resources.vector_stores.files import FileSpec, attach_each
 from openai_mock.resources.vector_stores.records import (
     COLLECTION,
     apply_file,
@@ -34,11 +34,37 @@ def get_batch_record(tenant: str, vector_store_id: str, batch_id: str) -> Object
     return batch
 
 
+def _file_specs(body: params.CreateVectorStoreFileBatchRequest) -> list[FileSpec]:
+    """The files to attach: `file_ids` with the batch's chunking strategy and attributes, or `files`, each with
+    its own (the batch's are ignored then, as on the real API). A file named twice is attached once."""
+    if body.file_ids is not None and body.files is not None:
+        raise invalid_request(
+            "'file_ids' and 'files' are mutually exclusive: send one of them.", "files", "mutually_exclusive_parameters"
+        )
+    if body.files is None:
+        if body.file_ids is None:
+            raise invalid_request(
+                "Missing required parameter: 'file_ids' (or 'files').", "file_ids", "missing_required_parameter"
+            )
+        strategy = params.chunking_strategy(body.chunking_strategy)
+        attributes = params.attributes(body.attributes)
+        ids = params.file_ids(body.file_ids, required=True)
+        return [FileSpec(file_id, strategy, attributes, "file_ids") for file_id in ids]
+    params.file_ids([item.file_id for item in body.files], "files", required=True)  # its length
+    specs: dict[str, FileSpec] = {}
+    for position, item in enumerate(body.files):
+        where = f"files[{position}]"
+        strategy = params.chunking_strategy(item.chunking_strategy, f"{where}.chunking_strategy")
+        attributes = params.attributes(item.attributes, f"{where}.attributes")
+        specs.setdefault(item.file_id, FileSpec(item.file_id, strategy, attributes, f"{where}.file_id"))
+    return list(specs.values())
+
+
 def create_file_batch(tenant: str, vector_store_id: str, body: params.CreateVectorStoreFileBatchRequest) -> Object:
     get_active_record(tenant, vector_store_id)
-    ids = params.file_ids(body.file_ids, required=True)
+    specs = _file_specs(body)
     batch_id = new_id("vector_store.file_batch")
-    records = attach_files(tenant, vector_store_id, ids, body.chunking_strategy, body.attributes, batch_id=batch_id)
+    records = attach_each(tenant, vector_store_id, specs, batch_id=batch_id)
     now = clock.now()
     batch: Object = {
         "id": batch_id,

@@ -130,6 +130,15 @@ def _attach(
         return store.get(tenant, collection, prepared.file_id) or record, False
 
 
+class FileSpec(NamedTuple):
+    """A file to attach, with its checked chunking strategy and attributes, and the param naming it in errors."""
+
+    file_id: str
+    strategy: tuple[int, int]
+    attributes: dict[str, Any] | None
+    param: str
+
+
 def attach_files(
     tenant: str,
     vector_store_id: str,
@@ -140,14 +149,25 @@ def attach_files(
     param: str = "file_ids",
     batch_id: str | None = None,
 ) -> list[Object]:
-    """Validate everything first (nothing is written if one file is unknown), then attach each file."""
+    """Attach the files, all with the same chunking strategy and attributes (see `attach_each`)."""
     strategy = params.chunking_strategy(chunking_strategy)
     checked = params.attributes(attributes)
-    found, attachments = _read(tenant, vector_store_id, file_ids)
-    prepared = [_prepare(tenant, file_id, file, strategy, param) for file_id, file in zip(file_ids, found, strict=True)]
+    specs = [FileSpec(file_id, strategy, checked, param) for file_id in file_ids]
+    return attach_each(tenant, vector_store_id, specs, batch_id=batch_id)
+
+
+def attach_each(
+    tenant: str, vector_store_id: str, specs: list[FileSpec], *, batch_id: str | None = None
+) -> list[Object]:
+    """Validate everything first (nothing is written if one file is unknown), then attach each file with its own
+    chunking strategy and attributes."""
+    found, attachments = _read(tenant, vector_store_id, [spec.file_id for spec in specs])
+    prepared = [
+        _prepare(tenant, spec.file_id, file, spec.strategy, spec.param) for spec, file in zip(specs, found, strict=True)
+    ]
     attached = [
-        _attach(tenant, vector_store_id, item, existing, strategy, checked, batch_id)
-        for item, existing in zip(prepared, attachments, strict=True)
+        _attach(tenant, vector_store_id, item, existing, spec.strategy, spec.attributes, batch_id)
+        for spec, item, existing in zip(specs, prepared, attachments, strict=True)
     ]
     created = [record for record, new in attached if new]
     if created:

@@ -28,6 +28,7 @@ class _Body(RequestModel):
 class CreateVectorStoreRequest(_Body):
     file_ids: list[str] | None = None
     name: str | None = None
+    description: str | None = None
     expires_after: JsonValue = None
     chunking_strategy: JsonValue = None
     metadata: dict[str, str] | None = None
@@ -46,7 +47,10 @@ class CreateVectorStoreFileRequest(_Body):
 
 
 class CreateVectorStoreFileBatchRequest(_Body):
-    file_ids: list[str]
+    # Exactly one of `file_ids` (with the batch's `chunking_strategy` and `attributes`) and `files` (each file
+    # with its own; the batch's are then ignored).
+    file_ids: list[str] | None = None
+    files: list[CreateVectorStoreFileRequest] | None = None
     chunking_strategy: JsonValue = None
     attributes: JsonValue = None
 

@@ -82,6 +82,7 @@ def store_view(obj: Object, now: float | None = None) -> Object:
         "object": "vector_store",
         "created_at": obj["created_at"],
         "name": obj["name"],
+        **({"description": obj["description"]} if "description" in obj else {}),  # not in the spec: once given
         "usage_bytes": usage,
         "file_counts": counts,
         "status": status,

@@ -43,6 +43,8 @@ def create_vector_store(tenant: str, body: params.CreateVectorStoreRequest) -> O
         "metadata": body.metadata or {},
         "_tally": tally.empty(),
     }
+    if body.description is not None:
+        obj["description"] = body.description
     get_store().create(tenant, COLLECTION, obj)
     attach_files(tenant, obj["id"], ids, body.chunking_strategy, None)
     return store_view(get_record(tenant, obj["id"]))
