@@ -12,11 +12,11 @@ import openai
 import pytest
 from openai.types.admin.organization.external_key import ExternalKey
 from openai.types.admin.organization.external_key_validate_response import ExternalKeyValidateResponse
-from pydantic import BaseModel
 
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from tests.support.org_sdk import org_client
+from tests.support.sdk import held
 
 NOW = 1_780_000_000
 KMS_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -25,12 +25,6 @@ TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 KEY_OCID = "ocid1.key.oc1.iad.bbpxq2rxaaeuk.abuwcljsx4vgmhqyvlzyruxfw6ft6n5wvrwpvkgcxcgxx3zv3tbdwnq4fq4q"
 VAULT_OCID = "ocid1.vault.oc1.iad.bbpxq2rxaaeuk.abuwcljrf5ypvpazb5ifx3hxgl2mwpcnf5nbgnkrdmwuosjtqpz2bwmfilhq"
 VERSION_OCID = "ocid1.keyversion.oc1.iad.bbpxq2rxaaeuk.abuwcljtb5obbqeiuouvltfdyruasixqguxvmj5rmnlhd6yxb2o3jgozsmsa"
-
-
-def _held(model: type[BaseModel], raw: Any) -> Any:
-    body = raw.http_response.json()
-    model.model_validate(body, strict=True)
-    return body
 
 
 @pytest.fixture
@@ -74,29 +68,29 @@ def _aws(external_id: str, **more: Any) -> dict[str, Any]:
 def test_a_key_of_each_cloud_is_registered_and_read_back(admin: openai.OpenAI, org_id: str) -> None:
     keys = admin.admin.organization.external_keys
     project = admin.admin.organization.projects.create(name="Payments")
-    aws = _held(ExternalKey, keys.with_raw_response.create(**_aws(org_id)))
+    aws = held(ExternalKey, keys.with_raw_response.create(**_aws(org_id)))
     assert aws["id"].startswith("extkey_") and aws["object"] == "organization.external_key"
     assert (aws["type"], aws["purpose"], aws["created_at"], aws["workspace_id"]) == ("aws", "ekm", NOW, org_id)
     assert (aws["kms_arn"], aws["role_arn"], aws["external_id"]) == (KMS_ARN, ROLE_ARN, org_id)
     assert aws["api_project_ids"] == []  # the organization's own identity: no one project's key
     assert "vault_uri" not in aws  # only its type's fields
 
-    gcp = _held(
+    gcp = held(
         ExternalKey, keys.with_raw_response.create(**_gcp(project.id, purpose="psp_decryption", kms_key_version="3"))
     )
     assert (gcp["purpose"], gcp["kms_key_version"], gcp["audience"]) == ("psp_decryption", "3", project.id)
     assert gcp["api_project_ids"] == [project.id]
     assert gcp["kms_key_location"] == "europe-west4" and gcp["workload_identity_project_number"] == "123456789012"
 
-    azure = _held(ExternalKey, keys.with_raw_response.create(**_azure()))
+    azure = held(ExternalKey, keys.with_raw_response.create(**_azure()))
     assert (azure["tenant_id"], azure["key_version"], azure["purpose"]) == (TENANT, None, "ekm")
-    oci = _held(
+    oci = held(
         ExternalKey, keys.with_raw_response.create(**_oci(purpose="psp_decryption", key_version_ocid=VERSION_OCID))
     )
     assert (oci["region"], oci["key_version_ocid"], oci["vault_ocid"]) == ("us-ashburn-1", VERSION_OCID, VAULT_OCID)
 
     for created in (aws, gcp, azure, oci):
-        assert _held(ExternalKey, keys.with_raw_response.retrieve(created["id"])) == created
+        assert held(ExternalKey, keys.with_raw_response.retrieve(created["id"])) == created
 
 
 def test_keys_are_listed_by_purpose_order_and_page(admin: openai.OpenAI, org_id: str) -> None:
@@ -124,9 +118,9 @@ def test_keys_are_listed_by_purpose_order_and_page(admin: openai.OpenAI, org_id:
 def test_delete_answers_the_key_and_forgets_it(admin: openai.OpenAI) -> None:
     keys = admin.admin.organization.external_keys
     key = keys.create(**_oci())
-    validated = _held(ExternalKeyValidateResponse, keys.with_raw_response.validate(key.id))
+    validated = held(ExternalKeyValidateResponse, keys.with_raw_response.validate(key.id))
     assert validated == {"status": "valid"}
-    deleted = _held(ExternalKey, keys.with_raw_response.delete(key.id))
+    deleted = held(ExternalKey, keys.with_raw_response.delete(key.id))
     assert deleted["id"] == key.id and deleted["key_ocid"] == KEY_OCID and deleted["name"] == "OCI Vault"
     assert keys.list().data == []
     for call in (keys.retrieve, keys.delete, keys.validate):

@@ -13,23 +13,17 @@ import openai
 import pytest
 from openai.types.admin.organization.external_storage_configuration import ExternalStorageConfiguration
 from openai.types.admin.organization.external_storage_deleted import ExternalStorageDeleted
-from pydantic import BaseModel
 
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from tests.support.org_sdk import org_client
+from tests.support.sdk import held
 
 NOW = 1_780_000_000
 ROLE_ARN = "arn:aws:iam::210987654321:role/OpenAIStorage"
 SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 TENANCY = "ocid1.tenancy.oc1..aaaaaaaaba3pv6wkcr4jqae5f15p2b2m2yt2j6rx32uzr4h25vqstifsfdsq"
-
-
-def _held(model: type[BaseModel], raw: Any) -> Any:
-    body = raw.http_response.json()
-    model.model_validate(body, strict=True)
-    return body
 
 
 @pytest.fixture
@@ -57,7 +51,7 @@ OCI = {"type": "oci", "bucket": "openai-data", "region": "ap-tokyo-1", "tenancy_
 
 def test_a_configuration_of_each_cloud_answers_what_openai_derives(admin: openai.OpenAI, project_id: str) -> None:
     storage = admin.admin.organization.external_storage
-    aws = _held(ExternalStorageConfiguration, storage.with_raw_response.create(project_id=project_id, provider=AWS))
+    aws = held(ExternalStorageConfiguration, storage.with_raw_response.create(project_id=project_id, provider=AWS))
     assert aws["id"].startswith("extstor_") and aws["object"] == "organization.external_storage"
     assert (aws["project_id"], aws["created_at"], aws["status"]) == (project_id, NOW, "pending")
     assert aws["provider"] == {
@@ -65,20 +59,20 @@ def test_a_configuration_of_each_cloud_answers_what_openai_derives(admin: openai
     }  # fmt: skip
     assert aws["geography"] == "US"
 
-    gcp = _held(ExternalStorageConfiguration, storage.with_raw_response.create(project_id=project_id, provider=GCP))
+    gcp = held(ExternalStorageConfiguration, storage.with_raw_response.create(project_id=project_id, provider=GCP))
     assert gcp["provider"]["audience"] == (
         "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/openai-pool/"
         "providers/openai-provider"
     )
     assert (gcp["provider"]["region"], gcp["geography"]) == ("europe-west4", "EU")  # read from the bucket's name
 
-    azure = _held(ExternalStorageConfiguration, storage.with_raw_response.create(project_id=project_id, provider=AZURE))
+    azure = held(ExternalStorageConfiguration, storage.with_raw_response.create(project_id=project_id, provider=AZURE))
     assert azure["provider"] == {**AZURE, "region": "uksouth"} and azure["geography"] == "GB"
-    oci = _held(ExternalStorageConfiguration, storage.with_raw_response.create(project_id=project_id, provider=OCI))
+    oci = held(ExternalStorageConfiguration, storage.with_raw_response.create(project_id=project_id, provider=OCI))
     assert oci["provider"] == OCI and oci["geography"] == "JP"
 
     for created in (aws, gcp, azure, oci):
-        assert _held(ExternalStorageConfiguration, storage.with_raw_response.retrieve(created["id"])) == created
+        assert held(ExternalStorageConfiguration, storage.with_raw_response.retrieve(created["id"])) == created
 
 
 def test_region_defaults_and_unknown_regions(admin: openai.OpenAI, project_id: str) -> None:
@@ -101,7 +95,7 @@ def test_validate_moves_pending_to_validated(admin: openai.OpenAI, project_id: s
     storage = admin.admin.organization.external_storage
     created = storage.create(project_id=project_id, provider=OCI)
     assert created.status == "pending"
-    validated = _held(ExternalStorageConfiguration, storage.with_raw_response.validate(created.id))
+    validated = held(ExternalStorageConfiguration, storage.with_raw_response.validate(created.id))
     assert validated["status"] == "validated" and validated["provider"] == OCI
     assert storage.retrieve(created.id).status == "validated"
     assert storage.validate(created.id).status == "validated"  # again: still validated
@@ -127,9 +121,9 @@ def test_configurations_are_listed_by_project_order_and_page(admin: openai.OpenA
 def test_delete_disconnects_and_a_repeated_delete_answers_the_same(admin: openai.OpenAI, project_id: str) -> None:
     storage = admin.admin.organization.external_storage
     created = storage.create(project_id=project_id, provider=AZURE)
-    deleted = _held(ExternalStorageDeleted, storage.with_raw_response.delete(created.id))
+    deleted = held(ExternalStorageDeleted, storage.with_raw_response.delete(created.id))
     assert deleted == {"object": "organization.external_storage.deleted", "id": created.id, "deleted": True}
-    assert _held(ExternalStorageDeleted, storage.with_raw_response.delete(created.id)) == deleted
+    assert held(ExternalStorageDeleted, storage.with_raw_response.delete(created.id)) == deleted
     assert storage.list().data == []
     for call in (storage.retrieve, storage.validate):
         with pytest.raises(openai.NotFoundError) as missing:

@@ -14,7 +14,6 @@ import openai
 import pytest
 from openai.types.admin.organization.health import DeletedHealthAlertRule, HealthAlert, HealthAlertRule
 from openai.types.webhooks import HealthAlertResolvedWebhookEvent, HealthAlertTriggeredWebhookEvent
-from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from openai_mock import clock
@@ -25,6 +24,7 @@ from openai_mock.store import get_store
 from openai_mock.web import error_counts
 from openai_mock.web.auth import principal_for_key
 from tests.support.org_sdk import ADMIN_KEY, org_client
+from tests.support.sdk import held
 from tests.support.webhook_receiver import Receiver, webhook_receiver
 
 START = 1_790_000_010  # 50 s before a minute boundary of the mock clock
@@ -58,12 +58,6 @@ def secret(admin: openai.OpenAI, receiver: Receiver) -> str:
     """An endpoint of the organization for health alerts; its signing secret."""
     endpoint = admin.webhooks.create(name="Health", url=receiver.url, event_types=HEALTH_EVENTS)  # type: ignore[arg-type]
     return endpoint.signing_secret
-
-
-def _held(model: type[BaseModel], raw: Any) -> Any:
-    body = raw.http_response.json()
-    model.model_validate(body, strict=True)
-    return body
 
 
 def _rules(admin: openai.OpenAI) -> Any:
@@ -116,7 +110,7 @@ def test_injected_faults_trigger_an_error_rate_alert_and_recovered_traffic_resol
     triggered = _event(admin, receiver, secret)
     assert triggered.type == "health.alert.triggered"
     raw = admin.admin.organization.health.alerts.with_raw_response.retrieve(triggered.data.id)
-    alert = _held(HealthAlert, raw)
+    alert = held(HealthAlert, raw)
     boundary = (START // 60 + 1) * 60
     assert alert["id"] == triggered.data.id and alert["id"].startswith("alert_")
     assert (alert["object"], alert["type"], alert["alert_rule_id"]) == ("health.alert", "triggered", rule.id)
@@ -138,7 +132,7 @@ def test_injected_faults_trigger_an_error_rate_alert_and_recovered_traffic_resol
     _minute_passes()
     resolved = _event(admin, receiver, secret)
     assert resolved.type == "health.alert.resolved" and resolved.data.id != triggered.data.id
-    after = _held(HealthAlert, admin.admin.organization.health.alerts.with_raw_response.retrieve(resolved.data.id))
+    after = held(HealthAlert, admin.admin.organization.health.alerts.with_raw_response.retrieve(resolved.data.id))
     assert after["type"] == "resolved" and after["occurred_at"] == boundary + 120
     assert (after["measurement"]["error_count"], after["measurement"]["request_count"]) == (3, 15)
     # The trigger's snapshot is immutable.
@@ -220,7 +214,7 @@ def test_a_projects_rule_counts_only_its_project(
     assert account.api_key is not None
     worker = org_client(mock_app, key=account.api_key.value)
     rules = admin.admin.organization.projects.health.alert_rules
-    rule = _held(
+    rule = held(
         HealthAlertRule, rules.with_raw_response.create(project.id, name="Checkout errors", condition=ERROR_RATE)
     )
     assert rule["notifications"]["email"]["project_owners"] is True
@@ -241,7 +235,7 @@ def test_a_projects_rule_counts_only_its_project(
     raw = admin.admin.organization.projects.health.alerts.with_raw_response.retrieve(
         event.data.id, project_id=project.id
     )
-    alert = _held(HealthAlert, raw)
+    alert = held(HealthAlert, raw)
     assert alert["dimensions"]["project_id"] == project.id
     assert (alert["measurement"]["error_count"], alert["measurement"]["request_count"]) == (2, 3)
     with pytest.raises(openai.NotFoundError) as elsewhere:
@@ -283,7 +277,7 @@ def test_only_failed_model_requests_are_counted(admin: openai.OpenAI) -> None:
 
 def test_rules_are_created_listed_updated_by_version_and_deleted(admin: openai.OpenAI) -> None:
     rules = _rules(admin)
-    created = _held(HealthAlertRule, rules.with_raw_response.create(name="Errors", condition=ERROR_RATE))
+    created = held(HealthAlertRule, rules.with_raw_response.create(name="Errors", condition=ERROR_RATE))
     assert created["id"].startswith("alertrule_") and created["object"] == "health.alert_rule"
     assert (created["version"], created["enabled"], created["created_at"]) == (1, True, START)
     assert created["condition"] == {**ERROR_RATE, "status_codes": None}
@@ -294,7 +288,7 @@ def test_rules_are_created_listed_updated_by_version_and_deleted(admin: openai.O
     }
     assert created["organization_id"].startswith("org-")
     cache = rules.create(name="Cache", condition={"type": "prompt_cache_hit_rate", "threshold": 0.2}, enabled=False)
-    assert _held(HealthAlertRule, rules.with_raw_response.retrieve(created["id"])) == created
+    assert held(HealthAlertRule, rules.with_raw_response.retrieve(created["id"])) == created
 
     first = rules.list(limit=1)
     assert [rule.id for rule in first.data] == [created["id"]] and first.next
@@ -312,7 +306,7 @@ def test_rules_are_created_listed_updated_by_version_and_deleted(admin: openai.O
         condition={"type": "error_rate", "threshold": 0.25, "window_seconds": 900},
         notifications={"email": {"addresses": ["oncall@example.com"]}},
     )
-    updated = _held(HealthAlertRule, raw)
+    updated = held(HealthAlertRule, raw)
     assert (updated["name"], updated["version"], updated["updated_at"]) == ("5xx errors", 2, START + 30)
     assert updated["condition"]["status_class"] == "5xx"  # kept: omitted settings stay
     assert updated["condition"]["threshold"] == 0.25 and updated["condition"]["window_seconds"] == 900
@@ -332,7 +326,7 @@ def test_rules_are_created_listed_updated_by_version_and_deleted(admin: openai.O
 
     with pytest.raises(openai.ConflictError):
         rules.delete(created["id"], expected_version=2)
-    deleted = _held(DeletedHealthAlertRule, rules.with_raw_response.delete(created["id"], expected_version=3))
+    deleted = held(DeletedHealthAlertRule, rules.with_raw_response.delete(created["id"], expected_version=3))
     assert deleted == {"id": created["id"], "object": "health.alert_rule.deleted", "deleted": True}
     with pytest.raises(openai.NotFoundError) as missing:
         rules.retrieve(created["id"])

@@ -12,7 +12,6 @@ import openai
 import pytest
 from openai.types.safety import SafetyAlert, SafetyCase
 from openai.types.webhooks import SafetyIdentifierBlockedWebhookEvent
-from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from openai_mock.control import webhooks
@@ -20,18 +19,12 @@ from openai_mock.local.server import TemplateRouter
 from tests.functions import test_webhooks
 from tests.functions.test_webhooks import AUTH, OTHER, START, validate_event
 from tests.support.org_sdk import org_client
-from tests.support.sdk import asgi_client
+from tests.support.sdk import asgi_client, held
 from tests.support.webhook_receiver import Receiver
 
 fresh_webhooks = test_webhooks.fresh_webhooks
 receiver = test_webhooks.receiver
 CHAT: dict[str, Any] = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello there."}]}
-
-
-def _held(model: type[BaseModel], raw: Any) -> Any:
-    body = raw.http_response.json()
-    model.model_validate(body, strict=True)
-    return body
 
 
 def _issue(http: TestClient, kind: str, body: dict[str, Any], headers: dict[str, str] = AUTH) -> Any:
@@ -58,7 +51,7 @@ def test_an_alert_reaches_the_projects_endpoint_and_is_retrieved_by_its_id(
     event = _received(client, receiver, endpoint.signing_secret)
     validate_event(event)
     assert event["type"] == "safety.alert.created" and event["data"] == {"id": issued["id"]}
-    alert = _held(SafetyAlert, client.safety.alerts.with_raw_response.retrieve(event["data"]["id"]))
+    alert = held(SafetyAlert, client.safety.alerts.with_raw_response.retrieve(event["data"]["id"]))
     assert alert == issued
     assert alert["id"].startswith("safety_alert_") and alert["object"] == "safety.alert"
     assert (alert["response_id"], alert["model"], alert["created_at"]) == (response.id, response.model, START)
@@ -81,7 +74,7 @@ def test_an_alert_of_a_zero_data_retention_request_has_no_reason(client: openai.
             "request_paused": False,
         },
     )
-    alert = _held(SafetyAlert, client.safety.alerts.with_raw_response.retrieve(issued["id"]))
+    alert = held(SafetyAlert, client.safety.alerts.with_raw_response.retrieve(issued["id"]))
     assert (alert["reason"], alert["model"], alert["request_id"], alert["request_paused"]) == (
         None,
         "gpt-5.4-mini",
@@ -114,7 +107,7 @@ def test_a_warning_then_a_deactivation_block_the_identifiers_requests(
     event = _received(client, receiver, registered["secret"])
     assert event["type"] == "safety.warning_issued" and event["data"] == {"id": warning["id"]}
     validate_event(event)
-    case = _held(SafetyCase, client.safety.cases.with_raw_response.retrieve(warning["id"]))
+    case = held(SafetyCase, client.safety.cases.with_raw_response.retrieve(warning["id"]))
     assert case == {
         "id": warning["id"],
         "object": "safety.case",

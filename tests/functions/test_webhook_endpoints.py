@@ -19,7 +19,6 @@ from openai.types.webhooks import (
     WebhookEventTypeList,
 )
 from openai.types.webhooks.webhook_create_params import WebhookCreateParams
-from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from openai_mock.control import webhooks
@@ -27,6 +26,7 @@ from openai_mock.control.webhooks import events
 from openai_mock.resources import webhook_endpoints
 from tests.functions import test_webhooks
 from tests.functions.test_webhooks import AUTH, OTHER, START, validate_event
+from tests.support.sdk import held
 from tests.support.webhook_receiver import Receiver
 
 EVENTS = ["response.completed", "batch.completed"]
@@ -37,16 +37,9 @@ fresh_webhooks = test_webhooks.fresh_webhooks
 receiver = test_webhooks.receiver
 
 
-def _held(model: type[BaseModel], raw: Any) -> Any:
-    """The answer's JSON, validated strictly by the SDK's model of it."""
-    body = raw.http_response.json()
-    model.model_validate(body, strict=True)
-    return body
-
-
 def _create(client: openai.OpenAI, url: str, name: str = "Orders", events: list[str] = EVENTS) -> dict[str, Any]:
     raw = client.webhooks.with_raw_response.create(name=name, url=url, event_types=events)  # type: ignore[arg-type]
-    return _held(WebhookEndpointWithSecret, raw)
+    return held(WebhookEndpointWithSecret, raw)
 
 
 def _advance(http: TestClient, seconds: float) -> None:
@@ -66,15 +59,15 @@ def test_an_endpoint_is_created_read_listed_updated_and_deleted(client: openai.O
     assert created["signing_secret_hint"] == f"whsec_...{created['signing_secret'][-4:]}"
 
     shown = {key: value for key, value in created.items() if key != "signing_secret"}  # shown once only
-    assert _held(WebhookEndpoint, client.webhooks.with_raw_response.retrieve(created["id"])) == shown
-    listed = _held(WebhookEndpointList, client.webhooks.with_raw_response.list())
+    assert held(WebhookEndpoint, client.webhooks.with_raw_response.retrieve(created["id"])) == shown
+    listed = held(WebhookEndpointList, client.webhooks.with_raw_response.list())
     assert listed["data"] == [shown] and listed["has_more"] is False
 
     _advance(http, 60)
     updated = client.webhooks.with_raw_response.update(
         created["id"], name="Orders (EU)", event_types=["batch.failed"], url="https://eu.hooks.example.com/openai"
     )
-    body = _held(WebhookEndpoint, updated)
+    body = held(WebhookEndpoint, updated)
     assert (body["name"], body["url"], body["event_types"]) == (
         "Orders (EU)",
         "https://eu.hooks.example.com/openai",
@@ -82,10 +75,10 @@ def test_an_endpoint_is_created_read_listed_updated_and_deleted(client: openai.O
     )
     assert body["updated_at"] == START + 60 and body["created_at"] == START
     _advance(http, 60)
-    unchanged = _held(WebhookEndpoint, client.webhooks.with_raw_response.update(created["id"], name="Orders (EU)"))
+    unchanged = held(WebhookEndpoint, client.webhooks.with_raw_response.update(created["id"], name="Orders (EU)"))
     assert unchanged["updated_at"] == START + 60  # an update that changes nothing does not date it
 
-    deleted = _held(DeletedWebhookEndpoint, client.webhooks.with_raw_response.delete(created["id"]))
+    deleted = held(DeletedWebhookEndpoint, client.webhooks.with_raw_response.delete(created["id"]))
     assert deleted == {"id": created["id"], "object": "webhook_endpoint.deleted", "deleted": True}
     with pytest.raises(openai.NotFoundError) as missing:
         client.webhooks.retrieve(created["id"])
@@ -140,7 +133,7 @@ def test_a_rotated_secret_replaces_the_old_one_at_once_or_after_a_day(
 ) -> None:
     created = _create(client, receiver.url)
     old = created["signing_secret"]
-    rotated = _held(WebhookEndpointWithSecret, client.webhooks.with_raw_response.rotate_secret(created["id"]))
+    rotated = held(WebhookEndpointWithSecret, client.webhooks.with_raw_response.rotate_secret(created["id"]))
     assert rotated["signing_secret"] != old and rotated["signing_secret_hint"] != created["signing_secret_hint"]
     client.webhooks.test(created["id"], event_type="batch.completed")
     delivered = receiver.next(timeout=1)
@@ -167,7 +160,7 @@ def test_a_test_event_is_signed_sent_and_answered_with_the_receivers_status(
     created = _create(client, receiver.url)
     receiver.statuses.append(503)
     raw = client.webhooks.with_raw_response.test(created["id"], event_type=event_type)  # type: ignore[arg-type]
-    result = _held(WebhookEndpointTestResult, raw)
+    result = held(WebhookEndpointTestResult, raw)
     assert result == {
         "object": "webhook_endpoint.test",
         "event_type": event_type,
@@ -194,7 +187,7 @@ def test_every_event_type_offered_can_be_sent() -> None:
 
 
 def test_the_event_types_are_those_the_sdk_offers(client: openai.OpenAI) -> None:
-    listed = _held(WebhookEventTypeList, client.webhooks.event_types.with_raw_response.list())
+    listed = held(WebhookEventTypeList, client.webhooks.event_types.with_raw_response.list())
     offered = typing.get_args(typing.get_args(typing.get_type_hints(WebhookCreateParams)["event_types"])[0])
     literal = typing.get_args(offered[0]) if offered and typing.get_origin(offered[0]) else offered
     assert listed["object"] == "list" and listed["data"] == list(literal)

@@ -19,12 +19,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from openai.types.admin.organization.workload_identity_provider import WorkloadIdentityProvider
 from openai.types.admin.organization.workload_identity_provider_deleted import WorkloadIdentityProviderDeleted
 from openai.types.admin.organization.workload_identity_providers.federation_rule import FederationRule
-from pydantic import BaseModel
 
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from tests.support.live_server import live_server
 from tests.support.org_sdk import org_client
+from tests.support.sdk import held
 
 ISSUER = "https://token.actions.githubusercontent.com"
 AUDIENCE = "https://api.openai.com/v1"
@@ -47,12 +47,6 @@ def _token(claims: dict[str, Any], key: Any = RSA_KEY, kid: str = "rsa-1", **hea
     return jwt.encode(body, key, algorithm=algorithm, headers={"kid": kid, **headers})
 
 
-def _held(model: type[BaseModel], raw: Any) -> Any:
-    body = raw.http_response.json()
-    model.model_validate(body, strict=True)
-    return body
-
-
 @pytest.fixture
 def admin(mock_app: TemplateRouter) -> openai.OpenAI:
     clock.freeze(NOW)
@@ -63,7 +57,7 @@ def admin(mock_app: TemplateRouter) -> openai.OpenAI:
 def setup(admin: openai.OpenAI) -> dict[str, Any]:
     """A provider with uploaded keys, a project with two service accounts, a rule for each."""
     providers = admin.admin.organization.workload_identity_providers
-    provider = _held(
+    provider = held(
         WorkloadIdentityProvider,
         providers.with_raw_response.create(
             name="GitHub Actions",
@@ -78,7 +72,7 @@ def setup(admin: openai.OpenAI) -> dict[str, Any]:
     deployer = admin.admin.organization.projects.service_accounts.create(project.id, name="deployer")
     reader = admin.admin.organization.projects.service_accounts.create(project.id, name="reader")
     rules = providers.federation_rules
-    deploy_rule = _held(
+    deploy_rule = held(
         FederationRule,
         rules.with_raw_response.create(
             provider["id"],
@@ -129,7 +123,7 @@ def test_providers_and_rules_are_stored_listed_updated_and_deleted(admin: openai
     assert (provider["enabled"], provider["created_at"], provider["updated_at"]) == (True, NOW, NOW)
     assert [item.id for item in providers.list().data] == [provider["id"]]
     clock.advance(60)
-    updated = _held(WorkloadIdentityProvider, providers.with_raw_response.update(provider["id"], description="CI"))
+    updated = held(WorkloadIdentityProvider, providers.with_raw_response.update(provider["id"], description="CI"))
     assert (updated["description"], updated["updated_at"], updated["name"]) == ("CI", NOW + 60, "GitHub Actions")
     assert providers.retrieve(provider["id"]).description == "CI"
 
@@ -148,7 +142,7 @@ def test_providers_and_rules_are_stored_listed_updated_and_deleted(admin: openai
         rules.retrieve(read_rule.id, workload_identity_provider_id=provider["id"])
     assert missing.value.body["param"] == "workload_identity_federation_rule_id"  # type: ignore[index]
 
-    deleted = _held(WorkloadIdentityProviderDeleted, providers.with_raw_response.delete(provider["id"]))
+    deleted = held(WorkloadIdentityProviderDeleted, providers.with_raw_response.delete(provider["id"]))
     assert deleted == {
         "object": "organization.workload_identity_provider.deleted",
         "id": provider["id"],

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import openai
+from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from tests.support.lambda_transport import EventVersion, Handler, LambdaTransport
@@ -25,3 +26,10 @@ def asgi_client(app: Any, api_key: str = "sk-test", **options: Any) -> openai.Op
 def lambda_client(handler: Handler, version: EventVersion, api_key: str = "sk-test") -> openai.OpenAI:
     transport = LambdaTransport(handler, version)
     return sdk_client(httpx.Client(transport=transport, base_url="http://testserver"), api_key)
+
+
+def held(model: type[BaseModel], raw: Any) -> Any:
+    """A raw SDK answer's JSON (`client.….with_raw_response.…`), validated strictly by the SDK's model of it."""
+    body = raw.http_response.json()
+    model.model_validate(body, strict=True)
+    return body
