@@ -167,7 +167,7 @@ class OpenAIMiddleware:
                 failed_model_request = error_counts.counted(scope["method"], scope["path"])
                 asked = b""
                 if failed_model_request and 0 < declared <= error_counts.BODY_BYTES:
-                    asked = await _body_of(receive_limited)  # the model it asks for (health alerts' error counts)
+                    _, asked = await fixture_routes.read_body(receive_limited)  # its model (health alerts' counts)
                 await fault.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
                 if failed_model_request:
@@ -237,19 +237,6 @@ class OpenAIMiddleware:
                 )
             except OpenAIError:  # the journal is best effort: a storage outage must not fail the request twice
                 logger.warning("request journal not written", extra={"path": scope.get("path")})
-
-
-async def _body_of(receive: Receive) -> bytes:
-    """The request's body (a small one: the caller checked its declared length)."""
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 def _read_headers(scope: Scope) -> tuple[str, int, bool]:
