@@ -167,7 +167,9 @@ class OpenAIMiddleware:
                 failed_model_request = error_counts.counted(scope["method"], scope["path"])
                 asked = b""
                 if failed_model_request and 0 < declared <= error_counts.BODY_BYTES:
-                    _, asked = await fixture_routes.read_body(receive_limited)  # its model (health alerts' counts)
+                    # Its model, for health alerts' counts; read past the journal, which keeps a faulted request
+                    # as refused unread (docs/controls.md).
+                    _, asked = await fixture_routes.read_body(receive)
                 await fault.response()(scope, receive, send_with_headers)
                 self._journal(scope, controls, started, settings.journal_size)
                 if failed_model_request:

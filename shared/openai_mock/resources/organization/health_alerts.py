@@ -667,4 +667,4 @@ def _rate_limits(
     return found
 
 
-webhooks.register_source(SOURCE, evaluate)
+webhooks.register_source("health.alert_rule", evaluate)  # SOURCE, literal: resources/webhooks.py lists it
