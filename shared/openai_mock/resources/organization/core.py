@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -259,5 +260,7 @@ def get_user(org: Organization, user_id: str) -> dict[str, Any]:
     return user
 
 
-def all_items(tenant: str, collection: str) -> list[dict[str, Any]]:
-    return get_store().list(tenant, collection, limit=1_000_000, order="asc").items
+def all_items(
+    tenant: str, collection: str, where: Callable[[dict[str, Any]], bool] | None = None
+) -> list[dict[str, Any]]:
+    return get_store().list(tenant, collection, limit=1_000_000, order="asc", where=where).items

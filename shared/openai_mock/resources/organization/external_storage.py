@@ -21,7 +21,7 @@ from openai_mock import clock, ids
 from openai_mock.errors import invalid_request, not_found
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.organization import audit_logs
-from openai_mock.resources.organization.core import PROJECTS, Organization
+from openai_mock.resources.organization.core import PROJECTS, Organization, all_items
 from openai_mock.resources.organization.external_keys import check_pattern
 from openai_mock.store import ConflictError, get_store
 from openai_mock.web.auth import Principal
@@ -243,21 +243,7 @@ def create_configuration(
 
 
 def _project_configurations(org: Organization, project_id: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    after = None
-    while True:
-        page = get_store().list(
-            org.tenant,
-            CONFIGURATIONS,
-            limit=100,
-            order="asc",
-            after=after,
-            where=lambda item: item["project_id"] == project_id,
-        )
-        found += page.items
-        if not page.has_more or not page.items:
-            return found
-        after = page.items[-1]["id"]
+    return all_items(org.tenant, CONFIGURATIONS, where=lambda item: item["project_id"] == project_id)
 
 
 def retrieve_configuration(org: Organization, configuration_id: str) -> dict[str, Any]:
