@@ -85,6 +85,25 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "health.alert": ("alert_", 24),  # the prefix of the webhook events' samples (control/webhooks/events.py)
     "safety.alert": ("safety_alert_", 24),
     "safety.case": ("safety_case_", 24),
+    # Agents API (beta) — agents and vaults
+    "agent": ("agent_", 32),
+    "vault": ("vault_", 32),
+    "vault.credential": ("vcred_", 32),
+    # Agents API (beta) — environments
+    "agent.environment": ("env_", 32),  # the prefix of the webhook events' samples (control/webhooks/events.py)
+    "agent.environment.template": ("envtpl_", 32),
+    "agent.environment.file": ("envfile_", 32),
+    # Agents API (beta) — sessions
+    "agent.session": ("sess_", 32),  # the prefix of the webhook events' samples (control/webhooks/events.py)
+    "agent.session.turn": ("turn_", 32),
+    "agent.session.item": ("item_", 32),
+    "agent.session.subagent": ("subagent_", 32),
+    "agent.session.artifact": ("artifact_", 32),
+    # Agents API (beta) — automations
+    "agent.automation": ("auto_", 32),
+    "agent.automation.invocation": ("autoinv_", 32),
+    # Live sessions
+    "live.session": ("live_", 32),  # the SDK's `live_...` session ids (webhooks/live_*_webhook_event.py)
     "audit_log": ("audit_log-", 24),
     "realtime.session": ("sess_", 21),
     "realtime.call": ("rtc_", 32),
