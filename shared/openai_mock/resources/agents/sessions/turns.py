@@ -1,0 +1,545 @@
+"""Turns: planned when their input arrives, progressed by the mock's clock, settled on every read.
+
+    queued ──start──► in_progress ──finish──► completed | failed | waiting (function calls to run)
+    waiting ──every call's tool_result──► in_progress ──► …          any open turn ──cancel──► cancelled
+
+What a phase produces (generation/agent_turns.py) is decided when the phase begins and stored on the turn
+(`_outcome`, its ids fixed); its status is derived from the stored turn and `clock` (`_target`, pure), and the
+session follows its active turn (`_session_after`, pure): in_progress while the turn runs, requires_action while
+it waits, then idle (failed when the turn failed, budget_reached when the turn spent the session's limit). A
+settling reader writes the finished phase's items first (create-if-absent), then flips the status with
+`store.update`: a reader that sees a turn completed always finds its items. Webhooks and usage are claimed once
+(records.first_time), whichever container settles first. A streamed turn runs while it is streamed (its phase
+starts and finishes at once)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from openai_mock import clock, ids
+from openai_mock.errors import OpenAIError
+from openai_mock.generation import agent_turns
+from openai_mock.resources.agents.sessions import records, traces, webhooks
+from openai_mock.resources.agents.sessions.records import items_collection, turns_collection
+from openai_mock.resources.organization import prices, spend
+from openai_mock.resources.organization.core import bootstrap_key_id
+from openai_mock.resources.organization.usage import record_usage_event
+from openai_mock.rng import request_rng
+from openai_mock.settings import get_settings
+from openai_mock.store import get_blobs, get_store
+from openai_mock.store.base import Object
+
+OPEN = ("queued", "in_progress", "waiting")
+TERMINAL = ("completed", "failed", "cancelled")
+MOCK_FAIL_KEY = "mock_fail"  # session metadata naming a SessionTurnError code: the session's turns fail with it
+_FAILURES = {
+    "server_error": "The model service encountered an unexpected error. Please try again.",
+    "rate_limit_exceeded": "The request exceeds the available rate limit. Please try again later.",
+    "context_length_exceeded": "The conversation exceeds the model's context window.",
+    "sandbox_error": "The turn could not complete in its execution environment.",
+    "internal_error": "An unexpected internal error prevented the turn from completing.",
+}
+_WEBHOOKS = {
+    "in_progress": "agent.session.in_progress",
+    "idle": "agent.session.idle",
+    "failed": "agent.session.failed",
+    "requires_action": "agent.session.action_required",
+}
+ZERO = {"input_tokens": 0, "output_tokens": 0, "reasoning_tokens": 0}
+
+
+def stage_seconds() -> float:
+    """How long a phase waits queued, and then runs (the Assistants runs' stage, scaled like it)."""
+    settings = get_settings()
+    return settings.scaled(settings.assistants_run_stage_seconds)
+
+
+def blob_key(session_id: str, artifact_id: str) -> str:
+    return f"agent-sessions/{session_id}/artifacts/{artifact_id}"
+
+
+# ------------------------------------------------------------------------------------------------- planning
+
+
+def root_items(tenant: str, session_id: str) -> list[Object]:
+    """The session's own (not its subagents') items, oldest first: the history a phase answers."""
+    return (
+        get_store()
+        .list(
+            tenant,
+            items_collection(session_id),
+            limit=1_000_000,
+            order="asc",
+            where=lambda item: not item["_subagent_id"],
+        )
+        .items
+    )
+
+
+def _failure(session: Mapping[str, Any]) -> Object | None:
+    code = (session.get("metadata") or {}).get(MOCK_FAIL_KEY)
+    return {"code": code, "message": _FAILURES[code]} if code in _FAILURES else None
+
+
+def plan(session: Mapping[str, Any], turn: Object, history: list[Object], headers: Mapping[str, str]) -> None:
+    """Decide the turn's next phase (stored in `_outcome`) over the session's history."""
+    failure = _failure(session)
+    if failure is not None:
+        turn["_outcome"] = {"status": "failed", "error": failure, "items": [], "usage": ZERO, "artifacts": []}
+        return
+    agent = session["agent"]
+    material = {"agent": agent, "history": [records.public(item) for item in history], "phase": turn["_phase"]}
+    phase = agent_turns.plan_phase(
+        agent,
+        history,
+        turn_id=turn["id"],
+        hosted=session["environment"]["type"] == "openai_hosted",
+        rng=request_rng(material, headers),
+        new_id=ids.new_id,
+        created=int(clock.now()),
+    )
+    turn["_outcome"] = {
+        "status": phase.status,
+        "error": None,
+        "items": [{**item, "_subagent_id": None} for item in phase.items],
+        "usage": phase.usage,
+        "artifacts": phase.artifacts,
+        "subagent": phase.subagent,
+    }
+
+
+def new_turn(session: Mapping[str, Any], stream: bool) -> Object:
+    now = clock.now()
+    start_at, finish_at = (now, now) if stream else (now + stage_seconds(), now + 2 * stage_seconds())
+    return {
+        "id": ids.new_id("agent.session.turn"),
+        "object": "agent.session.turn",
+        "agent_id": session["agent"]["id"],
+        "session_id": session["id"],
+        "subagent_id": None,
+        "created_at": int(now),
+        "started_at": None,
+        "completed_at": None,
+        "status": "queued",
+        "error": None,
+        "usage": None,
+        "prompt_cache_options": session.get("prompt_cache_options"),
+        "_start_at": start_at,
+        "_finish_at": finish_at,
+        "_phase": 0,
+        "_outcome": None,
+        "_usage": ZERO,
+        "_pending": [],
+        "_answered": [],
+        "_model": session["agent"]["model"],
+    }
+
+
+# ------------------------------------------------------------------------------------------------- the state machine
+
+
+def _apply_outcome(turn: Object) -> None:
+    outcome = turn["_outcome"]
+    total = agent_turns.add_usage(turn["_usage"], outcome["usage"])
+    turn["_usage"], turn["usage"] = total, records.token_usage(total)
+    if outcome["status"] == "waiting":
+        turn["status"] = "waiting"
+        turn["_pending"] = [item for item in outcome["items"] if item["type"] == "function_call"]
+        turn["_answered"] = []
+        return
+    turn["status"], turn["error"] = outcome["status"], outcome["error"]
+    turn["completed_at"] = int(turn["_finish_at"])
+
+
+def _target(turn: Object, now: float) -> Object:
+    """The stored turn as it is at `now` (pure: same input, same output)."""
+    if turn["status"] == "queued" and now >= turn["_start_at"]:
+        turn["status"] = "in_progress"
+        turn["started_at"] = turn["started_at"] or int(turn["_start_at"])
+    if turn["status"] == "in_progress" and now >= turn["_finish_at"]:
+        _apply_outcome(turn)
+    return turn
+
+
+def _finishing(turn: Object, now: float) -> bool:
+    return turn["status"] in ("queued", "in_progress") and now >= turn["_finish_at"]
+
+
+def required_actions(turn: Mapping[str, Any]) -> list[Object]:
+    answered = set(turn["_answered"])
+    return [
+        {
+            "type": "function_call",
+            "call_id": call["call_id"],
+            "name": call["name"],
+            "arguments": call["arguments"],
+            "turn_id": turn["id"],
+        }
+        for call in turn["_pending"]
+        if call["call_id"] not in answered
+    ]
+
+
+def _cost_usd(model: str, usage: Mapping[str, int]) -> float:
+    price_in, _cached, price_out = prices.token_prices(model)
+    return (usage["input_tokens"] * price_in + usage["output_tokens"] * price_out) / 1e6
+
+
+def session_after(session: Object, turn: Mapping[str, Any]) -> Object:
+    """The session as its active turn leaves it (pure; a turn's end is counted once: it clears `_active_turn`)."""
+    if session.get("_active_turn") != turn["id"]:
+        return session
+    status = turn["status"]
+    if status in ("queued", "in_progress"):
+        session.update(status="in_progress", required_actions=[])
+    elif status == "waiting":
+        session.update(status="requires_action", required_actions=required_actions(turn))
+    else:
+        ended = turn["completed_at"] or int(clock.now())
+        used = turn["_usage"]
+        total = agent_turns.add_usage(session["_usage"], used)
+        spent = session["_spent_usd"] + _cost_usd(turn["_model"], used)
+        limit = session["spend_control"]["limit"]
+        consumed = math.floor(spent * 100)
+        session.update(
+            _active_turn=None,
+            _usage=total,
+            usage=records.token_usage(total),
+            _spent_usd=spent,
+            spend_control={"limit": limit, "consumed": consumed},
+            required_actions=[],
+            last_active_at=max(session["last_active_at"], ended),
+        )
+        if status == "failed":
+            session.update(status="failed", error=turn["error"]["message"])
+        elif limit is not None and consumed >= limit:
+            session["status"] = "budget_reached"
+        else:
+            session["status"] = "idle"
+    return session
+
+
+def _write_outcome(tenant: str, session_id: str, turn: Object) -> None:
+    """What a finished phase produced, written before its turn says so."""
+    outcome = turn["_outcome"]
+    for item in outcome["items"]:
+        records.write_once(tenant, items_collection(session_id), item)
+    for artifact in outcome["artifacts"]:
+        _write_artifact(tenant, session_id, turn, artifact)
+    if outcome.get("subagent") is not None:
+        _write_subagent(tenant, session_id, turn, outcome["subagent"])
+
+
+def _write_artifact(tenant: str, session_id: str, turn: Object, artifact: Mapping[str, Any]) -> None:
+    content = artifact["content"].encode()
+    key = blob_key(session_id, artifact["id"])
+    get_blobs().put(tenant, key, content)
+    stored = {
+        "id": artifact["id"],
+        "object": "agent.session.artifact",
+        "created_at": int(turn["_finish_at"]),
+        "environment_id": turn["_environment_id"],
+        "path": artifact["path"],
+        "session_id": session_id,
+        "size_bytes": len(content),
+        "turn_id": turn["id"],
+        "_blob_key": key,
+    }
+    records.write_once(tenant, records.artifacts_collection(session_id), stored)
+
+
+def _write_subagent(tenant: str, session_id: str, turn: Object, planned: Mapping[str, Any]) -> None:
+    """A delegated subtask: the subagent (opened and closed within the phase), its one turn and its items."""
+    opened, closed = int(turn["_start_at"]), int(turn["_finish_at"])
+    subagent = {
+        "id": planned["id"],
+        "object": "agent.session.subagent",
+        "session_id": session_id,
+        "parent_agent_id": planned["parent_agent_id"],
+        "name": planned["name"],
+        "instructions": planned["instructions"],
+        "opened_at": opened,
+        "closed_at": closed,
+        "status": "closed",
+        "_turn_id": turn["id"],
+    }
+    sub_turn = {
+        "id": planned["turn_id"],
+        "object": "agent.session.turn",
+        "agent_id": planned["id"],
+        "session_id": session_id,
+        "subagent_id": planned["id"],
+        "created_at": opened,
+        "started_at": opened,
+        "completed_at": closed,
+        "status": "completed",
+        "error": None,
+        "usage": records.token_usage(planned["usage"]),
+        "prompt_cache_options": turn["prompt_cache_options"],
+        "_usage": planned["usage"],
+        "_model": turn["_model"],
+        "_parent_turn": turn["id"],
+    }
+    for item in planned["items"]:
+        records.write_once(tenant, items_collection(session_id), {**item, "_subagent_id": planned["id"]})
+    records.write_once(tenant, turns_collection(session_id), sub_turn)
+    records.write_once(tenant, records.subagents_collection(session_id), subagent)
+
+
+def _record_usage(tenant: str, session: Mapping[str, Any], turn: Object) -> None:
+    """A finished phase's tokens are the organization's completions usage (once), and count as spend."""
+    if not records.first_time(tenant, f"{turn['id']}#{turn['_phase']}#usage"):
+        return
+    outcome = turn["_outcome"]
+    usage = agent_turns.add_usage(outcome["usage"], (outcome.get("subagent") or {}).get("usage") or ZERO)
+    record = record_usage_event(
+        tenant,
+        "completions",
+        model=turn["_model"],
+        project_id=session["_project_id"],
+        api_key_id=session.get("_api_key_id") or bootstrap_key_id(tenant),
+        input_tokens=usage["input_tokens"],
+        output_tokens=usage["output_tokens"],
+    )
+    spend.track(tenant, record)
+
+
+def _emit_transition(tenant: str, before: Mapping[str, Any], after: Object, turn: Mapping[str, Any]) -> None:
+    """The session's webhook for a status it reached (once per turn phase and status)."""
+    status = after["status"]
+    event_type = _WEBHOOKS.get("idle" if status == "budget_reached" else status)
+    if status == before["status"] or event_type is None:
+        return
+    key = f"{after['id']}#{turn['id']}#{turn['_phase']}#{status}"
+    if records.first_time(tenant, key):
+        webhooks.emit(tenant, event_type, after, at=int(clock.now()), key=key)
+
+
+def settle(tenant: str, session: Object) -> Object:
+    """The session (and its active turn) brought up to date with the clock; returns the stored session."""
+    turn_id = session.get("_active_turn")
+    if not turn_id:
+        return session
+    turn = get_store().get(tenant, turns_collection(session["id"]), turn_id)
+    if turn is None:
+        return session
+    turn = settle_turn(tenant, session, turn)
+    if session_after(dict(session), turn) == session:
+        return session
+    updated = get_store().update(tenant, records.SESSIONS, session["id"], lambda obj: session_after(obj, turn))
+    if updated is None:
+        raise records.not_found("session", session["id"], "session_id")
+    _emit_transition(tenant, session, updated, turn)
+    return updated
+
+
+def settle_turn(tenant: str, session: Mapping[str, Any], turn: Object) -> Object:
+    now = clock.now()
+    if _target(dict(turn), now) == turn:
+        return turn
+    if _finishing(turn, now):
+        _write_outcome(tenant, session["id"], turn)
+        _record_usage(tenant, session, turn)
+    updated = get_store().update(tenant, turns_collection(session["id"]), turn["id"], lambda obj: _target(obj, now))
+    if updated is None:
+        raise records.not_found("turn", turn["id"], "turn_id")
+    if updated["status"] in TERMINAL:
+        traces.write_trace(tenant, updated)
+    return updated
+
+
+# ------------------------------------------------------------------------------------------------- starting, answering
+
+
+def busy(session: Mapping[str, Any], param: str) -> OpenAIError:
+    status = session["status"]
+    if status == "failed":
+        return OpenAIError(
+            409, f"Session {session['id']} has failed and accepts no more input.", param=param, code="session_failed"
+        )
+    if status == "budget_reached":
+        return OpenAIError(
+            409,
+            f"Session {session['id']} has reached its spending limit: raise `spend_control.limit` to continue.",
+            param=param,
+            code="session_budget_exceeded",
+        )
+    return OpenAIError(
+        409,
+        f"Session {session['id']} already has an active turn {session.get('_active_turn')}.",
+        param=param,
+        code="active_turn_not_steerable",
+    )
+
+
+def start_turn(
+    tenant: str,
+    session: Object,
+    messages: list[Object],
+    *,
+    stream: bool,
+    headers: Mapping[str, str],
+    param: str,
+) -> Object:
+    """A new turn answering `messages` (user message items without ids yet): claimed on an idle session only."""
+    if session["status"] != "idle" or session.get("_active_turn"):
+        raise busy(session, param)
+    turn = new_turn(session, stream)
+    turn["_environment_id"] = session["environment"].get("id")
+    inputs = [
+        {
+            "id": ids.new_id("agent.session.item"),
+            "type": "message",
+            "role": "user",
+            "phase": None,
+            "status": "completed",
+            "content": message["content"],
+            "turn_id": turn["id"],
+            "_subagent_id": None,
+        }
+        for message in messages
+    ]
+    plan(session, turn, root_items(tenant, session["id"]) + inputs, headers)
+    turn["_inputs"] = [item["id"] for item in inputs]
+    store = get_store()
+    store.create(tenant, turns_collection(session["id"]), turn)
+
+    def claim(obj: Object) -> Object:
+        if obj["status"] != "idle" or obj.get("_active_turn"):
+            raise busy(obj, param)
+        return {
+            **obj,
+            "_active_turn": turn["id"],
+            "status": "in_progress",
+            "required_actions": [],
+            "last_active_at": turn["created_at"],
+        }
+
+    try:
+        claimed = store.update(tenant, records.SESSIONS, session["id"], claim)
+    except OpenAIError:
+        store.delete(tenant, turns_collection(session["id"]), turn["id"])
+        raise
+    if claimed is None:
+        raise records.not_found("session", session["id"], "session_id")
+    store.create_many(tenant, items_collection(session["id"]), inputs)
+    _emit_transition(tenant, session, claimed, turn)
+    return claimed
+
+
+def answer_call(
+    tenant: str, session: Object, call_id: str, turn_id: str, output: Object, param: str
+) -> tuple[Object, bool]:
+    """Record one function call's result on the waiting turn; True when it was the last one the turn waited for."""
+    turn = records.child(tenant, turns_collection(session["id"]), turn_id, "turn", f"{param}.turn_id")
+    if turn["status"] != "waiting" or session.get("_active_turn") != turn_id:
+        raise OpenAIError(
+            409,
+            f"Turn {turn_id} is not waiting for function results.",
+            param=f"{param}.turn_id",
+            code="turn_not_waiting",
+        )
+    if call_id not in {call["call_id"] for call in turn["_pending"]} or call_id in turn["_answered"]:
+        raise OpenAIError(
+            400,
+            f"No pending function call found with call_id '{call_id}'.",
+            param=f"{param}.call_id",
+            code="invalid_value",
+        )
+
+    def change(obj: Object) -> Object:
+        if obj["status"] != "waiting" or call_id in obj["_answered"]:
+            raise OpenAIError(
+                400,
+                f"No pending function call found with call_id '{call_id}'.",
+                param=f"{param}.call_id",
+                code="invalid_value",
+            )
+        return {**obj, "_answered": [*obj["_answered"], call_id]}
+
+    updated = get_store().update(tenant, turns_collection(session["id"]), turn_id, change)
+    assert updated is not None  # read above; turns are deleted only with their session
+    item = {
+        "id": ids.new_id("agent.session.item"),
+        "type": "function_call_output",
+        "turn_id": turn_id,
+        **output,
+        "_subagent_id": None,
+    }
+    get_store().create(tenant, items_collection(session["id"]), item)
+    return updated, len(updated["_answered"]) == len(updated["_pending"])
+
+
+def continue_turn(tenant: str, session: Object, turn: Object, headers: Mapping[str, str]) -> Object:
+    """Every call answered: the turn's next phase, planned over the history with the results, starts now."""
+    now = clock.now()
+    following = {**turn, "_phase": turn["_phase"] + 1, "_start_at": now, "_finish_at": now + stage_seconds()}
+    plan(session, following, root_items(tenant, session["id"]), headers)
+
+    def change(obj: Object) -> Object:
+        if obj["status"] != "waiting" or obj["_phase"] != turn["_phase"]:
+            return obj  # another request continued it
+        return {
+            **obj,
+            "status": "in_progress",
+            "_phase": following["_phase"],
+            "_start_at": now,
+            "_finish_at": following["_finish_at"],
+            "_outcome": following["_outcome"],
+            "_pending": [],
+            "_answered": [],
+        }
+
+    updated = get_store().update(tenant, turns_collection(session["id"]), turn["id"], change)
+    assert updated is not None
+    return settle(tenant, session)
+
+
+def cancel_turn(tenant: str, session: Object) -> Object:
+    """End the active turn now: what its unfinished phase would have produced is abandoned."""
+    session = settle(tenant, session)
+    turn_id = session.get("_active_turn")
+    if not turn_id:
+        raise OpenAIError(
+            409, f"Session {session['id']} has no active turn to cancel.", param="events", code="no_active_turn"
+        )
+    now = int(clock.now())
+
+    def change(obj: Object) -> Object:
+        if obj["status"] in TERMINAL:
+            return obj
+        return {
+            **obj,
+            "status": "cancelled",
+            "completed_at": now,
+            "_outcome": None,
+            "usage": records.token_usage(obj["_usage"]),
+        }
+
+    turn = get_store().update(tenant, turns_collection(session["id"]), turn_id, change)
+    if turn is None:
+        raise records.not_found("turn", turn_id, "turn_id")
+    traces.write_trace(tenant, turn)
+    updated = get_store().update(tenant, records.SESSIONS, session["id"], lambda obj: session_after(obj, turn))
+    if updated is None:
+        raise records.not_found("session", session["id"], "session_id")
+    _emit_transition(tenant, session, updated, turn)
+    return updated
+
+
+def fast_forward(tenant: str, session: Object) -> Object:
+    """A streamed session's active turn runs while it is streamed: its current phase starts and ends now."""
+    turn_id = session.get("_active_turn")
+    if not turn_id:
+        return session
+    now = clock.now()
+
+    def change(obj: Object) -> Object:
+        if obj["status"] not in ("queued", "in_progress"):
+            return obj
+        return {**obj, "_start_at": min(obj["_start_at"], now), "_finish_at": min(obj["_finish_at"], now)}
+
+    get_store().update(tenant, turns_collection(session["id"]), turn_id, change)
+    return settle(tenant, session)
