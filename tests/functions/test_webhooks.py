@@ -82,8 +82,10 @@ def validate_event(body: dict[str, Any]) -> None:
         model.model_validate(body, strict=True)
     assert set(body) == {"id", "object", "created_at", "type", "data"} and body["object"] == "event"
     assert body["id"].startswith("evt_")
-    if body["type"] != "safety_identifier.blocked":  # the one event about no object: its data names the identifier
-        assert isinstance(body["data"]["id"], str)
+    if body["type"] == "safety_identifier.blocked":  # the one event about no object: its data names the identifier
+        return
+    # A Live transport's event names its session (`session_id`); every other event names its object by `id`.
+    assert isinstance(body["data"]["session_id" if body["type"].startswith("live.") else "id"], str)
 
 
 def _background_response(client: openai.OpenAI) -> Any:

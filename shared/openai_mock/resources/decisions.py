@@ -156,7 +156,7 @@ class _CacheOptions(_Strict):
 
 
 class DecisionRequest(_Strict):
-    """The body; `input` items and `questions` are checked one by one (`_item`, `_question`), so that an error
+    """The body; `input` items and `questions` are checked one by one (`_item`, `checked_question`), so that an error
     names the item by its place as the API does."""
 
     model: str
@@ -228,7 +228,7 @@ def _item(value: Mapping[str, Any], index: int) -> Any:
     return _validated(model, value, ("input", index))
 
 
-def _question(value: Mapping[str, Any], index: int) -> Any:
+def checked_question(value: Mapping[str, Any], index: int) -> Any:
     model = _QUESTIONS.get(value.get("type"))
     if model is None:
         raise invalid_request(
@@ -342,7 +342,7 @@ def _questions(body: DecisionRequest) -> list[Any]:
             "questions",
             "invalid_value",
         )
-    questions = [_question(value, index) for index, value in enumerate(body.questions)]
+    questions = [checked_question(value, index) for index, value in enumerate(body.questions)]
     names: set[str] = set()
     for index, question in enumerate(questions):
         if question.name in names:

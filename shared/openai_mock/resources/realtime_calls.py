@@ -53,12 +53,13 @@ def _session(given: Any, param: str) -> dict[str, Any]:
     return core.check_session(merged, realtime_models())
 
 
-def _media(offer: str) -> list[tuple[str, str]]:
-    """The offer's m-lines as (kind, mid), checked: SDP starts with `v=0` and a call needs audio."""
+def _media(offer: str, param: str = "sdp") -> list[tuple[str, str]]:
+    """The offer's m-lines as (kind, mid), checked: SDP starts with `v=0` and a call needs audio (a bad one: 400
+    naming `param`)."""
     lines = [line.strip() for line in offer.replace("\r\n", "\n").split("\n") if line.strip()]
     if not lines or lines[0] != "v=0" or not any(line.startswith("m=audio") for line in lines):
         raise invalid_request(
-            "Invalid SDP offer: expected a session description (v=0) with an audio media section.", "sdp", "invalid_sdp"
+            "Invalid SDP offer: expected a session description (v=0) with an audio media section.", param, "invalid_sdp"
         )
     media: list[tuple[str, str]] = []
     for line in lines:
@@ -69,11 +70,11 @@ def _media(offer: str) -> list[tuple[str, str]]:
     return media
 
 
-def sdp_answer(offer: str, call_id: str) -> str:
+def sdp_answer(offer: str, call_id: str, param: str = "sdp") -> str:
     """An answer to the offer: ICE credentials, a DTLS fingerprint, Opus audio and the data channel."""
     digest = hashlib.sha256(f"{call_id}/{offer}".encode()).hexdigest()
     fingerprint = ":".join(digest[i : i + 2].upper() for i in range(0, 64, 2))
-    media = _media(offer)
+    media = _media(offer, param)
     ufrag, password = digest[:8], digest[8:40]
     lines = [
         "v=0",

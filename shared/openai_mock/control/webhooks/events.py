@@ -62,7 +62,9 @@ for _name in ("succeeded", "failed", "cancelled"):
 for _name in ("succeeded", "failed", "canceled"):  # the spec spells this one with one "l"
     register_event_type(f"eval.run.{_name}", "evalrun_")
 register_event_type("realtime.call.incoming", "rtc_", _realtime_call)
-register_event_type("live.call.incoming", "rtc_", _live_call)
+register_event_type("live.call.incoming", "live_", _live_call)
+register_event_type("live.transport.incoming", "live_", lambda sid: {**_live_call(sid), "type": "sip"})
+register_event_type("live.transport.connected", "live_", lambda sid: {"session_id": sid, "type": "webrtc"})
 
 
 def _agent_session(session_id: str) -> dict[str, Any]:
