@@ -98,7 +98,8 @@ WAKE_WEBHOOKS = {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": "WebhooksQ
 # fine-tuning jobs, eval runs and videos (created, cancelled), the controls (clock moves, test sends), the webhook
 # endpoints' test sends (a failed one is retried), health alert rules (watched each minute), safety alerts and cases
 # (issued), and the model requests a deactivated safety identifier makes (refused, each with its event: Chat,
-# Responses, Decisions, Images).
+# Responses, Decisions, Images), agent environments and sessions (ready, idle, action required…: an
+# automation's invocation starts a session), and live calls.
 SCHEDULING = {
     "ResponsesFunction",
     "VideosFunction",
@@ -112,6 +113,10 @@ SCHEDULING = {
     "ChatFunction",
     "DecisionsFunction",
     "ImagesFunction",
+    "AgentEnvironmentsFunction",
+    "AgentSessionsFunction",
+    "AgentAutomationsFunction",
+    "LiveFunction",
 }
 WORKER = "WebhooksFunction"
 
