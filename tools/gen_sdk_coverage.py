@@ -148,11 +148,14 @@ def render(
         "",
         f"The SDK can call **{len(operations)}** HTTP operations; the mock serves "
         f"**{len(operations) - len(missing)}**.",
-        f"Of the {len(missing)} it does not, **{len(gaps)}** are in today's spec (2026-08-21, the contract the mock is",
-        f"held to) and **{len(beyond)}** are not: the API has grown past that spec, and the mock answers them as",
-        "OpenAI answers a path it does not know (404, `invalid_request_error`).",
-        "",
     ]
+    if missing:
+        lines += [
+            f"Of the {len(missing)} it does not, **{len(gaps)}** are in today's spec (2026-08-21, the contract the",
+            f"mock is held to) and **{len(beyond)}** are not: the API has grown past that spec, and the mock answers",
+            "them as OpenAI answers a path it does not know (404, `invalid_request_error`).",
+        ]
+    lines.append("")
     extra = sorted({op.accessor.rsplit(".", 1)[0] for op in operations if (op.method, op.path) in served - spec})
     if extra:
         lines += [
@@ -163,6 +166,8 @@ def render(
         lines += ["## In today's spec, not served", "", "| SDK call | request |", "|---|---|"]
         lines += [f"| `client.{op.accessor}` | `{op.method} {op.path}` |" for op in gaps]
         lines.append("")
+    if not groups:
+        return "\n".join(lines)
     lines += ["## Not in today's spec", "", "| SDK resource | calls | requests |", "|---|---|---|"]
     for group, ops in sorted(groups.items()):
         calls = ", ".join(f"`{op.accessor.rsplit('.', 1)[1]}`" for op in ops)
