@@ -26,8 +26,8 @@ from openai_mock.fields import Decimal, Flag, Integer, RequestModel, Text
 from openai_mock.generation import tokens
 from openai_mock.generation.audio import codecs, synthesis, transcripts
 from openai_mock.resources import audio, decisions
+from openai_mock.resources.organization.core import project_of
 from openai_mock.resources.realtime_calls import sdp_answer
-from openai_mock.resources.safety import project_of
 from openai_mock.store import get_blobs, get_store
 from openai_mock.web.auth import Principal
 

@@ -20,7 +20,7 @@ from openai_mock import clock, ids
 from openai_mock.control import runtime
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import RequestModel
-from openai_mock.resources.organization.core import default_project_id
+from openai_mock.resources.organization.core import project_of
 from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
 from openai_mock.web.request_state import state_of
@@ -82,11 +82,6 @@ def _emit(tenant: str, event_type: str, object_id: str, **event: Any) -> None:
     from openai_mock.control import webhooks
 
     webhooks.emit(tenant, event_type, object_id, **event)
-
-
-def project_of(principal: Principal) -> str:
-    """The project an alert belongs to: a project key's, any other key's organization's Default Project."""
-    return principal.project_id or default_project_id(principal.tenant)
 
 
 def issue_alert(principal: Principal, issue: AlertIssue) -> dict[str, Any]:

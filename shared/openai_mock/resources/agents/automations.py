@@ -31,7 +31,7 @@ from openai_mock.checks import check_metadata
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found
 from openai_mock.fields import Integer, RequestModel, Text
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.resources.safety import project_of
+from openai_mock.resources.organization.core import project_of
 from openai_mock.store import ConflictError, get_store
 from openai_mock.web.auth import Principal
 

@@ -17,8 +17,7 @@ from openai_mock.errors import invalid_request, not_found
 from openai_mock.fields import Flag, Integer, RequestModel, Text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import models
-from openai_mock.resources.organization.core import public
-from openai_mock.resources.safety import project_of
+from openai_mock.resources.organization.core import project_of, public
 from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
 

@@ -28,8 +28,7 @@ from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import files as files_api
 from openai_mock.resources import skills
 from openai_mock.resources.agents.definitions import tagged
-from openai_mock.resources.organization.core import public
-from openai_mock.resources.safety import project_of
+from openai_mock.resources.organization.core import project_of, public
 from openai_mock.store import get_blobs, get_store
 from openai_mock.web.auth import Principal
 

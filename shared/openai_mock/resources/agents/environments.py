@@ -39,8 +39,7 @@ from openai_mock.pagination import ListParams, check_limit, list_object
 from openai_mock.resources import files as files_api
 from openai_mock.resources.agents import environment_templates as config
 from openai_mock.resources.agents.definitions import tagged
-from openai_mock.resources.organization.core import public
-from openai_mock.resources.safety import project_of
+from openai_mock.resources.organization.core import project_of, public
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
 from openai_mock.web.auth import Principal

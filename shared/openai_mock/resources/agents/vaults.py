@@ -21,8 +21,7 @@ from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.fields import RequestModel, Text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.agents.definitions import tagged
-from openai_mock.resources.organization.core import all_items, public
-from openai_mock.resources.safety import project_of
+from openai_mock.resources.organization.core import all_items, project_of, public
 from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
 

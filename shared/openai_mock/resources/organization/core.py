@@ -103,6 +103,11 @@ def default_project_id(tenant: str) -> str:
     return ids.stable_id("organization.project", created_at(tenant), f"{tenant}|default-project")
 
 
+def project_of(principal: Principal) -> str:
+    """The project a caller's objects belong to: a project key's, any other key's organization's Default Project."""
+    return principal.project_id or default_project_id(principal.tenant)
+
+
 @lru_cache(maxsize=1024)
 def bootstrap_key_id(tenant: str) -> str:
     """The id of the admin key that created the organization (an `sk-admin-…` key not made by the API)."""

@@ -12,6 +12,7 @@ from openai_mock.checks import check_metadata
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.agents import definitions
+from openai_mock.resources.organization.core import project_of, public
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
 from openai_mock.web.auth import Principal
@@ -139,7 +140,7 @@ def _check_vaults(principal: Principal, vault_ids: list[str]) -> None:
 
 def view(session: Mapping[str, Any]) -> Object:
     """The SDK's `AgentSession`: `review` shown only when automatic review is on, as the API omits it."""
-    shown = records.public(dict(session))
+    shown = public(dict(session))
     if shown.get("review") != "auto_review":
         shown.pop("review", None)
     return shown
@@ -200,7 +201,7 @@ def create(principal: Principal, body: params.CreateSession, headers: Mapping[st
         "vault_ids": list(body.vault_ids or []),
         "prompt_cache_options": _cache_options(body.prompt_cache_options),
         "review": body.review or "none",
-        "_project_id": records.project_of(principal),
+        "_project_id": project_of(principal),
         "_api_key_id": principal.api_key_id,
         "_reasoning_request": reasoning_request,
         "_active_turn": None,
@@ -249,7 +250,7 @@ def list_sessions(
 ) -> dict[str, Any]:
     if len(metadata) > 16:
         raise invalid_request("Invalid 'metadata': at most 16 filters.", "metadata", "object_above_max_properties")
-    project = records.project_of(principal)
+    project = project_of(principal)
 
     def kept(session: Object) -> bool:
         return (

@@ -7,6 +7,7 @@ from typing import Any
 
 from openai_mock.errors import OpenAIError
 from openai_mock.pagination import ListParams, list_object
+from openai_mock.resources.organization.core import public
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object, Predicate
 from openai_mock.web.auth import Principal
@@ -126,7 +127,7 @@ def list_subagent_turns(principal: Principal, session_id: str, subagent_id: str,
 
 def list_traces(principal: Principal, session_id: str, page: ListParams) -> dict[str, Any]:
     _settled(principal, session_id)
-    return _listed(principal.tenant, records.traces_collection(session_id), page, None, records.public)
+    return _listed(principal.tenant, records.traces_collection(session_id), page, None, public)
 
 
 def list_artifacts(
@@ -134,7 +135,7 @@ def list_artifacts(
 ) -> dict[str, Any]:
     _settled(principal, session_id)
     where = None if environment_id is None else (lambda artifact: artifact["environment_id"] == environment_id)
-    return _listed(principal.tenant, records.artifacts_collection(session_id), page, where, records.public)
+    return _listed(principal.tenant, records.artifacts_collection(session_id), page, where, public)
 
 
 def _artifact(principal: Principal, session_id: str, artifact_id: str) -> Object:
@@ -145,7 +146,7 @@ def _artifact(principal: Principal, session_id: str, artifact_id: str) -> Object
 
 
 def retrieve_artifact(principal: Principal, session_id: str, artifact_id: str) -> Object:
-    return records.public(_artifact(principal, session_id, artifact_id))
+    return public(_artifact(principal, session_id, artifact_id))
 
 
 def artifact_content(principal: Principal, session_id: str, artifact_id: str) -> bytes:

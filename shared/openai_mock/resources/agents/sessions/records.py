@@ -8,7 +8,7 @@ import contextlib
 from typing import Any
 
 from openai_mock.errors import OpenAIError
-from openai_mock.resources.organization.core import default_project_id
+from openai_mock.resources.organization.core import project_of
 from openai_mock.store import ConflictError, get_store
 from openai_mock.store.base import Object
 from openai_mock.web.auth import Principal
@@ -43,15 +43,6 @@ def children(session_id: str) -> list[str]:
         make(session_id)
         for make in (turns_collection, items_collection, subagents_collection, traces_collection, artifacts_collection)
     ]
-
-
-def project_of(principal: Principal) -> str:
-    """Sessions belong to the caller's project: a project key's, any other key's organization's Default Project."""
-    return principal.project_id or default_project_id(principal.tenant)
-
-
-def public(obj: Object) -> Object:
-    return {key: value for key, value in obj.items() if not key.startswith("_")}
 
 
 def not_found(kind: str, object_id: str, param: str) -> OpenAIError:

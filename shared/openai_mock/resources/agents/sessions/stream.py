@@ -11,6 +11,7 @@ from typing import Any
 
 from openai_mock.generation import chat
 from openai_mock.generation.streaming import sse_event
+from openai_mock.resources.organization.core import public
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
 
@@ -53,7 +54,7 @@ def session_snapshot(session: Mapping[str, Any], status: str) -> Object:
 
 
 def turn_view(turn: Mapping[str, Any]) -> Object:
-    return records.public(dict(turn))
+    return public(dict(turn))
 
 
 def _turn_as(turn: Mapping[str, Any], status: str) -> Object:
@@ -65,11 +66,11 @@ def _turn_as(turn: Mapping[str, Any], status: str) -> Object:
 
 
 def subagent_view(subagent: Mapping[str, Any]) -> Object:
-    return records.public(dict(subagent))
+    return public(dict(subagent))
 
 
 def item_view(item: Mapping[str, Any]) -> Object:
-    return records.public(dict(item))
+    return public(dict(item))
 
 
 # ------------------------------------------------------------------------------------------------- items

@@ -24,7 +24,7 @@ from openai_mock.generation import agent_turns
 from openai_mock.resources.agents.sessions import records, traces, webhooks
 from openai_mock.resources.agents.sessions.records import items_collection, turns_collection
 from openai_mock.resources.organization import prices, spend
-from openai_mock.resources.organization.core import bootstrap_key_id
+from openai_mock.resources.organization.core import bootstrap_key_id, public
 from openai_mock.resources.organization.usage import record_usage_event
 from openai_mock.rng import request_rng
 from openai_mock.settings import get_settings
@@ -90,7 +90,7 @@ def plan(session: Mapping[str, Any], turn: Object, history: list[Object], header
         turn["_outcome"] = {"status": "failed", "error": failure, "items": [], "usage": ZERO, "artifacts": []}
         return
     agent = session["agent"]
-    material = {"agent": agent, "history": [records.public(item) for item in history], "phase": turn["_phase"]}
+    material = {"agent": agent, "history": [public(item) for item in history], "phase": turn["_phase"]}
     phase = agent_turns.plan_phase(
         agent,
         history,
