@@ -14,7 +14,7 @@ from openai_mock.web.auth import principal_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.params import MetadataFilter, list_query
 from openai_mock.web.request_body import json_body
-from openai_mock.web.sse import sse_stream
+from openai_mock.web.sse import live_sse_stream, sse_stream
 
 router = APIRouter(prefix="/v1/agents/sessions")
 Pagination = Annotated[ListParams, list_query(before=False)]
@@ -63,7 +63,7 @@ async def create_events(session_id: str, request: Request) -> Response:
 async def stream_events(
     session_id: str, request: Request, include_obfuscation: Annotated[bool, Query()] = True
 ) -> Response:
-    return sse_stream(events.live_stream(principal_of(request), session_id, include_obfuscation))
+    return live_sse_stream(events.live_stream(principal_of(request), session_id, include_obfuscation))
 
 
 @router.get("/{session_id}/items", operation_id="listAgentSessionItems")

@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 from functions.agent_sessions.app import app
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
+from openai_mock.resources.agents.sessions import events as session_events
 from openai_mock.resources.agents.sessions import send_input, start_session, stored_session
 from openai_mock.web.auth import Principal
 from tests.support.sdk import asgi_client, held
@@ -314,7 +315,12 @@ def test_a_streamed_creation_runs_its_turn_while_streamed(sdk: openai.OpenAI) ->
     assert _retrieve(sdk, session_id)["status"] == "idle"
 
 
-def test_the_event_stream_follows_the_active_turn_to_requires_action(sdk: openai.OpenAI) -> None:
+def test_the_event_stream_follows_the_active_turn_to_requires_action(
+    sdk: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In-process, the answer is read once it ends: the subscription waits briefly for the function's result.
+    # (tests/functions/test_agent_session_streams.py reads it live, on a socket.)
+    monkeypatch.setattr(session_events, "QUIET_SECONDS", 0.2)
     session = _create(sdk, agent={"model": "gpt-4o", "tools": [WEATHER]}, input="What is the weather in Oslo?")
     raw = sdk.beta.agents.sessions.events.with_raw_response.stream(session["id"], include_obfuscation=False)
     events = _events(raw.http_response)

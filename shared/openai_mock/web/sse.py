@@ -1,10 +1,11 @@
-"""The event-stream answer: encoded events (`generation.streaming`), all computed, then written as one body."""
+"""The event-stream answers: encoded events (`generation.streaming`), all computed, then written as one body; and
+a live subscription's, written as its events happen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterable, Iterable
 
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from openai_mock.control import runtime
@@ -50,3 +51,9 @@ class EventStreamResponse(Response):
 
 def sse_stream(events: Iterable[bytes]) -> EventStreamResponse:
     return EventStreamResponse(events)
+
+
+def live_sse_stream(events: AsyncIterable[bytes]) -> StreamingResponse:
+    """A stream whose events are not all known when it starts (a subscription waiting for what another request
+    causes): each write is sent as it is produced."""
+    return StreamingResponse(events, media_type=EventStreamResponse.media_type, headers=_HEADERS)

@@ -159,11 +159,7 @@ def turn_events(tenant: str, session: Mapping[str, Any], turn: Mapping[str, Any]
     base = {"session_id": session_id, "turn_id": turn["id"]}
     events: list[Object] = [
         {**base, "type": "agent.session.turn.created", "turn": _turn_as(turn, "queued")},
-        {
-            "session_id": session_id,
-            "type": "agent.session.in_progress",
-            "session": session_snapshot(session, "in_progress"),
-        },
+        _session_event(session, "in_progress"),
     ]
     if turn["status"] == "queued":
         return events
@@ -173,9 +169,16 @@ def turn_events(tenant: str, session: Mapping[str, Any], turn: Mapping[str, Any]
         for sub in get_store().list(tenant, records.subagents_collection(session_id), limit=1_000_000).items
         if sub["_turn_id"] == turn["id"]
     }
-    index = 0
+    index, answering = 0, False
     for item in _items(tenant, session_id, lambda obj: obj["turn_id"] == turn["id"] and not obj["_subagent_id"]):
         shown = item_view(item)
+        # Function results answer a stop the turn made: the session required action there, and runs again after
+        # them (kept in the history, so that a turn's events only ever grow: a live stream sends what is new).
+        if shown["type"] == "function_call_output" and not answering:
+            events.append(_session_event(session, "requires_action"))
+        elif shown["type"] != "function_call_output" and answering:
+            events.append(_session_event(session, "in_progress"))
+        answering = shown["type"] == "function_call_output"
         if (shown["type"] == "message" and shown["role"] == "user") or shown["type"] in _ADDED_ONLY:
             events.append({**base, "type": "agent.session.turn.item.added", "item": shown})
             continue
@@ -186,20 +189,24 @@ def turn_events(tenant: str, session: Mapping[str, Any], turn: Mapping[str, Any]
         if shown["type"] == "close_subagent_call" and shown["recipient_agent_id"] in subagents:
             closed = subagent_view(subagents[shown["recipient_agent_id"]])
             events.append({**base, "type": "agent.session.subagent.closed", "subagent": closed})
+    if answering and turn["status"] != "waiting":
+        events.append(_session_event(session, "in_progress"))
     events.extend(_ending(session, turn, base))
     return events
+
+
+def _session_event(session: Mapping[str, Any], status: str) -> Object:
+    return {
+        "session_id": session["id"],
+        "type": f"agent.session.{status}",
+        "session": session_snapshot(session, status),
+    }
 
 
 def _ending(session: Mapping[str, Any], turn: Mapping[str, Any], base: Object) -> list[Object]:
     session_id, status = session["id"], turn["status"]
     if status == "waiting":
-        return [
-            {
-                "session_id": session_id,
-                "type": "agent.session.requires_action",
-                "session": session_snapshot(session, "requires_action"),
-            }
-        ]
+        return [_session_event(session, "requires_action")]
     if status not in ("completed", "failed", "cancelled"):
         return []
     ended: list[Object] = []
