@@ -388,7 +388,7 @@ def test_deleting_stops_everything(client: openai.OpenAI, sessions: FakeSessions
         ({"target": {**NEW_SESSION, "session_id": "sess_x"}}, "target.session_id", "unknown_parameter"),
         (
             {"target": {**NEW_SESSION, "input": [{"role": "user", "content": [{"type": "input_video"}]}]}},
-            "target.input[0].content[0]",
+            "target.input[0].content[0].type",
             None,
         ),
         (

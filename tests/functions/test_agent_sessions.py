@@ -430,6 +430,15 @@ def test_bad_bodies_are_refused_naming_the_field(sdk: openai.OpenAI) -> None:
         assert (status, error["param"]) == (400, param), body
     status, error = _error(lambda: sdk.beta.agents.sessions.retrieve("sess_missing"))
     assert status == 404 and error["param"] == "session_id"
+    session_id = _create(sdk, input="Hi.")["id"]
+    message = {"type": "agent.session.input.message", "input": [{"role": "user", "content": [{"type": "input_text"}]}]}
+    for events, param in [
+        ([{"type": "agent.session.input.message", "role": "user"}], "events[0].role"),  # the event's field, no tag
+        ([{"type": "agent.session.input.nothing"}], "events[0].type"),
+        ([message], "events[0].input[0].content[0].text"),
+    ]:
+        status, error = _error(lambda events=events: sdk.beta.agents.sessions.events.create(session_id, events=events))
+        assert (status, error["param"]) == (400, param), events
 
 
 def test_start_session_is_what_another_layer_starts_sessions_with(sdk: openai.OpenAI) -> None:

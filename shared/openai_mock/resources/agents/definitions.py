@@ -44,7 +44,7 @@ class _AnyFields(RequestModel):
     model_config = ConfigDict(extra="allow")
 
 
-def tagged(members: dict[str, type[_Fields]]) -> Any:
+def tagged(members: dict[str, type[RequestModel]]) -> Any:
     """A union chosen by its `type`, errors named as the API names them (`tools[0].name`, `tools[0].type`): each
     member tagged the way errors.param_path leaves out of a param, an unknown or missing `type` refused by a
     member that accepts only the known ones."""

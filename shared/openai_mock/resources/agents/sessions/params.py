@@ -3,7 +3,7 @@ session_*_params.py, agent_session_input_param.py): strict, unknown fields refus
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -32,7 +32,10 @@ class InputImage(_Body):
     image_url: Text
 
 
-InputContent = Annotated[InputText | InputImage, Field(discriminator="type")]
+if TYPE_CHECKING:
+    InputContent = InputText | InputImage
+else:  # chosen by `type`, an error named at the member's field (`content[0].text`)
+    InputContent = definitions.tagged({"input_text": InputText, "input_image": InputImage})
 
 
 class InputMessage(_Body):
@@ -169,10 +172,18 @@ class ComputerUseApprovalEvent(_Body):
     response: dict[str, Any]
 
 
-InputEvent = Annotated[
-    MessageEvent | CancelEvent | ToolResultEvent | McpApprovalEvent | ComputerUseApprovalEvent,
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:
+    InputEvent = MessageEvent | CancelEvent | ToolResultEvent | McpApprovalEvent | ComputerUseApprovalEvent
+else:
+    InputEvent = definitions.tagged(
+        {
+            "agent.session.input.message": MessageEvent,
+            "agent.session.input.cancel": CancelEvent,
+            "agent.session.input.tool_result": ToolResultEvent,
+            "agent.session.input.mcp_approval_request_result": McpApprovalEvent,
+            "agent.session.input.computer_use_approval_request_result": ComputerUseApprovalEvent,
+        }
+    )
 
 
 class CreateEvents(_Body):
