@@ -239,3 +239,88 @@ def test_a_500_kb_stored_chat_completion_across_processes(servers: tuple[Server,
         model="gpt-4.1-mini", store=True, messages=[{"role": "user", "content": text}]
     )
     assert b.client(key).chat.completions.messages.list(completion.id).data[0].content == text
+
+
+WEATHER_TOOL: Any = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Get the current weather for a city",
+    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+}
+SELF_HOSTED: Any = {"type": "self_hosted", "workspace_directory": "/workspace"}
+
+
+def test_an_agent_session_subscribed_on_one_process_runs_the_turn_sent_to_the_other(
+    servers: tuple[Server, Server],
+) -> None:
+    """The SDK's `sessions.stream()` against b (subscribe, then send), its input and tool results handled by b while
+    a sends a second session's input and b's subscription watches the store: the live stream sees what a did."""
+    a, b = servers
+    key = "sk-two-agents"
+    agent = a.client(key).beta.agents.create(model="gpt-4o", tools=[WEATHER_TOOL])
+    session = b.client(key).beta.agents.sessions.create(agent_id=agent.id, environment=SELF_HOSTED)
+    with b.client(key).beta.agents.sessions.stream(
+        session.id,
+        input="What is the weather in Lisbon?",
+        tool_handlers={"get_weather": lambda arguments: f"Sunny in {arguments['city']}"},
+    ) as stream:
+        kinds = [event.type for event in stream]
+    assert kinds[-2:] == ["agent.session.turn.completed", "agent.session.idle"]
+    items = a.client(key).beta.agents.sessions.items.list(session.id, order="asc").data
+    assert [item.type for item in items] == ["message", "function_call", "function_call_output", "message"]
+
+    watched: list[str] = []
+    second = a.client(key).beta.agents.sessions.create(agent_id=agent.id, environment=SELF_HOSTED)
+    with httpx.stream(
+        "GET",
+        f"{b.url}/v1/agents/sessions/{second.id}/events",
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    ) as events:
+        lines = (line for line in events.iter_lines() if line.startswith("data: "))
+        watched.append(json.loads(next(lines).removeprefix("data: "))["type"])  # its state: idle
+        joke = [{"role": "user", "content": [{"type": "input_text", "text": "Tell me a joke."}]}]
+        message = {"type": "agent.session.input.message", "input": joke}
+        sent = httpx.post(
+            f"{a.url}/v1/agents/sessions/{second.id}/events",
+            json={"events": [message]},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=30,
+        )
+        assert sent.status_code == 202
+        watched += [json.loads(line.removeprefix("data: "))["type"] for line in lines]
+    assert watched[0] == "agent.session.idle" and watched[1] == "agent.session.turn.created"
+    assert watched[-1] == "agent.session.idle"
+
+
+def test_an_automation_due_fires_once_whichever_process_reads_it(servers: tuple[Server, Server]) -> None:
+    a, b = servers
+    key = "sk-two-automations"
+    agent = a.client(key).beta.agents.create(model="gpt-4o")
+    automation = a.client(key).beta.agents.automations.create(
+        type="periodic",
+        name="hourly",
+        expression="0 * * * *",
+        timezone="UTC",
+        target={
+            "type": "new_session",
+            "agent_id": agent.id,
+            "environment": SELF_HOSTED,
+            "input": [{"role": "user", "content": [{"type": "input_text", "text": "Status?"}]}],
+        },
+    )
+    a.control("POST", "/clock", key, {"advance_seconds": 3600})
+    listed: list[list[str]] = []
+
+    def read(server: Server) -> None:
+        page = server.client(key).beta.agents.automations.invocations.list(automation.id)
+        listed.append([invocation.id for invocation in page.data])
+
+    readers = [threading.Thread(target=read, args=(server,)) for server in (a, b, a, b)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    [invocation_id] = {tuple(ids) for ids in listed}.pop()  # every reader saw the same one invocation
+    invocation = b.client(key).beta.agents.automations.invocations.retrieve(invocation_id, automation_id=automation.id)
+    assert invocation.session_id and b.client(key).beta.agents.sessions.retrieve(invocation.session_id)

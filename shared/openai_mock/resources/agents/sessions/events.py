@@ -12,7 +12,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 
 from openai_mock.errors import OpenAIError
-from openai_mock.store import get_store
+from openai_mock.store import get_store, read_memo
 from openai_mock.store.base import Object
 from openai_mock.web.auth import Principal
 
@@ -70,6 +70,7 @@ async def _live(principal: Principal, session_id: str, obfuscate: bool) -> Async
             if turn["status"] in turns.TERMINAL:
                 return
         await asyncio.sleep(POLL_SECONDS)
+        read_memo.forget_all()  # a request that lasts: what other requests wrote since is read again
         try:
             session = lifecycle.current(principal, session_id)
         except OpenAIError:
