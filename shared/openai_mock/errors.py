@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
@@ -42,6 +43,17 @@ class OpenAIError(Exception):
 
 def invalid_request(message: str, param: str | None = None, code: str | None = None) -> OpenAIError:
     return OpenAIError(400, message, param=param, code=code)
+
+
+@contextlib.contextmanager
+def naming(param: str) -> Iterator[None]:
+    """An error raised inside (a looked-up object's 404, another layer's check) names `param`, where the request
+    sent the value, instead of its own."""
+    try:
+        yield
+    except OpenAIError as error:
+        error.param = param
+        raise
 
 
 def not_found(object_name: str, object_id: str, param: str | None = None) -> OpenAIError:

@@ -18,7 +18,7 @@ import base64
 import binascii
 import contextlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +28,7 @@ from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_metadata
-from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found
+from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, naming, not_found
 from openai_mock.fields import Integer, RequestModel, Text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.organization.core import project_of
@@ -193,7 +193,7 @@ def _target(principal: Principal, sent: TargetParams) -> dict[str, Any]:
     target["input"] = [{"type": "message", **message} for message in target["input"]]
     if sent.agent is not None and not sent.agent.get("model"):
         raise _missing("target.agent.model")
-    with _naming("target.metadata"):
+    with naming("target.metadata"):
         check_metadata(sent.metadata)
     _check_references(principal, target)
     return target
@@ -232,25 +232,15 @@ def _check_references(principal: Principal, target: dict[str, Any]) -> None:
     from openai_mock.resources.agents import definitions, vaults
 
     if target.get("agent") is not None:
-        with _naming("target.agent.model"):
+        with naming("target.agent.model"):
             models.serving_spec(principal.tenant, target["agent"]["model"])
 
     if target.get("agent_id") is not None:
-        with _naming("target.agent_id"):
+        with naming("target.agent_id"):
             definitions.stored_agent(principal, target["agent_id"])
     for index, vault_id in enumerate(target.get("vault_ids") or ()):
-        with _naming(f"target.vault_ids[{index}]"):
+        with naming(f"target.vault_ids[{index}]"):
             vaults.stored_vault(principal, vault_id)
-
-
-@contextlib.contextmanager
-def _naming(param: str) -> Iterator[None]:
-    """A lookup whose 404 names `param`, where the id was sent, instead of the looked-up resource's own name."""
-    try:
-        yield
-    except OpenAIError as error:
-        error.param = param
-        raise
 
 
 def _session_of(principal: Principal, session_id: str, param: str) -> dict[str, Any]:

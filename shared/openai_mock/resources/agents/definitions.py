@@ -401,17 +401,13 @@ def _stored(principal: Principal, agent_id: str) -> dict[str, Any]:
     return agent
 
 
-def create_agent(principal: Principal, sent: AgentCreateParams) -> dict[str, Any]:
-    now = clock.now_seconds()
-    blank: dict[str, Any] = {
-        "id": ids.new_id(AGENTS),
-        "object": "agent",
-        "created_at": now,
-        "updated_at": now,
+def settings_of_new_agent(model: str) -> dict[str, Any]:
+    """What an agent is before its request's fields apply (a saved agent's, or a session's inline one)."""
+    return {
         "name": None,
         "instructions": None,
         "metadata": {},
-        "model": sent.model,
+        "model": model,
         "multi_agent": _multi_agent(None),
         "reasoning": {"effort": None, "summary": None},
         "service_tier": "auto",
@@ -420,6 +416,17 @@ def create_agent(principal: Principal, sent: AgentCreateParams) -> dict[str, Any
         "compaction": {"async": False},
         "experimental": {"time_awareness": False},
         "_reasoning": {},
+    }
+
+
+def create_agent(principal: Principal, sent: AgentCreateParams) -> dict[str, Any]:
+    now = clock.now_seconds()
+    blank: dict[str, Any] = {
+        "id": ids.new_id(AGENTS),
+        "object": "agent",
+        "created_at": now,
+        "updated_at": now,
+        **settings_of_new_agent(sent.model),
         "_project_id": project_of(principal),
     }
     agent = applied(principal, blank, sent)

@@ -17,13 +17,10 @@ __all__ = ["send_input", "start_session", "stored_session"]
 
 def stored_session(principal: Principal, session_id: str, param: str = "session_id") -> dict[str, Any]:
     """The caller's project's session as the API shows it, settled by the clock (404 naming `param`)."""
-    from openai_mock.errors import OpenAIError
+    from openai_mock.errors import naming
 
     from .lifecycle import current
 
-    try:
+    with naming(param):
         session: Object = current(principal, session_id)
-    except OpenAIError as error:
-        error.param = param
-        raise
     return view(session)

@@ -9,7 +9,7 @@ from typing import Any
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_metadata
-from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.errors import OpenAIError, invalid_request, naming
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.agents import definitions
 from openai_mock.resources.organization.core import project_of, public
@@ -33,24 +33,6 @@ def _under(prefix: str) -> Iterator[None]:
 
 
 # ------------------------------------------------------------------------------------------------- the agent
-
-
-def _blank_agent(model: str) -> Object:
-    return {
-        "id": ids.new_id("agent"),
-        "name": None,
-        "instructions": None,
-        "metadata": {},
-        "model": model,
-        "multi_agent": {"enabled": False, "max_concurrent_subagents": None},
-        "reasoning": {"effort": None, "summary": None},
-        "service_tier": "auto",
-        "text": {"format": {"type": "text"}, "verbosity": "medium"},
-        "tools": [],
-        "compaction": {"async": False},
-        "experimental": {"time_awareness": False},
-        "_reasoning": {},
-    }
 
 
 def _saved_agent(principal: Principal, agent_id: str) -> Object:
@@ -93,7 +75,7 @@ def _resolve_agent(principal: Principal, body: params.CreateSession) -> tuple[Ob
             "missing_required_parameter",
         )
     else:
-        base = _blank_agent(sent["model"])
+        base = {"id": ids.new_id("agent"), **definitions.settings_of_new_agent(sent["model"])}
     with _under("agent."):
         resolved = definitions.applied(principal, base, _agent_params(sent))
     return _agent_view(resolved), resolved["_reasoning"]
@@ -118,20 +100,11 @@ def _environment(principal: Principal, body: params.CreateSession) -> Object:
     return environments.session_environment(principal, provisioned["id"])  # type: ignore[no-any-return]
 
 
-@contextlib.contextmanager
-def _naming(param: str) -> Iterator[None]:
-    try:
-        yield
-    except OpenAIError as error:
-        error.param = param
-        raise
-
-
 def _check_vaults(principal: Principal, vault_ids: list[str]) -> None:
     from openai_mock.resources.agents import vaults
 
     for index, vault_id in enumerate(vault_ids):
-        with _naming(f"vault_ids[{index}]"):
+        with naming(f"vault_ids[{index}]"):
             vaults.stored_vault(principal, vault_id)
 
 
