@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -238,7 +238,7 @@ def project_user(user: dict[str, Any], role: str, added_at: int) -> dict[str, An
     }
 
 
-def public(obj: dict[str, Any]) -> dict[str, Any]:
+def public(obj: Mapping[str, Any]) -> dict[str, Any]:
     """Drop the mock's private bookkeeping fields (`_…`) before answering."""
     return {key: value for key, value in obj.items() if not key.startswith("_")}
 

@@ -12,7 +12,7 @@ from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object, Predicate
 from openai_mock.web.auth import Principal
 
-from . import lifecycle, records, stream
+from . import lifecycle, records
 
 
 def _listed(tenant: str, collection: str, page: ListParams, where: Predicate | None, view: Any) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def list_turns(principal: Principal, session_id: str, page: ListParams) -> dict[
         records.turns_collection(session_id),
         page,
         lambda turn: not turn["subagent_id"],
-        stream.turn_view,
+        public,
     )
 
 
@@ -49,7 +49,7 @@ def retrieve_turn(principal: Principal, session_id: str, turn_id: str, subagent_
     _settled(principal, session_id)
     if subagent_id is not None:
         _subagent(principal, session_id, subagent_id)
-    return stream.turn_view(_turn(principal, session_id, turn_id, subagent_id))
+    return public(_turn(principal, session_id, turn_id, subagent_id))
 
 
 def list_items(principal: Principal, session_id: str, page: ListParams) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def list_items(principal: Principal, session_id: str, page: ListParams) -> dict[
         records.items_collection(session_id),
         page,
         lambda item: not item["_subagent_id"],
-        stream.item_view,
+        public,
     )
 
 
@@ -75,7 +75,7 @@ def list_turn_items(
         records.items_collection(session_id),
         page,
         lambda item: item["turn_id"] == turn_id,
-        stream.item_view,
+        public,
     )
 
 
@@ -90,12 +90,12 @@ def _subagent(principal: Principal, session_id: str, subagent_id: str) -> Object
 
 def list_subagents(principal: Principal, session_id: str, page: ListParams) -> dict[str, Any]:
     _settled(principal, session_id)
-    return _listed(principal.tenant, records.subagents_collection(session_id), page, None, stream.subagent_view)
+    return _listed(principal.tenant, records.subagents_collection(session_id), page, None, public)
 
 
 def retrieve_subagent(principal: Principal, session_id: str, subagent_id: str) -> Object:
     _settled(principal, session_id)
-    return stream.subagent_view(_subagent(principal, session_id, subagent_id))
+    return public(_subagent(principal, session_id, subagent_id))
 
 
 def list_subagent_items(principal: Principal, session_id: str, subagent_id: str, page: ListParams) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def list_subagent_items(principal: Principal, session_id: str, subagent_id: str,
         records.items_collection(session_id),
         page,
         lambda item: item["_subagent_id"] == subagent_id,
-        stream.item_view,
+        public,
     )
 
 
@@ -118,7 +118,7 @@ def list_subagent_turns(principal: Principal, session_id: str, subagent_id: str,
         records.turns_collection(session_id),
         page,
         lambda turn: turn["subagent_id"] == subagent_id,
-        stream.turn_view,
+        public,
     )
 
 

@@ -53,24 +53,12 @@ def session_snapshot(session: Mapping[str, Any], status: str) -> Object:
     return shown
 
 
-def turn_view(turn: Mapping[str, Any]) -> Object:
-    return public(dict(turn))
-
-
 def _turn_as(turn: Mapping[str, Any], status: str) -> Object:
-    shown = turn_view(turn)
+    shown = public(turn)
     shown.update(status=status, completed_at=None, error=None, usage=None)
     if status == "queued":
         shown["started_at"] = None
     return shown
-
-
-def subagent_view(subagent: Mapping[str, Any]) -> Object:
-    return public(dict(subagent))
-
-
-def item_view(item: Mapping[str, Any]) -> Object:
-    return public(dict(item))
 
 
 # ------------------------------------------------------------------------------------------------- items
@@ -121,7 +109,7 @@ def _output_item_events(item: Object, index: int, base: Object, model: str) -> I
 
 def _subagent_events(tenant: str, session_id: str, subagent: Object, base: Object, model: str) -> Iterator[Object]:
     """A subagent's opening and its own turn (the turn's events carry its `subagent_id`)."""
-    opened = {**subagent_view(subagent), "status": "active", "closed_at": None}
+    opened = {**public(subagent), "status": "active", "closed_at": None}
     yield {**base, "type": "agent.session.subagent.created", "subagent": opened}
     yield {**base, "type": "agent.session.subagent.active", "subagent": opened}
     turn = (
@@ -139,8 +127,8 @@ def _subagent_events(tenant: str, session_id: str, subagent: Object, base: Objec
     yield {**at, "type": "agent.session.turn.in_progress", "turn": _turn_as(turn, "in_progress")}
     items = _items(tenant, session_id, lambda obj: obj["turn_id"] == turn["id"])
     for index, item in enumerate(items):
-        yield from _output_item_events(item_view(item), index, at, model)
-    yield {**at, "type": "agent.session.turn.completed", "turn": turn_view(turn), "usage": turn["usage"]}
+        yield from _output_item_events(public(item), index, at, model)
+    yield {**at, "type": "agent.session.turn.completed", "turn": public(turn), "usage": turn["usage"]}
 
 
 def _items(tenant: str, session_id: str, where: Any) -> list[Object]:
@@ -171,7 +159,7 @@ def turn_events(tenant: str, session: Mapping[str, Any], turn: Mapping[str, Any]
     }
     index, answering = 0, False
     for item in _items(tenant, session_id, lambda obj: obj["turn_id"] == turn["id"] and not obj["_subagent_id"]):
-        shown = item_view(item)
+        shown = public(item)
         # Function results answer a stop the turn made: the session required action there, and runs again after
         # them (kept in the history, so that a turn's events only ever grow: a live stream sends what is new).
         if shown["type"] == "function_call_output" and not answering:
@@ -187,7 +175,7 @@ def turn_events(tenant: str, session: Mapping[str, Any], turn: Mapping[str, Any]
         if shown["type"] == "create_subagent_call" and shown["agent_id"] in subagents:
             events.extend(_subagent_events(tenant, session_id, subagents[shown["agent_id"]], base, model))
         if shown["type"] == "close_subagent_call" and shown["recipient_agent_id"] in subagents:
-            closed = subagent_view(subagents[shown["recipient_agent_id"]])
+            closed = public(subagents[shown["recipient_agent_id"]])
             events.append({**base, "type": "agent.session.subagent.closed", "subagent": closed})
     if answering and turn["status"] != "waiting":
         events.append(_session_event(session, "in_progress"))
@@ -219,7 +207,7 @@ def _ending(session: Mapping[str, Any], turn: Mapping[str, Any], base: Object) -
                 "error": {"code": error["code"], "message": error["message"], "param": None, "type": "server_error"},
             }
         )
-    ended.append({**base, "type": f"agent.session.turn.{status}", "turn": turn_view(turn), "usage": turn["usage"]})
+    ended.append({**base, "type": f"agent.session.turn.{status}", "turn": public(turn), "usage": turn["usage"]})
     after = {
         "idle": "agent.session.idle",
         "failed": "agent.session.failed",
