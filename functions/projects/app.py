@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
-from openai_mock.fields import Flag
+from openai_mock.fields import Flag, Integer
 from openai_mock.pagination import ListParams
 from openai_mock.resources.organization import (
     caller_objects,
@@ -40,11 +40,13 @@ class ProjectCreateParams(_Body):
     name: str
     external_key_id: str | None = None
     residency: str | None = None
+    geography: str | None = None  # deprecated for `residency`: the region it stands for
 
 
 class ProjectUpdateParams(_Body):
     name: str | None = None
     external_key_id: str | None = None  # read with `exclude_unset`: null goes back to default encryption
+    geography: str | None = None  # may restate the project's, never change it
 
 
 class ProjectUserCreateParams(_Body):
@@ -57,9 +59,17 @@ class ProjectUserUpdateParams(_Body):
     role: Role
 
 
+class KeySpendLimit(_Body):
+    threshold_amount: int
+    currency: str
+    interval: str
+
+
 class ServiceAccountCreateParams(_Body):
     name: str
     create_service_account_only: Flag | None = None
+    expires_in_seconds: Integer | None = None  # of its first API key, as `spend_limit`
+    spend_limit: KeySpendLimit | None = None
 
 
 class ProjectGroupCreateParams(_Body):
@@ -96,12 +106,6 @@ class ServiceTierSettingsParams(_Body):
 class ServiceAccountUpdateParams(_Body):
     name: str | None = None
     role: Literal["member", "owner"] | None = None
-
-
-class KeySpendLimit(_Body):
-    threshold_amount: int
-    currency: str
-    interval: str
 
 
 class ServiceAccountKeyParams(_Body):
@@ -141,7 +145,9 @@ async def list_projects(
 async def create_project(request: Request, principal: AdminPrincipal) -> JSONObject:
     body = await json_body(request, ProjectCreateParams)
     org = organization(principal)
-    return JSONObject(projects.create_project(org, principal, body.name, body.external_key_id, body.residency))
+    return JSONObject(
+        projects.create_project(org, principal, body.name, body.external_key_id, body.residency, body.geography)
+    )
 
 
 @router.get("/{project_id}", operation_id="retrieve-project")
@@ -206,7 +212,12 @@ async def create_project_service_account(project_id: str, request: Request, prin
     body = await json_body(request, ServiceAccountCreateParams)
     org = organization(principal)
     account_only = bool(body.create_service_account_only)
-    return JSONObject(projects.create_service_account(org, principal, project_id, body.name, account_only))
+    limit = None if body.spend_limit is None else body.spend_limit.model_dump()
+    return JSONObject(
+        projects.create_service_account(
+            org, principal, project_id, body.name, account_only, body.expires_in_seconds, limit
+        )
+    )
 
 
 @router.get("/{project_id}/service_accounts/{service_account_id}", operation_id="retrieve-project-service-account")
@@ -254,8 +265,14 @@ async def delete_project_service_account(
 
 
 @router.get("/{project_id}/api_keys", operation_id="list-project-api-keys")
-async def list_project_api_keys(project_id: str, principal: AdminPrincipal, params: AdminPagination) -> JSONObject:
-    return JSONObject(projects.list_project_keys(organization(principal), project_id, params))
+async def list_project_api_keys(
+    project_id: str,
+    principal: AdminPrincipal,
+    params: AdminPagination,
+    owner_project_access: Annotated[str | None, Query()] = None,
+) -> JSONObject:
+    org = organization(principal)
+    return JSONObject(projects.list_project_keys(org, project_id, params, owner_project_access))
 
 
 @router.get("/{project_id}/api_keys/{api_key_id}", operation_id="retrieve-project-api-key")

@@ -391,11 +391,29 @@ class TranscriptionSessionCreateRequest(RequestModel):
     turn_detection: Annotated[dict[str, Any], _shaped(_TurnDetection)] | None = None
     include: list[str] | None = None
     client_secret: Annotated[dict[str, Any], _shaped(_ClientSecret)] | None = None
+    modalities: list[Text] | None = None
+
+
+def _transcription_modalities(modalities: list[str] | None) -> list[str]:
+    """What the session says it may answer with (default text only). A transcription session never answers:
+    its output is the transcripts, text, whichever combination it states."""
+    if modalities is None:
+        return ["text"]
+    for index, modality in enumerate(modalities):
+        check_enum(modality, ("text", "audio"), f"modalities[{index}]")
+    if sorted(modalities) not in _MODALITIES:
+        raise invalid_request(
+            f"Invalid modalities: {modalities}. Supported combinations are: ['text'] and ['audio', 'text'].",
+            "modalities",
+            "invalid_value",
+        )
+    return list(modalities)
 
 
 def create_transcription_session(body: TranscriptionSessionCreateRequest, principal: Principal) -> dict[str, Any]:
     fmt = body.input_audio_format or "pcm16"
     check_enum(fmt, AUDIO_FORMATS, "input_audio_format")
+    modalities = _transcription_modalities(body.modalities)
     transcription = body.input_audio_transcription or {"model": "gpt-4o-transcribe"}
     check_enum(transcription.get("model"), TRANSCRIPTION_MODELS, "input_audio_transcription.model")
     for item in body.include or []:
@@ -428,7 +446,7 @@ def create_transcription_session(body: TranscriptionSessionCreateRequest, princi
         "client_secret": {"value": value, "expires_at": expires_at},
         "input_audio_format": fmt,
         "input_audio_transcription": transcription,
-        "modalities": ["text"],
+        "modalities": modalities,
     }
     if detection is not None:
         answer["turn_detection"] = detection

@@ -3,7 +3,8 @@ and per-model rate limits. An archived project can still be read but refuses eve
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_range
@@ -17,6 +18,8 @@ from openai_mock.resources.organization.core import (
     all_items,
     get_project,
     get_user,
+    group_users,
+    project_groups,
     project_keys,
     project_user,
     project_users,
@@ -59,6 +62,53 @@ RESIDENCIES = (
     "AE_STORAGE",
     "AE_STORAGE_PROCESSING",
 )
+# The data-residency regions a project could be created in before `residency` existed (the deprecated
+# `geography`), and the residency each one stands for: storage and processing where the spec's residencies
+# (RESIDENCIES) have both for the region, storage otherwise.
+GEOGRAPHY_RESIDENCIES = {
+    "US": "US_STORAGE_PROCESSING",
+    "EU": "EU_STORAGE_PROCESSING",
+    "JP": "JP_STORAGE",
+    "IN": "IN_STORAGE",
+    "KR": "KR_STORAGE",
+    "CA": "CA_STORAGE",
+    "AU": "AU_STORAGE",
+    "SG": "SG_STORAGE",
+    "GB": "GB_STORAGE",
+    "AE": "AE_STORAGE",
+}
+
+
+def _geography_of(project: dict[str, Any]) -> str | None:
+    """The region a project's data resides in (`EU` for `EU_STORAGE_PROCESSING`); None for a global project."""
+    residency = project.get("residency")
+    return None if residency in (None, "GLOBAL") else str(residency).split("_", 1)[0]
+
+
+def _residency(geography: str | None, residency: str | None) -> str | None:
+    """The residency a new project asks for: `residency`, or the one its deprecated `geography` stands for."""
+    if geography is not None and residency is not None:
+        raise invalid_request("Provide either 'geography' or 'residency', not both.", "geography", "invalid_value")
+    if geography is not None:
+        check_enum(geography, tuple(GEOGRAPHY_RESIDENCIES), "geography")
+        return GEOGRAPHY_RESIDENCIES[geography]
+    if residency is not None:
+        check_enum(residency, RESIDENCIES, "residency")
+    return residency
+
+
+def _check_geography_kept(project: dict[str, Any], geography: str) -> None:
+    """Data residency is chosen when a project is created: an update may restate its geography, never change it."""
+    check_enum(geography, tuple(GEOGRAPHY_RESIDENCIES), "geography")
+    current = _geography_of(project)
+    if geography != current:
+        where = f"in geography '{current}'" if current else "without data residency"
+        raise invalid_request(
+            f"Invalid 'geography': project {project['id']} was created {where}, and a project's geography cannot "
+            "be changed after it is created.",
+            "geography",
+            "invalid_value",
+        )
 
 
 def _check_external_key(org: Organization, key_id: str) -> str:
@@ -80,12 +130,13 @@ def create_project(
     name: str,
     external_key_id: str | None = None,
     residency: str | None = None,
+    geography: str | None = None,
 ) -> dict[str, Any]:
     """A new active project. With `external_key_id` its data is encrypted with that external key of the
-    organization; with `residency`, stored (and processed) in that region. Each is shown once given."""
+    organization; with `residency` (or the `geography` it stands for), stored (and processed) in that region.
+    Each is shown once given."""
     _check_name(name)
-    if residency is not None:
-        check_enum(residency, RESIDENCIES, "residency")
+    residency = _residency(geography, residency)
     if external_key_id is not None:
         _check_external_key(org, external_key_id)
     project: dict[str, Any] = {
@@ -105,6 +156,8 @@ def create_project(
     data = {"name": name, "title": name} | {
         field: project[field] for field in ("external_key_id", "residency") if field in project
     }
+    if geography is not None:
+        data["geography"] = geography
     audit_logs.record(org, principal, "project.created", {"id": project["id"], "data": data}, project)
     return stored
 
@@ -123,14 +176,17 @@ def list_projects(org: Organization, params: ListParams, include_archived: bool)
 
 def modify_project(org: Organization, principal: Principal, project_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     """A project's new `name` (null or absent: kept) or `external_key_id` (null: back to the organization's
-    default encryption; absent: kept)."""
-    writable_project(org, project_id)
+    default encryption; absent: kept). Its `geography` can only be restated (400 for another one)."""
+    project = writable_project(org, project_id)
     changes = {field: value for field, value in changes.items() if value is not None or field == "external_key_id"}
     if "name" in changes:
         _check_name(changes["name"])
     if changes.get("external_key_id") is not None:
         _check_external_key(org, changes["external_key_id"])
-    updated = get_store().update(org.tenant, PROJECTS, project_id, lambda project: {**project, **changes})
+    if "geography" in changes:
+        _check_geography_kept(project, changes["geography"])
+    applied = {field: value for field, value in changes.items() if field != "geography"}
+    updated = get_store().update(org.tenant, PROJECTS, project_id, lambda current: {**current, **applied})
     if updated is None:
         raise not_found("Project", project_id)
     requested = {"title" if field == "name" else field: value for field, value in changes.items()}
@@ -247,17 +303,42 @@ def _get_service_account(org: Organization, project_id: str, account_id: str) ->
     return account
 
 
+def _check_initial_key(
+    account_only: bool, expires_in_seconds: int | None, spend_limit: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The settings of a new service account's key: none to make without one; the spend limit to keep."""
+    for param, value in (("expires_in_seconds", expires_in_seconds), ("spend_limit", spend_limit)):
+        if account_only and value is not None:
+            raise invalid_request(
+                f"'{param}' cannot be used with 'create_service_account_only': the service account is created "
+                "without an API key.",
+                param,
+                "invalid_value",
+            )
+    check_range(expires_in_seconds, "expires_in_seconds", minimum=1)
+    return None if spend_limit is None else spend.check_key_limit(spend_limit)
+
+
 def create_service_account(
-    org: Organization, principal: Principal, project_id: str, name: str, account_only: bool = False
+    org: Organization,
+    principal: Principal,
+    project_id: str,
+    name: str,
+    account_only: bool = False,
+    expires_in_seconds: int | None = None,
+    spend_limit: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A service account comes with one project API key, whose secret is answered only here; with
-    `create_service_account_only` (`account_only`) it comes without (`api_key: null`: make one later)."""
+    """A service account comes with one project API key, whose secret is answered only here (expiring after
+    `expires_in_seconds`, held to `spend_limit` each month when given); with `create_service_account_only`
+    (`account_only`) it comes without (`api_key: null`: make one later)."""
     project = writable_project(org, project_id)
+    _check_name(name)
+    limit = _check_initial_key(account_only, expires_in_seconds, spend_limit)
     now = clock.now_seconds()
     account: dict[str, Any] = {
         "object": "organization.project.service_account",
         "id": ids.new_id("organization.project.service_account"),
-        "name": _check_name(name),
+        "name": name,
         "role": "member",
         "created_at": now,
     }
@@ -267,7 +348,8 @@ def create_service_account(
     )
     if account_only:
         return {**account, "api_key": None}
-    return {**account, "api_key": _new_account_key(org, principal, project, account, "Secret Key", ["/v1/*"])}
+    key = _new_account_key(org, principal, project, account, "Secret Key", ["/v1/*"], expires_in_seconds, limit)
+    return {**account, "api_key": key}
 
 
 def _new_account_key(
@@ -296,7 +378,6 @@ def _new_account_key(
         "last_used_at": None,
         "id": key_id,
         "owner": {"type": "service_account", "service_account": owner},
-        "owner_project_access": "active",
         "expires_at": expires_at,
         "_digest": admin_api_keys.register(
             secret,
@@ -320,6 +401,8 @@ def _new_account_key(
         "name": name,
         "created_at": now,
         "id": key_id,
+        "expires_at": expires_at,
+        "spend_limit": None if spend_limit is None else spend.key_limits(org).get(key_id),
     }
 
 
@@ -399,18 +482,71 @@ def delete_service_account(org: Organization, principal: Principal, project_id: 
     return {"object": "organization.project.service_account.deleted", "id": account_id, "deleted": True}
 
 
-def _key_view(key: dict[str, Any], limits: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A project API key as the API shows it (`last_used_at`, `owner_project_access`, `expires_at` on older
-    records too), with its hard spend limit (`limits`: `spend.key_limits`)."""
-    view = {"last_used_at": None, "owner_project_access": "active", "expires_at": None, **public(key)}
+class _ProjectAccess(NamedTuple):
+    """Who can use a project: its members in their own right (users, service accounts) and, besides them, the
+    users of the groups added to it. The same people the project's policy lets its keys act for (access.py)."""
+
+    members: frozenset[str]
+    through_groups: frozenset[str]
+
+    @classmethod
+    def of(cls, org: Organization, project_id: str) -> _ProjectAccess:
+        users = all_items(org.tenant, project_users(project_id)) + all_items(org.tenant, service_accounts(project_id))
+        grouped = (
+            member["id"]
+            for group in all_items(org.tenant, project_groups(project_id))
+            for member in all_items(org.tenant, group_users(group["id"]))
+        )
+        return cls(frozenset(user["id"] for user in users), frozenset(grouped))
+
+    def of_key(self, key: dict[str, Any]) -> str:
+        """`active` when the key's owner can use the project (its key works), `inactive` once they cannot."""
+        owner = _key_owner(key)
+        return "active" if owner in self.members or owner in self.through_groups else "inactive"
+
+
+def _key_owner(key: dict[str, Any]) -> str | None:
+    owner = key["owner"]
+    return (owner.get(owner.get("type")) or {}).get("id")
+
+
+# `owner_project_access` of a key list → which keys it shows; not given: the keys of the project's own members
+# (users and service accounts), not those whose owner reaches the project only through a group.
+_KEY_FILTERS: dict[str | None, Callable[[_ProjectAccess, dict[str, Any]], bool]] = {
+    None: lambda who, key: _key_owner(key) in who.members,
+    "active": lambda who, key: who.of_key(key) == "active",
+    "inactive": lambda who, key: who.of_key(key) == "inactive",
+    "any": lambda _who, _key: True,
+}
+
+
+def _key_view(key: dict[str, Any], limits: dict[str, dict[str, Any]], who: _ProjectAccess) -> dict[str, Any]:
+    """A project API key as the API shows it (`last_used_at`, `expires_at` on older records too), whether its
+    owner can use the project now (`owner_project_access`), its hard spend limit (`limits`: `spend.key_limits`)."""
+    view = {"last_used_at": None, "expires_at": None, **public(key), "owner_project_access": who.of_key(key)}
     return {**view, "spend_limit": limits.get(key["id"])}
 
 
-def list_project_keys(org: Organization, project_id: str, params: ListParams) -> dict[str, Any]:
+def list_project_keys(
+    org: Organization, project_id: str, params: ListParams, owner_project_access: str | None = None
+) -> dict[str, Any]:
+    """A project's API keys; `owner_project_access` keeps those whose owner can (`active`) or cannot
+    (`inactive`) use the project now, or all (`any`)."""
     get_project(org, project_id)
-    page = get_store().list(org.tenant, project_keys(project_id), limit=params.limit, order="asc", after=params.after)
+    if owner_project_access is not None:
+        check_enum(owner_project_access, ("active", "inactive", "any"), "owner_project_access")
+    who = _ProjectAccess.of(org, project_id)
+    shown = _KEY_FILTERS[owner_project_access]
+    page = get_store().list(
+        org.tenant,
+        project_keys(project_id),
+        limit=params.limit,
+        order="asc",
+        after=params.after,
+        where=lambda key: shown(who, key),
+    )
     limits = spend.key_limits(org)
-    return list_object(page, view=lambda key: _key_view(key, limits))
+    return list_object(page, view=lambda key: _key_view(key, limits, who))
 
 
 def _get_project_key(org: Organization, project_id: str, key_id: str) -> dict[str, Any]:
@@ -422,7 +558,8 @@ def _get_project_key(org: Organization, project_id: str, key_id: str) -> dict[st
 
 def retrieve_project_key(org: Organization, project_id: str, key_id: str) -> dict[str, Any]:
     get_project(org, project_id)
-    return _key_view(_get_project_key(org, project_id, key_id), spend.key_limits(org))
+    key = _get_project_key(org, project_id, key_id)
+    return _key_view(key, spend.key_limits(org), _ProjectAccess.of(org, project_id))
 
 
 def _restriction(scopes: list[str]) -> list[str]:
@@ -476,7 +613,7 @@ def update_project_key(
     if "spend_limit" in changes:
         spend.set_key_limit(org, key_id, changes["spend_limit"])
     audit_logs.record(org, principal, "api_key.updated", {"id": key_id, "changes_requested": changes}, project)
-    return _key_view(key, spend.key_limits(org))
+    return _key_view(key, spend.key_limits(org), _ProjectAccess.of(org, project_id))
 
 
 def delete_project_key(org: Organization, principal: Principal, project_id: str, key_id: str) -> dict[str, Any]:
@@ -544,6 +681,7 @@ def create_user_project_key(
     its secret (`value`) once."""
     project = writable_project(org, project_id)
     member = _get_project_user(org, project_id, user_id)
+    owner = {**member, "created_at": get_user(org, user_id)["added_at"]}  # a key's owner shows when they joined
     secret = seal_project_key(admin_api_keys.new_secret(USER_PROJECT_KEY_PREFIX))
     key_id = ids.new_id("organization.project.api_key")
     key = {
@@ -552,7 +690,7 @@ def create_user_project_key(
         "name": name,
         "created_at": clock.now_seconds(),
         "id": key_id,
-        "owner": {"type": "user", "user": member},
+        "owner": {"type": "user", "user": owner},
         "_digest": admin_api_keys.register(
             secret, org, key_id, is_admin=False, project_id=project_id, owner_id=user_id
         ),
