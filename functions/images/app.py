@@ -1,4 +1,5 @@
-"""Images: generate from a prompt, edit with a mask, make variations. Real PNGs (openai_mock.resources.images)."""
+"""Images: generate from a prompt, edit with a mask or a markup, make variations. Real PNGs, JPEGs, WebPs, GIFs and
+SVGs (openai_mock.resources.images)."""
 
 from typing import Annotated
 
@@ -16,9 +17,10 @@ from openai_mock.web.request_body import json_body
 router = APIRouter(prefix="/v1/images")
 
 
-class ImageEditForm(images.ImageEditOptions):
+class ImageEditForm(images.ImageEditFormFields):
     image: UploadFile
     mask: UploadFile | None = None
+    markup: UploadFile | None = None
 
 
 class ImageVariationForm(images.ImageVariationOptions):
@@ -46,9 +48,9 @@ async def create_image(request: Request) -> Response:
 @router.post("/edits", operation_id="createImageEdit", response_model=None)
 async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Request) -> Response:
     mask = await form.mask.read() if form.mask is not None else None
-    options = images.ImageEditOptions.model_validate(form.model_dump(exclude={"image", "mask"}))
-    options = safety.honour_deactivations(request, options)
-    answer = images.create_image_edit(options, await form.image.read(), mask, request_seed(request.headers))
+    markup = await form.markup.read() if form.markup is not None else None
+    options = safety.honour_deactivations(request, form.edit_options())
+    answer = images.create_image_edit(options, await form.image.read(), mask, request_seed(request.headers), markup)
     answer = images.with_fixture(tenant_of(request), "images.edits", options, options.prompt, answer)
     record_usage(
         request,

@@ -101,8 +101,6 @@ def _routes() -> dict[tuple[str, str], Any]:
 # Operations whose SDK parameters the mock does not take yet: each fails here as a strict xfail (so it turns red the
 # day it is fixed and left listed). The list only shrinks.
 _NOT_TAKEN_YET = {
-    "client.images.edit",
-    "client.images.generate",
 }
 
 

@@ -96,6 +96,27 @@ class Scene(NamedTuple):
                         row[x0 * 3 : x1 * 3] = bytes(shape.colour) * (x1 - x0)
             yield bytes(row)
 
+    def palette(self, sky_levels: int) -> list[RGB]:
+        """The colours of `indexed_rows`: the shapes' first, then the sky's gradient in `sky_levels` steps."""
+        steps = max(1, sky_levels - 1)
+        return [shape.colour for shape in self.shapes] + [
+            self._background(level / steps) for level in range(sky_levels)
+        ]
+
+    def indexed_rows(self, width: int, height: int, sky_levels: int) -> Iterable[bytes]:
+        """`rows` as indices into `palette(sky_levels)`, one byte a pixel (what a GIF frame holds)."""
+        first_sky, steps = len(self.shapes), max(1, sky_levels - 1)
+        for y in range(height):
+            level = round(y / max(1, height - 1) * steps)
+            row = bytearray(bytes((first_sky + level,)) * width)
+            for index, shape in enumerate(self.shapes):
+                span = self._span(shape, width, height, y)
+                if span:
+                    x0, x1 = max(0, span[0]), min(width, span[1])
+                    if x1 > x0:
+                        row[x0:x1] = bytes((index,)) * (x1 - x0)
+            yield bytes(row)
+
     def colour_at(self, u: float, v: float) -> RGB:
         """The colour at a point given as fractions of the width and height (for mosaics)."""
         colour = self._background(v)

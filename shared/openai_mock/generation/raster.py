@@ -1,7 +1,8 @@
-"""Image bytes in the format a GPT image model was asked for: PNG as drawn, or JPEG / WebP re-encoded with Pillow.
+"""Image bytes in the format a GPT image model was asked for: PNG as drawn, or JPEG / WebP re-encoded with Pillow;
+and the composite of an edit guided by a markup (`paint_marked`).
 
-Pillow is imported only here and only when a JPEG or WebP is asked for, so the other image answers (and every
-other function's cold start) do not pay for it."""
+Pillow is imported only here (and in `gif.py`) and only when a JPEG, a WebP or a composite is asked for, so the
+other image answers (and every other function's cold start) do not pay for it."""
 
 from __future__ import annotations
 
@@ -25,4 +26,19 @@ def encode(png: bytes, output_format: str, compression: int | None = None) -> by
             picture.convert("RGB").save(out, format="JPEG", quality=max(quality, 1))
         else:  # webp keeps an alpha channel (a transparent background)
             picture.save(out, format="WEBP", quality=quality, lossless=quality == DEFAULT_COMPRESSION)
+        return out.getvalue()
+
+
+def paint_marked(image: bytes, markup: bytes, scene: bytes) -> bytes:
+    """An edit guided by a markup: the `scene` (a PNG) where the markup is drawn (alpha above 0), the uploaded
+    `image` (scaled to the scene's size) everywhere else, as a PNG. The markup has the image's dimensions."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(scene)) as drawn, Image.open(io.BytesIO(image)) as kept:
+        with Image.open(io.BytesIO(markup)) as marks:
+            strokes = marks.convert("RGBA").getchannel("A").point(lambda alpha: 255 if alpha else 0)
+            mask = strokes.resize(drawn.size, Image.Resampling.NEAREST)
+        edited = Image.composite(drawn.convert("RGB"), kept.convert("RGB").resize(drawn.size), mask)
+        out = io.BytesIO()
+        edited.save(out, format="PNG")
         return out.getvalue()

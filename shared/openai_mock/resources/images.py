@@ -2,7 +2,9 @@
 
 Generations render the prompt's scene (`openai_mock.generation.images`). Edits and variations decode the
 uploaded PNG (`openai_mock.generation.png`) and return a mosaic of its colours: variations jitter them,
-edits paint the prompt's scene where the mask is clear.
+edits paint the prompt's scene where the mask is clear. GPT image models also answer animated GIFs
+(`generation/gif.py`) and SVG documents (`generation/svg.py`) of the same scene, and GPT Image 2.5 edits take a
+markup that says where the scene goes.
 
 Every PNG carries the mock's signed provenance manifest (`generation/provenance.py`), which
 `POST /v1/content_provenance_checks` recognises.
@@ -14,24 +16,27 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import random
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_length, check_range
 from openai_mock.control.api import answer_of
-from openai_mock.errors import invalid_request
+from openai_mock.errors import from_validation_errors, invalid_request
 from openai_mock.fields import Integer, RequestModel
-from openai_mock.generation import raster
-from openai_mock.generation.images import MOSAIC_CELLS, jitter, render_mosaic, sample_cells, scene_for
+from openai_mock.generation import gif, raster
+from openai_mock.generation.images import MOSAIC_CELLS, Scene, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
 from openai_mock.generation.provenance import sign_png
 from openai_mock.generation.streaming import sse_event
+from openai_mock.generation.svg import svg_document
 from openai_mock.generation.tokens import count_tokens
-from openai_mock.resources.models import model_not_found, model_spec
+from openai_mock.resources.models import check_reasoning_effort, model_not_found, model_spec
 from openai_mock.rng import seeded_rng
 from openai_mock.settings import get_settings
 
@@ -43,21 +48,61 @@ GENERATION_SIZES = {
     "dall-e-3": ("1024x1024", "1792x1024", "1024x1792"),
 }
 PROMPT_LIMITS = {"dall-e-2": 1000, "dall-e-3": 4000}
-# The GPT image models (gpt-image-1, -1-mini, -1.5, -2, chatgpt-image-latest): their sizes, qualities, and the
-# image tokens an answer costs by quality and size (square, or the 1536-pixel portrait and landscape).
+# The GPT image models (gpt-image-1, -1-mini, -1.5, -2, -2.5-*, -2.6-*, chatgpt-image-latest): their sizes, qualities,
+# and the image tokens a 1024x1024 picture costs by quality (other sizes cost in proportion to their pixels, so the
+# 1536-pixel portrait and landscape cost 1.5 times as much). xhigh and max are guesses: twice and four times high.
 GPT_IMAGE_SIZES = ("1024x1024", "1536x1024", "1024x1536", "auto")
 GPT_IMAGE_QUALITIES = ("low", "medium", "high", "auto")
-GPT_IMAGE_OUTPUT_TOKENS = {"low": (272, 408), "medium": (1056, 1584), "high": (4160, 6240)}
+GPT_IMAGE_2_5_QUALITIES = ("low", "medium", "high", "xhigh", "max", "auto")
+SQUARE_IMAGE_TOKENS = {"low": 272, "medium": 1056, "high": 4160, "xhigh": 8320, "max": 16640}
 GPT_IMAGE_PROMPT_LIMIT = 32_000
+OUTPUT_FORMATS = ("png", "jpeg", "webp", "gif", "svg")
+_SNAPSHOT = r"(-\d{4}-\d{2}-\d{2})?"
+# GPT Image 2.5 (sunburst, flare and their snapshots): xhigh and max quality, markups.
+_GPT_IMAGE_2_5 = re.compile(rf"gpt-image-2\.5-(sunburst|flare){_SNAPSHOT}")
+# Any WIDTHxHEIGHT: gpt-image-2 and GPT Image 2.5. Edges multiples of 16, aspect within 3:1, at most 3840 pixels a
+# side and 3840x2160 in all; the least pixels (655,360) is a guess for the SDK's "pixel limits".
+_FREE_SIZES = re.compile(rf"gpt-image-2(\.5-(sunburst|flare))?{_SNAPSHOT}")
+FREE_SIZE_PIXELS = (655_360, 3840 * 2160)
+FREE_SIZE_MAX_EDGE = 3840
+# `complexity`, the planning effort: how many hills and towers the scene gets (medium, the default, as before).
+COMPLEXITY_DETAIL = {"low": 2, "medium": 3, "high": 5}
+GIF_FRAMES = (2, 16)
+DEFAULT_GIF_FRAMES = 9
+DEFAULT_FRAME_DURATION_MS = 200
+GIF_MAX_EDGE = 1024  # a guess for the SDK's "GIF size limits": sizes up to 1024 pixels a side
+# SVG output: the author when the request names none (a guess), the model kinds that can author, and the hidden
+# reasoning tokens its effort spends per element of the scene (a guess).
+DEFAULT_SVG_AUTHOR = "gpt-5.5"
+_SVG_AUTHOR_KINDS = ("chat", "reasoning", "responses-only")
+SVG_REASONING_TOKENS = {"none": 0, "minimal": 8, "low": 32, "medium": 96, "high": 256, "xhigh": 512, "max": 1024}
 _GPT_IMAGE_ONLY = (
-    "background", "output_format", "output_compression", "moderation", "partial_images", "input_fidelity"
+    "background", "output_format", "output_compression", "moderation", "partial_images", "input_fidelity",
+    "complexity", "frame_count", "frame_duration_ms", "svg",
 )  # fmt: skip
-# What does not change the picture (the seed's material leaves them out, so a stream draws the JSON answer's image).
-_NOT_SEEDING = {"user", "stream", "partial_images", "input_fidelity", "safety_identifier"}
+# What does not change the layout (the seed's material leaves them out, so a stream draws the JSON answer's image, a
+# GIF's frames and an SVG's author the scene of the same request's PNG, and more `complexity` adds to one layout).
+_NOT_SEEDING = {"user", "stream", "partial_images", "input_fidelity", "safety_identifier", "frame_count",
+                "frame_duration_ms", "svg", "complexity"}  # fmt: skip
 # A streamed image's partial images, in order: blocks per side of each sketch before the finished picture.
 PARTIAL_IMAGE_CELLS = (4, 8, 16)
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 _UPLOAD_MODES = ("RGBA", "LA", "L")
+
+
+class SvgReasoning(RequestModel):
+    model_config = ConfigDict(extra="forbid")
+
+    effort: str | None = None
+
+
+class SvgOptions(RequestModel):
+    """`svg`: the text model that authors an SVG answer, and how hard it reasons."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    reasoning: SvgReasoning | None = None
 
 
 class _Options(RequestModel):
@@ -82,6 +127,10 @@ class CreateImageRequest(_Options):
     stream: bool | None = None
     partial_images: Integer | None = None
     safety_identifier: str | None = None
+    complexity: str | None = None
+    frame_count: Integer | None = None
+    frame_duration_ms: Integer | None = None
+    svg: SvgOptions | None = None
 
 
 class ImageEditOptions(_Options):
@@ -94,6 +143,39 @@ class ImageEditOptions(_Options):
     partial_images: int | None = None
     input_fidelity: str | None = None
     safety_identifier: str | None = None
+    complexity: str | None = None
+    frame_count: int | None = None
+    frame_duration_ms: int | None = None
+    svg: SvgOptions | None = None
+
+
+class ImageEditFormFields(ImageEditOptions):
+    """An edit's form fields: a form spells `svg` as `svg[model]` and `svg[reasoning][effort]`."""
+
+    svg_model: str | None = Field(None, alias="svg[model]")
+    svg_reasoning_effort: str | None = Field(None, alias="svg[reasoning][effort]")
+
+    def edit_options(self) -> ImageEditOptions:
+        fields = self.model_dump(include=set(ImageEditOptions.model_fields))
+        svg: dict[str, Any] = {}
+        if self.svg_model is not None:
+            svg["model"] = self.svg_model
+        if self.svg_reasoning_effort is not None:
+            svg["reasoning"] = {"effort": self.svg_reasoning_effort}
+        if svg:
+            fields["svg"] = svg
+        try:
+            return ImageEditOptions.model_validate(fields)
+        except ValidationError as error:  # `svg[reasoning][effort]` without `svg[model]`
+            raise from_validation_errors(error.errors()) from None
+
+
+class EditUploads(NamedTuple):
+    """What an edit uploads besides its options: the image, and the mask or the markup that guides the edit."""
+
+    image: bytes
+    mask: bytes | None = None
+    markup: bytes | None = None
 
 
 class ImageVariationOptions(_Options):
@@ -115,8 +197,24 @@ def _image_model(requested: str | None, allowed: Sequence[str], gpt_image: bool 
     return model
 
 
+class _Look(NamedTuple):
+    """What a GPT image model makes of a request's settings."""
+
+    width: int
+    height: int
+    quality: str
+    background: str
+    output_format: str
+    frames: int  # 1 but for a GIF
+    frame_delay_ms: int  # 0 but for a GIF
+
+
 def _gpt_image_answer(
-    options: CreateImageRequest | ImageEditOptions, model: str, prompt: str, seed: int | str | None
+    options: CreateImageRequest | ImageEditOptions,
+    model: str,
+    prompt: str,
+    seed: int | str | None,
+    uploads: EditUploads | None = None,
 ) -> dict[str, Any]:
     """What a GPT image model answers: base64 images only, the settings it served, and its token usage."""
     check_length(prompt, "prompt", GPT_IMAGE_PROMPT_LIMIT, minimum=1)
@@ -124,64 +222,246 @@ def _gpt_image_answer(
         raise invalid_request("Unknown parameter: 'response_format'.", "response_format", "unknown_parameter")
     n = 1 if options.n is None else options.n
     check_range(n, "n", 1, 10)
-    size = options.size or "auto"
-    check_enum(size, GPT_IMAGE_SIZES, "size")
-    quality = options.quality or "auto"
-    check_enum(quality, GPT_IMAGE_QUALITIES, "quality")
-    background = options.background or "auto"
-    check_enum(background, ("transparent", "opaque", "auto"), "background")
-    output_format = options.output_format or "png"
-    check_enum(output_format, ("png", "jpeg", "webp"), "output_format")
-    if background == "transparent" and output_format == "jpeg":
-        raise invalid_request(
-            "Transparent background is not supported for the 'jpeg' output format. Use 'png' or 'webp'.",
-            "background",
-            "invalid_value",
-        )
-    if options.output_compression is not None:
-        check_range(options.output_compression, "output_compression", 0, 100)
-        if output_format == "png":
-            raise invalid_request(
-                "Compression less than 100 is not supported for PNG output format.",
-                "output_compression",
-                "invalid_value",
-            )
+    look = _gpt_image_look(options, model, uploads)
     if isinstance(options, CreateImageRequest) and options.moderation is not None:
         check_enum(options.moderation, ("low", "auto"), "moderation")
     if isinstance(options, ImageEditOptions) and options.input_fidelity is not None:
         check_enum(options.input_fidelity, ("high", "low"), "input_fidelity")
+    if options.complexity is not None:
+        check_enum(options.complexity, tuple(COMPLEXITY_DETAIL), "complexity")
+    author = _svg_author(options, look.output_format, n)
     partials = _partial_images(options, n)
-    served_size = "1024x1024" if size == "auto" else size
-    served_quality = "high" if quality == "auto" else quality
-    width, height = (int(part) for part in served_size.split("x"))
-    rng = seeded_rng(options.model_dump(exclude=_NOT_SEEDING), seed)
-    scenes = [scene_for(prompt, rng) for _ in range(n)]
+    rng = seeded_rng(_seed_material(options), seed)
+    detail = COMPLEXITY_DETAIL[options.complexity or "medium"]
+    scenes = [scene_for(prompt, rng, detail=detail) for _ in range(n)]
     compression = options.output_compression
+    width, height = look.width, look.height
 
     def encoded(png: bytes) -> str:
-        return base64.b64encode(raster.encode(png, output_format, compression)).decode()
+        return base64.b64encode(raster.encode(png, look.output_format, compression)).decode()
 
-    # Signed first: a PNG keeps the provenance manifest; JPEG and WebP re-encodings carry no PNG chunk.
-    data = [{"b64_json": encoded(_signed(scene.render(width, height), model))} for scene in scenes]
-    per_image = GPT_IMAGE_OUTPUT_TOKENS[served_quality][0 if width == height else 1]
+    def picture(scene: Scene) -> bytes:
+        if look.output_format == "gif":
+            return gif.animated_gif(scene, width, height, look.frames, look.frame_delay_ms)
+        png = scene.render(width, height)
+        if uploads is not None and uploads.markup is not None:
+            png = raster.paint_marked(uploads.image, uploads.markup, png)
+        # Signed first: a PNG keeps the provenance manifest; JPEG and WebP re-encodings carry no PNG chunk.
+        return raster.encode(_signed(png, model), look.output_format, compression)
+
     text_tokens = count_tokens(prompt, model)
-    answer = {
-        "created": clock.now_seconds(),
-        "data": data,
-        "background": "opaque" if background == "auto" else background,
-        "output_format": output_format,
-        "quality": served_quality,
-        "size": served_size,
-        "usage": {
+    per_image = _image_tokens(look.quality, width, height) * look.frames
+    answer: dict[str, Any] = {"created": clock.now_seconds()}
+    if author is None:
+        answer["data"] = [{"b64_json": base64.b64encode(picture(scene)).decode()} for scene in scenes]
+    else:  # the reference image is drawn (and costed) as a PNG; the author writes it as vectors
+        document, answer["svg_usage"] = _svg_answer(scenes[0], look, prompt, *author)
+        answer["data"] = [{"b64_json": base64.b64encode(document.encode()).decode()}]
+    answer.update(
+        background=look.background,
+        output_format=look.output_format,
+        quality=look.quality,
+        size=f"{width}x{height}",
+        usage={
             "input_tokens": text_tokens,
             "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": 0},
             "output_tokens": per_image * n,
             "total_tokens": text_tokens + per_image * n,
         },
-    }
+    )
     if options.stream:  # sketches of the one scene, coarse to fine (`stream_events`)
         answer[PARTIALS] = [encoded(scenes[0].sketch(width, height, cells)) for cells in PARTIAL_IMAGE_CELLS[:partials]]
     return answer
+
+
+def _gpt_image_look(options: CreateImageRequest | ImageEditOptions, model: str, uploads: EditUploads | None) -> _Look:
+    """The settings checked against the model and against each other, as the model serves them."""
+    output_format = options.output_format or "png"
+    check_enum(output_format, OUTPUT_FORMATS, "output_format")
+    width, height = _gpt_image_size(model, options.size, output_format)
+    quality = options.quality or "auto"
+    check_enum(quality, GPT_IMAGE_2_5_QUALITIES if _GPT_IMAGE_2_5.fullmatch(model) else GPT_IMAGE_QUALITIES, "quality")
+    background = options.background or "auto"
+    check_enum(background, ("transparent", "opaque", "auto"), "background")
+    if background == "transparent" and output_format not in ("png", "webp"):
+        raise invalid_request(
+            f"Transparent background is not supported for the '{output_format}' output format. Use 'png' or 'webp'.",
+            "background",
+            "invalid_value",
+        )
+    _check_compression(options.output_compression, output_format)
+    _check_still_only(options, output_format, uploads)
+    frames, delay = _gif_frames(options, output_format)
+    return _Look(
+        width,
+        height,
+        "high" if quality == "auto" else quality,
+        "opaque" if background == "auto" else background,
+        output_format,
+        frames,
+        delay,
+    )
+
+
+def _gpt_image_size(model: str, size: str | None, output_format: str) -> tuple[int, int]:
+    """Width and height: a standard size, `auto` (1024x1024), or any WIDTHxHEIGHT the model takes."""
+    requested = size or "auto"
+    if requested == "auto":
+        width = height = 1024
+    elif requested in GPT_IMAGE_SIZES or not _FREE_SIZES.fullmatch(model):
+        check_enum(requested, GPT_IMAGE_SIZES, "size")
+        width, height = (int(part) for part in requested.split("x"))
+    else:
+        width, height = _free_size(requested)
+    if output_format == "gif" and max(width, height) > GIF_MAX_EDGE:
+        raise invalid_request(
+            f"Invalid size '{requested}' for GIF output: width and height must be at most {GIF_MAX_EDGE} pixels.",
+            "size",
+            "invalid_value",
+        )
+    return width, height
+
+
+def _free_size(requested: str) -> tuple[int, int]:
+    shape = re.fullmatch(r"([1-9][0-9]{0,4})x([1-9][0-9]{0,4})", requested)
+    if shape is None:
+        problem = "expected 'auto' or WIDTHxHEIGHT, for example '1536x864'"
+    else:
+        width, height = int(shape[1]), int(shape[2])
+        pixels = width * height
+        if width % 16 or height % 16:
+            problem = "width and height must both be divisible by 16"
+        elif max(width, height) > 3 * min(width, height):
+            problem = "the aspect ratio must be between 1:3 and 3:1"
+        elif max(width, height) > FREE_SIZE_MAX_EDGE or pixels > FREE_SIZE_PIXELS[1]:
+            problem = f"the largest size is 3840x2160 (at most {FREE_SIZE_MAX_EDGE} pixels a side)"
+        elif pixels < FREE_SIZE_PIXELS[0]:
+            problem = f"the image must have at least {FREE_SIZE_PIXELS[0]:,} pixels"
+        else:
+            return width, height
+    raise invalid_request(f"Invalid size '{requested}': {problem}.", "size", "invalid_value")
+
+
+def _image_tokens(quality: str, width: int, height: int) -> int:
+    return math.ceil(SQUARE_IMAGE_TOKENS[quality] * width * height / (1024 * 1024))
+
+
+def _check_compression(compression: int | None, output_format: str) -> None:
+    if compression is None:
+        return
+    check_range(compression, "output_compression", 0, 100)
+    if output_format == "png":
+        raise invalid_request(
+            "Compression less than 100 is not supported for PNG output format.", "output_compression", "invalid_value"
+        )
+    if output_format in ("gif", "svg"):
+        raise invalid_request(
+            f"output_compression is not supported for the '{output_format}' output format.",
+            "output_compression",
+            "unsupported_value",
+        )
+
+
+def _check_still_only(
+    options: CreateImageRequest | ImageEditOptions, output_format: str, uploads: EditUploads | None
+) -> None:
+    """GIF and SVG answers are whole files: no stream, no partial images, no markup; a GIF takes no mask either."""
+    if output_format not in ("gif", "svg"):
+        return
+    if options.stream:
+        raise invalid_request(
+            f"Streaming is not supported for the '{output_format}' output format.", "stream", "unsupported_value"
+        )
+    if options.partial_images is not None:
+        raise invalid_request(
+            f"partial_images is not supported for the '{output_format}' output format.",
+            "partial_images",
+            "unsupported_value",
+        )
+    if uploads is not None and uploads.mask is not None and output_format == "gif":
+        raise invalid_request("A mask is not supported for the 'gif' output format.", "mask", "unsupported_value")
+    if uploads is not None and uploads.markup is not None:
+        raise invalid_request(
+            f"markup is not supported for the '{output_format}' output format.", "markup", "unsupported_value"
+        )
+
+
+def _gif_frames(options: CreateImageRequest | ImageEditOptions, output_format: str) -> tuple[int, int]:
+    """A GIF's frame count and per-frame delay (ms); (1, 0) for any other format, which takes neither."""
+    if output_format != "gif":
+        for name in ("frame_count", "frame_duration_ms"):
+            if getattr(options, name) is not None:
+                raise invalid_request(f"{name} is only supported with output_format=gif.", name, "unsupported_value")
+        return 1, 0
+    frames = DEFAULT_GIF_FRAMES if options.frame_count is None else options.frame_count
+    check_range(frames, "frame_count", *GIF_FRAMES)
+    duration = DEFAULT_FRAME_DURATION_MS if options.frame_duration_ms is None else options.frame_duration_ms
+    check_range(duration, "frame_duration_ms", 1)
+    return frames, gif.frame_delay_ms(duration)
+
+
+def _svg_author(options: CreateImageRequest | ImageEditOptions, output_format: str, n: int) -> tuple[str, str] | None:
+    """The model that writes an SVG answer and its reasoning effort; None for any other format (which takes no
+    `svg`)."""
+    svg = options.svg
+    if output_format != "svg":
+        if svg is not None:
+            raise invalid_request("svg is only supported with output_format=svg.", "svg", "unsupported_value")
+        return None
+    if n != 1:
+        raise invalid_request("SVG output is only supported with n=1.", "n", "unsupported_value")
+    author = DEFAULT_SVG_AUTHOR if svg is None else svg.model
+    spec = model_spec(author)
+    if spec is None or spec.kind not in _SVG_AUTHOR_KINDS:
+        raise invalid_request(
+            f"Invalid value for 'svg.model': '{author}' is not a text model that can author SVG.",
+            "svg.model",
+            "invalid_value",
+        )
+    effort = svg.reasoning.effort if svg is not None and svg.reasoning is not None else None
+    check_reasoning_effort(effort, spec, "svg.reasoning.effort")
+    if not spec.reasoning and effort not in (None, "none"):
+        raise invalid_request(
+            f"Unsupported value: 'svg.reasoning.effort' does not support '{effort}' with this model. Supported "
+            "values are: 'none'.",
+            "svg.reasoning.effort",
+            "unsupported_value",
+        )
+    return author, effort or ("medium" if spec.reasoning else "none")
+
+
+def _svg_answer(scene: Scene, look: _Look, prompt: str, author: str, effort: str) -> tuple[str, dict[str, Any]]:
+    """The SVG document and what authoring it cost: the author reads the prompt and the reference image, reasons
+    per element of the scene, and writes the document."""
+    document = svg_document(scene, look.width, look.height, prompt, effort)
+    reasoning = SVG_REASONING_TOKENS[effort] * (len(scene.shapes) + 1)
+    input_tokens = count_tokens(prompt, author) + _vision_tokens(look.width, look.height)
+    output_tokens = count_tokens(document, author) + reasoning
+    usage = {
+        "input_tokens": input_tokens,
+        "model": author,
+        "output_tokens": output_tokens,
+        "reasoning_tokens": reasoning,
+        "total_tokens": input_tokens + output_tokens,
+    }
+    return document, usage
+
+
+def _vision_tokens(width: int, height: int) -> int:
+    """What a text model reads an image as at high detail: 85 tokens and 170 per 512-pixel tile, the picture first
+    fitted within 2048x2048 and then its shorter side brought down to 768."""
+    scale = min(1.0, 2048 / max(width, height))
+    scale *= min(1.0, 768 / (min(width, height) * scale))
+    return 85 + 170 * math.ceil(width * scale / 512) * math.ceil(height * scale / 512)
+
+
+def _seed_material(options: BaseModel) -> dict[str, Any]:
+    """The request as the picture's seed: what changes the layout. A GIF or an SVG draws the scene of the same
+    request without an `output_format` (a PNG)."""
+    material = options.model_dump(exclude=_NOT_SEEDING)
+    if material.get("output_format") in ("gif", "svg"):
+        material["output_format"] = None
+    return material
 
 
 def _partial_images(options: CreateImageRequest | ImageEditOptions, n: int) -> int:
@@ -276,7 +556,7 @@ def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[st
     check_enum(quality, ("standard", "hd"), "quality")
     style = request.style or "vivid"
     check_enum(style, ("vivid", "natural"), "style")
-    rng = seeded_rng(request.model_dump(exclude=_NOT_SEEDING), seed)
+    rng = seeded_rng(_seed_material(request), seed)
     data = []
     for _ in range(n):
         # dall-e-2 ignores quality and style, as the real API does.
@@ -338,6 +618,38 @@ def read_upload(data: bytes, param: str) -> Picture:
     return picture
 
 
+def _check_markup(markup: bytes, picture: Picture, mask: bytes | None, model: str) -> None:
+    """A markup: GPT Image 2.5 only, never with a mask, a PNG of the image's dimensions with transparent pixels."""
+    if not _GPT_IMAGE_2_5.fullmatch(model):
+        raise invalid_request(
+            f"markup is not supported with the model '{model}'; it is supported for GPT Image 2.5 models.",
+            "markup",
+            "unsupported_value",
+        )
+    if mask is not None:
+        raise invalid_request("markup cannot be combined with mask.", "markup", "unsupported_value")
+    drawn = read_upload(markup, "markup")
+    if (drawn.width, drawn.height) != (picture.width, picture.height):
+        raise invalid_request(
+            "Invalid markup image - image and markup must have the same dimensions.", "markup", "invalid_image_size"
+        )
+    if not _has_transparency(drawn):
+        raise invalid_request(
+            "Invalid markup image - the markup must contain transparent pixels.", "markup", "invalid_image_format"
+        )
+
+
+def _has_transparency(picture: Picture) -> bool:
+    """Whether any pixel is less than opaque (read from the rows' alpha bytes, not pixel by pixel)."""
+    if picture.color_type in (4, 6):
+        step = 2 if picture.color_type == 4 else 4
+        return any(row[step - 1 :: step].count(255) < picture.width for row in picture.rows)
+    if picture.color_type == 3:
+        clear = {index for index, alpha in enumerate(picture.palette_alpha) if alpha < 255}
+        return bool(clear) and any(not clear.isdisjoint(row) for row in picture.rows)
+    return False
+
+
 def _require_alpha(picture: Picture, param: str) -> None:
     if picture.mode not in _UPLOAD_MODES:
         raise invalid_request(
@@ -348,13 +660,19 @@ def _require_alpha(picture: Picture, param: str) -> None:
 
 
 def create_image_edit(
-    options: ImageEditOptions, image: bytes, mask: bytes | None, seed: int | str | None
+    options: ImageEditOptions, image: bytes, mask: bytes | None, seed: int | str | None, markup: bytes | None = None
 ) -> dict[str, Any]:
     model = _image_model(options.model, ("dall-e-2",), gpt_image=True)
     if is_gpt_image(model):
-        read_upload(image, "image")
-        return _gpt_image_answer(options, model, options.prompt, seed)
+        picture = read_upload(image, "image")
+        if markup is not None:
+            _check_markup(markup, picture, mask, model)
+        return _gpt_image_answer(options, model, options.prompt, seed, EditUploads(image, mask, markup))
     _refuse_gpt_image_options(options)
+    if markup is not None:
+        raise invalid_request(
+            "Unknown parameter: 'markup'. It is only supported for GPT Image 2.5 models.", "markup", "unknown_parameter"
+        )
     if options.quality is not None:
         raise invalid_request("Unknown parameter: 'quality'.", "quality", "unknown_parameter")
     check_length(options.prompt, "prompt", PROMPT_LIMITS[model], minimum=1)
@@ -371,7 +689,7 @@ def create_image_edit(
                 "Invalid mask image - image and mask must have the same dimensions.", "mask", "invalid_image_size"
             )
     colours, clear = sample_cells(picture), sample_cells(stencil)
-    material = [options.model_dump(exclude=_NOT_SEEDING), hashlib.sha256(image + (mask or b"")).hexdigest()]
+    material = [_seed_material(options), hashlib.sha256(image + (mask or b"")).hexdigest()]
     rng = seeded_rng(material, seed)
     data = []
     for _ in range(n):
@@ -393,7 +711,7 @@ def create_image_variation(options: ImageVariationOptions, image: bytes, seed: i
     model = _image_model(options.model, ("dall-e-2",))
     n, size, _, response_format = _common(options, model, GENERATION_SIZES["dall-e-2"])
     colours = sample_cells(read_upload(image, "image"))
-    rng = seeded_rng([options.model_dump(exclude=_NOT_SEEDING), hashlib.sha256(image).hexdigest()], seed)
+    rng = seeded_rng([_seed_material(options), hashlib.sha256(image).hexdigest()], seed)
     data = []
     for _ in range(n):
         shift = rng.uniform(-0.06, 0.06)  # each variation drifts its hues a little, the layout stays
