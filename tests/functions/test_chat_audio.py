@@ -230,7 +230,7 @@ def test_stored_completion_keeps_the_transcript(client: openai.OpenAI) -> None:
         ({"audio": {"format": "wav"}}, "audio.voice"),
         ({"audio": {"voice": "alloy"}}, "audio.format"),
         ({"audio": {"voice": "nova", "format": "wav"}}, "audio.voice"),
-        ({"audio": {"voice": "alloy", "format": "aac"}}, "audio.format"),
+        ({"audio": {"voice": "alloy", "format": "ogg"}}, "audio.format"),
         ({"modalities": ["text"]}, "audio"),  # audio settings without the audio modality
         ({"modalities": ["text"], "audio": None}, "model"),  # the audio model needs audio in or out
         ({"stream": True}, "audio.format"),  # streams are pcm16 only

@@ -27,7 +27,7 @@ from openai_mock.fields import Decimal, RequestModel
 from openai_mock.generation import tokens
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS
 from openai_mock.generation.audio.probe import AudioInfo, UndecodableAudio, probe_audio
-from openai_mock.generation.audio.synthesis import VOICES, synthesize
+from openai_mock.generation.audio.synthesis import synthesize
 from openai_mock.generation.audio.transcripts import (
     spoken_text,
     time_words,
@@ -36,6 +36,7 @@ from openai_mock.generation.audio.transcripts import (
     to_srt,
     to_vtt,
 )
+from openai_mock.generation.audio.voices import SPEECH_VOICES, TTS_1_VOICES
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.models import known_model, model_spec
@@ -78,7 +79,7 @@ def create_speech(request: CreateSpeechRequest, tenant: str) -> Speech:
     check_length(request.input, "input", 4096, minimum=1)
     spec = model_spec(request.model)
     mini_tts = spec is not None and spec.family == _MINI_TTS  # its snapshots too (gpt-4o-mini-tts-2025-12-15)
-    voices = (*VOICES, "ballad", "verse") if mini_tts else VOICES
+    voices = SPEECH_VOICES if mini_tts else TTS_1_VOICES
     pitch = None
     if isinstance(request.voice, dict):
         pitch = custom_voice_pitch(tenant, request.voice)

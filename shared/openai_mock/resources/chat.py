@@ -19,6 +19,7 @@ from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.fields import Decimal, Integer, RequestModel
 from openai_mock.generation import chat as builder
+from openai_mock.generation.audio.voices import CHAT_VOICES
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import model_request_options as options
 from openai_mock.resources import models, ratelimits
@@ -31,10 +32,11 @@ from openai_mock.store import get_store
 COLLECTION = "chat.completion"
 MESSAGES_COLLECTION = "chat.completion.messages"
 AUDIO_COLLECTION = "chat.completion.audio"  # spoken answers, referenceable by id until they expire
-# The service tiers a request may ask for, and the tier each is served as (`auto` runs on the default tier).
+# The service tiers a request may ask for, as the SDK's `CompletionCreateParams.service_tier` and the spec's
+# ServiceTier list them: Chat has no `ultrafast` (a Responses-only tier, and not a value `ChatCompletion` can hold).
 SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority", "fast")
-AUDIO_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
-AUDIO_FORMATS = ("wav", "mp3", "flac", "opus", "pcm16")
+# `audio.format`, as `ChatCompletionAudioParam.format` lists them (the voices are the catalogue's CHAT_VOICES).
+AUDIO_FORMATS = ("wav", "aac", "mp3", "flac", "opus", "pcm16")
 _ROLES = ("developer", "system", "user", "assistant", "tool", "function")
 _PART_TYPES = {
     "developer": ("text",),
@@ -443,7 +445,7 @@ def _check_audio_output(body: ChatCompletionRequest, hears_audio: bool, audio_mo
     unknown = sorted(set(body.audio) - {"voice", "format"})
     if unknown:
         raise invalid_request(f"Unknown parameter: 'audio.{unknown[0]}'.", f"audio.{unknown[0]}", "unknown_parameter")
-    check_enum(body.audio["voice"], AUDIO_VOICES, "audio.voice")
+    check_enum(body.audio["voice"], CHAT_VOICES, "audio.voice")
     check_enum(body.audio["format"], AUDIO_FORMATS, "audio.format")
     if body.stream and body.audio["format"] != "pcm16":
         raise invalid_request(

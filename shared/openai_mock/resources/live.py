@@ -25,6 +25,7 @@ from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, RequestModel, Text
 from openai_mock.generation import tokens
 from openai_mock.generation.audio import codecs, synthesis, transcripts
+from openai_mock.generation.audio.voices import LIVE_VOICES
 from openai_mock.resources import audio, decisions
 from openai_mock.resources.organization.core import project_of
 from openai_mock.resources.realtime_calls import sdp_answer
@@ -34,10 +35,6 @@ from openai_mock.web.auth import Principal
 SESSIONS = "live.session"
 MODELS = ("gpt-live-1", "gpt-live-1.1")
 _SNAPSHOT = re.compile(r"^gpt-live-1(\.1)?-\d{4}-\d{2}-\d{2}$")
-BUILT_IN_VOICES = (
-    "alloy", "ash", "ballad", "beacon", "bossa", "cedar", "cinder", "coral", "delta", "echo", "gleam", "marin",
-    "meridian", "quartz", "ripple", "sage", "shida", "shimmer", "stone", "tempo", "verse", "vesper", "willow",
-)  # fmt: skip
 DEFAULT_VOICE = "marin"
 CALLER_PITCH = 118  # the far end's voice in a recording
 RING_SECONDS = 180  # an incoming call nobody accepts or rejects is given up by its caller
@@ -246,8 +243,8 @@ def _voice(tenant: str, given: _Audio | None, param: str) -> str | dict[str, Any
     if isinstance(voice, dict):
         audio.custom_voice_pitch(tenant, voice, param)  # 404 for a voice the organization lacks
         return {"id": voice["id"]}
-    if voice not in BUILT_IN_VOICES:
-        raise _invalid(param, f"'{voice}' is not a built-in voice. Use one of {', '.join(BUILT_IN_VOICES)}.")
+    if voice not in LIVE_VOICES:
+        raise _invalid(param, f"'{voice}' is not a built-in voice. Use one of {', '.join(LIVE_VOICES)}.")
     return voice
 
 
@@ -633,10 +630,11 @@ def _blob_key(session_id: str) -> str:
     return f"live.recording/{session_id}"
 
 
-def _assistant_pitch(tenant: str, voice: str | dict[str, Any]) -> int:
+def _assistant_voice(tenant: str, voice: str | dict[str, Any]) -> tuple[str, int | None]:
+    """(name, pitch) to synthesize the model's turns with: a built-in voice by its name, a custom one at its pitch."""
     if isinstance(voice, dict):
-        return audio.custom_voice_pitch(tenant, voice, "voice")
-    return synthesis.VOICE_PITCH.get(voice, 170)
+        return "custom", audio.custom_voice_pitch(tenant, voice, "voice")
+    return voice, None
 
 
 def recording_wav(tenant: str, session: dict[str, Any]) -> bytes:
@@ -644,11 +642,12 @@ def recording_wav(tenant: str, session: dict[str, Any]) -> bytes:
     least one second, at most `MAX_RECORDING_SECONDS`), 24 kHz mono PCM in WAV with the transcript as metadata."""
     length = min(max(session["ended_at"] - session["answered_at"], 1.0), MAX_RECORDING_SECONDS)
     draw = rng.seeded_rng(("live.recording", session["id"]))
-    pitches = {"assistant": _assistant_pitch(tenant, session["settings"]["voice"]), "user": CALLER_PITCH}
+    voices = {"assistant": _assistant_voice(tenant, session["settings"]["voice"]), "user": ("caller", CALLER_PITCH)}
     pcm, lines, speaker = b"", [], "assistant"  # the model answers the call
     while synthesis.pcm_duration(pcm) < length:
         text = transcripts.spoken_text(draw.uniform(2.0, 5.0), draw)
-        pcm += synthesis.synthesize(text, "", pitch=pitches[speaker])
+        name, pitch = voices[speaker]
+        pcm += synthesis.synthesize(text, name, pitch=pitch)
         lines.append(f"{speaker}: {text}")
         speaker = "user" if speaker == "assistant" else "assistant"
     samples = round(length * synthesis.SAMPLE_RATE)

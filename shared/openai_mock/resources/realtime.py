@@ -13,13 +13,13 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, RequestModel, Text
+from openai_mock.generation.audio.voices import REALTIME_VOICES
 from openai_mock.resources import models
 from openai_mock.schema_checks import check_function
 from openai_mock.web.access import check_policy_model, project_policy
 from openai_mock.web.auth import Principal
 
 DEFAULT_MODEL = "gpt-4o-realtime-preview"
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse")
 AUDIO_FORMATS = ("pcm16", "g711_ulaw", "g711_alaw")
 TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
 _MODALITIES = (["text"], ["audio", "text"])
@@ -164,7 +164,7 @@ def _check(body: RealtimeSessionCreateRequest) -> None:
             "invalid_value",
         )
     if isinstance(body.voice, str):
-        check_enum(body.voice, VOICES, "session.voice")
+        check_enum(body.voice, REALTIME_VOICES, "session.voice")
     for name in ("input_audio_format", "output_audio_format"):
         if getattr(body, name) is not None:
             check_enum(getattr(body, name), AUDIO_FORMATS, f"session.{name}")

@@ -19,6 +19,7 @@ from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import realtime_events as rt
 from openai_mock.generation.audio.probe import pcm_text
 from openai_mock.generation.audio.transcripts import spoken_text
+from openai_mock.generation.audio.voices import REALTIME_VOICES
 from openai_mock.rng import seeded_rng
 from openai_mock.schema_checks import check_function
 from openai_mock.web.auth import Principal
@@ -30,7 +31,6 @@ DEFAULT_MODEL = "gpt-realtime"
 SESSION_SECONDS = 3600  # a GA session lasts at most 60 minutes
 MAX_EVENT_BYTES = 15 * 1024 * 1024  # the largest client event the API reads
 MIN_COMMIT_MS = 100
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar")
 TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-transcribe-diarize")
 INSTRUCTIONS = (
     "You are a helpful, witty, and friendly AI. Act like a human, but remember that you aren't a human and that "
@@ -285,7 +285,7 @@ def check_session(session: dict[str, Any], models: tuple[str, ...]) -> dict[str,
     inp, out = audio.get("input") or {}, audio.get("output") or {}
     _check_format(inp.get("format"), "session.audio.input.format")
     _check_format(out.get("format"), "session.audio.output.format")
-    check_enum(out.get("voice"), VOICES, "session.audio.output.voice")
+    check_enum(out.get("voice"), REALTIME_VOICES, "session.audio.output.voice")
     check_range(out.get("speed"), "session.audio.output.speed", 0.25, 1.5, decimal=True)
     inp["turn_detection"] = check_turn_detection(inp.get("turn_detection"), "session.audio.input.turn_detection")
     if inp.get("transcription") is not None:
@@ -777,7 +777,7 @@ class RealtimeSession:
         _check_tools(config["tools"], config["tool_choice"], "response")
         _check_max_tokens(config["max_output_tokens"], "response.max_output_tokens")
         _check_format(config["audio"]["output"].get("format"), "response.audio.output.format")
-        check_enum(config["audio"]["output"].get("voice"), VOICES, "response.audio.output.voice")
+        check_enum(config["audio"]["output"].get("voice"), REALTIME_VOICES, "response.audio.output.voice")
         if not isinstance(config["instructions"], str):
             raise invalid_request(
                 "Invalid type for 'response.instructions': expected a string.", "response.instructions", "invalid_type"

@@ -5,7 +5,8 @@ model and size file_search uses. A chunk's score for a query is the mean of
 - its semantic similarity: the cosine of query and chunk vectors, clipped to [0, 1] (square-rooted);
 - its lexical match: BM25 (k1 1.2, b 0.75) over the candidate chunks, divided by the best score BM25 could
   give those query terms, so it lies in [0, 1] and 1 means every query term is present and frequent.
-Both halves are deterministic, so the same corpus and query always rank the same way."""
+Both halves are deterministic, so the same corpus and query always rank the same way. The lexical half is the
+re-ranking: a search with `ranker: "none"` scores and orders chunks by the semantic half alone."""
 
 from __future__ import annotations
 
@@ -147,8 +148,9 @@ def _lexical(query_terms: list[str], documents: list[Counter[str]]) -> np.ndarra
     return np.asarray(scores / (best * (_K1 + 1)) if best else scores)
 
 
-def score(queries: Sequence[str], chunks: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-    """Each chunk's best hybrid score over the queries, in [0, 1]."""
+def score(queries: Sequence[str], chunks: Sequence[str], vectors: np.ndarray, *, rerank: bool = True) -> np.ndarray:
+    """Each chunk's best score over the queries, in [0, 1]: hybrid when re-ranked, else the semantic part alone
+    (the first pass, embedding retrieval, that the ranker re-scores)."""
     import numpy as np
 
     if not len(chunks):
@@ -159,8 +161,10 @@ def score(queries: Sequence[str], chunks: Sequence[str], vectors: np.ndarray) ->
     for query, query_vector in zip(queries, query_vectors, strict=True):
         # These embeddings put related texts at cosine ~0.2-0.6; the square root spreads that over [0, 1]
         # the way real embedding scores spread, keeping the order.
-        semantic = np.sqrt(np.clip(vectors @ query_vector, 0.0, 1.0))
-        best = np.maximum(best, (semantic + _lexical(terms(query), documents)) / 2)
+        found = np.sqrt(np.clip(vectors @ query_vector, 0.0, 1.0))
+        if rerank:
+            found = (found + _lexical(terms(query), documents)) / 2
+        best = np.maximum(best, found)
     return np.clip(best, 0.0, 1.0)
 
 

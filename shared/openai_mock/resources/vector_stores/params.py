@@ -18,7 +18,8 @@ MAX_ATTRIBUTES, MAX_ATTRIBUTE_KEY, MAX_ATTRIBUTE_VALUE = 16, 64, 512
 MAX_EXPIRY_DAYS = 365
 COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte")
 COMPOUNDS = ("and", "or")
-RANKERS = ("auto", "default-2024-11-15")
+# `none` turns re-ranking off (results in first-pass retrieval order: search.py); the others re-rank.
+RANKERS = ("none", "auto", "default-2024-11-15")
 
 
 class _Body(RequestModel):

@@ -1,5 +1,6 @@
 """Search over the completed files of one or more vector stores: attribute filters first, then every
-candidate chunk is scored (index.score: hybrid BM25 + embeddings, in [0, 1]) and the best are returned.
+candidate chunk is scored (index.score: hybrid BM25 + embeddings, in [0, 1]; with `ranker: "none"` the embedding
+similarity alone, no re-ranking) and the best are returned.
 
 This is the search the `file_search` tools of Responses and Assistants call:
 
@@ -114,7 +115,7 @@ def run(
             "invalid_value",
         ) from None
     body = params.VectorStoreSearchRequest(query=queries, max_num_results=max_num_results, ranking_options=options)
-    limit, _, threshold = params.search_options(body)
+    limit, ranker, threshold = params.search_options(body)
     if rewrite_query:
         queries = [index.rewrite(item) for item in queries]
     for vector_store_id in vector_store_ids:
@@ -136,7 +137,7 @@ def run(
             vectors.append(loaded.vectors)
     if not chunks:
         return SearchOutcome(queries, [])
-    scores = index.score(queries, chunks, np.vstack(vectors))
+    scores = index.score(queries, chunks, np.vstack(vectors), rerank=ranker != "none")
     # Best first; ties keep corpus order (stable sort), so the ranking is deterministic.
     ranked = [position for position in np.argsort(-scores, kind="stable") if scores[position] >= threshold]
     results = [
