@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources import conversations
+from openai_mock.resources import conversations, safety
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject
@@ -18,7 +18,7 @@ Include = Annotated[list[str], Depends(query_array("include"))]
 
 @router.post("", operation_id="createConversation")
 async def create_conversation(request: Request) -> JSONObject:
-    body = await json_body(request, conversations.CreateConversationRequest)
+    body = safety.honour_deactivations(request, await json_body(request, conversations.CreateConversationRequest))
     return JSONObject(conversations.create(tenant_of(request), body))
 
 

@@ -24,8 +24,8 @@ router = APIRouter(prefix="/v1/responses")
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(request: Request) -> Response:
     body = retention.honour_store(request, await json_body(request, responses.CreateResponseRequest))
-    body = honour_service_tier(request, safety.honour_deactivations(request, body))
     tenant = tenant_of(request)
+    body = honour_service_tier(request, safety.honour_deactivations(request, responses.attributed(tenant, body)))
     generated = responses.generate(body, tenant, request.headers)
     responses.admit(request, tenant, generated)  # its rate limit (a 429), then kept
     return respond(responses.deliver(body, tenant, generated))
@@ -39,7 +39,7 @@ async def count_input_tokens(request: Request) -> JSONObject:
 
 @router.post("/compact", operation_id="Compactconversation")
 async def compact_response(request: Request) -> JSONObject:
-    body = await json_body(request, responses.CompactRequest)
+    body = safety.honour_deactivations(request, await json_body(request, responses.CompactRequest))
     tenant = tenant_of(request)
     compacted = responses.compact(body, tenant)
     ratelimits.record_token_usage(request, tenant, body.model, {**compacted, "model": body.model})

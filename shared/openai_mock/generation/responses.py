@@ -217,6 +217,40 @@ def _chat_tool_choice(choice: Any) -> Any:
     return choice
 
 
+def earlier_images(conversation: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether images came before the last user message: what image context compression works on."""
+    return any(_image_parts(conversation))
+
+
+def compressed_images(conversation: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The conversation with the images before its last user message read at low detail (image context
+    compression): the question's own images keep theirs."""
+    items = [dict(item) for item in conversation]
+    for index, number in _image_parts(conversation):
+        parts = list(items[index]["content"])
+        parts[number] = {**parts[number], "detail": "low"}
+        items[index]["content"] = parts
+    return items
+
+
+def _image_parts(conversation: Sequence[Mapping[str, Any]]) -> Iterator[tuple[int, int]]:
+    """(item, part) positions of the image parts before the last user message."""
+    last_user = max(
+        (
+            index
+            for index, item in enumerate(conversation)
+            if item.get("type") == "message" and item.get("role") == "user"
+        ),
+        default=0,
+    )
+    for index, item in enumerate(conversation[:last_user]):
+        if item.get("type") != "message" or not isinstance(item.get("content"), list):
+            continue
+        for number, part in enumerate(item["content"]):
+            if part.get("type") == "input_image":
+                yield index, number
+
+
 def _instructions(request: Mapping[str, Any]) -> str | None:
     """The instructions the model reads: the request's, then the skills of a local shell environment."""
     parts = (request.get("instructions"), shell_tools.skills_note(shell_tools.local_skills(request)))
@@ -231,9 +265,12 @@ def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
         for tool in request.get("tools", [])
         if tool["type"] in ("function", "custom")
     ]
+    conversation = turn.conversation
+    if (request.get("image") or {}).get("context_compression") == "enabled":
+        conversation = compressed_images(conversation)
     chat_req: dict[str, Any] = {
         "model": request["model"],
-        "messages": chat_messages(turn.conversation, _instructions(request)),
+        "messages": chat_messages(conversation, _instructions(request)),
     }
     if functions and not hosted_call:
         chat_req["tools"] = [
@@ -763,6 +800,9 @@ def build_response(
         response["background"] = request["background"]
     if request.get("conversation") is not None:
         response["conversation"] = {"id": request["conversation"]["id"]}
+    response["access_programs"] = request.get("access_programs")  # null: no program asked for (Standard)
+    if request.get("image") is not None:
+        response["image"] = request["image"]  # the effective policy, resolved by the layer
     for echoed in ("prompt", "max_tool_calls", "prompt_cache_options", "prompt_cache_retention", "top_logprobs"):
         if request.get(echoed) is not None:
             response[echoed] = request[echoed]

@@ -36,6 +36,7 @@ class CreateConversationRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     items: list[Any] | None = None
     metadata: dict[str, str] | None = None
+    safety_identifier: str | None = None  # the end user's: refused once deactivated (resources/safety.py)
 
 
 class UpdateConversationRequest(RequestModel):
@@ -112,6 +113,8 @@ def create(tenant: str, body: CreateConversationRequest) -> dict[str, Any]:
         "metadata": body.metadata or {},
         "_items": items,
     }
+    if body.safety_identifier is not None:  # kept, not shown: the SDK's Conversation has no such field
+        record["_safety_identifier"] = body.safety_identifier
     get_store().create(tenant, COLLECTION, record)
     return _public(record)
 
@@ -209,6 +212,13 @@ def conversation_id_of(value: Any) -> str:
 def history(tenant: str, conversation_id: str) -> list[dict[str, Any]]:
     """The conversation's items, oldest first: the context of a response created in it."""
     return list(_record(tenant, conversation_id, param="conversation")["_items"])
+
+
+def safety_identifier_of(tenant: str, conversation_id: str) -> str | None:
+    """The safety identifier the conversation was created with (None for an unknown conversation: its 404 is the
+    response's to raise)."""
+    record = get_store().get(tenant, COLLECTION, conversation_id)
+    return None if record is None else record.get("_safety_identifier")
 
 
 def append(tenant: str, conversation_id: str, items: Sequence[Mapping[str, Any]]) -> None:

@@ -144,6 +144,7 @@ def record_token_usage(request: Request, tenant: str, requested_model: str, answ
         "completions",
         model=answer["model"],
         service_tier=answer.get("service_tier"),
+        batch=bool(answer.get("_batch_priced")),  # a background response in a 2h/8h window: the Batch price
         **token_usage(usage),
     )
     spend_state = state.get(SPEND_STATE_KEY, spend.MISSING)

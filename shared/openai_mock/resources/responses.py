@@ -23,7 +23,7 @@ from openai_mock.generation import responses as builder
 from openai_mock.generation import tokens
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import conversations, models, ratelimits, response_shell
+from openai_mock.resources import conversations, models, ratelimits, response_shell, responses_options
 from openai_mock.resources import model_request_options as options
 from openai_mock.resources.models import serving_spec
 from openai_mock.resources.organization import retention
@@ -109,6 +109,9 @@ _DELIVERY_FIELDS = frozenset(
         "prompt_cache_options",
         "prompt_cache_retention",
         "top_logprobs",
+        "access_programs",
+        "background_options",
+        "image",
     }
 )
 
@@ -149,6 +152,10 @@ class CreateResponseRequest(RequestModel):
     prompt_cache_options: options.PromptCacheOptions | None = None
     prompt_cache_retention: options.PromptCacheRetention | None = None
     top_logprobs: Integer | None = None
+    # The SDK's (3.63) beyond the 2026-08-21 spec: access programs, background execution windows, image options.
+    access_programs: responses_options.AccessPrograms | None = None
+    background_options: responses_options.BackgroundOptions | None = None
+    image: responses_options.ImageOptions | None = None
 
 
 # --------------------------------------------------------------------------------------------- input items
@@ -689,6 +696,15 @@ def _check_state_params(body: CreateResponseRequest) -> str | None:
     return None if body.conversation is None else conversations.conversation_id_of(body.conversation)
 
 
+def attributed(tenant: str, body: CreateResponseRequest) -> CreateResponseRequest:
+    """The request, with its conversation's safety identifier when it names none of its own: a turn of an end
+    user's conversation is that user's (so refused once the identifier is deactivated)."""
+    if body.safety_identifier is not None or body.conversation is None:
+        return body
+    identifier = conversations.safety_identifier_of(tenant, conversations.conversation_id_of(body.conversation))
+    return body if identifier is None else body.model_copy(update={"safety_identifier": identifier})
+
+
 def _with_stored_prompt(tenant: str, body: CreateResponseRequest) -> CreateResponseRequest:
     """The request with its stored prompt expanded: the template's instructions (variables filled in) come before
     the request's own, its model serves when the request names none; `prompt` is echoed with its version."""
@@ -722,6 +738,13 @@ def generate(
     spec = serving_spec(tenant, body.model)
     _check_body(body, spec)
     conversation_id = _check_state_params(body)
+    window = responses_options.check_background_options(
+        body.background_options,
+        background=bool(body.background),
+        stream=bool(body.stream),
+        service_tier=body.service_tier,
+    )
+    programs = responses_options.access_programs(body.access_programs, spec.id)
     items = [] if empty_input else input_items(body.input)
     if conversation_id is not None:
         history, cached = conversations.history(tenant, conversation_id), 0
@@ -734,6 +757,7 @@ def generate(
     if conversation_id is not None:
         request["conversation"] = {"id": conversation_id}
     turn = builder.Turn(request, history, items, cached_tokens=cached)
+    request.update(access_programs=programs, image=responses_options.image_policy(body.image, spec, turn.conversation))
     _check_call_outputs(turn.conversation)
     _check_text(body.text, turn.conversation, body.instructions)
     _truncate(turn, spec)
@@ -776,7 +800,24 @@ def generate(
         response["output"] = [compaction, *response["output"]]
     if moderation is not None:
         _moderate(response, turn.conversation, moderation)
+    if body.background:
+        _schedule(tenant, response, body.background_options, window)
     return Generated(response, items, turn.conversation + response["output"], conversation_id)
+
+
+def _schedule(
+    tenant: str, response: dict[str, Any], options: responses_options.BackgroundOptions | None, window: str
+) -> None:
+    """When a background response runs (its completion window; a continued chain first), and how it is billed:
+    kept with it (private fields, which no answer shows)."""
+    continuing = responses_options.continues(tenant, options)
+    response["_queued_seconds"] = responses_options.queued_seconds(window, continuing=continuing)
+    response["_background_options"] = {
+        "completion_window": window,
+        "continuation_id": options.continuation_id if options is not None else None,
+    }
+    # Marked for the Batch price: the usage hook is to record it with `batch: true` (docs/responses.md).
+    response["_batch_priced"] = window in responses_options.DISCOUNTED_WINDOWS
 
 
 def _moderate(response: dict[str, Any], context: Sequence[Mapping[str, Any]], policy: options.ModerationPolicy) -> None:
@@ -868,6 +909,9 @@ def _store(tenant: str, generated: Generated) -> None:
     # generated.conversation = history + input + output: only the history is new (no input stored twice).
     history = generated.conversation[: len(generated.conversation) - len(generated.items) - len(response["output"])]
     get_store().create(tenant, COLLECTION, {**response, "_input": generated.items, "_history": history})
+    continuation_id = (response.get("_background_options") or {}).get("continuation_id")
+    if continuation_id is not None:
+        responses_options.remember_continuation(tenant, continuation_id, response["id"])
 
 
 def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
@@ -896,14 +940,19 @@ def _event_stream(
     )
 
 
-# A background response waits this long in the queue, then is in progress this long, then is finished: derived
-# from the clock (the tenant's, movable with POST /__mock/clock), so every Lambda container agrees.
-QUEUED_SECONDS = 1
+# A background response waits in the queue (1 s; longer in a discounted completion window), then is in progress
+# this long, then is finished: derived from the clock (the tenant's, movable with POST /__mock/clock), so every
+# Lambda container agrees.
+QUEUED_SECONDS = responses_options.QUEUED_SECONDS["soonest"]
 IN_PROGRESS_SECONDS = 2
 
 
+def _queued_for(record: Mapping[str, Any]) -> int:
+    return int(record.get("_queued_seconds", QUEUED_SECONDS))
+
+
 def _finishes_at(record: Mapping[str, Any]) -> int:
-    return int(record["created_at"]) + QUEUED_SECONDS + IN_PROGRESS_SECONDS
+    return int(record["created_at"]) + _queued_for(record) + IN_PROGRESS_SECONDS
 
 
 def _webhook_outcome(tenant: str, response_id: str) -> webhooks.Outcome:
@@ -932,9 +981,9 @@ def _as_of(record: Mapping[str, Any], now: float) -> dict[str, Any]:
     elapsed = now - record["created_at"]
     if record.get("_cancelled"):
         status = "cancelled"
-    elif elapsed < QUEUED_SECONDS:
+    elif elapsed < _queued_for(record):
         status = "queued"
-    elif elapsed < QUEUED_SECONDS + IN_PROGRESS_SECONDS:
+    elif elapsed < _queued_for(record) + IN_PROGRESS_SECONDS:
         status = "in_progress"
     else:
         return response
@@ -1047,6 +1096,9 @@ class CompactRequest(RequestModel):
     prompt_cache_options: dict[str, Any] | None = None
     prompt_cache_retention: str | None = None
     service_tier: str | None = None
+    # The SDK's (3.63): image context compression, and the end user's safety identifier (refused once deactivated).
+    image: responses_options.ImageOptions | None = None
+    safety_identifier: str | None = None
 
 
 def compact(body: CompactRequest, tenant: str) -> dict[str, Any]:
@@ -1074,7 +1126,12 @@ def compact(body: CompactRequest, tenant: str) -> dict[str, Any]:
     history, _cached = _history(tenant, body.previous_response_id)
     items = [] if body.input is None else _resolve_references(input_items(body.input), history)
     context = [*history, *items]
-    request = {"model": body.model, **({"instructions": body.instructions} if body.instructions else {})}
+    image = responses_options.image_policy(body.image, spec, context)
+    request = {
+        "model": body.model,
+        "image": image,
+        **({"instructions": body.instructions} if body.instructions else {}),
+    }
     counted = chat_builder.count_prompt_tokens(
         builder.chat_request(builder.Turn(request, [], context), hosted_call=False)
     )
@@ -1082,7 +1139,7 @@ def compact(body: CompactRequest, tenant: str) -> dict[str, Any]:
     summary = builder.compaction_summary_of(context)
     compacted = builder.compaction_item(ids.new_id("compaction"), summary)
     output_tokens = tokens.count_tokens(summary, body.model)
-    return {
+    answer: dict[str, Any] = {
         "id": ids.new_id("response"),
         "object": "response.compaction",
         "created_at": clock.now_seconds(),
@@ -1094,4 +1151,8 @@ def compact(body: CompactRequest, tenant: str) -> dict[str, Any]:
             "output_tokens_details": {"reasoning_tokens": 0},
             "total_tokens": counted + output_tokens,
         },
+        "image": image,
     }
+    if body.safety_identifier is not None:
+        answer["safety_identifier"] = body.safety_identifier
+    return answer
