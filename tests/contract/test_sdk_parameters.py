@@ -98,12 +98,6 @@ def _routes() -> dict[tuple[str, str], Any]:
     return routes
 
 
-# Operations whose SDK parameters the mock does not take yet: each fails here as a strict xfail (so it turns red the
-# day it is fixed and left listed). The list only shrinks.
-_NOT_TAKEN_YET = {
-}
-
-
 def _cases() -> Iterator[Any]:
     client = openai.OpenAI(api_key="sk-params", base_url="http://localhost:1/v1", admin_api_key="sk-admin-params")
     routes = _routes()
@@ -115,9 +109,7 @@ def _cases() -> Iterator[Any]:
         models = [model for _, model in _body_models(route.endpoint)]
         refusing = [m for m in models if isinstance(m, type) and issubclass(m, BaseModel)]
         if refusing and all(model.model_config.get("extra") == "forbid" for model in refusing):
-            name = f"client.{operation.accessor}"
-            marks = [pytest.mark.xfail(strict=True, reason="not taken yet")] if name in _NOT_TAKEN_YET else []
-            yield pytest.param(refusing, sent, id=name, marks=marks)
+            yield pytest.param(refusing, sent, id=f"client.{operation.accessor}")
 
 
 @pytest.mark.parametrize(("models", "sent"), list(_cases()))

@@ -355,10 +355,11 @@ def _create_error(client: openai.OpenAI, **overrides: Any) -> openai.BadRequestE
     ("overrides", "param", "message"),
     [
         (
-            {"endpoint": "/v1/images/generations"},
+            {"endpoint": "/v1/audio/speech"},
             "endpoint",
-            "Invalid value: '/v1/images/generations'. Supported values are: '/v1/chat/completions', '/v1/embeddings', "
-            "and '/v1/completions'.",
+            "Invalid value: '/v1/audio/speech'. Supported values are: '/v1/responses', '/v1/chat/completions', "
+            "'/v1/embeddings', '/v1/completions', '/v1/moderations', '/v1/images/generations', '/v1/images/edits', "
+            "and '/v1/videos'.",
         ),
         ({"completion_window": "48h"}, "completion_window", "Invalid value: '48h'. Supported values are: '24h'."),
         (

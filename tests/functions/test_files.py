@@ -231,7 +231,7 @@ def test_empty_file_is_rejected(client: openai.OpenAI) -> None:
         ),
         ([_batch_line("a"), _batch_line("a")], "Line 2: the custom_id 'a' is used more than once"),
         ([_batch_line(method="GET")], "Line 1: invalid 'method' 'GET'; only 'POST' is supported."),
-        ([_batch_line(url="/v1/images/generations")], "Line 1: invalid 'url' '/v1/images/generations'"),
+        ([_batch_line(url="/v1/audio/speech")], "Line 1: invalid 'url' '/v1/audio/speech'"),
         ([_batch_line(body="hello")], "Line 1: missing required field 'body'"),
         (["just a string"], "Line 1 must be a JSON object."),
     ],

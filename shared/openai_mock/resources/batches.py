@@ -11,38 +11,53 @@ lines done before it stopped. Two kinds of work happen once, each claimed with a
 (a lease in `_claim`) so that concurrent readers (and containers) never repeat them:
 
 - execute, in chunks: each read runs the next lines that time has made due, at most CHUNK_LINES of them (fewer
-  once CHUNK_BYTES of records are written), through the endpoint's own layer function (`chat.generate`,
-  `completions.generate`, `embeddings.create_embedding`); the chunk's records become one blob, the outcomes
-  ("c" completed / "f" failed) are appended to the batch, so `request_counts` count exactly the lines that
-  ran. A line due but not yet run is run by the next read (a batch watched by a webhook is also advanced by
-  its wake-ups), so a 50,000-line batch completes over repeated reads, each inside API Gateway's 29 s.
+  once CHUNK_BYTES of records are written), through the endpoint's own layer function (`_ENDPOINT_CORES`: every
+  endpoint of the spec's `CreateBatchRequest.endpoint`, from `responses.generate` to `videos.create`); the chunk's
+  records become one blob, the outcomes ("c" completed / "f" failed) and their tokens (`usage`) are added to the
+  batch, so `request_counts` count exactly the lines that ran. A line due but not yet run is run by the next read
+  (a batch watched by a webhook is also advanced by its wake-ups), so a 50,000-line batch completes over repeated
+  reads, each inside API Gateway's 29 s.
 - settle: on the first read once the batch has ended and every line done before its end has run, the output
   file (purpose `batch_output`) and the error file are written from the chunks.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
+import hashlib
 import json
 import math
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from openai_mock import clock
-from openai_mock.checks import check_enum, check_metadata, check_range
+from openai_mock.as_of import SORA_SHUTDOWN, answering_day
+from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.control import webhooks
-from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, not_found, server_error
-from openai_mock.fields import Integer, RequestModel
+from openai_mock.errors import (
+    JSON_PARSE_MESSAGE,
+    OpenAIError,
+    from_validation_errors,
+    invalid_request,
+    invalid_url,
+    not_found,
+    server_error,
+)
+from openai_mock.fields import Integer, RequestModel, Text
+from openai_mock.generation.png import encode_png
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources import files
 from openai_mock.resources.organization import spend
 from openai_mock.resources.organization.core import bootstrap_key_id
-from openai_mock.resources.organization.usage import record_usage_event, token_usage
-from openai_mock.rng import SEED_HEADER
+from openai_mock.resources.organization.usage import record_usage_event, token_usage, tool_call_usage
+from openai_mock.rng import SEED_HEADER, request_seed
 from openai_mock.settings import get_settings
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
@@ -50,6 +65,9 @@ from openai_mock.web.auth import Principal
 
 COLLECTION = "batch"
 ENDPOINTS = files.BATCH_ENDPOINTS
+VIDEOS_URL = "/v1/videos"
+DEFAULT_JSON_EDIT_MODEL = "gpt-image-1.5"  # the spec's default for JSON image edits
+MAX_EDIT_IMAGES = 16
 COMPLETION_WINDOWS = ("24h",)
 WINDOW_SECONDS = 24 * 3600
 MAX_REQUESTS = 50_000
@@ -156,11 +174,28 @@ def _embedding_inputs(value: Any) -> int:
 
 # --------------------------------------------------------------------------- create
 
+# The model a line without one is answered by (the endpoints' defaults).
+DEFAULT_MODELS = {
+    "/v1/moderations": "omni-moderation-latest",
+    "/v1/images/generations": "dall-e-2",
+    "/v1/images/edits": DEFAULT_JSON_EDIT_MODEL,
+    VIDEOS_URL: "sora-2",
+}
+
+
+def _model_of(endpoint: str, lines: list[dict[str, Any]]) -> dict[str, str]:
+    """The batch's `model`: the one its first request names (the real API requires one model per batch), else the
+    endpoint's default; none when the line's body names no model an endpoint would take."""
+    body = lines[0].get("body")
+    model = body.get("model") if isinstance(body, dict) else None
+    model = model or DEFAULT_MODELS.get(endpoint)
+    return {"model": model} if isinstance(model, str) and model else {}
+
 
 def create_batch(
     tenant: str, body: CreateBatchRequest, headers: Mapping[str, str], principal: Principal | None = None
 ) -> Object:
-    check_enum(body.endpoint, ENDPOINTS, "endpoint")
+    check_enum(body.endpoint, files.batch_endpoints(), "endpoint")
     check_enum(body.completion_window, COMPLETION_WINDOWS, "completion_window")
     check_metadata(body.metadata)
     output_seconds = _output_expiry_seconds(body.output_expires_after)
@@ -177,6 +212,7 @@ def create_batch(
         "created_at": int(now),
         "expires_at": int(now) + WINDOW_SECONDS,
         "metadata": body.metadata,
+        **_model_of(body.endpoint, lines),
         "_total": len(lines),
         "_stage": stage,
         "_created": now,
@@ -189,6 +225,7 @@ def create_batch(
         "_claim": None,
         "_output_expires_in": output_seconds,  # the output and error files' lifetime (None: kept)
         # Whose usage the lines are (the organization's usage endpoints show them with batch=true).
+        "_organization_id": principal.organization_id if principal is not None else None,
         "_project_id": principal.project_id if principal is not None else None,
         "_api_key_id": principal.api_key_id if principal is not None else None,
     }
@@ -297,6 +334,7 @@ def _public(batch: Object, now: float) -> Object:
         if status == "cancelled":
             public["cancelled_at"] = int(_end(batch))
     public["request_counts"] = _counts(batch, now, status)
+    public["usage"] = _batch_usage(batch)
     return public
 
 
@@ -369,11 +407,29 @@ def _no_stream(stream: bool | None) -> None:
         )
 
 
+class LineAnswer(NamedTuple):
+    """A line's answer and what it is billed as: the organization usage `kind` of `model`, with its dimensions
+    (`size`, `source`) and counters, and its token `usage` (any endpoint's naming) for the batch's own `usage`."""
+
+    body: dict[str, Any]
+    kind: str
+    model: str | None
+    dimensions: dict[str, str]
+    counters: dict[str, int]
+    usage: Mapping[str, Any]
+
+
+def _billed_by_tokens(answer: dict[str, Any]) -> LineAnswer:
+    """A chat completion, completion or response: the organization's completions usage of the model that answered."""
+    usage = answer.get("usage") or {}
+    return LineAnswer(answer, "completions", answer.get("model"), {}, token_usage(usage), usage)
+
+
 # The endpoints' layers are imported when a batch first runs one of them: creating, polling and listing batches (most
-# of this function's requests) need no generator, and a cold start would pay for all three.
+# of this function's requests) need no generator, and a cold start would pay for all of them.
 
 
-def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
+def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
     from openai_mock.resources import chat
 
     request = _parse(chat.ChatCompletionRequest, body)
@@ -381,40 +437,211 @@ def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
     generated = chat.generate(request, tenant, headers)
     if request.store:
         chat.store_completion(tenant, generated.completion, generated.request)
-    return generated.completion
+    return _billed_by_tokens(generated.completion)
 
 
-def _completion(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:
+def _completion(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
     from openai_mock.resources import completions
 
     request = _parse(completions.CompletionRequest, body)
     _no_stream(request.stream)
-    return completions.generate(request, tenant, headers)
+    return _billed_by_tokens(completions.generate(request, tenant, headers))
 
 
-def _embedding(tenant: str, body: Any, headers: Mapping[str, str]) -> dict[str, Any]:  # noqa: ARG001
+def _response(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
+    """A Responses line: answered as `POST /v1/responses` answers, but never stored (docs/batches.md): its `store`
+    is false, so it is not retrievable and no later `previous_response_id` can name it. It may continue a stored
+    response or a conversation (whose items it appends to, as the endpoint does)."""
+    from openai_mock.resources import conversations, responses
+
+    request = _parse(responses.CreateResponseRequest, body)
+    _no_stream(request.stream)
+    if request.background:
+        raise invalid_request(
+            "Background mode is not supported in the Batch API: a batch already runs asynchronously. Remove "
+            "'background' from the request body.",
+            "background",
+            "unsupported_parameter",
+        )
+    request = request.model_copy(update={"store": False})
+    generated = responses.generate(request, tenant, headers)
+    if generated.conversation_id is not None:
+        conversations.append(tenant, generated.conversation_id, [*generated.items, *generated.response["output"]])
+    answer = responses.deliver(request, tenant, generated)
+    assert isinstance(answer, dict)  # not streamed
+    return _billed_by_tokens(answer)
+
+
+def _embedding(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:  # noqa: ARG001
     from openai_mock.resources import embeddings
 
-    return embeddings.create_embedding(tenant, _parse(embeddings.EmbeddingRequest, body))
+    answer = embeddings.create_embedding(tenant, _parse(embeddings.EmbeddingRequest, body))
+    usage = answer.get("usage") or {}
+    return LineAnswer(
+        answer, "embeddings", answer.get("model"), {}, {"input_tokens": usage.get("prompt_tokens", 0)}, usage
+    )
 
 
-_ENDPOINT_CORES: dict[str, Callable[[str, Any, Mapping[str, str]], dict[str, Any]]] = {
+def _moderation(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:  # noqa: ARG001
+    from openai_mock.resources import moderations
+
+    answer, token_count = moderations.create_moderation(tenant, _parse(moderations.ModerationRequest, body))
+    tokens = {"input_tokens": token_count}
+    return LineAnswer(answer, "moderations", answer["model"], {}, tokens, tokens)
+
+
+def _billed_images(answer: dict[str, Any], model: str | None, size: str | None, source: str) -> LineAnswer:
+    """Images are billed per image of their size, as the images endpoints record them; GPT image models' token
+    usage counts in the batch's `usage`."""
+    dimensions = {"size": size or "1024x1024", "source": source}
+    counters = {"images": len(answer["data"])}
+    return LineAnswer(answer, "images", model or "dall-e-2", dimensions, counters, answer.get("usage") or {})
+
+
+def _image_generation(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
+    from openai_mock.resources import images
+
+    request = _parse(images.CreateImageRequest, body)
+    _no_stream(request.stream)
+    answer = images.create_image(request, request_seed(headers))
+    answer = images.with_fixture(tenant, "images.generations", request, request.prompt, answer)
+    return _billed_images(
+        images.delivered(answer, request, "image_generation"), request.model, request.size, "image.generation"
+    )
+
+
+class ImageReference(RequestModel):
+    """An input image of a JSON image edit (the spec's `ImageRefParam`): a URL (or data URL), or a File's id."""
+
+    model_config = ConfigDict(extra="forbid")
+    image_url: Text | None = None
+    file_id: Text | None = None
+
+
+@functools.cache
+def _image_edit_request() -> type[Any]:
+    """`POST /v1/images/edits` as JSON (the spec's `EditImageBodyJsonParam`), the only way a batch line can edit:
+    the images endpoint's own options (built on first use: the images layer is imported then), with the input
+    images referenced instead of uploaded."""
+    from openai_mock.resources import images
+
+    class ImageEditJSONRequest(images.ImageEditOptions):
+        images: list[ImageReference]
+        mask: ImageReference | None = None
+        moderation: str | None = None
+        n: Integer | None = None  # JSON numbers here, where the form's arrive as text
+        output_compression: Integer | None = None
+        partial_images: Integer | None = None
+
+    return ImageEditJSONRequest
+
+
+def _image_bytes(tenant: str, reference: ImageReference, param: str) -> bytes | str:
+    """A referenced image's bytes (an uploaded File's, a data URL's), or the URL of one the mock does not fetch."""
+    given = [name for name in ("image_url", "file_id") if getattr(reference, name) is not None]
+    if len(given) != 1:
+        raise invalid_request(f"Provide exactly one of 'image_url' or 'file_id' in '{param}'.", param, "invalid_value")
+    if reference.file_id is not None:
+        return files.read_file_bytes(tenant, reference.file_id, f"{param}.file_id")
+    url = str(reference.image_url)
+    if url.startswith("data:"):
+        header, _, payload = url.partition(",")
+        try:
+            return base64.b64decode(payload, validate=True) if header.endswith(";base64") else payload.encode()
+        except (binascii.Error, ValueError):
+            raise invalid_request(
+                f"Invalid '{param}.image_url': the data URL is not valid base64.", f"{param}.image_url", "invalid_value"
+            ) from None
+    if not url.startswith(("https://", "http://")):
+        raise invalid_request(
+            f"Invalid '{param}.image_url': expected a URL or a base64-encoded data URL.",
+            f"{param}.image_url",
+            "invalid_value",
+        )
+    return url
+
+
+# What stands for images only named by URL (the mock fetches nothing): a transparent pixel the images layer reads.
+_UNFETCHED_IMAGE = encode_png(1, 1, [bytes(4)], alpha=True)
+
+
+def _image_edit(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
+    """A JSON image edit: GPT image models only (dall-e-2 edits are multipart uploads, which a batch line cannot
+    carry); each image and the mask read and checked as the endpoint checks an upload, their bytes part of the seed."""
+    from openai_mock.resources import images
+    from openai_mock.resources.models import model_spec
+
+    request = _parse(_image_edit_request(), body)
+    _no_stream(request.stream)
+    model = request.model or DEFAULT_JSON_EDIT_MODEL
+    if model_spec(model) is not None and not images.is_gpt_image(model):
+        raise invalid_request(
+            f"Invalid value for 'model': JSON image edits support GPT image models only; '{model}' edits need a "
+            "multipart upload.",
+            "model",
+            "invalid_value",
+        )
+    if not request.images:
+        raise invalid_request(
+            "Invalid 'images': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "images",
+            "empty_array",
+        )
+    check_max_items(request.images, MAX_EDIT_IMAGES, "images")
+    if request.moderation is not None:
+        check_enum(request.moderation, ("low", "auto"), "moderation")
+    named = [(f"images[{index}]", reference) for index, reference in enumerate(request.images)]
+    if request.mask is not None:
+        named.append(("mask", request.mask))
+    pictures = {param: _image_bytes(tenant, reference, param) for param, reference in named}
+    for param, picture in pictures.items():
+        if isinstance(picture, bytes):
+            images.read_upload(picture, param)
+    digest = hashlib.sha256(b"".join(p if isinstance(p, bytes) else p.encode() for p in pictures.values()))
+    uploaded = [picture for param, picture in pictures.items() if param != "mask" and isinstance(picture, bytes)]
+    first = uploaded[0] if uploaded else _UNFETCHED_IMAGE
+    options = request.model_copy(update={"model": model})
+    answer = images.create_image_edit(options, first, None, f"{request_seed(headers)}|{digest.hexdigest()}")
+    answer = images.with_fixture(tenant, "images.edits", options, options.prompt, answer)
+    return _billed_images(images.delivered(answer, options, "image_edit"), model, request.size, "image.edit")
+
+
+def _video(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:  # noqa: ARG001
+    """A video job, started as `POST /v1/videos` starts one: the line's answer is the job as created (`queued`);
+    the job is a video of the tenant's, which progresses, completes and is downloaded like any other."""
+    from openai_mock.resources import videos
+
+    if answering_day() >= SORA_SHUTDOWN:  # a batch running past the shut-down
+        raise invalid_url("POST", VIDEOS_URL)
+    if not isinstance(body, dict):
+        raise invalid_request(JSON_PARSE_MESSAGE)
+    job = videos.create(tenant, body)
+    seconds = 0 if job["_blocked"] else int(job["_billed_seconds"])  # a blocked prompt renders (and costs) nothing
+    answer = videos.start(tenant, job)
+    return LineAnswer(answer, "videos", job["model"], {"size": job["size"]}, {"seconds": seconds}, {})
+
+
+_ENDPOINT_CORES: dict[str, Callable[[str, Any, Mapping[str, str]], LineAnswer]] = {
+    "/v1/responses": _response,
     "/v1/chat/completions": _chat,
     "/v1/completions": _completion,
     "/v1/embeddings": _embedding,
+    "/v1/moderations": _moderation,
+    "/v1/images/generations": _image_generation,
+    "/v1/images/edits": _image_edit,
+    VIDEOS_URL: _video,
 }
 
 
-def _answer(tenant: str, endpoint: str, body: Any, headers: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
-    """(status code, response body) of one request, exactly as the endpoint would have answered it."""
+def _answer(tenant: str, endpoint: str, body: Any, headers: Mapping[str, str]) -> LineAnswer | OpenAIError:
+    """One request's answer, exactly as the endpoint would have given it, or the error it would have answered."""
     try:
-        return 200, _ENDPOINT_CORES[endpoint](tenant, body, headers)
+        return _ENDPOINT_CORES[endpoint](tenant, body, headers)
     except OpenAIError as error:
-        return error.status, error.body()
+        return error
     except Exception:  # one broken line must not sink the batch: it fails like a 500 would
         logger.exception("batch line failed", extra={"endpoint": endpoint})
-        failure = server_error()
-        return failure.status, failure.body()
+        return server_error()
 
 
 def _failure(error: OpenAIError) -> dict[str, Any]:
@@ -447,7 +674,7 @@ def _executed(batch: Object) -> int:
 
 def _run_chunk(tenant: str, batch: Object) -> dict[str, Any]:
     """Execute the next chunk of due lines (at most CHUNK_LINES, and no more once CHUNK_BYTES of records are
-    written); the records become one blob of their own, the outcomes are appended on the batch."""
+    written); the records become one blob of their own, the outcomes and the token usage are added to the batch."""
     start = _executed(batch)
     stop = min(_lines_done(batch, clock.now()), start + CHUNK_LINES)
     try:
@@ -459,9 +686,17 @@ def _run_chunk(tenant: str, batch: Object) -> dict[str, Any]:
         return _failure(error)
     headers = {SEED_HEADER: str(batch["_seed"])} if batch["_seed"] else {}
     chunk, outcomes = bytearray(), []
-    usage: dict[Any, dict[str, int]] = {}  # the chunk's usage, summed per model: one usage write per model
+    billed: dict[_UsageKey, dict[str, int]] = {}  # the chunk's usage, summed per kind and model: one write each
+    tokens = dict(batch.get("_usage") or dict.fromkeys(_TOKEN_COUNTERS, 0))
     for line in lines:
-        status, body = _answer(tenant, batch["endpoint"], line.get("body"), headers)
+        answered = _answer(tenant, batch["endpoint"], line.get("body"), headers)
+        if isinstance(answered, OpenAIError):
+            status, body = answered.status, answered.body()
+        else:
+            status, body = 200, answered.body
+            _add_line_usage(billed, answered)
+            _add_tokens(tokens, answered.usage)
+            _record_tool_calls(tenant, batch, body)
         record = {
             "id": new_id("batch.request"),
             "custom_id": line.get("custom_id"),
@@ -470,45 +705,85 @@ def _run_chunk(tenant: str, batch: Object) -> dict[str, Any]:
         }
         chunk += _jsonl([record])
         outcomes.append("c" if status == 200 else "f")
-        if status == 200:
-            _add_line_usage(usage, batch, body)
         if len(chunk) >= CHUNK_BYTES:
             break
-    _record_usage(tenant, batch, usage)
+    _record_usage(tenant, batch, billed)
     index = int(batch.get("_chunks") or 0)
     get_blobs().put(tenant, _chunk_key(batch["id"], index), bytes(chunk))
-    return {"_outcomes": (batch["_outcomes"] or "") + "".join(outcomes), "_chunks": index + 1}
+    return {"_outcomes": (batch["_outcomes"] or "") + "".join(outcomes), "_chunks": index + 1, "_usage": tokens}
 
 
-def _usage_kind(batch: Object) -> str:
-    return "embeddings" if batch["endpoint"] == "/v1/embeddings" else "completions"
+# --------------------------------------------------------------------------- usage
+
+_UsageKey = tuple[str, str | None, tuple[tuple[str, str], ...]]  # kind, model, dimensions
+_TOKEN_COUNTERS = ("input_tokens", "cached_tokens", "output_tokens", "reasoning_tokens")
 
 
-def _add_line_usage(usage: dict[Any, dict[str, int]], batch: Object, body: dict[str, Any]) -> None:
-    """Add a line that ran to its model's sum (the chunk's usage: one request more, its tokens)."""
-    tokens = body.get("usage") or {}
-    kind = _usage_kind(batch)
-    counters = token_usage(tokens) if kind == "completions" else {"input_tokens": tokens.get("prompt_tokens", 0)}
-    summed = usage.setdefault(body.get("model"), {})
-    for name, value in {**counters, "num_model_requests": 1}.items():
+def _add_line_usage(billed: dict[_UsageKey, dict[str, int]], answered: LineAnswer) -> None:
+    """Add a line that ran to its kind's and model's sum (the chunk's usage: one request more, its counters)."""
+    key = (answered.kind, answered.model, tuple(sorted(answered.dimensions.items())))
+    summed = billed.setdefault(key, {})
+    for name, value in {**answered.counters, "num_model_requests": 1}.items():
         summed[name] = summed.get(name, 0) + int(value)
 
 
-def _record_usage(tenant: str, batch: Object, usage: dict[Any, dict[str, int]]) -> None:
-    """The chunk's lines are the organization's usage (at the batch price), in the creator's project, and spend:
-    one usage event per model (all of a chunk's lines run in the same minute), so a chunk's store writes do not
-    grow with its lines."""
-    kind = _usage_kind(batch)
-    for model, summed in usage.items():
-        counters: dict[str, Any] = dict(summed)
+def _add_tokens(tokens: dict[str, int], usage: Mapping[str, Any]) -> None:
+    """Add a line's token usage (`prompt_tokens…` or `input_tokens…` naming) to the batch's."""
+    details_in = usage.get("input_tokens_details") or usage.get("prompt_tokens_details") or {}
+    details_out = usage.get("output_tokens_details") or usage.get("completion_tokens_details") or {}
+    tokens["input_tokens"] += int(usage.get("input_tokens", usage.get("prompt_tokens")) or 0)
+    tokens["cached_tokens"] += int(details_in.get("cached_tokens") or 0)
+    tokens["output_tokens"] += int(usage.get("output_tokens", usage.get("completion_tokens")) or 0)
+    tokens["reasoning_tokens"] += int(details_out.get("reasoning_tokens") or 0)
+
+
+def _batch_usage(batch: Object) -> dict[str, Any]:
+    """The batch's `usage`: the tokens of the lines that have run."""
+    tokens = batch.get("_usage") or dict.fromkeys(_TOKEN_COUNTERS, 0)
+    return {
+        "input_tokens": tokens["input_tokens"],
+        "input_tokens_details": {"cached_tokens": tokens["cached_tokens"]},
+        "output_tokens": tokens["output_tokens"],
+        "output_tokens_details": {"reasoning_tokens": tokens["reasoning_tokens"]},
+        "total_tokens": tokens["input_tokens"] + tokens["output_tokens"],
+    }
+
+
+def _creator(tenant: str, batch: Object) -> Principal:
+    """Whose usage the batch's lines are: the creator's organization, project and key."""
+    return Principal(
+        tenant,
+        batch.get("_organization_id") or "",
+        is_admin=False,
+        project_id=batch.get("_project_id"),
+        api_key_id=batch.get("_api_key_id") or bootstrap_key_id(tenant),
+    )
+
+
+def _record_tool_calls(tenant: str, batch: Object, body: dict[str, Any]) -> None:
+    """The hosted tool calls a Responses line made (file and web searches), billed per call as the endpoint's are."""
+    if batch["endpoint"] != "/v1/responses":
+        return
+    for record in tool_call_usage(_creator(tenant, batch), body):
+        spend.track(tenant, record)
+
+
+def _record_usage(tenant: str, batch: Object, billed: dict[_UsageKey, dict[str, int]]) -> None:
+    """The chunk's lines are the organization's usage (flagged as batch usage where the kind has the dimension,
+    which prices it at the batch discount), in the creator's project, and spend: one usage event per kind, model
+    and dimensions (all of a chunk's lines run in the same minute), so a chunk's store writes do not grow with its
+    lines."""
+    creator = _creator(tenant, batch)
+    for (kind, model, dimensions), summed in billed.items():
+        fields: dict[str, Any] = {**dict(dimensions), **summed}
         record = record_usage_event(
             tenant,
             kind,
             model=model,
-            project_id=batch.get("_project_id"),
-            api_key_id=batch.get("_api_key_id") or bootstrap_key_id(tenant),
-            batch=kind == "completions",  # only completions usage has the batch dimension
-            **counters,
+            project_id=creator.project_id,
+            api_key_id=creator.api_key_id,
+            batch=True,
+            **fields,
         )
         spend.track(tenant, record)
 

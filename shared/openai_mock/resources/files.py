@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from openai_mock import clock
+from openai_mock.as_of import SORA_SHUTDOWN, answering_day
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.ids import new_id
 from openai_mock.pagination import ListParams, list_object
@@ -31,7 +32,17 @@ OUTPUT_PURPOSES = ("assistants_output", "batch_output", "fine-tune-results")
 # The real API's limits. Constants, not settings: the API does not let a caller change them.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_BATCH_FILE_BYTES = 200 * 1024 * 1024
-BATCH_ENDPOINTS = ("/v1/chat/completions", "/v1/embeddings", "/v1/completions")
+# What a batch can run (the spec's `CreateBatchRequest.endpoint`); `/v1/videos` only until the Videos API's shut-down.
+BATCH_ENDPOINTS = (
+    "/v1/responses",
+    "/v1/chat/completions",
+    "/v1/embeddings",
+    "/v1/completions",
+    "/v1/moderations",
+    "/v1/images/generations",
+    "/v1/images/edits",
+    "/v1/videos",
+)
 VISION_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 # `expires_after.seconds` bounds: one hour to thirty days.
 MIN_EXPIRY_SECONDS = 3600
@@ -115,6 +126,14 @@ def _jsonl_objects(purpose: str, data: bytes) -> list[tuple[int, dict[str, Any]]
     return lines
 
 
+def batch_endpoints() -> tuple[str, ...]:
+    """The endpoints a batch can run as of the answering day (OPENAI_MOCK_AS_OF): none of the Videos API's once
+    it is shut down."""
+    if answering_day() >= SORA_SHUTDOWN:
+        return tuple(endpoint for endpoint in BATCH_ENDPOINTS if endpoint != "/v1/videos")
+    return BATCH_ENDPOINTS
+
+
 def _batch_line_problem(line: dict[str, Any], seen: set[str]) -> str | None:
     custom_id = line.get("custom_id")
     if not isinstance(custom_id, str) or not custom_id:
@@ -124,9 +143,9 @@ def _batch_line_problem(line: dict[str, Any], seen: set[str]) -> str | None:
     seen.add(custom_id)
     if line.get("method") != "POST":
         return f"invalid 'method' {line.get('method')!r}; only 'POST' is supported."
-    url = line.get("url")
-    if url not in BATCH_ENDPOINTS:
-        return f"invalid 'url' {url!r}; supported URLs are {', '.join(BATCH_ENDPOINTS)}."
+    url, served = line.get("url"), batch_endpoints()
+    if url not in served:
+        return f"invalid 'url' {url!r}; supported URLs are {', '.join(served)}."
     if not isinstance(line.get("body"), dict):
         return "missing required field 'body' (a JSON object with the request parameters)."
     return None
