@@ -1,5 +1,5 @@
-"""Images: generate from a prompt, edit with a mask or a markup, make variations. Real PNGs, JPEGs, WebPs, GIFs and
-SVGs (openai_mock.resources.images)."""
+"""Images: generate from a prompt, edit with a mask or a markup (images uploaded, or referenced in JSON), make
+variations. Real PNGs, JPEGs, WebPs, GIFs and SVGs (openai_mock.resources.images)."""
 
 from typing import Annotated
 
@@ -12,15 +12,16 @@ from openai_mock.rng import request_seed
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
+from openai_mock.web.multipart import is_multipart, read_form
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/images")
 
 
-class ImageEditForm(images.ImageEditFormFields):
-    image: UploadFile
-    mask: UploadFile | None = None
-    markup: UploadFile | None = None
+def _is_form(request: Request) -> bool:
+    # Multipart, or a urlencoded form (which carries no image: its edit is refused for the missing `image`).
+    content_type = request.headers.get("content-type", "").lower()
+    return is_multipart(request) or content_type.startswith("application/x-www-form-urlencoded")
 
 
 class ImageVariationForm(images.ImageVariationOptions):
@@ -46,20 +47,26 @@ async def create_image(request: Request) -> Response:
 
 
 @router.post("/edits", operation_id="createImageEdit", response_model=None)
-async def create_image_edit(form: Annotated[ImageEditForm, Form()], request: Request) -> Response:
-    mask = await form.mask.read() if form.mask is not None else None
-    markup = await form.markup.read() if form.markup is not None else None
-    options = safety.honour_deactivations(request, form.edit_options())
-    answer = images.create_image_edit(options, await form.image.read(), mask, request_seed(request.headers), markup)
-    answer = images.with_fixture(tenant_of(request), "images.edits", options, options.prompt, answer)
+async def create_image_edit(request: Request) -> Response:
+    # Multipart uploads the images; JSON references them (a File's id, a data URL, a URL): the spec takes both.
+    tenant, seed = tenant_of(request), request_seed(request.headers)
+    options: images.ImageEditOptions
+    if _is_form(request):
+        form = images.ImageEditForm.read(await read_form(request))
+        options = safety.honour_deactivations(request, form.edit_options())
+        answer = images.create_image_edit(options, form.image, form.mask, seed, form.markup)
+    else:
+        body = safety.honour_deactivations(request, await json_body(request, images.ImageEditJSONRequest))
+        options, answer = body, images.create_image_edit_by_reference(tenant, body, seed)
+    answer = images.with_fixture(tenant, "images.edits", options, options.prompt, answer)
     record_usage(
         request,
-        tenant_of(request),
-        form.model or "dall-e-2",
+        tenant,
+        options.model or "dall-e-2",
         0,
         "images",
         images=len(answer["data"]),
-        size=form.size or "1024x1024",
+        size=options.size or "1024x1024",
         source="image.edit",
     )
     return respond(images.delivered(answer, options, "image_edit"))

@@ -45,13 +45,27 @@ def _is_file(schema: dict[str, Any]) -> bool:
     return schema.get("format") == "binary" or items.get("format") == "binary"
 
 
+def _reads_a_form(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "read"
+        and len(node.args) == 1
+        and "read_form(" in ast.unparse(node.args[0])
+    )
+
+
 def _body_models(endpoint: Any) -> Iterator[tuple[str, type[BaseModel]]]:
-    """("json" | "form", model) for each body model a route's function reads."""
+    """("json" | "form", model) for each body model a route's function reads: `json_body(request, Model)`,
+    `Annotated[Model, Form()]` parameters and `Model.read(await read_form(request))`."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(endpoint)))
     names = endpoint.__globals__
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "json_body" and len(node.args) == 2:
             yield "json", eval(ast.unparse(node.args[1]), names)
+        if _reads_a_form(node):  # `Model.read(await read_form(request))`: a form model the route builds itself
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            yield "form", eval(ast.unparse(node.func.value), names)
         if isinstance(node, ast.arg) and node.annotation is not None and "Form()" in ast.unparse(node.annotation):
             subscript = node.annotation
             assert isinstance(subscript, ast.Subscript) and isinstance(subscript.slice, ast.Tuple)

@@ -23,10 +23,6 @@ lines done before it stopped. Two kinds of work happen once, each claimed with a
 
 from __future__ import annotations
 
-import base64
-import binascii
-import functools
-import hashlib
 import json
 import math
 import uuid
@@ -37,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from openai_mock import clock
 from openai_mock.as_of import SORA_SHUTDOWN, answering_day
-from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
+from openai_mock.checks import check_enum, check_metadata, check_range
 from openai_mock.control import webhooks
 from openai_mock.errors import (
     JSON_PARSE_MESSAGE,
@@ -48,8 +44,7 @@ from openai_mock.errors import (
     not_found,
     server_error,
 )
-from openai_mock.fields import Integer, RequestModel, Text
-from openai_mock.generation.png import encode_png
+from openai_mock.fields import Integer, RequestModel
 from openai_mock.ids import new_id
 from openai_mock.logs import logger
 from openai_mock.pagination import ListParams, list_object
@@ -66,8 +61,7 @@ from openai_mock.web.auth import Principal
 COLLECTION = "batch"
 ENDPOINTS = files.BATCH_ENDPOINTS
 VIDEOS_URL = "/v1/videos"
-DEFAULT_JSON_EDIT_MODEL = "gpt-image-1.5"  # the spec's default for JSON image edits
-MAX_EDIT_IMAGES = 16
+DEFAULT_JSON_EDIT_MODEL = "gpt-image-1.5"  # the spec's default for JSON image edits (images.py's too)
 COMPLETION_WINDOWS = ("24h",)
 WINDOW_SECONDS = 24 * 3600
 MAX_REQUESTS = 50_000
@@ -510,100 +504,15 @@ def _image_generation(tenant: str, body: Any, headers: Mapping[str, str]) -> Lin
     )
 
 
-class ImageReference(RequestModel):
-    """An input image of a JSON image edit (the spec's `ImageRefParam`): a URL (or data URL), or a File's id."""
-
-    model_config = ConfigDict(extra="forbid")
-    image_url: Text | None = None
-    file_id: Text | None = None
-
-
-@functools.cache
-def _image_edit_request() -> type[Any]:
-    """`POST /v1/images/edits` as JSON (the spec's `EditImageBodyJsonParam`), the only way a batch line can edit:
-    the images endpoint's own options (built on first use: the images layer is imported then), with the input
-    images referenced instead of uploaded."""
-    from openai_mock.resources import images
-
-    class ImageEditJSONRequest(images.ImageEditOptions):
-        images: list[ImageReference]
-        mask: ImageReference | None = None
-        moderation: str | None = None
-        n: Integer | None = None  # JSON numbers here, where the form's arrive as text
-        output_compression: Integer | None = None
-        partial_images: Integer | None = None
-
-    return ImageEditJSONRequest
-
-
-def _image_bytes(tenant: str, reference: ImageReference, param: str) -> bytes | str:
-    """A referenced image's bytes (an uploaded File's, a data URL's), or the URL of one the mock does not fetch."""
-    given = [name for name in ("image_url", "file_id") if getattr(reference, name) is not None]
-    if len(given) != 1:
-        raise invalid_request(f"Provide exactly one of 'image_url' or 'file_id' in '{param}'.", param, "invalid_value")
-    if reference.file_id is not None:
-        return files.read_file_bytes(tenant, reference.file_id, f"{param}.file_id")
-    url = str(reference.image_url)
-    if url.startswith("data:"):
-        header, _, payload = url.partition(",")
-        try:
-            return base64.b64decode(payload, validate=True) if header.endswith(";base64") else payload.encode()
-        except (binascii.Error, ValueError):
-            raise invalid_request(
-                f"Invalid '{param}.image_url': the data URL is not valid base64.", f"{param}.image_url", "invalid_value"
-            ) from None
-    if not url.startswith(("https://", "http://")):
-        raise invalid_request(
-            f"Invalid '{param}.image_url': expected a URL or a base64-encoded data URL.",
-            f"{param}.image_url",
-            "invalid_value",
-        )
-    return url
-
-
-# What stands for images only named by URL (the mock fetches nothing): a transparent pixel the images layer reads.
-_UNFETCHED_IMAGE = encode_png(1, 1, [bytes(4)], alpha=True)
-
-
 def _image_edit(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
-    """A JSON image edit: GPT image models only (dall-e-2 edits are multipart uploads, which a batch line cannot
-    carry); each image and the mask read and checked as the endpoint checks an upload, their bytes part of the seed."""
+    """A JSON image edit (a line cannot carry a multipart upload), answered as the endpoint answers one."""
     from openai_mock.resources import images
-    from openai_mock.resources.models import model_spec
 
-    request = _parse(_image_edit_request(), body)
+    request = _parse(images.ImageEditJSONRequest, body)
     _no_stream(request.stream)
-    model = request.model or DEFAULT_JSON_EDIT_MODEL
-    if model_spec(model) is not None and not images.is_gpt_image(model):
-        raise invalid_request(
-            f"Invalid value for 'model': JSON image edits support GPT image models only; '{model}' edits need a "
-            "multipart upload.",
-            "model",
-            "invalid_value",
-        )
-    if not request.images:
-        raise invalid_request(
-            "Invalid 'images': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-            "images",
-            "empty_array",
-        )
-    check_max_items(request.images, MAX_EDIT_IMAGES, "images")
-    if request.moderation is not None:
-        check_enum(request.moderation, ("low", "auto"), "moderation")
-    named = [(f"images[{index}]", reference) for index, reference in enumerate(request.images)]
-    if request.mask is not None:
-        named.append(("mask", request.mask))
-    pictures = {param: _image_bytes(tenant, reference, param) for param, reference in named}
-    for param, picture in pictures.items():
-        if isinstance(picture, bytes):
-            images.read_upload(picture, param)
-    digest = hashlib.sha256(b"".join(p if isinstance(p, bytes) else p.encode() for p in pictures.values()))
-    uploaded = [picture for param, picture in pictures.items() if param != "mask" and isinstance(picture, bytes)]
-    first = uploaded[0] if uploaded else _UNFETCHED_IMAGE
-    options = request.model_copy(update={"model": model})
-    answer = images.create_image_edit(options, first, None, f"{request_seed(headers)}|{digest.hexdigest()}")
-    answer = images.with_fixture(tenant, "images.edits", options, options.prompt, answer)
-    return _billed_images(images.delivered(answer, options, "image_edit"), model, request.size, "image.edit")
+    answer = images.create_image_edit_by_reference(tenant, request, request_seed(headers))
+    answer = images.with_fixture(tenant, "images.edits", request, request.prompt, answer)
+    return _billed_images(images.delivered(answer, request, "image_edit"), request.model, request.size, "image.edit")
 
 
 def _video(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:  # noqa: ARG001
@@ -769,10 +678,10 @@ def _record_tool_calls(tenant: str, batch: Object, body: dict[str, Any]) -> None
 
 
 def _record_usage(tenant: str, batch: Object, billed: dict[_UsageKey, dict[str, int]]) -> None:
-    """The chunk's lines are the organization's usage (flagged as batch usage where the kind has the dimension,
-    which prices it at the batch discount), in the creator's project, and spend: one usage event per kind, model
-    and dimensions (all of a chunk's lines run in the same minute), so a chunk's store writes do not grow with its
-    lines."""
+    """The chunk's lines are the organization's usage (flagged as batch usage, which prices every kind at the batch
+    discount: completions' `batch` dimension, the other kinds' hidden mark), in the creator's project, and spend:
+    one usage event per kind, model and dimensions (all of a chunk's lines run in the same minute), so a chunk's
+    store writes do not grow with its lines."""
     creator = _creator(tenant, batch)
     for (kind, model, dimensions), summed in billed.items():
         fields: dict[str, Any] = {**dict(dimensions), **summed}

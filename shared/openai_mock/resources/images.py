@@ -6,6 +6,10 @@ edits paint the prompt's scene where the mask is clear. GPT image models also an
 (`generation/gif.py`) and SVG documents (`generation/svg.py`) of the same scene, and GPT Image 2.5 edits take a
 markup that says where the scene goes.
 
+An edit comes as multipart (the images uploaded) or as JSON (GPT image models only, the images referenced: a File's
+id, a `data:` URL, or an `https://` URL the mock does not fetch). Both are checked alike and both seed the picture
+with the input images' bytes (a URL's text stands for its image).
+
 Every PNG carries the mock's signed provenance manifest (`generation/provenance.py`), which
 `POST /v1/content_provenance_checks` recognises.
 
@@ -15,20 +19,21 @@ key or a second request, and valid in every deployment mode (docs/images.md expl
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import math
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from openai_mock import clock
-from openai_mock.checks import check_enum, check_length, check_range
+from openai_mock.checks import check_enum, check_length, check_max_items, check_range
 from openai_mock.control.api import answer_of
 from openai_mock.errors import from_validation_errors, invalid_request
-from openai_mock.fields import Integer, RequestModel
+from openai_mock.fields import Integer, RequestModel, Text
 from openai_mock.generation import gif, raster
 from openai_mock.generation.images import MOSAIC_CELLS, Scene, jitter, render_mosaic, sample_cells, scene_for
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
@@ -36,9 +41,11 @@ from openai_mock.generation.provenance import sign_png
 from openai_mock.generation.streaming import sse_event
 from openai_mock.generation.svg import svg_document
 from openai_mock.generation.tokens import count_tokens
+from openai_mock.resources import files
 from openai_mock.resources.models import check_reasoning_effort, model_not_found, model_spec
 from openai_mock.rng import seeded_rng
 from openai_mock.settings import get_settings
+from openai_mock.web.multipart import Form
 
 # ---------------------------------------------------------------------------------------------------
 # Requests
@@ -87,6 +94,8 @@ _NOT_SEEDING = {"user", "stream", "partial_images", "input_fidelity", "safety_id
 # A streamed image's partial images, in order: blocks per side of each sketch before the finished picture.
 PARTIAL_IMAGE_CELLS = (4, 8, 16)
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+MAX_EDIT_IMAGES = 16  # a GPT image model's edit takes up to 16 input images
+DEFAULT_JSON_EDIT_MODEL = "gpt-image-1.5"  # the spec's default for JSON edits
 _UPLOAD_MODES = ("RGBA", "LA", "L")
 
 
@@ -170,12 +179,71 @@ class ImageEditFormFields(ImageEditOptions):
             raise from_validation_errors(error.errors()) from None
 
 
-class EditUploads(NamedTuple):
-    """What an edit uploads besides its options: the image, and the mask or the markup that guides the edit."""
+class ImageEditForm(ImageEditFormFields):
+    """A multipart edit: its fields and its uploads (several images come as `image[]`, one file each)."""
 
-    image: bytes
+    image: list[bytes]
     mask: bytes | None = None
     markup: bytes | None = None
+
+    @classmethod
+    def read(cls, form: Form) -> ImageEditForm:
+        values: dict[str, Any] = dict(form.fields)
+        for name in ("image", "mask", "markup"):
+            uploads = [data for _, data in form.files_named(name)]
+            if uploads:
+                values[name] = uploads if name == "image" else uploads[-1]
+        try:
+            return cls.model_validate(values)
+        except ValidationError as error:
+            raise from_validation_errors([{**d, "loc": ("body", *d["loc"])} for d in error.errors()]) from None
+
+
+class ImageReference(RequestModel):
+    """An input image of a JSON edit (the spec's `ImageRefParam`): a URL or a data URL, or a File's id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    image_url: Text | None = None
+    file_id: Text | None = None
+
+
+class ImageEditJSONRequest(ImageEditOptions):
+    """`POST /v1/images/edits` as JSON (the spec's `EditImageBodyJsonParam`): an edit's options, the input images
+    and the mask referenced where a form uploads them, and the JSON numbers a form spells as text."""
+
+    model: str | None = DEFAULT_JSON_EDIT_MODEL
+    images: list[ImageReference]
+    mask: ImageReference | None = None
+    moderation: str | None = None
+    n: Integer | None = None
+    output_compression: Integer | None = None
+    partial_images: Integer | None = None
+    frame_count: Integer | None = None
+    frame_duration_ms: Integer | None = None
+
+    @field_validator("model")
+    @classmethod
+    def _default_model(cls, model: str | None) -> str:
+        return model or DEFAULT_JSON_EDIT_MODEL  # an explicit null is the default too
+
+    def edit_options(self) -> ImageEditOptions:
+        """The options as a multipart edit has them: one edit makes one picture however its images came."""
+        return ImageEditOptions.model_validate(self.model_dump(include=set(ImageEditOptions.model_fields)))
+
+
+# An input image as the edit has it: its bytes, or (JSON edits) the URL of one the mock does not fetch.
+InputImage = bytes | str
+
+
+class EditUploads(NamedTuple):
+    """What an edit takes besides its options: the first image (None: a URL not fetched), the mask or the markup
+    that guides the edit, and a digest of every input image and the mask (part of the seed)."""
+
+    image: bytes | None
+    mask: InputImage | None = None
+    markup: bytes | None = None
+    inputs: str = ""
 
 
 class ImageVariationOptions(_Options):
@@ -231,7 +299,8 @@ def _gpt_image_answer(
         check_enum(options.complexity, tuple(COMPLEXITY_DETAIL), "complexity")
     author = _svg_author(options, look.output_format, n)
     partials = _partial_images(options, n)
-    rng = seeded_rng(_seed_material(options), seed)
+    material = _seed_material(options)
+    rng = seeded_rng([material, uploads.inputs] if uploads is not None else material, seed)
     detail = COMPLEXITY_DETAIL[options.complexity or "medium"]
     scenes = [scene_for(prompt, rng, detail=detail) for _ in range(n)]
     compression = options.output_compression
@@ -244,7 +313,7 @@ def _gpt_image_answer(
         if look.output_format == "gif":
             return gif.animated_gif(scene, width, height, look.frames, look.frame_delay_ms)
         png = scene.render(width, height)
-        if uploads is not None and uploads.markup is not None:
+        if uploads is not None and uploads.image is not None and uploads.markup is not None:
             png = raster.paint_marked(uploads.image, uploads.markup, png)
         # Signed first: a PNG keeps the provenance manifest; JPEG and WebP re-encodings carry no PNG chunk.
         return raster.encode(_signed(png, model), look.output_format, compression)
@@ -618,7 +687,7 @@ def read_upload(data: bytes, param: str) -> Picture:
     return picture
 
 
-def _check_markup(markup: bytes, picture: Picture, mask: bytes | None, model: str) -> None:
+def _check_markup(markup: bytes, picture: Picture, mask: InputImage | None, model: str) -> None:
     """A markup: GPT Image 2.5 only, never with a mask, a PNG of the image's dimensions with transparent pixels."""
     if not _GPT_IMAGE_2_5.fullmatch(model):
         raise invalid_request(
@@ -660,14 +729,17 @@ def _require_alpha(picture: Picture, param: str) -> None:
 
 
 def create_image_edit(
-    options: ImageEditOptions, image: bytes, mask: bytes | None, seed: int | str | None, markup: bytes | None = None
+    options: ImageEditOptions,
+    images: Sequence[bytes],
+    mask: bytes | None,
+    seed: int | str | None,
+    markup: bytes | None = None,
 ) -> dict[str, Any]:
+    """A multipart edit: the uploaded image(s), and the mask or the markup."""
     model = _image_model(options.model, ("dall-e-2",), gpt_image=True)
     if is_gpt_image(model):
-        picture = read_upload(image, "image")
-        if markup is not None:
-            _check_markup(markup, picture, mask, model)
-        return _gpt_image_answer(options, model, options.prompt, seed, EditUploads(image, mask, markup))
+        check_max_items(images, MAX_EDIT_IMAGES, "image")
+        return _gpt_image_edit(options, model, images, mask, markup, seed, lambda _: "image")
     _refuse_gpt_image_options(options)
     if markup is not None:
         raise invalid_request(
@@ -675,19 +747,19 @@ def create_image_edit(
         )
     if options.quality is not None:
         raise invalid_request("Unknown parameter: 'quality'.", "quality", "unknown_parameter")
+    if len(images) != 1:
+        raise invalid_request(
+            f"dall-e-2 edits take exactly one image, but {len(images)} were uploaded.", "image", "invalid_value"
+        )
     check_length(options.prompt, "prompt", PROMPT_LIMITS[model], minimum=1)
     n, size, _, response_format = _common(options, model, GENERATION_SIZES["dall-e-2"])
+    image = images[0]
     picture = read_upload(image, "image")
     if mask is None:
         _require_alpha(picture, "image")  # the image's own transparency is the mask
         stencil = picture
     else:
-        stencil = read_upload(mask, "mask")
-        _require_alpha(stencil, "mask")
-        if (stencil.width, stencil.height) != (picture.width, picture.height):
-            raise invalid_request(
-                "Invalid mask image - image and mask must have the same dimensions.", "mask", "invalid_image_size"
-            )
+        stencil = _read_mask(mask, picture)
     colours, clear = sample_cells(picture), sample_cells(stencil)
     material = [_seed_material(options), hashlib.sha256(image + (mask or b"")).hexdigest()]
     rng = seeded_rng(material, seed)
@@ -705,6 +777,103 @@ def create_image_edit(
         ]
         data.append(_image_object(render_mosaic(grid, size), response_format, model))
     return {"created": clock.now_seconds(), "data": data}
+
+
+def create_image_edit_by_reference(
+    tenant: str, request: ImageEditJSONRequest, seed: int | str | None
+) -> dict[str, Any]:
+    """A JSON edit (GPT image models only): each referenced image and the mask read and checked as an upload is.
+    An `https://` image is not fetched: its URL stands for it in the seed, and where no input image was read the
+    edit renders the prompt's scene as a generation does (docs/images.md)."""
+    model = request.model or DEFAULT_JSON_EDIT_MODEL
+    if model_spec(model) is not None and not is_gpt_image(model):
+        raise invalid_request(
+            f"Invalid value for 'model': JSON image edits support GPT image models only; '{model}' edits need a "
+            "multipart upload.",
+            "model",
+            "invalid_value",
+        )
+    model = _image_model(model, (), gpt_image=True)  # 404 for a model the catalogue lacks
+    if not request.images:
+        raise invalid_request(
+            "Invalid 'images': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "images",
+            "empty_array",
+        )
+    check_max_items(request.images, MAX_EDIT_IMAGES, "images")
+    if request.moderation is not None:
+        check_enum(request.moderation, ("low", "auto"), "moderation")
+    images = [
+        _referenced_image(tenant, reference, f"images[{index}]") for index, reference in enumerate(request.images)
+    ]
+    mask = None if request.mask is None else _referenced_image(tenant, request.mask, "mask")
+    return _gpt_image_edit(request.edit_options(), model, images, mask, None, seed, lambda index: f"images[{index}]")
+
+
+def _gpt_image_edit(
+    options: ImageEditOptions,
+    model: str,
+    images: Sequence[InputImage],
+    mask: InputImage | None,
+    markup: bytes | None,
+    seed: int | str | None,
+    image_param: Callable[[int], str],
+) -> dict[str, Any]:
+    """A GPT image model's edit: up to 16 images checked (`image_param` names the i-th), the markup or the mask
+    checked against the first, then the prompt's scene, seeded by the images and the mask."""
+    pictures = [
+        read_upload(image, image_param(index)) if isinstance(image, bytes) else None
+        for index, image in enumerate(images)
+    ]
+    first = pictures[0] if pictures else None
+    if markup is not None:
+        assert first is not None  # a markup comes with a multipart edit, whose images are all uploaded
+        _check_markup(markup, first, mask, model)
+    if isinstance(mask, bytes):
+        _read_mask(mask, first)
+    digest = hashlib.sha256()
+    for given in (*images, mask):
+        if given is not None:
+            digest.update(hashlib.sha256(given if isinstance(given, bytes) else given.encode()).digest())
+    image = images[0] if images and isinstance(images[0], bytes) else None
+    uploads = EditUploads(image, mask, markup, digest.hexdigest())
+    return _gpt_image_answer(options, model, options.prompt, seed, uploads)
+
+
+def _read_mask(mask: bytes, picture: Picture | None) -> Picture:
+    """A mask: a PNG upload with an alpha channel, of the (first) image's dimensions where that image was read."""
+    stencil = read_upload(mask, "mask")
+    _require_alpha(stencil, "mask")
+    if picture is not None and (stencil.width, stencil.height) != (picture.width, picture.height):
+        raise invalid_request(
+            "Invalid mask image - image and mask must have the same dimensions.", "mask", "invalid_image_size"
+        )
+    return stencil
+
+
+def _referenced_image(tenant: str, reference: ImageReference, param: str) -> InputImage:
+    """A referenced image's bytes (an uploaded File's, a data URL's), or the URL of one the mock does not fetch."""
+    given = [name for name in ("image_url", "file_id") if getattr(reference, name) is not None]
+    if len(given) != 1:
+        raise invalid_request(f"Provide exactly one of 'image_url' or 'file_id' in '{param}'.", param, "invalid_value")
+    if reference.file_id is not None:
+        return files.read_file_bytes(tenant, reference.file_id, f"{param}.file_id")
+    url = str(reference.image_url)
+    if url.startswith("data:"):
+        header, _, payload = url.partition(",")
+        try:
+            return base64.b64decode(payload, validate=True) if header.endswith(";base64") else payload.encode()
+        except (binascii.Error, ValueError):
+            raise invalid_request(
+                f"Invalid '{param}.image_url': the data URL is not valid base64.", f"{param}.image_url", "invalid_value"
+            ) from None
+    if not url.startswith(("https://", "http://")):
+        raise invalid_request(
+            f"Invalid '{param}.image_url': expected a URL or a base64-encoded data URL.",
+            f"{param}.image_url",
+            "invalid_value",
+        )
+    return url
 
 
 def create_image_variation(options: ImageVariationOptions, image: bytes, seed: int | str | None) -> dict[str, Any]:

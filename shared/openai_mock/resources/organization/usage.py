@@ -5,7 +5,11 @@ the requested buckets (`1m`, `1h`, `1d`), grouped and filtered, paged with `page
 
 A minute's record is a counter item of the store (`increment`: one atomic addition, shared by every process and
 container, never a read-modify-write of a record every request of the minute contends for), keyed by its minute,
-kind and dimension values, so a range of minutes is one read (`counters`)."""
+kind and dimension values, so a range of minutes is one read (`counters`).
+
+Batch requests cost half (`prices.BATCH_DISCOUNT`). Only completions (and decisions) have a `batch` dimension: the
+Usage API groups and filters no other kind by it. Another kind's batch records carry a hidden mark instead, in their
+keys (`|embeddings+batch|…`): `costs` prices them at the discount, and no usage answer shows or groups by it."""
 
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ from openai_mock.store import get_store
 from openai_mock.web.auth import Principal
 
 _ACCOUNT = ("project_id", "user_id", "api_key_id", "model")
+BATCH = "batch"
+_BATCH_MARK = "+batch"  # after the kind in a record's key: batch usage of a kind without the `batch` dimension
 
 
 class UsageKind(NamedTuple):
@@ -135,22 +141,35 @@ def record_usage_event(
     return {"id": key, "kind": kind, "minute": minute, "dims": dict(dims), "metrics": counters}
 
 
+def _batch_marked(kind: str, batch: bool) -> bool:
+    """Batch usage of a kind the Usage API does not group by `batch`: marked in its key, not a dimension."""
+    return batch and BATCH not in KINDS[kind].dimensions
+
+
 @lru_cache(maxsize=1024)  # a handful of (kind, project, key, model…) answer request after request
 def _dimensions(kind: str, **values: Any) -> tuple[dict[str, Any], str]:
     """The kind's dimensions among `values`, and the end of their records' keys (`|kind|[values…]`, after the
-    zero-padded minute, so that keys sort by minute). Callers copy the dict: it is shared."""
+    zero-padded minute, so that keys sort by minute; `|kind+batch|…` for a marked batch record). Callers copy the
+    dict: it is shared."""
     dims = {name: values[name] for name in KINDS[kind].dimensions}
-    return dims, f"|{kind}|{json.dumps(list(dims.values()), separators=(',', ':'))}"
+    tail = json.dumps(list(dims.values()), separators=(",", ":"))
+    if _batch_marked(kind, values[BATCH]):
+        dims[BATCH] = True  # (`_cost_labels` and the usage results name their fields: the mark shows in neither)
+        return dims, f"|{kind}{_BATCH_MARK}|{tail}"
+    return dims, f"|{kind}|{tail}"
 
 
 def _from_key(key: str, metrics: dict[str, int]) -> dict[str, Any] | None:
     """The record a counter item holds (None: a kind this version does not know)."""
-    minute, kind, values = key.split("|", 2)
+    minute, labelled, values = key.split("|", 2)
+    kind = labelled.removesuffix(_BATCH_MARK)
     spec = KINDS.get(kind)
     if spec is None:
         return None
     dims = dict.fromkeys(spec.dimensions)  # (a dimension added since the key was written: null)
     dims.update(zip(spec.dimensions, json.loads(values), strict=False))
+    if kind != labelled:
+        dims[BATCH] = True
     return {"id": key, "kind": kind, "minute": int(minute), "dims": dims, "metrics": metrics}
 
 
@@ -298,7 +317,12 @@ def _records(tenant: str, kinds: set[str], start: int, end: int, query: UsageQue
     def wanted(record: dict[str, Any]) -> bool:
         if record["kind"] not in kinds:
             return False
-        if query.batch is not None and record["dims"].get("batch") != query.batch:
+        # Only a kind with the `batch` dimension filters by it: another kind's batch mark stays hidden.
+        if (
+            query.batch is not None
+            and BATCH in KINDS[record["kind"]].dimensions
+            and record["dims"].get(BATCH) != query.batch
+        ):
             return False
         return all(not values or record["dims"].get(name) in values for name, values in query.filters.items())
 
@@ -399,7 +423,13 @@ def usage(tenant: str, kind: str, query: UsageQuery) -> dict[str, Any]:
 
 
 def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
-    """A usage record's cost, split into OpenAI-style line items ("gpt-4o-2024-08-06, input")."""
+    """A usage record's cost, split into OpenAI-style line items ("gpt-4o-2024-08-06, input"): a batch's requests,
+    of any kind, at the Batch API's discount."""
+    discount = prices.BATCH_DISCOUNT if record["dims"].get(BATCH) else 1.0
+    return [(name, amount * discount) for name, amount in _list_price_items(record)]
+
+
+def _list_price_items(record: dict[str, Any]) -> list[tuple[str, float]]:
     kind, dims, m = record["kind"], record["dims"], record["metrics"]
     model = dims.get("model") or ""
     if kind == "completions":
@@ -407,7 +437,6 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
         audio_in, audio_out = prices.audio_token_prices(model)
         text_in = m["input_tokens"] - m["input_cached_tokens"] - m["input_audio_tokens"]
         text_out = m["output_tokens"] - m["output_audio_tokens"]
-        discount = prices.BATCH_DISCOUNT if dims.get("batch") else 1.0
         lines = [
             ("input", text_in * price_in),
             ("cached input", m["input_cached_tokens"] * price_cached),
@@ -415,7 +444,7 @@ def _line_items(record: dict[str, Any]) -> list[tuple[str, float]]:
             ("audio input", m["input_audio_tokens"] * audio_in),
             ("audio output", m["output_audio_tokens"] * audio_out),
         ]
-        return [(f"{model}, {name}", amount * discount / 1e6) for name, amount in lines if amount]
+        return [(f"{model}, {name}", amount / 1e6) for name, amount in lines if amount]
     if kind == "embeddings":
         return [(f"{model}, input", m["input_tokens"] * prices.token_prices(model)[0] / 1e6)]
     if kind == "decisions":
