@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -112,14 +113,30 @@ _EXPECTED_TYPES = {
 _TAGS = frozenset({"str", "int", "float", "bool"})  # how pydantic locates a union's scalar members
 
 
+# A multipart form's field name that spells a nested param (`svg[foo]`, `chunking_strategy[type]`, `include[]`).
+_FORM_FIELD = re.compile(r"[A-Za-z_]\w*(\[\w*\])+")
+
+
+def _form_field_param(name: str) -> str:
+    """A nested form field named as OpenAI names the param: svg[foo] → svg.foo, a[0][b] → a[0].b, include[] →
+    include."""
+    head, _, rest = name.partition("[")
+    for key in rest.removesuffix("]").split("]["):
+        head += f"[{key}]" if key.isdigit() else f".{key}" if key else ""
+    return head
+
+
 def param_path(location: Sequence[str | int]) -> str | None:
     """('body', 'messages', 0, 'content') → 'messages[0].content', OpenAI's way of naming a param."""
     parts = list(location)
     if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
         parts = parts[1:]
+    text = ""
+    # The first part is the body's own field: a bracketed one is a form's nested field, never a union member.
+    if parts and isinstance(parts[0], str) and _FORM_FIELD.fullmatch(parts[0]):
+        text, parts = _form_field_param(parts[0]), parts[1:]
     # pydantic puts union member / function-validator names in the location; they are not params.
     parts = [p for p in parts if isinstance(p, int) or ("[" not in p and "function-" not in p and p not in _TAGS)]
-    text = ""
     for part in parts:
         if isinstance(part, int):
             text += f"[{part}]"

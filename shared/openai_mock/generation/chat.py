@@ -592,11 +592,15 @@ def output_budget(request: Mapping[str, Any]) -> int | None:
 
 
 # The tier a request's `service_tier` is served in: Fast mode shows as `priority`; Scale Tier (reserved capacity)
-# and Ultrafast (access-controlled) fall back to the default tier, which the mock's organizations never outgrow.
+# falls back to the default tier, which the mock's organizations never outgrow; so does Ultrafast on a model it
+# does not serve.
 _SERVED_TIERS = {"flex": "flex", "priority": "priority", "fast": "priority"}
 
 
-def served_tier(requested: str | None) -> str:
+def served_tier(requested: str | None, ultrafast: bool = False) -> str:
+    """`ultrafast`: the model is one Ultrafast Processing serves (Responses only; the layer knows which)."""
+    if requested == "ultrafast" and ultrafast:
+        return "ultrafast"
     return _SERVED_TIERS.get(requested or "auto", "default")
 
 
@@ -919,14 +923,17 @@ def audio_tokens_for(seconds: float, per_second: int) -> int:
     return max(1, math.ceil(seconds * per_second))
 
 
-def speak(transcript: str, voice: str, audio_format: str) -> tuple[bytes, float]:
+def speak(
+    transcript: str, voice: str | Mapping[str, Any], audio_format: str, pitch: int | None = None
+) -> tuple[bytes, float]:
     """The transcript said by `voice` (24 kHz mono, like the real API), encoded as `audio_format`, and its
-    duration in seconds. The encoders are the Audio group's (`/v1/audio/speech`)."""
+    duration in seconds; a custom voice (`{"id": …}`) speaks at `pitch`, its sample's (the layer reads it).
+    The encoders are the Audio group's (`/v1/audio/speech`)."""
     # imported on first use: the text path never pays for them
     from openai_mock.generation.audio.codecs import SPEECH_FORMATS
     from openai_mock.generation.audio.synthesis import pcm_duration, synthesize
 
-    pcm = synthesize(transcript, voice)
+    pcm = synthesize(transcript, voice if isinstance(voice, str) else "custom", pitch=pitch)
     if audio_format == "pcm16":
         return pcm, pcm_duration(pcm)
     _, encode = SPEECH_FORMATS[audio_format]
@@ -937,10 +944,11 @@ def audio_id(completion_id: str, index: int) -> str:
     return "audio_" + hashlib.sha256(f"{completion_id}/{index}".encode()).hexdigest()[:32]
 
 
-def add_audio(completion: dict[str, Any], request: Mapping[str, Any]) -> list[SpokenAnswer]:
-    """`modalities: ["audio"]`: every text answer becomes speech. `content` turns null and `message.audio`
-    carries the id, the base64 audio, `expires_at` and the transcript (the text, already cut by the token
-    limit and `stop`); the audio's tokens join `completion_tokens`. Tool calls stay silent, as in the API."""
+def add_audio(completion: dict[str, Any], request: Mapping[str, Any], pitch: int | None = None) -> list[SpokenAnswer]:
+    """`modalities: ["audio"]`: every text answer becomes speech (`pitch`: a custom voice's). `content` turns
+    null and `message.audio` carries the id, the base64 audio, `expires_at` and the transcript (the text,
+    already cut by the token limit and `stop`); the audio's tokens join `completion_tokens`. Tool calls stay
+    silent, as in the API."""
     settings = request["audio"]
     spoken, audio_total = [], 0
     for choice in completion["choices"]:
@@ -948,7 +956,7 @@ def add_audio(completion: dict[str, Any], request: Mapping[str, Any]) -> list[Sp
         transcript = message.get("content")
         if transcript is None:
             continue
-        data, seconds = speak(transcript, settings["voice"], settings["format"])
+        data, seconds = speak(transcript, settings["voice"], settings["format"], pitch)
         answer = SpokenAnswer(
             audio_id(completion["id"], choice["index"]),
             transcript,

@@ -279,7 +279,12 @@ def model_grade(
         "messages": messages,
         "response_format": {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}},
     }
-    for key, target in (("temperature", "temperature"), ("top_p", "top_p"), ("seed", "seed")):
+    for key, target in (
+        ("temperature", "temperature"),
+        ("top_p", "top_p"),
+        ("seed", "seed"),
+        ("reasoning_effort", "reasoning_effort"),
+    ):
         if sampling.get(key) is not None:
             request[target] = sampling[key]
     if sampling.get("max_completions_tokens") is not None:

@@ -81,11 +81,19 @@ def ms_bytes(ms: int) -> int:
     return ms * SAMPLE_RATE // 1000 * 2
 
 
-def speech(text: str, voice: str, speed: float, audio_format: Mapping[str, Any] | None) -> bytes:
-    """The answer said by `voice`, in the session's format; PCM carries its text (so it transcribes back)."""
+def speech(
+    text: str,
+    voice: str | Mapping[str, Any],
+    speed: float,
+    audio_format: Mapping[str, Any] | None,
+    pitch: int | None = None,
+) -> bytes:
+    """The answer said by `voice`, in the session's format; PCM carries its text (so it transcribes back). A
+    custom voice (`{"id": …}`) speaks at `pitch`, its sample's (the layer reads it)."""
     from openai_mock.generation.audio.synthesis import synthesize
 
-    return encode_output(stamp_pcm(synthesize(text, voice, speed), text), audio_format)
+    pcm = synthesize(text, voice if isinstance(voice, str) else "custom", speed, pitch=pitch)
+    return encode_output(stamp_pcm(pcm, text), audio_format)
 
 
 def audio_fragments(data: bytes) -> list[str]:

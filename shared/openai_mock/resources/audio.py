@@ -39,7 +39,7 @@ from openai_mock.generation.audio.transcripts import (
 from openai_mock.generation.audio.voices import SPEECH_VOICES, TTS_1_VOICES
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object
-from openai_mock.resources.models import known_model, model_spec
+from openai_mock.resources.models import known_model, model_spec, serving
 from openai_mock.rng import seeded_rng
 from openai_mock.store import get_store
 from openai_mock.web.form_body import Upload
@@ -312,7 +312,6 @@ class TranslationOptions(_AudioOptions):
     pass
 
 
-TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
 RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt", "diarized_json")
 MAX_KNOWN_SPEAKERS = 4
 CHUNKING_REQUIRED_AFTER_SECONDS = 30.0
@@ -408,7 +407,7 @@ def create_transcription(
     seed: int | str | None,
     tenant: str | None = None,
 ) -> Transcript:
-    response_format, temperature = _check_common(options, TRANSCRIPTION_MODELS, "audio.transcriptions")
+    response_format, temperature = _check_common(options, serving("audio.transcriptions"), "audio.transcriptions")
     if options.language is not None:
         _check_language(options.language, "language")
     if options.languages is not None:
@@ -766,8 +765,8 @@ def delete_voice(tenant: str, voice_id: str) -> dict[str, Any]:
     return {"id": voice_id, "object": "audio.voice.deleted", "deleted": True}
 
 
-def custom_voice_pitch(tenant: str, voice: Mapping[str, Any], param: str = "voice") -> int:
-    """The pitch of a custom voice given as {"id": "voice_…"} (404 for one the tenant lacks)."""
+def custom_voice_id(voice: Mapping[str, Any], param: str = "voice") -> str:
+    """The id of a custom voice given as {"id": "voice_…"}, its shape checked (a 400 naming `param`'s field)."""
     unknown = [key for key in voice if key != "id"]
     if unknown:
         raise invalid_request(
@@ -776,6 +775,12 @@ def custom_voice_pitch(tenant: str, voice: Mapping[str, Any], param: str = "voic
     voice_id = voice.get("id")
     if not isinstance(voice_id, str) or not voice_id:
         raise invalid_request(f"Missing required parameter: '{param}.id'.", f"{param}.id", "missing_required_parameter")
+    return voice_id
+
+
+def custom_voice_pitch(tenant: str, voice: Mapping[str, Any], param: str = "voice") -> int:
+    """The pitch of a custom voice given as {"id": "voice_…"} (404 for one the tenant lacks)."""
+    voice_id = custom_voice_id(voice, param)
     record = get_store().get(tenant, VOICES_COLLECTION, voice_id)
     if record is None:
         raise OpenAIError(404, f"Voice with id '{voice_id}' not found.", param=f"{param}.id", code="voice_not_found")

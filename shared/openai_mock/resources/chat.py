@@ -445,7 +445,8 @@ def _check_audio_output(body: ChatCompletionRequest, hears_audio: bool, audio_mo
     unknown = sorted(set(body.audio) - {"voice", "format"})
     if unknown:
         raise invalid_request(f"Unknown parameter: 'audio.{unknown[0]}'.", f"audio.{unknown[0]}", "unknown_parameter")
-    check_enum(body.audio["voice"], CHAT_VOICES, "audio.voice")
+    if not isinstance(body.audio["voice"], dict):  # a custom voice ({"id": "voice_…"}) is the tenant's: validate()
+        check_enum(body.audio["voice"], CHAT_VOICES, "audio.voice")
     check_enum(body.audio["format"], AUDIO_FORMATS, "audio.format")
     if body.stream and body.audio["format"] != "pcm16":
         raise invalid_request(
@@ -509,6 +510,7 @@ class Validated(NamedTuple):
     spec: models.ModelSpec
     prompt: builder.PromptCount  # audio included in its total
     prompt_audio_tokens: int
+    voice_pitch: int | None = None  # a custom `audio.voice`'s, read from its sample
 
 
 def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
@@ -548,13 +550,23 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     request = body.model_dump(exclude_none=True)
     prompt = builder.count_prompt(request)
     _check_model_rules(body, spec, prompt.total)
-    audio_tokens = 0
+    audio_tokens, pitch = 0, None
     audio_model = spec.kind == "audio"
     if body.modalities or body.audio is not None or hears_audio or audio_model:
-        _check_audio_output(body, hears_audio, audio_model)
+        speaks = _check_audio_output(body, hears_audio, audio_model)
+        voice = (body.audio or {}).get("voice") if speaks else None
+        if isinstance(voice, dict):
+            pitch = _custom_voice_pitch(tenant, voice)
         if hears_audio:
             audio_tokens = _prompt_audio_tokens(body, tenant)
-    return Validated(request, spec, prompt._replace(total=prompt.total + audio_tokens), audio_tokens)
+    return Validated(request, spec, prompt._replace(total=prompt.total + audio_tokens), audio_tokens, pitch)
+
+
+def _custom_voice_pitch(tenant: str, voice: Mapping[str, Any]) -> int:
+    # imported here: only a custom voice reads the Audio group's store of voices
+    from openai_mock.resources.audio import custom_voice_pitch
+
+    return custom_voice_pitch(tenant, voice, "audio.voice")
 
 
 # --------------------------------------------------------------------------------------------- create
@@ -570,7 +582,7 @@ class Generated(NamedTuple):
 def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
     """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
     accounting, nothing stored, never streamed)."""
-    request, spec, prompt, prompt_audio_tokens = validate(body, tenant)
+    request, spec, prompt, prompt_audio_tokens, voice_pitch = validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
     content_tokens: list[Sequence[int]] = []
@@ -591,7 +603,7 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
         for index in _moderate(completion, request, options.moderation_policy(tenant, body.moderation)):
             content_tokens[index] = ()
     if "audio" in request.get("modalities", ()):
-        spoken = builder.add_audio(completion, request)
+        spoken = builder.add_audio(completion, request, voice_pitch)
     return Generated(completion, request, spoken, content_tokens)
 
 

@@ -149,7 +149,7 @@ def check_messages(value: Any, param: str) -> list[dict[str, Any]]:
     return messages
 
 
-def _check_model(tenant: str, grader: Mapping[str, Any], param: str) -> str:
+def _check_model(tenant: str, grader: Mapping[str, Any], param: str) -> models.ModelSpec:
     model = _string(grader, "model", param)
     assert model is not None
     spec = models.serving_spec(tenant, model)
@@ -159,10 +159,10 @@ def _check_model(tenant: str, grader: Mapping[str, Any], param: str) -> str:
             f"{param}.model",
             "invalid_value",
         )
-    return model
+    return spec
 
 
-def _check_grader_sampling(params: Any, param: str) -> None:
+def _check_grader_sampling(params: Any, param: str, spec: models.ModelSpec) -> None:
     if params is None:
         return
     if not isinstance(params, dict):
@@ -181,12 +181,8 @@ def _check_grader_sampling(params: Any, param: str) -> None:
         )
     check_range(params.get("temperature"), f"{param}.temperature", 0, 2, decimal=True)
     check_range(params.get("top_p"), f"{param}.top_p", 0, 1, decimal=True)
-    if params.get("reasoning_effort") is not None:
-        check_enum(
-            params["reasoning_effort"],
-            ("none", "minimal", "low", "medium", "high", "xhigh"),
-            f"{param}.reasoning_effort",
-        )
+    # The efforts the grader's model takes, as Chat checks them (the spec's whole range, then the model's own).
+    models.check_reasoning_effort(params.get("reasoning_effort"), spec, f"{param}.reasoning_effort")
 
 
 def python_allowed() -> bool:
@@ -333,11 +329,11 @@ def check_grader(
         _number(checked, "pass_threshold", param, required=False)
         _check_python(checked, param)
     elif kind in MODEL_GRADERS:
-        _check_model(tenant, checked, param)
+        spec = _check_model(tenant, checked, param)
         if "input" not in checked:
             raise _missing(f"{param}.input")
         checked["input"] = check_messages(checked["input"], f"{param}.input")
-        _check_grader_sampling(checked.get("sampling_params"), f"{param}.sampling_params")
+        _check_grader_sampling(checked.get("sampling_params"), f"{param}.sampling_params", spec)
         if kind == "score_model":
             _check_range(checked, param)
             threshold = _number(checked, "pass_threshold", param, required=False)

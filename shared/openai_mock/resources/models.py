@@ -150,6 +150,13 @@ def serving(endpoint: str) -> tuple[str, ...]:
     return tuple(model_id for model_id, spec in catalog().by_id.items() if spec.serves(endpoint))
 
 
+@lru_cache(maxsize=1)
+def transcription_models() -> tuple[str, ...]:
+    """Every catalogue id of kind "transcription" (whisper-1, the gpt-4o and gpt transcribers, gpt-live-transcribe,
+    gpt-realtime-whisper): what GA Realtime's `audio.input.transcription.model` takes."""
+    return tuple(model_id for model_id, spec in catalog().by_id.items() if spec.kind == "transcription")
+
+
 def accepts_unknown_models() -> bool:
     """The unknown-id policy of this request: the `x-mock-accept-unknown-models` header, else the setting."""
     controls = controls_runtime.current()

@@ -21,7 +21,9 @@ from openai_mock.web.auth import Principal
 
 DEFAULT_MODEL = "gpt-4o-realtime-preview"
 AUDIO_FORMATS = ("pcm16", "g711_ulaw", "g711_alaw")
-TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
+# The beta surfaces (sessions, transcription sessions) take the models of their SDK literal; GA takes the
+# catalogue's (models.transcription_models).
+BETA_TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
 _MODALITIES = (["text"], ["audio", "text"])
 DEFAULT_INSTRUCTIONS = (
     "Your knowledge cutoff is 2023-10. You are a helpful, witty, and friendly AI. Act like a human, but remember "
@@ -170,7 +172,9 @@ def _check(body: RealtimeSessionCreateRequest) -> None:
             check_enum(getattr(body, name), AUDIO_FORMATS, f"session.{name}")
     if body.input_audio_transcription is not None:
         check_enum(
-            body.input_audio_transcription.get("model"), TRANSCRIPTION_MODELS, "session.input_audio_transcription.model"
+            body.input_audio_transcription.get("model"),
+            BETA_TRANSCRIPTION_MODELS,
+            "session.input_audio_transcription.model",
         )
     if body.input_audio_noise_reduction is not None:
         check_enum(
@@ -339,7 +343,7 @@ def _transcription_session(given: dict[str, Any], now: int, expires_at: int) -> 
     )
     check_enum(
         session_input["transcription"].get("model"),
-        core.TRANSCRIPTION_MODELS,
+        models.transcription_models(),
         "session.audio.input.transcription.model",
     )
     session: dict[str, Any] = {
@@ -370,7 +374,7 @@ def create_client_secret(body: ClientSecretCreateRequest, principal: Principal) 
     else:
         given.setdefault("model", core.DEFAULT_MODEL)
         merged = core.deep_merge(core.default_session(ids.new_id("realtime.session"), given["model"], now), given)
-        session = core.check_session(merged, realtime_models())
+        session = core.check_session(merged, realtime_models(), principal.tenant)
         session["expires_at"] = expires_at
         for key in ("transcription", "noise_reduction"):
             if session["audio"]["input"].get(key) is None:
@@ -378,6 +382,9 @@ def create_client_secret(body: ClientSecretCreateRequest, principal: Principal) 
     check_policy_model(project_policy(principal), session.get("model"))  # its sessions would be refused
     value = "ek_" + secrets.token_hex(16)
     _keep_secret(principal, value, expires_at, session)
+    voice = (session.get("audio") or {}).get("output", {}).get("voice")
+    if isinstance(voice, dict):  # the answer names its voice with a string (the spec's VoiceIdsShared): the id
+        session = core.deep_merge(session, {"audio": {"output": {"voice": voice["id"]}}})
     return {"value": value, "expires_at": expires_at, "session": session}
 
 
@@ -415,7 +422,7 @@ def create_transcription_session(body: TranscriptionSessionCreateRequest, princi
     check_enum(fmt, AUDIO_FORMATS, "input_audio_format")
     modalities = _transcription_modalities(body.modalities)
     transcription = body.input_audio_transcription or {"model": "gpt-4o-transcribe"}
-    check_enum(transcription.get("model"), TRANSCRIPTION_MODELS, "input_audio_transcription.model")
+    check_enum(transcription.get("model"), BETA_TRANSCRIPTION_MODELS, "input_audio_transcription.model")
     for item in body.include or []:
         check_enum(item, ("item.input_audio_transcription.logprobs",), "include")
     detection = None
@@ -474,7 +481,9 @@ def create_translation_client_secret(
         )
     if inp.get("transcription") is not None:
         check_enum(
-            (inp["transcription"] or {}).get("model"), TRANSCRIPTION_MODELS, "session.audio.input.transcription.model"
+            (inp["transcription"] or {}).get("model"),
+            models.transcription_models(),
+            "session.audio.input.transcription.model",
         )
     if inp.get("noise_reduction") is not None:
         check_enum(

@@ -20,6 +20,7 @@ from openai_mock.generation import realtime_events as rt
 from openai_mock.generation.audio.probe import pcm_text
 from openai_mock.generation.audio.transcripts import spoken_text
 from openai_mock.generation.audio.voices import REALTIME_VOICES
+from openai_mock.resources.models import transcription_models
 from openai_mock.rng import seeded_rng
 from openai_mock.schema_checks import check_function
 from openai_mock.web.auth import Principal
@@ -31,7 +32,6 @@ DEFAULT_MODEL = "gpt-realtime"
 SESSION_SECONDS = 3600  # a GA session lasts at most 60 minutes
 MAX_EVENT_BYTES = 15 * 1024 * 1024  # the largest client event the API reads
 MIN_COMMIT_MS = 100
-TRANSCRIPTION_MODELS = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-transcribe-diarize")
 INSTRUCTIONS = (
     "You are a helpful, witty, and friendly AI. Act like a human, but remember that you aren't a human and that "
     "you can't do human things in the real world. Your voice and personality should be warm and engaging, with a "
@@ -263,9 +263,24 @@ def _check_extras(session: dict[str, Any]) -> None:
         )
 
 
-def check_session(session: dict[str, Any], models: tuple[str, ...]) -> dict[str, Any]:
+def voice_pitch(voice: Any, param: str, tenant: str | None) -> int | None:
+    """None for a built-in voice (checked by name); for a custom voice (`{"id": "voice_…"}`) the pitch of its
+    sample, from `tenant`'s voices (404 for one it lacks). With no tenant only the custom voice's shape is checked."""
+    if not isinstance(voice, dict):
+        check_enum(voice, REALTIME_VOICES, param)
+        return None
+    # imported here: only a custom voice reads the Audio group's voices
+    from openai_mock.resources.audio import custom_voice_id, custom_voice_pitch
+
+    if tenant is None:
+        custom_voice_id(voice, param)
+        return None
+    return custom_voice_pitch(tenant, voice, param)
+
+
+def check_session(session: dict[str, Any], models: tuple[str, ...], tenant: str | None = None) -> dict[str, Any]:
     """A merged session configuration checked as the API checks it (`session.…` params); returns it with
-    turn detection's defaults filled in."""
+    turn detection's defaults filled in. `tenant`: whose custom voices the session may speak in."""
     check_enum(session.get("type"), ("realtime",), "session.type")
     _check_extras(session)
     check_enum(session.get("model"), models, "session.model")
@@ -285,12 +300,14 @@ def check_session(session: dict[str, Any], models: tuple[str, ...]) -> dict[str,
     inp, out = audio.get("input") or {}, audio.get("output") or {}
     _check_format(inp.get("format"), "session.audio.input.format")
     _check_format(out.get("format"), "session.audio.output.format")
-    check_enum(out.get("voice"), REALTIME_VOICES, "session.audio.output.voice")
+    voice_pitch(out.get("voice"), "session.audio.output.voice", tenant)
     check_range(out.get("speed"), "session.audio.output.speed", 0.25, 1.5, decimal=True)
     inp["turn_detection"] = check_turn_detection(inp.get("turn_detection"), "session.audio.input.turn_detection")
     if inp.get("transcription") is not None:
         check_enum(
-            (inp["transcription"] or {}).get("model"), TRANSCRIPTION_MODELS, "session.audio.input.transcription.model"
+            (inp["transcription"] or {}).get("model"),
+            transcription_models(),
+            "session.audio.input.transcription.model",
         )
     if inp.get("noise_reduction") is not None:
         check_enum(
@@ -450,7 +467,7 @@ class RealtimeSession:
         merged = deep_merge(self.session, change)
         from openai_mock.resources.realtime import realtime_models
 
-        check_session(merged, realtime_models())
+        check_session(merged, realtime_models(), self.state["tenant"])
         voice = merged["audio"]["output"]["voice"]
         if self.state["voice_locked"] and voice != self.session["audio"]["output"]["voice"]:
             raise invalid_request(
@@ -777,7 +794,9 @@ class RealtimeSession:
         _check_tools(config["tools"], config["tool_choice"], "response")
         _check_max_tokens(config["max_output_tokens"], "response.max_output_tokens")
         _check_format(config["audio"]["output"].get("format"), "response.audio.output.format")
-        check_enum(config["audio"]["output"].get("voice"), REALTIME_VOICES, "response.audio.output.voice")
+        config["voice_pitch"] = voice_pitch(
+            config["audio"]["output"].get("voice"), "response.audio.output.voice", self.state["tenant"]
+        )
         if not isinstance(config["instructions"], str):
             raise invalid_request(
                 "Invalid type for 'response.instructions': expected a string.", "response.instructions", "invalid_type"
@@ -893,7 +912,8 @@ class RealtimeSession:
             }
             if speaking:
                 speed = float(self.session["audio"]["output"].get("speed", 1.0))
-                data = rt.speech(answer, config["audio"]["output"]["voice"], speed, output_format)
+                voice = config["audio"]["output"]["voice"]
+                data = rt.speech(answer, voice, speed, output_format, config["voice_pitch"])
                 seconds = rt.output_seconds(data, output_format)
                 audio_out = rt.audio_tokens(seconds, chat_builder.AUDIO_OUTPUT_TOKENS_PER_SECOND)
                 item["content"] = [{"type": "output_audio", "transcript": answer}]

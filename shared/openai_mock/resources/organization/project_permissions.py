@@ -106,6 +106,13 @@ def update_service_tiers(
         check_enum(enabled, ("all",), "enabled_tiers")
     else:
         for index, tier in enumerate(enabled):
+            if tier == "all":  # "all" is the whole setting (today's tiers and later ones), not one of a list
+                raise invalid_request(
+                    f"Invalid value for 'enabled_tiers[{index}]': 'all' is not a tier. To enable every tier, "
+                    "including tiers added later, set enabled_tiers to the string 'all' instead of a list.",
+                    f"enabled_tiers[{index}]",
+                    "invalid_value",
+                )
             check_enum(tier, OPTIONAL_TIERS, f"enabled_tiers[{index}]")
         changes = {**changes, "enabled_tiers": list(dict.fromkeys(enabled))}
     settings = {**access.service_tiers(org, project_id), **changes}

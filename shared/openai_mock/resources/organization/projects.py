@@ -330,22 +330,23 @@ def create_service_account(
 ) -> dict[str, Any]:
     """A service account comes with one project API key, whose secret is answered only here (expiring after
     `expires_in_seconds`, held to `spend_limit` each month when given); with `create_service_account_only`
-    (`account_only`) it comes without (`api_key: null`: make one later)."""
+    (`account_only`) it comes without (`api_key: null`: make one later) and without the default project role
+    (`role: "none"`: no permission in the project, so a key made later is refused everything until the account
+    is given a role)."""
     project = writable_project(org, project_id)
     _check_name(name)
     limit = _check_initial_key(account_only, expires_in_seconds, spend_limit)
     now = clock.now_seconds()
+    role = "none" if account_only else "member"
     account: dict[str, Any] = {
         "object": "organization.project.service_account",
         "id": ids.new_id("organization.project.service_account"),
         "name": name,
-        "role": "member",
+        "role": role,
         "created_at": now,
     }
     get_store().create(org.tenant, service_accounts(project_id), account)
-    audit_logs.record(
-        org, principal, "service_account.created", {"id": account["id"], "data": {"role": "member"}}, project
-    )
+    audit_logs.record(org, principal, "service_account.created", {"id": account["id"], "data": {"role": role}}, project)
     if account_only:
         return {**account, "api_key": None}
     key = _new_account_key(org, principal, project, account, "Secret Key", ["/v1/*"], expires_in_seconds, limit)
@@ -433,13 +434,16 @@ def update_service_account(
     org: Organization, principal: Principal, project_id: str, account_id: str, changes: dict[str, str]
 ) -> dict[str, Any]:
     project = writable_project(org, project_id)
-    _get_service_account(org, project_id, account_id)
+    current = _get_service_account(org, project_id, account_id)
     if "name" in changes:
         _check_name(changes["name"])
     updated = get_store().update(
         org.tenant, service_accounts(project_id), account_id, lambda account: {**account, **changes}
     )
     assert updated is not None
+    if "role" in changes:  # its keys may do what the new role lets it (a `none` account's first role included)
+        access.swap_legacy_role(org, project_id, account_id, current["role"], changes["role"])
+        access.refresh(org, project_id)
 
     def renamed(key: dict[str, Any]) -> dict[str, Any]:
         owner = key["owner"]
