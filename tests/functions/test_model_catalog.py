@@ -156,7 +156,9 @@ def test_each_id_is_retrieved_and_served(client: openai.OpenAI, model: str) -> N
     assert (retrieved.id, retrieved.object) == (model, "model")
     endpoint = _serving_endpoint(model)
     assert endpoint is not None, f"{model}: no endpoint of the mock serves it"
-    answer = CALLS[endpoint](client, model)
+    # Daybreak models run only for organizations that hold the program (the mock control stands for it).
+    authorized = client.with_options(default_headers={"x-mock-access-programs": "daybreak_blue,daybreak_red"})
+    answer = CALLS[endpoint](authorized, model)
     assert answer is not None
 
 

@@ -63,7 +63,7 @@ def test_an_explicit_standard_program_is_shown_and_stored_an_implicit_one_is_nul
         ("gpt-daybreak-blue-latest", {"cyber": "standard"}),  # a Daybreak model does not fall back
     ],
 )
-def test_daybreak_access_the_mock_cannot_hold_is_a_403(
+def test_daybreak_access_the_organization_does_not_hold_is_a_403(
     client: openai.OpenAI, model: str, programs: dict[str, str] | None
 ) -> None:
     extra: dict[str, Any] = {} if programs is None else {"access_programs": programs}
@@ -71,6 +71,21 @@ def test_daybreak_access_the_mock_cannot_hold_is_a_403(
         client.responses.create(model=model, input="Scan this host.", **extra)
     assert _error(refused) == (403, "access_programs.cyber", "access_program_not_authorized")
     assert "Daybreak" in refused.value.message
+
+
+def test_daybreak_access_the_organization_holds_runs_and_is_shown(client: openai.OpenAI) -> None:
+    holding = client.with_options(default_headers={"x-mock-access-programs": "daybreak_red"})
+    asked = held(
+        Response,
+        holding.responses.with_raw_response.create(
+            model="gpt-5.6-cyber", input="Scan this host.", access_programs={"cyber": "daybreak_red"}
+        ),
+    )
+    assert asked["status"] == "completed" and asked["access_programs"] == {"cyber": "daybreak_red"}
+    implicit = held(Response, holding.responses.with_raw_response.create(model="gpt-daybreak-red-latest", input="Hi"))
+    assert implicit["access_programs"] == {"cyber": "daybreak_red"}  # the program the model runs under
+    with pytest.raises(openai.PermissionDeniedError):  # Red held, Blue not
+        holding.responses.create(model="gpt-4o", input="Hi", access_programs={"cyber": "daybreak_blue"})
 
 
 def test_an_unknown_program_is_a_400_naming_it(http: TestClient) -> None:

@@ -60,18 +60,21 @@ def test_background_response_progresses_with_the_clock(client: openai.OpenAI, ht
     created = _ok(http.post("/v1/responses", json={"model": "gpt-4o", "input": "Hi", "background": True}, headers=AUTH))
     assert_conforms("POST", "/v1/responses", 200, created, spec=SPEC)
     assert created["status"] == "queued" and created["output"] == [] and created["background"] is True
+    assert created["completed_at"] is None
     clock.advance(1.5)
     running = _ok(http.get(f"/v1/responses/{created['id']}", headers=AUTH))
     assert_conforms("GET", f"/v1/responses/{created['id']}", 200, running, spec=SPEC)
-    assert running["status"] == "in_progress"
+    assert running["status"] == "in_progress" and running["completed_at"] is None
     clock.advance(5)
     done = client.responses.retrieve(created["id"])
     assert done.status == "completed" and done.output_text and done.usage is not None
+    assert done.completed_at == 1_800_000_000 + 1 + 2  # queued 1 s, then in progress 2 s
     # the stream of a background response, resumed after an event
     events = _events(http.get(f"/v1/responses/{created['id']}", params={"stream": "true"}, headers=AUTH).text)
     assert [event["type"] for event in events[:3]] == ["response.created", "response.queued", "response.in_progress"]
     assert [event["sequence_number"] for event in events] == list(range(len(events)))
     assert events[-1]["type"] == "response.completed"
+    assert [event["response"]["completed_at"] for event in (events[0], events[-1])] == [None, done.completed_at]
     assert [item["id"] for item in events[-1]["response"]["output"]] == [item.id for item in done.output]
     resumed = client.responses.retrieve(created["id"], stream=True, starting_after=2)
     numbers = [event.sequence_number for event in resumed]
@@ -438,3 +441,25 @@ def test_web_search_tool_cites_its_sources_offline(client: openai.OpenAI, http: 
     bad = {**body, "tools": [{"type": "web_search", "filters": {"allowed_domains": "nasa.gov"}}]}
     answer = http.post("/v1/responses", json=bad, headers=AUTH)
     assert answer.status_code == 400 and answer.json()["error"]["param"] == "tools[0].filters.allowed_domains"
+
+
+def test_a_response_shows_every_field_the_real_api_sends(client: openai.OpenAI, http: TestClient) -> None:
+    """As the spec's recorded answers show it: completed_at, and the request's settings echoed (null when unset)."""
+    clock.freeze(1_800_000_000)
+    plain = _ok(http.post("/v1/responses", json={"model": "gpt-4o", "input": "Hi"}, headers=AUTH))
+    assert_conforms("POST", "/v1/responses", 200, plain, spec=SPEC)
+    shown = {name: plain[name] for name in _ECHOED}
+    assert shown == {
+        "background": False,
+        "completed_at": 1_800_000_000,
+        "max_tool_calls": None,
+        "prompt_cache_key": None,
+        "safety_identifier": None,
+        "top_logprobs": 0,
+    }
+    asked = {"max_tool_calls": 3, "prompt_cache_key": "k-1", "safety_identifier": "user-7", "top_logprobs": 2}
+    echoed = client.responses.create(model="gpt-4o", input="Hi", **asked)
+    assert {name: getattr(echoed, name) for name in asked} == asked
+
+
+_ECHOED = ("background", "completed_at", "max_tool_calls", "prompt_cache_key", "safety_identifier", "top_logprobs")

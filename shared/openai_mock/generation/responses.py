@@ -737,8 +737,10 @@ def build_response(
     reasoning: bool,
     new_id: NewId,
     script: chat.Scripted | None = None,
+    ultrafast: bool = False,
 ) -> dict[str, Any]:
-    """The finished `response` object for a validated turn; `script` (a fixture) fixes what it says."""
+    """The finished `response` object for a validated turn; `script` (a fixture) fixes what it says; `ultrafast`:
+    the model has the Ultrafast tier, so a request for it is served (and shown) there."""
     request = turn.request
     kind = None if script is not None else hosted_tool(request, turn.conversation)
     if kind == "computer":
@@ -755,30 +757,37 @@ def build_response(
         out = _answer(turn, rng, new_id, reasoning, kind, script, created)
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
     effort = (request.get("reasoning") or {}).get("effort", "medium") if reasoning else None
+    status = "incomplete" if out.truncated else "completed"
     response: dict[str, Any] = {
         "id": response_id,
         "object": "response",
         "created_at": created,
-        "status": "incomplete" if out.truncated else "completed",
+        "status": status,
+        "background": bool(request.get("background")),
+        "completed_at": created if status == "completed" else None,
         "error": None,
         "incomplete_details": {"reason": "max_output_tokens"} if out.truncated else None,
         "instructions": request.get("instructions"),
         "max_output_tokens": request.get("max_output_tokens"),
+        "max_tool_calls": request.get("max_tool_calls"),
         "model": request["model"],
         "output": out.items,
         "parallel_tool_calls": request.get("parallel_tool_calls", True),
         "previous_response_id": request.get("previous_response_id"),
+        "prompt_cache_key": request.get("prompt_cache_key"),
         "reasoning": {
             "effort": effort,
             "generate_summary": None,
             "summary": summary_mode(request) if reasoning else None,
         },
-        "service_tier": chat.served_tier(request.get("service_tier")),
+        "safety_identifier": request.get("safety_identifier"),
+        "service_tier": chat.served_tier(request.get("service_tier"), ultrafast),
         "store": request.get("store", True),
         "temperature": request.get("temperature", 1.0),
         "text": {"format": text_format, **_verbosity(request)},
         "tool_choice": request.get("tool_choice", "auto"),
         "tools": _echo_tools(request),
+        "top_logprobs": request.get("top_logprobs") or 0,
         "top_p": request.get("top_p", 1.0),
         "truncation": request.get("truncation", "disabled"),
         "usage": {
@@ -794,16 +803,14 @@ def build_response(
         },
         "metadata": request.get("metadata", {}),
     }
-    if request.get("user") is not None:
+    if request.get("user") is not None:  # the spec's `user` is a string, not nullable: absent until sent
         response["user"] = request["user"]
-    if request.get("background") is not None:
-        response["background"] = request["background"]
     if request.get("conversation") is not None:
         response["conversation"] = {"id": request["conversation"]["id"]}
     response["access_programs"] = request.get("access_programs")  # null: no program asked for (Standard)
     if request.get("image") is not None:
         response["image"] = request["image"]  # the effective policy, resolved by the layer
-    for echoed in ("prompt", "max_tool_calls", "prompt_cache_options", "prompt_cache_retention", "top_logprobs"):
+    for echoed in ("prompt", "prompt_cache_options", "prompt_cache_retention"):
         if request.get(echoed) is not None:
             response[echoed] = request[echoed]
     return response
@@ -1008,7 +1015,7 @@ def stream_events(response: Mapping[str, Any], *, obfuscate: bool = False) -> It
     each item opened, filled and closed, then completed (or incomplete, cancelled), every event numbered from 0;
     with `obfuscate`, each delta event carries `obfuscation` padding."""
     started = {key: value for key, value in response.items() if key != "usage"}
-    started.update(status="in_progress", output=[], incomplete_details=None)
+    started.update(status="in_progress", output=[], incomplete_details=None, completed_at=None)
     queued = {**started, "status": "queued"}
     events: list[dict[str, Any]] = [
         {"type": "response.created", "response": queued if response.get("background") else started}

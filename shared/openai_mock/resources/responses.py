@@ -80,6 +80,8 @@ _TOOL_CHOICE_TYPES = tuple(kind for kind in _TOOL_TYPES if kind != "local_shell"
 _ROLES = ("user", "assistant", "system", "developer")
 # `service_tier` of a response (the spec's ServiceTierResponses) and of a compaction (ServiceTierEnum).
 SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority", "fast", "ultrafast")
+# The models Ultrafast Processing serves (the SDK's ServiceTier docstring; the catalogue does not record tiers).
+ULTRAFAST_MODELS = ("gpt-5.6-sol",)
 COMPACT_SERVICE_TIERS = ("auto", "default", "fast", "flex", "priority")
 _PARTS = {
     "assistant": ("output_text", "refusal"),
@@ -744,7 +746,8 @@ def generate(
         stream=bool(body.stream),
         service_tier=body.service_tier,
     )
-    programs = responses_options.access_programs(body.access_programs, spec.id)
+    authorized = responses_options.authorized_programs(headers)
+    programs = responses_options.access_programs(body.access_programs, spec.id, authorized)
     items = [] if empty_input else input_items(body.input)
     if conversation_id is not None:
         history, cached = conversations.history(tenant, conversation_id), 0
@@ -792,6 +795,7 @@ def generate(
         reasoning=spec.reasoning,
         new_id=ids.new_id,
         script=script,
+        ultrafast=spec.id in ULTRAFAST_MODELS,
     )
     if answer is not None and "output" in answer:
         builder.give_output(response, answer["output"], ids.new_id, builder.last_user_text(turn.conversation))
@@ -816,8 +820,10 @@ def _schedule(
         "completion_window": window,
         "continuation_id": options.continuation_id if options is not None else None,
     }
-    # Marked for the Batch price: the usage hook is to record it with `batch: true` (docs/responses.md).
+    # Marked for the Batch price: the usage hook records it with `batch: true` (docs/responses.md).
     response["_batch_priced"] = window in responses_options.DISCOUNTED_WINDOWS
+    if response["completed_at"] is not None:  # it completes when the clock gets there (shown from then on)
+        response["completed_at"] = _finishes_at(response)
 
 
 def _moderate(response: dict[str, Any], context: Sequence[Mapping[str, Any]], policy: options.ModerationPolicy) -> None:
@@ -988,7 +994,7 @@ def _as_of(record: Mapping[str, Any], now: float) -> dict[str, Any]:
     else:
         return response
     pending = {key: value for key, value in response.items() if key != "usage"}
-    return {**pending, "status": status, "output": [], "incomplete_details": None}
+    return {**pending, "status": status, "output": [], "incomplete_details": None, "completed_at": None}
 
 
 def retrieve(

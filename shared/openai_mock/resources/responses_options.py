@@ -1,8 +1,8 @@
 """What the SDK (3.63) sends to Responses beyond the 2026-08-21 spec, and what each does (docs/responses.md):
 
-- `access_programs.cyber`: the Cyber access program. The mock's organizations hold no Daybreak authorization, so
-  a Daybreak program, or a model that needs one, is the 403 the SDK describes; Standard asked for is shown as
-  `{"cyber": "standard"}`, the implicit Standard fallback as `null`.
+- `access_programs.cyber`: the Cyber access program. A Daybreak program, or a model that needs one, is the 403 the
+  SDK describes unless the request's organization holds it (the mock control `x-mock-access-programs`); Standard
+  asked for is shown as `{"cyber": "standard"}`, the implicit Standard fallback as `null`.
 - `background_options`: the completion window of a background response (`soonest`; `2h` and `8h` wait in the
   queue longer and are marked for the Batch price) and a `continuation_id` that puts related requests first.
 - `image.context_compression`: the images of earlier turns read at low detail (fewer input tokens); the answer
@@ -24,6 +24,9 @@ from openai_mock.resources import models
 from openai_mock.store import ConflictError, get_store
 
 CYBER_PROGRAMS = ("standard", "daybreak_blue", "daybreak_red")
+# The mock control that stands for an organization's Daybreak authorization (docs/controls.md): the programs a
+# request may run under, comma-separated (`x-mock-access-programs: daybreak_blue,daybreak_red`).
+AUTHORIZATION_HEADER = "x-mock-access-programs"
 COMPLETION_WINDOWS = ("soonest", "2h", "8h")
 DISCOUNTED_WINDOWS = ("2h", "8h")
 IMAGE_POLICIES = ("auto", "enabled", "disabled")
@@ -76,17 +79,27 @@ def _unauthorized(program: str) -> OpenAIError:
     )
 
 
-def access_programs(param: AccessPrograms | None, model: str) -> dict[str, str] | None:
-    """The programs a response runs under, as the answer shows them: null for the implicit Standard fallback."""
+def authorized_programs(headers: Mapping[str, str]) -> frozenset[str]:
+    """The Daybreak programs the request's organization holds: those its mock control names, else none."""
+    return frozenset(part.strip() for part in headers.get(AUTHORIZATION_HEADER, "").split(",") if part.strip())
+
+
+def access_programs(param: AccessPrograms | None, model: str, authorized: frozenset[str]) -> dict[str, str] | None:
+    """The programs a response runs under, as the answer shows them: null for the implicit Standard fallback
+    (or the Daybreak program a model needs, when it is authorized and none was asked for)."""
     asked = param.cyber if param is not None else None
     if asked is not None:
         check_enum(asked, CYBER_PROGRAMS, "access_programs.cyber")
     needed = _daybreak_tier(model)
-    if asked not in (None, "standard"):
-        raise _unauthorized(asked)
-    if needed is not None:
-        raise _unauthorized(needed)
-    return None if asked is None else {"cyber": asked}
+    for program in (asked, needed):
+        if program not in (None, "standard") and program not in authorized:
+            raise _unauthorized(program)
+    if needed is not None and asked not in (None, needed):
+        raise invalid_request(
+            f"The model '{model}' runs only under the {needed} access program.", "access_programs.cyber"
+        )
+    program = asked or needed
+    return None if program is None else {"cyber": program}
 
 
 # --------------------------------------------------------------------------------------------- background windows
