@@ -30,6 +30,7 @@ from openai_mock.generation.audio.synthesis import SAMPLE_RATE, synthesize
 from openai_mock.resources import chat
 from openai_mock.resources.vector_stores import params as vector_store_params
 from openai_mock.settings import get_settings
+from tests.functions.test_vector_stores import BREAD, CATS, SHIPS
 from tests.support.sdk import held
 
 TEXT = "The lighthouse keeper climbed the stairs, lit the lamp and watched the ships pass by."
@@ -166,18 +167,6 @@ def test_beta_realtime_sessions_take_marin_and_cedar(client: openai.OpenAI, voic
 
 # --------------------------------------------------------------------------------------------- ranker "none"
 
-CATS = (
-    "Cats are small carnivorous mammals kept as pets. A cat purrs when it is content, grooms its fur "
-    "with a rough tongue and sleeps up to sixteen hours a day. Kittens open their eyes after a week."
-)
-SHIPS = (
-    "Container ships carry cargo across the ocean between harbours. The harbour pilot boards the vessel "
-    "and steers it through the channel; tugboats push the hull to the berth."
-)
-BREAD = (
-    "Sourdough bread rises with a starter of wild yeast and lactic bacteria. Knead the dough, let it "
-    "proof overnight and bake it in a hot oven until the crust is dark."
-)
 DOCUMENTS = {"cats.txt": CATS, "ships.txt": SHIPS, "bread.txt": BREAD}
 
 
