@@ -19,8 +19,14 @@ version (``gpt-5.4`` ← ``gpt-5.4-mini-2026-03-17``), else the family's release
     python tools/gen_catalog.py --check   # fail when the committed file differs from what the sources give;
                                           # without ../shared/openapi, say the check was skipped and pass
 
+An id's ``shutdown_date`` is the shutdown or retirement date the SDK's docstrings announce for it (the
+"Deprecated values:" notes after its model literals and on the request params' ``model`` fields); ids without
+one have no key (the API's ``null``).
+
 The check reads the SDK ids the committed file records besides the installed SDK's, so an older SDK does
-not fail it; a newer one that names new models does (run `make catalog`).
+not fail it; a newer one that names new models does (run `make catalog`). Shutdown dates likewise: the
+committed ones fill the ids the installed SDK does not date, and win when the installed SDK is older than the
+one the file records.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ import re
 import sys
 import typing
 import zlib
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -737,6 +745,72 @@ def sdk_ids() -> tuple[str, list[str]]:
     return str(getattr(openai, "__version__", "unknown")), found
 
 
+# A "Deprecated values:" docstring note: its `- "id", "id": note` entries, ids and notes wrapped over lines.
+DEPRECATION_NOTE = re.compile(r'Deprecated values:\s*\n(?P<entries>.*?)"""', re.S)
+DEPRECATION_ENTRY = re.compile(r'^(?P<ids>(?:"[^"]+"[\s,]*)+):\s*(?P<note>.*)$', re.S)
+# "Announced shutdown date: 2027-01-14", "was shut down on October 23, 2026", "was retired on May 12, 2026"
+SHUTDOWN_DAY = re.compile(
+    r"(?:shut\s*down|retired?|removed|discontinued|sunset)\D*?"
+    r"(?P<day>\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
+)
+
+
+def _iso_day(text: str) -> str | None:
+    """`2026-10-23` or `October 23, 2026` (`Oct. 23, 2026`) as an ISO date; None if it is no real day."""
+    for layout in ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y"):
+        try:
+            return datetime.strptime(text.replace(".", ""), layout).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def shutdown_dates(source: str) -> dict[str, str]:
+    """id -> the shutdown day the "Deprecated values:" notes of one module's text announce (the first note that
+    dates an id wins); entries with no day ("Not a supported model ID") are left out."""
+    found: dict[str, str] = {}
+    for block in DEPRECATION_NOTE.finditer(source):
+        for raw in re.split(r"\n\s*-\s+", "\n" + block["entries"]):
+            entry = DEPRECATION_ENTRY.match(" ".join(raw.split()))
+            dated = SHUTDOWN_DAY.search(entry["note"]) if entry else None
+            day = _iso_day(dated["day"]) if dated else None
+            if entry is None or day is None:
+                continue
+            for model_id in re.findall(r'"([^"]+)"', entry["ids"]):
+                found.setdefault(model_id, day)
+    return found
+
+
+def _sdk_sources() -> Iterable[Path]:
+    """The model literal modules first, then every other type module with a deprecation note (the request
+    params' `model` fields date the Responses-only and realtime models the literals do not)."""
+    try:
+        import openai
+    except ImportError:
+        return []
+    first: list[Path] = []
+    for module_name, _ in SDK_LITERALS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        if module.__file__:
+            first.append(Path(module.__file__))
+    rest = sorted(Path(openai.__file__).parent.joinpath("types").rglob("*.py"))
+    return [*first, *(path for path in rest if path not in first)]
+
+
+def sdk_shutdown_dates() -> dict[str, str]:
+    """Every shutdown day the installed SDK's docstrings announce, by id."""
+    found: dict[str, str] = {}
+    for path in _sdk_sources():
+        text = path.read_text(encoding="utf-8")
+        if "Deprecated values:" in text:
+            for model_id, day in shutdown_dates(text).items():
+                found.setdefault(model_id, day)
+    return found
+
+
 # --------------------------------------------------------------------------------------------- building
 
 
@@ -769,7 +843,9 @@ def _version(model_id: str) -> str:
     return found[0] if found else model_id
 
 
-def build(spec: dict[str, list[str]], sdk_version: str, sdk: list[str]) -> dict[str, Any]:
+def build(
+    spec: dict[str, list[str]], sdk_version: str, sdk: list[str], shutdowns: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     patterns = [(re.compile(pattern), name) for name, pattern, _ in FAMILIES]
     families = {name: profile for name, _, profile in FAMILIES}
     ids: list[str] = []
@@ -810,6 +886,8 @@ def build(spec: dict[str, list[str]], sdk_version: str, sdk: list[str]) -> dict[
         entry["owned_by"] = owned_by
         if FINE_TUNABLE.match(model_id):
             entry["fine_tunable"] = True
+        if shutdowns and model_id in shutdowns:
+            entry["shutdown_date"] = shutdowns[model_id]
         models[model_id] = entry
     if unmatched:
         raise CatalogError(f"no family rule matches: {', '.join(unmatched)} (add one to FAMILIES)")
@@ -831,6 +909,23 @@ def _comparable(catalog: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in catalog.items() if key != "sources"}
 
 
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
+def _with_recorded_dates(installed: dict[str, str], committed: dict[str, Any], version: str) -> dict[str, str]:
+    """The installed SDK's dates with the committed file's: those fill the ids the installed SDK does not date,
+    and win outright when the installed SDK is older than the one the file was made with."""
+    recorded = {
+        model_id: entry["shutdown_date"]
+        for model_id, entry in committed["models"].items()
+        if entry.get("shutdown_date") is not None
+    }
+    if _version_key(version) < _version_key(committed["sources"].get("sdk_version", "")):
+        return {**installed, **recorded}
+    return {**recorded, **installed}
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     path = spec_dir() / SPEC_FILE
@@ -842,10 +937,12 @@ def main(argv: list[str]) -> int:
         return 1
     version, sdk = sdk_ids()
     committed: dict[str, Any] | None = json.loads(OUTPUT.read_text()) if OUTPUT.is_file() else None
+    shutdowns = sdk_shutdown_dates()
     if check and committed is not None:  # an older SDK must not fail the check: keep the ids a newer one named
         sdk = sorted({*sdk, *committed["sources"]["sdk_only_ids"]})
+        shutdowns = _with_recorded_dates(shutdowns, committed, version)
     try:
-        catalog = build(spec_ids(path), version, sdk)
+        catalog = build(spec_ids(path), version, sdk, shutdowns)
     except CatalogError as exc:
         print(f"gen_catalog: {exc}", file=sys.stderr)
         return 1

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from openai_mock import clock
-from openai_mock.as_of import gone_families
+from openai_mock.as_of import SHUT_DOWN_FAMILIES, gone_families
 from openai_mock.checks import check_enum
 from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, invalid_request
@@ -69,9 +69,16 @@ class ModelSpec(NamedTuple):
     output_modalities: tuple[str, ...] = ("text",)
     prices: tuple[float, float, float] | None = None  # (input, cached input, output) USD per 1M tokens
     audio_prices: tuple[float, float] | None = None  # (input, output) USD per 1M audio tokens
+    shutdown_date: str | None = None  # "YYYY-MM-DD": the announced shutdown or retirement day
 
     def as_object(self) -> dict[str, Any]:
-        return {"id": self.id, "object": "model", "created": self.created, "owned_by": self.owned_by}
+        return {
+            "id": self.id,
+            "object": "model",
+            "created": self.created,
+            "owned_by": self.owned_by,
+            "shutdown_date": self.shutdown_date,
+        }
 
     def serves(self, endpoint: str) -> bool:
         return endpoint in self.endpoints
@@ -102,7 +109,14 @@ def _spec(model_id: str, entry: dict[str, Any], families: dict[str, dict[str, An
         output_modalities=tuple(family["modalities"]["output"]),
         prices=tuple(prices) if prices is not None else None,  # type: ignore[arg-type]
         audio_prices=tuple(family["audio_prices"]) if family["audio_prices"] is not None else None,  # type: ignore[arg-type]
+        shutdown_date=entry.get("shutdown_date") or _family_shutdown(entry["family"]),
     )
+
+
+def _family_shutdown(family: str) -> str | None:
+    """The day a whole family went (the Sora 2 models, as_of.py), for the ids the SDK does not date."""
+    gone = SHUT_DOWN_FAMILIES.get(family)
+    return gone.isoformat() if gone is not None else None
 
 
 class _Catalog:
@@ -231,7 +245,12 @@ def _fine_tuned(tenant: str) -> list[dict[str, Any]]:
     if not listed:  # most tenants: no need to read the tenant's clock
         return listed
     now = clock.now_seconds()
-    return [model for model in listed if _due(model, now)]
+    return [_fine_tuned_object(model) for model in listed if _due(model, now)]
+
+
+def _fine_tuned_object(stored: dict[str, Any]) -> dict[str, Any]:
+    """A tenant's model as the API shows it: no shutdown announced (models stored before the field lack it)."""
+    return stored if "shutdown_date" in stored else {**stored, "shutdown_date": None}
 
 
 def _listed_catalogue(models: _Catalog, gone: frozenset[str]) -> tuple[dict[str, Any], ...]:
@@ -261,7 +280,7 @@ def retrieve_model(tenant: str, model_id: str) -> dict[str, Any]:
     stored = get_store().get(tenant, FINE_TUNED_COLLECTION, model_id)
     if stored is None or not _due(stored, clock.now_seconds()):
         raise model_not_found(model_id)
-    return stored
+    return _fine_tuned_object(stored)
 
 
 def delete_model(tenant: str, model_id: str) -> dict[str, Any]:
@@ -288,7 +307,7 @@ def register_fine_tuned_model(tenant: str, model_id: str, organization_id: str, 
     registered = get_store().create(
         tenant,
         FINE_TUNED_COLLECTION,
-        {"id": model_id, "object": "model", "created": created, "owned_by": organization_id},
+        {"id": model_id, "object": "model", "created": created, "owned_by": organization_id, "shutdown_date": None},
     )
     _fine_tuned_copies.changed(tenant)
     return registered
