@@ -303,7 +303,10 @@ def test_a_markup_says_where_the_edit_paints_the_prompt(client: openai.OpenAI) -
     unguided = client.images.with_raw_response.edit(
         image=("a.png", picture, "image/png"), prompt="a blue sea", model="gpt-image-2.5-sunburst"
     )
-    assert edited.pixel(10, 10) == decode_png(_bytes(unguided.http_response.json())).pixel(10, 10)  # the same scene
+    # Without the markup the same scene is blended over the whole picture (input_fidelity low keeps 60% of it).
+    blended = decode_png(_bytes(unguided.http_response.json())).pixel(10, 10)[:3]
+    red = (255, 0, 0)
+    assert all(abs(blended[c] - (0.6 * red[c] + 0.4 * edited.pixel(10, 10)[c])) <= 1 for c in range(3))
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Images: what a prompt looks like, drawn row by row and encoded with `openai_mock.generation.png`.
 
 A generated picture is a scene derived from the prompt and the seed: a vertical gradient sky with a sun
-and hills/towers whose colours come from the prompt (colour words in it win). Every row is built from
+and hills/towers whose colours come from the prompt (colour words in it win); with a transparent background the
+sky is left out (alpha 0) and the sun, hills and towers stand alone. Every row is built from
 constant-colour spans, so even 1792x1024 encodes in tens of milliseconds and compresses to a few KB.
 A mosaic is a grid of colour cells, sampled from a decoded picture: edits and variations return one
 (`resources/images.py`, which also holds the request models and checks)."""
@@ -12,10 +13,12 @@ import colorsys
 import hashlib
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from openai_mock.generation.png import RGB, RGBA, Picture, encode_png
+
+CLEAR = b"\x00\x00\x00\x00"  # a fully transparent RGBA pixel
 
 # ---------------------------------------------------------------------------------------------------
 # Scenes: what a prompt looks like
@@ -85,15 +88,29 @@ class Scene(NamedTuple):
             return round(shape.cx * width), round((shape.cx + shape.rx) * width)
         return None
 
+    def _painted(self, width: int, height: int, y: int) -> Iterable[tuple[int, int, RGB]]:
+        """The shapes' spans on row `y`, clipped to the picture, in drawing order (later ones on top)."""
+        for shape in self.shapes:
+            span = self._span(shape, width, height, y)
+            if span:
+                x0, x1 = max(0, span[0]), min(width, span[1])
+                if x1 > x0:
+                    yield x0, x1, shape.colour
+
     def rows(self, width: int, height: int) -> Iterable[bytes]:
         for y in range(height):
             row = bytearray(bytes(self._background(y / max(1, height - 1))) * width)
-            for shape in self.shapes:
-                span = self._span(shape, width, height, y)
-                if span:
-                    x0, x1 = max(0, span[0]), min(width, span[1])
-                    if x1 > x0:
-                        row[x0 * 3 : x1 * 3] = bytes(shape.colour) * (x1 - x0)
+            for x0, x1, colour in self._painted(width, height, y):
+                row[x0 * 3 : x1 * 3] = bytes(colour) * (x1 - x0)
+            yield bytes(row)
+
+    def clear_rows(self, width: int, height: int) -> Iterable[bytes]:
+        """`rows` as RGBA with the sky left out (`background: "transparent"`): the sun, hills and towers opaque,
+        every other pixel fully transparent."""
+        for y in range(height):
+            row = bytearray(CLEAR * width)
+            for x0, x1, colour in self._painted(width, height, y):
+                row[x0 * 4 : x1 * 4] = bytes((*colour, 255)) * (x1 - x0)
             yield bytes(row)
 
     def palette(self, sky_levels: int) -> list[RGB]:
@@ -117,28 +134,59 @@ class Scene(NamedTuple):
                         row[x0:x1] = bytes((index,)) * (x1 - x0)
             yield bytes(row)
 
-    def colour_at(self, u: float, v: float) -> RGB:
-        """The colour at a point given as fractions of the width and height (for mosaics)."""
-        colour = self._background(v)
+    def _shape_at(self, u: float, v: float) -> _Shape | None:
+        """The topmost shape at a point given as fractions of the width and height; None on the sky."""
+        found = None
         for shape in self.shapes:
             span = self._span(shape, 1000, 1000, int(v * 1000))
             if span and span[0] <= u * 1000 < span[1]:
-                colour = shape.colour
-        return colour
+                found = shape
+        return found
 
-    def render(self, width: int, height: int) -> bytes:
+    def colour_at(self, u: float, v: float) -> RGB:
+        """The colour at a point given as fractions of the width and height (for mosaics)."""
+        shape = self._shape_at(u, v)
+        return self._background(v) if shape is None else shape.colour
+
+    def render(self, width: int, height: int, *, transparent: bool = False) -> bytes:
+        if transparent:
+            return encode_png(width, height, self.clear_rows(width, height), alpha=True)
         return encode_png(width, height, self.rows(width, height))
 
-    def sketch(self, width: int, height: int, cells: int) -> bytes:
+    def sketch(self, width: int, height: int, cells: int, *, transparent: bool = False) -> bytes:
         """The scene as a streamed partial image shows it before it is finished: blocks of `cells` per side, each
         one colour (the scene's at the block's centre); more cells, closer to the finished picture."""
-        block_width, block_height = -(-width // cells), -(-height // cells)
-        rows: list[bytes] = []
-        for j in range(cells):
-            v = (j + 0.5) / cells
-            row = b"".join(bytes(self.colour_at((i + 0.5) / cells, v)) * block_width for i in range(cells))[: width * 3]
-            rows.extend([row] * min(block_height, height - len(rows)))
-        return encode_png(width, height, rows)
+        if not transparent:
+            return _blocks(width, height, cells, lambda u, v: bytes(self.colour_at(u, v)))
+
+        def clear_sample(u: float, v: float) -> bytes:
+            shape = self._shape_at(u, v)
+            return CLEAR if shape is None else bytes((*shape.colour, 255))
+
+        return _blocks(width, height, cells, clear_sample, alpha=True)
+
+
+def _blocks(width: int, height: int, cells: int, sample: Callable[[float, float], bytes], alpha: bool = False) -> bytes:
+    """A PNG of `cells` x `cells` blocks, each one pixel value: `sample` at the block's centre (in fractions of the
+    width and height), RGB or (`alpha`) RGBA bytes."""
+    block_width, block_height, depth = -(-width // cells), -(-height // cells), 4 if alpha else 3
+    rows: list[bytes] = []
+    for j in range(cells):
+        v = (j + 0.5) / cells
+        row = b"".join(sample((i + 0.5) / cells, v) * block_width for i in range(cells))[: width * depth]
+        rows.extend([row] * min(block_height, height - len(rows)))
+    return encode_png(width, height, rows, alpha=alpha)
+
+
+def sketch_picture(picture: Picture, cells: int) -> bytes:
+    """A streamed partial image of a finished picture (an edit's): `Scene.sketch`'s blocks, sampled from it."""
+    alpha = picture.color_type == 6
+
+    def sample(u: float, v: float) -> bytes:
+        pixel = picture.pixel(int(u * picture.width), int(v * picture.height))
+        return bytes(pixel if alpha else pixel[:3])
+
+    return _blocks(picture.width, picture.height, cells, sample, alpha)
 
 
 def _rgb(hue: float, lightness: float, saturation: float) -> RGB:

@@ -1,12 +1,20 @@
 """Image bytes in the format a GPT image model was asked for: PNG as drawn, or JPEG / WebP re-encoded with Pillow;
-and the composite of an edit guided by a markup (`paint_marked`).
+and a GPT image model's edit of uploaded pictures (`compose_edit`).
 
-Pillow is imported only here (and in `gif.py`) and only when a JPEG, a WebP or a composite is asked for, so the
+Pillow is imported only here (and in `gif.py`) and only when a JPEG, a WebP or an edit is asked for, so the
 other image answers (and every other function's cold start) do not pay for it."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from openai_mock.generation.images import Scene
+from openai_mock.generation.png import Picture
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
 
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 DEFAULT_COMPRESSION = 100  # the API's default output_compression: as good as the format allows
@@ -29,16 +37,94 @@ def encode(png: bytes, output_format: str, compression: int | None = None) -> by
         return out.getvalue()
 
 
-def paint_marked(image: bytes, markup: bytes, scene: bytes) -> bytes:
-    """An edit guided by a markup: the `scene` (a PNG) where the markup is drawn (alpha above 0), the uploaded
-    `image` (scaled to the scene's size) everywhere else, as a PNG. The markup has the image's dimensions."""
+# How much of a reference image's side its inset takes of the picture's shorter side, and the margin under it.
+REFERENCE_SHARE = 0.25
+REFERENCE_MARGIN = 1 / 16
+
+
+class EditGuide(NamedTuple):
+    """Where an edit may paint: a mask (its fully transparent pixels) or a markup (its drawn pixels, alpha above 0).
+    Either has the first image's dimensions."""
+
+    picture: Picture
+    kind: Literal["mask", "markup"]
+
+
+def compose_edit(
+    scene: Scene,
+    width: int,
+    height: int,
+    base: Picture | None,
+    *,
+    guide: EditGuide | None = None,
+    references: Sequence[Picture] = (),
+    input_kept: float = 1.0,
+    transparent: bool = False,
+) -> Picture:
+    """A GPT image model's edit at `width` x `height`: the first input image (`base`, fitted to the size by
+    cropping its centre) with the prompt's `scene` painted where the `guide` allows, or, without a guide, the scene
+    blended over all of it (`input_kept`: the input's share, 0 to 1; the input's own transparent pixels show the
+    scene). The other input images (`references`) are set in along the bottom of the painted area. Transparent:
+    the painted area leaves the scene's sky out (alpha 0) and kept areas keep the input's alpha; otherwise the
+    picture is opaque RGB. Returned as rows (RGB or RGBA), ready for `encode_png`."""
+    from PIL import Image, ImageChops, ImageOps
+
+    size = (width, height)
+    drawn = Image.frombytes("RGB", size, b"".join(scene.rows(width, height)))
+    sky_clear = Image.frombytes("RGBA", size, b"".join(scene.clear_rows(width, height))).getchannel("A")
+    scene_alpha = sky_clear if transparent else Image.new("L", size, 255)
+    given = drawn.convert("RGBA") if base is None else ImageOps.fit(_pillow(base), size, Image.Resampling.BICUBIC)
+    filled = Image.alpha_composite(drawn.convert("RGBA"), given).convert("RGB")  # the input, its holes the scene's
+    if guide is None:
+        editable = Image.new("L", size, 255)
+        colours = Image.blend(filled, drawn, 1.0 - input_kept)
+        alpha = scene_alpha
+    else:
+        editable = ImageOps.fit(_editable(guide), size, Image.Resampling.NEAREST)
+        colours = Image.composite(drawn, filled, editable)
+        alpha = Image.composite(scene_alpha, given.getchannel("A") if transparent else scene_alpha, editable)
+    inset = min(width, height) * REFERENCE_SHARE
+    side = max(1, round(min(inset, width / (len(references) + 1))))
+    top = round(height - side - height * REFERENCE_MARGIN)
+    for index, reference in enumerate(references):
+        corner = (round((index + 1) * width / (len(references) + 1) - side / 2), top)
+        thumb = ImageOps.fit(_pillow(reference), (side, side), Image.Resampling.BICUBIC)
+        layer = colours.copy()
+        layer.paste(thumb.convert("RGB"), corner)
+        placed = Image.new("L", size, 0)
+        placed.paste(thumb.getchannel("A"), corner)
+        placed = ImageChops.multiply(placed, editable)  # the reference's own shape, only where the edit may paint
+        colours = Image.composite(layer, colours, placed)
+        alpha = ImageChops.lighter(alpha, placed)
+    if transparent:
+        colours.putalpha(alpha)
+    return _picture_of(colours)
+
+
+def _pillow(picture: Picture) -> PILImage.Image:
+    """A picture decoded by `png.decode_png`, as a Pillow RGBA image (no second decoding of the upload)."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(scene)) as drawn, Image.open(io.BytesIO(image)) as kept:
-        with Image.open(io.BytesIO(markup)) as marks:
-            strokes = marks.convert("RGBA").getchannel("A").point(lambda alpha: 255 if alpha else 0)
-            mask = strokes.resize(drawn.size, Image.Resampling.NEAREST)
-        edited = Image.composite(drawn.convert("RGB"), kept.convert("RGB").resize(drawn.size), mask)
-        out = io.BytesIO()
-        edited.save(out, format="PNG")
-        return out.getvalue()
+    size = (picture.width, picture.height)
+    image = Image.frombytes(picture.mode, size, b"".join(picture.rows))
+    if picture.color_type == 3:  # palette indices: the palette as RGBA, its tRNS alpha included
+        alphas = picture.palette_alpha.ljust(len(picture.palette), b"\xff")
+        image.putpalette(
+            b"".join(bytes((*rgb, alpha)) for rgb, alpha in zip(picture.palette, alphas, strict=False)), "RGBA"
+        )
+    return image.convert("RGBA")
+
+
+def _editable(guide: EditGuide) -> PILImage.Image:
+    """255 where the guide lets the edit paint, 0 elsewhere, at the guide's own size."""
+    alpha = _pillow(guide.picture).getchannel("A")
+    if guide.kind == "mask":
+        return alpha.point(lambda value: 255 if value == 0 else 0)
+    return alpha.point(lambda value: 255 if value else 0)
+
+
+def _picture_of(image: PILImage.Image) -> Picture:
+    """A Pillow RGB or RGBA image as the rows of a `Picture` (colour type 2 or 6)."""
+    data, stride = image.tobytes(), image.width * len(image.mode)
+    rows = [data[y * stride : (y + 1) * stride] for y in range(image.height)]
+    return Picture(image.width, image.height, 6 if image.mode == "RGBA" else 2, rows)

@@ -1,14 +1,16 @@
 """Images (`POST /v1/images/generations`, `/edits`, `/variations`): request models, the real API's checks, creation.
 
-Generations render the prompt's scene (`openai_mock.generation.images`). Edits and variations decode the
-uploaded PNG (`openai_mock.generation.png`) and return a mosaic of its colours: variations jitter them,
-edits paint the prompt's scene where the mask is clear. GPT image models also answer animated GIFs
-(`generation/gif.py`) and SVG documents (`generation/svg.py`) of the same scene, and GPT Image 2.5 edits take a
-markup that says where the scene goes.
+Generations render the prompt's scene (`openai_mock.generation.images`; without its sky for a transparent
+background). Edits and variations decode the uploaded PNG (`openai_mock.generation.png`): dall-e-2 returns a mosaic
+of its colours (variations jitter them, edits paint the prompt's scene where the mask is clear); a GPT image model
+edits the first image itself (`generation/raster.py`): the scene painted where the mask is clear or the markup
+drawn, else blended over it by `input_fidelity`, the other images set in as references, and bills the images read
+as input image tokens. GPT image models also answer animated GIFs (`generation/gif.py`) and SVG documents
+(`generation/svg.py`) of the same scene.
 
 An edit comes as multipart (the images uploaded) or as JSON (GPT image models only, the images referenced: a File's
 id, a `data:` URL, or an `https://` URL the mock does not fetch). Both are checked alike and both seed the picture
-with the input images' bytes (a URL's text stands for its image).
+with the input images' bytes (a URL's text stands for its image, and nothing of it is drawn).
 
 Every PNG carries the mock's signed provenance manifest (`generation/provenance.py`), which
 `POST /v1/content_provenance_checks` recognises.
@@ -35,8 +37,16 @@ from openai_mock.control.api import answer_of
 from openai_mock.errors import from_validation_errors, invalid_request
 from openai_mock.fields import Integer, RequestModel, Text
 from openai_mock.generation import gif, raster
-from openai_mock.generation.images import MOSAIC_CELLS, Scene, jitter, render_mosaic, sample_cells, scene_for
-from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png
+from openai_mock.generation.images import (
+    MOSAIC_CELLS,
+    Scene,
+    jitter,
+    render_mosaic,
+    sample_cells,
+    scene_for,
+    sketch_picture,
+)
+from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png, encode_png
 from openai_mock.generation.provenance import sign_png
 from openai_mock.generation.streaming import sse_event
 from openai_mock.generation.svg import svg_document
@@ -97,6 +107,25 @@ MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 MAX_EDIT_IMAGES = 16  # a GPT image model's edit takes up to 16 input images
 DEFAULT_JSON_EDIT_MODEL = "gpt-image-1.5"  # the spec's default for JSON edits
 _UPLOAD_MODES = ("RGBA", "LA", "L")
+# A GPT image model's edit without a mask keeps this share of the input image under the prompt's scene, by
+# `input_fidelity` (low is the API's default). Guesses: the API says only that high keeps more.
+INPUT_KEPT = {"low": 0.6, "high": 0.85}
+
+
+class TileRule(NamedTuple):
+    """How a model reads an image as tokens: the picture fitted within 2048x2048, its shorter side brought down to
+    `short_side` (sizes rounded down), then `base` tokens and `per_tile` for each 512-pixel tile."""
+
+    base: int
+    per_tile: int
+    short_side: int
+
+
+TEXT_MODEL_TILES = TileRule(85, 170, 768)  # a text model at high detail (an SVG author reading its reference image)
+GPT_IMAGE_INPUT_TILES = TileRule(65, 129, 512)  # a GPT image model reading an edit's input image
+# What `input_fidelity: "high"` adds for each input image: a square one, and any other.
+HIGH_FIDELITY_TOKENS = {"square": 4160, "other": 6240}
+UNFETCHED_IMAGE_SIZE = (1024, 1024)  # what an input image the mock does not fetch is billed as (a guess)
 
 
 class SvgReasoning(RequestModel):
@@ -237,12 +266,14 @@ InputImage = bytes | str
 
 
 class EditUploads(NamedTuple):
-    """What an edit takes besides its options: the first image (None: a URL not fetched), the mask or the markup
-    that guides the edit, and a digest of every input image and the mask (part of the seed)."""
+    """What an edit takes besides its options: the input images as read (None: a URL not fetched; the first is the
+    picture edited, the others are references), the mask as given and as read, the markup, and a digest of every
+    input image and the mask (part of the seed)."""
 
-    image: bytes | None
+    images: tuple[Picture | None, ...]
     mask: InputImage | None = None
-    markup: bytes | None = None
+    stencil: Picture | None = None
+    markup: Picture | None = None
     inputs: str = ""
 
 
@@ -293,8 +324,9 @@ def _gpt_image_answer(
     look = _gpt_image_look(options, model, uploads)
     if isinstance(options, CreateImageRequest) and options.moderation is not None:
         check_enum(options.moderation, ("low", "auto"), "moderation")
-    if isinstance(options, ImageEditOptions) and options.input_fidelity is not None:
-        check_enum(options.input_fidelity, ("high", "low"), "input_fidelity")
+    fidelity = options.input_fidelity if isinstance(options, ImageEditOptions) else None
+    if fidelity is not None:
+        check_enum(fidelity, tuple(INPUT_KEPT), "input_fidelity")
     if options.complexity is not None:
         check_enum(options.complexity, tuple(COMPLEXITY_DETAIL), "complexity")
     author = _svg_author(options, look.output_format, n)
@@ -305,24 +337,37 @@ def _gpt_image_answer(
     scenes = [scene_for(prompt, rng, detail=detail) for _ in range(n)]
     compression = options.output_compression
     width, height = look.width, look.height
+    transparent = look.background == "transparent"
+    edits = [_edited(scene, look, uploads, fidelity or "low") for scene in scenes]
 
     def encoded(png: bytes) -> str:
         return base64.b64encode(raster.encode(png, look.output_format, compression)).decode()
 
-    def picture(scene: Scene) -> bytes:
+    def picture(scene: Scene, edited: Picture | None) -> bytes:
         if look.output_format == "gif":
             return gif.animated_gif(scene, width, height, look.frames, look.frame_delay_ms)
-        png = scene.render(width, height)
-        if uploads is not None and uploads.image is not None and uploads.markup is not None:
-            png = raster.paint_marked(uploads.image, uploads.markup, png)
+        if edited is None:
+            png = scene.render(width, height, transparent=transparent)
+        else:
+            png = encode_png(width, height, edited.rows, alpha=edited.color_type == 6)
         # Signed first: a PNG keeps the provenance manifest; JPEG and WebP re-encodings carry no PNG chunk.
         return raster.encode(_signed(png, model), look.output_format, compression)
 
+    def sketch(cells: int) -> bytes:
+        if edits[0] is None:
+            return scenes[0].sketch(width, height, cells, transparent=transparent)
+        return sketch_picture(edits[0], cells)
+
     text_tokens = count_tokens(prompt, model)
+    image_tokens = 0 if uploads is None else _input_image_tokens(uploads, fidelity or "low")
+    input_tokens = text_tokens + image_tokens
     per_image = _image_tokens(look.quality, width, height) * look.frames
     answer: dict[str, Any] = {"created": clock.now_seconds()}
     if author is None:
-        answer["data"] = [{"b64_json": base64.b64encode(picture(scene)).decode()} for scene in scenes]
+        answer["data"] = [
+            {"b64_json": base64.b64encode(picture(scene, edited)).decode()}
+            for scene, edited in zip(scenes, edits, strict=True)
+        ]
     else:  # the reference image is drawn (and costed) as a PNG; the author writes it as vectors
         document, answer["svg_usage"] = _svg_answer(scenes[0], look, prompt, *author)
         answer["data"] = [{"b64_json": base64.b64encode(document.encode()).decode()}]
@@ -332,15 +377,54 @@ def _gpt_image_answer(
         quality=look.quality,
         size=f"{width}x{height}",
         usage={
-            "input_tokens": text_tokens,
-            "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": 0},
+            "input_tokens": input_tokens,
+            "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": image_tokens},
             "output_tokens": per_image * n,
-            "total_tokens": text_tokens + per_image * n,
+            "total_tokens": input_tokens + per_image * n,
         },
     )
-    if options.stream:  # sketches of the one scene, coarse to fine (`stream_events`)
-        answer[PARTIALS] = [encoded(scenes[0].sketch(width, height, cells)) for cells in PARTIAL_IMAGE_CELLS[:partials]]
+    if options.stream:  # sketches of the one picture, coarse to fine (`stream_events`)
+        answer[PARTIALS] = [encoded(sketch(cells)) for cells in PARTIAL_IMAGE_CELLS[:partials]]
     return answer
+
+
+def _edited(scene: Scene, look: _Look, uploads: EditUploads | None, fidelity: str) -> Picture | None:
+    """An edit's still picture: its first input image edited with the prompt's scene, the other images set in. None
+    where there is nothing to edit (a generation; an edit that read no image) and for GIF and SVG answers, which
+    draw the scene."""
+    if uploads is None or look.output_format in ("gif", "svg"):
+        return None
+    base, *others = uploads.images
+    references = [picture for picture in others if picture is not None]
+    if base is None and not references:
+        return None
+    guide = None
+    if uploads.markup is not None:
+        guide = raster.EditGuide(uploads.markup, "markup")
+    elif uploads.stencil is not None:
+        guide = raster.EditGuide(uploads.stencil, "mask")
+    return raster.compose_edit(
+        scene,
+        look.width,
+        look.height,
+        base,
+        guide=guide,
+        references=references,
+        input_kept=INPUT_KEPT[fidelity],
+        transparent=look.background == "transparent",
+    )
+
+
+def _input_image_tokens(uploads: EditUploads, fidelity: str) -> int:
+    """What a GPT image model bills for reading an edit's input images (`GPT_IMAGE_INPUT_TILES`, plus the extra
+    tokens of high input fidelity); a URL the mock does not fetch counts as `UNFETCHED_IMAGE_SIZE`."""
+    total = 0
+    for picture in uploads.images:
+        width, height = UNFETCHED_IMAGE_SIZE if picture is None else (picture.width, picture.height)
+        total += _tile_tokens(width, height, GPT_IMAGE_INPUT_TILES)
+        if fidelity == "high":
+            total += HIGH_FIDELITY_TOKENS["square" if width == height else "other"]
+    return total
 
 
 def _gpt_image_look(options: CreateImageRequest | ImageEditOptions, model: str, uploads: EditUploads | None) -> _Look:
@@ -504,7 +588,7 @@ def _svg_answer(scene: Scene, look: _Look, prompt: str, author: str, effort: str
     per element of the scene, and writes the document."""
     document = svg_document(scene, look.width, look.height, prompt, effort)
     reasoning = SVG_REASONING_TOKENS[effort] * (len(scene.shapes) + 1)
-    input_tokens = count_tokens(prompt, author) + _vision_tokens(look.width, look.height)
+    input_tokens = count_tokens(prompt, author) + _tile_tokens(look.width, look.height, TEXT_MODEL_TILES)
     output_tokens = count_tokens(document, author) + reasoning
     usage = {
         "input_tokens": input_tokens,
@@ -516,20 +600,23 @@ def _svg_answer(scene: Scene, look: _Look, prompt: str, author: str, effort: str
     return document, usage
 
 
-def _vision_tokens(width: int, height: int) -> int:
-    """What a text model reads an image as at high detail: 85 tokens and 170 per 512-pixel tile, the picture first
-    fitted within 2048x2048 and then its shorter side brought down to 768."""
+def _tile_tokens(width: int, height: int, rule: TileRule) -> int:
+    """The tokens of an image read by `rule` (see `TileRule`)."""
     scale = min(1.0, 2048 / max(width, height))
-    scale *= min(1.0, 768 / (min(width, height) * scale))
-    return 85 + 170 * math.ceil(width * scale / 512) * math.ceil(height * scale / 512)
+    scale *= min(1.0, rule.short_side / (min(width, height) * scale))
+    tiles = math.ceil(int(width * scale) / 512) * math.ceil(int(height * scale) / 512)
+    return rule.base + rule.per_tile * max(1, tiles)
 
 
 def _seed_material(options: BaseModel) -> dict[str, Any]:
     """The request as the picture's seed: what changes the layout. A GIF or an SVG draws the scene of the same
-    request without an `output_format` (a PNG)."""
+    request without an `output_format` (a PNG), a transparent background the scene of the same request without a
+    `background` (its sky left out)."""
     material = options.model_dump(exclude=_NOT_SEEDING)
     if material.get("output_format") in ("gif", "svg"):
         material["output_format"] = None
+    if material.get("background") == "transparent":
+        material["background"] = None
     return material
 
 
@@ -687,8 +774,9 @@ def read_upload(data: bytes, param: str) -> Picture:
     return picture
 
 
-def _check_markup(markup: bytes, picture: Picture, mask: InputImage | None, model: str) -> None:
-    """A markup: GPT Image 2.5 only, never with a mask, a PNG of the image's dimensions with transparent pixels."""
+def _check_markup(markup: bytes, picture: Picture, mask: InputImage | None, model: str) -> Picture:
+    """A markup, read: GPT Image 2.5 only, never with a mask, a PNG of the image's dimensions with transparent
+    pixels."""
     if not _GPT_IMAGE_2_5.fullmatch(model):
         raise invalid_request(
             f"markup is not supported with the model '{model}'; it is supported for GPT Image 2.5 models.",
@@ -706,6 +794,7 @@ def _check_markup(markup: bytes, picture: Picture, mask: InputImage | None, mode
         raise invalid_request(
             "Invalid markup image - the markup must contain transparent pixels.", "markup", "invalid_image_format"
         )
+    return drawn
 
 
 def _has_transparency(picture: Picture) -> bool:
@@ -819,24 +908,24 @@ def _gpt_image_edit(
     seed: int | str | None,
     image_param: Callable[[int], str],
 ) -> dict[str, Any]:
-    """A GPT image model's edit: up to 16 images checked (`image_param` names the i-th), the markup or the mask
-    checked against the first, then the prompt's scene, seeded by the images and the mask."""
-    pictures = [
+    """A GPT image model's edit: up to 16 images read and checked (`image_param` names the i-th), the markup or the
+    mask checked against the first; the answer edits the first with the prompt's scene (seeded by the images and the
+    mask) and sets the others in (`_edited`)."""
+    pictures = tuple(
         read_upload(image, image_param(index)) if isinstance(image, bytes) else None
         for index, image in enumerate(images)
-    ]
+    )
     first = pictures[0] if pictures else None
+    drawn = None
     if markup is not None:
         assert first is not None  # a markup comes with a multipart edit, whose images are all uploaded
-        _check_markup(markup, first, mask, model)
-    if isinstance(mask, bytes):
-        _read_mask(mask, first)
+        drawn = _check_markup(markup, first, mask, model)
+    stencil = _read_mask(mask, first) if isinstance(mask, bytes) else None
     digest = hashlib.sha256()
     for given in (*images, mask):
         if given is not None:
             digest.update(hashlib.sha256(given if isinstance(given, bytes) else given.encode()).digest())
-    image = images[0] if images and isinstance(images[0], bytes) else None
-    uploads = EditUploads(image, mask, markup, digest.hexdigest())
+    uploads = EditUploads(pictures, mask, stencil, drawn, digest.hexdigest())
     return _gpt_image_answer(options, model, options.prompt, seed, uploads)
 
 
