@@ -1,5 +1,6 @@
 """Image bytes in the format a GPT image model was asked for: PNG as drawn, or JPEG / WebP re-encoded with Pillow;
-and a GPT image model's edit of uploaded pictures (`compose_edit`).
+JPEG and WebP uploads decoded (`decode_photo`); and a GPT image model's edit of uploaded pictures, in pixels
+(`compose_edit`) or as layers for an SVG (`edit_layers`).
 
 Pillow is imported only here (and in `gif.py`) and only when a JPEG, a WebP or an edit is asked for, so the
 other image answers (and every other function's cold start) do not pay for it."""
@@ -7,17 +8,21 @@ other image answers (and every other function's cold start) do not pay for it.""
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from openai_mock.generation.images import Scene
-from openai_mock.generation.png import Picture
+from openai_mock.generation.png import InvalidImage, Picture, encode_png
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 DEFAULT_COMPRESSION = 100  # the API's default output_compression: as good as the format allows
+# The most pixels a JPEG or WebP upload may decode to: Pillow's own guard against decompression bombs (a guess at
+# the API's limit; 50 MB of JPEG can hold far more).
+MAX_DECODED_PIXELS = 89_478_485
 
 
 def encode(png: bytes, output_format: str, compression: int | None = None) -> bytes:
@@ -83,11 +88,8 @@ def compose_edit(
         editable = ImageOps.fit(_editable(guide), size, Image.Resampling.NEAREST)
         colours = Image.composite(drawn, filled, editable)
         alpha = Image.composite(scene_alpha, given.getchannel("A") if transparent else scene_alpha, editable)
-    inset = min(width, height) * REFERENCE_SHARE
-    side = max(1, round(min(inset, width / (len(references) + 1))))
-    top = round(height - side - height * REFERENCE_MARGIN)
-    for index, reference in enumerate(references):
-        corner = (round((index + 1) * width / (len(references) + 1) - side / 2), top)
+    side, corners = _insets(width, height, len(references))
+    for reference, corner in zip(references, corners, strict=True):
         thumb = ImageOps.fit(_pillow(reference), (side, side), Image.Resampling.BICUBIC)
         layer = colours.copy()
         layer.paste(thumb.convert("RGB"), corner)
@@ -99,6 +101,98 @@ def compose_edit(
     if transparent:
         colours.putalpha(alpha)
     return _picture_of(colours)
+
+
+def _insets(width: int, height: int, count: int) -> tuple[int, list[tuple[int, int]]]:
+    """Where `count` reference images are set in: the side of each (square) inset and their top-left corners,
+    spread along the bottom of the picture."""
+    inset = min(width, height) * REFERENCE_SHARE
+    side = max(1, round(min(inset, width / (count + 1))))
+    top = round(height - side - height * REFERENCE_MARGIN)
+    return side, [(round((index + 1) * width / (count + 1) - side / 2), top) for index in range(count)]
+
+
+class Inset(NamedTuple):
+    """A reference image set into an edit: its top-left corner, its side and the fitted image as a PNG."""
+
+    x: int
+    y: int
+    side: int
+    png: bytes
+
+
+class EditLayers(NamedTuple):
+    """An edit as layers rather than pixels (what an SVG edit embeds): the first input image fitted to the
+    picture (a PNG, None where it was not read), the area the edit may paint (a PNG, white where it may, black
+    elsewhere; None: everywhere), how opaque the prompt's scene is over the input there, and the references."""
+
+    base: bytes | None
+    editable: bytes | None
+    scene_opacity: float
+    insets: tuple[Inset, ...]
+
+
+def edit_layers(
+    width: int,
+    height: int,
+    base: Picture | None,
+    *,
+    guide: EditGuide | None = None,
+    references: Sequence[Picture] = (),
+    input_kept: float = 1.0,
+) -> EditLayers:
+    """`compose_edit`'s inputs fitted and placed as it places them, each encoded as a PNG, left for a renderer to
+    stack: the scene, the input over it, then (where the guide allows) the scene again at `scene_opacity` and the
+    references. Opaque only: a transparent edit is composed in pixels."""
+    from PIL import Image, ImageOps
+
+    size = (width, height)
+    fitted = None if base is None else ImageOps.fit(_pillow(base), size, Image.Resampling.BICUBIC)
+    editable = None
+    if guide is not None:
+        editable = _png_of(ImageOps.fit(_editable(guide), size, Image.Resampling.NEAREST).convert("RGB"))
+    side, corners = _insets(width, height, len(references))
+    insets = tuple(
+        Inset(x, y, side, _png_of(ImageOps.fit(_pillow(reference), (side, side), Image.Resampling.BICUBIC)))
+        for reference, (x, y) in zip(references, corners, strict=True)
+    )
+    return EditLayers(
+        None if fitted is None else _png_of(fitted),
+        editable,
+        1.0 if guide is not None else 1.0 - input_kept,
+        insets,
+    )
+
+
+def _png_of(image: PILImage.Image) -> bytes:
+    """A Pillow image as a PNG of the layer's own encoder: RGB where every pixel is opaque, else RGBA."""
+    if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
+        image = image.convert("RGB")
+    picture = _picture_of(image if image.mode in ("RGB", "RGBA") else image.convert("RGBA"))
+    return encode_png(picture.width, picture.height, picture.rows, alpha=picture.color_type == 6)
+
+
+def decode_photo(data: bytes) -> Picture:
+    """A JPEG or WebP upload decoded by Pillow into the layer's picture type: turned upright by its EXIF
+    orientation (as a camera's photo is shown), RGB, or RGBA where it has an alpha channel (a WebP's); an animated
+    WebP's first frame. Raises `InvalidImage` for what Pillow cannot read, and for a picture of more than
+    `MAX_DECODED_PIXELS` (told by its header, before any pixel is decoded)."""
+    from PIL import Image, ImageOps
+
+    kind = "WebP" if data[:4] == b"RIFF" else "JPEG"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)  # too many pixels: refused, not decoded
+        try:
+            with Image.open(io.BytesIO(data), formats=("JPEG", "WEBP")) as opened:
+                if opened.width * opened.height > MAX_DECODED_PIXELS:
+                    raise InvalidImage(f"{opened.width}x{opened.height} is more than {MAX_DECODED_PIXELS:,} pixels")
+                upright = ImageOps.exif_transpose(opened)
+                has_alpha = "A" in upright.getbands() or "transparency" in upright.info
+                return _picture_of(upright.convert("RGBA" if has_alpha else "RGB"))
+        except InvalidImage:
+            raise
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InvalidImage(f"not a readable {kind} file") from None
 
 
 def _pillow(picture: Picture) -> PILImage.Image:

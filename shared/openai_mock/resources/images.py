@@ -1,12 +1,13 @@
 """Images (`POST /v1/images/generations`, `/edits`, `/variations`): request models, the real API's checks, creation.
 
 Generations render the prompt's scene (`openai_mock.generation.images`; without its sky for a transparent
-background). Edits and variations decode the uploaded PNG (`openai_mock.generation.png`): dall-e-2 returns a mosaic
-of its colours (variations jitter them, edits paint the prompt's scene where the mask is clear); a GPT image model
-edits the first image itself (`generation/raster.py`): the scene painted where the mask is clear or the markup
-drawn, else blended over it by `input_fidelity`, the other images set in as references, and bills the images read
-as input image tokens. GPT image models also answer animated GIFs (`generation/gif.py`) and SVG documents
-(`generation/svg.py`) of the same scene.
+background). Edits and variations decode the upload: dall-e-2 takes square PNGs (`openai_mock.generation.png`) and
+returns a mosaic of their colours (variations jitter them, edits paint the prompt's scene where the mask is clear);
+a GPT image model takes PNGs, JPEGs and WebPs (the last two decoded by Pillow, `generation/raster.py`) and edits
+the first image itself: the scene painted where the mask is clear or the markup drawn, else blended over it by
+`input_fidelity`, the other images set in as references, and bills the images read as input image tokens. GPT
+image models also answer animated GIFs (`generation/gif.py`) and SVG documents (`generation/svg.py`) of the same
+scene, or of the same edit (a GIF's frames re-edited with the moving sun, an SVG's input embedded under the scene).
 
 An edit comes as multipart (the images uploaded) or as JSON (GPT image models only, the images referenced: a File's
 id, a `data:` URL, or an `https://` URL the mock does not fetch). Both are checked alike and both seed the picture
@@ -49,7 +50,7 @@ from openai_mock.generation.images import (
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png, encode_png
 from openai_mock.generation.provenance import sign_png
 from openai_mock.generation.streaming import sse_event
-from openai_mock.generation.svg import svg_document
+from openai_mock.generation.svg import authored_text, svg_document
 from openai_mock.generation.tokens import count_tokens
 from openai_mock.resources import files
 from openai_mock.resources.models import check_reasoning_effort, model_not_found, model_spec
@@ -80,6 +81,7 @@ _GPT_IMAGE_2_5 = re.compile(rf"gpt-image-2\.5-(sunburst|flare){_SNAPSHOT}")
 # Any WIDTHxHEIGHT: gpt-image-2 and GPT Image 2.5. Edges multiples of 16, aspect within 3:1, at most 3840 pixels a
 # side and 3840x2160 in all; the least pixels (655,360) is a guess for the SDK's "pixel limits".
 _FREE_SIZES = re.compile(rf"gpt-image-2(\.5-(sunburst|flare))?{_SNAPSHOT}")
+_NO_INPUT_FIDELITY = re.compile(rf"gpt-image-2{_SNAPSHOT}")  # the SDK: "For gpt-image-2, omit this parameter"
 FREE_SIZE_PIXELS = (655_360, 3840 * 2160)
 FREE_SIZE_MAX_EDGE = 3840
 # `complexity`, the planning effort: how many hills and towers the scene gets (medium, the default, as before).
@@ -103,7 +105,10 @@ _NOT_SEEDING = {"user", "stream", "partial_images", "input_fidelity", "safety_id
                 "frame_duration_ms", "svg", "complexity"}  # fmt: skip
 # A streamed image's partial images, in order: blocks per side of each sketch before the finished picture.
 PARTIAL_IMAGE_CELLS = (4, 8, 16)
-MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a PNG upload: dall-e-2's image, variations, every mask and markup
+MAX_INPUT_IMAGE_BYTES = 50 * 1024 * 1024  # a GPT image model's input image
+# What a GPT image model's input image may be (a JPEG or WebP is decoded by Pillow, a PNG by the layer's decoder).
+INPUT_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 MAX_EDIT_IMAGES = 16  # a GPT image model's edit takes up to 16 input images
 DEFAULT_JSON_EDIT_MODEL = "gpt-image-1.5"  # the spec's default for JSON edits
 _UPLOAD_MODES = ("RGBA", "LA", "L")
@@ -326,7 +331,7 @@ def _gpt_image_answer(
         check_enum(options.moderation, ("low", "auto"), "moderation")
     fidelity = options.input_fidelity if isinstance(options, ImageEditOptions) else None
     if fidelity is not None:
-        check_enum(fidelity, tuple(INPUT_KEPT), "input_fidelity")
+        _check_input_fidelity(fidelity, model)
     if options.complexity is not None:
         check_enum(options.complexity, tuple(COMPLEXITY_DETAIL), "complexity")
     author = _svg_author(options, look.output_format, n)
@@ -345,7 +350,14 @@ def _gpt_image_answer(
 
     def picture(scene: Scene, edited: Picture | None) -> bytes:
         if look.output_format == "gif":
-            return gif.animated_gif(scene, width, height, look.frames, look.frame_delay_ms)
+            if edited is None:
+                return gif.animated_gif(scene, width, height, look.frames, look.frame_delay_ms)
+            frames = [edited]  # the edit redone with each frame's sun (frame 0's is the scene's own)
+            for frame in range(1, look.frames):
+                moved = _edited(gif.frame_scene(scene, frame, look.frames), look, uploads, fidelity or "low")
+                assert moved is not None  # the same inputs as the first frame's
+                frames.append(moved)
+            return gif.animated_pictures(frames, look.frame_delay_ms)
         if edited is None:
             png = scene.render(width, height, transparent=transparent)
         else:
@@ -369,7 +381,8 @@ def _gpt_image_answer(
             for scene, edited in zip(scenes, edits, strict=True)
         ]
     else:  # the reference image is drawn (and costed) as a PNG; the author writes it as vectors
-        document, answer["svg_usage"] = _svg_answer(scenes[0], look, prompt, *author)
+        layers = _edit_layers(look, uploads, fidelity or "low")
+        document, answer["svg_usage"] = _svg_answer(scenes[0], look, prompt, *author, layers)
         answer["data"] = [{"b64_json": base64.b64encode(document.encode()).decode()}]
     answer.update(
         background=look.background,
@@ -388,11 +401,16 @@ def _gpt_image_answer(
     return answer
 
 
-def _edited(scene: Scene, look: _Look, uploads: EditUploads | None, fidelity: str) -> Picture | None:
-    """An edit's still picture: its first input image edited with the prompt's scene, the other images set in. None
-    where there is nothing to edit (a generation; an edit that read no image) and for GIF and SVG answers, which
-    draw the scene."""
-    if uploads is None or look.output_format in ("gif", "svg"):
+class _EditInputs(NamedTuple):
+    base: Picture | None
+    references: list[Picture]
+    guide: raster.EditGuide | None
+
+
+def _edit_inputs(uploads: EditUploads | None) -> _EditInputs | None:
+    """What an edit works from: the first input image, the others read, the markup or mask. None where there is
+    nothing to edit (a generation; an edit that read no image)."""
+    if uploads is None:
         return None
     base, *others = uploads.images
     references = [picture for picture in others if picture is not None]
@@ -403,16 +421,60 @@ def _edited(scene: Scene, look: _Look, uploads: EditUploads | None, fidelity: st
         guide = raster.EditGuide(uploads.markup, "markup")
     elif uploads.stencil is not None:
         guide = raster.EditGuide(uploads.stencil, "mask")
+    return _EditInputs(base, references, guide)
+
+
+def _edited(scene: Scene, look: _Look, uploads: EditUploads | None, fidelity: str) -> Picture | None:
+    """An edit's picture (a GIF's first frame): its first input image edited with the prompt's scene, the other
+    images set in. None where there is nothing to edit, and for an SVG answer, which is layered (`_edit_layers`)."""
+    inputs = _edit_inputs(uploads)
+    if inputs is None or look.output_format == "svg":
+        return None
     return raster.compose_edit(
         scene,
         look.width,
         look.height,
-        base,
-        guide=guide,
-        references=references,
+        inputs.base,
+        guide=inputs.guide,
+        references=inputs.references,
         input_kept=INPUT_KEPT[fidelity],
         transparent=look.background == "transparent",
     )
+
+
+def _edit_layers(look: _Look, uploads: EditUploads | None, fidelity: str) -> raster.EditLayers | None:
+    """An SVG edit's layers: the input fitted, the area the edit paints and the references (None: no edit)."""
+    inputs = _edit_inputs(uploads)
+    if inputs is None:
+        return None
+    return raster.edit_layers(
+        look.width,
+        look.height,
+        inputs.base,
+        guide=inputs.guide,
+        references=inputs.references,
+        input_kept=INPUT_KEPT[fidelity],
+    )
+
+
+def _check_input_fidelity(fidelity: str, model: str) -> None:
+    """`input_fidelity`: `high` or `low`; gpt-image-1-mini reads its inputs at low fidelity only, gpt-image-2
+    (and its snapshot) takes no `input_fidelity` at all."""
+    check_enum(fidelity, tuple(INPUT_KEPT), "input_fidelity")
+    if _NO_INPUT_FIDELITY.fullmatch(model):
+        raise invalid_request(
+            f"input_fidelity is not supported with the model '{model}'; omit it.",
+            "input_fidelity",
+            "unsupported_parameter",
+        )
+    spec = model_spec(model)
+    if fidelity == "high" and spec is not None and spec.family == "gpt-image-mini":
+        raise invalid_request(
+            f"Unsupported value: 'input_fidelity' does not support 'high' with the model '{model}'. Supported values "
+            "are: 'low'.",
+            "input_fidelity",
+            "unsupported_value",
+        )
 
 
 def _input_image_tokens(uploads: EditUploads, fidelity: str) -> int:
@@ -431,7 +493,8 @@ def _gpt_image_look(options: CreateImageRequest | ImageEditOptions, model: str, 
     """The settings checked against the model and against each other, as the model serves them."""
     output_format = options.output_format or "png"
     check_enum(output_format, OUTPUT_FORMATS, "output_format")
-    width, height = _gpt_image_size(model, options.size, output_format)
+    first = uploads.images[0] if uploads is not None and uploads.images else None
+    width, height = _gpt_image_size(model, options.size, output_format, first)
     quality = options.quality or "auto"
     check_enum(quality, GPT_IMAGE_2_5_QUALITIES if _GPT_IMAGE_2_5.fullmatch(model) else GPT_IMAGE_QUALITIES, "quality")
     background = options.background or "auto"
@@ -456,11 +519,15 @@ def _gpt_image_look(options: CreateImageRequest | ImageEditOptions, model: str, 
     )
 
 
-def _gpt_image_size(model: str, size: str | None, output_format: str) -> tuple[int, int]:
-    """Width and height: a standard size, `auto` (1024x1024), or any WIDTHxHEIGHT the model takes."""
+def _gpt_image_size(model: str, size: str | None, output_format: str, first: Picture | None) -> tuple[int, int]:
+    """Width and height: a standard size, `auto`, or any WIDTHxHEIGHT the model takes. `auto` is 1024x1024, or
+    for an edit the standard size whose shape is nearest the first input image's (a GIF's stays square: the
+    others exceed its size limit)."""
     requested = size or "auto"
     if requested == "auto":
         width = height = 1024
+        if first is not None and output_format != "gif":
+            width, height = _nearest_standard_size(first.width, first.height)
     elif requested in GPT_IMAGE_SIZES or not _FREE_SIZES.fullmatch(model):
         check_enum(requested, GPT_IMAGE_SIZES, "size")
         width, height = (int(part) for part in requested.split("x"))
@@ -473,6 +540,13 @@ def _gpt_image_size(model: str, size: str | None, output_format: str) -> tuple[i
             "invalid_value",
         )
     return width, height
+
+
+def _nearest_standard_size(width: int, height: int) -> tuple[int, int]:
+    """The standard size (square, landscape, portrait) whose aspect ratio is nearest (by its logarithm) to
+    width:height; a tie keeps the square."""
+    standard = [(1024, 1024), (1536, 1024), (1024, 1536)]
+    return min(standard, key=lambda size: abs(math.log(size[0] / size[1] * height / width)))
 
 
 def _free_size(requested: str) -> tuple[int, int]:
@@ -583,13 +657,16 @@ def _svg_author(options: CreateImageRequest | ImageEditOptions, output_format: s
     return author, effort or ("medium" if spec.reasoning else "none")
 
 
-def _svg_answer(scene: Scene, look: _Look, prompt: str, author: str, effort: str) -> tuple[str, dict[str, Any]]:
+def _svg_answer(
+    scene: Scene, look: _Look, prompt: str, author: str, effort: str, edit: raster.EditLayers | None
+) -> tuple[str, dict[str, Any]]:
     """The SVG document and what authoring it cost: the author reads the prompt and the reference image, reasons
-    per element of the scene, and writes the document."""
-    document = svg_document(scene, look.width, look.height, prompt, effort)
+    per element of the scene, and writes the document (an edit's embedded input images are attached, not
+    written)."""
+    document = svg_document(scene, look.width, look.height, prompt, effort, edit)
     reasoning = SVG_REASONING_TOKENS[effort] * (len(scene.shapes) + 1)
     input_tokens = count_tokens(prompt, author) + _tile_tokens(look.width, look.height, TEXT_MODEL_TILES)
-    output_tokens = count_tokens(document, author) + reasoning
+    output_tokens = count_tokens(authored_text(document), author) + reasoning
     usage = {
         "input_tokens": input_tokens,
         "model": author,
@@ -758,20 +835,53 @@ def with_fixture(
 
 
 def read_upload(data: bytes, param: str) -> Picture:
-    """An uploaded `image` / `mask`: a valid square PNG under 4 MB, or OpenAI's 400."""
-    if len(data) >= MAX_UPLOAD_BYTES or not data.startswith(PNG_SIGNATURE):
-        raise invalid_request(f"Uploaded {param} must be a PNG and less than 4 MB.", param, "invalid_image_format")
-    try:
-        picture = decode_png(data)
-    except InvalidImage as error:
-        raise invalid_request(
-            f"Invalid input {param} - could not decode the PNG: {error}.", param, "invalid_image"
-        ) from None
+    """A dall-e-2 `image` (an edit's, a variation's): a valid square PNG under 4 MB, or OpenAI's 400."""
+    picture = _read_png(data, param)
     if picture.width != picture.height:
         raise invalid_request(
             f"Uploaded {param} must be square: got {picture.width}x{picture.height}.", param, "invalid_image_size"
         )
     return picture
+
+
+def _read_png(data: bytes, param: str) -> Picture:
+    """A PNG upload under 4 MB (a dall-e-2 image, a mask, a markup), decoded by the layer's own decoder."""
+    if len(data) >= MAX_UPLOAD_BYTES or not data.startswith(PNG_SIGNATURE):
+        raise invalid_request(f"Uploaded {param} must be a PNG and less than 4 MB.", param, "invalid_image_format")
+    try:
+        return decode_png(data)
+    except InvalidImage as error:
+        raise invalid_request(
+            f"Invalid input {param} - could not decode the PNG: {error}.", param, "invalid_image"
+        ) from None
+
+
+def read_input_image(data: bytes, param: str) -> Picture:
+    """A GPT image model's input image: a PNG, JPEG or WebP of any shape under 50 MB, or OpenAI's 400. A PNG is
+    read by the layer's own decoder, a JPEG or WebP by Pillow (upright by its EXIF orientation)."""
+    if len(data) >= MAX_INPUT_IMAGE_BYTES:
+        raise invalid_request(
+            f"Invalid file '{param}': the image is {len(data) / 1024 / 1024:.1f} MB; input images must be less "
+            "than 50 MB.",
+            param,
+            "image_too_large",
+        )
+    kind = _media_type(data)
+    if kind not in INPUT_IMAGE_TYPES:
+        raise invalid_request(
+            f"Invalid file '{param}': unsupported mimetype ('{kind}'). Supported file formats are 'image/jpeg', "
+            "'image/png', and 'image/webp'.",
+            param,
+            "unsupported_file_mimetype",
+        )
+    try:
+        return decode_png(data) if kind == "image/png" else raster.decode_photo(data)
+    except InvalidImage as error:
+        raise invalid_request(
+            f"Invalid input {param} - could not decode the {kind.removeprefix('image/').upper()}: {error}.",
+            param,
+            "invalid_image",
+        ) from None
 
 
 def _check_markup(markup: bytes, picture: Picture, mask: InputImage | None, model: str) -> Picture:
@@ -785,7 +895,7 @@ def _check_markup(markup: bytes, picture: Picture, mask: InputImage | None, mode
         )
     if mask is not None:
         raise invalid_request("markup cannot be combined with mask.", "markup", "unsupported_value")
-    drawn = read_upload(markup, "markup")
+    drawn = _read_png(markup, "markup")
     if (drawn.width, drawn.height) != (picture.width, picture.height):
         raise invalid_request(
             "Invalid markup image - image and markup must have the same dimensions.", "markup", "invalid_image_size"
@@ -912,7 +1022,7 @@ def _gpt_image_edit(
     mask checked against the first; the answer edits the first with the prompt's scene (seeded by the images and the
     mask) and sets the others in (`_edited`)."""
     pictures = tuple(
-        read_upload(image, image_param(index)) if isinstance(image, bytes) else None
+        read_input_image(image, image_param(index)) if isinstance(image, bytes) else None
         for index, image in enumerate(images)
     )
     first = pictures[0] if pictures else None
@@ -931,7 +1041,7 @@ def _gpt_image_edit(
 
 def _read_mask(mask: bytes, picture: Picture | None) -> Picture:
     """A mask: a PNG upload with an alpha channel, of the (first) image's dimensions where that image was read."""
-    stencil = read_upload(mask, "mask")
+    stencil = _read_png(mask, "mask")
     _require_alpha(stencil, "mask")
     if picture is not None and (stencil.width, stencil.height) != (picture.width, picture.height):
         raise invalid_request(
