@@ -13,9 +13,8 @@ from openai_mock.settings import get_settings
 CONTRACT_DAY = date(2026, 8, 21)
 SORA_SHUTDOWN = date(2026, 9, 24)  # the Videos API and the Sora 2 models (announced 2026-03-24)
 EVALS_SHUTDOWN = date(2026, 11, 30)  # the Evals API (the official SDK's deprecation notice since openai 3.63)
-# Model families removed from the API, and the day each went.
+# Model families removed from the API, and the day each went (the SDK dates the other models: resources/models.py).
 SHUT_DOWN_FAMILIES = {"sora-2": SORA_SHUTDOWN, "sora-2-pro": SORA_SHUTDOWN}
-_FIRST_SHUTDOWN = min(SHUT_DOWN_FAMILIES.values())
 
 
 def answering_day() -> date:
@@ -25,13 +24,3 @@ def answering_day() -> date:
     if as_of == "clock":
         return datetime.fromtimestamp(clock.now(), UTC).date()
     return date.fromisoformat(as_of)
-
-
-def gone_families() -> frozenset[str]:
-    """The model families shut down as of the answering day (none, on the contract's day)."""
-    if not get_settings().as_of:
-        return frozenset()
-    day = answering_day()
-    if day < _FIRST_SHUTDOWN:
-        return frozenset()
-    return frozenset(family for family, gone in SHUT_DOWN_FAMILIES.items() if day >= gone)

@@ -94,14 +94,64 @@ def test_an_unknown_id_served_by_its_family_takes_only_the_family_date(client: o
     assert client.models.retrieve("sora-2-2099-01-01", extra_headers=headers).shutdown_date == "2026-09-24"
 
 
-def test_as_of_a_later_day_dated_models_are_still_served_sora_is_not(
+def _as_of(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
+    monkeypatch.setenv("OPENAI_MOCK_AS_OF", day)
+    reset_settings()
+
+
+def test_by_default_every_dated_model_is_listed_and_served(client: openai.OpenAI) -> None:
+    listed = _listed(client)
+    assert listed["gpt-4"]["shutdown_date"] == "2026-10-23" and listed["dall-e-3"]["shutdown_date"] == "2026-05-12"
+    answer = client.chat.completions.create(model="gpt-4", messages=[{"role": "user", "content": "Hi"}])
+    assert answer.model == "gpt-4" and answer.choices[0].message.content
+
+
+def test_as_of_a_day_the_models_shut_down_by_then_are_gone(
     client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OPENAI_MOCK_AS_OF", "2026-11-01")
-    reset_settings()
+    _as_of(monkeypatch, "2026-11-01")
     listed = _listed(client)
-    assert listed["gpt-4"]["shutdown_date"] == "2026-10-23"  # past its date, still listed (docs/models.md)
-    assert client.models.retrieve("gpt-image-1").shutdown_date == "2026-10-23"
-    assert "sora-2" not in listed
-    with pytest.raises(openai.NotFoundError):
-        client.models.retrieve("sora-2")
+    gone = {model_id for model_id, entry in json.loads(models.CATALOG_FILE.read_text())["models"].items()
+            if (entry.get("shutdown_date") or "9999") <= "2026-11-01"}  # fmt: skip
+    assert {"gpt-4", "gpt-4-0613", "gpt-image-1", "dall-e-3"} <= gone
+    assert not gone & set(listed)
+    assert {"gpt-4o", "gpt-4o-mini", "gpt-5.4", "whisper-1"} <= set(listed)  # dated later, or not at all
+    assert "sora-2" not in listed and "sora-2-pro" not in listed  # their family's day (as_of.py)
+    for model_id in ("gpt-4", "gpt-image-1", "sora-2"):
+        with pytest.raises(openai.NotFoundError) as refused:
+            client.models.retrieve(model_id)
+        error = refused.value.body
+        assert isinstance(error, dict) and error["code"] == "model_not_found"
+        assert error["message"].startswith(f"The model `{model_id}` has been deprecated")
+
+
+def test_a_request_naming_a_shut_down_model_gets_the_real_apis_404(
+    client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _as_of(monkeypatch, "2026-11-01")
+    with pytest.raises(openai.NotFoundError) as refused:
+        client.chat.completions.create(model="gpt-4-0613", messages=[{"role": "user", "content": "Hi"}])
+    assert refused.value.status_code == 404
+    assert refused.value.body == {
+        "message": f"The model `gpt-4-0613` has been deprecated, learn more here: {models.DEPRECATIONS_PAGE}",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": "model_not_found",
+    }
+    with pytest.raises(openai.NotFoundError, match="has been deprecated"):
+        client.images.generate(model="dall-e-3", prompt="a lighthouse")
+    with pytest.raises(openai.NotFoundError, match="has been deprecated"):
+        client.responses.create(model="o3-deep-research", input="Hi")
+    answer = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hi"}])
+    assert answer.choices[0].message.content  # a model dated later is still served
+
+
+def test_the_day_before_a_shutdown_the_model_is_still_served(
+    client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _as_of(monkeypatch, "2026-10-22")
+    assert client.models.retrieve("gpt-4").shutdown_date == "2026-10-23"
+    assert client.chat.completions.create(model="gpt-4", messages=[{"role": "user", "content": "Hi"}]).choices
+    _as_of(monkeypatch, "2026-10-23")
+    with pytest.raises(openai.NotFoundError, match="has been deprecated"):
+        client.models.retrieve("gpt-4")

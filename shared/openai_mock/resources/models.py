@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from openai_mock import clock
-from openai_mock.as_of import SHUT_DOWN_FAMILIES, gone_families
+from openai_mock.as_of import SHUT_DOWN_FAMILIES, answering_day
 from openai_mock.checks import check_enum
 from openai_mock.control import runtime as controls_runtime
 from openai_mock.errors import OpenAIError, invalid_request
@@ -43,6 +43,7 @@ FINE_TUNED_COLLECTION = "model"
 # finish (`_due`, by the clock), so a copy holds the models due later too.
 _fine_tuned_copies = Copies(FINE_TUNED_COLLECTION)
 CATALOG_FILE = Path(__file__).with_name("model_catalog.json")
+DEPRECATIONS_PAGE = "https://developers.openai.com/api/docs/deprecations"
 UNKNOWN_MODELS_HEADER = "accept-unknown-models"  # x-mock-accept-unknown-models: family | none
 # The endpoints a family serves, as the catalogue names them.
 CHAT, RESPONSES, COMPLETIONS = "chat.completions", "responses", "completions"
@@ -214,25 +215,47 @@ def _day(day: str) -> int:
 
 
 def model_spec(model_id: str) -> ModelSpec | None:
-    """A catalogue entry, or an unknown id of a known family when the policy allows it."""
-    return base_model(model_id) or family_model(model_id)
+    """A catalogue entry, or an unknown id of a known family when the policy allows it; None for a model shut
+    down as of the answering day."""
+    spec = base_model(model_id) or family_model(model_id)
+    if spec is None or _retired(spec, _retirement_day()):
+        return None
+    return spec
 
 
 def model_not_found(model_id: str) -> OpenAIError:
+    spec = base_model(model_id) or _family_spec(model_id)
+    if spec is not None and _retired(spec, _retirement_day()):
+        # what the real API answers for a model past its shutdown
+        return OpenAIError(
+            404,
+            f"The model `{model_id}` has been deprecated, learn more here: {DEPRECATIONS_PAGE}",
+            code="model_not_found",
+        )
     return OpenAIError(404, f"The model '{model_id}' does not exist", param="model", code="model_not_found")
+
+
+def _retirement_day() -> str | None:
+    """The answering day as ISO text when `OPENAI_MOCK_AS_OF` is set (models whose `shutdown_date` is on or
+    before it are gone); None by default: the contract's API, every catalogue model served."""
+    return answering_day().isoformat() if get_settings().as_of else None
+
+
+def _retired(spec: ModelSpec, day: str | None) -> bool:
+    return day is not None and spec.shutdown_date is not None and spec.shutdown_date <= day
 
 
 def list_models(tenant: str) -> dict[str, Any]:
     """`GET /v1/models`: the catalogue, then the tenant's fine-tuned models, oldest first."""
-    return {"object": "list", "data": [*_listed_catalogue(catalog(), gone_families()), *_fine_tuned(tenant)]}
+    return {"object": "list", "data": [*_listed_catalogue(catalog(), _retirement_day()), *_fine_tuned(tenant)]}
 
 
 def list_models_json(tenant: str) -> bytes:
     """`list_models` as JSON text, the catalogue's part encoded once (15 KB: most of the cost of the listing)."""
     fine_tuned = _fine_tuned(tenant)
     if not fine_tuned:  # most tenants: the same answer every time
-        return _catalogue_answer(catalog(), gone_families())
-    return _listing(_catalogue_json(catalog(), gone_families()), json_bytes(fine_tuned)[1:-1])
+        return _catalogue_answer(catalog(), _retirement_day())
+    return _listing(_catalogue_json(catalog(), _retirement_day()), json_bytes(fine_tuned)[1:-1])
 
 
 def _listing(*parts: bytes) -> bytes:
@@ -253,29 +276,27 @@ def _fine_tuned_object(stored: dict[str, Any]) -> dict[str, Any]:
     return stored if "shutdown_date" in stored else {**stored, "shutdown_date": None}
 
 
-def _listed_catalogue(models: _Catalog, gone: frozenset[str]) -> tuple[dict[str, Any], ...]:
-    if not gone:
+def _listed_catalogue(models: _Catalog, day: str | None) -> tuple[dict[str, Any], ...]:
+    if day is None:
         return models.objects
-    # past a shut-down (OPENAI_MOCK_AS_OF): the removed models are no longer listed
-    return tuple(obj for obj in models.objects if models.by_id[obj["id"]].family not in gone)
+    # as of a day (OPENAI_MOCK_AS_OF): the models shut down by then are no longer listed
+    return tuple(obj for obj in models.objects if not _retired(models.by_id[obj["id"]], day))
 
 
-@lru_cache(maxsize=8)  # one per catalogue and set of shut-down families
-def _catalogue_json(models: _Catalog, gone: frozenset[str]) -> bytes:
-    return json_bytes(list(_listed_catalogue(models, gone)))[1:-1]
+@lru_cache(maxsize=8)  # one per catalogue and answering day
+def _catalogue_json(models: _Catalog, day: str | None) -> bytes:
+    return json_bytes(list(_listed_catalogue(models, day)))[1:-1]
 
 
 @lru_cache(maxsize=8)
-def _catalogue_answer(models: _Catalog, gone: frozenset[str]) -> bytes:
+def _catalogue_answer(models: _Catalog, day: str | None) -> bytes:
     """The listing of a tenant without fine-tuned models: 15 KB not joined again on every request."""
-    return _listing(_catalogue_json(models, gone))
+    return _listing(_catalogue_json(models, day))
 
 
 def retrieve_model(tenant: str, model_id: str) -> dict[str, Any]:
     spec = model_spec(model_id)
     if spec is not None:
-        if spec.family in gone_families():
-            raise model_not_found(model_id)
         return spec.as_object()
     stored = get_store().get(tenant, FINE_TUNED_COLLECTION, model_id)
     if stored is None or not _due(stored, clock.now_seconds()):
