@@ -155,3 +155,18 @@ def test_the_day_before_a_shutdown_the_model_is_still_served(
     _as_of(monkeypatch, "2026-10-23")
     with pytest.raises(openai.NotFoundError, match="has been deprecated"):
         client.models.retrieve("gpt-4")
+
+
+def test_a_fine_tuning_job_cannot_train_a_shut_down_model(
+    client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    examples = [
+        {"messages": [{"role": "user", "content": f"Add {n} and 1."}, {"role": "assistant", "content": f"{n + 1}"}]}
+        for n in range(12)
+    ]
+    data = "\n".join(json.dumps(example) for example in examples).encode()
+    training = client.files.create(file=("train.jsonl", data), purpose="fine-tune").id
+    _as_of(monkeypatch, "2026-11-01")
+    with pytest.raises(openai.NotFoundError, match=r"`gpt-3\.5-turbo-0125` has been deprecated"):
+        client.fine_tuning.jobs.create(model="gpt-3.5-turbo-0125", training_file=training)
+    assert client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=training).status

@@ -256,7 +256,7 @@ def _model(tenant: str, requested: str, kind: str = "supervised") -> tuple[str, 
         model, base = requested, requested.split(":")[1]
     else:
         model = base = ALIASES.get(requested, requested)
-    spec = models.base_model(base)
+    spec = models.served_base_model(base)
     if spec is None:
         raise models.model_not_found(requested)
     if kind == "reinforcement" or spec.id in RFT_MODELS:

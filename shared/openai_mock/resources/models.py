@@ -223,6 +223,12 @@ def model_spec(model_id: str) -> ModelSpec | None:
     return spec
 
 
+def served_base_model(model_id: str) -> ModelSpec | None:
+    """A catalogue entry not shut down as of the answering day (what a fine-tuning job may train)."""
+    spec = base_model(model_id)
+    return None if spec is None or _retired(spec, _retirement_day()) else spec
+
+
 def model_not_found(model_id: str) -> OpenAIError:
     spec = base_model(model_id) or _family_spec(model_id)
     if spec is not None and _retired(spec, _retirement_day()):
