@@ -10,6 +10,7 @@ from typing import Any
 import openai
 import pytest
 
+from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import chat, conversations, responses
 from openai_mock.store import get_store
@@ -56,6 +57,7 @@ def test_a_response_is_stored_while_its_rate_limit_counts_it(moto_persistence: N
 
 def test_a_response_past_its_rate_limit_is_not_kept(moto_persistence: None, mock_app: TemplateRouter) -> None:
     """Stored beside its count, a refused response is taken back: the 429, and nothing stored."""
+    clock.freeze(1_800_000_000.0)  # a minute's start: the quota's requests in one window
     client = asgi_client(mock_app, api_key="sk-admit-refused")
     tenant = principal_for_key("sk-admit-refused").tenant
     client.post("/../__mock/quotas", cast_to=object, body={"requests_per_minute": 1})
@@ -104,6 +106,7 @@ def test_a_stored_chats_messages_are_kept_while_its_rate_limit_counts_it(
 
 
 def test_a_stored_chat_past_its_rate_limit_keeps_nothing(moto_persistence: None, mock_app: TemplateRouter) -> None:
+    clock.freeze(1_800_000_000.0)  # a minute's start: the quota's requests in one window
     client = asgi_client(mock_app, api_key="sk-chat-refused")
     tenant = principal_for_key("sk-chat-refused").tenant
     client.post("/../__mock/quotas", cast_to=object, body={"requests_per_minute": 1})

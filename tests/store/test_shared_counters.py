@@ -11,6 +11,7 @@ from pathlib import Path
 import openai
 import pytest
 
+from openai_mock import clock
 from openai_mock.control import api
 from openai_mock.local.server import TemplateRouter
 from openai_mock.settings import reset_settings
@@ -40,6 +41,7 @@ def _ask(client: openai.OpenAI) -> str | None:
 def test_a_quota_is_counted_across_containers_and_reset_everywhere(
     shared_store: object, mock_app: TemplateRouter
 ) -> None:
+    clock.freeze(1_800_000_000.0)  # a minute's start: the quota's requests in one window
     first = _container(mock_app)
     first.post("/../__mock/quotas", cast_to=object, body={"requests_per_minute": 3})
     _ask(first)

@@ -197,6 +197,8 @@ def test_a_quota_is_one_window_for_both_workers(
 ) -> None:
     a, b = pair
     key = "sk-workers-quota"
+    # the tenant's clock to a minute's start: the five requests fall in one window of the quota
+    assert call(a, "POST", "/__mock/clock", {"advance_seconds": 61 - int(time.time()) % 60}, key)[0] == 200
     assert call(b, "POST", "/__mock/quotas", {"requests_per_minute": 3}, key)[0] == 200
     statuses = [call(worker, "POST", "/v1/chat/completions", ASK, key)[0] for worker in (a, b, a, b)]
     assert statuses == [200, 200, 200, 429]
