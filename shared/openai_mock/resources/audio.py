@@ -26,6 +26,7 @@ from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, RequestModel
 from openai_mock.generation import tokens
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS
+from openai_mock.generation.audio.guidance import with_keywords
 from openai_mock.generation.audio.probe import AudioInfo, UndecodableAudio, probe_audio
 from openai_mock.generation.audio.synthesis import synthesize
 from openai_mock.generation.audio.transcripts import (
@@ -437,7 +438,7 @@ def create_transcription(
     info = read_audio_upload(audio, filename)
     text, rng = _fixture_text(tenant, "audio.transcriptions", options, *_text_for(info, audio, options, seed))
     if options.keywords:
-        text = _with_keywords(text, options.keywords)
+        text = with_keywords(text, options.keywords)
     seconds = math.ceil(info.duration)
     if speakers is not None:
         return _diarized(options, info, text, response_format, speakers)._replace(seconds=seconds)
@@ -459,20 +460,6 @@ def _check_language(code: Any, param: str) -> None:
             param,
             "invalid_value",
         )
-
-
-def _with_keywords(text: str, keywords: Sequence[str]) -> str:
-    """The transcript with each word that is a keyword but for its case or punctuation spelt as the keyword."""
-    spelling = {keyword.casefold(): keyword for keyword in keywords if keyword.strip()}
-    if not spelling:
-        return text
-
-    def spelt(word: str) -> str:
-        bare = word.strip(".,;:!?\"'")
-        keyword = spelling.get(bare.casefold())
-        return word if keyword is None or not bare else word.replace(bare, keyword, 1)
-
-    return " ".join(spelt(word) for word in text.split(" "))
 
 
 def _diarizes(model: str) -> bool:

@@ -341,11 +341,7 @@ def _transcription_session(given: dict[str, Any], now: int, expires_at: int) -> 
         ("audio/pcm", "audio/pcmu", "audio/pcma"),
         "session.audio.input.format.type",
     )
-    check_enum(
-        session_input["transcription"].get("model"),
-        models.transcription_models(),
-        "session.audio.input.transcription.model",
-    )
+    core.check_transcription(session_input["transcription"], "session.audio.input.transcription")
     session: dict[str, Any] = {
         "type": "transcription",
         "object": "realtime.transcription_session",

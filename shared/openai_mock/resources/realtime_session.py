@@ -17,6 +17,7 @@ from openai_mock import clock
 from openai_mock.checks import check_enum, check_range
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import realtime_events as rt
+from openai_mock.generation.audio.guidance import DELAY_TOKENS, delta_groups, guided_transcript
 from openai_mock.generation.audio.probe import pcm_text
 from openai_mock.generation.audio.transcripts import spoken_text
 from openai_mock.generation.audio.voices import REALTIME_VOICES
@@ -263,6 +264,76 @@ def _check_extras(session: dict[str, Any]) -> None:
         )
 
 
+TRANSCRIPTION_KEYS = ("model", "language", "languages", "keywords", "prompt", "delay")
+STREAMING_WHISPER = "gpt-realtime-whisper"  # the only transcriber with a `delay`, and no prompt
+GUIDED_TRANSCRIBERS = ("gpt-transcribe", "gpt-live-transcribe")  # the ones taking `keywords` and `languages`
+_UNPROMPTED = (STREAMING_WHISPER, "gpt-4o-transcribe-diarize")  # a diarizer takes no prompt over REST either
+
+
+def _unsupported(option: str, model: str, param: str) -> OpenAIError:
+    return invalid_request(f"{option} is not supported with model '{model}'.", param, "unsupported_parameter")
+
+
+def _check_language(code: Any, param: str) -> None:
+    from openai_mock.resources.audio import LANGUAGES  # the codes REST transcriptions take
+
+    if code not in LANGUAGES:
+        raise invalid_request(
+            f"Invalid language '{code}'. Language parameter must be specified in ISO-639-1 format.",
+            param,
+            "invalid_value",
+        )
+
+
+def _check_transcription_shape(value: Any, param: str) -> None:
+    """The object's fields, typed as the SDK types them (unknown ones refused)."""
+    if not isinstance(value, Mapping):
+        raise invalid_request(f"Invalid type for '{param}': expected an object.", param, "invalid_type")
+    for key in value:
+        if key not in TRANSCRIPTION_KEYS:
+            raise invalid_request(f"Unknown parameter: '{param}.{key}'.", f"{param}.{key}", "unknown_parameter")
+    for key in ("language", "prompt", "delay"):
+        if key in value and not isinstance(value[key], str):
+            raise invalid_request(
+                f"Invalid type for '{param}.{key}': expected a string.", f"{param}.{key}", "invalid_type"
+            )
+    for key in ("languages", "keywords"):
+        listed = value.get(key, [])
+        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+            raise invalid_request(
+                f"Invalid type for '{param}.{key}': expected an array of strings.", f"{param}.{key}", "invalid_type"
+            )
+    if value.get("languages") == []:
+        raise invalid_request(
+            f"Invalid '{param}.languages': empty array. Expected an array with minimum length 1, but got an empty "
+            "array instead.",
+            f"{param}.languages",
+            "empty_array",
+        )
+
+
+def check_transcription(value: Any, param: str) -> None:
+    """`audio.input.transcription` (the SDK's AudioTranscription): a transcription model, and the options only some
+    of them take: `delay` gpt-realtime-whisper alone (which takes no prompt), `keywords` and `languages`
+    gpt-transcribe and gpt-live-transcribe."""
+    _check_transcription_shape(value, param)
+    model = value.get("model")
+    check_enum(model, transcription_models(), f"{param}.model")
+    if "delay" in value:
+        check_enum(value["delay"], tuple(DELAY_TOKENS), f"{param}.delay")
+        if model != STREAMING_WHISPER:
+            raise _unsupported("delay", model, f"{param}.delay")
+    for key in ("keywords", "languages"):
+        if key in value and model not in GUIDED_TRANSCRIBERS:
+            raise _unsupported(key, model, f"{param}.{key}")
+    if "prompt" in value and model in _UNPROMPTED:
+        raise _unsupported("prompt", model, f"{param}.prompt")
+    if "language" in value:
+        _check_language(value["language"], f"{param}.language")
+    for index, code in enumerate(value.get("languages", ())):
+        _check_language(code, f"{param}.languages[{index}]")
+
+
 def voice_pitch(voice: Any, param: str, tenant: str | None) -> int | None:
     """None for a built-in voice (checked by name); for a custom voice (`{"id": "voice_…"}`) the pitch of its
     sample, from `tenant`'s voices (404 for one it lacks). With no tenant only the custom voice's shape is checked."""
@@ -304,11 +375,7 @@ def check_session(session: dict[str, Any], models: tuple[str, ...], tenant: str 
     check_range(out.get("speed"), "session.audio.output.speed", 0.25, 1.5, decimal=True)
     inp["turn_detection"] = check_turn_detection(inp.get("turn_detection"), "session.audio.input.turn_detection")
     if inp.get("transcription") is not None:
-        check_enum(
-            (inp["transcription"] or {}).get("model"),
-            transcription_models(),
-            "session.audio.input.transcription.model",
-        )
+        check_transcription(inp["transcription"], "session.audio.input.transcription")
     if inp.get("noise_reduction") is not None:
         check_enum(
             (inp["noise_reduction"] or {}).get("type"),
@@ -317,6 +384,14 @@ def check_session(session: dict[str, Any], models: tuple[str, ...], tenant: str 
         )
     session["audio"] = {"input": inp, "output": out}
     return session
+
+
+def _transcription_change(change: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The `audio.input.transcription` object a `session.update` gives, if it gives one that names a model."""
+    audio = change.get("audio")
+    given = audio.get("input") if isinstance(audio, Mapping) else None
+    transcription = given.get("transcription") if isinstance(given, Mapping) else None
+    return transcription if isinstance(transcription, Mapping) and "model" in transcription else None
 
 
 class RealtimeSession:
@@ -465,6 +540,11 @@ class RealtimeSession:
         for frozen in ("id", "object", "expires_at"):
             change.pop(frozen, None)
         merged = deep_merge(self.session, change)
+        transcription = _transcription_change(change)
+        if transcription is not None and transcription.get("model") != self._transcription_model():
+            # Another model starts from its own options (the ones of the last model may mean nothing to it), as an
+            # object of another `type` does in deep_merge.
+            merged["audio"]["input"]["transcription"] = copy.deepcopy(transcription)
         from openai_mock.resources.realtime import realtime_models
 
         check_session(merged, realtime_models(), self.state["tenant"])
@@ -477,6 +557,9 @@ class RealtimeSession:
             )
         self.state["session"] = merged
         return [{"type": "session.updated", "session": self._public_session()}]
+
+    def _transcription_model(self) -> Any:
+        return (self.session["audio"]["input"].get("transcription") or {}).get("model")
 
     def _on_output_audio_buffer_clear(self, event: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: ARG002
         raise invalid_request(
@@ -592,16 +675,18 @@ class RealtimeSession:
         settings = self.session["audio"]["input"].get("transcription")
         if not settings:
             return []
-        transcript, model = item["_heard"], settings["model"]
-        pieces = [transcript] if model == "whisper-1" else text_builder.split_on_tokens(transcript, "gpt-4o")
+        transcript, model = guided_transcript(item["_heard"], settings), settings["model"]
+        pieces = text_builder.split_on_tokens(transcript, "gpt-4o")
+        # whisper-1 does not stream: its one delta is the whole transcript
+        deltas = [transcript] if model == "whisper-1" else delta_groups(pieces, settings.get("delay", "minimal"))
         events: list[dict[str, Any]] = [
             {
                 "type": "conversation.item.input_audio_transcription.delta",
                 "item_id": item["id"],
                 "content_index": 0,
-                "delta": piece,
+                "delta": delta,
             }
-            for piece in pieces
+            for delta in deltas
         ]
         seconds = item["_audio_ms"] / 1000
         if model == "whisper-1":
@@ -617,15 +702,17 @@ class RealtimeSession:
                 "input_token_details": {"text_tokens": 0, "audio_tokens": audio_in},
             }
         item["content"][0]["transcript"] = transcript
-        events.append(
-            {
-                "type": "conversation.item.input_audio_transcription.completed",
-                "item_id": item["id"],
-                "content_index": 0,
-                "transcript": transcript,
-                "usage": usage,
-            }
-        )
+        completed: dict[str, Any] = {
+            "type": "conversation.item.input_audio_transcription.completed",
+            "item_id": item["id"],
+            "content_index": 0,
+            "transcript": transcript,
+            "usage": usage,
+        }
+        languages = settings.get("languages") or ([settings["language"]] if "language" in settings else [])
+        if model in GUIDED_TRANSCRIBERS and languages:  # the languages heard: those the audio was said to be in
+            completed["languages"] = [{"code": code} for code in dict.fromkeys(languages)]
+        events.append(completed)
         return events
 
     def _on_input_audio_buffer_commit(self, event: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: ARG002

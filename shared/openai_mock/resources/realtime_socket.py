@@ -243,9 +243,19 @@ def journal(
         runtime.record(controls, "GET", "/v1/realtime", query, started, finished, settings.journal_size)
 
 
+def _delta_tokens(event: Mapping[str, Any]) -> int:
+    """The tokens a text delta carries: one, but for an input transcription's, which its transcriber may have held
+    back and sent together (whisper-1's whole transcript, gpt-realtime-whisper's `delay`)."""
+    if event["type"] != "conversation.item.input_audio_transcription.delta":
+        return 1
+    from openai_mock.generation.tokens import count_tokens
+
+    return max(1, count_tokens(event.get("delta") or "", "gpt-4o"))
+
+
 async def _send_paced(websocket: WebSocket, events: list[dict[str, Any]], pace: runtime.Pace | None) -> None:
     """The events of one frame, paced by the mock controls' latency when set: `ttft_ms` (or `latency_ms`)
-    before a response's first output, `tokens_per_second` between text deltas, and audio in real time."""
+    before a response's first output, `tokens_per_second` for each text delta's tokens, and audio in real time."""
     for event in events:
         if pace is not None:
             kind = event["type"]
@@ -255,7 +265,7 @@ async def _send_paced(websocket: WebSocket, events: list[dict[str, Any]], pace: 
                 delta = event["delta"]
                 await runtime.sleep((len(delta) * 3 // 4 - delta.count("=")) / 2 / 24_000)
             elif kind.endswith(".delta") and pace.tokens_per_second:
-                await runtime.sleep(1 / pace.tokens_per_second)
+                await runtime.sleep(_delta_tokens(event) / pace.tokens_per_second)
         await websocket.send_text(json.dumps(event))
 
 
