@@ -9,7 +9,7 @@ import pytest
 
 from openai_mock.generation.images import scene_for, sketch_picture
 from openai_mock.generation.png import Picture, decode_png, encode_png
-from openai_mock.generation.raster import EditGuide, compose_edit
+from openai_mock.generation.raster import EditGuide, EditInputs, compose_edit
 from openai_mock.resources.images import GPT_IMAGE_INPUT_TILES, TEXT_MODEL_TILES, _tile_tokens
 
 SCENE = scene_for("a quiet harbour at dusk", random.Random(7))
@@ -43,7 +43,7 @@ def test_a_transparent_scene_keeps_only_its_shapes() -> None:
 
 
 def test_a_mask_keeps_the_input_where_opaque_and_paints_the_scene_where_clear() -> None:
-    edited = compose_edit(SCENE, SIDE, SIDE, _square(GREEN), guide=EditGuide(_top_half_clear(), "mask"))
+    edited = compose_edit(SCENE, SIDE, SIDE, EditInputs(_square(GREEN), guide=EditGuide(_top_half_clear(), "mask")))
     drawn = _drawn()
     assert edited.color_type == 2
     for x in range(0, SIDE, 8):
@@ -52,20 +52,20 @@ def test_a_mask_keeps_the_input_where_opaque_and_paints_the_scene_where_clear() 
 
 
 def test_a_markup_paints_where_it_is_drawn() -> None:
-    edited = compose_edit(SCENE, SIDE, SIDE, _square(GREEN), guide=EditGuide(_top_half_clear(), "markup"))
+    edited = compose_edit(SCENE, SIDE, SIDE, EditInputs(_square(GREEN), guide=EditGuide(_top_half_clear(), "markup")))
     assert edited.pixel(5, 5)[:3] == GREEN and edited.pixel(5, SIDE - 5) == _drawn().pixel(5, SIDE - 5)
 
 
 @pytest.mark.parametrize("kept", [0.6, 0.85])
 def test_without_a_guide_the_scene_is_blended_over_the_input(kept: float) -> None:
-    edited, drawn = compose_edit(SCENE, SIDE, SIDE, _square(GREEN), input_kept=kept), _drawn()
+    edited, drawn = compose_edit(SCENE, SIDE, SIDE, EditInputs(_square(GREEN), input_kept=kept)), _drawn()
     for x, y in ((3, 3), (64, 100), (120, 60)):
         expected = [kept * g + (1 - kept) * s for g, s in zip(GREEN, drawn.pixel(x, y)[:3], strict=True)]
         assert all(abs(a - b) <= 1 for a, b in zip(edited.pixel(x, y)[:3], expected, strict=True))
 
 
 def test_the_inputs_transparent_pixels_show_the_scene() -> None:
-    assert compose_edit(SCENE, SIDE, SIDE, _square(GREEN, alpha=0)).rows == _drawn().rows
+    assert compose_edit(SCENE, SIDE, SIDE, EditInputs(_square(GREEN, alpha=0))).rows == _drawn().rows
 
 
 def test_the_input_is_fitted_to_the_size_by_its_centre() -> None:
@@ -75,8 +75,10 @@ def test_the_input_is_fitted_to_the_size_by_its_centre() -> None:
         SCENE,
         192,
         96,
-        banded,
-        guide=EditGuide(decode_png(encode_png(64, 64, [b"\x00\x00\x00\xff" * 64] * 64, alpha=True)), "mask"),
+        EditInputs(
+            banded,
+            guide=EditGuide(decode_png(encode_png(64, 64, [b"\x00\x00\x00\xff" * 64] * 64, alpha=True)), "mask"),
+        ),
     )
     assert (edited.width, edited.height) == (192, 96)
     assert edited.pixel(96, 2)[:3] == GREEN and edited.pixel(96, 93)[:3] == GREEN  # the bands cropped away
@@ -85,34 +87,37 @@ def test_the_input_is_fitted_to_the_size_by_its_centre() -> None:
 def test_a_palette_input_is_read_with_its_transparency() -> None:
     # Colour type 3: index 0 green, index 1 fully transparent (tRNS); the transparent half shows the scene.
     paletted = Picture(SIDE, SIDE, 3, [bytes([0] * (SIDE // 2) + [1] * (SIDE // 2))] * SIDE, [GREEN, BLUE], b"\xff\x00")
-    edited, drawn = compose_edit(SCENE, SIDE, SIDE, paletted, guide=EditGuide(_square((0, 0, 0)), "mask")), _drawn()
+    edited, drawn = (
+        compose_edit(SCENE, SIDE, SIDE, EditInputs(paletted, guide=EditGuide(_square((0, 0, 0)), "mask"))),
+        _drawn(),
+    )
     assert edited.pixel(10, 10)[:3] == GREEN and edited.pixel(SIDE - 10, 10) == drawn.pixel(SIDE - 10, 10)
 
 
 def test_references_are_set_in_where_the_edit_may_paint() -> None:
-    free = compose_edit(SCENE, SIDE, SIDE, _square(GREEN), references=[_square(BLUE), _square(BLUE)])
+    free = compose_edit(SCENE, SIDE, SIDE, EditInputs(_square(GREEN), references=[_square(BLUE), _square(BLUE)]))
     assert free.pixel(SIDE // 3, SIDE - 20)[:3] == BLUE and free.pixel(2 * SIDE // 3, SIDE - 20)[:3] == BLUE
     guided = compose_edit(
-        SCENE, SIDE, SIDE, _square(GREEN), guide=EditGuide(_top_half_clear(), "mask"), references=[_square(BLUE)]
+        SCENE, SIDE, SIDE, EditInputs(_square(GREEN), EditGuide(_top_half_clear(), "mask"), [_square(BLUE)])
     )
     assert guided.pixel(SIDE // 2, SIDE - 20)[:3] == GREEN  # the bottom is kept: no reference there
 
 
 def test_a_transparent_edit_clears_the_sky_where_it_paints_and_keeps_the_inputs_alpha() -> None:
     edited = compose_edit(
-        SCENE, SIDE, SIDE, _square(GREEN), guide=EditGuide(_top_half_clear(), "mask"), transparent=True
+        SCENE, SIDE, SIDE, EditInputs(_square(GREEN), EditGuide(_top_half_clear(), "mask")), transparent=True
     )
     clear = decode_png(SCENE.render(SIDE, SIDE, transparent=True))
     assert edited.color_type == 6
     assert all(edited.pixel(x, 4)[3] == clear.pixel(x, 4)[3] for x in range(0, SIDE, 4))
     assert all(edited.pixel(x, SIDE - 4) == (*GREEN, 255) for x in range(0, SIDE, 4))
-    unguided = compose_edit(SCENE, SIDE, SIDE, _square(GREEN), transparent=True)
+    unguided = compose_edit(SCENE, SIDE, SIDE, EditInputs(_square(GREEN)), transparent=True)
     assert [unguided.pixel(x, 4)[3] for x in range(SIDE)] == [clear.pixel(x, 4)[3] for x in range(SIDE)]
 
 
 def test_compose_is_deterministic_and_its_sketch_samples_it() -> None:
-    first = compose_edit(SCENE, SIDE, SIDE, _square(GREEN), references=[_square(BLUE)])
-    assert compose_edit(SCENE, SIDE, SIDE, _square(GREEN), references=[_square(BLUE)]) == first
+    first = compose_edit(SCENE, SIDE, SIDE, EditInputs(_square(GREEN), references=[_square(BLUE)]))
+    assert compose_edit(SCENE, SIDE, SIDE, EditInputs(_square(GREEN), references=[_square(BLUE)])) == first
     sketch = decode_png(sketch_picture(first, 4))
     assert sketch.pixel(0, 0) == first.pixel(16, 16) and sketch.pixel(127, 127) == first.pixel(112, 112)
 

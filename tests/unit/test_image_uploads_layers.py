@@ -56,9 +56,9 @@ def _stacked(layers: raster.EditLayers) -> Image.Image:
 def test_an_edits_layers_stack_to_the_png_edits_picture(masked: bool) -> None:
     guide = raster.EditGuide(_mask(), "mask") if masked else None
     reference = _picture(Image.new("RGBA", (40, 20), (10, 200, 90, 255)))
-    options = {"guide": guide, "references": [reference], "input_kept": 0.6}
-    composed = raster.compose_edit(SCENE, WIDTH, HEIGHT, _base(), **options)  # type: ignore[arg-type]
-    stacked = _stacked(raster.edit_layers(WIDTH, HEIGHT, _base(), **options))  # type: ignore[arg-type]
+    inputs = raster.EditInputs(_base(), guide, [reference], input_kept=0.6)
+    composed = raster.compose_edit(SCENE, WIDTH, HEIGHT, inputs)
+    stacked = _stacked(raster.edit_layers(WIDTH, HEIGHT, inputs))
     expected = Image.frombytes("RGB", (WIDTH, HEIGHT), b"".join(composed.rows))
     assert max(ImageChops.difference(expected, stacked).tobytes()) <= 2  # rounding of the blend only
 

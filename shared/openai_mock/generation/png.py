@@ -1,8 +1,8 @@
 """PNG files, written and read with the standard library (zlib + struct).
 
-`encode_png` writes 8-bit RGB or RGBA rows. `decode_png` reads what an upload may be (all colour types,
-8/16-bit, every filter; CRCs checked, no interlacing) into a `Picture` whose pixels read as RGBA, and
-raises `InvalidImage` for anything else."""
+`encode_png` writes 8-bit RGB or RGBA rows. `decode_png` reads most uploads (all colour types, 8/16-bit, every
+filter; CRCs checked) into a `Picture` whose pixels read as RGBA; it raises `UnsupportedPNG` for a valid PNG it
+leaves to Pillow (interlaced, 1/2/4 bits a sample: `raster.decode_upload`) and `InvalidImage` for anything else."""
 
 from __future__ import annotations
 
@@ -39,7 +39,17 @@ class InvalidImage(ValueError):
     """The upload is not a PNG we (or OpenAI) can read."""
 
 
+class UnsupportedPNG(InvalidImage):
+    """A valid PNG this decoder does not read: interlaced (Adam7), or of 1, 2 or 4 bits a sample. Tells its header's
+    colour type, which whoever reads it keeps."""
+
+    def __init__(self, reason: str, color_type: int) -> None:
+        super().__init__(reason)
+        self.color_type = color_type
+
+
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+_LOW_DEPTH_TYPES = (0, 3)  # greyscale and palette PNGs may pack 1, 2 or 4 bits a sample
 MODE_NAMES = {0: "L", 2: "RGB", 3: "P", 4: "LA", 6: "RGBA"}  # what Pillow (and OpenAI's errors) call them
 
 
@@ -131,8 +141,10 @@ def _unfilter_row(kind: int, line: bytes, previous: bytes, bpp: int) -> bytes:
     return bytes(out)
 
 
-def decode_png(data: bytes) -> Picture:
-    """Decode a PNG fully (CRCs, zlib, filters). Raises InvalidImage for anything that is not one."""
+def decode_png(data: bytes, max_pixels: int | None = None) -> Picture:
+    """Decode a PNG fully (CRCs, zlib, filters). Raises InvalidImage for anything that is not one, or that has more
+    than `max_pixels` (told by its header, before anything is inflated), and UnsupportedPNG for one it leaves to
+    Pillow."""
     if not data.startswith(PNG_SIGNATURE):
         raise InvalidImage("not a PNG file")
     header, palette, palette_alpha, compressed = b"", [], b"", []
@@ -148,10 +160,15 @@ def decode_png(data: bytes) -> Picture:
     if len(header) != 13:
         raise InvalidImage("missing IHDR chunk")
     width, height, depth, color_type, _, _, interlace = struct.unpack(">IIBBBBB", header)
-    if color_type not in _CHANNELS or depth not in (8, 16) or (color_type == 3 and depth != 8):
+    low_depth = depth in (1, 2, 4) and color_type in _LOW_DEPTH_TYPES
+    if color_type not in _CHANNELS or not (low_depth or depth in (8, 16)) or (color_type == 3 and depth == 16):
         raise InvalidImage(f"unsupported bit depth {depth} for colour type {color_type}")
-    if interlace or not width or not height:
-        raise InvalidImage("interlaced or empty PNG")
+    if interlace not in (0, 1) or not width or not height:
+        raise InvalidImage("unknown interlace method or empty PNG")
+    if max_pixels is not None and width * height > max_pixels:
+        raise InvalidImage(f"{width}x{height} is more than {max_pixels:,} pixels")
+    if interlace or low_depth:
+        raise UnsupportedPNG(f"{'interlaced' if interlace else f'{depth}-bit'} PNG", color_type)
     bytes_per_sample = depth // 8
     bpp = _CHANNELS[color_type] * bytes_per_sample
     stride = width * bpp

@@ -1,27 +1,29 @@
 """Image bytes in the format a GPT image model was asked for: PNG as drawn, or JPEG / WebP re-encoded with Pillow;
-JPEG and WebP uploads decoded (`decode_photo`); and a GPT image model's edit of uploaded pictures, in pixels
-(`compose_edit`) or as layers for an SVG (`edit_layers`).
+uploads decoded (`decode_upload`: PNGs by the layer's decoder where it reads them, the rest by Pillow); and a GPT
+image model's edit of uploaded pictures (`EditInputs`), in pixels (`compose_edit`) or as layers for an SVG
+(`edit_layers`).
 
-Pillow is imported only here (and in `gif.py`) and only when a JPEG, a WebP or an edit is asked for, so the
-other image answers (and every other function's cold start) do not pay for it."""
+Pillow is imported only here (and in `gif.py`) and only when a JPEG, a WebP, a PNG the layer's decoder leaves to it
+or an edit is asked for, so the other image answers (and every other function's cold start) do not pay for it."""
 
 from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from openai_mock.generation.images import Scene
-from openai_mock.generation.png import InvalidImage, Picture, encode_png
+from openai_mock.generation.png import InvalidImage, Picture, UnsupportedPNG, decode_png, encode_png
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 DEFAULT_COMPRESSION = 100  # the API's default output_compression: as good as the format allows
-# The most pixels a JPEG or WebP upload may decode to: Pillow's own guard against decompression bombs (a guess at
-# the API's limit; 50 MB of JPEG can hold far more).
+# The most pixels an upload may decode to: Pillow's own guard against decompression bombs (a guess at the API's
+# limit; 50 MB of JPEG or PNG can hold far more).
 MAX_DECODED_PIXELS = 89_478_485
 
 
@@ -55,25 +57,26 @@ class EditGuide(NamedTuple):
     kind: Literal["mask", "markup"]
 
 
-def compose_edit(
-    scene: Scene,
-    width: int,
-    height: int,
-    base: Picture | None,
-    *,
-    guide: EditGuide | None = None,
-    references: Sequence[Picture] = (),
-    input_kept: float = 1.0,
-    transparent: bool = False,
-) -> Picture:
-    """A GPT image model's edit at `width` x `height`: the first input image (`base`, fitted to the size by
-    cropping its centre) with the prompt's `scene` painted where the `guide` allows, or, without a guide, the scene
-    blended over all of it (`input_kept`: the input's share, 0 to 1; the input's own transparent pixels show the
-    scene). The other input images (`references`) are set in along the bottom of the painted area. Transparent:
-    the painted area leaves the scene's sky out (alpha 0) and kept areas keep the input's alpha; otherwise the
-    picture is opaque RGB. Returned as rows (RGB or RGBA), ready for `encode_png`."""
+class EditInputs(NamedTuple):
+    """What an edit works from: the first input image (`base`; None where it was not read), where the edit may paint
+    (`guide`; None: everywhere), the other input images (`references`), and the input's share (0 to 1) where the
+    scene is blended over it rather than painted."""
+
+    base: Picture | None
+    guide: EditGuide | None = None
+    references: Sequence[Picture] = ()
+    input_kept: float = 1.0
+
+
+def compose_edit(scene: Scene, width: int, height: int, inputs: EditInputs, *, transparent: bool = False) -> Picture:
+    """A GPT image model's edit at `width` x `height`: the first input image (fitted to the size by cropping its
+    centre) with the prompt's `scene` painted where the guide allows, or, without a guide, the scene blended over
+    all of it (the input's own transparent pixels show the scene). The references are set in along the bottom of
+    the painted area. Transparent: the painted area leaves the scene's sky out (alpha 0) and kept areas keep the
+    input's alpha; otherwise the picture is opaque RGB. Returned as rows (RGB or RGBA), ready for `encode_png`."""
     from PIL import Image, ImageChops, ImageOps
 
+    base, guide, references, input_kept = inputs
     size = (width, height)
     drawn = Image.frombytes("RGB", size, b"".join(scene.rows(width, height)))
     sky_clear = Image.frombytes("RGBA", size, b"".join(scene.clear_rows(width, height))).getchannel("A")
@@ -132,20 +135,13 @@ class EditLayers(NamedTuple):
     insets: tuple[Inset, ...]
 
 
-def edit_layers(
-    width: int,
-    height: int,
-    base: Picture | None,
-    *,
-    guide: EditGuide | None = None,
-    references: Sequence[Picture] = (),
-    input_kept: float = 1.0,
-) -> EditLayers:
+def edit_layers(width: int, height: int, inputs: EditInputs) -> EditLayers:
     """`compose_edit`'s inputs fitted and placed as it places them, each encoded as a PNG, left for a renderer to
     stack: the scene, the input over it, then (where the guide allows) the scene again at `scene_opacity` and the
     references. Opaque only: a transparent edit is composed in pixels."""
     from PIL import Image, ImageOps
 
+    base, guide, references, input_kept = inputs
     size = (width, height)
     fitted = None if base is None else ImageOps.fit(_pillow(base), size, Image.Resampling.BICUBIC)
     editable = None
@@ -172,23 +168,76 @@ def _png_of(image: PILImage.Image) -> bytes:
     return encode_png(picture.width, picture.height, picture.rows, alpha=picture.color_type == 6)
 
 
+def decode_upload(data: bytes, media_type: str) -> Picture:
+    """An uploaded image (`media_type`: image/png, image/jpeg or image/webp, told by its signature) as the layer's
+    picture type. A PNG the layer's own decoder reads is read by it (no Pillow, the same picture as ever); an
+    interlaced PNG or one of 1, 2 or 4 bits a sample by Pillow (`_decode_png_by_pillow`); a JPEG or WebP by
+    `decode_photo`. Raises `InvalidImage` for what neither can read and for more than `MAX_DECODED_PIXELS`."""
+    if media_type != "image/png":
+        return decode_photo(data)
+    try:
+        return decode_png(data, MAX_DECODED_PIXELS)
+    except UnsupportedPNG as unread:
+        return _decode_png_by_pillow(data, unread.color_type)
+
+
 def decode_photo(data: bytes) -> Picture:
     """A JPEG or WebP upload decoded by Pillow into the layer's picture type: turned upright by its EXIF
     orientation (as a camera's photo is shown), RGB, or RGBA where it has an alpha channel (a WebP's); an animated
     WebP's first frame. Raises `InvalidImage` for what Pillow cannot read, and for a picture of more than
     `MAX_DECODED_PIXELS` (told by its header, before any pixel is decoded)."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    kind = "WebP" if data[:4] == b"RIFF" else "JPEG"
+    with _opened(data, ("JPEG", "WEBP"), "WebP" if data[:4] == b"RIFF" else "JPEG") as opened:
+        upright = ImageOps.exif_transpose(opened)
+        has_alpha = "A" in upright.getbands() or "transparency" in upright.info
+        return _picture_of(upright.convert("RGBA" if has_alpha else "RGB"))
+
+
+def _decode_png_by_pillow(data: bytes, color_type: int) -> Picture:
+    """A PNG the layer's decoder leaves to Pillow, read as that decoder reads the others: of its header's colour
+    type, 8 bits a sample (fewer bits scaled up, 16 cut to their high byte), a palette's indices with the palette
+    and its tRNS alpha (a greyscale or RGB colour key is not applied, as there)."""
+    with _opened(data, ("PNG",), "PNG") as opened:
+        if color_type == 3:
+            return _paletted(opened)
+        if color_type == 0 and opened.mode.startswith("I"):  # 16-bit greyscale: keep each sample's high byte
+            rows = opened.tobytes("raw", "I;16B")[::2]
+            return _rows_of(opened.width, opened.height, 0, rows)
+        mode = {0: "L", 2: "RGB", 4: "LA", 6: "RGBA"}[color_type]
+        return _rows_of(opened.width, opened.height, color_type, opened.convert(mode).tobytes())
+
+
+def _paletted(image: PILImage.Image) -> Picture:
+    """A palette PNG as palette indices, its palette (RGB) and each entry's alpha (tRNS: given for the first
+    entries, or as the one clear entry's index)."""
+    flat = image.getpalette() or []
+    palette = [(flat[i], flat[i + 1], flat[i + 2]) for i in range(0, len(flat) - 2, 3)]
+    clear = image.info.get("transparency", b"")
+    alpha = bytes([255] * clear + [0]) if isinstance(clear, int) else bytes(clear)
+    return _rows_of(image.width, image.height, 3, image.tobytes())._replace(palette=palette, palette_alpha=alpha)
+
+
+def _rows_of(width: int, height: int, color_type: int, data: bytes) -> Picture:
+    stride = len(data) // height
+    return Picture(width, height, color_type, [data[y * stride : (y + 1) * stride] for y in range(height)])
+
+
+@contextmanager
+def _opened(data: bytes, formats: tuple[str, ...], kind: str) -> Iterator[PILImage.Image]:
+    """The upload opened by Pillow as one of `formats` and its pixels loaded; `InvalidImage` (the file named as
+    `kind`) for what Pillow cannot read, and for more than `MAX_DECODED_PIXELS` (told by its header, before any
+    pixel is decoded)."""
+    from PIL import Image
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)  # too many pixels: refused, not decoded
         try:
-            with Image.open(io.BytesIO(data), formats=("JPEG", "WEBP")) as opened:
+            with Image.open(io.BytesIO(data), formats=formats) as opened:
                 if opened.width * opened.height > MAX_DECODED_PIXELS:
                     raise InvalidImage(f"{opened.width}x{opened.height} is more than {MAX_DECODED_PIXELS:,} pixels")
-                upright = ImageOps.exif_transpose(opened)
-                has_alpha = "A" in upright.getbands() or "transparency" in upright.info
-                return _picture_of(upright.convert("RGBA" if has_alpha else "RGB"))
+                opened.load()
+                yield opened
         except InvalidImage:
             raise
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -47,7 +47,7 @@ from openai_mock.generation.images import (
     scene_for,
     sketch_picture,
 )
-from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, decode_png, encode_png
+from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, Picture, encode_png
 from openai_mock.generation.provenance import sign_png
 from openai_mock.generation.streaming import sse_event
 from openai_mock.generation.svg import authored_text, svg_document
@@ -343,7 +343,8 @@ def _gpt_image_answer(
     compression = options.output_compression
     width, height = look.width, look.height
     transparent = look.background == "transparent"
-    edits = [_edited(scene, look, uploads, fidelity or "low") for scene in scenes]
+    inputs = _edit_inputs(uploads, fidelity or "low")
+    edits = [_edited(scene, look, inputs) for scene in scenes]
 
     def encoded(png: bytes) -> str:
         return base64.b64encode(raster.encode(png, look.output_format, compression)).decode()
@@ -354,7 +355,7 @@ def _gpt_image_answer(
                 return gif.animated_gif(scene, width, height, look.frames, look.frame_delay_ms)
             frames = [edited]  # the edit redone with each frame's sun (frame 0's is the scene's own)
             for frame in range(1, look.frames):
-                moved = _edited(gif.frame_scene(scene, frame, look.frames), look, uploads, fidelity or "low")
+                moved = _edited(gif.frame_scene(scene, frame, look.frames), look, inputs)
                 assert moved is not None  # the same inputs as the first frame's
                 frames.append(moved)
             return gif.animated_pictures(frames, look.frame_delay_ms)
@@ -381,7 +382,7 @@ def _gpt_image_answer(
             for scene, edited in zip(scenes, edits, strict=True)
         ]
     else:  # the reference image is drawn (and costed) as a PNG; the author writes it as vectors
-        layers = _edit_layers(look, uploads, fidelity or "low")
+        layers = None if inputs is None else raster.edit_layers(look.width, look.height, inputs)
         document, answer["svg_usage"] = _svg_answer(scenes[0], look, prompt, *author, layers)
         answer["data"] = [{"b64_json": base64.b64encode(document.encode()).decode()}]
     answer.update(
@@ -401,15 +402,9 @@ def _gpt_image_answer(
     return answer
 
 
-class _EditInputs(NamedTuple):
-    base: Picture | None
-    references: list[Picture]
-    guide: raster.EditGuide | None
-
-
-def _edit_inputs(uploads: EditUploads | None) -> _EditInputs | None:
-    """What an edit works from: the first input image, the others read, the markup or mask. None where there is
-    nothing to edit (a generation; an edit that read no image)."""
+def _edit_inputs(uploads: EditUploads | None, fidelity: str) -> raster.EditInputs | None:
+    """What an edit works from: the first input image, the others read, the markup or mask, the input's share by
+    `input_fidelity`. None where there is nothing to edit (a generation; an edit that read no image)."""
     if uploads is None:
         return None
     base, *others = uploads.images
@@ -421,40 +416,15 @@ def _edit_inputs(uploads: EditUploads | None) -> _EditInputs | None:
         guide = raster.EditGuide(uploads.markup, "markup")
     elif uploads.stencil is not None:
         guide = raster.EditGuide(uploads.stencil, "mask")
-    return _EditInputs(base, references, guide)
+    return raster.EditInputs(base, guide, references, INPUT_KEPT[fidelity])
 
 
-def _edited(scene: Scene, look: _Look, uploads: EditUploads | None, fidelity: str) -> Picture | None:
-    """An edit's picture (a GIF's first frame): its first input image edited with the prompt's scene, the other
-    images set in. None where there is nothing to edit, and for an SVG answer, which is layered (`_edit_layers`)."""
-    inputs = _edit_inputs(uploads)
+def _edited(scene: Scene, look: _Look, inputs: raster.EditInputs | None) -> Picture | None:
+    """An edit's picture (a GIF's frame): its first input image edited with the prompt's scene, the other images
+    set in. None where there is nothing to edit, and for an SVG answer, which is layered (`raster.edit_layers`)."""
     if inputs is None or look.output_format == "svg":
         return None
-    return raster.compose_edit(
-        scene,
-        look.width,
-        look.height,
-        inputs.base,
-        guide=inputs.guide,
-        references=inputs.references,
-        input_kept=INPUT_KEPT[fidelity],
-        transparent=look.background == "transparent",
-    )
-
-
-def _edit_layers(look: _Look, uploads: EditUploads | None, fidelity: str) -> raster.EditLayers | None:
-    """An SVG edit's layers: the input fitted, the area the edit paints and the references (None: no edit)."""
-    inputs = _edit_inputs(uploads)
-    if inputs is None:
-        return None
-    return raster.edit_layers(
-        look.width,
-        look.height,
-        inputs.base,
-        guide=inputs.guide,
-        references=inputs.references,
-        input_kept=INPUT_KEPT[fidelity],
-    )
+    return raster.compose_edit(scene, look.width, look.height, inputs, transparent=look.background == "transparent")
 
 
 def _check_input_fidelity(fidelity: str, model: str) -> None:
@@ -807,6 +777,14 @@ def create_image(request: CreateImageRequest, seed: int | str | None) -> dict[st
     return {"created": clock.now_seconds(), "data": data}
 
 
+def rate_limited_tokens(answer: dict[str, Any]) -> int:
+    """The tokens an answer counts against the token rate limit: all its `usage` reports (the prompt, the input
+    images read, the images made), as a chat completion's; 0 for a dall-e model's (billed per image, no usage). An
+    SVG's `svg_usage` is its author's, a text model's, and not counted here."""
+    usage = answer.get("usage")
+    return 0 if usage is None else int(usage["total_tokens"])
+
+
 _SIGNATURES = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"))
 
 
@@ -845,11 +823,11 @@ def read_upload(data: bytes, param: str) -> Picture:
 
 
 def _read_png(data: bytes, param: str) -> Picture:
-    """A PNG upload under 4 MB (a dall-e-2 image, a mask, a markup), decoded by the layer's own decoder."""
+    """A PNG upload under 4 MB (a dall-e-2 image, a mask, a markup), of any kind (`raster.decode_upload`)."""
     if len(data) >= MAX_UPLOAD_BYTES or not data.startswith(PNG_SIGNATURE):
         raise invalid_request(f"Uploaded {param} must be a PNG and less than 4 MB.", param, "invalid_image_format")
     try:
-        return decode_png(data)
+        return raster.decode_upload(data, "image/png")
     except InvalidImage as error:
         raise invalid_request(
             f"Invalid input {param} - could not decode the PNG: {error}.", param, "invalid_image"
@@ -857,8 +835,8 @@ def _read_png(data: bytes, param: str) -> Picture:
 
 
 def read_input_image(data: bytes, param: str) -> Picture:
-    """A GPT image model's input image: a PNG, JPEG or WebP of any shape under 50 MB, or OpenAI's 400. A PNG is
-    read by the layer's own decoder, a JPEG or WebP by Pillow (upright by its EXIF orientation)."""
+    """A GPT image model's input image: a PNG (of any kind), JPEG or WebP of any shape under 50 MB, or OpenAI's 400
+    (`raster.decode_upload`: a JPEG or WebP turned upright by its EXIF orientation)."""
     if len(data) >= MAX_INPUT_IMAGE_BYTES:
         raise invalid_request(
             f"Invalid file '{param}': the image is {len(data) / 1024 / 1024:.1f} MB; input images must be less "
@@ -875,7 +853,7 @@ def read_input_image(data: bytes, param: str) -> Picture:
             "unsupported_file_mimetype",
         )
     try:
-        return decode_png(data) if kind == "image/png" else raster.decode_photo(data)
+        return raster.decode_upload(data, kind)
     except InvalidImage as error:
         raise invalid_request(
             f"Invalid input {param} - could not decode the {kind.removeprefix('image/').upper()}: {error}.",
