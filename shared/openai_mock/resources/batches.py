@@ -19,6 +19,11 @@ lines done before it stopped. Two kinds of work happen once, each claimed with a
   reads, each inside API Gateway's 29 s.
 - settle: on the first read once the batch has ended and every line done before its end has run, the output
   file (purpose `batch_output`) and the error file are written from the chunks.
+
+A line is held to what its endpoint's route holds a request to, for the key that created the batch (`_Caller`):
+its project's model and hosted tool permissions and service tier settings (`web/access.py`, the policy read once
+per chunk), its data retention setting, and its deactivated safety identifiers; a line refused fails with the
+status and error its endpoint would have answered.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ from openai_mock.rng import SEED_HEADER, request_seed
 from openai_mock.settings import get_settings
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
+from openai_mock.web.access import check_policy_body, check_policy_model, honour_policy_service_tier, project_policy
 from openai_mock.web.auth import Principal
 
 COLLECTION = "batch"
@@ -392,6 +398,29 @@ def _parse(model: type[Model], body: Any) -> Model:
         raise from_validation_errors(error.errors()) from None
 
 
+class _Caller(NamedTuple):
+    """Whom a line runs for, as its endpoint's checks need it without an HTTP request: the batch's creator (its
+    tenant, project and key: `_creator`), its project's policy as read for the chunk (`web/access.project_policy`;
+    None: nothing to check), the headers the lines are seeded by, and the line's own request id."""
+
+    tenant: str
+    creator: Principal
+    policy: dict[str, Any] | None
+    headers: Mapping[str, str]
+    request_id: str = ""
+
+
+def _held(caller: _Caller, body: Model) -> Model:
+    """A parsed line as its endpoint's route holds a request: the project's model and hosted tool permissions, a
+    deactivated safety identifier refused, the project's service tiers (routes that honour none keep the body).
+    What only a batch refuses (`stream`, `background`) is refused before."""
+    from openai_mock.resources import safety
+
+    check_policy_body(caller.policy, body)
+    body = safety.refuse_deactivated(caller.creator, body, caller.request_id)
+    return honour_policy_service_tier(caller.policy, body) if "service_tier" in type(body).model_fields else body
+
+
 def _no_stream(stream: bool | None) -> None:
     if stream:
         raise invalid_request(
@@ -423,29 +452,34 @@ def _billed_by_tokens(answer: dict[str, Any]) -> LineAnswer:
 # of this function's requests) need no generator, and a cold start would pay for all of them.
 
 
-def _chat(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
+def _chat(caller: _Caller, body: Any) -> LineAnswer:
+    """A chat line; `store: true` keeps it (retrievable later), unless the creator's project keeps no data."""
     from openai_mock.resources import chat
+    from openai_mock.resources.organization import retention
 
     request = _parse(chat.ChatCompletionRequest, body)
     _no_stream(request.stream)
-    generated = chat.generate(request, tenant, headers)
+    request = _held(caller, retention.honour_principal_store(caller.creator, request))
+    generated = chat.generate(request, caller.tenant, caller.headers)
     if request.store:
-        chat.store_completion(tenant, generated.completion, generated.request)
+        chat.store_completion(caller.tenant, generated.completion, generated.request)
     return _billed_by_tokens(generated.completion)
 
 
-def _completion(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
+def _completion(caller: _Caller, body: Any) -> LineAnswer:
     from openai_mock.resources import completions
 
     request = _parse(completions.CompletionRequest, body)
     _no_stream(request.stream)
-    return _billed_by_tokens(completions.generate(request, tenant, headers))
+    request = _held(caller, request)
+    return _billed_by_tokens(completions.generate(request, caller.tenant, caller.headers))
 
 
-def _response(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
+def _response(caller: _Caller, body: Any) -> LineAnswer:
     """A Responses line: answered as `POST /v1/responses` answers, but never stored (docs/batches.md): its `store`
     is false, so it is not retrievable and no later `previous_response_id` can name it. It may continue a stored
-    response or a conversation (whose items it appends to, as the endpoint does)."""
+    response or a conversation (whose items it appends to, as the endpoint does), and is its end user's (refused
+    once deactivated). Never stored, so the creator's data retention setting changes nothing for it."""
     from openai_mock.resources import conversations, responses
 
     request = _parse(responses.CreateResponseRequest, body)
@@ -457,8 +491,9 @@ def _response(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
             "background",
             "unsupported_parameter",
         )
-    request = request.model_copy(update={"store": False})
-    generated = responses.generate(request, tenant, headers)
+    request = _held(caller, responses.attributed(caller.tenant, request.model_copy(update={"store": False})))
+    tenant = caller.tenant
+    generated = responses.generate(request, tenant, caller.headers)
     if generated.conversation_id is not None:
         conversations.append(tenant, generated.conversation_id, [*generated.items, *generated.response["output"]])
     answer = responses.deliver(request, tenant, generated)
@@ -466,20 +501,21 @@ def _response(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
     return _billed_by_tokens(answer)
 
 
-def _embedding(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:  # noqa: ARG001
+def _embedding(caller: _Caller, body: Any) -> LineAnswer:
     from openai_mock.resources import embeddings
 
-    answer = embeddings.create_embedding(tenant, _parse(embeddings.EmbeddingRequest, body))
+    answer = embeddings.create_embedding(caller.tenant, _held(caller, _parse(embeddings.EmbeddingRequest, body)))
     usage = answer.get("usage") or {}
     return LineAnswer(
         answer, "embeddings", answer.get("model"), {}, {"input_tokens": usage.get("prompt_tokens", 0)}, usage
     )
 
 
-def _moderation(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:  # noqa: ARG001
+def _moderation(caller: _Caller, body: Any) -> LineAnswer:
     from openai_mock.resources import moderations
 
-    answer, token_count = moderations.create_moderation(tenant, _parse(moderations.ModerationRequest, body))
+    request = _held(caller, _parse(moderations.ModerationRequest, body))
+    answer, token_count = moderations.create_moderation(caller.tenant, request)
     tokens = {"input_tokens": token_count}
     return LineAnswer(answer, "moderations", answer["model"], {}, tokens, tokens)
 
@@ -492,45 +528,51 @@ def _billed_images(answer: dict[str, Any], model: str | None, size: str | None, 
     return LineAnswer(answer, "images", model or "dall-e-2", dimensions, counters, answer.get("usage") or {})
 
 
-def _image_generation(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
+def _image_generation(caller: _Caller, body: Any) -> LineAnswer:
     from openai_mock.resources import images
 
     request = _parse(images.CreateImageRequest, body)
     _no_stream(request.stream)
-    answer = images.create_image(request, request_seed(headers))
-    answer = images.with_fixture(tenant, "images.generations", request, request.prompt, answer)
+    request = _held(caller, request)
+    answer = images.create_image(request, request_seed(caller.headers))
+    answer = images.with_fixture(caller.tenant, "images.generations", request, request.prompt, answer)
+    check_policy_model(caller.policy, request.model or "dall-e-2")  # the model billed, as the route's accounting
     return _billed_images(
         images.delivered(answer, request, "image_generation"), request.model, request.size, "image.generation"
     )
 
 
-def _image_edit(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:
+def _image_edit(caller: _Caller, body: Any) -> LineAnswer:
     """A JSON image edit (a line cannot carry a multipart upload), answered as the endpoint answers one."""
     from openai_mock.resources import images
 
     request = _parse(images.ImageEditJSONRequest, body)
     _no_stream(request.stream)
-    answer = images.create_image_edit_by_reference(tenant, request, request_seed(headers))
-    answer = images.with_fixture(tenant, "images.edits", request, request.prompt, answer)
+    request = _held(caller, request)
+    answer = images.create_image_edit_by_reference(caller.tenant, request, request_seed(caller.headers))
+    answer = images.with_fixture(caller.tenant, "images.edits", request, request.prompt, answer)
+    check_policy_model(caller.policy, request.model or "dall-e-2")  # the model billed, as the route's accounting
     return _billed_images(images.delivered(answer, request, "image_edit"), request.model, request.size, "image.edit")
 
 
-def _video(tenant: str, body: Any, headers: Mapping[str, str]) -> LineAnswer:  # noqa: ARG001
+def _video(caller: _Caller, body: Any) -> LineAnswer:
     """A video job, started as `POST /v1/videos` starts one: the line's answer is the job as created (`queued`);
-    the job is a video of the tenant's, which progresses, completes and is downloaded like any other."""
+    the job is a video of the tenant's, which progresses, completes and is downloaded like any other. Its model is
+    checked against the project's permissions where the route's accounting checks it: once the job is made."""
     from openai_mock.resources import videos
 
     if answering_day() >= SORA_SHUTDOWN:  # a batch running past the shut-down
         raise invalid_url("POST", VIDEOS_URL)
     if not isinstance(body, dict):
         raise invalid_request(JSON_PARSE_MESSAGE)
-    job = videos.create(tenant, body)
+    job = videos.create(caller.tenant, body)
+    check_policy_model(caller.policy, str(job["model"]))
     seconds = 0 if job["_blocked"] else int(job["_billed_seconds"])  # a blocked prompt renders (and costs) nothing
-    answer = videos.start(tenant, job)
+    answer = videos.start(caller.tenant, job)
     return LineAnswer(answer, "videos", job["model"], {"size": job["size"]}, {"seconds": seconds}, {})
 
 
-_ENDPOINT_CORES: dict[str, Callable[[str, Any, Mapping[str, str]], LineAnswer]] = {
+_ENDPOINT_CORES: dict[str, Callable[[_Caller, Any], LineAnswer]] = {
     "/v1/responses": _response,
     "/v1/chat/completions": _chat,
     "/v1/completions": _completion,
@@ -542,10 +584,10 @@ _ENDPOINT_CORES: dict[str, Callable[[str, Any, Mapping[str, str]], LineAnswer]] 
 }
 
 
-def _answer(tenant: str, endpoint: str, body: Any, headers: Mapping[str, str]) -> LineAnswer | OpenAIError:
+def _answer(caller: _Caller, endpoint: str, body: Any) -> LineAnswer | OpenAIError:
     """One request's answer, exactly as the endpoint would have given it, or the error it would have answered."""
     try:
-        return _ENDPOINT_CORES[endpoint](tenant, body, headers)
+        return _ENDPOINT_CORES[endpoint](caller, body)
     except OpenAIError as error:
         return error
     except Exception:  # one broken line must not sink the batch: it fails like a 500 would
@@ -594,22 +636,25 @@ def _run_chunk(tenant: str, batch: Object) -> dict[str, Any]:
     except OpenAIError as error:
         return _failure(error)
     headers = {SEED_HEADER: str(batch["_seed"])} if batch["_seed"] else {}
+    creator = _creator(tenant, batch)
+    caller = _Caller(tenant, creator, project_policy(creator), headers)  # the project's settings as they are now
     chunk, outcomes = bytearray(), []
     billed: dict[_UsageKey, dict[str, int]] = {}  # the chunk's usage, summed per kind and model: one write each
     tokens = dict(batch.get("_usage") or dict.fromkeys(_TOKEN_COUNTERS, 0))
     for line in lines:
-        answered = _answer(tenant, batch["endpoint"], line.get("body"), headers)
+        request_id = new_id("request")
+        answered = _answer(caller._replace(request_id=request_id), batch["endpoint"], line.get("body"))
         if isinstance(answered, OpenAIError):
             status, body = answered.status, answered.body()
         else:
             status, body = 200, answered.body
             _add_line_usage(billed, answered)
             _add_tokens(tokens, answered.usage)
-            _record_tool_calls(tenant, batch, body)
+            _record_tool_calls(creator, batch, body)
         record = {
             "id": new_id("batch.request"),
             "custom_id": line.get("custom_id"),
-            "response": {"status_code": status, "request_id": new_id("request"), "body": body},
+            "response": {"status_code": status, "request_id": request_id, "body": body},
             "error": None,
         }
         chunk += _jsonl([record])
@@ -669,12 +714,12 @@ def _creator(tenant: str, batch: Object) -> Principal:
     )
 
 
-def _record_tool_calls(tenant: str, batch: Object, body: dict[str, Any]) -> None:
+def _record_tool_calls(creator: Principal, batch: Object, body: dict[str, Any]) -> None:
     """The hosted tool calls a Responses line made (file and web searches), billed per call as the endpoint's are."""
     if batch["endpoint"] != "/v1/responses":
         return
-    for record in tool_call_usage(_creator(tenant, batch), body):
-        spend.track(tenant, record)
+    for record in tool_call_usage(creator, body):
+        spend.track(creator.tenant, record)
 
 
 def _record_usage(tenant: str, batch: Object, billed: dict[_UsageKey, dict[str, int]]) -> None:

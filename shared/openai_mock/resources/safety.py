@@ -157,15 +157,23 @@ Body = TypeVar("Body", bound=BaseModel)
 def honour_deactivations(request: Request, body: Body) -> Body:
     """Refuse a model request whose `safety_identifier` was deactivated (400, and a `safety_identifier.blocked`
     event); the request as it came otherwise. One read, and only for a request that names an identifier."""
+    if not getattr(body, "safety_identifier", None):  # (no request state read for the many that name none)
+        return body
+    controls = runtime.current()
+    request_id = controls.request_id if controls is not None and controls.request_id else None
+    return refuse_deactivated(state_of(request.scope)["principal"], body, request_id)
+
+
+def refuse_deactivated(principal: Principal, body: Body, request_id: str | None = None) -> Body:
+    """`honour_deactivations` for `principal`'s request, without an HTTP request (a batch's lines, run for the
+    batch's creator); `request_id`: what the `safety_identifier.blocked` event names (else a new one)."""
     identifier = getattr(body, "safety_identifier", None)
     if not identifier:
         return body
-    principal: Principal = state_of(request.scope)["principal"]
     deactivation = get_store().get(principal.tenant, DEACTIVATED, identifier)
     if deactivation is None:
         return body
-    controls = runtime.current()
-    request_id = controls.request_id if controls is not None and controls.request_id else ids.new_id("request")
+    request_id = request_id or ids.new_id("request")
     blocked = {
         "safety_category": deactivation["safety_category"],
         "safety_identifier": identifier,

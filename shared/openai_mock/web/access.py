@@ -3,6 +3,8 @@ permissions and hosted tool permissions. Enforced here, in one place on the requ
 - `enforce_project_access` (called by the middleware once the key is known): the endpoint's permission;
 - `check_model` / `check_body` (called by `request_body.json_body`, and by the accounting step for form
   bodies): the requested model and hosted tools.
+Each request check has a request-free twin taking the policy (`check_policy_model`, `check_policy_body`,
+`honour_policy_service_tier`), which it calls: for what holds no request (a Realtime connection, a batch's lines).
 
 Only keys that belong to a project (a service account's key, a user's project key: `Principal.project_id`)
 are checked; every other key costs nothing here, not even a store read. A project key costs one read: the
@@ -107,7 +109,7 @@ def check_model(request: Request, model: str | None) -> None:
 
 def check_policy_model(policy: dict[str, Any] | None, model: str | None) -> None:
     """`check_model` against a project policy (`project_policy`), for what holds no request: a Realtime
-    connection, a client secret's pinned session."""
+    connection, a client secret's pinned session, a batch's lines."""
     if policy is None or not model or model_allowed(policy.get("model_permissions"), model):
         return
     raise OpenAIError(
@@ -129,7 +131,11 @@ def honour_service_tier(request: Request, body: Body) -> Body:
     """The request as its project's service tier settings let it run: `auto` (or no `service_tier`) asks for the
     project's default tier; an optional tier (flex, fast, ultrafast) the project has not enabled is served in the
     default one. A key outside a project, or a project that never changed them: the request as it came."""
-    policy = _policy_of(request)
+    return honour_policy_service_tier(_policy_of(request), body)
+
+
+def honour_policy_service_tier(policy: dict[str, Any] | None, body: Body) -> Body:
+    """`honour_service_tier` against a project policy (`project_policy`): a batch's lines."""
     tiers = policy.get("service_tiers") if policy else None
     if not tiers:
         return body
@@ -149,7 +155,13 @@ def _tool_type(tool: Any) -> str | None:
 
 def check_tools(request: Request, tools: Iterable[Any] | None, uses_web_search: bool = False) -> None:
     """403 when a request uses a hosted tool the project has disabled."""
-    policy = _policy_of(request)
+    check_policy_tools(_policy_of(request), tools, uses_web_search)
+
+
+def check_policy_tools(
+    policy: dict[str, Any] | None, tools: Iterable[Any] | None, uses_web_search: bool = False
+) -> None:
+    """`check_tools` against a project policy (`project_policy`)."""
     if policy is None:
         return
     disabled = {tool for tool, enabled in policy.get("hosted_tools", {}).items() if not enabled}
@@ -171,13 +183,18 @@ def check_tools(request: Request, tools: Iterable[Any] | None, uses_web_search: 
 
 def check_body(request: Request, body: Any) -> None:
     """The model and hosted-tool checks of a parsed JSON body (any request model with `model` / `tools`)."""
-    if _policy_of(request) is None:
+    check_policy_body(_policy_of(request), body)
+
+
+def check_policy_body(policy: dict[str, Any] | None, body: Any) -> None:
+    """`check_body` against a project policy (`project_policy`): a batch's lines."""
+    if policy is None:
         return
     model = getattr(body, "model", None)
-    check_model(request, model if isinstance(model, str) else None)
+    check_policy_model(policy, model if isinstance(model, str) else None)
     tools = getattr(body, "tools", None)
-    check_tools(
-        request,
+    check_policy_tools(
+        policy,
         tools if isinstance(tools, list) else None,
         uses_web_search=getattr(body, "web_search_options", None) is not None,
     )

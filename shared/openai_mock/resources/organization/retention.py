@@ -105,14 +105,19 @@ def effective(tenant: str, project_id: str | None, settings: dict[str, Any] | No
 def honour_store(request: Request, body: Body) -> Body:
     """The request as the caller's retention setting lets it run: under zero data retention `store` is
     false whatever was asked, and background mode (which stores) is refused."""
+    state = state_of(request.scope)
+    settings = None  # read there, unless read with the request's first reads (web/request_reads)
+    if RETENTION_STATE_KEY in state:
+        settings = state[RETENTION_STATE_KEY] or _DEFAULTS
+    return honour_principal_store(state["principal"], body, settings)
+
+
+def honour_principal_store(principal: Principal, body: Body, settings: dict[str, Any] | None = None) -> Body:
+    """`honour_store` for `principal`'s request, without an HTTP request (a batch's lines, run for the batch's
+    creator); `settings` as read already (else read here, and only for a request that stores)."""
     store = getattr(body, "store", None)
     if not (store is True or (store is None and _stores_by_default(body))):
         return body
-    state = state_of(request.scope)
-    principal: Principal = state["principal"]
-    settings = None  # read here, unless read with the request's first reads (web/request_reads)
-    if RETENTION_STATE_KEY in state:
-        settings = state[RETENTION_STATE_KEY] or _DEFAULTS
     if effective(principal.tenant, principal.project_id, settings) not in ZERO_RETENTION:
         return body
     if getattr(body, "background", None):
