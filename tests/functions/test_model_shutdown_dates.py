@@ -140,6 +140,9 @@ def test_a_request_naming_a_shut_down_model_gets_the_real_apis_404(
     }
     with pytest.raises(openai.NotFoundError, match="has been deprecated"):
         client.images.generate(model="dall-e-3", prompt="a lighthouse")
+    with pytest.raises(openai.NotFoundError, match="`dall-e-2` has been deprecated"):  # the spec's default model
+        client.images.generate(prompt="a lighthouse")
+    assert client.images.generate(model="gpt-image-2", prompt="a lighthouse").data
     with pytest.raises(openai.NotFoundError, match="has been deprecated"):
         client.responses.create(model="o3-deep-research", input="Hi")
     answer = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hi"}])
