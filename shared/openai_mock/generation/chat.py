@@ -676,10 +676,13 @@ def build_chat_completion(
     script: Scripted | None = None,
     prompt: PromptCount | None = None,
     tokens_out: list[Sequence[int]] | None = None,
+    cached_tokens: int = 0,
+    cache_write_tokens: int = 0,
 ) -> dict[str, Any]:
     """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says;
     `prompt` is the request's count when the caller already made it; `tokens_out` (a list) receives each choice's
-    content tokens, in order (empty when the builder did not encode it: tool calls), for `stream_events`."""
+    content tokens, in order (empty when the builder did not encode it: tool calls), for `stream_events`;
+    `cached_tokens`/`cache_write_tokens`: the prompt tokens read from and written to the prompt cache."""
     model = request["model"]
     chosen = plan(request)
     budget = output_budget(request)
@@ -724,7 +727,11 @@ def build_chat_completion(
             "prompt_tokens": prompt.total,
             "completion_tokens": completion_tokens + rejected,
             "total_tokens": prompt.total + completion_tokens + rejected,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "prompt_tokens_details": {
+                "cached_tokens": cached_tokens,
+                "audio_tokens": 0,
+                "cache_write_tokens": cache_write_tokens,
+            },
             "completion_tokens_details": {
                 "reasoning_tokens": hidden,
                 "audio_tokens": 0,

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from openai_mock.generation import chat, fixture_items, response_tools, shell_tools, text, tokens
+from openai_mock.generation import chat, fixture_items, prompt_prefix, response_tools, shell_tools, text, tokens
 from openai_mock.schema_checks import strict_schema_problem
 
 HOSTED_TOOLS = {
@@ -53,19 +53,12 @@ class Turn:
     """Everything a response is built from, resolved by the layer (store, vector stores) beforehand. The layer
     fills it as it resolves tools: a slotted plain class, like `_Output` (docs/architecture.md, cold starts)."""
 
-    __slots__ = ("cached_tokens", "code_run", "history", "items", "request", "search_results", "shell_container")
+    __slots__ = ("code_run", "history", "items", "request", "search_results", "shell_container")
 
-    def __init__(
-        self,
-        request: dict[str, Any],
-        history: list[dict[str, Any]],
-        items: list[dict[str, Any]],
-        cached_tokens: int = 0,
-    ) -> None:
+    def __init__(self, request: dict[str, Any], history: list[dict[str, Any]], items: list[dict[str, Any]]) -> None:
         self.request = request  # the validated CreateResponse body, without nulls
         self.history = history  # the items of earlier responses (previous_response_id chain)
         self.items = items  # this request's input items, normalised, with ids
-        self.cached_tokens = cached_tokens
         self.search_results: list[dict[str, Any]] = []  # file_search, when it runs
         # code_interpreter, when it runs: container_id, code, logs, and the file the code wrote (file_id, filename)
         self.code_run: dict[str, Any] | None = None
@@ -97,7 +90,10 @@ def last_user_text(conversation: Sequence[Mapping[str, Any]]) -> str:
 def _chat_part(part: Mapping[str, Any]) -> dict[str, Any]:
     kind = part["type"]
     if kind in ("input_text", "output_text"):
-        return {"type": "text", "text": part["text"]}
+        text = {"type": "text", "text": part["text"]}
+        if part.get(prompt_prefix.BREAKPOINT_FIELD) is not None:  # where a cached prefix may end
+            text[prompt_prefix.BREAKPOINT_FIELD] = part[prompt_prefix.BREAKPOINT_FIELD]
+        return text
     if kind == "refusal":
         return {"type": "text", "text": part["refusal"]}
     if kind == "input_image":
@@ -792,11 +788,8 @@ def build_response(
         "truncation": request.get("truncation", "disabled"),
         "usage": {
             "input_tokens": out.input_tokens,
-            # cache_write_tokens: the 2026-08-21 contract requires it; the mock's cache is written for free
-            "input_tokens_details": {
-                "cached_tokens": min(turn.cached_tokens, out.input_tokens),
-                "cache_write_tokens": 0,
-            },
+            # the prompt cache's reads and writes: `report_cache`, once the layer has read the cache
+            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
             "output_tokens": out.output_tokens,
             "output_tokens_details": {"reasoning_tokens": out.reasoning_tokens},
             "total_tokens": out.input_tokens + out.output_tokens,
@@ -814,6 +807,22 @@ def build_response(
         if request.get(echoed) is not None:
             response[echoed] = request[echoed]
     return response
+
+
+def report_cache(response: dict[str, Any], use: prompt_prefix.CacheUse) -> None:
+    """What the prompt cache did for the response (resources/prompt_cache.py), in its usage: never more than its
+    input; the writes by lifetime class for the models that itemize them."""
+    usage = response["usage"]
+    cached = min(use.cached, usage["input_tokens"])
+    written = min(use.written, usage["input_tokens"] - cached)
+    details: dict[str, Any] = {"cached_tokens": cached, "cache_write_tokens": written}
+    if use.itemized:
+        twelve_hours = min(use.written_12h, written)
+        details["cache_write_tokens_details"] = {
+            "ttl_30m_tokens": written - twelve_hours,
+            "ttl_12h_tokens": twelve_hours,
+        }
+    usage["input_tokens_details"] = details
 
 
 def give_output(response: dict[str, Any], items: Sequence[Mapping[str, Any]], new_id: NewId, query: str) -> None:

@@ -22,7 +22,7 @@ from openai_mock.generation import chat as builder
 from openai_mock.generation.audio.voices import CHAT_VOICES
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import model_request_options as options
-from openai_mock.resources import models, ratelimits
+from openai_mock.resources import models, prompt_cache, ratelimits
 from openai_mock.resources.models import chat_model_spec
 from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
@@ -129,7 +129,7 @@ class ChatCompletionRequest(RequestModel):
     prompt_cache_key: str | None = None
     safety_identifier: str | None = None
     verbosity: str | None = None
-    # The 2026-08-21 spec's: prompt cache options (they do not change the answer) and moderation.
+    # The 2026-08-21 spec's: prompt cache options (resources/prompt_cache.py) and moderation.
     moderation: options.ModerationParam | None = None
     prompt_cache_options: options.PromptCacheOptions | None = None
     prompt_cache_retention: options.PromptCacheRetention | None = None
@@ -175,6 +175,7 @@ def _check_content(message: Message, index: int) -> None:
                 "invalid_type",
             )
         check_enum(part.get("type"), allowed, f"{part_param}.type")
+        prompt_cache.check_breakpoint(part, part_param)
         field = _PART_FIELD[part["type"]]
         if part.get(field) is None:
             raise invalid_request(
@@ -577,6 +578,7 @@ class Generated(NamedTuple):
     request: dict[str, Any]  # as validated
     spoken: list[builder.SpokenAnswer]  # audio answers, kept so that follow-up requests may refer to them
     content_tokens: list[Sequence[int]]  # each choice's content tokens, as built (a stream cuts the content on them)
+    cache: prompt_cache.Lookup | None = None  # the prompt cache read, written once the completion is admitted
 
 
 def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
@@ -585,6 +587,8 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     request, spec, prompt, prompt_audio_tokens, voice_pitch = validate(body, tenant)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
+    cache = prompt_cache.look_up(tenant, request, prompt.total - prompt_audio_tokens, _cache_settings(body))
+    cached, written = (cache.use.cached, cache.use.written) if cache is not None else (0, 0)
     content_tokens: list[Sequence[int]] = []
     completion = builder.build_chat_completion(
         request,
@@ -595,6 +599,8 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
         script=scripted(tenant, "chat.completions", request),
         prompt=prompt,
         tokens_out=content_tokens,
+        cached_tokens=cached,
+        cache_write_tokens=written,
     )
     spoken: list[builder.SpokenAnswer] = []
     if prompt_audio_tokens:
@@ -604,7 +610,18 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
             content_tokens[index] = ()
     if "audio" in request.get("modalities", ()):
         spoken = builder.add_audio(completion, request, voice_pitch)
-    return Generated(completion, request, spoken, content_tokens)
+    return Generated(completion, request, spoken, content_tokens, cache)
+
+
+def _cache_settings(body: ChatCompletionRequest) -> prompt_cache.Settings:
+    given = body.prompt_cache_options
+    return prompt_cache.Settings(
+        body.model,
+        body.prompt_cache_key,
+        given.mode if given is not None else "implicit",
+        given.ttl if given is not None else None,
+        body.prompt_cache_retention,
+    )
 
 
 def _user_text(messages: Sequence[Mapping[str, Any]]) -> str:
@@ -655,16 +672,17 @@ def admit(request: Request, body: ChatCompletionRequest, tenant: str, generated:
     completion = generated.completion
     if not body.store:
         ratelimits.record_token_usage(request, tenant, body.model, completion)
-        return
-    keep = functools.partial(_store_messages, tenant, completion, generated.request)
-    take_back = functools.partial(get_store().delete, tenant, MESSAGES_COLLECTION, completion["id"])
-    ratelimits.count_while_keeping(request, tenant, body.model, completion, keep, take_back)
+    else:
+        keep = functools.partial(_store_messages, tenant, completion, generated.request)
+        take_back = functools.partial(get_store().delete, tenant, MESSAGES_COLLECTION, completion["id"])
+        ratelimits.count_while_keeping(request, tenant, body.model, completion, keep, take_back)
+    prompt_cache.remember(tenant, generated.cache)  # only an admitted prompt is cached
 
 
 def deliver(body: ChatCompletionRequest, tenant: str, generated: Generated) -> dict[str, Any] | Iterator[bytes]:
     """Keep what an admitted completion leaves behind (spoken answers; the completion when `store: true`, its
     messages kept by `admit`), then hand it back as JSON or as its chunk stream."""
-    completion, request, spoken, content_tokens = generated
+    completion, request, spoken, content_tokens, _ = generated
     for answer in spoken:  # kept (without the bytes) so a follow-up may send {"audio": {"id": …}} back
         get_store().create(
             tenant,

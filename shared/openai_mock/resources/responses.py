@@ -19,11 +19,11 @@ from openai_mock.control.api import answer_of, script_of
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, RequestModel
 from openai_mock.generation import chat as chat_builder
+from openai_mock.generation import prompt_prefix, tokens
 from openai_mock.generation import responses as builder
-from openai_mock.generation import tokens
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import conversations, models, ratelimits, response_shell, responses_options
+from openai_mock.resources import conversations, models, prompt_cache, ratelimits, response_shell, responses_options
 from openai_mock.resources import model_request_options as options
 from openai_mock.resources.models import serving_spec
 from openai_mock.resources.organization import retention
@@ -151,7 +151,7 @@ class CreateResponseRequest(RequestModel):
     max_tool_calls: Integer | None = None
     # The 2026-08-21 spec's: prompt cache options, moderation, log probabilities' alternatives.
     moderation: options.ModerationParam | None = None
-    prompt_cache_options: options.PromptCacheOptions | None = None
+    prompt_cache_options: prompt_cache.ResponsePromptCacheOptions | None = None
     prompt_cache_retention: options.PromptCacheRetention | None = None
     top_logprobs: Integer | None = None
     # The SDK's (3.63) beyond the 2026-08-21 spec: access programs, background execution windows, image options.
@@ -549,10 +549,10 @@ def _public(record: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in record.items() if not key.startswith("_")}
 
 
-def _history(tenant: str, previous_response_id: str | None) -> tuple[list[dict[str, Any]], int]:
-    """The earlier conversation and how much of it the model has already seen (cached prompt tokens)."""
+def _history(tenant: str, previous_response_id: str | None) -> list[dict[str, Any]]:
+    """The earlier conversation (what the prompt cache holds of it is resources/prompt_cache.py's)."""
     if previous_response_id is None:
-        return [], 0
+        return []
     previous = get_store().get(tenant, COLLECTION, previous_response_id)
     if previous is None or retention.expired(previous["created_at"]):
         raise OpenAIError(
@@ -561,7 +561,7 @@ def _history(tenant: str, previous_response_id: str | None) -> tuple[list[dict[s
             param="previous_response_id",
             code="previous_response_not_found",
         )
-    return _conversation(previous), int(previous["usage"]["input_tokens"])
+    return _conversation(previous)
 
 
 def _conversation(record: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -665,6 +665,7 @@ class Generated(NamedTuple):
     items: list[dict[str, Any]]  # the turn's input items, as `input_items` lists them
     conversation: list[dict[str, Any]]  # what a later `previous_response_id` continues from
     conversation_id: str | None = None  # the conversation (`conversation`) the turn's items are appended to
+    cache: prompt_cache.Lookup | None = None  # the prompt cache read, written once the response is admitted
 
 
 def _check_state_params(body: CreateResponseRequest) -> str | None:
@@ -749,17 +750,18 @@ def generate(
     authorized = responses_options.authorized_programs(headers)
     programs = responses_options.access_programs(body.access_programs, spec.id, authorized)
     items = [] if empty_input else input_items(body.input)
+    prompt_cache.check_items_breakpoints(items, "input")
     if conversation_id is not None:
-        history, cached = conversations.history(tenant, conversation_id), 0
+        history = conversations.history(tenant, conversation_id)
     else:
-        history, cached = _history(tenant, body.previous_response_id)
+        history = _history(tenant, body.previous_response_id)
     items = _resolve_references(items, history)
     response_shell.link_local_outputs(items, history)
     request = body.model_dump(exclude_none=True)
     moderation = None if body.moderation is None else options.moderation_policy(tenant, body.moderation)
     if conversation_id is not None:
         request["conversation"] = {"id": conversation_id}
-    turn = builder.Turn(request, history, items, cached_tokens=cached)
+    turn = builder.Turn(request, history, items)
     request.update(access_programs=programs, image=responses_options.image_policy(body.image, spec, turn.conversation))
     _check_call_outputs(turn.conversation)
     _check_text(body.text, turn.conversation, body.instructions)
@@ -797,6 +799,15 @@ def generate(
         script=script,
         ultrafast=spec.id in ULTRAFAST_MODELS,
     )
+    cache = _read_prompt_cache(tenant, body, turn, response["usage"]["input_tokens"])
+    if cache is not None:
+        builder.report_cache(response, cache.use)
+    comparison_id = body.prompt_cache_options.comparison_response_id if body.prompt_cache_options else None
+    if comparison_id is not None:
+        compared = get_store().get(tenant, COLLECTION, comparison_id)
+        if compared is not None and retention.expired(compared["created_at"]):
+            compared = None
+        response["prompt_cache_diagnostics"] = prompt_cache.diagnosis(response, compared)
     if answer is not None and "output" in answer:
         builder.give_output(response, answer["output"], ids.new_id, builder.last_user_text(turn.conversation))
     if compaction is not None:
@@ -806,7 +817,25 @@ def generate(
         _moderate(response, turn.conversation, moderation)
     if body.background:
         _schedule(tenant, response, body.background_options, window)
-    return Generated(response, items, turn.conversation + response["output"], conversation_id)
+    return Generated(response, items, turn.conversation + response["output"], conversation_id, cache)
+
+
+def _read_prompt_cache(
+    tenant: str, body: CreateResponseRequest, turn: builder.Turn, input_tokens: int
+) -> prompt_cache.Lookup | None:
+    """The prompt cache's hit for what the model reads before it answers (tools, instructions, the conversation):
+    a continuation hits because its prefix was read before. Nothing at all under 1,024 input tokens."""
+    if input_tokens < prompt_prefix.MIN_CACHED_TOKENS:
+        return None
+    given = body.prompt_cache_options
+    settings = prompt_cache.Settings(
+        turn.request["model"],
+        body.prompt_cache_key,
+        given.mode if given is not None else "implicit",
+        given.ttl if given is not None else None,
+        body.prompt_cache_retention,
+    )
+    return prompt_cache.look_up(tenant, builder.chat_request(turn, hosted_call=False), input_tokens, settings)
 
 
 def _schedule(
@@ -893,6 +922,7 @@ def admit(request: Request, tenant: str, generated: Generated) -> None:
     if not response["store"]:
         ratelimits.record_token_usage(request, tenant, response["model"], response)
         _append_turn(tenant, generated)
+        prompt_cache.remember(tenant, generated.cache)
         return
     take_back = functools.partial(get_store().delete, tenant, COLLECTION, response["id"])
     keep = functools.partial(_store, tenant, generated)
@@ -902,6 +932,7 @@ def admit(request: Request, tenant: str, generated: Generated) -> None:
     except Exception:
         take_back()
         raise
+    prompt_cache.remember(tenant, generated.cache)  # only an admitted prompt is cached
 
 
 def _append_turn(tenant: str, generated: Generated) -> None:
@@ -1129,7 +1160,7 @@ def compact(body: CompactRequest, tenant: str) -> dict[str, Any]:
         )
     if body.input is None and body.previous_response_id is None:
         raise _missing("input")
-    history, _cached = _history(tenant, body.previous_response_id)
+    history = _history(tenant, body.previous_response_id)
     items = [] if body.input is None else _resolve_references(input_items(body.input), history)
     context = [*history, *items]
     image = responses_options.image_policy(body.image, spec, context)
