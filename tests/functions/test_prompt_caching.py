@@ -40,9 +40,12 @@ def _details(completion: dict[str, Any]) -> tuple[int, int]:
     return details["cached_tokens"], details["cache_write_tokens"]
 
 
-def _respond(client: openai.OpenAI, **params: Any) -> dict[str, Any]:
+def _respond(client: openai.OpenAI, *, sdk_only: bool = False, **params: Any) -> dict[str, Any]:
+    """The response's JSON, held to the SDK's `Response` and the spec (`sdk_only`: to the SDK's alone, for what
+    only SDK 3.63 knows, such as a `12h` ttl, which the 2026-08-21 spec's enum lacks)."""
     body: dict[str, Any] = held(Response, client.responses.with_raw_response.create(**params))
-    assert_conforms("POST", "/v1/responses", 200, body)
+    if not sdk_only:
+        assert_conforms("POST", "/v1/responses", 200, body)
     return body
 
 
@@ -170,6 +173,26 @@ def test_a_responses_continuation_hits_the_prefix_it_shares(client: openai.OpenA
     told = _respond(client, model="gpt-5.6-sol", instructions=HANDBOOK, input="Summarise the handbook.")
     onward = _respond(client, model="gpt-5.6-sol", input="And the last word?", previous_response_id=told["id"])
     assert onward["usage"]["input_tokens_details"]["cached_tokens"] == 0
+
+
+def test_a_responses_12h_ttl_outlives_in_memory_retention(client: openai.OpenAI) -> None:
+    clock.freeze(1_800_000_000.0)
+    asked: dict[str, Any] = {"model": "gpt-5.6-sol", "input": f"{HANDBOOK}\n\nSummarise the handbook."}
+    kept = {"prompt_cache_retention": "in_memory", "prompt_cache_options": {"ttl": "12h"}, "sdk_only": True}
+    first = _respond(client, **asked, **kept)
+    assert first["prompt_cache_options"]["ttl"] == "12h"
+    assert first["usage"]["input_tokens_details"]["cache_write_tokens_details"]["ttl_12h_tokens"] > 0
+    clock.advance(11 * 3600)  # long past in-memory's 10 minutes, within the 12-hour minimum
+    hit = _respond(client, **asked, **kept)["usage"]["input_tokens_details"]["cached_tokens"]
+    assert hit == first["usage"]["input_tokens_details"]["cache_write_tokens"]
+    clock.advance(13 * 3600)
+    assert _respond(client, **asked, **kept)["usage"]["input_tokens_details"]["cached_tokens"] == 0
+    with pytest.raises(openai.BadRequestError, match=r"prompt_cache_options\.ttl"):
+        client.chat.completions.create(
+            model="gpt-5.6-sol",
+            messages=LONG,
+            prompt_cache_options={"ttl": "12h"},  # type: ignore[arg-type,typeddict-item]
+        )
 
 
 def test_a_short_response_is_never_cached(client: openai.OpenAI) -> None:

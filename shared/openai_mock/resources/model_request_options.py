@@ -27,6 +27,16 @@ class PromptCacheOptions(_Options):
     ttl: Literal["30m"] = "30m"
 
 
+class ResponsePromptCacheOptions(_Options):
+    """Responses' prompt cache options: also a `12h` minimum lifetime (chat's is `30m` only), and
+    `comparison_response_id`, the response whose prompt this one's is diagnosed against
+    (`prompt_cache_diagnostics`, resources/prompt_cache.py)."""
+
+    mode: Literal["implicit", "explicit"] = "implicit"
+    ttl: Literal["30m", "12h"] = "30m"
+    comparison_response_id: str | None = None
+
+
 PromptCacheRetention = Literal["in_memory", "24h"]  # deprecated for `prompt_cache_options`
 
 

@@ -31,7 +31,6 @@ from openai_mock.checks import check_enum
 from openai_mock.errors import invalid_request
 from openai_mock.generation import prompt_prefix
 from openai_mock.generation.prompt_prefix import MIN_CACHED_TOKENS, CacheUse, PromptSequence
-from openai_mock.resources import model_request_options as options
 from openai_mock.store import ConflictError, get_store, write_behind
 
 COLLECTION = "prompt_cache"
@@ -62,13 +61,6 @@ class Settings(NamedTuple):
     mode: str = "implicit"
     ttl: str | None = None  # `prompt_cache_options.ttl`, when given
     retention: str | None = None
-
-
-class ResponsePromptCacheOptions(options.PromptCacheOptions):
-    """Responses' `prompt_cache_options`: also `comparison_response_id`, the response whose prompt this one's is
-    diagnosed against (`prompt_cache_diagnostics`)."""
-
-    comparison_response_id: str | None = None
 
 
 # What a diagnosis compares, in order: the first difference is the reason a prefix was not reused.

@@ -151,7 +151,7 @@ class CreateResponseRequest(RequestModel):
     max_tool_calls: Integer | None = None
     # The 2026-08-21 spec's: prompt cache options, moderation, log probabilities' alternatives.
     moderation: options.ModerationParam | None = None
-    prompt_cache_options: prompt_cache.ResponsePromptCacheOptions | None = None
+    prompt_cache_options: options.ResponsePromptCacheOptions | None = None
     prompt_cache_retention: options.PromptCacheRetention | None = None
     top_logprobs: Integer | None = None
     # The SDK's (3.63) beyond the 2026-08-21 spec: access programs, background execution windows, image options.
