@@ -1,14 +1,15 @@
 """Responses: create (JSON or typed event stream, or in the background), retrieve (or resume its stream), cancel,
 delete, list a response's input items, count input tokens, compact a context. The spec's `?beta=true` twins of
-these paths reach the same routes."""
+these paths reach the same routes. `/v1/responses` is also a WebSocket (`client.beta.responses.connect()`); on AWS
+the same function answers the Responses WebSocket API's $connect/$default/$disconnect events."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, WebSocket
 from starlette.responses import Response
 
 from openai_mock.pagination import ListParams
-from openai_mock.resources import conversations, ratelimits, responses, safety
+from openai_mock.resources import conversations, ratelimits, responses, responses_socket, safety
 from openai_mock.resources.organization import retention
 from openai_mock.web.access import honour_service_tier
 from openai_mock.web.app_factory import create_app, make_handler
@@ -17,8 +18,14 @@ from openai_mock.web.json_response import JSONObject, respond
 from openai_mock.web.params import list_query, query_array
 from openai_mock.web.request_body import json_body
 from openai_mock.web.request_reads import ids_in_body
+from openai_mock.web.websocket_gateway import ManagementApi, is_websocket_event
 
 router = APIRouter(prefix="/v1/responses")
+
+
+@router.websocket("")
+async def connect(websocket: WebSocket) -> None:
+    await responses_socket.serve(websocket)
 
 
 @router.post("", operation_id="createResponse", response_model=None)
@@ -98,4 +105,10 @@ BODY_OBJECTS = {  # its previous response, its conversation
     )
 }
 app = create_app(router, title="openai-mock responses", path_objects=PATH_OBJECTS, body_objects=BODY_OBJECTS)
-handler = make_handler(app)
+_http_handler = make_handler(app)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if is_websocket_event(event):
+        return responses_socket.handle_websocket_event(event, ManagementApi.of(event))
+    return _http_handler(event, context)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import inspect
+import types
+import typing
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -20,6 +22,7 @@ from typing import Any
 import openai
 import pytest
 from pydantic import BaseModel
+from typing_extensions import is_typeddict
 
 from tests.contract.test_request_properties import _body_models
 from tests.infra.test_template import TEMPLATE
@@ -132,3 +135,83 @@ def test_the_sdk_operations_with_a_body_are_found() -> None:
     assert {"prompt", "input_fidelity"} <= cases["client.images.edit"]  # a multipart body, built before the call
     assert "image" not in cases["client.images.edit"]  # a file: an upload beside the form
     assert len(cases) > 100
+
+
+# --------------------------------------------------------------------------------------------- nested objects
+
+
+def _single(annotation: Any) -> Any:
+    """The one type an annotation stands for, past `Optional`, `Omit` and `Annotated`; None for a real union
+    (the SDK's unions of shapes are matched by the models' own unions, not followed here)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _single(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [
+            member
+            for member in typing.get_args(annotation)
+            if member is not type(None) and getattr(member, "__name__", "") not in ("Omit", "NotGiven")
+        ]
+        return _single(members[0]) if len(members) == 1 else None
+    return annotation
+
+
+def _refusing(annotation: Any) -> type[BaseModel] | None:
+    model = _single(annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel) and model.model_config.get("extra") == "forbid":
+        return model
+    return None
+
+
+def _nested_gaps(sdk_type: Any, model: type[BaseModel], where: str) -> Iterator[str]:
+    """The keys of an SDK TypedDict (and of the TypedDicts inside it) that the mock's matching model refuses."""
+    shape = _single(sdk_type)
+    if not is_typeddict(shape):
+        return
+    keys = typing.get_type_hints(shape, include_extras=True)
+    taken = {name for field_name, field in model.model_fields.items() for name in (field_name, field.alias) if name}
+    yield from (f"{where}.{key}" for key in sorted(set(keys) - taken))
+    for key, annotation in keys.items():
+        inner = _refusing(model.model_fields[key].annotation) if key in model.model_fields else None
+        if inner is not None:
+            yield from _nested_gaps(annotation, inner, f"{where}.{key}")
+
+
+def _nested_cases() -> Iterator[tuple[str, list[str]]]:
+    client = openai.OpenAI(api_key="sk-params", base_url="http://localhost:1/v1", admin_api_key="sk-admin-params")
+    routes = _routes()
+    for operation in gen_sdk_coverage.sdk_operations()[1]:
+        route = routes.get((operation.method, operation.path))
+        if route is None:
+            continue
+        method = getattr(_resource(client, operation.accessor), operation.accessor.rsplit(".", 1)[1])
+        parameters = typing.get_type_hints(method, include_extras=True)
+        gaps = [
+            gap
+            for _, model in _body_models(route.endpoint)
+            if isinstance(model, type) and issubclass(model, BaseModel)
+            for name, annotation in parameters.items()
+            if name in model.model_fields and (inner := _refusing(model.model_fields[name].annotation)) is not None
+            for gap in _nested_gaps(annotation, inner, name)
+        ]
+        yield f"client.{operation.accessor}", gaps
+
+
+def test_nested_objects_take_every_key_the_sdk_sends() -> None:
+    """A body parameter that is an object (`prompt_cache_options`, `reasoning`, …): every key its SDK TypedDict
+    has, at every depth, is one the mock's model for it takes, where that model refuses unknown keys."""
+    cases = dict(_nested_cases())
+    assert len(cases) > 100  # the operations were read (an empty reading would pass)
+    refused = {operation: gaps for operation, gaps in cases.items() if gaps}
+    assert refused == {}, f"nested keys the SDK sends and the mock refuses: {refused}"
+
+
+def test_the_nested_reading_finds_a_key_a_model_lacks() -> None:
+    from openai.types.chat import completion_create_params
+    from pydantic import ConfigDict
+
+    class ModeOnly(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        mode: str | None = None
+
+    found = list(_nested_gaps(completion_create_params.PromptCacheOptions, ModeOnly, "prompt_cache_options"))
+    assert found == ["prompt_cache_options.ttl"]

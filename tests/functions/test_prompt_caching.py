@@ -195,6 +195,19 @@ def test_a_responses_12h_ttl_outlives_in_memory_retention(client: openai.OpenAI)
         )
 
 
+def test_prewarm_writes_the_cache_and_generates_nothing(client: openai.OpenAI) -> None:
+    asked: dict[str, Any] = {"model": "gpt-5.6-sol", "input": f"{HANDBOOK}\n\nSummarise the handbook."}
+    warmed = _respond(client, **asked, prompt_cache_options={"prewarm": True})
+    assert warmed["status"] == "completed" and warmed["output"] == []
+    usage = warmed["usage"]
+    assert usage["output_tokens"] == 0 and usage["total_tokens"] == usage["input_tokens"]
+    written = usage["input_tokens_details"]["cache_write_tokens"]
+    assert written == usage["input_tokens"] // 128 * 128
+    assert warmed["prompt_cache_options"] == {"mode": "implicit", "ttl": "30m"}  # the options applied, echoed
+    answered = _respond(client, **asked)
+    assert answered["output"] and answered["usage"]["input_tokens_details"]["cached_tokens"] == written
+
+
 def test_a_short_response_is_never_cached(client: openai.OpenAI) -> None:
     for _ in range(2):
         body = _respond(client, model="gpt-4o-mini", input="Hello!")

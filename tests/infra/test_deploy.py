@@ -66,7 +66,12 @@ def _transformed(variant: str, persistence: str, stage: str, monkeypatch: pytest
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_function_has_only_code_description_policies_and_events(function: str) -> None:
     """Runtime, handler, memory, timeout, layers and environment come from Globals, identical for all."""
-    assert set(RESOURCES[function]["Properties"]) <= {"CodeUri", "Description", "Policies", "Events"}
+    assert set(RESOURCES[function]["Properties"]) <= {
+        "CodeUri",
+        "Description",
+        "Policies",
+        "Events",
+    }
     assert set(RESOURCES[function]) == {"Type", "Properties"}, "no per-function Condition/DependsOn/Metadata"
 
 
@@ -119,21 +124,37 @@ SCHEDULING = {
     "LiveFunction",
 }
 WORKER = "WebhooksFunction"
+# The functions a WebSocket API invokes, which may answer on its connections: (condition, API, stage).
+WEBSOCKET_APIS = {
+    "RealtimeFunction": (
+        "RealtimeWebSocketEnabled",
+        "RealtimeWebSocketApi",
+        "realtime",
+    ),
+    "ResponsesFunction": (
+        "ResponsesWebSocketEnabled",
+        "ResponsesWebSocketApi",
+        "responses",
+    ),
+}
 
 
 @pytest.mark.parametrize("function", [function for function in FUNCTIONS if function != WORKER])
-def test_function_may_only_touch_the_table_the_bucket_and_the_webhooks_queue(function: str) -> None:
+def test_function_may_only_touch_the_table_the_bucket_and_the_webhooks_queue(
+    function: str,
+) -> None:
     """Least privilege: CRUD on this stack's table (every function) and bucket (functions storing bytes), sending
     to the webhooks queue (functions scheduling webhooks), granted only when persistence is on; nothing else
-    (no managed policies, no inline statements), but for RealtimeFunction's right to answer on this stack's
-    Realtime WebSocket API (docs/realtime.md)."""
+    (no managed policies, no inline statements), but for RealtimeFunction's and ResponsesFunction's right to answer
+    on this stack's Realtime and Responses WebSocket APIs (docs/realtime.md, docs/responses.md)."""
     policies = _policy_statements(function)
-    if function == "RealtimeFunction":
-        websocket = [p for p in policies if p["Fn::If"][0] == "RealtimeWebSocketEnabled"]
+    if function in WEBSOCKET_APIS:
+        condition, api, stage = WEBSOCKET_APIS[function]
+        websocket = [p for p in policies if p["Fn::If"][0] == condition]
         assert len(websocket) == 1
         (statement,) = websocket[0]["Fn::If"][1]["Statement"]
         assert statement["Action"] == "execute-api:ManageConnections"
-        assert "${RealtimeWebSocketApi}/realtime/*/@connections/*" in statement["Resource"]["Fn::Sub"]
+        assert f"${{{api}}}/{stage}/*/@connections/*" in statement["Resource"]["Fn::Sub"]
         policies = [p for p in policies if p not in websocket]
     granted = []
     for policy in policies:
@@ -212,7 +233,9 @@ def test_api_has_cors_throttling_and_openai_shaped_gateway_errors() -> None:
 # --- SAM transform and cfn-lint, both streaming settings ---------------------------------------------------
 
 
-def _lambda_integrations(transformed: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+def _lambda_integrations(
+    transformed: dict[str, Any],
+) -> dict[tuple[str, str], dict[str, Any]]:
     (api,) = [res for res in transformed["Resources"].values() if res["Type"] == "AWS::ApiGateway::RestApi"]
     found = {}
     for path, methods in api["Properties"]["Body"]["paths"].items():
@@ -225,7 +248,10 @@ def _lambda_integrations(transformed: dict[str, Any]) -> dict[tuple[str, str], d
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize(("persistence", "stage"), [("false", "local"), ("true", "preview"), ("true", "prod")])
+@pytest.mark.parametrize(
+    ("persistence", "stage"),
+    [("false", "local"), ("true", "preview"), ("true", "prod")],
+)
 def test_transform_routes_every_operation_once_to_its_function(
     variant: str, persistence: str, stage: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

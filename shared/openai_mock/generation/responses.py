@@ -806,6 +806,10 @@ def build_response(
     for echoed in ("prompt", "prompt_cache_options", "prompt_cache_retention"):
         if request.get(echoed) is not None:
             response[echoed] = request[echoed]
+    if "prompt_cache_options" in response:  # the options applied: `prewarm` is an instruction, not one of them
+        response["prompt_cache_options"] = {
+            key: value for key, value in response["prompt_cache_options"].items() if key != "prewarm"
+        }
     return response
 
 

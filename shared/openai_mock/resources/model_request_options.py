@@ -28,13 +28,14 @@ class PromptCacheOptions(_Options):
 
 
 class ResponsePromptCacheOptions(_Options):
-    """Responses' prompt cache options: also a `12h` minimum lifetime (chat's is `30m` only), and
+    """Responses' prompt cache options: also a `12h` minimum lifetime (chat's is `30m` only),
     `comparison_response_id`, the response whose prompt this one's is diagnosed against
-    (`prompt_cache_diagnostics`, resources/prompt_cache.py)."""
+    (`prompt_cache_diagnostics`, resources/prompt_cache.py), and `prewarm`."""
 
     mode: Literal["implicit", "explicit"] = "implicit"
     ttl: Literal["30m", "12h"] = "30m"
     comparison_response_id: str | None = None
+    prewarm: bool | None = None  # true: the cache written, nothing generated (responses.without_output)
 
 
 PromptCacheRetention = Literal["in_memory", "24h"]  # deprecated for `prompt_cache_options`

@@ -817,7 +817,26 @@ def generate(
         _moderate(response, turn.conversation, moderation)
     if body.background:
         _schedule(tenant, response, body.background_options, window)
-    return Generated(response, items, turn.conversation + response["output"], conversation_id, cache)
+    generated = Generated(response, items, turn.conversation + response["output"], conversation_id, cache)
+    prewarm = body.prompt_cache_options is not None and body.prompt_cache_options.prewarm
+    return without_output(generated) if prewarm else generated
+
+
+def without_output(generated: Generated) -> Generated:
+    """The turn kept but nothing generated: its input stands (a later `previous_response_id` continues from it) and
+    the prompt cache is written, with no output and 0 output tokens (`prompt_cache_options.prewarm`, and the
+    WebSocket's `generate: false`)."""
+    response = generated.response
+    usage = response["usage"]
+    unused = {
+        **usage,
+        "output_tokens": 0,
+        "output_tokens_details": {**usage.get("output_tokens_details", {}), "reasoning_tokens": 0},
+        "total_tokens": usage["input_tokens"],
+    }
+    said = len(response["output"])
+    conversation = generated.conversation[: len(generated.conversation) - said]
+    return generated._replace(response={**response, "output": [], "usage": unused}, conversation=conversation)
 
 
 def _read_prompt_cache(

@@ -47,3 +47,33 @@ class ManagementApi:
         client = _client(self.endpoint)
         with contextlib.suppress(client.exceptions.GoneException):
             client.delete_connection(ConnectionId=connection_id)
+
+
+# --------------------------------------------------------------------------------------------- the events
+# What every WebSocket API event handler reads of API Gateway's event, whatever protocol its frames carry.
+
+
+def is_websocket_event(event: Mapping[str, Any]) -> bool:
+    """An API Gateway WebSocket API event ($connect, $default or $disconnect), not a REST API request."""
+    context = event.get("requestContext") or {}
+    return context.get("eventType") in ("CONNECT", "MESSAGE", "DISCONNECT") and "connectionId" in context
+
+
+def headers_of(event: Mapping[str, Any]) -> dict[str, str]:
+    """The upgrade request's headers, names in lower case ($connect carries them; later events may not)."""
+    return {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+
+
+def frame_text(event: Mapping[str, Any]) -> str:
+    """The client frame a $default event carries, as text (API Gateway base64-encodes binary frames)."""
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        import base64
+
+        return base64.b64decode(body).decode("utf-8", "replace")
+    return str(body)
+
+
+def fits(data: bytes) -> bool:
+    """Whether one post to a connection may carry `data` (API Gateway's frame limit)."""
+    return len(data) <= MAX_FRAME_BYTES

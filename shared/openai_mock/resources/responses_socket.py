@@ -1,0 +1,655 @@
+"""The Responses API over a WebSocket (`client.beta.responses.connect()`, `/v1/responses`).
+
+A `response.create` runs exactly as `POST /v1/responses` with `stream: true` runs (the same checks, storage, usage,
+rate limits, conversations and `previous_response_id`): its typed events are sent one per text frame instead of
+one per SSE line. Several run in turn. `response.steer` queues user input for a continuation of the response being
+sent; `response.inject` commits items to an active response. The rule for both (docs/responses.md, "Over a
+WebSocket"): a response is active while its events are still being sent, which only the latency controls make last
+(a mock response is whole at once); steering input accepted meanwhile becomes an automatic successor once the
+response completes (or stays queued, `response.steer.pending`, when it stopped for client-owned tool output).
+
+Two transports share the `ResponsesSocket` core: a Starlette WebSocket (the local server, in-process tests) and
+API Gateway's WebSocket API ($connect/$default/$disconnect: the connection's state kept in the store between
+frames, the events posted through the management API)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import ValidationError
+from starlette.requests import Request
+
+from openai_mock import ids
+from openai_mock.control import runtime
+from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request
+from openai_mock.resources import responses, safety
+from openai_mock.resources.organization import retention
+from openai_mock.settings import get_settings
+from openai_mock.store import get_store
+from openai_mock.web import access, request_reads, websocket_gateway
+from openai_mock.web.auth import Principal, authenticate
+
+if TYPE_CHECKING:
+    from starlette.websockets import WebSocket
+
+GLOBAL_TENANT = "_global"  # a $default event names its connection, not its caller
+CONNECTIONS = "responses.connection"
+PATH = "/v1/responses"
+CLOSE_REFUSED = 1008  # policy violation: the `error` event sent before it says why
+# Accepted steering input a response may hold at once (a guess: OpenAI documents a limit, not its value).
+MAX_PENDING_STEERS = 16
+# Envelope fields of `response.create` that are not part of `POST /v1/responses`'s body.
+_ENVELOPE = ("type", "stream_id", "generate", "multi_agent", "stream")
+# Headers never kept with a connection's state (it is stored on AWS).
+_SECRET_HEADERS = frozenset({"authorization", "cookie", "sec-websocket-key", "sec-websocket-protocol"})
+# Output items that stop a response until the client supplies a result: the stub of that result.
+_CLIENT_CALLS = {
+    "function_call": "function_call_output",
+    "custom_tool_call": "custom_tool_call_output",
+    "computer_call": "computer_call_output",
+    "shell_call": "shell_call_output",
+    "apply_patch_call": "apply_patch_call_output",
+}
+
+
+class Opened(NamedTuple):
+    socket: ResponsesSocket
+    pace: runtime.Pace | None  # the mock controls' latency (x-mock-* headers of the upgrade, the deployment's)
+
+
+class Refused(NamedTuple):
+    """The upgrade is answered only to say why not (an `error` event, then the close frame)."""
+
+    error: OpenAIError
+
+
+class Turn(NamedTuple):
+    """What one `response.create` sent: its events, and the response's id (None: it was refused)."""
+
+    response_id: str | None
+    events: list[dict[str, Any]]
+
+
+def _controls(headers: Mapping[str, str], tenant: str) -> runtime.RequestControls:
+    prefix = runtime.HEADER_PREFIX.decode()
+    mock = {name[len(prefix) :]: value for name, value in headers.items() if name.startswith(prefix)}
+    controls = runtime.RequestControls(tenant, "org-mock", mock)
+    controls.request_headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    return controls
+
+
+def open_socket(headers: Mapping[str, str]) -> Opened | Refused:
+    """The upgrade's checks, as for `POST /v1/responses`: the key (`Authorization`), a project key's roles, and an
+    injected fault of the mock controls."""
+    try:
+        principal = authenticate(headers.get("authorization", ""))
+        access.enforce_project_access(principal, "POST", PATH)
+    except OpenAIError as error:
+        return Refused(error)
+    controls = _controls(headers, principal.tenant)
+    fault = runtime.injected_fault(controls, get_settings())
+    if fault is not None:
+        return Refused(fault)
+    kept = {name: value for name, value in headers.items() if name not in _SECRET_HEADERS}
+    state = {"principal": principal._asdict(), "headers": kept, "responses": {}, "steers": {}, "sequence": 0}
+    return Opened(ResponsesSocket(state), runtime.latency(controls, get_settings()))
+
+
+def _decoded(chunk: bytes) -> dict[str, Any]:
+    """One SSE event of the stream `responses.deliver` answers (`event: …\\ndata: {…}\\n\\n`), as its JSON."""
+    event: dict[str, Any] = json.loads(chunk.partition(b"data: ")[2])
+    return event
+
+
+def _flag(payload: Mapping[str, Any], name: str) -> bool | None:
+    value = payload.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise invalid_request(
+            f"Invalid type for '{name}': expected a boolean, but got {type(value).__name__} instead.",
+            name,
+            "invalid_type",
+        )
+    return value
+
+
+def _check_envelope(payload: Mapping[str, Any]) -> None:
+    """What only the WebSocket's `response.create` carries, and what it cannot do."""
+    stream_id = payload.get("stream_id")
+    if stream_id is not None and not (isinstance(stream_id, str) and stream_id):
+        raise invalid_request("Invalid 'stream_id': expected a non-empty string.", "stream_id", "invalid_value")
+    _flag(payload, "generate")
+    if payload.get("background"):
+        raise invalid_request(
+            "Background mode is not supported over a WebSocket: send the request to POST /v1/responses instead.",
+            "background",
+            "unsupported_parameter",
+        )
+    multi_agent = payload.get("multi_agent")
+    if multi_agent is not None:
+        if not isinstance(multi_agent, dict) or not isinstance(multi_agent.get("enabled"), bool):
+            raise invalid_request(
+                "Invalid 'multi_agent': expected an object with a boolean 'enabled'.", "multi_agent.enabled"
+            )
+        if multi_agent["enabled"]:  # the mock answers as one agent (docs/responses.md)
+            raise invalid_request(
+                "Server-hosted multi-agent execution is not available for this model.",
+                "multi_agent.enabled",
+                "unsupported_parameter",
+            )
+
+
+def _body(payload: Mapping[str, Any]) -> responses.CreateResponseRequest:
+    """The `POST /v1/responses` body a `response.create` is: its envelope off, streamed."""
+    _check_envelope(payload)
+    fields = {name: value for name, value in payload.items() if name not in _ENVELOPE}
+    try:
+        return responses.CreateResponseRequest.model_validate({**fields, "stream": True})
+    except ValidationError as error:  # located as json_body locates a body's problems
+        located = [{**detail, "loc": ("body", *detail["loc"])} for detail in error.errors()]
+        raise from_validation_errors(located) from None
+
+
+def _required_input(output: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stubs of the results a response waits for: its client-owned calls that no output item answered."""
+    answered = {item.get("call_id") for item in output if str(item.get("type", "")).endswith("_output")}
+    stubs: list[dict[str, Any]] = []
+    for item in output:
+        kind = item.get("type")
+        if kind in _CLIENT_CALLS and item.get("call_id") not in answered:
+            stub = {"type": _CLIENT_CALLS[kind], "call_id": item["call_id"]}
+            stubs.append({**stub, "name": item["name"]} if kind == "function_call" else stub)
+        elif kind == "tool_search_call" and item.get("execution") == "client" and item.get("call_id") not in answered:
+            stubs.append({"type": "tool_search_output", "call_id": item["call_id"], "execution": "client"})
+        elif kind == "mcp_approval_request":
+            stubs.append({"type": "mcp_approval_response", "approval_request_id": item["id"]})
+    return stubs
+
+
+def _steer_items(value: Any) -> list[dict[str, Any]] | None:
+    """Steering input as input items (user messages only, of `type`, `role` and `content`); None when invalid."""
+    if isinstance(value, str):
+        return [{"type": "message", "role": "user", "content": value}] if value else None
+    if not isinstance(value, list) or not value:
+        return None
+    items = []
+    for entry in value:
+        if not isinstance(entry, dict) or set(entry) - {"type", "role", "content"}:
+            return None
+        if entry.get("type", "message") != "message" or entry.get("role") != "user":
+            return None
+        content = entry.get("content")
+        parts_ok = (
+            isinstance(content, list)
+            and content
+            and all(
+                isinstance(part, dict) and part.get("type") in ("input_text", "input_image", "input_file")
+                for part in content
+            )
+        )
+        if not (isinstance(content, str) or parts_ok):
+            return None
+        items.append({"type": "message", "role": "user", "content": content})
+    return items
+
+
+def _as_items(value: Any) -> list[Any]:
+    return [{"type": "message", "role": "user", "content": value}] if isinstance(value, str) else list(value or [])
+
+
+class ResponsesSocket:
+    """One connection's protocol, over a JSON-able `state` (kept in the store between API Gateway's events): who
+    connected, the upgrade's headers (seed, mock controls), the responses it created (their settings, how they
+    ended), their queued steering input, and its own events' sequence numbers. `active`: the response whose
+    events are being sent."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self.active: str | None = None
+
+    # ----------------------------------------------------------------------------- frames
+
+    def classify(self, frame: str) -> tuple[str, Any]:
+        """("create", payload) for a `response.create` (the transport runs it in turn), else ("events", [...])
+        answered at once (steer, inject, a bad frame)."""
+        try:
+            event = json.loads(frame)
+        except ValueError:
+            error = invalid_request("We could not parse the JSON body of your event: send one JSON object per frame.")
+            return "events", [self._error(error)]
+        kind = event.get("type") if isinstance(event, dict) else None
+        if kind == "response.create":
+            return "create", event
+        if kind == "response.steer":
+            return "events", self.steer(event)
+        if kind == "response.inject":
+            return "events", self.inject(event)
+        message = (
+            f"Invalid value: '{kind}'. Supported values are: 'response.create', 'response.steer' and 'response.inject'."
+            if isinstance(kind, str)
+            else "Missing required parameter: 'type'."
+        )
+        return "events", [self._error(invalid_request(message, "type", "invalid_value" if kind else "missing"))]
+
+    def run(self, frame: str) -> list[dict[str, Any]]:
+        """One frame, answered whole (API Gateway: a response is complete within the frame that created it)."""
+        kind, work = self.classify(frame)
+        if kind == "events":
+            return list(work)
+        turn = self.create(work)
+        return [*turn.events, *self.finish(turn.response_id)]
+
+    # ----------------------------------------------------------------------------- response.create
+
+    def _request(self, principal: Principal) -> Request:
+        """The request state `POST /v1/responses` runs with: the caller, a project key's policy (read now: permissions
+        may change while a connection lasts), and a model request's first reads (clock, quota, retention, spend)."""
+        state: dict[str, Any] = {"principal": principal}
+        policy = access.enforce_project_access(principal, "POST", PATH)
+        if policy is not None:
+            state[access.STATE_KEY] = policy
+        request_reads.read(principal, state, True)
+        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in self.state["headers"].items()]
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": PATH,
+            "query_string": b"",
+            "headers": headers,
+            "state": state,
+        }
+        return Request(scope)
+
+    def create(self, payload: dict[str, Any], steered: list[dict[str, Any]] | None = None) -> Turn:
+        """A `response.create`, as the route runs `POST /v1/responses` (stream: true); a refusal is an `error` event.
+        The steering input queued for its `previous_response_id` comes first in its input."""
+        stream_id = payload.get("stream_id") if isinstance(payload.get("stream_id"), str) else None
+        queued: list[dict[str, Any]] = []
+        try:
+            body = _body(payload)
+            if steered is None and body.previous_response_id is not None:
+                queued = self.state["steers"].pop(body.previous_response_id, [])
+            if queued:
+                steering = [item for steer in queued for item in _as_items(steer["input"])]
+                body = body.model_copy(update={"input": [*steering, *_as_items(body.input)]})
+            events = self._run(body, payload.get("generate") is not False)
+        except OpenAIError as error:
+            if queued:  # still the server's: it waits for a continuation that succeeds
+                self.state["steers"][body.previous_response_id] = queued
+            return Turn(None, [self._error(error, stream_id)])
+        response = events[-1]["response"]
+        self.state["responses"][response["id"]] = {
+            "settings": {
+                name: value for name, value in payload.items() if name not in ("input", "previous_response_id")
+            },
+            "stream_id": stream_id,
+            "status": response["status"],
+            "steerable": body.conversation is None and body.context_management is None,
+            "required_input": _required_input(response["output"]),
+        }
+        if stream_id is not None:
+            events = [{**event, "stream_id": stream_id} for event in events]
+        return Turn(response["id"], events)
+
+    def _run(self, body: responses.CreateResponseRequest, generate: bool) -> list[dict[str, Any]]:
+        """The route's steps (functions/responses/app.py `create_response`), on this connection's caller."""
+        principal = Principal(**self.state["principal"])
+        request = self._request(principal)
+        access.check_body(request, body)
+        body = retention.honour_store(request, body)
+        tenant = principal.tenant
+        body = access.honour_service_tier(
+            request, safety.honour_deactivations(request, responses.attributed(tenant, body))
+        )
+        generated = responses.generate(body, tenant, self.state["headers"])
+        if not generate:
+            generated = responses.without_output(generated)
+        responses.admit(request, tenant, generated)
+        stream = responses.deliver(body, tenant, generated)
+        assert not isinstance(stream, dict)  # streamed: `stream` is implicit over a WebSocket
+        return [_decoded(chunk) for chunk in stream]
+
+    # ----------------------------------------------------------------------------- steering
+
+    def _next_sequence(self) -> int:
+        self.state["sequence"] += 1
+        return int(self.state["sequence"])
+
+    def _lane(self, response_id: str) -> dict[str, str]:
+        known = self.state["responses"].get(response_id) or {}
+        return {"stream_id": known["stream_id"]} if known.get("stream_id") else {}
+
+    def _steer_failed(self, event: Mapping[str, Any], code: str, message: str, steer_id: str | None = None) -> dict:
+        steer = {"input": event.get("input"), "previous_response_id": event["previous_response_id"]}
+        if steer_id is not None:
+            steer["id"] = steer_id
+        return {
+            "type": "response.steer.failed",
+            "sequence_number": self._next_sequence(),
+            "error": {"type": "invalid_request_error", "code": code, "message": message},
+            "steer": steer,
+            **self._lane(event["previous_response_id"]),
+        }
+
+    def steer(self, event: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """`response.steer`: accepted only while its response is active (its events still being sent)."""
+        target = event.get("previous_response_id")
+        if not isinstance(target, str) or not target:
+            return [
+                self._error(
+                    invalid_request(
+                        "Missing required parameter: 'previous_response_id'.",
+                        "previous_response_id",
+                        "missing_required_parameter",
+                    )
+                )
+            ]
+        if set(event) - {"type", "previous_response_id", "input"}:
+            extra = sorted(set(event) - {"type", "previous_response_id", "input"})[0]
+            return [
+                self._steer_failed(
+                    event,
+                    "invalid_input",
+                    f"Unknown parameter: '{extra}'. A steer takes 'previous_response_id' and 'input' only.",
+                )
+            ]
+        if _steer_items(event.get("input")) is None:
+            return [
+                self._steer_failed(
+                    event,
+                    "invalid_input",
+                    "Invalid 'input': steering takes text, or user messages of text, image and file parts.",
+                )
+            ]
+        known = self.state["responses"].get(target)
+        if known is None:
+            return [
+                self._steer_failed(
+                    event, "response_not_found", f"Response '{target}' is not available on this connection."
+                )
+            ]
+        if not known["steerable"]:
+            return [
+                self._steer_failed(
+                    event,
+                    "steering_not_supported",
+                    "Steering is not supported for a response bound to a conversation or using automatic compaction.",
+                )
+            ]
+        if target != self.active:
+            if known["status"] != "completed":
+                return [
+                    self._steer_failed(
+                        event,
+                        "response_not_active",
+                        f"Response '{target}' is {known['status']}: it no longer accepts steering input.",
+                    )
+                ]
+            return [
+                self._steer_failed(event, "response_already_completed", f"Response '{target}' has already completed.")
+            ]
+        queue = self.state["steers"].setdefault(target, [])
+        if len(queue) >= MAX_PENDING_STEERS:
+            return [
+                self._steer_failed(
+                    event,
+                    "too_many_pending_steers",
+                    f"Response '{target}' already holds {MAX_PENDING_STEERS} steering submissions.",
+                )
+            ]
+        steer_id = "steer_" + ids.new_id("request")[4:]
+        queue.append({"id": steer_id, "input": event["input"]})
+        accepted = {"id": steer_id, "previous_response_id": target}
+        return [
+            {
+                "type": "response.steer.accepted",
+                "sequence_number": self._next_sequence(),
+                "steer": accepted,
+                **self._lane(target),
+            }
+        ]
+
+    def _pending(self, response_id: str, steer: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "response.steer.pending",
+            "sequence_number": self._next_sequence(),
+            "reason": "waiting_for_required_input",
+            "required_input": self.state["responses"][response_id]["required_input"],
+            "steer": {"id": steer["id"], "previous_response_id": response_id},
+            **self._lane(response_id),
+        }
+
+    def finish(self, response_id: str | None) -> list[dict[str, Any]]:
+        """After a response's last event: its accepted steering input becomes an automatic successor (its settings,
+        continued from it), or stays queued (`response.steer.pending`) while the response waits for client-owned
+        tool results, to come first in the explicit `response.create` that supplies them."""
+        self.active = None
+        if response_id is None:
+            return []
+        known = self.state["responses"][response_id]
+        queued = self.state["steers"].get(response_id, [])
+        if not queued:
+            return []
+        if known["required_input"]:
+            return [self._pending(response_id, steer) for steer in queued]
+        del self.state["steers"][response_id]
+        steering = [item for steer in queued for item in _as_items(steer["input"])]
+        successor = {**known["settings"], "previous_response_id": response_id, "input": steering}
+        turn = self.create(successor, steered=queued)
+        if turn.response_id is None:
+            failed = turn.events[0]["error"]["message"]
+            return [
+                self._steer_failed(
+                    {"input": steer["input"], "previous_response_id": response_id},
+                    "successor_creation_failed",
+                    f"The successor response could not be created: {failed}",
+                    steer["id"],
+                )
+                for steer in queued
+            ]
+        return [*turn.events, *self.finish(turn.response_id)]
+
+    # ----------------------------------------------------------------------------- inject, errors
+
+    def inject(self, event: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """`response.inject`: a mock response never waits mid-way for the client (a tool call ends it), so there is
+        never one to commit to: the input comes back, to be sent with `response.create` and its
+        `previous_response_id`."""
+        target, items = event.get("response_id"), event.get("input")
+        if not isinstance(target, str) or not target:
+            return [
+                self._error(
+                    invalid_request(
+                        "Missing required parameter: 'response_id'.", "response_id", "missing_required_parameter"
+                    )
+                )
+            ]
+        if not isinstance(items, list) or not items:
+            return [
+                self._error(
+                    invalid_request(
+                        "Invalid 'input': expected a non-empty array of input items.", "input", "invalid_value"
+                    )
+                )
+            ]
+        if target in self.state["responses"]:
+            error = {"code": "response_already_completed", "message": f"Response '{target}' is not waiting for input."}
+        else:
+            error = {
+                "code": "response_not_found",
+                "message": f"Response '{target}' is not available on this connection.",
+            }
+        failed = {"type": "response.inject.failed", "sequence_number": self._next_sequence(), "error": error}
+        return [{**failed, "input": items, "response_id": target}]
+
+    @staticmethod
+    def _error(error: OpenAIError, stream_id: str | None = None) -> dict[str, Any]:
+        detail: dict[str, Any] = {
+            "type": error.type,
+            "code": error.code,
+            "message": error.message,
+            "param": error.param,
+        }
+        if error.headers:
+            detail["headers"] = error.headers
+        event = {"type": "error", "status": error.status, "error": detail}
+        return {**event, "stream_id": stream_id} if stream_id else event
+
+
+# --------------------------------------------------------------------------------------------- Starlette
+
+
+class _Transport:
+    """A Starlette WebSocket's frames: `response.create` in turn; steering and injection answered while a response's
+    paced events are being sent (the frames that arrive then are read during the waits)."""
+
+    def __init__(self, websocket: WebSocket, socket: ResponsesSocket, pace: runtime.Pace | None) -> None:
+        self.websocket, self.socket, self.pace = websocket, socket, pace
+        self.inbox: list[str] = []  # frames read while a response was sent, not answered yet
+        self.reading: asyncio.Future[Any] | None = None
+        self.gone = False
+
+    async def _receive(self) -> str | None:
+        message = await (self.reading or asyncio.ensure_future(self.websocket.receive()))
+        self.reading = None
+        if message["type"] == "websocket.disconnect":
+            self.gone = True
+            return None
+        text = message.get("text")
+        return text if text is not None else (message.get("bytes") or b"").decode("utf-8", "replace")
+
+    async def _send(self, events: list[dict[str, Any]]) -> None:
+        for event in events:
+            await self.websocket.send_text(json.dumps(event))
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep `seconds`, answering the steering and injection frames that arrive meanwhile."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self.gone and (left := deadline - loop.time()) > 0:
+            if self.reading is None:
+                self.reading = asyncio.ensure_future(self.websocket.receive())
+            done, _ = await asyncio.wait({self.reading}, timeout=left)
+            if not done:
+                return
+            text = await self._receive()
+            if text is None:
+                return
+            if _is_steering(text):  # answered now: the response they name is active
+                await self._send(self.socket.classify(text)[1])
+            else:  # run in turn, after this response
+                self.inbox.append(text)
+
+    async def _deliver(self, events: list[dict[str, Any]]) -> None:
+        """A response's events, paced by the mock controls' latency when set: `ttft_ms` (or `latency_ms`) before
+        the first, `tokens_per_second` for each delta (one token each)."""
+        for event in events:
+            if self.gone:
+                return
+            if self.pace is not None:
+                kind = event["type"]
+                if kind == "response.created" and (self.pace.ttft_ms or self.pace.ms):
+                    await self._wait((self.pace.ttft_ms or self.pace.ms) / 1000)
+                elif kind.endswith(".delta") and self.pace.tokens_per_second:
+                    await self._wait(1 / self.pace.tokens_per_second)
+            await self.websocket.send_text(json.dumps(event))
+
+    async def _create(self, payload: dict[str, Any], steered: list[dict[str, Any]] | None = None) -> None:
+        from starlette.concurrency import run_in_threadpool
+
+        turn = await run_in_threadpool(self.socket.create, payload, steered)
+        self.socket.active = turn.response_id
+        await self._deliver(turn.events)
+        if self.gone:
+            return
+        # finish() runs an automatic successor: sent as one (not paced: its steering is over).
+        await self._send(await run_in_threadpool(self.socket.finish, turn.response_id))
+
+    async def run(self) -> None:
+        while not self.gone:
+            text = self.inbox.pop(0) if self.inbox else await self._receive()
+            if text is None:
+                return
+            kind, work = self.socket.classify(text)
+            if kind == "events":
+                await self._send(work)
+            else:
+                await self._create(work)
+
+
+def _is_steering(text: str) -> bool:
+    try:
+        event = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(event, dict) and event.get("type") in ("response.steer", "response.inject")
+
+
+async def serve(websocket: WebSocket) -> None:
+    """One connection over a Starlette WebSocket: the local server's (and in-process apps') `/v1/responses`."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.websockets import WebSocketDisconnect
+
+    headers = {name.lower(): value for name, value in websocket.headers.items()}
+    opened = await run_in_threadpool(open_socket, headers)
+    await websocket.accept()
+    if isinstance(opened, Refused):
+        await websocket.send_text(json.dumps(ResponsesSocket._error(opened.error)))
+        await websocket.close(code=CLOSE_REFUSED, reason=opened.error.type)
+        return
+    transport = _Transport(websocket, opened.socket, opened.pace)
+    try:
+        await transport.run()
+    except WebSocketDisconnect:
+        return
+    finally:
+        if transport.reading is not None:
+            transport.reading.cancel()
+
+
+# --------------------------------------------------------------------------------------------- API Gateway
+
+
+def _posted(gateway: Any, connection_id: str, events: list[dict[str, Any]]) -> None:
+    """Each event in a post of its own; one over API Gateway's frame limit is replaced by an `error` event that says
+    so (the response itself is whole: retrieve it with GET /v1/responses/{id})."""
+    for event in events:
+        data = json.dumps(event).encode()
+        if not websocket_gateway.fits(data):
+            too_big = OpenAIError(
+                500,
+                f"A '{event['type']}' event of {len(data)} bytes is over API Gateway's WebSocket frame limit "
+                f"({websocket_gateway.MAX_FRAME_BYTES} bytes) and was not sent; retrieve the response by its id.",
+                type="server_error",
+                code="event_too_large",
+            )
+            data = json.dumps(ResponsesSocket._error(too_big, event.get("stream_id"))).encode()
+        gateway.post(connection_id, data)
+
+
+def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, Any]:
+    """A WebSocket API event: $connect authenticates (a refusal is the HTTP answer itself) and keeps the connection's
+    state in the store; $default runs one frame and posts its events (`gateway.post(connection_id, data)`);
+    $disconnect forgets the connection."""
+    context = event["requestContext"]
+    connection_id, kind = context["connectionId"], context["eventType"]
+    store = get_store()
+    if kind == "CONNECT":
+        opened = open_socket(websocket_gateway.headers_of(event))
+        if isinstance(opened, Refused):
+            return {"statusCode": opened.error.status, "body": json.dumps(opened.error.body())}
+        store.create(GLOBAL_TENANT, CONNECTIONS, {"id": connection_id, "state": opened.socket.state})
+        return {"statusCode": 200}
+    if kind == "DISCONNECT":
+        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
+        return {"statusCode": 200}
+    record = store.get(GLOBAL_TENANT, CONNECTIONS, connection_id)
+    if record is None:
+        return {"statusCode": 410}
+    socket = ResponsesSocket(record["state"])
+    events = socket.run(websocket_gateway.frame_text(event))
+    store.update(GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": socket.state})
+    _posted(gateway, connection_id, events)
+    return {"statusCode": 200}
