@@ -18,6 +18,7 @@ from openai_mock.resources import realtime_session as core
 from openai_mock.rng import SEED_HEADER
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
+from openai_mock.web import websocket_gateway
 from openai_mock.web.access import check_policy_model, enforce_project_access
 from openai_mock.web.auth import Principal, key_digest, principal_for_key
 
@@ -328,13 +329,8 @@ def _parsed(frame: str | bytes) -> Any:
 # --------------------------------------------------------------------------------------------- API Gateway
 
 
-def is_websocket_event(event: Mapping[str, Any]) -> bool:
-    context = event.get("requestContext") or {}
-    return context.get("eventType") in ("CONNECT", "MESSAGE", "DISCONNECT") and "connectionId" in context
-
-
 def _handshake_of(event: Mapping[str, Any]) -> Handshake:
-    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    headers = websocket_gateway.headers_of(event)
     protocols = tuple(p.strip() for p in headers.get("sec-websocket-protocol", "").split(",") if p.strip())
     return Handshake(headers, dict(event.get("queryStringParameters") or {}), protocols)
 
@@ -393,11 +389,7 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
         gateway.post(connection_id, json.dumps(session.stamped([ended])[0]).encode())
         gateway.close(connection_id)
         return {"statusCode": 200}
-    body = event.get("body") or ""
-    if event.get("isBase64Encoded"):
-        import base64
-
-        body = base64.b64decode(body).decode("utf-8", "replace")
+    body = websocket_gateway.frame_text(event)
     started = time.perf_counter()
     events = [*record.get("greeting", []), *session.receive(body)]
     store.update(
