@@ -10,8 +10,6 @@ from starlette.responses import Response
 
 from openai_mock.pagination import ListParams
 from openai_mock.resources import conversations, ratelimits, responses, responses_socket, safety
-from openai_mock.resources.organization import retention
-from openai_mock.web.access import honour_service_tier
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
 from openai_mock.web.json_response import JSONObject, respond
@@ -30,9 +28,8 @@ async def connect(websocket: WebSocket) -> None:
 
 @router.post("", operation_id="createResponse", response_model=None)
 async def create_response(request: Request) -> Response:
-    body = retention.honour_store(request, await json_body(request, responses.CreateResponseRequest))
+    body = responses.held(request, await json_body(request, responses.CreateResponseRequest))
     tenant = tenant_of(request)
-    body = honour_service_tier(request, safety.honour_deactivations(request, responses.attributed(tenant, body)))
     generated = responses.generate(body, tenant, request.headers)
     responses.admit(request, tenant, generated)  # its rate limit (a 429), then kept
     return respond(responses.deliver(body, tenant, generated))

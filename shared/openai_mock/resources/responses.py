@@ -23,7 +23,15 @@ from openai_mock.generation import prompt_prefix, tokens
 from openai_mock.generation import responses as builder
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
-from openai_mock.resources import conversations, models, prompt_cache, ratelimits, response_shell, responses_options
+from openai_mock.resources import (
+    conversations,
+    models,
+    prompt_cache,
+    ratelimits,
+    response_shell,
+    responses_options,
+    safety,
+)
 from openai_mock.resources import model_request_options as options
 from openai_mock.resources.models import serving_spec
 from openai_mock.resources.organization import retention
@@ -36,6 +44,8 @@ from openai_mock.schema_checks import (
     unresolved_reference,
 )
 from openai_mock.store import get_store
+from openai_mock.web.access import honour_service_tier
+from openai_mock.web.auth import tenant_of
 
 COLLECTION = "response"
 INCLUDABLE = conversations.INCLUDABLE  # the spec's IncludeEnum
@@ -724,6 +734,15 @@ def _with_stored_prompt(tenant: str, body: CreateResponseRequest) -> CreateRespo
     if not (body.model or model):
         raise _missing("model")
     return body.model_copy(update={"instructions": joined, "model": body.model or model, "prompt": echoed})
+
+
+def held(request: Request, body: CreateResponseRequest) -> CreateResponseRequest:
+    """A create's body as its caller's organization holds it before anything is generated: its data retention
+    (`store`), a deactivated safety identifier refused (a conversation's own included), its project's service tier
+    settings. `POST /v1/responses` and the WebSocket's `response.create` both run it."""
+    body = retention.honour_store(request, body)
+    body = safety.honour_deactivations(request, attributed(tenant_of(request), body))
+    return honour_service_tier(request, body)
 
 
 def generate(

@@ -25,8 +25,7 @@ from starlette.requests import Request
 from openai_mock import ids
 from openai_mock.control import runtime
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request
-from openai_mock.resources import responses, safety
-from openai_mock.resources.organization import retention
+from openai_mock.resources import responses
 from openai_mock.settings import get_settings
 from openai_mock.store import get_store
 from openai_mock.web import access, request_reads, websocket_gateway
@@ -297,12 +296,9 @@ class ResponsesSocket:
         """The route's steps (functions/responses/app.py `create_response`), on this connection's caller."""
         principal = Principal(**self.state["principal"])
         request = self._request(principal)
-        access.check_body(request, body)
-        body = retention.honour_store(request, body)
+        access.check_body(request, body)  # what the route's `json_body` checks
+        body = responses.held(request, body)
         tenant = principal.tenant
-        body = access.honour_service_tier(
-            request, safety.honour_deactivations(request, responses.attributed(tenant, body))
-        )
         generated = responses.generate(body, tenant, self.state["headers"])
         if not generate:
             generated = responses.without_output(generated)
