@@ -175,18 +175,20 @@ def test_a_responses_continuation_hits_the_prefix_it_shares(client: openai.OpenA
     assert onward["usage"]["input_tokens_details"]["cached_tokens"] == 0
 
 
-def test_a_responses_12h_ttl_outlives_in_memory_retention(client: openai.OpenAI) -> None:
+def test_a_responses_12h_ttl_writes_twelve_hour_breakpoints(client: openai.OpenAI) -> None:
     clock.freeze(1_800_000_000.0)
     asked: dict[str, Any] = {"model": "gpt-5.6-sol", "input": f"{HANDBOOK}\n\nSummarise the handbook."}
-    kept = {"prompt_cache_retention": "in_memory", "prompt_cache_options": {"ttl": "12h"}, "sdk_only": True}
+    kept = {"prompt_cache_options": {"ttl": "12h"}, "sdk_only": True}
     first = _respond(client, **asked, **kept)
     assert first["prompt_cache_options"]["ttl"] == "12h"
-    assert first["usage"]["input_tokens_details"]["cache_write_tokens_details"]["ttl_12h_tokens"] > 0
-    clock.advance(11 * 3600)  # long past in-memory's 10 minutes, within the 12-hour minimum
+    details = first["usage"]["input_tokens_details"]
+    assert details["cache_write_tokens_details"] == {
+        "ttl_30m_tokens": 0,
+        "ttl_12h_tokens": details["cache_write_tokens"],
+    }
+    clock.advance(11 * 3600)
     hit = _respond(client, **asked, **kept)["usage"]["input_tokens_details"]["cached_tokens"]
-    assert hit == first["usage"]["input_tokens_details"]["cache_write_tokens"]
-    clock.advance(13 * 3600)
-    assert _respond(client, **asked, **kept)["usage"]["input_tokens_details"]["cached_tokens"] == 0
+    assert hit == details["cache_write_tokens"] > 0
     with pytest.raises(openai.BadRequestError, match=r"prompt_cache_options\.ttl"):
         client.chat.completions.create(
             model="gpt-5.6-sol",
@@ -259,3 +261,16 @@ def test_cached_tokens_are_the_organizations_cached_input(mock_app: TemplateRout
     page = admin.admin.organization.usage.completions(start_time=start, end_time=start + 86_400)
     [result] = page.data[0].results
     assert (result.input_tokens, result.input_cached_tokens) == (2 * LONG_PROMPT_TOKENS, LONG_HIT)  # type: ignore[union-attr]
+
+
+def test_in_memory_retention_is_refused_from_gpt_5_5_on(client: openai.OpenAI) -> None:
+    for create in (
+        lambda model: client.chat.completions.create(
+            model=model, messages=[{"role": "user", "content": "Hi"}], prompt_cache_retention="in_memory"
+        ),
+        lambda model: client.responses.create(model=model, input="Hi", prompt_cache_retention="in_memory"),
+    ):
+        with pytest.raises(openai.BadRequestError) as refused:
+            create("gpt-5.5")
+        assert refused.value.param == "prompt_cache_retention" and refused.value.code == "unsupported_value"
+        assert create("gpt-5.4")  # earlier models keep both retentions

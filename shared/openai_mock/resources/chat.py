@@ -585,6 +585,7 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
     accounting, nothing stored, never streamed)."""
     request, spec, prompt, prompt_audio_tokens, voice_pitch = validate(body, tenant)
+    prompt_cache.check_retention(body.model, body.prompt_cache_retention)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     rng = request_rng(material, headers)
     cache = prompt_cache.look_up(tenant, request, prompt.total - prompt_audio_tokens, _cache_settings(body))

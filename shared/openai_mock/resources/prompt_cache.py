@@ -93,10 +93,27 @@ def diagnosis(response: Mapping[str, Any], compared: Mapping[str, Any] | None) -
     return {"type": "cache_miss", "reason": reason or "input_changed", "cache_missed_tokens": missed}
 
 
+def _generation(model: str) -> tuple[int, int] | None:
+    match = _GENERATION.match(model)
+    return None if match is None else (int(match[1]), int(match[2] or 0))
+
+
+def check_retention(model: str, retention: str | None) -> None:
+    """`prompt_cache_retention: in_memory` is refused from gpt-5.5 on: only `24h` is supported there."""
+    generation = _generation(model)
+    if retention == "in_memory" and generation is not None and generation >= (5, 5):
+        raise invalid_request(
+            "Unsupported value: 'prompt_cache_retention' does not support 'in_memory' with this model. Supported "
+            "values are: '24h'.",
+            "prompt_cache_retention",
+            "unsupported_value",
+        )
+
+
 def itemizes_writes(model: str) -> bool:
     """gpt-5.6 and later: the models with `prompt_cache_options`, whose cache writes are reported."""
-    match = _GENERATION.match(model)
-    return match is not None and (int(match[1]), int(match[2] or 0)) >= (5, 6)
+    generation = _generation(model)
+    return generation is not None and generation >= (5, 6)
 
 
 def check_breakpoint(part: Mapping[str, Any], param: str) -> None:

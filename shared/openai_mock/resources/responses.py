@@ -759,6 +759,7 @@ def generate(
     body = _with_stored_prompt(tenant, body)
     spec = serving_spec(tenant, body.model)
     _check_body(body, spec)
+    prompt_cache.check_retention(body.model, body.prompt_cache_retention)
     conversation_id = _check_state_params(body)
     window = responses_options.check_background_options(
         body.background_options,
