@@ -3,7 +3,7 @@ API gained after the 2026-08-21 spec, as the official SDK calls it)."""
 
 from fastapi import APIRouter, Request
 
-from openai_mock.resources import decisions, ratelimits, safety
+from openai_mock.resources import decisions, safety
 from openai_mock.rng import request_seed
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import tenant_of
@@ -17,18 +17,9 @@ router = APIRouter(prefix="/v1/decisions")
 async def create_decision(request: Request) -> JSONObject:
     body = safety.honour_deactivations(request, await json_body(request, decisions.DecisionRequest))
     tenant = tenant_of(request)
-    decision = decisions.create(tenant, body, request_seed(request.headers))
-    usage = decision["usage"]
-    ratelimits.record_usage(
-        request,
-        tenant,
-        body.model,
-        usage["total_tokens"],
-        "decisions",
-        input_tokens=usage["input_tokens"],
-        output_tokens=usage["output_tokens"],
-    )
-    return JSONObject(decision)
+    decided = decisions.create(tenant, body, request_seed(request.headers))
+    decisions.admit(request, tenant, decided)  # its rate limit (a 429), then its prompt cached
+    return JSONObject(decided.decision)
 
 
 app = create_app(router, title="openai-mock decisions")

@@ -3,8 +3,9 @@ its token usage, and what a hosted environment or a subagent adds (an artifact, 
 
 The text and the tool decision are the Chat Completions builder's (`generation/chat.py`), fed the session's
 history as chat messages: a prompt that asks for one of the agent's functions gets a call (and the turn waits for
-its result), a tool result gets an answer that uses it. Pure: the same history, agent and Random give the same
-phase (ids come from the caller)."""
+its result), a tool result gets an answer that uses it. Each phase re-reads the whole history, so what the prompt
+cache gave it (read by the caller over `model_request`) is counted in its usage. Pure: the same history, agent,
+cache use and Random give the same phase (ids come from the caller)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from openai_mock.generation import chat, text
+from openai_mock.generation.prompt_prefix import CacheUse
 
 NewId = Callable[[str], str]  # an id of an object type (ids.new_id's keys)
+USAGE_KEYS = ("input_tokens", "cached_tokens", "output_tokens", "reasoning_tokens")  # a phase's and the totals'
 
 # A prompt that asks the agent to put something in a file (in an OpenAI-hosted environment it is published).
 _WRITES = re.compile(r"\b(write|create|save|generate|produce|export)\b", re.IGNORECASE)
@@ -117,17 +120,24 @@ def _request(agent: Mapping[str, Any], messages: list[dict[str, Any]]) -> dict[s
     return request
 
 
+def model_request(agent: Mapping[str, Any], history: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The chat-shaped request a phase over `history` sends the model (what the prompt cache is read for)."""
+    return _request(agent, chat_messages(agent.get("instructions"), history))
+
+
 def _usage(completion: Mapping[str, Any]) -> dict[str, int]:
     usage = completion["usage"]
     return {
         "input_tokens": usage["prompt_tokens"],
+        "cached_tokens": usage["prompt_tokens_details"]["cached_tokens"],
         "output_tokens": usage["completion_tokens"],
         "reasoning_tokens": usage["completion_tokens_details"]["reasoning_tokens"],
     }
 
 
 def add_usage(total: Mapping[str, int], more: Mapping[str, int]) -> dict[str, int]:
-    return {key: total.get(key, 0) + more.get(key, 0) for key in ("input_tokens", "output_tokens", "reasoning_tokens")}
+    """Running totals (a total stored before cached tokens were counted lacks them: 0)."""
+    return {key: total.get(key, 0) + more.get(key, 0) for key in USAGE_KEYS}
 
 
 # --------------------------------------------------------------------------------------------- items
@@ -285,13 +295,22 @@ def plan_phase(
     rng: random.Random,
     new_id: NewId,
     created: int,
+    cache: CacheUse = CacheUse(),
+    prompt_count: chat.PromptCount | None = None,
 ) -> Phase:
-    """The phase that answers `history` (the session's root items, this turn's input last)."""
+    """The phase that answers `history` (the session's root items, this turn's input last); `cache`: what the prompt
+    cache gave its model request; `prompt_count`: that request's count, when the caller made it."""
     prompt = last_user_text(history)
     answering = _answers_tools(history)
-    messages = chat_messages(agent.get("instructions"), history)
     completion = chat.build_chat_completion(
-        _request(agent, messages), rng, completion_id=turn_id, created=created, reasoning=_reasons(agent)
+        model_request(agent, history),
+        rng,
+        completion_id=turn_id,
+        created=created,
+        reasoning=_reasons(agent),
+        prompt=prompt_count,
+        cached_tokens=cache.cached,
+        cache_write_tokens=cache.written,
     )
     message = completion["choices"][0]["message"]
     usage = _usage(completion)

@@ -5,21 +5,29 @@ input (a text, or messages, function calls and custom tool calls with their outp
 
 Checked as the SDK types the request: `model` (only `gpt-6-luna` decides), 1–400 questions, 2–255 distinct choices,
 at least two levels, every tool output answering an earlier call of its kind, names unique; a bad value is a 400
-naming it (`questions[2].choices[1].value`)."""
+naming it (`questions[2].choices[1].value`).
+
+Its prompt reads the shared prompt cache (resources/prompt_cache.py): the input first, then the questions, so the
+same long input asked other questions is read from the cache (docs/decisions.md, "Prompt caching")."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from array import array
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field, JsonValue, StrictBool, StrictStr, TypeAdapter, ValidationError
+from starlette.requests import Request
 
 from openai_mock import rng
 from openai_mock.errors import from_validation_errors, invalid_request
 from openai_mock.fields import RequestModel
 from openai_mock.generation import decisions, tokens
 from openai_mock.generation.moderation import Item, classify
+from openai_mock.generation.prompt_prefix import Breakpoint, PromptSequence
+from openai_mock.resources import prompt_cache, ratelimits
 from openai_mock.resources.models import model_spec, retrieve_model
 
 MODEL = "gpt-6-luna"
@@ -290,29 +298,29 @@ def _check_calls(items: Sequence[Any]) -> None:
             )
 
 
+def _part_text(part: Any) -> str:
+    if isinstance(part, _Json):
+        return json.dumps(part.data, separators=(",", ":"))
+    return part.text if not isinstance(part, _Refusal) else part.refusal  # type: ignore[no-any-return]
+
+
 def _parts_text(content: Any) -> tuple[str, int]:
     """The text of a content (a string or parts) and how many images it holds."""
     if isinstance(content, str):
         return content, 0
-    texts, images = [], 0
-    for part in content:
-        if isinstance(part, _Image):
-            images += 1
-        elif isinstance(part, _Json):
-            texts.append(json.dumps(part.data, separators=(",", ":")))
-        else:
-            texts.append(part.text if not isinstance(part, _Refusal) else part.refusal)
-    return "\n".join(texts), images
+    texts = [_part_text(part) for part in content if not isinstance(part, _Image)]
+    return "\n".join(texts), sum(isinstance(part, _Image) for part in content)
 
 
-def _item_text(item: Any) -> tuple[str, int]:
+def _content(item: Any) -> Any:
+    """What an input item says: a string or its parts (a call reads as its name and arguments)."""
     if isinstance(item, _FunctionCall):
-        return f"{item.name}({item.arguments})", 0
+        return f"{item.name}({item.arguments})"
     if isinstance(item, _CustomToolCall):
-        return f"{item.name}: {item.input}", 0
+        return f"{item.name}: {item.input}"
     if isinstance(item, _CallOutput):
-        return _parts_text(item.output)
-    return _parts_text(item.content)
+        return item.output
+    return item.content
 
 
 def _question_text(question: Any) -> str:
@@ -324,15 +332,15 @@ def _question_text(question: Any) -> str:
     return text
 
 
-def _input(body: DecisionRequest) -> list[tuple[str, int]]:
-    """The input checked, as (text, images) pieces: the string, or each item's."""
+def _input(body: DecisionRequest) -> list[Any]:
+    """The input checked, as contents (a string or parts): the string, or each item's."""
     if isinstance(body.input, str):
-        return [(body.input, 0)]
+        return [body.input]
     if not body.input:
         raise invalid_request("Invalid 'input': empty array. Expected an array with minimum length 1.", "input")
     items = [_item(value, index) for index, value in enumerate(body.input)]
     _check_calls(items)
-    return [_item_text(item) for item in items]
+    return [_content(item) for item in items]
 
 
 def _questions(body: DecisionRequest) -> list[Any]:
@@ -369,24 +377,108 @@ def _answers(text: str, questions: list[Any], seed: str | int | None) -> list[di
     ]
 
 
-def create(tenant: str, body: DecisionRequest, seed: str | int | None) -> dict[str, Any]:
-    """`POST /v1/decisions`: the decision, its `usage` counted with the model's tokenizer."""
+# --------------------------------------------------------------------------------------------- the prompt cache
+
+
+def _image_tokens(url: str) -> list[int]:
+    """Tokens standing for an image the count prices without encoding it: derived from its URL."""
+    seed = int.from_bytes(hashlib.blake2b(url.encode(), digest_size=4).digest(), "little", signed=True)
+    return [seed ^ index for index in range(IMAGE_TOKENS)]
+
+
+def _marks(parts: Any, read: Sequence[str], base: int, end: int, model: str) -> list[Breakpoint]:
+    """The breakpoints of one content's parts: each right after its part's text, as read past `read` (the texts
+    before it) from `base`, never past `end`; an image's where the text so far ends (its tokens are read later)."""
+    if isinstance(parts, str):
+        return []
+    marks, said = [], []
+    for part in parts:
+        if not isinstance(part, _Image):
+            said.append(_part_text(part))
+        if getattr(part, "prompt_cache_breakpoint", None) is not None:
+            so_far = "\n".join([*read, "\n".join(said)])
+            marks.append(Breakpoint(min(base + len(tokens.encode(so_far, model)), end), None))
+    return marks
+
+
+def prompt_sequence(model: str, contents: Sequence[Any], questions: Sequence[Any]) -> PromptSequence:
+    """The decision's prompt as the prompt cache reads it, exactly `usage.input_tokens` long: the input's text,
+    then its images (85 tokens each), then each question's text; explicit breakpoints (`prompt_cache_breakpoint`
+    on a text or image part of the input or of a question's instructions) end right after their part's text."""
+    texts = [_parts_text(content)[0] for content in contents]
+    out: array[int] = array("i", tokens.encode("\n".join(texts), model))
+    text_end = len(out)
+    marks = [
+        mark for index, content in enumerate(contents) for mark in _marks(content, texts[:index], 0, text_end, model)
+    ]
+    for content in contents:
+        for part in content if not isinstance(content, str) else ():
+            if isinstance(part, _Image):
+                out.extend(_image_tokens(part.image_url))
+    for question in questions:
+        start = len(out)
+        out.extend(tokens.encode(_question_text(question), model))
+        marks += _marks(question.instructions, [], start, len(out), model)
+    return PromptSequence(out, sorted(marks))
+
+
+def _read_prompt_cache(tenant: str, body: DecisionRequest, sequence: PromptSequence) -> prompt_cache.Lookup | None:
+    given = body.prompt_cache_options
+    mode = given.mode if given is not None and given.mode is not None else "implicit"
+    settings = prompt_cache.Settings(body.model, body.prompt_cache_key, mode, given.ttl if given else None)
+    return prompt_cache.look_up_sequence(tenant, sequence, settings)
+
+
+# --------------------------------------------------------------------------------------------- the decision
+
+
+class Decided(NamedTuple):
+    decision: dict[str, Any]
+    cache: prompt_cache.Lookup | None  # the prompt cache read, written once the decision is admitted
+
+
+def admit(request: Request, tenant: str, decided: Decided) -> None:
+    """Count an answered decision against the rate limits and as the organization's usage (its cached input
+    apart), then write its prompt to the cache: a refused one (429) writes nothing."""
+    usage = decided.decision["usage"]
+    ratelimits.record_usage(
+        request,
+        tenant,
+        decided.decision["model"],
+        usage["total_tokens"],
+        "decisions",
+        input_tokens=usage["input_tokens"],
+        output_tokens=usage["output_tokens"],
+        input_cached_tokens=usage["input_tokens_details"]["cached_tokens"],
+    )
+    prompt_cache.remember(tenant, decided.cache)
+
+
+def create(tenant: str, body: DecisionRequest, seed: str | int | None) -> Decided:
+    """`POST /v1/decisions`: the decision, its `usage` counted with the model's tokenizer, what it read from the
+    prompt cache and will write to it (`admit`)."""
     _check_model(tenant, body.model)
-    pieces = _input(body)
+    contents = _input(body)
     questions = _questions(body)
+    pieces = [_parts_text(content) for content in contents]
     text = "\n".join(piece for piece, _ in pieces)
     input_tokens = tokens.count_tokens(text, body.model) + IMAGE_TOKENS * sum(images for _, images in pieces)
     input_tokens += sum(tokens.count_tokens(_question_text(question), body.model) for question in questions)
+    cache = None
+    if input_tokens >= prompt_cache.MIN_CACHED_TOKENS:  # a shorter prompt costs no encoding nor store call
+        cache = _read_prompt_cache(tenant, body, prompt_sequence(body.model, contents, questions))
+    cached, written = (cache.use.cached, cache.use.written) if cache is not None else (0, 0)
     answers = _answers(text, questions, seed)
     output_tokens = len(answers)  # one decision token per question
-    return {
+    decision = {
         "model": body.model,
         "answers": answers,
         "usage": {
             "input_tokens": input_tokens,
-            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+            "input_tokens_details": {"cached_tokens": cached, "cache_write_tokens": written},
             "output_tokens": output_tokens,
             "output_tokens_details": {"reasoning_tokens": 0},
             "total_tokens": input_tokens + output_tokens,
         },
     }
+    return Decided(decision, cache)

@@ -152,7 +152,14 @@ def look_up(tenant: str, request: Mapping[str, Any], prompt_tokens: int, setting
     too short to cache (nothing hashed, nothing read) or one that does not use the cache."""
     if prompt_tokens < MIN_CACHED_TOKENS:
         return None
-    sequence = prompt_prefix.chat_sequence(request)
+    return look_up_sequence(tenant, prompt_prefix.chat_sequence(request), settings)
+
+
+def look_up_sequence(tenant: str, sequence: PromptSequence, settings: Settings) -> Lookup | None:
+    """Read the cache for a prompt another API lays out as its own token sequence (its length: the prompt's
+    tokens), with the same rules as `look_up`."""
+    if len(sequence.tokens) < MIN_CACHED_TOKENS:
+        return None
     writes = _writes(sequence, settings)
     if not writes and settings.mode == "explicit":
         return None  # explicit mode without a breakpoint: no caching at all

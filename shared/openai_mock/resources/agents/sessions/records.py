@@ -80,12 +80,12 @@ def first_time(tenant: str, key: str) -> bool:
 
 
 def token_usage(usage: dict[str, int] | None) -> dict[str, Any] | None:
-    """The SDK's `TokenUsage` of the mock's running totals."""
+    """The SDK's `TokenUsage` of the mock's running totals (stored before cached tokens were counted: 0 of them)."""
     if usage is None:
         return None
     return {
         "input_tokens": usage["input_tokens"],
-        "input_tokens_details": {"cached_tokens": 0},
+        "input_tokens_details": {"cached_tokens": usage.get("cached_tokens", 0)},
         "output_tokens": usage["output_tokens"],
         "output_tokens_details": {"reasoning_tokens": usage["reasoning_tokens"]},
         "total_tokens": usage["input_tokens"] + usage["output_tokens"],

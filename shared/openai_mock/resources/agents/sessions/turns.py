@@ -10,7 +10,10 @@ it waits, then idle (failed when the turn failed, budget_reached when the turn s
 settling reader writes the finished phase's items first (create-if-absent), then flips the status with
 `store.update`: a reader that sees a turn completed always finds its items. Webhooks and usage are claimed once
 (records.first_time), whichever container settles first. A streamed turn runs while it is streamed (its phase
-starts and finishes at once)."""
+starts and finishes at once).
+
+Each phase re-reads the session's history: its model request reads the prompt cache when it is planned and writes
+it once the turn is admitted (claimed on the session, or continued), so the next phase reads what this one wrote."""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ from typing import Any
 
 from openai_mock import clock, ids
 from openai_mock.errors import OpenAIError
-from openai_mock.generation import agent_turns
+from openai_mock.generation import agent_turns, chat, prompt_prefix
+from openai_mock.resources import prompt_cache
 from openai_mock.resources.agents.sessions import records, traces, webhooks
 from openai_mock.resources.agents.sessions.records import items_collection, turns_collection
 from openai_mock.resources.organization import prices, spend
@@ -47,7 +51,7 @@ _WEBHOOKS = {
     "failed": "agent.session.failed",
     "requires_action": "agent.session.action_required",
 }
-ZERO = {"input_tokens": 0, "output_tokens": 0, "reasoning_tokens": 0}
+ZERO = dict.fromkeys(agent_turns.USAGE_KEYS, 0)
 
 
 def stage_seconds() -> float:
@@ -83,14 +87,30 @@ def _failure(session: Mapping[str, Any]) -> Object | None:
     return {"code": code, "message": _FAILURES[code]} if code in _FAILURES else None
 
 
-def plan(session: Mapping[str, Any], turn: Object, history: list[Object], headers: Mapping[str, str]) -> None:
-    """Decide the turn's next phase (stored in `_outcome`) over the session's history."""
+def _read_prompt_cache(
+    tenant: str, turn: Mapping[str, Any], request: Mapping[str, Any], prompt_tokens: int
+) -> prompt_cache.Lookup | None:
+    """The prompt cache's hit for a phase's model request: the session's cache lifetime (`prompt_cache_options.ttl`,
+    as the turn took it); sessions have no `prompt_cache_key` nor mode, so the model's own cache, implicitly."""
+    options = turn.get("prompt_cache_options") or {}
+    settings = prompt_cache.Settings(request["model"], None, ttl=options.get("ttl"))
+    return prompt_cache.look_up(tenant, request, prompt_tokens, settings)
+
+
+def plan(
+    tenant: str, session: Mapping[str, Any], turn: Object, history: list[Object], headers: Mapping[str, str]
+) -> prompt_cache.Lookup | None:
+    """Decide the turn's next phase (stored in `_outcome`) over the session's history; the prompt cache read,
+    for the caller to `prompt_cache.remember` once the phase is admitted."""
     failure = _failure(session)
     if failure is not None:
         turn["_outcome"] = {"status": "failed", "error": failure, "items": [], "usage": ZERO, "artifacts": []}
-        return
+        return None
     agent = session["agent"]
     material = {"agent": agent, "history": [public(item) for item in history], "phase": turn["_phase"]}
+    request = agent_turns.model_request(agent, history)
+    count = chat.count_prompt(request)
+    cache = _read_prompt_cache(tenant, turn, request, count.total)
     phase = agent_turns.plan_phase(
         agent,
         history,
@@ -99,6 +119,8 @@ def plan(session: Mapping[str, Any], turn: Object, history: list[Object], header
         rng=request_rng(material, headers),
         new_id=ids.new_id,
         created=int(clock.now()),
+        cache=cache.use if cache is not None else prompt_prefix.CacheUse(),
+        prompt_count=count,
     )
     turn["_outcome"] = {
         "status": phase.status,
@@ -108,6 +130,7 @@ def plan(session: Mapping[str, Any], turn: Object, history: list[Object], header
         "artifacts": phase.artifacts,
         "subagent": phase.subagent,
     }
+    return cache
 
 
 def new_turn(session: Mapping[str, Any], stream: bool) -> Object:
@@ -183,8 +206,12 @@ def required_actions(turn: Mapping[str, Any]) -> list[Object]:
 
 
 def _cost_usd(model: str, usage: Mapping[str, int]) -> float:
-    price_in, _cached, price_out = prices.token_prices(model)
-    return (usage["input_tokens"] * price_in + usage["output_tokens"] * price_out) / 1e6
+    """Input read from the prompt cache at the model's cached-input price."""
+    price_in, price_cached, price_out = prices.token_prices(model)
+    cached = usage.get("cached_tokens", 0)
+    return (
+        (usage["input_tokens"] - cached) * price_in + cached * price_cached + usage["output_tokens"] * price_out
+    ) / 1e6
 
 
 def session_after(session: Object, turn: Mapping[str, Any]) -> Object:
@@ -301,6 +328,7 @@ def _record_usage(tenant: str, session: Mapping[str, Any], turn: Object) -> None
         project_id=session["_project_id"],
         api_key_id=session.get("_api_key_id") or bootstrap_key_id(tenant),
         input_tokens=usage["input_tokens"],
+        input_cached_tokens=usage["cached_tokens"],
         output_tokens=usage["output_tokens"],
     )
     spend.track(tenant, record)
@@ -401,7 +429,7 @@ def start_turn(
         }
         for message in messages
     ]
-    plan(session, turn, root_items(tenant, session["id"]) + inputs, headers)
+    cache = plan(tenant, session, turn, root_items(tenant, session["id"]) + inputs, headers)
     turn["_inputs"] = [item["id"] for item in inputs]
     store = get_store()
     store.create(tenant, turns_collection(session["id"]), turn)
@@ -425,6 +453,7 @@ def start_turn(
     if claimed is None:
         raise records.not_found("session", session["id"], "session_id")
     store.create_many(tenant, items_collection(session["id"]), inputs)
+    prompt_cache.remember(tenant, cache)  # only an admitted turn's prompt is cached
     _emit_transition(tenant, session, claimed, turn)
     return claimed
 
@@ -476,7 +505,7 @@ def continue_turn(tenant: str, session: Object, turn: Object, headers: Mapping[s
     """Every call answered: the turn's next phase, planned over the history with the results, starts now."""
     now = clock.now()
     following = {**turn, "_phase": turn["_phase"] + 1, "_start_at": now, "_finish_at": now + stage_seconds()}
-    plan(session, following, root_items(tenant, session["id"]), headers)
+    cache = plan(tenant, session, following, root_items(tenant, session["id"]), headers)
 
     def change(obj: Object) -> Object:
         if obj["status"] != "waiting" or obj["_phase"] != turn["_phase"]:
@@ -494,6 +523,8 @@ def continue_turn(tenant: str, session: Object, turn: Object, headers: Mapping[s
 
     updated = get_store().update(tenant, turns_collection(session["id"]), turn["id"], change)
     assert updated is not None
+    if updated["_phase"] == following["_phase"] and updated["_outcome"] == following["_outcome"]:
+        prompt_cache.remember(tenant, cache)  # this request continued it
     return settle(tenant, session)
 
 
