@@ -559,10 +559,15 @@ def _public(record: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in record.items() if not key.startswith("_")}
 
 
-def _history(tenant: str, previous_response_id: str | None) -> list[dict[str, Any]]:
-    """The earlier conversation (what the prompt cache holds of it is resources/prompt_cache.py's)."""
+def _history(
+    tenant: str, previous_response_id: str | None, held: Mapping[str, list[dict[str, Any]]] | None = None
+) -> list[dict[str, Any]]:
+    """The earlier conversation: a response `held` by the caller's WebSocket connection (its latest unstored ones),
+    else the stored one (what the prompt cache holds of it is resources/prompt_cache.py's)."""
     if previous_response_id is None:
         return []
+    if held and previous_response_id in held:
+        return list(held[previous_response_id])
     previous = get_store().get(tenant, COLLECTION, previous_response_id)
     if previous is None or retention.expired(previous["created_at"]):
         raise OpenAIError(
@@ -752,10 +757,12 @@ def generate(
     *,
     fixtures: bool = True,
     empty_input: bool = False,
+    held: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> Generated:
     """Validate and build the response; nothing is stored yet (the route accounts for it first).
     `fixtures=False` (token counting): the generator answers, never a fixture; `empty_input`: the context is
-    all there is (a conversation or a previous response, counted)."""
+    all there is (a conversation or a previous response, counted); `held`: the conversations a WebSocket
+    connection holds by response id, which `previous_response_id` may name though they were not stored."""
     body = _with_stored_prompt(tenant, body)
     spec = serving_spec(tenant, body.model)
     _check_body(body, spec)
@@ -774,7 +781,7 @@ def generate(
     if conversation_id is not None:
         history = conversations.history(tenant, conversation_id)
     else:
-        history = _history(tenant, body.previous_response_id)
+        history = _history(tenant, body.previous_response_id, held)
     items = _resolve_references(items, history)
     response_shell.link_local_outputs(items, history)
     request = body.model_dump(exclude_none=True)

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pydantic import ValidationError
 from starlette.requests import Request
 
-from openai_mock import ids
-from openai_mock.control import runtime
+from openai_mock import clock, ids
+from openai_mock.control import runtime, tenant_clock
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request
 from openai_mock.resources import responses
 from openai_mock.settings import get_settings
@@ -40,6 +40,9 @@ PATH = "/v1/responses"
 CLOSE_REFUSED = 1008  # policy violation: the `error` event sent before it says why
 # Accepted steering input a response may hold at once (a guess: OpenAI documents a limit, not its value).
 MAX_PENDING_STEERS = 16
+CONNECTION_SECONDS = 3600  # a connection lasts at most 60 minutes: then the client reconnects
+CLOSE_NORMAL = 1000
+DEFAULT_LANE = ""  # the lane of a `response.create` without `stream_id`
 # Envelope fields of `response.create` that are not part of `POST /v1/responses`'s body.
 _ENVELOPE = ("type", "stream_id", "generate", "multi_agent", "stream")
 # Headers never kept with a connection's state (it is stored on AWS).
@@ -93,7 +96,16 @@ def open_socket(headers: Mapping[str, str]) -> Opened | Refused:
     if fault is not None:
         return Refused(fault)
     kept = {name: value for name, value in headers.items() if name not in _SECRET_HEADERS}
-    state = {"principal": principal._asdict(), "headers": kept, "responses": {}, "steers": {}, "sequence": 0}
+    clock.use_tenant_offset(lambda: tenant_clock.offset(principal.tenant))
+    state = {
+        "principal": principal._asdict(),
+        "headers": kept,
+        "opened_at": clock.now_seconds(),
+        "responses": {},
+        "steers": {},
+        "held": {},
+        "sequence": 0,
+    }
     return Opened(ResponsesSocket(state), runtime.latency(controls, get_settings()))
 
 
@@ -200,13 +212,16 @@ def _as_items(value: Any) -> list[Any]:
 
 class ResponsesSocket:
     """One connection's protocol, over a JSON-able `state` (kept in the store between API Gateway's events): who
-    connected, the upgrade's headers (seed, mock controls), the responses it created (their settings, how they
-    ended), their queued steering input, and its own events' sequence numbers. `active`: the response whose
-    events are being sent."""
+    connected and when, the upgrade's headers (seed, mock controls), the responses it created (their settings, how
+    they ended), their queued steering input, the latest unstored response of each lane (`held`: its conversation,
+    which a `previous_response_id` continues from), and its own events' sequence numbers. `active`: the response
+    whose events are being sent; `closed`: the connection ends once the events of the last frame are sent."""
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.state = state
+        state.setdefault("held", {})  # a connection kept by an earlier version of the mock
         self.active: str | None = None
+        self.closed = False
 
     # ----------------------------------------------------------------------------- frames
 
@@ -263,22 +278,28 @@ class ResponsesSocket:
 
     def create(self, payload: dict[str, Any], steered: list[dict[str, Any]] | None = None) -> Turn:
         """A `response.create`, as the route runs `POST /v1/responses` (stream: true); a refusal is an `error` event.
-        The steering input queued for its `previous_response_id` comes first in its input."""
+        The steering input queued for its `previous_response_id` comes first in its input. A continuation refused
+        drops the response it named from what the connection holds (an unstored one cannot be continued again)."""
         stream_id = payload.get("stream_id") if isinstance(payload.get("stream_id"), str) else None
         queued: list[dict[str, Any]] = []
+        body = None
         try:
+            self._check_open()
             body = _body(payload)
             if steered is None and body.previous_response_id is not None:
                 queued = self.state["steers"].pop(body.previous_response_id, [])
             if queued:
                 steering = [item for steer in queued for item in _as_items(steer["input"])]
                 body = body.model_copy(update={"input": [*steering, *_as_items(body.input)]})
-            events = self._run(body, payload.get("generate") is not False)
+            events, conversation = self._run(body, payload.get("generate") is not False)
         except OpenAIError as error:
-            if queued:  # still the server's: it waits for a continuation that succeeds
-                self.state["steers"][body.previous_response_id] = queued
+            if body is not None and body.previous_response_id is not None:
+                if queued:  # still the server's: it waits for a continuation that succeeds
+                    self.state["steers"][body.previous_response_id] = queued
+                self._forget(body.previous_response_id)
             return Turn(None, [self._error(error, stream_id)])
         response = events[-1]["response"]
+        self._hold(stream_id or DEFAULT_LANE, response, conversation)
         self.state["responses"][response["id"]] = {
             "settings": {
                 name: value for name, value in payload.items() if name not in ("input", "previous_response_id")
@@ -292,20 +313,53 @@ class ResponsesSocket:
             events = [{**event, "stream_id": stream_id} for event in events]
         return Turn(response["id"], events)
 
-    def _run(self, body: responses.CreateResponseRequest, generate: bool) -> list[dict[str, Any]]:
-        """The route's steps (functions/responses/app.py `create_response`), on this connection's caller."""
+    def _run(
+        self, body: responses.CreateResponseRequest, generate: bool
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The route's steps (functions/responses/app.py `create_response`), on this connection's caller: the
+        response's events, and the conversation a continuation of it reads."""
         principal = Principal(**self.state["principal"])
         request = self._request(principal)
         access.check_body(request, body)  # what the route's `json_body` checks
         body = responses.held(request, body)
         tenant = principal.tenant
-        generated = responses.generate(body, tenant, self.state["headers"])
+        held = {entry["id"]: entry["conversation"] for entry in self.state["held"].values()}
+        generated = responses.generate(body, tenant, self.state["headers"], held=held)
         if not generate:
             generated = responses.without_output(generated)
         responses.admit(request, tenant, generated)
         stream = responses.deliver(body, tenant, generated)
         assert not isinstance(stream, dict)  # streamed: `stream` is implicit over a WebSocket
-        return [_decoded(chunk) for chunk in stream]
+        return [_decoded(chunk) for chunk in stream], generated.conversation
+
+    # ----------------------------------------------------------------------------- what the connection holds
+
+    def _check_open(self) -> None:
+        """A connection lasts 60 minutes by the tenant's clock: then a frame is refused and the connection ends."""
+        tenant = self.state["principal"]["tenant"]
+        clock.use_tenant_offset(lambda: tenant_clock.offset(tenant))
+        opened_at = self.state.get("opened_at", clock.now_seconds())
+        if clock.now_seconds() - opened_at < CONNECTION_SECONDS:
+            return
+        self.closed = True
+        raise invalid_request(
+            f"Responses WebSocket connections are limited to {CONNECTION_SECONDS // 60} minutes: open a new "
+            "connection to continue (a stored response can be continued there with `previous_response_id`).",
+            code="websocket_connection_limit_reached",
+        )
+
+    def _hold(self, lane: str, response: Mapping[str, Any], conversation: list[dict[str, Any]]) -> None:
+        """The lane's latest response replaces what it held: kept whole when it was not stored (the only place a
+        continuation can read it from), else nothing (the store has it)."""
+        if response.get("store"):
+            self.state["held"].pop(lane, None)
+        else:
+            self.state["held"][lane] = {"id": response["id"], "conversation": conversation}
+
+    def _forget(self, response_id: str) -> None:
+        for lane, entry in list(self.state["held"].items()):
+            if entry["id"] == response_id:
+                del self.state["held"][lane]
 
     # ----------------------------------------------------------------------------- steering
 
@@ -573,6 +627,9 @@ class _Transport:
                 await self._send(work)
             else:
                 await self._create(work)
+            if self.socket.closed and not self.gone:
+                await self.websocket.close(code=CLOSE_NORMAL, reason="websocket_connection_limit_reached")
+                return
 
 
 def _is_steering(text: str) -> bool:
@@ -646,6 +703,11 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
         return {"statusCode": 410}
     socket = ResponsesSocket(record["state"])
     events = socket.run(websocket_gateway.frame_text(event))
-    store.update(GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": socket.state})
+    if socket.closed:
+        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
+    else:
+        store.update(GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": socket.state})
     _posted(gateway, connection_id, events)
+    if socket.closed:
+        gateway.close(connection_id)
     return {"statusCode": 200}

@@ -1,0 +1,198 @@
+"""What a Responses WebSocket connection holds (docs/responses.md, "Over a WebSocket"): the latest unstored response
+of each lane, which `previous_response_id` continues from on that connection only (`store: false` and zero data
+retention work in WebSocket mode); a refused continuation drops what it named; a connection lasts 60 minutes."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from openai.types.beta.beta_responses_server_event import BetaResponsesServerEvent
+from pydantic import TypeAdapter
+from websockets.exceptions import ConnectionClosed
+
+from openai_mock.control import tenant_clock
+from openai_mock.web import websocket_gateway
+from openai_mock.web.auth import authenticate
+from tests.support.lambda_transport import FakeLambdaContext
+from tests.support.live_server import live_server
+
+SERVER_EVENT: TypeAdapter[Any] = TypeAdapter(BetaResponsesServerEvent)
+EVENTS = Path(__file__).resolve().parents[2] / "events" / "responses" / "websocket"
+MODEL = "gpt-4.1"
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with live_server() as url:
+        yield url
+
+
+@pytest.fixture
+def client(base_url: str) -> openai.OpenAI:
+    # A key of its own: the tests that move the tenant's clock move nobody else's.
+    return openai.OpenAI(base_url=base_url, api_key=f"sk-held-{uuid.uuid4().hex}", max_retries=0)
+
+
+def _next(connection: Any) -> dict[str, Any]:
+    raw = connection._connection.recv(timeout=30, decode=False)  # the SDK's recv() would wait forever
+    event: dict[str, Any] = json.loads(raw)
+    SERVER_EVENT.validate_python(event, strict=True)
+    assert connection.parse_event(raw).type == event["type"]
+    return event
+
+
+def _answer(connection: Any, **create: Any) -> dict[str, Any]:
+    """A `response.create` and what it ended with: the completed response, or the `error` event."""
+    connection.send({"type": "response.create", "model": MODEL, **create})
+    event = _next(connection)
+    while event["type"] not in ("response.completed", "error"):
+        event = _next(connection)
+    return event["response"] if event["type"] == "response.completed" else event
+
+
+def _not_found(event: dict[str, Any], response_id: str) -> bool:
+    return (
+        event["type"] == "error"
+        and event["status"] == 404
+        and event["error"]["code"] == "previous_response_not_found"
+        and event["error"]["param"] == "previous_response_id"
+        and response_id in event["error"]["message"]
+    )
+
+
+def test_an_unstored_response_is_continued_on_its_connection_only(client: openai.OpenAI) -> None:
+    with client.beta.responses.connect() as connection:
+        first = _answer(connection, input="My name is Ada and my code is 42.", store=False)
+        assert first["store"] is False
+        second = _answer(connection, input="What is my code?", previous_response_id=first["id"], store=False)
+        assert second["previous_response_id"] == first["id"]
+        # The earlier turn is read again: more input than the question alone.
+        assert second["usage"]["input_tokens"] > first["usage"]["input_tokens"] + first["usage"]["output_tokens"]
+    with pytest.raises(openai.NotFoundError) as over_http:
+        client.responses.create(model=MODEL, input="And my name?", previous_response_id=second["id"])
+    assert over_http.value.code == "previous_response_not_found"
+    with client.beta.responses.connect() as another:
+        refused = _answer(another, input="And my name?", previous_response_id=second["id"])
+    assert _not_found(refused, second["id"])
+
+
+def test_a_lane_holds_only_its_latest_response(client: openai.OpenAI) -> None:
+    with client.beta.responses.connect() as connection:
+        older = _answer(connection, input="Count to three.", store=False)
+        newer = _answer(connection, input="Count to four.", store=False)
+        assert _not_found(_answer(connection, input="Again.", previous_response_id=older["id"]), older["id"])
+        assert _answer(connection, input="Again.", previous_response_id=newer["id"], store=False)["status"] == (
+            "completed"
+        )
+
+
+def test_each_lane_holds_its_own_and_a_new_lane_forks_from_another(client: openai.OpenAI) -> None:
+    with client.beta.responses.connect() as connection:
+        on_a = _answer(connection, input="Plan a trip to Oslo.", store=False, stream_id="a")
+        on_b = _answer(connection, input="Plan a trip to Rome.", store=False, stream_id="b")
+        fork = _answer(connection, input="Shorter.", previous_response_id=on_a["id"], store=False, stream_id="c")
+        assert fork["previous_response_id"] == on_a["id"]
+        continued = _answer(connection, input="Cheaper.", previous_response_id=on_b["id"], stream_id="b")
+        assert continued["previous_response_id"] == on_b["id"]  # lane c's response did not replace lane b's
+
+
+def test_a_refused_continuation_drops_the_response_it_named(client: openai.OpenAI) -> None:
+    with client.beta.responses.connect() as connection:
+        blue = _answer(connection, input="Remember the colour blue.", store=False, stream_id="a")
+        green = _answer(connection, input="Remember the colour green.", store=False, stream_id="b")
+        refused = _answer(connection, input="Which colour?", previous_response_id=blue["id"], temperature=7)
+        assert refused["type"] == "error" and refused["error"]["param"] == "temperature"
+        assert _not_found(_answer(connection, input="Which colour?", previous_response_id=blue["id"]), blue["id"])
+        kept = _answer(connection, input="Which colour?", previous_response_id=green["id"], stream_id="b")
+        assert kept["previous_response_id"] == green["id"]  # only the response the refused turn named is dropped
+
+
+def test_a_stored_response_is_still_continued_after_a_refused_continuation(client: openai.OpenAI) -> None:
+    with client.beta.responses.connect() as connection:
+        first = _answer(connection, input="Remember the colour red.")
+        _answer(connection, input="Which colour?", previous_response_id=first["id"], temperature=7)
+        again = _answer(connection, input="Which colour?", previous_response_id=first["id"])
+    assert again["previous_response_id"] == first["id"]  # read from the store
+
+
+def test_an_unstored_warm_up_is_continued(client: openai.OpenAI) -> None:
+    with client.beta.responses.connect() as connection:
+        warm = _answer(connection, input="The code is 42.", store=False, generate=False)
+        assert warm["output"] == []
+        answer = _answer(connection, input="What is the code?", previous_response_id=warm["id"], store=False)
+    assert answer["usage"]["input_tokens"] > warm["usage"]["input_tokens"]
+
+
+def test_a_connection_ends_after_60_minutes(client: openai.OpenAI, base_url: str) -> None:
+    auth = {"Authorization": f"Bearer {client.api_key}"}
+    with client.beta.responses.connect() as connection:
+        first = _answer(connection, input="Hello.")
+        mock_root = base_url.removesuffix("/v1")
+        moved = httpx.post(f"{mock_root}/__mock/clock", json={"advance_seconds": 3599}, headers=auth)
+        assert moved.status_code == 200
+        assert _answer(connection, input="Still here?", previous_response_id=first["id"])["status"] == "completed"
+        httpx.post(f"{mock_root}/__mock/clock", json={"advance_seconds": 1}, headers=auth)
+        ended = _answer(connection, input="And now?")
+        assert ended["status"] == 400 and ended["error"]["code"] == "websocket_connection_limit_reached"
+        with pytest.raises(ConnectionClosed) as closed:
+            connection._connection.recv(timeout=30)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
+    with client.beta.responses.connect() as reopened:  # a new connection continues a stored response
+        assert _answer(reopened, input="Back.", previous_response_id=first["id"])["status"] == "completed"
+
+
+# --------------------------------------------------------------------------------------------- on AWS
+
+
+def _event(name: str, **changes: Any) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text())
+    event.update(copy.deepcopy(changes))
+    return event
+
+
+def _frame(**create: Any) -> dict[str, Any]:
+    return _event("default", body=json.dumps({"type": "response.create", "model": MODEL, **create}))
+
+
+def _handle(event: dict[str, Any]) -> dict[str, Any]:
+    from functions.responses.app import handler
+
+    result: dict[str, Any] = handler(event, FakeLambdaContext())
+    return result
+
+
+def test_what_a_connection_holds_on_api_gateway(moto_persistence: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each frame is its own invocation: the held conversation and the opening time are in the store."""
+    posts: list[dict[str, Any]] = []
+    closed: list[str] = []
+
+    def post(self: websocket_gateway.ManagementApi, connection_id: str, data: bytes) -> None:
+        event = json.loads(data)
+        SERVER_EVENT.validate_python(event, strict=True)
+        posts.append(event)
+
+    def close(self: websocket_gateway.ManagementApi, connection_id: str) -> None:
+        closed.append(connection_id)
+
+    monkeypatch.setattr(websocket_gateway.ManagementApi, "post", post)
+    monkeypatch.setattr(websocket_gateway.ManagementApi, "close", close)
+    assert _handle(_event("connect")) == {"statusCode": 200}
+    _handle(_frame(input="My code is 42.", store=False))
+    first = posts[-1]["response"]
+    _handle(_frame(input="What is my code?", store=False, previous_response_id=first["id"]))
+    second = posts[-1]["response"]
+    assert second["previous_response_id"] == first["id"] and second["status"] == "completed"
+    tenant = authenticate("Bearer sk-test-events").tenant
+    tenant_clock.move(tenant, 3600, None)
+    _handle(_frame(input="And now?"))
+    assert posts[-1]["error"]["code"] == "websocket_connection_limit_reached"
+    assert closed == ["Pc8WqeFqIAMCJzA="]
+    assert _handle(_frame(input="Hello?"))["statusCode"] == 410  # the connection is gone
