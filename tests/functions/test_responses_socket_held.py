@@ -1,6 +1,7 @@
 """What a Responses WebSocket connection holds (docs/responses.md, "Over a WebSocket"): the latest unstored response
 of each lane, which `previous_response_id` continues from on that connection only (`store: false` and zero data
-retention work in WebSocket mode); a refused continuation drops what it named; a connection lasts 60 minutes."""
+retention work in WebSocket mode); a refused continuation drops what it named; a connection lasts 60 minutes; the
+journal keeps each connection (locally) or frame (on AWS)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from openai.types.beta.beta_responses_server_event import BetaResponsesServerEve
 from pydantic import TypeAdapter
 from websockets.exceptions import ConnectionClosed
 
-from openai_mock.control import tenant_clock
+from openai_mock.control import runtime, tenant_clock
 from openai_mock.web import websocket_gateway
 from openai_mock.web.auth import authenticate
 from tests.support.lambda_transport import FakeLambdaContext
@@ -149,6 +150,23 @@ def test_a_connection_ends_after_60_minutes(client: openai.OpenAI, base_url: str
         assert _answer(reopened, input="Back.", previous_response_id=first["id"])["status"] == "completed"
 
 
+def test_the_journal_keeps_each_connection(client: openai.OpenAI, base_url: str) -> None:
+    with client.beta.responses.connect() as connection:
+        first = _answer(connection, input="Hello there.", store=False)
+        _answer(connection, input="Again.", previous_response_id=first["id"], store=False)
+    auth = {"Authorization": f"Bearer {client.api_key}"}
+    journal = httpx.get(f"{base_url.removesuffix('/v1')}/__mock/requests?path=/v1/responses", headers=auth).json()
+    entry = journal["data"][0]
+    assert entry["method"] == "GET" and entry["status"] == 101
+    sent = entry["body"]["client_events"]
+    assert [(event["type"], event["input"]) for event in sent] == [
+        ("response.create", "Hello there."),
+        ("response.create", "Again."),
+    ]
+    server = [event["type"] for event in entry["response"]["body"]["server_events"]]
+    assert server.count("response.created") == 2 and server[-1] == "response.completed"
+
+
 # --------------------------------------------------------------------------------------------- on AWS
 
 
@@ -196,3 +214,11 @@ def test_what_a_connection_holds_on_api_gateway(moto_persistence: None, monkeypa
     assert posts[-1]["error"]["code"] == "websocket_connection_limit_reached"
     assert closed == ["Pc8WqeFqIAMCJzA="]
     assert _handle(_frame(input="Hello?"))["statusCode"] == 410  # the connection is gone
+    journal = runtime.journal_entries(tenant, runtime.JournalFilter(path="/v1/responses"))
+    assert [entry["body"]["client_events"][0]["input"] for entry in journal] == [
+        "My code is 42.",
+        "What is my code?",
+        "And now?",
+    ]  # one entry per frame, oldest first
+    refusal = journal[-1]["response"]["body"]["server_events"][0]
+    assert refusal["error"]["code"] == "websocket_connection_limit_reached"

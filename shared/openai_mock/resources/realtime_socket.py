@@ -8,11 +8,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from openai_mock import clock, ids
-from openai_mock.control import runtime
+from openai_mock.control import runtime, socket_journal
 from openai_mock.errors import OpenAIError
 from openai_mock.resources import realtime_session as core
 from openai_mock.rng import SEED_HEADER
@@ -59,12 +58,7 @@ class Refused(NamedTuple):
 
 
 def _controls(handshake: Handshake, tenant: str) -> runtime.RequestControls:
-    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in handshake.headers.items()]
-    prefix = runtime.HEADER_PREFIX.decode()
-    mock = {name[len(prefix) :]: value for name, value in handshake.headers.items() if name.startswith(prefix)}
-    controls = runtime.RequestControls(tenant, "org-mock", mock)
-    controls.request_headers = raw
-    return controls
+    return socket_journal.controls_of(handshake.headers, tenant)
 
 
 def _refused(message: str, code: str, status: int = 400, kind: str = "invalid_request_error") -> Refused:
@@ -200,7 +194,6 @@ def open_session(handshake: Handshake) -> Opened | Refused:
 # --------------------------------------------------------------------------------------------- the journal
 
 _AUDIO_KEYS = {"input_audio_buffer.append": "audio", "response.output_audio.delta": "delta"}
-_JOURNAL_BYTES = 48 * 1024  # the journal keeps 64 KB of a body: the newest events that fit
 
 
 def _brief(event: Any) -> Any:
@@ -213,35 +206,20 @@ def _brief(event: Any) -> Any:
     return event
 
 
-def _newest(events: list[Any]) -> list[Any]:
-    kept: list[Any] = []
-    size = 0
-    for event in reversed(events):
-        size += len(json.dumps(event)) + 2
-        if size > _JOURNAL_BYTES:
-            break
-        kept.append(event)
-    return kept[::-1]
-
-
 def journal(
     tenant: str, handshake: Handshake, client: list[Any], server: list[dict[str, Any]], started: float, finished: float
 ) -> None:
-    """One journal entry (`/__mock/requests`) for a session, or for one frame on AWS: the client events in the
-    request body, the server events in the response (audio as its length; the newest events when many)."""
-    settings = get_settings()
-    if not settings.journal_size:
-        return
-    controls = _controls(handshake, tenant)
-    body = json.dumps({"model": handshake.query.get("model"), "client_events": _newest([_brief(e) for e in client])})
-    controls.keep_body(body.encode())
-    controls.status = 101
-    answer = json.dumps({"server_events": _newest([_brief(e) for e in server])}).encode()
-    headers = [(b"content-type", b"application/json")]
-    controls.answer = runtime.Answer(headers=headers, body=bytearray(answer), size=len(answer))
-    query = "&".join(f"{name}={value}" for name, value in handshake.query.items())
-    with suppress(OpenAIError):  # best effort, as for every request
-        runtime.record(controls, "GET", "/v1/realtime", query, started, finished, settings.journal_size)
+    """One journal entry (`/__mock/requests`) for a session, or for one frame on AWS (audio as its length)."""
+    socket_journal.record(
+        tenant,
+        handshake.headers,
+        "/v1/realtime",
+        (client, server),
+        (started, finished),
+        query=handshake.query,
+        request={"model": handshake.query.get("model")},
+        brief=_brief,
+    )
 
 
 def _delta_tokens(event: Mapping[str, Any]) -> int:
@@ -318,12 +296,7 @@ async def serve(websocket: WebSocket) -> None:
 
 
 def _parsed(frame: str | bytes) -> Any:
-    if len(frame) > core.MAX_EVENT_BYTES:
-        return {"bytes": len(frame)}
-    try:
-        return json.loads(frame)
-    except (ValueError, UnicodeDecodeError):
-        return {"unparsed": frame[:200] if isinstance(frame, str) else len(frame)}
+    return socket_journal.parsed(frame, core.MAX_EVENT_BYTES)
 
 
 # --------------------------------------------------------------------------------------------- API Gateway

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 
 from openai_mock import clock, ids
-from openai_mock.control import runtime, tenant_clock
+from openai_mock.control import runtime, socket_journal, tenant_clock
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request
 from openai_mock.resources import responses
 from openai_mock.settings import get_settings
@@ -75,14 +76,6 @@ class Turn(NamedTuple):
     events: list[dict[str, Any]]
 
 
-def _controls(headers: Mapping[str, str], tenant: str) -> runtime.RequestControls:
-    prefix = runtime.HEADER_PREFIX.decode()
-    mock = {name[len(prefix) :]: value for name, value in headers.items() if name.startswith(prefix)}
-    controls = runtime.RequestControls(tenant, "org-mock", mock)
-    controls.request_headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
-    return controls
-
-
 def open_socket(headers: Mapping[str, str]) -> Opened | Refused:
     """The upgrade's checks, as for `POST /v1/responses`: the key (`Authorization`), a project key's roles, and an
     injected fault of the mock controls."""
@@ -91,7 +84,7 @@ def open_socket(headers: Mapping[str, str]) -> Opened | Refused:
         access.enforce_project_access(principal, "POST", PATH)
     except OpenAIError as error:
         return Refused(error)
-    controls = _controls(headers, principal.tenant)
+    controls = socket_journal.controls_of(headers, principal.tenant)
     fault = runtime.injected_fault(controls, get_settings())
     if fault is not None:
         return Refused(fault)
@@ -560,6 +553,8 @@ class _Transport:
         self.inbox: list[str] = []  # frames read while a response was sent, not answered yet
         self.reading: asyncio.Future[Any] | None = None
         self.gone = False
+        self.received: list[Any] = []  # the exchange, for the connection's journal entry
+        self.sent: list[dict[str, Any]] = []
 
     async def _receive(self) -> str | None:
         message = await (self.reading or asyncio.ensure_future(self.websocket.receive()))
@@ -568,11 +563,14 @@ class _Transport:
             self.gone = True
             return None
         text = message.get("text")
-        return text if text is not None else (message.get("bytes") or b"").decode("utf-8", "replace")
+        text = text if text is not None else (message.get("bytes") or b"").decode("utf-8", "replace")
+        self.received.append(_journalled(text))
+        return text
 
     async def _send(self, events: list[dict[str, Any]]) -> None:
         for event in events:
             await self.websocket.send_text(json.dumps(event))
+            self.sent.append(event)
 
     async def _wait(self, seconds: float) -> None:
         """Sleep `seconds`, answering the steering and injection frames that arrive meanwhile."""
@@ -604,7 +602,7 @@ class _Transport:
                     await self._wait((self.pace.ttft_ms or self.pace.ms) / 1000)
                 elif kind.endswith(".delta") and self.pace.tokens_per_second:
                     await self._wait(1 / self.pace.tokens_per_second)
-            await self.websocket.send_text(json.dumps(event))
+            await self._send([event])
 
     async def _create(self, payload: dict[str, Any], steered: list[dict[str, Any]] | None = None) -> None:
         from starlette.concurrency import run_in_threadpool
@@ -632,6 +630,15 @@ class _Transport:
                 return
 
 
+def _journalled(text: str) -> Any:
+    return socket_journal.parsed(text, websocket_gateway.MAX_FRAME_BYTES)
+
+
+def _journal(socket: ResponsesSocket, exchange: tuple[list[Any], list[dict[str, Any]]], started: float) -> None:
+    timing = (started, time.perf_counter())
+    socket_journal.record(socket.state["principal"]["tenant"], socket.state["headers"], PATH, exchange, timing)
+
+
 def _is_steering(text: str) -> bool:
     try:
         event = json.loads(text)
@@ -653,6 +660,7 @@ async def serve(websocket: WebSocket) -> None:
         await websocket.close(code=CLOSE_REFUSED, reason=opened.error.type)
         return
     transport = _Transport(websocket, opened.socket, opened.pace)
+    started = time.perf_counter()
     try:
         await transport.run()
     except WebSocketDisconnect:
@@ -660,6 +668,8 @@ async def serve(websocket: WebSocket) -> None:
     finally:
         if transport.reading is not None:
             transport.reading.cancel()
+        exchange = (transport.received, transport.sent)
+        await run_in_threadpool(_journal, opened.socket, exchange, started)
 
 
 # --------------------------------------------------------------------------------------------- API Gateway
@@ -702,12 +712,15 @@ def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, 
     if record is None:
         return {"statusCode": 410}
     socket = ResponsesSocket(record["state"])
-    events = socket.run(websocket_gateway.frame_text(event))
+    started = time.perf_counter()
+    frame = websocket_gateway.frame_text(event)
+    events = socket.run(frame)
     if socket.closed:
         store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
     else:
         store.update(GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": socket.state})
     _posted(gateway, connection_id, events)
+    _journal(socket, ([_journalled(frame)], events), started)
     if socket.closed:
         gateway.close(connection_id)
     return {"statusCode": 200}
