@@ -6,12 +6,11 @@ model and the spec, invalid or streaming lines in the error file, the usage reco
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
 import openai
 import pytest
-from openai.types import Batch, ImagesResponse, ModerationCreateResponse, Video
+from openai.types import ImagesResponse, ModerationCreateResponse, Video
 from openai.types.responses import Response
 
 from openai_mock import clock
@@ -21,12 +20,12 @@ from openai_mock.resources import ratelimits
 from openai_mock.resources.organization.usage import recorded
 from openai_mock.settings import reset_settings
 from openai_mock.web.auth import principal_for_key
+from tests.support.batches import batch_line, batch_records, run_batch, upload_batch_input
 from tests.support.org_sdk import org_client
 from tests.support.sdk import asgi_client
-from tests.support.spec import assert_conforms, validate_component
+from tests.support.spec import validate_component
 
 START = 1_750_032_000  # 2025-06-16T00:00:00Z
-DONE = 10  # seconds: past the default three one-second stages
 RESPONSES, MODERATIONS = "/v1/responses", "/v1/moderations"
 GENERATIONS, EDITS, VIDEOS = "/v1/images/generations", "/v1/images/edits", "/v1/videos"
 
@@ -37,42 +36,10 @@ def pinned_clock() -> None:
     ratelimits.reset()
 
 
-def _line(custom_id: str, url: str, **body: Any) -> dict[str, Any]:
-    return {"custom_id": custom_id, "method": "POST", "url": url, "body": body}
-
-
-def _upload(client: openai.OpenAI, lines: list[dict[str, Any]]) -> str:
-    data = "".join(json.dumps(line) + "\n" for line in lines).encode()
-    return client.files.create(file=("requests.jsonl", data), purpose="batch").id
-
-
-def _run(client: openai.OpenAI, endpoint: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
-    """Create the batch, let it finish, and answer its raw JSON (held to the SDK's `Batch` and the spec)."""
-    batch = client.batches.create(
-        input_file_id=_upload(client, lines),
-        endpoint=endpoint,  # type: ignore[arg-type]
-        completion_window="24h",
-    )
-    clock.advance(DONE)
-    raw = client.batches.with_raw_response.retrieve(batch.id)
-    body: dict[str, Any] = raw.http_response.json()
-    Batch.model_validate(body, strict=True)
-    assert_conforms("GET", f"/v1/batches/{batch.id}", 200, body)
-    assert body["status"] == "completed"
-    return body
-
-
-def _records(client: openai.OpenAI, file_id: str | None) -> dict[str, dict[str, Any]]:
-    """The file's records by custom_id."""
-    assert file_id is not None
-    records = [json.loads(line) for line in client.files.content(file_id).text.splitlines()]
-    return {record["custom_id"]: record for record in records}
-
-
 def _answers(client: openai.OpenAI, batch: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The successful lines' response bodies by custom_id."""
     answers = {}
-    for custom_id, record in _records(client, batch.get("output_file_id")).items():
+    for custom_id, record in batch_records(client, batch.get("output_file_id")).items():
         assert record["response"]["status_code"] == 200 and record["error"] is None
         answers[custom_id] = record["response"]["body"]
     return answers
@@ -82,7 +49,7 @@ def _errors(client: openai.OpenAI, batch: dict[str, Any]) -> dict[str, dict[str,
     """The failed lines' (status, error) by custom_id."""
     return {
         custom_id: {"status": record["response"]["status_code"], **record["response"]["body"]["error"]}
-        for custom_id, record in _records(client, batch.get("error_file_id")).items()
+        for custom_id, record in batch_records(client, batch.get("error_file_id")).items()
     }
 
 
@@ -98,10 +65,10 @@ def _usage_events(kind: str) -> list[dict[str, Any]]:
 
 
 def test_a_file_of_responses_requests_is_accepted_and_refused_for_unlisted_urls(client: openai.OpenAI) -> None:
-    accepted = _upload(client, [_line("a", RESPONSES, model="gpt-4o-mini", input="Hi")])
+    accepted = upload_batch_input(client, [batch_line("a", RESPONSES, model="gpt-4o-mini", input="Hi")])
     assert client.files.retrieve(accepted).purpose == "batch"
     with pytest.raises(openai.BadRequestError) as raised:
-        _upload(client, [_line("a", "/v1/audio/speech", model="tts-1", input="Hi", voice="alloy")])
+        upload_batch_input(client, [batch_line("a", "/v1/audio/speech", model="tts-1", input="Hi", voice="alloy")])
     message = raised.value.body["message"]  # type: ignore[index]
     assert "Line 1: invalid 'url' '/v1/audio/speech'" in message
     assert "/v1/responses" in message and "/v1/videos" in message
@@ -110,8 +77,8 @@ def test_a_file_of_responses_requests_is_accepted_and_refused_for_unlisted_urls(
 def test_video_batches_are_refused_once_the_videos_api_is_shut_down(
     client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    line = _line("v", VIDEOS, prompt="A paper boat drifts down a rainy street")
-    file_id = _upload(client, [line])
+    line = batch_line("v", VIDEOS, prompt="A paper boat drifts down a rainy street")
+    file_id = upload_batch_input(client, [line])
     monkeypatch.setenv("OPENAI_MOCK_AS_OF", "2026-09-24")
     reset_settings()
     with pytest.raises(openai.BadRequestError) as raised:
@@ -119,7 +86,7 @@ def test_video_batches_are_refused_once_the_videos_api_is_shut_down(
     assert raised.value.body["param"] == "endpoint"  # type: ignore[index]
     assert "'/v1/videos'" not in raised.value.body["message"].split("Supported values are:")[1]  # type: ignore[index]
     with pytest.raises(openai.BadRequestError):
-        _upload(client, [line])
+        upload_batch_input(client, [line])
     monkeypatch.setenv("OPENAI_MOCK_AS_OF", "2026-09-23")
     reset_settings()
     assert (
@@ -133,8 +100,8 @@ def test_video_batches_are_refused_once_the_videos_api_is_shut_down(
 
 def test_responses_lines_answer_as_the_endpoint_does_and_are_not_stored(client: openai.OpenAI) -> None:
     questions = {"tea": "How do I brew green tea?", "rust": "Why learn Rust?"}
-    lines = [_line(key, RESPONSES, model="gpt-4o-mini", input=question) for key, question in questions.items()]
-    batch = _run(client, RESPONSES, lines)
+    lines = [batch_line(key, RESPONSES, model="gpt-4o-mini", input=question) for key, question in questions.items()]
+    batch = run_batch(client, RESPONSES, lines)
     assert batch["model"] == "gpt-4o-mini" and batch["request_counts"] == {"total": 2, "completed": 2, "failed": 0}
     answers = _answers(client, batch)
     for key, question in questions.items():
@@ -162,13 +129,13 @@ def test_responses_lines_answer_as_the_endpoint_does_and_are_not_stored(client: 
 
 def test_responses_lines_refuse_streaming_and_background_and_name_the_endpoints_errors(client: openai.OpenAI) -> None:
     lines = [
-        _line("stream", RESPONSES, model="gpt-4o-mini", input="Hi", stream=True),
-        _line("background", RESPONSES, model="gpt-4o-mini", input="Hi", background=True),
-        _line("unknown", RESPONSES, model="gpt-4o-mini", input="Hi", temperature_scale=2),
-        _line("no-model", RESPONSES, input="Hi"),
-        _line("ok", RESPONSES, model="gpt-4o-mini", input="Hi", instructions="Answer in one sentence."),
+        batch_line("stream", RESPONSES, model="gpt-4o-mini", input="Hi", stream=True),
+        batch_line("background", RESPONSES, model="gpt-4o-mini", input="Hi", background=True),
+        batch_line("unknown", RESPONSES, model="gpt-4o-mini", input="Hi", temperature_scale=2),
+        batch_line("no-model", RESPONSES, input="Hi"),
+        batch_line("ok", RESPONSES, model="gpt-4o-mini", input="Hi", instructions="Answer in one sentence."),
     ]
-    batch = _run(client, RESPONSES, lines)
+    batch = run_batch(client, RESPONSES, lines)
     assert batch["request_counts"] == {"total": 5, "completed": 1, "failed": 4}
     errors = _errors(client, batch)
     assert {key: (error["status"], error["param"]) for key, error in errors.items()} == {
@@ -184,8 +151,10 @@ def test_responses_lines_refuse_streaming_and_background_and_name_the_endpoints_
 
 def test_a_responses_line_continues_a_stored_response(client: openai.OpenAI) -> None:
     first = client.responses.create(model="gpt-4o-mini", input="My name is Ada. Remember it.")
-    batch = _run(
-        client, RESPONSES, [_line("next", RESPONSES, model="gpt-4o-mini", input="Hi", previous_response_id=first.id)]
+    batch = run_batch(
+        client,
+        RESPONSES,
+        [batch_line("next", RESPONSES, model="gpt-4o-mini", input="Hi", previous_response_id=first.id)],
     )
     answer = _answers(client, batch)["next"]
     assert answer["previous_response_id"] == first.id
@@ -199,7 +168,9 @@ def test_responses_usage_is_batch_completions_usage_at_half_price(mock_app: Temp
     account = admin.admin.organization.projects.service_accounts.create(project.id, name="batcher")
     assert account.api_key is not None
     app = asgi_client(mock_app, api_key=account.api_key.value)
-    batch = _run(app, RESPONSES, [_line(f"q{n}", RESPONSES, model="gpt-4o-mini", input=f"Fact {n}?") for n in range(3)])
+    batch = run_batch(
+        app, RESPONSES, [batch_line(f"q{n}", RESPONSES, model="gpt-4o-mini", input=f"Fact {n}?") for n in range(3)]
+    )
     usage = admin.admin.organization.usage
     day = START + 86_400
     [result] = (
@@ -218,9 +189,9 @@ def test_responses_usage_is_batch_completions_usage_at_half_price(mock_app: Temp
 
 def test_moderation_lines_classify_as_the_endpoint_does(client: openai.OpenAI) -> None:
     texts = {"calm": "I love a quiet walk in the park.", "angry": "I will kill you, you worthless idiot."}
-    lines = [_line(key, MODERATIONS, input=text) for key, text in texts.items()]
-    lines.append(_line("bad-model", MODERATIONS, input="Hi", model="gpt-4o-mini"))
-    batch = _run(client, MODERATIONS, lines)
+    lines = [batch_line(key, MODERATIONS, input=text) for key, text in texts.items()]
+    lines.append(batch_line("bad-model", MODERATIONS, input="Hi", model="gpt-4o-mini"))
+    batch = run_batch(client, MODERATIONS, lines)
     assert batch["model"] == "omni-moderation-latest"  # the endpoint's default, as no line names one
     [event] = _usage_events("moderations")  # the batch's (before the direct requests below add theirs)
     assert event["metrics"]["num_model_requests"] == 2 and event["metrics"]["input_tokens"] > 0
@@ -240,12 +211,14 @@ def test_moderation_lines_classify_as_the_endpoint_does(client: openai.OpenAI) -
 
 def test_image_generation_lines_answer_with_images(client: openai.OpenAI) -> None:
     lines = [
-        _line("gpt", GENERATIONS, model="gpt-image-1", prompt="A lighthouse at dusk", size="1024x1024", quality="low"),
-        _line("dalle", GENERATIONS, model="dall-e-2", prompt="A red bicycle", size="256x256"),
-        _line("stream", GENERATIONS, model="gpt-image-1", prompt="A kite", stream=True),
-        _line("bad-size", GENERATIONS, model="dall-e-2", prompt="A kite", size="999x999"),
+        batch_line(
+            "gpt", GENERATIONS, model="gpt-image-1", prompt="A lighthouse at dusk", size="1024x1024", quality="low"
+        ),
+        batch_line("dalle", GENERATIONS, model="dall-e-2", prompt="A red bicycle", size="256x256"),
+        batch_line("stream", GENERATIONS, model="gpt-image-1", prompt="A kite", stream=True),
+        batch_line("bad-size", GENERATIONS, model="dall-e-2", prompt="A kite", size="999x999"),
     ]
-    batch = _run(client, GENERATIONS, lines)
+    batch = run_batch(client, GENERATIONS, lines)
     assert batch["model"] == "gpt-image-1"
     events = {event["dims"]["model"]: event for event in _usage_events("images")}
     assert events["gpt-image-1"]["metrics"]["images"] == 1 and events["gpt-image-1"]["dims"]["size"] == "1024x1024"
@@ -282,8 +255,8 @@ def test_json_image_edit_lines_take_images_by_file_id_and_url(client: openai.Ope
     red = client.files.create(file=("red.png", _png((200, 30, 30, 255))), purpose="vision").id
     prompt = "Add a small sailboat"
     lines = [
-        _line("file", EDITS, model="gpt-image-1", prompt=prompt, images=[{"file_id": red}], quality="low"),
-        _line(
+        batch_line("file", EDITS, model="gpt-image-1", prompt=prompt, images=[{"file_id": red}], quality="low"),
+        batch_line(
             "data",
             EDITS,
             model="gpt-image-1",
@@ -291,34 +264,34 @@ def test_json_image_edit_lines_take_images_by_file_id_and_url(client: openai.Ope
             images=[{"image_url": _data_url(_png((20, 20, 220, 255)))}],
             quality="low",
         ),
-        _line("same-file", EDITS, model="gpt-image-1", prompt=prompt, images=[{"file_id": red}], quality="low"),
-        _line(
+        batch_line("same-file", EDITS, model="gpt-image-1", prompt=prompt, images=[{"file_id": red}], quality="low"),
+        batch_line(
             "url",
             EDITS,
             prompt=prompt,
             images=[{"image_url": "https://example.com/harbour.png"}],
             mask={"file_id": red},
         ),
-        _line("dalle", EDITS, model="dall-e-2", prompt=prompt, images=[{"file_id": red}]),
-        _line("none", EDITS, model="gpt-image-1", prompt=prompt, images=[]),
-        _line(
+        batch_line("dalle", EDITS, model="dall-e-2", prompt=prompt, images=[{"file_id": red}]),
+        batch_line("none", EDITS, model="gpt-image-1", prompt=prompt, images=[]),
+        batch_line(
             "both",
             EDITS,
             model="gpt-image-1",
             prompt=prompt,
             images=[{"file_id": red, "image_url": "https://a.b/c.png"}],
         ),
-        _line("missing", EDITS, model="gpt-image-1", prompt=prompt, images=[{"file_id": "file-nope"}]),
-        _line(
+        batch_line("missing", EDITS, model="gpt-image-1", prompt=prompt, images=[{"file_id": "file-nope"}]),
+        batch_line(
             "not-png",
             EDITS,
             model="gpt-image-1",
             prompt=prompt,
             images=[{"image_url": "data:image/png;base64,aGVsbG8="}],
         ),
-        _line("stream", EDITS, model="gpt-image-1", prompt=prompt, images=[{"file_id": red}], stream=True),
+        batch_line("stream", EDITS, model="gpt-image-1", prompt=prompt, images=[{"file_id": red}], stream=True),
     ]
-    batch = _run(client, EDITS, lines)
+    batch = run_batch(client, EDITS, lines)
     answers = _answers(client, batch)
     assert set(answers) == {"file", "data", "same-file", "url"}
     for answer in answers.values():
@@ -351,11 +324,11 @@ def test_json_image_edit_lines_take_images_by_file_id_and_url(client: openai.Ope
 @pytest.mark.filterwarnings("ignore:The Sora API:DeprecationWarning")  # the SDK's notice of the shut-down ahead
 def test_video_lines_start_jobs_that_progress_as_videos_do(client: openai.OpenAI) -> None:
     lines = [
-        _line("boat", VIDEOS, model="sora-2", prompt="A paper boat drifts down a rainy street", seconds="4"),
-        _line("wide", VIDEOS, prompt="Waves roll onto a quiet beach", size="1280x720", seconds="8"),
-        _line("long", VIDEOS, prompt="A sunrise", seconds="30"),
+        batch_line("boat", VIDEOS, model="sora-2", prompt="A paper boat drifts down a rainy street", seconds="4"),
+        batch_line("wide", VIDEOS, prompt="Waves roll onto a quiet beach", size="1280x720", seconds="8"),
+        batch_line("long", VIDEOS, prompt="A sunrise", seconds="30"),
     ]
-    batch = _run(client, VIDEOS, lines)
+    batch = run_batch(client, VIDEOS, lines)
     assert batch["model"] == "sora-2" and batch["request_counts"]["failed"] == 1
     assert _errors(client, batch)["long"]["param"] == "seconds"
     answers = _answers(client, batch)

@@ -4,25 +4,22 @@ breaks one fails in the error file with the very status and error the direct cal
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import openai
 import pytest
-from openai.types import Batch
 from openai.types.chat import ChatCompletion
 from starlette.testclient import TestClient
 
 from openai_mock import clock
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import ratelimits, safety
+from tests.support.batches import batch_line, batch_records, run_batch
 from tests.support.org_sdk import ADMIN_KEY, org_client
 from tests.support.sdk import asgi_client, held
-from tests.support.spec import assert_conforms
 
 START = 1_750_032_000
-DONE = 10  # seconds: past the default three one-second stages
 CHAT, RESPONSES, EMBEDDINGS = "/v1/chat/completions", "/v1/responses", "/v1/embeddings"
 MESSAGES: Any = [{"role": "user", "content": "Name a colour."}]
 
@@ -45,28 +42,6 @@ def project(admin: openai.OpenAI, mock_app: TemplateRouter) -> tuple[str, openai
     account = admin.admin.organization.projects.service_accounts.create(created.id, name="batcher")
     assert account.api_key is not None and account.api_key.value is not None
     return created.id, asgi_client(mock_app, api_key=account.api_key.value)
-
-
-def _line(custom_id: str, url: str, **body: Any) -> dict[str, Any]:
-    return {"custom_id": custom_id, "method": "POST", "url": url, "body": body}
-
-
-def _run(client: openai.OpenAI, endpoint: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
-    """Create the batch, let it finish, and answer its raw JSON (held to the SDK's `Batch` and the spec)."""
-    data = "".join(json.dumps(line) + "\n" for line in lines).encode()
-    file_id = client.files.create(file=("requests.jsonl", data), purpose="batch").id
-    batch = client.batches.create(input_file_id=file_id, endpoint=endpoint, completion_window="24h")  # type: ignore[arg-type]
-    clock.advance(DONE)
-    body = held(Batch, client.batches.with_raw_response.retrieve(batch.id))
-    assert_conforms("GET", f"/v1/batches/{batch.id}", 200, body)
-    assert body["status"] == "completed"
-    return body
-
-
-def _records(client: openai.OpenAI, file_id: str | None) -> dict[str, dict[str, Any]]:
-    assert file_id is not None
-    records = [json.loads(line) for line in client.files.content(file_id).text.splitlines()]
-    return {record["custom_id"]: record for record in records}
 
 
 def _refused(call: Callable[[], object]) -> tuple[int, dict[str, Any]]:
@@ -149,11 +124,13 @@ def test_a_line_naming_a_blocked_model_fails_as_the_direct_call_does(
     refused = _refused(lambda: direct(key))
     assert refused[0] == 403 and refused[1]["error"]["code"] == "model_not_found"
 
-    batch = _run(key, endpoint, [_line("ok", endpoint, **allowed), _line("blocked", endpoint, **blocked)])
+    batch = run_batch(
+        key, endpoint, [batch_line("ok", endpoint, **allowed), batch_line("blocked", endpoint, **blocked)]
+    )
     assert batch["request_counts"] == {"total": 2, "completed": 1, "failed": 1}
-    error = _failed_as(_records(key, batch["error_file_id"])["blocked"], refused)
+    error = _failed_as(batch_records(key, batch["error_file_id"])["blocked"], refused)
     assert error["message"] == f"Project `{project_id}` does not have access to model `{blocked_model}`"
-    assert _records(key, batch["output_file_id"])["ok"]["response"]["status_code"] == 200
+    assert batch_records(key, batch["output_file_id"])["ok"]["response"]["status_code"] == 200
 
 
 def test_a_key_outside_the_project_is_not_bound_by_its_permissions(
@@ -161,7 +138,7 @@ def test_a_key_outside_the_project_is_not_bound_by_its_permissions(
 ) -> None:
     project_id, _ = project
     admin.admin.organization.projects.model_permissions.update(project_id, mode="allow_list", model_ids=["o3"])
-    batch = _run(admin, CHAT, [_line("free", CHAT, model="gpt-4o-mini", messages=MESSAGES)])  # the admin key
+    batch = run_batch(admin, CHAT, [batch_line("free", CHAT, model="gpt-4o-mini", messages=MESSAGES)])  # the admin key
     assert batch["request_counts"] == {"total": 1, "completed": 1, "failed": 0}
 
 
@@ -179,17 +156,19 @@ def test_lines_using_a_disabled_hosted_tool_fail_as_the_direct_calls_do(
         {"type": "web_search_preview"},
     ]
     refused = _refused(lambda: key.responses.create(**ask, tools=tools))
-    batch = _run(key, RESPONSES, [_line("plain", RESPONSES, **ask), _line("search", RESPONSES, **ask, tools=tools)])
+    batch = run_batch(
+        key, RESPONSES, [batch_line("plain", RESPONSES, **ask), batch_line("search", RESPONSES, **ask, tools=tools)]
+    )
     assert batch["request_counts"] == {"total": 2, "completed": 1, "failed": 1}
-    error = _failed_as(_records(key, batch["error_file_id"])["search"], refused)
+    error = _failed_as(batch_records(key, batch["error_file_id"])["search"], refused)
     assert (error["code"], error["param"]) == ("hosted_tool_disabled", "tools[1]")
 
     searching: Any = {"model": "gpt-4o-search-preview", "messages": MESSAGES, "web_search_options": {}}
     refused_chat = _refused(lambda: key.chat.completions.create(**searching))
-    chat_batch = _run(
-        key, CHAT, [_line("search", CHAT, **searching), _line("ok", CHAT, model="gpt-4o", messages=MESSAGES)]
+    chat_batch = run_batch(
+        key, CHAT, [batch_line("search", CHAT, **searching), batch_line("ok", CHAT, model="gpt-4o", messages=MESSAGES)]
     )
-    error = _failed_as(_records(key, chat_batch["error_file_id"])["search"], refused_chat)
+    error = _failed_as(batch_records(key, chat_batch["error_file_id"])["search"], refused_chat)
     assert error["param"] == "web_search_options"
     assert chat_batch["request_counts"]["completed"] == 1
 
@@ -207,8 +186,8 @@ def test_lines_are_served_in_the_tier_the_projects_settings_allow(
         "auto": {"service_tier": "auto"},  # the project's default: Fast, served as priority
         "none": {},
     }
-    lines = [_line(name, CHAT, model="gpt-4o-mini", messages=MESSAGES, **extra) for name, extra in asked.items()]
-    answers = _records(key, _run(key, CHAT, lines)["output_file_id"])
+    lines = [batch_line(name, CHAT, model="gpt-4o-mini", messages=MESSAGES, **extra) for name, extra in asked.items()]
+    answers = batch_records(key, run_batch(key, CHAT, lines)["output_file_id"])
     for name, extra in asked.items():
         direct = held(
             ChatCompletion,
@@ -228,15 +207,15 @@ def test_stored_chat_lines_keep_nothing_under_zero_data_retention(
     admin: openai.OpenAI, project: tuple[str, openai.OpenAI]
 ) -> None:
     project_id, key = project
-    line = _line("kept", CHAT, model="gpt-4o-mini", messages=MESSAGES, store=True)
-    kept = _records(key, _run(key, CHAT, [line])["output_file_id"])["kept"]["response"]["body"]
+    line = batch_line("kept", CHAT, model="gpt-4o-mini", messages=MESSAGES, store=True)
+    kept = batch_records(key, run_batch(key, CHAT, [line])["output_file_id"])["kept"]["response"]["body"]
     assert key.chat.completions.retrieve(kept["id"]).id == kept["id"]  # before: stored, as `store: true` asks
 
     admin.admin.organization.projects.data_retention.update(project_id, retention_type="zero_data_retention")
     direct = key.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, store=True)
     with pytest.raises(openai.NotFoundError):
         key.chat.completions.retrieve(direct.id)
-    answered = _records(key, _run(key, CHAT, [line])["output_file_id"])["kept"]["response"]
+    answered = batch_records(key, run_batch(key, CHAT, [line])["output_file_id"])["kept"]["response"]
     assert answered["status_code"] == 200 and answered["body"]["choices"][0]["message"]["content"]
     with pytest.raises(openai.NotFoundError):  # answered, but kept nowhere
         key.chat.completions.retrieve(answered["body"]["id"])
@@ -268,12 +247,12 @@ def test_lines_of_a_deactivated_safety_identifier_fail_as_the_direct_calls_do(
         lambda: key.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, safety_identifier="user_42")
     )
     chat_lines = [
-        _line("blocked", CHAT, model="gpt-4o-mini", messages=MESSAGES, safety_identifier="user_42"),
-        _line("other", CHAT, model="gpt-4o-mini", messages=MESSAGES, safety_identifier="user_7"),
+        batch_line("blocked", CHAT, model="gpt-4o-mini", messages=MESSAGES, safety_identifier="user_42"),
+        batch_line("other", CHAT, model="gpt-4o-mini", messages=MESSAGES, safety_identifier="user_7"),
     ]
-    chat_batch = _run(key, CHAT, chat_lines)
+    chat_batch = run_batch(key, CHAT, chat_lines)
     assert chat_batch["request_counts"] == {"total": 2, "completed": 1, "failed": 1}
-    blocked_line = _records(key, chat_batch["error_file_id"])["blocked"]
+    blocked_line = batch_records(key, chat_batch["error_file_id"])["blocked"]
     error = _failed_as(blocked_line, refused_chat)
     assert (error["code"], error["param"]) == ("safety_identifier_blocked", "safety_identifier")
     assert events[-1] == {  # the event names the line's request, in the batch creator's project
@@ -287,9 +266,9 @@ def test_lines_of_a_deactivated_safety_identifier_fail_as_the_direct_calls_do(
     # A Responses turn of the end user's conversation is theirs: refused without naming the identifier.
     turn: Any = {"model": "gpt-4o-mini", "input": "Hello again.", "conversation": conversation.id}
     refused_turn = _refused(lambda: key.responses.create(**turn))
-    alone = _line("alone", RESPONSES, model="gpt-4o-mini", input="Hello again.")
-    responses_batch = _run(key, RESPONSES, [_line("turn", RESPONSES, **turn), alone])
-    _failed_as(_records(key, responses_batch["error_file_id"])["turn"], refused_turn)
+    alone = batch_line("alone", RESPONSES, model="gpt-4o-mini", input="Hello again.")
+    responses_batch = run_batch(key, RESPONSES, [batch_line("turn", RESPONSES, **turn), alone])
+    _failed_as(batch_records(key, responses_batch["error_file_id"])["turn"], refused_turn)
     assert responses_batch["request_counts"] == {"total": 2, "completed": 1, "failed": 1}
 
     image: Any = {
@@ -299,5 +278,5 @@ def test_lines_of_a_deactivated_safety_identifier_fail_as_the_direct_calls_do(
         "safety_identifier": "user_42",
     }
     refused_image = _refused(lambda: key.images.generate(**image))
-    images_batch = _run(key, "/v1/images/generations", [_line("image", "/v1/images/generations", **image)])
-    _failed_as(_records(key, images_batch["error_file_id"])["image"], refused_image)
+    images_batch = run_batch(key, "/v1/images/generations", [batch_line("image", "/v1/images/generations", **image)])
+    _failed_as(batch_records(key, images_batch["error_file_id"])["image"], refused_image)

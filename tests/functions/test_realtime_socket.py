@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -25,7 +24,7 @@ from openai_mock.generation.tokens import count_tokens
 from openai_mock.resources.organization.usage import recorded
 from openai_mock.resources.realtime_session import MAX_EVENT_BYTES, RealtimeSession, default_session
 from openai_mock.web.auth import principal_for_key
-from tests.support.live_server import live_server
+from tests.support.live_server import live_client_fixture, live_server_fixture
 from tests.support.org_sdk import ADMIN_KEY
 from tests.support.spec import validate_component
 
@@ -40,15 +39,8 @@ AUTH = {"Authorization": "Bearer sk-test"}
 FRAME_LIMIT = 32 * 1024  # API Gateway's WebSocket frame limit: every server event fits one
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with live_server() as url:
-        yield url
-
-
-@pytest.fixture
-def client(base_url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
+base_url = live_server_fixture()
+client = live_client_fixture()
 
 
 def _next(connection: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -20,22 +19,15 @@ from openai_mock.generation.audio.synthesis import SAMPLE_RATE, synthesize
 from openai_mock.generation.text import split_on_tokens
 from openai_mock.generation.tokens import count_tokens
 from tests.functions.test_realtime_socket import _next, _of, _until
-from tests.support.live_server import live_server
+from tests.support.live_server import live_client_fixture, live_server_fixture
 from tests.support.sdk import held
 
 PARAM = "session.audio.input.transcription"
 SAID = "please ask openai when the zyntriqix launch is planned for this year and who will present it"
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with live_server() as url:
-        yield url
-
-
-@pytest.fixture
-def live(base_url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
+base_url = live_server_fixture()
+live = live_client_fixture()
 
 
 def _session(kind: str, transcription: dict[str, Any]) -> Any:

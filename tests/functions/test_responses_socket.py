@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from websockets.sync.client import connect as ws_connect
 
 from openai_mock.web import websocket_gateway
 from tests.support.lambda_transport import FakeLambdaContext
-from tests.support.live_server import live_server
+from tests.support.live_server import live_client_fixture, live_server_fixture
 
 SERVER_EVENT: TypeAdapter[Any] = TypeAdapter(BetaResponsesServerEvent)
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "responses" / "websocket"
@@ -33,15 +32,8 @@ WEATHER = {
 PACED = {"x-mock-tokens-per-second": "40"}  # a response's deltas take a while: it can be steered meanwhile
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with live_server() as url:
-        yield url
-
-
-@pytest.fixture
-def client(base_url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
+base_url = live_server_fixture()
+client = live_client_fixture()
 
 
 def _next(connection: Any) -> dict[str, Any]:

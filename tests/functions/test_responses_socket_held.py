@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +22,14 @@ from openai_mock.control import runtime, tenant_clock
 from openai_mock.web import websocket_gateway
 from openai_mock.web.auth import authenticate
 from tests.support.lambda_transport import FakeLambdaContext
-from tests.support.live_server import live_server
+from tests.support.live_server import live_server_fixture
 
 SERVER_EVENT: TypeAdapter[Any] = TypeAdapter(BetaResponsesServerEvent)
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "responses" / "websocket"
 MODEL = "gpt-4.1"
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with live_server() as url:
-        yield url
+base_url = live_server_fixture()
 
 
 @pytest.fixture

@@ -1,15 +1,20 @@
 """`openai-mock serve`'s app (every function, mounted from template.yaml) on a real socket, in a thread of the
 test process: for clients that need one (the SDK's realtime client speaks WebSocket through `websockets`).
-Sharing the process keeps the tests' clock and store the server's."""
+Sharing the process keeps the tests' clock and store the server's.
+
+A test module takes the server as fixtures made here: `base_url = live_server_fixture()` (the client fixture
+finds it by that name) and `client = live_client_fixture()` (any name)."""
 
 from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import openai
+import pytest
 import uvicorn
 
 from openai_mock.local.server import build_app
@@ -46,3 +51,25 @@ def live_server() -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def live_server_fixture() -> Callable[..., object]:
+    """A fixture yielding the live server's base URL, one server for the module that takes it."""
+
+    @pytest.fixture(scope="module")
+    def base_url() -> Iterator[str]:
+        with live_server() as url:
+            yield url
+
+    return base_url
+
+
+def live_client_fixture() -> Callable[..., object]:
+    """A fixture of an SDK client of the module's live server (its `base_url` fixture)."""
+
+    @pytest.fixture
+    def client(base_url: str) -> openai.OpenAI:
+        # No retries: a test must see the first answer, not a retried one.
+        return openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
+
+    return client
