@@ -1,7 +1,7 @@
 """What a Responses WebSocket connection holds (docs/responses.md, "Over a WebSocket"): the latest unstored response
 of each lane, which `previous_response_id` continues from on that connection only (`store: false` and zero data
 retention work in WebSocket mode); a refused continuation drops what it named; a connection lasts 60 minutes; the
-journal keeps each connection (locally) or frame (on AWS)."""
+journal keeps each connection (locally) or frame (on AWS); lanes run at once, each in turn."""
 
 from __future__ import annotations
 
@@ -161,6 +161,23 @@ def test_the_journal_keeps_each_connection(client: openai.OpenAI, base_url: str)
     ]
     server = [event["type"] for event in entry["response"]["body"]["server_events"]]
     assert server.count("response.created") == 2 and server[-1] == "response.completed"
+
+
+def test_lanes_run_at_once_and_each_in_turn(client: openai.OpenAI) -> None:
+    """Paced responses (the latency controls) show the order: a lane's second response starts once its first has
+    completed, while another lane's response is sent meanwhile."""
+    with client.beta.responses.connect(extra_headers={"x-mock-tokens-per-second": "200"}) as connection:
+        for lane, prompt in (("a", "Write a haiku about the sea."), ("a", "And one about rain."), ("b", "Hi.")):
+            connection.send({"type": "response.create", "model": MODEL, "input": prompt, "stream_id": lane})
+        events = []
+        while sum(event["type"] == "response.completed" for event in events) < 3:
+            events.append(_next(connection))
+    order = [(event["stream_id"], event["type"]) for event in events if event["type"].startswith("response.c")]
+    created_b = order.index(("b", "response.created"))
+    completed_a = [index for index, step in enumerate(order) if step == ("a", "response.completed")]
+    created_a = [index for index, step in enumerate(order) if step == ("a", "response.created")]
+    assert created_b < completed_a[0]  # lane b did not wait for lane a
+    assert completed_a[0] < created_a[1]  # lane a's second waited for its first
 
 
 # --------------------------------------------------------------------------------------------- on AWS

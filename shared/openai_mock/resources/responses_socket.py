@@ -207,13 +207,14 @@ class ResponsesSocket:
     """One connection's protocol, over a JSON-able `state` (kept in the store between API Gateway's events): who
     connected and when, the upgrade's headers (seed, mock controls), the responses it created (their settings, how
     they ended), their queued steering input, the latest unstored response of each lane (`held`: its conversation,
-    which a `previous_response_id` continues from), and its own events' sequence numbers. `active`: the response
-    whose events are being sent; `closed`: the connection ends once the events of the last frame are sent."""
+    which a `previous_response_id` continues from), and its own events' sequence numbers. `active`: the responses
+    whose events are being sent (one per lane at most); `closed`: the connection ends once the events of the last
+    frame are sent."""
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.state = state
         state.setdefault("held", {})  # a connection kept by an earlier version of the mock
-        self.active: str | None = None
+        self.active: set[str] = set()
         self.closed = False
 
     # ----------------------------------------------------------------------------- frames
@@ -421,7 +422,7 @@ class ResponsesSocket:
                     "Steering is not supported for a response bound to a conversation or using automatic compaction.",
                 )
             ]
-        if target != self.active:
+        if target not in self.active:
             if known["status"] != "completed":
                 return [
                     self._steer_failed(
@@ -468,9 +469,9 @@ class ResponsesSocket:
         """After a response's last event: its accepted steering input becomes an automatic successor (its settings,
         continued from it), or stays queued (`response.steer.pending`) while the response waits for client-owned
         tool results, to come first in the explicit `response.create` that supplies them."""
-        self.active = None
         if response_id is None:
             return []
+        self.active.discard(response_id)
         known = self.state["responses"][response_id]
         queued = self.state["steers"].get(response_id, [])
         if not queued:
@@ -545,20 +546,22 @@ class ResponsesSocket:
 
 
 class _Transport:
-    """A Starlette WebSocket's frames: `response.create` in turn; steering and injection answered while a response's
-    paced events are being sent (the frames that arrive then are read during the waits)."""
+    """A Starlette WebSocket's frames, read as they arrive: steering and injection are answered at once; each
+    `response.create` waits on its lane (`stream_id`), which runs its responses in turn while lanes run at once
+    (their paced events interleave)."""
 
     def __init__(self, websocket: WebSocket, socket: ResponsesSocket, pace: runtime.Pace | None) -> None:
         self.websocket, self.socket, self.pace = websocket, socket, pace
-        self.inbox: list[str] = []  # frames read while a response was sent, not answered yet
-        self.reading: asyncio.Future[Any] | None = None
+        self.lanes: dict[str, asyncio.Queue[dict[str, Any]]] = {}
+        self.workers: list[asyncio.Task[None]] = []
+        self.turns = asyncio.Lock()  # one create or finish at a time: they share the connection's state
+        self.sending = asyncio.Lock()  # one frame at a time on the wire
         self.gone = False
         self.received: list[Any] = []  # the exchange, for the connection's journal entry
         self.sent: list[dict[str, Any]] = []
 
     async def _receive(self) -> str | None:
-        message = await (self.reading or asyncio.ensure_future(self.websocket.receive()))
-        self.reading = None
+        message = await self.websocket.receive()
         if message["type"] == "websocket.disconnect":
             self.gone = True
             return None
@@ -569,65 +572,64 @@ class _Transport:
 
     async def _send(self, events: list[dict[str, Any]]) -> None:
         for event in events:
-            await self.websocket.send_text(json.dumps(event))
+            if self.gone:
+                return
+            async with self.sending:
+                await self.websocket.send_text(json.dumps(event))
             self.sent.append(event)
-
-    async def _wait(self, seconds: float) -> None:
-        """Sleep `seconds`, answering the steering and injection frames that arrive meanwhile."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while not self.gone and (left := deadline - loop.time()) > 0:
-            if self.reading is None:
-                self.reading = asyncio.ensure_future(self.websocket.receive())
-            done, _ = await asyncio.wait({self.reading}, timeout=left)
-            if not done:
-                return
-            text = await self._receive()
-            if text is None:
-                return
-            if _is_steering(text):  # answered now: the response they name is active
-                await self._send(self.socket.classify(text)[1])
-            else:  # run in turn, after this response
-                self.inbox.append(text)
 
     async def _deliver(self, events: list[dict[str, Any]]) -> None:
         """A response's events, paced by the mock controls' latency when set: `ttft_ms` (or `latency_ms`) before
         the first, `tokens_per_second` for each delta (one token each)."""
         for event in events:
-            if self.gone:
-                return
             if self.pace is not None:
                 kind = event["type"]
                 if kind == "response.created" and (self.pace.ttft_ms or self.pace.ms):
-                    await self._wait((self.pace.ttft_ms or self.pace.ms) / 1000)
+                    await asyncio.sleep((self.pace.ttft_ms or self.pace.ms) / 1000)
                 elif kind.endswith(".delta") and self.pace.tokens_per_second:
-                    await self._wait(1 / self.pace.tokens_per_second)
+                    await asyncio.sleep(1 / self.pace.tokens_per_second)
             await self._send([event])
 
-    async def _create(self, payload: dict[str, Any], steered: list[dict[str, Any]] | None = None) -> None:
+    async def _create(self, payload: dict[str, Any]) -> None:
         from starlette.concurrency import run_in_threadpool
 
-        turn = await run_in_threadpool(self.socket.create, payload, steered)
-        self.socket.active = turn.response_id
+        async with self.turns:
+            turn = await run_in_threadpool(self.socket.create, payload)
+            if turn.response_id is not None:
+                self.socket.active.add(turn.response_id)
         await self._deliver(turn.events)
-        if self.gone:
-            return
-        # finish() runs an automatic successor: sent as one (not paced: its steering is over).
-        await self._send(await run_in_threadpool(self.socket.finish, turn.response_id))
+        async with self.turns:  # finish() runs an automatic successor: sent as one (its steering is over)
+            successor = await run_in_threadpool(self.socket.finish, turn.response_id)
+        await self._send(successor)
+
+    async def _run_lane(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        while not self.gone:
+            await self._create(await queue.get())
+            if self.socket.closed and not self.gone:
+                self.gone = True
+                await self.websocket.close(code=CLOSE_NORMAL, reason="websocket_connection_limit_reached")
+
+    def _queue(self, payload: dict[str, Any]) -> None:
+        stream_id = payload.get("stream_id")
+        lane = stream_id if isinstance(stream_id, str) else DEFAULT_LANE
+        if lane not in self.lanes:
+            self.lanes[lane] = asyncio.Queue()
+            self.workers.append(asyncio.ensure_future(self._run_lane(self.lanes[lane])))
+        self.lanes[lane].put_nowait(payload)
 
     async def run(self) -> None:
-        while not self.gone:
-            text = self.inbox.pop(0) if self.inbox else await self._receive()
-            if text is None:
-                return
-            kind, work = self.socket.classify(text)
-            if kind == "events":
-                await self._send(work)
-            else:
-                await self._create(work)
-            if self.socket.closed and not self.gone:
-                await self.websocket.close(code=CLOSE_NORMAL, reason="websocket_connection_limit_reached")
-                return
+        """Read frames until the client leaves or the connection is closed; the lanes stop with it."""
+        try:
+            while not self.gone and (text := await self._receive()) is not None:
+                kind, work = self.socket.classify(text)
+                if kind == "events":
+                    await self._send(work)
+                else:
+                    self._queue(work)
+        finally:
+            for worker in self.workers:
+                worker.cancel()
+            await asyncio.gather(*self.workers, return_exceptions=True)
 
 
 def _journalled(text: str) -> Any:
@@ -666,8 +668,6 @@ async def serve(websocket: WebSocket) -> None:
     except WebSocketDisconnect:
         return
     finally:
-        if transport.reading is not None:
-            transport.reading.cancel()
         exchange = (transport.received, transport.sent)
         await run_in_threadpool(_journal, opened.socket, exchange, started)
 
