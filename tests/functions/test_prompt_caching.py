@@ -17,6 +17,7 @@ from openai_mock import clock
 from openai_mock.generation import tokens
 from openai_mock.local.server import TemplateRouter
 from openai_mock.resources import ratelimits
+from tests.support.batches import batch_line, batch_records, run_batch
 from tests.support.org_sdk import org_client
 from tests.support.sdk import asgi_client, held
 from tests.support.spec import assert_conforms
@@ -274,3 +275,18 @@ def test_in_memory_retention_is_refused_from_gpt_5_5_on(client: openai.OpenAI) -
             create("gpt-5.5")
         assert refused.value.param == "prompt_cache_retention" and refused.value.code == "unsupported_value"
         assert create("gpt-5.4")  # earlier models keep both retentions
+
+
+def test_batch_lines_write_the_cache_they_read(client: openai.OpenAI) -> None:
+    """A batch's lines are cached as the endpoint's requests are: the second chat line with the same long prompt
+    reads what the first wrote; a Responses line writes what a later request reads."""
+    chat_lines = [
+        batch_line(name, "/v1/chat/completions", model="gpt-4o-mini", messages=LONG) for name in ("first", "second")
+    ]
+    records = batch_records(client, run_batch(client, "/v1/chat/completions", chat_lines)["output_file_id"])
+    cached = {name: record["response"]["body"]["usage"]["prompt_tokens_details"] for name, record in records.items()}
+    assert (cached["first"]["cached_tokens"], cached["second"]["cached_tokens"]) == (0, LONG_HIT)
+    asked = {"model": "gpt-4o-mini", "input": "Summarise.", "instructions": HANDBOOK, "prompt_cache_key": "batched"}
+    run_batch(client, "/v1/responses", [batch_line("answer", "/v1/responses", **asked)])
+    again = _respond(client, **asked)
+    assert again["usage"]["input_tokens_details"]["cached_tokens"] > 1_024  # the line wrote it: its key is its own

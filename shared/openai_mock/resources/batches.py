@@ -453,14 +453,16 @@ def _billed_by_tokens(answer: dict[str, Any]) -> LineAnswer:
 
 
 def _chat(caller: _Caller, body: Any) -> LineAnswer:
-    """A chat line; `store: true` keeps it (retrievable later), unless the creator's project keeps no data."""
-    from openai_mock.resources import chat
+    """A chat line; `store: true` keeps it (retrievable later), unless the creator's project keeps no data. Its
+    prompt is cached as the endpoint's is (a later line, or request, with the same prefix reads it)."""
+    from openai_mock.resources import chat, prompt_cache
     from openai_mock.resources.organization import retention
 
     request = _parse(chat.ChatCompletionRequest, body)
     _no_stream(request.stream)
     request = _held(caller, retention.honour_principal_store(caller.creator, request))
     generated = chat.generate(request, caller.tenant, caller.headers)
+    prompt_cache.remember(caller.tenant, generated.cache)
     if request.store:
         chat.store_completion(caller.tenant, generated.completion, generated.request)
     return _billed_by_tokens(generated.completion)
@@ -479,8 +481,9 @@ def _response(caller: _Caller, body: Any) -> LineAnswer:
     """A Responses line: answered as `POST /v1/responses` answers, but never stored (docs/batches.md): its `store`
     is false, so it is not retrievable and no later `previous_response_id` can name it. It may continue a stored
     response or a conversation (whose items it appends to, as the endpoint does), and is its end user's (refused
-    once deactivated). Never stored, so the creator's data retention setting changes nothing for it."""
-    from openai_mock.resources import conversations, responses
+    once deactivated). Never stored, so the creator's data retention setting changes nothing for it. Its prompt is
+    cached as the endpoint's is."""
+    from openai_mock.resources import conversations, prompt_cache, responses
 
     request = _parse(responses.CreateResponseRequest, body)
     _no_stream(request.stream)
@@ -494,6 +497,7 @@ def _response(caller: _Caller, body: Any) -> LineAnswer:
     request = _held(caller, responses.attributed(caller.tenant, request.model_copy(update={"store": False})))
     tenant = caller.tenant
     generated = responses.generate(request, tenant, caller.headers)
+    prompt_cache.remember(tenant, generated.cache)
     if generated.conversation_id is not None:
         conversations.append(tenant, generated.conversation_id, [*generated.items, *generated.response["output"]])
     answer = responses.deliver(request, tenant, generated)
