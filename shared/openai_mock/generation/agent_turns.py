@@ -3,9 +3,12 @@ its token usage, and what a hosted environment or a subagent adds (an artifact, 
 
 The text and the tool decision are the Chat Completions builder's (`generation/chat.py`), fed the session's
 history as chat messages: a prompt that asks for one of the agent's functions gets a call (and the turn waits for
-its result), a tool result gets an answer that uses it. Each phase re-reads the whole history, so what the prompt
-cache gave it (read by the caller over `model_request`) is counted in its usage. Pure: the same history, agent,
-cache use and Random give the same phase (ids come from the caller)."""
+its result), a tool result gets an answer that uses it. A prompt that names what one of the agent's MCP servers offers
+gets a call to it, chosen, argued and answered by the Responses API's simulated MCP (`generation/response_tools.py`);
+it runs once approved: the application's decision (review "none": the turn waits for it) or the automatic reviewer's
+(`auto_review`: read-only tools are approved, anything else is denied). Each phase re-reads the whole history, so what
+the prompt cache gave it (read by the caller over `model_request`) is counted in its usage. Pure: the same history,
+agent, cache use and Random give the same phase (ids come from the caller)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from openai_mock.generation import chat, text
+from openai_mock.generation import chat, response_tools, text, tokens
 from openai_mock.generation.prompt_prefix import CacheUse
 
 NewId = Callable[[str], str]  # an id of an object type (ids.new_id's keys)
@@ -27,17 +30,23 @@ _FILE_NAMED = re.compile(r"\b([\w-]+\.(?:md|txt|csv|json|py|html|yaml|yml))\b", 
 _FILE_WORD = re.compile(r"\b(file|report|document)\b", re.IGNORECASE)
 # A prompt that asks a multi-agent session to hand work to a subagent.
 _DELEGATES = re.compile(r"\b(delegate|subagents?|in parallel)\b", re.IGNORECASE)
+# MCP tools the automatic reviewer approves: a name whose first word reads as a read-only action.
+_READ_ONLY = frozenset(
+    {"get", "list", "search", "read", "fetch", "find", "lookup", "query", "describe", "view", "show"}
+)
 WORKSPACE = "/workspace"
 
 
 class Phase(NamedTuple):
-    """One planned phase: `status` is "completed" (answered) or "waiting" (function calls to run)."""
+    """One planned phase: `status` is "completed" (answered) or "waiting" (function calls to run, or MCP calls to
+    approve: `approvals`, each as the session's `mcp_approval_request` action shows it)."""
 
     status: str
     items: list[dict[str, Any]]
     usage: dict[str, int]
     artifacts: list[dict[str, Any]]
     subagent: dict[str, Any] | None
+    approvals: tuple[dict[str, Any], ...] = ()
 
 
 # --------------------------------------------------------------------------------------------- the prompt
@@ -82,6 +91,12 @@ def chat_messages(instructions: str | None, history: Sequence[Mapping[str, Any]]
         elif kind == "function_call_output":
             result = _output_text(item.get("output")) if item["status"] == "completed" else item.get("error") or ""
             messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": result})
+        elif kind == "mcp_call":  # the server's answer, read as a tool result
+            call = {"name": item["name"], "arguments": json.dumps(item["arguments"])}
+            messages.append(
+                {"role": "assistant", "tool_calls": [{"id": item["id"], "type": "function", "function": call}]}
+            )
+            messages.append({"role": "tool", "tool_call_id": item["id"], "content": str(item["output"] or "")})
     return messages
 
 
@@ -283,6 +298,126 @@ def _delegation(
     return [opened, waited, reported, closed], subagent
 
 
+# --------------------------------------------------------------------------------------------- MCP servers
+
+
+def _words(phrase: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", phrase.lower()))
+
+
+def mcp_server_asked(agent: Mapping[str, Any], history: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The MCP server a new prompt asks for: the first whose tool names (or label) share a word with it. Not when
+    the prompt calls for one of the agent's functions (those come first), nor once the turn is past its prompt."""
+    if not history or history[-1]["type"] != "message" or history[-1]["role"] != "user":
+        return None
+    prompt = item_text(history[-1])
+    functions = [tool for tool in agent["tools"] if tool["type"] == "function"]
+    if any(chat.mentioned(function, prompt) for function in functions):
+        return None
+    asked = _words(prompt)
+    for server in (tool for tool in agent["tools"] if tool["type"] == "mcp"):
+        offered = _words(server["server_label"]).union(*map(_words, response_tools.mcp_tool_names(server)))
+        if offered & asked:
+            return server
+    return None
+
+
+def approval_request(server: Mapping[str, Any], prompt: str, request_id: str, turn_id: str) -> dict[str, Any]:
+    """The call the model makes on `server` for `prompt`, as the session's `mcp_approval_request` action asks it."""
+    name, arguments = response_tools.mcp_choice(server, prompt)
+    label = server["server_label"]
+    return {
+        "type": "mcp_approval_request",
+        "request_id": request_id,
+        "turn_id": turn_id,
+        "request": {
+            "type": "mcp_tool_call",
+            "server_label": label,
+            "name": name,
+            "arguments": json.loads(arguments),
+            "message": f"Allow the agent to call `{name}` on the {label} MCP server?",
+        },
+    }
+
+
+def auto_review(asked: Mapping[str, Any]) -> str:
+    """The automatic reviewer's decision: read-only tools (`search`, `get_page`, `list_issues`…) are approved;
+    anything else would need a person, and those fallbacks are denied."""
+    name = asked["request"]["name"] or ""
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+", name)  # snake_case, camelCase, kebab-case
+    return "approve" if words and words[0].lower() in _READ_ONLY else "deny"
+
+
+def _server(agent: Mapping[str, Any], label: str) -> Mapping[str, Any]:
+    servers = [tool for tool in agent["tools"] if tool["type"] == "mcp"]
+    return next((tool for tool in servers if tool["server_label"] == label), {"server_label": label})
+
+
+def reviewed_calls(
+    agent: Mapping[str, Any], decided: Sequence[Mapping[str, Any]], turn_id: str, new_id: NewId
+) -> tuple[list[dict[str, Any]], list[Mapping[str, Any]]]:
+    """Decided approval requests (each with its `decision` and who made it, `by`): the `mcp_call` items of the
+    approved ones (the server's simulated answer as their output), and the declined ones."""
+    ran, declined = [], []
+    for asked in decided:
+        if asked["decision"] != "approve":
+            declined.append(asked)
+            continue
+        request = asked["request"]
+        arguments = json.dumps(request["arguments"])
+        server = _server(agent, request["server_label"])
+        item_id = new_id("agent.session.item")
+        call = response_tools.mcp_call(server, request["name"], arguments, item_id, asked["request_id"])
+        ran.append(
+            {
+                "id": item_id,
+                "type": "mcp_call",
+                "server_label": call["server_label"],
+                "name": call["name"],
+                "arguments": request["arguments"],
+                "output": call["output"],
+                "error": None,
+                "status": "completed",
+                "turn_id": turn_id,
+            }
+        )
+    return ran, declined
+
+
+def _declined_note(declined: Sequence[Mapping[str, Any]]) -> str:
+    """What the answer says first about the calls it could not make."""
+    notes = []
+    for asked in declined:
+        request = asked["request"]
+        why = {
+            "deny": "the call was not approved",
+            "cancel": "its approval request was dismissed",
+        }[asked["decision"]]
+        if asked.get("by") == "auto_review":
+            why = "automatic review did not approve it (only read-only tools are approved automatically)"
+        notes.append(f"I did not call `{request['name']}` on the {request['server_label']} MCP server: {why}.")
+    return " ".join(notes)
+
+
+def _call_usage(
+    agent: Mapping[str, Any],
+    asked: Mapping[str, Any],
+    request: Mapping[str, Any],
+    rng: random.Random,
+    prompt_count: chat.PromptCount | None,
+    cache: CacheUse,
+) -> dict[str, int]:
+    """The tokens of the model request that decided an MCP call: its prompt, and the call (with any reasoning)."""
+    thinking = chat.reasoning_tokens(request, rng, _reasons(agent))
+    call = asked["request"]["name"] + json.dumps(asked["request"]["arguments"])
+    return {
+        "input_tokens": (prompt_count or chat.count_prompt(request)).total,
+        "cached_tokens": cache.cached,
+        "output_tokens": tokens.count_tokens(call, agent["model"]) + chat.TOKENS_PER_MESSAGE + thinking,
+        "reasoning_tokens": thinking,
+    }
+
+
 # --------------------------------------------------------------------------------------------- the phase
 
 
@@ -297,13 +432,32 @@ def plan_phase(
     created: int,
     cache: CacheUse = CacheUse(),
     prompt_count: chat.PromptCount | None = None,
+    review: str = "none",
+    ran: Sequence[dict[str, Any]] = (),
+    declined: Sequence[Mapping[str, Any]] = (),
 ) -> Phase:
     """The phase that answers `history` (the session's root items, this turn's input last); `cache`: what the prompt
-    cache gave its model request; `prompt_count`: that request's count, when the caller made it."""
+    cache gave its model request; `prompt_count`: that request's count, when the caller made it; `ran`, `declined`:
+    the MCP calls decided since the last phase (`reviewed_calls`), which this phase answers; `review`: the
+    session's review mode, for a call this phase makes."""
     prompt = last_user_text(history)
-    answering = _answers_tools(history)
+    items: list[dict[str, Any]] = []
+    usage = dict.fromkeys(USAGE_KEYS, 0)
+    server = None if ran or declined else mcp_server_asked(agent, history)
+    if server is not None:
+        asked = approval_request(server, prompt, new_id("mcp_approval_request"), turn_id)
+        usage = _call_usage(agent, asked, model_request(agent, history), rng, prompt_count, cache)
+        if usage["reasoning_tokens"]:
+            items.append(_reasoning(new_id("agent.session.item"), turn_id, agent, prompt))
+        if review != "auto_review":
+            return Phase("waiting", items, usage, [], None, (asked,))
+        decided = {**asked, "decision": auto_review(asked), "by": "auto_review"}
+        ran, declined = reviewed_calls(agent, [decided], turn_id, new_id)
+        # The answer's own request: the same prompt and the call, its start read from the cache again.
+        prompt_count, cache = None, CacheUse(cached=cache.cached)
+    answering = _answers_tools(history) or bool(ran or declined)
     completion = chat.build_chat_completion(
-        model_request(agent, history),
+        model_request(agent, [*history, *ran]),
         rng,
         completion_id=turn_id,
         created=created,
@@ -313,10 +467,11 @@ def plan_phase(
         cache_write_tokens=cache.written,
     )
     message = completion["choices"][0]["message"]
-    usage = _usage(completion)
-    items: list[dict[str, Any]] = []
-    if usage["reasoning_tokens"]:
+    answered = _usage(completion)
+    usage = add_usage(usage, answered)
+    if answered["reasoning_tokens"]:
         items.append(_reasoning(new_id("agent.session.item"), turn_id, agent, prompt))
+    items += ran
     calls = _calls(message, turn_id, new_id)
     if calls:
         return Phase("waiting", items + calls, usage, [], None)
@@ -325,6 +480,10 @@ def plan_phase(
         delegated, subagent = _delegation(agent, prompt, turn_id, rng, new_id, created)
         items += delegated
     answer = message.get("content") or ""
+    if declined:
+        note = _declined_note(declined)
+        answer = f"{note}\n\n{answer}"
+        usage["output_tokens"] += tokens.count_tokens(f"{note}\n\n", agent["model"])
     artifacts = []
     if hosted and not answering and wants_file(prompt):
         artifact = _artifact(prompt, answer, new_id("agent.session.artifact"))

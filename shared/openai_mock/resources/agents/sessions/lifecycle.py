@@ -349,8 +349,9 @@ def send_input(
 
 def create_events(principal: Principal, session_id: str, body: params.CreateEvents, headers: Mapping[str, str]) -> None:
     """Apply the input events in order: a message starts a turn, a cancel ends the active one, a tool result
-    answers a call the turn waits for (the last one continues the turn). Approval results answer requests this
-    mock never makes: 400 naming the request id."""
+    answers a call the turn waits for, an MCP approval result decides a call the turn asked to make (the last
+    answer continues the turn). Computer-use approvals answer requests this mock never makes: 400 naming the
+    request id."""
     tenant = principal.tenant
     for index, event in enumerate(body.events):
         session = current(principal, session_id)
@@ -371,6 +372,11 @@ def create_events(principal: Principal, session_id: str, body: params.CreateEven
                     code="session_not_waiting",
                 )
             turn, last = turns.answer_call(tenant, session, event.call_id, event.turn_id, _tool_output(event), param)
+            if last:
+                turns.continue_turn(tenant, session, turn, headers)
+        elif isinstance(event, params.McpApprovalEvent):
+            decision = event.response.decision
+            turn, last = turns.answer_approval(tenant, session, event.request_id, decision, param)
             if last:
                 turns.continue_turn(tenant, session, turn, headers)
         else:

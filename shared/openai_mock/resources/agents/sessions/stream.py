@@ -158,7 +158,12 @@ def turn_events(tenant: str, session: Mapping[str, Any], turn: Mapping[str, Any]
         if sub["_turn_id"] == turn["id"]
     }
     index, answering = 0, False
-    for item in _items(tenant, session_id, lambda obj: obj["turn_id"] == turn["id"] and not obj["_subagent_id"]):
+    # Where the turn stopped for MCP approvals and went on once they were decided (no item marks those stops).
+    approved_at = {asked["_at"] for asked in turn.get("_reviewed") or []}
+    items = _items(tenant, session_id, lambda obj: obj["turn_id"] == turn["id"] and not obj["_subagent_id"])
+    for position, item in enumerate(items):
+        if position in approved_at:
+            events += [_session_event(session, "requires_action"), _session_event(session, "in_progress")]
         shown = public(item)
         # Function results answer a stop the turn made: the session required action there, and runs again after
         # them (kept in the history, so that a turn's events only ever grow: a live stream sends what is new).
@@ -179,6 +184,8 @@ def turn_events(tenant: str, session: Mapping[str, Any], turn: Mapping[str, Any]
             events.append({**base, "type": "agent.session.subagent.closed", "subagent": closed})
     if answering and turn["status"] != "waiting":
         events.append(_session_event(session, "in_progress"))
+    if len(items) in approved_at:  # the phase after the approvals still runs
+        events += [_session_event(session, "requires_action"), _session_event(session, "in_progress")]
     events.extend(_ending(session, turn, base))
     return events
 

@@ -37,6 +37,8 @@ def _item_span_name(item: Mapping[str, Any]) -> str:
     kind = item["type"]
     if kind == "function_call":
         return f"function {item['name']}"
+    if kind == "mcp_call":
+        return f"mcp {item['server_label']} {item['name']}"
     if kind == "message":
         return "user message" if item["role"] == "user" else "model response"
     return kind.replace("_", " ")

@@ -1,7 +1,7 @@
 """Turns: planned when their input arrives, progressed by the mock's clock, settled on every read.
 
-    queued ──start──► in_progress ──finish──► completed | failed | waiting (function calls to run)
-    waiting ──every call's tool_result──► in_progress ──► …          any open turn ──cancel──► cancelled
+    queued ──start──► in_progress ──finish──► completed | failed | waiting (function calls to run, MCP calls to approve)
+    waiting ──every call's tool_result, every approval's result──► in_progress ──► …    open turn ──cancel──► cancelled
 
 What a phase produces (generation/agent_turns.py) is decided when the phase begins and stored on the turn
 (`_outcome`, its ids fixed); its status is derived from the stored turn and `clock` (`_target`, pure), and the
@@ -107,8 +107,12 @@ def plan(
         turn["_outcome"] = {"status": "failed", "error": failure, "items": [], "usage": ZERO, "artifacts": []}
         return None
     agent = session["agent"]
-    material = {"agent": agent, "history": [public(item) for item in history], "phase": turn["_phase"]}
-    request = agent_turns.model_request(agent, history)
+    decided = _decided(turn)
+    ran, declined = agent_turns.reviewed_calls(agent, decided, turn["id"], ids.new_id)
+    material: Object = {"agent": agent, "history": [public(item) for item in history], "phase": turn["_phase"]}
+    if decided:  # approved or not, a different answer (other turns draw as they always did)
+        material["decided"] = [(asked["request_id"], asked["decision"]) for asked in decided]
+    request = agent_turns.model_request(agent, [*history, *ran])
     count = chat.count_prompt(request)
     cache = _read_prompt_cache(tenant, turn, request, count.total)
     phase = agent_turns.plan_phase(
@@ -121,7 +125,12 @@ def plan(
         created=int(clock.now()),
         cache=cache.use if cache is not None else prompt_prefix.CacheUse(),
         prompt_count=count,
+        review=session.get("review") or "none",
+        ran=ran,
+        declined=declined,
     )
+    # Where the turn stops for approvals: after its items so far (the event streams put the stop there).
+    written = sum(1 for item in history if item["turn_id"] == turn["id"]) + len(phase.items)
     turn["_outcome"] = {
         "status": phase.status,
         "error": None,
@@ -129,8 +138,19 @@ def plan(
         "usage": phase.usage,
         "artifacts": phase.artifacts,
         "subagent": phase.subagent,
+        "approvals": [{**asked, "_at": written} for asked in phase.approvals],
     }
     return cache
+
+
+def _decided(turn: Mapping[str, Any]) -> list[Object]:
+    """The turn's approval requests the application has answered since its last phase, with the decision."""
+    decisions = turn.get("_decisions") or {}
+    return [
+        {**asked, "decision": decisions[asked["request_id"]], "by": "application"}
+        for asked in turn.get("_approvals") or []
+        if asked["request_id"] in decisions
+    ]
 
 
 def new_turn(session: Mapping[str, Any], stream: bool) -> Object:
@@ -156,6 +176,9 @@ def new_turn(session: Mapping[str, Any], stream: bool) -> Object:
         "_usage": ZERO,
         "_pending": [],
         "_answered": [],
+        "_approvals": [],
+        "_decisions": {},
+        "_reviewed": [],
         "_model": session["agent"]["model"],
     }
 
@@ -171,6 +194,8 @@ def _apply_outcome(turn: Object) -> None:
         turn["status"] = "waiting"
         turn["_pending"] = [item for item in outcome["items"] if item["type"] == "function_call"]
         turn["_answered"] = []
+        turn["_approvals"] = outcome.get("approvals") or []
+        turn["_decisions"] = {}
         return
     turn["status"], turn["error"] = outcome["status"], outcome["error"]
     turn["completed_at"] = int(turn["_finish_at"])
@@ -191,7 +216,9 @@ def _finishing(turn: Object, now: float) -> bool:
 
 
 def required_actions(turn: Mapping[str, Any]) -> list[Object]:
-    answered = set(turn["_answered"])
+    """What the waiting turn needs: each unanswered function call's result, each undecided MCP call's approval."""
+    answered, decided = set(turn["_answered"]), turn.get("_decisions") or {}
+    approvals = [public(asked) for asked in turn.get("_approvals") or [] if asked["request_id"] not in decided]
     return [
         {
             "type": "function_call",
@@ -202,7 +229,14 @@ def required_actions(turn: Mapping[str, Any]) -> list[Object]:
         }
         for call in turn["_pending"]
         if call["call_id"] not in answered
-    ]
+    ] + approvals
+
+
+def _all_answered(turn: Mapping[str, Any]) -> bool:
+    decided = turn.get("_decisions") or {}
+    return len(turn["_answered"]) == len(turn["_pending"]) and all(
+        asked["request_id"] in decided for asked in turn.get("_approvals") or []
+    )
 
 
 def _cost_usd(model: str, usage: Mapping[str, int]) -> float:
@@ -498,7 +532,35 @@ def answer_call(
         "_subagent_id": None,
     }
     get_store().create(tenant, items_collection(session["id"]), item)
-    return updated, len(updated["_answered"]) == len(updated["_pending"])
+    return updated, _all_answered(updated)
+
+
+def answer_approval(tenant: str, session: Object, request_id: str, decision: str, param: str) -> tuple[Object, bool]:
+    """Record the application's decision on an MCP call the active turn waits to have approved; True when the turn
+    waits for nothing more. An unknown or decided request is 400 naming `request_id`."""
+
+    def unknown() -> OpenAIError:
+        return OpenAIError(
+            400,
+            f"No pending approval request found with id '{request_id}'.",
+            param=f"{param}.request_id",
+            code="invalid_value",
+        )
+
+    turn_id = session.get("_active_turn")
+    if session["status"] != "requires_action" or not turn_id:
+        raise unknown()
+
+    def change(obj: Object) -> Object:
+        pending = {asked["request_id"] for asked in obj.get("_approvals") or []} - set(obj.get("_decisions") or {})
+        if obj["status"] != "waiting" or request_id not in pending:
+            raise unknown()
+        return {**obj, "_decisions": {**obj["_decisions"], request_id: decision}}
+
+    updated = get_store().update(tenant, turns_collection(session["id"]), turn_id, change)
+    if updated is None:
+        raise unknown()
+    return updated, _all_answered(updated)
 
 
 def continue_turn(tenant: str, session: Object, turn: Object, headers: Mapping[str, str]) -> Object:
@@ -519,6 +581,9 @@ def continue_turn(tenant: str, session: Object, turn: Object, headers: Mapping[s
             "_outcome": following["_outcome"],
             "_pending": [],
             "_answered": [],
+            "_approvals": [],
+            "_decisions": {},
+            "_reviewed": [*obj.get("_reviewed", []), *_decided(obj)],
         }
 
     updated = get_store().update(tenant, turns_collection(session["id"]), turn["id"], change)
