@@ -31,15 +31,25 @@ WORKERS ?= 1
 serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (127.0.0.1:8000), memory store; STORE=sqlite:PATH keeps state, WORKERS=N|auto
 	$(BIN)/openai-mock serve --host $(HOST) --port $(PORT) $(if $(STORE),--store $(STORE)) --workers $(WORKERS)
 
+# The official Node SDK (tests/node, pinned by its lock) for tests/functions/test_node_sdk.py; the stamp lives in
+# node_modules, so `npm ci` runs again when the lock changes or node_modules is gone.
+NODE_SDK := tests/node/node_modules/.installed
+
+$(NODE_SDK): tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --silent
+	@touch $@
+
+node-sdk: $(NODE_SDK) ## Install the official Node SDK (openai on npm, tests/node) that test_node_sdk.py drives
+
 dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator) for the store tests
 	@bash tools/dynamodb_local.sh >/dev/null || echo "DynamoDB Local unavailable: its tests will be skipped"
 
 COVERAGE_FLOOR ?= 90
 
-test: $(VENV)/.installed-dev dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
+test: $(VENV)/.installed-dev node-sdk dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 
-check: $(VENV)/.installed-dev ## The inner loop: lint (no cfn-lint, no actionlint), unit, function and contract tests; no sam build
+check: $(VENV)/.installed-dev node-sdk ## The inner loop: lint (no cfn-lint, no actionlint), unit, function and contract tests; no sam build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -152,4 +162,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve dynamodb-local test check lint lock contract catalog sdk-coverage bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve node-sdk dynamodb-local test check lint lock contract catalog sdk-coverage bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
