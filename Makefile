@@ -28,8 +28,8 @@ install: $(VENV)/.installed-dev ## Create .venv and install everything (dev extr
 STORE ?=
 WORKERS ?= 1
 
-serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (127.0.0.1:8000), memory store; STORE=sqlite:PATH keeps state, WORKERS=N|auto
-	$(BIN)/openai-mock serve --host $(HOST) --port $(PORT) $(if $(STORE),--store $(STORE)) --workers $(WORKERS)
+serve: $(VENV)/.installed-local ## Start the mock on HOST:PORT (127.0.0.1:8000), memory store; STORE=sqlite:PATH keeps state, WORKERS=N|auto, TLS=1
+	$(BIN)/openai-mock serve --host $(HOST) --port $(PORT) $(if $(STORE),--store $(STORE)) --workers $(WORKERS) $(if $(TLS),--tls)
 
 # The official Node SDK (tests/node, pinned by its lock) for tests/functions/test_node_sdk.py; the stamp lives in
 # node_modules, so `npm ci` runs again when the lock changes or node_modules is gone.

@@ -6,16 +6,13 @@ install it (`.ci/run` does, as root). `playwright install` is never run: it down
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+
+from tests.support.live_server import served_process
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("OPENAI_MOCK_CHROMIUM", "/usr/bin/chromium"))
@@ -30,38 +27,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[str]:
     """The mock's base URL (no /v1), served by `openai-mock serve` in a subprocess."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "openai_mock.local.cli", "serve", "--port", str(port), "--seed", "31"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    banner = process.stdout.readline()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/__mock/console", timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"openai-mock serve did not answer on port {port}: {banner}{process.stdout.read()}")
-            time.sleep(0.05)  # waiting for a process to bind, not for state
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with served_process("--seed", "31") as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")

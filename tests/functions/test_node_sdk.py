@@ -7,57 +7,15 @@ place npm runs; the tests themselves never touch the network)."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.support.live_server import live_server_fixture
-
-NODE_DIR = Path(__file__).resolve().parents[1] / "node"
-JUDGE = NODE_DIR / "judge.mjs"
-SDK_VERSION = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["openai"]
-SCENARIO_SECONDS = 60
+from tests.support.node_judge import JUDGE, Summary, node, run_judge
 
 base_url = live_server_fixture()
-
-Summary = dict[str, Any]
-
-
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("The Node SDK tests need Node.js (20 or later) on PATH, then `make node-sdk`.", pytrace=False)
-    installed = NODE_DIR / "node_modules" / "openai" / "package.json"
-    if not installed.is_file():
-        pytest.fail(f"The Node SDK is not installed in {NODE_DIR}: run `make node-sdk`.", pytrace=False)
-    version = json.loads(installed.read_text())["version"]
-    if version != SDK_VERSION:
-        pytest.fail(
-            f"tests/node has openai {version}, package.json pins {SDK_VERSION}: run `make node-sdk`.", pytrace=False
-        )
-    return node
-
-
-def _judge(base_url: str, scenario: str) -> Summary:
-    # Only this run's settings: no OPENAI_* of the developer's shell (a webhook secret, an organization) leaks in.
-    env = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
-    env |= {"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "sk-node-judge"}
-    run = subprocess.run(
-        [_node(), str(JUDGE), scenario],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=SCENARIO_SECONDS,
-        check=False,
-    )
-    assert run.returncode == 0, f"node judge.mjs {scenario} failed:\n{run.stderr}"
-    summary: Summary = json.loads(run.stdout)
-    return summary
 
 
 def _models(summary: Summary) -> None:
@@ -278,10 +236,10 @@ SCENARIOS: dict[str, Callable[[Summary], None]] = {
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_the_node_sdk_accepts_the_answers(base_url: str, scenario: str) -> None:
-    SCENARIOS[scenario](_judge(base_url, scenario))
+    SCENARIOS[scenario](run_judge(base_url, scenario))
 
 
 def test_every_scenario_of_the_judge_is_checked() -> None:
     """A scenario added to judge.mjs without a check here would never run."""
-    run = subprocess.run([_node(), str(JUDGE), "--list"], capture_output=True, text=True, timeout=30, check=True)
+    run = subprocess.run([node(), str(JUDGE), "--list"], capture_output=True, text=True, timeout=30, check=True)
     assert json.loads(run.stdout) == list(SCENARIOS)

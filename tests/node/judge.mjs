@@ -419,12 +419,12 @@ const scenarios = {
   },
 
   async realtime(client) {
-    // The SDK always opens wss:// (it rewrites the scheme); the local mock listens in plain TCP, so the socket
-    // is made with net.connect, which the `ws` package takes as `createConnection`.
-    const rt = new OpenAIRealtimeWS(
-      { model: 'gpt-realtime', options: { createConnection: (options) => tcpConnect(options) } },
-      client,
-    );
+    // The SDK always opens wss:// (it rewrites the scheme). Against a plain http:// mock the socket is made with
+    // net.connect, which the `ws` package takes as `createConnection`; against `openai-mock serve --tls` it is
+    // the SDK's own TLS socket (the certificate trusted through NODE_EXTRA_CA_CERTS).
+    const plain = new URL(client.baseURL).protocol === 'http:';
+    const options = plain ? { createConnection: (socketOptions) => tcpConnect(socketOptions) } : {};
+    const rt = new OpenAIRealtimeWS({ model: 'gpt-realtime', options }, client);
     const created = nextEvent(rt, (event) => event.type === 'session.created', 'session.created');
     await new Promise((resolve, reject) => {
       rt.socket.once('open', resolve);

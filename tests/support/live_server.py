@@ -3,23 +3,31 @@ test process: for clients that need one (the SDK's realtime client speaks WebSoc
 Sharing the process keeps the tests' clock and store the server's.
 
 A test module takes the server as fixtures made here: `base_url = live_server_fixture()` (the client fixture
-finds it by that name) and `client = live_client_fixture()` (any name)."""
+finds it by that name) and `client = live_client_fixture()` (any name). `served_process` runs the command itself
+(`openai-mock serve …`) in a subprocess, for what only the command does (its options, TLS, the console)."""
 
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
+import sys
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import openai
 import pytest
 import uvicorn
 
 from openai_mock.local.server import build_app
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = REPO / "template.yaml"
+SERVE_SECONDS = 60
 
 
 def _free_port() -> int:
@@ -73,3 +81,39 @@ def live_client_fixture() -> Callable[..., object]:
         return openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0)
 
     return client
+
+
+@contextmanager
+def served_process(
+    *options: str, env: Mapping[str, str] | None = None, verify: str | bool = True
+) -> Iterator[tuple[str, str]]:
+    """`openai-mock serve --port P *options` in a subprocess until it answers: yields (its base URL without /v1,
+    the first line it printed). `verify`: the certificate file an https:// server is trusted with."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "openai_mock.local.cli", "serve", "--port", str(port), *options],
+        cwd=REPO,
+        env=None if env is None else dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    banner = process.stdout.readline()
+    scheme = "https" if "TLS" in banner else "http"
+    deadline = time.monotonic() + SERVE_SECONDS
+    trust = ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+    while True:
+        try:
+            httpx.get(f"{scheme}://127.0.0.1:{port}/__mock/console", timeout=1, verify=trust)
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"openai-mock serve did not answer on port {port}: {banner}{process.stdout.read()}")
+            time.sleep(0.05)  # waiting for a process to bind, not for state
+    try:
+        yield f"{scheme}://127.0.0.1:{port}", banner
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from openai_mock.local import tls
 from openai_mock.local.bundle import BUNDLE_DIR, TEMPLATE_VARIABLE, TemplateError, find_template, version
 from openai_mock.local.template import Template
 
@@ -64,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
         help="a folder for file bytes instead of S3: processes sharing it and a DynamoDB share everything",
     )
     serve.add_argument("--seed", default=None, help="deployment-wide seed for generated content")
+    secure = serve.add_argument_group("HTTPS and wss:// (docs/install.md)")
+    secure.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve https:// and wss:// with a self-signed certificate for localhost, made once and kept in "
+        "~/.cache/openai-mock/tls (the Node SDK opens Realtime sockets as wss:// only)",
+    )
+    secure.add_argument(
+        "--tls-cert", type=Path, default=None, metavar="PEM", help="your own certificate (implies --tls)"
+    )
+    secure.add_argument("--tls-key", type=Path, default=None, metavar="PEM", help="its private key (with --tls-cert)")
     serve.add_argument(
         "--fixtures", type=Path, default=None, help="YAML/JSON fixtures for every tenant (docs/controls.md)"
     )
@@ -269,11 +281,24 @@ def _check_recording(args: argparse.Namespace) -> None:
             raise CommandError(f"--replay {args.replay}: {detail}") from None
 
 
+def _tls_files(args: argparse.Namespace) -> tls.KeyPair | None:
+    """The certificate and key to serve with: the user's, or the kept self-signed one; None without TLS."""
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise CommandError("--tls-cert and --tls-key go together: give both, or --tls alone for a local certificate")
+    if args.tls_cert is not None:
+        for option, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
+            if not path.is_file():
+                raise CommandError(f"{option} {path}: no such file")
+        return tls.KeyPair(args.tls_cert.resolve(), args.tls_key.resolve())
+    return tls.self_signed(tls.default_folder()) if args.tls else None
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     started = time.perf_counter()
     found = find_template(args.template)
+    secured = _tls_files(args)
     if args.fixtures is not None:
         _check_fixtures(args.fixtures)
     if args.webhooks is not None:
@@ -301,13 +326,22 @@ def serve(args: argparse.Namespace) -> None:
         "access_log": False,
         "server_header": False,
     }
+    scheme = "http"
+    if secured is not None:
+        options.update(ssl_certfile=str(secured.cert), ssl_keyfile=str(secured.key))
+        scheme = "https"
+        print(
+            f"openai-mock: TLS with {secured.cert} (clients trust it with NODE_EXTRA_CA_CERTS={secured.cert}, "
+            f"SSL_CERT_FILE or httpx's verify=)",
+            flush=True,
+        )
     if args.workers > 1:
         # Each worker (a spawned process) builds the app itself, from the template named here.
         os.environ[TEMPLATE_VARIABLE] = str(found.path)
         functions = len(Template(found.path).functions)
         print(
             f"openai-mock {version()}: {functions} functions of {source}, {args.workers} workers sharing the "
-            f"{store} store, starting at http://{args.host}:{args.port}/v1",
+            f"{store} store, starting at {scheme}://{args.host}:{args.port}/v1",
             flush=True,
         )
         # uvicorn kills a worker that does not answer its health check within 5 s by default: a worker loading a
@@ -331,7 +365,8 @@ def serve(args: argparse.Namespace) -> None:
         )
     print(
         f"openai-mock {version()}: {app.state.route_count} routes from {app.state.function_count} functions of "
-        f"{source}, {store} store, ready in {time.perf_counter() - started:.2f}s at http://{args.host}:{args.port}/v1",
+        f"{source}, {store} store, ready in {time.perf_counter() - started:.2f}s at "
+        f"{scheme}://{args.host}:{args.port}/v1",
         flush=True,
     )
     uvicorn.run(app, **options)

@@ -1,0 +1,54 @@
+"""The official Node SDK's judge (tests/node/judge.mjs), run as a subprocess: `run_judge(base_url, scenario)` is the
+JSON summary the scenario printed. Never skipped: without node or tests/node/node_modules (`make node-sdk`), or with
+another SDK version than package.json pins, the test fails and says what to run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+NODE_DIR = Path(__file__).resolve().parents[1] / "node"
+JUDGE = NODE_DIR / "judge.mjs"
+SDK_VERSION = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["openai"]
+SCENARIO_SECONDS = 60
+
+Summary = dict[str, Any]
+
+
+def node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        pytest.fail("The Node SDK tests need Node.js (20 or later) on PATH, then `make node-sdk`.", pytrace=False)
+    installed = NODE_DIR / "node_modules" / "openai" / "package.json"
+    if not installed.is_file():
+        pytest.fail(f"The Node SDK is not installed in {NODE_DIR}: run `make node-sdk`.", pytrace=False)
+    version = json.loads(installed.read_text())["version"]
+    if version != SDK_VERSION:
+        pytest.fail(
+            f"tests/node has openai {version}, package.json pins {SDK_VERSION}: run `make node-sdk`.", pytrace=False
+        )
+    return found
+
+
+def run_judge(base_url: str, scenario: str, extra_env: Mapping[str, str] | None = None) -> Summary:
+    # Only this run's settings: no OPENAI_* of the developer's shell (a webhook secret, an organization) leaks in.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
+    env |= {"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "sk-node-judge", **(extra_env or {})}
+    run = subprocess.run(
+        [node(), str(JUDGE), scenario],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SCENARIO_SECONDS,
+        check=False,
+    )
+    assert run.returncode == 0, f"node judge.mjs {scenario} failed:\n{run.stderr}"
+    summary: Summary = json.loads(run.stdout)
+    return summary
