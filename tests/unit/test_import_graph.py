@@ -215,6 +215,8 @@ _FIXTURE_AND_FAULT_EXTRAS = (
         ),
         # a fixture's body conditions and templates, and a broken stream, are imported by the request that has one
         ("chat", _FIXTURE_AND_FAULT_EXTRAS),
+        # a session's browser step draws its screenshot only when the agent asks for screenshots
+        ("agent_sessions", ("openai_mock.generation.screenshots", "openai_mock.generation.images")),
         # creating, polling and listing batches generate nothing: a batch's run needs its endpoint's layer
         (
             "batches",

@@ -119,6 +119,19 @@ def view(session: Mapping[str, Any]) -> Object:
     return shown
 
 
+def _check_computer_use(agent: Mapping[str, Any], environment_type: Any, tools_sent: bool) -> None:
+    """Computer use is a browser in an OpenAI-hosted environment: an agent with it needs one (400 naming the tool the
+    body sent, or the environment when the tool is the saved agent's)."""
+    for index, tool in enumerate(agent["tools"]):
+        if tool["type"] == "computer_use" and environment_type != "openai_hosted":
+            param = f"agent.tools[{index}]" if tools_sent else "environment.type"
+            raise invalid_request(
+                f"Invalid '{param}': computer_use is only available in an 'openai_hosted' environment.",
+                param,
+                "invalid_value",
+            )
+
+
 def _messages(body: params.CreateSession) -> list[Object]:
     if isinstance(body.input, str):
         return [{"role": "user", "content": [{"type": "input_text", "text": body.input}]}]
@@ -155,6 +168,8 @@ def create(principal: Principal, body: params.CreateSession, headers: Mapping[st
     """A new session (and its first turn when it has input); the stored session."""
     _check_create(body)
     agent, reasoning_request = _resolve_agent(principal, body)
+    tools_sent = body.agent is not None and "tools" in body.agent.model_fields_set
+    _check_computer_use(agent, body.environment.get("type"), tools_sent)
     with _under(""):
         environment = _environment(principal, body)
     now = int(clock.now())
@@ -271,6 +286,8 @@ def update(principal: Principal, session_id: str, body: params.UpdateSession) ->
         _check_vaults(principal, body.vault_ids)
     # Resolved once against the session as read (model checks may read the store): the change below only sets it.
     agent_update = _agent_update(session, body, principal) if body.agent is not None else None
+    if agent_update is not None:
+        _check_computer_use(agent_update["agent"], session["environment"]["type"], tools_sent=True)
 
     def change(stored: Object) -> Object:
         changed = dict(stored)
@@ -347,11 +364,29 @@ def send_input(
     return turns.settle(principal.tenant, started)
 
 
+def _computer_use_answer(response: params.ComputerUseResponse, param: str) -> turns.Answer:
+    """The turn's view of a computer-use answer: the origin access decision, or what was done with a login form
+    (`submit` carries its values, which only the checks read)."""
+    if isinstance(response, params.OriginAccessDecision):
+        return turns.Answer(response.type, response.decision)
+    if response.action == "cancel":
+        if response.fields is not None or response.selected_option is not None:
+            raise invalid_request(
+                f"Invalid '{param}.fields': a cancelled login takes no values.", f"{param}.fields", "invalid_value"
+            )
+        return turns.Answer(response.type, "cancel")
+    if response.fields is None:
+        raise invalid_request(
+            f"Missing required parameter: '{param}.fields'.", f"{param}.fields", "missing_required_parameter"
+        )
+    fields = tuple((field.field_id, field.value) for field in response.fields)
+    return turns.Answer(response.type, "submit", fields, response.selected_option)
+
+
 def create_events(principal: Principal, session_id: str, body: params.CreateEvents, headers: Mapping[str, str]) -> None:
     """Apply the input events in order: a message starts a turn, a cancel ends the active one, a tool result
-    answers a call the turn waits for, an MCP approval result decides a call the turn asked to make (the last
-    answer continues the turn). Computer-use approvals answer requests this mock never makes: 400 naming the
-    request id."""
+    answers a call the turn waits for, an approval result answers a request the turn made (an MCP call to approve,
+    the browser's access to an origin, a login form): the last answer continues the turn."""
     tenant = principal.tenant
     for index, event in enumerate(body.events):
         session = current(principal, session_id)
@@ -374,14 +409,11 @@ def create_events(principal: Principal, session_id: str, body: params.CreateEven
             turn, last = turns.answer_call(tenant, session, event.call_id, event.turn_id, _tool_output(event), param)
             if last:
                 turns.continue_turn(tenant, session, turn, headers)
-        elif isinstance(event, params.McpApprovalEvent):
-            decision = event.response.decision
-            turn, last = turns.answer_approval(tenant, session, event.request_id, decision, param)
+        else:
+            if isinstance(event, params.McpApprovalEvent):
+                answer = turns.Answer(event.response.type, event.response.decision)
+            else:
+                answer = _computer_use_answer(event.response, f"{param}.response")
+            turn, last = turns.answer_approval(tenant, session, event.request_id, answer, param)
             if last:
                 turns.continue_turn(tenant, session, turn, headers)
-        else:
-            raise invalid_request(
-                f"No pending approval request found with id '{event.request_id}'.",
-                f"{param}.request_id",
-                "invalid_value",
-            )

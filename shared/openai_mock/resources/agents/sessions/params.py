@@ -166,10 +166,37 @@ class McpApprovalEvent(_Body):
     response: McpDecision
 
 
+class OriginAccessDecision(_Body):
+    type: Literal["browser_origin_access"]
+    decision: Literal["approve", "deny", "cancel"]
+
+
+class SubmittedField(_Body):
+    field_id: Text
+    value: Text
+
+
+class LoginResponse(_Body):
+    """A login form's answer: `submit` with the values (`fields`, up to six), or `cancel` with nothing."""
+
+    type: Literal["browser_authentication"]
+    action: Literal["submit", "cancel"]
+    fields: list[SubmittedField] | None = Field(default=None, max_length=6)
+    selected_option: Text | None = None
+
+
+if TYPE_CHECKING:
+    ComputerUseResponse = OriginAccessDecision | LoginResponse
+else:
+    ComputerUseResponse = definitions.tagged(
+        {"browser_origin_access": OriginAccessDecision, "browser_authentication": LoginResponse}
+    )
+
+
 class ComputerUseApprovalEvent(_Body):
     type: Literal["agent.session.input.computer_use_approval_request_result"]
     request_id: Text
-    response: dict[str, Any]
+    response: ComputerUseResponse
 
 
 if TYPE_CHECKING:

@@ -19,8 +19,9 @@ from . import records
 
 _PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _DELTA_TYPES = frozenset({"agent.session.turn.output_text.delta", "agent.session.turn.reasoning_summary_text.delta"})
-# Items that are not the agent's output (the client's results, messages between agents): added, never "done".
-_ADDED_ONLY = ("function_call_output", "agent_message")
+# Items that are not the agent's output (the client's results and answers, messages between agents): added, never
+# "done".
+_ADDED_ONLY = ("function_call_output", "agent_message", "computer_use_approval_request_result")
 
 
 class _Numbered:
@@ -158,7 +159,7 @@ def turn_events(tenant: str, session: Mapping[str, Any], turn: Mapping[str, Any]
         if sub["_turn_id"] == turn["id"]
     }
     index, answering = 0, False
-    # Where the turn stopped for MCP approvals and went on once they were decided (no item marks those stops).
+    # Where the turn stopped for requests to be decided and went on once they were (no item marks those stops).
     approved_at = {asked["_at"] for asked in turn.get("_reviewed") or []}
     items = _items(tenant, session_id, lambda obj: obj["turn_id"] == turn["id"] and not obj["_subagent_id"])
     for position, item in enumerate(items):

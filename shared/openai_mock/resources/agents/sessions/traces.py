@@ -39,6 +39,8 @@ def _item_span_name(item: Mapping[str, Any]) -> str:
         return f"function {item['name']}"
     if kind == "mcp_call":
         return f"mcp {item['server_label']} {item['name']}"
+    if kind == "computer_use_call":
+        return f"computer {item['title']}"
     if kind == "message":
         return "user message" if item["role"] == "user" else "model response"
     return kind.replace("_", " ")

@@ -1,7 +1,7 @@
 """Turns: planned when their input arrives, progressed by the mock's clock, settled on every read.
 
-    queued ──start──► in_progress ──finish──► completed | failed | waiting (function calls to run, MCP calls to approve)
-    waiting ──every call's tool_result, every approval's result──► in_progress ──► …    open turn ──cancel──► cancelled
+    queued ──start──► in_progress ──finish──► completed | failed | waiting (function calls to run, requests to decide)
+    waiting ──every call's tool_result, every request's result──► in_progress ──► …    open turn ──cancel──► cancelled
 
 What a phase produces (generation/agent_turns.py) is decided when the phase begins and stored on the turn
 (`_outcome`, its ids fixed); its status is derived from the stored turn and `clock` (`_target`, pure), and the
@@ -13,16 +13,21 @@ settling reader writes the finished phase's items first (create-if-absent), then
 starts and finishes at once).
 
 Each phase re-reads the session's history: its model request reads the prompt cache when it is planned and writes
-it once the turn is admitted (claimed on the session, or continued), so the next phase reads what this one wrote."""
+it once the turn is admitted (claimed on the session, or continued), so the next phase reads what this one wrote.
+
+The requests a turn waits on (an MCP call to approve, the browser's access to an origin, a login form to fill) are
+kept on the turn (`_approvals`) with the application's decisions (`_decisions`); the origins whose access was approved
+are kept on the turn (`_origins`) and, from there, on the session (`_approved_origins`: not asked again)."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from openai_mock import clock, ids
-from openai_mock.errors import OpenAIError
+from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.generation import agent_turns, chat, prompt_prefix
 from openai_mock.resources import prompt_cache
 from openai_mock.resources.agents.sessions import records, traces, webhooks
@@ -52,6 +57,18 @@ _WEBHOOKS = {
     "requires_action": "agent.session.action_required",
 }
 ZERO = dict.fromkeys(agent_turns.USAGE_KEYS, 0)
+LOGIN_ANSWER_LIMIT = 120 * 1024  # the SDK's bound on a login form's submitted values, as JSON
+
+
+class Answer(NamedTuple):
+    """The application's answer to a request the turn waits on: the kind of request it answers (`mcp_tool_call`,
+    `browser_origin_access`, `browser_authentication`), the decision (approve / deny / cancel, or submit for a login
+    form), and a login form's submitted values (checked against the form, never kept)."""
+
+    kind: str
+    decision: str
+    fields: tuple[tuple[str, str], ...] = ()
+    selected_option: str | None = None
 
 
 def stage_seconds() -> float:
@@ -108,7 +125,7 @@ def plan(
         return None
     agent = session["agent"]
     decided = _decided(turn)
-    ran, declined = agent_turns.reviewed_calls(agent, decided, turn["id"], ids.new_id)
+    ran, _ = agent_turns.reviewed_calls(agent, decided, turn["id"], ids.new_id)
     material: Object = {"agent": agent, "history": [public(item) for item in history], "phase": turn["_phase"]}
     if decided:  # approved or not, a different answer (other turns draw as they always did)
         material["decided"] = [(asked["request_id"], asked["decision"]) for asked in decided]
@@ -126,8 +143,9 @@ def plan(
         cache=cache.use if cache is not None else prompt_prefix.CacheUse(),
         prompt_count=count,
         review=session.get("review") or "none",
+        approved_origins=session.get("_approved_origins") or (),
         ran=ran,
-        declined=declined,
+        decided=decided,
     )
     # Where the turn stops for approvals: after its items so far (the event streams put the stop there).
     written = sum(1 for item in history if item["turn_id"] == turn["id"]) + len(phase.items)
@@ -139,6 +157,7 @@ def plan(
         "artifacts": phase.artifacts,
         "subagent": phase.subagent,
         "approvals": [{**asked, "_at": written} for asked in phase.approvals],
+        "origins": list(phase.origins),
     }
     return cache
 
@@ -179,6 +198,7 @@ def new_turn(session: Mapping[str, Any], stream: bool) -> Object:
         "_approvals": [],
         "_decisions": {},
         "_reviewed": [],
+        "_origins": [],
         "_model": session["agent"]["model"],
     }
 
@@ -190,6 +210,7 @@ def _apply_outcome(turn: Object) -> None:
     outcome = turn["_outcome"]
     total = agent_turns.add_usage(turn["_usage"], outcome["usage"])
     turn["_usage"], turn["usage"] = total, records.token_usage(total)
+    turn["_origins"] = _merged(turn.get("_origins") or [], outcome.get("origins") or [])
     if outcome["status"] == "waiting":
         turn["status"] = "waiting"
         turn["_pending"] = [item for item in outcome["items"] if item["type"] == "function_call"]
@@ -199,6 +220,10 @@ def _apply_outcome(turn: Object) -> None:
         return
     turn["status"], turn["error"] = outcome["status"], outcome["error"]
     turn["completed_at"] = int(turn["_finish_at"])
+
+
+def _merged(known: list[str], more: list[str]) -> list[str]:
+    return known + [origin for origin in dict.fromkeys(more) if origin not in known]
 
 
 def _target(turn: Object, now: float) -> Object:
@@ -216,7 +241,8 @@ def _finishing(turn: Object, now: float) -> bool:
 
 
 def required_actions(turn: Mapping[str, Any]) -> list[Object]:
-    """What the waiting turn needs: each unanswered function call's result, each undecided MCP call's approval."""
+    """What the waiting turn needs: each unanswered function call's result, each undecided request's answer (an
+    `mcp_approval_request`, a `computer_use_approval_request`)."""
     answered, decided = set(turn["_answered"]), turn.get("_decisions") or {}
     approvals = [public(asked) for asked in turn.get("_approvals") or [] if asked["request_id"] not in decided]
     return [
@@ -252,6 +278,9 @@ def session_after(session: Object, turn: Mapping[str, Any]) -> Object:
     """The session as its active turn leaves it (pure; a turn's end is counted once: it clears `_active_turn`)."""
     if session.get("_active_turn") != turn["id"]:
         return session
+    origins = _merged(session.get("_approved_origins") or [], turn.get("_origins") or [])
+    if origins:
+        session["_approved_origins"] = origins
     status = turn["status"]
     if status in ("queued", "in_progress"):
         session.update(status="in_progress", required_actions=[])
@@ -535,9 +564,79 @@ def answer_call(
     return updated, _all_answered(updated)
 
 
-def answer_approval(tenant: str, session: Object, request_id: str, decision: str, param: str) -> tuple[Object, bool]:
-    """Record the application's decision on an MCP call the active turn waits to have approved; True when the turn
-    waits for nothing more. An unknown or decided request is 400 naming `request_id`."""
+def _check_login(request: Mapping[str, Any], answer: Answer, param: str) -> None:
+    """A submitted login form: values for its own fields only (each once), every required one filled, an option
+    only (and then one of them) when the form offers options, and all of it within the SDK's size bound."""
+    known = {field["id"]: field for field in request["fields"]}
+    filled: dict[str, str] = {}
+    for index, (field_id, value) in enumerate(answer.fields):
+        if field_id not in known or field_id in filled:
+            reason = "is given twice" if field_id in filled else "is not a field of this login form"
+            raise invalid_request(
+                f"Invalid '{param}.fields[{index}].field_id': '{field_id}' {reason}.",
+                f"{param}.fields[{index}].field_id",
+                "invalid_value",
+            )
+        filled[field_id] = value
+    missing = [field_id for field_id, field in known.items() if field["required"] and not filled.get(field_id)]
+    if missing:
+        names = ", ".join(f"'{field_id}'" for field_id in missing)
+        raise invalid_request(
+            f"Missing required value for field {names} of the login form.",
+            f"{param}.fields",
+            "missing_required_parameter",
+        )
+    options = [option["id"] for option in request["options"]]
+    chosen = answer.selected_option
+    if (chosen is None) != (not options) or (chosen is not None and chosen not in options):
+        expected = (
+            f"one of {', '.join(repr(option) for option in options)}"
+            if options
+            else "null (the form offers no options)"
+        )
+        raise invalid_request(
+            f"Invalid '{param}.selected_option': expected {expected}.", f"{param}.selected_option", "invalid_value"
+        )
+    if len(json.dumps({"fields": filled, "selected_option": chosen})) > LOGIN_ANSWER_LIMIT:
+        raise invalid_request(
+            f"Invalid '{param}.fields': the submitted values exceed 120 KiB.",
+            f"{param}.fields",
+            "string_above_max_length",
+        )
+
+
+def _check_answer(asked: Mapping[str, Any], answer: Answer, request_id: str, param: str) -> None:
+    kind = asked["request"]["type"]
+    if kind != answer.kind:
+        raise invalid_request(
+            f"Invalid '{param}.type': request '{request_id}' is answered with '{kind}', not '{answer.kind}'.",
+            f"{param}.type",
+            "invalid_value",
+        )
+    if answer.decision == "submit":
+        _check_login(asked["request"], answer, param)
+
+
+def _login_result(asked: Mapping[str, Any], answer: Answer) -> Object:
+    """The history record of the application's answer to a login form: what it did, never the values."""
+    response: Object = {"action": answer.decision, "type": "browser_authentication"}
+    if answer.decision == "submit":
+        response = {"action": "submit", "selected_option": answer.selected_option, "type": "browser_authentication"}
+    return {
+        "id": ids.new_id("agent.session.item"),
+        "type": "computer_use_approval_request_result",
+        "request_id": asked["request_id"],
+        "response": response,
+        "turn_id": asked["turn_id"],
+        "_subagent_id": None,
+    }
+
+
+def answer_approval(tenant: str, session: Object, request_id: str, answer: Answer, param: str) -> tuple[Object, bool]:
+    """Record the application's answer to a request the active turn waits on (an MCP call, the browser's access to
+    an origin, a login form); True when the turn waits for nothing more. An unknown or answered request is 400
+    naming `request_id`; an answer of another kind, or a login form filled wrong, 400 naming the response's field.
+    A login form's answer is recorded in the history (`computer_use_approval_request_result`), its values dropped."""
 
     def unknown() -> OpenAIError:
         return OpenAIError(
@@ -552,14 +651,21 @@ def answer_approval(tenant: str, session: Object, request_id: str, decision: str
         raise unknown()
 
     def change(obj: Object) -> Object:
-        pending = {asked["request_id"] for asked in obj.get("_approvals") or []} - set(obj.get("_decisions") or {})
+        decided = obj.get("_decisions") or {}
+        pending = {
+            asked["request_id"]: asked for asked in obj.get("_approvals") or [] if asked["request_id"] not in decided
+        }
         if obj["status"] != "waiting" or request_id not in pending:
             raise unknown()
-        return {**obj, "_decisions": {**obj["_decisions"], request_id: decision}}
+        _check_answer(pending[request_id], answer, request_id, f"{param}.response")
+        return {**obj, "_decisions": {**decided, request_id: answer.decision}}
 
     updated = get_store().update(tenant, turns_collection(session["id"]), turn_id, change)
     if updated is None:
         raise unknown()
+    asked = next(asked for asked in updated["_approvals"] if asked["request_id"] == request_id)
+    if asked["request"]["type"] == "browser_authentication":
+        get_store().create(tenant, items_collection(session["id"]), _login_result(asked, answer))
     return updated, _all_answered(updated)
 
 
