@@ -14,7 +14,6 @@ import pytest
 
 from tests.support.live_server import served_process
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("OPENAI_MOCK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
