@@ -163,6 +163,15 @@ def test_the_journal_keeps_each_connection(client: openai.OpenAI, base_url: str)
     assert server.count("response.created") == 2 and server[-1] == "response.completed"
 
 
+def test_multi_agent_is_checked_and_answered_by_one_agent(client: openai.OpenAI) -> None:
+    with client.beta.responses.connect() as connection:
+        asked = {"input": "Plan a launch.", "multi_agent": {"enabled": True, "max_concurrent_subagents": 2}}
+        answered = _answer(connection, **asked)
+        assert answered["status"] == "completed" and answered["output"]
+        refused = _answer(connection, input="Plan.", multi_agent={"enabled": True, "max_concurrent_subagents": 0})
+        assert refused["error"]["param"] == "multi_agent.max_concurrent_subagents"
+
+
 def test_lanes_run_at_once_and_each_in_turn(client: openai.OpenAI) -> None:
     """Paced responses (the latency controls) show the order: a lane's second response starts once its first has
     completed, while another lane's response is sent meanwhile."""

@@ -133,16 +133,28 @@ def _check_envelope(payload: Mapping[str, Any]) -> None:
         )
     multi_agent = payload.get("multi_agent")
     if multi_agent is not None:
-        if not isinstance(multi_agent, dict) or not isinstance(multi_agent.get("enabled"), bool):
-            raise invalid_request(
-                "Invalid 'multi_agent': expected an object with a boolean 'enabled'.", "multi_agent.enabled"
-            )
-        if multi_agent["enabled"]:  # the mock answers as one agent (docs/responses.md)
-            raise invalid_request(
-                "Server-hosted multi-agent execution is not available for this model.",
-                "multi_agent.enabled",
-                "unsupported_parameter",
-            )
+        _check_multi_agent(multi_agent)
+
+
+def _check_multi_agent(multi_agent: Any) -> None:
+    """`multi_agent` is checked and taken; the mock answers as one agent either way (a response shows no subagent:
+    the SDK's events and output items have none to show)."""
+    if not isinstance(multi_agent, dict) or not isinstance(multi_agent.get("enabled"), bool):
+        raise invalid_request(
+            "Invalid 'multi_agent': expected an object with a boolean 'enabled'.", "multi_agent.enabled"
+        )
+    unknown = sorted(set(multi_agent) - {"enabled", "max_concurrent_subagents"})
+    if unknown:
+        raise invalid_request(
+            f"Unknown parameter: 'multi_agent.{unknown[0]}'.", f"multi_agent.{unknown[0]}", "unknown_parameter"
+        )
+    limit = multi_agent.get("max_concurrent_subagents")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise invalid_request(
+            f"Invalid 'multi_agent.max_concurrent_subagents': expected an integer of at least 1, got {limit!r}.",
+            "multi_agent.max_concurrent_subagents",
+            "invalid_value",
+        )
 
 
 def _body(payload: Mapping[str, Any]) -> responses.CreateResponseRequest:
