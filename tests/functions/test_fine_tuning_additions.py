@@ -209,6 +209,39 @@ def test_python_grader_runs_in_a_subprocess_when_enabled(http: TestClient, monke
     assert "ZeroDivisionError" in failed["metadata"]["errors"]["python_grader_runtime_error_details"]
 
 
+@pytest.mark.parametrize(
+    ("body", "refused"),
+    [
+        ("return len(bytearray(1024 ** 3))", "MemoryError"),  # over its 512 MB of address space
+        ("with open('out.txt', 'w') as out:\n        out.write('x')\n    return 1.0", "File too large"),  # no file
+    ],
+)
+def test_a_python_grader_runs_within_its_limits(
+    http: TestClient, monkeypatch: pytest.MonkeyPatch, body: str, refused: str
+) -> None:
+    """The child sets its own limits before it reads the grader (no `preexec_fn`, which could hang a threaded
+    server between fork and exec)."""
+    import subprocess
+
+    from openai_mock.settings import reset_settings
+
+    monkeypatch.setenv("OPENAI_MOCK_PYTHON_GRADERS", "subprocess")
+    reset_settings()
+    spawned: list[dict[str, Any]] = []
+    run = subprocess.run
+
+    def recorded(*args: Any, **options: Any) -> Any:
+        spawned.append(options)
+        return run(*args, **options)
+
+    monkeypatch.setattr(subprocess, "run", recorded)
+    grader = {"type": "python", "name": "greedy", "source": f"def grade(sample, item):\n    {body}\n"}
+    failed = _run_grader(http, {"grader": grader, "model_sample": "x"})
+    assert failed["metadata"]["errors"]["python_grader_runtime_error"] is True
+    assert refused in failed["metadata"]["errors"]["python_grader_runtime_error_details"]
+    assert len(spawned) == 1 and "preexec_fn" not in spawned[0]
+
+
 # --------------------------------------------------------------------------- jobs: pause and resume
 
 

@@ -41,7 +41,15 @@ PYTHON_TIMEOUT_SECONDS = 10
 PYTHON_CPU_SECONDS = 5
 PYTHON_MEMORY_BYTES = 512 * 1024 * 1024
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_RUNNER = """
+# The child limits itself before it reads the grader: limits set by `preexec_fn` run Python between fork and exec,
+# which can deadlock a threaded server (a lock another thread held at the fork), and the request would never end.
+_LIMITS = (
+    "import resource\n"
+    f"resource.setrlimit(resource.RLIMIT_CPU, ({PYTHON_CPU_SECONDS}, {PYTHON_CPU_SECONDS}))\n"
+    f"resource.setrlimit(resource.RLIMIT_AS, ({PYTHON_MEMORY_BYTES}, {PYTHON_MEMORY_BYTES}))\n"
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))\n"
+)
+_RUNNER = _LIMITS + """
 import json, sys
 payload = json.loads(sys.stdin.read())
 scope = {"__name__": "grader"}
@@ -355,13 +363,6 @@ def check_grader(
 
 
 def _run_python(source: str, sample: Mapping[str, Any], item: Mapping[str, Any]) -> float:
-    def limit() -> None:  # in the child, before it runs anything
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_CPU, (PYTHON_CPU_SECONDS, PYTHON_CPU_SECONDS))
-        resource.setrlimit(resource.RLIMIT_AS, (PYTHON_MEMORY_BYTES, PYTHON_MEMORY_BYTES))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-
     payload = json.dumps({"source": source, "sample": sample, "item": item})
     with tempfile.TemporaryDirectory() as workdir:
         try:
@@ -373,7 +374,6 @@ def _run_python(source: str, sample: Mapping[str, Any], item: Mapping[str, Any])
                 timeout=PYTHON_TIMEOUT_SECONDS,
                 env={},
                 cwd=workdir,
-                preexec_fn=limit,
                 check=False,
             )
         except subprocess.TimeoutExpired:
