@@ -208,6 +208,129 @@ def _webhooks(summary: Summary) -> None:
     assert summary["forged"] == "InvalidWebhookSignatureError"  # and refuses an altered body
 
 
+def _city_report(summary: Summary) -> None:
+    # zod's parse() ran on the answer in the SDK: every field of the schema, of its type, enum value allowed.
+    assert summary["valid"] is True
+    kinds = summary["kinds"]
+    assert {key: kinds[key] for key in ("name", "population", "coastal", "climate")} == {
+        "name": "string",
+        "population": "number",
+        "coastal": "boolean",
+        "climate": "string",
+    }
+    assert kinds["mayor"] in ("string", "null")  # z.string().nullable()
+    assert kinds["landmarks"] == [{"name": "string", "built": "number"}]
+    assert summary["integer"] is True  # z.number().int() became "integer" in the schema the mock followed
+    assert summary["climate"] in ("arid", "temperate", "tropical")
+    assert summary["landmarks"] >= 1
+
+
+def _zod_chat(summary: Summary) -> None:
+    assert summary["finish_reason"] == "stop"
+    assert summary["refusal"] is None
+    _city_report(summary)
+
+
+def _zod_responses(summary: Summary) -> None:
+    assert summary["status"] == "completed"
+    assert summary["format"] == "json_schema"
+    assert summary["same_as_text"] is True  # output_parsed is output_text read through the schema
+    _city_report(summary)
+
+
+def _run_tools(summary: Summary) -> None:
+    assert summary["calls"] == [{"city": "Paris"}]  # the SDK ran the tool once, with the mock's arguments
+    assert summary["roles"] == ["user", "assistant", "tool", "assistant"]
+    assert summary["tool_message"] == summary["function_result"] == '{"city":"Paris","forecast":"Hail and 3 degrees"}'
+    assert "Hail and 3 degrees" in summary["final_content"]  # the second completion read the tool's result
+    assert summary["completions"] == 2
+    assert summary["total_tokens"] > 0
+
+
+def _assistants(summary: Summary) -> None:
+    assert summary["thread_metadata"] == {"source": "node"}
+    assert summary["statuses"] == ["completed", "completed"]  # createAndPoll polled to the end; the stream ran it
+    assert summary["assistants"] == [True, True]
+    assert summary["total_tokens"] > 0
+    # Pages of two, followed: the two questions and the answer of each run, in order.
+    assert summary["roles"] == ["user", "assistant", "user", "assistant"]
+    assert summary["runs"] == [None, "polled", None, "streamed"]
+    assert "lighthouses" in summary["polled_text"]
+    assert "bridges" in summary["streamed"]  # the deltas the textDelta handler saw, about the second question
+    assert summary["snapshot_is_whole"] is True
+    assert summary["stored_is_streamed"] is True  # finalMessages() and the stored message say what was streamed
+
+
+def _assistants_stream(summary: Summary) -> None:
+    assert summary["first_events"] == ["thread.run.created", "thread.run.requires_action"]
+    assert summary["tool"] == ["get_weather"]
+    assert summary["arguments"] == [{"city": "Paris"}]
+    assert summary["run_status"] == "completed"
+    assert summary["same_run"] is True  # submitToolOutputsStream resumed the waiting run
+    assert summary["deltas"] > 1
+    assert summary["deltas_joined"] is True
+    assert summary["last_snapshot"] is True
+    assert "Fog and 11 degrees" in summary["text"]  # the answer uses the submitted output
+    assert summary["message_run"] is True
+
+
+def _responses_stream_tools(summary: Summary) -> None:
+    assert summary["first_status"] == "completed"
+    assert summary["tool"] == "get_weather"
+    assert summary["arguments"] == {"city": "Paris"}
+    assert summary["streamed_arguments"] is True  # the argument deltas add up to the final call's arguments
+    assert summary["call_id"].startswith("call_")
+    assert summary["status"] == "completed"
+    assert summary["previous_response_id"] is True
+    assert "Snow and -2 degrees" in summary["output_text"]  # the second turn read the function_call_output
+    assert summary["streamed_text"] is True
+
+
+def _uploads(summary: Summary) -> None:
+    assert summary["status"] == ["pending", "completed"]
+    assert summary["parts"] == 3
+    assert summary["part_upload_ids"] is True
+    assert summary["file_id"].startswith("file-")
+    assert (summary["filename"], summary["file_bytes"], summary["purpose"]) == ("notes.txt", 1150, "assistants")
+    assert summary["content_equal"] is True  # parts sent last first, joined in the order of part_ids
+
+
+def _fine_tuning(summary: Summary) -> None:
+    assert summary["id"].startswith("ftjob-")
+    assert summary["model"] == "gpt-4o-mini-2024-07-18"  # the alias resolved to its snapshot
+    assert summary["status"] == "validating_files"
+    assert summary["training_file"] is True
+    # limit 1: the SDK followed the cursor through every event so far, each once.
+    assert summary["events"] == summary["event_ids_unique"] == 2
+    assert summary["event_objects"] == ["fine_tuning.job.event"]
+    assert summary["event_messages"][0].startswith("Validating training file: file-")
+    assert summary["event_messages"][1] == f"Created fine-tuning job: {summary['id']}"
+    assert summary["listed"] is True  # found by its metadata
+
+
+def _containers(summary: Summary) -> None:
+    assert summary["id"].startswith("cntr_")
+    assert (summary["object"], summary["status"], summary["name"]) == ("container", "running", "Node sandbox")
+    assert summary["expires_after"] == {"anchor": "last_active_at", "minutes": 20}
+    assert summary["file_container"] is True
+    assert summary["file_bytes"] == 15
+    # Pages of one, oldest first: the file copied from the Files API at creation, then the upload.
+    first, second = summary["paths"]
+    assert first.startswith("/mnt/data/") and first.endswith("-cities.csv")
+    assert second.startswith("/mnt/data/") and second.endswith("-hello.py")
+    assert summary["content"] == 'print("hello")\n'
+    assert summary["listed"] is True
+
+
+def _vector_store_search(summary: Summary) -> None:
+    # The compound filter kept the current HR policy only; the SDK iterated the search page with `for await`.
+    assert summary["filenames"] == ["leave-hr.txt"]
+    assert summary["attributes"] == [{"team": "hr", "year": 2025}]
+    assert summary["scores"] == [True]
+    assert summary["text"] == "Holidays: every employee has 25 days of paid leave."
+    assert summary["unfiltered"] == 2  # max_num_results
+
+
 SCENARIOS: dict[str, Callable[[Summary], None]] = {
     "models": _models,
     "chat": _chat,
@@ -231,6 +354,16 @@ SCENARIOS: dict[str, Callable[[Summary], None]] = {
     "realtime": _realtime,
     "responses_websocket": _responses_websocket,
     "webhooks": _webhooks,
+    "zod_chat": _zod_chat,
+    "zod_responses": _zod_responses,
+    "run_tools": _run_tools,
+    "assistants": _assistants,
+    "assistants_stream": _assistants_stream,
+    "responses_stream_tools": _responses_stream_tools,
+    "uploads": _uploads,
+    "fine_tuning": _fine_tuning,
+    "containers": _containers,
+    "vector_store_search": _vector_store_search,
 }
 
 

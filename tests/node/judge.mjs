@@ -3,10 +3,13 @@
 // `node tests/node/judge.mjs <scenario>` prints the summary as JSON (exit 0) or the error (exit 1), `--list` the
 // scenarios' names; tests/functions/test_node_sdk.py runs each against a live mock and checks its summary.
 
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
 
 import OpenAI, { BadRequestError, toFile } from 'openai';
+import { zodResponseFormat, zodTextFormat } from 'openai/helpers/zod';
+import { z } from 'zod';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { ResponsesWS } from 'openai/resources/responses/ws';
 
@@ -14,6 +17,7 @@ const CHAT_MODEL = 'gpt-4o-mini';
 const RESPONSES_MODEL = 'gpt-4.1';
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 const DEADLINE_MS = 30_000;
+const POLL_MS = 100; // the poll helpers' interval: the mock's asynchronous objects progress by its real clock
 
 function makeClient() {
   // No retries: a scenario must see the mock's first answer, not a retried one.
@@ -53,6 +57,33 @@ const weatherTool = {
     parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
   },
 };
+
+// A schema with every kind the zod helpers turn into strict JSON Schema: the SDK parses the answer with it.
+const CityReport = z.object({
+  name: z.string(),
+  population: z.number().int(),
+  coastal: z.boolean(),
+  climate: z.enum(['arid', 'temperate', 'tropical']),
+  mayor: z.string().nullable(),
+  landmarks: z.array(z.object({ name: z.string(), built: z.number().int() })),
+});
+
+function kinds(value) {
+  if (Array.isArray(value)) return value.length ? [kinds(value[0])] : [];
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, kinds(item)]));
+}
+
+function cityReportSummary(parsed) {
+  return {
+    kinds: kinds(parsed),
+    valid: CityReport.safeParse(parsed).success,
+    integer: Number.isInteger(parsed.population),
+    climate: parsed.climate,
+    landmarks: parsed.landmarks.length,
+  };
+}
 
 const scenarios = {
   async models(client) {
@@ -527,6 +558,314 @@ const scenarios = {
     } finally {
       receiver.close();
     }
+  },
+
+  async zod_chat(client) {
+    const completion = await client.chat.completions.parse({
+      model: CHAT_MODEL,
+      messages: user('Report on a city.'),
+      response_format: zodResponseFormat(CityReport, 'city_report'),
+    });
+    const { message, finish_reason } = completion.choices[0];
+    return { finish_reason, refusal: message.refusal, ...cityReportSummary(message.parsed) };
+  },
+
+  async zod_responses(client) {
+    const response = await client.responses.parse({
+      model: RESPONSES_MODEL,
+      input: 'Report on a city.',
+      text: { format: zodTextFormat(CityReport, 'city_report') },
+    });
+    return {
+      status: response.status,
+      format: response.text.format.type,
+      same_as_text: JSON.stringify(response.output_parsed) === JSON.stringify(JSON.parse(response.output_text)),
+      ...cityReportSummary(response.output_parsed),
+    };
+  },
+
+  async run_tools(client) {
+    const calls = [];
+    const runner = client.chat.completions.runTools({
+      model: CHAT_MODEL,
+      messages: user('What is the weather in Paris?'),
+      tools: [
+        {
+          type: 'function',
+          function: {
+            ...weatherTool.function,
+            function: (args) => {
+              calls.push(args);
+              return { city: args.city, forecast: 'Hail and 3 degrees' };
+            },
+            parse: JSON.parse,
+          },
+        },
+      ],
+    });
+    const content = await runner.finalContent();
+    const messages = runner.messages;
+    return {
+      calls,
+      roles: messages.map((message) => message.role),
+      tool_message: messages.find((message) => message.role === 'tool')?.content ?? null,
+      final_content: content,
+      function_result: await runner.finalFunctionToolCallResult(),
+      // Both turns billed: the SDK adds up the usage of each completion it asked for.
+      completions: runner.allChatCompletions().length,
+      total_tokens: (await runner.totalUsage()).total_tokens,
+    };
+  },
+
+  async assistants(client) {
+    const assistant = await client.beta.assistants.create({
+      model: CHAT_MODEL,
+      name: 'Guide',
+      instructions: 'Answer briefly.',
+    });
+    const thread = await client.beta.threads.create({
+      messages: [{ role: 'user', content: 'Tell me about lighthouses.' }],
+      metadata: { source: 'node' },
+    });
+    const polled = await client.beta.threads.runs.createAndPoll(
+      thread.id,
+      { assistant_id: assistant.id },
+      { pollIntervalMs: POLL_MS },
+    );
+    await client.beta.threads.messages.create(thread.id, { role: 'user', content: 'And about bridges?' });
+    let streamed = '';
+    let snapshot = '';
+    const stream = client.beta.threads.runs.stream(thread.id, { assistant_id: assistant.id });
+    stream.on('textDelta', (delta, text) => {
+      streamed += delta.value;
+      snapshot = text.value;
+    });
+    const streamedRun = await stream.finalRun();
+    const [streamedMessage] = await stream.finalMessages();
+    const messages = [];
+    for await (const message of client.beta.threads.messages.list(thread.id, { order: 'asc', limit: 2 })) {
+      messages.push(message);
+    }
+    return {
+      thread_metadata: thread.metadata,
+      statuses: [polled.status, streamedRun.status],
+      assistants: [polled.assistant_id, streamedRun.assistant_id].map((id) => id === assistant.id),
+      total_tokens: polled.usage?.total_tokens ?? null,
+      roles: messages.map((message) => message.role),
+      runs: messages.map(({ run_id }) => ({ [polled.id]: 'polled', [streamedRun.id]: 'streamed' })[run_id] ?? null),
+      polled_text: messages[1].content[0].text.value,
+      streamed,
+      snapshot_is_whole: snapshot === streamed,
+      stored_is_streamed: [messages[3], streamedMessage].every((message) => message.content[0].text.value === streamed),
+    };
+  },
+
+  async assistants_stream(client) {
+    const assistant = await client.beta.assistants.create({ model: CHAT_MODEL, tools: [weatherTool] });
+    const thread = await client.beta.threads.create({
+      messages: [{ role: 'user', content: 'What is the weather in Paris? Use get_weather.' }],
+    });
+    const events = [];
+    const first = client.beta.threads.runs.stream(thread.id, { assistant_id: assistant.id });
+    first.on('event', ({ event }) => events.push(event));
+    const waiting = await first.finalRun();
+    check(waiting.status === 'requires_action', `run ${waiting.status}, not requires_action`);
+    const calls = waiting.required_action.submit_tool_outputs.tool_calls;
+    const deltas = [];
+    const resumed = client.beta.threads.runs.submitToolOutputsStream(waiting.id, {
+      thread_id: thread.id,
+      tool_outputs: calls.map((call) => ({ tool_call_id: call.id, output: 'Fog and 11 degrees' })),
+    });
+    resumed.on('textDelta', (delta, snapshot) => deltas.push({ delta: delta.value, snapshot: snapshot.value }));
+    const run = await resumed.finalRun();
+    const [message] = await resumed.finalMessages();
+    const text = message.content[0].text.value;
+    return {
+      first_events: [events[0], events.at(-1)],
+      tool: calls.map((call) => call.function.name),
+      arguments: calls.map((call) => JSON.parse(call.function.arguments)),
+      run_status: run.status,
+      same_run: run.id === waiting.id,
+      deltas: deltas.length,
+      deltas_joined: deltas.map((item) => item.delta).join('') === text,
+      last_snapshot: deltas.at(-1)?.snapshot === text,
+      text,
+      message_run: message.run_id === run.id,
+    };
+  },
+
+  async responses_stream_tools(client) {
+    const tools = [{ type: 'function', strict: true, ...weatherTool.function }];
+    tools[0].parameters = { ...tools[0].parameters, additionalProperties: false };
+    const first = client.responses.stream({ model: RESPONSES_MODEL, input: 'What is the weather in Paris?', tools });
+    let argumentDeltas = '';
+    first.on('response.function_call_arguments.delta', (event) => {
+      argumentDeltas += event.delta;
+    });
+    const asked = await first.finalResponse();
+    const call = asked.output.find((item) => item.type === 'function_call');
+    check(call, `no function call: ${JSON.stringify(asked.output)}`);
+    const second = client.responses.stream({
+      model: RESPONSES_MODEL,
+      previous_response_id: asked.id,
+      input: [{ type: 'function_call_output', call_id: call.call_id, output: 'Snow and -2 degrees' }],
+      tools,
+    });
+    let streamed = '';
+    second.on('response.output_text.delta', (event) => {
+      streamed += event.delta;
+    });
+    const answered = await second.finalResponse();
+    return {
+      first_status: asked.status,
+      tool: call.name,
+      arguments: JSON.parse(call.arguments),
+      streamed_arguments: argumentDeltas === call.arguments,
+      call_id: call.call_id,
+      status: answered.status,
+      previous_response_id: answered.previous_response_id === asked.id,
+      output_text: answered.output_text,
+      streamed_text: streamed === answered.output_text,
+    };
+  },
+
+  async uploads(client) {
+    const text = Array.from({ length: 40 }, (_, index) => `line ${index}: the quick brown fox\n`).join('');
+    const bytes = Buffer.from(text);
+    const chunkSize = 400;
+    const upload = await client.uploads.create({
+      bytes: bytes.length,
+      filename: 'notes.txt',
+      mime_type: 'text/plain',
+      purpose: 'assistants',
+    });
+    const chunks = [];
+    for (let start = 0; start < bytes.length; start += chunkSize) chunks.push(bytes.subarray(start, start + chunkSize));
+    // Parts sent last chunk first: the file is put together in the order of part_ids, not of arrival.
+    const parts = [];
+    for (const chunk of [...chunks].reverse()) {
+      parts.unshift(await client.uploads.parts.create(upload.id, { data: await toFile(chunk, 'chunk') }));
+    }
+    const partIds = parts.map((part) => part.id);
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    const completed = await client.uploads.complete(upload.id, { part_ids: partIds, md5 });
+    const content = Buffer.from(await (await client.files.content(completed.file.id)).arrayBuffer());
+    return {
+      status: [upload.status, completed.status],
+      parts: parts.length,
+      part_upload_ids: parts.every((part) => part.upload_id === upload.id),
+      file_id: completed.file.id,
+      filename: completed.file.filename,
+      file_bytes: completed.file.bytes,
+      purpose: completed.file.purpose,
+      content_equal: content.equals(bytes),
+    };
+  },
+
+  async fine_tuning(client) {
+    const lines = ['Paris', 'Rome', 'Madrid'].map((city) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Capital city: ${city}?` },
+          { role: 'assistant', content: `${city} is a capital.` },
+        ],
+      }),
+    );
+    const training = await client.files.create({
+      file: await toFile(Buffer.from(lines.join('\n') + '\n'), 'train.jsonl'),
+      purpose: 'fine-tune',
+    });
+    const job = await client.fineTuning.jobs.create({
+      model: CHAT_MODEL,
+      training_file: training.id,
+      suffix: 'node',
+      metadata: { run: 'node' },
+    });
+    const events = [];
+    for await (const event of client.fineTuning.jobs.listEvents(job.id, { limit: 1 })) events.push(event);
+    const listed = [];
+    for await (const item of client.fineTuning.jobs.list({ metadata: { run: 'node' } })) listed.push(item.id);
+    return {
+      id: job.id,
+      model: job.model,
+      status: job.status,
+      training_file: job.training_file === training.id,
+      events: events.length,
+      event_ids_unique: new Set(events.map((event) => event.id)).size,
+      event_objects: [...new Set(events.map((event) => event.object))],
+      event_messages: events.map((event) => event.message),
+      listed: listed.includes(job.id),
+    };
+  },
+
+  async containers(client) {
+    const source = Buffer.from('city,population\nParis,2100000\nRome,2800000\n');
+    const stored = await client.files.create({ file: await toFile(source, 'cities.csv'), purpose: 'user_data' });
+    const container = await client.containers.create({
+      name: 'Node sandbox',
+      file_ids: [stored.id],
+      expires_after: { anchor: 'last_active_at', minutes: 20 },
+    });
+    const uploaded = await client.containers.files.create(container.id, {
+      file: await toFile(Buffer.from('print("hello")\n'), 'hello.py'),
+    });
+    const paths = [];
+    for await (const file of client.containers.files.list(container.id, { limit: 1, order: 'asc' })) {
+      paths.push(file.path);
+    }
+    const content = await client.containers.files.content.retrieve(uploaded.id, { container_id: container.id });
+    const containers = [];
+    for await (const item of client.containers.list()) containers.push(item.id);
+    return {
+      id: container.id,
+      object: container.object,
+      status: container.status,
+      name: container.name,
+      expires_after: container.expires_after,
+      file_container: uploaded.container_id === container.id,
+      file_bytes: uploaded.bytes,
+      paths,
+      content: await content.text(),
+      listed: containers.includes(container.id),
+    };
+  },
+
+  async vector_store_search(client) {
+    const store = await client.vectorStores.create({ name: 'Policies' });
+    const policies = [
+      ['leave-hr.txt', 'Holidays: every employee has 25 days of paid leave.', { team: 'hr', year: 2025 }],
+      ['leave-old.txt', 'Holidays: employees had 20 days of paid leave.', { team: 'hr', year: 2019 }],
+      ['leave-sales.txt', 'Sales staff may carry over 5 days of paid leave.', { team: 'sales', year: 2025 }],
+    ];
+    for (const [name, text, attributes] of policies) {
+      const file = await client.files.create({ file: await toFile(Buffer.from(text), name), purpose: 'assistants' });
+      const body = { file_id: file.id, attributes };
+      await client.vectorStores.files.createAndPoll(store.id, body, { pollIntervalMs: POLL_MS });
+    }
+    const hits = [];
+    const search = client.vectorStores.search(store.id, {
+      query: 'how many days of paid leave',
+      filters: {
+        type: 'and',
+        filters: [
+          { type: 'eq', key: 'team', value: 'hr' },
+          { type: 'gte', key: 'year', value: 2020 },
+        ],
+      },
+      max_num_results: 5,
+    });
+    for await (const hit of search) hits.push(hit);
+    const everything = [];
+    for await (const hit of client.vectorStores.search(store.id, { query: 'paid leave', max_num_results: 2 })) {
+      everything.push(hit.filename);
+    }
+    return {
+      filenames: hits.map((hit) => hit.filename),
+      attributes: hits.map((hit) => hit.attributes),
+      scores: hits.map((hit) => hit.score > 0 && hit.score <= 1),
+      text: hits[0]?.content?.[0]?.text ?? null,
+      unfiltered: everything.length,
+    };
   },
 };
 
