@@ -49,7 +49,9 @@ _LIMITS = (
     f"resource.setrlimit(resource.RLIMIT_AS, ({PYTHON_MEMORY_BYTES}, {PYTHON_MEMORY_BYTES}))\n"
     "resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))\n"
 )
-_RUNNER = _LIMITS + """
+_RUNNER = (
+    _LIMITS
+    + """
 import json, sys
 payload = json.loads(sys.stdin.read())
 scope = {"__name__": "grader"}
@@ -58,6 +60,7 @@ if "grade" not in scope:
     raise SystemExit("the source does not define grade(sample, item)")
 print(json.dumps({"score": float(scope["grade"](payload["sample"], payload["item"]))}))
 """
+)
 
 
 class RunGraderRequest(RequestModel):
