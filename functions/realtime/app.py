@@ -11,7 +11,7 @@ from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import principal_of, tenant_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.request_body import json_body, optional_json_body
-from openai_mock.web.websocket_gateway import ManagementApi, is_websocket_event
+from openai_mock.web.websocket_gateway import ManagementApi, is_websocket_event, isolated
 
 router = APIRouter(prefix="/v1/realtime")
 
@@ -85,5 +85,5 @@ _http_handler = make_handler(app)
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if is_websocket_event(event):
-        return realtime_socket.handle_websocket_event(event, ManagementApi.of(event))
+        return isolated(realtime_socket.handle_websocket_event, event, ManagementApi.of(event))
     return _http_handler(event, context)

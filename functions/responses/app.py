@@ -16,7 +16,7 @@ from openai_mock.web.json_response import JSONObject, respond
 from openai_mock.web.params import list_query, query_array
 from openai_mock.web.request_body import json_body
 from openai_mock.web.request_reads import ids_in_body
-from openai_mock.web.websocket_gateway import ManagementApi, is_websocket_event
+from openai_mock.web.websocket_gateway import ManagementApi, is_websocket_event, isolated
 
 router = APIRouter(prefix="/v1/responses")
 
@@ -107,5 +107,5 @@ _http_handler = make_handler(app)
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if is_websocket_event(event):
-        return responses_socket.handle_websocket_event(event, ManagementApi.of(event))
+        return isolated(responses_socket.handle_websocket_event, event, ManagementApi.of(event))
     return _http_handler(event, context)

@@ -18,6 +18,7 @@ from openai.types.beta.beta_responses_server_event import BetaResponsesServerEve
 from pydantic import TypeAdapter
 from websockets.exceptions import ConnectionClosed
 
+from openai_mock import clock
 from openai_mock.control import runtime, tenant_clock
 from openai_mock.web import websocket_gateway
 from openai_mock.web.auth import authenticate
@@ -235,6 +236,7 @@ def test_what_a_connection_holds_on_api_gateway(moto_persistence: None, monkeypa
     _handle(_frame(input="And now?"))
     assert posts[-1]["error"]["code"] == "websocket_connection_limit_reached"
     assert closed == ["Pc8WqeFqIAMCJzA="]
+    assert clock.tenant_offset() == 0  # each event ran in a context of its own: its tenant's clock did not leak
     assert _handle(_frame(input="Hello?"))["statusCode"] == 410  # the connection is gone
     journal = runtime.journal_entries(tenant, runtime.JournalFilter(path="/v1/responses"))
     assert [entry["body"]["client_events"][0]["input"] for entry in journal] == [

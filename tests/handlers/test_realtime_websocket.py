@@ -160,3 +160,16 @@ def test_api_gateway_idle_limit_surfaces_as_session_expiry(moto_persistence: Non
     assert error["code"] == "session_expired" and "idle for 10 minutes" in error["message"]
     assert gateway.closed == ["Pc8WqeFqIAMCJzA="]
     assert _handle(_frame({"type": "response.create"})) == {"statusCode": 410}
+
+
+def test_an_event_leaves_no_tenant_clock_behind(moto_persistence: None, gateway: Recorder) -> None:
+    """Lambda runs every event of a container in one thread: the tenant clock one event read must not be the next
+    event's (another tenant's) time."""
+    from openai_mock import clock
+    from openai_mock.control import tenant_clock
+    from openai_mock.web.auth import authenticate
+
+    tenant_clock.move(authenticate(_event("connect")["headers"]["Authorization"]).tenant, 3600, None)
+    _handle(_event("connect"))
+    _handle(_frame({"type": "input_audio_buffer.clear"}))
+    assert clock.tenant_offset() == 0

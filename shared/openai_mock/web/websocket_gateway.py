@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import contextvars
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from functools import cache
 from typing import Any
@@ -51,6 +52,15 @@ class ManagementApi:
 
 # --------------------------------------------------------------------------------------------- the events
 # What every WebSocket API event handler reads of API Gateway's event, whatever protocol its frames carry.
+
+
+def isolated(
+    handle: Callable[[Mapping[str, Any], Any], dict[str, Any]], event: Mapping[str, Any], gateway: Any
+) -> dict[str, Any]:
+    """`handle(event, gateway)` in a context of its own. Lambda calls the handler in the same thread for every event
+    of a container, and a WebSocket event is not run in a task (as Mangum runs an HTTP request): what one event sets
+    for itself (the tenant whose clock `clock.now()` reads, a request's writes behind) would outlive it."""
+    return contextvars.Context().run(handle, event, gateway)
 
 
 def is_websocket_event(event: Mapping[str, Any]) -> bool:
