@@ -308,6 +308,14 @@ def _fine_tuning(summary: Summary) -> None:
     assert summary["listed"] is True  # found by its metadata
 
 
+def _videos(summary: Summary) -> None:
+    assert summary["id"].startswith("video_") and summary["created_status"] == "queued"
+    assert (summary["status"], summary["progress"]) == ("completed", 100)  # the tenant's clock moved a minute on
+    assert (summary["seconds"], summary["size"]) == ("4", "720x1280")
+    assert summary["mp4_box"] == "ftyp" and summary["mp4_bytes"] > 1_000  # the MP4 itself, as bytes
+    assert summary["thumbnail_riff"] == "RIFFWEBP"
+
+
 def _containers(summary: Summary) -> None:
     assert summary["id"].startswith("cntr_")
     assert (summary["object"], summary["status"], summary["name"]) == ("container", "running", "Node sandbox")
@@ -363,6 +371,7 @@ SCENARIOS: dict[str, Callable[[Summary], None]] = {
     "uploads": _uploads,
     "fine_tuning": _fine_tuning,
     "containers": _containers,
+    "videos": _videos,
     "vector_store_search": _vector_store_search,
 }
 

@@ -830,6 +830,38 @@ const scenarios = {
     };
   },
 
+  async videos() {
+    // A job renders by the mock's clock (docs/videos.md: 5 s queued, then 6 s per second of clip): the scenario
+    // moves its own tenant's clock (a key of its own, so the other scenarios keep theirs) through the controls' HTTP
+    // API, then reads the finished job and downloads its MP4 and thumbnail as binary answers.
+    const apiKey = 'sk-node-judge-videos';
+    const client = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey, maxRetries: 0 });
+    const job = await client.videos.create({ model: 'sora-2', prompt: 'A lighthouse at dusk', seconds: '4' });
+    const root = new URL(process.env.OPENAI_BASE_URL);
+    const moved = await fetch(new URL('/__mock/clock', root.origin), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ advance_seconds: 60 }),
+    });
+    check(moved.ok, `the clock did not move: ${moved.status}`);
+    const done = await client.videos.retrieve(job.id);
+    const video = Buffer.from(await (await client.videos.downloadContent(job.id)).arrayBuffer());
+    const thumbnail = Buffer.from(
+      await (await client.videos.downloadContent(job.id, { variant: 'thumbnail' })).arrayBuffer(),
+    );
+    return {
+      id: job.id,
+      created_status: job.status,
+      status: done.status,
+      progress: done.progress,
+      seconds: done.seconds,
+      size: done.size,
+      mp4_box: video.subarray(4, 8).toString('latin1'),
+      mp4_bytes: video.length,
+      thumbnail_riff: thumbnail.subarray(0, 4).toString('latin1') + thumbnail.subarray(8, 12).toString('latin1'),
+    };
+  },
+
   async vector_store_search(client) {
     const store = await client.vectorStores.create({ name: 'Policies' });
     const policies = [
