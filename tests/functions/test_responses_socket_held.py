@@ -111,6 +111,10 @@ def test_a_refused_continuation_drops_the_response_it_named(client: openai.OpenA
         assert _not_found(_answer(connection, input="Which colour?", previous_response_id=blue["id"]), blue["id"])
         kept = _answer(connection, input="Which colour?", previous_response_id=green["id"], stream_id="b")
         assert kept["previous_response_id"] == green["id"]  # only the response the refused turn named is dropped
+        red = _answer(connection, input="Remember the colour red.", store=False, stream_id="c")
+        malformed = _answer(connection, input=5, previous_response_id=red["id"], stream_id="c")  # not a body at all
+        assert malformed["type"] == "error" and malformed["error"]["param"] == "input"
+        assert _not_found(_answer(connection, input="Which?", previous_response_id=red["id"]), red["id"])
 
 
 def test_a_stored_response_is_still_continued_after_a_refused_continuation(client: openai.OpenAI) -> None:

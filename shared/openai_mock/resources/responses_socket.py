@@ -287,8 +287,8 @@ class ResponsesSocket:
         The steering input queued for its `previous_response_id` comes first in its input. A continuation refused
         drops the response it named from what the connection holds (an unstored one cannot be continued again)."""
         stream_id = payload.get("stream_id") if isinstance(payload.get("stream_id"), str) else None
+        named = payload.get("previous_response_id")
         queued: list[dict[str, Any]] = []
-        body = None
         try:
             self._check_open()
             body = _body(payload)
@@ -299,10 +299,10 @@ class ResponsesSocket:
                 body = body.model_copy(update={"input": [*steering, *_as_items(body.input)]})
             events, conversation = self._run(body, payload.get("generate") is not False)
         except OpenAIError as error:
-            if body is not None and body.previous_response_id is not None:
-                if queued:  # still the server's: it waits for a continuation that succeeds
-                    self.state["steers"][body.previous_response_id] = queued
-                self._forget(body.previous_response_id)
+            if queued:  # still the server's: it waits for a continuation that succeeds
+                self.state["steers"][named] = queued
+            if isinstance(named, str):
+                self._forget(named)
             return Turn(None, [self._error(error, stream_id)])
         response = events[-1]["response"]
         self._hold(stream_id or DEFAULT_LANE, response, conversation)
