@@ -653,14 +653,6 @@ def _journal(socket: ResponsesSocket, exchange: tuple[list[Any], list[dict[str, 
     socket_journal.record(socket.state["principal"]["tenant"], socket.state["headers"], PATH, exchange, timing)
 
 
-def _is_steering(text: str) -> bool:
-    try:
-        event = json.loads(text)
-    except ValueError:
-        return False
-    return isinstance(event, dict) and event.get("type") in ("response.steer", "response.inject")
-
-
 async def serve(websocket: WebSocket) -> None:
     """One connection over a Starlette WebSocket: the local server's (and in-process apps') `/v1/responses`."""
     from starlette.concurrency import run_in_threadpool
