@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,40 +9,15 @@ import httpx
 import openai
 import pytest
 
+from tests.support.live_server import served_process
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[str, str]]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "openai_mock.local.cli", "serve", "--port", str(port), "--seed", "7"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    banner = process.stdout.readline()  # printed once the app is built, just before uvicorn binds
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"openai-mock serve did not answer on port {port}: {banner}{process.stdout.read()}")
-            time.sleep(0.05)  # waiting for a process to bind, not for state
-    yield f"http://127.0.0.1:{port}/v1", banner
-    process.terminate()
-    process.wait(timeout=10)
+    with served_process("--seed", "7") as (url, banner):  # the banner is printed just before uvicorn binds
+        yield f"{url}/v1", banner
 
 
 def test_banner_names_the_url_and_route_count(served: tuple[str, str]) -> None:

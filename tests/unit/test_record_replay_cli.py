@@ -4,59 +4,27 @@ ports, the upstream a mock on a real socket in this process, answered through th
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import openai
 import pytest
 from openai.types.chat import ChatCompletionMessageParam
 
-from tests.support.live_server import live_server
+from tests.support.live_server import live_server, served_process
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-proj-clirecording0123456789"
 ASK: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Name three colours."}]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serving(*options: str) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "openai_mock.local.cli", "serve", "--port", str(port), *options],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/__mock/fixtures", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    pytest.fail(f"openai-mock serve did not answer on port {port}: {process.stdout.read()}")
-                time.sleep(0.05)  # waiting for a process to bind, not for state
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with served_process(*options) as (url, _):
+        yield f"{url}/v1"
 
 
 def test_record_against_a_live_upstream_then_replay_strictly(tmp_path: Path) -> None:
