@@ -11,7 +11,6 @@ to run `make node-sdk`; without Chromium they fail as the other browser tests do
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import uuid
@@ -25,10 +24,9 @@ from urllib.parse import urlencode, urlsplit
 import openai
 import pytest
 
-from tests.support.node_judge import NODE_DIR, SDK_VERSION
+from tests.support.node_judge import SDK_PACKAGE, require_installed_sdk
 
 PAGE_DIR = Path(__file__).resolve().parent / "js_sdk"
-SDK_DIR = NODE_DIR / "node_modules" / "openai"
 SDK_PREFIX = "/openai/"
 NOTES = '{"prompt": "tide", "completion": "moon"}\n{"prompt": "wind", "completion": "sail"}\n'
 SCENARIO_MS = 30_000
@@ -43,7 +41,7 @@ class _PageFiles(SimpleHTTPRequestHandler):
 
     def translate_path(self, path: str) -> str:
         route = urlsplit(path).path
-        root, relative = (SDK_DIR, route[len(SDK_PREFIX) :]) if route.startswith(SDK_PREFIX) else (PAGE_DIR, route)
+        root, relative = (SDK_PACKAGE, route[len(SDK_PREFIX) :]) if route.startswith(SDK_PREFIX) else (PAGE_DIR, route)
         target = (root / (relative.lstrip("/") or "index.html")).resolve()
         return str(target) if target.is_relative_to(root) else str(root / "missing")
 
@@ -54,14 +52,7 @@ class _PageFiles(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def page_origin() -> Iterator[str]:
     """The page's origin: http://127.0.0.1:<another port than the mock's>."""
-    installed = SDK_DIR / "package.json"
-    if not installed.is_file():
-        pytest.fail(f"The JS SDK is not installed in {NODE_DIR}: run `make node-sdk`.", pytrace=False)
-    version = json.loads(installed.read_text())["version"]
-    if version != SDK_VERSION:
-        pytest.fail(
-            f"tests/node has openai {version}, package.json pins {SDK_VERSION}: run `make node-sdk`.", pytrace=False
-        )
+    require_installed_sdk()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _PageFiles)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

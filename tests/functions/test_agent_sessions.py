@@ -4,27 +4,23 @@ functions and wait for their results, and are cancelled; the event streams; budg
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 from openai.types.beta import AgentSession, AgentSessionDeleted, Subagent
-from openai.types.beta.agent_session_event import AgentSessionEvent
-from openai.types.beta.agent_session_item import AgentSessionItem
 from openai.types.beta.agents.sessions import SessionArtifact, SessionArtifactDeleted, SessionTrace, Turn
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
-from functions.agent_sessions.app import app
 from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.resources.agents.sessions import events as session_events
 from openai_mock.resources.agents.sessions import send_input, start_session, stored_session
 from openai_mock.web.auth import Principal
-from tests.support.sdk import asgi_client, held
+from tests.support import agent_sessions as sessions
+from tests.support.agent_sessions import START
+from tests.support.sdk import held
 
-START = 1_790_000_000
 NONE: Any = {"type": "none"}
 WEATHER: Any = {
     "type": "function",
@@ -32,19 +28,10 @@ WEATHER: Any = {
     "description": "Get the current weather for a city",
     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 }
-EVENT: TypeAdapter[Any] = TypeAdapter(AgentSessionEvent)
-ITEM: TypeAdapter[Any] = TypeAdapter(AgentSessionItem)
 
-
-@pytest.fixture(autouse=True)
-def pinned_clock() -> Iterator[None]:
-    clock.freeze(START)
-    yield
-
-
-@pytest.fixture
-def sdk() -> openai.OpenAI:
-    return asgi_client(app)
+pinned_clock = sessions.pinned_clock_fixture()
+sdk = sessions.sdk_fixture()
+_create = sessions.creator(environment=NONE, agent={"model": "gpt-4o"})
 
 
 def _strict(model: type[BaseModel], page: Any) -> list[dict[str, Any]]:
@@ -53,36 +40,6 @@ def _strict(model: type[BaseModel], page: Any) -> list[dict[str, Any]]:
         model.model_validate(entry, strict=True)
     assert body["object"] == "list"
     return body["data"]  # type: ignore[no-any-return]
-
-
-def _items(page: Any) -> list[dict[str, Any]]:
-    body = page.http_response.json()
-    for entry in body["data"]:
-        ITEM.validate_python(entry, strict=True)
-    return body["data"]  # type: ignore[no-any-return]
-
-
-def _events(raw: Any) -> list[dict[str, Any]]:
-    """An event stream's events, each held strictly to the SDK's `AgentSessionEvent` union."""
-    text = raw.read().decode()
-    events = [json.loads(line[len("data: ") :]) for line in text.splitlines() if line.startswith("data: ")]
-    for event in events:
-        EVENT.validate_python(event, strict=True)
-    return events
-
-
-def _create(sdk: openai.OpenAI, **body: Any) -> dict[str, Any]:
-    body.setdefault("environment", NONE)
-    body.setdefault("agent", {"model": "gpt-4o"})
-    return held(AgentSession, sdk.beta.agents.sessions.with_raw_response.create(**body))  # type: ignore[no-any-return]
-
-
-def _retrieve(sdk: openai.OpenAI, session_id: str) -> dict[str, Any]:
-    return held(AgentSession, sdk.beta.agents.sessions.with_raw_response.retrieve(session_id))  # type: ignore[no-any-return]
-
-
-def _stage() -> None:
-    clock.advance(1.0)
 
 
 def _error(call: Any) -> tuple[int, dict[str, Any]]:
@@ -113,7 +70,7 @@ def test_a_session_without_input_is_idle_and_reads_back_as_created(sdk: openai.O
     assert created["metadata"] == {"team": "support"}
     assert created["spend_control"] == {"limit": 500, "consumed": 0}
     assert "review" not in created
-    assert _retrieve(sdk, created["id"]) == created
+    assert sessions.retrieve(sdk, created["id"]) == created
 
 
 def test_a_turn_is_queued_runs_and_completes_by_the_clock(sdk: openai.OpenAI) -> None:
@@ -122,15 +79,15 @@ def test_a_turn_is_queued_runs_and_completes_by_the_clock(sdk: openai.OpenAI) ->
     turns = _strict(Turn, sdk.beta.agents.sessions.turns.with_raw_response.list(session["id"]))
     assert [turn["status"] for turn in turns] == ["queued"] and turns[0]["started_at"] is None
 
-    _stage()
+    sessions.stage()
     turn = held(
         Turn, sdk.beta.agents.sessions.turns.with_raw_response.retrieve(turns[0]["id"], session_id=session["id"])
     )
     assert turn["status"] == "in_progress" and turn["started_at"] == START + 1
-    assert _retrieve(sdk, session["id"])["status"] == "in_progress"
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"
 
-    _stage()
-    done = _retrieve(sdk, session["id"])
+    sessions.stage()
+    done = sessions.retrieve(sdk, session["id"])
     assert done["status"] == "idle" and done["last_active_at"] == START + 2
     turn = held(
         Turn, sdk.beta.agents.sessions.turns.with_raw_response.retrieve(turns[0]["id"], session_id=session["id"])
@@ -139,20 +96,20 @@ def test_a_turn_is_queued_runs_and_completes_by_the_clock(sdk: openai.OpenAI) ->
     assert turn["usage"]["input_tokens"] > 0 and turn["usage"]["output_tokens"] > 0
     assert done["usage"] == turn["usage"]
 
-    items = _items(sdk.beta.agents.sessions.items.with_raw_response.list(session["id"], order="asc"))
+    items = sessions.items(sdk, session["id"])
     assert [(item["type"], item["role"]) for item in items] == [("message", "user"), ("message", "assistant")]
     assert items[0]["content"] == [{"type": "input_text", "text": "Explain how tides work."}]
     assert items[1]["phase"] == "final_answer" and items[1]["content"][0]["text"]
     assert {item["turn_id"] for item in items} == {turn["id"]}
     in_turn = sdk.beta.agents.sessions.turns.items.with_raw_response.list(turn["id"], session_id=session["id"])
-    assert [item["id"] for item in _items(in_turn)] == [item["id"] for item in reversed(items)]
+    assert [item["id"] for item in sessions.held_items(in_turn)] == [item["id"] for item in reversed(items)]
 
 
 def test_a_function_call_waits_for_its_result_and_the_turn_continues(sdk: openai.OpenAI) -> None:
     session = _create(sdk, agent={"model": "gpt-4o", "tools": [WEATHER]}, input="What is the weather in Paris?")
-    _stage()
-    _stage()
-    waiting = _retrieve(sdk, session["id"])
+    sessions.stage()
+    sessions.stage()
+    waiting = sessions.retrieve(sdk, session["id"])
     assert waiting["status"] == "requires_action"
     (action,) = waiting["required_actions"]
     assert action["type"] == "function_call" and action["name"] == "get_weather"
@@ -175,11 +132,11 @@ def test_a_function_call_waits_for_its_result_and_the_turn_continues(sdk: openai
     result: Any = {**wrong, "call_id": action["call_id"], "output": "18°C and sunny"}
     raw = sdk.beta.agents.sessions.events.with_raw_response.create(session["id"], events=[result])
     assert raw.http_response.status_code == 202
-    assert _retrieve(sdk, session["id"])["status"] == "in_progress"
-    _stage()
-    done = _retrieve(sdk, session["id"])
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"
+    sessions.stage()
+    done = sessions.retrieve(sdk, session["id"])
     assert done["status"] == "idle" and done["required_actions"] == []
-    items = _items(sdk.beta.agents.sessions.items.with_raw_response.list(session["id"], order="asc"))
+    items = sessions.items(sdk, session["id"])
     kinds = [item["type"] for item in items]
     assert kinds == ["message", "function_call", "function_call_output", "message"]
     assert items[2]["output"] == "18°C and sunny" and items[2]["status"] == "completed"
@@ -196,17 +153,17 @@ def test_a_message_to_a_busy_session_is_refused_and_a_cancel_ends_the_turn(sdk: 
     assert status == 409 and body["code"] == "active_turn_not_steerable" and body["param"] == "events[0]"
 
     sdk.beta.agents.sessions.events.create(session["id"], events=[{"type": "agent.session.input.cancel"}])
-    cancelled = _retrieve(sdk, session["id"])
+    cancelled = sessions.retrieve(sdk, session["id"])
     assert cancelled["status"] == "idle"
     (turn,) = _strict(Turn, sdk.beta.agents.sessions.turns.with_raw_response.list(session["id"]))
     assert turn["status"] == "cancelled" and turn["completed_at"] == START
-    _stage()
-    _stage()
-    items = _items(sdk.beta.agents.sessions.items.with_raw_response.list(session["id"]))
+    sessions.stage()
+    sessions.stage()
+    items = sessions.held_items(sdk.beta.agents.sessions.items.with_raw_response.list(session["id"]))
     assert [item["role"] for item in items] == ["user"]  # the abandoned phase wrote nothing
 
     sdk.beta.agents.sessions.events.create(session["id"], events=[message])
-    assert _retrieve(sdk, session["id"])["status"] == "in_progress"
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"
     status, body = _error(
         lambda: sdk.beta.agents.sessions.events.create(
             session["id"],
@@ -265,7 +222,7 @@ def test_updates_replace_metadata_vaults_tools_and_the_limit(sdk: openai.OpenAI)
     assert [tool["name"] for tool in updated["agent"]["tools"]] == ["get_weather"]
     assert updated["spend_control"] == {"limit": None, "consumed": 0} and updated["review"] == "auto_review"
     assert updated["prompt_cache_options"] == {"ttl": "12h"}
-    assert _retrieve(sdk, session["id"]) == updated
+    assert sessions.retrieve(sdk, session["id"]) == updated
     cleared = held(AgentSession, sdk.beta.agents.sessions.with_raw_response.update(session["id"], metadata=None))
     assert cleared["metadata"] == {} and cleared["agent"]["model"] == "gpt-4o-mini"
 
@@ -274,8 +231,8 @@ def test_deletion_needs_the_running_turn_cancelled_and_leaves_nothing(sdk: opena
     session = _create(sdk, input="Hello there.")
     status, body = _error(lambda: sdk.beta.agents.sessions.delete(session["id"]))
     assert status == 409 and body["code"] == "session_in_progress"
-    _stage()
-    _stage()
+    sessions.stage()
+    sessions.stage()
     deleted = held(AgentSessionDeleted, sdk.beta.agents.sessions.with_raw_response.delete(session["id"]))
     assert deleted == {"id": session["id"], "object": "agent.session.deleted", "deleted": True}
     status, body = _error(lambda: sdk.beta.agents.sessions.retrieve(session["id"]))
@@ -291,7 +248,7 @@ def test_a_streamed_creation_runs_its_turn_while_streamed(sdk: openai.OpenAI) ->
     raw = sdk.beta.agents.sessions.with_raw_response.create(
         environment=NONE, agent={"model": "gpt-4o"}, input="Tell me about the moon.", stream=True
     )
-    events = _events(raw.http_response)
+    events = sessions.held_events(raw.http_response)
     kinds = [event["type"] for event in events]
     assert kinds[:4] == [
         "agent.session.created",
@@ -308,11 +265,11 @@ def test_a_streamed_creation_runs_its_turn_while_streamed(sdk: openai.OpenAI) ->
     assert all(event.get("obfuscation") for event in events if event["type"].endswith(".delta"))
     (answer,) = [
         item
-        for item in _items(sdk.beta.agents.sessions.items.with_raw_response.list(session_id))
+        for item in sessions.held_items(sdk.beta.agents.sessions.items.with_raw_response.list(session_id))
         if item["role"] == "assistant"
     ]
     assert answer["content"][0]["text"] == text
-    assert _retrieve(sdk, session_id)["status"] == "idle"
+    assert sessions.retrieve(sdk, session_id)["status"] == "idle"
 
 
 def test_the_event_stream_follows_the_active_turn_to_requires_action(
@@ -323,14 +280,14 @@ def test_the_event_stream_follows_the_active_turn_to_requires_action(
     monkeypatch.setattr(session_events, "QUIET_SECONDS", 0.2)
     session = _create(sdk, agent={"model": "gpt-4o", "tools": [WEATHER]}, input="What is the weather in Oslo?")
     raw = sdk.beta.agents.sessions.events.with_raw_response.stream(session["id"], include_obfuscation=False)
-    events = _events(raw.http_response)
+    events = sessions.held_events(raw.http_response)
     assert events[-1]["type"] == "agent.session.requires_action"
     call = next(event["item"] for event in events if event["type"] == "agent.session.turn.item.done")
     assert call["type"] == "function_call" and call["name"] == "get_weather"
     assert not any("obfuscation" in event for event in events)
-    assert _retrieve(sdk, session["id"])["status"] == "requires_action"  # streamed: run at once
+    assert sessions.retrieve(sdk, session["id"])["status"] == "requires_action"  # streamed: run at once
 
-    idle = _events(
+    idle = sessions.held_events(
         sdk.beta.agents.sessions.events.with_raw_response.stream(_create(sdk, input="Hi.")["id"]).http_response
     )
     assert idle[-1]["type"] == "agent.session.idle"
@@ -349,7 +306,7 @@ def test_the_sdk_stream_dispatches_tool_handlers(sdk: openai.OpenAI) -> None:
         if event.type == "agent.session.created":
             session_id = event.session.id
     clock.advance(1.0)
-    items = _items(sdk.beta.agents.sessions.items.with_raw_response.list(session_id, order="asc"))
+    items = sessions.items(sdk, session_id)
     assert [item["type"] for item in items] == ["message", "function_call", "function_call_output", "message"]
     assert items[2]["output"].startswith("Sunny in")
 
@@ -361,9 +318,9 @@ def test_a_spent_budget_pauses_the_session_until_the_limit_is_raised(sdk: openai
     session = _create(
         sdk, agent={"model": "gpt-4o"}, input="Write a long essay about oceans. " * 400, spend_control={"limit": 1}
     )
-    _stage()
-    _stage()
-    paused = _retrieve(sdk, session["id"])
+    sessions.stage()
+    sessions.stage()
+    paused = sessions.retrieve(sdk, session["id"])
     assert paused["status"] == "budget_reached" and paused["spend_control"]["consumed"] >= 1
     message: Any = {
         "type": "agent.session.input.message",
@@ -381,10 +338,10 @@ def test_a_failing_turn_fails_the_session(sdk: openai.OpenAI) -> None:
     raw = sdk.beta.agents.sessions.with_raw_response.create(
         environment=NONE, agent={"model": "gpt-4o"}, input="Hi.", stream=True, metadata={"mock_fail": "server_error"}
     )
-    kinds = [event["type"] for event in _events(raw.http_response)]
+    kinds = [event["type"] for event in sessions.held_events(raw.http_response)]
     assert kinds[-3:] == ["error", "agent.session.turn.failed", "agent.session.failed"]
     session_id = raw.http_response.read().decode().split('"id":"', 2)[1].split('"')[0]
-    failed = _retrieve(sdk, session_id)
+    failed = sessions.retrieve(sdk, session_id)
     assert failed["status"] == "failed" and "unexpected error" in failed["error"]
 
 
@@ -394,8 +351,8 @@ def test_a_failing_turn_fails_the_session(sdk: openai.OpenAI) -> None:
 def test_each_finished_turn_has_a_trace_of_its_spans(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Name three planets.")
     assert _strict(SessionTrace, sdk.beta.agents.sessions.traces.with_raw_response.list(session["id"])) == []
-    _stage()
-    _stage()
+    sessions.stage()
+    sessions.stage()
     (trace,) = _strict(SessionTrace, sdk.beta.agents.sessions.traces.with_raw_response.list(session["id"]))
     assert trace["id"].startswith("trace_") and trace["session_id"] == session["id"]
     spans = trace["otlp"]["resourceSpans"][0]["scopeSpans"][0]["spans"]
@@ -466,13 +423,13 @@ def test_a_hosted_turn_that_writes_a_file_publishes_an_artifact(sdk: openai.Open
     session = _create(sdk, environment={"type": "openai_hosted"}, input="Write a summary of solar power to notes.md")
     assert session["environment"]["type"] == "openai_hosted" and session["environment"]["id"].startswith("env_")
     assert _strict(SessionArtifact, sdk.beta.agents.sessions.artifacts.with_raw_response.list(session["id"])) == []
-    _stage()
-    _stage()
+    sessions.stage()
+    sessions.stage()
     (artifact,) = _strict(SessionArtifact, sdk.beta.agents.sessions.artifacts.with_raw_response.list(session["id"]))
     assert artifact["path"] == "/workspace/notes.md" and artifact["environment_id"] == session["environment"]["id"]
     content = sdk.beta.agents.sessions.artifacts.content(artifact["id"], session_id=session["id"]).read()
     assert content.startswith(b"# Solar power") and len(content) == artifact["size_bytes"]
-    answer = _items(sdk.beta.agents.sessions.items.with_raw_response.list(session["id"]))[0]
+    answer = sessions.held_items(sdk.beta.agents.sessions.items.with_raw_response.list(session["id"]))[0]
     assert answer["role"] == "assistant" and "/workspace/notes.md" in answer["content"][0]["text"]
     assert (
         held(
@@ -499,8 +456,8 @@ def test_a_multi_agent_session_delegates_to_a_subagent(sdk: openai.OpenAI) -> No
         agent={"model": "gpt-4o", "multi_agent": {"enabled": True}},
         input="Delegate the research on coral reefs to a subagent.",
     )
-    _stage()
-    _stage()
+    sessions.stage()
+    sessions.stage()
     subs = sdk.beta.agents.sessions.subagents
     (subagent,) = _strict(Subagent, subs.with_raw_response.list(session["id"]))
     assert subagent["status"] == "closed" and subagent["parent_agent_id"] == session["agent"]["id"]
@@ -514,13 +471,10 @@ def test_a_multi_agent_session_delegates_to_a_subagent(sdk: openai.OpenAI) -> No
         )
         == turn
     )
-    (finding,) = _items(subs.items.with_raw_response.list(subagent["id"], session_id=session["id"]))
+    (finding,) = sessions.held_items(subs.items.with_raw_response.list(subagent["id"], session_id=session["id"]))
     in_turn = subs.turns.items.with_raw_response.list(turn["id"], session_id=session["id"], subagent_id=subagent["id"])
-    assert _items(in_turn) == [finding]
-    root = [
-        item["type"]
-        for item in _items(sdk.beta.agents.sessions.items.with_raw_response.list(session["id"], order="asc"))
-    ]
+    assert sessions.held_items(in_turn) == [finding]
+    root = [item["type"] for item in sessions.items(sdk, session["id"])]
     assert root == [
         "message",
         "create_subagent_call",
@@ -536,7 +490,7 @@ def test_a_multi_agent_session_delegates_to_a_subagent(sdk: openai.OpenAI) -> No
     )
     assert status == 404 and body["param"] == "turn_id"
 
-    replay = _events(
+    replay = sessions.held_events(
         sdk.beta.agents.sessions.with_raw_response.create(
             environment=NONE,
             agent={"model": "gpt-4o", "multi_agent": {"enabled": True}},
@@ -574,10 +528,10 @@ def test_each_session_transition_is_one_webhook_event(sdk: openai.OpenAI, monkey
         "agent.session.idle": AgentSessionIdleWebhookEvent,
     }
     session = _create(sdk, agent={"model": "gpt-4o", "tools": [WEATHER]}, input="What is the weather in Bern?")
-    _stage()
-    _stage()
-    action = _retrieve(sdk, session["id"])["required_actions"][0]
-    _retrieve(sdk, session["id"])  # a second read sends nothing again
+    sessions.stage()
+    sessions.stage()
+    action = sessions.retrieve(sdk, session["id"])["required_actions"][0]
+    sessions.retrieve(sdk, session["id"])  # a second read sends nothing again
     result: Any = {
         "type": "agent.session.input.tool_result",
         "call_id": action["call_id"],
@@ -586,8 +540,8 @@ def test_each_session_transition_is_one_webhook_event(sdk: openai.OpenAI, monkey
         "output": "Cold.",
     }
     sdk.beta.agents.sessions.events.create(session["id"], events=[result])
-    _stage()
-    _retrieve(sdk, session["id"])
+    sessions.stage()
+    sessions.retrieve(sdk, session["id"])
     kinds = [kind for kind, _ in sent]
     assert kinds == [
         "agent.session.created",

@@ -5,24 +5,17 @@ under `review: "none"` a call waits for the application's approval (`mcp_approva
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 from openai.types.beta import AgentSession
-from openai.types.beta.agent_session_event import AgentSessionEvent
-from openai.types.beta.agent_session_item import AgentSessionItem
 from openai.types.beta.agents.sessions import Turn
-from pydantic import TypeAdapter
 
-from functions.agent_sessions.app import app
-from openai_mock import clock
 from openai_mock.resources.agents.sessions import events as session_events
-from tests.support.sdk import asgi_client, held
+from tests.support import agent_sessions as sessions
+from tests.support.sdk import held
 
-START = 1_790_000_000
 NONE: Any = {"type": "none"}
 DOCS: Any = {
     "type": "mcp",
@@ -30,36 +23,10 @@ DOCS: Any = {
     "transport": {"type": "http", "server_url": "https://mcp.example.com"},
 }
 TRACKER: Any = {**DOCS, "server_label": "tracker", "allowed_tools": ["search_issues", "create_issue"]}
-EVENT: TypeAdapter[Any] = TypeAdapter(AgentSessionEvent)
-ITEM: TypeAdapter[Any] = TypeAdapter(AgentSessionItem)
 
-
-@pytest.fixture(autouse=True)
-def pinned_clock() -> Iterator[None]:
-    clock.freeze(START)
-    yield
-
-
-@pytest.fixture
-def sdk() -> openai.OpenAI:
-    return asgi_client(app)
-
-
-def _create(sdk: openai.OpenAI, **body: Any) -> dict[str, Any]:
-    body.setdefault("environment", NONE)
-    body.setdefault("agent", {"model": "gpt-4o", "tools": [DOCS]})
-    return held(AgentSession, sdk.beta.agents.sessions.with_raw_response.create(**body))  # type: ignore[no-any-return]
-
-
-def _retrieve(sdk: openai.OpenAI, session_id: str) -> dict[str, Any]:
-    return held(AgentSession, sdk.beta.agents.sessions.with_raw_response.retrieve(session_id))  # type: ignore[no-any-return]
-
-
-def _items(sdk: openai.OpenAI, session_id: str) -> list[dict[str, Any]]:
-    body = sdk.beta.agents.sessions.items.with_raw_response.list(session_id, order="asc").http_response.json()
-    for entry in body["data"]:
-        ITEM.validate_python(entry, strict=True)
-    return body["data"]  # type: ignore[no-any-return]
+pinned_clock = sessions.pinned_clock_fixture()
+sdk = sessions.sdk_fixture()
+_create = sessions.creator(environment=NONE, agent={"model": "gpt-4o", "tools": [DOCS]})
 
 
 def _decide(sdk: openai.OpenAI, session_id: str, request_id: str, decision: str) -> None:
@@ -68,42 +35,7 @@ def _decide(sdk: openai.OpenAI, session_id: str, request_id: str, decision: str)
         "request_id": request_id,
         "response": {"type": "mcp_tool_call", "decision": decision},
     }
-    raw = sdk.beta.agents.sessions.events.with_raw_response.create(session_id, events=[event])
-    assert raw.http_response.status_code == 202
-
-
-def _message(sdk: openai.OpenAI, session_id: str, text: str) -> None:
-    event: Any = {
-        "type": "agent.session.input.message",
-        "input": [{"role": "user", "content": [{"type": "input_text", "text": text}]}],
-    }
-    sdk.beta.agents.sessions.events.create(session_id, events=[event])
-
-
-def _events(raw: Any) -> list[dict[str, Any]]:
-    """An event stream's events, each held strictly to the SDK's `AgentSessionEvent` union."""
-    text = raw.http_response.read().decode()
-    events = [json.loads(line[len("data: ") :]) for line in text.splitlines() if line.startswith("data: ")]
-    for event in events:
-        EVENT.validate_python(event, strict=True)
-    return events
-
-
-def _stage() -> None:
-    clock.advance(1.0)
-
-
-def _answer(items: list[dict[str, Any]]) -> str:
-    return str(items[-1]["content"][0]["text"])
-
-
-def _waiting(sdk: openai.OpenAI, session_id: str) -> dict[str, Any]:
-    _stage()
-    _stage()
-    waiting = _retrieve(sdk, session_id)
-    assert waiting["status"] == "requires_action"
-    (action,) = waiting["required_actions"]
-    return action  # type: ignore[no-any-return]
+    sessions.send(sdk, session_id, event)
 
 
 # ------------------------------------------------------------------------------------------------- review: none
@@ -111,13 +43,13 @@ def _waiting(sdk: openai.OpenAI, session_id: str) -> dict[str, Any]:
 
 def test_an_mcp_call_waits_for_approval_and_runs_once_approved(sdk: openai.OpenAI) -> None:
     unrelated = _create(sdk, input="Explain how tides work.")  # names none of the server's tools: no call
-    _stage()
-    _stage()
-    assert [item["type"] for item in _items(sdk, unrelated["id"])] == ["message", "message"]
+    sessions.stage()
+    sessions.stage()
+    assert [item["type"] for item in sessions.items(sdk, unrelated["id"])] == ["message", "message"]
 
     prompt = "Search the docs for vector indexes."
     session = _create(sdk, input=prompt)
-    action = _waiting(sdk, session["id"])
+    action = sessions.waiting(sdk, session["id"])
     turn = held(
         Turn, sdk.beta.agents.sessions.turns.with_raw_response.retrieve(action["turn_id"], session_id=session["id"])
     )
@@ -135,50 +67,43 @@ def test_an_mcp_call_waits_for_approval_and_runs_once_approved(sdk: openai.OpenA
             "message": "Allow the agent to call `search` on the docs MCP server?",
         },
     }
-    assert [item["type"] for item in _items(sdk, session["id"])] == ["message"]  # nothing ran yet
+    assert [item["type"] for item in sessions.items(sdk, session["id"])] == ["message"]  # nothing ran yet
 
     _decide(sdk, session["id"], action["request_id"], "approve")
-    assert _retrieve(sdk, session["id"])["status"] == "in_progress"
-    _stage()
-    done = _retrieve(sdk, session["id"])
-    assert done["status"] == "idle" and done["required_actions"] == []
-    items = _items(sdk, session["id"])
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"
+    items = sessions.idle(sdk, session["id"])
     assert [item["type"] for item in items] == ["message", "mcp_call", "message"]
     call = items[1]
     assert call["server_label"] == "docs" and call["name"] == "search" and call["arguments"] == {"query": prompt}
     assert call["status"] == "completed" and call["error"] is None
     assert call["output"] == f"search on docs for {prompt!r}: 3 results found."
-    assert "3 results found" in _answer(items)
+    assert "3 results found" in sessions.answer(items)
 
 
 def test_a_denied_mcp_call_does_not_run_and_the_answer_says_so(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Fetch https://example.com/changelog for me.")
-    action = _waiting(sdk, session["id"])
+    action = sessions.waiting(sdk, session["id"])
     assert action["request"]["name"] == "fetch"
     assert action["request"]["arguments"] == {"url": "https://example.com/changelog"}
     _decide(sdk, session["id"], action["request_id"], "deny")
-    _stage()
-    assert _retrieve(sdk, session["id"])["status"] == "idle"
-    items = _items(sdk, session["id"])
+    items = sessions.idle(sdk, session["id"])
     assert [item["type"] for item in items] == ["message", "message"]
-    assert _answer(items).startswith("I did not call `fetch` on the docs MCP server: the call was not approved.")
+    assert sessions.answer(items).startswith(
+        "I did not call `fetch` on the docs MCP server: the call was not approved."
+    )
 
     dismissed = _create(sdk, input="Search the docs for rate limits.")
-    _decide(sdk, dismissed["id"], _waiting(sdk, dismissed["id"])["request_id"], "cancel")
-    _stage()
-    assert "its approval request was dismissed" in _answer(_items(sdk, dismissed["id"]))
+    _decide(sdk, dismissed["id"], sessions.waiting(sdk, dismissed["id"])["request_id"], "cancel")
+    sessions.stage()
+    assert "its approval request was dismissed" in sessions.answer(sessions.items(sdk, dismissed["id"]))
 
 
 def test_an_unknown_or_already_decided_request_is_refused(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Search the docs for webhooks.")
-    action = _waiting(sdk, session["id"])
-    for request_id in ("mcpr_unknown", action["request_id"]):
-        if request_id == action["request_id"]:
-            _decide(sdk, session["id"], request_id, "approve")
-        with pytest.raises(openai.BadRequestError) as caught:
-            _decide(sdk, session["id"], request_id, "approve")
-        assert caught.value.body["param"] == "events[0].request_id"  # type: ignore[index]
-        assert f"'{request_id}'" in caught.value.body["message"]  # type: ignore[index]
+    action = sessions.waiting(sdk, session["id"])
+    sessions.assert_refuses_unknown_and_repeated(
+        lambda request_id: _decide(sdk, session["id"], request_id, "approve"), "mcpr_unknown", action["request_id"]
+    )
 
 
 def test_the_event_stream_stops_for_the_approval_and_goes_on(
@@ -188,14 +113,14 @@ def test_the_event_stream_stops_for_the_approval_and_goes_on(
     raw = sdk.beta.agents.sessions.with_raw_response.create(
         environment=NONE, agent={"model": "gpt-4o", "tools": [DOCS]}, input="Search the docs for batches.", stream=True
     )
-    first = _events(raw)
+    first = sessions.held_events(raw.http_response)
     assert first[-1]["type"] == "agent.session.requires_action"
     session_id = first[0]["session"]["id"]
     action = first[-1]["session"]["required_actions"][0]
     _decide(sdk, session_id, action["request_id"], "approve")
 
     live = sdk.beta.agents.sessions.events.with_raw_response.stream(session_id, include_obfuscation=False)
-    events = _events(live)
+    events = sessions.held_events(live.http_response)
     kinds = [event["type"] for event in events]
     stop = kinds.index("agent.session.requires_action")
     assert kinds[stop + 1] == "agent.session.in_progress"
@@ -214,15 +139,12 @@ def test_auto_review_approves_a_read_only_call_without_waiting(sdk: openai.OpenA
     prompt = "Search issues about the login timeout."
     session = _create(sdk, agent={"model": "gpt-4o", "tools": [TRACKER]}, input=prompt, review="auto_review")
     assert session["review"] == "auto_review"
-    _stage()
-    assert _retrieve(sdk, session["id"])["status"] == "in_progress"
-    _stage()
-    done = _retrieve(sdk, session["id"])
-    assert done["status"] == "idle" and done["required_actions"] == []
-    items = _items(sdk, session["id"])
+    sessions.stage()
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"
+    items = sessions.idle(sdk, session["id"])
     assert [item["type"] for item in items] == ["message", "mcp_call", "message"]
     assert items[1]["name"] == "search_issues" and items[1]["server_label"] == "tracker"
-    assert items[1]["output"] in _answer(items)
+    assert items[1]["output"] in sessions.answer(items)
 
 
 def test_auto_review_denies_a_call_that_would_need_a_person(sdk: openai.OpenAI) -> None:
@@ -232,30 +154,29 @@ def test_auto_review_denies_a_call_that_would_need_a_person(sdk: openai.OpenAI) 
         input="Create an issue for the login timeout.",
         review="auto_review",
     )
-    _stage()
-    _stage()
-    assert _retrieve(sdk, session["id"])["status"] == "idle"
-    items = _items(sdk, session["id"])
+    items = sessions.idle(sdk, session["id"], stages=2)
     assert [item["type"] for item in items] == ["message", "message"]
-    assert _answer(items).startswith(
+    assert sessions.answer(items).startswith(
         "I did not call `create_issue` on the tracker MCP server: automatic review did not approve it"
     )
 
 
 def test_switching_review_by_update_applies_to_the_next_phase(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Search the docs for embeddings.")
-    action = _waiting(sdk, session["id"])
+    action = sessions.waiting(sdk, session["id"])
     updated = held(AgentSession, sdk.beta.agents.sessions.with_raw_response.update(session["id"], review="auto_review"))
     assert updated["review"] == "auto_review" and updated["required_actions"] == [action]  # the asked stays asked
     _decide(sdk, session["id"], action["request_id"], "approve")
-    _stage()
+    sessions.stage()
 
-    _message(sdk, session["id"], "Now search the docs for fine-tuning.")
-    _stage()
-    _stage()
-    assert _retrieve(sdk, session["id"])["status"] == "idle"  # reviewed automatically: never waited
-    assert [item["type"] for item in _items(sdk, session["id"])][-3:] == ["message", "mcp_call", "message"]
+    sessions.say(sdk, session["id"], "Now search the docs for fine-tuning.")
+    sessions.stage()
+    sessions.stage()
+    assert sessions.retrieve(sdk, session["id"])["status"] == "idle"  # reviewed automatically: never waited
+    assert [item["type"] for item in sessions.items(sdk, session["id"])][-3:] == ["message", "mcp_call", "message"]
 
     sdk.beta.agents.sessions.update(session["id"], review="none")
-    _message(sdk, session["id"], "And search the docs for moderation.")
-    assert _waiting(sdk, session["id"])["request"]["arguments"] == {"query": "And search the docs for moderation."}
+    sessions.say(sdk, session["id"], "And search the docs for moderation.")
+    assert sessions.waiting(sdk, session["id"])["request"]["arguments"] == {
+        "query": "And search the docs for moderation."
+    }

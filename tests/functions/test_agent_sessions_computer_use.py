@@ -9,56 +9,22 @@ from __future__ import annotations
 import base64
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
-from openai.types.beta import AgentSession
-from openai.types.beta.agent_session_event import AgentSessionEvent
-from openai.types.beta.agent_session_item import AgentSessionItem
 from PIL import Image
-from pydantic import TypeAdapter
 
-from functions.agent_sessions.app import app
-from openai_mock import clock
 from openai_mock.resources.agents.sessions import events as session_events
-from tests.support.sdk import asgi_client, held
+from tests.support import agent_sessions as sessions
 
-START = 1_790_000_000
 HOSTED: Any = {"type": "openai_hosted"}
 BROWSER: Any = {"type": "computer_use", "include_screenshots": True}
-EVENT: TypeAdapter[Any] = TypeAdapter(AgentSessionEvent)
-ITEM: TypeAdapter[Any] = TypeAdapter(AgentSessionItem)
 EMAIL, PASSWORD = "ada@example.com", "correct-horse-battery"
 
-
-@pytest.fixture(autouse=True)
-def pinned_clock() -> Iterator[None]:
-    clock.freeze(START)
-    yield
-
-
-@pytest.fixture
-def sdk() -> openai.OpenAI:
-    return asgi_client(app)
-
-
-def _create(sdk: openai.OpenAI, **body: Any) -> dict[str, Any]:
-    body.setdefault("environment", HOSTED)
-    body.setdefault("agent", {"model": "gpt-4o", "tools": [BROWSER]})
-    return held(AgentSession, sdk.beta.agents.sessions.with_raw_response.create(**body))  # type: ignore[no-any-return]
-
-
-def _retrieve(sdk: openai.OpenAI, session_id: str) -> dict[str, Any]:
-    return held(AgentSession, sdk.beta.agents.sessions.with_raw_response.retrieve(session_id))  # type: ignore[no-any-return]
-
-
-def _items(sdk: openai.OpenAI, session_id: str) -> list[dict[str, Any]]:
-    body = sdk.beta.agents.sessions.items.with_raw_response.list(session_id, order="asc").http_response.json()
-    for entry in body["data"]:
-        ITEM.validate_python(entry, strict=True)
-    return body["data"]  # type: ignore[no-any-return]
+pinned_clock = sessions.pinned_clock_fixture()
+sdk = sessions.sdk_fixture()
+_create = sessions.creator(environment=HOSTED, agent={"model": "gpt-4o", "tools": [BROWSER]})
 
 
 def _kinds(items: list[dict[str, Any]]) -> list[str]:
@@ -74,9 +40,7 @@ def _answer_event(request_id: str, response: dict[str, Any]) -> Any:
 
 
 def _respond(sdk: openai.OpenAI, session_id: str, request_id: str, response: dict[str, Any]) -> None:
-    event = _answer_event(request_id, response)
-    raw = sdk.beta.agents.sessions.events.with_raw_response.create(session_id, events=[event])
-    assert raw.http_response.status_code == 202
+    sessions.send(sdk, session_id, _answer_event(request_id, response))
 
 
 def _origin(decision: str) -> dict[str, Any]:
@@ -89,39 +53,6 @@ def _submit(*fields: tuple[str, str], **more: Any) -> dict[str, Any]:
 
 
 CANCEL: Any = {"type": "browser_authentication", "action": "cancel"}
-
-
-def _message(sdk: openai.OpenAI, session_id: str, text: str) -> None:
-    event: Any = {
-        "type": "agent.session.input.message",
-        "input": [{"role": "user", "content": [{"type": "input_text", "text": text}]}],
-    }
-    sdk.beta.agents.sessions.events.create(session_id, events=[event])
-
-
-def _stage() -> None:
-    clock.advance(1.0)
-
-
-def _answer(items: list[dict[str, Any]]) -> str:
-    return str(items[-1]["content"][0]["text"])
-
-
-def _waiting(sdk: openai.OpenAI, session_id: str, stages: int = 2) -> dict[str, Any]:
-    for _ in range(stages):
-        _stage()
-    waiting = _retrieve(sdk, session_id)
-    assert waiting["status"] == "requires_action"
-    (action,) = waiting["required_actions"]
-    return action  # type: ignore[no-any-return]
-
-
-def _idle(sdk: openai.OpenAI, session_id: str, stages: int = 1) -> list[dict[str, Any]]:
-    for _ in range(stages):
-        _stage()
-    done = _retrieve(sdk, session_id)
-    assert done["status"] == "idle" and done["required_actions"] == []
-    return _items(sdk, session_id)
 
 
 def _screenshot(call: dict[str, Any]) -> Image.Image:
@@ -137,7 +68,7 @@ def _screenshot(call: dict[str, Any]) -> Image.Image:
 
 def test_origin_access_is_asked_and_once_approved_the_page_opens_with_a_screenshot(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Open https://example.com/pricing and summarise the plans.")
-    action = _waiting(sdk, session["id"])
+    action = sessions.waiting(sdk, session["id"])
     assert action["request_id"].startswith("cu_")
     assert action == {
         "type": "computer_use_approval_request",
@@ -149,50 +80,52 @@ def test_origin_access_is_asked_and_once_approved_the_page_opens_with_a_screensh
             "reason": "The browser needs to open https://example.com/pricing to carry out the request.",
         },
     }
-    assert _kinds(_items(sdk, session["id"])) == ["message"]  # nothing opened yet
+    assert _kinds(sessions.items(sdk, session["id"])) == ["message"]  # nothing opened yet
 
     _respond(sdk, session["id"], action["request_id"], _origin("approve"))
-    assert _retrieve(sdk, session["id"])["status"] == "in_progress"
-    items = _idle(sdk, session["id"])
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"
+    items = sessions.idle(sdk, session["id"])
     assert _kinds(items) == ["message", "computer_use_call", "message"]
     call = items[1]
     assert call["title"] == "Open https://example.com/pricing" and call["status"] == "completed"
     with _screenshot(call) as picture:
         assert picture.format == "JPEG" and picture.size == (320, 200)
-    assert _answer(items)
+    assert sessions.answer(items)
 
 
 def test_a_denied_origin_is_not_opened_and_the_answer_says_so(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Visit example.com/careers and list the open roles.")
-    action = _waiting(sdk, session["id"])
+    action = sessions.waiting(sdk, session["id"])
     assert action["request"]["origin"] == "https://example.com"  # a host alone is opened over https
     _respond(sdk, session["id"], action["request_id"], _origin("deny"))
-    items = _idle(sdk, session["id"])
+    items = sessions.idle(sdk, session["id"])
     assert _kinds(items) == ["message", "message"]
-    assert _answer(items).startswith("I could not open https://example.com/careers: access to it was not approved.")
+    assert sessions.answer(items).startswith(
+        "I could not open https://example.com/careers: access to it was not approved."
+    )
 
     dismissed = _create(sdk, input="Browse https://example.org for the latest news.")
-    _respond(sdk, dismissed["id"], _waiting(sdk, dismissed["id"])["request_id"], _origin("cancel"))
-    assert "the request to open it was dismissed" in _answer(_idle(sdk, dismissed["id"]))
+    _respond(sdk, dismissed["id"], sessions.waiting(sdk, dismissed["id"])["request_id"], _origin("cancel"))
+    assert "the request to open it was dismissed" in sessions.answer(sessions.idle(sdk, dismissed["id"]))
 
 
 def test_an_origin_is_asked_once_per_session(sdk: openai.OpenAI) -> None:
     agent = {"model": "gpt-4o", "tools": [{"type": "computer_use"}]}  # screenshots left out (the default)
     session = _create(sdk, agent=agent, input="Open https://docs.example.com/start.")
-    _respond(sdk, session["id"], _waiting(sdk, session["id"])["request_id"], _origin("approve"))
-    first = _idle(sdk, session["id"])
+    _respond(sdk, session["id"], sessions.waiting(sdk, session["id"])["request_id"], _origin("approve"))
+    first = sessions.idle(sdk, session["id"])
     assert first[1]["type"] == "computer_use_call" and first[1]["output"] is None
 
-    _message(sdk, session["id"], "Now open https://docs.example.com/guides/auth too.")
-    items = _idle(sdk, session["id"], stages=2)  # the origin is approved already: the turn never waits
+    sessions.say(sdk, session["id"], "Now open https://docs.example.com/guides/auth too.")
+    items = sessions.idle(sdk, session["id"], stages=2)  # the origin is approved already: the turn never waits
     assert _kinds(items)[-3:] == ["message", "computer_use_call", "message"]
     assert items[-2]["title"] == "Open https://docs.example.com/guides/auth"
 
-    _message(sdk, session["id"], "And open https://status.example.com.")  # another origin: asked
-    assert _waiting(sdk, session["id"])["request"]["origin"] == "https://status.example.com"
+    sessions.say(sdk, session["id"], "And open https://status.example.com.")  # another origin: asked
+    assert sessions.waiting(sdk, session["id"])["request"]["origin"] == "https://status.example.com"
 
     other = _create(sdk, agent=agent, input="Open https://docs.example.com/start.")  # another session: asked
-    assert _waiting(sdk, other["id"])["request"]["origin"] == "https://docs.example.com"
+    assert sessions.waiting(sdk, other["id"])["request"]["origin"] == "https://docs.example.com"
 
 
 # ------------------------------------------------------------------------------------------------- logging in
@@ -200,8 +133,8 @@ def test_an_origin_is_asked_once_per_session(sdk: openai.OpenAI) -> None:
 
 def _at_login_form(sdk: openai.OpenAI) -> tuple[dict[str, Any], dict[str, Any]]:
     session = _create(sdk, input="Log in to https://app.example.com and check my latest invoice.")
-    _respond(sdk, session["id"], _waiting(sdk, session["id"])["request_id"], _origin("approve"))
-    return session, _waiting(sdk, session["id"], stages=1)
+    _respond(sdk, session["id"], sessions.waiting(sdk, session["id"])["request_id"], _origin("approve"))
+    return session, sessions.waiting(sdk, session["id"], stages=1)
 
 
 def test_a_login_form_waits_for_the_application_and_a_submit_signs_in(sdk: openai.OpenAI) -> None:
@@ -217,12 +150,12 @@ def test_a_login_form_waits_for_the_application_and_a_submit_signs_in(sdk: opena
         "options": [],
         "reason": "Signing in to https://app.example.com is needed to continue.",
     }
-    items = _items(sdk, session["id"])
+    items = sessions.items(sdk, session["id"])
     assert _kinds(items) == ["message", "computer_use_call", "computer_use_approval_request"]
     assert items[2]["request"] == action["request"] and items[2]["request_id"] == action["request_id"]
 
     _respond(sdk, session["id"], action["request_id"], _submit(("email", EMAIL), ("password", PASSWORD)))
-    items = _idle(sdk, session["id"])
+    items = sessions.idle(sdk, session["id"])
     assert _kinds(items)[2:] == [
         "computer_use_approval_request",
         "computer_use_approval_request_result",
@@ -233,18 +166,18 @@ def test_a_login_form_waits_for_the_application_and_a_submit_signs_in(sdk: opena
     assert items[4]["title"] == "Sign in to https://app.example.com"
     with _screenshot(items[4]) as signed_in, _screenshot(items[1]) as opened:
         assert signed_in.tobytes() != opened.tobytes()
-    assert _answer(items).startswith("I signed in to https://app.example.com with the details you entered.")
-    shown = json.dumps([items, _retrieve(sdk, session["id"])])
+    assert sessions.answer(items).startswith("I signed in to https://app.example.com with the details you entered.")
+    shown = json.dumps([items, sessions.retrieve(sdk, session["id"])])
     assert EMAIL not in shown and PASSWORD not in shown  # the values are entered, never kept
 
 
 def test_a_cancelled_login_does_not_sign_in(sdk: openai.OpenAI) -> None:
     session, action = _at_login_form(sdk)
     _respond(sdk, session["id"], action["request_id"], CANCEL)
-    items = _idle(sdk, session["id"])
+    items = sessions.idle(sdk, session["id"])
     assert _kinds(items)[3:] == ["computer_use_approval_request_result", "message"]
     assert items[3]["response"] == {"action": "cancel", "type": "browser_authentication"}
-    assert _answer(items).startswith("I did not sign in to https://app.example.com: it was cancelled.")
+    assert sessions.answer(items).startswith("I did not sign in to https://app.example.com: it was cancelled.")
 
 
 @pytest.mark.parametrize(
@@ -268,12 +201,12 @@ def test_a_login_answered_wrong_is_refused_and_still_waits(
     with pytest.raises(openai.BadRequestError) as caught:
         _respond(sdk, session["id"], action["request_id"], response)
     assert caught.value.body["param"] == param  # type: ignore[index]
-    assert _retrieve(sdk, session["id"])["required_actions"] == [action]
+    assert sessions.retrieve(sdk, session["id"])["required_actions"] == [action]
 
 
 def test_an_unknown_or_already_answered_request_is_refused(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Open https://example.com/blog.")
-    action = _waiting(sdk, session["id"])
+    action = sessions.waiting(sdk, session["id"])
     mcp: Any = {
         "type": "agent.session.input.mcp_approval_request_result",
         "request_id": action["request_id"],
@@ -282,13 +215,11 @@ def test_an_unknown_or_already_answered_request_is_refused(sdk: openai.OpenAI) -
     with pytest.raises(openai.BadRequestError) as caught:  # an MCP answer to the browser's request
         sdk.beta.agents.sessions.events.create(session["id"], events=[mcp])
     assert caught.value.body["param"] == "events[0].response.type"  # type: ignore[index]
-    for request_id in ("cu_unknown", action["request_id"]):
-        if request_id == action["request_id"]:
-            _respond(sdk, session["id"], request_id, _origin("approve"))
-        with pytest.raises(openai.BadRequestError) as caught:
-            _respond(sdk, session["id"], request_id, _origin("approve"))
-        assert caught.value.body["param"] == "events[0].request_id"  # type: ignore[index]
-        assert f"'{request_id}'" in caught.value.body["message"]  # type: ignore[index]
+    sessions.assert_refuses_unknown_and_repeated(
+        lambda request_id: _respond(sdk, session["id"], request_id, _origin("approve")),
+        "cu_unknown",
+        action["request_id"],
+    )
 
 
 def test_the_event_stream_shows_the_stops_and_the_browser_steps(
@@ -306,13 +237,13 @@ def test_the_event_stream_shows_the_stops_and_the_browser_steps(
     assert first[-1]["type"] == "agent.session.requires_action"
     session_id = first[0]["session"]["id"]
     _respond(sdk, session_id, first[-1]["session"]["required_actions"][0]["request_id"], _origin("approve"))
-    login = _waiting(sdk, session_id, stages=1)
+    login = sessions.waiting(sdk, session_id, stages=1)
     _respond(sdk, session_id, login["request_id"], _submit(("email", EMAIL), ("password", PASSWORD)))
 
     live = sdk.beta.agents.sessions.events.with_raw_response.stream(session_id, include_obfuscation=False)
     events = [json.loads(line[6:]) for line in live.http_response.read().decode().splitlines() if line[:6] == "data: "]
     for event in events:
-        EVENT.validate_python(event, strict=True)
+        sessions.EVENT.validate_python(event, strict=True)
     kinds = [event["type"] for event in events]
     assert kinds.count("agent.session.requires_action") == 2
     added = [event["item"]["type"] for event in events if event["type"] == "agent.session.turn.item.added"]
@@ -332,22 +263,22 @@ def test_the_event_stream_shows_the_stops_and_the_browser_steps(
 
 def test_auto_review_opens_https_pages_and_refuses_plain_http_and_logins(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Open https://example.com/docs and summarise them.", review="auto_review")
-    _stage()
-    assert _retrieve(sdk, session["id"])["status"] == "in_progress"
-    items = _idle(sdk, session["id"])
+    sessions.stage()
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"
+    items = sessions.idle(sdk, session["id"])
     assert _kinds(items) == ["message", "computer_use_call", "message"]
 
-    _message(sdk, session["id"], "Open http://legacy.example.com/status.")
-    items = _idle(sdk, session["id"], stages=2)
+    sessions.say(sdk, session["id"], "Open http://legacy.example.com/status.")
+    items = sessions.idle(sdk, session["id"], stages=2)
     assert _kinds(items)[-2:] == ["message", "message"]
-    assert _answer(items).startswith(
+    assert sessions.answer(items).startswith(
         "I could not open http://legacy.example.com/status: automatic review approves https sites only."
     )
 
-    _message(sdk, session["id"], "Log in to https://example.com and download my receipts.")
-    items = _idle(sdk, session["id"], stages=2)
+    sessions.say(sdk, session["id"], "Log in to https://example.com and download my receipts.")
+    items = sessions.idle(sdk, session["id"], stages=2)
     assert _kinds(items)[-3:] == ["message", "computer_use_call", "message"]  # opened (approved before), not signed in
-    assert _answer(items).startswith(
+    assert sessions.answer(items).startswith(
         "I did not sign in to https://example.com: signing in needs a person, and automatic review does not approve it."
     )
 

@@ -4,52 +4,26 @@ session's usage adds it up (docs/agent-sessions.md, "Prompt caching")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import openai
-import pytest
-from openai.types.beta import AgentSession
 from openai.types.beta.agents.sessions import Turn
 
-from functions.agent_sessions.app import app
 from openai_mock import clock
-from tests.support.sdk import asgi_client, held
+from tests.support import agent_sessions as sessions
 
-START = 1_790_000_000
 LONG_BRIEF = "Review this service's incident log and list the recurring causes of outages. " * 90
 STEP = 128  # a hit covers whole 128-token steps of the prompt
 
-
-@pytest.fixture(autouse=True)
-def pinned_clock() -> Iterator[None]:
-    clock.freeze(START)
-    yield
-
-
-@pytest.fixture
-def sdk() -> openai.OpenAI:
-    return asgi_client(app)
-
-
-def _create(sdk: openai.OpenAI, **body: Any) -> dict[str, Any]:
-    body.setdefault("environment", {"type": "none"})
-    body.setdefault("agent", {"model": "gpt-4o", "instructions": "Answer as an SRE."})
-    return held(AgentSession, sdk.beta.agents.sessions.with_raw_response.create(**body))  # type: ignore[no-any-return]
+pinned_clock = sessions.pinned_clock_fixture()
+sdk = sessions.sdk_fixture()
+_create = sessions.creator(environment={"type": "none"}, agent={"model": "gpt-4o", "instructions": "Answer as an SRE."})
 
 
 def _run_turn(sdk: openai.OpenAI, session_id: str) -> dict[str, Any]:
     """Let the active turn run (queued, then in progress) and answer the session as it stands after it."""
-    clock.advance(2.0)
-    return held(AgentSession, sdk.beta.agents.sessions.with_raw_response.retrieve(session_id))  # type: ignore[no-any-return]
-
-
-def _say(sdk: openai.OpenAI, session_id: str, text: str) -> None:
-    message: Any = {
-        "type": "agent.session.input.message",
-        "input": [{"role": "user", "content": [{"type": "input_text", "text": text}]}],
-    }
-    sdk.beta.agents.sessions.events.create(session_id, events=[message])
+    sessions.stage(2)
+    return sessions.retrieve(sdk, session_id)
 
 
 def _turns(sdk: openai.OpenAI, session_id: str) -> list[dict[str, Any]]:
@@ -62,7 +36,7 @@ def _turns(sdk: openai.OpenAI, session_id: str) -> list[dict[str, Any]]:
 def test_a_second_turn_reads_the_history_the_first_turn_wrote(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input=LONG_BRIEF)
     after_first = _run_turn(sdk, session["id"])
-    _say(sdk, session["id"], "Which cause should we fix first?")
+    sessions.say(sdk, session["id"], "Which cause should we fix first?")
     after_second = _run_turn(sdk, session["id"])
 
     first, second = (turn["usage"] for turn in _turns(sdk, session["id"]))
@@ -81,7 +55,7 @@ def test_a_second_turn_reads_the_history_the_first_turn_wrote(sdk: openai.OpenAI
 def test_short_turns_read_nothing_from_the_cache(sdk: openai.OpenAI) -> None:
     session = _create(sdk, input="Explain how tides work.")
     _run_turn(sdk, session["id"])
-    _say(sdk, session["id"], "And why are there two a day?")
+    sessions.say(sdk, session["id"], "And why are there two a day?")
     after = _run_turn(sdk, session["id"])
     assert [turn["usage"]["input_tokens_details"] for turn in _turns(sdk, session["id"])] == [{"cached_tokens": 0}] * 2
     assert after["usage"]["input_tokens_details"] == {"cached_tokens": 0}
@@ -101,7 +75,7 @@ def test_the_cache_expires_a_day_after_the_last_turn(sdk: openai.OpenAI) -> None
     session = _create(sdk, input=LONG_BRIEF, prompt_cache_options={"ttl": "12h"})
     _run_turn(sdk, session["id"])
     clock.advance(24 * 3600 + 60)  # past the default retention (a day), longer than the session's 12h minimum
-    _say(sdk, session["id"], "Which cause should we fix first?")
+    sessions.say(sdk, session["id"], "Which cause should we fix first?")
     _run_turn(sdk, session["id"])
     second = _turns(sdk, session["id"])[1]
     assert second["prompt_cache_options"] == {"ttl": "12h"}

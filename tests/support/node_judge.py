@@ -17,6 +17,7 @@ import pytest
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 JUDGE = NODE_DIR / "judge.mjs"
 SDK_VERSION = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["openai"]
+SDK_PACKAGE = NODE_DIR / "node_modules" / "openai"
 SCENARIO_SECONDS = 60
 
 Summary = dict[str, Any]
@@ -26,15 +27,21 @@ def node() -> str:
     found = shutil.which("node")
     if found is None:
         pytest.fail("The Node SDK tests need Node.js (20 or later) on PATH, then `make node-sdk`.", pytrace=False)
-    installed = NODE_DIR / "node_modules" / "openai" / "package.json"
-    if not installed.is_file():
+    require_installed_sdk()
+    return found
+
+
+def require_installed_sdk() -> None:
+    """Fails the test, saying to run `make node-sdk`, unless tests/node/node_modules has the SDK at the version
+    package.json pins."""
+    manifest = SDK_PACKAGE / "package.json"
+    if not manifest.is_file():
         pytest.fail(f"The Node SDK is not installed in {NODE_DIR}: run `make node-sdk`.", pytrace=False)
-    version = json.loads(installed.read_text())["version"]
+    version = json.loads(manifest.read_text())["version"]
     if version != SDK_VERSION:
         pytest.fail(
             f"tests/node has openai {version}, package.json pins {SDK_VERSION}: run `make node-sdk`.", pytrace=False
         )
-    return found
 
 
 def run_judge(base_url: str, scenario: str, extra_env: Mapping[str, str] | None = None) -> Summary:
