@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import ssl
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -233,6 +234,30 @@ def test_the_action_starts_the_mock_and_points_the_sdks_at_it(wheel_env: Install
         )
         assert answer.json()["choices"][0]["message"]["content"] == "Sunny, 21 °C."  # the fixtures input
         assert " routes from " in Path(runner.outputs["start"]["log"]).read_text()
+    finally:
+        _stop(runner)
+
+
+def test_the_action_serves_tls_and_the_steps_after_trust_it(wheel_env: Installed, tmp_path: Path) -> None:
+    """`tls: true`: https and wss with the self-signed certificate, kept in the job's temporary folder; Node (the
+    steps after) trusts it through NODE_EXTRA_CA_CERTS, and the certificate output is what Python clients verify."""
+    port = free_port()
+    runner = Runner(wheel_env.venv.parent, {"version": str(wheel_env.wheel), "port": str(port), "tls": "true"})
+    try:
+        for step, done in runner.all_steps():
+            assert done.returncode == 0, f"{step['name']}:\n{done.stdout}\n{done.stderr}"
+        base_url = f"https://127.0.0.1:{port}/v1"
+        certificate = runner.outputs["start"]["certificate"]
+        assert runner.outputs["start"]["base-url"] == base_url
+        assert certificate == str(wheel_env.venv.parent / "openai-mock-cache" / "openai-mock" / "tls" / "localhost.pem")
+        assert runner.exported() == {
+            "OPENAI_BASE_URL": base_url,
+            "NODE_EXTRA_CA_CERTS": certificate,
+            "OPENAI_API_KEY": "sk-openai-mock",
+        }
+        trust = ssl.create_default_context(cafile=certificate)
+        answer = httpx.get(f"{base_url}/models", headers={"Authorization": "Bearer sk-openai-mock"}, verify=trust)
+        assert answer.status_code == 200
     finally:
         _stop(runner)
 
