@@ -201,6 +201,9 @@ def test_tool_choice_none_required_and_named(client: openai.OpenAI) -> None:
     (call,) = named.choices[0].message.tool_calls  # type: ignore[misc]
     assert call.function.name == "lookup_order"  # type: ignore[union-attr]
     jsonschema.validate(json.loads(call.function.arguments), other["function"]["parameters"])  # type: ignore[union-attr]
+    # A call the request named ends as `stop` (the API's way); one the model chose ends as `tool_calls`.
+    assert named.choices[0].finish_reason == "stop"
+    assert required.choices[0].finish_reason == "tool_calls"
 
 
 def test_parallel_tool_calls(client: openai.OpenAI) -> None:
@@ -227,6 +230,13 @@ def test_legacy_functions_answer_with_function_call(client: openai.OpenAI) -> No
     assert choice.finish_reason == "function_call"
     assert choice.message.function_call is not None and choice.message.function_call.name == "get_weather"
     jsonschema.validate(json.loads(choice.message.function_call.arguments), WEATHER_TOOL["function"]["parameters"])
+    forced = client.chat.completions.create(
+        model="gpt-3.5-turbo",
+        messages=ASK_WEATHER,
+        functions=[WEATHER_TOOL["function"]],
+        function_call={"name": "get_weather"},
+    )
+    assert forced.choices[0].finish_reason == "stop" and forced.choices[0].message.function_call is not None
 
 
 class CalendarEvent(BaseModel):

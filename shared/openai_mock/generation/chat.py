@@ -519,11 +519,20 @@ def _text_choice(
     return ChoiceResult(message, fitted.finish_reason, fitted.token_count, fitted.tokens)
 
 
+def _named(request: Mapping[str, Any]) -> bool:
+    """Whether the request names the function to call (`tool_choice: {"type": "function", …}`, or the legacy
+    `function_call: {"name": …}`)."""
+    legacy = not request.get("tools") and bool(request.get("functions"))
+    return isinstance(request.get("function_call" if legacy else "tool_choice"), Mapping)
+
+
 def _call_choice(
     request: Mapping[str, Any], chosen: Plan, rng: random.Random, budget: int | None, created: int
 ) -> ChoiceResult:
     model = request["model"]
-    calls, used, finish = [], 0, "tool_calls" if chosen.kind == "tools" else "function_call"
+    # A call the request named ends the turn as `stop`, as the API answers it; a call the model chose, by its kind.
+    finish = "stop" if _named(request) else "tool_calls" if chosen.kind == "tools" else "function_call"
+    calls, used = [], 0
     for function in chosen.functions:
         name_tokens = tokens.count_tokens(function["name"], model) + TOKENS_PER_MESSAGE
         arguments = _arguments(function, rng, _last_user_text(request["messages"]), created)
