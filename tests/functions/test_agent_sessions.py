@@ -16,6 +16,7 @@ from openai_mock import clock
 from openai_mock.errors import OpenAIError
 from openai_mock.resources.agents.sessions import events as session_events
 from openai_mock.resources.agents.sessions import send_input, start_session, stored_session
+from openai_mock.resources.agents.sessions import turns as turn_states
 from openai_mock.web.auth import Principal
 from tests.support import agent_sessions as sessions
 from tests.support.agent_sessions import START
@@ -141,6 +142,43 @@ def test_a_function_call_waits_for_its_result_and_the_turn_continues(sdk: openai
     assert kinds == ["message", "function_call", "function_call_output", "message"]
     assert items[2]["output"] == "18°C and sunny" and items[2]["status"] == "completed"
     assert "18" in items[3]["content"][0]["text"]
+
+
+def test_a_result_whose_request_stopped_after_recording_it_is_not_lost(
+    sdk: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answering request stops after the turn took the result (its output item not yet written, the turn not
+    continued): the next read writes the item and continues the turn, as that request would have."""
+    session = _create(sdk, agent={"model": "gpt-4o", "tools": [WEATHER]}, input="What is the weather in Paris?")
+    action = sessions.waiting(sdk, session["id"])
+    stopped = {"yet": False}
+
+    def stop_once(tenant: str, session_id: str, turn: Any) -> None:
+        if not stopped["yet"]:
+            stopped["yet"] = True
+            raise RuntimeError("the Lambda ran out of time")
+        write(tenant, session_id, turn)
+
+    write = turn_states._write_unwritten
+    monkeypatch.setattr(turn_states, "_write_unwritten", stop_once)
+    result: Any = {
+        "type": "agent.session.input.tool_result",
+        "call_id": action["call_id"],
+        "turn_id": action["turn_id"],
+        "success": True,
+        "output": "18°C and sunny",
+    }
+    with pytest.raises(openai.InternalServerError):
+        sdk.beta.agents.sessions.events.create(session["id"], events=[result])
+    assert stopped["yet"]
+
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"  # the reader continued it
+    items = sessions.idle(sdk, session["id"])
+    assert [item["type"] for item in items] == ["message", "function_call", "function_call_output", "message"]
+    assert items[2]["output"] == "18°C and sunny" and items[2]["call_id"] == action["call_id"]
+    assert "18" in sessions.answer(items)
+    status, body = _error(lambda: sdk.beta.agents.sessions.events.create(session["id"], events=[result]))
+    assert status == 409 and body["code"] == "session_not_waiting"  # answered once, continued once
 
 
 def test_a_message_to_a_busy_session_is_refused_and_a_cancel_ends_the_turn(sdk: openai.OpenAI) -> None:

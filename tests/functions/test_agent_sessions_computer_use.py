@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from openai_mock.resources.agents.sessions import events as session_events
+from openai_mock.resources.agents.sessions import turns as turn_states
 from tests.support import agent_sessions as sessions
 
 HOSTED: Any = {"type": "openai_hosted"}
@@ -169,6 +170,31 @@ def test_a_login_form_waits_for_the_application_and_a_submit_signs_in(sdk: opena
     assert sessions.answer(items).startswith("I signed in to https://app.example.com with the details you entered.")
     shown = json.dumps([items, sessions.retrieve(sdk, session["id"])])
     assert EMAIL not in shown and PASSWORD not in shown  # the values are entered, never kept
+
+
+def test_a_login_answer_whose_request_stopped_is_recorded_and_acted_on(
+    sdk: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answering request stops once the turn took the decision: the result item and the sign-in still happen,
+    on the next read."""
+    session, action = _at_login_form(sdk)
+    write = turn_states._write_unwritten
+
+    def stop_once(tenant: str, session_id: str, turn: Any) -> None:
+        monkeypatch.setattr(turn_states, "_write_unwritten", write)
+        raise RuntimeError("the Lambda ran out of time")
+
+    monkeypatch.setattr(turn_states, "_write_unwritten", stop_once)
+    event = _answer_event(action["request_id"], _submit(("email", EMAIL), ("password", PASSWORD)))
+    with pytest.raises(openai.InternalServerError):
+        sdk.beta.agents.sessions.events.create(session["id"], events=[event])
+
+    assert sessions.retrieve(sdk, session["id"])["status"] == "in_progress"  # the reader continued the turn
+    items = sessions.idle(sdk, session["id"])
+    assert _kinds(items)[3:] == ["computer_use_approval_request_result", "computer_use_call", "message"]
+    assert items[3]["response"] == {"action": "submit", "selected_option": None, "type": "browser_authentication"}
+    assert sessions.answer(items).startswith("I signed in to https://app.example.com with the details you entered.")
+    assert EMAIL not in json.dumps(items) and PASSWORD not in json.dumps(items)
 
 
 def test_a_cancelled_login_does_not_sign_in(sdk: openai.OpenAI) -> None:

@@ -406,14 +406,15 @@ def create_events(principal: Principal, session_id: str, body: params.CreateEven
                     param=f"{param}.turn_id",
                     code="session_not_waiting",
                 )
-            turn, last = turns.answer_call(tenant, session, event.call_id, event.turn_id, _tool_output(event), param)
+            output = _tool_output(event)
+            turn, last = turns.answer_call(tenant, session, event.call_id, event.turn_id, output, headers, param)
             if last:
-                turns.continue_turn(tenant, session, turn, headers)
+                turns.continue_turn(tenant, session, turn)
         else:
             if isinstance(event, params.McpApprovalEvent):
                 answer = turns.Answer(event.response.type, event.response.decision)
             else:
                 answer = _computer_use_answer(event.response, f"{param}.response")
-            turn, last = turns.answer_approval(tenant, session, event.request_id, answer, param)
+            turn, last = turns.answer_approval(tenant, session, event.request_id, answer, headers, param)
             if last:
-                turns.continue_turn(tenant, session, turn, headers)
+                turns.continue_turn(tenant, session, turn)

@@ -17,7 +17,13 @@ it once the turn is admitted (claimed on the session, or continued), so the next
 
 The requests a turn waits on (an MCP call to approve, the browser's access to an origin, a login form to fill) are
 kept on the turn (`_approvals`) with the application's decisions (`_decisions`); the origins whose access was approved
-are kept on the turn (`_origins`) and, from there, on the session (`_approved_origins`: not asked again)."""
+are kept on the turn (`_origins`) and, from there, on the session (`_approved_origins`: not asked again).
+
+An answer (a function call's result, a decision) is one conditional write of the turn: what it adds to the history
+(the call's output, a login form's result) rides on the turn (`_unwritten`) and is written from there, create-if-
+absent, right after, and again before the next phase reads the history; the seed the continuation draws from is kept
+with it (`_seed`). So a turn whose every request is answered continues even when the answering request stopped
+before continuing it: the next reader does, as that request would have."""
 
 from __future__ import annotations
 
@@ -35,7 +41,7 @@ from openai_mock.resources.agents.sessions.records import items_collection, turn
 from openai_mock.resources.organization import prices, spend
 from openai_mock.resources.organization.core import bootstrap_key_id, public
 from openai_mock.resources.organization.usage import record_usage_event
-from openai_mock.rng import request_rng
+from openai_mock.rng import SEED_HEADER, request_rng
 from openai_mock.settings import get_settings
 from openai_mock.store import get_blobs, get_store
 from openai_mock.store.base import Object
@@ -199,6 +205,8 @@ def new_turn(session: Mapping[str, Any], stream: bool) -> Object:
         "_decisions": {},
         "_reviewed": [],
         "_origins": [],
+        "_unwritten": [],
+        "_seed": None,
         "_model": session["agent"]["model"],
     }
 
@@ -416,6 +424,8 @@ def settle(tenant: str, session: Object) -> Object:
     turn = get_store().get(tenant, turns_collection(session["id"]), turn_id)
     if turn is None:
         return session
+    if turn["status"] == "waiting" and _all_answered(turn):  # its last answer's request stopped before continuing it
+        return continue_turn(tenant, session, turn)
     turn = settle_turn(tenant, session, turn)
     if session_after(dict(session), turn) == session:
         return session
@@ -522,9 +532,10 @@ def start_turn(
 
 
 def answer_call(
-    tenant: str, session: Object, call_id: str, turn_id: str, output: Object, param: str
+    tenant: str, session: Object, call_id: str, turn_id: str, output: Object, headers: Mapping[str, str], param: str
 ) -> tuple[Object, bool]:
-    """Record one function call's result on the waiting turn; True when it was the last one the turn waited for."""
+    """Record one function call's result on the waiting turn (its output item written from there); True when it was
+    the last one the turn waited for."""
     turn = records.child(tenant, turns_collection(session["id"]), turn_id, "turn", f"{param}.turn_id")
     if turn["status"] != "waiting" or session.get("_active_turn") != turn_id:
         raise OpenAIError(
@@ -549,10 +560,8 @@ def answer_call(
                 param=f"{param}.call_id",
                 code="invalid_value",
             )
-        return {**obj, "_answered": [*obj["_answered"], call_id]}
+        return _answered_with(obj, item, headers) | {"_answered": [*obj["_answered"], call_id]}
 
-    updated = get_store().update(tenant, turns_collection(session["id"]), turn_id, change)
-    assert updated is not None  # read above; turns are deleted only with their session
     item = {
         "id": ids.new_id("agent.session.item"),
         "type": "function_call_output",
@@ -560,8 +569,21 @@ def answer_call(
         **output,
         "_subagent_id": None,
     }
-    get_store().create(tenant, items_collection(session["id"]), item)
+    updated = get_store().update(tenant, turns_collection(session["id"]), turn_id, change)
+    assert updated is not None  # read above; turns are deleted only with their session
+    _write_unwritten(tenant, session["id"], updated)
     return updated, _all_answered(updated)
+
+
+def _answered_with(turn: Object, item: Object | None, headers: Mapping[str, str]) -> Object:
+    """The turn with an answer's history item to write (if it has one) and the seed its continuation draws from."""
+    unwritten = [*(turn.get("_unwritten") or []), *([item] if item is not None else [])]
+    return {**turn, "_unwritten": unwritten, "_seed": headers.get(SEED_HEADER)}
+
+
+def _write_unwritten(tenant: str, session_id: str, turn: Mapping[str, Any]) -> None:
+    for item in turn.get("_unwritten") or []:
+        records.write_once(tenant, items_collection(session_id), item)
 
 
 def _check_login(request: Mapping[str, Any], answer: Answer, param: str) -> None:
@@ -632,7 +654,9 @@ def _login_result(asked: Mapping[str, Any], answer: Answer) -> Object:
     }
 
 
-def answer_approval(tenant: str, session: Object, request_id: str, answer: Answer, param: str) -> tuple[Object, bool]:
+def answer_approval(
+    tenant: str, session: Object, request_id: str, answer: Answer, headers: Mapping[str, str], param: str
+) -> tuple[Object, bool]:
     """Record the application's answer to a request the active turn waits on (an MCP call, the browser's access to
     an origin, a login form); True when the turn waits for nothing more. An unknown or answered request is 400
     naming `request_id`; an answer of another kind, or a login form filled wrong, 400 naming the response's field.
@@ -657,23 +681,26 @@ def answer_approval(tenant: str, session: Object, request_id: str, answer: Answe
         }
         if obj["status"] != "waiting" or request_id not in pending:
             raise unknown()
-        _check_answer(pending[request_id], answer, request_id, f"{param}.response")
-        return {**obj, "_decisions": {**decided, request_id: answer.decision}}
+        asked = pending[request_id]
+        _check_answer(asked, answer, request_id, f"{param}.response")
+        login = _login_result(asked, answer) if asked["request"]["type"] == "browser_authentication" else None
+        return _answered_with(obj, login, headers) | {"_decisions": {**decided, request_id: answer.decision}}
 
     updated = get_store().update(tenant, turns_collection(session["id"]), turn_id, change)
     if updated is None:
         raise unknown()
-    asked = next(asked for asked in updated["_approvals"] if asked["request_id"] == request_id)
-    if asked["request"]["type"] == "browser_authentication":
-        get_store().create(tenant, items_collection(session["id"]), _login_result(asked, answer))
+    _write_unwritten(tenant, session["id"], updated)
     return updated, _all_answered(updated)
 
 
-def continue_turn(tenant: str, session: Object, turn: Object, headers: Mapping[str, str]) -> Object:
-    """Every call answered: the turn's next phase, planned over the history with the results, starts now."""
+def continue_turn(tenant: str, session: Object, turn: Object) -> Object:
+    """Every call answered: the turn's next phase, planned over the history with the results (written first, if
+    their request stopped before), starts now, drawn with the seed of the last answer's request."""
     now = clock.now()
     following = {**turn, "_phase": turn["_phase"] + 1, "_start_at": now, "_finish_at": now + stage_seconds()}
-    cache = plan(tenant, session, following, root_items(tenant, session["id"]), headers)
+    _write_unwritten(tenant, session["id"], turn)
+    seeded = {SEED_HEADER: turn["_seed"]} if turn.get("_seed") else {}
+    cache = plan(tenant, session, following, root_items(tenant, session["id"]), seeded)
 
     def change(obj: Object) -> Object:
         if obj["status"] != "waiting" or obj["_phase"] != turn["_phase"]:
@@ -690,6 +717,7 @@ def continue_turn(tenant: str, session: Object, turn: Object, headers: Mapping[s
             "_approvals": [],
             "_decisions": {},
             "_reviewed": [*obj.get("_reviewed", []), *_decided(obj)],
+            "_unwritten": [],
         }
 
     updated = get_store().update(tenant, turns_collection(session["id"]), turn["id"], change)
