@@ -51,6 +51,10 @@ def test_tool_call_stream_deltas(http: TestClient) -> None:
         validate_component("CreateChatCompletionStreamResponse", chunk)
     calls = [c["choices"][0]["delta"]["tool_calls"][0] for c in chunks if "tool_calls" in c["choices"][0]["delta"]]
     opening, *fragments = calls
+    # As the API streams a call-only answer: no text at all (`content` null), the call opening in the first chunk.
+    first = chunks[0]["choices"][0]["delta"]
+    assert first["role"] == "assistant" and first["content"] is None and first["tool_calls"] == [opening]
+    assert not any(c["choices"][0]["delta"].get("content") is not None for c in chunks)
     assert opening["index"] == 0 and opening["id"].startswith("call_")
     assert opening["function"] == {"name": "get_weather", "arguments": ""}
     assert fragments and all(set(f) == {"index", "function"} for f in fragments)

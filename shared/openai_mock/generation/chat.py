@@ -883,30 +883,44 @@ def _deltas(
                 yield index, {"audio": audio_delta}, None, None
             yield index, {}, choice["finish_reason"], None
             continue
-        yield index, {"role": "assistant", "content": "", "refusal": None}, None, None
-        entries = (choice.get("logprobs") or {}).get("content") or []
-        # The builder's tokens of a non-empty content (a scripted answer with tool calls reports none: encoded).
-        known = content_tokens[position] if content_tokens and position < len(content_tokens) else None
         content = message.get("content") or ""
-        for offset, piece in enumerate(text.split_on_tokens(content, model, known or None)):
-            logprobs = {"content": entries[offset : offset + 1], "refusal": None} if entries else None
-            yield index, {"content": piece}, None, logprobs
-        for call_index, call in enumerate(message.get("tool_calls") or []):
-            opening = {
-                "index": call_index,
-                "id": call["id"],
-                "type": "function",
-                "function": {"name": call["function"]["name"], "arguments": ""},
-            }
-            yield index, {"tool_calls": [opening]}, None, None
-            for fragment in fragments(call["function"]["arguments"], model):
-                yield index, {"tool_calls": [{"index": call_index, "function": {"arguments": fragment}}]}, None, None
-        if message.get("function_call"):
-            call = message["function_call"]
-            yield index, {"function_call": {"name": call["name"], "arguments": ""}}, None, None
-            for fragment in fragments(call["arguments"], model):
-                yield index, {"function_call": {"arguments": fragment}}, None, None
+        calls = _call_deltas(message, model)
+        sent = 0
+        if not content and calls:  # a call only: `content` null, the first call opens in the role's chunk
+            yield index, {"role": "assistant", "content": None, **calls[0], "refusal": None}, None, None
+            sent = 1
+        else:
+            yield index, {"role": "assistant", "content": "", "refusal": None}, None, None
+            entries = (choice.get("logprobs") or {}).get("content") or []
+            # The builder's tokens of a non-empty content (a scripted answer with tool calls reports none: encoded).
+            known = content_tokens[position] if content_tokens and position < len(content_tokens) else None
+            for offset, piece in enumerate(text.split_on_tokens(content, model, known or None)):
+                logprobs = {"content": entries[offset : offset + 1], "refusal": None} if entries else None
+                yield index, {"content": piece}, None, logprobs
+        for delta in calls[sent:]:
+            yield index, delta, None, None
         yield index, {}, choice["finish_reason"], None
+
+
+def _call_deltas(message: Mapping[str, Any], model: str) -> list[dict[str, Any]]:
+    """The deltas of a message's calls: each tool call opened (id, name, no arguments), then its arguments in
+    fragments; or the legacy `function_call` likewise."""
+    deltas: list[dict[str, Any]] = []
+    for call_index, call in enumerate(message.get("tool_calls") or []):
+        opening = {
+            "index": call_index,
+            "id": call["id"],
+            "type": "function",
+            "function": {"name": call["function"]["name"], "arguments": ""},
+        }
+        deltas.append({"tool_calls": [opening]})
+        for fragment in fragments(call["function"]["arguments"], model):
+            deltas.append({"tool_calls": [{"index": call_index, "function": {"arguments": fragment}}]})
+    if message.get("function_call"):
+        call = message["function_call"]
+        deltas.append({"function_call": {"name": call["name"], "arguments": ""}})
+        deltas.extend({"function_call": {"arguments": fragment}} for fragment in fragments(call["arguments"], model))
+    return deltas
 
 
 def fragments(arguments: str, model: str, tokens_per_fragment: int = 3) -> list[str]:
