@@ -151,6 +151,38 @@ def test_a_connection_ends_after_60_minutes(client: openai.OpenAI, base_url: str
         assert _answer(reopened, input="Back.", previous_response_id=first["id"])["status"] == "completed"
 
 
+def _steer(response_id: str) -> dict[str, Any]:
+    return {"type": "response.steer", "previous_response_id": response_id, "input": "Shorter."}
+
+
+def _inject(response_id: str) -> dict[str, Any]:
+    return {"type": "response.inject", "response_id": response_id, "input": [{"role": "user", "content": "More."}]}
+
+
+@pytest.mark.parametrize("frame", [_steer, _inject], ids=["steer", "inject"])
+def test_a_steer_or_inject_after_60_minutes_ends_the_connection(
+    client: openai.OpenAI, base_url: str, frame: Any
+) -> None:
+    auth = {"Authorization": f"Bearer {client.api_key}"}
+    mock_root = base_url.removesuffix("/v1")
+    with client.beta.responses.connect() as connection:
+        first = _answer(connection, input="Hello.")
+        httpx.post(f"{mock_root}/__mock/clock", json={"advance_seconds": 3599}, headers=auth)
+        connection.send(frame(first["id"]))
+        answered = _next(connection)  # within the 60 minutes: the frame's own answer
+        assert answered["type"] in ("response.steer.failed", "response.inject.failed")
+        assert answered["error"]["code"] == "response_already_completed"
+        httpx.post(f"{mock_root}/__mock/clock", json={"advance_seconds": 1}, headers=auth)
+        connection.send(frame(first["id"]))
+        ended = _next(connection)
+        assert ended["type"] == "error" and ended["status"] == 400
+        assert ended["error"]["code"] == "websocket_connection_limit_reached"
+        with pytest.raises(ConnectionClosed) as closed:
+            connection._connection.recv(timeout=30)
+        assert closed.value.rcvd is not None
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1000, "websocket_connection_limit_reached")
+
+
 def test_the_journal_keeps_each_connection(client: openai.OpenAI, base_url: str) -> None:
     with client.beta.responses.connect() as connection:
         first = _answer(connection, input="Hello there.", store=False)
@@ -250,3 +282,27 @@ def test_what_a_connection_holds_on_api_gateway(moto_persistence: None, monkeypa
     ]  # one entry per frame, oldest first
     refusal = journal[-1]["response"]["body"]["server_events"][0]
     assert refusal["error"]["code"] == "websocket_connection_limit_reached"
+
+
+@pytest.mark.parametrize("frame", [_steer, _inject], ids=["steer", "inject"])
+def test_a_steer_or_inject_after_60_minutes_ends_the_connection_on_api_gateway(
+    moto_persistence: None, monkeypatch: pytest.MonkeyPatch, frame: Any
+) -> None:
+    posts: list[dict[str, Any]] = []
+    closed: list[str] = []
+
+    def post(self: websocket_gateway.ManagementApi, connection_id: str, data: bytes) -> None:
+        event = json.loads(data)
+        SERVER_EVENT.validate_python(event, strict=True)
+        posts.append(event)
+
+    monkeypatch.setattr(websocket_gateway.ManagementApi, "post", post)
+    monkeypatch.setattr(websocket_gateway.ManagementApi, "close", lambda _self, cid: closed.append(cid))
+    assert _handle(_event("connect")) == {"statusCode": 200}
+    _handle(_frame(input="Hello."))
+    first = posts[-1]["response"]
+    tenant_clock.move(authenticate("Bearer sk-test-events").tenant, 3600, None)
+    assert _handle(_event("default", body=json.dumps(frame(first["id"])))) == {"statusCode": 200}
+    assert posts[-1]["type"] == "error" and posts[-1]["error"]["code"] == "websocket_connection_limit_reached"
+    assert closed == [_event("default")["requestContext"]["connectionId"]]
+    assert _handle(_event("default", body=json.dumps(frame(first["id"]))))["statusCode"] == 410  # the record is gone

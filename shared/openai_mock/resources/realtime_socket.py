@@ -322,59 +322,44 @@ def _gateway_limit(record: Mapping[str, Any]) -> dict[str, Any] | None:
     )
 
 
-def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, Any]:
-    """A WebSocket API event: $connect opens (the state goes to the store; `session.created` waits for the
-    connection to exist, so it is posted before the answer to the first frame), $default runs one frame
-    through the session and posts the answers (`gateway.post(connection_id, data)`; `gateway.close` ends a
-    session that ended), $disconnect forgets it."""
-    context = event["requestContext"]
-    connection_id = context["connectionId"]
-    store = get_store()
-    kind = context["eventType"]
-    if kind == "CONNECT":
-        opened = open_session(_handshake_of(event))
-        if isinstance(opened, Refused):
-            # API Gateway cannot send frames before the upgrade: the refusal is the HTTP answer itself.
-            return {"statusCode": opened.status, "body": json.dumps({"error": opened.events[0]["error"]})}
-        now = clock.now_seconds()
-        kept = {
-            "id": connection_id,
-            "state": opened.session.state,
-            "greeting": opened.events,
-            "connected_at": now,
-            "seen_at": now,
-        }
-        store.create(GLOBAL_TENANT, CONNECTIONS, kept)
-        answer: dict[str, Any] = {"statusCode": 200}
-        if opened.subprotocol:
-            answer["headers"] = {"Sec-WebSocket-Protocol": opened.subprotocol}
-        return answer
-    if kind == "DISCONNECT":
-        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
-        return {"statusCode": 200}
-    record = store.get(GLOBAL_TENANT, CONNECTIONS, connection_id)
-    if record is None:
-        return {"statusCode": 410}
+def _open_connection(event: Mapping[str, Any]) -> websocket_gateway.Opening:
+    """$connect: the handshake's checks (a refusal is the HTTP answer itself). `session.created` waits for the
+    connection to exist: it is kept with the state (`greeting`), to be posted before the answer to the first frame."""
+    opened = open_session(_handshake_of(event))
+    if isinstance(opened, Refused):
+        return websocket_gateway.Opening(
+            {"statusCode": opened.status, "body": json.dumps({"error": opened.events[0]["error"]})}
+        )
+    now = clock.now_seconds()
+    kept = {"state": opened.session.state, "greeting": opened.events, "connected_at": now, "seen_at": now}
+    answer: dict[str, Any] = {"statusCode": 200}
+    if opened.subprotocol:
+        answer["headers"] = {"Sec-WebSocket-Protocol": opened.subprotocol}
+    return websocket_gateway.Opening(answer, kept)
+
+
+def _run_frame(record: dict[str, Any], event: Mapping[str, Any]) -> websocket_gateway.Turn:
+    """$default: one frame through the session (after the greeting, on the first); a connection API Gateway has
+    closed as idle by now (by the mock clock) only hears why, and ends."""
     session = core.RealtimeSession(record["state"])
     ended = _gateway_limit(record)
-    if ended is not None:  # API Gateway has closed the connection by now (by the mock clock): say why, and end
-        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
-        gateway.post(connection_id, json.dumps(session.stamped([ended])[0]).encode())
-        gateway.close(connection_id)
-        return {"statusCode": 200}
+    if ended is not None:
+        return websocket_gateway.Turn(session.stamped([ended]), {}, ended=True)
     body = websocket_gateway.frame_text(event)
     started = time.perf_counter()
     events = [*record.get("greeting", []), *session.receive(body)]
-    store.update(
-        GLOBAL_TENANT,
-        CONNECTIONS,
-        connection_id,
-        lambda current: {**current, "state": session.state, "greeting": [], "seen_at": clock.now_seconds()},
+    kept = {"state": session.state, "greeting": [], "seen_at": clock.now_seconds()}
+
+    def journalled() -> None:
+        journal(session.state["tenant"], _handshake_of(event), [_parsed(body)], events, started, time.perf_counter())
+
+    return websocket_gateway.Turn(events, kept, session.closed is not None, journalled)
+
+
+def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, Any]:
+    """A WebSocket API event: $connect opens (the state goes to the store), $default runs one frame through the
+    session and posts the answers (`gateway.post(connection_id, data)`; `gateway.close` ends a session that ended),
+    $disconnect forgets it (websocket_gateway.handle_connection_event)."""
+    return websocket_gateway.handle_connection_event(
+        event, gateway, CONNECTIONS, open_connection=_open_connection, run_frame=_run_frame
     )
-    for answer_event in events:
-        gateway.post(connection_id, json.dumps(answer_event).encode())
-    journal(session.state["tenant"], _handshake_of(event), [_parsed(body)], events, started, time.perf_counter())
-    if session.closed is not None:
-        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
-        gateway.close(connection_id)
-    return {"statusCode": 200}

@@ -28,14 +28,12 @@ from openai_mock.control import runtime, socket_journal, tenant_clock
 from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request
 from openai_mock.resources import responses
 from openai_mock.settings import get_settings
-from openai_mock.store import get_store
 from openai_mock.web import access, request_reads, websocket_gateway
 from openai_mock.web.auth import Principal, authenticate
 
 if TYPE_CHECKING:
     from starlette.websockets import WebSocket
 
-GLOBAL_TENANT = "_global"  # a $default event names its connection, not its caller
 CONNECTIONS = "responses.connection"
 PATH = "/v1/responses"
 CLOSE_REFUSED = 1008  # policy violation: the `error` event sent before it says why
@@ -56,6 +54,7 @@ _CLIENT_CALLS = {
     "shell_call": "shell_call_output",
     "apply_patch_call": "apply_patch_call_output",
 }
+_UNREADABLE = object()  # a frame that is not JSON
 
 
 class Opened(NamedTuple):
@@ -232,26 +231,37 @@ class ResponsesSocket:
     # ----------------------------------------------------------------------------- frames
 
     def classify(self, frame: str) -> tuple[str, Any]:
-        """("create", payload) for a `response.create` (the transport runs it in turn), else ("events", [...])
-        answered at once (steer, inject, a bad frame)."""
+        """("create", payload) for a `response.create` (the transport runs it in turn, and `create` checks the
+        connection's 60 minutes then), else ("events", [...]) answered at once (steer, inject, a bad frame), or the
+        limit's `error` event once the 60 minutes are over (`closed`: the connection ends)."""
         try:
             event = json.loads(frame)
         except ValueError:
-            error = invalid_request("We could not parse the JSON body of your event: send one JSON object per frame.")
-            return "events", [self._error(error)]
-        kind = event.get("type") if isinstance(event, dict) else None
-        if kind == "response.create":
+            event = _UNREADABLE
+        if isinstance(event, dict) and event.get("type") == "response.create":
             return "create", event
+        try:
+            self._check_open()
+        except OpenAIError as error:
+            return "events", [self._error(error)]
+        return "events", self._answer(event)
+
+    def _answer(self, event: Any) -> list[dict[str, Any]]:
+        """A frame answered at once: a steer, an injection, or the `error` event of a frame that is neither."""
+        if event is _UNREADABLE:
+            error = invalid_request("We could not parse the JSON body of your event: send one JSON object per frame.")
+            return [self._error(error)]
+        kind = event.get("type") if isinstance(event, dict) else None
         if kind == "response.steer":
-            return "events", self.steer(event)
+            return self.steer(event)
         if kind == "response.inject":
-            return "events", self.inject(event)
+            return self.inject(event)
         message = (
             f"Invalid value: '{kind}'. Supported values are: 'response.create', 'response.steer' and 'response.inject'."
             if isinstance(kind, str)
             else "Missing required parameter: 'type'."
         )
-        return "events", [self._error(invalid_request(message, "type", "invalid_value" if kind else "missing"))]
+        return [self._error(invalid_request(message, "type", "invalid_value" if kind else "missing"))]
 
     def run(self, frame: str) -> list[dict[str, Any]]:
         """One frame, answered whole (API Gateway: a response is complete within the frame that created it)."""
@@ -614,12 +624,16 @@ class _Transport:
             successor = await run_in_threadpool(self.socket.finish, turn.response_id)
         await self._send(successor)
 
+    async def _close_if_ended(self) -> None:
+        """Once a frame met the connection's 60-minute limit (its `error` event sent), the connection closes."""
+        if self.socket.closed and not self.gone:
+            self.gone = True
+            await self.websocket.close(code=CLOSE_NORMAL, reason="websocket_connection_limit_reached")
+
     async def _run_lane(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
         while not self.gone:
             await self._create(await queue.get())
-            if self.socket.closed and not self.gone:
-                self.gone = True
-                await self.websocket.close(code=CLOSE_NORMAL, reason="websocket_connection_limit_reached")
+            await self._close_if_ended()
 
     def _queue(self, payload: dict[str, Any]) -> None:
         stream_id = payload.get("stream_id")
@@ -636,6 +650,7 @@ class _Transport:
                 kind, work = self.socket.classify(text)
                 if kind == "events":
                     await self._send(work)
+                    await self._close_if_ended()
                 else:
                     self._queue(work)
         finally:
@@ -679,52 +694,47 @@ async def serve(websocket: WebSocket) -> None:
 # --------------------------------------------------------------------------------------------- API Gateway
 
 
-def _posted(gateway: Any, connection_id: str, events: list[dict[str, Any]]) -> None:
-    """Each event in a post of its own; one over API Gateway's frame limit is replaced by an `error` event that says
-    so (the response itself is whole: retrieve it with GET /v1/responses/{id})."""
-    for event in events:
-        data = json.dumps(event).encode()
-        if not websocket_gateway.fits(data):
-            too_big = OpenAIError(
-                500,
-                f"A '{event['type']}' event of {len(data)} bytes is over API Gateway's WebSocket frame limit "
-                f"({websocket_gateway.MAX_FRAME_BYTES} bytes) and was not sent; retrieve the response by its id.",
-                type="server_error",
-                code="event_too_large",
-            )
-            data = json.dumps(ResponsesSocket._error(too_big, event.get("stream_id"))).encode()
-        gateway.post(connection_id, data)
+def _encoded(event: Mapping[str, Any]) -> bytes:
+    """An event as one post; one over API Gateway's frame limit is replaced by an `error` event that says so (the
+    response itself is whole: retrieve it with GET /v1/responses/{id})."""
+    data = json.dumps(event).encode()
+    if websocket_gateway.fits(data):
+        return data
+    too_big = OpenAIError(
+        500,
+        f"A '{event['type']}' event of {len(data)} bytes is over API Gateway's WebSocket frame limit "
+        f"({websocket_gateway.MAX_FRAME_BYTES} bytes) and was not sent; retrieve the response by its id.",
+        type="server_error",
+        code="event_too_large",
+    )
+    return json.dumps(ResponsesSocket._error(too_big, event.get("stream_id"))).encode()
 
 
-def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, Any]:
-    """A WebSocket API event: $connect authenticates (a refusal is the HTTP answer itself) and keeps the connection's
-    state in the store; $default runs one frame and posts its events (`gateway.post(connection_id, data)`);
-    $disconnect forgets the connection."""
-    context = event["requestContext"]
-    connection_id, kind = context["connectionId"], context["eventType"]
-    store = get_store()
-    if kind == "CONNECT":
-        opened = open_socket(websocket_gateway.headers_of(event))
-        if isinstance(opened, Refused):
-            return {"statusCode": opened.error.status, "body": json.dumps(opened.error.body())}
-        store.create(GLOBAL_TENANT, CONNECTIONS, {"id": connection_id, "state": opened.socket.state})
-        return {"statusCode": 200}
-    if kind == "DISCONNECT":
-        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
-        return {"statusCode": 200}
-    record = store.get(GLOBAL_TENANT, CONNECTIONS, connection_id)
-    if record is None:
-        return {"statusCode": 410}
+def _open_connection(event: Mapping[str, Any]) -> websocket_gateway.Opening:
+    """$connect: the upgrade's checks (a refusal is the HTTP answer itself); the connection's state is kept."""
+    opened = open_socket(websocket_gateway.headers_of(event))
+    if isinstance(opened, Refused):
+        return websocket_gateway.Opening({"statusCode": opened.error.status, "body": json.dumps(opened.error.body())})
+    return websocket_gateway.Opening({"statusCode": 200}, {"state": opened.socket.state})
+
+
+def _run_frame(record: dict[str, Any], event: Mapping[str, Any]) -> websocket_gateway.Turn:
+    """$default: one frame, answered whole, on the connection's stored state."""
     socket = ResponsesSocket(record["state"])
     started = time.perf_counter()
     frame = websocket_gateway.frame_text(event)
     events = socket.run(frame)
-    if socket.closed:
-        store.delete(GLOBAL_TENANT, CONNECTIONS, connection_id)
-    else:
-        store.update(GLOBAL_TENANT, CONNECTIONS, connection_id, lambda current: {**current, "state": socket.state})
-    _posted(gateway, connection_id, events)
-    _journal(socket, ([_journalled(frame)], events), started)
-    if socket.closed:
-        gateway.close(connection_id)
-    return {"statusCode": 200}
+
+    def journal() -> None:
+        _journal(socket, ([_journalled(frame)], events), started)
+
+    return websocket_gateway.Turn(events, {"state": socket.state}, socket.closed, journal)
+
+
+def handle_websocket_event(event: Mapping[str, Any], gateway: Any) -> dict[str, Any]:
+    """A WebSocket API event: $connect authenticates and keeps the connection's state in the store; $default runs one
+    frame and posts its events (`gateway.post(connection_id, data)`), and closes the connection when the frame ended
+    it (`gateway.close`); $disconnect forgets the connection (websocket_gateway.handle_connection_event)."""
+    return websocket_gateway.handle_connection_event(
+        event, gateway, CONNECTIONS, open_connection=_open_connection, run_frame=_run_frame, encode=_encoded
+    )
