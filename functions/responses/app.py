@@ -57,7 +57,7 @@ async def retrieve_response(
     include: Annotated[list[str], Depends(query_array("include"))],
     stream: Annotated[bool, Query()] = False,
     starting_after: Annotated[int | None, Query()] = None,
-    include_obfuscation: Annotated[bool, Query()] = False,
+    include_obfuscation: Annotated[bool, Query()] = True,
 ) -> Response:
     answer = responses.retrieve(
         tenant_of(request),

@@ -44,6 +44,26 @@ def test_text_stream_wire_format(http: TestClient) -> None:
     assert all(c["usage"] is None for c in chunks[:-1])
 
 
+def test_every_chunk_is_padded_unless_obfuscation_is_turned_off(http: TestClient) -> None:
+    body = {"model": "gpt-4o", "messages": ASK_WEATHER, "stream": True, "stream_options": {"include_usage": True}}
+    padded = [json.loads(event) for event in _events(http, body)[:-1]]
+    for chunk in padded:  # the padding rounds the delta's text up to a multiple of 16 characters
+        text = "".join((choice["delta"].get("content") or "") for choice in chunk["choices"])
+        assert chunk["obfuscation"].isalnum() and (len(text) + len(chunk["obfuscation"])) % 16 == 0
+        assert list(chunk)[-1] == "obfuscation"  # after `usage`, as the API writes it
+    assert len({chunk["obfuscation"] for chunk in padded}) > len(padded) // 2  # random-looking, not one string
+
+    off = {**body, "stream_options": {"include_usage": True, "include_obfuscation": False}}
+    plain = [json.loads(event) for event in _events(http, off)[:-1]]
+    assert len(plain) == len(padded) and not any("obfuscation" in chunk for chunk in plain)
+    assert [c["choices"] for c in plain] == [c["choices"] for c in padded]  # same answer, no padding
+
+    wrong = {**body, "stream_options": {"include_obfuscation": "no"}}
+    refused = http.post("/v1/chat/completions", json=wrong, headers=AUTH)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["param"] == "stream_options.include_obfuscation"
+
+
 def test_tool_call_stream_deltas(http: TestClient) -> None:
     body = {"model": "gpt-4o", "messages": ASK_WEATHER, "tools": [WEATHER_TOOL], "stream": True}
     chunks = [json.loads(event) for event in _events(http, body)[:-1]]

@@ -292,7 +292,7 @@ def test_json_schema_format_holds_after_a_tool_result_in_chat(client: openai.Ope
 # --------------------------------------------------------------------------------------------- streaming
 
 
-def test_stream_events_are_numbered_and_obfuscated_when_asked(http: TestClient) -> None:
+def test_stream_events_are_numbered_and_obfuscated_unless_turned_off(http: TestClient) -> None:
     body = {
         "model": "o3-mini",
         "input": "Why is the sky blue?",
@@ -310,8 +310,12 @@ def test_stream_events_are_numbered_and_obfuscated_when_asked(http: TestClient) 
     assert deltas and all(isinstance(event.get("obfuscation"), str) and event["obfuscation"] for event in deltas)
     for event in events:
         validate_component("ResponseStreamEvent", event, spec=SPEC)
-    plain = _events(http.post("/v1/responses", json={**body, "stream_options": None}, headers=AUTH).text)
+    by_default = _events(http.post("/v1/responses", json={**body, "stream_options": None}, headers=AUTH).text)
+    assert [("obfuscation" in event) for event in by_default] == [("obfuscation" in event) for event in events]
+    off = {**body, "stream_options": {"include_obfuscation": False}}
+    plain = _events(http.post("/v1/responses", json=off, headers=AUTH).text)
     assert not any("obfuscation" in event for event in plain)
+    assert [event["type"] for event in plain] == kinds
     refused = http.post("/v1/responses", json={**body, "stream": False}, headers=AUTH)
     assert refused.status_code == 400 and refused.json()["error"]["param"] == "stream_options"
 

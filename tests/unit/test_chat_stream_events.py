@@ -44,7 +44,9 @@ def test_stream_events_are_the_chunks_encoded(extra: dict[str, Any], prompt: str
         if choice_tokens:  # what the builder reports is the content's own encoding
             assert choice_tokens == tokens.encode(choice["message"]["content"], model)
     for include_usage in (False, True):
-        expected = b"".join(chat_style(chat.stream_chunks(completion, include_usage)))
-        assert b"".join(chat.stream_events(completion, include_usage, built)) == expected
-        assert b"".join(chat.stream_events(completion, include_usage)) == expected
+        for obfuscate in (False, True):
+            expected = b"".join(chat_style(chat.stream_chunks(completion, include_usage, obfuscate)))
+            assert b"".join(chat.stream_events(completion, include_usage, built, obfuscate)) == expected
+            assert b"".join(chat.stream_events(completion, include_usage, obfuscate=obfuscate)) == expected
+            assert (b'"obfuscation":"' in expected) is obfuscate
     assert expected.endswith(b"data: [DONE]\n\n") and expected.count(b"data: {") >= 3

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from openai_mock.generation import answers, creative, extract, schema_values, text, tokens
 from openai_mock.generation.content import Scripted, content_text
-from openai_mock.generation.streaming import DONE
+from openai_mock.generation.streaming import DONE, obfuscation
 from openai_mock.json_bytes import json_bytes
 
 # Chat framing, as OpenAI counts it: every message costs 3 tokens plus its encoded role, content
@@ -321,8 +321,8 @@ def _wanted(functions: Sequence[Mapping[str, Any]], prompt: str) -> list[dict[st
 def plan(request: Mapping[str, Any]) -> Plan:
     messages = request["messages"]
     # An Assistants run on an empty thread, with no instructions, asks with no message at all.
-    answering_tool = bool(messages) and messages[-1]["role"] in ("tool", "function")
     functions = declared_functions(request)
+    answering_tool = bool(messages) and messages[-1]["role"] in ("tool", "function")
     legacy = not request.get("tools") and bool(request.get("functions"))
     choice = request.get("function_call" if legacy else "tool_choice", "auto" if functions else "none")
     call_kind = "function_call" if legacy else "tools"
@@ -814,49 +814,73 @@ def _rejected_prediction_tokens(request: Mapping[str, Any], choices: list[dict[s
 # --------------------------------------------------------------------------------------------- streaming
 
 
-def stream_chunks(completion: Mapping[str, Any], include_usage: bool) -> Iterator[dict[str, Any]]:
+def stream_chunks(
+    completion: Mapping[str, Any], include_usage: bool, obfuscate: bool = False
+) -> Iterator[dict[str, Any]]:
     """The completion as the real stream sends it: per choice a role chunk, content deltas on token
-    boundaries (tool calls: id + name, then argument fragments), a finish chunk; then the usage chunk."""
+    boundaries (tool calls: id + name, then argument fragments), a finish chunk; then the usage chunk. With
+    `obfuscate` (chat's default; legacy completions have none) each chunk ends with its `obfuscation` padding."""
     head = _chunk_head(completion)
     tail = {"usage": None} if include_usage else {}
-    for index, delta, finish, logprobs in _deltas(completion, None):
+    number = -1
+    for number, (index, delta, finish, logprobs) in enumerate(_deltas(completion, None)):
         choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
-        yield {**head, "choices": [choice], **tail}
+        yield {**head, "choices": [choice], **tail, **_padding(completion, number, delta, obfuscate)}
     if include_usage:
-        yield {**head, "choices": [], "usage": completion["usage"]}
+        yield {**head, "choices": [], "usage": completion["usage"], **_padding(completion, number + 1, {}, obfuscate)}
+
+
+def _padding(completion: Mapping[str, Any], number: int, delta: Mapping[str, Any], obfuscate: bool) -> dict[str, str]:
+    if not obfuscate:
+        return {}
+    return {"obfuscation": obfuscation(f"{completion['id']}|{number}", delta.get("content") or "")}
 
 
 def stream_events(
-    completion: Mapping[str, Any], include_usage: bool, content_tokens: Sequence[Sequence[int]] | None = None
+    completion: Mapping[str, Any],
+    include_usage: bool,
+    content_tokens: Sequence[Sequence[int]] | None = None,
+    obfuscate: bool = True,
 ) -> Iterator[bytes]:
-    """The stream's events, `data: [DONE]` last: `chat_style(stream_chunks(completion, include_usage))` byte for
-    byte, for less work. The fields every chunk repeats are encoded once, a plain content delta is its text's JSON
-    between constant bytes, and the content is cut on the tokens its builder made (`content_tokens`, one list per
-    choice, as `build_chat_completion` reports them), not encoded again."""
+    """The stream's events, `data: [DONE]` last: `chat_style(stream_chunks(completion, include_usage, obfuscate))`
+    byte for byte, for less work. The fields every chunk repeats are encoded once, a plain content delta is its
+    text's JSON between constant bytes, and the content is cut on the tokens its builder made (`content_tokens`, one
+    list per choice, as `build_chat_completion` reports them), not encoded again."""
     head = json_bytes(_chunk_head(completion))[:-1]  # the fields, without the closing brace
     opening = b"data: " + head + b',"choices":['
-    closing = b'],"usage":null}\n\n' if include_usage else b"]}\n\n"
-    content_closing = b'},"logprobs":null,"finish_reason":null}' + closing
+    usage_null = b',"usage":null' if include_usage else b""
     content_openings: dict[int, bytes] = {}
-    for index, delta, finish, logprobs in _deltas(completion, content_tokens):
+    number = -1
+    for number, (index, delta, finish, logprobs) in enumerate(_deltas(completion, content_tokens)):
+        closing = b"]" + usage_null + _padding_bytes(completion, number, delta, obfuscate) + b"}\n\n"
         if logprobs is None and finish is None and len(delta) == 1 and "content" in delta:
             start = content_openings.get(index)
             if start is None:
                 start = content_openings[index] = opening + b'{"index":%d,"delta":{"content":' % index
-            yield b"".join((start, json_bytes(delta["content"]), content_closing))
+            content = json_bytes(delta["content"])
+            yield b"".join((start, content, b'},"logprobs":null,"finish_reason":null}', closing))
             continue
         choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
         yield opening + json_bytes(choice) + closing
     if include_usage:
-        yield b"data: " + head + b',"choices":[],"usage":' + json_bytes(completion["usage"]) + b"}\n\n"
+        padding = _padding_bytes(completion, number + 1, {}, obfuscate)
+        yield b"data: " + head + b',"choices":[],"usage":' + json_bytes(completion["usage"]) + padding + b"}\n\n"
     if completion.get("moderation") is not None:  # `moderation` asked for: its results close the stream
         moderated = {
             "choices": [],
             "moderation": completion["moderation"],
             **({"usage": None} if include_usage else {}),
+            **_padding(completion, number + 2, {}, obfuscate),
         }
         yield b"data: " + head + b"," + json_bytes(moderated)[1:] + b"\n\n"
     yield DONE
+
+
+def _padding_bytes(completion: Mapping[str, Any], number: int, delta: Mapping[str, Any], obfuscate: bool) -> bytes:
+    """`_padding` as the bytes that end a chunk's object (the padding is plain ASCII letters and digits)."""
+    if not obfuscate:
+        return b""
+    return b',"obfuscation":"' + _padding(completion, number, delta, True)["obfuscation"].encode() + b'"'
 
 
 def _chunk_head(completion: Mapping[str, Any]) -> dict[str, Any]:

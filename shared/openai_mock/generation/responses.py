@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from openai_mock.generation import chat, fixture_items, prompt_prefix, response_tools, shell_tools, text, tokens
+from openai_mock.generation.streaming import obfuscation
 from openai_mock.schema_checks import strict_schema_problem
 
 HOSTED_TOOLS = {
@@ -1013,17 +1014,9 @@ _OBFUSCATED = (
     "response.reasoning_summary_text.delta",
     "response.shell_call_command.delta",
 )
-_PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
-def _obfuscation(response_id: str, number: int, delta: str) -> str:
-    """Padding that varies the size of a delta event (`stream_options.include_obfuscation`): random-looking,
-    the same for the same response and event."""
-    draw = random.Random(f"{response_id}|{number}")
-    return "".join(draw.choice(_PADDING) for _ in range(max(2, 16 - len(delta) % 16)))
-
-
-def stream_events(response: Mapping[str, Any], *, obfuscate: bool = False) -> Iterator[dict[str, Any]]:
+def stream_events(response: Mapping[str, Any], *, obfuscate: bool = True) -> Iterator[dict[str, Any]]:
     """The response as the real stream sends it: created, (queued, for a background response), in_progress,
     each item opened, filled and closed, then completed (or incomplete, cancelled), every event numbered from 0;
     with `obfuscate`, each delta event carries `obfuscation` padding."""
@@ -1045,5 +1038,5 @@ def stream_events(response: Mapping[str, Any], *, obfuscate: bool = False) -> It
     events.append({"type": final, "response": dict(response)})
     for number, event in enumerate(events):
         if obfuscate and event["type"] in _OBFUSCATED:
-            event = {**event, "obfuscation": _obfuscation(response["id"], number, event["delta"])}
+            event = {**event, "obfuscation": obfuscation(f"{response['id']}|{number}", event["delta"])}
         yield {**event, "sequence_number": number}

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openai_mock.json_bytes import json_bytes
 
 DONE = b"data: [DONE]\n\n"
+_PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def obfuscation(key: str, content: str) -> str:
+    """The `obfuscation` padding of a streamed event (on by default; `stream_options.include_obfuscation: false`
+    drops it): random-looking characters that round the event's content up to a multiple of 16, the same for the same
+    `key` (the event's place in its stream)."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return "".join(_PADDING[byte % len(_PADDING)] for byte in digest[: 16 - len(content) % 16])
 
 
 def sse_event(data: Any, event: str | None = None) -> bytes:

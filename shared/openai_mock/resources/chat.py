@@ -514,6 +514,18 @@ class Validated(NamedTuple):
     voice_pitch: int | None = None  # a custom `audio.voice`'s, read from its sample
 
 
+def _check_stream_options(options: Mapping[str, Any]) -> None:
+    for flag in ("include_usage", "include_obfuscation"):
+        value = options.get(flag)
+        if value is not None and not isinstance(value, bool):
+            raise invalid_request(
+                f"Invalid type for 'stream_options.{flag}': expected a boolean, but got {type(value).__name__} "
+                "instead.",
+                f"stream_options.{flag}",
+                "invalid_type",
+            )
+
+
 def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     """Check everything the real API checks, and count the prompt."""
     spec = chat_model_spec(tenant, body.model, "chat")
@@ -542,6 +554,7 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
             "stream_options",
             "invalid_value",
         )
+    _check_stream_options(body.stream_options or {})
     for key, bias in (body.logit_bias or {}).items():
         if not key.isdigit():
             raise invalid_request(f"Invalid key in 'logit_bias': {key}.", "logit_bias", "invalid_value")
@@ -698,8 +711,9 @@ def deliver(body: ChatCompletionRequest, tenant: str, generated: Generated) -> d
     if body.store:
         _store_completion_only(tenant, completion, request)
     if body.stream:
-        include_usage = bool((body.stream_options or {}).get("include_usage"))
-        return builder.stream_events(completion, include_usage, content_tokens)
+        options = body.stream_options or {}
+        obfuscate = options.get("include_obfuscation") is not False  # on unless turned off, as the API's chunks
+        return builder.stream_events(completion, bool(options.get("include_usage")), content_tokens, obfuscate)
     return completion
 
 

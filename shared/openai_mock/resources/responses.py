@@ -1009,11 +1009,12 @@ def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> d
 
 
 def _obfuscated(stream_options: Mapping[str, Any] | None) -> bool:
-    return bool((stream_options or {}).get("include_obfuscation"))
+    """Delta events carry `obfuscation` padding unless the request turns it off, as the API's do."""
+    return (stream_options or {}).get("include_obfuscation") is not False
 
 
 def _event_stream(
-    response: Mapping[str, Any], include: Sequence[str], *, starting_after: int | None = None, obfuscate: bool = False
+    response: Mapping[str, Any], include: Sequence[str], *, starting_after: int | None = None, obfuscate: bool = True
 ) -> Iterator[bytes]:
     events = builder.stream_events(builder.present(_public(response), include), obfuscate=obfuscate)
     return (
@@ -1081,7 +1082,7 @@ def retrieve(
     *,
     stream: bool = False,
     starting_after: int | None = None,
-    include_obfuscation: bool = False,
+    include_obfuscation: bool = True,
 ) -> dict[str, Any] | Iterator[bytes]:
     """The stored response as it stands now; `stream` (a background response) its event stream, resumed after
     event `starting_after`."""

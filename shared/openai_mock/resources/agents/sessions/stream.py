@@ -5,19 +5,17 @@ reasoning summary are streamed as deltas (`chat.fragments`), with obfuscation pa
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from openai_mock.generation import chat
-from openai_mock.generation.streaming import sse_event
+from openai_mock.generation.streaming import obfuscation, sse_event
 from openai_mock.resources.organization.core import public
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
 
 from . import records
 
-_PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _DELTA_TYPES = frozenset({"agent.session.turn.output_text.delta", "agent.session.turn.reasoning_summary_text.delta"})
 # Items that are not the agent's output (the client's results and answers, messages between agents): added, never
 # "done".
@@ -34,12 +32,6 @@ class _Numbered:
     def next(self) -> str:
         self.count += 1
         return f"event_{self.base}{self.count:05d}"
-
-
-def _obfuscation(event_id: str, delta: str) -> str:
-    digest = hashlib.sha256(event_id.encode()).digest()
-    length = max(0, 16 - len(delta) % 16)
-    return "".join(_PADDING[byte % len(_PADDING)] for byte in digest[:length])
 
 
 # ------------------------------------------------------------------------------------------------- snapshots
@@ -248,7 +240,7 @@ def numbered(events: list[Object], base: str, obfuscate: bool) -> list[Object]:
         event_id = ids.next()
         event = {"event_id": event_id, **event}
         if obfuscate and event["type"] in _DELTA_TYPES:
-            event["obfuscation"] = _obfuscation(event_id, event["delta"])
+            event["obfuscation"] = obfuscation(event_id, event["delta"])
         done.append(event)
     return done
 
