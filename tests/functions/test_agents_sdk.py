@@ -76,6 +76,7 @@ def test_handoff_passes_the_conversation_to_the_specialist(model_for: Any) -> No
     assert result.last_agent.name == "Spanish agent"
     assert any(item.type == "handoff_output_item" for item in result.new_items)
     assert isinstance(result.final_output, str) and result.final_output.strip()
+    assert "assistant: Spanish agent" not in result.final_output  # it answers the user, not the transfer's output
 
 
 class CalendarEvent(BaseModel):

@@ -168,6 +168,33 @@ def test_tool_call_arguments_validate_and_tool_result_gets_a_text_answer(client:
     assert "18°C, cloudy" in (answer.message.content or "")
 
 
+def test_an_agent_handed_the_conversation_answers_the_user_not_the_transfer(client: openai.OpenAI) -> None:
+    """After a handoff (the Agents SDKs' `transfer_to_…` call, made by the agent before), the specialist answers the
+    user's message: it calls its own tool for it, or answers it, and never reports the transfer's output."""
+    transfer = {
+        "id": "call_handoff1",
+        "type": "function",
+        "function": {"name": "transfer_to_weather_agent", "arguments": "{}"},
+    }
+    handed: Any = [
+        *ASK_WEATHER,
+        {"role": "assistant", "content": None, "tool_calls": [transfer]},
+        {"role": "tool", "tool_call_id": "call_handoff1", "content": '{"assistant": "Weather agent"}'},
+    ]
+    specialist = client.chat.completions.create(model="gpt-4o", messages=handed, tools=[WEATHER_TOOL])  # type: ignore[list-item]
+    [call] = specialist.choices[0].message.tool_calls or []
+    assert call.function.name == "get_weather"  # type: ignore[union-attr]
+    assert json.loads(call.function.arguments)["location"] == "Paris"  # type: ignore[union-attr]
+
+    plain = client.chat.completions.create(model="gpt-4o", messages=handed)
+    answer = plain.choices[0].message.content or ""
+    assert plain.choices[0].finish_reason == "stop" and "Weather agent" not in answer and len(answer.split()) > 3
+
+    offered = {"type": "function", "function": {"name": "transfer_to_weather_agent", "parameters": {"type": "object"}}}
+    reported = client.chat.completions.create(model="gpt-4o", messages=handed, tools=[offered])  # type: ignore[list-item]
+    assert "Weather agent" in (reported.choices[0].message.content or "")  # its own call's result: reported
+
+
 def test_tool_choice_none_required_and_named(client: openai.OpenAI) -> None:
     other = {
         "type": "function",

@@ -323,6 +323,7 @@ def plan(request: Mapping[str, Any]) -> Plan:
     # An Assistants run on an empty thread, with no instructions, asks with no message at all.
     functions = declared_functions(request)
     answering_tool = bool(messages) and messages[-1]["role"] in ("tool", "function")
+    answering_tool = answering_tool and not _handed_over(messages, functions)
     legacy = not request.get("tools") and bool(request.get("functions"))
     choice = request.get("function_call" if legacy else "tool_choice", "auto" if functions else "none")
     call_kind = "function_call" if legacy else "tools"
@@ -370,6 +371,15 @@ def _arguments(function: Mapping[str, Any], rng: random.Random, prompt: str, cre
     hint = extract.Extractor.of(prompt, created, str(function["name"])).pick
     value = schema_values.generate_value(parameters, rng, all_properties=bool(function.get("strict")), hint=hint)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _handed_over(messages: Sequence[Mapping[str, Any]], functions: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the trailing results are only handoffs to this agent: calls another agent made to `transfer_to_…`
+    (the Agents SDKs' name for a handoff), which this request does not offer. The agent handed the conversation
+    answers the user's message, as a model would, not the transfer's output."""
+    offered = {function["name"] for function in functions}
+    names = [name for name, _ in _tool_results(messages)]
+    return bool(names) and all(name.startswith("transfer_to_") and name not in offered for name in names)
 
 
 def _tool_results(messages: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
