@@ -467,3 +467,16 @@ def test_a_response_shows_every_field_the_real_api_sends(client: openai.OpenAI, 
 
 
 _ECHOED = ("background", "completed_at", "max_tool_calls", "prompt_cache_key", "safety_identifier", "top_logprobs")
+
+
+def test_client_metadata_of_openai_clients_is_taken_and_must_be_strings(
+    client: openai.OpenAI, http: TestClient
+) -> None:
+    """The Codex CLI sends `client_metadata` (its thread, turn and installation ids) on every turn."""
+    metadata = {"thread_id": "0199a1b2-thread", "x-codex-turn-metadata": '{"turn": 1, "cwd": "/work"}'}
+    response = client.responses.create(model="gpt-4.1", input="Say hello.", extra_body={"client_metadata": metadata})
+    assert response.status == "completed" and response.output_text
+    assert "client_metadata" not in client.responses.retrieve(response.id).model_dump()
+    wrong = {"model": "gpt-4.1", "input": "Say hello.", "client_metadata": {"turn": 1}}
+    refused = http.post("/v1/responses", json=wrong, headers=AUTH)
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "client_metadata.turn"

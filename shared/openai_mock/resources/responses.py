@@ -168,6 +168,9 @@ class CreateResponseRequest(RequestModel):
     access_programs: responses_options.AccessPrograms | None = None
     background_options: responses_options.BackgroundOptions | None = None
     image: responses_options.ImageOptions | None = None
+    # Neither the spec's nor the SDK's, but what OpenAI's own Codex CLI sends on every turn (its thread, turn and
+    # installation ids, as strings): taken, as the API takes it, and not part of the response.
+    client_metadata: dict[str, str] | None = None
 
 
 # --------------------------------------------------------------------------------------------- input items
