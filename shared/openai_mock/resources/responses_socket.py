@@ -619,7 +619,10 @@ class _Transport:
             turn = await run_in_threadpool(self.socket.create, payload)
             if turn.response_id is not None:
                 self.socket.active.add(turn.response_id)
-        await self._deliver(turn.events)
+        await self._deliver(turn.events[:-1])
+        # Its last event ends it: a steer read once the client has seen it finds the response completed.
+        self.socket.active.discard(turn.response_id or "")
+        await self._deliver(turn.events[-1:])
         async with self.turns:  # finish() runs an automatic successor: sent as one (its steering is over)
             successor = await run_in_threadpool(self.socket.finish, turn.response_id)
         await self._send(successor)
