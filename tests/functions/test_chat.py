@@ -195,6 +195,71 @@ def test_an_agent_handed_the_conversation_answers_the_user_not_the_transfer(clie
     assert "Weather agent" in (reported.choices[0].message.content or "")  # its own call's result: reported
 
 
+SHELL_TOOL: dict[str, Any] = {  # Codex CLI's shell function, trimmed: one required parameter, the rest optional
+    "type": "function",
+    "function": {
+        "name": "exec_command",
+        "description": "Runs a command in a PTY, returning output or a session ID for ongoing interaction.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "cmd": {"type": "string", "description": "Shell command to execute."},
+                "workdir": {"type": "string", "description": "Optional working directory to run the command in."},
+                "shell": {"type": "string", "description": "Shell binary to launch."},
+                "tty": {"type": "boolean", "description": "Whether to allocate a TTY for the command."},
+                "yield_time_ms": {"type": "number", "description": "How long to wait (in milliseconds) for output."},
+                "max_output_tokens": {"type": "number", "description": "Maximum number of tokens to return."},
+                "login": {"type": "boolean", "description": "Whether to run the shell with -l/-i semantics."},
+                "sandbox_permissions": {"type": "string", "description": "Sandbox permissions for the command."},
+            },
+            "required": ["cmd"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("Run the command `cat notes.txt` in the shell.", {"cmd": "cat notes.txt"}),
+        (
+            "Run the command `ls -la` in the shell with a tty and wait 500 ms.",
+            {"cmd": "ls -la", "tty": True, "yield_time_ms": 500},
+        ),
+    ],
+)
+def test_a_function_gets_its_required_arguments_and_only_the_optional_ones_asked_for(
+    client: openai.OpenAI, prompt: str, expected: dict[str, Any]
+) -> None:
+    """No invented working directory, shell or wait (a float where Codex wants milliseconds as an integer)."""
+    for seed in range(4):
+        completion = client.chat.completions.create(
+            model="gpt-4o",
+            messages=[{"role": "user", "content": prompt}],
+            tools=[SHELL_TOOL],  # type: ignore[list-item]
+            seed=seed,
+        )
+        (call,) = completion.choices[0].message.tool_calls or []
+        assert call.function.name == "exec_command"  # type: ignore[union-attr]
+        arguments = json.loads(call.function.arguments)  # type: ignore[union-attr]
+        assert arguments == expected
+        assert all(type(value) is int for key, value in arguments.items() if key == "yield_time_ms")
+
+    strict_tool: Any = {"type": "function", "function": {**SHELL_TOOL["function"], "strict": True}}
+    nullable = strict_tool["function"]["parameters"] = json.loads(json.dumps(SHELL_TOOL["function"]["parameters"]))
+    for name, schema in nullable["properties"].items():
+        schema["type"] = schema["type"] if name == "cmd" else [schema["type"], "null"]
+    nullable["required"] = list(nullable["properties"])
+    strict = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": prompt}], tools=[strict_tool]
+    )
+    (call,) = strict.choices[0].message.tool_calls or []
+    arguments = json.loads(call.function.arguments)  # type: ignore[union-attr]
+    jsonschema.validate(arguments, nullable)
+    assert arguments == {name: expected.get(name) for name in nullable["properties"]}  # every one, null if not given
+
+
 def test_tool_choice_none_required_and_named(client: openai.OpenAI) -> None:
     other = {
         "type": "function",

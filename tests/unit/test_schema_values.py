@@ -203,3 +203,113 @@ def test_random_schemas_behind_refs_generate_valid_values(schema: dict[str, Any]
         },
         seed,
     )
+
+
+# --------------------------------------------------------------------------------------------- function arguments
+
+EXEC_PARAMETERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "cmd": {"type": "string"},
+        "workdir": {"type": "string"},
+        "yield_time_ms": {"type": "number"},
+        "tty": {"type": "boolean"},
+        "target": {
+            "type": "object",
+            "properties": {"host": {"type": "string"}, "port": {"type": "integer"}, "user": {"type": "string"}},
+            "required": ["host"],
+        },
+        "options": {
+            "type": "object",
+            "properties": {"mode": {"enum": ["fast", "safe"]}, "login": {"type": "boolean"}},
+            "required": ["mode"],
+        },
+    },
+    "required": ["cmd", "target"],
+    "additionalProperties": False,
+}
+
+
+def test_optional_properties_are_present_only_when_the_optional_hint_supplies_them() -> None:
+    """A model's arguments: required properties at every level, and the optional ones the prompt gives."""
+    given = {"cmd": "ls", "port": 22, "login": True}
+    supplied = {"port": 22, "login": True}  # what the prompt ties to those names
+    for seed in range(20):
+        value = assert_valid(
+            EXEC_PARAMETERS,
+            seed,
+            hint=lambda name, _kind, _schema: given.get(name),
+            optional_hint=lambda name, _kind, _schema: supplied.get(name),
+        )
+        assert set(value) == {"cmd", "target", "options"} and value["cmd"] == "ls"
+        assert set(value["target"]) == {"host", "port"} and value["target"]["port"] == 22
+        assert set(value["options"]) == {"mode", "login"} and value["options"]["login"] is True
+        bare = assert_valid(EXEC_PARAMETERS, seed, hint=lambda *_: None, optional_hint=lambda *_: None)
+        assert set(bare) == {"cmd", "target"} and set(bare["target"]) == {"host"}
+
+
+def test_strict_arguments_are_null_where_nullable_and_not_supplied() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "cmd": {"type": "string"},
+            "workdir": {"type": ["string", "null"]},
+            "timeout": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        },
+        "required": ["cmd", "workdir", "timeout"],
+        "additionalProperties": False,
+    }
+    for seed in range(20):
+        value = assert_valid(
+            schema,
+            seed,
+            all_properties=True,
+            hint=lambda *_: None,
+            optional_hint=lambda name, _kind, _schema: 30 if name == "timeout" else None,
+        )
+        assert value["workdir"] is None and value["timeout"] == 30 and isinstance(value["cmd"], str)
+
+
+def test_invented_numbers_are_whole_unless_the_name_or_description_speaks_of_a_fraction() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "yield_time_ms": {"type": "number"},
+            "max_output_tokens": {"type": "number", "minimum": 1, "maximum": 4000},
+            "temperature": {"type": "number", "minimum": 0, "maximum": 2},
+            "unit_price": {"type": "number"},
+            "mix": {"type": "number", "description": "The ratio of water to flour."},
+            "narrow": {"type": "number", "minimum": 1.5, "maximum": 1.6},
+        },
+        "required": ["yield_time_ms", "max_output_tokens", "temperature", "unit_price", "mix", "narrow"],
+    }
+    values = [assert_valid(schema, seed) for seed in range(20)]
+    for value in values:
+        assert type(value["yield_time_ms"]) is int and type(value["max_output_tokens"]) is int
+        assert 1.5 <= value["narrow"] <= 1.6  # no whole number fits: a fraction it is
+    for name in ("temperature", "unit_price", "mix"):
+        assert any(not float(value[name]).is_integer() for value in values), name
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schema=random_schemas, seed=st.integers(0, 2**32), strict=st.booleans())
+def test_random_schemas_as_function_arguments_stay_valid(schema: dict[str, Any], seed: int, strict: bool) -> None:
+    assert_valid(schema, seed, all_properties=strict, hint=lambda *_: None, optional_hint=lambda *_: None)
+
+
+def test_bounds_as_wide_as_the_type_say_nothing_and_names_give_the_natural_range() -> None:
+    """zod's `z.number().int()` writes ±(2^53-1) as its bounds: a value is drawn as if the schema had none (a
+    population in the millions, a year of this era, a count of 1–100), never one in the quadrillions."""
+    safe = {"type": "integer", "minimum": -9007199254740991, "maximum": 9007199254740991}
+    schema = {
+        "type": "object",
+        "properties": {"population": safe, "buildYear": safe, "count": safe},
+        "required": ["population", "buildYear", "count"],
+    }
+    for seed in range(20):
+        value = generate_value(schema, random.Random(seed))
+        assert 50_000 <= value["population"] <= 12_000_000
+        assert 1950 <= value["buildYear"] <= 2026
+        assert 1 <= value["count"] <= 100
+    bounded = {"type": "integer", "minimum": 3, "maximum": 7}
+    assert {generate_value(bounded, random.Random(seed), name="year") for seed in range(30)} <= {3, 4, 5, 6, 7}

@@ -366,10 +366,18 @@ def tool_call_id(rng: random.Random) -> str:
 def _arguments(function: Mapping[str, Any], rng: random.Random, prompt: str, created: int = 0) -> str:
     """Arguments that validate against the function's parameters: what the prompt says (a literal call's arguments,
     quoted strings, numbers, dates, emails, URLs, places and people, enums matched by word; `extract.Extractor`)
-    where it fits the schema, generated values for the rest."""
+    where it fits the schema, generated values for the rest. As a model does, it fills the required parameters and
+    only the optional ones the prompt gives a value for (`Extractor.pick_named`), at every level; a strict function
+    has every property, a nullable one null unless the prompt gives it a value."""
     parameters = function.get("parameters") or {"type": "object", "properties": {}}
-    hint = extract.Extractor.of(prompt, created, str(function["name"])).pick
-    value = schema_values.generate_value(parameters, rng, all_properties=bool(function.get("strict")), hint=hint)
+    extractor = extract.Extractor.of(prompt, created, str(function["name"]))
+    value = schema_values.generate_value(
+        parameters,
+        rng,
+        all_properties=bool(function.get("strict")),
+        hint=extractor.pick,
+        optional_hint=extractor.pick_named,
+    )
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -596,7 +596,16 @@ class Extractor:
         taken.add(chosen)
         return chosen
 
-    def pick(self, name: str, kind: str, schema: Mapping[str, Any]) -> Any:  # noqa: C901
+    def pick(self, name: str, kind: str, schema: Mapping[str, Any]) -> Any:
+        return self._pick(name, kind, schema, loose=True)
+
+    def pick_named(self, name: str, kind: str, schema: Mapping[str, Any]) -> Any:
+        """`pick` without the values that would fit any property (the next number, quoted text or list of the
+        prompt, a token matching a pattern): only what the prompt gives for this one, by its name or kind. An
+        optional function parameter is filled only from these."""
+        return self._pick(name, kind, schema, loose=False)
+
+    def _pick(self, name: str, kind: str, schema: Mapping[str, Any], loose: bool) -> Any:  # noqa: C901
         if self.function and self.function in self.found.calls and name:
             value = self.call_argument(name)
             if value is not None:
@@ -628,6 +637,8 @@ class Extractor:
                 )
                 if near and word not in ("a", "b", "x", "y", "n", "number", "value"):
                     return number_value(near[1] or near[2])
+            if not loose:
+                return None
             value = self._next("number", found.numbers)
             if kind == "integer" and isinstance(value, float) and value.is_integer():
                 return int(value)
@@ -639,11 +650,13 @@ class Extractor:
                 return list(found.emails) or None
             if _has(words, ("date", "dates")):
                 return list(found.dates) or None
+            if not loose:
+                return None
             items = list_items(found.text)
             return items or None
         if kind != "string":
             return None
-        if "pattern" in schema:
+        if "pattern" in schema and loose:
             for token in re.findall(r"[^\s,;()\"'`]+", found.text):
                 token = token.rstrip(".!?:")
                 try:
@@ -692,6 +705,6 @@ class Extractor:
             if _has(words, ("query", "q", "search", "term", "keyword", "topic", "subject")):
                 return _search_phrase(found.text)
             return None
-        if found.quoted:
+        if found.quoted and loose:
             return self._next("quoted", found.quoted)
         return None

@@ -4,7 +4,8 @@
 min/maxProperties), arrays (items, prefixItems, min/maxItems, uniqueItems, contains), enum, const,
 anyOf/oneOf/allOf, $ref into $defs/definitions (recursion is bounded), type lists, nullable, string
 formats, patterns, lengths and numeric bounds/multipleOf. Property names steer the content ("city" →
-a city, "email" → an address) so the values read like real data. Checks of schemas live in
+a city, "email" → an address) so the values read like real data; an invented `number` is a whole one unless
+its name or description speaks of a fraction (`temperature`, `ratio`, `price`…). Checks of schemas live in
 `openai_mock.schema_checks`."""
 
 from __future__ import annotations
@@ -30,6 +31,34 @@ Schema = Mapping[str, Any] | bool
 # "integer", "number", "boolean", "array", "enum". A value that does not fit the schema is ignored.
 Hint = Callable[[str, str, Mapping[str, Any]], Any]
 MAX_DEPTH = 6  # past this, recursive schemas take their smallest branch
+# Words of a number property's name or description that say its value has a fractional part; any other invented
+# number is whole, as a count, a size or a duration in milliseconds is (a client may parse it as an integer).
+FRACTION_WORDS = frozenset(
+    (
+        "temperature",
+        "ratio",
+        "rate",
+        "price",
+        "cost",
+        "fraction",
+        "fractional",
+        "percentage",
+        "probability",
+        "confidence",
+        "threshold",
+        "factor",
+        "weight",
+        "latitude",
+        "longitude",
+        "lat",
+        "lon",
+        "lng",
+        "average",
+        "mean",
+        "decimal",
+        "penalty",
+    )
+)
 
 
 # --------------------------------------------------------------------------------------------- content hints
@@ -218,12 +247,21 @@ class ValueGenerator:
     """Generates values for one root schema (the document `$ref`s resolve against)."""
 
     def __init__(
-        self, root: Schema, rng: random.Random, *, all_properties: bool = False, hint: Hint | None = None
+        self,
+        root: Schema,
+        rng: random.Random,
+        *,
+        all_properties: bool = False,
+        hint: Hint | None = None,
+        optional_hint: Hint | None = None,
     ) -> None:
         self.root = root
         self.rng = rng
         self.all_properties = all_properties  # strict mode: every property is present
         self.hint = hint
+        # With it, an optional property (a nullable one under `all_properties`) is filled only when this stricter
+        # hook supplies a value for it or inside it, as a model fills a function's arguments; else at random.
+        self.optional_hint = optional_hint
         self.hinted_count = 0  # how many values the hint supplied so far
 
     def _hinted(self, name: str, kind: str, schema: Mapping[str, Any]) -> Any:
@@ -351,7 +389,7 @@ class ValueGenerator:
         if kind == "integer":
             return self._integer(schema, name)
         if kind == "number":
-            return self._number(schema)
+            return self._number(schema, name)
         if kind == "boolean":
             return self.rng.random() < 0.5
         if kind == "null":
@@ -365,10 +403,11 @@ class ValueGenerator:
         required = [key for key in schema.get("required") or [] if isinstance(key, str)]
         maximum = schema.get("maxProperties", math.inf)
         chosen = list(dict.fromkeys(required))
+        at_random = self.optional_hint is None and depth < MAX_DEPTH
         for key in properties:
             if key in chosen or len(chosen) >= maximum:
                 continue
-            if self.all_properties or (depth < MAX_DEPTH and self.rng.random() < 0.6):
+            if self.all_properties or (at_random and self.rng.random() < 0.6):
                 chosen.append(key)
         for key in list(chosen):  # dependentRequired pulls its partners in
             chosen.extend(k for k in (schema.get("dependentRequired") or {}).get(key, []) if k not in chosen)
@@ -378,16 +417,18 @@ class ValueGenerator:
         extra_schema = schema.get("additionalProperties", True)
         result: dict[str, Any] = {}
         for key in chosen:
-            result[key] = self.value(
-                properties.get(key, extra_schema if extra_schema is not False else True), key, depth + 1
-            )
+            declared = properties.get(key, extra_schema if extra_schema is not False else True)
+            if self.optional_hint is not None and self.all_properties and self._admits_null(declared):
+                supplied, value = self._probe(declared, key, depth + 1)  # strict: optional means nullable
+                result[key] = value if supplied else None
+            else:
+                result[key] = self.value(declared, key, depth + 1)
         if self.hint is not None:  # an optional property the prompt gives a value for is present
             for key in properties:
                 if key in result or len(result) >= maximum or key in (schema.get("dependentRequired") or {}):
                     continue
-                before = self.hinted_count
-                value = self.value(properties[key], key, depth + 1)
-                if self.hinted_count > before:
+                supplied, value = self._probe(properties[key], key, depth + 1)
+                if supplied:
                     result[key] = value
             result = dict(sorted(result.items(), key=lambda item: order.get(item[0], len(order))))
         extra = 0
@@ -398,6 +439,51 @@ class ValueGenerator:
             key = f"extra_{extra}"
             result[key] = self.value(extra_schema, key, depth + 1)
         return result
+
+    def _probe(self, schema: Schema, name: str, depth: int) -> tuple[bool, Any]:
+        """A value for an optional property, and whether the hint supplied any of it (the stricter
+        `optional_hint` answers for the whole subtree when there is one)."""
+        before, hint = self.hinted_count, self.hint
+        self.hint = self.optional_hint or hint
+        try:
+            value = self.value(self._non_null(schema), name, depth)  # what a prompt supplies is never null
+        finally:
+            self.hint = hint
+        return self.hinted_count > before, value
+
+    def _non_null(self, schema: Schema) -> Schema:
+        """The schema without its null options (type, branches, enum), where something else is left."""
+        schema = self._deref(schema)
+        if not isinstance(schema, Mapping):
+            return schema
+        narrowed = dict(schema)
+        if isinstance(narrowed.get("type"), list):
+            narrowed["type"] = [kind for kind in narrowed["type"] if kind != "null"] or narrowed["type"]
+        if isinstance(narrowed.get("enum"), list):
+            narrowed["enum"] = [option for option in narrowed["enum"] if option is not None] or narrowed["enum"]
+        for key in ("anyOf", "oneOf"):
+            if isinstance(narrowed.get(key), list):
+                kept = [part for part in narrowed[key] if not _only_null(self._deref(part))]
+                narrowed[key] = kept or narrowed[key]
+        return narrowed
+
+    def _admits_null(self, schema: Schema) -> bool:
+        """Does the schema say null explicitly (a "null" type, a null branch, enum or const) and accept it?"""
+        schema = self._deref(schema)
+        if not isinstance(schema, Mapping) or "not" in schema or "allOf" in schema:
+            return False  # (an allOf is generated as usual rather than reasoned about)
+        if "const" in schema:
+            return schema["const"] is None
+        if "enum" in schema:
+            return None in schema["enum"]
+        declared = schema.get("type", [])
+        types = declared if isinstance(declared, list) else [declared]
+        if "type" in schema and "null" not in types:
+            return False
+        branches = {key: [self._admits_null(part) for part in schema.get(key) or ()] for key in ("anyOf", "oneOf")}
+        if ("anyOf" in schema and not any(branches["anyOf"])) or ("oneOf" in schema and sum(branches["oneOf"]) != 1):
+            return False
+        return "null" in types or any(branches["anyOf"]) or any(branches["oneOf"])
 
     def _array(self, schema: Mapping[str, Any], name: str, depth: int) -> list[Any]:
         prefix: list[Schema] = list(schema.get("prefixItems") or [])
@@ -455,7 +541,10 @@ class ValueGenerator:
             text += " " + filler
         return text[:high] if len(text) > high else text
 
-    def _bounds(self, schema: Mapping[str, Any], integer: bool) -> tuple[float, float]:
+    def _bounds(
+        self, schema: Mapping[str, Any], integer: bool, natural: tuple[int, int] | None = None
+    ) -> tuple[float, float]:
+        """The value's range: the schema's bounds, else `natural` (what the property's name holds), else 1–100."""
         low, high = -math.inf, math.inf
         if "minimum" in schema:
             low = schema["minimum"]
@@ -471,8 +560,11 @@ class ValueGenerator:
             high -= step
         elif isinstance(exclusive_max, int | float) and not isinstance(exclusive_max, bool):
             high = min(high, exclusive_max - step)
+        # Bounds as wide as a type's own (zod's `int()` writes ±2^53-1) say nothing of the value: as if absent.
+        low = -math.inf if low <= -_VAST else low
+        high = math.inf if high >= _VAST else high
         if low == -math.inf and high == math.inf:
-            low, high = (1, 100) if integer else (0.0, 100.0)
+            low, high = natural or ((1, 100) if integer else (0.0, 100.0))
         elif low == -math.inf:
             low = high - 100
         elif high == math.inf:
@@ -481,8 +573,8 @@ class ValueGenerator:
             raise UnsatisfiableSchema("minimum > maximum")
         return low, high
 
-    def _integer(self, schema: Mapping[str, Any], name: str) -> int:  # noqa: ARG002
-        low, high = self._bounds(schema, integer=True)
+    def _integer(self, schema: Mapping[str, Any], name: str) -> int:
+        low, high = self._bounds(schema, integer=True, natural=_natural_range(name))
         low_int, high_int = math.ceil(low), math.floor(high)
         multiple = schema.get("multipleOf")
         if multiple:
@@ -494,7 +586,7 @@ class ValueGenerator:
             raise UnsatisfiableSchema("no integer within bounds")
         return self.rng.randint(low_int, high_int)
 
-    def _number(self, schema: Mapping[str, Any]) -> float | int:
+    def _number(self, schema: Mapping[str, Any], name: str) -> float | int:
         low, high = self._bounds(schema, integer=False)
         multiple = schema.get("multipleOf")
         if multiple:
@@ -502,6 +594,8 @@ class ValueGenerator:
             if first > last:
                 raise UnsatisfiableSchema("no multiple of multipleOf within bounds")
             return self._multiple(first, last, multiple)
+        if not _fractional(name, schema) and math.ceil(low) <= math.floor(high):
+            return self.rng.randint(math.ceil(low), math.floor(high))
         value = round(self.rng.uniform(low, high), 2)
         return value if low <= value <= high else low
 
@@ -518,11 +612,28 @@ class ValueGenerator:
 
 
 def generate_value(
-    schema: Schema, rng: random.Random, *, name: str = "", all_properties: bool = False, hint: Hint | None = None
+    schema: Schema,
+    rng: random.Random,
+    *,
+    name: str = "",
+    all_properties: bool = False,
+    hint: Hint | None = None,
+    optional_hint: Hint | None = None,
 ) -> Any:
     """One value that validates against `schema` (the root for `$ref`s). `all_properties` fills every
-    declared property, as strict structured outputs do; `hint` offers values read from the request."""
-    return ValueGenerator(schema, rng, all_properties=all_properties, hint=hint).value(schema, name)
+    declared property, as strict structured outputs do; `hint` offers values read from the request;
+    `optional_hint` (stricter: only values the request ties to the property) makes optional properties present
+    only when it supplies one, and nullable ones null under `all_properties` (a model's function arguments)."""
+    generator = ValueGenerator(schema, rng, all_properties=all_properties, hint=hint, optional_hint=optional_hint)
+    return generator.value(schema, name)
+
+
+def _fractional(name: str, schema: Mapping[str, Any]) -> bool:
+    """Does the number's name or description say it has a fractional part (`FRACTION_WORDS`)?"""
+    if name.lower() == "top_p":
+        return True
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", f"{name} {schema.get('description') or ''}").lower()
+    return any(word in FRACTION_WORDS or word.rstrip("s") in FRACTION_WORDS for word in re.findall(r"[a-z]+", spaced))
 
 
 _NOTHING = object()
@@ -597,6 +708,30 @@ def _fits(value: Any, kind: str, schema: Mapping[str, Any]) -> bool:  # noqa: C9
             and all(_fits(item, item_kind, items) for item in value)
         )
     return False
+
+
+_VAST = 2**31
+# What an integer property of such a name holds when its schema sets no bounds: (low, high).
+_NATURAL_RANGES = (
+    (("year",), (1950, 2026)),
+    (("age",), (18, 90)),
+    (("population", "inhabitants"), (50_000, 12_000_000)),
+    (("month",), (1, 12)),
+    (("day",), (1, 28)),
+    (("hour",), (0, 23)),
+    (("minute", "second"), (0, 59)),
+)
+
+
+def _natural_range(name: str) -> tuple[int, int] | None:
+    words = set(re.findall(r"[a-z]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).lower().replace("_", " ")))
+    return next((bounds for names, bounds in _NATURAL_RANGES if words & set(names)), None)
+
+
+def _only_null(schema: Schema) -> bool:
+    if not isinstance(schema, Mapping):
+        return False
+    return schema.get("type") in ("null", ["null"]) or ("const" in schema and schema["const"] is None)
 
 
 def _canonical(value: Any) -> str:
