@@ -23,6 +23,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "message_item": ("msg_", 48),
     "function_call": ("fc_", 48),
     "reasoning": ("rs_", 48),
+    "tool_search_call": ("tsc_", 48),
+    "tool_search_output": ("tso_", 48),
     "file_search_call": ("fs_", 48),
     "web_search_call": ("ws_", 48),
     "computer_call": ("cu_", 48),

@@ -447,6 +447,27 @@ def test_web_search_tool_cites_its_sources_offline(client: openai.OpenAI, http: 
     assert answer.status_code == 400 and answer.json()["error"]["param"] == "tools[0].filters.allowed_domains"
 
 
+@pytest.mark.parametrize("tool", [{"type": "web_search", "external_web_access": False}, {"type": "web_search_preview"}])
+def test_web_search_only_when_the_question_needs_the_web(client: openai.OpenAI, tool: dict[str, Any]) -> None:
+    """Codex declares the (cache-only) search on every turn: a question the model knows is answered directly; news,
+    prices, a site or "search" are looked up; `tool_choice: "required"` searches anyway."""
+    tools: Any = [WEATHER, tool]
+    known = client.responses.create(model="gpt-4o", input="What is the capital of France?", tools=tools)
+    assert [item.type for item in known.output] == ["message"]
+    assert "Paris" in known.output_text and "wikipedia" not in known.output_text.lower()
+    for needs_web in (
+        "What is the latest news about the Mars rover?",
+        "What does the front page of nasa.gov say today?",
+        "Search for reviews of the Framework laptop.",
+    ):
+        searched = client.responses.create(model="gpt-4o", input=needs_web, tools=tools)
+        assert [item.type for item in searched.output] == ["web_search_call", "message"], needs_web
+    forced = client.responses.create(
+        model="gpt-4o", input="What is the capital of France?", tools=tools, tool_choice="required"
+    )
+    assert forced.output[0].type == "web_search_call"
+
+
 def test_a_response_shows_every_field_the_real_api_sends(client: openai.OpenAI, http: TestClient) -> None:
     """As the spec's recorded answers show it: completed_at, and the request's settings echoed (null when unset)."""
     clock.freeze(1_800_000_000)

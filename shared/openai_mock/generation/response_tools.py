@@ -11,8 +11,10 @@ import base64
 import json
 import random
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from openai_mock.generation import chat
 
 DEFAULT_MCP_TOOLS = ("search", "fetch")
 CUSTOM_INPUT = "input"  # the one string argument a custom tool is called with, as the chat machinery sees it
@@ -147,6 +149,60 @@ def partial_images(result_b64: str, count: int) -> list[str]:
     return [result_b64] * max(0, min(count, 3))
 
 
+# --------------------------------------------------------------------------------------------- web search
+
+# What makes a model search rather than answer from what it knows: recent or live facts (news, today, prices,
+# weather, scores, releases), a site or an address to read, or being asked to search. Searching the code, a file or
+# a folder is a shell's job, not the web's.
+WEB_WORDS = frozenset(
+    (
+        "news",
+        "headlines",
+        "latest",
+        "today",
+        "tonight",
+        "yesterday",
+        "recent",
+        "recently",
+        "upcoming",
+        "trending",
+        "weather",
+        "forecast",
+        "price",
+        "prices",
+        "stock",
+        "stocks",
+        "scores",
+        "released",
+        "web",
+        "online",
+        "internet",
+        "website",
+        "google",
+        "browse",
+    )
+)
+_WEB_PHRASES = re.compile(
+    r"\bsearch\b(?!\s+(?:in\s+|through\s+)?(?:the|this|my|our)\s+(?:code\w*|repo\w*|files?|project|director\w*|folder))"
+    r"|\blook(?:ing)?\s+(?:\w+\s+)?up\b|\bfind\s+(?:\w+\s+){0,3}online\b|\bwhat(?:'s|’s|\s+is|\s+are)\s+new\b"
+    r"|\bthis\s+(?:week|month|year)\b|\bright\s+now\b|\bwho\s+won\b|\bexchange\s+rates?\b|\brelease\s+date\b"
+    r"|https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|gov|edu|news)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_web(prompt: str) -> bool:
+    """Whether answering `prompt` needs the web (`WEB_WORDS`, `_WEB_PHRASES`); a model answers the rest itself."""
+    words = set(re.findall(r"[a-z]+", prompt.lower()))
+    return bool(words & WEB_WORDS) or _WEB_PHRASES.search(prompt) is not None
+
+
+def keep_wanted_search(declared: Sequence[str], prompt: str) -> list[str]:
+    """The declared hosted tools minus a web search the prompt does not need. `tool_choice` forcing the search
+    (`required`, `{"type": "web_search"}`) is decided before this."""
+    return [kind for kind in declared if kind != "web_search" or wants_web(prompt)]
+
+
 # --------------------------------------------------------------------------------------------- custom tools
 
 
@@ -174,5 +230,135 @@ def custom_input(arguments: str, prompt: str) -> str:
     return str(value) if value and str(value).strip() else prompt.strip()
 
 
-def custom_names(tools: Sequence[Mapping[str, Any]]) -> set[str]:
-    return {str(tool["name"]) for tool in tools if tool.get("type") == "custom"}
+# --------------------------------------------------------------------------------------------- namespaces, tool search
+
+# A namespaced tool as the chat machinery calls it (`crm__get_customer`): one flat name per callable tool.
+NAMESPACE_JOINER = "__"
+# What a client-executed tool search is called with when its tool gives no `parameters` of its own.
+DEFAULT_SEARCH_PARAMETERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "paths": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The namespaces or deferred tools to load.",
+        }
+    },
+    "required": ["paths"],
+    "additionalProperties": False,
+}
+
+
+class Offered(NamedTuple):
+    """A function or custom tool the model may call: its flat chat name, its namespace (if any), its definition."""
+
+    chat_name: str
+    namespace: str | None
+    tool: Mapping[str, Any]
+    namespace_description: str = ""
+
+
+def chat_name(namespace: str | None, name: str) -> str:
+    return f"{namespace}{NAMESPACE_JOINER}{name}" if namespace else name
+
+
+def _callables(tools: Sequence[Mapping[str, Any]]) -> Iterator[Offered]:
+    """Function and custom tools, top level and inside namespaces."""
+    for tool in tools:
+        if tool.get("type") in ("function", "custom"):
+            yield Offered(str(tool["name"]), None, tool)
+        elif tool.get("type") == "namespace":
+            space, about = str(tool["name"]), str(tool.get("description") or "")
+            for member in tool.get("tools") or []:
+                yield Offered(chat_name(space, str(member["name"])), space, member, about)
+
+
+def loaded_tools(conversation: Sequence[Mapping[str, Any]]) -> list[Offered]:
+    """The tools tool searches of the conversation loaded (`tool_search_output` items, the server's or the client's)."""
+    loaded: list[Offered] = []
+    for item in conversation:
+        if item.get("type") == "tool_search_output":
+            loaded += _callables(item.get("tools") or [])
+    return loaded
+
+
+def offered_tools(request: Mapping[str, Any], conversation: Sequence[Mapping[str, Any]]) -> list[Offered]:
+    """What the model can call this turn: the declared tools that are not deferred, then those searches loaded."""
+    offered: dict[str, Offered] = {}
+    declared = [entry for entry in _callables(request.get("tools") or []) if not entry.tool.get("defer_loading")]
+    for entry in [*declared, *loaded_tools(conversation)]:
+        offered.setdefault(entry.chat_name, entry)
+    return list(offered.values())
+
+
+def deferred_tools(request: Mapping[str, Any], conversation: Sequence[Mapping[str, Any]]) -> list[Offered]:
+    """The declared deferred tools no search has loaded yet: the model knows only that they can be found."""
+    loaded = {entry.chat_name for entry in loaded_tools(conversation)}
+    return [
+        entry
+        for entry in _callables(request.get("tools") or [])
+        if entry.tool.get("defer_loading") and entry.chat_name not in loaded
+    ]
+
+
+def chat_function(entry: Offered) -> dict[str, Any]:
+    """An offered tool as a chat function under its flat name; a namespace's description tells what it is for."""
+    tool = entry.tool if entry.tool.get("type") == "function" else custom_as_function(entry.tool)
+    described = " ".join(part for part in (entry.namespace_description, tool.get("description") or "") if part)
+    return {**tool, "name": entry.chat_name, **({"description": described} if described else {})}
+
+
+def search_tool(request: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    return next((tool for tool in request.get("tools") or [] if tool.get("type") == "tool_search"), None)
+
+
+def search_execution(tool: Mapping[str, Any]) -> str:
+    return str(tool.get("execution") or "server")
+
+
+class SearchPlan(NamedTuple):
+    tool: Mapping[str, Any]  # the request's tool_search tool
+    targets: list[Offered]  # the deferred tools the search loads (none: a client search the prompt asked for)
+
+
+def _answers_user(conversation: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the turn answers a user's message (not a tool's output, nor the tools a search loaded)."""
+    said = [item for item in conversation if item.get("type") != "reasoning"]
+    return bool(said) and said[-1].get("type") == "message" and said[-1].get("role") == "user"
+
+
+def search_plan(
+    request: Mapping[str, Any], conversation: Sequence[Mapping[str, Any]], prompt: str
+) -> SearchPlan | None:
+    """Whether the model searches for tools before it answers: the user's words ask for deferred tools (by their
+    names and descriptions, as for any tool) at least as much as for any tool already offered. A client-executed
+    search is also made when the words ask for what the search tool's own description says it finds."""
+    tool = search_tool(request)
+    if tool is None or request.get("tool_choice", "auto") == "none" or not _answers_user(conversation):
+        return None
+    offered = [chat_function(entry) for entry in offered_tools(request, conversation)]
+    visible = max((chat.relevance(function, prompt) for function in offered), default=0.0)
+    scored = [(chat.relevance(chat_function(entry), prompt), entry) for entry in deferred_tools(request, conversation)]
+    best = max((score for score, _ in scored), default=0.0)
+    if best >= visible:
+        targets = [e for score, e in scored if score >= best / 2 and chat.mentioned(chat_function(e), prompt)]
+        if targets:
+            return SearchPlan(tool, targets)
+    if request.get("tool_choice") == "required" and not offered and scored:  # a tool it must call is still hidden
+        return SearchPlan(tool, [max(scored, key=lambda pair: pair[0])[1]])
+    if search_execution(tool) == "client" and not any(chat.mentioned(function, prompt) for function in offered):
+        itself = {"name": "tool_search", "description": tool.get("description") or ""}
+        if chat.mentioned(itself, prompt):
+            return SearchPlan(tool, [])
+    return None
+
+
+# Tool search items' id prefixes: their ids are shaped like a function call's (time-sortable), under their own prefix.
+def search_paths(targets: Sequence[Offered]) -> list[str]:
+    """What a search loads: the namespaces of namespaced tools (a namespace loads as a whole), else the tools."""
+    paths: list[str] = []
+    for entry in targets:
+        path = entry.namespace or entry.chat_name
+        if path not in paths:
+            paths.append(path)
+    return paths

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
+import hmac
 import json
 import random
 import re
@@ -118,7 +120,7 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
             messages.append({"role": item["role"], "content": [_chat_part(part) for part in item["content"]]})
         elif kind in ("function_call", "computer_call"):
             name, arguments = (
-                (item["name"], item["arguments"])
+                (response_tools.chat_name(item.get("namespace"), item["name"]), item["arguments"])
                 if kind == "function_call"
                 else ("computer", json.dumps(item["action"]))
             )
@@ -129,7 +131,10 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
                 messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
         elif kind in ("custom_tool_call", *_SHELL_CALLS):
             name, arguments = (
-                (item["name"], json.dumps({response_tools.CUSTOM_INPUT: item["input"]}))
+                (
+                    response_tools.chat_name(item.get("namespace"), item["name"]),
+                    json.dumps({response_tools.CUSTOM_INPUT: item["input"]}),
+                )
                 if kind == "custom_tool_call"
                 else shell_tools.chat_call(item)
             )
@@ -175,12 +180,40 @@ def effective_strict(tool: Mapping[str, Any]) -> bool:
     return strict_schema_problem(tool.get("parameters") or {}) is None
 
 
+# Sealed content (`encrypted_content` of compaction and reasoning items): what the mock needs to read an item again,
+# opaque to clients. The leading bytes make it start as the real API's does once encoded ("gAAAAA", a Fernet token's
+# version byte); the tag is no secret: it tells content the mock sealed from anything else a client sends.
+_SEAL_START = b"\x80\x00\x00\x00\x00"
+_SEAL_KEY = b"openai-mock sealed content v1"
+_SEAL_TAG = 16
+
+
+def seal(kind: str, payload: Mapping[str, Any]) -> str:
+    """`payload` sealed as an item of `kind` ("compaction", "reasoning") carries it: JSON, tagged, base64 (URL-safe)."""
+    body = json.dumps({"kind": kind, **payload}, separators=(",", ":"), sort_keys=True).encode()
+    tag = hmac.new(_SEAL_KEY, body, hashlib.sha256).digest()[:_SEAL_TAG]
+    return base64.urlsafe_b64encode(_SEAL_START + tag + body).decode()
+
+
+def unseal(kind: str, content: Any) -> dict[str, Any] | None:
+    """What `seal` put in `content` for an item of `kind`; None when the mock did not seal it so."""
+    if not isinstance(content, str):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(content.encode())
+    except (ValueError, UnicodeEncodeError):
+        return None
+    tag, body = raw[len(_SEAL_START) : len(_SEAL_START) + _SEAL_TAG], raw[len(_SEAL_START) + _SEAL_TAG :]
+    expected = hmac.new(_SEAL_KEY, body, hashlib.sha256).digest()[:_SEAL_TAG]
+    if not raw.startswith(_SEAL_START) or not hmac.compare_digest(tag, expected):
+        return None
+    payload = json.loads(body)
+    return payload if payload.get("kind") == kind else None
+
+
 def compaction_summary(item: Mapping[str, Any]) -> str:
     """What a compaction item stands for: the summary its `encrypted_content` carries (see `compaction_item`)."""
-    try:
-        return base64.b64decode(str(item.get("encrypted_content", "")).encode(), validate=False)[8:].decode()
-    except (ValueError, UnicodeDecodeError):
-        return ""
+    return str((unseal("compaction", item.get("encrypted_content")) or {}).get("summary", ""))
 
 
 def compaction_summary_of(context: Sequence[Mapping[str, Any]]) -> str:
@@ -199,9 +232,8 @@ def compaction_summary_of(context: Sequence[Mapping[str, Any]]) -> str:
 
 
 def compaction_item(item_id: str, summary: str) -> dict[str, Any]:
-    """A compaction item: the summary of the context it replaces, opaque to clients (a prefix, then base64)."""
-    content = base64.b64encode(b"cmpct-v1" + summary.encode()).decode()
-    return {"type": "compaction", "id": item_id, "encrypted_content": content}
+    """A compaction item: the summary of the context it replaces, sealed (opaque to clients)."""
+    return {"type": "compaction", "id": item_id, "encrypted_content": seal("compaction", {"summary": summary})}
 
 
 def _chat_tool_choice(choice: Any) -> Any:
@@ -257,11 +289,9 @@ def _instructions(request: Mapping[str, Any]) -> str | None:
 def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
     """The chat completion request that answers this turn."""
     request = turn.request
-    functions = [
-        tool if tool["type"] == "function" else response_tools.custom_as_function(tool)
-        for tool in request.get("tools", [])
-        if tool["type"] in ("function", "custom")
-    ]
+    # Namespaced tools under flat names; deferred ones only once a tool search has loaded them.
+    offered = response_tools.offered_tools(request, turn.conversation)
+    functions = [response_tools.chat_function(entry) for entry in offered]
     conversation = turn.conversation
     if (request.get("image") or {}).get("context_compression") == "enabled":
         conversation = compressed_images(conversation)
@@ -322,6 +352,8 @@ def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, 
         declared.remove("image_generation")  # a model draws only when asked to
         if not declared:
             return None
+    if conversation and conversation[-1]["type"] == "tool_search_output":
+        return None  # the tools a search loaded are called now
     if conversation and conversation[-1]["type"] in _TOOL_CALL_OUTPUTS:
         steps = sum(1 for item in conversation if item["type"] == "computer_call_output")
         answering_computer = conversation[-1]["type"] == "computer_call_output"
@@ -329,12 +361,12 @@ def hosted_tool(request: Mapping[str, Any], conversation: Sequence[Mapping[str, 
     if isinstance(choice, Mapping):
         return HOSTED_TOOLS.get(choice["type"])
     prompt = last_user_text(conversation)
-    functions = [tool for tool in request.get("tools", []) if tool["type"] in ("function", "custom")]
-    if any(chat.mentioned(function, prompt) for function in functions):
+    own = [*response_tools.offered_tools(request, conversation), *response_tools.deferred_tools(request, conversation)]
+    if any(chat.mentioned(response_tools.chat_function(entry), prompt) for entry in own):
         return None  # the user asked for one of their own functions
-    wanted = shell_tools.keep_wanted(
-        declared, prompt, shell_tools.local_skills(request)
-    )  # a shell or a patch only when the prompt asks for one
+    # A shell or a patch only when the prompt asks for one, the web only when the question needs it.
+    wanted = shell_tools.keep_wanted(declared, prompt, shell_tools.local_skills(request))
+    wanted = response_tools.keep_wanted_search(wanted, prompt)
     if not wanted:
         return declared[0] if choice == "required" else None
     return wanted[0]
@@ -520,33 +552,12 @@ def _answer(
         truncated=choice["finish_reason"] == "length",
     )
     if out.reasoning_tokens:
-        out.items.append(_reasoning_item(turn.request, new_id("reasoning"), query))
+        out.items.append(_reasoning_item(turn.request, new_id("reasoning"), query, out.reasoning_tokens))
     out.items += hosted
     message = choice["message"]
-    custom = response_tools.custom_names(turn.request.get("tools", []))
+    offered = {entry.chat_name: entry for entry in response_tools.offered_tools(turn.request, turn.conversation)}
     for call in message.get("tool_calls") or []:
-        name, arguments = call["function"]["name"], call["function"]["arguments"]
-        if name in custom:
-            out.items.append(
-                {
-                    "type": "custom_tool_call",
-                    "id": new_id("custom_tool_call"),
-                    "call_id": call["id"],
-                    "name": name,
-                    "input": response_tools.custom_input(arguments, query),
-                }
-            )
-            continue
-        out.items.append(
-            {
-                "type": "function_call",
-                "id": new_id("function_call"),
-                "call_id": call["id"],
-                "name": name,
-                "arguments": arguments,
-                "status": "completed",
-            }
-        )
+        out.items.append(_call_item(call, offered.get(call["function"]["name"]), new_id, query))
     if message.get("tool_calls"):
         return out
     answer: str = message.get("content") or ""
@@ -578,6 +589,34 @@ def _answer(
     return out
 
 
+def _call_item(
+    call: Mapping[str, Any], entry: response_tools.Offered | None, new_id: NewId, query: str
+) -> dict[str, Any]:
+    """A chat tool call as the output item of the tool it names: a custom tool's or a function's, under the tool's
+    own name, with its `namespace` when it belongs to one."""
+    name, arguments = call["function"]["name"], call["function"]["arguments"]
+    namespace = {"namespace": entry.namespace} if entry is not None and entry.namespace else {}
+    name = str(entry.tool["name"]) if entry is not None else name
+    if entry is not None and entry.tool["type"] == "custom":
+        return {
+            "type": "custom_tool_call",
+            "id": new_id("custom_tool_call"),
+            "call_id": call["id"],
+            **namespace,
+            "name": name,
+            "input": response_tools.custom_input(arguments, query),
+        }
+    return {
+        "type": "function_call",
+        "id": new_id("function_call"),
+        "call_id": call["id"],
+        **namespace,
+        "name": name,
+        "arguments": arguments,
+        "status": "completed",
+    }
+
+
 def summary_mode(request: Mapping[str, Any]) -> str | None:
     """`reasoning.summary` (or the older `generate_summary`): "auto", "concise", "detailed", or None."""
     reasoning = request.get("reasoning") or {}
@@ -585,19 +624,49 @@ def summary_mode(request: Mapping[str, Any]) -> str | None:
     return str(mode) if mode else None
 
 
-def _reasoning_item(request: Mapping[str, Any], item_id: str, query: str) -> dict[str, Any]:
-    """The reasoning item: its summary when one is asked for (`reasoning.summary`), else an empty summary."""
+def _reasoning_item(request: Mapping[str, Any], item_id: str, query: str, spent: int) -> dict[str, Any]:
+    """The reasoning item: its summary when one is asked for (`reasoning.summary`), else an empty summary; the
+    `spent` reasoning tokens it stands for sealed in its `encrypted_content` (shown as `present` says)."""
     mode = summary_mode(request)
-    if mode is None:
-        return {"type": "reasoning", "id": item_id, "summary": [], "content": []}
     topic = text.topic_of(query or "the request")
     parts = [f"**Considering {topic}**\n\nThe user is asking about {topic}; I'll set out the key facts first."]
     if mode == "detailed":
         parts.append(
             f"**Structuring the answer**\n\nI'll keep it clear and concise, with the main point about {topic} first."
         )
-    summary = [{"type": "summary_text", "text": part} for part in parts]
-    return {"type": "reasoning", "id": item_id, "summary": summary, "content": []}
+    summary = [{"type": "summary_text", "text": part} for part in parts] if mode is not None else []
+    item = {"type": "reasoning", "id": item_id, "summary": summary, "content": []}
+    return sealed_reasoning(item, request["model"], spent)
+
+
+def sealed_reasoning(item: Mapping[str, Any], model: str, spent: int) -> dict[str, Any]:
+    """A reasoning item with its `encrypted_content`: its summary, the model and the tokens it stands for."""
+    summary = [part["text"] for part in item.get("summary") or []]
+    return {**item, "encrypted_content": seal("reasoning", {"summary": summary, "model": model, "tokens": spent})}
+
+
+def unsealed_reasoning(item: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What a reasoning item's `encrypted_content` carries (`sealed_reasoning`); None when the mock did not seal it."""
+    return unseal("reasoning", item.get("encrypted_content"))
+
+
+def reasoning_read_back(conversation: Sequence[Mapping[str, Any]]) -> int:
+    """The reasoning tokens the model reads again, billed as input: its reasoning items since the last user message
+    (earlier turns' reasoning is dropped, as the real API drops it), each the tokens it sealed; one whose content is
+    unknown (sent without `encrypted_content`) counts nothing."""
+    last_user = max(
+        (at for at, item in enumerate(conversation) if item["type"] == "message" and item["role"] == "user"),
+        default=-1,
+    )
+    read = (unsealed_reasoning(item) for item in conversation[last_user + 1 :] if item["type"] == "reasoning")
+    return sum(int(sealed["tokens"]) for sealed in read if sealed is not None)
+
+
+def shown_reasoning(item: Mapping[str, Any], include: Sequence[str]) -> dict[str, Any]:
+    """A reasoning item as a read shows it: its `encrypted_content` only when `include` asks for it."""
+    if "reasoning.encrypted_content" in include:
+        return dict(item)
+    return {key: value for key, value in item.items() if key != "encrypted_content"}
 
 
 def _computer_turn(turn: Turn, rng: random.Random, new_id: NewId) -> _Output:
@@ -633,7 +702,7 @@ def _shell_turn(turn: Turn, kind: str, rng: random.Random, new_id: NewId, reason
     call = shell_tools.call_item(kind, turn.conversation, prompt, call_ids, shell_tools.local_skills(turn.request))
     _, arguments = shell_tools.chat_call(call)
     spent = tokens.count_tokens(arguments, chat_req["model"]) + chat.TOKENS_PER_MESSAGE + thinking
-    thought = [_reasoning_item(turn.request, new_id("reasoning"), prompt)] if thinking else []
+    thought = [_reasoning_item(turn.request, new_id("reasoning"), prompt, thinking)] if thinking else []
     return _Output([*thought, call], chat.count_prompt_tokens(chat_req), spent, thinking)
 
 
@@ -700,20 +769,101 @@ def _image_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, 
     return _then_answer(turn, [call], rng, new_id, reasoning, created)
 
 
+# --------------------------------------------------------------------------------------------- tool search
+
+
+def _loaded_definition(tool: Mapping[str, Any]) -> dict[str, Any]:
+    """A deferred tool as a search loads it: its whole definition (a function's strictness filled in)."""
+    if tool["type"] != "function":
+        return dict(tool)
+    return {
+        "type": "function",
+        "name": tool["name"],
+        "description": tool.get("description"),
+        "parameters": tool.get("parameters"),
+        "strict": effective_strict(tool),
+        "defer_loading": True,
+    }
+
+
+def _loaded(turn: Turn, paths: Sequence[str]) -> list[dict[str, Any]]:
+    """What a server search loads for its paths: a namespace with its deferred tools, or a deferred top-level tool."""
+    deferred = response_tools.deferred_tools(turn.request, turn.conversation)
+    loaded: list[dict[str, Any]] = []
+    for path in paths:
+        members = [entry.tool for entry in deferred if entry.namespace == path]
+        if members:
+            space = next(tool for tool in turn.request["tools"] if tool["type"] == "namespace" and tool["name"] == path)
+            definitions = [_loaded_definition(member) for member in members]
+            about = space["description"]
+            loaded.append({"type": "namespace", "name": path, "description": about, "tools": definitions})
+        else:
+            loaded += [_loaded_definition(e.tool) for e in deferred if e.namespace is None and e.chat_name == path]
+    return loaded
+
+
+def _search_item(kind: str, new_id: NewId, call_id: str | None, execution: str, **fields: Any) -> dict[str, Any]:
+    item_id = new_id(kind)
+    return {"type": kind, "id": item_id, "call_id": call_id, "execution": execution, **fields, "status": "completed"}
+
+
+def _server_search_turn(
+    turn: Turn, plan: response_tools.SearchPlan, rng: random.Random, new_id: NewId, reasoning: bool, created: int
+) -> _Output:
+    """A hosted tool search: the call, the tools it loaded, then the answer that calls them, in one response."""
+    paths = response_tools.search_paths(plan.targets)
+    call = _search_item("tool_search_call", new_id, None, "server", arguments={"paths": paths})
+    output = _search_item("tool_search_output", new_id, None, "server", tools=_loaded(turn, paths))
+    out = _then_answer(turn, [call, output], rng, new_id, reasoning, created)
+    out.output_tokens += tokens.count_tokens(json.dumps(call["arguments"]), turn.request["model"])
+    return out
+
+
+def _client_search_turn(
+    turn: Turn, plan: response_tools.SearchPlan, rng: random.Random, new_id: NewId, reasoning: bool, created: int
+) -> _Output:
+    """A client-executed tool search: the model calls the search tool with arguments of its `parameters` schema
+    (`{"paths": [...]}` without one) and the response ends there; the client sends back the tools it loaded."""
+    parameters = plan.tool.get("parameters") or response_tools.DEFAULT_SEARCH_PARAMETERS
+    about = plan.tool.get("description") or "Search for and load deferred tools."
+    search = {"name": "tool_search", "description": about, "parameters": parameters}
+    chat_req = chat_request(turn, hosted_call=True)
+    chat_req.update(
+        tools=[{"type": "function", "function": {**search, "strict": effective_strict(search)}}],
+        tool_choice={"type": "function", "function": {"name": "tool_search"}},
+        parallel_tool_calls=False,
+    )
+    completion = chat.build_chat_completion(chat_req, rng, completion_id="", created=created, reasoning=reasoning)
+    usage, chat_call = completion["usage"], completion["choices"][0]["message"]["tool_calls"][0]
+    arguments = json.loads(chat_call["function"]["arguments"])
+    if not plan.tool.get("parameters") and plan.targets:
+        arguments = {"paths": response_tools.search_paths(plan.targets)}
+    thinking = usage["completion_tokens_details"]["reasoning_tokens"]
+    prompt = last_user_text(turn.conversation)
+    thought = [_reasoning_item(turn.request, new_id("reasoning"), prompt, thinking)] if thinking else []
+    call = _search_item("tool_search_call", new_id, chat_call["id"], "client", arguments=arguments)
+    return _Output([*thought, call], usage["prompt_tokens"], usage["completion_tokens"], thinking)
+
+
+def _tool_search_turn(
+    turn: Turn, plan: response_tools.SearchPlan, rng: random.Random, new_id: NewId, reasoning: bool, created: int
+) -> _Output:
+    if response_tools.search_execution(plan.tool) == "client":
+        return _client_search_turn(turn, plan, rng, new_id, reasoning, created)
+    return _server_search_turn(turn, plan, rng, new_id, reasoning, created)
+
+
 def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Tools as the response reports them: defaults filled in."""
     echoed = []
     for tool in request.get("tools", []):
         if tool["type"] == "function":
-            echoed.append(
-                {
-                    "type": "function",
-                    "name": tool["name"],
-                    "description": tool.get("description"),
-                    "parameters": tool["parameters"],
-                    "strict": effective_strict(tool),
-                }
-            )
+            echoed.append(_echo_function(tool))
+        elif tool["type"] == "namespace":
+            members = [_echo_function(member) if member["type"] == "function" else member for member in tool["tools"]]
+            echoed.append({**tool, "tools": members})
+        elif tool["type"] == "tool_search":
+            echoed.append({"execution": "server", **tool})
         elif tool["type"] == "file_search":
             echoed.append(
                 {**tool, "ranking_options": {"ranker": "auto", "score_threshold": 0, **tool.get("ranking_options", {})}}
@@ -723,6 +873,17 @@ def _echo_tools(request: Mapping[str, Any]) -> list[dict[str, Any]]:
         else:
             echoed.append(dict(tool))
     return echoed
+
+
+def _echo_function(tool: Mapping[str, Any]) -> dict[str, Any]:
+    echoed = {
+        "type": "function",
+        "name": tool["name"],
+        "description": tool.get("description"),
+        "parameters": tool.get("parameters"),
+        "strict": effective_strict(tool),
+    }
+    return {**echoed, "defer_loading": bool(tool["defer_loading"])} if "defer_loading" in tool else echoed
 
 
 def build_response(
@@ -740,7 +901,12 @@ def build_response(
     the model has the Ultrafast tier, so a request for it is served (and shown) there."""
     request = turn.request
     kind = None if script is not None else hosted_tool(request, turn.conversation)
-    if kind == "computer":
+    searching = None
+    if script is None and kind is None:
+        searching = response_tools.search_plan(request, turn.conversation, last_user_text(turn.conversation))
+    if searching is not None:
+        out = _tool_search_turn(turn, searching, rng, new_id, reasoning, created)
+    elif kind == "computer":
         out = _computer_turn(turn, rng, new_id)
     elif kind == "mcp":
         out = _mcp_turn(turn, rng, new_id, reasoning, created)
@@ -752,6 +918,7 @@ def build_response(
         out = _shell_turn(turn, kind, rng, new_id, reasoning)
     else:
         out = _answer(turn, rng, new_id, reasoning, kind, script, created)
+    out.input_tokens += reasoning_read_back(turn.conversation)  # earlier reasoning the model reads again
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
     effort = (request.get("reasoning") or {}).get("effort", "medium") if reasoning else None
     status = "incomplete" if out.truncated else "completed"
@@ -833,7 +1000,10 @@ def report_cache(response: dict[str, Any], use: prompt_prefix.CacheUse) -> None:
 def give_output(response: dict[str, Any], items: Sequence[Mapping[str, Any]], new_id: NewId, query: str) -> None:
     """Make a fixture's output items (generation/fixture_items.py) the response's: completed, and counted in its
     usage (the text of messages and call arguments as output, reasoning summaries as reasoning tokens too)."""
-    output = fixture_items.completed(items, new_id, query)
+    output = [
+        _sealed_fixture_reasoning(item, response["model"]) if item["type"] == "reasoning" else item
+        for item in fixture_items.completed(items, new_id, query)
+    ]
     written, reasoned = fixture_items.texts(output)
     reasoning_tokens = tokens.count_tokens(reasoned, response["model"]) if reasoned else 0
     output_tokens = (tokens.count_tokens(written, response["model"]) if written else 0) + reasoning_tokens
@@ -842,6 +1012,15 @@ def give_output(response: dict[str, Any], items: Sequence[Mapping[str, Any]], ne
     usage["output_tokens_details"] = {"reasoning_tokens": reasoning_tokens}
     usage["total_tokens"] = usage["input_tokens"] + output_tokens
     response.update(output=output, status="completed", incomplete_details=None)
+
+
+def _sealed_fixture_reasoning(item: Mapping[str, Any], model: str) -> dict[str, Any]:
+    """A fixture's reasoning item: the `encrypted_content` the fixture gives (sent as given), else one sealing its
+    summary, which stands for as many reasoning tokens as it is long (as `give_output` counts them)."""
+    if item.get("encrypted_content") is not None:
+        return dict(item)
+    summary = "".join(part["text"] for part in item.get("summary") or [])
+    return sealed_reasoning(item, model, tokens.count_tokens(summary, model) if summary else 0)
 
 
 def _with_logprobs(item: Mapping[str, Any], response: Mapping[str, Any]) -> dict[str, Any]:
@@ -858,13 +1037,15 @@ def _with_logprobs(item: Mapping[str, Any], response: Mapping[str, Any]) -> dict
 
 
 def present(response: Mapping[str, Any], include: Sequence[str]) -> dict[str, Any]:
-    """The response as returned: file search results, web search sources, output texts' log probabilities only
-    when `include` asks for them."""
+    """The response as returned: file search results, web search sources, output texts' log probabilities,
+    reasoning items' encrypted content only when `include` asks for them."""
     logprobs = "message.output_text.logprobs" in include
     output = []
     for item in response["output"]:
         if logprobs and item["type"] == "message":
             item = _with_logprobs(item, response)
+        elif item["type"] == "reasoning":
+            item = shown_reasoning(item, include)
         elif item["type"] == "file_search_call" and "file_search_call.results" not in include:
             item = {**item, "results": None}
         elif item["type"] == "web_search_call" and "web_search_call.action.sources" not in include and "action" in item:
@@ -899,10 +1080,12 @@ def _opened(item: Mapping[str, Any]) -> dict[str, Any]:
         return {**item, "input": ""}
     if kind == "shell_call":
         return {**item, "status": "in_progress", "action": {**item["action"], "commands": []}}
-    if kind in ("local_shell_call", "apply_patch_call"):
+    if kind in ("local_shell_call", "apply_patch_call", "tool_search_call", "tool_search_output"):
         return {**item, "status": "in_progress"}
     if kind == "shell_call_output":
         return {**item, "status": "in_progress", "output": []}
+    if kind == "reasoning":  # its encrypted content is whole once done (`response.output_item.done`)
+        return shown_reasoning(item, ())
     return dict(item)
 
 

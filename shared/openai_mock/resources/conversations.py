@@ -15,6 +15,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_metadata
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import RequestModel
+from openai_mock.generation import responses as responses_builder
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.store import get_store
 
@@ -91,12 +92,14 @@ def check_include(include: Sequence[str]) -> None:
 
 
 def present_item(item: Mapping[str, Any], include: Sequence[str]) -> dict[str, Any]:
-    """An item as a list or a retrieval shows it: hosted search results and code outputs only when `include` asks
-    for them."""
+    """An item as a list or a retrieval shows it: hosted search results, code outputs and reasoning's encrypted
+    content only when `include` asks for them."""
     if item.get("type") == "file_search_call" and "file_search_call.results" not in include:
         return {**item, "results": None}
     if item.get("type") == "code_interpreter_call" and "code_interpreter_call.outputs" not in include:
         return {**item, "outputs": None}
+    if item.get("type") == "reasoning":
+        return responses_builder.shown_reasoning(item, include)
     return dict(item)
 
 

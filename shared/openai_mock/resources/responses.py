@@ -30,6 +30,7 @@ from openai_mock.resources import (
     ratelimits,
     response_shell,
     responses_options,
+    responses_tool_search,
     safety,
 )
 from openai_mock.resources import model_request_options as options
@@ -49,6 +50,10 @@ from openai_mock.web.auth import tenant_of
 
 COLLECTION = "response"
 INCLUDABLE = conversations.INCLUDABLE  # the spec's IncludeEnum
+# What a create (REST, stream, WebSocket) shows unasked: reasoning items' encrypted content is "populated by default
+# for reasoning items returned by POST /v1/responses and WebSocket response.create" (the spec's ReasoningItem, the
+# SDK's ResponseReasoningItem); a retrieval shows it only when its `include` asks.
+CREATE_INCLUDES = ("reasoning.encrypted_content",)
 _ITEM_TYPES = (
     "message",
     "function_call_output",
@@ -68,6 +73,8 @@ _ITEM_TYPES = (
     "mcp_approval_response",
     "mcp_call",
     "image_generation_call",
+    "tool_search_call",
+    "tool_search_output",
     *response_shell.ITEMS,
 )
 _TOOL_TYPES = (
@@ -85,8 +92,11 @@ _TOOL_TYPES = (
     "local_shell",
     "shell",
     "apply_patch",
+    "namespace",
+    "tool_search",
 )
-_TOOL_CHOICE_TYPES = tuple(kind for kind in _TOOL_TYPES if kind != "local_shell")  # no forcing local_shell
+# No forcing local_shell; a namespace or a tool search is not a tool choice (a namespace's tools are called by name).
+_TOOL_CHOICE_TYPES = tuple(kind for kind in _TOOL_TYPES if kind not in ("local_shell", "namespace", "tool_search"))
 _ROLES = ("user", "assistant", "system", "developer")
 # `service_tier` of a response (the spec's ServiceTierResponses) and of a compaction (ServiceTierEnum).
 SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority", "fast", "ultrafast")
@@ -253,8 +263,8 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
     if kind == "item_reference":
         _require_string(entry, "id", param)
         return dict(entry)
-    if kind in response_shell.ITEMS:
-        return response_shell.ITEMS[kind](entry, param)
+    if kind in _OWN_CHECKED_ITEMS:  # the shell tools' items, the tool search items
+        return _OWN_CHECKED_ITEMS[kind](entry, param)
     if kind == "function_call_output":
         _require_string(entry, "call_id", param)
         _require_string(entry, "output", param)
@@ -283,7 +293,39 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
             raise _missing(f"{param}.output")
         return {"id": entry.get("id") or ids.new_id("computer_call"), "status": "completed", **entry}
     _require_string(entry, "id", param)  # an earlier output item, passed back as it was returned
+    _check_sealed_reasoning(entry, param)
     return dict(entry)
+
+
+def _check_sealed_reasoning(entry: Mapping[str, Any], param: str) -> None:
+    """A reasoning item passed back with its `encrypted_content` (a stateless turn): only content the mock sealed
+    is read again; anything else is refused as the API refuses content it cannot verify (its `param` is null: the
+    mock names the item)."""
+    if entry.get("type") != "reasoning" or entry.get("encrypted_content") is None:
+        return
+    content = _require_string(entry, "encrypted_content", param)
+    if builder.unsealed_reasoning(entry) is None:
+        shown = f"{content[:4]}...{content[-4:]}" if len(content) > 8 else content
+        raise invalid_request(
+            f"The encrypted content {shown} could not be verified. Reason: Encrypted content could not be decrypted "
+            "or parsed.",
+            f"{param}.encrypted_content",
+            "invalid_encrypted_content",
+        )
+
+
+def _check_reasoning_kept(items: Sequence[Mapping[str, Any]], history: Sequence[Mapping[str, Any]]) -> None:
+    """With `store: false`, a reasoning item passed back without its `encrypted_content` names an item nothing
+    kept (unless the earlier response this one continues holds it): the API answers 404, as the mock does."""
+    known = {item.get("id") for item in history}
+    for index, item in enumerate(items):
+        if item["type"] == "reasoning" and item.get("encrypted_content") is None and item["id"] not in known:
+            raise OpenAIError(
+                404,
+                f"Item with id '{item['id']}' not found. Items are not persisted when `store` is set to false. "
+                "Try again with `store` set to true, or remove this item from your input.",
+                param=f"input[{index}]",
+            )
 
 
 def _resolve_references(items: list[dict[str, Any]], history: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -329,6 +371,7 @@ _CALL_OUTPUTS = ("function_call_output", "computer_call_output", "custom_tool_ca
 
 def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
     """Every tool output answers a call made earlier in the conversation, every approval a request."""
+    responses_tool_search.check_search_outputs(conversation)
     calls = {item["call_id"] for item in conversation if item["type"] in _CALLS}
     asked = {item["id"] for item in conversation if item["type"] == "mcp_approval_request"}
     for item in conversation:
@@ -383,6 +426,8 @@ _TODAYS_TOOL_CHECKS = {
     "custom": _check_custom_tool,
     "mcp": _check_mcp_tool,
     "image_generation": _check_image_generation_tool,
+    "namespace": responses_tool_search.check_namespace,
+    "tool_search": responses_tool_search.check_tool_search,
     **response_shell.TOOL_CHECKS,
 }
 
@@ -428,6 +473,10 @@ def _check_tool(tool: Mapping[str, Any], param: str) -> None:
             )
 
 
+# Input items whose checks live with their tools (resources/response_shell.py, resources/responses_tool_search.py).
+_OWN_CHECKED_ITEMS = {**response_shell.ITEMS, **responses_tool_search.item_checks(_check_tool)}
+
+
 def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
     if choice is None:
         return
@@ -445,6 +494,7 @@ def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
             raise invalid_request(
                 f"Tool choice '{choice['type']}' with name '{name}' not found in 'tools' parameter.", "tool_choice"
             )
+        responses_tool_search.check_tool_choice(choice, tools)
     elif not any(builder.HOSTED_TOOLS.get(tool["type"]) == builder.HOSTED_TOOLS[choice["type"]] for tool in tools):
         raise invalid_request(f"Tool choice '{choice['type']}' not found in 'tools' parameter.", "tool_choice")
 
@@ -541,6 +591,7 @@ def _check_body(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
     check_max_items(tools, 128, "tools")
     for index, tool in enumerate(tools):
         _check_tool(tool, f"tools[{index}]")
+    responses_tool_search.check_deferred(tools)
     _check_tool_choice(body.tool_choice, tools)
 
 
@@ -786,6 +837,8 @@ def generate(
     else:
         history = _history(tenant, body.previous_response_id, held)
     items = _resolve_references(items, history)
+    if body.store is False and fixtures:  # token counting asks unstored of its own accord: not the caller's choice
+        _check_reasoning_kept(items, history)
     response_shell.link_local_outputs(items, history)
     request = body.model_dump(exclude_none=True)
     moderation = None if body.moderation is None else options.moderation_policy(tenant, body.moderation)
@@ -1005,7 +1058,7 @@ def deliver(body: CreateResponseRequest, tenant: str, generated: Generated) -> d
     response = generated.response
     if response["store"] and response.get("background"):  # its webhook fires when it finishes (docs/webhooks.md)
         webhooks.watch(tenant, "response", response["id"], at=_finishes_at(response))
-    include = body.include or []
+    include = [*(body.include or []), *CREATE_INCLUDES]
     if body.stream:
         return _event_stream(response, include, obfuscate=_obfuscated(body.stream_options))
     return builder.present(_as_of(response, clock.now_seconds()), include)
