@@ -41,15 +41,25 @@ $(NODE_SDK): tests/node/package-lock.json
 
 node-sdk: $(NODE_SDK) ## Install the official Node SDK (openai on npm, tests/node) that test_node_sdk.py drives
 
+# OpenAI's Codex CLI (tests/codex, pinned by its lock; npm installs only this platform's native binary) for
+# tests/functions/test_codex_cli.py, stamped like the Node SDK.
+CODEX_CLI := tests/codex/node_modules/.installed
+
+$(CODEX_CLI): tests/codex/package-lock.json
+	npm ci --prefix tests/codex --no-audit --no-fund --silent
+	@touch $@
+
+codex-cli: $(CODEX_CLI) ## Install OpenAI's Codex CLI (@openai/codex on npm, tests/codex) that test_codex_cli.py drives
+
 dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator) for the store tests
 	@bash tools/dynamodb_local.sh >/dev/null || echo "DynamoDB Local unavailable: its tests will be skipped"
 
 COVERAGE_FLOOR ?= 90
 
-test: $(VENV)/.installed-dev node-sdk dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
+test: $(VENV)/.installed-dev node-sdk codex-cli dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 
-check: $(VENV)/.installed-dev node-sdk ## The inner loop: lint (no cfn-lint, no actionlint), unit, function and contract tests; no sam build
+check: $(VENV)/.installed-dev node-sdk codex-cli ## The inner loop: lint (no cfn-lint, no actionlint), unit, function and contract tests; no sam build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -162,4 +172,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve node-sdk dynamodb-local test check lint lock contract catalog sdk-coverage bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve node-sdk codex-cli dynamodb-local test check lint lock contract catalog sdk-coverage bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
