@@ -6,7 +6,8 @@ What the mock answers:
 - tools + tool_choice "required", a named function, or "auto" when the last user message mentions a
   tool (its name or a word of it): `tool_calls` whose arguments validate against the tool's parameters;
 - response_format json_schema / json_object: JSON content (conforming to the schema);
-- otherwise: readable text about the conversation's topic.
+- otherwise: readable text about the conversation's topic; a search model's (`searches`) cites the pages its web
+  search found, as markdown links with `message.annotations` (`web_search_options` steers them).
 Token counts are exact for what is produced; reasoning models add hidden reasoning tokens."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from openai_mock.generation import answers, creative, extract, schema_values, text, tokens
+from openai_mock.generation import answers, creative, extract, schema_values, text, tokens, web_search
 from openai_mock.generation.content import Scripted, content_text
 from openai_mock.generation.streaming import DONE, obfuscation
 from openai_mock.json_bytes import json_bytes
@@ -46,6 +47,9 @@ _REASONING_BLOCKS = {  # × 64 hidden tokens, by reasoning effort ("none": no re
     "max": (24, 64),
 }
 _VERBOSITY_LENGTH = {"low": 0.5, "medium": 1.0, "high": 1.8}  # how verbosity stretches a plain answer
+# A search model's `web_search_options.search_context_size`: how many pages it reads (and cites), and how much longer
+# than usual its answer runs for having read them.
+_SEARCH_CONTEXT = {"low": (2, 0.6), "medium": (3, 1.0), "high": (4, 1.5)}
 _GENERIC_NAME_WORDS = frozenset(
     {
         "get",
@@ -501,7 +505,7 @@ def _json_schema_text(request: Mapping[str, Any], rng: random.Random, created: i
 
 
 def _visible_text(
-    request: Mapping[str, Any], kind: str, rng: random.Random, question_tokens: int, created: int
+    request: Mapping[str, Any], kind: str, rng: random.Random, question_tokens: int, created: int, length: float = 1.0
 ) -> text.Composed:
     messages, model = request["messages"], request["model"]
     if kind == "text":
@@ -516,7 +520,7 @@ def _visible_text(
         if written is not None:  # (templates: the same few pieces come back, kept encoded like fixtures' answers)
             return text.Composed(written, tokens.encode_scripted(written, model))
         target = text.natural_length(rng, question_tokens)
-        target = max(8, int(target * _VERBOSITY_LENGTH.get(request.get("verbosity") or "medium", 1.0)))
+        target = max(8, int(target * length * _VERBOSITY_LENGTH.get(request.get("verbosity") or "medium", 1.0)))
         return text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
     if kind == "tool_answer":
         answer = _tool_answer_text(messages, rng, model)
@@ -528,13 +532,45 @@ def _visible_text(
 
 
 def _text_choice(
-    request: Mapping[str, Any], kind: str, rng: random.Random, budget: int | None, question_tokens: int, created: int
+    request: Mapping[str, Any],
+    kind: str,
+    rng: random.Random,
+    budget: int | None,
+    question_tokens: int,
+    created: int,
+    searches: bool = False,
 ) -> ChoiceResult:
     model = request["model"]
-    visible = _visible_text(request, kind, rng, question_tokens, created)
+    options = request.get("web_search_options") or {}
+    count, length = _SEARCH_CONTEXT[options.get("search_context_size", "medium")]
+    cites = searches and kind == "text"  # a JSON answer is data: its sources are not linked into it
+    visible = _visible_text(request, kind, rng, question_tokens, created, length if cites else 1.0)
+    citations: list[dict[str, Any]] = []
+    if cites:
+        cited, citations = web_search.cite(visible.text, _found_pages(request, count))
+        visible = text.Composed(cited, tokens.encode(cited, model))
     fitted = text.fit(visible.text, model=model, max_tokens=budget, stop=_stop_list(request), encoded=visible.tokens)
-    message = {"role": "assistant", "content": fitted.text, "refusal": None}
+    message: dict[str, Any] = {"role": "assistant", "content": fitted.text, "refusal": None}
+    if cites:  # the links the cut kept whole
+        message["annotations"] = [_chat_citation(note) for note in citations if note["end_index"] <= len(fitted.text)]
     return ChoiceResult(message, fitted.finish_reason, fitted.token_count, fitted.tokens)
+
+
+def _found_pages(request: Mapping[str, Any], count: int) -> list[dict[str, str]]:
+    """The pages a search model's search finds for the last user message: about its topic, or, for a local question
+    and a `user_location` that names a city (else a region), that place's pages."""
+    question = _last_user_text(request["messages"])
+    location = ((request.get("web_search_options") or {}).get("user_location") or {}).get("approximate") or {}
+    place = location.get("city") or location.get("region")
+    if place and web_search.is_local(question):
+        return web_search.local_sources(question, place, count)
+    return web_search.web_sources(question, count=count)
+
+
+def _chat_citation(note: Mapping[str, Any]) -> dict[str, Any]:
+    """Responses' flat url_citation as Chat Completions nests it."""
+    fields = ("end_index", "start_index", "title", "url")
+    return {"type": "url_citation", "url_citation": {field: note[field] for field in fields}}
 
 
 def _named(request: Mapping[str, Any]) -> bool:
@@ -700,6 +736,7 @@ def build_chat_completion(
     completion_id: str,
     created: int,
     reasoning: bool = False,
+    searches: bool = False,
     script: Scripted | None = None,
     prompt: PromptCount | None = None,
     tokens_out: list[Sequence[int]] | None = None,
@@ -708,7 +745,8 @@ def build_chat_completion(
 ) -> dict[str, Any]:
     """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says;
     `prompt` is the request's count when the caller already made it; `tokens_out` (a list) receives each choice's
-    content tokens, in order (empty when the builder did not encode it: tool calls), for `stream_events`;
+    content tokens, in order (empty when the builder did not encode it: tool calls), for `stream_events`; `searches`
+    (a search model) cites the pages its web search found;
     `cached_tokens`/`cache_write_tokens`: the prompt tokens read from and written to the prompt cache."""
     model = request["model"]
     chosen = plan(request)
@@ -731,7 +769,7 @@ def build_chat_completion(
             elif chosen.kind in ("tools", "function_call"):
                 result = _call_choice(request, chosen, choice_rng, remaining, created)
             else:
-                result = _text_choice(request, chosen.kind, choice_rng, remaining, prompt.question, created)
+                result = _text_choice(request, chosen.kind, choice_rng, remaining, prompt.question, created, searches)
         hidden += thinking
         completion_tokens += result.completion_tokens + thinking
         if tokens_out is not None:

@@ -16,12 +16,19 @@ import hashlib
 import hmac
 import json
 import random
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
-from openai_mock.generation import chat, fixture_items, prompt_prefix, response_tools, shell_tools, text, tokens
+from openai_mock.generation import (
+    chat,
+    fixture_items,
+    prompt_prefix,
+    response_tools,
+    shell_tools,
+    text,
+    tokens,
+    web_search,
+)
 from openai_mock.generation.streaming import obfuscation
 from openai_mock.schema_checks import strict_schema_problem
 
@@ -43,11 +50,6 @@ _TOOL_CALL_OUTPUTS = ("function_call_output", "computer_call_output", "custom_to
 _SHELL_CALLS = tuple(shell_tools.CALLS.values())
 # A computer-use task: look first (screenshot), then act (click); after two observed actions, report in text.
 _COMPUTER_STEPS = 2
-_SOURCES = (
-    ("Wikipedia", "https://en.wikipedia.org/wiki/{slug}"),
-    ("Britannica", "https://www.britannica.com/search?query={query}"),
-    ("Reuters", "https://www.reuters.com/site-search/?query={query}"),
-)
 
 NewId = Callable[[str], str]
 
@@ -391,47 +393,6 @@ def _allowed_domains(request: Mapping[str, Any]) -> list[str]:
     return []
 
 
-def web_sources(query: str, allowed_domains: Sequence[str] = ()) -> list[dict[str, str]]:
-    """The pages a web search "finds": well-known sites, addressed by the query's topic (offline, the same every
-    time); with `filters.allowed_domains`, pages of those domains only."""
-    topic = text.topic_of(query)
-    slug, words = quote(topic.title().replace(" ", "_")), quote(topic)
-    sites = list(_SOURCES[:2])
-    if allowed_domains:
-        sites = [
-            (domain.split(".")[0].title(), f"https://{domain}/search?q={{query}}")
-            for domain in (re.sub(r"^https?://", "", domain).strip("/") for domain in allowed_domains[:2])
-        ]
-    return [
-        {
-            "title": f"{topic[:1].upper() + topic[1:]} - {site}",
-            "url": template.format(slug=slug, query=words) + ("&" if "?" in template else "?") + "utm_source=openai",
-        }
-        for site, template in sites
-    ]
-
-
-def _cite(answer: str, sources: Sequence[Mapping[str, str]]) -> tuple[str, list[dict[str, Any]]]:
-    """Append markdown links to the sources; each gets a url_citation spanning its link."""
-    annotations: list[dict[str, Any]] = []
-    for source in sources:
-        domain = re.sub(r"^https?://(www\.)?", "", source["url"]).split("/")[0]
-        link = f"[{domain}]({source['url']})"
-        answer += " (" if not annotations else " "
-        start = len(answer)
-        answer += link
-        annotations.append(
-            {
-                "type": "url_citation",
-                "start_index": start,
-                "end_index": start + len(link),
-                "url": source["url"],
-                "title": source["title"],
-            }
-        )
-    return (answer + ")" if annotations else answer), annotations
-
-
 def _cite_container_file(answer: str, run: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     """Link the file the code wrote (`sandbox:/mnt/data/…`, as the real model does) with a container_file_citation
     spanning the link."""
@@ -520,7 +481,7 @@ def _answer(
         best = turn.search_results[0]["text"] if turn.search_results else ""
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "file_search", {"queries": [query]}, best)
     elif kind == "web_search":
-        sources = web_sources(query, _allowed_domains(turn.request))
+        sources = web_search.web_sources(query, _allowed_domains(turn.request))
         action: dict[str, Any] = {"type": "search", "query": query, "queries": [query]}
         action["sources"] = [{"type": "url", "url": source["url"]} for source in sources]
         hosted.append(
@@ -564,7 +525,9 @@ def _answer(
     annotations: list[dict[str, Any]] = []
     code_run = turn.code_run if kind == "code_interpreter" else None
     if (sources or code_run) and answer and not out.truncated:
-        answer, annotations = _cite(answer, sources) if sources else _cite_container_file(answer, code_run or {})
+        answer, annotations = (
+            web_search.cite(answer, sources) if sources else _cite_container_file(answer, code_run or {})
+        )
         budget = turn.request.get("max_output_tokens")
         fitted = text.fit(answer, model=model, max_tokens=None if budget is None else budget - out.reasoning_tokens)
         out.output_tokens += fitted.token_count - tokens.count_tokens(message["content"], model)

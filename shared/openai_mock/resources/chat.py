@@ -92,6 +92,28 @@ class Message(RequestModel):
     audio: Any = None  # an assistant message's reference to an earlier spoken answer: {"id": "audio_…"}
 
 
+class _WebSearchArea(RequestModel):
+    model_config = ConfigDict(extra="forbid")
+    city: str | None = None
+    country: str | None = None  # two letters (ISO 3166-1)
+    region: str | None = None
+    timezone: str | None = None  # IANA
+
+
+class _WebSearchLocation(RequestModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["approximate"]
+    approximate: _WebSearchArea
+
+
+class WebSearchOptions(RequestModel):
+    """A search model's search: how much of the pages it reads (`search_context_size`) and where the user is."""
+
+    model_config = ConfigDict(extra="forbid")
+    search_context_size: Literal["low", "medium", "high"] | None = None
+    user_location: _WebSearchLocation | None = None
+
+
 class ChatCompletionRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
     model: str
@@ -124,7 +146,7 @@ class ChatCompletionRequest(RequestModel):
     user: str | None = None
     function_call: Any = None
     functions: list[dict[str, Any]] | None = None
-    web_search_options: dict[str, Any] | None = None
+    web_search_options: WebSearchOptions | None = None
     # Accepted by today's API (newer than the 2025-03 spec); the SDK sends them when asked to.
     prompt_cache_key: str | None = None
     safety_identifier: str | None = None
@@ -359,7 +381,52 @@ def _check_response_format(body: ChatCompletionRequest) -> None:
     check_json_schema_format(response_format.get("json_schema"))
 
 
+# What a search model refuses: it samples its own way and calls no tools (the API's "Model incompatible request
+# argument supplied" 400s).
+_SEARCH_REFUSED = (
+    "temperature",
+    "top_p",
+    "n",
+    "presence_penalty",
+    "frequency_penalty",
+    "logprobs",
+    "top_logprobs",
+    "logit_bias",
+    "tools",
+    "tool_choice",
+    "parallel_tool_calls",
+    "functions",
+    "function_call",
+)
+
+
+def _check_web_search(body: ChatCompletionRequest, spec: models.ModelSpec) -> None:
+    """`web_search_options` is a search model's alone; a search model refuses sampling parameters and tools."""
+    if spec.kind != "search":
+        if body.web_search_options is not None:
+            raise invalid_request(
+                "Unsupported parameter: 'web_search_options' is not supported with this model. Use a search model "
+                "such as 'gpt-4o-search-preview'.",
+                "web_search_options",
+                "unsupported_parameter",
+            )
+        return
+    for name in _SEARCH_REFUSED:
+        if getattr(body, name) is not None:
+            raise invalid_request(f"Model incompatible request argument supplied: {name}", name)
+    location = body.web_search_options.user_location if body.web_search_options is not None else None
+    country = location.approximate.country if location is not None else None
+    if country is not None and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise invalid_request(
+            f"Invalid value for 'web_search_options.user_location.approximate.country': '{country}' is not a "
+            "two-letter ISO 3166-1 country code.",
+            "web_search_options.user_location.approximate.country",
+            "invalid_value",
+        )
+
+
 def _check_model_rules(body: ChatCompletionRequest, spec: models.ModelSpec, prompt_tokens: int) -> None:
+    _check_web_search(body, spec)
     reasoning = spec.reasoning
     models.check_verbosity(body.verbosity, spec, "verbosity")
     if reasoning:
@@ -600,6 +667,7 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     request, spec, prompt, prompt_audio_tokens, voice_pitch = validate(body, tenant)
     prompt_cache.check_retention(body.model, body.prompt_cache_retention)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
+    _without_search_depth(material)
     rng = request_rng(material, headers)
     cache = prompt_cache.look_up(tenant, request, prompt.total - prompt_audio_tokens, _cache_settings(body))
     cached, written = (cache.use.cached, cache.use.written) if cache is not None else (0, 0)
@@ -610,6 +678,7 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
         completion_id=ids.new_id("chat.completion"),
         created=clock.now_seconds(),
         reasoning=spec.reasoning,
+        searches=spec.kind == "search",
         script=scripted(tenant, "chat.completions", request),
         prompt=prompt,
         tokens_out=content_tokens,
@@ -625,6 +694,15 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     if "audio" in request.get("modalities", ()):
         spoken = builder.add_audio(completion, request, voice_pitch)
     return Generated(completion, request, spoken, content_tokens, cache)
+
+
+def _without_search_depth(material: dict[str, Any]) -> None:
+    """How much a search model reads (`search_context_size`) lengthens its answer, it does not change what it says:
+    left out of the seed, like the options' absence (the default depth)."""
+    options = dict(material.pop("web_search_options", {}))
+    options.pop("search_context_size", None)
+    if options:
+        material["web_search_options"] = options
 
 
 def _cache_settings(body: ChatCompletionRequest) -> prompt_cache.Settings:
