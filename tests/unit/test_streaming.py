@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter
 from starlette.testclient import TestClient
 
-from openai_mock.generation.streaming import chat_style, sse_event
+from openai_mock.generation.streaming import Padding, chat_style, sse_event
 from openai_mock.web.app_factory import create_app
 from tests.support.loop import run_on_private_loop
 
@@ -71,3 +71,14 @@ def test_an_unpaced_stream_is_one_body_that_splits_back_into_events() -> None:
     assert body == {"type": "http.response.body", "body": b"".join(events)}  # more_body unset: the last write
     assert streaming.split_events(body["body"]) == events
     assert streaming.split_events(b"data: 1\n\ndata: 2") == [b"data: 1\n\n", b"data: 2"]
+
+
+def test_a_streams_padding_rounds_each_content_up_to_16_and_is_the_same_for_the_same_stream() -> None:
+    padding = Padding("chatcmpl-abc")
+    pads = [padding.text(number, "x" * number) for number in range(100)]  # past the first digest's 32 slots
+    assert all(pad.isalnum() and pad.isascii() for pad in pads)
+    assert all((number + len(pad)) % 16 == 0 and 1 <= len(pad) <= 16 for number, pad in enumerate(pads))
+    again = Padding("chatcmpl-abc")
+    assert [again.text(number, "x" * number) for number in reversed(range(100))][::-1] == pads  # any order
+    assert Padding("chatcmpl-other").text(0, "") != pads[0]
+    assert len(set(pads)) > 90  # random-looking, not one string

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from openai_mock.generation import answers, creative, extract, schema_values, text, tokens, web_search
 from openai_mock.generation.content import Scripted, content_text
-from openai_mock.generation.streaming import DONE, obfuscation
+from openai_mock.generation.streaming import DONE, Padding
 from openai_mock.json_bytes import json_bytes
 
 # Chat framing, as OpenAI counts it: every message costs 3 tokens plus its encoded role, content
@@ -878,18 +878,17 @@ def stream_chunks(
     `obfuscate` (chat's default; legacy completions have none) each chunk ends with its `obfuscation` padding."""
     head = _chunk_head(completion)
     tail = {"usage": None} if include_usage else {}
+    padding = Padding(completion["id"])
+
+    def padded(number: int, content: str) -> dict[str, str]:
+        return {"obfuscation": padding.text(number, content)} if obfuscate else {}
+
     number = -1
     for number, (index, delta, finish, logprobs) in enumerate(_deltas(completion, None)):
         choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
-        yield {**head, "choices": [choice], **tail, **_padding(completion, number, delta, obfuscate)}
+        yield {**head, "choices": [choice], **tail, **padded(number, delta.get("content") or "")}
     if include_usage:
-        yield {**head, "choices": [], "usage": completion["usage"], **_padding(completion, number + 1, {}, obfuscate)}
-
-
-def _padding(completion: Mapping[str, Any], number: int, delta: Mapping[str, Any], obfuscate: bool) -> dict[str, str]:
-    if not obfuscate:
-        return {}
-    return {"obfuscation": obfuscation(f"{completion['id']}|{number}", delta.get("content") or "")}
+        yield {**head, "choices": [], "usage": completion["usage"], **padded(number + 1, "")}
 
 
 def stream_events(
@@ -905,38 +904,38 @@ def stream_events(
     head = json_bytes(_chunk_head(completion))[:-1]  # the fields, without the closing brace
     opening = b"data: " + head + b',"choices":['
     usage_null = b',"usage":null' if include_usage else b""
+    padding = Padding(completion["id"])
+    padded_closing = b"]" + usage_null + b',"obfuscation":"'  # then the padding (plain letters), then b'"}'
+    plain_closing = b"]" + usage_null + b"}\n\n"
+
+    def closing(number: int, content: str) -> bytes:
+        return padded_closing + padding.of(number, content) + b'"}\n\n' if obfuscate else plain_closing
+
     content_openings: dict[int, bytes] = {}
     number = -1
     for number, (index, delta, finish, logprobs) in enumerate(_deltas(completion, content_tokens)):
-        closing = b"]" + usage_null + _padding_bytes(completion, number, delta, obfuscate) + b"}\n\n"
         if logprobs is None and finish is None and len(delta) == 1 and "content" in delta:
             start = content_openings.get(index)
             if start is None:
                 start = content_openings[index] = opening + b'{"index":%d,"delta":{"content":' % index
-            content = json_bytes(delta["content"])
-            yield b"".join((start, content, b'},"logprobs":null,"finish_reason":null}', closing))
+            text_bytes = json_bytes(delta["content"])
+            ending = closing(number, delta["content"])
+            yield b"".join((start, text_bytes, b'},"logprobs":null,"finish_reason":null}', ending))
             continue
         choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
-        yield opening + json_bytes(choice) + closing
+        yield opening + json_bytes(choice) + closing(number, delta.get("content") or "")
     if include_usage:
-        padding = _padding_bytes(completion, number + 1, {}, obfuscate)
-        yield b"data: " + head + b',"choices":[],"usage":' + json_bytes(completion["usage"]) + padding + b"}\n\n"
+        tail = b',"obfuscation":"' + padding.of(number + 1, "") + b'"}\n\n' if obfuscate else b"}\n\n"
+        yield b"data: " + head + b',"choices":[],"usage":' + json_bytes(completion["usage"]) + tail
     if completion.get("moderation") is not None:  # `moderation` asked for: its results close the stream
         moderated = {
             "choices": [],
             "moderation": completion["moderation"],
             **({"usage": None} if include_usage else {}),
-            **_padding(completion, number + 2, {}, obfuscate),
+            **({"obfuscation": padding.text(number + 2, "")} if obfuscate else {}),
         }
         yield b"data: " + head + b"," + json_bytes(moderated)[1:] + b"\n\n"
     yield DONE
-
-
-def _padding_bytes(completion: Mapping[str, Any], number: int, delta: Mapping[str, Any], obfuscate: bool) -> bytes:
-    """`_padding` as the bytes that end a chunk's object (the padding is plain ASCII letters and digits)."""
-    if not obfuscate:
-        return b""
-    return b',"obfuscation":"' + _padding(completion, number, delta, True)["obfuscation"].encode() + b'"'
 
 
 def _chunk_head(completion: Mapping[str, Any]) -> dict[str, Any]:

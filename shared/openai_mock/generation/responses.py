@@ -29,7 +29,7 @@ from openai_mock.generation import (
     tokens,
     web_search,
 )
-from openai_mock.generation.streaming import obfuscation
+from openai_mock.generation.streaming import Padding
 from openai_mock.schema_checks import strict_schema_problem
 
 HOSTED_TOOLS = {
@@ -1182,7 +1182,8 @@ def stream_events(response: Mapping[str, Any], *, obfuscate: bool = True) -> Ite
         events.append({"type": "response.output_item.done", "output_index": index, "item": item})
     final = "response.incomplete" if response["status"] == "incomplete" else "response.completed"
     events.append({"type": final, "response": dict(response)})
+    padding = Padding(response["id"])
     for number, event in enumerate(events):
         if obfuscate and event["type"] in _OBFUSCATED:
-            event = {**event, "obfuscation": obfuscation(f"{response['id']}|{number}", event["delta"])}
+            event = {**event, "obfuscation": padding.text(number, event["delta"])}
         yield {**event, "sequence_number": number}

@@ -9,15 +9,30 @@ from typing import Any
 from openai_mock.json_bytes import json_bytes
 
 DONE = b"data: [DONE]\n\n"
-_PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_LETTERS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_AS_LETTERS = bytes.maketrans(bytes(range(256)), bytes(_LETTERS[byte % len(_LETTERS)] for byte in range(256)))
+_SLOT = 16  # an event's content and its padding add up to a multiple of this
 
 
-def obfuscation(key: str, content: str) -> str:
-    """The `obfuscation` padding of a streamed event (on by default; `stream_options.include_obfuscation: false`
-    drops it): random-looking characters that round the event's content up to a multiple of 16, the same for the same
-    `key` (the event's place in its stream)."""
-    digest = hashlib.sha256(key.encode()).digest()
-    return "".join(_PADDING[byte % len(_PADDING)] for byte in digest[: 16 - len(content) % 16])
+class Padding:
+    """The `obfuscation` strings of one stream's events (on by default; `stream_options.include_obfuscation: false`
+    drops them): random-looking letters and digits that round an event's content up to a multiple of 16 characters,
+    the same for the same stream `key` and event number. One hash serves the whole stream (SHAKE-256, read as far as
+    the stream goes), each event a slice of it: a padded chunk costs little more than a plain one."""
+
+    def __init__(self, key: str) -> None:
+        self._hash = hashlib.shake_256(key.encode())
+        self._letters = b""
+
+    def of(self, number: int, content: str) -> bytes:
+        start = number * _SLOT
+        end = start + _SLOT - len(content) % _SLOT
+        if end > len(self._letters):
+            self._letters = self._hash.digest(max(end, 2 * len(self._letters), 32 * _SLOT)).translate(_AS_LETTERS)
+        return self._letters[start:end]
+
+    def text(self, number: int, content: str) -> str:
+        return self.of(number, content).decode()
 
 
 def sse_event(data: Any, event: str | None = None) -> bytes:

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from openai_mock.generation import chat
-from openai_mock.generation.streaming import obfuscation, sse_event
+from openai_mock.generation.streaming import Padding, sse_event
 from openai_mock.resources.organization.core import public
 from openai_mock.store import get_store
 from openai_mock.store.base import Object
@@ -234,13 +234,12 @@ def creation_events(session: Mapping[str, Any]) -> list[Object]:
 
 def numbered(events: list[Object], base: str, obfuscate: bool) -> list[Object]:
     """The events with their ids (and padding on deltas when obfuscation is on)."""
-    ids = _Numbered(base)
+    ids, padding = _Numbered(base), Padding(base)
     done = []
-    for event in events:
-        event_id = ids.next()
-        event = {"event_id": event_id, **event}
+    for number, event in enumerate(events):
+        event = {"event_id": ids.next(), **event}
         if obfuscate and event["type"] in _DELTA_TYPES:
-            event["obfuscation"] = obfuscation(event_id, event["delta"])
+            event["obfuscation"] = padding.text(number, event["delta"])
         done.append(event)
     return done
 
