@@ -85,8 +85,9 @@ async def list_response_input_items(
     response_id: str,
     request: Request,
     params: Annotated[ListParams, list_query(default_order="asc")],
+    include: Annotated[list[str], Depends(query_array("include"))],
 ) -> JSONObject:
-    return JSONObject(responses.list_input_items(tenant_of(request), response_id, params))
+    return JSONObject(responses.list_input_items(tenant_of(request), response_id, params, include))
 
 
 # The objects these paths name, read with the request's first reads on AWS (web/request_reads.NamedObjects).

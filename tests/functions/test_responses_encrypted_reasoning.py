@@ -229,3 +229,16 @@ def test_a_conversations_reasoning_shows_its_encrypted_content_only_when_include
     assert "encrypted_content" not in listed["data"][1]
     included = client.conversations.items.with_raw_response.list(conversation.id, order="asc", include=INCLUDE)
     assert included.http_response.json()["data"][1]["encrypted_content"] == sealed
+
+
+def test_input_items_show_passed_back_reasoning_as_include_asks(client: openai.OpenAI, http: TestClient) -> None:
+    first = _called(client)  # its reasoning passed back in a stored response's input
+    stored = client.responses.create(model=MODEL, input=[ASK, *first["output"]], tools=[WEATHER], store=True)
+    listed = client.responses.input_items.with_raw_response.list(stored.id).http_response.json()
+    reasoning = next(item for item in listed["data"] if item["type"] == "reasoning")
+    assert "encrypted_content" not in reasoning
+    included = client.responses.input_items.with_raw_response.list(stored.id, include=INCLUDE).http_response.json()
+    shown = next(item for item in included["data"] if item["type"] == "reasoning")
+    assert shown["encrypted_content"] == _reasoning(first)["encrypted_content"]
+    refused = http.get(f"/v1/responses/{stored.id}/input_items?include=nothing", headers=AUTH)
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "include[0]"

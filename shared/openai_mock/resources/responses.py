@@ -584,8 +584,7 @@ def _check_body(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
     check_metadata(body.metadata)
     if body.truncation is not None:
         check_enum(body.truncation, ("auto", "disabled"), "truncation")
-    for index, value in enumerate(body.include or []):
-        check_enum(value, INCLUDABLE, f"include[{index}]")
+    _check_includes(body.include or [])
     check_range(body.top_logprobs, "top_logprobs", 0, 20)
     tools = body.tools or []
     check_max_items(tools, 128, "tools")
@@ -1142,8 +1141,7 @@ def retrieve(
 ) -> dict[str, Any] | Iterator[bytes]:
     """The stored response as it stands now; `stream` (a background response) its event stream, resumed after
     event `starting_after`."""
-    for index, value in enumerate(include):
-        check_enum(value, INCLUDABLE, f"include[{index}]")
+    _check_includes(include)
     record = _record(tenant, response_id)
     if starting_after is not None:
         if not stream:
@@ -1186,9 +1184,17 @@ def delete(tenant: str, response_id: str) -> dict[str, Any]:
     return {"id": response_id, "object": "response", "deleted": True}
 
 
-def list_input_items(tenant: str, response_id: str, params: ListParams) -> dict[str, Any]:
-    items = _record(tenant, response_id)["_input"]
+def list_input_items(tenant: str, response_id: str, params: ListParams, include: Sequence[str] = ()) -> dict[str, Any]:
+    """The response's input items, each shown as `include` asks (hosted search results, code outputs, reasoning's
+    encrypted content), as a conversation's items are."""
+    _check_includes(include)
+    items = [conversations.present_item(item, include) for item in _record(tenant, response_id)["_input"]]
     return list_object(paginate(items, params))
+
+
+def _check_includes(include: Sequence[str]) -> None:
+    for index, value in enumerate(include):
+        check_enum(value, INCLUDABLE, f"include[{index}]")
 
 
 # --------------------------------------------------------------------------------------------- token counts
