@@ -8,14 +8,13 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 
 from tests.support.live_server import live_server_fixture
+from tests.support.offline import offline_fixture
 
 pytest.importorskip("litellm")
 # LiteLLM's own pydantic types warn about ReadOnly TypedDict items when first built.
@@ -40,22 +39,9 @@ WEATHER_TOOL = {
 }
 
 
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Only loopback connections. Any other (a cost map, telemetry, a tokenizer download) is refused and fails the
-    test at teardown, even when LiteLLM tried it in a background thread and swallowed the error."""
-    connect = socket.socket.connect
-    attempts: list[Any] = []
-
-    def loopback_only(self: socket.socket, address: Any) -> Any:
-        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1", "localhost"):
-            attempts.append(address)
-            raise ConnectionRefusedError(f"the test is offline: {address!r}")
-        return connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", loopback_only)
-    yield
-    assert attempts == [], f"LiteLLM tried to reach {attempts}"
+# Any connection but loopback (a cost map, telemetry, a tokenizer download) fails the test, even one LiteLLM tried
+# in a background thread and swallowed.
+offline = offline_fixture("LiteLLM")
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """Pydantic AI as a judge: an `Agent` on `OpenAIChatModel` (Chat Completions) and on `OpenAIResponsesModel`
 (Responses), bound in-process to the mock through `OpenAIProvider(openai_client=...)`, run the way an application
 runs it (run / run_sync, structured output, a tool loop, run_stream, an error), parses what the mock answers into
-Pydantic AI's own objects. Nothing leaves the machine: instrumentation is off and any socket connection fails."""
+Pydantic AI's own objects. Nothing leaves the machine: instrumentation is off and any connection but loopback fails."""
 
 from __future__ import annotations
 
 import json
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,6 +20,7 @@ from pydantic_ai.providers.openai import OpenAIProvider
 
 from openai_mock.local.server import TemplateRouter
 from tests.support.loop import run_on_private_loop
+from tests.support.offline import offline_fixture
 
 SEED = {"x-mock-seed": "31"}  # the same seed for every call: a streamed answer equals the unstreamed one
 APIS = ["chat", "responses"]
@@ -65,25 +64,10 @@ class Mock:
         return OpenAIResponsesModel(name, provider=provider)
 
 
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No network: the mock is reached through ASGI, so any socket connection (telemetry, a price list) is refused
-    and fails the test at teardown even when the framework swallowed the error."""
-    monkeypatch.setenv("PYDANTIC_AI_NO_BANNER", "1")
-    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")
-    monkeypatch.setenv("LOGFIRE_SEND_TO_LOGFIRE", "false")
-    connect = socket.socket.connect
-    attempts: list[Any] = []
-
-    def refuse(self: socket.socket, address: Any) -> Any:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            attempts.append(address)
-            raise ConnectionRefusedError(f"the test is offline: {address!r}")
-        return connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    yield
-    assert attempts == [], f"Pydantic AI tried to reach {attempts}"
+offline = offline_fixture(
+    "Pydantic AI",
+    env={"PYDANTIC_AI_NO_BANNER": "1", "OTEL_SDK_DISABLED": "true", "LOGFIRE_SEND_TO_LOGFIRE": "false"},
+)
 
 
 @pytest.fixture
