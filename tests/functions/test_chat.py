@@ -547,3 +547,37 @@ def test_a_poem_asked_for_is_a_poem_streamed_and_cut_like_any_answer(client: ope
     assert "".join(chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices) == poem
     cut = client.chat.completions.create(model="gpt-4o-mini", messages=ask, seed=3, max_tokens=8)
     assert cut.choices[0].finish_reason == "length" and poem.startswith(cut.choices[0].message.content or "?")
+
+
+_USER_SCHEMA = {
+    "properties": {"name": {"title": "Name", "type": "string"}, "age": {"title": "Age", "type": "integer"}},
+    "required": ["name", "age"],
+    "title": "User",
+    "type": "object",
+}
+
+
+def test_a_schema_given_in_the_messages_shapes_a_json_answer(client: openai.OpenAI) -> None:
+    """Instructor's JSON modes (and many applications) put the schema in a message instead of `response_format`:
+    a JSON answer follows it, filled from what the user wrote; asked for JSON without `response_format`, the same
+    JSON comes in a ```json fence; a schema only talked about changes nothing."""
+    instructions = (
+        "Your task is to understand the content and provide the parsed objects in json that match the following "
+        f"json_schema:\n\n{json.dumps(_USER_SCHEMA, indent=2)}\n\nReturn an instance of the JSON, not the schema."
+    )
+    asked: Any = [
+        {"role": "system", "content": instructions},
+        {"role": "user", "content": "Extract the user: Jason Liu is 25 years old."},
+    ]
+    as_json = client.chat.completions.create(
+        model="gpt-4o-mini", messages=asked, response_format={"type": "json_object"}
+    )
+    assert json.loads(as_json.choices[0].message.content or "") == {"name": "Jason Liu", "age": 25}
+
+    fenced = client.chat.completions.create(model="gpt-4o-mini", messages=asked).choices[0].message.content or ""
+    assert fenced.startswith("```json\n") and fenced.endswith("\n```")
+    assert json.loads(fenced.removeprefix("```json\n").removesuffix("\n```")) == {"name": "Jason Liu", "age": 25}
+
+    talked_about: Any = [{"role": "user", "content": f"Explain this JSON schema: {json.dumps(_USER_SCHEMA)}"}]
+    prose = client.chat.completions.create(model="gpt-4o-mini", messages=talked_about).choices[0].message.content
+    assert not (prose or "").startswith(("```", "{"))

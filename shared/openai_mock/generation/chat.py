@@ -473,9 +473,53 @@ def _guess_type(key: str) -> dict[str, Any]:
     return {"type": "string"}
 
 
+_SCHEMA_SCAN_LIMIT = 200_000  # characters of a message searched for an embedded JSON Schema
+
+
+def embedded_schema(messages: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """A JSON Schema the conversation gives for the answer in its own words ("…provide the parsed objects in json
+    that match the following json_schema: {…}", as Instructor's JSON modes and many applications write): the last
+    object schema (`properties`) found in a system, developer or user message."""
+    decoder, found = json.JSONDecoder(), None
+    for message in messages:
+        if message["role"] not in ("system", "developer", "user"):
+            continue
+        written = content_text(message.get("content"))[:_SCHEMA_SCAN_LIMIT]
+        if '"properties"' not in written:
+            continue
+        at = written.find("{")
+        while at != -1:
+            try:
+                value, end = decoder.raw_decode(written, at)
+            except ValueError:
+                at = written.find("{", at + 1)
+                continue
+            if isinstance(value, dict) and isinstance(value.get("properties"), dict):
+                found = value
+            at = written.find("{", end)
+    return found
+
+
+def _embedded_schema_value(
+    messages: Sequence[Mapping[str, Any]], schema: Mapping[str, Any], rng: random.Random, created: int
+) -> Any:
+    """A value of the schema the messages give, filled from what the user wrote (every user message: a retry's
+    last message asks again, the first holds the facts); None when the schema admits no value."""
+    said = " ".join(content_text(m.get("content")) for m in messages if m["role"] == "user")
+    hint = extract.Extractor.of(said, created, answer=answers.direct(messages, created)).pick
+    try:
+        return schema_values.generate_value(schema, rng, hint=hint)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # a schema in prose may be anything
+        return None
+
+
 def _json_object_text(messages: Sequence[Mapping[str, Any]], rng: random.Random, model: str, created: int) -> str:
     prompt = _last_user_text(messages)
     direct = answers.direct(messages, created)
+    schema = embedded_schema(messages)
+    value = _embedded_schema_value(messages, schema, rng, created) if schema is not None else None
+    if value is not None:
+        return json.dumps(value, ensure_ascii=False)
     keys = named_keys("\n".join(content_text(m.get("content")) for m in messages if m["role"] != "assistant"))
     if keys:
         schema = {"type": "object", "properties": {key: _guess_type(key) for key in keys}, "required": keys}
@@ -504,6 +548,20 @@ def _json_schema_text(request: Mapping[str, Any], rng: random.Random, created: i
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _fenced_json(messages: Sequence[Mapping[str, Any]], rng: random.Random, created: int) -> str | None:
+    """A plain answer asked for as JSON of a schema the messages give: the JSON in a ```json fence, as a model writes
+    it without `response_format` (Instructor's MD_JSON mode asks so)."""
+    schema = embedded_schema(messages)
+    if schema is None or not any(_ASKS_FOR_JSON.search(content_text(m.get("content"))) for m in messages):
+        return None
+    value = _embedded_schema_value(messages, schema, rng, created)
+    return None if value is None else "```json\n" + json.dumps(value, ensure_ascii=False, indent=2) + "\n```"
+
+
+# "Return the correct JSON…", "provide the parsed objects in json", "respond with JSON": asked for, not talked about.
+_ASKS_FOR_JSON = re.compile(r"\b(?:return|respond|reply|answer|output|provide|give|write)\b[^.?!]{0,60}\bjson\b", re.I)
+
+
 def _visible_text(
     request: Mapping[str, Any], kind: str, rng: random.Random, question_tokens: int, created: int, length: float = 1.0
 ) -> text.Composed:
@@ -512,6 +570,9 @@ def _visible_text(
         if request.get("prediction"):
             answer = predicted_answer(request)
             return text.Composed(answer, tokens.encode(answer, model))
+        fenced = _fenced_json(messages, rng, created)
+        if fenced is not None:
+            return text.Composed(fenced, tokens.encode(fenced, model))
         direct = answers.direct(messages, created)
         if direct is not None:
             return text.Composed(direct, tokens.encode(direct, model))
