@@ -181,6 +181,16 @@ def scripted_turn(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Tu
     )
 
 
+@pytest.fixture(scope="module")
+def patch_turn(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Turn, Path]:
+    """The mock answers a request to create a file with a call of Codex's `apply_patch` (a custom tool whose input a
+    Lark grammar constrains); Codex applies the patch in its writable workspace (`codex exec` never asks for
+    approval) and asks again with the tool's output. The turn and the workspace."""
+    where = tmp_path_factory.mktemp("patch")
+    prompt = "Use apply_patch to create a file hello.txt containing the line Hello, world."
+    return _run(base_url, where, "sk-codex-patch", prompt, "--sandbox", "workspace-write"), where / "work"
+
+
 def _tool_output(request: dict[str, Any], call_id: str) -> str:
     outputs = [item for item in request["input"] if item["type"] == "function_call_output"]
     assert [item["call_id"] for item in outputs] == [call_id]
@@ -246,3 +256,20 @@ def test_reasoning_comes_back_encrypted_and_codex_returns_it(scripted_turn: Turn
     sent_back = next(item for item in scripted_turn.exchanges[1]["body"]["input"] if item["type"] == "reasoning")
     assert sent_back["id"] == reasoning["id"]
     assert sent_back["encrypted_content"] == reasoning["encrypted_content"]
+
+
+def test_codex_applies_the_patch_the_mock_writes_in_its_grammar(patch_turn: tuple[Turn, Path]) -> None:
+    turn, work = patch_turn
+    assert turn.returncode == 0, turn.explain()
+    assert len(turn.exchanges) == 2
+    tool = next(tool for tool in turn.exchanges[0]["body"]["tools"] if tool.get("name") == "apply_patch")
+    assert (tool["type"], tool["format"]["type"], tool["format"]["syntax"]) == ("custom", "grammar", "lark")
+    (call,) = [item for item in turn.completed(0)["output"] if item["type"] == "custom_tool_call"]
+    assert call["name"] == "apply_patch"
+    # The grammar lets the patch end with or without a newline: each run's request (a new session) draws its own.
+    assert call["input"].removesuffix("\n") == "*** Begin Patch\n*** Add File: hello.txt\n+Hello, world\n*** End Patch"
+    assert (work / "hello.txt").read_text() == "Hello, world\n"  # Codex's own parser took the patch and applied it
+    outputs = [item for item in turn.exchanges[1]["body"]["input"] if item["type"] == "custom_tool_call_output"]
+    assert [output["call_id"] for output in outputs] == [call["call_id"]]
+    assert "A hello.txt" in outputs[0]["output"]
+    assert turn.stdout.strip() == turn.output_text(1).strip()

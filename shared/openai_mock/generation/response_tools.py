@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from openai_mock.generation import chat
+from openai_mock.generation import chat, grammars
 
 DEFAULT_MCP_TOOLS = ("search", "fetch")
 CUSTOM_INPUT = "input"  # the one string argument a custom tool is called with, as the chat machinery sees it
@@ -218,11 +218,20 @@ def custom_as_function(tool: Mapping[str, Any]) -> dict[str, Any]:
     return {"type": "function", "name": tool["name"], "description": description, "parameters": parameters}
 
 
-def custom_input(arguments: str, prompt: str) -> str:
-    """The free-form input of a custom tool call: quoted or fenced text of the prompt, else the prompt itself."""
-    fenced = re.search(r"```(?:\w+\n)?(.*?)```", prompt, flags=re.S) or re.search(r"`([^`]+)`", prompt)
-    if fenced:
-        return fenced.group(1).strip()
+def custom_input(tool: Mapping[str, Any], arguments: str, prompt: str) -> str:
+    """The free-form input of a custom tool call. Text format: the prompt's fenced or quoted text, else what the chat
+    machinery wrote, else the prompt. Grammar format: that text only if the grammar accepts it, else a sentence of
+    the grammar the prompt steers (`grammars.conforming_input`), seeded by the call's draw of the request's rng."""
+    grammar = tool.get("format") or {}
+    if grammar.get("type") == "grammar" and grammar.get("syntax") in grammars.SYNTAXES:
+        rng = random.Random(f"{tool['name']}|{arguments}")
+        try:
+            return grammars.conforming_input(grammar["syntax"], str(grammar.get("definition")), prompt, rng)
+        except grammars.GrammarError:  # a tool the request did not declare itself (a tool search loaded it): text
+            pass
+    quoted = grammars.quoted_texts(prompt)
+    if quoted:
+        return quoted[0]
     try:
         value = json.loads(arguments).get(CUSTOM_INPUT)
     except (ValueError, AttributeError):

@@ -567,7 +567,7 @@ def _call_item(
             "call_id": call["id"],
             **namespace,
             "name": name,
-            "input": response_tools.custom_input(arguments, query),
+            "input": response_tools.custom_input(entry.tool, arguments, query),
         }
     return {
         "type": "function_call",

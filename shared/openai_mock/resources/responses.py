@@ -19,7 +19,7 @@ from openai_mock.control.api import answer_of, script_of
 from openai_mock.errors import OpenAIError, invalid_request
 from openai_mock.fields import Decimal, Flag, Integer, RequestModel
 from openai_mock.generation import chat as chat_builder
-from openai_mock.generation import prompt_prefix, tokens
+from openai_mock.generation import grammars, prompt_prefix, tokens
 from openai_mock.generation import responses as builder
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
@@ -394,6 +394,33 @@ def _check_custom_tool(tool: Mapping[str, Any], param: str) -> None:
             f"Invalid '{param}.name': string does not match pattern. Expected a string that matches the "
             "pattern '^[a-zA-Z0-9_-]+$'.",
             f"{param}.name",
+            "invalid_value",
+        )
+    _check_custom_format(tool.get("format"), f"{param}.format")
+
+
+def _check_custom_format(input_format: Any, param: str) -> None:
+    """`format`: free text, or a grammar (Lark or regex) whose definition compiles."""
+    if input_format is None:
+        return
+    if not isinstance(input_format, Mapping):
+        raise invalid_request(
+            f"Invalid type for '{param}': expected an object, but got {type(input_format).__name__} instead.",
+            param,
+            "invalid_type",
+        )
+    for key, allowed in (("type", ("text", "grammar")), ("syntax", grammars.SYNTAXES)):
+        if input_format.get(key) is None:
+            raise _missing(f"{param}.{key}")
+        check_enum(input_format[key], allowed, f"{param}.{key}")
+        if input_format["type"] == "text":
+            return
+    definition = _require_string(input_format, "definition", param)
+    problem = grammars.format_error(input_format["syntax"], definition)
+    if problem is not None:
+        raise invalid_request(
+            f"Invalid '{param}.definition': the {input_format['syntax']} grammar is not valid: {problem.rstrip('.')}.",
+            f"{param}.definition",
             "invalid_value",
         )
 
