@@ -32,11 +32,12 @@ def fresh_counters() -> None:
 
 
 def _events(text: str) -> list[str]:
-    """The stream's events, its ids and timestamps (new on each request) blanked so two answers compare."""
+    """The stream's events, its ids and timestamps (new on each request) and the padding drawn from them blanked so
+    two answers compare."""
     return [_ANSWER_IDS.sub(r'"\1":"…"', block) for block in text.split("\n\n") if block]
 
 
-_ANSWER_IDS = re.compile(r'"(id|created|created_at|item_id)":("[^"]*"|\d+)')
+_ANSWER_IDS = re.compile(r'"(id|created|created_at|item_id|obfuscation)":("[^"]*"|\d+)')
 
 
 def _stream(http: TestClient, path: str, body: dict[str, Any], **headers: str) -> str:
