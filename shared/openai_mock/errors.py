@@ -46,6 +46,19 @@ def invalid_request(message: str, param: str | None = None, code: str | None = N
     return OpenAIError(400, message, param=param, code=code)
 
 
+def missing_parameter(param: str) -> OpenAIError:
+    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
+
+
+def invalid_type(param: str, expected: str, value: object) -> OpenAIError:
+    """`expected` as the API words it ("a string", "an array of objects")."""
+    return invalid_request(
+        f"Invalid type for '{param}': expected {expected}, but got {type(value).__name__} instead.",
+        param,
+        "invalid_type",
+    )
+
+
 @contextlib.contextmanager
 def naming(param: str) -> Iterator[None]:
     """An error raised inside (a looked-up object's 404, another layer's check) names `param`, where the request

@@ -24,7 +24,7 @@ from pydantic import ConfigDict
 
 from openai_mock import clock
 from openai_mock.checks import check_enum, check_range
-from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.errors import OpenAIError, invalid_request, missing_parameter
 from openai_mock.fields import RequestModel
 from openai_mock.generation import graders as builder
 from openai_mock.generation.text_similarity import METRICS
@@ -87,10 +87,6 @@ class GraderError(Exception):
 # --------------------------------------------------------------------------- checks
 
 
-def _missing(param: str) -> OpenAIError:
-    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
-
-
 def _wrong_type(param: str, expected: str, value: Any) -> OpenAIError:
     got = {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "an array"}.get(
         type(value), "an object" if isinstance(value, dict) else "null"
@@ -103,7 +99,7 @@ def _wrong_type(param: str, expected: str, value: Any) -> OpenAIError:
 def _string(grader: Mapping[str, Any], key: str, param: str, *, required: bool = True) -> str | None:
     if key not in grader or grader[key] is None:
         if required:
-            raise _missing(f"{param}.{key}")
+            raise missing_parameter(f"{param}.{key}")
         return None
     value = grader[key]
     if not isinstance(value, str):
@@ -115,7 +111,7 @@ def _number(grader: Mapping[str, Any], key: str, param: str, *, required: bool) 
     value = grader.get(key)
     if value is None:
         if required:
-            raise _missing(f"{param}.{key}")
+            raise missing_parameter(f"{param}.{key}")
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _wrong_type(f"{param}.{key}", "a number", value)
@@ -151,7 +147,7 @@ def check_messages(value: Any, param: str) -> list[dict[str, Any]]:
         role = _string(message, "role", where)
         check_enum(role, ROLES, f"{where}.role")
         if "content" not in message or message["content"] is None:
-            raise _missing(f"{where}.content")
+            raise missing_parameter(f"{where}.content")
         content = message["content"]
         if not isinstance(content, str | dict | list):
             raise _wrong_type(f"{where}.content", "a string, an object or an array", content)
@@ -252,7 +248,7 @@ def _check_labels(grader: dict[str, Any], param: str) -> None:
     for key in ("labels", "passing_labels"):
         value = grader.get(key)
         if value is None:
-            raise _missing(f"{param}.{key}")
+            raise missing_parameter(f"{param}.{key}")
         if not isinstance(value, list) or not all(isinstance(label, str) for label in value):
             raise _wrong_type(f"{param}.{key}", "an array of strings", value)
         if not value:
@@ -284,7 +280,7 @@ def sub_graders(grader: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 def _check_multi(tenant: str, grader: dict[str, Any], param: str) -> None:
     graders = grader.get("graders")
     if graders is None:
-        raise _missing(f"{param}.graders")
+        raise missing_parameter(f"{param}.graders")
     if not isinstance(graders, dict) or not graders:
         raise _wrong_type(f"{param}.graders", "an object", graders)
     formula = _string(grader, "calculate_output", param)
@@ -342,7 +338,7 @@ def check_grader(
     elif kind in MODEL_GRADERS:
         spec = _check_model(tenant, checked, param)
         if "input" not in checked:
-            raise _missing(f"{param}.input")
+            raise missing_parameter(f"{param}.input")
         checked["input"] = check_messages(checked["input"], f"{param}.input")
         _check_grader_sampling(checked.get("sampling_params"), f"{param}.sampling_params", spec)
         if kind == "score_model":

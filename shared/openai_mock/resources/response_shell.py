@@ -8,30 +8,18 @@ from typing import Any
 
 from openai_mock import ids
 from openai_mock.checks import check_enum
-from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.errors import invalid_request, invalid_type, missing_parameter
 
 _STATUSES = ("in_progress", "completed", "incomplete")
 _ENVIRONMENTS = ("container_auto", "local", "container_reference")
 
 
-def _missing(param: str) -> OpenAIError:
-    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
-
-
-def _invalid_type(param: str, expected: str, value: Any) -> OpenAIError:
-    return invalid_request(
-        f"Invalid type for '{param}': expected {expected}, but got {type(value).__name__} instead.",
-        param,
-        "invalid_type",
-    )
-
-
 def _string(entry: Mapping[str, Any], key: str, param: str, *, empty: bool = True) -> str:
     value = entry.get(key)
     if value is None:
-        raise _missing(f"{param}.{key}")
+        raise missing_parameter(f"{param}.{key}")
     if not isinstance(value, str):
-        raise _invalid_type(f"{param}.{key}", "a string", value)
+        raise invalid_type(f"{param}.{key}", "a string", value)
     if not value and not empty:
         raise invalid_request(
             f"Invalid '{param}.{key}': empty string. Expected a string with minimum length 1, but got an empty "
@@ -45,18 +33,18 @@ def _string(entry: Mapping[str, Any], key: str, param: str, *, empty: bool = Tru
 def _object(entry: Mapping[str, Any], key: str, param: str) -> dict[str, Any]:
     value = entry.get(key)
     if value is None:
-        raise _missing(f"{param}.{key}")
+        raise missing_parameter(f"{param}.{key}")
     if not isinstance(value, dict):
-        raise _invalid_type(f"{param}.{key}", "an object", value)
+        raise invalid_type(f"{param}.{key}", "an object", value)
     return value
 
 
 def _strings(entry: Mapping[str, Any], key: str, param: str) -> list[str]:
     value = entry.get(key)
     if value is None:
-        raise _missing(f"{param}.{key}")
+        raise missing_parameter(f"{param}.{key}")
     if not isinstance(value, list) or not all(isinstance(part, str) for part in value):
-        raise _invalid_type(f"{param}.{key}", "an array of strings", value)
+        raise invalid_type(f"{param}.{key}", "an array of strings", value)
     return value
 
 
@@ -74,7 +62,7 @@ def _check_allowed_callers(tool: Mapping[str, Any], param: str) -> None:
     if callers is None:
         return
     if not isinstance(callers, list) or not callers:
-        raise _invalid_type(f"{param}.allowed_callers", "a non-empty array", callers)
+        raise invalid_type(f"{param}.allowed_callers", "a non-empty array", callers)
     for index, caller in enumerate(callers):
         check_enum(caller, ("direct", "programmatic"), f"{param}.allowed_callers[{index}]")
 
@@ -89,7 +77,7 @@ def check_shell_tool(tool: Mapping[str, Any], param: str) -> None:
     if environment is None:
         return
     if not isinstance(environment, dict):
-        raise _invalid_type(f"{param}.environment", "an object", environment)
+        raise invalid_type(f"{param}.environment", "an object", environment)
     check_enum(environment.get("type"), _ENVIRONMENTS, f"{param}.environment.type")
     if environment["type"] == "container_reference":
         _string(environment, "container_id", f"{param}.environment", empty=False)
@@ -107,11 +95,11 @@ def _check_local_skills(environment: Mapping[str, Any], param: str) -> None:
     if skills is None:
         return
     if not isinstance(skills, list):
-        raise _invalid_type(f"{param}.skills", "an array of objects", skills)
+        raise invalid_type(f"{param}.skills", "an array of objects", skills)
     for index, skill in enumerate(skills):
         where = f"{param}.skills[{index}]"
         if not isinstance(skill, dict):
-            raise _invalid_type(where, "an object", skill)
+            raise invalid_type(where, "an object", skill)
         for key in ("name", "description", "path"):
             _string(skill, key, where, empty=key == "description")
 
@@ -198,7 +186,7 @@ def _local_shell_call(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
 def _local_shell_call_output(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     """The output names its call by `call_id` or (as the SDK's type has it) by `id`."""
     if entry.get("call_id") is None and entry.get("id") is None:
-        raise _missing(f"{param}.call_id")
+        raise missing_parameter(f"{param}.call_id")
     by_call_id = entry.get("call_id") is not None
     call_id = _string(entry, "call_id" if by_call_id else "id", param, empty=False)
     _string(entry, "output", param)
@@ -214,7 +202,7 @@ def _shell_call(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     environment = entry.get("environment")
     if environment is not None:
         if not isinstance(environment, dict):
-            raise _invalid_type(f"{param}.environment", "an object", environment)
+            raise invalid_type(f"{param}.environment", "an object", environment)
         check_enum(environment.get("type"), _ENVIRONMENTS[1:], f"{param}.environment.type")
     item_id = entry.get("id") or ids.new_id("shell_call")
     return {**entry, "id": item_id, "action": action, "environment": environment, "status": _status(entry, param)}
@@ -222,13 +210,13 @@ def _shell_call(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
 
 def _shell_output_chunk(chunk: Any, param: str) -> dict[str, Any]:
     if not isinstance(chunk, dict):
-        raise _invalid_type(param, "an object", chunk)
+        raise invalid_type(param, "an object", chunk)
     for key in ("stdout", "stderr"):
         _string(chunk, key, param)
     outcome = _object(chunk, "outcome", param)
     check_enum(outcome.get("type"), ("exit", "timeout"), f"{param}.outcome.type")
     if outcome["type"] == "exit" and not isinstance(outcome.get("exit_code"), int):
-        raise _missing(f"{param}.outcome.exit_code")
+        raise missing_parameter(f"{param}.outcome.exit_code")
     return dict(chunk)
 
 
@@ -236,9 +224,9 @@ def _shell_call_output(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     _string(entry, "call_id", param, empty=False)
     output = entry.get("output")
     if output is None:
-        raise _missing(f"{param}.output")
+        raise missing_parameter(f"{param}.output")
     if not isinstance(output, list):
-        raise _invalid_type(f"{param}.output", "an array of objects", output)
+        raise invalid_type(f"{param}.output", "an array of objects", output)
     chunks = [_shell_output_chunk(chunk, f"{param}.output[{index}]") for index, chunk in enumerate(output)]
     item_id = entry.get("id") or ids.new_id("shell_call_output")
     return {
@@ -263,7 +251,7 @@ def _operation(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
 def _apply_patch_call(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     _string(entry, "call_id", param, empty=False)
     if entry.get("status") is None:
-        raise _missing(f"{param}.status")
+        raise missing_parameter(f"{param}.status")
     status = _status(entry, param, ("in_progress", "completed"))
     item_id = entry.get("id") or ids.new_id("apply_patch_call")
     return {**entry, "id": item_id, "operation": _operation(entry, param), "status": status}
@@ -272,7 +260,7 @@ def _apply_patch_call(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
 def _apply_patch_call_output(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     _string(entry, "call_id", param, empty=False)
     if entry.get("status") is None:
-        raise _missing(f"{param}.status")
+        raise missing_parameter(f"{param}.status")
     status = _status(entry, param, ("completed", "failed"))
     if entry.get("output") is not None:
         _string(entry, "output", param)

@@ -16,7 +16,7 @@ from openai_mock import clock, ids
 from openai_mock.checks import check_enum, check_max_items, check_metadata, check_range
 from openai_mock.control import webhooks
 from openai_mock.control.api import answer_of, script_of
-from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.errors import OpenAIError, invalid_request, missing_parameter
 from openai_mock.fields import Decimal, Flag, Integer, RequestModel
 from openai_mock.generation import chat as chat_builder
 from openai_mock.generation import grammars, prompt_prefix, tokens
@@ -186,14 +186,10 @@ class CreateResponseRequest(RequestModel):
 # --------------------------------------------------------------------------------------------- input items
 
 
-def _missing(param: str) -> OpenAIError:
-    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
-
-
 def _require_string(entry: Mapping[str, Any], key: str, param: str) -> str:
     value = entry.get(key)
     if value is None:
-        raise _missing(f"{param}.{key}")
+        raise missing_parameter(f"{param}.{key}")
     if not isinstance(value, str):
         raise invalid_request(
             f"Invalid type for '{param}.{key}': expected a string, but got {type(value).__name__} instead.",
@@ -217,11 +213,11 @@ def _part(part: Any, role: str, param: str) -> dict[str, Any]:
         return {"annotations": [], "logprobs": [], **part} if kind == "output_text" else dict(part)
     if kind == "input_image":
         if not part.get("image_url") and not part.get("file_id"):
-            raise _missing(f"{param}.image_url")
+            raise missing_parameter(f"{param}.image_url")
         check_enum(part.get("detail", "auto"), ("auto", "low", "high"), f"{param}.detail")
         return {"detail": "auto", **part}
     if not any(part.get(key) for key in ("file_id", "file_data")):
-        raise _missing(f"{param}.file_id")
+        raise missing_parameter(f"{param}.file_id")
     return dict(part)
 
 
@@ -229,7 +225,7 @@ def _message(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     check_enum(entry.get("role"), _ROLES, f"{param}.role")
     role, content = entry["role"], entry.get("content")
     if content is None:
-        raise _missing(f"{param}.content")
+        raise missing_parameter(f"{param}.content")
     if isinstance(content, str):
         content = [{"type": "output_text" if role == "assistant" else "input_text", "text": content}]
     elif not isinstance(content, list):
@@ -276,7 +272,7 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
     if kind == "custom_tool_call_output":
         _require_string(entry, "call_id", param)
         if not isinstance(entry.get("output"), str | list):
-            raise _missing(f"{param}.output")
+            raise missing_parameter(f"{param}.output")
         return {"id": entry.get("id") or ids.new_id("custom_tool_call"), **entry}
     if kind == "custom_tool_call":
         for key in ("call_id", "name", "input"):
@@ -285,12 +281,12 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
     if kind == "mcp_approval_response":
         _require_string(entry, "approval_request_id", param)
         if not isinstance(entry.get("approve"), bool):
-            raise _missing(f"{param}.approve")
+            raise missing_parameter(f"{param}.approve")
         return {"id": entry.get("id") or ids.new_id("mcp_approval_request"), **entry}
     if kind == "computer_call_output":
         _require_string(entry, "call_id", param)
         if not isinstance(entry.get("output"), dict):
-            raise _missing(f"{param}.output")
+            raise missing_parameter(f"{param}.output")
         return {"id": entry.get("id") or ids.new_id("computer_call"), "status": "completed", **entry}
     _require_string(entry, "id", param)  # an earlier output item, passed back as it was returned
     _check_sealed_reasoning(entry, param)
@@ -411,7 +407,7 @@ def _check_custom_format(input_format: Any, param: str) -> None:
         )
     for key, allowed in (("type", ("text", "grammar")), ("syntax", grammars.SYNTAXES)):
         if input_format.get(key) is None:
-            raise _missing(f"{param}.{key}")
+            raise missing_parameter(f"{param}.{key}")
         check_enum(input_format[key], allowed, f"{param}.{key}")
         if input_format["type"] == "text":
             return
@@ -428,7 +424,7 @@ def _check_custom_format(input_format: Any, param: str) -> None:
 def _check_mcp_tool(tool: Mapping[str, Any], param: str) -> None:
     _require_string(tool, "server_label", param)
     if not isinstance(tool.get("server_url") or tool.get("connector_id"), str):
-        raise _missing(f"{param}.server_url")
+        raise missing_parameter(f"{param}.server_url")
     rule = tool.get("require_approval")
     if isinstance(rule, str) or rule is None:
         check_enum(rule or "always", ("always", "never"), f"{param}.require_approval")
@@ -464,14 +460,14 @@ def _check_tool(tool: Mapping[str, Any], param: str) -> None:
     kind = tool["type"]
     if kind == "function":
         if tool.get("parameters") is None:
-            raise _missing(f"{param}.parameters")
+            raise missing_parameter(f"{param}.parameters")
         # `strict` left out: the schema is made strict where it can be (builder.effective_strict), so any
         # valid schema is accepted; `strict: true` asks for a strict-mode schema.
         check_function({**tool, "strict": bool(tool.get("strict"))}, param)
     elif kind == "file_search":
         stores = tool.get("vector_store_ids")
         if not isinstance(stores, list) or not all(isinstance(item, str) for item in stores):
-            raise _missing(f"{param}.vector_store_ids")
+            raise missing_parameter(f"{param}.vector_store_ids")
         check_max_items(stores, 2, f"{param}.vector_store_ids")
         check_range(tool.get("max_num_results"), f"{param}.max_num_results", 1, 50)
     elif kind == "code_interpreter":
@@ -483,7 +479,7 @@ def _check_tool(tool: Mapping[str, Any], param: str) -> None:
     elif kind == "computer_use_preview":
         for key in ("display_width", "display_height"):
             if not isinstance(tool.get(key), int):
-                raise _missing(f"{param}.{key}")
+                raise missing_parameter(f"{param}.{key}")
             check_range(tool[key], f"{param}.{key}", 1)
         check_enum(tool.get("environment"), ("mac", "windows", "ubuntu", "browser"), f"{param}.environment")
     else:
@@ -555,7 +551,7 @@ def _check_text(
         )
     schema = text_format.get("schema")
     if schema is None:
-        raise _missing("text.format.schema")
+        raise missing_parameter("text.format.schema")
     problem = schema_problem(schema) or unresolved_reference(schema)
     if problem is None and text_format.get("strict"):
         problem = strict_schema_problem(schema)
@@ -810,14 +806,14 @@ def _with_stored_prompt(tenant: str, body: CreateResponseRequest) -> CreateRespo
         check_range(body.max_tool_calls, "max_tool_calls", 1)
     if body.prompt is None:
         if not body.model:
-            raise _missing("model")
+            raise missing_parameter("model")
         return body
     from openai_mock.control import prompts  # requests naming a stored prompt only: not at the cold start
 
     instructions, model, echoed = prompts.expand(tenant, body.prompt)
     joined = "\n\n".join(part for part in (instructions, body.instructions) if part)
     if not (body.model or model):
-        raise _missing("model")
+        raise missing_parameter("model")
     return body.model_copy(update={"instructions": joined, "model": body.model or model, "prompt": echoed})
 
 
@@ -1247,9 +1243,9 @@ def count_input_tokens(body: CountInputTokensRequest, tenant: str, headers: Mapp
     """Exactly the `usage.input_tokens` a create with the same input, instructions and tools would report:
     the same turn is built, its answer generated (never a fixture), and nothing kept."""
     if body.model is None:
-        raise _missing("model")
+        raise missing_parameter("model")
     if body.input is None and body.conversation is None and body.previous_response_id is None:
-        raise _missing("input")
+        raise missing_parameter("input")
     fields = body.model_dump(exclude_none=True, exclude={"personality"})
     request = CreateResponseRequest(**{"input": [], **fields, "store": False})
     generated = generate(request, tenant, headers, fixtures=False, empty_input=body.input is None)
@@ -1295,7 +1291,7 @@ def compact(body: CompactRequest, tenant: str) -> dict[str, Any]:
             "string_above_max_length",
         )
     if body.input is None and body.previous_response_id is None:
-        raise _missing("input")
+        raise missing_parameter("input")
     history = _history(tenant, body.previous_response_id)
     items = [] if body.input is None else _resolve_references(input_items(body.input), history)
     context = [*history, *items]

@@ -10,7 +10,7 @@ from typing import Any
 
 from openai_mock import ids
 from openai_mock.checks import check_enum
-from openai_mock.errors import OpenAIError, invalid_request
+from openai_mock.errors import invalid_request, invalid_type, missing_parameter
 from openai_mock.schema_checks import FUNCTION_NAME, check_function, schema_problem
 
 EXECUTIONS = ("server", "client")
@@ -22,32 +22,20 @@ DEFERRABLE = ("function", "custom", "mcp")
 ToolCheck = Callable[[Mapping[str, Any], str], None]
 
 
-def _missing(param: str) -> OpenAIError:
-    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
-
-
-def _invalid_type(param: str, expected: str, value: Any) -> OpenAIError:
-    return invalid_request(
-        f"Invalid type for '{param}': expected {expected}, but got {type(value).__name__} instead.",
-        param,
-        "invalid_type",
-    )
-
-
 def _check_string(tool: Mapping[str, Any], key: str, param: str, *, required: bool) -> None:
     value = tool.get(key)
     if value is None:
         if required:
-            raise _missing(f"{param}.{key}")
+            raise missing_parameter(f"{param}.{key}")
         return
     if not isinstance(value, str):
-        raise _invalid_type(f"{param}.{key}", "a string", value)
+        raise invalid_type(f"{param}.{key}", "a string", value)
 
 
 def _check_defer_loading(tool: Mapping[str, Any], param: str) -> None:
     value = tool.get("defer_loading")
     if value is not None and not isinstance(value, bool):
-        raise _invalid_type(f"{param}.defer_loading", "a boolean", value)
+        raise invalid_type(f"{param}.defer_loading", "a boolean", value)
 
 
 # --------------------------------------------------------------------------------------------- tools
@@ -68,9 +56,9 @@ def check_namespace(tool: Mapping[str, Any], param: str) -> None:
     _check_string(tool, "description", param, required=True)
     members = tool.get("tools")
     if members is None:
-        raise _missing(f"{param}.tools")
+        raise missing_parameter(f"{param}.tools")
     if not isinstance(members, list):
-        raise _invalid_type(f"{param}.tools", "an array of objects", members)
+        raise invalid_type(f"{param}.tools", "an array of objects", members)
     if not members:
         raise invalid_request(
             f"Invalid '{param}.tools': empty array. Expected an array with minimum length 1, but got an empty array "
@@ -82,7 +70,7 @@ def check_namespace(tool: Mapping[str, Any], param: str) -> None:
     for index, member in enumerate(members):
         at = f"{param}.tools[{index}]"
         if not isinstance(member, dict):
-            raise _invalid_type(at, "an object", member)
+            raise invalid_type(at, "an object", member)
         check_enum(member.get("type"), NAMESPACE_MEMBERS, f"{at}.type")
         # A namespace's functions may leave `parameters` out (a function of no arguments), unlike top-level ones.
         check_function({**member, "strict": bool(member.get("strict"))}, at)
@@ -179,7 +167,7 @@ def _check_item_fields(entry: Mapping[str, Any], param: str) -> None:
 def tool_search_call_item(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
     """A tool search call passed back: its arguments (any JSON value), its execution (server unless it says)."""
     if "arguments" not in entry:
-        raise _missing(f"{param}.arguments")
+        raise missing_parameter(f"{param}.arguments")
     _check_item_fields(entry, param)
     item_id = entry.get("id") or ids.new_id("tool_search_call")
     execution = entry.get("execution") or "server"
@@ -190,13 +178,13 @@ def tool_search_output_item(entry: Mapping[str, Any], param: str, check_tool: To
     """The tools a search loaded (checked as request tools are); a client's answer to its call names the call."""
     tools = entry.get("tools")
     if tools is None:
-        raise _missing(f"{param}.tools")
+        raise missing_parameter(f"{param}.tools")
     if not isinstance(tools, list):
-        raise _invalid_type(f"{param}.tools", "an array of objects", tools)
+        raise invalid_type(f"{param}.tools", "an array of objects", tools)
     _check_item_fields(entry, param)
     for index, tool in enumerate(tools):
         if not isinstance(tool, dict):
-            raise _invalid_type(f"{param}.tools[{index}]", "an object", tool)
+            raise invalid_type(f"{param}.tools[{index}]", "an object", tool)
         check_tool(tool, f"{param}.tools[{index}]")
     item_id = entry.get("id") or ids.new_id("tool_search_output")
     execution = entry.get("execution") or ("client" if entry.get("call_id") else "server")

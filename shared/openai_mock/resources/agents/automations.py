@@ -28,7 +28,14 @@ from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from openai_mock import clock, ids
 from openai_mock.checks import check_metadata
-from openai_mock.errors import OpenAIError, from_validation_errors, invalid_request, naming, not_found
+from openai_mock.errors import (
+    OpenAIError,
+    from_validation_errors,
+    invalid_request,
+    missing_parameter,
+    naming,
+    not_found,
+)
 from openai_mock.fields import Integer, RequestModel, Text
 from openai_mock.pagination import ListParams, list_object
 from openai_mock.resources.organization.core import project_of
@@ -130,10 +137,6 @@ _TARGET_FIELDS = {
 }
 
 
-def _missing(param: str) -> OpenAIError:
-    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
-
-
 def _foreign(param: str, owner: str) -> OpenAIError:
     return invalid_request(
         f"Unrecognized request argument supplied: {param} (not a field of {owner}).", param, "unknown_parameter"
@@ -151,7 +154,7 @@ def _check_type_fields(kind: str, sent: set[str], *, required: bool) -> None:
             if other != kind and field in sent:
                 raise _foreign(field, f"a {kind} automation")
             if other == kind and required and field not in sent:
-                raise _missing(field)
+                raise missing_parameter(field)
 
 
 def _future(run_at: int) -> int:
@@ -175,7 +178,7 @@ def _target(principal: Principal, sent: TargetParams) -> dict[str, Any]:
         raise _foreign(f"target.{foreign[0]}", f"a {sent.type} target")
     for field in required:
         if field not in present:
-            raise _missing(f"target.{field}")
+            raise missing_parameter(f"target.{field}")
     if sent.type == "existing_session":
         assert sent.session_id is not None and sent.instructions is not None
         _session_of(principal, sent.session_id, "target.session_id")
@@ -192,7 +195,7 @@ def _target(principal: Principal, sent: TargetParams) -> dict[str, Any]:
         )
     target["input"] = [{"type": "message", **message} for message in target["input"]]
     if sent.agent is not None and not sent.agent.get("model"):
-        raise _missing("target.agent.model")
+        raise missing_parameter("target.agent.model")
     with naming("target.metadata"):
         check_metadata(sent.metadata)
     _check_references(principal, target)

@@ -33,7 +33,7 @@ from pydantic import ConfigDict, Field
 from openai_mock import clock, ids
 from openai_mock.control import quotas, webhooks
 from openai_mock.control.webhooks.sources import NotYet, Outcome
-from openai_mock.errors import OpenAIError, invalid_request, not_found
+from openai_mock.errors import OpenAIError, invalid_request, missing_parameter, not_found
 from openai_mock.fields import Decimal, Integer, RequestModel
 from openai_mock.resources.organization import usage
 from openai_mock.resources.organization.core import PROJECTS, Organization, default_project_id, public
@@ -161,10 +161,6 @@ _SETTINGS = {
 }
 
 
-def _missing(param: str) -> OpenAIError:
-    return invalid_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
-
-
 def _condition(sent: ConditionParams, current: dict[str, Any] | None) -> dict[str, Any]:
     """The rule's condition from what was sent; on update, over the current one (its type cannot change)."""
     kind = sent.type
@@ -185,7 +181,7 @@ def _condition(sent: ConditionParams, current: dict[str, Any] | None) -> dict[st
     settings = {**(current or {}), **sent.model_dump(exclude_unset=True, exclude_none=True)}
     if kind == "rate_limit_utilization":
         if "metric" not in settings:
-            raise _missing("condition.metric")
+            raise missing_parameter("condition.metric")
         return {
             "type": kind,
             "metric": settings["metric"],
@@ -193,11 +189,11 @@ def _condition(sent: ConditionParams, current: dict[str, Any] | None) -> dict[st
             "consecutive_minutes": settings.get("consecutive_minutes", 1),
         }
     if "threshold" not in settings:
-        raise _missing("condition.threshold")
+        raise missing_parameter("condition.threshold")
     condition: dict[str, Any] = {"type": kind, "threshold": settings["threshold"]}
     if kind == "error_rate":
         if "window_seconds" not in settings:
-            raise _missing("condition.window_seconds")
+            raise missing_parameter("condition.window_seconds")
         status_class = settings.get("status_class", "all")
         codes = settings.get("status_codes")
         condition.update(window_seconds=settings["window_seconds"], status_class=status_class,
