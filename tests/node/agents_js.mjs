@@ -16,6 +16,7 @@ import {
 } from '@openai/agents';
 import OpenAI from 'openai';
 import { z } from 'zod';
+import { check, paths, recordingFetch, runScenario } from './runner.mjs';
 
 const CHAT_MODEL = 'gpt-4o-mini';
 const RESPONSES_MODEL = 'gpt-4.1';
@@ -24,27 +25,22 @@ const FORECAST = 'Hail and 3 degrees';
 // The SDK's client, with a fetch that notes each request's method, path and body: the summaries say which API was
 // called and what the runner sent. No retries: a scenario must see the mock's first answer.
 function makeClient() {
-  const requests = [];
-  const recordingFetch = async (url, init) => {
-    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
-    requests.push({ method: init?.method ?? 'GET', path: new URL(url).pathname, body });
-    return fetch(url, init);
-  };
+  const { fetch, requests } = recordingFetch();
   const client = new OpenAI({
     baseURL: process.env.OPENAI_BASE_URL,
     apiKey: process.env.OPENAI_API_KEY,
     maxRetries: 0,
-    fetch: recordingFetch,
+    fetch,
   });
   return { client, requests };
 }
 
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function paths(requests) {
-  return requests.map((request) => `${request.method} ${request.path}`);
+// Every scenario runs with tracing off (traces would be exported to OpenAI's platform) and this client as the SDK's.
+function prepare() {
+  setTracingDisabled(true);
+  const { client, requests } = makeClient();
+  setDefaultOpenAIClient(client);
+  return { client, requests };
 }
 
 function usageSummary(usage) {
@@ -393,28 +389,4 @@ const scenarios = {
   },
 };
 
-async function main() {
-  const name = process.argv[2];
-  if (name === '--list') {
-    console.log(JSON.stringify(Object.keys(scenarios)));
-    process.exit(0);
-  }
-  const scenario = scenarios[name];
-  if (!scenario) {
-    console.error(`unknown scenario ${name}; one of: ${Object.keys(scenarios).join(', ')}`);
-    process.exit(2);
-  }
-  setTracingDisabled(true); // traces would be exported to OpenAI's platform
-  const { client, requests } = makeClient();
-  setDefaultOpenAIClient(client);
-  try {
-    console.log(JSON.stringify(await scenario({ client, requests })));
-    process.exit(0);
-  } catch (error) {
-    console.error(error?.stack ?? String(error));
-    if (error?.error) console.error(JSON.stringify(error.error));
-    process.exit(1);
-  }
-}
-
-await main();
+await runScenario(scenarios, prepare, (error) => error?.error && JSON.stringify(error.error));

@@ -17,6 +17,7 @@ import {
   tool,
 } from 'ai';
 import { z } from 'zod';
+import { check, paths, recordingFetch, runScenario } from './runner.mjs';
 
 const CHAT_MODEL = 'gpt-4o-mini';
 const RESPONSES_MODEL = 'gpt-4.1';
@@ -28,26 +29,9 @@ const CALL = { maxRetries: 0 };
 // The provider with a fetch that notes each request's method, path and body: the summaries say which API was called
 // and what the SDK sent back to it.
 function makeProvider() {
-  const requests = [];
-  const recordingFetch = async (url, init) => {
-    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
-    requests.push({ method: init?.method ?? 'GET', path: new URL(url).pathname, body });
-    return fetch(url, init);
-  };
-  const provider = createOpenAI({
-    baseURL: process.env.OPENAI_BASE_URL,
-    apiKey: process.env.OPENAI_API_KEY,
-    fetch: recordingFetch,
-  });
+  const { fetch, requests } = recordingFetch();
+  const provider = createOpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: process.env.OPENAI_API_KEY, fetch });
   return { provider, requests };
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function paths(requests) {
-  return requests.map((request) => `${request.method} ${request.path}`);
 }
 
 function usageSummary(usage) {
@@ -333,25 +317,4 @@ const scenarios = {
   },
 };
 
-async function main() {
-  const name = process.argv[2];
-  if (name === '--list') {
-    console.log(JSON.stringify(Object.keys(scenarios)));
-    process.exit(0);
-  }
-  const scenario = scenarios[name];
-  if (!scenario) {
-    console.error(`unknown scenario ${name}; one of: ${Object.keys(scenarios).join(', ')}`);
-    process.exit(2);
-  }
-  try {
-    console.log(JSON.stringify(await scenario(makeProvider())));
-    process.exit(0);
-  } catch (error) {
-    console.error(error?.stack ?? String(error));
-    if (error?.responseBody) console.error(error.responseBody);
-    process.exit(1);
-  }
-}
-
-await main();
+await runScenario(scenarios, makeProvider, (error) => error?.responseBody);

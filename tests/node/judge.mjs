@@ -12,6 +12,7 @@ import { zodResponseFormat, zodTextFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { ResponsesWS } from 'openai/resources/responses/ws';
+import { check, runScenario } from './runner.mjs';
 
 const CHAT_MODEL = 'gpt-4o-mini';
 const RESPONSES_MODEL = 'gpt-4.1';
@@ -22,10 +23,6 @@ const POLL_MS = 100; // the poll helpers' interval: the mock's asynchronous obje
 function makeClient() {
   // No retries: a scenario must see the mock's first answer, not a retried one.
   return new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, apiKey: process.env.OPENAI_API_KEY, maxRetries: 0 });
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
 }
 
 function user(content) {
@@ -901,25 +898,4 @@ const scenarios = {
   },
 };
 
-async function main() {
-  const name = process.argv[2];
-  if (name === '--list') {
-    console.log(JSON.stringify(Object.keys(scenarios)));
-    process.exit(0);
-  }
-  const scenario = scenarios[name];
-  if (!scenario) {
-    console.error(`unknown scenario ${name}; one of: ${Object.keys(scenarios).join(', ')}`);
-    process.exit(2);
-  }
-  try {
-    console.log(JSON.stringify(await scenario(makeClient())));
-    process.exit(0);
-  } catch (error) {
-    console.error(error?.stack ?? String(error));
-    if (error?.error) console.error(JSON.stringify(error.error));
-    process.exit(1);
-  }
-}
-
-await main();
+await runScenario(scenarios, makeClient, (error) => error?.error && JSON.stringify(error.error));
