@@ -82,6 +82,9 @@ def test_verbosity_on_gpt5_and_refused_elsewhere(client: openai.OpenAI) -> None:
     assert length("low") < length("medium") < length("high")
     response = client.responses.create(model="gpt-5", input="Tides?", text={"verbosity": "low"})
     assert response.text.verbosity == "low"  # type: ignore[union-attr]
+    # The GPT-6 models take it too (the Agents SDK keeps a GPT-5 agent's `low` when a run switches to one).
+    for model in ("gpt-6-luna", "gpt-6.2-sol"):
+        assert client.responses.create(model=model, input="Tides?", text={"verbosity": "low"}).text.verbosity == "low"  # type: ignore[union-attr]
     with pytest.raises(openai.BadRequestError) as raised:
         client.chat.completions.create(model="gpt-4o", messages=HI, verbosity="low")
     assert _error(raised) == {

@@ -435,9 +435,9 @@ def check_reasoning_effort(effort: str | None, spec: ModelSpec, param: str) -> N
 
 
 def check_verbosity(verbosity: str | None, spec: ModelSpec, param: str) -> None:
-    """Only the GPT-5 families take a verbosity other than the default (medium)."""
+    """Only the GPT-5 and later families take a verbosity other than the default (medium)."""
     if verbosity is None:
         return
     check_enum(verbosity, VERBOSITIES, param)
-    if verbosity != "medium" and not spec.family.startswith("gpt-5"):
+    if verbosity != "medium" and not spec.family.startswith(("gpt-5", "gpt-6")):
         raise _unsupported_value(param, verbosity, ("medium",))
