@@ -82,6 +82,9 @@ SDK_LITERALS: tuple[tuple[str, str], ...] = (
     ("openai.types.moderation_model", "ModerationModel"),
     ("openai.types.video_model", "VideoModel"),
 )
+# Ids neither the spec nor the openai SDK names that OpenAI's own clients send: the Agents SDK 0.25 dates and
+# defaults `gpt-5.6` (its reasoning-effort table) and its examples run on it; the spec names only its variants.
+NAMED_BY_CLIENTS: tuple[str, ...] = ("gpt-5.6",)
 # What GET /v1/models listed in March 2025: id -> (created, owned_by, overrides of the family profile).
 LISTED: dict[str, tuple[int, str, dict[str, Any]]] = {
     "gpt-4o": (1715367049, "system", {}),
@@ -852,6 +855,7 @@ def build(
     for group in spec.values():
         ids.extend(group)
     ids.extend(sdk)
+    ids.extend(NAMED_BY_CLIENTS)
     ids.extend(LISTED)
     ids = sorted(set(ids))
     # the earliest snapshot date of each alias and of each version (gpt-5.4), for the undated ids

@@ -84,7 +84,9 @@ def sdk_model_ids() -> set[str]:
     return found
 
 
-ALL_IDS = sorted(spec_model_ids() | sdk_model_ids())
+# Ids OpenAI's own clients send that neither names: the Agents SDK 0.25's default-model table and examples.
+NAMED_BY_CLIENTS = {"gpt-5.6"}
+ALL_IDS = sorted(spec_model_ids() | sdk_model_ids() | NAMED_BY_CLIENTS)
 
 
 def _wav() -> bytes:
@@ -148,6 +150,16 @@ def test_the_list_names_every_id_with_realistic_created_and_owner(client: openai
         assert listed[model_id].owned_by in ("system", "openai", "openai-internal")
     assert listed["gpt-5-2025-08-07"].created >= 1754524800  # its date suffix: 2025-08-07
     assert listed["gpt-4o"].created == 1715367049  # as the live API listed it
+
+
+def test_gpt_5_6_takes_what_the_agents_sdk_sends_by_default(client: openai.OpenAI) -> None:
+    # The Agents SDK's defaults for gpt-5.6: no reasoning effort, low verbosity.
+    response = client.responses.create(
+        model="gpt-5.6", input="Name a primary colour.", reasoning={"effort": "none"}, text={"verbosity": "low"}
+    )
+    assert response.model == "gpt-5.6"
+    assert response.output_text
+    assert response.usage is not None and response.usage.output_tokens_details.reasoning_tokens == 0
 
 
 @pytest.mark.parametrize("model", ALL_IDS)
