@@ -530,6 +530,27 @@ CASES: list[Case] = [
     Case("fact-continent", "Which continent is Kenya in?", says("Africa")),
     Case("fact-continent-of", "What continent is Peru on?", says("South America")),
     Case("fact-capital-reverse", "Which country is Nairobi the capital of?", says("Kenya")),
+    Case("fact-largest-country", "What is the largest country in South America?", says("Brazil")),
+    Case("fact-biggest-country", "what's the biggest country in Africa", says("Algeria")),
+    Case("fact-most-populous", "Which is the most populous country in the world?", says("India")),
+    Case(
+        "fact-that-country",
+        [
+            {"role": "user", "content": "What is the largest country in South America?"},
+            {"role": "assistant", "content": "Brazil is the largest country in South America."},
+            {"role": "user", "content": "What is the capital of that country?"},
+        ],
+        says("Brasília"),
+    ),
+    Case(
+        "fact-its-currency",
+        [
+            {"role": "user", "content": "I am flying to Japan next week."},
+            {"role": "assistant", "content": "Have a great trip!"},
+            {"role": "user", "content": "What is its currency?"},
+        ],
+        says("yen"),
+    ),
     Case("fact-planets-count", "How many planets are in the solar system?", says("8")),
     Case("fact-planet-largest", "What is the largest planet?", says("Jupiter")),
     Case("fact-planet-smallest", "Which is the smallest planet?", says("Mercury")),
@@ -1086,6 +1107,16 @@ def test_pass_rate_is_at_least_95_percent(client: openai.OpenAI) -> None:
     missed = [case.id for case in CASES if not _passes(client, case)[0]]
     assert len(missed) <= len(CASES) * 0.05, missed
     assert set(missed) <= KNOWN_MISSES, set(missed) - KNOWN_MISSES
+
+
+def test_a_follow_up_question_reads_the_country_from_the_previous_response(client: openai.OpenAI) -> None:
+    # The Agents SDK's previous_response_id example: the second question names no country.
+    first = client.responses.create(model="gpt-5.4-mini", input="What is the largest country in South America?")
+    assert "Brazil" in first.output_text
+    second = client.responses.create(
+        model="gpt-5.4-mini", input="What is the capital of that country?", previous_response_id=first.id
+    )
+    assert "Brasília" in second.output_text
 
 
 def test_answers_are_deterministic(client: openai.OpenAI) -> None:

@@ -46,6 +46,7 @@ _TRIGGERS = frozenset(
         "capital",
         "currency",
         "continent",
+        "country",
         "planet",
         "planets",
         "symbol",
@@ -153,7 +154,7 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
             lambda: None if numberless else _arithmetic(question),
             lambda: _date(question, created),
             lambda: None if numberless else everyday.listing(question, words),  # "name three planets": not all
-            lambda: _fact(question),
+            lambda: _fact(question, [_text(m.get("content")) for m in messages[:index]]),
         ]
     answers.append(lambda: everyday.transformed(question, words))  # a translation, a summary (of a long text too)
     for answer in answers:
@@ -517,8 +518,41 @@ def _date(question: str, created: int) -> str | None:
 # --------------------------------------------------------------------------------------------- facts
 
 
-def _fact(question: str) -> str | None:  # noqa: C901
+_SUPERLATIVE = re.compile(
+    r"\b(largest|biggest|smallest|tiniest|most populous|most populated)\s+country\b"
+    r"(?:\s+(?:in|of|on)\s+([a-z .]+?))?(?:\s+by\s+(?:area|size|population))?$"
+)
+_MEASURES = {"biggest": "largest", "tiniest": "smallest", "most populated": "most populous"}
+# What a follow-up question calls the country the conversation was about.
+_REFERENCES = frozenset(("that country", "this country", "the country", "it", "there", "that place", "that"))
+
+
+def _superlative(lowered: str) -> str | None:
+    asked = _SUPERLATIVE.search(lowered)
+    if asked is None:
+        return None
+    measure = _MEASURES.get(asked[1], asked[1])
+    found = facts.superlative(asked[2] or "the world", measure)
+    if found is None:
+        return None
+    region, answer = found
+    note = f", {answer.note}" if answer.note else ""
+    return f"{answer.country} is the {measure} country in {region}{note}."
+
+
+def _country_said_before(said_before: Sequence[str]) -> facts.Country | None:
+    """The country the conversation named last (the user's or the assistant's words)."""
+    for said in reversed(said_before):
+        named = facts.country_names().findall(said)
+        if named:
+            return facts.country(named[-1])
+    return None
+
+
+def _fact(question: str, said_before: Sequence[str] = ()) -> str | None:  # noqa: C901
     lowered = question.lower().rstrip("?.! ")
+    if "country" in lowered and (superlative := _superlative(lowered)):
+        return superlative
     # Each pattern's own words first: a substring test is cheaper than the regex's scan.
     asks_country = any(word in lowered for word in ("capital", "currency", "continent", "money"))
     asked = (
@@ -534,11 +568,11 @@ def _fact(question: str) -> str | None:  # noqa: C901
         if not asks_country:
             asked_rev = asked_on = asked_money = None
         else:
-            asked_rev = re.search(r"(?:what is|what's|whats)\s+([a-z .'-]+?)'s\s+(capital|currency)", lowered)
+            asked_rev = re.search(r"(?:what is|what's|whats)\s+(?:([a-z .'-]+?)'s|(it)s)\s+(capital|currency)", lowered)
             asked_on = re.search(r"(?:which|what) continent is ([a-z .'-]+?) (?:in|on|part of)", lowered)
             asked_money = re.search(r"\b(?:currency|money)\b.*\b(?:in|of|for)\s+(?:the\s+)?([a-z .'-]+)$", lowered)
         if asked_rev:
-            kind, place = asked_rev[2], asked_rev[1]
+            kind, place = asked_rev[3], asked_rev[1] or asked_rev[2]
         elif asked_on:
             kind, place = "continent", asked_on[1]
         elif asked_money and facts.country(asked_money[1]):
@@ -548,7 +582,7 @@ def _fact(question: str) -> str | None:  # noqa: C901
     else:
         kind, place = asked[1], asked[2]
     if kind:
-        country = facts.country(place)
+        country = _country_said_before(said_before) if place.strip() in _REFERENCES else facts.country(place)
         if country is not None:
             if kind == "capital":
                 return f"The capital of {country.name} is {country.capital}."

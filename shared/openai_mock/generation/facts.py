@@ -1,8 +1,10 @@
-"""A small bundled fact table the mock answers from: countries (capital, currency, continent), the planets
-and the chemical elements' symbols. Pure data and lookups; `answers.py` words the sentences."""
+"""A small bundled fact table the mock answers from: countries (capital, currency, continent), each continent's
+largest, smallest and most populous country, the planets and the chemical elements' symbols. Pure data and
+lookups; `answers.py` words the sentences."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -109,6 +111,58 @@ CITIES = frozenset(
 )
 
 
+class Superlative(NamedTuple):
+    country: str
+    note: str  # what the plain answer would leave out, or ""
+
+
+# (region, measure) -> the country: area for largest and smallest, people (2024) for most populous. Russia counts
+# for Europe; Asia's largest is then the largest country wholly in it.
+_SUPERLATIVES = """\
+the world|largest|Russia|
+the world|smallest|Vatican City|
+the world|most populous|India|
+Africa|largest|Algeria|
+Africa|smallest|Seychelles|
+Africa|most populous|Nigeria|
+Asia|largest|China|counting only countries wholly in Asia; Russia, across Europe and Asia, is larger
+Asia|smallest|Maldives|
+Asia|most populous|India|
+Europe|largest|Russia|
+Europe|smallest|Vatican City|
+Europe|most populous|Russia|
+North America|largest|Canada|
+North America|smallest|Saint Kitts and Nevis|
+North America|most populous|United States|
+South America|largest|Brazil|
+South America|smallest|Suriname|
+South America|most populous|Brazil|
+Oceania|largest|Australia|
+Oceania|smallest|Nauru|
+Oceania|most populous|Australia|
+"""
+_REGION_ALIASES = {"world": "the world", "earth": "the world", "australia": "Oceania"}
+
+
+@lru_cache(maxsize=1)
+def _superlatives() -> dict[tuple[str, str], Superlative]:
+    table = {}
+    for line in _SUPERLATIVES.splitlines():
+        region, measure, name, note = line.split("|")
+        table[region.lower(), measure] = Superlative(name, note)
+    return table
+
+
+def superlative(region: str, measure: str) -> tuple[str, Superlative] | None:
+    """(the region as written in an answer, its country) for `measure` one of largest, smallest, most populous."""
+    key = region.lower().strip()
+    key = _REGION_ALIASES.get(key.removeprefix("the "), key)
+    found = _superlatives().get((key.lower(), measure))
+    if found is None:
+        return None
+    return ("the world" if key == "the world" else key.title()), found
+
+
 class Planet(NamedTuple):
     name: str
     order: int
@@ -187,6 +241,13 @@ def capitals() -> dict[str, Country]:
 
 def country(name: str) -> Country | None:
     return countries().get(name.lower().strip().removeprefix("the ").strip()) or countries().get(name.lower().strip())
+
+
+@lru_cache(maxsize=1)
+def country_names() -> re.Pattern[str]:
+    """Finds the table's country names (and aliases) in running text, as written."""
+    names = sorted({country.name for country in countries().values()}, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(name) for name in names) + r")\b")
 
 
 @lru_cache(maxsize=1)
