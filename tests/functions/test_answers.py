@@ -501,6 +501,7 @@ CASES: list[Case] = [
     Case("say-respond-only", "Respond with only the word OK.", exactly("OK")),
     Case("say-reply-just", "Reply with just yes", exactly("yes")),
     Case("say-output", "Output exactly: Hello, World!", exactly("Hello, World!")),
+    Case("say-now", "Now say goodbye.", exactly("goodbye")),  # openai-python's WebSocket example's second turn
     Case("say-number", "Respond with only the number 7", exactly("7")),
     Case("say-single-quotes", "Say 'pong'", exactly("pong")),
     Case("say-print", 'print "done"', exactly("done")),

@@ -167,7 +167,7 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
 # --------------------------------------------------------------------------------------------- say / repeat
 
 _VERBATIM = re.compile(
-    r"^(?:please\s+)?(?:(?:just|only)\s+)?(?:say|repeat|(?:respond|reply|answer)(?:\s+only)?\s+with|output|print|echo|"
+    r"^(?:(?:now|ok(?:ay)?|and|then|next|finally),?\s+)?(?:please\s+)?(?:(?:just|only)\s+)?(?:say|repeat|(?:respond|reply|answer)(?:\s+only)?\s+with|output|print|echo|"
     r"type|write back|return)(?:\s+(?:back|exactly|only|just|the\s+(?:word|phrase|text|number|string)))*"
     r"(?:\s+after me)?\s*:?\s*(.+?)\s*(?:,?\s*and nothing else|,?\s*nothing else|\s+only|\s+verbatim|"
     r"\s+exactly)?\.?$",
