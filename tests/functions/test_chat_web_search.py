@@ -130,6 +130,48 @@ def test_a_stored_completion_keeps_its_annotations(client: openai.OpenAI) -> Non
     assert [note.url_citation.url for note in annotations] == [citation["url"] for citation in _citations(created)]
 
 
+SEARCH_TERM = "Search term: Apple services revenue growth\nReason: to understand drivers"
+ASK_TERM: list[ChatCompletionMessageParam] = [{"role": "user", "content": SEARCH_TERM}]
+SUMMARY_FORMAT: Any = {
+    "type": "json_schema",
+    "json_schema": {
+        "name": "search_summary",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {"summary": {"type": "string"}, "confidence": {"type": "number"}},
+            "required": ["summary", "confidence"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
+def test_a_structured_answer_stays_its_json_and_cites_inside_its_summary(client: openai.OpenAI) -> None:
+    body = _create(client, messages=ASK_TERM, response_format=SUMMARY_FORMAT)
+    content = body["choices"][0]["message"]["content"]
+    answer = json.loads(content)  # the whole content is the JSON: no links after it
+    citations = _citations(body)
+    assert len(citations) == 3  # medium context: 3 pages, all linked inside the summary
+    _assert_spans_links(content, citations)
+    assert all(content[note["start_index"] : note["end_index"]] in answer["summary"] for note in citations)
+    # The summary reports the subject searched (not the reason) and the sites of the pages found.
+    assert "Apple services revenue growth" in answer["summary"] and "to understand drivers" not in answer["summary"]
+    assert all(citation["title"].startswith("Apple services revenue - ") for citation in citations)
+    assert "Wikipedia" in answer["summary"] and "Reuters" in answer["summary"]
+    assert body["usage"]["completion_tokens"] == tokens.count_tokens(content, SEARCH)
+
+
+def test_a_json_object_answer_cites_inside_its_answer(client: openai.OpenAI) -> None:
+    asked: list[ChatCompletionMessageParam] = [{"role": "user", "content": SEARCH_TERM + "\nReply in JSON."}]
+    body = _create(client, messages=asked, response_format={"type": "json_object"})
+    content = body["choices"][0]["message"]["content"]
+    answer = json.loads(content)["answer"]
+    citations = _citations(body)
+    assert citations and all(content[note["start_index"] : note["end_index"]] in answer for note in citations)
+    _assert_spans_links(content, citations)
+
+
 def test_web_search_options_on_a_model_that_does_not_search_is_a_400(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as raised:
         client.chat.completions.create(model="gpt-4o", messages=ASK_NEWS, web_search_options={})

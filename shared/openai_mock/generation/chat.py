@@ -501,33 +501,58 @@ def embedded_schema(messages: Sequence[Mapping[str, Any]]) -> dict[str, Any] | N
 
 
 def _embedded_schema_value(
-    messages: Sequence[Mapping[str, Any]], schema: Mapping[str, Any], rng: random.Random, created: int
+    messages: Sequence[Mapping[str, Any]],
+    schema: Mapping[str, Any],
+    rng: random.Random,
+    created: int,
+    pages: Sequence[Mapping[str, str]] = (),
 ) -> Any:
     """A value of the schema the messages give, filled from what the user wrote (every user message: a retry's
     last message asks again, the first holds the facts); None when the schema admits no value."""
     said = " ".join(content_text(m.get("content")) for m in messages if m["role"] == "user")
-    hint = extract.Extractor.of(said, created, answer=answers.direct(messages, created)).pick
+    hint = _reporting(
+        messages, pages, extract.Extractor.of(said, created, answer=answers.direct(messages, created)).pick
+    )
     try:
         return schema_values.generate_value(schema, rng, hint=hint)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # a schema in prose may be anything
         return None
 
 
-def _json_object_text(messages: Sequence[Mapping[str, Any]], rng: random.Random, model: str, created: int) -> str:
+def _reporting(
+    messages: Sequence[Mapping[str, Any]], pages: Sequence[Mapping[str, str]], hint: schema_values.Hint | None
+) -> schema_values.Hint | None:
+    """`hint`, with what a web search found (`pages`) for the structured answer's prose field when one ran."""
+    if not pages:
+        return hint
+    return web_search.reporting_hint(web_search.search_query(_last_user_text(messages)), pages, hint)
+
+
+def _json_object_text(
+    messages: Sequence[Mapping[str, Any]],
+    rng: random.Random,
+    model: str,
+    created: int,
+    pages: Sequence[Mapping[str, str]] = (),
+) -> str:
     prompt = _last_user_text(messages)
     direct = answers.direct(messages, created)
     schema = embedded_schema(messages)
-    value = _embedded_schema_value(messages, schema, rng, created) if schema is not None else None
+    value = _embedded_schema_value(messages, schema, rng, created, pages) if schema is not None else None
     if value is not None:
         return json.dumps(value, ensure_ascii=False)
     keys = named_keys("\n".join(content_text(m.get("content")) for m in messages if m["role"] != "assistant"))
     if keys:
         schema = {"type": "object", "properties": {key: _guess_type(key) for key in keys}, "required": keys}
-        hint = extract.Extractor.of(prompt, created, answer=direct).pick
+        hint = _reporting(messages, pages, extract.Extractor.of(prompt, created, answer=direct).pick)
         value = schema_values.generate_value(schema, rng, all_properties=True, hint=hint)
         return json.dumps(value, ensure_ascii=False)
     topic = text.topic_of(prompt)
-    if direct is not None:
+    report = _reporting(messages, pages, None)
+    if report is not None:  # what the search found, the pages' links inline
+        topic = web_search.search_query(prompt)
+        answer = report("answer", "string", {})
+    elif direct is not None:
         answer = direct
     else:
         answer = text.compose(rng, topic=topic, target_tokens=rng.randint(15, 35), model=model).text.replace(
@@ -536,14 +561,18 @@ def _json_object_text(messages: Sequence[Mapping[str, Any]], rng: random.Random,
     return json.dumps({"topic": topic, "answer": answer, "confidence": round(rng.uniform(0.6, 0.99), 2)})
 
 
-def _json_schema_text(request: Mapping[str, Any], rng: random.Random, created: int) -> str:
+def _json_schema_text(
+    request: Mapping[str, Any], rng: random.Random, created: int, pages: Sequence[Mapping[str, str]] = ()
+) -> str:
     spec = request["response_format"]["json_schema"]
     schema = spec.get("schema") or {"type": "object", "properties": {}}
     strict = bool(spec.get("strict"))
     messages = request["messages"]
     # After tool calls, their results hold the facts the structured answer reports.
     prompt = " ".join([_last_user_text(messages), *(_shown_result(out) for _, out in _tool_results(messages))])
-    hint = extract.Extractor.of(prompt, created, answer=answers.direct(messages, created)).pick
+    hint = _reporting(
+        messages, pages, extract.Extractor.of(prompt, created, answer=answers.direct(messages, created)).pick
+    )
     value = schema_values.generate_value(schema, rng, name=spec.get("name", ""), all_properties=strict, hint=hint)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -563,7 +592,13 @@ _ASKS_FOR_JSON = re.compile(r"\b(?:return|respond|reply|answer|output|provide|gi
 
 
 def _visible_text(
-    request: Mapping[str, Any], kind: str, rng: random.Random, question_tokens: int, created: int, length: float = 1.0
+    request: Mapping[str, Any],
+    kind: str,
+    rng: random.Random,
+    question_tokens: int,
+    created: int,
+    length: float = 1.0,
+    pages: Sequence[Mapping[str, str]] = (),
 ) -> text.Composed:
     messages, model = request["messages"], request["model"]
     if kind == "text":
@@ -586,9 +621,9 @@ def _visible_text(
     if kind == "tool_answer":
         answer = _tool_answer_text(messages, rng, model)
     elif kind == "json_object":
-        answer = _json_object_text(messages, rng, model, created)
+        answer = _json_object_text(messages, rng, model, created, pages)
     else:
-        answer = _json_schema_text(request, rng, created)
+        answer = _json_schema_text(request, rng, created, pages)
     return text.Composed(answer, tokens.encode(answer, model))
 
 
@@ -600,15 +635,17 @@ def _text_choice(
     question_tokens: int,
     created: int,
     searches: bool = False,
+    searched: Sequence[Mapping[str, str]] = (),
 ) -> ChoiceResult:
     model = request["model"]
     options = request.get("web_search_options") or {}
     count, length = _SEARCH_CONTEXT[options.get("search_context_size", "medium")]
-    cites = searches and kind == "text"  # a JSON answer is data: its sources are not linked into it
-    visible = _visible_text(request, kind, rng, question_tokens, created, length if cites else 1.0)
+    cites = searches and kind in ("text", "json_schema", "json_object")
+    pages = _found_pages(request, count) if cites else searched
+    visible = _visible_text(request, kind, rng, question_tokens, created, length if searches else 1.0, pages)
     citations: list[dict[str, Any]] = []
-    if cites:
-        cited, citations = web_search.cite(visible.text, _found_pages(request, count))
+    if cites:  # a JSON answer stays its JSON: the links are inside its prose field already
+        cited, citations = web_search.cite(visible.text, pages, structured=kind != "text")
         visible = text.Composed(cited, tokens.encode(cited, model))
     fitted = text.fit(visible.text, model=model, max_tokens=budget, stop=_stop_list(request), encoded=visible.tokens)
     message: dict[str, Any] = {"role": "assistant", "content": fitted.text, "refusal": None}
@@ -620,7 +657,7 @@ def _text_choice(
 def _found_pages(request: Mapping[str, Any], count: int) -> list[dict[str, str]]:
     """The pages a search model's search finds for the last user message: about its topic, or, for a local question
     and a `user_location` that names a city (else a region), that place's pages."""
-    question = _last_user_text(request["messages"])
+    question = web_search.search_query(_last_user_text(request["messages"]))
     location = ((request.get("web_search_options") or {}).get("user_location") or {}).get("approximate") or {}
     place = location.get("city") or location.get("region")
     if place and web_search.is_local(question):
@@ -798,6 +835,7 @@ def build_chat_completion(
     created: int,
     reasoning: bool = False,
     searches: bool = False,
+    searched: Sequence[Mapping[str, str]] = (),
     script: Scripted | None = None,
     prompt: PromptCount | None = None,
     tokens_out: list[Sequence[int]] | None = None,
@@ -807,7 +845,8 @@ def build_chat_completion(
     """The `chat.completion` for a validated request (dict without nulls); `script` fixes what it says;
     `prompt` is the request's count when the caller already made it; `tokens_out` (a list) receives each choice's
     content tokens, in order (empty when the builder did not encode it: tool calls), for `stream_events`; `searches`
-    (a search model) cites the pages its web search found;
+    (a search model) cites the pages its web search found; `searched` (the pages a hosted search found for the
+    caller) are what a structured answer's prose field reports, their links inline;
     `cached_tokens`/`cache_write_tokens`: the prompt tokens read from and written to the prompt cache."""
     model = request["model"]
     chosen = plan(request)
@@ -830,7 +869,9 @@ def build_chat_completion(
             elif chosen.kind in ("tools", "function_call"):
                 result = _call_choice(request, chosen, choice_rng, remaining, created)
             else:
-                result = _text_choice(request, chosen.kind, choice_rng, remaining, prompt.question, created, searches)
+                result = _text_choice(
+                    request, chosen.kind, choice_rng, remaining, prompt.question, created, searches, searched
+                )
         hidden += thinking
         completion_tokens += result.completion_tokens + thinking
         if tokens_out is not None:

@@ -481,14 +481,15 @@ def _answer(
         best = turn.search_results[0]["text"] if turn.search_results else ""
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "file_search", {"queries": [query]}, best)
     elif kind == "web_search":
-        sources = web_search.web_sources(query, _allowed_domains(turn.request))
-        action: dict[str, Any] = {"type": "search", "query": query, "queries": [query]}
+        searched = web_search.search_query(query)  # the prompt's subject, not its labels and reasons
+        sources = web_search.web_sources(searched, _allowed_domains(turn.request))
+        action: dict[str, Any] = {"type": "search", "query": searched, "queries": [searched]}
         action["sources"] = [{"type": "url", "url": source["url"]} for source in sources]
         hosted.append(
             {"type": "web_search_call", "id": new_id("web_search_call"), "status": "completed", "action": action}
         )
         found = "; ".join(f"{source['title']} ({source['url']})" for source in sources)
-        chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "web_search", {"query": query}, found)
+        chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "web_search", {"query": searched}, found)
     elif kind == "code_interpreter" and turn.code_run is not None:
         run = turn.code_run
         hosted.append(
@@ -503,7 +504,7 @@ def _answer(
         )
         chat_req["messages"] += _tool_exchange(chat.tool_call_id(rng), "python", {"code": run["code"]}, run["logs"])
     completion = chat.build_chat_completion(
-        chat_req, rng, completion_id="", created=created, reasoning=reasoning, script=script
+        chat_req, rng, completion_id="", created=created, reasoning=reasoning, searched=sources, script=script
     )
     usage, choice = completion["usage"], completion["choices"][0]
     out = _Output(
@@ -526,7 +527,9 @@ def _answer(
     code_run = turn.code_run if kind == "code_interpreter" else None
     if (sources or code_run) and answer and not out.truncated:
         answer, annotations = (
-            web_search.cite(answer, sources) if sources else _cite_container_file(answer, code_run or {})
+            web_search.cite(answer, sources, structured="response_format" in chat_req)
+            if sources
+            else _cite_container_file(answer, code_run or {})
         )
         budget = turn.request.get("max_output_tokens")
         fitted = text.fit(answer, model=model, max_tokens=None if budget is None else budget - out.reasoning_tokens)

@@ -1,6 +1,11 @@
 """The web search both APIs answer with, offline: the pages a search "finds" for a question, and the answer's inline
 markdown links to them, each a `url_citation` spanning its link. Responses' `web_search` tool and the Chat
-Completions search models (`gpt-4o-search-preview`, …) share it; each API wraps the citations its own way."""
+Completions search models (`gpt-4o-search-preview`, …) share it; each API wraps the citations its own way.
+
+What is searched is the prompt's subject (`search_query`: "Search term: X\nReason: …" searches X). A structured answer
+(a JSON format) stays exactly its JSON: its first prose field (a summary, an answer, findings…) reports what the search
+found, with the links inline in that string (`reporting_hint`), and the citations span them where they sit in the
+whole text (`cite(…, structured=True)`)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from openai_mock.generation import text
+from openai_mock.generation import extract, text
+from openai_mock.generation.schema_values import Hint
 
 _SOURCES = (
     ("Wikipedia", "https://en.wikipedia.org/wiki/{slug}"),
@@ -37,6 +43,63 @@ _HERE = re.compile(
     r"\b(?:near(?:by|est)?(?:\s+(?:me|here|us))?|closest|local|around\s+here|in\s+my\s+(?:area|city|town)|in\s+town)\b",
     re.IGNORECASE,
 )
+
+
+# A line that names what to search ("Search term: …", "Query: …", "Topic: …"): its value is the subject.
+_SUBJECT_LINE = re.compile(
+    r"^\W*(?:search\s+(?:term|query|phrase|for)|query|question|topic|subject|keywords?)\W*:[\s*_]*(\S.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A line that only says why or what for ("Reason: …", "Reason for searching: …"): nothing to search.
+_ASIDE_LINE = re.compile(r"^\W*(?:reason|why|purpose|goal|context|notes?)\b[^:\n]{0,30}:", re.IGNORECASE)
+# "Search the web for …", "Look up …": the request to search, not what is searched.
+_ASKS_TO_SEARCH = re.compile(
+    r"^(?:please\s+)?(?:search|look\s+up)\s+(?:(?:the\s+)?(?:web|internet|online)\s+)?(?:for\s+)?", re.IGNORECASE
+)
+# The names of a structured answer's prose fields (their words): the field that reports what a search found.
+_PROSE_FIELDS = frozenset(
+    (
+        "summary",
+        "answer",
+        "findings",
+        "finding",
+        "report",
+        "overview",
+        "description",
+        "explanation",
+        "analysis",
+        "content",
+        "text",
+        "body",
+        "details",
+        "result",
+        "results",
+        "response",
+        "conclusion",
+        "synopsis",
+        "abstract",
+        "digest",
+        "notes",
+        "context",
+    )
+)
+# What each page found adds to a structured answer's report on the subject, in the order the pages rank.
+_PAGE_ROLES = (
+    "gives an overview of {topic}",
+    "covers recent developments in {topic}",
+    "reports the latest news on {topic}",
+    "adds background and analysis of {topic}",
+)
+
+
+def search_query(prompt: str) -> str:
+    """What a model types into the search box for a prompt: the subject a line labels ("Search term: X" → X), else
+    the prompt without the lines that only say why ("Reason: …") and without "search the web for", on one line."""
+    labelled = _SUBJECT_LINE.search(prompt)
+    if labelled:
+        return " ".join(labelled[1].split())
+    kept = " ".join(" ".join(line for line in prompt.splitlines() if not _ASIDE_LINE.match(line)).split())
+    return _ASKS_TO_SEARCH.sub("", kept) or kept or " ".join(prompt.split())
 
 
 def is_local(question: str) -> bool:
@@ -79,22 +142,83 @@ def local_sources(query: str, place: str, count: int = 2) -> list[dict[str, str]
     return pages
 
 
-def cite(answer: str, sources: Sequence[Mapping[str, str]]) -> tuple[str, list[dict[str, Any]]]:
-    """Append markdown links to the sources; each gets a url_citation (Responses' flat shape) spanning its link."""
+def _link(source: Mapping[str, str]) -> str:
+    domain = re.sub(r"^https?://(www\.)?", "", source["url"]).split("/")[0]
+    return f"[{domain}]({source['url']})"
+
+
+def _citation(source: Mapping[str, str], start: int) -> dict[str, Any]:
+    """Responses' flat url_citation of the link to `source` that starts at `start`."""
+    end = start + len(_link(source))
+    return {
+        "type": "url_citation",
+        "start_index": start,
+        "end_index": end,
+        "url": source["url"],
+        "title": source["title"],
+    }
+
+
+def cite(
+    answer: str, sources: Sequence[Mapping[str, str]], *, structured: bool = False
+) -> tuple[str, list[dict[str, Any]]]:
+    """Append markdown links to the sources; each gets a url_citation (Responses' flat shape) spanning its link. A
+    `structured` answer (JSON) is kept as it is: its links are already inside a string value (`reporting_hint`
+    put them there), and each citation spans its link where it sits in the whole text."""
+    if structured:
+        return answer, located(answer, sources)
     annotations: list[dict[str, Any]] = []
     for source in sources:
-        domain = re.sub(r"^https?://(www\.)?", "", source["url"]).split("/")[0]
-        link = f"[{domain}]({source['url']})"
         answer += " (" if not annotations else " "
-        start = len(answer)
-        answer += link
-        annotations.append(
-            {
-                "type": "url_citation",
-                "start_index": start,
-                "end_index": start + len(link),
-                "url": source["url"],
-                "title": source["title"],
-            }
-        )
+        annotations.append(_citation(source, len(answer)))
+        answer += _link(source)
     return (answer + ")" if annotations else answer), annotations
+
+
+def located(answer: str, sources: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
+    """The citations of the links to `sources` an answer holds, in order, each spanning its link (a link a cut or a
+    schema left out is not cited)."""
+    annotations: list[dict[str, Any]] = []
+    at = 0
+    for source in sources:
+        start = answer.find(_link(source), at)
+        if start >= 0:
+            annotations.append(_citation(source, start))
+            at = annotations[-1]["end_index"]
+    return annotations
+
+
+def findings(query: str, sources: Sequence[Mapping[str, str]]) -> str:
+    """A report of what a search for `query` found: the subject, then what each page (by its site) covers of it."""
+    topic = text.topic_of(query)
+    roles = [
+        f"{source['title'].rsplit(' - ', 1)[-1]} {_PAGE_ROLES[index % len(_PAGE_ROLES)].format(topic=topic)}"
+        for index, source in enumerate(sources)
+    ]
+    if not roles:
+        return f"A search for {query} found no pages on {topic}."
+    covered = roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + f", and {roles[-1]}"
+    return f"Searched for {query}: {covered}."
+
+
+def is_prose_field(name: str) -> bool:
+    return any(word in _PROSE_FIELDS for word in extract.key_words(name))
+
+
+def reporting_hint(query: str, sources: Sequence[Mapping[str, str]], hint: Hint | None = None) -> Hint:
+    """The values of a structured answer after a search: its first free prose field (a summary, an answer…) gets
+    the findings with the pages' links inline (a model cites inside the JSON, never after it); any other value is
+    `hint`'s."""
+    cited = cite(findings(query, sources), sources)[0]
+    reported = False
+
+    def pick(name: str, kind: str, schema: Mapping[str, Any]) -> Any:
+        nonlocal reported
+        free = not any(key in schema for key in ("pattern", "format", "enum", "const"))
+        fits = free and int(schema.get("maxLength", len(cited))) >= len(cited) >= int(schema.get("minLength", 0))
+        if kind == "string" and not reported and fits and is_prose_field(name):
+            reported = True
+            return cited
+        return hint(name, kind, schema) if hint is not None else None
+
+    return pick
