@@ -29,6 +29,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "web_search_call": ("ws_", 48),
     "computer_call": ("cu_", 48),
     "compaction": ("cmp_", 48),
+    "multi_agent_call": ("mac_", 48),  # a guess: OpenAI has not shown these ids
+    "multi_agent_call_output": ("maco_", 48),
     "conversation": ("conv_", 48),
     "code_interpreter_call": ("ci_", 48),
     "mcp_list_tools": ("mcpl_", 48),

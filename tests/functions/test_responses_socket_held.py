@@ -204,11 +204,14 @@ def test_the_journal_keeps_each_connection(client: openai.OpenAI, base_url: str)
     assert server.count("response.created") == 2 and server[-1] == "response.completed"
 
 
-def test_multi_agent_is_checked_and_answered_by_one_agent(client: openai.OpenAI) -> None:
+def test_multi_agent_is_checked_on_the_socket(client: openai.OpenAI) -> None:
+    """The beta's header opens it (delegation itself: tests/functions/test_responses_multi_agent.py)."""
+    asked = {"input": "Plan a launch.", "multi_agent": {"enabled": True, "max_concurrent_subagents": 2}}
     with client.beta.responses.connect() as connection:
-        asked = {"input": "Plan a launch.", "multi_agent": {"enabled": True, "max_concurrent_subagents": 2}}
+        assert _answer(connection, **asked)["error"]["param"] == "multi_agent"
+    with client.beta.responses.connect(extra_headers={"OpenAI-Beta": "responses_multi_agent=v1"}) as connection:
         answered = _answer(connection, **asked)
-        assert answered["status"] == "completed" and answered["output"]
+        assert answered["status"] == "completed" and answered["output"][-1]["agent"] == {"agent_name": "/root"}
         refused = _answer(connection, input="Plan.", multi_agent={"enabled": True, "max_concurrent_subagents": 0})
         assert refused["error"]["param"] == "multi_agent.max_concurrent_subagents"
 

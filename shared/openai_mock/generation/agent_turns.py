@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote_plus, urlsplit
 
 from openai_mock.generation import chat, response_tools, text, tokens
+from openai_mock.generation.multi_agent import DELEGATES  # the words that ask for a subagent
 from openai_mock.generation.prompt_prefix import CacheUse
 
 NewId = Callable[[str], str]  # an id of an object type (ids.new_id's keys)
@@ -34,8 +35,6 @@ USAGE_KEYS = ("input_tokens", "cached_tokens", "output_tokens", "reasoning_token
 _WRITES = re.compile(r"\b(write|create|save|generate|produce|export)\b", re.IGNORECASE)
 _FILE_NAMED = re.compile(r"\b([\w-]+\.(?:md|txt|csv|json|py|html|yaml|yml))\b", re.IGNORECASE)
 _FILE_WORD = re.compile(r"\b(file|report|document)\b", re.IGNORECASE)
-# A prompt that asks a multi-agent session to hand work to a subagent.
-_DELEGATES = re.compile(r"\b(delegate|subagents?|in parallel)\b", re.IGNORECASE)
 # MCP tools the automatic reviewer approves: a name whose first word reads as a read-only action.
 _READ_ONLY = frozenset(
     {"get", "list", "search", "read", "fetch", "find", "lookup", "query", "describe", "view", "show"}
@@ -709,7 +708,7 @@ def plan_phase(
     if calls:
         return Phase("waiting", items + calls, usage, [], None, (), origins)
     subagent = None
-    if not answering and agent["multi_agent"]["enabled"] and _DELEGATES.search(prompt):
+    if not answering and agent["multi_agent"]["enabled"] and DELEGATES.search(prompt):
         delegated, subagent = _delegation(agent, prompt, turn_id, rng, new_id, created)
         items += delegated
     answer = message.get("content") or ""

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from openai_mock.generation import code, everyday, extract, facts
+from openai_mock.generation import code, documents, everyday, extract, facts
 
 Message = Mapping[str, Any]
 
@@ -127,6 +127,8 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
     words = re.findall(r"[a-z]+", probe.lower())
     if (said := everyday.small_talk(question, words)) is not None:
         return said  # "Hello!", "thanks", "bye"
+    if (about := _document(words, messages[: index + 1])) is not None:
+        return about  # "summarize the letter", a document given with it or before
     if symbols is None and _TRIGGERS.isdisjoint(words) and everyday.TRIGGERS.isdisjoint(words):
         return None
     short = len(question) <= _SHORT
@@ -161,6 +163,42 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
         found = answer()
         if found is not None:
             return found
+    return None
+
+
+# --------------------------------------------------------------------------------------------- documents
+
+# Words that ask about a document given in the conversation.
+_DOCUMENT_ASKED = frozenset(
+    {"summarize", "summarise", "summary", "tldr", "document", "file", "pdf", "letter", "attachment", "report", "paper"}
+)
+
+
+def _document(words: Sequence[str], messages: Sequence[Message]) -> str | None:
+    """The answer to a question about the last document given: the summary of its text when the mock could read it,
+    else what the words of its name and address tell (generation/documents.py)."""
+    if _DOCUMENT_ASKED.isdisjoint(words):
+        return None
+    found = _last_document(messages)
+    if found is None:
+        return None
+    if found.text is not None and found.text.strip():
+        summary = everyday.transformed("Summarize: " + " ".join(found.text.split()), ["summarize"])
+        if summary is not None:
+            return f"{found.name}: {summary}" if found.name else summary
+    subject = " ".join(documents.name_words(found)) or "its subject"
+    where = f" from {found.source}" if found.source else ""
+    return f"The document {found.name}{where} is about {subject}: its main points, its figures and its conclusions."
+
+
+def _last_document(messages: Sequence[Message]) -> documents.Document | None:
+    for message in reversed(messages):
+        content = message.get("content")
+        for part in reversed(content) if isinstance(content, list) else ():
+            if isinstance(part, Mapping) and part.get("type") == "file" and isinstance(part.get("file"), Mapping):
+                found = documents.document_of(part["file"])
+                if found is not None:
+                    return found
     return None
 
 

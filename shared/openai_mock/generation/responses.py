@@ -21,6 +21,7 @@ from typing import Any
 
 from openai_mock.generation import (
     chat,
+    documents,
     fixture_items,
     prompt_prefix,
     response_tools,
@@ -52,6 +53,9 @@ _SHELL_CALLS = tuple(shell_tools.CALLS.values())
 _COMPUTER_STEPS = 2
 
 NewId = Callable[[str], str]
+_FILE_FIELDS = ("file_id", "filename", "file_data", "file_url")
+# Where an input item holds content parts that may carry files.
+_PARTS_FIELD = {"message": "content", "function_call_output": "output", "custom_tool_call_output": "output"}
 
 
 class Turn:
@@ -104,7 +108,8 @@ def _chat_part(part: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "input_image":
         url = part.get("image_url") or part.get("file_id") or ""
         return {"type": "image_url", "image_url": {"url": url, "detail": part.get("detail", "auto")}}
-    return {"type": "file", "file": {key: part[key] for key in ("file_id", "filename") if key in part}}
+    # A file as Chat's file part carries it; `file_url` (Responses only) rides along for generation to read.
+    return {"type": "file", "file": {key: part[key] for key in _FILE_FIELDS if part.get(key) is not None}}
 
 
 def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str | None) -> list[dict[str, Any]]:
@@ -159,20 +164,27 @@ def chat_messages(conversation: Sequence[Mapping[str, Any]], instructions: str |
     return messages
 
 
-def _tool_output(item: Mapping[str, Any]) -> str:
-    """A call output as the tool result the model reads."""
+def _tool_output(item: Mapping[str, Any]) -> str | list[dict[str, Any]]:
+    """A call output as the tool result the model reads: its text, or (content parts) its text, images and files as
+    a message's parts, so its images count as images and the answer reads its text."""
     if item["type"] == "computer_call_output":
         return "[screenshot]"
     if item["type"] in shell_tools.OUTPUTS:
         return shell_tools.chat_output(item)
-    return _output_text(item["output"])
+    output = item["output"]
+    return output if isinstance(output, str) else [_chat_part(part) for part in output]
 
 
-def _output_text(output: Any) -> str:
-    """A tool output: a string, or (custom tools, functions of today's API) a list of input_text parts."""
-    if isinstance(output, str):
-        return output
-    return "".join(str(part.get("text", "")) for part in output or [] if isinstance(part, Mapping))
+def documents_read(conversation: Sequence[Mapping[str, Any]], model: str) -> int:
+    """The input tokens of the documents the model reads (file parts sent inline or by address, in messages and in
+    tool outputs): generation/documents.py."""
+    total = 0
+    for item in conversation:
+        parts = item.get(_PARTS_FIELD.get(item["type"], ""))
+        for part in parts if isinstance(parts, list) else ():
+            found = documents.document_of(part) if part.get("type") == "input_file" else None
+            total += documents.document_tokens(found, model) if found is not None else 0
+    return total
 
 
 def effective_strict(tool: Mapping[str, Any]) -> bool:
@@ -885,6 +897,7 @@ def build_response(
     else:
         out = _answer(turn, rng, new_id, reasoning, kind, script, created)
     out.input_tokens += reasoning_read_back(turn.conversation)  # earlier reasoning the model reads again
+    out.input_tokens += documents_read(turn.conversation, request["model"])
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}
     effort = (request.get("reasoning") or {}).get("effort", "medium") if reasoning else None
     status = "incomplete" if out.truncated else "completed"
@@ -1180,9 +1193,10 @@ def stream_events(response: Mapping[str, Any], *, obfuscate: bool = True) -> Ite
     events.append({"type": "response.in_progress", "response": started})
     partials = next((t.get("partial_images") or 0 for t in response["tools"] if t["type"] == "image_generation"), 0)
     for index, item in enumerate(response["output"]):
-        events.append({"type": "response.output_item.added", "output_index": index, "item": _opened(item)})
-        events.extend(_item_events(item, index, response["model"], partials))
-        events.append({"type": "response.output_item.done", "output_index": index, "item": item})
+        owner = {"agent": item["agent"]} if "agent" in item else {}  # a multi-agent item's events name its agent
+        events.append({"type": "response.output_item.added", "output_index": index, "item": _opened(item), **owner})
+        events.extend({**event, **owner} for event in _item_events(item, index, response["model"], partials))
+        events.append({"type": "response.output_item.done", "output_index": index, "item": item, **owner})
     final = "response.incomplete" if response["status"] == "incomplete" else "response.completed"
     events.append({"type": final, "response": dict(response)})
     padding = Padding(response["id"])

@@ -498,11 +498,11 @@ def _gpt_image_size(model: str, size: str | None, output_format: str, first: Pic
         width = height = 1024
         if first is not None and output_format != "gif":
             width, height = _nearest_standard_size(first.width, first.height)
-    elif requested in GPT_IMAGE_SIZES or not _FREE_SIZES.fullmatch(model):
+    elif requested in GPT_IMAGE_SIZES or not takes_free_size(model):
         check_enum(requested, GPT_IMAGE_SIZES, "size")
         width, height = (int(part) for part in requested.split("x"))
     else:
-        width, height = _free_size(requested)
+        width, height = free_size(requested, "size")
     if output_format == "gif" and max(width, height) > GIF_MAX_EDGE:
         raise invalid_request(
             f"Invalid size '{requested}' for GIF output: width and height must be at most {GIF_MAX_EDGE} pixels.",
@@ -519,7 +519,13 @@ def _nearest_standard_size(width: int, height: int) -> tuple[int, int]:
     return min(standard, key=lambda size: abs(math.log(size[0] / size[1] * height / width)))
 
 
-def _free_size(requested: str) -> tuple[int, int]:
+def takes_free_size(model: str) -> bool:
+    """Whether `model` draws at any WIDTHxHEIGHT (within `free_size`'s rules), not only the standard sizes."""
+    return _FREE_SIZES.fullmatch(model) is not None
+
+
+def free_size(requested: str, param: str) -> tuple[int, int]:
+    """The width and height of a WIDTHxHEIGHT a free-size model takes, or a 400 naming `param` and the rule broken."""
     shape = re.fullmatch(r"([1-9][0-9]{0,4})x([1-9][0-9]{0,4})", requested)
     if shape is None:
         problem = "expected 'auto' or WIDTHxHEIGHT, for example '1536x864'"
@@ -536,7 +542,7 @@ def _free_size(requested: str) -> tuple[int, int]:
             problem = f"the image must have at least {FREE_SIZE_PIXELS[0]:,} pixels"
         else:
             return width, height
-    raise invalid_request(f"Invalid size '{requested}': {problem}.", "size", "invalid_value")
+    raise invalid_request(f"Invalid size '{requested}': {problem}.", param, "invalid_value")
 
 
 def _image_tokens(quality: str, width: int, height: int) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from pydantic import ConfigDict
 from starlette.requests import Request
@@ -19,7 +20,7 @@ from openai_mock.control.api import answer_of, script_of
 from openai_mock.errors import OpenAIError, invalid_request, missing_parameter
 from openai_mock.fields import Decimal, Flag, Integer, RequestModel
 from openai_mock.generation import chat as chat_builder
-from openai_mock.generation import grammars, prompt_prefix, tokens
+from openai_mock.generation import documents, grammars, prompt_prefix, tokens
 from openai_mock.generation import responses as builder
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
@@ -29,6 +30,7 @@ from openai_mock.resources import (
     prompt_cache,
     ratelimits,
     response_shell,
+    responses_multi_agent,
     responses_options,
     responses_tool_search,
     safety,
@@ -75,6 +77,10 @@ _ITEM_TYPES = (
     "image_generation_call",
     "tool_search_call",
     "tool_search_output",
+    # a beta multi-agent response's own items, passed back as they were returned
+    "multi_agent_call",
+    "multi_agent_call_output",
+    "agent_message",
     *response_shell.ITEMS,
 )
 _TOOL_TYPES = (
@@ -110,6 +116,7 @@ _PARTS = {
     "developer": ("input_text", "input_image", "input_file"),
 }
 _PART_FIELD = {"input_text": "text", "output_text": "text", "refusal": "refusal"}
+_FILE_SOURCES = ("file_id", "file_data", "file_url")  # an input file's: exactly one
 # Fields that change how an answer is delivered or kept, not what it says: left out of the seed.
 _DELIVERY_FIELDS = frozenset(
     {
@@ -178,6 +185,8 @@ class CreateResponseRequest(RequestModel):
     access_programs: responses_options.AccessPrograms | None = None
     background_options: responses_options.BackgroundOptions | None = None
     image: responses_options.ImageOptions | None = None
+    # The beta's (`OpenAI-Beta: responses_multi_agent=v1`): server-hosted subagents (generation/multi_agent.py).
+    multi_agent: responses_multi_agent.MultiAgentParam | None = None
     # Neither the spec's nor the SDK's, but what OpenAI's own Codex CLI sends on every turn (its thread, turn and
     # installation ids, as strings): taken, as the API takes it, and not part of the response.
     client_metadata: dict[str, str] | None = None
@@ -216,9 +225,66 @@ def _part(part: Any, role: str, param: str) -> dict[str, Any]:
             raise missing_parameter(f"{param}.image_url")
         check_enum(part.get("detail", "auto"), ("auto", "low", "high"), f"{param}.detail")
         return {"detail": "auto", **part}
-    if not any(part.get(key) for key in ("file_id", "file_data")):
-        raise missing_parameter(f"{param}.file_id")
+    return _file_part(part, param)
+
+
+def _file_part(part: dict[str, Any], param: str) -> dict[str, Any]:
+    """An input file: exactly one of a stored file (`file_id`), its bytes (`file_data`, a data URL, or base64 with
+    its `filename`) or an https address (`file_url`)."""
+    given = [key for key in _FILE_SOURCES if part.get(key) is not None]
+    if not given:
+        raise invalid_request(
+            f"Missing required parameter: one of '{param}.file_id', '{param}.file_data' or '{param}.file_url'.",
+            f"{param}.file_id",
+            "missing_required_parameter",
+        )
+    if len(given) > 1:
+        raise invalid_request(
+            f"Invalid '{param}': '{given[0]}' and '{given[1]}' cannot both be given: send one of 'file_id', "
+            "'file_data' or 'file_url'.",
+            f"{param}.{given[1]}",
+            "invalid_value",
+        )
+    source = _require_string(part, given[0], param)
+    if part.get("filename") is not None:
+        _require_string(part, "filename", param)
+    if part.get("detail") is not None:
+        check_enum(part["detail"], ("auto", "low", "high"), f"{param}.detail")
+    if given[0] == "file_url":
+        address = urlsplit(source)
+        if address.scheme != "https" or not address.netloc:
+            raise invalid_request(
+                f"Invalid '{param}.file_url': expected an https URL, but got '{source[:100]}'.",
+                f"{param}.file_url",
+                "invalid_value",
+            )
+    elif given[0] == "file_data":
+        if documents.decoded(source) is None:
+            raise invalid_request(
+                f"Invalid '{param}.file_data': expected base64-encoded file data or a data URL.",
+                f"{param}.file_data",
+                "invalid_value",
+            )
+        if not source.startswith("data:") and part.get("filename") is None:
+            raise missing_parameter(f"{param}.filename")  # what the file is: a data URL's type, else its name
     return dict(part)
+
+
+def _tool_output(entry: Mapping[str, Any], param: str) -> str | list[dict[str, Any]]:
+    """A tool call's `output`: a string, or content parts (text, images, files) checked as a message's are."""
+    output = entry.get("output")
+    if output is None:
+        raise missing_parameter(f"{param}.output")
+    if isinstance(output, str):
+        return output
+    if not isinstance(output, list):
+        raise invalid_request(
+            f"Invalid type for '{param}.output': expected one of a string or array of objects, but got "
+            f"{type(output).__name__} instead.",
+            f"{param}.output",
+            "invalid_type",
+        )
+    return [_part(part, "user", f"{param}.output[{index}]") for index, part in enumerate(output)]
 
 
 def _message(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
@@ -263,17 +329,16 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
         return _OWN_CHECKED_ITEMS[kind](entry, param)
     if kind == "function_call_output":
         _require_string(entry, "call_id", param)
-        _require_string(entry, "output", param)
-        return {"id": entry.get("id") or ids.new_id("function_call"), "status": "completed", **entry}
+        output = _tool_output(entry, param)
+        return {"id": entry.get("id") or ids.new_id("function_call"), "status": "completed", **entry, "output": output}
     if kind == "function_call":
         for key in ("call_id", "name", "arguments"):
             _require_string(entry, key, param)
         return {"id": entry.get("id") or ids.new_id("function_call"), "status": "completed", **entry}
     if kind == "custom_tool_call_output":
         _require_string(entry, "call_id", param)
-        if not isinstance(entry.get("output"), str | list):
-            raise missing_parameter(f"{param}.output")
-        return {"id": entry.get("id") or ids.new_id("custom_tool_call"), **entry}
+        output = _tool_output(entry, param)
+        return {"id": entry.get("id") or ids.new_id("custom_tool_call"), **entry, "output": output}
     if kind == "custom_tool_call":
         for key in ("call_id", "name", "input"):
             _require_string(entry, key, param)
@@ -436,9 +501,18 @@ def _check_mcp_tool(tool: Mapping[str, Any], param: str) -> None:
         )
 
 
+# The image model the image_generation tool draws with when it names none (the SDK's `ImageGeneration.model` default).
+IMAGE_TOOL_MODEL = "gpt-image-2.6-sunburst"
+
+
 def _check_image_generation_tool(tool: Mapping[str, Any], param: str) -> None:
-    size = tool.get("size") or "auto"
-    check_enum(size, ("auto", "1024x1024", "1024x1536", "1536x1024"), f"{param}.size")
+    from openai_mock.resources import images  # here: the Images API's modules load with the first image tool
+
+    size, model = tool.get("size") or "auto", tool.get("model") or IMAGE_TOOL_MODEL
+    if size in images.GPT_IMAGE_SIZES or not isinstance(size, str) or not images.takes_free_size(model):
+        check_enum(size, images.GPT_IMAGE_SIZES, f"{param}.size")
+    else:
+        images.free_size(size, f"{param}.size")  # gpt-image-2 and 2.5: any WIDTHxHEIGHT within their limits
     check_enum(tool.get("output_format") or "png", ("png", "jpeg", "webp"), f"{param}.output_format")
     check_enum(tool.get("quality") or "auto", ("auto", "low", "medium", "high"), f"{param}.quality")
     if tool.get("partial_images") is not None:
@@ -852,6 +926,7 @@ def generate(
     )
     authorized = responses_options.authorized_programs(headers)
     programs = responses_options.access_programs(body.access_programs, spec.id, authorized)
+    subagent_bound = responses_multi_agent.max_concurrent(body.multi_agent, headers)
     items = [] if empty_input else input_items(body.input)
     prompt_cache.check_items_breakpoints(items, "input")
     if conversation_id is not None:
@@ -904,6 +979,8 @@ def generate(
         script=script,
         ultrafast=spec.id in ULTRAFAST_MODELS,
     )
+    # the root agent, and the subagents it delegates to (a fixture's answer stands as it is)
+    responses_multi_agent.take_over(response, turn, rng, subagent_bound, scripted=script is not None, spec=spec)
     cache = _read_prompt_cache(tenant, body, turn, response["usage"]["input_tokens"])
     if cache is not None:
         builder.report_cache(response, cache.use)

@@ -43,7 +43,7 @@ CONNECTION_SECONDS = 3600  # a connection lasts at most 60 minutes: then the cli
 CLOSE_NORMAL = 1000
 DEFAULT_LANE = ""  # the lane of a `response.create` without `stream_id`
 # Envelope fields of `response.create` that are not part of `POST /v1/responses`'s body.
-_ENVELOPE = ("type", "stream_id", "generate", "multi_agent", "stream")
+_ENVELOPE = ("type", "stream_id", "generate", "stream")
 # Headers never kept with a connection's state (it is stored on AWS).
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "sec-websocket-key", "sec-websocket-protocol"})
 # Output items that stop a response until the client supplies a result: the stub of that result.
@@ -129,30 +129,6 @@ def _check_envelope(payload: Mapping[str, Any]) -> None:
             "Background mode is not supported over a WebSocket: send the request to POST /v1/responses instead.",
             "background",
             "unsupported_parameter",
-        )
-    multi_agent = payload.get("multi_agent")
-    if multi_agent is not None:
-        _check_multi_agent(multi_agent)
-
-
-def _check_multi_agent(multi_agent: Any) -> None:
-    """`multi_agent` is checked and taken; the mock answers as one agent either way (a response shows no subagent:
-    the SDK's events and output items have none to show)."""
-    if not isinstance(multi_agent, dict) or not isinstance(multi_agent.get("enabled"), bool):
-        raise invalid_request(
-            "Invalid 'multi_agent': expected an object with a boolean 'enabled'.", "multi_agent.enabled"
-        )
-    unknown = sorted(set(multi_agent) - {"enabled", "max_concurrent_subagents"})
-    if unknown:
-        raise invalid_request(
-            f"Unknown parameter: 'multi_agent.{unknown[0]}'.", f"multi_agent.{unknown[0]}", "unknown_parameter"
-        )
-    limit = multi_agent.get("max_concurrent_subagents")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise invalid_request(
-            f"Invalid 'multi_agent.max_concurrent_subagents': expected an integer of at least 1, got {limit!r}.",
-            "multi_agent.max_concurrent_subagents",
-            "invalid_value",
         )
 
 
