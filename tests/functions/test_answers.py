@@ -1034,6 +1034,100 @@ HELD_OUT_2 = [
 ]
 CASES += HELD_OUT_2
 
+
+def told(instructions: str, *turns: str, role: str = "system") -> list[dict[str, Any]]:
+    """A conversation under standing instructions (a system or developer message)."""
+    return [{"role": role, "content": instructions}, *remembered(*turns)]
+
+
+def verse(lines: int, *needles: str) -> Callable[[Any], bool]:
+    return lambda a: isinstance(a, str) and len(a.strip().splitlines()) == lines and says(*needles)(a)
+
+
+def at_most_words(count: int) -> Callable[[Any], bool]:
+    return lambda a: isinstance(a, str) and 0 < len(a.split()) <= count
+
+
+PICK = "Input: Good morning!\n\nTranslations:\n¡Buenos días!\n\nBuenos dias\n\n¡Buenos días!"
+WEATHER_REPR = "city='Tokyo' temperature_range='14-20C' conditions='Sunny with wind.'"
+WEATHER_DATACLASS = "Weather(city='Tokyo', temperature_range='14-20C', conditions='Sunny with wind.')"
+# Standing instructions: what a system/developer message (an agent's instructions) asks of every answer.
+CASES += [
+    Case(
+        "si-haiku", told("You only respond in haikus.", "Tell me about recursion in programming."), verse(3, "recurs")
+    ),
+    Case(
+        "si-haiku-sum-r",
+        "What is 12 * 7?",
+        verse(3, "84"),
+        "responses",
+        {"instructions": "You only respond in haikus."},
+    ),
+    Case("si-limerick", told("Always answer with a limerick.", "Tell me about the moon."), verse(5, "moon")),
+    Case(
+        "si-translate", told("You translate the user's message to Spanish", "Good morning!"), exactly("¡Buenos días!")
+    ),
+    Case(
+        "si-translate-r",
+        "Hello, how are you?",
+        exactly("Bonjour, comment allez-vous ?"),
+        "responses",
+        {"instructions": "You translate the user's message to French"},
+    ),
+    Case(
+        "si-translate-gloss",
+        told("You translate the user's message to German", "My friend Ada has a new dog."),
+        says("Mein Freund Ada hat", "Hund."),  # a word-for-word gloss: the lexicon knows each word
+    ),
+    Case(
+        "si-pick-r",
+        PICK,
+        exactly("¡Buenos días!"),
+        "responses",
+        {"instructions": "You pick the best Spanish translation from the given options."},
+    ),
+    Case(
+        "si-french-r",
+        "Hello, how do I say good evening in French?",
+        says("Bonsoir", "se dit"),
+        "responses",
+        {"instructions": "You only speak French"},
+    ),
+    Case("si-spanish-hello", told("You only speak Spanish.", "Hello!"), says("¡Hola!")),
+    Case("tr-after-greeting", "Hello, how do I say good evening in French?", says('"Bonsoir"')),
+    Case("tr-lexicon", "What is a cat in Italian?", says('"un gatto"')),
+    Case(
+        "si-one-sentence",
+        told("Answer in one sentence.", "Describe the water cycle and why it matters.", role="developer"),
+        lambda a: isinstance(a, str) and len(re.findall(r"[.!?](?:\s|$)", a.strip())) == 1,
+    ),
+    Case("si-words", told("Answer in 8 words or fewer.", "Explain how tides work."), at_most_words(8)),
+    Case(
+        "si-caps",
+        told("Respond in all caps.", "What is the capital of Egypt?"),
+        lambda a: isinstance(a, str) and "CAIRO" in a and a == a.upper(),
+    ),
+    Case("si-pirate", told("Talk like a pirate.", "Hello!"), lambda a: isinstance(a, str) and a.startswith("Arr!")),
+    Case("si-plain-kept", told("You are a helpful assistant.", "What is 6 * 7?"), says("42")),
+    Case(
+        "result-repr",
+        with_result("What's the weather in Tokyo?", WEATHER, '{"location":"Tokyo"}', WEATHER_REPR),
+        exactly("The weather in Tokyo: 14–20C, sunny with wind."),
+        options=tools(WEATHER),
+    ),
+    Case(
+        "result-repr-r",
+        [
+            {"role": "user", "content": "What's the weather in Tokyo?"},
+            {"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": '{"city":"Tokyo"}'},
+            {"type": "function_call_output", "call_id": "call_1", "output": WEATHER_DATACLASS},
+        ],
+        exactly("The weather in Tokyo: 14–20C, sunny with wind."),
+        "responses",
+        {"tools": [{"type": "function", "name": "get_weather", "parameters": {"type": "object", "properties": {}}}]},
+    ),
+]
+
 # Assistants runs answer through the same builder (thread messages and the assistant's tools).
 A_WEATHER, A_MULTIPLY = WEATHER, MULTIPLY
 CASES += [

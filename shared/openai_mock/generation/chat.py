@@ -12,6 +12,7 @@ Token counts are exact for what is produced; reasoning models add hidden reasoni
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import json
@@ -23,7 +24,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from openai_mock.generation import answers, creative, extract, schema_values, text, tokens, web_search
+from openai_mock.generation import (
+    answers,
+    creative,
+    extract,
+    instructions,
+    schema_values,
+    text,
+    tokens,
+    web_search,
+)
 from openai_mock.generation.content import Scripted, content_text
 from openai_mock.generation.streaming import DONE, Padding
 from openai_mock.json_bytes import json_bytes
@@ -409,32 +419,130 @@ def _tool_results(messages: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]
     return results[::-1]
 
 
-def _shown_result(result: str) -> str:
-    """A tool's output as a sentence quotes it: a JSON object's fields as "key: value", else the text itself."""
+# A Python object's repr, as a tool's output reaches the model when a framework sends `str(value)`: a pydantic model
+# (`city='Tokyo' conditions='Sunny'`), a dataclass (`Weather(city='Tokyo', …)`).
+_REPR_FIELD = re.compile(r"""\s*([A-Za-z_]\w*)=('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,()'"]+)\s*,?""")
+
+
+def _repr_fields(result: str) -> dict[str, Any] | None:
+    body = re.fullmatch(r"\s*[A-Za-z_]\w*\((.*)\)\s*", result, re.DOTALL)
+    said = body[1] if body else result
+    fields: dict[str, Any] = {}
+    at = 0
+    while at < len(said.rstrip()):
+        found = _REPR_FIELD.match(said, at)
+        if found is None:
+            return None
+        try:
+            fields[found[1]] = ast.literal_eval(found[2])
+        except (ValueError, SyntaxError):
+            fields[found[1]] = found[2]
+        at = found.end()
+    return fields or None
+
+
+def _result_fields(result: str) -> dict[str, Any] | None:
+    """A tool's output read as named fields: a JSON object, a Python dict or an object's repr; else None."""
     try:
         parsed = json.loads(result)
     except ValueError:
         parsed = None
-    if isinstance(parsed, dict) and parsed:
+    if parsed is None and result.startswith("{"):
+        try:
+            parsed = ast.literal_eval(result)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            parsed = None
+    if isinstance(parsed, dict):
+        return parsed or None
+    return _repr_fields(result) if parsed is None and "=" in result else None
+
+
+def _shown_result(result: str) -> str:
+    """A tool's output as a sentence quotes it: its fields (`_result_fields`) as "key: value", else the text."""
+    fields = _result_fields(result)
+    if fields:
         pairs = [
             f"{key.replace('_', ' ')}: {json.dumps(val, ensure_ascii=False) if isinstance(val, dict | list) else val}"
-            for key, val in list(parsed.items())[:8]
+            for key, val in list(fields.items())[:8]
         ]
         result = ", ".join(pairs)
     return result if len(result) <= 300 else result[:297] + "..."
 
 
+_SUBJECT_KEYS = ("city", "location", "place", "country", "region", "name", "title", "ticker", "symbol", "query")
+_PLACE_KEYS = frozenset({"city", "location", "place", "country", "region"})
+# Fields whose value says itself ("cloudy", "shipped"), without the field's name.
+_PLAIN_KEYS = frozenset(
+    {"status", "state", "condition", "conditions", "description", "summary", "forecast", "weather", "result", "message"}
+)
+# A tool name's verbs: what is left of "get_weather", "lookup_order" names what it returns.
+_ACTION_WORDS = frozenset(_CONCEPTS["lookup"].split()) | {
+    "calculate", "compute", "add", "multiply", "subtract", "divide", "convert", "translate", "send", "book", "delete",
+    "remove", "cancel", "schedule", "remind", "buy",
+}  # fmt: skip
+
+
+def _field_phrase(key: str, value: Any) -> str | None:
+    """One field as a report words it: "sunny with wind", "14–20C", "temperature 18", "eta 2025-12-08"."""
+    named = key.replace("_", " ")
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return f"{named}: {'yes' if value else 'no'}"
+    if isinstance(value, dict | list):
+        return f"{named}: {json.dumps(value, ensure_ascii=False)}"
+    sentence = str(value).strip().endswith(".")
+    said = str(value).strip().rstrip(".")
+    said = re.sub(r"^(-?\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?=\s*°?[A-Za-z%]*$)", "\\1–\\2", said)  # a range
+    if key.lower() in _PLAIN_KEYS:  # a sentence joins ours: "Sunny with wind." → "sunny with wind"
+        return said[:1].lower() + said[1:] if sentence and said[1:2].islower() and " " in said else said
+    if " " in said or (re.search(r"\d", said) and re.search(r"[A-Za-z°%$€£¥]", said)):
+        return said
+    return f"{named} {said}"
+
+
+def _returned(name: str) -> str:
+    """What a tool returns, by its name: "get_weather" → "weather", "multiply" → "result"."""
+    return " ".join(word for word in _name_words(name) if word not in _ACTION_WORDS) or "result"
+
+
+def _reported(name: str, fields: Mapping[str, Any]) -> str:
+    """A tool's fields worded as a model reports them: "The weather in Tokyo: 14–20C, sunny with wind."."""
+    noun = _returned(name)
+    key = next((k for k in fields if k.lower() in _SUBJECT_KEYS and isinstance(fields[k], str | int)), None)
+    head = f"The {noun}"
+    if key is not None:
+        head += f" {'in' if key.lower() in _PLACE_KEYS else 'for'} {fields[key]}"
+    shown = [phrase for k, v in list(fields.items())[:8] if k != key and (phrase := _field_phrase(k, v))]
+    return f"{head}: {', '.join(shown)}." if shown else f"{head}."
+
+
+def _reported_text(name: str, output: str) -> str:
+    """A tool's output as the answer's sentence: its fields worded (`_reported`), a bare value as the result, a
+    sentence as it is, else the text after what the tool returns ("The weather: sunny, 25C.")."""
+    fields = _result_fields(output)
+    if fields:
+        return _reported(name, fields)
+    said = _shown_result(output)
+    if len(said.split()) == 1:
+        return f"The result is {said.rstrip('.')}."
+    if not next((c for c in said if c.isalpha()), "").isupper():  # ("¡Hola!" is a sentence too)
+        said = f"The {_returned(name)}: {said}"
+    return said if said[-1:] in ".!?" else said + "."
+
+
 def _tool_answer_text(messages: Sequence[Mapping[str, Any]], rng: random.Random, model: str) -> str:
     """The answer once tool results are in: it reports what they returned, quoting their values."""
-    results = [(name, _shown_result(output)) for name, output in _tool_results(messages) if output]
+    results = [(name, output, _reported_text(name, output)) for name, output in _tool_results(messages) if output]
     if not results:
         topic = text.topic_of(_last_user_text(messages))
         return text.compose(rng, topic=topic, target_tokens=rng.randint(15, 45), model=model).text
     if len(results) == 1:
-        lead = rng.choice(("Here is what I found", "Based on the result", "According to the tool"))
-        shown = results[0][1]
-        return f"{lead}: {shown}" + ("" if shown[-1:] in ".!?" else ".")
-    lines = [f"- {name.replace('_', ' ') or 'result'}: {shown}" for name, shown in results]
+        return results[0][2]
+    lines = [
+        f"- {said}" if _result_fields(output) else f"- {name.replace('_', ' ') or 'result'}: {said}"
+        for name, output, said in results
+    ]
     return "Here is what I found:\n" + "\n".join(lines)
 
 
@@ -609,22 +717,41 @@ def _visible_text(
         if fenced is not None:
             return text.Composed(fenced, tokens.encode(fenced, model))
         direct = answers.direct(messages, created)
-        if direct is not None:
-            return text.Composed(direct, tokens.encode(direct, model))
-        prompt = _last_user_text(messages)
-        written = creative.piece(prompt, rng)  # a poem, a story, a joke… asked for by name
-        if written is not None:  # (templates: the same few pieces come back, kept encoded like fixtures' answers)
-            return text.Composed(written, tokens.encode_scripted(written, model))
-        target = text.natural_length(rng, question_tokens)
-        target = max(8, int(target * length * _VERBOSITY_LENGTH.get(request.get("verbosity") or "medium", 1.0)))
-        return text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
+        standing = instructions.read(messages)  # what a system or developer message asks of every answer
+        if standing is None:
+            return _usual_text(request, rng, question_tokens, length, direct)
+        decided = instructions.followed(standing, _last_user_text(messages), direct, rng)
+        usual = _usual_text(request, rng, question_tokens, length, direct) if decided is None else None
+        answer = instructions.shaped(standing, usual.text if usual is not None else str(decided))
+        if usual is not None and answer == usual.text:
+            return usual
+        return text.Composed(answer, tokens.encode(answer, model))
     if kind == "tool_answer":
         answer = _tool_answer_text(messages, rng, model)
+        if (standing := instructions.read(messages)) is not None:  # its length, case and voice
+            answer = instructions.shaped(standing, answer)
     elif kind == "json_object":
         answer = _json_object_text(messages, rng, model, created, pages)
     else:
         answer = _json_schema_text(request, rng, created, pages)
     return text.Composed(answer, tokens.encode(answer, model))
+
+
+def _usual_text(
+    request: Mapping[str, Any], rng: random.Random, question_tokens: int, length: float, direct: str | None
+) -> text.Composed:
+    """The text answer as no standing instruction shapes it: the checkable answer, a piece asked for by name,
+    else prose about the topic."""
+    model = request["model"]
+    if direct is not None:
+        return text.Composed(direct, tokens.encode(direct, model))
+    prompt = _last_user_text(request["messages"])
+    written = creative.piece(prompt, rng)  # a poem, a story, a joke… asked for by name
+    if written is not None:  # (templates: the same few pieces come back, kept encoded like fixtures' answers)
+        return text.Composed(written, tokens.encode_scripted(written, model))
+    target = text.natural_length(rng, question_tokens)
+    target = max(8, int(target * length * _VERBOSITY_LENGTH.get(request.get("verbosity") or "medium", 1.0)))
+    return text.compose(rng, topic=text.topic_of(prompt), target_tokens=target, model=model)
 
 
 def _text_choice(

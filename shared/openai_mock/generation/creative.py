@@ -74,6 +74,23 @@ def piece(prompt: str, rng: random.Random) -> str | None:
     return written
 
 
+def written(form: str, subject: str, rng: random.Random) -> str:
+    """A piece of the form ("poem", "song", "haiku", "limerick", "story" or "joke") about the subject: what an
+    agent told to answer in one writes whatever it is asked (`instructions.py`)."""
+    return _WRITERS[form](subject, rng)
+
+
+def asked_form(prompt: str) -> tuple[str, str] | None:
+    """(form, subject) of the piece the prompt asks for by name, or None."""
+    if len(prompt) > _LONGEST_REQUEST or not any(name in prompt.lower() for name in _FORMS):
+        return None
+    asked = _compiled(_REQUEST).search(prompt)
+    if asked is None:
+        return None
+    about = _compiled(_SUBJECT).match(asked[2])
+    return _FORMS[asked[1].lower()], " ".join(about[1].split()[:10]) if about else ""
+
+
 def _capitalised(subject: str) -> str:
     return subject[:1].upper() + subject[1:]
 
