@@ -51,15 +51,20 @@ $(CODEX_CLI): tests/codex/package-lock.json
 
 codex-cli: $(CODEX_CLI) ## Install OpenAI's Codex CLI (@openai/codex on npm, tests/codex) that test_codex_cli.py drives
 
+# The official SDKs' example scripts (the sdists of the venv's openai and openai-agents, from PyPI) for
+# tests/functions/test_sdk_examples.py, unpacked into .cache/sdk-examples; the module keeps a stamp per version.
+sdk-examples: $(VENV)/.installed-dev ## Fetch the openai and openai-agents sdists' examples/ that test_sdk_examples.py runs
+	$(BIN)/python -m tests.sdk_examples.fetch
+
 dynamodb-local: ## Fetch DynamoDB Local (npm package amplify-dynamodb-simulator) for the store tests
 	@bash tools/dynamodb_local.sh >/dev/null || echo "DynamoDB Local unavailable: its tests will be skipped"
 
 COVERAGE_FLOOR ?= 90
 
-test: $(VENV)/.installed-dev node-sdk codex-cli dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
+test: $(VENV)/.installed-dev node-sdk codex-cli sdk-examples dynamodb-local lint build ## Lint, sam build, then the whole suite with a coverage report and floor
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 
-check: $(VENV)/.installed-dev node-sdk codex-cli ## The inner loop: lint (no cfn-lint, no actionlint), unit, function and contract tests; no sam build
+check: $(VENV)/.installed-dev node-sdk codex-cli sdk-examples ## The inner loop: lint (no cfn-lint, no actionlint), unit, function and contract tests; no sam build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -172,4 +177,4 @@ deploy: ## sam deploy --config-env $(ENV) [STACK=name] of the last `make build` 
 delete-stack: ## sam delete STACK=name (what preview.yml runs when a pull request closes)
 	$(SAM_ENV) $(SAM) delete --stack-name $(STACK) --no-prompts
 
-.PHONY: help install serve node-sdk codex-cli dynamodb-local test check lint lock contract catalog sdk-coverage bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
+.PHONY: help install serve node-sdk codex-cli sdk-examples dynamodb-local test check lint lock contract catalog sdk-coverage bench bench-groups bench-peers bench-instructions bench-inprocess bench-sqlite bench-sqlite-workers bench-aws-round-trips bench-aws-calls bench-routes bench-cold-start sam-cli actionlint build package-size deploy delete-stack fuzz
