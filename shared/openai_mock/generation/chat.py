@@ -377,14 +377,16 @@ def tool_call_id(rng: random.Random) -> str:
     return "call_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
 
 
-def _arguments(function: Mapping[str, Any], rng: random.Random, prompt: str, created: int = 0) -> str:
+def _arguments(
+    function: Mapping[str, Any], rng: random.Random, prompt: str, created: int = 0, instructions: str = ""
+) -> str:
     """Arguments that validate against the function's parameters: what the prompt says (a literal call's arguments,
     quoted strings, numbers, dates, emails, URLs, places and people, enums matched by word; `extract.Extractor`)
     where it fits the schema, generated values for the rest. As a model does, it fills the required parameters and
     only the optional ones the prompt gives a value for (`Extractor.pick_named`), at every level; a strict function
     has every property, a nullable one null unless the prompt gives it a value."""
     parameters = function.get("parameters") or {"type": "object", "properties": {}}
-    extractor = extract.Extractor.of(prompt, created, str(function["name"]))
+    extractor = extract.Extractor.of(prompt, created, str(function["name"]), instructions=instructions)
     value = schema_values.generate_value(
         parameters,
         rng,
@@ -814,7 +816,9 @@ def _call_choice(
     calls, used = [], 0
     for function in chosen.functions:
         name_tokens = tokens.count_tokens(function["name"], model) + TOKENS_PER_MESSAGE
-        arguments = _arguments(function, rng, _last_user_text(request["messages"]), created)
+        messages = request["messages"]
+        told = "\n".join(content_text(m.get("content")) for m in messages if m["role"] in ("system", "developer"))
+        arguments = _arguments(function, rng, _last_user_text(messages), created, told)
         remaining = None if budget is None else max(0, budget - used - name_tokens)
         fitted = text.fit(arguments, model=model, max_tokens=remaining)
         used += name_tokens + fitted.token_count

@@ -519,6 +519,120 @@ def _has(words: Sequence[str], keys: Sequence[str]) -> bool:
     return any(word in keys or word.rstrip("s") in keys for word in words)
 
 
+# A parameter that takes an identifier: its last word (`customer_id`, `tracking_number`, `order_ref`), or its
+# description calling it one. (Only a string's: an integer `number` is a count.)
+_IDENTIFIER_WORDS = ("id", "ids", "identifier", "number", "no", "num", "ref", "reference", "sku", "uuid")
+_IDENTIFIER_DESCRIPTION = re.compile(r"\bidentifier\b|\bID\b|\bid of\b|\btracking number\b", re.IGNORECASE)
+# An identifier-shaped token: letters, digits, `_` and `-` (`customer_42`, `ORD-1001`, `1Z999AA1`, `#1001`, `104`).
+_IDENTIFIER_TOKEN = re.compile(r"(?<![\w@/.:,-])#?([A-Za-z0-9](?:[\w-]*[A-Za-z0-9])?)(?![\w@/-]|[.,]\w|:\d)")
+_NOT_IDENTIFIER = re.compile(r"\d{1,2}|(?:19|20)\d{2}|\d+(?:st|nd|rd|th|s|am|pm|k|m|kg|km|px)", re.IGNORECASE)
+# What may stand between an entity's noun and its identifier: "customer 104", "order #1001", "tracking number ZX-1".
+_IDENTIFIER_LEAD = r"(?:\s+(?:number|no\.?|id|identifier|is|of|code))*\s*[#:]?\s*$"
+
+
+def identifier_tokens(text: str) -> list[tuple[int, str]]:
+    """(position, token) of the text's identifier-shaped tokens: a digit in them, and not a date, a time, an amount,
+    a year, an ordinal, a measure or a number of one or two digits."""
+    blank = lambda match: " " * len(match[0])  # noqa: E731 (keeps positions)
+    masked = _ISO_DATE.sub(blank, _URL.sub(blank, _EMAIL.sub(blank, text)))
+    return [
+        (match.start(1), match[1])
+        for match in _IDENTIFIER_TOKEN.finditer(masked)
+        if any(c.isdigit() for c in match[1]) and not _NOT_IDENTIFIER.fullmatch(match[1])
+    ]
+
+
+def takes_identifier(words: Sequence[str], schema: Mapping[str, Any]) -> bool:
+    described = _IDENTIFIER_DESCRIPTION.search(str(schema.get("description") or ""))
+    return bool(words) and (words[-1] in _IDENTIFIER_WORDS or described is not None)
+
+
+def identifier_for(text: str, entity: Sequence[str], taken: set[str]) -> str | None:
+    """The identifier the text gives for an entity (`customer`, `order`): one spelled after it (`customer_42`,
+    `ORD-1001` for an order, `inv_2001` for an invoice), else one written right after its noun ("customer 104",
+    "tracking number ZX-123"), else the first one mixing letters and digits; never one already taken."""
+    tokens = [(at, token) for at, token in identifier_tokens(text) if token not in taken]
+    nouns = [word for word in entity if len(word) > 2]
+    for _, token in tokens:
+        letters = (re.match(r"[A-Za-z]+", token) or [""])[0].lower()
+        if len(letters) >= 2 and any(noun.startswith(letters) or letters.startswith(noun) for noun in nouns):
+            return token
+    for at, token in tokens:
+        before = text[max(0, at - 40) : at].lower()
+        if any(re.search(rf"\b{re.escape(noun)}\w*{_IDENTIFIER_LEAD}", before) for noun in nouns):
+            return token
+    return next((token for _, token in tokens if not token.isdigit()), None)
+
+
+# A step of a numbered or bulleted list, with the indented lines that go on with it.
+_STEP = re.compile(r"^[ \t]*(?:\d+[.)]|[-*•])[ \t]+.*(?:\n[ \t]+(?![ \t]*(?:\d+[.)]|[-*•])[ \t]).*)*", re.MULTILINE)
+
+
+def step_for(text: str, function: str) -> str | None:
+    """The step of a list of steps that names the function ("2. Call `view_image` with `page.png`"): what it is to
+    be called with is there, not in the other steps. None when the text gives no steps or none names it."""
+    steps = [match[0] for match in _STEP.finditer(text)] if function else []
+    if len(steps) < 2:
+        return None
+    spelled = re.compile(rf"(?<![\w-]){re.escape(function)}(?![\w-])")
+    return next((step for step in steps if spelled.search(step)), None)
+
+
+def named_things(text: str, noun: str) -> list[str]:
+    """The names the text gives things of a kind, in order: "the `csv-workbench` skill", "skill `x`", "the
+    report-builder skill", "a tool called "y""; for a skill also "$credit-note-fixer" (the way skills are invoked)."""
+    kind = rf"{re.escape(noun)}s?\b"
+    patterns = [
+        rf"[`'\"]\$?([\w.-]+)[`'\"]\s+{kind}",
+        rf"\b{kind}\s+(?:named\s+|called\s+)?[`'\"]\$?([\w.-]+)[`'\"]",
+        rf"(?<![\w`'\"$-])([A-Za-z]\w*(?:-\w+)+)\s+{kind}",
+    ]
+    if noun == "skill":
+        patterns.append(r"(?<![\w$])\$([A-Za-z][\w-]*\w)")
+    found = sorted((match.start(), match[1]) for pattern in patterns for match in re.finditer(pattern, text, re.I))
+    return list(dict.fromkeys(name for _, name in found))
+
+
+def listed_things(text: str, noun: str) -> list[str]:
+    """The names a list of things of a kind gives: the bullets (`- name: what it does`) under a heading or a line
+    that names the kind ("### Available skills", "Tools you can use:")."""
+    names: list[str] = []
+    heading = re.compile(rf"\b{re.escape(noun)}s?\b", re.I)
+    under = False
+    for line in text.splitlines():
+        bullet = re.match(r"\s*[-*•]\s+`?\$?([\w.-]+)`?\s*(?::|—|–|-\s|\(|$)", line)
+        if bullet and under:
+            names.append(bullet[1])
+        elif line.strip():
+            under = bool(heading.search(line)) and (line.lstrip().startswith("#") or line.rstrip().endswith(":"))
+    return names
+
+
+def thing_named(noun: str, prompt: str, instructions: str, description: str = "") -> str | None:
+    """The name of the thing of a kind (a skill, a project) to pass: one the user names, else one the instructions
+    name, else one of a list the instructions or the parameter give that the user's words mention, else the only
+    one listed. Where a list exists, the name is one of it."""
+    listed = listed_things(instructions, noun) + listed_things(description, noun)
+    for source in (prompt, instructions, description):
+        named = named_things(source, noun)
+        fitting = [name for name in named if not listed or name in listed]
+        if fitting:
+            return fitting[0]
+    mentioned = [name for name in listed if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", prompt, re.I)]
+    if mentioned:
+        return mentioned[0]
+    return listed[0] if len(set(listed)) == 1 else None
+
+
+# The user's own words as a whole ("the user's question", "the user input", "the original request"), not a part
+# of them ("the user's message id").
+_WHOLE_INPUT = re.compile(
+    r"\b(?:the\s+)?(?:user'?s?|users'|customer'?s?|caller'?s?|original|full|whole|entire|exact|verbatim)\s+"
+    r"(?:input|message|question|request|query|prompt|text|words)\b(?!\s+(?:id|identifier|number|count|length|type))",
+    re.IGNORECASE,
+)
+
+
 def _search_phrase(text: str) -> str | None:
     match = re.search(
         r"\b(?:search(?:\s+the\s+web)?\s+for|look\s+up|find(?:\s+me)?|google|query|about|for)\s+(.+?)(?:[?.!]|$)",
@@ -532,19 +646,38 @@ class Extractor:
     """The prompt's values for `schema_values`: `pick(name, kind, schema)` returns a value to try or None.
     It changes as it hands values out: a slotted plain class (docs/architecture.md, cold starts)."""
 
-    __slots__ = ("answer", "found", "function", "positional", "taken", "used")
+    __slots__ = ("answer", "found", "function", "instructions", "positional", "said", "taken", "used")
 
-    def __init__(self, found: Entities, function: str = "", answer: str | None = None) -> None:
+    def __init__(
+        self, found: Entities, function: str = "", answer: str | None = None, instructions: str = "", said: str = ""
+    ) -> None:
         self.found = found
+        self.said = said or found.text  # the user's whole message (`found` may be the one step about this function)
         self.function = function
         self.answer = answer  # the checkable answer to the prompt (answers.direct), for "answer"/"result" fields
+        self.instructions = instructions  # the system's words: they may say what an argument is given
         self.used: dict[str, int] = {}
         self.taken: dict[str, set[str]] = {}
         self.positional = 0
 
     @classmethod
-    def of(cls, text: str, created: int = 0, function: str = "", answer: str | None = None) -> Extractor:
-        return cls(entities(text, created), function, answer)
+    def of(
+        cls, text: str, created: int = 0, function: str = "", answer: str | None = None, instructions: str = ""
+    ) -> Extractor:
+        step = step_for(text, function) or step_for(instructions, function)
+        return cls(entities(step or text, created), function, answer, instructions, text)
+
+    def takes_whole_input(self, name: str, schema: Mapping[str, Any]) -> bool:
+        """Whether the parameter is the user's message itself: its description says so ("The user's question"),
+        or the instructions say to pass the user's input as it ("Pass the user input as the 'query' argument")."""
+        if _WHOLE_INPUT.search(str(schema.get("description") or "")):
+            return True
+        spelled = rf"['\"`]?{re.escape(name)}['\"`]?"
+        told = (
+            rf"{_WHOLE_INPUT.pattern}[^.\n]*?\b(?:as|in|into|to)\b[^.\n]*?{spelled}(?!\w)",
+            rf"(?<!\w){spelled}[^.\n]*?\b(?:to|=|:|with|is|be)\s+{_WHOLE_INPUT.pattern}",
+        )
+        return any(re.search(pattern, self.instructions, re.IGNORECASE) for pattern in told)
 
     def _answer(self, kind: str) -> Any:
         if self.answer is None:
@@ -656,6 +789,8 @@ class Extractor:
             return items or None
         if kind != "string":
             return None
+        if self.takes_whole_input(name, schema):
+            return self.said.strip()
         if "pattern" in schema and loose:
             for token in re.findall(r"[^\s,;()\"'`]+", found.text):
                 token = token.rstrip(".!?:")
@@ -664,6 +799,16 @@ class Extractor:
                         return token
                 except re.error:
                     break
+        if takes_identifier(words, schema):
+            entity = [word for word in words if word not in _IDENTIFIER_WORDS]
+            identifier = identifier_for(found.text, entity, self.taken.setdefault("identifier", set()))
+            if identifier is not None:
+                self.taken["identifier"].add(identifier)
+                return identifier
+        if len(words) >= 2 and words[-1] == "name":  # `skill_name`: the name of one thing of that kind
+            named = thing_named(words[-2], self.said, self.instructions, str(schema.get("description") or ""))
+            if named is not None:
+                return named
         if _has(words, ("ticker", "symbol", "code")):
             tickers = [w for w in re.findall(r"\b[A-Z]{1,5}\b", found.text) if w not in ("I", "A", "OK")]
             if tickers:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from openai_mock.generation import chat, grammars
+from openai_mock.generation import chat, extract, grammars, shell_tools
 
 DEFAULT_MCP_TOOLS = ("search", "fetch")
 CUSTOM_INPUT = "input"  # the one string argument a custom tool is called with, as the chat machinery sees it
@@ -223,10 +223,13 @@ def custom_input(tool: Mapping[str, Any], arguments: str, prompt: str) -> str:
     machinery wrote, else the prompt. Grammar format: that text only if the grammar accepts it, else a sentence of
     the grammar the prompt steers (`grammars.conforming_input`), seeded by the call's draw of the request's rng."""
     grammar = tool.get("format") or {}
+    prompt = extract.step_for(prompt, str(tool["name"])) or prompt  # the step of a list that names this tool
     if grammar.get("type") == "grammar" and grammar.get("syntax") in grammars.SYNTAXES:
+        syntax, definition = grammar["syntax"], str(grammar.get("definition"))
         rng = random.Random(f"{tool['name']}|{arguments}")
         try:
-            return grammars.conforming_input(grammar["syntax"], str(grammar.get("definition")), prompt, rng)
+            patch = _patch_input(prompt, syntax, definition)
+            return patch or grammars.conforming_input(syntax, definition, prompt, rng)
         except grammars.GrammarError:  # a tool the request did not declare itself (a tool search loaded it): text
             pass
     quoted = grammars.quoted_texts(prompt)
@@ -237,6 +240,19 @@ def custom_input(tool: Mapping[str, Any], arguments: str, prompt: str) -> str:
     except (ValueError, AttributeError):
         value = None
     return str(value) if value and str(value).strip() else prompt.strip()
+
+
+def _patch_input(prompt: str, syntax: str, definition: str) -> str | None:
+    """For a patch tool (its grammar takes a `*** Begin Patch` envelope), the patch a model writes for a file edit
+    the prompt spells out: the path it names, the lines it gives, the line it says to change. (Other edits are the
+    grammar walk's, which the prompt's words steer.)"""
+    if shell_tools.patch_path(prompt) is None or not shell_tools.spells_out_edit(prompt):
+        return None
+    if any(grammars.accepts(syntax, definition, text) for text in grammars.quoted_texts(prompt)):
+        return None  # the prompt hands over a patch of its own: that one is sent
+    operation = shell_tools.apply_patch_call(prompt, (), "", "")["operation"]
+    patch = shell_tools.patch_text(operation)
+    return patch if grammars.accepts(syntax, definition, patch) else None
 
 
 # --------------------------------------------------------------------------------------------- namespaces, tool search
@@ -268,7 +284,8 @@ class Offered(NamedTuple):
 
 
 def chat_name(namespace: str | None, name: str) -> str:
-    return f"{namespace}{NAMESPACE_JOINER}{name}" if namespace else name
+    """A namespace named as its tool is no namespace: the shape of a call to a deferred top-level tool."""
+    return f"{namespace}{NAMESPACE_JOINER}{name}" if namespace and namespace != name else name
 
 
 def _callables(tools: Sequence[Mapping[str, Any]]) -> Iterator[Offered]:
@@ -287,8 +304,16 @@ def loaded_tools(conversation: Sequence[Mapping[str, Any]]) -> list[Offered]:
     loaded: list[Offered] = []
     for item in conversation:
         if item.get("type") == "tool_search_output":
-            loaded += _callables(item.get("tools") or [])
+            loaded += (_as_loaded(entry) for entry in _callables(item.get("tools") or []))
     return loaded
+
+
+def _as_loaded(entry: Offered) -> Offered:
+    """A deferred top-level function, once loaded, is called under a namespace of its own name (as the real API
+    calls it, and as the Agents SDK finds it: `get_eta` in namespace `get_eta`); a namespace's members keep theirs."""
+    if entry.namespace is None and entry.tool.get("defer_loading") and entry.tool.get("type") == "function":
+        return entry._replace(namespace=entry.chat_name)
+    return entry
 
 
 def offered_tools(request: Mapping[str, Any], conversation: Sequence[Mapping[str, Any]]) -> list[Offered]:

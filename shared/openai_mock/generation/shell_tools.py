@@ -16,7 +16,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from openai_mock.generation import text
+from openai_mock.generation import extract, text
 
 KINDS = ("local_shell", "shell", "apply_patch")
 CALLS = {"local_shell": "local_shell_call", "shell": "shell_call", "apply_patch": "apply_patch_call"}
@@ -47,7 +47,15 @@ _EDIT_WORDS = frozenset(
 )
 _DELETE_WORDS = frozenset({"delete", "remove", "rm"})
 _UPDATE_WORDS = frozenset({"update", "edit", "change", "fix", "modify", "append", "insert", "replace", "patch"})
-_PATH = re.compile(r"(?<![\w/.@:-])((?:[\w.-]+/)*[\w-]+\.[A-Za-z][A-Za-z0-9]{0,7})(?![\w/])")
+_PATH = re.compile(r"(?<![\w/.@:-])(/?(?:[\w.-]+/)*[\w-]+\.[A-Za-z][A-Za-z0-9]{0,7})(?![\w/])")
+# The lines a prompt gives a file: indented under "these lines:" / "content:" (or a fenced block, `given_lines`).
+_GIVEN_LINES = re.compile(r"\b(?:lines?|contents?|text)\s*:[ \t]*\n((?:[ \t]+\S.*(?:\n|$))+)", re.I)
+# "change `a=1` to `a=2`", "replace `old` with `new`": one line of a file for another.
+_CHANGE = re.compile(
+    r"\b(?:change|replace|update|set|turn)\s+(?:only\s+)?(?:the\s+(?:line|text|value)\s+)?`([^`\n]+)`\s+"
+    r"(?:to|with|into|by)\s+`([^`\n]+)`",
+    re.I,
+)
 _QUOTED = (re.compile(r"```(?:[\w-]+\n)?(.*?)```", re.S), re.compile(r"`([^`\n]+)`"))
 _NOT_FILES = frozenset({"e.g", "i.e", "node.js", "vue.js", "next.js", "react.js", "express.js", "asp.net"})
 _SIMPLE = re.compile(r"[\w./=:@%+,-]+")
@@ -84,10 +92,22 @@ Skills = Sequence[Mapping[str, Any]]  # a shell's skills: name, description, pat
 
 
 def local_skills(request: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The skills a shell tool's local environment declares (on the client's machine)."""
+    """The skills the model knows by name from the request: a local environment's (on the client's machine), and a
+    hosted container's inline bundles (mounted under `skills/`, as `container_skills` finds them). A stored skill
+    referenced by id is named only once the container mounts it."""
     shell: Mapping[str, Any] = next((tool for tool in request.get("tools", []) if tool["type"] == "shell"), {})
     environment = shell.get("environment") or {}
-    return list(environment.get("skills") or []) if environment.get("type") == "local" else []
+    if environment.get("type") == "local":
+        return list(environment.get("skills") or [])
+    if environment.get("type") != "container_auto":
+        return []
+    declared = environment.get("skills")
+    inline = [
+        skill
+        for skill in (declared if isinstance(declared, list) else [])
+        if isinstance(skill, dict) and skill.get("type") == "inline" and isinstance(skill.get("name"), str)
+    ]
+    return [{"name": s["name"], "description": s.get("description", ""), "path": f"skills/{s['name']}"} for s in inline]
 
 
 def skills_note(skills: Skills) -> str:
@@ -195,8 +215,25 @@ def _patched_before(path: str, conversation: Sequence[Mapping[str, Any]]) -> boo
     )
 
 
+def given_lines(prompt: str) -> list[str] | None:
+    """The lines the prompt gives the file: a fenced block's, or those indented under "these lines:"."""
+    fenced = re.search(r"```(?:[\w-]+\n)?(.*?)```", prompt, re.S)
+    if fenced and fenced[1].strip():
+        return fenced[1].strip("\n").splitlines()
+    listed = _GIVEN_LINES.search(prompt)
+    return [line.strip() for line in listed[1].splitlines() if line.strip()] if listed else None
+
+
+def spells_out_edit(prompt: str) -> bool:
+    """Whether the prompt gives the edit line by line: the file's lines, or a line to change into another."""
+    return given_lines(prompt) is not None or _CHANGE.search(prompt) is not None
+
+
 def _new_lines(path: str, prompt: str) -> list[str]:
-    """Plausible content for the file: by its extension, about what the prompt asks."""
+    """The file's content: the lines the prompt gives, else plausible ones by its extension, about what it asks."""
+    given = given_lines(prompt)
+    if given:
+        return given
     topic = text.topic_of(prompt)
     extension = path.rsplit(".", 1)[-1].lower()
     stem = re.sub(r"\W", "_", path.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "main"
@@ -219,8 +256,11 @@ def apply_patch_call(
     path = patch_path(prompt) or "notes.txt"
     words = _prose_words(prompt)
     operation: dict[str, Any]
+    change = _CHANGE.search(prompt)
     if words & _DELETE_WORDS:
         operation = {"type": "delete_file", "path": path}
+    elif change is not None:  # one line for another: the hunk shows both
+        operation = {"type": "update_file", "path": path, "diff": f"@@\n-{change[1]}\n+{change[2]}\n"}
     else:
         added = "".join(f"+{line}\n" for line in _new_lines(path, prompt))
         if words & _UPDATE_WORDS or _patched_before(path, conversation):
@@ -236,6 +276,18 @@ def apply_patch_call(
     }
 
 
+def patch_text(operation: Mapping[str, Any]) -> str:
+    """An apply_patch operation as the patch envelope a free-form patch tool takes (`*** Begin Patch` …)."""
+    path = operation["path"]
+    if operation["type"] == "delete_file":
+        body = f"*** Delete File: {path}\n"
+    elif operation["type"] == "update_file":
+        body = f"*** Update File: {path}\n{operation['diff']}"
+    else:
+        body = f"*** Add File: {path}\n{operation['diff']}"
+    return f"*** Begin Patch\n{body}*** End Patch\n"
+
+
 def call_item(
     kind: str, conversation: Sequence[Mapping[str, Any]], prompt: str, ids: tuple[str, str], skills: Skills = ()
 ) -> dict[str, Any]:
@@ -245,7 +297,7 @@ def call_item(
         return local_shell_call(prompt, *ids)
     if kind == "shell":
         return shell_call(prompt, *ids, skills=skills)
-    return apply_patch_call(prompt, conversation, *ids)
+    return apply_patch_call(extract.step_for(prompt, "apply_patch") or prompt, conversation, *ids)
 
 
 # --------------------------------------------------------------------------------------------- reading them back
@@ -330,9 +382,16 @@ def _find(files: Sequence[tuple[str, bytes]], wanted: str) -> bytes | None:
     return next((data for path, data in files if wanted in (path, _name(path), _relative(path))), None)
 
 
+def _in_data(folder: str) -> str:
+    """A folder as a path under /mnt/data (the working directory): `/mnt/data/out` and `./out` are `out`."""
+    absolute = folder.rstrip("/") + "/"
+    inside = absolute[len(_DATA) :] if absolute.startswith(_DATA) else folder
+    return inside.strip("/").removeprefix(".").strip("/")
+
+
 def _entries(files: Sequence[tuple[str, bytes]], folder: str) -> list[tuple[str, int | None]]:
     """What `ls folder` shows: (name, size) of its files, (name, None) of its folders, in order."""
-    prefix = folder.strip("/").removeprefix(".").strip("/")
+    prefix = _in_data(folder)
     prefix = prefix + "/" if prefix else ""
     entries: dict[str, int | None] = {}
     for path, data in files:
@@ -347,7 +406,7 @@ def _entries(files: Sequence[tuple[str, bytes]], folder: str) -> list[tuple[str,
 def _listing(files: Sequence[tuple[str, bytes]], args: Sequence[str]) -> tuple[str, str, int]:
     folder = next((arg for arg in args if not arg.startswith("-")), "")
     entries = _entries(files, folder)
-    if folder and not entries:
+    if folder and _in_data(folder) and not entries:  # (/mnt/data itself is there even when empty)
         return "", f"ls: cannot access '{folder}': No such file or directory\n", 2
     if not any(arg.startswith("-") and "l" in arg for arg in args):
         return "".join(f"{name}\n" for name, _ in entries), "", 0
