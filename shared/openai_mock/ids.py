@@ -44,6 +44,8 @@ PREFIXES: dict[str, tuple[str, int]] = {
     "shell_call_output": ("sho_", 48),
     "apply_patch_call": ("apc_", 48),
     "apply_patch_call_output": ("apco_", 48),
+    "program": ("cm_", 48),  # the spec's examples: cm_123, cmo_123
+    "program_output": ("cmo_", 48),
     "container": ("cntr_", 48),
     "container.file": ("cfile_", 32),
     "skill": ("skill_", 32),

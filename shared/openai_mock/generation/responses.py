@@ -23,6 +23,7 @@ from openai_mock.generation import (
     chat,
     documents,
     fixture_items,
+    programmatic,
     prompt_prefix,
     response_tools,
     shell_tools,
@@ -305,7 +306,8 @@ def chat_request(turn: Turn, *, hosted_call: bool) -> dict[str, Any]:
     request = turn.request
     # Namespaced tools under flat names; deferred ones only once a tool search has loaded them.
     offered = response_tools.offered_tools(request, turn.conversation)
-    functions = [response_tools.chat_function(entry) for entry in offered]
+    # A function only programs may call (`allowed_callers: ["programmatic"]`) is never called directly.
+    functions = [response_tools.chat_function(entry) for entry in offered if programmatic.directly_callable(entry.tool)]
     conversation = turn.conversation
     if (request.get("image") or {}).get("context_compression") == "enabled":
         conversation = compressed_images(conversation)
@@ -747,6 +749,30 @@ def _image_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, 
     return _then_answer(turn, [call], rng, new_id, reasoning, created)
 
 
+def _program_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, created: int) -> _Output:
+    """Programmatic tool calling: the program the model writes, then the calls it makes (the client runs them;
+    the program's output and the answer come once their outputs are sent)."""
+    chat_req = chat_request(turn, hosted_call=True)
+    model, prompt = chat_req["model"], last_user_text(turn.conversation)
+    thinking = chat.reasoning_tokens(chat_req, rng, reasoning)
+    calls = programmatic.planned_calls(turn.request, prompt, rng, created)
+    code = programmatic.program_code(calls, programmatic.concurrent(turn.request, prompt))
+    program_call_id = chat.tool_call_id(rng)
+    made = [
+        programmatic.call_item(new_id("function_call"), chat.tool_call_id(rng), call, program_call_id) for call in calls
+    ]
+    thought = [_reasoning_item(turn.request, new_id("reasoning"), prompt, thinking)] if thinking else []
+    program = programmatic.program_item(new_id("program"), program_call_id, code)
+    spent = tokens.count_tokens(code, model) + chat.TOKENS_PER_MESSAGE + thinking
+    spent += sum(tokens.count_tokens(item["arguments"], model) for item in made)
+    # The functions the program may call are part of the prompt, though the model never calls them itself.
+    described = [
+        {**tool, "description": tool.get("description") or ""} for tool in programmatic.callable_functions(turn.request)
+    ]
+    prompt_tokens = chat.count_prompt_tokens(chat_req) + chat.count_function_tokens(described, model)
+    return _Output([*thought, program, *made], prompt_tokens, spent, thinking)
+
+
 # --------------------------------------------------------------------------------------------- tool search
 
 
@@ -864,6 +890,42 @@ def _echo_function(tool: Mapping[str, Any]) -> dict[str, Any]:
     return {**echoed, "defer_loading": bool(tool["defer_loading"])} if "defer_loading" in tool else echoed
 
 
+def _programmatic_turn(turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, created: int) -> _Output | None:
+    """A program's step when this turn takes one: its output and the answer once its calls' outputs are back, or
+    a new program (generation/programmatic.py); else None."""
+    program = programmatic.pending_program(turn.conversation)
+    if program is not None:
+        ran = programmatic.program_output_item(new_id("program_output"), program, turn.conversation)
+        return _then_answer(turn, [ran], rng, new_id, reasoning, created)
+    if programmatic.wanted(turn.request, turn.conversation, last_user_text(turn.conversation)):
+        return _program_turn(turn, rng, new_id, reasoning, created)
+    return None
+
+
+def _model_turn(
+    turn: Turn, rng: random.Random, new_id: NewId, reasoning: bool, created: int, script: chat.Scripted | None
+) -> _Output:
+    """The turn's output: a tool search, a hosted tool's call, a client tool's call, or the answer."""
+    request = turn.request
+    kind = None if script is not None else hosted_tool(request, turn.conversation)
+    searching = None
+    if script is None and kind is None:
+        searching = response_tools.search_plan(request, turn.conversation, last_user_text(turn.conversation))
+    if searching is not None:
+        return _tool_search_turn(turn, searching, rng, new_id, reasoning, created)
+    if kind == "computer":
+        return _computer_turn(turn, rng, new_id)
+    if kind == "mcp":
+        return _mcp_turn(turn, rng, new_id, reasoning, created)
+    if kind == "image_generation":
+        return _image_turn(turn, rng, new_id, reasoning, created)
+    if kind == "shell" and turn.shell_container is not None:
+        return _hosted_shell_turn(turn, rng, new_id, reasoning, created)
+    if kind in shell_tools.KINDS:
+        return _shell_turn(turn, kind, rng, new_id, reasoning)
+    return _answer(turn, rng, new_id, reasoning, kind, script, created)
+
+
 def build_response(
     turn: Turn,
     rng: random.Random,
@@ -878,24 +940,9 @@ def build_response(
     """The finished `response` object for a validated turn; `script` (a fixture) fixes what it says; `ultrafast`:
     the model has the Ultrafast tier, so a request for it is served (and shown) there."""
     request = turn.request
-    kind = None if script is not None else hosted_tool(request, turn.conversation)
-    searching = None
-    if script is None and kind is None:
-        searching = response_tools.search_plan(request, turn.conversation, last_user_text(turn.conversation))
-    if searching is not None:
-        out = _tool_search_turn(turn, searching, rng, new_id, reasoning, created)
-    elif kind == "computer":
-        out = _computer_turn(turn, rng, new_id)
-    elif kind == "mcp":
-        out = _mcp_turn(turn, rng, new_id, reasoning, created)
-    elif kind == "image_generation":
-        out = _image_turn(turn, rng, new_id, reasoning, created)
-    elif kind == "shell" and turn.shell_container is not None:
-        out = _hosted_shell_turn(turn, rng, new_id, reasoning, created)
-    elif kind in shell_tools.KINDS:
-        out = _shell_turn(turn, kind, rng, new_id, reasoning)
-    else:
-        out = _answer(turn, rng, new_id, reasoning, kind, script, created)
+    out = None if script is not None else _programmatic_turn(turn, rng, new_id, reasoning, created)
+    if out is None:
+        out = _model_turn(turn, rng, new_id, reasoning, created, script)
     out.input_tokens += reasoning_read_back(turn.conversation)  # earlier reasoning the model reads again
     out.input_tokens += documents_read(turn.conversation, request["model"])
     text_format = (request.get("text") or {}).get("format") or {"type": "text"}

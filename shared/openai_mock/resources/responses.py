@@ -20,7 +20,7 @@ from openai_mock.control.api import answer_of, script_of
 from openai_mock.errors import OpenAIError, invalid_request, missing_parameter
 from openai_mock.fields import Decimal, Flag, Integer, RequestModel
 from openai_mock.generation import chat as chat_builder
-from openai_mock.generation import documents, grammars, prompt_prefix, tokens
+from openai_mock.generation import documents, grammars, programmatic, prompt_prefix, tokens
 from openai_mock.generation import responses as builder
 from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
@@ -81,6 +81,8 @@ _ITEM_TYPES = (
     "multi_agent_call",
     "multi_agent_call_output",
     "agent_message",
+    "program",
+    "program_output",
     *response_shell.ITEMS,
 )
 _TOOL_TYPES = (
@@ -100,6 +102,7 @@ _TOOL_TYPES = (
     "apply_patch",
     "namespace",
     "tool_search",
+    "programmatic_tool_calling",
 )
 # No forcing local_shell; a namespace or a tool search is not a tool choice (a namespace's tools are called by name).
 _TOOL_CHOICE_TYPES = tuple(kind for kind in _TOOL_TYPES if kind not in ("local_shell", "namespace", "tool_search"))
@@ -331,9 +334,12 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
         _require_string(entry, "call_id", param)
         output = _tool_output(entry, param)
         return {"id": entry.get("id") or ids.new_id("function_call"), "status": "completed", **entry, "output": output}
+    if kind in ("program", "program_output"):
+        return _program_item(entry, param)
     if kind == "function_call":
         for key in ("call_id", "name", "arguments"):
             _require_string(entry, key, param)
+        _check_caller(entry.get("caller"), f"{param}.caller")
         return {"id": entry.get("id") or ids.new_id("function_call"), "status": "completed", **entry}
     if kind == "custom_tool_call_output":
         _require_string(entry, "call_id", param)
@@ -356,6 +362,37 @@ def _item(entry: Any, param: str) -> dict[str, Any]:
     _require_string(entry, "id", param)  # an earlier output item, passed back as it was returned
     _check_sealed_reasoning(entry, param)
     return dict(entry)
+
+
+def _program_item(entry: Mapping[str, Any], param: str) -> dict[str, Any]:
+    """A program (or its output) passed back as it was returned: a program's fingerprint must be the one the mock
+    gave its code (the API replays only programs it wrote)."""
+    fields = ("id", "call_id", "code", "fingerprint") if entry["type"] == "program" else ("id", "call_id", "result")
+    for key in fields:
+        _require_string(entry, key, param)
+    if entry["type"] == "program_output":
+        check_enum(entry.get("status"), ("completed", "incomplete"), f"{param}.status")
+    elif entry["fingerprint"] != programmatic.fingerprint(entry["code"]):
+        raise invalid_request(
+            f"Invalid '{param}.fingerprint': the program fingerprint does not match its code.",
+            f"{param}.fingerprint",
+            "invalid_value",
+        )
+    return dict(entry)
+
+
+def _check_caller(caller: Any, param: str) -> None:
+    if caller is None:
+        return
+    if not isinstance(caller, dict):
+        raise invalid_request(
+            f"Invalid type for '{param}': expected an object, but got {type(caller).__name__} instead.",
+            param,
+            "invalid_type",
+        )
+    check_enum(caller.get("type"), ("direct", "program"), f"{param}.type")
+    if caller["type"] == "program":
+        _require_string(caller, "caller_id", param)
 
 
 def _check_sealed_reasoning(entry: Mapping[str, Any], param: str) -> None:
@@ -435,7 +472,13 @@ def _check_call_outputs(conversation: Sequence[Mapping[str, Any]]) -> None:
     responses_tool_search.check_search_outputs(conversation)
     calls = {item["call_id"] for item in conversation if item["type"] in _CALLS}
     asked = {item["id"] for item in conversation if item["type"] == "mcp_approval_request"}
+    programs = {item["call_id"] for item in conversation if item["type"] == "program"}
     for item in conversation:
+        caller_id = (item.get("caller") or {}).get("caller_id") if item["type"] == "function_call" else None
+        if caller_id is not None and caller_id not in programs:
+            raise invalid_request(f"No program found for function call with caller_id {caller_id}.", "input")
+        if item["type"] == "program_output" and item["call_id"] not in programs:
+            raise invalid_request(f"No program found for program output with call_id {item['call_id']}.", "input")
         if item["type"] in _CALL_OUTPUTS and item["call_id"] not in calls:
             what = item["type"].replace("_", " ") if item["type"] in response_shell.OUTPUTS else "function call output"
             raise invalid_request(f"No tool call found for {what} with call_id {item['call_id']}.", "input")
@@ -529,9 +572,33 @@ _TODAYS_TOOL_CHECKS = {
 }
 
 
+def _check_allowed_callers(tools: Sequence[Mapping[str, Any]]) -> None:
+    """`allowed_callers` names direct and programmatic callers; a tool only programs may call needs the
+    programmatic_tool_calling tool (else nothing could ever call it)."""
+    for index, tool in enumerate(tools):
+        allowed = tool.get("allowed_callers")
+        if allowed is None:
+            continue
+        param = f"tools[{index}].allowed_callers"
+        if not isinstance(allowed, list) or not allowed:
+            raise invalid_request(
+                f"Invalid '{param}': expected a non-empty array of 'direct' or 'programmatic'.", param, "invalid_value"
+            )
+        for at, caller in enumerate(allowed):
+            check_enum(caller, ("direct", "programmatic"), f"{param}[{at}]")
+        if "direct" not in allowed and not programmatic.offered({"tools": tools}):
+            raise invalid_request(
+                f"Invalid '{param}': a tool only programs may call requires the 'programmatic_tool_calling' tool.",
+                param,
+                "invalid_value",
+            )
+
+
 def _check_tool(tool: Mapping[str, Any], param: str) -> None:
     check_enum(tool.get("type"), _TOOL_TYPES, f"{param}.type")
     kind = tool["type"]
+    if kind == programmatic.TOOL:
+        return  # it has nothing to set
     if kind == "function":
         if tool.get("parameters") is None:
             raise missing_parameter(f"{param}.parameters")
@@ -585,7 +652,10 @@ def _check_tool_choice(choice: Any, tools: Sequence[Mapping[str, Any]]) -> None:
             "Invalid type for 'tool_choice': expected one of a string or an object.", "tool_choice", "invalid_type"
         )
     check_enum(choice.get("type"), _TOOL_CHOICE_TYPES, "tool_choice.type")
-    if choice["type"] in ("function", "custom"):
+    if choice["type"] == programmatic.TOOL:
+        if not programmatic.offered({"tools": tools}):
+            raise invalid_request(f"Tool choice '{choice['type']}' not found in 'tools' parameter.", "tool_choice")
+    elif choice["type"] in ("function", "custom"):
         name = _require_string(choice, "name", "tool_choice")
         if not any(tool["type"] == choice["type"] and tool["name"] == name for tool in tools):
             raise invalid_request(
@@ -688,6 +758,7 @@ def _check_body(body: CreateResponseRequest, spec: models.ModelSpec) -> None:
     for index, tool in enumerate(tools):
         _check_tool(tool, f"tools[{index}]")
     responses_tool_search.check_deferred(tools)
+    _check_allowed_callers(tools)
     _check_tool_choice(body.tool_choice, tools)
 
 
