@@ -471,6 +471,28 @@ EXAMPLES: list[Example] = [
         check=_image_tool_size("1536x864"),
     ),
     _agents(
+        "tools.tool_search",
+        "deferred tools in namespaces and at the top level, loaded by tool search, called with the prompt's ids",
+        tools={"get_customer_profile", "get_shipping_eta"},
+        printed=(r"- loaded: crm", r"customer_42"),
+    ),
+    _agents(
+        "tools.container_shell_inline_skill",
+        "a hosted shell in an auto container runs the inline skill the prompt names, then the container is reused",
+        printed=(r"\[info\] Reusing container_id=cntr_", r"Agent \(container reuse\): "),
+    ),
+    _agents(
+        "tools.programmatic_tool_calling",
+        "a program calls nine programmatic-only tools; their outputs come back to it, then the answer",
+        tools={"get_inventory", "get_weekly_demand", "get_inbound_units"},
+        printed=(r"Promise\.all", r"Programmatic calls: (get_\w+, ){8}get_\w+$"),
+    ),
+    _agents(
+        "memory.hitl_session_scenario",
+        "approvals over file and Conversations sessions; the tool gets the user's message as the instructions say",
+        sent=("POST /v1/conversations",),
+    ),
+    _agents(
         "basic.tools",
         "a function tool's output sent back",
         calls=2,
