@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
-import openai
 import pytest
 from pydantic import BaseModel
 
 from openai_mock.local.server import TemplateRouter
 from tests.support.loop import run_on_private_loop
+from tests.support.sdk import async_asgi_client
 
 agents = pytest.importorskip("agents")
 
@@ -22,12 +21,7 @@ def model_for(mock_app: TemplateRouter) -> Iterator[Any]:
     agents.set_tracing_disabled(True)  # traces would be exported to OpenAI's platform
 
     def build(name: str = "gpt-4.1", api: str = "responses") -> Any:
-        client = openai.AsyncOpenAI(
-            base_url="http://testserver/v1",
-            api_key="sk-agents",
-            http_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=mock_app), base_url="http://testserver"),
-            max_retries=0,
-        )
+        client = async_asgi_client(mock_app, "sk-agents")
         if api == "chat":
             return agents.OpenAIChatCompletionsModel(model=name, openai_client=client)
         return agents.OpenAIResponsesModel(model=name, openai_client=client)

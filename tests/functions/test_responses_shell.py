@@ -10,6 +10,7 @@ from typing import Any
 import openai
 import pytest
 
+from tests.support.sdk import async_asgi_client
 from tests.support.spec import assert_conforms, validate_component
 
 _CALL = {"type": "shell_call", "call_id": "call_1", "action": {"commands": ["ls"]}}
@@ -373,18 +374,12 @@ def test_a_reasoning_model_thinks_before_the_call_and_required_forces_one(client
 def test_the_agents_sdk_runs_shell_and_apply_patch_loops(mock_app: Any) -> None:
     """The OpenAI Agents SDK's ShellTool and ApplyPatchTool: the framework runs the call the mock makes, sends the
     output back, and the run ends on an answer that reports it."""
-    import httpx
 
     from tests.support.loop import run_on_private_loop
 
     agents = pytest.importorskip("agents")
     agents.set_tracing_disabled(True)
-    client = openai.AsyncOpenAI(
-        base_url="http://testserver/v1",
-        api_key="sk-agents-shell",
-        http_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=mock_app), base_url="http://testserver"),  # type: ignore[arg-type]
-        max_retries=0,
-    )
+    client = async_asgi_client(mock_app, "sk-agents-shell")
     model = agents.OpenAIResponsesModel(model="gpt-5.1", openai_client=client)
     ran: list[list[str]] = []
 

@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import openai
 import pytest
 from openai.types.responses import Response
@@ -17,7 +16,7 @@ from pydantic import BaseModel
 
 from openai_mock.local.server import TemplateRouter
 from tests.support.loop import run_on_private_loop
-from tests.support.sdk import held
+from tests.support.sdk import async_asgi_client, held
 from tests.support.spec import assert_conforms
 
 SPEC = "2026-08-21"
@@ -129,12 +128,7 @@ class FinancialSearchSummary(BaseModel):
 @pytest.fixture
 def responses_model(mock_app: TemplateRouter) -> Iterator[Any]:
     agents.set_tracing_disabled(True)  # traces would be exported to OpenAI's platform
-    client = openai.AsyncOpenAI(
-        base_url="http://testserver/v1",
-        api_key="sk-agents",
-        http_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=mock_app), base_url="http://testserver"),
-        max_retries=0,
-    )
+    client = async_asgi_client(mock_app, "sk-agents")
     yield agents.OpenAIResponsesModel(model="gpt-5.6-sol", openai_client=client)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import openai
 import pytest
 from openai.types.chat import ChatCompletion
@@ -16,7 +15,7 @@ from pydantic import BaseModel
 
 from openai_mock.local.server import TemplateRouter
 from tests.support.loop import run_on_private_loop
-from tests.support.sdk import held
+from tests.support.sdk import async_asgi_client, held
 
 agents = pytest.importorskip("agents")
 
@@ -28,12 +27,7 @@ def model_for(mock_app: TemplateRouter) -> Iterator[Any]:
     agents.set_tracing_disabled(True)  # traces would be exported to OpenAI's platform
 
     def build(api: str = "responses") -> Any:
-        client = openai.AsyncOpenAI(
-            base_url="http://testserver/v1",
-            api_key="sk-standing",
-            http_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=mock_app), base_url="http://testserver"),
-            max_retries=0,
-        )
+        client = async_asgi_client(mock_app, "sk-standing")
         if api == "chat":
             return agents.OpenAIChatCompletionsModel(model="gpt-4.1", openai_client=client)
         return agents.OpenAIResponsesModel(model="gpt-4.1", openai_client=client)

@@ -13,7 +13,6 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import openai
 import pytest
 from openai.types.chat import ChatCompletion
@@ -24,7 +23,7 @@ from openai_mock.generation import extract
 from openai_mock.local.server import TemplateRouter
 from tests.functions.test_responses_custom_grammar import APPLY_PATCH
 from tests.support.loop import run_on_private_loop
-from tests.support.sdk import held
+from tests.support.sdk import async_asgi_client, held
 from tests.support.spec import assert_conforms
 
 
@@ -210,12 +209,7 @@ agents = pytest.importorskip("agents")
 @pytest.fixture
 def agents_model(mock_app: TemplateRouter) -> Iterator[Any]:
     agents.set_tracing_disabled(True)  # traces would be exported to OpenAI's platform
-    client = openai.AsyncOpenAI(
-        base_url="http://testserver/v1",
-        api_key="sk-agents",
-        http_client=httpx.AsyncClient(transport=httpx.ASGITransport(app=mock_app), base_url="http://testserver"),
-        max_retries=0,
-    )
+    client = async_asgi_client(mock_app, "sk-agents")
     yield agents.OpenAIResponsesModel(model="gpt-5.4", openai_client=client)
 
 

@@ -23,6 +23,18 @@ def asgi_client(app: Any, api_key: str = "sk-test", **options: Any) -> openai.Op
     return sdk_client(TestClient(app, base_url="http://testserver"), api_key, **options)
 
 
+def async_asgi_client(app: Any, api_key: str = "sk-test") -> openai.AsyncOpenAI:
+    """The async SDK client an Agents SDK model is given, answered in-process by `app`."""
+    transport = httpx.ASGITransport(app=app)
+    http_client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    return openai.AsyncOpenAI(
+        base_url="http://testserver/v1",
+        api_key=api_key,
+        http_client=http_client,  # type: ignore[arg-type]  # the SDK types httpx2's client; httpx's is accepted
+        max_retries=0,
+    )
+
+
 def lambda_client(handler: Handler, version: EventVersion, api_key: str = "sk-test") -> openai.OpenAI:
     transport = LambdaTransport(handler, version)
     return sdk_client(httpx.Client(transport=transport, base_url="http://testserver"), api_key)
