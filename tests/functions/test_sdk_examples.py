@@ -493,6 +493,16 @@ EXAMPLES: list[Example] = [
         sent=("POST /v1/conversations",),
     ),
     _agents(
+        "agent_patterns.hosted_multi_agent_beta",
+        "a hosted coordinator's two subagents each call the local tool for their proposal, then one comparison",
+        printed=(
+            r"caller=/root/proposal_alpha .* proposal=alpha",
+            r"caller=/root/proposal_beta .* proposal=beta",
+            r"estimated weeks 6, risk medium",
+            r"estimated weeks 8, risk low",
+        ),
+    ),
+    _agents(
         "basic.tools",
         "a function tool's output sent back",
         calls=2,

@@ -87,6 +87,25 @@ def test_an_identifier_parameter_takes_the_identifier_the_prompt_gives(
     assert _arguments(client, prompt, tool) == expected
 
 
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("Inspect proposal alpha and report its risk.", {"proposal": "alpha"}),  # the hosted multi-agent example
+        ("Compare it with proposal `beta-2`.", {"proposal": "beta-2"}),
+        ("What is the proposal for the budget?", None),  # "proposal for": no value given
+    ],
+)
+def test_a_value_written_after_the_parameters_name_is_taken(
+    client: openai.OpenAI, prompt: str, expected: dict[str, str] | None
+) -> None:
+    tool = _function("get_proposal", "Return one proposal's details.", proposal={"type": "string"})
+    arguments = _arguments(client, prompt, tool)
+    if expected is None:
+        assert arguments["proposal"] not in ("for", "the")
+    else:
+        assert arguments == expected
+
+
 # --------------------------------------------------------------------------------------------- the user's message
 
 

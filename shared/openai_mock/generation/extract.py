@@ -624,6 +624,75 @@ def thing_named(noun: str, prompt: str, instructions: str, description: str = ""
     return listed[0] if len(set(listed)) == 1 else None
 
 
+# Words after a parameter's name that are not its value ("the proposal for", "a status update").
+_NOT_VALUES = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "is",
+        "are",
+        "was",
+        "be",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "which",
+        "who",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "as",
+        "if",
+        "then",
+        "than",
+        "so",
+        "but",
+        "not",
+        "no",
+        "all",
+        "any",
+        "each",
+        "every",
+        "some",
+        "update",
+        "updates",
+        "details",
+        "info",
+    ]
+)
+
+
+def labelled_value(text: str, word: str) -> str | None:
+    """The value the text writes right after a parameter's name: "proposal alpha" → `alpha`, "plan `pro`" → `pro`;
+    None when the word is not there or what follows it is a function word."""
+    if len(word) < 3:
+        return None
+    for match in re.finditer(
+        rf"\b{re.escape(word)}s?\s+(?:named\s+|called\s+)?[`'\"]?([A-Za-z0-9][\w.-]*)", text, re.I
+    ):
+        value = match[1].rstrip(".-")
+        if value.lower() not in _NOT_VALUES and len(value) >= 2:
+            return value
+    return None
+
+
 # The user's own words as a whole ("the user's question", "the user input", "the original request"), not a part
 # of them ("the user's message id").
 _WHOLE_INPUT = re.compile(
@@ -850,6 +919,8 @@ class Extractor:
             if _has(words, ("query", "q", "search", "term", "keyword", "topic", "subject")):
                 return _search_phrase(found.text)
             return None
+        if words and (labelled := labelled_value(found.text, words[-1])) is not None:
+            return labelled  # "inspect proposal alpha" for `proposal`
         if found.quoted and loose:
             return self._next("quoted", found.quoted)
         return None
