@@ -626,57 +626,11 @@ def thing_named(noun: str, prompt: str, instructions: str, description: str = ""
 
 # Words after a parameter's name that are not its value ("the proposal for", "a status update").
 _NOT_VALUES = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "from",
-        "is",
-        "are",
-        "was",
-        "be",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "which",
-        "who",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "as",
-        "if",
-        "then",
-        "than",
-        "so",
-        "but",
-        "not",
-        "no",
-        "all",
-        "any",
-        "each",
-        "every",
-        "some",
-        "update",
-        "updates",
-        "details",
-        "info",
-    ]
-)
+    {"a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "by", "with", "from", "is", "are", "was",
+     "be", "it", "its", "this", "that", "these", "those", "which", "who", "what", "when", "where", "why", "how",
+     "as", "if", "then", "than", "so", "but", "not", "no", "all", "any", "each", "every", "some", "update",
+     "updates", "details", "info"}
+)  # fmt: skip
 
 
 def labelled_value(text: str, word: str) -> str | None:
