@@ -582,9 +582,6 @@ EXAMPLES: list[Example] = [
         tools={"get_weather"},
         sent=("POST /v1/conversations",),
     ),
-    _agents(
-        "memory.sqlalchemy_session_example", "a SQLAlchemy session", calls=3, printed=("Total items in session: 6",)
-    ),
     _agents("memory.sqlite_session_example", "a SQLite session", calls=3, printed=("Total items in session: 6",)),
     _agents(
         "sandbox.handoffs",
