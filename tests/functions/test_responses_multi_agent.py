@@ -190,6 +190,14 @@ def test_a_bad_multi_agent_is_a_400(
     assert refused.value.body["param"] == param  # type: ignore[index]
 
 
+def test_a_passed_back_call_whose_arguments_are_not_an_object_names_no_agent(client: openai.OpenAI) -> None:
+    spawned = {"type": "multi_agent_call", "id": "mac_1", "call_id": "call_1", "action": "spawn_agent"}
+    for arguments in ("not json", "[1, 2]"):
+        passed_back = [{"role": "user", "content": PROPOSALS}, {**spawned, "arguments": arguments}]
+        answered = _create(client, input=passed_back, multi_agent={"enabled": True})
+        assert answered["status"] == "completed" and _final(answered["output"])
+
+
 def test_over_the_websocket_the_subagents_answer_too(base_url: str) -> None:
     client = openai.OpenAI(base_url=base_url, api_key="sk-multi-agent", max_retries=0)
     with client.beta.responses.connect(extra_headers=BETA_HEADER) as connection:

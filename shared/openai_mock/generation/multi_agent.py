@@ -123,7 +123,13 @@ def since_prompt(conversation: Sequence[Mapping[str, Any]]) -> list[Mapping[str,
 
 
 def _named_in(item: Mapping[str, Any]) -> list[str]:
-    arguments = json.loads(item.get("arguments") or "{}")
+    """The agents a call names; none when its arguments (passed back by the client) are not an object."""
+    try:
+        arguments = json.loads(item.get("arguments") or "{}")
+    except (TypeError, ValueError):
+        return []
+    if not isinstance(arguments, dict):
+        return []
     names = arguments.get("agent_names") or [arguments.get("agent_name")]
     return [name for name in names if isinstance(name, str)]
 
