@@ -590,13 +590,6 @@ EXAMPLES: list[Example] = [
         tools={"transfer_to_account_executive_assistant"},
     ),
     _agents(
-        "sandbox.memory_multi_agent_multiturn",
-        "sandbox agents running shell commands over turns",
-        calls=8,
-        tools={"exec_command"},
-        printed=("eng-invoice-test-fix",),
-    ),
-    _agents(
         "sandbox.sandbox_agents_as_tools",
         "sandbox agents as tools",
         calls=6,
