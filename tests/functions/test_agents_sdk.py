@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import agents
 import pytest
 from pydantic import BaseModel
 
 from openai_mock.local.server import TemplateRouter
 from tests.support.loop import run_on_private_loop
 from tests.support.sdk import async_asgi_client
-
-agents = pytest.importorskip("agents")
 
 
 @pytest.fixture

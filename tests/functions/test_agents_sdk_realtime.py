@@ -9,14 +9,13 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import agents
 import pytest
+from agents import realtime
 
 from tests.support.live_server import live_server_fixture
 from tests.support.loop import run_on_private_loop
 from tests.support.spec import validate_component
-
-agents = pytest.importorskip("agents")
-realtime = pytest.importorskip("agents.realtime")
 
 EVENT_SECONDS = 30  # the SDK's iterator waits forever: a missing event must fail the test, not hang the suite
 TEXT_ONLY = {"model_name": "gpt-realtime", "output_modalities": ["text"]}

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import agents
 import openai
 import pytest
 
 from tests.support.live_server import live_server_fixture
 from tests.support.loop import run_on_private_loop
-
-agents = pytest.importorskip("agents")
 
 base_url = live_server_fixture()
 

@@ -7,6 +7,7 @@ import io
 import json
 import re
 
+import av
 import openai
 import pytest
 
@@ -15,8 +16,6 @@ from openai_mock.generation.audio.codecs import to_wav
 from openai_mock.generation.audio.probe import probe_audio
 from tests.support.sdk import lambda_client
 from tests.support.spec import assert_conforms, validate_component
-
-av = pytest.importorskip("av")
 
 SENTENCE = "Welcome to the mock. Every word you send becomes a tone, and every pause a little silence."
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import langchain_openai
 import openai
 import pytest
+from langchain_core import messages
 from pydantic import BaseModel, Field
 from starlette.testclient import TestClient
 
 from openai_mock.generation import tokens
 from openai_mock.local.server import TemplateRouter
 from tests.support.sdk import BASE_URL
-
-langchain_openai = pytest.importorskip("langchain_openai")
-messages = pytest.importorskip("langchain_core.messages")
 
 SEED = {"x-mock-seed": "30"}  # the same seed for every call: invoke and stream then answer the same text
 

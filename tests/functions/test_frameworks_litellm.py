@@ -16,7 +16,6 @@ import pytest
 from tests.support.live_server import live_server_fixture
 from tests.support.offline import offline_fixture
 
-pytest.importorskip("litellm")
 # LiteLLM's own pydantic types warn about ReadOnly TypedDict items when first built.
 pytestmark = pytest.mark.filterwarnings("ignore:Items? .*ReadOnly. qualifier:UserWarning")
 

@@ -375,9 +375,10 @@ def test_the_agents_sdk_runs_shell_and_apply_patch_loops(mock_app: Any) -> None:
     """The OpenAI Agents SDK's ShellTool and ApplyPatchTool: the framework runs the call the mock makes, sends the
     output back, and the run ends on an answer that reports it."""
 
+    import agents
+
     from tests.support.loop import run_on_private_loop
 
-    agents = pytest.importorskip("agents")
     agents.set_tracing_disabled(True)
     client = async_asgi_client(mock_app, "sk-agents-shell")
     model = agents.OpenAIResponsesModel(model="gpt-5.1", openai_client=client)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import agents
 import openai
 import pytest
 from openai.types.responses import Response
@@ -117,8 +118,6 @@ def test_a_summary_too_short_for_the_links_is_answered_without_them(client: open
 
 
 # --------------------------------------------------------------------------------------------- the Agents SDK
-
-agents = pytest.importorskip("agents")
 
 
 class FinancialSearchSummary(BaseModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import agents
 import openai
 import pytest
 from openai.types.chat import ChatCompletion
@@ -16,8 +17,6 @@ from pydantic import BaseModel
 from openai_mock.local.server import TemplateRouter
 from tests.support.loop import run_on_private_loop
 from tests.support.sdk import async_asgi_client, held
-
-agents = pytest.importorskip("agents")
 
 HAIKU = "You only respond in haikus."
 

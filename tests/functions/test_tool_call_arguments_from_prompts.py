@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+import agents
 import openai
 import pytest
 from openai.types.chat import ChatCompletion
@@ -220,9 +221,6 @@ def test_a_deferred_top_level_tool_is_called_under_a_namespace_of_its_own_name(c
     second = _response(client, input=[{"role": "user", "content": prompt}, *history, answer], tools=tools)
     assert [item["type"] for item in second["output"] if item["type"] != "reasoning"] == ["message"]
     assert "2026-03-06 14:00 JST" in second["output"][-1]["content"][0]["text"]
-
-
-agents = pytest.importorskip("agents")
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ import random
 import re
 import struct
 
+import av
 import pytest
 
 from openai_mock.generation.audio.codecs import SPEECH_FORMATS, to_flac
 from openai_mock.generation.audio.probe import UndecodableAudio, probe_audio
 from openai_mock.generation.audio.synthesis import pcm_duration, synthesize
 from openai_mock.generation.audio.transcripts import spoken_text, time_words, to_srt, to_vtt
-
-av = pytest.importorskip("av")
 
 TEXT = "The quick brown fox jumps over the lazy dog. Then it rests, happily, in the sun!"
 

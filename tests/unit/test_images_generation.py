@@ -6,12 +6,11 @@ from __future__ import annotations
 import io
 import random
 
+import av
 import pytest
 
 from openai_mock.generation import images
 from openai_mock.generation.png import PNG_SIGNATURE, InvalidImage, _add_bytes, _chunk, decode_png, encode_png, png_size
-
-av = pytest.importorskip("av")
 
 
 def _av_rgba(png: bytes) -> tuple[bytes, int]:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson  # noqa: F401  (the codec under test encodes with it: a missing install fails, never skips)
 import pytest
 
 from openai_mock.store.base import ObjectStore
 from openai_mock.store.memory import MemoryStore
 from openai_mock.store.sqlite import SQLiteStore
-
-pytest.importorskip("orjson")
 
 
 @pytest.fixture(params=["memory", "sqlite"])
