@@ -20,6 +20,7 @@ from cryptography import x509
 
 from openai_mock.local import tls
 from openai_mock.local.cli import main
+from tests.support.certificates import ClientIdentity, client_identity
 from tests.support.live_server import served_process
 from tests.support.node_judge import run_judge
 
@@ -78,3 +79,56 @@ def test_the_node_realtime_client_connects_over_wss(secured: tuple[str, Path]) -
     summary = run_judge(f"{url}/v1", "realtime", {"NODE_EXTRA_CA_CERTS": str(cert)})
     assert summary["status"] == "completed" and summary["text"]
     assert summary["output_modalities"] == ["text"]
+
+
+# ------------------------------------------------------------------------------------------------ mutual TLS
+
+
+@pytest.fixture(scope="module")
+def mutual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, ClientIdentity]]:
+    """`openai-mock serve --tls-client-ca CA` (mutual TLS, as mtls.api.openai.com): (base URL, the server's
+    certificate, a client identity that CA signed)."""
+    cache = tmp_path_factory.mktemp("cache")
+    server_cert = tls.self_signed(cache / "openai-mock" / "tls").cert
+    identity = client_identity(tmp_path_factory.mktemp("pki"))
+    probe = ssl.create_default_context(cafile=str(server_cert))
+    probe.load_cert_chain(str(identity.cert), str(identity.key))
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    with served_process("--tls-client-ca", str(identity.authority), env=env, verify=probe) as (url, _):
+        assert url.startswith("https://")
+        yield url, server_cert, identity
+
+
+def _client(url: str, trust: ssl.SSLContext) -> openai.OpenAI:
+    return openai.OpenAI(base_url=f"{url}/v1", api_key="sk-mtls", http_client=httpx.Client(verify=trust), max_retries=0)
+
+
+def test_mutual_tls_answers_a_client_whose_certificate_the_authority_signed(
+    mutual: tuple[str, Path, ClientIdentity],
+) -> None:
+    url, server_cert, identity = mutual
+    trust = ssl.create_default_context(cafile=str(server_cert))
+    trust.load_cert_chain(str(identity.cert), str(identity.key))
+    with _client(url, trust) as client:
+        created = client.files.create(file=("notes.txt", b"over mutual TLS"), purpose="user_data")
+        assert [listed.id for listed in client.files.list()] == [created.id]
+
+
+def test_mutual_tls_refuses_a_client_without_a_certificate_or_with_a_stranger_s(
+    mutual: tuple[str, Path, ClientIdentity], tmp_path: Path
+) -> None:
+    url, server_cert, _ = mutual
+    anonymous = ssl.create_default_context(cafile=str(server_cert))
+    stranger_identity = client_identity(tmp_path, "Another Corp client CA")
+    stranger = ssl.create_default_context(cafile=str(server_cert))
+    stranger.load_cert_chain(str(stranger_identity.cert), str(stranger_identity.key))
+    for trust in (anonymous, stranger):
+        with _client(url, trust) as client, pytest.raises(openai.APIConnectionError):
+            client.models.list()
+
+
+def test_a_client_authority_that_is_not_a_file_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["serve", "--tls-client-ca", str(tmp_path / "missing.pem")])
+    assert refused.value.code == 2
+    assert "--tls-client-ca" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import atexit
 import inspect
 import os
 import shutil
+import ssl
 import sys
 import tempfile
 import time
@@ -76,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
         "--tls-cert", type=Path, default=None, metavar="PEM", help="your own certificate (implies --tls)"
     )
     secure.add_argument("--tls-key", type=Path, default=None, metavar="PEM", help="its private key (with --tls-cert)")
+    secure.add_argument(
+        "--tls-client-ca",
+        type=Path,
+        default=None,
+        metavar="PEM",
+        help="mutual TLS, as mtls.api.openai.com: a client must present a certificate this authority signed "
+        "(implies --tls)",
+    )
     serve.add_argument(
         "--fixtures", type=Path, default=None, help="YAML/JSON fixtures for every tenant (docs/controls.md)"
     )
@@ -285,12 +294,13 @@ def _tls_files(args: argparse.Namespace) -> tls.KeyPair | None:
     """The certificate and key to serve with: the user's, or the kept self-signed one; None without TLS."""
     if (args.tls_cert is None) != (args.tls_key is None):
         raise CommandError("--tls-cert and --tls-key go together: give both, or --tls alone for a local certificate")
+    given = [("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key), ("--tls-client-ca", args.tls_client_ca)]
+    for option, path in given:
+        if path is not None and not path.is_file():
+            raise CommandError(f"{option} {path}: no such file")
     if args.tls_cert is not None:
-        for option, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
-            if not path.is_file():
-                raise CommandError(f"{option} {path}: no such file")
         return tls.KeyPair(args.tls_cert.resolve(), args.tls_key.resolve())
-    return tls.self_signed(tls.default_folder()) if args.tls else None
+    return tls.self_signed(tls.default_folder()) if args.tls or args.tls_client_ca is not None else None
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -335,6 +345,9 @@ def serve(args: argparse.Namespace) -> None:
             f"SSL_CERT_FILE or httpx's verify=)",
             flush=True,
         )
+        if args.tls_client_ca is not None:  # the handshake itself refuses a client without such a certificate
+            options.update(ssl_ca_certs=str(args.tls_client_ca.resolve()), ssl_cert_reqs=ssl.CERT_REQUIRED)
+            print(f"openai-mock: mutual TLS: clients present a certificate {args.tls_client_ca} signed", flush=True)
     if args.workers > 1:
         # Each worker (a spawned process) builds the app itself, from the template named here.
         os.environ[TEMPLATE_VARIABLE] = str(found.path)
