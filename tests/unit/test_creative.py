@@ -64,3 +64,17 @@ def test_the_same_draws_write_the_same_piece() -> None:
     assert _piece("Write a poem about rain", seed=1) == _piece("Write a poem about rain", seed=1)
     written = {_piece("Write a poem about rain", seed=seed) for seed in range(20)}
     assert len(written) > 5  # the draws choose the verses
+
+
+@pytest.mark.parametrize(
+    ("prompt", "words"),
+    [
+        ("Write a short sci-fi story.", ("starship", "planet")),
+        ("Tell me a detective story", ("detective",)),
+        ("Write a fantasy poem", ("dragon",)),
+    ],
+)
+def test_a_piece_asked_for_by_genre_alone_takes_a_subject_of_that_genre(prompt: str, words: tuple[str, ...]) -> None:
+    written = _piece(prompt)
+    assert written is not None and all(word in written.lower() for word in words)
+    assert "starship" not in (_piece("Write a short story.") or "starship")  # no genre: a default subject

@@ -17,7 +17,7 @@ from openai_mock.generation import extract
 _REQUEST = (
     r"\b(?:write|compose|tell|give|make|create|share|draft|pen|recite|craft|generate|sing|come up with)\b"
     r"[^.?!\n]*?\b(?:an?|one|two|three|some|another)\s+"
-    r"(?:(?!(?:for|my|your|the|this|that|of|with|to|in|on|user)\b)[\w-]+\s+){0,3}?"
+    r"((?:(?!(?:for|my|your|the|this|that|of|with|to|in|on|user)\b)[\w-]+\s+){0,3}?)"
     r"(poem|haiku|limerick|sonnet|ode|verse|story|tale|fable|joke|song|lullaby)s?\b([^\n]*)"
 )
 _SUBJECT = r"^\s*(?:about|on|of|featuring|involving|for)\s+(.+?)[\s.?!]*$"
@@ -46,6 +46,27 @@ _FORMS = {
     "lullaby": "song",
 }
 _DEFAULT_SUBJECTS = ("the sea", "the morning", "an old city", "the first snow", "a quiet garden")
+# "a short sci-fi story" names no subject but its genre: a subject of that genre, as a writer would pick one.
+_GENRE_SUBJECTS = {
+    "sci-fi": "a starship crew on a distant planet",
+    "scifi": "a starship crew on a distant planet",
+    "science-fiction": "a starship crew on a distant planet",
+    "space": "a starship crew on a distant planet",
+    "fantasy": "a young mage and an old dragon",
+    "mystery": "a detective and a missing key",
+    "detective": "a detective and a missing key",
+    "horror": "the house at the end of the lane",
+    "ghost": "the house at the end of the lane",
+    "romance": "two strangers on a night train",
+    "romantic": "two strangers on a night train",
+    "western": "a lone rider and a dusty town",
+    "pirate": "a pirate crew and a buried map",
+    "adventure": "a map to a forgotten island",
+}
+
+
+def _genre_subject(describing: str) -> str | None:
+    return next((_GENRE_SUBJECTS[w] for w in describing.lower().split() if w in _GENRE_SUBJECTS), None)
 
 
 # A request for a piece is a sentence or two; the patterns above take time that grows with the square of a text's
@@ -63,9 +84,9 @@ def piece(prompt: str, rng: random.Random) -> str | None:
     asked = _compiled(_REQUEST).search(prompt)
     if asked is None:
         return None
-    about = _compiled(_SUBJECT).match(asked[2])
-    subject = " ".join(about[1].split()[:10]) if about else rng.choice(_DEFAULT_SUBJECTS)
-    form = _FORMS[asked[1].lower()]
+    about = _compiled(_SUBJECT).match(asked[3])
+    subject = " ".join(about[1].split()[:10]) if about else _genre_subject(asked[1]) or rng.choice(_DEFAULT_SUBJECTS)
+    form = _FORMS[asked[2].lower()]
     written = _WRITERS[form](subject, rng)
     sentences = _compiled(_SENTENCES_ASKED).search(prompt) if form == "story" else None
     if sentences is not None:
