@@ -19,10 +19,11 @@ from openai_mock.control.api import scripted
 from openai_mock.errors import OpenAIError, invalid_request, not_found
 from openai_mock.fields import Decimal, Integer, RequestModel
 from openai_mock.generation import chat as builder
+from openai_mock.generation import documents
 from openai_mock.generation.audio.voices import CHAT_VOICES
 from openai_mock.pagination import ListParams, list_object, paginate
+from openai_mock.resources import input_files, models, prompt_cache, ratelimits
 from openai_mock.resources import model_request_options as options
-from openai_mock.resources import models, prompt_cache, ratelimits
 from openai_mock.resources.models import chat_model_spec
 from openai_mock.resources.organization import retention
 from openai_mock.rng import request_rng
@@ -579,6 +580,7 @@ class Validated(NamedTuple):
     prompt: builder.PromptCount  # audio included in its total
     prompt_audio_tokens: int
     voice_pitch: int | None = None  # a custom `audio.voice`'s, read from its sample
+    messages_read: list[dict[str, Any]] | None = None  # the messages as the model reads them (stored files inline)
 
 
 def _check_stream_options(options: Mapping[str, Any]) -> None:
@@ -629,7 +631,9 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
     _check_tools(body)
     _check_response_format(body)
     request = body.model_dump(exclude_none=True)
+    read = input_files.read_messages(tenant, request["messages"])
     prompt = builder.count_prompt(request)
+    prompt = prompt._replace(total=prompt.total + documents.chat_documents_tokens(read, request["model"]))
     _check_model_rules(body, spec, prompt.total)
     audio_tokens, pitch = 0, None
     audio_model = spec.kind == "audio"
@@ -640,7 +644,7 @@ def validate(body: ChatCompletionRequest, tenant: str) -> Validated:
             pitch = _custom_voice_pitch(tenant, voice)
         if hears_audio:
             audio_tokens = _prompt_audio_tokens(body, tenant)
-    return Validated(request, spec, prompt._replace(total=prompt.total + audio_tokens), audio_tokens, pitch)
+    return Validated(request, spec, prompt._replace(total=prompt.total + audio_tokens), audio_tokens, pitch, read)
 
 
 def _custom_voice_pitch(tenant: str, voice: Mapping[str, Any]) -> int:
@@ -664,7 +668,7 @@ class Generated(NamedTuple):
 def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str]) -> Generated:
     """Validate and build the completion: the core the endpoint and the Batch API share (no rate-limit
     accounting, nothing stored, never streamed)."""
-    request, spec, prompt, prompt_audio_tokens, voice_pitch = validate(body, tenant)
+    request, spec, prompt, prompt_audio_tokens, voice_pitch, messages_read = validate(body, tenant)
     prompt_cache.check_retention(body.model, body.prompt_cache_retention)
     material = {key: value for key, value in request.items() if key not in _DELIVERY_FIELDS}
     _without_search_depth(material)
@@ -673,7 +677,7 @@ def generate(body: ChatCompletionRequest, tenant: str, headers: Mapping[str, str
     cached, written = (cache.use.cached, cache.use.written) if cache is not None else (0, 0)
     content_tokens: list[Sequence[int]] = []
     completion = builder.build_chat_completion(
-        request,
+        {**request, "messages": messages_read},
         rng,
         completion_id=ids.new_id("chat.completion"),
         created=clock.now_seconds(),

@@ -26,6 +26,7 @@ from openai_mock.generation.streaming import sse_event
 from openai_mock.pagination import ListParams, list_object, paginate
 from openai_mock.resources import (
     conversations,
+    input_files,
     models,
     prompt_cache,
     ratelimits,
@@ -262,7 +263,8 @@ def _file_part(part: dict[str, Any], param: str) -> dict[str, Any]:
                 "invalid_value",
             )
     elif given[0] == "file_data":
-        if documents.decoded(source) is None:
+        data = documents.decoded(source)
+        if data is None:
             raise invalid_request(
                 f"Invalid '{param}.file_data': expected base64-encoded file data or a data URL.",
                 f"{param}.file_data",
@@ -270,6 +272,7 @@ def _file_part(part: dict[str, Any], param: str) -> dict[str, Any]:
             )
         if not source.startswith("data:") and part.get("filename") is None:
             raise missing_parameter(f"{param}.filename")  # what the file is: a data URL's type, else its name
+        input_files.check_not_image(part.get("filename") or "", data, f"{param}.file_data")
     return dict(part)
 
 
@@ -1012,7 +1015,8 @@ def generate(
     moderation = None if body.moderation is None else options.moderation_policy(tenant, body.moderation)
     if conversation_id is not None:
         request["conversation"] = {"id": conversation_id}
-    turn = builder.Turn(request, history, items)
+    reading = input_files.ReadTurn(tenant)  # stored files inline for the model; kept as sent below
+    turn = builder.Turn(request, reading.read(history, None), reading.read(items, "input"))
     request.update(access_programs=programs, image=responses_options.image_policy(body.image, spec, turn.conversation))
     _check_call_outputs(turn.conversation)
     _check_text(body.text, turn.conversation, body.instructions)
@@ -1070,7 +1074,8 @@ def generate(
         _moderate(response, turn.conversation, moderation)
     if body.background:
         _schedule(tenant, response, body.background_options, window)
-    generated = Generated(response, items, turn.conversation + response["output"], conversation_id, cache)
+    conversation = reading.as_sent(turn.conversation) + response["output"]
+    generated = Generated(response, items, conversation, conversation_id, cache)
     prewarm = body.prompt_cache_options is not None and body.prompt_cache_options.prewarm
     return without_output(generated) if prewarm else generated
 
