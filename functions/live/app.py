@@ -1,16 +1,22 @@
 """Live sessions (operations the API gained after the 2026-08-21 spec, as the official SDK calls them): a WebRTC
 session created or forked from an SDP offer, an incoming SIP call accepted, rejected, referred or hung up, and a
-stored session's recording downloaded (docs/live.md). The sideband WebSocket is out of scope."""
+stored session's recording downloaded (docs/live.md); and the session itself over a WebSocket (`client.live.connect`).
+The sideband WebSocket is out of scope."""
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, WebSocket
 
-from openai_mock.resources import live
+from openai_mock.resources import live, live_socket
 from openai_mock.web.app_factory import create_app, make_handler
 from openai_mock.web.auth import principal_of
 from openai_mock.web.json_response import JSONObject
 from openai_mock.web.request_body import json_body
 
 router = APIRouter(prefix="/v1/live/sessions")
+
+
+@router.websocket("")
+async def connect(websocket: WebSocket) -> None:
+    await live_socket.serve(websocket)
 
 
 @router.post("", operation_id="createLiveSession")

@@ -9,6 +9,7 @@ import binascii
 import copy
 import hashlib
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -161,10 +162,28 @@ def item_text(item: Mapping[str, Any]) -> str:
     return " ".join(filter(None, (content_text(part) for part in item.get("content") or ())))
 
 
+# "Read aloud exactly: X", "Read this out loud: X": a request to a voice to say X, word for word.
+_READ_ALOUD = re.compile(
+    r"^\s*(?:please\s+)?read\s+(?:this\s+|the\s+following\s+)?(?:aloud|out\s+loud|out)"
+    r"(?:\s+(?:exactly|verbatim|word\s+for\s+word))?\s*:\s*(.+?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def spoken_request(text: str) -> str:
+    """A read-aloud request as the chat machinery reads a verbatim one ('Say exactly: "X"', answered with X as
+    given, its punctuation kept); any other text as it is."""
+    found = _READ_ALOUD.match(text)
+    if found is None:
+        return text
+    said = found[1].strip().strip('"“”')
+    return f'Say exactly: "{said}"'
+
+
 def chat_messages(items: Sequence[Mapping[str, Any]], instructions: str, *, hearing: bool) -> list[dict[str, Any]]:
     """The conversation as Chat Completions messages: what the answer is generated from (`hearing`: what the
-    user's audio said, as text) and what its text tokens are counted from (without it: audio is counted as
-    audio tokens)."""
+    user's audio said, as text, and a read-aloud request put as the verbatim one it is) and what its text tokens
+    are counted from (without it: audio is counted as audio tokens, text as sent)."""
     messages: list[dict[str, Any]] = [{"role": "system", "content": instructions}] if instructions else []
     for item in items:
         kind = item.get("type")
@@ -175,6 +194,8 @@ def chat_messages(items: Sequence[Mapping[str, Any]], instructions: str, *, hear
                     part.get("text", "") for part in item.get("content") or () if part.get("type") == "input_text"
                 )
                 said = " ".join(filter(None, (typed, str(item["_heard"]) if hearing else "")))
+            if hearing and item.get("role") == "user":
+                said = spoken_request(said)
             messages.append({"role": item.get("role", "user"), "content": said})
         elif kind == "function_call":
             call = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from starlette.datastructures import State
 from starlette.routing import BaseRoute, Match, Route, WebSocketRoute
@@ -13,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from openai_mock.errors import invalid_url, method_not_allowed
 from openai_mock.generation import tokens
 from openai_mock.local import scheduler
-from openai_mock.local.template import Template
+from openai_mock.local.template import FunctionDef, Template
 from openai_mock.settings import get_settings
 from openai_mock.web.middleware import CORS_HEADERS
 
@@ -113,6 +114,18 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
+def _sockets_on_declared_paths(function_app: Any, function: FunctionDef) -> list[str]:
+    """The function app's own WebSocket routes at a path the template routes to it over HTTP (the Live API's
+    `/v1/live/sessions`: created by POST, connected to by the SDK's `client.live.connect` at the same address).
+    Served locally only: an API Gateway WebSocket API answers at its stage's URL, never at such a path."""
+    declared = {route.path for route in function.routes} - set(function.websocket_paths)
+    return [
+        route.path
+        for route in getattr(function_app, "routes", ())
+        if isinstance(route, WebSocketRoute) and route.path in declared
+    ]
+
+
 def build_app(template_path: Path) -> TemplateRouter:
     """Every function of the template behind one router. A template that cannot be read or is not of the
     expected shape raises `TemplateError` (one line, no traceback needed); a function module that fails to
@@ -128,6 +141,8 @@ def build_app(template_path: Path) -> TemplateRouter:
             routes.append(Route(route.path, function_app, methods=[route.method], name=route.event_name))
         for path in function.websocket_paths:
             routes.append(WebSocketRoute(path, function_app, name=f"{function.logical_id}WebSocket"))
+        for path in _sockets_on_declared_paths(function_app, function):
+            routes.append(WebSocketRoute(path, function_app, name=f"{function.logical_id}Socket"))
     app = TemplateRouter(routes)
     app.state.route_count = len(routes)
     app.state.function_count = len(template.functions)

@@ -181,6 +181,41 @@ class AcceptedSessionConfig(_StartupConfig):
     type: Literal["live"]
 
 
+class _AudioFormat(_Strict):
+    type: Literal["audio/pcm", "audio/pcmu", "audio/pcma"]
+    rate: Integer
+
+
+class _SocketAudio(_Audio):
+    format: _AudioFormat | None = None
+
+
+class SocketSessionConfig(_StartupConfig):
+    """`session.start` on a primary WebSocket (live_socket.py): the only transport that takes `audio.format`."""
+
+    audio: _SocketAudio | None = None
+    client: _Client | None = None
+
+
+class _DecisionsUpdate(_Strict):
+    model: Text | None = None
+    questions: list[dict[str, JsonValue]] | None = None
+
+
+class _DelegationUpdate(_Strict):
+    type: Literal["client", "responses", "decisions"]
+    acknowledgement_delay_ms: Integer | None = None
+    responses: _ResponsesUpdate | None = None
+    decisions: _DecisionsUpdate | None = None
+
+
+class SessionUpdateConfig(_Strict):
+    """`session.update`: the delegation's settings (its owner stays) and the triggers."""
+
+    delegation: _DelegationUpdate | None = None
+    triggers: list[_Trigger] | None = None
+
+
 class CreateRequest(_Strict):
     session: MediaSessionConfig
     transport: Transport
@@ -381,6 +416,74 @@ def _startup(tenant: str, config: _StartupConfig, param: str = "session") -> dic
     return settings
 
 
+# Rates a Live WebSocket takes, by encoding: PCM at 16 or 24 kHz, G.711 at 8 kHz.
+SOCKET_RATES = {"audio/pcm": (16_000, 24_000), "audio/pcmu": (8_000,), "audio/pcma": (8_000,)}
+DEFAULT_SOCKET_FORMAT = {"type": "audio/pcm", "rate": 24_000}
+
+
+def socket_startup(tenant: str, config: SocketSessionConfig) -> dict[str, Any]:
+    """A WebSocket session's settings: the startup checks of every transport, and its audio format."""
+    settings = _startup(tenant, config)
+    if config.client is not None:
+        _check_client(config.client, "session.client")
+    audio_format = config.audio.format if config.audio is not None else None
+    if audio_format is None:
+        settings["format"] = dict(DEFAULT_SOCKET_FORMAT)
+        return settings
+    rates = SOCKET_RATES[audio_format.type]
+    if audio_format.rate not in rates:
+        allowed = " or ".join(str(rate) for rate in rates)
+        raise _invalid("session.audio.format.rate", f"{audio_format.type} is sent at {allowed} Hz.")
+    settings["format"] = audio_format.model_dump()
+    return settings
+
+
+def updated_settings(settings: dict[str, Any], change: SessionUpdateConfig) -> dict[str, Any]:
+    """`session.update` applied to a running session's settings: the delegation's owner cannot change (a 400
+    naming `session.delegation.type`), its omitted fields keep their values; `triggers` replace the list."""
+    updated = {**settings}
+    if change.delegation is not None:
+        current = settings.get("delegation") or {"type": "client"}
+        given = change.delegation
+        if given.type != current["type"]:
+            raise _invalid(
+                "session.delegation.type", f"the session delegates to '{current['type']}', not '{given.type}'."
+            )
+        for owner in ("responses", "decisions"):
+            if owner != given.type and getattr(given, owner) is not None:
+                raise _unrecognized(f"session.delegation.{owner}")
+        _check_delay(given.acknowledgement_delay_ms, "session.delegation")
+        merged = {**current, **given.model_dump(exclude_none=True, exclude={"responses", "decisions"})}
+        if given.responses is not None:
+            _check_responses(given.responses, "session.delegation.responses")
+            merged["responses"] = {**current.get("responses", {}), **given.responses.model_dump(exclude_none=True)}
+        if given.decisions is not None:
+            if given.decisions.questions is not None:
+                _check_questions(given.decisions.questions, "session.delegation.decisions.questions")
+            merged["decisions"] = {**current.get("decisions", {}), **given.decisions.model_dump(exclude_none=True)}
+        updated["delegation"] = merged
+    if change.triggers is not None:
+        _check_triggers(change.triggers, "session.triggers")
+        updated["triggers"] = [trigger.model_dump(exclude_none=True) for trigger in change.triggers]
+    return updated
+
+
+def open_socket_session(principal: Principal, session_id: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """A session started on a WebSocket, kept like the others (forks, recording, hangup by id)."""
+    session = _new_session(principal, "websocket", status="active", settings=settings, id=session_id)
+    get_store().create(principal.tenant, SESSIONS, session)
+    return session
+
+
+def end_socket_session(tenant: str, session_id: str, reason: str) -> None:
+    def ended(session: dict[str, Any]) -> dict[str, Any]:
+        if session["status"] != "active":
+            return session
+        return {**session, "status": "ended", "end_reason": reason, "ended_at": clock.now()}
+
+    get_store().update(tenant, SESSIONS, session_id, ended)
+
+
 # --------------------------------------------------------------------------------------------- the session
 
 
@@ -439,10 +542,14 @@ def _move(
     return _owned(principal, moved, session_id)
 
 
+_TRANSPORT_NAMES = {"webrtc": "WebRTC", "websocket": "WebSocket", "sip": "SIP"}
+
+
 def _require_sip(session: dict[str, Any], verb: str) -> None:
     if session["transport"] != "sip":
         raise invalid_request(
-            f"Live session '{session['id']}' is a WebRTC session: only a SIP call can be {verb}.",
+            f"Live session '{session['id']}' is a {_TRANSPORT_NAMES[session['transport']]} session: only a SIP call "
+            f"can be {verb}.",
             "session_id",
             "unsupported_transport",
         )

@@ -66,7 +66,7 @@ def _refused(message: str, code: str, status: int = 400, kind: str = "invalid_re
     return Refused([event], status=status)
 
 
-def _key(handshake: Handshake) -> str | None:
+def api_key(handshake: Handshake) -> str | None:
     scheme, _, key = handshake.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and key.strip():
         return key.strip()
@@ -141,7 +141,7 @@ def open_session(handshake: Handshake) -> Opened | Refused:
             "and use the generally available Realtime API.",
             "beta_api_retired",
         )
-    key = _key(handshake)
+    key = api_key(handshake)
     if key is None:
         return _refused(
             "You didn't provide an API key. Provide it in the Authorization header (Bearer auth) or, from a "

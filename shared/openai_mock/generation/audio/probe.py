@@ -20,20 +20,28 @@ class AudioInfo(NamedTuple):
     text: str | None = None  # the mock's own speech carries its text
 
 
+# How much of a 16-bit PCM WAV without a comment is searched for the mock's stamp (`codecs.stamp_pcm`).
+STAMP_SEARCH_SECONDS = 60
+
+
 def _riff(data: bytes) -> AudioInfo:
-    position, byte_rate, size, text = 12, 0, None, None
+    position, byte_rate, size, text, pcm16, samples = 12, 0, None, None, False, b""
     while position + 8 <= len(data):
         kind, length = data[position : position + 4], struct.unpack_from("<I", data, position + 4)[0]
         body = data[position + 8 : position + 8 + length]
         if kind == b"fmt " and len(body) >= 16:
             byte_rate = struct.unpack_from("<I", body, 8)[0]
+            pcm16 = struct.unpack_from("<H", body, 0)[0] == 1 and struct.unpack_from("<H", body, 14)[0] == 16
         elif kind == b"data":
             size = min(length, len(data) - position - 8)  # streamed WAVs declare 0xFFFFFFFF
+            samples = body[: STAMP_SEARCH_SECONDS * byte_rate] if byte_rate else b""
         elif kind == b"LIST" and body[:4] == b"INFO":
             text = _riff_comment(body[4:]) or text
         position += 8 + length + length % 2
     if not byte_rate or size is None:
         raise UndecodableAudio("WAV without fmt or data chunk")
+    if text is None and pcm16:  # the mock's speech saved as WAV by a client (Realtime's audio deltas, joined)
+        text = pcm_text(samples)
     return AudioInfo("wav", size / byte_rate, text)
 
 
