@@ -4,7 +4,9 @@ A question's answer leans on what it shares with the input: the content words of
 choice (its value and description) or of each level (its label and description) found in the input raise its
 likelihood, and a draw seeded by the input, the question and the request's seed (`x-mock-seed`) spreads the rest. So
 a choice the input names is the likely one, the same request gets the same answers, and another input others.
-An input the moderation classifier flags is refused, question by question."""
+A predicate or a choice that names a subject the input is about in other words (`judgments.about`: "a software
+product" for "my dashboard fails to load", the choice "technical" for it) is judged so: likely, or unlikely when the
+input is about something else. An input the moderation classifier flags is refused, question by question."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from openai_mock.generation import judgments
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Words too common to tell one answer from another (words under three letters are left out anyway).
@@ -24,6 +28,7 @@ _COMMON = (
 )
 _STOPWORDS = frozenset(_COMMON.split())
 _PLACES = 4  # probabilities are answered to four places
+_SUBJECT_LIKENESS = 0.6  # an option whose subject the input is about, in other words than the option's
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
@@ -47,6 +52,12 @@ def _overlap(target: str, words: frozenset[str]) -> float:
     return len(wanted & words) / len(wanted) if wanted else 0.0
 
 
+def _likeness(option: str, words: frozenset[str], said: str) -> float:
+    """The option's overlap with the input, at least `_SUBJECT_LIKENESS` when the input is about the subject the
+    option names ("technical": a dashboard that fails to load)."""
+    return max(_overlap(option, words), _SUBJECT_LIKENESS if judgments.about(option, said) else 0.0)
+
+
 def _shares(scores: Sequence[float]) -> list[float]:
     """Softmax, rounded to four places, the largest share absorbing the rounding so that they sum to 1."""
     top = max(scores)
@@ -59,15 +70,21 @@ def _shares(scores: Sequence[float]) -> list[float]:
 
 
 def _predicate(statement: str, words: frozenset[str], rng: random.Random) -> dict[str, Any]:
-    likelihood = 0.08 + 0.9 * _overlap(statement, words) + rng.uniform(-0.1, 0.1)
+    overlap = _overlap(statement, words)
+    judged = judgments.about(statement, " ".join(sorted(words)))
+    if judged is None:
+        likelihood = 0.08 + 0.9 * overlap + rng.uniform(-0.1, 0.1)
+    else:  # a subject the input is about in its own words ("a software product": "my dashboard fails to load")
+        likelihood = (0.86 if judged else 0.03) + 0.1 * overlap + rng.uniform(0, 0.05)
     return {"type": "predicate", "probability": round(min(0.99, max(0.01, likelihood)), _PLACES)}
 
 
 def _choice(choices: Sequence[Mapping[str, Any]], words: frozenset[str], rng: random.Random) -> dict[str, Any]:
+    said = " ".join(sorted(words))
     scores = [
-        3.0 * _overlap(f"{choice['value']} {choice.get('description') or ''}", words) + rng.gauss(0, 0.4)
-        for choice in choices
+        3.0 * _likeness(f"{choice['value']} {choice.get('description') or ''}", words, said) for choice in choices
     ]
+    scores = [score + rng.gauss(0, 0.4) for score in scores]
     shares = _shares(scores)
     best = shares.index(max(shares))
     return {
