@@ -116,3 +116,17 @@ def test_prediction_tokens_add_up(ask: str, predicted: str) -> None:
     assert (
         completion["usage"]["completion_tokens"] == tokens.count_tokens(content) + details["rejected_prediction_tokens"]
     )
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        ("Count from 1 to 5.", "1, 2, 3, 4, 5"),
+        ("count to ten", "1, 2, 3, 4, 5, 6, 7, 8, 9, 10"),
+        ("Count down from 5", "5, 4, 3, 2, 1"),
+        ("count backwards from 3 to -1", "3, 2, 1, 0, -1"),
+        ("count from 2 to 10 by twos", "2, 4, 6, 8, 10"),
+    ],
+)
+def test_counting_says_the_numbers_in_order(prompt: str, said: str) -> None:
+    assert answers.direct([{"role": "user", "content": prompt}]) == said

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from openai_mock.generation import code, documents, everyday, extract, facts
+from openai_mock.generation import code, documents, equations, everyday, extract, facts, howtos
 
 Message = Mapping[str, Any]
 
@@ -107,6 +107,11 @@ _TRIGGERS = frozenset(
         "element",
         "who",
         "am",
+        "solve",
+        "directory",
+        "folder",
+        "files",
+        "csv",
     ]
 )
 _SYMBOLS = re.compile(r"[\d+*/^=]")
@@ -151,6 +156,8 @@ def direct(messages: Sequence[Message], created: int = 0) -> str | None:
             _text(m.get("content")) for m in messages[:index] if m.get("role") in ("user", "system", "developer")
         ]
         answers += [
+            lambda: equations.answer(question),  # "solve 8x + 31 = 2": before arithmetic reads 31 = 2 as a sum
+            lambda: howtos.answer(question),  # "how do I list the files in a directory in Python?"
             lambda: _recall(question, earlier),
             lambda: _conversion(question),
             lambda: None if numberless else _arithmetic(question),
@@ -478,8 +485,36 @@ def _subject_text(question: str) -> str | None:
     return after[1].strip() if after else None
 
 
+_SEQUENCE = re.compile(
+    r"\bcount(?:\s+(up|down|backwards?))?(?:\s+from\s+(-?\d+))?\s+to\s+(-?\d+)(?:\s+by\s+(\d+)s?)?\b"
+    r"|\bcount\s+(down|backwards?)\s+from\s+(-?\d+)\b"
+)
+_LONGEST_COUNT = 500  # numbers said in one answer
+
+
+def _sequence(question: str) -> str | None:
+    """ "Count from 1 to 5", "count to ten", "count down from 10", "count to 20 by 2s": the numbers, in order."""
+    lowered = _with_digits(re.sub(r"\bby\s+(two|three|four|five|ten)s\b", r"by \1", question.lower()))
+    asked = _SEQUENCE.search(lowered)
+    if asked is None:
+        return None
+    if asked[6] is not None:  # "count down from 10": to 1
+        start, end, step = int(asked[6]), 1, 1
+    else:
+        end, step = int(asked[3]), int(asked[4] or 1)
+        start = int(asked[2]) if asked[2] is not None else (1 if not asked[1] or asked[1] == "up" else end)
+        if asked[1] and asked[1] != "up" and asked[2] is None:
+            return None  # "count down to 3": from where is not said
+    if not step or abs(end - start) // step + 1 > _LONGEST_COUNT:
+        return None
+    direction = 1 if end >= start else -1
+    return ", ".join(str(n) for n in range(start, end + direction, step * direction))
+
+
 def _counting(question: str) -> str | None:
     lowered = question.lower()
+    if "count" in lowered and (said := _sequence(question)) is not None:
+        return said
     if not ("how many" in lowered or "count" in lowered or "number of" in lowered) or not re.search(
         r"\bhow many\b|\bcount\b|\bnumber of\b", lowered
     ):

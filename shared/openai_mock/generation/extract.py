@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
@@ -387,6 +388,7 @@ def proper_nouns(text: str) -> list[str]:
 
 
 def entities(text: str, created: int = 0) -> Entities:
+    text = facts.expand_city_abbreviations(text)  # "SF" is San Francisco
     quoted = []
     for match in _QUOTED.finditer(text):
         value = next(group for group in match.groups() if group is not None)
@@ -429,6 +431,35 @@ def _names(text: str, inside_quotes: str) -> list[str]:
             continue
         names.append(name)
     return names
+
+
+# What may stand between the places of one list: "SF and New York", "Paris, Rome or Madrid".
+_PLACE_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&|vs\.?|versus)\s+|\s*/\s*)\s*")
+
+
+def one_place_each(text: str) -> list[str]:
+    """The text once per place when it lists several ("the weather in SF and New York"): each copy with the list
+    replaced by one of its places ("…in San Francisco", "…in New York"); [] when it lists fewer than two, or a city
+    with its own country ("Paris, France")."""
+    text = facts.expand_city_abbreviations(text)
+    places = entities(text).places
+    if len(places) < 2:
+        return []
+    spans = sorted((text.find(place), text.find(place) + len(place), place) for place in places)
+    if any(start < 0 for start, _, _ in spans):
+        return []
+    for (_, end, before), (start, _, after) in itertools.pairwise(spans):
+        if not _PLACE_SEPARATOR.fullmatch(text[end:start]) or facts.country_of_city(before) == after:
+            return []
+    first, last = spans[0][0], spans[-1][1]
+    return [text[:first] + place + text[last:] for _, _, place in spans]
+
+
+def takes_place(parameters: Mapping[str, Any]) -> bool:
+    """Does a function take one place (a `city`, a `location`) rather than a route (`origin`, `destination`)?"""
+    names = [key_words(str(name)) for name in (parameters.get("properties") or {})]
+    route = any(_has(words, ("origin", "destination", "departure", "arrival", "from", "to")) for words in names)
+    return not route and any(_has(words, _PLACE_KEYS) for words in names)
 
 
 def list_items(text: str) -> list[str]:
@@ -568,10 +599,15 @@ def identifier_for(text: str, entity: Sequence[str], taken: set[str]) -> str | N
 _STEP = re.compile(r"^[ \t]*(?:\d+[.)]|[-*•])[ \t]+.*(?:\n[ \t]+(?![ \t]*(?:\d+[.)]|[-*•])[ \t]).*)*", re.MULTILINE)
 
 
+def steps_of(text: str) -> list[str]:
+    """The steps of a numbered (or bulleted) list in the text, each with its indented continuation lines."""
+    return [match[0] for match in _STEP.finditer(text)]
+
+
 def step_for(text: str, function: str) -> str | None:
     """The step of a list of steps that names the function ("2. Call `view_image` with `page.png`"): what it is to
     be called with is there, not in the other steps. None when the text gives no steps or none names it."""
-    steps = [match[0] for match in _STEP.finditer(text)] if function else []
+    steps = steps_of(text) if function else []
     if len(steps) < 2:
         return None
     spelled = re.compile(rf"(?<![\w-]){re.escape(function)}(?![\w-])")
@@ -685,9 +721,16 @@ class Extractor:
 
     @classmethod
     def of(
-        cls, text: str, created: int = 0, function: str = "", answer: str | None = None, instructions: str = ""
+        cls,
+        text: str,
+        created: int = 0,
+        function: str = "",
+        answer: str | None = None,
+        instructions: str = "",
+        step: str | None = None,
     ) -> Extractor:
-        step = step_for(text, function) or step_for(instructions, function)
+        """`step`: the step of the text's plan this call takes (else the first that names the function)."""
+        step = step or step_for(text, function) or step_for(instructions, function)
         return cls(entities(step or text, created), function, answer, instructions, text)
 
     def takes_whole_input(self, name: str, schema: Mapping[str, Any]) -> bool:
@@ -860,10 +903,11 @@ class Extractor:
                 match = re.search(r"\bto\s+([A-Z][\w]+(?:\s+[A-Z][\w]+)*)", found.text)
                 if match:
                     return match[1]
-            if _has(words, ("country",)):
+            if _has(words, ("country",)):  # a country named, else the country of a city named; never the city
                 for place in found.places:
                     if facts.country(place):
                         return facts.country(place).name  # type: ignore[union-attr]
+                return next(filter(None, map(facts.country_of_city, found.places)), None)
             return self._next("place", found.places) or self._next("name", found.names)
         if _has(words, _PERSON_KEYS):
             return self._next("person", found.people)

@@ -98,17 +98,56 @@ _ALIASES = {
     "uae": "United Arab Emirates",
     "the philippines": "Philippines",
 }
-# Cities that are not capitals above, so places are recognised as places.
-CITIES = frozenset(
-    """New York|Los Angeles|San Francisco|Chicago|Boston|Seattle|Miami|Austin|Denver|Toronto|Vancouver|Montreal
-    |Sydney|Melbourne|Barcelona|Munich|Hamburg|Milan|Venice|Florence|Naples|Lyon|Marseille|Nice|Osaka|Kyoto
-    |Shanghai|Hong Kong|Mumbai|Bangalore|Istanbul|Dubai|Cape Town|Johannesburg|Rio de Janeiro|São Paulo
-    |Manchester|Edinburgh|Glasgow|Zurich|Geneva|Porto|Krakow|Kraków|Rotterdam|Frankfurt|Cologne|Atlanta
-    |Dallas|Houston|Phoenix|Portland|Las Vegas|Honolulu|Auckland|Lagos|Marrakesh|Casablanca|Valencia|Seville
-    """.replace("\n", "")
-    .replace("    ", "")
-    .split("|")
-)
+# Cities that are not capitals above, and their countries, so places are recognised as places (and a city's country
+# is known).
+_CITY_COUNTRIES = """\
+New York|Los Angeles|San Francisco|Chicago|Boston|Seattle|Miami|Austin|Denver|Atlanta|Dallas|Houston|Phoenix\
+|Portland|Las Vegas|Honolulu=United States
+Toronto|Vancouver|Montreal=Canada
+Sydney|Melbourne=Australia
+Barcelona|Valencia|Seville=Spain
+Munich|Hamburg|Frankfurt|Cologne=Germany
+Milan|Venice|Florence|Naples=Italy
+Lyon|Marseille|Nice=France
+Osaka|Kyoto=Japan
+Shanghai|Hong Kong=China
+Mumbai|Bangalore=India
+Istanbul=Turkey
+Dubai=United Arab Emirates
+Cape Town|Johannesburg=South Africa
+Rio de Janeiro|São Paulo=Brazil
+Manchester|Edinburgh|Glasgow=United Kingdom
+Zurich|Geneva=Switzerland
+Porto=Portugal
+Krakow|Kraków=Poland
+Rotterdam=Netherlands
+Auckland=New Zealand
+Lagos=Nigeria
+Marrakesh|Casablanca=Morocco
+"""
+CITY_COUNTRIES = {
+    city: country_name
+    for line in _CITY_COUNTRIES.splitlines()
+    for cities, country_name in [line.split("=")]
+    for city in cities.split("|")
+}
+CITIES = frozenset(CITY_COUNTRIES)
+# Short names people write for cities ("weather in SF and NYC"), as capitals: never a word written in lower case.
+CITY_ABBREVIATIONS = {"SF": "San Francisco", "NYC": "New York", "LA": "Los Angeles", "HK": "Hong Kong"}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(CITY_ABBREVIATIONS) + r")\b")
+
+
+def expand_city_abbreviations(text: str) -> str:
+    """The text with the cities' short names written out: "SF and NYC" → "San Francisco and New York"."""
+    return _ABBREVIATION.sub(lambda match: CITY_ABBREVIATIONS[match[1]], text) if _ABBREVIATION.search(text) else text
+
+
+def country_of_city(name: str) -> str | None:
+    """The country a known city (a capital of the table, or one of `CITY_COUNTRIES`) is in."""
+    capital = capitals().get(name.lower())
+    if capital is not None:
+        return capital.name
+    return next((country for city, country in CITY_COUNTRIES.items() if city.lower() == name.lower()), None)
 
 
 class Superlative(NamedTuple):

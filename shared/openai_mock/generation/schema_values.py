@@ -17,7 +17,7 @@ import re
 import string
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 try:  # the regex parser moved in Python 3.11; both spellings are the standard library's
     import re._parser as _sre_parse  # type: ignore[import-not-found]
@@ -263,14 +263,27 @@ class ValueGenerator:
         # hook supplies a value for it or inside it, as a model fills a function's arguments; else at random.
         self.optional_hint = optional_hint
         self.hinted_count = 0  # how many values the hint supplied so far
+        # The values a hint gave for the properties of the object being generated (a seed: see `_seeded`), and the
+        # seed of the object about to be generated.
+        self.seed: Mapping[str, Any] | None = None
+        self.pending: Mapping[str, Any] | None = None
 
     def _hinted(self, name: str, kind: str, schema: Mapping[str, Any]) -> Any:
-        """The hook's value for this property when it fits the schema, else `_NOTHING`."""
-        if self.hint is None or not name:
+        """The hook's value for this property when it fits the schema, else `_NOTHING`. A hint may give an object
+        as a mapping and an array of objects as a list of mappings: seeds, filled in property by property."""
+        if kind == "array" and isinstance(schema.get("items"), Mapping):  # the hint sees what the items are
+            schema = {**schema, "items": self._deref(schema["items"])}
+        if self.seed is not None and name in self.seed:
+            candidate = self.seed[name]
+        elif self.hint is None or not name:
             return _NOTHING
-        candidate = self.hint(name, kind, schema)
+        else:
+            candidate = self.hint(name, kind, schema)
         if candidate is None:
             return _NOTHING
+        if _seeds(candidate, kind):
+            self.hinted_count += 1
+            return _Seeded(candidate)
         if kind == "integer" and isinstance(candidate, float) and candidate.is_integer():
             candidate = int(candidate)
         if not _fits(candidate, kind, schema):
@@ -302,7 +315,7 @@ class ValueGenerator:
             return choice if hinted is _NOTHING else hinted
         for keyword in ("anyOf", "oneOf"):
             if keyword in schema:
-                branch = self._branch(schema[keyword], depth)
+                branch = self._seeded_branch(schema[keyword], name) or self._branch(schema[keyword], depth)
                 return self.value(self._merge(_without(schema, keyword), self._deref(branch)), name, depth + 1)
         return self._typed(schema, self._type(schema, depth), name, depth)
 
@@ -355,6 +368,21 @@ class ValueGenerator:
             return min(branches, key=lambda branch: len(json.dumps(self._deref(branch), default=str)))
         return self.rng.choice(branches)
 
+    def _seeded_branch(self, branches: list[Schema], name: str) -> Schema | None:
+        """The first branch whose type takes the value the seed gives this property, if it gives one."""
+        if self.seed is None or name not in self.seed:
+            return None
+        wanted = _json_kind(self.seed[name])
+        for branch in branches:
+            resolved = self._deref(branch)
+            if not isinstance(resolved, Mapping):
+                continue
+            declared = resolved.get("type") or self._type(resolved, 0)
+            kinds = set(declared) if isinstance(declared, list) else {declared}
+            if wanted in kinds or (wanted == "integer" and "number" in kinds):
+                return branch
+        return None
+
     def _type(self, schema: Mapping[str, Any], depth: int) -> str:
         declared = schema.get("type")
         if isinstance(declared, list):
@@ -378,8 +406,10 @@ class ValueGenerator:
         return "string"
 
     def _typed(self, schema: Mapping[str, Any], kind: str, name: str, depth: int) -> Any:
-        if self.hint is not None and kind not in ("object", "null"):
+        if self.hint is not None and kind != "null":
             hinted = self._hinted(name, kind, schema)
+            if isinstance(hinted, _Seeded):
+                return self._seeded(schema, kind, name, depth, hinted.value)
             if hinted is not _NOTHING:
                 return hinted
         if kind == "object":
@@ -398,11 +428,44 @@ class ValueGenerator:
 
     # ---- structures
 
+    def _seeded(self, schema: Mapping[str, Any], kind: str, name: str, depth: int, seed: Any) -> Any:
+        """An object whose properties take the seed's values where they fit (the others generated as usual), or an
+        array with one such object per seed (within its item bounds)."""
+        if kind == "object":
+            self.pending = seed
+            return self._object(schema, depth)
+        singular = name[:-1] if name.endswith("s") else name or "item"
+        items: Schema = schema.get("items", True)
+        low, high = int(schema.get("minItems", 0)), int(schema.get("maxItems", max(len(seed), 1)))
+        outer, result = self.seed, []
+        try:
+            for each in seed[:high]:
+                self.seed = {singular: each}
+                result.append(self.value(items, singular, depth + 1))
+            self.seed = None
+            while len(result) < low:
+                result.append(self.value(items, singular, depth + 1))
+        finally:
+            self.seed = outer
+        return result
+
     def _object(self, schema: Mapping[str, Any], depth: int) -> dict[str, Any]:
         properties: Mapping[str, Schema] = schema.get("properties") or {}
         required = [key for key in schema.get("required") or [] if isinstance(key, str)]
-        maximum = schema.get("maxProperties", math.inf)
         chosen = list(dict.fromkeys(required))
+        # The seed of this object (none unless a hint gave one), not its parent's, fills its properties.
+        outer, self.seed, self.pending = self.seed, self.pending, None
+        try:
+            return self._filled(schema, properties, chosen, depth)
+        finally:
+            self.seed = outer
+
+    def _filled(
+        self, schema: Mapping[str, Any], properties: Mapping[str, Schema], chosen: list[str], depth: int
+    ) -> dict[str, Any]:
+        maximum = schema.get("maxProperties", math.inf)
+        if self.seed is not None:
+            chosen += [key for key in self.seed if key in properties and key not in chosen]
         at_random = self.optional_hint is None and depth < MAX_DEPTH
         for key in properties:
             if key in chosen or len(chosen) >= maximum:
@@ -486,6 +549,13 @@ class ValueGenerator:
         return "null" in types or any(branches["anyOf"]) or any(branches["oneOf"])
 
     def _array(self, schema: Mapping[str, Any], name: str, depth: int) -> list[Any]:
+        outer, self.seed = self.seed, None  # (the items of an unseeded array have no seed either)
+        try:
+            return self._items(schema, name, depth)
+        finally:
+            self.seed = outer
+
+    def _items(self, schema: Mapping[str, Any], name: str, depth: int) -> list[Any]:
         prefix: list[Schema] = list(schema.get("prefixItems") or [])
         items: Schema = schema.get("items", True)
         if isinstance(items, list):  # draft 4-7 tuple form
@@ -637,6 +707,38 @@ def _fractional(name: str, schema: Mapping[str, Any]) -> bool:
 
 
 _NOTHING = object()
+
+
+class _Seeded(NamedTuple):
+    value: Any  # a mapping (an object's values) or a list of mappings (an array of objects')
+
+
+def _seeds(candidate: Any, kind: str) -> bool:
+    """Is the hint's value a seed: a mapping for an object, a non-empty list of mappings for an array?"""
+    if kind == "object":
+        return isinstance(candidate, Mapping)
+    return (
+        kind == "array"
+        and isinstance(candidate, list)
+        and bool(candidate)
+        and all(isinstance(item, Mapping) for item in candidate)
+    )
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "object" if isinstance(value, Mapping) else "array"
+
+
 _FORMATS = {
     "email": re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),
     "idn-email": re.compile(r"[^@\s]+@[^@\s]+"),
