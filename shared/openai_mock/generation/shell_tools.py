@@ -229,7 +229,13 @@ def spells_out_edit(prompt: str) -> bool:
     return given_lines(prompt) is not None or _CHANGE.search(prompt) is not None
 
 
-def _new_lines(path: str, prompt: str) -> list[str]:
+def title_of(prompt: str) -> str:
+    """What the prompt is about, as a heading."""
+    topic = text.topic_of(prompt)
+    return topic[:1].upper() + topic[1:]
+
+
+def file_lines(path: str, prompt: str) -> list[str]:
     """The file's content: the lines the prompt gives, else plausible ones by its extension, about what it asks."""
     given = given_lines(prompt)
     if given:
@@ -262,7 +268,7 @@ def apply_patch_call(
     elif change is not None:  # one line for another: the hunk shows both
         operation = {"type": "update_file", "path": path, "diff": f"@@\n-{change[1]}\n+{change[2]}\n"}
     else:
-        added = "".join(f"+{line}\n" for line in _new_lines(path, prompt))
+        added = "".join(f"+{line}\n" for line in file_lines(path, prompt))
         if words & _UPDATE_WORDS or _patched_before(path, conversation):
             operation = {"type": "update_file", "path": path, "diff": "@@\n" + added}
         else:
@@ -286,6 +292,35 @@ def patch_text(operation: Mapping[str, Any]) -> str:
     else:
         body = f"*** Add File: {path}\n{operation['diff']}"
     return f"*** Begin Patch\n{body}*** End Patch\n"
+
+
+def is_patch_tool(tool: Mapping[str, Any]) -> bool:
+    """A free-form custom tool that takes a `*** Begin Patch` envelope as its text (the Agents SDK's sandbox
+    `apply_patch`): named so and of text format (a grammar says itself what it takes)."""
+    grammar = tool.get("format") or {"type": "text"}
+    return tool.get("type") == "custom" and tool.get("name") == "apply_patch" and grammar.get("type") == "text"
+
+
+def written_patch(tool: Mapping[str, Any], arguments: str) -> str | None:
+    """The patch envelope a call to a free-form `apply_patch` (text or grammar format) already carries as its input
+    (a planned step wrote it, `plans.py`); None for another tool or input."""
+    if tool.get("type") != "custom" or tool.get("name") != "apply_patch":
+        return None
+    try:
+        written = json.loads(arguments).get("input")
+    except (ValueError, AttributeError):
+        return None
+    envelope = isinstance(written, str) and written.startswith("*** Begin Patch\n")
+    return written if envelope and written.rstrip("\n").endswith("*** End Patch") else None
+
+
+def patch_input(prompt: str, conversation: Sequence[Mapping[str, Any]]) -> str | None:
+    """The patch envelope a model writes for the file edit the prompt (or its step naming `apply_patch`) asks for;
+    None when it names no file to edit."""
+    step = extract.step_for(prompt, "apply_patch") or prompt
+    if not wants("apply_patch", step):
+        return None
+    return patch_text(apply_patch_call(step, conversation, "", "")["operation"])
 
 
 def call_item(
