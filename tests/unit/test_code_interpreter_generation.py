@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import random
 
+from openai_mock.generation import code_interpreter
 from openai_mock.generation.code_interpreter import bar_chart, run, wants_chart
 from openai_mock.generation.png import decode_png
 
@@ -63,3 +65,15 @@ def test_without_a_csv_the_data_is_made_up_from_the_prompt_and_seeded() -> None:
 def test_made_up_files_are_named_after_the_subject_not_the_task() -> None:
     names = {prompt: run(prompt, [], random.Random(3)).filename for prompt in ("Plot a bar chart of our revenue", "hi")}
     assert names == {"Plot a bar chart of our revenue": "revenue_chart.png", "hi": "monthly_sales_summary.csv"}
+
+
+def test_an_arithmetic_request_runs_code_that_computes_it() -> None:
+    prompt = "Calculate the square root of 273 * 312821 + 1782 and show the code."
+    ran = code_interpreter.run(prompt, [], random.Random(0))
+    assert "result = math.sqrt(273 * 312821 + 1782)" in ran.code
+    assert ran.logs == f"{math.sqrt(273 * 312821 + 1782)!r}\n"
+    answer = code_interpreter.reported(prompt, ran.code, ran.logs)
+    assert answer.startswith("Here is the code I ran:\n\n```python\nimport math\n")
+    assert answer.endswith(f"The square root of 273 * 312821 + 1782 is {math.sqrt(85401915)!r}.")
+    assert code_interpreter.calculation("compute 2^10") == code_interpreter.Calculation("2^10", "2**10", 1024)
+    assert code_interpreter.calculation("sales for 2023-2024") is None  # a span of years

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openai_mock.generation import text
+from openai_mock.generation import answers, text
 from openai_mock.generation.png import encode_png
 
 CHART_WORDS = re.compile(r"\b(chart|plot|graph|histogram|visuali[sz]e|png|image|figure|diagram)s?\b", re.IGNORECASE)
@@ -126,8 +126,84 @@ def bar_chart(values: Sequence[float], size: tuple[int, int] = CHART_SIZE) -> by
     return encode_png(width, height, rows)
 
 
+# A number as people write it: 312821, 312,821, 3.5.
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_OPERAND = rf"\(*\s*-?(?:{_NUMBER})\s*\)*"
+# "the square root of 273 * 312821 + 1782", "(12.5 + 7) / 3", "2^10": a function word and the expression after it.
+_CALCULATION = re.compile(
+    rf"(?:\b(square\s+root|sqrt)\s*(?:of\s+)?)?({_OPERAND}(?:\s*(?:\*\*|[-+*/^×÷%])\s*{_OPERAND})*)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Calculation:
+    asked: str  # the quantity as the prompt names it: "the square root of 273 * 312821 + 1782"
+    expression: str  # Python: "math.sqrt(273 * 312821 + 1782)"
+    value: int | float
+
+
+def calculation(prompt: str) -> Calculation | None:
+    """The arithmetic a prompt asks to compute (its longest expression with an operator or a square root), with its
+    value as Python computes it; None when it asks none."""
+    best: tuple[str | None, str] | None = None
+    for match in _CALCULATION.finditer(prompt):
+        written = match[2].strip()
+        if not (match[1] or re.search(r"\d\s*\)*\s*(?:\*\*|[-+*/^×÷%])", written)):
+            continue
+        if re.fullmatch(r"\d{4}\s*-\s*\d{2,4}", written):  # a span of years, not a subtraction
+            continue
+        if written.count("(") != written.count(")"):
+            written = written.strip("()").strip()
+        if best is None or len(written) > len(best[1]):
+            best = (match[1], written)
+    if best is None:
+        return None
+    function, written = best
+    python = re.sub(r"(?<=\d),(?=\d{3})", "", written).replace("^", "**").replace("×", "*").replace("÷", "/")
+    try:
+        value = answers.safe_eval(f"sqrt({python})" if function else python)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError):
+        return None
+    if function:
+        return Calculation(f"the square root of {written}", f"math.sqrt({python})", value)
+    return Calculation(written, python, value)
+
+
+def _calculated(calc: Calculation) -> CodeRun:
+    """The code that computes what was asked, prints it, and keeps it in /mnt/data (the run's file)."""
+    header = "import math\n\n" if calc.expression.startswith("math.") else ""
+    filename = "result.txt"
+    code = (
+        f"{header}result = {calc.expression}\n"
+        "print(result)\n"
+        f"with open('/mnt/data/{filename}', 'w') as f:\n"
+        "    f.write(str(result))\n"
+    )
+    printed = repr(calc.value)  # what print() shows of an int or a float
+    return CodeRun(code, printed + "\n", filename, printed.encode(), "text/plain")
+
+
+def reported(prompt: str, code: str, logs: str) -> str:
+    """The answer once the code ran: the code itself when the prompt asks to see it, then what it computed ("The
+    square root of … is 9241.3…"), else what it printed."""
+    shown = f"Here is the code I ran:\n\n```python\n{code.rstrip()}\n```\n\n" if _SHOW_CODE.search(prompt) else ""
+    calc = calculation(prompt)
+    printed = logs.strip()
+    if calc is not None and printed == repr(calc.value):
+        return f"{shown}{calc.asked[:1].upper() + calc.asked[1:]} is {printed}."
+    return f"{shown}The code printed:\n\n```\n{printed}\n```"
+
+
+_SHOW_CODE = re.compile(r"\b(?:show|include|share|print|give)\b[^.?!]{0,30}\bcode\b", re.IGNORECASE)
+
+
 def run(prompt: str, files: Sequence[tuple[str, bytes]], rng: random.Random) -> CodeRun:
-    """The code for `prompt` over the container's `files` ((path, bytes), oldest first), and what it wrote."""
+    """The code for `prompt` over the container's `files` ((path, bytes), oldest first), and what it wrote: the
+    asked arithmetic computed, else statistics (and a chart) of a table."""
+    has_table = any(path.lower().endswith(".csv") for path, _ in files)
+    calc = None if has_table or wants_chart(prompt) else calculation(prompt)
+    if calc is not None:
+        return _calculated(calc)
     table = next(
         (found for path, data in files if path.lower().endswith(".csv") and (found := _table_from_csv(path, data))),
         None,

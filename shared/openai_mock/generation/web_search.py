@@ -56,6 +56,8 @@ _ASIDE_LINE = re.compile(r"^\W*(?:reason|why|purpose|goal|context|notes?)\b[^:\n
 _ASKS_TO_SEARCH = re.compile(
     r"^(?:please\s+)?(?:search|look\s+up)\s+(?:(?:the\s+)?(?:web|internet|online)\s+)?(?:for\s+)?", re.IGNORECASE
 )
+# A quoted phrase at the start: straight, curly or back quotes, closed by its own kind.
+_QUOTED_FIRST = re.compile(r"""(["'`“‘])((?:(?!\1)[^\n”’]){1,200})(?:\1|[”’])""")
 # The names of a structured answer's prose fields (their words): the field that reports what a search found.
 _PROSE_FIELDS = frozenset(
     (
@@ -97,9 +99,19 @@ def search_query(prompt: str) -> str:
     the prompt without the lines that only say why ("Reason: …") and without "search the web for", on one line."""
     labelled = _SUBJECT_LINE.search(prompt)
     if labelled:
-        return " ".join(labelled[1].split())
+        return _unquoted(" ".join(labelled[1].split()))
     kept = " ".join(" ".join(line for line in prompt.splitlines() if not _ASIDE_LINE.match(line)).split())
-    return _ASKS_TO_SEARCH.sub("", kept) or kept or " ".join(prompt.split())
+    asked = _ASKS_TO_SEARCH.sub("", kept)
+    quoted = _QUOTED_FIRST.match(asked) if asked != kept else None
+    if quoted:  # "search the web for 'local sports news' and tell me…" searches the quoted words
+        return quoted[2].strip()
+    return _unquoted(asked) or kept or " ".join(prompt.split())
+
+
+def _unquoted(query: str) -> str:
+    """A query without the quotes wrapped around it whole ("'EV charging'" → EV charging)."""
+    quoted = _QUOTED_FIRST.fullmatch(query.rstrip(".?!"))
+    return quoted[2].strip() if quoted else query
 
 
 def is_local(question: str) -> bool:
