@@ -46,6 +46,22 @@ def test_a_haiku_only_agent_answers_in_a_haiku_about_the_question(model_for: Any
     assert len(lines) == 3 and "recursion in programming" in lines[0].lower(), answer
 
 
+def test_a_writer_told_to_write_a_story_from_an_outline_tells_one_about_it(model_for: Any) -> None:
+    """The deterministic-flow pattern: an outline for a sci-fi story, then a writer told to write the story from it."""
+    outliner = agents.Agent(
+        name="outliner",
+        instructions="Generate a very short story outline based on the user's input.",
+        model=model_for(),
+    )
+    writer = agents.Agent(
+        name="writer", instructions="Write a short story based on the given outline.", model=model_for()
+    )
+    outline = _run(outliner, "Write a short sci-fi story.").final_output
+    story = _run(writer, outline).final_output
+    assert "starship" in outline and "starship" in story, (outline, story)
+    assert story.count("\n\n") == 2 and story != outline  # a tale of its own, in three paragraphs
+
+
 def test_parallel_translators_translate_and_the_picker_picks_one_of_them(model_for: Any) -> None:
     translator = agents.Agent(
         name="spanish_agent", instructions="You translate the user's message to Spanish", model=model_for()

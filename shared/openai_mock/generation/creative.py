@@ -69,6 +69,12 @@ def _genre_subject(describing: str) -> str | None:
     return next((_GENRE_SUBJECTS[w] for w in describing.lower().split() if w in _GENRE_SUBJECTS), None)
 
 
+def subject_told(told: str) -> str | None:
+    """The subject a piece written here is about, found in its text (an outline passed on to the next writer)."""
+    lowered = told.lower()
+    return next((subject for subject in (*_GENRE_SUBJECTS.values(), *_DEFAULT_SUBJECTS) if subject in lowered), None)
+
+
 # A request for a piece is a sentence or two; the patterns above take time that grows with the square of a text's
 # length (32 KB of "write a write a …": 10 s), so longer prompts are never read for one.
 _LONGEST_REQUEST = 600

@@ -57,6 +57,7 @@ _FORM_WORDS = {
     "song": "song",
 }
 _FORM = r"(haiku|poem|poetry|verse|rhyme|rhyming|sonnet|limerick|song)(?:s|es)?\b"
+_WRITTEN_FORMS = {**_FORM_WORDS, "story": "story", "tale": "story"}
 _PATTERNS = {
     "pick": rf"{_OWN}(?:pick|choose|select)\w*\b[^.!?\n]*\b(?:best|right|most)\b[^.!?\n]*\b(?:from|among|of)\b"
     r"[^.!?\n]*\b(?:options|candidates|choices|translations|answers|alternatives|responses)\b",
@@ -76,6 +77,9 @@ _PATTERNS = {
     "case": r"\b(?:in|using|with|use)\s+(all\s+caps|all\s+capitals|capital\s+letters|upper\s*case|all\s+upper\s*case|"
     r"lower\s*case|all\s+lower\s*case)\b|\b(?:shout|always shout)\b",
     "pirate": r"\b(?:like|as)\s+an?\s+pirate\b|\byou\s+are\s+an?\s+pirate\b|\bpirate\s+(?:speak|talk|voice)\b",
+    # "Write a short story based on the given outline": every answer is a piece of that form, about the input.
+    "writes": rf"{_OWN}(?:write|tell|compose)s?\s+(?:an?\s+)?(?:(?:very\s+)?(?:short|brief)\s+)?"
+    r"(story|tale|poem|haiku|limerick|song)\b(?!\s+outlines?\b)",
 }
 
 
@@ -108,12 +112,17 @@ def _read_text(said: str) -> Standing | None:
         elif (spoken := _compiled("language").search(sentence)) and language is None:
             language = spoken[1].lower()
     form = _compiled("form").search(said)
+    writes = _compiled("writes").search(said) if form is None else None
     sentences = _compiled("sentences").search(said)
     words = _compiled("words").search(said)
     case = _compiled("case").search(said)
     standing = Standing(
         task=task,
-        form=_FORM_WORDS[(form[1] or form[2]).lower()] if form else None,
+        form=_FORM_WORDS[(form[1] or form[2]).lower()]
+        if form
+        else _WRITTEN_FORMS.get(writes[1].lower())
+        if writes
+        else None,
         language=language if language in everyday.LANGUAGES else None,
         sentences=_count(" ".join((sentences[1] or sentences[2]).split())) if sentences else None,
         words=_count(words[1]) if words else None,
@@ -139,6 +148,8 @@ def _subject(question: str) -> str:
     programming" (the request's words dropped), else `text.topic_of`."""
     if (asked := creative.asked_form(question)) is not None and asked[1]:
         return asked[1]
+    if (told := creative.subject_told(question)) is not None:  # an outline or a tale written here: its subject
+        return told
     plain = re.match(
         r"^\s*(?:(?:hi|hello|hey)[,!.]?\s+)?(?:please\s+)?(?:(?:can|could|would|will) you\s+)?(?:tell me|talk|teach me|"
         r"explain|describe|write|sing|what (?:is|are)|what's|who (?:is|was)|how (?:do|does)|why (?:is|are|do|does))"
