@@ -51,6 +51,13 @@ CHECKS = [
     Check("test_websocket_programs", ("websocket",), "two Responses WebSocket turns: hello, then goodbye"),
     Check("test_websocket_tools", ("websocket",), "three WebSocket turns, each calling a different local tool"),
     Check("test_multi_agent", ("multi_agent",), "a coordinator and sub-agents, streamed and over the WebSocket"),
+    Check("test_text_programs", ("core",), "chat, async chat, httpx2, a how-to answer with code, counted tokens"),
+    Check("test_math_programs", ("core",), "8x + 31 = 2 solved: parsed, streamed, Responses, background runs"),
+    Check("test_tool_programs", ("core",), "a strict Query tool's conditions read from the request"),
+    Check("test_chat_streaming", ("core",), "two chat streams (sync and async) counting from 1 to 5"),
+    Check("test_weather_arguments", ("core",), "a parsed tool stream: one get_weather call per city asked about"),
+    Check("test_speech_roundtrip", ("audio",), "Realtime reads a sentence aloud; its WAV transcribes back"),
+    Check("test_live_transcripts", ("live", "audio"), "a spoken question streamed to Live, heard and answered"),
 ]
 MUTUAL_TLS = Check("test_mtls", ("mtls",), "files.list over mutual TLS with httpx and httpx2, sync and async")
 

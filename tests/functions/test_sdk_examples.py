@@ -19,6 +19,7 @@ import re
 import struct
 import subprocess
 import sys
+import wave
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -84,6 +85,9 @@ class Example:
     sent: tuple[str, ...] = ()  # "METHOD /path-prefix" the journal must hold
     args: Callable[[Path], tuple[str, ...]] = field(default=lambda _: ())  # command-line arguments, given its cwd
     check: Callable[[Outcome], None] | None = None  # what the fields above cannot say
+    # Runs in the sdist's root, not its empty folder (still its HOME): it reads the sdist's own files, which the Agents
+    # SDK's sandbox takes only from under the working directory (what it writes lands in the sandbox's own folder).
+    in_sdist: bool = False
 
     @property
     def id(self) -> str:
@@ -159,6 +163,36 @@ def _streamed(run: Outcome) -> None:
     assert all(entry["body"].get("stream") is True for entry in run.model_calls())
 
 
+def _counted_to_five(run: Outcome) -> None:
+    """Both completions (sync and async), their printed chunks put together, count 1 to 5."""
+    _streamed(run)
+    decoder, contents, at = json.JSONDecoder(), {}, run.stdout.find("{")
+    while at != -1:
+        chunk, end = decoder.raw_decode(run.stdout, at)
+        delta = "".join(choice["delta"].get("content") or "" for choice in chunk["choices"])
+        contents[chunk["id"]] = contents.get(chunk["id"], "") + delta
+        at = run.stdout.find("{", end)
+    assert list(contents.values()) == ["1, 2, 3, 4, 5"] * 2
+
+
+def _query_conditions(run: Outcome) -> None:
+    """The `Query` call filters on real columns: status fulfilled, delivered after the expected date, and (where the
+    system states the date, August 6, 2024) ordered in November 2023."""
+    (entry,) = run.model_calls()
+    body = entry["response"]["body"]
+    calls = [call["function"] for choice in body.get("choices") or [] for call in choice["message"]["tool_calls"]]
+    calls += [item for item in body.get("output") or [] if item["type"] == "function_call"]
+    arguments = json.loads(calls[0]["arguments"])
+    assert arguments["table_name"] == "orders"
+    conditions = arguments["conditions"]
+    assert {"column": "status", "operator": "=", "value": "fulfilled"} in conditions
+    late = {"column": "delivered_at", "operator": ">", "value": {"column_name": "expected_delivery_date"}}
+    assert late in conditions
+    if "choices" in body:
+        assert {"column": "ordered_at", "operator": ">=", "value": "2023-11-01"} in conditions
+        assert {"column": "ordered_at", "operator": "<=", "value": "2023-11-30"} in conditions
+
+
 def _websocket_turns(turns: int) -> Callable[[Outcome], None]:
     def check(run: Outcome) -> None:
         (socket,) = run.sent("GET", "/v1/responses")
@@ -202,6 +236,29 @@ def _image_tool_size(size: str) -> Callable[[Outcome], None]:
     return check
 
 
+def _searched(run: Outcome) -> list[str]:
+    """The queries of the web searches the mock reported (`web_search_call.action.query`)."""
+    return [
+        item["action"]["query"]
+        for entry in run.model_calls()
+        for item in ((entry.get("response") or {}).get("body") or {}).get("output") or []
+        if isinstance(item, dict) and item.get("type") == "web_search_call"
+    ]
+
+
+def _searched_exactly(query: str) -> Callable[[Outcome], None]:
+    def check(run: Outcome) -> None:
+        assert _searched(run) == [query]
+
+    return check
+
+
+def _searched_the_subject(run: Outcome) -> None:
+    queries = _searched(run)
+    assert queries and all("electric vehicles" in query for query in queries)
+    assert len(run.model_calls()) == len(queries) + 2  # the planner, one search agent per search, the writer
+
+
 def _upload_file(cwd: Path) -> tuple[str, ...]:
     notes = cwd / "notes.txt"
     notes.write_text("x" * (UPLOAD_BYTES - 1) + "\n")
@@ -209,6 +266,71 @@ def _upload_file(cwd: Path) -> tuple[str, ...]:
 
 
 UPLOAD_BYTES = 300_000
+PANGRAM = "The quick brown fox jumps over the lazy dog."
+
+
+def _wav_frames(path: Path) -> bytes:
+    with wave.open(str(path)) as audio:
+        assert (audio.getnchannels(), audio.getsampwidth(), audio.getframerate()) == (1, 2, 24000)
+        return audio.readframes(audio.getnframes())
+
+
+def _read_aloud_saved(run: Outcome) -> None:
+    """The WAV it wrote from the audio deltas says its default text, word for word."""
+    from openai_mock.generation.audio.probe import pcm_text
+
+    frames = _wav_frames(run.cwd / "speech.wav")
+    assert len(frames) // 2 > 2400 and pcm_text(frames) == PANGRAM
+
+
+def _pangram_wav(cwd: Path) -> tuple[str, ...]:
+    from openai_mock.generation import realtime_events
+
+    path = cwd / "speech.wav"
+    with wave.open(str(path), "wb") as output:
+        output.setnchannels(1)
+        output.setsampwidth(2)
+        output.setframerate(24000)
+        output.writeframes(realtime_events.speech(PANGRAM, "marin", 1.0, realtime_events.PCM_FORMAT))
+    return (str(path),)
+
+
+def _pty_session_reused(run: Outcome) -> None:
+    """Every write to stdin went to the session id the PTY's start reported, never one the model made up."""
+    final = (run.model_calls()[-1].get("body") or {}).get("input") or []
+    reported = {
+        found
+        for item in final
+        if item.get("type") == "function_call_output"
+        for found in re.findall(r"session ID (\d+)", str(item.get("output")))
+    }
+    written = [
+        json.loads(item["arguments"])["session_id"]
+        for item in final
+        if item.get("type") == "function_call" and item["name"] == "write_stdin"
+    ]
+    assert len(written) == 2 and len(reported) == 1 and {str(number) for number in written} == reported
+
+
+REFUSAL = "Sorry, I can't help you with your math homework."
+
+
+def _only_maths_refused(run: Outcome) -> None:
+    """The answer to each scripted question is the line after it: a refusal for the equation only."""
+    lines = run.stdout.splitlines()
+    answers = {line.split("-> ", 1)[1]: lines[index + 1] for index, line in enumerate(lines) if "-> " in line}
+    assert answers["Can you help me solve for x: 2x + 5 = 11"] == REFUSAL
+    assert answers["What's the capital of California?"] != REFUSAL
+
+
+def _verified_at_first(run: Outcome) -> None:
+    """The verifier ran once (no revision): its first verdict approved the report."""
+    verifier = [
+        call
+        for call in run.model_calls()
+        if str((call.get("body") or {}).get("instructions", "")).startswith("You are a meticulous evidence auditor")
+    ]
+    assert len(verifier) == 1
 
 
 def _agents(module: str, why: str, **expect: Any) -> Example:
@@ -230,20 +352,39 @@ EXAMPLES: list[Example] = [
         "streaming",
         "chat streams read chunk by chunk, sync and async",
         sent=("POST /v1/chat/completions",),
-        check=_streamed,
+        check=_counted_to_five,
     ),
-    _openai("parsing", "chat.completions.parse to a pydantic model", calls=1, printed=(r"^answer: +\S",)),
-    _openai("parsing_stream", "a streamed parse", calls=1, printed=(r"^answer: +\S",), check=_streamed),
-    _openai("parsing_tools", "a strict function tool parsed into its model", calls=1, printed=(r"^Table\.orders$",)),
+    _openai(
+        "parsing",
+        "chat.completions.parse to a pydantic model: 8x + 31 = 2 solved step by step",
+        calls=1,
+        printed=(r"^answer: +x = -29/8", r"explanation='Subtract 31 from both sides', output='8x = -29'"),
+    ),
+    _openai("parsing_stream", "a streamed parse", calls=1, printed=(r"^answer: +x = -29/8",), check=_streamed),
+    _openai(
+        "parsing_tools",
+        "a strict function tool parsed into its model",
+        calls=1,
+        printed=(r"^Table\.orders$",),
+        check=_query_conditions,
+    ),
     _openai(
         "parsing_tools_stream",
-        "a streamed tool call's parsed arguments",
+        "a streamed tool call's parsed arguments: one call per city, SF written out",
         calls=1,
-        printed=(r"parsed_arguments=GetWeather\(city=",),
+        printed=(
+            r"parsed_arguments=GetWeather\(city='San Francisco', country='United States'\)",
+            r"parsed_arguments=GetWeather\(city='New York', country='United States'\)",
+        ),
     ),
     _openai("picture", "images.generate saved as a PNG", check=_picture_saved),
     _openai("image_stream", "image generation streamed with 3 partial images", check=_partial_images_saved),
-    _openai("module_client", "the module-level client with default_headers", check=_module_client_headers),
+    _openai(
+        "module_client",
+        "the module-level client with default_headers; a Python how-to",
+        printed=(r"^```python$", r"os\.listdir"),
+        check=_module_client_headers,
+    ),
     _openai("responses_input_tokens", "responses.input_tokens.count", check=_counted_tokens_printed),
     _openai(
         "uploads",
@@ -255,7 +396,7 @@ EXAMPLES: list[Example] = [
     _openai(
         "responses.background",
         "a background stream interrupted and resumed from its sequence number",
-        printed=("Interrupted. Continuing...",),
+        printed=("Interrupted. Continuing...", r"^So x = -29/8 = -3\.625\.$"),
         sent=("POST /v1/responses", "GET /v1/responses/resp_"),
     ),
     _openai(
@@ -283,12 +424,18 @@ EXAMPLES: list[Example] = [
         calls=1,
         printed=(r"ResponseFunctionCallArgumentsDoneEvent",),
     ),
-    _openai("responses.structured_outputs", "responses.parse to a pydantic model", calls=1, printed=(r"^answer: +\S",)),
+    _openai(
+        "responses.structured_outputs",
+        "responses.parse to a pydantic model",
+        calls=1,
+        printed=(r"^answer: +x = -29/8",),
+    ),
     _openai(
         "responses.structured_outputs_tools",
         "responses.parse with a pydantic function tool",
         calls=1,
         printed=(r"parsed_arguments=Query\(",),
+        check=_query_conditions,
     ),
     _openai(
         "responses.websocket",
@@ -307,6 +454,19 @@ EXAMPLES: list[Example] = [
         calls=1,
         printed=(r"Coordinator: /root", r"Agent: /root/proposal_alpha", r"Agent: /root/proposal_beta"),
         check=_multi_agent_beta,
+    ),
+    _openai(
+        "realtime.speech",
+        "Realtime asked to read a sentence aloud: its audio deltas saved as a WAV that says that sentence",
+        printed=("Saved AI-generated speech",),
+        check=_read_aloud_saved,
+    ),
+    _openai(
+        "speech_to_text",
+        "a WAV of the mock's speech (the frames only, as realtime/speech.py saves them) transcribed back",
+        args=_pangram_wav,
+        printed=(r"(?i)\bfox\b.*\bdog\b",),
+        sent=("POST /v1/audio/transcriptions",),
     ),
     # Agents SDK 0.25
     _agents(
@@ -464,6 +624,30 @@ EXAMPLES: list[Example] = [
         printed=("Simulated publication",),
     ),
     _agents(
+        "decisions.classify",
+        "a support request in its own words (a dashboard that fails to load) is in scope: the agent then answers",
+        calls=1,
+        sent=("POST /v1/decisions",),
+        printed=("dashboard",),
+    ),
+    _agents(
+        "agent_patterns.input_guardrails",
+        "a structured guardrail verdict read from the input: it trips on the equation, not on the capital",
+        check=_only_maths_refused,
+    ),
+    _agents(
+        "agent_patterns.deterministic",
+        "an outline judged good and science fiction by a structured checker, then a story told from it",
+        printed=(r"^Outline is good quality and a scifi story", r"^Story: .*\bstarship\b"),
+        calls=3,
+    ),
+    _agents(
+        "financial_research_agent.main",
+        "planned searches, a report, and a verifier that approves it on its first reading",
+        printed=("=====VERIFICATION=====", r"^verified=True"),
+        check=_verified_at_first,
+    ),
+    _agents(
         "tools.image_generator",
         "the image_generation tool at a free gpt-image-2 size, saved to disk",
         calls=1,
@@ -597,10 +781,66 @@ EXAMPLES: list[Example] = [
     ),
     _agents("sandbox.unix_local_runner", "a local Unix sandbox run", calls=1),
     _agents(
+        "sandbox.unix_local_pty",
+        "an interactive Python in a PTY: started once, each input written to the session id its start printed",
+        printed=(
+            r"^\[tool call\] exec_command$",
+            r"same process \(session \d+\)",
+            r"`_ \+ 5`\): done, output: .*\b15$",
+        ),
+        calls=4,
+        tools={"exec_command", "write_stdin"},
+        check=_pty_session_reused,
+    ),
+    _agents(
+        "sandbox.shared_session_workdirs",
+        "a numbered plan per run (shell, image, patch), each step taken after the previous tool's result",
+        printed=(r"^tool calls: exec_command, view_image, apply_patch$", r"^notes.md: task=task-b$", r"^Verified:"),
+        calls=8,
+        tools={"exec_command", "view_image"},
+    ),
+    _agents(
+        "sandbox.sandbox_agent_capabilities",
+        "a procedure from the instructions, step by step: shell, image, skill, patches that create, update and delete",
+        printed=(
+            r"^tool_calls: exec_command, exec_command, view_image, load_skill, apply_patch, apply_patch, apply_patch, "
+            r"exec_command$",
+            r"^deleted_file_absent: True$",
+            r"^skill_loaded=true$",
+            r"^codename=atlas$",
+            r"^image_verified=true$",
+        ),
+        tools={"exec_command"},
+        in_sdist=True,
+    ),
+    _agents(
         "tools.apply_patch",
         "the apply_patch tool editing a file",
         printed=("Updated tasks.md",),
         sent=("POST /v1/responses",),
+    ),
+    _agents(
+        "research_bot.main",
+        "a planner's searches on the subject, a web search agent per search, a markdown report written from them",
+        printed=(
+            r"^Report: # Impact of electric vehicles on the grid$",
+            r"^## Overview$",
+            r"^Follow up questions: .*electric vehicles on the grid.*\?$",
+        ),
+        check=_searched_the_subject,
+    ),
+    _agents(
+        "tools.web_search",
+        "a web search of the quoted words, summarised in one sentence with its links",
+        calls=1,
+        printed=(r"^Local sports news: Wikipedia gives an overview",),
+        check=_searched_exactly("local sports news"),
+    ),
+    _agents(
+        "tools.code_interpreter",
+        "the code interpreter computes the asked square root and the answer shows the code and the number",
+        calls=1,
+        printed=(r"^result = math\.sqrt\(273 \* 312821 \+ 1782\)$", r"is 9241\.315653087497\.$"),
     ),
     _agents(
         "tools.file_search",
@@ -642,7 +882,7 @@ def _run(example: Example, base_url: str, cwd: Path) -> Outcome:
     key = "sk-examples-" + re.sub(r"\W", "-", example.id)
     process = subprocess.run(
         [sys.executable, "-u", "-m", f"examples.{example.module}", *example.args(cwd)],
-        cwd=cwd,
+        cwd=root if example.in_sdist else cwd,
         env=_environment(base_url, key, cwd, root),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

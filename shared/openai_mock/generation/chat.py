@@ -27,8 +27,13 @@ from typing import Any, NamedTuple
 from openai_mock.generation import (
     answers,
     creative,
+    equations,
     extract,
+    filters,
     instructions,
+    judgments,
+    plans,
+    reports,
     schema_values,
     text,
     tokens,
@@ -185,6 +190,7 @@ class Plan(NamedTuple):
 
     kind: str  # "text" | "tools" | "function_call" | "json_schema" | "json_object" | "tool_answer"
     functions: Sequence[dict[str, Any]] = ()
+    step: plans.Step | None = None  # a multi-step task's next call: what its arguments are read from
 
 
 def _last_user_index(messages: Sequence[Mapping[str, Any]]) -> int:
@@ -345,10 +351,16 @@ def plan(request: Mapping[str, Any]) -> Plan:
         if isinstance(choice, Mapping):
             wanted = choice["function"]["name"] if "function" in choice else choice["name"]
             return Plan(call_kind, [f for f in functions if f["name"] == wanted])
+        offered = {function["name"]: function for function in functions}
+        step = plans.next_step(messages, offered)
+        if step is not None:  # a multi-step task goes on with its next call until its steps are done
+            return Plan(call_kind, [offered[step.tool]], step)
         if not answering_tool:
-            called = _wanted(functions, _last_user_text(messages))
+            # (never a write to a process no earlier result reported running)
+            callable_now = [f for f in functions if not plans.needs_session(f["name"], messages)]
+            called = _wanted(callable_now, _last_user_text(messages))
             if choice == "required":
-                called = called or functions[:1]
+                called = called or callable_now[:1] or functions[:1]
             if called:
                 parallel = request.get("parallel_tool_calls", True) and not legacy
                 return Plan(call_kind, called if parallel else called[:1])
@@ -378,7 +390,12 @@ def tool_call_id(rng: random.Random) -> str:
 
 
 def _arguments(
-    function: Mapping[str, Any], rng: random.Random, prompt: str, created: int = 0, instructions: str = ""
+    function: Mapping[str, Any],
+    rng: random.Random,
+    prompt: str,
+    created: int = 0,
+    instructions: str = "",
+    step: str | None = None,
 ) -> str:
     """Arguments that validate against the function's parameters: what the prompt says (a literal call's arguments,
     quoted strings, numbers, dates, emails, URLs, places and people, enums matched by word; `extract.Extractor`)
@@ -386,13 +403,14 @@ def _arguments(
     only the optional ones the prompt gives a value for (`Extractor.pick_named`), at every level; a strict function
     has every property, a nullable one null unless the prompt gives it a value."""
     parameters = function.get("parameters") or {"type": "object", "properties": {}}
-    extractor = extract.Extractor.of(prompt, created, str(function["name"]), instructions=instructions)
+    extractor = extract.Extractor.of(prompt, created, str(function["name"]), instructions=instructions, step=step)
+    said = step or prompt  # a query tool's conditions and columns are read from the request (`filters`)
     value = schema_values.generate_value(
         parameters,
         rng,
         all_properties=bool(function.get("strict")),
-        hint=extractor.pick,
-        optional_hint=extractor.pick_named,
+        hint=filters.querying(extractor.pick, parameters, said, instructions, created),
+        optional_hint=filters.querying(extractor.pick_named, parameters, said, instructions, created),
     )
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -680,11 +698,38 @@ def _json_schema_text(
     messages = request["messages"]
     # After tool calls, their results hold the facts the structured answer reports.
     prompt = " ".join([_last_user_text(messages), *(_shown_result(out) for _, out in _tool_results(messages))])
-    hint = _reporting(
-        messages, pages, extract.Extractor.of(prompt, created, answer=answers.direct(messages, created)).pick
-    )
+    extracted: schema_values.Hint = extract.Extractor.of(prompt, created, answer=answers.direct(messages, created)).pick
+    # "Solve 8x + 31 = 2": the steps of the worked solution and its final answer.
+    extracted = equations.working(extracted, _last_user_text(messages)) or extracted
+    # A search plan's queries, a report, its summary and follow-ups are written from the conversation's material.
+    hint = _reporting(messages, pages, reports.writing(extracted, _material_texts(messages), schema))
+    # A judging field (`is_math_homework`, `verified`) is decided by what the input says, as the instructions ask.
+    hint = judgments.judging(hint, _standing_text(messages), prompt)
     value = schema_values.generate_value(schema, rng, name=spec.get("name", ""), all_properties=strict, hint=hint)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _code_run(messages: Sequence[Mapping[str, Any]]) -> tuple[str, str] | None:
+    """The code and logs of the code interpreter's run (the `python` call and result a Responses turn adds last)."""
+    results = _tool_results(messages)
+    calls = next((m.get("tool_calls") for m in reversed(messages) if m.get("tool_calls")), None) or []
+    if len(results) != 1 or results[0][0] != "python" or len(calls) != 1:
+        return None
+    try:
+        code = json.loads(calls[0]["function"]["arguments"]).get("code")
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return None
+    return (code, results[0][1]) if isinstance(code, str) else None
+
+
+def _material_texts(messages: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What the conversation gives to write from: user text, tool outputs and earlier answers, not instructions."""
+    return [content_text(m.get("content")) for m in messages if m.get("role") in ("user", "tool", "assistant")]
+
+
+def _standing_text(messages: Sequence[Mapping[str, Any]]) -> str:
+    """What the system and developer messages say (an agent's instructions)."""
+    return "\n".join(content_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
 
 
 def _fenced_json(messages: Sequence[Mapping[str, Any]], rng: random.Random, created: int) -> str | None:
@@ -729,7 +774,18 @@ def _visible_text(
             return usual
         return text.Composed(answer, tokens.encode(answer, model))
     if kind == "tool_answer":
-        answer = _tool_answer_text(messages, rng, model)
+        offered = [function["name"] for function in declared_functions(request)]
+        planned = plans.ran_plan(messages, offered)
+        if planned:
+            answer = plans.report(messages)
+        elif pages:  # after a web search: what the pages found, as a search agent summarises it
+            answer = reports.search_summary(_last_user_text(messages), pages)
+        elif (ran := _code_run(messages)) is not None:  # the code interpreter's run: what it computed
+            from openai_mock.generation import code_interpreter  # (only code interpreter turns need it)
+
+            answer = code_interpreter.reported(_last_user_text(messages), *ran)
+        else:
+            answer = _tool_answer_text(messages, rng, model)
         if (standing := instructions.read(messages)) is not None:  # its length, case and voice
             answer = instructions.shaped(standing, answer)
     elif kind == "json_object":
@@ -807,6 +863,27 @@ def _named(request: Mapping[str, Any]) -> bool:
     return isinstance(request.get("function_call" if legacy else "tool_choice"), Mapping)
 
 
+def _planned_arguments(
+    request: Mapping[str, Any], chosen: Plan, rng: random.Random, created: int
+) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """Each call's function and arguments, one after the other: a plan step's own, else read from the user's
+    message; once per place when a function that takes one place is asked about several ("the weather in SF and
+    New York") and the request allows parallel calls."""
+    messages = request["messages"]
+    told = "\n".join(content_text(m.get("content")) for m in messages if m["role"] in ("system", "developer"))
+    prompt, step = _last_user_text(messages), chosen.step
+    parallel = chosen.kind == "tools" and request.get("parallel_tool_calls", True) is not False
+    for function in chosen.functions:
+        if step is not None and step.arguments is not None:
+            yield function, json.dumps(step.arguments, ensure_ascii=False, separators=(",", ":"))
+            continue
+        asked = None if step is None else step.text
+        places = parallel and extract.takes_place(function.get("parameters") or {})
+        each: list[str | None] = [*extract.one_place_each(asked or prompt)] if places else []
+        for said in each or [asked]:
+            yield function, _arguments(function, rng, prompt, created, told, said)
+
+
 def _call_choice(
     request: Mapping[str, Any], chosen: Plan, rng: random.Random, budget: int | None, created: int
 ) -> ChoiceResult:
@@ -814,11 +891,8 @@ def _call_choice(
     # A call the request named ends the turn as `stop`, as the API answers it; a call the model chose, by its kind.
     finish = "stop" if _named(request) else "tool_calls" if chosen.kind == "tools" else "function_call"
     calls, used = [], 0
-    for function in chosen.functions:
+    for function, arguments in _planned_arguments(request, chosen, rng, created):
         name_tokens = tokens.count_tokens(function["name"], model) + TOKENS_PER_MESSAGE
-        messages = request["messages"]
-        told = "\n".join(content_text(m.get("content")) for m in messages if m["role"] in ("system", "developer"))
-        arguments = _arguments(function, rng, _last_user_text(messages), created, told)
         remaining = None if budget is None else max(0, budget - used - name_tokens)
         fitted = text.fit(arguments, model=model, max_tokens=remaining)
         used += name_tokens + fitted.token_count

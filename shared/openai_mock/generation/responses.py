@@ -578,13 +578,18 @@ def _call_item(
     namespace = {"namespace": entry.namespace} if entry is not None and entry.namespace else {}
     name = str(entry.tool["name"]) if entry is not None else name
     if entry is not None and entry.tool["type"] == "custom":
+        # A free-form patch tool gets the patch a planned step wrote, else the one of the edit asked for; another
+        # custom tool, its text.
+        patch = shell_tools.written_patch(entry.tool, arguments)
+        if patch is None and shell_tools.is_patch_tool(entry.tool):
+            patch = shell_tools.patch_input(query, ())
         return {
             "type": "custom_tool_call",
             "id": new_id("custom_tool_call"),
             "call_id": call["id"],
             **namespace,
             "name": name,
-            "input": response_tools.custom_input(entry.tool, arguments, query),
+            "input": patch or response_tools.custom_input(entry.tool, arguments, query),
         }
     return {
         "type": "function_call",
