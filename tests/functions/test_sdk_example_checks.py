@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,10 +25,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from openai_mock.local import tls
 from tests.sdk_examples import fetch
-from tests.support.certificates import client_identity
-from tests.support.live_server import live_server_fixture, served_process
+from tests.support.certificates import mutual_tls_server
+from tests.support.live_server import live_server_fixture
 
 CHECK_SECONDS = 300
 
@@ -107,13 +105,8 @@ def test_the_sdk_s_own_check_passes(check: Check, base_url: str) -> None:
 @pytest.fixture(scope="module")
 def mutual_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """`openai-mock serve --tls-client-ca` and the environment the SDK's mTLS examples read."""
-    cache = tmp_path_factory.mktemp("cache")
-    server_cert = tls.self_signed(cache / "openai-mock" / "tls").cert
-    identity = client_identity(tmp_path_factory.mktemp("pki"))
-    probe = ssl.create_default_context(cafile=str(server_cert))
-    probe.load_cert_chain(str(identity.cert), str(identity.key))
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    with served_process("--tls-client-ca", str(identity.authority), env=env, verify=probe) as (url, _):
+    with mutual_tls_server(tmp_path_factory.mktemp("cache"), tmp_path_factory.mktemp("pki")) as served:
+        url, server_cert, identity = served
         yield (
             f"{url}/v1",
             {

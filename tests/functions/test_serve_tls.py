@@ -20,7 +20,7 @@ from cryptography import x509
 
 from openai_mock.local import tls
 from openai_mock.local.cli import main
-from tests.support.certificates import ClientIdentity, client_identity
+from tests.support.certificates import ClientIdentity, client_identity, mutual_tls_server
 from tests.support.live_server import served_process
 from tests.support.node_judge import run_judge
 
@@ -88,15 +88,8 @@ def test_the_node_realtime_client_connects_over_wss(secured: tuple[str, Path]) -
 def mutual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, ClientIdentity]]:
     """`openai-mock serve --tls-client-ca CA` (mutual TLS, as mtls.api.openai.com): (base URL, the server's
     certificate, a client identity that CA signed)."""
-    cache = tmp_path_factory.mktemp("cache")
-    server_cert = tls.self_signed(cache / "openai-mock" / "tls").cert
-    identity = client_identity(tmp_path_factory.mktemp("pki"))
-    probe = ssl.create_default_context(cafile=str(server_cert))
-    probe.load_cert_chain(str(identity.cert), str(identity.key))
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    with served_process("--tls-client-ca", str(identity.authority), env=env, verify=probe) as (url, _):
-        assert url.startswith("https://")
-        yield url, server_cert, identity
+    with mutual_tls_server(tmp_path_factory.mktemp("cache"), tmp_path_factory.mktemp("pki")) as served:
+        yield served
 
 
 def _client(url: str, trust: ssl.SSLContext) -> openai.OpenAI:

@@ -1,9 +1,13 @@
 """Client certificates for mutual TLS tests: an authority and a certificate it signs, as a company's PKI issues
-them for OpenAI's mTLS endpoint (PEM files)."""
+them for OpenAI's mTLS endpoint (PEM files), and `openai-mock serve` requiring them."""
 
 from __future__ import annotations
 
 import datetime
+import os
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -11,6 +15,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from openai_mock.local import tls
+from tests.support.live_server import served_process
 
 
 class ClientIdentity(NamedTuple):
@@ -62,3 +69,17 @@ def client_identity(folder: Path, authority_name: str = "Example Corp client CA"
         )
     )
     return identity
+
+
+@contextmanager
+def mutual_tls_server(cache: Path, pki: Path) -> Iterator[tuple[str, Path, ClientIdentity]]:
+    """`openai-mock serve --tls-client-ca` with its certificate kept under `cache` and a client identity made in
+    `pki`: (its base URL without /v1, the server's certificate, the identity)."""
+    server_cert = tls.self_signed(cache / "openai-mock" / "tls").cert  # what serve finds and keeps
+    identity = client_identity(pki)
+    probe = ssl.create_default_context(cafile=str(server_cert))
+    probe.load_cert_chain(str(identity.cert), str(identity.key))
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    with served_process("--tls-client-ca", str(identity.authority), env=env, verify=probe) as (url, _):
+        assert url.startswith("https://")
+        yield url, server_cert, identity
