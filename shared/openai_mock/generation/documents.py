@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import io
+import logging
 import re
 import zlib
 from collections.abc import Mapping, Sequence
@@ -100,12 +102,28 @@ def image_format(name: str, data: bytes) -> str | None:
     return suffix if f".{suffix}" in _IMAGE_SUFFIXES else None
 
 
+_PDF_TEXTS: dict[bytes, str] = {}  # a PDF's digest → its text (texts are small; the PDFs are not kept)
+_PDF_TEXTS_KEPT = 64
+
+
 def pdf_text(data: bytes) -> str:
     """The text a PDF shows, page after page (pypdf, imported when a PDF arrives); "" for a scan, a font without a
-    readable encoding or a file pypdf cannot read."""
+    readable encoding or a file pypdf cannot read. Kept per document: a conversation sends the same file again each
+    turn, and a long PDF takes pypdf a tenth of a second or more."""
+    digest = hashlib.sha256(data).digest()
+    if (known := _PDF_TEXTS.get(digest)) is not None:
+        return known
+    if len(_PDF_TEXTS) >= _PDF_TEXTS_KEPT:
+        _PDF_TEXTS.clear()
+    _PDF_TEXTS[digest] = text = _read_pdf(data)
+    return text
+
+
+def _read_pdf(data: bytes) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its notes on fonts it cannot fully parse are not ours
     try:
         pages = PdfReader(io.BytesIO(data)).pages
         return "\n".join(text for page in pages if (text := page.extract_text().strip()))
