@@ -46,6 +46,13 @@ def test_a_haiku_only_agent_answers_in_a_haiku_about_the_question(model_for: Any
     assert len(lines) == 3 and "recursion in programming" in lines[0].lower(), answer
 
 
+def test_a_haiku_only_agent_asked_for_a_joke_answers_in_a_haiku(model_for: Any) -> None:
+    """The Agents SDK's dynamic_system_prompt example: a piece asked for by name under a standing form (a 500 once)."""
+    agent = agents.Agent(name="Assistant", instructions="Only respond in haikus.", model=model_for())
+    answer = _run(agent, "Tell me a joke.").final_output
+    assert len(answer.splitlines()) == 3, answer
+
+
 def test_a_writer_told_to_write_a_story_from_an_outline_tells_one_about_it(model_for: Any) -> None:
     """The deterministic-flow pattern: an outline for a sci-fi story, then a writer told to write the story from it."""
     outliner = agents.Agent(

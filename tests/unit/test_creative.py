@@ -78,3 +78,15 @@ def test_a_piece_asked_for_by_genre_alone_takes_a_subject_of_that_genre(prompt: 
     written = _piece(prompt)
     assert written is not None and all(word in written.lower() for word in words)
     assert "starship" not in (_piece("Write a short story.") or "starship")  # no genre: a default subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "asked"),
+    [
+        ("Tell me a joke.", ("joke", "")),
+        ("Write a poem about the sea", ("poem", "the sea")),
+        ("Write a short sci-fi story.", ("story", "")),
+    ],
+)
+def test_the_form_and_subject_asked_for_are_read(prompt: str, asked: tuple[str, str]) -> None:
+    assert creative.asked_form(prompt) == asked

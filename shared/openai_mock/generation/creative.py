@@ -17,8 +17,8 @@ from openai_mock.generation import extract
 _REQUEST = (
     r"\b(?:write|compose|tell|give|make|create|share|draft|pen|recite|craft|generate|sing|come up with)\b"
     r"[^.?!\n]*?\b(?:an?|one|two|three|some|another)\s+"
-    r"((?:(?!(?:for|my|your|the|this|that|of|with|to|in|on|user)\b)[\w-]+\s+){0,3}?)"
-    r"(poem|haiku|limerick|sonnet|ode|verse|story|tale|fable|joke|song|lullaby)s?\b([^\n]*)"
+    r"(?P<describing>(?:(?!(?:for|my|your|the|this|that|of|with|to|in|on|user)\b)[\w-]+\s+){0,3}?)"
+    r"(?P<form>poem|haiku|limerick|sonnet|ode|verse|story|tale|fable|joke|song|lullaby)s?\b(?P<rest>[^\n]*)"
 )
 _SUBJECT = r"^\s*(?:about|on|of|featuring|involving|for)\s+(.+?)[\s.?!]*$"
 # "a three-sentence story": its length, in sentences.
@@ -90,9 +90,10 @@ def piece(prompt: str, rng: random.Random) -> str | None:
     asked = _compiled(_REQUEST).search(prompt)
     if asked is None:
         return None
-    about = _compiled(_SUBJECT).match(asked[3])
-    subject = " ".join(about[1].split()[:10]) if about else _genre_subject(asked[1]) or rng.choice(_DEFAULT_SUBJECTS)
-    form = _FORMS[asked[2].lower()]
+    about = _compiled(_SUBJECT).match(asked["rest"])
+    genre = _genre_subject(asked["describing"])
+    subject = " ".join(about[1].split()[:10]) if about else genre or rng.choice(_DEFAULT_SUBJECTS)
+    form = _FORMS[asked["form"].lower()]
     written = _WRITERS[form](subject, rng)
     sentences = _compiled(_SENTENCES_ASKED).search(prompt) if form == "story" else None
     if sentences is not None:
@@ -114,8 +115,8 @@ def asked_form(prompt: str) -> tuple[str, str] | None:
     asked = _compiled(_REQUEST).search(prompt)
     if asked is None:
         return None
-    about = _compiled(_SUBJECT).match(asked[2])
-    return _FORMS[asked[1].lower()], " ".join(about[1].split()[:10]) if about else ""
+    about = _compiled(_SUBJECT).match(asked["rest"])
+    return _FORMS[asked["form"].lower()], " ".join(about[1].split()[:10]) if about else ""
 
 
 def _capitalised(subject: str) -> str:
